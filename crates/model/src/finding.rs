@@ -1,0 +1,166 @@
+use crate::{finding_id, CheckMeta, Resource, Severity, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Outcome of one check on one resource; ASFF `Compliance.Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Passed,
+    Failed,
+    Warning,
+    NotAvailable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "PASSED",
+            Status::Failed => "FAILED",
+            Status::Warning => "WARNING",
+            Status::NotAvailable => "NOT_AVAILABLE",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "PASSED" => Status::Passed,
+            "FAILED" => Status::Failed,
+            "WARNING" => Status::Warning,
+            "NOT_AVAILABLE" => Status::NotAvailable,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Security Hub's `Workflow.Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WorkflowStatus {
+    New,
+    Notified,
+    Suppressed,
+    Resolved,
+}
+
+impl WorkflowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowStatus::New => "NEW",
+            WorkflowStatus::Notified => "NOTIFIED",
+            WorkflowStatus::Suppressed => "SUPPRESSED",
+            WorkflowStatus::Resolved => "RESOLVED",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "NEW" => Self::New,
+            "NOTIFIED" => Self::Notified,
+            "SUPPRESSED" => Self::Suppressed,
+            "RESOLVED" => Self::Resolved,
+            _ => return None,
+        })
+    }
+}
+
+/// Security Hub's `RecordState`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RecordState {
+    Active,
+    Archived,
+}
+
+impl RecordState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordState::Active => "ACTIVE",
+            RecordState::Archived => "ARCHIVED",
+        }
+    }
+}
+
+/// What a check produced for one resource, before it becomes a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub check_id: &'static str,
+    pub resource: Resource,
+    pub status: Status,
+    /// Distinguishes several results of one check on one resource (e.g. `tcp/22`);
+    /// empty when a check gives one result per resource. Part of the finding id.
+    pub detail: String,
+    /// Why the check decided as it did, in one or a few sentences.
+    pub reason: String,
+    /// A result may be more or less severe than the check's default (e.g. Trusted
+    /// Advisor's red vs yellow); `None` keeps the check's severity.
+    pub severity: Option<Severity>,
+}
+
+/// A result enriched with its check's metadata and observation times: the unit stored,
+/// rendered and exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub id: String,
+    pub check_id: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub reason: String,
+    pub detail: String,
+    pub service: String,
+    pub resource: Resource,
+    pub remediation_console: String,
+    pub remediation_cli: String,
+    pub remediation_url: String,
+    pub related_requirements: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub first_observed: Timestamp,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_observed: Timestamp,
+    pub workflow_status: WorkflowStatus,
+    pub record_state: RecordState,
+}
+
+impl Finding {
+    /// Builds a finding first observed now; the store replaces `first_observed` and the
+    /// workflow with what it already knows of this id.
+    pub fn from_result(meta: &CheckMeta, r: CheckResult, now: Timestamp) -> Finding {
+        let id = finding_id(meta.id, &r.resource.id, &r.detail);
+        let title = if r.detail.is_empty() {
+            meta.title.to_string()
+        } else {
+            format!("{} ({})", meta.title, r.detail)
+        };
+        Finding {
+            id,
+            check_id: meta.id.to_string(),
+            title,
+            description: meta.description.to_string(),
+            severity: r.severity.unwrap_or(meta.severity),
+            status: r.status,
+            reason: r.reason,
+            detail: r.detail,
+            service: meta.service.to_string(),
+            resource: r.resource,
+            remediation_console: meta.remediation.console.to_string(),
+            remediation_cli: meta.remediation.cli.to_string(),
+            remediation_url: meta.remediation.url.to_string(),
+            related_requirements: meta.related_requirements(),
+            first_observed: now,
+            last_observed: now,
+            workflow_status: WorkflowStatus::New,
+            record_state: RecordState::Active,
+        }
+    }
+
+    /// A finding that needs attention: FAILED or WARNING.
+    pub fn is_problem(&self) -> bool {
+        matches!(self.status, Status::Failed | Status::Warning)
+    }
+}
