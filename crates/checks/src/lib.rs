@@ -1,1 +1,113 @@
+//! Security checks: pure functions from an [`Inventory`] to results.
+//!
+//! **Architecture invariant:** a check reads only the inventory and the [`Ctx`] it is given
+//! (time is an input); no I/O, no clock, deterministic order. Data the collector could not
+//! read yields NOT_AVAILABLE, never PASSED.
+//!
+//! One check = one file under `aws/<service>/`, holding a `pub static CHECK: Check` with
+//! its metadata, its logic and its pass / fail / not-available tests. [`REGISTRY`] lists
+//! them all explicitly.
 
+pub mod aws;
+mod emit;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+pub use emit::Emit;
+
+use rampart_inventory::{Account, Inventory};
+use rampart_model::{CheckMeta, CheckResult, Finding, Resource, ResourceType, Timestamp};
+
+/// Inputs every check gets.
+pub struct Ctx<'a> {
+    pub inventory: &'a Inventory,
+    /// "Now" for age computations; taken from the caller, never from the clock.
+    pub now: Timestamp,
+}
+
+/// A check: its metadata and its logic.
+pub struct Check {
+    pub meta: CheckMeta,
+    pub run: fn(&Ctx, &mut Emit),
+}
+
+/// Every check Rampart runs, in a stable order.
+pub static REGISTRY: &[&Check] = &[
+    &aws::s3::bucket_public_read::CHECK,
+    &aws::s3::bucket_public_write::CHECK,
+    &aws::s3::account_public_access_block::CHECK,
+    &aws::ec2::sg_specific_ports_unrestricted::CHECK,
+    &aws::ec2::sg_unrestricted_access::CHECK,
+    &aws::ec2::sg_admin_ports_unrestricted::CHECK,
+    &aws::iam::root_mfa::CHECK,
+];
+
+/// Looks a check up by id.
+pub fn check(id: &str) -> Option<&'static Check> {
+    REGISTRY.iter().copied().find(|c| c.meta.id == id)
+}
+
+/// What a scan produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub results: Vec<CheckResult>,
+    /// Input that was malformed (e.g. a policy that is not valid JSON): the affected results
+    /// are NOT_AVAILABLE and each entry here is a one-line description.
+    pub malformed: Vec<String>,
+}
+
+/// Runs the given checks (all when `only` is empty) over the inventory.
+pub fn run(inventory: &Inventory, now: Timestamp, only: &[&str]) -> Outcome {
+    let ctx = Ctx { inventory, now };
+    let mut emit = Emit::default();
+    for check in REGISTRY {
+        if !only.is_empty() && !only.contains(&check.meta.id) {
+            continue;
+        }
+        emit.start(check.meta.id);
+        (check.run)(&ctx, &mut emit);
+    }
+    emit.finish()
+}
+
+/// Turns results into findings with their check's metadata.
+pub fn findings(results: Vec<CheckResult>, now: Timestamp) -> Vec<Finding> {
+    results
+        .into_iter()
+        .filter_map(|r| check(r.check_id).map(|c| Finding::from_result(&c.meta, r, now)))
+        .collect()
+}
+
+/// Builds the [`Resource`] of an account-scoped or regional resource.
+pub fn resource(account: &Account, region: &str, kind: ResourceType, id: String, name: &str) -> Resource {
+    Resource {
+        id,
+        kind,
+        account: account.id.clone(),
+        region: region.to_string(),
+        partition: account.partition.clone(),
+        name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn check_ids_are_unique_and_well_formed() {
+        let mut seen = HashSet::new();
+        for c in REGISTRY {
+            assert!(seen.insert(c.meta.id), "duplicate check id {}", c.meta.id);
+            assert!(
+                c.meta.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_'),
+                "check id {} must be snake_case",
+                c.meta.id
+            );
+            assert!(c.meta.id.starts_with(c.meta.service), "{} must start with its service", c.meta.id);
+            assert!(!c.meta.standards.is_empty(), "{} maps to no standard", c.meta.id);
+            assert!(!c.meta.remediation.cli.is_empty() && !c.meta.remediation.console.is_empty());
+        }
+    }
+}

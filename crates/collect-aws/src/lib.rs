@@ -1,1 +1,155 @@
+//! The collector: reads an AWS estate through the official AWS SDK for Rust into an
+//! [`Inventory`].
+//!
+//! **Architecture invariants:**
+//! - This is the only crate that names `aws_sdk_*` types.
+//! - It only reads: every request passes [`guard::ReadOnlyGuard`], which refuses any operation
+//!   that is not a `Describe*`/`List*`/`Get*` call (plus `GenerateCredentialReport`).
+//! - Collection never fails as a whole once the caller's identity is known: a failed call is
+//!   recorded as a [`Gap`] and the data it would have given is `Observed::Unknown`.
+//!
+//! Every call names its IAM action (`ctx.call("ec2:DescribeInstances", ..)`); [`actions::ACTIONS`]
+//! lists them all and `rampart iam-policy` prints the least-privilege policy from that list.
 
+pub mod actions;
+mod call;
+mod ec2;
+mod global;
+mod iam;
+mod s3;
+pub mod guard;
+mod regional;
+pub mod regions;
+mod services;
+
+pub use call::Ctx;
+
+use rampart_inventory::{Account, Inventory};
+use rampart_model::{Gap, GapKind};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What to collect and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A named profile of the shared config files; the default credential chain otherwise.
+    pub profile: Option<String>,
+    /// Regions to scan; every region enabled for the account when `None`.
+    pub regions: Option<Vec<String>>,
+    /// An AWS-compatible endpoint for every service (e.g. a local emulator).
+    pub endpoint_url: Option<String>,
+    /// Calls in flight at once across regions and services.
+    pub concurrency: usize,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { profile: None, regions: None, endpoint_url: None, concurrency: 16, progress: false }
+    }
+}
+
+/// Errors that stop a collection: without an identity there is nothing to scan.
+#[derive(Debug, thiserror::Error)]
+pub enum CollectError {
+    #[error("no AWS credentials could be used ({0}); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile NAME, or run `aws configure`")]
+    Credentials(String),
+    #[error("unknown region `{0}`; pass regions like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`)")]
+    UnknownRegion(String),
+    #[error("invalid --endpoint-url `{0}`: give a URL such as http://127.0.0.1:5000")]
+    Endpoint(String),
+}
+
+/// Collects one account: the caller's.
+pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
+    if let Some(url) = &opts.endpoint_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
+            return Err(CollectError::Endpoint(url.clone()));
+        }
+    }
+    if let Some(list) = &opts.regions {
+        for r in list {
+            if !regions::is_known(r) {
+                return Err(CollectError::UnknownRegion(r.clone()));
+            }
+        }
+    }
+    let sdk = load_config(opts).await;
+    let home_region = sdk.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".to_string());
+    let sdk = sdk.into_builder().region(aws_types::region::Region::new(home_region.clone())).build();
+
+    // Who are we? Without this there is no account to attribute anything to.
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&sdk).interceptor(guard::ReadOnlyGuard).build(),
+    );
+    let me = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| CollectError::Credentials(call::describe_error(&e)))?;
+    let account_id = me.account().unwrap_or_default().to_string();
+    let partition = me
+        .arn()
+        .and_then(|a| a.split(':').nth(1))
+        .unwrap_or("aws")
+        .to_string();
+
+    let progress = call::Progress::new(opts.progress);
+    let limiter = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
+    let ctx = Ctx::new(sdk.clone(), &account_id, &home_region, limiter.clone(), progress.clone());
+
+    let region_names = match &opts.regions {
+        Some(list) => list.clone(),
+        None => regions::enabled(&ctx).await.unwrap_or_else(|| vec![home_region.clone()]),
+    };
+
+    let mut account = Account::empty(&account_id, &partition, &home_region);
+    let globals = global::collect(&ctx, &mut account);
+    let regional = futures::future::join_all(region_names.iter().map(|r| {
+        let rctx = ctx.for_region(r);
+        async move { regional::collect(&rctx).await }
+    }));
+    let (_, regions) = futures::join!(globals, regional);
+    account.regions = regions;
+    account.gaps = ctx.take_gaps();
+    progress.finish();
+
+    let mut inv = Inventory::new(time::OffsetDateTime::now_utc());
+    inv.accounts.push(account);
+    Ok(inv)
+}
+
+async fn load_config(opts: &Options) -> aws_types::SdkConfig {
+    use aws_config::retry::RetryConfig;
+    use aws_config::timeout::TimeoutConfig;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        // Standard retry mode: exponential backoff with jitter on throttling and 5xx.
+        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(Duration::from_secs(30))
+                .operation_timeout(Duration::from_secs(120))
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Gaps merged per (action, kind): what the CLI prints once as warnings.
+pub fn summarize_gaps(gaps: &[Gap]) -> Vec<(String, GapKind, usize, String)> {
+    let mut map: std::collections::BTreeMap<(String, String), (GapKind, usize, String)> = Default::default();
+    for g in gaps {
+        let e = map
+            .entry((g.action.clone(), g.kind.as_str().to_string()))
+            .or_insert((g.kind, 0, g.message.clone()));
+        e.1 += 1;
+    }
+    map.into_iter().map(|((a, _), (k, n, m))| (a, k, n, m)).collect()
+}

@@ -1,1 +1,40 @@
-//! stub
+//! The findings store: one embedded SQLite file that keeps every run, the current
+//! state of every finding, what each run said about it, the gaps of each run and the
+//! history of workflow changes.
+//!
+//! **Architecture invariant:** this is the only crate that knows SQL. Other crates see
+//! [`Store`] and model types; no SQL text or table name leaves it, and `rusqlite`
+//! appears in the API only as the `source` of a [`StoreError`].
+//!
+//! **API boundary:** [`Store`], [`StoreError`], [`FindingFilter`] and
+//! [`WorkflowChange`] are used by the CLI (and later the server).
+//!
+//! The store owns a finding's lifecycle, after Security Hub's:
+//! - identity: a finding id (stable across runs, see [`rampart_model::finding_id`])
+//!   keeps its `first_observed` and its workflow status; each run sets
+//!   `last_observed`;
+//! - workflow: automatic rules after Security Hub's (PASSED resolves, failing again
+//!   reopens, NOT_AVAILABLE changes nothing, SUPPRESSED is never touched; see
+//!   `lifecycle.rs`), plus [`Store::set_workflow`] for people, every change kept in a
+//!   history;
+//! - record state: a finding a run could have produced but did not (a check the run
+//!   evaluated, an account and region it covered, or region `global`) is ARCHIVED:
+//!   its resource is gone. Not where the run has a gap without a resource (a listing
+//!   failed there): not produced may mean not read. A finding seen again is ACTIVE.
+//!
+//! The schema is versioned from day one: `schema.rs` holds the ordered migrations
+//! (tracked by `PRAGMA user_version`, append-only) and the storage conventions. A
+//! database from a newer rampart, or a file that is not a rampart database, is refused
+//! with an error that says what to do.
+
+mod codec;
+mod error;
+mod lifecycle;
+mod schema;
+mod store;
+
+pub use error::StoreError;
+pub use store::{FindingFilter, Store, WorkflowChange};
+
+#[cfg(test)]
+mod tests;

@@ -1,1 +1,235 @@
+//! The versioned, serializable snapshot of an AWS estate: accounts × regions, time-stamped.
+//!
+//! **Architecture invariant:** plain data. No AWS SDK types, no I/O beyond (de)serializing a
+//! snapshot from bytes. Whatever the collector could not read is `Observed::Unknown`, never an
+//! empty list: an empty list means "read, and there is none".
+//!
+//! Field names follow the AWS API names (snake_case) so that a reader of the AWS docs finds them.
 
+mod aws;
+mod observed;
+
+pub use aws::*;
+pub use observed::Observed;
+
+use rampart_model::{Gap, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Bumped when a change to these types would make older snapshots read wrongly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A snapshot of one or more AWS accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    #[serde(with = "time::serde::rfc3339")]
+    pub collected_at: Timestamp,
+    /// `rampart <version>` or whatever produced the snapshot.
+    pub producer: String,
+    pub accounts: Vec<Account>,
+}
+
+impl Inventory {
+    pub fn new(collected_at: Timestamp) -> Self {
+        Inventory {
+            schema_version: SCHEMA_VERSION,
+            collected_at,
+            producer: format!("rampart {}", env!("CARGO_PKG_VERSION")),
+            accounts: Vec::new(),
+        }
+    }
+
+    /// Every gap recorded anywhere in the snapshot.
+    pub fn gaps(&self) -> impl Iterator<Item = &Gap> {
+        self.accounts.iter().flat_map(|a| a.gaps.iter())
+    }
+
+    /// Every (account, region) the snapshot covers.
+    pub fn regions(&self) -> impl Iterator<Item = (&Account, &Region)> {
+        self.accounts.iter().flat_map(|a| a.regions.iter().map(move |r| (a, r)))
+    }
+
+    /// Reads a snapshot, checking its schema version.
+    pub fn from_json(bytes: &[u8]) -> Result<Inventory, SnapshotError> {
+        #[derive(Deserialize)]
+        struct Header {
+            schema_version: Option<u32>,
+        }
+        let header: Header = serde_json::from_slice(bytes).map_err(|e| SnapshotError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        match header.schema_version {
+            None => return Err(SnapshotError::NotASnapshot),
+            Some(v) if v > SCHEMA_VERSION => return Err(SnapshotError::TooNew(v)),
+            Some(_) => {}
+        }
+        serde_json::from_slice(bytes).map_err(|e| SnapshotError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serializing plain data to a Vec cannot fail: every map key is a string.
+        serde_json::to_vec_pretty(self).expect("inventory serializes")
+    }
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Why a snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("snapshot is not valid at line {line} column {column}: {message}; re-create it with `rampart collect aws -o FILE`")]
+    Json { line: usize, column: usize, message: String },
+    #[error("file is not a rampart snapshot (no `schema_version`); create one with `rampart collect aws -o FILE`")]
+    NotASnapshot,
+    #[error("snapshot schema version {0} is newer than this rampart understands ({SCHEMA_VERSION}); upgrade rampart")]
+    TooNew(u32),
+}
+
+/// One AWS account: its global services, its regions and what could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    /// `aws`, `aws-cn` or `aws-us-gov`.
+    pub partition: String,
+    /// Region used for global services (IAM, S3 listing, Route 53, CloudFront).
+    pub home_region: String,
+    #[serde(default)]
+    pub iam: Observed<Iam>,
+    #[serde(default)]
+    pub s3: Observed<S3>,
+    #[serde(default)]
+    pub route53: Observed<Vec<HostedZone>>,
+    #[serde(default)]
+    pub cloudfront: Observed<Vec<Distribution>>,
+    #[serde(default)]
+    pub iam_server_certificates: Observed<Vec<ServerCertificate>>,
+    #[serde(default)]
+    pub regions: Vec<Region>,
+    /// Every call that failed, once each.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+impl Account {
+    /// An account with nothing read yet: every service `Unknown("not collected")`.
+    pub fn empty(id: &str, partition: &str, home_region: &str) -> Self {
+        Account {
+            id: id.to_string(),
+            partition: partition.to_string(),
+            home_region: home_region.to_string(),
+            iam: Observed::not_collected(),
+            s3: Observed::not_collected(),
+            route53: Observed::not_collected(),
+            cloudfront: Observed::not_collected(),
+            iam_server_certificates: Observed::not_collected(),
+            regions: Vec::new(),
+            gaps: Vec::new(),
+        }
+    }
+
+    pub fn arn(&self, service: &str, region: &str, resource: &str) -> String {
+        format!("arn:{}:{}:{}:{}:{}", self.partition, service, region, self.id, resource)
+    }
+}
+
+/// One region of an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub name: String,
+    #[serde(default)]
+    pub ec2: Observed<Ec2>,
+    #[serde(default)]
+    pub rds: Observed<Rds>,
+    #[serde(default)]
+    pub elb: Observed<Vec<ClassicLoadBalancer>>,
+    #[serde(default)]
+    pub elbv2: Observed<Elbv2>,
+    #[serde(default)]
+    pub cloudtrail: Observed<Vec<Trail>>,
+    #[serde(default)]
+    pub acm: Observed<Vec<AcmCertificate>>,
+    #[serde(default)]
+    pub kms: Observed<Vec<KmsKey>>,
+    #[serde(default)]
+    pub lambda: Observed<Vec<LambdaFunction>>,
+    #[serde(default)]
+    pub ecr: Observed<Vec<EcrRepository>>,
+    #[serde(default)]
+    pub sns: Observed<Vec<SnsTopic>>,
+    #[serde(default)]
+    pub sqs: Observed<Vec<SqsQueue>>,
+    #[serde(default)]
+    pub guardduty: Observed<GuardDuty>,
+    #[serde(default)]
+    pub config: Observed<ConfigService>,
+    #[serde(default)]
+    pub securityhub: Observed<SecurityHub>,
+    #[serde(default)]
+    pub access_analyzer: Observed<Vec<Analyzer>>,
+    #[serde(default)]
+    pub service_quotas: Observed<Vec<ServiceQuota>>,
+}
+
+impl Region {
+    pub fn empty(name: &str) -> Self {
+        Region {
+            name: name.to_string(),
+            ec2: Observed::not_collected(),
+            rds: Observed::not_collected(),
+            elb: Observed::not_collected(),
+            elbv2: Observed::not_collected(),
+            cloudtrail: Observed::not_collected(),
+            acm: Observed::not_collected(),
+            kms: Observed::not_collected(),
+            lambda: Observed::not_collected(),
+            ecr: Observed::not_collected(),
+            sns: Observed::not_collected(),
+            sqs: Observed::not_collected(),
+            guardduty: Observed::not_collected(),
+            config: Observed::not_collected(),
+            securityhub: Observed::not_collected(),
+            access_analyzer: Observed::not_collected(),
+            service_quotas: Observed::not_collected(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut inv = Inventory::new(time::macros::datetime!(2026-11-27 12:00 UTC));
+        let mut a = Account::empty("123456789012", "aws", "us-east-1");
+        a.regions.push(Region::empty("us-east-1"));
+        inv.accounts.push(a);
+        let back = Inventory::from_json(&inv.to_json()).unwrap();
+        assert_eq!(back, inv);
+    }
+
+    #[test]
+    fn bad_snapshots_give_clear_errors() {
+        let e = Inventory::from_json(b"{\"schema_version\": 1, \"accounts\": [").unwrap_err();
+        assert!(e.to_string().starts_with("snapshot is not valid at line 1"), "{e}");
+        let e = Inventory::from_json(b"[1,2]").unwrap_err();
+        assert!(e.to_string().contains("not valid"), "{e}");
+        let e = Inventory::from_json(b"{\"hello\": 1}").unwrap_err();
+        assert!(matches!(e, SnapshotError::NotASnapshot));
+        let e = Inventory::from_json(b"{\"schema_version\": 99}").unwrap_err();
+        assert!(matches!(e, SnapshotError::TooNew(99)));
+        let e = Inventory::from_json(&[0xff, 0xfe, 0x00]).unwrap_err();
+        assert!(e.to_string().contains("not valid"), "{e}");
+    }
+}

@@ -1,0 +1,4 @@
+pub mod sg;
+pub mod sg_admin_ports_unrestricted;
+pub mod sg_specific_ports_unrestricted;
+pub mod sg_unrestricted_access;

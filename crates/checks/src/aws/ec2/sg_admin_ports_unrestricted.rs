@@ -1,0 +1,88 @@
+//! Security groups that open remote server administration ports (22, 3389) to the world.
+//!
+//! CIS AWS Foundations v3.0.0 5.3 (IPv4) and 5.4 (IPv6), Security Hub EC2.13 (22) and
+//! EC2.14 (3389). One result per security group.
+
+use super::sg::{each_group, open_ingress, Proto};
+use crate::{Check, Ctx, Emit};
+use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+pub const ADMIN_PORTS: &[i32] = &[22, 3389];
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "ec2_sg_admin_ports_unrestricted",
+        title: "Security groups allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports",
+        description: "SSH (22) and RDP (3389) open to the internet invite brute-force attacks and exploitation of the remote access service.",
+        severity: Severity::High,
+        service: "ec2",
+        resource_type: ResourceType::AwsEc2SecurityGroup,
+        standards: &[
+            StandardRef::cis("5.3"),
+            StandardRef::cis("5.4"),
+            StandardRef::fsbp("EC2.13"),
+            StandardRef::fsbp("EC2.14"),
+        ],
+        remediation: Remediation {
+            console: "EC2 console > Security Groups > select the group > Inbound rules > Edit inbound rules: restrict the SSH/RDP rules to known address ranges, or use Systems Manager Session Manager instead.",
+            cli: "aws ec2 revoke-security-group-ingress --group-id <sg-id> --protocol tcp --port 22 --cidr 0.0.0.0/0",
+            url: "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    each_group(ctx, out, |ec2, sg, res, out| {
+        let (open, unknown) = open_ingress(ec2, sg);
+        let mut bad = Vec::new();
+        for &port in ADMIN_PORTS {
+            if let Some(r) = open.iter().find(|r| r.covers(Proto::Tcp, port)) {
+                bad.push(format!("tcp/{port} from {}", r.source));
+            }
+        }
+        if !bad.is_empty() {
+            out.fail(res, format!("remote administration open to the internet: {}", bad.join(", ")));
+        } else if !unknown.is_empty() {
+            out.not_available(res, format!("cannot tell whether the group is open: {}", unknown.join("; ")));
+        } else {
+            out.pass(res, "ports 22 and 3389 are not open to 0.0.0.0/0 or ::/0");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sg::tests::{group, rule, world4};
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::{Observed, SgPeer};
+    use rampart_model::Status;
+
+    fn with(g: rampart_inventory::SecurityGroup) -> rampart_inventory::Inventory {
+        let mut inv = inventory();
+        account(&mut inv).regions[0].ec2.known_mut().unwrap().security_groups = vec![g];
+        inv
+    }
+
+    #[test]
+    fn fail() {
+        let inv = with(group("sg", vec![rule("tcp", Some(3380), Some(3390), SgPeer::Cidr6("::/0".into()))]));
+        let (s, why) = single(&CHECK, &inv);
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("tcp/3389"));
+    }
+
+    #[test]
+    fn pass() {
+        let inv = with(group("sg", vec![rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())), rule("udp", Some(22), Some(22), world4())]));
+        assert_eq!(single(&CHECK, &inv).0, Status::Passed);
+    }
+
+    #[test]
+    fn not_available() {
+        let mut inv = inventory();
+        account(&mut inv).regions[0].ec2 = Observed::Unknown("denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}

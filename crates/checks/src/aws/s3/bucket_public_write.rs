@@ -1,0 +1,81 @@
+//! S3 buckets that anyone can write to (upload, overwrite, delete, or rewrite permissions).
+//!
+//! Trusted Advisor "Amazon S3 Bucket Permissions" (open upload/delete: red), Security Hub S3.3.
+
+use super::bucket_public_read::each_bucket;
+use crate::{Check, Ctx, Emit};
+use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "s3_bucket_public_write",
+        title: "S3 bucket allows public write access",
+        description: "Anyone on the internet (or any AWS account) can upload, overwrite or delete objects, or change permissions, in this bucket through its ACL or bucket policy.",
+        severity: Severity::Critical,
+        service: "s3",
+        resource_type: ResourceType::AwsS3Bucket,
+        standards: &[
+            StandardRef::ta("Amazon S3 Bucket Permissions"),
+            StandardRef::fsbp("S3.3"),
+        ],
+        remediation: Remediation {
+            console: "S3 console > the bucket > Permissions: turn on all four Block public access settings; remove WRITE, WRITE_ACP and FULL_CONTROL grants to Everyone / Authenticated users from the ACL and public write statements from the bucket policy.",
+            cli: "aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true",
+            url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    each_bucket(ctx, out, |e| &e.write, "no ACL grant or policy statement lets the public write to the bucket");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::bucket_public_read::tests::{bucket, grant, with};
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::{Observed, PublicAccessBlock, ALL_USERS_URI};
+    use rampart_model::Status;
+
+    const PUBLIC_PUT: &str = r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":["s3:PutObject"],"Resource":"arn:aws:s3:::b/*"}}"#;
+
+    #[test]
+    fn fail() {
+        let mut b = bucket("acl-write");
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "WRITE"));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+        let mut b = bucket("policy-write");
+        b.policy = Observed::Known(Some(PUBLIC_PUT.into()));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+    }
+
+    #[test]
+    fn pass() {
+        // Read-only public is not public write.
+        let mut b = bucket("acl-read");
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "READ"));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Passed);
+        let mut b = bucket("blocked");
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "WRITE"));
+        b.policy = Observed::Known(Some(PUBLIC_PUT.into()));
+        b.public_access_block = Observed::Known(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Passed);
+    }
+
+    #[test]
+    fn not_available() {
+        let mut b = bucket("acl-unknown");
+        b.acl = Observed::Unknown("s3:GetBucketAcl access denied".into());
+        assert_eq!(single(&CHECK, &with(b)).0, Status::NotAvailable);
+        let mut inv = inventory();
+        account(&mut inv).s3 = Observed::Unknown("s3:ListAllMyBuckets access denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}

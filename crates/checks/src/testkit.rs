@@ -1,0 +1,49 @@
+//! Test helpers: a one-account inventory to edit, and `run_check` to run one check on it.
+
+use crate::{Check, Ctx, Emit};
+use rampart_inventory::{Account, Ec2, Iam, Inventory, Observed, Region, S3};
+use rampart_model::{CheckResult, Status, Timestamp};
+
+pub const ACCOUNT: &str = "123456789012";
+
+pub fn now() -> Timestamp {
+    time::macros::datetime!(2026-11-27 12:00 UTC)
+}
+
+/// An inventory with one account, one region, and every service read and empty.
+pub fn inventory() -> Inventory {
+    let mut inv = Inventory::new(now());
+    let mut a = Account::empty(ACCOUNT, "aws", "us-east-1");
+    a.iam = Observed::Known(Iam {
+        account_summary: Observed::Known(Default::default()),
+        password_policy: Observed::Known(None),
+        virtual_mfa_devices: Observed::Known(vec![]),
+        credential_report: Observed::Known(vec![]),
+        ..Default::default()
+    });
+    a.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets: vec![] });
+    let mut r = Region::empty("us-east-1");
+    r.ec2 = Observed::Known(Ec2::default());
+    a.regions.push(r);
+    inv.accounts.push(a);
+    inv
+}
+
+pub fn account(inv: &mut Inventory) -> &mut Account {
+    &mut inv.accounts[0]
+}
+
+pub fn run_check(check: &Check, inv: &Inventory) -> Vec<CheckResult> {
+    let ctx = Ctx { inventory: inv, now: now() };
+    let mut emit = Emit::default();
+    emit.start(check.meta.id);
+    (check.run)(&ctx, &mut emit);
+    emit.finish().results
+}
+
+/// Runs `check` and returns the single result's status and reason.
+pub fn single(check: &Check, inv: &Inventory) -> (Status, String) {
+    let r = run_check(check, inv);
+    assert_eq!(r.len(), 1, "expected one result, got {r:#?}");
+    (r[0].status, r[0].reason.clone())
+}

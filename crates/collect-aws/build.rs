@@ -1,0 +1,41 @@
+//! Extracts the IAM action of every call site (`call("svc:Action"` / `call_opt("svc:Action"`)
+//! so that `rampart iam-policy` can never drift from what the collector really calls.
+
+use std::fs;
+use std::path::Path;
+
+fn scan(dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            scan(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            println!("cargo:rerun-if-changed={}", p.display());
+            let text = fs::read_to_string(&p).unwrap_or_default();
+            for marker in ["call(\"", "call_opt(\""] {
+                let mut rest = text.as_str();
+                while let Some(i) = rest.find(marker) {
+                    rest = &rest[i + marker.len()..];
+                    if let Some(end) = rest.find('"') {
+                        let action = &rest[..end];
+                        if action.contains(':') && !action.contains(' ') {
+                            out.push(action.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn main() {
+    let mut actions = Vec::new();
+    scan(Path::new("src"), &mut actions);
+    actions.sort();
+    actions.dedup();
+    let body: String = actions.iter().map(|a| format!("    {a:?},\n")).collect();
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("actions.rs");
+    fs::write(out, format!("pub const ACTIONS: &[&str] = &[\n{body}];\n")).expect("write actions.rs");
+    println!("cargo:rerun-if-changed=src");
+}

@@ -1,0 +1,20 @@
+//! Services that are global to an account: IAM, the S3 bucket list, Route 53, CloudFront.
+
+use crate::call::Ctx;
+use crate::{iam, s3, services};
+use rampart_inventory::Account;
+
+pub(crate) async fn collect(ctx: &Ctx, account: &mut Account) {
+    let (iam, s3, route53, cloudfront, certs) = futures::join!(
+        iam::collect(ctx),
+        s3::collect(ctx),
+        services::route53(ctx),
+        services::cloudfront(ctx),
+        services::iam_server_certificates(ctx),
+    );
+    account.iam = iam;
+    account.s3 = s3;
+    account.route53 = route53;
+    account.cloudfront = cloudfront;
+    account.iam_server_certificates = certs;
+}

@@ -1,0 +1,66 @@
+//! Refuses, before anything is sent, every operation that could change an AWS account.
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_types::config_bag::ConfigBag;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
+/// Operations sent so far in this process, as `service:Operation` (for tests and audits).
+static SENT: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// Whether an operation name only reads.
+pub fn is_read_only(operation: &str) -> bool {
+    ["Describe", "List", "Get", "Lookup", "Head"].iter().any(|p| operation.starts_with(p))
+        // Builds the credential report server-side; changes nothing in the account.
+        || operation == "GenerateCredentialReport"
+}
+
+/// Every `service:Operation` this process has sent.
+pub fn sent_operations() -> BTreeSet<String> {
+    SENT.lock().map(|s| s.clone()).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOnlyGuard;
+
+impl Intercept for ReadOnlyGuard {
+    fn name(&self) -> &'static str {
+        "RampartReadOnlyGuard"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(meta) = cfg.load::<Metadata>() else {
+            return Err("refusing an operation without metadata: rampart only sends read-only calls".into());
+        };
+        if !is_read_only(meta.name()) {
+            return Err(format!("refusing `{}:{}`: rampart only sends read-only calls", meta.service(), meta.name()).into());
+        }
+        if let Ok(mut s) = SENT.lock() {
+            s.insert(format!("{}:{}", meta.service(), meta.name()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_names() {
+        assert!(is_read_only("DescribeInstances"));
+        assert!(is_read_only("GetBucketPolicy"));
+        assert!(is_read_only("ListUsers"));
+        assert!(!is_read_only("PutBucketPolicy"));
+        assert!(!is_read_only("DeleteBucket"));
+        assert!(!is_read_only("CreateUser"));
+        assert!(!is_read_only("RunInstances"));
+    }
+}

@@ -1,0 +1,46 @@
+//! Everything collected per region, services concurrently.
+
+use crate::call::Ctx;
+use crate::{ec2, services};
+use rampart_inventory::Region;
+
+pub(crate) async fn collect(ctx: &Ctx) -> Region {
+    let mut r = Region::empty(&ctx.region);
+    let (ec2, rds, elb, elbv2, cloudtrail, acm, kms, lambda) = futures::join!(
+        ec2::collect(ctx),
+        services::rds(ctx),
+        services::elb(ctx),
+        services::elbv2(ctx),
+        services::cloudtrail(ctx),
+        services::acm(ctx),
+        services::kms(ctx),
+        services::lambda(ctx),
+    );
+    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas) = futures::join!(
+        services::ecr(ctx),
+        services::sns(ctx),
+        services::sqs(ctx),
+        services::guardduty(ctx),
+        services::config(ctx),
+        services::securityhub(ctx),
+        services::access_analyzer(ctx),
+        services::service_quotas(ctx),
+    );
+    r.ec2 = ec2;
+    r.rds = rds;
+    r.elb = elb;
+    r.elbv2 = elbv2;
+    r.cloudtrail = cloudtrail;
+    r.acm = acm;
+    r.kms = kms;
+    r.lambda = lambda;
+    r.ecr = ecr;
+    r.sns = sns;
+    r.sqs = sqs;
+    r.guardduty = guardduty;
+    r.config = config;
+    r.securityhub = securityhub;
+    r.access_analyzer = access_analyzer;
+    r.service_quotas = service_quotas;
+    r
+}

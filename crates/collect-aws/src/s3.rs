@@ -1,0 +1,180 @@
+//! S3: the bucket list, each bucket's permissions and settings, and account-level
+//! Block Public Access (through S3 Control).
+
+use crate::call::{client, s3_client, Ctx};
+use rampart_inventory::{Bucket, Grant, Observed, PublicAccessBlock, S3};
+
+pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
+    let s3 = s3_client(ctx);
+    let s3control = client!(ctx, aws_sdk_s3control);
+    let account_bpa = async {
+        let r = ctx
+            .call_opt(
+                "s3:GetAccountPublicAccessBlock",
+                None,
+                &["NoSuchPublicAccessBlockConfiguration"],
+                s3control.get_public_access_block().account_id(&ctx.account).send(),
+            )
+            .await;
+        match r {
+            Ok(Some(out)) => Observed::Known(out.public_access_block_configuration().map(bpa_s3control)),
+            Ok(None) => Observed::Known(None),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let list = async {
+        // ListBuckets pages with a continuation token when asked for; the paginator follows it.
+        ctx.call("s3:ListAllMyBuckets", None, s3.list_buckets().into_paginator().send().try_collect()).await
+    };
+    let (account_public_access_block, pages) = futures::join!(account_bpa, list);
+    let pages = match pages {
+        Ok(p) => p,
+        Err(why) => return Observed::Unknown(why),
+    };
+    let names: Vec<(String, Option<String>)> = pages
+        .iter()
+        .flat_map(|p| p.buckets())
+        .filter_map(|b| b.name().map(|n| (n.to_string(), b.creation_date().map(|d| d.to_string()))))
+        .collect();
+    let buckets = futures::future::join_all(names.into_iter().map(|(name, created)| bucket(ctx, &s3, name, created))).await;
+    Observed::Known(S3 { account_public_access_block, buckets })
+}
+
+fn bpa_s3control(c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: c.block_public_acls().unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+        block_public_policy: c.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+    }
+}
+
+async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date: Option<String>) -> Bucket {
+    let n = name.as_str();
+    let r = Some(n);
+    // The bucket's region: requests about a bucket must go to its region on real AWS.
+    let region = match ctx.call("s3:GetBucketLocation", r, s3.get_bucket_location().bucket(n).send()).await {
+        Ok(out) => match out.location_constraint().map(|c| c.as_str().to_string()) {
+            None => "us-east-1".to_string(),
+            Some(c) if c.is_empty() => "us-east-1".to_string(),
+            Some(c) if c == "EU" => "eu-west-1".to_string(),
+            Some(c) => c,
+        },
+        Err(_) => ctx.region.clone(),
+    };
+    let regional;
+    let s3 = if region != ctx.region {
+        regional = s3_client(&ctx.for_region(&region));
+        &regional
+    } else {
+        s3
+    };
+
+    let acl = async {
+        match ctx.call("s3:GetBucketAcl", r, s3.get_bucket_acl().bucket(n).send()).await {
+            Ok(out) => (
+                Observed::Known(out.owner().and_then(|o| o.id()).unwrap_or_default().to_string()),
+                Observed::Known(out.grants().iter().map(grant).collect()),
+            ),
+            Err(why) => (Observed::Unknown(why.clone()), Observed::Unknown(why)),
+        }
+    };
+    let policy = async {
+        observe(ctx.call_opt("s3:GetBucketPolicy", r, &["NoSuchBucketPolicy"], s3.get_bucket_policy().bucket(n).send()).await, |o| {
+            o.policy().map(str::to_string)
+        })
+    };
+    let bpa = async {
+        observe(
+            ctx.call_opt("s3:GetBucketPublicAccessBlock", r, &["NoSuchPublicAccessBlockConfiguration"], s3.get_public_access_block().bucket(n).send()).await,
+            |o| {
+                o.public_access_block_configuration().map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })
+            },
+        )
+    };
+    let ownership = async {
+        observe(
+            ctx.call_opt("s3:GetBucketOwnershipControls", r, &["OwnershipControlsNotFoundError"], s3.get_bucket_ownership_controls().bucket(n).send()).await,
+            |o| {
+                o.ownership_controls()
+                    .and_then(|c| c.rules().first())
+                    .map(|rule| rule.object_ownership().as_str().to_string())
+            },
+        )
+    };
+    let encryption = async {
+        observe(
+            ctx.call_opt("s3:GetEncryptionConfiguration", r, &["ServerSideEncryptionConfigurationNotFoundError"], s3.get_bucket_encryption().bucket(n).send()).await,
+            |o| {
+                o.server_side_encryption_configuration()
+                    .and_then(|c| c.rules().first())
+                    .and_then(|rule| rule.apply_server_side_encryption_by_default())
+                    .map(|d| d.sse_algorithm().as_str().to_string())
+            },
+        )
+    };
+    let versioning = async {
+        match ctx.call("s3:GetBucketVersioning", r, s3.get_bucket_versioning().bucket(n).send()).await {
+            Ok(o) => (
+                Observed::Known(o.status().map(|s| s.as_str().to_string())),
+                Observed::Known(o.mfa_delete().map(|s| s.as_str().to_string())),
+            ),
+            Err(why) => (Observed::Unknown(why.clone()), Observed::Unknown(why)),
+        }
+    };
+    let logging = async {
+        match ctx.call("s3:GetBucketLogging", r, s3.get_bucket_logging().bucket(n).send()).await {
+            Ok(o) => Observed::Known(o.logging_enabled().map(|l| l.target_bucket().to_string())),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target) =
+        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging);
+    Bucket {
+        name,
+        region,
+        creation_date,
+        owner_id,
+        acl,
+        policy,
+        public_access_block,
+        ownership_controls,
+        encryption,
+        versioning,
+        mfa_delete,
+        logging_target,
+    }
+}
+
+fn observe<T, U>(r: Result<Option<T>, String>, f: impl FnOnce(&T) -> Option<U>) -> Observed<Option<U>> {
+    match r {
+        Ok(Some(v)) => Observed::Known(f(&v)),
+        Ok(None) => Observed::Known(None),
+        Err(why) => Observed::Unknown(why),
+    }
+}
+
+fn grant(g: &aws_sdk_s3::types::Grant) -> Grant {
+    let (grantee_type, grantee) = match g.grantee() {
+        Some(who) => {
+            let id = who
+                .uri()
+                .or(who.id())
+                .or(who.email_address())
+                .unwrap_or_default()
+                .to_string();
+            (who.r#type().as_str().to_string(), id)
+        }
+        None => (String::new(), String::new()),
+    };
+    Grant {
+        grantee_type,
+        grantee,
+        permission: g.permission().map(|p| p.as_str().to_string()).unwrap_or_default(),
+    }
+}

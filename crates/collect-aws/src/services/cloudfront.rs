@@ -1,0 +1,91 @@
+//! CloudFront (global): distributions from their summaries, plus standard (legacy) logging and
+//! the default root object, which only the distribution's config holds.
+
+use super::{first_err, known_or_return, non_empty};
+use crate::call::{client, Ctx};
+use aws_sdk_cloudfront::types::DistributionSummary;
+use futures::future::join_all;
+use rampart_inventory::{Distribution, Observed, Origin};
+
+pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<Distribution>> {
+    let client = client!(ctx, aws_sdk_cloudfront);
+    let summaries = known_or_return!(
+        ctx.call("cloudfront:ListDistributions", None, client.list_distributions().into_paginator().items().send().try_collect()).await
+    );
+    // `logging_enabled` is a plain bool: a distribution whose config cannot be read makes the
+    // whole list unknown rather than claim "logging off".
+    let configs = join_all(summaries.iter().map(|s| {
+        let client = &client;
+        async move {
+            let out = ctx.call("cloudfront:GetDistributionConfig", Some(s.arn()), client.get_distribution_config().id(s.id()).send()).await?;
+            let config = out.distribution_config();
+            Ok::<_, String>((
+                config.and_then(|c| c.logging()).is_some_and(|l| l.enabled()),
+                config.and_then(|c| non_empty(c.default_root_object())),
+            ))
+        }
+    }))
+    .await;
+    if let Some(reason) = first_err(&configs) {
+        return Observed::Unknown(reason);
+    }
+    let out = summaries
+        .iter()
+        .zip(configs)
+        .map(|(s, config)| {
+            let (logging_enabled, default_root_object) = config.unwrap_or_default();
+            distribution(s, logging_enabled, default_root_object)
+        })
+        .collect();
+    Observed::Known(out)
+}
+
+fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_object: Option<String>) -> Distribution {
+    let mut viewer_protocol_policies: Vec<String> = s
+        .default_cache_behavior()
+        .map(|b| b.viewer_protocol_policy().as_str().to_string())
+        .into_iter()
+        .chain(s.cache_behaviors().map(|c| c.items()).unwrap_or_default().iter().map(|b| b.viewer_protocol_policy().as_str().to_string()))
+        .collect();
+    viewer_protocol_policies.sort();
+    viewer_protocol_policies.dedup();
+    let cert = s.viewer_certificate();
+    Distribution {
+        id: s.id().to_string(),
+        arn: s.arn().to_string(),
+        domain_name: s.domain_name().to_string(),
+        aliases: s.aliases().map(|a| a.items().to_vec()).unwrap_or_default(),
+        enabled: s.enabled(),
+        viewer_protocol_policies,
+        minimum_protocol_version: cert.and_then(|c| c.minimum_protocol_version()).map(|v| v.as_str().to_string()),
+        ssl_support_method: cert.and_then(|c| c.ssl_support_method()).map(|v| v.as_str().to_string()),
+        certificate_source: cert.and_then(|c| c.certificate_source()).map(|v| v.as_str().to_string()),
+        iam_certificate_id: cert.and_then(|c| non_empty(c.iam_certificate_id())),
+        acm_certificate_arn: cert.and_then(|c| non_empty(c.acm_certificate_arn())),
+        cloudfront_default_certificate: cert.and_then(|c| c.cloud_front_default_certificate()).unwrap_or_default(),
+        origins: s
+            .origins()
+            .map(|o| o.items())
+            .unwrap_or_default()
+            .iter()
+            .map(|o| {
+                let custom = o.custom_origin_config();
+                Origin {
+                    id: o.id().to_string(),
+                    domain_name: o.domain_name().to_string(),
+                    origin_protocol_policy: custom.map(|c| c.origin_protocol_policy().as_str().to_string()),
+                    origin_ssl_protocols: custom
+                        .and_then(|c| c.origin_ssl_protocols())
+                        .map(|p| p.items().iter().map(|v| v.as_str().to_string()).collect())
+                        .unwrap_or_default(),
+                    s3_origin: o.s3_origin_config().is_some(),
+                    origin_access_control_id: non_empty(o.origin_access_control_id()),
+                    origin_access_identity: o.s3_origin_config().and_then(|c| non_empty(Some(c.origin_access_identity()))),
+                }
+            })
+            .collect(),
+        web_acl_id: non_empty(Some(s.web_acl_id())),
+        logging_enabled,
+        default_root_object,
+    }
+}

@@ -1,0 +1,175 @@
+//! RDS: DB instances, DB and cluster snapshots with who may restore them, and the
+//! EC2-Classic DB security groups.
+
+use super::{known_or_return, non_empty, observed, ts_opt};
+use crate::call::{client, Ctx};
+use futures::future::join_all;
+use rampart_inventory::{DbInstance, DbSecurityGroup, DbSnapshot, Observed, Rds};
+
+pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
+    let client = client!(ctx, aws_sdk_rds);
+    let (instances, snapshots, cluster_snapshots, security_groups) = futures::join!(
+        ctx.call("rds:DescribeDBInstances", None, client.describe_db_instances().into_paginator().items().send().try_collect()),
+        ctx.call("rds:DescribeDBSnapshots", None, client.describe_db_snapshots().into_paginator().items().send().try_collect()),
+        ctx.call("rds:DescribeDBClusterSnapshots", None, client.describe_db_cluster_snapshots().into_paginator().items().send().try_collect()),
+        ctx.call("rds:DescribeDBSecurityGroups", None, client.describe_db_security_groups().into_paginator().items().send().try_collect()),
+    );
+    let instances = known_or_return!(instances);
+    let snapshots = known_or_return!(snapshots);
+    let cluster_snapshots = known_or_return!(cluster_snapshots);
+
+    let db_snapshots = join_all(snapshots.iter().map(|s| {
+        let client = &client;
+        async move {
+            let identifier = s.db_snapshot_identifier().unwrap_or_default().to_string();
+            let snapshot_type = s.snapshot_type().unwrap_or_default().to_string();
+            let restore_accounts = if !shareable(&snapshot_type) {
+                Observed::Known(Vec::new())
+            } else {
+                observed(
+                    ctx.call("rds:DescribeDBSnapshotAttributes", Some(&identifier), client.describe_db_snapshot_attributes().db_snapshot_identifier(&identifier).send())
+                        .await
+                        .map(|out| {
+                            out.db_snapshot_attributes_result()
+                                .map(|r| restore_values(r.db_snapshot_attributes().iter().map(|a| (a.attribute_name(), a.attribute_values()))))
+                                .unwrap_or_default()
+                        }),
+                )
+            };
+            DbSnapshot {
+                arn: s.db_snapshot_arn().unwrap_or_default().to_string(),
+                source_identifier: s.db_instance_identifier().unwrap_or_default().to_string(),
+                encrypted: s.encrypted().unwrap_or_default(),
+                create_time: ts_opt(s.snapshot_create_time()),
+                identifier,
+                snapshot_type,
+                restore_accounts,
+            }
+        }
+    }))
+    .await;
+
+    let db_cluster_snapshots = join_all(cluster_snapshots.iter().map(|s| {
+        let client = &client;
+        async move {
+            let identifier = s.db_cluster_snapshot_identifier().unwrap_or_default().to_string();
+            let snapshot_type = s.snapshot_type().unwrap_or_default().to_string();
+            let restore_accounts = if !shareable(&snapshot_type) {
+                Observed::Known(Vec::new())
+            } else {
+                observed(
+                    ctx.call("rds:DescribeDBClusterSnapshotAttributes", Some(&identifier), client.describe_db_cluster_snapshot_attributes().db_cluster_snapshot_identifier(&identifier).send())
+                        .await
+                        .map(|out| {
+                            out.db_cluster_snapshot_attributes_result()
+                                .map(|r| {
+                                    restore_values(r.db_cluster_snapshot_attributes().iter().map(|a| (a.attribute_name(), a.attribute_values())))
+                                })
+                                .unwrap_or_default()
+                        }),
+                )
+            };
+            DbSnapshot {
+                arn: s.db_cluster_snapshot_arn().unwrap_or_default().to_string(),
+                source_identifier: s.db_cluster_identifier().unwrap_or_default().to_string(),
+                encrypted: s.storage_encrypted().unwrap_or_default(),
+                create_time: ts_opt(s.snapshot_create_time()),
+                identifier,
+                snapshot_type,
+                restore_accounts,
+            }
+        }
+    }))
+    .await;
+
+    let db_instances = instances
+        .iter()
+        .map(|i| {
+            let subnet_group = i.db_subnet_group();
+            DbInstance {
+                db_instance_identifier: i.db_instance_identifier().unwrap_or_default().to_string(),
+                arn: i.db_instance_arn().unwrap_or_default().to_string(),
+                engine: i.engine().unwrap_or_default().to_string(),
+                engine_version: i.engine_version().unwrap_or_default().to_string(),
+                publicly_accessible: i.publicly_accessible().unwrap_or_default(),
+                storage_encrypted: i.storage_encrypted().unwrap_or_default(),
+                multi_az: i.multi_az().unwrap_or_default(),
+                backup_retention_period: i.backup_retention_period().unwrap_or_default(),
+                auto_minor_version_upgrade: i.auto_minor_version_upgrade().unwrap_or_default(),
+                deletion_protection: i.deletion_protection().unwrap_or_default(),
+                iam_database_authentication_enabled: i.iam_database_authentication_enabled().unwrap_or_default(),
+                vpc_id: non_empty(subnet_group.and_then(|g| g.vpc_id())),
+                subnet_ids: subnet_group
+                    .map(|g| g.subnets().iter().filter_map(|s| non_empty(s.subnet_identifier())).collect())
+                    .unwrap_or_default(),
+                vpc_security_group_ids: i
+                    .vpc_security_groups()
+                    .iter()
+                    .filter_map(|g| non_empty(g.vpc_security_group_id()))
+                    .collect(),
+                db_security_groups: i
+                    .db_security_groups()
+                    .iter()
+                    .filter_map(|g| non_empty(g.db_security_group_name()))
+                    .collect(),
+                endpoint_port: i.endpoint().and_then(|e| e.port()),
+            }
+        })
+        .collect();
+
+    // EC2-Classic is retired: most accounts get an error here, which only this field records.
+    let db_security_groups = observed(security_groups).map(|groups| {
+        groups
+            .iter()
+            .map(|g| DbSecurityGroup {
+                name: g.db_security_group_name().unwrap_or_default().to_string(),
+                arn: g.db_security_group_arn().unwrap_or_default().to_string(),
+                cidrs: g.ip_ranges().iter().filter_map(|r| non_empty(r.cidrip())).collect(),
+                ec2_security_groups: g
+                    .ec2_security_groups()
+                    .iter()
+                    .filter_map(|s| non_empty(s.ec2_security_group_id()).or_else(|| non_empty(s.ec2_security_group_name())))
+                    .collect(),
+            })
+            .collect()
+    });
+
+    Observed::Known(Rds { db_instances, db_snapshots, db_cluster_snapshots, db_security_groups })
+}
+
+/// Automated snapshots cannot be shared (AWS refuses `ModifyDBSnapshotAttribute` on them), so
+/// their restore list is known to be empty without asking.
+fn shareable(snapshot_type: &str) -> bool {
+    snapshot_type != "automated"
+}
+
+/// The values of the `restore` attribute: `all` (public) or account ids.
+fn restore_values<'a>(attrs: impl Iterator<Item = (Option<&'a str>, &'a [String])>) -> Vec<String> {
+    let mut out: Vec<String> = attrs
+        .filter(|(name, _)| *name == Some("restore"))
+        .flat_map(|(_, values)| values.iter().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restore_attribute_only() {
+        let all = vec!["all".to_string()];
+        let other = vec!["x".to_string()];
+        let attrs = vec![(Some("restore"), all.as_slice()), (Some("other"), other.as_slice()), (None, other.as_slice())];
+        assert_eq!(restore_values(attrs.into_iter()), vec!["all".to_string()]);
+    }
+
+    #[test]
+    fn automated_snapshots_are_not_shareable() {
+        assert!(!shareable("automated"));
+        assert!(shareable("manual"));
+        assert!(shareable("awsbackup"));
+    }
+}

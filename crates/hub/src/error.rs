@@ -1,0 +1,96 @@
+use rusqlite::ErrorCode;
+use std::path::{Path, PathBuf};
+
+/// Why the store failed. Every message says what to do next.
+///
+/// This type is publicly exported and matched on by the CLI: add variants (it is
+/// `non_exhaustive`), don't rename or remove them.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("cannot create directory `{}` for the database: {source}: check its permissions or set RAMPART_DB", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot open database `{}`: {source}: check the path and permissions", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error("`{}` is not a rampart database ({why}): pass another --db", path.display())]
+    NotRampart { path: PathBuf, why: &'static str },
+
+    #[error(
+        "database `{}` was written by a newer rampart (schema {found}, this build knows {known}): upgrade rampart or use another --db",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+
+    #[error("cannot migrate database `{}` to schema {version}: {source}: restore a backup or use another --db", path.display())]
+    Migrate {
+        path: PathBuf,
+        version: u32,
+        source: rusqlite::Error,
+    },
+
+    #[error("database `{}` is locked by another rampart: retry when it finishes", path.display())]
+    Busy { path: PathBuf },
+
+    #[error("database `{}` is read-only: check its permissions or pass another --db", path.display())]
+    ReadOnly { path: PathBuf },
+
+    #[error("database `{}` is full: free disk space or pass another --db", path.display())]
+    Full { path: PathBuf },
+
+    #[error("database `{}` failed: {source}: check it with `sqlite3 {} 'PRAGMA integrity_check'`", path.display(), path.display())]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error("database `{}` holds an invalid {what} `{value}`: it was edited by hand or is damaged; restore a backup", path.display())]
+    Corrupt {
+        path: PathBuf,
+        what: &'static str,
+        value: String,
+    },
+
+    #[error("run `{0}` is already recorded: give the run a new id")]
+    DuplicateRun(String),
+
+    #[error("no run `{0}` in the database: list runs to see their ids")]
+    UnknownRun(String),
+
+    #[error("no finding `{0}` in the database: list findings to see their ids")]
+    UnknownFinding(String),
+}
+
+/// Classifies a SQLite error into the variant a user can act on.
+pub(crate) fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotRampart {
+            path,
+            why: "file is not a database",
+        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy { path },
+        Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+        Some(ErrorCode::DiskFull) => StoreError::Full { path },
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+            StoreError::Open { path, source: e }
+        }
+        _ => StoreError::Sqlite { path, source: e },
+    }
+}
+
+/// `map_err` adapter: `.map_err(sql(path))`.
+pub(crate) fn sql(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |e| classify(path, e)
+}

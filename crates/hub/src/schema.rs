@@ -1,0 +1,212 @@
+//! The schema and its migrations.
+//!
+//! `MIGRATIONS[i]` takes a database from schema `i` to schema `i + 1`; the schema
+//! version is `PRAGMA user_version`. The list is append-only: a released migration is
+//! never edited, a change is a new script. All pending scripts run in one `IMMEDIATE`
+//! transaction, so two processes opening a fresh file cannot both migrate it and a
+//! failed migration leaves the file as it was.
+//!
+//! Timestamps are RFC 3339 text in UTC with second precision (`2026-11-27T23:57:00Z`,
+//! see [`rampart_model::rfc3339`]): readable in `sqlite3` and ordered as text. Enums are
+//! stored as their serialized names (`FAILED`, `AwsS3Bucket`, `access_denied`), lists as
+//! JSON arrays.
+
+use crate::error::{classify, StoreError};
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+
+/// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
+/// database from any other SQLite file.
+pub(crate) const APPLICATION_ID: i32 = 0x5241_4D50;
+
+/// The schema version this build writes and reads.
+pub(crate) const LATEST: u32 = MIGRATIONS.len() as u32;
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: runs, findings with their lifecycle, per-run results, gaps, workflow history.
+    r#"
+CREATE TABLE runs (
+    id           TEXT PRIMARY KEY NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    accounts     TEXT NOT NULL,   -- JSON array of account ids
+    regions      TEXT NOT NULL,   -- JSON array of region names
+    tool_version TEXT NOT NULL
+);
+CREATE INDEX runs_started_at ON runs (started_at);
+
+-- Current state of every finding ever seen; one row per finding id.
+CREATE TABLE findings (
+    id                   TEXT PRIMARY KEY NOT NULL,
+    check_id             TEXT NOT NULL,
+    title                TEXT NOT NULL,
+    description          TEXT NOT NULL,
+    severity             TEXT NOT NULL CHECK (severity IN ('INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL')),
+    status               TEXT NOT NULL CHECK (status IN ('PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE')),
+    reason               TEXT NOT NULL,
+    detail               TEXT NOT NULL,
+    service              TEXT NOT NULL,
+    resource_id          TEXT NOT NULL,
+    resource_type        TEXT NOT NULL,
+    account              TEXT NOT NULL,
+    region               TEXT NOT NULL,
+    "partition"          TEXT NOT NULL,
+    resource_name        TEXT NOT NULL,
+    remediation_console  TEXT NOT NULL,
+    remediation_cli      TEXT NOT NULL,
+    remediation_url      TEXT NOT NULL,
+    related_requirements TEXT NOT NULL,   -- JSON array of strings
+    first_observed       TEXT NOT NULL,
+    last_observed        TEXT NOT NULL,
+    workflow_status      TEXT NOT NULL CHECK (workflow_status IN ('NEW', 'NOTIFIED', 'SUPPRESSED', 'RESOLVED')),
+    record_state         TEXT NOT NULL CHECK (record_state IN ('ACTIVE', 'ARCHIVED')),
+    updated_at           TEXT NOT NULL
+);
+CREATE INDEX findings_scope ON findings (account, region);
+CREATE INDEX findings_check ON findings (check_id);
+CREATE INDEX findings_status ON findings (status);
+
+-- What each run said about each finding it produced.
+CREATE TABLE run_results (
+    run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    finding_id      TEXT NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    status          TEXT NOT NULL,
+    severity        TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    workflow_status TEXT NOT NULL,
+    observed_at     TEXT NOT NULL,
+    PRIMARY KEY (run_id, finding_id)
+) WITHOUT ROWID;
+CREATE INDEX run_results_finding ON run_results (finding_id);
+
+CREATE TABLE gaps (
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    action   TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    account  TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    resource TEXT,
+    message  TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+
+-- Every change of a finding's workflow status: by a person (run_id NULL) or by the
+-- automatic rules of a run.
+CREATE TABLE workflow_history (
+    id          INTEGER PRIMARY KEY,
+    finding_id  TEXT NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    changed_at  TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    run_id      TEXT REFERENCES runs (id) ON DELETE SET NULL
+);
+CREATE INDEX workflow_history_finding ON workflow_history (finding_id, id);
+"#,
+];
+
+/// Sets the connection up, checks the file is ours and not from the future, and
+/// migrates it to [`LATEST`]. Returns the schema version.
+pub(crate) fn prepare(conn: &mut Connection, path: &Path) -> Result<u32, StoreError> {
+    let err = |e| classify(path, e);
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(err)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(err)?;
+    // The first statement that reads the file: a non-SQLite file fails here with
+    // NotADatabase, which `classify` turns into `StoreError::NotRampart`.
+    let _mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(err)?;
+    // WAL makes NORMAL durable against application crashes and much faster than FULL.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(err)?;
+    // 64 MiB of page cache (the default is 2 MiB): a run upserts findings all over the
+    // B-trees, and a cache that holds them makes recording a large run several times
+    // faster. SQLite allocates it only as pages are read.
+    conn.pragma_update(None, "cache_size", -65_536)
+        .map_err(err)?;
+
+    check_owner(conn, path)?;
+
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(err)?;
+    // Read again under the write lock: another process may have migrated meanwhile.
+    let current = user_version(&tx, path)?;
+    if current > LATEST {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known: LATEST,
+        });
+    }
+    if current == LATEST {
+        return Ok(current);
+    }
+    for (i, script) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as u32 + 1;
+        let to_migrate = |source| StoreError::Migrate {
+            path: path.to_path_buf(),
+            version,
+            source,
+        };
+        tx.execute_batch(script).map_err(to_migrate)?;
+        tx.pragma_update(None, "user_version", version)
+            .map_err(to_migrate)?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(err)?;
+    tx.commit().map_err(err)?;
+    tracing::debug!(path = %path.display(), from = current, to = LATEST, "migrated database");
+    Ok(LATEST)
+}
+
+/// Refuses SQLite files that belong to something else, and rampart files that are
+/// too new for this build.
+fn check_owner(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let err = |e| classify(path, e);
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(err)?;
+    let version = user_version(conn, path)?;
+    let not_rampart = |why| {
+        Err(StoreError::NotRampart {
+            path: path.to_path_buf(),
+            why,
+        })
+    };
+    if app_id == APPLICATION_ID {
+        if version > LATEST {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                known: LATEST,
+            });
+        }
+        return Ok(());
+    }
+    if app_id != 0 {
+        return not_rampart("it belongs to another application");
+    }
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(err)?;
+    if version != 0 || objects != 0 {
+        return not_rampart("it holds tables of another application");
+    }
+    Ok(())
+}
+
+fn user_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| classify(path, e))?;
+    // user_version is a signed 32-bit header field; a negative value is not ours.
+    u32::try_from(v).map_err(|_| StoreError::NotRampart {
+        path: path.to_path_buf(),
+        why: "it has a negative schema version",
+    })
+}

@@ -1,0 +1,842 @@
+//! Resource types per AWS service. Policies are kept as the JSON text AWS returned
+//! (URL-decoded); checks parse them with `rampart-policy`.
+
+use crate::Observed;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type Tags = BTreeMap<String, String>;
+
+// ---------------------------------------------------------------- EC2 / VPC
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Ec2 {
+    pub instances: Vec<Instance>,
+    pub network_interfaces: Vec<NetworkInterface>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub managed_prefix_lists: Vec<PrefixList>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub internet_gateways: Vec<InternetGateway>,
+    pub egress_only_internet_gateways: Vec<InternetGateway>,
+    pub nat_gateways: Vec<NatGateway>,
+    pub network_acls: Vec<NetworkAcl>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    pub vpc_peering_connections: Vec<VpcPeering>,
+    pub flow_logs: Observed<Vec<FlowLog>>,
+    pub volumes: Observed<Vec<Volume>>,
+    pub snapshots: Observed<Vec<Snapshot>>,
+    pub ebs_encryption_by_default: Observed<bool>,
+    pub images: Observed<Vec<Image>>,
+    pub addresses: Observed<Vec<ElasticIp>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Instance {
+    pub instance_id: String,
+    pub state: String,
+    pub instance_type: String,
+    pub image_id: String,
+    pub vpc_id: Option<String>,
+    pub subnet_id: Option<String>,
+    pub private_ip_address: Option<String>,
+    pub public_ip_address: Option<String>,
+    pub ipv6_addresses: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub network_interface_ids: Vec<String>,
+    pub iam_instance_profile_arn: Option<String>,
+    /// IMDS: `required` means IMDSv2 only.
+    pub metadata_http_tokens: Option<String>,
+    pub metadata_http_endpoint: Option<String>,
+    pub metadata_hop_limit: Option<i32>,
+    /// Base64-decoded user data; `Unknown` when the attribute could not be read.
+    pub user_data: Observed<Option<String>>,
+    pub launch_time: Option<String>,
+    pub platform: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkInterface {
+    pub network_interface_id: String,
+    pub interface_type: String,
+    pub description: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub private_ip_addresses: Vec<String>,
+    pub public_ips: Vec<String>,
+    pub ipv6_addresses: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub attachment_instance_id: Option<String>,
+    pub requester_managed: bool,
+    pub source_dest_check: bool,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub group_name: String,
+    pub description: String,
+    pub vpc_id: Option<String>,
+    pub owner_id: String,
+    pub ingress: Vec<SgRule>,
+    pub egress: Vec<SgRule>,
+    pub tags: Tags,
+}
+
+/// One permission of a security group, flattened: exactly one source/destination.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SgRule {
+    /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all.
+    pub ip_protocol: String,
+    /// For TCP/UDP the port range; for ICMP the type/code; absent for `-1`.
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: SgPeer,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SgPeer {
+    Cidr4(String),
+    Cidr6(String),
+    PrefixList(String),
+    Group { group_id: String, user_id: Option<String>, vpc_peering_connection_id: Option<String> },
+}
+
+impl Default for SgPeer {
+    fn default() -> Self {
+        SgPeer::Cidr4(String::new())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrefixList {
+    pub prefix_list_id: String,
+    pub prefix_list_name: String,
+    pub owner_id: String,
+    pub address_family: String,
+    /// CIDRs of the list; `Unknown` if `GetManagedPrefixListEntries` failed.
+    pub entries: Observed<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Vpc {
+    pub vpc_id: String,
+    pub cidr_blocks: Vec<String>,
+    pub ipv6_cidr_blocks: Vec<String>,
+    pub is_default: bool,
+    pub owner_id: String,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub vpc_id: String,
+    pub availability_zone: String,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_blocks: Vec<String>,
+    pub map_public_ip_on_launch: bool,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RouteTable {
+    pub route_table_id: String,
+    pub vpc_id: String,
+    pub main: bool,
+    pub subnet_ids: Vec<String>,
+    pub gateway_ids: Vec<String>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Route {
+    pub destination_cidr_block: Option<String>,
+    pub destination_ipv6_cidr_block: Option<String>,
+    pub destination_prefix_list_id: Option<String>,
+    /// The target id (igw-, nat-, eigw-, eni-, i-, pcx-, tgw-, vpce-, `local`).
+    pub target: String,
+    /// `active` or `blackhole`.
+    pub state: String,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InternetGateway {
+    pub id: String,
+    pub attached_vpc_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NatGateway {
+    pub nat_gateway_id: String,
+    pub vpc_id: String,
+    pub subnet_id: String,
+    pub state: String,
+    pub connectivity_type: String,
+    pub public_ips: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkAcl {
+    pub network_acl_id: String,
+    pub vpc_id: String,
+    pub is_default: bool,
+    pub subnet_ids: Vec<String>,
+    pub entries: Vec<NaclEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NaclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub rule_action: String,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub port_from: Option<i32>,
+    pub port_to: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcEndpoint {
+    pub vpc_endpoint_id: String,
+    pub vpc_endpoint_type: String,
+    pub vpc_id: String,
+    pub service_name: String,
+    pub route_table_ids: Vec<String>,
+    pub subnet_ids: Vec<String>,
+    pub network_interface_ids: Vec<String>,
+    pub policy_document: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VpcPeering {
+    pub vpc_peering_connection_id: String,
+    pub requester_vpc_id: String,
+    pub requester_owner_id: String,
+    pub accepter_vpc_id: String,
+    pub accepter_owner_id: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FlowLog {
+    pub flow_log_id: String,
+    pub resource_id: String,
+    pub traffic_type: String,
+    pub log_destination_type: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Volume {
+    pub volume_id: String,
+    pub size_gib: i32,
+    pub volume_type: String,
+    pub state: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub availability_zone: String,
+    pub attached_instance_ids: Vec<String>,
+    pub create_time: Option<String>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    pub snapshot_id: String,
+    pub volume_id: Option<String>,
+    pub volume_size_gib: i32,
+    pub encrypted: bool,
+    pub state: String,
+    pub start_time: Option<String>,
+    pub description: String,
+    /// `createVolumePermission`: `all` (public) or account ids.
+    pub create_volume_permissions: Observed<Vec<String>>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Image {
+    pub image_id: String,
+    pub name: String,
+    pub public: bool,
+    pub state: String,
+    pub creation_date: Option<String>,
+    /// `launchPermission`: `all` (public) or account ids / org ARNs.
+    pub launch_permissions: Observed<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElasticIp {
+    pub allocation_id: String,
+    pub public_ip: String,
+    pub association_id: Option<String>,
+    pub instance_id: Option<String>,
+    pub network_interface_id: Option<String>,
+}
+
+// ---------------------------------------------------------------- S3
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct S3 {
+    /// Account-level Block Public Access (`s3control:GetPublicAccessBlock`);
+    /// `Known(None)` = not configured.
+    pub account_public_access_block: Observed<Option<PublicAccessBlock>>,
+    pub buckets: Vec<Bucket>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Bucket {
+    pub name: String,
+    pub region: String,
+    pub creation_date: Option<String>,
+    pub owner_id: Observed<String>,
+    pub acl: Observed<Vec<Grant>>,
+    /// `Known(None)`: no bucket policy.
+    pub policy: Observed<Option<String>>,
+    pub public_access_block: Observed<Option<PublicAccessBlock>>,
+    /// `BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`; `Known(None)` = not set.
+    pub ownership_controls: Observed<Option<String>>,
+    /// SSE algorithm of the default encryption (`AES256`, `aws:kms`, ...); `Known(None)` = none.
+    pub encryption: Observed<Option<String>>,
+    /// `Enabled`, `Suspended`, or `Known(None)` never enabled.
+    pub versioning: Observed<Option<String>>,
+    pub mfa_delete: Observed<Option<String>>,
+    /// Target bucket of server access logging; `Known(None)` = off.
+    pub logging_target: Observed<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Grant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    /// Canonical id, group URI or email.
+    pub grantee: String,
+    /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP`, `FULL_CONTROL`.
+    pub permission: String,
+}
+
+pub const ALL_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+pub const AUTHENTICATED_USERS_URI: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+
+// ---------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Iam {
+    /// `GetAccountSummary`'s map, e.g. `AccountMFAEnabled`, `AccountAccessKeysPresent`.
+    pub account_summary: Observed<BTreeMap<String, i64>>,
+    /// `Known(None)`: no password policy set.
+    pub password_policy: Observed<Option<PasswordPolicy>>,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub roles: Vec<Role>,
+    /// Customer-managed policies and attached AWS-managed ones, with their default version.
+    pub policies: Vec<ManagedPolicy>,
+    /// Virtual MFA devices; the root's shows whether root MFA is virtual or hardware.
+    pub virtual_mfa_devices: Observed<Vec<VirtualMfaDevice>>,
+    pub credential_report: Observed<Vec<CredentialReportRow>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordPolicy {
+    pub minimum_password_length: i32,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase_characters: bool,
+    pub require_lowercase_characters: bool,
+    pub allow_users_to_change_password: bool,
+    pub expire_passwords: bool,
+    pub max_password_age: Option<i32>,
+    pub password_reuse_prevention: Option<i32>,
+    pub hard_expiry: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct User {
+    pub user_name: String,
+    pub user_id: String,
+    pub arn: String,
+    pub create_date: Option<String>,
+    pub password_last_used: Option<String>,
+    /// Whether the user has a console password (`GetLoginProfile`).
+    pub login_profile: Observed<bool>,
+    pub mfa_devices: Observed<Vec<String>>,
+    pub access_keys: Observed<Vec<AccessKey>>,
+    pub attached_policy_arns: Observed<Vec<String>>,
+    pub inline_policies: Observed<Vec<InlinePolicy>>,
+    pub groups: Observed<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccessKey {
+    pub access_key_id: String,
+    /// `Active` or `Inactive`.
+    pub status: String,
+    pub create_date: Option<String>,
+    pub last_used_date: Observed<Option<String>>,
+    pub last_used_service: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Group {
+    pub group_name: String,
+    pub arn: String,
+    pub attached_policy_arns: Observed<Vec<String>>,
+    pub inline_policies: Observed<Vec<InlinePolicy>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Role {
+    pub role_name: String,
+    pub arn: String,
+    pub path: String,
+    pub create_date: Option<String>,
+    pub assume_role_policy_document: Option<String>,
+    pub attached_policy_arns: Observed<Vec<String>>,
+    pub inline_policies: Observed<Vec<InlinePolicy>>,
+    pub last_used_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManagedPolicy {
+    pub policy_name: String,
+    pub arn: String,
+    pub aws_managed: bool,
+    pub attachment_count: i32,
+    pub default_version_id: String,
+    pub document: Observed<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VirtualMfaDevice {
+    pub serial_number: String,
+    pub user_arn: Option<String>,
+}
+
+/// One row of the IAM credential report, as named in its CSV header.
+pub type CredentialReportRow = BTreeMap<String, String>;
+
+// ---------------------------------------------------------------- RDS
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Rds {
+    pub db_instances: Vec<DbInstance>,
+    pub db_snapshots: Vec<DbSnapshot>,
+    pub db_cluster_snapshots: Vec<DbSnapshot>,
+    /// EC2-Classic DB security groups; most accounts have none.
+    pub db_security_groups: Observed<Vec<DbSecurityGroup>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbInstance {
+    pub db_instance_identifier: String,
+    pub arn: String,
+    pub engine: String,
+    pub engine_version: String,
+    pub publicly_accessible: bool,
+    pub storage_encrypted: bool,
+    pub multi_az: bool,
+    pub backup_retention_period: i32,
+    pub auto_minor_version_upgrade: bool,
+    pub deletion_protection: bool,
+    pub iam_database_authentication_enabled: bool,
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub vpc_security_group_ids: Vec<String>,
+    pub db_security_groups: Vec<String>,
+    pub endpoint_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbSnapshot {
+    pub identifier: String,
+    pub arn: String,
+    pub source_identifier: String,
+    pub snapshot_type: String,
+    pub encrypted: bool,
+    pub create_time: Option<String>,
+    /// The `restore` attribute: `all` (public) or account ids.
+    pub restore_accounts: Observed<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DbSecurityGroup {
+    pub name: String,
+    pub arn: String,
+    pub cidrs: Vec<String>,
+    pub ec2_security_groups: Vec<String>,
+}
+
+// ---------------------------------------------------------------- ELB
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassicLoadBalancer {
+    pub name: String,
+    pub dns_name: String,
+    pub scheme: String,
+    pub vpc_id: Option<String>,
+    pub subnets: Vec<String>,
+    pub availability_zones: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub listeners: Vec<ClassicListener>,
+    pub instance_ids: Vec<String>,
+    /// Policies by name: type and attributes (SSL negotiation policies hold protocols/ciphers).
+    pub policies: Observed<Vec<ElbPolicy>>,
+    pub cross_zone_load_balancing: Observed<bool>,
+    pub connection_draining: Observed<bool>,
+    pub access_log_enabled: Observed<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ClassicListener {
+    pub protocol: String,
+    pub load_balancer_port: i32,
+    pub instance_protocol: String,
+    pub instance_port: i32,
+    pub ssl_certificate_id: Option<String>,
+    pub policy_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElbPolicy {
+    pub name: String,
+    pub type_name: String,
+    pub attributes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Elbv2 {
+    pub load_balancers: Vec<LoadBalancerV2>,
+    pub target_groups: Vec<TargetGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadBalancerV2 {
+    pub arn: String,
+    pub name: String,
+    /// `application`, `network`, `gateway`.
+    pub kind: String,
+    pub scheme: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub availability_zones: Vec<String>,
+    pub security_groups: Vec<String>,
+    pub ip_address_type: String,
+    pub listeners: Observed<Vec<ListenerV2>>,
+    pub attributes: Observed<BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListenerV2 {
+    pub arn: String,
+    pub port: i32,
+    pub protocol: String,
+    pub ssl_policy: Option<String>,
+    pub certificate_arns: Vec<String>,
+    pub default_target_group_arns: Vec<String>,
+    pub redirect_to_https: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TargetGroup {
+    pub arn: String,
+    pub name: String,
+    pub protocol: Option<String>,
+    pub port: Option<i32>,
+    pub target_type: String,
+    pub vpc_id: Option<String>,
+    pub load_balancer_arns: Vec<String>,
+    pub targets: Observed<Vec<Target>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Target {
+    pub id: String,
+    pub port: Option<i32>,
+    pub health: String,
+}
+
+// ---------------------------------------------------------------- CloudTrail
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Trail {
+    pub name: String,
+    pub arn: String,
+    pub home_region: String,
+    pub is_multi_region_trail: bool,
+    pub is_organization_trail: bool,
+    pub include_global_service_events: bool,
+    pub log_file_validation_enabled: bool,
+    pub s3_bucket_name: Option<String>,
+    pub kms_key_id: Option<String>,
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    pub is_logging: Observed<bool>,
+    /// Event selectors as returned (JSON), basic or advanced.
+    pub event_selectors: Observed<String>,
+}
+
+// ---------------------------------------------------------------- Route 53, CloudFront, certificates
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostedZone {
+    pub id: String,
+    pub name: String,
+    pub private_zone: bool,
+    pub record_sets: Observed<Vec<RecordSet>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordSet {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub ttl: Option<i64>,
+    pub values: Vec<String>,
+    pub alias_target: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    pub aliases: Vec<String>,
+    pub enabled: bool,
+    pub viewer_protocol_policies: Vec<String>,
+    pub minimum_protocol_version: Option<String>,
+    pub ssl_support_method: Option<String>,
+    pub certificate_source: Option<String>,
+    pub iam_certificate_id: Option<String>,
+    pub acm_certificate_arn: Option<String>,
+    pub cloudfront_default_certificate: bool,
+    pub origins: Vec<Origin>,
+    pub web_acl_id: Option<String>,
+    pub logging_enabled: bool,
+    pub default_root_object: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Origin {
+    pub id: String,
+    pub domain_name: String,
+    /// `http-only`, `https-only`, `match-viewer`; `None` for S3 origins.
+    pub origin_protocol_policy: Option<String>,
+    pub origin_ssl_protocols: Vec<String>,
+    pub s3_origin: bool,
+    pub origin_access_control_id: Option<String>,
+    pub origin_access_identity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServerCertificate {
+    pub name: String,
+    pub id: String,
+    pub arn: String,
+    pub expiration: Option<String>,
+    pub upload_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AcmCertificate {
+    pub arn: String,
+    pub domain_name: String,
+    pub status: String,
+    pub kind: String,
+    pub key_algorithm: Option<String>,
+    pub not_after: Option<String>,
+    pub in_use_by: Vec<String>,
+    pub renewal_eligibility: Option<String>,
+}
+
+// ---------------------------------------------------------------- KMS, Lambda, ECR, SNS, SQS
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KmsKey {
+    pub key_id: String,
+    pub arn: String,
+    pub key_manager: String,
+    pub key_state: String,
+    pub key_spec: String,
+    pub origin: String,
+    pub rotation_enabled: Observed<bool>,
+    pub policy: Observed<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LambdaFunction {
+    pub function_name: String,
+    pub arn: String,
+    pub runtime: Option<String>,
+    pub role: String,
+    pub vpc_id: Option<String>,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    /// Names only: values are secrets and are never stored.
+    pub environment_variable_names: Vec<String>,
+    pub policy: Observed<Option<String>>,
+    /// Auth type of the function URL (`NONE`, `AWS_IAM`), `Known(None)` if no URL.
+    pub url_auth_type: Observed<Option<String>>,
+    pub last_modified: Option<String>,
+    pub package_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EcrRepository {
+    pub name: String,
+    pub arn: String,
+    pub uri: String,
+    pub scan_on_push: bool,
+    pub image_tag_mutability: String,
+    pub encryption_type: Option<String>,
+    pub policy: Observed<Option<String>>,
+    pub lifecycle_policy: Observed<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnsTopic {
+    pub arn: String,
+    pub policy: Observed<Option<String>>,
+    pub kms_master_key_id: Observed<Option<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SqsQueue {
+    pub url: String,
+    pub arn: String,
+    pub policy: Observed<Option<String>>,
+    pub kms_master_key_id: Observed<Option<String>>,
+    pub sqs_managed_sse_enabled: Observed<bool>,
+}
+
+// ---------------------------------------------------------------- detective services, quotas
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GuardDuty {
+    /// Detector ids with their status (`ENABLED`/`DISABLED`).
+    pub detectors: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigService {
+    pub recorders: Vec<ConfigRecorder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConfigRecorder {
+    pub name: String,
+    pub all_supported: bool,
+    pub include_global_resource_types: bool,
+    pub recording: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecurityHub {
+    /// `Some(hub arn)` when Security Hub is enabled.
+    pub hub_arn: Option<String>,
+    pub enabled_standards: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Analyzer {
+    pub arn: String,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ServiceQuota {
+    pub service_code: String,
+    pub quota_code: String,
+    pub quota_name: String,
+    pub value: f64,
+    /// Current usage, counted from the inventory or read from the usage metric.
+    pub usage: Option<f64>,
+}

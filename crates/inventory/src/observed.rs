@@ -1,0 +1,53 @@
+use serde::{Deserialize, Serialize};
+
+/// Data as the collector saw it: read (`Known`), or not readable (`Unknown`, with why).
+///
+/// A check that needs `Unknown` data reports NOT_AVAILABLE, never PASSED.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observed<T> {
+    Known(T),
+    /// The reason, usually `<iam action> <gap kind>: <message>`.
+    Unknown(String),
+}
+
+impl<T> Observed<T> {
+    pub fn not_collected() -> Self {
+        Observed::Unknown("not collected".to_string())
+    }
+
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Observed::Known(t) => Some(t),
+            Observed::Unknown(_) => None,
+        }
+    }
+
+    pub fn known_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Observed::Known(t) => Some(t),
+            Observed::Unknown(_) => None,
+        }
+    }
+
+    pub fn as_result(&self) -> Result<&T, &str> {
+        match self {
+            Observed::Known(t) => Ok(t),
+            Observed::Unknown(r) => Err(r),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Observed<U> {
+        match self {
+            Observed::Known(t) => Observed::Known(f(t)),
+            Observed::Unknown(r) => Observed::Unknown(r),
+        }
+    }
+}
+
+/// A field missing from a snapshot was not collected: it is never read as "none".
+impl<T> Default for Observed<T> {
+    fn default() -> Self {
+        Observed::not_collected()
+    }
+}

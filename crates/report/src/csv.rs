@@ -1,0 +1,120 @@
+//! One CSV row per finding, with a header row.
+//!
+//! Cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`,
+//! tab or carriage return) get a leading `'`, since names and reasons come from the
+//! scanned account (OWASP "CSV injection").
+
+use crate::Report;
+use rampart_model::{rfc3339, Finding};
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+pub const HEADER: [&str; 16] = [
+    "id",
+    "status",
+    "severity",
+    "check_id",
+    "title",
+    "account",
+    "region",
+    "resource_type",
+    "resource_id",
+    "resource_name",
+    "reason",
+    "related_requirements",
+    "first_observed",
+    "last_observed",
+    "workflow_status",
+    "remediation",
+];
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(HEADER)?;
+    for f in report.findings {
+        w.write_record(row(f).iter().map(|c| defuse(c).into_owned()))?;
+    }
+    w.flush()
+}
+
+fn row(f: &Finding) -> [Cow<'_, str>; 16] {
+    let remediation = [
+        &f.remediation_console,
+        &f.remediation_cli,
+        &f.remediation_url,
+    ]
+    .into_iter()
+    .filter(|s| !s.trim().is_empty())
+    .map(String::as_str)
+    .collect::<Vec<_>>()
+    .join(" | ");
+    [
+        Cow::Borrowed(f.id.as_str()),
+        Cow::Borrowed(f.status.as_str()),
+        Cow::Borrowed(f.severity.as_str()),
+        Cow::Borrowed(f.check_id.as_str()),
+        Cow::Borrowed(f.title.as_str()),
+        Cow::Borrowed(f.resource.account.as_str()),
+        Cow::Borrowed(f.resource.region.as_str()),
+        Cow::Borrowed(f.resource.kind.asff()),
+        Cow::Borrowed(f.resource.id.as_str()),
+        Cow::Borrowed(f.resource.name.as_str()),
+        Cow::Borrowed(f.reason.as_str()),
+        Cow::Owned(f.related_requirements.join("; ")),
+        Cow::Owned(rfc3339(f.first_observed)),
+        Cow::Owned(rfc3339(f.last_observed)),
+        Cow::Borrowed(f.workflow_status.as_str()),
+        Cow::Owned(remediation),
+    ]
+}
+
+/// Prefixes `'` to a cell a spreadsheet would evaluate as a formula.
+fn defuse(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{fixtures, render, Format};
+
+    fn csv_of(report: &Report) -> String {
+        let mut out = Vec::new();
+        render(Format::Csv, report, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_snapshot() {
+        let (run, findings, gaps) = fixtures::small();
+        insta::assert_snapshot!(csv_of(&Report {
+            run: &run,
+            findings: &findings,
+            gaps: &gaps
+        }));
+    }
+
+    #[test]
+    fn escaping_round_trips_and_formulas_are_defused() {
+        let (run, mut findings, gaps) = fixtures::small();
+        findings.truncate(1);
+        findings[0].reason = "line one\nline \"two\", with comma".into();
+        findings[0].resource.name = "=HYPERLINK(\"http://x\")".into();
+        let text = csv_of(&Report {
+            run: &run,
+            findings: &findings,
+            gaps: &gaps,
+        });
+        let mut rd = ::csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
+        let rows: Vec<::csv::StringRecord> = rd.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][10], "line one\nline \"two\", with comma");
+        assert_eq!(&rows[0][9], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(&rows[0][11], "AWS Foundational Security Best Practices/S3.2; Trusted Advisor: Amazon S3 Bucket Permissions");
+    }
+}

@@ -1,0 +1,133 @@
+use super::*;
+use crate::{fixtures, render, Format};
+use serde_json::Value;
+
+fn html_of(report: &Report) -> String {
+    let mut out = Vec::new();
+    render(Format::Html, report, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// The JSON between `<script type="application/json" ...>` and its `</script>`.
+fn embedded(html: &str) -> &str {
+    let open = "<script type=\"application/json\" id=\"rampart-data\">";
+    let start = html.find(open).unwrap() + open.len();
+    let len = html[start..].find("</script>").unwrap();
+    &html[start..start + len]
+}
+
+#[test]
+fn hostile_text_stays_inert() {
+    let (mut run, mut findings, mut gaps) = fixtures::small();
+    let payload = "</script><script>alert(1)</script>";
+    findings[1].reason = payload.into();
+    findings[1].title = "<!-- <script>".into();
+    findings[2].check_id = "x\"'<u>&amp;".into();
+    findings[2].resource.name = "<img src=x onerror=alert(1)>".into();
+    findings[3].remediation_url = "javascript:alert(1)".into();
+    gaps[0].message = "<svg onload=alert(1)>".into();
+    run.source = "<u>snapshot</u>".into();
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+    });
+
+    // Only this crate's two script elements exist, and each closes once.
+    assert_eq!(html.matches("<script").count(), 2, "{html}");
+    assert_eq!(html.matches("</script>").count(), 2);
+    for bad in ["<img", "<svg", "<u>", "<!--", "alert(1)</"] {
+        assert!(!html.contains(bad), "{bad} leaked");
+    }
+    assert!(html.contains("&lt;u&gt;snapshot&lt;/u&gt;"));
+    assert!(html.contains("x&quot;&#39;&lt;u&gt;&amp;amp;"));
+
+    // The data still round-trips exactly.
+    let data: Value = serde_json::from_str(embedded(&html)).unwrap();
+    let rows = data["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), findings.len());
+    assert_eq!(rows[1][4], payload);
+    assert_eq!(rows[1][1], "<!-- <script>");
+    assert!(!embedded(&html).contains('<'));
+}
+
+#[test]
+fn summary_and_data_content() {
+    let (run, findings, gaps) = fixtures::small();
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+    });
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("default-src 'none'"), "no fetches allowed");
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "nothing external"
+    );
+    for needle in [
+        "<dt>Accounts</dt><dd>123456789012</dd>",
+        "<b>3</b>FAILED",
+        "<b>1</b>NOT_AVAILABLE",
+        "<code>ec2_sg_open_admin_port</code>",
+        "<code>iam:GetAccountSummary</code> access denied",
+        "Top failing resources <small>3 of 3</small>",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    let data: Value = serde_json::from_str(embedded(&html)).unwrap();
+    // Four checks, stored once each although the security group check has two findings.
+    assert_eq!(data["checks"].as_array().unwrap().len(), 4);
+    let first = &data["rows"][0];
+    assert_eq!(first[0], 0);
+    assert_eq!(first[3], 0, "PASSED is status 0");
+    assert_eq!(first[13], findings[0].id.as_str());
+    assert_eq!(first[10], fixtures::T0.unix_timestamp());
+}
+
+#[test]
+fn script_safe_writer_escapes_only_markup_bytes() {
+    let mut out = Vec::new();
+    ScriptSafe(&mut out)
+        .write_all("a</b>&é".as_bytes())
+        .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "a\\u003c/b\\u003e\\u0026é");
+}
+
+/// 100,000 findings render into one file whose size is the embedded data plus a
+/// constant page: no per-finding markup is generated on the server.
+#[test]
+fn hundred_thousand_findings() {
+    const N: usize = 100_000;
+    let run = fixtures::run();
+    let findings = fixtures::many(N);
+    let report = Report {
+        run: &run,
+        findings: &findings,
+        gaps: &[],
+    };
+    let html = html_of(&report);
+    let data = embedded(&html);
+
+    let page = html.len() - data.len();
+    assert!(page < 64 * 1024, "page without data is {page} bytes");
+    assert!(
+        html.matches("<tr").count() < 40,
+        "table rows must be built by the script, in pages"
+    );
+
+    let per_finding = data.len() / N;
+    assert!(per_finding < 300, "{per_finding} bytes per finding");
+    let mut json = Vec::new();
+    render(Format::Json, &report, &mut json).unwrap();
+    assert!(
+        html.len() < json.len() / 2,
+        "html {} vs json {}",
+        html.len(),
+        json.len()
+    );
+
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["rows"].as_array().unwrap().len(), N);
+    assert_eq!(v["checks"].as_array().unwrap().len(), 4);
+}
