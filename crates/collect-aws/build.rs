@@ -1,4 +1,5 @@
-//! Extracts the IAM action of every call site (`call("svc:Action"` / `call_opt("svc:Action"`)
+//! Extracts the IAM action of every call site (`call("svc:Action"` / `call_opt("svc:Action"`,
+//! whitespace allowed after the parenthesis)
 //! so that `rampart iam-policy` can never drift from what the collector really calls.
 
 use std::fs;
@@ -13,10 +14,13 @@ fn scan(dir: &Path, out: &mut Vec<String>) {
         } else if p.extension().is_some_and(|x| x == "rs") {
             println!("cargo:rerun-if-changed={}", p.display());
             let text = fs::read_to_string(&p).unwrap_or_default();
-            for marker in ["call(\"", "call_opt(\""] {
+            for marker in ["call(", "call_opt("] {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find(marker) {
-                    rest = &rest[i + marker.len()..];
+                    // Allow a line break between `call(` and the literal (rustfmt may add one).
+                    rest = rest[i + marker.len()..].trim_start();
+                    let Some(lit) = rest.strip_prefix('"') else { continue };
+                    rest = lit;
                     if let Some(end) = rest.find('"') {
                         let action = &rest[..end];
                         if action.contains(':') && !action.contains(' ') {

@@ -113,6 +113,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     match e {
+        SdkError::ServiceError(_) if e.code().is_none() => {
+            one_line(&aws_smithy_types::error::display::DisplayErrorContext(e).to_string())
+        }
         SdkError::ServiceError(_) => {
             let code = e.code().unwrap_or("error");
             let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
@@ -207,6 +210,31 @@ macro_rules! client {
     };
 }
 pub(crate) use client;
+
+/// S3 Control puts the account id in front of the host (`<account>.s3-control...`). Against a
+/// custom endpoint (an emulator or proxy) that host does not resolve, so the endpoint is used
+/// as given.
+#[derive(Debug)]
+struct PlainEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for PlainEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_smithy_runtime_api::client::endpoint::EndpointFuture<'a> {
+        aws_smithy_runtime_api::client::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder().url(self.0.clone()).build(),
+        ))
+    }
+}
+
+pub(crate) fn s3control_client(ctx: &Ctx) -> aws_sdk_s3control::Client {
+    let mut b = aws_sdk_s3control::config::Builder::from(&ctx.sdk).interceptor(ReadOnlyGuard);
+    if let Some(url) = ctx.sdk.endpoint_url() {
+        b = b.endpoint_resolver(PlainEndpoint(url.to_string()));
+    }
+    aws_sdk_s3control::Client::from_conf(b.build())
+}
 
 /// The S3 client always uses path-style addressing, which every S3-compatible endpoint accepts.
 pub(crate) fn s3_client(ctx: &Ctx) -> aws_sdk_s3::Client {

@@ -125,7 +125,12 @@ async fn load_config(opts: &Options) -> aws_types::SdkConfig {
     use aws_config::timeout::TimeoutConfig;
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         // Standard retry mode: exponential backoff with jitter on throttling and 5xx.
-        .retry_config(RetryConfig::standard().with_max_attempts(5))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(4)
+                .with_initial_backoff(Duration::from_millis(200))
+                .with_max_backoff(Duration::from_secs(10)),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(10))
@@ -136,6 +141,16 @@ async fn load_config(opts: &Options) -> aws_types::SdkConfig {
     if let Some(p) = &opts.profile {
         loader = loader.profile_name(p);
     }
+    // Region from the environment or the profile, else us-east-1; never from the instance
+    // metadata service, which off EC2 only costs time and warnings.
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = &opts.profile {
+        profile_region = profile_region.profile_name(p);
+    }
+    let region = aws_config::meta::region::RegionProviderChain::first_try(aws_config::environment::EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
+        .or_else(aws_types::region::Region::new("us-east-1"));
+    loader = loader.region(region);
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
     }

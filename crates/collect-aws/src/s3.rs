@@ -1,12 +1,12 @@
 //! S3: the bucket list, each bucket's permissions and settings, and account-level
 //! Block Public Access (through S3 Control).
 
-use crate::call::{client, s3_client, Ctx};
+use crate::call::{s3_client, s3control_client, Ctx};
 use rampart_inventory::{Bucket, Grant, Observed, PublicAccessBlock, S3};
 
 pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
     let s3 = s3_client(ctx);
-    let s3control = client!(ctx, aws_sdk_s3control);
+    let s3control = s3control_client(ctx);
     let account_bpa = async {
         let r = ctx
             .call_opt(

@@ -75,9 +75,10 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
     ?20, ?21, ?22, 'ACTIVE', ?23)
 "#;
 
-/// Updates a known finding. It binds the same parameters as `INSERT_FINDING` but leaves
-/// alone what the id is derived from (check, resource id, detail) and `first_observed`:
-/// fewer columns set, fewer indexes touched.
+/// Updates a known finding. It binds the same parameters as `INSERT_FINDING` (SQLite
+/// accepts bindings a statement does not use below its highest index) but leaves alone
+/// what the id is derived from (check, resource id, detail) and `first_observed`: fewer
+/// columns set, fewer indexes touched.
 const UPDATE_FINDING: &str = r#"
 UPDATE findings SET
     title = ?3, description = ?4, severity = ?5, status = ?6, reason = ?7, service = ?9,
@@ -85,7 +86,7 @@ UPDATE findings SET
     remediation_console = ?16, remediation_cli = ?17, remediation_url = ?18,
     related_requirements = ?19, last_observed = ?21, workflow_status = ?22,
     record_state = 'ACTIVE', updated_at = ?23
-WHERE id = ?1 AND ?2 IS NOT NULL AND ?8 IS NOT NULL AND ?10 IS NOT NULL AND ?20 IS NOT NULL
+WHERE id = ?1
 "#;
 
 /// Archives the ACTIVE findings this run could have produced and did not: same
@@ -282,7 +283,11 @@ impl Store {
                 let last_observed = codec::truncate(f.last_observed);
                 let last_text = codec::time_to_text(last_observed);
 
-                let write = if known.is_some() { &mut update } else { &mut insert };
+                let write = if known.is_some() {
+                    &mut update
+                } else {
+                    &mut insert
+                };
                 write
                     .execute(params![
                         f.id,

@@ -40,6 +40,29 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<Distribution>> {
     Observed::Known(out)
 }
 
+/// A bucket's REST endpoint (`<bucket>.s3.amazonaws.com`, `<bucket>.s3.<region>.amazonaws.com`,
+/// legacy `<bucket>.s3-<region>.amazonaws.com`), for origins that carry neither origin config.
+fn is_s3_domain(domain: &str) -> bool {
+    let d = domain.to_ascii_lowercase();
+    d.ends_with(".amazonaws.com") && !d.contains(".s3-website") && (d.contains(".s3.") || d.contains(".s3-"))
+}
+
+/// `acm`, `iam` or `cloudfront`: from the certificate fields, as the deprecated
+/// `CertificateSource` field advises, else that field.
+fn certificate_source(c: &aws_sdk_cloudfront::types::ViewerCertificate) -> Option<String> {
+    if non_empty(c.acm_certificate_arn()).is_some() {
+        return Some("acm".to_string());
+    }
+    if non_empty(c.iam_certificate_id()).is_some() {
+        return Some("iam".to_string());
+    }
+    if c.cloud_front_default_certificate() == Some(true) {
+        return Some("cloudfront".to_string());
+    }
+    #[allow(deprecated)]
+    c.certificate_source().map(|v| v.as_str().to_string())
+}
+
 fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_object: Option<String>) -> Distribution {
     let mut viewer_protocol_policies: Vec<String> = s
         .default_cache_behavior()
@@ -59,7 +82,7 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
         viewer_protocol_policies,
         minimum_protocol_version: cert.and_then(|c| c.minimum_protocol_version()).map(|v| v.as_str().to_string()),
         ssl_support_method: cert.and_then(|c| c.ssl_support_method()).map(|v| v.as_str().to_string()),
-        certificate_source: cert.and_then(|c| c.certificate_source()).map(|v| v.as_str().to_string()),
+        certificate_source: cert.and_then(certificate_source),
         iam_certificate_id: cert.and_then(|c| non_empty(c.iam_certificate_id())),
         acm_certificate_arn: cert.and_then(|c| non_empty(c.acm_certificate_arn())),
         cloudfront_default_certificate: cert.and_then(|c| c.cloud_front_default_certificate()).unwrap_or_default(),
@@ -78,7 +101,7 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
                         .and_then(|c| c.origin_ssl_protocols())
                         .map(|p| p.items().iter().map(|v| v.as_str().to_string()).collect())
                         .unwrap_or_default(),
-                    s3_origin: o.s3_origin_config().is_some(),
+                    s3_origin: o.s3_origin_config().is_some() || (custom.is_none() && is_s3_domain(o.domain_name())),
                     origin_access_control_id: non_empty(o.origin_access_control_id()),
                     origin_access_identity: o.s3_origin_config().and_then(|c| non_empty(Some(c.origin_access_identity()))),
                 }
@@ -87,5 +110,20 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
         web_acl_id: non_empty(Some(s.web_acl_id())),
         logging_enabled,
         default_root_object,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s3_rest_endpoints_only() {
+        assert!(is_s3_domain("b.s3.amazonaws.com"));
+        assert!(is_s3_domain("b.s3.eu-west-1.amazonaws.com"));
+        assert!(is_s3_domain("b.s3-eu-west-1.amazonaws.com"));
+        assert!(!is_s3_domain("b.s3-website-eu-west-1.amazonaws.com"));
+        assert!(!is_s3_domain("b.s3-website.eu-west-1.amazonaws.com"));
+        assert!(!is_s3_domain("example.com"));
     }
 }

@@ -150,8 +150,7 @@ mod tests {
                     RedirectActionConfig::builder()
                         .protocol(proto)
                         .status_code(aws_sdk_elasticloadbalancingv2::types::RedirectActionStatusCodeEnum::Http301)
-                        .build()
-                        .expect("status code is set"),
+                        .build(),
                 )
                 .build()
         };

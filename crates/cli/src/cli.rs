@@ -1,0 +1,109 @@
+//! Command-line flags.
+
+use clap::{Args, Parser, Subcommand};
+use rampart_model::Severity;
+use rampart_report::Format;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "rampart", version, about = "Self-hosted security scanner for AWS estates", propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More logging (-v, -vv); or set RAMPART_LOG.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scan the bundled demo estate (no AWS account needed) into the local store and print the summary.
+    Demo(OutputArgs),
+    /// Scan an AWS account live, or a stored snapshot with --snapshot.
+    Scan(ScanArgs),
+    /// Collect an inventory snapshot without running checks.
+    Collect {
+        #[command(subcommand)]
+        target: CollectTarget,
+    },
+    /// Print the least-privilege read-only IAM policy rampart needs.
+    IamPolicy,
+    /// List the checks with their severity and standards.
+    Checks,
+}
+
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    #[command(subcommand)]
+    pub target: Option<ScanTarget>,
+    /// Scan a snapshot written by `rampart collect aws -o FILE` instead of a live account.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScanTarget {
+    /// Scan the AWS account of the current credentials.
+    Aws(AwsArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CollectTarget {
+    /// Collect the AWS account of the current credentials.
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// Where to write the snapshot (JSON).
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AwsArgs {
+    /// Named profile from ~/.aws/config; the default credential chain otherwise.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Comma-separated regions (default: every region enabled for the account).
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    pub regions: Option<Vec<String>>,
+    /// Send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Calls in flight at once.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format: table, json, asff, ocsf, csv, html.
+    #[arg(long, short = 'f', default_value = "table", global = true)]
+    pub format: Format,
+    /// Write the output to this file instead of stdout (the summary then goes to stderr).
+    #[arg(long, short = 'o', value_name = "PATH", global = true)]
+    pub output: Option<PathBuf>,
+    /// The findings database (default: $RAMPART_DB or the user's data directory).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub db: Option<PathBuf>,
+    /// Do not record the run in the database.
+    #[arg(long, global = true)]
+    pub no_store: bool,
+    /// Exit 1 when a finding at or above this severity FAILED (critical, high, medium, low,
+    /// informational) — or `none` to always exit 0.
+    #[arg(long, value_name = "SEVERITY", default_value = "informational", value_parser = parse_fail_on, global = true)]
+    pub fail_on: FailOn,
+}
+
+/// The lowest severity that fails the run; `None` never fails.
+#[derive(Debug, Clone, Copy)]
+pub struct FailOn(pub Option<Severity>);
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+}

@@ -1,0 +1,152 @@
+//! Wiring: input (live collection, snapshot, demo) → checks → store → output.
+
+use crate::cli::{Cli, CollectTarget, Command, OutputArgs, ScanArgs, ScanTarget};
+use anyhow::{bail, Context, Result};
+use rampart_inventory::Inventory;
+use rampart_model::{Finding, RunInfo, Status};
+use rampart_report::{Format, Report};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The demo estate: a recorded inventory of a small account with planted problems.
+const DEMO_ESTATE: &[u8] = include_bytes!("../../../testdata/demo/estate.json");
+
+pub fn main(args: Cli) -> Result<ExitCode> {
+    match args.command {
+        Command::Demo(mut out) => {
+            let inv = Inventory::from_json(DEMO_ESTATE).context("the bundled demo estate is damaged")?;
+            // The demo's job is to show the summary; its planted problems are not an error.
+            out.fail_on = crate::cli::FailOn(None);
+            scan_inventory(inv, "demo", &out)
+        }
+        Command::Scan(ScanArgs { target, snapshot, output }) => match (target, snapshot) {
+            (Some(ScanTarget::Aws(aws)), None) => {
+                let inv = collect(&aws)?;
+                scan_inventory(inv, "aws", &output)
+            }
+            (None, Some(path)) => {
+                let inv = read_snapshot(&path)?;
+                scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
+            }
+            (Some(_), Some(_)) => bail!("give either `scan aws` or `scan --snapshot FILE`, not both"),
+            (None, None) => bail!("nothing to scan: use `rampart scan aws` or `rampart scan --snapshot FILE` (see `rampart scan --help`)"),
+        },
+        Command::Collect { target: CollectTarget::Aws { aws, output } } => {
+            let inv = collect(&aws)?;
+            std::fs::write(&output, inv.to_json()).with_context(|| format!("cannot write `{}`: check the path and permissions", output.display()))?;
+            let gaps = inv.gaps().count();
+            eprintln!(
+                "wrote {} ({} account(s), {} region(s), {} gap(s))",
+                output.display(),
+                inv.accounts.len(),
+                inv.accounts.iter().map(|a| a.regions.len()).sum::<usize>(),
+                gaps
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::IamPolicy => {
+            println!("{}", rampart_collect_aws::actions::iam_policy());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Checks => {
+            for c in rampart_checks::REGISTRY {
+                let stds: Vec<String> = c.meta.standards.iter().map(|s| s.to_string()).collect();
+                println!("{:<40} {:<13} {}\n{:<40} {:<13} {}", c.meta.id, c.meta.severity, c.meta.title, "", "", stds.join("; "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn read_snapshot(path: &Path) -> Result<Inventory> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read snapshot `{}`: check the path", path.display()))?;
+    Inventory::from_json(&bytes).with_context(|| format!("`{}`", path.display()))
+}
+
+fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
+    let opts = rampart_collect_aws::Options {
+        profile: aws.profile.clone(),
+        regions: aws.regions.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        concurrency: aws.concurrency,
+        progress: true,
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let inv = rt.block_on(rampart_collect_aws::collect(&opts))?;
+    // Each failed call once, merged by action: what to grant, or what to look at.
+    for acc in &inv.accounts {
+        for (action, kind, n, message) in rampart_collect_aws::summarize_gaps(&acc.gaps) {
+            let hint = match kind {
+                rampart_model::GapKind::AccessDenied => " — allow it to the scanning identity (see `rampart iam-policy`)",
+                _ => "",
+            };
+            let times = if n > 1 { format!(" ({n} calls)") } else { String::new() };
+            eprintln!("warning: {action} {}{times}: {message}{hint}", kind.as_str());
+        }
+    }
+    Ok(inv)
+}
+
+fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<ExitCode> {
+    let started = time::OffsetDateTime::now_utc();
+    let outcome = rampart_checks::run(&inv, inv.collected_at, &[]);
+    let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
+    let gaps: Vec<_> = inv.gaps().cloned().collect();
+    let finished = time::OffsetDateTime::now_utc();
+    let run = RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source: source.to_string(),
+        accounts: inv.accounts.iter().map(|a| a.id.clone()).collect(),
+        regions: {
+            let mut r: Vec<String> = inv.regions().map(|(_, r)| r.name.clone()).collect();
+            r.sort();
+            r.dedup();
+            r
+        },
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+
+    if !out.no_store {
+        let path = out.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+        let mut store = rampart_hub::Store::open(&path)?;
+        store.record_run(&run, &mut findings, &gaps)?;
+    }
+
+    let report = Report { run: &run, findings: &findings, gaps: &gaps };
+    match &out.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("cannot write `{}`: check the path and permissions", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            rampart_report::render(out.format, &report, &mut w)
+                .and_then(|_| w.flush())
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            eprint!("{}", rampart_report::summary(&report, std::io::stderr().is_terminal()));
+            eprintln!("wrote {} findings as {} to {}", findings.len(), out.format, path.display());
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            if out.format == Format::Table {
+                write!(lock, "{}", rampart_report::summary(&report, std::io::stdout().is_terminal()))?;
+            } else {
+                rampart_report::render(out.format, &report, &mut lock)?;
+            }
+            lock.flush()?;
+        }
+    }
+
+    if !outcome.malformed.is_empty() {
+        for m in &outcome.malformed {
+            eprintln!("error: malformed input: {m}");
+        }
+        eprintln!("error: {} resource(s) had malformed data; their checks are NOT_AVAILABLE (results were still written)", outcome.malformed.len());
+        return Ok(ExitCode::from(2));
+    }
+    let failing = findings
+        .iter()
+        .any(|f| f.status == Status::Failed && out.fail_on.0.is_some_and(|min| f.severity >= min));
+    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Plants an AWS test account in a moto server: misconfigurations AND clean resources, in two
+regions. Used by the integration tests (crates/cli/tests/) and the benchmarks.
+
+    plant.py ENDPOINT [--scenario default|account-bpa] [--scale N]
+
+Every resource's name says what the scan must answer: `fail-...` resources must FAIL the
+checks named after them, `ok-...` resources must PASS.
+"""
+import argparse
+import json
+
+import boto3
+
+REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def client(endpoint, service, region):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=boto3.session.Config(s3={"addressing_style": "path"}),
+    )
+
+
+def policy(bucket, statements):
+    for s in statements:
+        s.setdefault("Resource", f"arn:aws:s3:::{bucket}/*")
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+ALL_USERS = "uri=http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+def plant_s3(endpoint, region, suffix):
+    s3 = client(endpoint, "s3", region)
+
+    def make(name):
+        kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=name, **kw)
+        return name
+
+    owner = None
+    b = make(f"ok-private-{suffix}")
+    owner = s3.get_bucket_acl(Bucket=b)["Owner"]["ID"]
+    owner_grant = f"id={owner}"
+
+    b = make(f"fail-read-acl-{suffix}")
+    s3.put_bucket_acl(Bucket=b, ACL="public-read")
+
+    # The canned public-read-write ACL drops WRITE in moto: grant it explicitly.
+    b = make(f"fail-write-acl-{suffix}")
+    s3.put_bucket_acl(Bucket=b, GrantFullControl=owner_grant, GrantWrite=ALL_USERS)
+
+    b = make(f"fail-read-policy-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}]))
+
+    b = make(f"fail-write-policy-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["s3:PutObject", "s3:DeleteObject"]}]))
+
+    b = make(f"ok-ip-pinned-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+        "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]))
+
+    b = make(f"ok-vpce-pinned-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [{
+        "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:PutObject"],
+        "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}]))
+
+    b = make(f"ok-denied-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"},
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"],
+         "Condition": {"NotIpAddress": {"aws:SourceIp": "198.51.100.0/24"}}},
+    ]))
+
+    b = make(f"ok-acl-ignored-{suffix}")
+    s3.put_bucket_acl(Bucket=b, GrantFullControl=owner_grant, GrantRead=ALL_USERS, GrantWrite=ALL_USERS)
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": True, "BlockPublicPolicy": False, "RestrictPublicBuckets": False})
+
+    b = make(f"ok-policy-restricted-{suffix}")
+    s3.put_bucket_policy(Bucket=b, Policy=policy(b, [{"Effect": "Allow", "Principal": "*", "Action": "s3:*"}]))
+    s3.put_public_access_block(Bucket=b, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": False, "IgnorePublicAcls": False, "BlockPublicPolicy": False, "RestrictPublicBuckets": True})
+
+    b = make(f"ok-encrypted-{suffix}")
+    s3.put_bucket_encryption(Bucket=b, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_versioning(Bucket=b, VersioningConfiguration={"Status": "Enabled"})
+
+
+def plant_ec2(endpoint, region):
+    ec2 = client(endpoint, "ec2", region)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+
+    def sg(name, perms):
+        gid = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+        if perms:
+            ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=perms)
+        return gid
+
+    def tcp(port, cidr=None, cidr6=None, group=None, pl=None, to=None):
+        p = {"IpProtocol": "tcp", "FromPort": port, "ToPort": to or port}
+        if cidr:
+            p["IpRanges"] = [{"CidrIp": cidr}]
+        if cidr6:
+            p["Ipv6Ranges"] = [{"CidrIpv6": cidr6}]
+        if group:
+            p["UserIdGroupPairs"] = [{"GroupId": group}]
+        if pl:
+            p["PrefixListIds"] = [{"PrefixListId": pl}]
+        return p
+
+    web = sg("ok-web", [tcp(443, cidr="0.0.0.0/0"), tcp(80, cidr6="::/0")])
+    sg("ok-private", [tcp(22, cidr="10.0.0.0/8"), tcp(3389, cidr="192.168.0.0/16")])
+    sg("ok-ref", [tcp(3306, group=web)])
+    db = sg("fail-db-open", [tcp(3306, cidr="0.0.0.0/0")])
+    sg("fail-ssh-v6", [tcp(22, cidr6="::/0")])
+    sg("fail-all-ports", [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    pl = ec2.create_managed_prefix_list(
+        PrefixListName="everyone", MaxEntries=5, AddressFamily="IPv4",
+        Entries=[{"Cidr": "0.0.0.0/0", "Description": "the internet"}])["PrefixList"]["PrefixListId"]
+    sg("fail-prefix-list", [tcp(5432, pl=pl)])
+
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      SubnetId=subnet, SecurityGroupIds=[db, web],
+                      MetadataOptions={"HttpTokens": "optional"}, UserData="#!/bin/sh\necho hello\n")
+    ec2.create_volume(AvailabilityZone=f"{region}a", Size=8)
+
+
+def plant_iam(endpoint):
+    iam = client(endpoint, "iam", "us-east-1")
+    iam.create_user(UserName="alice")
+    iam.create_login_profile(UserName="alice", Password="Sup3r-secret-pw!")
+    iam.create_access_key(UserName="alice")
+    iam.create_user(UserName="ci-bot")
+    iam.create_access_key(UserName="ci-bot")
+    iam.create_role(RoleName="app", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.put_role_policy(RoleName="app", PolicyName="read", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+    iam.update_account_password_policy(MinimumPasswordLength=8)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("endpoint")
+    ap.add_argument("--scenario", default="default", choices=["default", "account-bpa"])
+    ap.add_argument("--scale", type=int, default=1, help="repeat the S3 and EC2 plantings N times")
+    a = ap.parse_args()
+    for region in REGIONS:
+        short = region.replace("-", "")
+        for i in range(a.scale):
+            suffix = short if i == 0 else f"{short}-{i}"
+            plant_s3(a.endpoint, region, suffix)
+            if i == 0:
+                plant_ec2(a.endpoint, region)
+    plant_iam(a.endpoint)
+    if a.scenario == "account-bpa":
+        client(a.endpoint, "s3control", "us-east-1").put_public_access_block(
+            AccountId="123456789012",
+            PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                                            "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+
+
+if __name__ == "__main__":
+    main()
