@@ -1,0 +1,288 @@
+//! End-to-end: the `rampart` binary against moto (planted misconfigurations and clean
+//! resources in two regions), a denied service, stable ids, and bad input.
+
+#[path = "../../../testdata/moto/harness.rs"]
+mod harness;
+
+use harness::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output};
+
+const REGIONS: &str = "us-east-1,eu-west-1";
+
+fn rampart(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    aws_env(&mut cmd).env("RAMPART_DB", dir.join("rampart.db")).args(args);
+    cmd.output().expect("run rampart")
+}
+
+fn scan_asff(dir: &Path, endpoint: &str, name: &str) -> (Output, Vec<Value>) {
+    let out_path = dir.join(name);
+    let out = rampart(
+        dir,
+        &["scan", "aws", "--endpoint-url", endpoint, "--regions", REGIONS, "--format", "asff", "--output", out_path.to_str().unwrap()],
+    );
+    let findings: Vec<Value> = match std::fs::read(&out_path) {
+        Ok(b) => serde_json::from_slice(&b).expect("ASFF output is JSON"),
+        Err(_) => panic!("no output; stderr: {}", String::from_utf8_lossy(&out.stderr)),
+    };
+    (out, findings)
+}
+
+/// (check id, resource name, region) → compliance status.
+fn statuses(findings: &[Value]) -> BTreeMap<(String, String, String), String> {
+    findings
+        .iter()
+        .map(|f| {
+            let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap().to_string();
+            let name = f["ProductFields"]["rampart/ResourceName"].as_str().unwrap_or("").to_string();
+            let region = f["Resources"][0]["Region"].as_str().unwrap().to_string();
+            ((check, name, region), f["Compliance"]["Status"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn expect(s: &BTreeMap<(String, String, String), String>, check: &str, name: &str, region: &str, want: &str) {
+    let key = (check.to_string(), name.to_string(), region.to_string());
+    assert_eq!(s.get(&key).map(String::as_str), Some(want), "{check} on {name} in {region}");
+}
+
+const READ: &str = "s3_bucket_public_read";
+const WRITE: &str = "s3_bucket_public_write";
+const PORTS: &str = "ec2_sg_specific_ports_unrestricted";
+const OPEN: &str = "ec2_sg_unrestricted_access";
+const ADMIN: &str = "ec2_sg_admin_ports_unrestricted";
+
+#[test]
+fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (out, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    assert_eq!(out.status.code(), Some(1), "findings at or above the default --fail-on exit 1");
+    let s = statuses(&findings);
+
+    for region in ["us-east-1", "eu-west-1"] {
+        let sfx = region.replace('-', "");
+        let b = |n: &str| format!("{n}-{sfx}");
+        // S3: public through ACL or policy fails; pinned, denied or blocked passes.
+        expect(&s, READ, &b("fail-read-acl"), region, "FAILED");
+        expect(&s, WRITE, &b("fail-read-acl"), region, "PASSED");
+        expect(&s, WRITE, &b("fail-write-acl"), region, "FAILED");
+        expect(&s, READ, &b("fail-read-policy"), region, "FAILED");
+        expect(&s, WRITE, &b("fail-write-policy"), region, "FAILED");
+        for ok in ["ok-private", "ok-ip-pinned", "ok-vpce-pinned", "ok-denied", "ok-acl-ignored", "ok-policy-restricted", "ok-encrypted"] {
+            expect(&s, READ, &b(ok), region, "PASSED");
+            expect(&s, WRITE, &b(ok), region, "PASSED");
+        }
+        // Security groups.
+        for (sg, ports, open, admin) in [
+            ("fail-db-open", "FAILED", "FAILED", "PASSED"),
+            ("fail-ssh-v6", "FAILED", "FAILED", "FAILED"),
+            ("fail-all-ports", "FAILED", "FAILED", "FAILED"),
+            ("fail-prefix-list", "FAILED", "FAILED", "PASSED"),
+            ("ok-web", "PASSED", "PASSED", "PASSED"),
+            ("ok-private", "PASSED", "PASSED", "PASSED"),
+            ("ok-ref", "PASSED", "PASSED", "PASSED"),
+            ("default", "PASSED", "PASSED", "PASSED"),
+        ] {
+            expect(&s, PORTS, sg, region, ports);
+            expect(&s, OPEN, sg, region, open);
+            expect(&s, ADMIN, sg, region, admin);
+        }
+    }
+    // moto cannot give the root user an MFA device: the PASSED case is unit-tested.
+    expect(&s, "iam_root_mfa", "123456789012", "us-east-1", "FAILED");
+    expect(&s, "s3_account_public_access_block", "123456789012", "us-east-1", "FAILED");
+
+    // ASFF shape: every result, PASSED included, with the required attributes.
+    for f in &findings {
+        for key in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources"] {
+            assert!(!f[key].is_null(), "ASFF finding lacks {key}: {f}");
+        }
+        assert_eq!(f["SchemaVersion"], "2018-10-08");
+        assert!(f["Compliance"]["RelatedRequirements"].as_array().is_some_and(|r| !r.is_empty()));
+    }
+    let reqs: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()))
+        .collect();
+    for r in [
+        "Trusted Advisor: Amazon S3 Bucket Permissions",
+        "Trusted Advisor: MFA on Root Account",
+        "CIS AWS Foundations Benchmark v3.0.0/1.5",
+        "AWS Foundational Security Best Practices/S3.2",
+    ] {
+        assert!(reqs.contains(r), "missing requirement {r}");
+    }
+}
+
+#[test]
+fn account_level_block_public_access_neutralizes_public_buckets() {
+    let moto = moto();
+    plant(&moto, &["--scenario", "account-bpa"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+    expect(&s, "s3_account_public_access_block", "123456789012", "us-east-1", "PASSED");
+    for region in ["us-east-1", "eu-west-1"] {
+        let sfx = region.replace('-', "");
+        for b in ["fail-read-acl", "fail-write-acl", "fail-read-policy", "fail-write-policy"] {
+            expect(&s, READ, &format!("{b}-{sfx}"), region, "PASSED");
+            expect(&s, WRITE, &format!("{b}-{sfx}"), region, "PASSED");
+        }
+    }
+}
+
+#[test]
+fn two_scans_of_an_unchanged_account_give_identical_ids() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, a) = scan_asff(dir.path(), &moto.url, "a.json");
+    let (_, b) = scan_asff(dir.path(), &moto.url, "b.json");
+    let ids = |f: &[Value]| f.iter().map(|x| x["Id"].as_str().unwrap().to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(ids(&a), ids(&b));
+    assert_eq!(ids(&a).len(), a.len(), "ids are unique within a scan");
+    // The second scan knows the findings: FirstObservedAt is kept from the first one.
+    let first: BTreeMap<_, _> = a.iter().map(|f| (f["Id"].as_str().unwrap(), f["FirstObservedAt"].as_str().unwrap())).collect();
+    for f in &b {
+        assert_eq!(first[f["Id"].as_str().unwrap()], f["FirstObservedAt"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn a_denied_service_gives_not_available_and_a_warning_naming_the_action() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let proxy = deny_proxy(&moto, &["iam:*", "s3:GetBucketPolicy"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (out, findings) = scan_asff(dir.path(), &proxy.url, "findings.json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "scan completes: {stderr}");
+    assert!(stderr.contains("warning: s3:GetBucketPolicy access denied"), "{stderr}");
+    assert!(stderr.contains("iam:GetAccountSummary") || stderr.contains("iam:GetAccountAuthorizationDetails"), "{stderr}");
+    let s = statuses(&findings);
+    expect(&s, "iam_root_mfa", "123456789012", "us-east-1", "NOT_AVAILABLE");
+    for region in ["us-east-1", "eu-west-1"] {
+        let sfx = region.replace('-', "");
+        // Without the bucket policy no bucket can be declared private...
+        expect(&s, READ, &format!("ok-private-{sfx}"), region, "NOT_AVAILABLE");
+        expect(&s, WRITE, &format!("ok-ip-pinned-{sfx}"), region, "NOT_AVAILABLE");
+        // ...and the security-group checks, which need no denied call, still answer.
+        expect(&s, PORTS, "fail-db-open", region, "FAILED");
+        expect(&s, PORTS, "ok-web", region, "PASSED");
+    }
+    assert!(!s.values().any(|v| v == "PASSED" && false));
+}
+
+#[test]
+fn snapshot_round_trip_scans_offline_with_the_same_results() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("estate.json");
+    let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "-o", snap.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (_, live) = scan_asff(dir.path(), &moto.url, "live.json");
+    drop(moto); // offline from here on
+    let offline_path = dir.path().join("offline.json");
+    let out = rampart(dir.path(), &["scan", "--snapshot", snap.to_str().unwrap(), "--format", "asff", "--output", offline_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let offline: Vec<Value> = serde_json::from_slice(&std::fs::read(offline_path).unwrap()).unwrap();
+    assert_eq!(statuses(&live), statuses(&offline));
+}
+
+// ------------------------------------------------------------------ bad input
+
+fn assert_usage_error(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(stderr.contains(needle), "expected `{needle}` in: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let error_lines = stderr.lines().filter(|l| l.starts_with("error")).count();
+    assert!(error_lines >= 1, "{stderr}");
+}
+
+#[test]
+fn corrupt_snapshot_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.json");
+    std::fs::write(&p, b"{\"schema_version\": 1, \"accounts\": [ {\"id\": ").unwrap();
+    let out = rampart(dir.path(), &["scan", "--snapshot", p.to_str().unwrap()]);
+    assert_usage_error(&out, "snapshot is not valid at line 1");
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+    std::fs::write(&p, b"\x00\x01garbage").unwrap();
+    assert_usage_error(&rampart(dir.path(), &["scan", "--snapshot", p.to_str().unwrap()]), "error");
+    assert_usage_error(&rampart(dir.path(), &["scan", "--snapshot", "/nonexistent/estate.json"]), "cannot read snapshot");
+}
+
+#[test]
+fn malformed_policy_in_snapshot_is_reported_and_results_are_still_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut snap: Value = serde_json::from_slice(&std::fs::read(repo_root().join("testdata/demo/estate.json")).unwrap()).unwrap();
+    let buckets = snap["accounts"][0]["s3"]["known"]["buckets"].as_array_mut().unwrap();
+    buckets[0]["policy"] = serde_json::json!({"known": "{\"Statement\": [ {\"Effect\": \"Permit\""});
+    let name = buckets[0]["name"].as_str().unwrap().to_string();
+    let p = dir.path().join("estate.json");
+    std::fs::write(&p, serde_json::to_vec(&snap).unwrap()).unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = rampart(dir.path(), &["scan", "--snapshot", p.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()]);
+    assert_usage_error(&out, "malformed input");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&name));
+    let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    assert!(f.iter().any(|f| f["resource"]["name"] == name.as_str() && f["status"] == "NOT_AVAILABLE"));
+    assert!(f.iter().any(|f| f["status"] == "PASSED"), "other results are kept");
+}
+
+#[test]
+fn unknown_region_and_bad_flags_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["scan", "aws", "--regions", "us-east-1,mars-north-9x", "--endpoint-url", "http://127.0.0.1:9"]);
+    assert_usage_error(&out, "unknown region `mars-north-9x`");
+    assert_usage_error(&rampart(dir.path(), &["scan", "aws", "--no-such-flag"]), "--no-such-flag");
+    assert_usage_error(&rampart(dir.path(), &["scan", "--format", "xml", "--snapshot", "x"]), "unknown format");
+    assert_usage_error(&rampart(dir.path(), &["scan", "--fail-on", "severe", "--snapshot", "x"]), "unknown severity");
+    assert_usage_error(&rampart(dir.path(), &["scan"]), "nothing to scan");
+    assert_usage_error(&rampart(dir.path(), &["frobnicate"]), "frobnicate");
+}
+
+#[test]
+fn no_credentials_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let moto = moto();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    aws_env(&mut cmd)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("RAMPART_DB", dir.path().join("db"))
+        .args(["scan", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1"]);
+    let out = cmd.output().unwrap();
+    assert_usage_error(&out, "no AWS credentials could be used");
+}
+
+#[test]
+fn demo_runs_without_aws_and_stores_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["demo"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("FAILED") && stdout.contains("s3_bucket_public_write"), "{stdout}");
+    assert!(dir.path().join("rampart.db").exists());
+}
+
+#[test]
+fn iam_policy_lists_only_read_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = rampart(dir.path(), &["iam-policy"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions = v["Statement"][0]["Action"].as_array().unwrap();
+    assert!(actions.len() > 50);
+    for a in actions {
+        let op = a.as_str().unwrap().split(':').nth(1).unwrap();
+        assert!(["Describe", "List", "Get", "Generate"].iter().any(|p| op.starts_with(p)), "{a}");
+    }
+}

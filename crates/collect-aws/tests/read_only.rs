@@ -1,0 +1,87 @@
+//! The collector only reads: a full collection against moto sends only read-only operations,
+//! each covered by `rampart iam-policy`, and the guard refuses a write before it is sent.
+
+#[path = "../../../testdata/moto/harness.rs"]
+mod harness;
+
+use rampart_collect_aws::{actions::ACTIONS, collect, guard, Options};
+
+fn set_env(url: &str) {
+    // Test process only: the same static credentials the harness gives child processes.
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    let _ = url;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
+    let moto = harness::moto();
+    harness::plant(&moto, &[]);
+    set_env(&moto.url);
+    let opts = Options {
+        regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
+        endpoint_url: Some(moto.url.clone()),
+        ..Options::default()
+    };
+    let inv = collect(&opts).await.expect("collect");
+    assert_eq!(inv.accounts.len(), 1);
+    assert_eq!(inv.accounts[0].regions.len(), 2);
+
+    let sent = guard::sent_operations();
+    assert!(sent.len() > 40, "{sent:?}");
+    // IAM action names differ from operation names for a few S3 calls.
+    let renamed = [
+        ("s3:ListBuckets", "s3:ListAllMyBuckets"),
+        ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+        ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
+        ("s3control:GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
+    ];
+    let prefix = |svc: &str| -> String {
+        match svc.to_ascii_lowercase().as_str() {
+            "elastic load balancing" => "elasticloadbalancing".into(),
+            "elastic load balancing v2" => "elasticloadbalancing".into(),
+            "accessanalyzer" => "access-analyzer".into(),
+            "service quotas" => "servicequotas".into(),
+            "config service" => "config".into(),
+            "route 53" => "route53".into(),
+            "securityhub" => "securityhub".into(),
+            s => s.replace(' ', ""),
+        }
+    };
+    for op in &sent {
+        let (svc, name) = op.split_once(':').unwrap();
+        assert!(guard::is_read_only(name), "{op} is not read-only");
+        if svc.eq_ignore_ascii_case("sts") {
+            continue; // GetCallerIdentity needs no permission
+        }
+        let action = format!("{}:{name}", prefix(svc));
+        let action = renamed.iter().find(|(from, _)| *from == action).map(|(_, to)| to.to_string()).unwrap_or(action);
+        assert!(
+            ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&action)),
+            "{op} (as {action}) was sent but is not in the IAM policy"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_guard_refuses_writes_before_sending() {
+    let moto = harness::moto();
+    set_env(&moto.url);
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(&moto.url).load().await;
+    let ec2 = aws_sdk_ec2::Client::from_conf(aws_sdk_ec2::config::Builder::from(&conf).interceptor(guard::ReadOnlyGuard).build());
+    let err = ec2.create_vpc().cidr_block("10.9.0.0/16").send().await.expect_err("a write must be refused");
+    let msg = format!("{:?}", err);
+    assert!(msg.contains("only sends read-only calls"), "{msg}");
+    // Nothing reached the server.
+    let plain = aws_sdk_ec2::Client::new(&conf);
+    let vpcs = plain.describe_vpcs().send().await.unwrap();
+    assert!(vpcs.vpcs().iter().all(|v| v.cidr_block() != Some("10.9.0.0/16")));
+}
