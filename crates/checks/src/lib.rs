@@ -111,3 +111,45 @@ mod tests {
         }
     }
 }
+
+/// `docs/checks.md`: every check with id, title, severity, service, resource type, standards.
+pub fn checks_markdown() -> String {
+    let mut s = String::from(
+        "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
+         (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n\
+         | id | title | severity | service | resource | standards |\n|---|---|---|---|---|---|\n",
+    );
+    for c in REGISTRY {
+        let m = &c.meta;
+        let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            m.id,
+            m.title,
+            m.severity,
+            m.service,
+            m.resource_type.asff(),
+            stds.join("<br>")
+        ));
+    }
+    s.push_str(
+        "\nIntegration-tested against moto in two regions (fail and pass cases): every check above, \
+         except the PASSED case of `iam_root_mfa` — moto cannot give the root user an MFA device — \
+         which is unit-tested only.\n",
+    );
+    s
+}
+
+#[cfg(test)]
+mod docs {
+    #[test]
+    fn docs_checks_md_is_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/checks.md");
+        let want = super::checks_markdown();
+        if std::env::var("UPDATE_DOCS").is_ok() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(have == want, "docs/checks.md is stale: run `UPDATE_DOCS=1 cargo test -p rampart-checks docs`");
+    }
+}

@@ -233,3 +233,34 @@ mod tests {
         assert!(e.to_string().contains("not valid"), "{e}");
     }
 }
+
+#[cfg(test)]
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    const DEMO: &[u8] = include_bytes!("../../../testdata/demo/estate.json");
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = Inventory::from_json(&data);
+        }
+
+        #[test]
+        fn damaged_demo_snapshots_never_panic(cut in 0usize..DEMO.len(), flip in 0usize..DEMO.len(), byte in any::<u8>()) {
+            let mut d = DEMO.to_vec();
+            d[flip] = byte;
+            let _ = Inventory::from_json(&d);
+            let _ = Inventory::from_json(&DEMO[..cut]);
+        }
+    }
+
+    #[test]
+    fn demo_snapshot_reads_and_round_trips() {
+        let inv = Inventory::from_json(DEMO).unwrap();
+        assert_eq!(Inventory::from_json(&inv.to_json()).unwrap(), inv);
+    }
+}
