@@ -107,6 +107,7 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
             r
         },
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks: rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).collect(),
     };
 
     if !out.no_store {

@@ -54,6 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             accounts: ACCOUNTS.iter().map(|s| s.to_string()).collect(),
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            checks: Vec::new(),
         };
         let start = Instant::now();
         store.record_run(&run, &mut findings, &[])?;

@@ -32,7 +32,8 @@ CREATE TABLE runs (
     source       TEXT NOT NULL,
     accounts     TEXT NOT NULL,   -- JSON array of account ids
     regions      TEXT NOT NULL,   -- JSON array of region names
-    tool_version TEXT NOT NULL
+    tool_version TEXT NOT NULL,
+    checks       TEXT NOT NULL DEFAULT '[]'   -- JSON array of the check ids evaluated
 );
 CREATE INDEX runs_started_at ON runs (started_at);
 

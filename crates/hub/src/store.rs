@@ -91,8 +91,10 @@ WHERE id = ?1
 
 /// Archives the ACTIVE findings this run could have produced and did not: same
 /// account and region as the run covered (or region `global`), a check the run
-/// evaluated. An (account, region) where the run has a gap without a resource (a
-/// listing failed) is left alone: there, "not produced" may mean "not read".
+/// evaluated. An account where the run has a gap without a resource (a listing failed)
+/// is left alone as a whole: there, "not produced" may mean "not read" — and a global
+/// listing (S3 buckets, IAM) fails in the home region while its resources live in every
+/// region.
 const ARCHIVE_VANISHED: &str = r#"
 UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?1
 WHERE record_state = 'ACTIVE'
@@ -101,7 +103,7 @@ WHERE record_state = 'ACTIVE'
   AND check_id IN (SELECT value FROM json_each(?4))
   AND NOT EXISTS (SELECT 1 FROM run_results r WHERE r.run_id = ?5 AND r.finding_id = findings.id)
   AND NOT EXISTS (SELECT 1 FROM gaps g WHERE g.run_id = ?5 AND g.resource IS NULL
-                  AND g.account = findings.account AND g.region = findings.region)
+                  AND g.account = findings.account)
 "#;
 
 impl Store {
@@ -184,8 +186,8 @@ impl Store {
 
         let inserted = tx
             .execute(
-                "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version, checks)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
                 params![
                     run.id,
                     codec::time_to_text(run.started_at),
@@ -194,6 +196,7 @@ impl Store {
                     codec::strings_to_json(&run.accounts),
                     codec::strings_to_json(&run.regions),
                     run.tool_version,
+                    codec::strings_to_json(&run.checks),
                 ],
             )
             .map_err(&err)?;
@@ -231,7 +234,7 @@ impl Store {
         // instead of at random: several times fewer page misses on large runs.
         let mut order: Vec<usize> = (0..findings.len()).collect();
         order.sort_unstable_by(|&a, &b| findings[a].id.cmp(&findings[b].id));
-        let mut check_ids: HashSet<&str> = HashSet::new();
+        let mut check_ids: HashSet<&str> = run.checks.iter().map(String::as_str).collect();
         {
             let mut get = tx
                 .prepare_cached(
@@ -391,7 +394,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, started_at, finished_at, source, accounts, regions, tool_version
+                "SELECT id, started_at, finished_at, source, accounts, regions, tool_version, checks
                  FROM runs ORDER BY started_at DESC, id DESC",
             )
             .map_err(&err)?;
@@ -407,6 +410,7 @@ impl Store {
                 accounts: codec::strings_from_json("account list", &text(4)?).map_err(&bad)?,
                 regions: codec::strings_from_json("region list", &text(5)?).map_err(&bad)?,
                 tool_version: text(6)?,
+                checks: codec::strings_from_json("check list", &text(7)?).map_err(&bad)?,
             });
         }
         Ok(out)

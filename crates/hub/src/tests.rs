@@ -37,6 +37,7 @@ fn run(id: &str, hour: i64, accounts: &[&str], regions: &[&str]) -> RunInfo {
         accounts: accounts.iter().map(|s| s.to_string()).collect(),
         regions: regions.iter().map(|s| s.to_string()).collect(),
         tool_version: "0.1.0".to_string(),
+        checks: Vec::new(),
     }
 }
 
@@ -595,6 +596,19 @@ fn a_vanished_resource_is_archived_and_comes_back_active() {
 }
 
 #[test]
+fn the_last_resource_of_a_check_vanishing_is_archived_when_the_run_names_the_check() {
+    let mut store = Store::open_in_memory().unwrap();
+    let gone = finding("c", "last-bucket", A, USE1, Failed, 0);
+    record(&mut store, "r1", 0, vec![gone.clone()]);
+    // The check ran but had nothing to evaluate: it produced no finding at all.
+    let mut r2 = run("r2", 1, &[A], &[USE1]);
+    r2.checks = vec!["c".to_string()];
+    store.record_run(&r2, &mut [], &[]).unwrap();
+    assert_eq!(current(&store, &gone.id).record_state, Archived);
+    assert_eq!(store.runs().unwrap()[0].checks, vec!["c".to_string()]);
+}
+
+#[test]
 fn archiving_stays_within_the_accounts_of_the_run() {
     let mut store = Store::open_in_memory().unwrap();
     let fa = finding("c", "a", A, USE1, Failed, 0);
@@ -673,7 +687,7 @@ fn archiving_stays_within_the_checks_the_run_evaluated() {
 }
 
 #[test]
-fn a_listing_gap_prevents_archiving_where_it_happened() {
+fn a_listing_gap_prevents_archiving_in_its_account() {
     let mut store = Store::open_in_memory().unwrap();
     let us = finding("c", "us", A, USE1, Failed, 0);
     let eu = finding("c", "eu", A, EUW1, Failed, 0);
@@ -700,12 +714,15 @@ fn a_listing_gap_prevents_archiving_where_it_happened() {
             &[gap],
         )
         .unwrap();
-    assert_eq!(current(&store, &us.id).record_state, Archived);
-    assert_eq!(
-        current(&store, &eu.id).record_state,
-        Active,
-        "eu-west-1 could not be listed"
-    );
+    // A global listing (S3, IAM) fails in one region but covers resources of every
+    // region: nothing of the account is archived.
+    assert_eq!(current(&store, &us.id).record_state, Active);
+    assert_eq!(current(&store, &eu.id).record_state, Active, "eu-west-1 could not be listed");
+    // Another account of the same run is unaffected.
+    let b1 = finding("c", "b1", B, USE1, Failed, 2);
+    store.record_run(&run("r3", 2, &[B], &regions), &mut [b1.clone()], &[]).unwrap();
+    store.record_run(&run("r4", 3, &[B], &regions), &mut [], &[]).unwrap();
+    assert_eq!(current(&store, &b1.id).record_state, Active, "no check evaluated in r4");
 }
 
 // ---- queries ----

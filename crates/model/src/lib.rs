@@ -48,4 +48,9 @@ pub struct RunInfo {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub tool_version: String,
+    /// The checks the run evaluated: a finding of one of them, in the run's accounts and
+    /// regions, that the run did not produce is gone (archived) even if the check produced
+    /// nothing at all this time.
+    #[serde(default)]
+    pub checks: Vec<String>,
 }
