@@ -38,6 +38,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::s3::account_public_access_block::CHECK,
     &aws::ec2::sg_specific_ports_unrestricted::CHECK,
     &aws::ec2::sg_unrestricted_access::CHECK,
+    &aws::ec2::sg_high_risk_ports::CHECK,
     &aws::ec2::sg_admin_ports_unrestricted::CHECK,
     &aws::iam::root_mfa::CHECK,
 ];

@@ -54,6 +54,7 @@ const WRITE: &str = "s3_bucket_public_write";
 const PORTS: &str = "ec2_sg_specific_ports_unrestricted";
 const OPEN: &str = "ec2_sg_unrestricted_access";
 const ADMIN: &str = "ec2_sg_admin_ports_unrestricted";
+const HIGH_RISK: &str = "ec2_sg_high_risk_ports";
 
 #[test]
 fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
@@ -78,19 +79,20 @@ fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
             expect(&s, WRITE, &b(ok), region, "PASSED");
         }
         // Security groups.
-        for (sg, ports, open, admin) in [
-            ("fail-db-open", "FAILED", "FAILED", "PASSED"),
-            ("fail-ssh-v6", "FAILED", "FAILED", "FAILED"),
-            ("fail-all-ports", "FAILED", "FAILED", "FAILED"),
-            ("fail-prefix-list", "FAILED", "FAILED", "PASSED"),
-            ("ok-web", "PASSED", "PASSED", "PASSED"),
-            ("ok-private", "PASSED", "PASSED", "PASSED"),
-            ("ok-ref", "PASSED", "PASSED", "PASSED"),
-            ("default", "PASSED", "PASSED", "PASSED"),
+        for (sg, ports, open, admin, high_risk) in [
+            ("fail-db-open", "FAILED", "FAILED", "PASSED", "FAILED"),
+            ("fail-ssh-v6", "FAILED", "FAILED", "FAILED", "FAILED"),
+            ("fail-all-ports", "FAILED", "FAILED", "FAILED", "FAILED"),
+            ("fail-prefix-list", "FAILED", "FAILED", "PASSED", "FAILED"),
+            ("ok-web", "PASSED", "PASSED", "PASSED", "PASSED"),
+            ("ok-private", "PASSED", "PASSED", "PASSED", "PASSED"),
+            ("ok-ref", "PASSED", "PASSED", "PASSED", "PASSED"),
+            ("default", "PASSED", "PASSED", "PASSED", "PASSED"),
         ] {
             expect(&s, PORTS, sg, region, ports);
             expect(&s, OPEN, sg, region, open);
             expect(&s, ADMIN, sg, region, admin);
+            expect(&s, HIGH_RISK, sg, region, high_risk);
         }
     }
     // moto cannot give the root user an MFA device: the PASSED case is unit-tested.

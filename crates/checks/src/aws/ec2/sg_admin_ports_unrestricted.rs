@@ -1,7 +1,7 @@
 //! Security groups that open remote server administration ports (22, 3389) to the world.
 //!
-//! CIS AWS Foundations v3.0.0 5.3 (IPv4) and 5.4 (IPv6), Security Hub EC2.13 (22) and
-//! EC2.14 (3389). One result per security group.
+//! CIS AWS Foundations v3.0.0 5.2 (IPv4) and 5.3 (IPv6); Security Hub EC2.13 (22), EC2.14
+//! (3389), EC2.53 (IPv4) and EC2.54 (IPv6). One result per security group.
 
 use super::sg::{each_group, open_ingress, Proto};
 use crate::{Check, Ctx, Emit};
@@ -18,10 +18,12 @@ pub static CHECK: Check = Check {
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[
+            StandardRef::cis("5.2"),
             StandardRef::cis("5.3"),
-            StandardRef::cis("5.4"),
             StandardRef::fsbp("EC2.13"),
             StandardRef::fsbp("EC2.14"),
+            StandardRef::fsbp("EC2.53"),
+            StandardRef::fsbp("EC2.54"),
         ],
         remediation: Remediation {
             console: "EC2 console > Security Groups > select the group > Inbound rules > Edit inbound rules: restrict the SSH/RDP rules to known address ranges, or use Systems Manager Session Manager instead.",

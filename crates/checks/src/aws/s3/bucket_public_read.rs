@@ -13,7 +13,7 @@ pub static CHECK: Check = Check {
         id: "s3_bucket_public_read",
         title: "S3 bucket allows public read or list access",
         description: "Anyone on the internet (or any AWS account) can list or read this bucket through its ACL or bucket policy, and Block Public Access does not prevent it.",
-        severity: Severity::High,
+        severity: Severity::Critical,
         service: "s3",
         resource_type: ResourceType::AwsS3Bucket,
         standards: &[
