@@ -177,7 +177,6 @@ fn a_denied_service_gives_not_available_and_a_warning_naming_the_action() {
         expect(&s, PORTS, "fail-db-open", region, "FAILED");
         expect(&s, PORTS, "ok-web", region, "PASSED");
     }
-    assert!(!s.values().any(|v| v == "PASSED" && false));
 }
 
 #[test]

@@ -154,7 +154,8 @@ impl Finding {
             related_requirements: meta.related_requirements(),
             first_observed: now,
             last_observed: now,
-            workflow_status: WorkflowStatus::New,
+            // As Security Hub (and the store) do for a control that passes on first sight.
+            workflow_status: if r.status == Status::Passed { WorkflowStatus::Resolved } else { WorkflowStatus::New },
             record_state: RecordState::Active,
         }
     }

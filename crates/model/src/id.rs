@@ -38,9 +38,7 @@ mod tests {
         // A finding id is forever: this value must not change across releases.
         assert_eq!(
             finding_id("iam_root_mfa", "arn:aws:iam::123456789012:root", ""),
-            finding_id("iam_root_mfa", "arn:aws:iam::123456789012:root", "")
+            "rampart/iam_root_mfa/fabf7460cc9e91e188da"
         );
-        let id = finding_id("iam_root_mfa", "arn:aws:iam::123456789012:root", "");
-        assert_eq!(id.len(), "rampart/iam_root_mfa/".len() + 20);
     }
 }

@@ -38,9 +38,12 @@ fn run(ctx: &Ctx, out: &mut Emit) {
     each_group(ctx, out, |ec2, sg, res, out| {
         let (open, unknown) = open_ingress(ec2, sg);
         let mut bad = Vec::new();
+        // CIS counts TCP, UDP and all-protocol rules (RDP also runs over UDP 3389).
         for &port in ADMIN_PORTS {
-            if let Some(r) = open.iter().find(|r| r.covers(Proto::Tcp, port)) {
-                bad.push(format!("tcp/{port} from {}", r.source));
+            for proto in [Proto::Tcp, Proto::Udp] {
+                if let Some(r) = open.iter().find(|r| r.covers(proto, port)) {
+                    bad.push(format!("{}/{port} from {}", proto.as_str(), r.source));
+                }
             }
         }
         if !bad.is_empty() {
@@ -73,11 +76,13 @@ mod tests {
         let (s, why) = single(&CHECK, &inv);
         assert_eq!(s, Status::Failed);
         assert!(why.contains("tcp/3389"));
+        let inv = with(group("sg", vec![rule("udp", Some(3389), Some(3389), world4())]));
+        assert_eq!(single(&CHECK, &inv).0, Status::Failed);
     }
 
     #[test]
     fn pass() {
-        let inv = with(group("sg", vec![rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())), rule("udp", Some(22), Some(22), world4())]));
+        let inv = with(group("sg", vec![rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())), rule("udp", Some(53), Some(53), world4())]));
         assert_eq!(single(&CHECK, &inv).0, Status::Passed);
     }
 

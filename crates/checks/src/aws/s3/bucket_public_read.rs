@@ -3,7 +3,7 @@
 //! Trusted Advisor "Amazon S3 Bucket Permissions" (open list/read: yellow), Security Hub S3.2.
 //! See [`super::exposure`] for S3's definition of public.
 
-use super::exposure::{exposure, Undecided};
+use super::exposure::exposure;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
 use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
@@ -40,7 +40,13 @@ pub(super) fn each_bucket(
         let s3 = match &account.s3 {
             Observed::Known(s3) => s3,
             Observed::Unknown(why) => {
-                let res = resource(account, &account.home_region, ResourceType::AwsS3Bucket, format!("arn:{}:s3:::*", account.partition), "all buckets");
+                let res = resource(
+                    account,
+                    &account.home_region,
+                    ResourceType::AwsS3Bucket,
+                    format!("arn:{}:s3::{}:bucket/*", account.partition, account.id),
+                    "all buckets",
+                );
                 out.not_available(res, format!("S3 could not be read: {why}"));
                 continue;
             }
@@ -53,17 +59,16 @@ pub(super) fn each_bucket(
                 format!("arn:{}:s3:::{}", account.partition, bucket.name),
                 &bucket.name,
             );
-            match exposure(&s3.account_public_access_block, bucket, &account.id) {
-                Ok(exp) => {
-                    let reasons = verdict(&exp);
-                    if reasons.is_empty() {
-                        out.pass(res, pass_reason);
-                    } else {
-                        out.fail(res, reasons.join("; "));
-                    }
-                }
-                Err(Undecided::Unknown(why)) => out.not_available(res, why),
-                Err(Undecided::Malformed(why)) => out.malformed(res, why),
+            let exp = exposure(&s3.account_public_access_block, bucket, &account.id);
+            let reasons = verdict(&exp);
+            if !reasons.is_empty() {
+                out.fail(res, reasons.join("; "));
+            } else if let Some(why) = exp.malformed {
+                out.malformed(res, why);
+            } else if !exp.unknown.is_empty() {
+                out.not_available(res, exp.unknown.join("; "));
+            } else {
+                out.pass(res, pass_reason);
             }
         }
     }
@@ -156,6 +161,28 @@ pub(super) mod tests {
         let mut b = bucket("block-policy-only");
         b.policy = Observed::Known(Some(PUBLIC_GET.into()));
         b.public_access_block = Observed::Known(Some(PublicAccessBlock { block_public_policy: true, block_public_acls: true, ..Default::default() }));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+    }
+
+    #[test]
+    fn a_public_acl_fails_even_when_the_policy_could_not_be_read() {
+        let mut b = bucket("acl-read-policy-denied");
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "READ"));
+        b.policy = Observed::Unknown("s3:GetBucketPolicy access denied".into());
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+
+        let mut b = bucket("policy-public-acl-denied");
+        b.acl = Observed::Unknown("s3:GetBucketAcl access denied".into());
+        b.policy = Observed::Known(Some(PUBLIC_GET.into()));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+    }
+
+    #[test]
+    fn public_metadata_reads_and_unknown_actions_are_not_ignored() {
+        let mut b = bucket("policy-acl-read");
+        b.policy = Observed::Known(Some(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetBucketPolicy","Resource":"arn:aws:s3:::b"}]}"#.into(),
+        ));
         assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
     }
 

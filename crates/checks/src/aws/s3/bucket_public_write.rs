@@ -52,6 +52,15 @@ mod tests {
     }
 
     #[test]
+    fn unknown_s3_actions_count_as_write() {
+        let mut b = bucket("policy-new-action");
+        b.policy = Observed::Known(Some(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutShinyNewThing","Resource":"arn:aws:s3:::b"}]}"#.into(),
+        ));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+    }
+
+    #[test]
     fn pass() {
         // Read-only public is not public write.
         let mut b = bucket("acl-read");

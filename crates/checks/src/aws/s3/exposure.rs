@@ -15,24 +15,22 @@
 
 use rampart_inventory::{Bucket, Observed, PublicAccessBlock, ALL_USERS_URI, AUTHENTICATED_USERS_URI};
 
-/// What the world can do to a bucket, with the reason for each.
+/// What the world can do to a bucket, with the reason for each, and what could not be told.
+///
+/// ACL and policy are judged independently: a public grant proven by one source is a finding
+/// even when the other source could not be read.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Exposure {
     pub read: Vec<String>,
     pub write: Vec<String>,
-}
-
-/// Why the exposure could not be decided.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Undecided {
-    /// Needed data was not read.
-    Unknown(String),
+    /// Data that was needed and not read: without a proven exposure, the verdict is
+    /// NOT_AVAILABLE.
+    pub unknown: Vec<String>,
     /// The bucket policy is not a valid policy document.
-    Malformed(String),
+    pub malformed: Option<String>,
 }
 
 /// Account- and bucket-level Block Public Access combined: a flag counts when set at either.
-/// `None` when a flag we need is unknown.
 fn effective_flag(
     account: &Observed<Option<PublicAccessBlock>>,
     bucket: &Observed<Option<PublicAccessBlock>>,
@@ -49,67 +47,97 @@ fn effective_flag(
     }
 }
 
-pub fn exposure(
-    account_bpa: &Observed<Option<PublicAccessBlock>>,
-    bucket: &Bucket,
-    bucket_account: &str,
-) -> Result<Exposure, Undecided> {
+pub fn exposure(account_bpa: &Observed<Option<PublicAccessBlock>>, bucket: &Bucket, bucket_account: &str) -> Exposure {
     let mut exp = Exposure::default();
+    acl_exposure(account_bpa, bucket, &mut exp);
+    policy_exposure(account_bpa, bucket, bucket_account, &mut exp);
+    exp
+}
 
-    // ACLs.
-    let acls_disabled = matches!(&bucket.ownership_controls, Observed::Known(Some(o)) if o == "BucketOwnerEnforced");
-    if !acls_disabled {
-        let grants = bucket.acl.as_result().map_err(|why| Undecided::Unknown(format!("bucket ACL: {why}")))?;
-        let public: Vec<_> = grants
-            .iter()
-            .filter(|g| g.grantee == ALL_USERS_URI || g.grantee == AUTHENTICATED_USERS_URI)
-            .collect();
-        if !public.is_empty() {
-            let ignored = effective_flag(account_bpa, &bucket.public_access_block, |b| b.ignore_public_acls)
-                .map_err(|why| Undecided::Unknown(format!("block public access settings: {why}")))?;
-            if !ignored {
-                if let Observed::Unknown(why) = &bucket.ownership_controls {
-                    // ACLs could be disabled; we cannot tell.
-                    return Err(Undecided::Unknown(format!("object ownership: {why}")));
-                }
-                for g in public {
-                    let who = if g.grantee == ALL_USERS_URI { "everyone" } else { "any authenticated AWS user" };
-                    match g.permission.as_str() {
-                        "READ" => exp.read.push(format!("ACL grants list (READ) to {who}")),
-                        "WRITE" => exp.write.push(format!("ACL grants upload/delete (WRITE) to {who}")),
-                        "WRITE_ACP" => exp.write.push(format!("ACL grants WRITE_ACP (rewrite the ACL) to {who}")),
-                        "READ_ACP" => exp.read.push(format!("ACL grants READ_ACP (read the ACL) to {who}")),
-                        "FULL_CONTROL" => {
-                            exp.read.push(format!("ACL grants FULL_CONTROL to {who}"));
-                            exp.write.push(format!("ACL grants FULL_CONTROL to {who}"));
-                        }
-                        _ => {}
-                    }
-                }
+fn acl_exposure(account_bpa: &Observed<Option<PublicAccessBlock>>, bucket: &Bucket, exp: &mut Exposure) {
+    // ACLs disabled by object ownership: grants are not evaluated by S3 at all.
+    if matches!(&bucket.ownership_controls, Observed::Known(Some(o)) if o == "BucketOwnerEnforced") {
+        return;
+    }
+    let grants = match &bucket.acl {
+        Observed::Known(g) => g,
+        Observed::Unknown(why) => return exp.unknown.push(format!("bucket ACL: {why}")),
+    };
+    let public: Vec<_> = grants
+        .iter()
+        .filter(|g| g.grantee == ALL_USERS_URI || g.grantee == AUTHENTICATED_USERS_URI)
+        .collect();
+    if public.is_empty() {
+        return;
+    }
+    match effective_flag(account_bpa, &bucket.public_access_block, |b| b.ignore_public_acls) {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(why) => return exp.unknown.push(format!("block public access settings: {why}")),
+    }
+    if let Observed::Unknown(why) = &bucket.ownership_controls {
+        // ACLs could be disabled; we cannot tell.
+        return exp.unknown.push(format!("object ownership: {why}"));
+    }
+    for g in public {
+        let who = if g.grantee == ALL_USERS_URI { "everyone" } else { "any authenticated AWS user" };
+        match g.permission.as_str() {
+            "READ" => exp.read.push(format!("ACL grants list (READ) to {who}")),
+            "WRITE" => exp.write.push(format!("ACL grants upload/delete (WRITE) to {who}")),
+            "WRITE_ACP" => exp.write.push(format!("ACL grants WRITE_ACP (rewrite the ACL) to {who}")),
+            "READ_ACP" => exp.read.push(format!("ACL grants READ_ACP (read the ACL) to {who}")),
+            "FULL_CONTROL" => {
+                exp.read.push(format!("ACL grants FULL_CONTROL to {who}"));
+                exp.write.push(format!("ACL grants FULL_CONTROL to {who}"));
             }
+            _ => {}
         }
     }
+}
 
-    // Bucket policy.
-    let policy = bucket.policy.as_result().map_err(|why| Undecided::Unknown(format!("bucket policy: {why}")))?;
-    if let Some(text) = policy {
-        let doc = rampart_policy::parse(text).map_err(|e| Undecided::Malformed(format!("bucket policy is not valid: {e}")))?;
-        let public = rampart_policy::s3_bucket_policy_public_access(&doc, bucket_account);
-        if public.is_public() {
-            let restricted = effective_flag(account_bpa, &bucket.public_access_block, |b| b.restrict_public_buckets)
-                .map_err(|why| Undecided::Unknown(format!("block public access settings: {why}")))?;
-            if !restricted {
-                if !public.list.is_empty() {
-                    exp.read.push(format!("bucket policy lets anyone {}", public.list.join(", ")));
-                }
-                if !public.read.is_empty() {
-                    exp.read.push(format!("bucket policy lets anyone {}", public.read.join(", ")));
-                }
-                if !public.write.is_empty() {
-                    exp.write.push(format!("bucket policy lets anyone {}", public.write.join(", ")));
-                }
-            }
+fn policy_exposure(account_bpa: &Observed<Option<PublicAccessBlock>>, bucket: &Bucket, bucket_account: &str, exp: &mut Exposure) {
+    let text = match &bucket.policy {
+        Observed::Known(None) => return,
+        Observed::Known(Some(t)) => t,
+        Observed::Unknown(why) => return exp.unknown.push(format!("bucket policy: {why}")),
+    };
+    let doc = match rampart_policy::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            exp.malformed = Some(format!("bucket policy is not valid: {e}"));
+            return;
         }
+    };
+    let public = rampart_policy::s3_bucket_policy_public_access(&doc, bucket_account);
+    if !public.is_public() {
+        return;
     }
-    Ok(exp)
+    match effective_flag(account_bpa, &bucket.public_access_block, |b| b.restrict_public_buckets) {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(why) => return exp.unknown.push(format!("block public access settings: {why}")),
+    }
+    if !public.list.is_empty() {
+        exp.read.push(format!("bucket policy lets anyone {}", public.list.join(", ")));
+    }
+    if !public.read.is_empty() {
+        exp.read.push(format!("bucket policy lets anyone {}", public.read.join(", ")));
+    }
+    if !public.write.is_empty() {
+        exp.write.push(format!("bucket policy lets anyone {}", public.write.join(", ")));
+    }
+    // `other`: reads of configuration and metadata (known actions) count as public read; an
+    // S3 action the table does not know might change anything, so it counts as write.
+    let (known, unknown): (Vec<&String>, Vec<&String>) =
+        public.other.iter().partition(|a| rampart_policy::s3_action_class(a).is_some());
+    if !known.is_empty() {
+        exp.read.push(format!("bucket policy lets anyone read metadata: {}", join(&known)));
+    }
+    if !unknown.is_empty() {
+        exp.write.push(format!("bucket policy lets anyone call S3 actions rampart does not know (assumed to write): {}", join(&unknown)));
+    }
+}
+
+fn join(v: &[&String]) -> String {
+    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
