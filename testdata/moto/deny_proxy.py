@@ -4,7 +4,8 @@ way AWS does when the scanning identity lacks a permission. Everything else is f
 
     deny_proxy.py LISTEN_PORT UPSTREAM_URL RULE...
 
-A RULE is `iam:*` (every IAM call) or `s3:GetBucketPolicy` (S3 `GET /<bucket>?policy`).
+A RULE is `svc:Action` or `svc:*` for the query-protocol services (IAM, EC2, STS, ...), e.g.
+`iam:*` or `ec2:DescribeVpcPeeringConnections`, or `s3:GetBucketPolicy` (S3 `GET /<bucket>?policy`).
 """
 import http.client
 import re
@@ -19,9 +20,11 @@ def denied_action(handler, body):
     auth = handler.headers.get("Authorization", "")
     m = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
     service = m.group(1) if m else ""
-    if service == "iam" and "iam:*" in RULES:
-        action = re.search(rb"Action=([A-Za-z]+)", body or b"")
-        return "iam:" + (action.group(1).decode() if action else "Unknown"), "query"
+    action = re.search(rb"(?:^|&)Action=([A-Za-z]+)", body or b"")
+    if action and service != "s3":
+        name = f"{service}:{action.group(1).decode()}"
+        if f"{service}:*" in RULES or name in RULES:
+            return name, "query"
     if service == "s3" and handler.command == "GET" and "s3:GetBucketPolicy" in RULES:
         query = urlsplit(handler.path).query
         if query.split("&")[0] == "policy":

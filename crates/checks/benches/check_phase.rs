@@ -43,7 +43,8 @@ fn estate(accounts: usize) -> (Inventory, usize) {
         acc.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets });
         for r in ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"] {
             let mut region = Region::empty(r);
-            let mut ec2 = Ec2::default();
+            let mut ec2 = Ec2 { managed_prefix_lists: Observed::Known(vec![]), ..Ec2::default() };
+            let (mut instances, mut enis, mut subnets) = (Vec::new(), Vec::new(), Vec::new());
             for g in 0..400 {
                 let mut ingress = vec![
                     rule("tcp", 443, SgPeer::Cidr4("0.0.0.0/0".into())),
@@ -56,14 +57,16 @@ fn estate(accounts: usize) -> (Inventory, usize) {
                 ec2.security_groups.push(SecurityGroup { group_id: format!("sg-{a}-{g}"), group_name: format!("g{g}"), ingress, ..Default::default() });
             }
             for i in 0..100 {
-                ec2.instances.push(Instance { instance_id: format!("i-{a}-{i}"), ..Default::default() });
-                ec2.network_interfaces.push(NetworkInterface { network_interface_id: format!("eni-{a}-{i}"), ..Default::default() });
+                instances.push(Instance { instance_id: format!("i-{a}-{i}"), ..Default::default() });
+                enis.push(NetworkInterface { network_interface_id: format!("eni-{a}-{i}"), ..Default::default() });
             }
             for v in 0..25 {
-                ec2.subnets.push(Subnet { subnet_id: format!("subnet-{a}-{v}"), ..Default::default() });
-                ec2.volumes = Observed::Known(vec![]);
+                subnets.push(Subnet { subnet_id: format!("subnet-{a}-{v}"), ..Default::default() });
             }
-            resources += ec2.security_groups.len() + ec2.instances.len() + ec2.network_interfaces.len() + ec2.subnets.len();
+            resources += ec2.security_groups.len() + instances.len() + enis.len() + subnets.len();
+            ec2.instances = Observed::Known(instances);
+            ec2.network_interfaces = Observed::Known(enis);
+            ec2.subnets = Observed::Known(subnets);
             region.ec2 = Observed::Known(ec2);
             acc.regions.push(region);
         }

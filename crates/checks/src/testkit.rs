@@ -23,7 +23,7 @@ pub fn inventory() -> Inventory {
     });
     a.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets: vec![] });
     let mut r = Region::empty("us-east-1");
-    r.ec2 = Observed::Known(Ec2::default());
+    r.ec2 = Observed::Known(Ec2 { managed_prefix_lists: Observed::Known(vec![]), ..Ec2::default() });
     a.regions.push(r);
     inv.accounts.push(a);
     inv

@@ -139,11 +139,18 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
         }
     }
 
-    if !outcome.malformed.is_empty() {
-        for m in &outcome.malformed {
-            eprintln!("error: malformed input: {m}");
+    if let Some(first) = outcome.malformed.first() {
+        // Every other result was stored and written; the bad input still makes the run fail.
+        for m in &outcome.malformed[1..] {
+            eprintln!("warning: malformed input: {m}");
         }
-        eprintln!("error: {} resource(s) had malformed data; their checks are NOT_AVAILABLE (results were still written)", outcome.malformed.len());
+        let more = match outcome.malformed.len() {
+            1 => String::new(),
+            n => format!(" (and {} more above)", n - 1),
+        };
+        eprintln!(
+            "error: malformed input: {first}{more}; its checks are NOT_AVAILABLE and all other results were written — fix the document in AWS or in the snapshot and scan again"
+        );
         return Ok(ExitCode::from(2));
     }
     let failing = findings

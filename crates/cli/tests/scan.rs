@@ -173,9 +173,37 @@ fn a_denied_service_gives_not_available_and_a_warning_naming_the_action() {
         // Without the bucket policy no bucket can be declared private...
         expect(&s, READ, &format!("ok-private-{sfx}"), region, "NOT_AVAILABLE");
         expect(&s, WRITE, &format!("ok-ip-pinned-{sfx}"), region, "NOT_AVAILABLE");
+        // ...but a public ACL is proven without it...
+        expect(&s, READ, &format!("fail-read-acl-{sfx}"), region, "FAILED");
+        expect(&s, WRITE, &format!("fail-write-acl-{sfx}"), region, "FAILED");
         // ...and the security-group checks, which need no denied call, still answer.
         expect(&s, PORTS, "fail-db-open", region, "FAILED");
         expect(&s, PORTS, "ok-web", region, "PASSED");
+    }
+    // Nothing that needed a denied call passes.
+    for ((check, name, _), status) in &s {
+        if check.starts_with("s3_bucket_") && name.starts_with("ok-") {
+            assert_eq!(status, "NOT_AVAILABLE", "{check} on {name}");
+        }
+    }
+}
+
+#[test]
+fn one_denied_ec2_listing_blinds_only_what_needs_it() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let proxy = deny_proxy(&moto, &["ec2:DescribeVpcPeeringConnections", "ec2:DescribeManagedPrefixLists"]);
+    let dir = tempfile::tempdir().unwrap();
+    let (out, findings) = scan_asff(dir.path(), &proxy.url, "findings.json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: ec2:DescribeVpcPeeringConnections access denied"), "{stderr}");
+    let s = statuses(&findings);
+    for region in ["us-east-1", "eu-west-1"] {
+        // Security groups were read: definite answers stay definite...
+        expect(&s, PORTS, "fail-db-open", region, "FAILED");
+        expect(&s, OPEN, "ok-web", region, "PASSED");
+        // ...and only the group that uses a prefix list cannot be judged.
+        expect(&s, PORTS, "fail-prefix-list", region, "NOT_AVAILABLE");
     }
 }
 

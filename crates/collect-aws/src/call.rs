@@ -156,7 +156,9 @@ where
     match e.code().unwrap_or("") {
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError"
         | "AuthorizationErrorException" | "Forbidden" | "UnauthorizedAccess" => GapKind::AccessDenied,
-        "OptInRequired" | "AuthFailure" | "UnrecognizedClientException" | "InvalidClientTokenId" => GapKind::RegionDisabled,
+        "OptInRequired" => GapKind::RegionDisabled,
+        // Bad credentials, clock skew, or a region not enabled: the message tells which.
+        "AuthFailure" | "UnrecognizedClientException" | "InvalidClientTokenId" => GapKind::Other,
         "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" | "SlowDown" => {
             GapKind::Throttled
         }

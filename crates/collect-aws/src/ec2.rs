@@ -1,8 +1,9 @@
 //! EC2 and VPC: instances, network interfaces, security groups, prefix lists, VPC plumbing,
 //! EBS volumes and snapshots, AMIs, Elastic IPs.
 //!
-//! The networking listings are read together: if one of them fails the region's EC2 data is
-//! `Unknown` as a whole, because reachability and security-group checks need all of them.
+//! The region's EC2 data is `Unknown` as a whole only when the security groups cannot be
+//! listed; every other listing is its own `Observed`, so one denied call blinds only the
+//! checks that need it.
 
 use crate::call::{client, Ctx};
 use aws_sdk_ec2::types as t;
@@ -27,11 +28,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
             ctx.call("ec2:DescribeVpcEndpoints", None, c.describe_vpc_endpoints().into_paginator().send().try_collect()),
             ctx.call("ec2:DescribeVpcPeeringConnections", None, c.describe_vpc_peering_connections().into_paginator().send().try_collect()),
         );
-        let mut e = Ec2::default();
-        e.instances = instances?.iter().flat_map(|p| p.reservations()).flat_map(|r| r.instances()).map(instance).collect();
-        e.network_interfaces = enis?.iter().flat_map(|p| p.network_interfaces()).map(eni).collect();
-        e.security_groups = sgs?.iter().flat_map(|p| p.security_groups()).map(security_group).collect();
-        e.managed_prefix_lists = pls?
+        let mut e = Ec2 { security_groups: sgs?.iter().flat_map(|p| p.security_groups()).map(security_group).collect(), ..Ec2::default() };
+        e.instances = obs(instances, |p| p.iter().flat_map(|p| p.reservations()).flat_map(|r| r.instances()).map(instance).collect());
+        e.network_interfaces = obs(enis, |p| p.iter().flat_map(|p| p.network_interfaces()).map(eni).collect());
+        e.managed_prefix_lists = obs(pls, |pls| pls
             .iter()
             .flat_map(|p| p.prefix_lists())
             .map(|p| PrefixList {
@@ -41,27 +41,27 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 address_family: p.address_family().unwrap_or_default().to_string(),
                 entries: Observed::not_collected(),
             })
-            .collect();
-        e.vpcs = vpcs?.iter().flat_map(|p| p.vpcs()).map(vpc).collect();
-        e.subnets = subnets?.iter().flat_map(|p| p.subnets()).map(subnet).collect();
-        e.route_tables = rts?.iter().flat_map(|p| p.route_tables()).map(route_table).collect();
-        e.internet_gateways = igws?
+            .collect());
+        e.vpcs = obs(vpcs, |p| p.iter().flat_map(|p| p.vpcs()).map(vpc).collect());
+        e.subnets = obs(subnets, |p| p.iter().flat_map(|p| p.subnets()).map(subnet).collect());
+        e.route_tables = obs(rts, |p| p.iter().flat_map(|p| p.route_tables()).map(route_table).collect());
+        e.internet_gateways = obs(igws, |p| p
             .iter()
             .flat_map(|p| p.internet_gateways())
             .map(|g| InternetGateway {
                 id: g.internet_gateway_id().unwrap_or_default().to_string(),
                 attached_vpc_ids: g.attachments().iter().filter_map(|a| a.vpc_id().map(str::to_string)).collect(),
             })
-            .collect();
-        e.egress_only_internet_gateways = eigws?
+            .collect());
+        e.egress_only_internet_gateways = obs(eigws, |p| p
             .iter()
             .flat_map(|p| p.egress_only_internet_gateways())
             .map(|g| InternetGateway {
                 id: g.egress_only_internet_gateway_id().unwrap_or_default().to_string(),
                 attached_vpc_ids: g.attachments().iter().filter_map(|a| a.vpc_id().map(str::to_string)).collect(),
             })
-            .collect();
-        e.nat_gateways = nats?
+            .collect());
+        e.nat_gateways = obs(nats, |p| p
             .iter()
             .flat_map(|p| p.nat_gateways())
             .map(|n| NatGateway {
@@ -72,9 +72,9 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 connectivity_type: n.connectivity_type().map(|s| s.as_str().to_string()).unwrap_or_default(),
                 public_ips: n.nat_gateway_addresses().iter().filter_map(|a| a.public_ip().map(str::to_string)).collect(),
             })
-            .collect();
-        e.network_acls = nacls?.iter().flat_map(|p| p.network_acls()).map(nacl).collect();
-        e.vpc_endpoints = vpces?
+            .collect());
+        e.network_acls = obs(nacls, |p| p.iter().flat_map(|p| p.network_acls()).map(nacl).collect());
+        e.vpc_endpoints = obs(vpces, |p| p
             .iter()
             .flat_map(|p| p.vpc_endpoints())
             .map(|v| VpcEndpoint {
@@ -87,8 +87,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 network_interface_ids: v.network_interface_ids().to_vec(),
                 policy_document: v.policy_document().map(str::to_string),
             })
-            .collect();
-        e.vpc_peering_connections = pcxs?
+            .collect());
+        e.vpc_peering_connections = obs(pcxs, |p| p
             .iter()
             .flat_map(|p| p.vpc_peering_connections())
             .map(|p| VpcPeering {
@@ -99,7 +99,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 accepter_owner_id: p.accepter_vpc_info().and_then(|i| i.owner_id()).unwrap_or_default().to_string(),
                 status: p.status().and_then(|s| s.code()).map(|c| c.as_str().to_string()).unwrap_or_default(),
             })
-            .collect();
+            .collect());
         Ok::<Ec2, String>(e)
     };
     let storage = async {
@@ -158,7 +158,11 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
     };
 
     // Per-resource attributes, concurrently.
-    let user_data = futures::future::join_all(e.instances.iter().map(|i| {
+    let no_instances = Vec::new();
+    let no_lists = Vec::new();
+    let instances_known = e.instances.known().unwrap_or(&no_instances);
+    let lists_known = e.managed_prefix_lists.known().unwrap_or(&no_lists);
+    let user_data = futures::future::join_all(instances_known.iter().map(|i| {
         let id = i.instance_id.clone();
         async move {
             let r = ctx
@@ -170,7 +174,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
             }
         }
     }));
-    let entries = futures::future::join_all(e.managed_prefix_lists.iter().map(|p| {
+    let entries = futures::future::join_all(lists_known.iter().map(|p| {
         let id = p.prefix_list_id.clone();
         async move {
             let r = ctx
@@ -198,15 +202,27 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
         }
     };
     let (user_data, entries, snapshots, images) = futures::join!(user_data, entries, snaps, imgs);
-    for (i, ud) in e.instances.iter_mut().zip(user_data) {
-        i.user_data = ud;
+    if let Some(instances) = e.instances.known_mut() {
+        for (i, ud) in instances.iter_mut().zip(user_data) {
+            i.user_data = ud;
+        }
     }
-    for (p, en) in e.managed_prefix_lists.iter_mut().zip(entries) {
-        p.entries = en;
+    if let Some(lists) = e.managed_prefix_lists.known_mut() {
+        for (p, en) in lists.iter_mut().zip(entries) {
+            p.entries = en;
+        }
     }
     e.snapshots = snapshots;
     e.images = images;
     Observed::Known(e)
+}
+
+/// A listing's result as `Observed`: the data, or why it could not be read.
+fn obs<T, U>(r: Result<T, String>, f: impl FnOnce(T) -> U) -> Observed<U> {
+    match r {
+        Ok(v) => Observed::Known(f(v)),
+        Err(why) => Observed::Unknown(why),
+    }
 }
 
 fn decode_user_data(b64: &str) -> String {

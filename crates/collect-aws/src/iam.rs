@@ -60,12 +60,20 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
     let report = credential_report(ctx, &iam);
     let (details, account_summary, password_policy, virtual_mfa_devices, credential_report) =
         futures::join!(details, summary, password, mfa, report);
+    let mut out = Iam { account_summary, password_policy, virtual_mfa_devices, credential_report, ..Default::default() };
+    // Without the authorization details the rest of IAM (summary, password policy, MFA
+    // devices, credential report) is still worth having.
     let pages = match details {
         Ok(p) => p,
-        Err(why) => return Observed::Unknown(why),
+        Err(why) => {
+            out.users = Observed::Unknown(why.clone());
+            out.groups = Observed::Unknown(why.clone());
+            out.roles = Observed::Unknown(why.clone());
+            out.policies = Observed::Unknown(why);
+            return Observed::Known(out);
+        }
     };
-
-    let mut out = Iam { account_summary, password_policy, virtual_mfa_devices, credential_report, ..Default::default() };
+    let (mut groups, mut roles, mut policies) = (Vec::new(), Vec::new(), Vec::new());
     let mut users = Vec::new();
     for page in &pages {
         for u in page.user_detail_list() {
@@ -86,7 +94,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
             });
         }
         for g in page.group_detail_list() {
-            out.groups.push(Group {
+            groups.push(Group {
                 group_name: g.group_name().unwrap_or_default().to_string(),
                 arn: g.arn().unwrap_or_default().to_string(),
                 attached_policy_arns: Observed::Known(g.attached_managed_policies().iter().filter_map(|p| p.policy_arn().map(str::to_string)).collect()),
@@ -99,7 +107,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
             });
         }
         for r in page.role_detail_list() {
-            out.roles.push(Role {
+            roles.push(Role {
                 role_name: r.role_name().unwrap_or_default().to_string(),
                 arn: r.arn().unwrap_or_default().to_string(),
                 path: r.path().unwrap_or_default().to_string(),
@@ -131,7 +139,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
                 .and_then(|v| v.document())
                 .map(|d| Observed::Known(decode(d)))
                 .unwrap_or_else(|| Observed::Unknown("default policy version missing from GetAccountAuthorizationDetails".into()));
-            out.policies.push(ManagedPolicy {
+            policies.push(ManagedPolicy {
                 policy_name: p.policy_name().unwrap_or_default().to_string(),
                 arn,
                 aws_managed,
@@ -141,7 +149,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
             });
         }
     }
-    out.users = futures::future::join_all(users.into_iter().map(|u| user_details(ctx, &iam, u))).await;
+    out.groups = Observed::Known(groups);
+    out.roles = Observed::Known(roles);
+    out.policies = Observed::Known(policies);
+    out.users = Observed::Known(futures::future::join_all(users.into_iter().map(|u| user_details(ctx, &iam, u))).await);
     Observed::Known(out)
 }
 
@@ -197,8 +208,10 @@ async fn credential_report(ctx: &Ctx, iam: &aws_sdk_iam::Client) -> Observed<Vec
     for attempt in 0..5 {
         match ctx.call_opt("iam:GetCredentialReport", None, &["ReportNotPresent", "ReportExpired", "ReportInProgress"], iam.get_credential_report().send()).await {
             Ok(Some(out)) => {
-                let text = out.content().map(|b| String::from_utf8_lossy(b.as_ref()).into_owned()).unwrap_or_default();
-                return Observed::Known(parse_credential_report(&text));
+                return match out.content() {
+                    Some(b) => Observed::Known(parse_credential_report(&String::from_utf8_lossy(b.as_ref()))),
+                    None => Observed::Unknown("iam:GetCredentialReport returned no content".into()),
+                };
             }
             Ok(None) if attempt < 4 => {
                 if let Err(why) = ctx.call("iam:GenerateCredentialReport", None, iam.generate_credential_report().send()).await {

@@ -55,7 +55,7 @@ impl Default for Options {
 pub enum CollectError {
     #[error("no AWS credentials could be used ({0}); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile NAME, or run `aws configure`")]
     Credentials(String),
-    #[error("unknown region `{0}`; pass regions like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`)")]
+    #[error("unknown region `{0}`; pass regions like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`; a region newer than this rampart needs an upgrade)")]
     UnknownRegion(String),
     #[error("invalid --endpoint-url `{0}`: give a URL such as http://127.0.0.1:5000")]
     Endpoint(String),
@@ -101,7 +101,13 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
 
     let region_names = match &opts.regions {
         Some(list) => list.clone(),
-        None => regions::enabled(&ctx).await.unwrap_or_else(|| vec![home_region.clone()]),
+        None => match regions::enabled(&ctx).await {
+            Some(list) => list,
+            None => {
+                tracing::warn!("cannot list the enabled regions; scanning the regions enabled by default");
+                regions::enabled_by_default(&partition)
+            }
+        },
     };
 
     let mut account = Account::empty(&account_id, &partition, &home_region);

@@ -13,19 +13,24 @@ pub const KNOWN: &[&str] = &[
     "cn-northwest-1", "us-gov-east-1", "us-gov-west-1",
 ];
 
-/// Whether `name` is a known region, or at least shaped like one (`xx-name-N`), so that a
-/// region newer than this build still works.
+/// Whether `name` is a region this build knows.
 pub fn is_known(name: &str) -> bool {
-    if KNOWN.contains(&name) {
-        return true;
-    }
-    let parts: Vec<&str> = name.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && parts[1..parts.len() - 1].iter().any(|p| ["east", "west", "north", "south", "central", "northeast", "southeast", "northwest", "southwest", "gov", "iso", "isob"].contains(p))
+    KNOWN.contains(&name)
+}
+
+/// Regions enabled by default (no opt-in) in a partition: the fallback when the enabled
+/// regions cannot be listed. Regions an account has not enabled then show up as gaps.
+pub fn enabled_by_default(partition: &str) -> Vec<String> {
+    let list: &[&str] = match partition {
+        "aws-cn" => &["cn-north-1", "cn-northwest-1"],
+        "aws-us-gov" => &["us-gov-east-1", "us-gov-west-1"],
+        _ => &[
+            "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1",
+            "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2",
+            "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+        ],
+    };
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 /// Regions enabled for the account (`ec2:DescribeRegions` without `AllRegions`); `None` if the
@@ -43,10 +48,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn known_and_shaped() {
+    fn known_regions_only() {
         assert!(is_known("us-east-1"));
         assert!(is_known("eu-west-1"));
-        assert!(is_known("ap-southeast-9"));
+        assert!(!is_known("us-east-9"));
+        assert!(!is_known("ap-southeast-9"));
+        assert!(enabled_by_default("aws").iter().all(|r| is_known(r)));
         assert!(!is_known("us-east"));
         assert!(!is_known("mars-1"));
         assert!(!is_known("us-easst-1"));

@@ -31,12 +31,17 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
         Ok(p) => p,
         Err(why) => return Observed::Unknown(why),
     };
-    let names: Vec<(String, Option<String>)> = pages
+    let listed: Vec<(String, Option<String>, Option<String>)> = pages
         .iter()
         .flat_map(|p| p.buckets())
-        .filter_map(|b| b.name().map(|n| (n.to_string(), b.creation_date().map(|d| d.to_string()))))
+        .filter_map(|b| {
+            b.name().map(|n| (n.to_string(), b.creation_date().map(|d| d.to_string()), b.bucket_region().map(str::to_string)))
+        })
         .collect();
-    let buckets = futures::future::join_all(names.into_iter().map(|(name, created)| bucket(ctx, &s3, name, created))).await;
+    let buckets = futures::future::join_all(
+        listed.into_iter().map(|(name, created, listed_region)| bucket(ctx, &s3, name, created, listed_region)),
+    )
+    .await;
     Observed::Known(S3 { account_public_access_block, buckets })
 }
 
@@ -49,7 +54,7 @@ fn bpa_s3control(c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -
     }
 }
 
-async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date: Option<String>) -> Bucket {
+async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date: Option<String>, listed_region: Option<String>) -> Bucket {
     let n = name.as_str();
     let r = Some(n);
     // The bucket's region: requests about a bucket must go to its region on real AWS.
@@ -60,7 +65,8 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
             Some(c) if c == "EU" => "eu-west-1".to_string(),
             Some(c) => c,
         },
-        Err(_) => ctx.region.clone(),
+        // `ListBuckets` reports the region too (since 2024); the home region is the last resort.
+        Err(_) => listed_region.unwrap_or_else(|| ctx.region.clone()),
     };
     let regional;
     let s3 = if region != ctx.region {

@@ -7,8 +7,10 @@ mod harness;
 use rampart_collect_aws::{actions::ACTIONS, collect, guard, Options};
 
 fn set_env(url: &str) {
-    // Test process only: the same static credentials the harness gives child processes.
-    for (k, v) in [
+    // Test process only: the same static credentials the harness gives child processes, set
+    // once before any client reads them.
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| for (k, v) in [
         ("AWS_ACCESS_KEY_ID", "testing"),
         ("AWS_SECRET_ACCESS_KEY", "testing"),
         ("AWS_REGION", "us-east-1"),
@@ -17,7 +19,7 @@ fn set_env(url: &str) {
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ] {
         std::env::set_var(k, v);
-    }
+    });
     let _ = url;
 }
 

@@ -1,5 +1,8 @@
 //! Resource types per AWS service. Policies are kept as the JSON text AWS returned
 //! (URL-decoded); checks parse them with `rampart-policy`.
+//!
+//! Reading a snapshot is strict: a missing list, flag or name is an error, never "none".
+//! Only `Observed` fields may be missing (they read as not collected), and tags.
 
 use crate::Observed;
 use serde::{Deserialize, Serialize};
@@ -10,31 +13,47 @@ pub type Tags = BTreeMap<String, String>;
 // ---------------------------------------------------------------- EC2 / VPC
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Ec2 {
-    pub instances: Vec<Instance>,
-    pub network_interfaces: Vec<NetworkInterface>,
+    #[serde(default)]
+    pub instances: Observed<Vec<Instance>>,
+    #[serde(default)]
+    pub network_interfaces: Observed<Vec<NetworkInterface>>,
     pub security_groups: Vec<SecurityGroup>,
-    pub managed_prefix_lists: Vec<PrefixList>,
-    pub vpcs: Vec<Vpc>,
-    pub subnets: Vec<Subnet>,
-    pub route_tables: Vec<RouteTable>,
-    pub internet_gateways: Vec<InternetGateway>,
-    pub egress_only_internet_gateways: Vec<InternetGateway>,
-    pub nat_gateways: Vec<NatGateway>,
-    pub network_acls: Vec<NetworkAcl>,
-    pub vpc_endpoints: Vec<VpcEndpoint>,
-    pub vpc_peering_connections: Vec<VpcPeering>,
+    #[serde(default)]
+    pub managed_prefix_lists: Observed<Vec<PrefixList>>,
+    #[serde(default)]
+    pub vpcs: Observed<Vec<Vpc>>,
+    #[serde(default)]
+    pub subnets: Observed<Vec<Subnet>>,
+    #[serde(default)]
+    pub route_tables: Observed<Vec<RouteTable>>,
+    #[serde(default)]
+    pub internet_gateways: Observed<Vec<InternetGateway>>,
+    #[serde(default)]
+    pub egress_only_internet_gateways: Observed<Vec<InternetGateway>>,
+    #[serde(default)]
+    pub nat_gateways: Observed<Vec<NatGateway>>,
+    #[serde(default)]
+    pub network_acls: Observed<Vec<NetworkAcl>>,
+    #[serde(default)]
+    pub vpc_endpoints: Observed<Vec<VpcEndpoint>>,
+    #[serde(default)]
+    pub vpc_peering_connections: Observed<Vec<VpcPeering>>,
+    #[serde(default)]
     pub flow_logs: Observed<Vec<FlowLog>>,
+    #[serde(default)]
     pub volumes: Observed<Vec<Volume>>,
+    #[serde(default)]
     pub snapshots: Observed<Vec<Snapshot>>,
+    #[serde(default)]
     pub ebs_encryption_by_default: Observed<bool>,
+    #[serde(default)]
     pub images: Observed<Vec<Image>>,
+    #[serde(default)]
     pub addresses: Observed<Vec<ElasticIp>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Instance {
     pub instance_id: String,
     pub state: String,
@@ -53,14 +72,15 @@ pub struct Instance {
     pub metadata_http_endpoint: Option<String>,
     pub metadata_hop_limit: Option<i32>,
     /// Base64-decoded user data; `Unknown` when the attribute could not be read.
+    #[serde(default)]
     pub user_data: Observed<Option<String>>,
     pub launch_time: Option<String>,
     pub platform: Option<String>,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct NetworkInterface {
     pub network_interface_id: String,
     pub interface_type: String,
@@ -79,7 +99,6 @@ pub struct NetworkInterface {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SecurityGroup {
     pub group_id: String,
     pub group_name: String,
@@ -88,12 +107,12 @@ pub struct SecurityGroup {
     pub owner_id: String,
     pub ingress: Vec<SgRule>,
     pub egress: Vec<SgRule>,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 /// One permission of a security group, flattened: exactly one source/destination.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SgRule {
     /// `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all.
     pub ip_protocol: String,
@@ -120,29 +139,28 @@ impl Default for SgPeer {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct PrefixList {
     pub prefix_list_id: String,
     pub prefix_list_name: String,
     pub owner_id: String,
     pub address_family: String,
     /// CIDRs of the list; `Unknown` if `GetManagedPrefixListEntries` failed.
+    #[serde(default)]
     pub entries: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Vpc {
     pub vpc_id: String,
     pub cidr_blocks: Vec<String>,
     pub ipv6_cidr_blocks: Vec<String>,
     pub is_default: bool,
     pub owner_id: String,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Subnet {
     pub subnet_id: String,
     pub vpc_id: String,
@@ -150,11 +168,11 @@ pub struct Subnet {
     pub cidr_block: Option<String>,
     pub ipv6_cidr_blocks: Vec<String>,
     pub map_public_ip_on_launch: bool,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct RouteTable {
     pub route_table_id: String,
     pub vpc_id: String,
@@ -165,7 +183,6 @@ pub struct RouteTable {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Route {
     pub destination_cidr_block: Option<String>,
     pub destination_ipv6_cidr_block: Option<String>,
@@ -178,14 +195,12 @@ pub struct Route {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct InternetGateway {
     pub id: String,
     pub attached_vpc_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct NatGateway {
     pub nat_gateway_id: String,
     pub vpc_id: String,
@@ -196,7 +211,6 @@ pub struct NatGateway {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct NetworkAcl {
     pub network_acl_id: String,
     pub vpc_id: String,
@@ -206,7 +220,6 @@ pub struct NetworkAcl {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct NaclEntry {
     pub rule_number: i32,
     pub egress: bool,
@@ -220,7 +233,6 @@ pub struct NaclEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct VpcEndpoint {
     pub vpc_endpoint_id: String,
     pub vpc_endpoint_type: String,
@@ -233,7 +245,6 @@ pub struct VpcEndpoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct VpcPeering {
     pub vpc_peering_connection_id: String,
     pub requester_vpc_id: String,
@@ -244,7 +255,6 @@ pub struct VpcPeering {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct FlowLog {
     pub flow_log_id: String,
     pub resource_id: String,
@@ -254,7 +264,6 @@ pub struct FlowLog {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Volume {
     pub volume_id: String,
     pub size_gib: i32,
@@ -265,11 +274,11 @@ pub struct Volume {
     pub availability_zone: String,
     pub attached_instance_ids: Vec<String>,
     pub create_time: Option<String>,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Snapshot {
     pub snapshot_id: String,
     pub volume_id: Option<String>,
@@ -279,12 +288,13 @@ pub struct Snapshot {
     pub start_time: Option<String>,
     pub description: String,
     /// `createVolumePermission`: `all` (public) or account ids.
+    #[serde(default)]
     pub create_volume_permissions: Observed<Vec<String>>,
+    #[serde(default)]
     pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Image {
     pub image_id: String,
     pub name: String,
@@ -292,11 +302,11 @@ pub struct Image {
     pub state: String,
     pub creation_date: Option<String>,
     /// `launchPermission`: `all` (public) or account ids / org ARNs.
+    #[serde(default)]
     pub launch_permissions: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ElasticIp {
     pub allocation_id: String,
     pub public_ip: String,
@@ -308,16 +318,15 @@ pub struct ElasticIp {
 // ---------------------------------------------------------------- S3
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct S3 {
     /// Account-level Block Public Access (`s3control:GetPublicAccessBlock`);
     /// `Known(None)` = not configured.
+    #[serde(default)]
     pub account_public_access_block: Observed<Option<PublicAccessBlock>>,
     pub buckets: Vec<Bucket>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct PublicAccessBlock {
     pub block_public_acls: bool,
     pub ignore_public_acls: bool,
@@ -326,29 +335,36 @@ pub struct PublicAccessBlock {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Bucket {
     pub name: String,
     pub region: String,
     pub creation_date: Option<String>,
+    #[serde(default)]
     pub owner_id: Observed<String>,
+    #[serde(default)]
     pub acl: Observed<Vec<Grant>>,
     /// `Known(None)`: no bucket policy.
+    #[serde(default)]
     pub policy: Observed<Option<String>>,
+    #[serde(default)]
     pub public_access_block: Observed<Option<PublicAccessBlock>>,
     /// `BucketOwnerEnforced`, `BucketOwnerPreferred`, `ObjectWriter`; `Known(None)` = not set.
+    #[serde(default)]
     pub ownership_controls: Observed<Option<String>>,
     /// SSE algorithm of the default encryption (`AES256`, `aws:kms`, ...); `Known(None)` = none.
+    #[serde(default)]
     pub encryption: Observed<Option<String>>,
     /// `Enabled`, `Suspended`, or `Known(None)` never enabled.
+    #[serde(default)]
     pub versioning: Observed<Option<String>>,
+    #[serde(default)]
     pub mfa_delete: Observed<Option<String>>,
     /// Target bucket of server access logging; `Known(None)` = off.
+    #[serde(default)]
     pub logging_target: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Grant {
     /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
     pub grantee_type: String,
@@ -364,24 +380,30 @@ pub const AUTHENTICATED_USERS_URI: &str = "http://acs.amazonaws.com/groups/globa
 // ---------------------------------------------------------------- IAM
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Iam {
     /// `GetAccountSummary`'s map, e.g. `AccountMFAEnabled`, `AccountAccessKeysPresent`.
+    #[serde(default)]
     pub account_summary: Observed<BTreeMap<String, i64>>,
     /// `Known(None)`: no password policy set.
+    #[serde(default)]
     pub password_policy: Observed<Option<PasswordPolicy>>,
-    pub users: Vec<User>,
-    pub groups: Vec<Group>,
-    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub users: Observed<Vec<User>>,
+    #[serde(default)]
+    pub groups: Observed<Vec<Group>>,
+    #[serde(default)]
+    pub roles: Observed<Vec<Role>>,
     /// Customer-managed policies and attached AWS-managed ones, with their default version.
-    pub policies: Vec<ManagedPolicy>,
+    #[serde(default)]
+    pub policies: Observed<Vec<ManagedPolicy>>,
     /// Virtual MFA devices; the root's shows whether root MFA is virtual or hardware.
+    #[serde(default)]
     pub virtual_mfa_devices: Observed<Vec<VirtualMfaDevice>>,
+    #[serde(default)]
     pub credential_report: Observed<Vec<CredentialReportRow>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct PasswordPolicy {
     pub minimum_password_length: i32,
     pub require_symbols: bool,
@@ -396,7 +418,6 @@ pub struct PasswordPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct User {
     pub user_name: String,
     pub user_id: String,
@@ -404,67 +425,73 @@ pub struct User {
     pub create_date: Option<String>,
     pub password_last_used: Option<String>,
     /// Whether the user has a console password (`GetLoginProfile`).
+    #[serde(default)]
     pub login_profile: Observed<bool>,
+    #[serde(default)]
     pub mfa_devices: Observed<Vec<String>>,
+    #[serde(default)]
     pub access_keys: Observed<Vec<AccessKey>>,
+    #[serde(default)]
     pub attached_policy_arns: Observed<Vec<String>>,
+    #[serde(default)]
     pub inline_policies: Observed<Vec<InlinePolicy>>,
+    #[serde(default)]
     pub groups: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct AccessKey {
     pub access_key_id: String,
     /// `Active` or `Inactive`.
     pub status: String,
     pub create_date: Option<String>,
+    #[serde(default)]
     pub last_used_date: Observed<Option<String>>,
     pub last_used_service: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct InlinePolicy {
     pub name: String,
     pub document: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Group {
     pub group_name: String,
     pub arn: String,
+    #[serde(default)]
     pub attached_policy_arns: Observed<Vec<String>>,
+    #[serde(default)]
     pub inline_policies: Observed<Vec<InlinePolicy>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Role {
     pub role_name: String,
     pub arn: String,
     pub path: String,
     pub create_date: Option<String>,
     pub assume_role_policy_document: Option<String>,
+    #[serde(default)]
     pub attached_policy_arns: Observed<Vec<String>>,
+    #[serde(default)]
     pub inline_policies: Observed<Vec<InlinePolicy>>,
     pub last_used_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ManagedPolicy {
     pub policy_name: String,
     pub arn: String,
     pub aws_managed: bool,
     pub attachment_count: i32,
     pub default_version_id: String,
+    #[serde(default)]
     pub document: Observed<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct VirtualMfaDevice {
     pub serial_number: String,
     pub user_arn: Option<String>,
@@ -476,17 +503,16 @@ pub type CredentialReportRow = BTreeMap<String, String>;
 // ---------------------------------------------------------------- RDS
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Rds {
     pub db_instances: Vec<DbInstance>,
     pub db_snapshots: Vec<DbSnapshot>,
     pub db_cluster_snapshots: Vec<DbSnapshot>,
     /// EC2-Classic DB security groups; most accounts have none.
+    #[serde(default)]
     pub db_security_groups: Observed<Vec<DbSecurityGroup>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct DbInstance {
     pub db_instance_identifier: String,
     pub arn: String,
@@ -507,7 +533,6 @@ pub struct DbInstance {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct DbSnapshot {
     pub identifier: String,
     pub arn: String,
@@ -516,11 +541,11 @@ pub struct DbSnapshot {
     pub encrypted: bool,
     pub create_time: Option<String>,
     /// The `restore` attribute: `all` (public) or account ids.
+    #[serde(default)]
     pub restore_accounts: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct DbSecurityGroup {
     pub name: String,
     pub arn: String,
@@ -531,7 +556,6 @@ pub struct DbSecurityGroup {
 // ---------------------------------------------------------------- ELB
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ClassicLoadBalancer {
     pub name: String,
     pub dns_name: String,
@@ -543,14 +567,17 @@ pub struct ClassicLoadBalancer {
     pub listeners: Vec<ClassicListener>,
     pub instance_ids: Vec<String>,
     /// Policies by name: type and attributes (SSL negotiation policies hold protocols/ciphers).
+    #[serde(default)]
     pub policies: Observed<Vec<ElbPolicy>>,
+    #[serde(default)]
     pub cross_zone_load_balancing: Observed<bool>,
+    #[serde(default)]
     pub connection_draining: Observed<bool>,
+    #[serde(default)]
     pub access_log_enabled: Observed<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ClassicListener {
     pub protocol: String,
     pub load_balancer_port: i32,
@@ -561,7 +588,6 @@ pub struct ClassicListener {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ElbPolicy {
     pub name: String,
     pub type_name: String,
@@ -569,14 +595,12 @@ pub struct ElbPolicy {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Elbv2 {
     pub load_balancers: Vec<LoadBalancerV2>,
     pub target_groups: Vec<TargetGroup>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct LoadBalancerV2 {
     pub arn: String,
     pub name: String,
@@ -588,12 +612,13 @@ pub struct LoadBalancerV2 {
     pub availability_zones: Vec<String>,
     pub security_groups: Vec<String>,
     pub ip_address_type: String,
+    #[serde(default)]
     pub listeners: Observed<Vec<ListenerV2>>,
+    #[serde(default)]
     pub attributes: Observed<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ListenerV2 {
     pub arn: String,
     pub port: i32,
@@ -605,7 +630,6 @@ pub struct ListenerV2 {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct TargetGroup {
     pub arn: String,
     pub name: String,
@@ -614,11 +638,11 @@ pub struct TargetGroup {
     pub target_type: String,
     pub vpc_id: Option<String>,
     pub load_balancer_arns: Vec<String>,
+    #[serde(default)]
     pub targets: Observed<Vec<Target>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Target {
     pub id: String,
     pub port: Option<i32>,
@@ -628,7 +652,6 @@ pub struct Target {
 // ---------------------------------------------------------------- CloudTrail
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Trail {
     pub name: String,
     pub arn: String,
@@ -640,24 +663,25 @@ pub struct Trail {
     pub s3_bucket_name: Option<String>,
     pub kms_key_id: Option<String>,
     pub cloud_watch_logs_log_group_arn: Option<String>,
+    #[serde(default)]
     pub is_logging: Observed<bool>,
     /// Event selectors as returned (JSON), basic or advanced.
+    #[serde(default)]
     pub event_selectors: Observed<String>,
 }
 
 // ---------------------------------------------------------------- Route 53, CloudFront, certificates
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct HostedZone {
     pub id: String,
     pub name: String,
     pub private_zone: bool,
+    #[serde(default)]
     pub record_sets: Observed<Vec<RecordSet>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct RecordSet {
     pub name: String,
     #[serde(rename = "type")]
@@ -668,7 +692,6 @@ pub struct RecordSet {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Distribution {
     pub id: String,
     pub arn: String,
@@ -689,7 +712,6 @@ pub struct Distribution {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Origin {
     pub id: String,
     pub domain_name: String,
@@ -702,7 +724,6 @@ pub struct Origin {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ServerCertificate {
     pub name: String,
     pub id: String,
@@ -712,7 +733,6 @@ pub struct ServerCertificate {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct AcmCertificate {
     pub arn: String,
     pub domain_name: String,
@@ -727,7 +747,6 @@ pub struct AcmCertificate {
 // ---------------------------------------------------------------- KMS, Lambda, ECR, SNS, SQS
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct KmsKey {
     pub key_id: String,
     pub arn: String,
@@ -735,12 +754,13 @@ pub struct KmsKey {
     pub key_state: String,
     pub key_spec: String,
     pub origin: String,
+    #[serde(default)]
     pub rotation_enabled: Observed<bool>,
+    #[serde(default)]
     pub policy: Observed<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct LambdaFunction {
     pub function_name: String,
     pub arn: String,
@@ -751,15 +771,16 @@ pub struct LambdaFunction {
     pub security_group_ids: Vec<String>,
     /// Names only: values are secrets and are never stored.
     pub environment_variable_names: Vec<String>,
+    #[serde(default)]
     pub policy: Observed<Option<String>>,
     /// Auth type of the function URL (`NONE`, `AWS_IAM`), `Known(None)` if no URL.
+    #[serde(default)]
     pub url_auth_type: Observed<Option<String>>,
     pub last_modified: Option<String>,
     pub package_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct EcrRepository {
     pub name: String,
     pub arn: String,
@@ -767,45 +788,47 @@ pub struct EcrRepository {
     pub scan_on_push: bool,
     pub image_tag_mutability: String,
     pub encryption_type: Option<String>,
+    #[serde(default)]
     pub policy: Observed<Option<String>>,
+    #[serde(default)]
     pub lifecycle_policy: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SnsTopic {
     pub arn: String,
+    #[serde(default)]
     pub policy: Observed<Option<String>>,
+    #[serde(default)]
     pub kms_master_key_id: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SqsQueue {
     pub url: String,
     pub arn: String,
+    #[serde(default)]
     pub policy: Observed<Option<String>>,
+    #[serde(default)]
     pub kms_master_key_id: Observed<Option<String>>,
+    #[serde(default)]
     pub sqs_managed_sse_enabled: Observed<bool>,
 }
 
 // ---------------------------------------------------------------- detective services, quotas
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct GuardDuty {
     /// Detector ids with their status (`ENABLED`/`DISABLED`).
     pub detectors: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ConfigService {
     pub recorders: Vec<ConfigRecorder>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ConfigRecorder {
     pub name: String,
     pub all_supported: bool,
@@ -814,7 +837,6 @@ pub struct ConfigRecorder {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct SecurityHub {
     /// `Some(hub arn)` when Security Hub is enabled.
     pub hub_arn: Option<String>,
@@ -822,7 +844,6 @@ pub struct SecurityHub {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Analyzer {
     pub arn: String,
     pub name: String,
@@ -831,7 +852,6 @@ pub struct Analyzer {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
 pub struct ServiceQuota {
     pub service_code: String,
     pub quota_code: String,

@@ -114,7 +114,6 @@ pub struct Account {
     pub cloudfront: Observed<Vec<Distribution>>,
     #[serde(default)]
     pub iam_server_certificates: Observed<Vec<ServerCertificate>>,
-    #[serde(default)]
     pub regions: Vec<Region>,
     /// Every call that failed, once each.
     #[serde(default)]

@@ -86,8 +86,8 @@ pub fn rule_covers(rule: &SgRule, proto: Proto, port: i32) -> bool {
     }
 }
 
-/// The ingress rules of `sg` open to the world; `Err` names a prefix list whose entries are
-/// unknown when no rule is definitely open.
+/// The ingress rules of `sg` open to the world, and the prefix lists whose entries could not
+/// be read (which may or may not open the group).
 pub fn open_ingress<'a>(ec2: &'a Ec2, sg: &'a SecurityGroup) -> (Vec<OpenRule<'a>>, Vec<String>) {
     let mut open = Vec::new();
     let mut unknown = Vec::new();
@@ -96,7 +96,14 @@ pub fn open_ingress<'a>(ec2: &'a Ec2, sg: &'a SecurityGroup) -> (Vec<OpenRule<'a
             SgPeer::Cidr4(c) if is_world(c) => open.push(OpenRule { rule, source: c.clone() }),
             SgPeer::Cidr6(c) if is_world(c) => open.push(OpenRule { rule, source: c.clone() }),
             SgPeer::PrefixList(id) => {
-                match ec2.managed_prefix_lists.iter().find(|p| &p.prefix_list_id == id) {
+                let lists = match &ec2.managed_prefix_lists {
+                    Observed::Known(l) => l,
+                    Observed::Unknown(why) => {
+                        unknown.push(format!("prefix list {id}: {why}"));
+                        continue;
+                    }
+                };
+                match lists.iter().find(|p| &p.prefix_list_id == id) {
                     Some(pl) => match &pl.entries {
                         Observed::Known(entries) => {
                             if let Some(w) = entries.iter().find(|c| is_world(c)) {
@@ -198,18 +205,19 @@ pub(crate) mod tests {
 
     #[test]
     fn prefix_lists() {
-        let mut ec2 = Ec2::default();
-        ec2.managed_prefix_lists.push(PrefixList {
+        let mut ec2 = Ec2 { managed_prefix_lists: Observed::Known(vec![]), ..Ec2::default() };
+        let lists = ec2.managed_prefix_lists.known_mut().unwrap();
+        lists.push(PrefixList {
             prefix_list_id: "pl-open".into(),
             entries: Observed::Known(vec!["10.0.0.0/8".into(), "0.0.0.0/0".into()]),
             ..Default::default()
         });
-        ec2.managed_prefix_lists.push(PrefixList {
+        lists.push(PrefixList {
             prefix_list_id: "pl-closed".into(),
             entries: Observed::Known(vec!["10.0.0.0/8".into()]),
             ..Default::default()
         });
-        ec2.managed_prefix_lists.push(PrefixList {
+        lists.push(PrefixList {
             prefix_list_id: "pl-unknown".into(),
             entries: Observed::Unknown("denied".into()),
             ..Default::default()
@@ -226,5 +234,10 @@ pub(crate) mod tests {
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].label(), "tcp/22");
         assert_eq!(unknown.len(), 1);
+        // The prefix lists themselves could not be listed.
+        ec2.managed_prefix_lists = Observed::Unknown("ec2:DescribeManagedPrefixLists access denied".into());
+        let (open, unknown) = open_ingress(&ec2, &sg);
+        assert!(open.is_empty());
+        assert_eq!(unknown.len(), 3);
     }
 }
