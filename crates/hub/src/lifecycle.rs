@@ -21,8 +21,10 @@ pub(crate) struct Known {
 ///   from ARCHIVED: NEW and NOTIFIED become RESOLVED.
 /// - FAILED or WARNING after PASSED, or on a finding that comes back from ARCHIVED:
 ///   RESOLVED and NOTIFIED become NEW (Security Hub resets both). After
-///   NOT_AVAILABLE, RESOLVED becomes NEW too: NOT_AVAILABLE is transparent, so
-///   PASSED → NOT_AVAILABLE → FAILED reopens the finding like PASSED → FAILED.
+///   NOT_AVAILABLE, RESOLVED becomes NEW too, so PASSED → NOT_AVAILABLE → FAILED
+///   reopens the finding like PASSED → FAILED. Only the last status is stored, so a
+///   person's RESOLVED on a FAILED finding is also reopened by FAILED → NOT_AVAILABLE →
+///   FAILED (a known limit: storing the last decisive status would tell them apart).
 /// - Otherwise (same status again) the workflow is kept, so a person's RESOLVED on a
 ///   still-failing finding holds until the status changes.
 pub(crate) fn next_workflow(known: Option<Known>, now: Status) -> WorkflowStatus {
