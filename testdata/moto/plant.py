@@ -146,8 +146,67 @@ def plant_ec2(endpoint, region):
 
     ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
                       SubnetId=subnet, SecurityGroupIds=[db, web],
-                      MetadataOptions={"HttpTokens": "optional"}, UserData="#!/bin/sh\necho hello\n")
-    ec2.create_volume(AvailabilityZone=f"{region}a", Size=8)
+                      MetadataOptions={"HttpTokens": "optional"}, UserData="#!/bin/sh\necho hello\n",
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "fail-imdsv1"}]}])
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      SubnetId=subnet, SecurityGroupIds=[web], MetadataOptions={"HttpTokens": "required"},
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "ok-imdsv2"}]}])
+    vol = ec2.create_volume(AvailabilityZone=f"{region}a", Size=8)["VolumeId"]
+    public = ec2.create_snapshot(VolumeId=vol, Description="fail-public-snapshot",
+                                 TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "fail-public-snapshot"}]}])["SnapshotId"]
+    ec2.modify_snapshot_attribute(SnapshotId=public, Attribute="createVolumePermission",
+                                  OperationType="add", GroupNames=["all"])
+    ec2.create_snapshot(VolumeId=vol, Description="ok-private-snapshot",
+                        TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "ok-private-snapshot"}]}])
+    # EBS encryption by default: on in eu-west-1 only.
+    if region == "eu-west-1":
+        ec2.enable_ebs_encryption_by_default()
+
+
+def plant_rds(endpoint, region):
+    rds = client(endpoint, "rds", region)
+    rds.create_db_instance(DBInstanceIdentifier="fail-public-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="admin", MasterUserPassword="Sup3r-secret-pw!", AllocatedStorage=20,
+                           PubliclyAccessible=True, StorageEncrypted=False)
+    rds.create_db_instance(DBInstanceIdentifier="ok-private-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="admin", MasterUserPassword="Sup3r-secret-pw!", AllocatedStorage=20,
+                           PubliclyAccessible=False, StorageEncrypted=True, MultiAZ=True, BackupRetentionPeriod=7)
+    rds.create_db_snapshot(DBSnapshotIdentifier="fail-public-db-snapshot", DBInstanceIdentifier="ok-private-db")
+    rds.modify_db_snapshot_attribute(DBSnapshotIdentifier="fail-public-db-snapshot", AttributeName="restore",
+                                     ValuesToAdd=["all"])
+    rds.create_db_snapshot(DBSnapshotIdentifier="ok-private-db-snapshot", DBInstanceIdentifier="ok-private-db")
+
+
+def plant_cloudtrail(endpoint, region, suffix):
+    s3 = client(endpoint, "s3", region)
+    bucket = f"trail-logs-{suffix}"
+    kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **kw)
+    ct = client(endpoint, "cloudtrail", region)
+    if region == "us-east-1":
+        ct.create_trail(Name="ok-org-trail", S3BucketName=bucket, IsMultiRegionTrail=True,
+                        EnableLogFileValidation=True, IncludeGlobalServiceEvents=True)
+        ct.start_logging(Name="ok-org-trail")
+    else:
+        # Single-region, no log file validation, never started.
+        ct.create_trail(Name="fail-stopped-trail", S3BucketName=bucket, IsMultiRegionTrail=False,
+                        EnableLogFileValidation=False)
+
+
+def plant_route53(endpoint):
+    r53 = client(endpoint, "route53", "us-east-1")
+
+    def zone(name, records):
+        zid = r53.create_hosted_zone(Name=name, CallerReference=name)["HostedZone"]["Id"]
+        r53.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [
+            {"Action": "CREATE", "ResourceRecordSet": {"Name": n, "Type": t, "TTL": 300,
+                                                       "ResourceRecords": [{"Value": v} for v in vals]}}
+            for (n, t, vals) in records]})
+
+    zone("ok-mail.example.", [("ok-mail.example.", "MX", ["10 mx.ok-mail.example."]),
+                              ("ok-mail.example.", "TXT", ['"v=spf1 mx -all"'])])
+    zone("fail-mail.example.", [("fail-mail.example.", "MX", ["10 mx.fail-mail.example."]),
+                                ("fail-mail.example.", "TXT", ['"google-site-verification=abc"'])])
 
 
 def plant_iam(endpoint):
@@ -178,7 +237,10 @@ def main():
             plant_s3(a.endpoint, region, suffix)
             if i == 0:
                 plant_ec2(a.endpoint, region)
+                plant_rds(a.endpoint, region)
+                plant_cloudtrail(a.endpoint, region, short)
     plant_iam(a.endpoint)
+    plant_route53(a.endpoint)
     if a.scenario == "account-bpa":
         client(a.endpoint, "s3control", "us-east-1").put_public_access_block(
             AccountId="123456789012",
