@@ -1,7 +1,7 @@
 //! Test helpers: a one-account inventory to edit, and `run_check` to run one check on it.
 
 use crate::{Check, Ctx, Emit};
-use rampart_inventory::{Account, Ec2, Iam, Inventory, Observed, Region, S3};
+use rampart_inventory::{Account, Ec2, Elbv2, Iam, Inventory, Observed, Rds, Region, S3};
 use rampart_model::{CheckResult, Status, Timestamp};
 
 pub const ACCOUNT: &str = "123456789012";
@@ -19,11 +19,27 @@ pub fn inventory() -> Inventory {
         password_policy: Observed::Known(None),
         virtual_mfa_devices: Observed::Known(vec![]),
         credential_report: Observed::Known(vec![]),
-        ..Default::default()
+        users: Observed::Known(vec![]),
+        groups: Observed::Known(vec![]),
+        roles: Observed::Known(vec![]),
+        policies: Observed::Known(vec![]),
     });
+    a.route53 = Observed::Known(vec![]);
+    a.cloudfront = Observed::Known(vec![]);
+    a.iam_server_certificates = Observed::Known(vec![]);
     a.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets: vec![] });
     let mut r = Region::empty("us-east-1");
-    r.ec2 = Observed::Known(Ec2 { managed_prefix_lists: Observed::Known(vec![]), ..Ec2::default() });
+    r.ec2 = Observed::Known(Ec2 {
+        managed_prefix_lists: Observed::Known(vec![]),
+        instances: Observed::Known(vec![]),
+        snapshots: Observed::Known(vec![]),
+        ebs_encryption_by_default: Observed::Known(true),
+        ..Ec2::default()
+    });
+    r.rds = Observed::Known(Rds { db_security_groups: Observed::Known(vec![]), ..Rds::default() });
+    r.elb = Observed::Known(vec![]);
+    r.elbv2 = Observed::Known(Elbv2::default());
+    r.cloudtrail = Observed::Known(vec![]);
     a.regions.push(r);
     inv.accounts.push(a);
     inv
@@ -31,6 +47,27 @@ pub fn inventory() -> Inventory {
 
 pub fn account(inv: &mut Inventory) -> &mut Account {
     &mut inv.accounts[0]
+}
+
+pub fn iam(inv: &mut Inventory) -> &mut Iam {
+    inv.accounts[0].iam.known_mut().expect("testkit IAM is known")
+}
+
+pub fn region(inv: &mut Inventory) -> &mut Region {
+    &mut inv.accounts[0].regions[0]
+}
+
+pub fn ec2(inv: &mut Inventory) -> &mut Ec2 {
+    region(inv).ec2.known_mut().expect("testkit EC2 is known")
+}
+
+pub fn rds(inv: &mut Inventory) -> &mut Rds {
+    region(inv).rds.known_mut().expect("testkit RDS is known")
+}
+
+/// Statuses of all results, in order.
+pub fn statuses(check: &Check, inv: &Inventory) -> Vec<Status> {
+    run_check(check, inv).iter().map(|r| r.status).collect()
 }
 
 pub fn run_check(check: &Check, inv: &Inventory) -> Vec<CheckResult> {

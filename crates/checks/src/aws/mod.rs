@@ -1,5 +1,39 @@
 //! Checks of AWS services, one folder per service, one file per check.
 
+pub mod cloudfront;
+pub mod cloudtrail;
 pub mod ec2;
+pub mod elb;
 pub mod iam;
+pub mod rds;
+pub mod route53;
 pub mod s3;
+
+use rampart_model::Timestamp;
+
+/// Parses an RFC 3339 time as the collector and the credential report write it
+/// (`2026-11-28T00:22:19Z`, `2026-11-28T00:22:19.58141Z`, `2026-11-28T00:22:19+00:00`).
+pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {
+    Timestamp::parse(text.trim(), &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// Whole days from `then` to `now` (negative when `then` is in the future).
+pub(crate) fn days_since(then: Timestamp, now: Timestamp) -> i64 {
+    (now - then).whole_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        let now = crate::testkit::now();
+        for t in ["2026-11-27T12:00:00Z", "2026-11-27T12:00:00.5Z", "2026-11-27T12:00:00+00:00"] {
+            assert_eq!(days_since(parse_time(t).unwrap(), now), 0, "{t}");
+        }
+        assert_eq!(days_since(parse_time("2026-08-29T12:00:00Z").unwrap(), now), 90);
+        assert!(parse_time("N/A").is_none());
+        assert!(parse_time("no_information").is_none());
+    }
+}

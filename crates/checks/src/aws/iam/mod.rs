@@ -1,1 +1,91 @@
+//! IAM checks and what they share: the account resource, reaching the IAM data, and reading
+//! the credential report.
+
+pub mod access_key_rotation;
+pub mod credentials_unused_45_days;
+pub mod iam_use;
+pub mod password_policy;
+pub mod policy_full_admin;
+pub mod root_access_key;
 pub mod root_mfa;
+pub mod user_console_mfa;
+
+use crate::{resource, Emit};
+use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};
+use rampart_model::{Resource, ResourceType};
+
+/// The credential report's name for the root user's row.
+pub const ROOT_ROW: &str = "<root_account>";
+
+/// The account itself, for account-wide IAM results.
+pub fn account_resource(account: &Account) -> Resource {
+    resource(
+        account,
+        &account.home_region,
+        ResourceType::AwsAccount,
+        format!("arn:{}:iam::{}:root", account.partition, account.id),
+        &account.id,
+    )
+}
+
+/// The account's IAM data, or NOT_AVAILABLE on the account when IAM could not be read.
+pub fn known_iam<'a>(account: &'a Account, out: &mut Emit) -> Option<&'a Iam> {
+    match &account.iam {
+        Observed::Known(iam) => Some(iam),
+        Observed::Unknown(why) => {
+            out.not_available(account_resource(account), format!("IAM could not be read: {why}"));
+            None
+        }
+    }
+}
+
+/// The IAM users' rows of the credential report (the root row left out), or NOT_AVAILABLE on
+/// the account when the report could not be read.
+pub fn user_rows<'a>(account: &'a Account, out: &mut Emit) -> Option<Vec<&'a CredentialReportRow>> {
+    let iam = known_iam(account, out)?;
+    match &iam.credential_report {
+        Observed::Known(rows) => Some(rows.iter().filter(|r| r.get("user").map(String::as_str) != Some(ROOT_ROW)).collect()),
+        Observed::Unknown(why) => {
+            out.not_available(account_resource(account), format!("credential report could not be read: {why}"));
+            None
+        }
+    }
+}
+
+/// The resource of the IAM user a credential report row is about.
+pub fn row_resource(account: &Account, row: &CredentialReportRow) -> Resource {
+    let name = row.get("user").cloned().unwrap_or_default();
+    let arn = row
+        .get("arn")
+        .cloned()
+        .unwrap_or_else(|| format!("arn:{}:iam::{}:user/{name}", account.partition, account.id));
+    resource(account, &account.home_region, ResourceType::AwsIamUser, arn, &name)
+}
+
+/// A credential report field, `""` when the column is missing.
+pub fn field<'a>(row: &'a CredentialReportRow, column: &str) -> &'a str {
+    row.get(column).map(String::as_str).unwrap_or("")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use rampart_inventory::CredentialReportRow;
+
+    /// A credential report row for `user` with the given `column=value` pairs.
+    pub fn row(user: &str, fields: &[(&str, &str)]) -> CredentialReportRow {
+        let mut r = CredentialReportRow::new();
+        r.insert("user".into(), user.into());
+        r.insert("arn".into(), format!("arn:aws:iam::123456789012:user/{user}"));
+        for col in ["access_key_1_active", "access_key_2_active", "password_enabled", "mfa_active"] {
+            r.insert(col.into(), "false".into());
+        }
+        for col in ["access_key_1_last_rotated", "access_key_2_last_rotated", "access_key_1_last_used_date", "access_key_2_last_used_date", "password_last_used"] {
+            r.insert(col.into(), "N/A".into());
+        }
+        r.insert("user_creation_time".into(), "2026-11-01T00:00:00+00:00".into());
+        for (k, v) in fields {
+            r.insert((*k).into(), (*v).into());
+        }
+        r
+    }
+}

@@ -79,7 +79,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::testkit::*;
     use rampart_inventory::{Bucket, Grant, Inventory, PublicAccessBlock, ALL_USERS_URI, AUTHENTICATED_USERS_URI};

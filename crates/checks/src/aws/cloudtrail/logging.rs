@@ -1,0 +1,150 @@
+//! CloudTrail records every region: a logging trail covers each region, and at least one
+//! logging multi-region trail records all (read and write) management events.
+//!
+//! Trusted Advisor "AWS CloudTrail Logging" (red: no trail for a region, or logging off for
+//! every trail), Security Hub CloudTrail.1, CIS AWS Foundations v3.0.0 3.1. One result per
+//! region, and one per account for the multi-region trail.
+
+use crate::{resource, Check, Ctx, Emit};
+use rampart_inventory::{Observed, Trail};
+use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use serde_json::Value;
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "cloudtrail_logging",
+        title: "CloudTrail is not logging in every region with a multi-region trail",
+        description: "Without a logging trail in a region, API activity there (including an attacker's) leaves no record; a multi-region trail that records all management events also covers regions enabled later.",
+        severity: Severity::High,
+        service: "cloudtrail",
+        resource_type: ResourceType::AwsAccount,
+        standards: &[
+            StandardRef::ta("AWS CloudTrail Logging"),
+            StandardRef::fsbp("CloudTrail.1"),
+            StandardRef::cis("3.1"),
+        ],
+        remediation: Remediation {
+            console: "CloudTrail console > Trails > Create trail (it applies to all regions by default) with management events Read and Write; for a stopped trail open it and choose Start logging.",
+            cli: "aws cloudtrail create-trail --name <name> --s3-bucket-name <bucket> --is-multi-region-trail --enable-log-file-validation && aws cloudtrail start-logging --name <name>",
+            url: "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail.html",
+        },
+    },
+    run,
+};
+
+/// Whether the selectors record all read and write management events; `None` if unreadable.
+pub fn records_all_management_events(selectors: &str) -> Option<bool> {
+    let v: Value = serde_json::from_str(selectors).ok()?;
+    let basic = v["EventSelectors"].as_array().cloned().unwrap_or_default();
+    let advanced = v["AdvancedEventSelectors"].as_array().cloned().unwrap_or_default();
+    let basic_ok = basic
+        .iter()
+        .any(|s| s["ReadWriteType"] == "All" && s["IncludeManagementEvents"] != Value::Bool(false) && s["ExcludeManagementEventSources"].as_array().is_none_or(|a| a.is_empty()));
+    let advanced_ok = advanced.iter().any(|s| {
+        let fields = s["FieldSelectors"].as_array().cloned().unwrap_or_default();
+        let management = fields.iter().any(|f| f["Field"] == "eventCategory" && f["Equals"].as_array().is_some_and(|e| e.iter().any(|x| x == "Management")));
+        // Any other condition (readOnly, eventSource, ...) narrows what is recorded.
+        management && fields.iter().all(|f| f["Field"] == "eventCategory")
+    });
+    Some(basic_ok || advanced_ok)
+}
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    for account in &ctx.inventory.accounts {
+        let mut all: Vec<&Trail> = Vec::new();
+        let mut unreadable = Vec::new();
+        for region in &account.regions {
+            let res = resource(account, &region.name, ResourceType::AwsAccount, account.arn("cloudtrail", &region.name, "region"), &format!("{} {}", account.id, region.name));
+            let trails = match &region.cloudtrail {
+                Observed::Known(t) => t,
+                Observed::Unknown(why) => {
+                    unreadable.push(region.name.clone());
+                    out.not_available(res, format!("CloudTrail could not be read in {}: {why}", region.name));
+                    continue;
+                }
+            };
+            all.extend(trails.iter());
+            if trails.is_empty() {
+                out.fail(res, format!("no trail covers {}", region.name));
+            } else if trails.iter().any(|t| t.is_logging == Observed::Known(true)) {
+                out.pass(res, format!("a logging trail covers {}", region.name));
+            } else if trails.iter().any(|t| matches!(t.is_logging, Observed::Unknown(_))) {
+                out.not_available(res, format!("the status of the trails covering {} could not be read", region.name));
+            } else {
+                out.fail(res, format!("logging is stopped on every trail covering {}", region.name));
+            }
+        }
+        if account.regions.is_empty() {
+            continue;
+        }
+        let res = resource(account, &account.home_region, ResourceType::AwsAccount, format!("arn:{}:cloudtrail::{}:multi-region-trail", account.partition, account.id), &account.id);
+        let multi: Vec<&&Trail> = all.iter().filter(|t| t.is_multi_region_trail).collect();
+        let good = multi.iter().any(|t| {
+            t.is_logging == Observed::Known(true) && matches!(&t.event_selectors, Observed::Known(s) if records_all_management_events(s) == Some(true))
+        });
+        let undecided = multi.iter().any(|t| matches!(t.is_logging, Observed::Unknown(_)) || matches!(t.event_selectors, Observed::Unknown(_)));
+        if good {
+            out.pass(res, "a logging multi-region trail records all management events");
+        } else if undecided || !unreadable.is_empty() {
+            out.not_available(res, "the multi-region trails' status or event selectors could not be read everywhere");
+        } else if multi.is_empty() {
+            out.fail(res, "no multi-region trail");
+        } else {
+            out.fail(res, "no multi-region trail both logs and records all read and write management events");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::trail;
+    use super::*;
+    use crate::testkit::*;
+    use rampart_model::Status;
+
+    #[test]
+    fn pass() {
+        let mut inv = inventory();
+        region(&mut inv).cloudtrail = Observed::Known(vec![trail("main", "us-east-1")]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed]);
+    }
+
+    #[test]
+    fn fail() {
+        let mut inv = inventory();
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Failed]);
+        let mut t = trail("main", "us-east-1");
+        t.is_logging = Observed::Known(false);
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Failed]);
+        // Logging, but a single-region trail; or write-only management events.
+        let mut t = trail("main", "us-east-1");
+        t.is_multi_region_trail = false;
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
+        let mut t = trail("main", "us-east-1");
+        t.event_selectors = Observed::Known(r#"{"EventSelectors":[{"ReadWriteType":"WriteOnly","IncludeManagementEvents":true}],"AdvancedEventSelectors":[]}"#.into());
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
+    }
+
+    #[test]
+    fn advanced_selectors() {
+        let all = r#"{"EventSelectors":[],"AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]}"#;
+        let read_only = r#"{"EventSelectors":[],"AdvancedEventSelectors":[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["true"]}]}]}"#;
+        assert_eq!(records_all_management_events(all), Some(true));
+        assert_eq!(records_all_management_events(read_only), Some(false));
+        assert_eq!(records_all_management_events("nope"), None);
+    }
+
+    #[test]
+    fn not_available() {
+        let mut inv = inventory();
+        let mut t = trail("main", "us-east-1");
+        t.is_logging = Observed::Unknown("cloudtrail:GetTrailStatus access denied".into());
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::NotAvailable]);
+        region(&mut inv).cloudtrail = Observed::Unknown("denied".into());
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::NotAvailable]);
+    }
+}

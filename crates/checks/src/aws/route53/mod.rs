@@ -1,0 +1,3 @@
+//! Route 53 checks.
+
+pub mod mx_spf;
