@@ -187,6 +187,9 @@ def plant_cloudtrail(endpoint, region, suffix):
         ct.create_trail(Name="ok-org-trail", S3BucketName=bucket, IsMultiRegionTrail=True,
                         EnableLogFileValidation=True, IncludeGlobalServiceEvents=True)
         ct.start_logging(Name="ok-org-trail")
+        # What CreateTrail sets by default on AWS (moto leaves the selectors empty).
+        ct.put_event_selectors(TrailName="ok-org-trail", EventSelectors=[
+            {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}])
     else:
         # Single-region, no log file validation, never started.
         ct.create_trail(Name="fail-stopped-trail", S3BucketName=bucket, IsMultiRegionTrail=False,

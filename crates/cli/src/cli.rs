@@ -30,6 +30,25 @@ pub enum Command {
     IamPolicy,
     /// List the checks with their severity and standards.
     Checks,
+    /// Compliance with CIS AWS Foundations v3.0.0, AWS Foundational Security Best Practices and
+    /// Trusted Advisor, with Security Hub's semantics, for a stored run (default: the latest).
+    Compliance(ComplianceArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ComplianceArgs {
+    /// `cis-aws-3.0`, `fsbp` or `trusted-advisor`; all three when omitted.
+    #[arg(long, value_name = "STANDARD")]
+    pub standard: Option<String>,
+    /// The run to evaluate (see the run id in a scan's summary); the latest when omitted.
+    #[arg(long, value_name = "RUN_ID")]
+    pub run: Option<String>,
+    /// The findings database (default: $RAMPART_DB or the user's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// `table` or `json`.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: String,
 }
 
 #[derive(Args, Debug)]
@@ -88,6 +107,9 @@ pub struct OutputArgs {
     /// The findings database (default: $RAMPART_DB or the user's data directory).
     #[arg(long, value_name = "PATH", global = true)]
     pub db: Option<PathBuf>,
+    /// Exclusions, suppressions and thresholds (TOML; see docs/rampart.example.toml).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
     /// Do not record the run in the database.
     #[arg(long, global = true)]
     pub no_store: bool,

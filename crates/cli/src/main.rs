@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     init_tracing(args.verbose);
     match run::main(args) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // One line: the error and its causes.
             let mut msg = e.to_string();
@@ -25,6 +26,11 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `rampart ... | head` closing the pipe early is not an error.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn init_tracing(verbose: u8) {

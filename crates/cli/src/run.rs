@@ -49,6 +49,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             println!("{}", rampart_collect_aws::actions::iam_policy());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Compliance(args) => compliance(&args),
         Command::Checks => {
             for c in rampart_checks::REGISTRY {
                 let stds: Vec<String> = c.meta.standards.iter().map(|s| s.to_string()).collect();
@@ -93,6 +94,15 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
     let outcome = rampart_checks::run(&inv, inv.collected_at, &[]);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
     let gaps: Vec<_> = inv.gaps().cloned().collect();
+    if let Some(path) = &out.config {
+        let config = rampart_config::Config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let applied = config.apply(&mut findings, &|_| None, started);
+        let excluded = applied.excluded().count();
+        let suppressed = applied.hits.len() - excluded;
+        if !applied.hits.is_empty() {
+            eprintln!("{}: {excluded} result(s) of excluded resources and {suppressed} suppressed result(s), kept as SUPPRESSED", path.display());
+        }
+    }
     let finished = time::OffsetDateTime::now_utc();
     let run = RunInfo {
         id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
@@ -157,4 +167,45 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
         .iter()
         .any(|f| f.status == Status::Failed && out.fail_on.0.is_some_and(|min| f.severity >= min));
     Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
+    let standards: Vec<&rampart_compliance::Standard> = match &args.standard {
+        None => rampart_compliance::STANDARDS.to_vec(),
+        Some(id) => vec![rampart_compliance::standard(id).with_context(|| {
+            format!("unknown standard `{id}`: use one of cis-aws-3.0, fsbp, trusted-advisor")
+        })?],
+    };
+    let json = match args.format.as_str() {
+        "table" => false,
+        "json" => true,
+        other => bail!("unknown format `{other}` for compliance: use table or json"),
+    };
+    let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+    let store = rampart_hub::Store::open(&path)?;
+    let run = match &args.run {
+        Some(id) => id.clone(),
+        None => match store.runs()?.first() {
+            Some(r) => r.id.clone(),
+            None => bail!("no scan recorded in `{}` yet: run `rampart scan aws` (or `rampart demo`) first", path.display()),
+        },
+    };
+    let findings = store.run_results(&run)?;
+    let coverage = rampart_compliance::Coverage::from_requirements(
+        rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()),
+    );
+    let mut out = std::io::stdout().lock();
+    let mut reports = Vec::new();
+    for s in standards {
+        let report = rampart_compliance::evaluate_with_coverage(s, &findings, &coverage);
+        if json {
+            reports.push(serde_json::to_value(&report)?);
+        } else {
+            writeln!(out, "{}", rampart_compliance::render_table(&report))?;
+        }
+    }
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "run": run, "standards": reports }))?)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -315,3 +315,92 @@ fn iam_policy_lists_only_read_actions() {
         assert!(["Describe", "List", "Get", "Generate"].iter().any(|p| op.starts_with(p)), "{a}");
     }
 }
+
+/// (check id, region) → statuses of all results, for checks whose resources are named by id.
+fn by_check_region(findings: &[Value], check: &str, region: &str) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .filter(|f| f["ProductFields"]["rampart/CheckId"] == check && f["Resources"][0]["Region"] == region)
+        .map(|f| f["Compliance"]["Status"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn trusted_advisor_and_cis_checks_on_the_planted_account() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+    let pair = vec!["FAILED".to_string(), "PASSED".to_string()];
+    for region in ["us-east-1", "eu-west-1"] {
+        // One public and one private EBS snapshot; one IMDSv1 and one IMDSv2 instance.
+        assert_eq!(by_check_region(&findings, "ec2_ebs_public_snapshots", region), pair, "{region}");
+        assert_eq!(by_check_region(&findings, "ec2_imdsv2_required", region), pair, "{region}");
+        expect(&s, "rds_public_snapshots", "fail-public-db-snapshot", region, "FAILED");
+        expect(&s, "rds_public_snapshots", "ok-private-db-snapshot", region, "PASSED");
+        expect(&s, "rds_instance_public_access", "fail-public-db", region, "FAILED");
+        expect(&s, "rds_instance_public_access", "ok-private-db", region, "PASSED");
+        expect(&s, "rds_storage_encrypted", "fail-public-db", region, "FAILED");
+        expect(&s, "rds_storage_encrypted", "ok-private-db", region, "PASSED");
+    }
+    // EBS encryption by default is on in eu-west-1 only.
+    assert_eq!(by_check_region(&findings, "ec2_ebs_default_encryption", "us-east-1"), vec!["FAILED"]);
+    assert_eq!(by_check_region(&findings, "ec2_ebs_default_encryption", "eu-west-1"), vec!["PASSED"]);
+    // A logging multi-region trail with log file validation covers both regions; the
+    // single-region trail in eu-west-1 has no validation.
+    expect(&s, "cloudtrail_log_file_validation", "ok-org-trail", "us-east-1", "PASSED");
+    expect(&s, "cloudtrail_log_file_validation", "fail-stopped-trail", "eu-west-1", "FAILED");
+    assert_eq!(by_check_region(&findings, "cloudtrail_logging", "eu-west-1"), vec!["PASSED"]);
+    assert_eq!(by_check_region(&findings, "cloudtrail_logging", "us-east-1"), vec!["PASSED", "PASSED"]);
+    // Route 53: MX with and without SPF.
+    expect(&s, "route53_mx_spf", "ok-mail.example.", "us-east-1", "PASSED");
+    expect(&s, "route53_mx_spf", "fail-mail.example.", "us-east-1", "FAILED");
+    // IAM: weak password policy; a console user without MFA; a key-only user.
+    expect(&s, "iam_password_policy", "123456789012", "us-east-1", "FAILED");
+    expect(&s, "iam_user_console_mfa", "alice", "us-east-1", "FAILED");
+    expect(&s, "iam_user_console_mfa", "ci-bot", "us-east-1", "PASSED");
+    expect(&s, "iam_root_access_key", "123456789012", "us-east-1", "PASSED");
+}
+
+#[test]
+fn compliance_reports_scores_for_the_stored_run() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(rampart(dir.path(), &["demo"]).status.success());
+    let out = rampart(dir.path(), &["compliance", "--standard", "fsbp", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = &v["standards"][0];
+    let s3_2 = report["controls"].as_array().unwrap().iter().find(|c| c["id"] == "S3.2").expect("S3.2");
+    assert_eq!(s3_2["status"], "FAILED");
+    assert!(!s3_2["failing_resources"].as_array().unwrap().is_empty());
+    let out = rampart(dir.path(), &["compliance", "--standard", "nist"]);
+    assert_usage_error(&out, "unknown standard `nist`");
+}
+
+#[test]
+fn a_bad_config_file_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("rampart.toml");
+    std::fs::write(&cfg, "[thresholds]\naccess_key_max_age_days = 90\n\n[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreasn = \"typo\"\n").unwrap();
+    let out = rampart(dir.path(), &["demo", "--config", cfg.to_str().unwrap()]);
+    assert_usage_error(&out, "rampart.toml:");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(":7:") || stderr.contains("line 7"), "{stderr}");
+}
+
+#[test]
+fn a_suppression_keeps_the_result_visible_as_suppressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("rampart.toml");
+    std::fs::write(&cfg, "[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreason = \"break-glass account, MFA in the safe\"\n").unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = rampart(dir.path(), &["demo", "--config", cfg.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["check_id"] == "iam_root_mfa").expect("kept");
+    assert_eq!(f["status"], "FAILED");
+    assert_eq!(f["workflow_status"], "SUPPRESSED");
+}

@@ -106,6 +106,9 @@ WHERE record_state = 'ACTIVE'
                   AND g.account = findings.account)
 "#;
 
+/// Workflow-history note of a suppression that came from the configuration file.
+const CONFIG_SUPPRESSION: &str = "suppressed by configuration";
+
 impl Store {
     /// `$RAMPART_DB` if set, otherwise `<data dir>/rampart/rampart.db`
     /// (`~/.local/share/rampart/rampart.db` on Linux), or `rampart.db` in the current
@@ -256,6 +259,9 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(&err)?;
+            let mut last_note = tx
+                .prepare_cached("SELECT note FROM workflow_history WHERE finding_id = ?1 ORDER BY id DESC LIMIT 1")
+                .map_err(&err)?;
 
             for &i in &order {
                 let f = &findings[i];
@@ -281,7 +287,25 @@ impl Store {
                         codec::time_from_text(&first).map_err(&bad)?,
                     )),
                 };
-                let workflow = next_workflow(known.map(|(k, _)| k), f.status);
+                // A suppression rule of the configuration arrives as SUPPRESSED on the finding;
+                // when no rule suppresses it any more (expired, removed), a finding that only the
+                // configuration had suppressed reopens. A person's SUPPRESSED is never touched.
+                let by_config = f.workflow_status == WorkflowStatus::Suppressed;
+                let config_lapsed = match known {
+                    Some((k, _)) if !by_config && k.workflow == WorkflowStatus::Suppressed => last_note
+                        .query_row([&f.id], |r| r.get::<_, String>(0))
+                        .optional()
+                        .map_err(&err)?
+                        .is_some_and(|n| n.starts_with(CONFIG_SUPPRESSION)),
+                    _ => false,
+                };
+                let workflow = if by_config {
+                    WorkflowStatus::Suppressed
+                } else if config_lapsed {
+                    next_workflow(None, f.status)
+                } else {
+                    next_workflow(known.map(|(k, _)| k), f.status)
+                };
                 let first_observed = known.map_or(codec::truncate(f.first_observed), |(_, t)| t);
                 let last_observed = codec::truncate(f.last_observed);
                 let last_text = codec::time_to_text(last_observed);
@@ -329,9 +353,18 @@ impl Store {
                         last_text,
                     ])
                     .map_err(&err)?;
+                if known.is_none() && by_config {
+                    history
+                        .execute(params![f.id, updated_at, WorkflowStatus::New.as_str(), workflow.as_str(), CONFIG_SUPPRESSION, run.id])
+                        .map_err(&err)?;
+                }
                 if let Some((k, _)) = known {
                     if k.workflow != workflow {
-                        let note = if k.record_state == RecordState::Archived {
+                        let note = if by_config {
+                            CONFIG_SUPPRESSION.to_string()
+                        } else if config_lapsed {
+                            "automatic: no suppression rule applies any more".to_string()
+                        } else if k.record_state == RecordState::Archived {
                             format!("automatic: back from archive as {}", f.status)
                         } else {
                             format!("automatic: compliance {} -> {}", k.status, f.status)

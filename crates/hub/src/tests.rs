@@ -832,3 +832,28 @@ fn a_damaged_value_is_reported_not_panicked_on() {
         "{e}"
     );
 }
+
+#[test]
+fn a_configuration_suppression_lapses_and_reopens_but_a_persons_does_not() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut by_rule = finding("c", "rule", A, USE1, Failed, 0);
+    by_rule.workflow_status = Suppressed;
+    let by_person = finding("c", "person", A, USE1, Failed, 0);
+    record(&mut store, "r1", 0, vec![by_rule.clone(), by_person.clone()]);
+    store.set_workflow(&by_person.id, Suppressed, "accepted risk").unwrap();
+    assert_eq!(current(&store, &by_rule.id).workflow_status, Suppressed);
+
+    // Still suppressed by the rule on the next run.
+    record(&mut store, "r2", 1, vec![by_rule.clone(), by_person.clone()]);
+    assert_eq!(current(&store, &by_rule.id).workflow_status, Suppressed);
+
+    // The rule expired: the finding comes in unsuppressed and reopens; the person's stays.
+    let mut lapsed = by_rule.clone();
+    lapsed.workflow_status = New;
+    let out = record(&mut store, "r3", 2, vec![lapsed, by_person.clone()]);
+    assert_eq!(out[0].workflow_status, New);
+    assert_eq!(current(&store, &by_rule.id).workflow_status, New);
+    assert_eq!(current(&store, &by_person.id).workflow_status, Suppressed);
+    let h = store.workflow_history(&by_rule.id).unwrap();
+    assert!(h.iter().any(|c| c.note.contains("no suppression rule applies")), "{h:?}");
+}

@@ -78,16 +78,29 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             continue;
         }
         let res = resource(account, &account.home_region, ResourceType::AwsAccount, format!("arn:{}:cloudtrail::{}:multi-region-trail", account.partition, account.id), &account.id);
-        let multi: Vec<&&Trail> = all.iter().filter(|t| t.is_multi_region_trail).collect();
-        let good = multi.iter().any(|t| {
-            t.is_logging == Observed::Known(true) && matches!(&t.event_selectors, Observed::Known(s) if records_all_management_events(s) == Some(true))
+        // A multi-region trail appears in every region (shadow copies); judge it on the copy
+        // whose status and selectors could be read, usually its home region's.
+        let mut by_arn: std::collections::BTreeMap<&str, Vec<&Trail>> = Default::default();
+        for t in all.iter().filter(|t| t.is_multi_region_trail) {
+            by_arn.entry(t.arn.as_str()).or_default().push(t);
+        }
+        let merged: Vec<(Observed<bool>, Observed<String>)> = by_arn
+            .values()
+            .map(|copies| {
+                let logging = copies.iter().map(|t| &t.is_logging).find(|o| o.known().is_some()).unwrap_or(&copies[0].is_logging).clone();
+                let selectors = copies.iter().map(|t| &t.event_selectors).find(|o| o.known().is_some()).unwrap_or(&copies[0].event_selectors).clone();
+                (logging, selectors)
+            })
+            .collect();
+        let good = merged.iter().any(|(logging, selectors)| {
+            *logging == Observed::Known(true) && matches!(selectors, Observed::Known(s) if records_all_management_events(s) == Some(true))
         });
-        let undecided = multi.iter().any(|t| matches!(t.is_logging, Observed::Unknown(_)) || matches!(t.event_selectors, Observed::Unknown(_)));
+        let undecided = merged.iter().any(|(logging, selectors)| matches!(logging, Observed::Unknown(_)) || matches!(selectors, Observed::Unknown(_)));
         if good {
             out.pass(res, "a logging multi-region trail records all management events");
         } else if undecided || !unreadable.is_empty() {
             out.not_available(res, "the multi-region trails' status or event selectors could not be read everywhere");
-        } else if multi.is_empty() {
+        } else if merged.is_empty() {
             out.fail(res, "no multi-region trail");
         } else {
             out.fail(res, "no multi-region trail both logs and records all read and write management events");

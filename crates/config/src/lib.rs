@@ -1,0 +1,107 @@
+//! Rampart's configuration file (`rampart.toml`): resource exclusions, per-check
+//! suppressions and the thresholds of checks.
+//!
+//! * `[[exclude]]` removes resources from every check, like Trusted Advisor's excluded
+//!   items: their results are kept, marked (workflow SUPPRESSED) and reported as excluded.
+//! * `[[suppress]]` turns the results of the named checks on the chosen resources into
+//!   SUPPRESSED findings. Nothing is ever deleted.
+//! * Every rule has a mandatory `reason` and an optional `expires` date; a rule stops
+//!   applying the day after its expiry, so an expired suppression re-opens its findings on
+//!   the next scan.
+//! * `[thresholds]` holds the numbers checks compare against, with documented defaults.
+//!
+//! Selectors (`account`, `region`, `arn`, `tags`) must all match when given; `account`,
+//! `region` and `arn` are globs where `*` matches any run of characters and `?` one.
+//!
+//! **Architecture invariant:** parsing is strict (unknown keys are errors that name the file,
+//! line and column) and applying is pure: no I/O besides [`Config::load`] reading the file,
+//! no clock (`now` is an argument).
+
+mod glob;
+mod rules;
+mod thresholds;
+
+pub use glob::glob_match;
+pub use rules::{Action, Applied, ExcludeRule, Hit, Selector, SuppressRule};
+pub use thresholds::Thresholds;
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The configuration file, parsed and validated.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub exclude: Vec<ExcludeRule>,
+    #[serde(default)]
+    pub suppress: Vec<SuppressRule>,
+}
+
+/// What can go wrong with a configuration file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read `{}`: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message} ({hint})", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: &'static str,
+    },
+}
+
+const HINT: &str = "docs/rampart.example.toml documents every key";
+
+impl Config {
+    /// Reads and parses the file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses `text`; `path` only names the file in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_column(text, s.start))
+                .unwrap_or((1, 1));
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().trim_end().to_string(),
+                hint: HINT,
+            }
+        })?;
+        Ok(config)
+    }
+}
+
+/// 1-based line and column (in characters) of byte offset `at`.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! An in-memory advisory index and matching of package inventories against it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rampart_model::Severity;
+
+use crate::cvss::{self, Cvss};
+use crate::ecosystem::normalize_name;
+use crate::matching::{affected, MatchedBy};
+use crate::osv::{self, Advisory, Format, SeverityVector};
+
+/// An installed package to match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The OSV ecosystem (`Debian:12`, `PyPI`, ...).
+    pub ecosystem: String,
+    /// The package name.
+    pub name: String,
+    /// The installed version.
+    pub version: String,
+    /// The source package, for distributions whose advisories name source packages
+    /// (Debian, Ubuntu): matching then uses it instead of `name` / `version`.
+    pub source: Option<Source>,
+}
+
+/// A binary package's source package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The source package name.
+    pub name: String,
+    /// Its version (differs from the binary's after a binNMU).
+    pub version: String,
+}
+
+/// One (package, advisory) pair that matched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VulnMatch {
+    /// The index of the package in the slice given to [`Database::matches`].
+    pub package: usize,
+    /// The advisory id.
+    pub advisory: String,
+    /// Its aliases (CVE, GHSA ids).
+    pub aliases: Vec<String>,
+    /// Its summary.
+    pub summary: Option<String>,
+    /// The version that was matched (the source version when a source was given).
+    pub installed: String,
+    /// The version to upgrade to, if one is known.
+    pub fixed: Option<String>,
+    /// What matched.
+    pub by: MatchedBy,
+    /// The scored severity vector, if the advisory has one that scores.
+    pub cvss: Option<(String, Cvss)>,
+    /// The severity from the score; `None` when the advisory has no usable vector.
+    pub severity: Option<Severity>,
+}
+
+/// A record that could not be imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A file or directory could not be read.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file is not a valid OSV record.
+    #[error("`{path}`: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The problem.
+        source: osv::ParseError,
+    },
+}
+
+struct Entry {
+    advisory: Advisory,
+    cvss: Option<(String, Cvss)>,
+}
+
+/// Advisories indexed by (ecosystem, normalized package name).
+#[derive(Default)]
+pub struct Database {
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    index: HashMap<(String, String), Vec<usize>>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("advisories", &self.len())
+            .finish()
+    }
+}
+
+/// The most useful scored vector: an exact v3 score before a v4 approximation, the
+/// record's own before the affected entries'.
+fn best_cvss(advisory: &Advisory) -> Option<(String, Cvss)> {
+    let vectors = advisory
+        .severity
+        .iter()
+        .chain(advisory.affected.iter().flat_map(|a| a.severity.iter()));
+    let scored = vectors.filter_map(|SeverityVector { kind, score }| {
+        if kind == "CVSS_V3" || kind == "CVSS_V4" {
+            cvss::base_score(score).ok().map(|c| (score.clone(), c))
+        } else {
+            None
+        }
+    });
+    scored.min_by_key(|(_, c)| c.approximate)
+}
+
+impl Database {
+    /// Builds a database from records; a later record with the same id replaces an
+    /// earlier one.
+    pub fn from_records(records: impl IntoIterator<Item = Advisory>) -> Self {
+        let mut db = Database::default();
+        for r in records {
+            db.insert(r);
+        }
+        db
+    }
+
+    /// Reads every `.json`, `.yaml` and `.yml` file under `dir` (recursively, in path
+    /// order) as one OSV record. Files that cannot be read or parsed are reported, the
+    /// others imported.
+    pub fn from_osv_dir(dir: &Path) -> (Self, Vec<ImportError>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        collect_files(dir, &mut files, &mut errors);
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut db = Database::default();
+        for (path, format) in files {
+            match std::fs::read(&path) {
+                Err(source) => errors.push(ImportError::Io { path, source }),
+                Ok(bytes) => match osv::parse(&bytes, format) {
+                    Ok(advisory) => db.insert(advisory),
+                    Err(source) => errors.push(ImportError::Parse { path, source }),
+                },
+            }
+        }
+        (db, errors)
+    }
+
+    /// Adds or replaces a record.
+    pub fn insert(&mut self, advisory: Advisory) {
+        if advisory.withdrawn.is_some() {
+            // Never matches; keep it out of the index.
+            return;
+        }
+        let slot = match self.by_id.get(&advisory.id) {
+            Some(&k) => {
+                let old = &self.entries[k].advisory;
+                for pkg in old.affected.iter().filter_map(|a| a.package.as_ref()) {
+                    let key = (
+                        pkg.ecosystem.clone(),
+                        normalize_name(&pkg.ecosystem, &pkg.name),
+                    );
+                    if let Some(list) = self.index.get_mut(&key) {
+                        list.retain(|&x| x != k);
+                    }
+                }
+                k
+            }
+            None => {
+                self.entries.push(Entry {
+                    advisory: advisory.clone(),
+                    cvss: None,
+                });
+                self.by_id
+                    .insert(advisory.id.clone(), self.entries.len() - 1);
+                self.entries.len() - 1
+            }
+        };
+        for pkg in advisory.affected.iter().filter_map(|a| a.package.as_ref()) {
+            let key = (
+                pkg.ecosystem.clone(),
+                normalize_name(&pkg.ecosystem, &pkg.name),
+            );
+            let list = self.index.entry(key).or_default();
+            if list.last() != Some(&slot) {
+                list.push(slot);
+            }
+        }
+        let cvss = best_cvss(&advisory);
+        self.entries[slot] = Entry { advisory, cvss };
+    }
+
+    /// The number of advisories.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the database has no advisories.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// A record by id.
+    pub fn get(&self, id: &str) -> Option<&Advisory> {
+        self.by_id.get(id).map(|&k| &self.entries[k].advisory)
+    }
+
+    /// Every (package, advisory) match, ordered by package index then advisory id.
+    pub fn matches(&self, packages: &[Package]) -> Vec<VulnMatch> {
+        let mut out = Vec::new();
+        for (k, pkg) in packages.iter().enumerate() {
+            let (name, version) = match &pkg.source {
+                Some(s) => (s.name.as_str(), s.version.as_str()),
+                None => (pkg.name.as_str(), pkg.version.as_str()),
+            };
+            let key = (pkg.ecosystem.clone(), normalize_name(&pkg.ecosystem, name));
+            let Some(candidates) = self.index.get(&key) else {
+                continue;
+            };
+            let start = out.len();
+            for &slot in candidates {
+                let entry = &self.entries[slot];
+                if let Some(m) = affected(&entry.advisory, &pkg.ecosystem, name, version) {
+                    out.push(VulnMatch {
+                        package: k,
+                        advisory: entry.advisory.id.clone(),
+                        aliases: entry.advisory.aliases.clone(),
+                        summary: entry.advisory.summary.clone(),
+                        installed: version.to_owned(),
+                        fixed: m.fixed,
+                        by: m.by,
+                        cvss: entry.cvss.clone(),
+                        severity: entry.cvss.as_ref().map(|(_, c)| cvss::severity(c.score)),
+                    });
+                }
+            }
+            out[start..].sort_by(|a, b| a.advisory.cmp(&b.advisory));
+        }
+        out
+    }
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<(PathBuf, Format)>, errors: &mut Vec<ImportError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(source) => {
+            errors.push(ImportError::Io {
+                path: dir.to_owned(),
+                source,
+            });
+            return;
+        }
+    };
+    for entry in entries {
+        let path = match entry {
+            Ok(e) => e.path(),
+            Err(source) => {
+                errors.push(ImportError::Io {
+                    path: dir.to_owned(),
+                    source,
+                });
+                continue;
+            }
+        };
+        if path.is_dir() {
+            collect_files(&path, files, errors);
+            continue;
+        }
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Format::Json,
+            Some("yaml" | "yml") => Format::Yaml,
+            _ => continue,
+        };
+        files.push((path, format));
+    }
+}

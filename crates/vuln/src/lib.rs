@@ -1,0 +1,23 @@
+//! Vulnerability matching: version ordering per package ecosystem, the OSV advisory
+//! model, CVSS scoring, and an in-memory advisory index that matches package
+//! inventories.
+//!
+//! **Architecture invariant:** pure. No SQL, no network, no clock, no logging
+//! subscriber; the only I/O is [`Database::from_osv_dir`] reading the files it is
+//! pointed at. Matching is a deterministic function of the database and the packages.
+//! A bad record never fails an import: the import returns `(Database, Vec<ImportError>)`.
+//!
+//! **API boundary:** yes: the version orderings and [`Database::matches`] are what
+//! host, image and function scans build on.
+
+pub mod cvss;
+pub mod db;
+pub mod ecosystem;
+pub mod matching;
+pub mod osv;
+pub mod version;
+
+pub use db::{Database, ImportError, Package, Source, VulnMatch};
+pub use matching::{affected, Match, MatchedBy};
+pub use osv::Advisory;
+pub use version::Scheme;
