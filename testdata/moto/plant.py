@@ -158,6 +158,16 @@ def plant_ec2(endpoint, region):
                                   OperationType="add", GroupNames=["all"])
     ec2.create_snapshot(VolumeId=vol, Description="ok-private-snapshot",
                         TagSpecifications=[{"ResourceType": "snapshot", "Tags": [{"Key": "Name", "Value": "ok-private-snapshot"}]}])
+    # A public subnet: default route to the internet gateway, public IPs on launch, and a web
+    # server behind the ok-web group (443 open to the world, 22 not).
+    public_subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.20.2.0/24")["Subnet"]["SubnetId"]
+    ec2.modify_subnet_attribute(SubnetId=public_subnet, MapPublicIpOnLaunch={"Value": True})
+    rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=rtb, SubnetId=public_subnet)
+    ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                      SubnetId=public_subnet, SecurityGroupIds=[web], MetadataOptions={"HttpTokens": "required"},
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "public-web"}]}])
     # EBS encryption by default: on in eu-west-1 only.
     if region == "eu-west-1":
         ec2.enable_ebs_encryption_by_default()

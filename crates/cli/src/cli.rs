@@ -33,6 +33,33 @@ pub enum Command {
     /// Compliance with CIS AWS Foundations v3.0.0, AWS Foundational Security Best Practices and
     /// Trusted Advisor, with Security Hub's semantics, for a stored run (default: the latest).
     Compliance(ComplianceArgs),
+    /// Is a port of a resource reachable (from the internet or an address)? If not, what blocks
+    /// it and the smallest change that would open it. Computed from the VPC configuration.
+    Reach(ReachArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReachArgs {
+    /// `internet` or an IP address.
+    #[arg(long, default_value = "internet")]
+    pub from: String,
+    /// Instance id, network interface id, or load balancer ARN or name.
+    #[arg(long)]
+    pub to: String,
+    /// `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number.
+    #[arg(long, default_value = "tcp")]
+    pub protocol: String,
+    /// Destination port (ignored for port-less protocols).
+    #[arg(long, default_value_t = 443)]
+    pub port: u16,
+    /// `text` or `json`.
+    #[arg(long, short = 'f', default_value = "text")]
+    pub format: String,
+    /// Answer from a snapshot instead of collecting the account live.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 #[derive(Args, Debug)]

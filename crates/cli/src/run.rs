@@ -50,6 +50,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compliance(args) => compliance(&args),
+        Command::Reach(args) => reach(&args),
         Command::Checks => {
             for c in rampart_checks::REGISTRY {
                 let stds: Vec<String> = c.meta.standards.iter().map(|s| s.to_string()).collect();
@@ -208,4 +209,36 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "run": run, "standards": reports }))?)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
+    let from = if args.from.eq_ignore_ascii_case("internet") {
+        rampart_reach::Source::Internet
+    } else {
+        rampart_reach::Source::Ip(args.from.parse().with_context(|| {
+            format!("`--from {}` is neither `internet` nor an IP address", args.from)
+        })?)
+    };
+    let protocol: rampart_reach::Protocol = args.protocol.parse()?;
+    let json = match args.format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => bail!("unknown format `{other}` for reach: use text or json"),
+    };
+    let inv = match &args.snapshot {
+        Some(path) => read_snapshot(path)?,
+        None => collect(&args.aws)?,
+    };
+    let verdict = rampart_reach::query(&inv, &from, &args.to, protocol, args.port);
+    if json {
+        println!("{}", verdict.to_json());
+    } else {
+        println!("{verdict}");
+    }
+    // Like `grep`: 0 when reachable, 1 when not, 2 when it cannot be told.
+    Ok(match verdict {
+        rampart_reach::Verdict::Reachable { .. } => ExitCode::SUCCESS,
+        rampart_reach::Verdict::Blocked { .. } => ExitCode::from(1),
+        rampart_reach::Verdict::Unknown { .. } => ExitCode::from(2),
+    })
 }

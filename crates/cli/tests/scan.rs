@@ -404,3 +404,41 @@ fn a_suppression_keeps_the_result_visible_as_suppressed() {
     assert_eq!(f["status"], "FAILED");
     assert_eq!(f["workflow_status"], "SUPPRESSED");
 }
+
+#[test]
+fn reach_answers_the_same_live_and_from_a_snapshot() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("estate.json");
+    let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "-o", snap.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let inv: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+    let mut targets = Vec::new();
+    for region in inv["accounts"][0]["regions"].as_array().unwrap() {
+        for i in region["ec2"]["known"]["instances"]["known"].as_array().unwrap() {
+            targets.push((i["tags"]["Name"].as_str().unwrap_or("").to_string(), i["instance_id"].as_str().unwrap().to_string()));
+        }
+    }
+    let web: Vec<&String> = targets.iter().filter(|(n, _)| n == "public-web").map(|(_, id)| id).collect();
+    assert_eq!(web.len(), 2, "one public web server per region: {targets:?}");
+    for id in web {
+        for (port, code, verdict) in [("443", 0, "reachable"), ("22", 1, "blocked")] {
+            let live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+            let offline = rampart(dir.path(), &["reach", "--snapshot", snap.to_str().unwrap(), "--to", id, "--port", port, "-f", "json"]);
+            assert_eq!(live.status.code(), Some(code), "{}", String::from_utf8_lossy(&live.stderr));
+            assert_eq!(offline.status.code(), Some(code));
+            let (a, b): (Value, Value) = (serde_json::from_slice(&live.stdout).unwrap(), serde_json::from_slice(&offline.stdout).unwrap());
+            assert_eq!(a, b, "live and snapshot answers differ for {id}:{port}");
+            assert_eq!(a["verdict"], verdict);
+        }
+        // The readable explanation names the blocking security group and the fix.
+        let text = rampart(dir.path(), &["reach", "--snapshot", snap.to_str().unwrap(), "--to", id, "--port", "22"]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("BLOCKED") && text.contains("SECURITY_GROUP") && text.contains("fix: add an inbound rule tcp 22"), "{text}");
+    }
+    // The private instances have no way in at all.
+    let private: Vec<&String> = targets.iter().filter(|(n, _)| n == "fail-imdsv1").map(|(_, id)| id).collect();
+    let out = rampart(dir.path(), &["reach", "--snapshot", snap.to_str().unwrap(), "--to", private[0], "--port", "3306"]);
+    assert_eq!(out.status.code(), Some(1));
+}

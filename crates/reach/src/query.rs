@@ -1,0 +1,309 @@
+//! `query`: is one flow reachable, and if not, which components stop it and what would open it
+//! (in the manner of VPC Reachability Analyzer's explanations,
+//! <https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html>).
+
+use crate::engine::{
+    analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, rule_proto, sorted_entries,
+    zone_at, Cache, Ctx, R,
+};
+use crate::set::{addr_point, to_cidrs, universe, AddrSet, Family};
+use crate::{Blocker, ComponentType, Protocol, Verdict};
+use rampart_inventory::{Inventory, NaclEntry, NetworkAcl, NetworkInterface};
+use std::net::IpAddr;
+
+/// Where a flow comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Any internet address.
+    Internet,
+    /// One address on the internet. Addresses routed locally by the target's VPC (intra-VPC
+    /// sources) are not modelled yet and answer `Unknown`.
+    Ip(IpAddr),
+}
+
+/// Whether `protocol`/`port` on `to` (an instance id, network interface id, or load balancer
+/// ARN / name) is reachable from `from`. For port-less protocols `port` is ignored.
+pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port: u16) -> Verdict {
+    let port = if protocol.has_ports() { port } else { 0 };
+    let target = to.to_string();
+    let mut unread = Vec::new();
+    for (account, region) in inv.regions() {
+        let enis = match region.ec2.as_result().and_then(|e| e.network_interfaces.as_result()) {
+            Ok(v) => v,
+            Err(r) => {
+                unread.push(format!("ec2 network interfaces in {} {}: {r}", account.id, region.name));
+                continue;
+            }
+        };
+        let idx: Vec<usize> = enis.iter().enumerate().filter(|(_, e)| is_target(e, to)).map(|(i, _)| i).collect();
+        if idx.is_empty() {
+            continue;
+        }
+        let ctx = match Ctx::new(account, region) {
+            Ok(c) => c,
+            Err(m) => return Verdict::Unknown { target, missing: vec![m] },
+        };
+        return answer(&ctx, from, target, &idx, protocol, port);
+    }
+    if unread.is_empty() {
+        unread.push(format!("`{to}` is not in the inventory"));
+    }
+    Verdict::Unknown { target, missing: unread }
+}
+
+fn is_target(e: &NetworkInterface, to: &str) -> bool {
+    e.network_interface_id == to
+        || e.attachment_instance_id.as_deref() == Some(to)
+        || e.description.strip_prefix("ELB ").is_some_and(|d| d == to || to.ends_with(&format!(":loadbalancer/{d}")))
+}
+
+fn candidates(from: &Source) -> Vec<(Family, AddrSet)> {
+    match from {
+        Source::Internet => vec![(Family::Ipv4, universe(Family::Ipv4)), (Family::Ipv6, universe(Family::Ipv6))],
+        Source::Ip(a) => {
+            let (f, p) = addr_point(*a);
+            vec![(f, AddrSet::point(p))]
+        }
+    }
+}
+
+fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, port: u16) -> Verdict {
+    let mut cache = Cache::default();
+    // Intra-VPC sources are not modelled: say so rather than "blocked".
+    if let Source::Ip(a) = from {
+        let (fam, pt) = addr_point(*a);
+        for &i in idx {
+            if let Ok(rtb) = ctx.route_table(&ctx.enis[i]) {
+                if let Ok(ev) = cache.routes(ctx, rtb, fam).as_ref() {
+                    if ev.local.contains(pt) {
+                        return Verdict::Unknown {
+                            target,
+                            missing: vec![format!("{a} is inside the VPC; intra-VPC paths are not modelled yet")],
+                        };
+                    }
+                }
+            }
+        }
+    }
+    let results = analyze(ctx, Some(idx));
+    let mut missing = Vec::new();
+    for &i in idx {
+        match results.get(&i) {
+            Some(Err(m)) => missing.extend(m.iter().cloned()),
+            Some(Ok(ranges)) => {
+                for (fam, cand) in candidates(from) {
+                    let hit = ranges.iter().find(|r| {
+                        r.protocol == p && r.family == fam && r.ports.contains(port) && r.source_set.intersects(&cand)
+                    });
+                    if let Some(r) = hit {
+                        return Verdict::Reachable {
+                            target,
+                            network_interface_id: ctx.enis[i].network_interface_id.clone(),
+                            family: fam,
+                            sources: to_cidrs(&r.source_set.intersect(&cand), fam),
+                            steps: r.steps.clone(),
+                        };
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return Verdict::Unknown { target, missing };
+    }
+    let mut blockers = Vec::new();
+    for &i in idx {
+        let eni = &ctx.enis[i];
+        for (fam, cand) in candidates(from) {
+            // For "the internet", IPv6 is only worth explaining on interfaces that have IPv6.
+            if *from == Source::Internet && fam == Family::Ipv6 && eni.ipv6_addresses.is_empty() {
+                continue;
+            }
+            match explain(ctx, &mut cache, eni, p, port, fam, &cand, from) {
+                Ok(b) => blockers.extend(b),
+                Err(m) => return Verdict::Unknown { target, missing: m },
+            }
+        }
+    }
+    Verdict::Blocked { target, blockers }
+}
+
+fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, port: u16) -> Option<&NaclEntry> {
+    sorted_entries(n, egress).into_iter().find(|e| {
+        let Some(rp) = rule_proto(&e.protocol) else { return false };
+        let proto_ok = match rp {
+            crate::engine::RuleProto::Any => true,
+            crate::engine::RuleProto::Num(x) => x == p.0,
+        };
+        let c = match fam {
+            Family::Ipv4 => e.cidr_block.as_deref(),
+            Family::Ipv6 => e.ipv6_cidr_block.as_deref(),
+        };
+        let addr_ok = c.and_then(crate::set::parse_cidr).is_some_and(|(f, s)| f == fam && s.contains(a));
+        let ports_ok = !p.has_ports()
+            || matches!(rp, crate::engine::RuleProto::Any)
+            || match (e.port_from, e.port_to) {
+                (Some(f), Some(t)) if f >= 0 && t >= 0 => f <= i32::from(port) && i32::from(port) <= t,
+                _ => true,
+            };
+        proto_ok && addr_ok && ports_ok
+    })
+}
+
+fn nacl_rule_text(e: Option<&NaclEntry>, dir: &str) -> (String, i32) {
+    match e {
+        Some(e) => (format!("{dir} #{} {}", e.rule_number, e.rule_action), e.rule_number),
+        None => (format!("no {dir} rule matches (default deny *)"), 32767),
+    }
+}
+
+/// Each component on the direct internet path that stops `p`/`port` from `cand`, evaluated in
+/// path order; a blocked stage is assumed fixed before the next is examined, so the blockers
+/// together are the change that opens the path.
+#[allow(clippy::too_many_arguments)]
+fn explain<'a>(
+    ctx: &Ctx<'a>,
+    cache: &mut Cache<'a>,
+    eni: &'a NetworkInterface,
+    p: Protocol,
+    port: u16,
+    fam: Family,
+    cand: &AddrSet,
+    from: &Source,
+) -> R<Vec<Blocker>> {
+    let mut out = Vec::new();
+    let id = &eni.network_interface_id;
+    let mk = |component_id: &str, t: ComponentType, rule: String, change: String| Blocker {
+        network_interface_id: id.clone(),
+        family: fam,
+        component_id: component_id.to_string(),
+        component_type: t,
+        rule,
+        change,
+    };
+    let src_text = match from {
+        Source::Internet => if fam == Family::Ipv4 { "0.0.0.0/0" } else { "::/0" }.to_string(),
+        Source::Ip(a) => format!("{a}/{}", if fam == Family::Ipv4 { 32 } else { 128 }),
+    };
+    if !families(eni).contains(&fam) {
+        out.push(match fam {
+            Family::Ipv4 => mk(
+                id,
+                ComponentType::Eni,
+                "no public IPv4 address".into(),
+                format!("associate an Elastic IP address with {id}"),
+            ),
+            Family::Ipv6 => mk(id, ComponentType::Eni, "no IPv6 address".into(), format!("assign an IPv6 address to {id}")),
+        });
+    }
+    // Routes: the reply to the source must leave through an internet gateway.
+    let rtb_i = ctx.route_table(eni)?;
+    let rtb = ctx.rtb(rtb_i);
+    let routes = cache.routes(ctx, rtb_i, fam);
+    let routes = routes.as_ref().as_ref().map_err(Clone::clone)?;
+    let cand = cand.difference(&routes.local);
+    let mut s = cand.intersect(&routes.igw);
+    if s.is_empty() {
+        let w = cand.first().unwrap_or(0);
+        let r = lookup_route(ctx, rtb, fam, w);
+        let rule = r.map_or_else(|| "no route to the source".to_string(), route_label);
+        let nat = if r.is_some_and(|r| r.target.starts_with("nat-")) {
+            " (a NAT gateway only carries connections initiated from inside)"
+        } else {
+            ""
+        };
+        let igw = ctx.igw_of(&eni.vpc_id);
+        let change = match igw {
+            Some(g) => format!("add route {src_text} → {g} to {}{nat}", rtb.route_table_id),
+            None => format!(
+                "attach an internet gateway to {} and add route {src_text} → it to {}{nat}",
+                eni.vpc_id, rtb.route_table_id
+            ),
+        };
+        out.push(mk(&rtb.route_table_id, ComponentType::RouteTable, rule, change));
+        s = cand.clone();
+    }
+    // Network ACL, inbound request.
+    let n_i = ctx.nacl_idx(&eni.subnet_id)?;
+    let n = ctx.nacl(n_i);
+    let nin = cache.nacl(ctx, n_i, false, false, p, fam);
+    let passed = s.intersect(zone_at(&nin.zone(), port).unwrap_or(&AddrSet::empty()));
+    if passed.is_empty() {
+        let w = s.first().unwrap_or(0);
+        let (rule, num) = nacl_rule_text(first_match(n, false, p, fam, w, port), "inbound");
+        out.push(mk(
+            &n.network_acl_id,
+            ComponentType::Nacl,
+            rule,
+            format!(
+                "add an inbound allow rule numbered below {num} for {p} {port} from {src_text} to {}",
+                n.network_acl_id
+            ),
+        ));
+    } else {
+        s = passed;
+    }
+    // Network ACL, outbound reply to the client's ephemeral ports.
+    let ret = cache.nacl(ctx, n_i, true, true, p, fam);
+    let passed = s.intersect(&ret.any);
+    if passed.is_empty() {
+        let w = s.first().unwrap_or(0);
+        let (lo, hi) = ephemeral(p);
+        let (rule, num) = nacl_rule_text(first_match(n, true, p, fam, w, lo), "outbound");
+        let ports = if p.has_ports() { format!(" {lo}-{hi}") } else { String::new() };
+        out.push(mk(
+            &n.network_acl_id,
+            ComponentType::Nacl,
+            format!("{rule} (return traffic)"),
+            format!(
+                "add an outbound allow rule numbered below {num} for {p}{ports} to {src_text} to {}",
+                n.network_acl_id
+            ),
+        ));
+    } else {
+        s = passed;
+    }
+    // Security groups.
+    let groups = ctx.groups(eni)?;
+    if !(eni.interface_type == "network_load_balancer" && eni.security_group_ids.is_empty()) {
+        let mut admitted = AddrSet::empty();
+        for g in &groups {
+            for r in &g.ingress {
+                let Some((lo, hi)) = crate::engine::sg_rule_ports(r, p) else { continue };
+                if lo <= port && port <= hi {
+                    if let Some(set) = crate::engine::peer_set(ctx, &r.peer, fam)? {
+                        admitted = admitted.union(&set);
+                    }
+                }
+            }
+        }
+        if !s.intersects(&admitted) {
+            let (gid, t) = match groups.first() {
+                Some(g) => (g.group_id.as_str(), ComponentType::SecurityGroup),
+                None => (id.as_str(), ComponentType::Eni),
+            };
+            let names: Vec<&str> = groups.iter().map(|g| g.group_id.as_str()).collect();
+            out.push(mk(
+                gid,
+                t,
+                format!("no inbound rule of [{}] allows {p} {port} from {src_text}", names.join(", ")),
+                format!("add an inbound rule {p} {port} from {src_text} to {gid}"),
+            ));
+        }
+    }
+    if out.is_empty() {
+        // The direct path is open but nothing listens on this port (a load balancer without a
+        // listener for it), or the protocol is not one the interface's rules name.
+        let known = protocols(&groups, fam).contains(&p) && port >= port_universe(p).0;
+        out.push(mk(
+            id,
+            ComponentType::Eni,
+            if known { format!("no listener for {p} {port}") } else { format!("{p} is not analysed") },
+            format!("add a listener for {p} {port}"),
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,419 @@
+//! Scenarios written as inventories, one per AWS behaviour the engine must get right.
+
+mod common;
+
+use common::*;
+use rampart_inventory::*;
+use rampart_reach::*;
+
+const VPC: &str = "vpc-1";
+
+/// VPC 10.0.0.0/16 + 2001:db8:1::/56; public subnet (rtb-pub: 0.0.0.0/0 and ::/0 → igw-1);
+/// private subnet on the main table (local only). Open network ACLs.
+fn base() -> Ec2 {
+    let mut e = ec2();
+    push(&mut e.internet_gateways, igw("igw-1", VPC));
+    let local = || vec![route("10.0.0.0/16", "local"), route("2001:db8:1::/56", "local")];
+    let mut pub_routes = local();
+    pub_routes.push(route("0.0.0.0/0", "igw-1"));
+    pub_routes.push(route("::/0", "igw-1"));
+    push(&mut e.route_tables, rtb("rtb-main", VPC, true, &[], local()));
+    push(&mut e.route_tables, rtb("rtb-pub", VPC, false, &["subnet-pub"], pub_routes));
+    push(&mut e.network_acls, open_nacl("acl-1", VPC, &["subnet-pub", "subnet-priv"]));
+    e.security_groups.push(sg(
+        "sg-web",
+        VPC,
+        vec![rule("tcp", 443, 443, cidr("0.0.0.0/0")), rule("tcp", 22, 22, cidr("203.0.113.0/24"))],
+    ));
+    e
+}
+
+fn exposure_of<'a>(ex: &'a [Exposure], eni: &str) -> &'a Status {
+    &ex.iter().find(|e| e.network_interface_id.as_deref() == Some(eni)).expect("interface in answer").status
+}
+
+fn ranges(s: &Status) -> &[ExposedRange] {
+    match s {
+        Status::Known { ranges } => ranges,
+        Status::Unknown { missing } => panic!("unexpected unknown: {missing:?}"),
+    }
+}
+
+fn ip(s: &str) -> Source {
+    Source::Ip(s.parse().unwrap())
+}
+
+fn blockers(v: &Verdict) -> &[Blocker] {
+    match v {
+        Verdict::Blocked { blockers, .. } => blockers,
+        other => panic!("expected blocked, got {other}"),
+    }
+}
+
+#[test]
+fn public_and_private_subnets() {
+    let mut e = base();
+    push(&mut e.network_interfaces, eni("eni-pub", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-pub")));
+    push(&mut e.network_interfaces, eni("eni-priv", VPC, "subnet-priv", "10.0.2.10", None, None, &["sg-web"], Some("i-priv")));
+    let inv = inventory(e, None);
+    let ex = internet_exposure(&inv);
+    let pubr = ranges(exposure_of(&ex, "eni-pub"));
+    // tcp 443 from the internet (all of IPv4 but the VPC's own, locally routed, range) and
+    // tcp 22 from 203.0.113.0/24.
+    let https = pubr.iter().find(|r| r.ports.contains(443)).unwrap();
+    assert_eq!(https.protocol, Protocol::TCP);
+    assert!(!https.ports.contains(22));
+    let expect = set::universe(Family::Ipv4).difference(&set::parse_cidr("10.0.0.0/16").unwrap().1);
+    assert_eq!(https.source_set, expect);
+    let types: Vec<ComponentType> = https.steps.iter().map(|s| s.component_type).collect();
+    assert_eq!(
+        types,
+        [ComponentType::Igw, ComponentType::RouteTable, ComponentType::Nacl, ComponentType::SecurityGroup, ComponentType::Eni]
+    );
+    let ssh = pubr.iter().find(|r| r.ports.contains(22)).unwrap();
+    assert_eq!(ssh.sources, ["203.0.113.0/24"]);
+    assert_eq!(pubr.len(), 2);
+    assert!(ranges(exposure_of(&ex, "eni-priv")).is_empty());
+
+    assert!(matches!(query(&inv, &Source::Internet, "i-pub", Protocol::TCP, 443), Verdict::Reachable { .. }));
+    assert!(matches!(query(&inv, &ip("203.0.113.9"), "i-pub", Protocol::TCP, 22), Verdict::Reachable { .. }));
+    let v = query(&inv, &ip("198.51.100.1"), "i-pub", Protocol::TCP, 22);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].component_type, ComponentType::SecurityGroup);
+    assert!(b[0].change.contains("198.51.100.1/32"), "{}", b[0].change);
+    // the private instance: no public address, no internet route
+    let v = query(&inv, &Source::Internet, "i-priv", Protocol::TCP, 443);
+    let kinds: Vec<ComponentType> = blockers(&v).iter().map(|b| b.component_type).collect();
+    assert_eq!(kinds, [ComponentType::Eni, ComponentType::RouteTable]);
+    assert!(blockers(&v)[1].change.contains("igw-1"));
+}
+
+#[test]
+fn instance_with_public_ip_but_no_igw_route() {
+    let mut e = base();
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-priv", "10.0.2.10", Some("54.1.1.2"), None, &["sg-web"], Some("i-1")));
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-1")).is_empty());
+    let v = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1);
+    assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::RouteTable, "rtb-main"));
+    assert_eq!(b[0].change, "add route 0.0.0.0/0 → igw-1 to rtb-main");
+}
+
+#[test]
+fn nat_gateway_gives_no_inbound() {
+    let mut e = base();
+    push(
+        &mut e.route_tables,
+        rtb("rtb-nat", VPC, false, &["subnet-nat"], vec![route("10.0.0.0/16", "local"), route("0.0.0.0/0", "nat-1")]),
+    );
+    push(&mut e.network_acls, open_nacl("acl-2", VPC, &["subnet-nat"]));
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-nat", "10.0.3.10", Some("54.1.1.3"), None, &["sg-web"], Some("i-1")));
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-1")).is_empty());
+    let v = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!(b[0].rule, "0.0.0.0/0 → nat-1");
+    assert!(b[0].change.contains("NAT gateway"));
+}
+
+#[test]
+fn nacl_denying_return_traffic() {
+    let mut e = base();
+    let entries = vec![
+        nacl_entry(100, false, "-1", true, "0.0.0.0/0", None),
+        nacl_entry(90, true, "6", false, "0.0.0.0/0", Some((1024, 65535))),
+        nacl_entry(100, true, "-1", true, "0.0.0.0/0", None),
+    ];
+    if let Observed::Known(v) = &mut e.network_acls {
+        v[0] = nacl("acl-1", VPC, &["subnet-pub", "subnet-priv"], entries);
+    }
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-1")));
+    let inv = inventory(e.clone(), None);
+    let ex = internet_exposure(&inv);
+    let r = ranges(exposure_of(&ex, "eni-1"));
+    assert!(r.iter().all(|r| r.protocol != Protocol::TCP), "{r:?}");
+    let v = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].rule, "outbound #90 deny (return traffic)");
+    assert!(b[0].change.contains("outbound allow rule numbered below 90 for tcp 1024-65535"), "{}", b[0].change);
+
+    // Denying only part of the ephemeral range still lets a client pick a port that works.
+    if let Observed::Known(v) = &mut e.network_acls {
+        v[0].entries[1] = nacl_entry(90, true, "6", false, "0.0.0.0/0", Some((1024, 32767)));
+    }
+    let inv = inventory(e, None);
+    assert!(matches!(query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443), Verdict::Reachable { .. }));
+}
+
+#[test]
+fn nacl_first_match_wins() {
+    let mut e = base();
+    let entries = vec![
+        nacl_entry(50, false, "6", false, "198.51.100.0/24", Some((443, 443))),
+        nacl_entry(100, false, "-1", true, "0.0.0.0/0", None),
+        nacl_entry(100, true, "-1", true, "0.0.0.0/0", None),
+    ];
+    if let Observed::Known(v) = &mut e.network_acls {
+        v[0] = nacl("acl-1", VPC, &["subnet-pub"], entries);
+    }
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], None));
+    let inv = inventory(e, None);
+    let ex = internet_exposure(&inv);
+    let r = ranges(exposure_of(&ex, "eni-1"));
+    let https = r.iter().find(|r| r.ports.contains(443)).unwrap();
+    assert!(!https.source_set.intersects(&set::parse_cidr("198.51.100.0/24").unwrap().1));
+    let v = query(&inv, &ip("198.51.100.7"), "eni-1", Protocol::TCP, 443);
+    assert_eq!(blockers(&v)[0].rule, "inbound #50 deny");
+    assert!(matches!(query(&inv, &ip("198.51.101.7"), "eni-1", Protocol::TCP, 443), Verdict::Reachable { .. }));
+}
+
+#[test]
+fn sg_referencing_another_sg_admits_no_internet_source() {
+    let mut e = base();
+    e.security_groups.push(sg("sg-db", VPC, vec![rule("tcp", 5432, 5432, group_ref("sg-web"))]));
+    push(&mut e.network_interfaces, eni("eni-db", VPC, "subnet-pub", "10.0.1.20", Some("54.1.1.9"), None, &["sg-db"], Some("i-db")));
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-db")).is_empty());
+    let v = query(&inv, &Source::Internet, "i-db", Protocol::TCP, 5432);
+    assert_eq!(blockers(&v)[0].component_id, "sg-db");
+}
+
+#[test]
+fn prefix_list_rules_are_expanded() {
+    let mut e = base();
+    push(
+        &mut e.managed_prefix_lists,
+        PrefixList {
+            prefix_list_id: "pl-office".into(),
+            prefix_list_name: "office".into(),
+            owner_id: "111122223333".into(),
+            address_family: "IPv4".into(),
+            entries: Observed::Known(vec!["192.0.2.0/28".into(), "198.51.100.64/26".into()]),
+        },
+    );
+    e.security_groups.push(sg("sg-pl", VPC, vec![rule("tcp", 3389, 3389, SgPeer::PrefixList("pl-office".into()))]));
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-pl"], None));
+    let inv = inventory(e.clone(), None);
+    let ex = internet_exposure(&inv);
+    let r = ranges(exposure_of(&ex, "eni-1"));
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].sources, ["192.0.2.0/28", "198.51.100.64/26"]);
+    // Entries not read: unknown, never "not reachable".
+    if let Observed::Known(v) = &mut e.managed_prefix_lists {
+        v[0].entries = Observed::Unknown("AccessDenied".into());
+    }
+    let inv = inventory(e, None);
+    assert!(matches!(exposure_of(&internet_exposure(&inv), "eni-1"), Status::Unknown { .. }));
+    assert!(matches!(query(&inv, &Source::Internet, "eni-1", Protocol::TCP, 3389), Verdict::Unknown { .. }));
+}
+
+#[test]
+fn ipv6_only_exposure() {
+    let mut e = base();
+    e.security_groups.push(sg("sg-v6", VPC, vec![rule("tcp", 80, 80, cidr("::/0")), rule("tcp", 80, 80, cidr("0.0.0.0/0"))]));
+    push(
+        &mut e.network_interfaces,
+        eni("eni-6", VPC, "subnet-pub", "10.0.1.30", None, Some("2001:db8:1::30"), &["sg-v6"], Some("i-6")),
+    );
+    let inv = inventory(e.clone(), None);
+    let ex = internet_exposure(&inv);
+    let r = ranges(exposure_of(&ex, "eni-6"));
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].family, Family::Ipv6);
+    assert_eq!(r[0].source_set, AddrSet::full().difference(&set::parse_cidr("2001:db8:1::/56").unwrap().1));
+    assert!(matches!(query(&inv, &ip("2001:db8:ffff::1"), "i-6", Protocol::TCP, 80), Verdict::Reachable { .. }));
+    assert!(matches!(query(&inv, &ip("198.51.100.1"), "i-6", Protocol::TCP, 80), Verdict::Blocked { .. }));
+    // An egress-only internet gateway carries no inbound connections.
+    if let Observed::Known(v) = &mut e.route_tables {
+        let pub_rtb = v.iter_mut().find(|t| t.route_table_id == "rtb-pub").unwrap();
+        pub_rtb.routes.retain(|r| r.destination_ipv6_cidr_block.as_deref() != Some("::/0"));
+        pub_rtb.routes.push(route("::/0", "eigw-1"));
+    }
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-6")).is_empty());
+}
+
+#[test]
+fn blackhole_route() {
+    let mut e = base();
+    if let Observed::Known(v) = &mut e.route_tables {
+        let pub_rtb = v.iter_mut().find(|t| t.route_table_id == "rtb-pub").unwrap();
+        pub_rtb.routes.retain(|r| r.destination_cidr_block.as_deref() != Some("0.0.0.0/0"));
+        pub_rtb.routes.push(blackhole(route("0.0.0.0/0", "igw-old")));
+    }
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], None));
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-1")).is_empty());
+    let v = query(&inv, &Source::Internet, "eni-1", Protocol::TCP, 443);
+    assert_eq!(blockers(&v)[0].rule, "0.0.0.0/0 → igw-old (blackhole)");
+}
+
+#[test]
+fn more_specific_route_wins() {
+    let mut e = base();
+    if let Observed::Known(v) = &mut e.route_tables {
+        let pub_rtb = v.iter_mut().find(|t| t.route_table_id == "rtb-pub").unwrap();
+        pub_rtb.routes.push(route("198.51.100.0/24", "nat-1"));
+    }
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], None));
+    let inv = inventory(e, None);
+    assert!(matches!(query(&inv, &ip("198.51.100.1"), "eni-1", Protocol::TCP, 443), Verdict::Blocked { .. }));
+    assert!(matches!(query(&inv, &ip("198.51.101.1"), "eni-1", Protocol::TCP, 443), Verdict::Reachable { .. }));
+}
+
+fn lb_estate(kind: &str, target_sg: SecurityGroup) -> Inventory {
+    let mut e = base();
+    e.security_groups.push(sg("sg-alb", VPC, vec![rule("tcp", 443, 443, cidr("0.0.0.0/0"))]));
+    e.security_groups.push(target_sg);
+    let (desc, itype, lb_sgs) = if kind == "application" {
+        ("ELB app/web/abc", "interface", vec!["sg-alb"])
+    } else {
+        ("ELB net/web/abc", "network_load_balancer", vec![])
+    };
+    for (i, ip4) in ["10.0.1.100", "10.0.1.101"].iter().enumerate() {
+        let mut n = eni(&format!("eni-lb{i}"), VPC, "subnet-pub", ip4, Some(&format!("3.3.3.{i}")), None, &lb_sgs, None);
+        n.description = desc.into();
+        n.interface_type = itype.into();
+        n.requester_managed = true;
+        push(&mut e.network_interfaces, n);
+    }
+    push(&mut e.network_interfaces, eni("eni-app", VPC, "subnet-priv", "10.0.2.50", None, None, &["sg-app"], Some("i-app")));
+    let arn = format!("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/{}", &desc[4..]);
+    let tg_arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/app/1".to_string();
+    let elbv2 = Elbv2 {
+        load_balancers: vec![LoadBalancerV2 {
+            arn: arn.clone(),
+            name: "web".into(),
+            kind: kind.into(),
+            scheme: "internet-facing".into(),
+            vpc_id: VPC.into(),
+            subnet_ids: vec!["subnet-pub".into()],
+            security_groups: lb_sgs.iter().map(|s| s.to_string()).collect(),
+            ip_address_type: "ipv4".into(),
+            listeners: Observed::Known(vec![ListenerV2 {
+                arn: format!("{arn}/listener"),
+                port: 443,
+                protocol: if kind == "application" { "HTTPS" } else { "TCP" }.into(),
+                default_target_group_arns: vec![tg_arn.clone()],
+                ..ListenerV2::default()
+            }]),
+            ..LoadBalancerV2::default()
+        }],
+        target_groups: vec![TargetGroup {
+            arn: tg_arn,
+            name: "app".into(),
+            protocol: Some(if kind == "application" { "HTTP" } else { "TCP" }.into()),
+            port: Some(8080),
+            target_type: "instance".into(),
+            vpc_id: Some(VPC.into()),
+            load_balancer_arns: vec![arn],
+            targets: Observed::Known(vec![Target { id: "i-app".into(), port: Some(8080), health: "healthy".into() }]),
+        }],
+    };
+    inventory(e, Some(elbv2))
+}
+
+#[test]
+fn alb_in_public_subnet_forwards_to_private_instances() {
+    let inv = lb_estate("application", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, group_ref("sg-alb"))]));
+    let ex = internet_exposure(&inv);
+    let app = ranges(exposure_of(&ex, "eni-app"));
+    assert_eq!(app.len(), 1, "{app:?}");
+    assert_eq!(app[0].ports, PortSet::point(8080));
+    let types: Vec<ComponentType> = app[0].steps.iter().map(|s| s.component_type).collect();
+    assert!(types.contains(&ComponentType::LoadBalancer) && types.contains(&ComponentType::TargetGroup), "{types:?}");
+    assert_eq!(app[0].steps.last().unwrap().component_id, "eni-app");
+    // The load balancer itself answers on its listener port only.
+    let lb = ranges(exposure_of(&ex, "eni-lb0"));
+    assert!(lb.iter().all(|r| r.ports == PortSet::point(443)) && !lb.is_empty());
+    assert!(ex.iter().any(|e| e.resource_type == "load_balancer" && e.resource_id.ends_with("app/web/abc")));
+    let v = query(&inv, &Source::Internet, "i-app", Protocol::TCP, 8080);
+    assert!(matches!(v, Verdict::Reachable { .. }), "{v}");
+    assert!(v.to_string().contains("LOAD_BALANCER"));
+
+    // The target's group does not admit the load balancer: nothing reaches it.
+    let inv = lb_estate("application", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, cidr("192.168.0.0/16"))]));
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-app")).is_empty());
+}
+
+#[test]
+fn nlb_preserves_client_address_for_instance_targets() {
+    // The target admits only its VPC: internet clients keep their address, so it is closed.
+    let inv = lb_estate("network", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, cidr("10.0.0.0/16"))]));
+    let ex = internet_exposure(&inv);
+    assert!(ranges(exposure_of(&ex, "eni-app")).is_empty());
+    // The NLB has no security groups: its listener is open to the internet.
+    assert!(!ranges(exposure_of(&ex, "eni-lb0")).is_empty());
+    let inv = lb_estate("network", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, cidr("198.51.100.0/24"))]));
+    let app = ranges(exposure_of(&internet_exposure(&inv), "eni-app")).to_vec();
+    assert_eq!(app.len(), 1);
+    assert_eq!(app[0].sources, ["198.51.100.0/24"]);
+}
+
+#[test]
+fn unread_data_is_unknown_never_unreachable() {
+    let mut e = base();
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-1")));
+    let mut e2 = e.clone();
+    e2.route_tables = Observed::Unknown("ec2:DescribeRouteTables AccessDenied".into());
+    let inv = inventory(e2, None);
+    match exposure_of(&internet_exposure(&inv), "eni-1") {
+        Status::Unknown { missing } => assert!(missing[0].contains("DescribeRouteTables"), "{missing:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443), Verdict::Unknown { .. }));
+
+    let mut e3 = e.clone();
+    e3.network_interfaces = Observed::Unknown("AccessDenied".into());
+    let ex = internet_exposure(&inventory(e3, None));
+    assert_eq!(ex.len(), 1);
+    assert!(matches!(ex[0].status, Status::Unknown { .. }) && ex[0].resource_type == "region");
+
+    // Load balancer interfaces exist but load balancers were not read: the VPC is unknown.
+    let mut e4 = e;
+    let mut lbeni = eni("eni-lb", VPC, "subnet-pub", "10.0.1.99", Some("3.3.3.3"), None, &["sg-web"], None);
+    lbeni.description = "ELB app/x/1".into();
+    push(&mut e4.network_interfaces, lbeni);
+    let mut inv = inventory(e4, None);
+    inv.accounts[0].regions[0].elbv2 = Observed::Unknown("not collected".into());
+    assert!(matches!(exposure_of(&internet_exposure(&inv), "eni-1"), Status::Unknown { .. }));
+}
+
+#[test]
+fn verdicts_render_as_text_and_json() {
+    let mut e = base();
+    push(&mut e.network_interfaces, eni("eni-1", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-1")));
+    let inv = inventory(e, None);
+    let ok = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443);
+    let text = ok.to_string();
+    assert!(text.starts_with("REACHABLE: i-1 (eni-1) over IPv4"), "{text}");
+    assert!(text.contains("SECURITY_GROUP sg-web: tcp 443 from 0.0.0.0/0"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&ok.to_json()).unwrap();
+    assert_eq!(json["verdict"], "reachable");
+    assert_eq!(json["steps"][0]["componentType"], "IGW");
+    assert_eq!(json["steps"][0]["componentId"], "igw-1");
+
+    let no = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 3306);
+    let text = no.to_string();
+    assert!(text.starts_with("BLOCKED: i-1"), "{text}");
+    assert!(text.contains("fix: add an inbound rule tcp 3306 from 0.0.0.0/0 to sg-web"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&no.to_json()).unwrap();
+    assert_eq!(json["verdict"], "blocked");
+    assert_eq!(json["blockers"][0]["component_type"], "SECURITY_GROUP");
+
+    let ex = serde_json::to_value(internet_exposure(&inv)).unwrap();
+    assert_eq!(ex[0]["status"]["status"], "known");
+    assert_eq!(ex[0]["status"]["ranges"][0]["protocol"], "tcp");
+    let unknown = query(&inv, &Source::Internet, "i-nope", Protocol::TCP, 1);
+    assert!(unknown.to_string().contains("not in the inventory"));
+}
+
+#[test]
+fn answers_are_deterministic() {
+    let inv = lb_estate("application", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, group_ref("sg-alb"))]));
+    assert_eq!(internet_exposure(&inv), internet_exposure(&inv));
+}
