@@ -51,4 +51,9 @@ impl Emit {
         self.out.malformed.push(format!("{}: {what}", resource.id));
         self.push(resource, Status::NotAvailable, "", what, None);
     }
+
+    /// A result with a detail that tells several results on one resource apart.
+    pub fn result(&mut self, resource: Resource, status: Status, detail: &str, reason: impl Into<String>, severity: Option<Severity>) {
+        self.push(resource, status, detail, reason.into(), severity);
+    }
 }

@@ -59,6 +59,11 @@ pub static REGISTRY: &[&Check] = &[
     &aws::rds::security_group_access_risk::CHECK,
     &aws::rds::instance_public_access::CHECK,
     &aws::rds::storage_encrypted::CHECK,
+    &aws::rds::snapshots_encrypted::CHECK,
+    &aws::rds::multi_az::CHECK,
+    &aws::rds::backups::CHECK,
+    &aws::rds::deletion_protection::CHECK,
+    &aws::rds::auto_minor_version_upgrade::CHECK,
     // CloudTrail
     &aws::cloudtrail::logging::CHECK,
     &aws::cloudtrail::log_file_validation::CHECK,
@@ -68,9 +73,34 @@ pub static REGISTRY: &[&Check] = &[
     // ELB
     &aws::elb::listener_security::CHECK,
     &aws::elb::security_groups::CHECK,
+    &aws::elb::logging::CHECK,
+    &aws::elb::deletion_protection::CHECK,
+    &aws::elb::alb_drop_invalid_headers::CHECK,
+    &aws::elb::alb_desync_mitigation::CHECK,
+    &aws::elb::classic_connection_draining::CHECK,
+    &aws::elb::classic_cross_zone::CHECK,
+    &aws::elb::multi_az::CHECK,
     // CloudFront
     &aws::cloudfront::iam_certificate_expiry::CHECK,
     &aws::cloudfront::origin_ssl_protocols::CHECK,
+    // KMS
+    &aws::kms::key_rotation::CHECK,
+    &aws::kms::key_pending_deletion::CHECK,
+    // ECR
+    &aws::ecr::image_scanning::CHECK,
+    &aws::ecr::tag_immutability::CHECK,
+    &aws::ecr::lifecycle_policy::CHECK,
+    // SNS, SQS
+    &aws::sns::topic_encrypted::CHECK,
+    &aws::sqs::queue_encrypted::CHECK,
+    // ACM
+    &aws::acm::certificate_expiry::CHECK,
+    &aws::acm::rsa_key_length::CHECK,
+    // GuardDuty, Config, Security Hub
+    &aws::guardduty::enabled::CHECK,
+    &aws::config::recorder_enabled::CHECK,
+    &aws::securityhub::enabled::CHECK,
+    &aws::inspector::network_reachability::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -143,21 +173,23 @@ mod tests {
     }
 }
 
-/// `docs/checks.md`: every check with id, title, severity, service, resource type, standards.
+/// `docs/checks.md`: every check with id, title, severity, category, service, resource type,
+/// standards.
 pub fn checks_markdown() -> String {
     let mut s = String::from(
         "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
          (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n\
-         | id | title | severity | service | resource | standards |\n|---|---|---|---|---|---|\n",
+         | id | title | severity | category | service | resource | standards |\n|---|---|---|---|---|---|---|\n",
     );
     for c in REGISTRY {
         let m = &c.meta;
         let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
             m.id,
             m.title,
             m.severity,
+            m.category,
             m.service,
             m.resource_type.asff(),
             stds.join("<br>")

@@ -336,9 +336,9 @@ fn trusted_advisor_and_cis_checks_on_the_planted_account() {
     let s = statuses(&findings);
     let pair = vec!["FAILED".to_string(), "PASSED".to_string()];
     for region in ["us-east-1", "eu-west-1"] {
-        // One public and one private EBS snapshot; one IMDSv1 and one IMDSv2 instance.
+        // One public and one private EBS snapshot; one IMDSv1 and two IMDSv2 instances.
         assert_eq!(by_check_region(&findings, "ec2_ebs_public_snapshots", region), pair, "{region}");
-        assert_eq!(by_check_region(&findings, "ec2_imdsv2_required", region), pair, "{region}");
+        assert_eq!(by_check_region(&findings, "ec2_imdsv2_required", region), vec!["FAILED", "PASSED", "PASSED"], "{region}");
         expect(&s, "rds_public_snapshots", "fail-public-db-snapshot", region, "FAILED");
         expect(&s, "rds_public_snapshots", "ok-private-db-snapshot", region, "PASSED");
         expect(&s, "rds_instance_public_access", "fail-public-db", region, "FAILED");
@@ -363,6 +363,21 @@ fn trusted_advisor_and_cis_checks_on_the_planted_account() {
     expect(&s, "iam_user_console_mfa", "alice", "us-east-1", "FAILED");
     expect(&s, "iam_user_console_mfa", "ci-bot", "us-east-1", "PASSED");
     expect(&s, "iam_root_access_key", "123456789012", "us-east-1", "PASSED");
+    // Network reachability: the public web server's 443 (and only that) is reachable.
+    for region in ["us-east-1", "eu-west-1"] {
+        let reach: Vec<&Value> = findings
+            .iter()
+            .filter(|f| f["ProductFields"]["rampart/CheckId"] == "inspector_network_reachability" && f["Resources"][0]["Region"] == region)
+            .collect();
+        let failed: Vec<String> = reach
+            .iter()
+            .filter(|f| f["Compliance"]["Status"] == "FAILED")
+            .map(|f| f["ProductFields"]["rampart/Reason"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(failed.len(), 1, "{region}: {failed:?}");
+        assert!(failed[0].starts_with("RecognizedPortNoAgent: HTTPS (tcp/443)"), "{}", failed[0]);
+        assert!(reach.iter().filter(|f| f["Compliance"]["Status"] == "PASSED").count() >= 2, "{region}");
+    }
 }
 
 #[test]

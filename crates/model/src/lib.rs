@@ -13,7 +13,7 @@ mod severity;
 
 pub use finding::{CheckResult, Finding, RecordState, Status, WorkflowStatus};
 pub use id::finding_id;
-pub use meta::{CheckMeta, Remediation, Standard, StandardRef};
+pub use meta::{Category, CheckMeta, Remediation, Standard, StandardRef};
 pub use resource::{Gap, GapKind, Resource, ResourceType};
 pub use severity::{ParseSeverityError, Severity};
 

@@ -8,6 +8,9 @@ pub enum Standard {
     TrustedAdvisor,
     CisAws300,
     Fsbp,
+    /// Amazon Inspector's rule packages (e.g. Network Reachability): not a compliance
+    /// standard, but the finding types users know from Inspector.
+    Inspector,
 }
 
 impl Standard {
@@ -17,6 +20,7 @@ impl Standard {
             Standard::TrustedAdvisor => "Trusted Advisor",
             Standard::CisAws300 => "CIS AWS Foundations Benchmark v3.0.0",
             Standard::Fsbp => "AWS Foundational Security Best Practices",
+            Standard::Inspector => "Amazon Inspector",
         }
     }
 }
@@ -40,6 +44,10 @@ impl StandardRef {
     pub const fn fsbp(control: &'static str) -> Self {
         StandardRef { standard: Standard::Fsbp, control }
     }
+    /// An Amazon Inspector rule package, written `Amazon Inspector: <package>`.
+    pub const fn inspector(package: &'static str) -> Self {
+        StandardRef { standard: Standard::Inspector, control: package }
+    }
 }
 
 /// Renders as in `Compliance.RelatedRequirements`:
@@ -49,6 +57,7 @@ impl fmt::Display for StandardRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.standard {
             Standard::TrustedAdvisor => write!(f, "Trusted Advisor: {}", self.control),
+            Standard::Inspector => write!(f, "Amazon Inspector: {}", self.control),
             s => write!(f, "{}/{}", s.title(), self.control),
         }
     }
@@ -63,6 +72,36 @@ pub struct Remediation {
     pub url: &'static str,
 }
 
+/// What a check is about, in Trusted Advisor's categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Security,
+    CostOptimization,
+    FaultTolerance,
+    Performance,
+    ServiceLimits,
+}
+
+impl Category {
+    /// The serialized name, e.g. `cost_optimization`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::CostOptimization => "cost_optimization",
+            Category::FaultTolerance => "fault_tolerance",
+            Category::Performance => "performance",
+            Category::ServiceLimits => "service_limits",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Compile-time metadata of a check. A check id is forever.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct CheckMeta {
@@ -70,6 +109,8 @@ pub struct CheckMeta {
     pub title: &'static str,
     pub description: &'static str,
     pub severity: Severity,
+    /// Trusted Advisor's category of the check.
+    pub category: Category,
     /// The AWS service the check reads, e.g. `s3`, `ec2`, `iam`.
     pub service: &'static str,
     pub resource_type: ResourceType,
@@ -92,5 +133,12 @@ mod tests {
         assert_eq!(StandardRef::ta("MFA on Root Account").to_string(), "Trusted Advisor: MFA on Root Account");
         assert_eq!(StandardRef::cis("1.5").to_string(), "CIS AWS Foundations Benchmark v3.0.0/1.5");
         assert_eq!(StandardRef::fsbp("S3.2").to_string(), "AWS Foundational Security Best Practices/S3.2");
+    }
+
+    #[test]
+    fn category_names_match_serde() {
+        for c in [Category::Security, Category::CostOptimization, Category::FaultTolerance, Category::Performance, Category::ServiceLimits] {
+            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.as_str()));
+        }
     }
 }

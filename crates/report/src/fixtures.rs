@@ -2,7 +2,7 @@
 //! severities, a detail, standards, a global resource and gaps. Timestamps are fixed,
 //! so snapshots need no redaction.
 
-use rampart_model::{
+use rampart_model::{Category, 
     CheckMeta, CheckResult, Finding, Gap, GapKind, Remediation, Resource, ResourceType, RunInfo,
     Severity, StandardRef, Status, Timestamp, WorkflowStatus,
 };
@@ -15,6 +15,7 @@ const S3_PUBLIC: CheckMeta = CheckMeta {
     title: "S3 bucket allows public read",
     description: "Checks whether an S3 bucket grants read access to everyone through its ACL or policy.",
     severity: Severity::High,
+        category: Category::Security,
     service: "s3",
     resource_type: ResourceType::AwsS3Bucket,
     standards: &[StandardRef::fsbp("S3.2"), StandardRef::ta("Amazon S3 Bucket Permissions")],
@@ -30,6 +31,7 @@ const SG_OPEN: CheckMeta = CheckMeta {
     title: "Security group allows ingress from 0.0.0.0/0 to an administration port",
     description: "Checks whether a security group allows unrestricted inbound traffic to SSH, RDP or other administration ports.",
     severity: Severity::Critical,
+        category: Category::Security,
     service: "ec2",
     resource_type: ResourceType::AwsEc2SecurityGroup,
     standards: &[StandardRef::cis("5.2"), StandardRef::fsbp("EC2.53")],
@@ -46,6 +48,7 @@ const ROOT_MFA: CheckMeta = CheckMeta {
     description:
         "Checks whether the account's root user signs in with multi-factor authentication.",
     severity: Severity::Critical,
+        category: Category::Security,
     service: "iam",
     resource_type: ResourceType::AwsAccount,
     standards: &[StandardRef::cis("1.5")],
@@ -61,6 +64,7 @@ const KMS_ROTATION: CheckMeta = CheckMeta {
     title: "KMS key rotation is enabled",
     description: "Checks whether customer managed KMS keys rotate yearly.",
     severity: Severity::Medium,
+        category: Category::Security,
     service: "kms",
     resource_type: ResourceType::AwsKmsKey,
     standards: &[StandardRef::cis("3.6")],

@@ -1,15 +1,55 @@
 //! Checks of AWS services, one folder per service, one file per check.
 
+pub mod acm;
 pub mod cloudfront;
 pub mod cloudtrail;
+pub mod config;
 pub mod ec2;
+pub mod ecr;
 pub mod elb;
+pub mod guardduty;
 pub mod iam;
+pub mod inspector;
+pub mod kms;
 pub mod rds;
 pub mod route53;
 pub mod s3;
+pub mod securityhub;
+pub mod sns;
+pub mod sqs;
 
-use rampart_model::Timestamp;
+use crate::{resource, Ctx, Emit};
+use rampart_inventory::{Account, Observed, Region};
+use rampart_model::{ResourceType, Timestamp};
+
+/// Calls `f` for every item of a regional service's list (KMS keys, ECR repositories, ...),
+/// and reports NOT_AVAILABLE once per region whose list could not be read.
+///
+/// `service` and `what` name the placeholder resource of such a region:
+/// `arn:<partition>:<service>:<region>:<account>:<what>/*`.
+pub(crate) fn each_regional<T>(
+    ctx: &Ctx,
+    out: &mut Emit,
+    service: &str,
+    kind: ResourceType,
+    what: &str,
+    list: fn(&Region) -> &Observed<Vec<T>>,
+    mut f: impl FnMut(&Account, &Region, &T, &mut Emit),
+) {
+    for (account, region) in ctx.inventory.regions() {
+        match list(region) {
+            Observed::Known(items) => {
+                for item in items {
+                    f(account, region, item, out);
+                }
+            }
+            Observed::Unknown(why) => {
+                let res = resource(account, &region.name, kind, account.arn(service, &region.name, &format!("{what}/*")), &format!("all {what}s"));
+                out.not_available(res, format!("{what}s could not be listed in {}: {why}", region.name));
+            }
+        }
+    }
+}
 
 /// Parses an RFC 3339 time as the collector and the credential report write it
 /// (`2026-11-28T00:22:19Z`, `2026-11-28T00:22:19.58141Z`, `2026-11-28T00:22:19+00:00`).

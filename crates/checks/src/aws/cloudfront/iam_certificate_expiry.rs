@@ -10,7 +10,7 @@ use super::each_distribution;
 use crate::aws::{days_since, parse_time};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub const WARN_DAYS: i64 = 30;
 
@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         title: "CloudFront IAM server certificate is expired or expires within 30 days",
         description: "When the custom certificate of a distribution expires, browsers refuse or warn on every HTTPS request to its alternate domain names.",
         severity: Severity::High,
+        category: Category::Security,
         service: "cloudfront",
         resource_type: ResourceType::AwsCloudFrontDistribution,
         standards: &[StandardRef::ta("CloudFront Custom SSL Certificates in the IAM Certificate Store")],

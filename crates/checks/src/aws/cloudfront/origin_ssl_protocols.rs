@@ -8,7 +8,7 @@
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         title: "CloudFront distributions allow outdated SSL/TLS protocols to custom origins",
         description: "SSLv3 and TLS 1.0 between CloudFront and the origin have known weaknesses (POODLE, BEAST) that can expose the traffic to the origin.",
         severity: Severity::High,
+        category: Category::Security,
         service: "cloudfront",
         resource_type: ResourceType::AwsCloudFrontDistribution,
         standards: &[

@@ -8,7 +8,7 @@ use super::each_home_trail;
 use crate::aws::s3::exposure::exposure;
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         title: "The S3 bucket of a CloudTrail trail is publicly accessible",
         description: "Public CloudTrail logs tell anyone how the account is built and used; public write lets anyone tamper with or delete the audit trail.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "cloudtrail",
         resource_type: ResourceType::AwsCloudTrailTrail,
         standards: &[StandardRef::ta("AWS CloudTrail Logging")],

@@ -5,7 +5,7 @@
 
 use super::each_home_trail;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
         title: "CloudTrail log file validation is not enabled",
         description: "Without digest files nobody can prove that delivered CloudTrail logs were not modified or deleted afterwards, e.g. by an intruder covering their tracks.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "cloudtrail",
         resource_type: ResourceType::AwsCloudTrailTrail,
         standards: &[

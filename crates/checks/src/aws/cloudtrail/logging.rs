@@ -7,7 +7,7 @@
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::{Observed, Trail};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 use serde_json::Value;
 
 pub static CHECK: Check = Check {
@@ -16,6 +16,7 @@ pub static CHECK: Check = Check {
         title: "CloudTrail is not logging in every region with a multi-region trail",
         description: "Without a logging trail in a region, API activity there (including an attacker's) leaves no record; a multi-region trail that records all management events also covers regions enabled later.",
         severity: Severity::High,
+        category: Category::Security,
         service: "cloudtrail",
         resource_type: ResourceType::AwsAccount,
         standards: &[

@@ -5,7 +5,7 @@
 
 use super::sg::each_group;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
         title: "Default security groups allow traffic",
         description: "Resources launched without an explicit security group land in the VPC's default group; if it allows traffic they are reachable (and can reach out) without anyone having decided so.",
         severity: Severity::High,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[StandardRef::cis("5.4"), StandardRef::fsbp("EC2.2")],

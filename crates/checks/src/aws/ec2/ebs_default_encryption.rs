@@ -5,7 +5,7 @@
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
         title: "EBS encryption by default is off",
         description: "With encryption by default off, new volumes and snapshot copies are created unencrypted unless every caller remembers to ask for encryption.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsAccount,
         standards: &[StandardRef::cis("2.2.1"), StandardRef::fsbp("EC2.7")],

@@ -6,7 +6,7 @@
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
         title: "EBS snapshots are publicly restorable",
         description: "A public snapshot lets every AWS account create a volume from it and read all the data it holds.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2Snapshot,
         standards: &[StandardRef::ta("Amazon EBS Public Snapshots"), StandardRef::fsbp("EC2.1")],

@@ -6,7 +6,7 @@
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
         title: "EC2 instances do not require IMDSv2",
         description: "IMDSv1 answers plain GET requests, so a server-side request forgery in an application on the instance can read the instance role's credentials; IMDSv2's session tokens block that.",
         severity: Severity::High,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2Instance,
         standards: &[StandardRef::fsbp("EC2.8"), StandardRef::cis("5.6")],

@@ -5,7 +5,7 @@
 
 use super::sg::{each_group, open_ingress, Proto};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub const ADMIN_PORTS: &[i32] = &[22, 3389];
 
@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
         title: "Security groups allow ingress from 0.0.0.0/0 or ::/0 to remote administration ports",
         description: "SSH (22) and RDP (3389) open to the internet invite brute-force attacks and exploitation of the remote access service.",
         severity: Severity::High,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[

@@ -4,7 +4,7 @@
 
 use super::sg::{each_group, open_ingress, Proto};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 /// The control's `blockedPorts` (not customizable in Security Hub).
 pub const HIGH_RISK_PORTS: &[i32] = &[
@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         title: "Security groups should not allow unrestricted access to ports with high risk",
         description: "Ingress from 0.0.0.0/0 or ::/0 to ports of commonly attacked services (file transfer, remote access, mail retrieval, Windows file sharing, databases, search and dashboard consoles) invites compromise.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[StandardRef::fsbp("EC2.19")],

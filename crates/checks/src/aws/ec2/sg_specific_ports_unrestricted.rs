@@ -7,7 +7,7 @@
 
 use super::sg::{each_group, open_ingress, OpenRule, Proto};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 /// Red: file transfer, SSH, remote desktop and databases.
 pub const RED_PORTS: &[i32] = &[20, 21, 22, 1433, 1434, 3306, 3389, 4333, 5432, 5500];
@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         title: "Security groups allow unrestricted access to specific ports",
         description: "An inbound rule open to 0.0.0.0/0 or ::/0 exposes the service behind it to the whole internet. File transfer, remote administration and database ports (red) are the most attacked; any other port except 25, 80, 443 and 465 still deserves a look (yellow).",
         severity: Severity::High,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[StandardRef::ta("Security Groups - Specific Ports Unrestricted")],

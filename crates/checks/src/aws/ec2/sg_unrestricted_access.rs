@@ -6,7 +6,7 @@
 
 use super::sg::{each_group, open_ingress, OpenRule, Proto};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 /// Ports Trusted Advisor accepts open to the world.
 pub const ACCEPTED_PORTS: &[i32] = &[25, 80, 443];
@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         title: "Security groups allow unrestricted inbound access",
         description: "A security group rule open to 0.0.0.0/0 or ::/0 on ports other than 25, 80 and 443 lets anyone on the internet reach whatever listens there.",
         severity: Severity::High,
+        category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2SecurityGroup,
         standards: &[StandardRef::ta("Security Groups - Unrestricted Access")],

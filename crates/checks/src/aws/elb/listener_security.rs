@@ -19,7 +19,7 @@
 use super::{classic_resource, region_unknown, v2_resource};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::{ClassicLoadBalancer, ElbPolicy, Observed};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -27,6 +27,7 @@ pub static CHECK: Check = Check {
         title: "Load balancer listeners are unencrypted or use outdated TLS policies",
         description: "Without an HTTPS/SSL listener traffic between clients and the load balancer is readable and alterable in transit; an outdated security policy lets clients negotiate protocols and ciphers with known attacks.",
         severity: Severity::High,
+        category: Category::Security,
         service: "elb",
         resource_type: ResourceType::AwsElbLoadBalancer,
         standards: &[

@@ -11,7 +11,7 @@
 use super::{classic_resource, region_unknown, v2_resource};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::{Ec2, Observed, SgRule};
-use rampart_model::{CheckMeta, Remediation, Resource, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, Resource, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -19,6 +19,7 @@ pub static CHECK: Check = Check {
         title: "Load balancer security groups are missing or allow ports without a listener",
         description: "A load balancer's security group should let in exactly its listener ports; anything more widens the attack surface of whatever else shares the group, and a load balancer without a group is unprotected.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "elb",
         resource_type: ResourceType::AwsElbLoadBalancer,
         standards: &[StandardRef::ta("ELB Security Groups")],

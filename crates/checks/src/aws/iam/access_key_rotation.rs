@@ -8,7 +8,7 @@
 use super::{field, row_resource, user_rows};
 use crate::aws::{days_since, parse_time};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub const MAX_AGE_DAYS: i64 = 90;
 /// Trusted Advisor's red threshold: two years.
@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         title: "IAM access keys are not rotated every 90 days",
         description: "An active access key that is never rotated stays valid for as long as it exists: a key that leaked long ago can still be used. Keys older than two years are the most at risk.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsIamUser,
         standards: &[

@@ -10,7 +10,7 @@ use super::{field, row_resource, user_rows};
 use crate::aws::{days_since, parse_time};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::CredentialReportRow;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef, Timestamp};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef, Timestamp};
 
 pub const MAX_UNUSED_DAYS: i64 = 45;
 
@@ -20,6 +20,7 @@ pub static CHECK: Check = Check {
         title: "IAM user credentials unused for 45 days or more are not disabled",
         description: "Passwords and access keys nobody uses still work: they belong to people who left or to forgotten automation, and their compromise would go unnoticed.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsIamUser,
         standards: &[StandardRef::cis("1.12")],

@@ -9,7 +9,7 @@
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -17,6 +17,7 @@ pub static CHECK: Check = Check {
         title: "No IAM users exist: the root user may be used for daily work",
         description: "An account without IAM users (or federated identities) is probably operated with the root user, whose credentials cannot be limited by any policy.",
         severity: Severity::Low,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsAccount,
         standards: &[StandardRef::ta("IAM Use")],

@@ -8,7 +8,7 @@
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::{Observed, PasswordPolicy};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 /// CIS 1.8.
 pub const MIN_LENGTH: i32 = 14;
@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         title: "IAM password policy is missing or weak",
         description: "Without a strong password policy IAM users can choose short, simple or reused console passwords that are easy to guess or crack.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsAccount,
         standards: &[

@@ -9,7 +9,7 @@
 use super::{account_resource, known_iam};
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 use rampart_policy::{Effect, PolicyDocument};
 
 pub static CHECK: Check = Check {
@@ -18,6 +18,7 @@ pub static CHECK: Check = Check {
         title: "IAM policies allow full \"*:*\" administrative privileges",
         description: "A policy that allows every action on every resource makes whoever holds it an administrator; least privilege means granting only the actions a job needs.",
         severity: Severity::High,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsIamPolicy,
         standards: &[StandardRef::cis("1.16"), StandardRef::fsbp("IAM.1")],

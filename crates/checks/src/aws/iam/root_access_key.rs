@@ -7,7 +7,7 @@
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
         title: "The root user has an access key",
         description: "A root access key gives unrestricted, unconditional programmatic control of the account; if it leaks, nothing in IAM can limit what is done with it.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsAccount,
         standards: &[

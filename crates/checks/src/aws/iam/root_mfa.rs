@@ -4,7 +4,7 @@
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
         title: "MFA on Root Account",
         description: "The root user can do anything in the account, including closing it. Without multi-factor authentication a leaked password is enough to take the account over.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsAccount,
         standards: &[

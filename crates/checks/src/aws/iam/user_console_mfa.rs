@@ -5,7 +5,7 @@
 
 use super::{field, row_resource, user_rows};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
         title: "IAM users with a console password have no MFA",
         description: "A console password alone can be phished, guessed or reused from another breach; MFA makes a stolen password insufficient to sign in.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsIamUser,
         standards: &[StandardRef::cis("1.10"), StandardRef::fsbp("IAM.5")],

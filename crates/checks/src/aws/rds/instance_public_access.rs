@@ -4,7 +4,7 @@
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
         title: "RDS DB instances are publicly accessible",
         description: "A publicly accessible DB instance gets a public DNS name and address; only its security groups then stand between the database and the internet.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "rds",
         resource_type: ResourceType::AwsRdsDbInstance,
         standards: &[StandardRef::fsbp("RDS.2"), StandardRef::cis("2.3.3")],

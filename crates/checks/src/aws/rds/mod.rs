@@ -1,6 +1,11 @@
 //! RDS checks and what they share.
 
+pub mod auto_minor_version_upgrade;
+pub mod backups;
+pub mod deletion_protection;
 pub mod instance_public_access;
+pub mod multi_az;
+pub mod snapshots_encrypted;
 pub mod public_snapshots;
 pub mod security_group_access_risk;
 pub mod storage_encrypted;

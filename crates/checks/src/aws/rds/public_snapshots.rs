@@ -7,7 +7,7 @@
 use super::known_rds;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
         title: "RDS snapshots are public",
         description: "A public DB or cluster snapshot lets every AWS account restore a copy of the database and read all its data.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "rds",
         resource_type: ResourceType::AwsRdsDbSnapshot,
         standards: &[StandardRef::ta("Amazon RDS Public Snapshots"), StandardRef::fsbp("RDS.1")],

@@ -13,7 +13,7 @@ use crate::aws::ec2::sg::{open_ingress, Proto};
 use crate::aws::ec2::sg_specific_ports_unrestricted::RED_PORTS;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -21,6 +21,7 @@ pub static CHECK: Check = Check {
         title: "RDS security groups allow access from the whole internet",
         description: "A database whose security group accepts connections from 0.0.0.0/0 or ::/0 is exposed to scanning, brute force and exploits of the database engine from anywhere.",
         severity: Severity::High,
+        category: Category::Security,
         service: "rds",
         resource_type: ResourceType::AwsRdsDbInstance,
         standards: &[StandardRef::ta("Amazon RDS Security Group Access Risk")],

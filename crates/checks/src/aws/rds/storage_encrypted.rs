@@ -5,7 +5,7 @@
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -13,6 +13,7 @@ pub static CHECK: Check = Check {
         title: "RDS DB instances are not encrypted at rest",
         description: "Unencrypted storage leaves the database, its automated backups, read replicas and snapshots readable to anyone who obtains the underlying storage or a copy of a snapshot.",
         severity: Severity::High,
+        category: Category::Security,
         service: "rds",
         resource_type: ResourceType::AwsRdsDbInstance,
         standards: &[

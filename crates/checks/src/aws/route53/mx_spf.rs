@@ -7,7 +7,7 @@
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::{Observed, RecordSet};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -15,6 +15,7 @@ pub static CHECK: Check = Check {
         title: "Route 53 MX records have no SPF TXT record",
         description: "Without an SPF record receivers cannot tell which servers may send mail for the domain, which makes spoofing it for phishing easier.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "route53",
         resource_type: ResourceType::AwsRoute53HostedZone,
         standards: &[StandardRef::ta("Amazon Route 53 MX Resource Record Sets and Sender Policy Framework")],

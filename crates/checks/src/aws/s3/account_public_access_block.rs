@@ -4,7 +4,7 @@
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
         title: "S3 Block Public Access is not fully enabled for the account",
         description: "With all four account-level Block Public Access settings on, no bucket in the account can be made public by mistake, whatever its ACL or policy says.",
         severity: Severity::Medium,
+        category: Category::Security,
         service: "s3",
         resource_type: ResourceType::AwsAccount,
         standards: &[StandardRef::cis("2.1.4"), StandardRef::fsbp("S3.1")],

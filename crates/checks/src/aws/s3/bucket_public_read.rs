@@ -6,7 +6,7 @@
 use super::exposure::exposure;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -14,6 +14,7 @@ pub static CHECK: Check = Check {
         title: "S3 bucket allows public read or list access",
         description: "Anyone on the internet (or any AWS account) can list or read this bucket through its ACL or bucket policy, and Block Public Access does not prevent it.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "s3",
         resource_type: ResourceType::AwsS3Bucket,
         standards: &[

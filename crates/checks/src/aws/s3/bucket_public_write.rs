@@ -4,7 +4,7 @@
 
 use super::bucket_public_read::each_bucket;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -12,6 +12,7 @@ pub static CHECK: Check = Check {
         title: "S3 bucket allows public write access",
         description: "Anyone on the internet (or any AWS account) can upload, overwrite or delete objects, or change permissions, in this bucket through its ACL or bucket policy.",
         severity: Severity::Critical,
+        category: Category::Security,
         service: "s3",
         resource_type: ResourceType::AwsS3Bucket,
         standards: &[

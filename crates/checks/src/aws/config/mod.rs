@@ -1,0 +1,3 @@
+//! AWS Config checks.
+
+pub mod recorder_enabled;

@@ -1,0 +1,3 @@
+//! GuardDuty checks.
+
+pub mod enabled;

@@ -1,0 +1,134 @@
+//! Inspector's Network Reachability package: which ports of each ENI-bearing resource the
+//! internet can reach, computed by `rampart-reach` from routes, network ACLs, security groups
+//! and load balancers (no packets sent).
+//!
+//! One result per exposed (protocol, port range, address family), typed as Inspector classic
+//! does: `RecognizedPortNoAgent` for a well-known service port, `UnrecognizedPortNoAgent`
+//! otherwise ("NoAgent" until host telemetry says what listens). A resource with nothing
+//! reachable PASSES; one whose network data was not read is NOT_AVAILABLE.
+//! <https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html>
+
+use crate::{resource, Check, Ctx, Emit};
+use rampart_model::{CheckMeta, Remediation, ResourceType, Severity, StandardRef, Status};
+use rampart_reach::{Exposure, Status as ReachStatus};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "inspector_network_reachability",
+        title: "Port reachable from the internet",
+        description: "The VPC configuration (internet gateway route, network ACLs, security groups, load balancer listeners) lets anyone on the internet open connections to this port. Remote administration and database ports should never be; others only when the service is meant to be public.",
+        severity: Severity::Medium,
+        category: rampart_model::Category::Security,
+        service: "inspector",
+        resource_type: ResourceType::AwsEc2Instance,
+        standards: &[StandardRef::inspector("Network Reachability")],
+        remediation: Remediation {
+            console: "Run `rampart reach --to <resource> --port <port>` to see the path; then narrow the security group rule (EC2 console > Security Groups > Inbound rules) or the network ACL entry that admits the internet, or move the resource to a private subnet.",
+            cli: "aws ec2 revoke-security-group-ingress --group-id <sg-id> --ip-permissions IpProtocol=tcp,FromPort=<port>,ToPort=<port>,IpRanges=[{CidrIp=0.0.0.0/0}]",
+            url: "https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html",
+        },
+    },
+    run,
+};
+
+/// Well-known service ports and what runs there; the first group is remote administration
+/// and databases (high), web ports are low, the rest medium.
+const ADMIN_AND_DATA: &[(u16, &str)] = &[
+    (22, "SSH"), (23, "Telnet"), (3389, "RDP"), (5900, "VNC"), (5985, "WinRM"), (5986, "WinRM"),
+    (1433, "SQL Server"), (1521, "Oracle"), (3306, "MySQL"), (5432, "PostgreSQL"),
+    (6379, "Redis"), (9042, "Cassandra"), (9200, "Elasticsearch"), (11211, "Memcached"),
+    (27017, "MongoDB"), (5984, "CouchDB"), (2375, "Docker API"), (2379, "etcd"), (6443, "Kubernetes API"),
+];
+const WEB: &[(u16, &str)] = &[(80, "HTTP"), (443, "HTTPS"), (8080, "HTTP alt"), (8443, "HTTPS alt")];
+const OTHER: &[(u16, &str)] = &[
+    (20, "FTP data"), (21, "FTP"), (25, "SMTP"), (53, "DNS"), (110, "POP3"), (111, "RPC"),
+    (135, "MS RPC"), (137, "NetBIOS"), (138, "NetBIOS"), (139, "NetBIOS"), (143, "IMAP"),
+    (161, "SNMP"), (389, "LDAP"), (445, "SMB"), (465, "SMTPS"), (587, "SMTP submission"),
+    (636, "LDAPS"), (993, "IMAPS"), (995, "POP3S"), (2049, "NFS"), (5601, "Kibana"),
+];
+
+fn recognized(port: u16) -> Option<(&'static str, Severity)> {
+    let find = |list: &[(u16, &'static str)]| list.iter().find(|(p, _)| *p == port).map(|(_, n)| *n);
+    find(ADMIN_AND_DATA)
+        .map(|n| (n, Severity::High))
+        .or_else(|| find(WEB).map(|n| (n, Severity::Low)))
+        .or_else(|| find(OTHER).map(|n| (n, Severity::Medium)))
+}
+
+fn resource_of(ctx: &Ctx, e: &Exposure) -> Option<rampart_model::Resource> {
+    let account = ctx.inventory.accounts.iter().find(|a| a.id == e.account_id)?;
+    let (kind, id) = match e.resource_type.as_str() {
+        "instance" => (ResourceType::AwsEc2Instance, account.arn("ec2", &e.region, &format!("instance/{}", e.resource_id))),
+        "load_balancer" if e.resource_id.starts_with("arn:") => (ResourceType::AwsElbv2LoadBalancer, e.resource_id.clone()),
+        "load_balancer" => (ResourceType::AwsElbLoadBalancer, account.arn("elasticloadbalancing", &e.region, &format!("loadbalancer/{}", e.resource_id))),
+        "region" => (ResourceType::Other, account.arn("ec2", &e.region, "network-interface/*")),
+        _ => (ResourceType::AwsEc2NetworkInterface, account.arn("ec2", &e.region, &format!("network-interface/{}", e.network_interface_id.as_deref().unwrap_or(&e.resource_id)))),
+    };
+    Some(resource(account, &e.region, kind, id, &e.resource_id))
+}
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    for e in rampart_reach::internet_exposure(ctx.inventory) {
+        let Some(res) = resource_of(ctx, &e) else { continue };
+        let eni = e.network_interface_id.clone().unwrap_or_default();
+        match &e.status {
+            ReachStatus::Unknown { missing } => {
+                out.result(res, Status::NotAvailable, &eni, format!("cannot tell what the internet reaches: {}", missing.join("; ")), None);
+            }
+            ReachStatus::Known { ranges } if ranges.is_empty() => {
+                out.result(res, Status::Passed, &eni, "nothing on this network interface is reachable from the internet", None);
+            }
+            ReachStatus::Known { ranges } => {
+                for r in ranges {
+                    let path: Vec<String> = r.steps.iter().map(|s| format!("{} {}", s.component_type, s.component_id)).collect();
+                    let sources = if r.sources.len() > 3 { format!("{} and {} more", r.sources[..3].join(", "), r.sources.len() - 3) } else { r.sources.join(", ") };
+                    if !r.protocol.has_ports() {
+                        let detail = format!("{eni} {}/{}", r.protocol, r.family);
+                        out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortNoAgent: {} from {sources}; path: {}", r.protocol, path.join(" → ")), Some(Severity::Low));
+                        continue;
+                    }
+                    let mut rest = r.ports.clone();
+                    for &(lo, hi) in r.ports.intervals() {
+                        for port in lo..=hi {
+                            let Some((name, severity)) = recognized(port) else { continue };
+                            rest = rest.difference(&rampart_reach::set::PortSet::point(port));
+                            let detail = format!("{eni} {}/{port}/{}", r.protocol, r.family);
+                            out.result(res.clone(), Status::Failed, &detail, format!("RecognizedPortNoAgent: {name} ({}/{port}) reachable from {sources}; path: {}", r.protocol, path.join(" → ")), Some(severity));
+                        }
+                    }
+                    for &(lo, hi) in rest.intervals() {
+                        let ports = if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") };
+                        let detail = format!("{eni} {}/{ports}/{}", r.protocol, r.family);
+                        out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortNoAgent: {}/{ports} reachable from {sources}; path: {}", r.protocol, path.join(" → ")), Some(Severity::Medium));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_classes() {
+        assert_eq!(recognized(22).map(|r| r.1), Some(Severity::High));
+        assert_eq!(recognized(443).map(|r| r.1), Some(Severity::Low));
+        assert_eq!(recognized(25).map(|r| r.1), Some(Severity::Medium));
+        assert_eq!(recognized(31337), None);
+    }
+
+    #[test]
+    fn demo_estate_public_and_private_instances() {
+        let inv = rampart_inventory::Inventory::from_json(include_bytes!("../../../../../testdata/demo/estate.json")).unwrap();
+        let ctx = Ctx { inventory: &inv, now: inv.collected_at };
+        let mut emit = Emit::default();
+        emit.start(CHECK.meta.id);
+        run(&ctx, &mut emit);
+        let results = emit.finish().results;
+        assert!(results.iter().any(|r| r.status == Status::Passed), "private instances pass");
+        // Nothing NOT_AVAILABLE when the whole network was read.
+        assert!(results.iter().all(|r| r.status != Status::NotAvailable), "{results:#?}");
+    }
+}

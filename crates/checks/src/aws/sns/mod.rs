@@ -1,0 +1,3 @@
+//! SNS checks.
+
+pub mod topic_encrypted;
