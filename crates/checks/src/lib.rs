@@ -120,22 +120,61 @@ pub struct Outcome {
 /// Runs the given checks (all when `only` is empty) over the inventory.
 pub fn run(inventory: &Inventory, now: Timestamp, only: &[&str]) -> Outcome {
     let ctx = Ctx { inventory, now };
-    let mut emit = Emit::default();
-    for check in REGISTRY {
-        if !only.is_empty() && !only.contains(&check.meta.id) {
-            continue;
+    let selected: Vec<&Check> =
+        REGISTRY.iter().copied().filter(|c| only.is_empty() || only.contains(&c.meta.id)).collect();
+    // Checks are independent: run them on every core, each thread with its own `Emit`, and
+    // concatenate in registry order so that the output does not depend on scheduling.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(selected.len().max(1));
+    let run_some = |checks: &[&Check]| {
+        let mut emit = Emit::default();
+        for check in checks {
+            emit.start(check.meta.id);
+            (check.run)(&ctx, &mut emit);
         }
-        emit.start(check.meta.id);
-        (check.run)(&ctx, &mut emit);
+        emit.finish()
+    };
+    if threads <= 1 {
+        return run_some(&selected);
     }
-    emit.finish()
+    // Interleave checks across threads (costs vary by service), then restore registry order.
+    let parts: Vec<Vec<(usize, Outcome)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let mine: Vec<(usize, &Check)> = selected.iter().copied().enumerate().skip(t).step_by(threads).collect();
+                let run_some = &run_some;
+                scope.spawn(move || mine.into_iter().map(|(i, c)| (i, run_some(std::slice::from_ref(&c)))).collect())
+            })
+            .collect();
+        // A panicking check is a bug; propagate it rather than lose results silently.
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut ordered: Vec<(usize, Outcome)> = parts.into_iter().flatten().collect();
+    ordered.sort_by_key(|(i, _)| *i);
+    let mut out = Outcome::default();
+    for (_, o) in ordered {
+        out.results.extend(o.results);
+        out.malformed.extend(o.malformed);
+    }
+    out
 }
 
 /// Turns results into findings with their check's metadata.
 pub fn findings(results: Vec<CheckResult>, now: Timestamp) -> Vec<Finding> {
+    let mut last: Option<&'static Check> = None;
     results
         .into_iter()
-        .filter_map(|r| check(r.check_id).map(|c| Finding::from_result(&c.meta, r, now)))
+        .filter_map(|r| {
+            // Results come grouped by check: look the check up once per group.
+            let c = match last {
+                Some(c) if c.meta.id == r.check_id => c,
+                _ => {
+                    let c = check(r.check_id)?;
+                    last = Some(c);
+                    c
+                }
+            };
+            Some(Finding::from_result(&c.meta, r, now))
+        })
         .collect()
 }
 

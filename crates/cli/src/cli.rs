@@ -36,6 +36,29 @@ pub enum Command {
     /// Is a port of a resource reachable (from the internet or an address)? If not, what blocks
     /// it and the smallest change that would open it. Computed from the VPC configuration.
     Reach(ReachArgs),
+    /// Build a snapshot from other tools' output (offline; no AWS access).
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportSource {
+    /// A folder of AWS CLI `describe-*` JSON outputs (optionally one sub-folder per region).
+    AwsCli {
+        /// The folder.
+        dir: PathBuf,
+        /// The account the dump belongs to (default: the owner ids in the dump).
+        #[arg(long)]
+        account: Option<String>,
+        /// The region of files not in a region-named folder (default: their availability zones).
+        #[arg(long)]
+        region: Option<String>,
+        /// Where to write the snapshot (JSON); scan it with `rampart scan --snapshot FILE`.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -51,6 +51,22 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         }
         Command::Compliance(args) => compliance(&args),
         Command::Reach(args) => reach(&args),
+        Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
+            let opts = rampart_import_awscli::ImportOptions { account, region };
+            let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            std::fs::write(&output, inv.to_json()).with_context(|| format!("cannot write `{}`: check the path and permissions", output.display()))?;
+            eprintln!(
+                "wrote {} ({} region(s)); scan it with `rampart scan --snapshot {}`",
+                output.display(),
+                inv.accounts.iter().map(|a| a.regions.len()).sum::<usize>(),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Checks => {
             for c in rampart_checks::REGISTRY {
                 let stds: Vec<String> = c.meta.standards.iter().map(|s| s.to_string()).collect();
