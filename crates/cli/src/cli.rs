@@ -116,6 +116,27 @@ pub struct ScanArgs {
 pub enum ScanTarget {
     /// Scan the AWS account of the current credentials.
     Aws(AwsArgs),
+    /// Find AWS access keys in files, directories and git history (Trusted Advisor's
+    /// Exposed Access Keys); with `--snapshot` (before the subcommand), keys of the account
+    /// are matched against its IAM access keys.
+    Secrets(SecretsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SecretsArgs {
+    /// Files or directories; a directory that is a git repository is also scanned through
+    /// its whole history.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Do not scan git history.
+    #[arg(long)]
+    pub no_history: bool,
+    /// Report AWS's documentation example keys too (as WARNING).
+    #[arg(long)]
+    pub include_examples: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_file_size: u64,
 }
 
 #[derive(Subcommand, Debug)]

@@ -29,7 +29,11 @@ pub fn main(args: Cli) -> Result<ExitCode> {
                 let inv = read_snapshot(&path)?;
                 scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
             }
-            (Some(_), Some(_)) => bail!("give either `scan aws` or `scan --snapshot FILE`, not both"),
+            (Some(ScanTarget::Secrets(args)), snapshot) => {
+                let inv = snapshot.as_deref().map(read_snapshot).transpose()?;
+                scan_secrets(&args, inv.as_ref(), &output)
+            }
+            (Some(ScanTarget::Aws(_)), Some(_)) => bail!("give either `scan aws` or `scan --snapshot FILE`, not both"),
             (None, None) => bail!("nothing to scan: use `rampart scan aws` or `rampart scan --snapshot FILE` (see `rampart scan --help`)"),
         },
         Command::Collect { target: CollectTarget::Aws { aws, output } } => {
@@ -136,6 +140,11 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         checks: rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).collect(),
     };
+    finish(run, findings, gaps, &outcome.malformed, out)
+}
+
+/// Stores the run, writes the output, and turns the results into an exit code.
+fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart_model::Gap>, malformed: &[String], out: &OutputArgs) -> Result<ExitCode> {
 
     if !out.no_store {
         let path = out.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
@@ -166,12 +175,12 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
         }
     }
 
-    if let Some(first) = outcome.malformed.first() {
+    if let Some(first) = malformed.first() {
         // Every other result was stored and written; the bad input still makes the run fail.
-        for m in &outcome.malformed[1..] {
+        for m in &malformed[1..] {
             eprintln!("warning: malformed input: {m}");
         }
-        let more = match outcome.malformed.len() {
+        let more = match malformed.len() {
             1 => String::new(),
             n => format!(" (and {} more above)", n - 1),
         };
@@ -257,4 +266,36 @@ fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
         rampart_reach::Verdict::Blocked { .. } => ExitCode::from(1),
         rampart_reach::Verdict::Unknown { .. } => ExitCode::from(2),
     })
+}
+
+fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &OutputArgs) -> Result<ExitCode> {
+    let started = time::OffsetDateTime::now_utc();
+    let opts = rampart_secrets::ScanOptions {
+        max_file_size: args.max_file_size,
+        include_examples: args.include_examples,
+        ..Default::default()
+    };
+    let mut report = rampart_secrets::scan_paths(&args.paths, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if !args.no_history {
+        for p in &args.paths {
+            if rampart_secrets::is_git_repo(p) {
+                let h = rampart_secrets::scan_git_history(p, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+                report.hits.extend(h.hits);
+                report.skipped.extend(h.skipped);
+            }
+        }
+    }
+    let findings = rampart_secrets::findings(&report.hits, inv, started);
+    let finished = time::OffsetDateTime::now_utc();
+    let run = RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source: format!("secrets:{}", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(",")),
+        accounts: inv.map(|i| i.accounts.iter().map(|a| a.id.clone()).collect()).unwrap_or_default(),
+        regions: Vec::new(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks: vec![rampart_secrets::CHECK_ID.to_string()],
+    };
+    finish(run, findings, Vec::new(), &[], out)
 }

@@ -492,3 +492,49 @@ fn an_aws_cli_dump_imports_to_the_same_network_answers_as_a_live_scan() {
     assert!(a.len() > 30, "{a:?}");
     assert_eq!(a, b);
 }
+
+#[test]
+fn secrets_in_git_history_matching_an_active_key_are_critical() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = repo_root().join("testdata/demo/estate.json");
+    let inv: Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
+    let alice = inv["accounts"][0]["iam"]["known"]["users"]["known"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["user_name"] == "alice")
+        .unwrap();
+    let key = alice["access_keys"]["known"][0]["access_key_id"].as_str().unwrap().to_string();
+    let secret = "k8Hq2nZp4Vt7Rw9Xy1Bc3Df5Gh6Jk0Lm2Np4Qr6S"; // 40 chars, not a real key
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    std::fs::write(repo.join("deploy.env"), format!("AWS_ACCESS_KEY_ID={key}\nAWS_SECRET_ACCESS_KEY={secret}\n")).unwrap();
+    git(&["add", "deploy.env"]);
+    git(&["commit", "-q", "-m", "add deploy config"]);
+    std::fs::remove_file(repo.join("deploy.env")).unwrap();
+    git(&["commit", "-q", "-am", "remove secrets"]);
+
+    let out_path = dir.path().join("out.json");
+    let out = rampart(
+        dir.path(),
+        &["scan", "--snapshot", demo.to_str().unwrap(), "secrets", repo.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&out_path).unwrap();
+    assert!(!text.contains(secret), "the secret must never be written out");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let f = &v["findings"].as_array().unwrap()[0];
+    assert_eq!(f["severity"], "CRITICAL");
+    assert_eq!(f["resource"]["id"], alice["arn"]);
+    assert!(f["related_requirements"].to_string().contains("Trusted Advisor: Exposed Access Keys"));
+}
