@@ -1,9 +1,59 @@
-//! Host telemetry: what is installed on a host or a mounted root filesystem.
+//! Host telemetry: what is installed on, listening on and configured on a host or a
+//! mounted root filesystem, as one versioned document ([`Telemetry`]).
 //!
-//! **Architecture invariant:** reads files under a given root and nothing else: no
-//! network, no SQL, no process execution. Reading never fails as a whole: an entry or
-//! file that cannot be read is reported as an error naming the file and entry, and the
-//! rest is returned (`(T, Vec<Error>)`). Knows nothing about vulnerabilities: matching
-//! lives in `rampart-vuln`.
+//! # API
+//!
+//! - [`collect`]`(root, now) -> Telemetry` (and [`collect_with`] with [`Options`]):
+//!   the whole document; `root` is `/` for the running host or a mounted root.
+//! - [`Telemetry::to_json`] / [`Telemetry::from_json`]: the document ([`SCHEMA_VERSION`]).
+//! - Parsers, pure over text or bytes, each returning the good entries and an
+//!   [`EntryError`] per bad one: [`dpkg::parse_status`], [`rpm::parse_header`],
+//!   [`apk::parse_installed`], [`python::parse_metadata`], [`npm::parse_lock`],
+//!   [`npm::parse_package_json`], [`cargo_lock::parse`], [`gobin::parse`],
+//!   [`osrelease::parse`], [`sockets::parse_table`], [`sshd::parse`],
+//!   [`accounts::parse_passwd`], [`accounts::parse_group`], [`accounts::parse_shadow`],
+//!   [`system::parse_mounts`], [`system::parse_limits`].
+//! - Lower-level collectors: [`packages::collect`], [`sockets::collect`],
+//!   [`files::world_writable`]; [`Root`] resolves paths inside a mounted root.
+//!
+//! **Architecture invariants:**
+//! - Collection only reads: files under the root, and `/proc` when the root is `/`
+//!   (sockets, processes, sysctl, mounts, kernel release; under a mounted root those
+//!   are `Unknown("not available for a mounted root")`). No network, no process
+//!   execution, no writes (the rpm database is opened `immutable`, read-only).
+//! - Reading never fails as a whole: what could not be read is `Observed::Unknown`
+//!   with the reason (never an empty list), and bad entries are
+//!   [`Telemetry::problems`] naming the file and entry; the rest is collected.
+//! - The telemetry never contains secrets: shadow entries keep only a
+//!   [`PasswordState`] and ageing fields, never the hash; no environment values.
+//! - Time is an input (`now`), never read here.
+//! - Knows nothing about vulnerabilities: matching lives in `rampart-vuln`.
+//!
+//! **API boundary:** yes: the telemetry JSON is what agents will upload.
 
+pub mod accounts;
+pub mod apk;
+pub mod cargo_lock;
+mod collect;
 pub mod dpkg;
+mod error;
+pub mod files;
+pub mod gobin;
+pub mod npm;
+pub mod osrelease;
+pub mod packages;
+pub mod python;
+mod root;
+pub mod rpm;
+pub mod sockets;
+pub mod sshd;
+pub mod system;
+mod telemetry;
+#[cfg(test)]
+mod testutil;
+
+pub use collect::{collect, collect_with, Options, NOT_LIVE};
+pub use error::EntryError;
+pub use rampart_inventory::Observed;
+pub use root::Root;
+pub use telemetry::*;

@@ -7,7 +7,9 @@
 //! appears in the API only as the `source` of a [`StoreError`].
 //!
 //! **API boundary:** [`Store`], [`StoreError`], [`FindingFilter`] and
-//! [`WorkflowChange`] are used by the CLI (and later the server).
+//! [`WorkflowChange`] are used by the CLI (and later the server); so is
+//! [`VulnStore`], the vulnerability database (`vulndb.rs`), by default a file of its
+//! own with the same schema.
 //!
 //! The store owns a finding's lifecycle, after Security Hub's:
 //! - identity: a finding id (stable across runs, see [`rampart_model::finding_id`])
@@ -32,9 +34,11 @@ mod error;
 mod lifecycle;
 mod schema;
 mod store;
+mod vulndb;
 
 pub use error::StoreError;
 pub use store::{FindingFilter, Store, WorkflowChange};
+pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 
 #[cfg(test)]
 mod tests;

@@ -111,6 +111,30 @@ fn workflow_after(statuses: &[Status]) -> (WorkflowStatus, Vec<Finding>) {
 // ---- schema and opening ----
 
 #[test]
+fn a_schema_1_database_migrates_keeping_its_data() {
+    let (_dir, path) = temp_db();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(crate::schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version)
+             VALUES ('r1', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'test', '[]', '[]', '0')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.runs().unwrap().len(), 1);
+    drop(store);
+    let vulns = crate::VulnStore::open(&path).unwrap();
+    assert_eq!(vulns.meta().unwrap().advisories, 0);
+}
+
+#[test]
 fn migrating_an_empty_db_gives_the_latest_version() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
@@ -146,6 +170,9 @@ fn migrating_an_empty_db_gives_the_latest_version() {
             "gaps",
             "run_results",
             "runs",
+            "vuln_advisories",
+            "vuln_affected",
+            "vulndb_meta",
             "workflow_history"
         ]
     );

@@ -75,6 +75,31 @@ pub enum ImportError {
         /// The problem.
         source: osv::ParseError,
     },
+    /// One entry of a file (a line of a Debian list, a package of an Alpine secdb, a
+    /// member of a zip) could not be converted; the file's other entries were.
+    #[error("`{path}`: {location}: {message}")]
+    Entry {
+        /// The file.
+        path: PathBuf,
+        /// Where in the file.
+        location: crate::feed::Location,
+        /// The problem.
+        message: String,
+    },
+    /// A zip archive could not be read at all.
+    #[error("`{path}`: {source}")]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// The problem.
+        source: crate::feed::archive::ArchiveError,
+    },
+    /// A file given by name is of no supported kind.
+    #[error("`{path}`: not an OSV record (.json, .yaml), OSV export (.zip), Debian tracker list (DSA/list, DLA/list) or Alpine secdb; pass one of those or a directory")]
+    Unsupported {
+        /// The file.
+        path: PathBuf,
+    },
 }
 
 struct Entry {
@@ -98,9 +123,9 @@ impl std::fmt::Debug for Database {
     }
 }
 
-/// The most useful scored vector: an exact v3 score before a v4 approximation, the
-/// record's own before the affected entries'.
-fn best_cvss(advisory: &Advisory) -> Option<(String, Cvss)> {
+/// The most useful scored vector of an advisory: an exact v3 score before a v4
+/// approximation, the record's own before the affected entries'.
+pub fn best_cvss(advisory: &Advisory) -> Option<(String, Cvss)> {
     let vectors = advisory
         .severity
         .iter()

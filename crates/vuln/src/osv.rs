@@ -14,8 +14,14 @@ pub struct Advisory {
     /// Other ids of the same vulnerability (CVE, GHSA).
     #[serde(default, deserialize_with = "null_as_default")]
     pub aliases: Vec<String>,
+    /// When the record was last modified (RFC 3339); a store keeps the newest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// When the record was published (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     /// When the record was withdrawn; withdrawn records never match.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<String>,
     /// A one-line summary.
     #[serde(default)]

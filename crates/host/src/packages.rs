@@ -1,0 +1,493 @@
+//! Installed packages of every kind under a root: OS package databases (dpkg, rpm,
+//! apk) and language packages found by a bounded walk (Python metadata, npm lockfiles
+//! and `node_modules`, `Cargo.lock`, Go binaries).
+
+use std::path::{Path, PathBuf};
+
+use crate::root::Root;
+use crate::telemetry::{Package, PackageKind, SourcePackage};
+use crate::{apk, cargo_lock, dpkg, gobin, npm, python, rpm};
+
+/// Top-level directories the language walk never enters (pseudo filesystems and
+/// container stores, whose images are scanned as images).
+pub const WALK_EXCLUDE: &[&str] = &[
+    "/dev",
+    "/proc",
+    "/run",
+    "/sys",
+    "/var/lib/containerd",
+    "/var/lib/docker",
+    "/var/lib/containers",
+];
+
+/// Where rpm keeps its SQLite database (the second is Fedora ≥ 36's real location).
+const RPMDB: &[&str] = &[
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+];
+
+/// What the language walk covers.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Directories (inside the root) to walk; empty: no language packages.
+    pub paths: Vec<PathBuf>,
+    /// How many directory entries to examine at most.
+    pub max_entries: usize,
+    /// Files larger than this are not read as Go binaries.
+    pub max_binary_size: u64,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            paths: vec![PathBuf::from("/")],
+            max_entries: 1_000_000,
+            max_binary_size: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// The packages: `Err` (a gap) when an OS package database exists but cannot be read;
+/// `problems` gets what was read only in part.
+pub fn collect(
+    root: &Root,
+    walk: &WalkOptions,
+    problems: &mut Vec<String>,
+) -> Result<Vec<Package>, String> {
+    let mut out = Vec::new();
+    os_packages(root, &mut out, problems)?;
+    language_packages(root, walk, &mut out, problems);
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn os_packages(
+    root: &Root,
+    out: &mut Vec<Package>,
+    problems: &mut Vec<String>,
+) -> Result<(), String> {
+    // dpkg
+    let (debs, errors) = dpkg::read_root(root.base());
+    for e in errors {
+        match e {
+            dpkg::ReadError::Io { .. } => return Err(format!("dpkg database: {e}")),
+            dpkg::ReadError::Entry { .. } => problems.push(e.to_string()),
+        }
+    }
+    out.extend(debs.into_iter().map(|d| Package {
+        kind: PackageKind::Deb,
+        name: d.name,
+        version: d.version,
+        arch: d.architecture,
+        source: Some(SourcePackage {
+            name: d.source,
+            version: d.source_version,
+        }),
+        location: "/var/lib/dpkg/status".to_owned(),
+    }));
+
+    // rpm
+    let rpmdb = RPMDB.iter().find(|p| root.metadata(Path::new(p)).is_ok());
+    if let Some(db) = rpmdb {
+        let real = root
+            .resolve(Path::new(db))
+            .map_err(|e| format!("cannot resolve `{db}`: {e}"))?;
+        let (headers, errors) =
+            rpm::read_sqlite(&real).map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
+        problems.extend(errors.iter().map(|e| format!("`{db}`: {e}")));
+        out.extend(
+            headers
+                .into_iter()
+                .filter(|h| h.name != "gpg-pubkey")
+                .map(|h| Package {
+                    kind: PackageKind::Rpm,
+                    version: h.evr(),
+                    source: h
+                        .source_rpm
+                        .as_deref()
+                        .and_then(rpm::split_source_rpm)
+                        .map(|(name, version)| SourcePackage { name, version }),
+                    name: h.name,
+                    arch: h.arch,
+                    location: (*db).to_owned(),
+                }),
+        );
+    } else if root.metadata(Path::new("/var/lib/rpm/Packages")).is_ok() {
+        return Err("`/var/lib/rpm/Packages` is a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2): not supported yet".to_owned());
+    }
+
+    // apk
+    let installed = Path::new("/lib/apk/db/installed");
+    match root.read_text(installed) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read `{}`: {e}", installed.display())),
+        Ok(text) => {
+            let (pkgs, errors) = apk::parse_installed(&text);
+            problems.extend(
+                errors
+                    .iter()
+                    .map(|e| format!("`{}`: {e}", installed.display())),
+            );
+            out.extend(pkgs.into_iter().map(|p| Package {
+                kind: PackageKind::Apk,
+                source: p.origin.map(|o| SourcePackage {
+                    name: o,
+                    version: p.version.clone(),
+                }),
+                name: p.name,
+                version: p.version,
+                arch: p.arch,
+                location: installed.display().to_string(),
+            }));
+        }
+    }
+    Ok(())
+}
+
+fn language_packages(
+    root: &Root,
+    walk: &WalkOptions,
+    out: &mut Vec<Package>,
+    problems: &mut Vec<String>,
+) {
+    let mut examined = 0usize;
+    let mut stack: Vec<PathBuf> = walk.paths.iter().rev().cloned().collect();
+    while let Some(dir) = stack.pop() {
+        if WALK_EXCLUDE.iter().any(|x| Path::new(x) == dir) {
+            continue;
+        }
+        let real = match root.locate(&dir) {
+            Ok(r) => r,
+            Err(_) => continue,
+        };
+        let Ok(entries) = std::fs::read_dir(&real) else {
+            continue; // unreadable directories are simply not searched
+        };
+        let mut children: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        children.sort_by_key(|e| e.file_name());
+        for child in children {
+            examined += 1;
+            if examined > walk.max_entries {
+                problems.push(format!(
+                    "language package search stopped after {} entries: results may be incomplete",
+                    walk.max_entries
+                ));
+                return;
+            }
+            let Ok(ft) = child.file_type() else { continue };
+            let name = child.file_name();
+            let name = name.to_string_lossy();
+            let path = dir.join(&*name);
+            let location = path.display().to_string();
+            if ft.is_dir() {
+                if name.ends_with(".dist-info") || name.ends_with(".egg-info") {
+                    let meta = if name.ends_with(".dist-info") {
+                        "METADATA"
+                    } else {
+                        "PKG-INFO"
+                    };
+                    python_package(&child.path().join(meta), &location, out, problems);
+                } else {
+                    stack.push(path);
+                }
+                continue;
+            }
+            if !ft.is_file() {
+                continue;
+            }
+            let real_file = child.path();
+            match &*name {
+                n if n.ends_with(".egg-info") => {
+                    python_package(&real_file, &location, out, problems)
+                }
+                "package-lock.json" if !location.contains("/node_modules/") => read_then(
+                    &real_file,
+                    &location,
+                    problems,
+                    |text| {
+                        let (pkgs, errors) = npm::parse_lock(text)?;
+                        Ok((
+                            pkgs.into_iter()
+                                .map(|(n, v)| lang(PackageKind::Npm, n, v, &location))
+                                .collect(),
+                            errors,
+                        ))
+                    },
+                    out,
+                ),
+                "package.json" if is_installed_npm(&path) => read_then(
+                    &real_file,
+                    &location,
+                    problems,
+                    |text| {
+                        let (n, v) = npm::parse_package_json(text)?;
+                        Ok((vec![lang(PackageKind::Npm, n, v, &location)], Vec::new()))
+                    },
+                    out,
+                ),
+                "Cargo.lock" if !location.contains("/.cargo/registry/") => read_then(
+                    &real_file,
+                    &location,
+                    problems,
+                    |text| {
+                        let (crates, errors) = cargo_lock::parse(text)?;
+                        Ok((
+                            crates
+                                .into_iter()
+                                .map(|c| lang(PackageKind::Cargo, c.name, c.version, &location))
+                                .collect(),
+                            errors,
+                        ))
+                    },
+                    out,
+                ),
+                _ => {
+                    use std::os::unix::fs::PermissionsExt;
+                    if let Ok(m) = child.metadata() {
+                        if m.permissions().mode() & 0o111 != 0
+                            && m.len() >= 512 * 1024
+                            && m.len() <= walk.max_binary_size
+                        {
+                            go_binary(&real_file, &location, out, problems);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lang(kind: PackageKind, name: String, version: String, location: &str) -> Package {
+    Package {
+        kind,
+        name,
+        version,
+        arch: None,
+        source: None,
+        location: location.to_owned(),
+    }
+}
+
+/// `.../node_modules/<name>/package.json` or `.../node_modules/@scope/<name>/package.json`.
+fn is_installed_npm(path: &Path) -> bool {
+    let parts: Vec<_> = path.iter().map(|c| c.to_string_lossy()).collect();
+    let n = parts.len();
+    (n >= 3 && parts[n - 3] == "node_modules")
+        || (n >= 4 && parts[n - 3].starts_with('@') && parts[n - 4] == "node_modules")
+}
+
+type Parsed = Result<(Vec<Package>, Vec<crate::error::EntryError>), crate::error::EntryError>;
+
+fn read_then(
+    real: &Path,
+    location: &str,
+    problems: &mut Vec<String>,
+    parse: impl FnOnce(&str) -> Parsed,
+    out: &mut Vec<Package>,
+) {
+    let text = match std::fs::read(real) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            problems.push(format!("cannot read `{location}`: {e}"));
+            return;
+        }
+    };
+    match parse(&text) {
+        Ok((pkgs, errors)) => {
+            out.extend(pkgs);
+            problems.extend(errors.iter().map(|e| format!("`{location}`: {e}")));
+        }
+        Err(e) => problems.push(format!("`{location}`: {e}")),
+    }
+}
+
+fn python_package(real: &Path, location: &str, out: &mut Vec<Package>, problems: &mut Vec<String>) {
+    read_then(
+        real,
+        location,
+        problems,
+        |text| {
+            let (n, v) = python::parse_metadata(text)?;
+            Ok((vec![lang(PackageKind::Python, n, v, location)], Vec::new()))
+        },
+        out,
+    )
+}
+
+fn go_binary(real: &Path, location: &str, out: &mut Vec<Package>, problems: &mut Vec<String>) {
+    use std::os::unix::fs::FileExt;
+    let Ok(file) = std::fs::File::open(real) else {
+        return;
+    };
+    let mut read_at = |off: u64, len: usize| {
+        let mut buf = vec![0; len];
+        file.read_exact_at(&mut buf, off).ok().map(|_| buf)
+    };
+    let Some((off, size)) = gobin::elf_section(&mut read_at, ".go.buildinfo") else {
+        return;
+    };
+    let len = size.min(gobin::MAX_LEN as u64) as usize;
+    let Some(section) = read_at(off, len) else {
+        problems.push(format!(
+            "`{location}`: cannot read its `.go.buildinfo` section"
+        ));
+        return;
+    };
+    match gobin::parse(&section) {
+        Ok(None) => {}
+        Ok(Some(info)) => {
+            let go = info.go_version.trim_start_matches("go");
+            // The standard library, as OSV's Go ecosystem names it.
+            out.push(lang(
+                PackageKind::Go,
+                "stdlib".to_owned(),
+                go.to_owned(),
+                location,
+            ));
+            if let Some(m) = info.main_module.filter(|m| m.version != "(devel)") {
+                out.push(lang(PackageKind::Go, m.path, m.version, location));
+            }
+            out.extend(
+                info.deps
+                    .into_iter()
+                    .map(|d| lang(PackageKind::Go, d.path, d.version, location)),
+            );
+        }
+        Err(e) => problems.push(format!("`{location}`: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_kind_in_a_mounted_root() {
+        let dir = crate::testutil::TempDir::new("pkgs");
+        dir.write("var/lib/dpkg/status", "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1\n");
+        dir.write(
+            "lib/apk/db/installed",
+            "P:musl\nV:1.2.4-r2\nA:x86_64\no:musl\n",
+        );
+        dir.write(
+            "usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA",
+            "Name: requests\nVersion: 2.31.0\n",
+        );
+        dir.write(
+            "usr/lib/python3/dist-packages/broken.dist-info/METADATA",
+            "Summary: no name\n",
+        );
+        dir.write(
+            "usr/lib/python3/dist-packages/six.egg-info",
+            "Name: six\nVersion: 1.16.0\n",
+        );
+        dir.write(
+            "srv/app/package-lock.json",
+            r#"{"lockfileVersion":3,"packages":{"node_modules/lodash":{"version":"4.17.20"}}}"#,
+        );
+        dir.write(
+            "srv/app/node_modules/@types/node/package.json",
+            r#"{"name":"@types/node","version":"20.1.0"}"#,
+        );
+        dir.write(
+            "srv/app/node_modules/x/lib/package.json",
+            r#"{"name":"not-a-package"}"#,
+        );
+        dir.write("srv/rust/Cargo.lock", "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n");
+        // A Go "binary": an ELF with a .go.buildinfo section is built by hand below.
+        let elf = tiny_elf_with_section(
+            ".go.buildinfo",
+            &gobin::build_blob(
+                "go1.21.3",
+                "path\tx\nmod\tx\t(devel)\t\ndep\tgolang.org/x/text\tv0.3.7\th1:x\n",
+            ),
+        );
+        let bin = dir.write("usr/local/bin/tool", &elf);
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+        let root = Root::new(dir.path());
+        let mut problems = Vec::new();
+        let pkgs = collect(&root, &WalkOptions::default(), &mut problems).unwrap();
+        let got: Vec<String> = pkgs
+            .iter()
+            .map(|p| format!("{:?} {} {} {}", p.kind, p.name, p.version, p.location))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Deb libssl3 3.0.11-1 /var/lib/dpkg/status",
+                "Apk musl 1.2.4-r2 /lib/apk/db/installed",
+                "Python requests 2.31.0 /usr/lib/python3/dist-packages/requests-2.31.0.dist-info",
+                "Python six 1.16.0 /usr/lib/python3/dist-packages/six.egg-info",
+                "Npm @types/node 20.1.0 /srv/app/node_modules/@types/node/package.json",
+                "Npm lodash 4.17.20 /srv/app/package-lock.json",
+                "Cargo smallvec 1.6.0 /srv/rust/Cargo.lock",
+                "Go golang.org/x/text v0.3.7 /usr/local/bin/tool",
+                "Go stdlib 1.21.3 /usr/local/bin/tool",
+            ]
+        );
+        assert_eq!(pkgs[0].source.as_ref().unwrap().name, "openssl");
+        assert_eq!(
+            problems,
+            ["`/usr/lib/python3/dist-packages/broken.dist-info`: metadata has no `Name:`"]
+        );
+    }
+
+    #[test]
+    fn unreadable_os_database_is_a_gap() {
+        let dir = crate::testutil::TempDir::new("pkgs-bdb");
+        dir.write("var/lib/rpm/Packages", "berkeley");
+        let err = collect(
+            &Root::new(dir.path()),
+            &WalkOptions {
+                paths: vec![],
+                ..Default::default()
+            },
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(err.contains("BerkeleyDB"), "{err}");
+    }
+
+    /// A minimal 64-bit little-endian ELF with a null section, `section`, and the
+    /// section name table; padded past the Go-binary size threshold.
+    pub(crate) fn tiny_elf_with_section(section: &str, content: &[u8]) -> Vec<u8> {
+        let mut names = vec![0u8];
+        let name_off = names.len() as u32;
+        names.extend_from_slice(section.as_bytes());
+        names.push(0);
+        let shstr_name = names.len() as u32;
+        names.extend_from_slice(b".shstrtab\0");
+        let mut f = vec![0u8; 64];
+        f[..4].copy_from_slice(b"\x7fELF");
+        f[4] = 2;
+        f[5] = 1;
+        f[6] = 1;
+        let content_off = f.len() as u64;
+        f.extend_from_slice(content);
+        let names_off = f.len() as u64;
+        f.extend_from_slice(&names);
+        while f.len() & 7 != 0 {
+            f.push(0);
+        }
+        let shoff = f.len() as u64;
+        let mut sh = |name: u32, off: u64, size: u64| {
+            let mut e = vec![0u8; 64];
+            e[0..4].copy_from_slice(&name.to_le_bytes());
+            e[0x18..0x20].copy_from_slice(&off.to_le_bytes());
+            e[0x20..0x28].copy_from_slice(&size.to_le_bytes());
+            f.extend_from_slice(&e);
+        };
+        sh(0, 0, 0);
+        sh(name_off, content_off, content.len() as u64);
+        sh(shstr_name, names_off, names.len() as u64);
+        f[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
+        f[0x3a..0x3c].copy_from_slice(&64u16.to_le_bytes());
+        f[0x3c..0x3e].copy_from_slice(&3u16.to_le_bytes());
+        f[0x3e..0x40].copy_from_slice(&2u16.to_le_bytes());
+        f.resize(600 * 1024, 0);
+        f
+    }
+}
