@@ -36,10 +36,45 @@ pub enum Command {
     /// Is a port of a resource reachable (from the internet or an address)? If not, what blocks
     /// it and the smallest change that would open it. Computed from the VPC configuration.
     Reach(ReachArgs),
+    /// The vulnerability database: import OSV records, Debian tracker and Alpine secdb data.
+    Vulndb {
+        #[command(subcommand)]
+        action: VulndbAction,
+    },
+    /// Collect this host's telemetry (packages, listening sockets, sshd, kernel parameters,
+    /// accounts, file permissions) as a versioned JSON document.
+    Agent {
+        /// Collect once and exit (the only mode for now).
+        #[arg(long)]
+        once: bool,
+        /// Root of the filesystem (default `/`).
+        #[arg(long, default_value = "/")]
+        root: PathBuf,
+        /// Where to write the document.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Build a snapshot from other tools' output (offline; no AWS access).
     Import {
         #[command(subcommand)]
         source: ImportSource,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VulndbAction {
+    /// Load advisories: OSV JSON/YAML files or directories, OSV `all.zip` exports, the Debian
+    /// security tracker's DSA/DLA lists, Alpine secdb files.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// What the database holds and when it was imported.
+    Status {
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
 }
 
@@ -120,6 +155,24 @@ pub enum ScanTarget {
     /// Exposed Access Keys); with `--snapshot` (before the subcommand), keys of the account
     /// are matched against its IAM access keys.
     Secrets(SecretsArgs),
+    /// Assess a host: installed packages against the vulnerability database (and the host rule
+    /// packages). The running host by default, a mounted root filesystem with --root, or a
+    /// telemetry document written by `rampart agent`.
+    Host(HostArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HostArgs {
+    /// Root of the filesystem to assess (`/` = this host; otherwise sockets and kernel
+    /// parameters are not available).
+    #[arg(long, default_value = "/")]
+    pub root: PathBuf,
+    /// Assess this telemetry document instead of collecting.
+    #[arg(long, value_name = "FILE", conflicts_with = "root")]
+    pub telemetry: Option<PathBuf>,
+    /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub vulndb: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@
 //! or input errors (one line on stderr with a hint).
 
 mod cli;
+mod host;
 mod run;
 
 use clap::Parser;

@@ -29,6 +29,8 @@ pub fn main(args: Cli) -> Result<ExitCode> {
                 let inv = read_snapshot(&path)?;
                 scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
             }
+            (Some(ScanTarget::Host(args)), None) => crate::host::scan(&args, &output),
+            (Some(ScanTarget::Host(_)), Some(_)) => bail!("`scan host` does not take --snapshot; use `--telemetry FILE` to assess a stored document"),
             (Some(ScanTarget::Secrets(args)), snapshot) => {
                 let inv = snapshot.as_deref().map(read_snapshot).transpose()?;
                 scan_secrets(&args, inv.as_ref(), &output)
@@ -55,6 +57,8 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         }
         Command::Compliance(args) => compliance(&args),
         Command::Reach(args) => reach(&args),
+        Command::Vulndb { action } => crate::host::vulndb(action),
+        Command::Agent { once: _, root, output } => crate::host::agent(&root, &output),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
             let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())
@@ -144,7 +148,7 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
 }
 
 /// Stores the run, writes the output, and turns the results into an exit code.
-fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart_model::Gap>, malformed: &[String], out: &OutputArgs) -> Result<ExitCode> {
+pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart_model::Gap>, malformed: &[String], out: &OutputArgs) -> Result<ExitCode> {
 
     if !out.no_store {
         let path = out.db.clone().unwrap_or_else(rampart_hub::Store::default_path);

@@ -538,3 +538,39 @@ fn secrets_in_git_history_matching_an_active_key_are_critical() {
     assert_eq!(f["resource"]["id"], alice["arn"]);
     assert!(f["related_requirements"].to_string().contains("Trusted Advisor: Exposed Access Keys"));
 }
+
+#[test]
+fn host_scan_of_a_mounted_root_matches_packages_through_their_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::write(root.join("etc/os-release"), "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\nPRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\n").unwrap();
+    // A binary package of the xorg-server source, before and after DSA-5380-1's fix.
+    std::fs::write(
+        root.join("var/lib/dpkg/status"),
+        "Package: xserver-xorg-core\nStatus: install ok installed\nArchitecture: amd64\nSource: xorg-server\nVersion: 2:1.20.11-1+deb11u5\n\n\
+         Package: xvfb\nStatus: install ok installed\nArchitecture: amd64\nSource: xorg-server\nVersion: 2:1.20.11-1+deb11u6\n\n",
+    )
+    .unwrap();
+    let vulndb = dir.path().join("vulndb.db");
+    let out = rampart(
+        dir.path(),
+        &["vulndb", "import", repo_root().join("testdata/vulndb/debian-security-tracker/data/DSA/list").to_str().unwrap(), "--db", vulndb.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out_path = dir.path().join("host.json");
+    let out = rampart(
+        dir.path(),
+        &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+    let failed: Vec<&Value> = v["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "FAILED").collect();
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    let reason = failed[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("DSA-5380-1") && reason.contains("CVE-2023-1393") && reason.contains("fixed in 2:1.20.11-1+deb11u6"), "{reason}");
+    // An empty database is an error with a hint, not a clean bill of health.
+    let out = rampart(dir.path(), &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", dir.path().join("empty.db").to_str().unwrap()]);
+    assert_usage_error(&out, "rampart vulndb import");
+}

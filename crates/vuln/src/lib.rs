@@ -16,6 +16,7 @@ pub mod cvss;
 pub mod db;
 pub mod ecosystem;
 pub mod feed;
+pub mod hostmap;
 pub mod matching;
 pub mod osv;
 pub mod version;

@@ -1,0 +1,177 @@
+//! Wiring of host assessment: telemetry → packages → vulnerability database → findings.
+
+use crate::cli::{HostArgs, OutputArgs, VulndbAction};
+use anyhow::{Context, Result};
+use rampart_host::{PackageKind, Telemetry};
+use rampart_model::{CheckMeta, CheckResult, Finding, Remediation, Resource, ResourceType, RunInfo, Severity, StandardRef, Status};
+use rampart_vuln::hostmap::{ecosystem, Kind};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Inspector's CVE rule package: one finding per (package, advisory).
+pub static CVE: CheckMeta = CheckMeta {
+    id: "host_cve",
+    title: "Vulnerable package",
+    description: "An installed package is in a version affected by a published vulnerability advisory (OSV, Debian security tracker, Alpine secdb).",
+    severity: Severity::Medium,
+    category: rampart_model::Category::Security,
+    service: "host",
+    resource_type: ResourceType::AwsEc2Instance,
+    standards: &[StandardRef::inspector("Common Vulnerabilities and Exposures")],
+    remediation: Remediation {
+        console: "Upgrade the package to the fixed version named in the finding (or later) with the system's package manager, then restart the services that use it.",
+        cli: "apt-get install --only-upgrade <package>   # or: dnf upgrade <package> / apk upgrade <package> / pip install -U <package>",
+        url: "https://osv.dev/",
+    },
+};
+
+pub fn agent(root: &Path, output: &Path) -> Result<ExitCode> {
+    let t = rampart_host::collect(root, time::OffsetDateTime::now_utc());
+    std::fs::write(output, t.to_json()).with_context(|| format!("cannot write `{}`: check the path and permissions", output.display()))?;
+    for p in &t.problems {
+        eprintln!("warning: {p:?}");
+    }
+    eprintln!("wrote {} ({} packages)", output.display(), t.packages.known().map_or(0, |p| p.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn vulndb(action: VulndbAction) -> Result<ExitCode> {
+    let open = |db: Option<std::path::PathBuf>| {
+        let path = db.unwrap_or_else(rampart_hub::VulnStore::default_path);
+        rampart_hub::VulnStore::open(&path).map(|s| (s, path))
+    };
+    match action {
+        VulndbAction::Import { paths, db } => {
+            let (mut store, path) = open(db)?;
+            let now = time::OffsetDateTime::now_utc();
+            let mut bad = 0;
+            for p in &paths {
+                let (stats, errors) = store.import_path(p, now)?;
+                for e in &errors {
+                    eprintln!("warning: {e}");
+                }
+                bad += errors.len();
+                eprintln!("{}: {stats:?}", p.display());
+            }
+            let meta = store.meta()?;
+            eprintln!("{}: {} advisories", path.display(), meta.advisories);
+            if bad > 0 {
+                eprintln!("{bad} record(s) could not be read and were skipped (listed above); everything else was imported");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        VulndbAction::Status { db } => {
+            let (store, path) = open(db)?;
+            println!("{}", path.display());
+            println!("{:#?}", store.meta()?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn kind(k: PackageKind) -> Kind {
+    match k {
+        PackageKind::Deb => Kind::Deb,
+        PackageKind::Rpm => Kind::Rpm,
+        PackageKind::Apk => Kind::Apk,
+        PackageKind::Python => Kind::Python,
+        PackageKind::Npm => Kind::Npm,
+        PackageKind::Cargo => Kind::Cargo,
+        PackageKind::Go => Kind::Go,
+    }
+}
+
+pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
+    let started = time::OffsetDateTime::now_utc();
+    let t = match &args.telemetry {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`: check the path", path.display()))?;
+            Telemetry::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?
+        }
+        None => rampart_host::collect(&args.root, started),
+    };
+    let hostname = t.host.hostname.known().cloned().unwrap_or_else(|| "unknown-host".into());
+    let host = Resource {
+        id: format!("host:{hostname}"),
+        kind: ResourceType::Other,
+        account: String::new(),
+        region: String::new(),
+        partition: String::new(),
+        name: hostname.clone(),
+    };
+    let os = t.host.os.known();
+    let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
+
+    let mut results: Vec<CheckResult> = Vec::new();
+    match &t.packages {
+        rampart_inventory::Observed::Unknown(why) => results.push(CheckResult {
+            check_id: CVE.id,
+            resource: host.clone(),
+            status: Status::NotAvailable,
+            detail: String::new(),
+            reason: format!("installed packages could not be read: {why}"),
+            severity: None,
+        }),
+        rampart_inventory::Observed::Known(pkgs) => {
+            let mut vpkgs = Vec::new();
+            let mut locations = Vec::new();
+            for p in pkgs {
+                if let Some(eco) = ecosystem(kind(p.kind), os_id, version_id) {
+                    locations.push(p.location.clone());
+                    vpkgs.push(rampart_vuln::Package {
+                        ecosystem: eco,
+                        name: p.name.clone(),
+                        version: p.version.clone(),
+                        source: p.source.as_ref().map(|s| rampart_vuln::db::Source { name: s.name.clone(), version: s.version.clone() }),
+                    });
+                }
+            }
+            let path = args.vulndb.clone().unwrap_or_else(rampart_hub::VulnStore::default_path);
+            let store = rampart_hub::VulnStore::open(&path)?;
+            if store.meta()?.advisories == 0 {
+                anyhow::bail!("the vulnerability database `{}` is empty: load advisories with `rampart vulndb import PATH...` (OSV exports, Debian tracker, Alpine secdb)", path.display());
+            }
+            let advisories = store.load_for_packages(&vpkgs)?;
+            let db = rampart_vuln::Database::from_records(advisories);
+            let matches = db.matches(&vpkgs);
+            if matches.is_empty() {
+                results.push(CheckResult {
+                    check_id: CVE.id,
+                    resource: host.clone(),
+                    status: Status::Passed,
+                    detail: String::new(),
+                    reason: format!("none of the {} packages matched an advisory", vpkgs.len()),
+                    severity: None,
+                });
+            }
+            for m in matches {
+                let p = &vpkgs[m.package];
+                let aliases = if m.aliases.is_empty() { String::new() } else { format!(" ({})", m.aliases.join(", ")) };
+                let fixed = m.fixed.as_deref().map(|f| format!("; fixed in {f}")).unwrap_or_else(|| "; no fixed version yet".into());
+                let cvss = m.cvss.as_ref().map(|(v, c)| format!("; CVSS {:.1} {v}", c.score)).unwrap_or_default();
+                results.push(CheckResult {
+                    check_id: CVE.id,
+                    resource: host.clone(),
+                    status: Status::Failed,
+                    // The same package can be installed in several places (Go binaries, venvs).
+                    detail: format!("{} {} {} {}", p.ecosystem, p.name, m.advisory, locations[m.package]),
+                    reason: format!("{} {} ({}) is affected by {}{aliases}{fixed}{cvss}", p.name, m.installed, locations[m.package], m.advisory),
+                    severity: m.severity,
+                });
+            }
+        }
+    }
+    let findings: Vec<Finding> = results.into_iter().map(|r| Finding::from_result(&CVE, r, started)).collect();
+    let finished = time::OffsetDateTime::now_utc();
+    let run = RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source: format!("host:{hostname}"),
+        accounts: Vec::new(),
+        regions: Vec::new(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks: vec![CVE.id.to_string()],
+    };
+    crate::run::finish(run, findings, Vec::new(), &[], out)
+}
