@@ -90,15 +90,9 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
         }
         None => rampart_host::collect(&args.root, started),
     };
-    let hostname = t.host.hostname.known().cloned().unwrap_or_else(|| "unknown-host".into());
-    let host = Resource {
-        id: format!("host:{hostname}"),
-        kind: ResourceType::Other,
-        account: String::new(),
-        region: String::new(),
-        partition: String::new(),
-        name: hostname.clone(),
-    };
+    let hostname = t.host.hostname.known().cloned().unwrap_or_else(|| t.root.clone());
+    let host_ref = rampart_host_rules::HostRef::from_telemetry(&t);
+    let host: Resource = host_ref.resource.clone();
     let os = t.host.os.known();
     let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
 
@@ -161,7 +155,9 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
             }
         }
     }
-    let findings: Vec<Finding> = results.into_iter().map(|r| Finding::from_result(&CVE, r, started)).collect();
+    let mut findings: Vec<Finding> = results.into_iter().map(|r| Finding::from_result(&CVE, r, started)).collect();
+    // CIS, security best practices and runtime behaviour rule packages.
+    findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(&t, &host_ref), started));
     let finished = time::OffsetDateTime::now_utc();
     let run = RunInfo {
         id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
@@ -171,7 +167,9 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
         accounts: Vec::new(),
         regions: Vec::new(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        checks: vec![CVE.id.to_string()],
+        checks: std::iter::once(CVE.id.to_string())
+            .chain(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id.to_string()))
+            .collect(),
     };
     crate::run::finish(run, findings, Vec::new(), &[], out)
 }
