@@ -156,7 +156,19 @@ pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart
         store.record_run(&run, &mut findings, &gaps)?;
     }
 
-    let report = Report { run: &run, findings: &findings, gaps: &gaps };
+    // Compliance with every standard whose controls the run's checks evaluate.
+    let coverage = rampart_compliance::Coverage::from_requirements(
+        rampart_checks::REGISTRY
+            .iter()
+            .filter(|c| run.checks.iter().any(|id| id == c.meta.id))
+            .flat_map(|c| c.meta.related_requirements()),
+    );
+    let compliance: Vec<rampart_compliance::Report> = if run.checks.iter().any(|id| rampart_checks::check(id).is_some()) {
+        rampart_compliance::STANDARDS.iter().map(|s| rampart_compliance::evaluate_with_coverage(s, &findings, &coverage)).collect()
+    } else {
+        Vec::new()
+    };
+    let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &compliance };
     match &out.output {
         Some(path) => {
             let file = std::fs::File::create(path).with_context(|| format!("cannot write `{}`: check the path and permissions", path.display()))?;

@@ -577,3 +577,26 @@ fn host_scan_of_a_mounted_root_matches_packages_through_their_source() {
     let out = rampart(dir.path(), &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", dir.path().join("empty.db").to_str().unwrap()]);
     assert_usage_error(&out, "rampart vulndb import");
 }
+
+#[test]
+fn reports_carry_compliance_with_the_failing_resources_behind_each_control() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("r.json");
+    assert!(rampart(dir.path(), &["demo", "--format", "json", "--output", json_path.to_str().unwrap()]).status.success());
+    let v: Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
+    let fsbp = v["compliance"].as_array().unwrap().iter().find(|s| s["standard"] == "fsbp").expect("fsbp");
+    let s3_3 = fsbp["controls"].as_array().unwrap().iter().find(|c| c["id"] == "S3.3").unwrap();
+    assert_eq!(s3_3["status"], "FAILED");
+    assert!(s3_3["failing_resources"].as_array().unwrap().iter().any(|r| r["resource_id"].as_str().unwrap().contains("fail-write")));
+
+    let csv_path = dir.path().join("c.csv");
+    assert!(rampart(dir.path(), &["demo", "--format", "compliance-csv", "--output", csv_path.to_str().unwrap()]).status.success());
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("fsbp,S3.3,FAILED,")), "{}", &csv[..500.min(csv.len())]);
+    assert!(csv.lines().any(|l| l.starts_with("cis-aws-3.0,1.5,FAILED,")));
+
+    let html_path = dir.path().join("r.html");
+    assert!(rampart(dir.path(), &["demo", "--format", "html", "--output", html_path.to_str().unwrap()]).status.success());
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    assert!(html.contains("AWS Foundational Security Best Practices") && html.contains("security score"));
+}

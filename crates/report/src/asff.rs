@@ -243,7 +243,7 @@ mod tests {
         let (text, v) = asff(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         });
         assert_eq!(
             v.len(),
@@ -271,7 +271,7 @@ mod tests {
         let (_, v) = asff(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         });
 
         let chars = |v: &Value| v.as_str().unwrap().chars().count();

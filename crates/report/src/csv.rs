@@ -77,6 +77,31 @@ fn defuse(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// Compliance as CSV: one row per (standard, control), with the failing resources joined.
+pub fn render_compliance(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record(["standard", "control", "status", "severity", "title", "failing_count", "failing_resources", "score"])
+        .map_err(io::Error::other)?;
+    for std in report.compliance {
+        let score = std.scores.estate.percent.map(|p| format!("{p:.1}")).unwrap_or_default();
+        for c in &std.controls {
+            let resources: Vec<String> = c.failing_resources.iter().map(|r| format!("{}/{}/{}", r.account, r.region, r.resource_id)).collect();
+            w.write_record([
+                std.standard,
+                c.id,
+                c.status.as_str(),
+                c.severity.as_str(),
+                &defuse(c.title),
+                &c.failing_resources.len().to_string(),
+                &defuse(&resources.join("; ")),
+                &score,
+            ])
+            .map_err(io::Error::other)?;
+        }
+    }
+    w.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,7 +119,7 @@ mod tests {
         insta::assert_snapshot!(csv_of(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps
+            gaps: &gaps, compliance: &[]
         }));
     }
 
@@ -107,7 +132,7 @@ mod tests {
         let text = csv_of(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         });
         let mut rd = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);

@@ -15,6 +15,8 @@ struct Document<'a> {
     run: &'a RunInfo,
     findings: &'a [Finding],
     gaps: &'a [Gap],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    compliance: &'a [rampart_compliance::Report],
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -23,6 +25,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         run: report.run,
         findings: report.findings,
         gaps: report.gaps,
+        compliance: report.compliance,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")
@@ -39,7 +42,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let mut out = Vec::new();
         render(Format::Json, &report, &mut out).unwrap();

@@ -33,6 +33,9 @@ pub struct Report<'a> {
     pub run: &'a RunInfo,
     pub findings: &'a [Finding],
     pub gaps: &'a [Gap],
+    /// Compliance with each standard, with the failing resources behind every control
+    /// (empty when the run evaluated no standard's controls).
+    pub compliance: &'a [rampart_compliance::Report],
 }
 
 /// An output format.
@@ -50,16 +53,19 @@ pub enum Format {
     Csv,
     /// One self-contained HTML file with a summary and a paged, filterable table.
     Html,
+    /// One row per (standard, control) with its status and the failing resources behind it.
+    ComplianceCsv,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Table,
         Format::Json,
         Format::Asff,
         Format::Ocsf,
         Format::Csv,
         Format::Html,
+        Format::ComplianceCsv,
     ];
 
     /// The name used on the command line.
@@ -71,6 +77,7 @@ impl Format {
             Format::Ocsf => "ocsf",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::ComplianceCsv => "compliance-csv",
         }
     }
 
@@ -83,6 +90,7 @@ impl Format {
             Format::Ocsf => "ocsf.json",
             Format::Csv => "csv",
             Format::Html => "html",
+            Format::ComplianceCsv => "compliance.csv",
         }
     }
 }
@@ -95,7 +103,7 @@ impl fmt::Display for Format {
 
 /// A format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}`: use one of table, json, asff, ocsf, csv, html")]
+#[error("unknown format `{0}`: use one of table, json, asff, ocsf, csv, html, compliance-csv")]
 pub struct ParseFormatError(String);
 
 impl FromStr for Format {
@@ -120,6 +128,7 @@ pub fn render(format: Format, report: &Report, out: &mut dyn Write) -> io::Resul
         Format::Ocsf => ocsf::render(report, &mut w)?,
         Format::Csv => crate::csv::render(report, &mut w)?,
         Format::Html => html::render(report, &mut w)?,
+        Format::ComplianceCsv => crate::csv::render_compliance(report, &mut w)?,
     }
     w.flush()
 }
@@ -144,7 +153,7 @@ mod tests {
         let err = "sarif".parse::<Format>().unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown format `sarif`: use one of table, json, asff, ocsf, csv, html"
+            "unknown format `sarif`: use one of table, json, asff, ocsf, csv, html, compliance-csv"
         );
     }
 
@@ -154,7 +163,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let mut out = Vec::new();
         render(Format::Table, &report, &mut out).unwrap();

@@ -267,7 +267,7 @@ mod tests {
             &Report {
                 run: &run,
                 findings: &findings,
-                gaps: &gaps,
+                gaps: &gaps, compliance: &[],
             },
             &mut out,
         )

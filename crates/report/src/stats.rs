@@ -217,7 +217,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let s = Stats::new(&report);
         assert_eq!(s.total, findings.len());
@@ -246,7 +246,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let s = Stats::new(&report);
         let merged = s.gaps.iter().find(|x| x.action == gaps[0].action).unwrap();

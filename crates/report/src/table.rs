@@ -285,7 +285,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         insta::assert_snapshot!(summary(&report, false));
     }
@@ -296,7 +296,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let s = summary(&report, false);
         for needle in [
@@ -335,7 +335,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps,
+            gaps: &gaps, compliance: &[],
         };
         let colored = summary(&report, true);
         assert!(colored.contains("\x1b[31mFAILED"));
@@ -349,7 +349,7 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &[],
-            gaps: &[],
+            gaps: &[], compliance: &[],
         };
         let s = summary(&report, false);
         assert!(s.ends_with("No problems in 0 results.\n"), "{s}");

@@ -160,6 +160,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         esc(&title)
     )?;
     summary(&stats, report, out)?;
+    compliance_section(report, out)?;
     findings_section(out)?;
     writeln!(
         out,
@@ -345,3 +346,42 @@ fn findings_section(out: &mut dyn Write) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+/// One section per standard: its score and every control with a verdict, failing resources
+/// listed under the control (the first 20; the count says how many).
+fn compliance_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for std in report.compliance {
+        let score = std.scores.estate.percent.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "no data".into());
+        writeln!(
+            out,
+            "<section class=\"compliance\"><h2>{} <small>security score {} ({} passed, {} failed, {} without data)</small></h2>",
+            esc(std.title),
+            esc(&score),
+            std.scores.estate.passed,
+            std.scores.estate.failed,
+            std.scores.estate.not_available
+        )?;
+        writeln!(out, "<table><thead><tr><th>Status</th><th>Control</th><th>Severity</th><th>Title</th><th>Failing resources</th></tr></thead><tbody>")?;
+        for c in &std.controls {
+            let resources: Vec<String> = c
+                .failing_resources
+                .iter()
+                .take(20)
+                .map(|r| format!("{} {} {}", esc(&r.account), esc(&r.region), esc(&r.resource_id)))
+                .collect();
+            let more = c.failing_resources.len().saturating_sub(20);
+            writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+                esc(c.status.as_str()),
+                esc(c.id),
+                esc(c.severity.as_str()),
+                esc(c.title),
+                resources.join("<br>"),
+                if more > 0 { format!("<br>and {more} more") } else { String::new() }
+            )?;
+        }
+        writeln!(out, "</tbody></table></section>")?;
+    }
+    Ok(())
+}

@@ -30,7 +30,7 @@ fn hostile_text_stays_inert() {
     let html = html_of(&Report {
         run: &run,
         findings: &findings,
-        gaps: &gaps,
+        gaps: &gaps, compliance: &[],
     });
 
     // Only this crate's two script elements exist, and each closes once.
@@ -57,7 +57,7 @@ fn summary_and_data_content() {
     let html = html_of(&Report {
         run: &run,
         findings: &findings,
-        gaps: &gaps,
+        gaps: &gaps, compliance: &[],
     });
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("default-src 'none'"), "no fetches allowed");
@@ -104,7 +104,7 @@ fn hundred_thousand_findings() {
     let report = Report {
         run: &run,
         findings: &findings,
-        gaps: &[],
+        gaps: &[], compliance: &[],
     };
     let html = html_of(&report);
     let data = embedded(&html);
