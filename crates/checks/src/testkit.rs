@@ -1,6 +1,6 @@
 //! Test helpers: a one-account inventory to edit, and `run_check` to run one check on it.
 
-use crate::{Check, Ctx, Emit};
+use crate::{Check, Ctx, Emit, Thresholds};
 use rampart_inventory::{Account, Ec2, Elbv2, Iam, Inventory, Observed, Rds, Region, S3};
 use rampart_model::{CheckResult, Status, Timestamp};
 
@@ -71,7 +71,12 @@ pub fn statuses(check: &Check, inv: &Inventory) -> Vec<Status> {
 }
 
 pub fn run_check(check: &Check, inv: &Inventory) -> Vec<CheckResult> {
-    let ctx = Ctx { inventory: inv, now: now() };
+    run_check_with(check, inv, &Thresholds::default())
+}
+
+/// Runs `check` with custom thresholds.
+pub fn run_check_with(check: &Check, inv: &Inventory, thresholds: &Thresholds) -> Vec<CheckResult> {
+    let ctx = Ctx { inventory: inv, now: now(), thresholds };
     let mut emit = Emit::default();
     emit.start(check.meta.id);
     (check.run)(&ctx, &mut emit);

@@ -116,11 +116,13 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
 
 fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<ExitCode> {
     let started = time::OffsetDateTime::now_utc();
-    let outcome = rampart_checks::run(&inv, inv.collected_at, &[]);
+    // The configuration is read first: its thresholds decide the checks' verdicts.
+    let config = out.config.as_deref().map(rampart_config::Config::load).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let thresholds = config.as_ref().map(|c| c.thresholds).unwrap_or_default();
+    let outcome = rampart_checks::run_with(&inv, inv.collected_at, &thresholds, &[]);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
     let gaps: Vec<_> = inv.gaps().cloned().collect();
-    if let Some(path) = &out.config {
-        let config = rampart_config::Config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let (Some(config), Some(path)) = (&config, &out.config) {
         let applied = config.apply(&mut findings, &|_| None, started);
         let excluded = applied.excluded().count();
         let suppressed = applied.hits.len() - excluded;

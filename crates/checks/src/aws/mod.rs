@@ -15,6 +15,7 @@ pub mod rds;
 pub mod route53;
 pub mod s3;
 pub mod securityhub;
+pub mod servicequotas;
 pub mod sns;
 pub mod sqs;
 

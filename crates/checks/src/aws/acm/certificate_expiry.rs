@@ -1,6 +1,7 @@
 //! ACM certificates that expire within 30 days (or have expired).
 //!
-//! Security Hub ACM.1 (its `daysToExpiration` default, 30). Issued and expired certificates
+//! Security Hub ACM.1 (its `daysToExpiration` default, 30; Rampart's is
+//! `thresholds.certificate_expiry_warning_days`). Issued and expired certificates
 //! are evaluated; pending, failed and revoked ones have no validity period to judge. One result
 //! per certificate.
 
@@ -9,14 +10,11 @@ use crate::aws::parse_time;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
-/// Days before expiry from which a certificate fails.
-pub const WARN_DAYS: i64 = 30;
-
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "acm_certificate_expiry",
         title: "ACM certificates expire within 30 days",
-        description: "A certificate that is not renewed in time breaks TLS for every client of the services that use it. Imported certificates are never renewed by ACM; ACM-issued ones fail to renew when validation no longer works.",
+        description: "A certificate that is not renewed in time breaks TLS for every client of the services that use it. Imported certificates are never renewed by ACM; ACM-issued ones fail to renew when validation no longer works. The warning period is `thresholds.certificate_expiry_warning_days` (default 30).",
         severity: Severity::Medium,
         category: Category::Security,
         service: "acm",
@@ -32,6 +30,7 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
+    let warn = i64::from(ctx.thresholds.certificate_expiry_warning_days);
     each_certificate(ctx, out, |c, res, out| {
         if c.status != "ISSUED" && c.status != "EXPIRED" {
             return;
@@ -45,10 +44,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let left = (t - ctx.now).whole_days();
         if t <= ctx.now {
             out.fail(res, format!("the certificate expired on {not_after}"));
-        } else if left < WARN_DAYS {
-            out.fail(res, format!("the certificate expires in {left} days ({not_after})"));
+        } else if left < warn {
+            out.fail(res, format!("the certificate expires in {left} days ({not_after}), within the {warn}-day warning period"));
         } else {
-            out.pass(res, format!("the certificate expires in {left} days"));
+            out.pass(res, format!("the certificate expires in {left} days, after the {warn}-day warning period"));
         }
     });
 }
@@ -79,5 +78,16 @@ mod tests {
         );
         region(&mut inv).acm = Observed::Unknown("acm:ListCertificates access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn configured_warning_period_changes_the_verdict() {
+        // Expires in 185 days.
+        let mut inv = inventory();
+        region(&mut inv).acm = Observed::Known(vec![cert("fine", Some("2027-06-01T00:00:00Z"))]);
+        assert_eq!(single(&CHECK, &inv).0, Status::Passed);
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { certificate_expiry_warning_days: 200, ..Default::default() });
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("200-day warning period"), "{}", r[0].reason);
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Trusted Advisor "CloudFront Custom SSL Certificates in the IAM Certificate Store": red when
 //! expired; Trusted Advisor turns yellow 7 days before expiry, Rampart 30 days before (the
-//! issue's threshold: time to renew). SHA-1 signatures and names missing from the certificate
+//! issue's threshold: time to renew; `thresholds.certificate_expiry_warning_days`). SHA-1 signatures and names missing from the certificate
 //! need the certificate body, which the inventory does not hold. One result per distribution.
 
 use super::each_distribution;
@@ -12,13 +12,11 @@ use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
-pub const WARN_DAYS: i64 = 30;
-
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudfront_iam_certificate_expiry",
         title: "CloudFront IAM server certificate is expired or expires within 30 days",
-        description: "When the custom certificate of a distribution expires, browsers refuse or warn on every HTTPS request to its alternate domain names.",
+        description: "When the custom certificate of a distribution expires, browsers refuse or warn on every HTTPS request to its alternate domain names. The warning period is `thresholds.certificate_expiry_warning_days` (default 30).",
         severity: Severity::High,
         category: Category::Security,
         service: "cloudfront",
@@ -34,6 +32,7 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
+    let warn = i64::from(ctx.thresholds.certificate_expiry_warning_days);
     each_distribution(ctx, out, |account, d, res, out| {
         let Some(cert_id) = &d.iam_certificate_id else {
             return out.pass(res, "the distribution does not use an IAM server certificate");
@@ -51,10 +50,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let left = -days_since(expiry, ctx.now);
         if expiry <= ctx.now {
             out.fail(res, format!("certificate `{}` expired {} days ago", cert.name, -left));
-        } else if left < WARN_DAYS {
-            out.fail_with(res, Severity::Medium, format!("certificate `{}` expires in {left} days", cert.name));
+        } else if left < warn {
+            out.fail_with(res, Severity::Medium, format!("certificate `{}` expires in {left} days, within the {warn}-day warning period", cert.name));
         } else {
-            out.pass(res, format!("certificate `{}` is valid for {left} more days", cert.name));
+            out.pass(res, format!("certificate `{}` is valid for {left} more days, beyond the {warn}-day warning period", cert.name));
         }
     });
 }
@@ -83,6 +82,16 @@ mod tests {
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, Some(Severity::Medium)));
         let r = run_check(&CHECK, &with("2026-11-01T00:00:00Z"));
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, None));
+    }
+
+    #[test]
+    fn configured_warning_period_changes_the_verdict() {
+        // Expires in 12 days: a warning by default, fine with a 7-day period (Trusted Advisor's).
+        let inv = with("2026-12-10T00:00:00Z");
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { certificate_expiry_warning_days: 7, ..Default::default() });
+        assert_eq!(r[0].status, Status::Passed);
+        assert!(r[0].reason.contains("7-day warning period"), "{}", r[0].reason);
+        assert!(run_check(&CHECK, &inv)[0].reason.contains("30-day warning period"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod alb_drop_invalid_headers;
 pub mod classic_connection_draining;
 pub mod classic_cross_zone;
 pub mod deletion_protection;
+pub mod idle;
 pub mod listener_security;
 pub mod logging;
 pub mod multi_az;

@@ -1,16 +1,17 @@
-//! Active access keys of IAM users that have not been rotated for 90 days.
+//! Active access keys of IAM users that have not been rotated for 90 days
+//! (`thresholds.access_key_max_age_days`).
 //!
 //! Trusted Advisor "IAM Access Key Rotation" (<https://docs.aws.amazon.com/awssupport/latest/user/security-checks.html>):
 //! the last rotation is `access_key_N_last_rotated` of the credential report; yellow when an
 //! active key was rotated more than 90 days but less than 2 years ago, red when 2 years or
-//! more. CIS AWS Foundations v3.0.0 1.14; Security Hub IAM.3. One result per IAM user.
+//! more (the red mark is fixed; a configured maximum age above it moves it up). CIS AWS
+//! Foundations v3.0.0 1.14; Security Hub IAM.3. One result per IAM user.
 
 use super::{field, row_resource, user_rows};
 use crate::aws::{days_since, parse_time};
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
-pub const MAX_AGE_DAYS: i64 = 90;
 /// Trusted Advisor's red threshold: two years.
 pub const RED_AGE_DAYS: i64 = 730;
 
@@ -18,7 +19,7 @@ pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "iam_access_key_rotation",
         title: "IAM access keys are not rotated every 90 days",
-        description: "An active access key that is never rotated stays valid for as long as it exists: a key that leaked long ago can still be used. Keys older than two years are the most at risk.",
+        description: "An active access key that is never rotated stays valid for as long as it exists: a key that leaked long ago can still be used. Keys older than two years are the most at risk. The maximum age is `thresholds.access_key_max_age_days` (default 90).",
         severity: Severity::Medium,
         category: Category::Security,
         service: "iam",
@@ -38,6 +39,8 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
+    let max_age = i64::from(ctx.thresholds.access_key_max_age_days);
+    let red_age = RED_AGE_DAYS.max(max_age + 1);
     for account in &ctx.inventory.accounts {
         let Some(rows) = user_rows(account, out) else { continue };
         for row in rows {
@@ -51,10 +54,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                 match parse_time(rotated) {
                     Some(t) => {
                         let age = days_since(t, ctx.now);
-                        if age >= RED_AGE_DAYS {
-                            red.push(format!("access key {n} last rotated {age} days ago"));
-                        } else if age > MAX_AGE_DAYS {
-                            yellow.push(format!("access key {n} last rotated {age} days ago"));
+                        if age >= red_age {
+                            red.push(format!("access key {n} last rotated {age} days ago (more than {max_age})"));
+                        } else if age > max_age {
+                            yellow.push(format!("access key {n} last rotated {age} days ago (more than {max_age})"));
                         }
                     }
                     None => unknown.push(format!("access key {n} is active but its last rotation is `{rotated}`")),
@@ -68,7 +71,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             } else if !unknown.is_empty() {
                 out.not_available(res, unknown.join("; "));
             } else {
-                out.pass(res, "no active access key is older than 90 days");
+                out.pass(res, format!("no active access key is older than {max_age} days"));
             }
         }
     }
@@ -109,6 +112,20 @@ mod tests {
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, None));
         assert_eq!((r[1].status, r[1].severity), (Status::Failed, Some(Severity::High)));
         assert!(r[1].reason.contains("access key 2"), "{}", r[1].reason);
+    }
+
+    #[test]
+    fn configured_max_age_changes_the_verdict() {
+        // Rotated 118 days ago: too old for the default 90 days, fine under a 180-day policy.
+        let inv = with(vec![row("u", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-08-01T00:00:00+00:00")])]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("(more than 90)"), "{}", r[0].reason);
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { access_key_max_age_days: 180, ..Default::default() });
+        assert_eq!(r[0].status, Status::Passed);
+        assert!(r[0].reason.contains("older than 180 days"), "{}", r[0].reason);
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { access_key_max_age_days: 30, ..Default::default() });
+        assert!(r[0].reason.contains("(more than 30)"), "{}", r[0].reason);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! IAM user credentials (console password, active access keys) unused for 45 days or more.
+//! IAM user credentials (console password, active access keys) unused for 45 days or more
+//! (`thresholds.credentials_unused_days`; the check id keeps the benchmark's number).
 //!
 //! CIS AWS Foundations v3.0.0 1.12, read from the credential report as the benchmark's audit
 //! does: a password or key that was never used counts from when it was set
@@ -12,13 +13,11 @@ use crate::{Check, Ctx, Emit};
 use rampart_inventory::CredentialReportRow;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef, Timestamp};
 
-pub const MAX_UNUSED_DAYS: i64 = 45;
-
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "iam_credentials_unused_45_days",
         title: "IAM user credentials unused for 45 days or more are not disabled",
-        description: "Passwords and access keys nobody uses still work: they belong to people who left or to forgotten automation, and their compromise would go unnoticed.",
+        description: "Passwords and access keys nobody uses still work: they belong to people who left or to forgotten automation, and their compromise would go unnoticed. The limit is `thresholds.credentials_unused_days` (default 45).",
         severity: Severity::Medium,
         category: Category::Security,
         service: "iam",
@@ -46,6 +45,7 @@ fn last_activity(row: &CredentialReportRow, used: &str, set: &str) -> Result<Tim
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
+    let max_unused = i64::from(ctx.thresholds.credentials_unused_days);
     for account in &ctx.inventory.accounts {
         let Some(rows) = user_rows(account, out) else { continue };
         for row in rows {
@@ -54,8 +54,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             let mut judge = |what: String, used: &str, set: &str| match last_activity(row, used, set) {
                 Ok(t) => {
                     let age = days_since(t, ctx.now);
-                    if age >= MAX_UNUSED_DAYS {
-                        stale.push(format!("{what} unused for {age} days"));
+                    if age >= max_unused {
+                        stale.push(format!("{what} unused for {age} days (limit {max_unused})"));
                     }
                 }
                 Err(raw) => unknown.push(format!("{what}: {raw}")),
@@ -73,7 +73,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             } else if !unknown.is_empty() {
                 out.not_available(res, format!("cannot tell when credentials were last used: {}", unknown.join("; ")));
             } else {
-                out.pass(res, "every enabled password and active access key was used within 45 days");
+                out.pass(res, format!("every enabled password and active access key was used within {max_unused} days"));
             }
         }
     }
@@ -114,6 +114,18 @@ mod tests {
         let r = run_check(&CHECK, &inv);
         assert!(r.iter().all(|r| r.status == Status::Failed), "{r:#?}");
         assert!(r[2].reason.contains("access key 2 unused for 57 days"), "{}", r[2].reason);
+    }
+
+    #[test]
+    fn configured_limit_changes_the_verdict() {
+        // Last used 87 days ago.
+        let inv = with(vec![row("u", &[("password_enabled", "true"), ("password_last_used", "2026-09-01T00:00:00+00:00")])]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("(limit 45)"), "{}", r[0].reason);
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { credentials_unused_days: 90, ..Default::default() });
+        assert_eq!(r[0].status, Status::Passed);
+        assert!(r[0].reason.contains("within 90 days"), "{}", r[0].reason);
     }
 
     #[test]

@@ -3,17 +3,13 @@
 //! Trusted Advisor "IAM Password Policy": red when no policy is set, yellow when a content
 //! requirement (uppercase, lowercase, number, symbol) is off. CIS AWS Foundations v3.0.0 1.8
 //! (minimum length 14) and 1.9 (prevent reuse; the benchmark's audit expects 24); Security Hub
-//! IAM.7 (all four character classes).
+//! IAM.7 (all four character classes). Length and reuse come from `thresholds.password_min_length`
+//! and `thresholds.password_reuse_prevention` (defaults 14 and 24).
 
 use super::{account_resource, known_iam};
-use crate::{Check, Ctx, Emit};
+use crate::{Check, Ctx, Emit, Thresholds};
 use rampart_inventory::{Observed, PasswordPolicy};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
-
-/// CIS 1.8.
-pub const MIN_LENGTH: i32 = 14;
-/// CIS 1.9's audit value.
-pub const MIN_REUSE_PREVENTION: i32 = 24;
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -40,14 +36,16 @@ pub static CHECK: Check = Check {
 };
 
 /// What a policy lacks, in the order CIS and Trusted Advisor list it.
-pub fn weaknesses(p: &PasswordPolicy) -> Vec<String> {
+pub fn weaknesses(p: &PasswordPolicy, t: &Thresholds) -> Vec<String> {
+    let (min_length, min_reuse) = (i64::from(t.password_min_length), i64::from(t.password_reuse_prevention));
     let mut weak = Vec::new();
-    if p.minimum_password_length < MIN_LENGTH {
-        weak.push(format!("minimum length {} (< {MIN_LENGTH})", p.minimum_password_length));
+    if i64::from(p.minimum_password_length) < min_length {
+        weak.push(format!("minimum length {} (< {min_length})", p.minimum_password_length));
     }
     match p.password_reuse_prevention {
-        Some(n) if n >= MIN_REUSE_PREVENTION => {}
-        Some(n) => weak.push(format!("prevents reuse of the last {n} passwords only (< {MIN_REUSE_PREVENTION})")),
+        Some(n) if i64::from(n) >= min_reuse => {}
+        Some(n) => weak.push(format!("prevents reuse of the last {n} passwords only (< {min_reuse})")),
+        None if min_reuse == 0 => {}
         None => weak.push("password reuse is not prevented".to_string()),
     }
     for (on, what) in [
@@ -71,9 +69,16 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             Observed::Unknown(why) => out.not_available(res, format!("password policy could not be read: {why}")),
             Observed::Known(None) => out.fail_with(res, Severity::High, "no account password policy is set"),
             Observed::Known(Some(p)) => {
-                let weak = weaknesses(p);
+                let t = ctx.thresholds;
+                let weak = weaknesses(p, t);
                 if weak.is_empty() {
-                    out.pass(res, "the password policy requires length 14, all character classes and prevents reuse of 24 passwords");
+                    out.pass(
+                        res,
+                        format!(
+                            "the password policy requires length {} or more, all character classes, and prevents reuse of {} or more passwords",
+                            t.password_min_length, t.password_reuse_prevention
+                        ),
+                    );
                 } else {
                     out.fail(res, format!("weak password policy: {}", weak.join(", ")));
                 }
@@ -125,6 +130,22 @@ mod tests {
         assert!(why.contains("reuse") && why.contains("symbols"), "{why}");
         let (s, _) = single(&CHECK, &with(Observed::Known(Some(PasswordPolicy { password_reuse_prevention: None, ..strong() }))));
         assert_eq!(s, Status::Failed);
+    }
+
+    #[test]
+    fn configured_thresholds_change_the_verdict() {
+        let inv = with(Observed::Known(Some(PasswordPolicy { minimum_password_length: 12, password_reuse_prevention: Some(10), ..strong() })));
+        let (s, why) = single(&CHECK, &inv);
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("(< 14)") && why.contains("(< 24)"), "{why}");
+        let lax = crate::Thresholds { password_min_length: 12, password_reuse_prevention: 10, ..Default::default() };
+        let r = run_check_with(&CHECK, &inv, &lax);
+        assert_eq!(r[0].status, Status::Passed);
+        assert!(r[0].reason.contains("length 12") && r[0].reason.contains("reuse of 10"), "{}", r[0].reason);
+        let strict = crate::Thresholds { password_min_length: 20, ..Default::default() };
+        let r = run_check_with(&CHECK, &with(Observed::Known(Some(strong()))), &strict);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("minimum length 14 (< 20)"), "{}", r[0].reason);
     }
 
     #[test]

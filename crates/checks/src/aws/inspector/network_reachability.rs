@@ -122,7 +122,7 @@ mod tests {
     #[test]
     fn demo_estate_public_and_private_instances() {
         let inv = rampart_inventory::Inventory::from_json(include_bytes!("../../../../../testdata/demo/estate.json")).unwrap();
-        let ctx = Ctx { inventory: &inv, now: inv.collected_at };
+        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default() };
         let mut emit = Emit::default();
         emit.start(CHECK.meta.id);
         run(&ctx, &mut emit);

@@ -1,0 +1,3 @@
+//! Service Quotas checks: quota usage against the limits Trusted Advisor watches.
+
+pub mod usage;
