@@ -159,6 +159,20 @@ pub enum ScanTarget {
     /// packages). The running host by default, a mounted root filesystem with --root, or a
     /// telemetry document written by `rampart agent`.
     Host(HostArgs),
+    /// Assess a container image: a `docker save` tarball or an OCI image layout (tar or
+    /// directory); layers are applied in memory, with whiteouts.
+    Image(ArtifactArgs),
+    /// Assess a Lambda deployment package (zip): vendored language packages and Go binaries.
+    Lambda(ArtifactArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ArtifactArgs {
+    /// The file (or OCI layout directory for images).
+    pub file: PathBuf,
+    /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub vulndb: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]

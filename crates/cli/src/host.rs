@@ -90,6 +90,26 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
         }
         None => rampart_host::collect(&args.root, started),
     };
+    assess(t, args.vulndb.clone(), started, out)
+}
+
+/// `scan image` and `scan lambda`: the artifact's telemetry, assessed like a host's.
+pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &OutputArgs) -> Result<ExitCode> {
+    let started = time::OffsetDateTime::now_utc();
+    let opts = rampart_host::Options::default();
+    let t = if lambda {
+        rampart_host::lambda::scan(&args.file, started, &opts)
+    } else {
+        rampart_host::image::scan(&args.file, started, &opts)
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for p in &t.problems {
+        eprintln!("warning: {p:?}");
+    }
+    assess(t, args.vulndb.clone(), started, out)
+}
+
+fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs) -> Result<ExitCode> {
     let hostname = t.host.hostname.known().cloned().unwrap_or_else(|| t.root.clone());
     let host_ref = rampart_host_rules::HostRef::from_telemetry(&t);
     let host: Resource = host_ref.resource.clone();
@@ -120,7 +140,7 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
                     });
                 }
             }
-            let path = args.vulndb.clone().unwrap_or_else(rampart_hub::VulnStore::default_path);
+            let path = vulndb.unwrap_or_else(rampart_hub::VulnStore::default_path);
             let store = rampart_hub::VulnStore::open(&path)?;
             if store.meta()?.advisories == 0 {
                 anyhow::bail!("the vulnerability database `{}` is empty: load advisories with `rampart vulndb import PATH...` (OSV exports, Debian tracker, Alpine secdb)", path.display());

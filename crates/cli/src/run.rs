@@ -30,6 +30,9 @@ pub fn main(args: Cli) -> Result<ExitCode> {
                 scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
             }
             (Some(ScanTarget::Host(args)), None) => crate::host::scan(&args, &output),
+            (Some(ScanTarget::Image(args)), None) => crate::host::scan_artifact(&args, false, &output),
+            (Some(ScanTarget::Lambda(args)), None) => crate::host::scan_artifact(&args, true, &output),
+            (Some(ScanTarget::Image(_) | ScanTarget::Lambda(_)), Some(_)) => bail!("`scan image` and `scan lambda` do not take --snapshot"),
             (Some(ScanTarget::Host(_)), Some(_)) => bail!("`scan host` does not take --snapshot; use `--telemetry FILE` to assess a stored document"),
             (Some(ScanTarget::Secrets(args)), snapshot) => {
                 let inv = snapshot.as_deref().map(read_snapshot).transpose()?;

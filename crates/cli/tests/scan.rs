@@ -600,3 +600,36 @@ fn reports_carry_compliance_with_the_failing_resources_behind_each_control() {
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.contains("AWS Foundational Security Best Practices") && html.contains("security score"));
 }
+
+#[test]
+fn images_and_lambda_packages_are_assessed_like_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("python3").arg(repo_root().join("testdata/moto/make_artifacts.py")).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let vulndb = dir.path().join("vulndb.db");
+    for src in ["testdata/vulndb/debian-security-tracker/data/DSA/list", "testdata/osv/pypa"] {
+        let out = rampart(dir.path(), &["vulndb", "import", repo_root().join(src).to_str().unwrap(), "--db", vulndb.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    for (kind, file, advisory) in [("image", "image.tar", "DSA-5380-1"), ("lambda", "function.zip", "PYSEC-2007-1")] {
+        let out_path = dir.path().join(format!("{kind}.json"));
+        let out = rampart(
+            dir.path(),
+            &["scan", kind, dir.path().join(file).to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap(), "--no-store"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+        let cves: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check_id"] == "host_cve" && f["status"] == "FAILED")
+            .map(|f| f["reason"].as_str().unwrap())
+            .collect();
+        assert!(cves.iter().any(|r| r.contains(advisory)), "{kind}: {cves:?}");
+    }
+    // A corrupt image is a one-line error naming the file.
+    std::fs::write(dir.path().join("bad.tar"), b"not a tar at all").unwrap();
+    let out = rampart(dir.path(), &["scan", "image", dir.path().join("bad.tar").to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap()]);
+    assert_usage_error(&out, "bad.tar");
+}

@@ -13,6 +13,10 @@ use crate::{accounts, files, osrelease, packages, sockets, sshd, system};
 
 /// The reason of every `/proc`-derived gap under a mounted root.
 pub const NOT_LIVE: &str = "not available for a mounted root";
+/// The reason of the same gaps in a container image.
+pub const NOT_IMAGE: &str = "not available for an image";
+/// The reason of every gap but packages in a function deployment package.
+pub const NOT_FUNCTION: &str = "not available for a function package";
 
 /// What a collection covers beyond the defaults.
 #[derive(Debug, Clone, Default)]
@@ -30,8 +34,19 @@ pub fn collect(root: &Path, now: OffsetDateTime) -> Telemetry {
 
 /// [`collect`] with options.
 pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Telemetry {
-    let root = Root::new(root);
+    collect_root(&Root::new(root), now, options)
+}
+
+/// [`collect_with`] over any [`Root`]: a directory, or the in-memory tree of an image
+/// ([`crate::image::read_image`]) or a function package ([`crate::lambda::read_zip`]).
+/// A function package has packages only: every other section is
+/// `Unknown(`[`NOT_FUNCTION`]`)`.
+pub fn collect_root(root: &Root, now: OffsetDateTime, options: &Options) -> Telemetry {
+    if root.packages_only() {
+        return packages_only(root, now, options);
+    }
     let live = root.is_live();
+    let not_live = root.system_gap().unwrap_or(NOT_LIVE);
     let mut problems: Vec<Problem> = Vec::new();
     let mut note = |section: &str, messages: Vec<String>| {
         problems.extend(messages.into_iter().map(|message| Problem {
@@ -40,17 +55,17 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
         }))
     };
 
-    let host = identity(&root);
+    let host = identity(root);
 
     let mut msgs = Vec::new();
-    let packages = into_observed(packages::collect(&root, &options.walk, &mut msgs));
+    let packages = into_observed(packages::collect(root, &options.walk, &mut msgs));
     note("packages", msgs);
 
-    let (users, msgs) = read_parsed(&root, "/etc/passwd", accounts::parse_passwd);
+    let (users, msgs) = read_parsed(root, "/etc/passwd", accounts::parse_passwd);
     note("users", msgs);
-    let (groups, msgs) = read_parsed(&root, "/etc/group", accounts::parse_group);
+    let (groups, msgs) = read_parsed(root, "/etc/group", accounts::parse_group);
     note("groups", msgs);
-    let (shadow, msgs) = read_parsed(&root, "/etc/shadow", accounts::parse_shadow);
+    let (shadow, msgs) = read_parsed(root, "/etc/shadow", accounts::parse_shadow);
     note("shadow", msgs);
     let login_defs = match root.read_text(Path::new("/etc/login.defs")) {
         Ok(t) => Observed::Known(accounts::parse_login_defs(&t)),
@@ -67,10 +82,10 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
         note("listening", msgs);
         r
     } else {
-        Observed::Unknown(NOT_LIVE.to_owned())
+        Observed::Unknown(not_live.to_owned())
     };
 
-    let (sshd, msgs) = sshd_config(&root);
+    let (sshd, msgs) = sshd_config(root);
     note("sshd", msgs);
 
     let sysctl = if live {
@@ -90,12 +105,12 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
                 .collect(),
         )
     } else {
-        Observed::Unknown(NOT_LIVE.to_owned())
+        Observed::Unknown(not_live.to_owned())
     };
 
     let file_modes = files::RULE_FILES
         .iter()
-        .map(|p| ((*p).to_owned(), files::stat(&root, Path::new(p))))
+        .map(|p| ((*p).to_owned(), files::stat(root, Path::new(p))))
         .collect();
 
     let mounts = if live {
@@ -103,7 +118,7 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
         note("mounts", msgs);
         m
     } else {
-        Observed::Unknown(NOT_LIVE.to_owned())
+        Observed::Unknown(not_live.to_owned())
     };
     let fstab = match root.read_text(Path::new("/etc/fstab")) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Observed::Known(Vec::new()),
@@ -122,18 +137,18 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
     };
 
     let world_writable = Observed::Known(files::world_writable(
-        &root,
+        root,
         files::SYSTEM_PATHS,
         files::WALK_LIMIT,
     ));
 
-    let (core, msgs) = core_dumps(&root);
+    let (core, msgs) = core_dumps(root);
     note("core_dumps", msgs);
 
     Telemetry {
         schema_version: SCHEMA_VERSION,
         collected_at: now,
-        root: root.base().display().to_string(),
+        root: root.label(),
         host,
         packages,
         listening,
@@ -149,6 +164,44 @@ pub fn collect_with(root: &Path, now: OffsetDateTime, options: &Options) -> Tele
         world_writable,
         core_dumps: core,
         problems,
+    }
+}
+
+fn packages_only(root: &Root, now: OffsetDateTime, options: &Options) -> Telemetry {
+    fn gap<T>() -> Observed<T> {
+        Observed::Unknown(NOT_FUNCTION.to_owned())
+    }
+    let mut msgs = Vec::new();
+    let packages = into_observed(packages::collect(root, &options.walk, &mut msgs));
+    Telemetry {
+        schema_version: SCHEMA_VERSION,
+        collected_at: now,
+        root: root.label(),
+        host: HostIdentity {
+            hostname: gap(),
+            os: gap(),
+            kernel_release: gap(),
+        },
+        packages,
+        listening: gap(),
+        sshd: gap(),
+        sysctl: gap(),
+        users: gap(),
+        groups: gap(),
+        shadow: gap(),
+        login_defs: gap(),
+        files: BTreeMap::new(),
+        mounts: gap(),
+        fstab: gap(),
+        world_writable: gap(),
+        core_dumps: gap(),
+        problems: msgs
+            .into_iter()
+            .map(|message| Problem {
+                section: "packages".to_owned(),
+                message,
+            })
+            .collect(),
     }
 }
 
@@ -206,7 +259,7 @@ fn identity(root: &Root) -> HostIdentity {
             Err(e) => Observed::Unknown(format!("cannot read `/proc/sys/kernel/osrelease`: {e}")),
         }
     } else {
-        Observed::Unknown(NOT_LIVE.to_owned())
+        Observed::Unknown(root.system_gap().unwrap_or(NOT_LIVE).to_owned())
     };
     HostIdentity {
         hostname,

@@ -181,40 +181,48 @@ fn stanzas<'a>(
 /// (name, architecture). Missing files are not errors (not a dpkg system); unreadable
 /// ones and bad entries are.
 pub fn read_root(root: &Path) -> (Vec<DpkgPackage>, Vec<ReadError>) {
+    read_in(&crate::Root::new(root))
+}
+
+/// [`read_root`] over any [`Root`](crate::Root) (a directory or an image); the paths
+/// in errors are inside the root.
+pub fn read_in(root: &crate::Root) -> (Vec<DpkgPackage>, Vec<ReadError>) {
     let mut packages = Vec::new();
     let mut errors = Vec::new();
-    let base = root.join("var/lib/dpkg");
-    let mut read =
-        |path: PathBuf, missing: MissingStatus, errors: &mut Vec<ReadError>| match std::fs::read(
-            &path,
-        ) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => errors.push(ReadError::Io { path, source }),
-            Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                let (p, e) = parse_status(&text, missing);
-                packages.extend(p);
-                errors.extend(e.into_iter().map(|source| ReadError::Entry {
-                    path: path.clone(),
-                    source,
-                }));
-            }
-        };
+    let base = Path::new("/var/lib/dpkg");
+    let mut read = |path: PathBuf, missing: MissingStatus, errors: &mut Vec<ReadError>| match root
+        .read(&path)
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => errors.push(ReadError::Io { path, source }),
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let (p, e) = parse_status(&text, missing);
+            packages.extend(p);
+            errors.extend(e.into_iter().map(|source| ReadError::Entry {
+                path: path.clone(),
+                source,
+            }));
+        }
+    };
     read(
         base.join("status"),
         MissingStatus::NotInstalled,
         &mut errors,
     );
     let dir = base.join("status.d");
-    match std::fs::read_dir(&dir) {
+    match root.read_dir(&dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(source) => errors.push(ReadError::Io { path: dir, source }),
         Ok(entries) => {
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_none_or(|x| x != "md5sums"))
+            let files: Vec<PathBuf> = entries
+                .into_iter()
+                .filter(|p| {
+                    root.metadata(p)
+                        .is_ok_and(|m| m.kind == crate::root::EntryKind::File)
+                        && p.extension().is_none_or(|x| x != "md5sums")
+                })
                 .collect();
-            files.sort();
             for f in files {
                 read(f, MissingStatus::Installed, &mut errors);
             }

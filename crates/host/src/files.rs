@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rampart_inventory::Observed;
 
-use crate::root::Root;
+use crate::root::{EntryKind, Root, Stat};
 use crate::telemetry::{FileMeta, WorldWritable, WorldWritableEntry};
 
 /// The files and directories whose owner and mode the CIS rules check.
@@ -66,11 +66,27 @@ pub fn meta(m: &std::fs::Metadata) -> FileMeta {
     }
 }
 
+/// A file's kind, owner and mode from a [`Root`]'s metadata.
+pub fn meta_of(s: &Stat) -> FileMeta {
+    FileMeta {
+        kind: match s.kind {
+            EntryKind::Symlink => "symlink",
+            EntryKind::Dir => "dir",
+            EntryKind::File => "file",
+            EntryKind::Other => "other",
+        }
+        .to_owned(),
+        mode: s.mode,
+        uid: s.uid,
+        gid: s.gid,
+    }
+}
+
 /// The owner and mode of `path` inside the root, following symbolic links inside the
 /// root: `Known(None)` when it does not exist.
 pub fn stat(root: &Root, path: &Path) -> Observed<Option<FileMeta>> {
     match root.metadata(path) {
-        Ok(m) => Observed::Known(Some(meta(&m))),
+        Ok(m) => Observed::Known(Some(meta_of(&m))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Observed::Known(None),
         Err(e) => Observed::Unknown(format!("cannot stat `{}`: {e}", path.display())),
     }
@@ -97,41 +113,31 @@ pub fn world_writable(root: &Root, paths: &[&str], limit: usize) -> WorldWritabl
     let mut stack: Vec<(PathBuf, usize)> = Vec::new();
     for p in paths.iter().rev() {
         match root.symlink_metadata(Path::new(p)) {
-            Ok(m) if m.file_type().is_dir() => stack.push((PathBuf::from(p), 0)),
+            Ok(m) if m.kind == EntryKind::Dir => stack.push((PathBuf::from(p), 0)),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => out.unreadable.push(format!("{p}: {e}")),
         }
     }
     while let Some((dir, depth)) = stack.pop() {
-        let real = match root.locate(&dir) {
-            Ok(r) => r,
-            Err(e) => {
-                out.unreadable.push(format!("{}: {e}", dir.display()));
-                continue;
-            }
-        };
-        let entries = match std::fs::read_dir(&real) {
+        let children = match root.entries(&dir) {
             Ok(e) => e,
             Err(e) => {
                 out.unreadable.push(format!("{}: {e}", dir.display()));
                 continue;
             }
         };
-        let mut children: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-        children.sort_by_key(|e| e.file_name());
-        for child in children {
+        for (path, m) in children {
             if out.examined >= limit {
                 out.truncated = true;
                 return out;
             }
             out.examined += 1;
-            let path = dir.join(child.file_name());
-            let Ok(m) = child.metadata() else {
+            let Ok(m) = m else {
                 out.unreadable.push(path.display().to_string());
                 continue;
             };
-            let fm = meta(&m);
+            let fm = meta_of(&m);
             if is_world_writable(&fm) {
                 out.entries.push(WorldWritableEntry {
                     path: path.display().to_string(),

@@ -5,6 +5,11 @@
 //!
 //! - [`collect`]`(root, now) -> Telemetry` (and [`collect_with`] with [`Options`]):
 //!   the whole document; `root` is `/` for the running host or a mounted root.
+//! - Images and functions: [`image::read_image`] / [`lambda::read_zip`] read a
+//!   `docker save` or OCI layout tarball / a Lambda zip into an in-memory
+//!   [`ImageFs`] (layers applied with whiteouts; nothing extracted to disk);
+//!   [`Root::image`] / [`Root::function`] make it a root for [`collect_root`], the
+//!   same code path as a host; [`image::scan`] and [`lambda::scan`] do both.
 //! - [`Telemetry::to_json`] / [`Telemetry::from_json`]: the document ([`SCHEMA_VERSION`]).
 //! - Parsers, pure over text or bytes, each returning the good entries and an
 //!   [`EntryError`] per bad one: [`dpkg::parse_status`], [`rpm::parse_header`],
@@ -39,6 +44,9 @@ pub mod dpkg;
 mod error;
 pub mod files;
 pub mod gobin;
+pub mod image;
+pub mod lambda;
+pub mod memfs;
 pub mod npm;
 pub mod osrelease;
 pub mod packages;
@@ -52,8 +60,12 @@ mod telemetry;
 #[cfg(test)]
 mod testutil;
 
-pub use collect::{collect, collect_with, Options, NOT_LIVE};
+pub use collect::{
+    collect, collect_root, collect_with, Options, NOT_FUNCTION, NOT_IMAGE, NOT_LIVE,
+};
 pub use error::EntryError;
+pub use image::ImageError;
+pub use memfs::ImageFs;
 pub use rampart_inventory::Observed;
-pub use root::Root;
+pub use root::{EntryKind, Root, RootFile, Stat};
 pub use telemetry::*;

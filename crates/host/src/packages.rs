@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::root::Root;
+use crate::root::{EntryKind, Root};
 use crate::telemetry::{Package, PackageKind, SourcePackage};
 use crate::{apk, cargo_lock, dpkg, gobin, npm, python, rpm};
 
@@ -25,6 +25,9 @@ const RPMDB: &[&str] = &[
     "/var/lib/rpm/rpmdb.sqlite",
     "/usr/lib/sysimage/rpm/rpmdb.sqlite",
 ];
+
+/// Executables smaller than this are not read as Go binaries (no Go binary is).
+pub const MIN_BINARY: u64 = 512 * 1024;
 
 /// What the language walk covers.
 #[derive(Debug, Clone)]
@@ -68,7 +71,7 @@ fn os_packages(
     problems: &mut Vec<String>,
 ) -> Result<(), String> {
     // dpkg
-    let (debs, errors) = dpkg::read_root(root.base());
+    let (debs, errors) = dpkg::read_in(root);
     for e in errors {
         match e {
             dpkg::ReadError::Io { .. } => return Err(format!("dpkg database: {e}")),
@@ -90,11 +93,20 @@ fn os_packages(
     // rpm
     let rpmdb = RPMDB.iter().find(|p| root.metadata(Path::new(p)).is_ok());
     if let Some(db) = rpmdb {
-        let real = root
-            .resolve(Path::new(db))
-            .map_err(|e| format!("cannot resolve `{db}`: {e}"))?;
+        let read = match root.disk_path(Path::new(db)) {
+            Some(real) => {
+                let real = real.map_err(|e| format!("cannot resolve `{db}`: {e}"))?;
+                rpm::read_sqlite(&real)
+            }
+            None => {
+                let bytes = root
+                    .read(Path::new(db))
+                    .map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
+                rpm::read_sqlite_bytes(&bytes)
+            }
+        };
         let (headers, errors) =
-            rpm::read_sqlite(&real).map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
+            read.map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
         problems.extend(errors.iter().map(|e| format!("`{db}`: {e}")));
         out.extend(
             headers
@@ -157,16 +169,10 @@ fn language_packages(
         if WALK_EXCLUDE.iter().any(|x| Path::new(x) == dir) {
             continue;
         }
-        let real = match root.locate(&dir) {
-            Ok(r) => r,
-            Err(_) => continue,
-        };
-        let Ok(entries) = std::fs::read_dir(&real) else {
+        let Ok(children) = root.entries(&dir) else {
             continue; // unreadable directories are simply not searched
         };
-        let mut children: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-        children.sort_by_key(|e| e.file_name());
-        for child in children {
+        for (path, stat) in children {
             examined += 1;
             if examined > walk.max_entries {
                 problems.push(format!(
@@ -175,34 +181,34 @@ fn language_packages(
                 ));
                 return;
             }
-            let Ok(ft) = child.file_type() else { continue };
-            let name = child.file_name();
-            let name = name.to_string_lossy();
-            let path = dir.join(&*name);
+            let Ok(stat) = stat else { continue };
+            let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
             let location = path.display().to_string();
-            if ft.is_dir() {
+            if stat.kind == EntryKind::Dir {
                 if name.ends_with(".dist-info") || name.ends_with(".egg-info") {
                     let meta = if name.ends_with(".dist-info") {
                         "METADATA"
                     } else {
                         "PKG-INFO"
                     };
-                    python_package(&child.path().join(meta), &location, out, problems);
+                    python_package(root, &path.join(meta), &location, out, problems);
                 } else {
                     stack.push(path);
                 }
                 continue;
             }
-            if !ft.is_file() {
+            if stat.kind != EntryKind::File {
                 continue;
             }
-            let real_file = child.path();
             match &*name {
                 n if n.ends_with(".egg-info") => {
-                    python_package(&real_file, &location, out, problems)
+                    python_package(root, &path, &location, out, problems)
                 }
                 "package-lock.json" if !location.contains("/node_modules/") => read_then(
-                    &real_file,
+                    root,
+                    &path,
                     &location,
                     problems,
                     |text| {
@@ -217,7 +223,8 @@ fn language_packages(
                     out,
                 ),
                 "package.json" if is_installed_npm(&path) => read_then(
-                    &real_file,
+                    root,
+                    &path,
                     &location,
                     problems,
                     |text| {
@@ -227,7 +234,8 @@ fn language_packages(
                     out,
                 ),
                 "Cargo.lock" if !location.contains("/.cargo/registry/") => read_then(
-                    &real_file,
+                    root,
+                    &path,
                     &location,
                     problems,
                     |text| {
@@ -243,14 +251,11 @@ fn language_packages(
                     out,
                 ),
                 _ => {
-                    use std::os::unix::fs::PermissionsExt;
-                    if let Ok(m) = child.metadata() {
-                        if m.permissions().mode() & 0o111 != 0
-                            && m.len() >= 512 * 1024
-                            && m.len() <= walk.max_binary_size
-                        {
-                            go_binary(&real_file, &location, out, problems);
-                        }
+                    if stat.mode & 0o111 != 0
+                        && stat.len >= MIN_BINARY
+                        && stat.len <= walk.max_binary_size
+                    {
+                        go_binary(root, &path, &location, out, problems);
                     }
                 }
             }
@@ -270,7 +275,7 @@ fn lang(kind: PackageKind, name: String, version: String, location: &str) -> Pac
 }
 
 /// `.../node_modules/<name>/package.json` or `.../node_modules/@scope/<name>/package.json`.
-fn is_installed_npm(path: &Path) -> bool {
+pub(crate) fn is_installed_npm(path: &Path) -> bool {
     let parts: Vec<_> = path.iter().map(|c| c.to_string_lossy()).collect();
     let n = parts.len();
     (n >= 3 && parts[n - 3] == "node_modules")
@@ -280,13 +285,14 @@ fn is_installed_npm(path: &Path) -> bool {
 type Parsed = Result<(Vec<Package>, Vec<crate::error::EntryError>), crate::error::EntryError>;
 
 fn read_then(
-    real: &Path,
+    root: &Root,
+    path: &Path,
     location: &str,
     problems: &mut Vec<String>,
     parse: impl FnOnce(&str) -> Parsed,
     out: &mut Vec<Package>,
 ) {
-    let text = match std::fs::read(real) {
+    let text = match root.read(path) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
             problems.push(format!("cannot read `{location}`: {e}"));
@@ -302,9 +308,16 @@ fn read_then(
     }
 }
 
-fn python_package(real: &Path, location: &str, out: &mut Vec<Package>, problems: &mut Vec<String>) {
+fn python_package(
+    root: &Root,
+    path: &Path,
+    location: &str,
+    out: &mut Vec<Package>,
+    problems: &mut Vec<String>,
+) {
     read_then(
-        real,
+        root,
+        path,
         location,
         problems,
         |text| {
@@ -315,15 +328,18 @@ fn python_package(real: &Path, location: &str, out: &mut Vec<Package>, problems:
     )
 }
 
-fn go_binary(real: &Path, location: &str, out: &mut Vec<Package>, problems: &mut Vec<String>) {
-    use std::os::unix::fs::FileExt;
-    let Ok(file) = std::fs::File::open(real) else {
+fn go_binary(
+    root: &Root,
+    path: &Path,
+    location: &str,
+    out: &mut Vec<Package>,
+    problems: &mut Vec<String>,
+) {
+    // In an image only ELF files with build info kept their (partial) contents.
+    let Ok(file) = root.open(path) else {
         return;
     };
-    let mut read_at = |off: u64, len: usize| {
-        let mut buf = vec![0; len];
-        file.read_exact_at(&mut buf, off).ok().map(|_| buf)
-    };
+    let mut read_at = |off: u64, len: usize| file.read_at(off, len).ok();
     let Some((off, size)) = gobin::elf_section(&mut read_at, ".go.buildinfo") else {
         return;
     };
@@ -433,6 +449,42 @@ mod tests {
             problems,
             ["`/usr/lib/python3/dist-packages/broken.dist-info`: metadata has no `Name:`"]
         );
+    }
+
+    #[test]
+    fn go_binaries_in_an_image_keep_only_their_build_info() {
+        let elf = tiny_elf_with_section(
+            ".go.buildinfo",
+            &gobin::build_blob("go1.22.1", "path\tx\nmod\tx\t(devel)\t\n"),
+        );
+        let stat = crate::root::Stat {
+            kind: EntryKind::File,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            len: elf.len() as u64,
+        };
+        let path = Path::new("/app/server");
+        let content = crate::memfs::capture(path, &stat, &mut &elf[..]).unwrap();
+        let Some(crate::memfs::Content::Ranges(r)) = &content else {
+            panic!("{content:?}");
+        };
+        assert!(r.iter().map(|(_, b)| b.len()).sum::<usize>() < 4096);
+        let mut fs = crate::memfs::ImageFs::new();
+        fs.insert(path, stat, None, content).unwrap();
+        let mut problems = Vec::new();
+        let pkgs = collect(
+            &Root::image(fs, "image:t"),
+            &WalkOptions::default(),
+            &mut problems,
+        )
+        .unwrap();
+        assert_eq!(problems, Vec::<String>::new());
+        let got: Vec<_> = pkgs
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str()))
+            .collect();
+        assert_eq!(got, [("stdlib", "1.22.1")]);
     }
 
     #[test]

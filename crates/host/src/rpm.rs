@@ -211,6 +211,45 @@ pub fn read_sqlite(path: &Path) -> Result<(Vec<RpmHeader>, Vec<EntryError>), rus
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    read_packages(&conn)
+}
+
+/// [`read_sqlite`] over the bytes of an rpmdb.sqlite file (from an image), opened in
+/// memory: nothing is written to disk.
+pub fn read_sqlite_bytes(
+    bytes: &[u8],
+) -> Result<(Vec<RpmHeader>, Vec<EntryError>), rusqlite::Error> {
+    let mut db = bytes.to_vec();
+    // A WAL-mode database (file format bytes 18 and 19 = 2) cannot be deserialized;
+    // marked as a rollback-journal one it reads the same (the WAL is not in the image
+    // layer's copy anyway once rpm checkpointed it).
+    if db.len() >= 100 && db[18] == 2 && db[19] == 2 {
+        db[18] = 1;
+        db[19] = 1;
+    }
+    let conn = rusqlite::Connection::open_in_memory()?;
+    let len = db.len();
+    // SAFETY: `sqlite3_malloc64` returns memory SQLite owns (as `OwnedData` requires)
+    // of `len` bytes, or null, checked below; `db` does not overlap it.
+    let data = unsafe {
+        let ptr = rusqlite::ffi::sqlite3_malloc64(len.max(1) as u64).cast::<u8>();
+        let Some(ptr) = std::ptr::NonNull::new(ptr) else {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_NOMEM),
+                Some("cannot allocate the database".to_owned()),
+            ));
+        };
+        std::ptr::copy_nonoverlapping(db.as_ptr(), ptr.as_ptr(), len);
+        rusqlite::serialize::OwnedData::from_raw_nonnull(ptr, len)
+    };
+    let mut conn = conn;
+    conn.deserialize(rusqlite::DatabaseName::Main, data, true)?;
+    read_packages(&conn)
+}
+
+fn read_packages(
+    conn: &rusqlite::Connection,
+) -> Result<(Vec<RpmHeader>, Vec<EntryError>), rusqlite::Error> {
     let mut stmt = conn.prepare("SELECT hnum, blob FROM Packages ORDER BY hnum")?;
     let mut rows = stmt.query([])?;
     let mut headers = Vec::new();
