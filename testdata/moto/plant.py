@@ -206,6 +206,34 @@ def plant_cloudtrail(endpoint, region, suffix):
                         EnableLogFileValidation=False)
 
 
+def plant_services(endpoint, region):
+    """KMS, ECR, SNS, SQS: one compliant and one non-compliant resource each; GuardDuty,
+    Config and Security Hub enabled in us-east-1 only."""
+    kms = client(endpoint, "kms", region)
+    rotated = kms.create_key(Description="ok-rotated")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=rotated)
+    kms.create_key(Description="fail-not-rotated")
+    ecr = client(endpoint, "ecr", region)
+    ecr.create_repository(repositoryName="ok-scanned", imageScanningConfiguration={"scanOnPush": True},
+                          imageTagMutability="IMMUTABLE")
+    ecr.create_repository(repositoryName="fail-unscanned", imageScanningConfiguration={"scanOnPush": False})
+    sns = client(endpoint, "sns", region)
+    sns.create_topic(Name="ok-encrypted-topic", Attributes={"KmsMasterKeyId": "alias/aws/sns"})
+    sns.create_topic(Name="fail-plain-topic")
+    sqs = client(endpoint, "sqs", region)
+    sqs.create_queue(QueueName="ok-encrypted-queue", Attributes={"KmsMasterKeyId": "alias/aws/sqs"})
+    sqs.create_queue(QueueName="fail-plain-queue", Attributes={"SqsManagedSseEnabled": "false"})
+    if region == "us-east-1":
+        client(endpoint, "guardduty", region).create_detector(Enable=True)
+        client(endpoint, "securityhub", region).enable_security_hub()
+        cfg = client(endpoint, "config", region)
+        cfg.put_configuration_recorder(ConfigurationRecorder={
+            "name": "default", "roleARN": "arn:aws:iam::123456789012:role/config",
+            "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
+        cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "trail-logs-useast1"})
+        cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
 def plant_route53(endpoint):
     r53 = client(endpoint, "route53", "us-east-1")
 
@@ -252,6 +280,7 @@ def main():
                 plant_ec2(a.endpoint, region)
                 plant_rds(a.endpoint, region)
                 plant_cloudtrail(a.endpoint, region, short)
+                plant_services(a.endpoint, region)
     plant_iam(a.endpoint)
     plant_route53(a.endpoint)
     if a.scenario == "account-bpa":

@@ -105,11 +105,15 @@ fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
             assert!(!f[key].is_null(), "ASFF finding lacks {key}: {f}");
         }
         assert_eq!(f["SchemaVersion"], "2018-10-08");
-        assert!(f["Compliance"]["RelatedRequirements"].as_array().is_some_and(|r| !r.is_empty()));
+        // Security checks map to a standard; a few cost checks are Rampart's own.
+        let own = ["ec2_ebs_volume_unattached", "ec2_ebs_snapshot_old"];
+        if !own.contains(&f["ProductFields"]["rampart/CheckId"].as_str().unwrap()) {
+            assert!(f["Compliance"]["RelatedRequirements"].as_array().is_some_and(|r| !r.is_empty()), "{f}");
+        }
     }
     let reqs: BTreeSet<&str> = findings
         .iter()
-        .flat_map(|f| f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()))
+        .flat_map(|f| f["Compliance"]["RelatedRequirements"].as_array().into_iter().flatten().map(|v| v.as_str().unwrap()))
         .collect();
     for r in [
         "Trusted Advisor: Amazon S3 Bucket Permissions",
@@ -182,7 +186,7 @@ fn a_denied_service_gives_not_available_and_a_warning_naming_the_action() {
     }
     // Nothing that needed a denied call passes.
     for ((check, name, _), status) in &s {
-        if check.starts_with("s3_bucket_") && name.starts_with("ok-") {
+        if (check == READ || check == WRITE) && name.starts_with("ok-") {
             assert_eq!(status, "NOT_AVAILABLE", "{check} on {name}");
         }
     }
@@ -426,9 +430,19 @@ fn reach_answers_the_same_live_and_from_a_snapshot() {
     plant(&moto, &[]);
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("estate.json");
-    let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "-o", snap.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let inv: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+    // moto, loaded by parallel tests, now and then fails a call even after retries; such a gap
+    // makes the snapshot's answer Unknown. Collect again (at most twice) while an EC2 listing
+    // has a gap, so that the comparison below is between two complete views.
+    let mut inv = Value::Null;
+    for _ in 0..3 {
+        let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "-o", snap.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        inv = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+        let ec2_gap = inv["accounts"][0]["gaps"].as_array().unwrap().iter().any(|g| g["action"].as_str().unwrap_or("").starts_with("ec2:"));
+        if !ec2_gap {
+            break;
+        }
+    }
     let mut targets = Vec::new();
     for region in inv["accounts"][0]["regions"].as_array().unwrap() {
         for i in region["ec2"]["known"]["instances"]["known"].as_array().unwrap() {
@@ -439,10 +453,14 @@ fn reach_answers_the_same_live_and_from_a_snapshot() {
     assert_eq!(web.len(), 2, "one public web server per region: {targets:?}");
     for id in web {
         for (port, code, verdict) in [("443", 0, "reachable"), ("22", 1, "blocked")] {
-            let live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+            let mut live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+            if live.status.code() == Some(2) {
+                // Same moto hiccup as above: ask again once.
+                live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+            }
             let offline = rampart(dir.path(), &["reach", "--snapshot", snap.to_str().unwrap(), "--to", id, "--port", port, "-f", "json"]);
             assert_eq!(live.status.code(), Some(code), "{}", String::from_utf8_lossy(&live.stderr));
-            assert_eq!(offline.status.code(), Some(code));
+            assert_eq!(offline.status.code(), Some(code), "{} / gaps: {}", String::from_utf8_lossy(&offline.stdout), inv["accounts"][0]["gaps"]);
             let (a, b): (Value, Value) = (serde_json::from_slice(&live.stdout).unwrap(), serde_json::from_slice(&offline.stdout).unwrap());
             assert_eq!(a, b, "live and snapshot answers differ for {id}:{port}");
             assert_eq!(a["verdict"], verdict);

@@ -840,7 +840,8 @@ pub struct ConfigRecorder {
 pub struct SecurityHub {
     /// `Some(hub arn)` when Security Hub is enabled.
     pub hub_arn: Option<String>,
-    pub enabled_standards: Vec<String>,
+    #[serde(default)]
+    pub enabled_standards: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

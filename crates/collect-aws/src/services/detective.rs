@@ -63,18 +63,25 @@ pub(super) async fn securityhub(ctx: &Ctx) -> Observed<SecurityHub> {
         ctx.call_opt("securityhub:DescribeHub", None, &["InvalidAccessException", "ResourceNotFoundException"], client.describe_hub().send()).await
     );
     let Some(hub_arn) = hub.and_then(|h| h.hub_arn().map(str::to_string)) else {
-        return Observed::Known(SecurityHub { hub_arn: None, enabled_standards: Vec::new() });
+        return Observed::Known(SecurityHub { hub_arn: None, enabled_standards: Observed::Known(Vec::new()) });
     };
-    let subscriptions = known_or_return!(
-        ctx.call("securityhub:GetEnabledStandards", Some(&hub_arn), client.get_enabled_standards().into_paginator().items().send().try_collect()).await
-    );
-    let mut enabled_standards: Vec<String> = subscriptions
-        .iter()
-        .filter(|s| !matches!(s.standards_status().map(|s| s.as_str()), Some("DELETING" | "FAILED")))
-        .filter_map(|s| s.standards_arn().map(str::to_string))
-        .collect();
-    enabled_standards.sort();
-    enabled_standards.dedup();
+    // The hub is known to be enabled even when its standards cannot be listed.
+    let enabled_standards = match ctx
+        .call("securityhub:GetEnabledStandards", Some(&hub_arn), client.get_enabled_standards().into_paginator().items().send().try_collect())
+        .await
+    {
+        Ok(subscriptions) => {
+            let mut v: Vec<String> = subscriptions
+                .iter()
+                .filter(|s| !matches!(s.standards_status().map(|s| s.as_str()), Some("DELETING" | "FAILED")))
+                .filter_map(|s| s.standards_arn().map(str::to_string))
+                .collect();
+            v.sort();
+            v.dedup();
+            Observed::Known(v)
+        }
+        Err(why) => Observed::Unknown(why),
+    };
     Observed::Known(SecurityHub { hub_arn: Some(hub_arn), enabled_standards })
 }
 

@@ -49,7 +49,7 @@ mod tests {
     #[test]
     fn pass_fail_not_available() {
         let mut inv = inventory();
-        region(&mut inv).securityhub = Observed::Known(SecurityHub { hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()), enabled_standards: vec![] });
+        region(&mut inv).securityhub = Observed::Known(SecurityHub { hub_arn: Some("arn:aws:securityhub:us-east-1:123456789012:hub/default".into()), enabled_standards: Observed::Known(vec![]) });
         assert_eq!(single(&CHECK, &inv).0, Status::Passed);
         region(&mut inv).securityhub = Observed::Known(SecurityHub::default());
         assert_eq!(single(&CHECK, &inv).0, Status::Failed);
