@@ -367,6 +367,23 @@ fn trusted_advisor_and_cis_checks_on_the_planted_account() {
     expect(&s, "iam_user_console_mfa", "alice", "us-east-1", "FAILED");
     expect(&s, "iam_user_console_mfa", "ci-bot", "us-east-1", "PASSED");
     expect(&s, "iam_root_access_key", "123456789012", "us-east-1", "PASSED");
+    // KMS, ECR, SNS, SQS: one compliant and one non-compliant resource per region; GuardDuty,
+    // Config and Security Hub are enabled in us-east-1 only.
+    for region in ["us-east-1", "eu-west-1"] {
+        assert_eq!(by_check_region(&findings, "kms_key_rotation", region), pair, "{region}");
+        expect(&s, "ecr_image_scanning", "ok-scanned", region, "PASSED");
+        expect(&s, "ecr_image_scanning", "fail-unscanned", region, "FAILED");
+        expect(&s, "ecr_tag_immutability", "ok-scanned", region, "PASSED");
+        expect(&s, "ecr_tag_immutability", "fail-unscanned", region, "FAILED");
+        expect(&s, "sns_topic_encrypted", "ok-encrypted-topic", region, "PASSED");
+        expect(&s, "sns_topic_encrypted", "fail-plain-topic", region, "FAILED");
+        expect(&s, "sqs_queue_encrypted", "ok-encrypted-queue", region, "PASSED");
+        expect(&s, "sqs_queue_encrypted", "fail-plain-queue", region, "FAILED");
+        let (gd, cfg, hub) = if region == "us-east-1" { ("PASSED", "PASSED", "PASSED") } else { ("FAILED", "FAILED", "FAILED") };
+        assert_eq!(by_check_region(&findings, "guardduty_enabled", region), vec![gd], "{region}");
+        assert_eq!(by_check_region(&findings, "config_recorder_enabled", region), vec![cfg], "{region}");
+        assert_eq!(by_check_region(&findings, "securityhub_enabled", region), vec![hub], "{region}");
+    }
     // Network reachability: the public web server's 443 (and only that) is reachable.
     for region in ["us-east-1", "eu-west-1"] {
         let reach: Vec<&Value> = findings
