@@ -11,6 +11,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod inspector;
 pub mod kms;
+pub mod lambda;
 pub mod rds;
 pub mod route53;
 pub mod s3;

@@ -2,6 +2,14 @@
 
 pub mod iam_certificate_expiry;
 pub mod origin_ssl_protocols;
+pub mod default_root_object;
+pub mod viewer_https;
+pub mod logging;
+pub mod waf;
+pub mod custom_certificate;
+pub mod sni;
+pub mod custom_origin_https;
+pub mod s3_origin_access_control;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, Distribution, Observed};
@@ -23,5 +31,41 @@ pub(crate) fn each_distribution(ctx: &Ctx, out: &mut Emit, mut f: impl FnMut(&Ac
                 out.not_available(res, format!("CloudFront could not be read: {why}"));
             }
         }
+    }
+}
+
+/// The distribution's custom viewer certificate (ACM or IAM), if it has one.
+pub(crate) fn custom_certificate(d: &Distribution) -> Option<&str> {
+    d.acm_certificate_arn.as_deref().or(d.iam_certificate_id.as_deref()).filter(|c| !c.is_empty())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::testkit::*;
+    use crate::Check;
+    use rampart_inventory::{Distribution, Observed};
+    use rampart_model::{CheckResult, Status};
+
+    /// Runs `check` on one distribution edited by `edit`.
+    pub fn results_with(check: &Check, edit: impl FnOnce(&mut Distribution)) -> Vec<CheckResult> {
+        let mut d = Distribution { id: "E1".into(), domain_name: "d1.cloudfront.net".into(), ..Default::default() };
+        edit(&mut d);
+        let mut inv = inventory();
+        account(&mut inv).cloudfront = Observed::Known(vec![d]);
+        run_check(check, &inv)
+    }
+
+    /// The status of the single result on one distribution edited by `edit`.
+    pub fn one_with(check: &Check, edit: impl FnOnce(&mut Distribution)) -> Status {
+        let r = results_with(check, edit);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        r[0].status
+    }
+
+    /// CloudFront unreadable: one NOT_AVAILABLE.
+    pub fn unknown_is_not_available(check: &Check) {
+        let mut inv = inventory();
+        account(&mut inv).cloudfront = Observed::Unknown("cloudfront:ListDistributions access denied".into());
+        assert_eq!(single(check, &inv).0, Status::NotAvailable);
     }
 }

@@ -11,6 +11,13 @@ pub mod eip_unassociated;
 pub mod ebs_volume_unattached;
 pub mod ebs_snapshot_old;
 pub mod ebs_volume_recent_snapshot;
+pub mod ebs_attached_volumes_encrypted;
+pub mod vpc_flow_logs;
+pub mod instance_public_ip;
+pub mod subnet_auto_assign_public_ip;
+pub mod nacl_unused;
+pub mod sg_unauthorized_ports_open;
+pub mod nacl_admin_ports_unrestricted;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};
@@ -60,4 +67,8 @@ pub(crate) fn volume_resource(account: &Account, region: &Region, v: &rampart_in
 
 pub(crate) fn snapshot_resource(account: &Account, region: &Region, s: &rampart_inventory::Snapshot) -> rampart_model::Resource {
     resource(account, &region.name, ResourceType::AwsEc2Snapshot, account.arn("ec2", &region.name, &format!("snapshot/{}", s.snapshot_id)), &s.snapshot_id)
+}
+
+pub(crate) fn nacl_resource(account: &Account, region: &Region, acl: &rampart_inventory::NetworkAcl) -> rampart_model::Resource {
+    resource(account, &region.name, ResourceType::AwsEc2NetworkAcl, account.arn("ec2", &region.name, &format!("network-acl/{}", acl.network_acl_id)), &acl.network_acl_id)
 }

@@ -2,6 +2,7 @@
 
 pub mod alb_desync_mitigation;
 pub mod alb_drop_invalid_headers;
+pub mod alb_http_redirect;
 pub mod classic_connection_draining;
 pub mod classic_cross_zone;
 pub mod deletion_protection;

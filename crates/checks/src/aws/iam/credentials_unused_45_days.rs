@@ -33,7 +33,7 @@ pub static CHECK: Check = Check {
 };
 
 /// The last use of a credential, or when it was set if never used; `Err` with the raw values.
-fn last_activity(row: &CredentialReportRow, used: &str, set: &str) -> Result<Timestamp, String> {
+pub(super) fn last_activity(row: &CredentialReportRow, used: &str, set: &str) -> Result<Timestamp, String> {
     let (u, s) = (field(row, used), field(row, set));
     match parse_time(u) {
         Some(t) => Ok(t),

@@ -9,6 +9,9 @@ pub mod policy_full_admin;
 pub mod root_access_key;
 pub mod root_mfa;
 pub mod user_console_mfa;
+pub mod user_policies_attached;
+pub mod root_hardware_mfa;
+pub mod credentials_unused_90_days;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};

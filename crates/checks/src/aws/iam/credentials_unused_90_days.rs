@@ -1,0 +1,101 @@
+//! IAM user credentials (console password, active access keys) unused for 90 days or more.
+//!
+//! Security Hub IAM.8 (FSBP; AWS Config `iam-user-unused-credentials-check` with
+//! `maxCredentialUsageAge` 90). Read from the credential report like
+//! `iam_credentials_unused_45_days`: a password or key never used counts from when it was set.
+//! The 90 days are the control's own and not configurable. One result per IAM user.
+
+use super::credentials_unused_45_days::last_activity;
+use super::{field, row_resource, user_rows};
+use crate::aws::days_since;
+use crate::{Check, Ctx, Emit};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+/// IAM.8's limit.
+pub const MAX_UNUSED_DAYS: i64 = 90;
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "iam_credentials_unused_90_days",
+        title: "IAM user credentials unused for 90 days or more are not removed",
+        description: "Passwords and access keys nobody has used for three months are forgotten credentials that still work; removing them shrinks what an attacker can steal.",
+        severity: Severity::Medium,
+        category: Category::Security,
+        service: "iam",
+        resource_type: ResourceType::AwsIamUser,
+        standards: &[StandardRef::fsbp("IAM.8")],
+        remediation: Remediation {
+            console: "IAM console > Users > the user > Security credentials: under Console sign-in choose Manage > Disable; make unused access keys Inactive, then delete them.",
+            cli: "aws iam delete-login-profile --user-name <user>; aws iam update-access-key --user-name <user> --access-key-id <key-id> --status Inactive; aws iam delete-access-key --user-name <user> --access-key-id <key-id>",
+            url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    for account in &ctx.inventory.accounts {
+        let Some(rows) = user_rows(account, out) else { continue };
+        for row in rows {
+            let res = row_resource(account, row);
+            let (mut stale, mut unknown) = (Vec::new(), Vec::new());
+            let mut judge = |what: String, used: &str, set: &str| match last_activity(row, used, set) {
+                Ok(t) => {
+                    let age = days_since(t, ctx.now);
+                    if age >= MAX_UNUSED_DAYS {
+                        stale.push(format!("{what} unused for {age} days"));
+                    }
+                }
+                Err(raw) => unknown.push(format!("{what}: {raw}")),
+            };
+            if field(row, "password_enabled") == "true" {
+                judge("console password".to_string(), "password_last_used", "password_last_changed");
+            }
+            for n in [1, 2] {
+                if field(row, &format!("access_key_{n}_active")) == "true" {
+                    judge(format!("access key {n}"), &format!("access_key_{n}_last_used_date"), &format!("access_key_{n}_last_rotated"));
+                }
+            }
+            if !stale.is_empty() {
+                out.fail(res, stale.join("; "));
+            } else if !unknown.is_empty() {
+                out.not_available(res, format!("cannot tell when credentials were last used: {}", unknown.join("; ")));
+            } else {
+                out.pass(res, format!("every enabled password and active access key was used within {MAX_UNUSED_DAYS} days"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::row;
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::Observed;
+    use rampart_model::Status;
+
+    fn with(rows: Vec<rampart_inventory::CredentialReportRow>) -> rampart_inventory::Inventory {
+        let mut inv = inventory();
+        iam(&mut inv).credential_report = Observed::Known(rows);
+        inv
+    }
+
+    #[test]
+    fn pass_fail_not_available() {
+        let inv = with(vec![
+            // 87 days: fails the 45-day CIS check, passes IAM.8.
+            row("87-days", &[("password_enabled", "true"), ("password_last_used", "2026-09-01T00:00:00+00:00")]),
+            row("old-key", &[("access_key_1_active", "true"), ("access_key_1_last_used_date", "2026-08-01T00:00:00+00:00")]),
+            row("never-used-old", &[("password_enabled", "true"), ("password_last_used", "no_information"), ("password_last_changed", "2026-01-01T00:00:00+00:00")]),
+            row("inactive-old-key", &[("access_key_1_active", "false"), ("access_key_1_last_used_date", "2025-01-01T00:00:00+00:00")]),
+            row("odd", &[("access_key_2_active", "true"), ("access_key_2_last_used_date", "garbage")]),
+        ]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Passed, Status::Failed, Status::Failed, Status::Passed, Status::NotAvailable]);
+        assert!(r[1].reason.contains("access key 1 unused for 118 days"), "{}", r[1].reason);
+        let mut inv = inventory();
+        iam(&mut inv).credential_report = Observed::Unknown("denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}
