@@ -249,7 +249,7 @@ async fn snapshot(ctx: &Ctx, c: &aws_sdk_ec2::Client, s: &t::Snapshot) -> Snapsh
         encrypted: s.encrypted().unwrap_or(false),
         state: s.state().map(|x| x.as_str().to_string()).unwrap_or_default(),
         start_time: s.start_time().map(|d| d.to_string()),
-        description: s.description().unwrap_or_default().to_string(),
+        description: s.description().unwrap_or_default().into(),
         create_volume_permissions: match perms {
             Ok(o) => Observed::Known(
                 o.create_volume_permissions()
@@ -330,7 +330,7 @@ fn eni(n: &t::NetworkInterface) -> NetworkInterface {
     NetworkInterface {
         network_interface_id: n.network_interface_id().unwrap_or_default().to_string(),
         interface_type: n.interface_type().map(|x| x.as_str().to_string()).unwrap_or_default(),
-        description: n.description().unwrap_or_default().to_string(),
+        description: n.description().unwrap_or_default().into(),
         vpc_id: n.vpc_id().unwrap_or_default().to_string(),
         subnet_id: n.subnet_id().unwrap_or_default().to_string(),
         availability_zone: n.availability_zone().unwrap_or_default().to_string(),
@@ -391,7 +391,7 @@ fn security_group(g: &t::SecurityGroup) -> SecurityGroup {
     SecurityGroup {
         group_id: g.group_id().unwrap_or_default().to_string(),
         group_name: g.group_name().unwrap_or_default().to_string(),
-        description: g.description().unwrap_or_default().to_string(),
+        description: g.description().unwrap_or_default().into(),
         vpc_id: g.vpc_id().map(str::to_string),
         owner_id: g.owner_id().unwrap_or_default().to_string(),
         ingress: rules(g.ip_permissions()),

@@ -123,7 +123,7 @@ fn synthetic(i: usize, round: u32, now: Timestamp) -> Finding {
         title: format!("Security group allows ingress from 0.0.0.0/0 ({check})"),
         description: "Checks whether security groups allow unrestricted ingress to \
                       administration ports; such rules expose hosts to the internet."
-            .to_string(),
+            .into(),
         check_id: check,
         severity: Severity::High,
         status,
@@ -141,12 +141,12 @@ fn synthetic(i: usize, round: u32, now: Timestamp) -> Finding {
         remediation_console:
             "Open the EC2 console, choose Security Groups, edit the inbound rules \
                               and remove the rule that allows 0.0.0.0/0."
-                .to_string(),
+                .into(),
         remediation_cli: "aws ec2 revoke-security-group-ingress --group-id <id> --protocol tcp \
                           --port 22 --cidr 0.0.0.0/0"
-            .to_string(),
+            .into(),
         remediation_url:
-            "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html".to_string(),
+            "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html".into(),
         related_requirements: vec![
             "AWS Foundational Security Best Practices/EC2.13".to_string(),
             "CIS AWS Foundations Benchmark v3.0.0/5.2".to_string(),

@@ -1,5 +1,6 @@
 use crate::{finding_id, CheckMeta, Resource, Severity, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Outcome of one check on one resource; ASFF `Compliance.Status`.
@@ -102,22 +103,23 @@ pub struct CheckResult {
 }
 
 /// A result enriched with its check's metadata and observation times: the unit stored,
-/// rendered and exported.
+/// rendered and exported. The check's static texts are borrowed, not copied, so a million
+/// findings do not carry a million copies of the same description.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub id: String,
     pub check_id: String,
     pub title: String,
-    pub description: String,
+    pub description: Cow<'static, str>,
     pub severity: Severity,
     pub status: Status,
     pub reason: String,
     pub detail: String,
     pub service: String,
     pub resource: Resource,
-    pub remediation_console: String,
-    pub remediation_cli: String,
-    pub remediation_url: String,
+    pub remediation_console: Cow<'static, str>,
+    pub remediation_cli: Cow<'static, str>,
+    pub remediation_url: Cow<'static, str>,
     pub related_requirements: Vec<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub first_observed: Timestamp,
@@ -141,16 +143,16 @@ impl Finding {
             id,
             check_id: meta.id.to_string(),
             title,
-            description: meta.description.to_string(),
+            description: Cow::Borrowed(meta.description),
             severity: r.severity.unwrap_or(meta.severity),
             status: r.status,
             reason: r.reason,
             detail: r.detail,
             service: meta.service.to_string(),
             resource: r.resource,
-            remediation_console: meta.remediation.console.to_string(),
-            remediation_cli: meta.remediation.cli.to_string(),
-            remediation_url: meta.remediation.url.to_string(),
+            remediation_console: Cow::Borrowed(meta.remediation.console),
+            remediation_cli: Cow::Borrowed(meta.remediation.cli),
+            remediation_url: Cow::Borrowed(meta.remediation.url),
             related_requirements: meta.related_requirements(),
             first_observed: now,
             last_observed: now,

@@ -235,7 +235,7 @@ impl<'a> Ctx<'a> {
         Ok(ctx)
     }
 
-    fn where_(&self) -> String {
+    pub fn where_(&self) -> String {
         format!("{} {}", self.account.id, self.region.name)
     }
 
@@ -243,18 +243,20 @@ impl<'a> Ctx<'a> {
     /// associated with a route table ... Otherwise, the subnet is implicitly associated with
     /// the main route table").
     pub fn route_table(&self, eni: &NetworkInterface) -> R<usize> {
+        self.subnet_route_table(&eni.vpc_id, &eni.subnet_id)
+    }
+
+    /// The route table of a subnet of `vpc`.
+    pub fn subnet_route_table(&self, vpc: &str, subnet: &str) -> R<usize> {
         self.rtbs.map_err(|r| vec![format!("ec2 route tables in {}: {r}", self.where_())])?;
-        if self.edge_vpcs.contains(eni.vpc_id.as_str()) {
-            return missing(format!(
-                "{} has a gateway route table (ingress routing), which is not modelled yet",
-                eni.vpc_id
-            ));
+        if self.edge_vpcs.contains(vpc) {
+            return missing(format!("{vpc} has a gateway route table (ingress routing), which is not modelled yet"));
         }
         self.rtb_by_subnet
-            .get(eni.subnet_id.as_str())
-            .or_else(|| self.main_rtb.get(eni.vpc_id.as_str()))
+            .get(subnet)
+            .or_else(|| self.main_rtb.get(vpc))
             .copied()
-            .ok_or_else(|| vec![format!("no route table for subnet {} in the inventory", eni.subnet_id)])
+            .ok_or_else(|| vec![format!("no route table for subnet {subnet} in the inventory")])
     }
 
     pub fn rtb(&self, i: usize) -> &'a RouteTable {
@@ -371,6 +373,9 @@ pub(crate) fn route_label(r: &Route) -> String {
     }
 }
 
+/// Only an internet gateway route carries internet traffic: a `pcx-` route never does, even
+/// when the peer VPC has an internet gateway (no edge-to-edge routing,
+/// <https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html>).
 pub(crate) fn is_igw_route(r: &Route) -> bool {
     r.state == "active" && r.target.starts_with("igw-")
 }

@@ -21,11 +21,16 @@
 //! stateless network ACLs (ascending rule number, first match, return traffic to the client's
 //! ephemeral ports), stateful security groups (union of allows, prefix lists expanded, group
 //! references never match internet sources), internet-facing ALB / NLB / Classic load balancers
-//! as intermediaries. Not yet: VPC peering, transit gateways, interface endpoints, ingress
-//! routing (gateway route tables make the answer `Unknown`), ICMP type/code (ICMP is treated
-//! as one port-less protocol), listener rules beyond the default action, intra-VPC sources.
+//! as intermediaries; queries from an address inside a VPC of the target's region, within the
+//! VPC or across a VPC peering connection (not transitive, no edge-to-edge routing: a peer's
+//! internet gateway never exposes this VPC), see `from_vpc.rs`. Not yet: transit gateways,
+//! interface endpoints, ingress routing (gateway route tables make the answer `Unknown`), ICMP
+//! type/code (ICMP is treated as one port-less protocol), listener rules beyond the default
+//! action, sources in VPCs of other regions or accounts (`Unknown`), flows from inside a VPC
+//! to load balancers (`Unknown`), middlebox routes inside a VPC (blocked).
 
 mod engine;
+mod from_vpc;
 mod query;
 pub mod set;
 
@@ -103,6 +108,7 @@ pub enum ComponentType {
     Listener,
     TargetGroup,
     Eni,
+    VpcPeeringConnection,
 }
 
 impl fmt::Display for ComponentType {
@@ -116,6 +122,7 @@ impl fmt::Display for ComponentType {
             ComponentType::Listener => "LISTENER",
             ComponentType::TargetGroup => "TARGET_GROUP",
             ComponentType::Eni => "ENI",
+            ComponentType::VpcPeeringConnection => "VPC_PEERING_CONNECTION",
         })
     }
 }

@@ -6,6 +6,7 @@ use crate::engine::{
     analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, rule_proto, sorted_entries,
     zone_at, Cache, Ctx, R,
 };
+use crate::from_vpc::{flow, locate, Origin, Outcome};
 use crate::set::{addr_point, to_cidrs, universe, AddrSet, Family};
 use crate::{Blocker, ComponentType, Protocol, Verdict};
 use rampart_inventory::{Inventory, NaclEntry, NetworkAcl, NetworkInterface};
@@ -16,8 +17,9 @@ use std::net::IpAddr;
 pub enum Source {
     /// Any internet address.
     Internet,
-    /// One address on the internet. Addresses routed locally by the target's VPC (intra-VPC
-    /// sources) are not modelled yet and answer `Unknown`.
+    /// One address: on the internet, or inside a VPC of the target's region (its interface, else
+    /// the subnet whose CIDR holds it, is where the flow starts; see `from_vpc.rs`). Addresses
+    /// inside VPCs of other regions or accounts answer `Unknown`.
     Ip(IpAddr),
 }
 
@@ -43,7 +45,25 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
             Ok(c) => c,
             Err(m) => return Verdict::Unknown { target, missing: vec![m] },
         };
-        return answer(&ctx, from, target, &idx, protocol, port);
+        // A source inside a VPC of another region or account of the inventory.
+        let mut elsewhere = Vec::new();
+        if let Source::Ip(a) = from {
+            let (fam, pt) = addr_point(*a);
+            for (acc, reg) in inv.regions() {
+                if std::ptr::eq(reg, region) {
+                    continue;
+                }
+                if let Some(ec2) = reg.ec2.known() {
+                    for v in crate::from_vpc::vpcs_holding(ec2, fam, pt) {
+                        elsewhere.push(format!(
+                            "{a} is inside {v} of {} {}; flows from other regions or accounts are not modelled yet",
+                            acc.id, reg.name
+                        ));
+                    }
+                }
+            }
+        }
+        return answer(&ctx, from, target, &idx, protocol, port, elsewhere);
     }
     if unread.is_empty() {
         unread.push(format!("`{to}` is not in the inventory"));
@@ -67,22 +87,15 @@ fn candidates(from: &Source) -> Vec<(Family, AddrSet)> {
     }
 }
 
-fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, port: u16) -> Verdict {
+fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, port: u16, elsewhere: Vec<String>) -> Verdict {
     let mut cache = Cache::default();
-    // Intra-VPC sources are not modelled: say so rather than "blocked".
     if let Source::Ip(a) = from {
         let (fam, pt) = addr_point(*a);
-        for &i in idx {
-            if let Ok(rtb) = ctx.route_table(&ctx.enis[i]) {
-                if let Ok(ev) = cache.routes(ctx, rtb, fam).as_ref() {
-                    if ev.local.contains(pt) {
-                        return Verdict::Unknown {
-                            target,
-                            missing: vec![format!("{a} is inside the VPC; intra-VPC paths are not modelled yet")],
-                        };
-                    }
-                }
-            }
+        match locate(ctx, fam, pt, &ctx.enis[idx[0]].vpc_id) {
+            Err(missing) => return Verdict::Unknown { target, missing },
+            Ok(Some(o)) => return inside(ctx, &mut cache, &o, *a, target, idx, p, port),
+            Ok(None) if !elsewhere.is_empty() => return Verdict::Unknown { target, missing: elsewhere },
+            Ok(None) => {}
         }
     }
     let results = analyze(ctx, Some(idx));
@@ -131,7 +144,53 @@ fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, 
     Verdict::Blocked { target, blockers }
 }
 
-fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, port: u16) -> Option<&NaclEntry> {
+/// A flow from an address inside a VPC of the region to the target's interfaces.
+#[allow(clippy::too_many_arguments)]
+fn inside<'a>(
+    ctx: &Ctx<'a>,
+    cache: &mut Cache<'a>,
+    o: &Origin<'a>,
+    a: IpAddr,
+    target: String,
+    idx: &[usize],
+    p: Protocol,
+    port: u16,
+) -> Verdict {
+    let (fam, pt) = addr_point(a);
+    let mut missing = Vec::new();
+    let mut blockers = Vec::new();
+    for &i in idx {
+        let eni = &ctx.enis[i];
+        if eni.description.starts_with("ELB ") {
+            missing.push(format!(
+                "{} belongs to a load balancer; flows from inside a VPC to load balancers are not modelled yet",
+                eni.network_interface_id
+            ));
+            continue;
+        }
+        match flow(ctx, cache, o, pt, fam, eni, p, port) {
+            Ok(Outcome::Open(steps)) => {
+                return Verdict::Reachable {
+                    target,
+                    network_interface_id: eni.network_interface_id.clone(),
+                    family: fam,
+                    sources: to_cidrs(&AddrSet::point(pt), fam),
+                    steps,
+                }
+            }
+            Ok(Outcome::Shut(b)) => blockers.extend(b),
+            Err(m) => missing.extend(m),
+        }
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        missing.dedup();
+        return Verdict::Unknown { target, missing };
+    }
+    Verdict::Blocked { target, blockers }
+}
+
+pub(crate) fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, port: u16) -> Option<&NaclEntry> {
     sorted_entries(n, egress).into_iter().find(|e| {
         let Some(rp) = rule_proto(&e.protocol) else { return false };
         let proto_ok = match rp {
@@ -153,7 +212,7 @@ fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, 
     })
 }
 
-fn nacl_rule_text(e: Option<&NaclEntry>, dir: &str) -> (String, i32) {
+pub(crate) fn nacl_rule_text(e: Option<&NaclEntry>, dir: &str) -> (String, i32) {
     match e {
         Some(e) => (format!("{dir} #{} {}", e.rule_number, e.rule_action), e.rule_number),
         None => (format!("no {dir} rule matches (default deny *)"), 32767),
@@ -212,6 +271,10 @@ fn explain<'a>(
         let rule = r.map_or_else(|| "no route to the source".to_string(), route_label);
         let nat = if r.is_some_and(|r| r.target.starts_with("nat-")) {
             " (a NAT gateway only carries connections initiated from inside)"
+        } else if r.is_some_and(|r| r.target.starts_with("pcx-")) {
+            // vpc-peering-basics.html, "Edge to edge routing through a gateway": a peer VPC's
+            // internet gateway is never this VPC's way to the internet.
+            " (a peering connection never carries internet traffic: no edge-to-edge routing)"
         } else {
             ""
         };

@@ -73,10 +73,30 @@ fn network(seed: u64) -> Ec2 {
         let nsub = 1 + r.below(3);
         let names: Vec<String> = (0..nsub).map(|j| format!("subnet-{k}-{j}")).collect();
         subnets.extend(names.iter().map(|n| (vpc.clone(), n.clone())));
+        for (j, n) in names.iter().enumerate() {
+            push(
+                &mut e.subnets,
+                Subnet {
+                    subnet_id: n.clone(),
+                    vpc_id: vpc.clone(),
+                    cidr_block: Some(format!("10.{k}.{j}.0/24")),
+                    ipv6_cidr_blocks: vec![format!("2001:db8:{}:{j}::/64", k + 1)],
+                    ..Subnet::default()
+                },
+            );
+        }
         // route tables: main + maybe one custom, random routes
         let ntab = 1 + r.below(2);
         for t in 0..ntab {
             let mut routes = vec![route(&v4, "local"), route(&v6, "local")];
+            // Routes to the peer VPC, most of the time.
+            if nvpc == 2 && r.chance(70) {
+                let o = 1 - k;
+                routes.push(route(&format!("10.{o}.0.0/16"), "pcx-1"));
+                if r.chance(70) {
+                    routes.push(route(&format!("2001:db8:{}::/48", o + 1), "pcx-1"));
+                }
+            }
             for _ in 0..r.below(5) {
                 let dest = if r.chance(15) { "pl-1".to_string() } else { cidr_any(&mut r) };
                 let target = match r.below(5) {
@@ -130,25 +150,47 @@ fn network(seed: u64) -> Ec2 {
                 let peer = match r.below(10) {
                     0 => SgPeer::PrefixList("pl-1".into()),
                     1 => group_ref(&format!("sg-{k}-0")),
+                    2 => group_ref(&format!("sg-{}-{}", r.below(2), r.below(2))),
                     _ => cidr(&cidr_any(&mut r)),
                 };
                 rules.push(rule(proto, a, b, peer));
             }
-            e.security_groups.push(sg(&format!("sg-{k}-{g}"), &vpc, rules));
+            let mut group = sg(&format!("sg-{k}-{g}"), &vpc, rules);
+            if r.chance(25) {
+                let (a, b) = ports(&mut r);
+                let peer = if r.chance(30) { group_ref(&format!("sg-{}-0", r.below(2))) } else { cidr(&cidr_any(&mut r)) };
+                let proto = ["tcp", "-1", "udp"][r.below(3)];
+                group.egress = vec![rule(proto, a, b, peer)];
+            }
+            e.security_groups.push(group);
         }
     }
+    // One peering connection: vpc-0 ⇄ vpc-1 (or a VPC outside the inventory), in a random state.
+    let peer = if nvpc == 2 { "vpc-1" } else { "vpc-9" };
+    let status = *r.pick(&["active", "active", "active", "pending-acceptance", "deleted"]);
+    push(
+        &mut e.vpc_peering_connections,
+        VpcPeering {
+            vpc_peering_connection_id: "pcx-1".into(),
+            requester_vpc_id: "vpc-0".into(),
+            accepter_vpc_id: peer.into(),
+            status: status.into(),
+            ..VpcPeering::default()
+        },
+    );
     let groups: Vec<(String, String)> =
         e.security_groups.iter().map(|g| (g.vpc_id.clone().unwrap_or_default(), g.group_id.clone())).collect();
     for i in 0..1 + r.below(4) {
         let (vpc, subnet) = r.pick(&subnets).clone();
         let k: usize = vpc[4..].parse().unwrap_or(0);
+        let j: usize = subnet.rsplit('-').next().and_then(|x| x.parse().ok()).unwrap_or(0);
         let sgs: Vec<&str> = groups.iter().filter(|(v, _)| *v == vpc).filter(|_| r.chance(60)).map(|(_, g)| g.as_str()).collect();
         let public = r.chance(60).then_some("54.0.0.1");
-        let v6 = format!("2001:db8:{}::{:x}", k + 1, i + 10);
+        let v6 = format!("2001:db8:{}:{j}::{:x}", k + 1, i + 10);
         let v6 = r.chance(50).then_some(v6.as_str());
         push(
             &mut e.network_interfaces,
-            eni(&format!("eni-{i}"), &vpc, &subnet, &format!("10.{k}.0.{}", i + 10), public, v6, &sgs, None),
+            eni(&format!("eni-{i}"), &vpc, &subnet, &format!("10.{k}.{j}.{}", i + 10), public, v6, &sgs, None),
         );
     }
     if r.chance(3) {
@@ -222,21 +264,23 @@ fn nacl_allows(n: &NetworkAcl, egress: bool, proto: i32, ip: IpAddr, port: u16) 
     false
 }
 
-/// Can a packet from `src` to `port` reach `eni` from the internet, and its reply get back?
-fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16) -> bool {
-    if src.is_ipv4() && eni.public_ips.is_empty() || src.is_ipv6() && eni.ipv6_addresses.is_empty() {
-        return false;
-    }
-    let tables = ec2.route_tables.known().unwrap();
-    let t = tables
-        .iter()
-        .find(|t| t.subnet_ids.contains(&eni.subnet_id))
-        .or_else(|| tables.iter().find(|t| t.main && t.vpc_id == eni.vpc_id))
-        .unwrap();
+fn pl_entries(ec2: &Ec2, id: &str) -> Vec<String> {
     let pls = ec2.managed_prefix_lists.known().unwrap();
-    let pl_entries = |id: &str| -> Vec<String> {
-        pls.iter().find(|p| p.prefix_list_id == id).and_then(|p| p.entries.known().cloned()).unwrap_or_default()
-    };
+    pls.iter().find(|p| p.prefix_list_id == id).and_then(|p| p.entries.known().cloned()).unwrap_or_default()
+}
+
+fn table_of<'a>(ec2: &'a Ec2, vpc: &str, subnet: &str) -> &'a RouteTable {
+    let tables = ec2.route_tables.known().unwrap();
+    tables
+        .iter()
+        .find(|t| t.subnet_ids.iter().any(|s| s == subnet))
+        .or_else(|| tables.iter().find(|t| t.main && t.vpc_id == vpc))
+        .unwrap()
+}
+
+/// The route a table uses for one address.
+fn lookup<'a>(ec2: &Ec2, t: &'a RouteTable, src: IpAddr) -> Option<&'a Route> {
+    let pl_entries = |id: &str| pl_entries(ec2, id);
     // longest prefix match, local wins ties
     let mut best: Option<(u32, bool, &Route)> = None;
     for r in &t.routes {
@@ -259,7 +303,17 @@ fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16)
             }
         }
     }
-    let Some((_, _, r)) = best else { return false };
+    best.map(|b| b.2)
+}
+
+/// Can a packet from `src` to `port` reach `eni` from the internet, and its reply get back?
+fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16) -> bool {
+    if src.is_ipv4() && eni.public_ips.is_empty() || src.is_ipv6() && eni.ipv6_addresses.is_empty() {
+        return false;
+    }
+    let t = table_of(ec2, &eni.vpc_id, &eni.subnet_id);
+    let pl_entries = |id: &str| pl_entries(ec2, id);
+    let Some(r) = lookup(ec2, t, src) else { return false };
     if !(r.target.starts_with("igw-") && r.state == "active") {
         return false;
     }
@@ -298,6 +352,109 @@ fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16)
                     SgPeer::Group { .. } => false,
                 }
         })
+    })
+}
+
+// ---------------------------------------------------------------- the brute-force model, inside
+
+fn eni_addrs(e: &NetworkInterface) -> Vec<IpAddr> {
+    e.private_ip_addresses.iter().chain(&e.ipv6_addresses).filter_map(|a| a.parse().ok()).collect()
+}
+
+fn acl_of<'a>(ec2: &'a Ec2, subnet: &str) -> &'a NetworkAcl {
+    ec2.network_acls.known().unwrap().iter().find(|n| n.subnet_ids.iter().any(|s| s == subnet)).unwrap()
+}
+
+fn sg_allows(ec2: &Ec2, groups: &[String], ingress: bool, proto: i32, port: u16, peer: IpAddr, peer_groups: &[String]) -> bool {
+    ec2.security_groups.iter().filter(|g| groups.contains(&g.group_id)).any(|g| {
+        (if ingress { &g.ingress } else { &g.egress }).iter().any(|r| {
+            let Some(rp) = proto_num(&r.ip_protocol) else { return false };
+            (rp == -1 || rp == proto)
+                && in_ports(proto, rp, r.from_port, r.to_port, port)
+                && match &r.peer {
+                    SgPeer::Cidr4(c) | SgPeer::Cidr6(c) => contains(c, peer),
+                    SgPeer::PrefixList(id) => pl_entries(ec2, id).iter().any(|c| contains(c, peer)),
+                    SgPeer::Group { group_id, .. } => peer_groups.contains(group_id),
+                }
+        })
+    })
+}
+
+/// How a route sends a packet from `from_vpc` to `to_vpc`: `Some(connection)` when it delivers
+/// (`""` for local), `None` when it does not.
+fn delivers(ec2: &Ec2, r: Option<&Route>, from_vpc: &str, to_vpc: &str) -> Option<String> {
+    let r = r?;
+    if r.target == "local" {
+        return (from_vpc == to_vpc).then(String::new);
+    }
+    if !(r.target.starts_with("pcx-") && r.state == "active") || from_vpc == to_vpc {
+        return None;
+    }
+    let p = ec2.vpc_peering_connections.known().unwrap().iter().find(|p| p.vpc_peering_connection_id == r.target)?;
+    let joins = (p.requester_vpc_id == from_vpc && p.accepter_vpc_id == to_vpc)
+        || (p.requester_vpc_id == to_vpc && p.accepter_vpc_id == from_vpc);
+    (joins && p.status == "active").then(|| r.target.clone())
+}
+
+/// Where an address sits: `Ok(Some((vpc, subnet, interface)))`, `Ok(None)` outside every VPC,
+/// `Err(())` inside a VPC but in no subnet (the engine must answer unknown).
+type At<'a> = (String, String, Option<&'a NetworkInterface>);
+
+fn locate(ec2: &Ec2, src: IpAddr) -> Result<Option<At<'_>>, ()> {
+    if let Some(e) = ec2.network_interfaces.known().unwrap().iter().find(|e| eni_addrs(e).contains(&src)) {
+        return Ok(Some((e.vpc_id.clone(), e.subnet_id.clone(), Some(e))));
+    }
+    for s in ec2.subnets.known().unwrap() {
+        if s.cidr_block.iter().chain(&s.ipv6_cidr_blocks).any(|c| contains(c, src)) {
+            return Ok(Some((s.vpc_id.clone(), s.subnet_id.clone(), None)));
+        }
+    }
+    let in_vpc = ec2.route_tables.known().unwrap().iter().flat_map(|t| &t.routes).filter(|r| r.target == "local").any(|r| {
+        r.destination_cidr_block.iter().chain(&r.destination_ipv6_cidr_block).any(|c| contains(c, src))
+    });
+    if in_vpc { Err(()) } else { Ok(None) }
+}
+
+/// A packet from `src` (inside a VPC) to `proto`/`port` on `dst`, and its reply, by brute force.
+fn oracle_inside(ec2: &Ec2, (svpc, ssub, seni): &At, src: IpAddr, dst: &NetworkInterface, proto: i32, port: u16) -> bool {
+    let no_groups: Vec<String> = Vec::new();
+    let sgroups = seni.map_or(&no_groups, |e| &e.security_group_ids);
+    eni_addrs(dst).into_iter().filter(|d| d.is_ipv4() == src.is_ipv4()).any(|d| {
+        let (st, dt) = (table_of(ec2, svpc, ssub), table_of(ec2, &dst.vpc_id, &dst.subnet_id));
+        let Some(fwd) = delivers(ec2, lookup(ec2, st, d), svpc, &dst.vpc_id) else { return false };
+        let Some(back) = delivers(ec2, lookup(ec2, dt, src), &dst.vpc_id, svpc) else { return false };
+        if fwd != back {
+            return false;
+        }
+        if seni.is_some() && !sg_allows(ec2, sgroups, false, proto, port, d, &dst.security_group_ids) {
+            return false;
+        }
+        if !sg_allows(ec2, &dst.security_group_ids, true, proto, port, src, sgroups) {
+            return false;
+        }
+        if *ssub == dst.subnet_id {
+            return true;
+        }
+        let (af, at) = (acl_of(ec2, ssub), acl_of(ec2, &dst.subnet_id));
+        if !nacl_allows(af, true, proto, d, port) || !nacl_allows(at, false, proto, src, port) {
+            return false;
+        }
+        let qs: Vec<u16> = if proto == 6 || proto == 17 {
+            let mut cand: BTreeSet<u16> = [1024u16, 65535].into();
+            for e in af.entries.iter().chain(&at.entries) {
+                for p in [e.port_from, e.port_to].into_iter().flatten() {
+                    for q in [p - 1, p, p + 1] {
+                        if (1024..=65535).contains(&q) {
+                            cand.insert(q as u16);
+                        }
+                    }
+                }
+            }
+            cand.into_iter().collect()
+        } else {
+            vec![0]
+        };
+        qs.into_iter().any(|q| nacl_allows(at, true, proto, src, q) && nacl_allows(af, false, proto, d, q))
     })
 }
 
@@ -346,6 +503,8 @@ fn sample_ports() -> Vec<u16> {
 static CASES: AtomicU64 = AtomicU64::new(0);
 static PACKETS: AtomicU64 = AtomicU64::new(0);
 static REACHABLE: AtomicU64 = AtomicU64::new(0);
+static INSIDE: AtomicU64 = AtomicU64::new(0);
+static INSIDE_OPEN: AtomicU64 = AtomicU64::new(0);
 
 fn check(seed: u64) -> Result<(), TestCaseError> {
     let e = network(seed);
@@ -392,8 +551,11 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 }
             }
         }
-        // The query agrees with the oracle on a few packets.
+        // The query agrees with the oracle on a few internet packets.
         for src in addrs.iter().step_by(7) {
+            if locate(&e, *src) != Ok(None) {
+                continue;
+            }
             let want = oracle(&e, eni, 6, *src, 443);
             match query(&inv, &Source::Ip(*src), &eni.network_interface_id, Protocol::TCP, 443) {
                 Verdict::Reachable { .. } => prop_assert!(want, "query reachable, oracle not: {} {}", seed, src),
@@ -403,7 +565,40 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 }
                 Verdict::Unknown { missing, .. } => {
                     prop_assert!(!want, "query unknown, oracle reachable: {} {} {:?}", seed, src, missing);
-                    prop_assert!(pl_unknown || missing[0].contains("inside the VPC"), "{:?}", missing);
+                    prop_assert!(pl_unknown, "{:?}", missing);
+                }
+            }
+        }
+        // And on flows from inside the VPCs: every interface address, addresses of subnets held
+        // by no interface, and boundary addresses that fall inside a VPC.
+        let mut inside: BTreeSet<IpAddr> = enis.iter().flat_map(eni_addrs).collect();
+        for s in e.subnets.known().unwrap() {
+            let (v4, v6) = (s.cidr_block.clone().unwrap_or_default(), s.ipv6_cidr_blocks[0].clone());
+            inside.insert(v4.replace(".0/24", ".99").parse().unwrap());
+            inside.insert(v6.replace("::/64", "::63").parse().unwrap());
+        }
+        inside.extend(addrs.iter().filter(|a| locate(&e, **a) != Ok(None)));
+        for src in &inside {
+            let at = locate(&e, *src);
+            if matches!(&at, Ok(Some((_, _, Some(x)))) if x.network_interface_id == eni.network_interface_id) {
+                continue;
+            }
+            for (proto, port) in [(6, 443u16), (6, 22), (17, 1025), (if src.is_ipv4() { 1 } else { 58 }, 0)] {
+                INSIDE.fetch_add(1, Ordering::Relaxed);
+                let want = match &at {
+                    Ok(Some(o)) => Some(oracle_inside(&e, o, *src, eni, proto, port)),
+                    _ => None,
+                };
+                if want == Some(true) {
+                    INSIDE_OPEN.fetch_add(1, Ordering::Relaxed);
+                }
+                let v = query(&inv, &Source::Ip(*src), &eni.network_interface_id, Protocol(proto as u8), port);
+                match (&v, want) {
+                    (Verdict::Reachable { .. }, Some(true)) => {}
+                    (Verdict::Blocked { blockers, .. }, Some(false)) => prop_assert!(!blockers.is_empty()),
+                    (Verdict::Unknown { .. }, None) => {}
+                    (Verdict::Unknown { .. }, _) if pl_unknown => {}
+                    _ => prop_assert!(false, "seed {} {} from {} proto {} port {}: engine {} oracle {:?}", seed, eni.network_interface_id, src, proto, port, v, want),
                 }
             }
         }
@@ -417,10 +612,12 @@ fn engine_agrees_with_brute_force() {
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2500));
     let result = runner.run(&any::<u64>(), check);
     eprintln!(
-        "oracle: {} networks, {} packets compared, {} of them reachable, 0 disagreements",
+        "oracle: {} networks, {} internet packets compared ({} reachable), {} flows from inside VPCs ({} open)",
         CASES.load(Ordering::Relaxed),
         PACKETS.load(Ordering::Relaxed),
-        REACHABLE.load(Ordering::Relaxed)
+        REACHABLE.load(Ordering::Relaxed),
+        INSIDE.load(Ordering::Relaxed),
+        INSIDE_OPEN.load(Ordering::Relaxed)
     );
     if let Err(e) = result {
         panic!("{e}");

@@ -417,3 +417,220 @@ fn answers_are_deterministic() {
     let inv = lb_estate("application", sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, group_ref("sg-alb"))]));
     assert_eq!(internet_exposure(&inv), internet_exposure(&inv));
 }
+
+// ---------------------------------------------------------------- VPC peering
+
+fn subnet(id: &str, vpc: &str, c: &str) -> Subnet {
+    Subnet { subnet_id: id.into(), vpc_id: vpc.into(), availability_zone: "us-east-1a".into(), cidr_block: Some(c.into()), ..Subnet::default() }
+}
+
+fn pcx(id: &str, a: &str, b: &str, status: &str) -> VpcPeering {
+    VpcPeering {
+        vpc_peering_connection_id: id.into(),
+        requester_vpc_id: a.into(),
+        requester_owner_id: "111122223333".into(),
+        accepter_vpc_id: b.into(),
+        accepter_owner_id: "111122223333".into(),
+        status: status.into(),
+    }
+}
+
+fn rtb_mut<'a>(e: &'a mut Ec2, id: &str) -> &'a mut RouteTable {
+    match &mut e.route_tables {
+        Observed::Known(v) => v.iter_mut().find(|t| t.route_table_id == id).unwrap(),
+        Observed::Unknown(_) => panic!("route tables unknown"),
+    }
+}
+
+/// vpc-a 10.0.0.0/16 ⇄ pcx-ab ⇄ vpc-b 10.1.0.0/16 ⇄ pcx-bc ⇄ vpc-c 10.2.0.0/16; each VPC one
+/// subnet on its main route table with routes to its direct peers only; open network ACLs.
+/// eni-a (10.0.1.10, sg-a), i-b (10.1.1.10, sg-b: tcp 5432 from 10.0.0.0/8), i-c (10.2.1.10,
+/// sg-c: tcp 5432 from 10.0.0.0/8).
+fn peered() -> Ec2 {
+    let mut e = ec2();
+    for (v, n) in [("a", 0), ("b", 1), ("c", 2)] {
+        let vpc = format!("vpc-{v}");
+        push(&mut e.subnets, subnet(&format!("subnet-{v}"), &vpc, &format!("10.{n}.1.0/24")));
+        push(&mut e.route_tables, rtb(&format!("rtb-{v}"), &vpc, true, &[], vec![route(&format!("10.{n}.0.0/16"), "local")]));
+        push(&mut e.network_acls, open_nacl(&format!("acl-{v}"), &vpc, &[&format!("subnet-{v}")]));
+    }
+    rtb_mut(&mut e, "rtb-a").routes.push(route("10.1.0.0/16", "pcx-ab"));
+    rtb_mut(&mut e, "rtb-b").routes.push(route("10.0.0.0/16", "pcx-ab"));
+    rtb_mut(&mut e, "rtb-b").routes.push(route("10.2.0.0/16", "pcx-bc"));
+    rtb_mut(&mut e, "rtb-c").routes.push(route("10.1.0.0/16", "pcx-bc"));
+    push(&mut e.vpc_peering_connections, pcx("pcx-ab", "vpc-a", "vpc-b", "active"));
+    push(&mut e.vpc_peering_connections, pcx("pcx-bc", "vpc-c", "vpc-b", "active"));
+    e.security_groups.push(sg("sg-a", "vpc-a", vec![]));
+    e.security_groups.push(sg("sg-b", "vpc-b", vec![rule("tcp", 5432, 5432, cidr("10.0.0.0/8"))]));
+    e.security_groups.push(sg("sg-c", "vpc-c", vec![rule("tcp", 5432, 5432, cidr("10.0.0.0/8"))]));
+    push(&mut e.network_interfaces, eni("eni-a", "vpc-a", "subnet-a", "10.0.1.10", None, None, &["sg-a"], Some("i-a")));
+    push(&mut e.network_interfaces, eni("eni-b", "vpc-b", "subnet-b", "10.1.1.10", None, None, &["sg-b"], Some("i-b")));
+    push(&mut e.network_interfaces, eni("eni-c", "vpc-c", "subnet-c", "10.2.1.10", None, None, &["sg-c"], Some("i-c")));
+    e
+}
+
+#[test]
+fn peering_allows_a_port_between_peered_vpcs() {
+    let inv = inventory(peered(), None);
+    let v = query(&inv, &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432);
+    let Verdict::Reachable { steps, sources, .. } = &v else { panic!("{v}") };
+    assert_eq!(sources, &["10.0.1.10/32"]);
+    let path: Vec<(ComponentType, &str)> = steps.iter().map(|s| (s.component_type, s.component_id.as_str())).collect();
+    assert_eq!(
+        path,
+        [
+            (ComponentType::Eni, "eni-a"),
+            (ComponentType::SecurityGroup, "sg-a"),
+            (ComponentType::RouteTable, "rtb-a"),
+            (ComponentType::VpcPeeringConnection, "pcx-ab"),
+            (ComponentType::Nacl, "acl-a"),
+            (ComponentType::Nacl, "acl-b"),
+            (ComponentType::SecurityGroup, "sg-b"),
+            (ComponentType::RouteTable, "rtb-b"),
+            (ComponentType::Eni, "eni-b"),
+        ],
+        "{v}"
+    );
+    assert_eq!(steps[2].rules, ["10.1.0.0/16 → pcx-ab"]);
+    assert!(v.to_string().contains("VPC_PEERING_CONNECTION pcx-ab"), "{v}");
+    // An address of subnet-a held by no interface: no security group of its own.
+    assert!(matches!(query(&inv, &ip("10.0.1.99"), "i-b", Protocol::TCP, 5432), Verdict::Reachable { .. }));
+    // Other ports: the destination's group stops them.
+    let v = query(&inv, &ip("10.0.1.10"), "i-b", Protocol::TCP, 22);
+    let b = blockers(&v);
+    assert_eq!((b.len(), b[0].component_id.as_str()), (1, "sg-b"), "{v}");
+    assert_eq!(b[0].change, "add an inbound rule tcp 22 from 10.0.1.10/32 (or from sg-a) to sg-b");
+    // The peering connection is not accepted: its routes are dead.
+    let mut e = peered();
+    if let Observed::Known(v) = &mut e.vpc_peering_connections {
+        v[0].status = "pending-acceptance".into();
+    }
+    let v = query(&inventory(e, None), &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432);
+    assert!(blockers(&v).iter().any(|b| b.rule.contains("pcx-ab is pending-acceptance") && b.change.starts_with("accept pcx-ab")), "{v}");
+    // Peering connections not read: unknown.
+    let mut e = peered();
+    e.vpc_peering_connections = Observed::Unknown("AccessDenied".into());
+    assert!(matches!(query(&inventory(e, None), &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432), Verdict::Unknown { .. }));
+    // The source subnet's network ACL not read: unknown, never blocked.
+    let mut e = peered();
+    e.network_acls = Observed::Unknown("AccessDenied".into());
+    assert!(matches!(query(&inventory(e, None), &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432), Verdict::Unknown { .. }));
+}
+
+#[test]
+fn peering_without_return_route_is_blocked_at_the_peer_route_table() {
+    let mut e = peered();
+    rtb_mut(&mut e, "rtb-b").routes.retain(|r| r.target != "pcx-ab");
+    let inv = inventory(e, None);
+    let v = query(&inv, &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1, "{v}");
+    assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::RouteTable, "rtb-b"));
+    assert_eq!(b[0].rule, "no route to 10.0.1.10/32 (return traffic)");
+    assert_eq!(b[0].change, "add route 10.0.0.0/16 → pcx-ab to rtb-b");
+    // The forward route missing instead: the source's table is named.
+    let mut e = peered();
+    rtb_mut(&mut e, "rtb-a").routes.retain(|r| r.target != "pcx-ab");
+    let v = query(&inventory(e, None), &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1, "{v}");
+    assert_eq!(b[0].change, "add route 10.1.0.0/16 → pcx-ab to rtb-a");
+}
+
+#[test]
+fn peering_is_not_transitive() {
+    // Routes for vpc-c through pcx-ab and for vpc-a through pcx-bc: still no path A → B → C.
+    let mut e = peered();
+    rtb_mut(&mut e, "rtb-a").routes.push(route("10.2.0.0/16", "pcx-ab"));
+    rtb_mut(&mut e, "rtb-c").routes.push(route("10.0.0.0/16", "pcx-bc"));
+    let inv = inventory(e, None);
+    let v = query(&inv, &ip("10.0.1.10"), "i-c", Protocol::TCP, 5432);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 2, "{v}");
+    assert_eq!(b[0].component_id, "rtb-a");
+    assert_eq!(b[0].rule, "10.2.0.0/16 → pcx-ab (peering is not transitive: pcx-ab joins only vpc-a and vpc-b)");
+    assert_eq!(
+        b[0].change,
+        "create and accept a VPC peering connection between vpc-a and vpc-c, then add route 10.2.0.0/16 → it to rtb-a"
+    );
+    assert_eq!(b[1].component_id, "rtb-c");
+    assert!(b[1].rule.ends_with("(return traffic)"), "{v}");
+    // Both hops work on their own.
+    assert!(matches!(query(&inv, &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432), Verdict::Reachable { .. }));
+    assert!(matches!(query(&inv, &ip("10.1.1.10"), "i-c", Protocol::TCP, 5432), Verdict::Reachable { .. }));
+}
+
+#[test]
+fn a_peer_internet_gateway_does_not_expose_the_vpc() {
+    let mut e = peered();
+    push(&mut e.internet_gateways, igw("igw-b", "vpc-b"));
+    rtb_mut(&mut e, "rtb-b").routes.push(route("0.0.0.0/0", "igw-b"));
+    rtb_mut(&mut e, "rtb-a").routes.push(route("0.0.0.0/0", "pcx-ab"));
+    e.security_groups.push(sg("sg-pub", "vpc-a", vec![rule("tcp", 443, 443, cidr("0.0.0.0/0"))]));
+    push(&mut e.network_interfaces, eni("eni-pa", "vpc-a", "subnet-a", "10.0.1.20", Some("54.1.1.1"), None, &["sg-pub"], Some("i-pa")));
+    e.security_groups.push(sg("sg-pb", "vpc-b", vec![rule("tcp", 443, 443, cidr("0.0.0.0/0"))]));
+    push(&mut e.network_interfaces, eni("eni-pb", "vpc-b", "subnet-b", "10.1.1.20", Some("54.1.1.2"), None, &["sg-pb"], Some("i-pb")));
+    let inv = inventory(e, None);
+    let ex = internet_exposure(&inv);
+    assert!(ranges(exposure_of(&ex, "eni-pa")).is_empty());
+    assert!(!ranges(exposure_of(&ex, "eni-pb")).is_empty(), "the peer itself is exposed");
+    let v = query(&inv, &Source::Internet, "i-pa", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1, "{v}");
+    assert_eq!(b[0].rule, "0.0.0.0/0 → pcx-ab");
+    assert!(b[0].change.starts_with("attach an internet gateway to vpc-a"), "{}", b[0].change);
+    assert!(b[0].change.contains("no edge-to-edge routing"), "{}", b[0].change);
+}
+
+#[test]
+fn security_group_rule_referencing_a_group_in_the_peer_vpc() {
+    let mut e = peered();
+    e.security_groups.retain(|g| g.group_id != "sg-b");
+    let mut peer_ref = group_ref("sg-a");
+    if let SgPeer::Group { vpc_peering_connection_id, .. } = &mut peer_ref {
+        *vpc_peering_connection_id = Some("pcx-ab".into());
+    }
+    e.security_groups.push(sg("sg-b", "vpc-b", vec![rule("tcp", 5432, 5432, peer_ref)]));
+    e.security_groups.push(sg("sg-a2", "vpc-a", vec![]));
+    push(&mut e.network_interfaces, eni("eni-a2", "vpc-a", "subnet-a", "10.0.1.11", None, None, &["sg-a2"], None));
+    let inv = inventory(e, None);
+    let v = query(&inv, &ip("10.0.1.10"), "i-b", Protocol::TCP, 5432);
+    let Verdict::Reachable { steps, .. } = &v else { panic!("{v}") };
+    let sg_b = steps.iter().find(|s| s.component_id == "sg-b").unwrap();
+    assert_eq!(sg_b.rules, ["tcp 5432 from sg-a"]);
+    // Another interface of vpc-a, not in sg-a; an address held by no interface.
+    for src in ["10.0.1.11", "10.0.1.99"] {
+        let v = query(&inv, &ip(src), "i-b", Protocol::TCP, 5432);
+        assert_eq!(blockers(&v)[0].component_id, "sg-b", "{v}");
+    }
+}
+
+#[test]
+fn flows_inside_one_vpc() {
+    let mut e = peered();
+    e.security_groups.push(sg("sg-a3", "vpc-a", vec![rule("tcp", 80, 80, group_ref("sg-a"))]));
+    push(&mut e.subnets, subnet("subnet-a2", "vpc-a", "10.0.2.0/24"));
+    let deny_in = nacl(
+        "acl-a2",
+        "vpc-a",
+        &["subnet-a2"],
+        vec![nacl_entry(100, true, "-1", true, "0.0.0.0/0", None), nacl_entry(100, false, "6", true, "10.0.0.0/16", Some((80, 80)))],
+    );
+    push(&mut e.network_acls, deny_in);
+    push(&mut e.network_interfaces, eni("eni-a3", "vpc-a", "subnet-a", "10.0.1.30", None, None, &["sg-a3"], Some("i-a3")));
+    push(&mut e.network_interfaces, eni("eni-a4", "vpc-a", "subnet-a2", "10.0.2.30", None, None, &["sg-a3"], Some("i-a4")));
+    let inv = inventory(e, None);
+    // Same subnet: no network ACL on the path.
+    let v = query(&inv, &ip("10.0.1.10"), "i-a3", Protocol::TCP, 80);
+    let Verdict::Reachable { steps, .. } = &v else { panic!("{v}") };
+    assert!(steps.iter().all(|s| s.component_type != ComponentType::Nacl), "{v}");
+    // Other subnet: its ACL lets tcp 80 in but not the reply back in to subnet-a? acl-a is open,
+    // so the reply passes; acl-a2 lets nothing but tcp 80 in, which is all the request needs.
+    assert!(matches!(query(&inv, &ip("10.0.1.10"), "i-a4", Protocol::TCP, 80), Verdict::Reachable { .. }));
+    // From subnet-a2 to subnet-a the reply must enter subnet-a2 on an ephemeral port: denied.
+    let v = query(&inv, &ip("10.0.2.30"), "i-a3", Protocol::TCP, 80);
+    let b = blockers(&v);
+    assert!(b.iter().any(|b| b.component_id == "acl-a2" && b.rule.ends_with("(return traffic)")), "{v}");
+    // An address of the VPC held by no subnet: unknown.
+    assert!(matches!(query(&inv, &ip("10.0.9.9"), "i-a3", Protocol::TCP, 80), Verdict::Unknown { .. }));
+}

@@ -153,7 +153,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         ("", cli) => format!("CLI: {cli}"),
         (console, cli) => format!("{console} CLI: {cli}"),
     };
-    let url = Some(f.remediation_url.as_str()).filter(|u| !u.is_empty());
+    let url = Some(f.remediation_url.as_ref()).filter(|u: &&str| !u.is_empty());
     let remediation = (!text.is_empty() || url.is_some()).then(|| Remediation {
         recommendation: Recommendation {
             // `Text` is required in a recommendation; fall back on the link.
@@ -171,11 +171,11 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     fields.insert("ProviderVersion", Cow::Borrowed(&run.tool_version));
     fields.insert("rampart/CheckId", Cow::Borrowed(&f.check_id));
     for (key, value) in [
-        ("rampart/Service", &f.service),
-        ("rampart/Detail", &f.detail),
-        ("rampart/Reason", &f.reason),
-        ("rampart/ResourceName", &r.name),
-        ("rampart/RemediationCli", &f.remediation_cli),
+        ("rampart/Service", f.service.as_str()),
+        ("rampart/Detail", f.detail.as_str()),
+        ("rampart/Reason", f.reason.as_str()),
+        ("rampart/ResourceName", r.name.as_str()),
+        ("rampart/RemediationCli", f.remediation_cli.as_ref()),
     ] {
         fields.insert(key, truncate_chars(value, PRODUCT_FIELD_VALUE_MAX));
     }
@@ -260,10 +260,10 @@ mod tests {
         let (run, mut findings, gaps) = fixtures::small();
         let mut huge = findings[1].clone();
         huge.title = "T".repeat(300);
-        huge.description = "é".repeat(2000);
+        huge.description = "é".repeat(2000).into();
         huge.reason = "🦀".repeat(3000);
-        huge.remediation_console = "c".repeat(400);
-        huge.remediation_cli = "aws s3api ".repeat(100);
+        huge.remediation_console = "c".repeat(400).into();
+        huge.remediation_cli = "aws s3api ".repeat(100).into();
         huge.related_requirements = (0..40)
             .map(|i| format!("CIS AWS Foundations Benchmark v3.0.0/{i}"))
             .collect();

@@ -45,7 +45,7 @@ fn row(f: &Finding) -> [Cow<'_, str>; 16] {
     ]
     .into_iter()
     .filter(|s| !s.trim().is_empty())
-    .map(String::as_str)
+    .map(|s| s.as_ref())
     .collect::<Vec<_>>()
     .join(" | ");
     [

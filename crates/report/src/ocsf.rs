@@ -228,8 +228,8 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
         },
         remediation: Remediation {
             desc,
-            references: Some(f.remediation_url.as_str())
-                .filter(|u| !u.is_empty())
+            references: Some(f.remediation_url.as_ref())
+                .filter(|u: &&str| !u.is_empty())
                 .into_iter()
                 .collect(),
         },
