@@ -266,31 +266,50 @@ mod tests {
 
 /// `docs/checks.md`: every check with id, title, severity, category, service, resource type,
 /// standards.
+/// Checks whose FAILED and PASSED results are both produced by the moto integration tests (the
+/// planted account of `testdata/moto/plant.py`, two regions); `crates/cli/tests/scan.rs`
+/// asserts it, so this list cannot claim more than the tests show.
+pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
+    "cloudtrail_log_file_validation", "config_recorder_enabled", "ec2_ebs_default_encryption",
+    "ec2_ebs_public_snapshots", "ec2_ebs_volume_recent_snapshot", "ec2_ebs_volume_unattached",
+    "ec2_imdsv2_required", "ec2_instance_public_ip", "ec2_sg_admin_ports_unrestricted",
+    "ec2_sg_high_risk_ports", "ec2_sg_specific_ports_unrestricted", "ec2_sg_unauthorized_ports_open",
+    "ec2_sg_unrestricted_access", "ec2_subnet_auto_assign_public_ip", "ecr_image_scanning",
+    "ecr_tag_immutability", "guardduty_enabled", "iam_user_console_mfa", "inspector_network_reachability",
+    "kms_key_rotation", "rds_backups", "rds_instance_public_access", "rds_multi_az", "rds_public_snapshots",
+    "rds_snapshots_encrypted", "rds_storage_encrypted", "route53_mx_spf", "s3_account_public_access_block",
+    "s3_bucket_public_read", "s3_bucket_public_write", "securityhub_enabled", "sns_topic_encrypted",
+    "sqs_queue_encrypted",
+];
+
 pub fn checks_markdown() -> String {
     let mut s = String::from(
         "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
          (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n\
-         | id | title | severity | category | service | resource | standards |\n|---|---|---|---|---|---|---|\n",
+         | id | title | severity | category | service | resource | standards | moto |\n|---|---|---|---|---|---|---|---|\n",
     );
     for c in REGISTRY {
         let m = &c.meta;
         let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
             m.id,
             m.title,
             m.severity,
             m.category,
             m.service,
             m.resource_type.asff(),
-            if stds.is_empty() { "— (Rampart's own)".to_string() } else { stds.join("<br>") }
+            if stds.is_empty() { "— (Rampart's own)".to_string() } else { stds.join("<br>") },
+            if MOTO_TESTED_BOTH_WAYS.contains(&m.id) { "fail + pass" } else { "unit" }
         ));
     }
     s.push_str(
-        "\nIntegration-tested against moto in two regions (fail and pass cases): the S3 and security-group \
-         checks and `iam_root_mfa`, except the PASSED case of `iam_root_mfa` — moto cannot give the root user \
-         an MFA device — which is unit-tested only. Every other check is unit-tested (pass, fail and \
-         not-available cases) and awaits its place in the moto plant.\n\n\
+        "\nColumn *moto*: `fail + pass` = both verdicts are produced by the moto integration tests in two \
+         regions (asserted in `crates/cli/tests/scan.rs`); `unit` = unit-tested only (pass, fail and \
+         not-available cases), because moto cannot represent one side (root MFA: moto hard-codes \
+         `AccountMFAEnabled: 0`; default security groups always allow egress; Config, flow logs, lifecycle \
+         policies, bucket logging and ownership controls are not planted yet) or the service is not \
+         planted yet (ELB, CloudFront, Lambda, ACM, service quotas usage).\n\n\
          Numbers the checks compare against (access key age, unused credentials, password length and reuse, \
          certificate expiry warning, snapshot ages, service-limit percentages) come from `[thresholds]` of the \
          configuration file (`docs/rampart.example.toml`); the defaults are those of the standards, and every \

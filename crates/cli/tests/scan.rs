@@ -668,3 +668,35 @@ fn images_and_lambda_packages_are_assessed_like_hosts() {
     let out = rampart(dir.path(), &["scan", "image", dir.path().join("bad.tar").to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap()]);
     assert_usage_error(&out, "bad.tar");
 }
+
+#[test]
+fn every_check_claimed_moto_tested_both_ways_fails_and_passes_on_the_planted_account() {
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &findings {
+        seen.entry(f["ProductFields"]["rampart/CheckId"].as_str().unwrap().to_string())
+            .or_default()
+            .insert(f["Compliance"]["Status"].as_str().unwrap().to_string());
+    }
+    // The account-level BPA check passes in the other scenario (account_level_block_public_access_...).
+    for id in rampart_checks_list() {
+        if id == "s3_account_public_access_block" {
+            continue;
+        }
+        let s = seen.get(id).unwrap_or_else(|| panic!("{id}: no result"));
+        assert!(s.contains("FAILED") && s.contains("PASSED"), "{id}: {s:?}");
+    }
+}
+
+/// The list from `rampart_checks::MOTO_TESTED_BOTH_WAYS`, read from the generated docs so that
+/// this test binary does not link the checks crate.
+fn rampart_checks_list() -> Vec<&'static str> {
+    let docs: &'static str = Box::leak(std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap().into_boxed_str());
+    docs.lines()
+        .filter(|l| l.ends_with("| fail + pass |"))
+        .map(|l| l.split('`').nth(1).unwrap())
+        .collect()
+}
