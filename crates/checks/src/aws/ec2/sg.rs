@@ -68,6 +68,19 @@ impl OpenRule<'_> {
     }
 }
 
+/// `proto/port from source` for every TCP and UDP port of `ports` that an open rule admits.
+pub fn open_ports(open: &[OpenRule], ports: &[i32]) -> Vec<String> {
+    let mut out = Vec::new();
+    for &port in ports {
+        for proto in [Proto::Tcp, Proto::Udp] {
+            if let Some(r) = open.iter().find(|r| r.covers(proto, port)) {
+                out.push(format!("{}/{port} from {}", proto.as_str(), r.source));
+            }
+        }
+    }
+    out
+}
+
 pub fn rule_covers(rule: &SgRule, proto: Proto, port: i32) -> bool {
     let matches_proto = match rule.ip_protocol.as_str() {
         "-1" | "all" => return true,

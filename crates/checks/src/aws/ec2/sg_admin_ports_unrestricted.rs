@@ -3,7 +3,7 @@
 //! CIS AWS Foundations v3.0.0 5.2 (IPv4) and 5.3 (IPv6); Security Hub EC2.13 (22), EC2.14
 //! (3389), EC2.53 (IPv4) and EC2.54 (IPv6). One result per security group.
 
-use super::sg::{each_group, open_ingress, Proto};
+use super::sg::{each_group, open_ingress, open_ports};
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -38,15 +38,8 @@ pub static CHECK: Check = Check {
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_group(ctx, out, |ec2, sg, res, out| {
         let (open, unknown) = open_ingress(ec2, sg);
-        let mut bad = Vec::new();
         // CIS counts TCP, UDP and all-protocol rules (RDP also runs over UDP 3389).
-        for &port in ADMIN_PORTS {
-            for proto in [Proto::Tcp, Proto::Udp] {
-                if let Some(r) = open.iter().find(|r| r.covers(proto, port)) {
-                    bad.push(format!("{}/{port} from {}", proto.as_str(), r.source));
-                }
-            }
-        }
+        let bad = open_ports(&open, ADMIN_PORTS);
         if !bad.is_empty() {
             out.fail(res, format!("remote administration open to the internet: {}", bad.join(", ")));
         } else if !unknown.is_empty() {

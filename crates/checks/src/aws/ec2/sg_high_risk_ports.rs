@@ -2,7 +2,7 @@
 //! of the `restricted-common-ports` rule.
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19>
 
-use super::sg::{each_group, open_ingress, Proto};
+use super::sg::{each_group, open_ingress, open_ports};
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -34,14 +34,7 @@ pub static CHECK: Check = Check {
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_group(ctx, out, |ec2, sg, res, out| {
         let (open, unknown) = open_ingress(ec2, sg);
-        let mut bad = Vec::new();
-        for &port in HIGH_RISK_PORTS {
-            for proto in [Proto::Tcp, Proto::Udp] {
-                if let Some(r) = open.iter().find(|r| r.covers(proto, port)) {
-                    bad.push(format!("{}/{port} from {}", proto.as_str(), r.source));
-                }
-            }
-        }
+        let bad = open_ports(&open, HIGH_RISK_PORTS);
         if !bad.is_empty() {
             out.fail(res, format!("high-risk ports open to the internet: {}", bad.join(", ")));
         } else if !unknown.is_empty() {

@@ -5,7 +5,7 @@
 //! 3306, 3389, 4333, 5432 or 5500 is; yellow for any other port. Trusted Advisor looks at
 //! IPv4 (`0.0.0.0/0`) only; Rampart also counts `::/0`, which exposes a port just as much.
 
-use super::sg::{each_group, open_ingress, OpenRule, Proto};
+use super::sg::{each_group, open_ingress, open_ports, OpenRule};
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -54,14 +54,7 @@ fn beyond_green(r: &OpenRule) -> bool {
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_group(ctx, out, |ec2, sg, res, out| {
         let (open, unknown) = open_ingress(ec2, sg);
-        let mut red = Vec::new();
-        for &port in RED_PORTS {
-            for proto in [Proto::Tcp, Proto::Udp] {
-                if let Some(r) = open.iter().find(|r| r.covers(proto, port)) {
-                    red.push(format!("{}/{port} from {}", proto.as_str(), r.source));
-                }
-            }
-        }
+        let red = open_ports(&open, RED_PORTS);
         let yellow: Vec<String> = open
             .iter()
             .filter(|r| beyond_green(r))

@@ -45,7 +45,12 @@ pub(super) fn last_activity(row: &CredentialReportRow, used: &str, set: &str) ->
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    let max_unused = i64::from(ctx.thresholds.credentials_unused_days);
+    each_user_unused_for(ctx, out, i64::from(ctx.thresholds.credentials_unused_days));
+}
+
+/// One result per IAM user of the credential report: FAILED when an enabled console password
+/// or an active access key went unused for `max_unused` days or more. Shared with IAM.8.
+pub(super) fn each_user_unused_for(ctx: &Ctx, out: &mut Emit, max_unused: i64) {
     for account in &ctx.inventory.accounts {
         let Some(rows) = user_rows(account, out) else { continue };
         for row in rows {

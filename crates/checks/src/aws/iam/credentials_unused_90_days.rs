@@ -5,9 +5,6 @@
 //! `iam_credentials_unused_45_days`: a password or key never used counts from when it was set.
 //! The 90 days are the control's own and not configurable. One result per IAM user.
 
-use super::credentials_unused_45_days::last_activity;
-use super::{field, row_resource, user_rows};
-use crate::aws::days_since;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -34,37 +31,7 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let Some(rows) = user_rows(account, out) else { continue };
-        for row in rows {
-            let res = row_resource(account, row);
-            let (mut stale, mut unknown) = (Vec::new(), Vec::new());
-            let mut judge = |what: String, used: &str, set: &str| match last_activity(row, used, set) {
-                Ok(t) => {
-                    let age = days_since(t, ctx.now);
-                    if age >= MAX_UNUSED_DAYS {
-                        stale.push(format!("{what} unused for {age} days"));
-                    }
-                }
-                Err(raw) => unknown.push(format!("{what}: {raw}")),
-            };
-            if field(row, "password_enabled") == "true" {
-                judge("console password".to_string(), "password_last_used", "password_last_changed");
-            }
-            for n in [1, 2] {
-                if field(row, &format!("access_key_{n}_active")) == "true" {
-                    judge(format!("access key {n}"), &format!("access_key_{n}_last_used_date"), &format!("access_key_{n}_last_rotated"));
-                }
-            }
-            if !stale.is_empty() {
-                out.fail(res, stale.join("; "));
-            } else if !unknown.is_empty() {
-                out.not_available(res, format!("cannot tell when credentials were last used: {}", unknown.join("; ")));
-            } else {
-                out.pass(res, format!("every enabled password and active access key was used within {MAX_UNUSED_DAYS} days"));
-            }
-        }
-    }
+    super::credentials_unused_45_days::each_user_unused_for(ctx, out, MAX_UNUSED_DAYS);
 }
 
 #[cfg(test)]
