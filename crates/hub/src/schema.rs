@@ -251,3 +251,37 @@ fn user_version(conn: &Connection, path: &Path) -> Result<u32, StoreError> {
         why: "it has a negative schema version",
     })
 }
+
+/// `$<env>` if set and not empty, otherwise `<data dir>/rampart/<file>`, or `<file>` in the
+/// current directory when the platform has no data directory.
+pub(crate) fn default_path(env: &str, file: &str) -> std::path::PathBuf {
+    if let Some(p) = std::env::var_os(env).filter(|p| !p.is_empty()) {
+        return std::path::PathBuf::from(p);
+    }
+    match dirs::data_dir() {
+        Some(dir) => dir.join("rampart").join(file),
+        None => std::path::PathBuf::from(file),
+    }
+}
+
+/// Opens (creating it and its parent directory if missing) and migrates the database at
+/// `path`; `:memory:` when `path` is `None`. Returns the connection, its path and version.
+pub(crate) fn open(path: Option<&Path>) -> Result<(Connection, std::path::PathBuf, u32), StoreError> {
+    let (mut conn, path) = match path {
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|source| StoreError::CreateDir { path: parent.to_path_buf(), source })?;
+            }
+            let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+            (conn, path.to_path_buf())
+        }
+        None => {
+            let path = std::path::PathBuf::from(":memory:");
+            let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
+            (conn, path)
+        }
+    };
+    let version = prepare(&mut conn, &path)?;
+    Ok((conn, path, version))
+}

@@ -91,48 +91,20 @@ impl VulnStore {
     /// (`~/.local/share/rampart/vulndb.db` on Linux), or `vulndb.db` in the current
     /// directory when the platform has no data directory.
     pub fn default_path() -> PathBuf {
-        if let Some(p) = std::env::var_os("RAMPART_VULNDB").filter(|p| !p.is_empty()) {
-            return PathBuf::from(p);
-        }
-        match dirs::data_dir() {
-            Some(dir) => dir.join("rampart").join("vulndb.db"),
-            None => PathBuf::from("vulndb.db"),
-        }
+        schema::default_path("RAMPART_VULNDB", "vulndb.db")
     }
 
     /// Opens the database at `path`, creating it and its parent directory if missing,
     /// and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<VulnStore, StoreError> {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        VulnStore::prepare(conn, path.to_path_buf())
+        let (conn, path, version) = schema::open(Some(path))?;
+        Ok(VulnStore { conn, path, version })
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<VulnStore, StoreError> {
-        let path = PathBuf::from(":memory:");
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
-            path: path.clone(),
-            source,
-        })?;
-        VulnStore::prepare(conn, path)
-    }
-
-    fn prepare(mut conn: Connection, path: PathBuf) -> Result<VulnStore, StoreError> {
-        let version = schema::prepare(&mut conn, &path)?;
-        Ok(VulnStore {
-            conn,
-            path,
-            version,
-        })
+        let (conn, path, version) = schema::open(None)?;
+        Ok(VulnStore { conn, path, version })
     }
 
     /// Where the database lives (`:memory:` for an in-memory one).
