@@ -54,11 +54,49 @@ pub enum Command {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
+    /// The stored findings, current state (like Security Hub's findings view).
+    Findings(FindingsArgs),
+    /// Set a finding's workflow status (NEW, NOTIFIED, SUPPRESSED, RESOLVED) with a note;
+    /// the change is kept in the finding's history.
+    Workflow {
+        /// The finding id (`rampart/<check>/<hash>`).
+        id: String,
+        #[arg(long)]
+        status: String,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
     /// Build a snapshot from other tools' output (offline; no AWS access).
     Import {
         #[command(subcommand)]
         source: ImportSource,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct FindingsArgs {
+    /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// This severity or more severe.
+    #[arg(long)]
+    pub severity: Option<rampart_model::Severity>,
+    #[arg(long)]
+    pub check: Option<String>,
+    #[arg(long)]
+    pub account: Option<String>,
+    /// Include archived findings (resources that are gone).
+    #[arg(long)]
+    pub archived: bool,
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    /// `table` or `json`.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: String,
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -60,6 +60,16 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         }
         Command::Compliance(args) => compliance(&args),
         Command::Reach(args) => reach(&args),
+        Command::Findings(args) => findings_cmd(&args),
+        Command::Workflow { id, status, note, db } => {
+            let status = rampart_model::WorkflowStatus::parse(&status.to_ascii_uppercase())
+                .with_context(|| format!("unknown workflow status `{status}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED"))?;
+            let path = db.unwrap_or_else(rampart_hub::Store::default_path);
+            let mut store = rampart_hub::Store::open(&path)?;
+            store.set_workflow(&id, status, &note)?;
+            eprintln!("{id}: workflow {}", status.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Vulndb { action } => crate::host::vulndb(action),
         Command::Agent { once: _, root, output } => crate::host::agent(&root, &output),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
@@ -319,4 +329,45 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         checks: vec![rampart_secrets::CHECK_ID.to_string()],
     };
     finish(run, findings, Vec::new(), &[], out)
+}
+
+fn findings_cmd(args: &crate::cli::FindingsArgs) -> Result<ExitCode> {
+    let status = match &args.status {
+        None => None,
+        Some(s) => Some(Status::parse(&s.to_ascii_uppercase()).with_context(|| {
+            format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE")
+        })?),
+    };
+    let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+    let store = rampart_hub::Store::open(&path)?;
+    let filter = rampart_hub::FindingFilter {
+        status,
+        min_severity: args.severity,
+        check_id: args.check.clone(),
+        account: args.account.clone(),
+        record_state: if args.archived { None } else { Some(rampart_model::RecordState::Active) },
+        limit: Some(args.limit),
+    };
+    let found = store.findings(&filter)?;
+    let mut out = std::io::stdout().lock();
+    match args.format.as_str() {
+        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
+        "table" => {
+            for f in &found {
+                writeln!(
+                    out,
+                    "{:<13} {:<13} {:<10} {:<45} {}  {}",
+                    f.status.as_str(),
+                    f.severity.as_str(),
+                    f.workflow_status.as_str(),
+                    f.check_id,
+                    f.resource.id,
+                    f.id
+                )?;
+            }
+            eprintln!("{} finding(s) from {}", found.len(), path.display());
+        }
+        other => bail!("unknown format `{other}` for findings: use table or json"),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -700,3 +700,23 @@ fn rampart_checks_list() -> Vec<&'static str> {
         .map(|l| l.split('`').nth(1).unwrap())
         .collect()
 }
+
+#[test]
+fn findings_can_be_listed_and_their_workflow_set_and_kept_across_scans() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(rampart(dir.path(), &["demo"]).status.success());
+    let out = rampart(dir.path(), &["findings", "--status", "failed", "--severity", "critical", "--check", "iam_root_mfa", "-f", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = v[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let out = rampart(dir.path(), &["workflow", &id, "--status", "suppressed", "--note", "break-glass account"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A rescan keeps a person's suppression.
+    assert!(rampart(dir.path(), &["demo"]).status.success());
+    let out = rampart(dir.path(), &["findings", "--check", "iam_root_mfa", "-f", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["workflow_status"], "SUPPRESSED");
+    assert_usage_error(&rampart(dir.path(), &["workflow", &id, "--status", "closed"]), "unknown workflow status");
+    assert_usage_error(&rampart(dir.path(), &["workflow", "rampart/nope/0", "--status", "resolved"]), "error");
+}
