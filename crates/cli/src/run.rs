@@ -166,9 +166,18 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
 pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart_model::Gap>, malformed: &[String], out: &OutputArgs) -> Result<ExitCode> {
 
     if !out.no_store {
-        let path = out.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-        let mut store = rampart_hub::Store::open(&path)?;
-        store.record_run(&run, &mut findings, &gaps)?;
+        match &out.db {
+            // An explicit database must work.
+            Some(path) => rampart_hub::Store::open(path)?.record_run(&run, &mut findings, &gaps)?,
+            // The default one is a convenience: if it cannot be used (read-only home, full
+            // disk), the scan's output matters more than its history.
+            None => {
+                let path = rampart_hub::Store::default_path();
+                if let Err(e) = rampart_hub::Store::open(&path).and_then(|mut s| s.record_run(&run, &mut findings, &gaps)) {
+                    eprintln!("warning: the run was not stored: {e} (pass --db PATH, or --no-store to silence this)");
+                }
+            }
+        }
     }
 
     // Compliance with every standard whose controls the run's checks evaluate.

@@ -720,3 +720,23 @@ fn findings_can_be_listed_and_their_workflow_set_and_kept_across_scans() {
     assert_usage_error(&rampart(dir.path(), &["workflow", &id, "--status", "closed"]), "unknown workflow status");
     assert_usage_error(&rampart(dir.path(), &["workflow", "rampart/nope/0", "--status", "resolved"]), "error");
 }
+
+#[test]
+fn an_unusable_default_database_does_not_lose_the_scan_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    // The default database's parent is a file: it cannot be created.
+    let out = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .env("RAMPART_DB", blocker.join("rampart.db"))
+        .args(["demo", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning: the run was not stored"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!v["findings"].as_array().unwrap().is_empty());
+    // An explicit --db that cannot be used is an error.
+    let out = rampart(dir.path(), &["demo", "--db", blocker.join("x.db").to_str().unwrap()]);
+    assert_usage_error(&out, "error");
+}
