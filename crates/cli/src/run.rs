@@ -136,7 +136,8 @@ fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<Exit
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
     let gaps: Vec<_> = inv.gaps().cloned().collect();
     if let (Some(config), Some(path)) = (&config, &out.config) {
-        let applied = config.apply(&mut findings, &|_| None, started);
+        let tags = inv.tags_by_arn();
+        let applied = config.apply(&mut findings, &|r| tags.get(&r.id).cloned(), started);
         let excluded = applied.excluded().count();
         let suppressed = applied.hits.len() - excluded;
         if !applied.hits.is_empty() {

@@ -740,3 +740,25 @@ fn an_unusable_default_database_does_not_lose_the_scan_output() {
     let out = rampart(dir.path(), &["demo", "--db", blocker.join("x.db").to_str().unwrap()]);
     assert_usage_error(&out, "error");
 }
+
+#[test]
+fn exclusions_select_resources_by_tag_and_expired_rules_stop_applying() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("rampart.toml");
+    std::fs::write(
+        &cfg,
+        "[[exclude]]\ntags = { Name = \"fail-imdsv1\" }\nreason = \"legacy instance, replaced next sprint\"\n\n\
+         [[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreason = \"expired rule\"\nexpires = \"2020-01-01\"\n",
+    )
+    .unwrap();
+    let out_path = dir.path().join("out.json");
+    let out = rampart(dir.path(), &["demo", "--config", cfg.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
+    let f = v["findings"].as_array().unwrap();
+    let imds: Vec<&Value> = f.iter().filter(|f| f["check_id"] == "ec2_imdsv2_required" && f["status"] == "FAILED").collect();
+    assert!(!imds.is_empty());
+    assert!(imds.iter().all(|f| f["workflow_status"] == "SUPPRESSED"), "the tagged instance is excluded: {imds:#?}");
+    let root = f.iter().find(|f| f["check_id"] == "iam_root_mfa").unwrap();
+    assert_eq!(root["workflow_status"], "NEW", "an expired suppression no longer applies");
+}

@@ -49,6 +49,39 @@ impl Inventory {
         self.accounts.iter().flat_map(|a| a.regions.iter().map(move |r| (a, r)))
     }
 
+    /// The tags of every tagged resource, by the ARN the checks give it (instances, security
+    /// groups, VPCs, subnets, volumes, snapshots): what exclusion rules select on.
+    pub fn tags_by_arn(&self) -> std::collections::HashMap<String, Tags> {
+        let mut out = std::collections::HashMap::new();
+        for (account, region) in self.regions() {
+            let Some(ec2) = region.ec2.known() else { continue };
+            let mut put = |kind: &str, id: &str, tags: &Tags| {
+                if !tags.is_empty() {
+                    out.insert(account.arn("ec2", &region.name, &format!("{kind}/{id}")), tags.clone());
+                }
+            };
+            for i in ec2.instances.known().into_iter().flatten() {
+                put("instance", &i.instance_id, &i.tags);
+            }
+            for g in &ec2.security_groups {
+                put("security-group", &g.group_id, &g.tags);
+            }
+            for v in ec2.vpcs.known().into_iter().flatten() {
+                put("vpc", &v.vpc_id, &v.tags);
+            }
+            for n in ec2.subnets.known().into_iter().flatten() {
+                put("subnet", &n.subnet_id, &n.tags);
+            }
+            for v in ec2.volumes.known().into_iter().flatten() {
+                put("volume", &v.volume_id, &v.tags);
+            }
+            for s in ec2.snapshots.known().into_iter().flatten() {
+                put("snapshot", &s.snapshot_id, &s.tags);
+            }
+        }
+        out
+    }
+
     /// Reads a snapshot, checking its schema version.
     pub fn from_json(bytes: &[u8]) -> Result<Inventory, SnapshotError> {
         #[derive(Deserialize)]
