@@ -68,6 +68,13 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
+    /// Assessment targets, templates and runs (Inspector's model): a target selects hosts,
+    /// a template = target × rule packages × duration, a run of a template assesses the
+    /// selected hosts' telemetry and records its findings.
+    Assess {
+        #[command(subcommand)]
+        action: AssessAction,
+    },
     /// Build a snapshot from other tools' output (offline; no AWS access).
     Import {
         #[command(subcommand)]
@@ -304,4 +311,59 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         return Ok(FailOn(None));
     }
     s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AssessAction {
+    /// Create a target: the hosts it selects by tag and by hostname glob.
+    Target {
+        name: String,
+        /// A tag the host must carry (`key=value`); repeatable, all must match.
+        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+        tags: Vec<(String, String)>,
+        /// A hostname glob (`*`, `?`); repeatable, any may match. None = every host.
+        #[arg(long = "host", value_name = "GLOB")]
+        hosts: Vec<String>,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Create a template: a target, the rule packages to evaluate and a duration.
+    Template {
+        name: String,
+        #[arg(long)]
+        target: String,
+        /// Rule packages: cve, cis, best-practices, runtime.
+        #[arg(long, value_delimiter = ',', value_name = "PACKAGE,...", default_value = "cve,cis,best-practices,runtime")]
+        rules: Vec<String>,
+        /// How long a run collects data, in seconds (kept with the template; telemetry
+        /// documents are read as they are).
+        #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+        duration: u64,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Run a template over telemetry documents written by `rampart agent`.
+    Run {
+        template: String,
+        /// Telemetry documents; those of the hosts the target selects are assessed.
+        #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
+        telemetry: Vec<PathBuf>,
+        /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        vulndb: Option<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// The assessment runs, newest first, with the time of each state.
+    Runs {
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+}
+
+fn parse_tag(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
 }

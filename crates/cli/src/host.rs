@@ -110,8 +110,38 @@ pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &Output
 }
 
 fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs) -> Result<ExitCode> {
-    let hostname = t.host.hostname.known().cloned().unwrap_or_else(|| t.root.clone());
-    let host_ref = rampart_host_rules::HostRef::from_telemetry(&t);
+    let hostname = hostname(&t);
+    let findings = evaluate(&t, vulndb, started)?;
+    let finished = time::OffsetDateTime::now_utc();
+    let run = RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source: format!("host:{hostname}"),
+        accounts: Vec::new(),
+        regions: Vec::new(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks: check_ids(),
+    };
+    crate::run::finish(run, findings, Vec::new(), &[], out)
+}
+
+/// The host's name as its telemetry gives it, or the root it was read from.
+pub(crate) fn hostname(t: &Telemetry) -> String {
+    t.host.hostname.known().cloned().unwrap_or_else(|| t.root.clone())
+}
+
+/// Every check a host assessment evaluates: the CVE package, then the host rules.
+pub(crate) fn check_ids() -> Vec<String> {
+    std::iter::once(CVE.id.to_string())
+        .chain(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id.to_string()))
+        .collect()
+}
+
+/// The findings of one host: its packages against the vulnerability database, and the
+/// CIS, best-practice and runtime rule packages.
+pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime) -> Result<Vec<Finding>> {
+    let host_ref = rampart_host_rules::HostRef::from_telemetry(t);
     let host: Resource = host_ref.resource.clone();
     let os = t.host.os.known();
     let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
@@ -177,19 +207,6 @@ fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::Offse
     }
     let mut findings: Vec<Finding> = results.into_iter().map(|r| Finding::from_result(&CVE, r, started)).collect();
     // CIS, security best practices and runtime behaviour rule packages.
-    findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(&t, &host_ref), started));
-    let finished = time::OffsetDateTime::now_utc();
-    let run = RunInfo {
-        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
-        started_at: started,
-        finished_at: finished,
-        source: format!("host:{hostname}"),
-        accounts: Vec::new(),
-        regions: Vec::new(),
-        tool_version: env!("CARGO_PKG_VERSION").to_string(),
-        checks: std::iter::once(CVE.id.to_string())
-            .chain(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id.to_string()))
-            .collect(),
-    };
-    crate::run::finish(run, findings, Vec::new(), &[], out)
+    findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(t, &host_ref), started));
+    Ok(findings)
 }

@@ -3,6 +3,7 @@
 //! Exit codes, like a linter: 0 clean, 1 findings at or above `--fail-on`, 2 usage, credential
 //! or input errors (one line on stderr with a hint).
 
+mod assess;
 mod cli;
 mod host;
 mod run;

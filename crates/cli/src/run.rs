@@ -70,6 +70,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             eprintln!("{id}: workflow {}", status.as_str());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Assess { action } => crate::assess::main(action),
         Command::Vulndb { action } => crate::host::vulndb(action),
         Command::Agent { once: _, root, output } => crate::host::agent(&root, &output),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {

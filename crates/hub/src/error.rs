@@ -70,6 +70,34 @@ pub enum StoreError {
 
     #[error("no finding `{0}` in the database: list findings to see their ids")]
     UnknownFinding(String),
+
+    #[error("assessment target `{0}` already exists: choose another name")]
+    DuplicateTarget(String),
+
+    #[error("assessment template `{0}` already exists: choose another name")]
+    DuplicateTemplate(String),
+
+    #[error("no assessment target `{0}`: create it with `rampart assess target {0}`")]
+    UnknownTarget(String),
+
+    #[error("no assessment template `{0}`: create it with `rampart assess template {0} --target TARGET`")]
+    UnknownTemplate(String),
+
+    #[error("no assessment run `{0}`: list them with `rampart assess runs`")]
+    UnknownAssessmentRun(i64),
+
+    #[error("unknown rule package `{0}`: use cve, cis, best-practices or runtime")]
+    UnknownRulePackage(String),
+
+    #[error("assessment run {run} cannot move from {from} to {to}: a run goes CREATED → COLLECTING_DATA → EVALUATING_RULES → COMPLETED, or to FAILED (with a reason) from a state that is not final")]
+    InvalidTransition {
+        run: i64,
+        from: &'static str,
+        to: &'static str,
+    },
+
+    #[error("assessment run {0} cannot be marked FAILED without a reason: say why it failed")]
+    FailureWithoutReason(i64),
 }
 
 /// Classifies a SQLite error into the variant a user can act on.

@@ -29,6 +29,7 @@
 //! database from a newer rampart, or a file that is not a rampart database, is refused
 //! with an error that says what to do.
 
+mod assess;
 mod codec;
 mod error;
 mod lifecycle;
@@ -36,6 +37,7 @@ mod schema;
 mod store;
 mod vulndb;
 
+pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
 pub use error::StoreError;
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};

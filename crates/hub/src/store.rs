@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The findings store: one SQLite file (or memory), migrated to the latest schema.
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    pub(crate) conn: Connection,
+    pub(crate) path: PathBuf,
     version: u32,
 }
 
@@ -647,7 +647,7 @@ fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
 }
 
 /// `map_err` adapter for values the database holds but this build cannot read.
-fn corrupt(path: &Path) -> impl Fn(Invalid) -> StoreError + '_ {
+pub(crate) fn corrupt(path: &Path) -> impl Fn(Invalid) -> StoreError + '_ {
     move |(what, value)| StoreError::Corrupt {
         path: path.to_path_buf(),
         what,

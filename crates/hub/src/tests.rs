@@ -166,6 +166,9 @@ fn migrating_an_empty_db_gives_the_latest_version() {
     assert_eq!(
         tables,
         [
+            "assessment_runs",
+            "assessment_targets",
+            "assessment_templates",
             "findings",
             "gaps",
             "run_results",

@@ -1,0 +1,208 @@
+//! `rampart assess`: targets, templates and runs of templates over telemetry documents.
+//!
+//! A run: CREATED → COLLECTING_DATA (read the documents, keep the hosts the target
+//! selects) → EVALUATING_RULES (the host assessment of each, restricted to the
+//! template's rule packages, recorded as one findings run) → COMPLETED; FAILED with the
+//! error at the first step that fails.
+
+use crate::cli::{AssessAction, FailOn, OutputArgs};
+use anyhow::{bail, Context, Result};
+use rampart_hub::{AssessmentRun, AssessmentState, Store, TargetSelector};
+use rampart_host::Telemetry;
+use rampart_model::{Finding, RunInfo, Timestamp};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn now() -> Timestamp {
+    time::OffsetDateTime::now_utc()
+}
+
+fn open(db: Option<PathBuf>) -> Result<(Store, PathBuf)> {
+    let path = db.unwrap_or_else(Store::default_path);
+    let store = Store::open(&path)?;
+    Ok((store, path))
+}
+
+pub fn main(action: AssessAction) -> Result<ExitCode> {
+    match action {
+        AssessAction::Target { name, tags, hosts, db } => {
+            let (mut store, _) = open(db)?;
+            let selector = TargetSelector { tags: tags.into_iter().collect(), hosts };
+            store.create_target(&name, &selector, now())?;
+            eprintln!("target {name}: {}", describe(&selector));
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Template { name, target, rules, duration, db } => {
+            let (mut store, _) = open(db)?;
+            let rules: Vec<String> = rules.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
+            if rules.is_empty() {
+                bail!("template `{name}` has no rule package: pass --rules with some of cve, cis, best-practices, runtime");
+            }
+            let t = store.create_template(&name, &target, &rules, duration, now())?;
+            eprintln!("template {name}: target {}, rules {}, {}s", t.target, t.rule_packages.join(","), t.duration_seconds);
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Run { template, telemetry, vulndb, db } => run(&template, &telemetry, vulndb, db),
+        AssessAction::Runs { db } => {
+            let (store, path) = open(db)?;
+            let runs = store.assessment_runs()?;
+            let t = |t: Option<Timestamp>| t.map_or_else(|| "-".to_string(), rampart_model::rfc3339);
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{:<5} {:<20} {:<17} {:<21} {:<21} {:<21} {:<21} {:<21} FINDINGS RUN",
+                "ID", "TEMPLATE", "STATE", "CREATED", "COLLECTING_DATA", "EVALUATING_RULES", "COMPLETED", "FAILED"
+            )?;
+            for r in &runs {
+                writeln!(
+                    out,
+                    "{:<5} {:<20} {:<17} {:<21} {:<21} {:<21} {:<21} {:<21} {}",
+                    r.id,
+                    r.template,
+                    r.state.as_str(),
+                    t(Some(r.created_at)),
+                    t(r.collecting_at),
+                    t(r.evaluating_at),
+                    t(r.completed_at),
+                    t(r.failed_at),
+                    r.findings_run_id.as_deref().unwrap_or("-"),
+                )?;
+                if let Some(why) = &r.failure {
+                    writeln!(out, "      failure: {why}")?;
+                }
+            }
+            eprintln!("{} assessment run(s) in {}", runs.len(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn describe(s: &TargetSelector) -> String {
+    let tags: Vec<String> = s.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let hosts = if s.hosts.is_empty() { "every host".to_string() } else { format!("hosts {}", s.hosts.join(", ")) };
+    if tags.is_empty() {
+        hosts
+    } else {
+        format!("tags {}; {hosts}", tags.join(", "))
+    }
+}
+
+/// The rule package a finding's check belongs to.
+fn rule_package(check_id: &str) -> Option<&'static str> {
+    if check_id == crate::host::CVE.id {
+        Some("cve")
+    } else if check_id.starts_with("host_cis_") {
+        Some("cis")
+    } else if check_id.starts_with("host_bp_") {
+        Some("best-practices")
+    } else if check_id.starts_with("host_runtime_") {
+        Some("runtime")
+    } else {
+        None
+    }
+}
+
+fn run(template: &str, telemetry: &[PathBuf], vulndb: Option<PathBuf>, db: Option<PathBuf>) -> Result<ExitCode> {
+    let (mut store, path) = open(db)?;
+    let tpl = store.template(template)?;
+    let target = store.target(&tpl.target)?;
+    let run = store.start_run(template, now())?;
+    eprintln!("assessment run {} of {template}: CREATED", run.id);
+    match steps(&mut store, &path, &run, &tpl, &target.selector, telemetry, vulndb) {
+        Ok(done) => {
+            eprintln!(
+                "assessment run {}: COMPLETED ({} host(s), findings run {})",
+                done.id,
+                done.hosts.len(),
+                done.findings_run_id.as_deref().unwrap_or("-")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let mut why = e.to_string();
+            for cause in e.chain().skip(1) {
+                why.push_str(": ");
+                why.push_str(&cause.to_string());
+            }
+            // The run may have failed before a step, or the failure itself may not be storable.
+            match store.advance(run.id, AssessmentState::Failed, Some(&why), now()) {
+                Ok(_) => eprintln!("assessment run {}: FAILED", run.id),
+                Err(e2) => eprintln!("warning: assessment run {} could not be marked FAILED: {e2}", run.id),
+            }
+            Err(e.context(format!("assessment run {} of `{template}` failed", run.id)))
+        }
+    }
+}
+
+fn steps(
+    store: &mut Store,
+    db: &Path,
+    run: &AssessmentRun,
+    tpl: &rampart_hub::AssessmentTemplate,
+    selector: &TargetSelector,
+    telemetry: &[PathBuf],
+    vulndb: Option<PathBuf>,
+) -> Result<AssessmentRun> {
+    // COLLECTING_DATA: the documents of the hosts the target selects.
+    store.advance(run.id, AssessmentState::CollectingData, None, now())?;
+    if !selector.tags.is_empty() && selector.hosts.is_empty() {
+        bail!(
+            "target `{}` selects hosts by tag only, and telemetry documents carry no tags yet: add --host GLOB selectors to the target",
+            tpl.target
+        );
+    }
+    let mut selected: Vec<(String, Telemetry)> = Vec::new();
+    for p in telemetry {
+        let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`: check the path", p.display()))?;
+        let t = Telemetry::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", p.display()))?;
+        let host = crate::host::hostname(&t);
+        if selector.matches_hostname(&host) {
+            selected.push((host, t));
+        } else {
+            eprintln!("{}: host `{host}` is not selected by target `{}`, skipped", p.display(), tpl.target);
+        }
+    }
+    if selected.is_empty() {
+        bail!("no telemetry document belongs to a host target `{}` selects ({})", tpl.target, describe(selector));
+    }
+
+    // EVALUATING_RULES: each host's assessment, the template's rule packages only.
+    store.advance(run.id, AssessmentState::EvaluatingRules, None, now())?;
+    let keep = |check: &str| rule_package(check).is_some_and(|p| tpl.rule_packages.iter().any(|r| r == p));
+    let started = now();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut hosts: Vec<String> = Vec::new();
+    for (host, t) in &selected {
+        let mut f = crate::host::evaluate(t, vulndb.clone(), started)?;
+        f.retain(|f| keep(&f.check_id));
+        findings.extend(f);
+        hosts.push(host.clone());
+    }
+    let finished = now();
+    let info = RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source: format!("assessment:{}#{}", tpl.name, run.id),
+        accounts: Vec::new(),
+        regions: Vec::new(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks: crate::host::check_ids().into_iter().filter(|c| keep(c)).collect(),
+    };
+    let out = OutputArgs {
+        format: rampart_report::Format::Table,
+        output: None,
+        db: Some(db.to_path_buf()),
+        config: None,
+        no_store: false,
+        // The run's verdict is its state; failing findings are its content, not an error.
+        fail_on: FailOn(None),
+    };
+    let code = crate::run::finish(info.clone(), findings, Vec::new(), &[], &out)?;
+    if code != ExitCode::SUCCESS {
+        bail!("the findings run {} could not be completed", info.id);
+    }
+    store.attach_findings_run(run.id, &info.id, &hosts)?;
+    Ok(store.advance(run.id, AssessmentState::Completed, None, now())?)
+}
