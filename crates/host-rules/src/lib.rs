@@ -367,3 +367,29 @@ mod tests {
             .all(|f| f.resource.kind == ResourceType::AwsEc2Instance));
     }
 }
+
+/// The metadata every host rule shares (service `host`, Security, an EC2 instance), with the
+/// rule package's standard reference and documentation page.
+#[allow(clippy::too_many_arguments)]
+pub(crate) const fn rule_meta(
+    id: &'static str,
+    title: &'static str,
+    description: &'static str,
+    severity: rampart_model::Severity,
+    console: &'static str,
+    cli: &'static str,
+    standards: &'static [rampart_model::StandardRef],
+    url: &'static str,
+) -> rampart_model::CheckMeta {
+    rampart_model::CheckMeta {
+        id,
+        title,
+        description,
+        severity,
+        category: rampart_model::Category::Security,
+        service: "host",
+        resource_type: rampart_model::ResourceType::AwsEc2Instance,
+        standards,
+        remediation: rampart_model::Remediation { console, cli, url },
+    }
+}

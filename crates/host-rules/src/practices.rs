@@ -3,7 +3,7 @@
 //! Several share their logic with the CIS rules of the same subject.
 
 use rampart_host::Telemetry;
-use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{CheckMeta, Severity, StandardRef};
 
 use crate::cis::{self, SshdSpec};
 use crate::{Eval, Out, Package, Rule};
@@ -23,21 +23,7 @@ const fn meta(
     console: &'static str,
     cli: &'static str,
 ) -> CheckMeta {
-    CheckMeta {
-        id,
-        title,
-        description,
-        severity,
-        category: Category::Security,
-        service: "host",
-        resource_type: ResourceType::AwsEc2Instance,
-        standards: STANDARDS,
-        remediation: Remediation {
-            console,
-            cli,
-            url: URL,
-        },
-    }
+    crate::rule_meta(id, title, description, severity, console, cli, STANDARDS, URL)
 }
 
 pub static SSH_ROOT_LOGIN: Rule = Rule {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rampart_host::{Observed, Proto, Socket, Telemetry};
 use rampart_model::{
-    Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef, Status,
+    CheckMeta, Severity, StandardRef, Status,
 };
 
 use crate::{Eval, Out, Package, Rule};
@@ -30,21 +30,7 @@ const fn meta(
     console: &'static str,
     cli: &'static str,
 ) -> CheckMeta {
-    CheckMeta {
-        id,
-        title,
-        description,
-        severity,
-        category: Category::Security,
-        service: "host",
-        resource_type: ResourceType::AwsEc2Instance,
-        standards: STANDARDS,
-        remediation: Remediation {
-            console,
-            cli,
-            url: URL,
-        },
-    }
+    crate::rule_meta(id, title, description, severity, console, cli, STANDARDS, URL)
 }
 
 /// The detail naming a socket: `proto/address:port`, IPv6 in brackets.

@@ -11,7 +11,7 @@ pub mod system;
 pub use files::FileSpec;
 pub use sshd::SshdSpec;
 
-use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+use rampart_model::{CheckMeta, Severity, StandardRef};
 
 /// Inspector's name of the package.
 pub const PACKAGE: &str = "CIS Operating System Security Configuration Benchmarks";
@@ -30,19 +30,5 @@ pub(crate) const fn meta(
     console: &'static str,
     cli: &'static str,
 ) -> CheckMeta {
-    CheckMeta {
-        id,
-        title,
-        description,
-        severity,
-        category: Category::Security,
-        service: "host",
-        resource_type: ResourceType::AwsEc2Instance,
-        standards: STANDARDS,
-        remediation: Remediation {
-            console,
-            cli,
-            url: URL,
-        },
-    }
+    crate::rule_meta(id, title, description, severity, console, cli, STANDARDS, URL)
 }

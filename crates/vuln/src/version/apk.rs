@@ -136,12 +136,7 @@ pub fn is_valid(s: &str) -> bool {
 
 /// Compares two Alpine package versions.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    match (parse(a), parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Greater,
-        (None, Some(_)) => Ordering::Less,
-        (None, None) => a.cmp(b),
-    }
+    super::parsed_or_text(a, b, parse)
 }
 
 #[cfg(test)]

@@ -249,12 +249,7 @@ impl PartialOrd for Version {
 
 /// Compares two Python package versions.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    match (Version::parse(a), Version::parse(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Greater,
-        (None, Some(_)) => Ordering::Less,
-        (None, None) => a.cmp(b),
-    }
+    super::parsed_or_text(a, b, Version::parse)
 }
 
 #[cfg(test)]
