@@ -224,6 +224,7 @@ pub fn compliant() -> Telemetry {
         schema_version: SCHEMA_VERSION,
         collected_at: time::OffsetDateTime::UNIX_EPOCH,
         root: "/".into(),
+        tags: Default::default(),
         host: HostIdentity {
             hostname: Observed::Known("web-1".into()),
             os: Observed::Known(OsRelease {

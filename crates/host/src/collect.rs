@@ -146,6 +146,7 @@ pub fn collect_root(root: &Root, now: OffsetDateTime, options: &Options) -> Tele
     note("core_dumps", msgs);
 
     Telemetry {
+        tags: BTreeMap::new(),
         schema_version: SCHEMA_VERSION,
         collected_at: now,
         root: root.label(),
@@ -174,6 +175,7 @@ fn packages_only(root: &Root, now: OffsetDateTime, options: &Options) -> Telemet
     let mut msgs = Vec::new();
     let packages = into_observed(packages::collect(root, &options.walk, &mut msgs));
     Telemetry {
+        tags: BTreeMap::new(),
         schema_version: SCHEMA_VERSION,
         collected_at: now,
         root: root.label(),

@@ -1,6 +1,7 @@
 //! Installed Debian packages from dpkg's database: `var/lib/dpkg/status` and, for
 //! distroless images, one file per package in `var/lib/dpkg/status.d/`.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// An installed binary package.
@@ -231,6 +232,34 @@ pub fn read_in(root: &crate::Root) -> (Vec<DpkgPackage>, Vec<ReadError>) {
     packages.sort();
     packages.dedup();
     (packages, errors)
+}
+
+/// Which installed package owns each of `paths` (paths inside the root), from the file
+/// lists dpkg keeps per package (`/var/lib/dpkg/info/<pkg>[:<arch>].list`, one path per
+/// line). Paths no list names are absent from the answer. A root without the directory
+/// (no dpkg) owns nothing; an unreadable directory is an error.
+pub fn owners_in(root: &crate::Root, paths: &HashSet<&str>) -> Result<HashMap<String, String>, String> {
+    let info = Path::new("/var/lib/dpkg/info");
+    let entries = match root.entries(info) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(format!("cannot list `{}`: {e}", info.display())),
+    };
+    let mut owners = HashMap::new();
+    for (path, _) in entries {
+        let Some(file) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(stem) = file.strip_suffix(".list") else { continue };
+        let package = stem.split_once(':').map_or(stem, |(name, _arch)| name);
+        // An unreadable list only loses ownership: its packages stay matched as PyPI.
+        let Ok(bytes) = root.read(&path) else { continue };
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let line = line.trim_end_matches('/');
+            if paths.contains(line) {
+                owners.insert(line.to_owned(), package.to_owned());
+            }
+        }
+    }
+    Ok(owners)
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub fn collect(
     let mut out = Vec::new();
     os_packages(root, &mut out, problems)?;
     language_packages(root, walk, &mut out, problems);
+    mark_dpkg_managed(root, &mut out, problems);
     out.sort();
     out.dedup();
     Ok(out)
@@ -88,6 +89,7 @@ fn os_packages(
             version: d.source_version,
         }),
         location: "/var/lib/dpkg/status".to_owned(),
+        managed_by: None,
     }));
 
     // rpm
@@ -123,6 +125,7 @@ fn os_packages(
                     name: h.name,
                     arch: h.arch,
                     location: (*db).to_owned(),
+                    managed_by: None,
                 }),
         );
     } else if root.metadata(Path::new("/var/lib/rpm/Packages")).is_ok() {
@@ -151,10 +154,39 @@ fn os_packages(
                 version: p.version,
                 arch: p.arch,
                 location: installed.display().to_string(),
+                managed_by: None,
             }));
         }
     }
     Ok(())
+}
+
+/// Python packages that dpkg installed (their metadata under `/usr/lib/python3*/` is in
+/// a package's file list, `/var/lib/dpkg/info/<pkg>.list`) are marked with their Debian
+/// package: Debian backports fixes without changing the upstream version, so matching them
+/// against PyPI advisories would report fixed vulnerabilities. pip-installed packages
+/// (`/usr/local/lib/...`, virtualenvs) are not in any list and stay matched as PyPI.
+fn mark_dpkg_managed(root: &Root, out: &mut [Package], problems: &mut Vec<String>) {
+    let candidates: std::collections::HashSet<&str> = out
+        .iter()
+        .filter(|p| p.kind == PackageKind::Python && p.location.starts_with("/usr/lib/python3"))
+        .map(|p| p.location.as_str())
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let owners = match dpkg::owners_in(root, &candidates) {
+        Ok(o) => o,
+        Err(e) => {
+            problems.push(format!("dpkg file lists: {e}; Python packages under /usr/lib/python3 are matched as PyPI packages"));
+            return;
+        }
+    };
+    for p in out.iter_mut().filter(|p| p.kind == PackageKind::Python) {
+        if let Some(owner) = owners.get(p.location.as_str()) {
+            p.managed_by = Some(format!("deb:{owner}"));
+        }
+    }
 }
 
 fn language_packages(
@@ -271,6 +303,7 @@ fn lang(kind: PackageKind, name: String, version: String, location: &str) -> Pac
         arch: None,
         source: None,
         location: location.to_owned(),
+        managed_by: None,
     }
 }
 
@@ -449,6 +482,35 @@ mod tests {
             problems,
             ["`/usr/lib/python3/dist-packages/broken.dist-info`: metadata has no `Name:`"]
         );
+    }
+
+    #[test]
+    fn python_packages_dpkg_installed_are_marked_with_their_debian_package() {
+        let dir = crate::testutil::TempDir::new("pkgs-owned");
+        dir.write("var/lib/dpkg/status", "Package: python3-yaml\nStatus: install ok installed\nArchitecture: amd64\nSource: pyyaml\nVersion: 6.0-3+b2\n");
+        dir.write(
+            "var/lib/dpkg/info/python3-yaml:amd64.list",
+            "/.\n/usr\n/usr/lib/python3/dist-packages\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n",
+        );
+        dir.write("var/lib/dpkg/info/python3-six.list", "/usr/lib/python3/dist-packages/six-1.16.0.egg-info\n");
+        dir.write("var/lib/dpkg/info/python3-six.md5sums", "/usr/lib/python3/dist-packages/requests-2.28.1.dist-info\n");
+        dir.write("usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", "Name: PyYAML\nVersion: 6.0\n");
+        dir.write("usr/lib/python3/dist-packages/six-1.16.0.egg-info", "Name: six\nVersion: 1.16.0\n");
+        // In Debian's directory but in no package's list (pip --break-system-packages).
+        dir.write("usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA", "Name: requests\nVersion: 2.28.1\n");
+        dir.write("usr/local/lib/python3.11/dist-packages/urllib3-1.26.0.dist-info/METADATA", "Name: urllib3\nVersion: 1.26.0\n");
+        let mut problems = Vec::new();
+        let pkgs = collect(&Root::new(dir.path()), &WalkOptions::default(), &mut problems).unwrap();
+        let got: Vec<(&str, Option<&str>)> = pkgs
+            .iter()
+            .filter(|p| p.kind == PackageKind::Python)
+            .map(|p| (p.name.as_str(), p.managed_by.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [("PyYAML", Some("deb:python3-yaml")), ("requests", None), ("six", Some("deb:python3-six")), ("urllib3", None)]
+        );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Telemetry {
     pub root: String,
     /// Who the host is.
     pub host: HostIdentity,
+    /// Tags the operator gave the agent (`rampart agent --tag KEY=VALUE`), which assessment
+    /// targets select hosts by. Absent in a document means no tags.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
     /// Installed packages of every kind. `Unknown` when an OS package database exists
     /// but could not be read; bad entries and unreadable language manifests are in
     /// [`Telemetry::problems`].
@@ -131,6 +135,11 @@ pub struct Package {
     /// The file the package was read from (the database, manifest or binary), as a
     /// path inside the root.
     pub location: String,
+    /// The OS package that installed this language package's metadata (`deb:python3-yaml`):
+    /// the OS vendor patches it and its OS package is what vulnerability matching uses, so
+    /// it is not matched again against the language ecosystem's advisories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
 }
 
 /// A binary package's source package.

@@ -443,9 +443,16 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
 
 impl TargetSelector {
     /// Whether the hostname globs select `hostname` (no globs: every host). Tags are not
-    /// looked at: see [`TargetSelector::tags`].
+    /// looked at: see [`TargetSelector::matches`].
     pub fn matches_hostname(&self, hostname: &str) -> bool {
         self.hosts.is_empty() || self.hosts.iter().any(|g| glob_match(g, hostname))
+    }
+
+    /// Whether the target selects a host: every tag of the selector present on the host with
+    /// the same value (keys and values compare exactly, as EC2 tags do), and the hostname
+    /// matching one of the globs (no globs: any hostname).
+    pub fn matches(&self, hostname: &str, tags: &BTreeMap<String, String>) -> bool {
+        self.tags.iter().all(|(k, v)| tags.get(k) == Some(v)) && self.matches_hostname(hostname)
     }
 }
 
@@ -589,5 +596,19 @@ mod tests {
         let sel = TargetSelector { tags: BTreeMap::new(), hosts: vec!["db*".into(), "web-1".into()] };
         assert!(sel.matches_hostname("web-1") && sel.matches_hostname("db7") && !sel.matches_hostname("web-2"));
         assert!(TargetSelector::default().matches_hostname("anything"));
+    }
+
+    #[test]
+    fn tags_select_hosts_exactly_and_all_must_match() {
+        let tags = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>();
+        let sel = TargetSelector { tags: tags(&[("env", "prod"), ("team", "web")]), hosts: vec![] };
+        assert!(sel.matches("h", &tags(&[("env", "prod"), ("team", "web"), ("extra", "x")])));
+        assert!(!sel.matches("h", &tags(&[("env", "prod")])), "one tag missing");
+        assert!(!sel.matches("h", &tags(&[("env", "Prod"), ("team", "web")])), "values are case-sensitive like EC2 tags");
+        assert!(!sel.matches("h", &BTreeMap::new()), "a host without tags is not selected by a tag selector");
+        let both = TargetSelector { tags: tags(&[("env", "prod")]), hosts: vec!["web-*".into()] };
+        assert!(both.matches("web-1", &tags(&[("env", "prod")])));
+        assert!(!both.matches("db-1", &tags(&[("env", "prod")])), "tags and hostname globs must both match");
+        assert!(TargetSelector::default().matches("any", &BTreeMap::new()));
     }
 }
