@@ -53,6 +53,10 @@ pub enum Command {
         /// Where to write the document.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// A tag for this host (`key=value`), which assessment targets select hosts by;
+        /// repeatable.
+        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
+        tags: Vec<(String, String)>,
     },
     /// The stored findings, current state (like Security Hub's findings view).
     Findings(FindingsArgs),
@@ -113,6 +117,20 @@ pub enum VulndbAction {
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Download the OSV project's per-ecosystem exports (`all.zip`) and import them
+    /// (needs the network; behind a proxy, download them yourself and use `import`).
+    Update {
+        /// OSV ecosystem names, comma-separated (default: every ecosystem rampart matches:
+        /// Debian, Ubuntu, Alpine, Red Hat, Rocky Linux, AlmaLinux, openSUSE, PyPI, npm,
+        /// crates.io, Go).
+        #[arg(long = "ecosystem", value_delimiter = ',', value_name = "NAME,...")]
+        ecosystems: Vec<String>,
+        /// Where the exports are: `<mirror>/<ecosystem>/all.zip`.
+        #[arg(long, value_name = "URL", default_value = crate::vulndb_update::DEFAULT_MIRROR)]
+        mirror: String,
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },

@@ -25,8 +25,9 @@ pub static CVE: CheckMeta = CheckMeta {
     },
 };
 
-pub fn agent(root: &Path, output: &Path) -> Result<ExitCode> {
-    let t = rampart_host::collect(root, time::OffsetDateTime::now_utc());
+pub fn agent(root: &Path, output: &Path, tags: Vec<(String, String)>) -> Result<ExitCode> {
+    let mut t = rampart_host::collect(root, time::OffsetDateTime::now_utc());
+    t.tags = tags.into_iter().collect();
     std::fs::write(output, t.to_json()).with_context(|| format!("cannot write `{}`: check the path and permissions", output.display()))?;
     for p in &t.problems {
         eprintln!("warning: {p:?}");
@@ -57,6 +58,21 @@ pub fn vulndb(action: VulndbAction) -> Result<ExitCode> {
             eprintln!("{}: {} advisories", path.display(), meta.advisories);
             if bad > 0 {
                 eprintln!("{bad} record(s) could not be read and were skipped (listed above); everything else was imported");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        VulndbAction::Update { ecosystems, mirror, db } => {
+            let (mut store, path) = open(db)?;
+            let ecosystems: Vec<String> = if ecosystems.is_empty() {
+                crate::vulndb_update::DEFAULT_ECOSYSTEMS.iter().map(|e| e.to_string()).collect()
+            } else {
+                ecosystems
+            };
+            let failed = crate::vulndb_update::update(&mut store, &path, &mirror, &ecosystems)?;
+            let meta = store.meta()?;
+            eprintln!("{}: {} advisories", path.display(), meta.advisories);
+            if failed > 0 {
+                anyhow::bail!("{failed} of {} ecosystem export(s) could not be downloaded (listed above); the others were imported", ecosystems.len());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -111,7 +127,7 @@ pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &Output
 
 fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs) -> Result<ExitCode> {
     let hostname = hostname(&t);
-    let findings = evaluate(&t, vulndb, started)?;
+    let findings = evaluate(&t, Some(vulndb), started)?;
     let finished = time::OffsetDateTime::now_utc();
     let run = RunInfo {
         id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
@@ -140,15 +156,17 @@ pub(crate) fn check_ids() -> Vec<String> {
 
 /// The findings of one host: its packages against the vulnerability database, and the
 /// CIS, best-practice and runtime rule packages.
-pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime) -> Result<Vec<Finding>> {
+/// `vulndb: None` skips the CVE package (an assessment template without it needs no database).
+pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>, started: time::OffsetDateTime) -> Result<Vec<Finding>> {
     let host_ref = rampart_host_rules::HostRef::from_telemetry(t);
     let host: Resource = host_ref.resource.clone();
     let os = t.host.os.known();
     let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
 
     let mut results: Vec<CheckResult> = Vec::new();
-    match &t.packages {
-        rampart_inventory::Observed::Unknown(why) => results.push(CheckResult {
+    match (&t.packages, vulndb) {
+        (_, None) => {}
+        (rampart_inventory::Observed::Unknown(why), Some(_)) => results.push(CheckResult {
             check_id: CVE.id,
             resource: host.clone(),
             status: Status::NotAvailable,
@@ -156,10 +174,11 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<std::path::PathBuf>, starte
             reason: format!("installed packages could not be read: {why}"),
             severity: None,
         }),
-        rampart_inventory::Observed::Known(pkgs) => {
+        (rampart_inventory::Observed::Known(pkgs), Some(vulndb)) => {
             let mut vpkgs = Vec::new();
             let mut locations = Vec::new();
-            for p in pkgs {
+            // A language package an OS package installed is matched through that OS package.
+            for p in pkgs.iter().filter(|p| p.managed_by.is_none()) {
                 if let Some(eco) = ecosystem(kind(p.kind), os_id, version_id) {
                     locations.push(p.location.clone());
                     vpkgs.push(rampart_vuln::Package {

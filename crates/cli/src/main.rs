@@ -7,6 +7,7 @@ mod assess;
 mod cli;
 mod host;
 mod run;
+mod vulndb_update;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -72,7 +72,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         }
         Command::Assess { action } => crate::assess::main(action),
         Command::Vulndb { action } => crate::host::vulndb(action),
-        Command::Agent { once: _, root, output } => crate::host::agent(&root, &output),
+        Command::Agent { once: _, root, output, tags } => crate::host::agent(&root, &output, tags),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
             let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())

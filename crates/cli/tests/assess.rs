@@ -89,7 +89,7 @@ fn assess_template_runs_to_completed_with_timestamps_and_runs_again() {
 }
 
 #[test]
-fn assess_refused_steps_and_a_tag_only_target_fail_clearly() {
+fn assess_refused_steps_fail_clearly_and_the_run_records_the_failure() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let out = rampart(d, &["assess", "template", "t", "--target", "nope"]);
@@ -105,13 +105,136 @@ fn assess_refused_steps_and_a_tag_only_target_fail_clearly() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     let out = rampart(d, &["assess", "template", "bad", "--target", "prod", "--rules", "cve,fuzz"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule package `fuzz`"));
+    let out = rampart(d, &["assess", "target", "bad", "--tag", "novalue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not KEY=VALUE"));
     let out = rampart(d, &["assess", "run", "t", "--telemetry", d.join("missing.json").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("telemetry documents carry no tags"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json"));
     let rows = runs(d);
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][1..3], ["t", "FAILED"]);
     assert_eq!(rows[0][5], "-", "never evaluated: {:?}", rows[0]);
     let listing = ok(rampart(d, &["assess", "runs"]));
-    assert!(listing.contains("failure: target `prod` selects hosts by tag only"), "{listing}");
+    assert!(listing.contains("failure: ") && listing.contains("missing.json"), "{listing}");
+}
+
+#[test]
+fn a_target_selects_hosts_by_the_tags_the_agent_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tagged = d.join("tagged.json");
+    ok(rampart(d, &["agent", "--once", "-o", tagged.to_str().unwrap(), "--tag", "env=prod", "--tag", "team=web"]));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&tagged).unwrap()).unwrap();
+    assert_eq!(doc["tags"], serde_json::json!({ "env": "prod", "team": "web" }));
+    // The same host's document without tags, and one tagged for another environment.
+    let mut untagged = doc.clone();
+    untagged.as_object_mut().unwrap().remove("tags");
+    untagged["host"]["hostname"] = serde_json::json!({ "known": "untagged-host" });
+    let mut staging = doc.clone();
+    staging["tags"] = serde_json::json!({ "env": "staging", "team": "web" });
+    staging["host"]["hostname"] = serde_json::json!({ "known": "staging-host" });
+    let paths: Vec<PathBuf> = [("untagged.json", &untagged), ("staging.json", &staging)]
+        .iter()
+        .map(|(name, v)| {
+            let p = d.join(name);
+            std::fs::write(&p, serde_json::to_string(v).unwrap()).unwrap();
+            p
+        })
+        .collect();
+
+    ok(rampart(d, &["assess", "target", "prod-web", "--tag", "env=prod", "--tag", "team=web"]));
+    ok(rampart(d, &["assess", "template", "t", "--target", "prod-web", "--rules", "cis"]));
+    let out = rampart(d, &["assess", "run", "t", "--telemetry", tagged.to_str().unwrap(), paths[0].to_str().unwrap(), paths[1].to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(out);
+    assert!(stderr.contains("COMPLETED (1 host(s)"), "{stderr}");
+    assert!(stderr.contains("host `untagged-host` is not selected") && stderr.contains("host `staging-host` is not selected"), "{stderr}");
+
+    // Nothing selected: the run fails and says why.
+    let out = rampart(d, &["assess", "run", "t", "--telemetry", paths[0].to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no telemetry document belongs to a host target `prod-web` selects"));
+}
+
+/// A loopback HTTP/1.1 server answering GETs from `files` (path → body), `/moved/*` with a
+/// redirect to `/*`, anything else 404; the base URL.
+fn serve(files: std::collections::HashMap<String, Vec<u8>>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap();
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap() == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let response = if let Some(rest) = path.strip_prefix("/moved") {
+                format!("HTTP/1.1 302 Found\r\nLocation: {rest}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").into_bytes()
+            } else if let Some(body) = files.get(&path) {
+                let mut r = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).into_bytes();
+                r.extend_from_slice(body);
+                r
+            } else {
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+            };
+            let _ = stream.write_all(&response);
+        }
+    });
+    base
+}
+
+#[test]
+fn vulndb_update_downloads_osv_exports_from_a_mirror_and_reports_what_failed() {
+    use std::io::Write;
+    let record = serde_json::json!({
+        "id": "PYSEC-TEST-1", "modified": "2024-01-01T00:00:00Z", "aliases": ["CVE-2099-0001"],
+        "affected": [{ "package": { "ecosystem": "PyPI", "name": "demo-pkg" },
+                       "ranges": [{ "type": "ECOSYSTEM", "events": [{ "introduced": "0" }, { "fixed": "2.0" }] }] }]
+    });
+    let mut zipped = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut zipped);
+        w.start_file("PYSEC-TEST-1.json", zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(record.to_string().as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    let base = serve([("/PyPI/all.zip".to_string(), zipped.into_inner())].into_iter().collect());
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = d.join("vulndb.db");
+    let db = db.to_str().unwrap();
+
+    // Through a redirect, like the OSV bucket's CDN may answer.
+    let out = rampart(d, &["vulndb", "update", "--ecosystem", "PyPI", "--mirror", &format!("{base}/moved"), "--db", db]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("1 advisories"), "{stderr}");
+    let status = ok(rampart(d, &["vulndb", "status", "--db", db]));
+    assert!(status.contains("advisories: 1"), "{status}");
+
+    // One ecosystem the mirror lacks: reported by name, the other still imported, exit 2.
+    let out = rampart(d, &["vulndb", "update", "--ecosystem", "NoSuchEcosystem,PyPI", "--mirror", &base, "--db", db]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("error: NoSuchEcosystem:") && stderr.contains("HTTP 404"), "{stderr}");
+    assert!(stderr.contains("PyPI: ") && stderr.contains("1 of 2 ecosystem export(s) could not be downloaded"), "{stderr}");
+
+    // Nothing listening, and a mirror that is not HTTP: one clear line each.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let out = rampart(d, &["vulndb", "update", "--ecosystem", "PyPI", "--mirror", &format!("http://{closed}"), "--db", db]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("check the network"), "{stderr}");
+    let out = rampart(d, &["vulndb", "update", "--mirror", "ftp://mirror.example", "--db", db]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an http:// or https:// URL"));
+    assert!(!d.read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".rampart-download")), "scratch folder removed");
 }
