@@ -54,6 +54,9 @@ pub struct VulnMatch {
     pub cvss: Option<(String, Cvss)>,
     /// The severity from the score; `None` when the advisory has no usable vector.
     pub severity: Option<Severity>,
+    /// The kind of an informational advisory (`unmaintained`, `unsound`, `notice`): a
+    /// warning about the package, not a vulnerability.
+    pub informational: Option<String>,
 }
 
 /// A record that could not be imported.
@@ -257,6 +260,7 @@ impl Database {
                         by: m.by,
                         cvss: entry.cvss.clone(),
                         severity: entry.cvss.as_ref().map(|(_, c)| cvss::severity(c.score)),
+                        informational: entry.advisory.informational().map(str::to_owned),
                     });
                 }
             }

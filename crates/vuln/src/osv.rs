@@ -49,6 +49,33 @@ pub struct Affected {
     /// Per-package severity (OSV 1.5), used when the record has none.
     #[serde(default, deserialize_with = "null_as_default")]
     pub severity: Vec<SeverityVector>,
+    /// The database's own fields; only RustSec's `informational` is read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_specific: Option<AffectedSpecific>,
+}
+
+/// The part of an [`Affected`] entry's `database_specific` that matching uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AffectedSpecific {
+    /// RustSec: `unmaintained`, `unsound` or `notice` when the advisory is informational
+    /// (a warning, not a vulnerability). Any other type reads as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    pub informational: Option<String>,
+}
+
+fn string_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
+    })
+}
+
+impl Advisory {
+    /// The kind of an informational advisory (RustSec's `unmaintained`, `unsound`,
+    /// `notice`), which reports a warning rather than a vulnerability.
+    pub fn informational(&self) -> Option<&str> {
+        self.affected.iter().find_map(|a| a.database_specific.as_ref()?.informational.as_deref())
+    }
 }
 
 /// The package an [`Affected`] entry names.
@@ -230,6 +257,25 @@ pub fn parse(text: &[u8], format: Format) -> Result<Advisory, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rustsec_informational_advisories_are_recognised() {
+        let with = |specific: &str| {
+            let text = format!(
+                r#"{{"id":"RUSTSEC-2020-0001","affected":[{{"package":{{"ecosystem":"crates.io","name":"x"}},
+                   "database_specific":{specific},"ranges":[]}}]}}"#
+            );
+            parse(text.as_bytes(), Format::Json).unwrap()
+        };
+        assert_eq!(with(r#"{"informational":"unmaintained","cvss":null}"#).informational(), Some("unmaintained"));
+        assert_eq!(with(r#"{"informational":null,"categories":["memory-corruption"]}"#).informational(), None);
+        assert_eq!(with(r#"{"informational":7}"#).informational(), None, "a non-string reads as absent");
+        assert_eq!(with(r#"{}"#).informational(), None);
+        // Kept through the store's round trip.
+        let a = with(r#"{"informational":"unsound"}"#);
+        let back: Advisory = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+        assert_eq!(back.informational(), Some("unsound"));
+    }
 
     #[test]
     fn parses_json_and_ignores_unknown_fields() {

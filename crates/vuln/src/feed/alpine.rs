@@ -174,6 +174,7 @@ pub fn parse_secdb(text: &[u8], format: Format) -> (Vec<Advisory>, Vec<EntryErro
                     }],
                     versions: Vec::new(),
                     severity: Vec::new(),
+                    database_specific: None,
                 })
                 .collect(),
             severity: Vec::new(),

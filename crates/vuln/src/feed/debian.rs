@@ -64,6 +64,7 @@ impl Pending {
                 }],
                 versions: Vec::new(),
                 severity: Vec::new(),
+                database_specific: None,
             })
             .collect();
         advisory
