@@ -11,6 +11,9 @@ pub enum Standard {
     /// Amazon Inspector's rule packages (e.g. Network Reachability): not a compliance
     /// standard, but the finding types users know from Inspector.
     Inspector,
+    /// CIS Distribution Independent Linux Benchmark v2.0.0, the host CIS rule package's
+    /// recommendations.
+    CisLinux,
 }
 
 impl Standard {
@@ -21,6 +24,7 @@ impl Standard {
             Standard::CisAws300 => "CIS AWS Foundations Benchmark v3.0.0",
             Standard::Fsbp => "AWS Foundational Security Best Practices",
             Standard::Inspector => "Amazon Inspector",
+            Standard::CisLinux => "CIS Distribution Independent Linux Benchmark v2.0.0",
         }
     }
 }
@@ -43,6 +47,10 @@ impl StandardRef {
     }
     pub const fn fsbp(control: &'static str) -> Self {
         StandardRef { standard: Standard::Fsbp, control }
+    }
+    /// A recommendation of the CIS Distribution Independent Linux Benchmark v2.0.0.
+    pub const fn cis_linux(control: &'static str) -> Self {
+        StandardRef { standard: Standard::CisLinux, control }
     }
     /// An Amazon Inspector rule package, written `Amazon Inspector: <package>`.
     pub const fn inspector(package: &'static str) -> Self {
@@ -133,6 +141,7 @@ mod tests {
         assert_eq!(StandardRef::ta("MFA on Root Account").to_string(), "Trusted Advisor: MFA on Root Account");
         assert_eq!(StandardRef::cis("1.5").to_string(), "CIS AWS Foundations Benchmark v3.0.0/1.5");
         assert_eq!(StandardRef::fsbp("S3.2").to_string(), "AWS Foundational Security Best Practices/S3.2");
+        assert_eq!(StandardRef::cis_linux("5.2.8").to_string(), "CIS Distribution Independent Linux Benchmark v2.0.0/5.2.8");
     }
 
     #[test]

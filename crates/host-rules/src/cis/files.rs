@@ -23,6 +23,7 @@ macro_rules! file_rule {
      $why:literal) => {
         pub static $name: Rule = Rule {
             meta: super::meta(
+                super::cis!($cis),
                 $id,
                 concat!(
                     "Ensure permissions on ",

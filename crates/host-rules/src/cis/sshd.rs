@@ -22,6 +22,7 @@ macro_rules! sshd_rule {
      cis $cis:literal, $sev:expr, $title:literal, $why:literal) => {
         pub static $name: Rule = Rule {
             meta: super::meta(
+                super::cis!($cis),
                 $id,
                 concat!($title, " (CIS ", $cis, ")"),
                 concat!(
@@ -150,6 +151,7 @@ sshd_rule!(MAX_SESSIONS, "host_cis_sshd_max_sessions", "MaxSessions", "10 or les
 
 pub static IDLE_TIMEOUT: Rule = Rule {
     meta: super::meta(
+        super::cis!("5.2.16"),
         "host_cis_sshd_idle_timeout",
         "Ensure SSH Idle Timeout Interval is configured (CIS 5.2.16)",
         "CIS Distribution Independent Linux Benchmark v2.0.0, recommendation 5.2.16: sshd \
@@ -181,6 +183,7 @@ fn idle_timeout(t: &Telemetry, out: &mut Out) {
 
 pub static ACCESS_LIMITED: Rule = Rule {
     meta: super::meta(
+        super::cis!("5.2.18"),
         "host_cis_sshd_access_limited",
         "Ensure SSH access is limited (CIS 5.2.18)",
         "CIS Distribution Independent Linux Benchmark v2.0.0, recommendation 5.2.18: at least \
@@ -213,6 +216,7 @@ fn access_limited(t: &Telemetry, out: &mut Out) {
 
 pub static ALLOW_TCP_FORWARDING: Rule = Rule {
     meta: super::meta(
+        super::cis!("5.2.21"),
         "host_cis_sshd_allow_tcp_forwarding",
         "Ensure SSH AllowTcpForwarding is disabled (CIS 5.2.21)",
         "CIS Distribution Independent Linux Benchmark v2.0.0, recommendation 5.2.21 (level 2): \

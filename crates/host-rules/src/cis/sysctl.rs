@@ -12,6 +12,7 @@ macro_rules! sysctl_rule {
      [$(($key:literal, $value:literal)),+ $(,)?]) => {
         pub static $name: Rule = Rule {
             meta: super::meta(
+                super::cis!($cis),
                 $id,
                 concat!($title, " (CIS ", $cis, ")"),
                 concat!(

@@ -13,6 +13,7 @@ macro_rules! custom_rule {
      console $console:literal, cli $cli:literal, $f:expr) => {
         pub static $name: Rule = Rule {
             meta: super::meta(
+                super::cis!($cis),
                 $id,
                 concat!($title, " (CIS ", $cis, ")"),
                 concat!(
