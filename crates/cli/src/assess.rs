@@ -145,16 +145,35 @@ fn steps(
     vulndb: Option<PathBuf>,
 ) -> Result<AssessmentRun> {
     // COLLECTING_DATA: the documents of the hosts the target selects.
-    store.advance(run.id, AssessmentState::CollectingData, None, now())?;
+    // The template's duration is the collection window: a document collected longer ago
+    // than that before the run started is stale; of several documents of one host, the
+    // newest is assessed.
+    let collecting = now();
+    store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
+    let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
     let mut selected: Vec<(String, Telemetry)> = Vec::new();
     for p in telemetry {
         let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`: check the path", p.display()))?;
         let t = Telemetry::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", p.display()))?;
         let host = crate::host::hostname(&t);
-        if selector.matches(&host, &t.tags) {
-            selected.push((host, t));
-        } else {
+        if !selector.matches(&host, &t.tags) {
             eprintln!("{}: host `{host}` is not selected by target `{}`, skipped", p.display(), tpl.target);
+        } else if t.collected_at < window_start {
+            eprintln!(
+                "{}: collected at {}, before the template's {} s window, skipped: collect it again with `rampart agent`",
+                p.display(),
+                rampart_model::rfc3339(t.collected_at),
+                tpl.duration_seconds
+            );
+        } else if let Some(slot) = selected.iter_mut().find(|(h, _)| *h == host) {
+            if t.collected_at > slot.1.collected_at {
+                eprintln!("{}: a newer document of host `{host}` replaces an older one", p.display());
+                slot.1 = t;
+            } else {
+                eprintln!("{}: an older document of host `{host}`, skipped", p.display());
+            }
+        } else {
+            selected.push((host, t));
         }
     }
     if selected.is_empty() {

@@ -353,8 +353,8 @@ pub enum AssessAction {
         /// Rule packages: cve, cis, best-practices, runtime.
         #[arg(long, value_delimiter = ',', value_name = "PACKAGE,...", default_value = "cve,cis,best-practices,runtime")]
         rules: Vec<String>,
-        /// How long a run collects data, in seconds (kept with the template; telemetry
-        /// documents are read as they are).
+        /// How long a run collects data, in seconds: a run assesses the documents collected
+        /// within this long before it starts (the newest per host); older ones are stale.
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
         duration: u64,
         #[arg(long, value_name = "PATH")]

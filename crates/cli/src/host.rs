@@ -212,14 +212,22 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
                 let aliases = if m.aliases.is_empty() { String::new() } else { format!(" ({})", m.aliases.join(", ")) };
                 let fixed = m.fixed.as_deref().map(|f| format!("; fixed in {f}")).unwrap_or_else(|| "; no fixed version yet".into());
                 let cvss = m.cvss.as_ref().map(|(v, c)| format!("; CVSS {:.1} {v}", c.score)).unwrap_or_default();
+                // An informational advisory (RustSec: unmaintained, unsound, notice) is a
+                // warning about the package, reported at informational severity.
+                let (what, severity) = match &m.informational {
+                    Some(kind) => (format!("named in informational advisory ({kind})"), Some(Severity::Informational)),
+                    None => ("affected by".to_owned(), m.severity),
+                };
                 results.push(CheckResult {
                     check_id: CVE.id,
                     resource: host.clone(),
                     status: Status::Failed,
-                    // The same package can be installed in several places (Go binaries, venvs).
-                    detail: format!("{} {} {} {}", p.ecosystem, p.name, m.advisory, locations[m.package]),
-                    reason: format!("{} {} ({}) is affected by {}{aliases}{fixed}{cvss}", p.name, m.installed, locations[m.package], m.advisory),
-                    severity: m.severity,
+                    // The same package can be installed in several places (Go binaries, venvs)
+                    // and in several versions in one place (a Cargo.lock's semver-incompatible
+                    // duplicates): each is its own finding.
+                    detail: format!("{} {} {} {} {}", p.ecosystem, p.name, p.version, m.advisory, locations[m.package]),
+                    reason: format!("{} {} ({}) is {what} {}{aliases}{fixed}{cvss}", p.name, m.installed, locations[m.package], m.advisory),
+                    severity,
                 });
             }
         }

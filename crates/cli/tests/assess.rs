@@ -134,7 +134,11 @@ fn a_target_selects_hosts_by_the_tags_the_agent_was_given() {
     let mut staging = doc.clone();
     staging["tags"] = serde_json::json!({ "env": "staging", "team": "web" });
     staging["host"]["hostname"] = serde_json::json!({ "known": "staging-host" });
-    let paths: Vec<PathBuf> = [("untagged.json", &untagged), ("staging.json", &staging)]
+    // Selected by its tags but collected long before the template's window (default 3600 s).
+    let mut stale = doc.clone();
+    stale["collected_at"] = serde_json::json!("2020-01-01T00:00:00Z");
+    stale["host"]["hostname"] = serde_json::json!({ "known": "stale-host" });
+    let paths: Vec<PathBuf> = [("untagged.json", &untagged), ("staging.json", &staging), ("stale.json", &stale)]
         .iter()
         .map(|(name, v)| {
             let p = d.join(name);
@@ -145,10 +149,14 @@ fn a_target_selects_hosts_by_the_tags_the_agent_was_given() {
 
     ok(rampart(d, &["assess", "target", "prod-web", "--tag", "env=prod", "--tag", "team=web"]));
     ok(rampart(d, &["assess", "template", "t", "--target", "prod-web", "--rules", "cis"]));
-    let out = rampart(d, &["assess", "run", "t", "--telemetry", tagged.to_str().unwrap(), paths[0].to_str().unwrap(), paths[1].to_str().unwrap()]);
+    let (t, p0, p1, p2) = (tagged.to_str().unwrap(), paths[0].to_str().unwrap(), paths[1].to_str().unwrap(), paths[2].to_str().unwrap());
+    // The tagged document twice: the newest of one host's documents is assessed once.
+    let out = rampart(d, &["assess", "run", "t", "--telemetry", t, p0, p1, p2, t]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     ok(out);
     assert!(stderr.contains("COMPLETED (1 host(s)"), "{stderr}");
+    assert!(stderr.contains("stale.json: collected at 2020-01-01T00:00:00Z, before the template's 3600 s window, skipped"), "{stderr}");
+    assert!(stderr.contains("an older document of host"), "{stderr}");
     assert!(stderr.contains("host `untagged-host` is not selected") && stderr.contains("host `staging-host` is not selected"), "{stderr}");
 
     // Nothing selected: the run fails and says why.
@@ -237,4 +245,58 @@ fn vulndb_update_downloads_osv_exports_from_a_mirror_and_reports_what_failed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not an http:// or https:// URL"));
     assert!(!d.read_dir().unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with(".rampart-download")), "scratch folder removed");
+}
+
+/// Cargo.lock matching over all of RustSec's advisories agrees with `cargo audit` 0.22.2 on
+/// the same advisories: the same (advisory, package, version) triples, and the same ones
+/// informational (unmaintained, unsound, notice). The lockfile names every version at a
+/// range boundary and its neighbours; testdata/rustsec/ATTRIBUTION.md says how the
+/// expected list was made (scripts/compare-cargo-audit).
+#[test]
+fn cargo_lock_matching_agrees_with_cargo_audit_on_every_rustsec_advisory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let data = repo_root().join("testdata/rustsec");
+    let db = d.join("vulndb.db");
+    ok(rampart(d, &["vulndb", "import", data.join("osv-all.zip").to_str().unwrap(), "--db", db.to_str().unwrap()]));
+    let root = d.join("root");
+    std::fs::create_dir_all(root.join("srv")).unwrap();
+    std::fs::copy(data.join("boundary.Cargo.lock"), root.join("srv/Cargo.lock")).unwrap();
+    let report = d.join("report.json");
+    let out = rampart(
+        d,
+        &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", db.to_str().unwrap(), "--format", "json", "--no-store", "--fail-on", "none", "-o", report.to_str().unwrap()],
+    );
+    ok(out);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let mut ours = std::collections::BTreeSet::new();
+    for f in report["findings"].as_array().unwrap() {
+        if f["check_id"] != "host_cve" || f["status"] != "FAILED" {
+            continue;
+        }
+        // "<name> <version> (<location>) is affected by <ID>..." or
+        // "... is named in informational advisory (<kind>) <ID>..."
+        let reason = f["reason"].as_str().unwrap();
+        let mut words = reason.split_whitespace();
+        let (name, version) = (words.next().unwrap(), words.next().unwrap());
+        let rest = &reason[reason.find(") is ").unwrap() + 5..];
+        let (kind, id_and_more) = match rest.strip_prefix("named in informational advisory (") {
+            Some(r) => r.split_once(") ").unwrap(),
+            None => ("vulnerability", rest.strip_prefix("affected by ").unwrap()),
+        };
+        let id: String = id_and_more.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        // (A vulnerability whose CVSS scores 0.0 is informational too.)
+        assert!(kind == "vulnerability" || f["severity"] == "INFORMATIONAL", "{reason}");
+        ours.insert(format!("{id} {name} {version} {kind}"));
+    }
+    let expected: std::collections::BTreeSet<String> = std::fs::read_to_string(data.join("cargo-audit-0.22.2.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    assert!(expected.len() > 9000, "{}", expected.len());
+    let only_audit: Vec<_> = expected.difference(&ours).take(10).collect();
+    let only_ours: Vec<_> = ours.difference(&expected).take(10).collect();
+    assert!(only_audit.is_empty() && only_ours.is_empty(), "only cargo-audit: {only_audit:?}\nonly rampart: {only_ours:?}");
 }
