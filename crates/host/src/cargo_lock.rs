@@ -46,6 +46,14 @@ pub fn parse(text: &str) -> Result<(Vec<LockedCrate>, Vec<EntryError>), EntryErr
     Ok((out, errors))
 }
 
+/// Whether a lockfile `source` is crates.io (the git index or the sparse one).
+pub fn is_crates_io(source: &str) -> bool {
+    matches!(
+        source,
+        "registry+https://github.com/rust-lang/crates.io-index" | "sparse+https://index.crates.io/"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -275,6 +275,10 @@ fn language_packages(
                         Ok((
                             crates
                                 .into_iter()
+                                // Only crates.io releases: path (workspace) and git crates
+                                // are not what a crates.io advisory names, even under the
+                                // same name (cargo-audit agrees).
+                                .filter(|c| c.source.as_deref().is_some_and(cargo_lock::is_crates_io))
                                 .map(|c| lang(PackageKind::Cargo, c.name, c.version, &location))
                                 .collect(),
                             errors,
@@ -443,7 +447,13 @@ mod tests {
             "srv/app/node_modules/x/lib/package.json",
             r#"{"name":"not-a-package"}"#,
         );
-        dir.write("srv/rust/Cargo.lock", "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n");
+        // The workspace's own crate (no source) and a git dependency are not crates.io releases.
+        dir.write(
+            "srv/rust/Cargo.lock",
+            "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n\
+             [[package]]\nname = \"hyper\"\nversion = \"0.14.0\"\n\n\
+             [[package]]\nname = \"tokio\"\nversion = \"0.1.0\"\nsource = \"git+https://example.com/tokio#abc\"\n",
+        );
         // A Go "binary": an ELF with a .go.buildinfo section is built by hand below.
         let elf = tiny_elf_with_section(
             ".go.buildinfo",

@@ -328,7 +328,7 @@ fn lambda_zip_packages() {
         ("python/lib/python3.12/site-packages/urllib3-1.26.5.dist-info/METADATA", None, b"Name: urllib3\nVersion: 1.26.5\n"),
         ("node_modules/lodash/package.json", Some(0o644), br#"{"name":"lodash","version":"4.17.20"}"#),
         ("package-lock.json", Some(0o644), br#"{"lockfileVersion":3,"packages":{"":{},"node_modules/lodash":{"version":"4.17.20"}}}"#),
-        ("Cargo.lock", Some(0o644), b"[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\n"),
+        ("Cargo.lock", Some(0o644), b"[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"),
     ]);
     let (fs, problems) = lambda::read_zip_bytes("fn.zip", &z).unwrap();
     assert!(problems.is_empty(), "{problems:?}");
