@@ -27,6 +27,10 @@ CALLS = [
     ("ec2", "describe_vpc_peering_connections", "vpc-peering-connections"),
     ("ec2", "describe_managed_prefix_lists", "prefix-lists"),
     ("ec2", "describe_addresses", "addresses"),
+    ("ec2", "describe_transit_gateways", "transit-gateways"),
+    ("ec2", "describe_transit_gateway_attachments", "transit-gateway-attachments"),
+    ("ec2", "describe_transit_gateway_vpc_attachments", "transit-gateway-vpc-attachments"),
+    ("ec2", "describe_transit_gateway_route_tables", "transit-gateway-route-tables"),
     ("elbv2", "describe_load_balancers", "load-balancers"),
     ("elbv2", "describe_target_groups", "target-groups"),
 ]
@@ -52,6 +56,20 @@ def main():
             resp.pop("ResponseMetadata", None)
             with open(os.path.join(folder, f"{name}.json"), "w") as f:
                 json.dump(resp, f, indent=2, default=default)
+            if op == "describe_transit_gateway_route_tables":
+                # Per route table; the file name carries the table's id (the importer's convention).
+                for t in resp.get("TransitGatewayRouteTables", []):
+                    rtb = t["TransitGatewayRouteTableId"]
+                    for what, call, kw in [
+                        ("associations", c.get_transit_gateway_route_table_associations, {}),
+                        ("propagations", c.get_transit_gateway_route_table_propagations, {}),
+                        ("routes", c.search_transit_gateway_routes,
+                         {"Filters": [{"Name": "type", "Values": ["static", "propagated"]}]}),
+                    ]:
+                        r = call(TransitGatewayRouteTableId=rtb, **kw)
+                        r.pop("ResponseMetadata", None)
+                        with open(os.path.join(folder, f"{what}.{rtb}.json"), "w") as f:
+                            json.dump(r, f, indent=2, default=default)
             if op == "describe_managed_prefix_lists":
                 for pl in resp.get("PrefixLists", []):
                     entries = c.get_managed_prefix_list_entries(PrefixListId=pl["PrefixListId"])

@@ -8,8 +8,10 @@ Every resource's name says what the scan must answer: `fail-...` resources must 
 checks named after them, `ok-...` resources must PASS.
 """
 import argparse
+import io
 import json
 import socket
+import zipfile
 
 import boto3
 
@@ -187,6 +189,145 @@ def plant_rds(endpoint, region):
     rds.create_db_snapshot(DBSnapshotIdentifier="ok-private-db-snapshot", DBInstanceIdentifier="ok-private-db")
 
 
+# ---- FSBP RDS controls (RDS.6 to RDS.35): instances, clusters, event subscriptions ----
+
+def plant_rds_fsbp(endpoint, region):
+    """One hardened and one default DB instance and Aurora MySQL cluster, a pair of Multi-AZ DB
+    clusters, and a complete and an incomplete event subscription per source type."""
+    rds = client(endpoint, "rds", region)
+    pw = "Sup3r-secret-pw!"
+    rds.create_db_instance(DBInstanceIdentifier="ok-hardened-db", DBInstanceClass="db.t3.micro", Engine="postgres",
+                           MasterUsername="dbowner", MasterUserPassword=pw, AllocatedStorage=20, Port=15432,
+                           MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/rds-monitoring",
+                           EnableCloudwatchLogsExports=["postgresql", "upgrade"], CopyTagsToSnapshot=True,
+                           EnableIAMDatabaseAuthentication=True, StorageEncrypted=True)
+    rds.create_db_instance(DBInstanceIdentifier="fail-default-db", DBInstanceClass="db.t3.micro", Engine="mysql",
+                           MasterUsername="admin", MasterUserPassword=pw, AllocatedStorage=20)
+    rds.create_db_cluster(DBClusterIdentifier="ok-aurora-cluster", Engine="aurora-mysql", MasterUsername="dbowner",
+                          MasterUserPassword=pw, DeletionProtection=True, EnableIAMDatabaseAuthentication=True,
+                          BacktrackWindow=86400, CopyTagsToSnapshot=True, StorageEncrypted=True,
+                          EnableCloudwatchLogsExports=["audit", "error", "general", "slowquery"])
+    for az in ("a", "b"):
+        rds.create_db_instance(DBInstanceIdentifier=f"ok-aurora-{az}", DBInstanceClass="db.r6g.large",
+                               Engine="aurora-mysql", DBClusterIdentifier="ok-aurora-cluster",
+                               AvailabilityZone=f"{region}{az}")
+    rds.create_db_cluster(DBClusterIdentifier="fail-aurora-cluster", Engine="aurora-mysql", MasterUsername="admin",
+                          MasterUserPassword=pw)
+    for name, upgrade in (("ok-multi-az-cluster", True), ("fail-multi-az-cluster", False)):
+        rds.create_db_cluster(DBClusterIdentifier=name, Engine="postgres", MasterUsername="dbowner",
+                              MasterUserPassword=pw, DBClusterInstanceClass="db.m5d.large", AllocatedStorage=100,
+                              StorageType="io1", Iops=1000, AutoMinorVersionUpgrade=upgrade)
+    topic = client(endpoint, "sns", region).create_topic(Name="rds-events")["TopicArn"]
+    for source, partial in (("db-cluster", ["failure"]), ("db-instance", ["maintenance", "failure"]),
+                            ("db-parameter-group", ["maintenance"]), ("db-security-group", ["failure"])):
+        rds.create_event_subscription(SubscriptionName=f"ok-{source}-events", SnsTopicArn=topic, SourceType=source,
+                                      Enabled=True)
+        rds.create_event_subscription(SubscriptionName=f"fail-{source}-events", SnsTopicArn=topic,
+                                      SourceType=source, EventCategories=partial, Enabled=True)
+
+
+def plant_fsbp_extras(endpoint, region):
+    """FSBP controls beyond RDS: runs after the other plantings of the region."""
+    short = region.replace("-", "")
+    s3 = client(endpoint, "s3", region)
+    # S3.13: a lifecycle rule on the private bucket; the other buckets have none.
+    s3.put_bucket_lifecycle_configuration(Bucket=f"ok-private-{short}", LifecycleConfiguration={"Rules": [
+        {"ID": "expire-old", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 365}}]})
+    if region == "us-east-1":
+        # CloudFront.4, CloudFront.12 (global): a distribution with an origin group over two existing
+        # buckets, and one without a group whose bucket does not exist.
+        cf = client(endpoint, "cloudfront", region)
+
+        def distribution(ref, buckets, groups=None):
+            origins = [{"Id": b, "DomainName": f"{b}.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
+                       for b in buckets]
+            config = {"CallerReference": ref, "Comment": ref, "Enabled": True,
+                      "Origins": {"Quantity": len(origins), "Items": origins},
+                      "DefaultCacheBehavior": {"TargetOriginId": buckets[0], "ViewerProtocolPolicy": "redirect-to-https",
+                                               "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                               "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0}}}
+            if groups:
+                config["OriginGroups"] = {"Quantity": len(groups), "Items": groups}
+            cf.create_distribution(DistributionConfig=config)
+        pair = [f"ok-private-{short}", f"ok-encrypted-{short}"]
+        distribution("ok-failover", pair, [{"Id": "failover", "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
+                                            "Members": {"Quantity": 2, "Items": [{"OriginId": b} for b in pair]}}])
+        distribution("fail-single-origin", [f"fail-deleted-bucket-{short}"])
+    # Lambda.5: two VPC functions, one with subnets in two zones and one in a single zone.
+    iam = client(endpoint, "iam", region)
+    try:
+        role = iam.get_role(RoleName="lambda-exec")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(RoleName="lambda-exec", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                    "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return None\n")
+    by_zone = {}
+    for sn in client(endpoint, "ec2", region).describe_subnets(
+            Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]:
+        by_zone.setdefault(sn["AvailabilityZone"], sn["SubnetId"])
+    zones = sorted(by_zone)
+    lam = client(endpoint, "lambda", region)
+    for name, subnets in (("ok-two-zones", [by_zone[zones[0]], by_zone[zones[1]]]), ("fail-one-zone", [by_zone[zones[0]]])):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="index.handler",
+                            Code={"ZipFile": code.getvalue()}, VpcConfig={"SubnetIds": subnets, "SecurityGroupIds": []})
+    # S3.6: another account may rewrite the bucket policy and object ACLs.
+    b = f"fail-cross-account-{short}"
+    s3.create_bucket(Bucket=b, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
+    s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+         "Action": ["s3:PutBucketPolicy", "s3:PutObjectAcl"], "Resource": [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"]}]}))
+    # GuardDuty.5/6/7/9/10: every protection plan on us-east-1's detector; eu-west-1 gets a
+    # disabled detector without them (GuardDuty.1 still fails there).
+    gd = client(endpoint, "guardduty", region)
+    if region == "us-east-1":
+        gd.update_detector(DetectorId=gd.list_detectors()["DetectorIds"][0], Features=[
+            {"Name": f, "Status": "ENABLED"} for f in ("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS")
+        ] + [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
+              "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "Status": "ENABLED"}]}])
+    else:
+        gd.create_detector(Enable=False, Features=[{"Name": "S3_DATA_EVENTS", "Status": "DISABLED"}])
+    # SNS.4, SQS.3, KMS.5: a policy granting to everyone; the other topics, queues and key keep
+    # their default (account-pinned) policies.
+    def anyone(action, resource="*"):
+        return json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": action, "Resource": resource}]})
+    client(endpoint, "sns", region).create_topic(Name="fail-public-topic", Attributes={"Policy": anyone("sns:Publish")})
+    client(endpoint, "sqs", region).create_queue(QueueName="fail-public-queue",
+                                                 Attributes={"Policy": anyone("sqs:SendMessage")})
+    kms = client(endpoint, "kms", region)
+    keys = {m.get("Description"): m for m in (kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
+                                                for k in kms.list_keys()["Keys"])}
+    kms.put_key_policy(KeyId=keys["fail-not-rotated"]["KeyId"], PolicyName="default",
+                       Policy=anyone(["kms:Encrypt", "kms:Decrypt"]))
+    if region == "us-east-1":
+        # CloudTrail.2 and CloudTrail.5: the multi-region trail gets a KMS key and a log group;
+        # eu-west-1's single-region trail has neither.
+        # IAM.21, KMS.1, KMS.2: customer managed policies and an inline role policy.
+        iam = client(endpoint, "iam", region)
+
+        def doc(*statements):
+            return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+        iam.create_policy(PolicyName="fail-s3-wildcard", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::data/*"}))
+        iam.create_policy(PolicyName="fail-decrypt-all-keys", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:DescribeKey"], "Resource": "*"}))
+        iam.create_policy(PolicyName="ok-scoped-policy", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::data/*"},
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": keys["ok-rotated"]["Arn"]}))
+        iam.create_role(RoleName="fail-decrypt-all", AssumeRolePolicyDocument=doc(
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}))
+        iam.put_role_policy(RoleName="fail-decrypt-all", PolicyName="decrypt", PolicyDocument=doc(
+            {"Effect": "Allow", "Action": "kms:ReEncrypt*", "Resource": "*"}))
+        key = keys["ok-rotated"]["Arn"]
+        client(endpoint, "cloudtrail", region).update_trail(
+            Name="ok-org-trail", KmsKeyId=key,
+            CloudWatchLogsLogGroupArn="arn:aws:logs:us-east-1:123456789012:log-group:trail:*",
+            CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/trail-to-logs")
+
+
 def plant_cloudtrail(endpoint, region, suffix):
     s3 = client(endpoint, "s3", region)
     bucket = f"trail-logs-{suffix}"
@@ -265,6 +406,47 @@ def plant_iam(endpoint):
     iam.update_account_password_policy(MinimumPasswordLength=8)
 
 
+# ---- FSBP EC2 controls (EC2.4, .10, .17, .20, .25, .55-.60, .170, .171, .180, .181) ----
+
+def plant_ec2_fsbp(endpoint, region):
+    """In the planted VPC (10.20.0.0/16): interface endpoints for every service of EC2.10 and
+    EC2.55-60 (the default VPC has none); a stopped instance with two network interfaces; an ENI
+    without source/destination check; a compliant and a non-compliant launch template; a
+    Site-to-Site VPN connection."""
+    ec2 = client(endpoint, "ec2", region)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.20.0.0/16"]}])["Vpcs"][0]["VpcId"]
+    subnet = ec2.describe_subnets(Filters=[{"Name": "cidr-block", "Values": ["10.20.1.0/24"]}])["Subnets"][0]["SubnetId"]
+    for svc in ["ec2", "ecr.api", "ecr.dkr", "ssm", "ssm-contacts", "ssm-incidents"]:
+        ec2.create_vpc_endpoint(VpcId=vpc, VpcEndpointType="Interface", ServiceName=f"com.amazonaws.{region}.{svc}")
+
+    def name(n):
+        return [{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": n}]}]
+
+    # (No paravirtual instance: with MOTO_EC2_LOAD_DEFAULT_AMIS=false, as the tests run moto, moto
+    # reports every instance as paravirtual, so EC2.24 is unit-tested only.)
+    two = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet},
+                                               {"DeviceIndex": 1, "SubnetId": subnet}],
+                            MetadataOptions={"HttpTokens": "required"}, TagSpecifications=name("fail-two-enis"))
+    # Stopped just now: within EC2.4's 30 days.
+    ec2.stop_instances(InstanceIds=[two["Instances"][0]["InstanceId"]])
+    eni = ec2.create_network_interface(SubnetId=subnet, Description="fail-source-dest-check")["NetworkInterface"]
+    ec2.modify_network_interface_attribute(NetworkInterfaceId=eni["NetworkInterfaceId"], SourceDestCheck={"Value": False})
+    ec2.create_launch_template(LaunchTemplateName="ok-launch-template", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "required"},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True}}]})
+    ec2.create_launch_template(LaunchTemplateName="fail-launch-template", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "optional"},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True}],
+        "BlockDeviceMappings": [{"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": False}}]})
+    # A Site-to-Site VPN connection: moto reports neither tunnel telemetry nor tunnel options, so
+    # EC2.20 and EC2.171 must say NOT_AVAILABLE, never PASSED.
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="198.51.100.10", BgpAsn=65000)["CustomerGateway"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]
+    ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw["CustomerGatewayId"], VpnGatewayId=vgw["VpnGatewayId"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("endpoint")
@@ -278,9 +460,12 @@ def main():
             plant_s3(a.endpoint, region, suffix)
             if i == 0:
                 plant_ec2(a.endpoint, region)
+                plant_ec2_fsbp(a.endpoint, region)
                 plant_rds(a.endpoint, region)
+                plant_rds_fsbp(a.endpoint, region)
                 plant_cloudtrail(a.endpoint, region, short)
                 plant_services(a.endpoint, region)
+                plant_fsbp_extras(a.endpoint, region)
     plant_iam(a.endpoint)
     plant_route53(a.endpoint)
     if a.scenario == "account-bpa":

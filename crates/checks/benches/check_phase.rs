@@ -40,7 +40,7 @@ fn estate(accounts: usize) -> (Inventory, usize) {
             })
             .collect::<Vec<_>>();
         resources += buckets.len();
-        acc.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets });
+        acc.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets, multi_region_access_points: Observed::Known(vec![]) });
         for r in ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"] {
             let mut region = Region::empty(r);
             let mut ec2 = Ec2 { managed_prefix_lists: Observed::Known(vec![]), ..Ec2::default() };

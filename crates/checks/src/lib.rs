@@ -44,6 +44,10 @@ pub static REGISTRY: &[&Check] = &[
     &aws::s3::bucket_public_access_block::CHECK,
     &aws::s3::bucket_access_logging::CHECK,
     &aws::s3::bucket_acls_disabled::CHECK,
+    &aws::s3::bucket_cross_account_actions::CHECK,
+    &aws::s3::bucket_lifecycle::CHECK,
+    &aws::s3::access_point_public_access_block::CHECK,
+    &aws::s3::multi_region_access_point_public_access_block::CHECK,
     &aws::ec2::sg_specific_ports_unrestricted::CHECK,
     &aws::ec2::sg_unrestricted_access::CHECK,
     &aws::ec2::sg_high_risk_ports::CHECK,
@@ -60,6 +64,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::user_policies_attached::CHECK,
     &aws::iam::root_hardware_mfa::CHECK,
     &aws::iam::credentials_unused_90_days::CHECK,
+    &aws::iam::policy_service_wildcard::CHECK,
     // EC2 / EBS
     &aws::ec2::ebs_public_snapshots::CHECK,
     &aws::ec2::ebs_default_encryption::CHECK,
@@ -72,6 +77,24 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ec2::nacl_unused::CHECK,
     &aws::ec2::sg_unauthorized_ports_open::CHECK,
     &aws::ec2::nacl_admin_ports_unrestricted::CHECK,
+    &aws::ec2::instance_stopped_too_long::CHECK,
+    &aws::ec2::instance_multiple_enis::CHECK,
+    &aws::ec2::instance_paravirtual::CHECK,
+    &aws::ec2::eni_source_dest_check::CHECK,
+    &aws::ec2::launch_template_public_ip::CHECK,
+    &aws::ec2::launch_template_imdsv2::CHECK,
+    &aws::ec2::launch_template_ebs_encrypted::CHECK,
+    &aws::ec2::vpc_endpoint_ec2::CHECK,
+    &aws::ec2::vpc_endpoint_ecr_api::CHECK,
+    &aws::ec2::vpc_endpoint_ecr_dkr::CHECK,
+    &aws::ec2::vpc_endpoint_ssm::CHECK,
+    &aws::ec2::vpc_endpoint_ssm_contacts::CHECK,
+    &aws::ec2::vpc_endpoint_ssm_incidents::CHECK,
+    &aws::ec2::vpn_tunnels_up::CHECK,
+    &aws::ec2::vpn_connection_logging::CHECK,
+    &aws::ec2::client_vpn_connection_logging::CHECK,
+    &aws::ec2::vpc_block_public_access::CHECK,
+    &aws::ec2::transit_gateway_auto_accept::CHECK,
     // RDS
     &aws::rds::public_snapshots::CHECK,
     &aws::rds::security_group_access_risk::CHECK,
@@ -82,10 +105,31 @@ pub static REGISTRY: &[&Check] = &[
     &aws::rds::backups::CHECK,
     &aws::rds::deletion_protection::CHECK,
     &aws::rds::auto_minor_version_upgrade::CHECK,
+    &aws::rds::enhanced_monitoring::CHECK,
+    &aws::rds::cluster_deletion_protection::CHECK,
+    &aws::rds::instance_cloudwatch_logs::CHECK,
+    &aws::rds::instance_iam_authentication::CHECK,
+    &aws::rds::cluster_iam_authentication::CHECK,
+    &aws::rds::aurora_backtracking::CHECK,
+    &aws::rds::cluster_multi_az::CHECK,
+    &aws::rds::cluster_copy_tags_to_snapshots::CHECK,
+    &aws::rds::instance_copy_tags_to_snapshots::CHECK,
+    &aws::rds::event_subscription_cluster::CHECK,
+    &aws::rds::event_subscription_instance::CHECK,
+    &aws::rds::event_subscription_parameter_group::CHECK,
+    &aws::rds::event_subscription_security_group::CHECK,
+    &aws::rds::instance_default_port::CHECK,
+    &aws::rds::cluster_default_admin_username::CHECK,
+    &aws::rds::instance_default_admin_username::CHECK,
+    &aws::rds::cluster_storage_encrypted::CHECK,
+    &aws::rds::aurora_mysql_audit_logs::CHECK,
+    &aws::rds::cluster_auto_minor_version_upgrade::CHECK,
     // CloudTrail
     &aws::cloudtrail::logging::CHECK,
     &aws::cloudtrail::log_file_validation::CHECK,
     &aws::cloudtrail::bucket_public::CHECK,
+    &aws::cloudtrail::kms_encryption::CHECK,
+    &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
     // ELB
@@ -98,6 +142,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::elb::alb_http_redirect::CHECK,
     &aws::elb::classic_connection_draining::CHECK,
     &aws::elb::classic_cross_zone::CHECK,
+    &aws::elb::classic_acm_certificate::CHECK,
+    &aws::elb::classic_desync_mitigation::CHECK,
     &aws::elb::multi_az::CHECK,
     // CloudFront
     &aws::cloudfront::iam_certificate_expiry::CHECK,
@@ -110,12 +156,18 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudfront::sni::CHECK,
     &aws::cloudfront::custom_origin_https::CHECK,
     &aws::cloudfront::s3_origin_access_control::CHECK,
+    &aws::cloudfront::origin_failover::CHECK,
+    &aws::cloudfront::s3_origin_exists::CHECK,
     // KMS
     &aws::kms::key_rotation::CHECK,
     &aws::kms::key_pending_deletion::CHECK,
+    &aws::kms::key_public::CHECK,
+    &aws::kms::customer_policy_decrypt_all_keys::CHECK,
+    &aws::kms::inline_policy_decrypt_all_keys::CHECK,
     // Lambda
     &aws::lambda::function_public_access::CHECK,
     &aws::lambda::supported_runtime::CHECK,
+    &aws::lambda::vpc_multi_az::CHECK,
     // ECR
     &aws::ecr::image_scanning::CHECK,
     &aws::ecr::tag_immutability::CHECK,
@@ -123,11 +175,18 @@ pub static REGISTRY: &[&Check] = &[
     // SNS, SQS
     &aws::sns::topic_encrypted::CHECK,
     &aws::sqs::queue_encrypted::CHECK,
+    &aws::sns::topic_public::CHECK,
+    &aws::sqs::queue_public::CHECK,
     // ACM
     &aws::acm::certificate_expiry::CHECK,
     &aws::acm::rsa_key_length::CHECK,
     // GuardDuty, Config, Security Hub
     &aws::guardduty::enabled::CHECK,
+    &aws::guardduty::eks_audit_logs::CHECK,
+    &aws::guardduty::lambda_protection::CHECK,
+    &aws::guardduty::eks_runtime_monitoring::CHECK,
+    &aws::guardduty::rds_protection::CHECK,
+    &aws::guardduty::s3_protection::CHECK,
     &aws::config::recorder_enabled::CHECK,
     &aws::securityhub::enabled::CHECK,
     &aws::inspector::network_reachability::CHECK,
@@ -280,6 +339,23 @@ pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
     "rds_snapshots_encrypted", "rds_storage_encrypted", "route53_mx_spf", "s3_account_public_access_block",
     "s3_bucket_public_read", "s3_bucket_public_write", "securityhub_enabled", "sns_topic_encrypted",
     "sqs_queue_encrypted",
+    // FSBP additions (issue 3): see `fsbp_additions_fail_and_pass` in crates/cli/tests/scan.rs.
+    "rds_aurora_backtracking", "rds_aurora_mysql_audit_logs", "rds_cluster_auto_minor_version_upgrade",
+    "rds_cluster_copy_tags_to_snapshots", "rds_cluster_default_admin_username", "rds_cluster_deletion_protection",
+    "rds_cluster_iam_authentication", "rds_cluster_multi_az", "rds_cluster_storage_encrypted", "rds_enhanced_monitoring",
+    "rds_event_subscription_cluster", "rds_event_subscription_instance", "rds_event_subscription_parameter_group",
+    "rds_event_subscription_security_group", "rds_instance_cloudwatch_logs", "rds_instance_copy_tags_to_snapshots",
+    "rds_instance_default_admin_username", "rds_instance_default_port", "rds_instance_iam_authentication",
+    "cloudtrail_kms_encryption", "cloudtrail_cloudwatch_logs", "sns_topic_public", "sqs_queue_public", "kms_key_public",
+    "iam_policy_service_wildcard", "kms_customer_policy_decrypt_all_keys", "kms_inline_policy_decrypt_all_keys",
+    "guardduty_eks_audit_logs", "guardduty_lambda_protection", "guardduty_eks_runtime_monitoring",
+    "guardduty_rds_protection", "guardduty_s3_protection", "s3_bucket_lifecycle", "s3_bucket_cross_account_actions",
+    "lambda_vpc_multi_az", "cloudfront_origin_failover", "cloudfront_s3_origin_exists",
+    // FSBP EC2 additions (issue 3): see `fsbp_ec2_additions_fail_and_pass` in crates/cli/tests/scan.rs.
+    "ec2_instance_multiple_enis", "ec2_eni_source_dest_check",
+    "ec2_launch_template_public_ip", "ec2_launch_template_imdsv2", "ec2_launch_template_ebs_encrypted",
+    "ec2_vpc_endpoint_ec2", "ec2_vpc_endpoint_ecr_api", "ec2_vpc_endpoint_ecr_dkr", "ec2_vpc_endpoint_ssm",
+    "ec2_vpc_endpoint_ssm_contacts", "ec2_vpc_endpoint_ssm_incidents",
 ];
 
 pub fn checks_markdown() -> String {
@@ -309,7 +385,18 @@ pub fn checks_markdown() -> String {
          not-available cases), because moto cannot represent one side (root MFA: moto hard-codes \
          `AccountMFAEnabled: 0`; default security groups always allow egress; Config, flow logs, lifecycle \
          policies, bucket logging and ownership controls are not planted yet) or the service is not \
-         planted yet (ELB, CloudFront, Lambda, ACM, service quotas usage).\n\n\
+         planted yet (ELB, CloudFront, Lambda, ACM, service quotas usage). EC2 FSBP controls unit-tested \
+         only: `ec2_instance_stopped_too_long` (moto stamps a stop with the current time, so the default \
+         scan can only pass it; its FAILED side is scanned on moto with `stopped_instance_max_days = 0`), `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
+         moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
+         tunnel telemetry nor tunnel options), `ec2_client_vpn_connection_logging` and \
+         `ec2_vpc_block_public_access` (moto 5.2.5 implements neither Client VPN nor VPC Block Public \
+         Access; the scan asserts they are NOT_AVAILABLE there). Other FSBP controls unit-tested only: \
+         `elb_classic_acm_certificate` and `elb_classic_desync_mitigation` (moto can represent both, but a \
+         planted load balancer changes the network-reachability expectations of the other scan tests), \
+         `s3_access_point_public_access_block` and `s3_multi_region_access_point_public_access_block` \
+         (moto 5.2.5 answers ListAccessPoints and ListMultiRegionAccessPoints with an XML root the SDK \
+         rejects; the scan asserts they are NOT_AVAILABLE there).\n\n\
          Numbers the checks compare against (access key age, unused credentials, password length and reuse, \
          certificate expiry warning, snapshot ages, service-limit percentages) come from `[thresholds]` of the \
          configuration file (`docs/rampart.example.toml`); the defaults are those of the standards, and every \

@@ -27,7 +27,7 @@ pub fn inventory() -> Inventory {
     a.route53 = Observed::Known(vec![]);
     a.cloudfront = Observed::Known(vec![]);
     a.iam_server_certificates = Observed::Known(vec![]);
-    a.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets: vec![] });
+    a.s3 = Observed::Known(S3 { account_public_access_block: Observed::Known(None), buckets: vec![], multi_region_access_points: Observed::Known(vec![]) });
     let mut r = Region::empty("us-east-1");
     r.ec2 = Observed::Known(Ec2 {
         managed_prefix_lists: Observed::Known(vec![]),
@@ -36,10 +36,16 @@ pub fn inventory() -> Inventory {
         ebs_encryption_by_default: Observed::Known(true),
         ..Ec2::default()
     });
-    r.rds = Observed::Known(Rds { db_security_groups: Observed::Known(vec![]), ..Rds::default() });
+    r.rds = Observed::Known(Rds {
+        db_security_groups: Observed::Known(vec![]),
+        db_clusters: Observed::Known(vec![]),
+        event_subscriptions: Observed::Known(vec![]),
+        ..Rds::default()
+    });
     r.elb = Observed::Known(vec![]);
     r.elbv2 = Observed::Known(Elbv2::default());
     r.cloudtrail = Observed::Known(vec![]);
+    r.s3_access_points = Observed::Known(vec![]);
     a.regions.push(r);
     inv.accounts.push(a);
     inv

@@ -161,10 +161,10 @@ pub enum ImportSource {
 
 #[derive(Args, Debug)]
 pub struct ReachArgs {
-    /// `internet` or an IP address.
+    /// `internet`, an IP address, or an instance / network interface id (its private address).
     #[arg(long, default_value = "internet")]
     pub from: String,
-    /// Instance id, network interface id, or load balancer ARN or name.
+    /// Instance id, network interface id, interface VPC endpoint id, or load balancer ARN or name.
     #[arg(long)]
     pub to: String,
     /// `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number.

@@ -281,10 +281,12 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
 fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
     let from = if args.from.eq_ignore_ascii_case("internet") {
         rampart_reach::Source::Internet
+    } else if let Ok(ip) = args.from.parse() {
+        rampart_reach::Source::Ip(ip)
+    } else if args.from.starts_with("i-") || args.from.starts_with("eni-") {
+        rampart_reach::Source::Resource(args.from.clone())
     } else {
-        rampart_reach::Source::Ip(args.from.parse().with_context(|| {
-            format!("`--from {}` is neither `internet` nor an IP address", args.from)
-        })?)
+        bail!("`--from {}` is neither `internet`, an IP address, nor an instance or network interface id", args.from)
     };
     let protocol: rampart_reach::Protocol = args.protocol.parse()?;
     let json = match args.format.as_str() {

@@ -238,6 +238,17 @@ pub(crate) fn s3control_client(ctx: &Ctx) -> aws_sdk_s3control::Client {
     aws_sdk_s3control::Client::from_conf(b.build())
 }
 
+/// S3 Control for Multi-Region Access Points, whose control plane is in us-west-2 only: the
+/// requests go there unless an endpoint is given.
+pub(crate) fn s3control_mrap_client(ctx: &Ctx) -> aws_sdk_s3control::Client {
+    let mut b = aws_sdk_s3control::config::Builder::from(&ctx.sdk).interceptor(ReadOnlyGuard);
+    match ctx.sdk.endpoint_url() {
+        Some(url) => b = b.endpoint_resolver(PlainEndpoint(url.to_string())),
+        None => b = b.region(aws_sdk_s3control::config::Region::new("us-west-2")),
+    }
+    aws_sdk_s3control::Client::from_conf(b.build())
+}
+
 /// The S3 client always uses path-style addressing, which every S3-compatible endpoint accepts.
 pub(crate) fn s3_client(ctx: &Ctx) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(

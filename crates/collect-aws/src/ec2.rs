@@ -214,6 +214,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
     }
     e.snapshots = snapshots;
     e.images = images;
+    crate::tgw::collect(ctx, c, &mut e).await;
+    crate::ec2_extra::fill(ctx, c, &mut e).await;
     Observed::Known(e)
 }
 
@@ -323,6 +325,8 @@ fn instance(i: &t::Instance) -> Instance {
         launch_time: i.launch_time().map(|d| d.to_string()),
         platform: i.platform().map(|p| p.as_str().to_string()),
         tags: tags(i.tags()),
+        virtualization_type: Observed::Known(i.virtualization_type().map(|v| v.as_str().to_string())),
+        state_transition_reason: Observed::Known(i.state_transition_reason().filter(|r| !r.is_empty()).map(str::to_string)),
     }
 }
 

@@ -15,9 +15,15 @@ static SENT: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 /// Whether an operation name only reads.
 pub fn is_read_only(operation: &str) -> bool {
     ["Describe", "List", "Get", "Lookup", "Head"].iter().any(|p| operation.starts_with(p))
+        // EC2's route searches only read (`SearchTransitGatewayRoutes`, ...); other services'
+        // `Search*` operations are not vetted, so only EC2's known ones pass.
+        || SEARCHES.contains(&operation)
         // Builds the credential report server-side; changes nothing in the account.
         || operation == "GenerateCredentialReport"
 }
+
+/// `Search*` operations known to only read.
+const SEARCHES: &[&str] = &["SearchTransitGatewayRoutes"];
 
 /// Every `service:Operation` this process has sent.
 pub fn sent_operations() -> BTreeSet<String> {
@@ -60,6 +66,8 @@ mod tests {
         assert!(is_read_only("DescribeInstances"));
         assert!(is_read_only("GetBucketPolicy"));
         assert!(is_read_only("ListUsers"));
+        assert!(is_read_only("SearchTransitGatewayRoutes"));
+        assert!(!is_read_only("SearchAndDestroy"));
         assert!(!is_read_only("PutBucketPolicy"));
         assert!(!is_read_only("DeleteBucket"));
         assert!(!is_read_only("CreateUser"));

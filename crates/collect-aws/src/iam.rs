@@ -139,8 +139,13 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
                 .and_then(|v| v.document())
                 .map(|d| Observed::Known(decode(d)))
                 .unwrap_or_else(|| Observed::Unknown("default policy version missing from GetAccountAuthorizationDetails".into()));
+            // The name is the ARN's last segment when a server (moto) leaves `PolicyName` out.
+            let policy_name = match p.policy_name() {
+                Some(n) if !n.is_empty() => n.to_string(),
+                _ => arn.rsplit('/').next().unwrap_or_default().to_string(),
+            };
             policies.push(ManagedPolicy {
-                policy_name: p.policy_name().unwrap_or_default().to_string(),
+                policy_name,
                 arn,
                 aws_managed,
                 attachment_count,

@@ -14,6 +14,7 @@
 pub mod actions;
 mod call;
 mod ec2;
+mod ec2_extra;
 mod global;
 mod iam;
 mod s3;
@@ -21,6 +22,7 @@ pub mod guard;
 mod regional;
 pub mod regions;
 mod services;
+mod tgw;
 
 pub use call::Ctx;
 

@@ -16,7 +16,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::kms(ctx),
         services::lambda(ctx),
     );
-    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas) = futures::join!(
+    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas, s3_access_points) = futures::join!(
         services::ecr(ctx),
         services::sns(ctx),
         services::sqs(ctx),
@@ -25,6 +25,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::securityhub(ctx),
         services::access_analyzer(ctx),
         services::service_quotas(ctx),
+        crate::s3::access_points(ctx),
     );
     r.ec2 = ec2;
     r.rds = rds;
@@ -42,5 +43,6 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.securityhub = securityhub;
     r.access_analyzer = access_analyzer;
     r.service_quotas = service_quotas;
+    r.s3_access_points = s3_access_points;
     r
 }

@@ -1,8 +1,8 @@
 //! S3: the bucket list, each bucket's permissions and settings, and account-level
 //! Block Public Access (through S3 Control).
 
-use crate::call::{s3_client, s3control_client, Ctx};
-use rampart_inventory::{Bucket, Grant, Observed, PublicAccessBlock, S3};
+use crate::call::{s3_client, s3control_client, s3control_mrap_client, Ctx};
+use rampart_inventory::{Bucket, Grant, LifecycleRule, MultiRegionAccessPoint, Observed, PublicAccessBlock, S3AccessPoint, S3};
 
 pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
     let s3 = s3_client(ctx);
@@ -26,7 +26,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
         // ListBuckets pages with a continuation token when asked for; the paginator follows it.
         ctx.call("s3:ListAllMyBuckets", None, s3.list_buckets().into_paginator().send().try_collect()).await
     };
-    let (account_public_access_block, pages) = futures::join!(account_bpa, list);
+    let (account_public_access_block, pages, multi_region_access_points) = futures::join!(account_bpa, list, multi_region_access_points(ctx));
     let pages = match pages {
         Ok(p) => p,
         Err(why) => return Observed::Unknown(why),
@@ -42,7 +42,71 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
         listed.into_iter().map(|(name, created, listed_region)| bucket(ctx, &s3, name, created, listed_region)),
     )
     .await;
-    Observed::Known(S3 { account_public_access_block, buckets })
+    Observed::Known(S3 { account_public_access_block, buckets, multi_region_access_points })
+}
+
+/// The account's Multi-Region Access Points.
+async fn multi_region_access_points(ctx: &Ctx) -> Observed<Vec<MultiRegionAccessPoint>> {
+    let client = s3control_mrap_client(ctx);
+    let r = ctx
+        .call(
+            "s3:ListMultiRegionAccessPoints",
+            None,
+            client.list_multi_region_access_points().account_id(&ctx.account).into_paginator().send().try_collect(),
+        )
+        .await;
+    match r {
+        Ok(pages) => Observed::Known(
+            pages
+                .iter()
+                .flat_map(|p| p.access_points())
+                .map(|m| MultiRegionAccessPoint {
+                    name: m.name().unwrap_or_default().to_string(),
+                    alias: m.alias().unwrap_or_default().to_string(),
+                    status: m.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    public_access_block: m.public_access_block().map(bpa_s3control),
+                })
+                .collect(),
+        ),
+        Err(why) => Observed::Unknown(why),
+    }
+}
+
+/// The region's S3 access points, each with its own Block Public Access settings.
+pub(crate) async fn access_points(ctx: &Ctx) -> Observed<Vec<S3AccessPoint>> {
+    let client = s3control_client(ctx);
+    let listed = match ctx
+        .call("s3:ListAccessPoints", None, client.list_access_points().account_id(&ctx.account).into_paginator().send().try_collect())
+        .await
+    {
+        // The listing answers for the client's region; an ARN naming another region (an emulator
+        // listing every region's access points) belongs to that region's result.
+        Ok(pages) => pages
+            .into_iter()
+            .flat_map(|p| p.access_point_list().to_vec())
+            .filter(|ap| ap.access_point_arn().and_then(|a| a.split(':').nth(3)).is_none_or(|r| r == ctx.region))
+            .collect::<Vec<_>>(),
+        Err(why) => return Observed::Unknown(why),
+    };
+    let points = futures::future::join_all(listed.iter().map(|ap| {
+        let client = &client;
+        async move {
+            let name = ap.name();
+            let public_access_block = match ctx.call("s3:GetAccessPoint", Some(name), client.get_access_point().account_id(&ctx.account).name(name).send()).await {
+                Ok(out) => Observed::Known(out.public_access_block_configuration().map(bpa_s3control)),
+                Err(why) => Observed::Unknown(why),
+            };
+            S3AccessPoint {
+                name: name.to_string(),
+                arn: ap.access_point_arn().unwrap_or_default().to_string(),
+                bucket: ap.bucket().to_string(),
+                network_origin: ap.network_origin().as_str().to_string(),
+                public_access_block,
+            }
+        }
+    }))
+    .await;
+    Observed::Known(points)
 }
 
 fn bpa_s3control(c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -> PublicAccessBlock {
@@ -139,8 +203,23 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
             Err(why) => Observed::Unknown(why),
         }
     };
-    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target) =
-        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging);
+    let lifecycle = async {
+        match ctx
+            .call_opt("s3:GetLifecycleConfiguration", r, &["NoSuchLifecycleConfiguration"], s3.get_bucket_lifecycle_configuration().bucket(n).send())
+            .await
+        {
+            Ok(Some(o)) => Observed::Known(
+                o.rules()
+                    .iter()
+                    .map(|rule| LifecycleRule { id: rule.id().map(str::to_string), enabled: rule.status().as_str() == "Enabled" })
+                    .collect(),
+            ),
+            Ok(None) => Observed::Known(Vec::new()),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target, lifecycle_rules) =
+        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging, lifecycle);
     Bucket {
         name,
         region,
@@ -154,6 +233,7 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
         versioning,
         mfa_delete,
         logging_target,
+        lifecycle_rules,
     }
 }
 

@@ -33,7 +33,18 @@ async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
         endpoint_url: Some(moto.url.clone()),
         ..Options::default()
     };
-    let inv = collect(&opts).await.expect("collect");
+    // As `rampart scan` does: `block_on` on a thread with the main thread's 8 MiB stack (a debug
+    // build of the whole collection nests deeper than a 2 MiB test thread allows).
+    let inv = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+            rt.block_on(collect(&opts))
+        })
+        .expect("spawn collector thread")
+        .join()
+        .expect("collector thread")
+        .expect("collect");
     assert_eq!(inv.accounts.len(), 1);
     assert_eq!(inv.accounts[0].regions.len(), 2);
 
@@ -45,6 +56,10 @@ async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
         ("s3:GetBucketEncryption", "s3:GetEncryptionConfiguration"),
         ("s3:GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
         ("s3control:GetPublicAccessBlock", "s3:GetAccountPublicAccessBlock"),
+        ("s3:GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
+        ("s3control:ListAccessPoints", "s3:ListAccessPoints"),
+        ("s3control:GetAccessPoint", "s3:GetAccessPoint"),
+        ("s3control:ListMultiRegionAccessPoints", "s3:ListMultiRegionAccessPoints"),
     ];
     let prefix = |svc: &str| -> String {
         match svc.to_ascii_lowercase().as_str() {

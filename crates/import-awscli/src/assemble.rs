@@ -84,12 +84,13 @@ pub(crate) fn import_files(
             Parsed::Output(f) => *f,
         };
         for key in file.other.keys() {
-            let why = if key.starts_with("TransitGateway") {
-                format!("`{key}` is not imported: the inventory holds no transit gateway data yet; skipped")
-            } else {
-                format!("`{key}` is not imported; skipped")
-            };
-            warnings.push(warn(&path, why));
+            warnings.push(warn(&path, format!("`{key}` is not imported; skipped")));
+        }
+        if file.additional_routes_available == Some(true) {
+            warnings.push(warn(
+                &path,
+                "the route search stopped at its limit (AdditionalRoutesAvailable): the route table's routes are incomplete; narrow the search with more filters and save each result".into(),
+            ));
         }
         if file.next_token.as_deref().is_some_and(|t| !t.is_empty())
             || file.next_marker.as_deref().is_some_and(|t| !t.is_empty())
@@ -151,7 +152,7 @@ pub(crate) fn import_files(
     account.cloudfront = not_imported("cloudfront");
     account.iam_server_certificates = not_imported("iam server certificates");
     for (name, dump) in dumps {
-        account.regions.push(dump.into_region(&name, &mut warnings));
+        account.regions.push(dump.into_region(&name, &mut warnings)?);
     }
     let mut inventory = Inventory::new(now);
     inventory.producer = format!("rampart {} import aws-cli", env!("CARGO_PKG_VERSION"));
@@ -302,6 +303,9 @@ struct Dump {
     network_acls: Option<Vec<inv::NetworkAcl>>,
     vpc_endpoints: Option<Vec<inv::VpcEndpoint>>,
     vpc_peering_connections: Option<Vec<inv::VpcPeering>>,
+    vpn_connections: Option<Vec<inv::VpnConnection>>,
+    launch_templates: Option<Vec<inv::LaunchTemplate>>,
+    launch_template_versions: Vec<crate::launch_templates::LaunchTemplateVersion>,
     flow_logs: Option<Vec<inv::FlowLog>>,
     volumes: Option<Vec<inv::Volume>>,
     addresses: Option<Vec<inv::ElasticIp>>,
@@ -316,6 +320,13 @@ struct Dump {
     prefix_list_entries: Vec<(PathBuf, Option<String>, Vec<String>)>,
     /// `TargetHealthDescriptions` files: path, explicit target group ARN, targets.
     target_health: Vec<(PathBuf, Option<String>, Vec<inv::Target>)>,
+    transit_gateways: Option<Vec<inv::TransitGateway>>,
+    tgw_attachments: Option<Vec<inv::TgwAttachment>>,
+    tgw_vpc_attachments: Option<Vec<inv::TgwVpcAttachment>>,
+    tgw_route_tables: Option<Vec<inv::TgwRouteTable>>,
+    /// Per transit gateway route table outputs (or the error naming the file without an id).
+    tgw_parts: Vec<crate::tgw::Part>,
+    tgw_error: Option<ImportError>,
 }
 
 /// Appends a listing's items (a page, or another file of the same kind).
@@ -354,6 +365,9 @@ impl Dump {
         add(&mut self.network_acls, f.network_acls);
         add(&mut self.vpc_endpoints, f.vpc_endpoints);
         add(&mut self.vpc_peering_connections, f.vpc_peering_connections);
+        add(&mut self.vpn_connections, f.vpn_connections);
+        add(&mut self.launch_templates, f.launch_templates);
+        self.launch_template_versions.extend(f.launch_template_versions.unwrap_or_default());
         add(&mut self.flow_logs, f.flow_logs);
         add(&mut self.volumes, f.volumes);
         add(&mut self.addresses, f.addresses);
@@ -375,6 +389,22 @@ impl Dump {
                     .map(|l| (l.load_balancer_arn.clone(), inv::ListenerV2::from(l))),
             );
         }
+        add(&mut self.transit_gateways, f.transit_gateways);
+        add(&mut self.tgw_attachments, f.transit_gateway_attachments);
+        add(&mut self.tgw_vpc_attachments, f.transit_gateway_vpc_attachments);
+        add(&mut self.tgw_route_tables, f.transit_gateway_route_tables);
+        match crate::tgw::parts(
+            &path,
+            f.transit_gateway_route_table_id,
+            f.associations,
+            f.transit_gateway_route_table_propagations,
+            f.routes,
+        ) {
+            Ok(p) => self.tgw_parts.extend(p),
+            Err(e) => {
+                self.tgw_error.get_or_insert(e);
+            }
+        }
         if let Some(es) = f.entries {
             self.prefix_list_entries.push((
                 path.clone(),
@@ -391,7 +421,10 @@ impl Dump {
         }
     }
 
-    fn into_region(self, name: &str, w: &mut Vec<Warning>) -> Region {
+    fn into_region(self, name: &str, w: &mut Vec<Warning>) -> Result<Region, ImportError> {
+        if let Some(e) = self.tgw_error {
+            return Err(e);
+        }
         let mut r = Region::empty(name);
         let not_imported = |what: &str| format!("not imported from aws-cli dumps: {what}");
         r.rds = Observed::Unknown(not_imported("rds"));
@@ -439,7 +472,7 @@ impl Dump {
                 });
             }
             r.ec2 = Observed::Unknown("not in the aws-cli dump: SecurityGroups".into());
-            return r;
+            return Ok(r);
         };
         let mut ec2 = inv::Ec2 {
             security_groups: ctx.dedup(sgs, "SecurityGroups", |g| g.group_id.clone()),
@@ -478,6 +511,22 @@ impl Dump {
             ctx.listing(self.vpc_peering_connections, "VpcPeeringConnections", |p| {
                 p.vpc_peering_connection_id.clone()
             });
+        ec2.transit_gateways =
+            ctx.listing(self.transit_gateways, "TransitGateways", |g| g.transit_gateway_id.clone());
+        ec2.transit_gateway_attachments = ctx.listing(self.tgw_attachments, "TransitGatewayAttachments", |a| {
+            a.transit_gateway_attachment_id.clone()
+        });
+        ec2.transit_gateway_vpc_attachments =
+            ctx.listing(self.tgw_vpc_attachments, "TransitGatewayVpcAttachments", |a| {
+                a.transit_gateway_attachment_id.clone()
+            });
+        ec2.transit_gateway_route_tables = ctx.listing(self.tgw_route_tables, "TransitGatewayRouteTables", |t| {
+            t.transit_gateway_route_table_id.clone()
+        });
+        crate::tgw::attach(&mut ec2.transit_gateway_route_tables, self.tgw_parts)?;
+        ec2.vpn_connections = ctx.listing(self.vpn_connections, "VpnConnections", |v| v.vpn_connection_id.clone());
+        ec2.launch_templates = ctx.listing(self.launch_templates, "LaunchTemplates", |t| t.launch_template_id.clone());
+        crate::launch_templates::attach(&mut ec2.launch_templates, &self.launch_template_versions);
         ec2.flow_logs = ctx.listing(self.flow_logs, "FlowLogs", |f| f.flow_log_id.clone());
         ec2.volumes = ctx.listing(self.volumes, "Volumes", |v| v.volume_id.clone());
         ec2.addresses = ctx.listing(self.addresses, "Addresses", |a| {
@@ -503,7 +552,7 @@ impl Dump {
             }
         };
         r.ec2 = Observed::Known(ec2);
-        r
+        Ok(r)
     }
 }
 

@@ -16,10 +16,20 @@
 //! and `describe-target-health` (`TargetHealthDescriptions`). Their file name must contain the
 //! prefix list id (`entries-pl-0123abcd.json`) or the target group name or ARN id
 //! (`target-health-web.json`), or the file may carry a `PrefixListId` / `TargetGroupArn` key.
+//! Likewise the per-route-table transit gateway outputs (`Associations`,
+//! `TransitGatewayRouteTablePropagations`, `Routes`): their file name must hold the route
+//! table's id (`search-transit-gateway-routes.tgw-rtb-0abc12345678def90.json`), else the import
+//! fails (see `tgw.rs`).
+//! Launch templates (`LaunchTemplates`) take their data from
+//! `describe-launch-template-versions --versions '$Default'` (`LaunchTemplateVersions`); without
+//! it their default version stays unknown (see `launch_templates.rs`).
 
 mod assemble;
 mod region;
 mod shapes;
+mod tgw;
+mod vpn;
+mod launch_templates;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -93,6 +103,10 @@ pub enum ImportError {
     NoRegion(PathBuf),
     #[error("the files directly in `{}` mix regions {}: put each region's files in a folder named after it", path.display(), regions.join(", "))]
     MixedRegions { path: PathBuf, regions: Vec<String> },
+    #[error("{}: cannot tell which transit gateway route table this `{key}` output belongs to: put its id in the file name (e.g. `{}.tgw-rtb-0123456789abcdef0.json`)", path.display(), path.file_stem().and_then(|s| s.to_str()).unwrap_or("routes"))]
+    TgwRouteTableUnnamed { path: PathBuf, key: &'static str },
+    #[error("{}: `{key}` of `{id}`, which is not in the dump's TransitGatewayRouteTables; add `aws ec2 describe-transit-gateway-route-tables` output or fix the file name", path.display())]
+    TgwRouteTableUnknown { path: PathBuf, key: &'static str, id: String },
 }
 
 /// Why one file could not be read, without its path (see [`parse_file`]).

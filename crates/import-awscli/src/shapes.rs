@@ -33,6 +33,11 @@ pub(crate) struct CliFile {
     pub network_acls: Option<Vec<NetworkAcl>>,
     pub vpc_endpoints: Option<Vec<VpcEndpoint>>,
     pub vpc_peering_connections: Option<Vec<VpcPeering>>,
+    /// `describe-vpn-connections` (`vpn.rs`).
+    pub vpn_connections: Option<Vec<crate::vpn::VpnConnection>>,
+    /// `describe-launch-templates` and `describe-launch-template-versions` (`launch_templates.rs`).
+    pub launch_templates: Option<Vec<crate::launch_templates::LaunchTemplate>>,
+    pub launch_template_versions: Option<Vec<crate::launch_templates::LaunchTemplateVersion>>,
     pub flow_logs: Option<Vec<FlowLog>>,
     pub volumes: Option<Vec<Volume>>,
     pub addresses: Option<Vec<Address>>,
@@ -46,6 +51,19 @@ pub(crate) struct CliFile {
     /// `aws elbv2 describe-target-health`; the group is named by the file or `TargetGroupArn`.
     pub target_health_descriptions: Option<Vec<TargetHealthDescription>>,
     pub target_group_arn: Option<String>,
+    /// Transit gateways (`tgw.rs`).
+    pub transit_gateways: Option<Vec<crate::tgw::TransitGateway>>,
+    pub transit_gateway_attachments: Option<Vec<crate::tgw::TgwAttachment>>,
+    pub transit_gateway_vpc_attachments: Option<Vec<crate::tgw::TgwVpcAttachment>>,
+    pub transit_gateway_route_tables: Option<Vec<crate::tgw::TgwRouteTable>>,
+    /// Per transit gateway route table; the table is named by the file or
+    /// `TransitGatewayRouteTableId`.
+    pub associations: Option<Vec<crate::tgw::TgwLink>>,
+    pub transit_gateway_route_table_propagations: Option<Vec<crate::tgw::TgwLink>>,
+    pub routes: Option<Vec<crate::tgw::TgwRoute>>,
+    pub transit_gateway_route_table_id: Option<String>,
+    /// `search-transit-gateway-routes` stopped at its limit.
+    pub additional_routes_available: Option<bool>,
     /// Present when the output was cut (`--max-items`, `--no-paginate`).
     pub next_token: Option<String>,
     pub next_marker: Option<String>,
@@ -82,6 +100,9 @@ impl CliFile {
             self.vpc_peering_connections.is_some(),
             "VpcPeeringConnections",
         );
+        add(self.vpn_connections.is_some(), "VpnConnections");
+        add(self.launch_templates.is_some(), "LaunchTemplates");
+        add(self.launch_template_versions.is_some(), "LaunchTemplateVersions");
         add(self.flow_logs.is_some(), "FlowLogs");
         add(self.volumes.is_some(), "Volumes");
         add(self.addresses.is_some(), "Addresses");
@@ -100,6 +121,16 @@ impl CliFile {
             self.target_health_descriptions.is_some(),
             "TargetHealthDescriptions",
         );
+        add(self.transit_gateways.is_some(), "TransitGateways");
+        add(self.transit_gateway_attachments.is_some(), "TransitGatewayAttachments");
+        add(self.transit_gateway_vpc_attachments.is_some(), "TransitGatewayVpcAttachments");
+        add(self.transit_gateway_route_tables.is_some(), "TransitGatewayRouteTables");
+        add(self.associations.is_some(), "Associations");
+        add(
+            self.transit_gateway_route_table_propagations.is_some(),
+            "TransitGatewayRouteTablePropagations",
+        );
+        add(self.routes.is_some(), "Routes");
         k
     }
 
@@ -384,6 +415,10 @@ pub(crate) struct Instance {
     placement: Option<Placement>,
     #[serde(default)]
     tags: Option<Vec<Tag>>,
+    #[serde(default)]
+    virtualization_type: Option<String>,
+    #[serde(default)]
+    state_transition_reason: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -479,6 +514,8 @@ impl From<&Instance> for inv::Instance {
             launch_time: timestamp(&i.launch_time),
             platform: i.platform.clone(),
             tags: tags(&i.tags),
+            virtualization_type: Observed::Known(non_empty(&i.virtualization_type)),
+            state_transition_reason: Observed::Known(non_empty(&i.state_transition_reason)),
         }
     }
 }
@@ -1263,6 +1300,7 @@ impl From<&ClassicLoadBalancer> for inv::ClassicLoadBalancer {
             cross_zone_load_balancing: missing(lb, "LoadBalancerAttributes"),
             connection_draining: missing(lb, "LoadBalancerAttributes"),
             access_log_enabled: missing(lb, "LoadBalancerAttributes"),
+            desync_mitigation_mode: missing(lb, "LoadBalancerAttributes"),
         }
     }
 }

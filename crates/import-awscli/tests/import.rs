@@ -570,7 +570,7 @@ fn unknown_keys_and_unusable_files_are_skipped_with_warnings() {
     write(
         dir.path(),
         "us-east-1/tgw.json",
-        r#"{"TransitGateways": [{"TransitGatewayId": "tgw-1"}]}"#,
+        r#"{"TransitGatewayConnects": [{"TransitGatewayAttachmentId": "tgw-attach-1"}]}"#,
     );
     write(dir.path(), "us-east-1/db.json", r#"{"DBInstances": []}"#);
     write(dir.path(), "us-east-1/denied.json", "");
@@ -587,7 +587,7 @@ fn unknown_keys_and_unusable_files_are_skipped_with_warnings() {
     );
     assert!(
         text.iter()
-            .any(|w| w.contains("tgw.json") && w.contains("transit gateway")),
+            .any(|w| w.contains("tgw.json") && w.contains("`TransitGatewayConnects` is not imported")),
         "{text:?}"
     );
     assert!(

@@ -39,6 +39,20 @@ pub struct Ec2 {
     pub vpc_endpoints: Observed<Vec<VpcEndpoint>>,
     #[serde(default)]
     pub vpc_peering_connections: Observed<Vec<VpcPeering>>,
+    /// `DescribeTransitGateways`.
+    #[serde(default)]
+    pub transit_gateways: Observed<Vec<TransitGateway>>,
+    /// `DescribeTransitGatewayAttachments`: every attachment (VPC, peering, VPN, Direct
+    /// Connect gateway, Connect, network function) of a transit gateway in the region.
+    #[serde(default)]
+    pub transit_gateway_attachments: Observed<Vec<TgwAttachment>>,
+    /// `DescribeTransitGatewayVpcAttachments`: the VPC attachments with their subnets.
+    #[serde(default)]
+    pub transit_gateway_vpc_attachments: Observed<Vec<TgwVpcAttachment>>,
+    /// `DescribeTransitGatewayRouteTables`, each with its associations, propagations and
+    /// routes (their own calls, their own `Observed`).
+    #[serde(default)]
+    pub transit_gateway_route_tables: Observed<Vec<TgwRouteTable>>,
     #[serde(default)]
     pub flow_logs: Observed<Vec<FlowLog>>,
     #[serde(default)]
@@ -51,6 +65,20 @@ pub struct Ec2 {
     pub images: Observed<Vec<Image>>,
     #[serde(default)]
     pub addresses: Observed<Vec<ElasticIp>>,
+    /// Launch templates with their default version's data (`DescribeLaunchTemplates`,
+    /// `DescribeLaunchTemplateVersions`).
+    #[serde(default)]
+    pub launch_templates: Observed<Vec<LaunchTemplate>>,
+    /// Site-to-Site VPN connections (`DescribeVpnConnections`).
+    #[serde(default)]
+    pub vpn_connections: Observed<Vec<VpnConnection>>,
+    /// Client VPN endpoints (`DescribeClientVpnEndpoints`).
+    #[serde(default)]
+    pub client_vpn_endpoints: Observed<Vec<ClientVpnEndpoint>>,
+    /// VPC Block Public Access `InternetGatewayBlockMode` of the region: `off`,
+    /// `block-bidirectional` or `block-ingress` (`DescribeVpcBlockPublicAccessOptions`).
+    #[serde(default)]
+    pub vpc_block_public_access_mode: Observed<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -78,6 +106,13 @@ pub struct Instance {
     pub platform: Option<String>,
     #[serde(default)]
     pub tags: Tags,
+    /// `hvm` or `paravirtual`.
+    #[serde(default)]
+    pub virtualization_type: Observed<Option<String>>,
+    /// `StateTransitionReason`, e.g. `User initiated (2026-11-27 12:00:00 GMT)` for a stopped
+    /// instance; `Known(None)` when AWS gives none.
+    #[serde(default)]
+    pub state_transition_reason: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -254,6 +289,104 @@ pub struct VpcPeering {
     pub status: String,
 }
 
+/// A transit gateway and the options that decide how attachments join it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TransitGateway {
+    pub transit_gateway_id: String,
+    pub owner_id: String,
+    /// `pending`, `available`, `modifying`, `deleting`, `deleted`.
+    pub state: String,
+    /// `enable` or `disable`: whether attachment requests from other accounts (shared through
+    /// AWS RAM) are accepted without review.
+    pub auto_accept_shared_attachments: String,
+    /// `enable` or `disable`: new attachments are associated with the default route table.
+    pub default_route_table_association: String,
+    pub association_default_route_table_id: Option<String>,
+    /// `enable` or `disable`: new attachments propagate to the default route table.
+    pub default_route_table_propagation: String,
+    pub propagation_default_route_table_id: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// One attachment of a transit gateway (`DescribeTransitGatewayAttachments`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TgwAttachment {
+    pub transit_gateway_attachment_id: String,
+    pub transit_gateway_id: String,
+    pub transit_gateway_owner_id: String,
+    pub resource_owner_id: String,
+    /// `vpc`, `vpn`, `direct-connect-gateway`, `connect`, `peering`, `tgw-peering`, `network-function`.
+    pub resource_type: String,
+    /// The VPC, VPN connection, peer transit gateway, ... id.
+    pub resource_id: String,
+    /// `available`, `pendingAcceptance`, `rejected`, `deleted`, ...
+    pub state: String,
+    /// The route table the attachment is associated with, as this listing reports it.
+    pub association_route_table_id: Option<String>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// A VPC attachment with the subnets (one per Availability Zone) the transit gateway uses
+/// (`DescribeTransitGatewayVpcAttachments`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TgwVpcAttachment {
+    pub transit_gateway_attachment_id: String,
+    pub transit_gateway_id: String,
+    pub vpc_id: String,
+    pub vpc_owner_id: String,
+    pub state: String,
+    pub subnet_ids: Vec<String>,
+    /// `enable` or `disable`.
+    pub appliance_mode_support: Option<String>,
+}
+
+/// A transit gateway route table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TgwRouteTable {
+    pub transit_gateway_route_table_id: String,
+    pub transit_gateway_id: String,
+    pub state: String,
+    pub default_association_route_table: bool,
+    pub default_propagation_route_table: bool,
+    /// `GetTransitGatewayRouteTableAssociations`: the attachments whose traffic this table routes.
+    #[serde(default)]
+    pub associations: Observed<Vec<TgwRouteTableLink>>,
+    /// `GetTransitGatewayRouteTablePropagations`: the attachments whose routes it learns.
+    #[serde(default)]
+    pub propagations: Observed<Vec<TgwRouteTableLink>>,
+    /// `SearchTransitGatewayRoutes` (types `static` and `propagated`).
+    #[serde(default)]
+    pub routes: Observed<Vec<TgwRoute>>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+/// An association or propagation of a transit gateway route table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TgwRouteTableLink {
+    pub transit_gateway_attachment_id: String,
+    pub resource_type: String,
+    pub resource_id: String,
+    /// Associations: `associating`, `associated`, `disassociating`, `disassociated`;
+    /// propagations: `enabling`, `enabled`, `disabling`, `disabled`.
+    pub state: String,
+}
+
+/// A route of a transit gateway route table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TgwRoute {
+    pub destination_cidr_block: Option<String>,
+    pub prefix_list_id: Option<String>,
+    /// The attachments traffic goes to (empty for a blackhole route).
+    pub transit_gateway_attachment_ids: Vec<String>,
+    /// `static` or `propagated`.
+    pub route_type: String,
+    /// `active`, `blackhole`, `pending`, `deleting`, `deleted`.
+    pub state: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FlowLog {
     pub flow_log_id: String,
@@ -307,6 +440,83 @@ pub struct Image {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LaunchTemplate {
+    pub launch_template_id: String,
+    pub launch_template_name: String,
+    pub default_version_number: Option<i64>,
+    pub latest_version_number: Option<i64>,
+    /// The default version's launch data; `Unknown` if it could not be read.
+    #[serde(default)]
+    pub default_version: Observed<LaunchTemplateData>,
+}
+
+/// The parts of a launch template version's `LaunchTemplateData` the checks read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LaunchTemplateData {
+    /// `MetadataOptions.HttpTokens` (`required`, `optional`); `None` = not specified.
+    pub metadata_http_tokens: Option<String>,
+    pub metadata_http_endpoint: Option<String>,
+    pub network_interfaces: Vec<LaunchTemplateNetworkInterface>,
+    pub block_device_mappings: Vec<LaunchTemplateBlockDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LaunchTemplateNetworkInterface {
+    pub device_index: Option<i32>,
+    /// `AssociatePublicIpAddress`; `None` = not specified (the subnet decides).
+    pub associate_public_ip_address: Option<bool>,
+    pub network_interface_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LaunchTemplateBlockDevice {
+    pub device_name: Option<String>,
+    /// Whether the mapping is an EBS volume (not an instance store or `NoDevice`).
+    pub ebs: bool,
+    /// `Ebs.Encrypted`; `None` = not specified.
+    pub encrypted: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VpnConnection {
+    pub vpn_connection_id: String,
+    /// `pending`, `available`, `deleting`, `deleted`.
+    pub state: String,
+    /// `VgwTelemetry`: one entry per tunnel; `None` when AWS reported no telemetry.
+    pub tunnels: Option<Vec<VpnTunnel>>,
+    /// `Options.TunnelOptions`: the tunnels' log options; `None` when not reported.
+    pub tunnel_logging: Option<Vec<VpnTunnelLogging>>,
+    #[serde(default)]
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VpnTunnel {
+    pub outside_ip_address: String,
+    /// `UP` or `DOWN`.
+    pub status: String,
+    pub status_message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VpnTunnelLogging {
+    pub outside_ip_address: String,
+    /// `LogOptions.CloudWatchLogOptions.LogEnabled`; `false` when no log options are set.
+    pub cloudwatch_log_enabled: bool,
+    pub log_group_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClientVpnEndpoint {
+    pub client_vpn_endpoint_id: String,
+    /// `pending-associate`, `available`, `deleting`, `deleted`.
+    pub status: String,
+    /// `ConnectionLogOptions.Enabled`.
+    pub connection_log_enabled: bool,
+    pub cloudwatch_log_group: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ElasticIp {
     pub allocation_id: String,
     pub public_ip: String,
@@ -324,6 +534,31 @@ pub struct S3 {
     #[serde(default)]
     pub account_public_access_block: Observed<Option<PublicAccessBlock>>,
     pub buckets: Vec<Bucket>,
+    /// Multi-Region Access Points (their control plane is in us-west-2).
+    #[serde(default)]
+    pub multi_region_access_points: Observed<Vec<MultiRegionAccessPoint>>,
+}
+
+/// An S3 access point of a region (`s3control:ListAccessPoints`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct S3AccessPoint {
+    pub name: String,
+    pub arn: String,
+    pub bucket: String,
+    /// `Internet` or `VPC`.
+    pub network_origin: String,
+    /// The access point's own Block Public Access settings (`GetAccessPoint`).
+    #[serde(default)]
+    pub public_access_block: Observed<Option<PublicAccessBlock>>,
+}
+
+/// An S3 Multi-Region Access Point of the account (`s3control:ListMultiRegionAccessPoints`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MultiRegionAccessPoint {
+    pub name: String,
+    pub alias: String,
+    pub status: String,
+    pub public_access_block: Option<PublicAccessBlock>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -362,6 +597,16 @@ pub struct Bucket {
     /// Target bucket of server access logging; `Known(None)` = off.
     #[serde(default)]
     pub logging_target: Observed<Option<String>>,
+    /// Lifecycle configuration rules; empty = no lifecycle configuration.
+    #[serde(default)]
+    pub lifecycle_rules: Observed<Vec<LifecycleRule>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LifecycleRule {
+    pub id: Option<String>,
+    /// `Status` is `Enabled`.
+    pub enabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -510,6 +755,51 @@ pub struct Rds {
     /// EC2-Classic DB security groups; most accounts have none.
     #[serde(default)]
     pub db_security_groups: Observed<Vec<DbSecurityGroup>>,
+    /// DB clusters (Aurora and Multi-AZ DB clusters; `DescribeDBClusters` also lists Neptune
+    /// and DocumentDB clusters, kept with their engine).
+    #[serde(default)]
+    pub db_clusters: Observed<Vec<DbCluster>>,
+    /// RDS event notification subscriptions (`DescribeEventSubscriptions`).
+    #[serde(default)]
+    pub event_subscriptions: Observed<Vec<RdsEventSubscription>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DbCluster {
+    pub db_cluster_identifier: String,
+    pub arn: String,
+    /// `aurora-mysql`, `aurora-postgresql`, `mysql`, `postgres` (Multi-AZ DB clusters),
+    /// `neptune`, `docdb`, ...
+    pub engine: String,
+    pub engine_mode: Option<String>,
+    pub storage_encrypted: bool,
+    pub deletion_protection: bool,
+    pub iam_database_authentication_enabled: bool,
+    pub multi_az: bool,
+    pub copy_tags_to_snapshot: bool,
+    /// Seconds; `None` or 0 = backtracking off.
+    pub backtrack_window: Option<i64>,
+    pub master_username: Option<String>,
+    pub enabled_cloudwatch_logs_exports: Vec<String>,
+    /// Only reported for Multi-AZ DB clusters (Aurora sets it per instance).
+    pub auto_minor_version_upgrade: Option<bool>,
+    pub port: Option<i32>,
+    pub member_instance_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RdsEventSubscription {
+    pub name: String,
+    pub arn: String,
+    /// `db-instance`, `db-cluster`, `db-parameter-group`, `db-security-group`, ...;
+    /// `None` = all source types.
+    pub source_type: Option<String>,
+    /// Empty = all sources of the type.
+    pub source_ids: Vec<String>,
+    /// Empty = all categories.
+    pub event_categories: Vec<String>,
+    pub enabled: bool,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -530,6 +820,19 @@ pub struct DbInstance {
     pub vpc_security_group_ids: Vec<String>,
     pub db_security_groups: Vec<String>,
     pub endpoint_port: Option<i32>,
+    /// Enhanced Monitoring interval in seconds; 0 = off.
+    #[serde(default)]
+    pub monitoring_interval: Observed<i32>,
+    /// Log types published to CloudWatch Logs (`EnabledCloudwatchLogsExports`).
+    #[serde(default)]
+    pub enabled_cloudwatch_logs_exports: Observed<Vec<String>>,
+    #[serde(default)]
+    pub copy_tags_to_snapshot: Observed<bool>,
+    #[serde(default)]
+    pub master_username: Observed<Option<String>>,
+    /// The DB cluster the instance belongs to (Aurora); `Known(None)` = standalone.
+    #[serde(default)]
+    pub db_cluster_identifier: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -575,6 +878,10 @@ pub struct ClassicLoadBalancer {
     pub connection_draining: Observed<bool>,
     #[serde(default)]
     pub access_log_enabled: Observed<bool>,
+    /// `elb.http.desyncmitigationmode` (`monitor`, `defensive`, `strictest`); `Known(None)` when
+    /// the response did not report it.
+    #[serde(default)]
+    pub desync_mitigation_mode: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -709,6 +1016,9 @@ pub struct Distribution {
     pub web_acl_id: Option<String>,
     pub logging_enabled: bool,
     pub default_root_object: Option<String>,
+    /// Origin groups (failover), each as the ids of its member origins.
+    #[serde(default)]
+    pub origin_groups: Observed<Vec<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -821,6 +1131,12 @@ pub struct SqsQueue {
 pub struct GuardDuty {
     /// Detector ids with their status (`ENABLED`/`DISABLED`).
     pub detectors: Vec<(String, String)>,
+    /// Per detector id, the status (`ENABLED`/`DISABLED`) of each protection plan feature of
+    /// `GetDetector` (`S3_DATA_EVENTS`, `EKS_AUDIT_LOGS`, `RDS_LOGIN_EVENTS`,
+    /// `LAMBDA_NETWORK_LOGS`, `EKS_RUNTIME_MONITORING`, `RUNTIME_MONITORING`, ...), and of their
+    /// additional configurations as `FEATURE/CONFIGURATION` (`RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT`).
+    #[serde(default)]
+    pub features: Observed<BTreeMap<String, BTreeMap<String, String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

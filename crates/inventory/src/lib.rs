@@ -78,6 +78,15 @@ impl Inventory {
             for s in ec2.snapshots.known().into_iter().flatten() {
                 put("snapshot", &s.snapshot_id, &s.tags);
             }
+            for g in ec2.transit_gateways.known().into_iter().flatten() {
+                put("transit-gateway", &g.transit_gateway_id, &g.tags);
+            }
+            for a in ec2.transit_gateway_attachments.known().into_iter().flatten() {
+                put("transit-gateway-attachment", &a.transit_gateway_attachment_id, &a.tags);
+            }
+            for t in ec2.transit_gateway_route_tables.known().into_iter().flatten() {
+                put("transit-gateway-route-table", &t.transit_gateway_route_table_id, &t.tags);
+            }
         }
         out
     }
@@ -211,6 +220,8 @@ pub struct Region {
     pub access_analyzer: Observed<Vec<Analyzer>>,
     #[serde(default)]
     pub service_quotas: Observed<Vec<ServiceQuota>>,
+    #[serde(default)]
+    pub s3_access_points: Observed<Vec<S3AccessPoint>>,
 }
 
 impl Region {
@@ -233,6 +244,7 @@ impl Region {
             securityhub: Observed::not_collected(),
             access_analyzer: Observed::not_collected(),
             service_quotas: Observed::not_collected(),
+            s3_access_points: Observed::not_collected(),
         }
     }
 }

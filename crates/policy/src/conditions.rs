@@ -138,6 +138,22 @@ pub(crate) fn pins_allow(condition: &Condition) -> bool {
         && values_fixed(kind, &condition.values)
 }
 
+/// [`pins_allow`] for a service's own keys that name the requester's account (such as KMS's
+/// `kms:CallerAccount`): a positive string comparison with fixed values, without `IfExists` or
+/// `ForAllValues`.
+pub(crate) fn pins_allow_on(condition: &Condition, keys: &[&str]) -> bool {
+    if !keys.iter().any(|k| k.eq_ignore_ascii_case(&condition.key)) {
+        return false;
+    }
+    let Some(op) = operator(&condition.operator) else {
+        return false;
+    };
+    op.compare == Compare::StringMatch
+        && !op.if_exists
+        && op.qualifier != SetQualifier::ForAllValues
+        && values_fixed(KeyKind::Fixed, &condition.values)
+}
+
 /// Whether a `Deny` statement with this condition denies every request except
 /// those carrying one of a fixed set of values of a key S3 lists, e.g.
 /// `NotIpAddress aws:SourceIp 203.0.113.0/24` or `StringNotEquals

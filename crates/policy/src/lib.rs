@@ -18,6 +18,8 @@
 //! - [`s3_actions`]: the table of S3 actions and the class of access each gives.
 //! - `conditions`: which conditions pin a grant to fixed requesters.
 //! - `s3_public`: [`s3_bucket_policy_public_access`].
+//! - `public`: [`public_statements`], the same definition applied to the resource
+//!   policies of other services (SNS topics, SQS queues, KMS keys).
 //!
 //! # Sources
 //!
@@ -45,6 +47,7 @@ mod conditions;
 pub mod document;
 mod glob;
 mod parse;
+mod public;
 pub mod s3_actions;
 mod s3_public;
 
@@ -52,4 +55,5 @@ pub use document::{Condition, Effect, PolicyDocument, Principal, Statement};
 pub use glob::action_matches;
 pub use parse::{parse, parse_maybe_url_encoded, PolicyError};
 pub use s3_actions::{s3_action_class, S3AccessClass, S3_ACTIONS};
+pub use public::{public_statements, public_statements_with};
 pub use s3_public::{s3_bucket_policy_public_access, PublicAccess};

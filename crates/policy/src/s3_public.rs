@@ -104,7 +104,7 @@ pub fn s3_bucket_policy_public_access(
     access
 }
 
-fn allow_is_public(st: &Statement) -> bool {
+pub(crate) fn allow_is_public(st: &Statement) -> bool {
     let principal_public = match (&st.principal, &st.not_principal) {
         // Everyone but a few: as public as it gets.
         (_, Some(_)) => true,
@@ -166,7 +166,7 @@ fn granted_actions(st: &Statement) -> Vec<String> {
 /// A `Deny` that leaves only fixed requesters standing: it names everyone
 /// (or everyone but fixed principals) and each of its conditions, if any,
 /// is the negation of a pinning key.
-fn deny_applies_to_public(st: &Statement) -> bool {
+pub(crate) fn deny_applies_to_public(st: &Statement) -> bool {
     let everyone = match (&st.principal, &st.not_principal) {
         (Some(Principal::Any), None) => true,
         (Some(Principal::Specific(map)), None) => map
@@ -210,7 +210,7 @@ fn resources(st: &Statement) -> Resources<'_> {
 }
 
 /// Whether every resource the `Allow` names is also named by the `Deny`.
-fn deny_covers_resources(deny: &Statement, allow: &Statement) -> bool {
+pub(crate) fn deny_covers_resources(deny: &Statement, allow: &Statement) -> bool {
     use Resources::{AllBut, Only};
     match (resources(allow), resources(deny)) {
         (Only(granted), Only(denied)) => granted

@@ -508,6 +508,11 @@ impl NaclEval {
         self.pieces.iter().any(|p| p.0 <= port && port <= p.1 && p.2.contains(a))
     }
 
+    /// The ports on which address `a` is allowed.
+    pub fn ports_for(&self, a: u128) -> PortSet {
+        PortSet::from_ranges(self.pieces.iter().filter(|p| p.2.contains(a)).map(|p| (p.0, p.1)))
+    }
+
     fn rules_for(&self, ports: &PortSet, src: &AddrSet) -> BTreeSet<i32> {
         let mut out = BTreeSet::new();
         for (lo, hi, _, c) in &self.pieces {
@@ -974,7 +979,8 @@ pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, St
 
 /// Network ACL legs between two interfaces in different subnets: request out of the source
 /// subnet and into the target subnet, reply out of the target subnet and into the source
-/// subnet on the source's ephemeral ports. Traffic inside one subnet crosses no network ACL.
+/// subnet on one of the source's ephemeral ports (the same port both ways). Traffic inside one
+/// subnet crosses no network ACL.
 #[allow(clippy::too_many_arguments)]
 fn nacl_legs_ok<'a>(
     ctx: &Ctx<'a>,
@@ -991,10 +997,11 @@ fn nacl_legs_ok<'a>(
         return Ok(true);
     }
     let (nf, nt) = (ctx.nacl_idx(&from.subnet_id)?, ctx.nacl_idx(&to.subnet_id)?);
+    let back_out = cache.nacl(ctx, nt, true, true, p, fam).ports_for(from_ip);
+    let back_in = cache.nacl(ctx, nf, false, true, p, fam).ports_for(to_ip);
     Ok(cache.nacl(ctx, nf, true, false, p, fam).allows(port, to_ip)
         && cache.nacl(ctx, nt, false, false, p, fam).allows(port, from_ip)
-        && cache.nacl(ctx, nt, true, true, p, fam).any.contains(from_ip)
-        && cache.nacl(ctx, nf, false, true, p, fam).any.contains(to_ip))
+        && back_out.intersects(&back_in))
 }
 
 fn primary_ip(e: &NetworkInterface) -> Option<u128> {
@@ -1012,13 +1019,22 @@ pub(crate) fn apply_load_balancers<'a>(
     for lb in lbs {
         // 1. The load balancer's interfaces: only listener ports answer.
         let mut front: Vec<(usize, ExposedRange)> = Vec::new();
+        // What the targets cannot be told without: an interface of the load balancer whose
+        // own exposure is unknown hides what reaches them through it.
+        let mut unknown_front: Missing = Vec::new();
         for &li in &lb.enis {
             let Some(res) = results.get_mut(&li) else { continue };
             if !lb.missing.is_empty() {
                 *res = Err(lb.missing.clone());
                 continue;
             }
-            let Ok(ranges) = res else { continue };
+            let ranges = match res {
+                Ok(r) => r,
+                Err(m) => {
+                    unknown_front.extend(m.iter().cloned());
+                    continue;
+                }
+            };
             let mut kept = Vec::new();
             for r in ranges.iter() {
                 let mut listeners = BTreeSet::new();
@@ -1043,6 +1059,10 @@ pub(crate) fn apply_load_balancers<'a>(
             for &(ti, port, preserve) in &h.targets {
                 let target = &ctx.enis[ti];
                 let Some(Ok(_)) = results.get(&ti) else { continue };
+                if !unknown_front.is_empty() {
+                    results.insert(ti, Err(unknown_front.clone()));
+                    continue;
+                }
                 let tgroups = match ctx.groups(target) {
                     Ok(g) => g,
                     Err(m) => {
@@ -1242,6 +1262,13 @@ pub(crate) fn subject(ctx: &Ctx, eni: &NetworkInterface) -> (String, String) {
             }
         }
         return (d.to_string(), "load_balancer".into());
+    }
+    // Interface VPC endpoints: their requester-managed interfaces, named after the endpoint.
+    if eni.interface_type == "vpc_endpoint" {
+        let owner = ctx.ec2.vpc_endpoints.known().into_iter().flatten().find(|v| v.network_interface_ids.contains(&eni.network_interface_id));
+        if let Some(v) = owner {
+            return (v.vpc_endpoint_id.clone(), "vpc_endpoint".into());
+        }
     }
     let t = if eni.interface_type.is_empty() || eni.interface_type == "interface" {
         "network_interface".to_string()

@@ -34,6 +34,7 @@ use crate::engine::{
 use crate::query::{first_match, nacl_rule_text};
 use crate::set::{addr_point, parse_cidr, Family, PortSet};
 use crate::{Blocker, ComponentType, Protocol, Step};
+use crate::tgw::{subnet_az, via_tgw, TgwBlock, TgwHop, TgwVia};
 use rampart_inventory::{Ec2, NetworkInterface, Route, RouteTable, SecurityGroup, SgPeer, SgRule, VpcPeering};
 
 /// Where a source address sits: its VPC and subnet, and the interface holding it if any.
@@ -140,15 +141,39 @@ pub(crate) fn locate<'a>(ctx: &Ctx<'a>, fam: Family, a: u128, prefer: &str) -> R
 enum Via<'a> {
     Local,
     Peering(&'a str),
+    Tgw(TgwHop<'a>),
+    /// Routed to a transit gateway that drops it: the route and the component that stops it.
+    TgwShut(&'a Route, TgwBlock),
     /// No usable route: the route that applies (if any), and why it does not deliver.
     Not(Option<&'a Route>, String),
 }
 
-/// The route `t` uses for `to`, judged for a flow from `from_vpc` to `to_vpc`.
-fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, from_vpc: &str, to_vpc: &str) -> R<Via<'a>> {
+/// Where a flow leaves and where it goes: (VPC, subnet) of each end, and the destination's
+/// block as a route would name it.
+struct Ends<'s> {
+    from_vpc: &'s str,
+    from_subnet: &'s str,
+    to_vpc: &'s str,
+    to_subnet: &'s str,
+    to_block: String,
+}
+
+/// The route `t` uses for `to`, judged for a flow between the two ends.
+fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, ends: &Ends) -> R<Via<'a>> {
+    let (from_vpc, to_vpc) = (ends.from_vpc, ends.to_vpc);
     let Some(r) = lookup_route(ctx, t, fam, to) else { return Ok(Via::Not(None, String::new())) };
     if r.target == "local" {
         return Ok(if from_vpc == to_vpc { Via::Local } else { Via::Not(Some(r), String::new()) });
+    }
+    if r.target.starts_with("tgw-") && r.state == "active" {
+        if from_vpc == to_vpc {
+            return Ok(Via::Not(Some(r), format!(" (traffic inside {from_vpc} is not sent through {})", r.target)));
+        }
+        let (from_az, to_az) = (subnet_az(ctx, ends.from_subnet)?, subnet_az(ctx, ends.to_subnet)?);
+        return Ok(match via_tgw(ctx, r, fam, to, &ends.to_block, from_vpc, to_vpc, from_az, to_az)? {
+            TgwVia::Hop(h) => Via::Tgw(h),
+            TgwVia::Shut(b) => Via::TgwShut(r, b),
+        });
     }
     if r.target.starts_with("pcx-") && r.state == "active" {
         let list = ctx
@@ -299,7 +324,9 @@ fn one<'a>(
         cache.routes(ctx, t, fam).as_ref().as_ref().map_err(Clone::clone)?;
     }
     let (srtb, drtb) = (ctx.rtb(srtb_i), ctx.rtb(drtb_i));
-    let link = if o.vpc == dvpc { None } else { peering_between(ctx, o.vpc, dvpc)? };
+    // Only the suggested fixes use it: a flow whose route names a peering connection needs the
+    // connections read (see `via`); others do not.
+    let link = if o.vpc == dvpc { None } else { peering_between(ctx, o.vpc, dvpc).unwrap_or(None) };
     let src_groups = match o.eni {
         Some(e) => ctx.groups(e)?,
         None => Vec::new(),
@@ -316,6 +343,26 @@ fn one<'a>(
         }
     }
     let (src_text, dst_text) = (host(fam, src), host(fam, dst));
+    let forward = Ends {
+        from_vpc: o.vpc,
+        from_subnet: o.subnet,
+        to_vpc: dvpc,
+        to_subnet: &dst_eni.subnet_id,
+        to_block: local_block(drtb, fam, dst),
+    };
+    let backward = Ends {
+        from_vpc: dvpc,
+        from_subnet: &dst_eni.subnet_id,
+        to_vpc: o.vpc,
+        to_subnet: o.subnet,
+        to_block: local_block(srtb, fam, src),
+    };
+    // Routes first: whether a transit gateway carries the flow decides which security group
+    // rules can match (no group references across a transit gateway) and which ACLs it crosses.
+    let fwd = via(ctx, srtb, fam, dst, &forward)?;
+    let back = via(ctx, drtb, fam, src, &backward)?;
+    let via_tgw = matches!(fwd, Via::Tgw(_));
+    let (src_peer, dst_peer) = if via_tgw { (None, None) } else { (o.eni, Some(dst_eni)) };
     let mut out = Vec::new();
     let mut steps = Vec::new();
     let mk = |component_id: &str, t: ComponentType, rule: String, change: String| Blocker {
@@ -341,7 +388,7 @@ fn one<'a>(
     };
     // 1. The source interface's security groups (egress).
     if let Some(se) = o.eni {
-        let s = admitting(ctx, &src_groups, false, p, port, Some(dst_eni), fam, dst);
+        let s = admitting(ctx, &src_groups, false, p, port, dst_peer, fam, dst);
         if s.is_empty() {
             let gid = src_groups.first().map_or(se.network_interface_id.as_str(), |g| g.group_id.as_str());
             out.push(mk(
@@ -354,9 +401,9 @@ fn one<'a>(
         steps.push(Step::new(&se.network_interface_id, ComponentType::Eni, Vec::new()));
         steps.extend(s);
     }
-    // 2. Forward route: local inside one VPC; across VPCs only a peering connection that joins
-    //    exactly these two (no transit through a third VPC, no edge-to-edge routing).
-    let fwd = via(ctx, srtb, fam, dst, o.vpc, dvpc)?;
+    // 2. Forward route: local inside one VPC; across VPCs a peering connection that joins
+    //    exactly these two (no transit through a third VPC, no edge-to-edge routing), or a
+    //    transit gateway (see `tgw.rs`).
     let label = |r: Option<&Route>, why: &str, to: &str| {
         r.map_or_else(|| format!("no route to {to}"), |r| format!("{}{why}", route_label(r)))
     };
@@ -365,22 +412,52 @@ fn one<'a>(
             let change = if o.vpc == dvpc {
                 format!("remove route {} from {} so that the local route applies", label(*r, "", &dst_text), srtb.route_table_id)
             } else {
-                link_fix(srtb, &local_block(drtb, fam, dst))
+                link_fix(srtb, &forward.to_block)
             };
             out.push(mk(&srtb.route_table_id, ComponentType::RouteTable, label(*r, why, &dst_text), change));
         }
-        Via::Local | Via::Peering(_) => {
+        Via::TgwShut(r, b) => {
+            steps.push(Step::new(&srtb.route_table_id, ComponentType::RouteTable, vec![route_label(r)]));
+            out.push(mk(&b.component_id, b.component_type, b.rule.clone(), b.change.clone()));
+        }
+        Via::Local | Via::Peering(_) | Via::Tgw(_) => {
             let r = lookup_route(ctx, srtb, fam, dst).map(route_label).into_iter().collect();
             steps.push(Step::new(&srtb.route_table_id, ComponentType::RouteTable, r));
             if let Via::Peering(pcx) = fwd {
                 steps.push(Step::new(pcx, ComponentType::VpcPeeringConnection, Vec::new()));
             }
+            if let Via::Tgw(h) = &fwd {
+                steps.push(Step::new(h.tgw, ComponentType::TransitGateway, Vec::new()));
+                steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("from {}", h.ingress_subnet)]));
+                steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![h.route.clone()]));
+                steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("into {}", h.egress_subnet)]));
+            }
         }
     }
-    // 3. Network ACLs: none inside one subnet.
+    // 3. Network ACLs: none inside one subnet. Across a transit gateway the attachment
+    //    subnets' ACLs are crossed too, unless the interface shares the subnet (tgw-nacls.html).
     if o.subnet != dst_eni.subnet_id {
-        let (nf, nt) = (ctx.nacl_idx(o.subnet)?, ctx.nacl_idx(&dst_eni.subnet_id)?);
-        let (af, at) = (ctx.nacl(nf), ctx.nacl(nt));
+        // (subnet, outbound?, the address the rule matches) in the order the packet crosses.
+        let mut req: Vec<(&str, bool, u128)> = vec![(o.subnet, true, dst)];
+        if let Via::Tgw(h) = &fwd {
+            if h.ingress_subnet != o.subnet {
+                req.push((h.ingress_subnet, false, src));
+            }
+            if h.egress_subnet != dst_eni.subnet_id {
+                req.push((h.egress_subnet, true, dst));
+            }
+        }
+        req.push((&dst_eni.subnet_id, false, src));
+        let mut rep: Vec<(&str, bool, u128)> = vec![(&dst_eni.subnet_id, true, src)];
+        if let Via::Tgw(h) = &back {
+            if h.ingress_subnet != dst_eni.subnet_id {
+                rep.push((h.ingress_subnet, false, dst));
+            }
+            if h.egress_subnet != o.subnet {
+                rep.push((h.egress_subnet, true, src));
+            }
+        }
+        rep.push((o.subnet, false, dst));
         let nacl_block = |n: &rampart_inventory::NetworkAcl, egress: bool, a: u128, q: u16, what: &str, ports: String| {
             let dir = if egress { "outbound" } else { "inbound" };
             let (rule, num) = nacl_rule_text(first_match(n, egress, p, fam, a, q), dir);
@@ -393,60 +470,65 @@ fn one<'a>(
                 format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}", n.network_acl_id),
             )
         };
-        let mut frules = Vec::new();
-        let mut trules = Vec::new();
-        if cache.nacl(ctx, nf, true, false, p, fam).allows(port, dst) {
-            frules.push(format!("outbound #{} allow", first_match(af, true, p, fam, dst, port).map_or(0, |e| e.rule_number)));
-        } else {
-            out.push(nacl_block(af, true, dst, port, "", format!(" {port}")));
+        // Rules that let the flow through, per ACL in the order the request meets them.
+        let mut rules: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut note = |n: usize, text: String| match rules.iter_mut().find(|(i, _)| *i == n) {
+            Some((_, v)) => v.push(text),
+            None => rules.push((n, vec![text])),
+        };
+        let dir = |egress: bool| if egress { "outbound" } else { "inbound" };
+        for &(subnet, egress, a) in &req {
+            let n = ctx.nacl_idx(subnet)?;
+            if cache.nacl(ctx, n, egress, false, p, fam).allows(port, a) {
+                note(n, format!("{} #{} allow", dir(egress), first_match(ctx.nacl(n), egress, p, fam, a, port).map_or(0, |e| e.rule_number)));
+            } else {
+                out.push(nacl_block(ctx.nacl(n), egress, a, port, "", format!(" {port}")));
+            }
         }
-        if cache.nacl(ctx, nt, false, false, p, fam).allows(port, src) {
-            trules.push(format!("inbound #{} allow", first_match(at, false, p, fam, src, port).map_or(0, |e| e.rule_number)));
-        } else {
-            out.push(nacl_block(at, false, src, port, "", format!(" {port}")));
+        // The reply crosses every ACL of its way on one client ephemeral port: some port of
+        // the range must pass them all.
+        let mut legs = Vec::new();
+        for &(subnet, egress, a) in &rep {
+            let n = ctx.nacl_idx(subnet)?;
+            legs.push((n, egress, a, ports_for(&cache.nacl(ctx, n, egress, true, p, fam), a)));
         }
-        // The reply leaves the destination subnet and enters the source subnet on one client
-        // ephemeral port: some port of the range must pass both.
-        let back_out = ports_for(&cache.nacl(ctx, nt, true, true, p, fam), src);
-        let back_in = ports_for(&cache.nacl(ctx, nf, false, true, p, fam), dst);
-        let both = back_out.intersect(&back_in);
+        let all = legs.iter().skip(1).fold(legs[0].3.clone(), |acc, l| acc.intersect(&l.3));
         let (lo, hi) = ephemeral(p);
         let eph = if p.has_ports() { format!(" {lo}-{hi}") } else { String::new() };
-        if let Some(q) = both.first() {
-            trules.push(format!(
-                "outbound #{} allow (return)",
-                first_match(at, true, p, fam, src, q).map_or(0, |e| e.rule_number)
-            ));
-            frules.push(format!(
-                "inbound #{} allow (return)",
-                first_match(af, false, p, fam, dst, q).map_or(0, |e| e.rule_number)
-            ));
-        } else {
-            if back_out.is_empty() {
-                out.push(nacl_block(at, true, src, lo, " (return traffic)", eph.clone()));
+        if let Some(q) = all.first() {
+            for &(n, egress, a, _) in &legs {
+                note(n, format!("{} #{} allow (return)", dir(egress), first_match(ctx.nacl(n), egress, p, fam, a, q).map_or(0, |e| e.rule_number)));
             }
-            if back_in.is_empty() || !back_out.is_empty() {
-                let q = back_out.first().unwrap_or(lo);
-                out.push(nacl_block(af, false, dst, q, " (return traffic)", eph.clone()));
+        } else {
+            let empty: Vec<usize> = (0..legs.len()).filter(|&i| legs[i].3.is_empty()).collect();
+            if empty.is_empty() {
+                // Each passes some port but no port passes all: open the last on a port the
+                // others pass.
+                let last = legs.len() - 1;
+                let others = legs[..last].iter().skip(1).fold(legs[0].3.clone(), |acc, l| acc.intersect(&l.3));
+                let (n, egress, a, _) = legs[last];
+                out.push(nacl_block(ctx.nacl(n), egress, a, others.first().unwrap_or(lo), " (return traffic)", eph.clone()));
+            } else {
+                for i in empty {
+                    let (n, egress, a, _) = legs[i];
+                    out.push(nacl_block(ctx.nacl(n), egress, a, lo, " (return traffic)", eph.clone()));
+                }
             }
         }
-        steps.push(Step::new(&af.network_acl_id, ComponentType::Nacl, frules));
-        if at.network_acl_id != af.network_acl_id {
-            steps.push(Step::new(&at.network_acl_id, ComponentType::Nacl, trules));
-        } else if let Some(s) = steps.last_mut() {
-            s.rules.extend(trules);
+        for (n, r) in rules {
+            steps.push(Step::new(&ctx.nacl(n).network_acl_id, ComponentType::Nacl, r));
         }
     }
     // 4. The destination's security groups (internet-facing NLBs without groups filter nothing).
     if !(dst_eni.interface_type == "network_load_balancer" && dst_eni.security_group_ids.is_empty()) {
-        let s = admitting(ctx, &dst_groups, true, p, port, o.eni, fam, src);
+        let s = admitting(ctx, &dst_groups, true, p, port, src_peer, fam, src);
         if s.is_empty() {
             let (gid, t) = match dst_groups.first() {
                 Some(g) => (g.group_id.as_str(), ComponentType::SecurityGroup),
                 None => (dst_eni.network_interface_id.as_str(), ComponentType::Eni),
             };
             let names: Vec<&str> = dst_groups.iter().map(|g| g.group_id.as_str()).collect();
-            let from = match o.eni.and_then(|e| e.security_group_ids.first()) {
+            let from = match src_peer.and_then(|e| e.security_group_ids.first()) {
                 Some(g) => format!("{src_text} (or from {g})"),
                 None => src_text.clone(),
             };
@@ -459,17 +541,27 @@ fn one<'a>(
         }
         steps.extend(s);
     }
-    // 5. Return route: the destination's table must send the reply back the same way.
-    let back = via(ctx, drtb, fam, src, dvpc, o.vpc)?;
+    // 5. Return route: the destination's table must send the reply back: locally within one
+    //    VPC, through the same peering connection, or through a transit gateway that delivers
+    //    it (replies may take another way than requests; security groups track the connection
+    //    on the interfaces).
     let same_way = match (&fwd, &back) {
         (Via::Local, Via::Local) => true,
         (Via::Peering(a), Via::Peering(b)) => a == b,
-        (Via::Not(..), Via::Local | Via::Peering(_)) => true,
+        (Via::Peering(_) | Via::Tgw(_), Via::Peering(_) | Via::Tgw(_)) => true,
+        (Via::Not(..) | Via::TgwShut(..), Via::Local | Via::Peering(_) | Via::Tgw(_)) => true,
         _ => false,
     };
     if same_way {
         let r = lookup_route(ctx, drtb, fam, src).map(route_label).into_iter().collect();
         steps.push(Step::new(&drtb.route_table_id, ComponentType::RouteTable, r));
+        if let Via::Tgw(h) = &back {
+            steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("return from {}", h.ingress_subnet)]));
+            steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![format!("{} (return)", h.route)]));
+            steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("return into {}", h.egress_subnet)]));
+        }
+    } else if let Via::TgwShut(_, b) = &back {
+        out.push(mk(&b.component_id, b.component_type, format!("{} (return traffic)", b.rule), b.change.clone()));
     } else {
         let (r, why) = match &back {
             Via::Not(r, why) => (*r, why.clone()),
@@ -478,7 +570,7 @@ fn one<'a>(
         let change = if o.vpc == dvpc {
             format!("remove route {} from {} so that the local route applies", label(r, "", &src_text), drtb.route_table_id)
         } else {
-            link_fix(drtb, &local_block(srtb, fam, src))
+            link_fix(drtb, &backward.to_block)
         };
         out.push(mk(&drtb.route_table_id, ComponentType::RouteTable, format!("{} (return traffic)", label(r, &why, &src_text)), change));
     }

@@ -23,7 +23,10 @@
 //! references never match internet sources), internet-facing ALB / NLB / Classic load balancers
 //! as intermediaries; queries from an address inside a VPC of the target's region, within the
 //! VPC or across a VPC peering connection (not transitive, no edge-to-edge routing: a peer's
-//! internet gateway never exposes this VPC), see `from_vpc.rs`. Not yet: transit gateways,
+//! internet gateway never exposes this VPC), see `from_vpc.rs`, or through a transit gateway
+//! (the ingress attachment's route table, longest prefix, blackholes, attachment subnets per
+//! Availability Zone and their network ACLs; the internet never crosses one), see `tgw.rs`.
+//! A query may start from a resource (its private address). Not yet: peered transit gateways,
 //! interface endpoints, ingress routing (gateway route tables make the answer `Unknown`), ICMP
 //! type/code (ICMP is treated as one port-less protocol), listener rules beyond the default
 //! action, sources in VPCs of other regions or accounts (`Unknown`), flows from inside a VPC
@@ -32,6 +35,7 @@
 mod engine;
 mod from_vpc;
 mod query;
+mod tgw;
 pub mod set;
 
 pub use engine::internet_exposure;
@@ -109,6 +113,9 @@ pub enum ComponentType {
     TargetGroup,
     Eni,
     VpcPeeringConnection,
+    TransitGateway,
+    TransitGatewayAttachment,
+    TransitGatewayRouteTable,
 }
 
 impl fmt::Display for ComponentType {
@@ -123,6 +130,9 @@ impl fmt::Display for ComponentType {
             ComponentType::TargetGroup => "TARGET_GROUP",
             ComponentType::Eni => "ENI",
             ComponentType::VpcPeeringConnection => "VPC_PEERING_CONNECTION",
+            ComponentType::TransitGateway => "TRANSIT_GATEWAY",
+            ComponentType::TransitGatewayAttachment => "TRANSIT_GATEWAY_ATTACHMENT",
+            ComponentType::TransitGatewayRouteTable => "TRANSIT_GATEWAY_ROUTE_TABLE",
         })
     }
 }

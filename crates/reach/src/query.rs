@@ -21,13 +21,47 @@ pub enum Source {
     /// the subnet whose CIDR holds it, is where the flow starts; see `from_vpc.rs`). Addresses
     /// inside VPCs of other regions or accounts answer `Unknown`.
     Ip(IpAddr),
+    /// A resource of the inventory (instance id, network interface id): the flow starts at its
+    /// primary private address (IPv4, else IPv6).
+    Resource(String),
 }
 
-/// Whether `protocol`/`port` on `to` (an instance id, network interface id, or load balancer
-/// ARN / name) is reachable from `from`. For port-less protocols `port` is ignored.
+/// The address a resource's flows start from: its interface's first private IPv4 address,
+/// else its first IPv6 address.
+fn resolve(inv: &Inventory, id: &str) -> Option<IpAddr> {
+    let mut enis: Vec<&NetworkInterface> = inv
+        .regions()
+        .filter_map(|(_, r)| r.ec2.known()?.network_interfaces.known())
+        .flatten()
+        .filter(|e| e.network_interface_id == id || e.attachment_instance_id.as_deref() == Some(id))
+        .collect();
+    enis.sort_by(|a, b| a.network_interface_id.cmp(&b.network_interface_id));
+    // An instance's primary interface holds the instance's primary private address.
+    let primary = inv
+        .regions()
+        .filter_map(|(_, r)| r.ec2.known()?.instances.known())
+        .flatten()
+        .find(|i| i.instance_id == id)
+        .and_then(|i| i.private_ip_address.clone());
+    if let Some(ip) = primary.and_then(|p| p.parse().ok()) {
+        return Some(ip);
+    }
+    enis.iter()
+        .flat_map(|e| e.private_ip_addresses.iter().chain(&e.ipv6_addresses))
+        .find_map(|a| a.parse().ok())
+}
+
+/// Whether `protocol`/`port` on `to` (an instance id, network interface id, interface VPC
+/// endpoint id, or load balancer ARN / name) is reachable from `from`. For port-less protocols `port` is ignored.
 pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port: u16) -> Verdict {
     let port = if protocol.has_ports() { port } else { 0 };
     let target = to.to_string();
+    if let Source::Resource(id) = from {
+        return match resolve(inv, id) {
+            Some(a) => query(inv, &Source::Ip(a), to, protocol, port),
+            None => Verdict::Unknown { target, missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")] },
+        };
+    }
     let mut unread = Vec::new();
     for (account, region) in inv.regions() {
         let enis = match region.ec2.as_result().and_then(|e| e.network_interfaces.as_result()) {
@@ -37,7 +71,22 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
                 continue;
             }
         };
-        let idx: Vec<usize> = enis.iter().enumerate().filter(|(_, e)| is_target(e, to)).map(|(i, _)| i).collect();
+        // An interface VPC endpoint is reached through its requester-managed interfaces.
+        let endpoint_enis: Vec<&str> = region
+            .ec2
+            .known()
+            .and_then(|e| e.vpc_endpoints.known())
+            .into_iter()
+            .flatten()
+            .filter(|v| v.vpc_endpoint_id == to)
+            .flat_map(|v| v.network_interface_ids.iter().map(String::as_str))
+            .collect();
+        let idx: Vec<usize> = enis
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_target(e, to) || endpoint_enis.contains(&e.network_interface_id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
         if idx.is_empty() {
             continue;
         }
@@ -84,6 +133,8 @@ fn candidates(from: &Source) -> Vec<(Family, AddrSet)> {
             let (f, p) = addr_point(*a);
             vec![(f, AddrSet::point(p))]
         }
+        // Resolved to an address by `query`.
+        Source::Resource(_) => Vec::new(),
     }
 }
 
@@ -246,6 +297,7 @@ fn explain<'a>(
     let src_text = match from {
         Source::Internet => if fam == Family::Ipv4 { "0.0.0.0/0" } else { "::/0" }.to_string(),
         Source::Ip(a) => format!("{a}/{}", if fam == Family::Ipv4 { 32 } else { 128 }),
+        Source::Resource(id) => id.clone(),
     };
     if !families(eni).contains(&fam) {
         out.push(match fam {
@@ -275,6 +327,11 @@ fn explain<'a>(
             // vpc-peering-basics.html, "Edge to edge routing through a gateway": a peer VPC's
             // internet gateway is never this VPC's way to the internet.
             " (a peering connection never carries internet traffic: no edge-to-edge routing)"
+        } else if r.is_some_and(|r| r.target.starts_with("tgw-")) {
+            // tgw.rs: an internet gateway only serves the addresses of its own VPC's
+            // interfaces; through a transit gateway the internet reaches another VPC only via
+            // an intermediary there (load balancer, proxy), never directly.
+            " (a transit gateway never carries connections from the internet: reach this interface through a load balancer or proxy in the VPC that has the internet gateway)"
         } else {
             ""
         };

@@ -50,7 +50,10 @@ fn ports(r: &mut Rng) -> (i32, i32) {
     (a.min(b), a.max(b))
 }
 
-fn network(seed: u64) -> Ec2 {
+/// A random network: its EC2 section, its ELBv2 load balancers and its classic ones.
+type Net = (Ec2, Elbv2, Vec<ClassicLoadBalancer>);
+
+fn network(seed: u64) -> Net {
     let mut r = Rng(seed | 1);
     let mut e = ec2();
     let mut subnets = Vec::new();
@@ -65,7 +68,9 @@ fn network(seed: u64) -> Ec2 {
             entries: if r.chance(5) { Observed::Unknown("denied".into()) } else { Observed::Known(pl_entries) },
         },
     );
-    let nvpc = 1 + r.below(2);
+    let nvpc = 1 + r.below(3);
+    // A transit gateway joins the VPCs of most multi-VPC networks.
+    let has_tgw = nvpc >= 2 && r.chance(75);
     for k in 0..nvpc {
         let vpc = format!("vpc-{k}");
         let (v4, v6) = (format!("10.{k}.0.0/16"), format!("2001:db8:{}::/48", k + 1));
@@ -79,6 +84,7 @@ fn network(seed: u64) -> Ec2 {
                 Subnet {
                     subnet_id: n.clone(),
                     vpc_id: vpc.clone(),
+                    availability_zone: format!("az{}", j % 2),
                     cidr_block: Some(format!("10.{k}.{j}.0/24")),
                     ipv6_cidr_blocks: vec![format!("2001:db8:{}:{j}::/64", k + 1)],
                     ..Subnet::default()
@@ -90,20 +96,30 @@ fn network(seed: u64) -> Ec2 {
         for t in 0..ntab {
             let mut routes = vec![route(&v4, "local"), route(&v6, "local")];
             // Routes to the peer VPC, most of the time.
-            if nvpc == 2 && r.chance(70) {
+            if k < 2 && nvpc >= 2 && r.chance(70) {
                 let o = 1 - k;
                 routes.push(route(&format!("10.{o}.0.0/16"), "pcx-1"));
                 if r.chance(70) {
                     routes.push(route(&format!("2001:db8:{}::/48", o + 1), "pcx-1"));
                 }
             }
+            // Routes to the transit gateway: the other VPCs, or more.
+            if has_tgw && r.chance(75) {
+                let d4 = *r.pick(&["10.0.0.0/8", "10.0.0.0/14", "10.1.0.0/16", "10.2.0.0/16", "10.0.0.0/16"]);
+                routes.push(route(d4, "tgw-1"));
+                if r.chance(60) {
+                    let d6 = *r.pick(&["2001:db8::/32", "2001:db8:2::/48", "2001:db8:3::/47"]);
+                    routes.push(route(d6, "tgw-1"));
+                }
+            }
             for _ in 0..r.below(5) {
                 let dest = if r.chance(15) { "pl-1".to_string() } else { cidr_any(&mut r) };
-                let target = match r.below(5) {
+                let target = match r.below(if has_tgw { 6 } else { 5 }) {
                     0 | 1 => format!("igw-{k}"),
                     2 => format!("nat-{k}"),
                     3 => format!("eigw-{k}"),
-                    _ => "pcx-1".into(),
+                    4 => "pcx-1".into(),
+                    _ => "tgw-1".into(),
                 };
                 let mut rt = route(&dest, &target);
                 if r.chance(15) {
@@ -140,6 +156,15 @@ fn network(seed: u64) -> Ec2 {
                     entries.push(nacl_entry(num + 100, egress, "-1", true, "::/0", None));
                 }
             }
+            // Transit gateway networks: many ACLs open, so that flows across the gateway
+            // often get through and its own rules decide.
+            if has_tgw && r.chance(45) {
+                entries.clear();
+                for egress in [false, true] {
+                    entries.push(nacl_entry(100, egress, "-1", true, "0.0.0.0/0", None));
+                    entries.push(nacl_entry(101, egress, "-1", true, "::/0", None));
+                }
+            }
             push(&mut e.network_acls, nacl(&format!("acl-{k}-{a}"), &vpc, m, entries));
         }
         for g in 0..1 + r.below(3) {
@@ -155,6 +180,11 @@ fn network(seed: u64) -> Ec2 {
                 };
                 rules.push(rule(proto, a, b, peer));
             }
+            if has_tgw && r.chance(40) {
+                let proto = *r.pick(&["-1", "tcp", "udp"]);
+                let block = *r.pick(&["10.0.0.0/8", "2001:db8::/32", "10.1.0.0/16"]);
+                rules.push(rule(proto, 0, 65535, cidr(block)));
+            }
             let mut group = sg(&format!("sg-{k}-{g}"), &vpc, rules);
             if r.chance(25) {
                 let (a, b) = ports(&mut r);
@@ -166,7 +196,7 @@ fn network(seed: u64) -> Ec2 {
         }
     }
     // One peering connection: vpc-0 ⇄ vpc-1 (or a VPC outside the inventory), in a random state.
-    let peer = if nvpc == 2 { "vpc-1" } else { "vpc-9" };
+    let peer = if nvpc >= 2 { "vpc-1" } else { "vpc-9" };
     let status = *r.pick(&["active", "active", "active", "pending-acceptance", "deleted"]);
     push(
         &mut e.vpc_peering_connections,
@@ -178,6 +208,9 @@ fn network(seed: u64) -> Ec2 {
             ..VpcPeering::default()
         },
     );
+    if has_tgw {
+        transit(&mut r, &mut e, nvpc);
+    }
     let groups: Vec<(String, String)> =
         e.security_groups.iter().map(|g| (g.vpc_id.clone().unwrap_or_default(), g.group_id.clone())).collect();
     for i in 0..1 + r.below(4) {
@@ -190,13 +223,234 @@ fn network(seed: u64) -> Ec2 {
         let v6 = r.chance(50).then_some(v6.as_str());
         push(
             &mut e.network_interfaces,
-            eni(&format!("eni-{i}"), &vpc, &subnet, &format!("10.{k}.{j}.{}", i + 10), public, v6, &sgs, None),
+            eni(&format!("eni-{i}"), &vpc, &subnet, &format!("10.{k}.{j}.{}", i + 10), public, v6, &sgs, Some(&format!("i-{i}"))),
+        );
+        push(
+            &mut e.instances,
+            Instance { instance_id: format!("i-{i}"), private_ip_address: Some(format!("10.{k}.{j}.{}", i + 10)), ..Instance::default() },
         );
     }
+    let (v2, classic) = load_balancer(&mut r, &mut e, &subnets);
     if r.chance(3) {
         e.route_tables = Observed::Unknown("denied".into());
     }
-    e
+    (e, v2, classic)
+}
+
+/// Now and then one internet-facing load balancer in vpc-0 (application, network or classic):
+/// one or two interfaces (public IPv4 and/or IPv6), one or two listeners, each to a target
+/// group of one or two of the instances (by instance id or IP), random groups.
+fn load_balancer(r: &mut Rng, e: &mut Ec2, subnets: &[(String, String)]) -> (Elbv2, Vec<ClassicLoadBalancer>) {
+    let mut v2 = Elbv2::default();
+    let mut classic = Vec::new();
+    let targets: Vec<(String, String)> =
+        e.instances.known().unwrap().iter().map(|i| (i.instance_id.clone(), i.private_ip_address.clone().unwrap_or_default())).collect();
+    if !r.chance(55) {
+        return (v2, classic);
+    }
+    let kind = *r.pick(&["application", "network", "classic"]);
+    let here: Vec<&(String, String)> = subnets.iter().filter(|(v, _)| v == "vpc-0").collect();
+    let groups: Vec<String> = e.security_groups.iter().filter(|g| g.vpc_id.as_deref() == Some("vpc-0")).map(|g| g.group_id.clone()).collect();
+    // Mostly a group of its own open to the internet, so that the hops behind it decide.
+    let own = r.chance(70);
+    let lb_sgs: Vec<String> = if kind == "network" && r.chance(50) {
+        vec![]
+    } else if own {
+        vec!["sg-lb".to_string()]
+    } else {
+        vec![r.pick(&groups).clone()]
+    };
+    if own {
+        let mut g = sg("sg-lb", "vpc-0", vec![rule("-1", 0, 0, cidr("0.0.0.0/0")), rule("-1", 0, 0, cidr("::/0"))]);
+        if r.chance(30) {
+            g.ingress = vec![rule("tcp", 0, 1024, cidr("0.0.0.0/0")), rule("udp", 80, 8080, cidr("::/0"))];
+        }
+        e.security_groups.push(g);
+        // Targets' groups often admit the load balancer (by group or by the VPC's block).
+        for g in e.security_groups.iter_mut().filter(|g| g.group_id != "sg-lb") {
+            if r.chance(50) {
+                let peer = if r.chance(50) { group_ref("sg-lb") } else { cidr("10.0.0.0/16") };
+                let proto = *r.pick(&["-1", "tcp", "udp"]);
+                g.ingress.push(rule(proto, 0, 65535, peer));
+            }
+        }
+    }
+    // Mostly a default route to the internet gateway in vpc-0.
+    if r.chance(60) {
+        if let Observed::Known(ts) = &mut e.route_tables {
+            for t in ts.iter_mut().filter(|t| t.vpc_id == "vpc-0") {
+                for d in ["0.0.0.0/0", "::/0"] {
+                    let has = t.routes.iter().any(|x| x.destination_cidr_block.as_deref() == Some(d) || x.destination_ipv6_cidr_block.as_deref() == Some(d));
+                    if !has {
+                        t.routes.push(route(d, "igw-0"));
+                    }
+                }
+            }
+        }
+    }
+    let name = match kind {
+        "application" => "app/lb/1",
+        "network" => "net/lb/1",
+        _ => "lb1",
+    };
+    for n in 0..1 + r.below(2) {
+        let (_, sub) = (*r.pick(&here)).clone();
+        let j: usize = sub.rsplit('-').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+        let public = r.chance(75).then(|| format!("3.3.3.{n}"));
+        let v6 = r.chance(35).then(|| format!("2001:db8:1:{j}::{:x}", 0x200 + n));
+        let refs: Vec<&str> = lb_sgs.iter().map(String::as_str).collect();
+        let mut x = eni(&format!("eni-lb{n}"), "vpc-0", &sub, &format!("10.0.{j}.{}", 200 + n), public.as_deref(), v6.as_deref(), &refs, None);
+        x.description = format!("ELB {name}");
+        x.interface_type = if kind == "network" { "network_load_balancer" } else { "interface" }.into();
+        x.requester_managed = true;
+        push(&mut e.network_interfaces, x);
+    }
+    let arn = format!("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/{name}");
+    let mut ports: Vec<i32> = vec![*r.pick(&[80, 443, 22, 8080, 1024])];
+    if r.chance(40) {
+        let q = *r.pick(&[80, 443, 22, 8080, 1024]);
+        if !ports.contains(&q) {
+            ports.push(q);
+        }
+    }
+    let pick_targets = |r: &mut Rng| -> Vec<(String, String)> { (0..1 + r.below(2)).map(|_| r.pick(&targets).clone()).collect() };
+    let target_port = |r: &mut Rng| *r.pick(&[80, 443, 8080, 22, 1025]);
+    if kind == "classic" {
+        classic.push(ClassicLoadBalancer {
+            name: name.into(),
+            scheme: "internet-facing".into(),
+            vpc_id: Some("vpc-0".into()),
+            security_groups: lb_sgs.clone(),
+            listeners: ports
+                .iter()
+                .map(|p| ClassicListener {
+                    protocol: r.pick(&["TCP", "HTTP"]).to_string(),
+                    load_balancer_port: *p,
+                    instance_protocol: "TCP".into(),
+                    instance_port: target_port(r),
+                    ..ClassicListener::default()
+                })
+                .collect(),
+            instance_ids: pick_targets(r).into_iter().map(|t| t.0).collect(),
+            ..ClassicLoadBalancer::default()
+        });
+        return (v2, classic);
+    }
+    let mut listeners = Vec::new();
+    for (n, p) in ports.iter().enumerate() {
+        let proto = if kind == "application" { *r.pick(&["HTTP", "HTTPS"]) } else { *r.pick(&["TCP", "UDP", "TCP_UDP", "TLS"]) };
+        let tg_arn = format!("arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tg{n}/1");
+        let by_ip = kind == "network" && r.chance(50);
+        let tg_port = target_port(r);
+        let ts: Vec<Target> = pick_targets(r)
+            .into_iter()
+            .map(|(id, ip)| Target { id: if by_ip { ip } else { id }, port: r.chance(50).then(|| target_port(r)), health: "healthy".into() })
+            .collect();
+        v2.target_groups.push(TargetGroup {
+            arn: tg_arn.clone(),
+            name: format!("tg{n}"),
+            protocol: Some(if kind == "application" { "HTTP" } else { proto }.into()),
+            port: Some(tg_port),
+            target_type: if by_ip { "ip" } else { "instance" }.into(),
+            vpc_id: Some("vpc-0".into()),
+            load_balancer_arns: vec![arn.clone()],
+            targets: Observed::Known(ts),
+        });
+        listeners.push(ListenerV2 { arn: format!("{arn}/l{n}"), port: *p, protocol: proto.into(), default_target_group_arns: vec![tg_arn], ..ListenerV2::default() });
+    }
+    v2.load_balancers.push(LoadBalancerV2 {
+        arn,
+        name: "lb".into(),
+        kind: kind.into(),
+        scheme: "internet-facing".into(),
+        vpc_id: "vpc-0".into(),
+        security_groups: lb_sgs,
+        listeners: Observed::Known(listeners),
+        ..LoadBalancerV2::default()
+    });
+    (v2, classic)
+}
+
+/// tgw-1 with an attachment for most VPCs (one subnet per zone, for some zones), one or two
+/// route tables, random associations and routes (to attachments, blackholes; static or
+/// propagated), now and then an unread listing.
+fn transit(r: &mut Rng, e: &mut Ec2, nvpc: usize) {
+    let mut g = transit_gateway("tgw-1");
+    if r.chance(8) {
+        g.state = "pending".into();
+    }
+    e.transit_gateways = Observed::Known(vec![g]);
+    e.transit_gateway_attachments = Observed::Known(vec![]);
+    e.transit_gateway_vpc_attachments = Observed::Known(vec![]);
+    let subnets: Vec<Subnet> = e.subnets.known().cloned().unwrap_or_default();
+    let mut atts = Vec::new();
+    for k in 0..nvpc {
+        if !r.chance(85) {
+            continue;
+        }
+        let vpc = format!("vpc-{k}");
+        let mut chosen = Vec::new();
+        for az in ["az0", "az1"] {
+            let here: Vec<&Subnet> = subnets.iter().filter(|s| s.vpc_id == vpc && s.availability_zone == az).collect();
+            if !here.is_empty() && r.chance(85) {
+                chosen.push(r.pick(&here).subnet_id.clone());
+            }
+        }
+        let id = format!("tgw-attach-{k}");
+        let refs: Vec<&str> = chosen.iter().map(String::as_str).collect();
+        tgw_attach(e, &id, "tgw-1", &vpc, &refs);
+        if r.chance(8) {
+            if let Observed::Known(v) = &mut e.transit_gateway_vpc_attachments {
+                if let Some(a) = v.last_mut() {
+                    a.state = "pendingAcceptance".into();
+                }
+            }
+        }
+        atts.push(id);
+    }
+    let ntab = 1 + r.below(2);
+    let mut tables: Vec<TgwRouteTable> = (0..ntab).map(|t| tgw_rtb(&format!("tgw-rtb-{t}"), "tgw-1", &[], vec![])).collect();
+    for a in &atts {
+        if r.chance(85) {
+            let t = r.below(ntab);
+            if let Observed::Known(l) = &mut tables[t].associations {
+                l.push(TgwRouteTableLink {
+                    transit_gateway_attachment_id: a.clone(),
+                    resource_type: "vpc".into(),
+                    resource_id: String::new(),
+                    state: "associated".into(),
+                });
+            }
+        }
+    }
+    const DESTS: &[&str] = &[
+        "10.0.0.0/16", "10.1.0.0/16", "10.2.0.0/16", "10.0.0.0/8", "10.1.1.0/24", "10.2.0.0/24", "0.0.0.0/0", "10.1.0.0/17",
+        "2001:db8:1::/48", "2001:db8:2::/48", "2001:db8:3::/48", "2001:db8::/32", "2001:db8:2:1::/64", "::/0",
+    ];
+    for t in tables.iter_mut() {
+        let mut routes = Vec::new();
+        // Propagated routes to most attached VPCs, as route propagation installs them.
+        for a in &atts {
+            let k: usize = a.rsplit('-').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+            if r.chance(70) {
+                routes.push(tgw_route(&format!("10.{k}.0.0/16"), Some(a), "propagated"));
+            }
+            if r.chance(50) {
+                routes.push(tgw_route(&format!("2001:db8:{}::/48", k + 1), Some(a), "propagated"));
+            }
+        }
+        for _ in 0..r.below(4) {
+            let att = if atts.is_empty() || r.chance(15) { None } else { Some(r.pick(&atts).clone()) };
+            let kind = if r.chance(50) { "static" } else { "propagated" };
+            let dest = *r.pick(DESTS);
+            // One route per destination and type, as AWS keeps them.
+            if !routes.iter().any(|x: &TgwRoute| x.destination_cidr_block.as_deref() == Some(dest) && x.route_type == kind) {
+                routes.push(tgw_route(dest, att.as_deref(), kind));
+            }
+        }
+        t.routes = if r.chance(4) { Observed::Unknown("denied".into()) } else { Observed::Known(routes) };
+    }
+    e.transit_gateway_route_tables = if r.chance(3) { Observed::Unknown("denied".into()) } else { Observed::Known(tables) };
 }
 
 // ---------------------------------------------------------------- the brute-force model
@@ -341,6 +595,10 @@ fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16)
     if !ret {
         return false;
     }
+    // A network load balancer created without security groups filters nothing.
+    if eni.interface_type == "network_load_balancer" && eni.security_group_ids.is_empty() {
+        return true;
+    }
     ec2.security_groups.iter().filter(|g| eni.security_group_ids.contains(&g.group_id)).any(|g| {
         g.ingress.iter().any(|r| {
             let Some(rp) = proto_num(&r.ip_protocol) else { return false };
@@ -353,6 +611,136 @@ fn oracle(ec2: &Ec2, eni: &NetworkInterface, proto: i32, src: IpAddr, port: u16)
                 }
         })
     })
+}
+
+// ---------------------------------------------------------------- the brute-force model, load balancers
+
+/// One listener → target hop: the load balancer's groups and interfaces, the listener's port
+/// and protocols, and its targets (interface id, port, client address preserved).
+struct Hop<'a> {
+    lb_sgs: Vec<String>,
+    enis: Vec<&'a NetworkInterface>,
+    lb_port: u16,
+    protos: Vec<i32>,
+    targets: Vec<(String, u16, bool)>,
+}
+
+fn hops<'a>((e, v2, classic): &'a Net) -> Vec<Hop<'a>> {
+    let enis = e.network_interfaces.known().unwrap();
+    let lb_enis = |name: &str| enis.iter().filter(|x| x.description == format!("ELB {name}")).collect::<Vec<_>>();
+    let by_instance = |id: &str| {
+        let ip = e.instances.known().unwrap().iter().find(|i| i.instance_id == id)?.private_ip_address.clone()?;
+        enis.iter().find(|x| x.private_ip_addresses.contains(&ip)).map(|x| x.network_interface_id.clone())
+    };
+    let by_ip = |ip: &str| enis.iter().find(|x| x.private_ip_addresses.iter().any(|a| a == ip)).map(|x| x.network_interface_id.clone());
+    let mut out = Vec::new();
+    for lb in &v2.load_balancers {
+        let name = lb.arn.split_once(":loadbalancer/").unwrap().1;
+        let nlb = lb.kind == "network";
+        for l in lb.listeners.known().unwrap() {
+            let protos = match l.protocol.as_str() {
+                "UDP" => vec![17],
+                "TCP_UDP" => vec![6, 17],
+                _ => vec![6],
+            };
+            for tga in &l.default_target_group_arns {
+                let tg = v2.target_groups.iter().find(|t| &t.arn == tga).unwrap();
+                let tgp = tg.protocol.clone().unwrap_or_default();
+                let mut targets = Vec::new();
+                for t in tg.targets.known().unwrap() {
+                    let port = t.port.or(tg.port).unwrap() as u16;
+                    // Client address preserved: NLB instance targets; NLB IP targets for UDP only.
+                    let (id, keep) = if tg.target_type == "ip" {
+                        (by_ip(&t.id), nlb && (tgp == "UDP" || tgp == "TCP_UDP"))
+                    } else {
+                        (by_instance(&t.id), nlb)
+                    };
+                    if let Some(id) = id {
+                        targets.push((id, port, keep));
+                    }
+                }
+                out.push(Hop { lb_sgs: lb.security_groups.clone(), enis: lb_enis(name), lb_port: l.port as u16, protos: protos.clone(), targets });
+            }
+        }
+    }
+    for lb in classic {
+        for l in &lb.listeners {
+            let targets = lb.instance_ids.iter().filter_map(|i| by_instance(i)).map(|id| (id, l.instance_port as u16, false)).collect();
+            out.push(Hop { lb_sgs: lb.security_groups.clone(), enis: lb_enis(&lb.name), lb_port: l.load_balancer_port as u16, protos: vec![6], targets });
+        }
+    }
+    out
+}
+
+fn first_v4(e: &NetworkInterface) -> IpAddr {
+    e.private_ip_addresses[0].parse().unwrap()
+}
+
+/// Some ephemeral port (or the port-less 0) on which every (ACL, outbound?, address) passes.
+fn some_return_port(legs: &[(&NetworkAcl, bool, IpAddr)], proto: i32) -> bool {
+    if !(proto == 6 || proto == 17) {
+        return legs.iter().all(|(a, eg, ip)| nacl_allows(a, *eg, proto, *ip, 0));
+    }
+    let mut cand: BTreeSet<u16> = [1024u16, 65535].into();
+    for e in legs.iter().flat_map(|l| &l.0.entries) {
+        for p in [e.port_from, e.port_to].into_iter().flatten() {
+            for q in [p - 1, p, p + 1] {
+                if (1024..=65535).contains(&q) {
+                    cand.insert(q as u16);
+                }
+            }
+        }
+    }
+    cand.into_iter().any(|q| legs.iter().all(|(a, eg, ip)| nacl_allows(a, *eg, proto, *ip, q)))
+}
+
+/// An internet packet from `src` to `port` of `t`, directly or through a load balancer.
+fn oracle_all(net: &Net, hops: &[Hop], t: &NetworkInterface, proto: i32, src: IpAddr, port: u16) -> bool {
+    let e = &net.0;
+    if t.description.starts_with("ELB ") {
+        // A load balancer's interface answers on its listeners only.
+        return hops.iter().any(|h| {
+            h.lb_port == port && h.protos.contains(&proto) && h.enis.iter().any(|x| x.network_interface_id == t.network_interface_id)
+        }) && oracle(e, t, proto, src, port);
+    }
+    if oracle(e, t, proto, src, port) {
+        return true;
+    }
+    let no_groups: Vec<String> = Vec::new();
+    let via = hops.iter().filter(|h| h.protos.contains(&proto)).any(|h| {
+        h.targets.iter().filter(|(id, tp, _)| *id == t.network_interface_id && *tp == port).any(|&(_, tp, keep)| {
+            h.enis.iter().any(|le| {
+                if !oracle(e, le, proto, src, h.lb_port) {
+                    return false;
+                }
+                let (tip, lip) = (first_v4(t), first_v4(le));
+                if !h.lb_sgs.is_empty() && !sg_allows(e, &h.lb_sgs, false, proto, tp, tip, &t.security_group_ids) {
+                    return false;
+                }
+                let same = le.subnet_id == t.subnet_id;
+                let (al, at) = (acl_of(e, &le.subnet_id), acl_of(e, &t.subnet_id));
+                if keep && src.is_ipv4() {
+                    // The target sees the client.
+                    sg_allows(e, &t.security_group_ids, true, proto, tp, src, &no_groups)
+                        && (same
+                            || nacl_allows(al, true, proto, tip, tp)
+                                && nacl_allows(at, false, proto, src, tp)
+                                && some_return_port(&[(at, true, src)], proto))
+                } else {
+                    // The target sees the load balancer's private address.
+                    sg_allows(e, &t.security_group_ids, true, proto, tp, lip, &le.security_group_ids)
+                        && (same
+                            || nacl_allows(al, true, proto, tip, tp)
+                                && nacl_allows(at, false, proto, lip, tp)
+                                && some_return_port(&[(at, true, lip), (al, false, tip)], proto))
+                }
+            })
+        })
+    });
+    if via {
+        LB_OPEN.fetch_add(1, Ordering::Relaxed);
+    }
+    via
 }
 
 // ---------------------------------------------------------------- the brute-force model, inside
@@ -415,33 +803,144 @@ fn locate(ec2: &Ec2, src: IpAddr) -> Result<Option<At<'_>>, ()> {
     if in_vpc { Err(()) } else { Ok(None) }
 }
 
-/// A packet from `src` (inside a VPC) to `proto`/`port` on `dst`, and its reply, by brute force.
-fn oracle_inside(ec2: &Ec2, (svpc, ssub, seni): &At, src: IpAddr, dst: &NetworkInterface, proto: i32, port: u16) -> bool {
+/// How a packet to `d` leaves a route table, when it reaches `to_vpc`.
+#[derive(Debug, PartialEq)]
+enum Way {
+    Local,
+    Pcx(String),
+    /// Through tgw-1: the attachment subnet it enters the gateway from and the one it leaves
+    /// into.
+    Tgw(String, String),
+}
+
+fn az_of(ec2: &Ec2, subnet: &str) -> String {
+    ec2.subnets.known().unwrap().iter().find(|s| s.subnet_id == subnet).map(|s| s.availability_zone.clone()).unwrap_or_default()
+}
+
+/// The way route `r` sends a packet from `from_sub` (in `from_vpc`) to `d` in `to_sub` (in
+/// `to_vpc`): `Ok(None)` dropped, `Err(())` it depends on data not read.
+fn way(ec2: &Ec2, r: Option<&Route>, (from_vpc, from_sub): (&str, &str), (to_vpc, to_sub): (&str, &str), d: IpAddr) -> Result<Option<Way>, ()> {
+    let Some(r) = r else { return Ok(None) };
+    if r.target == "local" {
+        return Ok((from_vpc == to_vpc).then_some(Way::Local));
+    }
+    if r.state != "active" || from_vpc == to_vpc {
+        return Ok(None);
+    }
+    if r.target.starts_with("pcx-") {
+        return Ok(delivers(ec2, Some(r), from_vpc, to_vpc).map(Way::Pcx));
+    }
+    if !r.target.starts_with("tgw-") {
+        return Ok(None);
+    }
+    // The transit gateway, by the book: the source VPC's attachment with a subnet in the
+    // source's zone, the route table associated with it, its most specific route (static
+    // before propagated; a blackhole drops), which must lead to the destination VPC's
+    // attachment; it enters that VPC in the source's zone, else the destination's, else the
+    // first subnet.
+    let gw = ec2.transit_gateways.known().ok_or(())?.iter().find(|g| g.transit_gateway_id == r.target).ok_or(())?;
+    if gw.state != "available" {
+        return Ok(None);
+    }
+    let atts = ec2.transit_gateway_vpc_attachments.known().ok_or(())?;
+    let (fz, tz) = (az_of(ec2, from_sub), az_of(ec2, to_sub));
+    let Some(ing) = atts.iter().find(|a| a.transit_gateway_id == gw.transit_gateway_id && a.vpc_id == from_vpc) else { return Ok(None) };
+    if ing.state != "available" {
+        return Ok(None);
+    }
+    let Some(in_sub) = ing.subnet_ids.iter().find(|s| az_of(ec2, s) == fz) else { return Ok(None) };
+    let tables = ec2.transit_gateway_route_tables.known().ok_or(())?;
+    let Some(t) = tables.iter().find(|t| {
+        t.associations.known().unwrap().iter().any(|l| l.transit_gateway_attachment_id == ing.transit_gateway_attachment_id && l.state == "associated")
+    }) else {
+        return Ok(None);
+    };
+    let routes = t.routes.known().ok_or(())?;
+    let mut best: Option<(u32, bool, &TgwRoute)> = None;
+    for x in routes {
+        let c = x.destination_cidr_block.as_deref().unwrap_or("");
+        if !contains(c, d) {
+            continue;
+        }
+        let len = parse(c).map(|p| p.2).unwrap_or(0);
+        let st = x.route_type == "static";
+        if best.is_none_or(|(l, s, _)| (len, st) > (l, s)) {
+            best = Some((len, st, x));
+        }
+    }
+    let Some((_, _, x)) = best else { return Ok(None) };
+    if x.state != "active" {
+        return Ok(None);
+    }
+    let Some(out) = atts.iter().find(|a| x.transit_gateway_attachment_ids.contains(&a.transit_gateway_attachment_id)) else { return Ok(None) };
+    if out.vpc_id != to_vpc || out.state != "available" {
+        return Ok(None);
+    }
+    let out_sub = out
+        .subnet_ids
+        .iter()
+        .find(|s| az_of(ec2, s) == fz)
+        .or_else(|| out.subnet_ids.iter().find(|s| az_of(ec2, s) == tz))
+        .or_else(|| out.subnet_ids.iter().min());
+    Ok(out_sub.map(|o| Way::Tgw(in_sub.clone(), o.clone())))
+}
+
+/// A packet from `src` (inside a VPC) to `proto`/`port` on `dst`, and its reply, by brute force:
+/// `Err(())` when the answer depends on data not read.
+fn oracle_inside(ec2: &Ec2, (svpc, ssub, seni): &At, src: IpAddr, dst: &NetworkInterface, proto: i32, port: u16) -> Result<bool, ()> {
     let no_groups: Vec<String> = Vec::new();
-    let sgroups = seni.map_or(&no_groups, |e| &e.security_group_ids);
-    eni_addrs(dst).into_iter().filter(|d| d.is_ipv4() == src.is_ipv4()).any(|d| {
+    for d in eni_addrs(dst).into_iter().filter(|d| d.is_ipv4() == src.is_ipv4()) {
         let (st, dt) = (table_of(ec2, svpc, ssub), table_of(ec2, &dst.vpc_id, &dst.subnet_id));
-        let Some(fwd) = delivers(ec2, lookup(ec2, st, d), svpc, &dst.vpc_id) else { return false };
-        let Some(back) = delivers(ec2, lookup(ec2, dt, src), &dst.vpc_id, svpc) else { return false };
-        if fwd != back {
-            return false;
+        let fwd = way(ec2, lookup(ec2, st, d), (svpc, ssub), (&dst.vpc_id, &dst.subnet_id), d)?;
+        let back = way(ec2, lookup(ec2, dt, src), (&dst.vpc_id, &dst.subnet_id), (svpc, ssub), src)?;
+        if lookup(ec2, st, d).is_some_and(|r| r.target.starts_with("tgw-")) && *svpc != dst.vpc_id {
+            TGW_FLOWS.fetch_add(1, Ordering::Relaxed);
         }
-        if seni.is_some() && !sg_allows(ec2, sgroups, false, proto, port, d, &dst.security_group_ids) {
-            return false;
+        let (Some(fwd), Some(back)) = (fwd, back) else { continue };
+        if matches!((&fwd, &back), (Way::Pcx(a), Way::Pcx(b)) if a != b) {
+            continue;
         }
-        if !sg_allows(ec2, &dst.security_group_ids, true, proto, port, src, sgroups) {
-            return false;
+        // Group references match only without a transit gateway in between.
+        let tgw = matches!(fwd, Way::Tgw(..));
+        let sgroups = seni.map_or(&no_groups, |e| &e.security_group_ids);
+        let (speer, dpeer) = if tgw { (&no_groups, &no_groups) } else { (sgroups, &dst.security_group_ids) };
+        if seni.is_some() && !sg_allows(ec2, sgroups, false, proto, port, d, dpeer) {
+            continue;
+        }
+        if !sg_allows(ec2, &dst.security_group_ids, true, proto, port, src, speer) {
+            continue;
         }
         if *ssub == dst.subnet_id {
-            return true;
+            return Ok(true);
         }
-        let (af, at) = (acl_of(ec2, ssub), acl_of(ec2, &dst.subnet_id));
-        if !nacl_allows(af, true, proto, d, port) || !nacl_allows(at, false, proto, src, port) {
-            return false;
+        // ACLs crossed: (subnet, outbound?, address matched).
+        let mut req = vec![(ssub.clone(), true, d)];
+        if let Way::Tgw(i, o) = &fwd {
+            if i != ssub {
+                req.push((i.clone(), false, src));
+            }
+            if *o != dst.subnet_id {
+                req.push((o.clone(), true, d));
+            }
         }
+        req.push((dst.subnet_id.clone(), false, src));
+        let mut rep = vec![(dst.subnet_id.clone(), true, src)];
+        if let Way::Tgw(i, o) = &back {
+            if *i != dst.subnet_id {
+                rep.push((i.clone(), false, d));
+            }
+            if o != ssub {
+                rep.push((o.clone(), true, src));
+            }
+        }
+        rep.push((ssub.clone(), false, d));
+        if !req.iter().all(|(sn, eg, a)| nacl_allows(acl_of(ec2, sn), *eg, proto, *a, port)) {
+            continue;
+        }
+        let acls: Vec<&NetworkAcl> = rep.iter().map(|(sn, _, _)| acl_of(ec2, sn)).collect();
         let qs: Vec<u16> = if proto == 6 || proto == 17 {
             let mut cand: BTreeSet<u16> = [1024u16, 65535].into();
-            for e in af.entries.iter().chain(&at.entries) {
+            for e in acls.iter().flat_map(|a| &a.entries) {
                 for p in [e.port_from, e.port_to].into_iter().flatten() {
                     for q in [p - 1, p, p + 1] {
                         if (1024..=65535).contains(&q) {
@@ -454,8 +953,14 @@ fn oracle_inside(ec2: &Ec2, (svpc, ssub, seni): &At, src: IpAddr, dst: &NetworkI
         } else {
             vec![0]
         };
-        qs.into_iter().any(|q| nacl_allows(at, true, proto, src, q) && nacl_allows(af, false, proto, d, q))
-    })
+        if qs.into_iter().any(|q| rep.iter().zip(&acls).all(|((_, eg, a), acl)| nacl_allows(acl, *eg, proto, *a, q))) {
+            if tgw {
+                TGW_OPEN.fetch_add(1, Ordering::Relaxed);
+            }
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 // ---------------------------------------------------------------- samples
@@ -505,10 +1010,16 @@ static PACKETS: AtomicU64 = AtomicU64::new(0);
 static REACHABLE: AtomicU64 = AtomicU64::new(0);
 static INSIDE: AtomicU64 = AtomicU64::new(0);
 static INSIDE_OPEN: AtomicU64 = AtomicU64::new(0);
+static TGW_OPEN: AtomicU64 = AtomicU64::new(0);
+static LB_OPEN: AtomicU64 = AtomicU64::new(0);
+static TGW_FLOWS: AtomicU64 = AtomicU64::new(0);
 
 fn check(seed: u64) -> Result<(), TestCaseError> {
-    let e = network(seed);
-    let inv = inventory(e.clone(), None);
+    let net = network(seed);
+    let e = net.0.clone();
+    let mut inv = inventory(e.clone(), Some(net.1.clone()));
+    inv.accounts[0].regions[0].elb = Observed::Known(net.2.clone());
+    let hops = hops(&net);
     let ex = internet_exposure(&inv);
     let enis = e.network_interfaces.known().unwrap();
     let addrs = sample_addrs(&e);
@@ -540,7 +1051,7 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 let pset: Vec<u16> = if proto == 6 || proto == 17 { ports.clone() } else { vec![0] };
                 for &port in &pset {
                     PACKETS.fetch_add(1, Ordering::Relaxed);
-                    let want = oracle(&e, eni, proto, *src, port);
+                    let want = oracle_all(&net, &hops, eni, proto, *src, port);
                     if want {
                         REACHABLE.fetch_add(1, Ordering::Relaxed);
                     }
@@ -556,7 +1067,7 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
             if locate(&e, *src) != Ok(None) {
                 continue;
             }
-            let want = oracle(&e, eni, 6, *src, 443);
+            let want = oracle_all(&net, &hops, eni, 6, *src, 443);
             match query(&inv, &Source::Ip(*src), &eni.network_interface_id, Protocol::TCP, 443) {
                 Verdict::Reachable { .. } => prop_assert!(want, "query reachable, oracle not: {} {}", seed, src),
                 Verdict::Blocked { blockers, .. } => {
@@ -585,8 +1096,10 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
             }
             for (proto, port) in [(6, 443u16), (6, 22), (17, 1025), (if src.is_ipv4() { 1 } else { 58 }, 0)] {
                 INSIDE.fetch_add(1, Ordering::Relaxed);
+                // Flows from inside a VPC to a load balancer are not modelled: unknown.
                 let want = match &at {
-                    Ok(Some(o)) => Some(oracle_inside(&e, o, *src, eni, proto, port)),
+                    _ if eni.description.starts_with("ELB ") => None,
+                    Ok(Some(o)) => oracle_inside(&e, o, *src, eni, proto, port).ok(),
                     _ => None,
                 };
                 if want == Some(true) {
@@ -612,12 +1125,15 @@ fn engine_agrees_with_brute_force() {
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(2500));
     let result = runner.run(&any::<u64>(), check);
     eprintln!(
-        "oracle: {} networks, {} internet packets compared ({} reachable), {} flows from inside VPCs ({} open)",
+        "oracle: {} networks, {} internet packets compared ({} reachable, {} of them only through a load balancer), {} flows from inside VPCs ({} open; {} routed to a transit gateway, {} open through it)",
         CASES.load(Ordering::Relaxed),
         PACKETS.load(Ordering::Relaxed),
         REACHABLE.load(Ordering::Relaxed),
+        LB_OPEN.load(Ordering::Relaxed),
         INSIDE.load(Ordering::Relaxed),
-        INSIDE_OPEN.load(Ordering::Relaxed)
+        INSIDE_OPEN.load(Ordering::Relaxed),
+        TGW_FLOWS.load(Ordering::Relaxed),
+        TGW_OPEN.load(Ordering::Relaxed)
     );
     if let Err(e) = result {
         panic!("{e}");
@@ -628,8 +1144,11 @@ fn engine_agrees_with_brute_force() {
 #[ignore]
 fn dump_seed() {
     let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
-    let e = network(seed);
+    let (e, v2, classic) = network(seed);
     println!("{}", serde_json::to_string_pretty(&e).unwrap());
-    let inv = inventory(e, None);
+    println!("{}", serde_json::to_string_pretty(&v2).unwrap());
+    println!("{}", serde_json::to_string_pretty(&classic).unwrap());
+    let mut inv = inventory(e, Some(v2));
+    inv.accounts[0].regions[0].elb = Observed::Known(classic);
     println!("{}", serde_json::to_string_pretty(&internet_exposure(&inv)).unwrap());
 }

@@ -634,3 +634,40 @@ fn flows_inside_one_vpc() {
     // An address of the VPC held by no subnet: unknown.
     assert!(matches!(query(&inv, &ip("10.0.9.9"), "i-a3", Protocol::TCP, 80), Verdict::Unknown { .. }));
 }
+
+#[test]
+fn interface_endpoint_is_a_reachable_resource() {
+    // An interface endpoint's requester-managed interface in the private subnet, behind its own
+    // group (tcp 443 from the VPC).
+    let mut e = base();
+    e.security_groups.push(sg("sg-vpce", VPC, vec![rule("tcp", 443, 443, cidr("10.0.0.0/16"))]));
+    let mut n = eni("eni-vpce", VPC, "subnet-priv", "10.0.2.20", None, None, &["sg-vpce"], None);
+    n.interface_type = "vpc_endpoint".into();
+    n.requester_managed = true;
+    n.description = "VPC Endpoint Interface vpce-1".into();
+    push(&mut e.network_interfaces, n);
+    push(&mut e.network_interfaces, eni("eni-app", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-app")));
+    push(
+        &mut e.vpc_endpoints,
+        VpcEndpoint {
+            vpc_endpoint_id: "vpce-1".into(),
+            vpc_endpoint_type: "Interface".into(),
+            vpc_id: VPC.into(),
+            service_name: "com.amazonaws.us-east-1.ssm".into(),
+            subnet_ids: vec!["subnet-priv".into()],
+            network_interface_ids: vec!["eni-vpce".into()],
+            ..VpcEndpoint::default()
+        },
+    );
+    let inv = inventory(e, None);
+    let ex = internet_exposure(&inv);
+    let x = ex.iter().find(|x| x.network_interface_id.as_deref() == Some("eni-vpce")).unwrap();
+    assert_eq!((x.resource_id.as_str(), x.resource_type.as_str()), ("vpce-1", "vpc_endpoint"));
+    assert!(ranges(&x.status).is_empty(), "no internet exposure without a public address");
+    let v = query(&inv, &ip("10.0.1.10"), "vpce-1", Protocol::TCP, 443);
+    assert!(matches!(&v, Verdict::Reachable { network_interface_id, .. } if network_interface_id == "eni-vpce"), "{v}");
+    let v = query(&inv, &Source::Resource("i-app".into()), "vpce-1", Protocol::TCP, 22);
+    let b = blockers(&v);
+    assert_eq!(b[0].component_id, "sg-vpce", "{v}");
+    assert!(matches!(query(&inv, &Source::Internet, "vpce-1", Protocol::TCP, 443), Verdict::Blocked { .. }));
+}

@@ -53,6 +53,41 @@ pub(crate) fn each_regional<T>(
     }
 }
 
+/// Judges a resource policy (SNS topic, SQS queue, KMS key) with
+/// [`rampart_policy::public_statements`]: FAILED when a statement grants to the public, PASSED
+/// when none does or there is no policy, NOT_AVAILABLE when it could not be read or parsed.
+///
+/// `account_keys` are the service's condition keys that name the requester's account and pin
+/// a statement like S3's keys do (`kms:CallerAccount`).
+pub(crate) fn judge_public_policy(res: rampart_model::Resource, policy: &Observed<Option<String>>, account_keys: &[&str], out: &mut Emit) {
+    let text = match policy {
+        Observed::Known(Some(t)) => t,
+        Observed::Known(None) => return out.pass(res, "no resource policy"),
+        Observed::Unknown(why) => return out.not_available(res, format!("the policy could not be read: {why}")),
+    };
+    match rampart_policy::parse_maybe_url_encoded(text) {
+        Err(e) => out.malformed(res, format!("the policy is not valid: {e}")),
+        Ok(doc) => {
+            let public = rampart_policy::public_statements_with(&doc, account_keys);
+            if public.is_empty() {
+                out.pass(res, "no policy statement grants access to everyone");
+            } else {
+                let which: Vec<String> = public
+                    .iter()
+                    .map(|st| {
+                        let actions = st.action.as_ref().map(|a| a.join(", ")).unwrap_or_else(|| "NotAction".into());
+                        match &st.sid {
+                            Some(sid) => format!("`{sid}` ({actions})"),
+                            None => format!("({actions})"),
+                        }
+                    })
+                    .collect();
+                out.fail(res, format!("statements allow anyone without a restricting condition: {}", which.join("; ")));
+            }
+        }
+    }
+}
+
 /// Parses an RFC 3339 time as the collector and the credential report write it
 /// (`2026-11-28T00:22:19Z`, `2026-11-28T00:22:19.58141Z`, `2026-11-28T00:22:19+00:00`).
 pub(crate) fn parse_time(text: &str) -> Option<Timestamp> {

@@ -110,6 +110,14 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
         web_acl_id: non_empty(Some(s.web_acl_id())),
         logging_enabled,
         default_root_object,
+        origin_groups: Observed::Known(
+            s.origin_groups()
+                .map(|g| g.items())
+                .unwrap_or_default()
+                .iter()
+                .map(|g| g.members().map(|m| m.items()).unwrap_or_default().iter().map(|m| m.origin_id().to_string()).collect())
+                .collect(),
+        ),
     }
 }
 

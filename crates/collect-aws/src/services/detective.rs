@@ -17,15 +17,49 @@ pub(super) async fn guardduty(ctx: &Ctx) -> Observed<GuardDuty> {
         let client = &client;
         async move {
             let out = ctx.call("guardduty:GetDetector", Some(id), client.get_detector().detector_id(id).send()).await?;
-            Ok::<_, String>(out.status().map(|s| s.as_str().to_string()).unwrap_or_default())
+            Ok::<_, String>((out.status().map(|s| s.as_str().to_string()).unwrap_or_default(), detector_features(&out)))
         }
     }))
     .await;
     if let Some(reason) = first_err(&statuses) {
         return Observed::Unknown(reason);
     }
-    let detectors = ids.iter().cloned().zip(statuses.into_iter().map(Result::unwrap_or_default)).collect();
-    Observed::Known(GuardDuty { detectors })
+    let (mut detectors, mut features) = (Vec::new(), std::collections::BTreeMap::new());
+    for (id, (status, f)) in ids.iter().zip(statuses.into_iter().map(Result::unwrap_or_default)) {
+        detectors.push((id.clone(), status));
+        features.insert(id.clone(), f);
+    }
+    Observed::Known(GuardDuty { detectors, features: Observed::Known(features) })
+}
+
+/// The protection plans of a detector by feature name (and `FEATURE/CONFIGURATION` for
+/// additional configurations). Detectors that report no `Features` (older endpoints) are read
+/// from the legacy `DataSources`: S3 logs and Kubernetes audit logs.
+fn detector_features(out: &aws_sdk_guardduty::operation::get_detector::GetDetectorOutput) -> std::collections::BTreeMap<String, String> {
+    let mut map = std::collections::BTreeMap::new();
+    for f in out.features() {
+        let Some(name) = f.name() else { continue };
+        let status = f.status().map(|s| s.as_str().to_string()).unwrap_or_default();
+        for a in f.additional_configuration() {
+            if let Some(extra) = a.name() {
+                map.insert(format!("{}/{}", name.as_str(), extra.as_str()), a.status().map(|s| s.as_str().to_string()).unwrap_or_default());
+            }
+        }
+        map.insert(name.as_str().to_string(), status);
+    }
+    if map.is_empty() {
+        // Deprecated in favour of `Features`, which older endpoints do not return.
+        #[allow(deprecated)]
+        if let Some(ds) = out.data_sources() {
+            if let Some(s) = ds.s3_logs().and_then(|l| l.status()) {
+                map.insert("S3_DATA_EVENTS".into(), s.as_str().to_string());
+            }
+            if let Some(s) = ds.kubernetes().and_then(|k| k.audit_logs()).and_then(|l| l.status()) {
+                map.insert("EKS_AUDIT_LOGS".into(), s.as_str().to_string());
+            }
+        }
+    }
+    map
 }
 
 pub(super) async fn config(ctx: &Ctx) -> Observed<ConfigService> {

@@ -50,6 +50,15 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<ClassicLoadBalancer>> {
             let cross_zone_load_balancing = attr(|a| a.cross_zone_load_balancing().map(|c| c.enabled()), "CrossZoneLoadBalancing");
             let connection_draining = attr(|a| a.connection_draining().map(|c| c.enabled()), "ConnectionDraining");
             let access_log_enabled = attr(|a| a.access_log().map(|c| c.enabled()), "AccessLog");
+            let desync_mitigation_mode = match &attributes {
+                Ok(out) => Observed::Known(out.load_balancer_attributes().and_then(|a| {
+                    a.additional_attributes()
+                        .iter()
+                        .find(|x| x.key() == Some("elb.http.desyncmitigationmode"))
+                        .and_then(|x| non_empty(x.value()))
+                })),
+                Err(reason) => Observed::Unknown(reason.clone()),
+            };
 
             ClassicLoadBalancer {
                 dns_name: lb.dns_name().unwrap_or_default().to_string(),
@@ -79,6 +88,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<ClassicLoadBalancer>> {
                 cross_zone_load_balancing,
                 connection_draining,
                 access_log_enabled,
+                desync_mitigation_mode,
             }
         }
     }))

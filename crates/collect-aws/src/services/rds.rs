@@ -1,18 +1,20 @@
-//! RDS: DB instances, DB and cluster snapshots with who may restore them, and the
-//! EC2-Classic DB security groups.
+//! RDS: DB instances, DB clusters, DB and cluster snapshots with who may restore them, event
+//! notification subscriptions, and the EC2-Classic DB security groups.
 
 use super::{known_or_return, non_empty, observed, ts_opt};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
-use rampart_inventory::{DbInstance, DbSecurityGroup, DbSnapshot, Observed, Rds};
+use rampart_inventory::{DbCluster, DbInstance, DbSecurityGroup, DbSnapshot, Observed, Rds, RdsEventSubscription};
 
 pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
     let client = client!(ctx, aws_sdk_rds);
-    let (instances, snapshots, cluster_snapshots, security_groups) = futures::join!(
+    let (instances, snapshots, cluster_snapshots, security_groups, clusters, subscriptions) = futures::join!(
         ctx.call("rds:DescribeDBInstances", None, client.describe_db_instances().into_paginator().items().send().try_collect()),
         ctx.call("rds:DescribeDBSnapshots", None, client.describe_db_snapshots().into_paginator().items().send().try_collect()),
         ctx.call("rds:DescribeDBClusterSnapshots", None, client.describe_db_cluster_snapshots().into_paginator().items().send().try_collect()),
         ctx.call("rds:DescribeDBSecurityGroups", None, client.describe_db_security_groups().into_paginator().items().send().try_collect()),
+        ctx.call("rds:DescribeDBClusters", None, client.describe_db_clusters().into_paginator().items().send().try_collect()),
+        ctx.call("rds:DescribeEventSubscriptions", None, client.describe_event_subscriptions().into_paginator().items().send().try_collect()),
     );
     let instances = known_or_return!(instances);
     let snapshots = known_or_return!(snapshots);
@@ -113,6 +115,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
                     .filter_map(|g| non_empty(g.db_security_group_name()))
                     .collect(),
                 endpoint_port: i.endpoint().and_then(|e| e.port()),
+                monitoring_interval: Observed::Known(i.monitoring_interval().unwrap_or_default()),
+                enabled_cloudwatch_logs_exports: Observed::Known(i.enabled_cloudwatch_logs_exports().to_vec()),
+                copy_tags_to_snapshot: Observed::Known(i.copy_tags_to_snapshot().unwrap_or_default()),
+                master_username: Observed::Known(non_empty(i.master_username())),
+                db_cluster_identifier: Observed::Known(non_empty(i.db_cluster_identifier())),
             }
         })
         .collect();
@@ -134,7 +141,43 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
             .collect()
     });
 
-    Observed::Known(Rds { db_instances, db_snapshots, db_cluster_snapshots, db_security_groups })
+    let db_clusters = observed(clusters).map(|clusters| {
+        clusters
+            .iter()
+            .map(|c| DbCluster {
+                db_cluster_identifier: c.db_cluster_identifier().unwrap_or_default().to_string(),
+                arn: c.db_cluster_arn().unwrap_or_default().to_string(),
+                engine: c.engine().unwrap_or_default().to_string(),
+                engine_mode: non_empty(c.engine_mode()),
+                storage_encrypted: c.storage_encrypted().unwrap_or_default(),
+                deletion_protection: c.deletion_protection().unwrap_or_default(),
+                iam_database_authentication_enabled: c.iam_database_authentication_enabled().unwrap_or_default(),
+                multi_az: c.multi_az().unwrap_or_default(),
+                copy_tags_to_snapshot: c.copy_tags_to_snapshot().unwrap_or_default(),
+                backtrack_window: c.backtrack_window(),
+                master_username: non_empty(c.master_username()),
+                enabled_cloudwatch_logs_exports: c.enabled_cloudwatch_logs_exports().to_vec(),
+                auto_minor_version_upgrade: c.auto_minor_version_upgrade(),
+                port: c.port(),
+                member_instance_ids: c.db_cluster_members().iter().filter_map(|m| non_empty(m.db_instance_identifier())).collect(),
+            })
+            .collect()
+    });
+    let event_subscriptions = observed(subscriptions).map(|subs| {
+        subs.iter()
+            .map(|e| RdsEventSubscription {
+                name: e.cust_subscription_id().unwrap_or_default().to_string(),
+                arn: e.event_subscription_arn().unwrap_or_default().to_string(),
+                source_type: non_empty(e.source_type()),
+                source_ids: e.source_ids_list().to_vec(),
+                event_categories: e.event_categories_list().to_vec(),
+                enabled: e.enabled().unwrap_or_default(),
+                status: e.status().unwrap_or_default().to_string(),
+            })
+            .collect()
+    });
+
+    Observed::Known(Rds { db_instances, db_snapshots, db_cluster_snapshots, db_security_groups, db_clusters, event_subscriptions })
 }
 
 /// Automated snapshots cannot be shared (AWS refuses `ModifyDBSnapshotAttribute` on them), so

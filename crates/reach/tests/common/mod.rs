@@ -34,6 +34,10 @@ pub fn ec2() -> Ec2 {
         network_acls: Observed::Known(vec![]),
         vpc_endpoints: Observed::Known(vec![]),
         vpc_peering_connections: Observed::Known(vec![]),
+        transit_gateways: Observed::Known(vec![]),
+        transit_gateway_attachments: Observed::Known(vec![]),
+        transit_gateway_vpc_attachments: Observed::Known(vec![]),
+        transit_gateway_route_tables: Observed::Known(vec![]),
         ..Ec2::default()
     }
 }
@@ -178,4 +182,77 @@ pub fn eni(id: &str, vpc: &str, subnet: &str, ip: &str, public: Option<&str>, v6
 
 pub fn igw(id: &str, vpc: &str) -> InternetGateway {
     InternetGateway { id: id.into(), attached_vpc_ids: vec![vpc.into()] }
+}
+
+pub fn transit_gateway(id: &str) -> TransitGateway {
+    TransitGateway {
+        transit_gateway_id: id.into(),
+        owner_id: "111122223333".into(),
+        state: "available".into(),
+        auto_accept_shared_attachments: "disable".into(),
+        default_route_table_association: "disable".into(),
+        default_route_table_propagation: "disable".into(),
+        ..TransitGateway::default()
+    }
+}
+
+/// A VPC attachment, listed both as an attachment and as a VPC attachment.
+pub fn tgw_attach(e: &mut Ec2, id: &str, tgw: &str, vpc: &str, subnets: &[&str]) {
+    push(
+        &mut e.transit_gateway_attachments,
+        TgwAttachment {
+            transit_gateway_attachment_id: id.into(),
+            transit_gateway_id: tgw.into(),
+            transit_gateway_owner_id: "111122223333".into(),
+            resource_owner_id: "111122223333".into(),
+            resource_type: "vpc".into(),
+            resource_id: vpc.into(),
+            state: "available".into(),
+            ..TgwAttachment::default()
+        },
+    );
+    push(
+        &mut e.transit_gateway_vpc_attachments,
+        TgwVpcAttachment {
+            transit_gateway_attachment_id: id.into(),
+            transit_gateway_id: tgw.into(),
+            vpc_id: vpc.into(),
+            vpc_owner_id: "111122223333".into(),
+            state: "available".into(),
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            appliance_mode_support: None,
+        },
+    );
+}
+
+/// A route of a transit gateway route table: to an attachment, or a blackhole (`None`).
+pub fn tgw_route(dest: &str, att: Option<&str>, kind: &str) -> TgwRoute {
+    TgwRoute {
+        destination_cidr_block: Some(dest.into()),
+        prefix_list_id: None,
+        transit_gateway_attachment_ids: att.into_iter().map(String::from).collect(),
+        route_type: kind.into(),
+        state: if att.is_some() { "active" } else { "blackhole" }.into(),
+    }
+}
+
+/// A transit gateway route table associated with the given attachments.
+pub fn tgw_rtb(id: &str, tgw: &str, associated: &[&str], routes: Vec<TgwRoute>) -> TgwRouteTable {
+    let link = |a: &&str| TgwRouteTableLink {
+        transit_gateway_attachment_id: a.to_string(),
+        resource_type: "vpc".into(),
+        resource_id: String::new(),
+        state: "associated".into(),
+    };
+    TgwRouteTable {
+        transit_gateway_route_table_id: id.into(),
+        transit_gateway_id: tgw.into(),
+        state: "available".into(),
+        default_association_route_table: false,
+        default_propagation_route_table: false,
+        associations: Observed::Known(associated.iter().map(link).collect()),
+        propagations: Observed::Known(vec![]),
+        routes: Observed::Known(routes),
+        tags: Tags::default(),
+    }
 }

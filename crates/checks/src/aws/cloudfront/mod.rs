@@ -69,3 +69,5 @@ pub(crate) mod tests {
         assert_eq!(single(check, &inv).0, Status::NotAvailable);
     }
 }
+pub mod s3_origin_exists;
+pub mod origin_failover;

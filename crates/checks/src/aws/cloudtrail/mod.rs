@@ -5,6 +5,8 @@
 //! region.
 
 pub mod bucket_public;
+pub mod cloudwatch_logs;
+pub mod kms_encryption;
 pub mod log_file_validation;
 pub mod logging;
 

@@ -18,6 +18,25 @@ pub mod subnet_auto_assign_public_ip;
 pub mod nacl_unused;
 pub mod sg_unauthorized_ports_open;
 pub mod nacl_admin_ports_unrestricted;
+pub mod instance_stopped_too_long;
+pub mod instance_multiple_enis;
+pub mod instance_paravirtual;
+pub mod eni_source_dest_check;
+pub mod launch_template_public_ip;
+pub mod launch_template_imdsv2;
+pub mod launch_template_ebs_encrypted;
+pub mod vpn_tunnels_up;
+pub mod vpn_connection_logging;
+pub mod client_vpn_connection_logging;
+pub mod vpc_block_public_access;
+pub mod transit_gateway_auto_accept;
+mod vpc_endpoint_for;
+pub mod vpc_endpoint_ec2;
+pub mod vpc_endpoint_ecr_api;
+pub mod vpc_endpoint_ecr_dkr;
+pub mod vpc_endpoint_ssm;
+pub mod vpc_endpoint_ssm_contacts;
+pub mod vpc_endpoint_ssm_incidents;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};
@@ -71,4 +90,38 @@ pub(crate) fn snapshot_resource(account: &Account, region: &Region, s: &rampart_
 
 pub(crate) fn nacl_resource(account: &Account, region: &Region, acl: &rampart_inventory::NetworkAcl) -> rampart_model::Resource {
     resource(account, &region.name, ResourceType::AwsEc2NetworkAcl, account.arn("ec2", &region.name, &format!("network-acl/{}", acl.network_acl_id)), &acl.network_acl_id)
+}
+
+pub(crate) fn instance_resource(account: &Account, region: &Region, i: &rampart_inventory::Instance) -> rampart_model::Resource {
+    resource(account, &region.name, ResourceType::AwsEc2Instance, account.arn("ec2", &region.name, &format!("instance/{}", i.instance_id)), &i.instance_id)
+}
+
+pub(crate) fn launch_template_resource(account: &Account, region: &Region, lt: &rampart_inventory::LaunchTemplate) -> rampart_model::Resource {
+    resource(
+        account,
+        &region.name,
+        ResourceType::AwsEc2LaunchTemplate,
+        account.arn("ec2", &region.name, &format!("launch-template/{}", lt.launch_template_id)),
+        &lt.launch_template_name,
+    )
+}
+
+pub(crate) fn vpn_connection_resource(account: &Account, region: &Region, v: &rampart_inventory::VpnConnection) -> rampart_model::Resource {
+    resource(account, &region.name, ResourceType::AwsEc2VpnConnection, account.arn("ec2", &region.name, &format!("vpn-connection/{}", v.vpn_connection_id)), &v.vpn_connection_id)
+}
+
+/// Calls `f` with the default version's data of every launch template; NOT_AVAILABLE per
+/// template whose default version could not be read, and once per region without the list.
+pub(crate) fn each_launch_template(
+    ctx: &crate::Ctx,
+    out: &mut Emit,
+    mut f: impl FnMut(rampart_model::Resource, &Ec2, &rampart_inventory::LaunchTemplateData, &mut Emit),
+) {
+    each_ec2_item(ctx, out, ResourceType::AwsEc2LaunchTemplate, "launch-template", |e| &e.launch_templates, |account, region, ec2, lt, out| {
+        let res = launch_template_resource(account, region, lt);
+        match &lt.default_version {
+            Observed::Known(data) => f(res, ec2, data, out),
+            Observed::Unknown(why) => out.not_available(res, format!("the default version of the launch template could not be read: {why}")),
+        }
+    });
 }

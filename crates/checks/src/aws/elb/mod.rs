@@ -3,8 +3,10 @@
 pub mod alb_desync_mitigation;
 pub mod alb_drop_invalid_headers;
 pub mod alb_http_redirect;
+pub mod classic_acm_certificate;
 pub mod classic_connection_draining;
 pub mod classic_cross_zone;
+pub mod classic_desync_mitigation;
 pub mod deletion_protection;
 pub mod idle;
 pub mod listener_security;
@@ -105,6 +107,7 @@ pub(crate) mod tests {
             cross_zone_load_balancing: Observed::Known(true),
             connection_draining: Observed::Known(true),
             access_log_enabled: Observed::Known(true),
+            desync_mitigation_mode: Observed::Known(Some("defensive".into())),
             policies: Observed::Known(vec![]),
             ..Default::default()
         }

@@ -50,7 +50,7 @@ mod tests {
     fn with(detectors: &[&str]) -> rampart_inventory::Inventory {
         let mut inv = inventory();
         let detectors = detectors.iter().enumerate().map(|(i, s)| (format!("d{i}"), s.to_string())).collect();
-        region(&mut inv).guardduty = Observed::Known(GuardDuty { detectors });
+        region(&mut inv).guardduty = Observed::Known(GuardDuty { detectors, features: Observed::Known(Default::default()) });
         inv
     }
 

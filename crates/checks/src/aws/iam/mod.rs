@@ -6,6 +6,7 @@ pub mod credentials_unused_45_days;
 pub mod iam_use;
 pub mod password_policy;
 pub mod policy_full_admin;
+pub mod policy_service_wildcard;
 pub mod root_access_key;
 pub mod root_mfa;
 pub mod user_console_mfa;
@@ -16,6 +17,35 @@ pub mod credentials_unused_90_days;
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};
 use rampart_model::{Resource, ResourceType};
+
+/// Calls `f` with the parsed default version of every customer managed policy; NOT_AVAILABLE
+/// for policies (or accounts) whose documents could not be read, and for malformed documents.
+pub(crate) fn each_customer_policy(
+    ctx: &crate::Ctx,
+    out: &mut Emit,
+    mut f: impl FnMut(&rampart_inventory::ManagedPolicy, &rampart_policy::PolicyDocument, Resource, &mut Emit),
+) {
+    for account in &ctx.inventory.accounts {
+        let Some(iam) = known_iam(account, out) else { continue };
+        let policies = match &iam.policies {
+            Observed::Known(p) => p,
+            Observed::Unknown(why) => {
+                out.not_available(account_resource(account), format!("managed policies could not be read: {why}"));
+                continue;
+            }
+        };
+        for p in policies.iter().filter(|p| !p.aws_managed) {
+            let res = resource(account, &account.home_region, ResourceType::AwsIamPolicy, p.arn.clone(), &p.policy_name);
+            match &p.document {
+                Observed::Unknown(why) => out.not_available(res, format!("policy document could not be read: {why}")),
+                Observed::Known(text) => match rampart_policy::parse_maybe_url_encoded(text) {
+                    Err(e) => out.malformed(res, format!("policy document {} is not valid: {e}", p.default_version_id)),
+                    Ok(doc) => f(p, &doc, res, out),
+                },
+            }
+        }
+    }
+}
 
 /// The credential report's name for the root user's row.
 pub const ROOT_ROW: &str = "<root_account>";

@@ -1,8 +1,28 @@
 //! RDS checks and what they share.
 
 pub mod auto_minor_version_upgrade;
+pub mod aurora_backtracking;
+pub mod aurora_mysql_audit_logs;
 pub mod backups;
+pub mod cluster_auto_minor_version_upgrade;
+pub mod cluster_copy_tags_to_snapshots;
+pub mod cluster_default_admin_username;
+pub mod cluster_deletion_protection;
+pub mod cluster_iam_authentication;
+pub mod cluster_multi_az;
+pub mod cluster_storage_encrypted;
 pub mod deletion_protection;
+pub mod enhanced_monitoring;
+pub mod event_subscription_cluster;
+pub mod event_subscription_instance;
+pub mod event_subscription_parameter_group;
+pub mod event_subscription_security_group;
+pub mod event_subscriptions;
+pub mod instance_cloudwatch_logs;
+pub mod instance_copy_tags_to_snapshots;
+pub mod instance_default_admin_username;
+pub mod instance_default_port;
+pub mod instance_iam_authentication;
 pub mod instance_public_access;
 pub mod multi_az;
 pub mod snapshots_encrypted;
@@ -11,7 +31,7 @@ pub mod security_group_access_risk;
 pub mod storage_encrypted;
 
 use crate::{resource, Emit};
-use rampart_inventory::{Account, DbInstance, Observed, Rds, Region};
+use rampart_inventory::{Account, DbCluster, DbInstance, Observed, Rds, Region};
 use rampart_model::{Resource, ResourceType};
 
 /// The region's RDS data, or NOT_AVAILABLE on a region-wide resource of `kind`.
@@ -41,9 +61,64 @@ pub(crate) fn each_instance(ctx: &crate::Ctx, out: &mut Emit, mut f: impl FnMut(
     }
 }
 
+/// The administrator names the RDS console proposes (`admin`; `postgres` for PostgreSQL), which
+/// RDS.24 and RDS.25 call default.
+pub(crate) const DEFAULT_ADMIN_NAMES: &[&str] = &["admin", "postgres"];
+
+/// Calls `f` for every DB instance whose `field` was read; NOT_AVAILABLE for the others.
+pub(crate) fn each_instance_with<T>(
+    ctx: &crate::Ctx,
+    out: &mut Emit,
+    field: fn(&DbInstance) -> &Observed<T>,
+    mut f: impl FnMut(&DbInstance, &T, Resource, &mut Emit),
+) {
+    each_instance(ctx, out, |db, res, out| match field(db) {
+        Observed::Known(v) => f(db, v, res, out),
+        Observed::Unknown(why) => out.not_available(res, format!("not collected: {why}")),
+    });
+}
+
+/// Whether the RDS cluster controls apply: `DescribeDBClusters` also lists Neptune and
+/// DocumentDB clusters, which Security Hub evaluates under their own controls.
+pub(crate) fn is_rds_cluster(c: &DbCluster) -> bool {
+    !matches!(c.engine.as_str(), "neptune" | "docdb")
+}
+
+/// Calls `f` for every RDS DB cluster (Aurora and Multi-AZ DB clusters, not Neptune or
+/// DocumentDB) of every region whose clusters are known; NOT_AVAILABLE once per region
+/// whose clusters could not be read.
+pub(crate) fn each_cluster(ctx: &crate::Ctx, out: &mut Emit, mut f: impl FnMut(&DbCluster, Resource, &mut Emit)) {
+    for (account, region) in ctx.inventory.regions() {
+        let Some(rds) = known_rds(account, region, ResourceType::AwsRdsDbCluster, out) else { continue };
+        match &rds.db_clusters {
+            Observed::Known(clusters) => {
+                for c in clusters.iter().filter(|c| is_rds_cluster(c)) {
+                    let arn = if c.arn.is_empty() { account.arn("rds", &region.name, &format!("cluster:{}", c.db_cluster_identifier)) } else { c.arn.clone() };
+                    f(c, resource(account, &region.name, ResourceType::AwsRdsDbCluster, arn, &c.db_cluster_identifier), out);
+                }
+            }
+            Observed::Unknown(why) => {
+                let res = resource(account, &region.name, ResourceType::AwsRdsDbCluster, account.arn("rds", &region.name, "cluster:*"), "all DB clusters");
+                out.not_available(res, format!("DB clusters could not be read in {}: {why}", region.name));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
-    use rampart_inventory::DbInstance;
+    use rampart_inventory::{DbCluster, DbInstance, Observed};
+
+    pub fn cluster(id: &str) -> DbCluster {
+        DbCluster {
+            db_cluster_identifier: id.into(),
+            arn: format!("arn:aws:rds:us-east-1:123456789012:cluster:{id}"),
+            engine: "aurora-postgresql".into(),
+            storage_encrypted: true,
+            port: Some(5432),
+            ..Default::default()
+        }
+    }
 
     pub fn db(id: &str) -> DbInstance {
         DbInstance {
@@ -52,6 +127,11 @@ pub(crate) mod tests {
             engine: "postgres".into(),
             storage_encrypted: true,
             endpoint_port: Some(5432),
+            monitoring_interval: Observed::Known(0),
+            enabled_cloudwatch_logs_exports: Observed::Known(vec![]),
+            copy_tags_to_snapshot: Observed::Known(false),
+            master_username: Observed::Known(Some("admin".into())),
+            db_cluster_identifier: Observed::Known(None),
             ..Default::default()
         }
     }

@@ -1,10 +1,14 @@
+pub mod access_point_public_access_block;
 pub mod account_public_access_block;
+pub mod multi_region_access_point_public_access_block;
 pub mod bucket_public_read;
 pub mod bucket_public_write;
 pub mod exposure;
 pub mod bucket_ssl_required;
 pub mod bucket_public_access_block;
 pub mod bucket_access_logging;
+pub mod bucket_cross_account_actions;
+pub mod bucket_lifecycle;
 pub mod bucket_acls_disabled;
 
 use crate::{resource, Ctx, Emit};

@@ -1,3 +1,4 @@
 //! SNS checks.
 
 pub mod topic_encrypted;
+pub mod topic_public;

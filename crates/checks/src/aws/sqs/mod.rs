@@ -1,3 +1,4 @@
 //! SQS checks.
 
 pub mod queue_encrypted;
+pub mod queue_public;

@@ -1,0 +1,59 @@
+//! RDS event subscriptions for cluster events that miss critical categories.
+//!
+//! Security Hub RDS.19:
+//! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-19>.
+//! Required categories for `db-cluster` subscriptions: `maintenance`, `failure`.
+//! See `super::event_subscriptions`. One result per
+//! event subscription whose source type is `db-cluster`.
+
+use super::event_subscriptions::judge;
+use crate::{Check, Ctx, Emit};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_event_subscription_cluster",
+        title: "RDS event subscriptions for cluster events miss critical categories",
+        description: "Without notifications on maintenance, failure events of clusters, nobody hears about them until something breaks.",
+        severity: Severity::Low,
+        category: Category::Security,
+        service: "rds",
+        resource_type: ResourceType::AwsRdsEventSubscription,
+        standards: &[StandardRef::fsbp("RDS.19")],
+        remediation: Remediation {
+            console: "RDS console > Event subscriptions > the subscription > Edit: enable it, keep Source type cluster, and select the event categories maintenance, failure (or all); save.",
+            cli: "aws rds modify-event-subscription --subscription-name <name> --enabled --event-categories maintenance failure",
+            url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Subscribing.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    judge(ctx, out, "db-cluster", &["maintenance", "failure"]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::*;
+    use rampart_model::Status;
+
+    #[test]
+    fn pass_fail_not_available() {
+        use super::super::event_subscriptions::tests::sub;
+        let mut inv = inventory();
+        let disabled = RdsEventSubscription { enabled: false, ..sub("off", "db-cluster", &[]) };
+        rds(&mut inv).event_subscriptions = Observed::Known(vec![
+            sub("all", "db-cluster", &[]),
+            sub("listed", "db-cluster", &["maintenance", "failure"]),
+            sub("partial", "db-cluster", &["failure"]),
+            disabled,
+            sub("other-type", "db-instance", &[]),
+        ]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed, Status::Failed, Status::Failed]);
+        rds(&mut inv).event_subscriptions = Observed::Unknown("rds:DescribeEventSubscriptions access denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}

@@ -1,0 +1,59 @@
+//! RDS event subscriptions for DB instance events that miss critical categories.
+//!
+//! Security Hub RDS.20:
+//! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-20>.
+//! Required categories for `db-instance` subscriptions: `maintenance`, `configuration change`, `failure`.
+//! See `super::event_subscriptions`. One result per
+//! event subscription whose source type is `db-instance`.
+
+use super::event_subscriptions::judge;
+use crate::{Check, Ctx, Emit};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "rds_event_subscription_instance",
+        title: "RDS event subscriptions for DB instance events miss critical categories",
+        description: "Without notifications on maintenance, configuration change, failure events of DB instances, nobody hears about them until something breaks.",
+        severity: Severity::Low,
+        category: Category::Security,
+        service: "rds",
+        resource_type: ResourceType::AwsRdsEventSubscription,
+        standards: &[StandardRef::fsbp("RDS.20")],
+        remediation: Remediation {
+            console: "RDS console > Event subscriptions > the subscription > Edit: enable it, keep Source type DB instance, and select the event categories maintenance, configuration change, failure (or all); save.",
+            cli: "aws rds modify-event-subscription --subscription-name <name> --enabled --event-categories maintenance \"configuration change\" failure",
+            url: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Subscribing.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    judge(ctx, out, "db-instance", &["maintenance", "configuration change", "failure"]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::*;
+    use rampart_model::Status;
+
+    #[test]
+    fn pass_fail_not_available() {
+        use super::super::event_subscriptions::tests::sub;
+        let mut inv = inventory();
+        let disabled = RdsEventSubscription { enabled: false, ..sub("off", "db-instance", &[]) };
+        rds(&mut inv).event_subscriptions = Observed::Known(vec![
+            sub("all", "db-instance", &[]),
+            sub("listed", "db-instance", &["maintenance", "configuration change", "failure"]),
+            sub("partial", "db-instance", &["maintenance", "failure"]),
+            disabled,
+            sub("other-type", "db-cluster", &[]),
+        ]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed, Status::Failed, Status::Failed]);
+        rds(&mut inv).event_subscriptions = Observed::Unknown("rds:DescribeEventSubscriptions access denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}
