@@ -233,6 +233,7 @@ pub fn compliant() -> Telemetry {
                 ..OsRelease::default()
             }),
             kernel_release: Observed::Known("6.1.0-18-amd64".into()),
+            ec2_instance_id: Observed::Known(None),
         },
         packages: Observed::Known(Vec::new()),
         listening: Observed::Known(vec![socket(

@@ -183,6 +183,7 @@ fn packages_only(root: &Root, now: OffsetDateTime, options: &Options) -> Telemet
             hostname: gap(),
             os: gap(),
             kernel_release: gap(),
+            ec2_instance_id: gap(),
         },
         packages,
         listening: gap(),
@@ -267,7 +268,20 @@ fn identity(root: &Root) -> HostIdentity {
         hostname,
         os,
         kernel_release,
+        ec2_instance_id: Observed::Known(ec2_instance_id(root)),
     }
+}
+
+/// The EC2 instance id from cloud-init's record or (live host) the Nitro DMI asset tag.
+fn ec2_instance_id(root: &Root) -> Option<String> {
+    let is_id = |s: &str| {
+        s.strip_prefix("i-").is_some_and(|h| (8..=17).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let mut candidates = vec![root.read_text(Path::new("/var/lib/cloud/data/instance-id")).ok()];
+    if root.is_live() {
+        candidates.push(std::fs::read_to_string("/sys/devices/virtual/dmi/id/board_asset_tag").ok());
+    }
+    candidates.into_iter().flatten().map(|s| s.trim().to_owned()).find(|s| is_id(s))
 }
 
 fn sshd_config(root: &Root) -> (Observed<Option<SshdConfig>>, Vec<String>) {

@@ -90,6 +90,12 @@ pub struct HostIdentity {
     /// The running kernel's release (`uname -r`; live host only).
     #[serde(default)]
     pub kernel_release: Observed<String>,
+    /// The EC2 instance id (`i-...`), read from files only (no metadata service call):
+    /// cloud-init's `/var/lib/cloud/data/instance-id`, else the Nitro DMI asset tag
+    /// `/sys/devices/virtual/dmi/id/board_asset_tag` (live host). `Known(None)`: not found
+    /// — not an EC2 instance, or one without either. Joins the host to the inventory.
+    #[serde(default)]
+    pub ec2_instance_id: Observed<Option<String>>,
 }
 
 /// The fields of os-release the rules and matching use.

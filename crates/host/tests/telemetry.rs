@@ -125,6 +125,7 @@ fn mounted_root_reads_files_and_gaps_proc_data() {
         "ID=alpine\nVERSION_ID=3.19.1\nPRETTY_NAME=\"Alpine Linux v3.19\"\n",
     );
     dir.write("etc/hostname", "img\n");
+    dir.write("var/lib/cloud/data/instance-id", "i-0abc1234def567890\n");
     dir.write("etc/passwd", "root:x:0:0:root:/root:/bin/ash\nbad line\n");
     dir.write("etc/group", "root:x:0:root\n");
     dir.write("etc/shadow", "root:$6$abcdefgh$hashhashhash:19700:0:::::\n");
@@ -138,6 +139,7 @@ fn mounted_root_reads_files_and_gaps_proc_data() {
     let t = collect_with(&dir.0, datetime!(2024-05-01 12:00 UTC), &Options::default());
     assert_eq!(t.host.os.known().unwrap().id.as_deref(), Some("alpine"));
     assert_eq!(t.host.hostname, Observed::Known("img".into()));
+    assert_eq!(t.host.ec2_instance_id, Observed::Known(Some("i-0abc1234def567890".into())));
     for gap in [
         &t.host.kernel_release.as_result().err(),
         &t.sysctl.as_result().err().map(|s| s as &str),
