@@ -762,7 +762,22 @@ fn exclusions_select_resources_by_tag_and_expired_rules_stop_applying() {
     let f = v["findings"].as_array().unwrap();
     let imds: Vec<&Value> = f.iter().filter(|f| f["check_id"] == "ec2_imdsv2_required" && f["status"] == "FAILED").collect();
     assert!(!imds.is_empty());
-    assert!(imds.iter().all(|f| f["workflow_status"] == "SUPPRESSED"), "the tagged instance is excluded: {imds:#?}");
+    // The instances the demo estate tags `Name = fail-imdsv1` (one per region).
+    let estate: Value = serde_json::from_slice(&std::fs::read(repo_root().join("testdata/demo/estate.json")).unwrap()).unwrap();
+    let tagged: Vec<String> = estate["accounts"][0]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["ec2"]["known"]["instances"]["known"].as_array().unwrap().iter())
+        .filter(|i| i["tags"]["Name"] == "fail-imdsv1")
+        .map(|i| i["instance_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(tagged.len(), 2);
+    let (excluded, others): (Vec<&Value>, Vec<&Value>) =
+        imds.iter().partition(|f| tagged.iter().any(|id| f["resource"]["id"].as_str().unwrap().ends_with(&format!("instance/{id}"))));
+    assert_eq!(excluded.len(), 2, "{imds:#?}");
+    assert!(excluded.iter().all(|f| f["workflow_status"] == "SUPPRESSED"), "the tagged instances are excluded: {excluded:#?}");
+    assert!(!others.is_empty() && others.iter().all(|f| f["workflow_status"] == "NEW"), "untagged ones are not: {others:#?}");
     let root = f.iter().find(|f| f["check_id"] == "iam_root_mfa").unwrap();
     assert_eq!(root["workflow_status"], "NEW", "an expired suppression no longer applies");
 }
