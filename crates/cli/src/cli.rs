@@ -206,6 +206,11 @@ pub struct ScanArgs {
     /// Scan a snapshot written by `rampart collect aws -o FILE` instead of a live account.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Host telemetry documents (`rampart agent`) of EC2 instances, joined by instance id:
+    /// what listens types the network reachability findings (…WithListener, …NoListener
+    /// instead of …NoAgent).
+    #[arg(long = "telemetry", value_name = "FILE", num_args = 1..)]
+    pub telemetry: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -6,7 +6,7 @@ use rampart_inventory::Inventory;
 use rampart_model::{Finding, RunInfo, Status};
 use rampart_report::{Format, Report};
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The demo estate: a recorded inventory of a small account with planted problems.
@@ -20,15 +20,18 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             out.fail_on = crate::cli::FailOn(None);
             scan_inventory(inv, "demo", &out)
         }
-        Command::Scan(ScanArgs { target, snapshot, output }) => match (target, snapshot) {
+        Command::Scan(ScanArgs { target, snapshot, telemetry, output }) => match (target, snapshot) {
             (Some(ScanTarget::Aws(aws)), None) => {
-                let inv = collect(&aws)?;
+                let mut inv = collect(&aws)?;
+                join_telemetry(&mut inv, &telemetry)?;
                 scan_inventory(inv, "aws", &output)
             }
             (None, Some(path)) => {
-                let inv = read_snapshot(&path)?;
+                let mut inv = read_snapshot(&path)?;
+                join_telemetry(&mut inv, &telemetry)?;
                 scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
             }
+            (Some(_), _) if !telemetry.is_empty() => bail!("--telemetry joins host documents to an AWS scan: use it with `scan aws` or `scan --snapshot FILE`"),
             (Some(ScanTarget::Host(args)), None) => crate::host::scan(&args, &output),
             (Some(ScanTarget::Image(args)), None) => crate::host::scan_artifact(&args, false, &output),
             (Some(ScanTarget::Lambda(args)), None) => crate::host::scan_artifact(&args, true, &output),
@@ -97,6 +100,55 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Joins host telemetry documents to the inventory by EC2 instance id: their listening
+/// sockets become `Inventory::host_listeners`. A document that cannot be joined (no instance
+/// id, sockets not read, instance not in the inventory) is reported and skipped.
+fn join_telemetry(inv: &mut Inventory, files: &[PathBuf]) -> Result<()> {
+    use rampart_host::{Observed, Proto, Telemetry};
+    let instances: std::collections::HashSet<String> = inv
+        .regions()
+        .filter_map(|(_, r)| r.ec2.known())
+        .filter_map(|ec2| ec2.instances.known())
+        .flatten()
+        .map(|i| i.instance_id.clone())
+        .collect();
+    for p in files {
+        let text = std::fs::read_to_string(p).with_context(|| format!("cannot read `{}`: check the path", p.display()))?;
+        let t = Telemetry::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", p.display()))?;
+        let Some(Some(id)) = t.host.ec2_instance_id.known() else {
+            eprintln!("warning: `{}` names no EC2 instance id (cloud-init's instance-id file or the Nitro DMI tag): not joined", p.display());
+            continue;
+        };
+        let sockets = match &t.listening {
+            Observed::Known(s) => s,
+            Observed::Unknown(why) => {
+                eprintln!("warning: `{}`: listening sockets were not read ({why}): {id} stays without agent data", p.display());
+                continue;
+            }
+        };
+        if !instances.contains(id) {
+            eprintln!("warning: `{}`: instance {id} is not in the scanned inventory: not joined", p.display());
+            continue;
+        }
+        let listeners = sockets
+            .iter()
+            .map(|s| rampart_inventory::HostListener {
+                protocol: match s.proto {
+                    Proto::Tcp | Proto::Tcp6 => "tcp",
+                    Proto::Udp | Proto::Udp6 => "udp",
+                }
+                .to_owned(),
+                address: s.address,
+                port: s.port,
+                processes: s.processes.known().map(|ps| ps.iter().filter_map(|p| p.name.clone()).collect()).unwrap_or_default(),
+            })
+            .collect();
+        inv.host_listeners.insert(id.clone(), listeners);
+        eprintln!("{}: joined to instance {id}", p.display());
+    }
+    Ok(())
 }
 
 fn read_snapshot(path: &Path) -> Result<Inventory> {

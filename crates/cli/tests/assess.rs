@@ -300,3 +300,64 @@ fn cargo_lock_matching_agrees_with_cargo_audit_on_every_rustsec_advisory() {
     let only_ours: Vec<_> = ours.difference(&expected).take(10).collect();
     assert!(only_audit.is_empty() && only_ours.is_empty(), "only cargo-audit: {only_audit:?}\nonly rampart: {only_ours:?}");
 }
+
+/// Host telemetry joined to an AWS snapshot by instance id types network reachability
+/// findings by what listens (Inspector's …WithListener / …NoListener instead of …NoAgent).
+#[test]
+fn telemetry_joined_by_instance_id_types_network_reachability_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let estate_path = repo_root().join("testdata/demo/estate.json");
+    let estate: Value = serde_json::from_slice(&std::fs::read(&estate_path).unwrap()).unwrap();
+    let web = estate["accounts"][0]["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "us-east-1")
+        .unwrap()["ec2"]["known"]["instances"]["known"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["tags"]["Name"] == "public-web")
+        .unwrap()["instance_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let agent = d.join("agent.json");
+    ok(rampart(d, &["agent", "--once", "-o", agent.to_str().unwrap()]));
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&agent).unwrap()).unwrap();
+    doc["host"]["ec2_instance_id"] = serde_json::json!({ "known": web });
+    doc["listening"] = serde_json::json!({ "known": [
+        { "proto": "tcp", "address": "0.0.0.0", "port": 443, "state": "listen", "inode": 1, "uid": 33, "user": "www-data",
+          "processes": { "known": [{ "pid": 10, "name": "nginx", "uid": 33, "user": "www-data", "exe": { "known": "/usr/sbin/nginx" } }] } }
+    ] });
+    let joined = d.join("web.json");
+    std::fs::write(&joined, serde_json::to_string(&doc).unwrap()).unwrap();
+    let mut off_ec2 = doc.clone();
+    off_ec2["host"]["ec2_instance_id"] = serde_json::json!({ "known": null });
+    let off_ec2_path = d.join("laptop.json");
+    std::fs::write(&off_ec2_path, serde_json::to_string(&off_ec2).unwrap()).unwrap();
+
+    let report = d.join("report.json");
+    let out = rampart(
+        d,
+        &["scan", "--snapshot", estate_path.to_str().unwrap(), "--telemetry", joined.to_str().unwrap(), off_ec2_path.to_str().unwrap(),
+          "--no-store", "--fail-on", "none", "--format", "json", "-o", report.to_str().unwrap()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(out);
+    assert!(stderr.contains(&format!("joined to instance {web}")), "{stderr}");
+    assert!(stderr.contains("laptop.json` names no EC2 instance id"), "{stderr}");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let reach: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check_id"] == "inspector_network_reachability" && f["status"] == "FAILED")
+        .map(|f| (f["resource"]["id"].as_str().unwrap().to_string(), f["reason"].as_str().unwrap().to_string()))
+        .collect();
+    let (of_web, others): (Vec<_>, Vec<_>) = reach.iter().partition(|(id, _)| id.ends_with(&web));
+    assert_eq!(of_web.len(), 1, "{reach:#?}");
+    assert!(of_web[0].1.starts_with("RecognizedPortWithListener: HTTPS (tcp/443)") && of_web[0].1.contains("nginx listening"), "{of_web:?}");
+    assert!(!others.is_empty() && others.iter().all(|(_, r)| r.contains("NoAgent")), "{others:?}");
+}

@@ -27,6 +27,24 @@ pub struct Inventory {
     /// `rampart <version>` or whatever produced the snapshot.
     pub producer: String,
     pub accounts: Vec<Account>,
+    /// What listens on EC2 instances, by instance id, from host telemetry documents joined
+    /// to the snapshot (`rampart scan --telemetry FILE`); an instance without an entry has
+    /// no agent data. Not collected from AWS.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub host_listeners: std::collections::BTreeMap<String, Vec<HostListener>>,
+}
+
+/// A listening socket of an instance, as its host telemetry saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostListener {
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    /// The bound address (`0.0.0.0` and `::` are every address).
+    pub address: std::net::IpAddr,
+    pub port: u16,
+    /// The names of the processes holding the socket, when the agent could see them.
+    #[serde(default)]
+    pub processes: Vec<String>,
 }
 
 impl Inventory {
@@ -36,6 +54,7 @@ impl Inventory {
             collected_at,
             producer: format!("rampart {}", env!("CARGO_PKG_VERSION")),
             accounts: Vec::new(),
+            host_listeners: Default::default(),
         }
     }
 

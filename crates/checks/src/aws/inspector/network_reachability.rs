@@ -3,9 +3,14 @@
 //! and load balancers (no packets sent).
 //!
 //! One result per exposed (protocol, port range, address family), typed as Inspector classic
-//! does: `RecognizedPortNoAgent` for a well-known service port, `UnrecognizedPortNoAgent`
-//! otherwise ("NoAgent" until host telemetry says what listens). A resource with nothing
-//! reachable PASSES; one whose network data was not read is NOT_AVAILABLE.
+//! does. Without agent data for the instance (`Inventory::host_listeners`, joined from host
+//! telemetry by instance id): `RecognizedPortNoAgent` for a well-known service port,
+//! `UnrecognizedPortNoAgent` otherwise. With it: `RecognizedPortWithListener` /
+//! `UnrecognizedPortWithListener` for each exposed port something listens on (naming the
+//! process), `RecognizedPortNoListener` for a well-known port nothing listens on; an
+//! unrecognized port nothing listens on is not reported (Inspector has no such type). A
+//! socket bound to a loopback address is not reachable from outside. A resource with
+//! nothing reachable PASSES; one whose network data was not read is NOT_AVAILABLE.
 //! <https://docs.aws.amazon.com/inspector/v1/userguide/inspector_network-reachability.html>
 
 use crate::{resource, Check, Ctx, Emit};
@@ -87,6 +92,11 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                         out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortNoAgent: {} from {sources}; path: {}", r.protocol, path.join(" → ")), Some(Severity::Low));
                         continue;
                     }
+                    let agent = if e.resource_type == "instance" { ctx.inventory.host_listeners.get(&e.resource_id) } else { None };
+                    if let Some(listeners) = agent {
+                        with_agent(out, &res, &eni, r, listeners, &sources, &path.join(" → "));
+                        continue;
+                    }
                     let mut rest = r.ports.clone();
                     for &(lo, hi) in r.ports.intervals() {
                         for port in lo..=hi {
@@ -102,6 +112,50 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                         out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortNoAgent: {}/{ports} reachable from {sources}; path: {}", r.protocol, path.join(" → ")), Some(Severity::Medium));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The results of one exposed range of an instance whose listening sockets are known.
+fn with_agent(
+    out: &mut Emit,
+    res: &rampart_model::Resource,
+    eni: &str,
+    r: &rampart_reach::ExposedRange,
+    listeners: &[rampart_inventory::HostListener],
+    sources: &str,
+    path: &str,
+) {
+    let proto = r.protocol.to_string();
+    let family_ok = |a: &std::net::IpAddr| match (r.family, a) {
+        // A `::` socket also takes IPv4 (Linux's default `bindv6only = 0`).
+        (rampart_reach::set::Family::Ipv4, std::net::IpAddr::V4(_)) => true,
+        (rampart_reach::set::Family::Ipv4, std::net::IpAddr::V6(v6)) => v6.is_unspecified(),
+        (rampart_reach::set::Family::Ipv6, std::net::IpAddr::V6(_)) => true,
+        (rampart_reach::set::Family::Ipv6, std::net::IpAddr::V4(_)) => false,
+    };
+    let mut listening: std::collections::BTreeMap<u16, std::collections::BTreeSet<&str>> = Default::default();
+    for l in listeners.iter().filter(|l| l.protocol == proto && !l.address.is_loopback() && family_ok(&l.address) && r.ports.contains(l.port)) {
+        let names = listening.entry(l.port).or_default();
+        names.extend(l.processes.iter().map(String::as_str));
+    }
+    for (port, names) in &listening {
+        let who = if names.is_empty() { "a process the agent could not see".to_owned() } else { names.iter().copied().collect::<Vec<_>>().join(", ") };
+        let detail = format!("{eni} {proto}/{port}/{}", r.family);
+        match recognized(*port) {
+            Some((name, severity)) => out.result(res.clone(), Status::Failed, &detail, format!("RecognizedPortWithListener: {name} ({proto}/{port}) reachable from {sources}, {who} listening; path: {path}"), Some(severity)),
+            None => out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortWithListener: {proto}/{port} reachable from {sources}, {who} listening; path: {path}"), Some(Severity::Medium)),
+        }
+    }
+    for &(lo, hi) in r.ports.intervals() {
+        for port in lo..=hi {
+            if listening.contains_key(&port) {
+                continue;
+            }
+            if let Some((name, _)) = recognized(port) {
+                let detail = format!("{eni} {proto}/{port}/{}", r.family);
+                out.result(res.clone(), Status::Failed, &detail, format!("RecognizedPortNoListener: {name} ({proto}/{port}) reachable from {sources}, nothing listening; path: {path}"), Some(Severity::Low));
             }
         }
     }
@@ -130,5 +184,49 @@ mod tests {
         assert!(results.iter().any(|r| r.status == Status::Passed), "private instances pass");
         // Nothing NOT_AVAILABLE when the whole network was read.
         assert!(results.iter().all(|r| r.status != Status::NotAvailable), "{results:#?}");
+    }
+
+    #[test]
+    fn agent_data_types_exposed_ports_by_what_listens() {
+        use rampart_inventory::{HostListener, SgPeer, SgRule};
+        let mut inv = rampart_inventory::Inventory::from_json(include_bytes!("../../../../../testdata/demo/estate.json")).unwrap();
+        // The demo's public web server in us-east-1 (HTTPS open); also open 8000-8100.
+        let region = inv.accounts[0].regions.iter_mut().find(|r| r.name == "us-east-1").unwrap();
+        let ec2 = region.ec2.known_mut().unwrap();
+        let web = ec2.instances.known().unwrap().iter().find(|i| i.tags.get("Name").map(String::as_str) == Some("public-web")).unwrap().clone();
+        for g in ec2.security_groups.iter_mut().filter(|g| web.security_group_ids.contains(&g.group_id)) {
+            g.ingress.push(SgRule { ip_protocol: "tcp".into(), from_port: Some(8000), to_port: Some(8100), peer: SgPeer::Cidr4("0.0.0.0/0".into()), description: None });
+        }
+        let l = |address: &str, port: u16, p: &str| HostListener { protocol: "tcp".into(), address: address.parse().unwrap(), port, processes: vec![p.into()] };
+        inv.host_listeners.insert(
+            web.instance_id.clone(),
+            vec![l("0.0.0.0", 443, "nginx"), l("::", 8090, "java"), l("127.0.0.1", 8080, "debug-ui"), l("0.0.0.0", 22, "sshd")],
+        );
+        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default() };
+        let mut emit = Emit::default();
+        emit.start(CHECK.meta.id);
+        run(&ctx, &mut emit);
+        let results = emit.finish().results;
+        let of_web: Vec<(&str, &str)> = results
+            .iter()
+            .filter(|r| r.resource.id.ends_with(&web.instance_id) && r.status == Status::Failed)
+            .map(|r| (r.reason.split(':').next().unwrap(), r.detail.rsplit(' ').next().unwrap()))
+            .collect();
+        assert_eq!(
+            of_web,
+            [
+                ("RecognizedPortWithListener", "tcp/443/IPv4"),
+                ("UnrecognizedPortWithListener", "tcp/8090/IPv4"),
+                // Only on loopback: nothing the internet reaches listens there.
+                ("RecognizedPortNoListener", "tcp/8080/IPv4"),
+            ],
+            "{results:#?}"
+        );
+        let reasons: Vec<&str> = results.iter().filter(|r| r.resource.id.ends_with(&web.instance_id)).map(|r| r.reason.as_str()).collect();
+        assert!(reasons[0].contains("nginx listening") && reasons[1].contains("java listening"), "{reasons:#?}");
+        // sshd listens, but SSH is not reachable: no finding for it. The other region's web
+        // server has no agent data and keeps the NoAgent types.
+        assert!(!reasons.iter().any(|r| r.contains("/22)")));
+        assert!(results.iter().any(|r| !r.resource.id.ends_with(&web.instance_id) && r.reason.starts_with("RecognizedPortNoAgent")));
     }
 }
