@@ -66,6 +66,8 @@ def plant_s3(endpoint, region, suffix):
 
     b = make(f"fail-read-acl-{suffix}")
     s3.put_bucket_acl(Bucket=b, ACL="public-read")
+    # Tagged for the exclusion-by-tag tests (also the demo estate's).
+    s3.put_bucket_tagging(Bucket=b, Tagging={"TagSet": [{"Key": "Environment", "Value": "sandbox"}]})
 
     # The canned public-read-write ACL drops WRITE in moto: grant it explicitly.
     b = make(f"fail-write-acl-{suffix}")
@@ -179,7 +181,8 @@ def plant_rds(endpoint, region):
     rds = client(endpoint, "rds", region)
     rds.create_db_instance(DBInstanceIdentifier="fail-public-db", DBInstanceClass="db.t3.micro", Engine="postgres",
                            MasterUsername="admin", MasterUserPassword="Sup3r-secret-pw!", AllocatedStorage=20,
-                           PubliclyAccessible=True, StorageEncrypted=False)
+                           PubliclyAccessible=True, StorageEncrypted=False,
+                           Tags=[{"Key": "Environment", "Value": "sandbox"}])
     rds.create_db_instance(DBInstanceIdentifier="ok-private-db", DBInstanceClass="db.t3.micro", Engine="postgres",
                            MasterUsername="admin", MasterUserPassword="Sup3r-secret-pw!", AllocatedStorage=20,
                            PubliclyAccessible=False, StorageEncrypted=True, MultiAZ=True, BackupRetentionPeriod=7)

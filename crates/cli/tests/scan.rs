@@ -752,6 +752,7 @@ fn exclusions_select_resources_by_tag_and_expired_rules_stop_applying() {
     std::fs::write(
         &cfg,
         "[[exclude]]\ntags = { Name = \"fail-imdsv1\" }\nreason = \"legacy instance, replaced next sprint\"\n\n\
+         [[exclude]]\ntags = { Environment = \"sandbox\" }\nreason = \"sandbox resources are rebuilt nightly\"\n\n\
          [[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreason = \"expired rule\"\nexpires = \"2020-01-01\"\n",
     )
     .unwrap();
@@ -780,6 +781,15 @@ fn exclusions_select_resources_by_tag_and_expired_rules_stop_applying() {
     assert!(!others.is_empty() && others.iter().all(|f| f["workflow_status"] == "NEW"), "untagged ones are not: {others:#?}");
     let root = f.iter().find(|f| f["check_id"] == "iam_root_mfa").unwrap();
     assert_eq!(root["workflow_status"], "NEW", "an expired suppression no longer applies");
+    // Tags of S3 buckets and RDS instances select too (the demo tags one bucket and one DB
+    // instance per region `Environment = sandbox`).
+    for (prefix, other) in [("arn:aws:s3:::fail-read-acl-", "arn:aws:s3:::fail-write-acl-"), (":db:fail-public-db", ":db:ok-private-db")] {
+        let of = |needle: &str| -> Vec<&Value> { f.iter().filter(|f| f["resource"]["id"].as_str().unwrap().contains(needle)).collect() };
+        let tagged = of(prefix);
+        assert!(tagged.len() >= 2, "{prefix}: {}", tagged.len());
+        assert!(tagged.iter().all(|f| f["workflow_status"] == "SUPPRESSED"), "{prefix}: {tagged:#?}");
+        assert!(of(other).iter().all(|f| f["workflow_status"] != "SUPPRESSED"), "{other} carries no such tag");
+    }
 }
 
 // ---- FSBP controls added for issue 3 (plant_rds_fsbp and the following plants of plant.py) ----

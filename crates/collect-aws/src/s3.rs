@@ -2,7 +2,7 @@
 //! Block Public Access (through S3 Control).
 
 use crate::call::{s3_client, s3control_client, s3control_mrap_client, Ctx};
-use rampart_inventory::{Bucket, Grant, LifecycleRule, MultiRegionAccessPoint, Observed, PublicAccessBlock, S3AccessPoint, S3};
+use rampart_inventory::{Bucket, Grant, LifecycleRule, MultiRegionAccessPoint, Observed, PublicAccessBlock, S3AccessPoint, Tags, S3};
 
 pub(crate) async fn collect(ctx: &Ctx) -> Observed<S3> {
     let s3 = s3_client(ctx);
@@ -218,12 +218,20 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
             Err(why) => Observed::Unknown(why),
         }
     };
-    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target, lifecycle_rules) =
-        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging, lifecycle);
+    let tags = async {
+        match ctx.call_opt("s3:GetBucketTagging", r, &["NoSuchTagSet"], s3.get_bucket_tagging().bucket(n).send()).await {
+            Ok(Some(o)) => Observed::Known(o.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+            Ok(None) => Observed::Known(Tags::new()),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target, lifecycle_rules, tags) =
+        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging, lifecycle, tags);
     Bucket {
         name,
         region,
         creation_date,
+        tags,
         owner_id,
         acl,
         policy,

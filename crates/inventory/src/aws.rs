@@ -574,6 +574,9 @@ pub struct Bucket {
     pub name: String,
     pub region: String,
     pub creation_date: Option<String>,
+    /// `GetBucketTagging`; `Known(empty)`: no tag set.
+    #[serde(default)]
+    pub tags: Observed<Tags>,
     #[serde(default)]
     pub owner_id: Observed<String>,
     #[serde(default)]
@@ -768,6 +771,8 @@ pub struct Rds {
 pub struct DbCluster {
     pub db_cluster_identifier: String,
     pub arn: String,
+    #[serde(default)]
+    pub tags: Tags,
     /// `aurora-mysql`, `aurora-postgresql`, `mysql`, `postgres` (Multi-AZ DB clusters),
     /// `neptune`, `docdb`, ...
     pub engine: String,
@@ -806,6 +811,8 @@ pub struct RdsEventSubscription {
 pub struct DbInstance {
     pub db_instance_identifier: String,
     pub arn: String,
+    #[serde(default)]
+    pub tags: Tags,
     pub engine: String,
     pub engine_version: String,
     pub publicly_accessible: bool,

@@ -107,6 +107,22 @@ impl Inventory {
                 put("transit-gateway-route-table", &t.transit_gateway_route_table_id, &t.tags);
             }
         }
+        for (_, region) in self.regions() {
+            let Some(rds) = region.rds.known() else { continue };
+            for i in rds.db_instances.iter().filter(|i| !i.tags.is_empty()) {
+                out.insert(i.arn.clone(), i.tags.clone());
+            }
+            for c in rds.db_clusters.known().into_iter().flatten().filter(|c| !c.tags.is_empty()) {
+                out.insert(c.arn.clone(), c.tags.clone());
+            }
+        }
+        for account in &self.accounts {
+            for b in account.s3.known().map(|s| s.buckets.as_slice()).unwrap_or_default() {
+                if let Some(tags) = b.tags.known().filter(|t| !t.is_empty()) {
+                    out.insert(format!("arn:{}:s3:::{}", account.partition, b.name), tags.clone());
+                }
+            }
+        }
         out
     }
 

@@ -91,6 +91,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
             DbInstance {
                 db_instance_identifier: i.db_instance_identifier().unwrap_or_default().to_string(),
                 arn: i.db_instance_arn().unwrap_or_default().to_string(),
+                tags: i.tag_list().iter().filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))).collect(),
                 engine: i.engine().unwrap_or_default().to_string(),
                 engine_version: i.engine_version().unwrap_or_default().to_string(),
                 publicly_accessible: i.publicly_accessible().unwrap_or_default(),
@@ -147,6 +148,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
             .map(|c| DbCluster {
                 db_cluster_identifier: c.db_cluster_identifier().unwrap_or_default().to_string(),
                 arn: c.db_cluster_arn().unwrap_or_default().to_string(),
+                tags: c.tag_list().iter().filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))).collect(),
                 engine: c.engine().unwrap_or_default().to_string(),
                 engine_mode: non_empty(c.engine_mode()),
                 storage_encrypted: c.storage_encrypted().unwrap_or_default(),
