@@ -10,6 +10,7 @@ checks named after them, `ok-...` resources must PASS.
 import argparse
 import io
 import json
+import os
 import socket
 import zipfile
 
@@ -241,7 +242,7 @@ def plant_fsbp_extras(endpoint, region):
         # buckets, and one without a group whose bucket does not exist.
         cf = client(endpoint, "cloudfront", region)
 
-        def distribution(ref, buckets, groups=None):
+        def distribution(ref, buckets, groups=None, viewer=None):
             origins = [{"Id": b, "DomainName": f"{b}.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}
                        for b in buckets]
             config = {"CallerReference": ref, "Comment": ref, "Enabled": True,
@@ -251,11 +252,24 @@ def plant_fsbp_extras(endpoint, region):
                                                "MinTTL": 0, "TrustedSigners": {"Enabled": False, "Quantity": 0}}}
             if groups:
                 config["OriginGroups"] = {"Quantity": len(groups), "Items": groups}
+            if viewer:
+                config["ViewerCertificate"] = viewer
             cf.create_distribution(DistributionConfig=config)
         pair = [f"ok-private-{short}", f"ok-encrypted-{short}"]
         distribution("ok-failover", pair, [{"Id": "failover", "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
                                             "Members": {"Quantity": 2, "Items": [{"OriginId": b} for b in pair]}}])
         distribution("fail-single-origin", [f"fail-deleted-bucket-{short}"])
+        # Trusted Advisor's IAM certificate store check: a distribution serving a 1024-bit RSA,
+        # SHA-1 signed IAM server certificate (moto gives every server certificate the same id,
+        # so only one is planted; the strong side is unit-tested).
+        certs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "certs")
+        read = lambda name: open(os.path.join(certs, name)).read()
+        cert_id = client(endpoint, "iam", region).upload_server_certificate(
+            ServerCertificateName="fail-weak-cert", Path="/cloudfront/",
+            CertificateBody=read("rsa1024-sha1.pem"), PrivateKey=read("rsa1024-sha1.key"))["ServerCertificateMetadata"]["ServerCertificateId"]
+        distribution("fail-weak-cert", pair, [{"Id": "failover", "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
+                                               "Members": {"Quantity": 2, "Items": [{"OriginId": b} for b in pair]}}],
+                     viewer={"IAMCertificateId": cert_id, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"})
     # Lambda.5: two VPC functions, one with subnets in two zones and one in a single zone.
     iam = client(endpoint, "iam", region)
     try:

@@ -147,6 +147,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::elb::multi_az::CHECK,
     // CloudFront
     &aws::cloudfront::iam_certificate_expiry::CHECK,
+    &aws::cloudfront::iam_certificate_strength::CHECK,
     &aws::cloudfront::origin_ssl_protocols::CHECK,
     &aws::cloudfront::default_root_object::CHECK,
     &aws::cloudfront::viewer_https::CHECK,
@@ -329,6 +330,7 @@ mod tests {
 /// planted account of `testdata/moto/plant.py`, two regions); `crates/cli/tests/scan.rs`
 /// asserts it, so this list cannot claim more than the tests show.
 pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
+    "cloudfront_iam_certificate_strength",
     "cloudtrail_log_file_validation", "config_recorder_enabled", "ec2_ebs_default_encryption",
     "ec2_ebs_public_snapshots", "ec2_ebs_volume_recent_snapshot", "ec2_ebs_volume_unattached",
     "ec2_imdsv2_required", "ec2_instance_public_ip", "ec2_sg_admin_ports_unrestricted",

@@ -884,8 +884,15 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
     for check in ["cloudfront_origin_failover", "cloudfront_s3_origin_exists"] {
         let mut got: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == check).map(|(_, v)| v.as_str()).collect();
         got.sort_unstable();
+        got.dedup();
         assert_eq!(got, vec!["FAILED", "PASSED"], "{check}");
     }
+    // Trusted Advisor's IAM certificate store: the distribution serving the planted 1024-bit
+    // SHA-1 certificate fails, the ones without an IAM certificate pass; the key and signature
+    // come from the certificate body (GetServerCertificate).
+    let strength: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_strength").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(strength.iter().filter(|v| **v == "FAILED").count(), 1, "{strength:?}");
+    assert_eq!(strength.iter().filter(|v| **v == "PASSED").count(), 2, "{strength:?}");
     // IAM.21, KMS.1 (customer managed policies), KMS.2 (inline policies of identities).
     expect(s, "iam_policy_service_wildcard", "fail-s3-wildcard", "us-east-1", "FAILED");
     expect(s, "iam_policy_service_wildcard", "ok-scoped-policy", "us-east-1", "PASSED");

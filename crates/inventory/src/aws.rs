@@ -1047,6 +1047,21 @@ pub struct ServerCertificate {
     pub arn: String,
     pub expiration: Option<String>,
     pub upload_date: Option<String>,
+    /// The key and signature of the certificate body (`GetServerCertificate`).
+    #[serde(default)]
+    pub key: Observed<CertificateKey>,
+}
+
+/// What a certificate body says about its strength.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CertificateKey {
+    /// `RSA`, `EC`, `Ed25519`, or the public key algorithm's OID.
+    pub algorithm: String,
+    /// The key size: the RSA modulus length or the EC curve's size, when known.
+    pub bits: Option<u32>,
+    /// The signature algorithm by name (`sha256WithRSAEncryption`, `ecdsa-with-SHA384`,
+    /// `sha1WithRSAEncryption`, ...) or OID.
+    pub signature_algorithm: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

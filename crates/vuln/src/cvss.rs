@@ -1,23 +1,39 @@
 //! CVSS base scores from vectors, and scores to severities.
 //!
 //! CVSS v3.0 and v3.1 base scores follow the v3.1 specification (section 7.1 formulas,
-//! Appendix A `Roundup`). CVSS v4.0 is **approximated**, not scored: v4's official score
-//! needs the MacroVector lookup table, which is not implemented yet. A v4 vector is
-//! mapped to the closest v3.1 base metrics, choosing the worse value wherever v4 is
-//! finer-grained (`AT:P` = `AC:H`; `UI:P`/`UI:A` = `UI:R`; scope changed when any
-//! subsequent-system impact is present; each impact the higher of the vulnerable and
-//! subsequent systems'), so the severity errs high, never low. [`Cvss::approximate`]
-//! says which kind a score is.
+//! Appendix A `Roundup`). CVSS v4.0 scores follow the v4.0 specification (section 8:
+//! equivalence sets EQ1–EQ6 → MacroVector → lookup score, interpolated by severity
+//! distance within the MacroVector, rounded to one decimal; see `cvss/v4.rs`). A v4 vector
+//! is scored as written: CVSS-B for base metrics only, CVSS-BT / CVSS-BE / CVSS-BTE
+//! when it also sets threat or environmental metrics, unset ones taking their `X`
+//! defaults, as FIRST's calculator does. Supplemental metrics never change a score.
+//!
+//! Every score is exact; [`Cvss::version`] says which specification computed it.
+//! [`base_score`] is total: any string gives a score or a [`CvssError`], never a panic.
 
 use rampart_model::Severity;
 
-/// A base score computed from a vector.
+mod v4;
+
+/// The CVSS specification version a vector names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// `CVSS:3.0/`.
+    V3_0,
+    /// `CVSS:3.1/`.
+    V3_1,
+    /// `CVSS:4.0/`.
+    V4_0,
+}
+
+/// A score computed from a vector.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cvss {
-    /// The base score, 0.0 to 10.0.
+    /// The score, 0.0 to 10.0: the v3 base score, or the v4 score of the metrics the
+    /// vector sets (CVSS-B, -BT, -BE or -BTE).
     pub score: f64,
-    /// Whether the score is the conservative v4 approximation.
-    pub approximate: bool,
+    /// The specification that scored the vector.
+    pub version: Version,
 }
 
 /// Why a vector could not be scored.
@@ -33,6 +49,15 @@ pub enum CvssError {
         vector: String,
         /// The metric's abbreviation.
         metric: &'static str,
+    },
+    /// A v4 vector has a field that is not `METRIC:VALUE` of a known metric, or names
+    /// a metric twice.
+    #[error("cvss vector `{vector}` has an unknown, repeated or malformed field `{field}`")]
+    Field {
+        /// The whole vector.
+        vector: String,
+        /// The offending field.
+        field: String,
     },
 }
 
@@ -143,75 +168,46 @@ fn pr(value: &str, changed: bool) -> Option<f64> {
     })
 }
 
-/// Computes the base score of a CVSS v3.x or (approximately) v4.0 vector.
+/// Computes the score of a CVSS v3.0, v3.1 or v4.0 vector.
+///
+/// v3 vectors are read leniently (unknown fields are ignored, the first of repeated
+/// metrics counts); v4 vectors strictly (every field must be a known metric with a
+/// valid value, each at most once, in any order).
 pub fn base_score(vector: &str) -> Result<Cvss, CvssError> {
     let vector = vector.trim();
-    let (version, rest) = vector
+    let (prefix, rest) = vector
         .split_once('/')
         .ok_or_else(|| CvssError::Prefix(vector.to_owned()))?;
+    let version = match prefix {
+        "CVSS:3.0" => Version::V3_0,
+        "CVSS:3.1" => Version::V3_1,
+        "CVSS:4.0" => {
+            return Ok(Cvss {
+                score: v4::score(vector, rest)?,
+                version: Version::V4_0,
+            })
+        }
+        _ => return Err(CvssError::Prefix(vector.to_owned())),
+    };
     let m = Metrics {
         vector,
         pairs: rest.split('/').filter_map(|p| p.split_once(':')).collect(),
     };
-    match version {
-        "CVSS:3.0" | "CVSS:3.1" => {
-            let changed = match m.get("S")? {
-                "U" => false,
-                "C" => true,
-                _ => return Err(m.bad("S")),
-            };
-            let pr = pr(m.get("PR")?, changed).ok_or_else(|| m.bad("PR"))?;
-            let score = v3_score(V3 {
-                av: m.pick("AV", &AV)?,
-                ac: m.pick("AC", &AC)?,
-                pr,
-                ui: m.pick("UI", &UI)?,
-                changed,
-                cia: [m.pick("C", &CIA)?, m.pick("I", &CIA)?, m.pick("A", &CIA)?],
-            });
-            Ok(Cvss {
-                score,
-                approximate: false,
-            })
-        }
-        "CVSS:4.0" => {
-            let ac = if m.get("AC")? == "H" || m.get("AT")? == "P" {
-                0.44
-            } else {
-                0.77
-            };
-            m.pick("AC", &AC)?;
-            let ui = match m.get("UI")? {
-                "N" => 0.85,
-                "P" | "A" => 0.62,
-                _ => return Err(m.bad("UI")),
-            };
-            let sub = [
-                m.pick("SC", &CIA)?,
-                m.pick("SI", &CIA)?,
-                m.pick("SA", &CIA)?,
-            ];
-            let changed = sub.iter().any(|x| *x > 0.0);
-            let pr = pr(m.get("PR")?, changed).ok_or_else(|| m.bad("PR"))?;
-            let score = v3_score(V3 {
-                av: m.pick("AV", &AV)?,
-                ac,
-                pr,
-                ui,
-                changed,
-                cia: [
-                    m.pick("VC", &CIA)?.max(sub[0]),
-                    m.pick("VI", &CIA)?.max(sub[1]),
-                    m.pick("VA", &CIA)?.max(sub[2]),
-                ],
-            });
-            Ok(Cvss {
-                score,
-                approximate: true,
-            })
-        }
-        _ => Err(CvssError::Prefix(vector.to_owned())),
-    }
+    let changed = match m.get("S")? {
+        "U" => false,
+        "C" => true,
+        _ => return Err(m.bad("S")),
+    };
+    let pr = pr(m.get("PR")?, changed).ok_or_else(|| m.bad("PR"))?;
+    let score = v3_score(V3 {
+        av: m.pick("AV", &AV)?,
+        ac: m.pick("AC", &AC)?,
+        pr,
+        ui: m.pick("UI", &UI)?,
+        changed,
+        cia: [m.pick("C", &CIA)?, m.pick("I", &CIA)?, m.pick("A", &CIA)?],
+    });
+    Ok(Cvss { score, version })
 }
 
 #[cfg(test)]
@@ -236,7 +232,7 @@ mod tests {
         ] {
             let got = base_score(vector).expect("valid vector");
             assert_eq!(got.score, want, "{vector}");
-            assert!(!got.approximate);
+            assert_ne!(got.version, Version::V4_0);
         }
     }
 
@@ -247,20 +243,74 @@ mod tests {
         assert_eq!(roundup(4.0), 4.0);
     }
 
+    /// Official scores (FIRST's calculator; the differential test in
+    /// `tests/cvss4_differential.rs` checks thousands more against an independent
+    /// implementation).
     #[test]
-    fn v4_is_approximated_conservatively() {
-        // Official v4 scores: 9.3 and 5.3 / medium (these approximations may only err high).
-        let crit = base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N")
-            .expect("valid");
-        assert!(crit.approximate);
-        assert_eq!(severity(crit.score), Severity::Critical);
-        let med = base_score("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N")
-            .expect("valid");
-        assert!(severity(med.score) >= Severity::Low);
-        let high =
-            base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:P")
-                .expect("valid");
-        assert!(severity(high.score) >= Severity::High, "official 8.7");
+    fn v4_scores_match_the_first_calculator() {
+        for (vector, want) in [
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0),
+            ("CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:P/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 2.3),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/E:P", 7.7),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.7),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 6.9),
+            ("CVSS:4.0/AV:L/AC:L/AT:P/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 7.3),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:L/VA:N/SC:N/SI:N/SA:N/E:P", 5.5),
+            ("CVSS:4.0/AV:N/AC:L/AT:P/PR:L/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 2.3),
+            ("CVSS:4.0/AV:P/AC:H/AT:P/PR:H/UI:A/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 1.0),
+            ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U/CR:L/IR:L/AR:L",
+                6.5,
+            ),
+            (
+                "CVSS:4.0/AV:L/AC:H/AT:N/PR:L/UI:N/VC:L/VI:L/VA:N/SC:N/SI:N/SA:N/MSI:S/MSA:S",
+                6.7,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/MAV:P/MPR:H/MUI:A",
+                7.0,
+            ),
+            (
+                "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/S:P/AU:Y/R:I/V:C/RE:H/U:Red",
+                9.3,
+            ),
+        ] {
+            let got = base_score(vector).expect("valid vector");
+            assert_eq!((got.score, got.version), (want, Version::V4_0), "{vector}");
+        }
+    }
+
+    #[test]
+    fn v4_rejects_malformed_vectors() {
+        const BASE: &str = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N";
+        for (suffix, want) in [
+            ("/E:Q", "lacks a valid `E` metric"),
+            ("/MSC:S", "lacks a valid `MSC` metric"),
+            (
+                "/XX:Y",
+                "has an unknown, repeated or malformed field `XX:Y`",
+            ),
+            (
+                "/AV:N",
+                "has an unknown, repeated or malformed field `AV:N`",
+            ),
+            ("/", "has an unknown, repeated or malformed field ``"),
+            ("/E", "has an unknown, repeated or malformed field `E`"),
+        ] {
+            let vector = format!("{BASE}{suffix}");
+            let e = base_score(&vector).expect_err(&vector).to_string();
+            assert!(e.ends_with(want), "{vector}: {e}");
+        }
+        let e = base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N")
+            .expect_err("no SA");
+        assert!(e.to_string().ends_with("lacks a valid `SA` metric"), "{e}");
+        assert!(base_score("CVSS:4.0/").is_err());
+        assert!(
+            base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:\u{e9}/SC:N/SI:N/SA:N")
+                .is_err()
+        );
     }
 
     #[test]
@@ -275,6 +325,20 @@ mod tests {
             base_score("CVSS:2.0/AV:N"),
             Err(CvssError::Prefix(_))
         ));
+    }
+
+    proptest::proptest! {
+        /// Scoring is total: arbitrary text after a v4 (or v3) prefix gives a score in
+        /// range or an error, never a panic.
+        #[test]
+        fn base_score_is_total(
+            prefix in "CVSS:(4\\.0|3\\.1)/",
+            fields in proptest::collection::vec("(M?[ACEIPRSUV][ACITRV]?|[A-Z]{0,3}):?[A-Za-z]{0,2}", 0..40),
+        ) {
+            if let Ok(c) = base_score(&format!("{prefix}{}", fields.join("/"))) {
+                proptest::prop_assert!((0.0..=10.0).contains(&c.score));
+            }
+        }
     }
 
     #[test]

@@ -126,8 +126,9 @@ impl std::fmt::Debug for Database {
     }
 }
 
-/// The most useful scored vector of an advisory: an exact v3 score before a v4
-/// approximation, the record's own before the affected entries'.
+/// The most useful scored vector of an advisory: a v3 score before a v4 one (v3 is
+/// what NVD and most feeds rank by, so severities stay comparable across sources),
+/// then the record's own before the affected entries'.
 pub fn best_cvss(advisory: &Advisory) -> Option<(String, Cvss)> {
     let vectors = advisory
         .severity
@@ -140,7 +141,7 @@ pub fn best_cvss(advisory: &Advisory) -> Option<(String, Cvss)> {
             None
         }
     });
-    scored.min_by_key(|(_, c)| c.approximate)
+    scored.min_by_key(|(_, c)| c.version == cvss::Version::V4_0)
 }
 
 impl Database {

@@ -28,8 +28,16 @@ pub fn ecosystem(kind: Kind, os_id: Option<&str>, version_id: Option<&str>) -> O
                 "debian" => Some(format!("Debian:{}", v.split('.').next().unwrap_or(v))),
                 // Ubuntu LTS releases are the even-year `.04` ones: `Ubuntu:22.04:LTS`.
                 "ubuntu" => {
-                    let lts = v.ends_with(".04") && v.split('.').next().and_then(|y| y.parse::<u32>().ok()).is_some_and(|y| y % 2 == 0);
-                    Some(if lts { format!("Ubuntu:{v}:LTS") } else { format!("Ubuntu:{v}") })
+                    let lts = v.ends_with(".04")
+                        && v.split('.')
+                            .next()
+                            .and_then(|y| y.parse::<u32>().ok())
+                            .is_some_and(|y| y % 2 == 0);
+                    Some(if lts {
+                        format!("Ubuntu:{v}:LTS")
+                    } else {
+                        format!("Ubuntu:{v}")
+                    })
                 }
                 _ => None,
             }
@@ -38,7 +46,11 @@ pub fn ecosystem(kind: Kind, os_id: Option<&str>, version_id: Option<&str>) -> O
             let v = version_id?;
             (os_id? == "alpine").then(|| {
                 let mut parts = v.split('.');
-                format!("Alpine:v{}.{}", parts.next().unwrap_or("3"), parts.next().unwrap_or("0"))
+                format!(
+                    "Alpine:v{}.{}",
+                    parts.next().unwrap_or("3"),
+                    parts.next().unwrap_or("0")
+                )
             })
         }
         Kind::Rpm => match os_id? {
@@ -58,11 +70,26 @@ mod tests {
 
     #[test]
     fn ecosystems() {
-        assert_eq!(ecosystem(Kind::Deb, Some("debian"), Some("12")).as_deref(), Some("Debian:12"));
-        assert_eq!(ecosystem(Kind::Deb, Some("ubuntu"), Some("22.04")).as_deref(), Some("Ubuntu:22.04:LTS"));
-        assert_eq!(ecosystem(Kind::Deb, Some("ubuntu"), Some("23.10")).as_deref(), Some("Ubuntu:23.10"));
-        assert_eq!(ecosystem(Kind::Apk, Some("alpine"), Some("3.19.1")).as_deref(), Some("Alpine:v3.19"));
-        assert_eq!(ecosystem(Kind::Rpm, Some("rhel"), Some("9.3")).as_deref(), Some("Red Hat"));
+        assert_eq!(
+            ecosystem(Kind::Deb, Some("debian"), Some("12")).as_deref(),
+            Some("Debian:12")
+        );
+        assert_eq!(
+            ecosystem(Kind::Deb, Some("ubuntu"), Some("22.04")).as_deref(),
+            Some("Ubuntu:22.04:LTS")
+        );
+        assert_eq!(
+            ecosystem(Kind::Deb, Some("ubuntu"), Some("23.10")).as_deref(),
+            Some("Ubuntu:23.10")
+        );
+        assert_eq!(
+            ecosystem(Kind::Apk, Some("alpine"), Some("3.19.1")).as_deref(),
+            Some("Alpine:v3.19")
+        );
+        assert_eq!(
+            ecosystem(Kind::Rpm, Some("rhel"), Some("9.3")).as_deref(),
+            Some("Red Hat")
+        );
         assert_eq!(ecosystem(Kind::Deb, Some("gentoo"), Some("1")), None);
         assert_eq!(ecosystem(Kind::Python, None, None).as_deref(), Some("PyPI"));
     }

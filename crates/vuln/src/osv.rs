@@ -59,7 +59,11 @@ pub struct Affected {
 pub struct AffectedSpecific {
     /// RustSec: `unmaintained`, `unsound` or `notice` when the advisory is informational
     /// (a warning, not a vulnerability). Any other type reads as absent.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "string_or_none"
+    )]
     pub informational: Option<String>,
 }
 
@@ -74,7 +78,9 @@ impl Advisory {
     /// The kind of an informational advisory (RustSec's `unmaintained`, `unsound`,
     /// `notice`), which reports a warning rather than a vulnerability.
     pub fn informational(&self) -> Option<&str> {
-        self.affected.iter().find_map(|a| a.database_specific.as_ref()?.informational.as_deref())
+        self.affected
+            .iter()
+            .find_map(|a| a.database_specific.as_ref()?.informational.as_deref())
     }
 }
 
@@ -267,9 +273,19 @@ mod tests {
             );
             parse(text.as_bytes(), Format::Json).unwrap()
         };
-        assert_eq!(with(r#"{"informational":"unmaintained","cvss":null}"#).informational(), Some("unmaintained"));
-        assert_eq!(with(r#"{"informational":null,"categories":["memory-corruption"]}"#).informational(), None);
-        assert_eq!(with(r#"{"informational":7}"#).informational(), None, "a non-string reads as absent");
+        assert_eq!(
+            with(r#"{"informational":"unmaintained","cvss":null}"#).informational(),
+            Some("unmaintained")
+        );
+        assert_eq!(
+            with(r#"{"informational":null,"categories":["memory-corruption"]}"#).informational(),
+            None
+        );
+        assert_eq!(
+            with(r#"{"informational":7}"#).informational(),
+            None,
+            "a non-string reads as absent"
+        );
         assert_eq!(with(r#"{}"#).informational(), None);
         // Kept through the store's round trip.
         let a = with(r#"{"informational":"unsound"}"#);

@@ -4,25 +4,66 @@ use super::{first_err, known_or_return, non_empty, ts_opt};
 use crate::call::{client, Ctx};
 use aws_sdk_acm::types::{CertificateDetail, CertificateSummary, Filters, KeyAlgorithm};
 use futures::future::join_all;
-use rampart_inventory::{AcmCertificate, Observed, ServerCertificate};
+use rampart_inventory::{AcmCertificate, CertificateKey, Observed, ServerCertificate};
 
 pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCertificate>> {
     let client = client!(ctx, aws_sdk_iam);
     let certs = known_or_return!(
         ctx.call("iam:ListServerCertificates", None, client.list_server_certificates().into_paginator().items().send().try_collect()).await
     );
+    let bodies = join_all(certs.iter().map(|c| {
+        let client = &client;
+        async move {
+            let name = c.server_certificate_name();
+            match ctx.call("iam:GetServerCertificate", Some(name), client.get_server_certificate().server_certificate_name(name).send()).await {
+                Ok(out) => match out.server_certificate().map(|sc| sc.certificate_body()) {
+                    Some(pem) => certificate_key(pem).map_or_else(|e| Observed::Unknown(format!("certificate body of `{name}`: {e}")), Observed::Known),
+                    None => Observed::Unknown(format!("GetServerCertificate returned no body for `{name}`")),
+                },
+                Err(why) => Observed::Unknown(why),
+            }
+        }
+    }))
+    .await;
     Observed::Known(
         certs
             .iter()
-            .map(|c| ServerCertificate {
+            .zip(bodies)
+            .map(|(c, key)| ServerCertificate {
                 name: c.server_certificate_name().to_string(),
                 id: c.server_certificate_id().to_string(),
                 arn: c.arn().to_string(),
                 expiration: ts_opt(c.expiration()),
                 upload_date: ts_opt(c.upload_date()),
+                key,
             })
             .collect(),
     )
+}
+
+/// The public key algorithm and size and the signature algorithm of a PEM certificate.
+pub(crate) fn certificate_key(pem: &str) -> Result<CertificateKey, String> {
+    use x509_parser::public_key::PublicKey;
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not a PEM certificate: {e}"))?;
+    let cert = pem.parse_x509().map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    let spki = cert.public_key();
+    let (algorithm, bits) = match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => ("RSA".to_string(), Some(rsa.key_size() as u32)),
+        Ok(PublicKey::EC(ec)) => ("EC".to_string(), Some(ec.key_size() as u32)),
+        _ => {
+            let oid = spki.algorithm.algorithm.to_id_string();
+            // Ed25519 (RFC 8410): 1.3.101.112.
+            if oid == "1.3.101.112" { ("Ed25519".to_string(), Some(256)) } else { (oid, None) }
+        }
+    };
+    let sig_oid = &cert.signature_algorithm.algorithm;
+    let signature_algorithm = x509_parser::oid_registry::OidRegistry::default()
+        .with_crypto()
+        .with_x509()
+        .get(sig_oid)
+        .map(|e| e.sn().to_string())
+        .unwrap_or_else(|| sig_oid.to_id_string());
+    Ok(CertificateKey { algorithm, bits, signature_algorithm })
 }
 
 pub(super) async fn acm(ctx: &Ctx) -> Observed<Vec<AcmCertificate>> {
@@ -66,5 +107,31 @@ fn certificate(s: &CertificateSummary, d: Option<&CertificateDetail>) -> AcmCert
             .and_then(|d| d.renewal_eligibility())
             .or(s.renewal_eligibility())
             .map(|v| v.as_str().to_string()),
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::certificate_key;
+
+    fn read(name: &str) -> String {
+        std::fs::read_to_string(format!("{}/../../testdata/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn key_size_and_signature_of_certificate_bodies() {
+        let k = certificate_key(&read("rsa1024-sha1.pem")).unwrap();
+        assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("RSA", Some(1024), "sha1WithRSAEncryption"));
+        let k = certificate_key(&read("rsa2048-sha256.pem")).unwrap();
+        assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("RSA", Some(2048), "sha256WithRSAEncryption"));
+        let k = certificate_key(&read("ec256-sha256.pem")).unwrap();
+        assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("EC", Some(256), "ecdsa-with-SHA256"));
+    }
+
+    #[test]
+    fn bad_bodies_are_errors_not_panics() {
+        for bad in ["", "not a certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n"] {
+            assert!(certificate_key(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -16,7 +16,11 @@ pub mod semver;
 /// Orders by `parse` where both sides parse; an unparsable version sorts below every
 /// parsable one, and two unparsable ones compare as text. Shared by the schemes that parse
 /// into an `Ord` value.
-pub(crate) fn parsed_or_text<'a, T: Ord>(a: &'a str, b: &'a str, parse: impl Fn(&'a str) -> Option<T>) -> Ordering {
+pub(crate) fn parsed_or_text<'a, T: Ord>(
+    a: &'a str,
+    b: &'a str,
+    parse: impl Fn(&'a str) -> Option<T>,
+) -> Ordering {
     match (parse(a), parse(b)) {
         (Some(x), Some(y)) => x.cmp(&y),
         (Some(_), None) => Ordering::Greater,

@@ -1,6 +1,7 @@
 //! CloudFront checks and what they share.
 
 pub mod iam_certificate_expiry;
+pub mod iam_certificate_strength;
 pub mod origin_ssl_protocols;
 pub mod default_root_object;
 pub mod viewer_https;
