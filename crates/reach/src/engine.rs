@@ -807,6 +807,8 @@ fn direct_steps(
 pub(crate) struct Lb<'a> {
     pub id: String,
     pub kind: &'static str,
+    /// `internet-facing` scheme (else `internal`).
+    pub internet_facing: bool,
     pub sgs: Vec<&'a str>,
     pub enis: Vec<usize>,
     pub hops: Vec<Hop>,
@@ -859,6 +861,13 @@ fn port16(p: i32) -> Option<u16> {
 /// hops. `Err` lines when the load balancer inventory was not read although load balancer
 /// interfaces exist (then those VPCs cannot be answered).
 pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, String)>) {
+    let (mut lbs, unread) = all_load_balancers(ctx);
+    lbs.retain(|l| l.internet_facing);
+    (lbs, unread)
+}
+
+/// Every load balancer of the region (internet-facing and internal), as [`load_balancers`].
+pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, String)>) {
     let mut lbs = Vec::new();
     let mut unread = Vec::new();
     let mut lb_enis: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -873,7 +882,7 @@ pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, St
         Err(r) if has_v2 => unread.push(("elbv2".to_string(), r.to_string())),
         Err(_) => {}
         Ok(v2) => {
-            for lb in v2.load_balancers.iter().filter(|l| l.scheme == "internet-facing") {
+            for lb in &v2.load_balancers {
                 let kind = match lb.kind.as_str() {
                     "application" => "application",
                     "network" => "network",
@@ -883,6 +892,7 @@ pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, St
                 let mut out = Lb {
                     id: lb.arn.clone(),
                     kind,
+                    internet_facing: lb.scheme == "internet-facing",
                     sgs: lb.security_groups.iter().map(String::as_str).collect(),
                     enis: lb_enis.get(suffix).cloned().unwrap_or_default(),
                     hops: Vec::new(),
@@ -944,10 +954,11 @@ pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, St
         Err(r) if has_classic => unread.push(("elb".to_string(), r.to_string())),
         Err(_) => {}
         Ok(classic) => {
-            for lb in classic.iter().filter(|l| l.scheme == "internet-facing") {
+            for lb in classic {
                 let mut out = Lb {
                     id: lb.name.clone(),
                     kind: "classic",
+                    internet_facing: lb.scheme == "internet-facing",
                     sgs: lb.security_groups.iter().map(String::as_str).collect(),
                     enis: lb_enis.get(lb.name.as_str()).cloned().unwrap_or_default(),
                     hops: Vec::new(),
@@ -982,7 +993,7 @@ pub(crate) fn load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String, St
 /// subnet on one of the source's ephemeral ports (the same port both ways). Traffic inside one
 /// subnet crosses no network ACL.
 #[allow(clippy::too_many_arguments)]
-fn nacl_legs_ok<'a>(
+pub(crate) fn nacl_legs_ok<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     from: &NetworkInterface,
@@ -1004,7 +1015,7 @@ fn nacl_legs_ok<'a>(
         && back_out.intersects(&back_in))
 }
 
-fn primary_ip(e: &NetworkInterface) -> Option<u128> {
+pub(crate) fn primary_ip(e: &NetworkInterface) -> Option<u128> {
     e.private_ip_addresses.iter().filter_map(|ip| ip.parse().ok()).map(|ip| addr_point(ip).1).next()
 }
 
@@ -1119,7 +1130,7 @@ pub(crate) fn apply_load_balancers<'a>(
 /// The internet sources that get from one load balancer interface to one target, and the
 /// target's security group steps.
 #[allow(clippy::too_many_arguments)]
-fn hop_sources<'a>(
+pub(crate) fn hop_sources<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     lb: &Lb<'a>,

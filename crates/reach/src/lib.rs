@@ -30,12 +30,16 @@
 //! interface endpoints, ingress routing (gateway route tables make the answer `Unknown`), ICMP
 //! type/code (ICMP is treated as one port-less protocol), listener rules beyond the default
 //! action, sources in VPCs of other regions or accounts (`Unknown`), flows from inside a VPC
-//! to load balancers (`Unknown`), middlebox routes inside a VPC (blocked).
+//! to internet-facing load balancers (`Unknown`: the hairpin through the internet gateway), cross-zone load balancing
+//! (a node is assumed to forward to every target), middlebox routes inside a VPC (blocked).
+//! Flows from inside a VPC to internal load balancers (client → one node → listener → target)
+//! are exact, see `to_lb.rs`.
 
 mod engine;
 mod from_vpc;
 mod query;
 mod tgw;
+mod to_lb;
 pub mod set;
 
 pub use engine::internet_exposure;

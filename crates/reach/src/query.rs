@@ -7,6 +7,7 @@ use crate::engine::{
     zone_at, Cache, Ctx, R,
 };
 use crate::from_vpc::{flow, locate, Origin, Outcome};
+use crate::to_lb::{to_load_balancer, LbOutcome};
 use crate::set::{addr_point, to_cidrs, universe, AddrSet, Family};
 use crate::{Blocker, ComponentType, Protocol, Verdict};
 use rampart_inventory::{Inventory, NaclEntry, NetworkAcl, NetworkInterface};
@@ -53,6 +54,10 @@ fn resolve(inv: &Inventory, id: &str) -> Option<IpAddr> {
 
 /// Whether `protocol`/`port` on `to` (an instance id, network interface id, interface VPC
 /// endpoint id, or load balancer ARN / name) is reachable from `from`. For port-less protocols `port` is ignored.
+///
+/// To a load balancer from inside a VPC (`to_lb.rs`): reachable when the client gets to one of
+/// its nodes on a listener of `protocol`/`port` and that node on to a target; internal load
+/// balancers only (internet-facing ones answer `Unknown` from inside a VPC).
 pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port: u16) -> Verdict {
     let port = if protocol.has_ports() { port } else { 0 };
     let target = to.to_string();
@@ -81,10 +86,24 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
             .filter(|v| v.vpc_endpoint_id == to)
             .flat_map(|v| v.network_interface_ids.iter().map(String::as_str))
             .collect();
+        // An application or network load balancer named by its name: its interfaces are
+        // described `ELB app/<name>/<id>` / `ELB net/<name>/<id>`.
+        let lb_suffixes: Vec<String> = region
+            .elbv2
+            .known()
+            .into_iter()
+            .flat_map(|v| &v.load_balancers)
+            .filter(|l| l.name == to)
+            .filter_map(|l| l.arn.split_once(":loadbalancer/").map(|x| format!("ELB {}", x.1)))
+            .collect();
         let idx: Vec<usize> = enis
             .iter()
             .enumerate()
-            .filter(|(_, e)| is_target(e, to) || endpoint_enis.contains(&e.network_interface_id.as_str()))
+            .filter(|(_, e)| {
+                is_target(e, to)
+                    || endpoint_enis.contains(&e.network_interface_id.as_str())
+                    || lb_suffixes.contains(&e.description)
+            })
             .map(|(i, _)| i)
             .collect();
         if idx.is_empty() {
@@ -210,13 +229,35 @@ fn inside<'a>(
     let (fam, pt) = addr_point(a);
     let mut missing = Vec::new();
     let mut blockers = Vec::new();
+    // Load balancer interfaces, grouped by load balancer: the client reaches one of its nodes
+    // and is forwarded to a target (see `to_lb.rs`).
+    let mut by_lb: Vec<(&str, Vec<usize>)> = Vec::new();
+    for &i in idx {
+        if let Some(d) = ctx.enis[i].description.strip_prefix("ELB ") {
+            match by_lb.iter_mut().find(|(x, _)| *x == d) {
+                Some((_, v)) => v.push(i),
+                None => by_lb.push((d, vec![i])),
+            }
+        }
+    }
+    for (_, nodes) in &by_lb {
+        match to_load_balancer(ctx, cache, o, a, nodes, p, port) {
+            Ok(LbOutcome::Open(node, steps)) => {
+                return Verdict::Reachable {
+                    target,
+                    network_interface_id: node,
+                    family: fam,
+                    sources: to_cidrs(&AddrSet::point(pt), fam),
+                    steps,
+                }
+            }
+            Ok(LbOutcome::Shut(b)) => blockers.extend(b),
+            Err(m) => missing.extend(m),
+        }
+    }
     for &i in idx {
         let eni = &ctx.enis[i];
         if eni.description.starts_with("ELB ") {
-            missing.push(format!(
-                "{} belongs to a load balancer; flows from inside a VPC to load balancers are not modelled yet",
-                eni.network_interface_id
-            ));
             continue;
         }
         match flow(ctx, cache, o, pt, fam, eni, p, port) {

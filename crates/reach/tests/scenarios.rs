@@ -671,3 +671,184 @@ fn interface_endpoint_is_a_reachable_resource() {
     assert_eq!(b[0].component_id, "sg-vpce", "{v}");
     assert!(matches!(query(&inv, &Source::Internet, "vpce-1", Protocol::TCP, 443), Verdict::Blocked { .. }));
 }
+
+// ---------------------------------------------------------------- from inside a VPC to a load balancer
+
+/// base() + subnets; an internal load balancer `iweb` (two nodes in subnet-priv, 10.0.2.100-101,
+/// no public address) listening on tcp 443 (HTTPS for an ALB, TCP for an NLB) and forwarding to
+/// i-app (10.0.2.50, sg-app) on 8080, registered by instance id or by IP; a client i-client in
+/// subnet-pub (10.0.1.10, sg-web).
+fn internal_lb_estate(kind: &str, lb_sg: Option<SecurityGroup>, target_sg: SecurityGroup, by_ip: bool) -> Inventory {
+    let mut e = base();
+    push(&mut e.subnets, subnet("subnet-pub", VPC, "10.0.1.0/24"));
+    push(&mut e.subnets, subnet("subnet-priv", VPC, "10.0.2.0/24"));
+    let lb_sgs: Vec<String> = lb_sg.iter().map(|g| g.group_id.clone()).collect();
+    e.security_groups.extend(lb_sg);
+    e.security_groups.push(target_sg);
+    let (desc, itype) = if kind == "application" { ("ELB app/iweb/abc", "interface") } else { ("ELB net/iweb/abc", "network_load_balancer") };
+    let refs: Vec<&str> = lb_sgs.iter().map(String::as_str).collect();
+    for (i, ip4) in ["10.0.2.100", "10.0.2.101"].iter().enumerate() {
+        let mut n = eni(&format!("eni-ilb{i}"), VPC, "subnet-priv", ip4, None, None, &refs, None);
+        n.description = desc.into();
+        n.interface_type = itype.into();
+        n.requester_managed = true;
+        push(&mut e.network_interfaces, n);
+    }
+    push(&mut e.network_interfaces, eni("eni-app", VPC, "subnet-priv", "10.0.2.50", None, None, &["sg-app"], Some("i-app")));
+    push(&mut e.network_interfaces, eni("eni-client", VPC, "subnet-pub", "10.0.1.10", None, None, &["sg-web"], Some("i-client")));
+    push(&mut e.instances, Instance { instance_id: "i-client".into(), private_ip_address: Some("10.0.1.10".into()), ..Instance::default() });
+    let arn = format!("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/{}", &desc[4..]);
+    let tg_arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/iapp/1".to_string();
+    let elbv2 = Elbv2 {
+        load_balancers: vec![LoadBalancerV2 {
+            arn: arn.clone(),
+            name: "iweb".into(),
+            kind: kind.into(),
+            scheme: "internal".into(),
+            vpc_id: VPC.into(),
+            subnet_ids: vec!["subnet-priv".into()],
+            security_groups: lb_sgs.clone(),
+            ip_address_type: "ipv4".into(),
+            listeners: Observed::Known(vec![ListenerV2 {
+                arn: format!("{arn}/listener"),
+                port: 443,
+                protocol: if kind == "application" { "HTTPS" } else { "TCP" }.into(),
+                default_target_group_arns: vec![tg_arn.clone()],
+                ..ListenerV2::default()
+            }]),
+            ..LoadBalancerV2::default()
+        }],
+        target_groups: vec![TargetGroup {
+            arn: tg_arn,
+            name: "iapp".into(),
+            protocol: Some(if kind == "application" { "HTTP" } else { "TCP" }.into()),
+            port: Some(8080),
+            target_type: if by_ip { "ip" } else { "instance" }.into(),
+            vpc_id: Some(VPC.into()),
+            load_balancer_arns: vec![arn],
+            targets: Observed::Known(vec![Target {
+                id: if by_ip { "10.0.2.50" } else { "i-app" }.into(),
+                port: Some(8080),
+                health: "healthy".into(),
+            }]),
+        }],
+    };
+    inventory(e, Some(elbv2))
+}
+
+const IWEB: &str = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/iweb/abc";
+
+fn ialb_sg(from: &str) -> SecurityGroup {
+    sg("sg-ialb", VPC, vec![rule("tcp", 443, 443, cidr(from))])
+}
+
+#[test]
+fn instance_to_internal_alb_reaches_private_targets() {
+    let inv = internal_lb_estate(
+        "application",
+        Some(ialb_sg("10.0.0.0/16")),
+        sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, group_ref("sg-ialb"))]),
+        false,
+    );
+    let client = Source::Resource("i-client".into());
+    for to in [IWEB, "iweb", "app/iweb/abc"] {
+        let v = query(&inv, &client, to, Protocol::TCP, 443);
+        let Verdict::Reachable { network_interface_id, sources, steps, .. } = &v else { panic!("{to}: {v}") };
+        assert_eq!((network_interface_id.as_str(), sources.as_slice()), ("eni-ilb0", &["10.0.1.10/32".to_string()][..]), "{v}");
+        let path: Vec<(ComponentType, &str)> = steps.iter().map(|s| (s.component_type, s.component_id.as_str())).collect();
+        assert_eq!(path.first(), Some(&(ComponentType::Eni, "eni-client")), "{v}");
+        assert!(path.contains(&(ComponentType::SecurityGroup, "sg-ialb")), "{v}");
+        assert!(path.contains(&(ComponentType::LoadBalancer, IWEB)), "{v}");
+        assert!(path.contains(&(ComponentType::Listener, "HTTPS 443")), "{v}");
+        assert!(path.iter().any(|p| p.0 == ComponentType::TargetGroup), "{v}");
+        assert_eq!(path.last(), Some(&(ComponentType::Eni, "eni-app")), "{v}");
+        let sg_app = steps.iter().find(|s| s.component_id == "sg-app").unwrap();
+        assert_eq!(sg_app.rules, ["tcp 8080 from sg-ialb"]);
+    }
+    // Readable text and JSON, as `rampart reach --from i-client --to <arn>` prints them.
+    let v = query(&inv, &client, IWEB, Protocol::TCP, 443);
+    let text = v.to_string();
+    assert!(text.starts_with(&format!("REACHABLE: {IWEB} (eni-ilb0) over IPv4 from 10.0.1.10/32")), "{text}");
+    assert!(text.contains("LISTENER HTTPS 443") && text.contains("ENI eni-app"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
+    assert_eq!(json["verdict"], "reachable");
+    assert_eq!(json["steps"].as_array().unwrap().last().unwrap()["componentId"], "eni-app");
+    // No listener on the asked port.
+    let v = query(&inv, &client, "iweb", Protocol::TCP, 80);
+    let b = blockers(&v);
+    assert_eq!((b.len(), b[0].component_type, b[0].rule.as_str()), (1, ComponentType::LoadBalancer, "no listener for tcp 80"), "{v}");
+    // The target's group does not admit the load balancer: blocked at sg-app, fixed by naming sg-ialb.
+    let inv = internal_lb_estate("application", Some(ialb_sg("10.0.0.0/16")), sg("sg-app", VPC, vec![]), false);
+    let v = query(&inv, &client, "iweb", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!((b.len(), b[0].component_id.as_str(), b[0].network_interface_id.as_str()), (1, "sg-app", "eni-app"), "{v}");
+    assert_eq!(b[0].change, "add an inbound rule tcp 8080 from sg-ialb (or from 10.0.2.100/32) to sg-app");
+    // Load balancers not read: unknown.
+    let mut inv = internal_lb_estate("application", Some(ialb_sg("10.0.0.0/16")), sg("sg-app", VPC, vec![]), false);
+    inv.accounts[0].regions[0].elbv2 = Observed::Unknown("AccessDenied".into());
+    assert!(matches!(query(&inv, &client, IWEB, Protocol::TCP, 443), Verdict::Unknown { .. }));
+}
+
+#[test]
+fn internal_alb_blocked_by_its_security_group() {
+    let inv = internal_lb_estate(
+        "application",
+        Some(ialb_sg("10.0.9.0/24")),
+        sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, group_ref("sg-ialb"))]),
+        false,
+    );
+    let v = query(&inv, &Source::Resource("i-client".into()), IWEB, Protocol::TCP, 443);
+    let b = blockers(&v);
+    // Both nodes stop it at the load balancer's group.
+    assert_eq!(b.len(), 2, "{v}");
+    for (x, node) in b.iter().zip(["eni-ilb0", "eni-ilb1"]) {
+        assert_eq!((x.component_type, x.component_id.as_str(), x.network_interface_id.as_str()), (ComponentType::SecurityGroup, "sg-ialb", node));
+        assert_eq!(x.rule, "no inbound rule of [sg-ialb] allows tcp 443 from 10.0.1.10/32");
+        assert_eq!(x.change, "add an inbound rule tcp 443 from 10.0.1.10/32 (or from sg-web) to sg-ialb");
+    }
+    let text = v.to_string();
+    assert!(text.contains("fix: add an inbound rule tcp 443 from 10.0.1.10/32 (or from sg-web) to sg-ialb"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
+    assert_eq!(json["blockers"][0]["component_id"], "sg-ialb");
+    // An internet-facing load balancer from inside the VPC: the hairpin is not modelled.
+    let mut inv = inv;
+    if let Observed::Known(v2) = &mut inv.accounts[0].regions[0].elbv2 {
+        v2.load_balancers[0].scheme = "internet-facing".into();
+    }
+    match query(&inv, &Source::Resource("i-client".into()), IWEB, Protocol::TCP, 443) {
+        Verdict::Unknown { missing, .. } => assert!(missing[0].contains("internet-facing") && missing[0].contains("hairpin"), "{missing:?}"),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn nlb_client_ip_preservation_target_must_admit_the_client() {
+    // The target admits the load balancer's subnet, not the client's: with the client's address
+    // preserved (instance targets), the NLB forwards nothing it would accept.
+    let app = || sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, cidr("10.0.2.0/24"))]);
+    let inv = internal_lb_estate("network", None, app(), false);
+    let client = Source::Resource("i-client".into());
+    let v = query(&inv, &client, "iweb", Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!(b.len(), 1, "{v}");
+    assert_eq!((b[0].component_type, b[0].component_id.as_str(), b[0].network_interface_id.as_str()), (ComponentType::SecurityGroup, "sg-app", "eni-app"));
+    assert!(b[0].rule.contains("from 10.0.1.10/32") && b[0].rule.contains("client IP preservation"), "{}", b[0].rule);
+    assert_eq!(b[0].change, "add an inbound rule tcp 8080 from 10.0.1.10/32 to sg-app");
+    // A client inside the admitted subnet gets through, its own address preserved.
+    let v = query(&inv, &ip("10.0.2.99"), "iweb", Protocol::TCP, 443);
+    let Verdict::Reachable { steps, .. } = &v else { panic!("{v}") };
+    let tg = steps.iter().find(|s| s.component_type == ComponentType::TargetGroup).unwrap();
+    assert_eq!(tg.rules, ["tcp 8080, client IP preserved"], "{v}");
+    // IP targets of a TCP group see the load balancer's address (no preservation by default).
+    let inv = internal_lb_estate("network", None, app(), true);
+    assert!(matches!(query(&inv, &client, "iweb", Protocol::TCP, 443), Verdict::Reachable { .. }));
+    // The target reaching itself through the NLB with its address preserved: no hairpinning.
+    let mut inv = internal_lb_estate("network", None, sg("sg-app", VPC, vec![rule("tcp", 8080, 8080, cidr("10.0.0.0/16"))]), false);
+    push(
+        &mut inv.accounts[0].regions[0].ec2.known_mut().unwrap().instances,
+        Instance { instance_id: "i-app".into(), private_ip_address: Some("10.0.2.50".into()), ..Instance::default() },
+    );
+    let v = query(&inv, &Source::Resource("i-app".into()), "iweb", Protocol::TCP, 443);
+    assert!(blockers(&v)[0].rule.contains("hairpinning"), "{v}");
+    assert!(matches!(query(&inv, &client, "iweb", Protocol::TCP, 443), Verdict::Reachable { .. }));
+}
