@@ -814,6 +814,13 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
         }
         // An Aurora member publishes its cluster's logs.
         expect(s, "rds_instance_cloudwatch_logs", "ok-aurora-a", region, "PASSED");
+        // Multi-AZ (RDS.5) and deletion protection (RDS.8) of Aurora members are their cluster's:
+        // not evaluated per instance (a Prowler comparison found them wrongly FAILED before).
+        for check in ["rds_multi_az", "rds_deletion_protection"] {
+            for member in ["ok-aurora-a", "ok-aurora-b"] {
+                assert!(!s.contains_key(&(check.to_string(), member.to_string(), region.to_string())), "{check} {member} {region}");
+            }
+        }
         for check in [
             "rds_cluster_deletion_protection",
             "rds_cluster_iam_authentication",

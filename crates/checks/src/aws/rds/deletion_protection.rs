@@ -27,6 +27,10 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_instance(ctx, out, |db, res, out| {
+        // Cluster members are not evaluated: RDS.8 (AWS Config `rds-instance-deletion-protection-enabled`: cluster members are not applicable, deletion protection is the cluster's setting, checked by RDS.7).
+        if super::cluster_member(db).is_some() {
+            return;
+        }
         if db.deletion_protection {
             out.pass(res, "deletion protection is on");
         } else {
@@ -47,6 +51,10 @@ mod tests {
     fn pass_fail_not_available() {
         let mut inv = inventory();
         rds(&mut inv).db_instances = vec![DbInstance { deletion_protection: true, ..db("good") }, DbInstance { deletion_protection: false, ..db("bad") }];
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
+        // Cluster members (by engine, or by DBClusterIdentifier) are the cluster's business.
+        rds(&mut inv).db_instances.push(DbInstance { engine: "aurora-postgresql".into(), ..db("aurora-member") });
+        rds(&mut inv).db_instances.push(DbInstance { db_cluster_identifier: Observed::Known(Some("maz".into())), ..db("maz-member") });
         assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
         region(&mut inv).rds = Observed::Unknown("rds:DescribeDBInstances access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);

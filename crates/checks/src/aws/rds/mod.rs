@@ -52,6 +52,18 @@ pub(crate) fn instance_resource(account: &Account, region: &Region, db: &DbInsta
 }
 
 /// Calls `f` for every DB instance of every region whose RDS data is known.
+/// The DB cluster an instance belongs to, when it is a cluster member: Aurora, DocumentDB and
+/// Neptune instances always are (by engine), Multi-AZ DB cluster instances when
+/// `DBClusterIdentifier` says so. Availability and deletion protection of members are the
+/// cluster's settings, so instance-level controls (FSBP RDS.5, RDS.8) do not apply to them.
+pub(crate) fn cluster_member(db: &DbInstance) -> Option<String> {
+    if let Some(Some(cluster)) = db.db_cluster_identifier.known() {
+        return Some(cluster.clone());
+    }
+    let engine = db.engine.as_str();
+    (engine.starts_with("aurora") || engine == "docdb" || engine == "neptune").then(|| format!("an {engine} cluster"))
+}
+
 pub(crate) fn each_instance(ctx: &crate::Ctx, out: &mut Emit, mut f: impl FnMut(&DbInstance, Resource, &mut Emit)) {
     for (account, region) in ctx.inventory.regions() {
         let Some(rds) = known_rds(account, region, ResourceType::AwsRdsDbInstance, out) else { continue };

@@ -28,6 +28,10 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_instance(ctx, out, |db, res, out| {
+        // Cluster members are not evaluated: RDS.5 (AWS Config `rds-multi-az-support` does not evaluate Aurora, DocumentDB and Neptune instances; a Multi-AZ DB cluster is multi-AZ by itself).
+        if super::cluster_member(db).is_some() {
+            return;
+        }
         if db.multi_az {
             out.pass(res, "Multi-AZ is on");
         } else {
@@ -48,6 +52,10 @@ mod tests {
     fn pass_fail_not_available() {
         let mut inv = inventory();
         rds(&mut inv).db_instances = vec![DbInstance { multi_az: true, ..db("good") }, DbInstance { multi_az: false, ..db("bad") }];
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
+        // Cluster members (by engine, or by DBClusterIdentifier) are the cluster's business.
+        rds(&mut inv).db_instances.push(DbInstance { engine: "aurora-postgresql".into(), ..db("aurora-member") });
+        rds(&mut inv).db_instances.push(DbInstance { db_cluster_identifier: Observed::Known(Some("maz".into())), ..db("maz-member") });
         assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
         region(&mut inv).rds = Observed::Unknown("rds:DescribeDBInstances access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
