@@ -360,6 +360,18 @@ pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
     "ec2_vpc_endpoint_ssm_contacts", "ec2_vpc_endpoint_ssm_incidents",
 ];
 
+/// Checks whose FAILED and PASSED results are both produced, in two regions, by a moto
+/// integration test of their own rather than by the shared planted account: the ELB checks, on
+/// the load balancers of `testdata/moto/plant_elb.py`, asserted by
+/// `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions` in
+/// `crates/cli/tests/scan.rs`, which checks that this list (rendered `fail + pass (own test)`)
+/// names exactly the checks it asserts.
+pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
+    "elb_alb_desync_mitigation", "elb_alb_drop_invalid_headers", "elb_alb_http_redirect", "elb_classic_acm_certificate",
+    "elb_classic_connection_draining", "elb_classic_cross_zone", "elb_classic_desync_mitigation", "elb_deletion_protection",
+    "elb_idle_load_balancers", "elb_listener_security", "elb_logging", "elb_multi_az", "elb_security_groups",
+];
+
 pub fn checks_markdown() -> String {
     let mut s = String::from(
         "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
@@ -378,24 +390,32 @@ pub fn checks_markdown() -> String {
             m.service,
             m.resource_type.asff(),
             if stds.is_empty() { "— (Rampart's own)".to_string() } else { stds.join("<br>") },
-            if MOTO_TESTED_BOTH_WAYS.contains(&m.id) { "fail + pass" } else { "unit" }
+            if MOTO_TESTED_BOTH_WAYS.contains(&m.id) {
+                "fail + pass"
+            } else if MOTO_TESTED_BOTH_WAYS_SEPARATELY.contains(&m.id) {
+                "fail + pass (own test)"
+            } else {
+                "unit"
+            }
         ));
     }
     s.push_str(
         "\nColumn *moto*: `fail + pass` = both verdicts are produced by the moto integration tests in two \
-         regions (asserted in `crates/cli/tests/scan.rs`); `unit` = unit-tested only (pass, fail and \
+         regions (asserted in `crates/cli/tests/scan.rs`); `fail + pass (own test)` = the same, but on \
+         resources planted in a moto server of their own: the ELB checks, on the classic and application \
+         load balancers of `testdata/moto/plant_elb.py` (a load balancer in the shared planted account would \
+         change the network-reachability expectations of the other scan tests), asserted by \
+         `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (root MFA: moto hard-codes \
          `AccountMFAEnabled: 0`; default security groups always allow egress; Config, flow logs, lifecycle \
          policies, bucket logging and ownership controls are not planted yet) or the service is not \
-         planted yet (ELB, CloudFront, Lambda, ACM, service quotas usage). EC2 FSBP controls unit-tested \
+         planted yet (CloudFront, Lambda, ACM, service quotas usage). EC2 FSBP controls unit-tested \
          only: `ec2_instance_stopped_too_long` (moto stamps a stop with the current time, so the default \
          scan can only pass it; its FAILED side is scanned on moto with `stopped_instance_max_days = 0`), `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
          moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
          tunnel telemetry nor tunnel options), `ec2_client_vpn_connection_logging` and \
          `ec2_vpc_block_public_access` (moto 5.2.5 implements neither Client VPN nor VPC Block Public \
          Access; the scan asserts they are NOT_AVAILABLE there). Other FSBP controls unit-tested only: \
-         `elb_classic_acm_certificate` and `elb_classic_desync_mitigation` (moto can represent both, but a \
-         planted load balancer changes the network-reachability expectations of the other scan tests), \
          `s3_access_point_public_access_block` and `s3_multi_region_access_point_public_access_block` \
          (moto 5.2.5 answers ListAccessPoints and ListMultiRegionAccessPoints with an XML root the SDK \
          rejects; the scan asserts they are NOT_AVAILABLE there).\n\n\

@@ -1097,3 +1097,60 @@ fn a_stopped_instance_fails_ec2_4_once_the_allowed_days_are_exceeded() {
         assert_eq!(failed, vec!["the instance has been stopped for 0 days (more than 0)"], "{region}");
     }
 }
+
+// ---- ELB checks on load balancers planted in a moto of their own (plant_elb.py) ----
+// The shared plant (plant.py) has no load balancers: one there would change the
+// network-reachability expectations of the other scan tests.
+
+/// (check, the load balancer that fails it, the one that passes it), for every id of
+/// `rampart_checks::MOTO_TESTED_BOTH_WAYS_SEPARATELY` (read from docs/checks.md, where that list
+/// is rendered `fail + pass (own test)`).
+const ELB_PLANTED: &[(&str, &str, &str)] = &[
+    ("elb_listener_security", "fail-classic", "ok-classic"),
+    ("elb_security_groups", "fail-alb", "ok-alb"),
+    ("elb_logging", "fail-classic", "ok-classic"),
+    ("elb_deletion_protection", "fail-alb", "ok-alb"),
+    ("elb_alb_drop_invalid_headers", "fail-alb", "ok-alb"),
+    ("elb_alb_desync_mitigation", "fail-alb", "ok-alb"),
+    ("elb_alb_http_redirect", "fail-alb", "ok-alb"),
+    ("elb_classic_connection_draining", "fail-classic", "ok-classic"),
+    ("elb_classic_cross_zone", "fail-classic", "ok-classic"),
+    ("elb_classic_acm_certificate", "fail-classic-cert", "ok-classic"),
+    ("elb_classic_desync_mitigation", "fail-classic", "ok-classic"),
+    ("elb_multi_az", "fail-classic", "ok-classic"),
+    ("elb_idle_load_balancers", "fail-classic", "ok-classic"),
+];
+
+#[test]
+fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
+    let moto = moto();
+    let out = Command::new(venv().join("bin/python"))
+        .arg(repo_root().join("testdata/moto/plant_elb.py"))
+        .arg(&moto.url)
+        .output()
+        .expect("run plant_elb.py");
+    assert!(out.status.success(), "plant_elb.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+
+    // The docs claim exactly the checks asserted here.
+    let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
+    let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
+    let planted: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
+    assert_eq!(claimed, planted, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED differ");
+
+    for region in ["us-east-1", "eu-west-1"] {
+        for (check, fail, ok) in ELB_PLANTED {
+            expect(&s, check, fail, region, "FAILED");
+            expect(&s, check, ok, region, "PASSED");
+        }
+        // The ALB side of the checks that judge both kinds.
+        for check in ["elb_listener_security", "elb_logging", "elb_idle_load_balancers"] {
+            expect(&s, check, "fail-alb", region, "FAILED");
+            expect(&s, check, "ok-alb", region, "PASSED");
+        }
+        expect(&s, "elb_multi_az", "ok-alb", region, "PASSED");
+        expect(&s, "elb_security_groups", "ok-classic", region, "PASSED");
+    }
+}
