@@ -45,7 +45,7 @@ fn finding(check: &str, r: Resource) -> Finding {
         remediation_console: Default::default(),
         remediation_cli: Default::default(),
         remediation_url: Default::default(),
-        related_requirements: vec![],
+        related_requirements: vec![].into(),
         first_observed: NOW,
         last_observed: NOW,
         workflow_status: WorkflowStatus::New,

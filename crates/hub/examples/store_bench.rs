@@ -150,7 +150,8 @@ fn synthetic(i: usize, round: u32, now: Timestamp) -> Finding {
         related_requirements: vec![
             "AWS Foundational Security Best Practices/EC2.13".to_string(),
             "CIS AWS Foundations Benchmark v3.0.0/5.2".to_string(),
-        ],
+        ]
+        .into(),
         first_observed: now,
         last_observed: now,
         workflow_status: WorkflowStatus::New,

@@ -638,7 +638,8 @@ fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
         remediation_cli: text(16)?.into(),
         remediation_url: text(17)?.into(),
         related_requirements: codec::strings_from_json("requirement list", &text(18)?)
-            .map_err(&bad)?,
+            .map_err(&bad)?
+            .into(),
         first_observed: codec::time_from_text(&text(19)?).map_err(&bad)?,
         last_observed: codec::time_from_text(&text(20)?).map_err(&bad)?,
         workflow_status: codec::workflow_from_text(&text(21)?).map_err(&bad)?,

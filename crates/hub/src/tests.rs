@@ -71,7 +71,7 @@ fn finding(
         remediation_console: "open the console".into(),
         remediation_cli: "aws s3api ...".into(),
         remediation_url: "https://docs.aws.amazon.com/".into(),
-        related_requirements: vec!["AWS Foundational Security Best Practices/S3.2".to_string()],
+        related_requirements: vec!["AWS Foundational Security Best Practices/S3.2".to_string()].into(),
         first_observed: at(hour),
         last_observed: at(hour),
         workflow_status: New,
@@ -327,7 +327,8 @@ fn every_field_round_trips_and_survives_reopen() {
     f.related_requirements = vec![
         "Trusted Advisor: x".to_string(),
         "CIS AWS Foundations Benchmark v3.0.0/2.1.4".to_string(),
-    ];
+    ]
+    .into();
     f.reason = "quotes ' \" and unicode ✓".to_string();
     f.first_observed = at(0) + time::Duration::milliseconds(750);
     f.last_observed = f.first_observed;

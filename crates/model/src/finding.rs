@@ -120,7 +120,8 @@ pub struct Finding {
     pub remediation_console: Cow<'static, str>,
     pub remediation_cli: Cow<'static, str>,
     pub remediation_url: Cow<'static, str>,
-    pub related_requirements: Vec<String>,
+    /// Borrowed from a per-check cache (see [`CheckMeta::related_requirements_static`]).
+    pub related_requirements: Cow<'static, [String]>,
     #[serde(with = "time::serde::rfc3339")]
     pub first_observed: Timestamp,
     #[serde(with = "time::serde::rfc3339")]
@@ -153,7 +154,7 @@ impl Finding {
             remediation_console: Cow::Borrowed(meta.remediation.console),
             remediation_cli: Cow::Borrowed(meta.remediation.cli),
             remediation_url: Cow::Borrowed(meta.remediation.url),
-            related_requirements: meta.related_requirements(),
+            related_requirements: Cow::Borrowed(meta.related_requirements_static()),
             first_observed: now,
             last_observed: now,
             // As Security Hub (and the store) do for a control that passes on first sight.

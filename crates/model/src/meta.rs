@@ -130,6 +130,19 @@ impl CheckMeta {
     pub fn related_requirements(&self) -> Vec<String> {
         self.standards.iter().map(|s| s.to_string()).collect()
     }
+
+    /// [`CheckMeta::related_requirements`], rendered once per `standards` slice and kept for
+    /// the life of the process, so that findings borrow it instead of allocating the same
+    /// strings for every result (about 300 MB over a million findings). Keyed by the static
+    /// slice's address: two metas with equal slices at different addresses get two entries.
+    pub fn related_requirements_static(&self) -> &'static [String] {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock};
+        static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static [String]>>> = OnceLock::new();
+        let key = (self.standards.as_ptr() as usize, self.standards.len());
+        let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        cache.entry(key).or_insert_with(|| Box::leak(self.related_requirements().into_boxed_slice()))
+    }
 }
 
 #[cfg(test)]

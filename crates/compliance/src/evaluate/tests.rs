@@ -51,7 +51,7 @@ fn finding(
         remediation_console: String::new().into(),
         remediation_cli: String::new().into(),
         remediation_url: String::new().into(),
-        related_requirements: controls.iter().map(|c| req(c)).collect(),
+        related_requirements: controls.iter().map(|c| req(c)).collect::<Vec<_>>().into(),
         first_observed: now,
         last_observed: now,
         workflow_status: WorkflowStatus::New,
@@ -230,7 +230,7 @@ fn scopes_split_by_account_and_region() {
 fn trusted_advisor_names_match_with_either_dash() {
     let mut x = f(&[], Status::Failed);
     x.related_requirements =
-        vec!["Trusted Advisor: Security Groups - Specific Ports Unrestricted".into()];
+        vec!["Trusted Advisor: Security Groups - Specific Ports Unrestricted".to_string()].into();
     let r = evaluate(&crate::TRUSTED_ADVISOR, &[x]);
     assert_eq!(
         status_of(&r, "Security Groups – Specific Ports Unrestricted"),
