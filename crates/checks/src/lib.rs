@@ -364,12 +364,27 @@ pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
 /// integration test of their own rather than by the shared planted account: the ELB checks, on
 /// the load balancers of `testdata/moto/plant_elb.py`, asserted by
 /// `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions` in
-/// `crates/cli/tests/scan.rs`, which checks that this list (rendered `fail + pass (own test)`)
-/// names exactly the checks it asserts.
+/// `crates/cli/tests/scan.rs`, and further checks on the resources of
+/// `testdata/moto/plant_more.py`, asserted by `more_checks_fail_and_pass_on_their_own_planted_account`
+/// (same file). Both tests check that this list (rendered `fail + pass (own test)`) names exactly
+/// the checks the two assert together.
 pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "elb_alb_desync_mitigation", "elb_alb_drop_invalid_headers", "elb_alb_http_redirect", "elb_classic_acm_certificate",
     "elb_classic_connection_draining", "elb_classic_cross_zone", "elb_classic_desync_mitigation", "elb_deletion_protection",
     "elb_idle_load_balancers", "elb_listener_security", "elb_logging", "elb_multi_az", "elb_security_groups",
+    // On the resources of `testdata/moto/plant_more.py`, asserted by
+    // `more_checks_fail_and_pass_on_their_own_planted_account` (same file).
+    "s3_bucket_ssl_required", "s3_bucket_public_access_block", "s3_bucket_access_logging", "s3_bucket_acls_disabled",
+    "lambda_function_public_access", "lambda_supported_runtime", "acm_certificate_expiry", "acm_rsa_key_length",
+    "ecr_lifecycle_policy", "ec2_nacl_unused", "ec2_nacl_admin_ports_unrestricted", "kms_key_pending_deletion",
+    "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
+    // CloudFront is global: asserted in us-east-1 (the home region) only.
+    "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
+    "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols",
+    "ec2_default_sg_restricts_all",
+    // Left out: `cloudfront_custom_certificate` and `cloudfront_sni` (moto 5.2.5 reports
+    // CloudFrontDefaultCertificate true whatever is set); `cloudfront_s3_origin_access_control`
+    // (moto 5.2.5 drops OriginAccessControlId from origins).
 ];
 
 pub fn checks_markdown() -> String {
@@ -405,11 +420,16 @@ pub fn checks_markdown() -> String {
          resources planted in a moto server of their own: the ELB checks, on the classic and application \
          load balancers of `testdata/moto/plant_elb.py` (a load balancer in the shared planted account would \
          change the network-reachability expectations of the other scan tests), asserted by \
-         `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; `unit` = unit-tested only (pass, fail and \
+         `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; and S3 bucket settings, Lambda \
+         functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
+         attached EBS volumes, VPC flow logs, default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
+         region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
+         `more_checks_fail_and_pass_on_their_own_planted_account`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (root MFA: moto hard-codes \
-         `AccountMFAEnabled: 0`; default security groups always allow egress; Config, flow logs, lifecycle \
-         policies, bucket logging and ownership controls are not planted yet) or the service is not \
-         planted yet (CloudFront, Lambda, ACM, service quotas usage). EC2 FSBP controls unit-tested \
+         `AccountMFAEnabled: 0`; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
+         `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
+         `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins) or the \
+         service is not planted yet (service quotas usage). EC2 FSBP controls unit-tested \
          only: `ec2_instance_stopped_too_long` (moto stamps a stop with the current time, so the default \
          scan can only pass it; its FAILED side is scanned on moto with `stopped_instance_max_days = 0`), `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
          moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \

@@ -1134,11 +1134,8 @@ fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
 
-    // The docs claim exactly the checks asserted here.
-    let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
-    let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
-    let planted: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
-    assert_eq!(claimed, planted, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED differ");
+    // The docs claim exactly the checks asserted here and by `more_checks_fail_and_pass_on_their_own_planted_account`.
+    own_test_docs_match(ELB_PLANTED.iter().map(|(c, _, _)| *c));
 
     for region in ["us-east-1", "eu-west-1"] {
         for (check, fail, ok) in ELB_PLANTED {
@@ -1153,4 +1150,111 @@ fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
         expect(&s, "elb_multi_az", "ok-alb", region, "PASSED");
         expect(&s, "elb_security_groups", "ok-classic", region, "PASSED");
     }
+}
+
+/// The checks docs/checks.md marks `fail + pass (own test)` (the rendering of
+/// `rampart_checks::MOTO_TESTED_BOTH_WAYS_SEPARATELY`) are exactly those of `ELB_PLANTED` and
+/// `MORE_PLANTED` with `MORE_PLANTED_CLOUDFRONT` and `MORE_PLANTED_DEFAULT_SG`; `mine`, the table of the calling test, is one of the two, so each test checks
+/// its own subset and both together cover the list.
+fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
+    let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
+    let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
+    let elb: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
+    let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
+    assert!(elb.is_disjoint(&more), "a check is in both ELB_PLANTED and MORE_PLANTED");
+    let mine: BTreeSet<&str> = mine.collect();
+    assert!(mine == elb || mine == more, "the calling test's tables are neither ELB_PLANTED nor the MORE_PLANTED* ones");
+    assert!(mine.is_subset(&claimed), "docs do not claim {:?}", mine.difference(&claimed).collect::<Vec<_>>());
+    let union: BTreeSet<&str> = elb.union(&more).copied().collect();
+    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + the MORE_PLANTED* tables differ");
+}
+
+// ---- More checks on resources planted in a moto of their own (plant_more.py) ----
+// S3 bucket settings, ECR lifecycle policies, KMS key deletion, Elastic IPs, VPC flow logs,
+// network ACLs, attached EBS volumes, imported ACM certificates, Lambda functions and CloudFront
+// distributions, and default security groups. Left out, unit-tested only:
+// `cloudfront_custom_certificate` and `cloudfront_sni` (moto
+// 5.2.5 reports CloudFrontDefaultCertificate true whatever viewer certificate is set);
+// `cloudfront_s3_origin_access_control` (moto 5.2.5 drops OriginAccessControlId from origins).
+
+/// (check, the resource that fails it, the one that passes it), by the logical names of
+/// plant_more.py, which prints the resource name the scan reports for each, per region.
+const MORE_PLANTED: &[(&str, &str, &str)] = &[
+    ("s3_bucket_ssl_required", "s3-fail", "s3-ok"),
+    ("s3_bucket_public_access_block", "s3-fail", "s3-ok"),
+    ("s3_bucket_access_logging", "s3-fail", "s3-ok"),
+    ("s3_bucket_acls_disabled", "s3-fail", "s3-ok"),
+    ("lambda_function_public_access", "lambda-fail", "lambda-ok"),
+    ("lambda_supported_runtime", "lambda-fail", "lambda-ok"),
+    ("acm_certificate_expiry", "acm-soon", "acm-ok"),
+    ("acm_rsa_key_length", "acm-weak", "acm-ok"),
+    ("ecr_lifecycle_policy", "ecr-fail", "ecr-ok"),
+    ("ec2_nacl_unused", "nacl-fail", "nacl-ok"),
+    ("ec2_nacl_admin_ports_unrestricted", "nacl-fail", "nacl-ok"),
+    ("kms_key_pending_deletion", "kms-fail", "kms-ok"),
+    ("ec2_eip_unassociated", "eip-fail", "eip-ok"),
+    ("ec2_ebs_attached_volumes_encrypted", "vol-fail", "vol-ok"),
+    ("ec2_vpc_flow_logs", "vpc-fail", "vpc-ok"),
+];
+
+/// The same for the default security groups, which the scan all names "default": plant_more.py
+/// names them by group id, and the test finds them by ARN.
+const MORE_PLANTED_DEFAULT_SG: (&str, &str, &str) = ("ec2_default_sg_restricts_all", "sg-fail", "sg-ok");
+
+/// The same for CloudFront, which is global: the scan reports distributions in the home region,
+/// so these are asserted in us-east-1 only (and must not appear in eu-west-1).
+const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
+    ("cloudfront_default_root_object", "cf-fail", "cf-ok"),
+    ("cloudfront_viewer_https", "cf-fail", "cf-ok"),
+    ("cloudfront_logging", "cf-fail", "cf-ok"),
+    ("cloudfront_waf", "cf-fail", "cf-ok"),
+    ("cloudfront_custom_origin_https", "cf-fail", "cf-ok"),
+    ("cloudfront_origin_ssl_protocols", "cf-ssl", "cf-ok"),
+];
+
+#[test]
+fn more_checks_fail_and_pass_on_their_own_planted_account() {
+    let moto = moto();
+    let out = Command::new(venv().join("bin/python"))
+        .arg(repo_root().join("testdata/moto/plant_more.py"))
+        .arg(&moto.url)
+        .output()
+        .expect("run plant_more.py");
+    assert!(out.status.success(), "plant_more.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_more.py prints JSON");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+
+    own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
+
+    for region in ["us-east-1", "eu-west-1"] {
+        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical} in {region}")).to_string();
+        for (check, fail, ok) in MORE_PLANTED {
+            expect(&s, check, &name(fail), region, "FAILED");
+            expect(&s, check, &name(ok), region, "PASSED");
+        }
+        // The RSA 1024 certificate is not within the expiry warning period.
+        expect(&s, "acm_certificate_expiry", &name("acm-weak"), region, "PASSED");
+        // Every default security group is named "default": found by group id.
+        let (check, fail, ok) = MORE_PLANTED_DEFAULT_SG;
+        for (logical, want) in [(fail, "FAILED"), (ok, "PASSED")] {
+            let arn_end = format!(":security-group/{}", name(logical));
+            let got: Vec<&str> = findings
+                .iter()
+                .filter(|f| f["ProductFields"]["rampart/CheckId"] == check && f["Resources"][0]["Region"] == region)
+                .filter(|f| f["Resources"][0]["Id"].as_str().unwrap_or("").ends_with(&arn_end))
+                .map(|f| f["Compliance"]["Status"].as_str().unwrap())
+                .collect();
+            assert_eq!(got, vec![want], "{check} on {logical} in {region}");
+        }
+    }
+    let name = |logical: &str| names["us-east-1"][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical}")).to_string();
+    for (check, fail, ok) in MORE_PLANTED_CLOUDFRONT {
+        expect(&s, check, &name(fail), "us-east-1", "FAILED");
+        expect(&s, check, &name(ok), "us-east-1", "PASSED");
+        assert!(!s.keys().any(|(c, _, r)| c == check && r == "eu-west-1"), "{check} reported in eu-west-1");
+    }
+    // The custom origin of cf-fail is http-only, so its SSL protocols are not judged.
+    expect(&s, "cloudfront_origin_ssl_protocols", &name("cf-fail"), "us-east-1", "PASSED");
 }

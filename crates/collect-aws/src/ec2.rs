@@ -148,9 +148,11 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 .map(|a| ElasticIp {
                     allocation_id: a.allocation_id().unwrap_or_default().to_string(),
                     public_ip: a.public_ip().unwrap_or_default().to_string(),
-                    association_id: a.association_id().map(str::to_string),
-                    instance_id: a.instance_id().map(str::to_string),
-                    network_interface_id: a.network_interface_id().map(str::to_string),
+                    // moto answers an unassociated address with empty InstanceId and
+                    // NetworkInterfaceId; AWS omits them. Both mean "none".
+                    association_id: a.association_id().filter(|s| !s.is_empty()).map(str::to_string),
+                    instance_id: a.instance_id().filter(|s| !s.is_empty()).map(str::to_string),
+                    network_interface_id: a.network_interface_id().filter(|s| !s.is_empty()).map(str::to_string),
                 })
                 .collect(),
         ),

@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Plants, in us-east-1 and eu-west-1 of a moto server of its own, resources that fail and pass
+further checks (asserted by `more_checks_fail_and_pass_on_their_own_planted_account` in
+crates/cli/tests/scan.rs).
+
+    plant_more.py ENDPOINT
+
+Per region (SFX = the region without dashes, e.g. useast1):
+
+- S3 buckets "more-fail-SFX" (no policy, no bucket-level Block Public Access, no access logging,
+  object ownership ObjectWriter) and "more-ok-SFX" (a policy denying s3:* without TLS, all four
+  Block Public Access settings on, access logs to "more-logs-SFX", object ownership
+  BucketOwnerEnforced);
+- ECR repositories "more-fail" (no lifecycle policy) and "more-ok" (a lifecycle policy);
+- KMS customer keys "kms-fail" (scheduled for deletion) and "kms-ok" (enabled);
+- Elastic IPs "eip-fail" (associated with nothing) and "eip-ok" (associated with a running
+  instance);
+- in a VPC of its own, "vpc-ok" (a flow log of ALL traffic), next to "vpc-fail" (no flow log):
+  network ACLs "nacl-fail" (associated with no subnet, tcp/22 allowed from 0.0.0.0/0) and
+  "nacl-ok" (associated with a subnet, only tcp/443 allowed from 0.0.0.0/0); the default security
+  group of "vpc-ok" has its egress rule revoked ("sg-ok", no rules), that of "vpc-fail" keeps it
+  ("sg-fail"), named by group id (the scan names every default group "default");
+- EBS volumes "vol-fail" (unencrypted) and "vol-ok" (encrypted), both attached to the instance;
+- imported ACM certificates "weak.example.com" (RSA 1024) and "www.example.com" (RSA 2048),
+  expiring in 2035 and later, and "soon.example.com" (RSA 2048, generated here, expiring in 10 days);
+- Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
+  to invoke it) and "lambda-ok" (runtime python3.12; a policy allowing one account only).
+
+Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
+distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
+no web ACL, its custom origin http-only), "cf-ok" (default root object, redirect-to-https,
+logging on, a web ACL, its custom origin https-only with TLSv1.2) and "cf-ssl" (as "cf-ok" but
+without web ACL and with a custom origin allowing SSLv3). Not planted, moto 5.2.5 cannot
+represent them: a custom viewer certificate (moto reports CloudFrontDefaultCertificate true
+whatever is set) and origin access control (moto drops OriginAccessControlId from origins).
+
+It prints, as JSON, {region: {logical name: the resource name the scan reports}} (for sg-*: the
+group id): key ids, public IPs, VPC, network ACL, security group and volume ids are chosen by moto.
+
+Everything set is read back with boto3 and asserted, so a moto that stops storing it fails here
+rather than in the scan.
+"""
+import datetime
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import boto3
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+ROOT = Path(__file__).resolve().parents[2]
+CERTS = ROOT / "testdata/certs"
+
+
+def client(endpoint, service, region):
+    return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+def plant_s3(s3, region, sfx):
+    kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    fail, ok, logs = f"more-fail-{sfx}", f"more-ok-{sfx}", f"more-logs-{sfx}"
+    for b in (fail, ok, logs):
+        s3.create_bucket(Bucket=b, **kw)
+    s3.put_bucket_ownership_controls(Bucket=fail, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.put_bucket_ownership_controls(Bucket=ok, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    s3.put_public_access_block(Bucket=ok, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{ok}", f"arn:aws:s3:::{ok}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+    s3.put_bucket_policy(Bucket=ok, Policy=json.dumps(policy))
+    s3.put_bucket_acl(Bucket=logs, GrantWrite="uri=http://acs.amazonaws.com/groups/s3/LogDelivery",
+                      GrantReadACP="uri=http://acs.amazonaws.com/groups/s3/LogDelivery")
+    s3.put_bucket_logging(Bucket=ok, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "ok/"}})
+
+    # ---- Read back what moto stored.
+    own = lambda b: s3.get_bucket_ownership_controls(Bucket=b)["OwnershipControls"]["Rules"][0]["ObjectOwnership"]
+    assert own(fail) == "ObjectWriter" and own(ok) == "BucketOwnerEnforced"
+    assert all(s3.get_public_access_block(Bucket=ok)["PublicAccessBlockConfiguration"].values())
+    try:
+        s3.get_public_access_block(Bucket=fail)
+        raise AssertionError(f"{fail} has a public access block")
+    except s3.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "NoSuchPublicAccessBlockConfiguration", e
+    assert json.loads(s3.get_bucket_policy(Bucket=ok)["Policy"])["Statement"][0]["Condition"] == policy["Statement"][0]["Condition"]
+    assert s3.get_bucket_logging(Bucket=ok)["LoggingEnabled"]["TargetBucket"] == logs
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=fail)
+    assert s3.get_bucket_location(Bucket=ok)["LocationConstraint"] in ((None,) if region == "us-east-1" else (region,))
+
+
+def plant_ecr(ecr):
+    ecr.create_repository(repositoryName="more-fail")
+    ecr.create_repository(repositoryName="more-ok")
+    rule = {"rules": [{"rulePriority": 1, "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                                                         "countUnit": "days", "countNumber": 14}, "action": {"type": "expire"}}]}
+    ecr.put_lifecycle_policy(repositoryName="more-ok", lifecyclePolicyText=json.dumps(rule))
+    assert json.loads(ecr.get_lifecycle_policy(repositoryName="more-ok")["lifecyclePolicyText"]) == rule
+    try:
+        ecr.get_lifecycle_policy(repositoryName="more-fail")
+        raise AssertionError("more-fail has a lifecycle policy")
+    except ecr.exceptions.LifecyclePolicyNotFoundException:
+        pass
+
+
+def plant_kms(kms, names):
+    fail = kms.create_key(Description="kms-fail")["KeyMetadata"]["KeyId"]
+    ok = kms.create_key(Description="kms-ok")["KeyMetadata"]["KeyId"]
+    kms.schedule_key_deletion(KeyId=fail, PendingWindowInDays=7)
+    assert kms.describe_key(KeyId=fail)["KeyMetadata"]["KeyState"] == "PendingDeletion"
+    assert kms.describe_key(KeyId=ok)["KeyMetadata"]["KeyState"] == "Enabled"
+    names.update({"kms-fail": fail, "kms-ok": ok})
+
+
+def plant_ec2(ec2, region, names):
+    vpc = ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    vpc_fail = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.60.1.0/24", AvailabilityZone=f"{region}a")["Subnet"]["SubnetId"]
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogDestinationType="s3",
+                         LogDestination=f"arn:aws:s3:::more-logs-{region.replace('-', '')}")
+    fl = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc]}])["FlowLogs"]
+    assert [(l["TrafficType"], l["FlowLogStatus"]) for l in fl] == [("ALL", "ACTIVE")], fl
+    assert not ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_fail]}])["FlowLogs"]
+
+    default_sg = lambda v: ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [v]},
+                                                                {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]
+    sg_ok = default_sg(vpc)
+    ec2.revoke_security_group_egress(GroupId=sg_ok["GroupId"], IpPermissions=sg_ok["IpPermissionsEgress"])
+    sg_ok, sg_fail = default_sg(vpc), default_sg(vpc_fail)
+    assert not sg_ok["IpPermissions"] and not sg_ok["IpPermissionsEgress"], sg_ok
+    assert sg_fail["IpPermissionsEgress"], sg_fail
+    names.update({"sg-ok": sg_ok["GroupId"], "sg-fail": sg_fail["GroupId"]})
+
+    nacl_fail = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    nacl_ok = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=nacl_fail, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 22, "To": 22})
+    ec2.create_network_acl_entry(NetworkAclId=nacl_ok, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 443, "To": 443})
+    assoc = [a for n in ec2.describe_network_acls(Filters=[{"Name": "association.subnet-id", "Values": [subnet]}])["NetworkAcls"]
+             for a in n["Associations"] if a["SubnetId"] == subnet][0]["NetworkAclAssociationId"]
+    ec2.replace_network_acl_association(AssociationId=assoc, NetworkAclId=nacl_ok)
+    acls = {n["NetworkAclId"]: n for n in ec2.describe_network_acls(NetworkAclIds=[nacl_fail, nacl_ok])["NetworkAcls"]}
+    assert not acls[nacl_fail]["Associations"], acls[nacl_fail]
+    assert [a["SubnetId"] for a in acls[nacl_ok]["Associations"]] == [subnet], acls[nacl_ok]
+    ingress = lambda n: [(e["RuleNumber"], e["RuleAction"], e.get("PortRange")) for e in acls[n]["Entries"] if not e["Egress"] and e["RuleNumber"] == 100]
+    assert ingress(nacl_fail) == [(100, "allow", {"From": 22, "To": 22})], acls[nacl_fail]
+    assert ingress(nacl_ok) == [(100, "allow", {"From": 443, "To": 443})], acls[nacl_ok]
+
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                                 SubnetId=subnet)["Instances"][0]["InstanceId"]
+    vols = {}
+    for name, enc, dev in [("vol-fail", False, "/dev/sdf"), ("vol-ok", True, "/dev/sdg")]:
+        v = ec2.create_volume(AvailabilityZone=f"{region}a", Size=1, Encrypted=enc)["VolumeId"]
+        ec2.attach_volume(VolumeId=v, InstanceId=instance, Device=dev)
+        vols[name] = v
+    got = {v["VolumeId"]: v for v in ec2.describe_volumes(VolumeIds=list(vols.values()))["Volumes"]}
+    for name, enc in [("vol-fail", False), ("vol-ok", True)]:
+        v = got[vols[name]]
+        assert v["Encrypted"] is enc and [a["InstanceId"] for a in v["Attachments"]] == [instance], v
+
+    eip_fail = ec2.allocate_address(Domain="vpc")
+    eip_ok = ec2.allocate_address(Domain="vpc")
+    ec2.associate_address(AllocationId=eip_ok["AllocationId"], InstanceId=instance)
+    addrs = {a["AllocationId"]: a for a in ec2.describe_addresses(AllocationIds=[eip_fail["AllocationId"], eip_ok["AllocationId"]])["Addresses"]}
+    # moto reports empty InstanceId and NetworkInterfaceId for an unassociated address (the scan reads "" as none).
+    assert not any(addrs[eip_fail["AllocationId"]].get(k) for k in ("AssociationId", "InstanceId", "NetworkInterfaceId")), addrs
+    assert addrs[eip_ok["AllocationId"]]["InstanceId"] == instance, addrs
+    assert ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"] == "running"
+    names.update({"vpc-ok": vpc, "vpc-fail": vpc_fail, "nacl-fail": nacl_fail, "nacl-ok": nacl_ok,
+                  "eip-fail": eip_fail["PublicIp"], "eip-ok": eip_ok["PublicIp"], **vols})
+
+
+def soon_cert():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "soon.example.com")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=10)).sign(key, hashes.SHA256()))
+    return (cert.public_bytes(serialization.Encoding.PEM),
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+
+
+def plant_acm(acm):
+    certs = {}
+    for domain, stem in [("weak.example.com", "rsa1024-sha1"), ("www.example.com", "rsa2048-sha256")]:
+        certs[domain] = acm.import_certificate(Certificate=(CERTS / f"{stem}.pem").read_bytes(),
+                                               PrivateKey=(CERTS / f"{stem}.key").read_bytes())["CertificateArn"]
+    pem, key = soon_cert()
+    certs["soon.example.com"] = acm.import_certificate(Certificate=pem, PrivateKey=key)["CertificateArn"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for domain, alg, min_days, max_days in [("weak.example.com", "RSA_1024", 3000, 10**5), ("www.example.com", "RSA_2048", 3000, 10**5),
+                                            ("soon.example.com", "RSA_2048", 8, 11)]:
+        c = acm.describe_certificate(CertificateArn=certs[domain])["Certificate"]
+        left = (c["NotAfter"] - now).days
+        assert (c["DomainName"], c["KeyAlgorithm"], c["Status"]) == (domain, alg, "ISSUED") and min_days <= left <= max_days, (c, left)
+
+
+def plant_lambda(iam, lam, region):
+    role = iam.create_role(RoleName=f"more-lambda-{region}", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    for name, runtime, principal in [("lambda-fail", "python3.7", "*"), ("lambda-ok", "python3.12", "arn:aws:iam::111122223333:root")]:
+        lam.create_function(FunctionName=name, Runtime=runtime, Role=role, Handler="index.handler",
+                            Code={"ZipFile": buf.getvalue()})
+        lam.add_permission(FunctionName=name, StatementId="invoke", Action="lambda:InvokeFunction", Principal=principal)
+        assert lam.get_function(FunctionName=name)["Configuration"]["Runtime"] == runtime
+        stmt = json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]
+        assert len(stmt) == 1 and stmt[0]["Effect"] == "Allow" and stmt[0].get("Condition") is None, stmt
+        want = "*" if principal == "*" else {"AWS": principal}
+        assert stmt[0]["Principal"] == want, stmt
+
+
+def plant_cloudfront(cf, names):
+    def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols):
+        cfg = {"CallerReference": ref, "Comment": ref, "Enabled": True, "DefaultRootObject": root,
+               "Origins": {"Quantity": 1, "Items": [{"Id": "custom", "DomainName": "example.com", "CustomOriginConfig": {
+                   "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": origin_policy,
+                   "OriginSslProtocols": {"Quantity": len(ssl_protocols), "Items": ssl_protocols}}}]},
+               "DefaultCacheBehavior": {"TargetOriginId": "custom", "ViewerProtocolPolicy": vpp,
+                                        "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+               "Logging": {"Enabled": logging, "IncludeCookies": False,
+                           "Bucket": "more-logs-useast1.s3.amazonaws.com" if logging else "", "Prefix": ""},
+               "WebACLId": waf, "ViewerCertificate": {"CloudFrontDefaultCertificate": True}}
+        d = cf.create_distribution(DistributionConfig=cfg)["Distribution"]
+        got = cf.get_distribution_config(Id=d["Id"])["DistributionConfig"]
+        o = got["Origins"]["Items"][0]["CustomOriginConfig"]
+        assert (got["DefaultRootObject"], got["DefaultCacheBehavior"]["ViewerProtocolPolicy"], got["Logging"]["Enabled"], got["WebACLId"],
+                o["OriginProtocolPolicy"], o["OriginSslProtocols"]["Items"]) == (root, vpp, logging, waf, origin_policy, ssl_protocols), got
+        names[ref] = d["DomainName"]
+
+    waf = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/more/1"
+    dist("cf-fail", "", "allow-all", False, "", "http-only", ["TLSv1.2"])
+    dist("cf-ok", "index.html", "redirect-to-https", True, waf, "https-only", ["TLSv1.2"])
+    dist("cf-ssl", "index.html", "https-only", True, "", "https-only", ["SSLv3", "TLSv1.2"])
+
+
+def main():
+    endpoint = sys.argv[1]
+    names = {}
+    for region in ["us-east-1", "eu-west-1"]:
+        sfx = region.replace("-", "")
+        n = names[region] = {"s3-fail": f"more-fail-{sfx}", "s3-ok": f"more-ok-{sfx}", "ecr-fail": "more-fail", "ecr-ok": "more-ok",
+                             "lambda-fail": "lambda-fail", "lambda-ok": "lambda-ok", "acm-weak": "weak.example.com",
+                             "acm-ok": "www.example.com", "acm-soon": "soon.example.com"}
+        plant_s3(client(endpoint, "s3", region), region, sfx)
+        plant_ecr(client(endpoint, "ecr", region))
+        plant_kms(client(endpoint, "kms", region), n)
+        plant_ec2(client(endpoint, "ec2", region), region, n)
+        plant_acm(client(endpoint, "acm", region))
+        plant_lambda(client(endpoint, "iam", region), client(endpoint, "lambda", region), region)
+    plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), names["us-east-1"])
+    print(json.dumps(names))
+
+
+if __name__ == "__main__":
+    main()
