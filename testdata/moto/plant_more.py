@@ -23,8 +23,19 @@ Per region (SFX = the region without dashes, e.g. useast1):
 - EBS volumes "vol-fail" (unencrypted) and "vol-ok" (encrypted), both attached to the instance;
 - imported ACM certificates "weak.example.com" (RSA 1024) and "www.example.com" (RSA 2048),
   expiring in 2035 and later, and "soon.example.com" (RSA 2048, generated here, expiring in 10 days);
+- transit gateways "tgw-fail" (AutoAcceptSharedAttachments enable) and "tgw-ok" (disable);
+- standalone RDS instances "rds-fail" (deletion protection off, auto minor version upgrade off)
+  and "rds-ok" (both on), and "rds-sg-fail" (its VPC security group allows tcp/5432 from 0.0.0.0/0)
+  and "rds-sg-ok" (its VPC security group allows no ingress), in the default VPC;
+- CloudTrail trails "trail-fail-SFX" (delivering to the bucket of the same name, whose policy
+  allows s3:GetObject to principal "*") and "trail-ok-SFX" (delivering to the bucket of the same
+  name, no policy);
 - Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
   to invoke it) and "lambda-ok" (runtime python3.12; a policy allowing one account only).
+
+Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
+managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
+s3:GetObject only); users "user-fail" (a directly attached managed policy) and "user-ok" (none).
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -35,7 +46,8 @@ represent them: a custom viewer certificate (moto reports CloudFrontDefaultCerti
 whatever is set) and origin access control (moto drops OriginAccessControlId from origins).
 
 It prints, as JSON, {region: {logical name: the resource name the scan reports}} (for sg-*: the
-group id): key ids, public IPs, VPC, network ACL, security group and volume ids are chosen by moto.
+group id): key ids, public IPs, VPC, network ACL, security group, volume and transit gateway ids
+are chosen by moto.
 
 Everything set is read back with boto3 and asserted, so a moto that stops storing it fails here
 rather than in the scan.
@@ -221,6 +233,76 @@ def plant_lambda(iam, lam, region):
         assert stmt[0]["Principal"] == want, stmt
 
 
+def plant_tgw(ec2, names):
+    for name, auto in [("tgw-fail", "enable"), ("tgw-ok", "disable")]:
+        g = ec2.create_transit_gateway(Description=name, Options={"AutoAcceptSharedAttachments": auto})["TransitGateway"]["TransitGatewayId"]
+        got = ec2.describe_transit_gateways(TransitGatewayIds=[g])["TransitGateways"][0]
+        assert (got["Options"]["AutoAcceptSharedAttachments"], got["State"]) == (auto, "available"), got
+        names[name] = g
+
+
+def plant_rds(rds, ec2):
+    for name, on in [("rds-fail", False), ("rds-ok", True)]:
+        rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t3.micro", Engine="postgres",
+                               MasterUsername="rampart", MasterUserPassword="not-a-secret-1", AllocatedStorage=20,
+                               DeletionProtection=on, AutoMinorVersionUpgrade=on)
+        db = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]
+        assert (db["DeletionProtection"], db["AutoMinorVersionUpgrade"], db.get("DBClusterIdentifier")) == (on, on, None), db
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    for name, open_ in [("rds-sg-fail", True), ("rds-sg-ok", False)]:
+        sg = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc)["GroupId"]
+        if open_:
+            ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432,
+                                                                              "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+        rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t3.micro", Engine="postgres",
+                               MasterUsername="rampart", MasterUserPassword="not-a-secret-1", AllocatedStorage=20,
+                               VpcSecurityGroupIds=[sg])
+        db = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]
+        assert [g["VpcSecurityGroupId"] for g in db["VpcSecurityGroups"]] == [sg] and db["Endpoint"]["Port"] == 5432, db
+        ingress = ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]["IpPermissions"]
+        want = [(5432, ["0.0.0.0/0"])] if open_ else []
+        assert [(p["FromPort"], [r["CidrIp"] for r in p["IpRanges"]]) for p in ingress] == want, ingress
+    assert not rds.describe_db_security_groups()["DBSecurityGroups"]
+
+
+def plant_cloudtrail(ct, s3, region, sfx):
+    kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    for name, public in [("trail-fail", True), ("trail-ok", False)]:
+        bucket = f"{name}-{sfx}"
+        s3.create_bucket(Bucket=bucket, **kw)
+        if public:
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
+        arn = ct.create_trail(Name=bucket, S3BucketName=bucket)["TrailARN"]
+        t = ct.get_trail(Name=arn)["Trail"]
+        assert (t["TrailARN"].split(":")[3], t["Name"], t["S3BucketName"]) == (region, bucket, bucket), t
+        if public:
+            assert s3.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"]["IsPublic"] is True
+        else:
+            try:
+                s3.get_bucket_policy(Bucket=bucket)
+                raise AssertionError(f"{bucket} has a policy")
+            except s3.exceptions.ClientError as e:
+                assert e.response["Error"]["Code"] == "NoSuchBucketPolicy", e
+
+
+def plant_iam(iam):
+    doc = lambda action: json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})
+    admin = iam.create_policy(PolicyName="admin-fail", PolicyDocument=doc("*"))["Policy"]["Arn"]
+    iam.create_policy(PolicyName="admin-ok", PolicyDocument=doc("s3:GetObject"))
+    for user in ("user-fail", "user-ok"):
+        iam.create_user(UserName=user)
+    iam.attach_user_policy(UserName="user-fail", PolicyArn=admin)
+    mine = {p["PolicyName"]: p for p in iam.list_policies(Scope="Local")["Policies"]}
+    for name, action in [("admin-fail", "*"), ("admin-ok", "s3:GetObject")]:
+        v = iam.get_policy_version(PolicyArn=mine[name]["Arn"], VersionId=mine[name]["DefaultVersionId"])["PolicyVersion"]["Document"]
+        v = json.loads(v) if isinstance(v, str) else v
+        assert v["Statement"][0]["Action"] == action and v["Statement"][0]["Resource"] == "*", v
+    attached = lambda u: [p["PolicyName"] for p in iam.list_attached_user_policies(UserName=u)["AttachedPolicies"]]
+    assert attached("user-fail") == ["admin-fail"] and attached("user-ok") == [], (attached("user-fail"), attached("user-ok"))
+    assert not iam.list_user_policies(UserName="user-fail")["PolicyNames"] and not iam.list_user_policies(UserName="user-ok")["PolicyNames"]
+
+
 def plant_cloudfront(cf, names):
     def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols):
         cfg = {"CallerReference": ref, "Comment": ref, "Enabled": True, "DefaultRootObject": root,
@@ -252,13 +334,19 @@ def main():
         sfx = region.replace("-", "")
         n = names[region] = {"s3-fail": f"more-fail-{sfx}", "s3-ok": f"more-ok-{sfx}", "ecr-fail": "more-fail", "ecr-ok": "more-ok",
                              "lambda-fail": "lambda-fail", "lambda-ok": "lambda-ok", "acm-weak": "weak.example.com",
-                             "acm-ok": "www.example.com", "acm-soon": "soon.example.com"}
+                             "acm-ok": "www.example.com", "acm-soon": "soon.example.com", "rds-fail": "rds-fail", "rds-ok": "rds-ok",
+                             "rds-sg-fail": "rds-sg-fail", "rds-sg-ok": "rds-sg-ok", "trail-fail": f"trail-fail-{sfx}", "trail-ok": f"trail-ok-{sfx}"}
         plant_s3(client(endpoint, "s3", region), region, sfx)
         plant_ecr(client(endpoint, "ecr", region))
         plant_kms(client(endpoint, "kms", region), n)
         plant_ec2(client(endpoint, "ec2", region), region, n)
         plant_acm(client(endpoint, "acm", region))
         plant_lambda(client(endpoint, "iam", region), client(endpoint, "lambda", region), region)
+        plant_rds(client(endpoint, "rds", region), client(endpoint, "ec2", region))
+        plant_cloudtrail(client(endpoint, "cloudtrail", region), client(endpoint, "s3", region), region, sfx)
+        plant_tgw(client(endpoint, "ec2", region), n)
+    plant_iam(client(endpoint, "iam", "us-east-1"))
+    names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok")})
     plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), names["us-east-1"])
     print(json.dumps(names))
 

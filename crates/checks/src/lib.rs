@@ -378,6 +378,10 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "lambda_function_public_access", "lambda_supported_runtime", "acm_certificate_expiry", "acm_rsa_key_length",
     "ecr_lifecycle_policy", "ec2_nacl_unused", "ec2_nacl_admin_ports_unrestricted", "kms_key_pending_deletion",
     "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
+    "rds_deletion_protection", "rds_auto_minor_version_upgrade", "ec2_transit_gateway_auto_accept_attachments",
+    "rds_security_group_access_risk", "cloudtrail_bucket_public",
+    // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
+    "iam_policy_full_admin", "iam_user_policies_attached",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols",
@@ -422,14 +426,20 @@ pub fn checks_markdown() -> String {
          change the network-reachability expectations of the other scan tests), asserted by \
          `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; and S3 bucket settings, Lambda \
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
-         attached EBS volumes, VPC flow logs, default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
+         attached EBS volumes, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; `unit` = unit-tested only (pass, fail and \
-         not-available cases), because moto cannot represent one side (root MFA: moto hard-codes \
-         `AccountMFAEnabled: 0`; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
+         not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
+         `AccountMFAEnabled: 0`; `cloudfront_iam_certificate_expiry`: moto 5.2.5 reports \
+         `CloudFrontDefaultCertificate: true` whatever viewer certificate is set, so no distribution has an IAM certificate; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins) or the \
-         service is not planted yet (service quotas usage). EC2 FSBP controls unit-tested \
+         service is not planted yet (`servicequotas_usage`). Account-level checks have one verdict per \
+         account (`cloudtrail_logging`: one per region and one for multi-region trails), so one moto account cannot \
+         show both: `iam_password_policy`, `iam_root_access_key`, `iam_use`, `cloudtrail_logging`. Time-based checks \
+         cannot be aged in moto, which stamps keys, credential use and snapshots with the current time: \
+         `iam_access_key_rotation`, `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, \
+         `ec2_ebs_snapshot_old`. EC2 FSBP controls unit-tested \
          only: `ec2_instance_stopped_too_long` (moto stamps a stop with the current time, so the default \
          scan can only pass it; its FAILED side is scanned on moto with `stopped_instance_max_days = 0`), `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
          moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \

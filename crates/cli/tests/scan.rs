@@ -1154,13 +1154,13 @@ fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
 
 /// The checks docs/checks.md marks `fail + pass (own test)` (the rendering of
 /// `rampart_checks::MOTO_TESTED_BOTH_WAYS_SEPARATELY`) are exactly those of `ELB_PLANTED` and
-/// `MORE_PLANTED` with `MORE_PLANTED_CLOUDFRONT` and `MORE_PLANTED_DEFAULT_SG`; `mine`, the table of the calling test, is one of the two, so each test checks
+/// `MORE_PLANTED` with `MORE_PLANTED_CLOUDFRONT`, `MORE_PLANTED_IAM` and `MORE_PLANTED_DEFAULT_SG`; `mine`, the table of the calling test, is one of the two, so each test checks
 /// its own subset and both together cover the list.
 fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
     let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
     let elb: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
-    let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
+    let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
     assert!(elb.is_disjoint(&more), "a check is in both ELB_PLANTED and MORE_PLANTED");
     let mine: BTreeSet<&str> = mine.collect();
     assert!(mine == elb || mine == more, "the calling test's tables are neither ELB_PLANTED nor the MORE_PLANTED* ones");
@@ -1171,7 +1171,8 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
 
 // ---- More checks on resources planted in a moto of their own (plant_more.py) ----
 // S3 bucket settings, ECR lifecycle policies, KMS key deletion, Elastic IPs, VPC flow logs,
-// network ACLs, attached EBS volumes, imported ACM certificates, Lambda functions and CloudFront
+// network ACLs, attached EBS volumes, imported ACM certificates, Lambda functions, standalone RDS
+// instances, transit gateways, CloudTrail trails, IAM policies and users, and CloudFront
 // distributions, and default security groups. Left out, unit-tested only:
 // `cloudfront_custom_certificate` and `cloudfront_sni` (moto
 // 5.2.5 reports CloudFrontDefaultCertificate true whatever viewer certificate is set);
@@ -1195,11 +1196,23 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("ec2_eip_unassociated", "eip-fail", "eip-ok"),
     ("ec2_ebs_attached_volumes_encrypted", "vol-fail", "vol-ok"),
     ("ec2_vpc_flow_logs", "vpc-fail", "vpc-ok"),
+    ("rds_deletion_protection", "rds-fail", "rds-ok"),
+    ("rds_auto_minor_version_upgrade", "rds-fail", "rds-ok"),
+    ("ec2_transit_gateway_auto_accept_attachments", "tgw-fail", "tgw-ok"),
+    ("rds_security_group_access_risk", "rds-sg-fail", "rds-sg-ok"),
+    ("cloudtrail_bucket_public", "trail-fail", "trail-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py
 /// names them by group id, and the test finds them by ARN.
 const MORE_PLANTED_DEFAULT_SG: (&str, &str, &str) = ("ec2_default_sg_restricts_all", "sg-fail", "sg-ok");
+
+/// The same for IAM, which is global: the scan reports IAM resources in the home region, so these
+/// are asserted in us-east-1 only (and must not appear in eu-west-1).
+const MORE_PLANTED_IAM: &[(&str, &str, &str)] = &[
+    ("iam_policy_full_admin", "admin-fail", "admin-ok"),
+    ("iam_user_policies_attached", "user-fail", "user-ok"),
+];
 
 /// The same for CloudFront, which is global: the scan reports distributions in the home region,
 /// so these are asserted in us-east-1 only (and must not appear in eu-west-1).
@@ -1226,7 +1239,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
 
-    own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
+    own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical} in {region}")).to_string();
@@ -1250,7 +1263,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
         }
     }
     let name = |logical: &str| names["us-east-1"][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical}")).to_string();
-    for (check, fail, ok) in MORE_PLANTED_CLOUDFRONT {
+    for (check, fail, ok) in MORE_PLANTED_CLOUDFRONT.iter().chain(MORE_PLANTED_IAM) {
         expect(&s, check, &name(fail), "us-east-1", "FAILED");
         expect(&s, check, &name(ok), "us-east-1", "PASSED");
         assert!(!s.keys().any(|(c, _, r)| c == check && r == "eu-west-1"), "{check} reported in eu-west-1");
