@@ -148,6 +148,7 @@ pub static REGISTRY: &[&Check] = &[
     // CloudFront
     &aws::cloudfront::iam_certificate_expiry::CHECK,
     &aws::cloudfront::iam_certificate_strength::CHECK,
+    &aws::cloudfront::origin_certificate::CHECK,
     &aws::cloudfront::origin_ssl_protocols::CHECK,
     &aws::cloudfront::default_root_object::CHECK,
     &aws::cloudfront::viewer_https::CHECK,
@@ -434,7 +435,8 @@ pub fn checks_markdown() -> String {
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set, so no distribution has an IAM certificate; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins) or the \
-         service is not planted yet (`servicequotas_usage`). Account-level checks have one verdict per \
+         service is not planted yet (`servicequotas_usage`; `cloudfront_origin_certificate`: needs a distribution whose \
+         origin is a planted load balancer with an expired or weak certificate, not planted yet). Account-level checks have one verdict per \
          account (`cloudtrail_logging`: one per region and one for multi-region trails), so one moto account cannot \
          show both: `iam_password_policy`, `iam_root_access_key`, `iam_use`, `cloudtrail_logging`. Time-based checks \
          cannot be aged in moto, which stamps keys, credential use and snapshots with the current time: \

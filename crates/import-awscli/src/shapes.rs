@@ -1311,6 +1311,8 @@ pub(crate) struct LoadBalancerV2 {
     pub load_balancer_arn: String,
     #[serde(default)]
     load_balancer_name: String,
+    #[serde(default, rename = "DNSName")]
+    dns_name: String,
     #[serde(default)]
     r#type: String,
     #[serde(default)]
@@ -1339,6 +1341,7 @@ impl From<&LoadBalancerV2> for inv::LoadBalancerV2 {
         inv::LoadBalancerV2 {
             arn: lb.load_balancer_arn.clone(),
             name: lb.load_balancer_name.clone(),
+            dns_name: lb.dns_name.clone(),
             kind: lb.r#type.clone(),
             scheme: lb.scheme.clone(),
             vpc_id: lb.vpc_id.clone(),

@@ -918,6 +918,9 @@ pub struct Elbv2 {
 pub struct LoadBalancerV2 {
     pub arn: String,
     pub name: String,
+    /// `DNSName`; empty in snapshots written before it was collected.
+    #[serde(default)]
+    pub dns_name: String,
     /// `application`, `network`, `gateway`.
     pub kind: String,
     pub scheme: String,

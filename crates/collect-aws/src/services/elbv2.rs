@@ -45,6 +45,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Elbv2> {
             });
             LoadBalancerV2 {
                 name: lb.load_balancer_name().unwrap_or_default().to_string(),
+                dns_name: lb.dns_name().unwrap_or_default().to_string(),
                 kind: lb.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
                 scheme: lb.scheme().map(|s| s.as_str().to_string()).unwrap_or_default(),
                 vpc_id: lb.vpc_id().unwrap_or_default().to_string(),

@@ -2,6 +2,7 @@
 
 pub mod iam_certificate_expiry;
 pub mod iam_certificate_strength;
+pub mod origin_certificate;
 pub mod origin_ssl_protocols;
 pub mod default_root_object;
 pub mod viewer_https;
