@@ -183,20 +183,5 @@ mod tests {
         "[0-9]{1,2}(\\.0?[0-9]){0,2}[a-b]?(_(alpha|rc|p|git)[0-9]?){0,2}(-r[0-9])?"
     }
 
-    proptest! {
-        #[test]
-        fn reflexive(a in version()) {
-            prop_assert_eq!(compare(&a, &a), Equal);
-        }
-
-        #[test]
-        fn antisymmetric(a in version(), b in version()) {
-            prop_assert_eq!(compare(&a, &b), compare(&b, &a).reverse());
-        }
-
-        #[test]
-        fn transitive(a in version(), b in version(), c in version()) {
-            prop_assert!(super::super::transitive(compare, &a, &b, &c));
-        }
-    }
+    super::super::order_laws!(version());
 }

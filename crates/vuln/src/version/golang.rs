@@ -97,20 +97,5 @@ mod tests {
         "v[0-2]\\.[0-9]{1,2}\\.[0-9](-(0\\.)?(2019110902193[0-9]-[0-9a-f]{12}|rc\\.[0-9]))?(\\+incompatible)?"
     }
 
-    proptest! {
-        #[test]
-        fn reflexive(a in version()) {
-            prop_assert_eq!(compare(&a, &a), Equal);
-        }
-
-        #[test]
-        fn antisymmetric(a in version(), b in version()) {
-            prop_assert_eq!(compare(&a, &b), compare(&b, &a).reverse());
-        }
-
-        #[test]
-        fn transitive(a in version(), b in version(), c in version()) {
-            prop_assert!(super::super::transitive(compare, &a, &b, &c));
-        }
-    }
+    super::super::order_laws!(version());
 }

@@ -60,6 +60,32 @@ impl Scheme {
     }
 }
 
+/// The property tests every ordering must pass — reflexive, antisymmetric, transitive —
+/// over the calling test module's `compare` and the strategy given.
+#[cfg(test)]
+macro_rules! order_laws {
+    ($strategy:expr) => {
+        proptest::proptest! {
+            #[test]
+            fn reflexive(a in $strategy) {
+                proptest::prop_assert_eq!(compare(&a, &a), std::cmp::Ordering::Equal);
+            }
+
+            #[test]
+            fn antisymmetric(a in $strategy, b in $strategy) {
+                proptest::prop_assert_eq!(compare(&a, &b), compare(&b, &a).reverse());
+            }
+
+            #[test]
+            fn transitive(a in $strategy, b in $strategy, c in $strategy) {
+                proptest::prop_assert!(super::super::transitive(compare, &a, &b, &c));
+            }
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use order_laws;
+
 /// Whether `cmp` is transitive on every ordering of the three values: `x <= y` and
 /// `y <= z` imply `x <= z`, and equality is transitive.
 #[cfg(test)]

@@ -333,21 +333,9 @@ mod tests {
         "([1-2]!)?[0-9](\\.[0-9]){0,2}((a|b|rc)[0-9])?(\\.post[0-9])?(\\.dev[0-9])?(\\+[a-z0-9]{1,2}(\\.[0-9a]){0,1})?"
     }
 
+    super::super::order_laws!(version());
+
     proptest! {
-        #[test]
-        fn reflexive(a in version()) {
-            prop_assert_eq!(compare(&a, &a), Equal);
-        }
-
-        #[test]
-        fn antisymmetric(a in version(), b in version()) {
-            prop_assert_eq!(compare(&a, &b), compare(&b, &a).reverse());
-        }
-
-        #[test]
-        fn transitive(a in version(), b in version(), c in version()) {
-            prop_assert!(super::super::transitive(compare, &a, &b, &c));
-        }
 
         #[test]
         fn normalization_preserves_order(a in version()) {

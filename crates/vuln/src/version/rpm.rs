@@ -172,20 +172,5 @@ mod tests {
         "([0-9]:)?[0-9a-z.~^_]{1,6}(-[0-9a-z.~^]{1,4})?"
     }
 
-    proptest! {
-        #[test]
-        fn reflexive(a in version()) {
-            prop_assert_eq!(compare(&a, &a), Equal);
-        }
-
-        #[test]
-        fn antisymmetric(a in version(), b in version()) {
-            prop_assert_eq!(compare(&a, &b), compare(&b, &a).reverse());
-        }
-
-        #[test]
-        fn transitive(a in version(), b in version(), c in version()) {
-            prop_assert!(super::super::transitive(compare, &a, &b, &c));
-        }
-    }
+    super::super::order_laws!(version());
 }
