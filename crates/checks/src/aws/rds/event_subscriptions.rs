@@ -3,8 +3,14 @@
 //! Security Hub evaluates each existing event subscription of the control's source type
 //! (resource type `AWS::RDS::EventSubscription`): it passes when the subscription is enabled
 //! and notifies on the control's event categories (an empty category list means all
-//! categories). Subscriptions of other source types get no result, and neither does a region
-//! without subscriptions, as in Security Hub.
+//! categories). AWS's control pages say the control passes when the account has no event
+//! subscriptions; per-resource findings need a resource, so a region without subscriptions
+//! gets no result. Subscriptions of other source types get no result either.
+//!
+//! A subscription without a source type receives the events of every source (RDS
+//! `CreateEventSubscription`), so it is judged by all four controls: it covers the
+//! control's events exactly when its categories do. AWS does not document this case; skipping
+//! it would ignore a subscription that notifies (or, disabled, does not).
 
 use super::known_rds;
 use crate::{resource, Ctx, Emit};
@@ -23,7 +29,8 @@ pub(crate) fn judge(ctx: &Ctx, out: &mut Emit, source_type: &str, required: &[&s
                 continue;
             }
         };
-        for s in subs.iter().filter(|s| s.source_type.as_deref() == Some(source_type)) {
+        for s in subs.iter().filter(|s| s.source_type.as_deref().filter(|t| !t.is_empty()).is_none_or(|t| t == source_type)) {
+            let kind = if s.source_type.as_deref().is_some_and(|t| !t.is_empty()) { source_type } else { "all-sources" };
             let arn = if s.arn.is_empty() { account.arn("rds", &region.name, &format!("es:{}", s.name)) } else { s.arn.clone() };
             let res = resource(account, &region.name, ResourceType::AwsRdsEventSubscription, arn, &s.name);
             let missing: Vec<&str> = if s.event_categories.is_empty() {
@@ -32,9 +39,9 @@ pub(crate) fn judge(ctx: &Ctx, out: &mut Emit, source_type: &str, required: &[&s
                 required.iter().copied().filter(|r| !s.event_categories.iter().any(|c| c == r)).collect()
             };
             if !s.enabled {
-                out.fail(res, format!("the {source_type} subscription is disabled"));
+                out.fail(res, format!("the {kind} subscription is disabled"));
             } else if !missing.is_empty() {
-                out.fail(res, format!("the {source_type} subscription does not notify on {}", missing.join(", ")));
+                out.fail(res, format!("the {kind} subscription does not notify on {} {source_type} events", missing.join(", ")));
             } else {
                 out.pass(res, format!("notifies on {} {source_type} events", required.join(", ")));
             }
@@ -44,7 +51,30 @@ pub(crate) fn judge(ctx: &Ctx, out: &mut Emit, source_type: &str, required: &[&s
 
 #[cfg(test)]
 pub(crate) mod tests {
-    use rampart_inventory::RdsEventSubscription;
+    use crate::testkit::*;
+    use rampart_inventory::{Observed, RdsEventSubscription};
+    use rampart_model::Status;
+
+    /// A subscription without a source type gets the events of every source: all four
+    /// controls judge it by its categories.
+    #[test]
+    fn a_subscription_without_source_type_is_judged_by_every_control() {
+        use super::super::{event_subscription_cluster as c, event_subscription_instance as i};
+        use super::super::{event_subscription_parameter_group as p, event_subscription_security_group as g};
+        let mut inv = inventory();
+        let any = |name: &str, cats: &[&str]| RdsEventSubscription { source_type: None, ..sub(name, "", cats) };
+        rds(&mut inv).event_subscriptions = Observed::Known(vec![
+            any("everything", &[]),
+            any("config-only", &["configuration change"]),
+            RdsEventSubscription { enabled: false, ..any("off", &[]) },
+        ]);
+        use Status::{Failed as F, Passed as P};
+        for (check, want) in [(&c::CHECK, [P, F, F]), (&i::CHECK, [P, F, F]), (&p::CHECK, [P, P, F]), (&g::CHECK, [P, F, F])] {
+            let r = run_check(check, &inv);
+            assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), want, "{}", check.meta.id);
+            assert!(r[2].reason.contains("all-sources subscription is disabled"), "{}", r[2].reason);
+        }
+    }
 
     pub fn sub(name: &str, source_type: &str, categories: &[&str]) -> RdsEventSubscription {
         RdsEventSubscription {
