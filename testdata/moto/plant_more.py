@@ -23,6 +23,9 @@ Per region (SFX = the region without dashes, e.g. useast1):
 - EBS volumes "vol-fail" (unencrypted) and "vol-ok" (encrypted), both attached to the instance;
 - imported ACM certificates "weak.example.com" (RSA 1024) and "www.example.com" (RSA 2048),
   expiring in 2035 and later, and "soon.example.com" (RSA 2048, generated here, expiring in 10 days);
+- application load balancers "alb-weak" (an HTTPS listener on weak.example.com's certificate) and
+  "alb-ok" (on www.example.com's), in the default subnets (moto refuses to import an expired
+  certificate, as ACM does: an expired origin certificate is tested with tls_origins.py);
 - transit gateways "tgw-fail" (AutoAcceptSharedAttachments enable) and "tgw-ok" (disable);
 - standalone RDS instances "rds-fail" (deletion protection off, auto minor version upgrade off)
   and "rds-ok" (both on), and "rds-sg-fail" (its VPC security group allows tcp/5432 from 0.0.0.0/0)
@@ -41,7 +44,9 @@ Once, CloudFront being global (the scan reports distributions in the home region
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
 no web ACL, its custom origin http-only), "cf-ok" (default root object, redirect-to-https,
 logging on, a web ACL, its custom origin https-only with TLSv1.2) and "cf-ssl" (as "cf-ok" but
-without web ACL and with a custom origin allowing SSLv3). Not planted, moto 5.2.5 cannot
+without web ACL and with a custom origin allowing SSLv3); "cf-origin-fail-SFX" and
+"cf-origin-ok-SFX" (as "cf-ok", their origin the DNS name of alb-weak / alb-ok of region SFX).
+Not planted, moto 5.2.5 cannot
 represent them: a custom viewer certificate (moto reports CloudFrontDefaultCertificate true
 whatever is set) and origin access control (moto drops OriginAccessControlId from origins).
 
@@ -213,6 +218,23 @@ def plant_acm(acm):
         c = acm.describe_certificate(CertificateArn=certs[domain])["Certificate"]
         left = (c["NotAfter"] - now).days
         assert (c["DomainName"], c["KeyAlgorithm"], c["Status"]) == (domain, alg, "ISSUED") and min_days <= left <= max_days, (c, left)
+    return certs
+
+
+def plant_alb_origins(elbv2, ec2, certs, names):
+    """Application load balancers "alb-weak" (HTTPS listener on the RSA 1024 certificate) and
+    "alb-ok" (on the RSA 2048 one), in the region's default subnets: CloudFront origins."""
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"][:2]
+    for lb_name, domain in [("alb-weak", "weak.example.com"), ("alb-ok", "www.example.com")]:
+        lb = elbv2.create_load_balancer(Name=lb_name, Subnets=[x["SubnetId"] for x in subnets], Scheme="internet-facing",
+                                        Type="application")["LoadBalancers"][0]
+        tg = elbv2.create_target_group(Name=f"{lb_name}-tg", Protocol="HTTP", Port=80, VpcId=subnets[0]["VpcId"])["TargetGroups"][0]
+        elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTPS", Port=443,
+                              Certificates=[{"CertificateArn": certs[domain]}],
+                              DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+        got = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+        assert [c["CertificateArn"] for c in got[0]["Certificates"]] == [certs[domain]], got
+        names[f"{lb_name}-dns"] = lb["DNSName"]
 
 
 def plant_lambda(iam, lam, region):
@@ -303,10 +325,12 @@ def plant_iam(iam):
     assert not iam.list_user_policies(UserName="user-fail")["PolicyNames"] and not iam.list_user_policies(UserName="user-ok")["PolicyNames"]
 
 
-def plant_cloudfront(cf, names):
-    def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols):
+def plant_cloudfront(cf, all_names):
+    names = all_names["us-east-1"]
+
+    def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols, origin="example.com"):
         cfg = {"CallerReference": ref, "Comment": ref, "Enabled": True, "DefaultRootObject": root,
-               "Origins": {"Quantity": 1, "Items": [{"Id": "custom", "DomainName": "example.com", "CustomOriginConfig": {
+               "Origins": {"Quantity": 1, "Items": [{"Id": "custom", "DomainName": origin, "CustomOriginConfig": {
                    "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": origin_policy,
                    "OriginSslProtocols": {"Quantity": len(ssl_protocols), "Items": ssl_protocols}}}]},
                "DefaultCacheBehavior": {"TargetOriginId": "custom", "ViewerProtocolPolicy": vpp,
@@ -325,6 +349,11 @@ def plant_cloudfront(cf, names):
     dist("cf-fail", "", "allow-all", False, "", "http-only", ["TLSv1.2"])
     dist("cf-ok", "index.html", "redirect-to-https", True, waf, "https-only", ["TLSv1.2"])
     dist("cf-ssl", "index.html", "https-only", True, "", "https-only", ["SSLv3", "TLSv1.2"])
+    for region in ["us-east-1", "eu-west-1"]:
+        sfx = region.replace("-", "")
+        for kind, lb in [("fail", "alb-weak"), ("ok", "alb-ok")]:
+            dist(f"cf-origin-{kind}-{sfx}", "index.html", "https-only", True, waf, "https-only", ["TLSv1.2"],
+                 origin=all_names[region][f"{lb}-dns"])
 
 
 def main():
@@ -340,14 +369,15 @@ def main():
         plant_ecr(client(endpoint, "ecr", region))
         plant_kms(client(endpoint, "kms", region), n)
         plant_ec2(client(endpoint, "ec2", region), region, n)
-        plant_acm(client(endpoint, "acm", region))
+        certs = plant_acm(client(endpoint, "acm", region))
+        plant_alb_origins(client(endpoint, "elbv2", region), client(endpoint, "ec2", region), certs, n)
         plant_lambda(client(endpoint, "iam", region), client(endpoint, "lambda", region), region)
         plant_rds(client(endpoint, "rds", region), client(endpoint, "ec2", region))
         plant_cloudtrail(client(endpoint, "cloudtrail", region), client(endpoint, "s3", region), region, sfx)
         plant_tgw(client(endpoint, "ec2", region), n)
     plant_iam(client(endpoint, "iam", "us-east-1"))
     names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok")})
-    plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), names["us-east-1"])
+    plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), names)
     print(json.dumps(names))
 
 

@@ -385,7 +385,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "iam_policy_full_admin", "iam_user_policies_attached",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
-    "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols",
+    "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
     "ec2_default_sg_restricts_all",
     // Left out: `cloudfront_custom_certificate` and `cloudfront_sni` (moto 5.2.5 reports
     // CloudFrontDefaultCertificate true whatever is set); `cloudfront_s3_origin_access_control`
@@ -435,8 +435,11 @@ pub fn checks_markdown() -> String {
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set, so no distribution has an IAM certificate; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins) or the \
-         service is not planted yet (`servicequotas_usage`; `cloudfront_origin_certificate`: needs a distribution whose \
-         origin is a planted load balancer with an expired or weak certificate, not planted yet). Account-level checks have one verdict per \
+         service is not planted yet (`servicequotas_usage`). `cloudfront_origin_certificate` is tested both ways twice: \
+         on distributions whose origins are the planted load balancers of `plant_more.py` (weak and strong ACM \
+         certificates; moto, like ACM, refuses to import an expired one), and with `--probe-origins` on \
+         distributions whose origins are TLS servers on loopback serving expired, expiring, weak and valid \
+         certificates (`testdata/moto/tls_origins.py`, asserted by `origin_probe_reads_the_certificates_custom_origins_serve`). Account-level checks have one verdict per \
          account (`cloudtrail_logging`: one per region and one for multi-region trails), so one moto account cannot \
          show both: `iam_password_policy`, `iam_root_access_key`, `iam_use`, `cloudtrail_logging`. Time-based checks \
          cannot be aged in moto, which stamps keys, credential use and snapshots with the current time: \

@@ -300,6 +300,11 @@ pub struct AwsArgs {
     /// Calls in flight at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+    /// Also read the certificate each CloudFront custom HTTPS origin serves, in one TLS
+    /// handshake per origin (no request is sent): connects to the origins' hosts, not only to
+    /// AWS. Without it, origins that are not the account's load balancers are NOT_AVAILABLE.
+    #[arg(long)]
+    pub probe_origins: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -163,6 +163,7 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
         endpoint_url: aws.endpoint_url.clone(),
         concurrency: aws.concurrency,
         progress: true,
+        probe_origins: aws.probe_origins,
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     let inv = rt.block_on(rampart_collect_aws::collect(&opts))?;

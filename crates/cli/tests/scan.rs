@@ -19,11 +19,14 @@ fn rampart(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn scan_asff(dir: &Path, endpoint: &str, name: &str) -> (Output, Vec<Value>) {
+    scan_asff_with(dir, endpoint, name, &[])
+}
+
+fn scan_asff_with(dir: &Path, endpoint: &str, name: &str, extra: &[&str]) -> (Output, Vec<Value>) {
     let out_path = dir.join(name);
-    let out = rampart(
-        dir,
-        &["scan", "aws", "--endpoint-url", endpoint, "--regions", REGIONS, "--format", "asff", "--output", out_path.to_str().unwrap()],
-    );
+    let mut args = vec!["scan", "aws", "--endpoint-url", endpoint, "--regions", REGIONS, "--format", "asff", "--output", out_path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = rampart(dir, &args);
     let findings: Vec<Value> = match std::fs::read(&out_path) {
         Ok(b) => serde_json::from_slice(&b).expect("ASFF output is JSON"),
         Err(_) => panic!("no output; stderr: {}", String::from_utf8_lossy(&out.stderr)),
@@ -1223,6 +1226,9 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
     ("cloudfront_waf", "cf-fail", "cf-ok"),
     ("cloudfront_custom_origin_https", "cf-fail", "cf-ok"),
     ("cloudfront_origin_ssl_protocols", "cf-ssl", "cf-ok"),
+    // Origins that are the planted load balancers: RSA 1024 (us-east-1) and RSA 2048 (eu-west-1)
+    // ACM certificates; the other two pairings are asserted in the test.
+    ("cloudfront_origin_certificate", "cf-origin-fail-useast1", "cf-origin-ok-euwest1"),
 ];
 
 #[test]
@@ -1270,4 +1276,73 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     }
     // The custom origin of cf-fail is http-only, so its SSL protocols are not judged.
     expect(&s, "cloudfront_origin_ssl_protocols", &name("cf-fail"), "us-east-1", "PASSED");
+    expect(&s, "cloudfront_origin_certificate", &name("cf-origin-fail-euwest1"), "us-east-1", "FAILED");
+    expect(&s, "cloudfront_origin_certificate", &name("cf-origin-ok-useast1"), "us-east-1", "PASSED");
+    // An origin that is no load balancer of the account, without --probe-origins.
+    expect(&s, "cloudfront_origin_certificate", &name("cf-ok"), "us-east-1", "NOT_AVAILABLE");
+}
+
+// ---- The opt-in origin probe against TLS origins served on loopback (tls_origins.py) ----
+
+/// A child process killed when the test ends.
+struct Child(std::process::Child);
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn origin_probe_reads_the_certificates_custom_origins_serve() {
+    use std::io::BufRead;
+    let moto = moto();
+    let mut child = Child(
+        Command::new(venv().join("bin/python"))
+            .arg(repo_root().join("testdata/moto/tls_origins.py"))
+            .arg(&moto.url)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run tls_origins.py"),
+    );
+    let mut line = String::new();
+    std::io::BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let names: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("tls_origins.py printed no JSON ({e}): {line:?}"));
+    let name = |logical: &str| names[logical].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let check = "cloudfront_origin_certificate";
+    let result = |findings: &[Value], logical: &str| -> (String, String, String) {
+        let f = findings
+            .iter()
+            .find(|f| f["ProductFields"]["rampart/CheckId"] == check && f["ProductFields"]["rampart/ResourceName"] == name(logical).as_str())
+            .unwrap_or_else(|| panic!("no {check} result for {logical}"));
+        let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+        (s(&f["Compliance"]["Status"]), s(&f["Severity"]["Label"]), s(&f["ProductFields"]["rampart/Reason"]))
+    };
+
+    // Without the probe nothing connects to the origins: not available, and the reason says how.
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "plain.json");
+    for logical in ["origin-weak", "origin-expired", "origin-soon", "origin-ok", "origin-closed"] {
+        let (status, _, reason) = result(&findings, logical);
+        assert_eq!(status, "NOT_AVAILABLE", "{logical}: {reason}");
+        assert!(reason.contains("--probe-origins"), "{logical}: {reason}");
+    }
+
+    let (_, findings) = scan_asff_with(dir.path(), &moto.url, "probed.json", &["--probe-origins"]);
+    let want = [
+        ("origin-expired", "FAILED", "HIGH", "expired"),
+        ("origin-soon", "FAILED", "MEDIUM", "expires in"),
+        ("origin-weak", "FAILED", "MEDIUM", "sha1WithRSAEncryption"),
+        ("origin-ok", "PASSED", "", "not weak"),
+        ("origin-closed", "NOT_AVAILABLE", "", "cannot connect to localhost:"),
+    ];
+    for (logical, status, severity, reason_has) in want {
+        let (got, label, reason) = result(&findings, logical);
+        assert_eq!(got, status, "{logical}: {reason}");
+        if !severity.is_empty() {
+            assert_eq!(label, severity, "{logical}: {reason}");
+        }
+        assert!(reason.contains(reason_has), "{logical}: {reason:?} lacks {reason_has:?}");
+    }
 }

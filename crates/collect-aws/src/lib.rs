@@ -17,6 +17,7 @@ mod ec2;
 mod ec2_extra;
 mod global;
 mod iam;
+pub mod origin_probe;
 mod s3;
 pub mod guard;
 mod regional;
@@ -44,11 +45,14 @@ pub struct Options {
     pub concurrency: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Read the certificates CloudFront custom origins serve, in TLS handshakes with them
+    /// ([`origin_probe`]); the only traffic that does not go to AWS's APIs.
+    pub probe_origins: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { profile: None, regions: None, endpoint_url: None, concurrency: 16, progress: false }
+        Options { profile: None, regions: None, endpoint_url: None, concurrency: 16, progress: false, probe_origins: false }
     }
 }
 
@@ -121,6 +125,9 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     let (_, regions) = futures::join!(globals, regional);
     account.regions = regions;
     account.gaps = ctx.take_gaps();
+    if opts.probe_origins {
+        origin_probe::probe_origins(&mut account, Duration::from_secs(10), opts.concurrency).await;
+    }
     progress.finish();
 
     let mut inv = Inventory::new(time::OffsetDateTime::now_utc());

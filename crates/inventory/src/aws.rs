@@ -1041,6 +1041,27 @@ pub struct Origin {
     pub s3_origin: bool,
     pub origin_access_control_id: Option<String>,
     pub origin_access_identity: Option<String>,
+    /// The port CloudFront connects to over HTTPS (custom origins; 443 when absent).
+    #[serde(default)]
+    pub https_port: Option<u16>,
+    /// The certificate the origin serves, read over TLS by the opt-in origin probe
+    /// (`--probe-origins`); "not collected" without it.
+    #[serde(default)]
+    pub served_certificate: Observed<ServedCertificate>,
+}
+
+/// A certificate as an origin served it in a TLS handshake.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServedCertificate {
+    /// Where it was read: `host:port`.
+    pub endpoint: String,
+    /// The leaf certificate's subject (RFC 4514 string).
+    pub subject: String,
+    /// Its validity end, RFC 3339.
+    pub not_after: String,
+    pub key: CertificateKey,
+    /// The TLS version negotiated (`TLSv1.3`, `TLSv1.2`).
+    pub protocol: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -16,6 +16,11 @@ impl<T> Observed<T> {
         Observed::Unknown("not collected".to_string())
     }
 
+    /// Whether nobody tried to read it (as opposed to a read that failed).
+    pub fn is_not_collected(&self) -> bool {
+        matches!(self, Observed::Unknown(r) if r == "not collected")
+    }
+
     pub fn known(&self) -> Option<&T> {
         match self {
             Observed::Known(t) => Some(t),

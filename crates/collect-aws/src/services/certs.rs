@@ -43,9 +43,14 @@ pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCer
 
 /// The public key algorithm and size and the signature algorithm of a PEM certificate.
 pub(crate) fn certificate_key(pem: &str) -> Result<CertificateKey, String> {
-    use x509_parser::public_key::PublicKey;
     let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not a PEM certificate: {e}"))?;
     let cert = pem.parse_x509().map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    Ok(key_of(&cert))
+}
+
+/// The public key algorithm and size and the signature algorithm of a parsed certificate.
+pub(crate) fn key_of(cert: &x509_parser::certificate::X509Certificate<'_>) -> CertificateKey {
+    use x509_parser::public_key::PublicKey;
     let spki = cert.public_key();
     let (algorithm, bits) = match spki.parsed() {
         Ok(PublicKey::RSA(rsa)) => ("RSA".to_string(), Some(rsa.key_size() as u32)),
@@ -63,7 +68,7 @@ pub(crate) fn certificate_key(pem: &str) -> Result<CertificateKey, String> {
         .get(sig_oid)
         .map(|e| e.sn().to_string())
         .unwrap_or_else(|| sig_oid.to_id_string());
-    Ok(CertificateKey { algorithm, bits, signature_algorithm })
+    CertificateKey { algorithm, bits, signature_algorithm }
 }
 
 pub(super) async fn acm(ctx: &Ctx) -> Observed<Vec<AcmCertificate>> {

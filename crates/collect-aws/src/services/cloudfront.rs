@@ -104,6 +104,8 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
                     s3_origin: o.s3_origin_config().is_some() || (custom.is_none() && is_s3_domain(o.domain_name())),
                     origin_access_control_id: non_empty(o.origin_access_control_id()),
                     origin_access_identity: o.s3_origin_config().and_then(|c| non_empty(Some(c.origin_access_identity()))),
+                    https_port: custom.and_then(|c| u16::try_from(c.https_port()).ok()),
+                    served_certificate: Observed::not_collected(),
                 }
             })
             .collect(),

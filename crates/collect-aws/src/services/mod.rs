@@ -8,7 +8,7 @@
 use crate::call::Ctx;
 use rampart_inventory::*;
 
-mod certs;
+pub(crate) mod certs;
 mod cloudfront;
 mod cloudtrail;
 mod detective;

@@ -31,19 +31,6 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// Why the key or signature is weak, if it is.
-fn weakness(k: &rampart_inventory::CertificateKey) -> Option<String> {
-    let sig = k.signature_algorithm.to_ascii_lowercase();
-    if sig.contains("sha1") || sig.contains("md5") || sig.contains("sha-1") {
-        return Some(format!("its signature algorithm is {}", k.signature_algorithm));
-    }
-    match (k.algorithm.as_str(), k.bits) {
-        ("RSA", Some(b)) if b < 2048 => Some(format!("its RSA key has {b} bits (fewer than 2,048)")),
-        ("EC", Some(b)) if b < 256 => Some(format!("its EC key has {b} bits (fewer than 256)")),
-        _ => None,
-    }
-}
-
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_distribution(ctx, out, |account, d, res, out| {
         let Some(cert_id) = &d.iam_certificate_id else {
@@ -58,7 +45,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         };
         match &cert.key {
             Observed::Unknown(why) => out.not_available(res, format!("the body of certificate `{}` could not be read: {why}", cert.name)),
-            Observed::Known(k) => match weakness(k) {
+            Observed::Known(k) => match super::key_weakness(k) {
                 Some(why) => out.fail(res, format!("certificate `{}`: {why}", cert.name)),
                 None => out.pass(res, format!("certificate `{}`: {} {} key, {}", cert.name, k.algorithm, k.bits.map_or("?".into(), |b| b.to_string()), k.signature_algorithm)),
             },

@@ -36,6 +36,19 @@ pub(crate) fn each_distribution(ctx: &Ctx, out: &mut Emit, mut f: impl FnMut(&Ac
     }
 }
 
+/// Why the key or signature is weak, if it is.
+pub(crate) fn key_weakness(k: &rampart_inventory::CertificateKey) -> Option<String> {
+    let sig = k.signature_algorithm.to_ascii_lowercase();
+    if sig.contains("sha1") || sig.contains("md5") || sig.contains("sha-1") {
+        return Some(format!("its signature algorithm is {}", k.signature_algorithm));
+    }
+    match (k.algorithm.as_str(), k.bits) {
+        ("RSA", Some(b)) if b < 2048 => Some(format!("its RSA key has {b} bits (fewer than 2,048)")),
+        ("EC", Some(b)) if b < 256 => Some(format!("its EC key has {b} bits (fewer than 256)")),
+        _ => None,
+    }
+}
+
 /// The distribution's custom viewer certificate (ACM or IAM), if it has one.
 pub(crate) fn custom_certificate(d: &Distribution) -> Option<&str> {
     d.acm_certificate_arn.as_deref().or(d.iam_certificate_id.as_deref()).filter(|c| !c.is_empty())

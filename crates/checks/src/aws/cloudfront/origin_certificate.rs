@@ -1,24 +1,27 @@
-//! The certificate a CloudFront custom origin serves, when the origin is a load balancer of
-//! the scanned account.
+//! The certificate a CloudFront custom origin serves.
 //!
 //! Trusted Advisor "CloudFront SSL Certificate on the Origin Server" connects to each origin
-//! and reads its certificate: expired (red), expiring within 30 days, weak key (yellow).
-//! A read-only scan does not connect to origins; it can read the certificate only when the
-//! origin's domain is the DNS name of one of the account's load balancers, whose HTTPS/TLS
-//! listeners name their certificates (ACM or IAM). Other HTTPS origins are NOT_AVAILABLE
-//! ("reading it needs a connection to the origin"); distributions without custom HTTPS
-//! origins pass. Protocols are `cloudfront_origin_ssl_protocols`' part.
+//! and reads its certificate: expired (red), expiring within 30 days, weak key or SHA-1/MD5
+//! signature (yellow). Rampart reads it two ways:
+//! - when the origin's domain is the DNS name of one of the account's load balancers, from the
+//!   HTTPS/TLS listeners' certificates (ACM or IAM) — no connection needed;
+//! - otherwise from the certificate the opt-in origin probe (`--probe-origins`) read in a TLS
+//!   handshake with the origin.
+//!
+//! An origin read neither way is NOT_AVAILABLE ("reading it needs a connection"), never
+//! PASSED; distributions without custom HTTPS origins pass. Protocols are
+//! `cloudfront_origin_ssl_protocols`' part.
 
-use super::each_distribution;
+use super::{each_distribution, key_weakness};
 use crate::aws::{days_since, parse_time};
 use crate::{Check, Ctx, Emit};
-use rampart_inventory::{Account, Observed};
+use rampart_inventory::{Account, Observed, Origin};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "cloudfront_origin_certificate",
-        title: "CloudFront origin's certificate (a load balancer of the account) is expired, expiring within 30 days or weak",
+        title: "CloudFront origin's certificate is expired, expiring within 30 days or weak",
         description: "CloudFront refuses an origin whose certificate is expired or invalid (HTTP 502 to every viewer); a weak key lets the connection between CloudFront and the origin be attacked.",
         severity: Severity::High,
         category: Category::Security,
@@ -26,7 +29,7 @@ pub static CHECK: Check = Check {
         resource_type: ResourceType::AwsCloudFrontDistribution,
         standards: &[StandardRef::ta("CloudFront SSL Certificate on the Origin Server")],
         remediation: Remediation {
-            console: "Renew or replace the load balancer listener's certificate (ACM: request a new RSA 2048 or ECDSA certificate; EC2 console > Load Balancers > Listeners > Edit > Default SSL/TLS certificate).",
+            console: "Renew or replace the origin's certificate with one from a trusted CA (RSA 2048 or ECDSA P-256, SHA-256). For a load balancer origin: request it in ACM, then EC2 console > Load Balancers > Listeners > Edit > Default SSL/TLS certificate.",
             cli: "aws elbv2 modify-listener --listener-arn <arn> --certificates CertificateArn=<new-acm-arn>",
             url: "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-https-cloudfront-to-custom-origin.html",
         },
@@ -34,33 +37,35 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// A load balancer certificate: (expiry, weak-key reason) or why it cannot be judged.
-fn certificate(account: &Account, region: &rampart_inventory::Region, arn: &str) -> Result<(Option<String>, Option<String>), String> {
+/// What can be said of one certificate: its name, expiry and key weakness, or why it cannot be judged.
+type Judged = Result<(String, Option<String>, Option<String>), String>;
+
+/// A load balancer listener's certificate by ARN.
+fn certificate(account: &Account, region: &rampart_inventory::Region, arn: &str) -> Judged {
     if arn.contains(":acm:") {
         let acm = region.acm.as_result().map_err(|why| format!("ACM certificates of {} could not be read: {why}", region.name))?;
         let c = acm.iter().find(|c| c.arn == arn).ok_or_else(|| format!("certificate {arn} is not among the ACM certificates of {}", region.name))?;
-        let weak = c.key_algorithm.as_deref().filter(|k| *k == "RSA_1024" || *k == "RSA-1024").map(|k| format!("key {k}"));
-        return Ok((c.not_after.clone(), weak));
+        let weak = c.key_algorithm.as_deref().filter(|k| *k == "RSA_1024" || *k == "RSA-1024").map(|k| format!("its key is {k}"));
+        return Ok((arn.to_string(), c.not_after.clone(), weak));
     }
     let certs = account.iam_server_certificates.as_result().map_err(|why| format!("IAM server certificates could not be read: {why}"))?;
     let c = certs.iter().find(|c| c.arn == arn).ok_or_else(|| format!("certificate {arn} is not in the IAM certificate store"))?;
     let weak = match &c.key {
-        Observed::Known(k) if k.algorithm == "RSA" && k.bits.is_some_and(|b| b < 2048) => Some(format!("RSA key of {} bits", k.bits.unwrap_or(0))),
-        Observed::Known(k) if k.signature_algorithm.to_ascii_lowercase().contains("sha1") => Some(format!("signature {}", k.signature_algorithm)),
-        _ => None,
+        Observed::Known(k) => key_weakness(k),
+        Observed::Unknown(_) => None,
     };
-    Ok((c.expiration.clone(), weak))
+    Ok((arn.to_string(), c.expiration.clone(), weak))
 }
 
 /// The certificates of the load balancer whose DNS name is `domain`, if the account has one.
-fn lb_certificates(account: &Account, domain: &str) -> Option<Result<Vec<(String, Result<(Option<String>, Option<String>), String>)>, String>> {
+fn lb_certificates(account: &Account, domain: &str) -> Option<Result<Vec<Judged>, String>> {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
     let domain = domain.strip_prefix("dualstack.").unwrap_or(&domain).to_string();
     for region in &account.regions {
         if let Observed::Known(lbs) = &region.elb {
             if let Some(lb) = lbs.iter().find(|lb| lb.dns_name.eq_ignore_ascii_case(&domain)) {
                 let arns = lb.listeners.iter().filter(|l| matches!(l.protocol.as_str(), "HTTPS" | "SSL")).filter_map(|l| l.ssl_certificate_id.clone());
-                return Some(Ok(arns.map(|a| (a.clone(), certificate(account, region, &a))).collect()));
+                return Some(Ok(arns.map(|a| certificate(account, region, &a)).collect()));
             }
         }
         if let Observed::Known(v2) = &region.elbv2 {
@@ -70,11 +75,26 @@ fn lb_certificates(account: &Account, domain: &str) -> Option<Result<Vec<(String
                     Observed::Unknown(why) => return Some(Err(format!("listeners of {} could not be read: {why}", lb.name))),
                 };
                 let arns = listeners.iter().filter(|l| matches!(l.protocol.as_str(), "HTTPS" | "TLS")).flat_map(|l| l.certificate_arns.clone());
-                return Some(Ok(arns.map(|a| (a.clone(), certificate(account, region, &a))).collect()));
+                return Some(Ok(arns.map(|a| certificate(account, region, &a)).collect()));
             }
         }
     }
     None
+}
+
+/// The certificates behind one origin: its load balancer's, else what the probe read.
+fn origin_certificates(account: &Account, o: &Origin) -> Result<Vec<Judged>, String> {
+    if let Some(lb) = lb_certificates(account, &o.domain_name) {
+        return lb;
+    }
+    match &o.served_certificate {
+        Observed::Known(c) => Ok(vec![Ok((format!("the certificate {} serves ({})", c.endpoint, c.subject), Some(c.not_after.clone()), key_weakness(&c.key)))]),
+        u if u.is_not_collected() => Err(format!(
+            "origin {} ({}) is not a load balancer of this account: reading its certificate needs a connection to it (scan with --probe-origins)",
+            o.id, o.domain_name
+        )),
+        Observed::Unknown(why) => Err(format!("origin {} ({}): {why}", o.id, o.domain_name)),
+    }
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
@@ -86,26 +106,29 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         }
         let (mut bad, mut warnings, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
         for o in https {
-            match lb_certificates(account, &o.domain_name) {
-                None => unknown.push(format!("origin {} ({}) is not a load balancer of this account: reading its certificate needs a connection to it", o.id, o.domain_name)),
-                Some(Err(why)) => unknown.push(why),
-                Some(Ok(certs)) => {
-                    for (arn, c) in certs {
-                        match c {
-                            Err(why) => unknown.push(why),
-                            Ok((expiry, weak)) => {
-                                match expiry.as_deref().and_then(parse_time) {
-                                    Some(t) if t <= ctx.now => bad.push(format!("{arn} (origin {}) expired", o.id)),
-                                    Some(t) if -days_since(t, ctx.now) < warn => warnings.push(format!("{arn} (origin {}) expires in {} days", o.id, -days_since(t, ctx.now))),
-                                    Some(_) => {}
-                                    None => unknown.push(format!("{arn}: no readable expiry")),
-                                }
-                                if let Some(w) = weak {
-                                    warnings.push(format!("{arn} (origin {}): weak {w}", o.id));
-                                }
-                            }
-                        }
+            let certs = match origin_certificates(account, o) {
+                Ok(c) => c,
+                Err(why) => {
+                    unknown.push(why);
+                    continue;
+                }
+            };
+            for c in certs {
+                let (name, expiry, weak) = match c {
+                    Ok(c) => c,
+                    Err(why) => {
+                        unknown.push(why);
+                        continue;
                     }
+                };
+                match expiry.as_deref().and_then(parse_time) {
+                    Some(t) if t <= ctx.now => bad.push(format!("{name} (origin {}) expired", o.id)),
+                    Some(t) if -days_since(t, ctx.now) < warn => warnings.push(format!("{name} (origin {}) expires in {} days", o.id, -days_since(t, ctx.now))),
+                    Some(_) => {}
+                    None => unknown.push(format!("{name}: no readable expiry")),
+                }
+                if let Some(w) = weak {
+                    warnings.push(format!("{name} (origin {}) is weak: {w}", o.id));
                 }
             }
         }
@@ -116,7 +139,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         } else if !unknown.is_empty() {
             out.not_available(res, unknown.join("; "));
         } else {
-            out.pass(res, format!("the origins' load balancer certificates are valid beyond the {warn}-day warning period and not weak"));
+            out.pass(res, format!("the origins' certificates are valid beyond the {warn}-day warning period and not weak"));
         }
     });
 }
@@ -125,7 +148,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::{AcmCertificate, Distribution, Elbv2, ListenerV2, LoadBalancerV2, Origin};
+    use rampart_inventory::{AcmCertificate, CertificateKey, Distribution, Elbv2, ListenerV2, LoadBalancerV2, Origin, ServedCertificate};
     use rampart_model::Status;
 
     const CERT: &str = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
@@ -155,7 +178,7 @@ mod tests {
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, Some(Severity::Medium)), "{}", r[0].reason);
         let r = run_check(&CHECK, &with(lb, "2028-01-01T00:00:00Z", "RSA_1024"));
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, Some(Severity::Medium)));
-        assert!(r[0].reason.contains("weak key RSA_1024"), "{}", r[0].reason);
+        assert!(r[0].reason.contains("is weak: its key is RSA_1024"), "{}", r[0].reason);
         // An origin that is not one of the account's load balancers cannot be read offline.
         let r = run_check(&CHECK, &with("origin.example.com", "2028-01-01T00:00:00Z", "RSA_2048"));
         assert_eq!(r[0].status, Status::NotAvailable);
@@ -163,5 +186,42 @@ mod tests {
         let mut inv = with(lb, "2028-01-01T00:00:00Z", "RSA_2048");
         region(&mut inv).acm = Observed::Unknown("acm:ListCertificates denied".into());
         assert_eq!(run_check(&CHECK, &inv)[0].status, Status::NotAvailable);
+    }
+
+    /// Origins that are not the account's load balancers, judged by what the probe read.
+    #[test]
+    fn probed_origins() {
+        let probed = |served: Observed<ServedCertificate>| {
+            let mut inv = with("origin.example.com", "2028-01-01T00:00:00Z", "RSA_2048");
+            account(&mut inv).cloudfront.known_mut().unwrap()[0].origins[0].served_certificate = served;
+            run_check(&CHECK, &inv).remove(0)
+        };
+        let cert = |not_after: &str, algorithm: &str, bits: u32, sig: &str| {
+            Observed::Known(ServedCertificate {
+                endpoint: "origin.example.com:443".into(),
+                subject: "CN=origin.example.com".into(),
+                not_after: not_after.into(),
+                key: CertificateKey { algorithm: algorithm.into(), bits: Some(bits), signature_algorithm: sig.into() },
+                protocol: "TLSv1.3".into(),
+            })
+        };
+        let r = probed(cert("2028-01-01T00:00:00Z", "EC", 256, "ecdsa-with-SHA256"));
+        assert_eq!(r.status, Status::Passed, "{}", r.reason);
+        let r = probed(cert("2025-01-01T00:00:00Z", "RSA", 2048, "sha256WithRSAEncryption"));
+        assert_eq!((r.status, r.severity), (Status::Failed, None), "{}", r.reason);
+        assert!(r.reason.contains("the certificate origin.example.com:443 serves (CN=origin.example.com) (origin app) expired"), "{}", r.reason);
+        let r = probed(cert("2026-12-10T00:00:00Z", "RSA", 2048, "sha256WithRSAEncryption"));
+        assert_eq!((r.status, r.severity), (Status::Failed, Some(Severity::Medium)), "{}", r.reason);
+        let r = probed(cert("2028-01-01T00:00:00Z", "RSA", 1024, "sha256WithRSAEncryption"));
+        assert_eq!((r.status, r.severity), (Status::Failed, Some(Severity::Medium)), "{}", r.reason);
+        assert!(r.reason.contains("1024 bits"), "{}", r.reason);
+        let r = probed(cert("2028-01-01T00:00:00Z", "RSA", 2048, "sha1WithRSAEncryption"));
+        assert_eq!((r.status, r.severity), (Status::Failed, Some(Severity::Medium)), "{}", r.reason);
+        let r = probed(Observed::Unknown("cannot connect to origin.example.com:443: connection refused".into()));
+        assert_eq!(r.status, Status::NotAvailable);
+        assert!(r.reason.contains("connection refused"), "{}", r.reason);
+        let r = probed(Observed::not_collected());
+        assert_eq!(r.status, Status::NotAvailable);
+        assert!(r.reason.contains("--probe-origins"), "{}", r.reason);
     }
 }
