@@ -38,7 +38,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
 
 Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
 managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
-s3:GetObject only); users "user-fail" (a directly attached managed policy) and "user-ok" (none).
+s3:GetObject only); users "user-fail" (a directly attached managed policy) and "user-ok" (none);
+a strong account password policy (length 14, all character classes, reuse of 24 prevented).
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -323,6 +324,11 @@ def plant_iam(iam):
     attached = lambda u: [p["PolicyName"] for p in iam.list_attached_user_policies(UserName=u)["AttachedPolicies"]]
     assert attached("user-fail") == ["admin-fail"] and attached("user-ok") == [], (attached("user-fail"), attached("user-ok"))
     assert not iam.list_user_policies(UserName="user-fail")["PolicyNames"] and not iam.list_user_policies(UserName="user-ok")["PolicyNames"]
+    policy = {"MinimumPasswordLength": 14, "RequireSymbols": True, "RequireNumbers": True, "RequireUppercaseCharacters": True,
+              "RequireLowercaseCharacters": True, "PasswordReusePrevention": 24}
+    iam.update_account_password_policy(**policy)
+    got = iam.get_account_password_policy()["PasswordPolicy"]
+    assert all(got[k] == v for k, v in policy.items()), got
 
 
 def plant_cloudfront(cf, all_names):

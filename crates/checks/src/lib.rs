@@ -387,6 +387,14 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
     "ec2_default_sg_restricts_all",
+    // Account-level checks (one verdict per account): FAILED on the bare account of
+    // `testdata/moto/plant_bare.py` (`account_level_checks_fail_on_a_bare_account`), PASSED on a
+    // planted one; `servicequotas_usage` both ways on the bare account.
+    "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage",
+    // Time-based checks: PASSED on the collected shared plant, FAILED on the same snapshot
+    // evaluated 400 days later (`time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged`).
+    "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
+    "ec2_instance_stopped_too_long",
     // Left out: `cloudfront_custom_certificate` and `cloudfront_sni` (moto 5.2.5 reports
     // CloudFrontDefaultCertificate true whatever is set); `cloudfront_s3_origin_access_control`
     // (moto 5.2.5 drops OriginAccessControlId from origins).
@@ -434,19 +442,23 @@ pub fn checks_markdown() -> String {
          `AccountMFAEnabled: 0`; `cloudfront_iam_certificate_expiry`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set, so no distribution has an IAM certificate; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
-         `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins) or the \
-         service is not planted yet (`servicequotas_usage`). `cloudfront_origin_certificate` is tested both ways twice: \
+         `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
+         `iam_root_access_key`: moto's credential report never gives the root user an access key). `cloudfront_origin_certificate` is tested both ways twice: \
          on distributions whose origins are the planted load balancers of `plant_more.py` (weak and strong ACM \
          certificates; moto, like ACM, refuses to import an expired one), and with `--probe-origins` on \
          distributions whose origins are TLS servers on loopback serving expired, expiring, weak and valid \
-         certificates (`testdata/moto/tls_origins.py`, asserted by `origin_probe_reads_the_certificates_custom_origins_serve`). Account-level checks have one verdict per \
-         account (`cloudtrail_logging`: one per region and one for multi-region trails), so one moto account cannot \
-         show both: `iam_password_policy`, `iam_root_access_key`, `iam_use`, `cloudtrail_logging`. Time-based checks \
-         cannot be aged in moto, which stamps keys, credential use and snapshots with the current time: \
-         `iam_access_key_rotation`, `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, \
-         `ec2_ebs_snapshot_old`. EC2 FSBP controls unit-tested \
-         only: `ec2_instance_stopped_too_long` (moto stamps a stop with the current time, so the default \
-         scan can only pass it; its FAILED side is scanned on moto with `stopped_instance_max_days = 0`), `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
+         certificates (`testdata/moto/tls_origins.py`, asserted by `origin_probe_reads_the_certificates_custom_origins_serve`). \
+         Account-level checks have one verdict per account, so their two sides come from two moto accounts: FAILED on \
+         the bare account of `testdata/moto/plant_bare.py` (no IAM user, no password policy, no trail; VPCs at 80 % and \
+         100 % of the quota), asserted by `account_level_checks_fail_on_a_bare_account`, PASSED on the shared plant \
+         (`iam_use`, `cloudtrail_logging`) or plant_more.py's account (`iam_password_policy`); `servicequotas_usage` shows \
+         both on the bare account. Time-based checks compare times that moto stamps with the current time (key \
+         creation, last use, snapshot start), which moto cannot backdate; checks evaluate a snapshot at its collection \
+         time, so `time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged` collects the shared plant \
+         and evaluates it as collected and as if collected 400 days later: `iam_access_key_rotation`, \
+         `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, `ec2_ebs_snapshot_old` and \
+         `ec2_instance_stopped_too_long` (also failed on moto with `stopped_instance_max_days = 0`). EC2 FSBP controls \
+         unit-tested only: `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
          moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
          tunnel telemetry nor tunnel options), `ec2_client_vpn_connection_logging` and \
          `ec2_vpc_block_public_access` (moto 5.2.5 implements neither Client VPN nor VPC Block Public \

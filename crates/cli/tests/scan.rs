@@ -374,6 +374,8 @@ fn trusted_advisor_and_cis_checks_on_the_planted_account() {
     expect(&s, "iam_user_console_mfa", "alice", "us-east-1", "FAILED");
     expect(&s, "iam_user_console_mfa", "ci-bot", "us-east-1", "PASSED");
     expect(&s, "iam_root_access_key", "123456789012", "us-east-1", "PASSED");
+    // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s IAM Use.
+    expect(&s, "iam_use", "123456789012", "us-east-1", "PASSED");
     // KMS, ECR, SNS, SQS: one compliant and one non-compliant resource per region; GuardDuty,
     // Config and Security Hub are enabled in us-east-1 only.
     for region in ["us-east-1", "eu-west-1"] {
@@ -1164,12 +1166,16 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
     let elb: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
     let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
-    assert!(elb.is_disjoint(&more), "a check is in both ELB_PLANTED and MORE_PLANTED");
+    let bare: BTreeSet<&str> = BARE_ACCOUNT.iter().copied().collect();
+    let aged: BTreeSet<&str> = AGED.iter().copied().collect();
+    let tables = [&elb, &more, &bare, &aged];
+    let total: usize = tables.iter().map(|t| t.len()).sum();
+    let union: BTreeSet<&str> = tables.iter().flat_map(|t| t.iter().copied()).collect();
+    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT and AGED");
     let mine: BTreeSet<&str> = mine.collect();
-    assert!(mine == elb || mine == more, "the calling test's tables are neither ELB_PLANTED nor the MORE_PLANTED* ones");
+    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED");
     assert!(mine.is_subset(&claimed), "docs do not claim {:?}", mine.difference(&claimed).collect::<Vec<_>>());
-    let union: BTreeSet<&str> = elb.union(&more).copied().collect();
-    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + the MORE_PLANTED* tables differ");
+    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED differ");
 }
 
 // ---- More checks on resources planted in a moto of their own (plant_more.py) ----
@@ -1280,6 +1286,8 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     expect(&s, "cloudfront_origin_certificate", &name("cf-origin-ok-useast1"), "us-east-1", "PASSED");
     // An origin that is no load balancer of the account, without --probe-origins.
     expect(&s, "cloudfront_origin_certificate", &name("cf-ok"), "us-east-1", "NOT_AVAILABLE");
+    // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s password policy.
+    expect(&s, "iam_password_policy", "123456789012", "us-east-1", "PASSED");
 }
 
 // ---- The opt-in origin probe against TLS origins served on loopback (tls_origins.py) ----
@@ -1345,4 +1353,97 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
         }
         assert!(reason.contains(reason_has), "{logical}: {reason:?} lacks {reason_has:?}");
     }
+}
+
+// ---- Account-level checks: one verdict per account, so two accounts show both sides ----
+
+/// Account-level checks whose FAILED side is shown by the bare account of `plant_bare.py` and
+/// whose PASSED side by a planted one (the shared plant, or plant_more.py for the password
+/// policy). `servicequotas_usage` shows both on the bare account (VPCs at 80 % and 100 % of the
+/// quota; other quotas low).
+const BARE_ACCOUNT: &[&str] = &["iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage"];
+
+#[test]
+fn account_level_checks_fail_on_a_bare_account() {
+    own_test_docs_match(BARE_ACCOUNT.iter().copied());
+    let moto = moto();
+    let out = Command::new(venv().join("bin/python")).arg(repo_root().join("testdata/moto/plant_bare.py")).arg(&moto.url).output().expect("run plant_bare.py");
+    assert!(out.status.success(), "plant_bare.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+    let sev = |check: &str, name: &str, region: &str| -> String {
+        let f = findings
+            .iter()
+            .find(|f| f["ProductFields"]["rampart/CheckId"] == check && f["ProductFields"]["rampart/ResourceName"] == name && f["Resources"][0]["Region"] == region)
+            .unwrap_or_else(|| panic!("no {check} result for {name} in {region}"));
+        f["Severity"]["Label"].as_str().unwrap().to_string()
+    };
+    expect(&s, "iam_use", "123456789012", "us-east-1", "FAILED");
+    expect(&s, "iam_password_policy", "123456789012", "us-east-1", "FAILED");
+    assert_eq!(sev("iam_password_policy", "123456789012", "us-east-1"), "HIGH", "no policy at all is high");
+    // One result per region ("no trail covers it") and one for the multi-region trail.
+    for region in ["us-east-1", "eu-west-1"] {
+        assert!(by_check_region(&findings, "cloudtrail_logging", region).iter().all(|s| s == "FAILED"), "{region}");
+        expect(&s, "servicequotas_usage", "Internet gateways per Region", region, "PASSED");
+    }
+    assert_eq!(by_check_region(&findings, "cloudtrail_logging", "us-east-1").len(), 2);
+    // Trusted Advisor: usage at 80 % of a quota is yellow, at 100 % red.
+    expect(&s, "servicequotas_usage", "VPCs per Region", "us-east-1", "FAILED");
+    assert_eq!(sev("servicequotas_usage", "VPCs per Region", "us-east-1"), "MEDIUM");
+    expect(&s, "servicequotas_usage", "VPCs per Region", "eu-west-1", "FAILED");
+    assert_eq!(sev("servicequotas_usage", "VPCs per Region", "eu-west-1"), "HIGH");
+    // The PASSED sides: iam_use and cloudtrail_logging on the shared plant
+    // (`trusted_advisor_and_cis_checks_on_the_planted_account`), the password policy on
+    // plant_more.py's account (`more_checks_fail_and_pass_on_their_own_planted_account`).
+}
+
+// ---- Time-based checks, aged: the collected snapshot evaluated 400 days later ----
+
+/// Checks that compare a time moto stamps with "now" (key creation, last use, snapshot start,
+/// stop time): moto cannot backdate them, but checks evaluate a snapshot at its collection
+/// time, so the same collected account evaluated as if collected 400 days later shows FAILED.
+const AGED: &[&str] = &[
+    "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
+    "ec2_instance_stopped_too_long",
+];
+
+#[test]
+fn time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged() {
+    own_test_docs_match(AGED.iter().copied());
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("estate.json");
+    let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "-o", snap.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let scan = |path: &Path, name: &str| -> Vec<Value> {
+        let out_path = dir.path().join(name);
+        let out = rampart(dir.path(), &["scan", "--snapshot", path.to_str().unwrap(), "--no-store", "--format", "asff", "--output", out_path.to_str().unwrap()]);
+        serde_json::from_slice(&std::fs::read(&out_path).unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&out.stderr)))).unwrap()
+    };
+    let fresh = scan(&snap, "fresh.json");
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let collected = time::OffsetDateTime::parse(doc["collected_at"].as_str().unwrap(), fmt).unwrap();
+    doc["collected_at"] = Value::from((collected + time::Duration::days(400)).format(fmt).unwrap());
+    let aged_snap = dir.path().join("aged.json");
+    std::fs::write(&aged_snap, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let aged = scan(&aged_snap, "aged.json");
+    let regions = |check: &str| if check.starts_with("iam_") { vec!["us-east-1"] } else { vec!["us-east-1", "eu-west-1"] };
+    for check in AGED {
+        for region in regions(check) {
+            let (f, a) = (by_check_region(&fresh, check, region), by_check_region(&aged, check, region));
+            assert!(!f.is_empty() && f.iter().all(|s| s == "PASSED"), "{check} fresh in {region}: {f:?}");
+            // Running instances are not judged by their age: only the one stopped instance fails.
+            let failing = if *check == "ec2_instance_stopped_too_long" { 1 } else { f.len() };
+            assert!(a.len() == f.len() && a.iter().filter(|s| *s == "FAILED").count() == failing, "{check} aged in {region}: {a:?}");
+        }
+    }
+    // Same data, same results otherwise: the age is the only difference.
+    let reason = |fs: &[Value], check: &str| -> Vec<String> {
+        fs.iter().filter(|f| f["ProductFields"]["rampart/CheckId"] == *check).map(|f| f["ProductFields"]["rampart/Reason"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(reason(&aged, "ec2_ebs_snapshot_old").iter().all(|r| r.contains("400 days old (more than 365)")), "{:?}", reason(&aged, "ec2_ebs_snapshot_old"));
+    assert!(reason(&aged, "iam_access_key_rotation").iter().all(|r| r.contains("rotated 400 days ago (more than 90)")), "{:?}", reason(&aged, "iam_access_key_rotation"));
 }
