@@ -58,13 +58,23 @@ fn wait_until_up(port: u16, path: &str) {
     panic!("server on port {port} did not come up within 60 s");
 }
 
-/// Starts moto on a free port.
+/// Starts moto on a free port, without its catalogue of public AMIs (faster; instances then
+/// report no virtualization type of their own).
 pub fn moto() -> Server {
+    moto_server(false)
+}
+
+/// Starts moto on a free port with its catalogue of public AMIs (HVM and paravirtual).
+pub fn moto_with_amis() -> Server {
+    moto_server(true)
+}
+
+fn moto_server(amis: bool) -> Server {
     let port = free_port();
     let child = Command::new(venv().join("bin/moto_server"))
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-        .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        .env("MOTO_EC2_LOAD_DEFAULT_AMIS", if amis { "true" } else { "false" })
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

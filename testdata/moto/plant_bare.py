@@ -9,7 +9,12 @@ No IAM user, no password policy, no CloudTrail trail. Beside the default VPC, th
 us-east-1 (4 of the quota of 5 "VPCs per Region": 80 %, Trusted Advisor's yellow) and four in
 eu-west-1 (5 of 5: 100 %, red). Asserts that moto's Service Quotas reports that quota as 5 in
 both regions and that there are no users, no trails and no password policy.
+
+The server runs with moto's AMI catalogue: per region, instances "pv" (from a paravirtual AMI)
+and "hvm" (from an HVM AMI). It prints {region: {"pv": instance id, "hvm": instance id}} as JSON
+(the scan names instances by id).
 """
+import json
 import sys
 
 import boto3
@@ -22,6 +27,7 @@ def client(endpoint, service, region):
 
 def main():
     endpoint = sys.argv[1]
+    names = {}
     for region, extra in [("us-east-1", 3), ("eu-west-1", 4)]:
         ec2 = client(endpoint, "ec2", region)
         for i in range(extra):
@@ -30,6 +36,11 @@ def main():
         quota = client(endpoint, "service-quotas", region).get_service_quota(ServiceCode="vpc", QuotaCode="L-F678F1CE")["Quota"]
         assert (quota["QuotaName"], quota["Value"]) == ("VPCs per Region", 5.0), quota
         assert not client(endpoint, "cloudtrail", region).describe_trails()["trailList"]
+        for name in ("paravirtual", "hvm"):
+            image = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "virtualization-type", "Values": [name]}])["Images"][0]
+            i = ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1)["Instances"][0]
+            assert i["VirtualizationType"] == name, i
+            names.setdefault(region, {})["pv" if name == "paravirtual" else "hvm"] = i["InstanceId"]
     iam = client(endpoint, "iam", "us-east-1")
     assert not iam.list_users()["Users"]
     try:
@@ -37,6 +48,7 @@ def main():
         raise AssertionError("a password policy is set")
     except iam.exceptions.NoSuchEntityException:
         pass
+    print(json.dumps(names))
 
 
 if __name__ == "__main__":

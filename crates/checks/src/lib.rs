@@ -391,6 +391,8 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // `testdata/moto/plant_bare.py` (`account_level_checks_fail_on_a_bare_account`), PASSED on a
     // planted one; `servicequotas_usage` both ways on the bare account.
     "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage",
+    // The bare account's moto runs with its AMI catalogue: a paravirtual and an HVM instance.
+    "ec2_instance_paravirtual",
     // Time-based checks: PASSED on the collected shared plant, FAILED on the same snapshot
     // evaluated 400 days later (`time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged`).
     "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
@@ -452,14 +454,15 @@ pub fn checks_markdown() -> String {
          the bare account of `testdata/moto/plant_bare.py` (no IAM user, no password policy, no trail; VPCs at 80 % and \
          100 % of the quota), asserted by `account_level_checks_fail_on_a_bare_account`, PASSED on the shared plant \
          (`iam_use`, `cloudtrail_logging`) or plant_more.py's account (`iam_password_policy`); `servicequotas_usage` shows \
-         both on the bare account. Time-based checks compare times that moto stamps with the current time (key \
+         both on the bare account, and so does `ec2_instance_paravirtual` (that moto runs with its AMI catalogue: \
+         one instance from a paravirtual and one from an HVM AMI per region; the other tests run moto without \
+         the catalogue, where every instance reports paravirtual). Time-based checks compare times that moto stamps with the current time (key \
          creation, last use, snapshot start), which moto cannot backdate; checks evaluate a snapshot at its collection \
          time, so `time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged` collects the shared plant \
          and evaluates it as collected and as if collected 400 days later: `iam_access_key_rotation`, \
          `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, `ec2_ebs_snapshot_old` and \
          `ec2_instance_stopped_too_long` (also failed on moto with `stopped_instance_max_days = 0`). EC2 FSBP controls \
-         unit-tested only: `ec2_instance_paravirtual` (the tests run moto without its AMI catalogue, and \
-         moto then reports every instance as paravirtual), `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
+         unit-tested only: `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
          tunnel telemetry nor tunnel options), `ec2_client_vpn_connection_logging` and \
          `ec2_vpc_block_public_access` (moto 5.2.5 implements neither Client VPN nor VPC Block Public \
          Access; the scan asserts they are NOT_AVAILABLE there). Other FSBP controls unit-tested only: \

@@ -1361,14 +1361,17 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
 /// whose PASSED side by a planted one (the shared plant, or plant_more.py for the password
 /// policy). `servicequotas_usage` shows both on the bare account (VPCs at 80 % and 100 % of the
 /// quota; other quotas low).
-const BARE_ACCOUNT: &[&str] = &["iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage"];
+/// The same moto runs with its AMI catalogue, so `ec2_instance_paravirtual` shows both sides
+/// there (an instance from a paravirtual AMI and one from an HVM AMI per region).
+const BARE_ACCOUNT: &[&str] = &["iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "ec2_instance_paravirtual"];
 
 #[test]
 fn account_level_checks_fail_on_a_bare_account() {
     own_test_docs_match(BARE_ACCOUNT.iter().copied());
-    let moto = moto();
+    let moto = moto_with_amis();
     let out = Command::new(venv().join("bin/python")).arg(repo_root().join("testdata/moto/plant_bare.py")).arg(&moto.url).output().expect("run plant_bare.py");
     assert!(out.status.success(), "plant_bare.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_bare.py prints JSON");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
@@ -1388,6 +1391,10 @@ fn account_level_checks_fail_on_a_bare_account() {
         expect(&s, "servicequotas_usage", "Internet gateways per Region", region, "PASSED");
     }
     assert_eq!(by_check_region(&findings, "cloudtrail_logging", "us-east-1").len(), 2);
+    for region in ["us-east-1", "eu-west-1"] {
+        expect(&s, "ec2_instance_paravirtual", names[region]["pv"].as_str().unwrap(), region, "FAILED");
+        expect(&s, "ec2_instance_paravirtual", names[region]["hvm"].as_str().unwrap(), region, "PASSED");
+    }
     // Trusted Advisor: usage at 80 % of a quota is yellow, at 100 % red.
     expect(&s, "servicequotas_usage", "VPCs per Region", "us-east-1", "FAILED");
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "us-east-1"), "MEDIUM");
