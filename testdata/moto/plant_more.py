@@ -46,7 +46,9 @@ distributions "cf-fail" (no default root object, viewer protocol policy allow-al
 no web ACL, its custom origin http-only), "cf-ok" (default root object, redirect-to-https,
 logging on, a web ACL, its custom origin https-only with TLSv1.2) and "cf-ssl" (as "cf-ok" but
 without web ACL and with a custom origin allowing SSLv3); "cf-origin-fail-SFX" and
-"cf-origin-ok-SFX" (as "cf-ok", their origin the DNS name of alb-weak / alb-ok of region SFX).
+"cf-origin-ok-SFX" (as "cf-ok", their origin the DNS name of alb-weak / alb-ok of region SFX);
+"cf-iam-soon" (as "cf-ok", its viewer certificate the IAM server certificate "iam-soon", RSA 2048,
+expiring in 10 days).
 Not planted, moto 5.2.5 cannot
 represent them: a custom viewer certificate (moto reports CloudFrontDefaultCertificate true
 whatever is set) and origin access control (moto drops OriginAccessControlId from origins).
@@ -331,10 +333,10 @@ def plant_iam(iam):
     assert all(got[k] == v for k, v in policy.items()), got
 
 
-def plant_cloudfront(cf, all_names):
+def plant_cloudfront(cf, iam, all_names):
     names = all_names["us-east-1"]
 
-    def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols, origin="example.com"):
+    def dist(ref, root, vpp, logging, waf, origin_policy, ssl_protocols, origin="example.com", viewer=None):
         cfg = {"CallerReference": ref, "Comment": ref, "Enabled": True, "DefaultRootObject": root,
                "Origins": {"Quantity": 1, "Items": [{"Id": "custom", "DomainName": origin, "CustomOriginConfig": {
                    "HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": origin_policy,
@@ -343,7 +345,7 @@ def plant_cloudfront(cf, all_names):
                                         "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
                "Logging": {"Enabled": logging, "IncludeCookies": False,
                            "Bucket": "more-logs-useast1.s3.amazonaws.com" if logging else "", "Prefix": ""},
-               "WebACLId": waf, "ViewerCertificate": {"CloudFrontDefaultCertificate": True}}
+               "WebACLId": waf, "ViewerCertificate": viewer or {"CloudFrontDefaultCertificate": True}}
         d = cf.create_distribution(DistributionConfig=cfg)["Distribution"]
         got = cf.get_distribution_config(Id=d["Id"])["DistributionConfig"]
         o = got["Origins"]["Items"][0]["CustomOriginConfig"]
@@ -355,6 +357,13 @@ def plant_cloudfront(cf, all_names):
     dist("cf-fail", "", "allow-all", False, "", "http-only", ["TLSv1.2"])
     dist("cf-ok", "index.html", "redirect-to-https", True, waf, "https-only", ["TLSv1.2"])
     dist("cf-ssl", "index.html", "https-only", True, "", "https-only", ["SSLv3", "TLSv1.2"])
+    # The one IAM server certificate of this account (moto gives every server certificate the
+    # same id): RSA 2048, expiring in 10 days.
+    pem, key = soon_cert()
+    meta = iam.upload_server_certificate(ServerCertificateName="iam-soon", Path="/cloudfront/", CertificateBody=pem.decode(),
+                                         PrivateKey=key.decode())["ServerCertificateMetadata"]
+    dist("cf-iam-soon", "index.html", "https-only", True, waf, "https-only", ["TLSv1.2"],
+         viewer={"IAMCertificateId": meta["ServerCertificateId"], "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"})
     for region in ["us-east-1", "eu-west-1"]:
         sfx = region.replace("-", "")
         for kind, lb in [("fail", "alb-weak"), ("ok", "alb-ok")]:
@@ -383,7 +392,7 @@ def main():
         plant_tgw(client(endpoint, "ec2", region), n)
     plant_iam(client(endpoint, "iam", "us-east-1"))
     names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok")})
-    plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), names)
+    plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), client(endpoint, "iam", "us-east-1"), names)
     print(json.dumps(names))
 
 

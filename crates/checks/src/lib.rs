@@ -386,6 +386,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
+    "cloudfront_iam_certificate_expiry",
     "ec2_default_sg_restricts_all",
     // Account-level checks (one verdict per account): FAILED on the bare account of
     // `testdata/moto/plant_bare.py` (`account_level_checks_fail_on_a_bare_account`), PASSED on a
@@ -441,8 +442,7 @@ pub fn checks_markdown() -> String {
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
-         `AccountMFAEnabled: 0`; `cloudfront_iam_certificate_expiry`: moto 5.2.5 reports \
-         `CloudFrontDefaultCertificate: true` whatever viewer certificate is set, so no distribution has an IAM certificate; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
+         `AccountMFAEnabled: 0`; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
          `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
          `iam_root_access_key`: moto's credential report never gives the root user an access key). `cloudfront_origin_certificate` is tested both ways twice: \

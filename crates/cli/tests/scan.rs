@@ -905,6 +905,9 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
     let strength: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_strength").map(|(_, v)| v.as_str()).collect();
     assert_eq!(strength.iter().filter(|v| **v == "FAILED").count(), 1, "{strength:?}");
     assert_eq!(strength.iter().filter(|v| **v == "PASSED").count(), 2, "{strength:?}");
+    // Its expiry is the body's notAfter (2036), not moto's listed 2012 Expiration.
+    let expiry: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_expiry").map(|(_, v)| v.as_str()).collect();
+    assert_eq!(expiry, vec!["PASSED"; 3], "{expiry:?}");
     // IAM.21, KMS.1 (customer managed policies), KMS.2 (inline policies of identities).
     expect(s, "iam_policy_service_wildcard", "fail-s3-wildcard", "us-east-1", "FAILED");
     expect(s, "iam_policy_service_wildcard", "ok-scoped-policy", "us-east-1", "PASSED");
@@ -1235,6 +1238,9 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
     // Origins that are the planted load balancers: RSA 1024 (us-east-1) and RSA 2048 (eu-west-1)
     // ACM certificates; the other two pairings are asserted in the test.
     ("cloudfront_origin_certificate", "cf-origin-fail-useast1", "cf-origin-ok-euwest1"),
+    // An IAM server certificate expiring in 10 days; cf-ok has none (a valid one passes on the
+    // shared plant: `fsbp_additions_fail_and_pass`).
+    ("cloudfront_iam_certificate_expiry", "cf-iam-soon", "cf-ok"),
 ];
 
 #[test]

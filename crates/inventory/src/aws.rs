@@ -1069,11 +1069,23 @@ pub struct ServerCertificate {
     pub name: String,
     pub id: String,
     pub arn: String,
+    /// `ServerCertificateMetadata.Expiration` as listed.
     pub expiration: Option<String>,
     pub upload_date: Option<String>,
     /// The key and signature of the certificate body (`GetServerCertificate`).
     #[serde(default)]
     pub key: Observed<CertificateKey>,
+    /// The certificate body's notAfter, RFC 3339 (`GetServerCertificate`); the expiry checks
+    /// prefer it to the listed `expiration` (equal on AWS; emulators may list another date).
+    #[serde(default)]
+    pub not_after: Option<String>,
+}
+
+impl ServerCertificate {
+    /// When the certificate expires: the body's notAfter, else the listed expiration.
+    pub fn expires(&self) -> Option<&str> {
+        self.not_after.as_deref().or(self.expiration.as_deref())
+    }
 }
 
 /// What a certificate body says about its strength.

@@ -17,10 +17,13 @@ pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCer
             let name = c.server_certificate_name();
             match ctx.call("iam:GetServerCertificate", Some(name), client.get_server_certificate().server_certificate_name(name).send()).await {
                 Ok(out) => match out.server_certificate().map(|sc| sc.certificate_body()) {
-                    Some(pem) => certificate_key(pem).map_or_else(|e| Observed::Unknown(format!("certificate body of `{name}`: {e}")), Observed::Known),
-                    None => Observed::Unknown(format!("GetServerCertificate returned no body for `{name}`")),
+                    Some(pem) => match certificate_body(pem) {
+                        Ok((key, not_after)) => (Observed::Known(key), Some(not_after)),
+                        Err(e) => (Observed::Unknown(format!("certificate body of `{name}`: {e}")), None),
+                    },
+                    None => (Observed::Unknown(format!("GetServerCertificate returned no body for `{name}`")), None),
                 },
-                Err(why) => Observed::Unknown(why),
+                Err(why) => (Observed::Unknown(why), None),
             }
         }
     }))
@@ -29,23 +32,34 @@ pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCer
         certs
             .iter()
             .zip(bodies)
-            .map(|(c, key)| ServerCertificate {
+            .map(|(c, (key, not_after))| ServerCertificate {
                 name: c.server_certificate_name().to_string(),
                 id: c.server_certificate_id().to_string(),
                 arn: c.arn().to_string(),
                 expiration: ts_opt(c.expiration()),
                 upload_date: ts_opt(c.upload_date()),
                 key,
+                not_after,
             })
             .collect(),
     )
 }
 
-/// The public key algorithm and size and the signature algorithm of a PEM certificate.
-pub(crate) fn certificate_key(pem: &str) -> Result<CertificateKey, String> {
+/// The public key algorithm and size, the signature algorithm and the notAfter (RFC 3339) of a
+/// PEM certificate.
+pub(crate) fn certificate_body(pem: &str) -> Result<(CertificateKey, String), String> {
     let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not a PEM certificate: {e}"))?;
     let cert = pem.parse_x509().map_err(|e| format!("not an X.509 certificate: {e}"))?;
-    Ok(key_of(&cert))
+    Ok((key_of(&cert), not_after(&cert)?))
+}
+
+/// A certificate's notAfter as RFC 3339.
+pub(crate) fn not_after(cert: &x509_parser::certificate::X509Certificate<'_>) -> Result<String, String> {
+    cert.validity()
+        .not_after
+        .to_datetime()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("certificate expiry out of range: {e}"))
 }
 
 /// The public key algorithm and size and the signature algorithm of a parsed certificate.
@@ -117,7 +131,7 @@ fn certificate(s: &CertificateSummary, d: Option<&CertificateDetail>) -> AcmCert
 
 #[cfg(test)]
 mod key_tests {
-    use super::certificate_key;
+    use super::certificate_body;
 
     fn read(name: &str) -> String {
         std::fs::read_to_string(format!("{}/../../testdata/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -125,18 +139,20 @@ mod key_tests {
 
     #[test]
     fn key_size_and_signature_of_certificate_bodies() {
-        let k = certificate_key(&read("rsa1024-sha1.pem")).unwrap();
+        let (k, not_after) = certificate_body(&read("rsa1024-sha1.pem")).unwrap();
         assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("RSA", Some(1024), "sha1WithRSAEncryption"));
-        let k = certificate_key(&read("rsa2048-sha256.pem")).unwrap();
+        assert!(not_after.starts_with("2036-11-25T04:00:45"), "{not_after}");
+        let (k, not_after) = certificate_body(&read("rsa2048-sha256.pem")).unwrap();
+        assert_eq!(not_after, "2035-12-30T00:00:00Z");
         assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("RSA", Some(2048), "sha256WithRSAEncryption"));
-        let k = certificate_key(&read("ec256-sha256.pem")).unwrap();
+        let (k, _) = certificate_body(&read("ec256-sha256.pem")).unwrap();
         assert_eq!((k.algorithm.as_str(), k.bits, k.signature_algorithm.as_str()), ("EC", Some(256), "ecdsa-with-SHA256"));
     }
 
     #[test]
     fn bad_bodies_are_errors_not_panics() {
         for bad in ["", "not a certificate", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n"] {
-            assert!(certificate_key(bad).is_err(), "{bad:?}");
+            assert!(certificate_body(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -4,7 +4,8 @@
 //! Trusted Advisor "CloudFront Custom SSL Certificates in the IAM Certificate Store": red when
 //! expired; Trusted Advisor turns yellow 7 days before expiry, Rampart 30 days before (the
 //! issue's threshold: time to renew; `thresholds.certificate_expiry_warning_days`). SHA-1 signatures and names missing from the certificate
-//! need the certificate body, which the inventory does not hold. One result per distribution.
+//! are `cloudfront_iam_certificate_strength`'s part. The expiry is the certificate body's notAfter
+//! (`GetServerCertificate`), else the listed expiration. One result per distribution.
 
 use super::each_distribution;
 use crate::aws::{days_since, parse_time};
@@ -44,7 +45,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let Some(cert) = certs.iter().find(|c| &c.id == cert_id) else {
             return out.not_available(res, format!("IAM server certificate `{cert_id}` is not in the certificate store"));
         };
-        let Some(expiry) = cert.expiration.as_deref().and_then(parse_time) else {
+        let Some(expiry) = cert.expires().and_then(parse_time) else {
             return out.not_available(res, format!("certificate `{}` has no readable expiration", cert.name));
         };
         let left = -days_since(expiry, ctx.now);
@@ -82,6 +83,16 @@ mod tests {
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, Some(Severity::Medium)));
         let r = run_check(&CHECK, &with("2026-11-01T00:00:00Z"));
         assert_eq!((r[0].status, r[0].severity), (Status::Failed, None));
+    }
+
+    /// The body's notAfter wins over a listed expiration that disagrees with it.
+    #[test]
+    fn the_certificate_body_decides_the_expiry() {
+        let mut inv = with("2012-05-08T01:02:03Z");
+        account(&mut inv).iam_server_certificates.known_mut().unwrap()[0].not_after = Some("2030-01-01T00:00:00Z".into());
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed]);
+        account(&mut inv).iam_server_certificates.known_mut().unwrap()[0].not_after = Some("2026-11-20T00:00:00Z".into());
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Passed]);
     }
 
     #[test]

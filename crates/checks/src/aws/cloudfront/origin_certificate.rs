@@ -54,7 +54,7 @@ fn certificate(account: &Account, region: &rampart_inventory::Region, arn: &str)
         Observed::Known(k) => key_weakness(k),
         Observed::Unknown(_) => None,
     };
-    Ok((arn.to_string(), c.expiration.clone(), weak))
+    Ok((arn.to_string(), c.expires().map(str::to_string), weak))
 }
 
 /// The certificates of the load balancer whose DNS name is `domain`, if the account has one.
