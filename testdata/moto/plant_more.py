@@ -48,10 +48,10 @@ logging on, a web ACL, its custom origin https-only with TLSv1.2) and "cf-ssl" (
 without web ACL and with a custom origin allowing SSLv3); "cf-origin-fail-SFX" and
 "cf-origin-ok-SFX" (as "cf-ok", their origin the DNS name of alb-weak / alb-ok of region SFX);
 "cf-iam-soon" (as "cf-ok", its viewer certificate the IAM server certificate "iam-soon", RSA 2048,
-expiring in 10 days).
-Not planted, moto 5.2.5 cannot
-represent them: a custom viewer certificate (moto reports CloudFrontDefaultCertificate true
-whatever is set) and origin access control (moto drops OriginAccessControlId from origins).
+expiring in 10 days, served with SNI) and "cf-iam-vip" (the same certificate on dedicated IPs).
+(moto 5.2.5 also reports CloudFrontDefaultCertificate true next to an IAM certificate; the checks
+go by the named certificate.) Not planted, moto 5.2.5 cannot represent it: origin access control
+(moto drops OriginAccessControlId from origins).
 
 It prints, as JSON, {region: {logical name: the resource name the scan reports}} (for sg-*: the
 group id): key ids, public IPs, VPC, network ACL, security group, volume and transit gateway ids
@@ -352,6 +352,7 @@ def plant_cloudfront(cf, iam, all_names):
         assert (got["DefaultRootObject"], got["DefaultCacheBehavior"]["ViewerProtocolPolicy"], got["Logging"]["Enabled"], got["WebACLId"],
                 o["OriginProtocolPolicy"], o["OriginSslProtocols"]["Items"]) == (root, vpp, logging, waf, origin_policy, ssl_protocols), got
         names[ref] = d["DomainName"]
+        return d["Id"]
 
     waf = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/more/1"
     dist("cf-fail", "", "allow-all", False, "", "http-only", ["TLSv1.2"])
@@ -362,8 +363,11 @@ def plant_cloudfront(cf, iam, all_names):
     pem, key = soon_cert()
     meta = iam.upload_server_certificate(ServerCertificateName="iam-soon", Path="/cloudfront/", CertificateBody=pem.decode(),
                                          PrivateKey=key.decode())["ServerCertificateMetadata"]
-    dist("cf-iam-soon", "index.html", "https-only", True, waf, "https-only", ["TLSv1.2"],
-         viewer={"IAMCertificateId": meta["ServerCertificateId"], "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"})
+    for ref, method in [("cf-iam-soon", "sni-only"), ("cf-iam-vip", "vip")]:
+        dist_id = dist(ref, "index.html", "https-only", True, waf, "https-only", ["TLSv1.2"],
+                       viewer={"IAMCertificateId": meta["ServerCertificateId"], "SSLSupportMethod": method, "MinimumProtocolVersion": "TLSv1.2_2021"})
+        got = cf.get_distribution_config(Id=dist_id)["DistributionConfig"]["ViewerCertificate"]
+        assert (got.get("IAMCertificateId"), got.get("SSLSupportMethod")) == (meta["ServerCertificateId"], method), got
     for region in ["us-east-1", "eu-west-1"]:
         sfx = region.replace("-", "")
         for kind, lb in [("fail", "alb-weak"), ("ok", "alb-ok")]:

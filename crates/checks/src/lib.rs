@@ -386,7 +386,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
-    "cloudfront_iam_certificate_expiry",
+    "cloudfront_iam_certificate_expiry", "cloudfront_custom_certificate", "cloudfront_sni",
     "ec2_default_sg_restricts_all",
     // Account-level checks (one verdict per account): FAILED on the bare account of
     // `testdata/moto/plant_bare.py` (`account_level_checks_fail_on_a_bare_account`), PASSED on a
@@ -398,9 +398,8 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // evaluated 400 days later (`time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged`).
     "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
     "ec2_instance_stopped_too_long",
-    // Left out: `cloudfront_custom_certificate` and `cloudfront_sni` (moto 5.2.5 reports
-    // CloudFrontDefaultCertificate true whatever is set); `cloudfront_s3_origin_access_control`
-    // (moto 5.2.5 drops OriginAccessControlId from origins).
+    // Left out: `cloudfront_s3_origin_access_control` (moto 5.2.5 drops OriginAccessControlId
+    // from origins).
 ];
 
 pub fn checks_markdown() -> String {
@@ -442,8 +441,7 @@ pub fn checks_markdown() -> String {
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
-         `AccountMFAEnabled: 0`; `cloudfront_custom_certificate` and `cloudfront_sni`: moto 5.2.5 reports \
-         `CloudFrontDefaultCertificate: true` whatever viewer certificate is set; \
+         `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
          `iam_root_access_key`: moto's credential report never gives the root user an access key). `cloudfront_origin_certificate` is tested both ways twice: \
          on distributions whose origins are the planted load balancers of `plant_more.py` (weak and strong ACM \

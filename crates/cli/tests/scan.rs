@@ -1186,8 +1186,6 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
 // network ACLs, attached EBS volumes, imported ACM certificates, Lambda functions, standalone RDS
 // instances, transit gateways, CloudTrail trails, IAM policies and users, and CloudFront
 // distributions, and default security groups. Left out, unit-tested only:
-// `cloudfront_custom_certificate` and `cloudfront_sni` (moto
-// 5.2.5 reports CloudFrontDefaultCertificate true whatever viewer certificate is set);
 // `cloudfront_s3_origin_access_control` (moto 5.2.5 drops OriginAccessControlId from origins).
 
 /// (check, the resource that fails it, the one that passes it), by the logical names of
@@ -1241,6 +1239,8 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
     // An IAM server certificate expiring in 10 days; cf-ok has none (a valid one passes on the
     // shared plant: `fsbp_additions_fail_and_pass`).
     ("cloudfront_iam_certificate_expiry", "cf-iam-soon", "cf-ok"),
+    ("cloudfront_custom_certificate", "cf-ok", "cf-iam-soon"),
+    ("cloudfront_sni", "cf-iam-vip", "cf-iam-soon"),
 ];
 
 #[test]

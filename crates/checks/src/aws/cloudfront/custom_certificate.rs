@@ -29,10 +29,12 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_distribution(ctx, out, |_, d, res, out| {
-        if d.cloudfront_default_certificate {
-            out.fail(res, "the distribution uses the default CloudFront certificate");
-        } else if let Some(c) = custom_certificate(d) {
+        // A named certificate decides: AWS never lists one next to the default flag (emulators
+        // do, and CloudFront serves the named certificate for the alternate domain names).
+        if let Some(c) = custom_certificate(d) {
             out.pass(res, format!("the distribution uses the custom certificate `{c}`"));
+        } else if d.cloudfront_default_certificate {
+            out.fail(res, "the distribution uses the default CloudFront certificate");
         } else {
             out.not_available(res, "the distribution's viewer certificate could not be told");
         }
@@ -61,6 +63,8 @@ mod tests {
         assert_eq!(one(|d| d.acm_certificate_arn = Some("arn:aws:acm:us-east-1:123456789012:certificate/c".into())), Status::Passed);
         assert_eq!(one(|d| d.cloudfront_default_certificate = true), Status::Failed);
         assert_eq!(one(|_| {}), Status::NotAvailable);
+        // A named certificate next to the default flag (never on AWS; moto does it): custom.
+        assert_eq!(one(|d| { d.cloudfront_default_certificate = true; d.iam_certificate_id = Some("ASCA1".into()) }), Status::Passed);
         super::super::tests::unknown_is_not_available(&CHECK);
     }
 }

@@ -29,7 +29,8 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_distribution(ctx, out, |_, d, res, out| {
-        if d.cloudfront_default_certificate || custom_certificate(d).is_none() {
+        // Only a named (custom) certificate has an SSL support method, whatever the default flag says.
+        if custom_certificate(d).is_none() {
             return;
         }
         match d.ssl_support_method.as_deref() {
@@ -64,6 +65,7 @@ mod tests {
         assert_eq!(one(|d| { custom(d); d.ssl_support_method = Some("vip".into()) }), Status::Failed);
         assert_eq!(one(custom), Status::NotAvailable);
         assert!(results(|d| d.cloudfront_default_certificate = true).is_empty());
+        assert_eq!(one(|d| { custom(d); d.cloudfront_default_certificate = true; d.ssl_support_method = Some("vip".into()) }), Status::Failed);
         super::super::tests::unknown_is_not_available(&CHECK);
     }
 }
