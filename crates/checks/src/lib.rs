@@ -132,6 +132,14 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
+    &aws::route53::alias_record_sets::CHECK,
+    &aws::route53::failover_high_ttl::CHECK,
+    &aws::route53::failover_record_sets::CHECK,
+    &aws::cloudfront::alternate_domain_names::CHECK,
+    &aws::ec2::sg_large_number_of_rules::CHECK,
+    &aws::ec2::instance_large_number_of_sg_rules::CHECK,
+    &aws::ec2::nat_gateway_az_independence::CHECK,
+    &aws::ec2::az_balance::CHECK,
     // ELB
     &aws::elb::listener_security::CHECK,
     &aws::elb::security_groups::CHECK,
@@ -199,8 +207,15 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ec2::ebs_volume_unattached::CHECK,
     &aws::ec2::ebs_snapshot_old::CHECK,
     &aws::elb::idle::CHECK,
+    // Auto Scaling
+    &aws::autoscaling::launch_config_imdsv2::CHECK,
+    &aws::autoscaling::launch_config_public_ip::CHECK,
+    &aws::autoscaling::group_launch_template::CHECK,
     // Fault tolerance
     &aws::ec2::ebs_volume_recent_snapshot::CHECK,
+    &aws::autoscaling::group_multi_az::CHECK,
+    &aws::autoscaling::group_multiple_instance_types::CHECK,
+    &aws::autoscaling::group_elb_health_check::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -398,6 +413,15 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // evaluated 400 days later (`time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged`).
     "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
     "ec2_instance_stopped_too_long",
+    // Trusted Advisor's performance and fault-tolerance checks on the resources of
+    // `testdata/moto/plant_categories.py` (`performance_and_fault_tolerance_checks_fail_and_pass`).
+    "ec2_sg_large_number_of_rules", "ec2_instance_large_number_of_sg_rules", "ec2_nat_gateway_az_independence",
+    "ec2_az_balance", "route53_alias_record_sets", "route53_failover_high_ttl", "route53_failover_record_sets",
+    "cloudfront_alternate_domain_names",
+    // Auto Scaling groups and launch configurations of `testdata/moto/plant_autoscaling.py`
+    // (`autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`).
+    "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_launch_template",
+    "autoscaling_group_multiple_instance_types", "autoscaling_launch_config_imdsv2", "autoscaling_launch_config_public_ip",
     // Left out: `cloudfront_s3_origin_access_control` (moto 5.2.5 drops OriginAccessControlId
     // from origins).
 ];
@@ -439,7 +463,9 @@ pub fn checks_markdown() -> String {
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
          attached EBS volumes, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
-         `more_checks_fail_and_pass_on_their_own_planted_account`; `unit` = unit-tested only (pass, fail and \
+         `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
+         on those of `testdata/moto/plant_autoscaling.py`, asserted by \
+         `autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
@@ -459,7 +485,11 @@ pub fn checks_markdown() -> String {
          time, so `time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged` collects the shared plant \
          and evaluates it as collected and as if collected 400 days later: `iam_access_key_rotation`, \
          `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, `ec2_ebs_snapshot_old` and \
-         `ec2_instance_stopped_too_long` (also failed on moto with `stopped_instance_max_days = 0`). EC2 FSBP controls \
+         `ec2_instance_stopped_too_long` (also failed on moto with `stopped_instance_max_days = 0`). \
+         Trusted Advisor's performance and fault-tolerance checks that need no CloudWatch metrics (security group \
+         rule counts, NAT gateway zones, Availability Zone balance, Route 53 alias, failover and TTL records, \
+         CloudFront alternate domain names) on the resources of `testdata/moto/plant_categories.py`, asserted by \
+         `performance_and_fault_tolerance_checks_fail_and_pass`. EC2 FSBP controls \
          unit-tested only: `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \
          tunnel telemetry nor tunnel options), `ec2_client_vpn_connection_logging` and \
          `ec2_vpc_block_public_access` (moto 5.2.5 implements neither Client VPN nor VPC Block Public \

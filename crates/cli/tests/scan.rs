@@ -1171,14 +1171,16 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
     let bare: BTreeSet<&str> = BARE_ACCOUNT.iter().copied().collect();
     let aged: BTreeSet<&str> = AGED.iter().copied().collect();
-    let tables = [&elb, &more, &bare, &aged];
+    let categories: BTreeSet<&str> = CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]).collect();
+    let autoscaling: BTreeSet<&str> = AUTOSCALING_PLANTED.iter().map(|(c, _, _)| *c).collect();
+    let tables = [&elb, &more, &bare, &aged, &categories, &autoscaling];
     let total: usize = tables.iter().map(|t| t.len()).sum();
     let union: BTreeSet<&str> = tables.iter().flat_map(|t| t.iter().copied()).collect();
-    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT and AGED");
+    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES and AUTOSCALING_PLANTED");
     let mine: BTreeSet<&str> = mine.collect();
-    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED");
+    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED");
     assert!(mine.is_subset(&claimed), "docs do not claim {:?}", mine.difference(&claimed).collect::<Vec<_>>());
-    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED differ");
+    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED + CATEGORIES + AUTOSCALING_PLANTED differ");
 }
 
 // ---- More checks on resources planted in a moto of their own (plant_more.py) ----
@@ -1406,6 +1408,10 @@ fn account_level_checks_fail_on_a_bare_account() {
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "us-east-1"), "MEDIUM");
     expect(&s, "servicequotas_usage", "VPCs per Region", "eu-west-1", "FAILED");
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "eu-west-1"), "HIGH");
+    // IAM's quotas, from GetAccountSummary, once in the home region.
+    expect(&s, "servicequotas_usage", "IAM users per account", "us-east-1", "PASSED");
+    expect(&s, "servicequotas_usage", "IAM instance profiles per account", "us-east-1", "PASSED");
+    assert!(!s.contains_key(&("servicequotas_usage".to_string(), "IAM users per account".to_string(), "eu-west-1".to_string())));
     // The PASSED sides: iam_use and cloudtrail_logging on the shared plant
     // (`trusted_advisor_and_cis_checks_on_the_planted_account`), the password policy on
     // plant_more.py's account (`more_checks_fail_and_pass_on_their_own_planted_account`).
@@ -1459,4 +1465,110 @@ fn time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged() {
     };
     assert!(reason(&aged, "ec2_ebs_snapshot_old").iter().all(|r| r.contains("400 days old (more than 365)")), "{:?}", reason(&aged, "ec2_ebs_snapshot_old"));
     assert!(reason(&aged, "iam_access_key_rotation").iter().all(|r| r.contains("rotated 400 days ago (more than 90)")), "{:?}", reason(&aged, "iam_access_key_rotation"));
+}
+
+// ---- Trusted Advisor's performance and fault-tolerance checks (plant_categories.py) ----
+
+/// (check, the resource that fails it, the one that passes it), by the logical names of
+/// plant_categories.py; `None` region = both regions, else that region only (us-east-1 for the
+/// global Route 53 and CloudFront).
+const CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
+    ("ec2_sg_large_number_of_rules", "sg-many", "sg-few", None),
+    ("ec2_instance_large_number_of_sg_rules", "i-many", "i-few", None),
+    ("ec2_nat_gateway_az_independence", "priv-b", "priv-a", None),
+    ("route53_alias_record_sets", "fail.example.", "ok.example.", Some("us-east-1")),
+    ("route53_failover_high_ttl", "fail.example.", "ok.example.", Some("us-east-1")),
+    ("route53_failover_record_sets", "fail.example.", "ok.example.", Some("us-east-1")),
+    ("cloudfront_alternate_domain_names", "cf-alias-fail", "cf-alias-ok", Some("us-east-1")),
+];
+
+#[test]
+fn performance_and_fault_tolerance_checks_fail_and_pass() {
+    own_test_docs_match(CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]));
+    let moto = moto();
+    let out = Command::new(venv().join("bin/python")).arg(repo_root().join("testdata/moto/plant_categories.py")).arg(&moto.url).output().expect("run plant_categories.py");
+    assert!(out.status.success(), "plant_categories.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_categories.py prints JSON");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+    for (check, fail, ok, only) in CATEGORIES {
+        for region in only.map(|r| vec![r]).unwrap_or_else(|| vec!["us-east-1", "eu-west-1"]) {
+            let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("no {logical} in {region}")).to_string();
+            expect(&s, check, &name(fail), region, "FAILED");
+            expect(&s, check, &name(ok), region, "PASSED");
+        }
+    }
+    // The region is the resource of the zone balance: one zone in us-east-1, one per zone in eu-west-1.
+    expect(&s, "ec2_az_balance", "us-east-1", "us-east-1", "FAILED");
+    expect(&s, "ec2_az_balance", "eu-west-1", "eu-west-1", "PASSED");
+}
+
+// ---- Auto Scaling groups and launch configurations planted in a moto of their own (plant_autoscaling.py) ----
+
+/// (check, the group or launch configuration that fails it, the one that passes it), by the
+/// logical names of plant_autoscaling.py, asserted in both regions.
+const AUTOSCALING_PLANTED: &[(&str, &str, &str)] = &[
+    ("autoscaling_group_multi_az", "asg-fail", "asg-ok"),
+    ("autoscaling_group_elb_health_check", "asg-fail", "asg-ok"),
+    ("autoscaling_group_launch_template", "asg-fail", "asg-ok"),
+    ("autoscaling_group_multiple_instance_types", "asg-fail", "asg-ok"),
+    ("autoscaling_launch_config_imdsv2", "lc-fail", "lc-ok"),
+    ("autoscaling_launch_config_public_ip", "lc-fail", "lc-ok"),
+];
+
+#[test]
+fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
+    own_test_docs_match(AUTOSCALING_PLANTED.iter().map(|(c, _, _)| *c));
+    let moto = moto();
+    let out = Command::new(venv().join("bin/python"))
+        .arg(repo_root().join("testdata/moto/plant_autoscaling.py"))
+        .arg(&moto.url)
+        .output()
+        .expect("run plant_autoscaling.py");
+    assert!(out.status.success(), "plant_autoscaling.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_autoscaling.py prints JSON");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+
+    for region in ["us-east-1", "eu-west-1"] {
+        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_autoscaling.py names no {logical} in {region}")).to_string();
+        for (check, fail, ok) in AUTOSCALING_PLANTED {
+            expect(&s, check, &name(fail), region, "FAILED");
+            expect(&s, check, &name(ok), region, "PASSED");
+        }
+        // asg-lt: two zones from its subnets (VPCZoneIdentifier), a launch template alone (one
+        // instance type), behind no load balancer (no health-check result).
+        expect(&s, "autoscaling_group_multi_az", &name("asg-lt"), region, "PASSED");
+        expect(&s, "autoscaling_group_launch_template", &name("asg-lt"), region, "PASSED");
+        expect(&s, "autoscaling_group_multiple_instance_types", &name("asg-lt"), region, "FAILED");
+        let key = ("autoscaling_group_elb_health_check".to_string(), name("asg-lt"), region.to_string());
+        assert!(!s.contains_key(&key), "a group behind no load balancer is not judged: {:?}", s.get(&key));
+        // Groups and launch configurations carry their Security Hub resource types.
+        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region) {
+            let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
+            let want = match check {
+                c if c.starts_with("autoscaling_launch_config_") => "AwsAutoScalingLaunchConfiguration",
+                c if c.starts_with("autoscaling_group_") => "AwsAutoScalingAutoScalingGroup",
+                _ => continue,
+            };
+            assert_eq!(f["Resources"][0]["Type"], want, "{check}");
+        }
+    }
+
+    // Launch configurations denied: their checks are NOT_AVAILABLE (never PASSED), the groups
+    // are still judged.
+    let proxy = deny_proxy(&moto, &["autoscaling:DescribeLaunchConfigurations"]);
+    let (out, findings) = scan_asff(dir.path(), &proxy.url, "denied.json");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: autoscaling:DescribeLaunchConfigurations access denied"), "{stderr}");
+    let s = statuses(&findings);
+    for region in ["us-east-1", "eu-west-1"] {
+        for check in ["autoscaling_launch_config_imdsv2", "autoscaling_launch_config_public_ip"] {
+            assert_eq!(by_check_region(&findings, check, region), vec!["NOT_AVAILABLE"], "{check} in {region}");
+        }
+        expect(&s, "autoscaling_group_multi_az", "asg-fail", region, "FAILED");
+        expect(&s, "autoscaling_group_multi_az", "asg-ok", region, "PASSED");
+    }
 }

@@ -16,7 +16,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::kms(ctx),
         services::lambda(ctx),
     );
-    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas, s3_access_points) = futures::join!(
+    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas, s3_access_points, autoscaling) = futures::join!(
         services::ecr(ctx),
         services::sns(ctx),
         services::sqs(ctx),
@@ -26,6 +26,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::access_analyzer(ctx),
         services::service_quotas(ctx),
         crate::s3::access_points(ctx),
+        services::autoscaling(ctx),
     );
     r.ec2 = ec2;
     r.rds = rds;
@@ -44,5 +45,6 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.access_analyzer = access_analyzer;
     r.service_quotas = service_quotas;
     r.s3_access_points = s3_access_points;
+    r.autoscaling = autoscaling;
     r
 }

@@ -28,6 +28,12 @@ pub struct Thresholds {
     pub service_limit_warning_percent: u8,
     /// Quota usage at or above this percentage is an error. 100: Trusted Advisor (red).
     pub service_limit_error_percent: u8,
+    /// A security group with more rules than this is slow to evaluate. 50: Trusted Advisor
+    /// "Large Number of Rules in an EC2 Security Group".
+    pub security_group_max_rules: u32,
+    /// An instance whose security groups hold more rules than this. 100: Trusted Advisor
+    /// "Large Number of EC2 Security Group Rules Applied to an Instance".
+    pub instance_max_security_group_rules: u32,
 }
 
 impl Default for Thresholds {
@@ -43,6 +49,8 @@ impl Default for Thresholds {
             stopped_instance_max_days: 30,
             service_limit_warning_percent: 80,
             service_limit_error_percent: 100,
+            security_group_max_rules: 50,
+            instance_max_security_group_rules: 100,
         }
     }
 }

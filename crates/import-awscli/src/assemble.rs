@@ -440,6 +440,7 @@ impl Dump {
         r.securityhub = Observed::Unknown(not_imported("securityhub"));
         r.access_analyzer = Observed::Unknown(not_imported("access analyzer"));
         r.service_quotas = Observed::Unknown(not_imported("service quotas"));
+        r.autoscaling = Observed::Unknown(not_imported("autoscaling"));
 
         let mut ctx = Ctx { region: name, w };
         r.elb = ctx.listing(

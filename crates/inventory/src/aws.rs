@@ -1006,6 +1006,14 @@ pub struct RecordSet {
     pub ttl: Option<i64>,
     pub values: Vec<String>,
     pub alias_target: Option<String>,
+    /// Routing policies other than simple: the record's identifier among those of its name and type.
+    #[serde(default)]
+    pub set_identifier: Option<String>,
+    /// Failover routing: `PRIMARY` or `SECONDARY`.
+    #[serde(default)]
+    pub failover: Option<String>,
+    #[serde(default)]
+    pub health_check_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -6,9 +6,11 @@
 //!
 //! Field names follow the AWS API names (snake_case) so that a reader of the AWS docs finds them.
 
+mod autoscaling;
 mod aws;
 mod observed;
 
+pub use autoscaling::*;
 pub use aws::*;
 pub use observed::Observed;
 
@@ -69,7 +71,7 @@ impl Inventory {
     }
 
     /// The tags of every tagged resource, by the ARN the checks give it (instances, security
-    /// groups, VPCs, subnets, volumes, snapshots): what exclusion rules select on.
+    /// groups, VPCs, subnets, volumes, snapshots, Auto Scaling groups): what exclusion rules select on.
     pub fn tags_by_arn(&self) -> std::collections::HashMap<String, Tags> {
         let mut out = std::collections::HashMap::new();
         for (account, region) in self.regions() {
@@ -114,6 +116,12 @@ impl Inventory {
             }
             for c in rds.db_clusters.known().into_iter().flatten().filter(|c| !c.tags.is_empty()) {
                 out.insert(c.arn.clone(), c.tags.clone());
+            }
+        }
+        for (_, region) in self.regions() {
+            let Some(asg) = region.autoscaling.known() else { continue };
+            for g in asg.groups.iter().filter(|g| !g.tags.is_empty()) {
+                out.insert(g.arn.clone(), g.tags.clone());
             }
         }
         for account in &self.accounts {
@@ -257,6 +265,8 @@ pub struct Region {
     pub service_quotas: Observed<Vec<ServiceQuota>>,
     #[serde(default)]
     pub s3_access_points: Observed<Vec<S3AccessPoint>>,
+    #[serde(default)]
+    pub autoscaling: Observed<AutoScaling>,
 }
 
 impl Region {
@@ -280,6 +290,7 @@ impl Region {
             access_analyzer: Observed::not_collected(),
             service_quotas: Observed::not_collected(),
             s3_access_points: Observed::not_collected(),
+            autoscaling: Observed::not_collected(),
         }
     }
 }

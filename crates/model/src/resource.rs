@@ -46,6 +46,8 @@ pub enum ResourceType {
     AwsEcrRepository,
     AwsSnsTopic,
     AwsSqsQueue,
+    AwsAutoScalingAutoScalingGroup,
+    AwsAutoScalingLaunchConfiguration,
     Other,
 }
 
@@ -95,6 +97,8 @@ impl ResourceType {
             ResourceType::AwsEcrRepository => "AwsEcrRepository",
             ResourceType::AwsSnsTopic => "AwsSnsTopic",
             ResourceType::AwsSqsQueue => "AwsSqsQueue",
+            ResourceType::AwsAutoScalingAutoScalingGroup => "AwsAutoScalingAutoScalingGroup",
+            ResourceType::AwsAutoScalingLaunchConfiguration => "AwsAutoScalingLaunchConfiguration",
             ResourceType::Other => "Other",
         }
     }

@@ -1,6 +1,7 @@
 //! Checks of AWS services, one folder per service, one file per check.
 
 pub mod acm;
+pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudtrail;
 pub mod config;

@@ -8,6 +8,7 @@
 use crate::call::Ctx;
 use rampart_inventory::*;
 
+mod autoscaling;
 pub(crate) mod certs;
 mod cloudfront;
 mod cloudtrail;
@@ -76,6 +77,9 @@ pub async fn access_analyzer(ctx: &Ctx) -> Observed<Vec<Analyzer>> {
 }
 pub async fn service_quotas(ctx: &Ctx) -> Observed<Vec<ServiceQuota>> {
     quotas::collect(ctx).await
+}
+pub async fn autoscaling(ctx: &Ctx) -> Observed<AutoScaling> {
+    autoscaling::collect(ctx).await
 }
 
 // ---------------------------------------------------------------- helpers

@@ -63,5 +63,8 @@ fn record_set(r: &ResourceRecordSet) -> RecordSet {
         ttl: r.ttl(),
         values: r.resource_records().iter().map(|v| v.value().to_string()).collect(),
         alias_target: r.alias_target().map(|a| a.dns_name().to_string()),
+        set_identifier: r.set_identifier().map(str::to_string),
+        failover: r.failover().map(|f| f.as_str().to_string()),
+        health_check_id: r.health_check_id().map(str::to_string),
     }
 }

@@ -1,6 +1,6 @@
 //! AWS Foundational Security Best Practices v1.0.0: the controls of the services Rampart
-//! collects (IAM, S3, EC2 incl. VPC and EBS, RDS, ELB, CloudTrail, CloudFront, KMS, Lambda,
-//! ECR, SNS, SQS, ACM, Config, GuardDuty, Security Hub).
+//! collects (IAM, S3, EC2 incl. VPC and EBS, EC2 Auto Scaling, RDS, ELB, CloudTrail, CloudFront,
+//! KMS, Lambda, ECR, SNS, SQS, ACM, Config, GuardDuty, Security Hub).
 //!
 //! Ids, titles and severities as in Security Hub's control reference
 //! (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html and the
@@ -21,6 +21,21 @@ static CONTROLS: &[Control] = &[
     // ACM
     Control::auto("ACM.1", "Imported and ACM-issued certificates should be renewed after a specified time period", Medium),
     Control::auto("ACM.2", "RSA certificates managed by ACM should use a key length of at least 2,048 bits", High),
+    // Auto Scaling (AutoScaling.4, the launch configuration hop limit, was retired in April 2024)
+    Control::auto("AutoScaling.1", "Auto Scaling groups associated with a load balancer should use ELB health checks", Low),
+    Control::auto("AutoScaling.2", "Amazon EC2 Auto Scaling group should cover multiple Availability Zones", Medium),
+    Control::auto(
+        "AutoScaling.3",
+        "Auto Scaling group launch configurations should configure EC2 instances to require Instance Metadata Service Version 2 (IMDSv2)",
+        High,
+    ),
+    Control::auto(
+        "AutoScaling.5",
+        "Amazon EC2 instances launched using Auto Scaling group launch configurations should not have Public IP addresses",
+        High,
+    ),
+    Control::auto("AutoScaling.6", "Auto Scaling groups should use multiple instance types in multiple Availability Zones", Medium),
+    Control::auto("AutoScaling.9", "Amazon EC2 Auto Scaling groups should use Amazon EC2 launch templates", Medium),
     // CloudFront
     Control::auto("CloudFront.1", "CloudFront distributions should have a default root object configured", High),
     Control::auto("CloudFront.3", "CloudFront distributions should require encryption in transit", Medium),

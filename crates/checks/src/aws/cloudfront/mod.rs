@@ -86,3 +86,4 @@ pub(crate) mod tests {
 }
 pub mod s3_origin_exists;
 pub mod origin_failover;
+pub mod alternate_domain_names;

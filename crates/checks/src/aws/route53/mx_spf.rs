@@ -5,8 +5,9 @@
 //! the deprecated SPF record type does; red when neither does. Private zones are skipped
 //! (no mail from the internet). One result per public hosted zone with MX records.
 
-use crate::{resource, Check, Ctx, Emit};
-use rampart_inventory::{Observed, RecordSet};
+use super::each_zone;
+use crate::{Check, Ctx, Emit};
+use rampart_inventory::RecordSet;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
@@ -36,61 +37,42 @@ fn has_spf(records: &[RecordSet], name: &str, kind: &str) -> bool {
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let zones = match &account.route53 {
-            Observed::Known(z) => z,
-            Observed::Unknown(why) => {
-                let res = resource(account, &account.home_region, ResourceType::AwsRoute53HostedZone, format!("arn:{}:route53:::hostedzone/*", account.partition), "all hosted zones");
-                out.not_available(res, format!("Route 53 could not be read: {why}"));
+    each_zone(ctx, out, false, |_, _, records, res, out| {
+        let mut names: Vec<&str> = records.iter().filter(|r| r.kind == "MX").map(|r| r.name.as_str()).collect();
+        names.dedup();
+        if names.is_empty() {
+            return;
+        }
+        let (mut red, mut yellow) = (Vec::new(), Vec::new());
+        for n in names {
+            if has_spf(records, n, "TXT") {
                 continue;
             }
-        };
-        for z in zones.iter().filter(|z| !z.private_zone) {
-            let id = z.id.trim_start_matches("/hostedzone/");
-            let res = resource(account, &account.home_region, ResourceType::AwsRoute53HostedZone, format!("arn:{}:route53:::hostedzone/{id}", account.partition), &z.name);
-            let records = match &z.record_sets {
-                Observed::Known(r) => r,
-                Observed::Unknown(why) => {
-                    out.not_available(res, format!("record sets could not be read: {why}"));
-                    continue;
-                }
-            };
-            let mut names: Vec<&str> = records.iter().filter(|r| r.kind == "MX").map(|r| r.name.as_str()).collect();
-            names.dedup();
-            if names.is_empty() {
-                continue;
-            }
-            let (mut red, mut yellow) = (Vec::new(), Vec::new());
-            for n in names {
-                if has_spf(records, n, "TXT") {
-                    continue;
-                }
-                if has_spf(records, n, "SPF") {
-                    yellow.push(n);
-                } else {
-                    red.push(n);
-                }
-            }
-            if !red.is_empty() {
-                out.fail(res, format!("MX without an SPF record: {}", red.join(", ")));
-            } else if !yellow.is_empty() {
-                out.fail_with(res, Severity::Low, format!("SPF only in the deprecated SPF record type, not TXT: {}", yellow.join(", ")));
+            if has_spf(records, n, "SPF") {
+                yellow.push(n);
             } else {
-                out.pass(res, "every MX record set has an SPF TXT record");
+                red.push(n);
             }
         }
-    }
+        if !red.is_empty() {
+            out.fail(res, format!("MX without an SPF record: {}", red.join(", ")));
+        } else if !yellow.is_empty() {
+            out.fail_with(res, Severity::Low, format!("SPF only in the deprecated SPF record type, not TXT: {}", yellow.join(", ")));
+        } else {
+            out.pass(res, "every MX record set has an SPF TXT record");
+        }
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::HostedZone;
+    use rampart_inventory::{HostedZone, Observed};
     use rampart_model::Status;
 
     fn rs(name: &str, kind: &str, value: &str) -> RecordSet {
-        RecordSet { name: name.into(), kind: kind.into(), ttl: Some(300), values: vec![value.into()], alias_target: None }
+        RecordSet { name: name.into(), kind: kind.into(), ttl: Some(300), values: vec![value.into()], alias_target: None, ..Default::default() }
     }
 
     fn with(records: Observed<Vec<RecordSet>>) -> rampart_inventory::Inventory {
