@@ -326,7 +326,7 @@ fn run(standard: &Standard, findings: &[Finding], coverage: Option<&Coverage>) -
                 region: f.resource.region.clone(),
                 resource_id: f.resource.id.clone(),
                 resource_name: f.resource.name.clone(),
-                check_id: f.check_id.clone(),
+                check_id: f.check_id.to_string(),
                 detail: f.detail.clone(),
                 finding_id: f.id.clone(),
                 severity: f.severity,

@@ -168,7 +168,7 @@ impl crate::Config {
                     .enumerate()
                     .find(|(_, r)| {
                         r.applies(now)
-                            && r.checks.contains(&f.check_id)
+                            && r.checks.iter().any(|c| *c == *f.check_id)
                             && r.selector.matches(&f.resource, t.as_ref())
                     })
                     .map(|(i, r)| {

@@ -33,7 +33,7 @@ fn resource(account: &str, region: &str, arn: &str) -> Resource {
 fn finding(check: &str, r: Resource) -> Finding {
     Finding {
         id: rampart_model::finding_id(check, &r.id, ""),
-        check_id: check.into(),
+        check_id: check.to_string().into(),
         title: "t".into(),
         description: Default::default(),
         severity: Severity::High,

@@ -120,16 +120,16 @@ fn synthetic(i: usize, round: u32, now: Timestamp) -> Finding {
     };
     Finding {
         id: finding_id(&check, &resource_id, ""),
-        title: format!("Security group allows ingress from 0.0.0.0/0 ({check})"),
+        title: format!("Security group allows ingress from 0.0.0.0/0 ({check})").into(),
         description: "Checks whether security groups allow unrestricted ingress to \
                       administration ports; such rules expose hosts to the internet."
             .into(),
-        check_id: check,
+        check_id: check.into(),
         severity: Severity::High,
         status,
         reason: format!("sg-{i:017x} allows 0.0.0.0/0 on tcp/22"),
         detail: String::new(),
-        service: "ec2".to_string(),
+        service: "ec2".into(),
         resource: Resource {
             id: resource_id,
             kind: ResourceType::AwsEc2SecurityGroup,

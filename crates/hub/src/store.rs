@@ -353,7 +353,7 @@ impl Store {
                             .map_err(&err)?;
                     }
                 }
-                check_ids.insert(f.check_id.as_str());
+                check_ids.insert(&*f.check_id);
                 updates[i] = Some((first_observed, last_observed, workflow));
             }
         }
@@ -618,14 +618,14 @@ fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
     let text = |i: usize| row.get::<_, String>(i).map_err(&err);
     Ok(Finding {
         id: text(0)?,
-        check_id: text(1)?,
-        title: text(2)?,
+        check_id: text(1)?.into(),
+        title: text(2)?.into(),
         description: text(3)?.into(),
         severity: codec::severity_from_text(&text(4)?).map_err(&bad)?,
         status: codec::status_from_text(&text(5)?).map_err(&bad)?,
         reason: text(6)?,
         detail: text(7)?,
-        service: text(8)?,
+        service: text(8)?.into(),
         resource: Resource {
             id: text(9)?,
             kind: codec::resource_type_from_text(&text(10)?).map_err(&bad)?,

@@ -52,14 +52,14 @@ fn finding(
     let resource_id = format!("arn:aws:s3:::{resource}");
     Finding {
         id: finding_id(check, &resource_id, ""),
-        check_id: check.to_string(),
-        title: format!("{check} title"),
+        check_id: check.to_string().into(),
+        title: format!("{check} title").into(),
         description: "what the check looks at".into(),
         severity: Severity::High,
         status,
         reason: format!("{resource} is {status}"),
         detail: String::new(),
-        service: "s3".to_string(),
+        service: "s3".into(),
         resource: Resource {
             id: resource_id,
             kind: ResourceType::AwsS3Bucket,

@@ -141,7 +141,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     let types = types(f);
 
     let description = match (f.reason.trim(), f.description.trim()) {
-        ("", "") => f.title.clone(),
+        ("", "") => f.title.to_string(),
         (reason, "") => reason.to_string(),
         ("", desc) => desc.to_string(),
         (reason, desc) => format!("{reason}\n\n{desc}"),
@@ -171,7 +171,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     fields.insert("ProviderVersion", Cow::Borrowed(&run.tool_version));
     fields.insert("rampart/CheckId", Cow::Borrowed(&f.check_id));
     for (key, value) in [
-        ("rampart/Service", f.service.as_str()),
+        ("rampart/Service", &*f.service),
         ("rampart/Detail", f.detail.as_str()),
         ("rampart/Reason", f.reason.as_str()),
         ("rampart/ResourceName", r.name.as_str()),
@@ -259,7 +259,7 @@ mod tests {
     fn required_attributes_and_limits() {
         let (run, mut findings, gaps) = fixtures::small();
         let mut huge = findings[1].clone();
-        huge.title = "T".repeat(300);
+        huge.title = "T".repeat(300).into();
         huge.description = "é".repeat(2000).into();
         huge.reason = "🦀".repeat(3000);
         huge.remediation_console = "c".repeat(400).into();
