@@ -34,6 +34,21 @@ fn scan_asff_with(dir: &Path, endpoint: &str, name: &str, extra: &[&str]) -> (Ou
     (out, findings)
 }
 
+/// Runs `testdata/moto/<script>.py` against `moto` and returns the JSON it prints (`null` when
+/// it prints nothing).
+fn plant_names(moto: &Server, script: &str) -> Value {
+    let out = Command::new(venv().join("bin/python"))
+        .arg(repo_root().join(format!("testdata/moto/{script}.py")))
+        .arg(&moto.url)
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}.py: {e}"));
+    assert!(out.status.success(), "{script}.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    if out.stdout.iter().all(u8::is_ascii_whitespace) {
+        return Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{script}.py prints no JSON: {e}"))
+}
+
 /// (check id, resource name, region) → compliance status.
 fn statuses(findings: &[Value]) -> BTreeMap<(String, String, String), String> {
     findings
@@ -50,6 +65,16 @@ fn statuses(findings: &[Value]) -> BTreeMap<(String, String, String), String> {
 fn expect(s: &BTreeMap<(String, String, String), String>, check: &str, name: &str, region: &str, want: &str) {
     let key = (check.to_string(), name.to_string(), region.to_string());
     assert_eq!(s.get(&key).map(String::as_str), Some(want), "{check} on {name} in {region}");
+}
+
+/// Asserts every (check, resource that fails it, resource that passes it) of `table`, by the
+/// logical names a plant script printed for `region`.
+fn expect_table(s: &BTreeMap<(String, String, String), String>, names: &Value, region: &str, table: &[(&str, &str, &str)]) {
+    let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("the plant script names no {logical} in {region}")).to_string();
+    for (check, fail, ok) in table {
+        expect(s, check, &name(fail), region, "FAILED");
+        expect(s, check, &name(ok), region, "PASSED");
+    }
 }
 
 const READ: &str = "s3_bucket_public_read";
@@ -978,13 +1003,7 @@ fn fsbp_ec2_additions_fail_and_pass(s: &BTreeMap<(String, String, String), Strin
 #[test]
 fn reach_through_a_transit_gateway_answers_the_same_live_and_from_a_snapshot() {
     let moto = moto();
-    let out = Command::new(venv().join("bin/python"))
-        .arg(repo_root().join("testdata/moto/plant_tgw.py"))
-        .arg(&moto.url)
-        .output()
-        .expect("run plant_tgw.py");
-    assert!(out.status.success(), "plant_tgw.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let ids: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids = plant_names(&moto, "plant_tgw");
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("tgw.json");
     let mut inv = Value::Null;
@@ -1132,12 +1151,7 @@ const ELB_PLANTED: &[(&str, &str, &str)] = &[
 #[test]
 fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
     let moto = moto();
-    let out = Command::new(venv().join("bin/python"))
-        .arg(repo_root().join("testdata/moto/plant_elb.py"))
-        .arg(&moto.url)
-        .output()
-        .expect("run plant_elb.py");
-    assert!(out.status.success(), "plant_elb.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    plant_names(&moto, "plant_elb");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
@@ -1248,13 +1262,7 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
 #[test]
 fn more_checks_fail_and_pass_on_their_own_planted_account() {
     let moto = moto();
-    let out = Command::new(venv().join("bin/python"))
-        .arg(repo_root().join("testdata/moto/plant_more.py"))
-        .arg(&moto.url)
-        .output()
-        .expect("run plant_more.py");
-    assert!(out.status.success(), "plant_more.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_more.py prints JSON");
+    let names = plant_names(&moto, "plant_more");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
@@ -1263,10 +1271,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical} in {region}")).to_string();
-        for (check, fail, ok) in MORE_PLANTED {
-            expect(&s, check, &name(fail), region, "FAILED");
-            expect(&s, check, &name(ok), region, "PASSED");
-        }
+        expect_table(&s, &names, region, MORE_PLANTED);
         // The RSA 1024 certificate is not within the expiry warning period.
         expect(&s, "acm_certificate_expiry", &name("acm-weak"), region, "PASSED");
         // Every default security group is named "default": found by group id.
@@ -1283,9 +1288,9 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
         }
     }
     let name = |logical: &str| names["us-east-1"][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical}")).to_string();
-    for (check, fail, ok) in MORE_PLANTED_CLOUDFRONT.iter().chain(MORE_PLANTED_IAM) {
-        expect(&s, check, &name(fail), "us-east-1", "FAILED");
-        expect(&s, check, &name(ok), "us-east-1", "PASSED");
+    expect_table(&s, &names, "us-east-1", MORE_PLANTED_CLOUDFRONT);
+    expect_table(&s, &names, "us-east-1", MORE_PLANTED_IAM);
+    for (check, _, _) in MORE_PLANTED_CLOUDFRONT.iter().chain(MORE_PLANTED_IAM) {
         assert!(!s.keys().any(|(c, _, r)| c == check && r == "eu-west-1"), "{check} reported in eu-west-1");
     }
     // The custom origin of cf-fail is http-only, so its SSL protocols are not judged.
@@ -1377,9 +1382,7 @@ const BARE_ACCOUNT: &[&str] = &["iam_use", "iam_password_policy", "cloudtrail_lo
 fn account_level_checks_fail_on_a_bare_account() {
     own_test_docs_match(BARE_ACCOUNT.iter().copied());
     let moto = moto_with_amis();
-    let out = Command::new(venv().join("bin/python")).arg(repo_root().join("testdata/moto/plant_bare.py")).arg(&moto.url).output().expect("run plant_bare.py");
-    assert!(out.status.success(), "plant_bare.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_bare.py prints JSON");
+    let names = plant_names(&moto, "plant_bare");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
@@ -1486,9 +1489,7 @@ const CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
 fn performance_and_fault_tolerance_checks_fail_and_pass() {
     own_test_docs_match(CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]));
     let moto = moto();
-    let out = Command::new(venv().join("bin/python")).arg(repo_root().join("testdata/moto/plant_categories.py")).arg(&moto.url).output().expect("run plant_categories.py");
-    assert!(out.status.success(), "plant_categories.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_categories.py prints JSON");
+    let names = plant_names(&moto, "plant_categories");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
@@ -1521,23 +1522,14 @@ const AUTOSCALING_PLANTED: &[(&str, &str, &str)] = &[
 fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
     own_test_docs_match(AUTOSCALING_PLANTED.iter().map(|(c, _, _)| *c));
     let moto = moto();
-    let out = Command::new(venv().join("bin/python"))
-        .arg(repo_root().join("testdata/moto/plant_autoscaling.py"))
-        .arg(&moto.url)
-        .output()
-        .expect("run plant_autoscaling.py");
-    assert!(out.status.success(), "plant_autoscaling.py failed: {}", String::from_utf8_lossy(&out.stderr));
-    let names: Value = serde_json::from_slice(&out.stdout).expect("plant_autoscaling.py prints JSON");
+    let names = plant_names(&moto, "plant_autoscaling");
     let dir = tempfile::tempdir().unwrap();
     let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
     let s = statuses(&findings);
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_autoscaling.py names no {logical} in {region}")).to_string();
-        for (check, fail, ok) in AUTOSCALING_PLANTED {
-            expect(&s, check, &name(fail), region, "FAILED");
-            expect(&s, check, &name(ok), region, "PASSED");
-        }
+        expect_table(&s, &names, region, AUTOSCALING_PLANTED);
         // asg-lt: two zones from its subnets (VPCZoneIdentifier), a launch template alone (one
         // instance type), behind no load balancer (no health-check result).
         expect(&s, "autoscaling_group_multi_az", &name("asg-lt"), region, "PASSED");

@@ -138,7 +138,9 @@ impl CheckMeta {
     pub fn related_requirements_static(&self) -> &'static [String] {
         use std::collections::HashMap;
         use std::sync::{Mutex, OnceLock};
-        static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static [String]>>> = OnceLock::new();
+        /// (address, length) of a `standards` slice → its rendered requirements.
+        type Rendered = HashMap<(usize, usize), &'static [String]>;
+        static CACHE: OnceLock<Mutex<Rendered>> = OnceLock::new();
         let key = (self.standards.as_ptr() as usize, self.standards.len());
         let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
         cache.entry(key).or_insert_with(|| Box::leak(self.related_requirements().into_boxed_slice()))

@@ -82,18 +82,14 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::{HostedZone, Observed, RecordSet};
+    use super::super::tests::zone_with as with;
+    use rampart_inventory::{Observed, RecordSet};
     use rampart_model::Status;
 
     fn rs(name: &str, kind: &str, value: &str) -> RecordSet {
         RecordSet { name: name.into(), kind: kind.into(), ttl: Some(300), values: vec![value.into()], ..Default::default() }
     }
 
-    fn with(records: Vec<RecordSet>) -> rampart_inventory::Inventory {
-        let mut inv = inventory();
-        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records) }]);
-        inv
-    }
 
     #[test]
     fn aws_targets() {

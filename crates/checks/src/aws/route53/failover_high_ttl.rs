@@ -58,7 +58,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::{HostedZone, Observed, RecordSet};
+    use super::super::tests::zone_with as with;
+    use rampart_inventory::{Observed, RecordSet};
     use rampart_model::Status;
 
     fn rs(name: &str, ttl: Option<i64>, failover: Option<&str>, health: Option<&str>) -> RecordSet {
@@ -74,11 +75,6 @@ mod tests {
         }
     }
 
-    fn with(records: Vec<RecordSet>) -> rampart_inventory::Inventory {
-        let mut inv = inventory();
-        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records) }]);
-        inv
-    }
 
     #[test]
     fn pass_fail_not_available() {

@@ -41,3 +41,16 @@ pub(crate) fn zone_resource(account: &Account, z: &HostedZone) -> Resource {
 pub(crate) fn dns_name(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::testkit::*;
+    use rampart_inventory::{HostedZone, Inventory, Observed, RecordSet};
+
+    /// An inventory whose account has one public hosted zone, example.com, holding `records`.
+    pub fn zone_with(records: Vec<RecordSet>) -> Inventory {
+        let mut inv = inventory();
+        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records) }]);
+        inv
+    }
+}
