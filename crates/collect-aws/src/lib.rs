@@ -13,6 +13,7 @@
 
 pub mod actions;
 mod call;
+pub mod certparse;
 mod ec2;
 mod ec2_extra;
 mod global;

@@ -11,7 +11,7 @@
 //! An origin that cannot be reached, or speaks only protocols older than TLS 1.2 (all this
 //! probe speaks), is recorded as `Observed::Unknown` with the reason.
 
-use crate::services::certs::{key_of, not_after};
+use crate::certparse::served;
 use rampart_inventory::{Account, Observed, ServedCertificate};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -129,13 +129,6 @@ fn read_certificate(config: &Arc<rustls::ClientConfig>, host: &str, port: u16, t
     conn.send_close_notify();
     let _ = conn.complete_io(&mut sock);
     served(&endpoint, &der, protocol)
-}
-
-/// What the check needs of a DER certificate.
-fn served(endpoint: &str, der: &[u8], protocol: String) -> Result<ServedCertificate, String> {
-    let (_, cert) = x509_parser::parse_x509_certificate(der).map_err(|e| format!("{endpoint} presented a certificate that does not parse: {e}"))?;
-    let not_after = not_after(&cert).map_err(|e| format!("{endpoint}: {e}"))?;
-    Ok(ServedCertificate { endpoint: endpoint.to_string(), subject: cert.subject().to_string(), not_after, key: key_of(&cert), protocol })
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use super::{first_err, known_or_return, non_empty, ts_opt};
 use crate::call::{client, Ctx};
 use aws_sdk_acm::types::{CertificateDetail, CertificateSummary, Filters, KeyAlgorithm};
 use futures::future::join_all;
-use rampart_inventory::{AcmCertificate, CertificateKey, Observed, ServerCertificate};
+use crate::certparse::certificate_body;
+use rampart_inventory::{AcmCertificate, Observed, ServerCertificate};
 
 pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCertificate>> {
     let client = client!(ctx, aws_sdk_iam);
@@ -43,46 +44,6 @@ pub(super) async fn iam_server_certificates(ctx: &Ctx) -> Observed<Vec<ServerCer
             })
             .collect(),
     )
-}
-
-/// The public key algorithm and size, the signature algorithm and the notAfter (RFC 3339) of a
-/// PEM certificate.
-pub(crate) fn certificate_body(pem: &str) -> Result<(CertificateKey, String), String> {
-    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not a PEM certificate: {e}"))?;
-    let cert = pem.parse_x509().map_err(|e| format!("not an X.509 certificate: {e}"))?;
-    Ok((key_of(&cert), not_after(&cert)?))
-}
-
-/// A certificate's notAfter as RFC 3339.
-pub(crate) fn not_after(cert: &x509_parser::certificate::X509Certificate<'_>) -> Result<String, String> {
-    cert.validity()
-        .not_after
-        .to_datetime()
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| format!("certificate expiry out of range: {e}"))
-}
-
-/// The public key algorithm and size and the signature algorithm of a parsed certificate.
-pub(crate) fn key_of(cert: &x509_parser::certificate::X509Certificate<'_>) -> CertificateKey {
-    use x509_parser::public_key::PublicKey;
-    let spki = cert.public_key();
-    let (algorithm, bits) = match spki.parsed() {
-        Ok(PublicKey::RSA(rsa)) => ("RSA".to_string(), Some(rsa.key_size() as u32)),
-        Ok(PublicKey::EC(ec)) => ("EC".to_string(), Some(ec.key_size() as u32)),
-        _ => {
-            let oid = spki.algorithm.algorithm.to_id_string();
-            // Ed25519 (RFC 8410): 1.3.101.112.
-            if oid == "1.3.101.112" { ("Ed25519".to_string(), Some(256)) } else { (oid, None) }
-        }
-    };
-    let sig_oid = &cert.signature_algorithm.algorithm;
-    let signature_algorithm = x509_parser::oid_registry::OidRegistry::default()
-        .with_crypto()
-        .with_x509()
-        .get(sig_oid)
-        .map(|e| e.sn().to_string())
-        .unwrap_or_else(|| sig_oid.to_id_string());
-    CertificateKey { algorithm, bits, signature_algorithm }
 }
 
 pub(super) async fn acm(ctx: &Ctx) -> Observed<Vec<AcmCertificate>> {
@@ -131,7 +92,7 @@ fn certificate(s: &CertificateSummary, d: Option<&CertificateDetail>) -> AcmCert
 
 #[cfg(test)]
 mod key_tests {
-    use super::certificate_body;
+    use crate::certparse::certificate_body;
 
     fn read(name: &str) -> String {
         std::fs::read_to_string(format!("{}/../../testdata/certs/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()

@@ -9,7 +9,7 @@ use crate::call::Ctx;
 use rampart_inventory::*;
 
 mod autoscaling;
-pub(crate) mod certs;
+mod certs;
 mod cloudfront;
 mod cloudtrail;
 mod detective;
