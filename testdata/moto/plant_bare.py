@@ -5,7 +5,8 @@ crates/cli/tests/scan.rs).
 
     plant_bare.py ENDPOINT
 
-No IAM user, no password policy, no CloudTrail trail. Beside the default VPC, three more VPCs in
+No IAM user, no role of its own, no password policy, no CloudTrail trail; one IAM server
+certificate, "expired-cert", that expired 30 days ago (moto, unlike ACM, accepts it). Beside the default VPC, three more VPCs in
 us-east-1 (4 of the quota of 5 "VPCs per Region": 80 %, Trusted Advisor's yellow) and four in
 eu-west-1 (5 of 5: 100 %, red). Asserts that moto's Service Quotas reports that quota as 5 in
 both regions and that there are no users, no trails and no password policy.
@@ -14,10 +15,15 @@ The server runs with moto's AMI catalogue: per region, instances "pv" (from a pa
 and "hvm" (from an HVM AMI). It prints {region: {"pv": instance id, "hvm": instance id}} as JSON
 (the scan names instances by id).
 """
+import datetime
 import json
 import sys
 
 import boto3
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 
 def client(endpoint, service, region):
@@ -48,6 +54,16 @@ def main():
         raise AssertionError("a password policy is set")
     except iam.exceptions.NoSuchEntityException:
         pass
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "expired.example.com")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=400))
+            .not_valid_after(now - datetime.timedelta(days=30)).sign(key, hashes.SHA256()))
+    iam.upload_server_certificate(ServerCertificateName="expired-cert", CertificateBody=cert.public_bytes(serialization.Encoding.PEM).decode(),
+                                  PrivateKey=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                                               serialization.NoEncryption()).decode())
+    assert [c["ServerCertificateName"] for c in iam.list_server_certificates()["ServerCertificateMetadataList"]] == ["expired-cert"]
     print(json.dumps(names))
 
 

@@ -31,15 +31,19 @@ Per region (SFX = the region without dashes, e.g. useast1):
   and "rds-ok" (both on), and "rds-sg-fail" (its VPC security group allows tcp/5432 from 0.0.0.0/0)
   and "rds-sg-ok" (its VPC security group allows no ingress), in the default VPC;
 - CloudTrail trails "trail-fail-SFX" (delivering to the bucket of the same name, whose policy
-  allows s3:GetObject to principal "*") and "trail-ok-SFX" (delivering to the bucket of the same
-  name, no policy);
+  allows s3:GetObject to principal "*", no access logging) and "trail-ok-SFX" (delivering to the
+  bucket of the same name, no policy, access logs to "more-logs-SFX"); in us-east-1 also the
+  multi-region trail "trail-data" recording every S3 object read and write event;
 - Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
   to invoke it) and "lambda-ok" (runtime python3.12; a policy allowing one account only).
 
 Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
 managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
 s3:GetObject only); users "user-fail" (a directly attached managed policy) and "user-ok" (none);
-a strong account password policy (length 14, all character classes, reuse of 24 prevented).
+a strong account password policy (length 14, all character classes, reuse of 24 prevented);
+users "user-console-fresh" (console password, an access key never used), "user-console-ok"
+(console password, no key) and "user-two-keys" (two active keys); role "support" with
+AWSSupportAccess.
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -309,6 +313,17 @@ def plant_cloudtrail(ct, s3, region, sfx):
                 raise AssertionError(f"{bucket} has a policy")
             except s3.exceptions.ClientError as e:
                 assert e.response["Error"]["Code"] == "NoSuchBucketPolicy", e
+            # CIS 3.4: the ok trail's bucket logs its access (the fail one does not).
+            s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": f"more-logs-{sfx}", "TargetPrefix": f"{bucket}/"}})
+            assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]["TargetBucket"] == f"more-logs-{sfx}"
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket=f"trail-fail-{sfx}")
+    if region == "us-east-1":
+        # CIS 3.8/3.9: a multi-region trail recording every S3 object read and write event.
+        ct.create_trail(Name="trail-data", S3BucketName=f"trail-ok-{sfx}", IsMultiRegionTrail=True)
+        selectors = [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                      "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}]
+        ct.put_event_selectors(TrailName="trail-data", EventSelectors=selectors)
+        assert ct.get_event_selectors(TrailName="trail-data")["EventSelectors"] == selectors
 
 
 def plant_iam(iam):
@@ -326,6 +341,20 @@ def plant_iam(iam):
     attached = lambda u: [p["PolicyName"] for p in iam.list_attached_user_policies(UserName=u)["AttachedPolicies"]]
     assert attached("user-fail") == ["admin-fail"] and attached("user-ok") == [], (attached("user-fail"), attached("user-ok"))
     assert not iam.list_user_policies(UserName="user-fail")["PolicyNames"] and not iam.list_user_policies(UserName="user-ok")["PolicyNames"]
+    # CIS 1.11 / 1.13: a console user given an access key it never used, a console user without
+    # one; a user with two active keys.
+    for user, password, keys in [("user-console-fresh", True, 1), ("user-console-ok", True, 0), ("user-two-keys", False, 2)]:
+        iam.create_user(UserName=user)
+        if password:
+            iam.create_login_profile(UserName=user, Password="Correct-Horse-Battery-9")
+        for _ in range(keys):
+            iam.create_access_key(UserName=user)
+        assert len(iam.list_access_keys(UserName=user)["AccessKeyMetadata"]) == keys
+    # CIS 1.17: a role for AWS Support.
+    iam.create_role(RoleName="support", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="support", PolicyArn="arn:aws:iam::aws:policy/AWSSupportAccess")
+    assert [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="support")["AttachedPolicies"]] == ["AWSSupportAccess"]
     policy = {"MinimumPasswordLength": 14, "RequireSymbols": True, "RequireNumbers": True, "RequireUppercaseCharacters": True,
               "RequireLowercaseCharacters": True, "PasswordReusePrevention": 24}
     iam.update_account_password_policy(**policy)
@@ -395,7 +424,7 @@ def main():
         plant_cloudtrail(client(endpoint, "cloudtrail", region), client(endpoint, "s3", region), region, sfx)
         plant_tgw(client(endpoint, "ec2", region), n)
     plant_iam(client(endpoint, "iam", "us-east-1"))
-    names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok")})
+    names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok", "user-console-fresh", "user-console-ok", "user-two-keys")})
     plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), client(endpoint, "iam", "us-east-1"), names)
     print(json.dumps(names))
 

@@ -132,6 +132,14 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
+    &aws::iam::user_initial_access_key::CHECK,
+    &aws::iam::user_one_active_key::CHECK,
+    &aws::iam::support_role::CHECK,
+    &aws::iam::expired_server_certificates::CHECK,
+    &aws::iam::access_analyzer_enabled::CHECK,
+    &aws::cloudtrail::bucket_access_logging::CHECK,
+    &aws::cloudtrail::s3_object_write_events::CHECK,
+    &aws::cloudtrail::s3_object_read_events::CHECK,
     &aws::route53::alias_record_sets::CHECK,
     &aws::route53::failover_high_ttl::CHECK,
     &aws::route53::failover_record_sets::CHECK,
@@ -395,9 +403,9 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "ecr_lifecycle_policy", "ec2_nacl_unused", "ec2_nacl_admin_ports_unrestricted", "kms_key_pending_deletion",
     "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
     "rds_deletion_protection", "rds_auto_minor_version_upgrade", "ec2_transit_gateway_auto_accept_attachments",
-    "rds_security_group_access_risk", "cloudtrail_bucket_public",
+    "rds_security_group_access_risk", "cloudtrail_bucket_public", "cloudtrail_bucket_access_logging",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
-    "iam_policy_full_admin", "iam_user_policies_attached",
+    "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
@@ -406,7 +414,8 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // Account-level checks (one verdict per account): FAILED on the bare account of
     // `testdata/moto/plant_bare.py` (`account_level_checks_fail_on_a_bare_account`), PASSED on a
     // planted one; `servicequotas_usage` both ways on the bare account.
-    "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage",
+    "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "iam_support_role",
+    "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_expired_server_certificates",
     // The bare account's moto runs with its AMI catalogue: a paravirtual and an HVM instance.
     "ec2_instance_paravirtual",
     // Time-based checks: PASSED on the collected shared plant, FAILED on the same snapshot
@@ -469,15 +478,19 @@ pub fn checks_markdown() -> String {
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
-         `iam_root_access_key`: moto's credential report never gives the root user an access key). `cloudfront_origin_certificate` is tested both ways twice: \
+         `iam_root_access_key`: moto's credential report never gives the root user an access key; \
+         `iam_access_analyzer_enabled`: moto 5.2.5 does not implement IAM Access Analyzer, so the scan reports it \
+         NOT_AVAILABLE there). `cloudfront_origin_certificate` is tested both ways twice: \
          on distributions whose origins are the planted load balancers of `plant_more.py` (weak and strong ACM \
          certificates; moto, like ACM, refuses to import an expired one), and with `--probe-origins` on \
          distributions whose origins are TLS servers on loopback serving expired, expiring, weak and valid \
          certificates (`testdata/moto/tls_origins.py`, asserted by `origin_probe_reads_the_certificates_custom_origins_serve`). \
          Account-level checks have one verdict per account, so their two sides come from two moto accounts: FAILED on \
-         the bare account of `testdata/moto/plant_bare.py` (no IAM user, no password policy, no trail; VPCs at 80 % and \
-         100 % of the quota), asserted by `account_level_checks_fail_on_a_bare_account`, PASSED on the shared plant \
-         (`iam_use`, `cloudtrail_logging`) or plant_more.py's account (`iam_password_policy`); `servicequotas_usage` shows \
+         the bare account of `testdata/moto/plant_bare.py` (no IAM user, no support role, no password policy, no trail; \
+         VPCs at 80 % and 100 % of the quota; one expired IAM server certificate), asserted by \
+         `account_level_checks_fail_on_a_bare_account`, PASSED on the shared plant (`iam_use`, `cloudtrail_logging`, \
+         `iam_expired_server_certificates`) or plant_more.py's account (`iam_password_policy`, `iam_support_role`, \
+         `cloudtrail_s3_object_write_events`, `cloudtrail_s3_object_read_events`); `servicequotas_usage` shows \
          both on the bare account, and so does `ec2_instance_paravirtual` (that moto runs with its AMI catalogue: \
          one instance from a paravirtual and one from an HVM AMI per region; the other tests run moto without \
          the catalogue, where every instance reports paravirtual). Time-based checks compare times that moto stamps with the current time (key \

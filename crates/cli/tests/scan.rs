@@ -933,6 +933,8 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
     // Its expiry is the body's notAfter (2036), not moto's listed 2012 Expiration.
     let expiry: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_expiry").map(|(_, v)| v.as_str()).collect();
     assert_eq!(expiry, vec!["PASSED"; 3], "{expiry:?}");
+    // CIS 1.19's PASSED side (its FAILED side: the bare account's expired certificate).
+    expect(s, "iam_expired_server_certificates", "fail-weak-cert", "us-east-1", "PASSED");
     // IAM.21, KMS.1 (customer managed policies), KMS.2 (inline policies of identities).
     expect(s, "iam_policy_service_wildcard", "fail-s3-wildcard", "us-east-1", "FAILED");
     expect(s, "iam_policy_service_wildcard", "ok-scoped-policy", "us-east-1", "PASSED");
@@ -1227,6 +1229,7 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("ec2_transit_gateway_auto_accept_attachments", "tgw-fail", "tgw-ok"),
     ("rds_security_group_access_risk", "rds-sg-fail", "rds-sg-ok"),
     ("cloudtrail_bucket_public", "trail-fail", "trail-ok"),
+    ("cloudtrail_bucket_access_logging", "trail-fail", "trail-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py
@@ -1238,6 +1241,8 @@ const MORE_PLANTED_DEFAULT_SG: (&str, &str, &str) = ("ec2_default_sg_restricts_a
 const MORE_PLANTED_IAM: &[(&str, &str, &str)] = &[
     ("iam_policy_full_admin", "admin-fail", "admin-ok"),
     ("iam_user_policies_attached", "user-fail", "user-ok"),
+    ("iam_user_initial_access_key", "user-console-fresh", "user-console-ok"),
+    ("iam_user_one_active_access_key", "user-two-keys", "user-ok"),
 ];
 
 /// The same for CloudFront, which is global: the scan reports distributions in the home region,
@@ -1299,8 +1304,10 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     expect(&s, "cloudfront_origin_certificate", &name("cf-origin-ok-useast1"), "us-east-1", "PASSED");
     // An origin that is no load balancer of the account, without --probe-origins.
     expect(&s, "cloudfront_origin_certificate", &name("cf-ok"), "us-east-1", "NOT_AVAILABLE");
-    // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s password policy.
-    expect(&s, "iam_password_policy", "123456789012", "us-east-1", "PASSED");
+    // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s account-level checks.
+    for check in ["iam_password_policy", "iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events"] {
+        expect(&s, check, "123456789012", "us-east-1", "PASSED");
+    }
 }
 
 // ---- The opt-in origin probe against TLS origins served on loopback (tls_origins.py) ----
@@ -1376,7 +1383,10 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
 /// quota; other quotas low).
 /// The same moto runs with its AMI catalogue, so `ec2_instance_paravirtual` shows both sides
 /// there (an instance from a paravirtual AMI and one from an HVM AMI per region).
-const BARE_ACCOUNT: &[&str] = &["iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "ec2_instance_paravirtual"];
+const BARE_ACCOUNT: &[&str] = &[
+    "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "ec2_instance_paravirtual", "iam_support_role",
+    "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_expired_server_certificates",
+];
 
 #[test]
 fn account_level_checks_fail_on_a_bare_account() {
@@ -1411,6 +1421,11 @@ fn account_level_checks_fail_on_a_bare_account() {
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "us-east-1"), "MEDIUM");
     expect(&s, "servicequotas_usage", "VPCs per Region", "eu-west-1", "FAILED");
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "eu-west-1"), "HIGH");
+    // CIS 1.17, 3.8, 3.9 (account-level) and 1.19 (the one expired IAM server certificate).
+    for check in ["iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events"] {
+        expect(&s, check, "123456789012", "us-east-1", "FAILED");
+    }
+    expect(&s, "iam_expired_server_certificates", "expired-cert", "us-east-1", "FAILED");
     // IAM's quotas, from GetAccountSummary, once in the home region.
     expect(&s, "servicequotas_usage", "IAM users per account", "us-east-1", "PASSED");
     expect(&s, "servicequotas_usage", "IAM instance profiles per account", "us-east-1", "PASSED");

@@ -9,6 +9,10 @@ pub mod cloudwatch_logs;
 pub mod kms_encryption;
 pub mod log_file_validation;
 pub mod logging;
+mod s3_data_events;
+pub mod s3_object_write_events;
+pub mod s3_object_read_events;
+pub mod bucket_access_logging;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, Observed, Region, Trail};
@@ -26,6 +30,29 @@ pub(crate) fn home_region(t: &Trail) -> &str {
     } else {
         &t.home_region
     }
+}
+
+/// The account's multi-region trails, once per ARN (a multi-region trail is listed in every
+/// region), each with the event selectors of the first copy that could be read; and why the
+/// trails of some regions could not be listed.
+pub(crate) fn logging_trails(account: &Account) -> (Vec<(&str, Observed<String>)>, Vec<String>) {
+    let mut by_arn: std::collections::BTreeMap<&str, Vec<&Trail>> = Default::default();
+    let mut unreadable = Vec::new();
+    for region in &account.regions {
+        match &region.cloudtrail {
+            Observed::Known(trails) => {
+                for t in trails.iter().filter(|t| t.is_multi_region_trail) {
+                    by_arn.entry(t.arn.as_str()).or_default().push(t);
+                }
+            }
+            Observed::Unknown(why) => unreadable.push(format!("CloudTrail could not be read in {}: {why}", region.name)),
+        }
+    }
+    let merged = by_arn
+        .into_iter()
+        .map(|(arn, copies)| (arn, copies.iter().map(|t| &t.event_selectors).find(|o| o.known().is_some()).unwrap_or(&copies[0].event_selectors).clone()))
+        .collect();
+    (merged, unreadable)
 }
 
 /// Calls `f` for every trail in its home region, and reports NOT_AVAILABLE for regions whose

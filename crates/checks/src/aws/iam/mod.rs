@@ -13,6 +13,11 @@ pub mod user_console_mfa;
 pub mod user_policies_attached;
 pub mod root_hardware_mfa;
 pub mod credentials_unused_90_days;
+pub mod user_initial_access_key;
+pub mod user_one_active_key;
+pub mod support_role;
+pub mod expired_server_certificates;
+pub mod access_analyzer_enabled;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};

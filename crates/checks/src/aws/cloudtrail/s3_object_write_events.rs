@@ -1,0 +1,63 @@
+//! No multi-region trail records the object-level write events of every S3 bucket.
+//!
+//! CIS AWS Foundations v3.0.0 3.8 (Security Hub S3.22, a control of its CIS standards): see
+//! [`super::s3_data_events`] for what counts. One result per account.
+
+use super::s3_data_events::judge;
+use crate::{Check, Ctx, Emit};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "cloudtrail_s3_object_write_events",
+        title: "No multi-region trail logs S3 object-level write events of all buckets",
+        description: "Without S3 data events CloudTrail does not record who writes which objects (GetObject, PutObject, DeleteObject, ...): a data leak or tampering cannot be traced to a principal.",
+        severity: Severity::Medium,
+        category: Category::Security,
+        service: "cloudtrail",
+        resource_type: ResourceType::AwsAccount,
+        standards: &[StandardRef::cis("3.8")],
+        remediation: Remediation {
+            console: "CloudTrail console > Trails > a multi-region trail > Data events > Edit: add S3, log selector template \"Log all events\" (or \"Log writes only\") for all current and future buckets.",
+            cli: "aws cloudtrail put-event-selectors --trail-name <trail> --event-selectors '[{\"ReadWriteType\":\"WriteOnly\",\"IncludeManagementEvents\":true,\"DataResources\":[{\"Type\":\"AWS::S3::Object\",\"Values\":[\"arn:aws:s3\"]}]}]'",
+            url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    judge(ctx, out, true);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::trail;
+    use super::*;
+    use crate::testkit::*;
+    use rampart_inventory::Observed;
+    use rampart_model::Status;
+
+    #[test]
+    fn pass_fail_not_available() {
+        let mut inv = inventory();
+        assert_eq!(single(&CHECK, &inv).0, Status::Failed, "no trail");
+        region(&mut inv).cloudtrail = Observed::Known(vec![trail("main", "us-east-1")]);
+        let (s, why) = single(&CHECK, &inv);
+        assert_eq!(s, Status::Failed, "management events only: {why}");
+        let mut t = trail("main", "us-east-1");
+        t.event_selectors = Observed::Known(r#"{"EventSelectors":[{"ReadWriteType":"WriteOnly","IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]}"#.into());
+        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
+        assert_eq!(single(&CHECK, &inv).0, Status::Passed);
+        // The same selectors on a single-region trail do not count.
+        t.is_multi_region_trail = false;
+        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
+        assert_eq!(single(&CHECK, &inv).0, Status::Failed);
+        t.is_multi_region_trail = true;
+        t.event_selectors = Observed::Unknown("cloudtrail:GetEventSelectors denied".into());
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+        region(&mut inv).cloudtrail = Observed::Unknown("cloudtrail:DescribeTrails denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}
