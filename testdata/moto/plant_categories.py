@@ -12,7 +12,7 @@ Per region (SFX = the region without dashes), in a VPC of its own with subnets "
   and "rt-b" (the same route, associated with priv-b: the NAT gateway is in another zone, fails);
 - security groups "sg-many" (51 inbound rules + 1 outbound: more than 50, fails), "sg-many-2"
   (50 inbound + 1 outbound) and "sg-few" (1 inbound + 1 outbound, passes);
-- instances "i-many" (groups sg-many and sg-many-2: 103 rules, more than 100, fails) and "i-few"
+- instances "i-many" (groups sg-many and sg-many-2: 103 rules, more than 50, fails) and "i-few"
   (sg-few, passes). In us-east-1 both run in priv-a (one zone: the region's Availability Zone
   balance fails); in eu-west-1 i-many runs in priv-a and i-few in priv-b (one per zone, passes).
 

@@ -132,6 +132,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
+    &aws::lambda::deprecated_runtime::CHECK,
     &aws::iam::user_initial_access_key::CHECK,
     &aws::iam::user_one_active_key::CHECK,
     &aws::iam::support_role::CHECK,
@@ -219,11 +220,17 @@ pub static REGISTRY: &[&Check] = &[
     &aws::autoscaling::launch_config_imdsv2::CHECK,
     &aws::autoscaling::launch_config_public_ip::CHECK,
     &aws::autoscaling::group_launch_template::CHECK,
+    // EFS
+    &aws::efs::encrypted::CHECK,
+    &aws::efs::access_point_root_directory::CHECK,
+    &aws::efs::access_point_user_identity::CHECK,
+    &aws::efs::mount_target_public_subnet::CHECK,
     // Fault tolerance
     &aws::ec2::ebs_volume_recent_snapshot::CHECK,
     &aws::autoscaling::group_multi_az::CHECK,
     &aws::autoscaling::group_multiple_instance_types::CHECK,
     &aws::autoscaling::group_elb_health_check::CHECK,
+    &aws::efs::automatic_backups::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -399,7 +406,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // On the resources of `testdata/moto/plant_more.py`, asserted by
     // `more_checks_fail_and_pass_on_their_own_planted_account` (same file).
     "s3_bucket_ssl_required", "s3_bucket_public_access_block", "s3_bucket_access_logging", "s3_bucket_acls_disabled",
-    "lambda_function_public_access", "lambda_supported_runtime", "acm_certificate_expiry", "acm_rsa_key_length",
+    "lambda_function_public_access", "lambda_supported_runtime", "lambda_deprecated_runtime", "acm_certificate_expiry", "acm_rsa_key_length",
     "ecr_lifecycle_policy", "ec2_nacl_unused", "ec2_nacl_admin_ports_unrestricted", "kms_key_pending_deletion",
     "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
     "rds_deletion_protection", "rds_auto_minor_version_upgrade", "ec2_transit_gateway_auto_accept_attachments",
@@ -431,6 +438,10 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // (`autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`).
     "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_launch_template",
     "autoscaling_group_multiple_instance_types", "autoscaling_launch_config_imdsv2", "autoscaling_launch_config_public_ip",
+    // EFS file systems and access points of `testdata/moto/plant_efs.py`
+    // (`efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`).
+    "efs_encrypted", "efs_automatic_backups", "efs_mount_target_public_subnet", "efs_access_point_root_directory",
+    "efs_access_point_user_identity",
     // Left out: `cloudfront_s3_origin_access_control` (moto 5.2.5 drops OriginAccessControlId
     // from origins).
 ];
@@ -474,7 +485,10 @@ pub fn checks_markdown() -> String {
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
          on those of `testdata/moto/plant_autoscaling.py`, asserted by \
-         `autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`; `unit` = unit-tested only (pass, fail and \
+         `autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`; EFS file systems (encryption, automatic \
+         backups, mount targets in subnets that assign public IP addresses on launch) and access points (root directory, \
+         POSIX user), on those of `testdata/moto/plant_efs.py`, asserted by \
+         `efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`; `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \

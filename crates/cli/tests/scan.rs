@@ -1189,14 +1189,15 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let aged: BTreeSet<&str> = AGED.iter().copied().collect();
     let categories: BTreeSet<&str> = CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]).collect();
     let autoscaling: BTreeSet<&str> = AUTOSCALING_PLANTED.iter().map(|(c, _, _)| *c).collect();
-    let tables = [&elb, &more, &bare, &aged, &categories, &autoscaling];
+    let efs: BTreeSet<&str> = EFS_PLANTED.iter().map(|(c, _, _)| *c).collect();
+    let tables = [&elb, &more, &bare, &aged, &categories, &autoscaling, &efs];
     let total: usize = tables.iter().map(|t| t.len()).sum();
     let union: BTreeSet<&str> = tables.iter().flat_map(|t| t.iter().copied()).collect();
-    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES and AUTOSCALING_PLANTED");
+    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED and EFS_PLANTED");
     let mine: BTreeSet<&str> = mine.collect();
-    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED");
+    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED, EFS_PLANTED");
     assert!(mine.is_subset(&claimed), "docs do not claim {:?}", mine.difference(&claimed).collect::<Vec<_>>());
-    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED + CATEGORIES + AUTOSCALING_PLANTED differ");
+    assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED + CATEGORIES + AUTOSCALING_PLANTED + EFS_PLANTED differ");
 }
 
 // ---- More checks on resources planted in a moto of their own (plant_more.py) ----
@@ -1215,6 +1216,7 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("s3_bucket_acls_disabled", "s3-fail", "s3-ok"),
     ("lambda_function_public_access", "lambda-fail", "lambda-ok"),
     ("lambda_supported_runtime", "lambda-fail", "lambda-ok"),
+    ("lambda_deprecated_runtime", "lambda-fail", "lambda-ok"),
     ("acm_certificate_expiry", "acm-soon", "acm-ok"),
     ("acm_rsa_key_length", "acm-weak", "acm-ok"),
     ("ecr_lifecycle_policy", "ecr-fail", "ecr-ok"),
@@ -1577,5 +1579,53 @@ fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
         }
         expect(&s, "autoscaling_group_multi_az", "asg-fail", region, "FAILED");
         expect(&s, "autoscaling_group_multi_az", "asg-ok", region, "PASSED");
+    }
+}
+
+// ---- EFS file systems and access points planted in a moto of their own (plant_efs.py) ----
+
+/// (check, the file system or access point that fails it, the one that passes it), by the
+/// logical names of plant_efs.py, asserted in both regions.
+const EFS_PLANTED: &[(&str, &str, &str)] = &[
+    ("efs_encrypted", "efs-fail", "efs-ok"),
+    ("efs_automatic_backups", "efs-fail", "efs-ok"),
+    ("efs_mount_target_public_subnet", "efs-fail", "efs-ok"),
+    ("efs_access_point_root_directory", "ap-fail", "ap-ok"),
+    ("efs_access_point_user_identity", "ap-fail", "ap-ok"),
+];
+
+#[test]
+fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
+    own_test_docs_match(EFS_PLANTED.iter().map(|(c, _, _)| *c));
+    let moto = moto();
+    let names = plant_names(&moto, "plant_efs");
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+
+    for region in ["us-east-1", "eu-west-1"] {
+        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_efs.py names no {logical} in {region}")).to_string();
+        expect_table(&s, &names, region, EFS_PLANTED);
+        // efs-bare: encrypted, with a backup policy, and no mount target to expose.
+        expect(&s, "efs_encrypted", &name("efs-bare"), region, "PASSED");
+        expect(&s, "efs_automatic_backups", &name("efs-bare"), region, "PASSED");
+        expect(&s, "efs_mount_target_public_subnet", &name("efs-bare"), region, "PASSED");
+        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region) {
+            let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
+            let want = match check {
+                c if c.starts_with("efs_access_point_") => "AwsEfsAccessPoint",
+                c if c.starts_with("efs_") => "AwsEfsFileSystem",
+                _ => continue,
+            };
+            // File systems and access points carry their Security Hub resource types.
+            assert_eq!(f["Resources"][0]["Type"], want, "{check}");
+            // Encryption answers CIS 2.4.1 as well as EFS.1 and EFS.8.
+            if check == "efs_encrypted" {
+                let reqs: Vec<&str> = f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+                for want in ["CIS AWS Foundations Benchmark v3.0.0/2.4.1", "AWS Foundational Security Best Practices/EFS.1", "AWS Foundational Security Best Practices/EFS.8"] {
+                    assert!(reqs.contains(&want), "{reqs:?} lacks {want}");
+                }
+            }
+        }
     }
 }

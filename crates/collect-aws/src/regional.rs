@@ -16,7 +16,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::kms(ctx),
         services::lambda(ctx),
     );
-    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas, s3_access_points, autoscaling) = futures::join!(
+    let (ecr, sns, sqs, guardduty, config, securityhub, access_analyzer, service_quotas, s3_access_points, autoscaling, efs) = futures::join!(
         services::ecr(ctx),
         services::sns(ctx),
         services::sqs(ctx),
@@ -27,6 +27,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::service_quotas(ctx),
         crate::s3::access_points(ctx),
         services::autoscaling(ctx),
+        services::efs(ctx),
     );
     r.ec2 = ec2;
     r.rds = rds;
@@ -46,5 +47,6 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.service_quotas = service_quotas;
     r.s3_access_points = s3_access_points;
     r.autoscaling = autoscaling;
+    r.efs = efs;
     r
 }

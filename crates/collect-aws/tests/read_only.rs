@@ -69,6 +69,7 @@ async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
             "service quotas" => "servicequotas".into(),
             "config service" => "config".into(),
             "route 53" => "route53".into(),
+            "efs" => "elasticfilesystem".into(),
             "securityhub" => "securityhub".into(),
             s => s.replace(' ', ""),
         }

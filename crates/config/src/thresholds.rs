@@ -31,8 +31,8 @@ pub struct Thresholds {
     /// A security group with more rules than this is slow to evaluate. 50: Trusted Advisor
     /// "Large Number of Rules in an EC2 Security Group".
     pub security_group_max_rules: u32,
-    /// An instance whose security groups hold more rules than this. 100: Trusted Advisor
-    /// "Large Number of EC2 Security Group Rules Applied to an Instance".
+    /// An instance whose security groups hold more rules than this. 50: Trusted Advisor
+    /// "Large Number of EC2 Security Group Rules Applied to an Instance" (EC2-VPC instances).
     pub instance_max_security_group_rules: u32,
 }
 
@@ -50,7 +50,7 @@ impl Default for Thresholds {
             service_limit_warning_percent: 80,
             service_limit_error_percent: 100,
             security_group_max_rules: 50,
-            instance_max_security_group_rules: 100,
+            instance_max_security_group_rules: 50,
         }
     }
 }

@@ -441,6 +441,7 @@ impl Dump {
         r.access_analyzer = Observed::Unknown(not_imported("access analyzer"));
         r.service_quotas = Observed::Unknown(not_imported("service quotas"));
         r.autoscaling = Observed::Unknown(not_imported("autoscaling"));
+        r.efs = Observed::Unknown(not_imported("efs"));
 
         let mut ctx = Ctx { region: name, w };
         r.elb = ctx.listing(

@@ -8,10 +8,12 @@
 
 mod autoscaling;
 mod aws;
+mod efs;
 mod observed;
 
 pub use autoscaling::*;
 pub use aws::*;
+pub use efs::*;
 pub use observed::Observed;
 
 use rampart_model::{Gap, Timestamp};
@@ -71,7 +73,7 @@ impl Inventory {
     }
 
     /// The tags of every tagged resource, by the ARN the checks give it (instances, security
-    /// groups, VPCs, subnets, volumes, snapshots, Auto Scaling groups): what exclusion rules select on.
+    /// groups, VPCs, subnets, volumes, snapshots, Auto Scaling groups, EFS file systems and access points): what exclusion rules select on.
     pub fn tags_by_arn(&self) -> std::collections::HashMap<String, Tags> {
         let mut out = std::collections::HashMap::new();
         for (account, region) in self.regions() {
@@ -122,6 +124,15 @@ impl Inventory {
             let Some(asg) = region.autoscaling.known() else { continue };
             for g in asg.groups.iter().filter(|g| !g.tags.is_empty()) {
                 out.insert(g.arn.clone(), g.tags.clone());
+            }
+        }
+        for (_, region) in self.regions() {
+            let Some(efs) = region.efs.known() else { continue };
+            for f in efs.file_systems.iter().filter(|f| !f.tags.is_empty()) {
+                out.insert(f.arn.clone(), f.tags.clone());
+            }
+            for a in efs.access_points.known().into_iter().flatten().filter(|a| !a.tags.is_empty()) {
+                out.insert(a.arn.clone(), a.tags.clone());
             }
         }
         for account in &self.accounts {
@@ -267,6 +278,8 @@ pub struct Region {
     pub s3_access_points: Observed<Vec<S3AccessPoint>>,
     #[serde(default)]
     pub autoscaling: Observed<AutoScaling>,
+    #[serde(default)]
+    pub efs: Observed<Efs>,
 }
 
 impl Region {
@@ -291,6 +304,7 @@ impl Region {
             service_quotas: Observed::not_collected(),
             s3_access_points: Observed::not_collected(),
             autoscaling: Observed::not_collected(),
+            efs: Observed::not_collected(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub enum ResourceType {
     AwsSqsQueue,
     AwsAutoScalingAutoScalingGroup,
     AwsAutoScalingLaunchConfiguration,
+    AwsEfsFileSystem,
+    AwsEfsAccessPoint,
     Other,
 }
 
@@ -99,6 +101,8 @@ impl ResourceType {
             ResourceType::AwsSqsQueue => "AwsSqsQueue",
             ResourceType::AwsAutoScalingAutoScalingGroup => "AwsAutoScalingAutoScalingGroup",
             ResourceType::AwsAutoScalingLaunchConfiguration => "AwsAutoScalingLaunchConfiguration",
+            ResourceType::AwsEfsFileSystem => "AwsEfsFileSystem",
+            ResourceType::AwsEfsAccessPoint => "AwsEfsAccessPoint",
             ResourceType::Other => "Other",
         }
     }

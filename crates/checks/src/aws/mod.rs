@@ -7,6 +7,7 @@ pub mod cloudtrail;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
+pub mod efs;
 pub mod elb;
 pub mod guardduty;
 pub mod iam;

@@ -14,6 +14,7 @@ mod cloudfront;
 mod cloudtrail;
 mod detective;
 mod ecr;
+mod efs;
 mod elb;
 mod elbv2;
 mod kms;
@@ -80,6 +81,9 @@ pub async fn service_quotas(ctx: &Ctx) -> Observed<Vec<ServiceQuota>> {
 }
 pub async fn autoscaling(ctx: &Ctx) -> Observed<AutoScaling> {
     autoscaling::collect(ctx).await
+}
+pub async fn efs(ctx: &Ctx) -> Observed<Efs> {
+    efs::collect(ctx).await
 }
 
 // ---------------------------------------------------------------- helpers

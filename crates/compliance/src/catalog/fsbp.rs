@@ -1,6 +1,6 @@
 //! AWS Foundational Security Best Practices v1.0.0: the controls of the services Rampart
 //! collects (IAM, S3, EC2 incl. VPC and EBS, EC2 Auto Scaling, RDS, ELB, CloudTrail, CloudFront,
-//! KMS, Lambda, ECR, SNS, SQS, ACM, Config, GuardDuty, Security Hub).
+//! KMS, Lambda, ECR, EFS, SNS, SQS, ACM, Config, GuardDuty, Security Hub).
 //!
 //! Ids, titles and severities as in Security Hub's control reference
 //! (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html and the
@@ -120,6 +120,17 @@ static CONTROLS: &[Control] = &[
     Control::auto("ECR.1", "ECR private repositories should have image scanning configured", High),
     Control::auto("ECR.2", "ECR private repositories should have tag immutability configured", Medium),
     Control::auto("ECR.3", "ECR repositories should have at least one lifecycle policy configured", Medium),
+    // EFS (EFS.2, file systems in AWS Backup plans, needs the backup plans, which Rampart does not read)
+    Control::auto("EFS.1", "Elastic File System should be configured to encrypt file data at-rest using AWS KMS", Medium),
+    Control::auto("EFS.3", "EFS access points should enforce a root directory", Medium),
+    Control::auto("EFS.4", "EFS access points should enforce a user identity", Medium),
+    Control::auto(
+        "EFS.6",
+        "EFS mount targets should not be associated with subnets that assign public IP addresses on launch",
+        Medium,
+    ),
+    Control::auto("EFS.7", "EFS file systems should have automatic backups enabled", Medium),
+    Control::auto("EFS.8", "EFS file systems should be encrypted at rest", Medium),
     // Elastic Load Balancing
     Control::auto("ELB.1", "Application Load Balancer should be configured to redirect all HTTP requests to HTTPS", Medium),
     Control::auto(

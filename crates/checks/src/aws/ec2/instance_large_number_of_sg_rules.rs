@@ -1,7 +1,7 @@
 //! Instances whose security groups hold a large number of rules together.
 //!
 //! Trusted Advisor "Large Number of EC2 Security Group Rules Applied to an Instance"
-//! (performance): yellow when the security groups of a VPC instance hold more than 100 rules
+//! (performance): yellow when the security groups of a VPC instance hold more than 50 rules
 //! (`thresholds.instance_max_security_group_rules`), counted as in
 //! `ec2_sg_large_number_of_rules` (one per source or destination), each group once. Terminated
 //! instances are skipped. One result per instance.
@@ -14,8 +14,8 @@ use std::collections::{BTreeSet, HashMap};
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_instance_large_number_of_sg_rules",
-        title: "Instances have more than 100 security group rules applied",
-        description: "All the rules of all the groups of an instance are evaluated for its traffic; very many slow connection tracking down and make its exposure hard to review. The limit is `thresholds.instance_max_security_group_rules` (default 100).",
+        title: "Instances have more than 50 security group rules applied",
+        description: "All the rules of all the groups of an instance are evaluated for its traffic; very many slow connection tracking down and make its exposure hard to review. The limit is `thresholds.instance_max_security_group_rules` (default 50, Trusted Advisor's for VPC instances).",
         severity: Severity::Low,
         category: Category::Performance,
         service: "ec2",
@@ -71,7 +71,7 @@ mod tests {
 
     fn with(groups: &[&str]) -> rampart_inventory::Inventory {
         let mut inv = inventory();
-        ec2(&mut inv).security_groups = vec![sg("sg-a", 60), sg("sg-b", 41), sg("sg-c", 40)];
+        ec2(&mut inv).security_groups = vec![sg("sg-a", 30), sg("sg-b", 21), sg("sg-c", 20)];
         ec2(&mut inv).instances = Observed::Known(vec![Instance {
             instance_id: "i-1".into(),
             state: "running".into(),
@@ -83,10 +83,10 @@ mod tests {
 
     #[test]
     fn pass_fail_not_available() {
-        assert_eq!(single(&CHECK, &with(&["sg-a", "sg-c"])).0, Status::Passed, "100 rules is the limit, not over it");
+        assert_eq!(single(&CHECK, &with(&["sg-a", "sg-c"])).0, Status::Passed, "50 rules is the limit, not over it");
         let (s, why) = single(&CHECK, &with(&["sg-a", "sg-b", "sg-a"]));
         assert_eq!(s, Status::Failed, "{why}");
-        assert!(why.contains("2 security group(s) hold 101 rules, more than 100"), "{why}");
+        assert!(why.contains("2 security group(s) hold 51 rules, more than 50"), "{why}");
         let (s, why) = single(&CHECK, &with(&["sg-c", "sg-gone"]));
         assert_eq!(s, Status::NotAvailable, "{why}");
         let mut inv = with(&["sg-a"]);

@@ -20,7 +20,7 @@ pub static CHECK: Check = Check {
         category: Category::FaultTolerance,
         service: "ec2",
         resource_type: ResourceType::AwsEc2VpnConnection,
-        standards: &[StandardRef::fsbp("EC2.20")],
+        standards: &[StandardRef::fsbp("EC2.20"), StandardRef::ta("VPN Tunnel Redundancy")],
         remediation: Remediation {
             console: "VPC console > Site-to-Site VPN connections > the connection > Tunnel details: fix the customer gateway device's configuration for the tunnel that is down (download the configuration for the device from the console).",
             cli: "aws ec2 describe-vpn-connections --vpn-connection-ids <vpn-id> --query 'VpnConnections[].VgwTelemetry'; aws ec2 get-vpn-connection-device-sample-configuration --vpn-connection-id <vpn-id> --vpn-connection-device-type-id <type>",

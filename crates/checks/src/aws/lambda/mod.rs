@@ -2,6 +2,7 @@
 
 pub mod function_public_access;
 pub mod supported_runtime;
+pub mod deprecated_runtime;
 pub mod vpc_multi_az;
 
 use crate::{resource, Ctx, Emit};

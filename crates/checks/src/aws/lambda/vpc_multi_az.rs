@@ -21,7 +21,7 @@ pub static CHECK: Check = Check {
         category: Category::Security,
         service: "lambda",
         resource_type: ResourceType::AwsLambdaFunction,
-        standards: &[StandardRef::fsbp("Lambda.5")],
+        standards: &[StandardRef::fsbp("Lambda.5"), StandardRef::ta("AWS Lambda VPC-enabled Functions without Multi-AZ Redundancy")],
         remediation: Remediation {
             console: "Lambda console > Functions > the function > Configuration > VPC > Edit: add subnets in at least one other Availability Zone.",
             cli: "aws lambda update-function-configuration --function-name <name> --vpc-config SubnetIds=<subnet-a>,<subnet-b>,SecurityGroupIds=<sg>",

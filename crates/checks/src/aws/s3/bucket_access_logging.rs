@@ -16,7 +16,7 @@ pub static CHECK: Check = Check {
         category: Category::Security,
         service: "s3",
         resource_type: ResourceType::AwsS3Bucket,
-        standards: &[StandardRef::fsbp("S3.9")],
+        standards: &[StandardRef::fsbp("S3.9"), StandardRef::ta("Amazon S3 Bucket Logging")],
         remediation: Remediation {
             console: "S3 console > the bucket > Properties > Server access logging > Edit: Enable, and choose a destination bucket (not the bucket itself).",
             cli: "aws s3api put-bucket-logging --bucket <bucket> --bucket-logging-status '{\"LoggingEnabled\":{\"TargetBucket\":\"<log-bucket>\",\"TargetPrefix\":\"<bucket>/\"}}'",
