@@ -132,6 +132,9 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
+    &aws::autoscaling::group_health_check::CHECK,
+    &aws::s3::bucket_versioning::CHECK,
+    &aws::rds::aurora_instance_accessibility::CHECK,
     &aws::lambda::deprecated_runtime::CHECK,
     &aws::iam::user_initial_access_key::CHECK,
     &aws::iam::user_one_active_key::CHECK,
@@ -406,7 +409,8 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // On the resources of `testdata/moto/plant_more.py`, asserted by
     // `more_checks_fail_and_pass_on_their_own_planted_account` (same file).
     "s3_bucket_ssl_required", "s3_bucket_public_access_block", "s3_bucket_access_logging", "s3_bucket_acls_disabled",
-    "lambda_function_public_access", "lambda_supported_runtime", "lambda_deprecated_runtime", "acm_certificate_expiry", "acm_rsa_key_length",
+    "lambda_function_public_access", "lambda_supported_runtime", "lambda_deprecated_runtime",
+    "rds_aurora_instance_accessibility", "acm_certificate_expiry", "acm_rsa_key_length",
     "ecr_lifecycle_policy", "ec2_nacl_unused", "ec2_nacl_admin_ports_unrestricted", "kms_key_pending_deletion",
     "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
     "rds_deletion_protection", "rds_auto_minor_version_upgrade", "ec2_transit_gateway_auto_accept_attachments",
@@ -436,7 +440,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "cloudfront_alternate_domain_names",
     // Auto Scaling groups and launch configurations of `testdata/moto/plant_autoscaling.py`
     // (`autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`).
-    "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_launch_template",
+    "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_health_check", "autoscaling_group_launch_template",
     "autoscaling_group_multiple_instance_types", "autoscaling_launch_config_imdsv2", "autoscaling_launch_config_public_ip",
     // EFS file systems and access points of `testdata/moto/plant_efs.py`
     // (`efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`).
@@ -494,7 +498,8 @@ pub fn checks_markdown() -> String {
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
          `iam_root_access_key`: moto's credential report never gives the root user an access key; \
          `iam_access_analyzer_enabled`: moto 5.2.5 does not implement IAM Access Analyzer, so the scan reports it \
-         NOT_AVAILABLE there). `cloudfront_origin_certificate` is tested both ways twice: \
+         NOT_AVAILABLE there; `s3_bucket_versioning`: moto 5.2.5 answers GetBucketVersioning with an XML root the \
+         SDK rejects, so the scan reports it NOT_AVAILABLE there). `cloudfront_origin_certificate` is tested both ways twice: \
          on distributions whose origins are the planted load balancers of `plant_more.py` (weak and strong ACM \
          certificates; moto, like ACM, refuses to import an expired one), and with `--probe-origins` on \
          distributions whose origins are TLS servers on loopback serving expired, expiring, weak and valid \

@@ -6,10 +6,8 @@
 //! a target group in `TargetGroupARNs`) passes when `ELB` is among its health check types
 //! (`HealthCheckType`, e.g. `ELB` or `EBS,ELB`); groups behind no load balancer get no result.
 //!
-//! Also Trusted Advisor's fault-tolerance check "Auto Scaling Group Health Check", whose first
-//! yellow criterion is the same; its second (the ELB health check on a group without a load
-//! balancer) is not judged here, as FSBP does not judge such groups: the FAILED results are
-//! Trusted Advisor's, but Trusted Advisor may flag a group that gets no result here.
+//! Trusted Advisor's "Auto Scaling Group Health Check" also judges groups without a load
+//! balancer: `autoscaling_group_health_check`.
 
 use super::each_group;
 use crate::{Check, Ctx, Emit};
@@ -24,7 +22,7 @@ pub static CHECK: Check = Check {
         category: Category::FaultTolerance,
         service: "autoscaling",
         resource_type: ResourceType::AwsAutoScalingAutoScalingGroup,
-        standards: &[StandardRef::fsbp("AutoScaling.1"), StandardRef::ta("Auto Scaling Group Health Check")],
+        standards: &[StandardRef::fsbp("AutoScaling.1")],
         remediation: Remediation {
             console: "EC2 console > Auto Scaling groups > the group > Details > Health checks > Edit: turn on Elastic Load Balancing health checks.",
             cli: "aws autoscaling update-auto-scaling-group --auto-scaling-group-name <name> --health-check-type ELB --health-check-grace-period 300",

@@ -1,6 +1,7 @@
 //! Amazon EC2 Auto Scaling checks (groups and launch configurations) and what they share.
 
 pub mod group_elb_health_check;
+pub mod group_health_check;
 pub mod group_launch_template;
 pub mod group_multi_az;
 pub mod group_multiple_instance_types;

@@ -30,6 +30,8 @@ pub mod public_snapshots;
 pub mod security_group_access_risk;
 pub mod storage_encrypted;
 
+pub mod aurora_instance_accessibility;
+
 use crate::{resource, Emit};
 use rampart_inventory::{Account, DbCluster, DbInstance, Observed, Rds, Region};
 use rampart_model::{Resource, ResourceType};

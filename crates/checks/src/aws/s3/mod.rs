@@ -7,6 +7,7 @@ pub mod exposure;
 pub mod bucket_ssl_required;
 pub mod bucket_public_access_block;
 pub mod bucket_access_logging;
+pub mod bucket_versioning;
 pub mod bucket_cross_account_actions;
 pub mod bucket_lifecycle;
 pub mod bucket_acls_disabled;
