@@ -16,7 +16,9 @@ Per region (zones A and B = the region's first two Availability Zones):
   - "asg-ok": zones A and B, a mixed instances policy on lt-asg overriding two instance types
     (t3.micro, t3a.micro), behind clb-asg with ELB health checks;
   - "asg-lt": the default subnets of zones A and B (VPCZoneIdentifier), launched from lt-asg
-    alone (one instance type), behind no load balancer.
+    alone (one instance type), behind no load balancer;
+  - "asg-orphan": zones A and B, from lt-asg, behind the Classic Load Balancer "clb-gone", which is
+    deleted after the group is created (the group keeps its name).
 
 It prints, as JSON, {region: {logical name: the resource name the scan reports}}.
 
@@ -76,6 +78,14 @@ def plant(endpoint, region):
     asg.create_auto_scaling_group(
         AutoScalingGroupName="asg-lt", LaunchTemplate={"LaunchTemplateId": lt_id, "Version": "$Default"},
         VPCZoneIdentifier=f"{subnets[a]},{subnets[b]}", **capacity)
+    # Trusted Advisor "Auto Scaling Group Resources": a group left pointing at a deleted load balancer.
+    elb.create_load_balancer(LoadBalancerName="clb-gone", AvailabilityZones=[a, b],
+                             Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 80}])
+    asg.create_auto_scaling_group(
+        AutoScalingGroupName="asg-orphan", LaunchTemplate={"LaunchTemplateId": lt_id, "Version": "$Default"},
+        AvailabilityZones=[a, b], LoadBalancerNames=["clb-gone"], HealthCheckType="ELB", HealthCheckGracePeriod=300, **capacity)
+    elb.delete_load_balancer(LoadBalancerName="clb-gone")
+    assert [lb["LoadBalancerName"] for lb in elb.describe_load_balancers()["LoadBalancerDescriptions"]] == ["clb-asg"]
 
     # ---- Read back what moto stored.
     lcs = {lc["LaunchConfigurationName"]: lc for lc in asg.describe_launch_configurations()["LaunchConfigurations"]}
@@ -86,7 +96,8 @@ def plant(endpoint, region):
     assert lcs["lc-ok"]["MetadataOptions"]["HttpPutResponseHopLimit"] == 1, lcs["lc-ok"]
     assert lcs["lc-ok"]["AssociatePublicIpAddress"] is False, lcs["lc-ok"]
     groups = {g["AutoScalingGroupName"]: g for g in asg.describe_auto_scaling_groups()["AutoScalingGroups"]}
-    assert set(groups) == {"asg-fail", "asg-ok", "asg-lt"}, set(groups)
+    assert set(groups) == {"asg-fail", "asg-ok", "asg-lt", "asg-orphan"}, set(groups)
+    assert groups["asg-orphan"]["LoadBalancerNames"] == ["clb-gone"], groups["asg-orphan"]
     fail, ok, lt_only = groups["asg-fail"], groups["asg-ok"], groups["asg-lt"]
     assert fail["AvailabilityZones"] == [a] and fail["HealthCheckType"] == "EC2", fail
     assert fail["LaunchConfigurationName"] == "lc-fail" and fail["LoadBalancerNames"] == ["clb-asg"], fail
@@ -99,7 +110,7 @@ def plant(endpoint, region):
     assert sorted(lt_only["VPCZoneIdentifier"].split(",")) == sorted([subnets[a], subnets[b]]), lt_only
     assert sorted(lt_only["AvailabilityZones"]) == sorted([a, b]), lt_only
     assert lt_only["LoadBalancerNames"] == [] and lt_only.get("TargetGroupARNs", []) == [], lt_only
-    return {n: n for n in ("asg-fail", "asg-ok", "asg-lt", "lc-fail", "lc-ok")}
+    return {n: n for n in ("asg-fail", "asg-ok", "asg-lt", "asg-orphan", "lc-fail", "lc-ok")}
 
 
 def main():

@@ -18,7 +18,8 @@ Per region (SFX = the region without dashes), in a VPC of its own with subnets "
 
 Once, Route 53 and CloudFront being global (the scan reports them in us-east-1):
 - hosted zone "fail.example." with a CNAME "app" to a load balancer's DNS name (could be an
-  alias), a failover PRIMARY "www" with TTL 300 and a health check and no SECONDARY;
+  alias), a failover PRIMARY "www" with TTL 300 and a health check and no SECONDARY, and an A
+  record "api" whose health check is deleted after the record is created;
 - hosted zone "ok.example." with an A record "mail", a failover pair "www" (PRIMARY and
   SECONDARY, TTL 60, each with its own health check), and alias records for the alternate
   domain name of distribution "cf-alias-ok" ("cdn.ok.example");
@@ -109,10 +110,14 @@ def plant_dns(r53, cf, names):
     cdn = dist("cf-alias-ok", "cdn.ok.example")
     dist("cf-alias-fail", "shop.ok.example")
     a = lambda name, ip, ttl=300, **kw: {"Name": name, "Type": "A", "TTL": ttl, "ResourceRecords": [{"Value": ip}], **kw}
+    gone = health_check("192.0.2.11")
     zone("fail.example.", [
         {"Name": "app.fail.example.", "Type": "CNAME", "TTL": 300, "ResourceRecords": [{"Value": "web-1.us-east-1.elb.amazonaws.com"}]},
         a("www.fail.example.", "192.0.2.10", SetIdentifier="primary", Failover="PRIMARY", HealthCheckId=health_check("192.0.2.10")),
+        a("api.fail.example.", "192.0.2.11", 60, HealthCheckId=gone),
     ])
+    r53.delete_health_check(HealthCheckId=gone)
+    assert gone not in [h["Id"] for h in r53.list_health_checks()["HealthChecks"]]
     zone("ok.example.", [
         a("mail.ok.example.", "192.0.2.20"),
         a("www.ok.example.", "192.0.2.21", 60, SetIdentifier="primary", Failover="PRIMARY", HealthCheckId=health_check("192.0.2.21")),

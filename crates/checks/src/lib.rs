@@ -132,6 +132,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::cloudtrail::cloudwatch_logs::CHECK,
     // Route 53
     &aws::route53::mx_spf::CHECK,
+    &aws::route53::deleted_health_checks::CHECK,
+    &aws::autoscaling::group_resources::CHECK,
     &aws::autoscaling::group_health_check::CHECK,
     &aws::s3::bucket_versioning::CHECK,
     &aws::rds::aurora_instance_accessibility::CHECK,
@@ -436,11 +438,11 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // Trusted Advisor's performance and fault-tolerance checks on the resources of
     // `testdata/moto/plant_categories.py` (`performance_and_fault_tolerance_checks_fail_and_pass`).
     "ec2_sg_large_number_of_rules", "ec2_instance_large_number_of_sg_rules", "ec2_nat_gateway_az_independence",
-    "ec2_az_balance", "route53_alias_record_sets", "route53_failover_high_ttl", "route53_failover_record_sets",
+    "ec2_az_balance", "route53_alias_record_sets", "route53_failover_high_ttl", "route53_failover_record_sets", "route53_deleted_health_checks",
     "cloudfront_alternate_domain_names",
     // Auto Scaling groups and launch configurations of `testdata/moto/plant_autoscaling.py`
     // (`autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`).
-    "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_health_check", "autoscaling_group_launch_template",
+    "autoscaling_group_multi_az", "autoscaling_group_elb_health_check", "autoscaling_group_health_check", "autoscaling_group_resources", "autoscaling_group_launch_template",
     "autoscaling_group_multiple_instance_types", "autoscaling_launch_config_imdsv2", "autoscaling_launch_config_public_ip",
     // EFS file systems and access points of `testdata/moto/plant_efs.py`
     // (`efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`).
@@ -519,7 +521,7 @@ pub fn checks_markdown() -> String {
          `iam_credentials_unused_45_days`, `iam_credentials_unused_90_days`, `ec2_ebs_snapshot_old` and \
          `ec2_instance_stopped_too_long` (also failed on moto with `stopped_instance_max_days = 0`). \
          Trusted Advisor's performance and fault-tolerance checks that need no CloudWatch metrics (security group \
-         rule counts, NAT gateway zones, Availability Zone balance, Route 53 alias, failover and TTL records, \
+         rule counts, NAT gateway zones, Availability Zone balance, Route 53 alias, failover, TTL and deleted-health-check records, \
          CloudFront alternate domain names) on the resources of `testdata/moto/plant_categories.py`, asserted by \
          `performance_and_fault_tolerance_checks_fail_and_pass`. EC2 FSBP controls \
          unit-tested only: `ec2_vpn_tunnels_up` and `ec2_vpn_connection_logging` (moto reports neither \

@@ -1505,6 +1505,7 @@ const CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
     ("route53_alias_record_sets", "fail.example.", "ok.example.", Some("us-east-1")),
     ("route53_failover_high_ttl", "fail.example.", "ok.example.", Some("us-east-1")),
     ("route53_failover_record_sets", "fail.example.", "ok.example.", Some("us-east-1")),
+    ("route53_deleted_health_checks", "fail.example.", "ok.example.", Some("us-east-1")),
     ("cloudfront_alternate_domain_names", "cf-alias-fail", "cf-alias-ok", Some("us-east-1")),
 ];
 
@@ -1536,6 +1537,7 @@ const AUTOSCALING_PLANTED: &[(&str, &str, &str)] = &[
     ("autoscaling_group_multi_az", "asg-fail", "asg-ok"),
     ("autoscaling_group_elb_health_check", "asg-fail", "asg-ok"),
     ("autoscaling_group_health_check", "asg-fail", "asg-ok"),
+    ("autoscaling_group_resources", "asg-orphan", "asg-ok"),
     ("autoscaling_group_launch_template", "asg-fail", "asg-ok"),
     ("autoscaling_group_multiple_instance_types", "asg-fail", "asg-ok"),
     ("autoscaling_launch_config_imdsv2", "lc-fail", "lc-ok"),

@@ -206,6 +206,9 @@ pub struct Account {
     pub s3: Observed<S3>,
     #[serde(default)]
     pub route53: Observed<Vec<HostedZone>>,
+    /// The ids of the account's Route 53 health checks (`ListHealthChecks`).
+    #[serde(default)]
+    pub route53_health_checks: Observed<Vec<String>>,
     #[serde(default)]
     pub cloudfront: Observed<Vec<Distribution>>,
     #[serde(default)]
@@ -226,6 +229,7 @@ impl Account {
             iam: Observed::not_collected(),
             s3: Observed::not_collected(),
             route53: Observed::not_collected(),
+            route53_health_checks: Observed::not_collected(),
             cloudfront: Observed::not_collected(),
             iam_server_certificates: Observed::not_collected(),
             regions: Vec::new(),

@@ -28,6 +28,10 @@ mod sqs;
 pub async fn route53(ctx: &Ctx) -> Observed<Vec<HostedZone>> {
     route53::collect(ctx).await
 }
+
+pub async fn route53_health_checks(ctx: &Ctx) -> Observed<Vec<String>> {
+    route53::health_checks(ctx).await
+}
 pub async fn cloudfront(ctx: &Ctx) -> Observed<Vec<Distribution>> {
     cloudfront::collect(ctx).await
 }

@@ -6,6 +6,15 @@ use aws_sdk_route53::types::{ResourceRecordSet, RrType};
 use futures::future::join_all;
 use rampart_inventory::{HostedZone, Observed, RecordSet};
 
+/// The ids of the account's health checks.
+pub(super) async fn health_checks(ctx: &Ctx) -> Observed<Vec<String>> {
+    let client = client!(ctx, aws_sdk_route53);
+    let checks = known_or_return!(
+        ctx.call("route53:ListHealthChecks", None, client.list_health_checks().into_paginator().items().send().try_collect()).await
+    );
+    Observed::Known(checks.iter().map(|h| h.id().to_string()).collect())
+}
+
 /// A bound on record-set pages per zone (300 records each), against a server that never ends.
 const MAX_PAGES: usize = 10_000;
 

@@ -2,6 +2,7 @@
 
 pub mod group_elb_health_check;
 pub mod group_health_check;
+pub mod group_resources;
 pub mod group_launch_template;
 pub mod group_multi_az;
 pub mod group_multiple_instance_types;
@@ -15,12 +16,17 @@ use rampart_model::{Resource, ResourceType};
 /// Calls `f` for every Auto Scaling group, and reports NOT_AVAILABLE once per region whose
 /// groups could not be listed.
 pub(crate) fn each_group(ctx: &Ctx, out: &mut Emit, mut f: impl FnMut(&AutoScalingGroup, Resource, &mut Emit)) {
+    each_group_in(ctx, out, |_, g, res, out| f(g, res, out));
+}
+
+/// [`each_group`], with the group's region.
+pub(crate) fn each_group_in(ctx: &Ctx, out: &mut Emit, mut f: impl FnMut(&Region, &AutoScalingGroup, Resource, &mut Emit)) {
     for (account, region) in ctx.inventory.regions() {
         match &region.autoscaling {
             Observed::Known(asg) => {
                 for g in &asg.groups {
                     let res = resource(account, &region.name, ResourceType::AwsAutoScalingAutoScalingGroup, g.arn.clone(), &g.name);
-                    f(g, res, out);
+                    f(region, g, res, out);
                 }
             }
             Observed::Unknown(why) => {

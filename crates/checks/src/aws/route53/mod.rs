@@ -4,6 +4,7 @@ pub mod mx_spf;
 pub mod alias_record_sets;
 pub mod failover_high_ttl;
 pub mod failover_record_sets;
+pub mod deleted_health_checks;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, HostedZone, Observed, RecordSet};
