@@ -50,7 +50,9 @@ fn plant_names(moto: &Server, script: &str) -> Value {
 }
 
 /// (check id, resource name, region) → compliance status.
-fn statuses(findings: &[Value]) -> BTreeMap<(String, String, String), String> {
+type Statuses = BTreeMap<(String, String, String), String>;
+
+fn statuses(findings: &[Value]) -> Statuses {
     findings
         .iter()
         .map(|f| {
@@ -65,6 +67,16 @@ fn statuses(findings: &[Value]) -> BTreeMap<(String, String, String), String> {
 fn expect(s: &BTreeMap<(String, String, String), String>, check: &str, name: &str, region: &str, want: &str) {
     let key = (check.to_string(), name.to_string(), region.to_string());
     assert_eq!(s.get(&key).map(String::as_str), Some(want), "{check} on {name} in {region}");
+}
+
+/// Plants `script` into `moto`, scans it in both regions, and returns the server (kept alive for
+/// the caller), the names the script printed, the ASFF findings and their statuses.
+fn plant_and_scan(moto: Server, script: &str) -> (Server, Value, Vec<Value>, Statuses) {
+    let names = plant_names(&moto, script);
+    let dir = tempfile::tempdir().unwrap();
+    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
+    let s = statuses(&findings);
+    (moto, names, findings, s)
 }
 
 /// Asserts every (check, resource that fails it, resource that passes it) of `table`, by the
@@ -1269,11 +1281,7 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
 
 #[test]
 fn more_checks_fail_and_pass_on_their_own_planted_account() {
-    let moto = moto();
-    let names = plant_names(&moto, "plant_more");
-    let dir = tempfile::tempdir().unwrap();
-    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
-    let s = statuses(&findings);
+    let (_moto, names, findings, s) = plant_and_scan(moto(), "plant_more");
 
     own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
 
@@ -1512,11 +1520,7 @@ const CATEGORIES: &[(&str, &str, &str, Option<&str>)] = &[
 #[test]
 fn performance_and_fault_tolerance_checks_fail_and_pass() {
     own_test_docs_match(CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]));
-    let moto = moto();
-    let names = plant_names(&moto, "plant_categories");
-    let dir = tempfile::tempdir().unwrap();
-    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
-    let s = statuses(&findings);
+    let (_moto, names, _, s) = plant_and_scan(moto(), "plant_categories");
     for (check, fail, ok, only) in CATEGORIES {
         for region in only.map(|r| vec![r]).unwrap_or_else(|| vec!["us-east-1", "eu-west-1"]) {
             let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("no {logical} in {region}")).to_string();
@@ -1547,11 +1551,7 @@ const AUTOSCALING_PLANTED: &[(&str, &str, &str)] = &[
 #[test]
 fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
     own_test_docs_match(AUTOSCALING_PLANTED.iter().map(|(c, _, _)| *c));
-    let moto = moto();
-    let names = plant_names(&moto, "plant_autoscaling");
-    let dir = tempfile::tempdir().unwrap();
-    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
-    let s = statuses(&findings);
+    let (moto, names, findings, s) = plant_and_scan(moto(), "plant_autoscaling");
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_autoscaling.py names no {logical} in {region}")).to_string();
@@ -1578,6 +1578,7 @@ fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
     // Launch configurations denied: their checks are NOT_AVAILABLE (never PASSED), the groups
     // are still judged.
     let proxy = deny_proxy(&moto, &["autoscaling:DescribeLaunchConfigurations"]);
+    let dir = tempfile::tempdir().unwrap();
     let (out, findings) = scan_asff(dir.path(), &proxy.url, "denied.json");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning: autoscaling:DescribeLaunchConfigurations access denied"), "{stderr}");
@@ -1606,11 +1607,7 @@ const EFS_PLANTED: &[(&str, &str, &str)] = &[
 #[test]
 fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
     own_test_docs_match(EFS_PLANTED.iter().map(|(c, _, _)| *c));
-    let moto = moto();
-    let names = plant_names(&moto, "plant_efs");
-    let dir = tempfile::tempdir().unwrap();
-    let (_, findings) = scan_asff(dir.path(), &moto.url, "findings.json");
-    let s = statuses(&findings);
+    let (_moto, names, findings, s) = plant_and_scan(moto(), "plant_efs");
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_efs.py names no {logical} in {region}")).to_string();

@@ -80,8 +80,38 @@ pub(crate) fn judge(ctx: &Ctx, out: &mut Emit, write: bool) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::testkit::*;
+    use crate::Check;
+    use rampart_inventory::Observed;
+    use rampart_model::Status;
+
+    /// Pass, fail and not-available of `check`, whose passing selectors have `read_write_type`.
+    pub fn pass_fail_not_available(check: &Check, read_write_type: &str) {
+        use super::super::tests::trail;
+        let mut inv = inventory();
+        assert_eq!(single(check, &inv).0, Status::Failed, "no trail");
+        region(&mut inv).cloudtrail = Observed::Known(vec![trail("main", "us-east-1")]);
+        let (s, why) = single(check, &inv);
+        assert_eq!(s, Status::Failed, "management events only: {why}");
+        let mut t = trail("main", "us-east-1");
+        t.event_selectors = Observed::Known(format!(
+            r#"{{"EventSelectors":[{{"ReadWriteType":"{read_write_type}","IncludeManagementEvents":true,"DataResources":[{{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}}]}}]}}"#
+        ));
+        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
+        assert_eq!(single(check, &inv).0, Status::Passed);
+        // The same selectors on a single-region trail do not count.
+        t.is_multi_region_trail = false;
+        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
+        assert_eq!(single(check, &inv).0, Status::Failed);
+        t.is_multi_region_trail = true;
+        t.event_selectors = Observed::Unknown("cloudtrail:GetEventSelectors denied".into());
+        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
+        assert_eq!(single(check, &inv).0, Status::NotAvailable);
+        region(&mut inv).cloudtrail = Observed::Unknown("cloudtrail:DescribeTrails denied".into());
+        assert_eq!(single(check, &inv).0, Status::NotAvailable);
+    }
 
     #[test]
     fn selectors() {

@@ -32,32 +32,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::trail;
-    use super::*;
-    use crate::testkit::*;
-    use rampart_inventory::Observed;
-    use rampart_model::Status;
-
     #[test]
     fn pass_fail_not_available() {
-        let mut inv = inventory();
-        assert_eq!(single(&CHECK, &inv).0, Status::Failed, "no trail");
-        region(&mut inv).cloudtrail = Observed::Known(vec![trail("main", "us-east-1")]);
-        let (s, why) = single(&CHECK, &inv);
-        assert_eq!(s, Status::Failed, "management events only: {why}");
-        let mut t = trail("main", "us-east-1");
-        t.event_selectors = Observed::Known(r#"{"EventSelectors":[{"ReadWriteType":"WriteOnly","IncludeManagementEvents":true,"DataResources":[{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]}"#.into());
-        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
-        assert_eq!(single(&CHECK, &inv).0, Status::Passed);
-        // The same selectors on a single-region trail do not count.
-        t.is_multi_region_trail = false;
-        region(&mut inv).cloudtrail = Observed::Known(vec![t.clone()]);
-        assert_eq!(single(&CHECK, &inv).0, Status::Failed);
-        t.is_multi_region_trail = true;
-        t.event_selectors = Observed::Unknown("cloudtrail:GetEventSelectors denied".into());
-        region(&mut inv).cloudtrail = Observed::Known(vec![t]);
-        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
-        region(&mut inv).cloudtrail = Observed::Unknown("cloudtrail:DescribeTrails denied".into());
-        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+        super::super::s3_data_events::tests::pass_fail_not_available(&super::CHECK, "WriteOnly");
     }
 }

@@ -7,8 +7,8 @@
 //! managed runtime and are not evaluated. One result per `.zip` function.
 
 use super::each_function;
-use super::supported_runtime::deprecation_date;
-use crate::aws::{days_since, parse_time};
+use super::supported_runtime::deprecation;
+use crate::aws::days_since;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -35,26 +35,18 @@ pub static CHECK: Check = Check {
 const WARN_DAYS: i64 = 180;
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_function(ctx, out, |f, res, out| {
-        if f.package_type.as_deref() == Some("Image") {
-            return;
-        }
-        let Some(runtime) = f.runtime.as_deref().filter(|r| !r.is_empty()) else {
-            return out.not_available(res, "the function's runtime is not known");
-        };
-        let Some(date) = deprecation_date(runtime) else {
-            return out.not_available(res, format!("rampart does not know the runtime `{runtime}`"));
-        };
-        let Some(deprecated) = parse_time(&format!("{date}T00:00:00Z")) else {
-            return out.not_available(res, format!("bad deprecation date `{date}` for `{runtime}`"));
-        };
-        let left = -days_since(deprecated, ctx.now);
-        if ctx.now >= deprecated {
-            out.fail(res, format!("runtime `{runtime}` is deprecated since {date}"));
-        } else if left <= WARN_DAYS {
-            out.fail_with(res, Severity::Low, format!("runtime `{runtime}` is deprecated on {date}, in {left} days"));
-        } else {
-            out.pass(res, format!("runtime `{runtime}` is supported until {date}, more than {WARN_DAYS} days away"));
+    each_function(ctx, out, |f, res, out| match deprecation(f) {
+        Ok(None) => {}
+        Err(why) => out.not_available(res, why),
+        Ok(Some((runtime, date, deprecated))) => {
+            let left = -days_since(deprecated, ctx.now);
+            if ctx.now >= deprecated {
+                out.fail(res, format!("runtime `{runtime}` is deprecated since {date}"));
+            } else if left <= WARN_DAYS {
+                out.fail_with(res, Severity::Low, format!("runtime `{runtime}` is deprecated on {date}, in {left} days"));
+            } else {
+                out.pass(res, format!("runtime `{runtime}` is supported until {date}, more than {WARN_DAYS} days away"));
+            }
         }
     });
 }

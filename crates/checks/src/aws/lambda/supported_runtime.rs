@@ -92,26 +92,25 @@ pub fn deprecation_date(runtime: &str) -> Option<&'static str> {
     DEPRECATION.iter().find(|(r, _)| *r == runtime).map(|(_, d)| *d)
 }
 
+/// The runtime of a `.zip` function with its deprecation date and time; `Ok(None)` for container
+/// images (no managed runtime), `Err` with why it cannot be judged.
+pub(crate) fn deprecation(f: &rampart_inventory::LambdaFunction) -> Result<Option<(&str, &'static str, rampart_model::Timestamp)>, String> {
+    if f.package_type.as_deref() == Some("Image") {
+        return Ok(None);
+    }
+    let runtime = f.runtime.as_deref().filter(|r| !r.is_empty()).ok_or("the function's runtime is not known")?;
+    let date = deprecation_date(runtime).ok_or_else(|| format!("rampart does not know the runtime `{runtime}`"))?;
+    // The table holds valid dates; a test parses every one.
+    let at = parse_time(&format!("{date}T00:00:00Z")).ok_or_else(|| format!("bad deprecation date `{date}` for `{runtime}`"))?;
+    Ok(Some((runtime, date, at)))
+}
+
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_function(ctx, out, |f, res, out| {
-        if f.package_type.as_deref() == Some("Image") {
-            return;
-        }
-        let Some(runtime) = f.runtime.as_deref().filter(|r| !r.is_empty()) else {
-            return out.not_available(res, "the function's runtime is not known");
-        };
-        let Some(date) = deprecation_date(runtime) else {
-            return out.not_available(res, format!("rampart does not know the runtime `{runtime}`"));
-        };
-        // The table holds valid dates; a test parses every one.
-        let Some(deprecated) = parse_time(&format!("{date}T00:00:00Z")) else {
-            return out.not_available(res, format!("bad deprecation date `{date}` for `{runtime}`"));
-        };
-        if ctx.now >= deprecated {
-            out.fail(res, format!("runtime `{runtime}` is deprecated since {date}"));
-        } else {
-            out.pass(res, format!("runtime `{runtime}` is supported until {date}"));
-        }
+    each_function(ctx, out, |f, res, out| match deprecation(f) {
+        Ok(None) => {}
+        Err(why) => out.not_available(res, why),
+        Ok(Some((runtime, date, deprecated))) if ctx.now >= deprecated => out.fail(res, format!("runtime `{runtime}` is deprecated since {date}")),
+        Ok(Some((runtime, date, _))) => out.pass(res, format!("runtime `{runtime}` is supported until {date}")),
     });
 }
 
