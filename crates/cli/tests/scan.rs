@@ -79,6 +79,17 @@ fn plant_and_scan(moto: Server, script: &str) -> (Server, Value, Vec<Value>, Sta
     (moto, names, findings, s)
 }
 
+/// Asserts the ASFF resource type of every result in `region` whose check id starts with one of
+/// `prefixes` (the first matching prefix decides).
+fn expect_resource_types(findings: &[Value], region: &str, prefixes: &[(&str, &str)]) {
+    for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region) {
+        let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
+        if let Some((_, want)) = prefixes.iter().find(|(p, _)| check.starts_with(p)) {
+            assert_eq!(f["Resources"][0]["Type"], *want, "{check}");
+        }
+    }
+}
+
 /// Asserts every (check, resource that fails it, resource that passes it) of `table`, by the
 /// logical names a plant script printed for `region`.
 fn expect_table(s: &BTreeMap<(String, String, String), String>, names: &Value, region: &str, table: &[(&str, &str, &str)]) {
@@ -1564,15 +1575,7 @@ fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
         let key = ("autoscaling_group_elb_health_check".to_string(), name("asg-lt"), region.to_string());
         assert!(!s.contains_key(&key), "a group behind no load balancer is not judged: {:?}", s.get(&key));
         // Groups and launch configurations carry their Security Hub resource types.
-        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region) {
-            let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
-            let want = match check {
-                c if c.starts_with("autoscaling_launch_config_") => "AwsAutoScalingLaunchConfiguration",
-                c if c.starts_with("autoscaling_group_") => "AwsAutoScalingAutoScalingGroup",
-                _ => continue,
-            };
-            assert_eq!(f["Resources"][0]["Type"], want, "{check}");
-        }
+        expect_resource_types(&findings, region, &[("autoscaling_launch_config_", "AwsAutoScalingLaunchConfiguration"), ("autoscaling_group_", "AwsAutoScalingAutoScalingGroup")]);
     }
 
     // Launch configurations denied: their checks are NOT_AVAILABLE (never PASSED), the groups
@@ -1616,21 +1619,13 @@ fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
         expect(&s, "efs_encrypted", &name("efs-bare"), region, "PASSED");
         expect(&s, "efs_automatic_backups", &name("efs-bare"), region, "PASSED");
         expect(&s, "efs_mount_target_public_subnet", &name("efs-bare"), region, "PASSED");
-        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region) {
-            let check = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
-            let want = match check {
-                c if c.starts_with("efs_access_point_") => "AwsEfsAccessPoint",
-                c if c.starts_with("efs_") => "AwsEfsFileSystem",
-                _ => continue,
-            };
-            // File systems and access points carry their Security Hub resource types.
-            assert_eq!(f["Resources"][0]["Type"], want, "{check}");
-            // Encryption answers CIS 2.4.1 as well as EFS.1 and EFS.8.
-            if check == "efs_encrypted" {
-                let reqs: Vec<&str> = f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-                for want in ["CIS AWS Foundations Benchmark v3.0.0/2.4.1", "AWS Foundational Security Best Practices/EFS.1", "AWS Foundational Security Best Practices/EFS.8"] {
-                    assert!(reqs.contains(&want), "{reqs:?} lacks {want}");
-                }
+        // File systems and access points carry their Security Hub resource types.
+        expect_resource_types(&findings, region, &[("efs_access_point_", "AwsEfsAccessPoint"), ("efs_", "AwsEfsFileSystem")]);
+        // Encryption answers CIS 2.4.1 as well as EFS.1 and EFS.8.
+        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region && f["ProductFields"]["rampart/CheckId"] == "efs_encrypted") {
+            let reqs: Vec<&str> = f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+            for want in ["CIS AWS Foundations Benchmark v3.0.0/2.4.1", "AWS Foundational Security Best Practices/EFS.1", "AWS Foundational Security Best Practices/EFS.8"] {
+                assert!(reqs.contains(&want), "{reqs:?} lacks {want}");
             }
         }
     }
