@@ -90,13 +90,17 @@ fn expect_resource_types(findings: &[Value], region: &str, prefixes: &[(&str, &s
     }
 }
 
+/// The name the scan reports for the resource a plant script printed as `logical` in `region`.
+fn planted(names: &Value, region: &str, logical: &str) -> String {
+    names[region][logical].as_str().unwrap_or_else(|| panic!("the plant script names no {logical} in {region}")).to_string()
+}
+
 /// Asserts every (check, resource that fails it, resource that passes it) of `table`, by the
 /// logical names a plant script printed for `region`.
-fn expect_table(s: &BTreeMap<(String, String, String), String>, names: &Value, region: &str, table: &[(&str, &str, &str)]) {
-    let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("the plant script names no {logical} in {region}")).to_string();
+fn expect_table(s: &Statuses, names: &Value, region: &str, table: &[(&str, &str, &str)]) {
     for (check, fail, ok) in table {
-        expect(s, check, &name(fail), region, "FAILED");
-        expect(s, check, &name(ok), region, "PASSED");
+        expect(s, check, &planted(names, region, fail), region, "FAILED");
+        expect(s, check, &planted(names, region, ok), region, "PASSED");
     }
 }
 
@@ -1297,7 +1301,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
 
     for region in ["us-east-1", "eu-west-1"] {
-        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical} in {region}")).to_string();
+        let name = |logical: &str| planted(&names, region, logical);
         expect_table(&s, &names, region, MORE_PLANTED);
         // The RSA 1024 certificate is not within the expiry warning period.
         expect(&s, "acm_certificate_expiry", &name("acm-weak"), region, "PASSED");
@@ -1314,7 +1318,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
             assert_eq!(got, vec![want], "{check} on {logical} in {region}");
         }
     }
-    let name = |logical: &str| names["us-east-1"][logical].as_str().unwrap_or_else(|| panic!("plant_more.py names no {logical}")).to_string();
+    let name = |logical: &str| planted(&names, "us-east-1", logical);
     expect_table(&s, &names, "us-east-1", MORE_PLANTED_CLOUDFRONT);
     expect_table(&s, &names, "us-east-1", MORE_PLANTED_IAM);
     for (check, _, _) in MORE_PLANTED_CLOUDFRONT.iter().chain(MORE_PLANTED_IAM) {
@@ -1534,7 +1538,7 @@ fn performance_and_fault_tolerance_checks_fail_and_pass() {
     let (_moto, names, _, s) = plant_and_scan(moto(), "plant_categories");
     for (check, fail, ok, only) in CATEGORIES {
         for region in only.map(|r| vec![r]).unwrap_or_else(|| vec!["us-east-1", "eu-west-1"]) {
-            let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("no {logical} in {region}")).to_string();
+            let name = |logical: &str| planted(&names, region, logical);
             expect(&s, check, &name(fail), region, "FAILED");
             expect(&s, check, &name(ok), region, "PASSED");
         }
@@ -1565,7 +1569,7 @@ fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
     let (moto, names, findings, s) = plant_and_scan(moto(), "plant_autoscaling");
 
     for region in ["us-east-1", "eu-west-1"] {
-        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_autoscaling.py names no {logical} in {region}")).to_string();
+        let name = |logical: &str| planted(&names, region, logical);
         expect_table(&s, &names, region, AUTOSCALING_PLANTED);
         // asg-lt: two zones from its subnets (VPCZoneIdentifier), a launch template alone (one
         // instance type), behind no load balancer (no health-check result).
@@ -1613,7 +1617,7 @@ fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
     let (_moto, names, findings, s) = plant_and_scan(moto(), "plant_efs");
 
     for region in ["us-east-1", "eu-west-1"] {
-        let name = |logical: &str| names[region][logical].as_str().unwrap_or_else(|| panic!("plant_efs.py names no {logical} in {region}")).to_string();
+        let name = |logical: &str| planted(&names, region, logical);
         expect_table(&s, &names, region, EFS_PLANTED);
         // efs-bare: encrypted, with a backup policy, and no mount target to expose.
         expect(&s, "efs_encrypted", &name("efs-bare"), region, "PASSED");
