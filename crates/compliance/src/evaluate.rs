@@ -1,21 +1,28 @@
 //! Control status and security scores, as Security Hub computes them.
 //!
 //! * Control status — https://docs.aws.amazon.com/securityhub/latest/userguide/controls-overall-status.html:
-//!   archived findings and findings whose workflow is SUPPRESSED are ignored; then
-//!   **Failed** if any finding FAILED, **Unknown** if any is WARNING or NOT_AVAILABLE
-//!   (none failed), **Passed** if all PASSED, **No data** if there are no findings (or all
-//!   are suppressed). Rampart names Unknown `WARNING` and No data `NOT_AVAILABLE`, the
-//!   ASFF compliance words its findings already use.
-//! * No resources — Security Hub reports an account-level PASSED finding when an account
-//!   has no resource a control applies to (same page). Rampart does the same when it knows
-//!   (from a [`Coverage`]) that a check evaluates the control: a covered control without
-//!   findings is PASSED "no resources in scope" across the estate and per account. Per
-//!   region it is NOT_AVAILABLE instead, so that global resources (IAM, evaluated in one
-//!   region) don't add a pass to every region.
+//!   "When determining control status, Security Hub ignores findings that have a RecordState
+//!   of ARCHIVED and findings that have a Workflow.Status of SUPPRESSED"; then **Failed** if
+//!   any finding FAILED, **Unknown** if any is WARNING or NOT_AVAILABLE (none failed),
+//!   **Passed** if all PASSED, **No data** if there is no finding left. Rampart names Unknown
+//!   `WARNING` and No data `NO_DATA`, and splits one case out of Unknown: a control whose
+//!   results are *all* NOT_AVAILABLE is `NOT_AVAILABLE` — nothing about it could be read, and
+//!   a reader must see that apart from a real warning. It is scored as Unknown is.
+//! * No resources — Security Hub's page adds "If you don't have resources corresponding to a
+//!   control, Security Hub produces a PASSED finding at the account level". Rampart emits no
+//!   such finding: a control a check covers but no resource is in scope of is `NO_DATA`
+//!   ("no resources in scope") at every scope — estate, account and region alike — and so
+//!   is left out of every score. An account then never scores higher than its regions
+//!   justify: a control PASSED for an account is PASSED in one of its regions.
+//! * Manual controls — `MANUAL`, never scored, and they list no failing resources: a
+//!   check's result that names a manual control (CIS 1.6 "hardware MFA for root" is
+//!   manual in CIS v3.0.0 but automated as FSBP IAM.6) decides that automated control,
+//!   not the manual one.
 //! * Security score — https://docs.aws.amazon.com/securityhub/latest/userguide/standards-security-score.html:
-//!   passed controls ÷ enabled controls that have data, i.e.
-//!   `PASSED ÷ (PASSED + FAILED + WARNING)`; NOT_AVAILABLE (No data) and MANUAL controls
-//!   are left out, and so are suppressed findings (through the status above).
+//!   "Security scores represent the proportion of Passed controls to enabled controls";
+//!   the standard's page counts the controls that "are enabled, and have evaluation data",
+//!   i.e. `PASSED ÷ (PASSED + FAILED + WARNING + NOT_AVAILABLE)`; NO_DATA and MANUAL
+//!   controls are left out, and so are suppressed findings (through the status above).
 
 use crate::{normalize_requirement, Control, ControlKind, Standard};
 use rampart_model::{Finding, RecordState, Severity, Status, WorkflowStatus};
@@ -31,8 +38,12 @@ pub enum ControlStatus {
     /// Security Hub's "Unknown": some result is WARNING or NOT_AVAILABLE, none FAILED.
     Warning,
     Passed,
-    /// Security Hub's "No data": nothing to decide on. Not scored.
+    /// Every active result is NOT_AVAILABLE: the data it needs could not be read. Security
+    /// Hub's "Unknown", told apart from WARNING; scored as not passed.
     NotAvailable,
+    /// Security Hub's "No data": no result to decide on (no resources in scope, no check
+    /// yet, or all suppressed). Not scored.
+    NoData,
     /// A control assessed by hand. Not scored.
     Manual,
 }
@@ -44,6 +55,7 @@ impl ControlStatus {
             ControlStatus::Failed => "FAILED",
             ControlStatus::Warning => "WARNING",
             ControlStatus::NotAvailable => "NOT_AVAILABLE",
+            ControlStatus::NoData => "NO_DATA",
             ControlStatus::Manual => "MANUAL",
         }
     }
@@ -177,9 +189,13 @@ pub struct Score {
     pub passed: usize,
     pub failed: usize,
     pub warning: usize,
+    /// Controls whose results are all NOT_AVAILABLE (nothing could be read).
     pub not_available: usize,
+    /// Controls without results: not scored.
+    pub no_data: usize,
     pub manual: usize,
-    /// `100 × passed ÷ (passed + failed + warning)`; `None` when no control has data.
+    /// `100 × passed ÷ (passed + failed + warning + not_available)`; `None` when no control
+    /// has data.
     pub percent: Option<f64>,
 }
 
@@ -190,12 +206,13 @@ impl Score {
             ControlStatus::Failed => self.failed += 1,
             ControlStatus::Warning => self.warning += 1,
             ControlStatus::NotAvailable => self.not_available += 1,
+            ControlStatus::NoData => self.no_data += 1,
             ControlStatus::Manual => self.manual += 1,
         }
     }
 
     fn finish(mut self) -> Score {
-        let with_data = self.passed + self.failed + self.warning;
+        let with_data = self.passed + self.failed + self.warning + self.not_available;
         self.percent = (with_data > 0).then(|| 100.0 * self.passed as f64 / with_data as f64);
         self
     }
@@ -231,14 +248,13 @@ pub struct Report {
 }
 
 /// Evaluates `standard` over `findings` without knowing which controls Rampart's checks
-/// cover: a control without findings is NOT_AVAILABLE.
+/// cover: a control without findings is NO_DATA.
 pub fn evaluate(standard: &Standard, findings: &[Finding]) -> Report {
     run(standard, findings, None)
 }
 
 /// Evaluates `standard` over `findings`; `coverage` tells a control no check evaluates yet
-/// (NOT_AVAILABLE, "not yet evaluated by rampart") from one with no resources (PASSED, as
-/// Security Hub's account-level finding).
+/// ("not yet evaluated by rampart") from one with no resources in scope; both are NO_DATA.
 pub fn evaluate_with_coverage(
     standard: &Standard,
     findings: &[Finding],
@@ -298,7 +314,13 @@ fn run(standard: &Standard, findings: &[Finding], coverage: Option<&Coverage>) -
     let mut reg: BTreeMap<&str, Score> = regions.iter().map(|r| (*r, Score::default())).collect();
 
     for (ci, control) in standard.controls.iter().enumerate() {
-        let mine = &by_control[ci];
+        // A manual control is decided by hand: results that name it count for the
+        // automated controls they also name, never as its failing resources.
+        let mine: &[usize] = if control.kind == ControlKind::Manual {
+            &[]
+        } else {
+            &by_control[ci]
+        };
         let mut tally = Tally::default();
         for &fi in mine {
             tally.add(&findings[fi]);
@@ -401,6 +423,14 @@ fn decide(
             format!("{} of {} results failed", t.failed, active),
         );
     }
+    if t.not_available > 0 && t.not_available == active {
+        return (
+            ControlStatus::NotAvailable,
+            format!(
+                "none of its {active} results could be read (all NOT_AVAILABLE); scored as not passed"
+            ),
+        );
+    }
     if t.warning + t.not_available > 0 {
         return (
             ControlStatus::Warning,
@@ -419,27 +449,17 @@ fn decide(
     }
     if t.suppressed > 0 {
         return (
-            ControlStatus::NotAvailable,
+            ControlStatus::NoData,
             format!("all {} findings are suppressed", t.suppressed),
         );
     }
-    match (covered, scope) {
-        (Some(false), _) => (
-            ControlStatus::NotAvailable,
-            "not yet evaluated by rampart".to_string(),
-        ),
-        (Some(true), ScopeKind::EstateOrAccount) => {
-            (ControlStatus::Passed, "no resources in scope".to_string())
-        }
-        (Some(true), ScopeKind::Region) => (
-            ControlStatus::NotAvailable,
-            "no resources in this region".to_string(),
-        ),
-        (None, _) => (
-            ControlStatus::NotAvailable,
-            "no findings: not evaluated by rampart, or no resources in scope".to_string(),
-        ),
-    }
+    let reason = match (covered, scope) {
+        (Some(false), _) => "not yet evaluated by rampart",
+        (Some(true), ScopeKind::EstateOrAccount) => "no resources in scope",
+        (Some(true), ScopeKind::Region) => "no resources in this region",
+        (None, _) => "no findings: not evaluated by rampart, or no resources in scope",
+    };
+    (ControlStatus::NoData, reason.to_string())
 }
 
 impl Report {

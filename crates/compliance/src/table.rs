@@ -12,12 +12,13 @@ pub fn render_table(report: &Report) -> String {
     let e = &report.scores.estate;
     let _ = writeln!(
         out,
-        "Security score: {} ({} passed, {} failed, {} warning; {} without data, {} manual not scored)",
+        "Security score: {} ({} passed, {} failed, {} warning, {} not available; {} no data, {} manual not scored)",
         e.display(),
         e.passed,
         e.failed,
         e.warning,
         e.not_available,
+        e.no_data,
         e.manual
     );
     if let Some(covered) = report.covered_controls {
@@ -34,11 +35,12 @@ pub fn render_table(report: &Report) -> String {
         for (name, s) in scores {
             let _ = writeln!(
                 out,
-                "  {scope} {name}: {} ({} passed, {} failed, {} warning)",
+                "  {scope} {name}: {} ({} passed, {} failed, {} warning, {} not available)",
                 s.display(),
                 s.passed,
                 s.failed,
-                s.warning
+                s.warning,
+                s.not_available
             );
         }
     }
@@ -81,7 +83,7 @@ pub fn render_table(report: &Report) -> String {
             }
         } else if matches!(
             c.status,
-            ControlStatus::NotAvailable | ControlStatus::Warning
+            ControlStatus::NotAvailable | ControlStatus::NoData | ControlStatus::Warning
         ) {
             let _ = writeln!(out, "    {}", c.reason);
         }

@@ -56,6 +56,7 @@ fn finding(
         last_observed: now,
         workflow_status: WorkflowStatus::New,
         record_state: RecordState::Active,
+        vulnerability: None,
     }
 }
 
@@ -84,8 +85,9 @@ fn aggregation_follows_security_hub() {
         (&[S::Warning, S::Failed, S::NotAvailable], Failed),
         (&[S::Passed, S::Warning], Warning),
         (&[S::Passed, S::NotAvailable], Warning),
-        (&[S::NotAvailable, S::NotAvailable], Warning),
-        (&[], NotAvailable),
+        (&[S::Warning, S::NotAvailable], Warning),
+        (&[S::NotAvailable, S::NotAvailable], NotAvailable),
+        (&[], NoData),
     ];
     for (statuses, want) in cases {
         let findings: Vec<Finding> = statuses
@@ -116,7 +118,7 @@ fn suppressed_and_archived_findings_are_ignored() {
     // All suppressed: no data, even when a check covers the control.
     let cov = Coverage::from_requirements([req("1")]);
     let r = evaluate_with_coverage(&TEST, &[suppressed(f(&["1"], Status::Failed))], &cov);
-    assert_eq!(status_of(&r, "1"), ControlStatus::NotAvailable);
+    assert_eq!(status_of(&r, "1"), ControlStatus::NoData);
     // Archived findings don't count at all.
     let mut archived = f(&["1"], Status::Failed);
     archived.record_state = RecordState::Archived;
@@ -130,13 +132,20 @@ fn score_excludes_no_data_and_manual_and_counts_unknown() {
     let findings = [
         f(&["1"], Status::Passed),
         f(&["2"], Status::Failed),
-        f(&["3"], Status::NotAvailable),
+        f(&["3"], Status::Warning),
     ];
     let r = evaluate(&TEST, &findings);
     let s = r.scores.estate;
     assert_eq!(
-        (s.passed, s.failed, s.warning, s.not_available, s.manual),
-        (1, 1, 1, 1, 1)
+        (
+            s.passed,
+            s.failed,
+            s.warning,
+            s.not_available,
+            s.no_data,
+            s.manual
+        ),
+        (1, 1, 1, 0, 1, 1)
     );
     let p = s.percent.unwrap_or(f64::NAN);
     assert!((p - 100.0 / 3.0).abs() < 1e-9, "{p}");
@@ -174,19 +183,26 @@ fn one_finding_counts_for_every_control_it_names() {
 fn coverage_tells_missing_checks_from_missing_resources() {
     let cov = Coverage::from_requirements([req("1"), req("2"), req("IAM.9")]);
     let r = evaluate_with_coverage(&TEST, &[f(&["2"], Status::Failed)], &cov);
+    // No resources in scope is "No data", not a pass: it is left out of the score.
     let one = r.control("1").map(|c| (c.status, c.reason.as_str()));
-    assert_eq!(one, Some((ControlStatus::Passed, "no resources in scope")));
+    assert_eq!(one, Some((ControlStatus::NoData, "no resources in scope")));
     let three = r.control("3").map(|c| (c.status, c.reason.as_str()));
     assert_eq!(
         three,
-        Some((ControlStatus::NotAvailable, "not yet evaluated by rampart"))
+        Some((ControlStatus::NoData, "not yet evaluated by rampart"))
     );
+    assert_eq!(
+        r.scores.estate.percent,
+        Some(0.0),
+        "only the failed control is scored"
+    );
+    assert_eq!(r.scores.estate.no_data, 3);
     assert_eq!(r.covered_controls, Some(2));
     assert_eq!(r.automated_controls, 4);
     assert_eq!(cov.unmatched(&TEST), vec![req("IAM.9")]);
     // Without coverage the same control has no data.
     let r = evaluate(&TEST, &[f(&["2"], Status::Failed)]);
-    assert_eq!(status_of(&r, "1"), ControlStatus::NotAvailable);
+    assert_eq!(status_of(&r, "1"), ControlStatus::NoData);
 }
 
 #[test]
@@ -203,16 +219,16 @@ fn scopes_split_by_account_and_region() {
     let r = evaluate_with_coverage(&TEST, &findings, &cov);
     // Estate: 1 failed, 2 passed.
     assert_eq!(r.scores.estate.percent, Some(50.0));
-    // Account a: 1 failed; 2 has no resources there => passed (Security Hub's account-level PASSED).
+    // Account a: 1 failed; 2 has no resources there => no data, not scored.
     let sa = r.scores.accounts[a];
-    assert_eq!((sa.passed, sa.failed), (1, 1));
+    assert_eq!((sa.passed, sa.failed, sa.no_data), (0, 1, 3));
     // Account b: both passed.
     assert_eq!(r.scores.accounts[b].percent, Some(100.0));
     // us-east-1: 1 failed, 2 passed. eu-west-1: 1 passed, 2 no resources there => not scored.
     let use1 = r.scores.regions["us-east-1"];
     assert_eq!((use1.passed, use1.failed), (1, 1));
     let euw1 = r.scores.regions["eu-west-1"];
-    assert_eq!((euw1.passed, euw1.failed, euw1.not_available), (1, 0, 3));
+    assert_eq!((euw1.passed, euw1.failed, euw1.no_data), (1, 0, 3));
     assert_eq!(euw1.percent, Some(100.0));
     // The failing resource is named, with its scope.
     let failing = &r
@@ -274,4 +290,177 @@ fn json_and_table_render() {
     assert!(table.contains("    111111111111 us-east-1 r"), "{table}");
     assert_eq!(table, render_table(&r), "rendering is deterministic");
     assert_eq!(CONTROLS[4].kind, ControlKind::Manual);
+}
+
+#[test]
+fn manual_control_lists_nothing_as_failing() {
+    // A check result that names both a manual control (5) and an automated one (1), as
+    // Rampart's root hardware MFA check names CIS 1.6 (manual) and FSBP IAM.6.
+    let r = evaluate(&TEST, &[f(&["1", "5"], Status::Failed)]);
+    let five = r.control("5").cloned();
+    let five = five.as_ref();
+    assert_eq!(five.map(|c| c.status), Some(ControlStatus::Manual));
+    assert_eq!(five.map(|c| c.failing_resources.len()), Some(0));
+    assert_eq!(five.map(|c| c.findings), Some(Tally::default()));
+    assert_eq!(status_of(&r, "1"), ControlStatus::Failed);
+    assert_eq!(r.scores.estate.manual, 1);
+    assert_eq!(
+        r.scores.estate.failed, 1,
+        "the manual control is not scored"
+    );
+    let json = r.to_json().unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+    assert_eq!(v["controls"][4]["status"], "MANUAL");
+    assert_eq!(v["controls"][4]["failing_resources"], serde_json::json!([]));
+    let table = render_table(&r);
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("MANUAL"))
+        .unwrap_or("");
+    assert!(line.contains(" 0  five"), "{table}");
+}
+
+#[test]
+fn manual_cis_1_6_lists_no_failing_resource() {
+    let mut x = f(&[], Status::Failed);
+    x.related_requirements = vec![
+        "CIS AWS Foundations Benchmark v3.0.0/1.6".to_string(),
+        "AWS Foundational Security Best Practices/IAM.6".to_string(),
+    ]
+    .into();
+    let cis = evaluate(&crate::CIS_AWS_3_0, std::slice::from_ref(&x));
+    let c = cis.control("1.6").cloned();
+    assert_eq!(c.as_ref().map(|c| c.status), Some(ControlStatus::Manual));
+    assert_eq!(c.map(|c| c.failing_resources.len()), Some(0));
+    let fsbp = evaluate(&crate::FSBP, &[x]);
+    assert_eq!(status_of(&fsbp, "IAM.6"), ControlStatus::Failed);
+}
+
+/// Two regions of one account: control 1 has a failing resource in us-east-1 and no resource
+/// in eu-west-1; control 3 fails in eu-west-1; control 2 has no resource anywhere. Before, the
+/// account counted 2 as PASSED ("no resources in scope") and scored 33 % while each of its
+/// regions scored 0 %.
+#[test]
+fn account_score_never_exceeds_what_its_regions_justify() {
+    let a = "111111111111";
+    let findings = [
+        finding(&["1"], Status::Failed, a, "us-east-1", "r1"),
+        finding(&["3"], Status::Failed, a, "eu-west-1", "r3"),
+    ];
+    let cov = Coverage::from_requirements([req("1"), req("2"), req("3")]);
+    let r = evaluate_with_coverage(&TEST, &findings, &cov);
+    let acct = r.scores.accounts[a];
+    assert_eq!(acct.percent, Some(0.0), "{acct:?}");
+    assert_eq!((acct.passed, acct.failed, acct.no_data), (0, 2, 2));
+    assert_eq!(r.scores.estate.percent, Some(0.0));
+    let best_region = r
+        .scores
+        .regions
+        .values()
+        .filter_map(|s| s.percent)
+        .fold(0.0_f64, f64::max);
+    for s in r.scores.accounts.values().chain([&r.scores.estate]) {
+        assert!(
+            s.percent.unwrap_or(0.0) <= best_region,
+            "{s:?} > {best_region}"
+        );
+    }
+    let two = r.control("2").map(|c| (c.status, c.reason.as_str()));
+    assert_eq!(two, Some((ControlStatus::NoData, "no resources in scope")));
+}
+
+/// Every control PASSED at the account is PASSED in some region, and every control FAILED at
+/// the account FAILED in some region: the account adds no verdict its regions lack.
+#[test]
+fn account_verdicts_come_from_its_regions() {
+    let a = "111111111111";
+    let findings = [
+        finding(&["1"], Status::Passed, a, "us-east-1", "r1"),
+        finding(&["1"], Status::Failed, a, "eu-west-1", "r2"),
+        finding(&["2"], Status::Passed, a, "eu-west-1", "r3"),
+        finding(&["3"], Status::NotAvailable, a, "us-east-1", "r4"),
+    ];
+    let cov = Coverage::from_requirements([req("1"), req("2"), req("3"), req("4")]);
+    let r = evaluate_with_coverage(&TEST, &findings, &cov);
+    let acct = r.scores.accounts[a];
+    let regions: Vec<Score> = r.scores.regions.values().copied().collect();
+    assert!(acct.passed <= regions.iter().map(|s| s.passed).sum::<usize>());
+    assert_eq!(
+        (acct.passed, acct.failed, acct.not_available, acct.no_data),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(acct.percent, Some(100.0 / 3.0));
+}
+
+#[test]
+fn all_not_available_is_its_own_count() {
+    let findings = [
+        finding(
+            &["1"],
+            Status::NotAvailable,
+            "111111111111",
+            "us-east-1",
+            "a",
+        ),
+        finding(
+            &["1"],
+            Status::NotAvailable,
+            "111111111111",
+            "us-east-1",
+            "b",
+        ),
+        f(&["2"], Status::Passed),
+        finding(
+            &["3"],
+            Status::NotAvailable,
+            "111111111111",
+            "us-east-1",
+            "c",
+        ),
+        finding(&["3"], Status::Passed, "111111111111", "us-east-1", "d"),
+    ];
+    let r = evaluate(&TEST, &findings);
+    assert_eq!(status_of(&r, "1"), ControlStatus::NotAvailable);
+    assert_eq!(
+        status_of(&r, "3"),
+        ControlStatus::Warning,
+        "mixed with a pass: unknown"
+    );
+    let s = r.scores.estate;
+    assert_eq!(
+        (
+            s.passed,
+            s.failed,
+            s.warning,
+            s.not_available,
+            s.no_data,
+            s.manual
+        ),
+        (1, 0, 1, 1, 1, 1)
+    );
+    // Unread is never a pass: 1 ÷ (1 passed + 1 warning + 1 not available).
+    assert_eq!(s.display(), "33%");
+    let table = render_table(&r);
+    assert!(
+        table.contains(
+            "Security score: 33% (1 passed, 0 failed, 1 warning, 1 not available; 1 no data, 1 manual not scored)"
+        ),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("NOT_AVAILABLE") && l.contains("one")),
+        "{table}"
+    );
+    assert!(
+        table.contains("none of its 2 results could be read"),
+        "{table}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&r.to_json().unwrap_or_default()).unwrap_or_default();
+    assert_eq!(v["controls"][0]["status"], "NOT_AVAILABLE");
+    assert_eq!(v["controls"][3]["status"], "NO_DATA");
+    assert_eq!(v["scores"]["estate"]["not_available"], 1);
+    assert_eq!(v["scores"]["estate"]["no_data"], 1);
 }
