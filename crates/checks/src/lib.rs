@@ -243,6 +243,57 @@ pub fn check(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|c| c.meta.id == id)
 }
 
+/// The registered check id nearest to `id` (a misspelling of it), if one is close enough to
+/// be what the user meant: for "did you mean `s3_bucket_public_read`?" in errors about
+/// unknown ids (configuration files, `findings --check`). `None` when `id` is registered
+/// itself or nothing is close.
+pub fn suggest(id: &str) -> Option<&'static str> {
+    if check(id).is_some() {
+        return None;
+    }
+    suggest_among(id, REGISTRY.iter().map(|c| c.meta.id))
+}
+
+/// The candidate nearest to `id` by edit distance (insertions, deletions, substitutions and
+/// swaps of two adjacent characters each count one), if it is within a quarter of the
+/// candidate's length (at least 2); ties go to the first candidate. Callers that know other
+/// rule families (host rules, secrets) pass their ids along with the registry's.
+pub fn suggest_among<'a>(id: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let id: Vec<char> = id.to_ascii_lowercase().chars().collect();
+    let mut best: Option<(usize, &'a str)> = None;
+    for candidate in candidates {
+        let c: Vec<char> = candidate.chars().collect();
+        let d = edit_distance(&id, &c);
+        if d <= (c.len() / 4).max(2) && best.map_or(true, |(b, _)| d < b) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one
+/// substring): a typed id's usual mistakes (a dropped, doubled, wrong or swapped letter)
+/// each cost one.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    // Three rows of the dynamic-programming table: i-2, i-1 and i.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            row[j] = (prev[j] + 1).min(row[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
+    }
+    prev[b.len()]
+}
+
 /// What a scan produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -336,6 +387,32 @@ pub fn resource(account: &Account, region: &str, kind: ResourceType, id: String,
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn suggest_finds_the_misspelled_check() {
+        assert_eq!(suggest("s3_bucket_publc_read"), Some("s3_bucket_public_read"), "dropped letter");
+        assert_eq!(suggest("s3_bucket_pubilc_read"), Some("s3_bucket_public_read"), "swapped letters");
+        assert_eq!(suggest("S3_BUCKET_PUBLIC_READ"), Some("s3_bucket_public_read"), "case");
+        assert_eq!(suggest("kms_key_rotatoin"), Some("kms_key_rotation"));
+        assert_eq!(suggest("bucket_public_read"), Some("s3_bucket_public_read"), "missing service prefix");
+        assert_eq!(suggest("s3_bucket_public_read"), None, "a registered id needs no suggestion");
+        assert_eq!(suggest("completely_unrelated_words"), None);
+        assert_eq!(suggest(""), None);
+        assert_eq!(suggest_among("host_cev", ["host_cve", "secrets_exposed_access_key"]), Some("host_cve"));
+        assert_eq!(suggest_among("x", std::iter::empty()), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_each_typo_once() {
+        let d = |a: &str, b: &str| edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>());
+        assert_eq!(d("", ""), 0);
+        assert_eq!(d("abc", ""), 3);
+        assert_eq!(d("", "abc"), 3);
+        assert_eq!(d("kitten", "sitting"), 3);
+        assert_eq!(d("ab", "ba"), 1);
+        assert_eq!(d("abcd", "acbd"), 1);
+        assert_eq!(d("ca", "abc"), 3, "optimal string alignment, not unrestricted Damerau");
+    }
 
     #[test]
     fn check_ids_are_unique_and_well_formed() {
