@@ -1,241 +1,419 @@
-//! Scanning a git repository's history with the `git` command-line tool.
+//! Scanning a git repository's history by reading its object database directly, in Rust.
 //!
-//! 1. `git rev-list --all --objects | git cat-file --batch-check`: every object reachable from
-//!    any ref, once, with its type and size.
-//! 2. `git cat-file --batch`: the contents of every blob within the size limit, streamed.
-//! 3. Only when some blob has a hit: `git log --all --reverse --topo-order --raw -m` to find the
-//!    first commit (and path) that introduces each such blob.
+//! **Nothing in the repository is executed, and nothing outside it is read.** No `git`
+//! binary runs, and no environment variable (`GIT_DIR`, `GIT_CONFIG_*`, ...), configuration
+//! file (system, global, or the repository's own `.git/config`: `core.pager`, `core.fsmonitor`,
+//! `gpg.program`, `diff.external`, textconv drivers, ...), `.gitattributes`, hook or
+//! `commondir` is read at all: a repository is data here. Signatures (`gpgsig`) are neither
+//! verified nor looked at. Scanning untrusted repositories is the point of this module, so it
+//! also refuses to leave the directory it was given: a `.git` that is a symbolic link or a
+//! `gitdir:` file pointing outside it, and `objects/info/alternates`, are not followed but
+//! reported (see [`Repository::open`]).
 //!
-//! Every command is read-only and runs as `git -C <repo>` with the file-system monitor off.
+//! What is read:
+//! 1. [`odb`]: every object present — loose (`objects/xx/…`) and packed (`objects/pack/*.pack`
+//!    through its version-2 `.idx`, deltas resolved) — whether or not a ref reaches it, so a
+//!    key in an amended-away commit or a dropped stash is found too (all objects are listed
+//!    anyway, so this costs nothing extra).
+//! 2. [`refs`]: the commits named by `HEAD`, `refs/`, `packed-refs` and worktree `HEAD`s.
+//! 3. Every commit, parents before children (commits reachable from a ref first, then the
+//!    others), and its tree: each blob is placed at the first commit and path where it
+//!    appears — the commit whose diff introduces it, as `git log --all --reverse
+//!    --topo-order --raw -m` would show it. Each tree is read once.
+//! 4. Every blob within [`ScanOptions::max_file_size`], once, through the detector.
+//!
+//! Hostile input is bounded (object size limit, delta depth, exact inflated sizes, no
+//! allocation from unchecked counts) and every object or file that cannot be read becomes a
+//! [`SkipReason::Unreadable`] entry — the result is then incomplete — never a panic and never
+//! a failed scan.
 
-use crate::{detect, is_binary, Error, Hit, Match, ScanOptions, ScanReport, SkipReason, Skipped};
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+pub mod object;
+pub mod odb;
+pub mod pack;
+pub mod refs;
 
-/// Whether `path` is the top of a git work tree (`.git` inside it) or a bare repository.
+use crate::{detect, Error, Hit, ScanOptions, ScanReport, SkipReason, Skipped};
+use object::{parse_commit, parse_tag, parse_tree, Kind, Oid};
+use odb::{Odb, Problem, ReadError};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How deep tags may point to tags.
+const MAX_TAG_DEPTH: usize = 16;
+
+/// Whether `path` is the top of a git work tree (a `.git` entry inside it, of any kind) or a
+/// bare repository (`HEAD` and `objects/`).
 pub fn is_git_repo(path: &Path) -> bool {
-    path.join(".git").exists() || (path.join("HEAD").is_file() && path.join("objects").is_dir())
+    std::fs::symlink_metadata(path.join(".git")).is_ok()
+        || (path.join("HEAD").is_file() && path.join("objects").is_dir())
 }
 
-fn git(repo: &Path) -> Command {
-    let mut c = Command::new("git");
-    c.arg("-C")
-        .arg(repo)
-        .args(["-c", "core.fsmonitor=false", "--no-pager"])
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped());
-    c
+/// A repository opened for reading: its object database and what could not be read.
+pub struct Repository {
+    /// The directory given.
+    root: PathBuf,
+    git_dir: Option<PathBuf>,
+    odb: Option<Odb>,
+    problems: Vec<Problem>,
 }
 
-fn failed(repo: &Path, command: &'static str, stderr: &[u8]) -> Error {
-    Error::Git { repo: repo.to_path_buf(), command, message: String::from_utf8_lossy(stderr).trim().to_string() }
-}
+impl Repository {
+    /// Opens the repository at `root` (a work tree with `.git`, or a bare repository). A
+    /// `.git` symbolic link or `gitdir:` file is followed only when its target is inside
+    /// `root`; otherwise the repository opens empty with a [`Problem`] saying so.
+    pub fn open(root: &Path) -> Result<Repository, Error> {
+        let mut problems = Vec::new();
+        let git_dir = locate(root, &mut problems)?;
+        let odb = git_dir.as_deref().map(|d| Odb::open(d, &mut problems));
+        Ok(Repository {
+            root: root.to_path_buf(),
+            git_dir,
+            odb,
+            problems,
+        })
+    }
 
-fn io_failed(repo: &Path, command: &'static str, e: std::io::Error) -> Error {
-    Error::Git { repo: repo.to_path_buf(), command, message: e.to_string() }
-}
+    /// Every object present, each once.
+    pub fn objects(&self) -> &[odb::Info] {
+        self.odb.as_ref().map_or(&[], |o| o.objects())
+    }
 
-/// Waits for a child whose stdout was consumed; fails with its stderr if it failed.
-fn finish(repo: &Path, command: &'static str, child: Child) -> Result<(), Error> {
-    let out = child.wait_with_output().map_err(|e| io_failed(repo, command, e))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(failed(repo, command, &out.stderr))
+    /// Reads one object, at most `limit` bytes.
+    pub fn read(&mut self, id: &Oid, limit: u64) -> Result<(Kind, Arc<Vec<u8>>), ReadError> {
+        self.odb.as_mut().ok_or(ReadError::Missing)?.read(id, limit)
+    }
+
+    /// What could not be read so far: `(where, why)`.
+    pub fn problems(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.problems
+            .iter()
+            .map(|p| (p.at.as_str(), p.message.as_str()))
     }
 }
 
-/// A blob to scan: its id and one path it has (from `rev-list --objects`).
-struct Blob {
-    id: String,
-    path: String,
-}
-
-/// Scans every blob reachable from any ref of `repo` (branches, tags, remotes, stash), each
-/// blob once however many commits contain it. A hit's location is `<repo>/<path>` and the
-/// first commit that introduces the blob.
-pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, Error> {
-    let out = git(repo).args(["rev-parse", "--git-dir"]).output().map_err(Error::GitMissing)?;
-    if !out.status.success() {
-        return Err(Error::NotARepo {
-            repo: repo.to_path_buf(),
-            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-        });
-    }
-    let mut report = ScanReport::default();
-    let blobs = list_blobs(repo, opts, &mut report)?;
-    tracing::debug!(repo = %repo.display(), blobs = blobs.len(), "scanning git blobs");
-    let with_hits = scan_blobs(repo, &blobs, opts, &mut report)?;
-    if with_hits.is_empty() {
-        return Ok(report);
-    }
-    let firsts = first_commits(repo, with_hits.iter().map(|(i, _)| blobs[*i].id.as_str()))?;
-    for (i, matches) in with_hits {
-        let blob = &blobs[i];
-        let (commit, path) = match firsts.get(&blob.id) {
-            Some((c, p)) => (Some(c.clone()), p.as_str()),
-            None => (None, blob.path.as_str()),
-        };
-        let shown = repo.join(path).display().to_string();
-        for m in matches {
-            report.hits.push(Hit::new(shown.clone(), commit.clone(), m));
+/// Finds the git directory of `root`, never outside it.
+fn locate(root: &Path, problems: &mut Vec<Problem>) -> Result<Option<PathBuf>, Error> {
+    let not_a_repo = |message: &str| Error::NotARepo {
+        repo: root.to_path_buf(),
+        message: message.to_string(),
+    };
+    let dot_git = root.join(".git");
+    let meta = match std::fs::symlink_metadata(&dot_git) {
+        Ok(m) => m,
+        Err(_) if root.join("HEAD").is_file() && root.join("objects").is_dir() => {
+            return Ok(Some(root.to_path_buf()))
         }
+        Err(_) => {
+            return Err(not_a_repo(
+                "no `.git` in it, and not a bare repository (`HEAD` and `objects/`)",
+            ))
+        }
+    };
+    if meta.is_dir() {
+        return Ok(Some(dot_git));
+    }
+    let target = if meta.file_type().is_symlink() {
+        dot_git.clone()
+    } else if meta.is_file() && meta.len() <= 4096 {
+        // `gitdir: <path>` (gitrepository-layout(5)): a submodule or a linked worktree.
+        let text = std::fs::read(&dot_git).map_err(|source| Error::Path {
+            path: dot_git.clone(),
+            source,
+        })?;
+        let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+        let Some(rel) = line.strip_prefix(b"gitdir: ") else {
+            return Err(not_a_repo("`.git` is a file without a `gitdir:` line"));
+        };
+        root.join(String::from_utf8_lossy(rel).trim())
+    } else {
+        return Err(not_a_repo(
+            "`.git` is neither a directory, a link nor a `gitdir:` file",
+        ));
+    };
+    let inside = match (target.canonicalize(), root.canonicalize()) {
+        (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_dir() => Some(t),
+        (Ok(t), Ok(_)) if t.is_dir() => {
+            problems.push(Problem::new(
+                dot_git.display().to_string(),
+                format!("points outside the scanned directory, to `{}`: not followed, history not scanned", t.display()),
+            ));
+            None
+        }
+        _ => {
+            problems.push(Problem::new(
+                dot_git.display().to_string(),
+                "points to no directory: history not scanned",
+            ));
+            None
+        }
+    };
+    Ok(inside)
+}
+
+/// Scans every blob in the object database of `repo` (reachable from a ref or not), each once.
+/// A hit's location is `<repo>/<path>` and the first commit that introduces the blob; a blob
+/// no commit contains is shown as `<repo>@<blob id>` without a commit.
+pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, Error> {
+    let mut r = Repository::open(repo)?;
+    let mut report = ScanReport::default();
+    let places = match r.git_dir.clone() {
+        Some(git_dir) => place_blobs(&mut r, &git_dir, opts.max_file_size),
+        None => HashMap::new(),
+    };
+    let show = |id: &Oid, places: &HashMap<Oid, (Oid, Vec<u8>)>| match places.get(id) {
+        Some((commit, path)) => (
+            repo.join(String::from_utf8_lossy(path).as_ref())
+                .display()
+                .to_string(),
+            Some(commit.to_string()),
+        ),
+        None => (format!("{}@{id}", repo.display()), None),
+    };
+    let blobs: Vec<odb::Info> = r
+        .objects()
+        .iter()
+        .filter(|o| o.kind == Kind::Blob && o.size > 0)
+        .copied()
+        .collect();
+    tracing::debug!(repo = %repo.display(), blobs = blobs.len(), "scanning git blobs");
+    let detect_opts = opts.detect_options();
+    for blob in blobs {
+        let skipped = |reason| {
+            let (path, _) = show(&blob.id, &places);
+            let path = if places.contains_key(&blob.id) {
+                format!("{path}@{}", blob.id)
+            } else {
+                path
+            };
+            Skipped { path, reason }
+        };
+        if blob.size > opts.max_file_size {
+            report.skipped.push(skipped(SkipReason::TooLarge {
+                size: blob.size,
+                limit: opts.max_file_size,
+            }));
+            continue;
+        }
+        let data = match r.read(&blob.id, opts.max_file_size) {
+            Ok((_, d)) => d,
+            Err(ReadError::TooLarge { size, limit }) => {
+                report
+                    .skipped
+                    .push(skipped(SkipReason::TooLarge { size, limit }));
+                continue;
+            }
+            Err(e) => {
+                report.skipped.push(skipped(SkipReason::Unreadable {
+                    message: format!("cannot read git object: {e}"),
+                }));
+                continue;
+            }
+        };
+        let Some(text) = crate::text::decode(&data) else {
+            report.skipped.push(skipped(SkipReason::Binary));
+            continue;
+        };
+        report.scanned += 1;
+        report.bytes += data.len() as u64;
+        let matches = detect(&text, &detect_opts);
+        if !matches.is_empty() {
+            let (path, commit) = show(&blob.id, &places);
+            for m in matches {
+                report.hits.push(Hit::new(path.clone(), commit.clone(), m));
+            }
+        }
+    }
+    for p in r.problems.drain(..) {
+        report.skipped.push(Skipped {
+            path: p.at,
+            reason: SkipReason::Unreadable { message: p.message },
+        });
     }
     report.sort();
     Ok(report)
 }
 
-/// Blobs reachable from any ref, within the size limit; larger ones go to `skipped`.
-fn list_blobs(repo: &Path, opts: &ScanOptions, report: &mut ScanReport) -> Result<Vec<Blob>, Error> {
-    let mut rev_list = git(repo)
-        .args(["rev-list", "--all", "--objects"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(Error::GitMissing)?;
-    let objects = rev_list.stdout.take().ok_or_else(|| failed(repo, "rev-list", b"no output pipe"))?;
-    let mut check = git(repo)
-        .args(["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"])
-        .stdin(Stdio::from(objects))
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(Error::GitMissing)?;
-    let stdout = check.stdout.take().ok_or_else(|| failed(repo, "cat-file --batch-check", b"no output pipe"))?;
-    let mut blobs = Vec::new();
-    for line in BufReader::new(stdout).split(b'\n') {
-        let line = line.map_err(|e| io_failed(repo, "cat-file --batch-check", e))?;
-        let line = String::from_utf8_lossy(&line);
-        // `<id> <type> <size> <path>`; a path with a newline in it comes back as `<rest> missing`.
-        let mut parts = line.splitn(4, ' ');
-        let (Some(id), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else { continue };
-        let path = parts.next().unwrap_or("").to_string();
-        if kind != "blob" {
-            continue;
-        }
-        let Ok(size) = size.parse::<u64>() else { continue };
-        if size > opts.max_file_size {
-            report.skipped.push(Skipped {
-                path: format!("{}@{id}", repo.join(&path).display()),
-                reason: SkipReason::TooLarge { size, limit: opts.max_file_size },
-            });
-        } else if size > 0 {
-            blobs.push(Blob { id: id.to_string(), path });
+/// For every blob some commit contains: the first such commit and the blob's path in it.
+fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (Oid, Vec<u8>)> {
+    let mut problems = Vec::new();
+    let tips = refs::tips(git_dir, &mut problems);
+    let shallow: HashSet<Oid> = std::fs::read(git_dir.join("shallow"))
+        .map(|t| t.split(|&b| b == b'\n').filter_map(Oid::from_hex).collect())
+        .unwrap_or_default();
+
+    // Every commit present.
+    let mut commits: HashMap<Oid, object::Commit> = HashMap::new();
+    let ids: Vec<Oid> = r
+        .objects()
+        .iter()
+        .filter(|o| o.kind == Kind::Commit)
+        .map(|o| o.id)
+        .collect();
+    for id in ids {
+        match r
+            .read(&id, limit)
+            .map_err(|e| e.to_string())
+            .and_then(|(_, d)| parse_commit(&d).map_err(|e| e.to_string()))
+        {
+            Ok(c) => {
+                commits.insert(id, c);
+            }
+            Err(e) => problems.push(Problem::new(format!("commit {id}"), e)),
         }
     }
-    finish(repo, "rev-list --all --objects", rev_list)?;
-    finish(repo, "cat-file --batch-check", check)?;
-    Ok(blobs)
-}
 
-/// Scans the blobs' contents; returns the index of each blob with matches, and its matches.
-fn scan_blobs(repo: &Path, blobs: &[Blob], opts: &ScanOptions, report: &mut ScanReport) -> Result<Vec<(usize, Vec<Match>)>, Error> {
-    const CMD: &str = "cat-file --batch";
-    let mut child = git(repo)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(Error::GitMissing)?;
-    let mut stdin = child.stdin.take().ok_or_else(|| failed(repo, CMD, b"no input pipe"))?;
-    let stdout = child.stdout.take().ok_or_else(|| failed(repo, CMD, b"no output pipe"))?;
-    let detect_opts = opts.detect_options();
-    let mut with_hits = Vec::new();
-    let read: Result<(), Error> = std::thread::scope(|s| {
-        // Feed ids from another thread so that neither pipe can fill up and block both sides.
-        s.spawn(move || {
-            let mut w = std::io::BufWriter::new(&mut stdin);
-            for b in blobs {
-                if writeln!(w, "{}", b.id).is_err() {
-                    break;
-                }
+    // Reachable from a ref (tags peeled).
+    let mut reachable: HashSet<Oid> = HashSet::new();
+    let mut stack: Vec<Oid> = Vec::new();
+    for tip in tips {
+        let mut id = tip;
+        for _ in 0..MAX_TAG_DEPTH {
+            match r.read(&id, limit) {
+                Ok((Kind::Tag, d)) => match parse_tag(&d) {
+                    Ok((target, _)) => id = target,
+                    Err(e) => {
+                        problems.push(Problem::new(format!("tag {id}"), e.to_string()));
+                        break;
+                    }
+                },
+                _ => break,
             }
-            // Dropping the writer and `stdin` closes the pipe: cat-file then exits.
-            let _ = w.flush();
-        });
-        let mut r = BufReader::with_capacity(1 << 16, stdout);
-        let mut header = Vec::new();
-        let mut data = Vec::new();
-        for (i, blob) in blobs.iter().enumerate() {
-            header.clear();
-            r.read_until(b'\n', &mut header).map_err(|e| io_failed(repo, CMD, e))?;
-            let text = String::from_utf8_lossy(&header);
-            let mut parts = text.split_ascii_whitespace();
-            let (Some(_), Some(kind)) = (parts.next(), parts.next()) else {
-                return Err(failed(repo, CMD, format!("unexpected header `{}`", text.trim()).as_bytes()));
+        }
+        if commits.contains_key(&id) {
+            stack.push(id);
+        }
+    }
+    while let Some(id) = stack.pop() {
+        if reachable.insert(id) {
+            stack.extend(
+                commits[&id]
+                    .parents
+                    .iter()
+                    .filter(|p| commits.contains_key(p)),
+            );
+        }
+    }
+
+    // Parents before children; among commits ready at once, reachable ones first, then the
+    // oldest. Missing parents (not in a shallow clone) are reported.
+    let mut pending: HashMap<Oid, usize> = HashMap::new();
+    let mut children: HashMap<Oid, Vec<Oid>> = HashMap::new();
+    for (id, c) in &commits {
+        let mut n = 0;
+        for p in &c.parents {
+            if commits.contains_key(p) {
+                n += 1;
+                children.entry(*p).or_default().push(*id);
+            } else if !shallow.contains(id) {
+                problems.push(Problem::new(
+                    format!("commit {p}"),
+                    format!("parent of {id} is not in the repository"),
+                ));
+            }
+        }
+        pending.insert(*id, n);
+    }
+    let key = |id: &Oid| Reverse((!reachable.contains(id), commits[id].time, *id));
+    let mut ready: BinaryHeap<Reverse<(bool, i64, Oid)>> = pending
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(id, _)| key(id))
+        .collect();
+    let mut order = Vec::with_capacity(commits.len());
+    while let Some(Reverse((_, _, id))) = ready.pop() {
+        order.push(id);
+        for child in children.get(&id).into_iter().flatten() {
+            let n = pending
+                .get_mut(child)
+                .expect("every child is a commit with a pending count");
+            *n -= 1;
+            if *n == 0 {
+                ready.push(key(child));
+            }
+        }
+    }
+    // Commits in a parent cycle (possible only with forged ids) still get walked.
+    if order.len() < commits.len() {
+        let placed: HashSet<Oid> = order.iter().copied().collect();
+        let mut rest: Vec<Oid> = commits
+            .keys()
+            .filter(|id| !placed.contains(id))
+            .copied()
+            .collect();
+        rest.sort();
+        order.extend(rest);
+    }
+
+    let mut places: HashMap<Oid, (Oid, Vec<u8>)> = HashMap::new();
+    let mut seen_trees: HashSet<Oid> = HashSet::new();
+    let mut missing: HashSet<Oid> = HashSet::new();
+    for commit in order {
+        let mut trees = vec![(commits[&commit].tree, Vec::new())];
+        while let Some((tree, prefix)) = trees.pop() {
+            if !seen_trees.insert(tree) {
+                continue;
+            }
+            let data = match r.read(&tree, limit) {
+                Ok((Kind::Tree, d)) => d,
+                Ok(_) => {
+                    problems.push(Problem::new(format!("tree {tree}"), "is not a tree"));
+                    continue;
+                }
+                Err(ReadError::Missing) => {
+                    if missing.insert(tree) {
+                        problems.push(Problem::new(
+                            format!("tree {tree}"),
+                            format!("not in the repository (in commit {commit})"),
+                        ));
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    problems.push(Problem::new(format!("tree {tree}"), e.to_string()));
+                    continue;
+                }
             };
-            if kind == "missing" {
-                continue;
-            }
-            let size: usize = parts
-                .next()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| failed(repo, CMD, format!("unexpected header `{}`", text.trim()).as_bytes()))?;
-            data.resize(size + 1, 0);
-            r.read_exact(&mut data).map_err(|e| io_failed(repo, CMD, e))?;
-            let content = &data[..size];
-            if is_binary(content) {
-                report.skipped.push(Skipped { path: format!("{}@{}", repo.join(&blob.path).display(), blob.id), reason: SkipReason::Binary });
-                continue;
-            }
-            report.scanned += 1;
-            report.bytes += size as u64;
-            let matches = detect(content, &detect_opts);
-            if !matches.is_empty() {
-                with_hits.push((i, matches));
-            }
-        }
-        Ok(())
-    });
-    read?;
-    finish(repo, CMD, child)?;
-    Ok(with_hits)
-}
-
-/// For each wanted blob id, the first commit (oldest first) whose diff adds it, and its path.
-fn first_commits<'a>(repo: &Path, wanted: impl Iterator<Item = &'a str>) -> Result<HashMap<String, (String, String)>, Error> {
-    const CMD: &str = "log --raw";
-    let mut want: HashMap<&str, ()> = wanted.map(|w| (w, ())).collect();
-    let mut found = HashMap::new();
-    let mut child = git(repo)
-        .args(["log", "--all", "--reverse", "--topo-order", "--raw", "--no-abbrev", "--no-renames", "-m", "--root", "-z", "--format=%x01%H"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(Error::GitMissing)?;
-    let stdout = child.stdout.take().ok_or_else(|| failed(repo, CMD, b"no output pipe"))?;
-    let mut commit = String::new();
-    let mut pending: Option<String> = None;
-    for token in BufReader::new(stdout).split(0) {
-        let token = token.map_err(|e| io_failed(repo, CMD, e))?;
-        if let Some(blob) = pending.take() {
-            // The token after a raw diff line is its path.
-            found.insert(blob, (commit.clone(), String::from_utf8_lossy(&token).into_owned()));
-            if want.is_empty() {
-                break;
-            }
-            continue;
-        }
-        let token = token.strip_prefix(b"\n").unwrap_or(&token);
-        if let Some(id) = token.strip_prefix(b"\x01") {
-            commit = String::from_utf8_lossy(id).trim().to_string();
-        } else if token.starts_with(b":") {
-            // `:<old mode> <new mode> <old id> <new id> <status>`
-            let line = String::from_utf8_lossy(token);
-            if let Some(new_id) = line.split(' ').nth(3) {
-                if want.remove(new_id).is_some() {
-                    pending = Some(new_id.to_string());
+            let entries = match parse_tree(&data) {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Problem::new(format!("tree {tree}"), e.to_string()));
+                    continue;
+                }
+            };
+            // A blob at two paths of one commit keeps the first path of this tree's listing
+            // (a tree's own blobs before those of its subtrees).
+            let mut subtrees = Vec::new();
+            for e in &entries {
+                let mut path = prefix.clone();
+                if !path.is_empty() {
+                    path.push(b'/');
+                }
+                path.extend_from_slice(e.name);
+                if e.is_tree() {
+                    subtrees.push((e.id, path));
+                } else if !e.is_gitlink() && !places.contains_key(&e.id) {
+                    if !r.odb.as_ref().is_some_and(|o| o.contains(&e.id)) {
+                        if missing.insert(e.id) {
+                            let shown = r
+                                .root
+                                .join(String::from_utf8_lossy(&path).as_ref())
+                                .display()
+                                .to_string();
+                            problems.push(Problem::new(
+                                format!("{shown}@{}", e.id),
+                                format!("blob not in the repository (in commit {commit})"),
+                            ));
+                        }
+                        continue;
+                    }
+                    places.insert(e.id, (commit, path));
                 }
             }
+            trees.extend(subtrees.into_iter().rev());
         }
     }
-    if want.is_empty() {
-        // Every blob is placed: the rest of the log is not needed.
-        let _ = child.kill();
-        let _ = child.wait();
-    } else {
-        finish(repo, CMD, child)?;
-    }
-    Ok(found)
+    r.problems.extend(problems);
+    places
 }
