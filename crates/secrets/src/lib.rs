@@ -28,13 +28,10 @@ mod redact;
 mod text;
 mod walk;
 
-pub use classify::{
-    account_keys, classify, findings, results, AccountKey, AccountKeys, Exposed, Exposure,
-    KeyStatus, CHECK_ID, META,
-};
+pub use classify::{account_keys, classify, findings, results, AccountKey, AccountKeys, Exposed, Exposure, KeyStatus, CHECK_ID, META};
 pub use detect::{
-    detect, DetectOptions, KeyKind, Match, EXAMPLE_KEY_ID, EXAMPLE_SECRET_PREFIX, KEY_ID_LEN,
-    NEAR_LINES, NON_CREDENTIAL_PREFIXES, SECRET_LEN,
+    detect, DetectOptions, KeyKind, Match, EXAMPLE_KEY_ID, EXAMPLE_SECRET_PREFIX, KEY_ID_LEN, NEAR_LINES, NON_CREDENTIAL_PREFIXES,
+    SECRET_LEN,
 };
 pub use git::{is_git_repo, scan_git_history};
 pub use redact::RedactedSecret;
@@ -62,19 +59,13 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions {
-            max_file_size: DEFAULT_MAX_FILE_SIZE,
-            include_examples: false,
-            threads: 0,
-        }
+        ScanOptions { max_file_size: DEFAULT_MAX_FILE_SIZE, include_examples: false, threads: 0 }
     }
 }
 
 impl ScanOptions {
     fn detect_options(&self) -> DetectOptions {
-        DetectOptions {
-            include_examples: self.include_examples,
-        }
+        DetectOptions { include_examples: self.include_examples }
     }
 }
 
@@ -120,12 +111,7 @@ pub struct Hit {
 impl Hit {
     fn new(path: String, commit: Option<String>, m: Match) -> Hit {
         Hit {
-            location: Location {
-                path,
-                commit,
-                line: m.line,
-                column: m.column,
-            },
+            location: Location { path, commit, line: m.line, column: m.column },
             key_id: m.key_id,
             key_kind: m.key_kind,
             secret: m.secret,
@@ -160,13 +146,8 @@ impl fmt::Display for Hit {
 pub enum SkipReason {
     /// A NUL byte in the first [`BINARY_PROBE`] bytes.
     Binary,
-    TooLarge {
-        size: u64,
-        limit: u64,
-    },
-    Unreadable {
-        message: String,
-    },
+    TooLarge { size: u64, limit: u64 },
+    Unreadable { message: String },
 }
 
 /// A file or blob that was not scanned.
@@ -188,11 +169,7 @@ pub struct ScanReport {
 
 impl ScanReport {
     fn sort(&mut self) {
-        self.hits.sort_by(|a, b| {
-            a.location
-                .cmp(&b.location)
-                .then_with(|| a.key_id.cmp(&b.key_id))
-        });
+        self.hits.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.key_id.cmp(&b.key_id)));
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
@@ -201,20 +178,13 @@ impl ScanReport {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot read `{}`: {source}", path.display())]
-    Path {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Path { path: PathBuf, source: std::io::Error },
     #[error("cannot run `git`: {0}; install git to scan history")]
     GitMissing(std::io::Error),
     #[error("`{}` is not a git repository: {message}", repo.display())]
     NotARepo { repo: PathBuf, message: String },
     #[error("`git {command}` failed in `{}`: {message}", repo.display())]
-    Git {
-        repo: PathBuf,
-        command: &'static str,
-        message: String,
-    },
+    Git { repo: PathBuf, command: &'static str, message: String },
 }
 
 /// Whether a buffer looks binary: a NUL in its first [`BINARY_PROBE`] bytes.

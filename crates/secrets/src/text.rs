@@ -20,16 +20,9 @@ pub fn decode(data: &[u8]) -> Option<Cow<'_, [u8]>> {
         _ => nul_pattern(probe).map(|le| (le, 0)),
     };
     if let Some((le, skip)) = le {
-        let units = data[skip..].chunks_exact(2).map(|p| {
-            if le {
-                u16::from_le_bytes([p[0], p[1]])
-            } else {
-                u16::from_be_bytes([p[0], p[1]])
-            }
-        });
-        let text: String = char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect();
+        let units =
+            data[skip..].chunks_exact(2).map(|p| if le { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+        let text: String = char::decode_utf16(units).map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER)).collect();
         return Some(Cow::Owned(text.into_bytes()));
     }
     if memchr::memchr(0, probe).is_some() {
@@ -46,14 +39,8 @@ fn nul_pattern(probe: &[u8]) -> Option<bool> {
     if pairs < 4 {
         return None;
     }
-    let le = probe
-        .chunks_exact(2)
-        .filter(|p| p[1] == 0 && p[0] != 0)
-        .count();
-    let be = probe
-        .chunks_exact(2)
-        .filter(|p| p[0] == 0 && p[1] != 0)
-        .count();
+    let le = probe.chunks_exact(2).filter(|p| p[1] == 0 && p[0] != 0).count();
+    let be = probe.chunks_exact(2).filter(|p| p[0] == 0 && p[1] != 0).count();
     if le * 10 >= pairs * 9 && be == 0 {
         Some(true)
     } else if be * 10 >= pairs * 9 && le == 0 {
@@ -82,11 +69,7 @@ mod tests {
     fn utf16_in_all_four_shapes_and_binary() {
         for le in [true, false] {
             for bom in [true, false] {
-                assert_eq!(
-                    decode(&utf16("key = é\r\nx", le, bom)).unwrap().as_ref(),
-                    "key = é\r\nx".as_bytes(),
-                    "le {le} bom {bom}"
-                );
+                assert_eq!(decode(&utf16("key = é\r\nx", le, bom)).unwrap().as_ref(), "key = é\r\nx".as_bytes(), "le {le} bom {bom}");
             }
         }
         assert_eq!(decode(b"plain").unwrap().as_ref(), b"plain");

@@ -46,8 +46,7 @@ const MAX_TAG_DEPTH: usize = 16;
 /// Whether `path` is the top of a git work tree (a `.git` entry inside it, of any kind) or a
 /// bare repository (`HEAD` and `objects/`).
 pub fn is_git_repo(path: &Path) -> bool {
-    std::fs::symlink_metadata(path.join(".git")).is_ok()
-        || (path.join("HEAD").is_file() && path.join("objects").is_dir())
+    std::fs::symlink_metadata(path.join(".git")).is_ok() || (path.join("HEAD").is_file() && path.join("objects").is_dir())
 }
 
 /// A repository opened for reading: its object database and what could not be read.
@@ -67,12 +66,7 @@ impl Repository {
         let mut problems = Vec::new();
         let git_dir = locate(root, &mut problems)?;
         let odb = git_dir.as_deref().map(|d| Odb::open(d, &mut problems));
-        Ok(Repository {
-            root: root.to_path_buf(),
-            git_dir,
-            odb,
-            problems,
-        })
+        Ok(Repository { root: root.to_path_buf(), git_dir, odb, problems })
     }
 
     /// Every object present, each once.
@@ -87,29 +81,18 @@ impl Repository {
 
     /// What could not be read so far: `(where, why)`.
     pub fn problems(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.problems
-            .iter()
-            .map(|p| (p.at.as_str(), p.message.as_str()))
+        self.problems.iter().map(|p| (p.at.as_str(), p.message.as_str()))
     }
 }
 
 /// Finds the git directory of `root`, never outside it.
 fn locate(root: &Path, problems: &mut Vec<Problem>) -> Result<Option<PathBuf>, Error> {
-    let not_a_repo = |message: &str| Error::NotARepo {
-        repo: root.to_path_buf(),
-        message: message.to_string(),
-    };
+    let not_a_repo = |message: &str| Error::NotARepo { repo: root.to_path_buf(), message: message.to_string() };
     let dot_git = root.join(".git");
     let meta = match std::fs::symlink_metadata(&dot_git) {
         Ok(m) => m,
-        Err(_) if root.join("HEAD").is_file() && root.join("objects").is_dir() => {
-            return Ok(Some(root.to_path_buf()))
-        }
-        Err(_) => {
-            return Err(not_a_repo(
-                "no `.git` in it, and not a bare repository (`HEAD` and `objects/`)",
-            ))
-        }
+        Err(_) if root.join("HEAD").is_file() && root.join("objects").is_dir() => return Ok(Some(root.to_path_buf())),
+        Err(_) => return Err(not_a_repo("no `.git` in it, and not a bare repository (`HEAD` and `objects/`)")),
     };
     if meta.is_dir() {
         return Ok(Some(dot_git));
@@ -118,19 +101,14 @@ fn locate(root: &Path, problems: &mut Vec<Problem>) -> Result<Option<PathBuf>, E
         dot_git.clone()
     } else if meta.is_file() && meta.len() <= 4096 {
         // `gitdir: <path>` (gitrepository-layout(5)): a submodule or a linked worktree.
-        let text = std::fs::read(&dot_git).map_err(|source| Error::Path {
-            path: dot_git.clone(),
-            source,
-        })?;
+        let text = std::fs::read(&dot_git).map_err(|source| Error::Path { path: dot_git.clone(), source })?;
         let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
         let Some(rel) = line.strip_prefix(b"gitdir: ") else {
             return Err(not_a_repo("`.git` is a file without a `gitdir:` line"));
         };
         root.join(String::from_utf8_lossy(rel).trim())
     } else {
-        return Err(not_a_repo(
-            "`.git` is neither a directory, a link nor a `gitdir:` file",
-        ));
+        return Err(not_a_repo("`.git` is neither a directory, a link nor a `gitdir:` file"));
     };
     let inside = match (target.canonicalize(), root.canonicalize()) {
         (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_dir() => Some(t),
@@ -142,10 +120,7 @@ fn locate(root: &Path, problems: &mut Vec<Problem>) -> Result<Option<PathBuf>, E
             None
         }
         _ => {
-            problems.push(Problem::new(
-                dot_git.display().to_string(),
-                "points to no directory: history not scanned",
-            ));
+            problems.push(Problem::new(dot_git.display().to_string(), "points to no directory: history not scanned"));
             None
         }
     };
@@ -163,51 +138,30 @@ pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, E
         None => HashMap::new(),
     };
     let show = |id: &Oid, places: &HashMap<Oid, (Oid, Vec<u8>)>| match places.get(id) {
-        Some((commit, path)) => (
-            repo.join(String::from_utf8_lossy(path).as_ref())
-                .display()
-                .to_string(),
-            Some(commit.to_string()),
-        ),
+        Some((commit, path)) => (repo.join(String::from_utf8_lossy(path).as_ref()).display().to_string(), Some(commit.to_string())),
         None => (format!("{}@{id}", repo.display()), None),
     };
-    let blobs: Vec<odb::Info> = r
-        .objects()
-        .iter()
-        .filter(|o| o.kind == Kind::Blob && o.size > 0)
-        .copied()
-        .collect();
+    let blobs: Vec<odb::Info> = r.objects().iter().filter(|o| o.kind == Kind::Blob && o.size > 0).copied().collect();
     tracing::debug!(repo = %repo.display(), blobs = blobs.len(), "scanning git blobs");
     let detect_opts = opts.detect_options();
     for blob in blobs {
         let skipped = |reason| {
             let (path, _) = show(&blob.id, &places);
-            let path = if places.contains_key(&blob.id) {
-                format!("{path}@{}", blob.id)
-            } else {
-                path
-            };
+            let path = if places.contains_key(&blob.id) { format!("{path}@{}", blob.id) } else { path };
             Skipped { path, reason }
         };
         if blob.size > opts.max_file_size {
-            report.skipped.push(skipped(SkipReason::TooLarge {
-                size: blob.size,
-                limit: opts.max_file_size,
-            }));
+            report.skipped.push(skipped(SkipReason::TooLarge { size: blob.size, limit: opts.max_file_size }));
             continue;
         }
         let data = match r.read(&blob.id, opts.max_file_size) {
             Ok((_, d)) => d,
             Err(ReadError::TooLarge { size, limit }) => {
-                report
-                    .skipped
-                    .push(skipped(SkipReason::TooLarge { size, limit }));
+                report.skipped.push(skipped(SkipReason::TooLarge { size, limit }));
                 continue;
             }
             Err(e) => {
-                report.skipped.push(skipped(SkipReason::Unreadable {
-                    message: format!("cannot read git object: {e}"),
-                }));
+                report.skipped.push(skipped(SkipReason::Unreadable { message: format!("cannot read git object: {e}") }));
                 continue;
             }
         };
@@ -226,10 +180,7 @@ pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, E
         }
     }
     for p in r.problems.drain(..) {
-        report.skipped.push(Skipped {
-            path: p.at,
-            reason: SkipReason::Unreadable { message: p.message },
-        });
+        report.skipped.push(Skipped { path: p.at, reason: SkipReason::Unreadable { message: p.message } });
     }
     report.sort();
     Ok(report)
@@ -239,24 +190,14 @@ pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, E
 fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (Oid, Vec<u8>)> {
     let mut problems = Vec::new();
     let tips = refs::tips(git_dir, &mut problems);
-    let shallow: HashSet<Oid> = std::fs::read(git_dir.join("shallow"))
-        .map(|t| t.split(|&b| b == b'\n').filter_map(Oid::from_hex).collect())
-        .unwrap_or_default();
+    let shallow: HashSet<Oid> =
+        std::fs::read(git_dir.join("shallow")).map(|t| t.split(|&b| b == b'\n').filter_map(Oid::from_hex).collect()).unwrap_or_default();
 
     // Every commit present.
     let mut commits: HashMap<Oid, object::Commit> = HashMap::new();
-    let ids: Vec<Oid> = r
-        .objects()
-        .iter()
-        .filter(|o| o.kind == Kind::Commit)
-        .map(|o| o.id)
-        .collect();
+    let ids: Vec<Oid> = r.objects().iter().filter(|o| o.kind == Kind::Commit).map(|o| o.id).collect();
     for id in ids {
-        match r
-            .read(&id, limit)
-            .map_err(|e| e.to_string())
-            .and_then(|(_, d)| parse_commit(&d).map_err(|e| e.to_string()))
-        {
+        match r.read(&id, limit).map_err(|e| e.to_string()).and_then(|(_, d)| parse_commit(&d).map_err(|e| e.to_string())) {
             Ok(c) => {
                 commits.insert(id, c);
             }
@@ -287,12 +228,7 @@ fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (
     }
     while let Some(id) = stack.pop() {
         if reachable.insert(id) {
-            stack.extend(
-                commits[&id]
-                    .parents
-                    .iter()
-                    .filter(|p| commits.contains_key(p)),
-            );
+            stack.extend(commits[&id].parents.iter().filter(|p| commits.contains_key(p)));
         }
     }
 
@@ -307,27 +243,18 @@ fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (
                 n += 1;
                 children.entry(*p).or_default().push(*id);
             } else if !shallow.contains(id) {
-                problems.push(Problem::new(
-                    format!("commit {p}"),
-                    format!("parent of {id} is not in the repository"),
-                ));
+                problems.push(Problem::new(format!("commit {p}"), format!("parent of {id} is not in the repository")));
             }
         }
         pending.insert(*id, n);
     }
     let key = |id: &Oid| Reverse((!reachable.contains(id), commits[id].time, *id));
-    let mut ready: BinaryHeap<Reverse<(bool, i64, Oid)>> = pending
-        .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(id, _)| key(id))
-        .collect();
+    let mut ready: BinaryHeap<Reverse<(bool, i64, Oid)>> = pending.iter().filter(|(_, n)| **n == 0).map(|(id, _)| key(id)).collect();
     let mut order = Vec::with_capacity(commits.len());
     while let Some(Reverse((_, _, id))) = ready.pop() {
         order.push(id);
         for child in children.get(&id).into_iter().flatten() {
-            let n = pending
-                .get_mut(child)
-                .expect("every child is a commit with a pending count");
+            let n = pending.get_mut(child).expect("every child is a commit with a pending count");
             *n -= 1;
             if *n == 0 {
                 ready.push(key(child));
@@ -337,11 +264,7 @@ fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (
     // Commits in a parent cycle (possible only with forged ids) still get walked.
     if order.len() < commits.len() {
         let placed: HashSet<Oid> = order.iter().copied().collect();
-        let mut rest: Vec<Oid> = commits
-            .keys()
-            .filter(|id| !placed.contains(id))
-            .copied()
-            .collect();
+        let mut rest: Vec<Oid> = commits.keys().filter(|id| !placed.contains(id)).copied().collect();
         rest.sort();
         order.extend(rest);
     }
@@ -363,10 +286,7 @@ fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (
                 }
                 Err(ReadError::Missing) => {
                     if missing.insert(tree) {
-                        problems.push(Problem::new(
-                            format!("tree {tree}"),
-                            format!("not in the repository (in commit {commit})"),
-                        ));
+                        problems.push(Problem::new(format!("tree {tree}"), format!("not in the repository (in commit {commit})")));
                     }
                     continue;
                 }
@@ -396,11 +316,7 @@ fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (
                 } else if !e.is_gitlink() && !places.contains_key(&e.id) {
                     if !r.odb.as_ref().is_some_and(|o| o.contains(&e.id)) {
                         if missing.insert(e.id) {
-                            let shown = r
-                                .root
-                                .join(String::from_utf8_lossy(&path).as_ref())
-                                .display()
-                                .to_string();
+                            let shown = r.root.join(String::from_utf8_lossy(&path).as_ref()).display().to_string();
                             problems.push(Problem::new(
                                 format!("{shown}@{}", e.id),
                                 format!("blob not in the repository (in commit {commit})"),

@@ -111,16 +111,13 @@ pub fn parse_loose_header(head: &[u8]) -> Result<(Kind, u64, usize), ObjectError
     let nul = memchr::memchr(0, &head[..head.len().min(32)]).ok_or(ObjectError::Header)?;
     let text = &head[..nul];
     let space = memchr::memchr(b' ', text).ok_or(ObjectError::Header)?;
-    let kind = Kind::from_name(&text[..space]).ok_or_else(|| {
-        ObjectError::UnknownType(String::from_utf8_lossy(&text[..space]).into_owned())
-    })?;
+    let kind =
+        Kind::from_name(&text[..space]).ok_or_else(|| ObjectError::UnknownType(String::from_utf8_lossy(&text[..space]).into_owned()))?;
     let digits = &text[space + 1..];
     if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
         return Err(ObjectError::Header);
     }
-    let size = digits
-        .iter()
-        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    let size = digits.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
     Ok((kind, size, nul + 1))
 }
 
@@ -130,10 +127,7 @@ pub fn parse_loose(object: &[u8]) -> Result<(Kind, &[u8]), ObjectError> {
     let (kind, size, start) = parse_loose_header(object)?;
     let content = &object[start..];
     if content.len() as u64 != size {
-        return Err(ObjectError::SizeMismatch {
-            declared: size,
-            actual: content.len() as u64,
-        });
+        return Err(ObjectError::SizeMismatch { declared: size, actual: content.len() as u64 });
     }
     Ok((kind, content))
 }
@@ -166,17 +160,13 @@ pub fn parse_tree(data: &[u8]) -> Result<Vec<TreeEntry<'_>>, ObjectError> {
     let mut pos = 0;
     while pos < data.len() {
         let rest = &data[pos..];
-        let space =
-            memchr::memchr(b' ', &rest[..rest.len().min(8)]).ok_or(ObjectError::TreeEntry(pos))?;
+        let space = memchr::memchr(b' ', &rest[..rest.len().min(8)]).ok_or(ObjectError::TreeEntry(pos))?;
         let mode_text = &rest[..space];
         if mode_text.is_empty() || !mode_text.iter().all(|c| (b'0'..=b'7').contains(c)) {
             return Err(ObjectError::TreeEntry(pos));
         }
-        let mode = mode_text
-            .iter()
-            .fold(0u32, |n, d| n * 8 + u32::from(d - b'0'));
-        let nul =
-            memchr::memchr(0, &rest[space + 1..]).ok_or(ObjectError::TreeEntry(pos))? + space + 1;
+        let mode = mode_text.iter().fold(0u32, |n, d| n * 8 + u32::from(d - b'0'));
+        let nul = memchr::memchr(0, &rest[space + 1..]).ok_or(ObjectError::TreeEntry(pos))? + space + 1;
         let name = &rest[space + 1..nul];
         if name.is_empty() || name == b"." || name == b".." || name.contains(&b'/') {
             return Err(ObjectError::TreeEntry(pos));
@@ -213,11 +203,7 @@ pub fn parse_commit(data: &[u8]) -> Result<Commit, ObjectError> {
             time = signature_time(who).unwrap_or(0);
         }
     }
-    Ok(Commit {
-        tree: tree.ok_or(ObjectError::CommitTree)?,
-        parents,
-        time,
-    })
+    Ok(Commit { tree: tree.ok_or(ObjectError::CommitTree)?, parents, time })
 }
 
 /// The object a tag points to, and that object's kind as the tag states it.
@@ -242,12 +228,7 @@ fn header_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// `Name <email> 1700000000 +0100` → 1700000000.
 fn signature_time(who: &[u8]) -> Option<i64> {
     let after = &who[memchr::memrchr(b'>', who)? + 1..];
-    std::str::from_utf8(after)
-        .ok()?
-        .split_ascii_whitespace()
-        .next()?
-        .parse()
-        .ok()
+    std::str::from_utf8(after).ok()?.split_ascii_whitespace().next()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -265,26 +246,11 @@ mod tests {
 
     #[test]
     fn loose_header_is_checked() {
-        assert_eq!(
-            parse_loose(b"blob 3\0abc").unwrap(),
-            (Kind::Blob, &b"abc"[..])
-        );
-        assert_eq!(
-            parse_loose(b"blob 4\0abc"),
-            Err(ObjectError::SizeMismatch {
-                declared: 4,
-                actual: 3
-            })
-        );
+        assert_eq!(parse_loose(b"blob 3\0abc").unwrap(), (Kind::Blob, &b"abc"[..]));
+        assert_eq!(parse_loose(b"blob 4\0abc"), Err(ObjectError::SizeMismatch { declared: 4, actual: 3 }));
         assert_eq!(parse_loose(b"blob x\0abc"), Err(ObjectError::Header));
-        assert_eq!(
-            parse_loose(b"blob 99999999999999999999\0"),
-            Err(ObjectError::Header)
-        );
-        assert!(matches!(
-            parse_loose(b"blub 3\0abc"),
-            Err(ObjectError::UnknownType(_))
-        ));
+        assert_eq!(parse_loose(b"blob 99999999999999999999\0"), Err(ObjectError::Header));
+        assert!(matches!(parse_loose(b"blub 3\0abc"), Err(ObjectError::UnknownType(_))));
         assert_eq!(parse_loose(b"blob 3abc"), Err(ObjectError::Header));
     }
 
@@ -295,15 +261,9 @@ mod tests {
         t.extend(b"40000 dir\0");
         t.extend([2u8; 20]);
         let e = parse_tree(&t).unwrap();
-        assert_eq!(
-            (e[0].mode, e[0].name, e[0].id),
-            (0o100644, &b"a.txt"[..], Oid([1; 20]))
-        );
+        assert_eq!((e[0].mode, e[0].name, e[0].id), (0o100644, &b"a.txt"[..], Oid([1; 20])));
         assert!(e[1].is_tree());
-        assert_eq!(
-            parse_tree(&t[..t.len() - 1]),
-            Err(ObjectError::TreeEntry(33))
-        );
+        assert_eq!(parse_tree(&t[..t.len() - 1]), Err(ObjectError::TreeEntry(33)));
         let mut bad = b"100644 ../x\0".to_vec();
         bad.extend([1u8; 20]);
         assert!(parse_tree(&bad).is_err());
@@ -320,9 +280,7 @@ mod tests {
         assert_eq!(c.time, 1700000000);
         assert_eq!(parse_commit(b"parent x\n"), Err(ObjectError::Header));
         assert_eq!(parse_commit(b"author a\n"), Err(ObjectError::CommitTree));
-        let (id, kind) =
-            parse_tag(b"object 0123456789abcdef0123456789abcdef01234567\ntype blob\ntag v1\n\nmsg")
-                .unwrap();
+        let (id, kind) = parse_tag(b"object 0123456789abcdef0123456789abcdef01234567\ntype blob\ntag v1\n\nmsg").unwrap();
         assert_eq!((id.to_string().len(), kind), (40, Some(Kind::Blob)));
     }
 }

@@ -23,10 +23,7 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(at: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            at: at.into(),
-            message: message.into(),
-        }
+        Problem { at: at.into(), message: message.into() }
     }
 }
 
@@ -62,10 +59,7 @@ pub enum ReadError {
 impl From<PackError> for ReadError {
     fn from(e: PackError) -> ReadError {
         match e {
-            PackError::Object {
-                source: ObjectError::TooLarge { size, limit },
-                ..
-            } => ReadError::TooLarge { size, limit },
+            PackError::Object { source: ObjectError::TooLarge { size, limit }, .. } => ReadError::TooLarge { size, limit },
             e => ReadError::Pack(e),
         }
     }
@@ -85,10 +79,7 @@ pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, Problem> {
     let shown = path.display().to_string();
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() => Ok(m),
-        Ok(m) if m.file_type().is_symlink() => Err(Problem::new(
-            shown,
-            "a symbolic link inside the git directory: not followed",
-        )),
+        Ok(m) if m.file_type().is_symlink() => Err(Problem::new(shown, "a symbolic link inside the git directory: not followed")),
         Ok(_) => Err(Problem::new(shown, "not a regular file: not read")),
         Err(e) => Err(Problem::new(shown, e.to_string())),
     }
@@ -98,19 +89,11 @@ impl Odb {
     /// Lists every object under `<git_dir>/objects`; what cannot be read goes to `problems`.
     pub fn open(git_dir: &Path, problems: &mut Vec<Problem>) -> Odb {
         let objects = git_dir.join("objects");
-        let mut odb = Odb {
-            objects: objects.clone(),
-            packs: Vec::new(),
-            locs: HashMap::new(),
-            infos: Vec::new(),
-        };
+        let mut odb = Odb { objects: objects.clone(), packs: Vec::new(), locs: HashMap::new(), infos: Vec::new() };
         match std::fs::symlink_metadata(&objects) {
             Ok(m) if m.is_dir() => {}
             Ok(_) => {
-                problems.push(Problem::new(
-                    objects.display().to_string(),
-                    "not a directory (a link is not followed): no object read",
-                ));
+                problems.push(Problem::new(objects.display().to_string(), "not a directory (a link is not followed): no object read"));
                 return odb;
             }
             Err(e) => {
@@ -156,10 +139,7 @@ impl Odb {
         };
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         names.sort();
-        for idx_path in names
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "idx"))
-        {
+        for idx_path in names.iter().filter(|p| p.extension().is_some_and(|e| e == "idx")) {
             let pack_path = idx_path.with_extension("pack");
             let shown = pack_path.display().to_string();
             let opened = (|| {
@@ -168,17 +148,11 @@ impl Odb {
                 // The index lists 28 bytes per object: it is never larger than a few times
                 // the pack it describes, and the pack file's size is real.
                 if idx_meta.len() > pack_meta.len().saturating_mul(4).saturating_add(1 << 20) {
-                    return Err(Problem::new(
-                        shown.clone(),
-                        "pack index is larger than its pack could need: not read",
-                    ));
+                    return Err(Problem::new(shown.clone(), "pack index is larger than its pack could need: not read"));
                 }
-                let idx = std::fs::read(idx_path)
-                    .map_err(|e| Problem::new(idx_path.display().to_string(), e.to_string()))?;
-                let file = std::fs::File::open(&pack_path)
-                    .map_err(|e| Problem::new(shown.clone(), e.to_string()))?;
-                Pack::new(Box::new(file), pack_meta.len(), &idx)
-                    .map_err(|e| Problem::new(shown.clone(), e.to_string()))
+                let idx = std::fs::read(idx_path).map_err(|e| Problem::new(idx_path.display().to_string(), e.to_string()))?;
+                let file = std::fs::File::open(&pack_path).map_err(|e| Problem::new(shown.clone(), e.to_string()))?;
+                Pack::new(Box::new(file), pack_meta.len(), &idx).map_err(|e| Problem::new(shown.clone(), e.to_string()))
             })();
             let mut pack = match opened {
                 Ok(p) => p,
@@ -190,33 +164,15 @@ impl Odb {
             let n = self.packs.len();
             for r in pack.list() {
                 match r {
-                    Ok(o) => self.add(
-                        Info {
-                            id: o.id,
-                            kind: o.kind,
-                            size: o.size,
-                        },
-                        Loc::Packed {
-                            pack: n,
-                            offset: o.offset,
-                        },
-                    ),
-                    Err((id, e)) => {
-                        problems.push(Problem::new(format!("{shown}@{id}"), e.to_string()))
-                    }
+                    Ok(o) => self.add(Info { id: o.id, kind: o.kind, size: o.size }, Loc::Packed { pack: n, offset: o.offset }),
+                    Err((id, e)) => problems.push(Problem::new(format!("{shown}@{id}"), e.to_string())),
                 }
             }
             self.packs.push(pack);
         }
-        for pack_path in names
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "pack"))
-        {
+        for pack_path in names.iter().filter(|p| p.extension().is_some_and(|e| e == "pack")) {
             if !pack_path.with_extension("idx").exists() {
-                problems.push(Problem::new(
-                    pack_path.display().to_string(),
-                    "pack without an index (`.idx`): not read",
-                ));
+                problems.push(Problem::new(pack_path.display().to_string(), "pack without an index (`.idx`): not read"));
             }
         }
     }
@@ -225,43 +181,32 @@ impl Odb {
         let Ok(entries) = std::fs::read_dir(&self.objects) else {
             return;
         };
-        let mut dirs: Vec<(String, PathBuf)> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| Some((e.file_name().into_string().ok()?, e.path())))
-            .collect();
+        let mut dirs: Vec<(String, PathBuf)> =
+            entries.filter_map(|e| e.ok()).filter_map(|e| Some((e.file_name().into_string().ok()?, e.path()))).collect();
         dirs.sort();
         for (prefix, dir) in dirs {
             if prefix.len() != 2 || !prefix.bytes().all(|c| c.is_ascii_hexdigit()) {
                 continue;
             }
-            if let Err(p) = std::fs::symlink_metadata(&dir)
-                .map_err(|e| e.to_string())
-                .and_then(|m| {
-                    if m.is_dir() {
-                        Ok(())
-                    } else {
-                        Err("not a directory (a link is not followed): not read".to_string())
-                    }
-                })
-            {
+            if let Err(p) = std::fs::symlink_metadata(&dir).map_err(|e| e.to_string()).and_then(|m| {
+                if m.is_dir() {
+                    Ok(())
+                } else {
+                    Err("not a directory (a link is not followed): not read".to_string())
+                }
+            }) {
                 problems.push(Problem::new(dir.display().to_string(), p));
                 continue;
             }
             let Ok(files) = std::fs::read_dir(&dir) else {
-                problems.push(Problem::new(
-                    dir.display().to_string(),
-                    "cannot list the directory",
-                ));
+                problems.push(Problem::new(dir.display().to_string(), "cannot list the directory"));
                 continue;
             };
             for f in files.filter_map(|e| e.ok()) {
                 let name = f.file_name();
                 let Some(name) = name.to_str() else { continue };
                 if name.len() == 62 && name.bytes().all(|c| c.is_ascii_hexdigit()) {
-                    problems.push(Problem::new(
-                        f.path().display().to_string(),
-                        "SHA-256 object ids are not supported: not read",
-                    ));
+                    problems.push(Problem::new(f.path().display().to_string(), "SHA-256 object ids are not supported: not read"));
                     continue;
                 }
                 let Some(id) = Oid::from_hex(format!("{prefix}{name}").as_bytes()) else {
@@ -298,12 +243,8 @@ fn loose_header(path: &Path) -> Result<(Kind, u64), Problem> {
     regular_file(path)?;
     let file = std::fs::File::open(path).map_err(|e| Problem::new(shown(), e.to_string()))?;
     let mut head = Vec::with_capacity(32);
-    flate2::read::ZlibDecoder::new(file)
-        .take(32)
-        .read_to_end(&mut head)
-        .map_err(|e| Problem::new(shown(), format!("zlib: {e}")))?;
-    let (kind, size, _) =
-        parse_loose_header(&head).map_err(|e| Problem::new(shown(), e.to_string()))?;
+    flate2::read::ZlibDecoder::new(file).take(32).read_to_end(&mut head).map_err(|e| Problem::new(shown(), format!("zlib: {e}")))?;
+    let (kind, size, _) = parse_loose_header(&head).map_err(|e| Problem::new(shown(), e.to_string()))?;
     Ok((kind, size))
 }
 
@@ -333,16 +274,9 @@ pub fn read_loose_from(compressed: impl Read, limit: u64) -> Result<(Kind, Vec<u
         return Err(ReadError::TooLarge { size, limit });
     }
     let mut data = Vec::with_capacity(size as usize);
-    (&mut z)
-        .take(size + 1)
-        .read_to_end(&mut data)
-        .map_err(zlib)?;
+    (&mut z).take(size + 1).read_to_end(&mut data).map_err(zlib)?;
     if data.len() as u64 != size {
-        return Err(ObjectError::SizeMismatch {
-            declared: size,
-            actual: data.len() as u64,
-        }
-        .into());
+        return Err(ObjectError::SizeMismatch { declared: size, actual: data.len() as u64 }.into());
     }
     Ok((kind, data))
 }

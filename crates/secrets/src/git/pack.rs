@@ -122,27 +122,14 @@ impl<S: ReadAt + ?Sized> Pack<S> {
     pub fn new(src: Box<S>, len: u64, idx: &[u8]) -> Result<Self, PackError> {
         let (ids, offsets) = parse_index(idx, len)?;
         let mut head = [0u8; 12];
-        if read_full(&*src, 0, &mut head)? != 12
-            || &head[..4] != b"PACK"
-            || !matches!(be32(&head[4..]), 2 | 3)
-        {
+        if read_full(&*src, 0, &mut head)? != 12 || &head[..4] != b"PACK" || !matches!(be32(&head[4..]), 2 | 3) {
             return Err(PackError::PackFormat);
         }
         let count = be32(&head[8..]);
         if count as usize != ids.len() {
-            return Err(PackError::CountMismatch {
-                pack: count,
-                index: ids.len() as u32,
-            });
+            return Err(PackError::CountMismatch { pack: count, index: ids.len() as u32 });
         }
-        Ok(Pack {
-            ids,
-            offsets,
-            len,
-            cache: HashMap::new(),
-            cached_bytes: 0,
-            src,
-        })
+        Ok(Pack { ids, offsets, len, cache: HashMap::new(), cached_bytes: 0, src })
     }
 
     /// The indexed ids, ascending.
@@ -164,14 +151,7 @@ impl<S: ReadAt + ?Sized> Pack<S> {
         let mut out = Vec::with_capacity(order.len());
         for i in order {
             let (id, offset) = (self.ids[i], self.offsets[i]);
-            let r = self.kind_at(offset, &mut kinds).and_then(|kind| {
-                Ok(PackObject {
-                    id,
-                    offset,
-                    kind,
-                    size: self.size_at(offset)?,
-                })
-            });
+            let r = self.kind_at(offset, &mut kinds).and_then(|kind| Ok(PackObject { id, offset, kind, size: self.size_at(offset)? }));
             out.push(r.map_err(|e| (id, e)));
         }
         out
@@ -192,9 +172,7 @@ impl<S: ReadAt + ?Sized> Pack<S> {
             match self.entry(at)?.stored {
                 Stored::Whole(k) => break k,
                 Stored::OfsDelta(base) => at = base,
-                Stored::RefDelta(id) => {
-                    at = self.offset_of(&id).ok_or(PackError::MissingBase(at))?
-                }
+                Stored::RefDelta(id) => at = self.offset_of(&id).ok_or(PackError::MissingBase(at))?,
             }
         };
         for o in chain {
@@ -210,8 +188,7 @@ impl<S: ReadAt + ?Sized> Pack<S> {
             return Ok(e.size);
         }
         // Two varints of at most 10 bytes each.
-        let head = inflate(&*self.src, e.data, 20, false)
-            .map_err(|source| PackError::Object { offset, source })?;
+        let head = inflate(&*self.src, e.data, 20, false).map_err(|source| PackError::Object { offset, source })?;
         let (_, p) = varint(&head, 0).ok_or(PackError::Entry(offset))?;
         let (result, _) = varint(&head, p).ok_or(PackError::Entry(offset))?;
         Ok(result)
@@ -231,17 +208,13 @@ impl<S: ReadAt + ?Sized> Pack<S> {
                 return Err(PackError::DeltaDepth(offset));
             }
             let e = self.entry(at)?;
-            let too_large = |size| PackError::Object {
-                offset: at,
-                source: ObjectError::TooLarge { size, limit },
-            };
+            let too_large = |size| PackError::Object { offset: at, source: ObjectError::TooLarge { size, limit } };
             match e.stored {
                 Stored::Whole(k) => {
                     if e.size > limit {
                         return Err(too_large(e.size));
                     }
-                    let d = inflate(&*self.src, e.data, e.size, true)
-                        .map_err(|source| PackError::Object { offset: at, source })?;
+                    let d = inflate(&*self.src, e.data, e.size, true).map_err(|source| PackError::Object { offset: at, source })?;
                     break (k, Arc::new(d));
                 }
                 Stored::OfsDelta(base) => {
@@ -261,18 +234,10 @@ impl<S: ReadAt + ?Sized> Pack<S> {
             // its result, which the limit bounds.
             let delta_limit = limit.saturating_mul(2).saturating_add(1 << 16);
             if e.size > delta_limit {
-                return Err(PackError::Object {
-                    offset: at,
-                    source: ObjectError::TooLarge {
-                        size: e.size,
-                        limit: delta_limit,
-                    },
-                });
+                return Err(PackError::Object { offset: at, source: ObjectError::TooLarge { size: e.size, limit: delta_limit } });
             }
-            let delta = inflate(&*self.src, e.data, e.size, true)
-                .map_err(|source| PackError::Object { offset: at, source })?;
-            let result = apply_delta(&data, &delta, limit)
-                .map_err(|source| PackError::Object { offset: at, source })?;
+            let delta = inflate(&*self.src, e.data, e.size, true).map_err(|source| PackError::Object { offset: at, source })?;
+            let result = apply_delta(&data, &delta, limit).map_err(|source| PackError::Object { offset: at, source })?;
             data = Arc::new(result);
             self.remember(at, kind, &data);
         }
@@ -327,11 +292,7 @@ impl<S: ReadAt + ?Sized> Pack<S> {
                 while c & 0x80 != 0 {
                     c = *head.get(p).ok_or_else(bad)?;
                     p += 1;
-                    back = back
-                        .checked_add(1)
-                        .and_then(|b| b.checked_mul(128))
-                        .ok_or_else(bad)?
-                        | u64::from(c & 0x7f);
+                    back = back.checked_add(1).and_then(|b| b.checked_mul(128)).ok_or_else(bad)? | u64::from(c & 0x7f);
                 }
                 if back == 0 || back > offset {
                     return Err(bad());
@@ -345,11 +306,7 @@ impl<S: ReadAt + ?Sized> Pack<S> {
             }
             t => Stored::Whole(Kind::from_pack_type(t).ok_or_else(bad)?),
         };
-        Ok(Entry {
-            stored,
-            size,
-            data: offset + p as u64,
-        })
+        Ok(Entry { stored, size, data: offset + p as u64 })
     }
 }
 
@@ -389,10 +346,7 @@ pub fn parse_index(idx: &[u8], pack_len: u64) -> Result<(Vec<Oid>, Vec<u64>), Pa
     let n = fan(255) as usize;
     // names (20), CRCs (4), offsets (4) per object, then 8-byte large offsets, then two
     // 20-byte checksums.
-    let fixed = n
-        .checked_mul(28)
-        .and_then(|x| x.checked_add(NAMES + 40))
-        .ok_or(PackError::IndexLayout)?;
+    let fixed = n.checked_mul(28).and_then(|x| x.checked_add(NAMES + 40)).ok_or(PackError::IndexLayout)?;
     if idx.len() < fixed || (idx.len() - fixed) % 8 != 0 {
         return Err(PackError::IndexLayout);
     }
@@ -430,42 +384,27 @@ pub fn parse_index(idx: &[u8], pack_len: u64) -> Result<(Vec<Oid>, Vec<u64>), Pa
 
 /// Inflates the zlib stream at `offset`. With `exact`, the stream must end after exactly
 /// `size` bytes of output; otherwise at most `size` bytes are produced (a prefix).
-fn inflate<S: ReadAt + ?Sized>(
-    src: &S,
-    offset: u64,
-    size: u64,
-    exact: bool,
-) -> Result<Vec<u8>, ObjectError> {
-    let size = usize::try_from(size).map_err(|_| ObjectError::TooLarge {
-        size,
-        limit: usize::MAX as u64,
-    })?;
+fn inflate<S: ReadAt + ?Sized>(src: &S, offset: u64, size: u64, exact: bool) -> Result<Vec<u8>, ObjectError> {
+    let size = usize::try_from(size).map_err(|_| ObjectError::TooLarge { size, limit: usize::MAX as u64 })?;
     let mut d = Decompress::new(true);
     // One byte of room past the declared size, to notice a stream that goes on.
     let mut out = Vec::with_capacity(size.saturating_add(1));
     let mut buf = vec![0u8; 64 << 10];
     let mut pos = offset;
     loop {
-        let n = src
-            .read_at(pos, &mut buf)
-            .map_err(|e| ObjectError::Zlib(e.to_string()))?;
+        let n = src.read_at(pos, &mut buf).map_err(|e| ObjectError::Zlib(e.to_string()))?;
         if n == 0 {
             return Err(ObjectError::Zlib("stream is truncated".into()));
         }
         let (in_before, out_before) = (d.total_in(), out.len());
-        let status = d
-            .decompress_vec(&buf[..n], &mut out, FlushDecompress::None)
-            .map_err(|e| ObjectError::Zlib(e.to_string()))?;
+        let status = d.decompress_vec(&buf[..n], &mut out, FlushDecompress::None).map_err(|e| ObjectError::Zlib(e.to_string()))?;
         pos += d.total_in() - in_before;
         if out.len() > size {
             if !exact {
                 out.truncate(size);
                 return Ok(out);
             }
-            return Err(ObjectError::SizeMismatch {
-                declared: size as u64,
-                actual: out.len() as u64,
-            });
+            return Err(ObjectError::SizeMismatch { declared: size as u64, actual: out.len() as u64 });
         }
         if status == Status::StreamEnd {
             break;
@@ -478,10 +417,7 @@ fn inflate<S: ReadAt + ?Sized>(
         }
     }
     if exact && out.len() != size {
-        return Err(ObjectError::SizeMismatch {
-            declared: size as u64,
-            actual: out.len() as u64,
-        });
+        return Err(ObjectError::SizeMismatch { declared: size as u64, actual: out.len() as u64 });
     }
     Ok(out)
 }
@@ -513,10 +449,7 @@ pub fn apply_delta(base: &[u8], delta: &[u8], limit: u64) -> Result<Vec<u8>, Obj
         return Err(ObjectError::Delta("base size differs from the base"));
     }
     if result_size > limit {
-        return Err(ObjectError::TooLarge {
-            size: result_size,
-            limit,
-        });
+        return Err(ObjectError::TooLarge { size: result_size, limit });
     }
     let result_size = result_size as usize;
     let mut out = Vec::with_capacity(result_size);
@@ -525,37 +458,21 @@ pub fn apply_delta(base: &[u8], delta: &[u8], limit: u64) -> Result<Vec<u8>, Obj
         p += 1;
         if op & 0x80 != 0 {
             let mut arg = [0u64; 2];
-            for (bit, (slot, shift)) in [(0, 0), (0, 8), (0, 16), (0, 24), (1, 0), (1, 8), (1, 16)]
-                .into_iter()
-                .enumerate()
-            {
+            for (bit, (slot, shift)) in [(0, 0), (0, 8), (0, 16), (0, 24), (1, 0), (1, 8), (1, 16)].into_iter().enumerate() {
                 if op & (1 << bit) != 0 {
-                    arg[slot] |=
-                        u64::from(*delta.get(p).ok_or(ObjectError::Delta("truncated copy"))?)
-                            << shift;
+                    arg[slot] |= u64::from(*delta.get(p).ok_or(ObjectError::Delta("truncated copy"))?) << shift;
                     p += 1;
                 }
             }
-            let (off, len) = (
-                arg[0] as usize,
-                if arg[1] == 0 {
-                    0x10000
-                } else {
-                    arg[1] as usize
-                },
-            );
-            let src = base
-                .get(off..off.saturating_add(len))
-                .ok_or(ObjectError::Delta("copy outside the base"))?;
+            let (off, len) = (arg[0] as usize, if arg[1] == 0 { 0x10000 } else { arg[1] as usize });
+            let src = base.get(off..off.saturating_add(len)).ok_or(ObjectError::Delta("copy outside the base"))?;
             if out.len() + len > result_size {
                 return Err(ObjectError::Delta("result longer than declared"));
             }
             out.extend_from_slice(src);
         } else if op != 0 {
             let len = usize::from(op);
-            let src = delta
-                .get(p..p + len)
-                .ok_or(ObjectError::Delta("truncated insert"))?;
+            let src = delta.get(p..p + len).ok_or(ObjectError::Delta("truncated insert"))?;
             if out.len() + len > result_size {
                 return Err(ObjectError::Delta("result longer than declared"));
             }
@@ -578,37 +495,13 @@ mod tests {
     #[test]
     fn delta_copy_and_insert() {
         // base 5, result 8: copy base[1..4], insert "xyzab"
-        let delta = [
-            5,
-            8,
-            0x80 | 0x01 | 0x10,
-            1,
-            3,
-            5,
-            b'x',
-            b'y',
-            b'z',
-            b'a',
-            b'b',
-        ];
+        let delta = [5, 8, 0x80 | 0x01 | 0x10, 1, 3, 5, b'x', b'y', b'z', b'a', b'b'];
         assert_eq!(apply_delta(b"01234", &delta, 100).unwrap(), b"123xyzab");
-        assert_eq!(
-            apply_delta(b"0123", &delta, 100),
-            Err(ObjectError::Delta("base size differs from the base"))
-        );
-        assert!(matches!(
-            apply_delta(b"01234", &delta, 7),
-            Err(ObjectError::TooLarge { .. })
-        ));
+        assert_eq!(apply_delta(b"0123", &delta, 100), Err(ObjectError::Delta("base size differs from the base")));
+        assert!(matches!(apply_delta(b"01234", &delta, 7), Err(ObjectError::TooLarge { .. })));
         let outside = [5, 8, 0x80 | 0x01 | 0x10, 4, 3];
-        assert_eq!(
-            apply_delta(b"01234", &outside, 100),
-            Err(ObjectError::Delta("copy outside the base"))
-        );
-        assert_eq!(
-            apply_delta(b"01234", &[5, 1, 0], 100),
-            Err(ObjectError::Delta("reserved instruction 0"))
-        );
+        assert_eq!(apply_delta(b"01234", &outside, 100), Err(ObjectError::Delta("copy outside the base")));
+        assert_eq!(apply_delta(b"01234", &[5, 1, 0], 100), Err(ObjectError::Delta("reserved instruction 0")));
     }
 
     #[test]

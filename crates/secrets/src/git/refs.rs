@@ -26,10 +26,9 @@ pub fn tips(git_dir: &Path, problems: &mut Vec<Problem>) -> Vec<Oid> {
     walk(&git_dir.join("refs"), 0, &mut out, problems);
     let packed = git_dir.join("packed-refs");
     if std::fs::symlink_metadata(&packed).is_ok() {
-        match regular_file(&packed).and_then(|_| {
-            std::fs::read(&packed)
-                .map_err(|e| Problem::new(packed.display().to_string(), e.to_string()))
-        }) {
+        match regular_file(&packed)
+            .and_then(|_| std::fs::read(&packed).map_err(|e| Problem::new(packed.display().to_string(), e.to_string())))
+        {
             Ok(text) => out.extend(parse_packed_refs(&text)),
             Err(p) => problems.push(p),
         }
@@ -52,10 +51,7 @@ pub fn parse_packed_refs(text: &[u8]) -> Vec<Oid> {
 
 fn walk(dir: &Path, depth: usize, out: &mut Vec<Oid>, problems: &mut Vec<Problem>) {
     if depth > MAX_DEPTH {
-        problems.push(Problem::new(
-            dir.display().to_string(),
-            "refs nested too deep: not read",
-        ));
+        problems.push(Problem::new(dir.display().to_string(), "refs nested too deep: not read"));
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -76,17 +72,12 @@ fn read_ref_file(path: &Path, out: &mut Vec<Oid>, problems: &mut Vec<Problem>) {
     }
     let text = match regular_file(path) {
         Ok(m) if m.len() > MAX_REF_FILE => {
-            problems.push(Problem::new(
-                path.display().to_string(),
-                "ref file is too large: not read",
-            ));
+            problems.push(Problem::new(path.display().to_string(), "ref file is too large: not read"));
             return;
         }
         Ok(_) => match std::fs::read(path) {
             Ok(t) => t,
-            Err(e) => {
-                return problems.push(Problem::new(path.display().to_string(), e.to_string()))
-            }
+            Err(e) => return problems.push(Problem::new(path.display().to_string(), e.to_string())),
         },
         Err(p) => return problems.push(p),
     };
@@ -97,14 +88,10 @@ fn read_ref_file(path: &Path, out: &mut Vec<Oid>, problems: &mut Vec<Problem>) {
     }
     match Oid::from_hex(line) {
         Some(id) => out.push(id),
-        None if line.len() == 64 => problems.push(Problem::new(
-            path.display().to_string(),
-            "SHA-256 object ids are not supported: not read",
-        )),
-        None => problems.push(Problem::new(
-            path.display().to_string(),
-            "not a ref (an object id or `ref: <name>`): ignored",
-        )),
+        None if line.len() == 64 => {
+            problems.push(Problem::new(path.display().to_string(), "SHA-256 object ids are not supported: not read"))
+        }
+        None => problems.push(Problem::new(path.display().to_string(), "not a ref (an object id or `ref: <name>`): ignored")),
     }
 }
 
