@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rampart_inventory::Observed;
+use rampart_model::Observed;
 use time::OffsetDateTime;
 
 use crate::packages::WalkOptions;

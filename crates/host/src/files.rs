@@ -4,7 +4,7 @@
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use rampart_inventory::Observed;
+use rampart_model::Observed;
 
 use crate::root::{EntryKind, Root, Stat};
 use crate::telemetry::{FileMeta, WorldWritable, WorldWritableEntry};

@@ -66,6 +66,6 @@ pub use collect::{
 pub use error::EntryError;
 pub use image::ImageError;
 pub use memfs::ImageFs;
-pub use rampart_inventory::Observed;
+pub use rampart_model::Observed;
 pub use root::{EntryKind, Root, RootFile, Stat};
 pub use telemetry::*;

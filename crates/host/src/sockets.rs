@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
-use rampart_inventory::Observed;
+use rampart_model::Observed;
 
 use crate::error::EntryError;
 use crate::telemetry::{Process, Proto, Socket};

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use rampart_inventory::Observed;
+use rampart_model::Observed;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 

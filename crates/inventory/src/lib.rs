@@ -9,12 +9,13 @@
 mod autoscaling;
 mod aws;
 mod efs;
-mod observed;
 
 pub use autoscaling::*;
 pub use aws::*;
 pub use efs::*;
-pub use observed::Observed;
+/// Moved to `model` (the host telemetry document uses it too); re-exported so that
+/// `rampart_inventory::Observed` keeps working.
+pub use rampart_model::Observed;
 
 use rampart_model::{Gap, Timestamp};
 use serde::{Deserialize, Serialize};

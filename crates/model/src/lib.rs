@@ -8,12 +8,14 @@
 mod finding;
 mod id;
 mod meta;
+mod observed;
 mod resource;
 mod severity;
 
 pub use finding::{CheckResult, Finding, RecordState, Status, WorkflowStatus};
 pub use id::finding_id;
 pub use meta::{Category, CheckMeta, Remediation, Standard, StandardRef};
+pub use observed::Observed;
 pub use resource::{Gap, GapKind, Resource, ResourceType};
 pub use severity::{ParseSeverityError, Severity};
 
