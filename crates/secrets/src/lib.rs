@@ -10,15 +10,22 @@
 //!   critical, an inactive one high, any other medium (pure: time is an input).
 //!
 //! **Architecture invariants:**
-//! - Only reads: files are opened read-only; git runs only `rev-parse`, `rev-list`,
-//!   `cat-file` and `log`, which never write to the repository.
+//! - Only reads, and runs nothing: files are opened read-only; git history is read by
+//!   [`git`], a pure-Rust reader of the object database that reads no environment variable,
+//!   configuration, attribute file or hook and starts no process, so a hostile repository
+//!   cannot make a scan run its code. Nothing outside the paths given is read: symbolic links
+//!   to outside a scanned directory (and a `.git` link, `gitdir:` file or alternates pointing
+//!   outside a repository) are reported, not followed.
 //! - Never holds, prints or logs a full secret access key: the detector turns a secret into a
 //!   [`RedactedSecret`] (first 4 characters + `…`) at once, so no `Debug`, `Display` or serde
 //!   output of this crate's types can contain one. Access key ids are printed in full: they are
 //!   identifiers, not secrets.
-//! - A file that cannot be read, is binary (NUL in its first 8 KiB) or is larger than
-//!   [`ScanOptions::max_file_size`] is recorded in [`ScanReport::skipped`]; it never fails the
-//!   scan.
+//! - Never "clean" on input it did not read: whatever could not be read (permission denied,
+//!   a dangling link, a FIFO or device, a malformed git object) is a [`Skipped`] entry whose
+//!   reason makes the report [`ScanReport::incomplete`]; binaries (a NUL in the first 8 KiB
+//!   that is not UTF-16) and files larger than [`ScanOptions::max_file_size`] are skipped and
+//!   counted. UTF-16 text is decoded and scanned. Nothing here fails the scan as a whole except
+//!   a path given that does not exist or is not a file or directory.
 //! - Deterministic: hits are sorted by path, commit, line and column.
 
 mod classify;
@@ -144,10 +151,33 @@ impl fmt::Display for Hit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum SkipReason {
-    /// A NUL byte in the first [`BINARY_PROBE`] bytes.
+    /// A NUL byte in the first [`BINARY_PROBE`] bytes, and not UTF-16 text.
     Binary,
     TooLarge { size: u64, limit: u64 },
+    /// Could not be read: the report is incomplete.
     Unreadable { message: String },
+    /// A symbolic link to outside the directory given: not followed (what it points to is not
+    /// part of the scanned directory, so the report is not incomplete because of it).
+    Outside { target: String },
+}
+
+impl SkipReason {
+    /// Whether content of the scanned paths went unread because of this.
+    pub fn incomplete(&self) -> bool {
+        matches!(self, SkipReason::Unreadable { .. })
+    }
+}
+
+/// One line: `<path>: <why>`.
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            SkipReason::Binary => write!(f, "{}: binary, not scanned", self.path),
+            SkipReason::TooLarge { size, limit } => write!(f, "{}: {size} bytes, larger than the limit of {limit}: not scanned", self.path),
+            SkipReason::Unreadable { message } => write!(f, "{}: not read: {message}", self.path),
+            SkipReason::Outside { target } => write!(f, "{}: a link to `{target}`, outside the scanned directory: not followed", self.path),
+        }
+    }
 }
 
 /// A file or blob that was not scanned.
@@ -168,6 +198,49 @@ pub struct ScanReport {
 }
 
 impl ScanReport {
+    /// How many paths or objects could not be read; non-zero means the report is not a
+    /// complete answer, whatever its hits.
+    pub fn incomplete(&self) -> usize {
+        self.skipped.iter().filter(|s| s.reason.incomplete()).count()
+    }
+
+    /// `(binary, too large)` counts of what was skipped on purpose.
+    pub fn skipped_counts(&self) -> (usize, usize) {
+        let n = |f: fn(&SkipReason) -> bool| self.skipped.iter().filter(|s| f(&s.reason)).count();
+        (n(|r| matches!(r, SkipReason::Binary)), n(|r| matches!(r, SkipReason::TooLarge { .. })))
+    }
+
+    /// One warning line per unread or not-followed path, at most `max`, then `… and N more`.
+    pub fn warnings(&self, max: usize) -> Vec<String> {
+        let all: Vec<&Skipped> = self.skipped.iter().filter(|s| matches!(s.reason, SkipReason::Unreadable { .. } | SkipReason::Outside { .. })).collect();
+        let mut out: Vec<String> = all.iter().take(max).map(|s| s.to_string()).collect();
+        if all.len() > max {
+            out.push(format!("… and {} more", all.len() - max));
+        }
+        out
+    }
+
+    /// The summary's line about what was not scanned, e.g. `incomplete: 2 path(s) not read;
+    /// skipped: 1 binary, 0 too large`; `None` when everything was scanned.
+    pub fn summary_line(&self) -> Option<String> {
+        let (binary, large) = self.skipped_counts();
+        let skipped = format!("skipped: {binary} binary, {large} too large");
+        match self.incomplete() {
+            0 if binary + large == 0 => None,
+            0 => Some(skipped),
+            n => Some(format!("incomplete: {n} path(s) not read; {skipped}")),
+        }
+    }
+
+    /// Adds another report's hits, skips and counts (e.g. history to the work tree).
+    pub fn merge(&mut self, other: ScanReport) {
+        self.hits.extend(other.hits);
+        self.skipped.extend(other.skipped);
+        self.scanned += other.scanned;
+        self.bytes += other.bytes;
+        self.sort();
+    }
+
     fn sort(&mut self) {
         self.hits.sort_by(|a, b| a.location.cmp(&b.location).then_with(|| a.key_id.cmp(&b.key_id)));
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
@@ -177,14 +250,13 @@ impl ScanReport {
 /// Why a scan could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read `{}`: {source}", path.display())]
+    /// The cause is the source, not part of the message: it is printed once.
+    #[error("cannot read `{}`", path.display())]
     Path { path: PathBuf, source: std::io::Error },
-    #[error("cannot run `git`: {0}; install git to scan history")]
-    GitMissing(std::io::Error),
+    #[error("`{}` is not a file or directory ({kind}): give a file or a directory", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("`{}` is not a git repository: {message}", repo.display())]
     NotARepo { repo: PathBuf, message: String },
-    #[error("`git {command}` failed in `{}`: {message}", repo.display())]
-    Git { repo: PathBuf, command: &'static str, message: String },
 }
 
 /// Whether a buffer looks binary: a NUL in its first [`BINARY_PROBE`] bytes.

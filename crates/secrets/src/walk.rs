@@ -1,17 +1,21 @@
-//! Scanning files and directories on disk.
+//! Scanning files and directories on disk, never leaving the directories given.
 
-use crate::{detect, is_binary, Error, Hit, ScanOptions, ScanReport, SkipReason, Skipped};
+use crate::{detect, Error, Hit, ScanOptions, ScanReport, SkipReason, Skipped};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Scans files and directories (recursively). Inside directories, `.git` directories and
-/// symbolic links are not followed (history is [`crate::scan_git_history`]'s job; links could
-/// loop); a path given explicitly is followed. Files are scanned in parallel.
+/// symbolic links are not followed (history is [`crate::scan_git_history`]'s job; a link
+/// could loop, or lead outside the directory given): a link to inside the directory is
+/// scanned at its real path anyway, a link to outside is reported as
+/// [`SkipReason::Outside`], a dangling one as unreadable. A path given explicitly is
+/// followed. Files are scanned in parallel.
 ///
-/// Fails only when a given path does not exist or cannot be read at all; anything unreadable
-/// below it is recorded in [`ScanReport::skipped`].
+/// Fails only when a given path cannot be read at all (missing, permission denied, a FIFO or
+/// device); anything unreadable below a directory is recorded in [`ScanReport::skipped`] and
+/// makes the report [`ScanReport::incomplete`].
 pub fn scan_paths<P: AsRef<Path>>(paths: &[P], opts: &ScanOptions) -> Result<ScanReport, Error> {
     let mut report = ScanReport::default();
     let mut files = Vec::new();
@@ -19,9 +23,14 @@ pub fn scan_paths<P: AsRef<Path>>(paths: &[P], opts: &ScanOptions) -> Result<Sca
         let root = root.as_ref();
         let meta = std::fs::metadata(root).map_err(|source| Error::Path { path: root.to_path_buf(), source })?;
         if meta.is_dir() {
-            walk(root, opts, &mut files, &mut report.skipped);
-        } else {
+            // The directory itself must be listable: an unreadable root is an input error.
+            std::fs::read_dir(root).map_err(|source| Error::Path { path: root.to_path_buf(), source })?;
+            let real = root.canonicalize().map_err(|source| Error::Path { path: root.to_path_buf(), source })?;
+            walk(root, &real, opts, &mut files, &mut report.skipped);
+        } else if meta.is_file() {
             consider(root.to_path_buf(), meta.len(), opts, &mut files, &mut report.skipped);
+        } else {
+            return Err(Error::NotAFile { path: root.to_path_buf(), kind: special_kind(&meta.file_type()) });
         }
     }
     files.sort();
@@ -63,7 +72,7 @@ pub fn scan_paths<P: AsRef<Path>>(paths: &[P], opts: &ScanOptions) -> Result<Sca
     Ok(report)
 }
 
-fn walk(dir: &Path, opts: &ScanOptions, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
+fn walk(dir: &Path, root: &Path, opts: &ScanOptions, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -90,15 +99,52 @@ fn walk(dir: &Path, opts: &ScanOptions, files: &mut Vec<PathBuf>, skipped: &mut 
         };
         if kind.is_dir() {
             if entry.file_name() != ".git" {
-                walk(&path, opts, files, skipped);
+                walk(&path, root, opts, files, skipped);
             }
         } else if kind.is_file() {
             match entry.metadata() {
                 Ok(m) => consider(path, m.len(), opts, files, skipped),
                 Err(e) => skipped.push(unreadable(&path, &e)),
             }
+        } else if kind.is_symlink() {
+            match path.canonicalize() {
+                // Inside the directory: scanned at its real path (or deliberately not, `.git`).
+                Ok(target) if target.starts_with(root) => {}
+                Ok(target) => skipped.push(Skipped {
+                    path: path.display().to_string(),
+                    reason: SkipReason::Outside { target: target.display().to_string() },
+                }),
+                Err(e) => skipped.push(Skipped {
+                    path: path.display().to_string(),
+                    reason: SkipReason::Unreadable { message: format!("a symbolic link that leads nowhere ({e})") },
+                }),
+            }
+        } else {
+            skipped.push(Skipped {
+                path: path.display().to_string(),
+                reason: SkipReason::Unreadable { message: format!("{}, not a regular file", special_kind(&kind)) },
+            });
         }
     }
+}
+
+/// What a file that is neither a regular file, a directory nor a link is.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
 }
 
 fn consider(path: PathBuf, size: u64, opts: &ScanOptions, files: &mut Vec<PathBuf>, skipped: &mut Vec<Skipped>) {
@@ -125,18 +171,21 @@ fn scan_file(path: &Path, opts: &ScanOptions, out: &mut ScanReport) {
     if data.len() as u64 > opts.max_file_size {
         out.skipped.push(Skipped {
             path: path.display().to_string(),
-            reason: SkipReason::TooLarge { size: std::fs::metadata(path).map_or(data.len() as u64, |m| m.len()), limit: opts.max_file_size },
+            reason: SkipReason::TooLarge {
+                size: std::fs::metadata(path).map_or(data.len() as u64, |m| m.len()),
+                limit: opts.max_file_size,
+            },
         });
         return;
     }
-    if is_binary(&data) {
+    let Some(text) = crate::text::decode(&data) else {
         out.skipped.push(Skipped { path: path.display().to_string(), reason: SkipReason::Binary });
         return;
-    }
+    };
     out.scanned += 1;
     out.bytes += data.len() as u64;
     let display = path.display().to_string();
-    for m in detect(&data, &opts.detect_options()) {
+    for m in detect(&text, &opts.detect_options()) {
         out.hits.push(Hit::new(display.clone(), None, m));
     }
 }
