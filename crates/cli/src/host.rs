@@ -110,11 +110,16 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
 }
 
 /// `scan image` and `scan lambda`: the artifact's telemetry, assessed like a host's.
+///
+/// The resource is the artifact's content, not the path typed: an image is
+/// `image:<config digest>` (its names, `repo:tag`, are the resource's name), a Lambda
+/// zip is `lambda:<CodeSha256>`; so a finding's id, and its workflow, survive a rescan
+/// of the same image from another path or layout.
 pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &OutputArgs) -> Result<ExitCode> {
     let started = time::OffsetDateTime::now_utc();
     let opts = rampart_host::Options::default();
-    let t = if lambda {
-        rampart_host::lambda::scan(&args.file, started, &opts)
+    let (t, names) = if lambda {
+        rampart_host::lambda::scan(&args.file, started, &opts).map(|t| (t, Vec::new()))
     } else {
         rampart_host::image::scan(&args.file, started, &opts)
     }
@@ -122,12 +127,26 @@ pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &Output
     for p in &t.problems {
         eprintln!("warning: {p:?}");
     }
-    assess(t, args.vulndb.clone(), started, out)
+    let name = match names.first() {
+        Some(n) => format!("{n} ({})", t.root),
+        None => t.root.clone(),
+    };
+    assess_named(t, args.vulndb.clone(), started, out, Some(name))
 }
 
 fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs) -> Result<ExitCode> {
+    assess_named(t, vulndb, started, out, None)
+}
+
+/// [`assess`], the findings' resource named `name` when given (the id stays the telemetry's).
+fn assess_named(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs, name: Option<String>) -> Result<ExitCode> {
     let hostname = hostname(&t);
-    let findings = evaluate(&t, Some(vulndb), started)?;
+    let mut findings = evaluate(&t, Some(vulndb), started)?;
+    if let Some(name) = name {
+        for f in &mut findings {
+            f.resource.name.clone_from(&name);
+        }
+    }
     let finished = time::OffsetDateTime::now_utc();
     let run = RunInfo {
         id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),

@@ -5,14 +5,26 @@
 //! the `python/` layer layout), `node_modules/*/package.json` and
 //! `package-lock.json`, `Cargo.lock`, and Go build info of ELF executables (the
 //! `bootstrap` of a custom runtime). Nothing is extracted to disk.
+//!
+//! **Bounds** (zip bombs): only the members the collectors read are decompressed
+//! ([`memfs::wanted`]), each up to its size cap and never past the size its entry
+//! declares; at most [`memfs::MAX_ENTRIES`] entries and [`memfs::MAX_KEPT`] kept
+//! bytes. Nested archives (jars, inner zips) are not expanded. Names with `..` or
+//! absolute names are refused; symbolic links resolve inside the package.
+//!
+//! **Identity:** a package is its zip's sha256, as AWS reports it in a function's
+//! `CodeSha256` (base64 of the digest), whatever path it was read from.
 
 use std::io::{Read, Seek};
 use std::path::Path;
 
+use base64::Engine as _;
+
 use time::OffsetDateTime;
 
+use crate::digest::Digest;
 use crate::image::ImageError;
-use crate::memfs::{self, ImageFs};
+use crate::memfs::{self, Budget, ImageFs, Kept};
 use crate::root::{EntryKind, Root, Stat};
 use crate::telemetry::{Problem, Telemetry};
 use crate::Options;
@@ -21,30 +33,77 @@ use crate::Options;
 const S_IFMT: u32 = 0o170000;
 const S_IFLNK: u32 = 0o120000;
 
-/// Reads the deployment package at `path`: its file tree and what was read only in
-/// part (bad entries, each naming the zip and the entry).
-pub fn read_zip(path: &Path) -> Result<(ImageFs, Vec<Problem>), ImageError> {
-    let file = std::fs::File::open(path).map_err(|source| ImageError::Io {
+/// A deployment package read whole: its tree, identity and what was odd in it.
+#[derive(Debug)]
+pub struct Package {
+    pub fs: ImageFs,
+    /// The zip's sha256 as AWS Lambda's `CodeSha256` gives it (base64).
+    pub code_sha256: String,
+    /// Entries skipped or files not read (over a size cap), each naming the entry.
+    pub problems: Vec<Problem>,
+}
+
+impl Package {
+    /// The telemetry's root (and so the finding's resource id): `lambda:<CodeSha256>`.
+    pub fn label(&self) -> String {
+        format!("lambda:{}", self.code_sha256)
+    }
+}
+
+/// Reads the deployment package at `path`.
+pub fn read_zip(path: &Path) -> Result<Package, ImageError> {
+    let io = |source| ImageError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    read_from(std::io::BufReader::new(file), &path.display().to_string())
+    };
+    // The digest first, in one streaming pass (the zip reader seeks, so it cannot
+    // hash as it goes).
+    let mut hasher = Digest::sha256_of(b"").hasher();
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let (fs, problems) = read_from(std::io::BufReader::new(file), &path.display().to_string())?;
+    Ok(Package {
+        fs,
+        code_sha256: code_sha256(&hasher.finish()),
+        problems,
+    })
 }
 
 /// [`read_zip`] over the bytes of a zip named `name` (for messages).
-pub fn read_zip_bytes(name: &str, bytes: &[u8]) -> Result<(ImageFs, Vec<Problem>), ImageError> {
-    read_from(std::io::Cursor::new(bytes), name)
+pub fn read_zip_bytes(name: &str, bytes: &[u8]) -> Result<Package, ImageError> {
+    let (fs, problems) = read_from(std::io::Cursor::new(bytes), name)?;
+    Ok(Package {
+        fs,
+        code_sha256: code_sha256(&Digest::sha256_of(bytes)),
+        problems,
+    })
+}
+
+/// Lambda's `CodeSha256`: the base64 (RFC 4648, padded) of the zip's sha256.
+fn code_sha256(digest: &Digest) -> String {
+    let hex = digest.hex();
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+        .collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// Reads the package at `path` and collects its packages; every other section is
-/// `Unknown(`[`crate::NOT_FUNCTION`]`)`. The zip's problems come first.
+/// `Unknown(`[`crate::NOT_FUNCTION`]`)`. The telemetry's root is [`Package::label`];
+/// the zip's problems come first.
 pub fn scan(path: &Path, now: OffsetDateTime, options: &Options) -> Result<Telemetry, ImageError> {
-    let (fs, mut problems) = read_zip(path)?;
-    let mut t = crate::collect_root(
-        &Root::function(fs, format!("lambda:{}", path.display())),
-        now,
-        options,
-    );
+    let package = read_zip(path)?;
+    let label = package.label();
+    let mut t = crate::collect_root(&Root::function(package.fs, label), now, options);
+    let mut problems = package.problems;
     problems.append(&mut t.problems);
     t.problems = problems;
     Ok(t)
@@ -63,6 +122,22 @@ fn read_from<R: Read + Seek>(r: R, label: &str) -> Result<(ImageFs, Vec<Problem>
         entry: "(central directory)".to_owned(),
         problem: e.to_string(),
     })?;
+    let limit = |entry: &str, problem: String| ImageError::Limit {
+        file: label.to_owned(),
+        entry: entry.to_owned(),
+        problem,
+    };
+    if zip.len() > memfs::MAX_ENTRIES {
+        return Err(limit(
+            "(central directory)",
+            format!(
+                "{} entries is more than {}: refused as a zip bomb",
+                zip.len(),
+                memfs::MAX_ENTRIES
+            ),
+        ));
+    }
+    let mut budget = Budget::default();
     let mut fs = ImageFs::new();
     let mut problems = Vec::new();
     for i in 0..zip.len() {
@@ -107,6 +182,7 @@ fn read_from<R: Read + Seek>(r: R, label: &str) -> Result<(ImageFs, Vec<Problem>
         };
         let mut link = None;
         let mut content = None;
+        let mut skipped = None;
         match kind {
             EntryKind::Symlink => {
                 let mut target = String::new();
@@ -124,9 +200,25 @@ fn read_from<R: Read + Seek>(r: R, label: &str) -> Result<(ImageFs, Vec<Problem>
                 if unix.is_none() {
                     stat.mode = 0o755;
                 }
-                match memfs::capture(&path, &stat, &mut entry) {
-                    Ok(c) => content = c,
-                    Err(e) => problems.push(problem(format!("{at}: {e}"))),
+                match memfs::capture_member(&path, &stat, &mut entry, &mut budget) {
+                    Ok(Kept::Nothing) => {}
+                    Ok(Kept::Content(c)) => content = Some(c),
+                    Ok(Kept::Skipped(why)) => {
+                        problems.push(problem(format!("{at}: {why}")));
+                        skipped = Some(why);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::OutOfMemory => {
+                        return Err(limit(&name, e.to_string()))
+                    }
+                    // A member that cannot be decompressed, or holds more than it
+                    // declares: the package is damaged or a bomb; not a partial answer.
+                    Err(e) => {
+                        return Err(ImageError::Malformed {
+                            file: label.to_owned(),
+                            entry: name,
+                            problem: e.to_string(),
+                        })
+                    }
                 }
             }
             _ => {}
@@ -137,6 +229,9 @@ fn read_from<R: Read + Seek>(r: R, label: &str) -> Result<(ImageFs, Vec<Problem>
                 entry: name,
                 problem: e,
             });
+        }
+        if let Some(why) = skipped {
+            fs.mark_skipped(&path, &why);
         }
     }
     Ok((fs, problems))

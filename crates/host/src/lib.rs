@@ -40,12 +40,14 @@ pub mod accounts;
 pub mod apk;
 pub mod cargo_lock;
 mod collect;
+pub mod digest;
 pub mod dpkg;
 mod error;
 pub mod files;
 pub mod gobin;
 pub mod image;
 pub mod lambda;
+mod layer;
 pub mod memfs;
 pub mod npm;
 pub mod osrelease;
@@ -64,7 +66,7 @@ pub use collect::{
     collect, collect_root, collect_with, Options, NOT_FUNCTION, NOT_IMAGE, NOT_LIVE,
 };
 pub use error::EntryError;
-pub use image::ImageError;
+pub use image::{Image, ImageError};
 pub use memfs::ImageFs;
 pub use rampart_model::Observed;
 pub use root::{EntryKind, Root, RootFile, Stat};

@@ -5,6 +5,14 @@
 //! read keep their contents ([`wanted`]): package databases and manifests, the
 //! configuration files of the host rules, and, of ELF executables, just the byte
 //! ranges that locate and hold Go build info. Nothing is written to disk.
+//!
+//! **Bounds** (a decompression bomb must not exhaust memory or time; [`Budget`]):
+//! each kept member has a size cap ([`MAX_TEXT`], [`MAX_SQLITE`], [`MAX_BINARY`]); a
+//! member over it is kept as metadata with the reason ([`ImageFs::content`] returns
+//! it, so its reader reports the source as not read, never as empty) and the reader
+//! records a problem. Unwanted members are streamed past, never buffered. One image
+//! or package reads at most [`MAX_ENTRIES`] entries, [`MAX_EXPANDED`] uncompressed
+//! bytes, and keeps at most [`MAX_KEPT`] bytes; beyond that the read is refused.
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -15,15 +23,56 @@ use std::sync::Arc;
 use crate::gobin;
 use crate::root::{EntryKind, Stat};
 
-/// Kept text files (manifests, configuration) larger than this are metadata only.
+/// Kept text files (package databases, manifests, configuration) larger than this
+/// are metadata only (the largest dpkg status files of full desktop systems are
+/// around 10 MiB).
 pub const MAX_TEXT: u64 = 64 * 1024 * 1024;
-/// The rpm SQLite database is kept up to this size.
-pub const MAX_SQLITE: u64 = 512 * 1024 * 1024;
+/// The rpm SQLite database is kept up to this size (it is opened from memory).
+pub const MAX_SQLITE: u64 = 256 * 1024 * 1024;
 /// ELF executables up to this size are searched for Go build info (the walk's
-/// lower bound, 512 KiB, applies too).
-pub const MAX_BINARY: u64 = 512 * 1024 * 1024;
-/// More entries than this in one tree is refused (a decompression bomb, not an image).
-pub const MAX_ENTRIES: usize = 5_000_000;
+/// lower bound, 512 KiB, applies too). The file is buffered while it is searched,
+/// so this is also the largest transient buffer of a read; only the few byte ranges
+/// the build-info reader needs are kept.
+pub const MAX_BINARY: u64 = 256 * 1024 * 1024;
+/// More entries than this in one image (all layers) or package is refused: a
+/// decompression bomb, not an image (large real images have a few hundred thousand).
+pub const MAX_ENTRIES: usize = 1_000_000;
+/// More uncompressed bytes than this in one image (all layers) or package is refused.
+pub const MAX_EXPANDED: u64 = 32 * 1024 * 1024 * 1024;
+/// More kept contents than this (summed over every kept member of every layer) is
+/// refused.
+pub const MAX_KEPT: u64 = 1024 * 1024 * 1024;
+
+/// What one read of an image or a package may still consume.
+#[derive(Debug, Default)]
+pub struct Budget {
+    entries: usize,
+    kept: u64,
+}
+
+impl Budget {
+    /// Counts one more archive entry; `Err` names the limit.
+    pub fn entry(&mut self) -> Result<(), String> {
+        self.entries += 1;
+        if self.entries > MAX_ENTRIES {
+            return Err(format!(
+                "more than {MAX_ENTRIES} entries: refused as a decompression bomb"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Counts `n` more kept bytes; `Err` names the limit.
+    pub fn keep(&mut self, n: u64) -> Result<(), String> {
+        self.kept = self.kept.saturating_add(n);
+        if self.kept > MAX_KEPT {
+            return Err(format!(
+                "more than {MAX_KEPT} bytes of package databases and manifests: refused as a decompression bomb"
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// A file's kept contents.
 #[derive(Debug, Clone)]
@@ -63,6 +112,8 @@ struct Node {
     stat: Stat,
     link: Option<PathBuf>,
     content: Option<Content>,
+    /// Why a wanted file's contents were not kept (over its size cap).
+    skipped: Option<Arc<str>>,
 }
 
 /// The file tree, keyed by absolute path (`/etc/os-release`).
@@ -102,6 +153,7 @@ impl ImageFs {
                 stat: ROOT_DIR,
                 link: None,
                 content: None,
+                skipped: None,
             },
         );
         ImageFs { nodes }
@@ -142,6 +194,12 @@ impl ImageFs {
             return Err(io::Error::new(
                 io::ErrorKind::IsADirectory,
                 format!("`{}` is a directory", path.display()),
+            ));
+        }
+        if let Some(why) = &node.skipped {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("`{}` was not read: {why}", path.display()),
             ));
         }
         node.content.clone().ok_or_else(|| {
@@ -237,6 +295,7 @@ impl ImageFs {
                         stat: ROOT_DIR,
                         link: None,
                         content: None,
+                        skipped: None,
                     }
                 }
                 None => {
@@ -246,6 +305,7 @@ impl ImageFs {
                             stat: ROOT_DIR,
                             link: None,
                             content: None,
+                            skipped: None,
                         },
                     );
                 }
@@ -260,9 +320,18 @@ impl ImageFs {
                 stat,
                 link,
                 content,
+                skipped: None,
             },
         );
         Ok(())
+    }
+
+    /// Records that the contents of the file at `path` (just inserted) were wanted but
+    /// not kept, and why: reading it then fails with that reason.
+    pub fn mark_skipped(&mut self, path: &Path, reason: &str) {
+        if let Some(n) = self.nodes.get_mut(path) {
+            n.skipped = Some(reason.into());
+        }
     }
 
     /// Adds `path` as a hard link to `target` (already in the tree): a copy of it.
@@ -276,7 +345,11 @@ impl ImageFs {
         if node.stat.kind == EntryKind::Dir {
             return Err(format!("hard link to the directory `{}`", target.display()));
         }
-        self.insert(path, node.stat, node.link, node.content)
+        self.insert(path, node.stat, node.link, node.content)?;
+        if let Some(why) = node.skipped {
+            self.mark_skipped(path, &why);
+        }
+        Ok(())
     }
 }
 
@@ -349,47 +422,115 @@ pub fn wanted(path: &Path, stat: &Stat) -> Want {
     };
     if whole {
         Want::Whole(MAX_TEXT)
-    } else if stat.mode & 0o111 != 0
-        && stat.len >= crate::packages::MIN_BINARY
-        && stat.len <= MAX_BINARY
-    {
+    } else if stat.mode & 0o111 != 0 && stat.len >= crate::packages::MIN_BINARY {
         Want::GoBuildInfo
     } else {
         Want::Nothing
     }
 }
 
+/// What [`capture_member`] kept of a file.
+#[derive(Debug)]
+pub enum Kept {
+    /// Nothing was wanted (or an executable is not ELF / has no Go build info).
+    Nothing,
+    Content(Content),
+    /// Wanted but over its size cap: the message for the problems (the file is then
+    /// [`ImageFs::mark_skipped`]).
+    Skipped(String),
+}
+
 /// Reads what [`wanted`] asks of a regular file from `data` (the file's bytes,
-/// `stat.len` of them); `Err` is a message for the problems (too large, unreadable).
-pub fn capture(path: &Path, stat: &Stat, data: &mut dyn Read) -> Result<Option<Content>, String> {
+/// `stat.len` of them, as the archive declares). `Err` is a failure of the stream
+/// itself (a corrupt layer, a member holding more bytes than it declares): the
+/// archive cannot be trusted past it. Kept bytes are charged to `budget`.
+pub fn capture_member(
+    path: &Path,
+    stat: &Stat,
+    data: &mut dyn Read,
+    budget: &mut Budget,
+) -> io::Result<Kept> {
+    let over = |limit: u64| {
+        Kept::Skipped(format!(
+            "`{}` ({} bytes) is larger than the {limit}-byte limit for a file Rampart reads: not read",
+            path.display(),
+            stat.len
+        ))
+    };
+    let limit_err = |e: String| io::Error::new(io::ErrorKind::OutOfMemory, e);
     match wanted(path, stat) {
-        Want::Nothing => Ok(None),
+        Want::Nothing => Ok(Kept::Nothing),
         Want::Whole(limit) => {
             if stat.len > limit {
-                return Err(format!(
-                    "`{}` ({} bytes) is larger than {limit} bytes: not read",
-                    path.display(),
-                    stat.len
-                ));
+                return Ok(over(limit));
             }
-            let mut buf = Vec::with_capacity(stat.len.min(limit) as usize);
-            data.take(limit)
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            Ok(Some(Content::Full(buf.into())))
+            budget.keep(stat.len).map_err(limit_err)?;
+            let buf = read_declared(path, stat.len, data, Vec::new())?;
+            Ok(Kept::Content(Content::Full(buf.into())))
         }
         Want::GoBuildInfo => {
             // Peek at the magic before reading a large file whole.
             let mut magic = [0u8; 4];
-            if data.read_exact(&mut magic).is_err() || &magic != b"\x7fELF" {
-                return Ok(None);
+            if stat.len < 4 {
+                return Ok(Kept::Nothing);
             }
-            let mut buf = magic.to_vec();
-            data.take(MAX_BINARY)
-                .read_to_end(&mut buf)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            Ok(go_ranges(&buf))
+            data.read_exact(&mut magic)?;
+            if &magic != b"\x7fELF" {
+                return Ok(Kept::Nothing);
+            }
+            if stat.len > MAX_BINARY {
+                return Ok(over(MAX_BINARY));
+            }
+            let buf = read_declared(path, stat.len, data, magic.to_vec())?;
+            let content = go_ranges(&buf);
+            if let Some(Content::Ranges(r)) = &content {
+                budget
+                    .keep(r.iter().map(|(_, b)| b.len() as u64).sum())
+                    .map_err(limit_err)?;
+            }
+            Ok(content.map_or(Kept::Nothing, Kept::Content))
         }
+    }
+}
+
+/// The rest of a member declared as `len` bytes (`buf` holds what was read of it):
+/// a member holding more or fewer bytes than it declares is an error (a zip entry's
+/// declared size is the zip bomb's lie), never a silently longer buffer.
+fn read_declared(
+    path: &Path,
+    len: u64,
+    data: &mut dyn Read,
+    mut buf: Vec<u8>,
+) -> io::Result<Vec<u8>> {
+    // `len` is at most MAX_SQLITE here, so it fits in usize on every supported target.
+    buf.reserve(usize::try_from(len).unwrap_or(0).saturating_sub(buf.len()));
+    data.take(len.saturating_add(1).saturating_sub(buf.len() as u64))
+        .read_to_end(&mut buf)?;
+    if buf.len() as u64 != len {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "`{}` holds {} bytes, not the {len} its header declares",
+                path.display(),
+                if buf.len() as u64 > len {
+                    "more".to_owned()
+                } else {
+                    buf.len().to_string()
+                }
+            ),
+        ));
+    }
+    Ok(buf)
+}
+
+/// [`capture_member`] for one file with a fresh budget, stream errors and
+/// skips as a message.
+pub fn capture(path: &Path, stat: &Stat, data: &mut dyn Read) -> Result<Option<Content>, String> {
+    match capture_member(path, stat, data, &mut Budget::default()) {
+        Ok(Kept::Nothing) => Ok(None),
+        Ok(Kept::Content(c)) => Ok(Some(c)),
+        Ok(Kept::Skipped(why)) => Err(why),
+        Err(e) => Err(format!("cannot read `{}`: {e}", path.display())),
     }
 }
 

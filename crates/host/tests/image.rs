@@ -8,49 +8,8 @@ use std::path::Path;
 use rampart_host::{image, lambda, EntryKind, Observed, Options, Root, NOT_FUNCTION, NOT_IMAGE};
 use time::macros::datetime;
 
-/// A tar built entry by entry.
-struct Tar(tar::Builder<Vec<u8>>);
-
-impl Tar {
-    fn new() -> Self {
-        Tar(tar::Builder::new(Vec::new()))
-    }
-    fn file(mut self, path: &str, mode: u32, data: &[u8]) -> Self {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Regular);
-        h.set_size(data.len() as u64);
-        h.set_mode(mode);
-        h.set_uid(0);
-        h.set_gid(0);
-        self.0.append_data(&mut h, path, data).unwrap();
-        self
-    }
-    fn dir(mut self, path: &str) -> Self {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(tar::EntryType::Directory);
-        h.set_size(0);
-        h.set_mode(0o755);
-        self.0.append_data(&mut h, path, &[][..]).unwrap();
-        self
-    }
-    fn link(mut self, ty: tar::EntryType, path: &str, target: &str) -> Self {
-        let mut h = tar::Header::new_gnu();
-        h.set_entry_type(ty);
-        h.set_size(0);
-        h.set_mode(0o777);
-        self.0.append_link(&mut h, path, target).unwrap();
-        self
-    }
-    fn done(self) -> Vec<u8> {
-        self.0.into_inner().unwrap()
-    }
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
+mod support;
+use support::{Layer, Tar};
 
 const STATUS_1: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1\n\nPackage: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n";
 const STATUS_2: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.13-1\n\nPackage: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n";
@@ -58,7 +17,7 @@ const STATUS_2: &str = "Package: libssl3\nStatus: install ok installed\nArchitec
 /// Layer 1: dpkg status with two packages, a file, a directory with children, a
 /// Python package, os-release behind a symlink. Layer 2 (gzip): whiteouts one file,
 /// makes `/opt/app` opaque, changes one package's version, adds a hard link.
-fn layers() -> (Vec<u8>, Vec<u8>) {
+fn layers() -> Vec<Layer> {
     let l1 = Tar::new()
         .dir("./etc/")
         .file(
@@ -97,36 +56,15 @@ fn layers() -> (Vec<u8>, Vec<u8>) {
         .file("./var/lib/dpkg/status", 0o644, STATUS_2.as_bytes())
         .link(tar::EntryType::Link, "./usr/bin/tool2", "./usr/bin/tool")
         .done();
-    (l1, gzip(&l2))
+    vec![Layer::plain(l1), Layer::gzip(l2)]
 }
 
-fn docker_save(l1: &[u8], l2: &[u8]) -> Vec<u8> {
-    let manifest =
-        r#"[{"Config":"cfg.json","RepoTags":["t:1"],"Layers":["aaa/layer.tar","bbb/layer.tar"]}]"#;
-    // `manifest.json` last, as `docker save` writes it.
-    Tar::new()
-        .file("cfg.json", 0o644, b"{}")
-        .file("aaa/layer.tar", 0o644, l1)
-        .file("bbb/layer.tar", 0o644, l2)
-        .file("manifest.json", 0o644, manifest.as_bytes())
-        .done()
+fn docker_save(layers: &[Layer]) -> Vec<u8> {
+    support::docker_save(layers, &support::config(layers), "t:1")
 }
 
-fn oci_layout(l1: &[u8], l2: &[u8]) -> Vec<u8> {
-    let manifest = format!(
-        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:cc","size":2}},"layers":[{{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:11","size":{}}},{{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:22","size":{}}}]}}"#,
-        l1.len(),
-        l2.len()
-    );
-    let index = r#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:mm","size":1,"platform":{"os":"linux","architecture":"amd64"}}]}"#;
-    Tar::new()
-        .file("oci-layout", 0o644, br#"{"imageLayoutVersion":"1.0.0"}"#)
-        .file("index.json", 0o644, index.as_bytes())
-        .file("blobs/sha256/mm", 0o644, manifest.as_bytes())
-        .file("blobs/sha256/cc", 0o644, b"{}")
-        .file("blobs/sha256/11", 0o644, l1)
-        .file("blobs/sha256/22", 0o644, l2)
-        .done()
+fn oci_layout(layers: &[Layer]) -> Vec<u8> {
+    support::oci_layout(layers, &support::config(layers), "t:1")
 }
 
 fn packages(t: &rampart_host::Telemetry) -> Vec<String> {
@@ -146,10 +84,10 @@ const EXPECTED: &[&str] = &[
 ];
 
 fn scan_bytes(name: &str, bytes: &[u8]) -> rampart_host::Telemetry {
-    let (fs, problems) = image::read_image_bytes(name, bytes).unwrap();
-    assert!(problems.is_empty(), "{problems:?}");
+    let img = image::read_image_bytes(name, bytes).unwrap();
+    assert!(img.problems.is_empty(), "{:?}", img.problems);
     rampart_host::collect_root(
-        &Root::image(fs, name),
+        &Root::image(img.fs, name),
         datetime!(2024-05-01 12:00 UTC),
         &Options::default(),
     )
@@ -157,9 +95,10 @@ fn scan_bytes(name: &str, bytes: &[u8]) -> rampart_host::Telemetry {
 
 #[test]
 fn docker_save_applies_layers_whiteouts_and_opaque_dirs() {
-    let (l1, l2) = layers();
-    let (fs, problems) = image::read_image_bytes("img.tar", &docker_save(&l1, &l2)).unwrap();
-    assert!(problems.is_empty(), "{problems:?}");
+    let img = image::read_image_bytes("img.tar", &docker_save(&layers())).unwrap();
+    assert!(img.problems.is_empty(), "{:?}", img.problems);
+    assert_eq!(img.names, ["t:1"]);
+    let fs = img.fs;
     assert!(fs.stat(Path::new("/etc/motd")).is_err(), "whiteout");
     assert!(
         fs.stat(Path::new("/opt/app/node_modules/left-pad"))
@@ -198,21 +137,19 @@ fn docker_save_applies_layers_whiteouts_and_opaque_dirs() {
 
 #[test]
 fn oci_layout_tarball_gives_the_same_packages() {
-    let (l1, l2) = layers();
     assert_eq!(
-        packages(&scan_bytes("oci.tar", &oci_layout(&l1, &l2))),
+        packages(&scan_bytes("oci.tar", &oci_layout(&layers()))),
         EXPECTED
     );
 }
 
 #[test]
 fn oci_layout_directory_and_scan_from_a_file() {
-    let (l1, l2) = layers();
     let dir = std::env::temp_dir().join(format!("rampart-host-oci-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let tar_path = dir.join("oci.tar");
-    std::fs::write(&tar_path, oci_layout(&l1, &l2)).unwrap();
+    std::fs::write(&tar_path, oci_layout(&layers())).unwrap();
     // The layout as a directory, unpacked from the same tar.
     let layout = dir.join("layout");
     tar::Archive::new(std::fs::File::open(&tar_path).unwrap())
@@ -231,8 +168,9 @@ fn oci_layout_directory_and_scan_from_a_file() {
     )
     .unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
-    assert_eq!(packages(&from_file), EXPECTED);
-    assert_eq!(packages(&from_dir), EXPECTED);
+    assert_eq!(packages(&from_file.0), EXPECTED);
+    assert_eq!(packages(&from_dir.0), EXPECTED);
+    assert_eq!(from_file.1, ["t:1"]);
 }
 
 #[test]
@@ -260,11 +198,14 @@ fn malformed_images_are_errors_naming_file_and_entry() {
         "{err}"
     );
 
+    let config = support::config(&layers()[..1]);
+    let config_name = format!("{}.json", support::sha256(&config));
     let missing_layer = Tar::new()
+        .file(&config_name, 0o644, &config)
         .file(
             "manifest.json",
             0o644,
-            br#"[{"Layers":["nope/layer.tar"]}]"#,
+            format!(r#"[{{"Config":"{config_name}","Layers":["nope/layer.tar"]}}]"#).as_bytes(),
         )
         .done();
     let err = image::read_image_bytes("m.tar", &missing_layer)
@@ -287,23 +228,14 @@ fn malformed_images_are_errors_naming_file_and_entry() {
         .to_string();
     assert!(err.contains("bad digest"), "{err}");
 
-    // A truncated layer: a problem naming the layer, the rest is kept.
-    let (l1, _) = layers();
-    let cut = &l1[..l1.len() / 2 + 100];
-    let manifest = r#"[{"Layers":["a/layer.tar"]}]"#;
-    let img = Tar::new()
-        .file("a/layer.tar", 0o644, cut)
-        .file("manifest.json", 0o644, manifest.as_bytes())
+    // A manifest without a config: nothing to verify the layers against.
+    let no_config = Tar::new()
+        .file("manifest.json", 0o644, br#"[{"Layers":["a/layer.tar"]}]"#)
         .done();
-    let (fs, problems) = image::read_image_bytes("t.tar", &img).unwrap();
-    assert!(fs.stat(Path::new("/usr/lib/os-release")).is_ok());
-    assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(
-        problems[0]
-            .message
-            .starts_with("`t.tar`: layer `a/layer.tar`: "),
-        "{problems:?}"
-    );
+    let err = image::read_image_bytes("c.tar", &no_config)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "`c.tar`: entry `manifest.json`: names no `Config`");
 }
 
 fn zip_of(entries: &[(&str, Option<u32>, &[u8])]) -> Vec<u8> {
@@ -330,10 +262,10 @@ fn lambda_zip_packages() {
         ("package-lock.json", Some(0o644), br#"{"lockfileVersion":3,"packages":{"":{},"node_modules/lodash":{"version":"4.17.20"}}}"#),
         ("Cargo.lock", Some(0o644), b"[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"),
     ]);
-    let (fs, problems) = lambda::read_zip_bytes("fn.zip", &z).unwrap();
-    assert!(problems.is_empty(), "{problems:?}");
+    let pkg = lambda::read_zip_bytes("fn.zip", &z).unwrap();
+    assert!(pkg.problems.is_empty(), "{:?}", pkg.problems);
     let t = rampart_host::collect_root(
-        &Root::function(fs, "lambda:fn.zip"),
+        &Root::function(pkg.fs, "lambda:fn.zip"),
         datetime!(2024-05-01 12:00 UTC),
         &Options::default(),
     );
@@ -365,7 +297,7 @@ fn malformed_zips_are_errors_naming_the_file() {
         ("../../etc/passwd", Some(0o644), b"x"),
         ("ok.txt", Some(0o644), b"y"),
     ]);
-    let (fs, problems) = lambda::read_zip_bytes("evil.zip", &z).unwrap();
+    let lambda::Package { fs, problems, .. } = lambda::read_zip_bytes("evil.zip", &z).unwrap();
     assert!(fs.stat(Path::new("/ok.txt")).is_ok());
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
