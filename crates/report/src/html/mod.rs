@@ -9,13 +9,22 @@
 //! close its `<script>` element; the script builds rows with `textContent` only and
 //! links only `http(s)` URLs.
 //!
+//! Layout: a table of contents, the summary, one compliance section per standard
+//! ([`compliance`]) and the findings grid. It is readable at 900 px without horizontal
+//! scrolling: tables have fixed layouts, the grid folds account, region and time under the
+//! resource below 1280 px, and identifiers wrap only at separators ([`ids`]).
+//!
 //! The embedded JSON is an internal contract between this file and `report.js`:
 //! check metadata (description, remediation, requirements) is stored once per check
 //! in `checks`, and each finding is a positional array in `rows` (see [`Row`]).
 
+mod compliance;
+mod ids;
+
 use crate::stats::{human_duration, Stats, STATUSES};
 use crate::text::{html_escape as esc, truncate_chars};
 use crate::Report;
+use ids::ident;
 use rampart_model::{rfc3339, Finding, Severity, Status};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -159,8 +168,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         esc(&run.tool_version),
         esc(&title)
     )?;
-    summary(&stats, report, out)?;
-    compliance_section(report, out)?;
+    header(&stats, report, out)?;
+    toc(&stats, report, out)?;
+    summary(&stats, out)?;
+    compliance::sections(report.compliance, out)?;
     findings_section(out)?;
     writeln!(
         out,
@@ -182,12 +193,46 @@ fn list(items: &[String]) -> String {
     }
     items
         .iter()
-        .map(|s| esc(s).into_owned())
+        .map(|s| ident(s))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The table of contents: every section of the page, each standard by name.
+fn toc(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>\
+         <li><a href=\"#overview\">Results by status and severity</a></li>\
+         <li><a href=\"#top-checks\">Top failing checks</a></li>\
+         <li><a href=\"#top-resources\">Top failing resources</a></li>"
+    )?;
+    if !stats.gaps.is_empty() {
+        write!(
+            out,
+            "<li><a href=\"#gaps\">Data that could not be read</a></li>"
+        )?;
+    }
+    if !report.compliance.is_empty() {
+        write!(out, "<li>Compliance<ol>")?;
+        for std in report.compliance {
+            write!(
+                out,
+                "<li><a href=\"#{}\">{}</a> <span class=\"muted\">{}</span></li>",
+                esc(&compliance::anchor(std)),
+                esc(std.title),
+                esc(&std.scores.estate.display())
+            )?;
+        }
+        write!(out, "</ol></li>")?;
+    }
+    writeln!(
+        out,
+        "<li><a href=\"#findings\">Findings</a></li></ol></nav>"
+    )
+}
+
+fn header(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let run = report.run;
     write!(out, "<header>\n<h1>Rampart report</h1>\n<dl class=\"run\">")?;
     for (k, v) in [
@@ -196,15 +241,17 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
         ("Regions", list(&run.regions)),
         ("Started", rfc3339(run.started_at)),
         ("Duration", human_duration(stats.duration)),
-        ("Run", esc(&run.id).into_owned()),
+        ("Run", ident(&run.id)),
     ] {
         write!(out, "<div><dt>{k}</dt><dd>{v}</dd></div>")?;
     }
-    writeln!(out, "</dl>\n</header>\n<main>")?;
+    writeln!(out, "</dl>\n</header>\n<main>")
+}
 
+fn summary(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
     write!(
         out,
-        "<section class=\"cards\" aria-label=\"Results by status\">"
+        "<h2 id=\"overview\">Results by status and severity</h2><section class=\"cards\" aria-label=\"Results by status\">"
     )?;
     write!(
         out,
@@ -218,7 +265,7 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
             s.as_str(),
             status_index(s),
             stats.count(s),
-            s.as_str()
+            ident(s.as_str())
         )?;
     }
     write!(
@@ -241,21 +288,21 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
     writeln!(out, "<div class=\"tops\">")?;
     write!(
         out,
-        "<section><h2>Top failing checks <small>{} of {}</small></h2>",
+        "<section id=\"top-checks\"><h2>Top failing checks <small>{} of {}</small></h2>",
         stats.top_checks.len(),
         stats.failing_checks
     )?;
     if stats.top_checks.is_empty() {
         write!(out, "<p>None.</p>")?;
     } else {
-        write!(out, "<table><thead><tr><th>Severity</th><th>Count</th><th>Check</th><th>Title</th></tr></thead><tbody>")?;
+        write!(out, "<table><colgroup><col class=\"w-sev\"><col class=\"w-num\"><col class=\"w-check\"><col></colgroup><thead><tr><th>Severity</th><th>Count</th><th>Check</th><th>Title</th></tr></thead><tbody>")?;
         for c in &stats.top_checks {
             write!(
                 out,
                 "<tr><td><span class=\"sev sev-{0}\">{0}</span></td><td class=\"num\">{1}</td><td><code>{2}</code></td><td>{3}</td></tr>",
                 c.severity,
                 c.count,
-                esc(c.check_id),
+                ident(c.check_id),
                 esc(&truncate_chars(c.title, 120))
             )?;
         }
@@ -265,14 +312,14 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
 
     write!(
         out,
-        "<section><h2>Top failing resources <small>{} of {}</small></h2>",
+        "<section id=\"top-resources\"><h2>Top failing resources <small>{} of {}</small></h2>",
         stats.top_resources.len(),
         stats.failing_resources
     )?;
     if stats.top_resources.is_empty() {
         write!(out, "<p>None.</p>")?;
     } else {
-        write!(out, "<table><thead><tr><th>Severity</th><th>Count</th><th>Resource</th></tr></thead><tbody>")?;
+        write!(out, "<table><colgroup><col class=\"w-sev\"><col class=\"w-num\"><col></colgroup><thead><tr><th>Severity</th><th>Count</th><th>Resource</th></tr></thead><tbody>")?;
         for r in &stats.top_resources {
             let name = if r.name.is_empty() {
                 String::new()
@@ -284,11 +331,11 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
                 "<tr><td><span class=\"sev sev-{0}\">{0}</span></td><td class=\"num\">{1}</td><td><code>{2}</code>{3}<br><span class=\"muted\">{4} · {5} · {6}</span></td></tr>",
                 r.severity,
                 r.count,
-                esc(r.id),
+                ident(r.id),
                 name,
-                r.kind.asff(),
-                esc(r.account),
-                esc(r.region)
+                ident(r.kind.asff()),
+                ident(r.account),
+                ident(r.region)
             )?;
         }
         write!(out, "</tbody></table>")?;
@@ -298,7 +345,7 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
     if !stats.gaps.is_empty() {
         write!(
             out,
-            "<section class=\"gaps\"><h2>Data that could not be read <small>{} kinds; checks that need it are NOT_AVAILABLE</small></h2><ul>",
+            "<section id=\"gaps\" class=\"gaps\"><h2>Data that could not be read <small>{} kinds; checks that need it are NOT_AVAILABLE</small></h2><ul>",
             stats.gaps.len()
         )?;
         for g in &stats.gaps {
@@ -313,10 +360,10 @@ fn summary(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()
             write!(
                 out,
                 "<li><code>{}</code> {}: {}<br><span class=\"muted\">{}</span></li>",
-                esc(g.action),
+                ident(g.action),
                 g.kind.as_str(),
                 scope,
-                esc(&truncate_chars(g.message, 300))
+                ident(&truncate_chars(g.message, 300))
             )?;
         }
         writeln!(out, "</ul></section>")?;
@@ -334,7 +381,7 @@ fn findings_section(out: &mut dyn Write) -> io::Result<()> {
 <span id="count" class="muted"></span>
 </div>
 <table id="grid"><thead><tr>
-<th data-key="sev">Severity</th><th data-key="status">Status</th><th data-key="check">Check</th><th data-key="title">Title</th><th data-key="resource">Resource</th><th data-key="account">Account</th><th data-key="region">Region</th><th data-key="last">Last seen</th>
+<th data-key="sev" class="w-sev">Severity</th><th data-key="status" class="w-status">Status</th><th data-key="check" class="w-check">Check</th><th data-key="title">Title</th><th data-key="resource" class="w-res">Resource</th><th data-key="account" class="w-acct wide">Account</th><th data-key="region" class="w-region wide">Region</th><th data-key="last" class="w-time wide">Last seen</th>
 </tr></thead><tbody id="rows"><tr><td colspan="8">Loading… (this report needs JavaScript)</td></tr></tbody></table>
 <nav class="pager"><button id="first">&laquo;</button><button id="prev">&lsaquo; Previous</button><span id="page"></span><button id="next">Next &rsaquo;</button><button id="last">&raquo;</button></nav>
 </section>
@@ -346,42 +393,3 @@ fn findings_section(out: &mut dyn Write) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests;
-
-/// One section per standard: its score and every control with a verdict, failing resources
-/// listed under the control (the first 20; the count says how many).
-fn compliance_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for std in report.compliance {
-        let score = std.scores.estate.percent.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "no data".into());
-        writeln!(
-            out,
-            "<section class=\"compliance\"><h2>{} <small>security score {} ({} passed, {} failed, {} without data)</small></h2>",
-            esc(std.title),
-            esc(&score),
-            std.scores.estate.passed,
-            std.scores.estate.failed,
-            std.scores.estate.not_available
-        )?;
-        writeln!(out, "<table><thead><tr><th>Status</th><th>Control</th><th>Severity</th><th>Title</th><th>Failing resources</th></tr></thead><tbody>")?;
-        for c in &std.controls {
-            let resources: Vec<String> = c
-                .failing_resources
-                .iter()
-                .take(20)
-                .map(|r| format!("{} {} {}", esc(&r.account), esc(&r.region), esc(&r.resource_id)))
-                .collect();
-            let more = c.failing_resources.len().saturating_sub(20);
-            writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
-                esc(c.status.as_str()),
-                esc(c.id),
-                esc(c.severity.as_str()),
-                esc(c.title),
-                resources.join("<br>"),
-                if more > 0 { format!("<br>and {more} more") } else { String::new() }
-            )?;
-        }
-        writeln!(out, "</tbody></table></section>")?;
-    }
-    Ok(())
-}

@@ -71,15 +71,35 @@
     return e;
   }
 
+  // An identifier with a <wbr> after each separator run, as ids.rs writes them: lines
+  // break between "arn:aws:" and "s3:::bucket", never inside a word.
+  var SEP = /([\/:\-_.,@=|+]+)(?=.)/;
+  function ident(tag, cls, s) {
+    var e = el(tag, cls), parts = String(s).split(SEP);
+    for (var p = 0; p < parts.length; p++) {
+      if (!parts[p]) { continue; }
+      e.appendChild(document.createTextNode(parts[p]));
+      if (p % 2 === 1) { e.appendChild(document.createElement("wbr")); }
+    }
+    return e;
+  }
+
+  // Columns shown: below 1280 px the stylesheet hides account, region and last seen.
+  function visibleColumns() {
+    var ths = document.querySelectorAll("#grid thead th"), n = 0;
+    for (var t = 0; t < ths.length; t++) { if (ths[t].offsetParent !== null) { n++; } }
+    return n || 8;
+  }
+
   function details(i) {
     var r = rows[i], c = checks[r[CHECK]];
     var tr = el("tr", "d"), td = el("td"), dl = el("dl");
-    td.colSpan = 8;
+    td.colSpan = visibleColumns();
     function item(label, value, code) {
       if (value === "" || value === undefined || value === null) { return; }
       dl.appendChild(el("dt", "", label));
       var dd = el("dd");
-      if (code) { dd.appendChild(el("code", "", value)); } else if (typeof value === "string") { dd.textContent = value; } else { dd.appendChild(value); }
+      if (code) { dd.appendChild(ident("code", "", value)); } else if (typeof value === "string") { dd.textContent = value; } else { dd.appendChild(value); }
       dl.appendChild(dd);
     }
     item("Reason", r[REASON]);
@@ -112,11 +132,14 @@
       var tr = el("tr", "f");
       tr.setAttribute("data-i", i);
       var sev = SEVERITIES[r[SEV]], st = STATUSES[r[ST]];
-      var cells = [el("span", "sev sev-" + sev, sev), el("span", "st st-" + st, st),
-        el("code", "", checks[r[CHECK]][0]), r[TITLE], el("code", "", r[RID]),
-        r[ACCOUNT], r[REGION], time(r[LAST])];
+      var resource = el("div");
+      resource.appendChild(ident("code", "", r[RID]));
+      resource.appendChild(ident("div", "narrow muted", r[ACCOUNT] + " · " + r[REGION] + " · " + time(r[LAST])));
+      var cells = [el("span", "sev sev-" + sev, sev), ident("span", "st st-" + st, st),
+        ident("code", "", checks[r[CHECK]][0]), r[TITLE], resource,
+        ident("span", "", r[ACCOUNT]), ident("span", "", r[REGION]), time(r[LAST])];
       for (var j = 0; j < cells.length; j++) {
-        var td = el("td");
+        var td = el("td", j >= 5 ? "wide" : "");
         if (typeof cells[j] === "string") { td.textContent = cells[j]; } else { td.appendChild(cells[j]); }
         tr.appendChild(td);
       }
@@ -125,7 +148,7 @@
     }
     if (!view.length) {
       var none = el("tr"), td0 = el("td", "muted", "No finding matches.");
-      td0.colSpan = 8; none.appendChild(td0); frag.appendChild(none);
+      td0.colSpan = visibleColumns(); none.appendChild(td0); frag.appendChild(none);
     }
     var body = $("rows");
     body.textContent = "";
@@ -169,7 +192,7 @@
     open[i] = !open[i];
     draw();
   });
-  var cards = document.querySelectorAll(".card");
+  var cards = document.querySelectorAll(".card[data-status], .card[data-severity]");
   for (var c = 0; c < cards.length; c++) {
     cards[c].addEventListener("click", function () {
       var st = this.getAttribute("data-status"), sev = this.getAttribute("data-severity");
@@ -182,4 +205,43 @@
     });
   }
   recompute();
+
+  // Compliance sections: the same filters over server-rendered rows, which are hidden,
+  // never removed. Each status card selects its status (again: all statuses).
+  var sections = document.querySelectorAll("section.compliance");
+  for (var n = 0; n < sections.length; n++) { complianceFilters(sections[n]); }
+
+  function complianceFilters(sec) {
+    var q = sec.querySelector(".cq"), st = sec.querySelector(".cstatus"),
+        sev = sec.querySelector(".csev"), count = sec.querySelector(".ccount"),
+        trs = sec.querySelectorAll("tr.c"), hay = [];
+    for (var i = 0; i < trs.length; i++) { hay.push(trs[i].textContent.toLowerCase()); }
+    function apply() {
+      var words = q.value.trim().toLowerCase().split(/\s+/).filter(Boolean), shown = 0;
+      for (var i = 0; i < trs.length; i++) {
+        var tr = trs[i], ok = (!st.value || tr.getAttribute("data-status") === st.value) &&
+          (!sev.value || tr.getAttribute("data-severity") === sev.value);
+        for (var w = 0; w < words.length && ok; w++) { ok = hay[i].indexOf(words[w]) !== -1; }
+        tr.hidden = !ok;
+        if (ok) { shown++; }
+      }
+      count.textContent = shown + " of " + trs.length + " controls";
+      var cs = sec.querySelectorAll(".card[data-cstatus]");
+      for (var c = 0; c < cs.length; c++) {
+        cs[c].setAttribute("aria-pressed", String(cs[c].getAttribute("data-cstatus") === st.value));
+      }
+    }
+    q.addEventListener("input", apply);
+    st.addEventListener("change", apply);
+    sev.addEventListener("change", apply);
+    var cs = sec.querySelectorAll(".card[data-cstatus]");
+    for (var c = 0; c < cs.length; c++) {
+      cs[c].addEventListener("click", function () {
+        var v = this.getAttribute("data-cstatus");
+        st.value = st.value === v ? "" : v;
+        apply();
+      });
+    }
+    apply();
+  }
 })();

@@ -30,7 +30,8 @@ fn hostile_text_stays_inert() {
     let html = html_of(&Report {
         run: &run,
         findings: &findings,
-        gaps: &gaps, compliance: &[],
+        gaps: &gaps,
+        compliance: &[],
     });
 
     // Only this crate's two script elements exist, and each closes once.
@@ -57,7 +58,8 @@ fn summary_and_data_content() {
     let html = html_of(&Report {
         run: &run,
         findings: &findings,
-        gaps: &gaps, compliance: &[],
+        gaps: &gaps,
+        compliance: &[],
     });
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("default-src 'none'"), "no fetches allowed");
@@ -68,9 +70,9 @@ fn summary_and_data_content() {
     for needle in [
         "<dt>Accounts</dt><dd>123456789012</dd>",
         "<b>3</b>FAILED",
-        "<b>1</b>NOT_AVAILABLE",
-        "<code>ec2_sg_open_admin_port</code>",
-        "<code>iam:GetAccountSummary</code> access denied",
+        "<b>1</b>NOT_<wbr>AVAILABLE",
+        "<code>ec2_<wbr>sg_<wbr>open_<wbr>admin_<wbr>port</code>",
+        "<code>iam:<wbr>GetAccountSummary</code> access denied",
         "Top failing resources <small>3 of 3</small>",
     ] {
         assert!(html.contains(needle), "missing {needle}");
@@ -104,7 +106,8 @@ fn hundred_thousand_findings() {
     let report = Report {
         run: &run,
         findings: &findings,
-        gaps: &[], compliance: &[],
+        gaps: &[],
+        compliance: &[],
     };
     let html = html_of(&report);
     let data = embedded(&html);
@@ -130,4 +133,155 @@ fn hundred_thousand_findings() {
     let v: Value = serde_json::from_str(data).unwrap();
     assert_eq!(v["rows"].as_array().unwrap().len(), N);
     assert_eq!(v["checks"].as_array().unwrap().len(), 4);
+}
+
+fn with_compliance(findings: &[Finding]) -> Vec<rampart_compliance::Report> {
+    let cov = rampart_compliance::Coverage::from_requirements(
+        findings
+            .iter()
+            .flat_map(|f| f.related_requirements.iter().cloned()),
+    );
+    rampart_compliance::STANDARDS
+        .iter()
+        .map(|s| rampart_compliance::evaluate_with_coverage(s, findings, &cov))
+        .collect()
+}
+
+/// Resource names and ids that try to break out of the markup, in the compliance sections
+/// too (they list failing resources by id and name).
+#[test]
+fn hostile_resource_names_in_compliance_stay_inert() {
+    let (run, mut findings, gaps) = fixtures::small();
+    for f in findings.iter_mut().filter(|f| f.status == Status::Failed) {
+        f.resource.name = "<script>alert(\"x\")</script> 'quoted'".into();
+        f.resource.id = format!("{}\"><script>alert(1)</script>", f.resource.id);
+        f.detail = "<b onmouseover='x'>".into();
+    }
+    let compliance = with_compliance(&findings);
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+        compliance: &compliance,
+    });
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "only the report's own scripts"
+    );
+    assert!(!html.contains("<b onmouseover"));
+    assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &#39;quoted&#39;"));
+    assert!(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/<wbr>script&gt;"));
+}
+
+#[test]
+fn table_of_contents_links_every_section() {
+    let (run, findings, gaps) = fixtures::small();
+    let compliance = with_compliance(&findings);
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+        compliance: &compliance,
+    });
+    let toc_start = html
+        .find("<nav class=\"toc\"")
+        .expect("a table of contents");
+    let toc = &html[toc_start..toc_start + html[toc_start..].find("</nav>").unwrap()];
+    let targets: Vec<&str> = toc
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    for want in [
+        "overview",
+        "top-checks",
+        "top-resources",
+        "gaps",
+        "compliance-cis-aws-3.0",
+        "compliance-fsbp",
+        "compliance-trusted-advisor",
+        "findings",
+    ] {
+        assert!(targets.contains(&want), "{want} missing from {targets:?}");
+    }
+    for t in &targets {
+        assert_eq!(
+            html.matches(&format!(" id=\"{t}\"")).count(),
+            1,
+            "#{t} has one target"
+        );
+    }
+}
+
+#[test]
+fn compliance_sections_have_gauges_status_colours_and_filters() {
+    let (run, findings, gaps) = fixtures::small();
+    let compliance = with_compliance(&findings);
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+        compliance: &compliance,
+    });
+    for std in &compliance {
+        let id = format!("id=\"compliance-{}\"", std.standard);
+        let start = html.find(&id).unwrap();
+        let sec = &html[start..start + html[start..].find("</section>").unwrap()];
+        assert!(
+            sec.contains("<svg class=\"gauge"),
+            "{} has a gauge",
+            std.standard
+        );
+        assert!(sec.contains("class=\"cq\"") && sec.contains("class=\"cstatus\""));
+        assert!(sec.contains("class=\"csev\""));
+        assert_eq!(
+            sec.matches("<tr class=\"c c-").count(),
+            std.controls.len(),
+            "one row per control"
+        );
+        for c in &std.controls {
+            assert!(sec.contains(&format!("data-status=\"{}\"", c.status.as_str())));
+        }
+    }
+    // FSBP S3.2 failed on the fixture's public bucket: a red row listing the bucket.
+    let fsbp = &html[html.find("id=\"compliance-fsbp\"").unwrap()..];
+    let at = fsbp.find("<code>S3.<wbr>2</code>").unwrap();
+    let row = &fsbp[fsbp[..at].rfind("<tr").unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.starts_with("<tr class=\"c c-FAILED\" data-status=\"FAILED\""),
+        "{row}"
+    );
+    assert!(
+        row.contains("<span class=\"st st-FAILED\">FAILED</span>"),
+        "{row}"
+    );
+    assert!(row.contains("<code>arn:<wbr>aws:<wbr>s3:::<wbr>"), "{row}");
+    // The gauge is inline SVG: nothing is fetched.
+    assert!(!html.contains("xlink:href") && !html.contains("url("));
+    assert!(html.contains("pathLength=\"100\""));
+}
+
+/// The rule for identifiers: break opportunities at separators, never `break-all`.
+#[test]
+fn identifiers_wrap_at_separators_only() {
+    let (run, findings, gaps) = fixtures::small();
+    let compliance = with_compliance(&findings);
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+        compliance: &compliance,
+    });
+    assert!(!CSS.contains("break-all") && !CSS.contains("overflow-wrap:anywhere"));
+    assert!(CSS.contains("overflow-wrap:break-word"));
+    assert!(
+        html.contains("arn:<wbr>aws:<wbr>"),
+        "ARNs get break opportunities"
+    );
+    assert!(
+        JS.contains("createElement(\"wbr\")"),
+        "and so do the rows the script builds"
+    );
 }
