@@ -50,6 +50,7 @@ fn finding(check: &str, r: Resource) -> Finding {
         last_observed: NOW,
         workflow_status: WorkflowStatus::New,
         record_state: RecordState::Active,
+        vulnerability: None,
     }
 }
 

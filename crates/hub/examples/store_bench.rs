@@ -156,5 +156,6 @@ fn synthetic(i: usize, round: u32, now: Timestamp) -> Finding {
         last_observed: now,
         workflow_status: WorkflowStatus::New,
         record_state: RecordState::Active,
+        vulnerability: None,
     }
 }

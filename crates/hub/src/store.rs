@@ -644,6 +644,7 @@ fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
         last_observed: codec::time_from_text(&text(20)?).map_err(&bad)?,
         workflow_status: codec::workflow_from_text(&text(21)?).map_err(&bad)?,
         record_state: codec::record_state_from_text(&text(22)?).map_err(&bad)?,
+        vulnerability: None,
     })
 }
 

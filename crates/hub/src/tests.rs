@@ -76,6 +76,7 @@ fn finding(
         last_observed: at(hour),
         workflow_status: New,
         record_state: Active,
+        vulnerability: None,
     }
 }
 

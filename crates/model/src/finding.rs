@@ -1,4 +1,4 @@
-use crate::{finding_id, CheckMeta, Resource, Severity, Timestamp};
+use crate::{finding_id, CheckMeta, Resource, Severity, Timestamp, Vulnerability};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -130,6 +130,10 @@ pub struct Finding {
     pub last_observed: Timestamp,
     pub workflow_status: WorkflowStatus,
     pub record_state: RecordState,
+    /// The vulnerability a host, image or function CVE finding is about; `None` for every
+    /// other finding, whose JSON then has no such key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<Box<Vulnerability>>,
 }
 
 impl Finding {
@@ -162,7 +166,23 @@ impl Finding {
             // As Security Hub (and the store) do for a control that passes on first sight.
             workflow_status: if r.status == Status::Passed { WorkflowStatus::Resolved } else { WorkflowStatus::New },
             record_state: RecordState::Active,
+            vulnerability: None,
         }
+    }
+
+    /// The severity as tables print it: the lowercase level, or `unknown` for a
+    /// vulnerability no source rated (its `severity` is then informational, the lowest
+    /// level ASFF allows).
+    pub fn severity_name(&self) -> &'static str {
+        match &self.vulnerability {
+            Some(v) if v.severity.is_none() => "unknown",
+            _ => self.severity.as_str(),
+        }
+    }
+
+    /// Whether this is a vulnerability whose severity no source gave.
+    pub fn severity_unknown(&self) -> bool {
+        self.vulnerability.as_ref().is_some_and(|v| v.severity.is_none())
     }
 
     /// A finding that needs attention: FAILED or WARNING.

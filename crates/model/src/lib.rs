@@ -11,6 +11,7 @@ mod meta;
 mod observed;
 mod resource;
 mod severity;
+mod vulnerability;
 
 pub use finding::{CheckResult, Finding, RecordState, Status, WorkflowStatus};
 pub use id::finding_id;
@@ -18,6 +19,7 @@ pub use meta::{Category, CheckMeta, Remediation, Standard, StandardRef};
 pub use observed::Observed;
 pub use resource::{Gap, GapKind, Resource, ResourceType};
 pub use severity::{ParseSeverityError, Severity};
+pub use vulnerability::{CvssScore, FixAvailable, Vendor, Vulnerability, VulnerablePackage};
 
 /// Timestamps are UTC `OffsetDateTime`s, serialized as RFC 3339.
 pub type Timestamp = time::OffsetDateTime;

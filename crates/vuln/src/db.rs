@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use rampart_model::Severity;
 
 use crate::cvss::{self, Cvss};
+use crate::rating::{self, ScoredVector};
 use crate::ecosystem::normalize_name;
 use crate::matching::{affected, MatchedBy};
 use crate::osv::{self, Advisory, Format, SeverityVector};
@@ -50,10 +51,23 @@ pub struct VulnMatch {
     pub fixed: Option<String>,
     /// What matched.
     pub by: MatchedBy,
-    /// The scored severity vector, if the advisory has one that scores.
+    /// The scored CVSS vector that rated the match (the advisory's own, or one of another
+    /// record of the same vulnerability), else the best one found.
     pub cvss: Option<(String, Cvss)>,
-    /// The severity from the score; `None` when the advisory has no usable vector.
+    /// The record `cvss` comes from.
+    pub cvss_source: Option<String>,
+    /// The severity from the best real source (see [`crate::rating`]); `None` when no
+    /// source rates it: unknown, never guessed.
     pub severity: Option<Severity>,
+    /// How `severity` was decided, in words; empty when unknown.
+    pub severity_source: String,
+    /// The vendor's own rating word as written (`MODERATE`, `not yet assigned`).
+    pub vendor_severity: Option<String>,
+    /// The advisory's reference URLs.
+    pub references: Vec<String>,
+    /// When the advisory was published and last modified (RFC 3339, as given).
+    pub published: Option<String>,
+    pub modified: Option<String>,
     /// The kind of an informational advisory (`unmaintained`, `unsound`, `notice`): a
     /// warning about the package, not a vulnerability.
     pub informational: Option<String>,
@@ -110,12 +124,23 @@ struct Entry {
     cvss: Option<(String, Cvss)>,
 }
 
-/// Advisories indexed by (ecosystem, normalized package name).
+/// A CVSS vector of a record, found under one of the record's ids.
+#[derive(Debug, Clone)]
+struct Vector {
+    record: String,
+    vector: String,
+    cvss: Cvss,
+}
+
+/// Advisories indexed by (ecosystem, normalized package name), and the CVSS vectors of
+/// every record known, by each of its ids (its own and its aliases), to rate advisories
+/// that have none (see [`crate::rating`]).
 #[derive(Default)]
 pub struct Database {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
     index: HashMap<(String, String), Vec<usize>>,
+    vectors: HashMap<String, Vec<Vector>>,
 }
 
 impl std::fmt::Debug for Database {
@@ -217,7 +242,58 @@ impl Database {
             }
         }
         let cvss = best_cvss(&advisory);
+        self.forget_vectors(&self.entries[slot].advisory.clone());
+        self.remember_vectors(&advisory, cvss.as_ref());
         self.entries[slot] = Entry { advisory, cvss };
+    }
+
+    /// Adds a record that only rates others: another source's record of a vulnerability
+    /// that a matched advisory names as an alias (a CVE record with its CVSS, a GHSA). It
+    /// matches no package. A record already present by id is left as it is.
+    pub fn add_related(&mut self, advisory: &Advisory) {
+        if advisory.withdrawn.is_some() || self.by_id.contains_key(&advisory.id) {
+            return;
+        }
+        let cvss = best_cvss(advisory);
+        self.forget_vectors(advisory);
+        self.remember_vectors(advisory, cvss.as_ref());
+    }
+
+    fn remember_vectors(&mut self, advisory: &Advisory, cvss: Option<&(String, Cvss)>) {
+        let Some((vector, cvss)) = cvss else { return };
+        for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
+            self.vectors.entry(id.clone()).or_default().push(Vector {
+                record: advisory.id.clone(),
+                vector: vector.clone(),
+                cvss: *cvss,
+            });
+        }
+    }
+
+    fn forget_vectors(&mut self, advisory: &Advisory) {
+        for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
+            if let Some(list) = self.vectors.get_mut(id) {
+                list.retain(|v| v.record != advisory.id);
+            }
+        }
+    }
+
+    /// The vectors of the other records of `advisory`'s vulnerabilities, in alias order,
+    /// one per record.
+    fn related_vectors(&self, advisory: &Advisory) -> Vec<ScoredVector> {
+        let mut out: Vec<ScoredVector> = Vec::new();
+        for id in std::iter::once(&advisory.id).chain(&advisory.aliases) {
+            for v in self.vectors.get(id).into_iter().flatten() {
+                if v.record != advisory.id && !out.iter().any(|o| o.record == v.record) {
+                    out.push(ScoredVector {
+                        vector: v.vector.clone(),
+                        cvss: v.cvss,
+                        record: v.record.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The number of advisories.
@@ -251,17 +327,37 @@ impl Database {
             for &slot in candidates {
                 let entry = &self.entries[slot];
                 if let Some(m) = affected(&entry.advisory, &pkg.ecosystem, name, version) {
+                    let a = &entry.advisory;
+                    let normalized = normalize_name(&pkg.ecosystem, name);
+                    let matched_entry = a.affected.iter().find(|e| {
+                        e.package.as_ref().is_some_and(|p| {
+                            p.ecosystem == pkg.ecosystem
+                                && normalize_name(&p.ecosystem, &p.name) == normalized
+                        })
+                    });
+                    let rating = rating::rate(
+                        a,
+                        matched_entry,
+                        entry.cvss.as_ref(),
+                        &self.related_vectors(a),
+                    );
                     out.push(VulnMatch {
                         package: k,
-                        advisory: entry.advisory.id.clone(),
-                        aliases: entry.advisory.aliases.clone(),
-                        summary: entry.advisory.summary.clone(),
+                        advisory: a.id.clone(),
+                        aliases: a.aliases.clone(),
+                        summary: a.summary.clone(),
                         installed: version.to_owned(),
                         fixed: m.fixed,
                         by: m.by,
-                        cvss: entry.cvss.clone(),
-                        severity: entry.cvss.as_ref().map(|(_, c)| cvss::severity(c.score)),
-                        informational: entry.advisory.informational().map(str::to_owned),
+                        cvss: rating.cvss.as_ref().map(|v| (v.vector.clone(), v.cvss)),
+                        cvss_source: rating.cvss.map(|v| v.record),
+                        severity: rating.severity,
+                        severity_source: rating.source,
+                        vendor_severity: rating.vendor_severity,
+                        references: a.references.iter().map(|r| r.url.clone()).collect(),
+                        published: a.published.clone(),
+                        modified: a.modified.clone(),
+                        informational: a.informational().map(str::to_owned),
                     });
                 }
             }

@@ -14,11 +14,13 @@
 
 pub mod cvss;
 pub mod db;
+pub mod detail;
 pub mod ecosystem;
 pub mod feed;
 pub mod hostmap;
 pub mod matching;
 pub mod osv;
+pub mod rating;
 pub mod version;
 
 pub use db::{best_cvss, Database, ImportError, Package, Source, VulnMatch};

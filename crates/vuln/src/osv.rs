@@ -1,8 +1,10 @@
 //! The OSV advisory model (<https://ossf.github.io/osv-schema/>), the part matching
 //! needs, and its parsing from JSON or YAML text.
 //!
-//! Unknown fields (`database_specific`, `ecosystem_specific`, `references`, ...) are
-//! ignored; the fields read are strict about their types.
+//! Unknown fields are ignored; the fields read are strict about their types, except the
+//! free-form `database_specific` / `ecosystem_specific` objects, of which only the string
+//! values of `severity`, `urgency` and RustSec's `informational` are read (anything else
+//! there reads as absent: those objects are each database's own).
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +34,48 @@ pub struct Advisory {
     /// Severity vectors.
     #[serde(default, deserialize_with = "null_as_default")]
     pub severity: Vec<SeverityVector>,
+    /// Links to the advisory and what it cites.
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    /// The database's own rating fields (GitHub's `severity`, Debian's `urgency`).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "specific")]
+    pub database_specific: Option<Specific>,
+}
+
+/// A reference of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// `ADVISORY`, `WEB`, `PACKAGE`, `FIX`, ...; absent reads as `WEB`.
+    #[serde(rename = "type", default = "web")]
+    pub kind: String,
+    pub url: String,
+}
+
+fn web() -> String {
+    "WEB".to_owned()
+}
+
+/// The rating fields of a `database_specific` or `ecosystem_specific` object: GitHub's
+/// `severity` (`LOW`, `MODERATE`, `HIGH`, `CRITICAL`), Ubuntu's and others' `severity`,
+/// Debian's `urgency` (`unimportant`, `low`, `medium`, `high`, `not yet assigned`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Specific {
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    pub severity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    pub urgency: Option<String>,
+}
+
+/// A `database_specific` / `ecosystem_specific` object: its rating fields when it is an
+/// object that has one, absent otherwise (never an error: the shape is the database's).
+fn specific<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Specific>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    let text = |key: &str| v.get(key).and_then(|x| x.as_str()).map(str::to_owned);
+    let s = Specific {
+        severity: text("severity"),
+        urgency: text("urgency"),
+    };
+    Ok((s != Specific::default()).then_some(s))
 }
 
 /// One affected package of an advisory.
@@ -49,9 +93,14 @@ pub struct Affected {
     /// Per-package severity (OSV 1.5), used when the record has none.
     #[serde(default, deserialize_with = "null_as_default")]
     pub severity: Vec<SeverityVector>,
-    /// The database's own fields; only RustSec's `informational` is read.
+    /// The database's own fields; RustSec's `informational`, `severity` and `urgency`
+    /// are read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_specific: Option<AffectedSpecific>,
+    /// The ecosystem's own fields; `severity` and `urgency` are read (Debian's exports
+    /// and the tracker lists carry the urgency per release here).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "specific")]
+    pub ecosystem_specific: Option<Specific>,
 }
 
 /// The part of an [`Affected`] entry's `database_specific` that matching uses.
@@ -65,6 +114,11 @@ pub struct AffectedSpecific {
         deserialize_with = "string_or_none"
     )]
     pub informational: Option<String>,
+    /// The rating fields, as in [`Specific`].
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    pub severity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "string_or_none")]
+    pub urgency: Option<String>,
 }
 
 fn string_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

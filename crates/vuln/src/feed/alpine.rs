@@ -175,9 +175,12 @@ pub fn parse_secdb(text: &[u8], format: Format) -> (Vec<Advisory>, Vec<EntryErro
                     versions: Vec::new(),
                     severity: Vec::new(),
                     database_specific: None,
+                    ecosystem_specific: None,
                 })
                 .collect(),
             severity: Vec::new(),
+            references: Vec::new(),
+            database_specific: None,
         })
         .collect();
     (advisories, errors)

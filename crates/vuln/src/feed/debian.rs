@@ -10,14 +10,20 @@
 //! One advisory per header line: id `DSA-5380-1`, the CVE ids in braces as aliases,
 //! the date as `published` and `modified`, and per `[codename] - source version` line
 //! an affected entry for the source package in ecosystem `Debian:<release>` with the
-//! range `introduced 0, fixed <version>`. `<unfixed>` means every version is affected;
+//! range `introduced 0, fixed <version>`, and the urgency in parentheses after the version
+//! (`(low)`, `(unimportant)`; the tracker's words) as the entry's `ecosystem_specific`
+//! `urgency`, where Debian's OSV exports put it. `<unfixed>` means every version is affected;
 //! `<not-affected>` and `<end-of-life>` add nothing. Debian advisories name source
 //! packages: match binary packages through theirs ([`crate::Source`]).
 
 use std::collections::BTreeMap;
 
 use super::{EntryError, Location};
-use crate::osv::{Advisory, Affected, Event, PackageRef, Range, RangeType};
+use crate::osv::{Advisory, Affected, Event, PackageRef, Range, RangeType, Specific};
+
+/// The urgencies of the tracker (`data/CVE/list` and the DSA/DLA lists), which Debian
+/// assigns per release: <https://security-team.debian.org/security_tracker.html#severity-levels>.
+const URGENCIES: &[&str] = &["unimportant", "low", "medium", "high", "not yet assigned"];
 
 /// The release number of a Debian codename, as OSV spells it in `Debian:<n>`.
 pub fn release(codename: &str) -> Option<&'static str> {
@@ -42,8 +48,8 @@ pub fn release(codename: &str) -> Option<&'static str> {
 /// An advisory being read, with where it started.
 struct Pending {
     advisory: Advisory,
-    /// (ecosystem, package) -> events, in the order the lines give them.
-    affected: BTreeMap<(String, String), Vec<Event>>,
+    /// (ecosystem, package) -> events, in the order the lines give them, and the urgency.
+    affected: BTreeMap<(String, String), (Vec<Event>, Option<String>)>,
 }
 
 impl Pending {
@@ -52,7 +58,7 @@ impl Pending {
         advisory.affected = self
             .affected
             .into_iter()
-            .map(|((ecosystem, name), events)| Affected {
+            .map(|((ecosystem, name), (events, urgency))| Affected {
                 package: Some(PackageRef {
                     ecosystem,
                     name,
@@ -65,6 +71,10 @@ impl Pending {
                 versions: Vec::new(),
                 severity: Vec::new(),
                 database_specific: None,
+                ecosystem_specific: urgency.map(|u| Specific {
+                    severity: None,
+                    urgency: Some(u),
+                }),
             })
             .collect();
         advisory
@@ -152,6 +162,8 @@ fn header(line: &str) -> Result<Advisory, String> {
         summary: (!summary.is_empty()).then(|| summary.to_owned()),
         affected: Vec::new(),
         severity: Vec::new(),
+        references: Vec::new(),
+        database_specific: None,
     })
 }
 
@@ -190,12 +202,14 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
         return Err(format!("expected `package version` in `{line}`"));
     };
     // What follows the version is an urgency or a note in parentheses.
+    let mut urgency = None;
     if let Some(extra) = words.next() {
         if !extra.starts_with('(') {
             return Err(format!(
                 "unexpected `{extra}` after the version in `{line}`"
             ));
         }
+        urgency = paren_urgency(rest);
     }
     let event = match version {
         "<not-affected>" | "<end-of-life>" | "<removed>" | "<ignored>" | "<postponed>" => {
@@ -205,10 +219,13 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
         v if v.starts_with('<') => return Err(format!("unknown version marker `{v}`")),
         v => Some(Event::Fixed(v.to_owned())),
     };
-    let events = pending
+    let (events, entry_urgency) = pending
         .affected
         .entry((format!("Debian:{release}"), package.to_owned()))
         .or_default();
+    if entry_urgency.is_none() {
+        *entry_urgency = urgency;
+    }
     if events.is_empty() {
         events.push(Event::Introduced("0".to_owned()));
     }
@@ -218,6 +235,18 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The urgency in `package version (low)` or `(bug #123; medium)`: a parenthesized
+/// part, or one of its `;`-separated items, that is one of [`URGENCIES`] (the tracker
+/// marks a guessed urgency with trailing `*`s, which are dropped). Notes are not urgencies.
+fn paren_urgency(rest: &str) -> Option<String> {
+    let inner = rest.split_once('(')?.1.rsplit_once(')')?.0;
+    inner
+        .split(';')
+        .map(|item| item.trim().trim_end_matches('*'))
+        .find(|item| URGENCIES.contains(item))
+        .map(str::to_owned)
 }
 
 /// `29 Mar 2023` -> `2023-03-29T00:00:00Z`.
