@@ -235,7 +235,7 @@ pub fn compliant() -> Telemetry {
             kernel_release: Observed::Known("6.1.0-18-amd64".into()),
             ec2_instance_id: Observed::Known(None),
         },
-        packages: Observed::Known(Vec::new()),
+        packages: rampart_host::PackageSources(Vec::new()),
         listening: Observed::Known(vec![socket(
             Proto::Tcp,
             "127.0.0.1",

@@ -58,7 +58,7 @@ pub fn collect_root(root: &Root, now: OffsetDateTime, options: &Options) -> Tele
     let host = identity(root);
 
     let mut msgs = Vec::new();
-    let packages = into_observed(packages::collect(root, &options.walk, &mut msgs));
+    let packages = PackageSources(packages::collect(root, &options.walk, &mut msgs));
     note("packages", msgs);
 
     let (users, msgs) = read_parsed(root, "/etc/passwd", accounts::parse_passwd);
@@ -173,7 +173,7 @@ fn packages_only(root: &Root, now: OffsetDateTime, options: &Options) -> Telemet
         Observed::Unknown(NOT_FUNCTION.to_owned())
     }
     let mut msgs = Vec::new();
-    let packages = into_observed(packages::collect(root, &options.walk, &mut msgs));
+    let packages = PackageSources(packages::collect(root, &options.walk, &mut msgs));
     Telemetry {
         tags: BTreeMap::new(),
         schema_version: SCHEMA_VERSION,

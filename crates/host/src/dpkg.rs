@@ -190,55 +190,104 @@ pub fn read_root(root: &Path) -> (Vec<DpkgPackage>, Vec<ReadError>) {
 pub fn read_in(root: &crate::Root) -> (Vec<DpkgPackage>, Vec<ReadError>) {
     let mut packages = Vec::new();
     let mut errors = Vec::new();
-    let base = Path::new("/var/lib/dpkg");
-    let mut read = |path: PathBuf, missing: MissingStatus, errors: &mut Vec<ReadError>| match root
-        .read(&path)
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => errors.push(ReadError::Io { path, source }),
-        Ok(bytes) => {
-            let text = String::from_utf8_lossy(&bytes);
-            let (p, e) = parse_status(&text, missing);
-            packages.extend(p);
-            errors.extend(e.into_iter().map(|source| ReadError::Entry {
-                path: path.clone(),
+    for f in read_files(root) {
+        match f.read {
+            Ok(p) => packages.extend(p),
+            Err(source) => errors.push(ReadError::Io {
+                path: f.path.clone(),
                 source,
-            }));
+            }),
         }
-    };
-    read(
-        base.join("status"),
-        MissingStatus::NotInstalled,
-        &mut errors,
-    );
-    let dir = base.join("status.d");
-    match root.read_dir(&dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(source) => errors.push(ReadError::Io { path: dir, source }),
-        Ok(entries) => {
-            let files: Vec<PathBuf> = entries
-                .into_iter()
-                .filter(|p| {
-                    root.metadata(p)
-                        .is_ok_and(|m| m.kind == crate::root::EntryKind::File)
-                        && p.extension().is_none_or(|x| x != "md5sums")
-                })
-                .collect();
-            for f in files {
-                read(f, MissingStatus::Installed, &mut errors);
-            }
-        }
+        errors.extend(f.entry_errors.into_iter().map(|source| ReadError::Entry {
+            path: f.path.clone(),
+            source,
+        }));
     }
     packages.sort();
     packages.dedup();
     (packages, errors)
 }
 
+/// The status file, the `status.d` directory when it cannot be listed, or one file of it.
+#[derive(Debug)]
+pub struct DbFile {
+    /// The path inside the root.
+    pub path: PathBuf,
+    /// Whether it is in `status.d` (the rest of that directory was read on its own).
+    pub in_status_d: bool,
+    /// Its installed packages, or why it could not be read.
+    pub read: Result<Vec<DpkgPackage>, std::io::Error>,
+    /// Entries of a file that was read which could not be.
+    pub entry_errors: Vec<EntryError>,
+}
+
+/// Each file of dpkg's database under `root`, read on its own: one that cannot be read
+/// (a symbolic-link loop, a directory where a file should be) fails alone and names itself.
+/// Files that do not exist are not listed (not a dpkg system).
+pub fn read_files(root: &crate::Root) -> Vec<DbFile> {
+    let mut out = Vec::new();
+    let base = Path::new("/var/lib/dpkg");
+    let read = |path: PathBuf, missing: MissingStatus| -> Option<DbFile> {
+        let in_status_d = missing == MissingStatus::Installed;
+        match root.read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => Some(DbFile {
+                path,
+                in_status_d,
+                read: Err(e),
+                entry_errors: Vec::new(),
+            }),
+            Ok(bytes) => {
+                let (p, entry_errors) = parse_status(&String::from_utf8_lossy(&bytes), missing);
+                Some(DbFile {
+                    path,
+                    in_status_d,
+                    read: Ok(p),
+                    entry_errors,
+                })
+            }
+        }
+    };
+    out.extend(read(base.join("status"), MissingStatus::NotInstalled));
+    let dir = base.join("status.d");
+    match root.read_dir(&dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => out.push(DbFile {
+            path: dir,
+            in_status_d: true,
+            read: Err(e),
+            entry_errors: Vec::new(),
+        }),
+        Ok(entries) => {
+            for p in entries {
+                if p.extension().is_some_and(|x| x == "md5sums") {
+                    continue;
+                }
+                match root.metadata(&p) {
+                    Ok(m) if m.kind != crate::root::EntryKind::File => {}
+                    // A link that loops or leads nowhere: named, not skipped.
+                    Err(e) => out.push(DbFile {
+                        path: p,
+                        in_status_d: true,
+                        read: Err(e),
+                        entry_errors: Vec::new(),
+                    }),
+                    Ok(_) => out.extend(read(p, MissingStatus::Installed)),
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Which installed package owns each of `paths` (paths inside the root), from the file
 /// lists dpkg keeps per package (`/var/lib/dpkg/info/<pkg>[:<arch>].list`, one path per
 /// line). Paths no list names are absent from the answer. A root without the directory
 /// (no dpkg) owns nothing; an unreadable directory is an error.
-pub fn owners_in(root: &crate::Root, paths: &HashSet<&str>) -> Result<HashMap<String, String>, String> {
+pub fn owners_in(
+    root: &crate::Root,
+    paths: &HashSet<&str>,
+) -> Result<HashMap<String, String>, String> {
     let info = Path::new("/var/lib/dpkg/info");
     let entries = match root.entries(info) {
         Ok(e) => e,
@@ -247,11 +296,17 @@ pub fn owners_in(root: &crate::Root, paths: &HashSet<&str>) -> Result<HashMap<St
     };
     let mut owners = HashMap::new();
     for (path, _) in entries {
-        let Some(file) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        let Some(stem) = file.strip_suffix(".list") else { continue };
+        let Some(file) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(stem) = file.strip_suffix(".list") else {
+            continue;
+        };
         let package = stem.split_once(':').map_or(stem, |(name, _arch)| name);
         // An unreadable list only loses ownership: its packages stay matched as PyPI.
-        let Ok(bytes) = root.read(&path) else { continue };
+        let Ok(bytes) = root.read(&path) else {
+            continue;
+        };
         for line in String::from_utf8_lossy(&bytes).lines() {
             let line = line.trim_end_matches('/');
             if paths.contains(line) {

@@ -69,5 +69,5 @@ pub use error::EntryError;
 pub use image::{Image, ImageError};
 pub use memfs::ImageFs;
 pub use rampart_model::Observed;
-pub use root::{EntryKind, Root, RootFile, Stat};
+pub use root::{EntryKind, Root, RootError, RootFile, Stat};
 pub use telemetry::*;

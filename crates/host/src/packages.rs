@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::root::{EntryKind, Root};
-use crate::telemetry::{Package, PackageKind, SourcePackage};
+use crate::telemetry::{Package, PackageKind, PackageSource, SourcePackage};
+use crate::Observed;
 use crate::{apk, cargo_lock, dpkg, gobin, npm, python, rpm};
 
 /// Top-level directories the language walk never enters (pseudo filesystems and
@@ -50,115 +51,200 @@ impl Default for WalkOptions {
     }
 }
 
-/// The packages: `Err` (a gap) when an OS package database exists but cannot be read;
-/// `problems` gets what was read only in part.
-pub fn collect(
-    root: &Root,
-    walk: &WalkOptions,
-    problems: &mut Vec<String>,
-) -> Result<Vec<Package>, String> {
-    let mut out = Vec::new();
-    os_packages(root, &mut out, problems)?;
-    language_packages(root, walk, &mut out, problems);
-    mark_dpkg_managed(root, &mut out, problems);
-    out.sort();
-    out.dedup();
-    Ok(out)
+/// Where OS package databases are looked for (the message of a root without any names them).
+pub const OS_DATABASES: &[&str] = &[
+    "/var/lib/dpkg/status",
+    "/var/lib/dpkg/status.d/",
+    "/var/lib/rpm/rpmdb.sqlite",
+    "/usr/lib/sysimage/rpm/rpmdb.sqlite",
+    "/var/lib/rpm/Packages",
+    "/lib/apk/db/installed",
+];
+
+/// The package sources under `root`, each read on its own: a database or manifest that
+/// cannot be read is an `Unknown` source naming itself, and every other source is still
+/// read. `problems` gets the bad entries of sources that were read. No source at all: no
+/// database, manifest or Go binary was found.
+pub fn collect(root: &Root, walk: &WalkOptions, problems: &mut Vec<String>) -> Vec<PackageSource> {
+    let mut sources = Vec::new();
+    dpkg_sources(root, &mut sources, problems);
+    sources.extend(rpm_source(root, problems));
+    sources.extend(apk_source(root, problems));
+    language_sources(root, walk, &mut sources, problems);
+    mark_dpkg_managed(root, &mut sources, problems);
+    for s in &mut sources {
+        if let Observed::Known(p) = &mut s.packages {
+            p.sort();
+            p.dedup();
+        }
+    }
+    sources
 }
 
-fn os_packages(
-    root: &Root,
-    out: &mut Vec<Package>,
-    problems: &mut Vec<String>,
-) -> Result<(), String> {
-    // dpkg
-    let (debs, errors) = dpkg::read_in(root);
-    for e in errors {
-        match e {
-            dpkg::ReadError::Io { .. } => return Err(format!("dpkg database: {e}")),
-            dpkg::ReadError::Entry { .. } => problems.push(e.to_string()),
+fn unread(kind: Option<PackageKind>, location: impl Into<String>, why: String) -> PackageSource {
+    PackageSource {
+        kind,
+        location: location.into(),
+        packages: Observed::Unknown(why),
+    }
+}
+
+/// `status` and `status.d/` are two sources; a file of `status.d/` that cannot be read is
+/// a third (the rest of the directory is still read).
+fn dpkg_sources(root: &Root, sources: &mut Vec<PackageSource>, problems: &mut Vec<String>) {
+    let mut status_d: Option<Vec<Package>> = None;
+    for f in dpkg::read_files(root) {
+        let location = f.path.display().to_string();
+        problems.extend(f.entry_errors.iter().map(|e| format!("`{location}`: {e}")));
+        let debs = match f.read {
+            Err(e) => {
+                sources.push(unread(
+                    Some(PackageKind::Deb),
+                    location,
+                    format!("cannot read it: {e}"),
+                ));
+                continue;
+            }
+            Ok(debs) => debs,
+        };
+        let pkgs: Vec<Package> = debs
+            .into_iter()
+            .map(|d| Package {
+                kind: PackageKind::Deb,
+                name: d.name,
+                version: d.version,
+                arch: d.architecture,
+                source: Some(SourcePackage {
+                    name: d.source,
+                    version: d.source_version,
+                }),
+                location: location.clone(),
+                managed_by: None,
+            })
+            .collect();
+        if f.in_status_d {
+            status_d.get_or_insert_with(Vec::new).extend(pkgs);
+        } else {
+            sources.push(PackageSource {
+                kind: Some(PackageKind::Deb),
+                location,
+                packages: Observed::Known(pkgs),
+            });
         }
     }
-    out.extend(debs.into_iter().map(|d| Package {
-        kind: PackageKind::Deb,
-        name: d.name,
-        version: d.version,
-        arch: d.architecture,
-        source: Some(SourcePackage {
-            name: d.source,
-            version: d.source_version,
-        }),
-        location: "/var/lib/dpkg/status".to_owned(),
-        managed_by: None,
-    }));
-
-    // rpm
-    let rpmdb = RPMDB.iter().find(|p| root.metadata(Path::new(p)).is_ok());
-    if let Some(db) = rpmdb {
-        let read = match root.disk_path(Path::new(db)) {
-            Some(real) => {
-                let real = real.map_err(|e| format!("cannot resolve `{db}`: {e}"))?;
-                rpm::read_sqlite(&real)
-            }
-            None => {
-                let bytes = root
-                    .read(Path::new(db))
-                    .map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
-                rpm::read_sqlite_bytes(&bytes)
-            }
-        };
-        let (headers, errors) =
-            read.map_err(|e| format!("cannot read rpm database `{db}`: {e}"))?;
-        problems.extend(errors.iter().map(|e| format!("`{db}`: {e}")));
-        out.extend(
-            headers
-                .into_iter()
-                .filter(|h| h.name != "gpg-pubkey")
-                .map(|h| Package {
-                    kind: PackageKind::Rpm,
-                    version: h.evr(),
-                    source: h
-                        .source_rpm
-                        .as_deref()
-                        .and_then(rpm::split_source_rpm)
-                        .map(|(name, version)| SourcePackage { name, version }),
-                    name: h.name,
-                    arch: h.arch,
-                    location: (*db).to_owned(),
-                    managed_by: None,
-                }),
-        );
-    } else if root.metadata(Path::new("/var/lib/rpm/Packages")).is_ok() {
-        return Err("`/var/lib/rpm/Packages` is a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2): not supported yet".to_owned());
+    if let Some(pkgs) = status_d {
+        sources.push(PackageSource {
+            kind: Some(PackageKind::Deb),
+            location: "/var/lib/dpkg/status.d".to_owned(),
+            packages: Observed::Known(pkgs),
+        });
     }
+}
 
-    // apk
-    let installed = Path::new("/lib/apk/db/installed");
-    match root.read_text(installed) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read `{}`: {e}", installed.display())),
+/// Whether `path` exists in the root: a lookup that fails otherwise than "not found" (a
+/// symbolic-link loop, a permission) is an error, not an absence.
+fn exists(root: &Root, path: &str) -> Result<bool, String> {
+    match root.metadata(Path::new(path)) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(format!("cannot read it: {e}")),
+    }
+}
+
+fn rpm_source(root: &Root, problems: &mut Vec<String>) -> Option<PackageSource> {
+    let rpm = |location: &str, packages| PackageSource {
+        kind: Some(PackageKind::Rpm),
+        location: location.to_owned(),
+        packages,
+    };
+    for db in RPMDB {
+        match exists(root, db) {
+            Ok(false) => continue,
+            Err(why) => return Some(rpm(db, Observed::Unknown(why))),
+            Ok(true) => {}
+        }
+        let read = match root.disk_path(Path::new(db)) {
+            Some(Ok(real)) => rpm::read_sqlite(&real),
+            Some(Err(e)) => {
+                return Some(rpm(
+                    db,
+                    Observed::Unknown(format!("cannot resolve it: {e}")),
+                ))
+            }
+            None => match root.read(Path::new(db)) {
+                Ok(bytes) => rpm::read_sqlite_bytes(&bytes),
+                Err(e) => return Some(rpm(db, Observed::Unknown(format!("cannot read it: {e}")))),
+            },
+        };
+        let (headers, errors) = match read {
+            Ok(r) => r,
+            Err(e) => return Some(rpm(db, Observed::Unknown(format!("cannot read it: {e}")))),
+        };
+        problems.extend(errors.iter().map(|e| format!("`{db}`: {e}")));
+        let pkgs = headers
+            .into_iter()
+            .filter(|h| h.name != "gpg-pubkey")
+            .map(|h| Package {
+                kind: PackageKind::Rpm,
+                version: h.evr(),
+                source: h
+                    .source_rpm
+                    .as_deref()
+                    .and_then(rpm::split_source_rpm)
+                    .map(|(name, version)| SourcePackage { name, version }),
+                name: h.name,
+                arch: h.arch,
+                location: (*db).to_owned(),
+                managed_by: None,
+            })
+            .collect();
+        return Some(rpm(db, Observed::Known(pkgs)));
+    }
+    let bdb = "/var/lib/rpm/Packages";
+    match exists(root, bdb) {
+        Ok(false) => None,
+        Err(why) => Some(rpm(bdb, Observed::Unknown(why))),
+        Ok(true) => Some(rpm(
+            bdb,
+            Observed::Unknown(
+                "a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2), which is not supported yet"
+                    .to_owned(),
+            ),
+        )),
+    }
+}
+
+fn apk_source(root: &Root, problems: &mut Vec<String>) -> Option<PackageSource> {
+    let installed = "/lib/apk/db/installed";
+    let packages = match root.read_text(Path::new(installed)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => Observed::Unknown(format!("cannot read it: {e}")),
         Ok(text) => {
             let (pkgs, errors) = apk::parse_installed(&text);
-            problems.extend(
-                errors
-                    .iter()
-                    .map(|e| format!("`{}`: {e}", installed.display())),
-            );
-            out.extend(pkgs.into_iter().map(|p| Package {
-                kind: PackageKind::Apk,
-                source: p.origin.map(|o| SourcePackage {
-                    name: o,
-                    version: p.version.clone(),
-                }),
-                name: p.name,
-                version: p.version,
-                arch: p.arch,
-                location: installed.display().to_string(),
-                managed_by: None,
-            }));
+            problems.extend(errors.iter().map(|e| format!("`{installed}`: {e}")));
+            Observed::Known(
+                pkgs.into_iter()
+                    .map(|p| Package {
+                        kind: PackageKind::Apk,
+                        source: p.origin.map(|o| SourcePackage {
+                            name: o,
+                            version: p.version.clone(),
+                        }),
+                        name: p.name,
+                        version: p.version,
+                        arch: p.arch,
+                        location: installed.to_owned(),
+                        managed_by: None,
+                    })
+                    .collect(),
+            )
         }
-    }
-    Ok(())
+    };
+    Some(PackageSource {
+        kind: Some(PackageKind::Apk),
+        location: installed.to_owned(),
+        packages,
+    })
 }
 
 /// Python packages that dpkg installed (their metadata under `/usr/lib/python3*/` is in
@@ -166,15 +252,18 @@ fn os_packages(
 /// package: Debian backports fixes without changing the upstream version, so matching them
 /// against PyPI advisories would report fixed vulnerabilities. pip-installed packages
 /// (`/usr/local/lib/...`, virtualenvs) are not in any list and stay matched as PyPI.
-fn mark_dpkg_managed(root: &Root, out: &mut [Package], problems: &mut Vec<String>) {
-    let candidates: std::collections::HashSet<&str> = out
-        .iter()
+fn mark_dpkg_managed(root: &Root, sources: &mut [PackageSource], problems: &mut Vec<String>) {
+    let python = |p: &&mut Package| p.kind == PackageKind::Python;
+    let all = || sources.iter().filter_map(|s| s.packages.known()).flatten();
+    let candidates: std::collections::HashSet<String> = all()
         .filter(|p| p.kind == PackageKind::Python && p.location.starts_with("/usr/lib/python3"))
-        .map(|p| p.location.as_str())
+        .map(|p| p.location.clone())
         .collect();
     if candidates.is_empty() {
         return;
     }
+    let candidates: std::collections::HashSet<&str> =
+        candidates.iter().map(String::as_str).collect();
     let owners = match dpkg::owners_in(root, &candidates) {
         Ok(o) => o,
         Err(e) => {
@@ -182,17 +271,53 @@ fn mark_dpkg_managed(root: &Root, out: &mut [Package], problems: &mut Vec<String
             return;
         }
     };
-    for p in out.iter_mut().filter(|p| p.kind == PackageKind::Python) {
+    for p in sources
+        .iter_mut()
+        .filter_map(|s| s.packages.known_mut())
+        .flatten()
+        .filter(python)
+    {
         if let Some(owner) = owners.get(p.location.as_str()) {
             p.managed_by = Some(format!("deb:{owner}"));
         }
     }
 }
 
+/// The language packages the walk finds, one source per kind (its location: the walked
+/// directories); a manifest or binary that cannot be read is a source of its own, and a
+/// walk stopped at its bound is an `Unknown` source of any kind.
+fn language_sources(
+    root: &Root,
+    walk: &WalkOptions,
+    sources: &mut Vec<PackageSource>,
+    problems: &mut Vec<String>,
+) {
+    let mut found = Vec::new();
+    let mut unread = Vec::new();
+    language_packages(root, walk, &mut found, &mut unread, problems);
+    let walked = walk
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut by_kind: std::collections::BTreeMap<PackageKind, Vec<Package>> = Default::default();
+    for p in found {
+        by_kind.entry(p.kind).or_default().push(p);
+    }
+    sources.extend(by_kind.into_iter().map(|(kind, pkgs)| PackageSource {
+        kind: Some(kind),
+        location: walked.clone(),
+        packages: Observed::Known(pkgs),
+    }));
+    sources.extend(unread);
+}
+
 fn language_packages(
     root: &Root,
     walk: &WalkOptions,
     out: &mut Vec<Package>,
+    unread: &mut Vec<PackageSource>,
     problems: &mut Vec<String>,
 ) {
     let mut examined = 0usize;
@@ -207,10 +332,19 @@ fn language_packages(
         for (path, stat) in children {
             examined += 1;
             if examined > walk.max_entries {
-                problems.push(format!(
-                    "language package search stopped after {} entries: results may be incomplete",
-                    walk.max_entries
-                ));
+                unread.push(PackageSource {
+                    kind: None,
+                    location: walk
+                        .paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    packages: Observed::Unknown(format!(
+                        "the language-package search stopped after {} entries: packages beyond were not read",
+                        walk.max_entries
+                    )),
+                });
                 return;
             }
             let Ok(stat) = stat else { continue };
@@ -225,7 +359,7 @@ fn language_packages(
                     } else {
                         "PKG-INFO"
                     };
-                    python_package(root, &path.join(meta), &location, out, problems);
+                    python_package(root, &path.join(meta), &location, out, unread, problems);
                 } else {
                     stack.push(path);
                 }
@@ -236,13 +370,12 @@ fn language_packages(
             }
             match &*name {
                 n if n.ends_with(".egg-info") => {
-                    python_package(root, &path, &location, out, problems)
+                    python_package(root, &path, &location, out, unread, problems)
                 }
                 "package-lock.json" if !location.contains("/node_modules/") => read_then(
                     root,
-                    &path,
-                    &location,
-                    problems,
+                    (PackageKind::Npm, &path, &location),
+                    (unread, problems),
                     |text| {
                         let (pkgs, errors) = npm::parse_lock(text)?;
                         Ok((
@@ -256,9 +389,8 @@ fn language_packages(
                 ),
                 "package.json" if is_installed_npm(&path) => read_then(
                     root,
-                    &path,
-                    &location,
-                    problems,
+                    (PackageKind::Npm, &path, &location),
+                    (unread, problems),
                     |text| {
                         let (n, v) = npm::parse_package_json(text)?;
                         Ok((vec![lang(PackageKind::Npm, n, v, &location)], Vec::new()))
@@ -267,9 +399,8 @@ fn language_packages(
                 ),
                 "Cargo.lock" if !location.contains("/.cargo/registry/") => read_then(
                     root,
-                    &path,
-                    &location,
-                    problems,
+                    (PackageKind::Cargo, &path, &location),
+                    (unread, problems),
                     |text| {
                         let (crates, errors) = cargo_lock::parse(text)?;
                         Ok((
@@ -278,7 +409,9 @@ fn language_packages(
                                 // Only crates.io releases: path (workspace) and git crates
                                 // are not what a crates.io advisory names, even under the
                                 // same name (cargo-audit agrees).
-                                .filter(|c| c.source.as_deref().is_some_and(cargo_lock::is_crates_io))
+                                .filter(|c| {
+                                    c.source.as_deref().is_some_and(cargo_lock::is_crates_io)
+                                })
                                 .map(|c| lang(PackageKind::Cargo, c.name, c.version, &location))
                                 .collect(),
                             errors,
@@ -291,7 +424,7 @@ fn language_packages(
                         && stat.len >= MIN_BINARY
                         && stat.len <= walk.max_binary_size
                     {
-                        go_binary(root, &path, &location, out, problems);
+                        go_binary(root, &path, &location, out, unread);
                     }
                 }
             }
@@ -321,18 +454,23 @@ pub(crate) fn is_installed_npm(path: &Path) -> bool {
 
 type Parsed = Result<(Vec<Package>, Vec<crate::error::EntryError>), crate::error::EntryError>;
 
+/// Reads and parses one manifest: a file that cannot be read or parsed as a whole is an
+/// `Unknown` source; bad entries of one that was are problems.
 fn read_then(
     root: &Root,
-    path: &Path,
-    location: &str,
-    problems: &mut Vec<String>,
+    (kind, path, location): (PackageKind, &Path, &str),
+    (unread, problems): (&mut Vec<PackageSource>, &mut Vec<String>),
     parse: impl FnOnce(&str) -> Parsed,
     out: &mut Vec<Package>,
 ) {
     let text = match root.read(path) {
         Ok(b) => String::from_utf8_lossy(&b).into_owned(),
         Err(e) => {
-            problems.push(format!("cannot read `{location}`: {e}"));
+            unread.push(self::unread(
+                Some(kind),
+                location,
+                format!("cannot read it: {e}"),
+            ));
             return;
         }
     };
@@ -341,7 +479,7 @@ fn read_then(
             out.extend(pkgs);
             problems.extend(errors.iter().map(|e| format!("`{location}`: {e}")));
         }
-        Err(e) => problems.push(format!("`{location}`: {e}")),
+        Err(e) => unread.push(self::unread(Some(kind), location, e.to_string())),
     }
 }
 
@@ -350,13 +488,13 @@ fn python_package(
     path: &Path,
     location: &str,
     out: &mut Vec<Package>,
+    unread: &mut Vec<PackageSource>,
     problems: &mut Vec<String>,
 ) {
     read_then(
         root,
-        path,
-        location,
-        problems,
+        (PackageKind::Python, path, location),
+        (unread, problems),
         |text| {
             let (n, v) = python::parse_metadata(text)?;
             Ok((vec![lang(PackageKind::Python, n, v, location)], Vec::new()))
@@ -370,7 +508,7 @@ fn go_binary(
     path: &Path,
     location: &str,
     out: &mut Vec<Package>,
-    problems: &mut Vec<String>,
+    unread: &mut Vec<PackageSource>,
 ) {
     // In an image only ELF files with build info kept their (partial) contents.
     let Ok(file) = root.open(path) else {
@@ -382,8 +520,10 @@ fn go_binary(
     };
     let len = size.min(gobin::MAX_LEN as u64) as usize;
     let Some(section) = read_at(off, len) else {
-        problems.push(format!(
-            "`{location}`: cannot read its `.go.buildinfo` section"
+        unread.push(self::unread(
+            Some(PackageKind::Go),
+            location,
+            "cannot read its `.go.buildinfo` section".to_owned(),
         ));
         return;
     };
@@ -407,7 +547,7 @@ fn go_binary(
                     .map(|d| lang(PackageKind::Go, d.path, d.version, location)),
             );
         }
-        Err(e) => problems.push(format!("`{location}`: {e}")),
+        Err(e) => unread.push(self::unread(Some(PackageKind::Go), location, e.to_string())),
     }
 }
 
@@ -468,7 +608,8 @@ mod tests {
 
         let root = Root::new(dir.path());
         let mut problems = Vec::new();
-        let pkgs = collect(&root, &WalkOptions::default(), &mut problems).unwrap();
+        let sources = crate::PackageSources(collect(&root, &WalkOptions::default(), &mut problems));
+        let pkgs = sources.read();
         let got: Vec<String> = pkgs
             .iter()
             .map(|p| format!("{:?} {} {} {}", p.kind, p.name, p.version, p.location))
@@ -488,10 +629,16 @@ mod tests {
             ]
         );
         assert_eq!(pkgs[0].source.as_ref().unwrap().name, "openssl");
+        // A manifest that cannot be read is a source of its own, not a silent omission.
+        let unread: Vec<String> = sources
+            .unread()
+            .map(|(s, why)| format!("{}: {why}", s.describe()))
+            .collect();
         assert_eq!(
-            problems,
-            ["`/usr/lib/python3/dist-packages/broken.dist-info`: metadata has no `Name:`"]
+            unread,
+            ["Python `/usr/lib/python3/dist-packages/broken.dist-info`: metadata has no `Name:`"]
         );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]
@@ -502,15 +649,38 @@ mod tests {
             "var/lib/dpkg/info/python3-yaml:amd64.list",
             "/.\n/usr\n/usr/lib/python3/dist-packages\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info\n/usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA\n",
         );
-        dir.write("var/lib/dpkg/info/python3-six.list", "/usr/lib/python3/dist-packages/six-1.16.0.egg-info\n");
-        dir.write("var/lib/dpkg/info/python3-six.md5sums", "/usr/lib/python3/dist-packages/requests-2.28.1.dist-info\n");
-        dir.write("usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA", "Name: PyYAML\nVersion: 6.0\n");
-        dir.write("usr/lib/python3/dist-packages/six-1.16.0.egg-info", "Name: six\nVersion: 1.16.0\n");
+        dir.write(
+            "var/lib/dpkg/info/python3-six.list",
+            "/usr/lib/python3/dist-packages/six-1.16.0.egg-info\n",
+        );
+        dir.write(
+            "var/lib/dpkg/info/python3-six.md5sums",
+            "/usr/lib/python3/dist-packages/requests-2.28.1.dist-info\n",
+        );
+        dir.write(
+            "usr/lib/python3/dist-packages/PyYAML-6.0.dist-info/METADATA",
+            "Name: PyYAML\nVersion: 6.0\n",
+        );
+        dir.write(
+            "usr/lib/python3/dist-packages/six-1.16.0.egg-info",
+            "Name: six\nVersion: 1.16.0\n",
+        );
         // In Debian's directory but in no package's list (pip --break-system-packages).
-        dir.write("usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA", "Name: requests\nVersion: 2.28.1\n");
-        dir.write("usr/local/lib/python3.11/dist-packages/urllib3-1.26.0.dist-info/METADATA", "Name: urllib3\nVersion: 1.26.0\n");
+        dir.write(
+            "usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA",
+            "Name: requests\nVersion: 2.28.1\n",
+        );
+        dir.write(
+            "usr/local/lib/python3.11/dist-packages/urllib3-1.26.0.dist-info/METADATA",
+            "Name: urllib3\nVersion: 1.26.0\n",
+        );
         let mut problems = Vec::new();
-        let pkgs = collect(&Root::new(dir.path()), &WalkOptions::default(), &mut problems).unwrap();
+        let sources = crate::PackageSources(collect(
+            &Root::new(dir.path()),
+            &WalkOptions::default(),
+            &mut problems,
+        ));
+        let pkgs = sources.known().unwrap();
         let got: Vec<(&str, Option<&str>)> = pkgs
             .iter()
             .filter(|p| p.kind == PackageKind::Python)
@@ -518,7 +688,12 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [("PyYAML", Some("deb:python3-yaml")), ("requests", None), ("six", Some("deb:python3-six")), ("urllib3", None)]
+            [
+                ("PyYAML", Some("deb:python3-yaml")),
+                ("requests", None),
+                ("six", Some("deb:python3-six")),
+                ("urllib3", None)
+            ]
         );
         assert!(problems.is_empty(), "{problems:?}");
     }
@@ -545,12 +720,12 @@ mod tests {
         let mut fs = crate::memfs::ImageFs::new();
         fs.insert(path, stat, None, content).unwrap();
         let mut problems = Vec::new();
-        let pkgs = collect(
+        let sources = crate::PackageSources(collect(
             &Root::image(fs, "image:t"),
             &WalkOptions::default(),
             &mut problems,
-        )
-        .unwrap();
+        ));
+        let pkgs = sources.known().unwrap();
         assert_eq!(problems, Vec::<String>::new());
         let got: Vec<_> = pkgs
             .iter()
@@ -559,20 +734,152 @@ mod tests {
         assert_eq!(got, [("stdlib", "1.22.1")]);
     }
 
+    fn no_walk() -> WalkOptions {
+        WalkOptions {
+            paths: vec![],
+            ..Default::default()
+        }
+    }
+
+    /// (source, packages or why not) of each source.
+    fn sources_of(dir: &crate::testutil::TempDir, walk: &WalkOptions) -> Vec<String> {
+        collect(&Root::new(dir.path()), walk, &mut Vec::new())
+            .iter()
+            .map(|s| match &s.packages {
+                Observed::Known(p) => format!(
+                    "{}: {}",
+                    s.describe(),
+                    p.iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                Observed::Unknown(why) => format!("{}: not read: {why}", s.describe()),
+            })
+            .collect()
+    }
+
+    const LIBSSL: &str = "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1\n";
+    const SMALLVEC: &str = "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+
     #[test]
-    fn unreadable_os_database_is_a_gap() {
+    fn an_unsupported_rpm_database_fails_alone() {
         let dir = crate::testutil::TempDir::new("pkgs-bdb");
         dir.write("var/lib/rpm/Packages", "berkeley");
-        let err = collect(
-            &Root::new(dir.path()),
+        dir.write("var/lib/dpkg/status", LIBSSL);
+        dir.write("srv/Cargo.lock", SMALLVEC);
+        assert_eq!(
+            sources_of(&dir, &WalkOptions { paths: vec![PathBuf::from("/srv")], ..Default::default() }),
+            [
+                "dpkg `/var/lib/dpkg/status`: libssl3",
+                "rpm `/var/lib/rpm/Packages`: not read: a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2), which is not supported yet",
+                "Cargo `/srv`: smallvec",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_looping_status_d_fails_alone() {
+        let dir = crate::testutil::TempDir::new("pkgs-loop-d");
+        dir.write("var/lib/dpkg/status", LIBSSL);
+        std::os::unix::fs::symlink("status.d", dir.path().join("var/lib/dpkg/status.d")).unwrap();
+        let got = sources_of(&dir, &no_walk());
+        assert_eq!(got[0], "dpkg `/var/lib/dpkg/status`: libssl3");
+        assert!(got[1].starts_with("dpkg `/var/lib/dpkg/status.d`: not read: cannot read it: too many levels of symbolic links"), "{got:?}");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn a_looping_status_fails_alone_and_status_d_files_fail_each_alone() {
+        let dir = crate::testutil::TempDir::new("pkgs-loop");
+        std::fs::create_dir_all(dir.path().join("var/lib/dpkg/status.d")).unwrap();
+        std::os::unix::fs::symlink(
+            "/var/lib/dpkg/status",
+            dir.path().join("var/lib/dpkg/status"),
+        )
+        .unwrap();
+        dir.write(
+            "var/lib/dpkg/status.d/base",
+            "Package: base-files\nVersion: 12.4\n",
+        );
+        std::os::unix::fs::symlink("loop", dir.path().join("var/lib/dpkg/status.d/loop")).unwrap();
+        dir.write("lib/apk/db/installed", "P:musl\nV:1.2.4-r2\n");
+        let got = sources_of(&dir, &no_walk());
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(
+            got[0].starts_with(
+                "dpkg `/var/lib/dpkg/status`: not read: cannot read it: too many levels"
+            ),
+            "{got:?}"
+        );
+        assert!(
+            got[1].starts_with(
+                "dpkg `/var/lib/dpkg/status.d/loop`: not read: cannot read it: too many levels"
+            ),
+            "{got:?}"
+        );
+        assert_eq!(
+            got[2..],
+            [
+                "dpkg `/var/lib/dpkg/status.d`: base-files",
+                "apk `/lib/apk/db/installed`: musl"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_looping_rpm_database_is_not_an_absent_one() {
+        let dir = crate::testutil::TempDir::new("pkgs-rpm-loop");
+        std::fs::create_dir_all(dir.path().join("var/lib/rpm")).unwrap();
+        std::os::unix::fs::symlink("rpmdb.sqlite", dir.path().join("var/lib/rpm/rpmdb.sqlite"))
+            .unwrap();
+        let got = sources_of(&dir, &no_walk());
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].starts_with(
+                "rpm `/var/lib/rpm/rpmdb.sqlite`: not read: cannot read it: too many levels"
+            ),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn unreadable_manifests_and_a_truncated_walk_are_sources_not_read() {
+        let dir = crate::testutil::TempDir::new("pkgs-lang");
+        dir.write("srv/a/Cargo.lock", SMALLVEC);
+        dir.write("srv/b/Cargo.lock", "[[package]]\nname = ");
+        let got = sources_of(
+            &dir,
             &WalkOptions {
-                paths: vec![],
+                paths: vec![PathBuf::from("/srv")],
                 ..Default::default()
             },
-            &mut Vec::new(),
-        )
-        .unwrap_err();
-        assert!(err.contains("BerkeleyDB"), "{err}");
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], "Cargo `/srv`: smallvec");
+        assert!(
+            got[1].starts_with("Cargo `/srv/b/Cargo.lock`: not read: "),
+            "{got:?}"
+        );
+        let got = sources_of(
+            &dir,
+            &WalkOptions {
+                paths: vec![PathBuf::from("/srv")],
+                max_entries: 2,
+                ..Default::default()
+            },
+        );
+        assert!(got.iter().any(|s| s == "packages `/srv`: not read: the language-package search stopped after 2 entries: packages beyond were not read"), "{got:?}");
+    }
+
+    #[test]
+    fn a_root_without_any_database_has_no_source() {
+        let dir = crate::testutil::TempDir::new("pkgs-none");
+        dir.write("etc/hostname", "x\n");
+        assert_eq!(
+            sources_of(&dir, &WalkOptions::default()),
+            Vec::<String>::new()
+        );
     }
 
     /// A minimal 64-bit little-endian ELF with a null section, `section`, and the

@@ -99,7 +99,38 @@ impl RootFile {
     }
 }
 
+/// Why a path cannot be assessed as a root filesystem.
+#[derive(Debug, thiserror::Error)]
+pub enum RootError {
+    #[error("root `{}` does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("root `{}` is not a directory", .0.display())]
+    NotADirectory(PathBuf),
+    #[error("cannot read root `{}`", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
 impl Root {
+    /// The root at the directory `base`, checked: a path that is missing, not a directory
+    /// or not listable is an error, never a root with nothing in it (whose every gap would
+    /// read as "absent").
+    pub fn dir(base: impl Into<PathBuf>) -> Result<Self, RootError> {
+        let base = base.into();
+        match std::fs::metadata(&base) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(RootError::Missing(base)),
+            Err(source) => Err(RootError::Unreadable { path: base, source }),
+            Ok(m) if !m.is_dir() => Err(RootError::NotADirectory(base)),
+            Ok(_) => match std::fs::read_dir(&base) {
+                Err(source) => Err(RootError::Unreadable { path: base, source }),
+                Ok(_) => Ok(Root::new(base)),
+            },
+        }
+    }
+
     /// The root at `base` (`/` for the running host).
     pub fn new(base: impl Into<PathBuf>) -> Self {
         Root {
@@ -368,6 +399,28 @@ mod tests {
             .locate(Path::new("/etc/os-release"))
             .unwrap()
             .starts_with(base));
+    }
+
+    #[test]
+    fn a_root_must_be_a_readable_directory() {
+        let dir = crate::testutil::TempDir::new("rootdir");
+        let file = dir.write("file", "x");
+        assert!(Root::dir(dir.path()).is_ok());
+        let missing = dir.path().join("nonexistent");
+        assert_eq!(
+            Root::dir(&missing).unwrap_err().to_string(),
+            format!("root `{}` does not exist", missing.display())
+        );
+        assert_eq!(
+            Root::dir(&file).unwrap_err().to_string(),
+            format!("root `{}` is not a directory", file.display())
+        );
+        let looping = dir.path().join("loop");
+        std::os::unix::fs::symlink(&looping, &looping).unwrap();
+        assert!(matches!(
+            Root::dir(&looping),
+            Err(RootError::Unreadable { .. })
+        ));
     }
 
     #[test]

@@ -10,8 +10,10 @@ use rampart_model::Observed;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-/// The version of the document's schema.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the document's schema. 2: `packages` is a list of package sources, each
+/// read or not on its own (1: one list, `Unknown` as a whole when any OS database failed;
+/// still read, see [`PackageSources`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One collection of one host or mounted root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,11 +31,12 @@ pub struct Telemetry {
     /// targets select hosts by. Absent in a document means no tags.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
-    /// Installed packages of every kind. `Unknown` when an OS package database exists
-    /// but could not be read; bad entries and unreadable language manifests are in
-    /// [`Telemetry::problems`].
+    /// Installed packages of every kind, per source (a database, a manifest): each
+    /// source read or `Unknown` on its own, so one unreadable source hides no other. No
+    /// source at all: no package database was found. Bad entries of a source that was
+    /// read are in [`Telemetry::problems`].
     #[serde(default)]
-    pub packages: Observed<Vec<Package>>,
+    pub packages: PackageSources,
     /// Listening TCP sockets and unconnected UDP sockets (live host only).
     #[serde(default)]
     pub listening: Observed<Vec<Socket>>,
@@ -146,6 +149,129 @@ pub struct Package {
     /// it is not matched again against the language ecosystem's advisories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
+}
+
+/// Where packages were read from, and what was read there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageSource {
+    /// The kind of packages it holds; `None`: any kind (the language-package search as a
+    /// whole, or a schema-1 document's single list).
+    pub kind: Option<PackageKind>,
+    /// What was read, as a path inside the root: the database (`/var/lib/dpkg/status`),
+    /// a manifest that could not be read, or the directories the language search walked.
+    pub location: String,
+    /// The packages, or why they could not be read.
+    pub packages: Observed<Vec<Package>>,
+}
+
+impl PackageSource {
+    /// `dpkg `/var/lib/dpkg/status``: the reader and the location, for messages.
+    pub fn describe(&self) -> String {
+        format!("{} `{}`", self.reader(), self.location)
+    }
+
+    /// What reads the source: `dpkg`, `rpm`, `apk`, `Python`, `npm`, `Cargo`, `Go`, or
+    /// `packages` (any kind).
+    pub fn reader(&self) -> &'static str {
+        match self.kind {
+            None => "packages",
+            Some(PackageKind::Deb) => "dpkg",
+            Some(PackageKind::Rpm) => "rpm",
+            Some(PackageKind::Apk) => "apk",
+            Some(PackageKind::Python) => "Python",
+            Some(PackageKind::Npm) => "npm",
+            Some(PackageKind::Cargo) => "Cargo",
+            Some(PackageKind::Go) => "Go",
+        }
+    }
+}
+
+/// The package sources of a collection.
+///
+/// Serialized as a list of [`PackageSource`]. A schema-1 document's `packages` (one
+/// `Observed` list) reads as one source per database or manifest its packages name, or as
+/// one `Unknown` source of any kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PackageSources(pub Vec<PackageSource>);
+
+/// A document without `packages` did not collect them: one `Unknown` source, never "no
+/// packages".
+impl Default for PackageSources {
+    fn default() -> Self {
+        PackageSources(vec![PackageSource {
+            kind: None,
+            location: "/".to_owned(),
+            packages: Observed::not_collected(),
+        }])
+    }
+}
+
+impl PackageSources {
+    /// Every package, sorted, when every source was read; `None` when any was not.
+    pub fn known(&self) -> Option<Vec<&Package>> {
+        self.unread().next().is_none().then(|| self.read())
+    }
+
+    /// The packages of the sources that were read, sorted.
+    pub fn read(&self) -> Vec<&Package> {
+        let mut all: Vec<&Package> = self
+            .0
+            .iter()
+            .filter_map(|s| s.packages.known())
+            .flatten()
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// The sources that could not be read, with the reason.
+    pub fn unread(&self) -> impl Iterator<Item = (&PackageSource, &str)> {
+        self.0.iter().filter_map(|s| match &s.packages {
+            Observed::Unknown(why) => Some((s, why.as_str())),
+            Observed::Known(_) => None,
+        })
+    }
+
+    /// No source was found: no package database, manifest or Go binary.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for PackageSources {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Sources(Vec<PackageSource>),
+            /// Schema 1.
+            List(Observed<Vec<Package>>),
+        }
+        Ok(match Wire::deserialize(d)? {
+            Wire::Sources(s) => PackageSources(s),
+            Wire::List(Observed::Unknown(why)) => PackageSources(vec![PackageSource {
+                kind: None,
+                location: "/".to_owned(),
+                packages: Observed::Unknown(why),
+            }]),
+            Wire::List(Observed::Known(pkgs)) => {
+                let mut by: BTreeMap<(PackageKind, String), Vec<Package>> = BTreeMap::new();
+                for p in pkgs {
+                    by.entry((p.kind, p.location.clone())).or_default().push(p);
+                }
+                PackageSources(
+                    by.into_iter()
+                        .map(|((kind, location), packages)| PackageSource {
+                            kind: Some(kind),
+                            location,
+                            packages: Observed::Known(packages),
+                        })
+                        .collect(),
+                )
+            }
+        })
+    }
 }
 
 /// A binary package's source package.

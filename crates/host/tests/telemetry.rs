@@ -173,7 +173,7 @@ fn mounted_root_reads_files_and_gaps_proc_data() {
     );
     let json = t.to_json();
     assert!(!json.contains("hashhash"), "a hash leaked: {json}");
-    assert!(json.contains("\"schema_version\": 1"));
+    assert!(json.contains(&format!("\"schema_version\": {}", rampart_host::SCHEMA_VERSION)));
     assert!(json.contains("\"collected_at\": \"2024-05-01T12:00:00Z\""));
 }
 
@@ -199,11 +199,59 @@ fn newer_schema_is_refused() {
     assert!(t.users.known().is_none(), "missing passwd is a gap");
     let json = t
         .to_json()
-        .replace("\"schema_version\": 1", "\"schema_version\": 99");
+        .replace(&format!("\"schema_version\": {}", rampart_host::SCHEMA_VERSION), "\"schema_version\": 99");
     assert!(Telemetry::from_json(&json)
         .unwrap_err()
         .to_string()
         .contains("upgrade rampart"));
+}
+
+/// Schema 1 kept packages as one `Observed` list; such documents still read, as one
+/// source per database or manifest (or one source not read).
+#[test]
+fn schema_1_documents_still_read() {
+    let t = collect_with(Path::new("/nonexistent-root"), datetime!(2024-05-01 12:00 UTC), &no_language_walk());
+    let mut v: serde_json::Value = serde_json::from_str(&t.to_json()).unwrap();
+    v["schema_version"] = 1.into();
+    v["packages"] = serde_json::json!({"known": [
+        {"kind": "deb", "name": "libssl3", "version": "3.0.11-1", "arch": "amd64", "source": {"name": "openssl", "version": "3.0.11-1"}, "location": "/var/lib/dpkg/status"},
+        {"kind": "deb", "name": "zlib1g", "version": "1:1.2.13", "arch": "amd64", "source": null, "location": "/var/lib/dpkg/status"},
+        {"kind": "cargo", "name": "smallvec", "version": "1.6.0", "arch": null, "source": null, "location": "/srv/Cargo.lock"}
+    ]});
+    let old = Telemetry::from_json(&v.to_string()).unwrap();
+    let sources: Vec<(String, usize)> = old.packages.0.iter().map(|s| (s.describe(), s.packages.known().unwrap().len())).collect();
+    assert_eq!(sources, [("dpkg `/var/lib/dpkg/status`".to_owned(), 2), ("Cargo `/srv/Cargo.lock`".to_owned(), 1)]);
+    assert_eq!(old.packages.known().unwrap().len(), 3);
+
+    v["packages"] = serde_json::json!({"unknown": "dpkg database: cannot read"});
+    let old = Telemetry::from_json(&v.to_string()).unwrap();
+    let unread: Vec<String> = old.packages.unread().map(|(s, why)| format!("{}: {why}", s.describe())).collect();
+    assert_eq!(unread, ["packages `/`: dpkg database: cannot read"]);
+    assert!(old.packages.known().is_none());
+
+    // A document without packages did not collect them: never "no packages".
+    v.as_object_mut().unwrap().remove("packages");
+    let none = Telemetry::from_json(&v.to_string()).unwrap();
+    assert!(none.packages.known().is_none() && !none.packages.is_empty());
+}
+
+/// One odd path fails its own source: the others are read, and the document says which
+/// source was not read and why.
+#[test]
+fn one_unreadable_source_hides_no_other() {
+    let dir = Dir(std::env::temp_dir().join(format!("rampart-host-onebad-{}", std::process::id())));
+    dir.write("var/lib/dpkg/status", "Package: libssl3\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 3.0.11-1\n");
+    std::os::unix::fs::symlink("status.d", dir.0.join("var/lib/dpkg/status.d")).unwrap();
+    dir.write("var/lib/rpm/Packages", "not an rpm database");
+    dir.write("srv/app/Cargo.lock", "[[package]]\nname = \"smallvec\"\nversion = \"1.6.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n");
+    let t = collect_with(&dir.0, datetime!(2024-05-01 12:00 UTC), &Options::default());
+    let read: Vec<&str> = t.packages.read().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(read, ["libssl3", "smallvec"]);
+    let unread: Vec<String> = t.packages.unread().map(|(s, _)| s.describe()).collect();
+    assert_eq!(unread, ["dpkg `/var/lib/dpkg/status.d`", "rpm `/var/lib/rpm/Packages`"]);
+    assert!(t.packages.known().is_none());
+    // And it survives the document.
+    assert_eq!(Telemetry::from_json(&t.to_json()).unwrap(), t);
 }
 
 /// The whole collection of this machine with the default language walk: prints the
