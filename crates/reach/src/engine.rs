@@ -6,18 +6,18 @@
 //!   <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html>
 //! - Internet gateways: <https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html>
 //! - NAT gateways: <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html>
-//! - Network ACLs: <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html>,
-//!   <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html>,
-//!   <https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html>
+//! - Network ACLs: see `nacl.rs`
 //! - Security groups: <https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>
 //! - Load balancers: <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html>,
 //!   <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>
 
+use crate::flow::Flow;
+use crate::nacl::{eval_nacl, nacl_legs_ok, NaclEval};
 use crate::set::{addr_point, parse_cidr, to_cidrs, universe, AddrSet, Family, PortSet};
 use crate::{ComponentType, ExposedRange, Exposure, Protocol, Status, Step};
 use rampart_inventory::{
-    Account, Ec2, Inventory, NaclEntry, NetworkAcl, NetworkInterface, PrefixList, Region, Route, RouteTable,
-    SecurityGroup, SgPeer, SgRule,
+    Account, Ec2, Inventory, NetworkAcl, NetworkInterface, PrefixList, Region, Route, RouteTable, SecurityGroup,
+    SgPeer, SgRule,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -46,7 +46,7 @@ pub(crate) fn rule_proto(s: &str) -> Option<RuleProto> {
     }
 }
 
-fn proto_matches(rp: RuleProto, p: Protocol) -> bool {
+pub(crate) fn proto_matches(rp: RuleProto, p: Protocol) -> bool {
     match rp {
         RuleProto::Any => true,
         RuleProto::Num(n) => n == p.0,
@@ -64,14 +64,12 @@ pub(crate) fn port_universe(p: Protocol) -> (u16, u16) {
 
 /// A rule's port range for `p`. Rules for "all protocols", or without a range, cover all ports
 /// ("If you specify -1 ... traffic on all ports is allowed, regardless of any port range").
-fn rule_ports(rp: RuleProto, p: Protocol, from: Option<i32>, to: Option<i32>) -> (u16, u16) {
+pub(crate) fn rule_ports(rp: RuleProto, p: Protocol, from: Option<i32>, to: Option<i32>) -> (u16, u16) {
     if !p.has_ports() {
         return (0, 0);
     }
     match (rp, from, to) {
-        (RuleProto::Num(_), Some(f), Some(t)) if f >= 0 && t >= 0 => {
-            (f.min(65535) as u16, t.min(65535) as u16)
-        }
+        (RuleProto::Num(_), Some(f), Some(t)) if f >= 0 && t >= 0 => (f.min(65535) as u16, t.min(65535) as u16),
         _ => (0, u16::MAX),
     }
 }
@@ -93,7 +91,7 @@ pub(crate) fn ephemeral(p: Protocol) -> (u16, u16) {
 pub(crate) type Zone = Vec<(u16, u16, AddrSet)>;
 
 /// Elementary port intervals of `within` cut at every rule boundary.
-fn elementary(bounds: impl Iterator<Item = (u16, u16)>, within: (u16, u16)) -> Vec<(u16, u16)> {
+pub(crate) fn elementary(bounds: impl Iterator<Item = (u16, u16)>, within: (u16, u16)) -> Vec<(u16, u16)> {
     let mut cuts: Vec<u32> = vec![u32::from(within.0), u32::from(within.1) + 1];
     for (l, h) in bounds {
         let (l, h) = (l.max(within.0), h.min(within.1));
@@ -108,7 +106,7 @@ fn elementary(bounds: impl Iterator<Item = (u16, u16)>, within: (u16, u16)) -> V
     cuts.windows(2).map(|w| (w[0] as u16, (w[1] - 1) as u16)).collect()
 }
 
-fn push_merged(z: &mut Zone, lo: u16, hi: u16, a: AddrSet) {
+pub(crate) fn push_merged(z: &mut Zone, lo: u16, hi: u16, a: AddrSet) {
     if a.is_empty() {
         return;
     }
@@ -430,105 +428,6 @@ pub(crate) fn lookup_route<'a>(ctx: &Ctx, t: &'a RouteTable, fam: Family, a: u12
     best.map(|b| b.2)
 }
 
-// ---------------------------------------------------------------- network ACLs
-
-/// First-match evaluation of one direction of a network ACL, per elementary port interval.
-/// (lo, hi, allowed addresses, [(rule number, addresses it decides to allow)])
-pub(crate) type NaclPiece = (u16, u16, AddrSet, Vec<(i32, AddrSet)>);
-
-pub(crate) struct NaclEval {
-    pub pieces: Vec<NaclPiece>,
-    /// Addresses allowed on some port of the range.
-    pub any: AddrSet,
-}
-
-fn entry_set(e: &NaclEntry, fam: Family) -> Option<AddrSet> {
-    let c = match fam {
-        Family::Ipv4 => e.cidr_block.as_deref(),
-        Family::Ipv6 => e.ipv6_cidr_block.as_deref(),
-    }?;
-    parse_cidr(c).filter(|(f, _)| *f == fam).map(|(_, s)| s)
-}
-
-pub(crate) fn sorted_entries(n: &NetworkAcl, egress: bool) -> Vec<&NaclEntry> {
-    let mut v: Vec<&NaclEntry> = n.entries.iter().filter(|e| e.egress == egress).collect();
-    v.sort_by_key(|e| e.rule_number);
-    v
-}
-
-/// vpc-network-acls.html / nacl-rules.html: "We evaluate the rules in order, starting with the
-/// lowest numbered rule ... As soon as a rule matches traffic, it's applied regardless of any
-/// higher-numbered rule"; the final `*` rule denies.
-fn eval_nacl(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, within: (u16, u16)) -> NaclEval {
-    let mut rules = Vec::new();
-    for e in sorted_entries(n, egress) {
-        let Some(rp) = rule_proto(&e.protocol) else { continue };
-        if !proto_matches(rp, p) {
-            continue;
-        }
-        let Some(set) = entry_set(e, fam) else { continue };
-        let (lo, hi) = rule_ports(rp, p, e.port_from, e.port_to);
-        rules.push((e.rule_number, e.rule_action == "allow", lo, hi, set));
-    }
-    let uni = universe(fam);
-    let mut ev = NaclEval { pieces: Vec::new(), any: AddrSet::empty() };
-    for (lo, hi) in elementary(rules.iter().map(|r| (r.2, r.3)), within) {
-        let mut remaining = uni.clone();
-        let mut allowed = AddrSet::empty();
-        let mut contrib = Vec::new();
-        for r in rules.iter().filter(|r| r.2 <= lo && hi <= r.3) {
-            if remaining.is_empty() {
-                break;
-            }
-            if r.1 {
-                let m = remaining.intersect(&r.4);
-                if !m.is_empty() {
-                    allowed = allowed.union(&m);
-                    contrib.push((r.0, m));
-                }
-            }
-            remaining = remaining.difference(&r.4);
-        }
-        ev.any = ev.any.union(&allowed);
-        ev.pieces.push((lo, hi, allowed, contrib));
-    }
-    ev
-}
-
-impl NaclEval {
-    pub fn zone(&self) -> Zone {
-        let mut z = Zone::new();
-        for (lo, hi, a, _) in &self.pieces {
-            push_merged(&mut z, *lo, *hi, a.clone());
-        }
-        z
-    }
-
-    pub fn allows(&self, port: u16, a: u128) -> bool {
-        self.pieces.iter().any(|p| p.0 <= port && port <= p.1 && p.2.contains(a))
-    }
-
-    /// The ports on which address `a` is allowed.
-    pub fn ports_for(&self, a: u128) -> PortSet {
-        PortSet::from_ranges(self.pieces.iter().filter(|p| p.2.contains(a)).map(|p| (p.0, p.1)))
-    }
-
-    fn rules_for(&self, ports: &PortSet, src: &AddrSet) -> BTreeSet<i32> {
-        let mut out = BTreeSet::new();
-        for (lo, hi, _, c) in &self.pieces {
-            if !ports.intersects(&PortSet::range(*lo, *hi)) {
-                continue;
-            }
-            for (n, s) in c {
-                if s.intersects(src) {
-                    out.insert(*n);
-                }
-            }
-        }
-        out
-    }
-}
-
 // ---------------------------------------------------------------- security groups
 
 /// The addresses a rule's peer stands for; `None` for group references, which never match an
@@ -572,7 +471,9 @@ fn sg_zone(ctx: &Ctx, groups: &[&SecurityGroup], p: Protocol, fam: Family) -> R<
     let mut rects = Vec::new();
     for g in groups {
         for r in &g.ingress {
-            let Some((lo, hi)) = sg_rule_ports(r, p) else { continue };
+            let Some((lo, hi)) = sg_rule_ports(r, p) else {
+                continue;
+            };
             if let Some(s) = peer_set(ctx, &r.peer, fam)? {
                 if !s.is_empty() {
                     rects.push((lo, hi, s));
@@ -583,28 +484,28 @@ fn sg_zone(ctx: &Ctx, groups: &[&SecurityGroup], p: Protocol, fam: Family) -> R<
     Ok(union_zone(&rects, port_universe(p)))
 }
 
-/// Whether the groups admit `p`/`port` from a given interface (its addresses or its groups).
-#[allow(clippy::too_many_arguments)]
+/// Whether the groups admit `f` from (ingress) or to (egress) a given interface: its address
+/// `peer_ip` or one of its groups.
 pub(crate) fn sg_admits_eni(
     ctx: &Ctx,
     groups: &[&SecurityGroup],
     ingress: bool,
-    p: Protocol,
-    port: u16,
+    f: Flow,
     peer: &NetworkInterface,
-    fam: Family,
     peer_ip: u128,
 ) -> bool {
     groups.iter().any(|g| {
         let rules = if ingress { &g.ingress } else { &g.egress };
         rules.iter().any(|r| {
-            let Some((lo, hi)) = sg_rule_ports(r, p) else { return false };
-            if port < lo || port > hi {
+            let Some((lo, hi)) = sg_rule_ports(r, f.p) else {
+                return false;
+            };
+            if f.port < lo || f.port > hi {
                 return false;
             }
             match &r.peer {
                 SgPeer::Group { group_id, .. } => peer.security_group_ids.iter().any(|x| x == group_id),
-                other => matches!(peer_set(ctx, other, fam), Ok(Some(s)) if s.contains(peer_ip)),
+                other => matches!(peer_set(ctx, other, f.fam), Ok(Some(s)) if s.contains(peer_ip)),
             }
         })
     })
@@ -717,7 +618,8 @@ pub(crate) fn eni_direct<'a>(ctx: &Ctx<'a>, cache: &mut Cache<'a>, eni: &'a Netw
             let sources = routes.igw.intersect(&ret.any);
             let z = intersect_zone(sg, &nin.zone(), &sources);
             for (ports, src) in group(&z) {
-                let steps = direct_steps(ctx, eni, &groups, no_sg, rtb, routes, nacl, &nin, &ret, p, fam, &ports, &src);
+                let path = DirectPath { eni, groups: &groups, no_sg, rtb, routes, nacl, nin: &nin, ret: &ret };
+                let steps = direct_steps(ctx, &path, p, fam, &ports, &src);
                 out.push(ExposedRange {
                     protocol: p,
                     family: fam,
@@ -744,22 +646,21 @@ fn group(z: &Zone) -> Vec<(PortSet, AddrSet)> {
     v
 }
 
-#[allow(clippy::too_many_arguments)]
-fn direct_steps(
-    ctx: &Ctx,
-    eni: &NetworkInterface,
-    groups: &[&SecurityGroup],
+/// The components of one interface's direct internet path, as evaluated for one protocol and
+/// family: what `direct_steps` names for each exposed block.
+struct DirectPath<'x> {
+    eni: &'x NetworkInterface,
+    groups: &'x [&'x SecurityGroup],
     no_sg: bool,
     rtb: usize,
-    routes: &RouteEval,
+    routes: &'x RouteEval,
     nacl: usize,
-    nin: &NaclEval,
-    ret: &NaclEval,
-    p: Protocol,
-    fam: Family,
-    ports: &PortSet,
-    src: &AddrSet,
-) -> Vec<Step> {
+    nin: &'x NaclEval,
+    ret: &'x NaclEval,
+}
+
+fn direct_steps(ctx: &Ctx, path: &DirectPath, p: Protocol, fam: Family, ports: &PortSet, src: &AddrSet) -> Vec<Step> {
+    let DirectPath { eni, groups, no_sg, rtb, routes, nacl, nin, ret } = *path;
     let mut steps = Vec::new();
     let mut igws = BTreeSet::new();
     let mut route_rules = Vec::new();
@@ -787,7 +688,9 @@ fn direct_steps(
                 .ingress
                 .iter()
                 .filter(|r| {
-                    let Some((lo, hi)) = sg_rule_ports(r, p) else { return false };
+                    let Some((lo, hi)) = sg_rule_ports(r, p) else {
+                        return false;
+                    };
                     ports.intersects(&PortSet::range(lo, hi))
                         && matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(src))
                 })
@@ -877,7 +780,8 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
         }
     }
     let has_v2 = lb_enis.keys().any(|k| k.starts_with("app/") || k.starts_with("net/"));
-    let has_classic = lb_enis.keys().any(|k| !k.starts_with("app/") && !k.starts_with("net/") && !k.starts_with("gwy/"));
+    let has_classic =
+        lb_enis.keys().any(|k| !k.starts_with("app/") && !k.starts_with("net/") && !k.starts_with("gwy/"));
     match ctx.region.elbv2.as_result() {
         Err(r) if has_v2 => unread.push(("elbv2".to_string(), r.to_string())),
         Err(_) => {}
@@ -902,7 +806,9 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
                     Err(r) => out.missing.push(format!("listeners of {}: {r}", lb.arn)),
                     Ok(ls) => {
                         for l in ls {
-                            let Some(lb_port) = port16(l.port) else { continue };
+                            let Some(lb_port) = port16(l.port) else {
+                                continue;
+                            };
                             let label = format!("{} {}", l.protocol, l.port);
                             for tga in &l.default_target_group_arns {
                                 let Some(tg) = v2.target_groups.iter().find(|t| &t.arn == tga) else {
@@ -925,15 +831,20 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
                                     targets: Vec::new(),
                                 };
                                 for t in targets {
-                                    let Some(port) = t.port.or(tg.port).and_then(port16) else { continue };
+                                    let Some(port) = t.port.or(tg.port).and_then(port16) else {
+                                        continue;
+                                    };
                                     // Client IP preservation defaults (edit-target-group-attributes.html):
                                     // NLB instance targets: on; NLB IP targets: on for UDP/TCP_UDP/QUIC only;
                                     // ALB: the target always sees the load balancer's address.
                                     let (eni, preserve) = match tg.target_type.as_str() {
                                         "instance" => (instance_eni(ctx, &t.id), kind == "network"),
                                         "ip" => (
-                                            t.id.parse().ok().and_then(|ip| ctx.eni_by_ip.get(&addr_point(ip).1).copied()),
-                                            kind == "network" && matches!(tg_proto.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC"),
+                                            t.id.parse()
+                                                .ok()
+                                                .and_then(|ip| ctx.eni_by_ip.get(&addr_point(ip).1).copied()),
+                                            kind == "network"
+                                                && matches!(tg_proto.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC"),
                                         ),
                                         _ => (None, false),
                                     };
@@ -988,33 +899,6 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
     (lbs, unread)
 }
 
-/// Network ACL legs between two interfaces in different subnets: request out of the source
-/// subnet and into the target subnet, reply out of the target subnet and into the source
-/// subnet on one of the source's ephemeral ports (the same port both ways). Traffic inside one
-/// subnet crosses no network ACL.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn nacl_legs_ok<'a>(
-    ctx: &Ctx<'a>,
-    cache: &mut Cache<'a>,
-    from: &NetworkInterface,
-    from_ip: u128,
-    to: &NetworkInterface,
-    to_ip: u128,
-    p: Protocol,
-    port: u16,
-    fam: Family,
-) -> R<bool> {
-    if from.subnet_id == to.subnet_id {
-        return Ok(true);
-    }
-    let (nf, nt) = (ctx.nacl_idx(&from.subnet_id)?, ctx.nacl_idx(&to.subnet_id)?);
-    let back_out = cache.nacl(ctx, nt, true, true, p, fam).ports_for(from_ip);
-    let back_in = cache.nacl(ctx, nf, false, true, p, fam).ports_for(to_ip);
-    Ok(cache.nacl(ctx, nf, true, false, p, fam).allows(port, to_ip)
-        && cache.nacl(ctx, nt, false, false, p, fam).allows(port, from_ip)
-        && back_out.intersects(&back_in))
-}
-
 pub(crate) fn primary_ip(e: &NetworkInterface) -> Option<u128> {
     e.private_ip_addresses.iter().filter_map(|ip| ip.parse().ok()).map(|ip| addr_point(ip).1).next()
 }
@@ -1034,7 +918,9 @@ pub(crate) fn apply_load_balancers<'a>(
         // own exposure is unknown hides what reaches them through it.
         let mut unknown_front: Missing = Vec::new();
         for &li in &lb.enis {
-            let Some(res) = results.get_mut(&li) else { continue };
+            let Some(res) = results.get_mut(&li) else {
+                continue;
+            };
             if !lb.missing.is_empty() {
                 *res = Err(lb.missing.clone());
                 continue;
@@ -1069,7 +955,9 @@ pub(crate) fn apply_load_balancers<'a>(
         for h in &lb.hops {
             for &(ti, port, preserve) in &h.targets {
                 let target = &ctx.enis[ti];
-                let Some(Ok(_)) = results.get(&ti) else { continue };
+                let Some(Ok(_)) = results.get(&ti) else {
+                    continue;
+                };
                 if !unknown_front.is_empty() {
                     results.insert(ti, Err(unknown_front.clone()));
                     continue;
@@ -1081,14 +969,17 @@ pub(crate) fn apply_load_balancers<'a>(
                         continue;
                     }
                 };
-                let Some(tip) = primary_ip(target) else { continue };
+                let Some(tip) = primary_ip(target) else {
+                    continue;
+                };
                 for p in &h.protos {
                     for (li, fr) in front.iter().filter(|(_, r)| r.protocol == *p && r.ports.contains(h.lb_port)) {
                         if !fr.steps.iter().any(|s| s.component_id == h.listener) {
                             continue;
                         }
                         let lbe = &ctx.enis[*li];
-                        let hop = hop_sources(ctx, cache, lb, lbe, target, &tgroups, tip, *p, port, preserve, fr);
+                        let t = Target { eni: target, groups: &tgroups, ip: tip, port, preserve };
+                        let hop = hop_sources(ctx, cache, lb, lbe, &t, fr);
                         let (src, rules) = match hop {
                             Ok(x) => x,
                             Err(m) => {
@@ -1127,28 +1018,39 @@ pub(crate) fn apply_load_balancers<'a>(
     }
 }
 
+/// One registered target of a listener, as the load balancer reaches it.
+pub(crate) struct Target<'a, 'g> {
+    pub eni: &'a NetworkInterface,
+    pub groups: &'g [&'a SecurityGroup],
+    /// The target's primary private address.
+    pub ip: u128,
+    /// The port the target listens on.
+    pub port: u16,
+    /// Whether the target sees the client's address (client IP preservation).
+    pub preserve: bool,
+}
+
 /// The internet sources that get from one load balancer interface to one target, and the
 /// target's security group steps.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn hop_sources<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     lb: &Lb<'a>,
     lbe: &'a NetworkInterface,
-    target: &'a NetworkInterface,
-    tgroups: &[&'a SecurityGroup],
-    tip: u128,
-    p: Protocol,
-    port: u16,
-    preserve: bool,
+    t: &Target<'a, '_>,
     fr: &ExposedRange,
 ) -> R<(AddrSet, Vec<Step>)> {
-    let Some(lip) = primary_ip(lbe) else { return Ok((AddrSet::empty(), Vec::new())) };
+    let Target { eni: target, groups: tgroups, ip: tip, port, preserve } = *t;
+    let p = fr.protocol;
+    let Some(lip) = primary_ip(lbe) else {
+        return Ok((AddrSet::empty(), Vec::new()));
+    };
     // Private addresses are IPv4 here; IPv6 clients reach IPv4 targets from the load balancer's
     // address (edit-target-group-attributes.html, client IP preservation table).
     let fam = Family::Ipv4;
+    let to_target = Flow { p, port, fam };
     let lb_groups: Vec<&SecurityGroup> = lb.sgs.iter().filter_map(|g| ctx.group(g)).collect();
-    if !lb.sgs.is_empty() && !sg_admits_eni(ctx, &lb_groups, false, p, port, target, fam, tip) {
+    if !lb.sgs.is_empty() && !sg_admits_eni(ctx, &lb_groups, false, to_target, target, tip) {
         return Ok((AddrSet::empty(), Vec::new()));
     }
     if preserve && fr.family == Family::Ipv4 {
@@ -1165,14 +1067,18 @@ pub(crate) fn hop_sources<'a>(
             src = src.intersect(zone_at(&nin.zone(), port).unwrap_or(&AddrSet::empty()));
             src = src.intersect(&cache.nacl(ctx, nt, true, true, p, fam).any);
         }
-        let steps = target_sg_steps(ctx, tgroups, p, port, |r| {
-            matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(&src))
-        });
+        let steps = target_sg_steps(
+            ctx,
+            tgroups,
+            p,
+            port,
+            |r| matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(&src)),
+        );
         return Ok((src, steps));
     }
     // The target sees the load balancer's private address.
-    if !sg_admits_eni(ctx, tgroups, true, p, port, lbe, fam, lip)
-        || !nacl_legs_ok(ctx, cache, lbe, lip, target, tip, p, port, fam)?
+    if !sg_admits_eni(ctx, tgroups, true, to_target, lbe, lip)
+        || !nacl_legs_ok(ctx, cache, (lbe, lip), (target, tip), to_target)?
     {
         return Ok((AddrSet::empty(), Vec::new()));
     }
@@ -1239,10 +1145,7 @@ pub(crate) fn analyze<'a>(ctx: &Ctx<'a>, only: Option<&[usize]>) -> HashMap<usiz
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
     for part in parts {
         results.extend(part);
@@ -1256,7 +1159,10 @@ pub(crate) fn analyze<'a>(ctx: &Ctx<'a>, only: Option<&[usize]>) -> HashMap<usiz
     }
     for (i, r) in results.iter_mut() {
         if blind.contains(ctx.enis[*i].vpc_id.as_str()) {
-            *r = Err(unread.iter().map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.region.name)).collect());
+            *r = Err(unread
+                .iter()
+                .map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.region.name))
+                .collect());
         }
     }
     results
@@ -1276,7 +1182,13 @@ pub(crate) fn subject(ctx: &Ctx, eni: &NetworkInterface) -> (String, String) {
     }
     // Interface VPC endpoints: their requester-managed interfaces, named after the endpoint.
     if eni.interface_type == "vpc_endpoint" {
-        let owner = ctx.ec2.vpc_endpoints.known().into_iter().flatten().find(|v| v.network_interface_ids.contains(&eni.network_interface_id));
+        let owner = ctx
+            .ec2
+            .vpc_endpoints
+            .known()
+            .into_iter()
+            .flatten()
+            .find(|v| v.network_interface_ids.contains(&eni.network_interface_id));
         if let Some(v) = owner {
             return (v.vpc_endpoint_id.clone(), "vpc_endpoint".into());
         }
@@ -1331,7 +1243,12 @@ pub fn internet_exposure(inv: &Inventory) -> Vec<Exposure> {
             let status = match results.remove(&i) {
                 Some(Ok(mut ranges)) => {
                     ranges.sort_by(|a, b| {
-                        (a.family, a.protocol, &a.ports, &a.source_set).cmp(&(b.family, b.protocol, &b.ports, &b.source_set))
+                        (a.family, a.protocol, &a.ports, &a.source_set).cmp(&(
+                            b.family,
+                            b.protocol,
+                            &b.ports,
+                            &b.source_set,
+                        ))
                     });
                     Status::Known { ranges }
                 }

@@ -28,13 +28,12 @@
 //! destination's route table routes the source address the same way (`local`, or the same
 //! peering connection), and one client ephemeral port passes both network ACLs.
 
-use crate::engine::{
-    ephemeral, lookup_route, peer_set, route_label, rule_label, sg_rule_ports, Cache, Ctx, NaclEval, R,
-};
-use crate::query::{first_match, nacl_rule_text};
-use crate::set::{addr_point, parse_cidr, Family, PortSet};
-use crate::{Blocker, ComponentType, Protocol, Step};
+use crate::engine::{ephemeral, lookup_route, peer_set, route_label, rule_label, sg_rule_ports, Cache, Ctx, R};
+use crate::flow::Flow;
+use crate::nacl::{first_match, nacl_rule_text};
+use crate::set::{addr_point, parse_cidr, Family};
 use crate::tgw::{subnet_az, via_tgw, TgwBlock, TgwHop, TgwVia};
+use crate::{Blocker, ComponentType, Step};
 use rampart_inventory::{Ec2, NetworkInterface, Route, RouteTable, SecurityGroup, SgPeer, SgRule, VpcPeering};
 
 /// Where a source address sits: its VPC and subnet, and the interface holding it if any.
@@ -55,7 +54,12 @@ fn addrs(e: &NetworkInterface, fam: Family) -> Vec<u128> {
         Family::Ipv4 => &e.private_ip_addresses,
         Family::Ipv6 => &e.ipv6_addresses,
     };
-    list.iter().filter_map(|ip| ip.parse::<std::net::IpAddr>().ok()).map(addr_point).filter(|(f, _)| *f == fam).map(|(_, a)| a).collect()
+    list.iter()
+        .filter_map(|ip| ip.parse::<std::net::IpAddr>().ok())
+        .map(addr_point)
+        .filter(|(f, _)| *f == fam)
+        .map(|(_, a)| a)
+        .collect()
 }
 
 fn cidr_holds(c: &str, fam: Family, a: u128) -> bool {
@@ -105,8 +109,7 @@ fn peering_between<'a>(ctx: &Ctx<'a>, a: &str, b: &str) -> R<Option<&'a VpcPeeri
 /// `Ok(None)`: no VPC of the region holds the address (an internet source).
 pub(crate) fn locate<'a>(ctx: &Ctx<'a>, fam: Family, a: u128, prefer: &str) -> R<Option<Origin<'a>>> {
     let rank = |vpc: &str| -> (bool, bool) {
-        let peered = vpc != prefer
-            && matches!(peering_between(ctx, prefer, vpc), Ok(Some(p)) if p.status == "active");
+        let peered = vpc != prefer && matches!(peering_between(ctx, prefer, vpc), Ok(Some(p)) if p.status == "active");
         (vpc != prefer, !peered)
     };
     let mut enis: Vec<&'a NetworkInterface> = ctx.enis.iter().filter(|e| addrs(e, fam).contains(&a)).collect();
@@ -150,18 +153,20 @@ enum Via<'a> {
 
 /// Where a flow leaves and where it goes: (VPC, subnet) of each end, and the destination's
 /// block as a route would name it.
-struct Ends<'s> {
-    from_vpc: &'s str,
-    from_subnet: &'s str,
-    to_vpc: &'s str,
-    to_subnet: &'s str,
-    to_block: String,
+pub(crate) struct Ends<'s> {
+    pub from_vpc: &'s str,
+    pub from_subnet: &'s str,
+    pub to_vpc: &'s str,
+    pub to_subnet: &'s str,
+    pub to_block: String,
 }
 
 /// The route `t` uses for `to`, judged for a flow between the two ends.
 fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, ends: &Ends) -> R<Via<'a>> {
     let (from_vpc, to_vpc) = (ends.from_vpc, ends.to_vpc);
-    let Some(r) = lookup_route(ctx, t, fam, to) else { return Ok(Via::Not(None, String::new())) };
+    let Some(r) = lookup_route(ctx, t, fam, to) else {
+        return Ok(Via::Not(None, String::new()));
+    };
     if r.target == "local" {
         return Ok(if from_vpc == to_vpc { Via::Local } else { Via::Not(Some(r), String::new()) });
     }
@@ -170,7 +175,7 @@ fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, ends: &Ends)
             return Ok(Via::Not(Some(r), format!(" (traffic inside {from_vpc} is not sent through {})", r.target)));
         }
         let (from_az, to_az) = (subnet_az(ctx, ends.from_subnet)?, subnet_az(ctx, ends.to_subnet)?);
-        return Ok(match via_tgw(ctx, r, fam, to, &ends.to_block, from_vpc, to_vpc, from_az, to_az)? {
+        return Ok(match via_tgw(ctx, r, (fam, to), ends, (from_az, to_az))? {
             TgwVia::Hop(h) => Via::Tgw(h),
             TgwVia::Shut(b) => Via::TgwShut(r, b),
         });
@@ -186,7 +191,10 @@ fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, ends: &Ends)
         };
         let ends = [p.requester_vpc_id.as_str(), p.accepter_vpc_id.as_str()];
         if from_vpc == to_vpc {
-            return Ok(Via::Not(Some(r), format!(" (traffic inside {from_vpc} never leaves through a peering connection)")));
+            return Ok(Via::Not(
+                Some(r),
+                format!(" (traffic inside {from_vpc} never leaves through a peering connection)"),
+            ));
         }
         if !(ends.contains(&from_vpc) && ends.contains(&to_vpc)) {
             return Ok(Via::Not(
@@ -220,11 +228,6 @@ fn host(fam: Family, a: u128) -> String {
     }
 }
 
-/// Ports of `ev` (a return-leg evaluation) on which address `a` is allowed.
-fn ports_for(ev: &NaclEval, a: u128) -> PortSet {
-    PortSet::from_ranges(ev.pieces.iter().filter(|p| p.2.contains(a)).map(|p| (p.0, p.1)))
-}
-
 fn group_matches(r: &SgRule, peer: Option<&NetworkInterface>, ctx: &Ctx, fam: Family, a: u128) -> bool {
     match &r.peer {
         SgPeer::Group { group_id, .. } => peer.is_some_and(|e| e.security_group_ids.iter().any(|g| g == group_id)),
@@ -232,18 +235,16 @@ fn group_matches(r: &SgRule, peer: Option<&NetworkInterface>, ctx: &Ctx, fam: Fa
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-/// Rules of `groups` (ingress or egress) that let `p`/`port` to or from `peer` / address `a`.
-fn admitting(
+/// Rules of `groups` (ingress or egress) that let `f` to or from `peer` / address `a`.
+pub(crate) fn admitting(
     ctx: &Ctx,
     groups: &[&SecurityGroup],
     ingress: bool,
-    p: Protocol,
-    port: u16,
+    f: Flow,
     peer: Option<&NetworkInterface>,
-    fam: Family,
     a: u128,
 ) -> Vec<Step> {
+    let Flow { p, port, fam } = f;
     let mut steps = Vec::new();
     for g in groups {
         let rules = if ingress { &g.ingress } else { &g.egress };
@@ -262,17 +263,15 @@ fn admitting(
 
 /// One flow from `src` (at `o`) to the interface `dst_eni`, over every address of the family
 /// it has: open on the first address whose path is open, else the blockers of its first address.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn flow<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     o: &Origin<'a>,
     src: u128,
-    fam: Family,
     dst_eni: &'a NetworkInterface,
-    p: Protocol,
-    port: u16,
+    f: Flow,
 ) -> R<Outcome> {
+    let fam = f.fam;
     let id = &dst_eni.network_interface_id;
     let dsts = addrs(dst_eni, fam);
     if dsts.is_empty() {
@@ -291,7 +290,7 @@ pub(crate) fn flow<'a>(
     }
     let mut first = None;
     for d in dsts {
-        match one(ctx, cache, o, src, fam, dst_eni, d, p, port)? {
+        match one(ctx, cache, o, src, (dst_eni, d), f)? {
             Outcome::Open(s) => return Ok(Outcome::Open(s)),
             shut => {
                 if first.is_none() {
@@ -305,18 +304,15 @@ pub(crate) fn flow<'a>(
 
 /// One flow to one destination address; blocked stages are assumed fixed before the next is
 /// examined, so the blockers together are the change that opens it.
-#[allow(clippy::too_many_arguments)]
 fn one<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     o: &Origin<'a>,
     src: u128,
-    fam: Family,
-    dst_eni: &'a NetworkInterface,
-    dst: u128,
-    p: Protocol,
-    port: u16,
+    (dst_eni, dst): (&'a NetworkInterface, u128),
+    f: Flow,
 ) -> R<Outcome> {
+    let Flow { p, port, fam } = f;
     let dvpc = dst_eni.vpc_id.as_str();
     let (srtb_i, drtb_i) = (ctx.subnet_route_table(o.vpc, o.subnet)?, ctx.route_table(dst_eni)?);
     // Unread prefix lists in either table make the longest-prefix match unknowable.
@@ -375,7 +371,9 @@ fn one<'a>(
     };
     let link_fix = |t: &RouteTable, block: &str| -> String {
         match link {
-            Some(l) if l.status == "active" => format!("add route {block} → {} to {}", l.vpc_peering_connection_id, t.route_table_id),
+            Some(l) if l.status == "active" => {
+                format!("add route {block} → {} to {}", l.vpc_peering_connection_id, t.route_table_id)
+            }
             Some(l) => format!(
                 "accept {} (now {}) and add route {block} → it to {}",
                 l.vpc_peering_connection_id, l.status, t.route_table_id
@@ -388,7 +386,7 @@ fn one<'a>(
     };
     // 1. The source interface's security groups (egress).
     if let Some(se) = o.eni {
-        let s = admitting(ctx, &src_groups, false, p, port, dst_peer, fam, dst);
+        let s = admitting(ctx, &src_groups, false, f, dst_peer, dst);
         if s.is_empty() {
             let gid = src_groups.first().map_or(se.network_interface_id.as_str(), |g| g.group_id.as_str());
             out.push(mk(
@@ -410,7 +408,11 @@ fn one<'a>(
     match &fwd {
         Via::Not(r, why) => {
             let change = if o.vpc == dvpc {
-                format!("remove route {} from {} so that the local route applies", label(*r, "", &dst_text), srtb.route_table_id)
+                format!(
+                    "remove route {} from {} so that the local route applies",
+                    label(*r, "", &dst_text),
+                    srtb.route_table_id
+                )
             } else {
                 link_fix(srtb, &forward.to_block)
             };
@@ -428,9 +430,17 @@ fn one<'a>(
             }
             if let Via::Tgw(h) = &fwd {
                 steps.push(Step::new(h.tgw, ComponentType::TransitGateway, Vec::new()));
-                steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("from {}", h.ingress_subnet)]));
+                steps.push(Step::new(
+                    h.ingress,
+                    ComponentType::TransitGatewayAttachment,
+                    vec![format!("from {}", h.ingress_subnet)],
+                ));
                 steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![h.route.clone()]));
-                steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("into {}", h.egress_subnet)]));
+                steps.push(Step::new(
+                    h.egress,
+                    ComponentType::TransitGatewayAttachment,
+                    vec![format!("into {}", h.egress_subnet)],
+                ));
             }
         }
     }
@@ -458,18 +468,22 @@ fn one<'a>(
             }
         }
         rep.push((o.subnet, false, dst));
-        let nacl_block = |n: &rampart_inventory::NetworkAcl, egress: bool, a: u128, q: u16, what: &str, ports: String| {
-            let dir = if egress { "outbound" } else { "inbound" };
-            let (rule, num) = nacl_rule_text(first_match(n, egress, p, fam, a, q), dir);
-            let peer = host(fam, a);
-            let prep = if egress { "to" } else { "from" };
-            mk(
-                &n.network_acl_id,
-                ComponentType::Nacl,
-                format!("{rule}{what}"),
-                format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}", n.network_acl_id),
-            )
-        };
+        let nacl_block =
+            |n: &rampart_inventory::NetworkAcl, egress: bool, a: u128, q: u16, what: &str, ports: String| {
+                let dir = if egress { "outbound" } else { "inbound" };
+                let (rule, num) = nacl_rule_text(first_match(n, egress, p, fam, a, q), dir);
+                let peer = host(fam, a);
+                let prep = if egress { "to" } else { "from" };
+                mk(
+                    &n.network_acl_id,
+                    ComponentType::Nacl,
+                    format!("{rule}{what}"),
+                    format!(
+                        "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}",
+                        n.network_acl_id
+                    ),
+                )
+            };
         // Rules that let the flow through, per ACL in the order the request meets them.
         let mut rules: Vec<(usize, Vec<String>)> = Vec::new();
         let mut note = |n: usize, text: String| match rules.iter_mut().find(|(i, _)| *i == n) {
@@ -480,7 +494,14 @@ fn one<'a>(
         for &(subnet, egress, a) in &req {
             let n = ctx.nacl_idx(subnet)?;
             if cache.nacl(ctx, n, egress, false, p, fam).allows(port, a) {
-                note(n, format!("{} #{} allow", dir(egress), first_match(ctx.nacl(n), egress, p, fam, a, port).map_or(0, |e| e.rule_number)));
+                note(
+                    n,
+                    format!(
+                        "{} #{} allow",
+                        dir(egress),
+                        first_match(ctx.nacl(n), egress, p, fam, a, port).map_or(0, |e| e.rule_number)
+                    ),
+                );
             } else {
                 out.push(nacl_block(ctx.nacl(n), egress, a, port, "", format!(" {port}")));
             }
@@ -490,14 +511,21 @@ fn one<'a>(
         let mut legs = Vec::new();
         for &(subnet, egress, a) in &rep {
             let n = ctx.nacl_idx(subnet)?;
-            legs.push((n, egress, a, ports_for(&cache.nacl(ctx, n, egress, true, p, fam), a)));
+            legs.push((n, egress, a, cache.nacl(ctx, n, egress, true, p, fam).ports_for(a)));
         }
         let all = legs.iter().skip(1).fold(legs[0].3.clone(), |acc, l| acc.intersect(&l.3));
         let (lo, hi) = ephemeral(p);
         let eph = if p.has_ports() { format!(" {lo}-{hi}") } else { String::new() };
         if let Some(q) = all.first() {
             for &(n, egress, a, _) in &legs {
-                note(n, format!("{} #{} allow (return)", dir(egress), first_match(ctx.nacl(n), egress, p, fam, a, q).map_or(0, |e| e.rule_number)));
+                note(
+                    n,
+                    format!(
+                        "{} #{} allow (return)",
+                        dir(egress),
+                        first_match(ctx.nacl(n), egress, p, fam, a, q).map_or(0, |e| e.rule_number)
+                    ),
+                );
             }
         } else {
             let empty: Vec<usize> = (0..legs.len()).filter(|&i| legs[i].3.is_empty()).collect();
@@ -507,7 +535,14 @@ fn one<'a>(
                 let last = legs.len() - 1;
                 let others = legs[..last].iter().skip(1).fold(legs[0].3.clone(), |acc, l| acc.intersect(&l.3));
                 let (n, egress, a, _) = legs[last];
-                out.push(nacl_block(ctx.nacl(n), egress, a, others.first().unwrap_or(lo), " (return traffic)", eph.clone()));
+                out.push(nacl_block(
+                    ctx.nacl(n),
+                    egress,
+                    a,
+                    others.first().unwrap_or(lo),
+                    " (return traffic)",
+                    eph.clone(),
+                ));
             } else {
                 for i in empty {
                     let (n, egress, a, _) = legs[i];
@@ -521,7 +556,7 @@ fn one<'a>(
     }
     // 4. The destination's security groups (internet-facing NLBs without groups filter nothing).
     if !(dst_eni.interface_type == "network_load_balancer" && dst_eni.security_group_ids.is_empty()) {
-        let s = admitting(ctx, &dst_groups, true, p, port, src_peer, fam, src);
+        let s = admitting(ctx, &dst_groups, true, f, src_peer, src);
         if s.is_empty() {
             let (gid, t) = match dst_groups.first() {
                 Some(g) => (g.group_id.as_str(), ComponentType::SecurityGroup),
@@ -556,9 +591,21 @@ fn one<'a>(
         let r = lookup_route(ctx, drtb, fam, src).map(route_label).into_iter().collect();
         steps.push(Step::new(&drtb.route_table_id, ComponentType::RouteTable, r));
         if let Via::Tgw(h) = &back {
-            steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("return from {}", h.ingress_subnet)]));
-            steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![format!("{} (return)", h.route)]));
-            steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("return into {}", h.egress_subnet)]));
+            steps.push(Step::new(
+                h.ingress,
+                ComponentType::TransitGatewayAttachment,
+                vec![format!("return from {}", h.ingress_subnet)],
+            ));
+            steps.push(Step::new(
+                h.table,
+                ComponentType::TransitGatewayRouteTable,
+                vec![format!("{} (return)", h.route)],
+            ));
+            steps.push(Step::new(
+                h.egress,
+                ComponentType::TransitGatewayAttachment,
+                vec![format!("return into {}", h.egress_subnet)],
+            ));
         }
     } else if let Via::TgwShut(_, b) = &back {
         out.push(mk(&b.component_id, b.component_type, format!("{} (return traffic)", b.rule), b.change.clone()));
@@ -568,11 +615,20 @@ fn one<'a>(
             _ => (lookup_route(ctx, drtb, fam, src), " (not the connection the request came through)".to_string()),
         };
         let change = if o.vpc == dvpc {
-            format!("remove route {} from {} so that the local route applies", label(r, "", &src_text), drtb.route_table_id)
+            format!(
+                "remove route {} from {} so that the local route applies",
+                label(r, "", &src_text),
+                drtb.route_table_id
+            )
         } else {
             link_fix(drtb, &backward.to_block)
         };
-        out.push(mk(&drtb.route_table_id, ComponentType::RouteTable, format!("{} (return traffic)", label(r, &why, &src_text)), change));
+        out.push(mk(
+            &drtb.route_table_id,
+            ComponentType::RouteTable,
+            format!("{} (return traffic)", label(r, &why, &src_text)),
+            change,
+        ));
     }
     steps.push(Step::new(&dst_eni.network_interface_id, ComponentType::Eni, Vec::new()));
     Ok(if out.is_empty() { Outcome::Open(steps) } else { Outcome::Shut(out) })

@@ -36,11 +36,13 @@
 //! are exact, see `to_lb.rs`.
 
 mod engine;
+mod flow;
 mod from_vpc;
+mod nacl;
 mod query;
+pub mod set;
 mod tgw;
 mod to_lb;
-pub mod set;
 
 pub use engine::internet_exposure;
 pub use query::{query, Source};

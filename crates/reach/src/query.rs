@@ -3,14 +3,15 @@
 //! <https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html>).
 
 use crate::engine::{
-    analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, rule_proto, sorted_entries,
-    zone_at, Cache, Ctx, R,
+    analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, zone_at, Cache, Ctx, R,
 };
+use crate::flow::Flow;
 use crate::from_vpc::{flow, locate, Origin, Outcome};
-use crate::to_lb::{to_load_balancer, LbOutcome};
+use crate::nacl::{first_match, nacl_rule_text};
 use crate::set::{addr_point, to_cidrs, universe, AddrSet, Family};
+use crate::to_lb::{to_load_balancer, LbOutcome};
 use crate::{Blocker, ComponentType, Protocol, Verdict};
-use rampart_inventory::{Inventory, NaclEntry, NetworkAcl, NetworkInterface};
+use rampart_inventory::{Inventory, NetworkInterface};
 use std::net::IpAddr;
 
 /// Where a flow comes from.
@@ -47,9 +48,7 @@ fn resolve(inv: &Inventory, id: &str) -> Option<IpAddr> {
     if let Some(ip) = primary.and_then(|p| p.parse().ok()) {
         return Some(ip);
     }
-    enis.iter()
-        .flat_map(|e| e.private_ip_addresses.iter().chain(&e.ipv6_addresses))
-        .find_map(|a| a.parse().ok())
+    enis.iter().flat_map(|e| e.private_ip_addresses.iter().chain(&e.ipv6_addresses)).find_map(|a| a.parse().ok())
 }
 
 /// Whether `protocol`/`port` on `to` (an instance id, network interface id, interface VPC
@@ -64,7 +63,10 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
     if let Source::Resource(id) = from {
         return match resolve(inv, id) {
             Some(a) => query(inv, &Source::Ip(a), to, protocol, port),
-            None => Verdict::Unknown { target, missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")] },
+            None => Verdict::Unknown {
+                target,
+                missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")],
+            },
         };
     }
     let mut unread = Vec::new();
@@ -157,13 +159,21 @@ fn candidates(from: &Source) -> Vec<(Family, AddrSet)> {
     }
 }
 
-fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, port: u16, elsewhere: Vec<String>) -> Verdict {
+fn answer(
+    ctx: &Ctx,
+    from: &Source,
+    target: String,
+    idx: &[usize],
+    p: Protocol,
+    port: u16,
+    elsewhere: Vec<String>,
+) -> Verdict {
     let mut cache = Cache::default();
     if let Source::Ip(a) = from {
         let (fam, pt) = addr_point(*a);
         match locate(ctx, fam, pt, &ctx.enis[idx[0]].vpc_id) {
             Err(missing) => return Verdict::Unknown { target, missing },
-            Ok(Some(o)) => return inside(ctx, &mut cache, &o, *a, target, idx, p, port),
+            Ok(Some(o)) => return inside(ctx, &mut cache, &o, *a, target, idx, Flow { p, port, fam }),
             Ok(None) if !elsewhere.is_empty() => return Verdict::Unknown { target, missing: elsewhere },
             Ok(None) => {}
         }
@@ -205,7 +215,7 @@ fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, 
             if *from == Source::Internet && fam == Family::Ipv6 && eni.ipv6_addresses.is_empty() {
                 continue;
             }
-            match explain(ctx, &mut cache, eni, p, port, fam, &cand, from) {
+            match explain(ctx, &mut cache, eni, Flow { p, port, fam }, &cand, from) {
                 Ok(b) => blockers.extend(b),
                 Err(m) => return Verdict::Unknown { target, missing: m },
             }
@@ -215,7 +225,6 @@ fn answer(ctx: &Ctx, from: &Source, target: String, idx: &[usize], p: Protocol, 
 }
 
 /// A flow from an address inside a VPC of the region to the target's interfaces.
-#[allow(clippy::too_many_arguments)]
 fn inside<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
@@ -223,8 +232,7 @@ fn inside<'a>(
     a: IpAddr,
     target: String,
     idx: &[usize],
-    p: Protocol,
-    port: u16,
+    f: Flow,
 ) -> Verdict {
     let (fam, pt) = addr_point(a);
     let mut missing = Vec::new();
@@ -241,7 +249,7 @@ fn inside<'a>(
         }
     }
     for (_, nodes) in &by_lb {
-        match to_load_balancer(ctx, cache, o, a, nodes, p, port) {
+        match to_load_balancer(ctx, cache, o, a, nodes, f) {
             Ok(LbOutcome::Open(node, steps)) => {
                 return Verdict::Reachable {
                     target,
@@ -260,7 +268,7 @@ fn inside<'a>(
         if eni.description.starts_with("ELB ") {
             continue;
         }
-        match flow(ctx, cache, o, pt, fam, eni, p, port) {
+        match flow(ctx, cache, o, pt, eni, f) {
             Ok(Outcome::Open(steps)) => {
                 return Verdict::Reachable {
                     target,
@@ -282,49 +290,18 @@ fn inside<'a>(
     Verdict::Blocked { target, blockers }
 }
 
-pub(crate) fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, port: u16) -> Option<&NaclEntry> {
-    sorted_entries(n, egress).into_iter().find(|e| {
-        let Some(rp) = rule_proto(&e.protocol) else { return false };
-        let proto_ok = match rp {
-            crate::engine::RuleProto::Any => true,
-            crate::engine::RuleProto::Num(x) => x == p.0,
-        };
-        let c = match fam {
-            Family::Ipv4 => e.cidr_block.as_deref(),
-            Family::Ipv6 => e.ipv6_cidr_block.as_deref(),
-        };
-        let addr_ok = c.and_then(crate::set::parse_cidr).is_some_and(|(f, s)| f == fam && s.contains(a));
-        let ports_ok = !p.has_ports()
-            || matches!(rp, crate::engine::RuleProto::Any)
-            || match (e.port_from, e.port_to) {
-                (Some(f), Some(t)) if f >= 0 && t >= 0 => f <= i32::from(port) && i32::from(port) <= t,
-                _ => true,
-            };
-        proto_ok && addr_ok && ports_ok
-    })
-}
-
-pub(crate) fn nacl_rule_text(e: Option<&NaclEntry>, dir: &str) -> (String, i32) {
-    match e {
-        Some(e) => (format!("{dir} #{} {}", e.rule_number, e.rule_action), e.rule_number),
-        None => (format!("no {dir} rule matches (default deny *)"), 32767),
-    }
-}
-
 /// Each component on the direct internet path that stops `p`/`port` from `cand`, evaluated in
 /// path order; a blocked stage is assumed fixed before the next is examined, so the blockers
 /// together are the change that opens the path.
-#[allow(clippy::too_many_arguments)]
 fn explain<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     eni: &'a NetworkInterface,
-    p: Protocol,
-    port: u16,
-    fam: Family,
+    f: Flow,
     cand: &AddrSet,
     from: &Source,
 ) -> R<Vec<Blocker>> {
+    let Flow { p, port, fam } = f;
     let mut out = Vec::new();
     let id = &eni.network_interface_id;
     let mk = |component_id: &str, t: ComponentType, rule: String, change: String| Blocker {
@@ -348,7 +325,9 @@ fn explain<'a>(
                 "no public IPv4 address".into(),
                 format!("associate an Elastic IP address with {id}"),
             ),
-            Family::Ipv6 => mk(id, ComponentType::Eni, "no IPv6 address".into(), format!("assign an IPv6 address to {id}")),
+            Family::Ipv6 => {
+                mk(id, ComponentType::Eni, "no IPv6 address".into(), format!("assign an IPv6 address to {id}"))
+            }
         });
     }
     // Routes: the reply to the source must leave through an internet gateway.
@@ -433,7 +412,9 @@ fn explain<'a>(
         let mut admitted = AddrSet::empty();
         for g in &groups {
             for r in &g.ingress {
-                let Some((lo, hi)) = crate::engine::sg_rule_ports(r, p) else { continue };
+                let Some((lo, hi)) = crate::engine::sg_rule_ports(r, p) else {
+                    continue;
+                };
                 if lo <= port && port <= hi {
                     if let Some(set) = crate::engine::peer_set(ctx, &r.peer, fam)? {
                         admitted = admitted.union(&set);

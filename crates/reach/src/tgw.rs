@@ -39,6 +39,7 @@
 //! `query` from that intermediary's address to the instance.
 
 use crate::engine::{Ctx, R};
+use crate::from_vpc::Ends;
 use crate::set::{parse_cidr, Family};
 use crate::ComponentType;
 use rampart_inventory::{Route, TgwRoute, TgwRouteTable, TgwVpcAttachment, TransitGateway};
@@ -157,27 +158,28 @@ pub(crate) fn tgw_route_label(r: &TgwRoute) -> String {
     }
 }
 
-/// How the transit gateway named by the VPC route `r` carries a packet to `to` (in `to_vpc`)
-/// sent from `from_vpc` in Availability Zone `from_az`; `to_az` is the destination's zone.
-/// `to_block` names the destination in suggested routes.
-#[allow(clippy::too_many_arguments)]
+/// How the transit gateway named by the VPC route `r` carries a packet to `to` (in
+/// `ends.to_vpc`) sent from `ends.from_vpc` in Availability Zone `from_az`; `to_az` is the
+/// destination's zone. `ends.to_block` names the destination in suggested routes.
 pub(crate) fn via_tgw<'a>(
     ctx: &Ctx<'a>,
     r: &'a Route,
-    fam: Family,
-    to: u128,
-    to_block: &str,
-    from_vpc: &str,
-    to_vpc: &str,
-    from_az: &str,
-    to_az: &str,
+    (fam, to): (Family, u128),
+    ends: &Ends,
+    (from_az, to_az): (&str, &str),
 ) -> R<TgwVia<'a>> {
+    let (to_block, from_vpc, to_vpc) = (ends.to_block.as_str(), ends.from_vpc, ends.to_vpc);
     let id = r.target.as_str();
     let Some(g) = tgws(ctx)?.iter().find(|g| g.transit_gateway_id == id) else {
         return Err(vec![format!("transit gateway {id} is not in the inventory (shared from another account?)")]);
     };
     if g.state != "available" {
-        return shut(id, ComponentType::TransitGateway, format!("{id} is {}", g.state), format!("wait until {id} is available"));
+        return shut(
+            id,
+            ComponentType::TransitGateway,
+            format!("{id} is {}", g.state),
+            format!("wait until {id} is available"),
+        );
     }
     let atts = vpc_attachments(ctx)?;
     let of_vpc = |vpc: &str| -> Option<&'a TgwVpcAttachment> {
@@ -224,7 +226,8 @@ pub(crate) fn via_tgw<'a>(
         }
     }
     let dst_att = of_vpc(to_vpc);
-    let dst_name = dst_att.map_or_else(|| format!("an attachment of {to_vpc}"), |a| a.transit_gateway_attachment_id.clone());
+    let dst_name =
+        dst_att.map_or_else(|| format!("an attachment of {to_vpc}"), |a| a.transit_gateway_attachment_id.clone());
     let Some(table) = assoc else {
         return shut(
             ing_id,
@@ -234,7 +237,8 @@ pub(crate) fn via_tgw<'a>(
         );
     };
     let tid = table.transit_gateway_route_table_id.as_str();
-    let routes = table.routes.as_result().map_err(|m| vec![format!("routes of transit gateway route table {tid}: {m}")])?;
+    let routes =
+        table.routes.as_result().map_err(|m| vec![format!("routes of transit gateway route table {tid}: {m}")])?;
     // 3. Longest-prefix match in that table.
     let Some(route) = lookup_tgw_route(ctx, routes, fam, to)? else {
         return shut(
@@ -272,7 +276,9 @@ pub(crate) fn via_tgw<'a>(
                 format!("{label}: a {k} attachment, not {to_vpc}"),
                 format!("add a more specific route {to_block} → {dst_name} to {tid}"),
             ),
-            _ => Err(vec![format!("{out_id} of {tid} is not a VPC attachment in the inventory (peered transit gateways are not modelled)")]),
+            _ => Err(vec![format!(
+                "{out_id} of {tid} is not a VPC attachment in the inventory (peered transit gateways are not modelled)"
+            )]),
         };
     };
     if out.vpc_id != to_vpc {
@@ -284,7 +290,12 @@ pub(crate) fn via_tgw<'a>(
         );
     }
     if out.state != "available" {
-        return shut(out_id, ComponentType::TransitGatewayAttachment, format!("{out_id} is {}", out.state), format!("accept {out_id} or wait until it is available"));
+        return shut(
+            out_id,
+            ComponentType::TransitGatewayAttachment,
+            format!("{out_id} is {}", out.state),
+            format!("accept {out_id} or wait until it is available"),
+        );
     }
     let egress_subnet = match subnet_in(ctx, out, from_az)? {
         Some(s) => Some(s),

@@ -42,12 +42,13 @@
 
 use crate::engine::{
     all_load_balancers, ephemeral, hop_sources, peer_set, primary_ip, sg_admits_eni, sg_rule_ports, Cache, Ctx, Hop,
-    Lb, R,
+    Lb, Target, R,
 };
+use crate::flow::Flow;
 use crate::from_vpc::{flow, Origin, Outcome};
-use crate::query::{first_match, nacl_rule_text};
+use crate::nacl::{first_match, nacl_rule_text};
 use crate::set::{addr_point, AddrSet, Family, PortSet};
-use crate::{Blocker, ComponentType, ExposedRange, Protocol, Step};
+use crate::{Blocker, ComponentType, ExposedRange, Step};
 use rampart_inventory::{NetworkInterface, SecurityGroup, SgPeer};
 use std::net::IpAddr;
 
@@ -90,22 +91,24 @@ fn prefix_lists_read(ctx: &Ctx, groups: &[&SecurityGroup], fam: Family) -> R<()>
 
 /// A flow from `a` (located at `o`) to `p`/`port` of the load balancer owning the interfaces
 /// `nodes` (indices into `ctx.enis`, all of one load balancer).
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn to_load_balancer<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     o: &Origin<'a>,
     a: IpAddr,
     nodes: &[usize],
-    p: Protocol,
-    port: u16,
+    f: Flow,
 ) -> R<LbOutcome> {
     let (fam, pt) = addr_point(a);
+    let Flow { p, port, .. } = f;
     let (lbs, unread) = all_load_balancers(ctx);
     let first = &ctx.enis[nodes[0]];
     let Some(lb) = lbs.iter().find(|l| l.enis.contains(&nodes[0])) else {
         if !unread.is_empty() {
-            return Err(unread.iter().map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.where_())).collect());
+            return Err(unread
+                .iter()
+                .map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.where_()))
+                .collect());
         }
         return Err(vec![format!(
             "{} belongs to `{}`, a load balancer that is not in the inventory or not modelled (gateway load balancers)",
@@ -144,10 +147,10 @@ pub(crate) fn to_load_balancer<'a>(
     let mut open_front: Option<usize> = None;
     for n in order {
         let node = &ctx.enis[n];
-        match flow(ctx, cache, o, pt, fam, node, p, port) {
+        match flow(ctx, cache, o, pt, node, f) {
             Err(m) => missing.extend(m),
             Ok(Outcome::Shut(b)) => front_blocked.extend(b),
-            Ok(Outcome::Open(front)) => match to_target(ctx, cache, lb, node, &hops, fam, pt, p) {
+            Ok(Outcome::Open(front)) => match to_target(ctx, cache, lb, node, &hops, f, pt) {
                 Err(m) => missing.extend(m),
                 Ok(Some(back)) => {
                     let mut steps = front;
@@ -166,7 +169,7 @@ pub(crate) fn to_load_balancer<'a>(
         return Err(missing);
     }
     if let Some(n) = open_front {
-        return Ok(LbOutcome::Shut(back_blockers(ctx, cache, lb, &ctx.enis[n], &hops, fam, pt, p)?));
+        return Ok(LbOutcome::Shut(back_blockers(ctx, cache, lb, &ctx.enis[n], &hops, f, pt)?));
     }
     Ok(LbOutcome::Shut(front_blocked))
 }
@@ -175,21 +178,24 @@ pub(crate) fn to_load_balancer<'a>(
 /// preservation).
 fn is_self(target: &NetworkInterface, fam: Family, pt: u128) -> bool {
     fam == Family::Ipv4
-        && target.private_ip_addresses.iter().filter_map(|x| x.parse::<IpAddr>().ok()).any(|x| addr_point(x) == (fam, pt))
+        && target
+            .private_ip_addresses
+            .iter()
+            .filter_map(|x| x.parse::<IpAddr>().ok())
+            .any(|x| addr_point(x) == (fam, pt))
 }
 
 /// The first target the node forwards the client's request to, with the path's remaining steps.
-#[allow(clippy::too_many_arguments)]
 fn to_target<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     lb: &Lb<'a>,
     node: &'a NetworkInterface,
     hops: &[&Hop],
-    fam: Family,
+    f: Flow,
     pt: u128,
-    p: Protocol,
 ) -> R<Option<Vec<Step>>> {
+    let Flow { p, fam, .. } = f;
     let fr = ExposedRange {
         protocol: p,
         family: fam,
@@ -203,11 +209,14 @@ fn to_target<'a>(
             let target = &ctx.enis[ti];
             let tgroups = ctx.groups(target)?;
             prefix_lists_read(ctx, &tgroups, Family::Ipv4)?;
-            let Some(tip) = primary_ip(target) else { continue };
+            let Some(tip) = primary_ip(target) else {
+                continue;
+            };
             if preserve && is_self(target, fam, pt) {
                 continue;
             }
-            let (src, rules) = hop_sources(ctx, cache, lb, node, target, &tgroups, tip, p, tport, preserve, &fr)?;
+            let t = Target { eni: target, groups: &tgroups, ip: tip, port: tport, preserve };
+            let (src, rules) = hop_sources(ctx, cache, lb, node, &t, &fr)?;
             if src.is_empty() {
                 continue;
             }
@@ -216,7 +225,11 @@ fn to_target<'a>(
                 Step::new(&h.listener, ComponentType::Listener, Vec::new()),
             ];
             if let Some(tg) = &h.tg {
-                let how = if preserve && fam == Family::Ipv4 { "client IP preserved" } else { "from the load balancer's address" };
+                let how = if preserve && fam == Family::Ipv4 {
+                    "client IP preserved"
+                } else {
+                    "from the load balancer's address"
+                };
                 steps.push(Step::new(tg, ComponentType::TargetGroup, vec![format!("{p} {tport}, {how}")]));
             }
             if node.subnet_id != target.subnet_id {
@@ -234,17 +247,16 @@ fn to_target<'a>(
 
 /// Why the node cannot forward the request to any target: every stage that stops it on the way
 /// to the first registered target (fixing all of them opens that path).
-#[allow(clippy::too_many_arguments)]
 fn back_blockers<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     lb: &Lb<'a>,
     node: &'a NetworkInterface,
     hops: &[&Hop],
-    fam: Family,
+    f: Flow,
     pt: u128,
-    p: Protocol,
 ) -> R<Vec<Blocker>> {
+    let Flow { p, fam, .. } = f;
     let client = host(fam, pt);
     let Some((h, &(ti, tport, preserve))) =
         hops.iter().find_map(|h| h.targets.iter().find(|t| primary_ip(&ctx.enis[t.0]).is_some()).map(|t| (*h, t)))
@@ -269,6 +281,7 @@ fn back_blockers<'a>(
     let tip = primary_ip(target).unwrap_or(0);
     let lip = primary_ip(node).unwrap_or(0);
     let v4 = Family::Ipv4;
+    let to_target = Flow { p, port: tport, fam: v4 };
     let mut out = Vec::new();
     let mk = |id: &str, t: ComponentType, rule: String, change: String| blocker(tid, fam, id, t, rule, change);
     let preserved = preserve && fam == Family::Ipv4;
@@ -286,7 +299,7 @@ fn back_blockers<'a>(
     let tnames: Vec<&str> = tgroups.iter().map(|g| g.group_id.as_str()).collect();
     // 1. The load balancer's groups must let the request out to the target.
     let lb_groups: Vec<&SecurityGroup> = lb.sgs.iter().filter_map(|g| ctx.group(g)).collect();
-    if !lb.sgs.is_empty() && !sg_admits_eni(ctx, &lb_groups, false, p, tport, target, v4, tip) {
+    if !lb.sgs.is_empty() && !sg_admits_eni(ctx, &lb_groups, false, to_target, target, tip) {
         let to = match tgroups.first() {
             Some(g) => format!("{} (or to {})", host(v4, tip), g.group_id),
             None => host(v4, tip),
@@ -306,7 +319,11 @@ fn back_blockers<'a>(
             &n.network_acl_id,
             ComponentType::Nacl,
             format!("{rule}{what}"),
-            format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {} to {}", host(v4, a), n.network_acl_id),
+            format!(
+                "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {} to {}",
+                host(v4, a),
+                n.network_acl_id
+            ),
         )
     };
     let (lo, hi) = ephemeral(p);
@@ -344,7 +361,7 @@ fn back_blockers<'a>(
         }
     } else {
         // 2. The target sees the load balancer node's private address.
-        if !sg_admits_eni(ctx, &tgroups, true, p, tport, node, v4, lip) {
+        if !sg_admits_eni(ctx, &tgroups, true, to_target, node, lip) {
             let from = match lb.sgs.first() {
                 Some(g) => format!("{g} (or from {})", host(v4, lip)),
                 None => host(v4, lip),
