@@ -243,6 +243,13 @@ pub fn check(id: &str) -> Option<&'static Check> {
     REGISTRY.iter().copied().find(|c| c.meta.id == id)
 }
 
+/// The check ids a configuration file may name (`[[suppress]] checks`): the configuration is
+/// applied to this registry's findings. `rampart_config::Config::load(path, &KNOWN)`.
+pub const KNOWN: rampart_config::KnownChecks = rampart_config::KnownChecks {
+    contains: |id| check(id).is_some(),
+    suggest,
+};
+
 /// The registered check id nearest to `id` (a misspelling of it), if one is close enough to
 /// be what the user meant: for "did you mean `s3_bucket_public_read`?" in errors about
 /// unknown ids (configuration files, `findings --check`). `None` when `id` is registered
@@ -400,6 +407,17 @@ mod tests {
         assert_eq!(suggest(""), None);
         assert_eq!(suggest_among("host_cev", ["host_cve", "secrets_exposed_access_key"]), Some("host_cve"));
         assert_eq!(suggest_among("x", std::iter::empty()), None);
+    }
+
+    /// The example configuration names real checks, and a typo in a real file is caught with
+    /// the registry's own suggestion.
+    #[test]
+    fn configuration_files_are_validated_against_the_registry() {
+        let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rampart.example.toml");
+        rampart_config::Config::load(&example, &KNOWN).unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(&example).unwrap().replace("\"s3_bucket_public_read\"", "\"s3_bucket_publc_read\"");
+        let e = rampart_config::Config::parse(&text, std::path::Path::new("rampart.toml"), &KNOWN).unwrap_err().to_string();
+        assert!(e.contains(": unknown check `s3_bucket_publc_read` in `suppress[0].checks`; did you mean `s3_bucket_public_read`?"), "{e}");
     }
 
     #[test]

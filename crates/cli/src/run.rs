@@ -184,7 +184,7 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
 fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<ExitCode> {
     let started = time::OffsetDateTime::now_utc();
     // The configuration is read first: its thresholds decide the checks' verdicts.
-    let config = out.config.as_deref().map(rampart_config::Config::load).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let config = out.config.as_deref().map(|p| rampart_config::Config::load(p, &rampart_checks::KNOWN)).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
     let thresholds = config.as_ref().map(|c| c.thresholds).unwrap_or_default();
     let outcome = rampart_checks::run_with(&inv, inv.collected_at, &thresholds, &[]);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);

@@ -13,15 +13,18 @@
 //! Selectors (`account`, `region`, `arn`, `tags`) must all match when given; `account`,
 //! `region` and `arn` are globs where `*` matches any run of characters and `?` one.
 //!
-//! **Architecture invariant:** parsing is strict (unknown keys are errors that name the file,
-//! line and column) and applying is pure: no I/O besides [`Config::load`] reading the file,
-//! no clock (`now` is an argument).
+//! **Architecture invariant:** parsing is strict (unknown keys and unknown check ids are errors
+//! that name the file, line and column) and applying is pure: no I/O besides [`Config::load`]
+//! reading the file, no clock (`now` is an argument). This crate knows no check registry: the
+//! caller says which ids exist ([`KnownChecks`]).
 
 mod glob;
+mod known;
 mod rules;
 mod thresholds;
 
 pub use glob::glob_match;
+pub use known::KnownChecks;
 pub use rules::{Action, Applied, ExcludeRule, Hit, Selector, SuppressRule};
 pub use thresholds::Thresholds;
 
@@ -43,10 +46,12 @@ pub struct Config {
 /// What can go wrong with a configuration file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read `{}`: {source}", path.display())]
+    // The I/O error is part of the message, so it is not also returned as `source()` (a
+    // caller printing the chain would print it twice).
+    #[error("cannot read `{}`: {error}", path.display())]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{}:{line}:{column}: {message} ({hint})", path.display())]
     Invalid {
@@ -61,17 +66,25 @@ pub enum ConfigError {
 const HINT: &str = "docs/rampart.example.toml documents every key";
 
 impl Config {
-    /// Reads and parses the file at `path`.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    /// Reads and parses the file at `path`; every check id it names must be one of `known`.
+    pub fn load(path: &Path, known: &KnownChecks) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
-        Config::parse(&text, path)
+        Config::parse(&text, path, known)
     }
 
-    /// Parses `text`; `path` only names the file in errors.
-    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    /// Parses `text`; `path` only names the file in errors. A check id that is not one of
+    /// `known` is an error (a misspelt id would otherwise suppress nothing, silently).
+    pub fn parse(text: &str, path: &Path, known: &KnownChecks) -> Result<Config, ConfigError> {
+        let config = Config::parse_keys(text, path)?;
+        known::validate(&config, text, path, known)?;
+        Ok(config)
+    }
+
+    /// The strict TOML parse: unknown keys and bad values are errors with their position.
+    fn parse_keys(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()

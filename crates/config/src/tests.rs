@@ -6,8 +6,29 @@ use std::collections::BTreeMap;
 use time::macros::datetime;
 use time::OffsetDateTime;
 
+/// The check ids these tests name; the real registry's are tested in `rampart-checks`
+/// (which depends on this crate).
+const IDS: &[&str] = &[
+    "s3_bucket_public_read",
+    "s3_bucket_public_write",
+    "ec2_sg_specific_ports_unrestricted",
+    "ec2_sg_unrestricted_access",
+    "c",
+    "x",
+];
+
+const KNOWN: KnownChecks = KnownChecks {
+    contains: |id| IDS.contains(&id),
+    // A stand-in for edit distance: same length, one character different.
+    suggest: |id| {
+        IDS.iter().copied().find(|k| {
+            k.len() == id.len() && k.chars().zip(id.chars()).filter(|(a, b)| a != b).count() == 1
+        })
+    },
+};
+
 fn parse(text: &str) -> Result<Config, ConfigError> {
-    Config::parse(text, Path::new("rampart.toml"))
+    Config::parse(text, Path::new("rampart.toml"), &KNOWN)
 }
 
 fn err(text: &str) -> String {
@@ -109,7 +130,7 @@ expires = "2026-12-31"
 #[test]
 fn example_file_parses() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rampart.example.toml");
-    let c = Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let c = Config::load(&path, &KNOWN).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         c.thresholds,
         Thresholds::default(),
@@ -134,7 +155,10 @@ fn unknown_key_names_line_column_and_hint() {
         e.contains("password_reuse_prevention"),
         "lists the valid keys: {e}"
     );
-    assert!(e.contains("(docs/rampart.example.toml documents every key)"), "{e}");
+    assert!(
+        e.contains("(docs/rampart.example.toml documents every key)"),
+        "{e}"
+    );
     let e = err("[[exclude]]\narn = \"*\"\nreason = \"x\"\nexpiry = 2026-01-01\n");
     assert!(
         e.starts_with("rampart.toml:4:1: unknown field `expiry`"),
@@ -183,13 +207,18 @@ fn bad_values_are_errors_with_position() {
 
 #[test]
 fn unreadable_file_names_the_path() {
-    let e = Config::load(Path::new("/nonexistent/rampart.toml"))
+    let e = Config::load(Path::new("/nonexistent/rampart.toml"), &KNOWN)
         .map(|_| ())
         .unwrap_err()
         .to_string();
     assert!(
         e.starts_with("cannot read `/nonexistent/rampart.toml`"),
         "{e}"
+    );
+    let e = Config::load(Path::new("/nonexistent/rampart.toml"), &KNOWN).unwrap_err();
+    assert!(
+        std::error::Error::source(&e).is_none(),
+        "the I/O error is in the message; returning it as the source too prints it twice"
     );
 }
 
@@ -309,4 +338,65 @@ fn all_given_selectors_must_match() {
     assert!(!hit("2", "eu-west-1", "arn:aws:s3:::logs-a"));
     assert!(!hit("1", "us-east-1", "arn:aws:s3:::logs-a"));
     assert!(!hit("1", "eu-west-1", "arn:aws:s3:::logs-ab"));
+}
+
+#[test]
+fn unknown_check_id_names_line_column_and_nearest_id() {
+    let e = err("[[suppress]]\nchecks = [\"s3_bucket_public_read\", \"s3_bucket_publXc_read\"]\narn = \"*\"\nreason = \"r\"\n");
+    assert_eq!(
+        e,
+        "rampart.toml:2:36: unknown check `s3_bucket_publXc_read` in `suppress[0].checks`; \
+         did you mean `s3_bucket_public_read`? (docs/checks.md lists every check id)"
+    );
+    // No near id: no suggestion, still an error; the rule's index is the one `Hit::rule` uses.
+    let e = err("[[suppress]]\nchecks = [\"c\"]\narn = \"*\"\nreason = \"r\"\n\n\
+                 [[suppress]]\nchecks = [\n  \"x\",\n  \"no_such_check_anywhere\",\n]\narn = \"*\"\nreason = \"r\"\n");
+    assert_eq!(
+        e,
+        "rampart.toml:9:3: unknown check `no_such_check_anywhere` in `suppress[1].checks` \
+         (docs/checks.md lists every check id)"
+    );
+}
+
+#[test]
+fn unknown_check_id_in_a_file_names_the_file() {
+    let dir = std::env::temp_dir().join(format!("rampart-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("typo.toml");
+    std::fs::write(
+        &path,
+        "# exceptions\n[[suppress]]\nchecks = [\"s3_bucket_publc_reed\"]\narn = \"arn:aws:s3:::docs\"\nreason = \"public docs\"\n",
+    )
+    .unwrap();
+    let e = Config::load(&path, &KNOWN)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        e.starts_with(&format!(
+            "{}:3:11: unknown check `s3_bucket_publc_reed`",
+            path.display()
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn misspelt_section_or_key_is_an_error_with_its_line() {
+    let e = err("[[suppresion]]\nchecks = [\"c\"]\narn = \"*\"\nreason = \"r\"\n");
+    assert!(
+        e.starts_with("rampart.toml:1:3: unknown field `suppresion`"),
+        "{e}"
+    );
+    let e = err("suppresions = []\n");
+    assert!(
+        e.starts_with("rampart.toml:1:1: unknown field `suppresions`"),
+        "{e}"
+    );
+    let e = err("[[suppress]]\ncheck = [\"c\"]\narn = \"*\"\nreason = \"r\"\n");
+    assert!(
+        e.starts_with("rampart.toml:2:1: unknown field `check`"),
+        "{e}"
+    );
 }
