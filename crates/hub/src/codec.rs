@@ -62,6 +62,17 @@ pub(crate) fn gap_kind_from_text(s: &str) -> Result<GapKind, Invalid> {
     enum_from_text(s).ok_or_else(|| ("gap kind", s.to_string()))
 }
 
+/// A finding's vulnerability as the JSON the `vulnerability` column holds.
+pub(crate) fn vulnerability_to_json(v: &rampart_model::Vulnerability) -> String {
+    // Invariant: a Vulnerability is strings, numbers, options and lists, which always
+    // serialize to JSON (serde_json writes a non-finite float as null, without error).
+    serde_json::to_string(v).expect("a vulnerability serializes")
+}
+
+pub(crate) fn vulnerability_from_json(s: &str) -> Result<rampart_model::Vulnerability, Invalid> {
+    serde_json::from_str(s).map_err(|_| ("finding vulnerability", s.chars().take(80).collect()))
+}
+
 pub(crate) fn strings_to_json(v: &[String]) -> String {
     // Invariant: a list of strings always serializes to JSON.
     serde_json::to_string(v).expect("a list of strings serializes")

@@ -44,3 +44,5 @@ pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_vulnerability;

@@ -177,6 +177,22 @@ CREATE TABLE assessment_runs (
 );
 CREATE INDEX assessment_runs_template ON assessment_runs (template, id);
 "#,
+    // 4: the structured vulnerability of a host, image or function CVE finding (JSON of
+    // `rampart_model::Vulnerability`, NULL for every other finding); the aliases of every
+    // advisory as rows, so that matching can find another source's record of the same CVE
+    // (its CVSS rates an advisory that has none), filled for the advisories already held.
+    r#"
+ALTER TABLE findings ADD COLUMN vulnerability TEXT;
+
+CREATE TABLE vuln_aliases (
+    alias       TEXT NOT NULL,
+    advisory_id TEXT NOT NULL REFERENCES vuln_advisories (id) ON DELETE CASCADE,
+    PRIMARY KEY (alias, advisory_id)
+) WITHOUT ROWID;
+CREATE INDEX vuln_aliases_advisory ON vuln_aliases (advisory_id);
+INSERT OR IGNORE INTO vuln_aliases (alias, advisory_id)
+    SELECT j.value, a.id FROM vuln_advisories a, json_each(a.aliases) j WHERE j.type = 'text';
+"#,
 ];
 
 /// Sets the connection up, checks the file is ours and not from the future, and

@@ -48,14 +48,15 @@ const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, f.sev
     f.reason, f.detail, f.service, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_cli,
     f.remediation_url, f.related_requirements, f.first_observed, f.last_observed,
-    f.workflow_status, f.record_state"#;
+    f.workflow_status, f.record_state, f.vulnerability"#;
 
-/// The same columns as one run saw them (`r` is `run_results`).
+/// The same columns as one run saw them (`r` is `run_results`); the vulnerability is the
+/// finding's current one (an advisory's data, not what the run decided).
 const RUN_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, r.severity, r.status,
     r.reason, f.detail, f.service, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_cli,
     f.remediation_url, f.related_requirements, f.first_observed, r.observed_at,
-    r.workflow_status, 'ACTIVE'"#;
+    r.workflow_status, 'ACTIVE', f.vulnerability"#;
 
 /// Most severe first, then a stable order.
 fn order_by(severity: &str) -> String {
@@ -70,9 +71,9 @@ const INSERT_FINDING: &str = r#"
 INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail,
     service, resource_id, resource_type, account, region, "partition", resource_name,
     remediation_console, remediation_cli, remediation_url, related_requirements,
-    first_observed, last_observed, workflow_status, record_state, updated_at)
+    first_observed, last_observed, workflow_status, record_state, updated_at, vulnerability)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, 'ACTIVE', ?23)
+    ?20, ?21, ?22, 'ACTIVE', ?23, ?24)
 "#;
 
 /// Updates a known finding. It binds the same parameters as `INSERT_FINDING` (SQLite
@@ -85,7 +86,7 @@ UPDATE findings SET
     resource_type = ?11, account = ?12, region = ?13, "partition" = ?14, resource_name = ?15,
     remediation_console = ?16, remediation_cli = ?17, remediation_url = ?18,
     related_requirements = ?19, last_observed = ?21, workflow_status = ?22,
-    record_state = 'ACTIVE', updated_at = ?23
+    record_state = 'ACTIVE', updated_at = ?23, vulnerability = ?24
 WHERE id = ?1
 "#;
 
@@ -312,6 +313,7 @@ impl Store {
                         last_text,
                         workflow.as_str(),
                         updated_at,
+                        f.vulnerability.as_deref().map(codec::vulnerability_to_json),
                     ])
                     .map_err(&err)?;
                 result
@@ -644,7 +646,10 @@ fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
         last_observed: codec::time_from_text(&text(20)?).map_err(&bad)?,
         workflow_status: codec::workflow_from_text(&text(21)?).map_err(&bad)?,
         record_state: codec::record_state_from_text(&text(22)?).map_err(&bad)?,
-        vulnerability: None,
+        vulnerability: match row.get::<_, Option<String>>(23).map_err(&err)? {
+            None => None,
+            Some(json) => Some(Box::new(codec::vulnerability_from_json(&json).map_err(&bad)?)),
+        },
     })
 }
 

@@ -176,6 +176,7 @@ fn migrating_an_empty_db_gives_the_latest_version() {
             "runs",
             "vuln_advisories",
             "vuln_affected",
+            "vuln_aliases",
             "vulndb_meta",
             "workflow_history"
         ]

@@ -148,6 +148,12 @@ impl VulnStore {
             let mut clear = tx
                 .prepare("DELETE FROM vuln_affected WHERE advisory_id = ?1")
                 .map_err(&err)?;
+            let mut clear_aliases = tx
+                .prepare("DELETE FROM vuln_aliases WHERE advisory_id = ?1")
+                .map_err(&err)?;
+            let mut alias = tx
+                .prepare("INSERT OR IGNORE INTO vuln_aliases (alias, advisory_id) VALUES (?1, ?2)")
+                .map_err(&err)?;
             let mut affected = tx
                 .prepare(
                     "INSERT INTO vuln_affected (advisory_id, seq, ecosystem, package, ranges, versions)
@@ -173,6 +179,7 @@ impl VulnStore {
                         continue;
                     }
                     clear.execute([&advisory.id]).map_err(&err)?;
+                    clear_aliases.execute([&advisory.id]).map_err(&err)?;
                     stats.updated += 1;
                 } else {
                     stats.inserted += 1;
@@ -192,6 +199,9 @@ impl VulnStore {
                         record,
                     ])
                     .map_err(&err)?;
+                for a in &advisory.aliases {
+                    alias.execute(params![a, advisory.id]).map_err(&err)?;
+                }
                 let entries = advisory
                     .affected
                     .iter()
@@ -308,6 +318,59 @@ impl VulnStore {
                 .map_or(p.name.as_str(), |s| s.name.as_str());
             (p.ecosystem.as_str(), name)
         }))
+    }
+
+    /// The advisories, withdrawn ones excepted, that are one of `ids` or name one of
+    /// them as an alias: other sources' records of the vulnerabilities a matched
+    /// advisory names, whose CVSS can rate it (see `rampart_vuln::rating`). By id.
+    pub fn load_related<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<Vec<Advisory>, StoreError> {
+        let path = self.path.as_path();
+        let err = sql(path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, record FROM vuln_advisories WHERE id = ?1 AND withdrawn IS NULL
+                 UNION
+                 SELECT a.id, a.record FROM vuln_aliases x JOIN vuln_advisories a ON a.id = x.advisory_id
+                 WHERE x.alias = ?1 AND a.withdrawn IS NULL",
+            )
+            .map_err(&err)?;
+        let mut found: BTreeMap<String, Advisory> = BTreeMap::new();
+        for id in ids {
+            let mut rows = stmt.query([id]).map_err(&err)?;
+            while let Some(row) = rows.next().map_err(&err)? {
+                let id: String = row.get(0).map_err(&err)?;
+                if found.contains_key(&id) {
+                    continue;
+                }
+                let record: String = row.get(1).map_err(&err)?;
+                let advisory = serde_json::from_str(&record).map_err(|_| StoreError::Corrupt {
+                    path: path.to_path_buf(),
+                    what: "advisory record",
+                    value: id.clone(),
+                })?;
+                found.insert(id, advisory);
+            }
+        }
+        Ok(found.into_values().collect())
+    }
+
+    /// The in-memory database that matches `packages`: the advisories about them, and
+    /// every other record of the vulnerabilities those advisories name (by id and alias),
+    /// which rates the ones without a CVSS of their own. Then `.matches(packages)`.
+    pub fn database_for(&self, packages: &[Package]) -> Result<rampart_vuln::Database, StoreError> {
+        let advisories = self.load_for_packages(packages)?;
+        let ids: std::collections::BTreeSet<&str> = advisories
+            .iter()
+            .flat_map(|a| std::iter::once(&a.id).chain(&a.aliases))
+            .map(String::as_str)
+            .collect();
+        let related = self.load_related(ids)?;
+        let mut db = rampart_vuln::Database::from_records(advisories);
+        for r in &related {
+            db.add_related(r);
+        }
+        Ok(db)
     }
 
     /// What the database holds and when each source was imported.
