@@ -13,7 +13,12 @@ pub struct FileSpec {
     pub max_mode: u32,
     /// Acceptable group names (`root` is gid 0).
     pub groups: &'static [&'static str],
-    /// A missing file fails (else: nothing to protect, PASSED).
+    /// The file is the rule's input, which every system the rule applies to has
+    /// (`/etc/passwd`): missing, there is nothing to assess, NOT_AVAILABLE with the reason
+    /// (a bare mounted root or an image without it). Otherwise a missing file is nothing
+    /// to protect, PASSED (`/etc/cron.hourly` without cron, a backup never written).
+    /// Never FAILED: CIS 5.1/5.2.1/6.1 audit the owner and mode of a file that exists;
+    /// none of them makes the file's absence the failure.
     pub required: bool,
 }
 
@@ -99,19 +104,19 @@ file_rule!(CRON_D, "host_cis_cron_d_permissions", "/etc/cron.d", 0o700, "700", g
     cis "5.1.7", Severity::Medium, required false,
     "Crontabs in it may run as root.");
 file_rule!(SSHD_CONFIG, "host_cis_sshd_config_permissions", "/etc/ssh/sshd_config", 0o600, "600", group "root", groups ROOT,
-    cis "5.2.1", Severity::Medium, required false,
+    cis "5.2.1", Severity::Medium, required true,
     "It decides who may log in remotely and how.");
 file_rule!(PASSWD, "host_cis_passwd_permissions", "/etc/passwd", 0o644, "644", group "root", groups ROOT,
     cis "6.1.2", Severity::High, required true,
     "Anyone who can write it can create a root account.");
 file_rule!(SHADOW, "host_cis_shadow_permissions", "/etc/shadow", 0o640, "640", group "shadow", groups ROOT_OR_SHADOW,
-    cis "6.1.3", Severity::High, required false,
+    cis "6.1.3", Severity::High, required true,
     "It holds the password hashes; group root is accepted as well as shadow, and 000 is stricter.");
 file_rule!(GROUP, "host_cis_group_permissions", "/etc/group", 0o644, "644", group "root", groups ROOT,
     cis "6.1.4", Severity::High, required true,
     "Anyone who can write it can join privileged groups.");
 file_rule!(GSHADOW, "host_cis_gshadow_permissions", "/etc/gshadow", 0o640, "640", group "shadow", groups ROOT_OR_SHADOW,
-    cis "6.1.5", Severity::High, required false,
+    cis "6.1.5", Severity::High, required true,
     "It holds group password hashes; group root is accepted as well as shadow.");
 file_rule!(PASSWD_BACKUP, "host_cis_passwd_backup_permissions", "/etc/passwd-", 0o644, "644", group "root", groups ROOT,
     cis "6.1.6", Severity::Medium, required false,
@@ -138,7 +143,10 @@ pub fn eval(spec: &FileSpec, t: &Telemetry, out: &mut Out) {
         }
         Some(Observed::Unknown(r)) => return out.not_available("", r.clone()),
         Some(Observed::Known(None)) if spec.required => {
-            return out.fail("", format!("`{path}` does not exist"))
+            return out.not_available(
+                "",
+                format!("`{path}` does not exist: there is nothing to assess"),
+            )
         }
         Some(Observed::Known(None)) => {
             return out.pass("", format!("`{path}` does not exist: nothing to protect"))
@@ -230,7 +238,6 @@ mod tests {
             .insert("/etc/passwd".into(), Observed::Known(None));
         gone.files
             .insert("/etc/passwd-".into(), Observed::Known(None));
-        expect(&PASSWD, &gone, &[Failed("does not exist")]);
         expect(&PASSWD_BACKUP, &gone, &[Passed]);
 
         let mut unknown = t.clone();
@@ -253,6 +260,36 @@ mod tests {
             .files
             .insert("/etc/gshadow".into(), file("file", 0o644, 0, 42));
         expect(&GSHADOW, &unknown, &[Failed("beyond 0640")]);
+    }
+
+    /// The input files of a bare root or an image (no /etc/passwd, no sshd_config): no
+    /// high-severity failure for a file that is not there.
+    #[test]
+    fn an_absent_input_file_is_not_available() {
+        let mut gone = compliant();
+        for (rule, path) in [
+            (&PASSWD, "/etc/passwd"),
+            (&GROUP, "/etc/group"),
+            (&SHADOW, "/etc/shadow"),
+            (&GSHADOW, "/etc/gshadow"),
+            (&SSHD_CONFIG, "/etc/ssh/sshd_config"),
+        ] {
+            gone.files.insert(path.into(), Observed::Known(None));
+            expect(
+                rule,
+                &gone,
+                &[NotAvailable("does not exist: there is nothing to assess")],
+            );
+        }
+        // Files that exist only with the software or after a change: nothing to protect.
+        for (rule, path) in [
+            (&CRONTAB, "/etc/crontab"),
+            (&CRON_D, "/etc/cron.d"),
+            (&SHADOW_BACKUP, "/etc/shadow-"),
+        ] {
+            gone.files.insert(path.into(), Observed::Known(None));
+            expect(rule, &gone, &[Passed]);
+        }
     }
 
     #[test]

@@ -207,6 +207,7 @@ fn access_limited(t: &Telemetry, out: &mut Out) {
                 .map(|s| format!("`{k} {}` ({})", s.values.join(" "), s.origin))
         })
         .collect();
+    // Absence is the failure: CIS 5.2.18 asks that at least one of the four be set.
     if set.is_empty() {
         out.fail("", "none of AllowUsers, AllowGroups, DenyUsers, DenyGroups is set: every account with a shell may log in over SSH");
     } else {
@@ -250,10 +251,12 @@ pub(crate) fn config<'a>(t: &'a Telemetry, out: &mut Out) -> Option<&'a SshdConf
             out.not_available("", format!("sshd's configuration could not be read: {r}"));
             None
         }
+        // Nothing to judge: a host without an SSH server (or a bare root, an image) has no
+        // sshd settings to pass or fail.
         Observed::Known(None) => {
-            out.pass(
+            out.not_available(
                 "",
-                "no `/etc/ssh/sshd_config`: the SSH server is not installed",
+                "no `/etc/ssh/sshd_config`: the SSH server is not installed, there is nothing to assess",
             );
             None
         }
@@ -449,14 +452,18 @@ mod tests {
         ] {
             expect(r, &t, &[NotAvailable("permission denied")]);
         }
+        // No sshd_config (no SSH server, a bare root, an image): nothing to assess, not
+        // a clean pass.
         t.sshd = Observed::Known(None);
         for r in [
             &PERMIT_ROOT_LOGIN,
             &IDLE_TIMEOUT,
             &ACCESS_LIMITED,
             &ALLOW_TCP_FORWARDING,
+            &crate::practices::SSH_ROOT_LOGIN,
+            &crate::practices::SSH_PASSWORD_AUTHENTICATION,
         ] {
-            expect(r, &t, &[Passed]);
+            expect(r, &t, &[NotAvailable("no `/etc/ssh/sshd_config`")]);
         }
     }
 

@@ -105,6 +105,9 @@ fn tmp_separate(t: &Telemetry, out: &mut Out) {
             "",
             format!("/tmp is {src} as {} from `{}`", m.fs_type, m.device),
         ),
+        // Absence is the failure here: CIS 1.1.2's audit is that `/tmp` is mounted, so a
+        // mount table without it fails (a mounted root without the table is
+        // NOT_AVAILABLE above).
         Ok((None, _)) => out.fail("", "/tmp is not a separate mount: it is part of /"),
     }
 }
@@ -154,6 +157,8 @@ fn core_dumps(t: &Telemetry, out: &mut Out) {
             });
             match hard {
                 Some(l) => good.push(format!("`* {} core 0` ({})", l.kind, l.origin)),
+                // Absence is the failure: CIS 1.5.1's audit looks for the `* hard core 0`
+                // line in limits.conf or limits.d, and without it core dumps are unlimited.
                 None => bad.push("no `* hard core 0` limit".to_owned()),
             }
         }
@@ -232,6 +237,9 @@ pub(crate) fn login_defs_value(
         Observed::Known(d) => d,
     };
     match defs.get(key) {
+        // Absence is the failure: CIS 5.4.1.1–3 audit the key's value in /etc/login.defs,
+        // and a key that is not set has no value that meets them (a missing login.defs is
+        // NOT_AVAILABLE above).
         None => Err((
             true,
             format!("`{key}` is not set in /etc/login.defs (want {want})"),
@@ -292,6 +300,17 @@ pub(crate) fn world_writable(t: &Telemetry, out: &mut Out) {
     }
     if !entries.is_empty() {
         return;
+    }
+    if ww.examined == 0 && ww.unreadable.is_empty() {
+        // None of the system paths is there (a bare root, a function package): nothing
+        // was examined, which is not "none is world-writable".
+        return out.not_available(
+            "",
+            format!(
+                "none of {} exists: there is nothing to assess",
+                ww.paths.join(", ")
+            ),
+        );
     }
     if ww.truncated {
         out.not_available(
@@ -616,6 +635,21 @@ mod tests {
     fn world_writable_rule() {
         let t = compliant();
         expect(&WORLD_WRITABLE, &t, &[Passed]);
+        // No system path under the root: nothing was examined, not "none found".
+        let mut bare = t.clone();
+        if let Observed::Known(w) = &mut bare.world_writable {
+            w.examined = 0;
+        }
+        expect(
+            &WORLD_WRITABLE,
+            &bare,
+            &[NotAvailable("there is nothing to assess")],
+        );
+        expect(
+            &crate::practices::WORLD_WRITABLE,
+            &bare,
+            &[NotAvailable("there is nothing to assess")],
+        );
         let mut bad = t.clone();
         if let Observed::Known(w) = &mut bad.world_writable {
             for p in ["/usr/bin/zz", "/etc/aa"] {
