@@ -122,6 +122,8 @@ pub enum ComponentType {
     TransitGateway,
     TransitGatewayAttachment,
     TransitGatewayRouteTable,
+    NatGateway,
+    EgressOnlyIgw,
 }
 
 impl fmt::Display for ComponentType {
@@ -139,6 +141,8 @@ impl fmt::Display for ComponentType {
             ComponentType::TransitGateway => "TRANSIT_GATEWAY",
             ComponentType::TransitGatewayAttachment => "TRANSIT_GATEWAY_ATTACHMENT",
             ComponentType::TransitGatewayRouteTable => "TRANSIT_GATEWAY_ROUTE_TABLE",
+            ComponentType::NatGateway => "NAT_GATEWAY",
+            ComponentType::EgressOnlyIgw => "EGRESS_ONLY_IGW",
         })
     }
 }

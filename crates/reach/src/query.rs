@@ -142,7 +142,9 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
 }
 
 fn is_target(e: &NetworkInterface, to: &str) -> bool {
-    e.network_interface_id == to
+    // A NAT gateway's interface is described `Interface for NAT Gateway nat-…`.
+    let nat = e.interface_type == "nat_gateway" && to.starts_with("nat-") && e.description.ends_with(to);
+    nat || e.network_interface_id == to
         || e.attachment_instance_id.as_deref() == Some(to)
         || e.description.strip_prefix("ELB ").is_some_and(|d| d == to || to.ends_with(&format!(":loadbalancer/{d}")))
 }
@@ -169,6 +171,15 @@ fn answer(
     elsewhere: Vec<String>,
 ) -> Verdict {
     let mut cache = Cache::default();
+    let nats: Vec<&NetworkInterface> =
+        idx.iter().map(|&i| &ctx.enis[i]).filter(|e| e.interface_type == "nat_gateway").collect();
+    if nats.len() == idx.len() {
+        let fam = match from {
+            Source::Ip(a) => addr_point(*a).0,
+            _ => Family::Ipv4,
+        };
+        return Verdict::Blocked { target, blockers: nats.iter().map(|e| nat_interface(e, fam)).collect() };
+    }
     if let Source::Ip(a) = from {
         let (fam, pt) = addr_point(*a);
         match locate(ctx, fam, pt, &ctx.enis[idx[0]].vpc_id) {
@@ -293,6 +304,56 @@ fn inside<'a>(
 /// Each component on the direct internet path that stops `p`/`port` from `cand`, evaluated in
 /// path order; a blocked stage is assumed fixed before the next is examined, so the blockers
 /// together are the change that opens the path.
+/// A reply routed to a NAT gateway never reaches an internet client: "external services can't
+/// initiate a connection with those instances" (vpc-nat-gateway.html). The fix is not a route
+/// change in this table (the instances behind the NAT need it for their own outbound traffic)
+/// nor a security group (a NAT gateway has none), but another way in.
+fn behind_nat(
+    eni: &NetworkInterface,
+    fam: Family,
+    nat: &rampart_inventory::Route,
+    rtb: &rampart_inventory::RouteTable,
+    igw: Option<&str>,
+    src_text: &str,
+) -> Blocker {
+    let id = &eni.network_interface_id;
+    let igw = igw.map_or_else(|| format!("an internet gateway attached to {}", eni.vpc_id), str::to_string);
+    Blocker {
+        network_interface_id: id.clone(),
+        family: fam,
+        component_id: nat.target.clone(),
+        component_type: ComponentType::NatGateway,
+        rule: format!(
+            "{} routes replies through {}: a NAT gateway only carries connections that start inside the VPC",
+            rtb.route_table_id,
+            route_label(nat)
+        ),
+        change: format!(
+            "to serve {id} from the internet, put an internet-facing load balancer in a public subnet in front of it, \
+             or move it to a subnet whose route table sends {src_text} → {igw} and give it a public IP"
+        ),
+    }
+}
+
+/// A NAT gateway's own interface accepts no connection at all: it has no security group to
+/// open ("You can't associate a security group with a NAT gateway", vpc-nat-gateway.html) and
+/// only translates connections that start inside the VPC.
+fn nat_interface(eni: &NetworkInterface, fam: Family) -> Blocker {
+    let nat = eni.description.rsplit(' ').next().filter(|w| w.starts_with("nat-")).unwrap_or(&eni.network_interface_id);
+    Blocker {
+        network_interface_id: eni.network_interface_id.clone(),
+        family: fam,
+        component_id: nat.to_string(),
+        component_type: ComponentType::NatGateway,
+        rule: format!(
+            "{nat} accepts no inbound connection: a NAT gateway only carries connections that start inside the VPC"
+        ),
+        change: "to serve from the internet use a public IP on the server or an internet-facing load balancer; a NAT \
+                 gateway has no security group or listener to open"
+            .to_string(),
+    }
+}
+
 fn explain<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
@@ -341,29 +402,30 @@ fn explain<'a>(
         let w = cand.first().unwrap_or(0);
         let r = lookup_route(ctx, rtb, fam, w);
         let rule = r.map_or_else(|| "no route to the source".to_string(), route_label);
-        let nat = if r.is_some_and(|r| r.target.starts_with("nat-")) {
-            " (a NAT gateway only carries connections initiated from inside)"
-        } else if r.is_some_and(|r| r.target.starts_with("pcx-")) {
-            // vpc-peering-basics.html, "Edge to edge routing through a gateway": a peer VPC's
-            // internet gateway is never this VPC's way to the internet.
-            " (a peering connection never carries internet traffic: no edge-to-edge routing)"
-        } else if r.is_some_and(|r| r.target.starts_with("tgw-")) {
-            // tgw.rs: an internet gateway only serves the addresses of its own VPC's
-            // interfaces; through a transit gateway the internet reaches another VPC only via
-            // an intermediary there (load balancer, proxy), never directly.
-            " (a transit gateway never carries connections from the internet: reach this interface through a load balancer or proxy in the VPC that has the internet gateway)"
+        if let Some(nat) = r.filter(|r| r.target.starts_with("nat-")) {
+            out.push(behind_nat(eni, fam, nat, rtb, ctx.igw_of(&eni.vpc_id), &src_text));
         } else {
-            ""
-        };
-        let igw = ctx.igw_of(&eni.vpc_id);
-        let change = match igw {
-            Some(g) => format!("add route {src_text} → {g} to {}{nat}", rtb.route_table_id),
-            None => format!(
-                "attach an internet gateway to {} and add route {src_text} → it to {}{nat}",
-                eni.vpc_id, rtb.route_table_id
-            ),
-        };
-        out.push(mk(&rtb.route_table_id, ComponentType::RouteTable, rule, change));
+            let why = if r.is_some_and(|r| r.target.starts_with("pcx-")) {
+                // vpc-peering-basics.html, "Edge to edge routing through a gateway": a peer VPC's
+                // internet gateway is never this VPC's way to the internet.
+                " (a peering connection never carries internet traffic: no edge-to-edge routing)"
+            } else if r.is_some_and(|r| r.target.starts_with("tgw-")) {
+                // tgw.rs: an internet gateway only serves the addresses of its own VPC's
+                // interfaces; through a transit gateway the internet reaches another VPC only via
+                // an intermediary there (load balancer, proxy), never directly.
+                " (a transit gateway never carries connections from the internet: reach this interface through a load balancer or proxy in the VPC that has the internet gateway)"
+            } else {
+                ""
+            };
+            let change = match ctx.igw_of(&eni.vpc_id) {
+                Some(g) => format!("add route {src_text} → {g} to {}{why}", rtb.route_table_id),
+                None => format!(
+                    "attach an internet gateway to {} and add route {src_text} → it to {}{why}",
+                    eni.vpc_id, rtb.route_table_id
+                ),
+            };
+            out.push(mk(&rtb.route_table_id, ComponentType::RouteTable, rule, change));
+        }
         s = cand.clone();
     }
     // Network ACL, inbound request.

@@ -115,8 +115,39 @@ fn nat_gateway_gives_no_inbound() {
     assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-1")).is_empty());
     let v = query(&inv, &Source::Internet, "i-1", Protocol::TCP, 443);
     let b = blockers(&v);
-    assert_eq!(b[0].rule, "0.0.0.0/0 → nat-1");
-    assert!(b[0].change.contains("NAT gateway"));
+    // Named as the NAT gateway, with a fix AWS allows (no security group on a NAT gateway,
+    // no route change that would take the subnet's own outbound path away).
+    assert_eq!(b.len(), 1, "{v}");
+    assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::NatGateway, "nat-1"));
+    assert!(b[0].rule.contains("0.0.0.0/0 → nat-1"), "{}", b[0].rule);
+    assert!(b[0].rule.contains("only carries connections that start inside the VPC"), "{}", b[0].rule);
+    assert!(b[0].change.contains("load balancer") && b[0].change.contains("→ igw-1"), "{}", b[0].change);
+    assert!(!b[0].change.contains("security group") && !b[0].change.contains("inbound rule"), "{}", b[0].change);
+}
+
+/// Asking for the NAT gateway itself (by its id or its interface): never "add an inbound rule
+/// to the NAT gateway's interface", which AWS does not allow.
+#[test]
+fn nat_gateway_interface_accepts_no_connection() {
+    let mut e = base();
+    let mut nat = eni("eni-nat", VPC, "subnet-pub", "10.0.1.5", Some("54.1.1.9"), None, &[], None);
+    nat.interface_type = "nat_gateway".into();
+    nat.description = "Interface for NAT Gateway nat-1".into();
+    nat.requester_managed = true;
+    push(&mut e.network_interfaces, nat);
+    let inv = inventory(e, None);
+    assert!(ranges(exposure_of(&internet_exposure(&inv), "eni-nat")).is_empty());
+    for to in ["nat-1", "eni-nat"] {
+        for from in [Source::Internet, ip("10.0.2.7")] {
+            let v = query(&inv, &from, to, Protocol::TCP, 443);
+            let b = blockers(&v);
+            assert_eq!(b.len(), 1, "{v}");
+            assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::NatGateway, "nat-1"));
+            assert!(b[0].rule.contains("only carries connections that start inside the VPC"), "{v}");
+            assert!(b[0].change.contains("load balancer"), "{v}");
+            assert!(!b[0].change.contains("add an inbound rule"), "{v}");
+        }
+    }
 }
 
 #[test]
