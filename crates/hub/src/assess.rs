@@ -189,15 +189,7 @@ impl Store {
         duration_seconds: u64,
         now: Timestamp,
     ) -> Result<AssessmentTemplate, StoreError> {
-        let mut packages: Vec<String> = Vec::new();
-        for p in rule_packages {
-            if !RULE_PACKAGES.contains(&p.as_str()) {
-                return Err(StoreError::UnknownRulePackage(p.clone()));
-            }
-            if !packages.contains(p) {
-                packages.push(p.clone());
-            }
-        }
+        let packages = rule_packages_of(rule_packages)?;
         let err = sql(&self.path);
         let tx = self.conn.transaction().map_err(&err)?;
         let known: bool = tx
@@ -414,6 +406,20 @@ fn run_from_row(row: &Row<'_>, store: &Store) -> Result<AssessmentRun, StoreErro
         findings_run_id: row.get(9).map_err(&err)?,
         hosts: codec::strings_from_json("host list", &text(10)?).map_err(&bad)?,
     })
+}
+
+/// The rule packages of a template: each among [`RULE_PACKAGES`], duplicates dropped.
+pub(crate) fn rule_packages_of(rule_packages: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut packages: Vec<String> = Vec::new();
+    for p in rule_packages {
+        if !RULE_PACKAGES.contains(&p.as_str()) {
+            return Err(StoreError::UnknownRulePackage(p.clone()));
+        }
+        if !packages.contains(p) {
+            packages.push(p.clone());
+        }
+    }
+    Ok(packages)
 }
 
 /// Whether `name` matches the glob `pattern`: `*` any run of characters, `?` one

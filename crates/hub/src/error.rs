@@ -3,28 +3,44 @@ use std::path::{Path, PathBuf};
 
 /// Why the store failed. Every message says what to do next.
 ///
+/// A variant with a `source` does not print it: callers print the chain (`message:
+/// cause`), so the cause appears once. Messages name no command-line flag: the advice
+/// is about the database, and a caller adds how its user picks another one.
+///
 /// This type is publicly exported and matched on by the CLI: add variants (it is
 /// `non_exhaustive`), don't rename or remove them.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("cannot create directory `{}` for the database: {source}: check its permissions or set RAMPART_DB", path.display())]
+    #[error("cannot create directory `{}` for the database (check its permissions or set RAMPART_DB)", path.display())]
     CreateDir {
         path: PathBuf,
         source: std::io::Error,
     },
 
-    #[error("cannot open database `{}`: {source}: check the path and permissions", path.display())]
+    #[error("cannot open database `{}` (check the path and permissions)", path.display())]
     Open {
         path: PathBuf,
         source: rusqlite::Error,
     },
 
-    #[error("`{}` is not a rampart database ({why}): pass another --db", path.display())]
+    #[error("database `{}` does not exist: nothing has been recorded there yet", path.display())]
+    Missing { path: PathBuf },
+
+    #[error("database `{}` is empty: nothing has been recorded there yet", path.display())]
+    Empty { path: PathBuf },
+
+    #[error("cannot look at database `{}` (check the path and permissions)", path.display())]
+    Access {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("`{}` is not a rampart database ({why}): use another database file", path.display())]
     NotRampart { path: PathBuf, why: &'static str },
 
     #[error(
-        "database `{}` was written by a newer rampart (schema {found}, this build knows {known}): upgrade rampart or use another --db",
+        "database `{}` was written by a newer rampart (schema {found}, this build knows {known}): upgrade rampart or use another database file",
         path.display()
     )]
     TooNew {
@@ -33,7 +49,7 @@ pub enum StoreError {
         known: u32,
     },
 
-    #[error("cannot migrate database `{}` to schema {version}: {source}: restore a backup or use another --db", path.display())]
+    #[error("cannot migrate database `{}` to schema {version} (restore a backup or use another database file)", path.display())]
     Migrate {
         path: PathBuf,
         version: u32,
@@ -43,13 +59,23 @@ pub enum StoreError {
     #[error("database `{}` is locked by another rampart: retry when it finishes", path.display())]
     Busy { path: PathBuf },
 
-    #[error("database `{}` is read-only: check its permissions or pass another --db", path.display())]
+    #[error("database `{}` is read-only: check its permissions or use another database file", path.display())]
     ReadOnly { path: PathBuf },
 
-    #[error("database `{}` is full: free disk space or pass another --db", path.display())]
+    #[error(
+        "database `{}` has schema {found}, older than this build's {known}, and cannot be upgraded: it is read-only (make it writable once, or use another database file)",
+        path.display()
+    )]
+    OldReadOnly {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+
+    #[error("database `{}` is full: free disk space or use another database file", path.display())]
     Full { path: PathBuf },
 
-    #[error("database `{}` failed: {source}: check it with `sqlite3 {} 'PRAGMA integrity_check'`", path.display(), path.display())]
+    #[error("database `{}` failed (check it with `sqlite3 {} 'PRAGMA integrity_check'`)", path.display(), path.display())]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
@@ -65,17 +91,23 @@ pub enum StoreError {
     #[error("run `{0}` is already recorded: give the run a new id")]
     DuplicateRun(String),
 
-    #[error("no run `{0}` in the database: list runs to see their ids")]
+    #[error("no run `{0}` in the database: list the runs and their ids with `rampart runs`")]
     UnknownRun(String),
 
-    #[error("no finding `{0}` in the database: list findings to see their ids")]
+    #[error("no finding `{0}` in the database: list the findings and their ids with `rampart findings`")]
     UnknownFinding(String),
 
-    #[error("assessment target `{0}` already exists: choose another name")]
+    #[error("assessment target `{0}` already exists: choose another name, or replace or delete it")]
     DuplicateTarget(String),
 
-    #[error("assessment template `{0}` already exists: choose another name")]
+    #[error("assessment template `{0}` already exists: choose another name, or replace or delete it")]
     DuplicateTemplate(String),
+
+    #[error("assessment target `{name}` is used by template(s) {}: delete them first", templates.join(", "))]
+    TargetInUse { name: String, templates: Vec<String> },
+
+    #[error("assessment template `{name}` has {runs} run(s), whose history names it: it is kept (replace it to change what later runs do)")]
+    TemplateHasRuns { name: String, runs: usize },
 
     #[error("no assessment target `{0}`: create it with `rampart assess target {0}`")]
     UnknownTarget(String),

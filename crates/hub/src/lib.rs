@@ -30,6 +30,8 @@
 //! with an error that says what to do.
 
 mod assess;
+mod assess_edit;
+mod browse;
 mod codec;
 mod error;
 mod lifecycle;
@@ -38,6 +40,7 @@ mod store;
 mod vulndb;
 
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
+pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
@@ -46,3 +49,5 @@ pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 mod tests;
 #[cfg(test)]
 mod tests_vulnerability;
+#[cfg(test)]
+mod tests_open;

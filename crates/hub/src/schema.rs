@@ -12,7 +12,7 @@
 //! JSON arrays.
 
 use crate::error::{classify, StoreError};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::Path;
 
 /// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
@@ -311,24 +311,115 @@ pub(crate) fn default_path(env: &str, file: &str) -> std::path::PathBuf {
     }
 }
 
-/// Opens (creating it and its parent directory if missing) and migrates the database at
-/// `path`; `:memory:` when `path` is `None`. Returns the connection, its path and version.
-pub(crate) fn open(path: Option<&Path>) -> Result<(Connection, std::path::PathBuf, u32), StoreError> {
-    let (mut conn, path) = match path {
-        Some(path) => {
+/// How a database file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Read and write, creating the file and its parent directory if missing: for the
+    /// commands that record something (a scan, an import).
+    Create,
+    /// Read and write a file that exists: for changes to what is recorded (workflow).
+    Existing,
+    /// Read only (`SQLITE_OPEN_READ_ONLY`), never creating anything: for the commands that
+    /// only show what is recorded, so that a database the user may read but not write can
+    /// be browsed. An older schema is migrated if the file happens to be writable.
+    ReadOnly,
+}
+
+/// Opens and migrates the database at `path` as `mode` says; `:memory:` when `path` is
+/// `None`. Returns the connection, its path and version.
+pub(crate) fn open(path: Option<&Path>, mode: Mode) -> Result<(Connection, std::path::PathBuf, u32), StoreError> {
+    let Some(path) = path else {
+        let path = std::path::PathBuf::from(":memory:");
+        let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
+        let version = prepare(&mut conn, &path)?;
+        return Ok((conn, path, version));
+    };
+    if mode != Mode::Create && !exists(path)? {
+        return Err(StoreError::Missing { path: path.to_path_buf() });
+    }
+    if mode == Mode::ReadOnly {
+        let (conn, version) = open_read_only(path)?;
+        if version == LATEST {
+            return Ok((conn, path.to_path_buf(), version));
+        }
+        // An older schema: readable only once migrated, which needs write access.
+        drop(conn);
+        return match open(Some(path), Mode::Existing) {
+            Err(StoreError::ReadOnly { .. } | StoreError::Open { .. }) => {
+                Err(StoreError::OldReadOnly { path: path.to_path_buf(), found: version, known: LATEST })
+            }
+            other => other,
+        };
+    }
+    let flags = match mode {
+        Mode::Create => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)
                     .map_err(|source| StoreError::CreateDir { path: parent.to_path_buf(), source })?;
             }
-            let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
-            (conn, path.to_path_buf())
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX
         }
-        None => {
-            let path = std::path::PathBuf::from(":memory:");
-            let conn = Connection::open_in_memory().map_err(|source| StoreError::Open { path: path.clone(), source })?;
-            (conn, path)
-        }
+        _ => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     };
-    let version = prepare(&mut conn, &path)?;
-    Ok((conn, path, version))
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+    let version = prepare(&mut conn, path)?;
+    Ok((conn, path.to_path_buf(), version))
+}
+
+/// Whether `path` exists (a dangling symlink does not); an error other than "not found"
+/// (a parent that is a file, no permission) is the open's error.
+fn exists(path: &Path) -> Result<bool, StoreError> {
+    match std::fs::metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err(StoreError::Access { path: path.to_path_buf(), source }),
+    }
+}
+
+/// Opens `path` read-only and checks it is ours; returns its schema version.
+///
+/// A WAL database is read through its `-shm` index, which SQLite creates beside the file
+/// when it is missing: in a directory the user may not write, that fails with
+/// SQLITE_CANTOPEN (<https://sqlite.org/wal.html#readonly>). Then the file is opened again
+/// as `immutable` (<https://sqlite.org/uri.html#uriimmutable>): SQLite reads it without
+/// any lock or index, which is right for a file nobody here can change anyway.
+fn open_read_only(path: &Path) -> Result<(Connection, u32), StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let try_open = |uri: &str| -> Result<(Connection, u32), StoreError> {
+        let conn = Connection::open_with_flags(uri, flags).map_err(|e| classify(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| classify(path, e))?;
+        check_owner(&conn, path)?;
+        let version = user_version(&conn, path)?;
+        if version == 0 {
+            // An empty file (or an empty SQLite database): nothing was ever recorded in it.
+            return Err(StoreError::Empty { path: path.to_path_buf() });
+        }
+        // Reading a table is what needs the WAL index: fail here rather than at the first query.
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| classify(path, e))?;
+        Ok((conn, version))
+    };
+    let uri = file_uri(path);
+    match try_open(&format!("{uri}?mode=ro")) {
+        Err(StoreError::Open { .. }) => try_open(&format!("{uri}?mode=ro&immutable=1")),
+        other => other,
+    }
+}
+
+/// `path` as an SQLite `file:` URI (<https://sqlite.org/uri.html>): every byte other than
+/// an unreserved character or `/` percent-encoded, so `?`, `#` and `%` in a name stay
+/// part of the name.
+fn file_uri(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().as_bytes().to_vec();
+    let mut uri = String::from("file:");
+    for b in bytes {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => uri.push(b as char),
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri
 }

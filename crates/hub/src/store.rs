@@ -44,7 +44,7 @@ pub struct WorkflowChange {
 
 /// Columns of a `Finding`, in the order `finding_from_row` reads them, for the current
 /// state (`f` is `findings`).
-const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, f.severity, f.status,
+pub(crate) const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, f.severity, f.status,
     f.reason, f.detail, f.service, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_cli,
     f.remediation_url, f.related_requirements, f.first_observed, f.last_observed,
@@ -119,15 +119,35 @@ impl Store {
     }
 
     /// Opens the database at `path`, creating it and its parent directory if missing,
-    /// and migrates it to the latest schema.
+    /// and migrates it to the latest schema: for recording runs.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let (conn, path, version) = schema::open(Some(path))?;
+        Self::open_as(path, schema::Mode::Create)
+    }
+
+    /// Opens an existing database for reading and writing; [`StoreError::Missing`] if
+    /// there is none (nothing is created): for changes to what is recorded.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Self::open_as(path, schema::Mode::Existing)
+    }
+
+    /// Opens an existing database read-only (SQLite's `SQLITE_OPEN_READ_ONLY`), so that a
+    /// database the user may read but not write can be browsed; [`StoreError::Missing`] if
+    /// there is none and [`StoreError::Empty`] if nothing was recorded in it. Nothing is
+    /// created. A database of an older schema is migrated first, which needs write access
+    /// ([`StoreError::OldReadOnly`] without it). Writes through it fail with
+    /// [`StoreError::ReadOnly`].
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        Self::open_as(path, schema::Mode::ReadOnly)
+    }
+
+    fn open_as(path: &Path, mode: schema::Mode) -> Result<Store, StoreError> {
+        let (conn, path, version) = schema::open(Some(path), mode)?;
         Ok(Store { conn, path, version })
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        let (conn, path, version) = schema::open(None)?;
+        let (conn, path, version) = schema::open(None, schema::Mode::Create)?;
         Ok(Store { conn, path, version })
     }
 
@@ -465,39 +485,8 @@ impl Store {
 
     /// The current state of the findings `filter` selects, most severe first.
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
-        if let Some(s) = filter.status {
-            clauses.push("f.status = ?");
-            values.push(Value::Text(s.as_str().to_string()));
-        }
-        if let Some(min) = filter.min_severity {
-            let labels: Vec<String> = Severity::ALL
-                .iter()
-                .filter(|s| **s >= min)
-                .map(|s| s.label().to_string())
-                .collect();
-            clauses.push("f.severity IN (SELECT value FROM json_each(?))");
-            values.push(Value::Text(codec::strings_to_json(&labels)));
-        }
-        if let Some(c) = &filter.check_id {
-            clauses.push("f.check_id = ?");
-            values.push(Value::Text(c.clone()));
-        }
-        if let Some(a) = &filter.account {
-            clauses.push("f.account = ?");
-            values.push(Value::Text(a.clone()));
-        }
-        if let Some(r) = filter.record_state {
-            clauses.push("f.record_state = ?");
-            values.push(Value::Text(r.as_str().to_string()));
-        }
-        let mut query = format!("SELECT {CURRENT_COLUMNS} FROM findings f");
-        if !clauses.is_empty() {
-            query.push_str(" WHERE ");
-            query.push_str(&clauses.join(" AND "));
-        }
-        query.push(' ');
+        let (where_clause, mut values) = filter_clauses(filter);
+        let mut query = format!("SELECT {CURRENT_COLUMNS} FROM findings f{where_clause} ");
         query.push_str(&order_by("f.severity"));
         if let Some(limit) = filter.limit {
             query.push_str(" LIMIT ?");
@@ -506,6 +495,59 @@ impl Store {
         self.query_findings(&query, values)
     }
 
+    /// How many findings `filter` selects, its `limit` aside: for "100 of 136".
+    pub fn count_findings(&self, filter: &FindingFilter) -> Result<usize, StoreError> {
+        let (where_clause, values) = filter_clauses(filter);
+        let n: i64 = self
+            .conn
+            .query_row(
+                &format!("SELECT count(*) FROM findings f{where_clause}"),
+                rusqlite::params_from_iter(values),
+                |r| r.get(0),
+            )
+            .map_err(sql(&self.path))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+/// The `WHERE` clause (with a leading space, or empty) and its values for `filter`,
+/// `limit` aside.
+fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(s) = filter.status {
+        clauses.push("f.status = ?");
+        values.push(Value::Text(s.as_str().to_string()));
+    }
+    if let Some(min) = filter.min_severity {
+        let labels: Vec<String> = Severity::ALL
+            .iter()
+            .filter(|s| **s >= min)
+            .map(|s| s.label().to_string())
+            .collect();
+        clauses.push("f.severity IN (SELECT value FROM json_each(?))");
+        values.push(Value::Text(codec::strings_to_json(&labels)));
+    }
+    if let Some(c) = &filter.check_id {
+        clauses.push("f.check_id = ?");
+        values.push(Value::Text(c.clone()));
+    }
+    if let Some(a) = &filter.account {
+        clauses.push("f.account = ?");
+        values.push(Value::Text(a.clone()));
+    }
+    if let Some(r) = filter.record_state {
+        clauses.push("f.record_state = ?");
+        values.push(Value::Text(r.as_str().to_string()));
+    }
+    if clauses.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!(" WHERE {}", clauses.join(" AND ")), values)
+    }
+}
+
+impl Store {
     /// Sets a finding's workflow status by hand and records the change with `note`.
     pub fn set_workflow(
         &mut self,
@@ -583,7 +625,7 @@ impl Store {
         Ok(out)
     }
 
-    fn require_run(&self, run_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn require_run(&self, run_id: &str) -> Result<(), StoreError> {
         let exists: bool = self
             .conn
             .query_row(
@@ -599,7 +641,7 @@ impl Store {
         }
     }
 
-    fn query_findings(&self, query: &str, values: Vec<Value>) -> Result<Vec<Finding>, StoreError> {
+    pub(crate) fn query_findings(&self, query: &str, values: Vec<Value>) -> Result<Vec<Finding>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(query).map_err(&err)?;
         let mut rows = stmt
@@ -614,7 +656,7 @@ impl Store {
 }
 
 /// Reads the columns of `CURRENT_COLUMNS` / `RUN_COLUMNS`.
-fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
+pub(crate) fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
     let err = sql(path);
     let bad = corrupt(path);
     let text = |i: usize| row.get::<_, String>(i).map_err(&err);

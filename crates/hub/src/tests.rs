@@ -41,7 +41,7 @@ fn run(id: &str, hour: i64, accounts: &[&str], regions: &[&str]) -> RunInfo {
     }
 }
 
-fn finding(
+pub(crate) fn finding(
     check: &str,
     resource: &str,
     account: &str,
@@ -234,7 +234,7 @@ fn a_file_that_is_not_sqlite_gives_a_clear_error() {
     assert_eq!(
         msg,
         format!(
-            "`{}` is not a rampart database (file is not a database): pass another --db",
+            "`{}` is not a rampart database (file is not a database): use another database file",
             path.display()
         )
     );
@@ -284,7 +284,7 @@ fn a_database_from_a_newer_rampart_is_refused() {
     assert_eq!(
         e.to_string(),
         format!(
-            "database `{}` was written by a newer rampart (schema {}, this build knows {LATEST}): upgrade rampart or use another --db",
+            "database `{}` was written by a newer rampart (schema {}, this build knows {LATEST}): upgrade rampart or use another database file",
             path.display(),
             LATEST + 6
         )
@@ -433,7 +433,7 @@ fn unknown_runs_and_findings_are_errors() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "no finding `rampart/x/123` in the database: list findings to see their ids"
+        "no finding `rampart/x/123` in the database: list the findings and their ids with `rampart findings`"
     );
     assert!(matches!(
         store.workflow_history("rampart/x/123"),

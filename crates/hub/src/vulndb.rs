@@ -97,13 +97,20 @@ impl VulnStore {
     /// Opens the database at `path`, creating it and its parent directory if missing,
     /// and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<VulnStore, StoreError> {
-        let (conn, path, version) = schema::open(Some(path))?;
+        let (conn, path, version) = schema::open(Some(path), schema::Mode::Create)?;
+        Ok(VulnStore { conn, path, version })
+    }
+
+    /// Opens an existing database read-only, creating nothing: for reporting what it
+    /// holds and matching against it. See [`crate::Store::open_read_only`].
+    pub fn open_read_only(path: &Path) -> Result<VulnStore, StoreError> {
+        let (conn, path, version) = schema::open(Some(path), schema::Mode::ReadOnly)?;
         Ok(VulnStore { conn, path, version })
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<VulnStore, StoreError> {
-        let (conn, path, version) = schema::open(None)?;
+        let (conn, path, version) = schema::open(None, schema::Mode::Create)?;
         Ok(VulnStore { conn, path, version })
     }
 
