@@ -107,14 +107,19 @@ impl Ctx {
     }
 }
 
-/// One line: the service's code and message, or the transport error.
+/// One line: the service's code and message, or the transport error with its causes.
+///
+/// Never the SDK's `DisplayErrorContext`, which ends with the error's `Debug` form
+/// (`ServiceError(ServiceError { source: Unhandled(…`): that goes to the debug log (`-v`).
 pub(crate) fn describe_error<E>(e: &SdkError<E, HttpResponse>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    tracing::debug!(error = %aws_smithy_types::error::display::DisplayErrorContext(e), "AWS call failed");
     match e {
         SdkError::ServiceError(_) if e.code().is_none() => {
-            one_line(&aws_smithy_types::error::display::DisplayErrorContext(e).to_string())
+            let status = e.raw_response().map(|r| r.status().as_u16()).unwrap_or(0);
+            format!("{} (HTTP {status})", one_line(&causes(e)))
         }
         SdkError::ServiceError(_) => {
             let code = e.code().unwrap_or("error");
@@ -124,8 +129,23 @@ where
                 _ => format!("{code} (HTTP {status})"),
             }
         }
-        _ => one_line(&aws_smithy_types::error::display::DisplayErrorContext(e).to_string()),
+        _ => one_line(&causes(e)),
     }
+}
+
+/// An error and its sources, joined by ": ", each said once (the SDK's layers often
+/// repeat their source's message).
+pub(crate) fn causes(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut next = e.source();
+    while let Some(c) = next {
+        let text = c.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = c.source();
+    }
+    parts.join(": ")
 }
 
 fn one_line(s: &str) -> String {

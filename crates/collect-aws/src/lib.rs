@@ -58,14 +58,23 @@ impl Default for Options {
 }
 
 /// Errors that stop a collection: without an identity there is nothing to scan.
+///
+/// The messages name no command-line flag: the CLI adds how its user fixes each.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CollectError {
-    #[error("no AWS credentials could be used ({0}); set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile NAME, or run `aws configure`")]
+    /// The first call (`sts:GetCallerIdentity`) was answered with a refusal of the
+    /// credentials, or none could be found.
+    #[error("no AWS credentials could be used ({0})")]
     Credentials(String),
-    #[error("unknown region `{0}`; pass regions like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`; a region newer than this rampart needs an upgrade)")]
+    #[error("unknown region `{0}`; use regions like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`; a region newer than this rampart needs an upgrade)")]
     UnknownRegion(String),
-    #[error("invalid --endpoint-url `{0}`: give a URL such as http://127.0.0.1:5000")]
+    #[error("invalid endpoint URL `{0}`: give a URL such as http://127.0.0.1:5000")]
     Endpoint(String),
+    /// The first call never reached the endpoint (refused, unresolvable, timed out): a
+    /// network problem, not a credential one.
+    #[error("could not connect to `{endpoint}`: {message}")]
+    Connect { endpoint: String, message: String },
 }
 
 /// Collects one account: the caller's.
@@ -94,7 +103,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| CollectError::Credentials(call::describe_error(&e)))?;
+        .map_err(|e| identity_error(&e, opts.endpoint_url.as_deref(), &home_region))?;
     let account_id = me.account().unwrap_or_default().to_string();
     let partition = me
         .arn()
@@ -173,6 +182,31 @@ async fn load_config(opts: &Options) -> aws_types::SdkConfig {
     loader.load().await
 }
 
+/// Why the first call failed: a request that never reached the endpoint (connection
+/// refused, name not resolved, timeout) is a network problem; anything else — no
+/// credentials found (the SDK reports it as a dispatch failure of kind "other"), or an
+/// answer refusing them — is a credential problem.
+fn identity_error<E>(
+    e: &aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    endpoint_url: Option<&str>,
+    region: &str,
+) -> CollectError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    use aws_smithy_runtime_api::client::result::SdkError;
+    let unreachable = match e {
+        SdkError::DispatchFailure(d) => d.is_io() || d.is_timeout(),
+        SdkError::TimeoutError(_) => true,
+        _ => false,
+    };
+    if unreachable {
+        let endpoint = endpoint_url.map_or_else(|| format!("the AWS STS endpoint of {region}"), str::to_string);
+        return CollectError::Connect { endpoint, message: call::describe_error(e) };
+    }
+    CollectError::Credentials(call::describe_error(e))
+}
+
 /// Gaps merged per (action, kind): what the CLI prints once as warnings.
 pub fn summarize_gaps(gaps: &[Gap]) -> Vec<(String, GapKind, usize, String)> {
     let mut map: std::collections::BTreeMap<(String, String), (GapKind, usize, String)> = Default::default();
@@ -183,4 +217,58 @@ pub fn summarize_gaps(gaps: &[Gap]) -> Vec<(String, GapKind, usize, String)> {
         e.1 += 1;
     }
     map.into_iter().map(|((a, _), (k, n, m))| (a, k, n, m)).collect()
+}
+
+#[cfg(test)]
+mod identity_tests {
+    use super::*;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::client::result::{ConnectorError, SdkError};
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    type E = SdkError<GetCallerIdentityError, HttpResponse>;
+
+    fn refused() -> E {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
+        SdkError::dispatch_failure(ConnectorError::io(Box::new(io)))
+    }
+
+    #[test]
+    fn a_refused_connection_is_a_network_error_naming_the_endpoint() {
+        let e = identity_error(&refused(), Some("http://127.0.0.1:1"), "us-east-1");
+        assert!(matches!(e, CollectError::Connect { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.starts_with("could not connect to `http://127.0.0.1:1`: "), "{msg}");
+        assert!(msg.contains("Connection refused"), "{msg}");
+        assert!(!msg.contains("credentials"), "{msg}");
+        let timeout = SdkError::<GetCallerIdentityError, HttpResponse>::timeout_error("slow");
+        assert!(matches!(identity_error(&timeout, None, "eu-west-1"), CollectError::Connect { endpoint, .. } if endpoint.contains("eu-west-1")));
+    }
+
+    #[test]
+    fn missing_or_refused_credentials_stay_credential_errors() {
+        // No credentials: the SDK fails the dispatch with a connector error of kind "other".
+        let none = SdkError::<GetCallerIdentityError, HttpResponse>::dispatch_failure(ConnectorError::other("no credentials".into(), None));
+        assert!(matches!(identity_error(&none, None, "us-east-1"), CollectError::Credentials(_)));
+        let meta = ErrorMetadata::builder().code("InvalidClientTokenId").message("The security token included in the request is invalid.").build();
+        let raw = HttpResponse::new(403.try_into().unwrap(), SdkBody::empty());
+        let denied = SdkError::service_error(GetCallerIdentityError::generic(meta), raw);
+        let e = identity_error(&denied, Some("http://127.0.0.1:1"), "us-east-1");
+        assert!(matches!(e, CollectError::Credentials(ref m) if m.starts_with("InvalidClientTokenId (HTTP 403)")), "{e:?}");
+    }
+
+    #[test]
+    fn an_unparseable_answer_is_described_without_debug_dumps() {
+        // An answer without an error code (an emulator's HTML page): its causes, in words.
+        let raw = HttpResponse::new(500.try_into().unwrap(), SdkBody::from("<html>"));
+        let e: E = SdkError::service_error(GetCallerIdentityError::generic(ErrorMetadata::builder().build()), raw);
+        let msg = call::describe_error(&e);
+        assert!(msg.ends_with("(HTTP 500)"), "{msg}");
+        assert!(!msg.contains("ServiceError(") && !msg.contains("{ ") && !msg.contains("Unhandled("), "{msg}");
+        let msg = call::describe_error(&refused());
+        assert!(!msg.contains("DispatchFailure(") && msg.contains("Connection refused"), "{msg}");
+        assert_eq!(msg.matches("Connection refused").count(), 1, "{msg}");
+    }
 }
