@@ -5,6 +5,7 @@ layer, a whiteout of a file in the second) and a Lambda zip vendoring an old Dja
 
     make_artifacts.py OUT_DIR
 """
+import hashlib
 import io
 import json
 import os
@@ -42,12 +43,55 @@ def main():
         "opt/secret.txt": b"gone in the next layer\n",
     })
     layer2 = tar_bytes({"opt/app.txt": b"hello\n"}, whiteouts=["opt/secret.txt"])
-    config = json.dumps({"architecture": "amd64", "os": "linux"}).encode()
-    manifest = json.dumps([{"Config": "config.json", "RepoTags": ["demo:latest"],
+    # As `docker save` writes it: the config names each layer's diff_id (sha256 of the
+    # uncompressed tar) and is itself named by its sha256 (the image id).
+    diff_ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in (layer1, layer2)]
+    config = json.dumps({"architecture": "amd64", "os": "linux",
+                         "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
+    config_name = hashlib.sha256(config).hexdigest() + ".json"
+    manifest = json.dumps([{"Config": config_name, "RepoTags": ["demo:latest"],
                             "Layers": ["l1/layer.tar", "l2/layer.tar"]}]).encode()
     with tarfile.open(os.path.join(out, "image.tar"), "w") as t:
-        for name, data in [("manifest.json", manifest), ("config.json", config),
+        for name, data in [("manifest.json", manifest), (config_name, config),
                            ("l1/layer.tar", layer1), ("l2/layer.tar", layer2)]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    # The same image as an OCI image layout, a tarball and a directory (image-layout.md):
+    # same config bytes, so the same image id.
+    def blob(data):
+        return "blobs/sha256/" + hashlib.sha256(data).hexdigest()
+
+    def desc(media_type, data):
+        return {"mediaType": media_type, "digest": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "size": len(data)}
+
+    oci_manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": desc("application/vnd.oci.image.config.v1+json", config),
+        "layers": [desc("application/vnd.oci.image.layer.v1.tar", l) for l in (layer1, layer2)],
+    }).encode()
+    index = json.dumps({"schemaVersion": 2, "manifests": [dict(
+        desc("application/vnd.oci.image.manifest.v1+json", oci_manifest),
+        annotations={"org.opencontainers.image.ref.name": "demo:latest"})]}).encode()
+    oci = [("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", index),
+           (blob(oci_manifest), oci_manifest), (blob(config), config),
+           (blob(layer1), layer1), (blob(layer2), layer2)]
+    with tarfile.open(os.path.join(out, "image-oci.tar"), "w") as t:
+        for name, data in oci:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    for name, data in oci:
+        path = os.path.join(out, "image-oci", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+    # A damaged copy: the second layer's bytes edited (its diff_id no longer matches).
+    with tarfile.open(os.path.join(out, "image-edited.tar"), "w") as t:
+        edited = layer2.replace(b"hello", b"HELLO")
+        for name, data in [("manifest.json", manifest), (config_name, config),
+                           ("l1/layer.tar", layer1), ("l2/layer.tar", edited)]:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             t.addfile(info, io.BytesIO(data))

@@ -77,8 +77,8 @@ impl Budget {
 /// A file's kept contents.
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// The whole file.
-    Full(Arc<[u8]>),
+    /// The whole file (a `Vec`, not a `[u8]`: converting would copy it once more).
+    Full(Arc<Vec<u8>>),
     /// Some byte ranges (offset, bytes) of a large file; reads must fall inside one.
     Ranges(Arc<[(u64, Vec<u8>)]>),
 }
@@ -466,7 +466,7 @@ pub fn capture_member(
             }
             budget.keep(stat.len).map_err(limit_err)?;
             let buf = read_declared(path, stat.len, data, Vec::new())?;
-            Ok(Kept::Content(Content::Full(buf.into())))
+            Ok(Kept::Content(Content::Full(Arc::new(buf))))
         }
         Want::GoBuildInfo => {
             // Peek at the magic before reading a large file whole.
@@ -588,6 +588,42 @@ mod tests {
         );
         assert_eq!(normalize(Path::new("./")).unwrap(), None);
         assert!(normalize(Path::new("a/../../etc/shadow")).is_err());
+    }
+
+    #[test]
+    fn budgets_refuse_past_their_limits() {
+        let mut b = Budget::default();
+        for _ in 0..MAX_ENTRIES {
+            b.entry().unwrap();
+        }
+        assert!(b.entry().unwrap_err().contains("more than 1000000 entries"));
+        let mut b = Budget::default();
+        b.keep(MAX_KEPT).unwrap();
+        assert!(b
+            .keep(1)
+            .unwrap_err()
+            .contains("refused as a decompression bomb"));
+    }
+
+    #[test]
+    fn a_member_longer_or_shorter_than_declared_is_a_stream_error() {
+        let p = Path::new("/Cargo.lock");
+        let mut b = Budget::default();
+        let err = capture_member(p, &file(3), &mut &b"abcd"[..], &mut b).unwrap_err();
+        assert!(
+            err.to_string().contains("holds more bytes, not the 3"),
+            "{err}"
+        );
+        let err = capture_member(p, &file(5), &mut &b"abcd"[..], &mut b).unwrap_err();
+        assert!(
+            err.to_string().contains("holds 4 bytes, not the 5"),
+            "{err}"
+        );
+        let Kept::Content(c) = capture_member(p, &file(4), &mut &b"abcd"[..], &mut b).unwrap()
+        else {
+            panic!("kept")
+        };
+        assert_eq!(c.read_at(0, 4).unwrap(), b"abcd");
     }
 
     #[test]

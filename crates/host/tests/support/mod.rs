@@ -213,3 +213,117 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A raw deflate stream of `mib` MiB of zeros, built from one compressed MiB repeated
+/// (each copy ends with a sync flush, so copies join on a byte boundary; RFC 1951
+/// §3.2.3), then an empty final stored block: a bomb in ~1 KiB per MiB, made in
+/// milliseconds.
+pub fn deflate_zeros(mib: usize, first: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress};
+    let chunk = |data: &[u8]| {
+        let mut c = Compress::new(Compression::best(), false);
+        let mut out = Vec::with_capacity(16 * 1024);
+        c.compress_vec(data, &mut out, FlushCompress::Sync).unwrap();
+        assert_eq!(c.total_in() as usize, data.len());
+        out
+    };
+    let mut head = first.to_vec();
+    head.resize(1 << 20, 0);
+    let mut out = chunk(&head);
+    let zeros = chunk(&vec![0u8; 1 << 20]);
+    for _ in 1..mib {
+        out.extend_from_slice(&zeros);
+    }
+    out.extend_from_slice(&[0x03, 0x00]); // final fixed-Huffman block, end-of-block only
+    out
+}
+
+/// A gzip layer holding one member `path` (`mode`) of `mib` MiB (zeros after
+/// `first`): gzip members concatenated (RFC 1952 §2.2), ~0.5 MiB for 480 MiB.
+pub fn gzip_bomb_layer(path: &str, mode: u32, mib: usize, first: &[u8]) -> Vec<u8> {
+    let mut h = tar::Header::new_gnu();
+    h.set_path(path).unwrap();
+    h.set_size((mib as u64) << 20);
+    h.set_mode(mode);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    let best = |data: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    };
+    let mut out = gzip(h.as_bytes());
+    let mut head = first.to_vec();
+    head.resize(1 << 20, 0);
+    out.extend(best(&head));
+    let zeros = best(&vec![0u8; 1 << 20]);
+    for _ in 1..mib {
+        out.extend_from_slice(&zeros);
+    }
+    out.extend(gzip(&[0u8; 1024])); // end-of-archive blocks
+    out
+}
+
+/// One entry of a hand-made zip: what `zip` will not write (a declared size that
+/// lies, a bomb).
+pub struct ZipEntry<'a> {
+    pub name: &'a str,
+    pub deflated: Vec<u8>,
+    pub declared: u32,
+    pub unix_mode: u32,
+}
+
+/// A zip (APPNOTE.TXT §4.3) of deflated entries with the given declared sizes; CRCs
+/// are 0 (a reader that checks them reads the whole entry, which these tests forbid).
+pub fn zip_raw(entries: &[ZipEntry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for e in entries {
+        let offset = out.len() as u32;
+        let le16 = |v: u16| v.to_le_bytes();
+        let le32 = |v: u32| v.to_le_bytes();
+        let mut local = Vec::new();
+        local.extend(le32(0x04034b50));
+        local.extend(le16(20)); // version needed
+        local.extend(le16(0)); // flags
+        local.extend(le16(8)); // deflate
+        local.extend(le16(0));
+        local.extend(le16(0)); // time, date
+        local.extend(le32(0)); // crc
+        local.extend(le32(e.deflated.len() as u32));
+        local.extend(le32(e.declared));
+        local.extend(le16(e.name.len() as u16));
+        local.extend(le16(0));
+        local.extend(e.name.as_bytes());
+        out.extend(local);
+        out.extend(&e.deflated);
+        central.extend(le32(0x02014b50));
+        central.extend(le16(0x0314)); // made by: unix, 2.0
+        central.extend(le16(20));
+        central.extend(le16(0));
+        central.extend(le16(8));
+        central.extend(le16(0));
+        central.extend(le16(0));
+        central.extend(le32(0));
+        central.extend(le32(e.deflated.len() as u32));
+        central.extend(le32(e.declared));
+        central.extend(le16(e.name.len() as u16));
+        central.extend(le16(0)); // extra
+        central.extend(le16(0)); // comment
+        central.extend(le16(0)); // disk
+        central.extend(le16(0)); // internal attrs
+        central.extend(le32(e.unix_mode << 16)); // external attrs
+        central.extend(le32(offset));
+        central.extend(e.name.as_bytes());
+    }
+    let cd_offset = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x06054b50u32.to_le_bytes());
+    out.extend([0u8; 4]);
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((entries.len() as u16).to_le_bytes());
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(cd_offset.to_le_bytes());
+    out.extend([0u8; 2]);
+    out
+}
