@@ -26,15 +26,69 @@ pub static CVE: CheckMeta = CheckMeta {
 };
 
 pub fn agent(root: &Path, output: &Path, tags: Vec<(String, String)>) -> Result<ExitCode> {
-    let mut t = rampart_host::collect(root, time::OffsetDateTime::now_utc());
+    let root = root_dir(root)?;
+    let mut t = collect_with_progress(&root, time::OffsetDateTime::now_utc());
     t.tags = tags.into_iter().collect();
     std::fs::write(output, t.to_json()).with_context(|| format!("cannot write `{}`: check the path and permissions", output.display()))?;
-    for p in &t.problems {
-        eprintln!("warning: {p:?}");
-    }
-    eprintln!("wrote {} ({} packages)", output.display(), t.packages.known().map_or(0, |p| p.len()));
+    warn_collection(&t);
+    eprintln!("wrote {} ({} packages)", output.display(), t.packages.read().len());
     Ok(ExitCode::SUCCESS)
 }
+
+/// The directory `--root` names, checked: missing or not a directory is an input error.
+fn root_dir(root: &Path) -> Result<rampart_host::Root> {
+    rampart_host::Root::dir(root).map_err(|e| {
+        let hint = match e {
+            rampart_host::RootError::Unreadable { .. } => "run as a user who can read it",
+            _ => "give --root the directory a root filesystem is mounted at (an image file: `rampart scan image FILE`)",
+        };
+        let cause = std::error::Error::source(&e).map(|c| format!(": {c}")).unwrap_or_default();
+        anyhow::anyhow!("{e}{cause}: {hint}")
+    })
+}
+
+/// Collects the root's telemetry with a one-line progress indicator on stderr when it is a
+/// terminal (reading a large root's packages takes a while); nothing otherwise.
+fn collect_with_progress(root: &rampart_host::Root, now: time::OffsetDateTime) -> Telemetry {
+    use std::io::IsTerminal;
+    let terminal = std::io::stderr().is_terminal();
+    let progress = terminal.then(|| {
+        rampart_host::Progress(std::sync::Arc::new(|stage: &str, n: usize| {
+            // `\r` and "erase line": the indicator stays one line.
+            eprint!("\r\x1b[2Kreading packages: {stage} {} …", thousands(n));
+        }))
+    });
+    let t = rampart_host::collect_root(root, now, &rampart_host::Options { progress, ..Default::default() });
+    if terminal {
+        eprint!("\r\x1b[2K");
+    }
+    t
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Warnings on stderr: each package source that could not be read, then what was read
+/// only in part.
+fn warn_collection(t: &Telemetry) {
+    for (s, why) in t.packages.unread() {
+        eprintln!("warning: packages of {} not read: {why}", s.describe());
+    }
+    for p in &t.problems {
+        eprintln!("warning: {}: {}", p.section, p.message);
+    }
+}
+
 
 pub fn vulndb(action: VulndbAction) -> Result<ExitCode> {
     let open = |db: Option<std::path::PathBuf>| {
@@ -104,8 +158,12 @@ pub fn scan(args: &HostArgs, out: &OutputArgs) -> Result<ExitCode> {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read `{}`: check the path", path.display()))?;
             Telemetry::from_json(&text).map_err(|e| anyhow::anyhow!("`{}`: {e}", path.display()))?
         }
-        None => rampart_host::collect(&args.root, started),
+        None => {
+            let root = root_dir(&args.root)?;
+            collect_with_progress(&root, started)
+        }
     };
+    warn_collection(&t);
     assess(t, args.vulndb.clone(), started, out)
 }
 
@@ -124,9 +182,7 @@ pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &Output
         rampart_host::image::scan(&args.file, started, &opts)
     }
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for p in &t.problems {
-        eprintln!("warning: {p:?}");
-    }
+    warn_collection(&t);
     let name = match names.first() {
         Some(n) => format!("{n} ({})", t.root),
         None => t.root.clone(),
@@ -183,17 +239,32 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
     let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
 
     let mut results: Vec<CheckResult> = Vec::new();
-    match (&t.packages, vulndb) {
-        (_, None) => {}
-        (rampart_inventory::Observed::Unknown(why), Some(_)) => results.push(CheckResult {
+    if let Some(vulndb) = vulndb {
+        let not_available = |detail: String, reason: String| CheckResult {
             check_id: CVE.id,
             resource: host.clone(),
             status: Status::NotAvailable,
-            detail: String::new(),
-            reason: format!("installed packages could not be read: {why}"),
+            detail,
+            reason,
             severity: None,
-        }),
-        (rampart_inventory::Observed::Known(pkgs), Some(vulndb)) => {
+        };
+        if t.packages.is_empty() {
+            results.push(not_available(
+                String::new(),
+                format!(
+                    "no package database found under `{}` (looked for {} and for Python, npm and Cargo manifests and Go binaries)",
+                    t.root,
+                    rampart_host::packages::OS_DATABASES.join(", ")
+                ),
+            ));
+        }
+        // Each source that could not be read is its own NOT_AVAILABLE; the others are matched.
+        let unread: Vec<String> = t.packages.unread().map(|(s, _)| s.describe()).collect();
+        for (s, why) in t.packages.unread() {
+            results.push(not_available(format!("{} {}", s.reader(), s.location), format!("the packages of {} could not be read: {why}", s.describe())));
+        }
+        let pkgs = t.packages.read();
+        {
             let mut vpkgs = Vec::new();
             let mut locations = Vec::new();
             // A language package an OS package installed is matched through that OS package.
@@ -216,7 +287,13 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
             let advisories = store.load_for_packages(&vpkgs)?;
             let db = rampart_vuln::Database::from_records(advisories);
             let matches = db.matches(&vpkgs);
-            if matches.is_empty() {
+            // Never a clean pass for a host whose package list is incomplete.
+            if matches.is_empty() && !unread.is_empty() && !t.packages.is_empty() {
+                results.push(not_available(
+                    String::new(),
+                    format!("incomplete: none of the {} packages read matched an advisory, but {} could not be read", vpkgs.len(), unread.join(", ")),
+                ));
+            } else if matches.is_empty() && !t.packages.is_empty() {
                 results.push(CheckResult {
                     check_id: CVE.id,
                     resource: host.clone(),
@@ -255,4 +332,13 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
     // CIS, security best practices and runtime behaviour rule packages.
     findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(t, &host_ref), started));
     Ok(findings)
+}
+
+#[cfg(test)]
+mod progress_tests {
+    #[test]
+    fn thousands_groups_digits() {
+        let got: Vec<String> = [0, 999, 1000, 1234567].into_iter().map(super::thousands).collect();
+        assert_eq!(got, ["0", "999", "1,000", "1,234,567"]);
+    }
 }

@@ -23,6 +23,27 @@ pub const NOT_FUNCTION: &str = "not available for a function package";
 pub struct Options {
     /// The language-package walk.
     pub walk: WalkOptions,
+    /// Told what is being read, for a progress line (the library never prints).
+    pub progress: Option<Progress>,
+}
+
+/// A callback told `(stage, count)` while packages are read: `("dpkg", 1234)` once a
+/// database is read, `("searching for language packages", entries)` every few thousand
+/// entries of the walk, which is what takes long on a large root. Called on the
+/// collecting thread: it should return at once.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str, usize) + Send + Sync>);
+
+impl Progress {
+    pub(crate) fn report(&self, stage: &str, count: usize) {
+        (self.0)(stage, count)
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 /// Collects the telemetry of the root at `root` (`/` for the running host), stamped
@@ -58,7 +79,12 @@ pub fn collect_root(root: &Root, now: OffsetDateTime, options: &Options) -> Tele
     let host = identity(root);
 
     let mut msgs = Vec::new();
-    let packages = PackageSources(packages::collect(root, &options.walk, &mut msgs));
+    let packages = PackageSources(packages::collect(
+        root,
+        &options.walk,
+        options.progress.as_ref(),
+        &mut msgs,
+    ));
     note("packages", msgs);
 
     let (users, msgs) = read_parsed(root, "/etc/passwd", accounts::parse_passwd);
@@ -173,7 +199,12 @@ fn packages_only(root: &Root, now: OffsetDateTime, options: &Options) -> Telemet
         Observed::Unknown(NOT_FUNCTION.to_owned())
     }
     let mut msgs = Vec::new();
-    let packages = PackageSources(packages::collect(root, &options.walk, &mut msgs));
+    let packages = PackageSources(packages::collect(
+        root,
+        &options.walk,
+        options.progress.as_ref(),
+        &mut msgs,
+    ));
     Telemetry {
         tags: BTreeMap::new(),
         schema_version: SCHEMA_VERSION,

@@ -63,7 +63,7 @@ mod telemetry;
 mod testutil;
 
 pub use collect::{
-    collect, collect_root, collect_with, Options, NOT_FUNCTION, NOT_IMAGE, NOT_LIVE,
+    collect, collect_root, collect_with, Options, Progress, NOT_FUNCTION, NOT_IMAGE, NOT_LIVE,
 };
 pub use error::EntryError;
 pub use image::{Image, ImageError};

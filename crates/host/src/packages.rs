@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::root::{EntryKind, Root};
 use crate::telemetry::{Package, PackageKind, PackageSource, SourcePackage};
-use crate::Observed;
 use crate::{apk, cargo_lock, dpkg, gobin, npm, python, rpm};
+use crate::{Observed, Progress};
 
 /// Top-level directories the language walk never enters (pseudo filesystems and
 /// container stores, whose images are scanned as images).
@@ -65,12 +65,22 @@ pub const OS_DATABASES: &[&str] = &[
 /// cannot be read is an `Unknown` source naming itself, and every other source is still
 /// read. `problems` gets the bad entries of sources that were read. No source at all: no
 /// database, manifest or Go binary was found.
-pub fn collect(root: &Root, walk: &WalkOptions, problems: &mut Vec<String>) -> Vec<PackageSource> {
+pub fn collect(
+    root: &Root,
+    walk: &WalkOptions,
+    progress: Option<&Progress>,
+    problems: &mut Vec<String>,
+) -> Vec<PackageSource> {
     let mut sources = Vec::new();
     dpkg_sources(root, &mut sources, problems);
     sources.extend(rpm_source(root, problems));
     sources.extend(apk_source(root, problems));
-    language_sources(root, walk, &mut sources, problems);
+    if let Some(p) = progress {
+        for s in &sources {
+            p.report(s.reader(), s.packages.known().map_or(0, Vec::len));
+        }
+    }
+    language_sources(root, walk, progress, &mut sources, problems);
     mark_dpkg_managed(root, &mut sources, problems);
     for s in &mut sources {
         if let Observed::Known(p) = &mut s.packages {
@@ -289,12 +299,13 @@ fn mark_dpkg_managed(root: &Root, sources: &mut [PackageSource], problems: &mut 
 fn language_sources(
     root: &Root,
     walk: &WalkOptions,
+    progress: Option<&Progress>,
     sources: &mut Vec<PackageSource>,
     problems: &mut Vec<String>,
 ) {
     let mut found = Vec::new();
     let mut unread = Vec::new();
-    language_packages(root, walk, &mut found, &mut unread, problems);
+    language_packages(root, walk, progress, (&mut found, &mut unread), problems);
     let walked = walk
         .paths
         .iter()
@@ -316,8 +327,8 @@ fn language_sources(
 fn language_packages(
     root: &Root,
     walk: &WalkOptions,
-    out: &mut Vec<Package>,
-    unread: &mut Vec<PackageSource>,
+    progress: Option<&Progress>,
+    (out, unread): (&mut Vec<Package>, &mut Vec<PackageSource>),
     problems: &mut Vec<String>,
 ) {
     let mut examined = 0usize;
@@ -331,6 +342,9 @@ fn language_packages(
         };
         for (path, stat) in children {
             examined += 1;
+            if let Some(p) = progress.filter(|_| examined % 4096 == 0) {
+                p.report("searching for language packages", examined);
+            }
             if examined > walk.max_entries {
                 unread.push(PackageSource {
                     kind: None,
@@ -608,7 +622,8 @@ mod tests {
 
         let root = Root::new(dir.path());
         let mut problems = Vec::new();
-        let sources = crate::PackageSources(collect(&root, &WalkOptions::default(), &mut problems));
+        let sources =
+            crate::PackageSources(collect(&root, &WalkOptions::default(), None, &mut problems));
         let pkgs = sources.read();
         let got: Vec<String> = pkgs
             .iter()
@@ -678,6 +693,7 @@ mod tests {
         let sources = crate::PackageSources(collect(
             &Root::new(dir.path()),
             &WalkOptions::default(),
+            None,
             &mut problems,
         ));
         let pkgs = sources.known().unwrap();
@@ -723,6 +739,7 @@ mod tests {
         let sources = crate::PackageSources(collect(
             &Root::image(fs, "image:t"),
             &WalkOptions::default(),
+            None,
             &mut problems,
         ));
         let pkgs = sources.known().unwrap();
@@ -743,7 +760,7 @@ mod tests {
 
     /// (source, packages or why not) of each source.
     fn sources_of(dir: &crate::testutil::TempDir, walk: &WalkOptions) -> Vec<String> {
-        collect(&Root::new(dir.path()), walk, &mut Vec::new())
+        collect(&Root::new(dir.path()), walk, None, &mut Vec::new())
             .iter()
             .map(|s| match &s.packages {
                 Observed::Known(p) => format!(
@@ -870,6 +887,28 @@ mod tests {
             },
         );
         assert!(got.iter().any(|s| s == "packages `/srv`: not read: the language-package search stopped after 2 entries: packages beyond were not read"), "{got:?}");
+    }
+
+    #[test]
+    fn progress_is_told_the_database_counts_and_the_walk() {
+        let dir = crate::testutil::TempDir::new("pkgs-progress");
+        dir.write("var/lib/dpkg/status", LIBSSL);
+        for i in 0..4100 {
+            dir.write(&format!("srv/f{i}"), "");
+        }
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let progress = Progress(std::sync::Arc::new(move |stage: &str, n: usize| {
+            log.lock().unwrap().push(format!("{stage} {n}"))
+        }));
+        collect(
+            &Root::new(dir.path()),
+            &WalkOptions::default(),
+            Some(&progress),
+            &mut Vec::new(),
+        );
+        let seen = seen.lock().unwrap();
+        assert_eq!(*seen, ["dpkg 1", "searching for language packages 4096"]);
     }
 
     #[test]

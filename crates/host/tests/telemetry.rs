@@ -13,6 +13,7 @@ fn no_language_walk() -> Options {
             paths: Vec::new(),
             ..WalkOptions::default()
         },
+        ..Options::default()
     }
 }
 
