@@ -222,6 +222,16 @@ pub enum ScanTarget {
     /// Find AWS access keys in files, directories and git history (Trusted Advisor's
     /// Exposed Access Keys); with `--snapshot` (before the subcommand), keys of the account
     /// are matched against its IAM access keys.
+    ///
+    /// Git history is read directly from the object database: no `git` runs, and nothing a
+    /// repository configures (hooks, pagers, diff drivers, gpg, fsmonitor) is executed.
+    /// UTF-16 text is scanned; binaries and files over --max-file-size are skipped and
+    /// counted. Links to outside a directory given are not followed (a warning says so).
+    ///
+    /// Exit codes: 0 clean; 1 findings at or above --fail-on; 2 a path given cannot be read,
+    /// or the scan is incomplete (a file, directory or git object below it could not be read:
+    /// each is a warning and the summary says "incomplete: N path(s) not read") and has no
+    /// failing finding — a partial read is never reported as clean.
     Secrets(SecretsArgs),
     /// Assess a host: installed packages against the vulnerability database (and the host rule
     /// packages). The running host by default, a mounted root filesystem with --root, or a

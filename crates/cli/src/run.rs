@@ -372,15 +372,17 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         include_examples: args.include_examples,
         ..Default::default()
     };
-    let mut report = rampart_secrets::scan_paths(&args.paths, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A path given that cannot be read is an input error (exit 2), with its cause.
+    let mut report = rampart_secrets::scan_paths(&args.paths, &opts)?;
     if !args.no_history {
         for p in &args.paths {
             if rampart_secrets::is_git_repo(p) {
-                let h = rampart_secrets::scan_git_history(p, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
-                report.hits.extend(h.hits);
-                report.skipped.extend(h.skipped);
+                report.merge(rampart_secrets::scan_git_history(p, &opts)?);
             }
         }
+    }
+    for w in report.warnings(20) {
+        eprintln!("warning: {w}");
     }
     let findings = rampart_secrets::findings(&report.hits, inv, started);
     let finished = time::OffsetDateTime::now_utc();
@@ -394,7 +396,17 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         checks: vec![rampart_secrets::CHECK_ID.to_string()],
     };
-    finish(run, findings, Vec::new(), &[], out)
+    let code = finish(run, findings, Vec::new(), &[], out)?;
+    if let Some(line) = report.summary_line() {
+        eprintln!("{line}");
+    }
+    // What was not read makes the run an input error unless findings already fail it:
+    // never "clean" (exit 0) on a partial read.
+    if report.incomplete() > 0 && code == ExitCode::SUCCESS {
+        eprintln!("error: the scan is incomplete: {} path(s) could not be read (warnings above)", report.incomplete());
+        return Ok(ExitCode::from(2));
+    }
+    Ok(code)
 }
 
 fn findings_cmd(args: &crate::cli::FindingsArgs) -> Result<ExitCode> {
