@@ -639,6 +639,114 @@ pub fn checks_markdown() -> String {
     s
 }
 
+/// A check file that is not in [`REGISTRY`] never runs, and nothing else would notice: these
+/// tests read the source tree and compare.
+#[cfg(test)]
+mod registry {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    fn src() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Source text without `//` comments, so that a commented-out line counts as absent.
+    fn code(text: &str) -> String {
+        text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
+    }
+
+    /// `aws/s3/bucket_public_read.rs` → `aws::s3::bucket_public_read`.
+    fn module_path(file: &Path) -> String {
+        let rel = file.strip_prefix(src()).unwrap().with_extension("");
+        let parts: Vec<String> = rel.iter().map(|c| c.to_string_lossy().into_owned()).filter(|c| c != "mod").collect();
+        parts.join("::")
+    }
+
+    /// Every file declaring `pub static CHECK`, with its module path and the id it declares.
+    fn declared() -> Vec<(PathBuf, String, String)> {
+        let mut files = Vec::new();
+        rust_files(&src(), &mut files);
+        let mut out = Vec::new();
+        for file in files {
+            let text = code(&std::fs::read_to_string(&file).unwrap());
+            // At the start of a line: a declaration, not this test's own string literals.
+            let Some(at) = text.find("\npub static CHECK:") else { continue };
+            let id = text[at..]
+                .split_once("id: \"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .map(|(id, _)| id.to_string())
+                .unwrap_or_else(|| panic!("{}: `pub static CHECK` without a literal `id: \"..\"`", file.display()));
+            out.push((file.clone(), module_path(&file), id));
+        }
+        out.sort();
+        out
+    }
+
+    /// The `&path::CHECK` entries of `REGISTRY` as written in this file.
+    fn registry_entries() -> Vec<String> {
+        let text = code(&std::fs::read_to_string(src().join("lib.rs")).unwrap());
+        let start = text.find("pub static REGISTRY").expect("REGISTRY in lib.rs");
+        let open = start + text[start..].find("= &[").expect("REGISTRY's slice") + "= &[".len();
+        let end = open + text[open..].find("];").expect("end of REGISTRY");
+        text[open..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                e.strip_prefix('&').and_then(|e| e.strip_suffix("::CHECK")).unwrap_or_else(|| panic!("REGISTRY entry `{e}` is not `&path::CHECK`")).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_check_file_is_registered() {
+        let declared = declared();
+        assert!(declared.len() >= 180, "found only {} check files under src/: is the walk broken?", declared.len());
+        let entries = registry_entries();
+        assert_eq!(entries.len(), super::REGISTRY.len(), "REGISTRY as read from lib.rs: {entries:?}");
+        let registered: BTreeSet<&str> = entries.iter().map(String::as_str).collect();
+        let ids: BTreeSet<&str> = super::REGISTRY.iter().map(|c| c.meta.id).collect();
+        for (file, module, id) in &declared {
+            assert!(
+                registered.contains(module.as_str()) && ids.contains(id.as_str()),
+                "{} declares check `{id}` but `&{module}::CHECK` is not in REGISTRY (crates/checks/src/lib.rs): add it",
+                file.display()
+            );
+        }
+        let modules: BTreeSet<&str> = declared.iter().map(|(_, m, _)| m.as_str()).collect();
+        for e in &entries {
+            assert!(modules.contains(e.as_str()), "REGISTRY lists `{e}`, which declares no `pub static CHECK`");
+        }
+    }
+
+    /// A check file that no `mod` line names is not even compiled: its tests never run either.
+    #[test]
+    fn every_check_file_is_a_module() {
+        for (file, _, _) in declared() {
+            let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+            let parent = file.parent().unwrap();
+            let mod_rs = code(&std::fs::read_to_string(parent.join("mod.rs")).unwrap_or_default());
+            assert!(
+                mod_rs.contains(&format!("mod {name};")),
+                "{} is not declared in {}/mod.rs: add `pub mod {name};`",
+                file.display(),
+                parent.display()
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod docs {
     #[test]
