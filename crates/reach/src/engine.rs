@@ -11,6 +11,7 @@
 //! - Load balancers: <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html>,
 //!   <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>
 
+use crate::describe::{route_blocks, sources_text, NamedBlock};
 use crate::flow::Flow;
 use crate::nacl::{eval_nacl, nacl_legs_ok, NaclEval};
 use crate::set::{addr_point, parse_cidr, to_cidrs, universe, AddrSet, Family, PortSet};
@@ -408,6 +409,16 @@ fn eval_routes(ctx: &Ctx, t: &RouteTable, fam: Family) -> R<RouteEval> {
     Ok(ev)
 }
 
+/// The non-internet blocks of route table `rtb` (of `vpc`), named for [`sources_text`]: the
+/// VPC's own range, peered VPCs, other gateways.
+pub(crate) fn named_blocks(ctx: &Ctx, rtb: usize, vpc: &str, fam: Family) -> Vec<NamedBlock> {
+    let peers = ctx.ec2.vpc_peering_connections.known();
+    route_blocks(ctx.rtb(rtb), fam, |pcx| {
+        let p = peers?.iter().find(|p| p.vpc_peering_connection_id == pcx)?;
+        Some(if p.requester_vpc_id == vpc { p.accepter_vpc_id.clone() } else { p.requester_vpc_id.clone() })
+    })
+}
+
 /// The route the table uses for one address.
 pub(crate) fn lookup_route<'a>(ctx: &Ctx, t: &'a RouteTable, fam: Family, a: u128) -> Option<&'a Route> {
     let mut best: Option<(u32, bool, &Route)> = None;
@@ -625,6 +636,7 @@ pub(crate) fn eni_direct<'a>(ctx: &Ctx<'a>, cache: &mut Cache<'a>, eni: &'a Netw
                     family: fam,
                     ports,
                     sources: to_cidrs(&src, fam),
+                    sources_text: sources_text(&src, fam, &named_blocks(ctx, rtb, &eni.vpc_id, fam)),
                     source_set: src,
                     steps,
                 });
@@ -1007,6 +1019,12 @@ pub(crate) fn apply_load_balancers<'a>(
                                 family: fr.family,
                                 ports: PortSet::point(port),
                                 sources: to_cidrs(&src, fr.family),
+                                sources_text: match ctx.route_table(lbe) {
+                                    Ok(t) => {
+                                        sources_text(&src, fr.family, &named_blocks(ctx, t, &lbe.vpc_id, fr.family))
+                                    }
+                                    Err(_) => sources_text(&src, fr.family, &[]),
+                                },
                                 source_set: src,
                                 steps,
                             });

@@ -35,6 +35,7 @@
 //! Flows from inside a VPC to internal load balancers (client → one node → listener → target)
 //! are exact, see `to_lb.rs`.
 
+mod describe;
 mod engine;
 mod flow;
 mod from_vpc;
@@ -44,6 +45,7 @@ pub mod set;
 mod tgw;
 mod to_lb;
 
+pub use describe::{sources_text, NamedBlock};
 pub use engine::internet_exposure;
 pub use query::{query, Source};
 pub use set::{AddrSet, Family, PortSet};
@@ -198,6 +200,9 @@ pub struct ExposedRange {
     pub ports: PortSet,
     /// Source prefixes, as minimal CIDR blocks.
     pub sources: Vec<String>,
+    /// `sources` in words, as its complement when that is shorter: "the internet except the
+    /// VPC's range (10.0.0.0/16)" (see [`sources_text`]).
+    pub sources_text: String,
     #[serde(skip)]
     pub source_set: AddrSet,
     /// Inspector-style `networkPath.steps`.
@@ -214,6 +219,8 @@ pub enum Verdict {
         family: Family,
         /// The sources (of those asked about) that get through, as CIDR blocks.
         sources: Vec<String>,
+        /// `sources` in words (see [`sources_text`]).
+        sources_text: String,
         steps: Vec<Step>,
     },
     Blocked {
@@ -249,13 +256,8 @@ impl Verdict {
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Verdict::Reachable { target, network_interface_id, family, sources, steps } => {
-                let src = if sources.len() > 4 {
-                    format!("{} and {} more", sources[..4].join(", "), sources.len() - 4)
-                } else {
-                    sources.join(", ")
-                };
-                writeln!(f, "REACHABLE: {target} ({network_interface_id}) over {family} from {src}")?;
+            Verdict::Reachable { target, network_interface_id, family, sources_text, steps, .. } => {
+                writeln!(f, "REACHABLE: {target} ({network_interface_id}) over {family} from {sources_text}")?;
                 for (i, s) in steps.iter().enumerate() {
                     write!(f, "  {}. {} {}", i + 1, s.component_type, s.component_id)?;
                     if !s.rules.is_empty() {

@@ -2,6 +2,7 @@
 //! (in the manner of VPC Reachability Analyzer's explanations,
 //! <https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html>).
 
+use crate::describe::sources_text;
 use crate::engine::{
     analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, zone_at, Cache, Ctx, R,
 };
@@ -205,6 +206,12 @@ fn answer(
                             network_interface_id: ctx.enis[i].network_interface_id.clone(),
                             family: fam,
                             sources: to_cidrs(&r.source_set.intersect(&cand), fam),
+                            // Asked about the whole internet: the range's own reading.
+                            sources_text: if cand == universe(fam) {
+                                r.sources_text.clone()
+                            } else {
+                                sources_text(&r.source_set.intersect(&cand), fam, &[])
+                            },
                             steps: r.steps.clone(),
                         };
                     }
@@ -267,6 +274,7 @@ fn inside<'a>(
                     network_interface_id: node,
                     family: fam,
                     sources: to_cidrs(&AddrSet::point(pt), fam),
+                    sources_text: sources_text(&AddrSet::point(pt), fam, &[]),
                     steps,
                 }
             }
@@ -286,6 +294,7 @@ fn inside<'a>(
                     network_interface_id: eni.network_interface_id.clone(),
                     family: fam,
                     sources: to_cidrs(&AddrSet::point(pt), fam),
+                    sources_text: sources_text(&AddrSet::point(pt), fam, &[]),
                     steps,
                 }
             }

@@ -201,6 +201,7 @@ fn to_target<'a>(
         family: fam,
         ports: PortSet::point(hops[0].lb_port),
         sources: Vec::new(),
+        sources_text: String::new(),
         source_set: AddrSet::point(pt),
         steps: Vec::new(),
     };

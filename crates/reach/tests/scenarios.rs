@@ -883,3 +883,30 @@ fn nlb_client_ip_preservation_target_must_admit_the_client() {
     assert!(blockers(&v)[0].rule.contains("hairpinning"), "{v}");
     assert!(matches!(query(&inv, &client, "iweb", Protocol::TCP, 443), Verdict::Reachable { .. }));
 }
+
+/// "Reachable from 0.0.0.0/5, 8.0.0.0/7, …" reads as the internet except the VPC's range, and
+/// a peered VPC's range is named after the peer; the JSON keeps every CIDR block.
+#[test]
+fn exposure_lists_read_as_their_complement() {
+    let mut e = base();
+    push(&mut e.network_interfaces, eni("eni-pub", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-pub")));
+    push(&mut e.vpc_peering_connections, pcx("pcx-1", VPC, "vpc-2", "active"));
+    rtb_mut(&mut e, "rtb-pub").routes.push(route("10.1.0.0/16", "pcx-1"));
+    let inv = inventory(e, None);
+    let ex = internet_exposure(&inv);
+    let https = ranges(exposure_of(&ex, "eni-pub")).iter().find(|r| r.ports.contains(443)).unwrap().clone();
+    assert_eq!(https.sources_text, "the internet except the VPC's range (10.0.0.0/16), peered vpc-2 (pcx-1) (10.1.0.0/16)");
+    assert!(https.sources.len() > 10, "{:?}", https.sources);
+    let v = query(&inv, &Source::Internet, "i-pub", Protocol::TCP, 443);
+    let text = v.to_string();
+    assert!(
+        text.starts_with("REACHABLE: i-pub (eni-pub) over IPv4 from the internet except the VPC's range (10.0.0.0/16), peered vpc-2"),
+        "{text}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
+    assert_eq!(json["sources"].as_array().unwrap().len(), https.sources.len());
+    assert!(json["sources"].as_array().unwrap().iter().any(|s| s == "0.0.0.0/5"));
+    // A single source address stays as it is.
+    let v = query(&inv, &ip("203.0.113.9"), "i-pub", Protocol::TCP, 22);
+    assert!(v.to_string().starts_with("REACHABLE: i-pub (eni-pub) over IPv4 from 203.0.113.9/32"), "{v}");
+}

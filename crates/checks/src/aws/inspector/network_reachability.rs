@@ -86,7 +86,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             ReachStatus::Known { ranges } => {
                 for r in ranges {
                     let path: Vec<String> = r.steps.iter().map(|s| format!("{} {}", s.component_type, s.component_id)).collect();
-                    let sources = if r.sources.len() > 3 { format!("{} and {} more", r.sources[..3].join(", "), r.sources.len() - 3) } else { r.sources.join(", ") };
+                    // "the internet except the VPC's range (10.0.0.0/16)", not a dozen CIDR blocks.
+                    let sources = r.sources_text.clone();
                     if !r.protocol.has_ports() {
                         let detail = format!("{eni} {}/{}", r.protocol, r.family);
                         out.result(res.clone(), Status::Failed, &detail, format!("UnrecognizedPortNoAgent: {} from {sources}; path: {}", r.protocol, path.join(" → ")), Some(Severity::Low));
