@@ -119,7 +119,7 @@ fn section(std: &Standard, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "<table class=\"ctl\"><colgroup><col class=\"w-status\"><col class=\"w-control\"><col class=\"w-sev\"><col><col class=\"w-res\"></colgroup>\
+        "<table class=\"ctl\"><colgroup><col class=\"w-status\"><col class=\"w-control\"><col class=\"w-sev\"><col><col class=\"w-failing\"></colgroup>\
          <thead><tr><th>Status</th><th>Control</th><th>Severity</th><th>Title</th><th>Failing resources</th></tr></thead><tbody>"
     )?;
     for c in &std.controls {
