@@ -24,6 +24,23 @@ impl Severity {
         Severity::Informational,
     ];
 
+    /// The qualitative rating of a CVSS score (CVSS v3.1 specification, section 5; v4.0
+    /// uses the same ranges): critical 9.0–10.0, high 7.0–8.9, medium 4.0–6.9, low
+    /// 0.1–3.9, and "none" at 0.0, which is informational here.
+    pub fn from_cvss(score: f64) -> Severity {
+        if score >= 9.0 {
+            Severity::Critical
+        } else if score >= 7.0 {
+            Severity::High
+        } else if score >= 4.0 {
+            Severity::Medium
+        } else if score > 0.0 {
+            Severity::Low
+        } else {
+            Severity::Informational
+        }
+    }
+
     /// ASFF `Severity.Label`.
     pub fn label(self) -> &'static str {
         match self {
@@ -106,5 +123,9 @@ mod tests {
             assert_eq!(s.label().parse::<Severity>().unwrap(), s);
         }
         assert!("severe".parse::<Severity>().is_err());
+        assert_eq!(Severity::from_cvss(7.5), Severity::High);
+        assert_eq!(Severity::from_cvss(9.0), Severity::Critical);
+        assert_eq!(Severity::from_cvss(0.1), Severity::Low);
+        assert_eq!(Severity::from_cvss(0.0), Severity::Informational);
     }
 }

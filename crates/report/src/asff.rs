@@ -10,6 +10,14 @@
 //! `ProductFields` with keys of 128 and values of 2048 characters, at most 32
 //! `Compliance.RelatedRequirements`, `Severity.Original` 140.
 //!
+//! Host, image and function vulnerability findings carry ASFF's `Vulnerabilities` object
+//! (one vulnerability, one package: a finding is one advisory on one installed package)
+//! and the type `Software and Configuration Checks/Vulnerabilities/CVE`, as Inspector's do
+//! (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Vulnerability.html>).
+//! A vulnerability no source rates has `Severity.Label` `INFORMATIONAL` — `Label` only
+//! allows INFORMATIONAL, LOW, MEDIUM, HIGH and CRITICAL, and INFORMATIONAL is the one that
+//! claims least — with `Severity.Original` `UNKNOWN` (free text) saying what is true.
+//!
 //! `Compliance.StatusReasons` is left out: its documented `ReasonCode` values name
 //! Security Hub's own AWS Config evaluations (`CONFIG_ACCESS_DENIED`, ...), none of
 //! which describes Rampart's reasons; the reason goes in `Description` and in
@@ -31,6 +39,8 @@ pub const PRODUCT_FIELD_VALUE_MAX: usize = 2048;
 pub const RELATED_REQUIREMENTS_MAX: usize = 32;
 
 const TYPE_BEST_PRACTICES: &str = "Software and Configuration Checks/AWS Security Best Practices";
+/// The type Inspector gives package vulnerability findings.
+const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
 /// ASFF types are `namespace/category/classifier`; "Industry and Regulatory Standards"
 /// is a category of the "Software and Configuration Checks" namespace.
 const TYPE_CIS: &str =
@@ -59,6 +69,8 @@ struct AsffFinding<'a> {
     remediation: Option<Remediation<'a>>,
     product_fields: BTreeMap<&'static str, Cow<'a, str>>,
     resources: [Resource<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerabilities: Option<[Vulnerability<'a>; 1]>,
     compliance: Compliance<'a>,
     workflow: Workflow,
     record_state: &'static str,
@@ -96,6 +108,68 @@ struct Resource<'a> {
     region: &'a str,
 }
 
+/// ASFF `Vulnerability`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Vulnerability<'a> {
+    id: &'a str,
+    vulnerable_packages: [SoftwarePackage<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cvss: Vec<Cvss<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    related_vulnerabilities: &'a [String],
+    vendor: Vendor<'a>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    reference_urls: &'a [String],
+    fix_available: &'static str,
+}
+
+/// ASFF `SoftwarePackage`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SoftwarePackage<'a> {
+    name: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epoch: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    architecture: Option<&'a str>,
+    package_manager: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file_path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_in_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<&'a str>,
+}
+
+/// ASFF `Cvss`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Cvss<'a> {
+    version: &'a str,
+    base_score: f64,
+    base_vector: &'a str,
+    source: &'a str,
+}
+
+/// ASFF `VulnerabilityVendor`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Vendor<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor_severity: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor_created_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vendor_updated_at: Option<String>,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Compliance<'a> {
@@ -125,6 +199,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// The ASFF `Types` of a finding.
 pub(crate) fn types(f: &Finding) -> Vec<&'static str> {
+    if f.vulnerability.is_some() {
+        return vec![TYPE_CVE];
+    }
     let mut t = vec![TYPE_BEST_PRACTICES];
     if f.related_requirements.iter().any(|r| r.starts_with("CIS")) {
         t.push(TYPE_CIS);
@@ -136,7 +213,10 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     let r = &f.resource;
     let severity = Severity {
         label: f.severity.label(),
-        original: f.severity.as_str(),
+        original: match &f.vulnerability {
+            Some(v) => v.severity_label(),
+            None => f.severity.as_str(),
+        },
     };
     let types = types(f);
 
@@ -179,6 +259,12 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     ] {
         fields.insert(key, truncate_chars(value, PRODUCT_FIELD_VALUE_MAX));
     }
+    if let Some(v) = &f.vulnerability {
+        fields.insert(
+            "rampart/SeveritySource",
+            truncate_chars(&v.severity_source, PRODUCT_FIELD_VALUE_MAX),
+        );
+    }
     // Values must not be blank.
     fields.retain(|_, v| !v.trim().is_empty());
 
@@ -211,6 +297,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
             partition: &r.partition,
             region: &r.region,
         }],
+        vulnerabilities: f.vulnerability.as_deref().map(|v| [vulnerability(v)]),
         compliance: Compliance {
             status: f.status.as_str(),
             related_requirements: &requirements[..requirements.len().min(RELATED_REQUIREMENTS_MAX)],
@@ -220,6 +307,53 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         },
         record_state: f.record_state.as_str(),
         finding_provider_fields: FindingProviderFields { severity, types },
+    }
+}
+
+fn vulnerability(v: &rampart_model::Vulnerability) -> Vulnerability<'_> {
+    let p = &v.package;
+    // ASFF timestamps; a date the advisory spells otherwise is left out rather than sent wrong.
+    let ts = |s: &Option<String>| {
+        let t = time::OffsetDateTime::parse(
+            s.as_deref()?,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .ok()?;
+        Some(rfc3339_millis(t))
+    };
+    Vulnerability {
+        id: &v.id,
+        vulnerable_packages: [SoftwarePackage {
+            name: &p.name,
+            version: &p.version,
+            epoch: p.epoch.as_deref(),
+            release: p.release.as_deref(),
+            architecture: p.architecture.as_deref(),
+            package_manager: &p.package_manager,
+            file_path: Some(p.file_path.as_str()).filter(|x| !x.is_empty()),
+            fixed_in_version: p.fixed_in_version.as_deref(),
+            remediation: p.remediation.as_deref(),
+        }],
+        cvss: v
+            .cvss
+            .iter()
+            .map(|c| Cvss {
+                version: &c.version,
+                base_score: c.base_score,
+                base_vector: &c.base_vector,
+                source: &c.source,
+            })
+            .collect(),
+        related_vulnerabilities: &v.related,
+        vendor: Vendor {
+            name: &v.vendor.name,
+            url: v.vendor.url.as_deref(),
+            vendor_severity: v.vendor.severity.as_deref(),
+            vendor_created_at: ts(&v.vendor.created_at),
+            vendor_updated_at: ts(&v.vendor.updated_at),
+        },
+        reference_urls: &v.reference_urls,
+        fix_available: v.fix_available().as_str(),
     }
 }
 
@@ -243,7 +377,8 @@ mod tests {
         let (text, v) = asff(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         });
         assert_eq!(
             v.len(),
@@ -251,6 +386,133 @@ mod tests {
             "one entry per finding, PASSED included"
         );
         insta::assert_snapshot!(text);
+    }
+
+    /// The rules of the ASFF reference every finding must follow: required attributes
+    /// present and non-empty, enumerations, lengths and formats.
+    fn assert_valid(f: &Value) {
+        let chars = |v: &Value| v.as_str().unwrap().chars().count();
+        let is_millis_ts = |v: &Value| {
+            let s = v.as_str().unwrap();
+            s.len() == 24
+                && s.ends_with('Z')
+                && &s[19..20] == "."
+                && time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+                    .is_ok()
+        };
+        for key in [
+            "SchemaVersion",
+            "Id",
+            "ProductArn",
+            "GeneratorId",
+            "AwsAccountId",
+            "CreatedAt",
+            "UpdatedAt",
+            "Title",
+            "Description",
+        ] {
+            assert!(!f[key].as_str().unwrap().trim().is_empty(), "{key} in {f}");
+        }
+        assert_eq!(f["SchemaVersion"], SCHEMA_VERSION);
+        assert!(!f["Types"].as_array().unwrap().is_empty());
+        assert!(f["Types"].as_array().unwrap().len() <= 50);
+        for t in f["Types"].as_array().unwrap() {
+            assert!(t
+                .as_str()
+                .unwrap()
+                .starts_with("Software and Configuration Checks/"));
+        }
+        assert!(f["Severity"]["Label"].is_string());
+        assert!(chars(&f["Severity"]["Original"]) <= 140);
+        let res = f["Resources"].as_array().unwrap();
+        assert_eq!(res.len(), 1);
+        for key in ["Type", "Id", "Partition", "Region"] {
+            assert!(res[0][key].is_string(), "Resources[0].{key}");
+        }
+        for key in [
+            "CreatedAt",
+            "UpdatedAt",
+            "FirstObservedAt",
+            "LastObservedAt",
+        ] {
+            assert!(is_millis_ts(&f[key]), "{key}: {}", f[key]);
+        }
+        assert_eq!(f["AwsAccountId"].as_str().unwrap().len(), 12);
+        let arn = f["ProductArn"].as_str().unwrap();
+        assert_eq!(
+            arn,
+            format!(
+                "arn:aws:securityhub:{}:123456789012:product/123456789012/default",
+                f["Region"].as_str().unwrap()
+            )
+        );
+        assert!(f["GeneratorId"].as_str().unwrap().starts_with("rampart/"));
+        assert!(chars(&f["Id"]) <= 512 && chars(&f["GeneratorId"]) <= 512);
+
+        assert!(chars(&f["Title"]) <= TITLE_MAX);
+        assert!(chars(&f["Description"]) <= DESCRIPTION_MAX);
+        assert!(chars(&f["Remediation"]["Recommendation"]["Text"]) <= RECOMMENDATION_MAX);
+        let fields = f["ProductFields"].as_object().unwrap();
+        assert!(fields.len() <= 50);
+        for (k, val) in fields {
+            assert!(k.chars().count() <= 128);
+            let n = chars(val);
+            assert!(
+                (1..=PRODUCT_FIELD_VALUE_MAX).contains(&n),
+                "{k} has {n} characters"
+            );
+        }
+        let reqs = f["Compliance"]["RelatedRequirements"]
+            .as_array()
+            .map_or(0, Vec::len);
+        assert!(reqs <= RELATED_REQUIREMENTS_MAX);
+        assert!(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"]
+            .contains(&f["Compliance"]["Status"].as_str().unwrap()));
+        assert!(["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"]
+            .contains(&f["Workflow"]["Status"].as_str().unwrap()));
+        assert!(["ACTIVE", "ARCHIVED"].contains(&f["RecordState"].as_str().unwrap()));
+        if let Some(vs) = f.get("Vulnerabilities") {
+            let labels = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
+            assert!(labels.contains(&f["Severity"]["Label"].as_str().unwrap()));
+            for v in vs.as_array().unwrap() {
+                assert!(
+                    !v["Id"].as_str().unwrap().trim().is_empty(),
+                    "Vulnerabilities[].Id"
+                );
+                assert!(
+                    !v["Vendor"]["Name"].as_str().unwrap().trim().is_empty(),
+                    "Vendor.Name"
+                );
+                let packages = v["VulnerablePackages"].as_array().unwrap();
+                assert!(!packages.is_empty());
+                let fixed = packages
+                    .iter()
+                    .filter(|p| p["FixedInVersion"].is_string() && p["Remediation"].is_string())
+                    .count();
+                let want = match fixed {
+                    0 => "NO",
+                    n if n == packages.len() => "YES",
+                    _ => "PARTIAL",
+                };
+                assert_eq!(v["FixAvailable"], want, "FixAvailable by its definition");
+                for p in packages {
+                    for key in ["Name", "Version", "PackageManager"] {
+                        assert!(!p[key].as_str().unwrap().trim().is_empty(), "{key}");
+                    }
+                }
+                for c in v["Cvss"].as_array().into_iter().flatten() {
+                    let score = c["BaseScore"].as_f64().unwrap();
+                    assert!((0.0..=10.0).contains(&score));
+                    assert!(c["BaseVector"].as_str().unwrap().starts_with("CVSS:"));
+                    assert!(["3.0", "3.1", "4.0"].contains(&c["Version"].as_str().unwrap()));
+                }
+                for key in ["VendorCreatedAt", "VendorUpdatedAt"] {
+                    if let Some(t) = v["Vendor"].get(key) {
+                        assert!(is_millis_ts(t), "{key}");
+                    }
+                }
+            }
+        }
     }
 
     /// Every required top-level attribute is present and non-empty, and every length
@@ -271,90 +533,13 @@ mod tests {
         let (_, v) = asff(&Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         });
 
         let chars = |v: &Value| v.as_str().unwrap().chars().count();
-        let is_millis_ts = |v: &Value| {
-            let s = v.as_str().unwrap();
-            s.len() == 24
-                && s.ends_with('Z')
-                && &s[19..20] == "."
-                && time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                    .is_ok()
-        };
         for f in &v {
-            for key in [
-                "SchemaVersion",
-                "Id",
-                "ProductArn",
-                "GeneratorId",
-                "AwsAccountId",
-                "CreatedAt",
-                "UpdatedAt",
-                "Title",
-                "Description",
-            ] {
-                assert!(!f[key].as_str().unwrap().trim().is_empty(), "{key} in {f}");
-            }
-            assert_eq!(f["SchemaVersion"], SCHEMA_VERSION);
-            assert!(!f["Types"].as_array().unwrap().is_empty());
-            assert!(f["Types"].as_array().unwrap().len() <= 50);
-            for t in f["Types"].as_array().unwrap() {
-                assert!(t
-                    .as_str()
-                    .unwrap()
-                    .starts_with("Software and Configuration Checks/"));
-            }
-            assert!(f["Severity"]["Label"].is_string());
-            assert!(chars(&f["Severity"]["Original"]) <= 140);
-            let res = f["Resources"].as_array().unwrap();
-            assert_eq!(res.len(), 1);
-            for key in ["Type", "Id", "Partition", "Region"] {
-                assert!(res[0][key].is_string(), "Resources[0].{key}");
-            }
-            for key in [
-                "CreatedAt",
-                "UpdatedAt",
-                "FirstObservedAt",
-                "LastObservedAt",
-            ] {
-                assert!(is_millis_ts(&f[key]), "{key}: {}", f[key]);
-            }
-            assert_eq!(f["AwsAccountId"].as_str().unwrap().len(), 12);
-            let arn = f["ProductArn"].as_str().unwrap();
-            assert_eq!(
-                arn,
-                format!(
-                    "arn:aws:securityhub:{}:123456789012:product/123456789012/default",
-                    f["Region"].as_str().unwrap()
-                )
-            );
-            assert!(f["GeneratorId"].as_str().unwrap().starts_with("rampart/"));
-            assert!(chars(&f["Id"]) <= 512 && chars(&f["GeneratorId"]) <= 512);
-
-            assert!(chars(&f["Title"]) <= TITLE_MAX);
-            assert!(chars(&f["Description"]) <= DESCRIPTION_MAX);
-            assert!(chars(&f["Remediation"]["Recommendation"]["Text"]) <= RECOMMENDATION_MAX);
-            let fields = f["ProductFields"].as_object().unwrap();
-            assert!(fields.len() <= 50);
-            for (k, val) in fields {
-                assert!(k.chars().count() <= 128);
-                let n = chars(val);
-                assert!(
-                    (1..=PRODUCT_FIELD_VALUE_MAX).contains(&n),
-                    "{k} has {n} characters"
-                );
-            }
-            let reqs = f["Compliance"]["RelatedRequirements"]
-                .as_array()
-                .map_or(0, Vec::len);
-            assert!(reqs <= RELATED_REQUIREMENTS_MAX);
-            assert!(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"]
-                .contains(&f["Compliance"]["Status"].as_str().unwrap()));
-            assert!(["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"]
-                .contains(&f["Workflow"]["Status"].as_str().unwrap()));
-            assert!(["ACTIVE", "ARCHIVED"].contains(&f["RecordState"].as_str().unwrap()));
+            assert_valid(f);
         }
         let huge = v.last().unwrap();
         assert_eq!(chars(&huge["Title"]), TITLE_MAX);
@@ -381,5 +566,46 @@ mod tests {
             .unwrap();
         assert_eq!(types(s3), vec![TYPE_BEST_PRACTICES]);
         assert_eq!(types(sg), vec![TYPE_BEST_PRACTICES, TYPE_CIS]);
+    }
+
+    /// Host, image and function vulnerabilities: Inspector's type, the `Vulnerabilities`
+    /// block, and an unknown severity said as such; the configuration finding of the same
+    /// host is unchanged.
+    #[test]
+    fn vulnerability_findings() {
+        let (run, findings) = fixtures::vulnerabilities();
+        let (text, v) = asff(&Report {
+            run: &run,
+            findings: &findings,
+            gaps: &[],
+            compliance: &[],
+        });
+        for f in &v {
+            assert_valid(f);
+        }
+        let cve = [TYPE_CVE];
+        assert_eq!(v[0]["Types"], serde_json::json!(cve));
+        assert_eq!(
+            v[0]["FindingProviderFields"]["Types"],
+            serde_json::json!(cve)
+        );
+        assert_eq!(
+            v[0]["Severity"],
+            serde_json::json!({"Label": "HIGH", "Original": "HIGH"})
+        );
+        assert_eq!(v[0]["Vulnerabilities"][0]["Cvss"][0]["BaseScore"], 7.5);
+        assert_eq!(v[0]["Vulnerabilities"][0]["FixAvailable"], "YES");
+        assert_eq!(
+            v[1]["Vulnerabilities"][0]["VulnerablePackages"][0]["PackageManager"],
+            "CARGO"
+        );
+        assert_eq!(
+            v[2]["Severity"],
+            serde_json::json!({"Label": "INFORMATIONAL", "Original": "UNKNOWN"})
+        );
+        assert_eq!(v[2]["Vulnerabilities"][0]["FixAvailable"], "NO");
+        assert!(v[3].get("Vulnerabilities").is_none());
+        assert_eq!(v[3]["Types"], serde_json::json!([TYPE_BEST_PRACTICES, TYPE_CIS]));
+        insta::assert_snapshot!(text);
     }
 }

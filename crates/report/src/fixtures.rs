@@ -2,9 +2,9 @@
 //! severities, a detail, standards, a global resource and gaps. Timestamps are fixed,
 //! so snapshots need no redaction.
 
-use rampart_model::{Category, 
-    CheckMeta, CheckResult, Finding, Gap, GapKind, Remediation, Resource, ResourceType, RunInfo,
-    Severity, StandardRef, Status, Timestamp, WorkflowStatus,
+use rampart_model::{
+    Category, CheckMeta, CheckResult, Finding, Gap, GapKind, Remediation, Resource, ResourceType,
+    RunInfo, Severity, StandardRef, Status, Timestamp, WorkflowStatus,
 };
 use time::macros::datetime;
 
@@ -48,7 +48,7 @@ const ROOT_MFA: CheckMeta = CheckMeta {
     description:
         "Checks whether the account's root user signs in with multi-factor authentication.",
     severity: Severity::Critical,
-        category: Category::Security,
+    category: Category::Security,
     service: "iam",
     resource_type: ResourceType::AwsAccount,
     standards: &[StandardRef::cis("1.5")],
@@ -64,7 +64,7 @@ const KMS_ROTATION: CheckMeta = CheckMeta {
     title: "KMS key rotation is enabled",
     description: "Checks whether customer managed KMS keys rotate yearly.",
     severity: Severity::Medium,
-        category: Category::Security,
+    category: Category::Security,
     service: "kms",
     resource_type: ResourceType::AwsKmsKey,
     standards: &[StandardRef::cis("3.6")],
@@ -247,4 +247,158 @@ pub fn many(n: usize) -> Vec<Finding> {
             )
         })
         .collect()
+}
+
+const HOST_CVE: CheckMeta = CheckMeta {
+    id: "host_cve",
+    title: "Vulnerable package",
+    description: "An installed package is in a version affected by a published vulnerability advisory (OSV, Debian security tracker, Alpine secdb).",
+    severity: Severity::Medium,
+    category: Category::Security,
+    service: "host",
+    resource_type: ResourceType::AwsEc2Instance,
+    standards: &[StandardRef::inspector("Common Vulnerabilities and Exposures")],
+    remediation: Remediation {
+        console: "Upgrade the package to the fixed version named in the finding (or later) with the system's package manager, then restart the services that use it.",
+        cli: "apt-get install --only-upgrade <package>",
+        url: "https://osv.dev/",
+    },
+};
+
+/// A host's CVE findings as `rampart scan host` builds them from `testdata/severity`: an
+/// OS package (libssl1.1 of Debian 11, DSA-5103-1, HIGH by GitHub's CVSS of
+/// CVE-2022-0778), a language package (openssl-src in a Cargo.lock, RUSTSEC-2022-0014,
+/// the same CVE) and an OS advisory no source rates (unknown), then one configuration
+/// finding of the same host.
+pub fn vulnerabilities() -> (RunInfo, Vec<Finding>) {
+    use rampart_model::{CvssScore, Vendor, Vulnerability, VulnerablePackage};
+    let host = resource(
+        ResourceType::AwsEc2Instance,
+        "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123def4567890",
+        "us-east-1",
+        "web-1",
+    );
+    let cvss = CvssScore {
+        version: "3.1".into(),
+        base_score: 7.5,
+        base_vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H".into(),
+        source: "GHSA-x3mh-jvjw-3xwx".into(),
+    };
+    let with = |detail: &str, reason: &str, v: Vulnerability| {
+        let mut f = finding(&HOST_CVE, host.clone(), Status::Failed, detail, reason);
+        f.severity = v.severity.unwrap_or(Severity::Informational);
+        f.vulnerability = Some(Box::new(v));
+        f
+    };
+    let os = Vulnerability {
+        id: "DSA-5103-1".into(),
+        advisory: "DSA-5103-1".into(),
+        related: vec!["CVE-2021-4160".into(), "CVE-2022-0778".into()],
+        severity: Some(Severity::High),
+        severity_source: "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx".into(),
+        cvss: vec![cvss.clone()],
+        package: VulnerablePackage {
+            name: "libssl1.1".into(),
+            version: "1.1.1k".into(),
+            epoch: None,
+            release: Some("1+deb11u1".into()),
+            architecture: Some("amd64".into()),
+            package_manager: "DPKG".into(),
+            ecosystem: "Debian:11".into(),
+            source_name: Some("openssl".into()),
+            fixed_in_version: Some("1.1.1k-1+deb11u2".into()),
+            remediation: Some("Upgrade libssl1.1 (built from openssl) to the build of openssl 1.1.1k-1+deb11u2 or later".into()),
+            file_path: "var/lib/dpkg/status".into(),
+        },
+        vendor: Vendor {
+            name: "Debian".into(),
+            url: Some("https://security-tracker.debian.org/tracker/DSA-5103-1".into()),
+            severity: None,
+            created_at: Some("2022-03-15T00:00:00Z".into()),
+            updated_at: Some("2022-03-15T00:00:00Z".into()),
+        },
+        reference_urls: vec!["https://security-tracker.debian.org/tracker/DSA-5103-1".into()],
+    };
+    let lang = Vulnerability {
+        id: "CVE-2022-0778".into(),
+        advisory: "RUSTSEC-2022-0014".into(),
+        related: vec!["RUSTSEC-2022-0014".into(), "GHSA-x3mh-jvjw-3xwx".into()],
+        severity: Some(Severity::High),
+        severity_source: "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx".into(),
+        cvss: vec![cvss],
+        package: VulnerablePackage {
+            name: "openssl-src".into(),
+            version: "111.17.0+1.1.1m".into(),
+            package_manager: "CARGO".into(),
+            ecosystem: "crates.io".into(),
+            fixed_in_version: Some("111.18.0".into()),
+            remediation: Some("Upgrade openssl-src to 111.18.0 or later".into()),
+            file_path: "srv/app/Cargo.lock".into(),
+            ..VulnerablePackage::default()
+        },
+        vendor: Vendor {
+            name: "RustSec".into(),
+            url: Some("https://rustsec.org/advisories/RUSTSEC-2022-0014.html".into()),
+            severity: None,
+            created_at: Some("2022-03-15T12:00:00Z".into()),
+            updated_at: Some("2023-06-13T13:10:24Z".into()),
+        },
+        reference_urls: vec![
+            "https://rustsec.org/advisories/RUSTSEC-2022-0014.html".into(),
+            "https://crates.io/crates/openssl-src".into(),
+            "https://www.openssl.org/news/secadv/20220315.txt".into(),
+        ],
+    };
+    let unknown = Vulnerability {
+        id: "CVE-2005-3178".into(),
+        advisory: "DSA-858-1".into(),
+        related: vec!["DSA-858-1".into()],
+        severity: None,
+        severity_source: String::new(),
+        cvss: Vec::new(),
+        package: VulnerablePackage {
+            name: "xloadimage".into(),
+            version: "4.1".into(),
+            release: Some("14.2".into()),
+            architecture: Some("amd64".into()),
+            package_manager: "DPKG".into(),
+            ecosystem: "Debian:3.1".into(),
+            fixed_in_version: None,
+            file_path: "var/lib/dpkg/status".into(),
+            ..VulnerablePackage::default()
+        },
+        vendor: Vendor {
+            name: "Debian".into(),
+            url: Some("https://security-tracker.debian.org/tracker/DSA-858-1".into()),
+            ..Vendor::default()
+        },
+        reference_urls: vec!["https://security-tracker.debian.org/tracker/DSA-858-1".into()],
+    };
+    let findings = vec![
+        with(
+            "Debian:11 libssl1.1 1.1.1k-1+deb11u1 DSA-5103-1 var/lib/dpkg/status",
+            "libssl1.1 1.1.1k-1+deb11u1 (var/lib/dpkg/status) is affected by DSA-5103-1 (CVE-2021-4160, CVE-2022-0778); fixed in 1.1.1k-1+deb11u2",
+            os,
+        ),
+        with(
+            "crates.io openssl-src 111.17.0+1.1.1m RUSTSEC-2022-0014 srv/app/Cargo.lock",
+            "openssl-src 111.17.0+1.1.1m (srv/app/Cargo.lock) is affected by RUSTSEC-2022-0014 (CVE-2022-0778, GHSA-x3mh-jvjw-3xwx); fixed in 111.18.0",
+            lang,
+        ),
+        with(
+            "Debian:3.1 xloadimage 4.1-14.2 DSA-858-1 var/lib/dpkg/status",
+            "xloadimage 4.1-14.2 (var/lib/dpkg/status) is affected by DSA-858-1 (CVE-2005-3178); no fixed version yet",
+            unknown,
+        ),
+        finding(
+            &KMS_ROTATION,
+            host,
+            Status::Failed,
+            "",
+            "A configuration finding of the same host keeps its class and types.",
+        ),
+    ];
+    let mut run = run();
+    run.source = "host:web-1".into();
+    (run, findings)
 }

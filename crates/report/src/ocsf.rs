@@ -1,5 +1,9 @@
-//! OCSF 1.1 Compliance Finding events (class 2003, category 2 "Findings"), one per
-//! result, PASSED included, as a JSON array.
+//! OCSF 1.1 finding events (category 2 "Findings"), one per result, PASSED included, as
+//! a JSON array: Compliance Finding (class 2003) for configuration results, Vulnerability
+//! Finding (class 2002) for host, image and function vulnerabilities, with
+//! `vulnerabilities[]` (`cve` with its `cvss[]`, `affected_packages[]`, `fix_available`)
+//! instead of `compliance`. A vulnerability no source rates has `severity_id` 0
+//! "Unknown", which OCSF has (ASFF does not).
 //!
 //! Mapping decisions: `time` is the last observation; an ARCHIVED record is activity
 //! 3 "Close", every other one activity 1 "Create"; Security Hub's NOTIFIED workflow
@@ -17,6 +21,7 @@ use std::io::{self, Write};
 
 pub const OCSF_VERSION: &str = "1.1.0";
 const CLASS_UID: u32 = 2003;
+const VULNERABILITY_CLASS_UID: u32 = 2002;
 
 #[derive(Serialize)]
 struct Event<'a> {
@@ -35,7 +40,10 @@ struct Event<'a> {
     time: i64,
     message: &'a str,
     finding_info: FindingInfo<'a>,
-    compliance: Compliance<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compliance: Option<Compliance<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vulnerabilities: Option<[VulnerabilityDetails<'a>; 1]>,
     resources: [ResourceDetails<'a>; 1],
     cloud: Cloud<'a>,
     remediation: Remediation<'a>,
@@ -61,6 +69,70 @@ struct Compliance<'a> {
     control: &'a str,
     requirements: &'a [String],
     standards: Vec<&'a str>,
+}
+
+/// OCSF Vulnerability Details.
+#[derive(Serialize)]
+struct VulnerabilityDetails<'a> {
+    cve: Cve<'a>,
+    title: &'a str,
+    desc: &'a str,
+    severity: &'static str,
+    vendor_name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_vulnerabilities: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    references: &'a [String],
+    affected_packages: [AffectedPackage<'a>; 1],
+    fix_available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remediation: Option<VulnRemediation<'a>>,
+    first_seen_time: i64,
+    last_seen_time: i64,
+}
+
+/// OCSF CVE.
+#[derive(Serialize)]
+struct Cve<'a> {
+    uid: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cvss: Vec<Cvss<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modified_time: Option<i64>,
+}
+
+/// OCSF CVSS Score.
+#[derive(Serialize)]
+struct Cvss<'a> {
+    version: &'a str,
+    base_score: f64,
+    vector_string: &'a str,
+    severity: &'static str,
+}
+
+/// OCSF Affected Software Package.
+#[derive(Serialize)]
+struct AffectedPackage<'a> {
+    name: &'a str,
+    version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    epoch: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    release: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    architecture: Option<&'a str>,
+    package_manager: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_in_version: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct VulnRemediation<'a> {
+    desc: &'a str,
 }
 
 #[derive(Serialize)]
@@ -161,6 +233,80 @@ fn standard_of(requirement: &str) -> &str {
     requirement[..end].trim()
 }
 
+/// OCSF `severity_id` and its caption: 0 "Unknown" for a vulnerability no source rates.
+fn severity_of(f: &Finding) -> (u8, &'static str) {
+    if f.severity_unknown() {
+        (0, "Unknown")
+    } else {
+        (f.severity.ocsf_id(), severity_name(f.severity))
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time an advisory gives.
+fn advisory_time(s: &Option<String>) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(
+        s.as_deref()?,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()?;
+    Some(epoch_millis(t))
+}
+
+fn vulnerability_details<'a>(
+    f: &'a Finding,
+    v: &'a rampart_model::Vulnerability,
+) -> VulnerabilityDetails<'a> {
+    // `cve.uid` is the vulnerability's id: its CVE when it has one, else the advisory's
+    // (an advisory naming several CVEs, whose CVSS may be of only one of them, is not
+    // attributed to the first).
+    let uid = v.id.as_str();
+    let p = &v.package;
+    VulnerabilityDetails {
+        cve: Cve {
+            uid,
+            cvss: v
+                .cvss
+                .iter()
+                .map(|c| Cvss {
+                    version: &c.version,
+                    base_score: c.base_score,
+                    vector_string: &c.base_vector,
+                    severity: severity_name(rampart_model::Severity::from_cvss(c.base_score)),
+                })
+                .collect(),
+            created_time: advisory_time(&v.vendor.created_at),
+            modified_time: advisory_time(&v.vendor.updated_at),
+        },
+        title: &v.advisory,
+        desc: &f.reason,
+        severity: severity_of(f).1,
+        vendor_name: &v.vendor.name,
+        related_vulnerabilities: std::iter::once(&v.id)
+            .chain(&v.related)
+            .map(String::as_str)
+            .filter(|x| *x != uid)
+            .collect(),
+        references: &v.reference_urls,
+        affected_packages: [AffectedPackage {
+            name: &p.name,
+            version: &p.version,
+            epoch: p.epoch.as_deref(),
+            release: p.release.as_deref(),
+            architecture: p.architecture.as_deref(),
+            package_manager: &p.package_manager,
+            path: &p.file_path,
+            fixed_in_version: p.fixed_in_version.as_deref(),
+        }],
+        fix_available: v.fix_available() == rampart_model::FixAvailable::Yes,
+        remediation: p
+            .remediation
+            .as_deref()
+            .map(|desc| VulnRemediation { desc }),
+        first_seen_time: epoch_millis(f.first_observed),
+        last_seen_time: epoch_millis(f.last_observed),
+    }
+}
+
 fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
     let (activity_id, activity_name) = match f.record_state {
         RecordState::Active => (1, "Create"),
@@ -179,17 +325,22 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
         ("", cli) => format!("CLI: {cli}"),
         (console, cli) => format!("{console} CLI: {cli}"),
     };
+    let (class_uid, class_name) = match f.vulnerability {
+        Some(_) => (VULNERABILITY_CLASS_UID, "Vulnerability Finding"),
+        None => (CLASS_UID, "Compliance Finding"),
+    };
+    let (severity_id, severity) = severity_of(f);
     Event {
         activity_id,
         activity_name,
         category_uid: 2,
         category_name: "Findings",
-        class_uid: CLASS_UID,
-        class_name: "Compliance Finding",
-        type_uid: CLASS_UID * 100 + u32::from(activity_id),
-        type_name: format!("Compliance Finding: {activity_name}"),
-        severity_id: f.severity.ocsf_id(),
-        severity: severity_name(f.severity),
+        class_uid,
+        class_name,
+        type_uid: class_uid * 100 + u32::from(activity_id),
+        type_name: format!("{class_name}: {activity_name}"),
+        severity_id,
+        severity,
         status_id,
         status,
         time: epoch_millis(f.last_observed),
@@ -202,14 +353,18 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
             last_seen_time: epoch_millis(f.last_observed),
             types: asff::types(f),
         },
-        compliance: Compliance {
+        compliance: f.vulnerability.is_none().then(|| Compliance {
             status_id: compliance_id,
             status: compliance_name,
             status_detail: &f.reason,
             control: &f.check_id,
             requirements: &f.related_requirements,
             standards: standards.into_iter().collect(),
-        },
+        }),
+        vulnerabilities: f
+            .vulnerability
+            .as_deref()
+            .map(|v| [vulnerability_details(f, v)]),
         resources: [ResourceDetails {
             uid: &r.id,
             kind: r.kind.asff(),
@@ -267,7 +422,8 @@ mod tests {
             &Report {
                 run: &run,
                 findings: &findings,
-                gaps: &gaps, compliance: &[],
+                gaps: &gaps,
+                compliance: &[],
             },
             &mut out,
         )
@@ -315,5 +471,62 @@ mod tests {
             "Trusted Advisor"
         );
         assert_eq!(standard_of("plain"), "plain");
+    }
+
+    /// Vulnerabilities are Vulnerability Findings (2002) with `vulnerabilities[]`; the
+    /// configuration finding of the same host stays a Compliance Finding.
+    #[test]
+    fn vulnerability_findings() {
+        let (run, findings) = fixtures::vulnerabilities();
+        let mut out = Vec::new();
+        render(
+            Format::Ocsf,
+            &Report {
+                run: &run,
+                findings: &findings,
+                gaps: &[],
+                compliance: &[],
+            },
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let v: Vec<Value> = serde_json::from_str(&text).unwrap();
+        for e in &v[..3] {
+            assert_eq!(
+                (e["class_uid"].as_u64(), e["type_uid"].as_u64()),
+                (Some(2002), Some(200201))
+            );
+            assert!(e.get("compliance").is_none());
+            let vuln = &e["vulnerabilities"][0];
+            assert!(!vuln["cve"]["uid"].as_str().unwrap().is_empty());
+            assert!(vuln["affected_packages"][0]["name"].is_string());
+            assert!(vuln["fix_available"].is_boolean());
+        }
+        let os = &v[0]["vulnerabilities"][0];
+        assert_eq!(os["cve"]["uid"], "DSA-5103-1", "two CVEs: the advisory");
+        assert_eq!(
+            os["related_vulnerabilities"],
+            serde_json::json!(["CVE-2021-4160", "CVE-2022-0778"])
+        );
+        assert_eq!(v[1]["vulnerabilities"][0]["cve"]["uid"], "CVE-2022-0778");
+        assert_eq!(os["cve"]["cvss"][0]["base_score"], 7.5);
+        assert_eq!(os["cve"]["cvss"][0]["severity"], "High");
+        assert_eq!(
+            os["affected_packages"][0]["fixed_in_version"],
+            "1.1.1k-1+deb11u2"
+        );
+        assert_eq!(
+            (v[0]["severity_id"].as_u64(), v[0]["severity"].as_str()),
+            (Some(4), Some("High"))
+        );
+        assert_eq!(
+            (v[2]["severity_id"].as_u64(), v[2]["severity"].as_str()),
+            (Some(0), Some("Unknown"))
+        );
+        assert_eq!(v[2]["vulnerabilities"][0]["fix_available"], false);
+        assert_eq!(v[3]["class_uid"], 2003);
+        assert!(v[3].get("vulnerabilities").is_none());
+        insta::assert_snapshot!(text);
     }
 }

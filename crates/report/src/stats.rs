@@ -20,9 +20,14 @@ pub struct Stats<'a> {
     pub total: usize,
     /// Counts in the order of [`STATUSES`].
     pub by_status: [usize; 4],
-    /// FAILED and WARNING results, in the order of [`Severity::ALL`] (critical first).
+    /// FAILED and WARNING results, in the order of [`Severity::ALL`] (critical first);
+    /// vulnerabilities no source rates are counted in `problems_unknown` instead.
     pub problems_by_severity: [(Severity, usize); 5],
+    /// FAILED and WARNING vulnerabilities whose severity is unknown.
+    pub problems_unknown: usize,
     pub problems: usize,
+    /// One row per check and severity: each count is of findings of that severity, so
+    /// that 281 CVE findings of which 3 are critical read as 3 critical, not 281.
     pub top_checks: Vec<CheckRow<'a>>,
     /// How many distinct checks have problems (the list shows [`TOP`]).
     pub failing_checks: usize,
@@ -36,10 +41,13 @@ pub struct CheckRow<'a> {
     pub check_id: &'a str,
     pub title: &'a str,
     pub count: usize,
-    /// The most severe problem of this check.
+    /// The severity of these problems (informational when `unknown`).
     pub severity: Severity,
+    /// Vulnerabilities no source rates.
+    pub unknown: bool,
 }
 
+/// One row per resource and severity, as [`CheckRow`].
 pub struct ResourceRow<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -48,6 +56,22 @@ pub struct ResourceRow<'a> {
     pub region: &'a str,
     pub count: usize,
     pub severity: Severity,
+    /// Vulnerabilities no source rates.
+    pub unknown: bool,
+}
+
+/// A row's name for its severity: `unknown` or the level.
+pub fn severity_name(severity: Severity, unknown: bool) -> &'static str {
+    if unknown {
+        "unknown"
+    } else {
+        severity.as_str()
+    }
+}
+
+/// Sort rank: unknown just above informational (a vulnerability, but unrated).
+fn rank(severity: Severity, unknown: bool) -> u8 {
+    severity.ocsf_id() * 2 + u8::from(unknown)
 }
 
 /// Gaps with the same IAM action and kind, merged.
@@ -66,32 +90,39 @@ impl<'a> Stats<'a> {
     pub fn new(report: &Report<'a>) -> Stats<'a> {
         let mut by_status = [0; 4];
         let mut problems_by_severity = Severity::ALL.map(|s| (s, 0));
-        let mut checks: BTreeMap<&str, CheckRow> = BTreeMap::new();
-        let mut resources: BTreeMap<(&str, &str, &str), ResourceRow> = BTreeMap::new();
+        let mut problems_unknown = 0;
+        let mut checks: BTreeMap<(&str, u8), CheckRow> = BTreeMap::new();
+        let mut resources: BTreeMap<(&str, &str, &str, u8), ResourceRow> = BTreeMap::new();
 
         for f in report.findings {
             by_status[status_index(f.status)] += 1;
             if !f.is_problem() {
                 continue;
             }
-            if let Some(slot) = problems_by_severity
+            let unknown = f.severity_unknown();
+            if unknown {
+                problems_unknown += 1;
+            } else if let Some(slot) = problems_by_severity
                 .iter_mut()
                 .find(|(s, _)| *s == f.severity)
             {
                 slot.1 += 1;
             }
-            let check = checks.entry(&f.check_id).or_insert(CheckRow {
-                check_id: &f.check_id,
-                title: check_title(&f.title, &f.detail),
-                count: 0,
-                severity: f.severity,
-            });
-            check.count += 1;
-            check.severity = check.severity.max(f.severity);
+            let rank = rank(f.severity, unknown);
+            checks
+                .entry((&f.check_id, rank))
+                .or_insert(CheckRow {
+                    check_id: &f.check_id,
+                    title: check_title(&f.title, &f.detail),
+                    count: 0,
+                    severity: f.severity,
+                    unknown,
+                })
+                .count += 1;
 
             let r = &f.resource;
-            let res = resources
-                .entry((&r.account, &r.region, &r.id))
+            resources
+                .entry((&r.account, &r.region, &r.id, rank))
                 .or_insert(ResourceRow {
                     id: &r.id,
                     name: &r.name,
@@ -100,23 +131,40 @@ impl<'a> Stats<'a> {
                     region: &r.region,
                     count: 0,
                     severity: f.severity,
-                });
-            res.count += 1;
-            res.severity = res.severity.max(f.severity);
+                    unknown,
+                })
+                .count += 1;
         }
 
-        let failing_checks = checks.len();
+        let failing_checks = checks
+            .keys()
+            .map(|(id, _)| id)
+            .collect::<BTreeSet<_>>()
+            .len();
         let mut top_checks: Vec<CheckRow> = checks.into_values().collect();
         // Most severe first, then most frequent; the map's id order breaks ties.
-        top_checks.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.count.cmp(&a.count)));
+        top_checks.sort_by(|a, b| {
+            rank(b.severity, b.unknown)
+                .cmp(&rank(a.severity, a.unknown))
+                .then(b.count.cmp(&a.count))
+        });
         top_checks.truncate(TOP);
 
-        let failing_resources = resources.len();
+        let failing_resources = resources
+            .keys()
+            .map(|(a, r, id, _)| (a, r, id))
+            .collect::<BTreeSet<_>>()
+            .len();
         let mut top_resources: Vec<ResourceRow> = resources.into_values().collect();
-        top_resources.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.count.cmp(&a.count)));
+        top_resources.sort_by(|a, b| {
+            rank(b.severity, b.unknown)
+                .cmp(&rank(a.severity, a.unknown))
+                .then(b.count.cmp(&a.count))
+        });
         top_resources.truncate(TOP);
 
-        let problems = problems_by_severity.iter().map(|(_, n)| n).sum();
+        let problems =
+            problems_by_severity.iter().map(|(_, n)| n).sum::<usize>() + problems_unknown;
         let duration = (report.run.finished_at - report.run.started_at)
             .try_into()
             .unwrap_or(Duration::ZERO);
@@ -125,6 +173,7 @@ impl<'a> Stats<'a> {
             total: report.findings.len(),
             by_status,
             problems_by_severity,
+            problems_unknown,
             problems,
             top_checks,
             failing_checks,
@@ -217,7 +266,8 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         };
         let s = Stats::new(&report);
         assert_eq!(s.total, findings.len());
@@ -246,7 +296,8 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         };
         let s = Stats::new(&report);
         let merged = s.gaps.iter().find(|x| x.action == gaps[0].action).unwrap();
@@ -260,5 +311,53 @@ mod tests {
         assert_eq!(human_duration(Duration::from_secs(42)), "42s");
         assert_eq!(human_duration(Duration::from_secs(125)), "2m 05s");
         assert_eq!(human_duration(Duration::from_secs(3723)), "1h 02m 03s");
+    }
+
+    /// 281 CVE findings of which 3 are critical are counted as 3 critical, the rest by
+    /// their own severity, and the unrated ones as unknown.
+    #[test]
+    fn counts_by_each_findings_real_severity() {
+        let (run, mut findings) = fixtures::vulnerabilities();
+        let template = findings.clone();
+        for i in 0..277 {
+            let mut f = template[2].clone(); // unknown severity
+            f.id = format!("unknown-{i}");
+            findings.push(f);
+        }
+        for i in 0..3 {
+            let mut f = template[0].clone();
+            f.id = format!("critical-{i}");
+            f.severity = Severity::Critical;
+            f.vulnerability.as_mut().unwrap().severity = Some(Severity::Critical);
+            findings.push(f);
+        }
+        let report = Report {
+            run: &run,
+            findings: &findings,
+            gaps: &[],
+            compliance: &[],
+        };
+        let s = Stats::new(&report);
+        let cve: Vec<(&str, usize)> = s
+            .top_checks
+            .iter()
+            .filter(|c| c.check_id == "host_cve")
+            .map(|c| (severity_name(c.severity, c.unknown), c.count))
+            .collect();
+        assert_eq!(cve, [("critical", 3), ("high", 2), ("unknown", 278)]);
+        assert_eq!(s.failing_checks, 2, "host_cve and kms_key_rotation");
+        assert_eq!(s.problems_unknown, 278);
+        assert_eq!(s.problems, 284);
+        let by: Vec<usize> = s.problems_by_severity.iter().map(|(_, n)| *n).collect();
+        assert_eq!(
+            by,
+            [3, 2, 1, 0, 0],
+            "critical, high, medium (kms), low, informational"
+        );
+        assert_eq!(s.failing_resources, 1);
+        assert_eq!(
+            s.top_resources[0].count, 3,
+            "the host's critical findings only"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! Text that comes from an account (names, ids, error messages) goes through
 //! [`terminal_safe`], so it cannot carry escape sequences to the terminal.
 
-use crate::stats::{human_duration, GapGroup, Stats, STATUSES};
+use crate::stats::{human_duration, severity_name, GapGroup, Stats, STATUSES};
 use crate::text::{terminal_safe, truncate_chars};
 use crate::Report;
 use rampart_model::{rfc3339, GapKind, Severity, Status};
@@ -37,6 +37,17 @@ impl Painter {
     fn severity(&self, sev: Severity, width: usize) -> String {
         self.paint(&format!("{:<width$}", sev.as_str()), severity_sgr(sev))
     }
+    /// A row's severity: the level, or `unknown` for vulnerabilities no source rates.
+    fn rated(&self, sev: Severity, unknown: bool, width: usize) -> String {
+        if unknown {
+            self.paint(
+                &format!("{:<width$}", severity_name(sev, true)),
+                UNKNOWN_SGR,
+            )
+        } else {
+            self.severity(sev, width)
+        }
+    }
 }
 
 fn status_sgr(s: Status) -> &'static str {
@@ -47,6 +58,9 @@ fn status_sgr(s: Status) -> &'static str {
         Status::NotAvailable => "35",
     }
 }
+
+/// Magenta, as NOT_AVAILABLE: something is there that could not be rated.
+const UNKNOWN_SGR: &str = "35";
 
 fn severity_sgr(s: Severity) -> &'static str {
     match s {
@@ -122,6 +136,14 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
     for (sev, n) in stats.problems_by_severity {
         let _ = writeln!(o, "  {} {:>7}", p.severity(sev, 14), n);
     }
+    if stats.problems_unknown > 0 {
+        let _ = writeln!(
+            o,
+            "  {} {:>7}",
+            p.rated(Severity::Informational, true, 14),
+            stats.problems_unknown
+        );
+    }
 
     if !stats.top_checks.is_empty() {
         let _ = writeln!(
@@ -149,7 +171,7 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
             let _ = writeln!(
                 o,
                 "  {} {:>5}  {:<id_w$}  {}",
-                p.severity(c.severity, 13),
+                p.rated(c.severity, c.unknown, 13),
                 c.count,
                 terminal_safe(c.check_id),
                 terminal_safe(&truncate_chars(c.title, TITLE_WIDTH))
@@ -177,7 +199,7 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
             let _ = writeln!(
                 o,
                 "  {} {:>5}  {}{}",
-                p.severity(r.severity, 13),
+                p.rated(r.severity, r.unknown, 13),
                 r.count,
                 terminal_safe(r.id),
                 named
@@ -250,12 +272,15 @@ fn closing_line(stats: &Stats, p: &Painter) -> String {
             status_sgr(Status::Passed),
         )
     } else {
-        let by_sev: Vec<String> = stats
+        let mut by_sev: Vec<String> = stats
             .problems_by_severity
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| p.paint(&format!("{n} {s}"), severity_sgr(*s)))
             .collect();
+        if stats.problems_unknown > 0 {
+            by_sev.push(p.paint(&format!("{} unknown", stats.problems_unknown), UNKNOWN_SGR));
+        }
         format!(
             "{} ({}) in {}",
             plural(stats.problems, "problem", "problems"),
@@ -285,7 +310,8 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         };
         insta::assert_snapshot!(summary(&report, false));
     }
@@ -296,7 +322,8 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         };
         let s = summary(&report, false);
         for needle in [
@@ -335,7 +362,8 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &findings,
-            gaps: &gaps, compliance: &[],
+            gaps: &gaps,
+            compliance: &[],
         };
         let colored = summary(&report, true);
         assert!(colored.contains("\x1b[31mFAILED"));
@@ -349,10 +377,38 @@ mod tests {
         let report = Report {
             run: &run,
             findings: &[],
-            gaps: &[], compliance: &[],
+            gaps: &[],
+            compliance: &[],
         };
         let s = summary(&report, false);
         assert!(s.ends_with("No problems in 0 results.\n"), "{s}");
         assert!(!s.contains("Top failing"));
+    }
+
+    /// Vulnerability findings are counted by their own severity; unrated ones as unknown.
+    #[test]
+    fn vulnerabilities_by_their_own_severity() {
+        let (run, findings) = fixtures::vulnerabilities();
+        let report = Report {
+            run: &run,
+            findings: &findings,
+            gaps: &[],
+            compliance: &[],
+        };
+        let s = summary(&report, false);
+        for needle in [
+            "high                 2",
+            "unknown              1",
+            "high              2  host_cve",
+            "unknown           1  host_cve",
+            "4 problems (2 high, 1 medium, 1 unknown) in 4 results.",
+        ] {
+            assert!(s.contains(needle), "missing {needle:?} in\n{s}");
+        }
+        assert!(!s.contains("high              3  host_cve"), "{s}");
+        assert!(
+            !s.contains("informational        1"),
+            "unknown is not informational:\n{s}"
+        );
     }
 }

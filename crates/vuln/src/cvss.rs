@@ -62,19 +62,9 @@ pub enum CvssError {
 }
 
 /// The qualitative rating of a score: critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0,
-/// low > 0.0, informational (CVSS "none") at 0.0.
+/// low > 0.0, informational (CVSS "none") at 0.0 ([`Severity::from_cvss`]).
 pub fn severity(score: f64) -> Severity {
-    if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Informational
-    }
+    Severity::from_cvss(score)
 }
 
 /// CVSS v3.1 `Roundup`: the smallest one-decimal number not below `x`, computed on
