@@ -441,3 +441,27 @@ fn corrupted_packs_and_loose_objects_never_panic() {
         }
     }
 }
+
+/// Links inside the git directory (a pack directory, a `shallow` file) are not followed: a
+/// link to `/dev/zero` would never end, and one outside leaves the repository.
+#[test]
+fn links_inside_the_git_directory_are_not_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("repo");
+    repo_with_key_in_history(&dir);
+    let outside = tmp.path().join("outside");
+    repo_with_key_in_history(&outside);
+    git(&outside, &["gc", "-q"]);
+    let pack = dir.join(".git/objects/pack");
+    std::fs::remove_dir(&pack).unwrap();
+    std::os::unix::fs::symlink(outside.join(".git/objects/pack"), &pack).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join(".git/shallow")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join(".git/refs/heads/zero")).unwrap();
+
+    let report = scan_git_history(&dir, &ScanOptions::default()).unwrap();
+    assert!(report.hits.iter().any(|h| h.key_id.as_deref() == Some(KEY)), "own loose objects still read");
+    let warnings = report.warnings(50);
+    for what in ["objects/pack", "shallow", "refs/heads/zero"] {
+        assert!(warnings.iter().any(|w| w.contains(what) && w.contains("not followed")), "no warning for `{what}`: {warnings:#?}");
+    }
+}

@@ -186,12 +186,31 @@ pub fn scan_git_history(repo: &Path, opts: &ScanOptions) -> Result<ScanReport, E
     Ok(report)
 }
 
+/// A regular file of at most 64 MiB (`shallow` lists 41 bytes per commit), or `None`.
+fn read_small(path: &Path, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path).ok()?;
+    match odb::regular_file(path) {
+        Ok(m) if m.len() <= 64 << 20 => {
+            std::fs::read(path).map_err(|e| problems.push(Problem::new(path.display().to_string(), e.to_string()))).ok()
+        }
+        Ok(_) => {
+            problems.push(Problem::new(path.display().to_string(), "larger than 64 MiB: not read"));
+            None
+        }
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
+
 /// For every blob some commit contains: the first such commit and the blob's path in it.
 fn place_blobs(r: &mut Repository, git_dir: &Path, limit: u64) -> HashMap<Oid, (Oid, Vec<u8>)> {
     let mut problems = Vec::new();
     let tips = refs::tips(git_dir, &mut problems);
-    let shallow: HashSet<Oid> =
-        std::fs::read(git_dir.join("shallow")).map(|t| t.split(|&b| b == b'\n').filter_map(Oid::from_hex).collect()).unwrap_or_default();
+    let shallow: HashSet<Oid> = read_small(&git_dir.join("shallow"), &mut problems)
+        .map(|t| t.split(|&b| b == b'\n').filter_map(Oid::from_hex).collect())
+        .unwrap_or_default();
 
     // Every commit present.
     let mut commits: HashMap<Oid, object::Commit> = HashMap::new();

@@ -73,6 +73,18 @@ pub struct Odb {
     infos: Vec<Info>,
 }
 
+/// Lists a directory that is a real directory, not a link to one: `None` when `path` does not
+/// exist; a [`Problem`] when it is a link or cannot be listed.
+pub fn real_dir(path: &Path) -> Result<Option<std::fs::ReadDir>, Problem> {
+    let shown = || path.display().to_string();
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Problem::new(shown(), e.to_string())),
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).map(Some).map_err(|e| Problem::new(shown(), e.to_string())),
+        Ok(_) => Err(Problem::new(shown(), "not a directory (a link inside the git directory is not followed): not read")),
+    }
+}
+
 /// The metadata of `path` without following a link, if it is a regular file; a
 /// [`Problem`] otherwise.
 pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, Problem> {
@@ -133,9 +145,10 @@ impl Odb {
     }
 
     fn open_packs(&mut self, problems: &mut Vec<Problem>) {
-        let dir = self.objects.join("pack");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return;
+        let entries = match real_dir(&self.objects.join("pack")) {
+            Ok(Some(e)) => e,
+            Ok(None) => return,
+            Err(p) => return problems.push(p),
         };
         let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         names.sort();

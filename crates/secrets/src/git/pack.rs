@@ -347,7 +347,7 @@ pub fn parse_index(idx: &[u8], pack_len: u64) -> Result<(Vec<Oid>, Vec<u64>), Pa
     // names (20), CRCs (4), offsets (4) per object, then 8-byte large offsets, then two
     // 20-byte checksums.
     let fixed = n.checked_mul(28).and_then(|x| x.checked_add(NAMES + 40)).ok_or(PackError::IndexLayout)?;
-    if idx.len() < fixed || (idx.len() - fixed) % 8 != 0 {
+    if idx.len() < fixed || (idx.len() - fixed) & 7 != 0 {
         return Err(PackError::IndexLayout);
     }
     let large_count = (idx.len() - fixed) / 8;

@@ -6,7 +6,7 @@
 //! than [`MAX_REF_FILE`] is a [`Problem`].
 
 use super::object::Oid;
-use super::odb::{regular_file, Problem};
+use super::odb::{real_dir, regular_file, Problem};
 use std::path::Path;
 
 /// A loose ref is an id or `ref: <name>` and a newline.
@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 64;
 pub fn tips(git_dir: &Path, problems: &mut Vec<Problem>) -> Vec<Oid> {
     let mut out = Vec::new();
     read_ref_file(&git_dir.join("HEAD"), &mut out, problems);
-    if let Ok(entries) = std::fs::read_dir(git_dir.join("worktrees")) {
+    if let Ok(Some(entries)) = real_dir(&git_dir.join("worktrees")) {
         for e in entries.filter_map(|e| e.ok()) {
             read_ref_file(&e.path().join("HEAD"), &mut out, problems);
         }
@@ -54,7 +54,7 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<Oid>, problems: &mut Vec<Problem
         problems.push(Problem::new(dir.display().to_string(), "refs nested too deep: not read"));
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let Ok(Some(entries)) = real_dir(dir).map_err(|p| problems.push(p)) else {
         return;
     };
     for e in entries.filter_map(|e| e.ok()) {
