@@ -298,3 +298,75 @@ fn progress_is_shown_on_a_terminal_only() {
     assert!(shown.contains("reading packages: dpkg 1 …"), "{shown}");
     assert!(json.exists(), "{shown}");
 }
+
+/// A telemetry document whose packages were not read (schema 1's single `Unknown` list,
+/// or a schema-2 source not read) is NOT_AVAILABLE for CVEs, never PASSED.
+#[test]
+fn a_telemetry_document_without_its_packages_is_not_available() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let db = vulndb(d);
+    let root = d.join("root");
+    write(&root, "etc/os-release", OS_RELEASE);
+    write(&root, "var/lib/dpkg/status", XORG);
+    let doc = d.join("t.json");
+    let out = rampart(
+        d,
+        &[
+            "agent",
+            "--once",
+            "--root",
+            root.to_str().unwrap(),
+            "-o",
+            doc.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&doc).unwrap()).unwrap();
+    v["schema_version"] = 1.into();
+    v["packages"] =
+        serde_json::json!({"unknown": "dpkg database: cannot read `/var/lib/dpkg/status`"});
+    std::fs::write(&doc, v.to_string()).unwrap();
+    let json = d.join("out.json");
+    let out = rampart(
+        d,
+        &[
+            "scan",
+            "host",
+            "--telemetry",
+            doc.to_str().unwrap(),
+            "--vulndb",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            json.to_str().unwrap(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: packages of `/` (any kind) not read: dpkg database"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let cve: Vec<(&str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check_id"] == "host_cve")
+        .map(|f| (f["status"].as_str().unwrap(), f["reason"].as_str().unwrap()))
+        .collect();
+    assert!(
+        !cve.is_empty() && cve.iter().all(|(s, _)| *s == "NOT_AVAILABLE"),
+        "{cve:#?}"
+    );
+    assert!(
+        cve.iter()
+            .any(|(_, r)| r.contains("could not be read: dpkg database")),
+        "{cve:#?}"
+    );
+}

@@ -5,6 +5,8 @@
 //!
 //! - [`collect`]`(root, now) -> Telemetry` (and [`collect_with`] with [`Options`]):
 //!   the whole document; `root` is `/` for the running host or a mounted root.
+//!   [`Root::dir`] checks first that a root is a readable directory; [`Progress`] is told
+//!   what is being read (the library never prints).
 //! - Images and functions: [`image::read_image`] / [`lambda::read_zip`] read a
 //!   `docker save` or OCI layout tarball / a Lambda zip into an in-memory
 //!   [`ImageFs`] (layers applied with whiteouts; nothing extracted to disk);
@@ -29,6 +31,10 @@
 //! - Reading never fails as a whole: what could not be read is `Observed::Unknown`
 //!   with the reason (never an empty list), and bad entries are
 //!   [`Telemetry::problems`] naming the file and entry; the rest is collected.
+//!   Packages are read per source ([`PackageSources`]): a database or manifest that
+//!   cannot be read (a link loop, an unsupported format) is an `Unknown` source of its
+//!   own and every other source is still read; no source at all means no package
+//!   database was found, which is not "no packages".
 //! - The telemetry never contains secrets: shadow entries keep only a
 //!   [`PasswordState`] and ageing fields, never the hash; no environment values.
 //! - Time is an input (`now`), never read here.

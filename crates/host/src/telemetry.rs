@@ -165,9 +165,13 @@ pub struct PackageSource {
 }
 
 impl PackageSource {
-    /// `dpkg `/var/lib/dpkg/status``: the reader and the location, for messages.
+    /// The reader and the quoted location, for messages (dpkg `/var/lib/dpkg/status`);
+    /// a source of any kind is its location and "(any kind)".
     pub fn describe(&self) -> String {
-        format!("{} `{}`", self.reader(), self.location)
+        match self.kind {
+            None => format!("`{}` (any kind)", self.location),
+            Some(_) => format!("{} `{}`", self.reader(), self.location),
+        }
     }
 
     /// What reads the source: `dpkg`, `rpm`, `apk`, `Python`, `npm`, `Cargo`, `Go`, or

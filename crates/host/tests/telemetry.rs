@@ -227,7 +227,7 @@ fn schema_1_documents_still_read() {
     v["packages"] = serde_json::json!({"unknown": "dpkg database: cannot read"});
     let old = Telemetry::from_json(&v.to_string()).unwrap();
     let unread: Vec<String> = old.packages.unread().map(|(s, why)| format!("{}: {why}", s.describe())).collect();
-    assert_eq!(unread, ["packages `/`: dpkg database: cannot read"]);
+    assert_eq!(unread, ["`/` (any kind): dpkg database: cannot read"]);
     assert!(old.packages.known().is_none());
 
     // A document without packages did not collect them: never "no packages".
