@@ -4,8 +4,10 @@
 //!
 //! - [`detect`]: the detector over bytes (pure).
 //! - [`scan_paths`]: files and directories, recursively, in parallel.
-//! - [`scan_git_history`]: every blob reachable from any ref, each scanned once, reported
-//!   with the first commit and path where it appears.
+//! - [`scan_git_history`]: every blob in a repository's object database (reachable from a
+//!   ref or not), each scanned once, reported with the first commit and path where it
+//!   appears; read by [`git`], a pure-Rust reader that executes nothing.
+//! - Text is UTF-8 (or any ASCII-compatible encoding) or UTF-16, decoded first (`text.rs`).
 //! - [`classify`] / [`findings`]: a hit whose key id is an active access key of the account is
 //!   critical, an inactive one high, any other medium (pure: time is an input).
 //!
