@@ -465,3 +465,27 @@ fn links_inside_the_git_directory_are_not_followed() {
         assert!(warnings.iter().any(|w| w.contains(what) && w.contains("not followed")), "no warning for `{what}`: {warnings:#?}");
     }
 }
+
+/// A key in a commit no ref reaches any more (amended away) is found, at that commit.
+#[test]
+fn a_key_in_an_amended_away_commit_is_found_at_that_commit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("repo");
+    std::fs::create_dir(&dir).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    write(&dir.join("app.cfg"), "x = 1\n");
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "init"]);
+    write(&dir.join("app.cfg"), format!("x = 1\naws_access_key_id = {KEY}\n"));
+    git(&dir, &["commit", "-q", "-am", "oops"]);
+    let dangling = git(&dir, &["rev-parse", "HEAD"]);
+    write(&dir.join("app.cfg"), "x = 2\n");
+    git(&dir, &["commit", "-q", "--amend", "-am", "fixed"]);
+    git(&dir, &["reflog", "expire", "--expire=now", "--all"]);
+    assert!(!git(&dir, &["rev-list", "--all"]).contains(&dangling), "no ref reaches it");
+
+    let report = scan_git_history(&dir, &ScanOptions::default()).unwrap();
+    assert_eq!(report.hits.len(), 1, "{report:?}");
+    assert_eq!(report.hits[0].location.commit.as_deref(), Some(dangling.as_str()));
+    assert_eq!(report.hits[0].location.path, dir.join("app.cfg").display().to_string());
+}
