@@ -731,6 +731,45 @@ fn images_and_lambda_packages_are_assessed_like_hosts() {
 }
 
 #[test]
+fn an_image_keeps_its_finding_ids_whatever_the_path_or_layout_and_a_damaged_one_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("python3").arg(repo_root().join("testdata/moto/make_artifacts.py")).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let vulndb = dir.path().join("vulndb.db");
+    let src = repo_root().join("testdata/vulndb/debian-security-tracker/data/DSA/list");
+    assert!(rampart(dir.path(), &["vulndb", "import", src.to_str().unwrap(), "--db", vulndb.to_str().unwrap()]).status.success());
+    // The same image: a relative and an absolute path to its `docker save` tarball, its
+    // OCI layout as a tarball and as a directory. Run from inside `dir`.
+    let abs = |f: &str| dir.path().join(f).to_str().unwrap().to_owned();
+    let forms = ["image.tar".to_owned(), abs("image.tar"), abs("image-oci.tar"), abs("image-oci")];
+    let mut seen: Vec<(String, BTreeSet<String>)> = Vec::new();
+    for (i, form) in forms.iter().enumerate() {
+        let out_path = abs(&format!("r{i}.json"));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        aws_env(&mut cmd).current_dir(dir.path()).env("RAMPART_DB", dir.path().join("rampart.db"));
+        let out = cmd
+            .args(["scan", "image", form, "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", &out_path, "--no-store"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{form}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+        let findings = v["findings"].as_array().unwrap();
+        assert!(findings.iter().any(|f| f["check_id"] == "host_cve" && f["status"] == "FAILED"), "{form}");
+        let resource = &findings[0]["resource"];
+        assert!(resource["id"].as_str().unwrap().contains("image:sha256:"), "{form}: {resource}");
+        assert!(resource["name"].as_str().unwrap().starts_with("demo:latest"), "{form}: {resource}");
+        seen.push((form.clone(), findings.iter().map(|f| f["id"].as_str().unwrap().to_owned()).collect()));
+    }
+    for (form, ids) in &seen[1..] {
+        assert_eq!(ids, &seen[0].1, "{form} vs {}", seen[0].0);
+    }
+    // An edited layer: exit 2, one line naming the layer and what to do.
+    let out = rampart(dir.path(), &["scan", "image", &abs("image-edited.tar"), "--vulndb", vulndb.to_str().unwrap()]);
+    assert_usage_error(&out, "`l2/layer.tar` uncompressed has digest");
+    assert_usage_error(&out, "export the image again");
+}
+
+#[test]
 fn every_check_claimed_moto_tested_both_ways_fails_and_passes_on_the_planted_account() {
     let moto = moto();
     plant(&moto, &[]);

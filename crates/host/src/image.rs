@@ -47,8 +47,9 @@ const REEXPORT: &str = "export the image again (`docker save IMAGE -o FILE` or `
 #[derive(Debug, thiserror::Error)]
 pub enum ImageError {
     /// The file (or a file of an OCI layout directory) cannot be read.
-    #[error("cannot read `{path}`: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    /// (`cause` is not a `source`: it is printed here, once.)
+    #[error("cannot read `{path}`: {cause}")]
+    Io { path: PathBuf, cause: io::Error },
     /// The archive or one of its entries is malformed.
     #[error("`{file}`: entry `{entry}`: {problem}")]
     Malformed {
@@ -117,9 +118,9 @@ pub fn read_image(path: &Path) -> Result<Image, ImageError> {
     let archive = if path.is_dir() {
         Archive::Dir(path.to_path_buf())
     } else {
-        let io = |source| ImageError::Io {
+        let io = |cause| ImageError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
@@ -261,9 +262,9 @@ impl<'a> Archive<'a> {
         match self {
             Archive::Dir(d) => {
                 let path = d.join(name);
-                let io = |source| ImageError::Io {
+                let io = |cause| ImageError::Io {
                     path: path.clone(),
-                    source,
+                    cause,
                 };
                 let f = std::fs::File::open(&path).map_err(io)?;
                 let len = f.metadata().map_err(io)?.len();
@@ -293,9 +294,9 @@ impl<'a> Archive<'a> {
                                     Ok((Box::new(data), size))
                                 }
                                 Src::File(p, len) => {
-                                    let io = |source| ImageError::Io {
+                                    let io = |cause| ImageError::Io {
                                         path: p.clone(),
-                                        source,
+                                        cause,
                                     };
                                     if offset.saturating_add(size) > *len {
                                         return Err(malformed(

@@ -52,9 +52,9 @@ impl Package {
 
 /// Reads the deployment package at `path`.
 pub fn read_zip(path: &Path) -> Result<Package, ImageError> {
-    let io = |source| ImageError::Io {
+    let io = |cause| ImageError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     // The digest first, in one streaming pass (the zip reader seeks, so it cannot
     // hash as it goes).
