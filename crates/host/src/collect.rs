@@ -32,7 +32,10 @@ pub struct Options {
 /// entries of the walk, which is what takes long on a large root. Called on the
 /// collecting thread: it should return at once.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&str, usize) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<ProgressFn>);
+
+/// What [`Progress`] calls: `(stage, count)`.
+pub type ProgressFn = dyn Fn(&str, usize) + Send + Sync;
 
 impl Progress {
     pub(crate) fn report(&self, stage: &str, count: usize) {

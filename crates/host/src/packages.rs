@@ -214,13 +214,26 @@ fn rpm_source(root: &Root, problems: &mut Vec<String>) -> Option<PackageSource> 
     match exists(root, bdb) {
         Ok(false) => None,
         Err(why) => Some(rpm(bdb, Observed::Unknown(why))),
-        Ok(true) => Some(rpm(
-            bdb,
-            Observed::Unknown(
-                "a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2), which is not supported yet"
-                    .to_owned(),
-            ),
-        )),
+        Ok(true) => Some(rpm(bdb, Observed::Unknown(bdb_reason(root, bdb)))),
+    }
+}
+
+/// Why `/var/lib/rpm/Packages` is not read: a Berkeley DB file (its hash or btree magic
+/// at byte 12, either byte order: db's `dbmeta.h`) is the format RHEL ≤ 8 and Amazon
+/// Linux 2 use, not supported yet; anything else is no rpm database format at all.
+fn bdb_reason(root: &Root, path: &str) -> String {
+    const MAGIC: [u32; 2] = [0x0006_1561, 0x0005_3162]; // DB_HASHMAGIC, DB_BTREEMAGIC
+    let magic = root
+        .open(Path::new(path))
+        .and_then(|f| f.read_at(12, 4))
+        .ok()
+        .and_then(|b| <[u8; 4]>::try_from(b).ok());
+    match magic {
+        Some(m) if MAGIC.iter().any(|x| *x == u32::from_le_bytes(m) || *x == u32::from_be_bytes(m)) => {
+            "a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2), which is not supported yet".to_owned()
+        }
+        _ => "neither an rpm SQLite nor a BerkeleyDB database: not an rpm database this version reads"
+            .to_owned(),
     }
 }
 
@@ -342,7 +355,7 @@ fn language_packages(
         };
         for (path, stat) in children {
             examined += 1;
-            if let Some(p) = progress.filter(|_| examined % 4096 == 0) {
+            if let Some(p) = progress.filter(|_| examined.is_multiple_of(4096)) {
                 p.report("searching for language packages", examined);
             }
             if examined > walk.max_entries {
@@ -782,7 +795,11 @@ mod tests {
     #[test]
     fn an_unsupported_rpm_database_fails_alone() {
         let dir = crate::testutil::TempDir::new("pkgs-bdb");
-        dir.write("var/lib/rpm/Packages", "berkeley");
+        // A Berkeley DB hash file's metadata page: the magic at byte 12.
+        dir.write(
+            "var/lib/rpm/Packages",
+            b"\0\0\0\0\0\0\0\0\0\0\0\0\x61\x15\x06\0\x09\0\0\0",
+        );
         dir.write("var/lib/dpkg/status", LIBSSL);
         dir.write("srv/Cargo.lock", SMALLVEC);
         assert_eq!(
@@ -792,6 +809,11 @@ mod tests {
                 "rpm `/var/lib/rpm/Packages`: not read: a BerkeleyDB rpm database (RHEL ≤ 8, Amazon Linux 2), which is not supported yet",
                 "Cargo `/srv`: smallvec",
             ]
+        );
+        dir.write("var/lib/rpm/Packages", "stray text");
+        assert_eq!(
+            sources_of(&dir, &no_walk())[1],
+            "rpm `/var/lib/rpm/Packages`: not read: neither an rpm SQLite nor a BerkeleyDB database: not an rpm database this version reads"
         );
     }
 
