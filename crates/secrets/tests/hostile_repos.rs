@@ -215,6 +215,13 @@ fn dot_git_file_pointing_outside_is_not_followed() {
     let inside = scan_git_history(&parent, &ScanOptions::default()).unwrap();
     assert!(inside.hits.iter().any(|h| h.key_id.as_deref() == Some(KEY)), "{inside:?}");
     assert!(!marker.exists());
+
+    // A `.git` file that is not a `gitdir:` file: history not scanned, said, and not an error.
+    let odd = tmp.path().join("odd");
+    write(&odd.join(".git"), "garbage\n");
+    let report = scan_git_history(&odd, &ScanOptions::default()).unwrap();
+    assert_eq!(report.incomplete(), 1);
+    assert!(report.warnings(1)[0].contains("without a `gitdir:` line"), "{:?}", report.warnings(1));
 }
 
 #[test]

@@ -101,14 +101,22 @@ fn locate(root: &Path, problems: &mut Vec<Problem>) -> Result<Option<PathBuf>, E
         dot_git.clone()
     } else if meta.is_file() && meta.len() <= 4096 {
         // `gitdir: <path>` (gitrepository-layout(5)): a submodule or a linked worktree.
-        let text = std::fs::read(&dot_git).map_err(|source| Error::Path { path: dot_git.clone(), source })?;
+        let text = match std::fs::read(&dot_git) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(Problem::new(dot_git.display().to_string(), format!("{e}: history not scanned")));
+                return Ok(None);
+            }
+        };
         let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
         let Some(rel) = line.strip_prefix(b"gitdir: ") else {
-            return Err(not_a_repo("`.git` is a file without a `gitdir:` line"));
+            problems.push(Problem::new(dot_git.display().to_string(), "a file without a `gitdir:` line: history not scanned"));
+            return Ok(None);
         };
         root.join(String::from_utf8_lossy(rel).trim())
     } else {
-        return Err(not_a_repo("`.git` is neither a directory, a link nor a `gitdir:` file"));
+        problems.push(Problem::new(dot_git.display().to_string(), "neither a directory, a link nor a `gitdir:` file: history not scanned"));
+        return Ok(None);
     };
     let inside = match (target.canonicalize(), root.canonicalize()) {
         (Ok(t), Ok(r)) if t.starts_with(&r) && t.is_dir() => Some(t),
