@@ -427,7 +427,7 @@ fn decide(
         return (
             ControlStatus::NotAvailable,
             format!(
-                "none of its {active} results could be read (all NOT_AVAILABLE); scored as not passed"
+                "all {active} results are NOT_AVAILABLE: the data could not be read; scored as not passed"
             ),
         );
     }

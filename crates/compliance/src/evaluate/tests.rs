@@ -454,7 +454,7 @@ fn all_not_available_is_its_own_count() {
         "{table}"
     );
     assert!(
-        table.contains("none of its 2 results could be read"),
+        table.contains("all 2 results are NOT_AVAILABLE: the data could not be read"),
         "{table}"
     );
     let v: serde_json::Value =

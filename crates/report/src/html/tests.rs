@@ -285,3 +285,39 @@ fn identifiers_wrap_at_separators_only() {
         "and so do the rows the script builds"
     );
 }
+
+/// The section's header counts NOT_AVAILABLE controls (all results unreadable) apart from
+/// passed, failed and no data, and colours each row by its status.
+#[test]
+fn compliance_header_counts_not_available_apart() {
+    let (run, mut findings, gaps) = fixtures::small();
+    for f in findings.iter_mut() {
+        f.status = Status::NotAvailable;
+    }
+    let compliance = with_compliance(&findings);
+    let html = html_of(&Report {
+        run: &run,
+        findings: &findings,
+        gaps: &gaps,
+        compliance: &compliance,
+    });
+    let fsbp = &html[html.find("id=\"compliance-fsbp\"").unwrap()..];
+    let fsbp = &fsbp[..fsbp.find("</section>").unwrap()];
+    let na = compliance[1].scores.estate.not_available;
+    assert!(na >= 2, "S3.2 and EC2.53 are unreadable");
+    assert!(
+        fsbp.contains(&format!(
+            ": 0 passed, 0 failed, 0 warning, {na} not available; "
+        )),
+        "{fsbp}"
+    );
+    assert!(fsbp.contains(&format!(
+        "data-cstatus=\"NOT_AVAILABLE\"><b>{na}</b>NOT_<wbr>AVAILABLE"
+    )));
+    assert_eq!(fsbp.matches("<tr class=\"c c-NOT_AVAILABLE\"").count(), na);
+    assert!(fsbp.contains("results are NOT_AVAILABLE: the data could not be read"));
+    assert!(
+        fsbp.contains(">0%</text></svg>"),
+        "unread controls score as not passed"
+    );
+}
