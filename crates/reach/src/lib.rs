@@ -36,6 +36,7 @@
 //! are exact, see `to_lb.rs`.
 
 mod describe;
+mod egress;
 mod engine;
 mod flow;
 mod from_vpc;
@@ -46,6 +47,7 @@ mod tgw;
 mod to_lb;
 
 pub use describe::{sources_text, NamedBlock};
+pub use egress::{egress, Destination};
 pub use engine::internet_exposure;
 pub use query::{query, Source};
 pub use set::{AddrSet, Family, PortSet};
