@@ -18,34 +18,112 @@ fn now() -> Timestamp {
     time::OffsetDateTime::now_utc()
 }
 
-fn open(db: Option<PathBuf>) -> Result<(Store, PathBuf)> {
+/// How a subcommand uses the store: creating targets and templates may create it; running
+/// and changing need one; listing only reads.
+enum Access {
+    Create,
+    Existing,
+    Read,
+}
+
+fn open(db: Option<PathBuf>, access: Access) -> Result<(Store, PathBuf)> {
     let path = db.unwrap_or_else(Store::default_path);
-    let store = Store::open(&path)?;
+    let store = match access {
+        Access::Create => crate::hints::write_store(&path)?,
+        Access::Existing => crate::hints::existing_store(&path)?,
+        Access::Read => crate::hints::read_store(&path)?,
+    };
     Ok((store, path))
+}
+
+/// A name in use: the CLI's way out (the store's error names no flag).
+fn duplicate_hint(e: rampart_hub::StoreError) -> anyhow::Error {
+    match e {
+        rampart_hub::StoreError::DuplicateTarget(_) | rampart_hub::StoreError::DuplicateTemplate(_) => {
+            anyhow::anyhow!("{e} (--replace changes it, --delete deletes it)")
+        }
+        e => e.into(),
+    }
 }
 
 pub fn main(action: AssessAction) -> Result<ExitCode> {
     match action {
-        AssessAction::Target { name, tags, hosts, db } => {
-            let (mut store, _) = open(db)?;
+        AssessAction::Target { name, delete: true, db, .. } => {
+            let (mut store, _) = open(db, Access::Existing)?;
+            store.delete_target(&name)?;
+            eprintln!("target {name}: deleted");
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Target { name, tags, hosts, replace, delete: false, db } => {
             let selector = TargetSelector { tags: tags.into_iter().collect(), hosts };
-            store.create_target(&name, &selector, now())?;
+            if replace {
+                let (mut store, _) = open(db, Access::Existing)?;
+                store.replace_target(&name, &selector)?;
+            } else {
+                let (mut store, _) = open(db, Access::Create)?;
+                store.create_target(&name, &selector, now()).map_err(duplicate_hint)?;
+            }
             eprintln!("target {name}: {}", describe(&selector));
             Ok(ExitCode::SUCCESS)
         }
-        AssessAction::Template { name, target, rules, duration, db } => {
-            let (mut store, _) = open(db)?;
+        AssessAction::Targets { db } => {
+            let (store, path) = open(db, Access::Read)?;
+            let targets = store.targets()?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{:<20} {:<21} SELECTS", "NAME", "CREATED")?;
+            for t in &targets {
+                writeln!(out, "{:<20} {:<21} {}", t.name, rampart_model::rfc3339(t.created_at), describe(&t.selector))?;
+            }
+            out.flush()?;
+            eprintln!("{} target(s) in {}", targets.len(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Template { name, delete: true, db, .. } => {
+            let (mut store, _) = open(db, Access::Existing)?;
+            store.delete_template(&name)?;
+            eprintln!("template {name}: deleted");
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Template { name, target, rules, duration, replace, delete: false, db } => {
+            // Invariant: clap requires --target unless --delete.
+            let Some(target) = target else { bail!("template `{name}` needs --target TARGET") };
             let rules: Vec<String> = rules.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
             if rules.is_empty() {
                 bail!("template `{name}` has no rule package: pass --rules with some of cve, cis, best-practices, runtime");
             }
-            let t = store.create_template(&name, &target, &rules, duration, now())?;
+            let t = if replace {
+                let (mut store, _) = open(db, Access::Existing)?;
+                store.replace_template(&name, &target, &rules, duration)?
+            } else {
+                let (mut store, _) = open(db, Access::Create)?;
+                store.create_template(&name, &target, &rules, duration, now()).map_err(duplicate_hint)?
+            };
             eprintln!("template {name}: target {}, rules {}, {}s", t.target, t.rule_packages.join(","), t.duration_seconds);
+            Ok(ExitCode::SUCCESS)
+        }
+        AssessAction::Templates { db } => {
+            let (store, path) = open(db, Access::Read)?;
+            let templates = store.templates()?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{:<20} {:<20} {:<30} {:>10} CREATED", "NAME", "TARGET", "RULES", "DURATION")?;
+            for t in &templates {
+                writeln!(
+                    out,
+                    "{:<20} {:<20} {:<30} {:>9}s {}",
+                    t.name,
+                    t.target,
+                    t.rule_packages.join(","),
+                    t.duration_seconds,
+                    rampart_model::rfc3339(t.created_at)
+                )?;
+            }
+            out.flush()?;
+            eprintln!("{} template(s) in {}", templates.len(), path.display());
             Ok(ExitCode::SUCCESS)
         }
         AssessAction::Run { template, telemetry, vulndb, db } => run(&template, &telemetry, vulndb, db),
         AssessAction::Runs { db } => {
-            let (store, path) = open(db)?;
+            let (store, path) = open(db, Access::Read)?;
             let runs = store.assessment_runs()?;
             let t = |t: Option<Timestamp>| t.map_or_else(|| "-".to_string(), rampart_model::rfc3339);
             let mut out = std::io::stdout().lock();
@@ -72,6 +150,7 @@ pub fn main(action: AssessAction) -> Result<ExitCode> {
                     writeln!(out, "      failure: {why}")?;
                 }
             }
+            out.flush()?;
             eprintln!("{} assessment run(s) in {}", runs.len(), path.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -104,7 +183,7 @@ fn rule_package(check_id: &str) -> Option<&'static str> {
 }
 
 fn run(template: &str, telemetry: &[PathBuf], vulndb: Option<PathBuf>, db: Option<PathBuf>) -> Result<ExitCode> {
-    let (mut store, path) = open(db)?;
+    let (mut store, path) = open(db, Access::Existing)?;
     let tpl = store.template(template)?;
     let target = store.target(&tpl.target)?;
     let run = store.start_run(template, now())?;
@@ -211,7 +290,7 @@ fn steps(
         config: None,
         no_store: false,
         // The run's verdict is its state; failing findings are its content, not an error.
-        fail_on: FailOn(None),
+        fail_on: Some(FailOn(None)),
     };
     let code = crate::run::finish(info.clone(), findings, Vec::new(), &[], &out)?;
     if code != ExitCode::SUCCESS {

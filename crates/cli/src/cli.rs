@@ -6,7 +6,15 @@ use rampart_report::Format;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "rampart", version, about = "Self-hosted security scanner for AWS estates", propagate_version = true)]
+#[command(
+    name = "rampart",
+    version,
+    about = "Self-hosted security scanner for AWS estates",
+    propagate_version = true,
+    after_help = "Exit status: 0 clean, 1 a finding at or above --fail-on failed, 2 usage, credential or input error \
+                  (one line on stderr saying what to do). `reach` answers like grep: 0 reachable, 1 not reachable, \
+                  2 cannot be told or input error."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -18,6 +26,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan the bundled demo estate (no AWS account needed) into the local store and print the summary.
+    /// Its planted problems exit 0 unless --fail-on is given.
     Demo(OutputArgs),
     /// Scan an AWS account live, or a stored snapshot with --snapshot.
     Scan(ScanArgs),
@@ -35,6 +44,8 @@ pub enum Command {
     Compliance(ComplianceArgs),
     /// Is a port of a resource reachable (from the internet or an address)? If not, what blocks
     /// it and the smallest change that would open it. Computed from the VPC configuration.
+    #[command(after_help = "Exit status, like grep: 0 reachable, 1 not reachable (the answer names what blocks it), \
+                            2 cannot be told (configuration that was not read) or an input error.")]
     Reach(ReachArgs),
     /// The vulnerability database: import OSV records, Debian tracker and Alpine secdb data.
     Vulndb {
@@ -44,7 +55,7 @@ pub enum Command {
     /// Collect this host's telemetry (packages, listening sockets, sshd, kernel parameters,
     /// accounts, file permissions) as a versioned JSON document.
     Agent {
-        /// Collect once and exit (the only mode for now).
+        /// Collect once and exit (the only mode for now; accepted for scripts written for later modes).
         #[arg(long)]
         once: bool,
         /// Root of the filesystem (default `/`).
@@ -58,17 +69,23 @@ pub enum Command {
         #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
         tags: Vec<(String, String)>,
     },
-    /// The stored findings, current state (like Security Hub's findings view).
+    /// The stored findings, current state (like Security Hub's findings view); with an id, that
+    /// finding in full with what each run said and its workflow history.
     Findings(FindingsArgs),
+    /// The recorded runs, newest first: id, start, duration, source, accounts and result counts.
+    Runs(RunsArgs),
     /// Set a finding's workflow status (NEW, NOTIFIED, SUPPRESSED, RESOLVED) with a note;
     /// the change is kept in the finding's history.
     Workflow {
-        /// The finding id (`rampart/<check>/<hash>`).
+        /// The finding id (`rampart/<check>/<hash>`; see `rampart findings`).
         id: String,
+        /// The new workflow status: NEW, NOTIFIED, SUPPRESSED or RESOLVED.
         #[arg(long)]
         status: String,
+        /// Why (kept in the finding's history; shown by `rampart findings ID`).
         #[arg(long, default_value = "")]
         note: String,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
@@ -88,24 +105,42 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct FindingsArgs {
+    /// Show this finding in full: its detail, remediation, what each run said and its
+    /// workflow history (who changed it, when and why).
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
     /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
     #[arg(long)]
     pub status: Option<String>,
-    /// This severity or more severe.
+    /// This severity or more severe: critical, high, medium, low or informational.
     #[arg(long)]
     pub severity: Option<rampart_model::Severity>,
-    #[arg(long)]
+    /// Only this check's findings (a check id as `rampart checks` lists them).
+    #[arg(long, value_name = "CHECK_ID")]
     pub check: Option<String>,
-    #[arg(long)]
+    /// Only this AWS account's findings (12 digits).
+    #[arg(long, value_name = "ACCOUNT_ID")]
     pub account: Option<String>,
     /// Include archived findings (resources that are gone).
     #[arg(long)]
     pub archived: bool,
-    #[arg(long, default_value_t = 100)]
+    /// Show at most this many (most severe first); 0 shows all.
+    #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,
     /// `table` or `json`.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: String,
+    /// The findings database (default: $RAMPART_DB or the user's data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunsArgs {
+    /// `table` or `json`.
+    #[arg(long, short = 'f', default_value = "table")]
+    pub format: String,
+    /// The findings database (default: $RAMPART_DB or the user's data directory).
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
 }
@@ -115,9 +150,11 @@ pub enum VulndbAction {
     /// Load advisories: OSV JSON/YAML files or directories, OSV `all.zip` exports, the Debian
     /// security tracker's DSA/DLA lists, Alpine secdb files.
     Import {
+        /// Files, directories or `all.zip` exports to import.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        #[arg(long, value_name = "PATH")]
+        /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+        #[arg(long = "vulndb", alias = "db", value_name = "PATH")]
         db: Option<PathBuf>,
     },
     /// Download the OSV project's per-ecosystem exports (`all.zip`) and import them
@@ -131,12 +168,14 @@ pub enum VulndbAction {
         /// Where the exports are: `<mirror>/<ecosystem>/all.zip`.
         #[arg(long, value_name = "URL", default_value = crate::vulndb_update::DEFAULT_MIRROR)]
         mirror: String,
-        #[arg(long, value_name = "PATH")]
+        /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+        #[arg(long = "vulndb", alias = "db", value_name = "PATH")]
         db: Option<PathBuf>,
     },
     /// What the database holds and when it was imported.
     Status {
-        #[arg(long, value_name = "PATH")]
+        /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
+        #[arg(long = "vulndb", alias = "db", value_name = "PATH")]
         db: Option<PathBuf>,
     },
 }
@@ -179,6 +218,7 @@ pub struct ReachArgs {
     /// Answer from a snapshot instead of collecting the account live.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// How to reach AWS when not answering from a snapshot.
     #[command(flatten)]
     pub aws: AwsArgs,
 }
@@ -241,12 +281,14 @@ pub enum ScanTarget {
     /// directory); layers are applied in memory, with whiteouts.
     Image(ArtifactArgs),
     /// Assess a Lambda deployment package (zip): vendored language packages and Go binaries.
+    #[command(mut_arg("file", |a| a.help("The deployment package: the .zip file Lambda runs (as `aws lambda get-function` downloads it)").value_name("ZIP")))]
     Lambda(ArtifactArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct ArtifactArgs {
-    /// The file (or OCI layout directory for images).
+    /// The image: a `docker save` tarball, or an OCI image layout (tar or directory).
+    #[arg(value_name = "IMAGE")]
     pub file: PathBuf,
     /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
     #[arg(long, value_name = "PATH")]
@@ -302,7 +344,7 @@ pub struct AwsArgs {
     #[arg(long)]
     pub profile: Option<String>,
     /// Comma-separated regions (default: every region enabled for the account).
-    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...", value_parser = parse_region)]
     pub regions: Option<Vec<String>>,
     /// Send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
     #[arg(long, value_name = "URL")]
@@ -319,7 +361,7 @@ pub struct AwsArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct OutputArgs {
-    /// Output format: table, json, asff, ocsf, csv, html.
+    /// Output format: table, json, asff, ocsf, csv, compliance-csv (one row per control), html.
     #[arg(long, short = 'f', default_value = "table", global = true)]
     pub format: Format,
     /// Write the output to this file instead of stdout (the summary then goes to stderr).
@@ -335,9 +377,16 @@ pub struct OutputArgs {
     #[arg(long, global = true)]
     pub no_store: bool,
     /// Exit 1 when a finding at or above this severity FAILED (critical, high, medium, low,
-    /// informational) — or `none` to always exit 0.
-    #[arg(long, value_name = "SEVERITY", default_value = "informational", value_parser = parse_fail_on, global = true)]
-    pub fail_on: FailOn,
+    /// informational) — or `none` to always exit 0. Default: informational; `none` for `demo`.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on, global = true)]
+    pub fail_on: Option<FailOn>,
+}
+
+impl OutputArgs {
+    /// `--fail-on` as given, or the default of scans (any failed finding fails).
+    pub fn fail_on(&self) -> FailOn {
+        self.fail_on.unwrap_or(FailOn(Some(Severity::Informational)))
+    }
 }
 
 /// The lowest severity that fails the run; `None` never fails.
@@ -350,10 +399,25 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     }
     s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
 }
+/// A region name this build knows (so a typo is not scanned as an empty region), with the
+/// nearest known one suggested.
+fn parse_region(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if rampart_collect_aws::regions::is_known(s) {
+        return Ok(s.to_string());
+    }
+    let hint = match rampart_checks::suggest_among(&s.to_ascii_lowercase(), rampart_collect_aws::regions::KNOWN.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "use names like `us-east-1,eu-west-1` (see `aws ec2 describe-regions`; a region newer than this rampart needs an upgrade)".to_string(),
+    };
+    Err(format!("unknown region `{}`: {hint}", crate::hints::shown(s)))
+}
+
 
 #[derive(Subcommand, Debug)]
 pub enum AssessAction {
-    /// Create a target: the hosts it selects by tag and by hostname glob.
+    /// Create a target: the hosts it selects by tag and by hostname glob (or change it with
+    /// --replace, or delete it with --delete).
     Target {
         name: String,
         /// A tag the host must carry (`key=value`); repeatable, all must match.
@@ -361,18 +425,35 @@ pub enum AssessAction {
         tags: Vec<(String, String)>,
         /// A hostname glob (`*`, `?`); repeatable, any may match. None = every host.
         #[arg(long = "host", value_name = "GLOB")]
+        /// The target's name (templates refer to it).
         hosts: Vec<String>,
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
-    /// Create a template: a target, the rule packages to evaluate and a duration.
+    /// Create a template: a target, the rule packages to evaluate and a duration (or change
+    /// it with --replace, or delete it with --delete).
     Template {
         name: String,
-        #[arg(long)]
-        target: String,
+        /// Change the existing target of this name (without it, a name in use is an error).
+        #[arg(long, conflicts_with = "delete")]
+        replace: bool,
+        /// Delete the target (refused while a template uses it).
+        #[arg(long, conflicts_with_all = ["tags", "hosts"])]
+        delete: bool,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// The targets and what they select.
+    Targets {
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        /// The target whose hosts it assesses (required unless --delete).
+        #[arg(long, required_unless_present = "delete")]
+        target: Option<String>,
         /// Rule packages: cve, cis, best-practices, runtime.
         #[arg(long, value_delimiter = ',', value_name = "PACKAGE,...", default_value = "cve,cis,best-practices,runtime")]
         rules: Vec<String>,
+        /// The template's name (runs refer to it).
         /// How long a run collects data, in seconds: a run assesses the documents collected
         /// within this long before it starts (the newest per host); older ones are stale.
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
@@ -383,11 +464,25 @@ pub enum AssessAction {
     /// Run a template over telemetry documents written by `rampart agent`.
     Run {
         template: String,
+        /// Change the existing template of this name (without it, a name in use is an error).
+        #[arg(long, conflicts_with = "delete")]
+        replace: bool,
+        /// Delete the template (refused once it has runs: their history names it).
+        #[arg(long)]
+        delete: bool,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// The templates: target, rule packages and duration.
+    Templates {
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
         /// Telemetry documents; those of the hosts the target selects are assessed.
         #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
         telemetry: Vec<PathBuf>,
         /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
         #[arg(long, value_name = "PATH")]
+        /// The template to run.
         vulndb: Option<PathBuf>,
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
@@ -395,13 +490,92 @@ pub enum AssessAction {
     /// The assessment runs, newest first, with the time of each state.
     Runs {
         #[arg(long, value_name = "PATH")]
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
         db: Option<PathBuf>,
     },
 }
 
 fn parse_tag(s: &str) -> Result<(String, String), String> {
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("`{s}` is not KEY=VALUE")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option and argument of every subcommand says what it is for.
+    #[test]
+    fn every_argument_of_every_command_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" || arg.is_hide_set() {
+                    continue;
+                }
+                let has = arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty());
+                if !has {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_name() == "help" {
+                    continue;
+                }
+                assert!(sub.get_about().is_some(), "`{path} {}` has no description", sub.get_name());
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cmd, "rampart", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+
+    #[test]
+    fn scan_lambda_describes_its_own_file() {
+        let cmd = Cli::command();
+        let scan = cmd.find_subcommand("scan").unwrap();
+        let help = |name: &str| {
+            let sub = scan.find_subcommand(name).unwrap();
+            sub.get_arguments().find(|a| a.get_id() == "file").unwrap().get_help().unwrap().to_string()
+        };
+        assert!(help("lambda").contains(".zip"), "{}", help("lambda"));
+        assert!(help("image").contains("docker save"), "{}", help("image"));
+    }
+
+    #[test]
+    fn formats_listed_in_help_are_the_accepted_ones() {
+        let cmd = Cli::command();
+        let demo = cmd.find_subcommand("demo").unwrap();
+        let help = demo.get_arguments().find(|a| a.get_id() == "format").unwrap().get_help().unwrap().to_string();
+        for f in rampart_report::Format::ALL {
+            assert!(help.contains(f.as_str()), "`{}` missing from: {help}", f.as_str());
+        }
+    }
+
+    #[test]
+    fn one_name_for_the_vulnerability_database() {
+        let cmd = Cli::command();
+        let mut seen = Vec::new();
+        fn walk(cmd: &clap::Command, path: &str, seen: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.contains("vulnerability database") {
+                    seen.push(format!("{path} --{}", arg.get_long().unwrap_or("?")));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), seen);
+            }
+        }
+        walk(&cmd, "rampart", &mut seen);
+        assert!(seen.len() >= 6, "{seen:?}");
+        assert!(seen.iter().all(|s| s.ends_with("--vulndb")), "{seen:#?}");
     }
 }

@@ -1,6 +1,6 @@
 //! Wiring of host assessment: telemetry → packages → vulnerability database → findings.
 
-use crate::cli::{HostArgs, OutputArgs, VulndbAction};
+use crate::cli::{HostArgs, OutputArgs};
 use anyhow::{Context, Result};
 use rampart_host::{PackageKind, Telemetry};
 use rampart_model::{CheckMeta, CheckResult, Finding, Remediation, Resource, ResourceType, RunInfo, Severity, StandardRef, Status};
@@ -86,56 +86,6 @@ fn warn_collection(t: &Telemetry) {
     }
     for p in &t.problems {
         eprintln!("warning: {}: {}", p.section, p.message);
-    }
-}
-
-
-pub fn vulndb(action: VulndbAction) -> Result<ExitCode> {
-    let open = |db: Option<std::path::PathBuf>| {
-        let path = db.unwrap_or_else(rampart_hub::VulnStore::default_path);
-        rampart_hub::VulnStore::open(&path).map(|s| (s, path))
-    };
-    match action {
-        VulndbAction::Import { paths, db } => {
-            let (mut store, path) = open(db)?;
-            let now = time::OffsetDateTime::now_utc();
-            let mut bad = 0;
-            for p in &paths {
-                let (stats, errors) = store.import_path(p, now)?;
-                for e in &errors {
-                    eprintln!("warning: {e}");
-                }
-                bad += errors.len();
-                eprintln!("{}: {stats:?}", p.display());
-            }
-            let meta = store.meta()?;
-            eprintln!("{}: {} advisories", path.display(), meta.advisories);
-            if bad > 0 {
-                eprintln!("{bad} record(s) could not be read and were skipped (listed above); everything else was imported");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        VulndbAction::Update { ecosystems, mirror, db } => {
-            let (mut store, path) = open(db)?;
-            let ecosystems: Vec<String> = if ecosystems.is_empty() {
-                crate::vulndb_update::DEFAULT_ECOSYSTEMS.iter().map(|e| e.to_string()).collect()
-            } else {
-                ecosystems
-            };
-            let failed = crate::vulndb_update::update(&mut store, &path, &mirror, &ecosystems)?;
-            let meta = store.meta()?;
-            eprintln!("{}: {} advisories", path.display(), meta.advisories);
-            if failed > 0 {
-                anyhow::bail!("{failed} of {} ecosystem export(s) could not be downloaded (listed above); the others were imported", ecosystems.len());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        VulndbAction::Status { db } => {
-            let (store, path) = open(db)?;
-            println!("{}", path.display());
-            println!("{:#?}", store.meta()?);
-            Ok(ExitCode::SUCCESS)
-        }
     }
 }
 

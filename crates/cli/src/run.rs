@@ -15,21 +15,26 @@ const DEMO_ESTATE: &[u8] = include_bytes!("../../../testdata/demo/estate.json");
 pub fn main(args: Cli) -> Result<ExitCode> {
     match args.command {
         Command::Demo(mut out) => {
+            let started = time::OffsetDateTime::now_utc();
             let inv = Inventory::from_json(DEMO_ESTATE).context("the bundled demo estate is damaged")?;
-            // The demo's job is to show the summary; its planted problems are not an error.
-            out.fail_on = crate::cli::FailOn(None);
-            scan_inventory(inv, "demo", &out)
+            // The demo's job is to show the summary; its planted problems are not an error
+            // unless --fail-on asks for one (to try it in a pipeline).
+            out.fail_on.get_or_insert(crate::cli::FailOn(None));
+            scan_inventory(inv, "demo", &out, started)
         }
         Command::Scan(ScanArgs { target, snapshot, telemetry, output }) => match (target, snapshot) {
+            // A scan starts when its input starts being read: collection is most of its time.
             (Some(ScanTarget::Aws(aws)), None) => {
+                let started = time::OffsetDateTime::now_utc();
                 let mut inv = collect(&aws)?;
                 join_telemetry(&mut inv, &telemetry)?;
-                scan_inventory(inv, "aws", &output)
+                scan_inventory(inv, "aws", &output, started)
             }
             (None, Some(path)) => {
+                let started = time::OffsetDateTime::now_utc();
                 let mut inv = read_snapshot(&path)?;
                 join_telemetry(&mut inv, &telemetry)?;
-                scan_inventory(inv, &format!("snapshot:{}", path.display()), &output)
+                scan_inventory(inv, &format!("snapshot:{}", path.display()), &output, started)
             }
             (Some(_), _) if !telemetry.is_empty() => bail!("--telemetry joins host documents to an AWS scan: use it with `scan aws` or `scan --snapshot FILE`"),
             (Some(ScanTarget::Host(args)), None) => crate::host::scan(&args, &output),
@@ -58,23 +63,18 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::IamPolicy => {
-            println!("{}", rampart_collect_aws::actions::iam_policy());
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", rampart_collect_aws::actions::iam_policy())?;
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Compliance(args) => compliance(&args),
         Command::Reach(args) => reach(&args),
-        Command::Findings(args) => findings_cmd(&args),
-        Command::Workflow { id, status, note, db } => {
-            let status = rampart_model::WorkflowStatus::parse(&status.to_ascii_uppercase())
-                .with_context(|| format!("unknown workflow status `{status}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED"))?;
-            let path = db.unwrap_or_else(rampart_hub::Store::default_path);
-            let mut store = rampart_hub::Store::open(&path)?;
-            store.set_workflow(&id, status, &note)?;
-            eprintln!("{id}: workflow {}", status.as_str());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Findings(args) => crate::browse::findings(&args),
+        Command::Runs(args) => crate::browse::runs(&args),
+        Command::Workflow { id, status, note, db } => crate::browse::workflow(&id, &status, &note, &db),
         Command::Assess { action } => crate::assess::main(action),
-        Command::Vulndb { action } => crate::host::vulndb(action),
+        Command::Vulndb { action } => crate::vulndb::main(action),
         Command::Agent { once: _, root, output, tags } => crate::host::agent(&root, &output, tags),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
@@ -93,10 +93,12 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Checks => {
+            let mut out = std::io::stdout().lock();
             for c in rampart_checks::REGISTRY {
                 let stds: Vec<String> = c.meta.standards.iter().map(|s| s.to_string()).collect();
-                println!("{:<40} {:<13} {}\n{:<40} {:<13} {}", c.meta.id, c.meta.severity, c.meta.title, "", "", stds.join("; "));
+                writeln!(out, "{:<40} {:<13} {}\n{:<40} {:<13} {}", c.meta.id, c.meta.severity, c.meta.title, "", "", stds.join("; "))?;
             }
+            out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -166,7 +168,7 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
         probe_origins: aws.probe_origins,
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
-    let inv = rt.block_on(rampart_collect_aws::collect(&opts))?;
+    let inv = rt.block_on(rampart_collect_aws::collect(&opts)).map_err(collect_hint)?;
     // Each failed call once, merged by action: what to grant, or what to look at.
     for acc in &inv.accounts {
         for (action, kind, n, message) in rampart_collect_aws::summarize_gaps(&acc.gaps) {
@@ -181,8 +183,20 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
     Ok(inv)
 }
 
-fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs) -> Result<ExitCode> {
-    let started = time::OffsetDateTime::now_utc();
+/// A collection error with the flags that fix it (the library names none).
+fn collect_hint(e: rampart_collect_aws::CollectError) -> anyhow::Error {
+    use rampart_collect_aws::CollectError;
+    let hint = match &e {
+        CollectError::Credentials(_) => "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or pass --profile NAME, or run `aws configure`",
+        CollectError::Connect { .. } => "check --endpoint-url (is the service running there?), the network and any proxy settings",
+        CollectError::Endpoint(_) => "pass --endpoint-url http://HOST:PORT",
+        _ => return e.into(),
+    };
+    anyhow::anyhow!("{e}; {hint}")
+}
+
+/// Checks an inventory read from `source` since `started` and writes the run.
+fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs, started: time::OffsetDateTime) -> Result<ExitCode> {
     // The configuration is read first: its thresholds decide the checks' verdicts.
     let config = out.config.as_deref().map(|p| rampart_config::Config::load(p, &rampart_checks::KNOWN)).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
     let thresholds = config.as_ref().map(|c| c.thresholds).unwrap_or_default();
@@ -223,7 +237,7 @@ pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart
     if !out.no_store {
         match &out.db {
             // An explicit database must work.
-            Some(path) => rampart_hub::Store::open(path)?.record_run(&run, &mut findings, &gaps)?,
+            Some(path) => crate::hints::write_store(path)?.record_run(&run, &mut findings, &gaps)?,
             // The default one is a convenience: if it cannot be used (read-only home, full
             // disk), the scan's output matters more than its history.
             None => {
@@ -259,8 +273,7 @@ pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart
             eprintln!("wrote {} findings as {} to {}", findings.len(), out.format, path.display());
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
+            let mut lock = crate::pipe::Watch(std::io::stdout().lock());
             if out.format == Format::Table {
                 write!(lock, "{}", rampart_report::summary(&report, std::io::stdout().is_terminal()))?;
             } else {
@@ -286,7 +299,7 @@ pub(crate) fn finish(run: RunInfo, mut findings: Vec<Finding>, gaps: Vec<rampart
     }
     let failing = findings
         .iter()
-        .any(|f| f.status == Status::Failed && out.fail_on.0.is_some_and(|min| f.severity >= min));
+        .any(|f| f.status == Status::Failed && out.fail_on().0.is_some_and(|min| f.severity >= min));
     Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -294,16 +307,16 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
     let standards: Vec<&rampart_compliance::Standard> = match &args.standard {
         None => rampart_compliance::STANDARDS.to_vec(),
         Some(id) => vec![rampart_compliance::standard(id).with_context(|| {
-            format!("unknown standard `{id}`: use one of cis-aws-3.0, fsbp, trusted-advisor")
+            format!("unknown standard `{}`: use one of cis-aws-3.0, fsbp, trusted-advisor", crate::hints::shown(id))
         })?],
     };
     let json = match args.format.as_str() {
         "table" => false,
         "json" => true,
-        other => bail!("unknown format `{other}` for compliance: use table or json"),
+        other => bail!("unknown format `{}` for compliance: use table or json", crate::hints::shown(other)),
     };
     let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-    let store = rampart_hub::Store::open(&path)?;
+    let store = crate::hints::read_store(&path)?;
     let run = match &args.run {
         Some(id) => id.clone(),
         None => match store.runs()?.first() {
@@ -328,6 +341,7 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "run": run, "standards": reports }))?)?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -339,24 +353,26 @@ fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
     } else if args.from.starts_with("i-") || args.from.starts_with("eni-") {
         rampart_reach::Source::Resource(args.from.clone())
     } else {
-        bail!("`--from {}` is neither `internet`, an IP address, nor an instance or network interface id", args.from)
+        bail!("`--from {}` is neither `internet`, an IP address, nor an instance or network interface id", crate::hints::shown(&args.from))
     };
     let protocol: rampart_reach::Protocol = args.protocol.parse()?;
     let json = match args.format.as_str() {
         "text" => false,
         "json" => true,
-        other => bail!("unknown format `{other}` for reach: use text or json"),
+        other => bail!("unknown format `{}` for reach: use text or json", crate::hints::shown(other)),
     };
     let inv = match &args.snapshot {
         Some(path) => read_snapshot(path)?,
         None => collect(&args.aws)?,
     };
     let verdict = rampart_reach::query(&inv, &from, &args.to, protocol, args.port);
+    let mut out = std::io::stdout().lock();
     if json {
-        println!("{}", verdict.to_json());
+        writeln!(out, "{}", verdict.to_json())?;
     } else {
-        println!("{verdict}");
+        writeln!(out, "{verdict}")?;
     }
+    out.flush()?;
     // Like `grep`: 0 when reachable, 1 when not, 2 when it cannot be told.
     Ok(match verdict {
         rampart_reach::Verdict::Reachable { .. } => ExitCode::SUCCESS,
@@ -407,45 +423,4 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         return Ok(ExitCode::from(2));
     }
     Ok(code)
-}
-
-fn findings_cmd(args: &crate::cli::FindingsArgs) -> Result<ExitCode> {
-    let status = match &args.status {
-        None => None,
-        Some(s) => Some(Status::parse(&s.to_ascii_uppercase()).with_context(|| {
-            format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE")
-        })?),
-    };
-    let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-    let store = rampart_hub::Store::open(&path)?;
-    let filter = rampart_hub::FindingFilter {
-        status,
-        min_severity: args.severity,
-        check_id: args.check.clone(),
-        account: args.account.clone(),
-        record_state: if args.archived { None } else { Some(rampart_model::RecordState::Active) },
-        limit: Some(args.limit),
-    };
-    let found = store.findings(&filter)?;
-    let mut out = std::io::stdout().lock();
-    match args.format.as_str() {
-        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
-        "table" => {
-            for f in &found {
-                writeln!(
-                    out,
-                    "{:<13} {:<13} {:<10} {:<45} {}  {}",
-                    f.status.as_str(),
-                    f.severity.as_str(),
-                    f.workflow_status.as_str(),
-                    f.check_id,
-                    f.resource.id,
-                    f.id
-                )?;
-            }
-            eprintln!("{} finding(s) from {}", found.len(), path.display());
-        }
-        other => bail!("unknown format `{other}` for findings: use table or json"),
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -57,7 +57,7 @@ pub fn update(store: &mut rampart_hub::VulnStore, db_path: &Path, mirror: &str, 
                 for e in &errors {
                     eprintln!("warning: {eco}: {e}");
                 }
-                eprintln!("{eco}: {bytes} bytes from {url}: {stats:?}");
+                eprintln!("{eco}: {bytes} bytes from {url}: {}", crate::vulndb::describe(&stats));
             }
             Err(e) => {
                 failed += 1;

@@ -1,0 +1,260 @@
+//! The commands that show what the store holds: `findings` (a list, or one finding in
+//! full), `runs`, and `workflow`, which changes one finding. None of them creates a
+//! database; the ones that only read open it read-only.
+
+use crate::cli::{FindingsArgs, RunsArgs};
+use crate::hints::shown;
+use anyhow::{bail, Context, Result};
+use rampart_model::{Finding, Status};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn db_path(db: &Option<PathBuf>) -> PathBuf {
+    db.clone().unwrap_or_else(rampart_hub::Store::default_path)
+}
+
+/// Whether `id` names a check this build can produce: the AWS checks, the host
+/// assessment's rules and the secrets scan.
+fn known_check_ids() -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = rampart_checks::REGISTRY.iter().map(|c| c.meta.id).collect();
+    ids.push(crate::host::CVE.id);
+    ids.extend(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id));
+    ids.push(rampart_secrets::CHECK_ID);
+    ids
+}
+
+/// `--check ID` checked before it filters: a misspelled id would list nothing, which reads
+/// as "no such problem".
+fn check_filter(id: &str) -> Result<String> {
+    let ids = known_check_ids();
+    if ids.contains(&id) {
+        return Ok(id.to_string());
+    }
+    match rampart_checks::suggest_among(id, ids.iter().copied()) {
+        Some(near) => bail!("unknown check `{}`: did you mean `{near}`? (`rampart checks` lists them)", shown(id)),
+        None => bail!("unknown check `{}`: `rampart checks` lists the check ids", shown(id)),
+    }
+}
+
+pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
+    if let Some(id) = &args.id {
+        return finding(id, args);
+    }
+    let status = match &args.status {
+        None => None,
+        Some(s) => Some(Status::parse(&s.to_ascii_uppercase()).with_context(|| {
+            format!("unknown status `{}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE", shown(s))
+        })?),
+    };
+    let json = match args.format.as_str() {
+        "table" => false,
+        "json" => true,
+        other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
+    };
+    let check_id = args.check.as_deref().map(check_filter).transpose()?;
+    let path = db_path(&args.db);
+    let store = crate::hints::read_store(&path)?;
+    let filter = rampart_hub::FindingFilter {
+        status,
+        min_severity: args.severity,
+        check_id,
+        account: args.account.clone(),
+        record_state: if args.archived { None } else { Some(rampart_model::RecordState::Active) },
+        limit: (args.limit > 0).then_some(args.limit),
+    };
+    let found = store.findings(&filter)?;
+    let total = if filter.limit.is_some_and(|l| found.len() >= l) { store.count_findings(&filter)? } else { found.len() };
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
+    } else {
+        writeln!(out, "{:<13} {:<13} {:<10} {:<45} {}  ID", "STATUS", "SEVERITY", "WORKFLOW", "CHECK", "RESOURCE")?;
+        for f in &found {
+            writeln!(
+                out,
+                "{:<13} {:<13} {:<10} {:<45} {}  {}",
+                f.status.as_str(),
+                f.severity.as_str(),
+                f.workflow_status.as_str(),
+                f.check_id,
+                f.resource.id,
+                f.id
+            )?;
+        }
+    }
+    out.flush()?;
+    if found.len() < total {
+        eprintln!("{} of {total} finding(s) from {} — use --limit N to see more, --limit 0 for all", found.len(), path.display());
+    } else {
+        eprintln!("{} finding(s) from {}", found.len(), path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One finding in full: what it is about, what to do, what each run said, and every
+/// change of its workflow status (by whom — a person or a run —, when and why).
+fn finding(id: &str, args: &FindingsArgs) -> Result<ExitCode> {
+    let path = db_path(&args.db);
+    let store = crate::hints::read_store(&path)?;
+    let f = store.finding(id)?;
+    let results = store.finding_results(id)?;
+    let history = store.workflow_history(id)?;
+    let mut out = std::io::stdout().lock();
+    match args.format.as_str() {
+        "json" => {
+            let results: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "run_id": r.run_id, "observed_at": rampart_model::rfc3339(r.observed_at),
+                        "status": r.status.as_str(), "severity": r.severity.label(), "reason": r.reason,
+                        "workflow_status": r.workflow_status.as_str(),
+                    })
+                })
+                .collect();
+            let history: Vec<_> = history
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "changed_at": rampart_model::rfc3339(c.changed_at), "from": c.from.as_str(), "to": c.to.as_str(),
+                        "note": c.note, "run_id": c.run_id,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({ "finding": f, "results": results, "workflow_history": history });
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        "table" => write_finding(&mut out, &f, &results, &history)?,
+        other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_finding(
+    out: &mut dyn Write,
+    f: &Finding,
+    results: &[rampart_hub::RunResult],
+    history: &[rampart_hub::WorkflowChange],
+) -> std::io::Result<()> {
+    let t = rampart_model::rfc3339;
+    writeln!(out, "{}", f.id)?;
+    writeln!(out, "  {} — {}", f.check_id, f.title)?;
+    writeln!(out, "  status      {} ({} severity), workflow {}, {}", f.status.as_str(), f.severity.as_str(), f.workflow_status.as_str(), f.record_state.as_str())?;
+    writeln!(out, "  resource    {} ({})", f.resource.id, f.resource.kind.asff())?;
+    writeln!(out, "  where       account {}, region {}, partition {}", f.resource.account, f.resource.region, f.resource.partition)?;
+    writeln!(out, "  reason      {}", f.reason)?;
+    if !f.detail.is_empty() {
+        writeln!(out, "  detail      {}", f.detail)?;
+    }
+    writeln!(out, "  seen        first {}, last {}", t(f.first_observed), t(f.last_observed))?;
+    writeln!(out, "  description {}", f.description)?;
+    writeln!(out, "  remediation {}", f.remediation_console)?;
+    if !f.remediation_cli.is_empty() {
+        writeln!(out, "              {}", f.remediation_cli)?;
+    }
+    if !f.remediation_url.is_empty() {
+        writeln!(out, "              {}", f.remediation_url)?;
+    }
+    if !f.related_requirements.is_empty() {
+        writeln!(out, "  standards   {}", f.related_requirements.join("; "))?;
+    }
+    writeln!(out, "runs ({}):", results.len())?;
+    for r in results {
+        writeln!(out, "  {}  {:<13} {:<13} {}  {}", t(r.observed_at), r.status.as_str(), r.severity.as_str(), r.run_id, r.reason)?;
+    }
+    writeln!(out, "workflow history ({}):", history.len())?;
+    for c in history {
+        let by = match &c.run_id {
+            Some(run) => format!("run {run}"),
+            None => "a person".to_string(),
+        };
+        let note = if c.note.is_empty() { "(no note)" } else { c.note.as_str() };
+        writeln!(out, "  {}  {} -> {}  by {by}: {note}", t(c.changed_at), c.from.as_str(), c.to.as_str())?;
+    }
+    Ok(())
+}
+
+/// `rampart runs`: what `compliance --run` and the hints about run ids point to.
+pub fn runs(args: &RunsArgs) -> Result<ExitCode> {
+    let json = match args.format.as_str() {
+        "table" => false,
+        "json" => true,
+        other => bail!("unknown format `{}` for runs: use table or json", shown(other)),
+    };
+    let path = db_path(&args.db);
+    let store = crate::hints::read_store(&path)?;
+    let runs = store.run_summaries()?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        let doc: Vec<_> = runs
+            .iter()
+            .map(|s| {
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    s.counts.iter().map(|(st, n)| (st.as_str().to_string(), (*n).into())).collect();
+                serde_json::json!({ "run": s.run, "counts": counts })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        writeln!(out, "{:<30} {:<20} {:>9}  {:<24} {:<26} RESULTS", "ID", "STARTED", "DURATION", "SOURCE", "ACCOUNTS")?;
+        for s in &runs {
+            let r = &s.run;
+            let counts: Vec<String> = s.counts.iter().map(|(st, n)| format!("{n} {}", st.as_str())).collect();
+            let accounts = if r.accounts.is_empty() { "-".to_string() } else { r.accounts.join(",") };
+            writeln!(
+                out,
+                "{:<30} {:<20} {:>9}  {:<24} {:<26} {}",
+                r.id,
+                rampart_model::rfc3339(r.started_at),
+                duration(r.finished_at - r.started_at),
+                r.source,
+                accounts,
+                if counts.is_empty() { "no results".to_string() } else { counts.join(", ") }
+            )?;
+        }
+    }
+    out.flush()?;
+    eprintln!("{} run(s) in {}", runs.len(), path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1h02m03s`, `4m05s`, `7s`.
+fn duration(d: time::Duration) -> String {
+    let s = d.whole_seconds().max(0);
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, s) => format!("{m}m{s:02}s"),
+        (h, m, s) => format!("{h}h{m:02}m{s:02}s"),
+    }
+}
+
+pub fn workflow(id: &str, status: &str, note: &str, db: &Option<PathBuf>) -> Result<ExitCode> {
+    let status = rampart_model::WorkflowStatus::parse(&status.to_ascii_uppercase())
+        .with_context(|| format!("unknown workflow status `{}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED", shown(status)))?;
+    let mut store = crate::hints::existing_store(&db_path(db))?;
+    store.set_workflow(id, status, note)?;
+    eprintln!("{id}: workflow {}", status.as_str());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_as_time() {
+        assert_eq!(super::duration(time::Duration::seconds(7)), "7s");
+        assert_eq!(super::duration(time::Duration::seconds(28)), "28s");
+        assert_eq!(super::duration(time::Duration::seconds(245)), "4m05s");
+        assert_eq!(super::duration(time::Duration::seconds(3723)), "1h02m03s");
+    }
+
+    #[test]
+    fn a_misspelled_check_is_refused_with_the_nearest_id() {
+        let e = super::check_filter("iam_root_mfaa").unwrap_err().to_string();
+        assert!(e.contains("did you mean `iam_root_mfa`"), "{e}");
+        assert!(super::check_filter("host_cve").is_ok());
+        let long = "x".repeat(500);
+        assert!(super::check_filter(&long).unwrap_err().to_string().len() < 200);
+    }
+}
