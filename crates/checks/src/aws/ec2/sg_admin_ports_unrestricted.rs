@@ -1,7 +1,10 @@
 //! Security groups that open remote server administration ports (22, 3389) to the world.
 //!
-//! CIS AWS Foundations v3.0.0 5.2 (IPv4) and 5.3 (IPv6); Security Hub EC2.13 (22), EC2.14
-//! (3389), EC2.53 (IPv4) and EC2.54 (IPv6). One result per security group.
+//! CIS AWS Foundations v3.0.0 5.2 (IPv4) and 5.3 (IPv6); FSBP EC2.53 (IPv4) and EC2.54 (IPv6).
+//! Security Hub's EC2.13 (22) and EC2.14 (3389) check the same, but belong to CIS v1.2.0, PCI
+//! DSS and NIST 800-53, not to FSBP (their "Related requirements" in
+//! https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html name no FSBP), so
+//! they are not claimed as FSBP references. One result per security group.
 
 use super::sg::{each_group, open_ingress, open_ports};
 use crate::{Check, Ctx, Emit};
@@ -21,8 +24,6 @@ pub static CHECK: Check = Check {
         standards: &[
             StandardRef::cis("5.2"),
             StandardRef::cis("5.3"),
-            StandardRef::fsbp("EC2.13"),
-            StandardRef::fsbp("EC2.14"),
             StandardRef::fsbp("EC2.53"),
             StandardRef::fsbp("EC2.54"),
         ],

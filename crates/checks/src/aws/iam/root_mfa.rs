@@ -1,6 +1,11 @@
 //! MFA on the root account.
 //!
 //! `GetAccountSummary` reports `AccountMFAEnabled` = 1 when the root user has an MFA device.
+//!
+//! Security Hub's IAM.9 ("MFA should be enabled for the root user") is this check, but it
+//! belongs to CIS (v3.0.0 1.5, listed here), PCI DSS and NIST 800-53, not to FSBP
+//! (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-9), so it is
+//! not claimed as an FSBP reference.
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
@@ -18,7 +23,6 @@ pub static CHECK: Check = Check {
         standards: &[
             StandardRef::ta("MFA on Root Account"),
             StandardRef::cis("1.5"),
-            StandardRef::fsbp("IAM.9"),
         ],
         remediation: Remediation {
             console: "Sign in as the root user, open Security credentials, choose Assign MFA device and follow the steps (a hardware key is best).",
