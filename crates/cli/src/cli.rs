@@ -393,12 +393,6 @@ impl OutputArgs {
 #[derive(Debug, Clone, Copy)]
 pub struct FailOn(pub Option<Severity>);
 
-fn parse_fail_on(s: &str) -> Result<FailOn, String> {
-    if s.eq_ignore_ascii_case("none") {
-        return Ok(FailOn(None));
-    }
-    s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
-}
 /// A region name this build knows (so a typo is not scanned as an empty region), with the
 /// nearest known one suggested.
 fn parse_region(s: &str) -> Result<String, String> {
@@ -413,27 +407,26 @@ fn parse_region(s: &str) -> Result<String, String> {
     Err(format!("unknown region `{}`: {hint}", crate::hints::shown(s)))
 }
 
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(FailOn(None));
+    }
+    s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+}
 
 #[derive(Subcommand, Debug)]
 pub enum AssessAction {
     /// Create a target: the hosts it selects by tag and by hostname glob (or change it with
     /// --replace, or delete it with --delete).
     Target {
+        /// The target's name (templates refer to it).
         name: String,
         /// A tag the host must carry (`key=value`); repeatable, all must match.
         #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
         tags: Vec<(String, String)>,
         /// A hostname glob (`*`, `?`); repeatable, any may match. None = every host.
         #[arg(long = "host", value_name = "GLOB")]
-        /// The target's name (templates refer to it).
         hosts: Vec<String>,
-        #[arg(long, value_name = "PATH")]
-        db: Option<PathBuf>,
-    },
-    /// Create a template: a target, the rule packages to evaluate and a duration (or change
-    /// it with --replace, or delete it with --delete).
-    Template {
-        name: String,
         /// Change the existing target of this name (without it, a name in use is an error).
         #[arg(long, conflicts_with = "delete")]
         replace: bool,
@@ -447,23 +440,24 @@ pub enum AssessAction {
     /// The targets and what they select.
     Targets {
         /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Create a template: a target, the rule packages to evaluate and a duration (or change
+    /// it with --replace, or delete it with --delete).
+    Template {
+        /// The template's name (runs refer to it).
+        name: String,
         /// The target whose hosts it assesses (required unless --delete).
         #[arg(long, required_unless_present = "delete")]
         target: Option<String>,
         /// Rule packages: cve, cis, best-practices, runtime.
         #[arg(long, value_delimiter = ',', value_name = "PACKAGE,...", default_value = "cve,cis,best-practices,runtime")]
         rules: Vec<String>,
-        /// The template's name (runs refer to it).
         /// How long a run collects data, in seconds: a run assesses the documents collected
         /// within this long before it starts (the newest per host); older ones are stale.
         #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
         duration: u64,
-        #[arg(long, value_name = "PATH")]
-        db: Option<PathBuf>,
-    },
-    /// Run a template over telemetry documents written by `rampart agent`.
-    Run {
-        template: String,
         /// Change the existing template of this name (without it, a name in use is an error).
         #[arg(long, conflicts_with = "delete")]
         replace: bool,
@@ -477,26 +471,32 @@ pub enum AssessAction {
     /// The templates: target, rule packages and duration.
     Templates {
         /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Run a template over telemetry documents written by `rampart agent`.
+    Run {
+        /// The template to run.
+        template: String,
         /// Telemetry documents; those of the hosts the target selects are assessed.
         #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
         telemetry: Vec<PathBuf>,
         /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
         #[arg(long, value_name = "PATH")]
-        /// The template to run.
         vulndb: Option<PathBuf>,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
     /// The assessment runs, newest first, with the time of each state.
     Runs {
-        #[arg(long, value_name = "PATH")]
         /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
     },
 }
 
 fn parse_tag(s: &str) -> Result<(String, String), String> {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("`{s}` is not KEY=VALUE")),
