@@ -282,6 +282,7 @@ pub enum ScanTarget {
     Image(ArtifactArgs),
     /// Assess a Lambda deployment package (zip): vendored language packages and Go binaries.
     #[command(mut_arg("file", |a| a.help("The deployment package: the .zip file Lambda runs (as `aws lambda get-function` downloads it)").value_name("ZIP")))]
+    #[command(mut_arg("function_arn", |a| a.hide(false)))]
     Lambda(ArtifactArgs),
 }
 
@@ -293,6 +294,11 @@ pub struct ArtifactArgs {
     /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
     #[arg(long, value_name = "PATH")]
     pub vulndb: Option<PathBuf>,
+    /// The function this package is deployed as (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`):
+    /// findings are then about that function, as the AWS scan's are; without it they are about
+    /// the package's content (its CodeSha256).
+    #[arg(long, value_name = "ARN", hide = true)]
+    pub function_arn: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -133,24 +133,58 @@ pub fn scan_artifact(args: &crate::cli::ArtifactArgs, lambda: bool, out: &Output
     }
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     warn_collection(&t);
+    let function = match (&args.function_arn, lambda) {
+        (Some(_), false) => anyhow::bail!("--function-arn is for `rampart scan lambda` only"),
+        (Some(arn), true) => Some(function_resource(arn)?),
+        (None, _) => None,
+    };
     let name = match names.first() {
         Some(n) => format!("{n} ({})", t.root),
         None => t.root.clone(),
     };
-    assess_named(t, args.vulndb.clone(), started, out, Some(name))
+    assess_named(t, args.vulndb.clone(), started, out, Some(name), function)
+}
+
+/// The function a package is deployed as, by its unqualified ARN: the resource the AWS
+/// scan reports the function as, so both scans' findings are about one resource.
+fn function_resource(arn: &str) -> Result<Resource> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "lambda", region, account, "function", name, ..]
+            if parts.len() <= 8 && !partition.is_empty() && !region.is_empty() && account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty() =>
+        {
+            Ok(Resource {
+                id: format!("arn:{partition}:lambda:{region}:{account}:function:{name}"),
+                kind: ResourceType::AwsLambdaFunction,
+                account: (*account).to_owned(),
+                region: (*region).to_owned(),
+                partition: (*partition).to_owned(),
+                name: (*name).to_owned(),
+            })
+        }
+        _ => anyhow::bail!(
+            "`{arn}` is not a Lambda function ARN: give it as arn:aws:lambda:REGION:ACCOUNT:function:NAME (`aws lambda get-function --function-name NAME --query Configuration.FunctionArn`)"
+        ),
+    }
 }
 
 fn assess(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs) -> Result<ExitCode> {
-    assess_named(t, vulndb, started, out, None)
+    assess_named(t, vulndb, started, out, None, None)
 }
 
-/// [`assess`], the findings' resource named `name` when given (the id stays the telemetry's).
-fn assess_named(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs, name: Option<String>) -> Result<ExitCode> {
+/// [`assess`], the findings' resource named `name` when given (the id stays the
+/// telemetry's), or about `resource` instead (ids derived from it).
+fn assess_named(t: Telemetry, vulndb: Option<std::path::PathBuf>, started: time::OffsetDateTime, out: &OutputArgs, name: Option<String>, resource: Option<Resource>) -> Result<ExitCode> {
     let hostname = hostname(&t);
     let mut findings = evaluate(&t, Some(vulndb), started)?;
-    if let Some(name) = name {
-        for f in &mut findings {
-            f.resource.name.clone_from(&name);
+    for f in &mut findings {
+        match (&resource, &name) {
+            (Some(r), _) => {
+                f.id = rampart_model::finding_id(&f.check_id, &r.id, &f.detail);
+                f.resource = r.clone();
+            }
+            (None, Some(name)) => f.resource.name.clone_from(name),
+            (None, None) => {}
         }
     }
     let finished = time::OffsetDateTime::now_utc();

@@ -770,6 +770,38 @@ fn an_image_keeps_its_finding_ids_whatever_the_path_or_layout_and_a_damaged_one_
 }
 
 #[test]
+fn a_lambda_package_is_its_code_sha256_or_the_function_arn_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("python3").arg(repo_root().join("testdata/moto/make_artifacts.py")).arg(dir.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::copy(dir.path().join("function.zip"), dir.path().join("copy.zip")).unwrap();
+    let vulndb = dir.path().join("vulndb.db");
+    assert!(rampart(dir.path(), &["vulndb", "import", repo_root().join("testdata/osv/pypa").to_str().unwrap(), "--db", vulndb.to_str().unwrap()]).status.success());
+    let scan = |zip: &str, extra: &[&str]| {
+        let out_path = dir.path().join("r.json");
+        let mut args = vec!["scan", "lambda", zip, "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap(), "--no-store"];
+        args.extend_from_slice(extra);
+        let out = rampart(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&std::fs::read(&out_path).unwrap()).unwrap();
+        v["findings"].as_array().unwrap().iter().map(|f| (f["id"].as_str().unwrap().to_owned(), f["resource"].clone())).collect::<Vec<_>>()
+    };
+    let zip = dir.path().join("function.zip");
+    let a = scan(zip.to_str().unwrap(), &[]);
+    let b = scan(dir.path().join("copy.zip").to_str().unwrap(), &[]);
+    assert_eq!(a, b, "same content, same findings");
+    assert!(a[0].1["id"].as_str().unwrap().contains("lambda:"), "{:?}", a[0].1);
+    let arn = "arn:aws:lambda:eu-west-1:123456789012:function:orders";
+    let c = scan(zip.to_str().unwrap(), &["--function-arn", &format!("{arn}:7")]);
+    assert!(c.iter().all(|(_, r)| r["id"] == arn && r["type"] == "AwsLambdaFunction" && r["account"] == "123456789012"), "{:?}", c[0].1);
+    assert!(c.iter().all(|(id, _)| !a.iter().any(|(other, _)| other == id)));
+    let out = rampart(dir.path(), &["scan", "lambda", zip.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--function-arn", "orders"]);
+    assert_usage_error(&out, "is not a Lambda function ARN");
+    let out = rampart(dir.path(), &["scan", "image", dir.path().join("image.tar").to_str().unwrap(), "--function-arn", arn]);
+    assert_usage_error(&out, "--function-arn is for `rampart scan lambda` only");
+}
+
+#[test]
 fn every_check_claimed_moto_tested_both_ways_fails_and_passes_on_the_planted_account() {
     let moto = moto();
     plant(&moto, &[]);
