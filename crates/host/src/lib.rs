@@ -12,6 +12,11 @@
 //!   [`ImageFs`] (layers applied with whiteouts; nothing extracted to disk);
 //!   [`Root::image`] / [`Root::function`] make it a root for [`collect_root`], the
 //!   same code path as a host; [`image::scan`] and [`lambda::scan`] do both.
+//!   An image or zip is read whole or not at all: every blob is verified against
+//!   its digest, a layer that cannot be read to its end is an [`ImageError`] (a
+//!   partial tree would pass lower layers' files off as the image's), and entries,
+//!   uncompressed and kept bytes are bounded ([`memfs`]). An image is identified by
+//!   its config digest, a zip by its CodeSha256, never by the path it was read from.
 //! - [`Telemetry::to_json`] / [`Telemetry::from_json`]: the document ([`SCHEMA_VERSION`]).
 //! - Parsers, pure over text or bytes, each returning the good entries and an
 //!   [`EntryError`] per bad one: [`dpkg::parse_status`], [`rpm::parse_header`],
