@@ -172,15 +172,35 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
     // Each failed call once, merged by action: what to grant, or what to look at.
     for acc in &inv.accounts {
         for (action, kind, n, message) in rampart_collect_aws::summarize_gaps(&acc.gaps) {
-            let hint = match kind {
-                rampart_model::GapKind::AccessDenied => " — allow it to the scanning identity (see `rampart iam-policy`)",
-                _ => "",
-            };
-            let times = if n > 1 { format!(" ({n} calls)") } else { String::new() };
-            eprintln!("warning: {action} {}{times}: {message}{hint}", kind.as_str());
+            eprintln!("{}", gap_line(&action, kind, n, &message));
         }
     }
     Ok(inv)
+}
+
+/// One warning line per failed action: what failed, how often, why, and what to do.
+fn gap_line(action: &str, kind: rampart_model::GapKind, n: usize, message: &str) -> String {
+    let hint = match kind {
+        rampart_model::GapKind::AccessDenied => " — allow it to the scanning identity (see `rampart iam-policy`)",
+        _ => "",
+    };
+    let times = if n > 1 { format!(" ({n} calls)") } else { String::new() };
+    format!("warning: {action} {}{times}: {message}{hint}", kind.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use rampart_model::GapKind;
+
+    #[test]
+    fn gap_lines_are_sentences() {
+        assert_eq!(
+            super::gap_line("ec2:DescribeVolumes", GapKind::AccessDenied, 2, "AccessDenied (HTTP 403): not allowed"),
+            "warning: ec2:DescribeVolumes access denied (2 calls): AccessDenied (HTTP 403): not allowed — allow it to the scanning identity (see `rampart iam-policy`)"
+        );
+        let line = super::gap_line("ec2:DescribeClientVpnEndpoints", GapKind::ServerError, 1, "service error: unhandled error: error parsing XML: no root element (HTTP 500)");
+        assert!(!line.contains("ServiceError(") && !line.contains("{ "), "{line}");
+    }
 }
 
 /// A collection error with the flags that fix it (the library names none).
