@@ -267,13 +267,14 @@ pub(crate) fn flow<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     o: &Origin<'a>,
-    src: u128,
+    (src, only): (u128, Option<u128>),
     dst_eni: &'a NetworkInterface,
     f: Flow,
 ) -> R<Outcome> {
     let fam = f.fam;
     let id = &dst_eni.network_interface_id;
-    let dsts = addrs(dst_eni, fam);
+    // `only`: one address of the destination was asked for.
+    let dsts: Vec<u128> = addrs(dst_eni, fam).into_iter().filter(|a| only.is_none_or(|x| x == *a)).collect();
     if dsts.is_empty() {
         let (rule, change) = match fam {
             Family::Ipv4 => ("no private IPv4 address".to_string(), format!("assign a private IPv4 address to {id}")),

@@ -49,7 +49,7 @@ mod to_lb;
 pub use describe::{sources_text, NamedBlock};
 pub use egress::{egress, Destination};
 pub use engine::internet_exposure;
-pub use query::{query, Source};
+pub use query::{query, query_address, Source};
 pub use set::{AddrSet, Family, PortSet};
 
 use serde::Serialize;

@@ -59,11 +59,46 @@ fn resolve(inv: &Inventory, id: &str) -> Option<IpAddr> {
 /// its nodes on a listener of `protocol`/`port` and that node on to a target; internal load
 /// balancers only (internet-facing ones answer `Unknown` from inside a VPC).
 pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port: u16) -> Verdict {
+    query_inner(inv, from, to, None, protocol, port)
+}
+
+/// [`query`] to one address of the target: one of its private IPv4, public IPv4 or IPv6
+/// addresses. From the internet, a private address is never reached (the internet gateway
+/// translates only public ones); from inside a VPC, only the private and IPv6 addresses are
+/// answered (a flow to a public address leaves through the internet gateway and comes back,
+/// which is not modelled: `Unknown`).
+pub fn query_address(
+    inv: &Inventory,
+    from: &Source,
+    to: &str,
+    address: IpAddr,
+    protocol: Protocol,
+    port: u16,
+) -> Verdict {
+    query_inner(inv, from, to, Some(address), protocol, port)
+}
+
+fn holds(e: &NetworkInterface, a: IpAddr) -> bool {
+    let same = |s: &String| s.parse::<IpAddr>().is_ok_and(|x| x == a);
+    e.private_ip_addresses.iter().chain(&e.public_ips).chain(&e.ipv6_addresses).any(same)
+}
+
+fn query_inner(
+    inv: &Inventory,
+    from: &Source,
+    to: &str,
+    address: Option<IpAddr>,
+    protocol: Protocol,
+    port: u16,
+) -> Verdict {
     let port = if protocol.has_ports() { port } else { 0 };
-    let target = to.to_string();
+    let target = match address {
+        Some(a) => format!("{to} at {a}"),
+        None => to.to_string(),
+    };
     if let Source::Resource(id) = from {
         return match resolve(inv, id) {
-            Some(a) => query(inv, &Source::Ip(a), to, protocol, port),
+            Some(a) => query_inner(inv, &Source::Ip(a), to, address, protocol, port),
             None => Verdict::Unknown {
                 target,
                 missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")],
@@ -99,7 +134,7 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
             .filter(|l| l.name == to)
             .filter_map(|l| l.arn.split_once(":loadbalancer/").map(|x| format!("ELB {}", x.1)))
             .collect();
-        let idx: Vec<usize> = enis
+        let mut idx: Vec<usize> = enis
             .iter()
             .enumerate()
             .filter(|(_, e)| {
@@ -111,6 +146,12 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
             .collect();
         if idx.is_empty() {
             continue;
+        }
+        if let Some(a) = address {
+            idx.retain(|&i| holds(&enis[i], a));
+            if idx.is_empty() {
+                return Verdict::Unknown { target, missing: vec![format!("`{a}` is not an address of `{to}`")] };
+            }
         }
         let ctx = match Ctx::new(account, region) {
             Ok(c) => c,
@@ -134,7 +175,7 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
                 }
             }
         }
-        return answer(&ctx, from, target, &idx, protocol, port, elsewhere);
+        return answer(&ctx, from, (target, address), &idx, protocol, port, elsewhere);
     }
     if unread.is_empty() {
         unread.push(format!("`{to}` is not in the inventory"));
@@ -165,7 +206,7 @@ fn candidates(from: &Source) -> Vec<(Family, AddrSet)> {
 fn answer(
     ctx: &Ctx,
     from: &Source,
-    target: String,
+    (target, address): (String, Option<IpAddr>),
     idx: &[usize],
     p: Protocol,
     port: u16,
@@ -185,11 +226,64 @@ fn answer(
         let (fam, pt) = addr_point(*a);
         match locate(ctx, fam, pt, &ctx.enis[idx[0]].vpc_id) {
             Err(missing) => return Verdict::Unknown { target, missing },
-            Ok(Some(o)) => return inside(ctx, &mut cache, &o, *a, target, idx, Flow { p, port, fam }),
+            Ok(Some(o)) => {
+                let only = match address {
+                    // A public address of the target: the hairpin through the internet gateway.
+                    Some(x) if ctx.enis[idx[0]].public_ips.iter().any(|p| p.parse() == Ok(x)) => {
+                        return Verdict::Unknown {
+                            target,
+                            missing: vec![format!(
+                                "{x} is a public address: from inside a VPC the flow leaves through the internet gateway and comes back, which is not modelled; ask for a private address"
+                            )],
+                        }
+                    }
+                    Some(x) if addr_point(x).0 != fam => {
+                        return Verdict::Unknown {
+                            target,
+                            missing: vec![format!("{x} and the source {a} are of different address families")],
+                        }
+                    }
+                    Some(x) => Some(addr_point(x).1),
+                    None => None,
+                };
+                return inside(ctx, &mut cache, &o, (*a, only), target, idx, Flow { p, port, fam });
+            }
             Ok(None) if !elsewhere.is_empty() => return Verdict::Unknown { target, missing: elsewhere },
             Ok(None) => {}
         }
     }
+    // From the internet, to one address: only a public IPv4 address (or an IPv6 address) is
+    // reached; the family is the address's.
+    let want_fam = match address {
+        Some(x @ IpAddr::V4(_)) if !ctx.enis[idx[0]].public_ips.iter().any(|p| p.parse() == Ok(x)) => {
+            let e = &ctx.enis[idx[0]];
+            let id = &e.network_interface_id;
+            let change = match e.public_ips.first() {
+                Some(p) => {
+                    format!("ask for its public address {p}, or put an internet-facing load balancer in front of {id}")
+                }
+                None => format!(
+                    "associate an Elastic IP address with {id}, or put an internet-facing load balancer in front of it"
+                ),
+            };
+            return Verdict::Blocked {
+                target,
+                blockers: vec![Blocker {
+                    network_interface_id: id.clone(),
+                    family: Family::Ipv4,
+                    component_id: id.clone(),
+                    component_type: ComponentType::Eni,
+                    rule: format!("{x} is a private address: the internet gateway only translates public addresses"),
+                    change,
+                }],
+            };
+        }
+        Some(x) => Some(addr_point(x).0),
+        None => None,
+    };
+    let candidates = |from: &Source| -> Vec<(Family, AddrSet)> {
+        candidates(from).into_iter().filter(|(f, _)| want_fam.is_none_or(|w| w == *f)).collect()
+    };
     let results = analyze(ctx, Some(idx));
     let mut missing = Vec::new();
     for &i in idx {
@@ -247,7 +341,7 @@ fn inside<'a>(
     ctx: &Ctx<'a>,
     cache: &mut Cache<'a>,
     o: &Origin<'a>,
-    a: IpAddr,
+    (a, only): (IpAddr, Option<u128>),
     target: String,
     idx: &[usize],
     f: Flow,
@@ -287,7 +381,7 @@ fn inside<'a>(
         if eni.description.starts_with("ELB ") {
             continue;
         }
-        match flow(ctx, cache, o, pt, eni, f) {
+        match flow(ctx, cache, o, (pt, only), eni, f) {
             Ok(Outcome::Open(steps)) => {
                 return Verdict::Reachable {
                     target,

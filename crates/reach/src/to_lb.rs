@@ -147,7 +147,7 @@ pub(crate) fn to_load_balancer<'a>(
     let mut open_front: Option<usize> = None;
     for n in order {
         let node = &ctx.enis[n];
-        match flow(ctx, cache, o, pt, node, f) {
+        match flow(ctx, cache, o, (pt, None), node, f) {
             Err(m) => missing.extend(m),
             Ok(Outcome::Shut(b)) => front_blocked.extend(b),
             Ok(Outcome::Open(front)) => match to_target(ctx, cache, lb, node, &hops, f, pt) {

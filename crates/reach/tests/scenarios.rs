@@ -910,3 +910,47 @@ fn exposure_lists_read_as_their_complement() {
     let v = query(&inv, &ip("203.0.113.9"), "i-pub", Protocol::TCP, 22);
     assert!(v.to_string().starts_with("REACHABLE: i-pub (eni-pub) over IPv4 from 203.0.113.9/32"), "{v}");
 }
+
+/// `--to-address`: one address of the target. From the internet only its public address is
+/// reached; from inside a VPC each private address has its own path (here a network ACL
+/// denies one of them).
+#[test]
+fn one_address_of_the_target() {
+    let mut e = base();
+    let mut x = eni("eni-pub", VPC, "subnet-pub", "10.0.1.10", Some("54.1.1.1"), None, &["sg-web"], Some("i-pub"));
+    x.private_ip_addresses.push("10.0.1.11".into());
+    push(&mut e.network_interfaces, x);
+    if let Observed::Known(v) = &mut e.network_acls {
+        v[0].subnet_ids.retain(|s| s != "subnet-priv");
+        v.push(nacl(
+            "acl-priv",
+            VPC,
+            &["subnet-priv"],
+            vec![
+                nacl_entry(10, true, "-1", false, "10.0.1.11/32", None),
+                nacl_entry(100, false, "-1", true, "0.0.0.0/0", None),
+                nacl_entry(100, true, "-1", true, "0.0.0.0/0", None),
+            ],
+        ));
+    }
+    push(&mut e.subnets, subnet("subnet-priv", VPC, "10.0.2.0/24"));
+    e.security_groups[0].ingress.push(rule("tcp", 8443, 8443, cidr("10.0.0.0/16")));
+    let inv = inventory(e, None);
+    let a = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+    let v = query_address(&inv, &Source::Internet, "i-pub", a("54.1.1.1"), Protocol::TCP, 443);
+    assert!(matches!(&v, Verdict::Reachable { target, .. } if target == "i-pub at 54.1.1.1"), "{v}");
+    let v = query_address(&inv, &Source::Internet, "i-pub", a("10.0.1.10"), Protocol::TCP, 443);
+    let b = blockers(&v);
+    assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::Eni, "eni-pub"), "{v}");
+    assert!(b[0].rule.contains("private address") && b[0].change.contains("54.1.1.1"), "{v}");
+    let v = query_address(&inv, &Source::Internet, "i-pub", a("9.9.9.9"), Protocol::TCP, 443);
+    assert!(matches!(&v, Verdict::Unknown { missing, .. } if missing[0] == "`9.9.9.9` is not an address of `i-pub`"), "{v}");
+    // From the private subnet: .10 is open, .11 is denied by the subnet's ACL.
+    let from = ip("10.0.2.5");
+    assert!(matches!(query(&inv, &from, "i-pub", Protocol::TCP, 8443), Verdict::Reachable { .. }));
+    let v = query_address(&inv, &from, "i-pub", a("10.0.1.10"), Protocol::TCP, 8443);
+    assert!(matches!(v, Verdict::Reachable { .. }), "{v}");
+    let v = query_address(&inv, &from, "i-pub", a("10.0.1.11"), Protocol::TCP, 8443);
+    let b = blockers(&v);
+    assert_eq!((b[0].component_type, b[0].component_id.as_str()), (ComponentType::Nacl, "acl-priv"), "{v}");
+}
