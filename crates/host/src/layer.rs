@@ -133,6 +133,18 @@ fn decompress<'a>(raw: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
             dec: FrameDecoder::new(),
             in_frame: false,
         })
+    } else if let Some(what) = [
+        (&b"\xfd7zXZ\x00"[..], "xz"),
+        (&b"BZh"[..], "bzip2"),
+        (&b"\x04\x22\x4d\x18"[..], "lz4"),
+    ]
+    .iter()
+    .find_map(|(magic, what)| head.starts_with(magic).then_some(*what))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!("{what}-compressed, which OCI layers are not (tar, gzip or zstd); convert the image (`skopeo copy --dest-compress-format gzip`)"),
+        ));
     } else {
         Box::new(r)
     })

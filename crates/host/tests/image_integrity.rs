@@ -454,3 +454,22 @@ fn absent_files_read_as_absent_and_links_never_leave_the_image() {
         "{json}"
     );
 }
+
+#[test]
+fn a_layer_in_another_compression_is_named_as_such() {
+    let (lower, upper) = tars();
+    let mut xz = b"\xfd7zXZ\x00".to_vec();
+    xz.extend_from_slice(&upper[..100]);
+    let layers = [
+        Layer::plain(lower),
+        Layer {
+            blob: xz,
+            tar: upper,
+            media_type: "application/vnd.oci.image.layer.v1.tar+xz",
+        },
+    ];
+    assert_fails(
+        every_form(&layers, None),
+        &["cannot be read (xz-compressed, which OCI layers are not"],
+    );
+}
