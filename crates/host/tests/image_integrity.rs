@@ -473,3 +473,43 @@ fn a_layer_in_another_compression_is_named_as_such() {
         &["cannot be read (xz-compressed, which OCI layers are not"],
     );
 }
+
+#[test]
+fn docker_25_archives_verify_their_blob_names() {
+    // `docker save` since 25.0: an OCI layout plus a `manifest.json` whose config and
+    // layers are `blobs/sha256/<hex>` paths (uncompressed layers).
+    let (lower, upper) = tars();
+    let layers = [Layer::plain(lower), Layer::plain(upper.clone())];
+    let cfg = config(&layers);
+    let blob = |b: &[u8]| format!("blobs/sha256/{}", sha256(b));
+    let manifest = format!(
+        r#"[{{"Config":"{}","RepoTags":["app:1"],"Layers":["{}","{}"]}}]"#,
+        blob(&cfg),
+        blob(&layers[0].blob),
+        blob(&layers[1].blob)
+    );
+    let mut files = oci_files(&layers, &cfg, "1");
+    files.push(("manifest.json".into(), manifest.into_bytes()));
+    let img = image::read_image_bytes("d25.tar", &tar_of(&files)).unwrap();
+    assert_eq!(
+        (dpkg_versions(&img).as_str(), img.names.as_slice()),
+        (REAL, &["app:1".to_owned()][..])
+    );
+    assert_eq!(img.id, format!("sha256:{}", sha256(&cfg)));
+    // The upper layer's blob replaced by a same-sized edit: its name no longer matches.
+    let edited = String::from_utf8_lossy(&upper)
+        .replace("3.0.13-1", "1.0.1-11")
+        .into_bytes();
+    for (p, b) in &mut files {
+        if *p == blob(&upper) {
+            *b = edited.clone();
+        }
+    }
+    let err = image::read_image_bytes("d25.tar", &tar_of(&files))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("`{}` has digest", blob(&upper))),
+        "{err}"
+    );
+}
