@@ -513,3 +513,37 @@ fn docker_25_archives_verify_their_blob_names() {
         "{err}"
     );
 }
+
+#[test]
+fn entries_named_out_of_the_image_are_skipped_and_nothing_is_written() {
+    // The tar builder refuses `..`, so the name is written into the header by hand.
+    let escape = std::env::temp_dir().join(format!("rampart-escape-{}", std::process::id()));
+    let name = format!("../../../../../../..{}", escape.display());
+    let mut h = tar::Header::new_gnu();
+    h.as_mut_bytes()[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_size(3);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    h.set_cksum();
+    let mut layer = h.as_bytes().to_vec();
+    layer.extend_from_slice(b"bad");
+    layer.resize(1024, 0);
+    layer.extend(
+        Tar::new()
+            .file("etc/os-release", 0o644, b"ID=debian\n")
+            .done(),
+    );
+    let layers = [Layer::plain(layer)];
+    for (form, r) in every_form(&layers, None) {
+        let img = r.unwrap_or_else(|e| panic!("{form}: {e}"));
+        assert!(
+            img.problems
+                .iter()
+                .any(|p| p.message.contains("has a `..` component")),
+            "{form}: {:?}",
+            img.problems
+        );
+        assert!(img.fs.stat(Path::new("/etc/os-release")).is_ok(), "{form}");
+    }
+    assert!(!escape.exists(), "{} was written", escape.display());
+}
