@@ -107,7 +107,7 @@ pub enum Command {
 pub struct FindingsArgs {
     /// Show this finding in full: its detail, remediation, what each run said and its
     /// workflow history (who changed it, when and why).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", conflicts_with_all = ["status", "severity", "check", "account", "archived"])]
     pub id: Option<String>,
     /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
     #[arg(long)]

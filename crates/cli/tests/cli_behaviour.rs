@@ -305,7 +305,14 @@ fn output_into_a_closed_pipe_ends_quietly() {
             let (code, err) = into_closed_pipe(dir.path(), args, lines);
             // As `ls | head`: no message, no panic; exit 0.
             assert_eq!(code, Some(0), "{args:?} after {lines} line(s): {err}");
-            assert!(err.is_empty(), "{args:?} after {lines} line(s) wrote to stderr: {err}");
+            if lines == 0 {
+                // Closed before the first write: the command stops there, silently.
+                assert!(err.is_empty(), "{args:?} into a closed pipe wrote to stderr: {err}");
+            } else {
+                // A short output may fit the pipe before it closes; then only the usual
+                // "N finding(s)" note may follow — never an error.
+                assert!(!err.contains("error") && !err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+            }
         }
     }
 }
@@ -404,6 +411,10 @@ fn runs_findings_and_one_finding_with_its_history() {
     assert_eq!(j["results"].as_array().unwrap().len(), 2);
     assert_eq!(j["workflow_history"][0]["note"], "break-glass account");
     usage_error(&rampart(dir.path(), &["findings", "rampart/nope/0"]), "list the findings and their ids with `rampart findings`");
+    // Filters do not apply to one finding: said, not ignored.
+    let out = rampart(dir.path(), &["findings", &id, "--status", "failed"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot be used with"), "{}", stderr(&out));
 }
 
 #[test]
