@@ -1059,6 +1059,65 @@ static LB_INSIDE_SHUT: AtomicU64 = AtomicU64::new(0);
 static LB_INSIDE_UNKNOWN: AtomicU64 = AtomicU64::new(0);
 static LB_WHOLE: AtomicU64 = AtomicU64::new(0);
 static LB_WHOLE_OPEN: AtomicU64 = AtomicU64::new(0);
+/// Blocked answers (engine and oracle agreeing) by the kind of component that blocks: one
+/// count per verdict and kind.
+static BLOCKED_SG: AtomicU64 = AtomicU64::new(0);
+static BLOCKED_NACL: AtomicU64 = AtomicU64::new(0);
+static BLOCKED_ROUTE: AtomicU64 = AtomicU64::new(0);
+static BLOCKED_TGW: AtomicU64 = AtomicU64::new(0);
+
+/// Counts the kinds of component a blocked answer names.
+fn count_blockers(blockers: &[Blocker]) {
+    let has = |t: &[ComponentType]| blockers.iter().any(|b| t.contains(&b.component_type));
+    if has(&[ComponentType::SecurityGroup]) {
+        BLOCKED_SG.fetch_add(1, Ordering::Relaxed);
+    }
+    if has(&[ComponentType::Nacl]) {
+        BLOCKED_NACL.fetch_add(1, Ordering::Relaxed);
+    }
+    if has(&[ComponentType::RouteTable]) {
+        BLOCKED_ROUTE.fetch_add(1, Ordering::Relaxed);
+    }
+    if has(&[ComponentType::TransitGateway, ComponentType::TransitGatewayAttachment, ComponentType::TransitGatewayRouteTable]) {
+        BLOCKED_TGW.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The generator must keep producing every kind of case, or the agreement above proves
+/// nothing about that kind: minimum counts per generated network, about a quarter of the
+/// measured rates ([`MIN_RATE`]; the summary prints the counts of each run).
+fn assert_coverage() {
+    let cases = CASES.load(Ordering::Relaxed) as f64;
+    let kinds: [(&str, &AtomicU64, f64); 11] = [
+        ("reachable internet packets", &REACHABLE, MIN_RATE[0]),
+        ("internet packets reachable only through a load balancer", &LB_OPEN, MIN_RATE[1]),
+        ("flows from inside a VPC that are open", &INSIDE_OPEN, MIN_RATE[2]),
+        ("flows routed to a transit gateway", &TGW_FLOWS, MIN_RATE[3]),
+        ("flows open through a transit gateway", &TGW_OPEN, MIN_RATE[4]),
+        ("in-VPC flows open end to end through a load balancer node", &LB_INSIDE_OPEN, MIN_RATE[5]),
+        ("in-VPC flows open to a whole load balancer", &LB_WHOLE_OPEN, MIN_RATE[6]),
+        ("answers blocked by a security group", &BLOCKED_SG, MIN_RATE[7]),
+        ("answers blocked by a network ACL", &BLOCKED_NACL, MIN_RATE[8]),
+        ("answers blocked by a route table", &BLOCKED_ROUTE, MIN_RATE[9]),
+        ("answers blocked at a transit gateway", &BLOCKED_TGW, MIN_RATE[10]),
+    ];
+    let mut short = Vec::new();
+    for (what, n, rate) in kinds {
+        let (n, min) = (n.load(Ordering::Relaxed), (cases * rate).ceil() as u64);
+        eprintln!("oracle coverage: {n} {what} (minimum {min})");
+        if n < min.max(1) {
+            short.push(format!("{what}: {n} < {}", min.max(1)));
+        }
+    }
+    assert!(short.is_empty(), "the generator no longer covers: {}", short.join("; "));
+}
+
+/// Minimum cases per network, in the order of `assert_coverage`.
+/// Measured on 2,500 networks (per network): 34 reachable, 0.77 through a load balancer only,
+/// 15 open inside, 14 routed to a transit gateway, 0.08 open through one, 0.55 / 0.17 open to
+/// load balancer nodes / whole load balancers, 113 / 83 / 70 / 19 blocked by a security group /
+/// network ACL / route table / transit gateway.
+const MIN_RATE: [f64; 11] = [8.0, 0.2, 3.5, 3.5, 0.02, 0.13, 0.04, 28.0, 20.0, 17.0, 4.5];
 
 fn check(seed: u64) -> Result<(), TestCaseError> {
     let net = network(seed);
@@ -1119,6 +1178,7 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 Verdict::Blocked { blockers, .. } => {
                     prop_assert!(!want, "query blocked, oracle reachable: {} {}", seed, src);
                     prop_assert!(!blockers.is_empty());
+                    count_blockers(&blockers);
                 }
                 Verdict::Unknown { missing, .. } => {
                     prop_assert!(!want, "query unknown, oracle reachable: {} {} {:?}", seed, src, missing);
@@ -1165,7 +1225,10 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 let v = query(&inv, &Source::Ip(*src), &eni.network_interface_id, Protocol(proto as u8), port);
                 match (&v, want) {
                     (Verdict::Reachable { .. }, Some(true)) => {}
-                    (Verdict::Blocked { blockers, .. }, Some(false)) => prop_assert!(!blockers.is_empty()),
+                    (Verdict::Blocked { blockers, .. }, Some(false)) => {
+                        prop_assert!(!blockers.is_empty());
+                        count_blockers(blockers);
+                    }
                     (Verdict::Unknown { .. }, None) => {}
                     (Verdict::Unknown { .. }, _) if pl_unknown => {}
                     _ => prop_assert!(false, "seed {} {} from {} proto {} port {}: engine {} oracle {:?}", seed, eni.network_interface_id, src, proto, port, v, want),
@@ -1224,7 +1287,10 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
                 let v = query(&inv, &Source::Ip(*src), &to, Protocol(proto as u8), port);
                 match (&v, want) {
                     (Verdict::Reachable { .. }, Some(true)) => {}
-                    (Verdict::Blocked { blockers, .. }, Some(false)) => prop_assert!(!blockers.is_empty()),
+                    (Verdict::Blocked { blockers, .. }, Some(false)) => {
+                        prop_assert!(!blockers.is_empty());
+                        count_blockers(blockers);
+                    }
                     (Verdict::Unknown { .. }, None) => {}
                     (Verdict::Unknown { .. }, _) if pl_unknown => {}
                     _ => prop_assert!(false, "seed {} {} from {} proto {} port {}: engine {} oracle {:?}", seed, to, src, proto, port, v, want),
@@ -1266,6 +1332,7 @@ fn engine_agrees_with_brute_force() {
     if let Err(e) = result {
         panic!("{e}");
     }
+    assert_coverage();
 }
 
 #[test]
