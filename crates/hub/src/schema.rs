@@ -380,9 +380,11 @@ fn exists(path: &Path) -> Result<bool, StoreError> {
 ///
 /// A WAL database is read through its `-shm` index, which SQLite creates beside the file
 /// when it is missing: in a directory the user may not write, that fails with
-/// SQLITE_CANTOPEN (<https://sqlite.org/wal.html#readonly>). Then the file is opened again
-/// as `immutable` (<https://sqlite.org/uri.html#uriimmutable>): SQLite reads it without
-/// any lock or index, which is right for a file nobody here can change anyway.
+/// SQLITE_CANTOPEN or SQLITE_READONLY_CANTINIT (<https://sqlite.org/wal.html#readonly>).
+/// Then the file is opened again as `immutable` (<https://sqlite.org/uri.html#uriimmutable>):
+/// SQLite reads it without any lock or index, which is right for a file this user cannot
+/// change (a writer with more rights changing it meanwhile could make a read fail, never
+/// write anything wrong).
 fn open_read_only(path: &Path) -> Result<(Connection, u32), StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let try_open = |uri: &str| -> Result<(Connection, u32), StoreError> {
@@ -401,7 +403,7 @@ fn open_read_only(path: &Path) -> Result<(Connection, u32), StoreError> {
     };
     let uri = file_uri(path);
     match try_open(&format!("{uri}?mode=ro")) {
-        Err(StoreError::Open { .. }) => try_open(&format!("{uri}?mode=ro&immutable=1")),
+        Err(StoreError::Open { .. } | StoreError::ReadOnly { .. }) => try_open(&format!("{uri}?mode=ro&immutable=1")),
         other => other,
     }
 }
