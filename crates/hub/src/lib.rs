@@ -24,6 +24,12 @@
 //!   its resource is gone. Not where the run has a gap without a resource (a listing
 //!   failed there): not produced may mean not read. A finding seen again is ACTIVE.
 //!
+//! Opening says what the caller will do: [`Store::open`] records (it creates the file
+//! and its directory), [`Store::open_existing`] changes what is recorded, and
+//! [`Store::open_read_only`] only shows it — never creating anything, and through
+//! SQLite's read-only mode, so a database the user may read but not write can be
+//! browsed. A command that only reads never leaves an empty database behind.
+//!
 //! The schema is versioned from day one: `schema.rs` holds the ordered migrations
 //! (tracked by `PRAGMA user_version`, append-only) and the storage conventions. A
 //! database from a newer rampart, or a file that is not a rampart database, is refused
