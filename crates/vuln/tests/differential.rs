@@ -105,16 +105,18 @@ fn run_python(script: &str, input: &str, what: &str) -> Vec<Ordering> {
     let data = input.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(data.as_bytes()));
     let out = child.wait_with_output().expect("python runs");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write to python");
+    // A missing module makes Python exit before reading its input: say what to install
+    // before looking at the (then broken) pipe.
     assert!(
         out.status.success(),
         "the {what} reference failed; install the Debian packages python3-apt and python3-rpm \
          (apt-get install -y python3-apt python3-rpm):\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("write to python");
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| match l {
