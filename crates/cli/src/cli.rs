@@ -200,12 +200,18 @@ pub enum ImportSource {
 
 #[derive(Args, Debug)]
 pub struct ReachArgs {
-    /// `internet`, an IP address, or an instance / network interface id (its private address).
+    /// `internet`, an IP address, an instance / network interface id (its private address), or
+    /// a subnet id (each interface of the subnet answered on its own; exit 0 only if all reach).
     #[arg(long, default_value = "internet")]
     pub from: String,
-    /// Instance id, network interface id, interface VPC endpoint id, or load balancer ARN or name.
+    /// Instance id, network interface id, interface VPC endpoint id, NAT gateway id, or load
+    /// balancer ARN or name; or `internet` or an internet IP address to ask whether `--from`
+    /// (an instance, interface or subnet) can open connections out (egress).
     #[arg(long)]
     pub to: String,
+    /// Ask about one address of the `--to` resource (one of its private, public or IPv6 addresses).
+    #[arg(long, value_name = "IP")]
+    pub to_address: Option<std::net::IpAddr>,
     /// `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number.
     #[arg(long, default_value = "tcp")]
     pub protocol: String,

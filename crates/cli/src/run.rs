@@ -366,15 +366,32 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
 }
 
 fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
-    let from = if args.from.eq_ignore_ascii_case("internet") {
-        rampart_reach::Source::Internet
-    } else if let Ok(ip) = args.from.parse() {
-        rampart_reach::Source::Ip(ip)
-    } else if args.from.starts_with("i-") || args.from.starts_with("eni-") {
-        rampart_reach::Source::Resource(args.from.clone())
-    } else {
-        bail!("`--from {}` is neither `internet`, an IP address, nor an instance or network interface id", crate::hints::shown(&args.from))
+    let source = |from: &str| -> Result<rampart_reach::Source> {
+        Ok(if from.eq_ignore_ascii_case("internet") {
+            rampart_reach::Source::Internet
+        } else if let Ok(ip) = from.parse() {
+            rampart_reach::Source::Ip(ip)
+        } else if from.starts_with("i-") || from.starts_with("eni-") {
+            rampart_reach::Source::Resource(from.to_string())
+        } else {
+            bail!("`--from {}` is neither `internet`, an IP address, nor an instance, network interface or subnet id", crate::hints::shown(from))
+        })
     };
+    // `--to internet` or an address: egress from `--from`.
+    let egress = if args.to.eq_ignore_ascii_case("internet") {
+        Some(rampart_reach::Destination::Internet)
+    } else {
+        args.to.parse().ok().map(rampart_reach::Destination::Ip)
+    };
+    if egress.is_some() && (args.from.eq_ignore_ascii_case("internet") || args.from.parse::<std::net::IpAddr>().is_ok()) {
+        bail!("`--to {}` asks whether a resource can connect out: give `--from` an instance, network interface or subnet id", crate::hints::shown(&args.to));
+    }
+    if egress.is_some() && args.to_address.is_some() {
+        bail!("`--to-address` names an address of the `--to` resource; with `--to {}` leave it out", crate::hints::shown(&args.to));
+    }
+    if !args.from.starts_with("subnet-") && egress.is_none() {
+        source(&args.from)?;
+    }
     let protocol: rampart_reach::Protocol = args.protocol.parse()?;
     let json = match args.format.as_str() {
         "text" => false,
@@ -385,19 +402,54 @@ fn reach(args: &crate::cli::ReachArgs) -> Result<ExitCode> {
         Some(path) => read_snapshot(path)?,
         None => collect(&args.aws)?,
     };
-    let verdict = rampart_reach::query(&inv, &from, &args.to, protocol, args.port);
-    let mut out = std::io::stdout().lock();
-    if json {
-        writeln!(out, "{}", verdict.to_json())?;
+    // A subnet is answered per interface (the subnet itself when it holds none).
+    let sources: Vec<String> = if args.from.starts_with("subnet-") {
+        match rampart_reach::subnet_sources(&inv, &args.from) {
+            None => bail!("subnet `{}` is not in the inventory", crate::hints::shown(&args.from)),
+            Some(v) if v.is_empty() && egress.is_none() => {
+                bail!("subnet `{}` holds no network interface: ask `--from` one of its addresses", crate::hints::shown(&args.from))
+            }
+            Some(v) if v.is_empty() => vec![args.from.clone()],
+            Some(v) => v,
+        }
     } else {
-        writeln!(out, "{verdict}")?;
+        vec![args.from.clone()]
+    };
+    let mut verdicts = Vec::new();
+    for from in &sources {
+        let v = match (&egress, args.to_address) {
+            (Some(dest), _) => rampart_reach::egress(&inv, from, dest, protocol, args.port),
+            (None, Some(a)) => rampart_reach::query_address(&inv, &source(from)?, &args.to, a, protocol, args.port),
+            (None, None) => rampart_reach::query(&inv, &source(from)?, &args.to, protocol, args.port),
+        };
+        verdicts.push((from, v));
+    }
+    let mut out = std::io::stdout().lock();
+    if json && verdicts.len() == 1 {
+        writeln!(out, "{}", verdicts[0].1.to_json())?;
+    } else if json {
+        let all: Vec<serde_json::Value> = verdicts
+            .iter()
+            .map(|(from, v)| serde_json::json!({ "from": from, "answer": serde_json::to_value(v).unwrap_or_default() }))
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+    } else {
+        for (from, v) in &verdicts {
+            if verdicts.len() > 1 {
+                writeln!(out, "from {from}:")?;
+            }
+            writeln!(out, "{v}")?;
+        }
     }
     out.flush()?;
-    // Like `grep`: 0 when reachable, 1 when not, 2 when it cannot be told.
-    Ok(match verdict {
-        rampart_reach::Verdict::Reachable { .. } => ExitCode::SUCCESS,
-        rampart_reach::Verdict::Blocked { .. } => ExitCode::from(1),
-        rampart_reach::Verdict::Unknown { .. } => ExitCode::from(2),
+    // Like `grep`: 0 when reachable (every source of a subnet), 1 when not, 2 when it cannot be told.
+    let any = |f: fn(&rampart_reach::Verdict) -> bool| verdicts.iter().any(|(_, v)| f(v));
+    Ok(if any(|v| matches!(v, rampart_reach::Verdict::Unknown { .. })) {
+        ExitCode::from(2)
+    } else if any(|v| matches!(v, rampart_reach::Verdict::Blocked { .. })) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
