@@ -33,7 +33,11 @@
 //! to internet-facing load balancers (`Unknown`: the hairpin through the internet gateway), cross-zone load balancing
 //! (a node is assumed to forward to every target), middlebox routes inside a VPC (blocked).
 //! Flows from inside a VPC to internal load balancers (client → one node → listener → target)
-//! are exact, see `to_lb.rs`.
+//! are exact, see `to_lb.rs`. Egress — an interface or subnet opening connections to the
+//! internet or one address through an internet gateway, a NAT gateway or an egress-only
+//! internet gateway — is [`egress`] (`egress.rs`); source lists read in words ("the internet
+//! except the VPC's range") through [`sources_text`] (`describe.rs`). `docs/reach.md` is the
+//! user's view.
 
 mod describe;
 mod egress;
@@ -47,7 +51,7 @@ mod tgw;
 mod to_lb;
 
 pub use describe::{sources_text, NamedBlock};
-pub use egress::{egress, Destination};
+pub use egress::{egress, subnet_sources, Destination};
 pub use engine::internet_exposure;
 pub use query::{query, query_address, Source};
 pub use set::{AddrSet, Family, PortSet};
