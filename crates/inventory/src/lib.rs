@@ -367,6 +367,22 @@ mod prop {
         }
     }
 
+    /// The demo is a recording from an emulator: what the emulator could not answer is said in
+    /// words (testdata/demo/annotate_gaps.py), never as raw SDK errors that read like the
+    /// user's problems.
+    #[test]
+    fn demo_gaps_are_explained_in_words() {
+        let inv = Inventory::from_json(DEMO).unwrap();
+        let gaps: Vec<_> = inv.gaps().collect();
+        assert!(!gaps.is_empty(), "the demo shows what a recording could not read");
+        for g in gaps {
+            assert!(g.message.starts_with("not in this demo: "), "{}: {}", g.action, g.message);
+            for artifact in ["ServiceError", "Unhandled", "{ ", "unexpected token", "XML"] {
+                assert!(!g.message.contains(artifact), "{}: {}", g.action, g.message);
+            }
+        }
+    }
+
     #[test]
     fn demo_snapshot_reads_and_round_trips() {
         let inv = Inventory::from_json(DEMO).unwrap();
