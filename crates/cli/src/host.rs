@@ -223,6 +223,8 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
     let (os_id, version_id) = (os.and_then(|o| o.id.as_deref()), os.and_then(|o| o.version_id.as_deref()));
 
     let mut results: Vec<CheckResult> = Vec::new();
+    // The structured vulnerability of each CVE result, by the result's index.
+    let mut vulnerabilities: Vec<(usize, rampart_model::Vulnerability)> = Vec::new();
     if let Some(vulndb) = vulndb {
         let not_available = |detail: String, reason: String| CheckResult {
             check_id: CVE.id,
@@ -251,10 +253,12 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
         {
             let mut vpkgs = Vec::new();
             let mut locations = Vec::new();
+            let mut installed = Vec::new();
             // A language package an OS package installed is matched through that OS package.
             for p in pkgs.iter().filter(|p| p.managed_by.is_none()) {
                 if let Some(eco) = ecosystem(kind(p.kind), os_id, version_id) {
                     locations.push(p.location.clone());
+                    installed.push(p);
                     vpkgs.push(rampart_vuln::Package {
                         ecosystem: eco,
                         name: p.name.clone(),
@@ -268,8 +272,8 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
             if store.meta()?.advisories == 0 {
                 anyhow::bail!("the vulnerability database `{}` is empty: load advisories with `rampart vulndb import PATH...` (OSV exports, Debian tracker, Alpine secdb)", path.display());
             }
-            let advisories = store.load_for_packages(&vpkgs)?;
-            let db = rampart_vuln::Database::from_records(advisories);
+            // With other sources' records of the same CVEs, which rate advisories without a CVSS.
+            let db = store.database_for(&vpkgs)?;
             let matches = db.matches(&vpkgs);
             // Never a clean pass for a host whose package list is incomplete.
             if matches.is_empty() && !unread.is_empty() && !t.packages.is_empty() {
@@ -296,8 +300,11 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
                 // warning about the package, reported at informational severity.
                 let (what, severity) = match &m.informational {
                     Some(kind) => (format!("named in informational advisory ({kind})"), Some(Severity::Informational)),
-                    None => ("affected by".to_owned(), m.severity),
+                    // No source rates it: informational, the lowest level ASFF has, and
+                    // the finding's vulnerability says "unknown" (never an invented level).
+                    None => ("affected by".to_owned(), Some(m.severity.unwrap_or(Severity::Informational))),
                 };
+                vulnerabilities.push((results.len(), vulnerability_of(&m, p, installed[m.package])));
                 results.push(CheckResult {
                     check_id: CVE.id,
                     resource: host.clone(),
@@ -313,9 +320,29 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
         }
     }
     let mut findings: Vec<Finding> = results.into_iter().map(|r| Finding::from_result(&CVE, r, started)).collect();
+    for (i, v) in vulnerabilities {
+        findings[i].vulnerability = Some(Box::new(v));
+    }
     // CIS, security best practices and runtime behaviour rule packages.
     findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(t, &host_ref), started));
     Ok(findings)
+}
+
+/// The structured vulnerability of a CVE finding: what ASFF's `Vulnerabilities` and OCSF's
+/// Vulnerability Finding carry.
+fn vulnerability_of(m: &rampart_vuln::VulnMatch, p: &rampart_vuln::Package, installed: &rampart_host::Package) -> rampart_model::Vulnerability {
+    rampart_vuln::detail::vulnerability(
+        m,
+        &rampart_vuln::detail::Installed {
+            kind: kind(installed.kind),
+            ecosystem: &p.ecosystem,
+            name: &installed.name,
+            version: &installed.version,
+            arch: installed.arch.as_deref(),
+            source_name: p.source.as_ref().map(|s| s.name.as_str()),
+            file_path: &installed.location,
+        },
+    )
 }
 
 #[cfg(test)]
