@@ -51,7 +51,8 @@ fn row(f: &Finding) -> [Cow<'_, str>; 16] {
     [
         Cow::Borrowed(f.id.as_str()),
         Cow::Borrowed(f.status.as_str()),
-        Cow::Borrowed(f.severity.as_str()),
+        // `unknown` for a vulnerability no source rates, as the terminal summary says.
+        Cow::Borrowed(f.severity_name()),
         Cow::Borrowed(&*f.check_id),
         Cow::Borrowed(&*f.title),
         Cow::Borrowed(f.resource.account.as_str()),
@@ -141,5 +142,21 @@ mod tests {
         assert_eq!(&rows[0][10], "line one\nline \"two\", with comma");
         assert_eq!(&rows[0][9], "'=HYPERLINK(\"http://x\")");
         assert_eq!(&rows[0][11], "AWS Foundational Security Best Practices/S3.2; Trusted Advisor: Amazon S3 Bucket Permissions");
+    }
+
+    #[test]
+    fn unrated_vulnerabilities_are_unknown() {
+        let (run, findings) = fixtures::vulnerabilities();
+        let text = csv_of(&Report {
+            run: &run,
+            findings: &findings,
+            gaps: &[],
+            compliance: &[],
+        });
+        let severities: Vec<String> = ::csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[2].to_owned())
+            .collect();
+        assert_eq!(severities, ["high", "high", "unknown", "medium"]);
     }
 }
