@@ -15,6 +15,10 @@
 //!   (registry order, then the rule's own sorted order of sockets, files, users).
 //! - Data the telemetry marks `Unknown` yields NOT_AVAILABLE, never PASSED. A rule that
 //!   finds a violation in the data it has may still FAIL when other data is unknown.
+//! - An input that is absent (no `/etc/passwd`, no sshd_config: a bare root, an image) is
+//!   NOT_AVAILABLE with the reason, never a failure — unless the benchmark makes the
+//!   absence itself the failure (no `/tmp` mount, no core-dump limit, an unset
+//!   login.defs key), which the rule says in a comment.
 //! - Every rule produces at least one result per evaluation, so a run can tell "no
 //!   longer failing" from "not evaluated".
 //! - Rule ids are forever (`host_<package>_<what>`), `service` is always `host`.
