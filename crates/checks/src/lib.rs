@@ -9,6 +9,7 @@
 //! them all explicitly.
 
 pub mod aws;
+pub mod prowler;
 mod emit;
 #[cfg(test)]
 pub(crate) mod testkit;
