@@ -551,14 +551,15 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
 pub fn checks_markdown() -> String {
     let mut s = String::from(
         "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
-         (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n\
-         | id | title | severity | category | service | resource | standards | moto |\n|---|---|---|---|---|---|---|---|\n",
+         (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n",
     );
+    s.push_str(&prowler::markdown_summary());
+    s.push_str("| id | title | severity | category | service | resource | standards | moto | Prowler equivalent |\n|---|---|---|---|---|---|---|---|---|\n");
     for c in REGISTRY {
         let m = &c.meta;
         let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
         s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             m.id,
             m.title,
             m.severity,
@@ -572,7 +573,8 @@ pub fn checks_markdown() -> String {
                 "fail + pass (own test)"
             } else {
                 "unit"
-            }
+            },
+            prowler::markdown_cell(m.id)
         ));
     }
     s.push_str(
@@ -637,6 +639,7 @@ pub fn checks_markdown() -> String {
          \"Idle Load Balancers\" although Trusted Advisor also counts load balancers with few requests \
          (CloudWatch) as idle: its FAILED results are Trusted Advisor's, its PASSED results may not be.\n",
     );
+    s.push_str(&prowler::markdown_sections());
     s
 }
 

@@ -604,6 +604,40 @@ mod tests {
         }
     }
 
+    /// `docs/checks.md` carries the parity: counts that add up, the column, the sections.
+    #[test]
+    fn docs_carry_the_parity() {
+        let checks = prowler_checks();
+        let (e, p, m) = counts(checks.iter());
+        assert_eq!(e + p + m, 668);
+        assert!(e > 0 && p > 0 && m > 0);
+        let md = crate::checks_markdown();
+        assert!(
+            md.contains(&format!(
+                "of its 668 checks, {e} have an equivalent Rampart check, {p} a partial one"
+            )),
+            "{}",
+            markdown_summary()
+        );
+        assert!(md.contains("| Prowler equivalent |"));
+        assert!(
+            md.contains("| `s3_bucket_versioning` |")
+                && md.contains("`s3_bucket_object_versioning` |\n")
+        );
+        assert!(md.contains("`iam_password_policy_symbol` (partial)"));
+        assert!(md.contains("\n## Prowler checks without an equivalent\n"));
+        assert!(md.contains("\n### bedrock\n\nservice not collected (bedrock)"));
+        assert!(md.contains("| `ec2_elastic_ip_shodan` | Prowler-specific"));
+        for (id, service) in &checks {
+            if let Some(Parity::Missing(_)) = parity(id, service) {
+                assert!(
+                    md.contains(&format!("`{id}`")),
+                    "{id} is missing from docs/checks.md"
+                );
+            }
+        }
+    }
+
     #[test]
     fn lookups() {
         assert_eq!(
@@ -618,4 +652,112 @@ mod tests {
         assert!(mapped_to("s3_bucket_versioning").contains(&("s3_bucket_object_versioning", true)));
         assert!(mapped_to("iam_password_policy").contains(&("iam_password_policy_symbol", false)));
     }
+}
+
+/// Counts of a set of Prowler checks: (equivalent, partial, missing).
+fn counts<'a>(
+    checks: impl Iterator<Item = &'a (&'static str, &'static str)>,
+) -> (usize, usize, usize) {
+    let mut n = (0, 0, 0);
+    for (id, service) in checks {
+        match parity(id, service) {
+            Some(Parity::Equivalent(_)) => n.0 += 1,
+            Some(Parity::Partial(..)) => n.1 += 1,
+            _ => n.2 += 1,
+        }
+    }
+    n
+}
+
+/// The paragraph of `docs/checks.md` that sums the parity up.
+pub fn markdown_summary() -> String {
+    let checks = prowler_checks();
+    let (e, p, m) = counts(checks.iter());
+    let on: Vec<_> = checks
+        .iter()
+        .filter(|(_, s)| collected(s))
+        .copied()
+        .collect();
+    let (ce, cp, cm) = counts(on.iter());
+    format!(
+        "**Prowler parity** (Prowler {PROWLER_VERSION}, AWS provider, `crates/checks/src/prowler.rs`): of its {} checks, \
+         {e} have an equivalent Rampart check, {p} a partial one (same risk, different definition: see \
+         [Partial equivalents](#partial-equivalents)) and {m} none ([Prowler checks without an equivalent](#prowler-checks-without-an-equivalent)). \
+         Of the {} on services Rampart collects: {ce} equivalent, {cp} partial, {cm} without.\n\n",
+        checks.len(),
+        on.len()
+    )
+}
+
+/// The "Prowler equivalent" cell of Rampart check `check`: the Prowler ids mapped to it,
+/// partial ones marked.
+pub fn markdown_cell(check: &str) -> String {
+    let ids = mapped_to(check);
+    if ids.is_empty() {
+        return "—".to_string();
+    }
+    ids.iter()
+        .map(|(id, full)| {
+            if *full {
+                format!("`{id}`")
+            } else {
+                format!("`{id}` (partial)")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// The sections of `docs/checks.md` on partial equivalents and Prowler checks without one,
+/// grouped by Prowler's service.
+pub fn markdown_sections() -> String {
+    let checks = prowler_checks();
+    let mut services: Vec<&str> = checks.iter().map(|(_, s)| *s).collect();
+    services.dedup();
+    services.sort();
+    services.dedup();
+    let mut s = String::from(
+        "\n## Partial equivalents\n\nProwler checks whose risk a Rampart check covers with a different definition, and how it differs.\n\n\
+         | Prowler check | Rampart | how it differs |\n|---|---|---|\n",
+    );
+    for (id, service) in &checks {
+        if let Some(Parity::Partial(ids, why)) = parity(id, service) {
+            let ids: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+            s.push_str(&format!("| `{id}` | {} | {why} |\n", ids.join("<br>")));
+        }
+    }
+    s.push_str(
+        "\n## Prowler checks without an equivalent\n\nBy Prowler's service. On services Rampart collects, each check with its reason; \
+         on services it does not collect, the service's reason and its checks.\n",
+    );
+    for service in services {
+        let missing: Vec<(&str, &str)> = checks
+            .iter()
+            .filter(|(_, s)| *s == service)
+            .filter_map(|(id, s)| match parity(id, s) {
+                Some(Parity::Missing(why)) => Some((*id, why)),
+                _ => None,
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        if collected(service) {
+            s.push_str(&format!(
+                "\n### {service}\n\n| Prowler check | reason |\n|---|---|\n"
+            ));
+            for (id, why) in missing {
+                s.push_str(&format!("| `{id}` | {why} |\n"));
+            }
+        } else {
+            let ids: Vec<String> = missing.iter().map(|(id, _)| format!("`{id}`")).collect();
+            s.push_str(&format!(
+                "\n### {service}\n\n{} ({} checks): {}.\n",
+                missing[0].1,
+                missing.len(),
+                ids.join(", ")
+            ));
+        }
+    }
+    s
 }
