@@ -237,6 +237,12 @@ pub static REGISTRY: &[&Check] = &[
     &aws::autoscaling::group_multiple_instance_types::CHECK,
     &aws::autoscaling::group_elb_health_check::CHECK,
     &aws::efs::automatic_backups::CHECK,
+    // Prowler parity (`prowler.rs`): data the inventory already held
+    &aws::ec2::ami_public::CHECK,
+    &aws::ec2::ebs_snapshot_encrypted::CHECK,
+    &aws::ec2::instance_user_data_secrets::CHECK,
+    &aws::ecr::repository_public::CHECK,
+    &aws::lambda::function_url_public::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -444,11 +450,14 @@ mod tests {
                 c.meta.id
             );
             assert!(c.meta.id.starts_with(c.meta.service), "{} must start with its service", c.meta.id);
-            // A security check always maps to a standard; a cost or fault-tolerance check may be
-            // Rampart's own (or only approximate a Trusted Advisor check it must not claim).
+            // A security check maps to a standard or covers a Prowler check (`prowler.rs`); a
+            // cost or fault-tolerance check may be Rampart's own (or only approximate a Trusted
+            // Advisor check it must not claim).
             assert!(
-                !c.meta.standards.is_empty() || c.meta.category != rampart_model::Category::Security,
-                "{} maps to no standard",
+                !c.meta.standards.is_empty()
+                    || c.meta.category != rampart_model::Category::Security
+                    || !prowler::mapped_to(c.meta.id).is_empty(),
+                "{} maps to no standard and no Prowler check",
                 c.meta.id
             );
             assert!(!c.meta.remediation.cli.is_empty() && !c.meta.remediation.console.is_empty());
@@ -554,7 +563,7 @@ pub fn checks_markdown() -> String {
          (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n",
     );
     s.push_str(&prowler::markdown_summary());
-    s.push_str("| id | title | severity | category | service | resource | standards | moto | Prowler equivalent |\n|---|---|---|---|---|---|---|---|---|\n");
+    s.push_str("| id | title | severity | category | service | resource | standards | Prowler equivalent | moto |\n|---|---|---|---|---|---|---|---|---|\n");
     for c in REGISTRY {
         let m = &c.meta;
         let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
@@ -566,15 +575,21 @@ pub fn checks_markdown() -> String {
             m.category,
             m.service,
             m.resource_type.asff(),
-            if stds.is_empty() { "— (Rampart's own)".to_string() } else { stds.join("<br>") },
+            if !stds.is_empty() {
+                stds.join("<br>")
+            } else if prowler::mapped_to(m.id).is_empty() {
+                "— (Rampart's own)".to_string()
+            } else {
+                "— (Prowler parity)".to_string()
+            },
+            prowler::markdown_cell(m.id),
             if MOTO_TESTED_BOTH_WAYS.contains(&m.id) {
                 "fail + pass"
             } else if MOTO_TESTED_BOTH_WAYS_SEPARATELY.contains(&m.id) {
                 "fail + pass (own test)"
             } else {
                 "unit"
-            },
-            prowler::markdown_cell(m.id)
+            }
         ));
     }
     s.push_str(

@@ -192,7 +192,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("awslambda_function_no_secrets_in_variables", Missing("needs the values of environment variables: the inventory keeps their names only, so that no secret is ever stored; running the `rampart scan secrets` detector at collection time is planned")),
     ("awslambda_function_not_publicly_accessible", Equivalent(&["lambda_function_public_access"])),
     ("awslambda_function_url_cors_policy", Missing("needs the function URL's CORS configuration, which the inventory does not hold")),
-    ("awslambda_function_url_public", Missing("planned: the inventory holds the function URL's auth type")),
+    ("awslambda_function_url_public", Equivalent(&["lambda_function_url_public"])),
     ("awslambda_function_using_cross_account_layers", Missing("needs the function's layers, which the inventory does not hold")),
     ("awslambda_function_using_supported_runtimes", Equivalent(&["lambda_supported_runtime"])),
     ("awslambda_function_vpc_multi_az", Equivalent(&["lambda_vpc_multi_az"])),
@@ -234,7 +234,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("config_recorder_using_aws_service_role", Missing("needs the recorder's role ARN, which the inventory does not hold")),
     // EC2
     ("ec2_ami_account_block_public_access", Missing("needs the account's image block public access state (ec2:GetImageBlockPublicAccessState), which the inventory does not hold")),
-    ("ec2_ami_public", Missing("planned: the inventory holds the account's images and whether they are public")),
+    ("ec2_ami_public", Equivalent(&["ec2_ami_public"])),
     ("ec2_client_vpn_endpoint_connection_logging_enabled", Equivalent(&["ec2_client_vpn_connection_logging"])),
     ("ec2_confidential_workload_host_imdsv2_not_enforced", Missing(ENCLAVE)),
     ("ec2_confidential_workload_host_not_running", Missing(ENCLAVE)),
@@ -244,7 +244,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ec2_ebs_default_encryption", Equivalent(&["ec2_ebs_default_encryption"])),
     ("ec2_ebs_public_snapshot", Equivalent(&["ec2_ebs_public_snapshots"])),
     ("ec2_ebs_snapshot_account_block_public_access", Missing("needs the account's snapshot block public access state (ec2:GetSnapshotBlockPublicAccessState), which the inventory does not hold")),
-    ("ec2_ebs_snapshots_encrypted", Missing("planned: the inventory holds whether each snapshot is encrypted")),
+    ("ec2_ebs_snapshots_encrypted", Equivalent(&["ec2_ebs_snapshot_encrypted"])),
     ("ec2_ebs_volume_encryption", Partial(&["ec2_ebs_attached_volumes_encrypted"], "Security Hub EC2.3 judges attached volumes only; Prowler every volume")),
     ("ec2_ebs_volume_protected_by_backup_plan", Missing(BACKUP)),
     ("ec2_ebs_volume_snapshots_exists", Partial(&["ec2_ebs_volume_recent_snapshot"], "stricter: Trusted Advisor requires a snapshot within the last 7 days; Prowler any snapshot")),
@@ -276,7 +276,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ec2_instance_port_telnet_exposed_to_internet", Partial(&["inspector_network_reachability"], REACH)),
     ("ec2_instance_profile_attached", Missing("no standard Rampart maps requires an instance profile; the inventory holds it")),
     ("ec2_instance_public_ip", Equivalent(&["ec2_instance_public_ip"])),
-    ("ec2_instance_secrets_user_data", Missing("planned: the inventory holds each instance's user data")),
+    ("ec2_instance_secrets_user_data", Partial(&["ec2_instance_user_data_secrets"], "finds AWS access keys with the `rampart scan secrets` detector; Prowler's detector also flags passwords, private keys and other tokens, and decompresses gzip user data")),
     ("ec2_instance_stopped_older_than_specific_days", Equivalent(&["ec2_instance_stopped_too_long"])),
     ("ec2_instance_uses_single_eni", Equivalent(&["ec2_instance_multiple_enis"])),
     ("ec2_instance_with_outdated_ami", Missing("needs the deprecation time of the AMIs instances run from, including AMIs of other owners, which the inventory does not hold (it lists the account's own images)")),
@@ -315,7 +315,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ecr_registry_enhanced_scanning_enabled", Missing("needs the registry's scanning configuration (ecr:GetRegistryScanningConfiguration), which the inventory does not hold")),
     ("ecr_registry_scan_images_on_push_enabled", Partial(&["ecr_image_scanning"], "judges each repository's scan-on-push setting (Security Hub ECR.1); registry-level scanning rules are not read")),
     ("ecr_repositories_lifecycle_policy_enabled", Equivalent(&["ecr_lifecycle_policy"])),
-    ("ecr_repositories_not_publicly_accessible", Missing("planned: the inventory holds the repositories' policies")),
+    ("ecr_repositories_not_publicly_accessible", Partial(&["ecr_repository_public"], "S3's definition of a public policy: a statement allowing everyone that a condition pins to fixed accounts, organizations, sources or networks is not public")),
     ("ecr_repositories_scan_images_on_push_enabled", Equivalent(&["ecr_image_scanning"])),
     ("ecr_repositories_scan_vulnerabilities_in_latest_image", Missing("needs ECR's image scan findings, which the inventory does not hold; `rampart scan image` assesses a saved image itself")),
     ("ecr_repositories_tag_immutability", Equivalent(&["ecr_tag_immutability"])),
@@ -619,10 +619,14 @@ mod tests {
             "{}",
             markdown_summary()
         );
-        assert!(md.contains("| Prowler equivalent |"));
+        // The moto column stays last: crates/cli/tests/scan.rs reads `| fail + pass |` line ends.
+        assert!(md.contains("| standards | Prowler equivalent | moto |"));
+        assert!(md.lines().any(
+            |l| l.starts_with("| `s3_bucket_public_read` |") && l.ends_with("| fail + pass |")
+        ));
         assert!(
             md.contains("| `s3_bucket_versioning` |")
-                && md.contains("`s3_bucket_object_versioning` |\n")
+                && md.contains("| `s3_bucket_object_versioning` | unit |\n")
         );
         assert!(md.contains("`iam_password_policy_symbol` (partial)"));
         assert!(md.contains("\n## Prowler checks without an equivalent\n"));

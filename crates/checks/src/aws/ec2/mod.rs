@@ -41,6 +41,9 @@ pub mod vpc_endpoint_ecr_dkr;
 pub mod vpc_endpoint_ssm;
 pub mod vpc_endpoint_ssm_contacts;
 pub mod vpc_endpoint_ssm_incidents;
+pub mod ami_public;
+pub mod ebs_snapshot_encrypted;
+pub mod instance_user_data_secrets;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};

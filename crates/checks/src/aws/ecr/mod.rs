@@ -3,6 +3,7 @@
 pub mod image_scanning;
 pub mod lifecycle_policy;
 pub mod tag_immutability;
+pub mod repository_public;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::EcrRepository;

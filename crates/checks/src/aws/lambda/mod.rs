@@ -4,6 +4,7 @@ pub mod function_public_access;
 pub mod supported_runtime;
 pub mod deprecated_runtime;
 pub mod vpc_multi_az;
+pub mod function_url_public;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;
