@@ -11,7 +11,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
   object ownership ObjectWriter, versioning suspended) and "more-ok-SFX" (a policy denying s3:*
   without TLS, all four Block Public Access settings on, access logs to "more-logs-SFX", object
   ownership BucketOwnerEnforced, versioning enabled);
-- ECR repositories "more-fail" (no lifecycle policy) and "more-ok" (a lifecycle policy);
+- ECR repositories "more-fail" (no lifecycle policy; a repository policy letting principal "*"
+  pull) and "more-ok" (a lifecycle policy; a repository policy letting one other account pull);
 - KMS customer keys "kms-fail" (scheduled for deletion) and "kms-ok" (enabled);
 - Elastic IPs "eip-fail" (associated with nothing) and "eip-ok" (associated with a running
   instance);
@@ -20,7 +21,12 @@ Per region (SFX = the region without dashes, e.g. useast1):
   "nacl-ok" (associated with a subnet, only tcp/443 allowed from 0.0.0.0/0); the default security
   group of "vpc-ok" has its egress rule revoked ("sg-ok", no rules), that of "vpc-fail" keeps it
   ("sg-fail"), named by group id (the scan names every default group "default");
-- EBS volumes "vol-fail" (unencrypted) and "vol-ok" (encrypted), both attached to the instance;
+- EBS volumes "vol-fail" (unencrypted) and "vol-ok" (encrypted), both attached to the instance,
+  and a snapshot of each: "snap-fail" (unencrypted) and "snap-ok" (encrypted);
+- AMIs made from that instance: "ami-fail" (launch permission for the group "all": public) and
+  "ami-ok" (private);
+- instances "ud-fail" (an AWS access key id and secret access key exported in its user data,
+  built at run time so that no key is written here) and "ud-ok" (user data without keys);
 - imported ACM certificates "weak.example.com" (RSA 1024) and "www.example.com" (RSA 2048),
   expiring in 2035 and later, and "soon.example.com" (RSA 2048, generated here, expiring in 10 days);
 - application load balancers "alb-weak" (an HTTPS listener on weak.example.com's certificate) and
@@ -37,7 +43,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
   bucket of the same name, no policy, access logs to "more-logs-SFX"); in us-east-1 also the
   multi-region trail "trail-data" recording every S3 object read and write event;
 - Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
-  to invoke it) and "lambda-ok" (runtime python3.12; a policy allowing one account only).
+  to invoke it; a function URL with auth type NONE) and "lambda-ok" (runtime python3.12; a policy
+  allowing one account only; a function URL with auth type AWS_IAM).
 
 Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
 managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
@@ -66,6 +73,7 @@ are chosen by moto.
 Everything set is read back with boto3 and asserted, so a moto that stops storing it fails here
 rather than in the scan.
 """
+import base64
 import datetime
 import io
 import json
@@ -139,6 +147,11 @@ def plant_ecr(ecr):
         raise AssertionError("more-fail has a lifecycle policy")
     except ecr.exceptions.LifecyclePolicyNotFoundException:
         pass
+    for repo, principal in [("more-fail", "*"), ("more-ok", {"AWS": "arn:aws:iam::111122223333:root"})]:
+        policy = {"Version": "2012-10-17", "Statement": [{"Sid": "pull", "Effect": "Allow", "Principal": principal,
+                                                          "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}]}
+        ecr.set_repository_policy(repositoryName=repo, policyText=json.dumps(policy))
+        assert json.loads(ecr.get_repository_policy(repositoryName=repo)["policyText"])["Statement"][0]["Principal"] == principal
 
 
 def plant_kms(kms, names):
@@ -197,6 +210,29 @@ def plant_ec2(ec2, region, names):
         v = got[vols[name]]
         assert v["Encrypted"] is enc and [a["InstanceId"] for a in v["Attachments"]] == [instance], v
 
+    snaps = {}
+    for name, vol, enc in [("snap-fail", "vol-fail", False), ("snap-ok", "vol-ok", True)]:
+        snaps[name] = ec2.create_snapshot(VolumeId=vols[vol])["SnapshotId"]
+        assert ec2.describe_snapshots(SnapshotIds=[snaps[name]])["Snapshots"][0]["Encrypted"] is enc, name
+
+    amis = {}
+    for name in ["ami-fail", "ami-ok"]:
+        amis[name] = ec2.create_image(InstanceId=instance, Name=f"{name}-{region}")["ImageId"]
+    ec2.modify_image_attribute(ImageId=amis["ami-fail"], LaunchPermission={"Add": [{"Group": "all"}]})
+    public = {i["ImageId"]: i["Public"] for i in ec2.describe_images(ImageIds=list(amis.values()))["Images"]}
+    assert public == {amis["ami-fail"]: True, amis["ami-ok"]: False}, public
+
+    # A key pair assembled here, so that this file holds no key-shaped literal.
+    key_id, secret = "AKIA" + "Q3EGRN5UVWXYZ2AB", "k9Tz2Lm4Qx7Rv1Bn8Wc3Yp6Hd0Jf5Gs2" + "/Ae4Ku9M"
+    user_data = {"ud-fail": f"#!/bin/bash\nexport AWS_ACCESS_KEY_ID={key_id}\nexport AWS_SECRET_ACCESS_KEY={secret}\n",
+                 "ud-ok": "#!/bin/bash\nyum install -y nginx\n"}
+    uds = {}
+    for name, text in user_data.items():
+        uds[name] = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                                      SubnetId=subnet, UserData=text)["Instances"][0]["InstanceId"]
+        got = ec2.describe_instance_attribute(InstanceId=uds[name], Attribute="userData")["UserData"]["Value"]
+        assert base64.b64decode(got).decode() == text, name
+
     eip_fail = ec2.allocate_address(Domain="vpc")
     eip_ok = ec2.allocate_address(Domain="vpc")
     ec2.associate_address(AllocationId=eip_ok["AllocationId"], InstanceId=instance)
@@ -206,7 +242,7 @@ def plant_ec2(ec2, region, names):
     assert addrs[eip_ok["AllocationId"]]["InstanceId"] == instance, addrs
     assert ec2.describe_instances(InstanceIds=[instance])["Reservations"][0]["Instances"][0]["State"]["Name"] == "running"
     names.update({"vpc-ok": vpc, "vpc-fail": vpc_fail, "nacl-fail": nacl_fail, "nacl-ok": nacl_ok,
-                  "eip-fail": eip_fail["PublicIp"], "eip-ok": eip_ok["PublicIp"], **vols})
+                  "eip-fail": eip_fail["PublicIp"], "eip-ok": eip_ok["PublicIp"], **vols, **snaps, **amis, **uds})
 
 
 def soon_cert():
@@ -268,6 +304,9 @@ def plant_lambda(iam, lam, region):
         assert len(stmt) == 1 and stmt[0]["Effect"] == "Allow" and stmt[0].get("Condition") is None, stmt
         want = "*" if principal == "*" else {"AWS": principal}
         assert stmt[0]["Principal"] == want, stmt
+    for name, auth in [("lambda-fail", "NONE"), ("lambda-ok", "AWS_IAM")]:
+        lam.create_function_url_config(FunctionName=name, AuthType=auth)
+        assert lam.get_function_url_config(FunctionName=name)["AuthType"] == auth, name
 
 
 def plant_tgw(ec2, names):

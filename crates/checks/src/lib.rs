@@ -522,6 +522,11 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     "ec2_eip_unassociated", "ec2_ebs_attached_volumes_encrypted", "ec2_vpc_flow_logs",
     "rds_deletion_protection", "rds_auto_minor_version_upgrade", "ec2_transit_gateway_auto_accept_attachments",
     "rds_security_group_access_risk", "cloudtrail_bucket_public", "cloudtrail_bucket_access_logging",
+    // Prowler parity (`prowler.rs`): public and private AMIs, unencrypted and encrypted snapshots,
+    // user data with and without an access key, public and private ECR repository policies,
+    // function URLs with auth type NONE and AWS_IAM.
+    "ec2_ami_public", "ec2_ebs_snapshot_encrypted", "ec2_instance_user_data_secrets", "ecr_repository_public",
+    "lambda_function_url_public",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
@@ -600,7 +605,7 @@ pub fn checks_markdown() -> String {
          change the network-reachability expectations of the other scan tests), asserted by \
          `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; and S3 bucket settings, Lambda \
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
-         attached EBS volumes, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
+         attached EBS volumes and their snapshots, AMIs, EC2 user data, ECR repository policies, Lambda function URLs, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
          on those of `testdata/moto/plant_autoscaling.py`, asserted by \

@@ -1331,6 +1331,12 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("rds_security_group_access_risk", "rds-sg-fail", "rds-sg-ok"),
     ("cloudtrail_bucket_public", "trail-fail", "trail-ok"),
     ("cloudtrail_bucket_access_logging", "trail-fail", "trail-ok"),
+    // Prowler parity (crates/checks/src/prowler.rs).
+    ("ec2_ami_public", "ami-fail", "ami-ok"),
+    ("ec2_ebs_snapshot_encrypted", "snap-fail", "snap-ok"),
+    ("ec2_instance_user_data_secrets", "ud-fail", "ud-ok"),
+    ("ecr_repository_public", "ecr-fail", "ecr-ok"),
+    ("lambda_function_url_public", "lambda-fail", "lambda-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py
