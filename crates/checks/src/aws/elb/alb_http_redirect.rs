@@ -3,6 +3,11 @@
 //! Security Hub ELB.1 (FSBP), AWS Config `alb-http-to-https-redirection-check`: every HTTP
 //! listener of an Application Load Balancer must redirect to HTTPS. An ALB without HTTP
 //! listeners passes. One result per Application Load Balancer.
+//!
+//! AWS ("Security Hub CSPM controls for Elastic Load Balancing", ELB.1): "The control fails if
+//! any of the HTTP listeners of Application Load Balancers do not have HTTP to HTTPS redirection
+//! configured." One HTTP listener without the redirect fails the load balancer even when another
+//! HTTP listener redirects (test `pass_fail_not_available`).
 
 use super::each_v2;
 use crate::{Check, Ctx, Emit};
@@ -59,20 +64,33 @@ mod tests {
 
     fn with(kind: &str, listeners: Observed<Vec<ListenerV2>>) -> rampart_inventory::Inventory {
         let mut inv = inventory();
-        let lb = LoadBalancerV2 { arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1".into(), name: "a".into(), kind: kind.into(), listeners, ..Default::default() };
+        let lb = LoadBalancerV2 {
+            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1".into(),
+            name: "a".into(),
+            kind: kind.into(),
+            listeners,
+            ..Default::default()
+        };
         region(&mut inv).elbv2 = Observed::Known(Elbv2 { load_balancers: vec![lb], target_groups: vec![] });
         inv
     }
 
     #[test]
     fn pass_fail_not_available() {
-        assert_eq!(single(&CHECK, &with("application", Observed::Known(vec![listener("HTTP", 80, true), listener("HTTPS", 443, false)]))).0, Status::Passed);
+        assert_eq!(
+            single(&CHECK, &with("application", Observed::Known(vec![listener("HTTP", 80, true), listener("HTTPS", 443, false)]))).0,
+            Status::Passed
+        );
         assert_eq!(single(&CHECK, &with("application", Observed::Known(vec![listener("HTTPS", 443, false)]))).0, Status::Passed);
-        let (s, why) = single(&CHECK, &with("application", Observed::Known(vec![listener("HTTP", 80, true), listener("HTTP", 8080, false)])));
+        let (s, why) =
+            single(&CHECK, &with("application", Observed::Known(vec![listener("HTTP", 80, true), listener("HTTP", 8080, false)])));
         assert_eq!(s, Status::Failed);
         assert!(why.contains("HTTP:8080") && !why.contains("HTTP:80,"), "{why}");
         assert!(run_check(&CHECK, &with("network", Observed::Known(vec![listener("TCP", 80, false)]))).is_empty());
-        assert_eq!(single(&CHECK, &with("application", Observed::Unknown("elasticloadbalancing:DescribeListeners access denied".into()))).0, Status::NotAvailable);
+        assert_eq!(
+            single(&CHECK, &with("application", Observed::Unknown("elasticloadbalancing:DescribeListeners access denied".into()))).0,
+            Status::NotAvailable
+        );
         let mut inv = inventory();
         region(&mut inv).elbv2 = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);

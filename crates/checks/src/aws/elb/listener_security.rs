@@ -15,6 +15,16 @@
 //! Application Load Balancers need an HTTPS listener; Network Load Balancers are only judged
 //! on their TLS listeners (plain TCP may be TLS passed through); Gateway Load Balancers are
 //! skipped. One result per load balancer.
+//!
+//! AWS, ELB.3 ("Security Hub CSPM controls for Elastic Load Balancing", AWS Config
+//! `elb-tls-https-listeners-only`): "The rule is NON_COMPLIANT if a listener is not configured
+//! with SSL or HTTPS." So a Classic Load Balancer with an HTTPS listener *and* a plain HTTP or
+//! TCP listener fails (medium, as a Trusted Advisor yellow would); it used to pass because it
+//! had one encrypted listener.
+//! AWS, ELB.8 (AWS Config `elb-predefined-security-policy-ssl-check`): "The rule is
+//! NON_COMPLIANT if the Classic Load Balancer HTTPS/SSL listener's policy does not equal the
+//! value of the parameter 'predefinedPolicyName'." Every encrypted listener is judged on its
+//! own: one outdated or custom policy fails the load balancer.
 
 use super::{classic_resource, region_unknown, v2_resource};
 use crate::{Check, Ctx, Emit};
@@ -57,7 +67,9 @@ pub fn weak_attributes(p: &ElbPolicy) -> Vec<String> {
         .iter()
         .filter(|(_, v)| v.eq_ignore_ascii_case("true"))
         .map(|(k, _)| k)
-        .filter(|k| WEAK_PROTOCOLS.contains(&k.as_str()) || (!k.starts_with("Protocol-") && WEAK_CIPHER_PARTS.iter().any(|w| k.contains(w))))
+        .filter(|k| {
+            WEAK_PROTOCOLS.contains(&k.as_str()) || (!k.starts_with("Protocol-") && WEAK_CIPHER_PARTS.iter().any(|w| k.contains(w)))
+        })
         .cloned()
         .collect()
 }
@@ -69,7 +81,12 @@ fn classic(lb: &ClassicLoadBalancer) -> Result<Vec<String>, String> {
         Observed::Known(p) => p,
         Observed::Unknown(why) => return Err(format!("load balancer policies could not be read: {why}")),
     };
-    let mut yellow = Vec::new();
+    let mut yellow: Vec<String> = lb
+        .listeners
+        .iter()
+        .filter(|l| !matches!(l.protocol.to_ascii_uppercase().as_str(), "HTTPS" | "SSL"))
+        .map(|l| format!("listener {} uses {} without TLS", l.load_balancer_port, l.protocol.to_ascii_uppercase()))
+        .collect();
     for l in secure {
         let Some(p) = policies.iter().find(|p| p.type_name == "SSLNegotiationPolicyType" && l.policy_names.contains(&p.name)) else {
             return Err(format!("listener {} has no SSL negotiation policy in the inventory", l.load_balancer_port));
@@ -99,7 +116,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                         continue;
                     }
                     match classic(lb) {
-                        Ok(y) if y.is_empty() => out.pass(res, "encrypted listeners use a recommended policy without weak protocols or ciphers"),
+                        Ok(y) if y.is_empty() => {
+                            out.pass(res, "encrypted listeners use a recommended policy without weak protocols or ciphers")
+                        }
                         Ok(y) => out.fail_with(res, Severity::Medium, y.join("; ")),
                         Err(why) => out.not_available(res, why),
                     }
@@ -154,7 +173,12 @@ mod tests {
     fn classic_lb(protocol: &str, attrs: &[(&str, &str)]) -> ClassicLoadBalancer {
         ClassicLoadBalancer {
             name: "web".into(),
-            listeners: vec![ClassicListener { protocol: protocol.into(), load_balancer_port: 443, policy_names: vec!["neg".into()], ..Default::default() }],
+            listeners: vec![ClassicListener {
+                protocol: protocol.into(),
+                load_balancer_port: 443,
+                policy_names: vec!["neg".into()],
+                ..Default::default()
+            }],
             policies: Observed::Known(vec![ElbPolicy {
                 name: "neg".into(),
                 type_name: "SSLNegotiationPolicyType".into(),
@@ -165,7 +189,13 @@ mod tests {
     }
 
     fn alb(listeners: Observed<Vec<ListenerV2>>) -> LoadBalancerV2 {
-        LoadBalancerV2 { arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1".into(), name: "a".into(), kind: "application".into(), listeners, ..Default::default() }
+        LoadBalancerV2 {
+            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/a/1".into(),
+            name: "a".into(),
+            kind: "application".into(),
+            listeners,
+            ..Default::default()
+        }
     }
 
     fn listener(protocol: &str, policy: Option<&str>) -> ListenerV2 {
@@ -186,7 +216,15 @@ mod tests {
     #[test]
     fn classic_cases() {
         let mut inv = inventory();
-        let good = classic_lb("HTTPS", &[("Reference-Security-Policy", "ELBSecurityPolicy-TLS-1-2-2017-01"), ("Protocol-TLSv1.2", "true"), ("ECDHE-RSA-AES128-GCM-SHA256", "true"), ("DES-CBC3-SHA", "false")]);
+        let good = classic_lb(
+            "HTTPS",
+            &[
+                ("Reference-Security-Policy", "ELBSecurityPolicy-TLS-1-2-2017-01"),
+                ("Protocol-TLSv1.2", "true"),
+                ("ECDHE-RSA-AES128-GCM-SHA256", "true"),
+                ("DES-CBC3-SHA", "false"),
+            ],
+        );
         let outdated = classic_lb("SSL", &[("Reference-Security-Policy", "ELBSecurityPolicy-2016-08"), ("Protocol-TLSv1", "true")]);
         let custom_weak = classic_lb("HTTPS", &[("Protocol-TLSv1.2", "true"), ("RC4-SHA", "true")]);
         let plain = classic_lb("HTTP", &[]);
@@ -208,6 +246,40 @@ mod tests {
         assert!(r[2].reason.contains("RC4-SHA"), "{}", r[2].reason);
     }
 
+    /// ELB.3 and ELB.8 judge every listener: one plain listener next to an HTTPS one, or one
+    /// outdated policy next to a good one, fails the load balancer.
+    #[test]
+    fn classic_several_listeners() {
+        let good = [("Reference-Security-Policy", "ELBSecurityPolicy-TLS-1-2-2017-01"), ("Protocol-TLSv1.2", "true")];
+        let mut mixed = classic_lb("HTTPS", &good);
+        mixed.listeners.push(ClassicListener { protocol: "HTTP".into(), load_balancer_port: 80, ..Default::default() });
+        let mut two_ssl = classic_lb("HTTPS", &good);
+        two_ssl.listeners.push(ClassicListener {
+            protocol: "SSL".into(),
+            load_balancer_port: 8443,
+            policy_names: vec!["old".into()],
+            ..Default::default()
+        });
+        if let Observed::Known(p) = &mut two_ssl.policies {
+            p.push(ElbPolicy {
+                name: "old".into(),
+                type_name: "SSLNegotiationPolicyType".into(),
+                attributes: [("Reference-Security-Policy".to_string(), "ELBSecurityPolicy-2016-08".to_string())].into_iter().collect(),
+            });
+        }
+        let mut inv = inventory();
+        region(&mut inv).elb = Observed::Known(vec![classic_lb("HTTPS", &good), mixed, two_ssl]);
+        let r = run_check(&CHECK, &inv);
+        let got: Vec<_> = r.iter().map(|r| r.status).collect();
+        assert_eq!(got, vec![Status::Passed, Status::Failed, Status::Failed]);
+        assert!(r[1].reason.contains("listener 80 uses HTTP without TLS"), "{}", r[1].reason);
+        assert!(
+            r[2].reason.contains("listener 8443 uses outdated policy ELBSecurityPolicy-2016-08") && !r[2].reason.contains("listener 443"),
+            "{}",
+            r[2].reason
+        );
+    }
+
     #[test]
     fn v2_cases() {
         let mut inv = inventory();
@@ -221,7 +293,10 @@ mod tests {
             target_groups: vec![],
         });
         let got: Vec<_> = run_check(&CHECK, &inv).iter().map(|r| (r.status, r.severity)).collect();
-        assert_eq!(got, vec![(Status::Passed, None), (Status::Failed, Some(Severity::Medium)), (Status::Failed, None), (Status::NotAvailable, None)]);
+        assert_eq!(
+            got,
+            vec![(Status::Passed, None), (Status::Failed, Some(Severity::Medium)), (Status::Failed, None), (Status::NotAvailable, None)]
+        );
         region(&mut inv).elbv2 = Observed::Unknown("denied".into());
         region(&mut inv).elb = Observed::Unknown("denied".into());
         assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::NotAvailable]);
