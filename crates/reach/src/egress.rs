@@ -103,6 +103,30 @@ pub fn egress(inv: &Inventory, from: &str, to: &Destination, protocol: Protocol,
     Verdict::Unknown { target, missing: unread }
 }
 
+/// The sources a question "from subnet X" stands for: every interface of the subnet that can
+/// start a connection (not load balancer nodes or NAT gateways), sorted; empty when the subnet
+/// holds none (then ask about the subnet itself). `None`: the subnet is not in the inventory.
+///
+/// **Our choice:** a subnet is answered per source, each with its own security groups, and
+/// "reachable" only when every source is (`rampart reach` exits 0 only then): a subnet is
+/// where instances come and go, so one open path is not the subnet's answer.
+pub fn subnet_sources(inv: &Inventory, subnet: &str) -> Option<Vec<String>> {
+    let mut found = false;
+    let mut out = Vec::new();
+    for (_, region) in inv.regions() {
+        let Some(ec2) = region.ec2.known() else { continue };
+        found |= ec2.subnets.known().is_some_and(|v| v.iter().any(|s| s.subnet_id == subnet));
+        for e in ec2.network_interfaces.known().into_iter().flatten().filter(|e| e.subnet_id == subnet) {
+            found = true;
+            if e.interface_type != "nat_gateway" && !e.description.starts_with("ELB ") {
+                out.push(e.network_interface_id.clone());
+            }
+        }
+    }
+    out.sort();
+    found.then_some(out)
+}
+
 /// The interface of `id` (an interface id, or an instance's primary interface).
 fn source_interface<'a>(
     ec2: &'a rampart_inventory::Ec2,

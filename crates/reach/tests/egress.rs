@@ -215,3 +215,16 @@ fn unread_nat_gateways_are_unknown_never_blocked() {
     let v = egress(&inventory(estate(), None), "i-nope", &Destination::Internet, Protocol::TCP, 443);
     assert!(matches!(&v, Verdict::Unknown { missing, .. } if missing[0].contains("`i-nope`")), "{v}");
 }
+
+#[test]
+fn a_subnet_stands_for_its_interfaces() {
+    let mut e = estate();
+    push(&mut e.network_interfaces, eni("eni-b", VPC, "subnet-priv", "10.0.2.11", None, None, &["sg-app"], Some("i-b")));
+    let mut nat_if = eni("eni-nat", VPC, "subnet-priv", "10.0.2.12", None, None, &[], None);
+    nat_if.interface_type = "nat_gateway".into();
+    push(&mut e.network_interfaces, nat_if);
+    let inv = inventory(e, None);
+    assert_eq!(subnet_sources(&inv, "subnet-priv"), Some(vec!["eni-app".to_string(), "eni-b".to_string()]));
+    assert_eq!(subnet_sources(&inv, "subnet-pub"), Some(vec![]));
+    assert_eq!(subnet_sources(&inv, "subnet-nope"), None);
+}
