@@ -243,6 +243,10 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ec2::instance_user_data_secrets::CHECK,
     &aws::ecr::repository_public::CHECK,
     &aws::lambda::function_url_public::CHECK,
+    &aws::iam::inline_policy_full_admin::CHECK,
+    &aws::iam::user_administrator_access::CHECK,
+    &aws::iam::group_administrator_access::CHECK,
+    &aws::iam::role_administrator_access::CHECK,
 ];
 
 /// Looks a check up by id.

@@ -26,8 +26,7 @@ pub enum Parity {
 pub const PROWLER_VERSION: &str = "5.46.0";
 
 /// The `check_id<TAB>service` list of that release.
-pub const PROWLER_AWS_CHECKS: &str =
-    include_str!("../../../testdata/prowler/aws-checks-5.46.0.tsv");
+pub const PROWLER_AWS_CHECKS: &str = include_str!("../../../testdata/prowler/aws-checks-5.46.0.tsv");
 
 /// `(check id, service)` of every Prowler AWS check, in the list's order.
 pub fn prowler_checks() -> Vec<(&'static str, &'static str)> {
@@ -46,12 +45,7 @@ pub fn parity(id: &str, service: &str) -> Option<Parity> {
         .iter()
         .find(|(i, _)| *i == id)
         .map(|(_, p)| *p)
-        .or_else(|| {
-            UNCOLLECTED
-                .iter()
-                .find(|(s, _)| *s == service)
-                .map(|(_, why)| Parity::Missing(why))
-        })
+        .or_else(|| UNCOLLECTED.iter().find(|(s, _)| *s == service).map(|(_, why)| Parity::Missing(why)))
 }
 
 /// Whether Rampart collects Prowler's service `service` (its ids are judged one by one).
@@ -146,24 +140,30 @@ use Parity::{Equivalent, Missing, Partial};
 
 // Reasons shared by several entries.
 const REACH: &str = "Rampart computes which ports of each instance the internet can actually reach (routes, network ACLs, security groups, load balancers) and reports every reachable port as one result, whatever the service; Prowler looks for an open security group on a public instance, per service";
-const SG_ADMIN: &str =
-    "one result per security group covers SSH (22) and RDP (3389) together (CIS 5.2/5.3)";
+const SG_ADMIN: &str = "one result per security group covers SSH (22) and RDP (3389) together (CIS 5.2/5.3)";
 const SG_HIGH_RISK: &str = "one result per security group for every port of Security Hub EC2.19's high-risk list, which includes these";
-const SG_ANY: &str = "stricter: fails a group that opens to 0.0.0.0/0 or ::/0 any port but 25, 80 and 443 (Trusted Advisor), these among them";
-const NACL_ADMIN: &str =
-    "one result per network ACL covers SSH (22) and RDP (3389) together (CIS 5.1)";
+const SG_ANY: &str =
+    "stricter: fails a group that opens to 0.0.0.0/0 or ::/0 any port but 25, 80 and 443 (Trusted Advisor), these among them";
+const NACL_ADMIN: &str = "one result per network ACL covers SSH (22) and RDP (3389) together (CIS 5.1)";
 const PASSWORD: &str = "one result judges the whole password policy: length, reuse and the four character classes (CIS 1.8/1.9, Security Hub IAM.7, Trusted Advisor)";
-const UNUSED: &str =
-    "one result per user judges passwords and access keys together (CIS 1.12, credential report)";
-const ADMIN_POLICY: &str = "one check for attached and unattached customer managed policies (Security Hub IAM.1); an unattached one fails at low severity";
-const SERVICE_WILDCARD: &str = "Security Hub IAM.21 fails a customer managed policy allowing any `service:*`, this service among them; inline policies are not judged";
+const UNUSED: &str = "one result per user judges passwords and access keys together (CIS 1.12, credential report)";
+const ADMIN_POLICY: &str =
+    "one check for attached and unattached customer managed policies (Security Hub IAM.1); an unattached one fails at low severity";
+const SERVICE_WILDCARD: &str =
+    "Security Hub IAM.21 fails a customer managed policy allowing any `service:*`, this service among them; inline policies are not judged";
 const LISTENER: &str = "Trusted Advisor's listener security (and Security Hub ELB.3/ELB.8): a load balancer without an encrypted listener, or with a policy allowing TLS older than 1.2 or weak ciphers, fails";
 const LB_REACH: &str = "Rampart reports what of a load balancer the internet can reach (its listeners through its security groups and subnets) in `inspector_network_reachability`, instead of failing every internet-facing load balancer";
-const BACKUP: &str = "needs AWS Backup plans and their protected resources (backup), which the inventory does not hold; planned with the backup service";
-const TRAIL_HISTORY: &str = "Prowler-specific heuristic over CloudTrail event history (LookupEvents); Rampart reads configuration, not event history";
-const ENCLAVE: &str = "needs Nitro Enclave data (the instance's EnclaveOptions, attestation conditions and key usage), which the inventory does not hold";
-const ACCESS_ADVISOR: &str = "needs IAM Access Advisor's per-service last access (iam:GenerateServiceLastAccessedDetails), which the inventory does not hold";
-const ORGS: &str = "needs AWS Organizations data (delegated administrators, organization-wide settings); Rampart scans accounts, not the organization";
+const BACKUP: &str =
+    "needs AWS Backup plans and their protected resources (backup), which the inventory does not hold; planned with the backup service";
+const TRAIL_HISTORY: &str =
+    "Prowler-specific heuristic over CloudTrail event history (LookupEvents); Rampart reads configuration, not event history";
+const ENCLAVE: &str =
+    "needs Nitro Enclave data (the instance's EnclaveOptions, attestation conditions and key usage), which the inventory does not hold";
+const ACCESS_ADVISOR: &str =
+    "needs IAM Access Advisor's per-service last access (iam:GenerateServiceLastAccessedDetails), which the inventory does not hold";
+const ADMIN_ACCESS: &str = "only the AWS managed AdministratorAccess policy counts; Prowler goes by the name, so it also flags a customer managed policy named AdministratorAccess (whose document `iam_policy_full_admin` judges)";
+const ORGS: &str =
+    "needs AWS Organizations data (delegated administrators, organization-wide settings); Rampart scans accounts, not the organization";
 
 /// Every Prowler check of a service Rampart collects, judged one by one.
 pub static TABLE: &[(&str, Parity)] = &[
@@ -373,9 +373,9 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("iam_check_saml_providers_sts", Missing("needs the SAML providers (iam:ListSAMLProviders), which the inventory does not hold")),
     ("iam_customer_attached_policy_no_administrative_privileges", Partial(&["iam_policy_full_admin"], ADMIN_POLICY)),
     ("iam_customer_unattached_policy_no_administrative_privileges", Partial(&["iam_policy_full_admin"], ADMIN_POLICY)),
-    ("iam_group_administrator_access_policy", Missing("not implemented yet: the inventory holds each group's attached policies")),
+    ("iam_group_administrator_access_policy", Partial(&["iam_group_administrator_access"], ADMIN_ACCESS)),
     ("iam_inline_policy_allows_privilege_escalation", Missing("Prowler-specific list of action combinations that allow privilege escalation; no standard Rampart maps has it")),
-    ("iam_inline_policy_no_administrative_privileges", Missing("not implemented yet: Security Hub IAM.1 covers customer managed policies only; the inventory holds inline policies")),
+    ("iam_inline_policy_no_administrative_privileges", Partial(&["iam_inline_policy_full_admin"], "Security Hub IAM.1's definition: an Allow statement of `*` on `*`; Prowler also counts NotAction and NotResource forms and subtracts what Deny statements take away")),
     ("iam_inline_policy_no_full_access_to_cloudtrail", Missing("not implemented yet: Security Hub IAM.21 covers customer managed policies only; the inventory holds inline policies")),
     ("iam_inline_policy_no_full_access_to_kms", Missing("not implemented yet: Security Hub IAM.21 covers customer managed policies only; the inventory holds inline policies")),
     ("iam_inline_policy_no_wildcard_marketplace_subscribe", Missing("Prowler-specific: Marketplace subscriptions are in no standard Rampart maps")),
@@ -398,7 +398,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("iam_policy_no_wildcard_marketplace_subscribe", Missing("Prowler-specific: Marketplace subscriptions are in no standard Rampart maps")),
     ("iam_policy_passrole_to_bedrock_agentcore_restricted", Missing("Prowler-specific: Bedrock AgentCore permissions are in no standard Rampart maps")),
     ("iam_role_access_not_stale_to_bedrock", Missing(ACCESS_ADVISOR)),
-    ("iam_role_administratoraccess_policy", Missing("not implemented yet: the inventory holds each role's attached policies")),
+    ("iam_role_administratoraccess_policy", Partial(&["iam_role_administrator_access"], ADMIN_ACCESS)),
     ("iam_role_cross_account_readonlyaccess_policy", Missing("not implemented yet: the inventory holds each role's trust policy and attached policies")),
     ("iam_role_cross_service_confused_deputy_prevention", Missing("not implemented yet: the inventory holds each role's trust policy")),
     ("iam_role_service_trust_restricts_source_to_account", Missing("not implemented yet: the inventory holds each role's trust policy")),
@@ -411,7 +411,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("iam_user_access_not_stale_to_bedrock", Missing(ACCESS_ADVISOR)),
     ("iam_user_access_not_stale_to_sagemaker", Missing(ACCESS_ADVISOR)),
     ("iam_user_accesskey_unused", Partial(&["iam_credentials_unused_45_days"], UNUSED)),
-    ("iam_user_administrator_access_policy", Missing("not implemented yet: the inventory holds each user's attached policies")),
+    ("iam_user_administrator_access_policy", Partial(&["iam_user_administrator_access"], ADMIN_ACCESS)),
     ("iam_user_console_access_unused", Partial(&["iam_credentials_unused_45_days"], UNUSED)),
     ("iam_user_hardware_mfa_enabled", Missing("not implemented yet: the inventory holds users' MFA devices and the account's virtual devices, which tell hardware from virtual")),
     ("iam_user_mfa_enabled_console_access", Equivalent(&["iam_user_console_mfa"])),
@@ -525,11 +525,7 @@ mod tests {
     #[test]
     fn the_list_is_prowlers_whole_aws_provider() {
         let checks = prowler_checks();
-        assert_eq!(
-            checks.len(),
-            668,
-            "Prowler {PROWLER_VERSION} ships 668 AWS checks"
-        );
+        assert_eq!(checks.len(), 668, "Prowler {PROWLER_VERSION} ships 668 AWS checks");
         let ids: BTreeSet<&str> = checks.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids.len(), checks.len(), "duplicate ids in the list");
     }
@@ -542,36 +538,21 @@ mod tests {
         let service_of: BTreeMap<&str, &str> = checks.iter().copied().collect();
         let mut seen = BTreeMap::new();
         for (id, _) in TABLE {
-            assert!(
-                service_of.contains_key(id),
-                "TABLE names `{id}`, which is not a Prowler {PROWLER_VERSION} AWS check"
-            );
+            assert!(service_of.contains_key(id), "TABLE names `{id}`, which is not a Prowler {PROWLER_VERSION} AWS check");
             assert!(seen.insert(*id, ()).is_none(), "`{id}` is in TABLE twice");
-            assert!(
-                collected(service_of[id]),
-                "`{id}` is judged in TABLE but its service `{}` is listed in UNCOLLECTED",
-                service_of[id]
-            );
+            assert!(collected(service_of[id]), "`{id}` is judged in TABLE but its service `{}` is listed in UNCOLLECTED", service_of[id]);
         }
         let services: BTreeSet<&str> = checks.iter().map(|(_, s)| *s).collect();
         for (service, _) in UNCOLLECTED {
-            assert!(
-                services.contains(service),
-                "UNCOLLECTED names `{service}`, a service with no Prowler check"
-            );
+            assert!(services.contains(service), "UNCOLLECTED names `{service}`, a service with no Prowler check");
         }
-        assert_eq!(
-            UNCOLLECTED
-                .iter()
-                .map(|(s, _)| s)
-                .collect::<BTreeSet<_>>()
-                .len(),
-            UNCOLLECTED.len(),
-            "a service twice in UNCOLLECTED"
-        );
+        assert_eq!(UNCOLLECTED.iter().map(|(s, _)| s).collect::<BTreeSet<_>>().len(), UNCOLLECTED.len(), "a service twice in UNCOLLECTED");
         for (id, service) in &checks {
             if collected(service) {
-                assert!(seen.contains_key(id), "Prowler check `{id}` ({service}, a service Rampart collects) has no entry in TABLE: judge it");
+                assert!(
+                    seen.contains_key(id),
+                    "Prowler check `{id}` ({service}, a service Rampart collects) has no entry in TABLE: judge it"
+                );
             }
             assert!(parity(id, service).is_some());
         }
@@ -586,21 +567,12 @@ mod tests {
                 Parity::Missing(why) => (&[], why),
             };
             if !matches!(p, Parity::Missing(_)) {
-                assert!(
-                    !named.is_empty(),
-                    "`{id}`: an equivalent or partial entry names no Rampart check"
-                );
+                assert!(!named.is_empty(), "`{id}`: an equivalent or partial entry names no Rampart check");
             }
             for c in named {
-                assert!(
-                    crate::check(c).is_some(),
-                    "`{id}` maps to `{c}`, which is not in REGISTRY"
-                );
+                assert!(crate::check(c).is_some(), "`{id}` maps to `{c}`, which is not in REGISTRY");
             }
-            assert!(
-                matches!(p, Parity::Equivalent(_)) || why.len() > 10,
-                "`{id}`: give a reason in words"
-            );
+            assert!(matches!(p, Parity::Equivalent(_)) || why.len() > 10, "`{id}`: give a reason in words");
         }
     }
 
@@ -613,41 +585,28 @@ mod tests {
         assert!(e > 0 && p > 0 && m > 0);
         let md = crate::checks_markdown();
         assert!(
-            md.contains(&format!(
-                "of its 668 checks, {e} have an equivalent Rampart check, {p} a partial one"
-            )),
+            md.contains(&format!("of its 668 checks, {e} have an equivalent Rampart check, {p} a partial one")),
             "{}",
             markdown_summary()
         );
         // The moto column stays last: crates/cli/tests/scan.rs reads `| fail + pass |` line ends.
         assert!(md.contains("| standards | Prowler equivalent | moto |"));
-        assert!(md.lines().any(
-            |l| l.starts_with("| `s3_bucket_public_read` |") && l.ends_with("| fail + pass |")
-        ));
-        assert!(
-            md.contains("| `s3_bucket_versioning` |")
-                && md.contains("| `s3_bucket_object_versioning` | unit |\n")
-        );
+        assert!(md.lines().any(|l| l.starts_with("| `s3_bucket_public_read` |") && l.ends_with("| fail + pass |")));
+        assert!(md.contains("| `s3_bucket_versioning` |") && md.contains("| `s3_bucket_object_versioning` | unit |\n"));
         assert!(md.contains("`iam_password_policy_symbol` (partial)"));
         assert!(md.contains("\n## Prowler checks without an equivalent\n"));
         assert!(md.contains("\n### bedrock\n\nservice not collected (bedrock)"));
         assert!(md.contains("| `ec2_elastic_ip_shodan` | Prowler-specific"));
         for (id, service) in &checks {
             if let Some(Parity::Missing(_)) = parity(id, service) {
-                assert!(
-                    md.contains(&format!("`{id}`")),
-                    "{id} is missing from docs/checks.md"
-                );
+                assert!(md.contains(&format!("`{id}`")), "{id} is missing from docs/checks.md");
             }
         }
     }
 
     #[test]
     fn lookups() {
-        assert_eq!(
-            parity("s3_bucket_object_versioning", "s3"),
-            Some(Parity::Equivalent(&["s3_bucket_versioning"]))
-        );
+        assert_eq!(parity("s3_bucket_object_versioning", "s3"), Some(Parity::Equivalent(&["s3_bucket_versioning"])));
         assert!(
             matches!(parity("bedrock_guardrail_prompt_attack_filter_enabled", "bedrock"), Some(Parity::Missing(why)) if why.contains("not collected (bedrock)"))
         );
@@ -659,9 +618,7 @@ mod tests {
 }
 
 /// Counts of a set of Prowler checks: (equivalent, partial, missing).
-fn counts<'a>(
-    checks: impl Iterator<Item = &'a (&'static str, &'static str)>,
-) -> (usize, usize, usize) {
+fn counts<'a>(checks: impl Iterator<Item = &'a (&'static str, &'static str)>) -> (usize, usize, usize) {
     let mut n = (0, 0, 0);
     for (id, service) in checks {
         match parity(id, service) {
@@ -677,11 +634,7 @@ fn counts<'a>(
 pub fn markdown_summary() -> String {
     let checks = prowler_checks();
     let (e, p, m) = counts(checks.iter());
-    let on: Vec<_> = checks
-        .iter()
-        .filter(|(_, s)| collected(s))
-        .copied()
-        .collect();
+    let on: Vec<_> = checks.iter().filter(|(_, s)| collected(s)).copied().collect();
     let (ce, cp, cm) = counts(on.iter());
     format!(
         "**Prowler parity** (Prowler {PROWLER_VERSION}, AWS provider, `crates/checks/src/prowler.rs`): of its {} checks, \
@@ -700,16 +653,7 @@ pub fn markdown_cell(check: &str) -> String {
     if ids.is_empty() {
         return "—".to_string();
     }
-    ids.iter()
-        .map(|(id, full)| {
-            if *full {
-                format!("`{id}`")
-            } else {
-                format!("`{id}` (partial)")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("<br>")
+    ids.iter().map(|(id, full)| if *full { format!("`{id}`") } else { format!("`{id}` (partial)") }).collect::<Vec<_>>().join("<br>")
 }
 
 /// The sections of `docs/checks.md` on partial equivalents and Prowler checks without one,
@@ -747,20 +691,13 @@ pub fn markdown_sections() -> String {
             continue;
         }
         if collected(service) {
-            s.push_str(&format!(
-                "\n### {service}\n\n| Prowler check | reason |\n|---|---|\n"
-            ));
+            s.push_str(&format!("\n### {service}\n\n| Prowler check | reason |\n|---|---|\n"));
             for (id, why) in missing {
                 s.push_str(&format!("| `{id}` | {why} |\n"));
             }
         } else {
             let ids: Vec<String> = missing.iter().map(|(id, _)| format!("`{id}`")).collect();
-            s.push_str(&format!(
-                "\n### {service}\n\n{} ({} checks): {}.\n",
-                missing[0].1,
-                missing.len(),
-                ids.join(", ")
-            ));
+            s.push_str(&format!("\n### {service}\n\n{} ({} checks): {}.\n", missing[0].1, missing.len(), ids.join(", ")));
         }
     }
     s

@@ -18,6 +18,10 @@ pub mod user_one_active_key;
 pub mod support_role;
 pub mod expired_server_certificates;
 pub mod access_analyzer_enabled;
+pub mod inline_policy_full_admin;
+pub mod user_administrator_access;
+pub mod group_administrator_access;
+pub mod role_administrator_access;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};
