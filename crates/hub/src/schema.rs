@@ -193,6 +193,11 @@ CREATE INDEX vuln_aliases_advisory ON vuln_aliases (advisory_id);
 INSERT OR IGNORE INTO vuln_aliases (alias, advisory_id)
     SELECT j.value, a.id FROM vuln_advisories a, json_each(a.aliases) j WHERE j.type = 'text';
 "#,
+    // 5: who changed a finding's workflow by hand (the operating-system user the CLI ran
+    // as); NULL for a run's automatic changes and for changes recorded before.
+    r#"
+ALTER TABLE workflow_history ADD COLUMN changed_by TEXT;
+"#,
 ];
 
 /// Sets the connection up, checks the file is ours and not from the future, and

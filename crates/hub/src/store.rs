@@ -40,6 +40,9 @@ pub struct WorkflowChange {
     pub note: String,
     /// The run whose results changed it; `None` for a change by a person.
     pub run_id: Option<String>,
+    /// Who made a change by hand, as the caller named them (a login name); `None` for a
+    /// run's change, or when the caller did not say.
+    pub changed_by: Option<String>,
 }
 
 /// Columns of a `Finding`, in the order `finding_from_row` reads them, for the current
@@ -555,6 +558,17 @@ impl Store {
         status: WorkflowStatus,
         note: &str,
     ) -> Result<(), StoreError> {
+        self.set_workflow_by(finding_id, status, note, None)
+    }
+
+    /// [`Store::set_workflow`], recording who made the change.
+    pub fn set_workflow_by(
+        &mut self,
+        finding_id: &str,
+        status: WorkflowStatus,
+        note: &str,
+        changed_by: Option<&str>,
+    ) -> Result<(), StoreError> {
         let path = self.path.as_path();
         let err = sql(path);
         let now = codec::time_to_text(Timestamp::now_utc());
@@ -579,9 +593,9 @@ impl Store {
         )
         .map_err(&err)?;
         tx.execute(
-            "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
-            params![finding_id, now, from, status.as_str(), note],
+            "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
+            params![finding_id, now, from, status.as_str(), note, changed_by],
         )
         .map_err(&err)?;
         tx.commit().map_err(&err)
@@ -605,7 +619,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT changed_at, from_status, to_status, note, run_id
+                "SELECT changed_at, from_status, to_status, note, run_id, changed_by
                  FROM workflow_history WHERE finding_id = ?1 ORDER BY id",
             )
             .map_err(&err)?;
@@ -620,6 +634,7 @@ impl Store {
                 to: codec::workflow_from_text(&text(2)?).map_err(&bad)?,
                 note: text(3)?,
                 run_id: row.get(4).map_err(&err)?,
+                changed_by: row.get(5).map_err(&err)?,
             });
         }
         Ok(out)

@@ -179,3 +179,40 @@ fn browsing_counts_findings_and_shows_one_with_its_runs() {
     assert_eq!(runs[0].counts, [(Status::Failed, 2), (Status::Passed, 1)]);
     assert_eq!(runs[1].counts, [(Status::Failed, 3)]);
 }
+
+#[test]
+fn a_person_s_workflow_change_records_who_made_it() {
+    use rampart_model::{RunInfo, Status};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rampart.db");
+    let mut store = Store::open(&path).unwrap();
+    let t0 = time::macros::datetime!(2026-03-01 08:00:00 UTC);
+    let run = RunInfo {
+        id: "r".into(),
+        started_at: t0,
+        finished_at: t0,
+        source: "test".into(),
+        accounts: vec!["111111111111".into()],
+        regions: vec!["us-east-1".into()],
+        tool_version: "0".into(),
+        checks: vec!["c".into()],
+    };
+    let mut fs = vec![crate::tests::finding("c", "b", "111111111111", "us-east-1", Status::Failed, 0)];
+    store.record_run(&run, &mut fs, &[]).unwrap();
+    let id = fs[0].id.clone();
+    store.set_workflow(&id, WorkflowStatus::Notified, "no name given").unwrap();
+    store.set_workflow_by(&id, WorkflowStatus::Suppressed, "accepted risk", Some("alice")).unwrap();
+    let h = store.workflow_history(&id).unwrap();
+    assert_eq!(h.iter().map(|c| c.changed_by.as_deref()).collect::<Vec<_>>(), [None, Some("alice")]);
+    drop(store);
+
+    // A database of schema 4 keeps its history and gains the column (NULL: not recorded then).
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("ALTER TABLE workflow_history DROP COLUMN changed_by; PRAGMA user_version = 4;").unwrap();
+    drop(conn);
+    let store = Store::open_read_only(&path).unwrap();
+    assert_eq!(store.schema_version(), LATEST);
+    let h = store.workflow_history(&id).unwrap();
+    assert_eq!(h.len(), 2);
+    assert!(h.iter().all(|c| c.changed_by.is_none()));
+}
