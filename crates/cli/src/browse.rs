@@ -118,7 +118,7 @@ fn finding(id: &str, args: &FindingsArgs) -> Result<ExitCode> {
                 .map(|c| {
                     serde_json::json!({
                         "changed_at": rampart_model::rfc3339(c.changed_at), "from": c.from.as_str(), "to": c.to.as_str(),
-                        "note": c.note, "run_id": c.run_id,
+                        "note": c.note, "run_id": c.run_id, "changed_by": c.changed_by,
                     })
                 })
                 .collect();
@@ -166,9 +166,10 @@ fn write_finding(
     }
     writeln!(out, "workflow history ({}):", history.len())?;
     for c in history {
-        let by = match &c.run_id {
-            Some(run) => format!("run {run}"),
-            None => "a person".to_string(),
+        let by = match (&c.run_id, &c.changed_by) {
+            (Some(run), _) => format!("run {run}"),
+            (None, Some(who)) => who.clone(),
+            (None, None) => "a person".to_string(),
         };
         let note = if c.note.is_empty() { "(no note)" } else { c.note.as_str() };
         writeln!(out, "  {}  {} -> {}  by {by}: {note}", t(c.changed_at), c.from.as_str(), c.to.as_str())?;
@@ -230,11 +231,17 @@ fn duration(d: time::Duration) -> String {
     }
 }
 
+/// The person changing a workflow status: the login behind `sudo` if any, else the
+/// user this runs as (`USER`, `LOGNAME`); `None` when the environment does not say.
+fn who() -> Option<String> {
+    ["SUDO_USER", "USER", "LOGNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+}
+
 pub fn workflow(id: &str, status: &str, note: &str, db: &Option<PathBuf>) -> Result<ExitCode> {
     let status = rampart_model::WorkflowStatus::parse(&status.to_ascii_uppercase())
         .with_context(|| format!("unknown workflow status `{}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED", shown(status)))?;
     let mut store = crate::hints::existing_store(&db_path(db))?;
-    store.set_workflow(id, status, note)?;
+    store.set_workflow_by(id, status, note, who().as_deref())?;
     eprintln!("{id}: workflow {}", status.as_str());
     Ok(ExitCode::SUCCESS)
 }

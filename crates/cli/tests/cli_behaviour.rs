@@ -400,16 +400,18 @@ fn runs_findings_and_one_finding_with_its_history() {
     // One finding: detail, what each run said, and who changed its workflow, when and why.
     let v: Value = serde_json::from_str(&ok(rampart(dir.path(), &["findings", "--check", "iam_root_mfa", "-f", "json"]))).unwrap();
     let id = v[0]["id"].as_str().unwrap().to_string();
-    ok(rampart(dir.path(), &["workflow", &id, "--status", "suppressed", "--note", "break-glass account"]));
+    let out = cmd(dir.path()).env_remove("SUDO_USER").env("USER", "alice").args(["workflow", &id, "--status", "suppressed", "--note", "break-glass account"]).output().unwrap();
+    ok(out);
     let shown = ok(rampart(dir.path(), &["findings", &id]));
     assert!(shown.starts_with(&id), "{shown}");
-    for needle in ["iam_root_mfa", "remediation", "runs (2):", "workflow history (1):", "NEW -> SUPPRESSED  by a person: break-glass account"] {
+    for needle in ["iam_root_mfa", "remediation", "runs (2):", "workflow history (1):", "NEW -> SUPPRESSED  by alice: break-glass account"] {
         assert!(shown.contains(needle), "`{needle}` in {shown}");
     }
     let j: Value = serde_json::from_str(&ok(rampart(dir.path(), &["findings", &id, "-f", "json"]))).unwrap();
     assert_eq!(j["finding"]["workflow_status"], "SUPPRESSED");
     assert_eq!(j["results"].as_array().unwrap().len(), 2);
     assert_eq!(j["workflow_history"][0]["note"], "break-glass account");
+    assert_eq!(j["workflow_history"][0]["changed_by"], "alice");
     usage_error(&rampart(dir.path(), &["findings", "rampart/nope/0"]), "list the findings and their ids with `rampart findings`");
     // Filters do not apply to one finding: said, not ignored.
     let out = rampart(dir.path(), &["findings", &id, "--status", "failed"]);
