@@ -5,6 +5,13 @@
 //! DSS and NIST 800-53, not to FSBP (their "Related requirements" in
 //! https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html name no FSBP), so
 //! they are not claimed as FSBP references. One result per security group.
+//!
+//! CIS 5.2 (in public copies of its text; the benchmark itself was not read here): no security
+//! group should allow unrestricted ingress to remote server administration ports "using either
+//! the TCP (6), UDP (17) or ALL (-1) protocols". AWS's own sentence for EC2.53/EC2.54 could not be
+//! retrieved here. The IPv4 (5.2, EC2.53) and IPv6 (5.3, EC2.54) items are judged by one check:
+//! a group open only from `::/0` also fails the IPv4 items (stricter, never laxer). One rule open
+//! to the world whose range contains 22 or 3389 fails the group, whatever its other rules say.
 
 use super::sg::{each_group, open_ingress, open_ports};
 use crate::{Check, Ctx, Emit};
@@ -77,8 +84,38 @@ mod tests {
 
     #[test]
     fn pass() {
-        let inv = with(group("sg", vec![rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())), rule("udp", Some(53), Some(53), world4())]));
+        let inv = with(group(
+            "sg",
+            vec![rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())), rule("udp", Some(53), Some(53), world4())],
+        ));
         assert_eq!(single(&CHECK, &inv).0, Status::Passed);
+    }
+
+    /// Several rules: an SSH rule restricted to a range next to an all-traffic rule from `::/0`
+    /// fails; a range containing 22 fails; restricted rules and security-group sources do not.
+    #[test]
+    fn several_rules() {
+        let group_ref = SgPeer::Group { group_id: "sg-bastion".into(), user_id: None, vpc_peering_connection_id: None };
+        let rules = vec![
+            rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())),
+            rule("tcp", Some(3389), Some(3389), group_ref.clone()),
+            rule("-1", None, None, SgPeer::Cidr6("::/0".into())),
+        ];
+        let (s, why) = single(&CHECK, &with(group("sg", rules)));
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("tcp/22 from ::/0") && why.contains("udp/3389 from ::/0") && !why.contains("203.0.113"), "{why}");
+        let (s, why) = single(
+            &CHECK,
+            &with(group("sg", vec![rule("tcp", Some(443), Some(443), world4()), rule("tcp", Some(1), Some(1024), world4())])),
+        );
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("tcp/22 from 0.0.0.0/0") && !why.contains("3389"), "{why}");
+        let ok = vec![
+            rule("tcp", Some(22), Some(22), SgPeer::Cidr4("203.0.113.0/24".into())),
+            rule("tcp", Some(3389), Some(3389), group_ref),
+            rule("tcp", Some(443), Some(443), world4()),
+        ];
+        assert_eq!(single(&CHECK, &with(group("sg", ok))).0, Status::Passed);
     }
 
     #[test]
