@@ -75,15 +75,12 @@ struct Zstd<R> {
 
 impl<R: BufRead> Read for Zstd<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let bad =
-            |e: FrameDecoderError| io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {e}"));
+        let bad = |e: FrameDecoderError| io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {e}"));
         loop {
             if self.in_frame {
                 while self.dec.can_collect() < buf.len() && !self.dec.is_finished() {
                     let want = buf.len() - self.dec.can_collect();
-                    self.dec
-                        .decode_blocks(&mut self.src, BlockDecodingStrategy::UptoBytes(want))
-                        .map_err(bad)?;
+                    self.dec.decode_blocks(&mut self.src, BlockDecodingStrategy::UptoBytes(want)).map_err(bad)?;
                 }
                 let n = self.dec.read(buf)?;
                 if n > 0 || buf.is_empty() {
@@ -99,19 +96,10 @@ impl<R: BufRead> Read for Zstd<R> {
             }
             match self.dec.init(&mut self.src) {
                 Ok(()) => self.in_frame = true,
-                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
-                    length,
-                    ..
-                })) => {
-                    let skipped = io::copy(
-                        &mut (&mut self.src).take(u64::from(length)),
-                        &mut io::sink(),
-                    )?;
+                Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame { length, .. })) => {
+                    let skipped = io::copy(&mut (&mut self.src).take(u64::from(length)), &mut io::sink())?;
                     if skipped != u64::from(length) {
-                        return Err(io::Error::new(
-                            io::ErrorKind::UnexpectedEof,
-                            "zstd: skippable frame cut short",
-                        ));
+                        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "zstd: skippable frame cut short"));
                     }
                 }
                 Err(e) => return Err(bad(e)),
@@ -128,18 +116,10 @@ fn decompress<'a>(raw: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(flate2::bufread::MultiGzDecoder::new(r))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(Zstd {
-            src: r,
-            dec: FrameDecoder::new(),
-            in_frame: false,
-        })
-    } else if let Some(what) = [
-        (&b"\xfd7zXZ\x00"[..], "xz"),
-        (&b"BZh"[..], "bzip2"),
-        (&b"\x04\x22\x4d\x18"[..], "lz4"),
-    ]
-    .iter()
-    .find_map(|(magic, what)| head.starts_with(magic).then_some(*what))
+        Box::new(Zstd { src: r, dec: FrameDecoder::new(), in_frame: false })
+    } else if let Some(what) = [(&b"\xfd7zXZ\x00"[..], "xz"), (&b"BZh"[..], "bzip2"), (&b"\x04\x22\x4d\x18"[..], "lz4")]
+        .iter()
+        .find_map(|(magic, what)| head.starts_with(magic).then_some(*what))
     {
         return Err(io::Error::new(
             io::ErrorKind::Unsupported,
@@ -152,24 +132,12 @@ fn decompress<'a>(raw: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
 
 /// One change a layer makes.
 enum Op {
-    Add {
-        path: PathBuf,
-        stat: Stat,
-        link: Option<PathBuf>,
-        content: Option<memfs::Content>,
-        skipped: Option<String>,
-    },
-    HardLink {
-        path: PathBuf,
-        target: PathBuf,
-    },
+    Add { path: PathBuf, stat: Stat, link: Option<PathBuf>, content: Option<memfs::Content>, skipped: Option<String> },
+    HardLink { path: PathBuf, target: PathBuf },
 }
 
 fn problem(message: String) -> Problem {
-    Problem {
-        section: "image".to_owned(),
-        message,
-    }
+    Problem { section: "image".to_owned(), message }
 }
 
 /// Applies one layer to `fs`: its whiteouts first (they only hide lower layers), then
@@ -184,14 +152,8 @@ pub(crate) fn apply_layer(
     expanded: &Expanded,
     problems: &mut Vec<Problem>,
 ) -> Result<(), LayerError> {
-    let blob_hash = expect
-        .blob
-        .as_ref()
-        .map(|(d, _)| Rc::new(RefCell::new(d.hasher())));
-    let diff_hash = expect
-        .diff_id
-        .as_ref()
-        .map(|d| Rc::new(RefCell::new(d.hasher())));
+    let blob_hash = expect.blob.as_ref().map(|(d, _)| Rc::new(RefCell::new(d.hasher())));
+    let diff_hash = expect.diff_id.as_ref().map(|d| Rc::new(RefCell::new(d.hasher())));
     let raw: Box<dyn Read + '_> = match &blob_hash {
         Some(h) => Box::new(Hashing::new(raw, h.clone())),
         None => raw,
@@ -203,17 +165,8 @@ pub(crate) fn apply_layer(
         None => tar_stream,
     };
     let exceeded = Rc::new(Cell::new(false));
-    let tar_stream = Counting {
-        inner: tar_stream,
-        total: expanded.clone(),
-        exceeded: exceeded.clone(),
-    };
-    let over = || {
-        LayerError::Limit(format!(
-            "more than {} bytes uncompressed: refused as a decompression bomb",
-            memfs::MAX_EXPANDED
-        ))
-    };
+    let tar_stream = Counting { inner: tar_stream, total: expanded.clone(), exceeded: exceeded.clone() };
+    let over = || LayerError::Limit(format!("more than {} bytes uncompressed: refused as a decompression bomb", memfs::MAX_EXPANDED));
     let mut archive = tar::Archive::new(tar_stream);
     let mut ops = Vec::new();
     let mut deletions = Vec::new();
@@ -240,20 +193,12 @@ pub(crate) fn apply_layer(
     }
     for op in ops {
         let r = match op {
-            Op::Add {
-                path,
-                stat,
-                link,
-                content,
-                skipped,
-            } => fs.insert(&path, stat, link, content).map(|()| {
+            Op::Add { path, stat, link, content, skipped } => fs.insert(&path, stat, link, content).map(|()| {
                 if let Some(why) = skipped {
                     fs.mark_skipped(&path, &why);
                 }
             }),
-            Op::HardLink { path, target } => fs
-                .hard_link(&path, &target)
-                .map_err(|e| format!("`{}`: {e}", path.display())),
+            Op::HardLink { path, target } => fs.hard_link(&path, &target).map_err(|e| format!("`{}`: {e}", path.display())),
         };
         if let Err(e) = r {
             if fs.len() >= memfs::MAX_ENTRIES {
@@ -271,28 +216,21 @@ fn verify(
     diff_hash: Option<Rc<RefCell<crate::digest::Hasher>>>,
 ) -> Result<(), LayerError> {
     // Every reader holding a clone of the hashers is gone (the archive was consumed).
-    let take =
-        |h: Rc<RefCell<crate::digest::Hasher>>| Rc::try_unwrap(h).map(RefCell::into_inner).ok();
+    let take = |h: Rc<RefCell<crate::digest::Hasher>>| Rc::try_unwrap(h).map(RefCell::into_inner).ok();
     if let (Some((want, size)), Some(h)) = (&expect.blob, blob_hash.and_then(take)) {
         let n = h.count();
         if let Some(size) = size.filter(|s| *s != n) {
-            return Err(LayerError::Mismatch(format!(
-                "is {n} bytes, not the {size} its descriptor says"
-            )));
+            return Err(LayerError::Mismatch(format!("is {n} bytes, not the {size} its descriptor says")));
         }
         let got = h.finish();
         if &got != want {
-            return Err(LayerError::Mismatch(format!(
-                "has digest `{got}`, not its descriptor's `{want}`"
-            )));
+            return Err(LayerError::Mismatch(format!("has digest `{got}`, not its descriptor's `{want}`")));
         }
     }
     if let (Some(want), Some(h)) = (&expect.diff_id, diff_hash.and_then(take)) {
         let got = h.finish();
         if &got != want {
-            return Err(LayerError::Mismatch(format!(
-                "uncompressed has digest `{got}`, not the config's diff_id `{want}`"
-            )));
+            return Err(LayerError::Mismatch(format!("uncompressed has digest `{got}`, not the config's diff_id `{want}`")));
         }
     }
     Ok(())
@@ -308,9 +246,7 @@ fn read_entries<R: Read>(
     problems: &mut Vec<Problem>,
 ) -> Result<(), LayerError> {
     let mut last = String::from("(start of layer)");
-    let broken = |last: &str, e: &dyn std::fmt::Display| {
-        LayerError::Unreadable(format!("after entry `{last}`: {e}"))
-    };
+    let broken = |last: &str, e: &dyn std::fmt::Display| LayerError::Unreadable(format!("after entry `{last}`: {e}"));
     let entries = archive.entries().map_err(|e| broken(&last, &e))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| broken(&last, &e))?;
@@ -318,9 +254,7 @@ fn read_entries<R: Read>(
         let raw = match entry.path() {
             Ok(p) => p.into_owned(),
             Err(e) => {
-                problems.push(problem(format!(
-                    "{at}: after entry `{last}`: bad name: {e}"
-                )));
+                problems.push(problem(format!("{at}: after entry `{last}`: bad name: {e}")));
                 continue;
             }
         };
@@ -335,10 +269,7 @@ fn read_entries<R: Read>(
                 continue;
             }
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let parent = path.parent().unwrap_or(Path::new("/")).to_path_buf();
         // Whiteouts: the OCI image spec's `layer.md`, "Whiteouts".
         if name == ".wh..wh..opq" {
@@ -361,16 +292,10 @@ fn read_entries<R: Read>(
         } else if ty.is_symlink() {
             EntryKind::Symlink
         } else if ty.is_hard_link() {
-            let target = entry
-                .link_name()
-                .ok()
-                .flatten()
-                .map(|t| memfs::normalize(&t));
+            let target = entry.link_name().ok().flatten().map(|t| memfs::normalize(&t));
             match target {
                 Some(Ok(Some(target))) => ops.push(Op::HardLink { path, target }),
-                _ => problems.push(problem(format!(
-                    "{at}: entry `{last}`: hard link without a valid target: skipped"
-                ))),
+                _ => problems.push(problem(format!("{at}: entry `{last}`: hard link without a valid target: skipped"))),
             }
             continue;
         } else if ty.is_character_special() || ty.is_block_special() || ty.is_fifo() {
@@ -383,19 +308,13 @@ fn read_entries<R: Read>(
             mode: num(h.mode().map(u64::from)) & 0o7777,
             uid: num(h.uid()),
             gid: num(h.gid()),
-            len: if kind == EntryKind::File {
-                entry.size()
-            } else {
-                0
-            },
+            len: if kind == EntryKind::File { entry.size() } else { 0 },
         };
         let link = if kind == EntryKind::Symlink {
             match entry.link_name() {
                 Ok(Some(t)) => Some(t.into_owned()),
                 _ => {
-                    problems.push(problem(format!(
-                        "{at}: entry `{last}`: symbolic link without a target: skipped"
-                    )));
+                    problems.push(problem(format!("{at}: entry `{last}`: symbolic link without a target: skipped")));
                     continue;
                 }
             }
@@ -411,19 +330,60 @@ fn read_entries<R: Read>(
                     problems.push(problem(format!("{at}: {why}")));
                     skipped = Some(why);
                 }
-                Err(e) if e.kind() == io::ErrorKind::OutOfMemory => {
-                    return Err(LayerError::Limit(e.to_string()))
-                }
+                Err(e) if e.kind() == io::ErrorKind::OutOfMemory => return Err(LayerError::Limit(e.to_string())),
                 Err(e) => return Err(broken(&last, &e)),
             }
         }
-        ops.push(Op::Add {
-            path,
-            stat,
-            link,
-            content,
-            skipped,
-        });
+        ops.push(Op::Add { path, stat, link, content, skipped });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tar_of(path: &str, data: &[u8]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, path, data).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn the_uncompressed_total_is_bounded_across_layers() {
+        let layer = tar_of("etc/os-release", b"ID=debian\n");
+        let expanded = Expanded::default();
+        // As if earlier layers had already expanded to just under the limit.
+        expanded.0.set(memfs::MAX_EXPANDED - 100);
+        let mut fs = ImageFs::new();
+        let err =
+            apply_layer(&mut fs, Box::new(&layer[..]), &Expect::default(), "layer", &mut Budget::default(), &expanded, &mut Vec::new())
+                .unwrap_err();
+        let LayerError::Limit(msg) = err else { panic!("{err:?}") };
+        assert!(msg.contains("uncompressed: refused as a decompression bomb"), "{msg}");
+        assert!(fs.stat(Path::new("/etc/os-release")).is_err(), "nothing applied");
+    }
+
+    #[test]
+    fn every_byte_of_the_stream_counts_for_the_digests() {
+        // Data after the tar's end-of-archive blocks changes the blob: it is hashed.
+        let mut layer = tar_of("etc/os-release", b"ID=debian\n");
+        let good = Digest::sha256_of(&layer);
+        layer.extend_from_slice(b"trailing");
+        let expect = Expect { blob: Some((good, Some(layer.len() as u64))), diff_id: None };
+        let err = apply_layer(
+            &mut ImageFs::new(),
+            Box::new(&layer[..]),
+            &expect,
+            "layer",
+            &mut Budget::default(),
+            &Expanded::default(),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, LayerError::Mismatch(ref m) if m.contains("has digest")), "{err:?}");
+    }
 }
