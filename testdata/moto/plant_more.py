@@ -52,7 +52,10 @@ s3:GetObject only); users "user-fail" (a directly attached managed policy) and "
 a strong account password policy (length 14, all character classes, reuse of 24 prevented);
 users "user-console-fresh" (console password, an access key never used), "user-console-ok"
 (console password, no key) and "user-two-keys" (two active keys); role "support" with
-AWSSupportAccess.
+AWSSupportAccess; user "user-admin", group "group-admin" and role "role-admin" (trusted by
+another account) with the AWS managed AdministratorAccess, group "group-ok" with ReadOnlyAccess;
+users "user-inline-admin" (an inline policy allowing "*" on "*") and "user-inline-ok" (an inline
+policy allowing s3:GetObject).
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -417,6 +420,23 @@ def plant_iam(iam):
     iam.update_account_password_policy(**policy)
     got = iam.get_account_password_policy()["PasswordPolicy"]
     assert all(got[k] == v for k, v in policy.items()), got
+    # Prowler parity: the AWS managed AdministratorAccess on a user, a group and a role (the
+    # support role above, trusted by the account, is the passing role); inline "*" on "*".
+    aws_admin, aws_read = "arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    iam.create_user(UserName="user-admin")
+    iam.attach_user_policy(UserName="user-admin", PolicyArn=aws_admin)
+    for group, arn in [("group-admin", aws_admin), ("group-ok", aws_read)]:
+        iam.create_group(GroupName=group)
+        iam.attach_group_policy(GroupName=group, PolicyArn=arn)
+        assert [p["PolicyArn"] for p in iam.list_attached_group_policies(GroupName=group)["AttachedPolicies"]] == [arn]
+    iam.create_role(RoleName="role-admin", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="role-admin", PolicyArn=aws_admin)
+    assert [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="role-admin")["AttachedPolicies"]] == [aws_admin]
+    for user, action in [("user-inline-admin", "*"), ("user-inline-ok", "s3:GetObject")]:
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName="inline", PolicyDocument=doc(action))
+        assert iam.list_user_policies(UserName=user)["PolicyNames"] == ["inline"]
 
 
 def plant_cloudfront(cf, iam, all_names):
@@ -481,7 +501,8 @@ def main():
         plant_cloudtrail(client(endpoint, "cloudtrail", region), client(endpoint, "s3", region), region, sfx)
         plant_tgw(client(endpoint, "ec2", region), n)
     plant_iam(client(endpoint, "iam", "us-east-1"))
-    names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok", "user-console-fresh", "user-console-ok", "user-two-keys")})
+    names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok", "user-console-fresh", "user-console-ok", "user-two-keys",
+                                                     "user-admin", "group-admin", "group-ok", "role-admin", "support", "user-inline-admin", "user-inline-ok")})
     plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), client(endpoint, "iam", "us-east-1"), names)
     print(json.dumps(names))
 

@@ -1350,6 +1350,11 @@ const MORE_PLANTED_IAM: &[(&str, &str, &str)] = &[
     ("iam_user_policies_attached", "user-fail", "user-ok"),
     ("iam_user_initial_access_key", "user-console-fresh", "user-console-ok"),
     ("iam_user_one_active_access_key", "user-two-keys", "user-ok"),
+    // Prowler parity (crates/checks/src/prowler.rs).
+    ("iam_user_administrator_access", "user-admin", "user-ok"),
+    ("iam_group_administrator_access", "group-admin", "group-ok"),
+    ("iam_role_administrator_access", "role-admin", "support"),
+    ("iam_inline_policy_full_admin", "user-inline-admin", "user-inline-ok"),
 ];
 
 /// The same for CloudFront, which is global: the scan reports distributions in the home region,
