@@ -141,9 +141,7 @@ mod tests {
     #[test]
     fn route_blocks_name_local_and_peering_routes_most_specific_first() {
         let mut t = RouteTable { route_table_id: "rtb-1".into(), vpc_id: "vpc-1".into(), ..RouteTable::default() };
-        for (d, tgt) in
-            [("10.0.0.0/16", "local"), ("10.1.0.0/16", "pcx-1"), ("0.0.0.0/0", "igw-1"), ("10.2.3.0/24", "tgw-1")]
-        {
+        for (d, tgt) in [("10.0.0.0/16", "local"), ("10.1.0.0/16", "pcx-1"), ("0.0.0.0/0", "igw-1"), ("10.2.3.0/24", "tgw-1")] {
             t.routes.push(rampart_inventory::Route {
                 destination_cidr_block: Some(d.into()),
                 target: tgt.into(),

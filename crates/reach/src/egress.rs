@@ -128,21 +128,12 @@ pub fn subnet_sources(inv: &Inventory, subnet: &str) -> Option<Vec<String>> {
 }
 
 /// The interface of `id` (an interface id, or an instance's primary interface).
-fn source_interface<'a>(
-    ec2: &'a rampart_inventory::Ec2,
-    enis: &'a [NetworkInterface],
-    id: &str,
-) -> Option<&'a NetworkInterface> {
+fn source_interface<'a>(ec2: &'a rampart_inventory::Ec2, enis: &'a [NetworkInterface], id: &str) -> Option<&'a NetworkInterface> {
     if let Some(e) = enis.iter().find(|e| e.network_interface_id == id) {
         return Some(e);
     }
-    let primary = ec2
-        .instances
-        .known()
-        .and_then(|v| v.iter().find(|i| i.instance_id == id))
-        .and_then(|i| i.private_ip_address.clone());
-    let mut mine: Vec<&NetworkInterface> =
-        enis.iter().filter(|e| e.attachment_instance_id.as_deref() == Some(id)).collect();
+    let primary = ec2.instances.known().and_then(|v| v.iter().find(|i| i.instance_id == id)).and_then(|i| i.private_ip_address.clone());
+    let mut mine: Vec<&NetworkInterface> = enis.iter().filter(|e| e.attachment_instance_id.as_deref() == Some(id)).collect();
     mine.sort_by(|a, b| a.network_interface_id.cmp(&b.network_interface_id));
     mine.iter().find(|e| primary.as_ref().is_some_and(|p| e.private_ip_addresses.contains(p))).or(mine.first()).copied()
 }
@@ -265,11 +256,7 @@ fn regions(ctx: &Ctx, o: &Origin, fam: Family) -> R<Vec<(u128, AddrSet)>> {
     let mut local = AddrSet::empty();
     for t in ctx.ec2.route_tables.known().into_iter().flatten().filter(|t| t.vpc_id == o.vpc) {
         for r in &t.routes {
-            let c = if fam == Family::Ipv4 {
-                r.destination_cidr_block.as_deref()
-            } else {
-                r.destination_ipv6_cidr_block.as_deref()
-            };
+            let c = if fam == Family::Ipv4 { r.destination_cidr_block.as_deref() } else { r.destination_ipv6_cidr_block.as_deref() };
             if let Some(s) = c.and_then(cidr) {
                 if r.target == "local" {
                     local = local.union(&s);
@@ -362,10 +349,7 @@ fn one<'a>(
             &n.network_acl_id,
             ComponentType::Nacl,
             format!("{rule}{what}"),
-            format!(
-                "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {dst_text} to {}",
-                n.network_acl_id
-            ),
+            format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {dst_text} to {}", n.network_acl_id),
         )
     };
     let (lo, hi) = ephemeral(p);
@@ -373,19 +357,14 @@ fn one<'a>(
     let ns = ctx.nacl_idx(o.subnet)?;
     let mut acl_rules = Vec::new();
     if cache.nacl(ctx, ns, true, false, p, fam).allows(port, d) {
-        acl_rules.push(format!(
-            "outbound #{} allow",
-            first_match(ctx.nacl(ns), true, p, fam, d, port).map_or(0, |e| e.rule_number)
-        ));
+        acl_rules.push(format!("outbound #{} allow", first_match(ctx.nacl(ns), true, p, fam, d, port).map_or(0, |e| e.rule_number)));
     } else {
         out.push(nacl_block(ctx.nacl(ns), true, d, port, "", format!(" {port}")));
     }
     let back = cache.nacl(ctx, ns, false, true, p, fam).ports_for(d);
     match back.first() {
-        Some(q) => acl_rules.push(format!(
-            "inbound #{} allow (return)",
-            first_match(ctx.nacl(ns), false, p, fam, d, q).map_or(0, |e| e.rule_number)
-        )),
+        Some(q) => acl_rules
+            .push(format!("inbound #{} allow (return)", first_match(ctx.nacl(ns), false, p, fam, d, q).map_or(0, |e| e.rule_number))),
         None => out.push(nacl_block(ctx.nacl(ns), false, d, lo, " (return traffic)", eph.clone())),
     }
     steps.push(Step::new(&ctx.nacl(ns).network_acl_id, ComponentType::Nacl, acl_rules));
@@ -449,10 +428,7 @@ fn one<'a>(
         out.push(mk(
             &t.route_table_id,
             ComponentType::RouteTable,
-            format!(
-                "{} (a peering connection never carries internet traffic: no edge-to-edge routing)",
-                route_label(r)
-            ),
+            format!("{} (a peering connection never carries internet traffic: no edge-to-edge routing)", route_label(r)),
             way_out(ctx, o, fam, &t.route_table_id),
         ));
     } else {
@@ -466,11 +442,8 @@ fn one<'a>(
 }
 
 fn nat_gateway<'a>(ctx: &Ctx<'a>, id: &str) -> R<&'a NatGateway> {
-    let list =
-        ctx.ec2.nat_gateways.as_result().map_err(|r| vec![format!("ec2 NAT gateways in {}: {r}", ctx.where_())])?;
-    list.iter()
-        .find(|n| n.nat_gateway_id == id)
-        .ok_or_else(|| vec![format!("NAT gateway {id} is not in the inventory")])
+    let list = ctx.ec2.nat_gateways.as_result().map_err(|r| vec![format!("ec2 NAT gateways in {}: {r}", ctx.where_())])?;
+    list.iter().find(|n| n.nat_gateway_id == id).ok_or_else(|| vec![format!("NAT gateway {id} is not in the inventory")])
 }
 
 /// Source → NAT gateway → the NAT gateway's subnet route table → internet gateway: the steps
@@ -527,10 +500,7 @@ fn nat_leg<'a>(
                 &acl.network_acl_id,
                 ComponentType::Nacl,
                 format!("{rule}{what}"),
-                format!(
-                    "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}",
-                    acl.network_acl_id
-                ),
+                format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}", acl.network_acl_id),
             )
         };
         let (lo, hi) = ephemeral(p);
@@ -574,10 +544,7 @@ fn nat_leg<'a>(
             let all = to_cidrs(&universe(fam), fam).join(", ");
             let change = match ctx.igw_of(&nat.vpc_id) {
                 Some(g) => format!("add route {all} → {g} to {}", t.route_table_id),
-                None => format!(
-                    "attach an internet gateway to {} and add route {all} → it to {}",
-                    nat.vpc_id, t.route_table_id
-                ),
+                None => format!("attach an internet gateway to {} and add route {all} → it to {}", nat.vpc_id, t.route_table_id),
             };
             out.push(mk(
                 &t.route_table_id,
@@ -626,6 +593,8 @@ fn way_out(ctx: &Ctx, o: &Origin, fam: Family, rtb: &str) -> String {
             "add route {all} → a NAT gateway in a subnet that routes to {g} to {rtb} (or route to {g} and give the source a public IP)"
         ),
         Some(g) => format!("add route {all} → {g} (or an egress-only internet gateway) to {rtb}"),
-        None => format!("attach an internet gateway to {} and route {all} to it (through a NAT gateway for private subnets) from {rtb}", o.vpc),
+        None => {
+            format!("attach an internet gateway to {} and route {all} to it (through a NAT gateway for private subnets) from {rtb}", o.vpc)
+        }
     }
 }

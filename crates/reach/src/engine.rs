@@ -17,8 +17,7 @@ use crate::nacl::{eval_nacl, nacl_legs_ok, NaclEval};
 use crate::set::{addr_point, parse_cidr, to_cidrs, universe, AddrSet, Family, PortSet};
 use crate::{ComponentType, ExposedRange, Exposure, Protocol, Status, Step};
 use rampart_inventory::{
-    Account, Ec2, Inventory, NetworkAcl, NetworkInterface, PrefixList, Region, Route, RouteTable, SecurityGroup,
-    SgPeer, SgRule,
+    Account, Ec2, Inventory, NetworkAcl, NetworkInterface, PrefixList, Region, Route, RouteTable, SecurityGroup, SgPeer, SgRule,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -179,20 +178,14 @@ impl<'a> Ctx<'a> {
     /// `Err(reason)` when the region's interfaces themselves were not read.
     pub fn new(account: &'a Account, region: &'a Region) -> Result<Ctx<'a>, String> {
         let ec2 = region.ec2.as_result().map_err(|r| format!("ec2 in {}: {r}", region.name))?;
-        let enis = ec2
-            .network_interfaces
-            .as_result()
-            .map_err(|r| format!("ec2 network interfaces in {}: {r}", region.name))?;
+        let enis = ec2.network_interfaces.as_result().map_err(|r| format!("ec2 network interfaces in {}: {r}", region.name))?;
         let mut ctx = Ctx {
             account,
             region,
             ec2,
             enis,
             sgs: ec2.security_groups.iter().map(|g| (g.group_id.as_str(), g)).collect(),
-            pls: ec2
-                .managed_prefix_lists
-                .as_result()
-                .map(|v| v.iter().map(|p| (p.prefix_list_id.as_str(), p)).collect()),
+            pls: ec2.managed_prefix_lists.as_result().map(|v| v.iter().map(|p| (p.prefix_list_id.as_str(), p)).collect()),
             rtbs: ec2.route_tables.as_result().map(|v| v.as_slice()),
             rtb_by_subnet: HashMap::new(),
             main_rtb: HashMap::new(),
@@ -267,10 +260,7 @@ impl<'a> Ctx<'a> {
 
     pub fn nacl_idx(&self, subnet: &str) -> R<usize> {
         self.nacls.map_err(|r| vec![format!("ec2 network ACLs in {}: {r}", self.where_())])?;
-        self.nacl_by_subnet
-            .get(subnet)
-            .copied()
-            .ok_or_else(|| vec![format!("no network ACL for subnet {subnet} in the inventory")])
+        self.nacl_by_subnet.get(subnet).copied().ok_or_else(|| vec![format!("no network ACL for subnet {subnet} in the inventory")])
     }
 
     pub fn nacl(&self, i: usize) -> &'a NetworkAcl {
@@ -285,12 +275,7 @@ impl<'a> Ctx<'a> {
         for id in &eni.security_group_ids {
             match self.sgs.get(id.as_str()) {
                 Some(g) => out.push(*g),
-                None => {
-                    return missing(format!(
-                        "security group {id} of {} is not in the inventory",
-                        eni.network_interface_id
-                    ))
-                }
+                None => return missing(format!("security group {id} of {} is not in the inventory", eni.network_interface_id)),
             }
         }
         Ok(out)
@@ -318,12 +303,7 @@ impl<'a> Ctx<'a> {
 
     /// The attached internet gateway of a VPC, when known.
     pub fn igw_of(&self, vpc: &str) -> Option<&'a str> {
-        self.ec2
-            .internet_gateways
-            .known()?
-            .iter()
-            .find(|g| g.attached_vpc_ids.iter().any(|v| v == vpc))
-            .map(|g| g.id.as_str())
+        self.ec2.internet_gateways.known()?.iter().find(|g| g.attached_vpc_ids.iter().any(|v| v == vpc)).map(|g| g.id.as_str())
     }
 }
 
@@ -497,14 +477,7 @@ fn sg_zone(ctx: &Ctx, groups: &[&SecurityGroup], p: Protocol, fam: Family) -> R<
 
 /// Whether the groups admit `f` from (ingress) or to (egress) a given interface: its address
 /// `peer_ip` or one of its groups.
-pub(crate) fn sg_admits_eni(
-    ctx: &Ctx,
-    groups: &[&SecurityGroup],
-    ingress: bool,
-    f: Flow,
-    peer: &NetworkInterface,
-    peer_ip: u128,
-) -> bool {
+pub(crate) fn sg_admits_eni(ctx: &Ctx, groups: &[&SecurityGroup], ingress: bool, f: Flow, peer: &NetworkInterface, peer_ip: u128) -> bool {
     groups.iter().any(|g| {
         let rules = if ingress { &g.ingress } else { &g.egress };
         rules.iter().any(|r| {
@@ -540,15 +513,7 @@ impl<'a> Cache<'a> {
     }
 
     /// One direction of a NACL; `return_leg` evaluates the client's ephemeral ports.
-    pub fn nacl(
-        &mut self,
-        ctx: &Ctx<'a>,
-        n: usize,
-        egress: bool,
-        return_leg: bool,
-        p: Protocol,
-        fam: Family,
-    ) -> Rc<NaclEval> {
+    pub fn nacl(&mut self, ctx: &Ctx<'a>, n: usize, egress: bool, return_leg: bool, p: Protocol, fam: Family) -> Rc<NaclEval> {
         self.nacls
             .entry((n, egress, return_leg, p, fam))
             .or_insert_with(|| {
@@ -652,8 +617,7 @@ fn group(z: &Zone) -> Vec<(PortSet, AddrSet)> {
     for (lo, hi, a) in z {
         m.entry(a).or_default().push((*lo, *hi));
     }
-    let mut v: Vec<(PortSet, AddrSet)> =
-        m.into_iter().map(|(a, ports)| (PortSet::from_ranges(ports), a.clone())).collect();
+    let mut v: Vec<(PortSet, AddrSet)> = m.into_iter().map(|(a, ports)| (PortSet::from_ranges(ports), a.clone())).collect();
     v.sort();
     v
 }
@@ -686,13 +650,8 @@ fn direct_steps(ctx: &Ctx, path: &DirectPath, p: Protocol, fam: Family, ports: &
         steps.push(Step::new(igw, ComponentType::Igw, Vec::new()));
     }
     steps.push(Step::new(&ctx.rtb(rtb).route_table_id, ComponentType::RouteTable, route_rules));
-    let mut nacl_rules: Vec<String> =
-        nin.rules_for(ports, src).into_iter().map(|n| format!("inbound #{n} allow")).collect();
-    nacl_rules.extend(
-        ret.rules_for(&PortSet::full(), src)
-            .into_iter()
-            .map(|n| format!("outbound #{n} allow (return to ephemeral ports)")),
-    );
+    let mut nacl_rules: Vec<String> = nin.rules_for(ports, src).into_iter().map(|n| format!("inbound #{n} allow")).collect();
+    nacl_rules.extend(ret.rules_for(&PortSet::full(), src).into_iter().map(|n| format!("outbound #{n} allow (return to ephemeral ports)")));
     steps.push(Step::new(&ctx.nacl(nacl).network_acl_id, ComponentType::Nacl, nacl_rules));
     if !no_sg {
         for g in groups {
@@ -703,8 +662,7 @@ fn direct_steps(ctx: &Ctx, path: &DirectPath, p: Protocol, fam: Family, ports: &
                     let Some((lo, hi)) = sg_rule_ports(r, p) else {
                         return false;
                     };
-                    ports.intersects(&PortSet::range(lo, hi))
-                        && matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(src))
+                    ports.intersects(&PortSet::range(lo, hi)) && matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(src))
                 })
                 .map(|r| rule_label(r, p))
                 .collect();
@@ -792,8 +750,7 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
         }
     }
     let has_v2 = lb_enis.keys().any(|k| k.starts_with("app/") || k.starts_with("net/"));
-    let has_classic =
-        lb_enis.keys().any(|k| !k.starts_with("app/") && !k.starts_with("net/") && !k.starts_with("gwy/"));
+    let has_classic = lb_enis.keys().any(|k| !k.starts_with("app/") && !k.starts_with("net/") && !k.starts_with("gwy/"));
     match ctx.region.elbv2.as_result() {
         Err(r) if has_v2 => unread.push(("elbv2".to_string(), r.to_string())),
         Err(_) => {}
@@ -852,11 +809,8 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
                                     let (eni, preserve) = match tg.target_type.as_str() {
                                         "instance" => (instance_eni(ctx, &t.id), kind == "network"),
                                         "ip" => (
-                                            t.id.parse()
-                                                .ok()
-                                                .and_then(|ip| ctx.eni_by_ip.get(&addr_point(ip).1).copied()),
-                                            kind == "network"
-                                                && matches!(tg_proto.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC"),
+                                            t.id.parse().ok().and_then(|ip| ctx.eni_by_ip.get(&addr_point(ip).1).copied()),
+                                            kind == "network" && matches!(tg_proto.as_str(), "UDP" | "TCP_UDP" | "QUIC" | "TCP_QUIC"),
                                         ),
                                         _ => (None, false),
                                     };
@@ -896,12 +850,7 @@ pub(crate) fn all_load_balancers<'a>(ctx: &Ctx<'a>) -> (Vec<Lb<'a>>, Vec<(String
                         protos: vec![Protocol::TCP],
                         lb_port,
                         tg: None,
-                        targets: lb
-                            .instance_ids
-                            .iter()
-                            .filter_map(|i| instance_eni(ctx, i))
-                            .map(|e| (e, port, false))
-                            .collect(),
+                        targets: lb.instance_ids.iter().filter_map(|i| instance_eni(ctx, i)).map(|e| (e, port, false)).collect(),
                     });
                 }
                 lbs.push(out);
@@ -1020,9 +969,7 @@ pub(crate) fn apply_load_balancers<'a>(
                                 ports: PortSet::point(port),
                                 sources: to_cidrs(&src, fr.family),
                                 sources_text: match ctx.route_table(lbe) {
-                                    Ok(t) => {
-                                        sources_text(&src, fr.family, &named_blocks(ctx, t, &lbe.vpc_id, fr.family))
-                                    }
+                                    Ok(t) => sources_text(&src, fr.family, &named_blocks(ctx, t, &lbe.vpc_id, fr.family)),
                                     Err(_) => sources_text(&src, fr.family, &[]),
                                 },
                                 source_set: src,
@@ -1085,19 +1032,11 @@ pub(crate) fn hop_sources<'a>(
             src = src.intersect(zone_at(&nin.zone(), port).unwrap_or(&AddrSet::empty()));
             src = src.intersect(&cache.nacl(ctx, nt, true, true, p, fam).any);
         }
-        let steps = target_sg_steps(
-            ctx,
-            tgroups,
-            p,
-            port,
-            |r| matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(&src)),
-        );
+        let steps = target_sg_steps(ctx, tgroups, p, port, |r| matches!(peer_set(ctx, &r.peer, fam), Ok(Some(s)) if s.intersects(&src)));
         return Ok((src, steps));
     }
     // The target sees the load balancer's private address.
-    if !sg_admits_eni(ctx, tgroups, true, to_target, lbe, lip)
-        || !nacl_legs_ok(ctx, cache, (lbe, lip), (target, tip), to_target)?
-    {
+    if !sg_admits_eni(ctx, tgroups, true, to_target, lbe, lip) || !nacl_legs_ok(ctx, cache, (lbe, lip), (target, tip), to_target)? {
         return Ok((AddrSet::empty(), Vec::new()));
     }
     let steps = target_sg_steps(ctx, tgroups, p, port, |r| match &r.peer {
@@ -1107,13 +1046,7 @@ pub(crate) fn hop_sources<'a>(
     Ok((fr.source_set.clone(), steps))
 }
 
-fn target_sg_steps(
-    _ctx: &Ctx,
-    groups: &[&SecurityGroup],
-    p: Protocol,
-    port: u16,
-    peer_ok: impl Fn(&SgRule) -> bool,
-) -> Vec<Step> {
+fn target_sg_steps(_ctx: &Ctx, groups: &[&SecurityGroup], p: Protocol, port: u16, peer_ok: impl Fn(&SgRule) -> bool) -> Vec<Step> {
     let mut steps = Vec::new();
     for g in groups {
         let rules: Vec<String> = g
@@ -1177,10 +1110,7 @@ pub(crate) fn analyze<'a>(ctx: &Ctx<'a>, only: Option<&[usize]>) -> HashMap<usiz
     }
     for (i, r) in results.iter_mut() {
         if blind.contains(ctx.enis[*i].vpc_id.as_str()) {
-            *r = Err(unread
-                .iter()
-                .map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.region.name))
-                .collect());
+            *r = Err(unread.iter().map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.region.name)).collect());
         }
     }
     results
@@ -1200,13 +1130,8 @@ pub(crate) fn subject(ctx: &Ctx, eni: &NetworkInterface) -> (String, String) {
     }
     // Interface VPC endpoints: their requester-managed interfaces, named after the endpoint.
     if eni.interface_type == "vpc_endpoint" {
-        let owner = ctx
-            .ec2
-            .vpc_endpoints
-            .known()
-            .into_iter()
-            .flatten()
-            .find(|v| v.network_interface_ids.contains(&eni.network_interface_id));
+        let owner =
+            ctx.ec2.vpc_endpoints.known().into_iter().flatten().find(|v| v.network_interface_ids.contains(&eni.network_interface_id));
         if let Some(v) = owner {
             return (v.vpc_endpoint_id.clone(), "vpc_endpoint".into());
         }
@@ -1250,9 +1175,7 @@ pub fn internet_exposure(inv: &Inventory) -> Vec<Exposure> {
                     resource_id: lb.id.clone(),
                     resource_type: "load_balancer".into(),
                     network_interface_id: None,
-                    status: Status::Unknown {
-                        missing: vec![format!("no network interface of {} in the inventory", lb.id)],
-                    },
+                    status: Status::Unknown { missing: vec![format!("no network interface of {} in the inventory", lb.id)] },
                 });
             }
         }
@@ -1261,12 +1184,7 @@ pub fn internet_exposure(inv: &Inventory) -> Vec<Exposure> {
             let status = match results.remove(&i) {
                 Some(Ok(mut ranges)) => {
                     ranges.sort_by(|a, b| {
-                        (a.family, a.protocol, &a.ports, &a.source_set).cmp(&(
-                            b.family,
-                            b.protocol,
-                            &b.ports,
-                            &b.source_set,
-                        ))
+                        (a.family, a.protocol, &a.ports, &a.source_set).cmp(&(b.family, b.protocol, &b.ports, &b.source_set))
                     });
                     Status::Known { ranges }
                 }

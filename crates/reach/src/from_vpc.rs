@@ -54,12 +54,7 @@ fn addrs(e: &NetworkInterface, fam: Family) -> Vec<u128> {
         Family::Ipv4 => &e.private_ip_addresses,
         Family::Ipv6 => &e.ipv6_addresses,
     };
-    list.iter()
-        .filter_map(|ip| ip.parse::<std::net::IpAddr>().ok())
-        .map(addr_point)
-        .filter(|(f, _)| *f == fam)
-        .map(|(_, a)| a)
-        .collect()
+    list.iter().filter_map(|ip| ip.parse::<std::net::IpAddr>().ok()).map(addr_point).filter(|(f, _)| *f == fam).map(|(_, a)| a).collect()
 }
 
 fn cidr_holds(c: &str, fam: Family, a: u128) -> bool {
@@ -77,10 +72,7 @@ pub(crate) fn vpcs_holding(ec2: &Ec2, fam: Family, a: u128) -> Vec<String> {
     }
     for t in ec2.route_tables.known().into_iter().flatten() {
         let local = t.routes.iter().filter(|r| r.target == "local");
-        if local
-            .flat_map(|r| r.destination_cidr_block.iter().chain(&r.destination_ipv6_cidr_block))
-            .any(|c| cidr_holds(c, fam, a))
-        {
+        if local.flat_map(|r| r.destination_cidr_block.iter().chain(&r.destination_ipv6_cidr_block)).any(|c| cidr_holds(c, fam, a)) {
             out.push(t.vpc_id.clone());
         }
     }
@@ -91,14 +83,10 @@ pub(crate) fn vpcs_holding(ec2: &Ec2, fam: Family, a: u128) -> Vec<String> {
 
 /// The peering connection joining two VPCs (an active one first), when connections were read.
 fn peering_between<'a>(ctx: &Ctx<'a>, a: &str, b: &str) -> R<Option<&'a VpcPeering>> {
-    let list = ctx
-        .ec2
-        .vpc_peering_connections
-        .as_result()
-        .map_err(|r| vec![format!("ec2 VPC peering connections in {}: {r}", ctx.where_())])?;
-    let joins = |p: &&VpcPeering| {
-        (p.requester_vpc_id == a && p.accepter_vpc_id == b) || (p.requester_vpc_id == b && p.accepter_vpc_id == a)
-    };
+    let list =
+        ctx.ec2.vpc_peering_connections.as_result().map_err(|r| vec![format!("ec2 VPC peering connections in {}: {r}", ctx.where_())])?;
+    let joins =
+        |p: &&VpcPeering| (p.requester_vpc_id == a && p.accepter_vpc_id == b) || (p.requester_vpc_id == b && p.accepter_vpc_id == a);
     let mut v: Vec<&VpcPeering> = list.iter().filter(joins).collect();
     v.sort_by_key(|p| (p.status != "active", p.vpc_peering_connection_id.as_str()));
     Ok(v.first().copied())
@@ -120,10 +108,8 @@ pub(crate) fn locate<'a>(ctx: &Ctx<'a>, fam: Family, a: u128, prefer: &str) -> R
     let holders = vpcs_holding(ctx.ec2, fam, a);
     match ctx.ec2.subnets.as_result() {
         Ok(subnets) => {
-            let mut hit: Vec<_> = subnets
-                .iter()
-                .filter(|s| s.cidr_block.iter().chain(&s.ipv6_cidr_blocks).any(|c| cidr_holds(c, fam, a)))
-                .collect();
+            let mut hit: Vec<_> =
+                subnets.iter().filter(|s| s.cidr_block.iter().chain(&s.ipv6_cidr_blocks).any(|c| cidr_holds(c, fam, a))).collect();
             hit.sort_by(|x, y| (rank(&x.vpc_id), &x.subnet_id).cmp(&(rank(&y.vpc_id), &y.subnet_id)));
             if let Some(s) = hit.first() {
                 return Ok(Some(Origin { vpc: &s.vpc_id, subnet: &s.subnet_id, eni: None }));
@@ -191,16 +177,10 @@ fn via<'a>(ctx: &Ctx<'a>, t: &'a RouteTable, fam: Family, to: u128, ends: &Ends)
         };
         let ends = [p.requester_vpc_id.as_str(), p.accepter_vpc_id.as_str()];
         if from_vpc == to_vpc {
-            return Ok(Via::Not(
-                Some(r),
-                format!(" (traffic inside {from_vpc} never leaves through a peering connection)"),
-            ));
+            return Ok(Via::Not(Some(r), format!(" (traffic inside {from_vpc} never leaves through a peering connection)")));
         }
         if !(ends.contains(&from_vpc) && ends.contains(&to_vpc)) {
-            return Ok(Via::Not(
-                Some(r),
-                format!(" (peering is not transitive: {} joins only {} and {})", r.target, ends[0], ends[1]),
-            ));
+            return Ok(Via::Not(Some(r), format!(" (peering is not transitive: {} joins only {} and {})", r.target, ends[0], ends[1])));
         }
         if p.status != "active" {
             return Ok(Via::Not(Some(r), format!(" ({} is {})", r.target, p.status)));
@@ -340,20 +320,10 @@ fn one<'a>(
         }
     }
     let (src_text, dst_text) = (host(fam, src), host(fam, dst));
-    let forward = Ends {
-        from_vpc: o.vpc,
-        from_subnet: o.subnet,
-        to_vpc: dvpc,
-        to_subnet: &dst_eni.subnet_id,
-        to_block: local_block(drtb, fam, dst),
-    };
-    let backward = Ends {
-        from_vpc: dvpc,
-        from_subnet: &dst_eni.subnet_id,
-        to_vpc: o.vpc,
-        to_subnet: o.subnet,
-        to_block: local_block(srtb, fam, src),
-    };
+    let forward =
+        Ends { from_vpc: o.vpc, from_subnet: o.subnet, to_vpc: dvpc, to_subnet: &dst_eni.subnet_id, to_block: local_block(drtb, fam, dst) };
+    let backward =
+        Ends { from_vpc: dvpc, from_subnet: &dst_eni.subnet_id, to_vpc: o.vpc, to_subnet: o.subnet, to_block: local_block(srtb, fam, src) };
     // Routes first: whether a transit gateway carries the flow decides which security group
     // rules can match (no group references across a transit gateway) and which ACLs it crosses.
     let fwd = via(ctx, srtb, fam, dst, &forward)?;
@@ -375,10 +345,9 @@ fn one<'a>(
             Some(l) if l.status == "active" => {
                 format!("add route {block} → {} to {}", l.vpc_peering_connection_id, t.route_table_id)
             }
-            Some(l) => format!(
-                "accept {} (now {}) and add route {block} → it to {}",
-                l.vpc_peering_connection_id, l.status, t.route_table_id
-            ),
+            Some(l) => {
+                format!("accept {} (now {}) and add route {block} → it to {}", l.vpc_peering_connection_id, l.status, t.route_table_id)
+            }
             None => format!(
                 "create and accept a VPC peering connection between {} and {dvpc}, then add route {block} → it to {}",
                 o.vpc, t.route_table_id
@@ -403,17 +372,12 @@ fn one<'a>(
     // 2. Forward route: local inside one VPC; across VPCs a peering connection that joins
     //    exactly these two (no transit through a third VPC, no edge-to-edge routing), or a
     //    transit gateway (see `tgw.rs`).
-    let label = |r: Option<&Route>, why: &str, to: &str| {
-        r.map_or_else(|| format!("no route to {to}"), |r| format!("{}{why}", route_label(r)))
-    };
+    let label =
+        |r: Option<&Route>, why: &str, to: &str| r.map_or_else(|| format!("no route to {to}"), |r| format!("{}{why}", route_label(r)));
     match &fwd {
         Via::Not(r, why) => {
             let change = if o.vpc == dvpc {
-                format!(
-                    "remove route {} from {} so that the local route applies",
-                    label(*r, "", &dst_text),
-                    srtb.route_table_id
-                )
+                format!("remove route {} from {} so that the local route applies", label(*r, "", &dst_text), srtb.route_table_id)
             } else {
                 link_fix(srtb, &forward.to_block)
             };
@@ -431,17 +395,9 @@ fn one<'a>(
             }
             if let Via::Tgw(h) = &fwd {
                 steps.push(Step::new(h.tgw, ComponentType::TransitGateway, Vec::new()));
-                steps.push(Step::new(
-                    h.ingress,
-                    ComponentType::TransitGatewayAttachment,
-                    vec![format!("from {}", h.ingress_subnet)],
-                ));
+                steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("from {}", h.ingress_subnet)]));
                 steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![h.route.clone()]));
-                steps.push(Step::new(
-                    h.egress,
-                    ComponentType::TransitGatewayAttachment,
-                    vec![format!("into {}", h.egress_subnet)],
-                ));
+                steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("into {}", h.egress_subnet)]));
             }
         }
     }
@@ -469,22 +425,18 @@ fn one<'a>(
             }
         }
         rep.push((o.subnet, false, dst));
-        let nacl_block =
-            |n: &rampart_inventory::NetworkAcl, egress: bool, a: u128, q: u16, what: &str, ports: String| {
-                let dir = if egress { "outbound" } else { "inbound" };
-                let (rule, num) = nacl_rule_text(first_match(n, egress, p, fam, a, q), dir);
-                let peer = host(fam, a);
-                let prep = if egress { "to" } else { "from" };
-                mk(
-                    &n.network_acl_id,
-                    ComponentType::Nacl,
-                    format!("{rule}{what}"),
-                    format!(
-                        "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}",
-                        n.network_acl_id
-                    ),
-                )
-            };
+        let nacl_block = |n: &rampart_inventory::NetworkAcl, egress: bool, a: u128, q: u16, what: &str, ports: String| {
+            let dir = if egress { "outbound" } else { "inbound" };
+            let (rule, num) = nacl_rule_text(first_match(n, egress, p, fam, a, q), dir);
+            let peer = host(fam, a);
+            let prep = if egress { "to" } else { "from" };
+            mk(
+                &n.network_acl_id,
+                ComponentType::Nacl,
+                format!("{rule}{what}"),
+                format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {peer} to {}", n.network_acl_id),
+            )
+        };
         // Rules that let the flow through, per ACL in the order the request meets them.
         let mut rules: Vec<(usize, Vec<String>)> = Vec::new();
         let mut note = |n: usize, text: String| match rules.iter_mut().find(|(i, _)| *i == n) {
@@ -497,11 +449,7 @@ fn one<'a>(
             if cache.nacl(ctx, n, egress, false, p, fam).allows(port, a) {
                 note(
                     n,
-                    format!(
-                        "{} #{} allow",
-                        dir(egress),
-                        first_match(ctx.nacl(n), egress, p, fam, a, port).map_or(0, |e| e.rule_number)
-                    ),
+                    format!("{} #{} allow", dir(egress), first_match(ctx.nacl(n), egress, p, fam, a, port).map_or(0, |e| e.rule_number)),
                 );
             } else {
                 out.push(nacl_block(ctx.nacl(n), egress, a, port, "", format!(" {port}")));
@@ -536,14 +484,7 @@ fn one<'a>(
                 let last = legs.len() - 1;
                 let others = legs[..last].iter().skip(1).fold(legs[0].3.clone(), |acc, l| acc.intersect(&l.3));
                 let (n, egress, a, _) = legs[last];
-                out.push(nacl_block(
-                    ctx.nacl(n),
-                    egress,
-                    a,
-                    others.first().unwrap_or(lo),
-                    " (return traffic)",
-                    eph.clone(),
-                ));
+                out.push(nacl_block(ctx.nacl(n), egress, a, others.first().unwrap_or(lo), " (return traffic)", eph.clone()));
             } else {
                 for i in empty {
                     let (n, egress, a, _) = legs[i];
@@ -592,21 +533,9 @@ fn one<'a>(
         let r = lookup_route(ctx, drtb, fam, src).map(route_label).into_iter().collect();
         steps.push(Step::new(&drtb.route_table_id, ComponentType::RouteTable, r));
         if let Via::Tgw(h) = &back {
-            steps.push(Step::new(
-                h.ingress,
-                ComponentType::TransitGatewayAttachment,
-                vec![format!("return from {}", h.ingress_subnet)],
-            ));
-            steps.push(Step::new(
-                h.table,
-                ComponentType::TransitGatewayRouteTable,
-                vec![format!("{} (return)", h.route)],
-            ));
-            steps.push(Step::new(
-                h.egress,
-                ComponentType::TransitGatewayAttachment,
-                vec![format!("return into {}", h.egress_subnet)],
-            ));
+            steps.push(Step::new(h.ingress, ComponentType::TransitGatewayAttachment, vec![format!("return from {}", h.ingress_subnet)]));
+            steps.push(Step::new(h.table, ComponentType::TransitGatewayRouteTable, vec![format!("{} (return)", h.route)]));
+            steps.push(Step::new(h.egress, ComponentType::TransitGatewayAttachment, vec![format!("return into {}", h.egress_subnet)]));
         }
     } else if let Via::TgwShut(_, b) = &back {
         out.push(mk(&b.component_id, b.component_type, format!("{} (return traffic)", b.rule), b.change.clone()));
@@ -616,20 +545,11 @@ fn one<'a>(
             _ => (lookup_route(ctx, drtb, fam, src), " (not the connection the request came through)".to_string()),
         };
         let change = if o.vpc == dvpc {
-            format!(
-                "remove route {} from {} so that the local route applies",
-                label(r, "", &src_text),
-                drtb.route_table_id
-            )
+            format!("remove route {} from {} so that the local route applies", label(r, "", &src_text), drtb.route_table_id)
         } else {
             link_fix(drtb, &backward.to_block)
         };
-        out.push(mk(
-            &drtb.route_table_id,
-            ComponentType::RouteTable,
-            format!("{} (return traffic)", label(r, &why, &src_text)),
-            change,
-        ));
+        out.push(mk(&drtb.route_table_id, ComponentType::RouteTable, format!("{} (return traffic)", label(r, &why, &src_text)), change));
     }
     steps.push(Step::new(&dst_eni.network_interface_id, ComponentType::Eni, Vec::new()));
     Ok(if out.is_empty() { Outcome::Open(steps) } else { Outcome::Shut(out) })

@@ -139,14 +139,7 @@ pub(crate) fn nacl_legs_ok<'a>(
         && back_out.intersects(&back_in))
 }
 
-pub(crate) fn first_match(
-    n: &NetworkAcl,
-    egress: bool,
-    p: Protocol,
-    fam: Family,
-    a: u128,
-    port: u16,
-) -> Option<&NaclEntry> {
+pub(crate) fn first_match(n: &NetworkAcl, egress: bool, p: Protocol, fam: Family, a: u128, port: u16) -> Option<&NaclEntry> {
     sorted_entries(n, egress).into_iter().find(|e| {
         let Some(rp) = rule_proto(&e.protocol) else {
             return false;

@@ -3,9 +3,7 @@
 //! <https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html>).
 
 use crate::describe::sources_text;
-use crate::engine::{
-    analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, zone_at, Cache, Ctx, R,
-};
+use crate::engine::{analyze, ephemeral, families, lookup_route, port_universe, protocols, route_label, zone_at, Cache, Ctx, R};
 use crate::flow::Flow;
 use crate::from_vpc::{flow, locate, Origin, Outcome};
 use crate::nacl::{first_match, nacl_rule_text};
@@ -67,14 +65,7 @@ pub fn query(inv: &Inventory, from: &Source, to: &str, protocol: Protocol, port:
 /// translates only public ones); from inside a VPC, only the private and IPv6 addresses are
 /// answered (a flow to a public address leaves through the internet gateway and comes back,
 /// which is not modelled: `Unknown`).
-pub fn query_address(
-    inv: &Inventory,
-    from: &Source,
-    to: &str,
-    address: IpAddr,
-    protocol: Protocol,
-    port: u16,
-) -> Verdict {
+pub fn query_address(inv: &Inventory, from: &Source, to: &str, address: IpAddr, protocol: Protocol, port: u16) -> Verdict {
     query_inner(inv, from, to, Some(address), protocol, port)
 }
 
@@ -83,14 +74,7 @@ fn holds(e: &NetworkInterface, a: IpAddr) -> bool {
     e.private_ip_addresses.iter().chain(&e.public_ips).chain(&e.ipv6_addresses).any(same)
 }
 
-fn query_inner(
-    inv: &Inventory,
-    from: &Source,
-    to: &str,
-    address: Option<IpAddr>,
-    protocol: Protocol,
-    port: u16,
-) -> Verdict {
+fn query_inner(inv: &Inventory, from: &Source, to: &str, address: Option<IpAddr>, protocol: Protocol, port: u16) -> Verdict {
     let port = if protocol.has_ports() { port } else { 0 };
     let target = match address {
         Some(a) => format!("{to} at {a}"),
@@ -99,10 +83,7 @@ fn query_inner(
     if let Source::Resource(id) = from {
         return match resolve(inv, id) {
             Some(a) => query_inner(inv, &Source::Ip(a), to, address, protocol, port),
-            None => Verdict::Unknown {
-                target,
-                missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")],
-            },
+            None => Verdict::Unknown { target, missing: vec![format!("`{id}` (the source) is not in the inventory or has no address")] },
         };
     }
     let mut unread = Vec::new();
@@ -138,9 +119,7 @@ fn query_inner(
             .iter()
             .enumerate()
             .filter(|(_, e)| {
-                is_target(e, to)
-                    || endpoint_enis.contains(&e.network_interface_id.as_str())
-                    || lb_suffixes.contains(&e.description)
+                is_target(e, to) || endpoint_enis.contains(&e.network_interface_id.as_str()) || lb_suffixes.contains(&e.description)
             })
             .map(|(i, _)| i)
             .collect();
@@ -213,8 +192,7 @@ fn answer(
     elsewhere: Vec<String>,
 ) -> Verdict {
     let mut cache = Cache::default();
-    let nats: Vec<&NetworkInterface> =
-        idx.iter().map(|&i| &ctx.enis[i]).filter(|e| e.interface_type == "nat_gateway").collect();
+    let nats: Vec<&NetworkInterface> = idx.iter().map(|&i| &ctx.enis[i]).filter(|e| e.interface_type == "nat_gateway").collect();
     if nats.len() == idx.len() {
         let fam = match from {
             Source::Ip(a) => addr_point(*a).0,
@@ -262,9 +240,7 @@ fn answer(
                 Some(p) => {
                     format!("ask for its public address {p}, or put an internet-facing load balancer in front of {id}")
                 }
-                None => format!(
-                    "associate an Elastic IP address with {id}, or put an internet-facing load balancer in front of it"
-                ),
+                None => format!("associate an Elastic IP address with {id}, or put an internet-facing load balancer in front of it"),
             };
             return Verdict::Blocked {
                 target,
@@ -291,9 +267,9 @@ fn answer(
             Some(Err(m)) => missing.extend(m.iter().cloned()),
             Some(Ok(ranges)) => {
                 for (fam, cand) in candidates(from) {
-                    let hit = ranges.iter().find(|r| {
-                        r.protocol == p && r.family == fam && r.ports.contains(port) && r.source_set.intersects(&cand)
-                    });
+                    let hit = ranges
+                        .iter()
+                        .find(|r| r.protocol == p && r.family == fam && r.ports.contains(port) && r.source_set.intersects(&cand));
                     if let Some(r) = hit {
                         return Verdict::Reachable {
                             target,
@@ -448,23 +424,14 @@ fn nat_interface(eni: &NetworkInterface, fam: Family) -> Blocker {
         family: fam,
         component_id: nat.to_string(),
         component_type: ComponentType::NatGateway,
-        rule: format!(
-            "{nat} accepts no inbound connection: a NAT gateway only carries connections that start inside the VPC"
-        ),
+        rule: format!("{nat} accepts no inbound connection: a NAT gateway only carries connections that start inside the VPC"),
         change: "to serve from the internet use a public IP on the server or an internet-facing load balancer; a NAT \
                  gateway has no security group or listener to open"
             .to_string(),
     }
 }
 
-fn explain<'a>(
-    ctx: &Ctx<'a>,
-    cache: &mut Cache<'a>,
-    eni: &'a NetworkInterface,
-    f: Flow,
-    cand: &AddrSet,
-    from: &Source,
-) -> R<Vec<Blocker>> {
+fn explain<'a>(ctx: &Ctx<'a>, cache: &mut Cache<'a>, eni: &'a NetworkInterface, f: Flow, cand: &AddrSet, from: &Source) -> R<Vec<Blocker>> {
     let Flow { p, port, fam } = f;
     let mut out = Vec::new();
     let id = &eni.network_interface_id;
@@ -483,15 +450,10 @@ fn explain<'a>(
     };
     if !families(eni).contains(&fam) {
         out.push(match fam {
-            Family::Ipv4 => mk(
-                id,
-                ComponentType::Eni,
-                "no public IPv4 address".into(),
-                format!("associate an Elastic IP address with {id}"),
-            ),
-            Family::Ipv6 => {
-                mk(id, ComponentType::Eni, "no IPv6 address".into(), format!("assign an IPv6 address to {id}"))
+            Family::Ipv4 => {
+                mk(id, ComponentType::Eni, "no public IPv4 address".into(), format!("associate an Elastic IP address with {id}"))
             }
+            Family::Ipv6 => mk(id, ComponentType::Eni, "no IPv6 address".into(), format!("assign an IPv6 address to {id}")),
         });
     }
     // Routes: the reply to the source must leave through an internet gateway.
@@ -522,10 +484,9 @@ fn explain<'a>(
             };
             let change = match ctx.igw_of(&eni.vpc_id) {
                 Some(g) => format!("add route {src_text} → {g} to {}{why}", rtb.route_table_id),
-                None => format!(
-                    "attach an internet gateway to {} and add route {src_text} → it to {}{why}",
-                    eni.vpc_id, rtb.route_table_id
-                ),
+                None => {
+                    format!("attach an internet gateway to {} and add route {src_text} → it to {}{why}", eni.vpc_id, rtb.route_table_id)
+                }
             };
             out.push(mk(&rtb.route_table_id, ComponentType::RouteTable, rule, change));
         }
@@ -543,10 +504,7 @@ fn explain<'a>(
             &n.network_acl_id,
             ComponentType::Nacl,
             rule,
-            format!(
-                "add an inbound allow rule numbered below {num} for {p} {port} from {src_text} to {}",
-                n.network_acl_id
-            ),
+            format!("add an inbound allow rule numbered below {num} for {p} {port} from {src_text} to {}", n.network_acl_id),
         ));
     } else {
         s = passed;
@@ -563,10 +521,7 @@ fn explain<'a>(
             &n.network_acl_id,
             ComponentType::Nacl,
             format!("{rule} (return traffic)"),
-            format!(
-                "add an outbound allow rule numbered below {num} for {p}{ports} to {src_text} to {}",
-                n.network_acl_id
-            ),
+            format!("add an outbound allow rule numbered below {num} for {p}{ports} to {src_text} to {}", n.network_acl_id),
         ));
     } else {
         s = passed;

@@ -303,11 +303,7 @@ pub fn ports_text(p: &PortSet) -> String {
     if p.is_full() {
         return "all".into();
     }
-    p.intervals()
-        .iter()
-        .map(|&(l, h)| if l == h { l.to_string() } else { format!("{l}-{h}") })
-        .collect::<Vec<_>>()
-        .join(",")
+    p.intervals().iter().map(|&(l, h)| if l == h { l.to_string() } else { format!("{l}-{h}") }).collect::<Vec<_>>().join(",")
 }
 
 impl Serialize for IntervalSet<u16> {

@@ -83,11 +83,7 @@ pub(crate) fn subnet_az<'a>(ctx: &Ctx<'a>, subnet: &str) -> R<&'a str> {
 }
 
 fn tgws<'a>(ctx: &Ctx<'a>) -> R<&'a [TransitGateway]> {
-    ctx.ec2
-        .transit_gateways
-        .as_result()
-        .map(Vec::as_slice)
-        .map_err(|r| vec![format!("ec2 transit gateways in {}: {r}", ctx.where_())])
+    ctx.ec2.transit_gateways.as_result().map(Vec::as_slice).map_err(|r| vec![format!("ec2 transit gateways in {}: {r}", ctx.where_())])
 }
 
 fn vpc_attachments<'a>(ctx: &Ctx<'a>) -> R<&'a [TgwVpcAttachment]> {
@@ -174,12 +170,7 @@ pub(crate) fn via_tgw<'a>(
         return Err(vec![format!("transit gateway {id} is not in the inventory (shared from another account?)")]);
     };
     if g.state != "available" {
-        return shut(
-            id,
-            ComponentType::TransitGateway,
-            format!("{id} is {}", g.state),
-            format!("wait until {id} is available"),
-        );
+        return shut(id, ComponentType::TransitGateway, format!("{id} is {}", g.state), format!("wait until {id} is available"));
     }
     let atts = vpc_attachments(ctx)?;
     let of_vpc = |vpc: &str| -> Option<&'a TgwVpcAttachment> {
@@ -217,17 +208,17 @@ pub(crate) fn via_tgw<'a>(
     // 2. The route table associated with the ingress attachment.
     let mut assoc = None;
     for t in tables(ctx)?.iter().filter(|t| t.transit_gateway_id == id) {
-        let links = t.associations.as_result().map_err(|m| {
-            vec![format!("associations of transit gateway route table {}: {m}", t.transit_gateway_route_table_id)]
-        })?;
+        let links = t
+            .associations
+            .as_result()
+            .map_err(|m| vec![format!("associations of transit gateway route table {}: {m}", t.transit_gateway_route_table_id)])?;
         if links.iter().any(|l| l.transit_gateway_attachment_id == ing_id && l.state == "associated") {
             assoc = Some(t);
             break;
         }
     }
     let dst_att = of_vpc(to_vpc);
-    let dst_name =
-        dst_att.map_or_else(|| format!("an attachment of {to_vpc}"), |a| a.transit_gateway_attachment_id.clone());
+    let dst_name = dst_att.map_or_else(|| format!("an attachment of {to_vpc}"), |a| a.transit_gateway_attachment_id.clone());
     let Some(table) = assoc else {
         return shut(
             ing_id,
@@ -237,8 +228,7 @@ pub(crate) fn via_tgw<'a>(
         );
     };
     let tid = table.transit_gateway_route_table_id.as_str();
-    let routes =
-        table.routes.as_result().map_err(|m| vec![format!("routes of transit gateway route table {tid}: {m}")])?;
+    let routes = table.routes.as_result().map_err(|m| vec![format!("routes of transit gateway route table {tid}: {m}")])?;
     // 3. Longest-prefix match in that table.
     let Some(route) = lookup_tgw_route(ctx, routes, fam, to)? else {
         return shut(
@@ -276,9 +266,9 @@ pub(crate) fn via_tgw<'a>(
                 format!("{label}: a {k} attachment, not {to_vpc}"),
                 format!("add a more specific route {to_block} → {dst_name} to {tid}"),
             ),
-            _ => Err(vec![format!(
-                "{out_id} of {tid} is not a VPC attachment in the inventory (peered transit gateways are not modelled)"
-            )]),
+            _ => {
+                Err(vec![format!("{out_id} of {tid} is not a VPC attachment in the inventory (peered transit gateways are not modelled)")])
+            }
         };
     };
     if out.vpc_id != to_vpc {

@@ -41,8 +41,7 @@
 //!   modelled: `Unknown`, with that reason.
 
 use crate::engine::{
-    all_load_balancers, ephemeral, hop_sources, peer_set, primary_ip, sg_admits_eni, sg_rule_ports, Cache, Ctx, Hop,
-    Lb, Target, R,
+    all_load_balancers, ephemeral, hop_sources, peer_set, primary_ip, sg_admits_eni, sg_rule_ports, Cache, Ctx, Hop, Lb, Target, R,
 };
 use crate::flow::Flow;
 use crate::from_vpc::{flow, Origin, Outcome};
@@ -67,14 +66,7 @@ fn host(fam: Family, a: u128) -> String {
 }
 
 fn blocker(eni: &str, fam: Family, id: &str, t: ComponentType, rule: String, change: String) -> Blocker {
-    Blocker {
-        network_interface_id: eni.to_string(),
-        family: fam,
-        component_id: id.to_string(),
-        component_type: t,
-        rule,
-        change,
-    }
+    Blocker { network_interface_id: eni.to_string(), family: fam, component_id: id.to_string(), component_type: t, rule, change }
 }
 
 /// Prefix lists named by the groups' rules must be read, else the answer is unknown.
@@ -105,10 +97,7 @@ pub(crate) fn to_load_balancer<'a>(
     let first = &ctx.enis[nodes[0]];
     let Some(lb) = lbs.iter().find(|l| l.enis.contains(&nodes[0])) else {
         if !unread.is_empty() {
-            return Err(unread
-                .iter()
-                .map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.where_()))
-                .collect());
+            return Err(unread.iter().map(|(svc, why)| format!("{svc} load balancers in {}: {why}", ctx.where_())).collect());
         }
         return Err(vec![format!(
             "{} belongs to `{}`, a load balancer that is not in the inventory or not modelled (gateway load balancers)",
@@ -177,12 +166,7 @@ pub(crate) fn to_load_balancer<'a>(
 /// Whether the client address is one of the target's own (no hairpinning with client IP
 /// preservation).
 fn is_self(target: &NetworkInterface, fam: Family, pt: u128) -> bool {
-    fam == Family::Ipv4
-        && target
-            .private_ip_addresses
-            .iter()
-            .filter_map(|x| x.parse::<IpAddr>().ok())
-            .any(|x| addr_point(x) == (fam, pt))
+    fam == Family::Ipv4 && target.private_ip_addresses.iter().filter_map(|x| x.parse::<IpAddr>().ok()).any(|x| addr_point(x) == (fam, pt))
 }
 
 /// The first target the node forwards the client's request to, with the path's remaining steps.
@@ -226,11 +210,7 @@ fn to_target<'a>(
                 Step::new(&h.listener, ComponentType::Listener, Vec::new()),
             ];
             if let Some(tg) = &h.tg {
-                let how = if preserve && fam == Family::Ipv4 {
-                    "client IP preserved"
-                } else {
-                    "from the load balancer's address"
-                };
+                let how = if preserve && fam == Family::Ipv4 { "client IP preserved" } else { "from the load balancer's address" };
                 steps.push(Step::new(tg, ComponentType::TargetGroup, vec![format!("{p} {tport}, {how}")]));
             }
             if node.subnet_id != target.subnet_id {
@@ -320,11 +300,7 @@ fn back_blockers<'a>(
             &n.network_acl_id,
             ComponentType::Nacl,
             format!("{rule}{what}"),
-            format!(
-                "add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {} to {}",
-                host(v4, a),
-                n.network_acl_id
-            ),
+            format!("add an {dir} allow rule numbered below {num} for {p}{ports} {prep} {} to {}", host(v4, a), n.network_acl_id),
         )
     };
     let (lo, hi) = ephemeral(p);
