@@ -4,6 +4,13 @@
 //! or `match-viewer` while some cache behavior lets viewers in over HTTP (`allow-all`).
 //! Distributions with S3 origins only are not evaluated. One result per distribution with a
 //! custom origin.
+//!
+//! AWS (CloudFront.9, as Security Hub's text is mirrored publicly; the AWS page itself was not
+//! retrieved here): the control fails for a distribution whose origin protocol policy is
+//! `http-only`, and also if it is `match-viewer` while the viewer protocol policy is `allow-all`.
+//! Every custom origin is judged: one `http-only` origin beside `https-only` ones fails. A
+//! `match-viewer` origin whose distribution's cache behaviors were not read is NOT_AVAILABLE (it
+//! used to pass, as if no behavior allowed HTTP).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};
@@ -41,6 +48,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             match o.origin_protocol_policy.as_deref() {
                 Some("http-only") => bad.push(format!("{} (http-only)", o.id)),
                 Some("match-viewer") if viewers_plain => bad.push(format!("{} (match-viewer with viewers on HTTP)", o.id)),
+                Some("match-viewer") if d.viewer_protocol_policies.is_empty() => unknown.push(o.id.as_str()),
                 Some(_) => {}
                 None => unknown.push(o.id.as_str()),
             }
@@ -48,7 +56,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         if !bad.is_empty() {
             out.fail(res, format!("custom origins reached over plain HTTP: {}", bad.join(", ")));
         } else if !unknown.is_empty() {
-            out.not_available(res, format!("origin protocol policy not read for {}", unknown.join(", ")));
+            out.not_available(
+                res,
+                format!("origin protocol policy, or the viewer protocol policies it follows, not read for {}", unknown.join(", ")),
+            );
         } else {
             out.pass(res, "every custom origin is reached over HTTPS");
         }
@@ -76,11 +87,50 @@ mod tests {
     fn pass_fail_not_available() {
         let origin = |policy: &str| Origin { id: "app".into(), origin_protocol_policy: Some(policy.into()), ..Default::default() };
         assert_eq!(one(|d| d.origins = vec![origin("https-only")]), Status::Passed);
-        assert_eq!(one(|d| { d.origins = vec![origin("match-viewer")]; d.viewer_protocol_policies = vec!["https-only".into()] }), Status::Passed);
-        assert_eq!(one(|d| d.origins = vec![origin("http-only")]), Status::Failed);
-        assert_eq!(one(|d| { d.origins = vec![origin("match-viewer")]; d.viewer_protocol_policies = vec!["allow-all".into()] }), Status::Failed);
+        assert_eq!(
+            one(|d| {
+                d.origins = vec![origin("match-viewer")];
+                d.viewer_protocol_policies = vec!["https-only".into()]
+            }),
+            Status::Passed
+        );
+        assert_eq!(
+            one(|d| {
+                d.origins = vec![origin("http-only")];
+                d.viewer_protocol_policies = vec!["https-only".into()]
+            }),
+            Status::Failed
+        );
+        assert_eq!(
+            one(|d| {
+                d.origins = vec![origin("match-viewer")];
+                d.viewer_protocol_policies = vec!["allow-all".into()]
+            }),
+            Status::Failed
+        );
         assert_eq!(one(|d| d.origins = vec![Origin { id: "x".into(), ..Default::default() }]), Status::NotAvailable);
         assert!(results(|d| d.origins = vec![Origin { s3_origin: true, ..Default::default() }]).is_empty());
         super::super::tests::unknown_is_not_available(&CHECK);
+    }
+
+    /// Several origins: one plain-HTTP origin among HTTPS ones fails; `match-viewer` without the
+    /// cache behaviors read is not a pass.
+    #[test]
+    fn several_origins() {
+        let origin = |id: &str, policy: &str| Origin { id: id.into(), origin_protocol_policy: Some(policy.into()), ..Default::default() };
+        let r = results(|d| {
+            d.origins = vec![origin("api", "https-only"), origin("legacy", "http-only"), Origin { s3_origin: true, ..Default::default() }];
+            d.viewer_protocol_policies = vec!["https-only".into()];
+        });
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("legacy (http-only)") && !r[0].reason.contains("api"), "{}", r[0].reason);
+        assert_eq!(one(|d| d.origins = vec![origin("app", "match-viewer")]), Status::NotAvailable);
+        assert_eq!(
+            one(|d| {
+                d.origins = vec![origin("app", "match-viewer"), origin("api", "https-only")];
+                d.viewer_protocol_policies = vec!["allow-all".into(), "https-only".into()];
+            }),
+            Status::Failed
+        );
     }
 }

@@ -3,6 +3,11 @@
 //! Security Hub CloudFront.3 (FSBP): fails when the default or any other cache behavior has the
 //! viewer protocol policy `allow-all`.
 //! One result per distribution.
+//!
+//! AWS ("Security Hub CSPM controls for Amazon CloudFront", CloudFront.3): "The control fails if
+//! ViewerProtocolPolicy is set to allow-all for defaultCacheBehavior or for cacheBehaviors."
+//! One `allow-all` behavior among `redirect-to-https` ones fails the distribution (test
+//! `pass_fail_not_available`).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};
