@@ -117,10 +117,7 @@ fn decompress<'a>(raw: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
         Box::new(flate2::bufread::MultiGzDecoder::new(r))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         Box::new(Zstd { src: r, dec: FrameDecoder::new(), in_frame: false })
-    } else if let Some(what) = [(&b"\xfd7zXZ\x00"[..], "xz"), (&b"BZh"[..], "bzip2"), (&b"\x04\x22\x4d\x18"[..], "lz4")]
-        .iter()
-        .find_map(|(magic, what)| head.starts_with(magic).then_some(*what))
-    {
+    } else if let Some(what) = other_compression(head) {
         return Err(io::Error::new(
             io::ErrorKind::Unsupported,
             format!("{what}-compressed, which OCI layers are not (tar, gzip or zstd); convert the image (`skopeo copy --dest-compress-format gzip`)"),
@@ -128,6 +125,26 @@ fn decompress<'a>(raw: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
     } else {
         Box::new(r)
     })
+}
+
+/// A compression OCI layers do not use, by its full magic (so that a plain tar whose
+/// first name happens to start with the same letters is not mistaken for it): xz
+/// (`FD 37 7A 58 5A 00`), bzip2 (`BZh`, a block size digit, the block magic
+/// `31 41 59 26 53 59`), lz4 frames (`04 22 4D 18`).
+fn other_compression(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"\xfd7zXZ\x00") {
+        Some("xz")
+    } else if head.len() >= 10
+        && head.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&head[3])
+        && head[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+    {
+        Some("bzip2")
+    } else if head.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+        Some("lz4")
+    } else {
+        None
+    }
 }
 
 /// One change a layer makes.
@@ -350,6 +367,15 @@ mod tests {
         h.set_mode(0o644);
         b.append_data(&mut h, path, data).unwrap();
         b.into_inner().unwrap()
+    }
+
+    #[test]
+    fn other_compressions_are_recognised_by_their_whole_magic() {
+        assert_eq!(other_compression(b"BZh91AY&SY\x00"), Some("bzip2"));
+        assert_eq!(other_compression(b"BZh_notes.txt\x00\x00\x00"), None);
+        assert_eq!(other_compression(b"\xfd7zXZ\x00\x00"), Some("xz"));
+        assert_eq!(other_compression(b"\x04\x22\x4d\x18"), Some("lz4"));
+        assert_eq!(other_compression(b"etc/passwd"), None);
     }
 
     #[test]
