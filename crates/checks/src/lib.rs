@@ -247,6 +247,11 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::user_administrator_access::CHECK,
     &aws::iam::group_administrator_access::CHECK,
     &aws::iam::role_administrator_access::CHECK,
+    &aws::iam::root_recent_use::CHECK,
+    &aws::iam::user_hardware_mfa::CHECK,
+    &aws::iam::securityaudit_role::CHECK,
+    &aws::rds::instance_inside_vpc::CHECK,
+    &aws::ec2::instance_public_with_instance_profile::CHECK,
 ];
 
 /// Looks a check up by id.

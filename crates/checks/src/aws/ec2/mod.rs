@@ -44,6 +44,7 @@ pub mod vpc_endpoint_ssm_incidents;
 pub mod ami_public;
 pub mod ebs_snapshot_encrypted;
 pub mod instance_user_data_secrets;
+pub mod instance_public_with_instance_profile;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};
