@@ -5,6 +5,15 @@
 //! counts when it is `Allow` with `Action` `"*"` (or `"*:*"`) and `Resource` `"*"`, whatever its
 //! conditions, as IAM.1 does. An unattached admin policy fails with low severity: it grants
 //! nothing today but is one attachment away. One result per customer-managed policy.
+//!
+//! AWS: "The rule is NON_COMPLIANT if any customer managed IAM policy statement includes
+//! "Effect": "Allow" with "Action": "*" over "Resource": "*"." (AWS Config
+//! `iam-policy-no-statements-with-admin-access`, the rule behind IAM.1,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-admin-access.html>).
+//! The test is per statement: `"*"` among other actions or resources of one Allow statement
+//! fails the policy; `"*"` actions in one statement and `"*"` resources in another do not add
+//! up, and a Deny of `*` on `*` elsewhere does not clear an Allow (IAM.1 reads the statement,
+//! not the effective permissions). Test `several_statements`.
 
 use super::{account_resource, known_iam};
 use crate::{resource, Check, Ctx, Emit};
@@ -118,6 +127,16 @@ mod tests {
         aws.aws_managed = true;
         let r = run_check(&CHECK, &with(vec![policy("s3", S3_ONLY, 1), policy("deny", deny, 1), aws]));
         assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Passed, Status::Passed]);
+    }
+
+    #[test]
+    fn several_statements() {
+        let split = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#;
+        assert_eq!(single(&CHECK, &with(vec![policy("split", split, 1)])).0, Status::Passed);
+        let mixed = r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":["ec2:Describe*","*"],"Resource":["arn:aws:s3:::b","*"]}]}"#;
+        assert_eq!(single(&CHECK, &with(vec![policy("mixed", mixed, 1)])).0, Status::Failed);
+        let denied = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"*","Resource":"*"}]}"#;
+        assert_eq!(single(&CHECK, &with(vec![policy("denied", denied, 1)])).0, Status::Failed);
     }
 
     #[test]
