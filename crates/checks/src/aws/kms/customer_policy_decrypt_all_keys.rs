@@ -5,6 +5,15 @@
 //! The default version of every customer managed policy, attached or not, fails when it
 //! allows `kms:Decrypt` or `kms:ReEncryptFrom` on all keys (see [`super::decrypt_on_all_keys`]);
 //! conditions are not considered, as in the control. One result per customer managed policy.
+//!
+//! AWS: "The rule is NON_COMPLIANT if any blocked action is allowed on all AWS KMS keys by the
+//! managed IAM policy." (AWS Config `iam-customer-policy-blocked-kms-actions`, the rule behind
+//! KMS.1,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/iam-customer-policy-blocked-kms-actions.html>).
+//! Judged per statement: one statement allowing `kms:Decrypt` on all keys fails the policy
+//! beside statements scoped to single keys, and a `Resource` list that holds one key ARN and a
+//! wildcard covering every key (`arn:aws:kms:*`, `arn:*`) is "all keys" (test
+//! `several_statements`; `arn:aws:kms:*` and `arn:*` were not recognised before).
 
 use super::decrypt_on_all_keys;
 use crate::aws::iam::each_customer_policy;
@@ -64,8 +73,16 @@ mod tests {
         let known = |d: &str| Observed::Known(d.to_string());
         let mut inv = inventory();
         iam(&mut inv).policies = Observed::Known(vec![
-            policy("one-key", known(r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"}]}"#)),
-            policy("all-keys", known(r#"{"Statement":[{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}]}"#)),
+            policy(
+                "one-key",
+                known(
+                    r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"}]}"#,
+                ),
+            ),
+            policy(
+                "all-keys",
+                known(r#"{"Statement":[{"Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"*"}]}"#),
+            ),
             policy("unknown", Observed::Unknown("iam:GetPolicyVersion access denied".into())),
         ]);
         let r = run_check(&CHECK, &inv);
@@ -73,5 +90,28 @@ mod tests {
         assert_eq!(r[1].reason, "allows kms:Decrypt on all KMS keys");
         iam(&mut inv).policies = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn several_statements() {
+        let known = |d: &str| Observed::Known(d.to_string());
+        let mut inv = inventory();
+        iam(&mut inv).policies = Observed::Known(vec![
+            policy(
+                "mixed",
+                known(
+                    r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"},{"Effect":"Allow","Action":"kms:ReEncrypt*","Resource":["arn:aws:kms:us-east-1:123456789012:key/k1","arn:aws:kms:*"]}]}"#,
+                ),
+            ),
+            policy(
+                "scoped",
+                known(
+                    r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"},{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}]}"#,
+                ),
+            ),
+        ]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Failed, Status::Passed]);
+        assert_eq!(r[0].reason, "allows kms:ReEncryptFrom on all KMS keys");
     }
 }

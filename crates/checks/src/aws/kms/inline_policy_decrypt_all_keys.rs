@@ -5,6 +5,13 @@
 //! An identity fails when one of its inline policies allows `kms:Decrypt` or
 //! `kms:ReEncryptFrom` on all keys (see [`super::decrypt_on_all_keys`]); conditions are not
 //! considered, as in the control. One result per user, group and role.
+//!
+//! AWS: "The rule is NON_COMPLIANT if any blocked action is allowed on all AWS KMS keys in an
+//! inline policy." (AWS Config `iam-inline-policy-blocked-kms-actions`, the rule behind KMS.2,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/iam-inline-policy-blocked-kms-actions.html>).
+//! Every inline policy and every statement is judged:
+//! one such statement in one of several policies fails the identity, even when another of its
+//! policies cannot be parsed (that used to make the whole identity NOT_AVAILABLE).
 
 use super::decrypt_on_all_keys;
 use crate::aws::iam::known_iam;
@@ -38,9 +45,10 @@ fn judge(account: &Account, kind: ResourceType, arn: &str, name: &str, inline: &
         Observed::Unknown(why) => return out.not_available(res, format!("inline policies could not be read: {why}")),
     };
     let mut bad = Vec::new();
+    let mut invalid = Vec::new();
     for p in policies {
         match rampart_policy::parse_maybe_url_encoded(&p.document) {
-            Err(e) => return out.malformed(res, format!("inline policy `{}` is not valid: {e}", p.name)),
+            Err(e) => invalid.push(format!("inline policy `{}` is not valid: {e}", p.name)),
             Ok(doc) => {
                 let actions = decrypt_on_all_keys(&doc);
                 if !actions.is_empty() {
@@ -49,10 +57,12 @@ fn judge(account: &Account, kind: ResourceType, arn: &str, name: &str, inline: &
             }
         }
     }
-    if bad.is_empty() {
-        out.pass(res, "no inline policy allows kms:Decrypt or kms:ReEncryptFrom on all keys");
-    } else {
+    if !bad.is_empty() {
         out.fail(res, format!("inline policies allow decryption on all KMS keys: {}", bad.join("; ")));
+    } else if !invalid.is_empty() {
+        out.malformed(res, invalid.join("; "));
+    } else {
+        out.pass(res, "no inline policy allows kms:Decrypt or kms:ReEncryptFrom on all keys");
     }
 }
 
@@ -60,9 +70,21 @@ fn run(ctx: &Ctx, out: &mut Emit) {
     for account in &ctx.inventory.accounts {
         let Some(iam) = known_iam(account, out) else { continue };
         let lists = [
-            (ResourceType::AwsIamUser, "users", iam.users.as_result().map(|v| v.iter().map(|u| (&u.arn, &u.user_name, &u.inline_policies)).collect::<Vec<_>>())),
-            (ResourceType::AwsIamGroup, "groups", iam.groups.as_result().map(|v| v.iter().map(|g| (&g.arn, &g.group_name, &g.inline_policies)).collect())),
-            (ResourceType::AwsIamRole, "roles", iam.roles.as_result().map(|v| v.iter().map(|r| (&r.arn, &r.role_name, &r.inline_policies)).collect())),
+            (
+                ResourceType::AwsIamUser,
+                "users",
+                iam.users.as_result().map(|v| v.iter().map(|u| (&u.arn, &u.user_name, &u.inline_policies)).collect::<Vec<_>>()),
+            ),
+            (
+                ResourceType::AwsIamGroup,
+                "groups",
+                iam.groups.as_result().map(|v| v.iter().map(|g| (&g.arn, &g.group_name, &g.inline_policies)).collect()),
+            ),
+            (
+                ResourceType::AwsIamRole,
+                "roles",
+                iam.roles.as_result().map(|v| v.iter().map(|r| (&r.arn, &r.role_name, &r.inline_policies)).collect()),
+            ),
         ];
         for (kind, what, list) in lists {
             match list {
@@ -73,7 +95,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                 }
                 Err(why) => {
                     let arn = format!("arn:{}:iam::{}:{}/*", account.partition, account.id, &what[..what.len() - 1]);
-                    out.not_available(resource(account, &account.home_region, kind, arn, &format!("all {what}")), format!("IAM {what} could not be read: {why}"));
+                    out.not_available(
+                        resource(account, &account.home_region, kind, arn, &format!("all {what}")),
+                        format!("IAM {what} could not be read: {why}"),
+                    );
                 }
             }
         }
@@ -92,7 +117,8 @@ mod tests {
     }
 
     const ALL_KEYS: &str = r#"{"Statement":[{"Effect":"Allow","Action":"kms:*","Resource":"*"}]}"#;
-    const ONE_KEY: &str = r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"}]}"#;
+    const ONE_KEY: &str =
+        r#"{"Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/k1"}]}"#;
 
     #[test]
     fn pass_fail_not_available() {
@@ -120,5 +146,24 @@ mod tests {
         assert!(r[2].reason.contains("`all` (kms:Decrypt, kms:ReEncryptFrom)"), "{}", r[2].reason);
         iam(&mut inv).roles = Observed::Unknown("denied".into());
         assert_eq!(run_check(&CHECK, &inv)[2].status, Status::NotAvailable);
+    }
+
+    /// Several inline policies: an unparsable one does not hide another that allows decryption
+    /// on all keys (FAILED, not NOT_AVAILABLE); alone it is NOT_AVAILABLE, never PASSED.
+    #[test]
+    fn several_policies() {
+        let role = |policies: Vec<InlinePolicy>| Role {
+            role_name: "app".into(),
+            arn: "arn:aws:iam::123456789012:role/app".into(),
+            inline_policies: Observed::Known(policies),
+            ..Default::default()
+        };
+        let mut inv = inventory();
+        iam(&mut inv).users = Observed::Known(vec![]);
+        iam(&mut inv).groups = Observed::Known(vec![]);
+        iam(&mut inv).roles = Observed::Known(vec![role(vec![inline("broken", "{nope"), inline("all", ALL_KEYS)])]);
+        assert_eq!(single(&CHECK, &inv).0, Status::Failed);
+        iam(&mut inv).roles = Observed::Known(vec![role(vec![inline("broken", "{nope"), inline("one", ONE_KEY)])]);
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
     }
 }

@@ -26,15 +26,20 @@ pub(crate) const BLOCKED_DECRYPT_ACTIONS: &[&str] = &["kms:Decrypt", "kms:ReEncr
 
 /// The blocked decryption actions an identity policy allows on all KMS keys, ignoring
 /// conditions as the controls do. A statement covers all keys when its `Resource` holds `*` or
-/// a KMS ARN whose key part is a bare wildcard (`arn:aws:kms:*:*:key/*`), or when it uses
-/// `NotResource` (everything but some resources).
+/// a KMS ARN whose key part is a bare wildcard (`arn:aws:kms:*:*:key/*`), or any other pattern
+/// that matches every key ARN (`arn:aws:kms:*`, `arn:*`), or when it uses `NotResource`
+/// (everything but some resources).
 pub(crate) fn decrypt_on_all_keys(doc: &rampart_policy::PolicyDocument) -> Vec<&'static str> {
     use rampart_policy::{action_matches, Effect};
     let all_keys = |r: &str| {
         r == "*" || {
             let parts: Vec<&str> = r.splitn(6, ':').collect();
             parts.len() == 6 && parts[0] == "arn" && matches!(parts[2], "kms" | "*") && matches!(parts[5], "*" | "key/*")
-        }
+        } || ["aws", "aws-cn", "aws-us-gov"].iter().any(|partition| {
+            // The text `arn:<partition>:kms:*:*:key/*` read literally: a pattern that matches it
+            // has wildcards where every key ARN varies.
+            action_matches(r, &format!("arn:{partition}:kms:*:*:key/*"))
+        })
     };
     BLOCKED_DECRYPT_ACTIONS
         .iter()
@@ -76,6 +81,9 @@ pub(crate) mod tests {
             (r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:key/1234abcd"}"#, &[]),
             (r#"{"Effect":"Allow","Action":"kms:Encrypt","Resource":"*"}"#, &[]),
             (r#"{"Effect":"Deny","Action":"kms:Decrypt","Resource":"*"}"#, &[]),
+            (r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:*"}"#, &["kms:Decrypt"]),
+            (r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":["arn:aws:kms:us-east-1:123456789012:key/1","arn:*"]}"#, &["kms:Decrypt"]),
+            (r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:123456789012:alias/*"}"#, &[]),
         ];
         for (statement, want) in table {
             let doc = rampart_policy::parse(&format!(r#"{{"Statement":[{statement}]}}"#)).unwrap();
