@@ -27,11 +27,7 @@ fn root(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
     std::fs::create_dir_all(root.join("srv/app")).unwrap();
-    std::fs::write(
-        root.join("etc/os-release"),
-        "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("etc/os-release"), "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\n").unwrap();
     std::fs::write(
         root.join("var/lib/dpkg/status"),
         "Package: libssl1.1\nStatus: install ok installed\nArchitecture: amd64\nSource: openssl\nVersion: 1.1.1k-1+deb11u1\n\n",
@@ -47,10 +43,7 @@ fn root(dir: &Path) -> PathBuf {
 
 fn import(dir: &Path, vulndb: &Path, rel: &str) {
     let path = repo_root().join("testdata/severity").join(rel);
-    let out = rampart(
-        dir,
-        &["vulndb", "import", path.to_str().unwrap(), "--db", vulndb.to_str().unwrap()],
-    );
+    let out = rampart(dir, &["vulndb", "import", path.to_str().unwrap(), "--db", vulndb.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -59,8 +52,17 @@ fn scan(dir: &Path, root: &Path, vulndb: &Path, format: &str) -> (Output, String
     let out = rampart(
         dir,
         &[
-            "scan", "host", "--root", root.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(),
-            "--no-store", "--format", format, "--output", out_path.to_str().unwrap(),
+            "scan",
+            "host",
+            "--root",
+            root.to_str().unwrap(),
+            "--vulndb",
+            vulndb.to_str().unwrap(),
+            "--no-store",
+            "--format",
+            format,
+            "--output",
+            out_path.to_str().unwrap(),
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
@@ -69,9 +71,7 @@ fn scan(dir: &Path, root: &Path, vulndb: &Path, format: &str) -> (Output, String
 
 fn cve_findings(asff: &str) -> Vec<Value> {
     let v: Vec<Value> = serde_json::from_str(asff).unwrap();
-    v.into_iter()
-        .filter(|f| f["GeneratorId"] == "rampart/host_cve" && f["Compliance"]["Status"] == "FAILED")
-        .collect()
+    v.into_iter().filter(|f| f["GeneratorId"] == "rampart/host_cve" && f["Compliance"]["Status"] == "FAILED").collect()
 }
 
 #[test]
@@ -96,10 +96,7 @@ fn os_package_cve_is_high_from_a_real_cvss_and_unknown_without_one() {
     import(dir.path(), &vulndb, "osv");
     let (_, asff) = scan(dir.path(), &root, &vulndb, "asff");
     let found = cve_findings(&asff);
-    let dsa = found
-        .iter()
-        .find(|f| f["Vulnerabilities"][0]["Id"] == "DSA-5103-1")
-        .expect("the OS package finding");
+    let dsa = found.iter().find(|f| f["Vulnerabilities"][0]["Id"] == "DSA-5103-1").expect("the OS package finding");
     assert_eq!(dsa["Severity"]["Label"], "HIGH");
     assert_eq!(dsa["Types"], serde_json::json!(["Software and Configuration Checks/Vulnerabilities/CVE"]));
     let v = &dsa["Vulnerabilities"][0];

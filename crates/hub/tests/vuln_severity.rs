@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use rampart_hub::{FindingFilter, Store, VulnStore};
-use rampart_model::{
-    Finding, FixAvailable, Resource, ResourceType, RunInfo, Severity, Status, Timestamp, Vulnerability,
-};
+use rampart_model::{Finding, FixAvailable, Resource, ResourceType, RunInfo, Severity, Status, Timestamp, Vulnerability};
 use rampart_vuln::detail::{vulnerability, Installed};
 use rampart_vuln::hostmap::Kind;
 use rampart_vuln::osv::{parse, Format};

@@ -43,8 +43,7 @@ const TYPE_BEST_PRACTICES: &str = "Software and Configuration Checks/AWS Securit
 const TYPE_CVE: &str = "Software and Configuration Checks/Vulnerabilities/CVE";
 /// ASFF types are `namespace/category/classifier`; "Industry and Regulatory Standards"
 /// is a category of the "Software and Configuration Checks" namespace.
-const TYPE_CIS: &str =
-    "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark";
+const TYPE_CIS: &str = "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark";
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -260,10 +259,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         fields.insert(key, truncate_chars(value, PRODUCT_FIELD_VALUE_MAX));
     }
     if let Some(v) = &f.vulnerability {
-        fields.insert(
-            "rampart/SeveritySource",
-            truncate_chars(&v.severity_source, PRODUCT_FIELD_VALUE_MAX),
-        );
+        fields.insert("rampart/SeveritySource", truncate_chars(&v.severity_source, PRODUCT_FIELD_VALUE_MAX));
     }
     // Values must not be blank.
     fields.retain(|_, v| !v.trim().is_empty());
@@ -272,10 +268,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     AsffFinding {
         schema_version: SCHEMA_VERSION,
         id: &f.id,
-        product_arn: format!(
-            "arn:{}:securityhub:{}:{}:product/{}/default",
-            r.partition, r.region, r.account, r.account
-        ),
+        product_arn: format!("arn:{}:securityhub:{}:{}:product/{}/default", r.partition, r.region, r.account, r.account),
         product_name: "Rampart",
         company_name: "Rampart",
         generator_id: format!("rampart/{}", f.check_id),
@@ -291,20 +284,13 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         description: truncate_chars(&description, DESCRIPTION_MAX).into_owned(),
         remediation,
         product_fields: fields,
-        resources: [Resource {
-            kind: r.kind.asff(),
-            id: &r.id,
-            partition: &r.partition,
-            region: &r.region,
-        }],
+        resources: [Resource { kind: r.kind.asff(), id: &r.id, partition: &r.partition, region: &r.region }],
         vulnerabilities: f.vulnerability.as_deref().map(|v| [vulnerability(v)]),
         compliance: Compliance {
             status: f.status.as_str(),
             related_requirements: &requirements[..requirements.len().min(RELATED_REQUIREMENTS_MAX)],
         },
-        workflow: Workflow {
-            status: f.workflow_status.as_str(),
-        },
+        workflow: Workflow { status: f.workflow_status.as_str() },
         record_state: f.record_state.as_str(),
         finding_provider_fields: FindingProviderFields { severity, types },
     }
@@ -314,11 +300,7 @@ fn vulnerability(v: &rampart_model::Vulnerability) -> Vulnerability<'_> {
     let p = &v.package;
     // ASFF timestamps; a date the advisory spells otherwise is left out rather than sent wrong.
     let ts = |s: &Option<String>| {
-        let t = time::OffsetDateTime::parse(
-            s.as_deref()?,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .ok()?;
+        let t = time::OffsetDateTime::parse(s.as_deref()?, &time::format_description::well_known::Rfc3339).ok()?;
         Some(rfc3339_millis(t))
     };
     Vulnerability {
@@ -337,12 +319,7 @@ fn vulnerability(v: &rampart_model::Vulnerability) -> Vulnerability<'_> {
         cvss: v
             .cvss
             .iter()
-            .map(|c| Cvss {
-                version: &c.version,
-                base_score: c.base_score,
-                base_vector: &c.base_vector,
-                source: &c.source,
-            })
+            .map(|c| Cvss { version: &c.version, base_score: c.base_score, base_vector: &c.base_vector, source: &c.source })
             .collect(),
         related_vulnerabilities: &v.related,
         vendor: Vendor {
@@ -374,17 +351,8 @@ mod tests {
     #[test]
     fn asff_snapshot() {
         let (run, findings, gaps) = fixtures::small();
-        let (text, v) = asff(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        });
-        assert_eq!(
-            v.len(),
-            findings.len(),
-            "one entry per finding, PASSED included"
-        );
+        let (text, v) = asff(&Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] });
+        assert_eq!(v.len(), findings.len(), "one entry per finding, PASSED included");
         insta::assert_snapshot!(text);
     }
 
@@ -397,30 +365,16 @@ mod tests {
             s.len() == 24
                 && s.ends_with('Z')
                 && &s[19..20] == "."
-                && time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-                    .is_ok()
+                && time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
         };
-        for key in [
-            "SchemaVersion",
-            "Id",
-            "ProductArn",
-            "GeneratorId",
-            "AwsAccountId",
-            "CreatedAt",
-            "UpdatedAt",
-            "Title",
-            "Description",
-        ] {
+        for key in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title", "Description"] {
             assert!(!f[key].as_str().unwrap().trim().is_empty(), "{key} in {f}");
         }
         assert_eq!(f["SchemaVersion"], SCHEMA_VERSION);
         assert!(!f["Types"].as_array().unwrap().is_empty());
         assert!(f["Types"].as_array().unwrap().len() <= 50);
         for t in f["Types"].as_array().unwrap() {
-            assert!(t
-                .as_str()
-                .unwrap()
-                .starts_with("Software and Configuration Checks/"));
+            assert!(t.as_str().unwrap().starts_with("Software and Configuration Checks/"));
         }
         assert!(f["Severity"]["Label"].is_string());
         assert!(chars(&f["Severity"]["Original"]) <= 140);
@@ -429,23 +383,12 @@ mod tests {
         for key in ["Type", "Id", "Partition", "Region"] {
             assert!(res[0][key].is_string(), "Resources[0].{key}");
         }
-        for key in [
-            "CreatedAt",
-            "UpdatedAt",
-            "FirstObservedAt",
-            "LastObservedAt",
-        ] {
+        for key in ["CreatedAt", "UpdatedAt", "FirstObservedAt", "LastObservedAt"] {
             assert!(is_millis_ts(&f[key]), "{key}: {}", f[key]);
         }
         assert_eq!(f["AwsAccountId"].as_str().unwrap().len(), 12);
         let arn = f["ProductArn"].as_str().unwrap();
-        assert_eq!(
-            arn,
-            format!(
-                "arn:aws:securityhub:{}:123456789012:product/123456789012/default",
-                f["Region"].as_str().unwrap()
-            )
-        );
+        assert_eq!(arn, format!("arn:aws:securityhub:{}:123456789012:product/123456789012/default", f["Region"].as_str().unwrap()));
         assert!(f["GeneratorId"].as_str().unwrap().starts_with("rampart/"));
         assert!(chars(&f["Id"]) <= 512 && chars(&f["GeneratorId"]) <= 512);
 
@@ -457,38 +400,22 @@ mod tests {
         for (k, val) in fields {
             assert!(k.chars().count() <= 128);
             let n = chars(val);
-            assert!(
-                (1..=PRODUCT_FIELD_VALUE_MAX).contains(&n),
-                "{k} has {n} characters"
-            );
+            assert!((1..=PRODUCT_FIELD_VALUE_MAX).contains(&n), "{k} has {n} characters");
         }
-        let reqs = f["Compliance"]["RelatedRequirements"]
-            .as_array()
-            .map_or(0, Vec::len);
+        let reqs = f["Compliance"]["RelatedRequirements"].as_array().map_or(0, Vec::len);
         assert!(reqs <= RELATED_REQUIREMENTS_MAX);
-        assert!(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"]
-            .contains(&f["Compliance"]["Status"].as_str().unwrap()));
-        assert!(["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"]
-            .contains(&f["Workflow"]["Status"].as_str().unwrap()));
+        assert!(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"].contains(&f["Compliance"]["Status"].as_str().unwrap()));
+        assert!(["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"].contains(&f["Workflow"]["Status"].as_str().unwrap()));
         assert!(["ACTIVE", "ARCHIVED"].contains(&f["RecordState"].as_str().unwrap()));
         if let Some(vs) = f.get("Vulnerabilities") {
             let labels = ["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
             assert!(labels.contains(&f["Severity"]["Label"].as_str().unwrap()));
             for v in vs.as_array().unwrap() {
-                assert!(
-                    !v["Id"].as_str().unwrap().trim().is_empty(),
-                    "Vulnerabilities[].Id"
-                );
-                assert!(
-                    !v["Vendor"]["Name"].as_str().unwrap().trim().is_empty(),
-                    "Vendor.Name"
-                );
+                assert!(!v["Id"].as_str().unwrap().trim().is_empty(), "Vulnerabilities[].Id");
+                assert!(!v["Vendor"]["Name"].as_str().unwrap().trim().is_empty(), "Vendor.Name");
                 let packages = v["VulnerablePackages"].as_array().unwrap();
                 assert!(!packages.is_empty());
-                let fixed = packages
-                    .iter()
-                    .filter(|p| p["FixedInVersion"].is_string() && p["Remediation"].is_string())
-                    .count();
+                let fixed = packages.iter().filter(|p| p["FixedInVersion"].is_string() && p["Remediation"].is_string()).count();
                 let want = match fixed {
                     0 => "NO",
                     n if n == packages.len() => "YES",
@@ -526,16 +453,9 @@ mod tests {
         huge.reason = "🦀".repeat(3000);
         huge.remediation_console = "c".repeat(400).into();
         huge.remediation_cli = "aws s3api ".repeat(100).into();
-        huge.related_requirements = (0..40)
-            .map(|i| format!("CIS AWS Foundations Benchmark v3.0.0/{i}"))
-            .collect();
+        huge.related_requirements = (0..40).map(|i| format!("CIS AWS Foundations Benchmark v3.0.0/{i}")).collect();
         findings.push(huge);
-        let (_, v) = asff(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        });
+        let (_, v) = asff(&Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] });
 
         let chars = |v: &Value| v.as_str().unwrap().chars().count();
         for f in &v {
@@ -544,26 +464,14 @@ mod tests {
         let huge = v.last().unwrap();
         assert_eq!(chars(&huge["Title"]), TITLE_MAX);
         assert_eq!(chars(&huge["Description"]), DESCRIPTION_MAX);
-        assert_eq!(
-            huge["Compliance"]["RelatedRequirements"]
-                .as_array()
-                .unwrap()
-                .len(),
-            32
-        );
+        assert_eq!(huge["Compliance"]["RelatedRequirements"].as_array().unwrap().len(), 32);
     }
 
     #[test]
     fn types_name_cis_only_when_a_requirement_is_cis() {
         let (_, findings, _) = fixtures::small();
-        let s3 = findings
-            .iter()
-            .find(|f| f.check_id == "s3_bucket_public_read")
-            .unwrap();
-        let sg = findings
-            .iter()
-            .find(|f| f.check_id == "ec2_sg_open_admin_port")
-            .unwrap();
+        let s3 = findings.iter().find(|f| f.check_id == "s3_bucket_public_read").unwrap();
+        let sg = findings.iter().find(|f| f.check_id == "ec2_sg_open_admin_port").unwrap();
         assert_eq!(types(s3), vec![TYPE_BEST_PRACTICES]);
         assert_eq!(types(sg), vec![TYPE_BEST_PRACTICES, TYPE_CIS]);
     }
@@ -574,35 +482,18 @@ mod tests {
     #[test]
     fn vulnerability_findings() {
         let (run, findings) = fixtures::vulnerabilities();
-        let (text, v) = asff(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &[],
-            compliance: &[],
-        });
+        let (text, v) = asff(&Report { run: &run, findings: &findings, gaps: &[], compliance: &[] });
         for f in &v {
             assert_valid(f);
         }
         let cve = [TYPE_CVE];
         assert_eq!(v[0]["Types"], serde_json::json!(cve));
-        assert_eq!(
-            v[0]["FindingProviderFields"]["Types"],
-            serde_json::json!(cve)
-        );
-        assert_eq!(
-            v[0]["Severity"],
-            serde_json::json!({"Label": "HIGH", "Original": "HIGH"})
-        );
+        assert_eq!(v[0]["FindingProviderFields"]["Types"], serde_json::json!(cve));
+        assert_eq!(v[0]["Severity"], serde_json::json!({"Label": "HIGH", "Original": "HIGH"}));
         assert_eq!(v[0]["Vulnerabilities"][0]["Cvss"][0]["BaseScore"], 7.5);
         assert_eq!(v[0]["Vulnerabilities"][0]["FixAvailable"], "YES");
-        assert_eq!(
-            v[1]["Vulnerabilities"][0]["VulnerablePackages"][0]["PackageManager"],
-            "CARGO"
-        );
-        assert_eq!(
-            v[2]["Severity"],
-            serde_json::json!({"Label": "INFORMATIONAL", "Original": "UNKNOWN"})
-        );
+        assert_eq!(v[1]["Vulnerabilities"][0]["VulnerablePackages"][0]["PackageManager"], "CARGO");
+        assert_eq!(v[2]["Severity"], serde_json::json!({"Label": "INFORMATIONAL", "Original": "UNKNOWN"}));
         assert_eq!(v[2]["Vulnerabilities"][0]["FixAvailable"], "NO");
         assert!(v[3].get("Vulnerabilities").is_none());
         assert_eq!(v[3]["Types"], serde_json::json!([TYPE_BEST_PRACTICES, TYPE_CIS]));

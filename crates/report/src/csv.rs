@@ -38,16 +38,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn row(f: &Finding) -> [Cow<'_, str>; 16] {
-    let remediation = [
-        &f.remediation_console,
-        &f.remediation_cli,
-        &f.remediation_url,
-    ]
-    .into_iter()
-    .filter(|s| !s.trim().is_empty())
-    .map(|s| s.as_ref())
-    .collect::<Vec<_>>()
-    .join(" | ");
+    let remediation = [&f.remediation_console, &f.remediation_cli, &f.remediation_url]
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(" | ");
     [
         Cow::Borrowed(f.id.as_str()),
         Cow::Borrowed(f.status.as_str()),
@@ -86,7 +82,8 @@ pub fn render_compliance(report: &Report, out: &mut dyn Write) -> io::Result<()>
     for std in report.compliance {
         let score = std.scores.estate.percent.map(|p| format!("{p:.1}")).unwrap_or_default();
         for c in &std.controls {
-            let resources: Vec<String> = c.failing_resources.iter().map(|r| format!("{}/{}/{}", r.account, r.region, r.resource_id)).collect();
+            let resources: Vec<String> =
+                c.failing_resources.iter().map(|r| format!("{}/{}/{}", r.account, r.region, r.resource_id)).collect();
             w.write_record([
                 std.standard,
                 c.id,
@@ -117,11 +114,7 @@ mod tests {
     #[test]
     fn csv_snapshot() {
         let (run, findings, gaps) = fixtures::small();
-        insta::assert_snapshot!(csv_of(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps, compliance: &[]
-        }));
+        insta::assert_snapshot!(csv_of(&Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] }));
     }
 
     #[test]
@@ -130,11 +123,7 @@ mod tests {
         findings.truncate(1);
         findings[0].reason = "line one\nline \"two\", with comma".into();
         findings[0].resource.name = "=HYPERLINK(\"http://x\")".into();
-        let text = csv_of(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps, compliance: &[],
-        });
+        let text = csv_of(&Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] });
         let mut rd = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
         let rows: Vec<::csv::StringRecord> = rd.records().collect::<Result<_, _>>().unwrap();
@@ -147,16 +136,8 @@ mod tests {
     #[test]
     fn unrated_vulnerabilities_are_unknown() {
         let (run, findings) = fixtures::vulnerabilities();
-        let text = csv_of(&Report {
-            run: &run,
-            findings: &findings,
-            gaps: &[],
-            compliance: &[],
-        });
-        let severities: Vec<String> = ::csv::Reader::from_reader(text.as_bytes())
-            .records()
-            .map(|r| r.unwrap()[2].to_owned())
-            .collect();
+        let text = csv_of(&Report { run: &run, findings: &findings, gaps: &[], compliance: &[] });
+        let severities: Vec<String> = ::csv::Reader::from_reader(text.as_bytes()).records().map(|r| r.unwrap()[2].to_owned()).collect();
         assert_eq!(severities, ["high", "high", "unknown", "medium"]);
     }
 }

@@ -3,8 +3,8 @@
 //! so snapshots need no redaction.
 
 use rampart_model::{
-    Category, CheckMeta, CheckResult, Finding, Gap, GapKind, Remediation, Resource, ResourceType,
-    RunInfo, Severity, StandardRef, Status, Timestamp, WorkflowStatus,
+    Category, CheckMeta, CheckResult, Finding, Gap, GapKind, Remediation, Resource, ResourceType, RunInfo, Severity, StandardRef, Status,
+    Timestamp, WorkflowStatus,
 };
 use time::macros::datetime;
 
@@ -31,7 +31,7 @@ const SG_OPEN: CheckMeta = CheckMeta {
     title: "Security group allows ingress from 0.0.0.0/0 to an administration port",
     description: "Checks whether a security group allows unrestricted inbound traffic to SSH, RDP or other administration ports.",
     severity: Severity::Critical,
-        category: Category::Security,
+    category: Category::Security,
     service: "ec2",
     resource_type: ResourceType::AwsEc2SecurityGroup,
     standards: &[StandardRef::cis("5.2"), StandardRef::fsbp("EC2.53")],
@@ -45,8 +45,7 @@ const SG_OPEN: CheckMeta = CheckMeta {
 const ROOT_MFA: CheckMeta = CheckMeta {
     id: "iam_root_mfa",
     title: "Root user has MFA enabled",
-    description:
-        "Checks whether the account's root user signs in with multi-factor authentication.",
+    description: "Checks whether the account's root user signs in with multi-factor authentication.",
     severity: Severity::Critical,
     category: Category::Security,
     service: "iam",
@@ -92,31 +91,11 @@ pub fn run() -> RunInfo {
 }
 
 pub fn resource(kind: ResourceType, id: &str, region: &str, name: &str) -> Resource {
-    Resource {
-        id: id.into(),
-        kind,
-        account: ACCOUNT.into(),
-        region: region.into(),
-        partition: "aws".into(),
-        name: name.into(),
-    }
+    Resource { id: id.into(), kind, account: ACCOUNT.into(), region: region.into(), partition: "aws".into(), name: name.into() }
 }
 
-fn finding(
-    meta: &CheckMeta,
-    resource: Resource,
-    status: Status,
-    detail: &str,
-    reason: &str,
-) -> Finding {
-    let result = CheckResult {
-        check_id: meta.id,
-        resource,
-        status,
-        detail: detail.into(),
-        reason: reason.into(),
-        severity: None,
-    };
+fn finding(meta: &CheckMeta, resource: Resource, status: Status, detail: &str, reason: &str) -> Finding {
+    let result = CheckResult { check_id: meta.id, resource, status, detail: detail.into(), reason: reason.into(), severity: None };
     let mut f = Finding::from_result(meta, result, T1);
     f.first_observed = T0;
     f
@@ -124,79 +103,23 @@ fn finding(
 
 /// One run, five findings (PASSED, FAILED ×2, WARNING, NOT_AVAILABLE) and two gaps.
 pub fn small() -> (RunInfo, Vec<Finding>, Vec<Gap>) {
-    let bucket = |name: &str| {
-        resource(
-            ResourceType::AwsS3Bucket,
-            &format!("arn:aws:s3:::{name}"),
-            "eu-west-1",
-            name,
-        )
-    };
-    let sg = resource(
-        ResourceType::AwsEc2SecurityGroup,
-        "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0abc",
-        "eu-west-1",
-        "bastion",
-    );
-    let root = resource(
-        ResourceType::AwsAccount,
-        "arn:aws:iam::123456789012:root",
-        "us-east-1",
-        "",
-    );
-    let key = resource(
-        ResourceType::AwsKmsKey,
-        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        "us-east-1",
-        "",
-    );
+    let bucket = |name: &str| resource(ResourceType::AwsS3Bucket, &format!("arn:aws:s3:::{name}"), "eu-west-1", name);
+    let sg =
+        resource(ResourceType::AwsEc2SecurityGroup, "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0abc", "eu-west-1", "bastion");
+    let root = resource(ResourceType::AwsAccount, "arn:aws:iam::123456789012:root", "us-east-1", "");
+    let key =
+        resource(ResourceType::AwsKmsKey, "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "us-east-1", "");
 
-    let mut notified = finding(
-        &SG_OPEN,
-        sg.clone(),
-        Status::Failed,
-        "tcp/3389",
-        "Inbound rule allows tcp/3389 (RDP) from 0.0.0.0/0.",
-    );
+    let mut notified = finding(&SG_OPEN, sg.clone(), Status::Failed, "tcp/3389", "Inbound rule allows tcp/3389 (RDP) from 0.0.0.0/0.");
     notified.workflow_status = WorkflowStatus::Notified;
 
     let findings = vec![
-        finding(
-            &S3_PUBLIC,
-            bucket("logs"),
-            Status::Passed,
-            "",
-            "Bucket `logs` grants no public access.",
-        ),
-        finding(
-            &S3_PUBLIC,
-            bucket("www-assets"),
-            Status::Failed,
-            "",
-            "Bucket policy allows s3:GetObject to Principal \"*\".",
-        ),
-        finding(
-            &SG_OPEN,
-            sg,
-            Status::Failed,
-            "tcp/22",
-            "Inbound rule allows tcp/22 (SSH) from 0.0.0.0/0.",
-        ),
+        finding(&S3_PUBLIC, bucket("logs"), Status::Passed, "", "Bucket `logs` grants no public access."),
+        finding(&S3_PUBLIC, bucket("www-assets"), Status::Failed, "", "Bucket policy allows s3:GetObject to Principal \"*\"."),
+        finding(&SG_OPEN, sg, Status::Failed, "tcp/22", "Inbound rule allows tcp/22 (SSH) from 0.0.0.0/0."),
         notified,
-        finding(
-            &KMS_ROTATION,
-            key,
-            Status::Warning,
-            "",
-            "Rotation is off; the key is pending deletion.",
-        ),
-        finding(
-            &ROOT_MFA,
-            root,
-            Status::NotAvailable,
-            "",
-            "iam:GetAccountSummary was denied, so root MFA could not be read.",
-        ),
+        finding(&KMS_ROTATION, key, Status::Warning, "", "Rotation is off; the key is pending deletion."),
+        finding(&ROOT_MFA, root, Status::NotAvailable, "", "iam:GetAccountSummary was denied, so root MFA could not be read."),
     ];
     let gaps = vec![
         Gap {
@@ -222,29 +145,13 @@ pub fn small() -> (RunInfo, Vec<Finding>, Vec<Gap>) {
 /// `n` findings spread over checks, statuses and severities, for size tests.
 pub fn many(n: usize) -> Vec<Finding> {
     let metas = [&S3_PUBLIC, &SG_OPEN, &ROOT_MFA, &KMS_ROTATION];
-    let statuses = [
-        Status::Passed,
-        Status::Failed,
-        Status::Warning,
-        Status::NotAvailable,
-    ];
+    let statuses = [Status::Passed, Status::Failed, Status::Warning, Status::NotAvailable];
     (0..n)
         .map(|i| {
             let meta = metas[i % metas.len()];
             let name = format!("bucket-{i:06}");
-            let r = resource(
-                meta.resource_type,
-                &format!("arn:aws:s3:::{name}"),
-                "eu-west-1",
-                &name,
-            );
-            finding(
-                meta,
-                r,
-                statuses[i % statuses.len()],
-                "",
-                "Result reason for this resource.",
-            )
+            let r = resource(meta.resource_type, &format!("arn:aws:s3:::{name}"), "eu-west-1", &name);
+            finding(meta, r, statuses[i % statuses.len()], "", "Result reason for this resource.")
         })
         .collect()
 }
@@ -272,12 +179,8 @@ const HOST_CVE: CheckMeta = CheckMeta {
 /// finding of the same host.
 pub fn vulnerabilities() -> (RunInfo, Vec<Finding>) {
     use rampart_model::{CvssScore, Vendor, Vulnerability, VulnerablePackage};
-    let host = resource(
-        ResourceType::AwsEc2Instance,
-        "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123def4567890",
-        "us-east-1",
-        "web-1",
-    );
+    let host =
+        resource(ResourceType::AwsEc2Instance, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123def4567890", "us-east-1", "web-1");
     let cvss = CvssScore {
         version: "3.1".into(),
         base_score: 7.5,

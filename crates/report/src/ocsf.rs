@@ -244,18 +244,11 @@ fn severity_of(f: &Finding) -> (u8, &'static str) {
 
 /// Milliseconds since the epoch of an RFC 3339 time an advisory gives.
 fn advisory_time(s: &Option<String>) -> Option<i64> {
-    let t = time::OffsetDateTime::parse(
-        s.as_deref()?,
-        &time::format_description::well_known::Rfc3339,
-    )
-    .ok()?;
+    let t = time::OffsetDateTime::parse(s.as_deref()?, &time::format_description::well_known::Rfc3339).ok()?;
     Some(epoch_millis(t))
 }
 
-fn vulnerability_details<'a>(
-    f: &'a Finding,
-    v: &'a rampart_model::Vulnerability,
-) -> VulnerabilityDetails<'a> {
+fn vulnerability_details<'a>(f: &'a Finding, v: &'a rampart_model::Vulnerability) -> VulnerabilityDetails<'a> {
     // `cve.uid` is the vulnerability's id: its CVE when it has one, else the advisory's
     // (an advisory naming several CVEs, whose CVSS may be of only one of them, is not
     // attributed to the first).
@@ -281,11 +274,7 @@ fn vulnerability_details<'a>(
         desc: &f.reason,
         severity: severity_of(f).1,
         vendor_name: &v.vendor.name,
-        related_vulnerabilities: std::iter::once(&v.id)
-            .chain(&v.related)
-            .map(String::as_str)
-            .filter(|x| *x != uid)
-            .collect(),
+        related_vulnerabilities: std::iter::once(&v.id).chain(&v.related).map(String::as_str).filter(|x| *x != uid).collect(),
         references: &v.reference_urls,
         affected_packages: [AffectedPackage {
             name: &p.name,
@@ -298,10 +287,7 @@ fn vulnerability_details<'a>(
             fixed_in_version: p.fixed_in_version.as_deref(),
         }],
         fix_available: v.fix_available() == rampart_model::FixAvailable::Yes,
-        remediation: p
-            .remediation
-            .as_deref()
-            .map(|desc| VulnRemediation { desc }),
+        remediation: p.remediation.as_deref().map(|desc| VulnRemediation { desc }),
         first_seen_time: epoch_millis(f.first_observed),
         last_seen_time: epoch_millis(f.last_observed),
     }
@@ -315,11 +301,7 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
     let (status_id, status) = finding_status(f.workflow_status);
     let (compliance_id, compliance_name) = compliance_status(f.status);
     let r = &f.resource;
-    let standards: BTreeSet<&str> = f
-        .related_requirements
-        .iter()
-        .map(|q| standard_of(q))
-        .collect();
+    let standards: BTreeSet<&str> = f.related_requirements.iter().map(|q| standard_of(q)).collect();
     let desc = match (f.remediation_console.trim(), f.remediation_cli.trim()) {
         (console, "") => console.to_string(),
         ("", cli) => format!("CLI: {cli}"),
@@ -361,41 +343,17 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
             requirements: &f.related_requirements,
             standards: standards.into_iter().collect(),
         }),
-        vulnerabilities: f
-            .vulnerability
-            .as_deref()
-            .map(|v| [vulnerability_details(f, v)]),
-        resources: [ResourceDetails {
-            uid: &r.id,
-            kind: r.kind.asff(),
-            region: &r.region,
-            cloud_partition: &r.partition,
-            name: &r.name,
-        }],
-        cloud: Cloud {
-            provider: "AWS",
-            account: Account {
-                uid: &r.account,
-                type_id: 10,
-                kind: "AWS Account",
-            },
-            region: &r.region,
-        },
+        vulnerabilities: f.vulnerability.as_deref().map(|v| [vulnerability_details(f, v)]),
+        resources: [ResourceDetails { uid: &r.id, kind: r.kind.asff(), region: &r.region, cloud_partition: &r.partition, name: &r.name }],
+        cloud: Cloud { provider: "AWS", account: Account { uid: &r.account, type_id: 10, kind: "AWS Account" }, region: &r.region },
         remediation: Remediation {
             desc,
-            references: Some(f.remediation_url.as_ref())
-                .filter(|u: &&str| !u.is_empty())
-                .into_iter()
-                .collect(),
+            references: Some(f.remediation_url.as_ref()).filter(|u: &&str| !u.is_empty()).into_iter().collect(),
         },
         metadata: Metadata {
             version: OCSF_VERSION,
             event_code: &f.check_id,
-            product: Product {
-                name: "Rampart",
-                vendor_name: "Rampart",
-                version: &run.tool_version,
-            },
+            product: Product { name: "Rampart", vendor_name: "Rampart", version: &run.tool_version },
         },
         unmapped: Unmapped {
             detail: &f.detail,
@@ -417,17 +375,7 @@ mod tests {
     fn ocsf_snapshot_and_invariants() {
         let (run, findings, gaps) = fixtures::small();
         let mut out = Vec::new();
-        render(
-            Format::Ocsf,
-            &Report {
-                run: &run,
-                findings: &findings,
-                gaps: &gaps,
-                compliance: &[],
-            },
-            &mut out,
-        )
-        .unwrap();
+        render(Format::Ocsf, &Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] }, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let v: Vec<Value> = serde_json::from_str(&text).unwrap();
         assert_eq!(v.len(), findings.len());
@@ -454,22 +402,13 @@ mod tests {
         findings.truncate(1);
         findings[0].record_state = RecordState::Archived;
         let e = serde_json::to_value(to_ocsf(&findings[0], &run)).unwrap();
-        assert_eq!(
-            (e["activity_id"].as_u64(), e["type_uid"].as_u64()),
-            (Some(3), Some(200303))
-        );
+        assert_eq!((e["activity_id"].as_u64(), e["type_uid"].as_u64()), (Some(3), Some(200303)));
     }
 
     #[test]
     fn standards_from_requirements() {
-        assert_eq!(
-            standard_of("CIS AWS Foundations Benchmark v3.0.0/1.5"),
-            "CIS AWS Foundations Benchmark v3.0.0"
-        );
-        assert_eq!(
-            standard_of("Trusted Advisor: MFA on Root Account"),
-            "Trusted Advisor"
-        );
+        assert_eq!(standard_of("CIS AWS Foundations Benchmark v3.0.0/1.5"), "CIS AWS Foundations Benchmark v3.0.0");
+        assert_eq!(standard_of("Trusted Advisor: MFA on Root Account"), "Trusted Advisor");
         assert_eq!(standard_of("plain"), "plain");
     }
 
@@ -479,24 +418,11 @@ mod tests {
     fn vulnerability_findings() {
         let (run, findings) = fixtures::vulnerabilities();
         let mut out = Vec::new();
-        render(
-            Format::Ocsf,
-            &Report {
-                run: &run,
-                findings: &findings,
-                gaps: &[],
-                compliance: &[],
-            },
-            &mut out,
-        )
-        .unwrap();
+        render(Format::Ocsf, &Report { run: &run, findings: &findings, gaps: &[], compliance: &[] }, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let v: Vec<Value> = serde_json::from_str(&text).unwrap();
         for e in &v[..3] {
-            assert_eq!(
-                (e["class_uid"].as_u64(), e["type_uid"].as_u64()),
-                (Some(2002), Some(200201))
-            );
+            assert_eq!((e["class_uid"].as_u64(), e["type_uid"].as_u64()), (Some(2002), Some(200201)));
             assert!(e.get("compliance").is_none());
             let vuln = &e["vulnerabilities"][0];
             assert!(!vuln["cve"]["uid"].as_str().unwrap().is_empty());
@@ -505,25 +431,13 @@ mod tests {
         }
         let os = &v[0]["vulnerabilities"][0];
         assert_eq!(os["cve"]["uid"], "DSA-5103-1", "two CVEs: the advisory");
-        assert_eq!(
-            os["related_vulnerabilities"],
-            serde_json::json!(["CVE-2021-4160", "CVE-2022-0778"])
-        );
+        assert_eq!(os["related_vulnerabilities"], serde_json::json!(["CVE-2021-4160", "CVE-2022-0778"]));
         assert_eq!(v[1]["vulnerabilities"][0]["cve"]["uid"], "CVE-2022-0778");
         assert_eq!(os["cve"]["cvss"][0]["base_score"], 7.5);
         assert_eq!(os["cve"]["cvss"][0]["severity"], "High");
-        assert_eq!(
-            os["affected_packages"][0]["fixed_in_version"],
-            "1.1.1k-1+deb11u2"
-        );
-        assert_eq!(
-            (v[0]["severity_id"].as_u64(), v[0]["severity"].as_str()),
-            (Some(4), Some("High"))
-        );
-        assert_eq!(
-            (v[2]["severity_id"].as_u64(), v[2]["severity"].as_str()),
-            (Some(0), Some("Unknown"))
-        );
+        assert_eq!(os["affected_packages"][0]["fixed_in_version"], "1.1.1k-1+deb11u2");
+        assert_eq!((v[0]["severity_id"].as_u64(), v[0]["severity"].as_str()), (Some(4), Some("High")));
+        assert_eq!((v[2]["severity_id"].as_u64(), v[2]["severity"].as_str()), (Some(0), Some("Unknown")));
         assert_eq!(v[2]["vulnerabilities"][0]["fix_available"], false);
         assert_eq!(v[3]["class_uid"], 2003);
         assert!(v[3].get("vulnerabilities").is_none());

@@ -9,12 +9,7 @@ use std::time::Duration;
 /// How many rows the "top" lists keep.
 pub const TOP: usize = 10;
 
-pub const STATUSES: [Status; 4] = [
-    Status::Passed,
-    Status::Failed,
-    Status::Warning,
-    Status::NotAvailable,
-];
+pub const STATUSES: [Status; 4] = [Status::Passed, Status::Failed, Status::Warning, Status::NotAvailable];
 
 pub struct Stats<'a> {
     pub total: usize,
@@ -102,10 +97,7 @@ impl<'a> Stats<'a> {
             let unknown = f.severity_unknown();
             if unknown {
                 problems_unknown += 1;
-            } else if let Some(slot) = problems_by_severity
-                .iter_mut()
-                .find(|(s, _)| *s == f.severity)
-            {
+            } else if let Some(slot) = problems_by_severity.iter_mut().find(|(s, _)| *s == f.severity) {
                 slot.1 += 1;
             }
             let rank = rank(f.severity, unknown);
@@ -136,38 +128,19 @@ impl<'a> Stats<'a> {
                 .count += 1;
         }
 
-        let failing_checks = checks
-            .keys()
-            .map(|(id, _)| id)
-            .collect::<BTreeSet<_>>()
-            .len();
+        let failing_checks = checks.keys().map(|(id, _)| id).collect::<BTreeSet<_>>().len();
         let mut top_checks: Vec<CheckRow> = checks.into_values().collect();
         // Most severe first, then most frequent; the map's id order breaks ties.
-        top_checks.sort_by(|a, b| {
-            rank(b.severity, b.unknown)
-                .cmp(&rank(a.severity, a.unknown))
-                .then(b.count.cmp(&a.count))
-        });
+        top_checks.sort_by(|a, b| rank(b.severity, b.unknown).cmp(&rank(a.severity, a.unknown)).then(b.count.cmp(&a.count)));
         top_checks.truncate(TOP);
 
-        let failing_resources = resources
-            .keys()
-            .map(|(a, r, id, _)| (a, r, id))
-            .collect::<BTreeSet<_>>()
-            .len();
+        let failing_resources = resources.keys().map(|(a, r, id, _)| (a, r, id)).collect::<BTreeSet<_>>().len();
         let mut top_resources: Vec<ResourceRow> = resources.into_values().collect();
-        top_resources.sort_by(|a, b| {
-            rank(b.severity, b.unknown)
-                .cmp(&rank(a.severity, a.unknown))
-                .then(b.count.cmp(&a.count))
-        });
+        top_resources.sort_by(|a, b| rank(b.severity, b.unknown).cmp(&rank(a.severity, a.unknown)).then(b.count.cmp(&a.count)));
         top_resources.truncate(TOP);
 
-        let problems =
-            problems_by_severity.iter().map(|(_, n)| n).sum::<usize>() + problems_unknown;
-        let duration = (report.run.finished_at - report.run.started_at)
-            .try_into()
-            .unwrap_or(Duration::ZERO);
+        let problems = problems_by_severity.iter().map(|(_, n)| n).sum::<usize>() + problems_unknown;
+        let duration = (report.run.finished_at - report.run.started_at).try_into().unwrap_or(Duration::ZERO);
 
         Stats {
             total: report.findings.len(),
@@ -208,19 +181,9 @@ fn group_gaps<'a>(report: &Report<'a>) -> Vec<GapGroup<'a>> {
     // Keyed by (action, kind label) so the order is stable and readable.
     let mut groups: BTreeMap<(&str, &str), (GapKind, Acc)> = BTreeMap::new();
     for g in report.gaps {
-        let (_, acc) = groups
-            .entry((&g.action, g.kind.as_str()))
-            .or_insert_with(|| {
-                (
-                    g.kind,
-                    Acc {
-                        resources: BTreeSet::new(),
-                        regions: BTreeSet::new(),
-                        accounts: BTreeSet::new(),
-                        message: &g.message,
-                    },
-                )
-            });
+        let (_, acc) = groups.entry((&g.action, g.kind.as_str())).or_insert_with(|| {
+            (g.kind, Acc { resources: BTreeSet::new(), regions: BTreeSet::new(), accounts: BTreeSet::new(), message: &g.message })
+        });
         if let Some(r) = &g.resource {
             acc.resources.insert(r);
         }
@@ -233,12 +196,7 @@ fn group_gaps<'a>(report: &Report<'a>) -> Vec<GapGroup<'a>> {
             action,
             kind,
             resources: acc.resources.len(),
-            regions: acc
-                .regions
-                .iter()
-                .map(|(_, r)| *r)
-                .collect::<BTreeSet<_>>()
-                .len(),
+            regions: acc.regions.iter().map(|(_, r)| *r).collect::<BTreeSet<_>>().len(),
             accounts: acc.accounts.len(),
             message: acc.message,
         })
@@ -263,25 +221,14 @@ mod tests {
     #[test]
     fn counts_and_tops() {
         let (run, findings, gaps) = fixtures::small();
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] };
         let s = Stats::new(&report);
         assert_eq!(s.total, findings.len());
         assert_eq!(s.by_status.iter().sum::<usize>(), s.total);
         assert_eq!(s.count(Status::NotAvailable), 1);
-        assert_eq!(
-            s.problems,
-            s.count(Status::Failed) + s.count(Status::Warning)
-        );
+        assert_eq!(s.problems, s.count(Status::Failed) + s.count(Status::Warning));
         // Sorted most severe first.
-        assert!(s
-            .top_checks
-            .windows(2)
-            .all(|w| w[0].severity >= w[1].severity));
+        assert!(s.top_checks.windows(2).all(|w| w[0].severity >= w[1].severity));
         assert!(s.top_checks.iter().all(|c| !c.title.ends_with(')')));
     }
 
@@ -293,12 +240,7 @@ mod tests {
         g.region = "eu-west-1".into();
         gaps.push(g.clone());
         gaps.push(g); // an exact duplicate counts once
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] };
         let s = Stats::new(&report);
         let merged = s.gaps.iter().find(|x| x.action == gaps[0].action).unwrap();
         assert_eq!(merged.resources, 1);
@@ -331,33 +273,17 @@ mod tests {
             f.vulnerability.as_mut().unwrap().severity = Some(Severity::Critical);
             findings.push(f);
         }
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &[],
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &[], compliance: &[] };
         let s = Stats::new(&report);
-        let cve: Vec<(&str, usize)> = s
-            .top_checks
-            .iter()
-            .filter(|c| c.check_id == "host_cve")
-            .map(|c| (severity_name(c.severity, c.unknown), c.count))
-            .collect();
+        let cve: Vec<(&str, usize)> =
+            s.top_checks.iter().filter(|c| c.check_id == "host_cve").map(|c| (severity_name(c.severity, c.unknown), c.count)).collect();
         assert_eq!(cve, [("critical", 3), ("high", 2), ("unknown", 278)]);
         assert_eq!(s.failing_checks, 2, "host_cve and kms_key_rotation");
         assert_eq!(s.problems_unknown, 278);
         assert_eq!(s.problems, 284);
         let by: Vec<usize> = s.problems_by_severity.iter().map(|(_, n)| *n).collect();
-        assert_eq!(
-            by,
-            [3, 2, 1, 0, 0],
-            "critical, high, medium (kms), low, informational"
-        );
+        assert_eq!(by, [3, 2, 1, 0, 0], "critical, high, medium (kms), low, informational");
         assert_eq!(s.failing_resources, 1);
-        assert_eq!(
-            s.top_resources[0].count, 3,
-            "the host's critical findings only"
-        );
+        assert_eq!(s.top_resources[0].count, 3, "the host's critical findings only");
     }
 }

@@ -40,10 +40,7 @@ impl Painter {
     /// A row's severity: the level, or `unknown` for vulnerabilities no source rates.
     fn rated(&self, sev: Severity, unknown: bool, width: usize) -> String {
         if unknown {
-            self.paint(
-                &format!("{:<width$}", severity_name(sev, true)),
-                UNKNOWN_SGR,
-            )
+            self.paint(&format!("{:<width$}", severity_name(sev, true)), UNKNOWN_SGR)
         } else {
             self.severity(sev, width)
         }
@@ -77,11 +74,7 @@ fn list(items: &[String]) -> String {
     if items.is_empty() {
         return "none".to_string();
     }
-    let shown: Vec<_> = items
-        .iter()
-        .take(MAX_LISTED)
-        .map(|s| terminal_safe(s))
-        .collect();
+    let shown: Vec<_> = items.iter().take(MAX_LISTED).map(|s| terminal_safe(s)).collect();
     let mut s = shown.join(", ");
     if items.len() > MAX_LISTED {
         let _ = write!(s, ", … ({} in all)", items.len());
@@ -100,15 +93,7 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
     // `write!` to a String cannot fail; the results are ignored below.
     let o = &mut out;
 
-    let _ = writeln!(
-        o,
-        "{}",
-        p.bold(&format!(
-            "Rampart {} scan {}",
-            terminal_safe(&run.tool_version),
-            terminal_safe(&run.id)
-        ))
-    );
+    let _ = writeln!(o, "{}", p.bold(&format!("Rampart {} scan {}", terminal_safe(&run.tool_version), terminal_safe(&run.id))));
     let _ = writeln!(o, "  source    {}", terminal_safe(&run.source));
     let _ = writeln!(o, "  accounts  {}", list(&run.accounts));
     let _ = writeln!(o, "  regions   {}", list(&run.regions));
@@ -125,48 +110,18 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
         let _ = writeln!(o, "  {} {:>7}", p.status(s, 14), stats.count(s));
     }
 
-    let _ = writeln!(
-        o,
-        "\n{}",
-        p.bold(&format!(
-            "Problems by severity (FAILED + WARNING): {}",
-            stats.problems
-        ))
-    );
+    let _ = writeln!(o, "\n{}", p.bold(&format!("Problems by severity (FAILED + WARNING): {}", stats.problems)));
     for (sev, n) in stats.problems_by_severity {
         let _ = writeln!(o, "  {} {:>7}", p.severity(sev, 14), n);
     }
     if stats.problems_unknown > 0 {
-        let _ = writeln!(
-            o,
-            "  {} {:>7}",
-            p.rated(Severity::Informational, true, 14),
-            stats.problems_unknown
-        );
+        let _ = writeln!(o, "  {} {:>7}", p.rated(Severity::Informational, true, 14), stats.problems_unknown);
     }
 
     if !stats.top_checks.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            p.bold(&format!(
-                "Top failing checks ({} of {})",
-                stats.top_checks.len(),
-                stats.failing_checks
-            ))
-        );
-        let id_w = stats
-            .top_checks
-            .iter()
-            .map(|c| c.check_id.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
-        let _ = writeln!(
-            o,
-            "  {:<13} {:>5}  {:<id_w$}  TITLE",
-            "SEVERITY", "COUNT", "CHECK"
-        );
+        let _ = writeln!(o, "\n{}", p.bold(&format!("Top failing checks ({} of {})", stats.top_checks.len(), stats.failing_checks)));
+        let id_w = stats.top_checks.iter().map(|c| c.check_id.chars().count()).max().unwrap_or(0).max(5);
+        let _ = writeln!(o, "  {:<13} {:>5}  {:<id_w$}  TITLE", "SEVERITY", "COUNT", "CHECK");
         for c in &stats.top_checks {
             let _ = writeln!(
                 o,
@@ -180,30 +135,12 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
     }
 
     if !stats.top_resources.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            p.bold(&format!(
-                "Top failing resources ({} of {})",
-                stats.top_resources.len(),
-                stats.failing_resources
-            ))
-        );
+        let _ =
+            writeln!(o, "\n{}", p.bold(&format!("Top failing resources ({} of {})", stats.top_resources.len(), stats.failing_resources)));
         let _ = writeln!(o, "  {:<13} {:>5}  RESOURCE", "SEVERITY", "COUNT");
         for r in &stats.top_resources {
-            let named = if r.name.is_empty() || r.id.contains(r.name) {
-                String::new()
-            } else {
-                format!(" ({})", terminal_safe(r.name))
-            };
-            let _ = writeln!(
-                o,
-                "  {} {:>5}  {}{}",
-                p.rated(r.severity, r.unknown, 13),
-                r.count,
-                terminal_safe(r.id),
-                named
-            );
+            let named = if r.name.is_empty() || r.id.contains(r.name) { String::new() } else { format!(" ({})", terminal_safe(r.name)) };
+            let _ = writeln!(o, "  {} {:>5}  {}{}", p.rated(r.severity, r.unknown, 13), r.count, terminal_safe(r.id), named);
         }
     }
 
@@ -231,11 +168,7 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
 fn gap_line(g: &GapGroup, p: &Painter) -> String {
     let mut where_ = String::new();
     if g.resources > 0 {
-        let _ = write!(
-            where_,
-            "on {} ",
-            plural(g.resources, "resource", "resources")
-        );
+        let _ = write!(where_, "on {} ", plural(g.resources, "resource", "resources"));
     }
     let _ = write!(where_, "in {}", plural(g.regions, "region", "regions"));
     if g.accounts > 1 {
@@ -245,32 +178,18 @@ fn gap_line(g: &GapGroup, p: &Painter) -> String {
     let advice = match g.kind {
         GapKind::AccessDenied => format!("allow `{action}` to the scanning identity"),
         GapKind::RegionDisabled => "enable the region or leave it out of the scan".to_string(),
-        GapKind::Throttled | GapKind::Timeout | GapKind::ServerError => {
-            "transient; scan again".to_string()
-        }
+        GapKind::Throttled | GapKind::Timeout | GapKind::ServerError => "transient; scan again".to_string(),
         GapKind::NotSupported | GapKind::Malformed | GapKind::Other => {
             format!("e.g. {}", terminal_safe(&truncate_chars(g.message, 100)))
         }
     };
-    format!(
-        "{} {} {} — {}",
-        p.bold(&action),
-        p.paint(g.kind.as_str(), status_sgr(Status::NotAvailable)),
-        where_,
-        advice
-    )
+    format!("{} {} {} — {}", p.bold(&action), p.paint(g.kind.as_str(), status_sgr(Status::NotAvailable)), where_, advice)
 }
 
 fn closing_line(stats: &Stats, p: &Painter) -> String {
     let na = stats.count(Status::NotAvailable);
     let mut line = if stats.problems == 0 {
-        p.paint(
-            &format!(
-                "No problems in {}",
-                plural(stats.total, "result", "results")
-            ),
-            status_sgr(Status::Passed),
-        )
+        p.paint(&format!("No problems in {}", plural(stats.total, "result", "results")), status_sgr(Status::Passed))
     } else {
         let mut by_sev: Vec<String> = stats
             .problems_by_severity
@@ -281,19 +200,10 @@ fn closing_line(stats: &Stats, p: &Painter) -> String {
         if stats.problems_unknown > 0 {
             by_sev.push(p.paint(&format!("{} unknown", stats.problems_unknown), UNKNOWN_SGR));
         }
-        format!(
-            "{} ({}) in {}",
-            plural(stats.problems, "problem", "problems"),
-            by_sev.join(", "),
-            plural(stats.total, "result", "results")
-        )
+        format!("{} ({}) in {}", plural(stats.problems, "problem", "problems"), by_sev.join(", "), plural(stats.total, "result", "results"))
     };
     if na > 0 {
-        let _ = write!(
-            line,
-            "; {} could not be evaluated for lack of data",
-            plural(na, "result", "results")
-        );
+        let _ = write!(line, "; {} could not be evaluated for lack of data", plural(na, "result", "results"));
     }
     line.push('.');
     line
@@ -307,24 +217,14 @@ mod tests {
     #[test]
     fn summary_snapshot() {
         let (run, findings, gaps) = fixtures::small();
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] };
         insta::assert_snapshot!(summary(&report, false));
     }
 
     #[test]
     fn summary_content() {
         let (run, findings, gaps) = fixtures::small();
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] };
         let s = summary(&report, false);
         for needle in [
             "source    aws",
@@ -359,12 +259,7 @@ mod tests {
             resource: None,
             message: "boom\x1b]0;title\x07".into(),
         });
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &gaps,
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &gaps, compliance: &[] };
         let colored = summary(&report, true);
         assert!(colored.contains("\x1b[31mFAILED"));
         assert!(!colored.contains("\x1b[2J") && !colored.contains("\x1b]0;"));
@@ -374,12 +269,7 @@ mod tests {
     #[test]
     fn empty_report() {
         let run = fixtures::run();
-        let report = Report {
-            run: &run,
-            findings: &[],
-            gaps: &[],
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &[], gaps: &[], compliance: &[] };
         let s = summary(&report, false);
         assert!(s.ends_with("No problems in 0 results.\n"), "{s}");
         assert!(!s.contains("Top failing"));
@@ -389,12 +279,7 @@ mod tests {
     #[test]
     fn vulnerabilities_by_their_own_severity() {
         let (run, findings) = fixtures::vulnerabilities();
-        let report = Report {
-            run: &run,
-            findings: &findings,
-            gaps: &[],
-            compliance: &[],
-        };
+        let report = Report { run: &run, findings: &findings, gaps: &[], compliance: &[] };
         let s = summary(&report, false);
         for needle in [
             "high                 2",
@@ -406,9 +291,6 @@ mod tests {
             assert!(s.contains(needle), "missing {needle:?} in\n{s}");
         }
         assert!(!s.contains("high              3  host_cve"), "{s}");
-        assert!(
-            !s.contains("informational        1"),
-            "unknown is not informational:\n{s}"
-        );
+        assert!(!s.contains("informational        1"), "unknown is not informational:\n{s}");
     }
 }

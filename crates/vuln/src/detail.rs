@@ -34,28 +34,18 @@ pub fn vulnerability(m: &VulnMatch, p: &Installed<'_>) -> Vulnerability {
     } else {
         m.advisory.clone()
     };
-    let related: Vec<String> = std::iter::once(&m.advisory)
-        .chain(&m.aliases)
-        .filter(|x| **x != id)
-        .cloned()
-        .collect();
+    let related: Vec<String> = std::iter::once(&m.advisory).chain(&m.aliases).filter(|x| **x != id).cloned().collect();
     // An informational advisory (RustSec: unmaintained, unsound, notice) is a warning
     // about the package, rated informational by its database's own classification.
     let (severity, severity_source) = match &m.informational {
-        Some(kind) => (
-            Some(Severity::Informational),
-            format!("{} is informational ({kind})", m.advisory),
-        ),
+        Some(kind) => (Some(Severity::Informational), format!("{} is informational ({kind})", m.advisory)),
         None => (m.severity, m.severity_source.clone()),
     };
     let (epoch, version, release) = split_version(p.kind, p.version);
     let fixed = m.fixed.clone();
     let remediation = fixed.as_ref().map(|f| match p.source_name {
         Some(src) if src != p.name => {
-            format!(
-                "Upgrade {} (built from {src}) to the build of {src} {f} or later",
-                p.name
-            )
+            format!("Upgrade {} (built from {src}) to the build of {src} {f} or later", p.name)
         }
         _ => format!("Upgrade {} to {f} or later", p.name),
     });
@@ -127,15 +117,11 @@ fn split_version(kind: Kind, v: &str) -> (Option<String>, String, Option<String>
         return (None, v.to_owned(), None);
     }
     let (epoch, rest) = match v.split_once(':') {
-        Some((e, rest)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => {
-            (Some(e.to_owned()), rest)
-        }
+        Some((e, rest)) if !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()) => (Some(e.to_owned()), rest),
         _ => (None, v),
     };
     match rest.rsplit_once('-') {
-        Some((up, rel)) if !up.is_empty() && !rel.is_empty() => {
-            (epoch, up.to_owned(), Some(rel.to_owned()))
-        }
+        Some((up, rel)) if !up.is_empty() && !rel.is_empty() => (epoch, up.to_owned(), Some(rel.to_owned())),
         _ => (epoch, rest.to_owned(), None),
     }
 }
@@ -144,27 +130,12 @@ fn split_version(kind: Kind, v: &str) -> (Option<String>, String, Option<String>
 fn vendor(id: &str) -> (&'static str, Option<String>) {
     let prefix = id.split('-').next().unwrap_or("");
     match prefix {
-        "DSA" | "DLA" | "DTSA" | "DEBIAN" => (
-            "Debian",
-            Some(format!("https://security-tracker.debian.org/tracker/{id}")),
-        ),
-        "GHSA" => (
-            "GitHub",
-            Some(format!("https://github.com/advisories/{id}")),
-        ),
-        "RUSTSEC" => (
-            "RustSec",
-            Some(format!("https://rustsec.org/advisories/{id}.html")),
-        ),
-        "GO" => (
-            "Go Vulnerability Database",
-            Some(format!("https://pkg.go.dev/vuln/{id}")),
-        ),
+        "DSA" | "DLA" | "DTSA" | "DEBIAN" => ("Debian", Some(format!("https://security-tracker.debian.org/tracker/{id}"))),
+        "GHSA" => ("GitHub", Some(format!("https://github.com/advisories/{id}"))),
+        "RUSTSEC" => ("RustSec", Some(format!("https://rustsec.org/advisories/{id}.html"))),
+        "GO" => ("Go Vulnerability Database", Some(format!("https://pkg.go.dev/vuln/{id}"))),
         "PYSEC" => ("PyPA", Some(format!("https://osv.dev/vulnerability/{id}"))),
-        "USN" | "UBUNTU" => (
-            "Ubuntu",
-            Some(format!("https://osv.dev/vulnerability/{id}")),
-        ),
+        "USN" | "UBUNTU" => ("Ubuntu", Some(format!("https://osv.dev/vulnerability/{id}"))),
         // Rampart's ids for Alpine secdb entries (`ALPINE-v3.19-main-CVE-…`) have no page.
         "ALPINE" => ("Alpine", None),
         _ => ("OSV", Some(format!("https://osv.dev/vulnerability/{id}"))),
@@ -177,35 +148,17 @@ mod tests {
 
     #[test]
     fn versions_split_as_asff_wants() {
-        assert_eq!(
-            split_version(Kind::Deb, "1:1.1.1k-1+deb11u1"),
-            (Some("1".into()), "1.1.1k".into(), Some("1+deb11u1".into()))
-        );
-        assert_eq!(
-            split_version(Kind::Deb, "2.36-9+deb12u4"),
-            (None, "2.36".into(), Some("9+deb12u4".into()))
-        );
-        assert_eq!(
-            split_version(Kind::Deb, "5.2.15"),
-            (None, "5.2.15".into(), None)
-        );
-        assert_eq!(
-            split_version(Kind::Rpm, "1:3.0.7-27.el9"),
-            (Some("1".into()), "3.0.7".into(), Some("27.el9".into()))
-        );
-        assert_eq!(
-            split_version(Kind::Python, "2.0-1"),
-            (None, "2.0-1".into(), None)
-        );
+        assert_eq!(split_version(Kind::Deb, "1:1.1.1k-1+deb11u1"), (Some("1".into()), "1.1.1k".into(), Some("1+deb11u1".into())));
+        assert_eq!(split_version(Kind::Deb, "2.36-9+deb12u4"), (None, "2.36".into(), Some("9+deb12u4".into())));
+        assert_eq!(split_version(Kind::Deb, "5.2.15"), (None, "5.2.15".into(), None));
+        assert_eq!(split_version(Kind::Rpm, "1:3.0.7-27.el9"), (Some("1".into()), "3.0.7".into(), Some("27.el9".into())));
+        assert_eq!(split_version(Kind::Python, "2.0-1"), (None, "2.0-1".into(), None));
     }
 
     #[test]
     fn vendors() {
         assert_eq!(vendor("DSA-5103-1").0, "Debian");
-        assert_eq!(
-            vendor("RUSTSEC-2022-0014").1.as_deref(),
-            Some("https://rustsec.org/advisories/RUSTSEC-2022-0014.html")
-        );
+        assert_eq!(vendor("RUSTSEC-2022-0014").1.as_deref(), Some("https://rustsec.org/advisories/RUSTSEC-2022-0014.html"));
         assert_eq!(vendor("ALPINE-v3.19-main-CVE-1").1, None);
         assert_eq!(vendor("X-1").0, "OSV");
     }

@@ -47,42 +47,25 @@ pub struct ScoredVector {
 /// A rating word of a vendor as a severity: `None` for words that rate nothing
 /// (`not yet assigned`, `untriaged`, `unknown`) or that are not ratings at all.
 pub fn vendor_word(word: &str) -> Option<Severity> {
-    Some(
-        match word
-            .trim()
-            .trim_end_matches('*')
-            .to_ascii_lowercase()
-            .as_str()
-        {
-            "critical" => Severity::Critical,
-            // Red Hat's `important` is its second level.
-            "high" | "important" => Severity::High,
-            "moderate" | "medium" => Severity::Medium,
-            // Debian's `unimportant` ("no security impact in Debian", yet listed) and
-            // Ubuntu's `negligible` are the lowest level that still reports the package.
-            "low" | "negligible" | "unimportant" => Severity::Low,
-            _ => return None,
-        },
-    )
+    Some(match word.trim().trim_end_matches('*').to_ascii_lowercase().as_str() {
+        "critical" => Severity::Critical,
+        // Red Hat's `important` is its second level.
+        "high" | "important" => Severity::High,
+        "moderate" | "medium" => Severity::Medium,
+        // Debian's `unimportant` ("no security impact in Debian", yet listed) and
+        // Ubuntu's `negligible` are the lowest level that still reports the package.
+        "low" | "negligible" | "unimportant" => Severity::Low,
+        _ => return None,
+    })
 }
 
 /// The vendor's rating word of a record for one affected entry: GitHub's, Ubuntu's,
 /// then the entry's own.
 fn vendor_severity(advisory: &Advisory, entry: Option<&Affected>) -> Option<String> {
-    let record = advisory
-        .database_specific
-        .as_ref()
-        .and_then(|s| s.severity.clone());
-    let ubuntu = advisory
-        .severity
-        .iter()
-        .find(|v| v.kind == "Ubuntu")
-        .map(|v| v.score.clone());
+    let record = advisory.database_specific.as_ref().and_then(|s| s.severity.clone());
+    let ubuntu = advisory.severity.iter().find(|v| v.kind == "Ubuntu").map(|v| v.score.clone());
     let own = entry.and_then(|e| {
-        e.ecosystem_specific
-            .as_ref()
-            .and_then(|s| s.severity.clone())
-            .or_else(|| e.database_specific.as_ref()?.severity.clone())
+        e.ecosystem_specific.as_ref().and_then(|s| s.severity.clone()).or_else(|| e.database_specific.as_ref()?.severity.clone())
     });
     record.or(ubuntu).or(own)
 }
@@ -91,10 +74,7 @@ fn vendor_severity(advisory: &Advisory, entry: Option<&Affected>) -> Option<Stri
 fn urgency(advisory: &Advisory, entry: Option<&Affected>) -> Option<String> {
     entry
         .and_then(|e| {
-            e.ecosystem_specific
-                .as_ref()
-                .and_then(|s| s.urgency.clone())
-                .or_else(|| e.database_specific.as_ref()?.urgency.clone())
+            e.ecosystem_specific.as_ref().and_then(|s| s.urgency.clone()).or_else(|| e.database_specific.as_ref()?.urgency.clone())
         })
         .or_else(|| advisory.database_specific.as_ref()?.urgency.clone())
 }
@@ -102,30 +82,16 @@ fn urgency(advisory: &Advisory, entry: Option<&Affected>) -> Option<String> {
 /// Rates `advisory` as matched through `entry` (the affected entry of the installed
 /// package), given its own best vector and the vectors of other records of the same
 /// vulnerability (`related`, in the advisory's alias order).
-pub fn rate(
-    advisory: &Advisory,
-    entry: Option<&Affected>,
-    own: Option<&(String, Cvss)>,
-    related: &[ScoredVector],
-) -> Rating {
+pub fn rate(advisory: &Advisory, entry: Option<&Affected>, own: Option<&(String, Cvss)>, related: &[ScoredVector]) -> Rating {
     let vendor = vendor_severity(advisory, entry);
     let urgency = urgency(advisory, entry);
     let vendor_said = vendor.clone().or_else(|| urgency.clone());
     if let Some((vector, c)) = own {
         return Rating {
             severity: Some(cvss::severity(c.score)),
-            source: format!(
-                "CVSS {} score {:.1} of {}",
-                version(c),
-                c.score,
-                advisory.id
-            ),
+            source: format!("CVSS {} score {:.1} of {}", version(c), c.score, advisory.id),
             vendor_severity: vendor_said,
-            cvss: Some(ScoredVector {
-                vector: vector.clone(),
-                cvss: *c,
-                record: advisory.id.clone(),
-            }),
+            cvss: Some(ScoredVector { vector: vector.clone(), cvss: *c, record: advisory.id.clone() }),
         };
     }
     let best_related = best_of(related);
@@ -142,12 +108,7 @@ pub fn rate(
     if let Some(v) = best_related {
         return Rating {
             severity: Some(cvss::severity(v.cvss.score)),
-            source: format!(
-                "CVSS {} score {:.1} of {}",
-                version(&v.cvss),
-                v.cvss.score,
-                v.record
-            ),
+            source: format!("CVSS {} score {:.1} of {}", version(&v.cvss), v.cvss.score, v.record),
             vendor_severity: vendor_said,
             cvss: Some(v.clone()),
         };
@@ -162,12 +123,7 @@ pub fn rate(
             };
         }
     }
-    Rating {
-        severity: None,
-        source: String::new(),
-        vendor_severity: vendor_said,
-        cvss: None,
-    }
+    Rating { severity: None, source: String::new(), vendor_severity: vendor_said, cvss: None }
 }
 
 /// The highest-scored vector, v3 before v4 as [`crate::best_cvss`] ranks them (scores of
@@ -178,10 +134,7 @@ fn best_of(related: &[ScoredVector]) -> Option<&ScoredVector> {
         let better = match best {
             None => true,
             Some(b) => {
-                let (bv4, vv4) = (
-                    b.cvss.version == cvss::Version::V4_0,
-                    v.cvss.version == cvss::Version::V4_0,
-                );
+                let (bv4, vv4) = (b.cvss.version == cvss::Version::V4_0, v.cvss.version == cvss::Version::V4_0);
                 (bv4 && !vv4) || (bv4 == vv4 && v.cvss.score > b.cvss.score)
             }
         };
@@ -213,11 +166,7 @@ mod tests {
     }
 
     fn scored(record: &str, vector: &str) -> ScoredVector {
-        ScoredVector {
-            vector: vector.into(),
-            cvss: cvss::base_score(vector).expect("valid vector"),
-            record: record.into(),
-        }
+        ScoredVector { vector: vector.into(), cvss: cvss::base_score(vector).expect("valid vector"), record: record.into() }
     }
 
     #[test]
@@ -235,17 +184,11 @@ mod tests {
         // The highest of several related vectors; v3 before v4.
         let low = "CVSS:3.1/AV:N/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N";
         let v4crit = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H";
-        let r = rate(
-            &plain,
-            None,
-            None,
-            &[scored("A", low), scored("B", V75), scored("C", v4crit)],
-        );
+        let r = rate(&plain, None, None, &[scored("A", low), scored("B", V75), scored("C", v4crit)]);
         assert_eq!(r.cvss.unwrap().record, "B");
 
         // The record's own vendor word beats a related CVSS; GitHub's MODERATE is medium.
-        let ghsa =
-            adv(r#"{"id":"GHSA-1","database_specific":{"severity":"MODERATE","cwe_ids":[]}}"#);
+        let ghsa = adv(r#"{"id":"GHSA-1","database_specific":{"severity":"MODERATE","cwe_ids":[]}}"#);
         let r = rate(&ghsa, None, None, &[scored("X", V75)]);
         assert_eq!(r.severity, Some(Severity::Medium));
         assert_eq!(r.vendor_severity.as_deref(), Some("MODERATE"));
@@ -256,28 +199,21 @@ mod tests {
         assert_eq!(r.severity, Some(Severity::High));
 
         // Ubuntu's severity entry.
-        let ubuntu =
-            adv(r#"{"id":"UBUNTU-CVE-1","severity":[{"type":"Ubuntu","score":"negligible"}]}"#);
+        let ubuntu = adv(r#"{"id":"UBUNTU-CVE-1","severity":[{"type":"Ubuntu","score":"negligible"}]}"#);
         assert_eq!(rate(&ubuntu, None, None, &[]).severity, Some(Severity::Low));
     }
 
     #[test]
     fn urgency_comes_after_related_cvss_and_unassigned_is_unknown() {
-        let a = adv(
-            r#"{"id":"DEBIAN-CVE-1","affected":[{"package":{"ecosystem":"Debian:11","name":"p"},
+        let a = adv(r#"{"id":"DEBIAN-CVE-1","affected":[{"package":{"ecosystem":"Debian:11","name":"p"},
                "ecosystem_specific":{"urgency":"low"}},
                {"package":{"ecosystem":"Debian:12","name":"p"},
-               "ecosystem_specific":{"urgency":"not yet assigned"}}]}"#,
-        );
+               "ecosystem_specific":{"urgency":"not yet assigned"}}]}"#);
         let r = rate(&a, Some(&a.affected[0]), None, &[]);
         assert_eq!(r.severity, Some(Severity::Low));
         assert_eq!(r.source, "DEBIAN-CVE-1 urgency `low`");
         let r = rate(&a, Some(&a.affected[0]), None, &[scored("CVE-1", V75)]);
-        assert_eq!(
-            r.severity,
-            Some(Severity::High),
-            "a score before an urgency"
-        );
+        assert_eq!(r.severity, Some(Severity::High), "a score before an urgency");
         let r = rate(&a, Some(&a.affected[1]), None, &[]);
         assert_eq!(r.severity, None);
         assert_eq!(r.vendor_severity.as_deref(), Some("not yet assigned"));

@@ -10,19 +10,13 @@ use rampart_vuln::hostmap::Kind;
 use rampart_vuln::{read_path, Advisory, Database, Package, Source};
 
 fn testdata(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../testdata/severity")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/severity").join(rel)
 }
 
 fn records(rel: &str) -> Vec<Advisory> {
     let imported = read_path(&testdata(rel));
     assert!(imported.errors.is_empty(), "{:?}", imported.errors);
-    imported
-        .batches
-        .into_iter()
-        .flat_map(|b| b.advisories)
-        .collect()
+    imported.batches.into_iter().flat_map(|b| b.advisories).collect()
 }
 
 fn by_id(all: &[Advisory], id: &str) -> Advisory {
@@ -35,20 +29,12 @@ fn libssl() -> Package {
         ecosystem: "Debian:11".into(),
         name: "libssl1.1".into(),
         version: "1.1.1k-1+deb11u1".into(),
-        source: Some(Source {
-            name: "openssl".into(),
-            version: "1.1.1k-1+deb11u1".into(),
-        }),
+        source: Some(Source { name: "openssl".into(), version: "1.1.1k-1+deb11u1".into() }),
     }
 }
 
 fn pkg(ecosystem: &str, name: &str, version: &str) -> Package {
-    Package {
-        ecosystem: ecosystem.into(),
-        name: name.into(),
-        version: version.into(),
-        source: None,
-    }
+    Package { ecosystem: ecosystem.into(), name: name.into(), version: version.into(), source: None }
 }
 
 #[test]
@@ -69,10 +55,7 @@ fn cve_2022_0778_is_high_from_the_cvss_of_its_github_record() {
     assert_eq!(found.len(), 1);
     let m = &found[0];
     assert_eq!(m.severity, Some(Severity::High));
-    assert_eq!(
-        m.severity_source,
-        "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx"
-    );
+    assert_eq!(m.severity_source, "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx");
     let (vector, c) = m.cvss.as_ref().expect("the related vector");
     assert_eq!(vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H");
     assert_eq!(c.score, 7.5);
@@ -100,17 +83,11 @@ fn cve_2022_0778_is_high_from_the_cvss_of_its_github_record() {
     assert_eq!(v.package.epoch, None);
     assert_eq!(v.package.package_manager, "DPKG");
     assert_eq!(v.package.source_name.as_deref(), Some("openssl"));
-    assert_eq!(
-        v.package.fixed_in_version.as_deref(),
-        Some("1.1.1k-1+deb11u2")
-    );
+    assert_eq!(v.package.fixed_in_version.as_deref(), Some("1.1.1k-1+deb11u2"));
     assert_eq!(v.fix_available(), FixAvailable::Yes);
     assert_eq!(v.vendor.name, "Debian");
     assert_eq!(v.vendor.created_at.as_deref(), Some("2022-03-15T00:00:00Z"));
-    assert_eq!(
-        v.reference_urls,
-        ["https://security-tracker.debian.org/tracker/DSA-5103-1"]
-    );
+    assert_eq!(v.reference_urls, ["https://security-tracker.debian.org/tracker/DSA-5103-1"]);
 }
 
 #[test]
@@ -146,9 +123,7 @@ fn language_advisory_is_rated_through_its_aliases() {
     assert_eq!(v.package.version, "111.17.0+1.1.1m");
     assert_eq!(v.package.package_manager, "CARGO");
     assert_eq!(v.vendor.name, "RustSec");
-    assert!(v
-        .reference_urls
-        .contains(&"https://www.openssl.org/news/secadv/20220315.txt".to_owned()));
+    assert!(v.reference_urls.contains(&"https://www.openssl.org/news/secadv/20220315.txt".to_owned()));
 }
 
 #[test]
@@ -157,10 +132,7 @@ fn github_record_rates_itself_by_cvss_before_its_word() {
     let db = Database::from_records([by_id(&osv, "GHSA-x3mh-jvjw-3xwx")]);
     let m = &db.matches(&[pkg("crates.io", "openssl-src", "300.0.4")])[0];
     assert_eq!(m.severity, Some(Severity::High));
-    assert_eq!(
-        m.severity_source,
-        "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx"
-    );
+    assert_eq!(m.severity_source, "CVSS 3.1 score 7.5 of GHSA-x3mh-jvjw-3xwx");
     assert_eq!(m.vendor_severity.as_deref(), Some("HIGH"));
 }
 
@@ -172,19 +144,10 @@ fn debian_urgency_rates_when_nothing_else_does() {
         assert_eq!(found.len(), 1, "{name}");
         (found[0].severity, found[0].vendor_severity.clone())
     };
-    assert_eq!(
-        rate("Debian:3.1", "graphviz", "2.2.1-1"),
-        (Some(Severity::Low), Some("low".into()))
-    );
-    assert_eq!(
-        rate("Debian:3.1", "helix-player", "1.0.4-1"),
-        (Some(Severity::High), Some("high".into()))
-    );
+    assert_eq!(rate("Debian:3.1", "graphviz", "2.2.1-1"), (Some(Severity::Low), Some("low".into())));
+    assert_eq!(rate("Debian:3.1", "helix-player", "1.0.4-1"), (Some(Severity::High), Some("high".into())));
     // `(bug #332524; medium)`: the urgency among the notes.
-    assert_eq!(
-        rate("Debian:3.0", "xloadimage", "4.1-10woody1"),
-        (Some(Severity::Medium), Some("medium".into()))
-    );
+    assert_eq!(rate("Debian:3.0", "xloadimage", "4.1-10woody1"), (Some(Severity::Medium), Some("medium".into())));
     // The same advisory for another release, without an urgency: unknown.
     assert_eq!(rate("Debian:3.1", "xloadimage", "4.1-14.2"), (None, None));
 }

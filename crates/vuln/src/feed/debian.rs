@@ -59,22 +59,12 @@ impl Pending {
             .affected
             .into_iter()
             .map(|((ecosystem, name), (events, urgency))| Affected {
-                package: Some(PackageRef {
-                    ecosystem,
-                    name,
-                    purl: None,
-                }),
-                ranges: vec![Range {
-                    kind: RangeType::Ecosystem,
-                    events,
-                }],
+                package: Some(PackageRef { ecosystem, name, purl: None }),
+                ranges: vec![Range { kind: RangeType::Ecosystem, events }],
                 versions: Vec::new(),
                 severity: Vec::new(),
                 database_specific: None,
-                ecosystem_specific: urgency.map(|u| Specific {
-                    severity: None,
-                    urgency: Some(u),
-                }),
+                ecosystem_specific: urgency.map(|u| Specific { severity: None, urgency: Some(u) }),
             })
             .collect();
         advisory
@@ -101,10 +91,7 @@ pub fn parse_list(text: &str) -> (Vec<Advisory>, Vec<EntryError>) {
             match header(line) {
                 Ok(advisory) => {
                     skipping = false;
-                    current = Some(Pending {
-                        advisory,
-                        affected: BTreeMap::new(),
-                    });
+                    current = Some(Pending { advisory, affected: BTreeMap::new() });
                 }
                 Err(message) => {
                     skipping = true;
@@ -117,10 +104,7 @@ pub fn parse_list(text: &str) -> (Vec<Advisory>, Vec<EntryError>) {
             continue;
         }
         let Some(pending) = current.as_mut() else {
-            errors.push(EntryError::new(
-                at,
-                "indented line before the first advisory",
-            ));
+            errors.push(EntryError::new(at, "indented line before the first advisory"));
             continue;
         };
         if let Err(message) = body(line.trim(), pending) {
@@ -135,20 +119,12 @@ pub fn parse_list(text: &str) -> (Vec<Advisory>, Vec<EntryError>) {
 
 /// `[29 Mar 2023] DSA-5380-1 xorg-server - security update`
 fn header(line: &str) -> Result<Advisory, String> {
-    let rest = line.strip_prefix('[').ok_or_else(|| {
-        format!("expected `[date] DSA-... package - description`, found `{line}`")
-    })?;
-    let (date, rest) = rest
-        .split_once(']')
-        .ok_or_else(|| format!("unclosed date in `{line}`"))?;
+    let rest = line.strip_prefix('[').ok_or_else(|| format!("expected `[date] DSA-... package - description`, found `{line}`"))?;
+    let (date, rest) = rest.split_once(']').ok_or_else(|| format!("unclosed date in `{line}`"))?;
     let date = date_to_rfc3339(date).ok_or_else(|| format!("invalid date `{date}`"))?;
     let rest = rest.trim();
     let (id, rest) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let valid_id = id.len() > 4
-        && id.contains('-')
-        && id
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    let valid_id = id.len() > 4 && id.contains('-') && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
     if !valid_id {
         return Err(format!("invalid advisory id `{id}`"));
     }
@@ -173,9 +149,7 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
         return Ok(());
     }
     if let Some(ids) = line.strip_prefix('{') {
-        let ids = ids
-            .strip_suffix('}')
-            .ok_or_else(|| format!("unclosed `{{` in `{line}`"))?;
+        let ids = ids.strip_suffix('}').ok_or_else(|| format!("unclosed `{{` in `{line}`"))?;
         for id in ids.split_whitespace() {
             if !pending.advisory.aliases.iter().any(|a| a == id) {
                 pending.advisory.aliases.push(id.to_owned());
@@ -184,19 +158,11 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
         return Ok(());
     }
     let Some(rest) = line.strip_prefix('[') else {
-        return Err(format!(
-            "expected `{{CVE-...}}`, `[codename] - package version` or `NOTE:`, found `{line}`"
-        ));
+        return Err(format!("expected `{{CVE-...}}`, `[codename] - package version` or `NOTE:`, found `{line}`"));
     };
-    let (codename, rest) = rest
-        .split_once(']')
-        .ok_or_else(|| format!("unclosed codename in `{line}`"))?;
-    let release =
-        release(codename).ok_or_else(|| format!("unknown Debian codename `{codename}`"))?;
-    let rest = rest
-        .trim_start()
-        .strip_prefix("- ")
-        .ok_or_else(|| format!("expected `- package version` after `[{codename}]`"))?;
+    let (codename, rest) = rest.split_once(']').ok_or_else(|| format!("unclosed codename in `{line}`"))?;
+    let release = release(codename).ok_or_else(|| format!("unknown Debian codename `{codename}`"))?;
+    let rest = rest.trim_start().strip_prefix("- ").ok_or_else(|| format!("expected `- package version` after `[{codename}]`"))?;
     let mut words = rest.split_whitespace();
     let (Some(package), Some(version)) = (words.next(), words.next()) else {
         return Err(format!("expected `package version` in `{line}`"));
@@ -205,24 +171,17 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
     let mut urgency = None;
     if let Some(extra) = words.next() {
         if !extra.starts_with('(') {
-            return Err(format!(
-                "unexpected `{extra}` after the version in `{line}`"
-            ));
+            return Err(format!("unexpected `{extra}` after the version in `{line}`"));
         }
         urgency = paren_urgency(rest);
     }
     let event = match version {
-        "<not-affected>" | "<end-of-life>" | "<removed>" | "<ignored>" | "<postponed>" => {
-            return Ok(())
-        }
+        "<not-affected>" | "<end-of-life>" | "<removed>" | "<ignored>" | "<postponed>" => return Ok(()),
         "<unfixed>" => None,
         v if v.starts_with('<') => return Err(format!("unknown version marker `{v}`")),
         v => Some(Event::Fixed(v.to_owned())),
     };
-    let (events, entry_urgency) = pending
-        .affected
-        .entry((format!("Debian:{release}"), package.to_owned()))
-        .or_default();
+    let (events, entry_urgency) = pending.affected.entry((format!("Debian:{release}"), package.to_owned())).or_default();
     if entry_urgency.is_none() {
         *entry_urgency = urgency;
     }
@@ -242,11 +201,7 @@ fn body(line: &str, pending: &mut Pending) -> Result<(), String> {
 /// marks a guessed urgency with trailing `*`s, which are dropped). Notes are not urgencies.
 fn paren_urgency(rest: &str) -> Option<String> {
     let inner = rest.split_once('(')?.1.rsplit_once(')')?.0;
-    inner
-        .split(';')
-        .map(|item| item.trim().trim_end_matches('*'))
-        .find(|item| URGENCIES.contains(item))
-        .map(str::to_owned)
+    inner.split(';').map(|item| item.trim().trim_end_matches('*')).find(|item| URGENCIES.contains(item)).map(str::to_owned)
 }
 
 /// `29 Mar 2023` -> `2023-03-29T00:00:00Z`.
@@ -298,47 +253,39 @@ mod tests {
         assert_eq!(xorg.id, "DSA-5380-1");
         assert_eq!(xorg.aliases, ["CVE-2023-1393", "CVE-2023-0001"]);
         assert_eq!(xorg.modified.as_deref(), Some("2023-03-29T00:00:00Z"));
-        assert_eq!(
-            xorg.summary.as_deref(),
-            Some("xorg-server - security update")
-        );
+        assert_eq!(xorg.summary.as_deref(), Some("xorg-server - security update"));
         let pkgs: Vec<(&str, &str, &[Event])> = xorg
             .affected
             .iter()
             .map(|a| {
                 let p = a.package.as_ref().expect("package");
-                (
-                    p.ecosystem.as_str(),
-                    p.name.as_str(),
-                    a.ranges[0].events.as_slice(),
-                )
+                (p.ecosystem.as_str(), p.name.as_str(), a.ranges[0].events.as_slice())
             })
             .collect();
         assert_eq!(
             pkgs,
             [
-                (
-                    "Debian:10",
-                    "xorg-server",
-                    &[Event::Introduced("0".into())][..]
-                ),
-                (
-                    "Debian:11",
-                    "xorg-server",
-                    &[
-                        Event::Introduced("0".into()),
-                        Event::Fixed("2:1.20.11-1+deb11u6".into())
-                    ][..]
-                ),
+                ("Debian:10", "xorg-server", &[Event::Introduced("0".into())][..]),
+                ("Debian:11", "xorg-server", &[Event::Introduced("0".into()), Event::Fixed("2:1.20.11-1+deb11u6".into())][..]),
             ]
         );
         let sox = &got[1];
         assert!(sox.aliases.is_empty());
         assert_eq!(sox.affected.len(), 1, "not-affected adds nothing");
-        assert_eq!(
-            sox.affected[0].ranges[0].events[1],
-            Event::Fixed("14.4.2+git20190427-2+deb11u2".into())
-        );
+        assert_eq!(sox.affected[0].ranges[0].events[1], Event::Fixed("14.4.2+git20190427-2+deb11u2".into()));
+    }
+
+    #[test]
+    fn urgencies_are_read_and_notes_are_not() {
+        assert_eq!(paren_urgency("sox 1.0 (medium)").as_deref(), Some("medium"));
+        assert_eq!(paren_urgency("x 1.0 (bug #332524; low*)").as_deref(), Some("low"));
+        assert_eq!(paren_urgency("x 1.0 (not yet assigned)").as_deref(), Some("not yet assigned"));
+        assert_eq!(paren_urgency("x <not-affected> (Vulnerable code not present)"), None);
+        assert_eq!(paren_urgency("x 1.0 (unclosed"), None);
+        let (got, _) = parse_list(LIST);
+        let sox = &got[1].affected[0];
+        assert_eq!(sox.ecosystem_specific.as_ref().and_then(|s| s.urgency.as_deref()), Some("medium"));
+        assert_eq!(got[0].affected[0].ecosystem_specific, None, "no urgency given");
     }
 
     #[test]
