@@ -5,6 +5,12 @@
 //! A listener's certificate is from ACM when its ARN is an `acm` ARN; an IAM server
 //! certificate (`arn:aws:iam::..:server-certificate/..`) fails. Load balancers without an
 //! HTTPS or SSL listener get no result. One result per such classic load balancer.
+//!
+//! Every HTTPS/SSL listener is judged: one listener with an IAM certificate beside one with an
+//! ACM certificate fails the load balancer (test `pass_fail_not_available`). AWS's defining
+//! sentence for ELB.2 could not be retrieved here; the Config rule's name and the control title
+//! ("Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS
+//! Certificate Manager") are what this follows.
 
 use super::each_classic;
 use crate::{Check, Ctx, Emit};
@@ -43,7 +49,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let other: Vec<String> = secure
             .iter()
             .filter(|l| !l.ssl_certificate_id.as_deref().is_some_and(is_acm))
-            .map(|l| format!("{}/{} uses {}", l.protocol, l.load_balancer_port, l.ssl_certificate_id.as_deref().unwrap_or("no certificate")))
+            .map(|l| {
+                format!("{}/{} uses {}", l.protocol, l.load_balancer_port, l.ssl_certificate_id.as_deref().unwrap_or("no certificate"))
+            })
             .collect();
         if other.is_empty() {
             out.pass(res, "every HTTPS/SSL listener uses an ACM certificate");
@@ -62,16 +70,29 @@ mod tests {
     use rampart_model::Status;
 
     fn listener(protocol: &str, port: i32, cert: Option<&str>) -> ClassicListener {
-        ClassicListener { protocol: protocol.into(), load_balancer_port: port, instance_protocol: "HTTP".into(), instance_port: 80, ssl_certificate_id: cert.map(String::from), policy_names: vec![] }
+        ClassicListener {
+            protocol: protocol.into(),
+            load_balancer_port: port,
+            instance_protocol: "HTTP".into(),
+            instance_port: 80,
+            ssl_certificate_id: cert.map(String::from),
+            policy_names: vec![],
+        }
     }
 
     #[test]
     fn pass_fail_not_available() {
         let mut inv = inventory();
         region(&mut inv).elb = Observed::Known(vec![
-            ClassicLoadBalancer { listeners: vec![listener("HTTPS", 443, Some("arn:aws:acm:us-east-1:123456789012:certificate/c1"))], ..classic("acm") },
             ClassicLoadBalancer {
-                listeners: vec![listener("HTTPS", 443, Some("arn:aws:acm:us-east-1:123456789012:certificate/c1")), listener("SSL", 8443, Some("arn:aws:iam::123456789012:server-certificate/old"))],
+                listeners: vec![listener("HTTPS", 443, Some("arn:aws:acm:us-east-1:123456789012:certificate/c1"))],
+                ..classic("acm")
+            },
+            ClassicLoadBalancer {
+                listeners: vec![
+                    listener("HTTPS", 443, Some("arn:aws:acm:us-east-1:123456789012:certificate/c1")),
+                    listener("SSL", 8443, Some("arn:aws:iam::123456789012:server-certificate/old")),
+                ],
                 ..classic("iam")
             },
             ClassicLoadBalancer { listeners: vec![listener("HTTP", 80, None)], ..classic("plain-http") },

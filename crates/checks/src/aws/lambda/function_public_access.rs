@@ -7,6 +7,10 @@
 //! when it lets the S3 service invoke it without `aws:SourceAccount` / `aws:SourceOwner`, since
 //! any account's bucket could then trigger it. As Security Hub does, values with wildcards or
 //! policy variables do not pin. One result per function.
+//!
+//! Every statement is judged: one public statement fails the function beside statements that are
+//! pinned (test `several_statements`). AWS's defining sentence for Lambda.1 (Config
+//! `lambda-function-public-access-prohibited`) could not be retrieved here.
 
 use super::each_function;
 use crate::{Check, Ctx, Emit};
@@ -65,12 +69,14 @@ fn public_because(s: &Statement) -> Option<String> {
         Some(Principal::Any) => {}
         Some(Principal::Specific(m)) if m.get("AWS").is_some_and(|v| v.iter().any(|x| x == "*")) => {}
         Some(Principal::Specific(m)) if m.get("Service").is_some_and(|v| v.iter().any(|x| x == "s3.amazonaws.com")) => {
-            return (!s.conditions.iter().any(|c| pins(c, &["aws:SourceAccount", "aws:SourceOwner"])))
-                .then(|| format!("{name} lets S3 invoke the function without an aws:SourceAccount condition: any account's bucket can trigger it"));
+            return (!s.conditions.iter().any(|c| pins(c, &["aws:SourceAccount", "aws:SourceOwner"]))).then(|| {
+                format!("{name} lets S3 invoke the function without an aws:SourceAccount condition: any account's bucket can trigger it")
+            });
         }
         _ => return None,
     }
-    (!s.conditions.iter().any(|c| pins(c, PINNING_KEYS))).then(|| format!("{name} grants access to everyone (principal *) without a condition that pins the caller"))
+    (!s.conditions.iter().any(|c| pins(c, PINNING_KEYS)))
+        .then(|| format!("{name} grants access to everyone (principal *) without a condition that pins the caller"))
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
@@ -108,9 +114,24 @@ mod tests {
     #[test]
     fn pass() {
         assert_eq!(single(&CHECK, &with_function(|_| {})).0, Status::Passed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction","Resource":"*"}"#), Status::Passed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"123456789012"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}"#), Status::Passed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}"#), Status::Passed);
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::210987654321:root"},"Action":"lambda:InvokeFunction","Resource":"*"}"#
+            ),
+            Status::Passed
+        );
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"123456789012"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}"#
+            ),
+            Status::Passed
+        );
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}}"#
+            ),
+            Status::Passed
+        );
         assert_eq!(policy(r#"{"Effect":"Deny","Principal":"*","Action":"lambda:*","Resource":"*"}"#), Status::Passed);
     }
 
@@ -118,15 +139,50 @@ mod tests {
     fn fail() {
         assert_eq!(policy(r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*"}"#), Status::Failed);
         // A function URL without authentication.
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}"#), Status::Failed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"*"}}}"#), Status::Failed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}"#), Status::Failed);
-        assert_eq!(policy(r#"{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}"#), Status::Failed);
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunctionUrl","Resource":"*","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}}"#
+            ),
+            Status::Failed
+        );
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringLike":{"aws:SourceAccount":"*"}}}"#
+            ),
+            Status::Failed
+        );
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}"#
+            ),
+            Status::Failed
+        );
+        assert_eq!(
+            policy(
+                r#"{"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::b"}}}"#
+            ),
+            Status::Failed
+        );
+    }
+
+    #[test]
+    fn several_statements() {
+        let pinned = r#"{"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"*","Condition":{"StringEquals":{"AWS:SourceAccount":"123456789012"}}}"#;
+        let public = r#"{"Sid":"open","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"*"}"#;
+        let deny = r#"{"Sid":"deny","Effect":"Deny","Principal":"*","Action":"lambda:DeleteFunction","Resource":"*"}"#;
+        assert_eq!(policy(&format!("{pinned},{deny}")), Status::Passed);
+        let text = format!(r#"{{"Version":"2012-10-17","Statement":[{pinned},{public},{deny}]}}"#);
+        let (s, why) = single(&CHECK, &with_function(|f| f.policy = Observed::Known(Some(text))));
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("statement `open`") && !why.contains("`s3`"), "{why}");
     }
 
     #[test]
     fn not_available() {
-        assert_eq!(single(&CHECK, &with_function(|f| f.policy = Observed::Unknown("lambda:GetPolicy access denied".into()))).0, Status::NotAvailable);
+        assert_eq!(
+            single(&CHECK, &with_function(|f| f.policy = Observed::Unknown("lambda:GetPolicy access denied".into()))).0,
+            Status::NotAvailable
+        );
         assert_eq!(single(&CHECK, &with_function(|f| f.policy = Observed::Known(Some("[".into())))).0, Status::NotAvailable);
         let mut inv = inventory();
         region(&mut inv).lambda = Observed::Unknown("lambda:ListFunctions access denied".into());

@@ -1,6 +1,12 @@
 //! Account-level S3 Block Public Access: all four settings on.
 //!
 //! Security Hub S3.1, CIS AWS Foundations v3.0.0 2.1.4.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the configuration item does not match one or more settings
+//! from parameters (or default)." (AWS Config `s3-account-level-public-access-blocks-periodic`,
+//! the rule behind S3.1, whose four parameters default to True,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/s3-account-level-public-access-blocks-periodic.html>).
+//! One setting off among four on fails (test `each_setting_alone`).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
@@ -27,7 +33,13 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     for account in &ctx.inventory.accounts {
-        let res = resource(account, &account.home_region, ResourceType::AwsAccount, format!("arn:{}:s3::{}:account", account.partition, account.id), &account.id);
+        let res = resource(
+            account,
+            &account.home_region,
+            ResourceType::AwsAccount,
+            format!("arn:{}:s3::{}:account", account.partition, account.id),
+            &account.id,
+        );
         let bpa = match &account.s3 {
             Observed::Known(s3) => &s3.account_public_access_block,
             Observed::Unknown(why) => {
@@ -74,13 +86,40 @@ mod tests {
 
     #[test]
     fn cases() {
-        let all = PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true };
+        let all = PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        };
         assert_eq!(single(&CHECK, &with(Observed::Known(Some(all)))).0, Status::Passed);
         assert_eq!(single(&CHECK, &with(Observed::Known(None))).0, Status::Failed);
         let (s, why) = single(&CHECK, &with(Observed::Known(Some(PublicAccessBlock { block_public_acls: true, ..all_off() }))));
         assert_eq!(s, Status::Failed);
         assert!(why.contains("IgnorePublicAcls"));
         assert_eq!(single(&CHECK, &with(Observed::Unknown("denied".into()))).0, Status::NotAvailable);
+    }
+
+    /// Several settings: turning any one of the four off, the other three on, fails and names it.
+    #[test]
+    fn each_setting_alone() {
+        let all = PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        };
+        let cases = [
+            ("BlockPublicAcls", PublicAccessBlock { block_public_acls: false, ..all }),
+            ("IgnorePublicAcls", PublicAccessBlock { ignore_public_acls: false, ..all }),
+            ("BlockPublicPolicy", PublicAccessBlock { block_public_policy: false, ..all }),
+            ("RestrictPublicBuckets", PublicAccessBlock { restrict_public_buckets: false, ..all }),
+        ];
+        for (name, b) in cases {
+            let (s, why) = single(&CHECK, &with(Observed::Known(Some(b))));
+            assert_eq!(s, Status::Failed, "{name}");
+            assert_eq!(why, format!("account-level Block Public Access settings off: {name}"));
+        }
     }
 
     fn all_off() -> PublicAccessBlock {
