@@ -25,6 +25,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
   and a snapshot of each: "snap-fail" (unencrypted) and "snap-ok" (encrypted);
 - AMIs made from that instance: "ami-fail" (launch permission for the group "all": public) and
   "ami-ok" (private);
+- instances with a public IPv4 address, "profile-fail" (with an IAM instance profile) and
+  "profile-ok" (without);
 - instances "ud-fail" (an AWS access key id and secret access key exported in its user data,
   built at run time so that no key is written here) and "ud-ok" (user data without keys);
 - imported ACM certificates "weak.example.com" (RSA 1024) and "www.example.com" (RSA 2048),
@@ -55,7 +57,8 @@ users "user-console-fresh" (console password, an access key never used), "user-c
 AWSSupportAccess; user "user-admin", group "group-admin" and role "role-admin" (trusted by
 another account) with the AWS managed AdministratorAccess, group "group-ok" with ReadOnlyAccess;
 users "user-inline-admin" (an inline policy allowing "*" on "*") and "user-inline-ok" (an inline
-policy allowing s3:GetObject).
+policy allowing s3:GetObject); users "user-hw-mfa" (a hardware TOTP token) and "user-virtual-mfa"
+(a virtual MFA device); role "security-audit" with SecurityAudit.
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -291,6 +294,23 @@ def plant_alb_origins(elbv2, ec2, certs, names):
         names[f"{lb_name}-dns"] = lb["DNSName"]
 
 
+def plant_profile_instances(ec2, iam, region, names):
+    subnet = ec2.describe_subnets(Filters=[{"Name": "cidr-block", "Values": ["10.60.1.0/24"]}])["Subnets"][0]["SubnetId"]
+    profile = f"more-web-{region}"
+    iam.create_role(RoleName=profile, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.create_instance_profile(InstanceProfileName=profile)
+    iam.add_role_to_instance_profile(InstanceProfileName=profile, RoleName=profile)
+    for name, extra in [("profile-fail", {"IamInstanceProfile": {"Name": profile}}), ("profile-ok", {})]:
+        i = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                              NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": True}],
+                              **extra)["Instances"][0]["InstanceId"]
+        got = ec2.describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]
+        assert got.get("PublicIpAddress"), got
+        assert ("IamInstanceProfile" in got) == bool(extra), got
+        names[name] = i
+
+
 def plant_lambda(iam, lam, region):
     role = iam.create_role(RoleName=f"more-lambda-{region}", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
@@ -437,6 +457,18 @@ def plant_iam(iam):
         iam.create_user(UserName=user)
         iam.put_user_policy(UserName=user, PolicyName="inline", PolicyDocument=doc(action))
         assert iam.list_user_policies(UserName=user)["PolicyNames"] == ["inline"]
+    # A hardware TOTP token (moto takes any serial number) and a virtual MFA device.
+    iam.create_user(UserName="user-hw-mfa")
+    iam.enable_mfa_device(UserName="user-hw-mfa", SerialNumber="GAHT12345678", AuthenticationCode1="123456", AuthenticationCode2="654321")
+    iam.create_user(UserName="user-virtual-mfa")
+    virtual = iam.create_virtual_mfa_device(VirtualMFADeviceName="user-virtual-mfa")["VirtualMFADevice"]["SerialNumber"]
+    iam.enable_mfa_device(UserName="user-virtual-mfa", SerialNumber=virtual, AuthenticationCode1="123456", AuthenticationCode2="654321")
+    for user, serial in [("user-hw-mfa", "GAHT12345678"), ("user-virtual-mfa", virtual)]:
+        assert [d["SerialNumber"] for d in iam.list_mfa_devices(UserName=user)["MFADevices"]] == [serial], user
+    # A role for security audits (the bare account of plant_bare.py has none).
+    iam.create_role(RoleName="security-audit", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="security-audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
 
 
 def plant_cloudfront(cf, iam, all_names):
@@ -494,6 +526,7 @@ def main():
         plant_ecr(client(endpoint, "ecr", region))
         plant_kms(client(endpoint, "kms", region), n)
         plant_ec2(client(endpoint, "ec2", region), region, n)
+        plant_profile_instances(client(endpoint, "ec2", region), client(endpoint, "iam", region), region, n)
         certs = plant_acm(client(endpoint, "acm", region))
         plant_alb_origins(client(endpoint, "elbv2", region), client(endpoint, "ec2", region), certs, n)
         plant_lambda(client(endpoint, "iam", region), client(endpoint, "lambda", region), region)
@@ -502,7 +535,8 @@ def main():
         plant_tgw(client(endpoint, "ec2", region), n)
     plant_iam(client(endpoint, "iam", "us-east-1"))
     names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok", "user-console-fresh", "user-console-ok", "user-two-keys",
-                                                     "user-admin", "group-admin", "group-ok", "role-admin", "support", "user-inline-admin", "user-inline-ok")})
+                                                     "user-admin", "group-admin", "group-ok", "role-admin", "support", "user-inline-admin", "user-inline-ok",
+                                                     "user-hw-mfa", "user-virtual-mfa")})
     plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), client(endpoint, "iam", "us-east-1"), names)
     print(json.dumps(names))
 

@@ -535,11 +535,11 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // user data with and without an access key, public and private ECR repository policies,
     // function URLs with auth type NONE and AWS_IAM.
     "ec2_ami_public", "ec2_ebs_snapshot_encrypted", "ec2_instance_user_data_secrets", "ecr_repository_public",
-    "lambda_function_url_public",
+    "lambda_function_url_public", "ec2_instance_public_with_instance_profile",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     "iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access",
-    "iam_inline_policy_full_admin",
+    "iam_inline_policy_full_admin", "iam_user_hardware_mfa",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",
@@ -550,6 +550,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // planted one; `servicequotas_usage` both ways on the bare account.
     "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "iam_support_role",
     "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_expired_server_certificates",
+    "iam_securityaudit_role",
     // The bare account's moto runs with its AMI catalogue: a paravirtual and an HVM instance.
     "ec2_instance_paravirtual",
     // Time-based checks: PASSED on the collected shared plant, FAILED on the same snapshot
@@ -636,11 +637,11 @@ pub fn checks_markdown() -> String {
          distributions whose origins are TLS servers on loopback serving expired, expiring, weak and valid \
          certificates (`testdata/moto/tls_origins.py`, asserted by `origin_probe_reads_the_certificates_custom_origins_serve`). \
          Account-level checks have one verdict per account, so their two sides come from two moto accounts: FAILED on \
-         the bare account of `testdata/moto/plant_bare.py` (no IAM user, no support role, no password policy, no trail; \
+         the bare account of `testdata/moto/plant_bare.py` (no IAM user, no support or security-audit role, no password policy, no trail; \
          VPCs at 80 % and 100 % of the quota; one expired IAM server certificate), asserted by \
          `account_level_checks_fail_on_a_bare_account`, PASSED on the shared plant (`iam_use`, `cloudtrail_logging`, \
          `iam_expired_server_certificates`) or plant_more.py's account (`iam_password_policy`, `iam_support_role`, \
-         `cloudtrail_s3_object_write_events`, `cloudtrail_s3_object_read_events`); `servicequotas_usage` shows \
+         `cloudtrail_s3_object_write_events`, `cloudtrail_s3_object_read_events`, `iam_securityaudit_role`); `servicequotas_usage` shows \
          both on the bare account, and so does `ec2_instance_paravirtual` (that moto runs with its AMI catalogue: \
          one instance from a paravirtual and one from an HVM AMI per region; the other tests run moto without \
          the catalogue, where every instance reports paravirtual). Time-based checks compare times that moto stamps with the current time (key \

@@ -1337,6 +1337,7 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("ec2_instance_user_data_secrets", "ud-fail", "ud-ok"),
     ("ecr_repository_public", "ecr-fail", "ecr-ok"),
     ("lambda_function_url_public", "lambda-fail", "lambda-ok"),
+    ("ec2_instance_public_with_instance_profile", "profile-fail", "profile-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py
@@ -1355,6 +1356,7 @@ const MORE_PLANTED_IAM: &[(&str, &str, &str)] = &[
     ("iam_group_administrator_access", "group-admin", "group-ok"),
     ("iam_role_administrator_access", "role-admin", "support"),
     ("iam_inline_policy_full_admin", "user-inline-admin", "user-inline-ok"),
+    ("iam_user_hardware_mfa", "user-virtual-mfa", "user-hw-mfa"),
 ];
 
 /// The same for CloudFront, which is global: the scan reports distributions in the home region,
@@ -1418,7 +1420,7 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
         assert!(s.iter().filter(|((c, _, r), _)| c == "s3_bucket_versioning" && r == region).all(|(_, v)| v == "NOT_AVAILABLE"), "{region}");
     }
     // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s account-level checks.
-    for check in ["iam_password_policy", "iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events"] {
+    for check in ["iam_password_policy", "iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_securityaudit_role"] {
         expect(&s, check, "123456789012", "us-east-1", "PASSED");
     }
 }
@@ -1499,6 +1501,7 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
 const BARE_ACCOUNT: &[&str] = &[
     "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "ec2_instance_paravirtual", "iam_support_role",
     "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_expired_server_certificates",
+    "iam_securityaudit_role",
 ];
 
 #[test]
@@ -1535,7 +1538,7 @@ fn account_level_checks_fail_on_a_bare_account() {
     expect(&s, "servicequotas_usage", "VPCs per Region", "eu-west-1", "FAILED");
     assert_eq!(sev("servicequotas_usage", "VPCs per Region", "eu-west-1"), "HIGH");
     // CIS 1.17, 3.8, 3.9 (account-level) and 1.19 (the one expired IAM server certificate).
-    for check in ["iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events"] {
+    for check in ["iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_securityaudit_role"] {
         expect(&s, check, "123456789012", "us-east-1", "FAILED");
     }
     expect(&s, "iam_expired_server_certificates", "expired-cert", "us-east-1", "FAILED");
