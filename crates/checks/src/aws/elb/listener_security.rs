@@ -297,6 +297,16 @@ mod tests {
             got,
             vec![(Status::Passed, None), (Status::Failed, Some(Severity::Medium)), (Status::Failed, None), (Status::NotAvailable, None)]
         );
+        // Several TLS listeners: one outdated policy next to a TLS 1.2+ one fails, naming it.
+        let mut old_second = listener("HTTPS", Some("ELBSecurityPolicy-TLS-1-1-2017-01"));
+        old_second.port = 8443;
+        region(&mut inv).elbv2 = Observed::Known(Elbv2 {
+            load_balancers: vec![alb(Observed::Known(vec![listener("HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06")), old_second]))],
+            target_groups: vec![],
+        });
+        let (s, why) = single(&CHECK, &inv);
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("listener 8443 uses ELBSecurityPolicy-TLS-1-1-2017-01") && !why.contains("listener 443"), "{why}");
         region(&mut inv).elbv2 = Observed::Unknown("denied".into());
         region(&mut inv).elb = Observed::Unknown("denied".into());
         assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::NotAvailable]);

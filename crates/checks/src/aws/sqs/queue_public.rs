@@ -30,11 +30,19 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_regional(ctx, out, "sqs", ResourceType::AwsSqsQueue, "queue", |r| &r.sqs, |account, region, q, out| {
-        let name = q.arn.rsplit(':').next().unwrap_or(&q.url);
-        let res = resource(account, &region.name, ResourceType::AwsSqsQueue, q.arn.clone(), name);
-        judge_public_policy(res, &q.policy, &[], out);
-    });
+    each_regional(
+        ctx,
+        out,
+        "sqs",
+        ResourceType::AwsSqsQueue,
+        "queue",
+        |r| &r.sqs,
+        |account, region, q, out| {
+            let name = q.arn.rsplit(':').next().unwrap_or(&q.url);
+            let res = resource(account, &region.name, ResourceType::AwsSqsQueue, q.arn.clone(), name);
+            judge_public_policy(res, &q.policy, &[], out);
+        },
+    );
 }
 
 #[cfg(test)]
@@ -69,5 +77,19 @@ mod tests {
         assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed, Status::Failed, Status::NotAvailable]);
         region(&mut inv).sqs = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    /// Several statements: the pinned ones (service principal, `aws:SourceArn`) do not make the
+    /// queue public, one statement open to everyone does, and only it is named.
+    #[test]
+    fn several_statements() {
+        let open = r#"{"Sid":"open","Effect":"Allow","Principal":"*","Action":"sqs:ReceiveMessage","Resource":"*"}"#;
+        let mixed = FROM_TOPIC.replace("]}", &format!(",{open}]}}"));
+        assert_ne!(mixed, FROM_TOPIC);
+        let mut inv = inventory();
+        region(&mut inv).sqs = Observed::Known(vec![queue("mixed", Observed::Known(Some(mixed)))]);
+        let (s, why) = single(&CHECK, &inv);
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("`open` (sqs:ReceiveMessage)") && !why.contains("SendMessage"), "{why}");
     }
 }
