@@ -250,7 +250,6 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::root_recent_use::CHECK,
     &aws::iam::user_hardware_mfa::CHECK,
     &aws::iam::securityaudit_role::CHECK,
-    &aws::rds::instance_inside_vpc::CHECK,
     &aws::ec2::instance_public_with_instance_profile::CHECK,
 ];
 
@@ -660,7 +659,9 @@ pub fn checks_markdown() -> String {
          Access; the scan asserts they are NOT_AVAILABLE there). Other FSBP controls unit-tested only: \
          `s3_access_point_public_access_block` and `s3_multi_region_access_point_public_access_block` \
          (moto 5.2.5 answers ListAccessPoints and ListMultiRegionAccessPoints with an XML root the SDK \
-         rejects; the scan asserts they are NOT_AVAILABLE there).\n\n\
+         rejects; the scan asserts they are NOT_AVAILABLE there). Prowler-parity checks unit-tested only: \
+         `iam_root_recent_use` (moto 5.2.5's credential report has no row for the root user, so the scan \
+         reports it NOT_AVAILABLE there).\n\n\
          Numbers the checks compare against (access key age, unused credentials, password length and reuse, \
          certificate expiry warning, snapshot ages, service-limit percentages) come from `[thresholds]` of the \
          configuration file (`docs/rampart.example.toml`); the defaults are those of the standards, and every \

@@ -455,7 +455,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("rds_instance_event_subscription_security_groups", Equivalent(&["rds_event_subscription_security_group"])),
     ("rds_instance_extended_support", Missing("needs each instance's engine lifecycle support setting, which the inventory does not hold")),
     ("rds_instance_iam_authentication_enabled", Equivalent(&["rds_instance_iam_authentication"])),
-    ("rds_instance_inside_vpc", Equivalent(&["rds_instance_inside_vpc"])),
+    ("rds_instance_inside_vpc", Missing("EC2-Classic was retired in 2023, so every DB instance is in a VPC; a DB subnet group without a VPC in the inventory means data that was not read (moto, for one, reports none for instances created without a subnet group), not a finding")),
     ("rds_instance_integration_cloudwatch_logs", Partial(&["rds_instance_cloudwatch_logs"], "Security Hub RDS.9: the logs the control names for the engine must be exported; Prowler accepts any")),
     ("rds_instance_minor_version_upgrade_enabled", Equivalent(&["rds_auto_minor_version_upgrade"])),
     ("rds_instance_multi_az", Equivalent(&["rds_multi_az"])),

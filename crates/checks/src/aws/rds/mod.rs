@@ -31,7 +31,6 @@ pub mod security_group_access_risk;
 pub mod storage_encrypted;
 
 pub mod aurora_instance_accessibility;
-pub mod instance_inside_vpc;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, DbCluster, DbInstance, Observed, Rds, Region};
