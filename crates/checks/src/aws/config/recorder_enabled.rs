@@ -4,6 +4,15 @@
 //! configuration recorder is recording and records all supported resource types.
 //! Security Hub Config.1 also requires the recorder to use the service-linked role, which the
 //! inventory does not hold: that part is not evaluated. One result per (account, region).
+//!
+//! AWS ("Security Hub CSPM controls for AWS Config", Config.1): "If you don't use the
+//! service-linked role and don't set the includeConfigServiceLinkedRoleCheck parameter to false,
+//! the control fails because other roles might not have the necessary permissions for AWS Config
+//! to accurately record your resources." Known gap: a recorder that records everything with a
+//! custom role PASSES here but fails Config.1 with its default parameter; closing it needs the
+//! recorder's `roleARN` (already returned by `DescribeConfigurationRecorders`) in the inventory.
+//! Several recorders: one recording all supported resources suffices (test
+//! `several_recorders`).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
@@ -30,7 +39,13 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     for (account, region) in ctx.inventory.regions() {
-        let res = resource(account, &region.name, ResourceType::AwsAccount, account.arn("config", &region.name, "configuration-recorder/*"), &format!("{} {}", account.id, region.name));
+        let res = resource(
+            account,
+            &region.name,
+            ResourceType::AwsAccount,
+            account.arn("config", &region.name, "configuration-recorder/*"),
+            &format!("{} {}", account.id, region.name),
+        );
         let config = match &region.config {
             Observed::Known(c) => c,
             Observed::Unknown(why) => {
@@ -76,5 +91,16 @@ mod tests {
         let mut inv = inventory();
         region(&mut inv).config = Observed::Unknown("config:DescribeConfigurationRecorders access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn several_recorders() {
+        let named = |name: &str, recording, all| ConfigRecorder { name: name.into(), ..rec(recording, all) };
+        let (s, why) = single(&CHECK, &with(vec![named("selected", true, false), named("full", true, true)]));
+        assert_eq!(s, Status::Passed);
+        assert!(why.contains("`full`"), "{why}");
+        let (s, why) = single(&CHECK, &with(vec![named("stopped-full", false, true), named("selected", true, false)]));
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("`selected` records only selected"), "{why}");
     }
 }

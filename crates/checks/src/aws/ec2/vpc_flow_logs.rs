@@ -4,6 +4,11 @@
 //! Foundations v3.0.0 3.7: a VPC passes when an active flow log on the VPC itself records
 //! rejected packets (traffic type `REJECT` or `ALL`). Flow logs on single subnets or network
 //! interfaces do not count. One result per VPC.
+//!
+//! Several flow logs per VPC: one active log of rejected traffic suffices, whatever the others
+//! record; an `ACCEPT` log beside a `REJECT` log that is not active fails (test
+//! `several_flow_logs`). AWS's defining sentence for EC2.6 (Config `vpc-flow-logs-enabled`) could
+//! not be retrieved here.
 
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
@@ -45,7 +50,13 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             }
         };
         for vpc in vpcs {
-            let res = resource(account, &region.name, ResourceType::AwsEc2Vpc, account.arn("ec2", &region.name, &format!("vpc/{}", vpc.vpc_id)), &vpc.vpc_id);
+            let res = resource(
+                account,
+                &region.name,
+                ResourceType::AwsEc2Vpc,
+                account.arn("ec2", &region.name, &format!("vpc/{}", vpc.vpc_id)),
+                &vpc.vpc_id,
+            );
             let mine: Vec<_> = logs.iter().filter(|l| l.resource_id == vpc.vpc_id).collect();
             let good = mine.iter().find(|l| matches!(l.traffic_type.as_str(), "REJECT" | "ALL") && l.status == "ACTIVE");
             match good {
@@ -65,7 +76,13 @@ mod tests {
     use rampart_model::Status;
 
     fn log(vpc: &str, traffic: &str, status: &str) -> FlowLog {
-        FlowLog { flow_log_id: format!("fl-{vpc}"), resource_id: vpc.into(), traffic_type: traffic.into(), status: status.into(), ..Default::default() }
+        FlowLog {
+            flow_log_id: format!("fl-{vpc}"),
+            resource_id: vpc.into(),
+            traffic_type: traffic.into(),
+            status: status.into(),
+            ..Default::default()
+        }
     }
 
     fn vpc(id: &str) -> Vpc {
@@ -91,5 +108,20 @@ mod tests {
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
         region(&mut inv).ec2 = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn several_flow_logs() {
+        let mut inv = inventory();
+        let e = ec2(&mut inv);
+        e.vpcs = Observed::Known(vec![vpc("vpc-a"), vpc("vpc-b")]);
+        let mut reject_a = log("vpc-a", "REJECT", "ACTIVE");
+        reject_a.flow_log_id = "fl-reject-a".into();
+        let mut reject_b = log("vpc-b", "REJECT", "INACTIVE");
+        reject_b.flow_log_id = "fl-reject-b".into();
+        e.flow_logs = Observed::Known(vec![log("vpc-a", "ACCEPT", "ACTIVE"), reject_a, log("vpc-b", "ACCEPT", "ACTIVE"), reject_b]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Passed, Status::Failed]);
+        assert!(r[0].reason.contains("fl-reject-a"), "{}", r[0].reason);
     }
 }
