@@ -9,6 +9,10 @@
 //! of another account: an account id or ARN other than the bucket's account, `*`, or any
 //! `NotPrincipal`; service principals do not count. Conditions are not considered. One result
 //! per bucket.
+//!
+//! Several statements and principals: each `Allow` statement is judged on its own, and a
+//! principal list that names the owning account and another account counts as another account
+//! (test `several_statements`). AWS's defining sentence for S3.6 could not be retrieved here.
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};
@@ -36,7 +40,8 @@ pub static CHECK: Check = Check {
 };
 
 /// The actions the control blocks.
-const BLOCKED: &[&str] = &["s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"];
+const BLOCKED: &[&str] =
+    &["s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"];
 
 /// Whether the statement's principal includes someone outside `account`.
 fn other_account(st: &Statement, account: &str) -> bool {
@@ -108,15 +113,41 @@ mod tests {
     #[test]
     fn pass_fail_not_available() {
         // Own account, service principals and harmless actions pass.
-        assert_eq!(status(r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"s3:*","Resource":"*"}"#), Status::Passed);
-        assert_eq!(status(r#"{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"*"}"#), Status::Passed);
-        assert_eq!(status(r#"{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}"#), Status::Passed);
+        assert_eq!(
+            status(r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"s3:*","Resource":"*"}"#),
+            Status::Passed
+        );
+        assert_eq!(
+            status(r#"{"Effect":"Allow","Principal":{"Service":"logging.s3.amazonaws.com"},"Action":"s3:PutObject","Resource":"*"}"#),
+            Status::Passed
+        );
+        assert_eq!(
+            status(r#"{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"*"}"#),
+            Status::Passed
+        );
         assert_eq!(status(r#"{"Effect":"Deny","Principal":"*","Action":"s3:PutBucketPolicy","Resource":"*"}"#), Status::Passed);
         // Other accounts with a blocked action, directly or by wildcard.
-        assert_eq!(status(r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:PutBucketPolicy","Resource":"*"}"#), Status::Failed);
+        assert_eq!(
+            status(
+                r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"s3:PutBucketPolicy","Resource":"*"}"#
+            ),
+            Status::Failed
+        );
         assert_eq!(status(r#"{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:Put*","Resource":"*"}"#), Status::Failed);
         assert_eq!(status(r#"{"Effect":"Allow","Principal":"*","Action":"s3:PutObjectAcl","Resource":"*"}"#), Status::Failed);
         assert_eq!(single(&CHECK, &with_bucket(|b| b.policy = Observed::Known(None))).0, Status::Passed);
         assert_eq!(single(&CHECK, &with_bucket(|_| {})).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn several_statements() {
+        let own_all = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":"*"}"#;
+        let other_read = r#"{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"s3:GetObject","Resource":"*"}"#;
+        assert_eq!(status(&format!("{own_all},{other_read}")), Status::Passed);
+        let mixed_principals = r#"{"Effect":"Allow","Principal":{"AWS":["123456789012","arn:aws:iam::444455556666:role/r"]},"Action":"s3:PutBucketAcl","Resource":"*"}"#;
+        let doc = format!(r#"{{"Version":"2012-10-17","Statement":[{own_all},{other_read},{mixed_principals}]}}"#);
+        let (s, why) = single(&CHECK, &with_bucket(|b| b.policy = Observed::Known(Some(doc))));
+        assert_eq!(s, Status::Failed);
+        assert_eq!(why, "other accounts may s3:PutBucketAcl");
     }
 }
