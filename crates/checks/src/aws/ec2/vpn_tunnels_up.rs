@@ -6,6 +6,11 @@
 //! A VPN connection fails when one or both of its tunnels are `DOWN` in the connection's tunnel
 //! telemetry (`VgwTelemetry`); without telemetry the result is NOT_AVAILABLE. Deleted connections
 //! are out of scope. One result per connection.
+//!
+//! AWS's rule name says it: two tunnels up. Every tunnel is judged (one `DOWN` of two fails,
+//! naming it); a connection whose telemetry reports fewer than two tunnels, all up, is
+//! NOT_AVAILABLE — the missing tunnel's state was not read — where it used to pass (test
+//! `two_tunnels`).
 
 use super::{each_ec2_item, vpn_connection_resource};
 use crate::{Check, Ctx, Emit};
@@ -31,26 +36,38 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2VpnConnection, "vpn-connection", |e| &e.vpn_connections, |account, region, _, v, out| {
-        if v.state == "deleted" {
-            return;
-        }
-        let res = vpn_connection_resource(account, region, v);
-        let tunnels = match &v.tunnels {
-            Some(t) if !t.is_empty() => t,
-            _ => return out.not_available(res, "the connection's tunnel telemetry was not reported"),
-        };
-        let down: Vec<String> = tunnels
-            .iter()
-            .filter(|t| t.status != "UP")
-            .map(|t| format!("{} ({})", t.outside_ip_address, if t.status.is_empty() { "no status" } else { &t.status }))
-            .collect();
-        if down.is_empty() {
-            out.pass(res, format!("all {} tunnels are UP", tunnels.len()));
-        } else {
-            out.fail(res, format!("tunnel not up: {}", down.join(", ")));
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2VpnConnection,
+        "vpn-connection",
+        |e| &e.vpn_connections,
+        |account, region, _, v, out| {
+            if v.state == "deleted" {
+                return;
+            }
+            let res = vpn_connection_resource(account, region, v);
+            let tunnels = match &v.tunnels {
+                Some(t) if !t.is_empty() => t,
+                _ => return out.not_available(res, "the connection's tunnel telemetry was not reported"),
+            };
+            let down: Vec<String> = tunnels
+                .iter()
+                .filter(|t| t.status != "UP")
+                .map(|t| format!("{} ({})", t.outside_ip_address, if t.status.is_empty() { "no status" } else { &t.status }))
+                .collect();
+            if down.is_empty() && tunnels.len() < 2 {
+                out.not_available(
+                    res,
+                    format!("telemetry reports {} tunnel(s), UP; the other tunnel's state was not reported", tunnels.len()),
+                );
+            } else if down.is_empty() {
+                out.pass(res, format!("all {} tunnels are UP", tunnels.len()));
+            } else {
+                out.fail(res, format!("tunnel not up: {}", down.join(", ")));
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -92,5 +109,13 @@ mod tests {
         assert!(r[1].reason.contains("198.51.100.1 (DOWN)"), "{}", r[1].reason);
         ec2(&mut inv).vpn_connections = Observed::Unknown("ec2:DescribeVpnConnections access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn two_tunnels() {
+        let mut inv = inventory();
+        ec2(&mut inv).vpn_connections =
+            Observed::Known(vec![vpn("vpn-one-up", "available", Some(&["UP"])), vpn("vpn-one-down", "available", Some(&["DOWN"]))]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::Failed]);
     }
 }
