@@ -5,6 +5,11 @@
 //! With the control's default `availabilityZones` of 2, a VPC-connected function passes when
 //! its subnets lie in at least two zones, read from the region's subnets. Functions outside a
 //! VPC get no result. One result per VPC-connected function.
+//!
+//! Several subnets: the zones of all of them count. A subnet missing from the inventory makes
+//! the result NOT_AVAILABLE only when the subnets that were read do not already span two zones
+//! (it used to make every such function NOT_AVAILABLE); it never makes a function pass or fail
+//! on its own. Test `several_subnets`. AWS's sentence could not be retrieved here.
 
 use crate::aws::each_regional;
 use crate::{resource, Check, Ctx, Emit};
@@ -35,33 +40,50 @@ pub static CHECK: Check = Check {
 const MIN_ZONES: usize = 2;
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_regional(ctx, out, "lambda", ResourceType::AwsLambdaFunction, "function", |r| &r.lambda, |account, region, func, out| {
-        if func.subnet_ids.is_empty() {
-            return;
-        }
-        let arn = if func.arn.is_empty() { account.arn("lambda", &region.name, &format!("function:{}", func.function_name)) } else { func.arn.clone() };
-        let res = resource(account, &region.name, ResourceType::AwsLambdaFunction, arn, &func.function_name);
-        let subnets = match region.ec2.known().map(|e| &e.subnets) {
-            Some(Observed::Known(s)) => s,
-            Some(Observed::Unknown(why)) => return out.not_available(res, format!("subnets could not be read: {why}")),
-            None => return out.not_available(res, format!("EC2 could not be read: {}", region.ec2.as_result().err().unwrap_or_default())),
-        };
-        let mut zones = BTreeSet::new();
-        for id in &func.subnet_ids {
-            match subnets.iter().find(|s| &s.subnet_id == id) {
-                Some(s) => {
-                    zones.insert(s.availability_zone.as_str());
-                }
-                None => return out.not_available(res, format!("subnet {id} is not in the inventory")),
+    each_regional(
+        ctx,
+        out,
+        "lambda",
+        ResourceType::AwsLambdaFunction,
+        "function",
+        |r| &r.lambda,
+        |account, region, func, out| {
+            if func.subnet_ids.is_empty() {
+                return;
             }
-        }
-        let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
-        if zones.len() >= MIN_ZONES {
-            out.pass(res, format!("subnets in {} zones: {list}", zones.len()));
-        } else {
-            out.fail(res, format!("all subnets are in {list}"));
-        }
-    });
+            let arn = if func.arn.is_empty() {
+                account.arn("lambda", &region.name, &format!("function:{}", func.function_name))
+            } else {
+                func.arn.clone()
+            };
+            let res = resource(account, &region.name, ResourceType::AwsLambdaFunction, arn, &func.function_name);
+            let subnets = match region.ec2.known().map(|e| &e.subnets) {
+                Some(Observed::Known(s)) => s,
+                Some(Observed::Unknown(why)) => return out.not_available(res, format!("subnets could not be read: {why}")),
+                None => {
+                    return out.not_available(res, format!("EC2 could not be read: {}", region.ec2.as_result().err().unwrap_or_default()))
+                }
+            };
+            let mut zones = BTreeSet::new();
+            let mut missing = Vec::new();
+            for id in &func.subnet_ids {
+                match subnets.iter().find(|s| &s.subnet_id == id) {
+                    Some(s) => {
+                        zones.insert(s.availability_zone.as_str());
+                    }
+                    None => missing.push(id.as_str()),
+                }
+            }
+            let list = zones.iter().copied().collect::<Vec<_>>().join(", ");
+            if zones.len() >= MIN_ZONES {
+                out.pass(res, format!("subnets in {} zones: {list}", zones.len()));
+            } else if !missing.is_empty() {
+                out.not_available(res, format!("subnets not in the inventory: {}", missing.join(", ")));
+            } else {
+                out.fail(res, format!("all subnets are in {list}"));
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -92,5 +114,11 @@ mod tests {
         let mut inv = with_function(|f| f.subnet_ids = vec!["subnet-a".into()]);
         ec2(&mut inv).subnets = Observed::Unknown("ec2:DescribeSubnets access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn several_subnets() {
+        assert_eq!(status(&["subnet-a", "subnet-gone", "subnet-b"]), vec![Status::Passed], "two zones already read");
+        assert_eq!(status(&["subnet-a", "subnet-a2", "subnet-gone"]), vec![Status::NotAvailable], "the unread subnet decides");
     }
 }
