@@ -8,6 +8,10 @@
 //! any of the HTTP listeners of Application Load Balancers do not have HTTP to HTTPS redirection
 //! configured." One HTTP listener without the redirect fails the load balancer even when another
 //! HTTP listener redirects (test `pass_fail_not_available`).
+//! Config `alb-http-to-https-redirection-check` adds: "The rule is also NON_COMPLIANT if one of
+//! more HTTP listeners have forwarding to an HTTP listener instead of redirection." Known gap:
+//! only each listener's default actions are collected, not its other rules, so an HTTP listener
+//! that redirects by default but forwards some paths by a rule passes here.
 
 use super::each_v2;
 use crate::{Check, Ctx, Emit};
