@@ -4,6 +4,14 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/cloudfront-controls.html#cloudfront-4>.
 //! A distribution passes when it has an origin group with two or more origins (a primary and a
 //! failover). One result per distribution.
+//!
+//! AWS: "Checks if an origin group is configured for the distribution of at least two origins in
+//! the origin group for Amazon CloudFront. The rule is NON_COMPLIANT if there are no origin groups
+//! for the distribution." (AWS Config `cloudfront-origin-failover-enabled`, the rule behind
+//! CloudFront.4,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/cloudfront-origin-failover-enabled.html>).
+//! Several origin groups: one with two origins suffices; several one-origin groups do not add up
+//! (test `several_groups`).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};
@@ -54,5 +62,12 @@ mod tests {
         assert_eq!(one_with(&CHECK, |d| d.origin_groups = groups(vec![vec!["only"]])), Status::Failed);
         assert_eq!(one_with(&CHECK, |d| d.origin_groups = Observed::not_collected()), Status::NotAvailable);
         unknown_is_not_available(&CHECK);
+    }
+
+    #[test]
+    fn several_groups() {
+        let groups = |g: Vec<Vec<&str>>| Observed::Known(g.into_iter().map(|g| g.into_iter().map(String::from).collect()).collect());
+        assert_eq!(one_with(&CHECK, |d| d.origin_groups = groups(vec![vec!["only"], vec!["a", "b"]])), Status::Passed);
+        assert_eq!(one_with(&CHECK, |d| d.origin_groups = groups(vec![vec!["x"], vec!["y"]])), Status::Failed);
     }
 }
