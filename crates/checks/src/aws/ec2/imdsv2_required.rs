@@ -2,6 +2,13 @@
 //!
 //! Security Hub EC2.8; CIS AWS Foundations v3.0.0 5.6. An instance whose metadata endpoint is
 //! disabled passes. Terminated instances are skipped. One result per instance.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the HttpTokens is set to optional." (AWS Config
+//! `ec2-imdsv2-check`, the rule behind EC2.8,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/ec2-imdsv2-check.html>).
+//! Deliberate divergence: an instance whose metadata endpoint is disabled passes here even with
+//! `HttpTokens` `optional` (nothing answers IMDSv1 requests), where the Config rule's wording
+//! fails it.
 
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
