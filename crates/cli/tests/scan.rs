@@ -1338,6 +1338,7 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("ecr_repository_public", "ecr-fail", "ecr-ok"),
     ("lambda_function_url_public", "lambda-fail", "lambda-ok"),
     ("ec2_instance_public_with_instance_profile", "profile-fail", "profile-ok"),
+    ("lambda_function_environment_secrets", "lambda-fail", "lambda-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py

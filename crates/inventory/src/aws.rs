@@ -1147,6 +1147,10 @@ pub struct LambdaFunction {
     pub security_group_ids: Vec<String>,
     /// Names only: values are secrets and are never stored.
     pub environment_variable_names: Vec<String>,
+    /// What the `rampart scan secrets` detector found in the variables' values at collection
+    /// time, redacted (`NAME: access key AKIA… with secret wJal…`); empty: read and none found.
+    #[serde(default)]
+    pub environment_secrets: Observed<Vec<String>>,
     #[serde(default)]
     pub policy: Observed<Option<String>>,
     /// Auth type of the function URL (`NONE`, `AWS_IAM`), `Known(None)` if no URL.

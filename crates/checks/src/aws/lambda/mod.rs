@@ -5,6 +5,7 @@ pub mod supported_runtime;
 pub mod deprecated_runtime;
 pub mod vpc_multi_az;
 pub mod function_url_public;
+pub mod function_environment_secrets;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;
