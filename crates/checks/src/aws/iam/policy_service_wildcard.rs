@@ -2,10 +2,18 @@
 //!
 //! Security Hub IAM.21:
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21>.
-//! A policy fails when an `Allow` statement's `Action` holds a `service:*` wildcard, whatever
-//! its resources and conditions; `"*"` alone is IAM.1's business (`iam_policy_full_admin`).
+//! A policy fails when an `Allow` statement's `Action` holds a `service:*` wildcard, or `"*"`
+//! (`"*:*"`), which is full access to every service, whatever its resources and conditions.
 //! Attached and unattached customer managed policies are evaluated (their default version);
 //! AWS managed and inline policies are out of scope. One result per customer managed policy.
+//!
+//! AWS: "The rule is NON_COMPLIANT if any customer managed IAM policy allows full access to at
+//! least 1 AWS service." (AWS Config `iam-policy-no-statements-with-full-access`, the rule behind
+//! IAM.21,
+//! <https://docs.aws.amazon.com/config/latest/developerguide/iam-policy-no-statements-with-full-access.html>).
+//! `"Action": "*"` used to be left to IAM.1, so `"*"` on a single resource (which IAM.1, needing
+//! `"Resource": "*"`, passes) passed both controls; it now fails IAM.21. Test
+//! `all_actions_are_full_access`.
 
 use super::each_customer_policy;
 use crate::{Check, Ctx, Emit};
@@ -39,7 +47,12 @@ fn service_wildcards(doc: &PolicyDocument) -> Vec<&str> {
         .filter(|s| s.effect == Effect::Allow)
         .flat_map(|s| s.action.iter().flatten())
         .map(String::as_str)
-        .filter(|a| a.split_once(':').is_some_and(|(svc, rest)| rest == "*" && !svc.is_empty() && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')))
+        .filter(|a| {
+            *a == "*"
+                || a.split_once(':').is_some_and(|(svc, rest)| {
+                    rest == "*" && (svc == "*" || (!svc.is_empty() && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')))
+                })
+        })
         .collect();
     out.dedup();
     out
@@ -81,7 +94,12 @@ mod tests {
         aws.aws_managed = true;
         let mut inv = inventory();
         iam(&mut inv).policies = Observed::Known(vec![
-            policy("listed", known(r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:List*"],"Resource":"*"},{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#)),
+            policy(
+                "listed",
+                known(
+                    r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:List*"],"Resource":"*"},{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
+                ),
+            ),
             policy("s3-all", known(r#"{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:*"],"Resource":"arn:aws:s3:::b/*"}]}"#)),
             policy("unknown", Observed::Unknown("iam:GetPolicyVersion access denied".into())),
             aws,
@@ -91,5 +109,24 @@ mod tests {
         assert_eq!(r[1].reason, "allows s3:*");
         iam(&mut inv).policies = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn all_actions_are_full_access() {
+        let known = |d: &str| Observed::Known(d.to_string());
+        let mut inv = inventory();
+        iam(&mut inv).policies = Observed::Known(vec![
+            policy(
+                "star-on-bucket",
+                known(
+                    r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"arn:aws:s3:::b"}]}"#,
+                ),
+            ),
+            policy("star-star", known(r#"{"Statement":[{"Effect":"Allow","Action":"*:*","Resource":"*"}]}"#)),
+            policy("prefixed", known(r#"{"Statement":[{"Effect":"Allow","Action":["ec2:Describe*","s3:Get*"],"Resource":"*"}]}"#)),
+        ]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Failed, Status::Failed, Status::Passed]);
+        assert_eq!(r[0].reason, "allows *");
     }
 }
