@@ -59,7 +59,9 @@ AWSSupportAccess; user "user-admin", group "group-admin" and role "role-admin" (
 another account) with the AWS managed AdministratorAccess, group "group-ok" with ReadOnlyAccess;
 users "user-inline-admin" (an inline policy allowing "*" on "*") and "user-inline-ok" (an inline
 policy allowing s3:GetObject); users "user-hw-mfa" (a hardware TOTP token) and "user-virtual-mfa"
-(a virtual MFA device); role "security-audit" with SecurityAudit.
+(a virtual MFA device); role "security-audit" with SecurityAudit; role "role-ro-vendor" with
+ReadOnlyAccess, trusted by another account; customer managed policies "assume-any"
+(sts:AssumeRole on "*") and "assume-one" (on one role), attached to "user-fail".
 
 Once, CloudFront being global (the scan reports distributions in the home region, us-east-1):
 distributions "cf-fail" (no default root object, viewer protocol policy allow-all, logging off,
@@ -476,6 +478,15 @@ def plant_iam(iam):
     iam.create_role(RoleName="security-audit", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}))
     iam.attach_role_policy(RoleName="security-audit", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
+    # ReadOnlyAccess for another account; role assumption on any role and on one, attached to user-fail.
+    iam.create_role(RoleName="role-ro-vendor", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName="role-ro-vendor", PolicyArn=aws_read)
+    assume = lambda resource: json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]})
+    for name, resource in [("assume-any", "*"), ("assume-one", "arn:aws:iam::123456789012:role/support")]:
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=assume(resource))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName="user-fail", PolicyArn=arn)
+    assert sorted(p["PolicyName"] for p in iam.list_attached_user_policies(UserName="user-fail")["AttachedPolicies"]) == ["admin-fail", "assume-any", "assume-one"]
 
 
 def plant_cloudfront(cf, iam, all_names):
@@ -543,7 +554,7 @@ def main():
     plant_iam(client(endpoint, "iam", "us-east-1"))
     names["us-east-1"].update({n: n for n in ("admin-fail", "admin-ok", "user-fail", "user-ok", "user-console-fresh", "user-console-ok", "user-two-keys",
                                                      "user-admin", "group-admin", "group-ok", "role-admin", "support", "user-inline-admin", "user-inline-ok",
-                                                     "user-hw-mfa", "user-virtual-mfa")})
+                                                     "user-hw-mfa", "user-virtual-mfa", "role-ro-vendor", "security-audit", "assume-any", "assume-one")})
     plant_cloudfront(client(endpoint, "cloudfront", "us-east-1"), client(endpoint, "iam", "us-east-1"), names)
     print(json.dumps(names))
 

@@ -252,6 +252,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::securityaudit_role::CHECK,
     &aws::ec2::instance_public_with_instance_profile::CHECK,
     &aws::lambda::function_environment_secrets::CHECK,
+    &aws::iam::policy_permissive_role_assumption::CHECK,
+    &aws::iam::role_cross_account_read_only::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -539,7 +541,8 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     "iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access",
-    "iam_inline_policy_full_admin", "iam_user_hardware_mfa",
+    "iam_inline_policy_full_admin", "iam_user_hardware_mfa", "iam_role_cross_account_read_only",
+    "iam_policy_permissive_role_assumption",
     // CloudFront is global: asserted in us-east-1 (the home region) only.
     "cloudfront_default_root_object", "cloudfront_viewer_https", "cloudfront_logging", "cloudfront_waf",
     "cloudfront_custom_origin_https", "cloudfront_origin_ssl_protocols", "cloudfront_origin_certificate",

@@ -1358,6 +1358,8 @@ const MORE_PLANTED_IAM: &[(&str, &str, &str)] = &[
     ("iam_role_administrator_access", "role-admin", "support"),
     ("iam_inline_policy_full_admin", "user-inline-admin", "user-inline-ok"),
     ("iam_user_hardware_mfa", "user-virtual-mfa", "user-hw-mfa"),
+    ("iam_role_cross_account_read_only", "role-ro-vendor", "security-audit"),
+    ("iam_policy_permissive_role_assumption", "assume-any", "assume-one"),
 ];
 
 /// The same for CloudFront, which is global: the scan reports distributions in the home region,

@@ -25,6 +25,8 @@ pub mod role_administrator_access;
 pub mod root_recent_use;
 pub mod user_hardware_mfa;
 pub mod securityaudit_role;
+pub mod policy_permissive_role_assumption;
+pub mod role_cross_account_read_only;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};

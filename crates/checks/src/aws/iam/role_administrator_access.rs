@@ -34,7 +34,7 @@ pub static CHECK: Check = Check {
 };
 
 /// Whether only AWS services may assume a role with this trust policy.
-fn service_only(trust: Option<&str>) -> bool {
+pub(crate) fn service_only(trust: Option<&str>) -> bool {
     let Some(Ok(doc)) = trust.map(rampart_policy::parse_maybe_url_encoded) else { return false };
     !doc.statements.is_empty()
         && doc.statements.iter().all(|s| {
