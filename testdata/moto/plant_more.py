@@ -10,7 +10,7 @@ Per region (SFX = the region without dashes, e.g. useast1):
 - S3 buckets "more-fail-SFX" (no policy, no bucket-level Block Public Access, no access logging,
   object ownership ObjectWriter, versioning suspended) and "more-ok-SFX" (a policy denying s3:*
   without TLS, all four Block Public Access settings on, access logs to "more-logs-SFX", object
-  ownership BucketOwnerEnforced, versioning enabled);
+  ownership BucketOwnerEnforced, versioning enabled, default encryption with a KMS key);
 - ECR repositories "more-fail" (no lifecycle policy; a repository policy letting principal "*"
   pull) and "more-ok" (a lifecycle policy; a repository policy letting one other account pull);
 - KMS customer keys "kms-fail" (scheduled for deletion) and "kms-ok" (enabled);
@@ -127,6 +127,15 @@ def plant_s3(s3, region, sfx):
     # versioning as not available; planted for the day moto answers like S3.)
     s3.put_bucket_versioning(Bucket=fail, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_versioning(Bucket=fail, VersioningConfiguration={"Status": "Suspended"})
+    # Default encryption with a KMS key on "ok" (Prowler parity); "fail" keeps S3's default.
+    s3.put_bucket_encryption(Bucket=ok, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/aws/s3"}}]})
+    sse = lambda b: s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"]
+    assert sse(ok) == "aws:kms", sse(ok)
+    try:
+        assert sse(fail) != "aws:kms", sse(fail)
+    except s3.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "ServerSideEncryptionConfigurationNotFoundError", e
 
     # ---- Read back what moto stored.
     own = lambda b: s3.get_bucket_ownership_controls(Bucket=b)["OwnershipControls"]["Rules"][0]["ObjectOwnership"]

@@ -254,6 +254,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::lambda::function_environment_secrets::CHECK,
     &aws::iam::policy_permissive_role_assumption::CHECK,
     &aws::iam::role_cross_account_read_only::CHECK,
+    &aws::s3::bucket_mfa_delete::CHECK,
+    &aws::s3::bucket_kms_encryption::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -538,6 +540,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // function URLs with auth type NONE and AWS_IAM.
     "ec2_ami_public", "ec2_ebs_snapshot_encrypted", "ec2_instance_user_data_secrets", "ecr_repository_public",
     "lambda_function_url_public", "ec2_instance_public_with_instance_profile", "lambda_function_environment_secrets",
+    "s3_bucket_kms_encryption",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     "iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access",
@@ -665,7 +668,8 @@ pub fn checks_markdown() -> String {
          (moto 5.2.5 answers ListAccessPoints and ListMultiRegionAccessPoints with an XML root the SDK \
          rejects; the scan asserts they are NOT_AVAILABLE there). Prowler-parity checks unit-tested only: \
          `iam_root_recent_use` (moto 5.2.5's credential report has no row for the root user, so the scan \
-         reports it NOT_AVAILABLE there).\n\n\
+         reports it NOT_AVAILABLE there) and `s3_bucket_mfa_delete` (moto 5.2.5's GetBucketVersioning answer \
+         is rejected by the SDK, as for `s3_bucket_versioning`).\n\n\
          Numbers the checks compare against (access key age, unused credentials, password length and reuse, \
          certificate expiry warning, snapshot ages, service-limit percentages) come from `[thresholds]` of the \
          configuration file (`docs/rampart.example.toml`); the defaults are those of the standards, and every \

@@ -1339,6 +1339,7 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("lambda_function_url_public", "lambda-fail", "lambda-ok"),
     ("ec2_instance_public_with_instance_profile", "profile-fail", "profile-ok"),
     ("lambda_function_environment_secrets", "lambda-fail", "lambda-ok"),
+    ("s3_bucket_kms_encryption", "s3-fail", "s3-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py

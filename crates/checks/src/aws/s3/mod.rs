@@ -11,6 +11,8 @@ pub mod bucket_versioning;
 pub mod bucket_cross_account_actions;
 pub mod bucket_lifecycle;
 pub mod bucket_acls_disabled;
+pub mod bucket_mfa_delete;
+pub mod bucket_kms_encryption;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, Bucket, Observed};
