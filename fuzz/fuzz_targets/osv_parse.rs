@@ -1,4 +1,6 @@
-//! OSV records (JSON and YAML) from untrusted files: parsing and matching never panic.
+//! OSV records (JSON and YAML) from untrusted files: parsing, matching, rating and the
+//! vulnerability detail never panic, and a record survives the store's JSON round trip
+//! (the vulnerability database keeps records as this crate serializes them).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,8 +17,43 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
             }
-            let db = rampart_vuln::Database::from_records([advisory]);
-            let _ = db.len();
+            let json = serde_json::to_vec(&advisory).expect("a parsed record serializes");
+            let back = parse(&json, Format::Json).expect("a serialized record parses");
+            assert_eq!(back, advisory, "store round trip");
+            let packages: Vec<rampart_vuln::Package> = advisory
+                .affected
+                .iter()
+                .filter_map(|e| e.package.as_ref().map(|p| (p, e)))
+                .flat_map(|(p, e)| {
+                    e.ranges.iter().flat_map(|r| r.events.iter()).map(move |ev| rampart_vuln::Package {
+                        ecosystem: p.ecosystem.clone(),
+                        name: p.name.clone(),
+                        version: ev.version().to_owned(),
+                        source: None,
+                    })
+                })
+                .take(64)
+                .collect();
+            let mut db = rampart_vuln::Database::from_records([advisory.clone()]);
+            // The record also rates itself through its aliases, as another source's would.
+            let mut other = advisory;
+            other.id.push_str("-other");
+            db.add_related(&other);
+            for m in db.matches(&packages) {
+                let p = &packages[m.package];
+                let _ = rampart_vuln::detail::vulnerability(
+                    &m,
+                    &rampart_vuln::detail::Installed {
+                        kind: rampart_vuln::hostmap::Kind::Deb,
+                        ecosystem: &p.ecosystem,
+                        name: &p.name,
+                        version: &p.version,
+                        arch: None,
+                        source_name: None,
+                        file_path: "",
+                    },
+                );
+            }
         }
     }
     // The version orderings see the same bytes as versions.
