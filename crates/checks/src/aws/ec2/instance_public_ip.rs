@@ -2,6 +2,14 @@
 //!
 //! Security Hub EC2.9 (FSBP): an instance fails when it has a public IPv4 address (auto-assigned
 //! or Elastic IP). Terminated instances are out of scope. One result per instance.
+//!
+//! AWS's sentence for EC2.9 (the configuration item's `publicIp` field, i.e. the instance's
+//! primary public address) could not be retrieved verbatim here. Several network interfaces:
+//! an Elastic IP on a secondary interface makes the instance just as reachable, but the
+//! instance's `PublicIpAddress` only reports the primary interface, so such an instance passed.
+//! When the region's network interfaces were read, a public address on any interface attached
+//! to the instance now fails it (test `secondary_interface`); when they were not, the instance is
+//! judged on its own `PublicIpAddress`, as the control is.
 
 use super::each_ec2_item;
 use crate::{resource, Check, Ctx, Emit};
@@ -27,16 +35,41 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, _, i, out| {
-        if i.state == "terminated" {
-            return;
-        }
-        let res = resource(account, &region.name, ResourceType::AwsEc2Instance, account.arn("ec2", &region.name, &format!("instance/{}", i.instance_id)), &i.instance_id);
-        match &i.public_ip_address {
-            Some(ip) if !ip.is_empty() => out.fail(res, format!("the instance has the public IPv4 address {ip}")),
-            _ => out.pass(res, "the instance has no public IPv4 address"),
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2Instance,
+        "instance",
+        |e| &e.instances,
+        |account, region, ec2, i, out| {
+            if i.state == "terminated" {
+                return;
+            }
+            let res = resource(
+                account,
+                &region.name,
+                ResourceType::AwsEc2Instance,
+                account.arn("ec2", &region.name, &format!("instance/{}", i.instance_id)),
+                &i.instance_id,
+            );
+            if let Some(ip) = i.public_ip_address.as_deref().filter(|ip| !ip.is_empty()) {
+                return out.fail(res, format!("the instance has the public IPv4 address {ip}"));
+            }
+            let on_interfaces: Vec<String> = match &ec2.network_interfaces {
+                rampart_inventory::Observed::Known(enis) => enis
+                    .iter()
+                    .filter(|n| n.attachment_instance_id.as_deref() == Some(i.instance_id.as_str()))
+                    .flat_map(|n| n.public_ips.iter().map(move |ip| format!("{ip} on {}", n.network_interface_id)))
+                    .collect(),
+                rampart_inventory::Observed::Unknown(_) => Vec::new(),
+            };
+            if on_interfaces.is_empty() {
+                out.pass(res, "the instance has no public IPv4 address")
+            } else {
+                out.fail(res, format!("an attached network interface has a public IPv4 address: {}", on_interfaces.join(", ")))
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -61,5 +94,26 @@ mod tests {
         assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
         ec2(&mut inv).instances = Observed::Unknown("ec2:DescribeInstances access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn secondary_interface() {
+        use rampart_inventory::NetworkInterface;
+        let eni = |id: &str, instance: &str, ips: &[&str]| NetworkInterface {
+            network_interface_id: id.into(),
+            attachment_instance_id: Some(instance.into()),
+            public_ips: ips.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        };
+        let mut inv = inventory();
+        ec2(&mut inv).instances = Observed::Known(vec![inst("i-a", "running", None), inst("i-b", "running", None)]);
+        ec2(&mut inv).network_interfaces =
+            Observed::Known(vec![eni("eni-a0", "i-a", &[]), eni("eni-a1", "i-a", &["198.51.100.9"]), eni("eni-b0", "i-b", &[])]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Failed, Status::Passed]);
+        assert!(r[0].reason.contains("198.51.100.9 on eni-a1"), "{}", r[0].reason);
+        // Interfaces not read: judged on the instance's own address, as the control is.
+        ec2(&mut inv).network_interfaces = Observed::Unknown("ec2:DescribeNetworkInterfaces access denied".into());
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed]);
     }
 }
