@@ -7,6 +7,10 @@
 //! device mappings; a volume that does not set it (EBS encryption by default or the snapshot
 //! decides) does not fail, as in AWS. The **default version** is evaluated. One result per
 //! template.
+//!
+//! AWS: "The rule is NON_COMPLIANT if encryption is set to False for any EBS volume configured in
+//! the launch template." (AWS Config `ec2-launch-templates-ebs-volume-encrypted`). One volume set
+//! to `false` among encrypted ones fails (test `pass_fail_not_available`, `lt-plain`).
 
 use super::each_launch_template;
 use crate::{Check, Ctx, Emit};
