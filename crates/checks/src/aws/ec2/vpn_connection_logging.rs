@@ -6,6 +6,11 @@
 //! (`Options.TunnelOptions[].LogOptions.CloudWatchLogOptions.LogEnabled`); when the tunnel options
 //! are not reported the result is NOT_AVAILABLE. Deleted connections are out of scope. One result
 //! per connection.
+//!
+//! Both tunnels: one tunnel without logging fails (test `pass_fail_not_available`,
+//! `vpn-half`); tunnel options that report fewer than two tunnels, all logged, are NOT_AVAILABLE
+//! (the other tunnel was not read) where they used to pass (test `two_tunnels`). AWS's sentence
+//! could not be retrieved verbatim here.
 
 use super::{each_ec2_item, vpn_connection_resource};
 use crate::{Check, Ctx, Emit};
@@ -31,22 +36,34 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2VpnConnection, "vpn-connection", |e| &e.vpn_connections, |account, region, _, v, out| {
-        if v.state == "deleted" {
-            return;
-        }
-        let res = vpn_connection_resource(account, region, v);
-        let tunnels = match &v.tunnel_logging {
-            Some(t) if !t.is_empty() => t,
-            _ => return out.not_available(res, "the connection's tunnel options were not reported"),
-        };
-        let off: Vec<&str> = tunnels.iter().filter(|t| !t.cloudwatch_log_enabled).map(|t| t.outside_ip_address.as_str()).collect();
-        if off.is_empty() {
-            out.pass(res, format!("CloudWatch Logs logging is enabled for all {} tunnels", tunnels.len()));
-        } else {
-            out.fail(res, format!("CloudWatch Logs logging is off for the tunnel {}", off.join(", ")));
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2VpnConnection,
+        "vpn-connection",
+        |e| &e.vpn_connections,
+        |account, region, _, v, out| {
+            if v.state == "deleted" {
+                return;
+            }
+            let res = vpn_connection_resource(account, region, v);
+            let tunnels = match &v.tunnel_logging {
+                Some(t) if !t.is_empty() => t,
+                _ => return out.not_available(res, "the connection's tunnel options were not reported"),
+            };
+            let off: Vec<&str> = tunnels.iter().filter(|t| !t.cloudwatch_log_enabled).map(|t| t.outside_ip_address.as_str()).collect();
+            if off.is_empty() && tunnels.len() < 2 {
+                out.not_available(
+                    res,
+                    format!("tunnel options report {} tunnel(s), logged; the other tunnel's options were not reported", tunnels.len()),
+                );
+            } else if off.is_empty() {
+                out.pass(res, format!("CloudWatch Logs logging is enabled for all {} tunnels", tunnels.len()));
+            } else {
+                out.fail(res, format!("CloudWatch Logs logging is off for the tunnel {}", off.join(", ")));
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -63,7 +80,11 @@ mod tests {
             tunnel_logging: logging.map(|ts| {
                 ts.iter()
                     .enumerate()
-                    .map(|(i, on)| VpnTunnelLogging { outside_ip_address: format!("198.51.100.{i}"), cloudwatch_log_enabled: *on, log_group_arn: None })
+                    .map(|(i, on)| VpnTunnelLogging {
+                        outside_ip_address: format!("198.51.100.{i}"),
+                        cloudwatch_log_enabled: *on,
+                        log_group_arn: None,
+                    })
                     .collect()
             }),
             ..Default::default()
@@ -84,5 +105,13 @@ mod tests {
         assert!(r[1].reason.ends_with("198.51.100.1"), "{}", r[1].reason);
         ec2(&mut inv).vpn_connections = Observed::Unknown("ec2:DescribeVpnConnections access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn two_tunnels() {
+        let mut inv = inventory();
+        ec2(&mut inv).vpn_connections =
+            Observed::Known(vec![vpn("vpn-one-logged", "available", Some(&[true])), vpn("vpn-one-unlogged", "available", Some(&[false]))]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::NotAvailable, Status::Failed]);
     }
 }
