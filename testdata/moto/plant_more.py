@@ -33,7 +33,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
   expiring in 2035 and later, and "soon.example.com" (RSA 2048, generated here, expiring in 10 days);
 - application load balancers "alb-weak" (an HTTPS listener on weak.example.com's certificate) and
   "alb-ok" (on www.example.com's), in the default subnets (moto refuses to import an expired
-  certificate, as ACM does: an expired origin certificate is tested with tls_origins.py);
+  certificate, as ACM does: an expired origin certificate is tested with tls_origins.py), and
+  "alb-empty" (internal, without any listener);
 - transit gateways "tgw-fail" (AutoAcceptSharedAttachments enable) and "tgw-ok" (disable);
 - Aurora clusters "aurora-mixed" (one publicly accessible and one private instance) and
   "aurora-private" (two private instances);
@@ -47,7 +48,8 @@ Per region (SFX = the region without dashes, e.g. useast1):
 - Lambda functions "lambda-fail" (runtime python3.7, deprecated; a policy allowing principal "*"
   to invoke it; a function URL with auth type NONE; an access key id and secret access key, built
   at run time, in its environment variables) and "lambda-ok" (runtime python3.12; a policy
-  allowing one account only; a function URL with auth type AWS_IAM; no key in its variables).
+  allowing one account only; a function URL with auth type AWS_IAM; no key in its variables;
+  connected to the default VPC, "lambda-fail" to none);
 
 Once, IAM being global (the scan reports IAM resources in the home region, us-east-1): customer
 managed policies "admin-fail" (allows "*" on "*", attached to "user-fail") and "admin-ok" (allows
@@ -304,6 +306,20 @@ def plant_alb_origins(elbv2, ec2, certs, names):
         got = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
         assert [c["CertificateArn"] for c in got[0]["Certificates"]] == [certs[domain]], got
         names[f"{lb_name}-dns"] = lb["DNSName"]
+    # A load balancer without any listener (Prowler parity).
+    empty = elbv2.create_load_balancer(Name="alb-empty", Subnets=[x["SubnetId"] for x in subnets], Scheme="internal",
+                                       Type="application")["LoadBalancers"][0]
+    assert not elbv2.describe_listeners(LoadBalancerArn=empty["LoadBalancerArn"])["Listeners"]
+
+
+def plant_lambda_vpc(lam, ec2):
+    """Connects "lambda-ok" to the default VPC, in two Availability Zones."""
+    subnets = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"][:2]
+    sg = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [subnets[0]["VpcId"]]},
+                                               {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    lam.update_function_configuration(FunctionName="lambda-ok", VpcConfig={"SubnetIds": [s["SubnetId"] for s in subnets], "SecurityGroupIds": [sg]})
+    assert lam.get_function(FunctionName="lambda-ok")["Configuration"]["VpcConfig"].get("VpcId")
+    assert not lam.get_function(FunctionName="lambda-fail")["Configuration"].get("VpcConfig", {}).get("VpcId")
 
 
 def plant_profile_instances(ec2, iam, region, names):
@@ -545,7 +561,7 @@ def main():
     names = {}
     for region in ["us-east-1", "eu-west-1"]:
         sfx = region.replace("-", "")
-        n = names[region] = {"s3-fail": f"more-fail-{sfx}", "s3-ok": f"more-ok-{sfx}", "ecr-fail": "more-fail", "ecr-ok": "more-ok",
+        n = names[region] = {"s3-fail": f"more-fail-{sfx}", "s3-ok": f"more-ok-{sfx}", "ecr-fail": "more-fail", "ecr-ok": "more-ok", "alb-empty": "alb-empty", "alb-ok": "alb-ok",
                              "lambda-fail": "lambda-fail", "lambda-ok": "lambda-ok", "acm-weak": "weak.example.com",
                              "acm-ok": "www.example.com", "acm-soon": "soon.example.com", "rds-fail": "rds-fail", "rds-ok": "rds-ok", "aurora-mixed": "aurora-mixed", "aurora-private": "aurora-private",
                              "rds-sg-fail": "rds-sg-fail", "rds-sg-ok": "rds-sg-ok", "trail-fail": f"trail-fail-{sfx}", "trail-ok": f"trail-ok-{sfx}"}
@@ -557,6 +573,7 @@ def main():
         certs = plant_acm(client(endpoint, "acm", region))
         plant_alb_origins(client(endpoint, "elbv2", region), client(endpoint, "ec2", region), certs, n)
         plant_lambda(client(endpoint, "iam", region), client(endpoint, "lambda", region), region)
+        plant_lambda_vpc(client(endpoint, "lambda", region), client(endpoint, "ec2", region))
         plant_rds(client(endpoint, "rds", region), client(endpoint, "ec2", region))
         plant_cloudtrail(client(endpoint, "cloudtrail", region), client(endpoint, "s3", region), region, sfx)
         plant_tgw(client(endpoint, "ec2", region), n)

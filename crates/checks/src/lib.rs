@@ -256,6 +256,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::role_cross_account_read_only::CHECK,
     &aws::s3::bucket_mfa_delete::CHECK,
     &aws::s3::bucket_kms_encryption::CHECK,
+    &aws::elb::v2_listeners::CHECK,
+    &aws::lambda::function_in_vpc::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -540,7 +542,7 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // function URLs with auth type NONE and AWS_IAM.
     "ec2_ami_public", "ec2_ebs_snapshot_encrypted", "ec2_instance_user_data_secrets", "ecr_repository_public",
     "lambda_function_url_public", "ec2_instance_public_with_instance_profile", "lambda_function_environment_secrets",
-    "s3_bucket_kms_encryption",
+    "s3_bucket_kms_encryption", "elb_v2_without_listeners", "lambda_function_in_vpc",
     // IAM is global: asserted in us-east-1 (the home region, where the scan reports it) only.
     "iam_policy_full_admin", "iam_user_policies_attached", "iam_user_initial_access_key", "iam_user_one_active_access_key",
     "iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access",

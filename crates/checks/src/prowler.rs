@@ -185,7 +185,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("autoscaling_group_using_ec2_launch_template", Equivalent(&["autoscaling_group_launch_template"])),
     // Lambda
     ("awslambda_function_env_vars_not_encrypted_with_cmk", Missing("needs the function's KMSKeyArn, which the inventory does not hold")),
-    ("awslambda_function_inside_vpc", Missing("not implemented yet: the inventory holds each function's VPC (Security Hub Lambda.3 is retired from FSBP)")),
+    ("awslambda_function_inside_vpc", Equivalent(&["lambda_function_in_vpc"])),
     ("awslambda_function_invoke_api_operations_cloudtrail_logging_enabled", Missing("not implemented yet: the inventory holds the trails' event selectors (Lambda data events)")),
     ("awslambda_function_no_dead_letter_queue", Missing("needs the function's DeadLetterConfig, which the inventory does not hold")),
     ("awslambda_function_no_secrets_in_code", Missing("needs the function's code, which a scan of the account does not download; `rampart scan secrets` finds AWS keys in a downloaded package's files and `rampart scan lambda` assesses its dependencies")),
@@ -214,7 +214,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("cloudfront_distributions_using_waf", Equivalent(&["cloudfront_waf"])),
     // CloudTrail
     ("cloudtrail_bedrock_logging_enabled", Missing("Prowler-specific: Bedrock data events are in no standard Rampart maps")),
-    ("cloudtrail_bucket_requires_mfa_delete", Missing("not implemented yet: the inventory holds the trail buckets' MFA Delete status")),
+    ("cloudtrail_bucket_requires_mfa_delete", Partial(&["s3_bucket_mfa_delete"], "judges every bucket, the trails' buckets among them")),
     ("cloudtrail_cloudwatch_logging_enabled", Partial(&["cloudtrail_cloudwatch_logs"], "Security Hub CloudTrail.5: a trail fails without a CloudWatch Logs log group; Prowler also requires a delivery in the last 24 hours, which needs the trail's delivery status (not held)")),
     ("cloudtrail_insights_exist", Missing("needs the trails' Insights selectors, which the inventory does not hold")),
     ("cloudtrail_kms_encryption_enabled", Equivalent(&["cloudtrail_kms_encryption"])),
@@ -348,7 +348,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("elbv2_is_in_multiple_az", Equivalent(&["elb_multi_az"])),
     ("elbv2_listener_fips_tls_enabled", Missing("Prowler-specific: FIPS TLS policies are in no standard Rampart maps")),
     ("elbv2_listener_pqc_tls_enabled", Missing("Prowler-specific: post-quantum TLS policies are in no standard Rampart maps")),
-    ("elbv2_listeners_underneath", Missing("not implemented yet: the inventory holds each load balancer's listeners")),
+    ("elbv2_listeners_underneath", Equivalent(&["elb_v2_without_listeners"])),
     ("elbv2_logging_enabled", Equivalent(&["elb_logging"])),
     ("elbv2_nlb_tls_termination_enabled", Partial(&["elb_listener_security"], LISTENER)),
     ("elbv2_ssl_listeners", Partial(&["elb_listener_security", "elb_alb_http_redirect"], "Trusted Advisor's listener security and Security Hub ELB.1 (HTTP listeners redirect to HTTPS) together")),
@@ -369,7 +369,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     // IAM
     ("iam_administrator_access_with_mfa", Missing("not implemented yet: the inventory holds groups' policies, their members and the members' MFA devices")),
     ("iam_avoid_root_usage", Partial(&["iam_root_recent_use"], "the most recent use of the password or either access key counts; Prowler looks at the password's last use when there is one, and at a key's only otherwise")),
-    ("iam_aws_attached_policy_no_administrative_privileges", Missing("Security Hub IAM.1 leaves AWS managed policies out; which identities hold AdministratorAccess is not judged yet (the inventory holds their attached policies)")),
+    ("iam_aws_attached_policy_no_administrative_privileges", Partial(&["iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access"], "AdministratorAccess is the AWS managed policy that allows `*` on `*`: Rampart reports each user, group and role holding it; Prowler reports the policy once when it is attached, and would also catch another AWS managed policy with such a statement")),
     ("iam_check_saml_providers_sts", Missing("needs the SAML providers (iam:ListSAMLProviders), which the inventory does not hold")),
     ("iam_customer_attached_policy_no_administrative_privileges", Partial(&["iam_policy_full_admin"], ADMIN_POLICY)),
     ("iam_customer_unattached_policy_no_administrative_privileges", Partial(&["iam_policy_full_admin"], ADMIN_POLICY)),

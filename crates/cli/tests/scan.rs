@@ -1340,6 +1340,8 @@ const MORE_PLANTED: &[(&str, &str, &str)] = &[
     ("ec2_instance_public_with_instance_profile", "profile-fail", "profile-ok"),
     ("lambda_function_environment_secrets", "lambda-fail", "lambda-ok"),
     ("s3_bucket_kms_encryption", "s3-fail", "s3-ok"),
+    ("elb_v2_without_listeners", "alb-empty", "alb-ok"),
+    ("lambda_function_in_vpc", "lambda-fail", "lambda-ok"),
 ];
 
 /// The same for the default security groups, which the scan all names "default": plant_more.py

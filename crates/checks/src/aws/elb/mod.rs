@@ -13,6 +13,7 @@ pub mod listener_security;
 pub mod logging;
 pub mod multi_az;
 pub mod security_groups;
+pub mod v2_listeners;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, ClassicLoadBalancer, LoadBalancerV2, Region};

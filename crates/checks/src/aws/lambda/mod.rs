@@ -6,6 +6,7 @@ pub mod deprecated_runtime;
 pub mod vpc_multi_az;
 pub mod function_url_public;
 pub mod function_environment_secrets;
+pub mod function_in_vpc;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;
