@@ -7,6 +7,11 @@
 //! partition prefix, e.g. `cn.com.amazonaws...`) or for the service's FIPS endpoint
 //! (`<service>-fips`), which the Config rule also accepts. As AWS, only VPCs the account owns
 //! ("a VPC that you manage") are evaluated, not VPCs shared with it. One result per VPC.
+//!
+//! Several endpoints per VPC: any one interface endpoint for the service suffices. Known gap:
+//! the inventory does not keep an endpoint's `State`, so an endpoint that is `deleted`,
+//! `rejected` or `failed` (DescribeVpcEndpoints lists deleted ones for a while) still makes its
+//! VPC pass; closing it needs `State` collected.
 
 use super::known_ec2;
 use crate::{resource, Ctx, Emit};
