@@ -138,4 +138,24 @@ mod tests {
         assert_eq!(s, Status::NotAvailable);
         assert!(why.contains("iam:GetCredentialReport"));
     }
+
+    /// IAM.3's boundary: rotated 90 days ago is within 90 days (passes), 91 is not; each of the
+    /// two keys is judged, and one old key fails the user beside a fresh one.
+    #[test]
+    fn day_90_and_two_keys() {
+        let at_90 = with(vec![row("u", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-08-29T12:00:00Z")])]);
+        assert_eq!(single(&CHECK, &at_90).0, Status::Passed);
+        let two = with(vec![row(
+            "u",
+            &[
+                ("access_key_1_active", "true"),
+                ("access_key_1_last_rotated", "2026-11-01T00:00:00Z"),
+                ("access_key_2_active", "true"),
+                ("access_key_2_last_rotated", "2026-08-28T12:00:00Z"),
+            ],
+        )]);
+        let (s, why) = single(&CHECK, &two);
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("access key 2 last rotated 91 days ago") && !why.contains("access key 1"), "{why}");
+    }
 }
