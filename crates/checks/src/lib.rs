@@ -258,6 +258,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::s3::bucket_kms_encryption::CHECK,
     &aws::elb::v2_listeners::CHECK,
     &aws::lambda::function_in_vpc::CHECK,
+    &aws::guardduty::runtime_monitoring::CHECK,
+    &aws::guardduty::ec2_malware_protection::CHECK,
 ];
 
 /// Looks a check up by id.

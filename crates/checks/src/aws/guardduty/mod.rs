@@ -6,6 +6,8 @@ pub mod enabled;
 pub mod lambda_protection;
 pub mod rds_protection;
 pub mod s3_protection;
+pub mod ec2_malware_protection;
+pub mod runtime_monitoring;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::Observed;
