@@ -13,6 +13,9 @@
 //! CIS 2.1.1 (as its description reads in public copies; the benchmark itself was not read
 //! here): "Bucket policies that allow HTTPS requests without explicitly denying HTTP requests
 //! will not comply with this recommendation."
+//! CIS's remediation statement (same copies) names only `arn:aws:s3:::<bucket>/*`; a bucket
+//! that follows it to the letter fails here, because S3.5's rule (the AWS Knowledge Center's
+//! compliant example) denies on the bucket and its objects: the stricter reading is kept.
 //!
 //! Several statements: the bucket and its objects may be covered by two deny statements (one
 //! for `arn:aws:s3:::b`, one for `arn:aws:s3:::b/*`): together they deny every plain-HTTP
