@@ -268,7 +268,8 @@ pub(crate) fn evaluate(t: &Telemetry, vulndb: Option<Option<std::path::PathBuf>>
                 }
             }
             let path = vulndb.unwrap_or_else(rampart_hub::VulnStore::default_path);
-            let store = rampart_hub::VulnStore::open(&path)?;
+            // Reading advisories never creates a database: a mistyped path is an error, not an empty match.
+            let store = crate::hints::read_vulndb(&path)?;
             if store.meta()?.advisories == 0 {
                 anyhow::bail!("the vulnerability database `{}` is empty: load advisories with `rampart vulndb import PATH...` (OSV exports, Debian tracker, Alpine secdb)", path.display());
             }

@@ -37,6 +37,11 @@ pub fn main(args: Cli) -> Result<ExitCode> {
                 scan_inventory(inv, &format!("snapshot:{}", path.display()), &output, started)
             }
             (Some(_), _) if !telemetry.is_empty() => bail!("--telemetry joins host documents to an AWS scan: use it with `scan aws` or `scan --snapshot FILE`"),
+            // The config's exclusions, suppressions and thresholds name AWS checks: a scan that
+            // would ignore them must not look as if it applied them.
+            (Some(ScanTarget::Host(_) | ScanTarget::Image(_) | ScanTarget::Lambda(_) | ScanTarget::Secrets(_)), _) if output.config.is_some() => {
+                bail!("--config applies to AWS checks (`scan aws`, `scan --snapshot FILE`, `demo`); `scan host`, `image`, `lambda` and `secrets` do not read it: drop it")
+            }
             (Some(ScanTarget::Host(args)), None) => crate::host::scan(&args, &output),
             (Some(ScanTarget::Image(args)), None) => crate::host::scan_artifact(&args, false, &output),
             (Some(ScanTarget::Lambda(args)), None) => crate::host::scan_artifact(&args, true, &output),

@@ -442,3 +442,36 @@ fn assessment_targets_and_templates_are_listed_changed_and_deleted() {
     assert_eq!(ok(rampart(d, &["assess", "targets"])).lines().count(), 1);
     usage_error(&rampart(d, &["assess", "target", "web", "--delete"]), "no assessment target `web`");
 }
+
+// ------------------------------------------------------------ flags that would be ignored
+
+#[test]
+fn config_on_a_scan_that_does_not_read_it_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("rampart.toml");
+    std::fs::write(&cfg, "").unwrap();
+    let target = dir.path().join("files");
+    std::fs::create_dir(&target).unwrap();
+    for args in [
+        vec!["scan", "secrets", target.to_str().unwrap()],
+        vec!["scan", "host", "--root", target.to_str().unwrap()],
+        vec!["scan", "image", target.to_str().unwrap()],
+        vec!["scan", "lambda", cfg.to_str().unwrap()],
+    ] {
+        let mut a = args.clone();
+        a.extend(["--config", cfg.to_str().unwrap()]);
+        usage_error(&rampart(dir.path(), &a), "--config applies to AWS checks");
+    }
+}
+
+#[test]
+fn an_artifact_scan_never_creates_the_vulnerability_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere").join("vulndb.db");
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
+    std::fs::write(root.join("var/lib/dpkg/status"), "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n\n").unwrap();
+    let out = rampart(dir.path(), &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", missing.to_str().unwrap(), "--no-store"]);
+    assert_eq!(out.status.code(), Some(2), "stdout: {}\nstderr: {}", stdout(&out), stderr(&out));
+    assert!(!missing.exists() && !missing.parent().unwrap().exists(), "nothing created");
+}
