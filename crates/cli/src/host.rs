@@ -55,7 +55,7 @@ fn collect_with_progress(root: &rampart_host::Root, now: time::OffsetDateTime) -
     let progress = terminal.then(|| {
         rampart_host::Progress(std::sync::Arc::new(|stage: &str, n: usize| {
             // `\r` and "erase line": the indicator stays one line.
-            eprint!("\r\x1b[2Kreading packages: {stage} {} …", thousands(n));
+            eprint!("\r\x1b[2Kreading packages: {stage} {} …", crate::progress::thousands(n as u64));
         }))
     });
     let t = rampart_host::collect_root(root, now, &rampart_host::Options { progress, ..Default::default() });
@@ -63,19 +63,6 @@ fn collect_with_progress(root: &rampart_host::Root, now: time::OffsetDateTime) -
         eprint!("\r\x1b[2K");
     }
     t
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Warnings on stderr: each package source that could not be read, then what was read
@@ -344,13 +331,4 @@ fn vulnerability_of(m: &rampart_vuln::VulnMatch, p: &rampart_vuln::Package, inst
             file_path: &installed.location,
         },
     )
-}
-
-#[cfg(test)]
-mod progress_tests {
-    #[test]
-    fn thousands_groups_digits() {
-        let got: Vec<String> = [0, 999, 1000, 1234567].into_iter().map(super::thousands).collect();
-        assert_eq!(got, ["0", "999", "1,000", "1,234,567"]);
-    }
 }

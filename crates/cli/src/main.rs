@@ -18,6 +18,7 @@ mod cli;
 mod hints;
 mod host;
 mod pipe;
+mod progress;
 mod run;
 mod vulndb;
 mod vulndb_update;

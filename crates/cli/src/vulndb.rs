@@ -21,8 +21,11 @@ pub fn main(action: VulndbAction) -> Result<ExitCode> {
             let mut store: Option<VulnStore> = None;
             let now = time::OffsetDateTime::now_utc();
             let (mut bad, mut read) = (0, 0);
+            let progress = crate::progress::Progress::on_stderr();
             for p in &paths {
+                progress.show(format_args!("reading {}", p.display()));
                 let imported = rampart_vuln::read_path(p);
+                progress.clear();
                 for e in &imported.errors {
                     eprintln!("warning: {e}");
                 }
@@ -33,7 +36,9 @@ pub fn main(action: VulndbAction) -> Result<ExitCode> {
                         store = Some(crate::hints::write_vulndb(&path)?);
                     }
                     if let Some(store) = store.as_mut() {
+                        progress.show(format_args!("importing {}: {} advisories", p.display(), crate::progress::thousands(batch.advisories.len() as u64)));
                         stats += store.import(batch.advisories, batch.feed.as_str(), now)?;
+                        progress.clear();
                     }
                 }
                 read += stats.read;

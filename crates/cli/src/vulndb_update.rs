@@ -49,11 +49,15 @@ pub fn update(store: &mut rampart_hub::VulnStore, db_path: &Path, mirror: &str, 
     for eco in ecosystems {
         let url = export_url(mirror, eco);
         let file = scratch.join(format!("{}-all.zip", eco.replace(|c: char| !c.is_ascii_alphanumeric(), "_")));
-        let got = rt.block_on(download(&url, &file));
+        let progress = crate::progress::Progress::on_stderr();
+        progress.show(format_args!("downloading {eco}"));
+        let got = rt.block_on(download(&url, &file, &|bytes| progress.show(format_args!("downloading {eco}: {}", crate::progress::mib(bytes)))));
         match got {
             Ok(bytes) => {
                 let now = time::OffsetDateTime::now_utc();
+                progress.show(format_args!("importing {eco}: {}", crate::progress::mib(bytes)));
                 let (stats, errors) = store.import_path(&file, now)?;
+                progress.clear();
                 for e in &errors {
                     eprintln!("warning: {eco}: {e}");
                 }
@@ -71,7 +75,7 @@ pub fn update(store: &mut rampart_hub::VulnStore, db_path: &Path, mirror: &str, 
 }
 
 /// GETs `url` (following up to 5 redirects) into `to`; the number of bytes written.
-async fn download(url: &str, to: &Path) -> Result<u64> {
+async fn download(url: &str, to: &Path, progress: &dyn Fn(u64)) -> Result<u64> {
     if url.starts_with("https://") || url.starts_with("HTTPS://") {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
@@ -79,13 +83,13 @@ async fn download(url: &str, to: &Path) -> Result<u64> {
             .https_or_http()
             .enable_http1()
             .build();
-        fetch(Client::builder(TokioExecutor::new()).build(https), url, to).await
+        fetch(Client::builder(TokioExecutor::new()).build(https), url, to, progress).await
     } else {
-        fetch(Client::builder(TokioExecutor::new()).build_http(), url, to).await
+        fetch(Client::builder(TokioExecutor::new()).build_http(), url, to, progress).await
     }
 }
 
-async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Empty<Bytes>>, url: &str, to: &Path) -> Result<u64> {
+async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Empty<Bytes>>, url: &str, to: &Path, progress: &dyn Fn(u64)) -> Result<u64> {
     let mut url = url.to_owned();
     for _ in 0..=5 {
         let uri: hyper::Uri = url.parse().map_err(|e| anyhow!("`{url}` is not a valid URL: {e}"))?;
@@ -119,6 +123,7 @@ async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Emp
             if let Some(data) = frame.data_ref() {
                 file.write_all(data).with_context(|| format!("cannot write `{}`: check the free disk space", to.display()))?;
                 written += data.len() as u64;
+                progress(written);
             }
         }
         file.sync_all().ok();

@@ -475,3 +475,30 @@ fn an_artifact_scan_never_creates_the_vulnerability_database() {
     assert_eq!(out.status.code(), Some(2), "stdout: {}\nstderr: {}", stdout(&out), stderr(&out));
     assert!(!missing.exists() && !missing.parent().unwrap().exists(), "nothing created");
 }
+
+// ------------------------------------------------------------ progress
+
+/// `vulndb import` draws a progress line on a terminal (a pseudo-terminal from util-linux's
+/// `script`) and nothing of it into a pipe.
+#[test]
+fn vulndb_import_shows_progress_on_a_terminal_only() {
+    let found = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(found, "this test gives rampart a terminal with `script`: install util-linux (apt-get install util-linux)");
+    let dir = tempfile::tempdir().unwrap();
+    let dsa = repo_root().join("testdata/vulndb/debian-security-tracker/data/DSA/list");
+    let piped = rampart(dir.path(), &["vulndb", "import", dsa.to_str().unwrap(), "--vulndb", dir.path().join("a.db").to_str().unwrap()]);
+    let err = stderr(&piped);
+    assert!(piped.status.success(), "{err}");
+    assert!(!err.contains('\r') && !err.contains("\x1b[") && !err.contains(" …"), "no progress into a pipe: {err:?}");
+    let line = format!(
+        "{} vulndb import {} --vulndb {}",
+        env!("CARGO_BIN_EXE_rampart"),
+        dsa.display(),
+        dir.path().join("b.db").display()
+    );
+    let out = Command::new("script").args(["-qec", &line, "/dev/null"]).env("TERM", "dumb").output().expect("run script");
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{seen}");
+    assert!(seen.contains("importing ") && seen.contains(" advisories …"), "a progress line on a terminal: {seen:?}");
+    assert!(seen.contains("\r\x1b[2K"), "the line is redrawn in place and erased: {seen:?}");
+}
