@@ -296,12 +296,13 @@ def plant_fsbp_extras(endpoint, region):
     s3.put_bucket_policy(Bucket=b, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
          "Action": ["s3:PutBucketPolicy", "s3:PutObjectAcl"], "Resource": [f"arn:aws:s3:::{b}", f"arn:aws:s3:::{b}/*"]}]}))
-    # GuardDuty.5/6/7/9/10: every protection plan on us-east-1's detector; eu-west-1 gets a
+    # GuardDuty.5/6/7/9/10 (and Prowler's runtime monitoring and EC2 malware protection): every
+    # protection plan on us-east-1's detector; eu-west-1 gets a
     # disabled detector without them (GuardDuty.1 still fails there).
     gd = client(endpoint, "guardduty", region)
     if region == "us-east-1":
         gd.update_detector(DetectorId=gd.list_detectors()["DetectorIds"][0], Features=[
-            {"Name": f, "Status": "ENABLED"} for f in ("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS")
+            {"Name": f, "Status": "ENABLED"} for f in ("S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EBS_MALWARE_PROTECTION")
         ] + [{"Name": "RUNTIME_MONITORING", "Status": "ENABLED",
               "AdditionalConfiguration": [{"Name": "EKS_ADDON_MANAGEMENT", "Status": "ENABLED"}]}])
     else:

@@ -260,6 +260,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::lambda::function_in_vpc::CHECK,
     &aws::guardduty::runtime_monitoring::CHECK,
     &aws::guardduty::ec2_malware_protection::CHECK,
+    &aws::iam::cloudshell_full_access::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -511,6 +512,7 @@ pub const MOTO_TESTED_BOTH_WAYS: &[&str] = &[
     "guardduty_eks_audit_logs", "guardduty_lambda_protection", "guardduty_eks_runtime_monitoring",
     "guardduty_rds_protection", "guardduty_s3_protection", "s3_bucket_lifecycle", "s3_bucket_cross_account_actions",
     "lambda_vpc_multi_az", "cloudfront_origin_failover", "cloudfront_s3_origin_exists",
+    "guardduty_runtime_monitoring", "guardduty_ec2_malware_protection",
     // FSBP EC2 additions (issue 3): see `fsbp_ec2_additions_fail_and_pass` in crates/cli/tests/scan.rs.
     "ec2_instance_multiple_enis", "ec2_eni_source_dest_check",
     "ec2_launch_template_public_ip", "ec2_launch_template_imdsv2", "ec2_launch_template_ebs_encrypted",

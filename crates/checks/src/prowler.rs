@@ -391,7 +391,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("iam_password_policy_uppercase", Partial(&["iam_password_policy"], PASSWORD)),
     ("iam_policy_allows_privilege_escalation", Missing("Prowler-specific list of action combinations that allow privilege escalation; no standard Rampart maps has it")),
     ("iam_policy_attached_only_to_group_or_roles", Equivalent(&["iam_user_policies_attached"])),
-    ("iam_policy_cloudshell_admin_not_attached", Missing("not implemented yet: the inventory holds the policies attached to users, groups and roles")),
+    ("iam_policy_cloudshell_admin_not_attached", Equivalent(&["iam_cloudshell_full_access"])),
     ("iam_policy_no_agentcore_workload_access_token_wildcard", Missing("Prowler-specific: Bedrock AgentCore permissions are in no standard Rampart maps")),
     ("iam_policy_no_full_access_to_cloudtrail", Partial(&["iam_policy_service_wildcard"], SERVICE_WILDCARD)),
     ("iam_policy_no_full_access_to_kms", Partial(&["iam_policy_service_wildcard"], SERVICE_WILDCARD)),

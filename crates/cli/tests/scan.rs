@@ -157,14 +157,19 @@ fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
     expect(&s, "s3_account_public_access_block", "123456789012", "us-east-1", "FAILED");
 
     // ASFF shape: every result, PASSED included, with the required attributes.
+    let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
+    let prowler_parity: Vec<&str> = docs.lines().filter(|l| l.contains("| — (Prowler parity) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
+    assert!(prowler_parity.contains(&"ec2_ebs_snapshot_encrypted"), "{prowler_parity:?}");
     for f in &findings {
         for key in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources"] {
             assert!(!f[key].is_null(), "ASFF finding lacks {key}: {f}");
         }
         assert_eq!(f["SchemaVersion"], "2018-10-08");
-        // Security checks map to a standard; a few cost checks are Rampart's own.
+        // Security checks map to a standard or, for Prowler parity, to a Prowler check
+        // (docs/checks.md: "— (Prowler parity)"); a few cost checks are Rampart's own.
         let own = ["ec2_ebs_volume_unattached", "ec2_ebs_snapshot_old"];
-        if !own.contains(&f["ProductFields"]["rampart/CheckId"].as_str().unwrap()) {
+        let id = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
+        if !own.contains(&id) && !prowler_parity.contains(&id) {
             assert!(f["Compliance"]["RelatedRequirements"].as_array().is_some_and(|r| !r.is_empty()), "{f}");
         }
     }
@@ -989,6 +994,8 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
         "guardduty_eks_runtime_monitoring",
         "guardduty_rds_protection",
         "guardduty_s3_protection",
+        "guardduty_runtime_monitoring",
+        "guardduty_ec2_malware_protection",
     ] {
         let region_status = |region: &str| -> Vec<&str> {
             s.iter().filter(|((c, _, r), _)| c == check && r == region).map(|(_, v)| v.as_str()).collect()

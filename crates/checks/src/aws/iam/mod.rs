@@ -27,6 +27,7 @@ pub mod user_hardware_mfa;
 pub mod securityaudit_role;
 pub mod policy_permissive_role_assumption;
 pub mod role_cross_account_read_only;
+pub mod cloudshell_full_access;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};
