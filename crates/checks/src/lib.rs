@@ -261,6 +261,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::guardduty::runtime_monitoring::CHECK,
     &aws::guardduty::ec2_malware_protection::CHECK,
     &aws::iam::cloudshell_full_access::CHECK,
+    &aws::elb::v2_cross_zone::CHECK,
 ];
 
 /// Looks a check up by id.

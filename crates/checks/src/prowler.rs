@@ -340,7 +340,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("elb_ssl_listeners_use_acm_certificate", Equivalent(&["elb_classic_acm_certificate"])),
     // ELB (application, network, gateway)
     ("elbv2_alb_drop_invalid_header_fields_enabled", Equivalent(&["elb_alb_drop_invalid_headers"])),
-    ("elbv2_cross_zone_load_balancing_enabled", Missing("not implemented yet: the inventory holds the load balancers' attributes")),
+    ("elbv2_cross_zone_load_balancing_enabled", Equivalent(&["elb_v2_cross_zone"])),
     ("elbv2_deletion_protection", Equivalent(&["elb_deletion_protection"])),
     ("elbv2_desync_mitigation_mode", Partial(&["elb_alb_desync_mitigation"], "Security Hub ELB.12: the mode must be defensive or strictest; Prowler also accepts monitor mode when invalid headers are dropped")),
     ("elbv2_insecure_ssl_ciphers", Partial(&["elb_listener_security"], LISTENER)),

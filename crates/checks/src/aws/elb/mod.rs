@@ -14,6 +14,7 @@ pub mod logging;
 pub mod multi_az;
 pub mod security_groups;
 pub mod v2_listeners;
+pub mod v2_cross_zone;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, ClassicLoadBalancer, LoadBalancerV2, Region};
