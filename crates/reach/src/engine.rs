@@ -505,9 +505,17 @@ pub(crate) struct Cache<'a> {
     routes: HashMap<(usize, Family), Rc<R<RouteEval>>>,
     nacls: HashMap<(usize, bool, bool, Protocol, Family), Rc<NaclEval>>,
     sgs: HashMap<SgKey<'a>, Rc<R<Zone>>>,
+    /// Source sets in words, per route table, VPC and family: most interfaces of a subnet share
+    /// their source sets, and reading one costs two CIDR covers and a complement.
+    texts: HashMap<(usize, &'a str, Family, AddrSet), String>,
 }
 
 impl<'a> Cache<'a> {
+    /// [`sources_text`] of `set` with the blocks of route table `rtb` (of `vpc`) named.
+    pub fn sources_text(&mut self, ctx: &Ctx<'a>, rtb: usize, vpc: &'a str, fam: Family, set: &AddrSet) -> String {
+        self.texts.entry((rtb, vpc, fam, set.clone())).or_insert_with(|| sources_text(set, fam, &named_blocks(ctx, rtb, vpc, fam))).clone()
+    }
+
     pub fn routes(&mut self, ctx: &Ctx<'a>, rtb: usize, fam: Family) -> Rc<R<RouteEval>> {
         self.routes.entry((rtb, fam)).or_insert_with(|| Rc::new(eval_routes(ctx, ctx.rtb(rtb), fam))).clone()
     }
@@ -601,7 +609,7 @@ pub(crate) fn eni_direct<'a>(ctx: &Ctx<'a>, cache: &mut Cache<'a>, eni: &'a Netw
                     family: fam,
                     ports,
                     sources: to_cidrs(&src, fam),
-                    sources_text: sources_text(&src, fam, &named_blocks(ctx, rtb, &eni.vpc_id, fam)),
+                    sources_text: cache.sources_text(ctx, rtb, &eni.vpc_id, fam, &src),
                     source_set: src,
                     steps,
                 });
@@ -969,7 +977,7 @@ pub(crate) fn apply_load_balancers<'a>(
                                 ports: PortSet::point(port),
                                 sources: to_cidrs(&src, fr.family),
                                 sources_text: match ctx.route_table(lbe) {
-                                    Ok(t) => sources_text(&src, fr.family, &named_blocks(ctx, t, &lbe.vpc_id, fr.family)),
+                                    Ok(t) => cache.sources_text(ctx, t, &lbe.vpc_id, fr.family, &src),
                                     Err(_) => sources_text(&src, fr.family, &[]),
                                 },
                                 source_set: src,
