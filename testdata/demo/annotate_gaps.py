@@ -26,11 +26,11 @@ OTHER_REGION = {"cloudtrail:GetEventSelectors"}
 
 def words(action):
     if action in NOT_IMPLEMENTED:
-        return f"not in this demo: the AWS emulator it was recorded from ({EMULATOR}) does not implement this call"
+        return f"not in this demo: its emulator ({EMULATOR}) lacks this call"
     if action in REJECTED_SHAPE:
-        return f"not in this demo: the AWS emulator it was recorded from ({EMULATOR}) answers this call in a shape the AWS SDK rejects"
+        return f"not in this demo: its emulator ({EMULATOR}) answers in a shape the AWS SDK rejects"
     if action in OTHER_REGION:
-        return f"not in this demo: the AWS emulator it was recorded from ({EMULATOR}) does not serve a multi-region trail from another region"
+        return f"not in this demo: its emulator ({EMULATOR}) serves no trail from another region"
     return None
 
 
