@@ -7,7 +7,7 @@
 //! statement with `Action` `"*"` and `Resource` `"*"`, whatever its conditions). One result per
 //! user, group and role that has inline policies.
 
-use super::known_iam;
+use super::each_identity_inline_policies;
 use super::policy_full_admin::grants_full_admin;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::{Account, InlinePolicy, Observed};
@@ -55,42 +55,7 @@ fn judge(account: &Account, kind: ResourceType, arn: &str, name: &str, inline: &
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let Some(iam) = known_iam(account, out) else { continue };
-        let lists = [
-            (
-                ResourceType::AwsIamUser,
-                "users",
-                iam.users.as_result().map(|v| v.iter().map(|u| (&u.arn, &u.user_name, &u.inline_policies)).collect::<Vec<_>>()),
-            ),
-            (
-                ResourceType::AwsIamGroup,
-                "groups",
-                iam.groups.as_result().map(|v| v.iter().map(|g| (&g.arn, &g.group_name, &g.inline_policies)).collect()),
-            ),
-            (
-                ResourceType::AwsIamRole,
-                "roles",
-                iam.roles.as_result().map(|v| v.iter().map(|r| (&r.arn, &r.role_name, &r.inline_policies)).collect()),
-            ),
-        ];
-        for (kind, what, list) in lists {
-            match list {
-                Ok(identities) => {
-                    for (arn, name, inline) in identities {
-                        judge(account, kind, arn, name, inline, out);
-                    }
-                }
-                Err(why) => {
-                    let arn = format!("arn:{}:iam::{}:{}/*", account.partition, account.id, &what[..what.len() - 1]);
-                    out.not_available(
-                        resource(account, &account.home_region, kind, arn, &format!("all {what}")),
-                        format!("IAM {what} could not be read: {why}"),
-                    );
-                }
-            }
-        }
-    }
+    each_identity_inline_policies(ctx, out, judge);
 }
 
 #[cfg(test)]

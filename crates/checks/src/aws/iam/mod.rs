@@ -29,8 +29,8 @@ pub mod policy_permissive_role_assumption;
 pub mod role_cross_account_read_only;
 pub mod cloudshell_full_access;
 
-use crate::{resource, Emit};
-use rampart_inventory::{Account, CredentialReportRow, Iam, Observed};
+use crate::{resource, Ctx, Emit};
+use rampart_inventory::{Account, CredentialReportRow, Iam, InlinePolicy, Observed};
 use rampart_model::{Resource, ResourceType};
 
 /// Calls `f` with the parsed default version of every customer managed policy; NOT_AVAILABLE
@@ -135,5 +135,50 @@ pub(crate) mod tests {
             r.insert((*k).into(), (*v).into());
         }
         r
+    }
+}
+
+/// Calls `judge` with the inline policies of every IAM user, group and role; a list that could
+/// not be read is one NOT_AVAILABLE result for all its identities.
+pub fn each_identity_inline_policies(
+    ctx: &Ctx,
+    out: &mut Emit,
+    judge: fn(&Account, ResourceType, &str, &str, &Observed<Vec<InlinePolicy>>, &mut Emit),
+) {
+    for account in &ctx.inventory.accounts {
+        let Some(iam) = known_iam(account, out) else { continue };
+        let lists = [
+            (
+                ResourceType::AwsIamUser,
+                "users",
+                iam.users.as_result().map(|v| v.iter().map(|u| (&u.arn, &u.user_name, &u.inline_policies)).collect::<Vec<_>>()),
+            ),
+            (
+                ResourceType::AwsIamGroup,
+                "groups",
+                iam.groups.as_result().map(|v| v.iter().map(|g| (&g.arn, &g.group_name, &g.inline_policies)).collect()),
+            ),
+            (
+                ResourceType::AwsIamRole,
+                "roles",
+                iam.roles.as_result().map(|v| v.iter().map(|r| (&r.arn, &r.role_name, &r.inline_policies)).collect()),
+            ),
+        ];
+        for (kind, what, list) in lists {
+            match list {
+                Ok(identities) => {
+                    for (arn, name, inline) in identities {
+                        judge(account, kind, arn, name, inline, out);
+                    }
+                }
+                Err(why) => {
+                    let arn = format!("arn:{}:iam::{}:{}/*", account.partition, account.id, &what[..what.len() - 1]);
+                    out.not_available(
+                        resource(account, &account.home_region, kind, arn, &format!("all {what}")),
+                        format!("IAM {what} could not be read: {why}"),
+                    );
+                }
+            }
+        }
     }
 }

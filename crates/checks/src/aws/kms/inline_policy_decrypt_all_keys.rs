@@ -14,7 +14,7 @@
 //! policies cannot be parsed (that used to make the whole identity NOT_AVAILABLE).
 
 use super::decrypt_on_all_keys;
-use crate::aws::iam::known_iam;
+use crate::aws::iam::each_identity_inline_policies;
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::{Account, InlinePolicy, Observed};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
@@ -67,42 +67,7 @@ fn judge(account: &Account, kind: ResourceType, arn: &str, name: &str, inline: &
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let Some(iam) = known_iam(account, out) else { continue };
-        let lists = [
-            (
-                ResourceType::AwsIamUser,
-                "users",
-                iam.users.as_result().map(|v| v.iter().map(|u| (&u.arn, &u.user_name, &u.inline_policies)).collect::<Vec<_>>()),
-            ),
-            (
-                ResourceType::AwsIamGroup,
-                "groups",
-                iam.groups.as_result().map(|v| v.iter().map(|g| (&g.arn, &g.group_name, &g.inline_policies)).collect()),
-            ),
-            (
-                ResourceType::AwsIamRole,
-                "roles",
-                iam.roles.as_result().map(|v| v.iter().map(|r| (&r.arn, &r.role_name, &r.inline_policies)).collect()),
-            ),
-        ];
-        for (kind, what, list) in lists {
-            match list {
-                Ok(identities) => {
-                    for (arn, name, inline) in identities {
-                        judge(account, kind, arn, name, inline, out);
-                    }
-                }
-                Err(why) => {
-                    let arn = format!("arn:{}:iam::{}:{}/*", account.partition, account.id, &what[..what.len() - 1]);
-                    out.not_available(
-                        resource(account, &account.home_region, kind, arn, &format!("all {what}")),
-                        format!("IAM {what} could not be read: {why}"),
-                    );
-                }
-            }
-        }
-    }
+    each_identity_inline_policies(ctx, out, judge);
 }
 
 #[cfg(test)]
