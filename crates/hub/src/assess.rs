@@ -192,12 +192,7 @@ impl Store {
         let packages = rule_packages_of(rule_packages)?;
         let err = sql(&self.path);
         let tx = self.conn.transaction().map_err(&err)?;
-        let known: bool = tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM assessment_targets WHERE name = ?1)", [target], |r| r.get(0))
-            .map_err(&err)?;
-        if !known {
-            return Err(StoreError::UnknownTarget(target.to_string()));
-        }
+        target_exists(&tx, target, &self.path)?;
         let n = tx
             .execute(
                 "INSERT INTO assessment_templates (name, target, rule_packages, duration_seconds, created_at)
@@ -459,6 +454,19 @@ impl TargetSelector {
     /// matching one of the globs (no globs: any hostname).
     pub fn matches(&self, hostname: &str, tags: &BTreeMap<String, String>) -> bool {
         self.tags.iter().all(|(k, v)| tags.get(k) == Some(v)) && self.matches_hostname(hostname)
+    }
+}
+
+
+/// A template names a target that exists; `UnknownTarget` otherwise.
+pub(crate) fn target_exists(tx: &rusqlite::Transaction, target: &str, path: &std::path::Path) -> Result<(), StoreError> {
+    let known: bool = tx
+        .query_row("SELECT EXISTS (SELECT 1 FROM assessment_targets WHERE name = ?1)", [target], |r| r.get(0))
+        .map_err(sql(path))?;
+    if known {
+        Ok(())
+    } else {
+        Err(StoreError::UnknownTarget(target.to_string()))
     }
 }
 

@@ -5,7 +5,7 @@
 //! target. A run's history is never lost: a template with runs is kept, and a target
 //! with templates too.
 
-use crate::assess::{rule_packages_of, AssessmentTarget, AssessmentTemplate, TargetSelector};
+use crate::assess::{rule_packages_of, target_exists, AssessmentTarget, AssessmentTemplate, TargetSelector};
 use crate::codec;
 use crate::error::{sql, StoreError};
 use crate::store::Store;
@@ -60,12 +60,7 @@ impl Store {
         let packages = rule_packages_of(rule_packages)?;
         let err = sql(&self.path);
         let tx = self.conn.transaction().map_err(&err)?;
-        let known: bool = tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM assessment_targets WHERE name = ?1)", [target], |r| r.get(0))
-            .map_err(&err)?;
-        if !known {
-            return Err(StoreError::UnknownTarget(target.to_string()));
-        }
+        target_exists(&tx, target, &self.path)?;
         let n = tx
             .execute(
                 "UPDATE assessment_templates SET target = ?2, rule_packages = ?3, duration_seconds = ?4 WHERE name = ?1",
