@@ -182,3 +182,31 @@ pub fn each_identity_inline_policies(
         }
     }
 }
+
+/// One result per account: PASSED when some role has the AWS managed policy `policy`
+/// attached, NOT_AVAILABLE when none is known to and some role's attachments were not read,
+/// FAILED otherwise.
+pub fn account_has_role_with_managed_policy(ctx: &Ctx, out: &mut Emit, policy: &str) {
+    for account in &ctx.inventory.accounts {
+        let Some(iam) = known_iam(account, out) else { continue };
+        let res = account_resource(account);
+        let roles = match &iam.roles {
+            Observed::Known(r) => r,
+            Observed::Unknown(why) => {
+                out.not_available(res, format!("IAM roles could not be read: {why}"));
+                continue;
+            }
+        };
+        let arn = format!("arn:{}:iam::aws:policy/{policy}", account.partition);
+        let holder = roles.iter().find(|r| matches!(&r.attached_policy_arns, Observed::Known(a) if a.contains(&arn)));
+        let unknown: Vec<&str> =
+            roles.iter().filter(|r| matches!(r.attached_policy_arns, Observed::Unknown(_))).map(|r| r.role_name.as_str()).collect();
+        match holder {
+            Some(r) => out.pass(res, format!("role `{}` has {policy}", r.role_name)),
+            None if !unknown.is_empty() => {
+                out.not_available(res, format!("the attached policies of role(s) {} could not be read", unknown.join(", ")))
+            }
+            None => out.fail(res, format!("no role has the {policy} policy attached")),
+        }
+    }
+}

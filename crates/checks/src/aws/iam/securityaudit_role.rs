@@ -5,9 +5,8 @@
 //! tools assume to read the account's configuration, rather than broader credentials. One
 //! result per account, as `iam_support_role` does for AWSSupportAccess.
 
-use super::{account_resource, known_iam};
+use super::account_has_role_with_managed_policy;
 use crate::{Check, Ctx, Emit};
-use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
 pub static CHECK: Check = Check {
@@ -30,35 +29,14 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let Some(iam) = known_iam(account, out) else { continue };
-        let res = account_resource(account);
-        let roles = match &iam.roles {
-            Observed::Known(r) => r,
-            Observed::Unknown(why) => {
-                out.not_available(res, format!("IAM roles could not be read: {why}"));
-                continue;
-            }
-        };
-        let policy = format!("arn:{}:iam::aws:policy/SecurityAudit", account.partition);
-        let holder = roles.iter().find(|r| matches!(&r.attached_policy_arns, Observed::Known(a) if a.contains(&policy)));
-        let unknown: Vec<&str> =
-            roles.iter().filter(|r| matches!(r.attached_policy_arns, Observed::Unknown(_))).map(|r| r.role_name.as_str()).collect();
-        match holder {
-            Some(r) => out.pass(res, format!("role `{}` has SecurityAudit", r.role_name)),
-            None if !unknown.is_empty() => {
-                out.not_available(res, format!("the attached policies of role(s) {} could not be read", unknown.join(", ")))
-            }
-            None => out.fail(res, "no role has the SecurityAudit policy attached"),
-        }
-    }
+    account_has_role_with_managed_policy(ctx, out, "SecurityAudit");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::Role;
+    use rampart_inventory::{Observed, Role};
     use rampart_model::Status;
 
     fn role(name: &str, arns: Observed<Vec<String>>) -> Role {

@@ -5,9 +5,8 @@
 //! of the AWS managed policy `AWSSupportAccess` and expects at least one role among them. One
 //! result per account.
 
-use super::{account_resource, known_iam};
+use super::account_has_role_with_managed_policy;
 use crate::{Check, Ctx, Emit};
-use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
@@ -30,44 +29,14 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for account in &ctx.inventory.accounts {
-        let Some(iam) = known_iam(account, out) else { continue };
-        let res = account_resource(account);
-        let roles = match &iam.roles {
-            Observed::Known(r) => r,
-            Observed::Unknown(why) => {
-                out.not_available(res, format!("IAM roles could not be read: {why}"));
-                continue;
-            }
-        };
-        let policy = format!("arn:{}:iam::aws:policy/AWSSupportAccess", account.partition);
-        let mut unknown = Vec::new();
-        let mut holder = None;
-        for r in roles {
-            match &r.attached_policy_arns {
-                Observed::Known(arns) if arns.contains(&policy) => {
-                    holder = Some(r.role_name.as_str());
-                    break;
-                }
-                Observed::Known(_) => {}
-                Observed::Unknown(_) => unknown.push(r.role_name.as_str()),
-            }
-        }
-        if let Some(role) = holder {
-            out.pass(res, format!("role `{role}` has AWSSupportAccess"));
-        } else if !unknown.is_empty() {
-            out.not_available(res, format!("the attached policies of role(s) {} could not be read", unknown.join(", ")));
-        } else {
-            out.fail(res, "no role has the AWSSupportAccess policy attached");
-        }
-    }
+    account_has_role_with_managed_policy(ctx, out, "AWSSupportAccess");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::Role;
+    use rampart_inventory::{Observed, Role};
     use rampart_model::Status;
 
     fn role(name: &str, arns: Observed<Vec<String>>) -> Role {
