@@ -39,19 +39,20 @@ pub enum StoreError {
     #[error("`{}` is not a rampart database ({why}): use another database file", path.display())]
     NotRampart { path: PathBuf, why: &'static str },
 
-    #[error(
-        "database `{}` was written by a newer rampart (schema {found}, this build knows {known}): upgrade rampart or use another database file",
-        path.display()
-    )]
+    /// A store of the file (`store`), or the file's format as a whole (`store` is `None`),
+    /// is newer than this build knows.
+    #[error("{}", too_new(path, *store, *found, *known))]
     TooNew {
         path: PathBuf,
+        store: Option<&'static str>,
         found: u32,
         known: u32,
     },
 
-    #[error("cannot migrate database `{}` to schema {version} (restore a backup or use another database file)", path.display())]
+    #[error("cannot migrate the {store} store of database `{}` to schema {version} (restore a backup or use another database file)", path.display())]
     Migrate {
         path: PathBuf,
+        store: &'static str,
         version: u32,
         source: rusqlite::Error,
     },
@@ -63,11 +64,12 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
 
     #[error(
-        "database `{}` has schema {found}, older than this build's {known}, and cannot be upgraded: it is read-only (make it writable once, or use another database file)",
+        "database `{}` holds the {store} store at schema {found}, older than this build's {known}, and cannot be upgraded: it is read-only (make it writable once, or use another database file)",
         path.display()
     )]
     OldReadOnly {
         path: PathBuf,
+        store: &'static str,
         found: u32,
         known: u32,
     },
@@ -130,6 +132,14 @@ pub enum StoreError {
 
     #[error("assessment run {0} cannot be marked FAILED without a reason: say why it failed")]
     FailureWithoutReason(i64),
+}
+
+fn too_new(path: &Path, store: Option<&str>, found: u32, known: u32) -> String {
+    let what = match store {
+        Some(store) => format!("its {store} store has schema {found}, this build knows {known}"),
+        None => format!("file format {found}, this build knows {known}"),
+    };
+    format!("database `{}` was written by a newer rampart ({what}): upgrade rampart or use another database file", path.display())
 }
 
 /// Classifies a SQLite error into the variant a user can act on.

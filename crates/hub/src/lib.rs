@@ -30,10 +30,12 @@
 //! SQLite's read-only mode, so a database the user may read but not write can be
 //! browsed. A command that only reads never leaves an empty database behind.
 //!
-//! The schema is versioned from day one: `schema.rs` holds the ordered migrations
-//! (tracked by `PRAGMA user_version`, append-only) and the storage conventions. A
-//! database from a newer rampart, or a file that is not a rampart database, is refused
-//! with an error that says what to do.
+//! Each store in a file (findings, assessments, the vulnerability database, ...) has a
+//! schema version of its own and an append-only list of migrations (`schema/`, which
+//! also says how to add a store and holds the storage conventions); a file of the
+//! earlier single-version schema is upgraded when first opened for writing. A store
+//! from a newer rampart, or a file that is not a rampart database, is refused with an
+//! error that says what to do.
 
 mod assess;
 mod assess_edit;
@@ -57,3 +59,5 @@ mod tests;
 mod tests_vulnerability;
 #[cfg(test)]
 mod tests_open;
+#[cfg(test)]
+mod tests_schema;

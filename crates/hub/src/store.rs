@@ -10,11 +10,12 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// The findings store: one SQLite file (or memory), migrated to the latest schema.
+/// The findings store: one SQLite file (or memory) holding the stores of
+/// `schema::STORE` (findings, assessments, ...), each migrated to its latest schema.
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
-    version: u32,
+    versions: schema::Versions,
 }
 
 /// Which findings [`Store::findings`] returns; `Default` is all of them.
@@ -144,14 +145,14 @@ impl Store {
     }
 
     fn open_as(path: &Path, mode: schema::Mode) -> Result<Store, StoreError> {
-        let (conn, path, version) = schema::open(Some(path), mode)?;
-        Ok(Store { conn, path, version })
+        let (conn, path, versions) = schema::open(Some(path), mode, schema::STORE)?;
+        Ok(Store { conn, path, versions })
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        let (conn, path, version) = schema::open(None, schema::Mode::Create)?;
-        Ok(Store { conn, path, version })
+        let (conn, path, versions) = schema::open(None, schema::Mode::Create, schema::STORE)?;
+        Ok(Store { conn, path, versions })
     }
 
     /// Where the database lives (`:memory:` for an in-memory store).
@@ -159,8 +160,16 @@ impl Store {
         &self.path
     }
 
+    /// The schema version of the findings store (runs, findings, results, gaps, workflow
+    /// history); every store has its own, see [`Store::schema_versions`].
     pub fn schema_version(&self) -> u32 {
-        self.version
+        self.versions.first().map_or(0, |(_, v)| *v)
+    }
+
+    /// Each store this value uses and its schema version (all the latest this build
+    /// knows), in migration order: `[("findings", 3), ("assessments", 1), ...]`.
+    pub fn schema_versions(&self) -> &[(&'static str, u32)] {
+        &self.versions
     }
 
     /// Records a run in one transaction: the run, its gaps, and each finding upserted

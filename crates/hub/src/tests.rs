@@ -1,6 +1,6 @@
 //! Store tests against real SQLite files in temporary directories.
 
-use crate::schema::{APPLICATION_ID, LATEST};
+use crate::schema::{APPLICATION_ID, FILE_FORMAT, FINDINGS};
 use crate::{FindingFilter, Store, StoreError};
 use rampart_model::{
     finding_id, Finding, Gap, GapKind, RecordState, Resource, ResourceType, RunInfo, Severity,
@@ -116,7 +116,7 @@ fn a_schema_1_database_migrates_keeping_its_data() {
     let (_dir, path) = temp_db();
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(crate::schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(crate::schema::legacy::LEGACY_MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.pragma_update(None, "application_id", APPLICATION_ID)
             .unwrap();
@@ -128,7 +128,7 @@ fn a_schema_1_database_migrates_keeping_its_data() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.schema_version(), FINDINGS.latest());
     assert_eq!(store.runs().unwrap().len(), 1);
     drop(store);
     let vulns = crate::VulnStore::open(&path).unwrap();
@@ -139,7 +139,7 @@ fn a_schema_1_database_migrates_keeping_its_data() {
 fn migrating_an_empty_db_gives_the_latest_version() {
     let (_dir, path) = temp_db();
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.schema_version(), FINDINGS.latest());
     drop(store);
 
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -154,7 +154,7 @@ fn migrating_an_empty_db_gives_the_latest_version() {
         .unwrap();
     assert_eq!(
         (version, app, mode.as_str()),
-        (LATEST, APPLICATION_ID, "wal")
+        (FILE_FORMAT, APPLICATION_ID, "wal")
     );
     let mut tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
@@ -172,12 +172,9 @@ fn migrating_an_empty_db_gives_the_latest_version() {
             "assessment_templates",
             "findings",
             "gaps",
+            "rampart_schema",
             "run_results",
             "runs",
-            "vuln_advisories",
-            "vuln_affected",
-            "vuln_aliases",
-            "vulndb_meta",
             "workflow_history"
         ]
     );
@@ -187,7 +184,7 @@ fn migrating_an_empty_db_gives_the_latest_version() {
 fn an_empty_file_is_a_fresh_database() {
     let (_dir, path) = temp_db();
     std::fs::write(&path, b"").unwrap();
-    assert_eq!(Store::open(&path).unwrap().schema_version(), LATEST);
+    assert_eq!(Store::open(&path).unwrap().schema_version(), FINDINGS.latest());
 }
 
 #[test]
@@ -202,11 +199,11 @@ fn opening_twice_is_idempotent() {
     );
     // A second handle while the first is open, then reopen after closing both.
     let second = Store::open(&path).unwrap();
-    assert_eq!(second.schema_version(), LATEST);
+    assert_eq!(second.schema_version(), FINDINGS.latest());
     assert_eq!(second.runs().unwrap().len(), 1);
     drop((first, second));
     let third = Store::open(&path).unwrap();
-    assert_eq!(third.schema_version(), LATEST);
+    assert_eq!(third.schema_version(), FINDINGS.latest());
     assert_eq!(third.findings(&FindingFilter::default()).unwrap().len(), 1);
 }
 
@@ -270,23 +267,20 @@ fn another_applications_sqlite_file_is_refused() {
 }
 
 #[test]
-fn a_database_from_a_newer_rampart_is_refused() {
+fn a_database_of_a_newer_file_format_is_refused() {
     let (_dir, path) = temp_db();
     drop(Store::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", LATEST + 6)
-        .unwrap();
+    conn.pragma_update(None, "user_version", FILE_FORMAT + 1).unwrap();
     drop(conn);
-    let e = Store::open(&path).err().expect("newer schema");
-    assert!(
-        matches!(e, StoreError::TooNew { found, known, .. } if found == LATEST + 6 && known == LATEST)
-    );
+    let e = Store::open(&path).err().expect("newer file format");
+    assert!(matches!(e, StoreError::TooNew { store: None, found, known, .. } if found == FILE_FORMAT + 1 && known == FILE_FORMAT));
     assert_eq!(
         e.to_string(),
         format!(
-            "database `{}` was written by a newer rampart (schema {}, this build knows {LATEST}): upgrade rampart or use another database file",
+            "database `{}` was written by a newer rampart (file format {}, this build knows {FILE_FORMAT}): upgrade rampart or use another database file",
             path.display(),
-            LATEST + 6
+            FILE_FORMAT + 1
         )
     );
 }

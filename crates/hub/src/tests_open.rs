@@ -1,7 +1,8 @@
 //! How a database is opened: reading never creates one, read-only files can be browsed,
 //! and every error prints its cause once.
 
-use crate::schema::{APPLICATION_ID, LATEST, MIGRATIONS};
+use crate::schema::legacy::LEGACY_MIGRATIONS;
+use crate::schema::{APPLICATION_ID, FINDINGS};
 use crate::{FindingFilter, Store, StoreError, VulnStore};
 use rampart_model::WorkflowStatus;
 use std::error::Error as _;
@@ -38,7 +39,7 @@ fn a_read_only_store_reads_and_refuses_writes() {
     let path = dir.path().join("rampart.db");
     drop(Store::open(&path).unwrap());
     let mut store = Store::open_read_only(&path).unwrap();
-    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.schema_version(), FINDINGS.latest());
     assert!(store.runs().unwrap().is_empty());
     assert!(store.findings(&FindingFilter::default()).unwrap().is_empty());
     // The connection itself is read-only: a write is refused by SQLite, not by us.
@@ -54,12 +55,12 @@ fn reading_an_older_writable_schema_migrates_it_first() {
     let path = dir.path().join("rampart.db");
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(LEGACY_MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
     }
     let store = Store::open_read_only(&path).unwrap();
-    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.schema_version(), FINDINGS.latest());
     assert!(store.targets().unwrap().is_empty(), "migration 3's tables are there");
 }
 
@@ -102,9 +103,10 @@ fn messages_name_no_command_line_flag() {
         StoreError::Missing { path: p.clone() },
         StoreError::Empty { path: p.clone() },
         StoreError::NotRampart { path: p.clone(), why: "w" },
-        StoreError::TooNew { path: p.clone(), found: 9, known: 3 },
+        StoreError::TooNew { path: p.clone(), store: Some("findings"), found: 9, known: 3 },
+        StoreError::TooNew { path: p.clone(), store: None, found: 101, known: 100 },
         StoreError::ReadOnly { path: p.clone() },
-        StoreError::OldReadOnly { path: p.clone(), found: 1, known: 3 },
+        StoreError::OldReadOnly { path: p.clone(), store: "findings", found: 1, known: 3 },
         StoreError::Full { path: p.clone() },
         StoreError::Busy { path: p },
     ];
@@ -206,12 +208,15 @@ fn a_person_s_workflow_change_records_who_made_it() {
     assert_eq!(h.iter().map(|c| c.changed_by.as_deref()).collect::<Vec<_>>(), [None, Some("alice")]);
     drop(store);
 
-    // A database of schema 4 keeps its history and gains the column (NULL: not recorded then).
+    // A findings store of schema 2 keeps its history and gains the column (NULL: not recorded then).
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("ALTER TABLE workflow_history DROP COLUMN changed_by; PRAGMA user_version = 4;").unwrap();
+    conn.execute_batch(
+        "ALTER TABLE workflow_history DROP COLUMN changed_by; UPDATE rampart_schema SET version = 2 WHERE name = 'findings';",
+    )
+    .unwrap();
     drop(conn);
     let store = Store::open_read_only(&path).unwrap();
-    assert_eq!(store.schema_version(), LATEST);
+    assert_eq!(store.schema_version(), FINDINGS.latest());
     let h = store.workflow_history(&id).unwrap();
     assert_eq!(h.len(), 2);
     assert!(h.iter().all(|c| c.changed_by.is_none()));

@@ -4,9 +4,9 @@
 //!
 //! By default it is a file of its own, `$RAMPART_VULNDB` or
 //! `<data dir>/rampart/vulndb.db`: it is replaced wholesale now and then, and is
-//! large, while the findings store is precious and small. It has the same schema and
-//! migrations as the findings store (see `schema.rs`, migration 2), so pointing both
-//! at one file also works.
+//! large, while the findings store is precious and small. It holds only the `vulndb`
+//! store (see `schema/vulndb.rs`); a file can hold it beside the findings store, so
+//! pointing both at one file also works.
 //!
 //! Each advisory is stored as its OSV JSON plus the columns queries need; the
 //! affected entries are rows of their own. An import is one transaction that upserts
@@ -25,8 +25,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use time::format_description::well_known::Rfc3339;
 
-/// A vulnerability database: one SQLite file (or memory), migrated to the latest
-/// schema.
+/// A vulnerability database: one SQLite file (or memory) holding the `vulndb` store,
+/// migrated to its latest schema.
 pub struct VulnStore {
     conn: Connection,
     path: PathBuf,
@@ -97,21 +97,21 @@ impl VulnStore {
     /// Opens the database at `path`, creating it and its parent directory if missing,
     /// and migrates it to the latest schema.
     pub fn open(path: &Path) -> Result<VulnStore, StoreError> {
-        let (conn, path, version) = schema::open(Some(path), schema::Mode::Create)?;
-        Ok(VulnStore { conn, path, version })
+        let (conn, path, versions) = schema::open(Some(path), schema::Mode::Create, schema::VULNDB)?;
+        Ok(VulnStore { conn, path, version: versions.first().map_or(0, |(_, v)| *v) })
     }
 
     /// Opens an existing database read-only, creating nothing: for reporting what it
     /// holds and matching against it. See [`crate::Store::open_read_only`].
     pub fn open_read_only(path: &Path) -> Result<VulnStore, StoreError> {
-        let (conn, path, version) = schema::open(Some(path), schema::Mode::ReadOnly)?;
-        Ok(VulnStore { conn, path, version })
+        let (conn, path, versions) = schema::open(Some(path), schema::Mode::ReadOnly, schema::VULNDB)?;
+        Ok(VulnStore { conn, path, version: versions.first().map_or(0, |(_, v)| *v) })
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<VulnStore, StoreError> {
-        let (conn, path, version) = schema::open(None, schema::Mode::Create)?;
-        Ok(VulnStore { conn, path, version })
+        let (conn, path, versions) = schema::open(None, schema::Mode::Create, schema::VULNDB)?;
+        Ok(VulnStore { conn, path, version: versions.first().map_or(0, |(_, v)| *v) })
     }
 
     /// Where the database lives (`:memory:` for an in-memory one).
@@ -119,6 +119,7 @@ impl VulnStore {
         &self.path
     }
 
+    /// The schema version of the `vulndb` store.
     pub fn schema_version(&self) -> u32 {
         self.version
     }

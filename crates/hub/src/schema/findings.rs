@@ -1,0 +1,103 @@
+//! The findings store: runs, findings with their lifecycle, per-run results, gaps and the
+//! history of workflow changes (see `store.rs`, `lifecycle.rs`).
+
+use super::Schema;
+
+pub(crate) static FINDINGS: Schema = Schema {
+    name: "findings",
+    migrations: &[
+        // 1: runs, findings with their lifecycle, per-run results, gaps, workflow history.
+        r#"
+CREATE TABLE runs (
+    id           TEXT PRIMARY KEY NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    accounts     TEXT NOT NULL,   -- JSON array of account ids
+    regions      TEXT NOT NULL,   -- JSON array of region names
+    tool_version TEXT NOT NULL,
+    checks       TEXT NOT NULL DEFAULT '[]'   -- JSON array of the check ids evaluated
+);
+CREATE INDEX runs_started_at ON runs (started_at);
+
+-- Current state of every finding ever seen; one row per finding id.
+CREATE TABLE findings (
+    id                   TEXT PRIMARY KEY NOT NULL,
+    check_id             TEXT NOT NULL,
+    title                TEXT NOT NULL,
+    description          TEXT NOT NULL,
+    severity             TEXT NOT NULL CHECK (severity IN ('INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL')),
+    status               TEXT NOT NULL CHECK (status IN ('PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE')),
+    reason               TEXT NOT NULL,
+    detail               TEXT NOT NULL,
+    service              TEXT NOT NULL,
+    resource_id          TEXT NOT NULL,
+    resource_type        TEXT NOT NULL,
+    account              TEXT NOT NULL,
+    region               TEXT NOT NULL,
+    "partition"          TEXT NOT NULL,
+    resource_name        TEXT NOT NULL,
+    remediation_console  TEXT NOT NULL,
+    remediation_cli      TEXT NOT NULL,
+    remediation_url      TEXT NOT NULL,
+    related_requirements TEXT NOT NULL,   -- JSON array of strings
+    first_observed       TEXT NOT NULL,
+    last_observed        TEXT NOT NULL,
+    workflow_status      TEXT NOT NULL CHECK (workflow_status IN ('NEW', 'NOTIFIED', 'SUPPRESSED', 'RESOLVED')),
+    record_state         TEXT NOT NULL CHECK (record_state IN ('ACTIVE', 'ARCHIVED')),
+    updated_at           TEXT NOT NULL
+);
+CREATE INDEX findings_scope ON findings (account, region);
+CREATE INDEX findings_check ON findings (check_id);
+CREATE INDEX findings_status ON findings (status);
+
+-- What each run said about each finding it produced.
+CREATE TABLE run_results (
+    run_id          TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    finding_id      TEXT NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    status          TEXT NOT NULL,
+    severity        TEXT NOT NULL,
+    reason          TEXT NOT NULL,
+    workflow_status TEXT NOT NULL,
+    observed_at     TEXT NOT NULL,
+    PRIMARY KEY (run_id, finding_id)
+) WITHOUT ROWID;
+CREATE INDEX run_results_finding ON run_results (finding_id);
+
+CREATE TABLE gaps (
+    run_id   TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    seq      INTEGER NOT NULL,
+    action   TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    account  TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    resource TEXT,
+    message  TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+);
+
+-- Every change of a finding's workflow status: by a person (run_id NULL) or by the
+-- automatic rules of a run.
+CREATE TABLE workflow_history (
+    id          INTEGER PRIMARY KEY,
+    finding_id  TEXT NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    changed_at  TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status   TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    run_id      TEXT REFERENCES runs (id) ON DELETE SET NULL
+);
+CREATE INDEX workflow_history_finding ON workflow_history (finding_id, id);
+"#,
+        // 2: the structured vulnerability of a host, image or function CVE finding (JSON of
+        // `rampart_model::Vulnerability`, NULL for every other finding).
+        r#"
+ALTER TABLE findings ADD COLUMN vulnerability TEXT;
+"#,
+        // 3: who changed a finding's workflow by hand (the operating-system user the CLI ran
+        // as); NULL for a run's automatic changes and for changes recorded before.
+        r#"
+ALTER TABLE workflow_history ADD COLUMN changed_by TEXT;
+"#,
+    ],
+};
