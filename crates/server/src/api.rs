@@ -1,0 +1,691 @@
+//! The JSON API, version 1 (`/api/v1/...`). Its shapes are the types below, from which the
+//! OpenAPI document ([`ApiDoc`]) is generated: what this file serializes is a compatibility
+//! promise, as the model's serialized names are.
+
+use crate::error::ApiError;
+use crate::guard::Caller;
+use crate::state::Shared;
+use axum::extract::{Path, Query, State};
+use axum::{Extension, Json};
+use rampart_hub::FindingFilter;
+use rampart_model::{rfc3339, Finding, RecordState, Severity, Status, WorkflowStatus};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Rampart API", description = "Findings, runs, checks, compliance and assessments of a Rampart store. Every route needs a signed-in caller: `Authorization: Bearer TOKEN` (`rampart users token NAME`) or the console's session cookie with its CSRF token."),
+    paths(me, findings, finding, set_workflow, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
+    components(schemas(ApiError_, Me, FindingPage, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The OpenAPI document, as served and as checked in at `docs/openapi.json`.
+pub fn openapi_json() -> String {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// An error answer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+#[allow(non_camel_case_types)]
+pub struct ApiError_ {
+    /// What went wrong and what to do.
+    pub error: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub name: String,
+    /// `admin`, `analyst` or `viewer`.
+    pub role: String,
+}
+
+/// The caller.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me)))]
+pub async fn me(Extension(caller): Extension<Caller>) -> Json<Me> {
+    Json(Me { name: caller.user.name, role: caller.user.role.to_string() })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiResource {
+    pub id: String,
+    /// The ASFF resource type, e.g. `AwsS3Bucket`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub account: String,
+    pub region: String,
+    pub partition: String,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiRemediation {
+    pub console: String,
+    pub cli: String,
+    pub url: String,
+}
+
+/// A finding's current state.
+#[derive(Serialize, ToSchema)]
+pub struct ApiFinding {
+    /// Stable across runs: `rampart/<check>/<hash>`.
+    pub id: String,
+    pub check_id: String,
+    pub title: String,
+    pub description: String,
+    /// INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL.
+    pub severity: String,
+    /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
+    pub status: String,
+    pub reason: String,
+    pub detail: String,
+    pub service: String,
+    pub resource: ApiResource,
+    pub remediation: ApiRemediation,
+    pub related_requirements: Vec<String>,
+    /// RFC 3339.
+    pub first_observed: String,
+    pub last_observed: String,
+    /// NEW, NOTIFIED, SUPPRESSED or RESOLVED.
+    pub workflow_status: String,
+    /// ACTIVE, or ARCHIVED when the resource is gone.
+    pub record_state: String,
+    /// The vulnerability of a host, image or function CVE finding (the model's JSON).
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vulnerability: Option<serde_json::Value>,
+}
+
+impl From<&Finding> for ApiFinding {
+    fn from(f: &Finding) -> ApiFinding {
+        ApiFinding {
+            id: f.id.clone(),
+            check_id: f.check_id.to_string(),
+            title: f.title.to_string(),
+            description: f.description.to_string(),
+            severity: f.severity.label().to_string(),
+            status: f.status.as_str().to_string(),
+            reason: f.reason.clone(),
+            detail: f.detail.clone(),
+            service: f.service.to_string(),
+            resource: ApiResource {
+                id: f.resource.id.clone(),
+                kind: f.resource.kind.asff().to_string(),
+                account: f.resource.account.clone(),
+                region: f.resource.region.clone(),
+                partition: f.resource.partition.clone(),
+                name: f.resource.name.clone(),
+            },
+            remediation: ApiRemediation {
+                console: f.remediation_console.to_string(),
+                cli: f.remediation_cli.to_string(),
+                url: f.remediation_url.to_string(),
+            },
+            related_requirements: f.related_requirements.to_vec(),
+            first_observed: rfc3339(f.first_observed),
+            last_observed: rfc3339(f.last_observed),
+            workflow_status: f.workflow_status.as_str().to_string(),
+            record_state: f.record_state.as_str().to_string(),
+            vulnerability: f.vulnerability.as_ref().and_then(|v| serde_json::to_value(v).ok()),
+        }
+    }
+}
+
+/// Which findings to list.
+#[derive(Deserialize, IntoParams, Default, Clone)]
+#[into_params(parameter_in = Query)]
+pub struct FindingParams {
+    /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
+    pub status: Option<String>,
+    /// This severity or more severe: critical, high, medium, low or informational.
+    pub severity: Option<String>,
+    /// Only this check's findings.
+    pub check: Option<String>,
+    /// Only this account's findings.
+    pub account: Option<String>,
+    /// Include archived findings (resources that are gone).
+    #[serde(default)]
+    pub archived: bool,
+    /// At most this many (1–1000, default 100).
+    pub limit: Option<usize>,
+    /// Where the previous page ended (its `next_cursor`).
+    pub cursor: Option<String>,
+}
+
+impl FindingParams {
+    /// The store's filter, or what is wrong with the parameters.
+    pub fn filter(&self) -> Result<FindingFilter, ApiError> {
+        let nonempty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        Ok(FindingFilter {
+            status: match nonempty(&self.status) {
+                None => None,
+                Some(s) => Some(Status::parse(&s.to_ascii_uppercase()).ok_or_else(|| {
+                    ApiError::bad_request(format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE"))
+                })?),
+            },
+            min_severity: match nonempty(&self.severity) {
+                None => None,
+                Some(s) => Some(s.parse::<Severity>().map_err(|e| ApiError::bad_request(e.to_string()))?),
+            },
+            check_id: nonempty(&self.check),
+            account: nonempty(&self.account),
+            record_state: if self.archived { None } else { Some(RecordState::Active) },
+            limit: None,
+        })
+    }
+
+    pub fn page(&self) -> Result<(usize, usize), ApiError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=1000).contains(&limit) {
+            return Err(ApiError::bad_request("`limit` is from 1 to 1000"));
+        }
+        let offset = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(c) => c.parse::<usize>().map_err(|_| ApiError::bad_request("bad `cursor`: pass the `next_cursor` of the previous page"))?,
+        };
+        Ok((offset, limit))
+    }
+}
+
+/// One page of findings, most severe first.
+#[derive(Serialize, ToSchema)]
+pub struct FindingPage {
+    pub findings: Vec<ApiFinding>,
+    /// How many findings the filter selects in all.
+    pub total: usize,
+    /// Pass as `cursor` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Findings of the store, filtered, one page at a time.
+pub async fn finding_page(state: &Shared, params: &FindingParams) -> Result<(Vec<Finding>, usize, Option<String>), ApiError> {
+    let mut filter = params.filter()?;
+    let (offset, limit) = params.page()?;
+    filter.limit = Some(offset.saturating_add(limit));
+    let count_filter = FindingFilter { limit: None, ..filter.clone() };
+    let (rows, total) = state.store(move |s| Ok((s.findings(&filter)?, s.count_findings(&count_filter)?))).await?;
+    let page: Vec<Finding> = rows.into_iter().skip(offset).collect();
+    let next = (offset + page.len() < total && !page.is_empty()).then(|| (offset + page.len()).to_string());
+    Ok((page, total, next))
+}
+
+/// The findings' current state, filtered; most severe first.
+#[utoipa::path(get, path = "/api/v1/findings", params(FindingParams), responses((status = 200, body = FindingPage), (status = 400, body = ApiError_)))]
+pub async fn findings(State(state): State<Shared>, Query(params): Query<FindingParams>) -> Result<Json<FindingPage>, ApiError> {
+    let (page, total, next_cursor) = finding_page(&state, &params).await?;
+    Ok(Json(FindingPage { findings: page.iter().map(ApiFinding::from).collect(), total, next_cursor }))
+}
+
+/// What one run said about a finding.
+#[derive(Serialize, ToSchema)]
+pub struct ApiRunResult {
+    pub run_id: String,
+    pub observed_at: String,
+    pub status: String,
+    pub severity: String,
+    pub reason: String,
+    pub workflow_status: String,
+}
+
+/// One change of a finding's workflow status.
+#[derive(Serialize, ToSchema)]
+pub struct ApiWorkflowChange {
+    pub changed_at: String,
+    pub from: String,
+    pub to: String,
+    pub note: String,
+    /// The run whose results changed it; absent for a person's change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
+    /// Who changed it by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+}
+
+/// A finding with what each run said about it and its workflow history.
+#[derive(Serialize, ToSchema)]
+pub struct FindingDetail {
+    pub finding: ApiFinding,
+    /// Oldest first.
+    pub results: Vec<ApiRunResult>,
+    /// Oldest first.
+    pub history: Vec<ApiWorkflowChange>,
+}
+
+pub async fn finding_detail(state: &Shared, id: String) -> Result<FindingDetail, ApiError> {
+    state
+        .store(move |s| {
+            let f = s.finding(&id)?;
+            let results = s.finding_results(&id)?;
+            let history = s.workflow_history(&id)?;
+            Ok(FindingDetail {
+                finding: ApiFinding::from(&f),
+                results: results
+                    .into_iter()
+                    .map(|r| ApiRunResult {
+                        run_id: r.run_id,
+                        observed_at: rfc3339(r.observed_at),
+                        status: r.status.as_str().to_string(),
+                        severity: r.severity.label().to_string(),
+                        reason: r.reason,
+                        workflow_status: r.workflow_status.as_str().to_string(),
+                    })
+                    .collect(),
+                history: history
+                    .into_iter()
+                    .map(|h| ApiWorkflowChange {
+                        changed_at: rfc3339(h.changed_at),
+                        from: h.from.as_str().to_string(),
+                        to: h.to.as_str().to_string(),
+                        note: h.note,
+                        run_id: h.run_id,
+                        changed_by: h.changed_by,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+}
+
+/// One finding with its run results and workflow history. The id contains `/`: encode it
+/// as `%2F`.
+#[utoipa::path(get, path = "/api/v1/findings/{id}", params(("id" = String, Path, description = "The finding id, URL-encoded")), responses((status = 200, body = FindingDetail), (status = 404, body = ApiError_)))]
+pub async fn finding(State(state): State<Shared>, Path(id): Path<String>) -> Result<Json<FindingDetail>, ApiError> {
+    Ok(Json(finding_detail(&state, id).await?))
+}
+
+/// A workflow change.
+#[derive(Deserialize, ToSchema)]
+pub struct WorkflowRequest {
+    /// NEW, NOTIFIED, SUPPRESSED or RESOLVED.
+    pub status: String,
+    /// Why (kept in the finding's history).
+    #[serde(default)]
+    pub note: String,
+}
+
+pub async fn change_workflow(state: &Shared, caller: &Caller, id: String, status: &str, note: String) -> Result<(), ApiError> {
+    let status = WorkflowStatus::parse(&status.trim().to_ascii_uppercase())
+        .ok_or_else(|| ApiError::bad_request(format!("unknown workflow status `{status}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED")))?;
+    if note.len() > 4096 {
+        return Err(ApiError::bad_request("the note is longer than 4096 bytes"));
+    }
+    let who = caller.user.name.clone();
+    tracing::info!(finding = %id, to = status.as_str(), user = %who, "workflow change");
+    state.store(move |s| s.set_workflow_by(&id, status, &note, Some(&who))).await
+}
+
+/// Sets a finding's workflow status; the change is kept in its history with who and why.
+/// Needs the analyst role.
+#[utoipa::path(post, path = "/api/v1/findings/{id}/workflow", params(("id" = String, Path, description = "The finding id, URL-encoded")), request_body = WorkflowRequest,
+    responses((status = 200, body = FindingDetail), (status = 400, body = ApiError_), (status = 403, body = ApiError_), (status = 404, body = ApiError_)))]
+pub async fn set_workflow(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Json(req): Json<WorkflowRequest>,
+) -> Result<Json<FindingDetail>, ApiError> {
+    change_workflow(&state, &caller, id.clone(), &req.status, req.note).await?;
+    Ok(Json(finding_detail(&state, id).await?))
+}
+
+/// A recorded run.
+#[derive(Serialize, ToSchema)]
+pub struct ApiRun {
+    pub id: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// `aws`, `snapshot:<path>`, `demo`, ...
+    pub source: String,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub tool_version: String,
+    /// How many checks it evaluated.
+    pub checks: usize,
+    /// Results per status (FAILED, WARNING, NOT_AVAILABLE, PASSED).
+    pub results: BTreeMap<String, usize>,
+}
+
+pub async fn run_list(state: &Shared) -> Result<Vec<ApiRun>, ApiError> {
+    let runs = state.store(|s| s.run_summaries()).await?;
+    Ok(runs
+        .into_iter()
+        .map(|r| ApiRun {
+            id: r.run.id,
+            started_at: rfc3339(r.run.started_at),
+            finished_at: rfc3339(r.run.finished_at),
+            source: r.run.source,
+            accounts: r.run.accounts,
+            regions: r.run.regions,
+            tool_version: r.run.tool_version,
+            checks: r.run.checks.len(),
+            results: r.counts.into_iter().map(|(s, n)| (s.as_str().to_string(), n)).collect(),
+        })
+        .collect())
+}
+
+/// The recorded runs, newest first.
+#[utoipa::path(get, path = "/api/v1/runs", responses((status = 200, body = [ApiRun])))]
+pub async fn runs(State(state): State<Shared>) -> Result<Json<Vec<ApiRun>>, ApiError> {
+    Ok(Json(run_list(&state).await?))
+}
+
+/// A check of this build.
+#[derive(Serialize, ToSchema)]
+pub struct ApiCheck {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub service: String,
+    /// The standards' requirements it evaluates, e.g. `CIS AWS Foundations Benchmark v3.0.0/2.1.1`.
+    pub standards: Vec<String>,
+}
+
+/// The checks this server's build runs.
+#[utoipa::path(get, path = "/api/v1/checks", responses((status = 200, body = [ApiCheck])))]
+pub async fn checks() -> Json<Vec<ApiCheck>> {
+    Json(
+        rampart_checks::REGISTRY
+            .iter()
+            .map(|c| ApiCheck {
+                id: c.meta.id.to_string(),
+                title: c.meta.title.to_string(),
+                severity: c.meta.severity.label().to_string(),
+                service: c.meta.service.to_string(),
+                standards: c.meta.related_requirements(),
+            })
+            .collect(),
+    )
+}
+
+/// A security score: `percent` = passed ÷ controls with data.
+#[derive(Serialize, ToSchema)]
+pub struct ApiScore {
+    /// Absent when no control has data.
+    pub percent: Option<f64>,
+    pub passed: usize,
+    pub failed: usize,
+    pub warning: usize,
+    pub not_available: usize,
+    pub no_data: usize,
+    pub manual: usize,
+}
+
+impl From<&rampart_compliance::Score> for ApiScore {
+    fn from(s: &rampart_compliance::Score) -> ApiScore {
+        ApiScore {
+            percent: s.percent,
+            passed: s.passed,
+            failed: s.failed,
+            warning: s.warning,
+            not_available: s.not_available,
+            no_data: s.no_data,
+            manual: s.manual,
+        }
+    }
+}
+
+/// A standard and its score in the latest run.
+#[derive(Serialize, ToSchema)]
+pub struct StandardSummary {
+    /// `cis-aws-3.0`, `fsbp` or `trusted-advisor`.
+    pub id: String,
+    pub title: String,
+    /// The run evaluated; absent when nothing was recorded yet (then every control is NO_DATA).
+    pub run_id: Option<String>,
+    pub score: ApiScore,
+    pub controls: usize,
+}
+
+/// A control's status in a run.
+#[derive(Serialize, ToSchema)]
+pub struct ApiControl {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    /// PASSED, FAILED, WARNING, NOT_AVAILABLE, NO_DATA or MANUAL.
+    pub status: String,
+    pub reason: String,
+    pub failed: usize,
+    pub passed: usize,
+    /// The failing findings' ids.
+    pub failing_findings: Vec<String>,
+}
+
+/// A standard's controls and scores.
+#[derive(Serialize, ToSchema)]
+pub struct StandardDetail {
+    pub summary: StandardSummary,
+    pub controls: Vec<ApiControl>,
+    /// Scores per account.
+    pub accounts: BTreeMap<String, ApiScore>,
+    /// Scores per region.
+    pub regions: BTreeMap<String, ApiScore>,
+}
+
+/// Every standard evaluated over the latest run's results (or over nothing, before any run).
+pub async fn compliance_reports(state: &Shared) -> Result<(Option<String>, Vec<rampart_compliance::Report>), ApiError> {
+    let (run, findings) = state
+        .store(|s| {
+            let run = s.runs()?.into_iter().next();
+            let findings = match &run {
+                Some(r) => s.run_results(&r.id)?,
+                None => Vec::new(),
+            };
+            Ok((run.map(|r| r.id), findings))
+        })
+        .await?;
+    let coverage = rampart_compliance::Coverage::from_requirements(rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()));
+    let reports = rampart_compliance::STANDARDS.iter().map(|s| rampart_compliance::evaluate_with_coverage(s, &findings, &coverage)).collect();
+    Ok((run, reports))
+}
+
+fn summary(run: &Option<String>, r: &rampart_compliance::Report) -> StandardSummary {
+    StandardSummary {
+        id: r.standard.to_string(),
+        title: r.title.to_string(),
+        run_id: run.clone(),
+        score: ApiScore::from(&r.scores.estate),
+        controls: r.controls.len(),
+    }
+}
+
+/// The standards with their security score in the latest run.
+#[utoipa::path(get, path = "/api/v1/standards", responses((status = 200, body = [StandardSummary])))]
+pub async fn standards(State(state): State<Shared>) -> Result<Json<Vec<StandardSummary>>, ApiError> {
+    let (run, reports) = compliance_reports(&state).await?;
+    Ok(Json(reports.iter().map(|r| summary(&run, r)).collect()))
+}
+
+/// One standard: every control's status in the latest run, scores per account and region.
+#[utoipa::path(get, path = "/api/v1/standards/{id}", params(("id" = String, Path, description = "cis-aws-3.0, fsbp or trusted-advisor")), responses((status = 200, body = StandardDetail), (status = 404, body = ApiError_)))]
+pub async fn standard(State(state): State<Shared>, Path(id): Path<String>) -> Result<Json<StandardDetail>, ApiError> {
+    let (run, reports) = compliance_reports(&state).await?;
+    let r = reports
+        .iter()
+        .find(|r| r.standard == id)
+        .ok_or_else(|| ApiError::not_found(format!("unknown standard `{id}`: use cis-aws-3.0, fsbp or trusted-advisor")))?;
+    Ok(Json(StandardDetail {
+        summary: summary(&run, r),
+        controls: r
+            .controls
+            .iter()
+            .map(|c| ApiControl {
+                id: c.id.to_string(),
+                title: c.title.to_string(),
+                severity: c.severity.label().to_string(),
+                status: c.status.as_str().to_string(),
+                reason: c.reason.clone(),
+                failed: c.findings.failed,
+                passed: c.findings.passed,
+                failing_findings: c.failing_resources.iter().map(|f| f.finding_id.clone()).collect(),
+            })
+            .collect(),
+        accounts: r.scores.accounts.iter().map(|(k, v)| (k.clone(), ApiScore::from(v))).collect(),
+        regions: r.scores.regions.iter().map(|(k, v)| (k.clone(), ApiScore::from(v))).collect(),
+    }))
+}
+
+/// A resource that has findings.
+#[derive(Serialize, ToSchema)]
+pub struct ApiResourceSummary {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub account: String,
+    pub region: String,
+    pub name: String,
+    /// Its active findings per status.
+    pub findings: BTreeMap<String, usize>,
+}
+
+/// The resources known to the store.
+#[derive(Serialize, ToSchema)]
+pub struct ResourcePage {
+    /// Where the list comes from: `findings` (the store keeps no inventory snapshot, so
+    /// these are the resources of the active findings; a resource no check looked at is
+    /// not listed).
+    pub source: String,
+    pub resources: Vec<ApiResourceSummary>,
+}
+
+/// The resources of the active findings (the store does not keep the inventory itself).
+#[utoipa::path(get, path = "/api/v1/resources", responses((status = 200, body = ResourcePage)))]
+pub async fn resources(State(state): State<Shared>) -> Result<Json<ResourcePage>, ApiError> {
+    let all = state.store(|s| s.findings(&FindingFilter { record_state: Some(RecordState::Active), ..Default::default() })).await?;
+    let mut by: BTreeMap<(String, String, String), ApiResourceSummary> = BTreeMap::new();
+    for f in &all {
+        let key = (f.resource.account.clone(), f.resource.region.clone(), f.resource.id.clone());
+        let e = by.entry(key).or_insert_with(|| ApiResourceSummary {
+            id: f.resource.id.clone(),
+            kind: f.resource.kind.asff().to_string(),
+            account: f.resource.account.clone(),
+            region: f.resource.region.clone(),
+            name: f.resource.name.clone(),
+            findings: BTreeMap::new(),
+        });
+        *e.findings.entry(f.status.as_str().to_string()).or_default() += 1;
+    }
+    Ok(Json(ResourcePage { source: "findings".to_string(), resources: by.into_values().collect() }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiTarget {
+    pub name: String,
+    /// Tags a host must carry (all of them).
+    pub tags: BTreeMap<String, String>,
+    /// Hostname globs (any may match); empty = every host.
+    pub hosts: Vec<String>,
+    pub created_at: String,
+}
+
+/// Inspector-style assessment targets.
+#[utoipa::path(get, path = "/api/v1/assessment/targets", responses((status = 200, body = [ApiTarget])))]
+pub async fn assessment_targets(State(state): State<Shared>) -> Result<Json<Vec<ApiTarget>>, ApiError> {
+    let t = state.store(|s| s.targets()).await?;
+    Ok(Json(
+        t.into_iter()
+            .map(|t| ApiTarget { name: t.name, tags: t.selector.tags, hosts: t.selector.hosts, created_at: rfc3339(t.created_at) })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiTemplate {
+    pub name: String,
+    pub target: String,
+    pub rule_packages: Vec<String>,
+    pub duration_seconds: u64,
+    pub created_at: String,
+}
+
+/// Assessment templates: a target, rule packages and a duration.
+#[utoipa::path(get, path = "/api/v1/assessment/templates", responses((status = 200, body = [ApiTemplate])))]
+pub async fn assessment_templates(State(state): State<Shared>) -> Result<Json<Vec<ApiTemplate>>, ApiError> {
+    let t = state.store(|s| s.templates()).await?;
+    Ok(Json(
+        t.into_iter()
+            .map(|t| ApiTemplate {
+                name: t.name,
+                target: t.target,
+                rule_packages: t.rule_packages,
+                duration_seconds: t.duration_seconds,
+                created_at: rfc3339(t.created_at),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiAssessmentRun {
+    pub id: i64,
+    pub template: String,
+    /// CREATED, COLLECTING_DATA, EVALUATING_RULES, COMPLETED or FAILED.
+    pub state: String,
+    pub created_at: String,
+    pub completed_at: Option<String>,
+    pub failed_at: Option<String>,
+    pub failure: Option<String>,
+    /// The findings run it recorded.
+    pub findings_run_id: Option<String>,
+    pub hosts: Vec<String>,
+}
+
+/// Assessment runs, newest first.
+#[utoipa::path(get, path = "/api/v1/assessment/runs", responses((status = 200, body = [ApiAssessmentRun])))]
+pub async fn assessment_runs(State(state): State<Shared>) -> Result<Json<Vec<ApiAssessmentRun>>, ApiError> {
+    let runs = state.store(|s| s.assessment_runs()).await?;
+    Ok(Json(
+        runs.into_iter()
+            .map(|r| ApiAssessmentRun {
+                id: r.id,
+                template: r.template,
+                state: r.state.as_str().to_string(),
+                created_at: rfc3339(r.created_at),
+                completed_at: r.completed_at.map(rfc3339),
+                failed_at: r.failed_at.map(rfc3339),
+                failure: r.failure,
+                findings_run_id: r.findings_run_id,
+                hosts: r.hosts,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiUser {
+    pub name: String,
+    pub role: String,
+    /// How many API tokens the user has.
+    pub tokens: usize,
+}
+
+/// The users (admin only).
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [ApiUser]), (status = 403, body = ApiError_)))]
+pub async fn users(State(state): State<Shared>) -> Result<Json<Vec<ApiUser>>, ApiError> {
+    let users = state.accounts(|a| a.users()).await?;
+    Ok(Json(users.into_iter().map(|u| ApiUser { name: u.user.name, role: u.user.role.to_string(), tokens: u.tokens }).collect()))
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json")))]
+pub async fn openapi() -> ([(axum::http::HeaderName, &'static str); 1], String) {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], openapi_json())
+}

@@ -1,0 +1,388 @@
+//! The web console: server-rendered pages (maud escapes every interpolated value), one
+//! style sheet, no script. Forms that change state carry the session's CSRF token.
+
+use crate::api::{self, FindingParams};
+use crate::error::ApiError;
+use crate::guard::Caller;
+use crate::state::Shared;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
+
+const CSS: &str = include_str!("console.css");
+
+pub async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], CSS)
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986): for a finding id
+/// (`rampart/check/hash`) as one path segment, and for query values.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn finding_url(id: &str) -> String {
+    format!("/findings/{}", url_encode(id))
+}
+
+/// A page with the header, navigation and the caller's sign-out button.
+fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -> Markup {
+    let nav = [("findings", "/findings", "Findings"), ("runs", "/runs", "Runs"), ("compliance", "/compliance", "Compliance")];
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Rampart" }
+                link rel="stylesheet" href="/static/console.css";
+            }
+            body {
+                header.top {
+                    a.brand href="/findings" { "Rampart" }
+                    nav {
+                        @for (key, href, label) in nav {
+                            a href=(href) aria-current=[(key == active).then_some("page")] { (label) }
+                        }
+                    }
+                    div.who {
+                        span { (caller.user.name) " · " (caller.user.role) }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(caller.csrf.as_deref().unwrap_or(""));
+                            button.link type="submit" { "Sign out" }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// An error as a page (the console) — the API answers JSON instead.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { "Error · Rampart" } link rel="stylesheet" href="/static/console.css"; }
+            body { main.narrow { h1 { (status.as_u16()) " " (status.canonical_reason().unwrap_or("")) } p.error { (message) } p { a href="/findings" { "Back to the findings" } } } }
+        }
+    };
+    (status, page).into_response()
+}
+
+/// A page handler's error: shown as a page.
+pub struct PageError(ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> PageError {
+        PageError(e)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(self.0.status, &self.0.message)
+    }
+}
+
+pub async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found(format!("no such route: {}", uri.path())).into_response()
+    } else {
+        error_page(StatusCode::NOT_FOUND, "There is no such page.")
+    }
+}
+
+pub async fn home() -> Redirect {
+    Redirect::to("/findings")
+}
+
+fn severity_badge(label: &str) -> Markup {
+    html! { span class={ "sev sev-" (label.to_ascii_lowercase()) } { (label) } }
+}
+
+fn status_badge(label: &str) -> Markup {
+    html! { span class={ "st st-" (label.to_ascii_lowercase()) } { (label) } }
+}
+
+const STATUSES: [&str; 4] = ["FAILED", "WARNING", "NOT_AVAILABLE", "PASSED"];
+const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
+const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
+
+/// The query string of a findings page with `cursor` replaced.
+fn page_link(p: &FindingParams, cursor: Option<usize>) -> String {
+    let mut q: Vec<(String, String)> = Vec::new();
+    let mut add = |k: &str, v: &Option<String>| {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            q.push((k.to_string(), v.to_string()));
+        }
+    };
+    add("status", &p.status);
+    add("severity", &p.severity);
+    add("check", &p.check);
+    add("account", &p.account);
+    if p.archived {
+        q.push(("archived".into(), "true".into()));
+    }
+    if let Some(l) = p.limit {
+        q.push(("limit".into(), l.to_string()));
+    }
+    if let Some(c) = cursor.filter(|c| *c > 0) {
+        q.push(("cursor".into(), c.to_string()));
+    }
+    let qs: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
+    if qs.is_empty() {
+        "/findings".to_string()
+    } else {
+        format!("/findings?{}", qs.join("&"))
+    }
+}
+
+pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<Caller>, Query(p): Query<FindingParams>) -> Result<Markup, PageError> {
+    let (rows, total, next) = api::finding_page(&state, &p).await?;
+    let (offset, limit) = p.page()?;
+    let sel = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
+    let body = html! {
+        h1 { "Findings" }
+        form.filters method="get" action="/findings" {
+            label { "Status " select name="status" {
+                option value="" { "any" }
+                @for s in STATUSES { option value=(s) selected[sel(&p.status, s)] { (s) } }
+            } }
+            label { "Severity at least " select name="severity" {
+                option value="" { "any" }
+                @for s in SEVERITIES { option value=(s) selected[sel(&p.severity, s)] { (s) } }
+            } }
+            label { "Check " input type="text" name="check" value=(p.check.as_deref().unwrap_or("")) size="22"; }
+            label { "Account " input type="text" name="account" value=(p.account.as_deref().unwrap_or("")) size="13"; }
+            label { input type="checkbox" name="archived" value="true" checked[p.archived]; " archived too" }
+            button #apply type="submit" { "Apply" }
+        }
+        p.count #count {
+            @if total == 0 { "No finding matches." }
+            @else { "Showing " (offset + 1) "–" (offset + rows.len()) " of " (total) " (most severe first)" }
+        }
+        table.findings {
+            thead { tr { th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account · region" } th { "Workflow" } } }
+            tbody {
+                @for f in &rows {
+                    tr.f data-id=(f.id) {
+                        td { (severity_badge(f.severity.label())) }
+                        td { (status_badge(f.status.as_str())) }
+                        td.title { a href=(finding_url(&f.id)) { (f.title) } }
+                        td.res { code { (f.resource.id) } }
+                        td { (f.resource.account) " · " (f.resource.region) }
+                        td { (f.workflow_status.as_str()) }
+                    }
+                }
+            }
+        }
+        nav.pages {
+            @if offset > 0 { a #prev href=(page_link(&p, Some(offset.saturating_sub(limit)))) { "← Previous" } }
+            @if let Some(n) = &next { a #next href=(page_link(&p, n.parse().ok())) { "Next →" } }
+        }
+    };
+    Ok(layout("Findings", &caller, "findings", body))
+}
+
+pub async fn finding(State(state): State<Shared>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let d = api::finding_detail(&state, id).await?;
+    let f = &d.finding;
+    let may_change = caller.user.role >= crate::accounts::Role::Analyst;
+    let body = html! {
+        p.crumbs { a href="/findings" { "Findings" } " › " code { (f.id) } }
+        h1 { (severity_badge(&f.severity)) " " span #title { (f.title) } }
+        dl.facts {
+            dt { "Status" } dd { (status_badge(&f.status)) " " (f.reason) }
+            dt { "Workflow" } dd #workflow { (f.workflow_status) }
+            dt { "Record" } dd { (f.record_state) }
+            dt { "Resource" } dd { code { (f.resource.id) } " (" (f.resource.kind) @if !f.resource.name.is_empty() { ", " (f.resource.name) } ")" }
+            dt { "Account · region" } dd { (f.resource.account) " · " (f.resource.region) }
+            dt { "Check" } dd { code { (f.check_id) } }
+            dt { "First · last seen" } dd { (f.first_observed) " · " (f.last_observed) }
+            @if !f.related_requirements.is_empty() {
+                dt { "Standards" } dd { ul.plain { @for r in &f.related_requirements { li { (r) } } } }
+            }
+        }
+        h2 { "Description" }
+        p { (f.description) }
+        @if !f.remediation.console.is_empty() || !f.remediation.cli.is_empty() || !f.remediation.url.is_empty() {
+            h2 { "Remediation" }
+            @if !f.remediation.console.is_empty() { p { (f.remediation.console) } }
+            @if !f.remediation.cli.is_empty() { pre { code { (f.remediation.cli) } } }
+            // Only a web address becomes a link (never `javascript:` or another scheme).
+            @if f.remediation.url.starts_with("https://") { p { a href=(f.remediation.url) rel="noreferrer noopener" { "Documentation" } } }
+            @else if !f.remediation.url.is_empty() { p { code { (f.remediation.url) } } }
+        }
+        @if may_change {
+            h2 { "Change the workflow status" }
+            form.workflow #workflow-form method="post" action={ (finding_url(&f.id)) "/workflow" } {
+                input type="hidden" name="csrf" value=(caller.csrf.as_deref().unwrap_or(""));
+                label { "Status " select #wf-status name="status" {
+                    @for w in WORKFLOWS { option value=(w) selected[w == f.workflow_status] { (w) } }
+                } }
+                label.note { "Note " textarea #wf-note name="note" rows="2" maxlength="4096" placeholder="Why (kept in the history)" {} }
+                button #wf-save type="submit" { "Save" }
+            }
+        }
+        h2 #history { "Workflow history" }
+        @if d.history.is_empty() { p { "No change yet." } }
+        @else {
+            table.history {
+                thead { tr { th { "When" } th { "Change" } th { "By" } th { "Note" } } }
+                tbody {
+                    @for h in &d.history {
+                        tr {
+                            td { (h.changed_at) }
+                            td { (h.from) " → " (h.to) }
+                            td { @if let Some(by) = &h.changed_by { (by) } @else if let Some(run) = &h.run_id { "run " code { (run) } } @else { "—" } }
+                            td.note { (h.note) }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "What each run said" }
+        table.results {
+            thead { tr { th { "Run" } th { "Observed" } th { "Status" } th { "Severity" } th { "Reason" } } }
+            tbody {
+                @for r in &d.results {
+                    tr { td { code { (r.run_id) } } td { (r.observed_at) } td { (status_badge(&r.status)) } td { (severity_badge(&r.severity)) } td { (r.reason) } }
+                }
+            }
+        }
+    };
+    Ok(layout(&f.title, &caller, "findings", body))
+}
+
+#[derive(Deserialize)]
+pub struct WorkflowForm {
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn set_workflow(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Form(form): Form<WorkflowForm>,
+) -> Result<Redirect, PageError> {
+    api::change_workflow(&state, &caller, id.clone(), &form.status, form.note).await?;
+    Ok(Redirect::to(&format!("{}#history", finding_url(&id))))
+}
+
+pub async fn runs(State(state): State<Shared>, Extension(caller): Extension<Caller>) -> Result<Markup, PageError> {
+    let runs = api::run_list(&state).await?;
+    let body = html! {
+        h1 { "Runs" }
+        @if runs.is_empty() { p { "No run recorded yet: run " code { "rampart scan aws" } " or " code { "rampart demo" } "." } }
+        @else {
+            table.runs {
+                thead { tr { th { "Run" } th { "Started" } th { "Finished" } th { "Source" } th { "Accounts" } th { "Regions" } th { "Results" } } }
+                tbody {
+                    @for r in &runs {
+                        tr {
+                            td { code { (r.id) } }
+                            td { (r.started_at) }
+                            td { (r.finished_at) }
+                            td { (r.source) }
+                            td { (r.accounts.join(", ")) }
+                            td { (r.regions.len()) }
+                            td { @for (s, n) in &r.results { (status_badge(s)) " " (n) " " } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout("Runs", &caller, "runs", body))
+}
+
+fn score_text(s: &api::ApiScore) -> String {
+    match s.percent {
+        Some(p) => format!("{}%", p.round()),
+        None => "—".to_string(),
+    }
+}
+
+pub async fn compliance(State(state): State<Shared>, Extension(caller): Extension<Caller>) -> Result<Markup, PageError> {
+    let (run, reports) = api::compliance_reports(&state).await?;
+    let body = html! {
+        h1 { "Compliance" }
+        p { @if let Some(run) = &run { "Latest run " code { (run) } "." } @else { "No run recorded yet: every control has no data." } }
+        div.standards {
+            @for r in &reports {
+                @let score = api::ApiScore::from(&r.scores.estate);
+                a.standard href={ "/compliance/" (url_encode(r.standard)) } {
+                    h2 { (r.title) }
+                    p.score { (score_text(&score)) }
+                    meter min="0" max="100" value=(score.percent.unwrap_or(0.0)) {}
+                    p.small { (score.passed) " passed · " (score.failed) " failed · " (score.warning) " warning · " (score.not_available) " not available · " (score.no_data) " no data" }
+                }
+            }
+        }
+    };
+    Ok(layout("Compliance", &caller, "compliance", body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ControlFilter {
+    status: Option<String>,
+}
+
+pub async fn standard(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Query(q): Query<ControlFilter>,
+) -> Result<Markup, PageError> {
+    let (_, reports) = api::compliance_reports(&state).await?;
+    let r = reports
+        .iter()
+        .find(|r| r.standard == id)
+        .ok_or_else(|| ApiError::not_found(format!("unknown standard `{id}`: use cis-aws-3.0, fsbp or trusted-advisor")))?;
+    let score = api::ApiScore::from(&r.scores.estate);
+    let want = q.status.as_deref().filter(|s| !s.is_empty());
+    let body = html! {
+        p.crumbs { a href="/compliance" { "Compliance" } " › " (r.title) }
+        h1 { (r.title) " " span.score { (score_text(&score)) } }
+        form.filters method="get" {
+            label { "Control status " select name="status" {
+                option value="" { "any" }
+                @for s in ["FAILED", "WARNING", "NOT_AVAILABLE", "PASSED", "NO_DATA", "MANUAL"] { option value=(s) selected[want == Some(s)] { (s) } }
+            } }
+            button type="submit" { "Apply" }
+        }
+        table.controls {
+            thead { tr { th { "Control" } th { "Title" } th { "Severity" } th { "Status" } th { "Failing resources" } } }
+            tbody {
+                @for c in r.controls.iter().filter(|c| want.map_or(true, |w| c.status.as_str() == w)) {
+                    tr.c data-status=(c.status.as_str()) {
+                        td { code { (c.id) } }
+                        td { (c.title) @if !c.reason.is_empty() { br; span.small { (c.reason) } } }
+                        td { (severity_badge(c.severity.label())) }
+                        td { (status_badge(c.status.as_str())) }
+                        td {
+                            @for f in c.failing_resources.iter().take(5) { a href=(finding_url(&f.finding_id)) { code { (f.resource_id) } } " " }
+                            @if c.failing_resources.len() > 5 { "and " (c.failing_resources.len() - 5) " more" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(r.title, &caller, "compliance", body))
+}

@@ -1,0 +1,256 @@
+//! The process: logging, the listener (plain or TLS), one HTTP/1.1 connection per task,
+//! and a graceful stop — on SIGINT or SIGTERM no new connection is accepted, requests in
+//! flight finish (for at most [`DRAIN`]), then the process exits.
+
+use crate::accounts::Accounts;
+use crate::args::LogFormat;
+use crate::state::{AppState, Shared};
+use anyhow::{bail, Context};
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use rampart_hub::Store;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+/// How long a stop waits for requests in flight.
+pub const DRAIN: Duration = Duration::from_secs(30);
+
+/// Installs the process's log subscriber: `text` for a person, `json` (one object per line)
+/// for a collector. `RAMPART_LOG` overrides the level, as for every command.
+pub fn init_logging(format: LogFormat, verbose: u8) {
+    let default = match verbose {
+        0 => "info,tower=warn,hyper=warn",
+        1 => "debug,hyper=info",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RAMPART_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(false).try_init(),
+        LogFormat::Text => builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init(),
+    };
+}
+
+/// What to serve.
+pub struct Options {
+    pub listen: SocketAddr,
+    pub db: PathBuf,
+    /// Certificate chain and key (PEM) for HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// Reads a PEM certificate chain and key into a TLS acceptor (TLS 1.2 and 1.3, HTTP/1.1).
+pub fn tls_acceptor(cert: &Path, key: &Path) -> anyhow::Result<TlsAcceptor> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .with_context(|| format!("cannot read certificate `{}`: check the path", cert.display()))?
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("`{}` is not a PEM certificate chain", cert.display()))?;
+    if certs.is_empty() {
+        bail!("`{}` holds no certificate (expected PEM `-----BEGIN CERTIFICATE-----`)", cert.display());
+    }
+    let key_der = PrivateKeyDer::from_pem_file(key)
+        .with_context(|| format!("cannot read a private key from `{}` (expected PEM: PKCS#8, PKCS#1 or SEC1)", key.display()))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS setup")?
+        .with_no_client_auth()
+        .with_single_cert(certs, key_der)
+        .with_context(|| format!("the key `{}` does not fit the certificate `{}`", key.display(), cert.display()))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// A running server: its address; dropping it (or [`Running::stop`]) stops it gracefully.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and waits for the server to end.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// Opens the store and binds the listener, then serves on a thread of its own until
+/// stopped: for tests and embedding. `accounts` = where users are kept.
+pub fn start(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<Running> {
+    let (state, tls) = prepare(opts, accounts)?;
+    let std_listener = std::net::TcpListener::bind(opts.listen).with_context(|| format!("cannot listen on {}", opts.listen))?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new().name("rampart-serve".into()).spawn(move || {
+        let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the async runtime");
+                return;
+            }
+        };
+        rt.block_on(async move {
+            match TcpListener::from_std(std_listener) {
+                Ok(listener) => serve(listener, state, tls, async { let _ = rx.await; }).await,
+                Err(e) => tracing::error!(error = %e, "cannot use the listener"),
+            }
+        });
+    })?;
+    Ok(Running { addr, stop: Some(tx), thread: Some(thread) })
+}
+
+fn prepare(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<(Shared, Option<TlsAcceptor>)> {
+    let tls = match &opts.tls {
+        Some((cert, key)) => Some(tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let store = Store::open(&opts.db).with_context(|| format!("cannot open the findings database `{}`", opts.db.display()))?;
+    Ok((AppState::new(store, accounts, tls.is_some()), tls))
+}
+
+/// `rampart serve`: serves until SIGINT or SIGTERM.
+pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<()> {
+    let (state, tls) = prepare(opts, accounts)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    rt.block_on(async move {
+        let listener = TcpListener::bind(opts.listen).await.with_context(|| format!("cannot listen on {} (in use? pass --listen ADDR:PORT)", opts.listen))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(address = %listener.local_addr()?, db = %opts.db.display(), "serving on {scheme}://{}", listener.local_addr()?);
+        serve(listener, state, tls, stop_signal()).await;
+        anyhow::Ok(())
+    })
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM (a service manager's stop).
+async fn stop_signal() {
+    let int = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = int => tracing::info!("SIGINT: stopping"),
+                    _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+                }
+            }
+            Err(_) => {
+                let _ = int.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = int.await;
+        tracing::info!("interrupted: stopping");
+    }
+}
+
+/// Accepts connections until `stop` completes, then drains.
+pub async fn serve(listener: TcpListener, state: Shared, tls: Option<TlsAcceptor>, stop: impl Future<Output = ()>) {
+    let app: Router = crate::routes::router(state);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let tls = tls.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(req)
+            });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
+            let result = match tls {
+                None => watcher.watch(builder.serve_connection(TokioIo::new(stream), svc)).await,
+                Some(acceptor) => match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                    Ok(Ok(s)) => watcher.watch(builder.serve_connection(TokioIo::new(s), svc)).await,
+                    Ok(Err(e)) => {
+                        tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => {
+                        tracing::debug!(%peer, "TLS handshake timed out");
+                        return;
+                    }
+                },
+            };
+            if let Err(e) = result {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("stopped accepting; waiting for requests in flight");
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still in flight after {} s: closing them", DRAIN.as_secs());
+    }
+    tracing::info!("stopped");
+}
+
+/// Security headers on every answer, and one log line per request (method, path, status,
+/// time; never the query string's values or a body).
+pub async fn headers_and_log(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    let status = res.status().as_u16();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    tracing::info!(%method, %path, status, ms = (ms * 10.0).round() / 10.0, "request");
+    res
+}

@@ -1,0 +1,88 @@
+//! Who may call what: every route of the table, anonymous, as a viewer, as an admin.
+
+use crate::common::{bearer, enc, TestServer};
+use rampart_server::{routes, Access, Role, Route};
+
+/// A concrete path for a route: parameters filled with real values.
+fn concrete(route: &Route, finding: &str) -> String {
+    route.path.replace("{id}", &if route.path.starts_with("/api/v1/standards") { "fsbp".to_string() } else { enc(finding) }).replace("{standard}", "fsbp")
+}
+
+fn is_public(route: &Route) -> bool {
+    route.access == Access::Public
+}
+
+#[test]
+fn only_health_and_sign_in_are_public() {
+    let public: Vec<String> = routes().iter().filter(|r| is_public(r)).map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(public, ["GET /healthz", "GET /login", "POST /login", "GET /static/console.css"]);
+}
+
+#[test]
+fn every_route_refuses_anonymous_callers() {
+    let s = TestServer::start();
+    let all = routes();
+    assert!(all.len() >= 20, "{}", all.len());
+    for route in &all {
+        let path = concrete(route, &s.planted);
+        for creds in [vec![], vec![("Authorization", "Bearer rampart_0000")], vec![("Cookie", "rampart_session=forged")]] {
+            let r = s.client.request(route.method, &path, &creds, b"");
+            let what = format!("{} {path} with {creds:?}", route.method);
+            if is_public(route) {
+                assert!(r.status < 500 && r.status != 401 && r.status != 403, "{what}: {} {}", r.status, r.body);
+                continue;
+            }
+            let to_login = r.status == 303 && r.header("location").is_some_and(|l| l.starts_with("/login?next="));
+            if route.method == "GET" && !route.path.starts_with("/api/") {
+                assert!(to_login, "{what}: a page sends a stranger to sign in, got {} {:?}", r.status, r.header("location"));
+            } else {
+                assert_eq!(r.status, 401, "{what}: {}", r.body);
+                assert!(!r.body.contains("rampart/"), "{what}: an anonymous answer shows no data: {}", r.body);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_viewer_cannot_change_anything() {
+    let s = TestServer::start();
+    let token = s.token(Role::Viewer);
+    let viewer = s.login("viewer", crate::common::PASSWORD).unwrap();
+    let mut open_to_viewers = Vec::new();
+    for route in routes().iter().filter(|r| r.changes_state() && !is_public(r)) {
+        let path = concrete(route, &s.planted);
+        if route.access == Access::Least(Role::Viewer) {
+            open_to_viewers.push(format!("{} {}", route.method, route.path));
+            continue;
+        }
+        let auth = bearer(&token);
+        let r = s.client.request(route.method, &path, &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"RESOLVED","note":"x"}"#);
+        assert_eq!(r.status, 403, "{} {path} with a viewer's token: {}", route.method, r.body);
+        let r = viewer.post_form(&path, &[("csrf", &viewer.csrf), ("status", "RESOLVED"), ("note", "x")]);
+        assert_eq!(r.status, 403, "{} {path} as a signed-in viewer: {}", route.method, r.body);
+    }
+    // Signing out is the one state change a viewer makes; a new one must be added here on purpose.
+    assert_eq!(open_to_viewers, ["POST /logout"]);
+    // Nothing changed.
+    let d = s.client.get(&format!("/api/v1/findings/{}", enc(&s.planted)), &[("Authorization", &bearer(&token))]).json();
+    assert_eq!(d["history"].as_array().map(|h| h.len()), Some(0), "{d}");
+    // Admin-only reading.
+    let r = s.client.get("/api/v1/users", &[("Authorization", &bearer(&token))]);
+    assert_eq!(r.status, 403, "{}", r.body);
+}
+
+#[test]
+fn every_read_route_answers_a_signed_in_admin() {
+    let s = TestServer::start();
+    let token = s.token(Role::Admin);
+    let admin = s.login("admin", crate::common::PASSWORD).unwrap();
+    for route in routes().iter().filter(|r| r.method == "GET") {
+        let path = concrete(route, &s.planted);
+        let r = if route.path.starts_with("/api/") { s.client.get(&path, &[("Authorization", &bearer(&token))]) } else { admin.get(&path) };
+        let ok = r.status == 200 || (route.path == "/" && r.status == 303);
+        assert!(ok, "GET {path}: {} {}", r.status, r.body.chars().take(300).collect::<String>());
+        if route.path.starts_with("/api/") {
+            let _ = r.json();
+        }
+    }
+}

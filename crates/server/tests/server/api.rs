@@ -1,0 +1,140 @@
+//! The JSON API over the demo estate, and its OpenAPI document.
+
+use crate::common::{bearer, enc, root, TestServer, SCRIPT_TITLE};
+use rampart_server::Role;
+use std::collections::HashSet;
+
+#[test]
+fn findings_page_through_without_loss() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let all = s.client.get("/api/v1/findings?limit=1000", &[("Authorization", &auth)]).json();
+    let total = all["total"].as_u64().unwrap() as usize;
+    assert!(total > 50, "{total}");
+    assert_eq!(all["findings"].as_array().unwrap().len(), total.min(1000));
+    let mut seen = HashSet::new();
+    let mut cursor = String::new();
+    loop {
+        let page = s.client.get(&format!("/api/v1/findings?limit=17{cursor}"), &[("Authorization", &auth)]).json();
+        for f in page["findings"].as_array().unwrap() {
+            assert!(seen.insert(f["id"].as_str().unwrap().to_string()), "{} twice", f["id"]);
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), total);
+    // Filters: FAILED and at least HIGH.
+    let high = s.client.get("/api/v1/findings?status=failed&severity=high&limit=1000", &[("Authorization", &auth)]).json();
+    let rows = high["findings"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|f| f["status"] == "FAILED" && (f["severity"] == "HIGH" || f["severity"] == "CRITICAL")), "{high}");
+    // Bad input: one line saying what to use.
+    let bad = s.client.get("/api/v1/findings?status=BROKEN", &[("Authorization", &auth)]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"].as_str().unwrap().contains("use PASSED, FAILED"), "{}", bad.body);
+    assert_eq!(s.client.get("/api/v1/findings?limit=0", &[("Authorization", &auth)]).status, 400);
+}
+
+#[test]
+fn a_workflow_change_through_the_api_is_in_the_history() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Analyst));
+    let path = format!("/api/v1/findings/{}", enc(&s.planted));
+    let before = s.client.get(&path, &[("Authorization", &auth)]).json();
+    assert_eq!(before["finding"]["title"], SCRIPT_TITLE, "JSON carries the title as it is");
+    assert_eq!(before["results"].as_array().unwrap().len(), 1);
+    let r = s.client.request(
+        "POST",
+        &format!("{path}/workflow"),
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        br#"{"status":"suppressed","note":"accepted risk until Q3"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = r.json();
+    assert_eq!(after["finding"]["workflow_status"], "SUPPRESSED");
+    let h = after["history"].as_array().unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0]["from"], "NEW");
+    assert_eq!(h[0]["to"], "SUPPRESSED");
+    assert_eq!(h[0]["note"], "accepted risk until Q3");
+    assert_eq!(h[0]["changed_by"], "analyst");
+    // Unknown status, unknown finding.
+    let r = s.client.request("POST", &format!("{path}/workflow"), &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"DONE"}"#);
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = s.client.request("POST", "/api/v1/findings/rampart%2Fnope%2F0/workflow", &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"NEW"}"#);
+    assert_eq!(r.status, 404, "{}", r.body);
+}
+
+#[test]
+fn a_session_caller_needs_the_csrf_header_for_api_changes() {
+    let s = TestServer::start();
+    let b = s.login("analyst", crate::common::PASSWORD).unwrap();
+    let path = format!("/api/v1/findings/{}/workflow", enc(&s.planted));
+    let body = br#"{"status":"NOTIFIED","note":"x"}"#;
+    let r = s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json")], body);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json"), ("X-CSRF-Token", "0000")], body);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json"), ("X-CSRF-Token", &b.csrf)], body);
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[test]
+fn runs_checks_standards_resources_and_assessments() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let get = |p: &str| {
+        let r = s.client.get(p, &[("Authorization", &auth)]);
+        assert_eq!(r.status, 200, "{p}: {}", r.body);
+        r.json()
+    };
+    let runs = get("/api/v1/runs");
+    assert_eq!(runs[0]["id"], "run-demo");
+    assert_eq!(runs[0]["source"], "demo");
+    assert!(runs[0]["results"]["FAILED"].as_u64().unwrap() > 0);
+    let checks = get("/api/v1/checks");
+    assert_eq!(checks.as_array().unwrap().len(), rampart_checks::REGISTRY.len());
+    let standards = get("/api/v1/standards");
+    let ids: Vec<&str> = standards.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cis-aws-3.0", "fsbp", "trusted-advisor"]);
+    assert!(standards[1]["score"]["percent"].as_f64().is_some_and(|p| p > 0.0 && p < 100.0), "{standards}");
+    assert_eq!(standards[1]["run_id"], "run-demo");
+    let fsbp = get("/api/v1/standards/fsbp");
+    let failed: Vec<_> = fsbp["controls"].as_array().unwrap().iter().filter(|c| c["status"] == "FAILED").collect();
+    assert!(!failed.is_empty());
+    assert!(failed.iter().all(|c| !c["failing_findings"].as_array().unwrap().is_empty()));
+    assert_eq!(s.client.get("/api/v1/standards/pci", &[("Authorization", &auth)]).status, 404);
+    let resources = get("/api/v1/resources");
+    assert_eq!(resources["source"], "findings");
+    assert!(resources["resources"].as_array().unwrap().len() > 10);
+    assert!(get("/api/v1/assessment/targets").is_array());
+    assert!(get("/api/v1/assessment/templates").is_array());
+    assert!(get("/api/v1/assessment/runs").is_array());
+}
+
+#[test]
+fn the_openapi_document_is_served_checked_in_and_complete() {
+    let doc = rampart_server::openapi_json();
+    let path = root().join("docs/openapi.json");
+    if std::env::var_os("RAMPART_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, format!("{doc}\n")).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in.trim_end() == doc.trim_end(),
+        "docs/openapi.json is stale: regenerate it with `RAMPART_UPDATE_OPENAPI=1 cargo test -p rampart-server --test server openapi` and commit it"
+    );
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    // Every API route of the table is documented, with its method.
+    for r in rampart_server::routes().iter().filter(|r| r.path.starts_with("/api/")) {
+        let op = &v["paths"][r.path][r.method.to_ascii_lowercase()];
+        assert!(op.is_object(), "{} {} is not in the OpenAPI document", r.method, r.path);
+    }
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let served = s.client.get("/api/v1/openapi.json", &[("Authorization", &auth)]);
+    assert_eq!(served.status, 200);
+    assert_eq!(served.body.trim_end(), doc.trim_end());
+}

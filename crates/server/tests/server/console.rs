@@ -1,0 +1,67 @@
+//! The console's pages: escaping, the workflow form and its CSRF token.
+
+use crate::common::{enc, TestServer, PASSWORD, SCRIPT_TITLE};
+
+#[test]
+fn a_script_in_a_title_is_shown_as_text() {
+    let s = TestServer::start();
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let detail = b.get(&format!("/findings/{}", enc(&s.planted)));
+    assert_eq!(detail.status, 200);
+    let list = b.get("/findings?limit=1000");
+    for page in [&detail.body, &list.body] {
+        assert!(!page.contains("<script>"), "raw script tag in the page");
+        assert!(page.contains("&lt;script&gt;document.title="), "the title is shown escaped");
+    }
+    assert!(!SCRIPT_TITLE.is_empty());
+    // And a viewer gets no form to change it.
+    assert!(!detail.body.contains("workflow-form"));
+    // Every answer forbids inline scripts.
+    let csp = detail.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+}
+
+#[test]
+fn the_workflow_form_needs_the_sessions_csrf_token() {
+    let s = TestServer::start();
+    let b = s.login("analyst", PASSWORD).unwrap();
+    let path = format!("/findings/{}/workflow", enc(&s.planted));
+    let without = b.post_form(&path, &[("status", "RESOLVED"), ("note", "no token")]);
+    assert_eq!(without.status, 403, "{}", without.body);
+    let wrong = b.post_form(&path, &[("csrf", "0123"), ("status", "RESOLVED"), ("note", "wrong token")]);
+    assert_eq!(wrong.status, 403);
+    // Another session's token is wrong too.
+    let other = s.login("admin", PASSWORD).unwrap();
+    assert_ne!(other.csrf, b.csrf);
+    let theirs = b.post_form(&path, &[("csrf", &other.csrf), ("status", "RESOLVED"), ("note", "their token")]);
+    assert_eq!(theirs.status, 403);
+    let detail = b.get(&format!("/findings/{}", enc(&s.planted)));
+    assert!(detail.body.contains("No change yet."), "refused changes left no trace");
+    let ok = b.post_form(&path, &[("csrf", &b.csrf), ("status", "RESOLVED"), ("note", "fixed <b>by</b> ops")]);
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let detail = b.get(&format!("/findings/{}", enc(&s.planted)));
+    assert!(detail.body.contains("NEW → RESOLVED"), "{}", detail.body);
+    assert!(detail.body.contains("fixed &lt;b&gt;by&lt;/b&gt; ops"));
+}
+
+#[test]
+fn findings_filter_and_page() {
+    let s = TestServer::start();
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let all = b.get("/findings");
+    assert!(all.body.contains("Showing 1–100 of"), "{}", all.body);
+    assert!(all.body.contains("id=\"next\""));
+    let high = b.get("/findings?status=FAILED&severity=high");
+    assert_eq!(high.status, 200);
+    assert!(high.body.contains("sev-high") || high.body.contains("sev-critical"));
+    assert!(!high.body.contains("sev-low\"") && !high.body.contains("st-passed"), "filtered out");
+    let bad = b.get("/findings?severity=urgent");
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("urgent"));
+    let runs = b.get("/runs");
+    assert!(runs.body.contains("run-demo"));
+    let compliance = b.get("/compliance");
+    assert!(compliance.body.contains("AWS Foundational Security Best Practices"), "{}", compliance.body);
+    let fsbp = b.get("/compliance/fsbp?status=FAILED");
+    assert!(fsbp.body.contains("data-status=\"FAILED\"") && !fsbp.body.contains("data-status=\"PASSED\""));
+}

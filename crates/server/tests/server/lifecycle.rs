@@ -1,0 +1,85 @@
+//! The process around the routes: health, TLS, graceful stop.
+
+use crate::common::TestServer;
+use crate::http::parse;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_rustls::rustls;
+
+#[test]
+fn health_answers_without_credentials() {
+    let s = TestServer::start();
+    let r = s.client.get("/healthz", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["status"], "ok");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[test]
+fn https_with_a_generated_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ck.cert.der().clone()).unwrap();
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let s = TestServer::start_with(Some((cert, key, Arc::new(config))));
+    let r = s.client.get("/healthz", &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Under TLS the session cookie is Secure.
+    let b = s.login("viewer", crate::common::PASSWORD).unwrap();
+    let c = b.set_cookie.iter().find(|c| c.starts_with("rampart_session=")).unwrap();
+    assert!(c.contains("; Secure"), "{c}");
+    assert_eq!(b.get("/api/v1/me").json()["name"], "viewer");
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let mut plain = TcpStream::connect(s.client.addr).unwrap();
+    plain.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    plain.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let _ = plain.read_to_end(&mut raw);
+    assert!(!String::from_utf8_lossy(&raw).contains("\"ok\""), "served in clear text");
+}
+
+#[test]
+fn a_bad_certificate_is_a_one_line_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("cert.pem");
+    std::fs::write(&cert, "not a certificate").unwrap();
+    let e = rampart_server::tls_acceptor(&cert, &cert).err().unwrap();
+    assert!(format!("{e:#}").contains("holds no certificate"), "{e:#}");
+    let e = rampart_server::tls_acceptor(&dir.path().join("missing.pem"), &cert).err().unwrap();
+    assert!(format!("{e:#}").contains("cannot read certificate"), "{e:#}");
+}
+
+#[test]
+fn a_stop_lets_the_request_in_flight_finish() {
+    let mut s = TestServer::start();
+    let body = b"name=admin&password=x&csrf=y&next=%2F";
+    let mut conn = TcpStream::connect(s.client.addr).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(conn, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n", body.len()).unwrap();
+    conn.write_all(&body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // Stop while the request's body is still coming.
+    let running = s.running.take().unwrap();
+    let addr = running.addr;
+    let stopper = std::thread::spawn(move || running.stop());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!stopper.is_finished(), "the stop waits for the request in flight");
+    conn.write_all(&body[10..]).unwrap();
+    let mut raw = Vec::new();
+    conn.read_to_end(&mut raw).unwrap();
+    let r = parse(&raw);
+    assert_eq!(r.status, 403, "the request was answered (the form token is missing): {}", r.body);
+    stopper.join().unwrap();
+    assert!(TcpStream::connect(addr).is_err(), "no new connection after the stop");
+}
