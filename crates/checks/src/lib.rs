@@ -262,6 +262,25 @@ pub static REGISTRY: &[&Check] = &[
     &aws::guardduty::ec2_malware_protection::CHECK,
     &aws::iam::cloudshell_full_access::CHECK,
     &aws::elb::v2_cross_zone::CHECK,
+    // Prowler parity (`prowler.rs`): more checks on data the inventory already held
+    &aws::iam::inline_policy_service_wildcard::CHECK,
+    &aws::iam::administrator_access_with_mfa::CHECK,
+    &aws::ec2::sg_unused::CHECK,
+    &aws::ec2::vpc_subnets_multi_az::CHECK,
+    &aws::ec2::vpc_endpoint_multi_az::CHECK,
+    &aws::efs::multi_az::CHECK,
+    &aws::rds::cluster_default_port::CHECK,
+    // Prowler parity (`prowler.rs`): fields added to the inventory for them
+    &aws::ec2::instance_detailed_monitoring::CHECK,
+    &aws::ec2::launch_template_user_data_secrets::CHECK,
+    &aws::kms::key_multi_region::CHECK,
+    &aws::lambda::environment_cmk::CHECK,
+    &aws::lambda::dead_letter_queue::CHECK,
+    &aws::lambda::cross_account_layers::CHECK,
+    &aws::autoscaling::group_capacity_rebalance::CHECK,
+    &aws::config::recorder_service_role::CHECK,
+    &aws::rds::instance_certificate_expiry::CHECK,
+    &aws::rds::instance_extended_support::CHECK,
 ];
 
 /// Looks a check up by id.

@@ -162,6 +162,7 @@ const ENCLAVE: &str =
 const ACCESS_ADVISOR: &str =
     "needs IAM Access Advisor's per-service last access (iam:GenerateServiceLastAccessedDetails), which the inventory does not hold";
 const ADMIN_ACCESS: &str = "only the AWS managed AdministratorAccess policy counts; Prowler goes by the name, so it also flags a customer managed policy named AdministratorAccess (whose document `iam_policy_full_admin` judges)";
+const INLINE_SERVICE_WILDCARD: &str = "stricter: Security Hub IAM.21's definition applied to inline policies fails any `service:*` (and `*`), this service among them; one result per user, group or role rather than per policy";
 const ORGS: &str =
     "needs AWS Organizations data (delegated administrators, organization-wide settings); Rampart scans accounts, not the organization";
 
@@ -176,7 +177,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("acm_certificates_with_secure_key_algorithms", Partial(&["acm_rsa_key_length"], "Security Hub ACM.2: RSA keys shorter than 2,048 bits fail; Prowler also judges elliptic-curve algorithms")),
     // Auto Scaling
     ("autoscaling_find_secrets_ec2_launch_configuration", Missing("needs the user data of launch configurations, which the inventory does not hold (Prowler deprecates this check with launch configurations)")),
-    ("autoscaling_group_capacity_rebalance_enabled", Missing("needs the group's CapacityRebalance setting, which the inventory does not hold")),
+    ("autoscaling_group_capacity_rebalance_enabled", Partial(&["autoscaling_group_capacity_rebalance"], "judges groups attached to a Classic Load Balancer or a target group; Prowler judges only groups attached to both")),
     ("autoscaling_group_elb_health_check_enabled", Equivalent(&["autoscaling_group_elb_health_check"])),
     ("autoscaling_group_launch_configuration_no_public_ip", Equivalent(&["autoscaling_launch_config_public_ip"])),
     ("autoscaling_group_launch_configuration_requires_imdsv2", Equivalent(&["autoscaling_launch_config_imdsv2"])),
@@ -184,16 +185,16 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("autoscaling_group_multiple_instance_types", Equivalent(&["autoscaling_group_multiple_instance_types"])),
     ("autoscaling_group_using_ec2_launch_template", Equivalent(&["autoscaling_group_launch_template"])),
     // Lambda
-    ("awslambda_function_env_vars_not_encrypted_with_cmk", Missing("needs the function's KMSKeyArn, which the inventory does not hold")),
+    ("awslambda_function_env_vars_not_encrypted_with_cmk", Equivalent(&["lambda_function_environment_cmk"])),
     ("awslambda_function_inside_vpc", Equivalent(&["lambda_function_in_vpc"])),
     ("awslambda_function_invoke_api_operations_cloudtrail_logging_enabled", Missing("not implemented yet: the inventory holds the trails' event selectors (Lambda data events)")),
-    ("awslambda_function_no_dead_letter_queue", Missing("needs the function's DeadLetterConfig, which the inventory does not hold")),
+    ("awslambda_function_no_dead_letter_queue", Equivalent(&["lambda_function_dead_letter_queue"])),
     ("awslambda_function_no_secrets_in_code", Missing("needs the function's code, which a scan of the account does not download; `rampart scan secrets` finds AWS keys in a downloaded package's files and `rampart scan lambda` assesses its dependencies")),
     ("awslambda_function_no_secrets_in_variables", Partial(&["lambda_function_environment_secrets"], "finds AWS access keys with the `rampart scan secrets` detector, run over the values at collection time; Prowler's detector also flags passwords, private keys and other tokens")),
     ("awslambda_function_not_publicly_accessible", Equivalent(&["lambda_function_public_access"])),
     ("awslambda_function_url_cors_policy", Missing("needs the function URL's CORS configuration, which the inventory does not hold")),
     ("awslambda_function_url_public", Equivalent(&["lambda_function_url_public"])),
-    ("awslambda_function_using_cross_account_layers", Missing("needs the function's layers, which the inventory does not hold")),
+    ("awslambda_function_using_cross_account_layers", Equivalent(&["lambda_function_cross_account_layers"])),
     ("awslambda_function_using_supported_runtimes", Equivalent(&["lambda_supported_runtime"])),
     ("awslambda_function_vpc_multi_az", Equivalent(&["lambda_vpc_multi_az"])),
     ("awslambda_layer_no_secrets_in_content", Missing("needs Lambda layers and their content, which the inventory does not hold")),
@@ -231,7 +232,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     // Config
     ("config_delegated_admin_and_org_aggregator_all_regions", Missing(ORGS)),
     ("config_recorder_all_regions_enabled", Partial(&["config_recorder_enabled"], "stricter: the recorder must also record all supported resource types (Security Hub Config.1, CIS 3.3)")),
-    ("config_recorder_using_aws_service_role", Missing("needs the recorder's role ARN, which the inventory does not hold")),
+    ("config_recorder_using_aws_service_role", Equivalent(&["config_recorder_service_role"])),
     // EC2
     ("ec2_ami_account_block_public_access", Missing("needs the account's image block public access state (ec2:GetImageBlockPublicAccessState), which the inventory does not hold")),
     ("ec2_ami_public", Equivalent(&["ec2_ami_public"])),
@@ -251,7 +252,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ec2_elastic_ip_shodan", Missing("Prowler-specific: asks Shodan (a third party) about each address; Rampart sends nothing outside AWS")),
     ("ec2_elastic_ip_unassigned", Partial(&["ec2_eip_unassociated"], "Trusted Advisor: an address associated with a stopped instance also fails")),
     ("ec2_instance_account_imdsv2_enabled", Missing("needs the account's instance metadata defaults (ec2:GetInstanceMetadataDefaults), which the inventory does not hold")),
-    ("ec2_instance_detailed_monitoring_enabled", Missing("needs the instances' monitoring state, which the inventory does not hold")),
+    ("ec2_instance_detailed_monitoring_enabled", Equivalent(&["ec2_instance_detailed_monitoring"])),
     ("ec2_instance_imdsv2_enabled", Equivalent(&["ec2_imdsv2_required"])),
     ("ec2_instance_internet_facing_with_instance_profile", Equivalent(&["ec2_instance_public_with_instance_profile"])),
     ("ec2_instance_managed_by_ssm", Missing("needs Systems Manager's managed instances (ssm), which the inventory does not hold")),
@@ -282,7 +283,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ec2_instance_with_outdated_ami", Missing("needs the deprecation time of the AMIs instances run from, including AMIs of other owners, which the inventory does not hold (it lists the account's own images)")),
     ("ec2_launch_template_imdsv2_required", Partial(&["ec2_launch_template_imdsv2"], "Security Hub EC2.170 judges the default version; Prowler every version")),
     ("ec2_launch_template_no_public_ip", Partial(&["ec2_launch_template_public_ip"], "Security Hub EC2.25 judges the default version; Prowler every version")),
-    ("ec2_launch_template_no_secrets", Missing("needs the user data of launch template versions, which the inventory does not hold")),
+    ("ec2_launch_template_no_secrets", Partial(&["ec2_launch_template_user_data_secrets"], "finds AWS access keys in the user data of every version with the `rampart scan secrets` detector, run at collection time; Prowler's detector also flags passwords, private keys and other tokens, and decompresses gzip user data")),
     ("ec2_networkacl_allow_ingress_any_port", Partial(&["ec2_nacl_admin_ports_unrestricted"], "an ACL open to the internet on every port also opens 22 and 3389 and fails CIS 5.1; one open on other ports only passes")),
     ("ec2_networkacl_allow_ingress_tcp_port_22", Partial(&["ec2_nacl_admin_ports_unrestricted"], NACL_ADMIN)),
     ("ec2_networkacl_allow_ingress_tcp_port_3389", Partial(&["ec2_nacl_admin_ports_unrestricted"], NACL_ADMIN)),
@@ -308,7 +309,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ec2_securitygroup_allow_wide_open_public_ipv4", Missing("Prowler-specific heuristic (public IPv4 ranges from /1 to /23); no standard Rampart maps has it; the inventory holds the rules")),
     ("ec2_securitygroup_default_restrict_traffic", Equivalent(&["ec2_default_sg_restricts_all"])),
     ("ec2_securitygroup_from_launch_wizard", Missing("Prowler-specific heuristic on the group's name; no standard Rampart maps has it")),
-    ("ec2_securitygroup_not_used", Missing("not implemented yet: the inventory holds network interfaces and their groups")),
+    ("ec2_securitygroup_not_used", Equivalent(&["ec2_security_group_unused"])),
     ("ec2_securitygroup_with_many_ingress_egress_rules", Partial(&["ec2_sg_large_number_of_rules"], "Trusted Advisor's rule count (more than 50 rules fails); Prowler counts inbound and outbound rules apart")),
     ("ec2_transitgateway_auto_accept_vpc_attachments", Equivalent(&["ec2_transit_gateway_auto_accept_attachments"])),
     // ECR
@@ -326,7 +327,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("efs_encryption_at_rest_enabled", Equivalent(&["efs_encrypted"])),
     ("efs_have_backup_enabled", Equivalent(&["efs_automatic_backups"])),
     ("efs_mount_target_not_publicly_accessible", Equivalent(&["efs_mount_target_public_subnet"])),
-    ("efs_multi_az_enabled", Missing("not implemented yet: the inventory holds each file system's mount targets and their zones")),
+    ("efs_multi_az_enabled", Equivalent(&["efs_multi_az"])),
     ("efs_not_publicly_accessible", Missing("needs the file systems' policies (elasticfilesystem:DescribeFileSystemPolicy), which the inventory does not hold")),
     // ELB (classic)
     ("elb_connection_draining_enabled", Equivalent(&["elb_classic_connection_draining"])),
@@ -367,7 +368,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("guardduty_runtime_monitoring_enabled", Equivalent(&["guardduty_runtime_monitoring"])),
     ("guardduty_s3_protection_enabled", Equivalent(&["guardduty_s3_protection"])),
     // IAM
-    ("iam_administrator_access_with_mfa", Missing("not implemented yet: the inventory holds groups' policies, their members and the members' MFA devices")),
+    ("iam_administrator_access_with_mfa", Equivalent(&["iam_administrator_access_with_mfa"])),
     ("iam_avoid_root_usage", Partial(&["iam_root_recent_use"], "the most recent use of the password or either access key counts; Prowler looks at the password's last use when there is one, and at a key's only otherwise")),
     ("iam_aws_attached_policy_no_administrative_privileges", Partial(&["iam_user_administrator_access", "iam_group_administrator_access", "iam_role_administrator_access"], "AdministratorAccess is the AWS managed policy that allows `*` on `*`: Rampart reports each user, group and role holding it; Prowler reports the policy once when it is attached, and would also catch another AWS managed policy with such a statement")),
     ("iam_check_saml_providers_sts", Missing("needs the SAML providers (iam:ListSAMLProviders), which the inventory does not hold")),
@@ -376,8 +377,8 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("iam_group_administrator_access_policy", Partial(&["iam_group_administrator_access"], ADMIN_ACCESS)),
     ("iam_inline_policy_allows_privilege_escalation", Missing("Prowler-specific list of action combinations that allow privilege escalation; no standard Rampart maps has it")),
     ("iam_inline_policy_no_administrative_privileges", Partial(&["iam_inline_policy_full_admin"], "Security Hub IAM.1's definition: an Allow statement of `*` on `*`; Prowler also counts NotAction and NotResource forms and subtracts what Deny statements take away")),
-    ("iam_inline_policy_no_full_access_to_cloudtrail", Missing("not implemented yet: Security Hub IAM.21 covers customer managed policies only; the inventory holds inline policies")),
-    ("iam_inline_policy_no_full_access_to_kms", Missing("not implemented yet: Security Hub IAM.21 covers customer managed policies only; the inventory holds inline policies")),
+    ("iam_inline_policy_no_full_access_to_cloudtrail", Partial(&["iam_inline_policy_service_wildcard"], INLINE_SERVICE_WILDCARD)),
+    ("iam_inline_policy_no_full_access_to_kms", Partial(&["iam_inline_policy_service_wildcard"], INLINE_SERVICE_WILDCARD)),
     ("iam_inline_policy_no_wildcard_marketplace_subscribe", Missing("Prowler-specific: Marketplace subscriptions are in no standard Rampart maps")),
     ("iam_no_custom_policy_permissive_role_assumption", Equivalent(&["iam_policy_permissive_role_assumption"])),
     ("iam_no_expired_server_certificates_stored", Equivalent(&["iam_expired_server_certificates"])),
@@ -421,7 +422,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     // KMS
     ("kms_cmk_are_used", Missing("Prowler-specific hygiene check (disabled keys); no standard Rampart maps has it; the inventory holds key states")),
     ("kms_cmk_not_deleted_unintentionally", Equivalent(&["kms_key_pending_deletion"])),
-    ("kms_cmk_not_multi_region", Missing("needs each key's MultiRegion flag, which the inventory does not hold")),
+    ("kms_cmk_not_multi_region", Equivalent(&["kms_key_multi_region"])),
     ("kms_cmk_rotation_enabled", Equivalent(&["kms_key_rotation"])),
     ("kms_key_enclave_attestation_bypassable_path", Missing(ENCLAVE)),
     ("kms_key_enclave_attestation_no_deployment_binding", Missing(ENCLAVE)),
@@ -440,11 +441,11 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("rds_cluster_integration_cloudwatch_logs", Partial(&["rds_aurora_mysql_audit_logs"], "Security Hub RDS.34: Aurora MySQL clusters must export audit logs; Prowler accepts any log export from any cluster")),
     ("rds_cluster_minor_version_upgrade_enabled", Equivalent(&["rds_cluster_auto_minor_version_upgrade"])),
     ("rds_cluster_multi_az", Equivalent(&["rds_cluster_multi_az"])),
-    ("rds_cluster_non_default_port", Missing("not implemented yet: the inventory holds each cluster's port (Security Hub RDS.23 is judged on instances)")),
+    ("rds_cluster_non_default_port", Equivalent(&["rds_cluster_default_port"])),
     ("rds_cluster_protected_by_backup_plan", Missing(BACKUP)),
     ("rds_cluster_storage_encrypted", Equivalent(&["rds_cluster_storage_encrypted"])),
     ("rds_instance_backup_enabled", Partial(&["rds_backups"], "stricter: Security Hub RDS.11 requires at least 7 days of automated backups; Prowler more than 0")),
-    ("rds_instance_certificate_expiration", Missing("needs each instance's CA certificate validity, which the inventory does not hold")),
+    ("rds_instance_certificate_expiration", Partial(&["rds_instance_certificate_expiry"], "fails within 90 days of expiry at one severity; Prowler fails within three calendar months and raises the severity as expiry nears")),
     ("rds_instance_copy_tags_to_snapshots", Equivalent(&["rds_instance_copy_tags_to_snapshots"])),
     ("rds_instance_critical_event_subscription", Equivalent(&["rds_event_subscription_instance"])),
     ("rds_instance_default_admin", Equivalent(&["rds_instance_default_admin_username"])),
@@ -453,7 +454,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("rds_instance_enhanced_monitoring_enabled", Equivalent(&["rds_enhanced_monitoring"])),
     ("rds_instance_event_subscription_parameter_groups", Equivalent(&["rds_event_subscription_parameter_group"])),
     ("rds_instance_event_subscription_security_groups", Equivalent(&["rds_event_subscription_security_group"])),
-    ("rds_instance_extended_support", Missing("needs each instance's engine lifecycle support setting, which the inventory does not hold")),
+    ("rds_instance_extended_support", Equivalent(&["rds_instance_extended_support"])),
     ("rds_instance_iam_authentication_enabled", Equivalent(&["rds_instance_iam_authentication"])),
     ("rds_instance_inside_vpc", Missing("EC2-Classic was retired in 2023, so every DB instance is in a VPC; a DB subnet group without a VPC in the inventory means data that was not read (moto, for one, reports none for instances created without a subnet group), not a finding")),
     ("rds_instance_integration_cloudwatch_logs", Partial(&["rds_instance_cloudwatch_logs"], "Security Hub RDS.9: the logs the control names for the engine must be exported; Prowler accepts any")),
@@ -507,11 +508,11 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("vpc_different_regions", Missing("Prowler-specific resilience heuristic (VPCs in more than one region); no standard Rampart maps has it")),
     ("vpc_endpoint_connections_trust_boundaries", Missing("needs a list of trusted accounts, which Rampart's configuration does not have yet; the inventory holds the endpoint policies")),
     ("vpc_endpoint_for_ec2_enabled", Equivalent(&["ec2_vpc_endpoint_ec2"])),
-    ("vpc_endpoint_multi_az_enabled", Missing("not implemented yet: the inventory holds each interface endpoint's subnets and their zones")),
+    ("vpc_endpoint_multi_az_enabled", Equivalent(&["ec2_vpc_endpoint_multi_az"])),
     ("vpc_endpoint_services_allowed_principals_trust_boundaries", Missing("needs the account's endpoint services and their allowed principals, which the inventory does not hold")),
     ("vpc_flow_logs_enabled", Partial(&["ec2_vpc_flow_logs"], "stricter: the flow log must record rejected traffic (Security Hub EC2.6, CIS 3.7); Prowler accepts any active flow log")),
     ("vpc_peering_routing_tables_with_least_privilege", Missing("not implemented yet: the inventory holds route tables and peering connections")),
-    ("vpc_subnet_different_az", Missing("not implemented yet: the inventory holds subnets and their zones")),
+    ("vpc_subnet_different_az", Equivalent(&["ec2_vpc_subnets_multi_az"])),
     ("vpc_subnet_no_public_ip_by_default", Equivalent(&["ec2_subnet_auto_assign_public_ip"])),
     ("vpc_subnet_separate_private_public", Missing("Prowler-specific design heuristic; no standard Rampart maps has it; the inventory holds subnets and route tables")),
     ("vpc_vpn_connection_tunnels_up", Equivalent(&["ec2_vpn_tunnels_up"])),

@@ -329,6 +329,10 @@ fn instance(i: &t::Instance) -> Instance {
         tags: tags(i.tags()),
         virtualization_type: Observed::Known(i.virtualization_type().map(|v| v.as_str().to_string())),
         state_transition_reason: Observed::Known(i.state_transition_reason().filter(|r| !r.is_empty()).map(str::to_string)),
+        monitoring_state: match i.monitoring().and_then(|m| m.state()) {
+            Some(s) => Observed::Known(s.as_str().to_string()),
+            None => Observed::Unknown("ec2:DescribeInstances: no Monitoring.State in the response".into()),
+        },
     }
 }
 

@@ -81,10 +81,17 @@ async fn launch_templates(ctx: &Ctx, c: &aws_sdk_ec2::Client) -> Observed<Vec<La
             default_version_number: lt.default_version_number(),
             latest_version_number: lt.latest_version_number(),
             default_version: Observed::not_collected(),
+            user_data_secrets: Observed::not_collected(),
         })
         .collect();
     if templates.is_empty() {
         return Observed::Known(templates);
+    }
+    // Every version's user data, template by template: an old version can still be launched
+    // and read, so a key in any of them is exposed.
+    let secrets = futures::future::join_all(templates.iter().map(|lt| Box::pin(template_user_data_secrets(ctx, c, lt.launch_template_id.clone())))).await;
+    for (lt, s) in templates.iter_mut().zip(secrets) {
+        lt.user_data_secrets = s;
     }
     // Without a template id, `$Default` lists the default version of every template at once.
     let versions = Box::pin(default_versions(ctx, c)).await;
@@ -128,6 +135,66 @@ async fn default_versions(
         c.describe_launch_template_versions().versions("$Default").into_paginator().send().try_collect(),
     )
     .await
+}
+
+async fn template_user_data_secrets(ctx: &Ctx, c: &aws_sdk_ec2::Client, id: String) -> Observed<Vec<String>> {
+    let pages = ctx
+        .call(
+            "ec2:DescribeLaunchTemplateVersions",
+            Some(&id),
+            c.describe_launch_template_versions().launch_template_id(&id).into_paginator().send().try_collect(),
+        )
+        .await;
+    match pages {
+        Ok(pages) => {
+            let versions: Vec<(i64, Option<&str>)> = pages
+                .iter()
+                .flat_map(|p| p.launch_template_versions())
+                .map(|v| (v.version_number().unwrap_or_default(), v.launch_template_data().and_then(|d| d.user_data())))
+                .collect();
+            user_data_secrets(&versions)
+        }
+        Err(why) => Observed::Unknown(why),
+    }
+}
+
+/// The access keys the `rampart scan secrets` detector finds in the versions' user data
+/// (base64, as EC2 returns it), redacted and labelled with the version; Unknown when nothing
+/// was found but a version's user data is not text (gzip, for one) and could not be scanned.
+pub(crate) fn user_data_secrets(versions: &[(i64, Option<&str>)]) -> Observed<Vec<String>> {
+    let mut found = Vec::new();
+    let mut binary = Vec::new();
+    let mut sorted: Vec<&(i64, Option<&str>)> = versions.iter().collect();
+    sorted.sort_by_key(|(n, _)| *n);
+    for (n, data) in sorted {
+        let Some(b64) = data.filter(|d| !d.is_empty()) else { continue };
+        let text = decode(b64);
+        let matches = rampart_secrets::detect(text.as_bytes(), &rampart_secrets::DetectOptions::default());
+        if matches.is_empty() && text.contains(char::REPLACEMENT_CHARACTER) {
+            binary.push(n.to_string());
+        }
+        for m in matches {
+            found.push(match (m.key_id, m.secret) {
+                (Some(k), Some(s)) => format!("version {n}: access key {k} with its secret {s} (line {})", m.line),
+                (Some(k), None) => format!("version {n}: access key id {k} (line {})", m.line),
+                (None, Some(s)) => format!("version {n}: secret access key {s} (line {})", m.line),
+                (None, None) => format!("version {n}: a key (line {})", m.line),
+            });
+        }
+    }
+    if found.is_empty() && !binary.is_empty() {
+        return Observed::Unknown(format!("the user data of version(s) {} is not text (e.g. gzip) and could not be scanned", binary.join(", ")));
+    }
+    Observed::Known(found)
+}
+
+/// Base64 user data as text (lossy: bytes that are not UTF-8 become U+FFFD).
+fn decode(b64: &str) -> String {
+    use base64::Engine;
+    match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => b64.to_string(),
+    }
 }
 
 fn template_data(d: &t::ResponseLaunchTemplateData) -> LaunchTemplateData {
@@ -182,5 +249,35 @@ fn vpn_connection(v: &t::VpnConnection) -> VpnConnection {
                 .collect()
         }),
         tags: v.tags().iter().filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::user_data_secrets;
+    use base64::Engine;
+
+    fn b64(s: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(s)
+    }
+
+    #[test]
+    fn launch_template_user_data_secrets_are_found_in_any_version_and_redacted() {
+        // Built at run time so that this source holds no key-shaped literal.
+        let (id, secret) = (format!("AKIA{}", "Q3EGRN5UVWXYZ2AB"), format!("{}/{}", "k9Tz2Lm4Qx7Rv1Bn8Wc3Yp6Hd0Jf5Gs2", "Ae4Ku9M"));
+        let leaky = b64(format!("#!/bin/bash\nexport AWS_ACCESS_KEY_ID={id}\nexport AWS_SECRET_ACCESS_KEY={secret}\n").as_bytes());
+        let clean = b64(b"#!/bin/bash\nyum install -y nginx\n");
+        let gzip = b64(&[0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00]);
+        // The key is in version 1 only; version 2 (the default, say) is clean.
+        let got = user_data_secrets(&[(2, Some(clean.as_str())), (1, Some(leaky.as_str())), (3, None)]);
+        let found = got.known().expect("read");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("version 1: access key AKIA"), "{found:?}");
+        assert!(!found[0].contains(&id) && !found[0].contains(&secret), "redacted: {found:?}");
+        assert_eq!(user_data_secrets(&[(1, Some(clean.as_str())), (2, None)]).known().map(Vec::len), Some(0));
+        // Binary user data proves nothing when no key was found elsewhere...
+        assert!(user_data_secrets(&[(1, Some(clean.as_str())), (2, Some(gzip.as_str()))]).known().is_none());
+        // ...but a key found in another version is found.
+        assert_eq!(user_data_secrets(&[(1, Some(leaky.as_str())), (2, Some(gzip.as_str()))]).known().map(Vec::len), Some(1));
     }
 }

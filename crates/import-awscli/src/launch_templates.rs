@@ -88,6 +88,7 @@ impl From<&LaunchTemplate> for inv::LaunchTemplate {
             default_version: Observed::Unknown(
                 "not in the aws-cli dump: LaunchTemplateVersions (describe-launch-template-versions --versions '$Default')".into(),
             ),
+            user_data_secrets: Observed::Unknown("not in the aws-cli dump: the user data of every version (describe-launch-template-versions)".into()),
         }
     }
 }

@@ -419,12 +419,15 @@ pub(crate) struct Instance {
     virtualization_type: Option<String>,
     #[serde(default)]
     state_transition_reason: Option<String>,
+    #[serde(default)]
+    monitoring: Option<InstanceState>,
 }
 
+/// `State` and `Monitoring` of an instance: each a `{"Name"|"State": ...}` object.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct InstanceState {
-    #[serde(default)]
+    #[serde(default, alias = "State")]
     name: String,
 }
 
@@ -516,6 +519,10 @@ impl From<&Instance> for inv::Instance {
             tags: tags(&i.tags),
             virtualization_type: Observed::Known(non_empty(&i.virtualization_type)),
             state_transition_reason: Observed::Known(non_empty(&i.state_transition_reason)),
+            monitoring_state: match i.monitoring.as_ref().filter(|m| !m.name.is_empty()) {
+                Some(m) => Observed::Known(m.name.clone()),
+                None => Observed::Unknown("not in the aws-cli dump: Monitoring.State of describe-instances".into()),
+            },
         }
     }
 }

@@ -40,6 +40,9 @@ pub struct AutoScalingGroup {
     pub mixed_instances_policy: Option<MixedInstancesPolicy>,
     #[serde(default)]
     pub tags: Tags,
+    /// `CapacityRebalance`: whether the group replaces Spot Instances at risk of interruption.
+    #[serde(default)]
+    pub capacity_rebalance: Observed<bool>,
 }
 
 /// A launch template as a group names it (`LaunchTemplateSpecification`).

@@ -113,6 +113,10 @@ pub struct Instance {
     /// instance; `Known(None)` when AWS gives none.
     #[serde(default)]
     pub state_transition_reason: Observed<Option<String>>,
+    /// `Monitoring.State`: `disabled` (basic, 5-minute metrics), `enabled` (detailed, 1-minute),
+    /// `pending`, `disabling`.
+    #[serde(default)]
+    pub monitoring_state: Observed<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -448,6 +452,12 @@ pub struct LaunchTemplate {
     /// The default version's launch data; `Unknown` if it could not be read.
     #[serde(default)]
     pub default_version: Observed<LaunchTemplateData>,
+    /// What the `rampart scan secrets` detector found in the user data of every version of the
+    /// template, at collection time and redacted (`version 3: access key AKIA… with secret
+    /// wJal…`); empty: read and none found. Unknown when a version could not be read or its user
+    /// data is not text (e.g. gzip) and nothing was found in the others.
+    #[serde(default)]
+    pub user_data_secrets: Observed<Vec<String>>,
 }
 
 /// The parts of a launch template version's `LaunchTemplateData` the checks read.
@@ -840,6 +850,15 @@ pub struct DbInstance {
     /// The DB cluster the instance belongs to (Aurora); `Known(None)` = standalone.
     #[serde(default)]
     pub db_cluster_identifier: Observed<Option<String>>,
+    /// `CertificateDetails.ValidTill` (RFC 3339): when the server certificate of the instance's
+    /// CA expires; `Known(None)` = not reported.
+    #[serde(default)]
+    pub certificate_valid_till: Observed<Option<String>>,
+    /// `EngineLifecycleSupport`: `open-source-rds-extended-support` or
+    /// `open-source-rds-extended-support-disabled`; `Known(None)` = not reported (engines
+    /// without extended support).
+    #[serde(default)]
+    pub engine_lifecycle_support: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1130,6 +1149,9 @@ pub struct KmsKey {
     pub key_state: String,
     pub key_spec: String,
     pub origin: String,
+    /// `KeyMetadata.MultiRegion`: a multi-Region primary or replica key.
+    #[serde(default)]
+    pub multi_region: Observed<bool>,
     #[serde(default)]
     pub rotation_enabled: Observed<bool>,
     #[serde(default)]
@@ -1158,6 +1180,16 @@ pub struct LambdaFunction {
     pub url_auth_type: Observed<Option<String>>,
     pub last_modified: Option<String>,
     pub package_type: Option<String>,
+    /// `KMSKeyArn`: the customer managed key that encrypts the environment variables;
+    /// `Known(None)` = Lambda's AWS managed key.
+    #[serde(default)]
+    pub kms_key_arn: Observed<Option<String>>,
+    /// `DeadLetterConfig.TargetArn` (an SQS queue or SNS topic); `Known(None)` = none.
+    #[serde(default)]
+    pub dead_letter_target_arn: Observed<Option<String>>,
+    /// The ARNs of the layer versions the function uses.
+    #[serde(default)]
+    pub layer_arns: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1220,6 +1252,9 @@ pub struct ConfigRecorder {
     pub all_supported: bool,
     pub include_global_resource_types: bool,
     pub recording: bool,
+    /// `roleARN`: the role the recorder uses to read resources.
+    #[serde(default)]
+    pub role_arn: Observed<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -64,6 +64,10 @@ fn group(ctx: &Ctx, g: &sdk::AutoScalingGroup) -> AutoScalingGroup {
             }
         }),
         tags: g.tags().iter().filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))).collect(),
+        capacity_rebalance: match g.capacity_rebalance() {
+            Some(c) => Observed::Known(c),
+            None => Observed::Unknown("autoscaling:DescribeAutoScalingGroups: no CapacityRebalance in the response".into()),
+        },
         name,
     }
 }

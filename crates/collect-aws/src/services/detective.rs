@@ -79,6 +79,10 @@ pub(super) async fn config(ctx: &Ctx) -> Observed<ConfigService> {
             ConfigRecorder {
                 all_supported: group.is_some_and(|g| g.all_supported()),
                 include_global_resource_types: group.is_some_and(|g| g.include_global_resource_types()),
+                role_arn: match r.role_arn().filter(|a| !a.is_empty()) {
+                    Some(a) => Observed::Known(a.to_string()),
+                    None => Observed::Unknown("config:DescribeConfigurationRecorders: no roleARN in the response".into()),
+                },
                 recording: statuses
                     .configuration_recorders_status()
                     .iter()

@@ -50,6 +50,11 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<KmsKey>> {
                 key_state,
                 key_spec: meta.and_then(|m| m.key_spec()).map(|v| v.as_str().to_string()).unwrap_or_default(),
                 origin: meta.and_then(|m| m.origin()).map(|v| v.as_str().to_string()).unwrap_or_default(),
+                multi_region: match (&described, meta.and_then(|m| m.multi_region())) {
+                    (Err(reason), _) => Observed::Unknown(reason.clone()),
+                    (Ok(_), Some(m)) => Observed::Known(m),
+                    (Ok(_), None) => Observed::Unknown("kms:DescribeKey: no MultiRegion in the response".to_string()),
+                },
                 rotation_enabled,
                 policy,
             }

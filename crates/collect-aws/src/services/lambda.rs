@@ -39,6 +39,10 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<LambdaFunction>> {
                 url_auth_type: observed(url).map(|u| u.map(|u| u.auth_type().as_str().to_string())),
                 last_modified: non_empty(f.last_modified()),
                 package_type: f.package_type().map(|p| p.as_str().to_string()),
+                // `ListFunctions` returns each function's configuration whole: these are read.
+                kms_key_arn: Observed::Known(non_empty(f.kms_key_arn())),
+                dead_letter_target_arn: Observed::Known(non_empty(f.dead_letter_config().and_then(|d| d.target_arn()))),
+                layer_arns: Observed::Known(f.layers().iter().filter_map(|l| non_empty(l.arn())).collect()),
                 function_name,
                 arn,
             }

@@ -121,6 +121,8 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
                 copy_tags_to_snapshot: Observed::Known(i.copy_tags_to_snapshot().unwrap_or_default()),
                 master_username: Observed::Known(non_empty(i.master_username())),
                 db_cluster_identifier: Observed::Known(non_empty(i.db_cluster_identifier())),
+                certificate_valid_till: Observed::Known(ts_opt(i.certificate_details().and_then(|c| c.valid_till()))),
+                engine_lifecycle_support: Observed::Known(non_empty(i.engine_lifecycle_support())),
             }
         })
         .collect();

@@ -8,6 +8,7 @@ pub mod group_multi_az;
 pub mod group_multiple_instance_types;
 pub mod launch_config_imdsv2;
 pub mod launch_config_public_ip;
+pub mod group_capacity_rebalance;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, AutoScalingGroup, LaunchConfiguration, Observed, Region};

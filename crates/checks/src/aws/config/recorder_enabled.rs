@@ -2,15 +2,10 @@
 //!
 //! Security Hub Config.1, CIS AWS Foundations v3.0.0 3.3. A region passes when a
 //! configuration recorder is recording and records all supported resource types.
-//! Security Hub Config.1 also requires the recorder to use the service-linked role, which the
-//! inventory does not hold: that part is not evaluated. One result per (account, region).
-//!
-//! AWS ("Security Hub CSPM controls for AWS Config", Config.1): "If you don't use the
-//! service-linked role and don't set the includeConfigServiceLinkedRoleCheck parameter to false,
-//! the control fails because other roles might not have the necessary permissions for AWS Config
-//! to accurately record your resources." Known gap: a recorder that records everything with a
-//! custom role PASSES here but fails Config.1 with its default parameter; closing it needs the
-//! recorder's `roleARN` (already returned by `DescribeConfigurationRecorders`) in the inventory.
+//! Security Hub Config.1 also requires the recorder to use the service-linked role; CIS 3.3 does
+//! not, so that part is a check of its own mapped to Config.1 only
+//! (`config_recorder_service_role`): a recorder that records everything with a custom role
+//! PASSES here and fails Config.1 through it. One result per (account, region).
 //! Several recorders: one recording all supported resources suffices (test
 //! `several_recorders`).
 
@@ -79,7 +74,7 @@ mod tests {
     }
 
     fn rec(recording: bool, all: bool) -> ConfigRecorder {
-        ConfigRecorder { name: "default".into(), all_supported: all, include_global_resource_types: true, recording }
+        ConfigRecorder { name: "default".into(), all_supported: all, include_global_resource_types: true, recording, role_arn: Observed::Known(String::new()) }
     }
 
     #[test]

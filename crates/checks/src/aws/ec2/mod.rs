@@ -45,6 +45,11 @@ pub mod ami_public;
 pub mod ebs_snapshot_encrypted;
 pub mod instance_user_data_secrets;
 pub mod instance_public_with_instance_profile;
+pub mod sg_unused;
+pub mod vpc_subnets_multi_az;
+pub mod vpc_endpoint_multi_az;
+pub mod instance_detailed_monitoring;
+pub mod launch_template_user_data_secrets;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};

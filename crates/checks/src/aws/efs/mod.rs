@@ -5,6 +5,7 @@ pub mod access_point_user_identity;
 pub mod automatic_backups;
 pub mod encrypted;
 pub mod mount_target_public_subnet;
+pub mod multi_az;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, EfsAccessPoint, EfsFileSystem, Observed, Region};

@@ -28,6 +28,8 @@ pub mod securityaudit_role;
 pub mod policy_permissive_role_assumption;
 pub mod role_cross_account_read_only;
 pub mod cloudshell_full_access;
+pub mod inline_policy_service_wildcard;
+pub mod administrator_access_with_mfa;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, InlinePolicy, Observed};

@@ -40,7 +40,7 @@ pub static CHECK: Check = Check {
 };
 
 /// The `service:*` actions the policy's `Allow` statements grant, in document order.
-fn service_wildcards(doc: &PolicyDocument) -> Vec<&str> {
+pub(crate) fn service_wildcards(doc: &PolicyDocument) -> Vec<&str> {
     let mut out: Vec<&str> = doc
         .statements
         .iter()

@@ -5,6 +5,7 @@ pub mod key_public;
 pub mod customer_policy_decrypt_all_keys;
 pub mod inline_policy_decrypt_all_keys;
 pub mod key_rotation;
+pub mod key_multi_region;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, KmsKey, Region};
@@ -100,6 +101,7 @@ pub(crate) mod tests {
             key_state: "Enabled".into(),
             key_spec: "SYMMETRIC_DEFAULT".into(),
             origin: "AWS_KMS".into(),
+            multi_region: Observed::Known(false),
             rotation_enabled: Observed::Known(true),
             policy: Observed::Known("{}".into()),
         }

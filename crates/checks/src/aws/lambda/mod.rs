@@ -7,6 +7,9 @@ pub mod vpc_multi_az;
 pub mod function_url_public;
 pub mod function_environment_secrets;
 pub mod function_in_vpc;
+pub mod environment_cmk;
+pub mod dead_letter_queue;
+pub mod cross_account_layers;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;

@@ -40,7 +40,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 }
 
 /// The default port of an RDS engine, `None` for engines the control does not cover.
-fn default_port(engine: &str) -> Option<i32> {
+pub(crate) fn default_port(engine: &str) -> Option<i32> {
     match engine {
         "mysql" | "mariadb" | "aurora" | "aurora-mysql" => Some(3306),
         "postgres" | "aurora-postgresql" => Some(5432),

@@ -31,6 +31,9 @@ pub mod security_group_access_risk;
 pub mod storage_encrypted;
 
 pub mod aurora_instance_accessibility;
+pub mod cluster_default_port;
+pub mod instance_certificate_expiry;
+pub mod instance_extended_support;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, DbCluster, DbInstance, Observed, Rds, Region};
