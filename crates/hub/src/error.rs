@@ -132,6 +132,10 @@ pub enum StoreError {
 
     #[error("assessment run {0} cannot be marked FAILED without a reason: say why it failed")]
     FailureWithoutReason(i64),
+
+    /// A findings query the store cannot run as given (a bad filter, sort, page size or token).
+    #[error(transparent)]
+    Query(#[from] crate::filter::QueryError),
 }
 
 fn too_new(path: &Path, store: Option<&str>, found: u32, known: u32) -> String {

@@ -42,7 +42,9 @@ mod assess_edit;
 mod browse;
 mod codec;
 mod error;
+mod filter;
 mod lifecycle;
+mod query;
 mod schema;
 mod store;
 mod vulndb;
@@ -50,6 +52,8 @@ mod vulndb;
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
+pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
+pub use query::{FindingQuery, FindingRecord, FindingsPage, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 
@@ -59,5 +63,7 @@ mod tests;
 mod tests_vulnerability;
 #[cfg(test)]
 mod tests_open;
+#[cfg(test)]
+mod tests_query;
 #[cfg(test)]
 mod tests_schema;

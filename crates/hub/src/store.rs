@@ -48,7 +48,8 @@ pub struct WorkflowChange {
 
 /// Columns of a `Finding`, in the order `finding_from_row` reads them, for the current
 /// state (`f` is `findings`).
-pub(crate) const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, f.severity, f.status,
+/// The severity is the effective one: a person's override (`severity_label`), else the check's.
+pub(crate) const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, coalesce(f.severity_label, f.severity), f.status,
     f.reason, f.detail, f.service, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_cli,
     f.remediation_url, f.related_requirements, f.first_observed, f.last_observed,
@@ -499,7 +500,7 @@ impl Store {
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
         let (where_clause, mut values) = filter_clauses(filter);
         let mut query = format!("SELECT {CURRENT_COLUMNS} FROM findings f{where_clause} ");
-        query.push_str(&order_by("f.severity"));
+        query.push_str(&order_by("coalesce(f.severity_label, f.severity)"));
         if let Some(limit) = filter.limit {
             query.push_str(" LIMIT ?");
             values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
@@ -537,7 +538,7 @@ fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
             .filter(|s| **s >= min)
             .map(|s| s.label().to_string())
             .collect();
-        clauses.push("f.severity IN (SELECT value FROM json_each(?))");
+        clauses.push("coalesce(f.severity_label, f.severity) IN (SELECT value FROM json_each(?))");
         values.push(Value::Text(codec::strings_to_json(&labels)));
     }
     if let Some(c) = &filter.check_id {

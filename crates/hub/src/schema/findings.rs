@@ -99,5 +99,36 @@ ALTER TABLE findings ADD COLUMN vulnerability TEXT;
         r#"
 ALTER TABLE workflow_history ADD COLUMN changed_by TEXT;
 "#,
+        // 4: triage by people, after Security Hub's BatchUpdateFindings: a severity label
+        // that overrides the check's (NULL: the check's), confidence and criticality (0 to
+        // 100, NULL: not set), verification state, user-defined fields (a JSON object of
+        // strings) and a note; the current tags of each resource (for `ResourceTags`
+        // filters); indexes for the findings query's default order (effective severity,
+        // then id) and for resource look-ups. The severity expression is `query.rs`'s
+        // `NORMALIZED`: the index serves only a query that spells it the same.
+        r#"
+ALTER TABLE findings ADD COLUMN severity_label TEXT
+    CHECK (severity_label IN ('INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'));
+ALTER TABLE findings ADD COLUMN confidence INTEGER CHECK (confidence BETWEEN 0 AND 100);
+ALTER TABLE findings ADD COLUMN criticality INTEGER CHECK (criticality BETWEEN 0 AND 100);
+ALTER TABLE findings ADD COLUMN verification_state TEXT NOT NULL DEFAULT 'UNKNOWN'
+    CHECK (verification_state IN ('UNKNOWN', 'TRUE_POSITIVE', 'FALSE_POSITIVE', 'BENIGN_POSITIVE'));
+ALTER TABLE findings ADD COLUMN user_defined_fields TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE findings ADD COLUMN note_text TEXT;
+ALTER TABLE findings ADD COLUMN note_updated_by TEXT;
+ALTER TABLE findings ADD COLUMN note_updated_at TEXT;
+
+CREATE TABLE resource_tags (
+    resource_id TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    value       TEXT NOT NULL,
+    PRIMARY KEY (resource_id, key)
+) WITHOUT ROWID;
+
+CREATE INDEX findings_resource ON findings (resource_id);
+CREATE INDEX findings_severity_order ON findings (
+    (CASE coalesce(severity_label, severity) WHEN 'CRITICAL' THEN 90 WHEN 'HIGH' THEN 70
+        WHEN 'MEDIUM' THEN 40 WHEN 'LOW' THEN 1 ELSE 0 END), id);
+"#,
     ],
 };

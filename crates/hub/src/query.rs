@@ -1,0 +1,657 @@
+//! The findings query (Security Hub's `GetFindings`): [`FindingFilters`] as SQL with bound
+//! parameters, one sort field with the id as tiebreak, and keyset pagination.
+//!
+//! Pagination is by key, not by offset: a page's `NextToken` holds the sort value and id
+//! of its last finding, and the next page starts after them. Findings inserted meanwhile
+//! (a scan recording) never shift the pages: no finding of the first page comes again,
+//! and no finding that existed before is skipped, unless its own sort value changed in
+//! between (a scan updates `LastObservedAt` and `UpdatedAt`; the default order, by
+//! severity, moves only when a severity changes). The token also names the sort and the
+//! filters it was made for: used with another query, it is refused.
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::filter::{
+    field_named, DateFilter, FieldFilters, FindingFilters, Kind, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter,
+};
+use crate::store::{corrupt, finding_from_row, Store, CURRENT_COLUMNS};
+use rampart_model::{Finding, Severity, Timestamp};
+use rusqlite::types::Value;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+/// The effective severity label of a finding: a person's override, else the check's.
+pub(crate) const SEVERITY: &str = "coalesce(f.severity_label, f.severity)";
+
+/// `Severity.Normalized` of the effective label, as ASFF sets it from a label alone
+/// (INFORMATIONAL 0, LOW 1, MEDIUM 40, HIGH 70, CRITICAL 90). Spelled as the
+/// `findings_severity_order` index spells it (findings migration 4).
+pub(crate) const NORMALIZED: &str = "(CASE coalesce(f.severity_label, f.severity) WHEN 'CRITICAL' THEN 90 WHEN 'HIGH' THEN 70 \
+     WHEN 'MEDIUM' THEN 40 WHEN 'LOW' THEN 1 ELSE 0 END)";
+
+/// The findings' `ProductArn` as rampart's ASFF output writes it (the account's default
+/// product for custom integrations).
+const PRODUCT_ARN: &str =
+    "('arn:' || f.\"partition\" || ':securityhub:' || f.region || ':' || f.account || ':product/' || f.account || '/default')";
+
+/// The prefix of an FSBP requirement in `related_requirements`; what follows is the
+/// control id (`ComplianceSecurityControlId`).
+const FSBP_PREFIX: &str = "AWS Foundational Security Best Practices/";
+
+/// What a single-valued field reads, and whether it may be NULL.
+pub(crate) fn column(field: &str) -> (String, bool) {
+    let (expr, nullable) = match field {
+        "Id" => ("f.id", false),
+        "GeneratorId" => ("f.check_id", false),
+        "Title" => ("f.title", false),
+        "Description" => ("f.description", false),
+        "SeverityLabel" => (SEVERITY, false),
+        "SeverityNormalized" => (NORMALIZED, false),
+        "ComplianceStatus" => ("f.status", false),
+        "WorkflowStatus" => ("f.workflow_status", false),
+        "RecordState" => ("f.record_state", false),
+        "VerificationState" => ("f.verification_state", false),
+        "ResourceId" => ("f.resource_id", false),
+        "ResourceType" => ("f.resource_type", false),
+        "ResourcePartition" => ("f.\"partition\"", false),
+        "ResourceRegion" | "Region" => ("f.region", false),
+        "AwsAccountId" => ("f.account", false),
+        "FirstObservedAt" | "CreatedAt" => ("f.first_observed", false),
+        "LastObservedAt" => ("f.last_observed", false),
+        "UpdatedAt" => ("f.updated_at", false),
+        "Confidence" => ("f.confidence", true),
+        "Criticality" => ("f.criticality", true),
+        "NoteText" => ("f.note_text", true),
+        "NoteUpdatedBy" => ("f.note_updated_by", true),
+        "NoteUpdatedAt" => ("f.note_updated_at", true),
+        "VulnerabilityId" => ("json_extract(f.vulnerability, '$.id')", true),
+        "ProductArn" => (PRODUCT_ARN, false),
+        "ProductName" | "CompanyName" => ("'Rampart'", false),
+        // Invariant: `FIELDS` lists exactly the names above plus the multi-valued and map
+        // fields, which are never read as one column (`tests_query.rs` checks it).
+        other => unreachable!("no column for field {other}"),
+    };
+    (expr.to_string(), nullable)
+}
+
+/// The SQL of a positive string comparison of `expr` with the next bound value(s).
+fn compare(expr: &str, c: StringComparison, value: &str, values: &mut Vec<Value>) -> String {
+    match c.positive() {
+        StringComparison::Equals => {
+            values.push(Value::Text(value.to_string()));
+            format!("{expr} = ?")
+        }
+        StringComparison::Prefix => {
+            // The range test lets an index on `expr` narrow the scan; the `substr` test
+            // is the exact one (characters, as `length` counts them).
+            values.push(Value::Text(value.to_string()));
+            values.push(Value::Integer(value.chars().count() as i64));
+            values.push(Value::Text(value.to_string()));
+            format!("({expr} >= ? AND substr({expr}, 1, ?) = ?)")
+        }
+        _ => {
+            values.push(Value::Text(value.to_string()));
+            format!("instr({expr}, ?) > 0")
+        }
+    }
+}
+
+/// Security Hub's join of one field's string filters over `expr`, or over each element
+/// that `elements` selects (a subquery yielding column `v`, its bound values first).
+fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec<Value>) -> String {
+    let mut positives = Vec::new();
+    let mut negatives = Vec::new();
+    for f in filters {
+        let clause = match target {
+            Target::Column(expr) => compare(expr, f.comparison, &f.value, values),
+            Target::Elements { sql, bind } => {
+                values.extend(bind.iter().cloned());
+                format!("EXISTS (SELECT 1 FROM ({sql}) x WHERE {})", compare("x.v", f.comparison, &f.value, values))
+            }
+        };
+        if f.comparison.is_negative() {
+            // A NULL value (nothing there) matches every negative comparison.
+            negatives.push(format!("NOT coalesce({clause}, 0)"));
+        } else {
+            positives.push(clause);
+        }
+    }
+    let mut parts = Vec::new();
+    if !positives.is_empty() {
+        parts.push(format!("({})", positives.join(" OR ")));
+    }
+    parts.extend(negatives);
+    parts.join(" AND ")
+}
+
+enum Target<'a> {
+    Column(&'a str),
+    /// A subquery selecting column `v`, with the values it binds.
+    Elements {
+        sql: String,
+        bind: Vec<Value>,
+    },
+}
+
+fn number_group(expr: &str, filters: &[NumberFilter], values: &mut Vec<Value>) -> String {
+    let any: Vec<String> = filters
+        .iter()
+        .map(|f| {
+            let all: Vec<String> = [(">=", f.gte), ("<=", f.lte), (">", f.gt), ("<", f.lt), ("=", f.eq)]
+                .into_iter()
+                .filter_map(|(op, b)| {
+                    b.map(|b| {
+                        values.push(Value::Real(b));
+                        format!("{expr} {op} ?")
+                    })
+                })
+                .collect();
+            format!("({})", all.join(" AND "))
+        })
+        .collect();
+    format!("({})", any.join(" OR "))
+}
+
+/// The first whole second at or after `t`.
+fn ceil_second(t: Timestamp) -> Timestamp {
+    let down = codec::truncate(t);
+    if down == t.to_offset(time::UtcOffset::UTC) {
+        down
+    } else {
+        down + time::Duration::seconds(1)
+    }
+}
+
+fn date_group(expr: &str, filters: &[DateFilter], now: Timestamp, values: &mut Vec<Value>) -> String {
+    let any: Vec<String> = filters
+        .iter()
+        .map(|f| {
+            // Stored timestamps are RFC 3339 UTC text to the second: compared as text.
+            let mut all = Vec::new();
+            let (start, end) = match *f {
+                DateFilter::LastDays(days) => (Some(now - time::Duration::days(i64::from(days))), None),
+                DateFilter::Range { start, end } => (start, end),
+            };
+            if let Some(s) = start {
+                values.push(Value::Text(codec::time_to_text(ceil_second(s))));
+                all.push(format!("{expr} >= ?"));
+            }
+            if let Some(e) = end {
+                values.push(Value::Text(codec::time_to_text(codec::truncate(e))));
+                all.push(format!("{expr} <= ?"));
+            }
+            format!("({})", all.join(" AND "))
+        })
+        .collect();
+    format!("({})", any.join(" OR "))
+}
+
+fn map_group(field: &str, filters: &[MapFilter], values: &mut Vec<Value>) -> String {
+    let mut by_key: BTreeMap<&str, Vec<StringFilter>> = BTreeMap::new();
+    for f in filters {
+        by_key.entry(&f.key).or_default().push(StringFilter { comparison: f.comparison, value: f.value.clone() });
+    }
+    let per_key: Vec<String> = by_key
+        .into_iter()
+        .map(|(key, fs)| {
+            let sql = match field {
+                "ResourceTags" => "SELECT t.value AS v FROM resource_tags t WHERE t.resource_id = f.resource_id AND t.key = ?",
+                _ => "SELECT j.value AS v FROM json_each(f.user_defined_fields) j WHERE j.key = ?",
+            };
+            let target = Target::Elements { sql: sql.to_string(), bind: vec![Value::Text(key.to_string())] };
+            let refs: Vec<&StringFilter> = fs.iter().collect();
+            format!("({})", string_group(&target, &refs, values))
+        })
+        .collect();
+    per_key.join(" AND ")
+}
+
+/// The `WHERE` conditions of `filters` (joined by AND; `1` when there are none) and the
+/// values they bind, in order.
+pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, Vec<Value>) {
+    let mut values = Vec::new();
+    let mut all = Vec::new();
+    for (name, ff) in filters.iter() {
+        let clause = match ff {
+            FieldFilters::String(fs) => {
+                let refs: Vec<&StringFilter> = fs.iter().collect();
+                if name == "ComplianceSecurityControlId" {
+                    let sql = format!(
+                        "SELECT substr(j.value, {}) AS v FROM json_each(f.related_requirements) j WHERE substr(j.value, 1, {}) = '{FSBP_PREFIX}'",
+                        FSBP_PREFIX.len() + 1,
+                        FSBP_PREFIX.len()
+                    );
+                    string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values)
+                } else {
+                    string_group(&Target::Column(&column(name).0), &refs, &mut values)
+                }
+            }
+            FieldFilters::Number(fs) => number_group(&column(name).0, fs, &mut values),
+            FieldFilters::Date(fs) => date_group(&column(name).0, fs, now, &mut values),
+            FieldFilters::Map(fs) => map_group(name, fs, &mut values),
+        };
+        all.push(format!("({clause})"));
+    }
+    if all.is_empty() {
+        ("1".to_string(), values)
+    } else {
+        (all.join(" AND "), values)
+    }
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    Asc,
+    #[default]
+    Desc,
+}
+
+impl SortOrder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+}
+
+/// One sort field (`SortCriterion`): any single-valued filter field (not
+/// `ComplianceSecurityControlId`, `ResourceTags` or `UserDefinedFields`). Ties are broken
+/// by the finding id, in the same direction. `SeverityLabel` sorts by severity, not by
+/// name. Findings without a value (no confidence, no note) sort as lowest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortCriterion {
+    pub field: String,
+    pub order: SortOrder,
+}
+
+impl Default for SortCriterion {
+    /// Most severe first.
+    fn default() -> Self {
+        SortCriterion { field: "SeverityLabel".to_string(), order: SortOrder::Desc }
+    }
+}
+
+impl SortCriterion {
+    /// The SQL of the sort key, never NULL.
+    fn key(&self) -> Result<String, QueryError> {
+        let f = field_named(&self.field)
+            .map_err(|_| QueryError::Sort(format!("unknown sort field `{}`", crate::filter::shorten(&self.field))))?;
+        if !matches!(f.kind, Kind::String | Kind::Number | Kind::Date) {
+            return Err(QueryError::Sort(format!("`{}` holds several values per finding: sort by another field", f.name)));
+        }
+        if matches!(f.name, "SeverityLabel" | "SeverityNormalized") {
+            return Ok(NORMALIZED.to_string());
+        }
+        let (expr, nullable) = column(f.name);
+        Ok(match (nullable, f.kind) {
+            (false, _) => expr,
+            (true, Kind::Number) => format!("coalesce({expr}, -1)"),
+            (true, _) => format!("coalesce({expr}, '')"),
+        })
+    }
+}
+
+/// The most findings one page holds, and the default (as `GetFindings`' `MaxResults`).
+pub const MAX_RESULTS: usize = 100;
+
+/// A findings query (`GetFindings`): filters, one sort criterion, a page size and the
+/// token of the page to continue from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingQuery {
+    pub filters: FindingFilters,
+    pub sort: SortCriterion,
+    /// 1 to [`MAX_RESULTS`].
+    pub max_results: usize,
+    /// The `next_token` of the previous page; `None` for the first.
+    pub next_token: Option<String>,
+}
+
+impl Default for FindingQuery {
+    fn default() -> Self {
+        FindingQuery { filters: FindingFilters::default(), sort: SortCriterion::default(), max_results: MAX_RESULTS, next_token: None }
+    }
+}
+
+impl FindingQuery {
+    /// A first-page query of `filters` in the default order.
+    pub fn new(filters: FindingFilters) -> FindingQuery {
+        FindingQuery { filters, ..FindingQuery::default() }
+    }
+
+    /// Parses `GetFindings`' request shape: `{"Filters": {...}, "SortCriteria": [{"Field":
+    /// "SeverityLabel", "SortOrder": "desc"}], "MaxResults": 100, "NextToken": "..."}`,
+    /// every member optional.
+    pub fn from_json(value: &Json) -> Result<FindingQuery, QueryError> {
+        let Json::Object(m) = value else {
+            return Err(QueryError::Json("a query must be an object".into()));
+        };
+        let mut q = FindingQuery::default();
+        for (k, v) in m {
+            match k.as_str() {
+                "Filters" => q.filters = FindingFilters::from_json(v)?,
+                "SortCriteria" => {
+                    let Json::Array(list) = v else {
+                        return Err(QueryError::Sort("SortCriteria must be a list".into()));
+                    };
+                    if list.len() > 1 {
+                        return Err(QueryError::Sort("give at most one sort criterion (ties are broken by finding id)".into()));
+                    }
+                    if let Some(c) = list.first() {
+                        let Json::Object(c) = c else {
+                            return Err(QueryError::Sort("a sort criterion must be an object with Field and SortOrder".into()));
+                        };
+                        for key in c.keys() {
+                            if key != "Field" && key != "SortOrder" {
+                                return Err(QueryError::Sort(format!(
+                                    "unknown key `{}`: use Field and SortOrder",
+                                    crate::filter::shorten(key)
+                                )));
+                            }
+                        }
+                        let field = c.get("Field").and_then(Json::as_str).ok_or_else(|| QueryError::Sort("Field is missing".into()))?;
+                        let order = match c.get("SortOrder").map(|o| o.as_str()) {
+                            None | Some(Some("desc")) => SortOrder::Desc,
+                            Some(Some("asc")) => SortOrder::Asc,
+                            Some(_) => return Err(QueryError::Sort("SortOrder must be asc or desc".into())),
+                        };
+                        q.sort = SortCriterion { field: field.to_string(), order };
+                        q.sort.key()?;
+                    }
+                }
+                "MaxResults" => {
+                    let n = v.as_i64().ok_or_else(|| QueryError::Json("MaxResults must be a whole number".into()))?;
+                    if !(1..=MAX_RESULTS as i64).contains(&n) {
+                        return Err(QueryError::MaxResults(n));
+                    }
+                    q.max_results = n as usize;
+                }
+                "NextToken" => match v {
+                    Json::Null => {}
+                    Json::String(s) => q.next_token = Some(s.clone()),
+                    _ => return Err(QueryError::Token),
+                },
+                other => return Err(QueryError::UnknownParameter(crate::filter::shorten(other))),
+            }
+        }
+        Ok(q)
+    }
+
+    pub fn from_json_str(text: &str) -> Result<FindingQuery, QueryError> {
+        let value: Json = serde_json::from_str(text).map_err(|e| QueryError::Json(e.to_string()))?;
+        FindingQuery::from_json(&value)
+    }
+
+    /// What a token is bound to: the sort and the filters.
+    fn fingerprint(&self) -> String {
+        let text = json!([self.sort.field, self.sort.order.as_str(), self.filters.to_json()]).to_string();
+        // FNV-1a, 64 bits: stable across builds, unlike `DefaultHasher`.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in text.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FindingQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Json::deserialize(d)?;
+        FindingQuery::from_json(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Where a page ended: the sort value and id of its last finding.
+fn encode_token(fingerprint: &str, key: &Value, id: &str) -> String {
+    let key = match key {
+        Value::Integer(i) => json!(i),
+        Value::Real(r) => json!(r),
+        Value::Text(t) => json!(t),
+        _ => Json::Null,
+    };
+    let text = json!({"q": fingerprint, "k": key, "i": id}).to_string();
+    text.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_token(token: &str, fingerprint: &str) -> Result<(Value, String), QueryError> {
+    if token.len() % 2 != 0 || token.len() > 8192 {
+        return Err(QueryError::Token);
+    }
+    let bytes: Option<Vec<u8>> =
+        (0..token.len()).step_by(2).map(|i| token.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok())).collect();
+    let v: Json = bytes.and_then(|b| serde_json::from_slice(&b).ok()).ok_or(QueryError::Token)?;
+    if v.get("q").and_then(Json::as_str) != Some(fingerprint) {
+        return Err(QueryError::Token);
+    }
+    let key = match v.get("k") {
+        Some(Json::Number(n)) if n.is_i64() => Value::Integer(n.as_i64().unwrap_or(0)),
+        Some(Json::Number(n)) => Value::Real(n.as_f64().ok_or(QueryError::Token)?),
+        Some(Json::String(s)) => Value::Text(s.clone()),
+        _ => return Err(QueryError::Token),
+    };
+    let id = v.get("i").and_then(Json::as_str).ok_or(QueryError::Token)?.to_string();
+    Ok((key, id))
+}
+
+/// A finding's verification state (`VerificationState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VerificationState {
+    #[default]
+    Unknown,
+    TruePositive,
+    FalsePositive,
+    BenignPositive,
+}
+
+impl VerificationState {
+    pub const ALL: [VerificationState; 4] =
+        [VerificationState::Unknown, VerificationState::TruePositive, VerificationState::FalsePositive, VerificationState::BenignPositive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationState::Unknown => "UNKNOWN",
+            VerificationState::TruePositive => "TRUE_POSITIVE",
+            VerificationState::FalsePositive => "FALSE_POSITIVE",
+            VerificationState::BenignPositive => "BENIGN_POSITIVE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<VerificationState> {
+        VerificationState::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// A person's note on a finding (`Note`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Note {
+    pub text: String,
+    pub updated_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+}
+
+/// A finding as the hub holds it: the finding (its `severity` the effective one, a
+/// person's override if any) and what people set on it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FindingRecord {
+    pub finding: Finding,
+    /// The check's own severity (the finding's `severity` unless overridden).
+    pub check_severity: Severity,
+    /// The severity label a person set, overriding the check's.
+    pub severity_override: Option<Severity>,
+    pub confidence: Option<u8>,
+    pub criticality: Option<u8>,
+    pub verification_state: VerificationState,
+    pub user_defined_fields: BTreeMap<String, String>,
+    pub note: Option<Note>,
+    /// The resource's tags as last recorded ([`Store::set_resource_tags`]).
+    pub resource_tags: BTreeMap<String, String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: Timestamp,
+}
+
+/// One page of a findings query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingsPage {
+    pub findings: Vec<FindingRecord>,
+    /// The token of the next page; `None` on the last one.
+    pub next_token: Option<String>,
+}
+
+/// The columns of a [`FindingRecord`] after `CURRENT_COLUMNS` (24 of them).
+const RECORD_COLUMNS: &str = "f.severity, f.severity_label, f.confidence, f.criticality, f.verification_state, \
+     f.user_defined_fields, f.note_text, f.note_updated_by, f.note_updated_at, f.updated_at";
+
+fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<FindingRecord, StoreError> {
+    let err = sql(path);
+    let bad = corrupt(path);
+    let finding = finding_from_row(row, path)?;
+    let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
+    let percent = |i: usize| -> Result<Option<u8>, StoreError> {
+        row.get::<_, Option<i64>>(i).map_err(&err)?.map(|v| u8::try_from(v).map_err(|_| bad(("percentage", v.to_string())))).transpose()
+    };
+    let check_severity = codec::severity_from_text(&text(24)?.unwrap_or_default()).map_err(&bad)?;
+    let severity_override = text(25)?.map(|s| codec::severity_from_text(&s)).transpose().map_err(&bad)?;
+    let verification = text(28)?.unwrap_or_default();
+    let verification_state = VerificationState::parse(&verification).ok_or_else(|| bad(("verification state", verification)))?;
+    let udf = text(29)?.unwrap_or_else(|| "{}".into());
+    let user_defined_fields: BTreeMap<String, String> = serde_json::from_str(&udf).map_err(|_| bad(("user-defined fields", udf)))?;
+    let note = match (text(30)?, text(31)?, text(32)?) {
+        (Some(text), Some(by), Some(at)) => Some(Note { text, updated_by: by, updated_at: codec::time_from_text(&at).map_err(&bad)? }),
+        _ => None,
+    };
+    let updated_at = codec::time_from_text(&text(33)?.unwrap_or_default()).map_err(&bad)?;
+    Ok(FindingRecord {
+        finding,
+        check_severity,
+        severity_override,
+        confidence: percent(26)?,
+        criticality: percent(27)?,
+        verification_state,
+        user_defined_fields,
+        note,
+        resource_tags: BTreeMap::new(),
+        updated_at,
+    })
+}
+
+impl Store {
+    /// One page of the findings `query` selects, in its order (see the module
+    /// documentation for pagination). `now` is the time "last N days" counts back from.
+    pub fn get_findings(&self, query: &FindingQuery, now: Timestamp) -> Result<FindingsPage, StoreError> {
+        if !(1..=MAX_RESULTS).contains(&query.max_results) {
+            return Err(QueryError::MaxResults(query.max_results as i64).into());
+        }
+        let key = query.sort.key()?;
+        let fingerprint = query.fingerprint();
+        let (mut cond, mut values) = conditions(&query.filters, now);
+        let (cmp, dir) = match query.sort.order {
+            SortOrder::Asc => (">", "ASC"),
+            SortOrder::Desc => ("<", "DESC"),
+        };
+        if let Some(token) = &query.next_token {
+            let (last_key, last_id) = decode_token(token, &fingerprint)?;
+            cond = format!("({cond}) AND ({key}, f.id) {cmp} (?, ?)");
+            values.push(last_key);
+            values.push(Value::Text(last_id));
+        }
+        values.push(Value::Integer(query.max_results as i64 + 1));
+        let text = format!(
+            "SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS}, {key} FROM findings f WHERE {cond} ORDER BY {key} {dir}, f.id {dir} LIMIT ?"
+        );
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;
+        let mut items: Vec<(FindingRecord, Value)> = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            items.push((record_from_row(row, &self.path)?, row.get::<_, Value>(34).map_err(&err)?));
+        }
+        drop(rows);
+        drop(stmt);
+        let more = items.len() > query.max_results;
+        items.truncate(query.max_results);
+        let next_token = match items.last() {
+            Some((last, key)) if more => Some(encode_token(&fingerprint, key, &last.finding.id)),
+            _ => None,
+        };
+        let mut findings: Vec<FindingRecord> = items.into_iter().map(|(r, _)| r).collect();
+        self.attach_tags(&mut findings)?;
+        Ok(FindingsPage { findings, next_token })
+    }
+
+    /// How many findings `filters` select.
+    pub fn count_matching(&self, filters: &FindingFilters, now: Timestamp) -> Result<u64, StoreError> {
+        let (cond, values) = conditions(filters, now);
+        let n: i64 = self
+            .conn
+            .query_row(&format!("SELECT count(*) FROM findings f WHERE {cond}"), rusqlite::params_from_iter(values), |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// One finding with what people set on it; [`StoreError::UnknownFinding`] if there is none.
+    pub fn finding_record(&self, id: &str) -> Result<FindingRecord, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS} FROM findings f WHERE f.id = ?1"))
+            .map_err(&err)?;
+        let mut rows = stmt.query([id]).map_err(&err)?;
+        let Some(row) = rows.next().map_err(&err)? else {
+            return Err(StoreError::UnknownFinding(id.to_string()));
+        };
+        let mut records = vec![record_from_row(row, &self.path)?];
+        drop(rows);
+        drop(stmt);
+        self.attach_tags(&mut records)?;
+        Ok(records.remove(0))
+    }
+
+    /// Replaces the tags of each resource given (a resource given with no tags has none
+    /// afterwards); resources not given keep theirs. What `ResourceTags` filters match.
+    pub fn set_resource_tags<'a>(
+        &mut self,
+        tags: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
+    ) -> Result<(), StoreError> {
+        let err = sql(&self.path);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
+        {
+            let mut delete = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
+            let mut insert = tx.prepare_cached("INSERT INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
+            for (resource, map) in tags {
+                delete.execute([resource]).map_err(&err)?;
+                for (k, v) in map {
+                    insert.execute(rusqlite::params![resource, k, v]).map_err(&err)?;
+                }
+            }
+        }
+        tx.commit().map_err(&err)
+    }
+
+    fn attach_tags(&self, records: &mut [FindingRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let err = sql(&self.path);
+        let ids: Vec<String> = records.iter().map(|r| r.finding.resource.id.clone()).collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT resource_id, key, value FROM resource_tags WHERE resource_id IN (SELECT value FROM json_each(?1))")
+            .map_err(&err)?;
+        let mut rows = stmt.query([codec::strings_to_json(&ids)]).map_err(&err)?;
+        let mut by_resource: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let (r, k, v): (String, String, String) = (row.get(0).map_err(&err)?, row.get(1).map_err(&err)?, row.get(2).map_err(&err)?);
+            by_resource.entry(r).or_default().insert(k, v);
+        }
+        for rec in records {
+            if let Some(tags) = by_resource.get(&rec.finding.resource.id) {
+                rec.resource_tags = tags.clone();
+            }
+        }
+        Ok(())
+    }
+}
