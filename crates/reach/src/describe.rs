@@ -2,7 +2,7 @@
 //! dozen CIDR blocks that exactly cover everything but one range. The JSON output keeps the
 //! exact CIDR list (`sources`); this is only its reading.
 
-use crate::set::{parse_cidr, to_cidrs, universe, AddrSet, Family};
+use crate::set::{complement_has_cidrs, parse_cidr, to_cidrs, universe, AddrSet, Family};
 use rampart_inventory::RouteTable;
 
 /// An address block whose owner is known: a VPC's own range, a peered VPC's, a route's.
@@ -21,20 +21,25 @@ const SHOWN: usize = 4;
 /// space takes fewer CIDR blocks than the set itself, the set is read as "the internet except"
 /// that complement, each excluded block named after the first of `named` that covers it.
 pub fn sources_text(set: &AddrSet, fam: Family, named: &[NamedBlock]) -> String {
-    let all = universe(fam);
-    let whole = to_cidrs(&all, fam).join(", ");
+    sources_text_listed(set, fam, &to_cidrs(set, fam), named)
+}
+
+/// [`sources_text`] for a caller that already holds `listed`, the set's CIDR blocks
+/// (`to_cidrs(set, fam)`): the engine writes them for every exposed range anyway, so the words
+/// cost a walk over the complement's blocks (stopping at the list's length) and strings only
+/// for what is shown.
+pub(crate) fn sources_text_listed(set: &AddrSet, fam: Family, listed: &[String], named: &[NamedBlock]) -> String {
     if set.is_empty() {
         return "no address".to_string();
     }
+    let all = universe(fam);
     if *set == all {
-        return format!("the whole internet ({whole})");
+        return format!("the whole internet ({})", to_cidrs(&all, fam).join(", "));
     }
-    let listed = to_cidrs(set, fam);
+    if complement_has_cidrs(set, fam, listed.len()) {
+        return list(listed);
+    }
     let excluded = all.difference(set);
-    let excluded_cidrs = to_cidrs(&excluded, fam);
-    if excluded_cidrs.len() >= listed.len() {
-        return list(&listed);
-    }
     let mut parts = Vec::new();
     let mut rest = excluded;
     for n in named {

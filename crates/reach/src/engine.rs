@@ -11,7 +11,7 @@
 //! - Load balancers: <https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-update-security-groups.html>,
 //!   <https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation>
 
-use crate::describe::{route_blocks, sources_text, NamedBlock};
+use crate::describe::{route_blocks, sources_text_listed, NamedBlock};
 use crate::flow::Flow;
 use crate::nacl::{eval_nacl, nacl_legs_ok, NaclEval};
 use crate::set::{addr_point, parse_cidr, to_cidrs, universe, AddrSet, Family, PortSet};
@@ -389,7 +389,8 @@ fn eval_routes(ctx: &Ctx, t: &RouteTable, fam: Family) -> R<RouteEval> {
     Ok(ev)
 }
 
-/// The non-internet blocks of route table `rtb` (of `vpc`), named for [`sources_text`]: the
+/// The non-internet blocks of route table `rtb` (of `vpc`), named for
+/// [`sources_text`](crate::describe::sources_text): the
 /// VPC's own range, peered VPCs, other gateways.
 pub(crate) fn named_blocks(ctx: &Ctx, rtb: usize, vpc: &str, fam: Family) -> Vec<NamedBlock> {
     let peers = ctx.ec2.vpc_peering_connections.known();
@@ -505,15 +506,17 @@ pub(crate) struct Cache<'a> {
     routes: HashMap<(usize, Family), Rc<R<RouteEval>>>,
     nacls: HashMap<(usize, bool, bool, Protocol, Family), Rc<NaclEval>>,
     sgs: HashMap<SgKey<'a>, Rc<R<Zone>>>,
-    /// Source sets in words, per route table, VPC and family: most interfaces of a subnet share
-    /// their source sets, and reading one costs two CIDR covers and a complement.
-    texts: HashMap<(usize, &'a str, Family, AddrSet), String>,
+    /// The named non-internet blocks of a route table (of a VPC) per family, for the source
+    /// lists in words: read once per table, not once per exposed range.
+    names: HashMap<(usize, &'a str, Family), Rc<Vec<NamedBlock>>>,
 }
 
 impl<'a> Cache<'a> {
-    /// [`sources_text`] of `set` with the blocks of route table `rtb` (of `vpc`) named.
-    pub fn sources_text(&mut self, ctx: &Ctx<'a>, rtb: usize, vpc: &'a str, fam: Family, set: &AddrSet) -> String {
-        self.texts.entry((rtb, vpc, fam, set.clone())).or_insert_with(|| sources_text(set, fam, &named_blocks(ctx, rtb, vpc, fam))).clone()
+    /// [`sources_text`](crate::describe::sources_text) of `set` (whose CIDR blocks are
+    /// `listed`) with the blocks of route table `rtb` (of `vpc`) named.
+    pub fn sources_text(&mut self, ctx: &Ctx<'a>, rtb: usize, vpc: &'a str, fam: Family, set: &AddrSet, listed: &[String]) -> String {
+        let names = self.names.entry((rtb, vpc, fam)).or_insert_with(|| Rc::new(named_blocks(ctx, rtb, vpc, fam)));
+        sources_text_listed(set, fam, listed, names)
     }
 
     pub fn routes(&mut self, ctx: &Ctx<'a>, rtb: usize, fam: Family) -> Rc<R<RouteEval>> {
@@ -604,12 +607,13 @@ pub(crate) fn eni_direct<'a>(ctx: &Ctx<'a>, cache: &mut Cache<'a>, eni: &'a Netw
             for (ports, src) in group(&z) {
                 let path = DirectPath { eni, groups: &groups, no_sg, rtb, routes, nacl, nin: &nin, ret: &ret };
                 let steps = direct_steps(ctx, &path, p, fam, &ports, &src);
+                let sources = to_cidrs(&src, fam);
                 out.push(ExposedRange {
                     protocol: p,
                     family: fam,
                     ports,
-                    sources: to_cidrs(&src, fam),
-                    sources_text: cache.sources_text(ctx, rtb, &eni.vpc_id, fam, &src),
+                    sources_text: cache.sources_text(ctx, rtb, &eni.vpc_id, fam, &src, &sources),
+                    sources,
                     source_set: src,
                     steps,
                 });
@@ -971,15 +975,16 @@ pub(crate) fn apply_load_balancers<'a>(
                         steps.extend(rules);
                         steps.push(Step::new(&target.network_interface_id, ComponentType::Eni, Vec::new()));
                         if let Some(Ok(v)) = results.get_mut(&ti) {
+                            let sources = to_cidrs(&src, fr.family);
                             v.push(ExposedRange {
                                 protocol: *p,
                                 family: fr.family,
                                 ports: PortSet::point(port),
-                                sources: to_cidrs(&src, fr.family),
                                 sources_text: match ctx.route_table(lbe) {
-                                    Ok(t) => cache.sources_text(ctx, t, &lbe.vpc_id, fr.family, &src),
-                                    Err(_) => sources_text(&src, fr.family, &[]),
+                                    Ok(t) => cache.sources_text(ctx, t, &lbe.vpc_id, fr.family, &src, &sources),
+                                    Err(_) => sources_text_listed(&src, fr.family, &sources, &[]),
                                 },
+                                sources,
                                 source_set: src,
                                 steps,
                             });

@@ -104,13 +104,13 @@ pub struct ProtocolError(String);
 impl std::str::FromStr for Protocol {
     type Err = ProtocolError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "tcp" => Ok(Protocol::TCP),
-            "udp" => Ok(Protocol::UDP),
-            "icmp" => Ok(Protocol::ICMP),
-            "icmpv6" => Ok(Protocol::ICMPV6),
-            other => other.parse::<u8>().map(Protocol).map_err(|_| ProtocolError(s.to_string())),
+        // Called for every security-group and ACL rule the engine reads: no allocation.
+        for (name, p) in [("tcp", Protocol::TCP), ("udp", Protocol::UDP), ("icmp", Protocol::ICMP), ("icmpv6", Protocol::ICMPV6)] {
+            if s.eq_ignore_ascii_case(name) {
+                return Ok(p);
+            }
         }
+        s.parse::<u8>().map(Protocol).map_err(|_| ProtocolError(s.to_string()))
     }
 }
 
@@ -291,6 +291,25 @@ impl fmt::Display for Verdict {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocols_parse_by_name_in_any_case_or_by_number() {
+        for (s, p) in
+            [("tcp", Protocol::TCP), ("TCP", Protocol::TCP), ("Udp", Protocol::UDP), ("ICMP", Protocol::ICMP), ("icmpv6", Protocol::ICMPV6)]
+        {
+            assert_eq!(s.parse::<Protocol>(), Ok(p), "{s}");
+        }
+        assert_eq!("50".parse::<Protocol>(), Ok(Protocol(50)));
+        assert_eq!("6".parse::<Protocol>(), Ok(Protocol::TCP));
+        for bad in ["-1", "256", "icmp6", "tcp ", ""] {
+            assert_eq!(bad.parse::<Protocol>(), Err(ProtocolError(bad.to_string())), "{bad}");
         }
     }
 }

@@ -176,6 +176,31 @@ impl<T: Point> IntervalSet<T> {
         false
     }
 
+    /// The intervals of `[lo, hi]` not in the set, in order, without building a set.
+    pub fn gaps(&self, lo: T, hi: T) -> impl Iterator<Item = (T, T)> + '_ {
+        let mut next = Some(lo);
+        let mut ivs = self.iv.iter();
+        std::iter::from_fn(move || loop {
+            let n = next.filter(|n| *n <= hi)?;
+            match ivs.next() {
+                Some(&(a, b)) => {
+                    if b < n {
+                        continue;
+                    }
+                    next = b.succ();
+                    if n < a {
+                        // `a > n >= MIN`, so `a` has a predecessor.
+                        return Some((n, a.pred().unwrap_or(a).min(hi)));
+                    }
+                }
+                None => {
+                    next = None;
+                    return Some((n, hi));
+                }
+            }
+        })
+    }
+
     pub fn complement(&self) -> Self {
         let mut out = Vec::with_capacity(self.iv.len() + 1);
         let mut next = Some(T::MIN);
@@ -266,36 +291,43 @@ pub fn parse_cidr(s: &str) -> Option<(Family, AddrSet)> {
     Some((Family::Ipv6, AddrSet::range(lo, lo | host)))
 }
 
+/// The minimal CIDR blocks of sorted disjoint intervals, as (first address, host bits), in
+/// address order.
+fn cidr_blocks(ivs: impl Iterator<Item = (u128, u128)>) -> impl Iterator<Item = (u128, u32)> {
+    ivs.flat_map(|(lo, hi)| {
+        let mut next = Some(lo);
+        std::iter::from_fn(move || {
+            let lo = next?;
+            // Largest aligned block starting at `lo` that fits in [lo, hi]: no more host bits
+            // than `lo`'s trailing zeros, nor than the interval's length allows.
+            let align = if lo == 0 { 128 } else { lo.trailing_zeros() };
+            let fit = match (hi - lo).checked_add(1) {
+                Some(len) => 127 - len.leading_zeros(),
+                None => 128, // [0, u128::MAX]
+            };
+            let bits = align.min(fit);
+            let last = if bits == 128 { u128::MAX } else { lo | ((1u128 << bits) - 1) };
+            next = if last < hi { last.succ() } else { None };
+            Some((lo, bits))
+        })
+    })
+}
+
+/// Whether the addresses of family `fam` outside `set` take at least `n` CIDR blocks; counts
+/// no further than `n`, and builds no set.
+pub fn complement_has_cidrs(set: &AddrSet, fam: Family, n: usize) -> bool {
+    let (lo, hi) = universe(fam).intervals()[0];
+    cidr_blocks(set.gaps(lo, hi)).take(n).count() >= n
+}
+
 /// The set as a minimal list of CIDR blocks of its family.
 pub fn to_cidrs(set: &AddrSet, fam: Family) -> Vec<String> {
-    let mut out = Vec::new();
-    for &(lo, hi) in set.intervals() {
-        let mut lo = lo;
-        loop {
-            // Largest aligned block starting at `lo` that fits in [lo, hi].
-            let mut size_bits = if lo == 0 { 128 } else { lo.trailing_zeros() };
-            while size_bits > 0 {
-                let last = if size_bits == 128 { u128::MAX } else { lo | ((1u128 << size_bits) - 1) };
-                if last <= hi {
-                    break;
-                }
-                size_bits -= 1;
-            }
-            out.push(match fam {
-                Family::Ipv4 => {
-                    let bits = size_bits.min(32);
-                    format!("{}/{}", Ipv4Addr::from((lo & 0xffff_ffff) as u32), 32 - bits)
-                }
-                Family::Ipv6 => format!("{}/{}", Ipv6Addr::from(lo), 128 - size_bits),
-            });
-            let last = if size_bits == 128 { u128::MAX } else { lo | ((1u128 << size_bits) - 1) };
-            match last.succ() {
-                Some(n) if last < hi => lo = n,
-                _ => break,
-            }
-        }
-    }
-    out
+    cidr_blocks(set.intervals().iter().copied())
+        .map(|(lo, bits)| match fam {
+            Family::Ipv4 => format!("{}/{}", Ipv4Addr::from((lo & 0xffff_ffff) as u32), 32 - bits.min(32)),
+            Family::Ipv6 => format!("{}/{}", Ipv6Addr::from(lo), 128 - bits),
+        })
+        .collect()
 }
 
 /// `22`, `80-81`, ... joined by `,`; `all` for 0-65535.
@@ -337,9 +369,63 @@ mod tests {
                 prop_assert_eq!(c.contains(x), !ia);
             }
             prop_assert_eq!(sa.intersects(&sb), !i.is_empty());
+            for (lo, hi) in [(0u16, u16::MAX), (3, 40), (10, 10), (64, 80)] {
+                let window = PortSet::range(lo, hi);
+                prop_assert_eq!(PortSet::from_ranges(sa.gaps(lo, hi)), window.difference(&sa));
+                prop_assert_eq!(sa.gaps(lo, hi).count(), window.difference(&sa).intervals().len());
+            }
             // canonical: disjoint, sorted, non-adjacent
             for w in u.intervals().windows(2) {
                 prop_assert!(w[0].1 + 1 < w[1].0);
+            }
+        }
+    }
+
+    /// The first implementation of `to_cidrs`: shrink from the alignment of `lo` one bit at a
+    /// time until the block fits.
+    fn naive_blocks(set: &AddrSet) -> Vec<(u128, u32)> {
+        let mut out = Vec::new();
+        for &(lo, hi) in set.intervals() {
+            let mut lo = lo;
+            loop {
+                let mut bits = if lo == 0 { 128 } else { lo.trailing_zeros() };
+                while bits > 0 && (if bits == 128 { u128::MAX } else { lo | ((1u128 << bits) - 1) }) > hi {
+                    bits -= 1;
+                }
+                out.push((lo, bits));
+                let last = if bits == 128 { u128::MAX } else { lo | ((1u128 << bits) - 1) };
+                match last.checked_add(1) {
+                    Some(n) if last < hi => lo = n,
+                    _ => break,
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn cidr_blocks_are_the_minimal_cover(v in proptest::collection::vec((any::<u128>(), 0u32..128, 0u32..40), 0..5),
+                                             edge in 0usize..4) {
+            // Random intervals of random sizes, plus the edges of the address space.
+            let mut ivs: Vec<(u128, u128)> = v.iter().map(|&(a, sh, len)| {
+                let lo = a >> sh;
+                (lo, lo.saturating_add((1u128 << len) + u128::from(len)))
+            }).collect();
+            match edge {
+                1 => ivs.push((0, 5)),
+                2 => ivs.push((u128::MAX - 7, u128::MAX)),
+                3 => ivs.push((0, u128::MAX)),
+                _ => {}
+            }
+            let set = AddrSet::from_ranges(ivs);
+            let blocks: Vec<(u128, u32)> = cidr_blocks(set.intervals().iter().copied()).collect();
+            prop_assert_eq!(&blocks, &naive_blocks(&set));
+            for fam in [Family::Ipv4, Family::Ipv6] {
+                let outside = universe(fam).difference(&set);
+                let n = to_cidrs(&outside, fam).len();
+                prop_assert!(complement_has_cidrs(&set, fam, n));
+                prop_assert!(!complement_has_cidrs(&set, fam, n + 1));
             }
         }
     }
