@@ -133,6 +133,9 @@ pub enum StoreError {
     #[error("assessment run {0} cannot be marked FAILED without a reason: say why it failed")]
     FailureWithoutReason(i64),
 
+    #[error("invalid finding update: {0}")]
+    InvalidUpdate(String),
+
     /// A findings query the store cannot run as given (a bad filter, sort, page size or token).
     #[error(transparent)]
     Query(#[from] crate::filter::QueryError),

@@ -47,6 +47,7 @@ mod lifecycle;
 mod query;
 mod schema;
 mod store;
+mod triage;
 mod vulndb;
 
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
@@ -55,6 +56,9 @@ pub use error::StoreError;
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};
+pub use triage::{
+    BatchUpdateResult, ChangeAuthor, FindingChange, FindingUpdate, NoteUpdate, UnprocessedFinding, MAX_NOTE, MAX_UPDATE_FINDINGS, MAX_USER_DEFINED_FIELDS,
+};
 pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 
 #[cfg(test)]
@@ -67,3 +71,5 @@ mod tests_open;
 mod tests_query;
 #[cfg(test)]
 mod tests_schema;
+#[cfg(test)]
+mod tests_triage;

@@ -130,5 +130,21 @@ CREATE INDEX findings_severity_order ON findings (
     (CASE coalesce(severity_label, severity) WHEN 'CRITICAL' THEN 90 WHEN 'HIGH' THEN 70
         WHEN 'MEDIUM' THEN 40 WHEN 'LOW' THEN 1 ELSE 0 END), id);
 "#,
+        // 5: every change people (or automation rules) make to a finding's fields, with
+        // who, when, why, and the value before and after (see `triage.rs`); workflow
+        // changes are also kept in `workflow_history`, as before.
+        r#"
+CREATE TABLE finding_history (
+    id         INTEGER PRIMARY KEY,
+    finding_id TEXT NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    field      TEXT NOT NULL,   -- ASFF name: WorkflowStatus, SeverityLabel, NoteText, UserDefinedFields.<key>, ...
+    from_value TEXT,            -- NULL: not set before
+    to_value   TEXT             -- NULL: removed
+);
+CREATE INDEX finding_history_finding ON finding_history (finding_id, id);
+"#,
     ],
 };
