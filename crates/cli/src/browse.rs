@@ -14,27 +14,10 @@ fn db_path(db: &Option<PathBuf>) -> PathBuf {
     db.clone().unwrap_or_else(rampart_hub::Store::default_path)
 }
 
-/// Whether `id` names a check this build can produce: the AWS checks, the host
-/// assessment's rules and the secrets scan.
-fn known_check_ids() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = rampart_checks::REGISTRY.iter().map(|c| c.meta.id).collect();
-    ids.push(crate::host::CVE.id);
-    ids.extend(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id));
-    ids.push(rampart_secrets::CHECK_ID);
-    ids
-}
-
 /// `--check ID` checked before it filters: a misspelled id would list nothing, which reads
 /// as "no such problem".
 fn check_filter(id: &str) -> Result<String> {
-    let ids = known_check_ids();
-    if ids.contains(&id) {
-        return Ok(id.to_string());
-    }
-    match rampart_checks::suggest_among(id, ids.iter().copied()) {
-        Some(near) => bail!("unknown check `{}`: did you mean `{near}`? (`rampart checks` lists them)", shown(id)),
-        None => bail!("unknown check `{}`: `rampart checks` lists the check ids", shown(id)),
-    }
+    rampart_app::browse::known_check(id)
 }
 
 pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
@@ -97,35 +80,11 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
 fn finding(id: &str, args: &FindingsArgs) -> Result<ExitCode> {
     let path = db_path(&args.db);
     let store = crate::hints::read_store(&path)?;
-    let f = store.finding(id)?;
-    let results = store.finding_results(id)?;
-    let history = store.workflow_history(id)?;
+    let detail = rampart_app::browse::finding(&store, id)?;
     let mut out = std::io::stdout().lock();
     match args.format.as_str() {
-        "json" => {
-            let results: Vec<_> = results
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "run_id": r.run_id, "observed_at": rampart_model::rfc3339(r.observed_at),
-                        "status": r.status.as_str(), "severity": r.severity.label(), "reason": r.reason,
-                        "workflow_status": r.workflow_status.as_str(),
-                    })
-                })
-                .collect();
-            let history: Vec<_> = history
-                .iter()
-                .map(|c| {
-                    serde_json::json!({
-                        "changed_at": rampart_model::rfc3339(c.changed_at), "from": c.from.as_str(), "to": c.to.as_str(),
-                        "note": c.note, "run_id": c.run_id, "changed_by": c.changed_by,
-                    })
-                })
-                .collect();
-            let doc = serde_json::json!({ "finding": f, "results": results, "workflow_history": history });
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
-        }
-        "table" => write_finding(&mut out, &f, &results, &history)?,
+        "json" => writeln!(out, "{}", serde_json::to_string_pretty(&detail.to_json())?)?,
+        "table" => write_finding(&mut out, &detail.finding, &detail.results, &detail.history)?,
         other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
     }
     out.flush()?;

@@ -100,6 +100,13 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         source: ImportSource,
+    },    /// Serve the web console and the JSON API (`/api/v1`) over the findings database, until
+    /// SIGINT or SIGTERM. Needs a user first: `rampart users add NAME --role admin`.
+    Serve(rampart_server::ServeArgs),
+    /// Users of `rampart serve` (roles admin, analyst, viewer) and their API tokens.
+    Users {
+        #[command(subcommand)]
+        action: rampart_server::UsersAction,
     },
 }
 

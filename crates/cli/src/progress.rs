@@ -50,16 +50,34 @@ impl Drop for Progress {
 }
 
 /// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+pub use rampart_app::thousands;
+
+/// A [`rampart_app::Notify`] for a person at a terminal: warnings as `warning: …` lines and
+/// notes as lines on stderr, progress as the one-line indicator (only on a terminal).
+pub struct Stderr(Progress);
+
+impl Stderr {
+    pub fn new() -> Self {
+        Stderr(Progress::on_stderr())
     }
-    out
+}
+
+impl rampart_app::Notify for Stderr {
+    fn notice(&self, level: rampart_app::Level, text: &str) {
+        self.0.clear();
+        match level {
+            rampart_app::Level::Warning => eprintln!("warning: {text}"),
+            rampart_app::Level::Info => eprintln!("{text}"),
+        }
+    }
+
+    fn progress(&self, what: std::fmt::Arguments<'_>) {
+        self.0.show(what);
+    }
+
+    fn progress_done(&self) {
+        self.0.clear();
+    }
 }
 
 /// `12345678` bytes as `11.8 MiB`.

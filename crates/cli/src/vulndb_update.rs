@@ -51,7 +51,7 @@ pub fn update(store: &mut rampart_hub::VulnStore, db_path: &Path, mirror: &str, 
         let file = scratch.join(format!("{}-all.zip", eco.replace(|c: char| !c.is_ascii_alphanumeric(), "_")));
         let progress = crate::progress::Progress::on_stderr();
         progress.show(format_args!("downloading {eco}"));
-        let got = rt.block_on(download(&url, &file, &|bytes| progress.show(format_args!("downloading {eco}: {}", crate::progress::mib(bytes)))));
+        let got = rt.block_on(download(&url, &file, &|bytes| progress.show(format_args!("downloading {eco}: {}", crate::progress::mib(bytes))), &OSV_ADVICE));
         match got {
             Ok(bytes) => {
                 let now = time::OffsetDateTime::now_utc();
@@ -74,29 +74,43 @@ pub fn update(store: &mut rampart_hub::VulnStore, db_path: &Path, mirror: &str, 
     Ok(failed)
 }
 
+/// What a failed download tells the user to do: the flag that names the source, and what to
+/// do without the network.
+pub(crate) struct Advice {
+    pub flag: &'static str,
+    pub offline: &'static str,
+    pub not_found: &'static str,
+}
+
+const OSV_ADVICE: Advice = Advice {
+    flag: "--mirror",
+    offline: "download the export yourself and run `rampart vulndb import FILE`",
+    not_found: "check the ecosystem's name (as OSV spells it, e.g. `Debian`, `PyPI`, `crates.io`) and --mirror",
+};
+
 /// GETs `url` (following up to 5 redirects) into `to`; the number of bytes written.
-async fn download(url: &str, to: &Path, progress: &dyn Fn(u64)) -> Result<u64> {
+pub(crate) async fn download(url: &str, to: &Path, progress: &dyn Fn(u64), advice: &Advice) -> Result<u64> {
     if url.starts_with("https://") || url.starts_with("HTTPS://") {
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
-            .context("no trusted root certificates on this machine: install ca-certificates, or download the export yourself and run `rampart vulndb import FILE`")?
+            .with_context(|| format!("no trusted root certificates on this machine: install ca-certificates, or {}", advice.offline))?
             .https_or_http()
             .enable_http1()
             .build();
-        fetch(Client::builder(TokioExecutor::new()).build(https), url, to, progress).await
+        fetch(Client::builder(TokioExecutor::new()).build(https), url, to, progress, advice).await
     } else {
-        fetch(Client::builder(TokioExecutor::new()).build_http(), url, to, progress).await
+        fetch(Client::builder(TokioExecutor::new()).build_http(), url, to, progress, advice).await
     }
 }
 
-async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Empty<Bytes>>, url: &str, to: &Path, progress: &dyn Fn(u64)) -> Result<u64> {
+async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Empty<Bytes>>, url: &str, to: &Path, progress: &dyn Fn(u64), advice: &Advice) -> Result<u64> {
     let mut url = url.to_owned();
     for _ in 0..=5 {
         let uri: hyper::Uri = url.parse().map_err(|e| anyhow!("`{url}` is not a valid URL: {e}"))?;
         let resp = tokio::time::timeout(STALL, client.get(uri))
             .await
-            .map_err(|_| anyhow!("{url}: no answer within {} s: check the network, or download the export yourself and run `rampart vulndb import FILE`", STALL.as_secs()))?
-            .map_err(|e| anyhow!("{url}: {}: check the network or --mirror, or download the export yourself and run `rampart vulndb import FILE`", error_chain(&e)))?;
+            .map_err(|_| anyhow!("{url}: no answer within {} s: check the network, or {}", STALL.as_secs(), advice.offline))?
+            .map_err(|e| anyhow!("{url}: {}: check the network or {}, or {}", error_chain(&e), advice.flag, advice.offline))?;
         let status = resp.status();
         if status.is_redirection() {
             let next = resp.headers().get(hyper::header::LOCATION).and_then(|v| v.to_str().ok()).ok_or_else(|| anyhow!("{url}: HTTP {status} without a Location"))?;
@@ -109,7 +123,7 @@ async fn fetch<C: Connect + Clone + Send + Sync + 'static>(client: Client<C, Emp
             continue;
         }
         if !status.is_success() {
-            bail!("{url}: HTTP {status}: check the ecosystem's name (as OSV spells it, e.g. `Debian`, `PyPI`, `crates.io`) and --mirror");
+            bail!("{url}: HTTP {status}: {}", advice.not_found);
         }
         let mut file = std::fs::File::create(to).with_context(|| format!("cannot create `{}`", to.display()))?;
         let mut body = resp.into_body();

@@ -1,0 +1,145 @@
+//! An assessment template's run, as Inspector runs one: CREATED → COLLECTING_DATA (read
+//! the documents, keep the hosts the target selects, newest per host, within the
+//! template's window) → EVALUATING_RULES (each host's assessment, restricted to the
+//! template's rule packages, recorded as one findings run) → COMPLETED; FAILED, with the
+//! error, at the first step that fails.
+
+use crate::{Notify, Scan};
+use anyhow::{bail, Result};
+use rampart_host::Telemetry;
+use rampart_hub::{AssessmentRun, AssessmentState, AssessmentTemplate, Store, TargetSelector, VulnStore};
+use rampart_model::Finding;
+use std::path::PathBuf;
+
+/// A target's selector in words: `tags env=prod; hosts web-*`, `every host`.
+pub fn describe(s: &TargetSelector) -> String {
+    let tags: Vec<String> = s.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let hosts = if s.hosts.is_empty() { "every host".to_string() } else { format!("hosts {}", s.hosts.join(", ")) };
+    if tags.is_empty() {
+        hosts
+    } else {
+        format!("tags {}; {hosts}", tags.join(", "))
+    }
+}
+
+/// A template's rule packages checked: lower-cased, known, at least one.
+pub fn rule_packages(name: &str, rules: &[String]) -> Result<Vec<String>> {
+    let rules: Vec<String> = rules.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
+    if rules.is_empty() {
+        bail!("template `{name}` has no rule package: give some of {}", crate::host::RULE_PACKAGES.join(", "));
+    }
+    Ok(rules)
+}
+
+/// A completed run: its record and the findings run it produced (already stored).
+pub struct Completed {
+    pub run: AssessmentRun,
+    pub scan: Scan,
+}
+
+/// Runs `template` over the telemetry documents `telemetry`. The vulnerability database is
+/// opened (by `vulndb`) only when the template has the CVE rule package. The run's states
+/// are stored as they are reached; a failure is stored as FAILED with its error, and
+/// returned.
+pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
+    let tpl = store.template(template)?;
+    let target = store.target(&tpl.target)?;
+    let run = store.start_run(template, crate::now())?;
+    notify.info(&format!("assessment run {} of {template}: CREATED", run.id));
+    match steps(store, &run, &tpl, &target.selector, telemetry, vulndb, notify) {
+        Ok(done) => {
+            notify.info(&format!(
+                "assessment run {}: COMPLETED ({} host(s), findings run {})",
+                done.run.id,
+                done.run.hosts.len(),
+                done.run.findings_run_id.as_deref().unwrap_or("-")
+            ));
+            Ok(done)
+        }
+        Err(e) => {
+            let mut why = e.to_string();
+            for cause in e.chain().skip(1) {
+                why.push_str(": ");
+                why.push_str(&cause.to_string());
+            }
+            // The run may have failed before a step, or the failure itself may not be storable.
+            match store.advance(run.id, AssessmentState::Failed, Some(&why), crate::now()) {
+                Ok(_) => notify.info(&format!("assessment run {}: FAILED", run.id)),
+                Err(e2) => notify.warn(&format!("assessment run {} could not be marked FAILED: {e2}", run.id)),
+            }
+            Err(e.context(format!("assessment run {} of `{template}` failed", run.id)))
+        }
+    }
+}
+
+fn steps(
+    store: &mut Store,
+    run: &AssessmentRun,
+    tpl: &AssessmentTemplate,
+    selector: &TargetSelector,
+    telemetry: &[PathBuf],
+    vulndb: &dyn Fn() -> Result<VulnStore>,
+    notify: &dyn Notify,
+) -> Result<Completed> {
+    // COLLECTING_DATA: the documents of the hosts the target selects.
+    // The template's duration is the collection window: a document collected longer ago
+    // than that before the run started is stale; of several documents of one host, the
+    // newest is assessed.
+    let collecting = crate::now();
+    store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
+    let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
+    let mut selected: Vec<(String, Telemetry)> = Vec::new();
+    for p in telemetry {
+        let t = crate::inputs::read_telemetry(p)?;
+        let host = crate::host::hostname(&t);
+        if !selector.matches(&host, &t.tags) {
+            notify.info(&format!("{}: host `{host}` is not selected by target `{}`, skipped", p.display(), tpl.target));
+        } else if t.collected_at < window_start {
+            notify.info(&format!(
+                "{}: collected at {}, before the template's {} s window, skipped: collect it again with `rampart agent`",
+                p.display(),
+                rampart_model::rfc3339(t.collected_at),
+                tpl.duration_seconds
+            ));
+        } else if let Some(slot) = selected.iter_mut().find(|(h, _)| *h == host) {
+            if t.collected_at > slot.1.collected_at {
+                notify.info(&format!("{}: a newer document of host `{host}` replaces an older one", p.display()));
+                slot.1 = t;
+            } else {
+                notify.info(&format!("{}: an older document of host `{host}`, skipped", p.display()));
+            }
+        } else {
+            selected.push((host, t));
+        }
+    }
+    if selected.is_empty() {
+        bail!("no telemetry document belongs to a host target `{}` selects ({})", tpl.target, describe(selector));
+    }
+
+    // EVALUATING_RULES: each host's assessment, the template's rule packages only.
+    store.advance(run.id, AssessmentState::EvaluatingRules, None, crate::now())?;
+    let keep = |check: &str| crate::host::rule_package(check).is_some_and(|p| tpl.rule_packages.iter().any(|r| r == p));
+    let db = if tpl.rule_packages.iter().any(|r| r == "cve") { Some(vulndb()?) } else { None };
+    let started = crate::now();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut hosts: Vec<String> = Vec::new();
+    for (host, t) in &selected {
+        crate::host::warn_collection(t, notify);
+        let mut f = crate::host::evaluate(t, db.as_ref(), started)?;
+        f.retain(|f| keep(&f.check_id));
+        findings.extend(f);
+        hosts.push(host.clone());
+    }
+    let info = crate::run_info(
+        format!("assessment:{}#{}", tpl.name, run.id),
+        started,
+        Vec::new(),
+        Vec::new(),
+        crate::host::check_ids().into_iter().filter(|c| keep(c)).collect(),
+    );
+    let mut scan = Scan::of(info, findings);
+    scan.record(store)?;
+    store.attach_findings_run(run.id, &scan.run.id, &hosts)?;
+    let run = store.advance(run.id, AssessmentState::Completed, None, crate::now())?;
+    Ok(Completed { run, scan })
+}

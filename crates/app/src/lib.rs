@@ -1,0 +1,119 @@
+//! Rampart's application layer: what each command of the `rampart` binary and each route
+//! of `rampart serve` does, as a call. The CLI turns flags into these calls and prints what
+//! they return; the server turns requests into the same calls. Nothing here prints, parses
+//! flags or speaks HTTP: what the user should read besides the result (a source not read, a
+//! document skipped) goes to a [`Notify`], and errors name no flag (the caller adds its own
+//! advice).
+//!
+//! - [`inputs`]: the demo estate, snapshots, live collection, host telemetry joined to an
+//!   inventory.
+//! - [`scan`]: an inventory's checks into a [`Scan`] (run, findings, gaps), the config's
+//!   thresholds, exclusions and suppressions applied; compliance; recording.
+//! - [`host`]: Inspector's host assessment (the CVE rule package against the vulnerability
+//!   database, and the host rule packages) of a root, a telemetry document, an image or a
+//!   Lambda zip.
+//! - [`assess`]: an assessment template's run, state by state.
+//! - [`secrets`]: access keys in files and git history.
+//! - [`reach`]: reachability questions, including whole subnets and egress.
+//! - [`browse`]: what the store holds, in the shapes both front ends show.
+
+pub mod assess;
+pub mod browse;
+pub mod host;
+pub mod inputs;
+pub mod reach;
+pub mod scan;
+pub mod secrets;
+
+pub use scan::Scan;
+
+use rampart_model::{RunInfo, Timestamp};
+use std::fmt;
+
+/// Something a call has to tell its user besides its result. The CLI prints it on stderr;
+/// the server logs it and returns it with the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Part of the input was not read or not used (a document skipped, a source unreadable).
+    Warning,
+    /// What happened, for a person watching (a document joined, a state reached).
+    Info,
+}
+
+/// Where a call's notices go.
+pub trait Notify {
+    fn notice(&self, level: Level, text: &str);
+
+    /// A transient progress line ("reading packages: dpkg 1,234"); most sinks ignore it.
+    fn progress(&self, _what: fmt::Arguments<'_>) {}
+
+    /// The end of a progress line.
+    fn progress_done(&self) {}
+
+    fn warn(&self, text: &str) {
+        self.notice(Level::Warning, text);
+    }
+
+    fn info(&self, text: &str) {
+        self.notice(Level::Info, text);
+    }
+}
+
+/// A [`Notify`] that keeps every notice, for callers that answer with them (the server)
+/// and for tests.
+#[derive(Debug, Default)]
+pub struct Collected(pub std::sync::Mutex<Vec<(Level, String)>>);
+
+impl Collected {
+    pub fn take(&self) -> Vec<(Level, String)> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The warnings' texts.
+    pub fn warnings(&self) -> Vec<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).iter().filter(|(l, _)| *l == Level::Warning).map(|(_, t)| t.clone()).collect()
+    }
+}
+
+impl Notify for Collected {
+    fn notice(&self, level: Level, text: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push((level, text.to_owned()));
+    }
+}
+
+/// The time now, in UTC: the one clock of the application layer (engines take times).
+pub fn now() -> Timestamp {
+    time::OffsetDateTime::now_utc()
+}
+
+/// A run's record: what was read (`source`), since `started`, finished now, by this build.
+/// Its id is taken from the finish time, unique to the nanosecond.
+pub fn run_info(source: String, started: Timestamp, accounts: Vec<String>, regions: Vec<String>, checks: Vec<String>) -> RunInfo {
+    let finished = now();
+    RunInfo {
+        id: format!("run-{}-{:09}", finished.unix_timestamp(), finished.nanosecond()),
+        started_at: started,
+        finished_at: finished,
+        source,
+        accounts,
+        regions,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        checks,
+    }
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
