@@ -1,7 +1,13 @@
 //! ECR repositories whose image tags can be overwritten.
 //!
-//! Security Hub ECR.2. `IMMUTABLE` and `IMMUTABLE_WITH_EXCLUSION` pass. One result per
-//! repository.
+//! Security Hub ECR.2. Only `IMMUTABLE` passes: `IMMUTABLE_WITH_EXCLUSION` leaves the tags its
+//! exclusion filters match overwritable, and `MUTABLE` / `MUTABLE_WITH_EXCLUSION` all or most
+//! tags. One result per repository.
+//!
+//! AWS: "This control fails if a private ECR repository has tag immutability disabled. This rule
+//! passes if tag immutability is enabled and has the value `IMMUTABLE`" (Security Hub ECR.2).
+//! Changed in the control re-read: `IMMUTABLE_WITH_EXCLUSION` passed before, now fails
+//! (`only_immutable_passes`).
 
 use super::each_repository;
 use crate::{Check, Ctx, Emit};
@@ -28,8 +34,10 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_repository(ctx, out, |repo, res, out| {
-        if repo.image_tag_mutability.starts_with("IMMUTABLE") {
-            out.pass(res, format!("image tag mutability is `{}`", repo.image_tag_mutability));
+        if repo.image_tag_mutability == "IMMUTABLE" {
+            out.pass(res, "image tag mutability is `IMMUTABLE`");
+        } else if repo.image_tag_mutability == "IMMUTABLE_WITH_EXCLUSION" {
+            out.fail(res, "image tag mutability is `IMMUTABLE_WITH_EXCLUSION`: tags matching the exclusion filters can be overwritten");
         } else {
             out.fail(res, format!("image tag mutability is `{}`", repo.image_tag_mutability));
         }
@@ -52,8 +60,22 @@ mod tests {
             EcrRepository { image_tag_mutability: "IMMUTABLE_WITH_EXCLUSION".into(), ..repo("mostly") },
             EcrRepository { image_tag_mutability: "MUTABLE".into(), ..repo("mutable") },
         ]);
-        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Passed, Status::Failed]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed, Status::Failed]);
         region(&mut inv).ecr = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn only_immutable_passes() {
+        let mut inv = inventory();
+        region(&mut inv).ecr = Observed::Known(
+            ["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION", "MUTABLE_WITH_EXCLUSION", "MUTABLE"]
+                .iter()
+                .map(|m| EcrRepository { image_tag_mutability: m.to_string(), ..repo(m) })
+                .collect(),
+        );
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Passed, Status::Failed, Status::Failed, Status::Failed]);
+        assert!(r[1].reason.contains("exclusion filters"), "{}", r[1].reason);
     }
 }
