@@ -4,6 +4,10 @@
 //! `thresholds.certificate_expiry_warning_days`). Issued and expired certificates
 //! are evaluated; pending, failed and revoked ones have no validity period to judge. One result
 //! per certificate.
+//!
+//! AWS: "The rule is NON_COMPLIANT if your certificates are about to expire" (Config
+//! `acm-certificate-expiration-check`, behind ACM.1, `daysToExpiration` 30): expiring within the
+//! window or already expired fails (`pass_fail_not_available`).
 
 use super::each_certificate;
 use crate::aws::parse_time;

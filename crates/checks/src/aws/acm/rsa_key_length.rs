@@ -2,6 +2,9 @@
 //!
 //! Security Hub ACM.2. Only RSA certificates are evaluated (`KeyAlgorithm` `RSA_*`); ECDSA
 //! certificates have no RSA key length. One result per RSA certificate.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the minimum key length is less than 2048 bits" (Config
+//! `acm-certificate-rsa-check`, behind ACM.2): 2,048 passes, 1,024 fails.
 
 use super::each_certificate;
 use crate::{Check, Ctx, Emit};

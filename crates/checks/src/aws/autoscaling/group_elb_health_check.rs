@@ -8,6 +8,13 @@
 //!
 //! Trusted Advisor's "Auto Scaling Group Health Check" also judges groups without a load
 //! balancer: `autoscaling_group_health_check`.
+//!
+//! AWS: "Checks if your Auto Scaling groups that are associated with a Classic Load Balancer are
+//! using Elastic Load Balancing health checks. The rule is NON_COMPLIANT if the Auto Scaling groups
+//! are not using Elastic Load Balancing health checks" (Config
+//! `autoscaling-group-elb-healthcheck-required`, 2023 wording). Wider than that wording: groups
+//! behind a target group are judged too (the rule's proactive schema names `LoadBalancerNames`
+//! and later control pages speak of any load balancer; see docs/benchmarks.md).
 
 use super::each_group;
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,10 @@
 //! A group passes when it names a launch template (`LaunchTemplate`) or its mixed instances
 //! policy does (`MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification`); a group
 //! launching from a launch configuration fails. One result per group.
+//!
+//! AWS: "This control fails if an Amazon EC2 Auto Scaling group is not created with a launch
+//! template or if a launch template is not specified in a mixed instances policy" (Security Hub
+//! AutoScaling.9).
 
 use super::each_group;
 use crate::{Check, Ctx, Emit};

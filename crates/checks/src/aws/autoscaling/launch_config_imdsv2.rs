@@ -5,6 +5,10 @@
 //! As the control, a launch configuration passes only when its metadata options set
 //! `HttpTokens` to `required`; `optional` (IMDSv1 and IMDSv2) or not specified fails. One
 //! result per launch configuration, whether a group uses it or not.
+//!
+//! AWS: "The control fails if the Instance Metadata Service (IMDS) version is not included in the
+//! launch configuration or if both IMDSv1 and IMDSv2 are enabled" (Security Hub AutoScaling.3):
+//! unset fails as `optional` does (`pass_fail_not_available`).
 
 use super::each_launch_configuration;
 use crate::{Check, Ctx, Emit};

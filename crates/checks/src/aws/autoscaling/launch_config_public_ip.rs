@@ -5,6 +5,10 @@
 //! As the Config rule, a launch configuration fails when it sets `AssociatePublicIpAddress` to
 //! true, and passes when it sets it to false or leaves it unset (the subnet's setting decides,
 //! which `ec2_subnet_auto_assign_public_ip` judges). One result per launch configuration.
+//!
+//! AWS: "This rule is NON_COMPLIANT if the Launch Configuration for an Auto Scaling group has
+//! AssociatePublicIpAddress set to 'true'" (Config `autoscaling-launch-config-public-ip-disabled`,
+//! behind AutoScaling.5).
 
 use super::each_launch_configuration;
 use crate::{Check, Ctx, Emit};

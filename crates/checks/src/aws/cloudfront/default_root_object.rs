@@ -2,6 +2,9 @@
 //!
 //! Security Hub CloudFront.1 (FSBP): fails when the distribution has no default root object.
 //! One result per distribution.
+//!
+//! AWS: "The control fails if the CloudFront distribution does not have a default root object
+//! configured" (Security Hub CloudFront.1): an empty string counts as none.
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};

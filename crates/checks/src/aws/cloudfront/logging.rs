@@ -4,6 +4,10 @@
 //! logging v2 (CloudWatch delivery) is configured elsewhere and not collected: such a
 //! distribution fails here as it does in Security Hub.
 //! One result per distribution.
+//!
+//! AWS: "The control fails if access logging is not enabled for a distribution" (Security Hub
+//! CloudFront.5; Config `cloudfront-accesslogs-enabled`: "NON_COMPLIANT if a CloudFront
+//! distribution does not have logging configured").
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};

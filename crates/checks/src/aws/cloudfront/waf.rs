@@ -2,6 +2,9 @@
 //!
 //! Security Hub CloudFront.6 (FSBP): fails when no AWS WAF (classic or v2) web ACL is associated.
 //! One result per distribution.
+//!
+//! AWS: "The control fails if the distribution is not associated with a web ACL" (Security Hub
+//! CloudFront.6; WAF classic or WAFv2 alike).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,10 @@
 //! <https://docs.aws.amazon.com/config/latest/developerguide/ec2-client-vpn-connection-log-enabled.html>.
 //! An endpoint fails when `ConnectionLogOptions.Enabled` is false. Deleted endpoints are out of
 //! scope. One result per endpoint.
+//!
+//! AWS: "The rule is NON_COMPLIANT if 'Configuration.ConnectionLogOptions.Enabled' is set to false"
+//! (Config `ec2-client-vpn-connection-log-enabled`). Only the flag is judged; the log group named
+//! next to it is reported, not required (`pass_fail_not_available`).
 
 use super::each_ec2_item;
 use crate::{resource, Check, Ctx, Emit};

@@ -2,6 +2,10 @@
 //!
 //! CIS AWS Foundations v3.0.0 5.4, Security Hub EC2.2: no inbound and no outbound rule in any
 //! security group named `default`. One result per default group.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the default security group has one or more inbound or
+//! outbound traffic rules" (Config `vpc-default-security-group-closed`, behind EC2.2). One rule in
+//! either direction fails the group, a self-reference included (`pass_fail_not_available`).
 
 use super::sg::each_group;
 use crate::{Check, Ctx, Emit};

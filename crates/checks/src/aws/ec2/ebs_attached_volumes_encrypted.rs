@@ -2,6 +2,10 @@
 //!
 //! Security Hub EC2.3 (FSBP): evaluates volumes in the `in-use` state (attached); unattached
 //! volumes are out of scope. One result per attached volume.
+//!
+//! AWS: "This control checks whether the EBS volumes that are in an attached state are encrypted
+//! ... If the EBS volume is not attached, then it is not subject to this check" (Security Hub
+//! EC2.3).
 
 use super::{each_ec2_item, volume_resource};
 use crate::{Check, Ctx, Emit};

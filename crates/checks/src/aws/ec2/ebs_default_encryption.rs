@@ -1,6 +1,9 @@
 //! EBS encryption by default, per region.
 //!
 //! CIS AWS Foundations v3.0.0 2.2.1, Security Hub EC2.7. One result per region.
+//!
+//! AWS: "The control fails if the account level encryption is not enabled" (Security Hub EC2.7);
+//! the setting is regional, so each region is judged on its own.
 
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};

@@ -2,6 +2,10 @@
 //!
 //! Trusted Advisor "Amazon EBS Public Snapshots" (red), Security Hub EC2.1. One result per
 //! snapshot owned by the account.
+//!
+//! AWS: "The rule is NON_COMPLIANT if one or more snapshots with RestorableByUserIds field are set
+//! to all" (Config `ebs-snapshot-public-restorable-check`, behind EC2.1): `all` beside named
+//! accounts still fails (`all_beside_named_accounts`).
 
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};
@@ -74,5 +78,12 @@ mod tests {
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
         region(&mut inv).ec2 = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn all_beside_named_accounts() {
+        let mut inv = inventory();
+        ec2(&mut inv).snapshots = Observed::Known(vec![snap("snap-mixed", Observed::Known(vec!["210987654321".into(), "all".into()]))]);
+        assert_eq!(single(&CHECK, &inv).0, Status::Failed);
     }
 }

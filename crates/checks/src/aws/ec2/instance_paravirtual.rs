@@ -5,6 +5,9 @@
 //! <https://docs.aws.amazon.com/config/latest/developerguide/ec2-paravirtual-instance-check.html>.
 //! An instance fails when its virtualization type is `paravirtual`. Terminated instances are
 //! out of scope. One result per instance.
+//!
+//! AWS: "The control fails if the `virtualizationType` of the EC2 instance is set to
+//! `paravirtual`" (Security Hub EC2.24).
 
 use super::{each_ec2_item, instance_resource};
 use crate::{Check, Ctx, Emit};

@@ -7,6 +7,11 @@
 //! **or when that time cannot be determined** (as AWS Config does). The stop time is the one EC2
 //! writes into `StateTransitionReason` (`User initiated (2026-11-27 12:00:00 GMT)`). Instances in
 //! any other state pass; terminated instances are out of scope. One result per instance.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the state of an Amazon EC2 instance has been stopped for
+//! longer than the allowed number of days, or if the amount of time cannot be determined"
+//! (Config `ec2-stopped-instance`). Exactly 30 days passes, a second more fails
+//! (`day_30_passes_a_second_more_fails`).
 
 use super::{each_ec2_item, instance_resource};
 use crate::aws::parse_time;
@@ -125,5 +130,16 @@ mod tests {
         let r = run_check_with(&CHECK, &inv, &crate::Thresholds { stopped_instance_max_days: 5, ..Default::default() });
         assert_eq!(r[0].status, Status::Failed);
         assert!(r[0].reason.contains("(more than 5)"), "{}", r[0].reason);
+    }
+
+    #[test]
+    fn day_30_passes_a_second_more_fails() {
+        // now = 2026-11-27 12:00 UTC; the control fails "longer than" the allowed days.
+        let mut inv = inventory();
+        ec2(&mut inv).instances = Observed::Known(vec![
+            stopped("i-30-days", "User initiated (2026-10-28 12:00:00 GMT)"),
+            stopped("i-30-days-1s", "User initiated (2026-10-28 11:59:59 GMT)"),
+        ]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed]);
     }
 }

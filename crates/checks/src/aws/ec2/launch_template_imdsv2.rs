@@ -6,6 +6,11 @@
 //! As the Config rule, the **default version** of a launch template passes only when its metadata
 //! options set `HttpTokens` to `required`; `optional` or not specified (the AMI or account default
 //! decides, which may allow IMDSv1) fails. One result per template.
+//!
+//! AWS: "Checks if the currently set default version of an Amazon EC2 Launch Template requires new
+//! launched instances to use V2 ... The rule is NON_COMPLIANT if 'Metadata version' is not
+//! specified as V2 (IMDSv2)" (Config `ec2-launch-template-imdsv2-check`): an unset `HttpTokens`
+//! fails as `optional` does (`pass_fail_not_available`); other versions are not judged.
 
 use super::each_launch_template;
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,11 @@
 //!
 //! Security Hub EC2.16 (FSBP): a network ACL that no subnet uses fails. A VPC's default network
 //! ACL cannot be deleted, so it is not evaluated. One result per non-default network ACL.
+//!
+//! AWS: "The rule is NON_COMPLIANT if a network ACL is not associated with a subnet" (Config
+//! `vpc-network-acl-unused-check`, behind EC2.16). Disagreement kept: the rule names no exception
+//! for a VPC's default network ACL, which AWS does not let anyone delete; Rampart leaves it out
+//! rather than fail a resource whose only remedy ("remove") is impossible.
 
 use super::each_ec2_item;
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,11 @@
 //!
 //! Security Hub EC2.15 (FSBP): fails when `MapPublicIpOnLaunch` is true. One result per
 //! subnet.
+//!
+//! AWS: "This control checks whether the assignment of public IPs in Amazon Virtual Private Cloud
+//! (Amazon VPC) subnets have `MapPublicIpOnLaunch` set to `FALSE`. The control passes if the flag
+//! is set to `FALSE`" (Security Hub EC2.15). IPv6 auto-assignment is a separate setting and not
+//! part of the control.
 
 use super::each_ec2_item;
 use crate::{resource, Check, Ctx, Emit};

@@ -5,6 +5,9 @@
 //! `AutoAcceptSharedAttachments` option is `enable`: any account the transit gateway is shared
 //! with (AWS RAM) can then attach its VPCs, and route into every network on it, without review.
 //! One result per transit gateway.
+//!
+//! AWS: "The rule is NON_COMPLIANT for a Transit Gateway if 'AutoAcceptSharedAttachments' is set
+//! to 'enable'" (Config `ec2-transit-gateway-auto-vpc-attach-disabled`).
 
 use super::each_ec2_item;
 use crate::{resource, Check, Ctx, Emit};

@@ -1,6 +1,9 @@
 //! ECR repositories without a lifecycle policy.
 //!
 //! Security Hub ECR.3. One result per repository.
+//!
+//! AWS: "This control fails if an ECR repository does not have any lifecycle policies configured"
+//! (Security Hub ECR.3): any policy passes, whatever its rules.
 
 use super::each_repository;
 use crate::{Check, Ctx, Emit};

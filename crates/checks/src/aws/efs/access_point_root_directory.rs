@@ -5,6 +5,10 @@
 //! control fails when the access point's `RootDirectory.Path` is `/`, the file system's own
 //! root; an access point that names no root directory uses `/` and fails too. One result per
 //! access point.
+//!
+//! AWS: "The control fails if the value of `Path` is set to `/` (the default root directory of the
+//! file system)" (Security Hub EFS.3); a missing root directory is `/` too
+//! (`pass_fail_not_available`).
 
 use super::each_access_point;
 use crate::{Check, Ctx, Emit};

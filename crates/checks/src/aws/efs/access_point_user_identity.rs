@@ -4,6 +4,10 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/efs-controls.html#efs-4>. The
 //! control fails when the access point defines no POSIX user (`PosixUser`). One result per
 //! access point.
+//!
+//! AWS: "This control fails if a POSIX user identity is not defined while creating the EFS access
+//! point" (Security Hub EFS.4; Config `efs-access-point-enforce-user-identity`: "NON_COMPLIANT if
+//! 'PosixUser' is not defined").
 
 use super::each_access_point;
 use crate::{Check, Ctx, Emit};

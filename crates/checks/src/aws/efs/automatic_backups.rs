@@ -7,6 +7,9 @@
 //! `ENABLING`, on its way there), and fails when it is `DISABLED` or `DISABLING` or when it has
 //! no backup policy (`DescribeBackupPolicy` answers `PolicyNotFound`: backups were never turned
 //! on). One result per file system.
+//!
+//! AWS: not retrieved in this pass beyond the control's wording above (Config
+//! `efs-automatic-backups-enabled`); `ENABLING` counts as on, `DISABLING` as off.
 
 use super::each_file_system;
 use crate::{Check, Ctx, Emit};

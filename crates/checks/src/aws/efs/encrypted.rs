@@ -7,6 +7,10 @@
 //! controls fail a file system whose `Encrypted` is false; EFS.1 does not use the Config rule's
 //! `KmsKeyId` parameter (it only checks `Encrypted`), so neither does this check. Encryption is
 //! chosen at creation and cannot be changed. One result per file system.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the encrypted key is set to false on `DescribeFileSystems` or
+//! if the `KmsKeyId` key on `DescribeFileSystems` does not match the `KmsKeyId` parameter" (Config
+//! `efs-encrypted-check`, behind EFS.1; the control sets no `KmsKeyId`).
 
 use super::each_file_system;
 use crate::{Check, Ctx, Emit};

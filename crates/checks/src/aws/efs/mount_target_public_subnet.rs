@@ -7,6 +7,11 @@
 //! gets a public IP address. The subnets are EC2's (`DescribeSubnets`) of the same region; a
 //! mount target whose subnet is not among them cannot be judged. One result per file system; a
 //! file system without mount targets passes.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the Amazon EFS mount target is associated with subnets that
+//! assign public IP addresses on launch" (Config `efs-mount-target-public-accessible`, behind
+//! EFS.6): one such mount target fails the file system, whatever the others
+//! (`pass_fail_not_available`: `public` has a private and a public mount target).
 
 use super::each_file_system;
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,9 @@
 //!
 //! Security Hub ELB.7; Trusted Advisor (fault tolerance) "ELB Connection Draining". One result
 //! per classic load balancer.
+//!
+//! AWS: "This control checks whether Classic Load Balancers have connection draining enabled"
+//! (Security Hub ELB.7).
 
 use super::each_classic;
 use crate::{Check, Ctx, Emit};

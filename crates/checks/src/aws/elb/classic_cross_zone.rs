@@ -2,6 +2,9 @@
 //!
 //! Security Hub ELB.9; Trusted Advisor (fault tolerance) "ELB Cross-Zone Load Balancing". One
 //! result per classic load balancer.
+//!
+//! AWS: "This control fails if cross-zone load balancing is not enabled for a CLB" (Security Hub
+//! ELB.9).
 
 use super::each_classic;
 use crate::{Check, Ctx, Emit};

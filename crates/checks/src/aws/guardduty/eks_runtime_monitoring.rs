@@ -5,6 +5,11 @@
 //! The control asks for EKS Runtime Monitoring with automated agent management: `EKS_RUNTIME_MONITORING`
 //! or its successor `RUNTIME_MONITORING` enabled, with the `EKS_ADDON_MANAGEMENT` configuration enabled. One result per detector; regions without a detector are GuardDuty.1's
 //! (`guardduty_enabled`).
+//!
+//! AWS: "For a standalone account, the control fails if GuardDuty EKS Runtime Monitoring is disabled in the
+//! account" (Security Hub GuardDuty.7, wording as mirrored publicly; the same sentence for each
+//! protection plan). Rampart judges each account's detector: the multi-account clause (the
+//! administrator and every member) is the sum of those results.
 
 use super::{each_detector, on};
 use crate::{Check, Ctx, Emit};

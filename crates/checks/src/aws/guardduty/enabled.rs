@@ -2,6 +2,10 @@
 //!
 //! Security Hub GuardDuty.1: a region passes when it has a detector with status `ENABLED`.
 //! One result per (account, region).
+//!
+//! AWS: "This control checks whether Amazon GuardDuty is enabled in your GuardDuty account and
+//! Region" (Security Hub GuardDuty.1; Config `guardduty-enabled-centralized`: "COMPLIANT when
+//! Amazon GuardDuty is enabled"): a region whose only detector is suspended fails.
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

@@ -4,6 +4,11 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-6>.
 //! A detector passes when its `LAMBDA_NETWORK_LOGS` feature is `ENABLED`. One result per detector; regions without a detector are GuardDuty.1's
 //! (`guardduty_enabled`).
+//!
+//! AWS: "For a standalone account, the control fails if GuardDuty Lambda Protection is disabled in the
+//! account" (Security Hub GuardDuty.6, wording as mirrored publicly; the same sentence for each
+//! protection plan). Rampart judges each account's detector: the multi-account clause (the
+//! administrator and every member) is the sum of those results.
 
 use super::{each_detector, feature};
 use crate::{Check, Ctx, Emit};

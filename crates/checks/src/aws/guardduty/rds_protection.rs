@@ -4,6 +4,9 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-9>.
 //! A detector passes when its `RDS_LOGIN_EVENTS` feature is `ENABLED`. One result per detector; regions without a detector are GuardDuty.1's
 //! (`guardduty_enabled`).
+//!
+//! AWS: "The rule is NON_COMPLIANT if the Amazon RDS protection feature in Amazon GuardDuty is not
+//! enabled for you account" (Config `guardduty-rds-protection-enabled`, behind GuardDuty.9).
 
 use super::{each_detector, feature};
 use crate::{Check, Ctx, Emit};

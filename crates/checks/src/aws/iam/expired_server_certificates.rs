@@ -4,6 +4,10 @@
 //! AWS IAM are removed" (Security Hub IAM.26 in its CIS standards): an expired certificate can
 //! still be deployed to a load balancer or CloudFront by mistake. The expiry is the certificate
 //! body's notAfter, else the listed expiration. One result per IAM server certificate.
+//!
+//! AWS / CIS: "Ensure that all the expired SSL/TLS certificates stored in AWS IAM are removed"
+//! (CIS v3.0.0 1.19, title); a certificate fails from its expiry instant on
+//! (`pass_fail_not_available`).
 
 use crate::aws::{days_since, parse_time};
 use crate::{resource, Check, Ctx, Emit};

@@ -3,6 +3,10 @@
 //! `GetAccountSummary` reports `AccountAccessKeysPresent` = 1 when the root user has an access
 //! key. Trusted Advisor "Root User Access Key" (red when present), CIS AWS Foundations v3.0.0
 //! 1.4, Security Hub IAM.4.
+//!
+//! AWS: "The rule is COMPLIANT if the user access key does not exist. Otherwise, NON_COMPLIANT"
+//! (Config `iam-root-access-key-check`, behind IAM.4); CIS 1.4 audits the same
+//! `AccountAccessKeysPresent`. An inactive root key still fails: it exists.
 
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,10 @@
 //! (`AccountMFAEnabled` = 1 in `GetAccountSummary`) and no virtual MFA device may belong to it
 //! (`ListVirtualMFADevices`: serial `arn:<partition>:iam::<account>:mfa/root-account-mfa-device`
 //! or user `arn:<partition>:iam::<account>:root`). One result per account.
+//!
+//! AWS: "The rule is NON_COMPLIANT if any virtual MFA devices are permitted for signing in with
+//! root credentials" (Config `root-account-hardware-mfa-enabled`, behind IAM.6): MFA on plus a
+//! virtual device of the root user fails (`fail`), as does no MFA at all.
 
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit};

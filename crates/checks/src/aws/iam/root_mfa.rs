@@ -6,6 +6,9 @@
 //! belongs to CIS (v3.0.0 1.5, listed here), PCI DSS and NIST 800-53, not to FSBP
 //! (https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-9), so it is
 //! not claimed as an FSBP reference.
+//!
+//! AWS: "Checks whether the root user of your AWS account requires multi-factor authentication for
+//! console sign-in" (Config `root-account-mfa-enabled`, behind IAM.9 and CIS 1.5).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

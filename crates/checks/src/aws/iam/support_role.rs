@@ -4,6 +4,10 @@
 //! with AWS Support" (Security Hub IAM.18 in its CIS standards): the audit lists the entities
 //! of the AWS managed policy `AWSSupportAccess` and expects at least one role among them. One
 //! result per account.
+//!
+//! AWS / CIS: "Ensure a support role has been created to manage incidents with AWS Support" (CIS
+//! v3.0.0 1.17, title): the audit lists `AWSSupportAccess`'s `PolicyRoles` and expects one;
+//! attached to users or groups only, it fails.
 
 use super::account_has_role_with_managed_policy;
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,10 @@
 //! (`password_enabled`, `mfa_active`).
 //!
 //! CIS AWS Foundations v3.0.0 1.10; Security Hub IAM.5. One result per IAM user.
+//!
+//! AWS: "This control checks whether AWS multi-factor authentication (MFA) is enabled for all IAM
+//! users that use a console password" (Security Hub IAM.5; Config
+//! `mfa-enabled-for-iam-console-access`); users without a console password pass.
 
 use super::{field, row_resource, user_rows};
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,11 @@
 //! user with a console password whose active access key has never been used
 //! (`access_key_N_last_used_date` is `N/A`) — a key handed out "just in case" at creation.
 //! One result per IAM user with a console password.
+//!
+//! AWS / CIS: the recommendation's audit (public copies of CIS v3.0.0 1.11) reads the credential
+//! report; for a user with `password_enabled` true, an active key whose last-used date is `N/A`
+//! was set up with the user and fails. Either key alone fails: a used first key does not excuse
+//! an unused second one (`second_key_alone`).
 
 use super::{field, row_resource, user_rows};
 use crate::{Check, Ctx, Emit};
@@ -70,5 +75,23 @@ mod tests {
         assert_eq!(got, vec![("fresh", Status::Failed), ("used", Status::Passed), ("inactive", Status::Passed)]);
         iam(&mut inv).credential_report = Observed::Unknown("iam:GetCredentialReport denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn second_key_alone() {
+        let mut inv = inventory();
+        iam(&mut inv).credential_report = Observed::Known(vec![row(
+            "two-keys",
+            &[
+                ("password_enabled", "true"),
+                ("access_key_1_active", "true"),
+                ("access_key_1_last_used_date", "2026-11-01T00:00:00+00:00"),
+                ("access_key_2_active", "true"),
+                ("access_key_2_last_used_date", "N/A"),
+            ],
+        )]);
+        let r = run_check(&CHECK, &inv);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("access key 2"), "{}", r[0].reason);
     }
 }

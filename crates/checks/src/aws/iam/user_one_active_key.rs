@@ -3,6 +3,10 @@
 //! CIS AWS Foundations v3.0.0 1.13 "Ensure there is only one active access key available for
 //! any single IAM user": from the credential report, a user whose `access_key_1_active` and
 //! `access_key_2_active` are both true fails. One result per IAM user.
+//!
+//! AWS / CIS: "Ensure there is only one active access key available for any single IAM user"
+//! (CIS v3.0.0 1.13, title; audit on the credential report's two `access_key_N_active` columns).
+//! An inactive second key passes.
 
 use super::{field, row_resource, user_rows};
 use crate::{Check, Ctx, Emit};

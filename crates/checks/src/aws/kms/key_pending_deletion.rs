@@ -2,6 +2,9 @@
 //!
 //! Security Hub KMS.3. Once the waiting period ends the key material is gone, and so is every
 //! piece of data encrypted under the key. One result per customer managed key.
+//!
+//! AWS: "The control fails if a KMS key is scheduled for deletion" (Security Hub KMS.3); a replica
+//! key pending deletion is scheduled too.
 
 use super::each_customer_key;
 use crate::{Check, Ctx, Emit};

@@ -7,6 +7,13 @@
 //! to fixed requesters; for key policies `kms:CallerAccount` with fixed accounts pins too (the
 //! pattern of AWS managed keys' policies). Customer managed keys only; AWS managed keys carry
 //! AWS's own policies. One result per customer managed key.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the KMS key policy allows public access to the KMS key ... To
+//! be considered non-public, a KMS key policy must grant access only to fixed values. This means
+//! values that don't contain a wildcard or the following IAM policy element: Variables" (Config
+//! `kms-key-policy-no-public-access`, behind KMS.5). One public statement among private ones
+//! fails the key; a `kms:CallerAccount` pin with a wildcard value does not count
+//! (`one_public_statement_among_several`).
 
 use super::each_customer_key;
 use crate::aws::judge_public_policy;
@@ -70,5 +77,20 @@ mod tests {
         assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed, Status::Passed, Status::NotAvailable]);
         region(&mut inv).kms = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn one_public_statement_among_several() {
+        let mixed = r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"own","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"},
+            {"Sid":"pinned","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"123456789012"}}},
+            {"Sid":"anyone","Effect":"Allow","Principal":"*","Action":"kms:DescribeKey","Resource":"*"}]}"#;
+        let wildcard_pin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringLike":{"kms:CallerAccount":"*"}}}]}"#;
+        let mut inv = inventory();
+        region(&mut inv).kms = Observed::Known(vec![
+            KmsKey { policy: Observed::Known(mixed.into()), ..key("mixed") },
+            KmsKey { policy: Observed::Known(wildcard_pin.into()), ..key("wildcard-pin") },
+        ]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Failed]);
     }
 }

@@ -7,6 +7,11 @@
 //! unsupported from its deprecation date on, compared with `ctx.now`. Functions packaged as
 //! container images have no managed runtime and are not evaluated; a runtime missing from the
 //! table is NOT_AVAILABLE. One result per `.zip` function.
+//!
+//! AWS: "This control checks that the Lambda function settings for runtimes match the expected
+//! values set for the supported runtimes for each language" (Security Hub Lambda.2; its list is a
+//! parameter AWS updates). Rampart's list is the deprecation table below: a runtime fails from the
+//! first instant of its deprecation date (`fail`).
 
 use super::each_function;
 use crate::aws::parse_time;

@@ -5,6 +5,9 @@
 //! Backtracking exists only for Aurora MySQL, so only `aurora-mysql` (and the retired MySQL 5.6-compatible
 //! `aurora`) clusters are evaluated; the control's optional `BacktrackWindowInHours` is not set, so
 //! any non-zero window passes. One result per such cluster.
+//!
+//! AWS: "This rule is NON_COMPLIANT if the Aurora cluster uses MySQL and it does not have
+//! backtracking enabled" (Config `aurora-mysql-backtracking-enabled`, behind RDS.14).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,11 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-34>.
 //! Only `aurora-mysql` (and the retired `aurora`) clusters are evaluated; they pass when `audit` is among
 //! `EnabledCloudwatchLogsExports`. One result per such cluster.
+//!
+//! AWS: "The rule is NON_COMPLIANT if Aurora MySQL-Compatible Edition clusters do not have audit log
+//! publishing configured" (Config `rds-aurora-mysql-audit-logging-enabled`; Security Hub RDS.34:
+//! "The control fails if the cluster isn't configured to publish audit logs to CloudWatch Logs").
+//! Other exports (error, general, slowquery) without `audit` fail (`pass_fail_not_available`).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

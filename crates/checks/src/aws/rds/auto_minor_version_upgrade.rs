@@ -1,6 +1,9 @@
 //! RDS DB instances without automatic minor version upgrades.
 //!
 //! Security Hub RDS.13, CIS AWS Foundations v3.0.0 2.3.2. One result per DB instance.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the value of 'autoMinorVersionUpgrade' is false" (Config
+//! `rds-automatic-minor-version-upgrade-enabled`, behind RDS.13 and CIS 2.3.2).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,9 @@
 //! tolerance) "Amazon RDS Backups" flags retention 0, reported here as HIGH. One result per DB
 //! instance. Read replicas, which cannot keep backups of their own, are not told apart by the
 //! inventory.
+//!
+//! AWS: "The control fails if backups are not enabled, and if the retention period is less than 7
+//! days" (Security Hub RDS.11): 7 days passes, 6 fails (`six_days_fail_seven_pass`).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};
@@ -61,5 +64,13 @@ mod tests {
         assert_eq!(r[2].severity, Some(Severity::High));
         region(&mut inv).rds = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn six_days_fail_seven_pass() {
+        let mut inv = inventory();
+        rds(&mut inv).db_instances =
+            vec![DbInstance { backup_retention_period: 6, ..db("six") }, DbInstance { backup_retention_period: 7, ..db("seven") }];
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Passed]);
     }
 }

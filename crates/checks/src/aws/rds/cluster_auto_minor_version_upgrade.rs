@@ -4,6 +4,10 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-35>.
 //! The control evaluates Multi-AZ DB clusters (engines `mysql` and `postgres`): Aurora sets the option per DB
 //! instance, which RDS.13 (`rds_auto_minor_version_upgrade`) evaluates. One result per Multi-AZ DB cluster.
+//!
+//! AWS: not retrieved in this pass (Config `rds-cluster-auto-minor-version-upgrade-enable`); the
+//! check follows the control title, "RDS DB clusters should have automatic minor version upgrade
+//! enabled".
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

@@ -3,6 +3,9 @@
 //! Security Hub RDS.16 (AWS Config rule `rds-cluster-copy-tags-to-snapshots-enabled`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-16>.
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "This control checks whether RDS DB clusters are configured to copy all tags to snapshots
+//! when the snapshots are created" (Security Hub RDS.16).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,10 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-24>.
 //! The defaults are the names the RDS console proposes, `admin` and `postgres` (see `super::DEFAULT_ADMIN_NAMES`).
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "This rule will fail if the admin username is set to the default value. ... The control
+//! does not apply to engines of the type neptune (Neptune DB) or docdb (DocumentDB)" (Security Hub
+//! RDS.24).
 
 use super::{each_cluster, DEFAULT_ADMIN_NAMES};
 use crate::{Check, Ctx, Emit};

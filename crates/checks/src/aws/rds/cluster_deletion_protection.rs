@@ -3,6 +3,9 @@
 //! Security Hub RDS.7 (AWS Config rule `rds-cluster-deletion-protection-enabled`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-7>.
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "This rule is NON_COMPLIANT if an RDS cluster does not have deletion protection enabled"
+//! (Config `rds-cluster-deletion-protection-enabled`, behind RDS.7).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

@@ -3,6 +3,9 @@
 //! Security Hub RDS.12 (AWS Config rule `rds-cluster-iam-authentication-enabled`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-12>.
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "The rule is NON_COMPLIANT if an RDS Cluster does not have IAM authentication enabled"
+//! (Config `rds-cluster-iam-authentication-enabled`, behind RDS.12).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

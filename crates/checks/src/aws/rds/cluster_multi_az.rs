@@ -3,6 +3,10 @@
 //! Security Hub RDS.15 (AWS Config rule `rds-cluster-multi-az-enabled`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-15>.
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "This control checks whether high availability is enabled for your RDS DB clusters"
+//! (Security Hub RDS.15; Config `rds-cluster-multi-az-enabled`: NON_COMPLIANT when the cluster is
+//! not configured with Multi-AZ).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

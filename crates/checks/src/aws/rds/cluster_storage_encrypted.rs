@@ -3,6 +3,9 @@
 //! Security Hub RDS.27 (AWS Config rule `rds-cluster-encrypted-at-rest`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-27>.
 //! One result per RDS DB cluster (Neptune and DocumentDB clusters excluded).
+//!
+//! AWS: "The rule is NON_COMPLIANT if an Amazon RDS cluster is not encrypted at rest" (Config
+//! `rds-cluster-encrypted-at-rest`, behind RDS.27).
 
 use super::each_cluster;
 use crate::{Check, Ctx, Emit};

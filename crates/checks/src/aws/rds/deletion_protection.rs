@@ -1,6 +1,11 @@
 //! RDS DB instances without deletion protection.
 //!
 //! Security Hub RDS.8. One result per DB instance.
+//!
+//! AWS: "This rule is NON_COMPLIANT if an Amazon RDS instance does not have deletion protection
+//! enabled i.e `deletionProtection` is set to false" (Config
+//! `rds-instance-deletion-protection-enabled`, behind RDS.8). Cluster members are left to RDS.7
+//! (see below and docs/benchmarks.md).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

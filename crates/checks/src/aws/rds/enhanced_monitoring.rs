@@ -3,6 +3,9 @@
 //! Security Hub RDS.6 (AWS Config rule `rds-enhanced-monitoring-enabled`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-6>.
 //! The control's optional `monitoringInterval` is not set: any interval above 0 passes. One result per DB instance.
+//!
+//! AWS: "This control checks whether enhanced monitoring is enabled for your RDS DB instances"
+//! (Security Hub RDS.6); `MonitoringInterval` 0 is off, any other value on.
 
 use super::each_instance_with;
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,9 @@
 //! Required categories for `db-cluster` subscriptions: `maintenance`, `failure`.
 //! See `super::event_subscriptions`. One result per
 //! event subscription whose source type is `db-cluster`.
+//!
+//! AWS: the control's source type and event categories, quoted in `event_subscriptions.rs`; a
+//! subscription missing one category fails (`partial`).
 
 use super::event_subscriptions::judge;
 use crate::{Check, Ctx, Emit};

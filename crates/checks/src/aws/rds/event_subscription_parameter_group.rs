@@ -5,6 +5,9 @@
 //! Required category for `db-parameter-group` subscriptions: `configuration change` (the only
 //! category RDS has for parameter groups). See `super::event_subscriptions`. One result per
 //! event subscription whose source type is `db-parameter-group`.
+//!
+//! AWS: the control's source type and event categories, quoted in `event_subscriptions.rs`; a
+//! subscription missing one category fails (`partial`).
 
 use super::event_subscriptions::judge;
 use crate::{Check, Ctx, Emit};

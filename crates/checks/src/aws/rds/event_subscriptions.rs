@@ -11,6 +11,14 @@
 //! `CreateEventSubscription`), so it is judged by all four controls: it covers the
 //! control's events exactly when its categories do. AWS does not document this case; skipping
 //! it would ignore a subscription that notifies (or, disabled, does not).
+//!
+//! AWS: "This control checks whether an Amazon RDS event subscription exists that has
+//! notifications enabled for the following source type, event category key-value pairs ...
+//! The control also passes if you select All event categories" (Security Hub RDS.19–22; pairs
+//! `DBCluster: ["maintenance","failure"]`, `DBInstance: ["maintenance","configuration
+//! change","failure"]`, `DBParameterGroup: ["configuration change"]`, `DBSecurityGroup:
+//! ["configuration change","failure"]`). A subscription naming only some of the pairs' categories
+//! fails (`partial` in each control's test).
 
 use super::known_rds;
 use crate::{resource, Ctx, Emit};

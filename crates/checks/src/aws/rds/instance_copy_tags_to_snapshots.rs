@@ -4,6 +4,9 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-17>.
 //! Aurora instances are skipped: for them RDS ignores the instance setting and the cluster's applies, which
 //! RDS.16 (`rds_cluster_copy_tags_to_snapshots`) evaluates. One result per other DB instance.
+//!
+//! AWS: "This control checks whether RDS DB instances are configured to copy all tags to snapshots
+//! when the snapshots are created" (Security Hub RDS.17).
 
 use super::each_instance_with;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,10 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-25>.
 //! The defaults are the names the RDS console proposes, `admin` and `postgres` (see `super::DEFAULT_ADMIN_NAMES`).
 //! Neptune and DocumentDB instances are excluded. One result per DB instance.
+//!
+//! AWS: "The control fails if the administrative username is set to the default value. ... The
+//! control does not apply to engines of the type neptune (Neptune DB) or docdb (DocumentDB)"
+//! (Security Hub RDS.25).
 
 use super::{each_instance_with, DEFAULT_ADMIN_NAMES};
 use crate::{Check, Ctx, Emit};

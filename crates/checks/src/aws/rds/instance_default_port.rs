@@ -4,6 +4,9 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-23>.
 //! Default ports: 3306 (MySQL, MariaDB, Aurora MySQL), 5432 (PostgreSQL, Aurora PostgreSQL), 1521
 //! (Oracle), 1433 (SQL Server), 50000 (Db2). One result per DB instance of those engines with an endpoint.
+//!
+//! AWS: "This control checks whether the RDS cluster or instance uses a port other than the default
+//! port of the database engine" (Security Hub RDS.23).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,13 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html#rds-10>.
 //! Only engines that support IAM authentication are evaluated, as the control does: `mysql`, `mariadb`,
 //! `postgres`, `aurora`, `aurora-mysql`, `aurora-postgresql`. One result per such DB instance.
+//!
+//! AWS: "The control fails if IAM authentication is not configured for RDS DB instances ... An RDS
+//! instance must also be in one of the following states for a finding to be generated:
+//! `available`, `backing-up`, `storage-optimization`, or `storage-full`" (Security Hub RDS.10).
+//! Disagreement kept (stricter): the instance state is not consulted, so a stopped or creating
+//! instance without IAM authentication fails here where Security Hub reports nothing; the setting
+//! is the same whatever the state.
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

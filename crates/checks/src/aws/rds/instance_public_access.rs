@@ -1,6 +1,10 @@
 //! RDS DB instances with `PubliclyAccessible` set.
 //!
 //! Security Hub RDS.2; CIS AWS Foundations v3.0.0 2.3.3. One result per DB instance.
+//!
+//! AWS: "The rule is non-compliant if the publiclyAccessible field is true in the instance
+//! configuration item" (Config `rds-instance-public-access-check`, behind RDS.2). Whether the
+//! subnet routes to an internet gateway does not change the verdict, as in AWS.
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,10 @@
 //!
 //! Security Hub RDS.5; Trusted Advisor (fault tolerance) "Amazon RDS Multi-AZ". One result per
 //! DB instance.
+//!
+//! AWS: "Checks whether high availability is enabled for your RDS DB instances ... This rule does
+//! not evaluate Amazon Aurora DB, Amazon DocumentDB, and Amazon Neptune DB instances" (Config
+//! `rds-multi-az-support`, behind RDS.5).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

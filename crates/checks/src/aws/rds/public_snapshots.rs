@@ -3,6 +3,10 @@
 //!
 //! Trusted Advisor "Amazon RDS Public Snapshots" (red), Security Hub RDS.1. One result per
 //! manual snapshot (automated snapshots cannot be shared).
+//!
+//! AWS: "The rule is NON_COMPLIANT if any existing and new Amazon RDS snapshots are public" (Config
+//! `rds-snapshots-public-prohibited`, behind RDS.1): `all` next to named accounts fails
+//! (`pass_fail_not_available`, `cluster-public`).
 
 use super::known_rds;
 use crate::{resource, Check, Ctx, Emit};

@@ -1,6 +1,10 @@
 //! RDS DB snapshots and DB cluster snapshots that are not encrypted at rest.
 //!
 //! Security Hub RDS.4. One result per snapshot of the account (manual and automated).
+//!
+//! AWS: "This control checks whether RDS DB snapshots are encrypted ... it can also generate
+//! findings for snapshots of Aurora DB instances, Neptune DB instances, and Amazon DocumentDB
+//! clusters" (Security Hub RDS.4): cluster snapshots are judged too.
 
 use super::known_rds;
 use crate::{resource, Check, Ctx, Emit};

@@ -2,6 +2,9 @@
 //!
 //! Trusted Advisor "Amazon RDS storage encryption is turned off" (red), Security Hub RDS.3,
 //! CIS AWS Foundations v3.0.0 2.3.1. One result per DB instance.
+//!
+//! AWS: "The rule is NON_COMPLIANT if storage encryption is not enabled" (Config
+//! `rds-storage-encrypted`, behind RDS.3 and CIS 2.3.1).
 
 use super::each_instance;
 use crate::{Check, Ctx, Emit};

@@ -5,6 +5,10 @@
 //! An access point passes when its own Block Public Access configuration (set at creation,
 //! immutable afterwards) has `BlockPublicAcls`, `IgnorePublicAcls`, `BlockPublicPolicy` and
 //! `RestrictPublicBuckets` all on. One result per access point.
+//!
+//! AWS: "The rule is NON_COMPLIANT if block public access settings are not enabled for S3 access
+//! points" (Config `s3-access-point-public-access-blocks`, behind S3.19): one of the four off fails
+//! (`pass_fail_not_available`, `open`: only BlockPublicPolicy off).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

@@ -1,6 +1,11 @@
 //! S3 server access logging.
 //!
 //! Security Hub S3.9 (FSBP): fails when server access logging is off. One result per bucket.
+//!
+//! AWS: "This control passes if server access logging is enabled. The target logging bucket does
+//! not need to have server access logging enabled" (Security Hub S3.9; Config
+//! `s3-bucket-logging-enabled`: "NON_COMPLIANT if logging is not enabled"). A log bucket without
+//! logging of its own fails here as in AWS, which suggests suppressing that finding.
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};

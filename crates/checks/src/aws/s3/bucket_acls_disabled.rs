@@ -3,6 +3,13 @@
 //! Security Hub S3.12 (FSBP): access should be managed by policies, with ACLs disabled by the
 //! object ownership setting `BucketOwnerEnforced` (the default for buckets created since April
 //! 2023). One result per bucket.
+//!
+//! AWS: "The control fails if ACLs are configured for managing user access on S3 buckets" (Security
+//! Hub S3.12; Config `s3-bucket-acl-prohibited`: "NON_COMPLIANT if ACLs are configured for user
+//! access"). Reading: while object ownership leaves ACLs enabled (`BucketObjectWriter`,
+//! `BucketOwnerPreferred`, or no setting), ACLs are in force for the bucket and its objects, so the
+//! bucket fails even if its own ACL grants only the owner; the inventory does not read object ACLs,
+//! which could grant access the bucket ACL does not show.
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};

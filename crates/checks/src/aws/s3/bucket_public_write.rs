@@ -1,6 +1,13 @@
 //! S3 buckets that anyone can write to (upload, overwrite, delete, or rewrite permissions).
 //!
 //! Trusted Advisor "Amazon S3 Bucket Permissions" (open upload/delete: red), Security Hub S3.3.
+//!
+//! AWS: "The rule is compliant when both of the following are true: The Block Public Access setting
+//! restricts public policies or the bucket policy does not allow public write access. The Block
+//! Public Access setting restricts public ACLs or the bucket ACL does not allow public write
+//! access" (Config `s3-bucket-public-write-prohibited`, behind S3.3). One public statement among
+//! several fails the bucket, and blocking public policies does not excuse a public ACL grant
+//! (`one_public_path_among_several`).
 
 use super::bucket_public_read::each_bucket;
 use crate::{Check, Ctx, Emit};
@@ -87,5 +94,32 @@ mod tests {
         let mut inv = inventory();
         account(&mut inv).s3 = Observed::Unknown("s3:ListAllMyBuckets access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn one_public_path_among_several() {
+        // A private statement, a statement pinned to one account, and one public write.
+        let mut b = bucket("mixed-policy");
+        b.policy = Observed::Known(Some(
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},
+                {"Effect":"Allow","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::b/*"}]}"#
+                .into(),
+        ));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+        // Public policies blocked, public ACLs not: the ACL's public WRITE grant still counts.
+        let mut b = bucket("policy-blocked-acl-open");
+        b.policy = Observed::Known(Some(PUBLIC_PUT.into()));
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "WRITE"));
+        b.public_access_block = Observed::Known(Some(PublicAccessBlock {
+            block_public_acls: false,
+            ignore_public_acls: false,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+        let r = run_check(&CHECK, &with(b));
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("ACL grants") && !r[0].reason.contains("bucket policy"), "{}", r[0].reason);
     }
 }

@@ -5,6 +5,10 @@
 //! A Multi-Region Access Point passes when its Block Public Access configuration has all four
 //! settings on. They are listed through us-west-2's S3 Control endpoint; when that listing
 //! fails the account gets one NOT_AVAILABLE. One result per Multi-Region Access Point.
+//!
+//! AWS: not retrieved in this pass; the check follows the control title ("S3 Multi-Region Access
+//! Points should have block public access settings enabled") and S3.19's rule for single-region
+//! access points: one setting off fails (`open`: only IgnorePublicAcls off).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

@@ -2,6 +2,9 @@
 //!
 //! Security Hub SecurityHub.1, CIS AWS Foundations v3.0.0 4.16. One result per
 //! (account, region).
+//!
+//! AWS: "The rule is NON_COMPLIANT if AWS Security Hub is not enabled" (Config
+//! `securityhub-enabled`, behind SecurityHub.1), judged per region as Security Hub is regional.
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

@@ -1,6 +1,9 @@
 //! SQS queues without encryption at rest.
 //!
 //! Security Hub SQS.1: SSE-KMS or SSE-SQS (SQS-managed keys) passes. One result per queue.
+//!
+//! AWS: "The control passes if you use an Amazon SQS managed key (SSE-SQS) or an AWS Key Management
+//! Service (AWS KMS) key (SSE-KMS)" (Security Hub SQS.1).
 
 use crate::aws::each_regional;
 use crate::{resource, Check, Ctx, Emit};
