@@ -39,10 +39,12 @@
 
 mod assess;
 mod assess_edit;
+mod auth;
 mod browse;
 mod codec;
 mod error;
 mod filter;
+mod insights;
 mod lifecycle;
 mod query;
 mod schema;
@@ -51,8 +53,10 @@ mod triage;
 mod vulndb;
 
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
+pub use auth::AuthUser;
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
+pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};
@@ -65,6 +69,8 @@ pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 mod tests;
 #[cfg(test)]
 mod tests_vulnerability;
+#[cfg(test)]
+mod tests_insights;
 #[cfg(test)]
 mod tests_open;
 #[cfg(test)]

@@ -80,75 +80,63 @@ pub trait Accounts: Send + Sync + 'static {
     fn delete_session(&self, session_hash: &str) -> anyhow::Result<()>;
 }
 
-/// Accounts in memory, lost on exit: for a server whose store cannot hold accounts yet.
-#[derive(Default)]
-pub struct Memory {
-    inner: std::sync::Mutex<MemoryInner>,
+/// The accounts kept in the findings database's `auth` store (`rampart_hub`).
+pub struct StoreAccounts {
+    store: std::sync::Mutex<rampart_hub::Store>,
 }
 
-#[derive(Default)]
-struct MemoryInner {
-    users: std::collections::BTreeMap<String, (Role, String)>,
-    tokens: Vec<(String, String)>,
-    sessions: Vec<(String, String, i64)>,
-}
+impl StoreAccounts {
+    pub fn new(store: rampart_hub::Store) -> StoreAccounts {
+        StoreAccounts { store: std::sync::Mutex::new(store) }
+    }
 
-impl Memory {
-    fn lock(&self) -> std::sync::MutexGuard<'_, MemoryInner> {
-        // A panic while holding the lock leaves plain data behind: still usable.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    fn with<T>(&self, f: impl FnOnce(&mut rampart_hub::Store) -> Result<T, rampart_hub::StoreError>) -> anyhow::Result<T> {
+        // A panic while holding the lock leaves SQLite consistent (transactions roll back).
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(f(&mut store)?)
     }
 }
 
-impl Accounts for Memory {
+fn record(u: rampart_hub::AuthUser) -> anyhow::Result<UserRecord> {
+    let role = u.role.parse::<Role>().map_err(|e| anyhow::anyhow!("user `{}`: {e}", u.name))?;
+    Ok(UserRecord { user: User { name: u.name, role }, password_hash: u.password_hash, tokens: u.tokens })
+}
+
+fn unix(t: i64) -> anyhow::Result<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp(t).map_err(|e| anyhow::anyhow!("bad time {t}: {e}"))
+}
+
+impl Accounts for StoreAccounts {
     fn add_user(&self, user: &User, password_hash: &str) -> anyhow::Result<()> {
-        let mut m = self.lock();
-        if m.users.contains_key(&user.name) {
+        if !self.with(|s| s.add_user(&user.name, user.role.as_str(), password_hash))? {
             anyhow::bail!("user `{}` exists", user.name);
         }
-        m.users.insert(user.name.clone(), (user.role, password_hash.to_string()));
         Ok(())
     }
     fn user(&self, name: &str) -> anyhow::Result<Option<UserRecord>> {
-        let m = self.lock();
-        Ok(m.users.get(name).map(|(role, hash)| UserRecord {
-            user: User { name: name.to_string(), role: *role },
-            password_hash: hash.clone(),
-            tokens: m.tokens.iter().filter(|t| t.1 == name).count(),
-        }))
+        self.with(|s| s.user(name))?.map(record).transpose()
     }
     fn users(&self) -> anyhow::Result<Vec<UserRecord>> {
-        let names: Vec<String> = self.lock().users.keys().cloned().collect();
-        Ok(names.iter().filter_map(|n| self.user(n).ok().flatten()).collect())
+        self.with(|s| s.users())?.into_iter().map(record).collect()
     }
     fn delete_user(&self, name: &str) -> anyhow::Result<bool> {
-        let mut m = self.lock();
-        m.tokens.retain(|t| t.1 != name);
-        m.sessions.retain(|s| s.1 != name);
-        Ok(m.users.remove(name).is_some())
+        self.with(|s| s.delete_user(name))
     }
     fn add_token(&self, name: &str, token_hash: &str) -> anyhow::Result<()> {
-        self.lock().tokens.push((token_hash.to_string(), name.to_string()));
-        Ok(())
+        self.with(|s| s.add_token(name, token_hash))
     }
     fn token_user(&self, token_hash: &str) -> anyhow::Result<Option<User>> {
-        let m = self.lock();
-        Ok(m.tokens.iter().find(|t| t.0 == token_hash).and_then(|t| {
-            m.users.get(&t.1).map(|(role, _)| User { name: t.1.clone(), role: *role })
-        }))
+        Ok(self.with(|s| s.token_user(token_hash))?.map(record).transpose()?.map(|r| r.user))
     }
     fn add_session(&self, session_hash: &str, name: &str, expires: i64) -> anyhow::Result<()> {
-        self.lock().sessions.push((session_hash.to_string(), name.to_string(), expires));
-        Ok(())
+        let expires = unix(expires)?;
+        self.with(|s| s.add_session(session_hash, name, expires))
     }
     fn session_user(&self, session_hash: &str, now: i64) -> anyhow::Result<Option<User>> {
-        let m = self.lock();
-        Ok(m.sessions.iter().find(|s| s.0 == session_hash && s.2 > now).and_then(|s| {
-            m.users.get(&s.1).map(|(role, _)| User { name: s.1.clone(), role: *role })
-        }))
+        let now = unix(now)?;
+        Ok(self.with(|s| s.session_user(session_hash, now))?.map(record).transpose()?.map(|r| r.user))
     }
     fn delete_session(&self, session_hash: &str) -> anyhow::Result<()> {
-        self.lock().sessions.retain(|s| s.0 != session_hash);
-        Ok(())
+        self.with(|s| s.delete_session(session_hash))
     }
 }

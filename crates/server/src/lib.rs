@@ -23,7 +23,7 @@ mod serve;
 mod state;
 mod users;
 
-pub use accounts::{Accounts, Memory, Role, User, UserRecord};
+pub use accounts::{Accounts, Role, StoreAccounts, User, UserRecord};
 pub use api::openapi_json;
 pub use args::{LogFormat, ServeArgs, UsersAction};
 pub use guard::Access;
@@ -52,19 +52,23 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `rampart users ...`.
+/// `rampart users ...`: `add` creates the database if needed, `list` only reads it.
 pub fn users(action: &UsersAction) -> anyhow::Result<ExitCode> {
-    let db = match action {
-        UsersAction::Add { db, .. } | UsersAction::Token { db, .. } | UsersAction::List { db, .. } | UsersAction::Delete { db, .. } => db.clone(),
+    use rampart_hub::Store;
+    let (db, open): (_, fn(&std::path::Path) -> Result<Store, rampart_hub::StoreError>) = match action {
+        UsersAction::Add { db, .. } => (db, Store::open),
+        UsersAction::Token { db, .. } | UsersAction::Delete { db, .. } => (db, Store::open_existing),
+        UsersAction::List { db, .. } => (db, Store::open_read_only),
     };
-    let db = db.unwrap_or_else(rampart_hub::Store::default_path);
-    let accounts = open_accounts(&db)?;
+    let path = db.clone().unwrap_or_else(Store::default_path);
+    let store = open(&path).map_err(|e| anyhow::anyhow!("{e}{}", if db.is_none() { " (or pass --db PATH)" } else { "" }))?;
+    let accounts = StoreAccounts::new(store);
     let mut out = std::io::stdout().lock();
-    users::main(action, accounts.as_ref(), &mut out)
+    users::main(action, &accounts, &mut out)
 }
 
-/// The accounts kept in the database at `db`.
-pub fn open_accounts(_db: &std::path::Path) -> anyhow::Result<Arc<dyn Accounts>> {
-    // Until the store keeps accounts: in memory (nobody can sign in to `rampart serve`).
-    Ok(Arc::new(Memory::default()))
+/// The accounts kept in the database at `db` (created if missing).
+pub fn open_accounts(db: &std::path::Path) -> anyhow::Result<Arc<dyn Accounts>> {
+    let store = rampart_hub::Store::open(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Arc::new(StoreAccounts::new(store)))
 }

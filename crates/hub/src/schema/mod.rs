@@ -46,7 +46,9 @@
 //! JSON arrays.
 
 mod assessments;
+mod auth;
 mod findings;
+mod insights;
 #[cfg(test)]
 pub(crate) mod legacy;
 mod vulndb;
@@ -57,7 +59,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub(crate) use assessments::ASSESSMENTS;
+pub(crate) use auth::AUTH;
 pub(crate) use findings::FINDINGS;
+pub(crate) use insights::INSIGHTS;
 pub(crate) use vulndb::VULNDB as VULNDB_SCHEMA;
 
 /// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
@@ -86,14 +90,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.

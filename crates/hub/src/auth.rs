@@ -1,0 +1,182 @@
+//! The server's accounts: users with a role, their API tokens and browser sessions.
+//!
+//! The store keeps no secret: callers pass a password's argon2id PHC string and a token's
+//! or session id's SHA-256 digest (hex), never the secret itself (the schema's CHECKs
+//! refuse other shapes). A user's tokens and sessions go with the user.
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::store::{corrupt, Store};
+use rampart_model::Timestamp;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+
+/// A user as kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub name: String,
+    /// `admin`, `analyst` or `viewer`.
+    pub role: String,
+    /// The argon2id PHC string of the password.
+    pub password_hash: String,
+    pub created_at: Timestamp,
+    /// How many API tokens the user has.
+    pub tokens: usize,
+}
+
+const USER_COLUMNS: &str = "u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t.user = u.name)";
+
+impl Store {
+    /// Adds a user; `false` (and nothing changed) if the name is taken.
+    pub fn add_user(&mut self, name: &str, role: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let now = codec::time_to_text(Timestamp::now_utc());
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO auth_users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING",
+                params![name, role, password_hash, now],
+            )
+            .map_err(sql(&self.path))?;
+        Ok(n == 1)
+    }
+
+    fn query_users(&self, where_clause: &str, param: Option<&str>) -> Result<Vec<AuthUser>, StoreError> {
+        let err = sql(&self.path);
+        let bad = corrupt(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name"))
+            .map_err(&err)?;
+        let mut rows = match param {
+            Some(p) => stmt.query([p]),
+            None => stmt.query([]),
+        }
+        .map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
+            out.push(AuthUser {
+                name: text(0)?,
+                role: text(1)?,
+                password_hash: text(2)?,
+                created_at: codec::time_from_text(&text(3)?).map_err(&bad)?,
+                tokens: usize::try_from(row.get::<_, i64>(4).map_err(&err)?).unwrap_or(0),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The user of this name.
+    pub fn user(&self, name: &str) -> Result<Option<AuthUser>, StoreError> {
+        Ok(self.query_users("WHERE u.name = ?1", Some(name))?.pop())
+    }
+
+    /// Every user, by name.
+    pub fn users(&self) -> Result<Vec<AuthUser>, StoreError> {
+        self.query_users("", None)
+    }
+
+    /// Deletes a user with their tokens and sessions; `false` if there was none.
+    pub fn delete_user(&mut self, name: &str) -> Result<bool, StoreError> {
+        let err = sql(&self.path);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        tx.execute("DELETE FROM auth_tokens WHERE user = ?1", [name]).map_err(&err)?;
+        tx.execute("DELETE FROM auth_sessions WHERE user = ?1", [name]).map_err(&err)?;
+        let n = tx.execute("DELETE FROM auth_users WHERE name = ?1", [name]).map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(n == 1)
+    }
+
+    /// Keeps an API token's digest for `user`.
+    pub fn add_token(&mut self, user: &str, token_hash: &str) -> Result<(), StoreError> {
+        let now = codec::time_to_text(Timestamp::now_utc());
+        self.conn
+            .execute("INSERT INTO auth_tokens (token_hash, user, created_at) VALUES (?1, ?2, ?3)", params![token_hash, user, now])
+            .map_err(sql(&self.path))?;
+        Ok(())
+    }
+
+    /// The user whose token has this digest.
+    pub fn token_user(&self, token_hash: &str) -> Result<Option<AuthUser>, StoreError> {
+        Ok(self.query_users("WHERE u.name = (SELECT user FROM auth_tokens WHERE token_hash = ?1)", Some(token_hash))?.pop())
+    }
+
+    /// Keeps a session's digest for `user` until `expires`; sessions already expired are
+    /// forgotten on the way.
+    pub fn add_session(&mut self, session_hash: &str, user: &str, expires: Timestamp) -> Result<(), StoreError> {
+        let err = sql(&self.path);
+        let now = codec::time_to_text(Timestamp::now_utc());
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        tx.execute("DELETE FROM auth_sessions WHERE expires_at <= ?1", [&now]).map_err(&err)?;
+        tx.execute(
+            "INSERT INTO auth_sessions (session_hash, user, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![session_hash, user, now, codec::time_to_text(expires)],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// The user of a session with this digest that has not expired at `now`.
+    pub fn session_user(&self, session_hash: &str, now: Timestamp) -> Result<Option<AuthUser>, StoreError> {
+        let user: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT user FROM auth_sessions WHERE session_hash = ?1 AND expires_at > ?2",
+                params![session_hash, codec::time_to_text(now)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql(&self.path))?;
+        match user {
+            Some(u) => self.user(&u),
+            None => Ok(None),
+        }
+    }
+
+    pub fn delete_session(&mut self, session_hash: &str) -> Result<(), StoreError> {
+        self.conn.execute("DELETE FROM auth_sessions WHERE session_hash = ?1", [session_hash]).map_err(sql(&self.path))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Store;
+    use rampart_model::Timestamp;
+
+    const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+
+    #[test]
+    fn users_tokens_and_sessions() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert!(s.users().unwrap().is_empty());
+        assert!(s.add_user("ana", "analyst", HASH).unwrap());
+        assert!(!s.add_user("ana", "admin", HASH).unwrap(), "a taken name");
+        assert_eq!(s.user("ana").unwrap().unwrap().role, "analyst");
+        let digest = "a".repeat(64);
+        s.add_token("ana", &digest).unwrap();
+        assert_eq!(s.token_user(&digest).unwrap().unwrap().name, "ana");
+        assert_eq!(s.users().unwrap()[0].tokens, 1);
+        assert!(s.token_user(&"b".repeat(64)).unwrap().is_none());
+        let now = Timestamp::now_utc();
+        let session = "c".repeat(64);
+        s.add_session(&session, "ana", now + time::Duration::hours(1)).unwrap();
+        assert_eq!(s.session_user(&session, now).unwrap().unwrap().name, "ana");
+        assert!(s.session_user(&session, now + time::Duration::hours(2)).unwrap().is_none(), "expired");
+        s.delete_session(&session).unwrap();
+        assert!(s.session_user(&session, now).unwrap().is_none());
+        s.add_session(&session, "ana", now + time::Duration::hours(1)).unwrap();
+        assert!(s.delete_user("ana").unwrap());
+        assert!(!s.delete_user("ana").unwrap());
+        assert!(s.token_user(&digest).unwrap().is_none() && s.session_user(&session, now).unwrap().is_none());
+    }
+
+    #[test]
+    fn secrets_in_clear_are_refused() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert!(s.add_user("ana", "analyst", "hunter2hunter2").is_err(), "a password is not an argon2id hash");
+        assert!(s.add_user("ana", "root", HASH).is_err(), "an unknown role");
+        s.add_user("ana", "viewer", HASH).unwrap();
+        assert!(s.add_token("ana", "rampart_0123456789").is_err(), "a token is not a digest");
+        assert!(s.add_token("bob", &"a".repeat(64)).is_err(), "no such user");
+    }
+}

@@ -1,0 +1,35 @@
+//! The server's users, API tokens and browser sessions (see `auth.rs`). Secrets are never
+//! stored: a password as its argon2id PHC string, a token or session id as the hex SHA-256
+//! digest of its 256 random bits (the CHECKs refuse anything else).
+
+use super::Schema;
+
+pub(crate) static AUTH: Schema = Schema {
+    name: "auth",
+    migrations: &[
+        // 1: users with a role, API tokens and sessions.
+        r#"
+CREATE TABLE auth_users (
+    name          TEXT PRIMARY KEY NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    password_hash TEXT NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    created_at    TEXT NOT NULL
+);
+
+CREATE TABLE auth_tokens (
+    token_hash TEXT PRIMARY KEY NOT NULL CHECK (length(token_hash) = 64),
+    user       TEXT NOT NULL REFERENCES auth_users (name) ON DELETE CASCADE,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX auth_tokens_user ON auth_tokens (user);
+
+CREATE TABLE auth_sessions (
+    session_hash TEXT PRIMARY KEY NOT NULL CHECK (length(session_hash) = 64),
+    user         TEXT NOT NULL REFERENCES auth_users (name) ON DELETE CASCADE,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+CREATE INDEX auth_sessions_user ON auth_sessions (user);
+"#,
+    ],
+};
