@@ -242,6 +242,41 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ec2::ebs_snapshot_encrypted::CHECK,
     &aws::ec2::instance_user_data_secrets::CHECK,
     &aws::ecr::repository_public::CHECK,
+    // CloudWatch: CIS 4.x metric filters and alarms, alarms, log groups
+    &aws::cloudwatch::monitoring_unauthorized_api_calls::CHECK,
+    &aws::cloudwatch::monitoring_console_sign_in_without_mfa::CHECK,
+    &aws::cloudwatch::monitoring_root_usage::CHECK,
+    &aws::cloudwatch::monitoring_iam_policy_changes::CHECK,
+    &aws::cloudwatch::monitoring_cloudtrail_changes::CHECK,
+    &aws::cloudwatch::monitoring_console_auth_failures::CHECK,
+    &aws::cloudwatch::monitoring_cmk_disable_or_deletion::CHECK,
+    &aws::cloudwatch::monitoring_s3_bucket_policy_changes::CHECK,
+    &aws::cloudwatch::monitoring_config_changes::CHECK,
+    &aws::cloudwatch::monitoring_security_group_changes::CHECK,
+    &aws::cloudwatch::monitoring_nacl_changes::CHECK,
+    &aws::cloudwatch::monitoring_network_gateway_changes::CHECK,
+    &aws::cloudwatch::monitoring_route_table_changes::CHECK,
+    &aws::cloudwatch::monitoring_vpc_changes::CHECK,
+    &aws::cloudwatch::monitoring_organizations_changes::CHECK,
+    &aws::cloudwatch::alarm_action_configured::CHECK,
+    &aws::cloudwatch::alarm_actions_enabled::CHECK,
+    &aws::cloudwatch::log_group_retention::CHECK,
+    &aws::cloudwatch::log_group_kms_encryption::CHECK,
+    // Secrets Manager
+    &aws::secretsmanager::rotation_enabled::CHECK,
+    &aws::secretsmanager::rotated_within_90_days::CHECK,
+    &aws::secretsmanager::unused_90_days::CHECK,
+    &aws::secretsmanager::secret_public::CHECK,
+    // ECS task definitions
+    &aws::ecs::environment_secrets::CHECK,
+    &aws::ecs::privileged_containers::CHECK,
+    &aws::ecs::host_network_user::CHECK,
+    &aws::ecs::host_pid_mode::CHECK,
+    &aws::ecs::readonly_root_filesystem::CHECK,
+    &aws::ecs::logging::CHECK,
+    // CloudFormation
+    &aws::cloudformation::output_secrets::CHECK,
+    &aws::cloudformation::termination_protection::CHECK,
     &aws::lambda::function_url_public::CHECK,
     &aws::iam::inline_policy_full_admin::CHECK,
     &aws::iam::user_administrator_access::CHECK,
@@ -621,6 +656,35 @@ pub fn checks_markdown() -> String {
             m.id,
             m.title,
             m.severity,
+/// Checks whose FAILED and PASSED results are both produced from what
+/// `crates/collect-aws/tests/monitoring.rs` collects from moto (`testdata/moto/plant_monitoring.py`);
+/// that test asserts exactly this list.
+pub const MOTO_TESTED_IN_COLLECT_AWS: &[&str] = &[
+    "cloudwatch_monitoring_unauthorized_api_calls", "cloudwatch_monitoring_console_sign_in_without_mfa",
+    "cloudwatch_monitoring_root_usage", "cloudwatch_monitoring_iam_policy_changes", "cloudwatch_monitoring_cloudtrail_changes",
+    "cloudwatch_monitoring_console_auth_failures", "cloudwatch_monitoring_cmk_disable_or_deletion",
+    "cloudwatch_monitoring_s3_bucket_policy_changes", "cloudwatch_monitoring_config_changes",
+    "cloudwatch_monitoring_security_group_changes", "cloudwatch_monitoring_nacl_changes",
+    "cloudwatch_monitoring_network_gateway_changes", "cloudwatch_monitoring_route_table_changes",
+    "cloudwatch_monitoring_vpc_changes", "cloudwatch_monitoring_organizations_changes",
+    "cloudwatch_alarm_action_configured", "cloudwatch_alarm_actions_enabled", "cloudwatch_log_group_retention",
+    "cloudwatch_log_group_kms_encryption", "secretsmanager_rotation_enabled", "secretsmanager_secret_public",
+    "ecs_task_definition_environment_secrets", "ecs_task_definition_privileged_containers",
+    "ecs_task_definition_host_network_user", "ecs_task_definition_host_pid_mode",
+    "ecs_task_definition_readonly_root_filesystem", "ecs_task_definition_logging",
+    "cloudformation_stack_output_secrets", "cloudformation_stack_termination_protection",
+];
+
+/// Checks whose FAILED and PASSED results are both produced from what
+/// `crates/collect-aws/tests/parity.rs` collects from moto (`testdata/moto/plant_parity.py`);
+/// that test asserts exactly this list.
+pub const MOTO_TESTED_PARITY: &[&str] = &[
+    "ec2_vpc_subnets_multi_az", "ec2_vpc_endpoint_multi_az", "ec2_security_group_unused", "ec2_instance_detailed_monitoring",
+    "ec2_launch_template_user_data_secrets", "lambda_function_environment_cmk", "autoscaling_group_capacity_rebalance",
+    "config_recorder_service_role", "rds_cluster_default_port", "rds_instance_transport_encrypted", "efs_multi_az",
+    "efs_file_system_public", "route53_query_logging", "iam_administrator_access_with_mfa", "iam_inline_policy_service_wildcard",
+];
+
             m.category,
             m.service,
             m.resource_type.asff(),
@@ -651,12 +715,28 @@ pub fn checks_markdown() -> String {
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
          attached EBS volumes and their snapshots, AMIs, EC2 user data, ECR repository policies, Lambda function URLs and environment variables, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
+            } else if MOTO_TESTED_IN_COLLECT_AWS.contains(&m.id) {
+                "fail + pass (collect-aws test)"
+            } else if MOTO_TESTED_PARITY.contains(&m.id) {
+                "fail + pass (collect-aws parity test)"
          `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
          on those of `testdata/moto/plant_autoscaling.py`, asserted by \
          `autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`; EFS file systems (encryption, automatic \
          backups, mount targets in subnets that assign public IP addresses on launch) and access points (root directory, \
          POSIX user), on those of `testdata/moto/plant_efs.py`, asserted by \
-         `efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`; `unit` = unit-tested only (pass, fail and \
+         `efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`; `fail + pass (collect-aws test)` = both \
+         verdicts from what `crates/collect-aws/tests/monitoring.rs` collects from moto and the checks make of it: \
+         CIS 4.x metric filters and alarms (all complete on one planted account, each broken at one link on \
+         another), alarms, log groups, Secrets Manager secrets, ECS task definitions and CloudFormation stacks of \
+         `testdata/moto/plant_monitoring.py` (`secretsmanager_rotated_within_90_days` and \
+         `secretsmanager_unused_90_days` are unit-tested only: moto dates a secret's creation at planting and \
+         records no reads); `fail + pass (collect-aws parity test)` = both verdicts from what \
+         `crates/collect-aws/tests/parity.rs` collects from moto (`testdata/moto/plant_parity.py`: VPCs, interface \
+         endpoints, security groups, instances, launch template versions, Lambda functions, Auto Scaling groups, \
+         Config recorders in two regions, Aurora clusters, RDS parameter groups, EFS policies and mount targets, \
+         Route 53 query logging, IAM groups and inline policies; `kms_key_multi_region` and \
+         `lambda_function_dead_letter_queue` fail there and pass only in unit tests: moto reports no `MultiRegion` for \
+         single-Region keys and drops `DeadLetterConfig`); `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \

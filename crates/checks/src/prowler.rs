@@ -78,8 +78,6 @@ pub static UNCOLLECTED: &[(&str, &str)] = &[
     ("backup", "service not collected (backup): AWS Backup plans, vaults and recovery points are not inventoried; planned"),
     ("batch", "service not collected (batch)"),
     ("bedrock", "service not collected (bedrock)"),
-    ("cloudformation", "service not collected (cloudformation): stacks and their outputs are not inventoried; once they are, secrets in outputs go through the `rampart scan secrets` detector; planned"),
-    ("cloudwatch", "service not collected (cloudwatch): metric alarms, log groups and metric filters are not inventoried (CIS section 4 monitoring recommendations); planned"),
     ("codeartifact", "service not collected (codeartifact)"),
     ("codebuild", "service not collected (codebuild)"),
     ("codecommit", "service not collected (codecommit)"),
@@ -94,7 +92,6 @@ pub static UNCOLLECTED: &[(&str, &str)] = &[
     ("documentdb", "service not collected (documentdb)"),
     ("drs", "service not collected (drs)"),
     ("dynamodb", "service not collected (dynamodb): tables are not inventoried; planned"),
-    ("ecs", "service not collected (ecs): clusters, services and task definitions are not inventoried; once they are, secrets in task definitions go through the `rampart scan secrets` detector; planned"),
     ("eks", "service not collected (eks): clusters are not inventoried; planned"),
     ("elasticache", "service not collected (elasticache)"),
     ("elasticbeanstalk", "service not collected (elasticbeanstalk)"),
@@ -120,7 +117,6 @@ pub static UNCOLLECTED: &[(&str, &str)] = &[
     ("resourceexplorer2", "service not collected (resourceexplorer2)"),
     ("rolesanywhere", "service not collected (rolesanywhere)"),
     ("sagemaker", "service not collected (sagemaker)"),
-    ("secretsmanager", "service not collected (secretsmanager): secrets' rotation, last use and resource policies are not inventoried; planned"),
     ("servicecatalog", "service not collected (servicecatalog)"),
     ("ses", "service not collected (ses)"),
     ("shield", "service not collected (shield)"),
@@ -165,6 +161,9 @@ const ADMIN_ACCESS: &str = "only the AWS managed AdministratorAccess policy coun
 const INLINE_SERVICE_WILDCARD: &str = "stricter: Security Hub IAM.21's definition applied to inline policies fails any `service:*` (and `*`), this service among them; one result per user, group or role rather than per policy";
 const ORGS: &str =
     "needs AWS Organizations data (delegated administrators, organization-wide settings); Rampart scans accounts, not the organization";
+
+const CIS_MONITORING: &str = "stricter: CIS's whole audit in one result per account: a logging multi-region trail that records all management events sends to a log group with a metric filter whose pattern means what the benchmark's does (compared as parsed expressions, a term more or less fails), an alarm with enabled actions on the filter's metric, and an SNS topic among its ALARM actions with a confirmed subscription; Prowler matches the pattern with a regular expression on the log group of any trail and does not look at the alarm's actions or topic";
+const ECS_LATEST: &str = "only the latest ACTIVE revision of each task definition family is judged, as Security Hub and AWS Config do; Prowler judges every ACTIVE revision";
 
 /// Every Prowler check of a service Rampart collects, judged one by one.
 pub static TABLE: &[(&str, Parity)] = &[
@@ -213,6 +212,10 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("cloudfront_distributions_s3_origin_non_existent_bucket", Equivalent(&["cloudfront_s3_origin_exists"])),
     ("cloudfront_distributions_using_deprecated_ssl_protocols", Equivalent(&["cloudfront_origin_ssl_protocols"])),
     ("cloudfront_distributions_using_waf", Equivalent(&["cloudfront_waf"])),
+    // CloudFormation
+    ("cloudformation_stack_cdktoolkit_bootstrap_version", Missing("needs the CDKToolkit stack's `BootstrapVersion` parameter; the inventory holds stacks' termination protection and outputs, not their parameters")),
+    ("cloudformation_stack_outputs_find_secrets", Partial(&["cloudformation_stack_output_secrets"], "finds AWS access keys with the `rampart scan secrets` detector, run over the output values at collection time; Prowler's detector also flags passwords, private keys and other tokens")),
+    ("cloudformation_stacks_termination_protection_enabled", Equivalent(&["cloudformation_stack_termination_protection"])),
     // CloudTrail
     ("cloudtrail_bedrock_logging_enabled", Missing("Prowler-specific: Bedrock data events are in no standard Rampart maps")),
     ("cloudtrail_bucket_requires_mfa_delete", Partial(&["s3_bucket_mfa_delete"], "judges every bucket, the trails' buckets among them")),
@@ -229,6 +232,30 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("cloudtrail_threat_detection_enumeration", Missing(TRAIL_HISTORY)),
     ("cloudtrail_threat_detection_llm_jacking", Missing(TRAIL_HISTORY)),
     ("cloudtrail_threat_detection_privilege_escalation", Missing(TRAIL_HISTORY)),
+    // CloudWatch and CloudWatch Logs
+    ("cloudwatch_alarm_actions_alarm_state_configured", Equivalent(&["cloudwatch_alarm_action_configured"])),
+    ("cloudwatch_alarm_actions_enabled", Equivalent(&["cloudwatch_alarm_actions_enabled"])),
+    ("cloudwatch_changes_to_network_acls_alarm_configured", Partial(&["cloudwatch_monitoring_nacl_changes"], CIS_MONITORING)),
+    ("cloudwatch_changes_to_network_gateways_alarm_configured", Partial(&["cloudwatch_monitoring_network_gateway_changes"], CIS_MONITORING)),
+    ("cloudwatch_changes_to_network_route_tables_alarm_configured", Partial(&["cloudwatch_monitoring_route_table_changes"], CIS_MONITORING)),
+    ("cloudwatch_changes_to_vpcs_alarm_configured", Partial(&["cloudwatch_monitoring_vpc_changes"], CIS_MONITORING)),
+    ("cloudwatch_cross_account_sharing_disabled", Missing("Prowler-specific: looks for an IAM role named `CloudWatch-CrossAccountSharingRole`; not judged yet (the roles are collected)")),
+    ("cloudwatch_log_group_agentcore_data_protection_policy_enabled", Missing("needs log groups' data protection policies (logs:GetDataProtectionPolicy) and Bedrock AgentCore's log groups, which the inventory does not hold")),
+    ("cloudwatch_log_group_kms_encryption_enabled", Equivalent(&["cloudwatch_log_group_kms_encryption"])),
+    ("cloudwatch_log_group_no_secrets_in_logs", Missing("needs the log events themselves (logs:FilterLogEvents); Rampart reads configuration, not log data")),
+    ("cloudwatch_log_group_not_publicly_accessible", Missing("needs CloudWatch Logs resource policies (logs:DescribeResourcePolicies), which the inventory does not hold")),
+    ("cloudwatch_log_group_retention_policy_specific_days_enabled", Equivalent(&["cloudwatch_log_group_retention"])),
+    ("cloudwatch_log_metric_filter_and_alarm_for_aws_config_configuration_changes_enabled", Partial(&["cloudwatch_monitoring_config_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled", Partial(&["cloudwatch_monitoring_cloudtrail_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_authentication_failures", Partial(&["cloudwatch_monitoring_console_auth_failures"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_aws_organizations_changes", Partial(&["cloudwatch_monitoring_organizations_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_disable_or_scheduled_deletion_of_kms_cmk", Partial(&["cloudwatch_monitoring_cmk_disable_or_deletion"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_for_s3_bucket_policy_changes", Partial(&["cloudwatch_monitoring_s3_bucket_policy_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_policy_changes", Partial(&["cloudwatch_monitoring_iam_policy_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_root_usage", Partial(&["cloudwatch_monitoring_root_usage"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_security_group_changes", Partial(&["cloudwatch_monitoring_security_group_changes"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_sign_in_without_mfa", Partial(&["cloudwatch_monitoring_console_sign_in_without_mfa"], CIS_MONITORING)),
+    ("cloudwatch_log_metric_filter_unauthorized_api_calls", Partial(&["cloudwatch_monitoring_unauthorized_api_calls"], CIS_MONITORING)),
     // Config
     ("config_delegated_admin_and_org_aggregator_all_regions", Missing(ORGS)),
     ("config_recorder_all_regions_enabled", Partial(&["config_recorder_enabled"], "stricter: the recorder must also record all supported resource types (Security Hub Config.1, CIS 3.3)")),
@@ -321,6 +348,18 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ecr_repositories_scan_vulnerabilities_in_latest_image", Missing("needs ECR's image scan findings, which the inventory does not hold; `rampart scan image` assesses a saved image itself")),
     ("ecr_repositories_tag_immutability", Equivalent(&["ecr_tag_immutability"])),
     ("ecr_repository_image_no_secrets", Missing("needs the images' layers, which a scan of the account does not pull; `rampart scan image` reads a saved image")),
+    // ECS
+    ("ecs_cluster_container_insights_enabled", Missing("needs ECS clusters' settings (ecs:DescribeClusters); the inventory holds task definitions only")),
+    ("ecs_service_fargate_latest_platform_version", Missing("needs ECS services (ecs:DescribeServices); the inventory holds task definitions only")),
+    ("ecs_service_no_assign_public_ip", Missing("needs ECS services' network configuration (ecs:DescribeServices); the inventory holds task definitions only")),
+    ("ecs_task_definitions_containers_readonly_access", Partial(&["ecs_task_definition_readonly_root_filesystem"], ECS_LATEST)),
+    ("ecs_task_definitions_host_namespace_not_shared", Partial(&["ecs_task_definition_host_pid_mode"], ECS_LATEST)),
+    ("ecs_task_definitions_host_networking_mode_users", Partial(&["ecs_task_definition_host_network_user"], "only the latest ACTIVE revision of each family (as Security Hub ECS.1); a user of uid 0 (`0`, `0:0`) or `root:<group>` counts as root")),
+    ("ecs_task_definitions_logging_block_mode", Missing("not judged yet: whether a blocking log mode is a finding depends on the account's default log driver mode (ecs:ListAccountSettings), which the inventory does not hold; each container's `mode` option is collected")),
+    ("ecs_task_definitions_logging_enabled", Partial(&["ecs_task_definition_logging"], ECS_LATEST)),
+    ("ecs_task_definitions_no_environment_secrets", Partial(&["ecs_task_definition_environment_secrets"], "fails on Security Hub ECS.8's variable names and on AWS access keys that the `rampart scan secrets` detector finds in the values at collection; Prowler's detector also flags passwords, private keys and other tokens; only the latest ACTIVE revision of each family")),
+    ("ecs_task_definitions_no_privileged_containers", Partial(&["ecs_task_definition_privileged_containers"], ECS_LATEST)),
+    ("ecs_task_set_no_assign_public_ip", Missing("needs ECS task sets (ecs:DescribeTaskSets); the inventory holds task definitions only")),
     // EFS
     ("efs_access_point_enforce_root_directory", Equivalent(&["efs_access_point_root_directory"])),
     ("efs_access_point_enforce_user_identity", Equivalent(&["efs_access_point_user_identity"])),
@@ -495,6 +534,12 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("s3_bucket_server_access_logging_enabled", Equivalent(&["s3_bucket_access_logging"])),
     ("s3_bucket_shadow_resource_vulnerability", Missing("Prowler-specific heuristic: guesses bucket names that AWS services create in other accounts; no standard Rampart maps has it")),
     ("s3_multi_region_access_point_public_access_block", Equivalent(&["s3_multi_region_access_point_public_access_block"])),
+    // Secrets Manager
+    ("secretsmanager_automatic_rotation_enabled", Equivalent(&["secretsmanager_rotation_enabled"])),
+    ("secretsmanager_has_restrictive_resource_policy", Missing("Prowler-specific judgement of a restrictive secret policy (explicit denies for every other principal); Rampart reports policies that grant to everyone (`secretsmanager_secret_public`)")),
+    ("secretsmanager_not_publicly_accessible", Equivalent(&["secretsmanager_secret_public"])),
+    ("secretsmanager_secret_rotated_periodically", Partial(&["secretsmanager_rotated_within_90_days"], "Security Hub SecretsManager.4 with its 90 days; a secret never rotated is judged by its creation date (it passes while younger than 90 days)")),
+    ("secretsmanager_secret_unused", Partial(&["secretsmanager_unused_90_days"], "Security Hub SecretsManager.3 with its 90 days; a secret never read passes while younger than 90 days, where Prowler fails every secret never read")),
     // Security Hub
     ("securityhub_delegated_admin_enabled_all_regions", Missing(ORGS)),
     ("securityhub_enabled", Partial(&["securityhub_enabled"], "Security Hub SecurityHub.1: the hub must be enabled; Prowler also requires a standard or an integration")),

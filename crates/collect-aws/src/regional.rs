@@ -29,6 +29,14 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::autoscaling(ctx),
         services::efs(ctx),
     );
+    let (log_groups, metric_filters, metric_alarms, secrets, ecs_task_definitions, cloudformation_stacks) = futures::join!(
+        services::log_groups(ctx),
+        services::metric_filters(ctx),
+        services::metric_alarms(ctx),
+        services::secrets(ctx),
+        services::ecs_task_definitions(ctx),
+        services::cloudformation_stacks(ctx),
+    );
     r.ec2 = ec2;
     r.rds = rds;
     r.elb = elb;
@@ -48,5 +56,11 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.s3_access_points = s3_access_points;
     r.autoscaling = autoscaling;
     r.efs = efs;
+    r.log_groups = log_groups;
+    r.metric_filters = metric_filters;
+    r.metric_alarms = metric_alarms;
+    r.secrets = secrets;
+    r.ecs_task_definitions = ecs_task_definitions;
+    r.cloudformation_stacks = cloudformation_stacks;
     r
 }

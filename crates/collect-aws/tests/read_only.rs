@@ -70,6 +70,7 @@ async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
             "config service" => "config".into(),
             "route 53" => "route53".into(),
             "efs" => "elasticfilesystem".into(),
+            "cloudwatch logs" => "logs".into(),
             "securityhub" => "securityhub".into(),
             s => s.replace(' ', ""),
         }

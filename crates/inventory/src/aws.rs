@@ -1022,6 +1022,10 @@ pub struct RecordSet {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
+    /// The CloudWatch Logs log groups the zone's DNS query logging configurations send to
+    /// (`ListQueryLoggingConfigs`); empty = no query logging.
+    #[serde(default)]
+    pub query_logging_log_groups: Observed<Vec<String>>,
     pub ttl: Option<i64>,
     pub values: Vec<String>,
     pub alias_target: Option<String>,
@@ -1220,6 +1224,10 @@ pub struct SqsQueue {
     pub url: String,
     pub arn: String,
     #[serde(default)]
+    /// Confirmed subscriptions (`ListSubscriptionsByTopic`: those whose `SubscriptionArn` is an
+    /// ARN; a pending one reads `PendingConfirmation`).
+    #[serde(default)]
+    pub subscriptions_confirmed: Observed<u64>,
     pub policy: Observed<Option<String>>,
     #[serde(default)]
     pub kms_master_key_id: Observed<Option<String>>,
@@ -1281,4 +1289,129 @@ pub struct ServiceQuota {
     pub value: f64,
     /// Current usage, counted from the inventory or read from the usage metric.
     pub usage: Option<f64>,
+}
+
+// ---------------------------------------------------------------- CloudWatch Logs, CloudWatch alarms
+
+/// A CloudWatch Logs log group (`logs:DescribeLogGroups`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LogGroup {
+    pub name: String,
+    /// The ARN without the trailing `:*` that `DescribeLogGroups` appends.
+    pub arn: String,
+    /// Days the events are kept; `None`: never expire.
+    pub retention_in_days: Option<i32>,
+    /// The KMS key that encrypts the group's data; `None`: CloudWatch Logs' own encryption.
+    pub kms_key_id: Option<String>,
+}
+
+/// A metric that a metric filter writes or an alarm watches.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct MetricId {
+    pub namespace: String,
+    pub name: String,
+}
+
+/// A CloudWatch Logs metric filter (`logs:DescribeMetricFilters`, every filter of the region).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MetricFilter {
+    pub name: String,
+    pub log_group_name: String,
+    /// The filter pattern as written.
+    pub pattern: String,
+    /// The metrics its transformations publish.
+    pub metrics: Vec<MetricId>,
+}
+
+/// A CloudWatch metric alarm (`cloudwatch:DescribeAlarms`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MetricAlarm {
+    pub name: String,
+    pub arn: String,
+    /// The metric of a single-metric alarm; `None` for a metric math alarm.
+    pub metric: Option<MetricId>,
+    /// The metrics a metric math alarm's queries read.
+    pub query_metrics: Vec<MetricId>,
+    /// Whether actions run on state changes.
+    pub actions_enabled: bool,
+    /// Actions on entering ALARM (SNS topic ARNs, Auto Scaling, EC2, Systems Manager actions).
+    pub alarm_actions: Vec<String>,
+    pub ok_actions: Vec<String>,
+    pub insufficient_data_actions: Vec<String>,
+}
+
+// ---------------------------------------------------------------- Secrets Manager
+
+/// A Secrets Manager secret (`secretsmanager:ListSecrets`); never its value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Secret {
+    pub name: String,
+    pub arn: String,
+    /// The KMS key that encrypts the secret; `None`: the AWS managed key `aws/secretsmanager`.
+    pub kms_key_id: Option<String>,
+    pub rotation_enabled: bool,
+    /// `RotationRules.AutomaticallyAfterDays`.
+    pub rotation_days: Option<i64>,
+    /// `RotationRules.ScheduleExpression` (`rate(..)` or `cron(..)`).
+    pub rotation_schedule: Option<String>,
+    /// RFC 3339 times, `None` when AWS gives none (never rotated, never read).
+    pub created: Option<String>,
+    pub last_rotated: Option<String>,
+    /// The date (AWS rounds it to the day) the secret was last read.
+    pub last_accessed: Option<String>,
+    /// The secret's resource policy (`secretsmanager:GetResourcePolicy`).
+    #[serde(default)]
+    pub policy: Observed<Option<String>>,
+}
+
+// ---------------------------------------------------------------- ECS
+
+/// The latest ACTIVE revision of an ECS task definition family
+/// (`ecs:ListTaskDefinitionFamilies`, `ecs:DescribeTaskDefinition`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsTaskDefinition {
+    pub arn: String,
+    pub family: String,
+    pub revision: i32,
+    /// `awsvpc`, `bridge`, `host` or `none`; `None` when not set (`bridge` on EC2 Linux).
+    pub network_mode: Option<String>,
+    /// `host` or `task`; `None` when not set.
+    pub pid_mode: Option<String>,
+    pub containers: Vec<EcsContainer>,
+}
+
+/// A container definition of a task definition.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsContainer {
+    pub name: String,
+    pub privileged: Option<bool>,
+    /// `user` as written (`root`, `0`, `1000:1000`, `app`); `None` when not set.
+    pub user: Option<String>,
+    pub readonly_root_filesystem: Option<bool>,
+    /// `logConfiguration.logDriver`; `None` without a log configuration.
+    pub log_driver: Option<String>,
+    /// `logConfiguration.options["mode"]` (`blocking`, `non-blocking`).
+    pub log_mode: Option<String>,
+    /// The names of the plain-text `environment` variables (their values are not kept).
+    pub environment_variable_names: Vec<String>,
+    /// What the secrets detector found in the values, redacted (`NAME: access key AKIA… with
+    /// secret abcd…`).
+    pub environment_secrets: Vec<String>,
+}
+
+// ---------------------------------------------------------------- CloudFormation
+
+/// A CloudFormation stack (`cloudformation:DescribeStacks`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CloudFormationStack {
+    pub name: String,
+    /// The stack id, an ARN.
+    pub arn: String,
+    pub status: String,
+    pub termination_protection: bool,
+    /// The root stack of a nested stack (termination protection is set on the root).
+    pub root_id: Option<String>,
+    pub output_keys: Vec<String>,
+    /// What the secrets detector found in the outputs' values, redacted.
+    pub output_secrets: Vec<String>,
 }

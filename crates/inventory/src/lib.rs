@@ -285,6 +285,18 @@ pub struct Region {
     pub autoscaling: Observed<AutoScaling>,
     #[serde(default)]
     pub efs: Observed<Efs>,
+    #[serde(default)]
+    pub log_groups: Observed<Vec<LogGroup>>,
+    #[serde(default)]
+    pub metric_filters: Observed<Vec<MetricFilter>>,
+    #[serde(default)]
+    pub metric_alarms: Observed<Vec<MetricAlarm>>,
+    #[serde(default)]
+    pub secrets: Observed<Vec<Secret>>,
+    #[serde(default)]
+    pub ecs_task_definitions: Observed<Vec<EcsTaskDefinition>>,
+    #[serde(default)]
+    pub cloudformation_stacks: Observed<Vec<CloudFormationStack>>,
 }
 
 impl Region {
@@ -310,6 +322,12 @@ impl Region {
             s3_access_points: Observed::not_collected(),
             autoscaling: Observed::not_collected(),
             efs: Observed::not_collected(),
+            log_groups: Observed::not_collected(),
+            metric_filters: Observed::not_collected(),
+            metric_alarms: Observed::not_collected(),
+            secrets: Observed::not_collected(),
+            ecs_task_definitions: Observed::not_collected(),
+            cloudformation_stacks: Observed::not_collected(),
         }
     }
 }

@@ -50,6 +50,12 @@ pub enum ResourceType {
     AwsAutoScalingLaunchConfiguration,
     AwsEfsFileSystem,
     AwsEfsAccessPoint,
+    /// A CloudWatch Logs log group (no ASFF type of its own: `Other`).
+    AwsLogsLogGroup,
+    AwsCloudWatchAlarm,
+    AwsSecretsManagerSecret,
+    AwsEcsTaskDefinition,
+    AwsCloudFormationStack,
     Other,
 }
 
@@ -103,6 +109,11 @@ impl ResourceType {
             ResourceType::AwsAutoScalingLaunchConfiguration => "AwsAutoScalingLaunchConfiguration",
             ResourceType::AwsEfsFileSystem => "AwsEfsFileSystem",
             ResourceType::AwsEfsAccessPoint => "AwsEfsAccessPoint",
+            ResourceType::AwsLogsLogGroup => "Other",
+            ResourceType::AwsCloudWatchAlarm => "AwsCloudWatchAlarm",
+            ResourceType::AwsSecretsManagerSecret => "AwsSecretsManagerSecret",
+            ResourceType::AwsEcsTaskDefinition => "AwsEcsTaskDefinition",
+            ResourceType::AwsCloudFormationStack => "AwsCloudFormationStack",
             ResourceType::Other => "Other",
         }
     }

@@ -2,11 +2,14 @@
 
 pub mod acm;
 pub mod autoscaling;
+pub mod cloudformation;
 pub mod cloudfront;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
+pub mod ecs;
 pub mod efs;
 pub mod elb;
 pub mod guardduty;
@@ -17,6 +20,7 @@ pub mod lambda;
 pub mod rds;
 pub mod route53;
 pub mod s3;
+pub mod secretsmanager;
 pub mod securityhub;
 pub mod servicequotas;
 pub mod sns;

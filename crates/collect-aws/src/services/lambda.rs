@@ -68,7 +68,7 @@ fn environment_secrets(env: Option<&aws_sdk_lambda::types::EnvironmentResponse>)
 /// The detector's matches in the variables, each as `NAME: <what>`. The variables are scanned
 /// as one `NAME=value` text, a line each, so that a name such as `AWS_SECRET_ACCESS_KEY` labels
 /// its value and a key id pairs with the secret in the next variable, as in a `.env` file.
-fn redacted_matches(vars: &[(&String, &String)]) -> Vec<String> {
+pub(super) fn redacted_matches(vars: &[(&String, &String)]) -> Vec<String> {
     let mut text = String::new();
     // The first line of each variable, to name the variable a match is on.
     let mut first_lines: Vec<(u32, &str)> = Vec::with_capacity(vars.len());

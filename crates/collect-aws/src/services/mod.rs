@@ -10,18 +10,22 @@ use rampart_inventory::*;
 
 mod autoscaling;
 mod certs;
+mod cloudformation;
 mod cloudfront;
 mod cloudtrail;
 mod detective;
 mod ecr;
+mod ecs;
 mod efs;
 mod elb;
 mod elbv2;
 mod kms;
 mod lambda;
+mod logs;
 mod quotas;
 mod rds;
 mod route53;
+mod secretsmanager;
 mod sns;
 mod sqs;
 
@@ -88,6 +92,24 @@ pub async fn autoscaling(ctx: &Ctx) -> Observed<AutoScaling> {
 }
 pub async fn efs(ctx: &Ctx) -> Observed<Efs> {
     efs::collect(ctx).await
+}
+pub async fn log_groups(ctx: &Ctx) -> Observed<Vec<LogGroup>> {
+    logs::log_groups(ctx).await
+}
+pub async fn metric_filters(ctx: &Ctx) -> Observed<Vec<MetricFilter>> {
+    logs::metric_filters(ctx).await
+}
+pub async fn metric_alarms(ctx: &Ctx) -> Observed<Vec<MetricAlarm>> {
+    logs::metric_alarms(ctx).await
+}
+pub async fn secrets(ctx: &Ctx) -> Observed<Vec<Secret>> {
+    secretsmanager::collect(ctx).await
+}
+pub async fn ecs_task_definitions(ctx: &Ctx) -> Observed<Vec<EcsTaskDefinition>> {
+    ecs::collect(ctx).await
+}
+pub async fn cloudformation_stacks(ctx: &Ctx) -> Observed<Vec<CloudFormationStack>> {
+    cloudformation::collect(ctx).await
 }
 
 // ---------------------------------------------------------------- helpers

@@ -1,4 +1,4 @@
-//! SNS: topics with their access policy and encryption key.
+//! SNS: topics with their access policy, encryption key and number of confirmed subscriptions.
 
 use super::{known_or_return, non_empty};
 use crate::call::{client, Ctx};
@@ -18,7 +18,21 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<SnsTopic>> {
                 Ok(out) => Observed::Known(non_empty(out.attributes().and_then(|a| a.get(name)).map(String::as_str))),
                 Err(reason) => Observed::Unknown(reason.clone()),
             };
-            SnsTopic { policy: attr("Policy"), kms_master_key_id: attr("KmsMasterKeyId"), arn }
+            // CIS 4.x's audit: "at least one subscription should have "SubscriptionArn" with valid
+            // aws ARN" (a pending one reads `PendingConfirmation`). `SubscriptionsConfirmed` of the
+            // attributes would say the same, but emulators do not keep it.
+            let subscriptions_confirmed = match ctx
+                .call(
+                    "sns:ListSubscriptionsByTopic",
+                    Some(&arn),
+                    client.list_subscriptions_by_topic().topic_arn(&arn).into_paginator().items().send().try_collect(),
+                )
+                .await
+            {
+                Ok(subs) => Observed::Known(subs.iter().filter(|s| s.subscription_arn().is_some_and(|a| a.starts_with("arn:"))).count() as u64),
+                Err(why) => Observed::Unknown(why),
+            };
+            SnsTopic { policy: attr("Policy"), kms_master_key_id: attr("KmsMasterKeyId"), subscriptions_confirmed, arn }
         }
     }))
     .await;

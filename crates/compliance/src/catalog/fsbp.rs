@@ -1,6 +1,7 @@
 //! AWS Foundational Security Best Practices v1.0.0: the controls of the services Rampart
 //! collects (IAM, S3, EC2 incl. VPC and EBS, EC2 Auto Scaling, RDS, ELB, CloudTrail, CloudFront,
-//! KMS, Lambda, ECR, EFS, SNS, SQS, ACM, Config, GuardDuty, Security Hub).
+//! KMS, Lambda, ECR, ECS task definitions, EFS, Secrets Manager, SNS, SQS, ACM, Config, GuardDuty,
+//! Security Hub).
 //!
 //! Ids, titles and severities as in Security Hub's control reference
 //! (https://docs.aws.amazon.com/securityhub/latest/userguide/fsbp-standard.html and the
@@ -120,6 +121,14 @@ static CONTROLS: &[Control] = &[
     Control::auto("ECR.1", "ECR private repositories should have image scanning configured", High),
     Control::auto("ECR.2", "ECR private repositories should have tag immutability configured", Medium),
     Control::auto("ECR.3", "ECR repositories should have at least one lifecycle policy configured", Medium),
+    // ECS task definitions (ECS.2, ECS.10, ECS.12 and the later service and cluster controls need
+    // ECS services and clusters, which Rampart does not read)
+    Control::auto("ECS.1", "Amazon ECS task definitions should have secure networking modes and user definitions", High),
+    Control::auto("ECS.3", "ECS task definitions should not share the host's process namespace", High),
+    Control::auto("ECS.4", "ECS containers should run as non-privileged", High),
+    Control::auto("ECS.5", "ECS containers should be limited to read-only access to root filesystems", High),
+    Control::auto("ECS.8", "Secrets should not be passed as container environment variables", High),
+    Control::auto("ECS.9", "ECS task definitions should have a logging configuration", High),
     // EFS (EFS.2, file systems in AWS Backup plans, needs the backup plans, which Rampart does not read)
     Control::auto("EFS.1", "Elastic File System should be configured to encrypt file data at-rest using AWS KMS", Medium),
     Control::auto("EFS.3", "EFS access points should enforce a root directory", Medium),
@@ -259,6 +268,11 @@ static CONTROLS: &[Control] = &[
     Control::auto("S3.13", "S3 general purpose buckets should have Lifecycle configurations", Low),
     Control::auto("S3.19", "S3 access points should have block public access settings enabled", Critical),
     Control::auto("S3.24", "S3 Multi-Region Access Points should have block public access settings enabled", High),
+    // Secrets Manager (SecretsManager.2, rotation that succeeds, needs the rotation's outcome, which
+    // ListSecrets does not give)
+    Control::auto("SecretsManager.1", "Secrets Manager secrets should have automatic rotation enabled", Medium),
+    Control::auto("SecretsManager.3", "Remove unused Secrets Manager secrets", Medium),
+    Control::auto("SecretsManager.4", "Secrets Manager secrets should be rotated within a specified number of days", Medium),
     // Security Hub
     Control::auto("SecurityHub.1", "Security Hub should be enabled", High),
     // SNS

@@ -46,7 +46,7 @@ mod tests {
     use rampart_model::Status;
 
     fn topic(name: &str, key: Observed<Option<String>>) -> SnsTopic {
-        SnsTopic { arn: format!("arn:aws:sns:us-east-1:123456789012:{name}"), policy: Observed::Known(None), kms_master_key_id: key }
+        SnsTopic { arn: format!("arn:aws:sns:us-east-1:123456789012:{name}"), policy: Observed::Known(None), kms_master_key_id: key, ..Default::default() }
     }
 
     #[test]

@@ -46,7 +46,7 @@ mod tests {
     use rampart_model::Status;
 
     fn topic(name: &str, policy: Observed<Option<String>>) -> SnsTopic {
-        SnsTopic { arn: format!("arn:aws:sns:us-east-1:123456789012:{name}"), policy, kms_master_key_id: Observed::Known(None) }
+        SnsTopic { arn: format!("arn:aws:sns:us-east-1:123456789012:{name}"), policy, kms_master_key_id: Observed::Known(None), ..Default::default() }
     }
 
     const DEFAULT: &str = r#"{"Version":"2008-10-17","Statement":[{"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:Subscribe","SNS:SetTopicAttributes"],"Resource":"arn:aws:sns:us-east-1:123456789012:t","Condition":{"StringEquals":{"AWS:SourceOwner":"123456789012"}}}]}"#;
