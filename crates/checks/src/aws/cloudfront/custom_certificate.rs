@@ -3,6 +3,10 @@
 //! Security Hub CloudFront.7 (FSBP): fails when the distribution uses the default CloudFront
 //! certificate rather than an ACM or IAM one.
 //! One result per distribution.
+//!
+//! AWS: "This control passes if the CloudFront distribution uses a custom SSL/TLS certificate. This
+//! control fails if the CloudFront distribution uses the default SSL/TLS certificate" (Security Hub
+//! CloudFront.7).
 
 use super::{each_distribution, custom_certificate};
 use crate::{Check, Ctx, Emit};

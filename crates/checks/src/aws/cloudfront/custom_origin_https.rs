@@ -11,6 +11,10 @@
 //! Every custom origin is judged: one `http-only` origin beside `https-only` ones fails. A
 //! `match-viewer` origin whose distribution's cache behaviors were not read is NOT_AVAILABLE (it
 //! used to pass, as if no behavior allowed HTTP).
+//!
+//! AWS: "This control fails for a CloudFront distribution whose origin protocol policy allows
+//! 'http-only'. This control also fails if the distribution's origin protocol policy is
+//! 'match-viewer' while the viewer protocol policy is 'allow-all'" (Security Hub CloudFront.9).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};

@@ -7,6 +7,10 @@
 //! buckets of other accounts: a bucket owned outside the scanned accounts fails too, and the
 //! reason says so. Unreadable bucket lists give NOT_AVAILABLE. One result per distribution with
 //! S3 origins.
+//!
+//! AWS: "The control fails for a CloudFront distribution if the origin is configured to point to a
+//! non-existent bucket. This control only applies to CloudFront distributions where an S3 bucket
+//! without static website hosting is the S3 origin" (Security Hub CloudFront.12).
 
 use super::each_distribution;
 use crate::{Check, Ctx, Emit};

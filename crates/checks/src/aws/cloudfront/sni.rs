@@ -3,6 +3,9 @@
 //! Security Hub CloudFront.8 (FSBP): a distribution with a custom certificate fails when its SSL
 //! support method is not `sni-only`. Distributions on the default certificate are not evaluated.
 //! One result per distribution with a custom certificate.
+//!
+//! AWS: "This control fails if a custom SSL/TLS certificate is associated but the SSL/TLS support
+//! method is a dedicated IP address" (Security Hub CloudFront.8).
 
 use super::{each_distribution, custom_certificate};
 use crate::{Check, Ctx, Emit};

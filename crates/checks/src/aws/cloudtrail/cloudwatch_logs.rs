@@ -6,6 +6,9 @@
 //! The AWS Config rule also looks at the last delivery time, which `DescribeTrails` does not
 //! return: a trail whose deliveries fail still passes here. One result per trail, in its home
 //! region.
+//!
+//! AWS: "The control fails if the `CloudWatchLogsLogGroupArn` property of the trail is empty"
+//! (Security Hub CloudTrail.5).
 
 use super::each_home_trail;
 use crate::{Check, Ctx, Emit};

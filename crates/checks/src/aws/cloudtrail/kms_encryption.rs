@@ -4,6 +4,10 @@
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-2>;
 //! CIS AWS Foundations v3.0.0 3.5. A trail passes when it names a KMS key (`KmsKeyId`); S3's
 //! default server-side encryption does not count. One result per trail, in its home region.
+//!
+//! AWS: "This control checks whether CloudTrail is configured to use the server-side encryption
+//! (SSE) AWS KMS key encryption. The check passes if the `KmsKeyId` is defined" (Security Hub
+//! CloudTrail.2).
 
 use super::each_home_trail;
 use crate::{Check, Ctx, Emit};

@@ -8,6 +8,10 @@
 //! PASSES here and fails Config.1 through it. One result per (account, region).
 //! Several recorders: one recording all supported resources suffices (test
 //! `several_recorders`).
+//!
+//! AWS: "This control checks whether AWS Config is enabled in the account for the local Region and
+//! is recording all resources" (Security Hub Config.1, 2023 wording; the service-linked-role
+//! sentence is quoted in `recorder_service_role.rs`).
 
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;

@@ -6,6 +6,9 @@
 //! An instance fails when it uses several network interfaces (ENIs or EFAs); the rule's optional
 //! list of allowed interface ids is not supported. Terminated instances are out of scope. One
 //! result per instance.
+//!
+//! AWS: "This control passes if a single network adapter is used" (Security Hub EC2.17; ENIs and
+//! EFAs alike).
 
 use super::{each_ec2_item, instance_resource};
 use crate::{Check, Ctx, Emit};

@@ -10,6 +10,9 @@
 //! When the region's network interfaces were read, a public address on any interface attached
 //! to the instance now fails it (test `secondary_interface`); when they were not, the instance is
 //! judged on its own `PublicIpAddress`, as the control is.
+//!
+//! AWS: "The control fails if the `publicIp` field is present in the EC2 instance configuration
+//! item. This control applies to IPv4 addresses only" (Security Hub EC2.9).
 
 use super::each_ec2_item;
 use crate::{resource, Check, Ctx, Emit};

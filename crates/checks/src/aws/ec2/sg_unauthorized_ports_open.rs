@@ -5,6 +5,10 @@
 //! authorized only for TCP 80 and 443; any other TCP port, any UDP port, or all traffic fails.
 //! Rules of other protocols (ICMP, ...) are not evaluated, as in the Config rule. One result per
 //! security group.
+//!
+//! AWS: "If the security group rule port number allows unrestricted incoming traffic, but the port
+//! number is not specified in `authorizedTcpPorts` input parameter, then the control fails. ...
+//! The default value for `authorizedTcpPorts` is `80, 443`" (Security Hub EC2.18).
 
 use super::sg::{each_group, open_ingress};
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,9 @@
 //!
 //! Security Hub EC2.10 (FSBP): <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-10>.
 //! See [`super::vpc_endpoint_for`] for the shared logic. One result per VPC.
+//!
+//! AWS: "The control fails if a VPC does not have a VPC endpoint created for the Amazon EC2
+//! service" (Security Hub EC2.10); EC2.55–.60 use the same wording for their services.
 
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};

@@ -7,8 +7,10 @@
 //!
 //! Several flow logs per VPC: one active log of rejected traffic suffices, whatever the others
 //! record; an `ACCEPT` log beside a `REJECT` log that is not active fails (test
-//! `several_flow_logs`). AWS's defining sentence for EC2.6 (Config `vpc-flow-logs-enabled`) could
-//! not be retrieved here.
+//! `several_flow_logs`).
+//!
+//! AWS: "This control checks whether Amazon VPC Flow Logs are found and enabled for VPCs. The
+//! traffic type is set to `Reject`" (Security Hub EC2.6, parameter `trafficType`: `REJECT`).
 
 use super::known_ec2;
 use crate::{resource, Check, Ctx, Emit};

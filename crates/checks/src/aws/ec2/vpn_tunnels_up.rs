@@ -11,6 +11,9 @@
 //! naming it); a connection whose telemetry reports fewer than two tunnels, all up, is
 //! NOT_AVAILABLE — the missing tunnel's state was not read — where it used to pass (test
 //! `two_tunnels`).
+//!
+//! AWS: "This control checks that both VPN tunnels provided by AWS Site-to-Site VPN are in UP
+//! status. The control fails if one or both tunnels are in DOWN status" (Security Hub EC2.20).
 
 use super::{each_ec2_item, vpn_connection_resource};
 use crate::{Check, Ctx, Emit};

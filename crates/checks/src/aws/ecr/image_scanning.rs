@@ -3,6 +3,10 @@
 //! Security Hub ECR.1. Reads the repository's `imageScanningConfiguration.scanOnPush`; a
 //! registry-level enhanced scanning rule (`GetRegistryScanningConfiguration`) is not in the
 //! inventory, so a repository covered only by such a rule fails here. One result per repository.
+//!
+//! AWS: "This control fails if a private ECR repository doesn't have image scanning configured.
+//! Note that you must also configure scan on push for each repository to pass this control"
+//! (Security Hub ECR.1, 2023 wording).
 
 use super::each_repository;
 use crate::{Check, Ctx, Emit};

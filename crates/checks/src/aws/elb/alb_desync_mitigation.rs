@@ -2,6 +2,9 @@
 //!
 //! Security Hub ELB.12: `defensive` (the default) and `strictest` pass. One result per
 //! Application Load Balancer.
+//!
+//! AWS: "The control fails if an Application Load Balancer is not configured with defensive or
+//! strictest desync mitigation mode" (Security Hub ELB.12).
 
 use super::{each_v2, judge_attribute};
 use crate::{Check, Ctx, Emit};

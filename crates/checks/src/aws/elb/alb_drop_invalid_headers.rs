@@ -1,6 +1,9 @@
 //! Application Load Balancers that pass invalid HTTP header fields to their targets.
 //!
 //! Security Hub ELB.4. One result per Application Load Balancer.
+//!
+//! AWS: "The control fails if the value of `routing.http.drop_invalid_header_fields.enabled` is set
+//! to `false`" (Security Hub ELB.4); an attribute not reported is NOT_AVAILABLE here.
 
 use super::{each_v2, judge_attribute};
 use crate::{Check, Ctx, Emit};

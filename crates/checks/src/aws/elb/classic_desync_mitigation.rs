@@ -5,6 +5,9 @@
 //! `defensive` (the default) and `strictest` pass. A response without the
 //! `elb.http.desyncmitigationmode` attribute is NOT_AVAILABLE rather than assumed default. One
 //! result per classic load balancer.
+//!
+//! AWS: "The control fails if the Classic Load Balancer isn't configured with defensive or
+//! strictest desync mitigation mode" (Security Hub ELB.14).
 
 use super::each_classic;
 use crate::{Check, Ctx, Emit};

@@ -1,6 +1,10 @@
 //! Application, Network and Gateway Load Balancers without deletion protection.
 //!
 //! Security Hub ELB.6. One result per v2 load balancer.
+//!
+//! AWS: "The control fails if deletion protection is not configured" (Security Hub ELB.6; its 2023
+//! page names Application Load Balancers, the current title all three v2 kinds, which this check
+//! judges).
 
 use super::{each_v2, judge_attribute};
 use crate::{Check, Ctx, Emit};

@@ -2,6 +2,10 @@
 //!
 //! Security Hub ELB.5. One result per classic load balancer and per Application Load
 //! Balancer (`access_logs.s3.enabled`).
+//!
+//! AWS: "This control checks whether the Application Load Balancer and the Classic Load Balancer
+//! have logging enabled. The control fails if `access_logs.s3.enabled` is `false`" (Security Hub
+//! ELB.5); Network Load Balancers are not judged.
 
 use super::{each_classic, each_v2, judge_attribute};
 use crate::{Check, Ctx, Emit};

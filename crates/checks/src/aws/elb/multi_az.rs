@@ -2,6 +2,11 @@
 //!
 //! Security Hub ELB.10 (classic) and ELB.13 (Application, Network and Gateway; both with the
 //! default minimum of 2 zones). One result per load balancer.
+//!
+//! AWS: "The control fails if the Classic Load Balancer does not span multiple Availability Zones"
+//! (Security Hub ELB.10); ELB.13's 2023 page speaks of "registered instances from multiple
+//! Availability Zones", its current title of the load balancer spanning them, which this check
+//! judges (the load balancer's zones).
 
 use super::{each_classic, each_v2};
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,9 @@
 //! `maxCredentialUsageAge` 90). Read from the credential report like
 //! `iam_credentials_unused_45_days`: a password or key never used counts from when it was set.
 //! The 90 days are the control's own and not configurable. One result per IAM user.
+//!
+//! AWS: "This control checks whether your IAM users have passwords or active access keys that have
+//! not been used for 90 days" (Security Hub IAM.8).
 
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};

@@ -2,6 +2,10 @@
 //!
 //! Security Hub IAM.2 (FSBP) and CIS AWS Foundations v3.0.0 1.15: users should get their
 //! permissions only through groups (or roles). One result per IAM user.
+//!
+//! AWS: "This control checks that none of your IAM users have policies attached. Instead, IAM users
+//! must inherit permissions from IAM groups or roles" (Security Hub IAM.2): one inline or managed
+//! policy fails the user.
 
 use super::known_iam;
 use crate::{resource, Check, Ctx, Emit};

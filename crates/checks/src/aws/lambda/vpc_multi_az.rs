@@ -10,6 +10,9 @@
 //! the result NOT_AVAILABLE only when the subnets that were read do not already span two zones
 //! (it used to make every such function NOT_AVAILABLE); it never makes a function pass or fail
 //! on its own. Test `several_subnets`. AWS's sentence could not be retrieved here.
+//!
+//! AWS: "This control checks if Lambda has more than one availability zone associated. The rule
+//! fails if only one availability zone is associated with Lambda" (Security Hub Lambda.5).
 
 use crate::aws::each_regional;
 use crate::{resource, Check, Ctx, Emit};

@@ -7,6 +7,14 @@
 //! `general`, `slowquery`; SQL Server `error`, `agent`; Aurora PostgreSQL `postgresql`. Aurora
 //! instances publish through their cluster, so for a cluster member the cluster's exports are
 //! read. Instances of other engines get no result.
+//!
+//! AWS: "This control checks whether the following logs of Amazon RDS are enabled and sent to
+//! CloudWatch Logs: Oracle: (Alert, Audit, Trace, Listener); PostgreSQL: (Postgresql, Upgrade);
+//! MySQL, MariaDB, Aurora, Aurora-MySQL: (Audit, Error, General, SlowQuery); SQL Server: (Error,
+//! Agent); Aurora-PostgreSQL: (Postgresql, Upgrade)" (Security Hub RDS.9, 2023 wording).
+//! Disagreement kept: for Aurora PostgreSQL only `postgresql` is required here, because Aurora
+//! PostgreSQL clusters cannot export an `upgrade` log (it is an RDS for PostgreSQL log type), so
+//! demanding it would fail every Aurora PostgreSQL instance with no fix available.
 
 use super::known_rds;
 use rampart_inventory::Observed;

@@ -12,7 +12,12 @@
 //!
 //! Several statements and principals: each `Allow` statement is judged on its own, and a
 //! principal list that names the owning account and another account counts as another account
-//! (test `several_statements`). AWS's defining sentence for S3.6 could not be retrieved here.
+//! (test `several_statements`).
+//!
+//! AWS: "The control fails if the S3 bucket policy allows any of the following actions for a
+//! principal in another AWS account ... This control only checks entities in the Principal
+//! element and doesn't take into account any conditionals under the Condition element of a
+//! policy" (Security Hub S3.6).
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};

@@ -4,6 +4,9 @@
 //! set): <https://docs.aws.amazon.com/securityhub/latest/userguide/s3-controls.html#s3-13>.
 //! A bucket passes when its lifecycle configuration has at least one enabled rule. One result
 //! per bucket.
+//!
+//! AWS: "This control fails if a lifecycle policy is not configured for an S3 bucket" (Security Hub
+//! S3.13).
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};

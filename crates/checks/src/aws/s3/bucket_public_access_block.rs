@@ -2,6 +2,10 @@
 //!
 //! Security Hub S3.8 (FSBP) looks at the bucket's own settings; the account-level settings are
 //! `s3_account_public_access_block` (S3.1). One result per bucket.
+//!
+//! AWS: "This control fails is if any of the following settings are set to `false`:
+//! `ignorePublicAcls`, `blockPublicPolicy`, `blockPublicAcls`, `restrictPublicBuckets`" (Security
+//! Hub S3.8): one setting off fails (`pass_fail_not_available`).
 
 use super::each_bucket;
 use crate::{Check, Ctx, Emit};
