@@ -10,6 +10,7 @@
 
 pub mod aws;
 pub mod prowler;
+pub mod ip_ranges;
 mod emit;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -28,6 +29,10 @@ pub struct Ctx<'a> {
     /// The numbers checks compare against (key age, password length, quota percentages...);
     /// `[thresholds]` of the configuration file, or the standards' defaults.
     pub thresholds: &'a Thresholds,
+    /// AWS's published IP ranges (`route53_dangling_ip`): a snapshot given by the caller
+    /// ([`run_with_ip_ranges`]), else the one bundled with this build ([`ip_ranges::bundled`]),
+    /// else none (the addresses they would judge are NOT_AVAILABLE).
+    pub ip_ranges: Option<&'a ip_ranges::AwsIpRanges>,
 }
 
 /// A check: its metadata and its logic.
@@ -237,11 +242,6 @@ pub static REGISTRY: &[&Check] = &[
     &aws::autoscaling::group_multiple_instance_types::CHECK,
     &aws::autoscaling::group_elb_health_check::CHECK,
     &aws::efs::automatic_backups::CHECK,
-    // Prowler parity (`prowler.rs`): data the inventory already held
-    &aws::ec2::ami_public::CHECK,
-    &aws::ec2::ebs_snapshot_encrypted::CHECK,
-    &aws::ec2::instance_user_data_secrets::CHECK,
-    &aws::ecr::repository_public::CHECK,
     // CloudWatch: CIS 4.x metric filters and alarms, alarms, log groups
     &aws::cloudwatch::monitoring_unauthorized_api_calls::CHECK,
     &aws::cloudwatch::monitoring_console_sign_in_without_mfa::CHECK,
@@ -277,6 +277,11 @@ pub static REGISTRY: &[&Check] = &[
     // CloudFormation
     &aws::cloudformation::output_secrets::CHECK,
     &aws::cloudformation::termination_protection::CHECK,
+    // Prowler parity (`prowler.rs`): data the inventory already held
+    &aws::ec2::ami_public::CHECK,
+    &aws::ec2::ebs_snapshot_encrypted::CHECK,
+    &aws::ec2::instance_user_data_secrets::CHECK,
+    &aws::ecr::repository_public::CHECK,
     &aws::lambda::function_url_public::CHECK,
     &aws::iam::inline_policy_full_admin::CHECK,
     &aws::iam::user_administrator_access::CHECK,
@@ -316,6 +321,10 @@ pub static REGISTRY: &[&Check] = &[
     &aws::config::recorder_service_role::CHECK,
     &aws::rds::instance_certificate_expiry::CHECK,
     &aws::rds::instance_extended_support::CHECK,
+    &aws::efs::file_system_public::CHECK,
+    &aws::route53::query_logging::CHECK,
+    &aws::rds::instance_transport_encrypted::CHECK,
+    &aws::route53::dangling_ip::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -399,7 +408,13 @@ pub fn run(inventory: &Inventory, now: Timestamp, only: &[&str]) -> Outcome {
 /// Runs the given checks (all when `only` is empty) over the inventory, comparing against
 /// `thresholds`.
 pub fn run_with(inventory: &Inventory, now: Timestamp, thresholds: &Thresholds, only: &[&str]) -> Outcome {
-    let ctx = Ctx { inventory, now, thresholds };
+    run_with_ip_ranges(inventory, now, thresholds, only, ip_ranges::bundled())
+}
+
+/// [`run_with`], judging addresses against the AWS IP ranges snapshot `ip_ranges` (one newer
+/// than the bundled one, written by `rampart ip-ranges update`).
+pub fn run_with_ip_ranges(inventory: &Inventory, now: Timestamp, thresholds: &Thresholds, only: &[&str], ip_ranges: Option<&ip_ranges::AwsIpRanges>) -> Outcome {
+    let ctx = Ctx { inventory, now, thresholds, ip_ranges };
     let selected: Vec<&Check> =
         REGISTRY.iter().copied().filter(|c| only.is_empty() || only.contains(&c.meta.id)).collect();
     // Checks are independent: run them on every core, each thread with its own `Emit`, and
@@ -641,21 +656,6 @@ pub const MOTO_TESTED_BOTH_WAYS_SEPARATELY: &[&str] = &[
     // from origins).
 ];
 
-pub fn checks_markdown() -> String {
-    let mut s = String::from(
-        "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
-         (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n",
-    );
-    s.push_str(&prowler::markdown_summary());
-    s.push_str("| id | title | severity | category | service | resource | standards | Prowler equivalent | moto |\n|---|---|---|---|---|---|---|---|---|\n");
-    for c in REGISTRY {
-        let m = &c.meta;
-        let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
-        s.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            m.id,
-            m.title,
-            m.severity,
 /// Checks whose FAILED and PASSED results are both produced from what
 /// `crates/collect-aws/tests/monitoring.rs` collects from moto (`testdata/moto/plant_monitoring.py`);
 /// that test asserts exactly this list.
@@ -685,6 +685,21 @@ pub const MOTO_TESTED_PARITY: &[&str] = &[
     "efs_file_system_public", "route53_query_logging", "iam_administrator_access_with_mfa", "iam_inline_policy_service_wildcard",
 ];
 
+pub fn checks_markdown() -> String {
+    let mut s = String::from(
+        "# Checks\n\nGenerated from the check metadata (`crates/checks`); a test keeps it fresh \
+         (regenerate with `UPDATE_DOCS=1 cargo test -p rampart-checks docs`).\n\n",
+    );
+    s.push_str(&prowler::markdown_summary());
+    s.push_str("| id | title | severity | category | service | resource | standards | Prowler equivalent | moto |\n|---|---|---|---|---|---|---|---|---|\n");
+    for c in REGISTRY {
+        let m = &c.meta;
+        let stds: Vec<String> = m.standards.iter().map(|s| s.to_string()).collect();
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            m.id,
+            m.title,
+            m.severity,
             m.category,
             m.service,
             m.resource_type.asff(),
@@ -700,6 +715,10 @@ pub const MOTO_TESTED_PARITY: &[&str] = &[
                 "fail + pass"
             } else if MOTO_TESTED_BOTH_WAYS_SEPARATELY.contains(&m.id) {
                 "fail + pass (own test)"
+            } else if MOTO_TESTED_IN_COLLECT_AWS.contains(&m.id) {
+                "fail + pass (collect-aws test)"
+            } else if MOTO_TESTED_PARITY.contains(&m.id) {
+                "fail + pass (collect-aws parity test)"
             } else {
                 "unit"
             }
@@ -715,10 +734,6 @@ pub const MOTO_TESTED_PARITY: &[&str] = &[
          functions, imported ACM certificates, ECR lifecycle policies, network ACLs, KMS key deletion, Elastic IPs, \
          attached EBS volumes and their snapshots, AMIs, EC2 user data, ECR repository policies, Lambda function URLs and environment variables, VPC flow logs, standalone RDS instances and their security groups, transit gateways, CloudTrail trails and their buckets, IAM policies and users (global: asserted in us-east-1, the home region, only), default security groups and CloudFront distributions (global: asserted in us-east-1, the home \
          region, only), on the resources of `testdata/moto/plant_more.py`, asserted by \
-            } else if MOTO_TESTED_IN_COLLECT_AWS.contains(&m.id) {
-                "fail + pass (collect-aws test)"
-            } else if MOTO_TESTED_PARITY.contains(&m.id) {
-                "fail + pass (collect-aws parity test)"
          `more_checks_fail_and_pass_on_their_own_planted_account`; Auto Scaling groups and launch configurations, \
          on those of `testdata/moto/plant_autoscaling.py`, asserted by \
          `autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions`; EFS file systems (encryption, automatic \

@@ -367,7 +367,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("efs_have_backup_enabled", Equivalent(&["efs_automatic_backups"])),
     ("efs_mount_target_not_publicly_accessible", Equivalent(&["efs_mount_target_public_subnet"])),
     ("efs_multi_az_enabled", Equivalent(&["efs_multi_az"])),
-    ("efs_not_publicly_accessible", Missing("needs the file systems' policies (elasticfilesystem:DescribeFileSystemPolicy), which the inventory does not hold")),
+    ("efs_not_publicly_accessible", Partial(&["efs_file_system_public"], "the same failures (no policy, or a statement allowing everyone); a statement is public by the definition the SNS, SQS and KMS checks share, so a condition pinning the caller's account or organization restricts it where Prowler's own list of keys may differ")),
     // ELB (classic)
     ("elb_connection_draining_enabled", Equivalent(&["elb_classic_connection_draining"])),
     ("elb_cross_zone_load_balancing_enabled", Equivalent(&["elb_classic_cross_zone"])),
@@ -503,14 +503,14 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("rds_instance_non_default_port", Equivalent(&["rds_instance_default_port"])),
     ("rds_instance_protected_by_backup_plan", Missing(BACKUP)),
     ("rds_instance_storage_encrypted", Equivalent(&["rds_storage_encrypted"])),
-    ("rds_instance_transport_encrypted", Missing("needs the DB parameter groups' values (rds.force_ssl, require_secure_transport), which the inventory does not hold")),
+    ("rds_instance_transport_encrypted", Partial(&["rds_instance_transport_encrypted"], "judges DB instances of PostgreSQL, SQL Server, MySQL and MariaDB by their parameter group; Prowler also judges Aurora clusters by their cluster parameter group")),
     ("rds_snapshots_encrypted", Equivalent(&["rds_snapshots_encrypted"])),
     ("rds_snapshots_public_access", Equivalent(&["rds_public_snapshots"])),
     // Route 53
-    ("route53_dangling_ip_subdomain_takeover", Missing("needs AWS's published IP ranges (a bundled, dated snapshot is planned) to tell an address AWS may hand to someone else")),
+    ("route53_dangling_ip_subdomain_takeover", Partial(&["route53_dangling_ip"], "the same A-record and S3-website CNAME judgements, AAAA records too; the account's addresses are those of the scanned regions (Prowler reads Elastic IPs in every region) and AWS's ranges come from a dated snapshot (`rampart ip-ranges update`) instead of a download at each run; without one the foreign public addresses are NOT_AVAILABLE")),
     ("route53_domains_privacy_protection_enabled", Missing("service not collected (route53domains): registered domains are not inventoried")),
     ("route53_domains_transferlock_enabled", Missing("service not collected (route53domains): registered domains are not inventoried")),
-    ("route53_public_hosted_zones_cloudwatch_logging_enabled", Missing("needs the hosted zones' query logging configurations, which the inventory does not hold")),
+    ("route53_public_hosted_zones_cloudwatch_logging_enabled", Equivalent(&["route53_query_logging"])),
     // S3
     ("s3_access_point_public_access_block", Equivalent(&["s3_access_point_public_access_block"])),
     ("s3_account_level_public_access_blocks", Partial(&["s3_account_public_access_block"], "stricter: all four settings must be on (CIS 2.1.4, Security Hub S3.1); Prowler asks for two")),

@@ -82,7 +82,7 @@ pub fn run_check(check: &Check, inv: &Inventory) -> Vec<CheckResult> {
 
 /// Runs `check` with custom thresholds.
 pub fn run_check_with(check: &Check, inv: &Inventory, thresholds: &Thresholds) -> Vec<CheckResult> {
-    let ctx = Ctx { inventory: inv, now: now(), thresholds };
+    let ctx = Ctx { inventory: inv, now: now(), thresholds, ip_ranges: None };
     let mut emit = Emit::default();
     emit.start(check.meta.id);
     (check.run)(&ctx, &mut emit);

@@ -854,6 +854,13 @@ pub struct DbInstance {
     /// CA expires; `Known(None)` = not reported.
     #[serde(default)]
     pub certificate_valid_till: Observed<Option<String>>,
+    /// The value of the engine's parameter that makes the instance refuse unencrypted
+    /// connections, in its DB parameter group (`DescribeDBParameters`): `rds.force_ssl`
+    /// (PostgreSQL, SQL Server) or `require_secure_transport` (MySQL, MariaDB), as
+    /// `(parameter group, parameter, value)`; `Known(None)` = the engine has no such parameter.
+    /// Unknown when the group could not be read or does not report the parameter's value.
+    #[serde(default)]
+    pub transport_encryption_parameter: Observed<Option<(String, String, String)>>,
     /// `EngineLifecycleSupport`: `open-source-rds-extended-support` or
     /// `open-source-rds-extended-support-disabled`; `Known(None)` = not reported (engines
     /// without extended support).
@@ -1015,6 +1022,10 @@ pub struct HostedZone {
     pub private_zone: bool,
     #[serde(default)]
     pub record_sets: Observed<Vec<RecordSet>>,
+    /// The CloudWatch Logs log groups the zone's DNS query logging configurations send to
+    /// (`ListQueryLoggingConfigs`); empty = no query logging.
+    #[serde(default)]
+    pub query_logging_log_groups: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1022,10 +1033,6 @@ pub struct RecordSet {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: String,
-    /// The CloudWatch Logs log groups the zone's DNS query logging configurations send to
-    /// (`ListQueryLoggingConfigs`); empty = no query logging.
-    #[serde(default)]
-    pub query_logging_log_groups: Observed<Vec<String>>,
     pub ttl: Option<i64>,
     pub values: Vec<String>,
     pub alias_target: Option<String>,
@@ -1217,6 +1224,10 @@ pub struct SnsTopic {
     pub policy: Observed<Option<String>>,
     #[serde(default)]
     pub kms_master_key_id: Observed<Option<String>>,
+    /// Confirmed subscriptions (`ListSubscriptionsByTopic`: those whose `SubscriptionArn` is an
+    /// ARN; a pending one reads `PendingConfirmation`).
+    #[serde(default)]
+    pub subscriptions_confirmed: Observed<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1224,10 +1235,6 @@ pub struct SqsQueue {
     pub url: String,
     pub arn: String,
     #[serde(default)]
-    /// Confirmed subscriptions (`ListSubscriptionsByTopic`: those whose `SubscriptionArn` is an
-    /// ARN; a pending one reads `PendingConfirmation`).
-    #[serde(default)]
-    pub subscriptions_confirmed: Observed<u64>,
     pub policy: Observed<Option<String>>,
     #[serde(default)]
     pub kms_master_key_id: Observed<Option<String>>,

@@ -39,6 +39,10 @@ pub struct EfsFileSystem {
     /// The file system's mount targets.
     #[serde(default)]
     pub mount_targets: Observed<Vec<EfsMountTarget>>,
+    /// The file system policy (`DescribeFileSystemPolicy`); `Known(None)` = none
+    /// (`PolicyNotFound`): every client that reaches a mount target has full access.
+    #[serde(default)]
+    pub policy: Observed<Option<String>>,
 }
 
 impl EfsFileSystem {

@@ -20,7 +20,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Efs> {
             let id = fs.file_system_id();
             let arn = non_empty(fs.file_system_arn())
                 .unwrap_or_else(|| format!("arn:aws:elasticfilesystem:{}:{}:file-system/{id}", ctx.region, ctx.account));
-            let (backup, mount_targets) = futures::join!(
+            let (backup, mount_targets, policy) = futures::join!(
                 // A file system that never had automatic backups set has no backup policy.
                 ctx.call_opt("elasticfilesystem:DescribeBackupPolicy", Some(&arn), &["PolicyNotFound"], client.describe_backup_policy().file_system_id(id).send()),
                 ctx.call(
@@ -28,6 +28,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Efs> {
                     Some(&arn),
                     client.describe_mount_targets().file_system_id(id).into_paginator().items().send().try_collect()
                 ),
+                ctx.call_opt("elasticfilesystem:DescribeFileSystemPolicy", Some(&arn), &["PolicyNotFound"], client.describe_file_system_policy().file_system_id(id).send()),
             );
             EfsFileSystem {
                 file_system_id: id.to_string(),
@@ -38,6 +39,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Efs> {
                 backup_policy_status: observed(backup)
                     .map(|b| b.and_then(|b| b.backup_policy().map(|p| p.status().as_str().to_string()))),
                 mount_targets: observed(mount_targets).map(|mts| mts.iter().map(mount_target).collect()),
+                policy: observed(policy).map(|p| p.and_then(|p| non_empty(p.policy()))),
                 arn,
             }
         }

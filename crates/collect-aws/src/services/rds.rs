@@ -1,7 +1,7 @@
 //! RDS: DB instances, DB clusters, DB and cluster snapshots with who may restore them, event
 //! notification subscriptions, and the EC2-Classic DB security groups.
 
-use super::{known_or_return, non_empty, observed, ts_opt};
+use super::{known_or_return, non_empty, observed, ts, ts_opt};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
 use rampart_inventory::{DbCluster, DbInstance, DbSecurityGroup, DbSnapshot, Observed, Rds, RdsEventSubscription};
@@ -84,10 +84,44 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
     }))
     .await;
 
+    // The parameter groups of the instances whose engine has a "refuse plain connections"
+    // parameter, each read once.
+    let mut groups: std::collections::BTreeMap<String, &'static str> = std::collections::BTreeMap::new();
+    for i in &instances {
+        if let (Some(param), Some(g)) = (ssl_parameter(i.engine().unwrap_or_default()), i.db_parameter_groups().first().and_then(|g| g.db_parameter_group_name())) {
+            groups.insert(g.to_string(), param);
+        }
+    }
+    let group_values: std::collections::BTreeMap<String, Result<Option<String>, String>> = join_all(groups.iter().map(|(g, param)| {
+        let client = &client;
+        async move {
+            let r = ctx
+                .call("rds:DescribeDBParameters", Some(g), client.describe_db_parameters().db_parameter_group_name(g).into_paginator().items().send().try_collect())
+                .await
+                .map(|params| params.iter().find(|p| p.parameter_name() == Some(*param)).and_then(|p| non_empty(p.parameter_value())));
+            (g.clone(), r)
+        }
+    }))
+    .await
+    .into_iter()
+    .collect();
+
     let db_instances = instances
         .iter()
         .map(|i| {
             let subnet_group = i.db_subnet_group();
+            let transport_encryption_parameter = match ssl_parameter(i.engine().unwrap_or_default()) {
+                None => Observed::Known(None),
+                Some(param) => match i.db_parameter_groups().first().and_then(|g| g.db_parameter_group_name()) {
+                    None => Observed::Unknown("rds:DescribeDBInstances: no DB parameter group in the response".into()),
+                    Some(g) => match group_values.get(g) {
+                        Some(Ok(Some(v))) => Observed::Known(Some((g.to_string(), param.to_string(), v.clone()))),
+                        Some(Ok(None)) => Observed::Unknown(format!("parameter group {g} does not report the value of {param}")),
+                        Some(Err(why)) => Observed::Unknown(why.clone()),
+                        None => Observed::Unknown(format!("parameter group {g} was not read")),
+                    },
+                },
+            };
             DbInstance {
                 db_instance_identifier: i.db_instance_identifier().unwrap_or_default().to_string(),
                 arn: i.db_instance_arn().unwrap_or_default().to_string(),
@@ -121,7 +155,13 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
                 copy_tags_to_snapshot: Observed::Known(i.copy_tags_to_snapshot().unwrap_or_default()),
                 master_username: Observed::Known(non_empty(i.master_username())),
                 db_cluster_identifier: Observed::Known(non_empty(i.db_cluster_identifier())),
-                certificate_valid_till: Observed::Known(ts_opt(i.certificate_details().and_then(|c| c.valid_till()))),
+                certificate_valid_till: match (i.certificate_details().and_then(|c| c.valid_till()), non_empty(i.ca_certificate_identifier())) {
+                    (Some(t), _) => Observed::Known(Some(ts(t))),
+                    (None, None) => Observed::Known(None),
+                    // A CA is named but its certificate's validity is not reported (emulators).
+                    (None, Some(ca)) => Observed::Unknown(format!("rds:DescribeDBInstances: no CertificateDetails for CA {ca}")),
+                },
+                transport_encryption_parameter,
                 engine_lifecycle_support: Observed::Known(non_empty(i.engine_lifecycle_support())),
             }
         })
@@ -186,6 +226,18 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Rds> {
 
 /// Automated snapshots cannot be shared (AWS refuses `ModifyDBSnapshotAttribute` on them), so
 /// their restore list is known to be empty without asking.
+/// The parameter that makes an engine refuse connections without TLS: `rds.force_ssl` for
+/// PostgreSQL and SQL Server, `require_secure_transport` for MySQL and MariaDB. Aurora keeps
+/// them in the cluster parameter group; other engines have none.
+fn ssl_parameter(engine: &str) -> Option<&'static str> {
+    match engine {
+        "postgres" => Some("rds.force_ssl"),
+        e if e.starts_with("sqlserver-") => Some("rds.force_ssl"),
+        "mysql" | "mariadb" => Some("require_secure_transport"),
+        _ => None,
+    }
+}
+
 fn shareable(snapshot_type: &str) -> bool {
     snapshot_type != "automated"
 }

@@ -23,14 +23,24 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<HostedZone>> {
     let zones = known_or_return!(
         ctx.call("route53:ListHostedZones", None, client.list_hosted_zones().into_paginator().items().send().try_collect()).await
     );
+    // The account's query logging configurations, all at once (one listing for every zone).
+    let logging = ctx.call("route53:ListQueryLoggingConfigs", None, client.list_query_logging_configs().into_paginator().items().send().try_collect()).await;
+    let logging = &logging;
     let out = join_all(zones.iter().map(|z| {
         let client = &client;
         async move {
             let id = z.id().trim_start_matches("/hostedzone/").to_string();
             let record_sets = observed(record_sets(ctx, client, &id).await);
+            let query_logging_log_groups = match &logging {
+                Ok(configs) => Observed::Known(
+                    configs.iter().filter(|c| c.hosted_zone_id().trim_start_matches("/hostedzone/") == id).map(|c| c.cloud_watch_logs_log_group_arn().to_string()).collect(),
+                ),
+                Err(why) => Observed::Unknown(why.clone()),
+            };
             HostedZone {
                 name: z.name().to_string(),
                 private_zone: z.config().map(|c| c.private_zone()).unwrap_or_default(),
+                query_logging_log_groups,
                 id,
                 record_sets,
             }

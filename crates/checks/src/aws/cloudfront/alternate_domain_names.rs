@@ -121,8 +121,8 @@ mod tests {
             ..Default::default()
         }]);
         account(&mut inv).route53 = Observed::Known(vec![
-            HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records) },
-            HostedZone { id: "/hostedzone/Z2".into(), name: "example.com.".into(), private_zone: true, record_sets: Observed::Known(vec![]) },
+            HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records), query_logging_log_groups: Observed::Known(vec![]) },
+            HostedZone { id: "/hostedzone/Z2".into(), name: "example.com.".into(), private_zone: true, record_sets: Observed::Known(vec![]), query_logging_log_groups: Observed::Known(vec![]) },
         ]);
         inv
     }

@@ -6,6 +6,7 @@ pub mod automatic_backups;
 pub mod encrypted;
 pub mod mount_target_public_subnet;
 pub mod multi_az;
+pub mod file_system_public;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, EfsAccessPoint, EfsFileSystem, Observed, Region};
@@ -79,6 +80,7 @@ pub(crate) mod tests {
                 vpc_id: Some("vpc-1".into()),
                 availability_zone: Some("us-east-1a".into()),
             }]),
+            policy: Observed::Known(None),
         }
     }
 

@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn demo_estate_public_and_private_instances() {
         let inv = rampart_inventory::Inventory::from_json(include_bytes!("../../../../../testdata/demo/estate.json")).unwrap();
-        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default() };
+        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default(), ip_ranges: None };
         let mut emit = Emit::default();
         emit.start(CHECK.meta.id);
         run(&ctx, &mut emit);
@@ -203,7 +203,7 @@ mod tests {
             web.instance_id.clone(),
             vec![l("0.0.0.0", 443, "nginx"), l("::", 8090, "java"), l("127.0.0.1", 8080, "debug-ui"), l("0.0.0.0", 22, "sshd")],
         );
-        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default() };
+        let ctx = Ctx { inventory: &inv, now: inv.collected_at, thresholds: &Default::default(), ip_ranges: None };
         let mut emit = Emit::default();
         emit.start(CHECK.meta.id);
         run(&ctx, &mut emit);

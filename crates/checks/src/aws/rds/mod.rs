@@ -34,6 +34,7 @@ pub mod aurora_instance_accessibility;
 pub mod cluster_default_port;
 pub mod instance_certificate_expiry;
 pub mod instance_extended_support;
+pub mod instance_transport_encrypted;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, DbCluster, DbInstance, Observed, Rds, Region};

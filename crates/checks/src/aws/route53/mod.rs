@@ -5,6 +5,8 @@ pub mod alias_record_sets;
 pub mod failover_high_ttl;
 pub mod failover_record_sets;
 pub mod deleted_health_checks;
+pub mod query_logging;
+pub mod dangling_ip;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, HostedZone, Observed, RecordSet};
@@ -51,7 +53,7 @@ pub(crate) mod tests {
     /// An inventory whose account has one public hosted zone, example.com, holding `records`.
     pub fn zone_with(records: Vec<RecordSet>) -> Inventory {
         let mut inv = inventory();
-        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records) }]);
+        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records), query_logging_log_groups: Observed::Known(vec![]) }]);
         inv
     }
 }

@@ -77,7 +77,7 @@ mod tests {
 
     fn with(records: Observed<Vec<RecordSet>>) -> rampart_inventory::Inventory {
         let mut inv = inventory();
-        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: records }]);
+        account(&mut inv).route53 = Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: records, query_logging_log_groups: Observed::Known(vec![]) }]);
         inv
     }
 

@@ -204,7 +204,7 @@ pub(crate) mod tests {
         let mut b = bucket("bad-policy");
         b.policy = Observed::Known(Some("{not json".into()));
         let inv = with(b);
-        let ctx = crate::Ctx { inventory: &inv, now: now(), thresholds: &Default::default() };
+        let ctx = crate::Ctx { inventory: &inv, now: now(), thresholds: &Default::default(), ip_ranges: None };
         let mut emit = Emit::default();
         emit.start(CHECK.meta.id);
         (CHECK.run)(&ctx, &mut emit);

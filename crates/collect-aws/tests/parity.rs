@@ -1,0 +1,122 @@
+//! The Prowler-parity checks' data collected from moto (`testdata/moto/plant_parity.py`) and
+//! what the checks make of it: each check of `rampart_checks::MOTO_TESTED_PARITY` fails on one
+//! planted resource and passes on another, and the checks whose other side moto cannot
+//! represent fail where they should.
+
+#[path = "../../../testdata/moto/harness.rs"]
+mod harness;
+
+use rampart_collect_aws::{collect, Options};
+use rampart_inventory::Inventory;
+use rampart_model::{CheckResult, Status};
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+/// (check, the planted resource that fails it, the one that passes it), by logical name.
+const PLANTED: &[(&str, &str, &str)] = &[
+    ("ec2_vpc_subnets_multi_az", "vpc-single", "vpc-multi"),
+    ("ec2_vpc_endpoint_multi_az", "vpce-one", "vpce-two"),
+    ("ec2_security_group_unused", "sg-unused", "sg-used"),
+    ("ec2_instance_detailed_monitoring", "mon-off", "mon-on"),
+    ("ec2_launch_template_user_data_secrets", "lt-leaky", "lt-clean"),
+    ("lambda_function_environment_cmk", "fn-bad", "fn-good"),
+    ("autoscaling_group_capacity_rebalance", "asg-plain", "asg-rebalance"),
+    ("config_recorder_service_role", "custom-role", "slr"),
+    ("rds_cluster_default_port", "aurora-default-port", "aurora-other-port"),
+    ("rds_instance_transport_encrypted", "pg-open", "pg-forced"),
+    ("efs_multi_az", "efs-open", "efs-locked"),
+    ("efs_file_system_public", "efs-open", "efs-locked"),
+    ("route53_query_logging", "quiet", "logged"),
+    ("iam_administrator_access_with_mfa", "admins", "admins-mfa"),
+    ("iam_inline_policy_service_wildcard", "trail-admin", "reader"),
+];
+
+/// Checks whose pass side moto cannot represent (unit-tested instead): (check, failing resource).
+const FAIL_ONLY: &[(&str, &str)] = &[
+    // moto reports no `MultiRegion` for single-Region keys (AWS always does).
+    ("kms_key_multi_region", "kms-mrk"),
+    // moto drops `DeadLetterConfig`.
+    ("lambda_function_dead_letter_queue", "fn-bad"),
+];
+
+fn set_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (k, v) in [
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ] {
+            std::env::set_var(k, v);
+        }
+    });
+}
+
+/// A moto of its own, planted, collected in us-east-1 and us-west-2; the planted names.
+fn plant_and_collect() -> (Inventory, BTreeMap<String, String>) {
+    let moto = harness::moto();
+    let out = Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/plant_parity.py"))
+        .arg(moto.url.as_str())
+        .output()
+        .expect("run plant_parity.py");
+    assert!(out.status.success(), "plant_parity.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let names: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).expect("plant_parity.py prints its names");
+    set_env();
+    let opts = Options { regions: Some(vec!["us-east-1".into(), "us-west-2".into()]), endpoint_url: Some(moto.url.clone()), ..Options::default() };
+    let inv = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+            rt.block_on(collect(&opts))
+        })
+        .expect("spawn collector thread")
+        .join()
+        .expect("collector thread")
+        .expect("collect");
+    (inv, names)
+}
+
+fn of<'a>(results: &'a [CheckResult], check: &str, name: &str) -> Vec<(Status, &'a str)> {
+    results
+        .iter()
+        .filter(|r| r.check_id == check && (r.resource.name == name || r.resource.id == name))
+        .map(|r| (r.status, r.reason.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_docs_claim_exactly_what_this_test_shows() {
+    let claimed: BTreeSet<&str> = rampart_checks::MOTO_TESTED_PARITY.iter().copied().collect();
+    let shown: BTreeSet<&str> = PLANTED.iter().map(|(c, _, _)| *c).collect();
+    assert_eq!(claimed, shown);
+    let docs = std::fs::read_to_string(harness::repo_root().join("docs/checks.md")).unwrap();
+    let marked: BTreeSet<&str> =
+        docs.lines().filter(|l| l.ends_with("| fail + pass (collect-aws parity test) |")).filter_map(|l| l.split('`').nth(1)).collect();
+    assert_eq!(marked, shown, "docs/checks.md is stale: `UPDATE_DOCS=1 cargo test -p rampart-checks docs`");
+}
+
+#[test]
+fn parity_checks_fail_and_pass_on_planted_resources() {
+    let (inv, names) = plant_and_collect();
+    let r = rampart_checks::run(&inv, time::OffsetDateTime::now_utc(), &[]).results;
+    let name = |logical: &str| names.get(logical).unwrap_or_else(|| panic!("plant_parity.py did not name {logical}")).clone();
+    for (check, fail, pass) in PLANTED {
+        let (f, p) = (of(&r, check, &name(fail)), of(&r, check, &name(pass)));
+        assert!(matches!(f.as_slice(), [(Status::Failed, _)]), "{check} on {fail}: {f:?}");
+        assert!(matches!(p.as_slice(), [(Status::Passed, _)]), "{check} on {pass}: {p:?}");
+    }
+    for (check, fail) in FAIL_ONLY {
+        let f = of(&r, check, &name(fail));
+        assert!(matches!(f.as_slice(), [(Status::Failed, _)]), "{check} on {fail}: {f:?}");
+    }
+    // The key in version 1 of lt-leaky is found though the default version is clean, and only
+    // its redacted form is kept.
+    let leaky = of(&r, "ec2_launch_template_user_data_secrets", "lt-leaky");
+    assert!(leaky[0].1.contains("version 1: access key AKIA"), "{leaky:?}");
+    let json = serde_json::to_string(&inv).unwrap();
+    assert!(!json.contains(&format!("{}{}", "k9Tz2Lm4Qx7Rv1Bn8Wc3Yp6Hd0Jf5Gs2", "/Ae4Ku9M")), "a planted secret was stored whole");
+}
