@@ -99,6 +99,9 @@ pub enum StoreError {
     #[error("no finding `{0}` in the database: list the findings and their ids with `rampart findings`")]
     UnknownFinding(String),
 
+    #[error("no automation rule `{0}`: list them with `rampart automation list`")]
+    UnknownRule(String),
+
     #[error("assessment target `{0}` already exists: choose another name, or replace or delete it")]
     DuplicateTarget(String),
 
@@ -132,6 +135,18 @@ pub enum StoreError {
 
     #[error("assessment run {0} cannot be marked FAILED without a reason: say why it failed")]
     FailureWithoutReason(i64),
+
+    #[error("invalid insight: {0}")]
+    InvalidInsight(String),
+
+    #[error("insight `{0}` already exists: choose another name")]
+    DuplicateInsight(String),
+
+    #[error("no insight `{0}`: list the insights and their ids")]
+    UnknownInsight(String),
+
+    #[error("insight `{0}` is a managed insight: it cannot be changed or deleted (create a custom insight from its filters instead)")]
+    ManagedInsight(String),
 
     #[error("invalid finding update: {0}")]
     InvalidUpdate(String),

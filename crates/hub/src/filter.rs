@@ -213,6 +213,7 @@ pub(crate) const FIELDS: &[Field] = &[
     field("SeverityNormalized", Kind::Number),
     field("ComplianceStatus", Kind::String),
     field("ComplianceSecurityControlId", Kind::Strings),
+    field("ComplianceAssociatedStandardsId", Kind::Strings),
     field("WorkflowStatus", Kind::String),
     field("RecordState", Kind::String),
     field("VerificationState", Kind::String),
@@ -256,7 +257,6 @@ const UNSUPPORTED: &[&str] = &[
     "ProcessName",
     "Sample",
     "AwsAccountName",
-    "ComplianceAssociatedStandardsId",
     "VulnerabilitiesExploitAvailable",
     "VulnerabilitiesFixAvailable",
 ];

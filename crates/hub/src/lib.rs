@@ -40,6 +40,7 @@
 mod assess;
 mod assess_edit;
 mod auth;
+mod automation;
 mod browse;
 mod codec;
 mod error;
@@ -54,6 +55,7 @@ mod vulndb;
 
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
 pub use auth::AuthUser;
+pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
 pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
@@ -79,3 +81,5 @@ mod tests_query;
 mod tests_schema;
 #[cfg(test)]
 mod tests_triage;
+#[cfg(test)]
+mod tests_automation;

@@ -38,6 +38,31 @@ const PRODUCT_ARN: &str =
 /// control id (`ComplianceSecurityControlId`).
 const FSBP_PREFIX: &str = "AWS Foundational Security Best Practices/";
 
+/// Standards as `ComplianceAssociatedStandardsId` names them, by the title that starts
+/// their requirements in `related_requirements`.
+const STANDARD_IDS: &[(&str, &str)] = &[
+    ("AWS Foundational Security Best Practices/", "standards/aws-foundational-security-best-practices/v/1.0.0"),
+    ("CIS AWS Foundations Benchmark v3.0.0/", "standards/cis-aws-foundations-benchmark/v/3.0.0"),
+];
+
+/// For a multi-valued field, the SQL of one of its values from a requirement `j.value`
+/// (NULL when the requirement gives none).
+pub(crate) fn element(field: &str) -> Option<String> {
+    match field {
+        "ComplianceSecurityControlId" => Some(format!(
+            "(CASE WHEN substr(j.value, 1, {n}) = '{FSBP_PREFIX}' THEN substr(j.value, {m}) END)",
+            n = FSBP_PREFIX.len(),
+            m = FSBP_PREFIX.len() + 1
+        )),
+        "ComplianceAssociatedStandardsId" => {
+            let whens: Vec<String> =
+                STANDARD_IDS.iter().map(|(title, id)| format!("WHEN substr(j.value, 1, {}) = '{title}' THEN '{id}'", title.len())).collect();
+            Some(format!("(CASE {} END)", whens.join(" ")))
+        }
+        _ => None,
+    }
+}
+
 /// What a single-valued field reads, and whether it may be NULL.
 pub(crate) fn column(field: &str) -> (String, bool) {
     let (expr, nullable) = match field {
@@ -215,12 +240,8 @@ pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, V
         let clause = match ff {
             FieldFilters::String(fs) => {
                 let refs: Vec<&StringFilter> = fs.iter().collect();
-                if name == "ComplianceSecurityControlId" {
-                    let sql = format!(
-                        "SELECT substr(j.value, {}) AS v FROM json_each(f.related_requirements) j WHERE substr(j.value, 1, {}) = '{FSBP_PREFIX}'",
-                        FSBP_PREFIX.len() + 1,
-                        FSBP_PREFIX.len()
-                    );
+                if let Some(element) = element(name) {
+                    let sql = format!("SELECT {element} AS v FROM json_each(f.related_requirements) j");
                     string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values)
                 } else {
                     string_group(&Target::Column(&column(name).0), &refs, &mut values)
@@ -306,11 +327,21 @@ pub struct FindingQuery {
     pub max_results: usize,
     /// The `next_token` of the previous page; `None` for the first.
     pub next_token: Option<String>,
+    /// More filter sets, each joined to `filters` by AND (not part of the JSON request: a
+    /// way to narrow a query, such as an insight's drill-down to one group, without
+    /// changing how its own filters of the same field combine).
+    pub also: Vec<FindingFilters>,
 }
 
 impl Default for FindingQuery {
     fn default() -> Self {
-        FindingQuery { filters: FindingFilters::default(), sort: SortCriterion::default(), max_results: MAX_RESULTS, next_token: None }
+        FindingQuery {
+            filters: FindingFilters::default(),
+            sort: SortCriterion::default(),
+            max_results: MAX_RESULTS,
+            next_token: None,
+            also: Vec::new(),
+        }
     }
 }
 
@@ -385,7 +416,8 @@ impl FindingQuery {
 
     /// What a token is bound to: the sort and the filters.
     fn fingerprint(&self) -> String {
-        let text = json!([self.sort.field, self.sort.order.as_str(), self.filters.to_json()]).to_string();
+        let also: Vec<Json> = self.also.iter().map(FindingFilters::to_json).collect();
+        let text = json!([self.sort.field, self.sort.order.as_str(), self.filters.to_json(), also]).to_string();
         // FNV-1a, 64 bits: stable across builds, unlike `DefaultHasher`.
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in text.bytes() {
@@ -548,6 +580,11 @@ impl Store {
         let key = query.sort.key()?;
         let fingerprint = query.fingerprint();
         let (mut cond, mut values) = conditions(&query.filters, now);
+        for more in &query.also {
+            let (c, v) = conditions(more, now);
+            cond = format!("({cond}) AND ({c})");
+            values.extend(v);
+        }
         let (cmp, dir) = match query.sort.order {
             SortOrder::Asc => (">", "ASC"),
             SortOrder::Desc => ("<", "DESC"),

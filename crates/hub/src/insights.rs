@@ -1,0 +1,368 @@
+//! Insights, after Security Hub's: findings filters and a group-by attribute, whose
+//! result is the number of matching findings per value of the attribute, most first
+//! (<https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-insights.html>).
+//!
+//! Custom insights are kept in the `insights` store (`custom/<n>`); managed insights
+//! ([`managed_insights`], `managed/<n>` with Security Hub's number) are data, can be
+//! read and run but not changed. Security Hub's managed insights filter on ASFF `Type`s,
+//! which rampart's findings do not carry: each one here names the rampart checks that
+//! find what the AWS one looks for (see the table in [`managed_insights`]); those whose
+//! findings rampart does not produce (threat detections, sensitive data, AMIs, IAM
+//! access-key activity) are left out.
+//!
+//! A group drills down to exactly the findings it counted: [`Insight::drill_down`] is the
+//! insight's filters AND the group-by attribute EQUALS the value.
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::filter::{field_named, DateFilter, FindingFilters, Kind, StringComparison};
+use crate::query::{column, conditions, element, FindingQuery};
+use crate::store::Store;
+use rampart_model::Timestamp;
+use rusqlite::{params, OptionalExtension};
+
+/// The attributes an insight may group by: Security Hub's `GroupByAttribute` values that
+/// rampart's findings carry. `ComplianceSecurityControlId` and
+/// `ComplianceAssociatedStandardsId` hold several values per finding: a finding counts
+/// once in the group of each of its values.
+pub const GROUP_BY: &[&str] = &[
+    "AwsAccountId",
+    "CompanyName",
+    "ComplianceAssociatedStandardsId",
+    "ComplianceSecurityControlId",
+    "ComplianceStatus",
+    "GeneratorId",
+    "ProductArn",
+    "ProductName",
+    "RecordState",
+    "ResourceId",
+    "ResourceRegion",
+    "ResourceType",
+    "SeverityLabel",
+    "VerificationState",
+    "WorkflowStatus",
+];
+
+/// The most groups an insight result holds (the largest first).
+pub const MAX_INSIGHT_RESULTS: usize = 100;
+
+/// An insight: managed (`managed/<n>`) or custom (`custom/<n>`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Insight {
+    pub id: String,
+    pub name: String,
+    pub filters: FindingFilters,
+    pub group_by: String,
+    /// A managed insight is data of this build: it cannot be changed or deleted.
+    pub managed: bool,
+}
+
+/// The count of one group of an insight (`InsightResultValue`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InsightResult {
+    pub value: String,
+    pub count: u64,
+}
+
+impl Insight {
+    /// The findings of the group `value`: the insight's filters AND the group-by
+    /// attribute EQUALS `value`.
+    pub fn drill_down(&self, value: &str) -> Result<FindingQuery, StoreError> {
+        let group = FindingFilters::default().with_string(&self.group_by, StringComparison::Equals, value)?;
+        Ok(FindingQuery { also: vec![group], ..FindingQuery::new(self.filters.clone()) })
+    }
+}
+
+fn check_group_by(group_by: &str) -> Result<(), StoreError> {
+    if GROUP_BY.contains(&group_by) {
+        return Ok(());
+    }
+    Err(StoreError::InvalidInsight(format!(
+        "cannot group by `{}`: use one of {}",
+        crate::filter::shorten(group_by),
+        GROUP_BY.join(", ")
+    )))
+}
+
+fn check_name(name: &str) -> Result<(), StoreError> {
+    let len = name.chars().count();
+    if name.trim().is_empty() || len > 128 {
+        return Err(StoreError::InvalidInsight(format!("a name is 1 to 128 characters, not {len}")));
+    }
+    Ok(())
+}
+
+/// `Record state is ACTIVE` and `Workflow status is NEW or NOTIFIED`: the filters every
+/// managed insight of Security Hub starts from.
+fn open_findings() -> FindingFilters {
+    let f = || -> Result<FindingFilters, crate::filter::QueryError> {
+        FindingFilters::default()
+            .with_string("RecordState", StringComparison::Equals, "ACTIVE")?
+            .with_string("WorkflowStatus", StringComparison::Equals, "NEW")?
+            .with_string("WorkflowStatus", StringComparison::Equals, "NOTIFIED")
+    };
+    // Invariant: these are known fields and comparisons that combine.
+    f().expect("valid managed insight filters")
+}
+
+/// A managed insight: `(Security Hub's number, name, group by, filters besides
+/// [`open_findings`] as (field, comparison, value))`.
+type Managed = (u32, &'static str, &'static str, &'static [(&'static str, StringComparison, &'static str)]);
+
+use StringComparison::{Equals as EQ, PrefixNotEquals as PNE};
+
+/// Security Hub's managed insights that rampart's findings can answer, with the checks
+/// that stand for the ASFF types AWS filters on:
+///
+/// | # | Security Hub insight | AWS filter on | rampart filter |
+/// |---|---|---|---|
+/// | 1 | AWS resources with the most findings | — | — |
+/// | 10 | S3 buckets with public write or read permissions | Type `Effects/Data Exposure` | checks `s3_bucket_public_read`, `s3_bucket_public_write` |
+/// | 6 | AWS resources that don't meet security standards / best practices | Type `…/AWS Security Best Practices` | an FSBP control (`ComplianceAssociatedStandardsId`) |
+/// | 11 | S3 buckets that don't meet security standards / best practices | same | same, `AwsS3Bucket` |
+/// | 13 | Credentials that may have leaked | Type `Sensitive Data Identifications/Passwords/` | the secrets checks (user data, Lambda and ECS environments, CloudFormation outputs, access keys in repositories) |
+/// | 16 | EC2 instances that have missing security patches for important vulnerabilities | Type `…/Vulnerabilities/CVE` | check `host_cve` |
+/// | 18 | EC2 instances that have ports accessible from the Internet | Type `…/Network Reachability` | check `inspector_network_reachability` (21, "open to the Internet", has the same definition) |
+/// | 19 | EC2 instances that don't meet security standards / best practices | Type `…/Industry and Regulatory Standards/`, `…/AWS Security Best Practices` | configuration checks of `AwsEc2Instance` (not `host_*`, not reachability) |
+/// | 27 | Top accounts by counts of findings | — | — |
+/// | 28 | Top products by counts of findings | — | — |
+/// | 29 | Severity by counts of findings | — | — |
+/// | 30 | Top S3 buckets by counts of findings | — | — |
+/// | 31 | Top EC2 instances by counts of findings | — | — |
+/// | 34 | Top resources by counts of failed CIS checks | GeneratorId of the CIS 1.2.0 ruleset | a CIS AWS Foundations v3.0.0 requirement |
+/// | 36 | Resources with the most failed security checks | — | — |
+///
+/// Left out, as rampart produces no such findings: 3 and 32 (AMIs), 14, 17, 22 (TTPs,
+/// unusual behaviour, reconnaissance), 9, 33 and 37 (IAM principals' activity), 7, 8,
+/// 23, 24, 25 (exfiltration, resource consumption, malware, cryptocurrency, unauthorized
+/// access), 12 (sensitive data), 26 (threat intel), 35 (integrations: the same as 28).
+const MANAGED: &[Managed] = &[
+    (1, "AWS resources with the most findings", "ResourceId", &[]),
+    (
+        10,
+        "S3 buckets with public write or read permissions",
+        "ResourceId",
+        &[("ResourceType", EQ, "AwsS3Bucket"), ("GeneratorId", EQ, "s3_bucket_public_read"), ("GeneratorId", EQ, "s3_bucket_public_write")],
+    ),
+    (
+        6,
+        "AWS resources that don't meet security standards / best practices",
+        "ResourceId",
+        &[("ComplianceAssociatedStandardsId", EQ, "standards/aws-foundational-security-best-practices/v/1.0.0")],
+    ),
+    (
+        11,
+        "S3 buckets that don't meet security standards / best practice",
+        "ResourceId",
+        &[("ResourceType", EQ, "AwsS3Bucket"), ("ComplianceAssociatedStandardsId", EQ, "standards/aws-foundational-security-best-practices/v/1.0.0")],
+    ),
+    (
+        13,
+        "Credentials that may have leaked",
+        "ResourceId",
+        &[
+            ("GeneratorId", EQ, "ec2_instance_user_data_secrets"),
+            ("GeneratorId", EQ, "ec2_launch_template_user_data_secrets"),
+            ("GeneratorId", EQ, "lambda_function_environment_secrets"),
+            ("GeneratorId", EQ, "ecs_task_definition_environment_secrets"),
+            ("GeneratorId", EQ, "cloudformation_stack_output_secrets"),
+            ("GeneratorId", EQ, "secrets_exposed_access_key"),
+        ],
+    ),
+    (
+        16,
+        "EC2 instances that have missing security patches for important vulnerabilities",
+        "ResourceId",
+        &[("ResourceType", EQ, "AwsEc2Instance"), ("GeneratorId", EQ, "host_cve")],
+    ),
+    (
+        18,
+        "EC2 instances that have ports accessible from the Internet",
+        "ResourceId",
+        &[("ResourceType", EQ, "AwsEc2Instance"), ("GeneratorId", EQ, "inspector_network_reachability")],
+    ),
+    (
+        19,
+        "EC2 instances that don't meet security standards / best practices",
+        "ResourceId",
+        &[("ResourceType", EQ, "AwsEc2Instance"), ("GeneratorId", PNE, "host_"), ("GeneratorId", PNE, "inspector_network_reachability")],
+    ),
+    (27, "Top accounts by counts of findings", "AwsAccountId", &[]),
+    (28, "Top products by counts of findings", "ProductArn", &[]),
+    (29, "Severity by counts of findings", "SeverityLabel", &[]),
+    (30, "Top S3 buckets by counts of findings", "ResourceId", &[("ResourceType", EQ, "AwsS3Bucket")]),
+    (31, "Top EC2 instances by counts of findings", "ResourceId", &[("ResourceType", EQ, "AwsEc2Instance")]),
+    (
+        34,
+        "Top resources by counts of failed CIS checks",
+        "ResourceId",
+        &[("ComplianceAssociatedStandardsId", EQ, "standards/cis-aws-foundations-benchmark/v/3.0.0"), ("ComplianceStatus", EQ, "FAILED")],
+    ),
+    (36, "Resources with the most failed security checks", "ResourceId", &[("ComplianceStatus", EQ, "FAILED")]),
+];
+
+/// Managed insights updated "in the last day" (34, 36).
+const LAST_DAY: &[u32] = &[34, 36];
+
+/// Security Hub's managed insights that rampart answers, as data (see [`MANAGED`]'s table).
+pub fn managed_insights() -> Vec<Insight> {
+    MANAGED
+        .iter()
+        .map(|(n, name, group_by, extra)| {
+            let mut filters = open_findings();
+            for (field, comparison, value) in *extra {
+                // Invariant: the table holds known fields with comparisons that combine
+                // (`tests_insights.rs` runs every managed insight).
+                filters = filters.with_string(field, *comparison, value).expect("valid managed insight filter");
+            }
+            if LAST_DAY.contains(n) {
+                filters = filters.with_date("UpdatedAt", DateFilter::LastDays(1)).expect("valid managed insight filter");
+            }
+            Insight { id: format!("managed/{n}"), name: name.to_string(), filters, group_by: group_by.to_string(), managed: true }
+        })
+        .collect()
+}
+
+fn custom_id(id: &str) -> Option<i64> {
+    id.strip_prefix("custom/")?.parse().ok()
+}
+
+impl Store {
+    /// Saves a custom insight; [`StoreError::DuplicateInsight`] if one has its name.
+    pub fn create_insight(
+        &mut self,
+        name: &str,
+        filters: &FindingFilters,
+        group_by: &str,
+        created_by: &str,
+        now: Timestamp,
+    ) -> Result<Insight, StoreError> {
+        check_name(name)?;
+        check_group_by(group_by)?;
+        let err = sql(&self.path);
+        let at = codec::time_to_text(now);
+        let inserted = self
+            .conn
+            .execute(
+                "INSERT INTO insights (name, filters, group_by, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT (name) DO NOTHING",
+                params![name, filters.to_json().to_string(), group_by, created_by, at],
+            )
+            .map_err(&err)?;
+        if inserted == 0 {
+            return Err(StoreError::DuplicateInsight(name.to_string()));
+        }
+        let id = self.conn.last_insert_rowid();
+        Ok(Insight { id: format!("custom/{id}"), name: name.to_string(), filters: filters.clone(), group_by: group_by.to_string(), managed: false })
+    }
+
+    /// Every insight: the managed ones, then the custom ones by name.
+    pub fn insights(&self) -> Result<Vec<Insight>, StoreError> {
+        let mut out = managed_insights();
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached("SELECT id, name, filters, group_by FROM insights ORDER BY name").map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            out.push(self.insight_from_row(row)?);
+        }
+        Ok(out)
+    }
+
+    fn insight_from_row(&self, row: &rusqlite::Row<'_>) -> Result<Insight, StoreError> {
+        let err = sql(&self.path);
+        let bad = crate::store::corrupt(&self.path);
+        let id: i64 = row.get(0).map_err(&err)?;
+        let json: String = row.get(2).map_err(&err)?;
+        let filters = serde_json::from_str(&json)
+            .ok()
+            .and_then(|v| FindingFilters::from_json(&v).ok())
+            .ok_or_else(|| bad(("insight filters", json.clone())))?;
+        Ok(Insight { id: format!("custom/{id}"), name: row.get(1).map_err(&err)?, filters, group_by: row.get(3).map_err(&err)?, managed: false })
+    }
+
+    /// One insight by id (`managed/<n>` or `custom/<n>`); [`StoreError::UnknownInsight`].
+    pub fn insight(&self, id: &str) -> Result<Insight, StoreError> {
+        if let Some(m) = managed_insights().into_iter().find(|i| i.id == id) {
+            return Ok(m);
+        }
+        let Some(n) = custom_id(id) else {
+            return Err(StoreError::UnknownInsight(crate::filter::shorten(id)));
+        };
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached("SELECT id, name, filters, group_by FROM insights WHERE id = ?1").map_err(&err)?;
+        let mut rows = stmt.query([n]).map_err(&err)?;
+        match rows.next().map_err(&err)? {
+            Some(row) => self.insight_from_row(row),
+            None => Err(StoreError::UnknownInsight(id.to_string())),
+        }
+    }
+
+    /// Changes a custom insight (what is `Some`); a managed one is refused.
+    pub fn update_insight(
+        &mut self,
+        id: &str,
+        name: Option<&str>,
+        filters: Option<&FindingFilters>,
+        group_by: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Insight, StoreError> {
+        let current = self.insight(id)?;
+        if current.managed {
+            return Err(StoreError::ManagedInsight(id.to_string()));
+        }
+        let name = name.unwrap_or(&current.name);
+        let filters = filters.unwrap_or(&current.filters);
+        let group_by = group_by.unwrap_or(&current.group_by);
+        check_name(name)?;
+        check_group_by(group_by)?;
+        let err = sql(&self.path);
+        let taken: Option<i64> =
+            self.conn.query_row("SELECT id FROM insights WHERE name = ?1", [name], |r| r.get(0)).optional().map_err(&err)?;
+        if taken.is_some_and(|t| Some(t) != custom_id(id)) {
+            return Err(StoreError::DuplicateInsight(name.to_string()));
+        }
+        self.conn
+            .execute(
+                "UPDATE insights SET name = ?2, filters = ?3, group_by = ?4, updated_at = ?5 WHERE id = ?1",
+                params![custom_id(id), name, filters.to_json().to_string(), group_by, codec::time_to_text(now)],
+            )
+            .map_err(&err)?;
+        self.insight(id)
+    }
+
+    /// Deletes a custom insight; a managed one is refused.
+    pub fn delete_insight(&mut self, id: &str) -> Result<(), StoreError> {
+        if self.insight(id)?.managed {
+            return Err(StoreError::ManagedInsight(id.to_string()));
+        }
+        self.conn.execute("DELETE FROM insights WHERE id = ?1", [custom_id(id)]).map_err(sql(&self.path))?;
+        Ok(())
+    }
+
+    /// The insight's result (`GetInsightResults`): the number of matching findings per
+    /// value of its group-by attribute, most first (ties by value), at most
+    /// [`MAX_INSIGHT_RESULTS`] groups. `now` is the time "last N days" counts back from.
+    pub fn insight_results(&self, insight: &Insight, now: Timestamp) -> Result<Vec<InsightResult>, StoreError> {
+        check_group_by(&insight.group_by)?;
+        let (cond, mut values) = conditions(&insight.filters, now);
+        let spec = field_named(&insight.group_by)?;
+        let text = if spec.kind == Kind::Strings {
+            // Invariant: every multi-valued field of GROUP_BY has an element expression.
+            let e = element(spec.name).expect("multi-valued field");
+            format!(
+                "SELECT {e} AS g, count(DISTINCT f.id) AS n FROM findings f, json_each(f.related_requirements) j
+                 WHERE ({cond}) AND {e} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?"
+            )
+        } else {
+            let (expr, _) = column(spec.name);
+            format!("SELECT {expr} AS g, count(*) AS n FROM findings f WHERE ({cond}) AND {expr} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?")
+        };
+        values.push(rusqlite::types::Value::Integer(MAX_INSIGHT_RESULTS as i64));
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(values), |r| Ok(InsightResult { value: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as u64 }))
+            .map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+}
