@@ -77,11 +77,7 @@ fn check_group_by(group_by: &str) -> Result<(), StoreError> {
     if GROUP_BY.contains(&group_by) {
         return Ok(());
     }
-    Err(StoreError::InvalidInsight(format!(
-        "cannot group by `{}`: use one of {}",
-        crate::filter::shorten(group_by),
-        GROUP_BY.join(", ")
-    )))
+    Err(StoreError::InvalidInsight(format!("cannot group by `{}`: use one of {}", crate::filter::shorten(group_by), GROUP_BY.join(", "))))
 }
 
 fn check_name(name: &str) -> Result<(), StoreError> {
@@ -154,7 +150,10 @@ const MANAGED: &[Managed] = &[
         11,
         "S3 buckets that don't meet security standards / best practice",
         "ResourceId",
-        &[("ResourceType", EQ, "AwsS3Bucket"), ("ComplianceAssociatedStandardsId", EQ, "standards/aws-foundational-security-best-practices/v/1.0.0")],
+        &[
+            ("ResourceType", EQ, "AwsS3Bucket"),
+            ("ComplianceAssociatedStandardsId", EQ, "standards/aws-foundational-security-best-practices/v/1.0.0"),
+        ],
     ),
     (
         13,
@@ -253,7 +252,13 @@ impl Store {
             return Err(StoreError::DuplicateInsight(name.to_string()));
         }
         let id = self.conn.last_insert_rowid();
-        Ok(Insight { id: format!("custom/{id}"), name: name.to_string(), filters: filters.clone(), group_by: group_by.to_string(), managed: false })
+        Ok(Insight {
+            id: format!("custom/{id}"),
+            name: name.to_string(),
+            filters: filters.clone(),
+            group_by: group_by.to_string(),
+            managed: false,
+        })
     }
 
     /// Every insight: the managed ones, then the custom ones by name.
@@ -277,7 +282,13 @@ impl Store {
             .ok()
             .and_then(|v| FindingFilters::from_json(&v).ok())
             .ok_or_else(|| bad(("insight filters", json.clone())))?;
-        Ok(Insight { id: format!("custom/{id}"), name: row.get(1).map_err(&err)?, filters, group_by: row.get(3).map_err(&err)?, managed: false })
+        Ok(Insight {
+            id: format!("custom/{id}"),
+            name: row.get(1).map_err(&err)?,
+            filters,
+            group_by: row.get(3).map_err(&err)?,
+            managed: false,
+        })
     }
 
     /// One insight by id (`managed/<n>` or `custom/<n>`); [`StoreError::UnknownInsight`].
@@ -361,7 +372,9 @@ impl Store {
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(values), |r| Ok(InsightResult { value: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as u64 }))
+            .query_map(rusqlite::params_from_iter(values), |r| {
+                Ok(InsightResult { value: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as u64 })
+            })
             .map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
     }

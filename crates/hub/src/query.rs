@@ -55,8 +55,10 @@ pub(crate) fn element(field: &str) -> Option<String> {
             m = FSBP_PREFIX.len() + 1
         )),
         "ComplianceAssociatedStandardsId" => {
-            let whens: Vec<String> =
-                STANDARD_IDS.iter().map(|(title, id)| format!("WHEN substr(j.value, 1, {}) = '{title}' THEN '{id}'", title.len())).collect();
+            let whens: Vec<String> = STANDARD_IDS
+                .iter()
+                .map(|(title, id)| format!("WHEN substr(j.value, 1, {}) = '{title}' THEN '{id}'", title.len()))
+                .collect();
             Some(format!("(CASE {} END)", whens.join(" ")))
         }
         _ => None,
