@@ -26,7 +26,7 @@ mod thresholds;
 pub use glob::glob_match;
 pub use known::KnownChecks;
 pub use rules::{Action, Applied, ExcludeRule, Hit, Selector, SuppressRule};
-pub use thresholds::Thresholds;
+pub use thresholds::{Bound, Stricter, Thresholds, BENCHMARK_BOUNDS};
 
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -80,6 +80,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path, known: &KnownChecks) -> Result<Config, ConfigError> {
         let config = Config::parse_keys(text, path)?;
         known::validate(&config, text, path, known)?;
+        Config::within_benchmarks(&config, text, path)?;
         Ok(config)
     }
 
@@ -99,6 +100,38 @@ impl Config {
             }
         })?;
         Ok(config)
+    }
+}
+
+impl Config {
+    /// A threshold looser than the benchmark requirement it stands for is an error at its
+    /// position: it would make a check report a failing requirement compliant.
+    fn within_benchmarks(config: &Config, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let Some((bound, value)) = config.thresholds.looser_than_benchmarks().into_iter().next() else {
+            return Ok(());
+        };
+        #[derive(Deserialize)]
+        struct Positions {
+            #[serde(default)]
+            thresholds: std::collections::BTreeMap<String, toml::Spanned<toml::Value>>,
+        }
+        let at = toml::from_str::<Positions>(text)
+            .ok()
+            .and_then(|p| p.thresholds.get(bound.key).map(|v| v.span().start))
+            .unwrap_or(0);
+        let (line, column) = line_column(text, at);
+        Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!(
+                "`thresholds.{} = {value}` is looser than {}: a threshold can only make a check stricter; use {}, or keep the default and suppress the finding with a reason",
+                bound.key,
+                bound.requirement,
+                bound.allowed()
+            ),
+            hint: HINT,
+        })
     }
 }
 

@@ -400,3 +400,45 @@ fn misspelt_section_or_key_is_an_error_with_its_line() {
         "{e}"
     );
 }
+
+/// A threshold that is a benchmark's requirement can be made stricter, never looser: a looser
+/// one would report CIS 1.8 compliant for a 12-character minimum.
+#[test]
+fn benchmark_thresholds_only_get_stricter() {
+    let e = err("[thresholds]\ncertificate_expiry_warning_days = 10\npassword_min_length = 12\n");
+    assert!(e.starts_with("rampart.toml:3:23: `thresholds.password_min_length = 12` is looser than CIS AWS Foundations Benchmark v3.0.0 1.8"), "{e}");
+    assert!(e.contains("use 14 or more"), "{e}");
+    for (text, key) in [
+        ("access_key_max_age_days = 180", "access_key_max_age_days"),
+        ("credentials_unused_days = 90", "credentials_unused_days"),
+        ("password_reuse_prevention = 5", "password_reuse_prevention"),
+    ] {
+        let e = err(&format!("[thresholds]\n{text}\n"));
+        assert!(e.contains(&format!("`thresholds.{key} = ")) && e.starts_with("rampart.toml:2:"), "{e}");
+    }
+    // Stricter, equal and unbounded values are accepted.
+    let c = parse("[thresholds]\npassword_min_length = 20\naccess_key_max_age_days = 30\npassword_reuse_prevention = 24\nstopped_instance_max_days = 90\n").unwrap();
+    assert_eq!(c.thresholds.looser_than_benchmarks(), Vec::new());
+    assert_eq!(c.thresholds.within_benchmarks(), c.thresholds);
+}
+
+/// Thresholds built in code are bounded too, in both directions of strictness.
+#[test]
+fn within_benchmarks_keeps_the_stricter_value() {
+    let lax = crate::Thresholds {
+        password_min_length: 8,
+        password_reuse_prevention: 0,
+        access_key_max_age_days: 365,
+        credentials_unused_days: 30,
+        ..Default::default()
+    };
+    let t = lax.within_benchmarks();
+    assert_eq!(
+        (t.password_min_length, t.password_reuse_prevention, t.access_key_max_age_days, t.credentials_unused_days),
+        (14, 24, 90, 30)
+    );
+    assert_eq!(lax.looser_than_benchmarks().len(), 3);
+    for b in crate::BENCHMARK_BOUNDS {
+        assert_eq!(crate::Thresholds::default().within_benchmarks(), crate::Thresholds::default(), "{}: the default is the requirement", b.key);
+    }
+}

@@ -39,7 +39,8 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    let max_age = i64::from(ctx.thresholds.access_key_max_age_days);
+    // Never looser than CIS 1.14's 90 days.
+    let max_age = i64::from(ctx.thresholds.within_benchmarks().access_key_max_age_days);
     let red_age = RED_AGE_DAYS.max(max_age + 1);
     for account in &ctx.inventory.accounts {
         let Some(rows) = user_rows(account, out) else { continue };
@@ -116,14 +117,15 @@ mod tests {
 
     #[test]
     fn configured_max_age_changes_the_verdict() {
-        // Rotated 118 days ago: too old for the default 90 days, fine under a 180-day policy.
+        // Rotated 118 days ago: too old for the default 90 days, and still too old under a
+        // 180-day threshold, which would be looser than CIS 1.14 (the config rejects it).
         let inv = with(vec![row("u", &[("access_key_1_active", "true"), ("access_key_1_last_rotated", "2026-08-01T00:00:00+00:00")])]);
         let r = run_check(&CHECK, &inv);
         assert_eq!(r[0].status, Status::Failed);
         assert!(r[0].reason.contains("(more than 90)"), "{}", r[0].reason);
         let r = run_check_with(&CHECK, &inv, &crate::Thresholds { access_key_max_age_days: 180, ..Default::default() });
-        assert_eq!(r[0].status, Status::Passed);
-        assert!(r[0].reason.contains("older than 180 days"), "{}", r[0].reason);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("(more than 90)"), "{}", r[0].reason);
         let r = run_check_with(&CHECK, &inv, &crate::Thresholds { access_key_max_age_days: 30, ..Default::default() });
         assert!(r[0].reason.contains("(more than 30)"), "{}", r[0].reason);
     }

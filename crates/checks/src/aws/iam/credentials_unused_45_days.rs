@@ -45,7 +45,8 @@ pub(super) fn last_activity(row: &CredentialReportRow, used: &str, set: &str) ->
 }
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_user_unused_for(ctx, out, i64::from(ctx.thresholds.credentials_unused_days));
+    // Never looser than CIS 1.12's 45 days.
+    each_user_unused_for(ctx, out, i64::from(ctx.thresholds.within_benchmarks().credentials_unused_days));
 }
 
 /// One result per IAM user of the credential report: FAILED when an enabled console password
@@ -128,9 +129,12 @@ mod tests {
         let r = run_check(&CHECK, &inv);
         assert_eq!(r[0].status, Status::Failed);
         assert!(r[0].reason.contains("(limit 45)"), "{}", r[0].reason);
+        // 90 days would be looser than CIS 1.12 (the config rejects it): still 45.
         let r = run_check_with(&CHECK, &inv, &crate::Thresholds { credentials_unused_days: 90, ..Default::default() });
-        assert_eq!(r[0].status, Status::Passed);
-        assert!(r[0].reason.contains("within 90 days"), "{}", r[0].reason);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("(limit 45)"), "{}", r[0].reason);
+        let r = run_check_with(&CHECK, &inv, &crate::Thresholds { credentials_unused_days: 30, ..Default::default() });
+        assert!(r[0].reason.contains("(limit 30)"), "{}", r[0].reason);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! requirement (uppercase, lowercase, number, symbol) is off. CIS AWS Foundations v3.0.0 1.8
 //! (minimum length 14) and 1.9 (prevent reuse; the benchmark's audit expects 24); Security Hub
 //! IAM.7 (all four character classes). Length and reuse come from `thresholds.password_min_length`
-//! and `thresholds.password_reuse_prevention` (defaults 14 and 24).
+//! and `thresholds.password_reuse_prevention` (defaults 14 and 24), which can only be stricter
+//! than CIS's numbers: a configured 12 never makes CIS 1.8 pass (`Thresholds::within_benchmarks`).
 
 use super::{account_resource, known_iam};
 use crate::{Check, Ctx, Emit, Thresholds};
@@ -35,8 +36,10 @@ pub static CHECK: Check = Check {
     run,
 };
 
-/// What a policy lacks, in the order CIS and Trusted Advisor list it.
+/// What a policy lacks, in the order CIS and Trusted Advisor list it; `t` is bounded by CIS's
+/// own numbers first.
 pub fn weaknesses(p: &PasswordPolicy, t: &Thresholds) -> Vec<String> {
+    let t = t.within_benchmarks();
     let (min_length, min_reuse) = (i64::from(t.password_min_length), i64::from(t.password_reuse_prevention));
     let mut weak = Vec::new();
     if i64::from(p.minimum_password_length) < min_length {
@@ -69,8 +72,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             Observed::Unknown(why) => out.not_available(res, format!("password policy could not be read: {why}")),
             Observed::Known(None) => out.fail_with(res, Severity::High, "no account password policy is set"),
             Observed::Known(Some(p)) => {
-                let t = ctx.thresholds;
-                let weak = weaknesses(p, t);
+                let t = ctx.thresholds.within_benchmarks();
+                let weak = weaknesses(p, &t);
                 if weak.is_empty() {
                     out.pass(
                         res,
@@ -138,10 +141,14 @@ mod tests {
         let (s, why) = single(&CHECK, &inv);
         assert_eq!(s, Status::Failed);
         assert!(why.contains("(< 14)") && why.contains("(< 24)"), "{why}");
+        // A looser threshold (which the config loader rejects) never makes CIS 1.8 or 1.9 pass.
         let lax = crate::Thresholds { password_min_length: 12, password_reuse_prevention: 10, ..Default::default() };
         let r = run_check_with(&CHECK, &inv, &lax);
+        assert_eq!(r[0].status, Status::Failed);
+        assert!(r[0].reason.contains("minimum length 12 (< 14)") && r[0].reason.contains("(< 24)"), "{}", r[0].reason);
+        let r = run_check_with(&CHECK, &with(Observed::Known(Some(strong()))), &lax);
         assert_eq!(r[0].status, Status::Passed);
-        assert!(r[0].reason.contains("length 12") && r[0].reason.contains("reuse of 10"), "{}", r[0].reason);
+        assert!(r[0].reason.contains("length 14") && r[0].reason.contains("reuse of 24"), "{}", r[0].reason);
         let strict = crate::Thresholds { password_min_length: 20, ..Default::default() };
         let r = run_check_with(&CHECK, &with(Observed::Known(Some(strong()))), &strict);
         assert_eq!(r[0].status, Status::Failed);
