@@ -171,7 +171,10 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Ec2> {
                 .call("ec2:DescribeInstanceAttribute", Some(&id), c.describe_instance_attribute().instance_id(&id).attribute(t::InstanceAttributeName::UserData).send())
                 .await;
             match r {
-                Ok(o) => Observed::Known(o.user_data().and_then(|v| v.value()).map(decode_user_data)),
+                Ok(o) => match o.user_data().and_then(|v| v.value()) {
+                    None => Observed::Known(None),
+                    Some(b64) => user_data_text(b64).map_or_else(Observed::Unknown, |text| Observed::Known(Some(text))),
+                },
                 Err(why) => Observed::Unknown(why),
             }
         }
@@ -229,11 +232,47 @@ fn obs<T, U>(r: Result<T, String>, f: impl FnOnce(T) -> U) -> Observed<U> {
     }
 }
 
-fn decode_user_data(b64: &str) -> String {
+/// The most gzip-compressed user data is inflated to. User data is at most 16 KB before
+/// base64 (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html>); real scripts
+/// inflate to a few times that, a compressed bomb to a thousand times.
+pub const USER_DATA_INFLATED_MAX: usize = 1 << 20;
+
+/// User data as text: base64-decoded, and inflated when it is gzip-compressed (cloud-init
+/// accepts a gzip stream and inflates it). A stream that is corrupt or inflates past
+/// [`USER_DATA_INFLATED_MAX`] is an error (the data is `Unknown`, its check NOT_AVAILABLE),
+/// never an empty text that would scan clean.
+pub(crate) fn user_data_text(b64: &str) -> Result<String, String> {
     use base64::Engine;
-    match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => b64.to_string(),
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64.trim()) else {
+        return Ok(b64.to_string());
+    };
+    if !rampart_secrets::is_gzip(&bytes) {
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    rampart_secrets::gunzip_bounded(&bytes, USER_DATA_INFLATED_MAX)
+        .map(|text| String::from_utf8_lossy(&text).into_owned())
+        .map_err(|e| format!("it is gzip-compressed and was not scanned: {e}"))
+}
+
+#[cfg(test)]
+mod user_data_tests {
+    use super::*;
+    use base64::Engine;
+
+    #[test]
+    fn gzip_user_data_is_inflated_bounded() {
+        let b64 = |s: &[u8]| base64::engine::general_purpose::STANDARD.encode(s);
+        assert_eq!(user_data_text(&b64(b"#!/bin/bash\necho hi\n")).unwrap(), "#!/bin/bash\necho hi\n");
+        // Python: base64.b64encode(gzip.compress(b"#cloud-config\nruncmd: [ls]\n", mtime=0))
+        let gz = "H4sIAAAAAAACA1NOzskvTdFNzs9Ly0znKirNS85NsVKIzimO5QIAo3kQsRsAAAA=";
+        assert_eq!(user_data_text(gz).unwrap(), "#cloud-config\nruncmd: [ls]\n");
+        // gzip.compress(b"A" * (USER_DATA_INFLATED_MAX + 1), 9, mtime=0): 1 KiB that inflates past the limit.
+        let bomb_b64 = format!("H4sIAAAAAAACA+3BMQEAAADCoGzrX8oQvkAB{}JwGIRLgMQEAEAA=", "A".repeat(1353));
+        let bomb = user_data_text(&bomb_b64).unwrap_err();
+        assert!(bomb.contains("more than 1048576 bytes"), "{bomb}");
+        let corrupt_b64 = b64(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]);
+        let corrupt = user_data_text(&corrupt_b64).unwrap_err();
+        assert!(corrupt.contains("corrupt"), "{corrupt}");
     }
 }
 

@@ -159,19 +159,27 @@ async fn template_user_data_secrets(ctx: &Ctx, c: &aws_sdk_ec2::Client, id: Stri
 }
 
 /// The access keys the `rampart scan secrets` detector finds in the versions' user data
-/// (base64, as EC2 returns it), redacted and labelled with the version; Unknown when nothing
-/// was found but a version's user data is not text (gzip, for one) and could not be scanned.
+/// (base64, as EC2 returns it; gzip-compressed inflated, bounded, as for instances:
+/// `ec2::user_data_text`), redacted and labelled with the version; Unknown when nothing was
+/// found but a version's user data could not be scanned (not text, a corrupt gzip stream, or
+/// one that inflates past the limit).
 pub(crate) fn user_data_secrets(versions: &[(i64, Option<&str>)]) -> Observed<Vec<String>> {
     let mut found = Vec::new();
-    let mut binary = Vec::new();
+    let mut unscanned = Vec::new();
     let mut sorted: Vec<&(i64, Option<&str>)> = versions.iter().collect();
     sorted.sort_by_key(|(n, _)| *n);
     for (n, data) in sorted {
         let Some(b64) = data.filter(|d| !d.is_empty()) else { continue };
-        let text = decode(b64);
+        let text = match crate::ec2::user_data_text(b64) {
+            Ok(text) => text,
+            Err(why) => {
+                unscanned.push(format!("version {n}: {why}"));
+                continue;
+            }
+        };
         let matches = rampart_secrets::detect(text.as_bytes(), &rampart_secrets::DetectOptions::default());
         if matches.is_empty() && text.contains(char::REPLACEMENT_CHARACTER) {
-            binary.push(n.to_string());
+            unscanned.push(format!("version {n}: it is not text"));
         }
         for m in matches {
             found.push(match (m.key_id, m.secret) {
@@ -182,19 +190,10 @@ pub(crate) fn user_data_secrets(versions: &[(i64, Option<&str>)]) -> Observed<Ve
             });
         }
     }
-    if found.is_empty() && !binary.is_empty() {
-        return Observed::Unknown(format!("the user data of version(s) {} is not text (e.g. gzip) and could not be scanned", binary.join(", ")));
+    if found.is_empty() && !unscanned.is_empty() {
+        return Observed::Unknown(format!("the user data could not be scanned: {}", unscanned.join("; ")));
     }
     Observed::Known(found)
-}
-
-/// Base64 user data as text (lossy: bytes that are not UTF-8 become U+FFFD).
-fn decode(b64: &str) -> String {
-    use base64::Engine;
-    match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(_) => b64.to_string(),
-    }
 }
 
 fn template_data(d: &t::ResponseLaunchTemplateData) -> LaunchTemplateData {
@@ -254,7 +253,7 @@ fn vpn_connection(v: &t::VpnConnection) -> VpnConnection {
 
 #[cfg(test)]
 mod tests {
-    use super::user_data_secrets;
+    use super::{user_data_secrets, Observed};
     use base64::Engine;
 
     fn b64(s: &[u8]) -> String {
@@ -273,11 +272,29 @@ mod tests {
         let found = got.known().expect("read");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].starts_with("version 1: access key AKIA"), "{found:?}");
-        assert!(!found[0].contains(&id) && !found[0].contains(&secret), "redacted: {found:?}");
+        // Key ids are identifiers, printed whole (as `rampart scan secrets` does); the secret never is.
+        assert!(found[0].contains(&id) && !found[0].contains(&secret), "redacted: {found:?}");
         assert_eq!(user_data_secrets(&[(1, Some(clean.as_str())), (2, None)]).known().map(Vec::len), Some(0));
         // Binary user data proves nothing when no key was found elsewhere...
         assert!(user_data_secrets(&[(1, Some(clean.as_str())), (2, Some(gzip.as_str()))]).known().is_none());
         // ...but a key found in another version is found.
         assert_eq!(user_data_secrets(&[(1, Some(leaky.as_str())), (2, Some(gzip.as_str()))]).known().map(Vec::len), Some(1));
+    }
+
+    /// Gzip-compressed user data (cloud-init inflates it) is inflated and scanned; a corrupt
+    /// stream makes the result Unknown with its reason, never a clean pass.
+    #[test]
+    fn gzipped_launch_template_user_data_is_scanned() {
+        // Python: base64.b64encode(gzip.compress(<the leaky script above>.encode(), mtime=0))
+        let gzipped = "H4sIAAAAAAACA1NW1E/KzNNPSizO4EqtKMgvKlFwDA+Od3R2dg0Ojvd2jYz3dLF19PZ0DDR2dQ/yMw0NC4+IjDJydEJWHezqHOQagqTJNtsypMrIJ9cksMI8qMzQKc8iPNk4ssDMI8XAK83UvdhI3zHVxLvU0pcLABv7iEeAAAAA";
+        let found = user_data_secrets(&[(4, Some(gzipped))]);
+        let found = found.known().expect("read");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("version 4: access key AKIA") && found[0].contains("k9Tz…"), "{found:?}");
+        let corrupt = b64(&[0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00]);
+        match user_data_secrets(&[(1, Some(b64(b"echo hi").as_str())), (2, Some(corrupt.as_str()))]) {
+            Observed::Unknown(why) => assert!(why.contains("version 2: it is gzip-compressed and was not scanned: corrupt gzip stream"), "{why}"),
+            other => panic!("a corrupt stream is not clean: {other:?}"),
+        }
     }
 }

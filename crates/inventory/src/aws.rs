@@ -99,7 +99,8 @@ pub struct Instance {
     pub metadata_http_tokens: Option<String>,
     pub metadata_http_endpoint: Option<String>,
     pub metadata_hop_limit: Option<i32>,
-    /// Base64-decoded user data; `Unknown` when the attribute could not be read.
+    /// Base64-decoded user data, inflated when gzip-compressed (bounded); `Unknown` when the
+    /// attribute could not be read or a gzip stream was corrupt or too large to inflate.
     #[serde(default)]
     pub user_data: Observed<Option<String>>,
     pub launch_time: Option<String>,

@@ -33,6 +33,7 @@
 mod classify;
 mod detect;
 pub mod git;
+mod inflate;
 mod redact;
 mod text;
 mod walk;
@@ -43,6 +44,7 @@ pub use detect::{
     SECRET_LEN,
 };
 pub use git::{is_git_repo, scan_git_history};
+pub use inflate::{gunzip_bounded, is_gzip, InflateError, GZIP_MAGIC};
 pub use redact::RedactedSecret;
 pub use walk::scan_paths;
 

@@ -6,8 +6,9 @@
 //! keys, not passwords or other tokens. User data is readable by anyone who may call
 //! `ec2:DescribeInstanceAttribute` and by every process on the instance (through the instance
 //! metadata service), and it stays in the instance's configuration. AWS's documentation
-//! example keys are ignored. User data that is not text (gzip-compressed, for instance) cannot
-//! be scanned from the inventory and is NOT_AVAILABLE. One result per instance.
+//! example keys are ignored. Gzip-compressed user data (cloud-init inflates it) is inflated at
+//! collection, up to a limit; a stream that is corrupt or inflates past the limit is `Unknown`
+//! and NOT_AVAILABLE here, as is user data that is not text. One result per instance.
 
 use super::{each_ec2_item, instance_resource};
 use crate::{Check, Ctx, Emit};
@@ -68,12 +69,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                     .collect();
                 out.fail(res, format!("the user data holds {}", what.join("; ")));
             } else if text.contains(char::REPLACEMENT_CHARACTER) {
-                // The collector keeps user data as text; bytes that were not UTF-8 (a gzip stream)
+                // The collector keeps user data as text (gzip inflated); bytes that were not UTF-8
                 // are lost, so absence of keys proves nothing.
-                out.not_available(
-                    res,
-                    "the user data is binary (e.g. gzip-compressed) and could not be scanned",
-                );
+                out.not_available(res, "the user data is binary and could not be scanned");
             } else {
                 out.pass(res, "no AWS access key in the user data");
             }
