@@ -1,6 +1,9 @@
 //! SNS topics without server-side encryption under a KMS key.
 //!
 //! Security Hub SNS.1. One result per topic.
+//!
+//! AWS: "The controls fails if an SNS topic doesn't use a KMS key for server-side encryption (SSE)"
+//! (Security Hub SNS.1); an AWS managed key (`alias/aws/sns`) is a KMS key and passes.
 
 use crate::aws::each_regional;
 use crate::{resource, Check, Ctx, Emit};

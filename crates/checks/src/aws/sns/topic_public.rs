@@ -6,6 +6,13 @@
 //! [`rampart_policy::public_statements`]): a principal of `*` counts unless a condition pins it
 //! to fixed requesters; SNS's default policy, pinned by `AWS:SourceOwner`, passes. One result
 //! per topic.
+//!
+//! AWS: "The rule is NON_COMPLIANT if the SNS topic access policy allows public access. ... To be
+//! considered non-public, an SNS policy must grant access only to fixed values. This means values
+//! that don't contain a wildcard or the following IAM policy element: Variables" (Config
+//! `sns-topic-no-public-access`, behind SNS.4). One public statement beside the default one fails
+//! the topic; an `AWS:SourceOwner` pin whose value is a wildcard does not count
+//! (`one_public_statement_beside_the_default`).
 
 use crate::aws::{each_regional, judge_public_policy};
 use crate::{resource, Check, Ctx, Emit};
@@ -66,5 +73,19 @@ mod tests {
         assert!(r[1].reason.contains("`open` (sns:Publish)"), "{}", r[1].reason);
         region(&mut inv).sns = Observed::Unknown("denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+
+    #[test]
+    fn one_public_statement_beside_the_default() {
+        let default_plus_open = r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"__default_statement_ID","Effect":"Allow","Principal":{"AWS":"*"},"Action":["SNS:Publish","SNS:Subscribe"],"Resource":"arn:aws:sns:us-east-1:123456789012:t","Condition":{"StringEquals":{"AWS:SourceOwner":"123456789012"}}},
+            {"Sid":"open-subscribe","Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Subscribe","Resource":"arn:aws:sns:us-east-1:123456789012:t"}]}"#;
+        let wildcard_owner = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"*","Condition":{"StringLike":{"AWS:SourceOwner":"*"}}}]}"#;
+        let mut inv = inventory();
+        region(&mut inv).sns = Observed::Known(vec![
+            topic("default-plus-open", Observed::Known(Some(default_plus_open.into()))),
+            topic("wildcard-owner", Observed::Known(Some(wildcard_owner.into()))),
+        ]);
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Failed, Status::Failed]);
     }
 }
