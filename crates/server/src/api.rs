@@ -16,8 +16,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rampart API", description = "Findings, runs, checks, compliance and assessments of a Rampart store. Every route needs a signed-in caller: `Authorization: Bearer TOKEN` (`rampart users token NAME`) or the console's session cookie with its CSRF token."),
-    paths(me, findings, finding, set_workflow, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
-    components(schemas(ApiError_, Me, FindingPage, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
+    paths(me, findings, finding, set_workflow, query_findings, batch_update, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
+    components(schemas(ApiError_, Me, FindingPage, QueryPage, BatchUpdateAnswer, ProcessedFinding, UnprocessedFinding, ApiFieldChange, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -267,6 +267,25 @@ pub struct FindingDetail {
     pub results: Vec<ApiRunResult>,
     /// Oldest first.
     pub history: Vec<ApiWorkflowChange>,
+    /// Every change of a field by a person or a run (workflow, severity, note, user-defined
+    /// fields, verification state, confidence, criticality), oldest first.
+    pub changes: Vec<ApiFieldChange>,
+}
+
+/// One change of one field of a finding.
+#[derive(Serialize, ToSchema)]
+pub struct ApiFieldChange {
+    pub changed_at: String,
+    /// Who made it; absent for a run's automatic change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+    pub reason: String,
+    /// The ASFF name: `WorkflowStatus`, `SeverityLabel`, `NoteText`, `UserDefinedFields.<key>`, ...
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
 }
 
 pub async fn finding_detail(state: &Shared, id: String) -> Result<FindingDetail, ApiError> {
@@ -275,6 +294,7 @@ pub async fn finding_detail(state: &Shared, id: String) -> Result<FindingDetail,
             let f = s.finding(&id)?;
             let results = s.finding_results(&id)?;
             let history = s.workflow_history(&id)?;
+            let changes = s.finding_history(&id)?;
             Ok(FindingDetail {
                 finding: ApiFinding::from(&f),
                 results: results
@@ -297,6 +317,18 @@ pub async fn finding_detail(state: &Shared, id: String) -> Result<FindingDetail,
                         note: h.note,
                         run_id: h.run_id,
                         changed_by: h.changed_by,
+                    })
+                    .collect(),
+                changes: changes
+                    .into_iter()
+                    .map(|c| ApiFieldChange {
+                        changed_at: rfc3339(c.changed_at),
+                        changed_by: c.changed_by,
+                        reason: c.reason,
+                        field: c.field,
+                        from: c.from,
+                        to: c.to,
+                        run_id: c.run_id,
                     })
                     .collect(),
             })
@@ -344,6 +376,103 @@ pub async fn set_workflow(
 ) -> Result<Json<FindingDetail>, ApiError> {
     change_workflow(&state, &caller, id.clone(), &req.status, req.note).await?;
     Ok(Json(finding_detail(&state, id).await?))
+}
+
+/// One page of a findings query.
+#[derive(Serialize, ToSchema)]
+pub struct QueryPage {
+    /// The findings as the hub holds them: the finding and what people set on it
+    /// (severity override, confidence, criticality, verification state, user-defined
+    /// fields, note, resource tags).
+    #[schema(value_type = Vec<Object>)]
+    pub findings: Vec<serde_json::Value>,
+    /// Pass as `NextToken` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// Findings by Security Hub's `GetFindings` request: `{"Filters": {...}, "SortCriteria":
+/// [{"Field": "SeverityLabel", "SortOrder": "desc"}], "MaxResults": 100, "NextToken": "..."}`
+/// with `AwsSecurityFindingFilters` semantics (OR within a field, AND across fields); the
+/// next page stays stable while scans write.
+#[utoipa::path(post, path = "/api/v1/findings/query", request_body(content = Object, description = "GetFindings request"),
+    responses((status = 200, body = QueryPage), (status = 400, body = ApiError_)))]
+pub async fn query_findings(State(state): State<Shared>, Json(request): Json<serde_json::Value>) -> Result<Json<QueryPage>, ApiError> {
+    let query = rampart_hub::FindingQuery::from_json(&request).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let page = state.store(move |s| s.get_findings(&query, time::OffsetDateTime::now_utc())).await?;
+    let findings = page.findings.iter().map(|r| serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))).collect::<Result<_, _>>()?;
+    Ok(Json(QueryPage { findings, next_token: page.next_token }))
+}
+
+/// A finding an update changed.
+#[derive(Serialize, ToSchema)]
+pub struct ProcessedFinding {
+    #[serde(rename = "Id")]
+    pub id: String,
+}
+
+/// A finding an update did not change, and why.
+#[derive(Serialize, ToSchema)]
+pub struct UnprocessedFinding {
+    #[serde(rename = "FindingIdentifier")]
+    pub finding: ProcessedFinding,
+    /// `FindingNotFound` or `DuplicatedFindingIdentifier`.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: String,
+    #[serde(rename = "ErrorMessage")]
+    pub error_message: String,
+}
+
+/// The answer of a batch update, in AWS's shape.
+#[derive(Serialize, ToSchema)]
+pub struct BatchUpdateAnswer {
+    #[serde(rename = "ProcessedFindings")]
+    pub processed: Vec<ProcessedFinding>,
+    #[serde(rename = "UnprocessedFindings")]
+    pub unprocessed: Vec<UnprocessedFinding>,
+}
+
+/// Updates up to 100 findings with Security Hub's `BatchUpdateFindings` request:
+/// `FindingIdentifiers` (`[{"Id": "..."}]` or plain ids), `Workflow.Status`,
+/// `Severity.Label`, `Note.Text`, `UserDefinedFields`, `VerificationState`, `Confidence`,
+/// `Criticality`. Every change is kept in the finding's history with the caller's name
+/// (a note's `UpdatedBy` is always the caller) and the note as the reason. Needs the
+/// analyst role.
+#[utoipa::path(post, path = "/api/v1/findings/batch-update", request_body(content = Object, description = "BatchUpdateFindings request"),
+    responses((status = 200, body = BatchUpdateAnswer), (status = 400, body = ApiError_), (status = 403, body = ApiError_)))]
+pub async fn batch_update(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Json(mut request): Json<serde_json::Value>,
+) -> Result<Json<BatchUpdateAnswer>, ApiError> {
+    let who = caller.user.name.clone();
+    if let Some(note) = request.get_mut("Note").and_then(|n| n.as_object_mut()) {
+        note.insert("UpdatedBy".to_string(), serde_json::Value::String(who.clone()));
+    }
+    let ids: Vec<String> = match request.get("FindingIdentifiers") {
+        Some(serde_json::Value::Array(list)) => list
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(id) => Some(id.clone()),
+                other => other.get("Id").and_then(|i| i.as_str()).map(str::to_string),
+            })
+            .collect::<Option<_>>()
+            .ok_or_else(|| ApiError::bad_request("`FindingIdentifiers` holds finding ids or objects with an `Id`"))?,
+        _ => return Err(ApiError::bad_request("`FindingIdentifiers` is missing: list 1 to 100 finding ids")),
+    };
+    let update = rampart_hub::FindingUpdate::from_json(&request)?;
+    let reason = request.pointer("/Note/Text").and_then(|t| t.as_str()).unwrap_or("").to_string();
+    let author = rampart_hub::ChangeAuthor { who: who.clone(), reason };
+    tracing::info!(user = %who, findings = ids.len(), "batch update");
+    let result = state.store(move |s| s.batch_update_findings(&ids, &update, &author, time::OffsetDateTime::now_utc())).await?;
+    Ok(Json(BatchUpdateAnswer {
+        processed: result.processed.into_iter().map(|id| ProcessedFinding { id }).collect(),
+        unprocessed: result
+            .unprocessed
+            .into_iter()
+            .map(|u| UnprocessedFinding { finding: ProcessedFinding { id: u.id }, error_code: u.error_code, error_message: u.error_message })
+            .collect(),
+    }))
 }
 
 /// A recorded run.
@@ -480,21 +609,14 @@ pub struct StandardDetail {
     pub regions: BTreeMap<String, ApiScore>,
 }
 
-/// Every standard evaluated over the latest run's results (or over nothing, before any run).
+/// Every standard evaluated over the latest run's results (over nothing before any run:
+/// every control NO_DATA).
 pub async fn compliance_reports(state: &Shared) -> Result<(Option<String>, Vec<rampart_compliance::Report>), ApiError> {
-    let (run, findings) = state
-        .store(|s| {
-            let run = s.runs()?.into_iter().next();
-            let findings = match &run {
-                Some(r) => s.run_results(&r.id)?,
-                None => Vec::new(),
-            };
-            Ok((run.map(|r| r.id), findings))
-        })
-        .await?;
-    let coverage = rampart_compliance::Coverage::from_requirements(rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()));
-    let reports = rampart_compliance::STANDARDS.iter().map(|s| rampart_compliance::evaluate_with_coverage(s, &findings, &coverage)).collect();
-    Ok((run, reports))
+    let latest = state.store(|s| Ok(rampart_app::browse::compliance(s, None, &[]))).await?.map_err(|e| ApiError::internal(format!("{e:#}")))?;
+    Ok(match latest {
+        Some((run, reports)) => (Some(run), reports),
+        None => (None, rampart_compliance::STANDARDS.iter().map(|s| rampart_compliance::evaluate(s, &[])).collect()),
+    })
 }
 
 fn summary(run: &Option<String>, r: &rampart_compliance::Report) -> StandardSummary {

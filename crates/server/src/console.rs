@@ -175,7 +175,7 @@ pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<
             @else { "Showing " (offset + 1) "–" (offset + rows.len()) " of " (total) " (most severe first)" }
         }
         table.findings {
-            thead { tr { th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account · region" } th { "Workflow" } } }
+            thead { tr { th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account" br; "region" } th { "Workflow" } } }
             tbody {
                 @for f in &rows {
                     tr.f data-id=(f.id) {
@@ -183,8 +183,8 @@ pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<
                         td { (status_badge(f.status.as_str())) }
                         td.title { a href=(finding_url(&f.id)) { (f.title) } }
                         td.res { code { (f.resource.id) } }
-                        td { (f.resource.account) " · " (f.resource.region) }
-                        td { (f.workflow_status.as_str()) }
+                        td.acct { (f.resource.account) br; span.small { (f.resource.region) } }
+                        td.wf { (f.workflow_status.as_str()) }
                     }
                 }
             }

@@ -35,6 +35,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match &e {
             StoreError::UnknownFinding(_) | StoreError::UnknownRun(_) => ApiError::not_found(e.to_string()),
+            StoreError::InvalidUpdate(_) | StoreError::Query(_) => ApiError::bad_request(e.to_string()),
             _ => {
                 let mut detail = e.to_string();
                 let mut src = std::error::Error::source(&e);

@@ -50,6 +50,8 @@ fn table() -> Vec<(Route, MethodRouter<Shared>)> {
         (r("GET", "/api/v1/openapi.json", VIEWER), get(api::openapi)),
         (r("GET", "/api/v1/me", VIEWER), get(api::me)),
         (r("GET", "/api/v1/findings", VIEWER), get(api::findings)),
+        (r("POST", "/api/v1/findings/query", VIEWER), post(api::query_findings)),
+        (r("POST", "/api/v1/findings/batch-update", ANALYST), post(api::batch_update)),
         (r("GET", "/api/v1/findings/{id}", VIEWER), get(api::finding)),
         (r("POST", "/api/v1/findings/{id}/workflow", ANALYST), post(api::set_workflow)),
         (r("GET", "/api/v1/runs", VIEWER), get(api::runs)),

@@ -138,3 +138,60 @@ fn the_openapi_document_is_served_checked_in_and_complete() {
     assert_eq!(served.status, 200);
     assert_eq!(served.body.trim_end(), doc.trim_end());
 }
+
+#[test]
+fn findings_query_with_security_hub_filters_and_tokens() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let post = |body: &str| s.client.request("POST", "/api/v1/findings/query", &[("Authorization", &auth), ("Content-Type", "application/json")], body.as_bytes());
+    let q = r#"{"Filters": {"SeverityLabel": [{"Value": "CRITICAL", "Comparison": "EQUALS"}, {"Value": "HIGH", "Comparison": "EQUALS"}], "ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}]}, "MaxResults": 5"#;
+    let first = post(&format!("{q}}}"));
+    assert_eq!(first.status, 200, "{}", first.body);
+    let first = first.json();
+    let rows = first["findings"].as_array().unwrap();
+    assert_eq!(rows.len(), 5);
+    for r in rows {
+        let f = &r["finding"];
+        assert!(f["severity"] == "CRITICAL" || f["severity"] == "HIGH", "{f}");
+        assert_eq!(f["status"], "FAILED");
+    }
+    let token = first["next_token"].as_str().expect("more than one page");
+    let second = post(&format!("{q}, \"NextToken\": \"{token}\"}}")).json();
+    let ids = |v: &serde_json::Value| v["findings"].as_array().unwrap().iter().map(|r| r["finding"]["id"].as_str().unwrap().to_string()).collect::<HashSet<_>>();
+    assert!(ids(&first).is_disjoint(&ids(&second)), "pages overlap");
+    let bad = post(r#"{"Filters": {"Colour": [{"Value": "red", "Comparison": "EQUALS"}]}}"#);
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"].as_str().unwrap().contains("Colour"), "{}", bad.body);
+}
+
+#[test]
+fn batch_update_answers_like_aws_and_keeps_who_and_why() {
+    let s = TestServer::start();
+    let viewer = bearer(&s.token(Role::Viewer));
+    let page = s.client.get("/api/v1/findings?status=FAILED&limit=2", &[("Authorization", &viewer)]).json();
+    let ids: Vec<String> = page["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    let auth = bearer(&s.token(Role::Analyst));
+    let body = serde_json::json!({
+        "FindingIdentifiers": [{"Id": ids[0]}, ids[1], {"Id": "rampart/nope/0"}],
+        "Workflow": {"Status": "NOTIFIED"},
+        "Confidence": 80,
+        "Note": {"Text": "ticket SEC-12", "UpdatedBy": "someone else"}
+    });
+    let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Authorization", &auth), ("Content-Type", "application/json")], body.to_string().as_bytes());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let a = r.json();
+    assert_eq!(a["ProcessedFindings"].as_array().unwrap().len(), 2, "{a}");
+    assert_eq!(a["UnprocessedFindings"][0]["FindingIdentifier"]["Id"], "rampart/nope/0");
+    assert_eq!(a["UnprocessedFindings"][0]["ErrorCode"], "FindingNotFound");
+    let d = s.client.get(&format!("/api/v1/findings/{}", enc(&ids[0])), &[("Authorization", &auth)]).json();
+    assert_eq!(d["finding"]["workflow_status"], "NOTIFIED");
+    let changes = d["changes"].as_array().unwrap();
+    let wf = changes.iter().find(|c| c["field"] == "WorkflowStatus").expect("the workflow change is in the history");
+    assert_eq!(wf["changed_by"], "analyst", "the caller, not what the request claims");
+    assert_eq!(wf["reason"], "ticket SEC-12");
+    assert!(changes.iter().any(|c| c["field"] == "Confidence" && c["to"] == "80"), "{changes:?}");
+    // Refused whole: a confidence out of range changes nothing.
+    let bad = serde_json::json!({"FindingIdentifiers": [ids[0]], "Confidence": 150});
+    let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Authorization", &auth), ("Content-Type", "application/json")], bad.to_string().as_bytes());
+    assert_eq!(r.status, 400, "{}", r.body);
+}

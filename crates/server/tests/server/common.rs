@@ -2,7 +2,7 @@
 //! with one user per role, and signing in as a browser does.
 
 use crate::http::{form, Client, Response};
-use rampart_model::{Finding, RunInfo, Status};
+use rampart_model::Status;
 use rampart_server::{Accounts, Options, Role, Running};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -16,33 +16,17 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Scans the bundled demo estate as `rampart demo` does and records the run in `db`;
+/// Scans the bundled demo estate as `rampart demo` does (`rampart_app`'s pipeline) and
+/// records the run, `run-demo`, in `db`;
 /// one FAILED finding's title is replaced by [`SCRIPT_TITLE`]. Returns that finding's id.
 pub fn demo_db(db: &Path) -> String {
-    let bytes = std::fs::read(root().join("testdata/demo/estate.json")).unwrap();
-    let inv = rampart_inventory::Inventory::from_json(&bytes).unwrap();
-    let now = inv.collected_at;
-    let outcome = rampart_checks::run(&inv, now, &[]);
-    let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, now);
-    let planted = findings.iter_mut().find(|f| f.status == Status::Failed).expect("the demo has failed findings");
+    let inv = rampart_app::inputs::demo().unwrap();
+    let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at);
+    scan.run.id = "run-demo".into();
+    let planted = scan.findings.iter_mut().find(|f| f.status == Status::Failed).expect("the demo has failed findings");
     planted.title = Cow::Owned(SCRIPT_TITLE.to_string());
     let planted_id = planted.id.clone();
-    let gaps: Vec<_> = inv.gaps().cloned().collect();
-    let mut regions: Vec<String> = inv.regions().map(|(_, r)| r.name.clone()).collect();
-    regions.sort();
-    regions.dedup();
-    let run = RunInfo {
-        id: "run-demo".into(),
-        started_at: now,
-        finished_at: now,
-        source: "demo".into(),
-        accounts: inv.accounts.iter().map(|a| a.id.clone()).collect(),
-        regions,
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        checks: rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).collect(),
-    };
-    let mut store = rampart_hub::Store::open(db).unwrap();
-    store.record_run(&run, &mut findings, &gaps).unwrap();
+    scan.record(&mut rampart_hub::Store::open(db).unwrap()).unwrap();
     planted_id
 }
 
