@@ -13,14 +13,17 @@
 //!   database, and the host rule packages) of a root, a telemetry document, an image or a
 //!   Lambda zip.
 //! - [`assess`]: an assessment template's run, state by state.
+//! - [`automation`]: automation rules from Security Hub's JSON; a dry run.
 //! - [`secrets`]: access keys in files and git history.
 //! - [`reach`]: reachability questions, including whole subnets and egress.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
 pub mod assess;
+pub mod automation;
 pub mod browse;
 pub mod host;
 pub mod inputs;
+pub mod ip_ranges;
 pub mod reach;
 pub mod scan;
 pub mod secrets;

@@ -29,9 +29,21 @@ impl Scan {
     }
 
     /// Records the run: findings keep their first-seen time and workflow across runs, and
-    /// this scan's findings get the store's view of them (workflow, first seen).
-    pub fn record(&mut self, store: &mut rampart_hub::Store) -> Result<(), rampart_hub::StoreError> {
-        store.record_run(&self.run, &mut self.findings, &self.gaps)
+    /// the automation rules apply to every finding the run created or updated (Security
+    /// Hub applies them when the provider sends a finding). This scan's findings then show
+    /// the store's view of them (workflow, first seen, a severity a rule set). Returns what
+    /// each rule matched.
+    pub fn record(&mut self, store: &mut rampart_hub::Store) -> Result<Vec<rampart_hub::RuleApplied>, rampart_hub::StoreError> {
+        store.record_run(&self.run, &mut self.findings, &self.gaps)?;
+        let ids: Vec<String> = self.findings.iter().map(|f| f.id.clone()).collect();
+        let applied = store.apply_automation_rules(&ids, self.run.finished_at)?;
+        let touched: std::collections::BTreeSet<&str> = applied.iter().flat_map(|a| a.findings.iter().map(String::as_str)).collect();
+        for f in self.findings.iter_mut().filter(|f| touched.contains(f.id.as_str())) {
+            let r = store.finding_record(&f.id)?;
+            f.workflow_status = r.finding.workflow_status;
+            f.severity = r.finding.severity;
+        }
+        Ok(applied)
     }
 
     /// Compliance with every standard whose controls the run's checks evaluate; none for a
@@ -68,7 +80,14 @@ pub fn load_config(path: &Path) -> Result<Config> {
 /// deleted).
 pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, started: Timestamp) -> Scan {
     let thresholds = config.map(|c| c.thresholds).unwrap_or_default();
-    let outcome = rampart_checks::run_with(inv, inv.collected_at, &thresholds, &[]);
+    // AWS's IP ranges: the snapshot of `rampart ip-ranges update` if there is one, else the
+    // bundled one; a snapshot that cannot be read is reported as bad input, not ignored.
+    let (ranges, unreadable) = match crate::ip_ranges::load(&crate::ip_ranges::default_dir()) {
+        Ok(r) => (r, None),
+        Err(e) => (None, Some(format!("{e:#}"))),
+    };
+    let mut outcome = rampart_checks::run_with_ip_ranges(inv, inv.collected_at, &thresholds, &[], ranges.as_ref().or(rampart_checks::ip_ranges::bundled()));
+    outcome.malformed.extend(unreadable);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
     let (mut excluded, mut suppressed) = (0, 0);
     if let Some(config) = config {

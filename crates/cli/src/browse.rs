@@ -224,3 +224,77 @@ mod tests {
         assert!(super::check_filter(&long).unwrap_err().to_string().len() < 200);
     }
 }
+
+/// `rampart automation`: list, add (or replace), delete and dry-run rules.
+pub fn automation(action: crate::cli::AutomationAction) -> Result<ExitCode> {
+    use crate::cli::AutomationAction;
+    match action {
+        AutomationAction::List { format, db } => {
+            let json = match format.as_str() {
+                "table" => false,
+                "json" => true,
+                other => bail!("unknown format `{}` for automation list: use table or json", shown(other)),
+            };
+            let path = db_path(&db);
+            let rules = crate::hints::read_store(&path)?.automation_rules()?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&rules)?)?;
+            } else {
+                writeln!(out, "{:<9} {:>5} {:<8} {:<8} {:<30} ACTION / CRITERIA", "ID", "ORDER", "STATUS", "TERMINAL", "NAME")?;
+                for r in &rules {
+                    writeln!(
+                        out,
+                        "{:<9} {:>5} {:<8} {:<8} {:<30} {}\n{:<65} {}",
+                        r.id,
+                        r.order,
+                        if r.enabled { "ENABLED" } else { "DISABLED" },
+                        if r.terminal { "yes" } else { "no" },
+                        r.name,
+                        r.action,
+                        "",
+                        r.criteria
+                    )?;
+                }
+            }
+            out.flush()?;
+            eprintln!("{} rule(s) in {}", rules.len(), path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        AutomationAction::Add { file, replace, db } => {
+            let spec = rampart_app::automation::spec_from_file(&file)?;
+            let path = db_path(&db);
+            let rule = match replace {
+                Some(old) => crate::hints::existing_store(&path)?.replace_automation_rule(&old, &spec, rampart_app::now())?,
+                None => rampart_app::automation::create(&mut crate::hints::write_store(&path)?, &spec, who().as_deref().unwrap_or("cli"))?,
+            };
+            eprintln!(
+                "{} `{}`: order {}, {}{}; applies to the findings of the next scans (`rampart automation dry-run {}` shows the current ones it matches)",
+                rule.id,
+                rule.name,
+                rule.order,
+                if rule.enabled { "enabled" } else { "disabled" },
+                if rule.terminal { ", terminal" } else { "" },
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        AutomationAction::Delete { rule, db } => {
+            crate::hints::existing_store(&db_path(&db))?.delete_automation_rule(&rule)?;
+            eprintln!("{}: deleted", shown(&rule));
+            Ok(ExitCode::SUCCESS)
+        }
+        AutomationAction::DryRun { file, db } => {
+            let spec = rampart_app::automation::spec_from_file(&file)?;
+            let store = crate::hints::read_store(&db_path(&db))?;
+            let (n, ids) = rampart_app::automation::dry_run(&store, &spec, usize::MAX)?;
+            let mut out = std::io::stdout().lock();
+            for id in &ids {
+                writeln!(out, "{id}")?;
+            }
+            out.flush()?;
+            eprintln!("rule `{}` would change {n} current finding(s); nothing was changed", spec.name);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -52,6 +52,11 @@ pub enum Command {
         #[command(subcommand)]
         action: VulndbAction,
     },
+    /// AWS's published IP ranges, which `route53_dangling_ip` judges addresses against.
+    IpRanges {
+        #[command(subcommand)]
+        action: IpRangesAction,
+    },
     /// Collect this host's telemetry (packages, listening sockets, sshd, kernel parameters,
     /// accounts, file permissions) as a versioned JSON document.
     Agent {
@@ -74,6 +79,13 @@ pub enum Command {
     Findings(FindingsArgs),
     /// The recorded runs, newest first: id, start, duration, source, accounts and result counts.
     Runs(RunsArgs),
+    /// Automation rules (Security Hub's model): ordered, criteria in the findings filter
+    /// language, one field update, terminal or not; applied to the findings each scan
+    /// creates or updates.
+    Automation {
+        #[command(subcommand)]
+        action: AutomationAction,
+    },
     /// Set a finding's workflow status (NEW, NOTIFIED, SUPPRESSED, RESOLVED) with a note;
     /// the change is kept in the finding's history.
     Workflow {
@@ -150,6 +162,20 @@ pub struct RunsArgs {
     /// The findings database (default: $RAMPART_DB or the user's data directory).
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IpRangesAction {
+    /// Download `ip-ranges.json`, check it, and keep it as the snapshot scans use (dated
+    /// `ip-ranges-<createDate>.json` and current `ip-ranges.json`); a bad download keeps the old one.
+    Update {
+        /// Where to download it from.
+        #[arg(long, value_name = "URL", default_value = crate::ip_ranges_update::DEFAULT_URL)]
+        url: String,
+        /// The snapshot folder (default: $RAMPART_IP_RANGES, else `aws-ip-ranges` in the user's data directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -431,6 +457,49 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         return Ok(FailOn(None));
     }
     s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AutomationAction {
+    /// The rules, in the order they apply.
+    List {
+        /// table or json.
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Add a rule from a JSON file in Security Hub's CreateAutomationRule shape: RuleName,
+    /// RuleOrder (1-1000, lower first), optional Description, RuleStatus, IsTerminal,
+    /// Criteria (AwsSecurityFindingFilters) and Actions [{Type: FINDING_FIELDS_UPDATE,
+    /// FindingFieldsUpdate: {Workflow, Severity, Note, UserDefinedFields, VerificationState,
+    /// Confidence, Criticality}}].
+    Add {
+        /// The rule's JSON document.
+        file: PathBuf,
+        /// Replace the rule of this id (`rule/N`) or name instead of adding one.
+        #[arg(long, value_name = "RULE")]
+        replace: Option<String>,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Delete a rule (by id `rule/N` or name); what it changed stays in the findings' history.
+    Delete {
+        rule: String,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Which current findings the rule in FILE would change; nothing is changed.
+    DryRun {
+        /// The rule's JSON document.
+        file: PathBuf,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,22 +3,27 @@
 //! them as a dated snapshot for the checks that need them (`route53_dangling_ip`). Tests point
 //! `--url` at a loopback server.
 //!
-//! Files written in DIR: `ip-ranges-<createDate>.json` (the file exactly as downloaded) and
-//! `ip-ranges.json` (a copy of the newest; what a scan reads, [`load`]). A download that does
+//! Files written in DIR (default [`rampart_app::ip_ranges::default_dir`]):
+//! `ip-ranges-<createDate>.json` (the file exactly as downloaded) and `ip-ranges.json` (a copy
+//! of the newest; what a scan reads, [`rampart_app::ip_ranges::load`]). A download that does
 //! not parse is refused and leaves the existing snapshot in place.
-//!
-//! Not wired into `rampart` yet: its subcommand and the scan's use of [`load`] wait for the
-//! pipeline's move to `crates/app` (issue 11).
 
 use anyhow::{bail, Context, Result};
 use rampart_checks::ip_ranges::AwsIpRanges;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where AWS publishes the ranges.
 pub const DEFAULT_URL: &str = "https://ip-ranges.amazonaws.com/ip-ranges.json";
 
-/// The file a scan reads in the snapshot folder.
-pub const CURRENT: &str = "ip-ranges.json";
+use rampart_app::ip_ranges::CURRENT;
+
+/// `rampart ip-ranges update`: the snapshot's date and size on stderr.
+pub fn main(url: &str, dir: Option<std::path::PathBuf>) -> Result<std::process::ExitCode> {
+    let dir = dir.unwrap_or_else(rampart_app::ip_ranges::default_dir);
+    let r = update(url, &dir)?;
+    eprintln!("AWS IP ranges of {} ({} prefixes) saved in {}", r.create_date, r.len(), dir.display());
+    Ok(std::process::ExitCode::SUCCESS)
+}
 
 /// Downloads `url` into `dir` and keeps it when it parses; the snapshot.
 pub fn update(url: &str, dir: &Path) -> Result<AwsIpRanges> {
@@ -53,21 +58,10 @@ fn keep(downloaded: &Path, dir: &Path) -> Result<AwsIpRanges> {
     Ok(ranges)
 }
 
-/// The current snapshot of `dir`, `None` when there is none; an unreadable or invalid one is
-/// an error naming the command that fixes it.
-pub fn load(dir: &Path) -> Result<Option<AwsIpRanges>> {
-    let path: PathBuf = dir.join(CURRENT);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
-    };
-    AwsIpRanges::parse(&text).map(Some).map_err(|e| anyhow::anyhow!("`{}` is not AWS's IP ranges ({e}): run `rampart ip-ranges update`", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rampart_app::ip_ranges::load;
     use std::io::{Read, Write};
 
     /// A loopback HTTP server answering every request with `status` and `body`.

@@ -17,9 +17,6 @@ mod browse;
 mod cli;
 mod hints;
 mod host;
-// `rampart ip-ranges update`: not wired into the commands until the pipeline's move to
-// `crates/app` (issue 11) lands; its tests run.
-#[allow(dead_code)]
 mod ip_ranges_update;
 mod pipe;
 mod progress;

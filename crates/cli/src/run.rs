@@ -80,7 +80,9 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Runs(args) => crate::browse::runs(&args),
         Command::Workflow { id, status, note, db } => crate::browse::workflow(&id, &status, &note, &db),
         Command::Assess { action } => crate::assess::main(action),
+        Command::Automation { action } => crate::browse::automation(action),
         Command::Vulndb { action } => crate::vulndb::main(action),
+        Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent { once: _, root, output, tags } => crate::host::agent(&root, &output, tags),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
@@ -156,13 +158,14 @@ pub(crate) fn finish(mut scan: Scan, out: &OutputArgs) -> Result<ExitCode> {
     if !out.no_store {
         match &out.db {
             // An explicit database must work.
-            Some(path) => scan.record(&mut crate::hints::write_store(path)?)?,
+            Some(path) => rules_applied(&scan.record(&mut crate::hints::write_store(path)?)?),
             // The default one is a convenience: if it cannot be used (read-only home, full
             // disk), the scan's output matters more than its history.
             None => {
                 let path = rampart_hub::Store::default_path();
-                if let Err(e) = rampart_hub::Store::open(&path).and_then(|mut s| scan.record(&mut s)) {
-                    eprintln!("warning: the run was not stored: {e} (pass --db PATH, or --no-store to silence this)");
+                match rampart_hub::Store::open(&path).and_then(|mut s| scan.record(&mut s)) {
+                    Ok(applied) => rules_applied(&applied),
+                    Err(e) => eprintln!("warning: the run was not stored: {e} (pass --db PATH, or --no-store to silence this)"),
                 }
             }
         }
@@ -183,6 +186,13 @@ pub(crate) fn finish(mut scan: Scan, out: &OutputArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(if scan.failing(out.fail_on().0) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// One line per automation rule that matched findings of the run.
+fn rules_applied(applied: &[rampart_hub::RuleApplied]) {
+    for a in applied {
+        eprintln!("automation rule `{}` ({}) applied to {} finding(s)", a.name, a.rule, a.findings.len());
+    }
 }
 
 /// Writes a scan in `--format` to `--output` (the summary then to stderr) or stdout.
