@@ -2,6 +2,17 @@
 //!
 //! Trusted Advisor "Amazon S3 Bucket Permissions" (open list/read: yellow), Security Hub S3.2.
 //! See [`super::exposure`] for S3's definition of public.
+//!
+//! AWS: "The rule is compliant when both of the following are true: The Block Public Access setting
+//! restricts public policies or the bucket policy does not allow public read access. The Block
+//! Public Access setting restricts public ACLs or the bucket ACL does not allow public read
+//! access" (Config `s3-bucket-public-read-prohibited`, behind S3.2). Reading: the settings that
+//! restrict what is already there are `RestrictPublicBuckets` (policies) and `IgnorePublicAcls`
+//! (ACLs); `BlockPublicPolicy` and `BlockPublicAcls` only refuse new public grants ("Enabling this
+//! setting doesn't affect existing" policies or ACLs, S3 Block Public Access docs), so alone they
+//! do not pass a bucket whose existing policy or ACL is public (`pass_private_or_blocked`,
+//! `block-policy-only`). One public path fails the bucket whatever the others
+//! (`one_public_path_among_several`).
 
 use super::exposure::exposure;
 use crate::{resource, Check, Ctx, Emit};
@@ -211,5 +222,27 @@ pub(crate) mod tests {
         let out = emit.finish();
         assert_eq!(out.results[0].status, Status::NotAvailable);
         assert_eq!(out.malformed.len(), 1);
+    }
+
+    #[test]
+    fn one_public_path_among_several() {
+        // An owner statement, a statement pinned to one account, and one public read.
+        let mut b = bucket("mixed-policy");
+        b.policy = Observed::Known(Some(
+            r#"{"Statement":[
+                {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":"arn:aws:s3:::b/*"},
+                {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},
+                {"Effect":"Allow","Principal":"*","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}]}"#
+                .into(),
+        ));
+        assert_eq!(single(&CHECK, &with(b)).0, Status::Failed);
+        // Public policies restricted, public ACLs not: the ACL's public READ grant still counts.
+        let mut b = bucket("policy-restricted-acl-open");
+        b.policy = Observed::Known(Some(PUBLIC_GET.into()));
+        b.acl.known_mut().unwrap().push(grant(ALL_USERS_URI, "READ"));
+        b.public_access_block = Observed::Known(Some(PublicAccessBlock { restrict_public_buckets: true, block_public_policy: true, ..Default::default() }));
+        let (s, why) = single(&CHECK, &with(b));
+        assert_eq!(s, Status::Failed);
+        assert!(why.contains("ACL grants") && !why.contains("bucket policy"), "{why}");
     }
 }
