@@ -148,6 +148,9 @@ pub enum StoreError {
     #[error("insight `{0}` is a managed insight: it cannot be changed or deleted (create a custom insight from its filters instead)")]
     ManagedInsight(String),
 
+    #[error("invalid import: {0}")]
+    InvalidImport(String),
+
     #[error("invalid finding update: {0}")]
     InvalidUpdate(String),
 

@@ -45,6 +45,7 @@ mod browse;
 mod codec;
 mod error;
 mod filter;
+mod imports;
 mod insights;
 mod lifecycle;
 mod query;
@@ -58,9 +59,10 @@ pub use auth::AuthUser;
 pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
+pub use imports::{ImportFailure, ImportResult, ImportedFinding, MAX_IMPORT_FINDINGS};
 pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
-pub use query::{FindingQuery, FindingRecord, FindingsPage, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
+pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use triage::{
     BatchUpdateResult, ChangeAuthor, FindingChange, FindingUpdate, NoteUpdate, UnprocessedFinding, MAX_NOTE, MAX_UPDATE_FINDINGS, MAX_USER_DEFINED_FIELDS,
@@ -71,6 +73,8 @@ pub use vulndb::{ImportStats, SourceMeta, VulnMeta, VulnStore};
 mod tests;
 #[cfg(test)]
 mod tests_vulnerability;
+#[cfg(test)]
+mod tests_imports;
 #[cfg(test)]
 mod tests_insights;
 #[cfg(test)]

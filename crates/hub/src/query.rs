@@ -29,10 +29,10 @@ pub(crate) const SEVERITY: &str = "coalesce(f.severity_label, f.severity)";
 pub(crate) const NORMALIZED: &str = "(CASE coalesce(f.severity_label, f.severity) WHEN 'CRITICAL' THEN 90 WHEN 'HIGH' THEN 70 \
      WHEN 'MEDIUM' THEN 40 WHEN 'LOW' THEN 1 ELSE 0 END)";
 
-/// The findings' `ProductArn` as rampart's ASFF output writes it (the account's default
-/// product for custom integrations).
+/// The findings' `ProductArn`: an imported finding's product, else as rampart's ASFF
+/// output writes it (the account's default product for custom integrations).
 const PRODUCT_ARN: &str =
-    "('arn:' || f.\"partition\" || ':securityhub:' || f.region || ':' || f.account || ':product/' || f.account || '/default')";
+    "coalesce(f.product_arn, 'arn:' || f.\"partition\" || ':securityhub:' || f.region || ':' || f.account || ':product/' || f.account || '/default')";
 
 /// The prefix of an FSBP requirement in `related_requirements`; what follows is the
 /// control id (`ComplianceSecurityControlId`).
@@ -68,13 +68,13 @@ pub(crate) fn element(field: &str) -> Option<String> {
 /// What a single-valued field reads, and whether it may be NULL.
 pub(crate) fn column(field: &str) -> (String, bool) {
     let (expr, nullable) = match field {
-        "Id" => ("f.id", false),
+        "Id" => ("coalesce(f.external_id, f.id)", false),
         "GeneratorId" => ("f.check_id", false),
         "Title" => ("f.title", false),
         "Description" => ("f.description", false),
         "SeverityLabel" => (SEVERITY, false),
         "SeverityNormalized" => (NORMALIZED, false),
-        "ComplianceStatus" => ("f.status", false),
+        "ComplianceStatus" => ("(CASE WHEN f.product_arn IS NULL THEN f.status ELSE f.compliance_status END)", true),
         "WorkflowStatus" => ("f.workflow_status", false),
         "RecordState" => ("f.record_state", false),
         "VerificationState" => ("f.verification_state", false),
@@ -93,7 +93,8 @@ pub(crate) fn column(field: &str) -> (String, bool) {
         "NoteUpdatedAt" => ("f.note_updated_at", true),
         "VulnerabilityId" => ("json_extract(f.vulnerability, '$.id')", true),
         "ProductArn" => (PRODUCT_ARN, false),
-        "ProductName" | "CompanyName" => ("'Rampart'", false),
+        "ProductName" => ("coalesce(f.product_name, 'Rampart')", false),
+        "CompanyName" => ("coalesce(f.company_name, 'Rampart')", false),
         // Invariant: `FIELDS` lists exactly the names above plus the multi-valued and map
         // fields, which are never read as one column (`tests_query.rs` checks it).
         other => unreachable!("no column for field {other}"),
@@ -525,6 +526,22 @@ pub struct FindingRecord {
     pub resource_tags: BTreeMap<String, String>,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: Timestamp,
+    /// Where a finding imported from another tool comes from; `None` for rampart's own.
+    /// For an imported finding, `finding.id` is the store's key, `finding.check_id` its
+    /// `GeneratorId`, and `finding.status` is not meaningful: read `compliance_status`.
+    pub imported: Option<ImportedOrigin>,
+}
+
+/// The product and identity of a finding imported from another tool.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ImportedOrigin {
+    pub product_arn: String,
+    pub product_name: String,
+    pub company_name: String,
+    /// The finding's own `Id`, unique per product.
+    pub id: String,
+    /// `Compliance.Status`, when the finding has one.
+    pub compliance_status: Option<rampart_model::Status>,
 }
 
 /// One page of a findings query.
@@ -537,7 +554,11 @@ pub struct FindingsPage {
 
 /// The columns of a [`FindingRecord`] after `CURRENT_COLUMNS` (24 of them).
 const RECORD_COLUMNS: &str = "f.severity, f.severity_label, f.confidence, f.criticality, f.verification_state, \
-     f.user_defined_fields, f.note_text, f.note_updated_by, f.note_updated_at, f.updated_at";
+     f.user_defined_fields, f.note_text, f.note_updated_by, f.note_updated_at, f.updated_at, \
+     f.product_arn, f.product_name, f.company_name, f.external_id, f.compliance_status";
+
+/// The index of the sort key after `CURRENT_COLUMNS` and `RECORD_COLUMNS`.
+const KEY_COLUMN: usize = 39;
 
 fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<FindingRecord, StoreError> {
     let err = sql(path);
@@ -558,6 +579,16 @@ fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<Fi
         _ => None,
     };
     let updated_at = codec::time_from_text(&text(33)?.unwrap_or_default()).map_err(&bad)?;
+    let imported = match (text(34)?, text(35)?, text(36)?, text(37)?) {
+        (Some(product_arn), name, company, Some(id)) => Some(ImportedOrigin {
+            product_arn,
+            product_name: name.unwrap_or_default(),
+            company_name: company.unwrap_or_default(),
+            id,
+            compliance_status: text(38)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
+        }),
+        _ => None,
+    };
     Ok(FindingRecord {
         finding,
         check_severity,
@@ -569,6 +600,7 @@ fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<Fi
         note,
         resource_tags: BTreeMap::new(),
         updated_at,
+        imported,
     })
 }
 
@@ -606,7 +638,7 @@ impl Store {
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;
         let mut items: Vec<(FindingRecord, Value)> = Vec::new();
         while let Some(row) = rows.next().map_err(&err)? {
-            items.push((record_from_row(row, &self.path)?, row.get::<_, Value>(34).map_err(&err)?));
+            items.push((record_from_row(row, &self.path)?, row.get::<_, Value>(KEY_COLUMN).map_err(&err)?));
         }
         drop(rows);
         drop(stmt);

@@ -103,7 +103,7 @@ WHERE id = ?1
 /// region.
 const ARCHIVE_VANISHED: &str = r#"
 UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?1
-WHERE record_state = 'ACTIVE'
+WHERE record_state = 'ACTIVE' AND product_arn IS NULL
   AND account IN (SELECT value FROM json_each(?2))
   AND (region IN (SELECT value FROM json_each(?3)) OR region = 'global')
   AND check_id IN (SELECT value FROM json_each(?4))
@@ -526,7 +526,9 @@ impl Store {
 /// The `WHERE` clause (with a leading space, or empty) and its values for `filter`,
 /// `limit` aside.
 fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
-    let mut clauses: Vec<&str> = Vec::new();
+    // Rampart's own findings: those imported from other tools are read through the
+    // findings query (`query.rs`), where `ProductArn` and friends tell them apart.
+    let mut clauses: Vec<&str> = vec!["f.product_arn IS NULL"];
     let mut values: Vec<Value> = Vec::new();
     if let Some(s) = filter.status {
         clauses.push("f.status = ?");

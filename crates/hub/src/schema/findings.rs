@@ -146,5 +146,18 @@ CREATE TABLE finding_history (
 );
 CREATE INDEX finding_history_finding ON finding_history (finding_id, id);
 "#,
+        // 6: findings imported from other tools (`imports.rs`, after BatchImportFindings):
+        // their product (NULL for rampart's own findings), their own id, unique per
+        // product, and their compliance status, which may be absent (`status` holds
+        // NOT_AVAILABLE for them and is not read: queries read `compliance_status`).
+        r#"
+ALTER TABLE findings ADD COLUMN product_arn TEXT;
+ALTER TABLE findings ADD COLUMN product_name TEXT;
+ALTER TABLE findings ADD COLUMN company_name TEXT;
+ALTER TABLE findings ADD COLUMN external_id TEXT;
+ALTER TABLE findings ADD COLUMN compliance_status TEXT
+    CHECK (compliance_status IN ('PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'));
+CREATE UNIQUE INDEX findings_imported ON findings (product_arn, external_id) WHERE product_arn IS NOT NULL;
+"#,
     ],
 };
