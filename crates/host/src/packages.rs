@@ -308,7 +308,8 @@ fn mark_dpkg_managed(root: &Root, sources: &mut [PackageSource], problems: &mut 
 
 /// The language packages the walk finds, one source per kind (its location: the walked
 /// directories); a manifest or binary that cannot be read is a source of its own, and a
-/// walk stopped at its bound is an `Unknown` source of any kind.
+/// directory that cannot be listed or a walk stopped at its bound is an `Unknown` source of
+/// any kind.
 fn language_sources(
     root: &Root,
     walk: &WalkOptions,
@@ -350,8 +351,19 @@ fn language_packages(
         if WALK_EXCLUDE.iter().any(|x| Path::new(x) == dir) {
             continue;
         }
-        let Ok(children) = root.entries(&dir) else {
-            continue; // unreadable directories are simply not searched
+        let children = match root.entries(&dir) {
+            Ok(children) => children,
+            // A walked directory that is absent (no `/opt`) holds nothing.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            // One that cannot be listed may hold anything: a source of any kind, not read.
+            Err(e) => {
+                unread.push(self::unread(
+                    None,
+                    dir.display().to_string(),
+                    format!("the directory could not be listed ({e}): Python, npm, Cargo and Go packages under it were not read"),
+                ));
+                continue;
+            }
         };
         for (path, stat) in children {
             examined += 1;
@@ -374,7 +386,19 @@ fn language_packages(
                 });
                 return;
             }
-            let Ok(stat) = stat else { continue };
+            let stat = match stat {
+                Ok(stat) => stat,
+                // Listed but not examined (vanished meanwhile: nothing lost).
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    unread.push(self::unread(
+                        None,
+                        path.display().to_string(),
+                        format!("could not be examined ({e}): packages in it were not read"),
+                    ));
+                    continue;
+                }
+            };
             let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
                 continue;
             };
