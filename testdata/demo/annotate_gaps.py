@@ -2,7 +2,10 @@
 """Rewrites the gaps of the recorded demo estate in words.
 
 The demo estate (estate.json) is recorded from the moto AWS emulator (testdata/moto/plant*.py,
-then `rampart collect aws --endpoint-url`). Calls the emulator does not implement, or answers in
+then `rampart collect aws --endpoint-url`; the CloudWatch Logs, CloudWatch alarm, ECS and
+CloudFormation fields of its regions come from a recording of testdata/moto/plant_monitoring.py
+without CIS patterns, and its Secrets Manager field says in words why it is not in the demo:
+moto dates secrets by the clock of their recording, which the rest of the demo predates). Calls the emulator does not implement, or answers in
 a shape the AWS SDK rejects, become gaps in the recording; shown raw they read as if the user's
 account had problems. This keeps each gap (its checks stay NOT_AVAILABLE, as they must) and says
 what happened instead. Run it after every re-recording:

@@ -3,10 +3,10 @@
 Secrets Manager, ECS and CloudFormation checks read (asserted by
 `crates/collect-aws/tests/monitoring.rs`).
 
-    plant_monitoring.py ENDPOINT MODE PATTERNS_JSON
+    plant_monitoring.py ENDPOINT MODE [PATTERNS_JSON]
 
 PATTERNS_JSON maps each CIS 4.x check id to the benchmark's filter pattern, as the checks hold
-it. Both modes plant a logging multi-region trail that records all management events and sends
+it (none: no CIS filters and alarms; the demo estate's recording). Both modes plant a logging multi-region trail that records all management events and sends
 them to the log group "cloudtrail-logs", and an SNS topic "cis-alarms" with a subscription.
 
 MODE `monitored`: for every CIS check, a metric filter on cloudtrail-logs with the benchmark's
@@ -183,7 +183,8 @@ def plant(endpoint, mode, patterns):
 
 
 def main():
-    endpoint, mode, patterns = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    endpoint, mode = sys.argv[1], sys.argv[2]
+    patterns = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
     assert mode in ("monitored", "broken"), mode
     print(json.dumps({REGION: plant(endpoint, mode, patterns)}))
 

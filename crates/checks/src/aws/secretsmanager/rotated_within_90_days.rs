@@ -35,7 +35,8 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     each_secret(ctx, out, |_, _, s, res, out| {
-        let age = |t: &Option<String>| t.as_deref().and_then(parse_time).map(|t| days_since(t, ctx.now));
+        // A date after `now` (a clock ahead of the scan's) counts as today.
+        let age = |t: &Option<String>| t.as_deref().and_then(parse_time).map(|t| days_since(t, ctx.now).max(0));
         match (age(&s.last_rotated), age(&s.created)) {
             (Some(d), _) if d <= MAX_DAYS => out.pass(res, format!("last rotated {d} days ago")),
             (Some(d), _) => out.fail(res, format!("last rotated {d} days ago (more than {MAX_DAYS})")),
