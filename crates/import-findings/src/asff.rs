@@ -260,7 +260,7 @@ fn resource(r: &Reader<'_>, v: &Value, i: usize) -> Res<ImportedResource> {
     let region = opt_str(r, m, "Region", 16)?.unwrap_or_default().to_string();
     let tags = string_map(r, m.get("Tags"), &format!("Resources[{i}].Tags"), 50)?;
     let details = m.get("Details").filter(|d| !d.is_null()).cloned();
-    Ok(ImportedResource { kind, id, partition, region, tags, details })
+    Ok(ImportedResource { kind, id, partition, region, name: String::new(), tags, details })
 }
 
 pub(crate) fn req_str<'v>(r: &Reader<'_>, m: &'v Map<String, Value>, key: &str, max: usize) -> Res<&'v str> {

@@ -17,6 +17,7 @@
 
 mod asff;
 mod ocsf;
+mod vuln;
 
 use rampart_model::{RecordState, Severity, Status, Timestamp, WorkflowStatus};
 use serde_json::{Map, Value};
@@ -120,6 +121,16 @@ impl ImportedFinding {
     pub fn primary_resource(&self) -> &ImportedResource {
         &self.resources[0]
     }
+
+    /// The first vulnerability as Rampart's model holds one (ASFF `Vulnerabilities[0]`
+    /// or OCSF `vulnerabilities[0]`); `None` when there is none or it names no id.
+    pub fn vulnerability(&self) -> Option<rampart_model::Vulnerability> {
+        let v = self.vulnerabilities.first()?;
+        match self.format {
+            Format::Asff => vuln::from_asff(v),
+            Format::Ocsf => vuln::from_ocsf(v),
+        }
+    }
 }
 
 /// One resource of a finding.
@@ -130,6 +141,8 @@ pub struct ImportedResource {
     pub id: String,
     pub partition: String,
     pub region: String,
+    /// A friendly name where the format has one (OCSF `name`); empty otherwise.
+    pub name: String,
     pub tags: BTreeMap<String, String>,
     /// ASFF `Details` / OCSF `data`, as given.
     pub details: Option<Value>,

@@ -275,5 +275,6 @@ fn resource(r: &Reader<'_>, v: &Value, i: usize, cloud_region: Option<&str>) -> 
         }
     }
     let details = m.get("data").filter(|d| !d.is_null()).cloned();
-    Ok(ImportedResource { kind, id, partition, region, tags, details })
+    let name = m.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    Ok(ImportedResource { kind, id, partition, region, name, tags, details })
 }
