@@ -16,13 +16,16 @@
 //! - [`automation`]: automation rules from Security Hub's JSON; a dry run.
 //! - [`secrets`]: access keys in files and git history.
 //! - [`reach`]: reachability questions, including whole subnets and egress.
+//! - [`insights`]: managed and custom insights, their counts and the findings of a group.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
 pub mod assess;
 pub mod automation;
 pub mod browse;
 pub mod host;
+pub mod import;
 pub mod inputs;
+pub mod insights;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;
@@ -102,6 +105,7 @@ pub fn run_info(source: String, started: Timestamp, accounts: Vec<String>, regio
         regions,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         checks,
+        incomplete: Vec::new(),
     }
 }
 

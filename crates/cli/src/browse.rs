@@ -298,3 +298,88 @@ pub fn automation(action: crate::cli::AutomationAction) -> Result<ExitCode> {
         }
     }
 }
+
+/// `rampart insights`: list, show (counts, or one group's findings), add, delete.
+pub fn insights(action: crate::cli::InsightsAction, db: &Option<PathBuf>) -> Result<ExitCode> {
+    use crate::cli::InsightsAction;
+    let path = db_path(db);
+    let mut out = std::io::stdout().lock();
+    match action {
+        InsightsAction::List => {
+            let store = crate::hints::read_store(&path)?;
+            let all = store.insights()?;
+            writeln!(out, "{:<12} {:<28} {:<70}", "ID", "GROUP BY", "NAME")?;
+            for i in &all {
+                writeln!(out, "{:<12} {:<28} {}", i.id, i.group_by, i.name)?;
+            }
+            out.flush()?;
+            eprintln!("{} insight(s); `rampart insights show ID` counts one", all.len());
+        }
+        InsightsAction::Show { id, group, format } => {
+            let json = match format.as_str() {
+                "table" => false,
+                "json" => true,
+                other => bail!("unknown format `{}` for insights: use table or json", shown(other)),
+            };
+            let store = crate::hints::read_store(&path)?;
+            match group {
+                None => {
+                    let (insight, results) = rampart_app::insights::results(&store, &id)?;
+                    if json {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({ "insight": insight, "results": results }))?)?;
+                    } else {
+                        writeln!(out, "{} — {} (grouped by {})", insight.id, insight.name, insight.group_by)?;
+                        writeln!(out, "{:>8}  {}", "FINDINGS", insight.group_by.to_ascii_uppercase())?;
+                        for r in &results {
+                            writeln!(out, "{:>8}  {}", r.count, r.value)?;
+                        }
+                    }
+                    out.flush()?;
+                    if results.len() >= rampart_hub::MAX_INSIGHT_RESULTS {
+                        eprintln!("the largest {} groups (an insight shows at most {}, as Security Hub's do); `--group VALUE` lists the findings of one", results.len(), rampart_hub::MAX_INSIGHT_RESULTS);
+                    } else {
+                        eprintln!("{} group(s); `--group VALUE` lists the findings of one", results.len());
+                    }
+                }
+                Some(value) => {
+                    let (total, records) = rampart_app::insights::drill_down(&store, &id, &value, usize::MAX)?;
+                    if json {
+                        let findings: Vec<&Finding> = records.iter().map(|r| &r.finding).collect();
+                        writeln!(out, "{}", serde_json::to_string_pretty(&findings)?)?;
+                    } else {
+                        writeln!(out, "{:<13} {:<13} {:<10} {:<45} {}  ID", "STATUS", "SEVERITY", "WORKFLOW", "CHECK", "RESOURCE")?;
+                        for r in &records {
+                            let f = &r.finding;
+                            writeln!(
+                                out,
+                                "{:<13} {:<13} {:<10} {:<45} {}  {}",
+                                f.status.as_str(),
+                                f.severity.as_str(),
+                                f.workflow_status.as_str(),
+                                f.check_id,
+                                f.resource.id,
+                                f.id
+                            )?;
+                        }
+                    }
+                    out.flush()?;
+                    eprintln!("{} of {total} finding(s) in group `{}`", records.len(), shown(&value));
+                }
+            }
+        }
+        InsightsAction::Add { name, group_by, filters } => {
+            let filters = match filters {
+                Some(f) => rampart_app::insights::filters_from_file(&f)?,
+                None => rampart_hub::FindingFilters::default(),
+            };
+            let mut store = crate::hints::write_store(&path)?;
+            let i = store.create_insight(&name, &filters, &group_by, who().as_deref().unwrap_or("cli"), rampart_app::now())?;
+            eprintln!("{} `{}` saved; `rampart insights show {}` counts it", i.id, i.name, i.id);
+        }
+        InsightsAction::Delete { id } => {
+            crate::hints::existing_store(&path)?.delete_insight(&id)?;
+            eprintln!("{}: deleted", shown(&id));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

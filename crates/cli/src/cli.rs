@@ -79,6 +79,15 @@ pub enum Command {
     Findings(FindingsArgs),
     /// The recorded runs, newest first: id, start, duration, source, accounts and result counts.
     Runs(RunsArgs),
+    /// Insights: Security Hub's managed ones and saved custom ones (a filter and a group-by
+    /// attribute), each a count of findings per group value.
+    Insights {
+        #[command(subcommand)]
+        action: Option<InsightsAction>,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH", global = true)]
+        db: Option<PathBuf>,
+    },
     /// Automation rules (Security Hub's model): ordered, criteria in the findings filter
     /// language, one field update, terminal or not; applied to the findings each scan
     /// creates or updates.
@@ -457,6 +466,37 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
         return Ok(FailOn(None));
     }
     s.parse::<Severity>().map(|s| FailOn(Some(s))).map_err(|e| format!("{e}, or none"))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InsightsAction {
+    /// Every insight, managed and custom (the default).
+    List,
+    /// An insight's counts per group, largest first; with --group, the findings of one group.
+    Show {
+        /// The insight id (`managed/N` or `custom/N`, see `rampart insights`).
+        id: String,
+        /// Show the findings of this group value instead of the counts.
+        #[arg(long, value_name = "VALUE")]
+        group: Option<String>,
+        /// table or json.
+        #[arg(long, short = 'f', default_value = "table")]
+        format: String,
+    },
+    /// Save a custom insight: a filter (a JSON file of Security Hub's AwsSecurityFindingFilters;
+    /// none: every finding) and the attribute to group by.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// AwsAccountId, ComplianceSecurityControlId, ComplianceStatus, GeneratorId, RecordState,
+        /// ResourceId, ResourceRegion, ResourceType, SeverityLabel, WorkflowStatus, ...
+        #[arg(long, value_name = "ATTRIBUTE")]
+        group_by: String,
+        #[arg(long, value_name = "FILE")]
+        filters: Option<PathBuf>,
+    },
+    /// Delete a custom insight (managed ones cannot be deleted).
+    Delete { id: String },
 }
 
 #[derive(Subcommand, Debug)]
