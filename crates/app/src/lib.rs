@@ -23,7 +23,6 @@ pub mod assess;
 pub mod automation;
 pub mod browse;
 pub mod host;
-pub mod import;
 pub mod inputs;
 pub mod insights;
 pub mod ip_ranges;
