@@ -39,17 +39,26 @@ use std::sync::Arc;
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let db = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
     let accounts = open_accounts(&db)?;
-    if accounts.users()?.is_empty() {
-        let db_flag = args.db.as_ref().map(|p| format!(" --db {}", p.display())).unwrap_or_default();
-        eprintln!(
-            "error: no user can sign in yet: create one with `rampart users add NAME --role admin{db_flag}` \
-             (it asks for the password, or reads it from standard input), then run `rampart serve` again"
-        );
+    if let Some(why) = startup_refusal(accounts.as_ref(), args)? {
+        eprintln!("error: {why}");
         return Ok(ExitCode::from(2));
     }
     let opts = Options { listen: args.listen, db, tls: args.tls_cert.clone().zip(args.tls_key.clone()) };
     serve::run_blocking(&opts, accounts)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why `rampart serve` will not start with these accounts, saying what to do; `None` when
+/// it may. Nobody could sign in without a user, so the server refuses to run empty.
+pub fn startup_refusal(accounts: &dyn Accounts, args: &ServeArgs) -> anyhow::Result<Option<String>> {
+    if !accounts.users()?.is_empty() {
+        return Ok(None);
+    }
+    let db_flag = args.db.as_ref().map(|p| format!(" --db {}", p.display())).unwrap_or_default();
+    Ok(Some(format!(
+        "no user can sign in yet: create one with `rampart users add NAME --role admin{db_flag}` \
+         (it asks for the password, or reads it from standard input), then run `rampart serve` again"
+    )))
 }
 
 /// `rampart users ...`: `add` creates the database if needed, `list` only reads it.

@@ -113,3 +113,51 @@ pub fn main(action: &UsersAction, accounts: &dyn Accounts, out: &mut dyn Write) 
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::StoreAccounts;
+
+    fn accounts() -> StoreAccounts {
+        StoreAccounts::new(rampart_hub::Store::open_in_memory().unwrap())
+    }
+
+    fn run(a: &StoreAccounts, action: UsersAction) -> anyhow::Result<String> {
+        let mut out = Vec::new();
+        main(&action, a, &mut out)?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn names_and_passwords_are_checked() {
+        assert!(check_name("alice.o-b_c@x").is_ok());
+        for bad in ["", "a b", "a/b", "<script>", &"x".repeat(65)] {
+            assert!(check_name(bad).unwrap_err().to_string().contains("bad user name"), "{bad}");
+        }
+        assert!(check_password("eleven char").is_err());
+        assert!(check_password("twelve chars").is_ok());
+        let a = accounts();
+        assert!(add_user(&a, "bob", Role::Viewer, "short").is_err());
+        add_user(&a, "bob", Role::Viewer, "long enough password").unwrap();
+        assert!(add_user(&a, "bob", Role::Admin, "long enough password").unwrap_err().to_string().contains("exists"));
+    }
+
+    #[test]
+    fn token_list_and_delete() {
+        let a = accounts();
+        assert!(run(&a, UsersAction::List { db: None }).unwrap().contains("no user yet"));
+        add_user(&a, "ci", Role::Analyst, "long enough password").unwrap();
+        let token = run(&a, UsersAction::Token { name: "ci".into(), db: None }).unwrap();
+        let token = token.trim();
+        assert!(token.starts_with(secret::TOKEN_PREFIX), "{token}");
+        assert_eq!(a.token_user(&secret::digest(token)).unwrap().unwrap().role, Role::Analyst);
+        assert!(run(&a, UsersAction::Token { name: "nobody".into(), db: None }).unwrap_err().to_string().contains("rampart users add nobody"));
+        let list = run(&a, UsersAction::List { db: None }).unwrap();
+        assert!(list.contains("ci") && list.contains("analyst") && list.contains("1 token(s)"), "{list}");
+        assert!(run(&a, UsersAction::Add { name: "ci".into(), role: "root".into(), db: None }).unwrap_err().to_string().contains("unknown role"));
+        assert!(run(&a, UsersAction::Delete { name: "ci".into(), db: None }).unwrap().contains("deleted ci"));
+        assert!(a.token_user(&secret::digest(token)).unwrap().is_none());
+        assert!(run(&a, UsersAction::Delete { name: "ci".into(), db: None }).is_err());
+    }
+}

@@ -83,3 +83,21 @@ fn a_stop_lets_the_request_in_flight_finish() {
     stopper.join().unwrap();
     assert!(TcpStream::connect(addr).is_err(), "no new connection after the stop");
 }
+
+#[test]
+fn serve_without_a_user_says_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("empty.db");
+    let accounts = rampart_server::open_accounts(&db).unwrap();
+    let args = rampart_server::ServeArgs {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        db: Some(db.clone()),
+        tls_cert: None,
+        tls_key: None,
+        log_format: rampart_server::LogFormat::Text,
+    };
+    let why = rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().expect("refused");
+    assert!(why.contains(&format!("rampart users add NAME --role admin --db {}", db.display())), "{why}");
+    rampart_server::add_user(accounts.as_ref(), "root", rampart_server::Role::Admin, crate::common::PASSWORD).unwrap();
+    assert!(rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().is_none());
+}
