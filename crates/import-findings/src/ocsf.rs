@@ -77,10 +77,11 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
     }
     let info = obj(r, o, "finding_info")?.ok_or_else(|| r.fail("finding_info is required"))?;
     let id = req_str(r, info, "uid", 512).map_err(|_| r.fail("finding_info.uid is required"))?.to_string();
-    let title = req_str(r, info, "title", 256).map_err(|e| r.fail(format!("finding_info.{}", e.message)))?.to_string();
-    let description = match opt_str(r, info, "desc", 1024)? {
+    let title = req_str(r, info, "title", usize::MAX).map_err(|e| r.fail(format!("finding_info.{}", e.message)))?.to_string();
+    // OCSF sets no length limits (Prowler's descriptions exceed ASFF's 1,024).
+    let description = match opt_str(r, info, "desc", usize::MAX)? {
         Some(d) => d.to_string(),
-        None => opt_str(r, o, "message", 1024)?.unwrap_or(&title).to_string(),
+        None => opt_str(r, o, "message", usize::MAX)?.unwrap_or(&title).to_string(),
     };
     let metadata = obj(r, o, "metadata")?.ok_or_else(|| r.fail("metadata is required"))?;
     let product = obj(r, metadata, "product")?.ok_or_else(|| r.fail("metadata.product is required"))?;
