@@ -11,6 +11,10 @@
 //! sentence for ELB.2 could not be retrieved here; the Config rule's name and the control title
 //! ("Classic Load Balancers with SSL/HTTPS listeners should use a certificate provided by AWS
 //! Certificate Manager") are what this follows.
+//!
+//! AWS: "The control fails if the Classic Load Balancer configured with HTTPS/SSL listener does not
+//! use a certificate provided by ACM" (Security Hub ELB.2): one listener with an IAM certificate
+//! fails the load balancer beside ACM ones (`pass_fail_not_available`).
 
 use super::each_classic;
 use crate::{Check, Ctx, Emit};

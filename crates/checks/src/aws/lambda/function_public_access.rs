@@ -9,8 +9,12 @@
 //! policy variables do not pin. One result per function.
 //!
 //! Every statement is judged: one public statement fails the function beside statements that are
-//! pinned (test `several_statements`). AWS's defining sentence for Lambda.1 (Config
-//! `lambda-function-public-access-prohibited`) could not be retrieved here.
+//! pinned (test `several_statements`).
+//!
+//! AWS: "This control checks whether the Lambda function resource-based policy prohibits public
+//! access outside of your account. ... The control also fails if a Lambda function is invoked
+//! from Amazon S3 and the policy does not include a condition for `AWS:SourceAccount`" (Security
+//! Hub Lambda.1).
 
 use super::each_function;
 use crate::{Check, Ctx, Emit};
