@@ -41,6 +41,7 @@ mod assess;
 mod assess_edit;
 mod auth;
 mod automation;
+mod events;
 mod browse;
 mod codec;
 mod error;
@@ -57,6 +58,7 @@ mod vulndb;
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
 pub use auth::AuthUser;
 pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
+pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTIONS, TARGET_KINDS};
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
 pub use imports::{ImportFailure, ImportResult, ImportedFinding, MAX_IMPORT_FINDINGS};
@@ -87,3 +89,5 @@ mod tests_schema;
 mod tests_triage;
 #[cfg(test)]
 mod tests_automation;
+#[cfg(test)]
+mod tests_events;

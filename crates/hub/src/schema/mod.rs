@@ -48,6 +48,7 @@
 mod assessments;
 mod auth;
 mod automation;
+mod events;
 mod findings;
 mod insights;
 #[cfg(test)]
@@ -62,6 +63,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use assessments::ASSESSMENTS;
 pub(crate) use auth::AUTH;
 pub(crate) use automation::AUTOMATION;
+pub(crate) use events::EVENTS;
 pub(crate) use findings::FINDINGS;
 pub(crate) use insights::INSIGHTS;
 pub(crate) use vulndb::VULNDB as VULNDB_SCHEMA;
@@ -92,14 +94,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.
