@@ -1,0 +1,106 @@
+//! Findings from other tools into a real store file: BatchImportFindings' answer and
+//! limits, files of any size in batches, deduplication by (ProductArn, Id).
+
+use rampart_app::import::{batch_import_findings, import_files, ImportError};
+use rampart_hub::{FindingFilters, Store};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use time::macros::datetime;
+
+fn now() -> time::OffsetDateTime {
+    datetime!(2026-12-07 12:00:00 UTC)
+}
+
+fn asff(n: usize) -> Value {
+    json!({
+        "SchemaVersion": "2018-10-08",
+        "Id": format!("trivy-{n}"),
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity",
+        "GeneratorId": "Trivy/CVE-2024-0001",
+        "AwsAccountId": "111111111111",
+        "Types": ["Software and Configuration Checks/Vulnerabilities/CVE"],
+        "CreatedAt": "2026-12-01T10:00:00Z",
+        "UpdatedAt": "2026-12-01T10:00:00Z",
+        "Severity": {"Label": "HIGH"},
+        "Title": format!("CVE-2024-0001 in image {n}"),
+        "Description": "openssl is affected",
+        "Resources": [{"Type": "Container", "Id": format!("repo/app:{n}"), "Partition": "aws", "Region": "us-east-1"}]
+    })
+}
+
+fn count(store: &Store, filters: &str) -> u64 {
+    store.count_matching(&FindingFilters::from_json_str(filters).unwrap(), now()).unwrap() as u64
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("rampart.db")).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn three_malformed_of_a_hundred_fail_and_ninety_seven_are_stored() {
+    let (_dir, mut store) = store();
+    let mut findings: Vec<Value> = (0..100).map(asff).collect();
+    findings[7].as_object_mut().unwrap().remove("Title");
+    findings[42]["Severity"] = json!({"Label": "SEVERE"});
+    findings[99]["AwsAccountId"] = json!("not-an-account");
+    let answer = batch_import_findings(&mut store, json!({ "Findings": findings }), None, now()).unwrap();
+    let body = answer.to_json();
+    assert_eq!(body["FailedCount"], 3);
+    assert_eq!(body["SuccessCount"], 97);
+    let failed = body["FailedFindings"].as_array().unwrap();
+    let ids: Vec<&str> = failed.iter().map(|f| f["Id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["trivy-7", "trivy-42", "trivy-99"]);
+    assert!(failed.iter().all(|f| f["ErrorCode"] == "InvalidInput"));
+    assert!(failed[0]["ErrorMessage"].as_str().unwrap().contains("Title"), "{failed:?}");
+    assert!(failed[1]["ErrorMessage"].as_str().unwrap().contains("SEVERE"), "{failed:?}");
+    assert_eq!(count(&store, r#"{"ProductName": [{"Value": "aquasecurity", "Comparison": "EQUALS"}]}"#), 97);
+    assert_eq!(count(&store, "{}"), 97);
+}
+
+#[test]
+fn a_hundred_and_one_findings_are_refused_whole() {
+    let (_dir, mut store) = store();
+    let findings: Vec<Value> = (0..101).map(asff).collect();
+    let err = batch_import_findings(&mut store, Value::Array(findings), None, now()).unwrap_err();
+    assert!(matches!(err, ImportError::TooMany(101)), "{err}");
+    assert!(err.to_string().contains("batches of 100"), "{err}");
+    assert_eq!(count(&store, "{}"), 0);
+}
+
+#[test]
+fn files_import_in_batches_and_reimport_updates_in_place() {
+    let (dir, mut store) = store();
+    let big = dir.path().join("trivy.asff.json");
+    let mut findings: Vec<Value> = (0..250).map(asff).collect();
+    findings[120]["Types"] = json!(["Not a namespace/x"]);
+    std::fs::write(&big, serde_json::to_vec(&findings).unwrap()).unwrap();
+    let prowler = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/prowler/moto-run.asff.json");
+    let out = import_files(&mut store, &[big.clone(), prowler.clone()], None, now()).unwrap();
+    assert_eq!((out[0].read, out[0].answer.success_count, out[0].answer.failed_count()), (250, 249, 1));
+    assert_eq!(out[0].answer.failed[0].index, 120);
+    assert_eq!((out[1].answer.success_count, out[1].answer.failed_count()), (4, 0));
+    assert_eq!(count(&store, "{}"), 253);
+    // Prowler's findings keep their product and are queryable like Rampart's own.
+    let prowler_failed = r#"{"ProductArn": [{"Value": "arn:aws:securityhub:us-east-1::product/prowler/prowler", "Comparison": "EQUALS"}],
+                             "ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}]}"#;
+    assert_eq!(count(&store, prowler_failed), 2);
+    // The same files again: deduplicated by (ProductArn, Id), nothing added.
+    import_files(&mut store, &[big, prowler], None, now()).unwrap();
+    assert_eq!(count(&store, "{}"), 253);
+}
+
+#[test]
+fn a_file_that_is_not_json_is_one_line_and_stores_nothing() {
+    let (dir, mut store) = store();
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, serde_json::to_vec(&vec![asff(1)]).unwrap()).unwrap();
+    let bad = dir.path().join("report.html");
+    std::fs::write(&bad, "<html>not findings</html>").unwrap();
+    let err = import_files(&mut store, &[good, bad.clone()], None, now()).unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains('\n'), "{text}");
+    assert!(text.starts_with(&bad.display().to_string()) && text.contains("not JSON"), "{text}");
+    assert_eq!(count(&store, "{}"), 0);
+}
