@@ -10,7 +10,7 @@
 //! top-level copies, as Security Hub reads them.
 
 use crate::{
-    check_size, id_or_index, parse_time, severity_from_label, label_from_normalized, Format, ImportedFinding, ImportedResource, Reader, Res,
+    check_size, id_or_index, label_from_normalized, parse_time, severity_from_label, Format, ImportedFinding, ImportedResource, Reader, Res,
 };
 use rampart_model::{RecordState, Status, WorkflowStatus};
 use serde_json::{Map, Value};
@@ -83,10 +83,9 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
     for t in &types {
         let namespace = t.split('/').next().unwrap_or_default();
         if !TYPE_NAMESPACES.contains(&namespace) {
-            return Err(r.fail(format!(
-                "type {t:?} is not namespace/category/classifier with a namespace of {}",
-                TYPE_NAMESPACES.join(", ")
-            )));
+            return Err(
+                r.fail(format!("type {t:?} is not namespace/category/classifier with a namespace of {}", TYPE_NAMESPACES.join(", ")))
+            );
         }
     }
 
@@ -119,16 +118,19 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
         Some(Value::Object(c)) => {
             let status = match opt_str(r, c, "Status", 32)? {
                 None => None,
-                Some(s) => Some(Status::parse(s).ok_or_else(|| {
-                    r.fail(format!("Compliance.Status {s:?} is not one of PASSED, WARNING, FAILED, NOT_AVAILABLE"))
-                })?),
+                Some(s) => Some(
+                    Status::parse(s)
+                        .ok_or_else(|| r.fail(format!("Compliance.Status {s:?} is not one of PASSED, WARNING, FAILED, NOT_AVAILABLE")))?,
+                ),
             };
             let reqs = match c.get("RelatedRequirements") {
                 None => Vec::new(),
                 Some(v) => strings(r, v, "Compliance.RelatedRequirements")?,
             };
             if reqs.len() > RELATED_REQUIREMENTS_MAX {
-                return Err(r.fail(format!("Compliance.RelatedRequirements has {} entries; at most {RELATED_REQUIREMENTS_MAX}", reqs.len())));
+                return Err(
+                    r.fail(format!("Compliance.RelatedRequirements has {} entries; at most {RELATED_REQUIREMENTS_MAX}", reqs.len()))
+                );
             }
             (status, reqs)
         }
@@ -159,9 +161,7 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
         Some(Value::Array(items)) if !items.is_empty() && items.len() <= RESOURCES_MAX => {
             items.iter().enumerate().map(|(i, v)| resource(r, v, i)).collect::<Res<Vec<_>>>()?
         }
-        Some(Value::Array(items)) => {
-            return Err(r.fail(format!("Resources must have 1 to {RESOURCES_MAX} entries, not {}", items.len())))
-        }
+        Some(Value::Array(items)) => return Err(r.fail(format!("Resources must have 1 to {RESOURCES_MAX} entries, not {}", items.len()))),
         Some(_) => return Err(r.fail("Resources must be a list")),
         None => return Err(r.fail("Resources is required")),
     };
@@ -170,10 +170,9 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
         None | Some(Value::Null) => (None, None),
         Some(Value::Object(m)) => match m.get("Recommendation") {
             None | Some(Value::Null) => (None, None),
-            Some(Value::Object(rec)) => (
-                opt_str(r, rec, "Text", RECOMMENDATION_MAX)?.map(str::to_string),
-                opt_str(r, rec, "Url", 2048)?.map(str::to_string),
-            ),
+            Some(Value::Object(rec)) => {
+                (opt_str(r, rec, "Text", RECOMMENDATION_MAX)?.map(str::to_string), opt_str(r, rec, "Url", 2048)?.map(str::to_string))
+            }
             Some(_) => return Err(r.fail("Remediation.Recommendation must be an object")),
         },
         Some(_) => return Err(r.fail("Remediation must be an object")),

@@ -133,7 +133,9 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
         4 => (Severity::High, None),
         5 => (Severity::Critical, None),
         6 => (Severity::Critical, Some(caption.clone().unwrap_or_else(|| "Fatal".into()))),
-        0 | 99 => (Severity::Informational, Some(caption.clone().unwrap_or_else(|| if severity_id == 0 { "Unknown" } else { "Other" }.into()))),
+        0 | 99 => {
+            (Severity::Informational, Some(caption.clone().unwrap_or_else(|| if severity_id == 0 { "Unknown" } else { "Other" }.into())))
+        }
         n => return Err(r.fail(format!("severity_id {n} is not an OCSF severity (0-6 or 99)"))),
     };
 

@@ -70,7 +70,12 @@ fn findings() -> Vec<Finding> {
         related: vec!["CVE-2024-0002".into()],
         severity: Some(Severity::Critical),
         severity_source: "NVD".into(),
-        cvss: vec![CvssScore { version: "3.1".into(), base_score: 9.8, base_vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(), source: "NVD".into() }],
+        cvss: vec![CvssScore {
+            version: "3.1".into(),
+            base_score: 9.8,
+            base_vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+            source: "NVD".into(),
+        }],
         package: VulnerablePackage {
             name: "openssl".into(),
             version: "3.0.1".into(),
@@ -129,7 +134,10 @@ fn rampart_asff_reimports_with_every_field_that_maps() {
         assert_eq!(i.first_observed_at, Some(f.first_observed));
         assert_eq!(i.last_observed_at, Some(f.last_observed));
         let r = i.primary_resource();
-        assert_eq!((r.kind.as_str(), r.id.as_str(), r.partition.as_str(), r.region.as_str()), (f.resource.kind.asff(), f.resource.id.as_str(), "aws", f.resource.region.as_str()));
+        assert_eq!(
+            (r.kind.as_str(), r.id.as_str(), r.partition.as_str(), r.region.as_str()),
+            (f.resource.kind.asff(), f.resource.id.as_str(), "aws", f.resource.region.as_str())
+        );
         assert_eq!(i.remediation_url.as_deref(), Some(&*f.remediation_url));
         assert!(i.remediation_text.as_deref().unwrap().starts_with(&*f.remediation_console));
         assert_eq!(i.product_fields.get("rampart/Reason").map(String::as_str), Some(f.reason.as_str()));
@@ -171,7 +179,10 @@ fn rampart_ocsf_reimports_with_every_field_that_maps() {
         assert_eq!(i.first_observed_at, Some(f.first_observed));
         assert_eq!(i.last_observed_at, Some(f.last_observed));
         let r = i.primary_resource();
-        assert_eq!((r.kind.as_str(), r.id.as_str(), r.region.as_str(), r.name.as_str()), (f.resource.kind.asff(), f.resource.id.as_str(), f.resource.region.as_str(), "b"));
+        assert_eq!(
+            (r.kind.as_str(), r.id.as_str(), r.region.as_str(), r.name.as_str()),
+            (f.resource.kind.asff(), f.resource.id.as_str(), f.resource.region.as_str(), "b")
+        );
         assert_eq!(i.remediation_url.as_deref(), Some(&*f.remediation_url));
         if f.vulnerability.is_none() {
             // Class 2003 carries compliance; class 2002 (vulnerabilities) has none.
