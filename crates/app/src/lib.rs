@@ -17,12 +17,14 @@
 //! - [`secrets`]: access keys in files and git history.
 //! - [`reach`]: reachability questions, including whole subnets and egress.
 //! - [`insights`]: managed and custom insights, their counts and the findings of a group.
+//! - [`events`]: events routed by pattern into the outbox, custom actions, delivery with backoff.
 //! - [`import`]: findings from other tools (ASFF, OCSF) into the store, with `BatchImportFindings` semantics.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
 pub mod assess;
 pub mod automation;
 pub mod browse;
+pub mod events;
 pub mod host;
 pub mod import;
 pub mod inputs;
