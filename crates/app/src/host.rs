@@ -82,12 +82,16 @@ pub fn collect_root(root: &rampart_host::Root, now: Timestamp, notify: &dyn Noti
 
 /// Warnings: each package source that could not be read, then what was read only in part.
 pub fn warn_collection(t: &Telemetry, notify: &dyn Notify) {
-    for (s, why) in t.packages.unread() {
-        notify.warn(&format!("packages of {} not read: {why}", s.describe()));
+    for line in not_read(t) {
+        notify.warn(&line);
     }
-    for p in &t.problems {
-        notify.warn(&format!("{}: {}", p.section, p.message));
-    }
+}
+
+/// What a collection could not read, in words: each package source not read, then what was
+/// read only in part. The run's [`RunInfo::incomplete`](rampart_model::RunInfo::incomplete).
+pub fn not_read(t: &Telemetry) -> Vec<String> {
+    let sources = t.packages.unread().map(|(s, why)| format!("packages of {} not read: {why}", s.describe()));
+    sources.chain(t.problems.iter().map(|p| format!("{}: {}", p.section, p.message))).collect()
 }
 
 /// An image file (docker save, OCI layout tar or folder) or a Lambda deployment zip, read
@@ -157,7 +161,8 @@ pub fn assess(t: &Telemetry, vulndb: &VulnStore, started: Timestamp, identity: &
             Identity::Host => {}
         }
     }
-    let run = crate::run_info(format!("host:{}", hostname(t)), started, Vec::new(), Vec::new(), check_ids());
+    let mut run = crate::run_info(format!("host:{}", hostname(t)), started, Vec::new(), Vec::new(), check_ids());
+    run.incomplete = not_read(t);
     Ok(Scan::of(run, findings))
 }
 

@@ -99,12 +99,15 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
     let mut regions: Vec<String> = inv.regions().map(|(_, r)| r.name.clone()).collect();
     regions.sort();
     regions.dedup();
-    let run = crate::run_info(
+    let mut run = crate::run_info(
         source.to_string(),
         started,
         inv.accounts.iter().map(|a| a.id.clone()).collect(),
         regions,
         rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).collect(),
     );
-    Scan { run, findings, gaps: inv.gaps().cloned().collect(), malformed: outcome.malformed, excluded, suppressed }
+    let gaps: Vec<Gap> = inv.gaps().cloned().collect();
+    // Every failed call makes the run an incomplete answer, said in the run itself.
+    run.incomplete = rampart_model::gaps_in_words(&gaps);
+    Scan { run, findings, gaps, malformed: outcome.malformed, excluded, suppressed }
 }

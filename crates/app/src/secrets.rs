@@ -34,12 +34,14 @@ pub fn scan(req: &Request, inv: Option<&Inventory>, notify: &dyn Notify) -> Resu
         notify.warn(&w);
     }
     let findings = rampart_secrets::findings(&report.hits, inv, started);
-    let run = crate::run_info(
+    let mut run = crate::run_info(
         format!("secrets:{}", req.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(",")),
         started,
         inv.map(|i| i.accounts.iter().map(|a| a.id.clone()).collect()).unwrap_or_default(),
         Vec::new(),
         vec![rampart_secrets::CHECK_ID.to_string()],
     );
+    // Each path or object that could not be read, in the run itself.
+    run.incomplete = report.skipped.iter().filter(|s| s.reason.incomplete()).map(ToString::to_string).collect();
     Ok((Scan::of(run, findings), report))
 }

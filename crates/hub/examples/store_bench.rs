@@ -55,6 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             regions: REGIONS.iter().map(|s| s.to_string()).collect(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             checks: Vec::new(),
+            incomplete: Vec::new(),
         };
         let start = Instant::now();
         store.record_run(&run, &mut findings, &[])?;

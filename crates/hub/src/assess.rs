@@ -580,6 +580,7 @@ mod tests {
                 regions: vec![],
                 tool_version: "0".into(),
                 checks: vec![],
+                incomplete: Vec::new(),
             };
             s.record_run(&info, &mut [], &[]).unwrap();
             let r = s.start_run("nightly", at(hour)).unwrap().id;

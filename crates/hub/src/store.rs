@@ -195,8 +195,8 @@ impl Store {
 
         let inserted = tx
             .execute(
-                "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version, checks)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version, checks, incomplete)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
                 params![
                     run.id,
                     codec::time_to_text(run.started_at),
@@ -206,6 +206,7 @@ impl Store {
                     codec::strings_to_json(&run.regions),
                     run.tool_version,
                     codec::strings_to_json(&run.checks),
+                    codec::strings_to_json(&run.incomplete),
                 ],
             )
             .map_err(&err)?;
@@ -434,7 +435,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, started_at, finished_at, source, accounts, regions, tool_version, checks
+                "SELECT id, started_at, finished_at, source, accounts, regions, tool_version, checks, incomplete
                  FROM runs ORDER BY started_at DESC, id DESC",
             )
             .map_err(&err)?;
@@ -451,6 +452,7 @@ impl Store {
                 regions: codec::strings_from_json("region list", &text(5)?).map_err(&bad)?,
                 tool_version: text(6)?,
                 checks: codec::strings_from_json("check list", &text(7)?).map_err(&bad)?,
+                incomplete: codec::strings_from_json("list of what was not read", &text(8)?).map_err(&bad)?,
             });
         }
         Ok(out)

@@ -38,6 +38,7 @@ fn run(id: &str, hour: i64, accounts: &[&str], regions: &[&str]) -> RunInfo {
         regions: regions.iter().map(|s| s.to_string()).collect(),
         tool_version: "0.1.0".to_string(),
         checks: Vec::new(),
+        incomplete: Vec::new(),
     }
 }
 
@@ -886,4 +887,20 @@ fn a_configuration_suppression_lapses_and_reopens_but_a_persons_does_not() {
     assert_eq!(current(&store, &by_person.id).workflow_status, Suppressed);
     let h = store.workflow_history(&by_rule.id).unwrap();
     assert!(h.iter().any(|c| c.note.contains("no suppression rule applies")), "{h:?}");
+}
+
+/// What a run could not read is stored with it and read back; a run recorded before the
+/// column existed (a legacy file) reads as complete.
+#[test]
+fn a_runs_incompleteness_is_stored() {
+    let (_dir, path) = temp_db();
+    let mut store = Store::open(&path).unwrap();
+    let mut partial = run("r-partial", 0, &[A], &[USE1]);
+    partial.incomplete = vec!["packages of dpkg `/var/lib/dpkg/status`: permission denied".into(), "s3:GetBucketPolicy access denied (2 calls)".into()];
+    store.record_run(&partial, &mut Vec::new(), &[]).unwrap();
+    store.record_run(&run("r-complete", 1, &[A], &[USE1]), &mut Vec::new(), &[]).unwrap();
+    let runs = store.runs().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1], partial);
+    assert!(runs[0].is_complete() && !runs[1].is_complete());
 }

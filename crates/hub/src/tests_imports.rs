@@ -160,6 +160,7 @@ fn rampart_s_own_views_and_scans_leave_imported_findings_alone() {
         regions: vec!["us-east-1".into()],
         tool_version: "0".into(),
         checks: vec!["c".into()],
+        incomplete: Vec::new(),
     };
     let mut own = vec![crate::tests::finding("c", "mine", "111111111111", "us-east-1", Status::Failed, 0)];
     store.record_run(&run, &mut own, &[]).unwrap();

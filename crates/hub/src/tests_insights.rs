@@ -51,6 +51,7 @@ fn fixture() -> Store {
         regions: vec!["us-east-1".into()],
         tool_version: "0".into(),
         checks: Vec::new(),
+        incomplete: Vec::new(),
     };
     store.record_run(&run, &mut fs, &[]).unwrap();
     let logs = fs.iter().find(|f| f.resource.name == "logs").unwrap().id.clone();

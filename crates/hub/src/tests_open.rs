@@ -160,6 +160,7 @@ fn browsing_counts_findings_and_shows_one_with_its_runs() {
             regions: vec!["us-east-1".into()],
             tool_version: "0".into(),
             checks: vec!["c".into()],
+            incomplete: Vec::new(),
         };
         let mut fs: Vec<Finding> = (0..3).map(|n| mk(n, if n == 0 { status } else { Status::Failed })).collect();
         store.record_run(&run, &mut fs, &[]).unwrap();
@@ -198,6 +199,7 @@ fn a_person_s_workflow_change_records_who_made_it() {
         regions: vec!["us-east-1".into()],
         tool_version: "0".into(),
         checks: vec!["c".into()],
+        incomplete: Vec::new(),
     };
     let mut fs = vec![crate::tests::finding("c", "b", "111111111111", "us-east-1", Status::Failed, 0)];
     store.record_run(&run, &mut fs, &[]).unwrap();

@@ -36,6 +36,7 @@ fn run(id: &str, at: Timestamp) -> RunInfo {
         regions: vec!["us-east-1".into()],
         tool_version: "0".into(),
         checks: Vec::new(),
+        incomplete: Vec::new(),
     }
 }
 

@@ -20,6 +20,7 @@ fn run(id: &str) -> RunInfo {
         regions: vec!["us-east-1".into()],
         tool_version: "0".into(),
         checks: vec!["c".into()],
+        incomplete: Vec::new(),
     }
 }
 

@@ -120,6 +120,7 @@ fn a_findings_vulnerability_is_stored_and_read_back() {
         regions: Vec::new(),
         tool_version: "0".into(),
         checks: vec!["host_cve".into()],
+        incomplete: Vec::new(),
     };
     let path = dir.path().join("findings.db");
     Store::open(&path).expect("open").record_run(&run, &mut findings, &[]).expect("record");

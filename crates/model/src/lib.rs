@@ -57,4 +57,66 @@ pub struct RunInfo {
     /// nothing at all this time.
     #[serde(default)]
     pub checks: Vec<String>,
+    /// What the run set out to read and could not, in words, one entry per source, path or
+    /// failed action (`packages of dpkg `/var/lib/dpkg/status`: ...`, `ec2:DescribeVolumes
+    /// access denied (2 calls)`). Empty: everything was read. A run with entries is an
+    /// incomplete answer: its PASSED results say nothing about what was not read. Always
+    /// serialized (`[]` when complete); absent in a document written before it existed,
+    /// which reads as `[]`.
+    #[serde(default)]
+    pub incomplete: Vec<String>,
+}
+
+impl RunInfo {
+    /// Whether everything the run set out to read was read.
+    pub fn is_complete(&self) -> bool {
+        self.incomplete.is_empty()
+    }
+}
+
+/// The gaps of a collection in words for [`RunInfo::incomplete`]: one entry per failed action
+/// and reason, with how many calls failed, in a stable order.
+pub fn gaps_in_words(gaps: &[Gap]) -> Vec<String> {
+    let mut by: std::collections::BTreeMap<(&str, &'static str), usize> = std::collections::BTreeMap::new();
+    for g in gaps {
+        *by.entry((g.action.as_str(), g.kind.as_str())).or_default() += 1;
+    }
+    by.into_iter()
+        .map(|((action, kind), n)| match n {
+            1 => format!("{action} {kind} (1 call)"),
+            n => format!("{action} {kind} ({n} calls)"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod run_tests {
+    use super::*;
+
+    #[test]
+    fn gaps_in_words_merge_by_action_and_reason() {
+        let gap = |action: &str, kind| Gap {
+            action: action.into(),
+            kind,
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            resource: None,
+            message: "no".into(),
+        };
+        let words = gaps_in_words(&[
+            gap("s3:GetBucketPolicy", GapKind::AccessDenied),
+            gap("ec2:DescribeVolumes", GapKind::Timeout),
+            gap("s3:GetBucketPolicy", GapKind::AccessDenied),
+        ]);
+        assert_eq!(words, ["ec2:DescribeVolumes timed out (1 call)", "s3:GetBucketPolicy access denied (2 calls)"]);
+    }
+
+    #[test]
+    fn a_run_written_before_incomplete_existed_reads_as_complete() {
+        let json = r#"{"id":"r","started_at":"2026-01-01T00:00:00Z","finished_at":"2026-01-01T00:00:01Z","source":"aws","accounts":[],"regions":[],"tool_version":"0.1.0"}"#;
+        let run: RunInfo = serde_json::from_str(json).unwrap();
+        assert!(run.is_complete() && run.incomplete.is_empty());
+        let back = serde_json::to_value(&run).unwrap();
+        assert_eq!(back["incomplete"], serde_json::json!([]), "always serialized");
+    }
 }

@@ -18,6 +18,14 @@
 //! allows INFORMATIONAL, LOW, MEDIUM, HIGH and CRITICAL, and INFORMATIONAL is the one that
 //! claims least — with `Severity.Original` `UNKNOWN` (free text) saying what is true.
 //!
+//! A run that could not read everything it set out to read (`RunInfo::incomplete`) marks
+//! each of its findings with `ProductFields["rampart/RunIncomplete"]`: what was not read,
+//! `; `-separated. ASFF has no run-level object to carry it (a finding is the unit
+//! `BatchImportFindings` takes), and `Note` belongs to the customer's workflow (it cannot
+//! be updated through `BatchImportFindings`), so the provider-defined `ProductFields` it is.
+//! A partial run with no finding at all has nothing to carry it in ASFF: the JSON output's
+//! `run.incomplete` and the exit code say it.
+//!
 //! `Compliance.StatusReasons` is left out: its documented `ReasonCode` values name
 //! Security Hub's own AWS Config evaluations (`CONFIG_ACCESS_DENIED`, ...), none of
 //! which describes Rampart's reasons; the reason goes in `Description` and in
@@ -257,6 +265,10 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         ("rampart/RemediationCli", f.remediation_cli.as_ref()),
     ] {
         fields.insert(key, truncate_chars(value, PRODUCT_FIELD_VALUE_MAX));
+    }
+    // ASFF has no run-level object: each finding of a partial run says so.
+    if !run.incomplete.is_empty() {
+        fields.insert("rampart/RunIncomplete", truncate_chars(&run.incomplete.join("; "), PRODUCT_FIELD_VALUE_MAX).into_owned().into());
     }
     if let Some(v) = &f.vulnerability {
         fields.insert("rampart/SeveritySource", truncate_chars(&v.severity_source, PRODUCT_FIELD_VALUE_MAX));

@@ -9,7 +9,8 @@ use rampart_model::{rfc3339, Finding};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-pub const HEADER: [&str; 16] = [
+/// The columns; new ones are added at the end (a column's name and place are a promise).
+pub const HEADER: [&str; 17] = [
     "id",
     "status",
     "severity",
@@ -26,18 +27,21 @@ pub const HEADER: [&str; 16] = [
     "last_observed",
     "workflow_status",
     "remediation",
+    // What the run could not read ("; "-separated); empty: the run read everything.
+    "run_incomplete",
 ];
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     w.write_record(HEADER)?;
+    let incomplete = report.run.incomplete.join("; ");
     for f in report.findings {
-        w.write_record(row(f).iter().map(|c| defuse(c).into_owned()))?;
+        w.write_record(row(f, &incomplete).iter().map(|c| defuse(c).into_owned()))?;
     }
     w.flush()
 }
 
-fn row(f: &Finding) -> [Cow<'_, str>; 16] {
+fn row<'a>(f: &'a Finding, incomplete: &'a str) -> [Cow<'a, str>; 17] {
     let remediation = [&f.remediation_console, &f.remediation_cli, &f.remediation_url]
         .into_iter()
         .filter(|s| !s.trim().is_empty())
@@ -62,6 +66,7 @@ fn row(f: &Finding) -> [Cow<'_, str>; 16] {
         Cow::Owned(rfc3339(f.last_observed)),
         Cow::Borrowed(f.workflow_status.as_str()),
         Cow::Owned(remediation),
+        Cow::Borrowed(incomplete),
     ]
 }
 

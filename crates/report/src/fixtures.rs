@@ -87,6 +87,7 @@ pub fn run() -> RunInfo {
         regions: vec!["eu-west-1".into(), "us-east-1".into()],
         tool_version: "0.1.0".into(),
         checks: Vec::new(),
+        incomplete: Vec::new(),
     }
 }
 

@@ -157,6 +157,62 @@ mod tests {
         );
     }
 
+    /// A run that could not read everything says so in every format, with what was not read
+    /// in words; a complete run carries no such mark (and JSON says `[]`).
+    #[test]
+    fn an_incomplete_run_says_so_in_every_format() {
+        let (mut run, findings, gaps) = fixtures::small();
+        let render_all = |run: &RunInfo| -> Vec<(Format, String)> {
+            let report = Report { run, findings: &findings, gaps: &gaps, compliance: &[] };
+            [Format::Table, Format::Json, Format::Asff, Format::Ocsf, Format::Csv, Format::Html]
+                .into_iter()
+                .map(|f| {
+                    let mut out = Vec::new();
+                    render(f, &report, &mut out).unwrap();
+                    (f, String::from_utf8(out).unwrap())
+                })
+                .collect()
+        };
+        let what = "packages of Python `/usr/lib/python3/dist-packages/locked` not read: permission denied";
+        for (f, text) in render_all(&run) {
+            assert!(!text.contains("not read") && !text.to_lowercase().contains("incomplete:"), "{f}: a complete run is not marked");
+        }
+        run.incomplete = vec![what.into(), "s3:GetBucketPolicy access denied (2 calls)".into()];
+        for (f, text) in render_all(&run) {
+            assert!(text.contains("permission denied"), "{f} does not say what was not read");
+            match f {
+                Format::Json => {
+                    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(v["run"]["incomplete"][0], what);
+                }
+                Format::Asff => {
+                    let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+                    assert!(v.iter().all(|f| f["ProductFields"]["rampart/RunIncomplete"].as_str().unwrap().starts_with(what)));
+                }
+                Format::Ocsf => {
+                    let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+                    assert!(v.iter().all(|e| e["unmapped"]["run_incomplete"][1] == "s3:GetBucketPolicy access denied (2 calls)"));
+                }
+                Format::Csv => {
+                    let mut rd = ::csv::Reader::from_reader(text.as_bytes());
+                    assert_eq!(rd.headers().unwrap().iter().last(), Some("run_incomplete"));
+                    for row in rd.records() {
+                        assert!(row.unwrap().iter().last().unwrap().starts_with(what));
+                    }
+                }
+                Format::Table => {
+                    let header: String = text.split("\nResults").next().unwrap().into();
+                    assert!(header.contains("INCOMPLETE: 2 thing(s) could not be read") && header.contains(what), "{header}");
+                }
+                Format::Html => {
+                    let header = &text[..text.find("</header>").unwrap()];
+                    assert!(header.contains("Incomplete: 2 thing(s) could not be read") && header.contains("permission denied"), "in the header");
+                }
+                Format::ComplianceCsv => {}
+            }
+        }
+    }
+
     #[test]
     fn table_format_is_the_uncolored_summary() {
         let (run, findings, gaps) = fixtures::small();

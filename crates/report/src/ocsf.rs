@@ -189,6 +189,9 @@ struct Unmapped<'a> {
     workflow_status: &'static str,
     record_state: &'static str,
     remediation_cli: &'a str,
+    /// What the run could not read (`RunInfo::incomplete`); absent when it read everything.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    run_incomplete: &'a [String],
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -361,6 +364,7 @@ fn to_ocsf<'a>(f: &'a Finding, run: &'a RunInfo) -> Event<'a> {
             workflow_status: f.workflow_status.as_str(),
             record_state: f.record_state.as_str(),
             remediation_cli: &f.remediation_cli,
+            run_incomplete: &run.incomplete,
         },
     }
 }

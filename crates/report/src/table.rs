@@ -104,6 +104,16 @@ pub fn summary(stats: &Stats, report: &Report, color: bool) -> String {
         rfc3339(run.started_at),
         rfc3339(run.finished_at)
     );
+    // A partial read is said in the header, before any count that could look clean.
+    if !run.incomplete.is_empty() {
+        let _ = writeln!(o, "  {}", p.bold(&format!("INCOMPLETE: {} thing(s) could not be read", run.incomplete.len())));
+        for what in run.incomplete.iter().take(10) {
+            let _ = writeln!(o, "    - {}", terminal_safe(what));
+        }
+        if run.incomplete.len() > 10 {
+            let _ = writeln!(o, "    - and {} more (all of them in the json output's `run.incomplete`)", run.incomplete.len() - 10);
+        }
+    }
 
     let _ = writeln!(o, "\n{}", p.bold(&format!("Results: {}", stats.total)));
     for s in STATUSES {

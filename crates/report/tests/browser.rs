@@ -79,6 +79,7 @@ fn demo_report(path: &Path) {
             .iter()
             .map(|c| c.meta.id.to_string())
             .collect(),
+        incomplete: Vec::new(),
     };
     let report = Report {
         run: &run,

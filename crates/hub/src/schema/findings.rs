@@ -159,5 +159,10 @@ ALTER TABLE findings ADD COLUMN compliance_status TEXT
     CHECK (compliance_status IN ('PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'));
 CREATE UNIQUE INDEX findings_imported ON findings (product_arn, external_id) WHERE product_arn IS NOT NULL;
 "#,
+        // 7: what a run set out to read and could not, in words (`RunInfo::incomplete`, a
+        // JSON array of strings); '[]': complete, as every run recorded before is read.
+        r#"
+ALTER TABLE runs ADD COLUMN incomplete TEXT NOT NULL DEFAULT '[]';
+"#,
     ],
 };

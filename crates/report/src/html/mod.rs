@@ -245,7 +245,20 @@ fn header(stats: &Stats, report: &Report, out: &mut dyn Write) -> io::Result<()>
     ] {
         write!(out, "<div><dt>{k}</dt><dd>{v}</dd></div>")?;
     }
-    writeln!(out, "</dl>\n</header>\n<main>")
+    write!(out, "</dl>")?;
+    // A partial read is said first, in the header: its PASSED results are not a clean bill.
+    if !run.incomplete.is_empty() {
+        write!(
+            out,
+            "\n<section class=\"incomplete\" id=\"incomplete\" role=\"alert\"><h2>Incomplete: {} thing(s) could not be read</h2><ul>",
+            run.incomplete.len()
+        )?;
+        for what in &run.incomplete {
+            write!(out, "<li>{}</li>", esc(what))?;
+        }
+        write!(out, "</ul></section>")?;
+    }
+    writeln!(out, "\n</header>\n<main>")
 }
 
 fn summary(stats: &Stats, out: &mut dyn Write) -> io::Result<()> {
