@@ -27,7 +27,11 @@ us-east-1:
 - public hosted zones "logged.example." (query logging to a log group) and "quiet.example.";
 - IAM: groups "admins" (AdministratorAccess, a member without MFA) and "admins-mfa"
   (AdministratorAccess, a member with a virtual MFA device); roles "trail-admin" (an inline
-  policy allowing cloudtrail:*) and "reader" (an inline policy allowing s3:GetObject).
+  policy allowing cloudtrail:*) and "reader" (an inline policy allowing s3:GetObject);
+- S3 buckets "parity-src" (replicated to "parity-dst-eu" in eu-west-1, object-removal events to
+  an SNS topic), "parity-locked" (Object Lock) and "parity-plain" (none of these);
+- CloudFront distributions "cf-guarded" (a geo allow list, field-level encryption on the default
+  cache behaviour) and "cf-open" (neither).
 
 Everything set is read back with boto3 and asserted. Prints {logical name: resource name} as
 JSON, the names the checks' results carry.
@@ -186,6 +190,39 @@ def plant(endpoint):
         iam.put_role_policy(RoleName=role_name, PolicyName="inline", PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]}))
         names[role_name] = role_name
+    # S3: replication to another Region, event notifications, Object Lock; and a plain bucket.
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket="parity-src")
+    s3.put_bucket_versioning(Bucket="parity-src", VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(Bucket="parity-dst-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_bucket_replication(Bucket="parity-src", ReplicationConfiguration={"Role": f"arn:aws:iam::{ACCOUNT}:role/replication", "Rules": [
+        {"ID": "to-eu", "Status": "Enabled", "Priority": 1, "Filter": {}, "DeleteMarkerReplication": {"Status": "Disabled"},
+         "Destination": {"Bucket": "arn:aws:s3:::parity-dst-eu"}}]})
+    topic = client(endpoint, "sns").create_topic(Name="parity-bucket-events")["TopicArn"]
+    s3.put_bucket_notification_configuration(Bucket="parity-src", NotificationConfiguration={"TopicConfigurations": [{"TopicArn": topic, "Events": ["s3:ObjectRemoved:*"]}]})
+    s3.create_bucket(Bucket="parity-locked", ObjectLockEnabledForBucket=True)
+    s3.create_bucket(Bucket="parity-plain")
+    assert s3.get_object_lock_configuration(Bucket="parity-locked")["ObjectLockConfiguration"]["ObjectLockEnabled"] == "Enabled"
+    assert s3.get_bucket_replication(Bucket="parity-src")["ReplicationConfiguration"]["Rules"][0]["Destination"]["Bucket"] == "arn:aws:s3:::parity-dst-eu"
+    names.update({b: b for b in ["parity-src", "parity-locked", "parity-plain"]})
+
+    # CloudFront: a distribution with a geo allow list and field-level encryption, one without.
+    cf = client(endpoint, "cloudfront")
+    for ref, restricted in [("cf-guarded", True), ("cf-open", False)]:
+        behaviour = {"TargetOriginId": "o", "ViewerProtocolPolicy": "https-only", "MinTTL": 0,
+                     "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}}
+        geo = {"RestrictionType": "none", "Quantity": 0}
+        if restricted:
+            behaviour["FieldLevelEncryptionId"] = "C3KM2WVD605UCY"
+            geo = {"RestrictionType": "allowlist", "Quantity": 1, "Items": ["DE"]}
+        d = cf.create_distribution(DistributionConfig={
+            "CallerReference": ref, "Comment": ref, "Enabled": True, "DefaultCacheBehavior": behaviour, "Restrictions": {"GeoRestriction": geo},
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "origin.example.com",
+                                                  "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]}})
+        names[ref] = d["Distribution"]["DomainName"]
+    listed = {d["DomainName"]: d for d in cf.list_distributions()["DistributionList"]["Items"]}
+    assert listed[names["cf-guarded"]]["Restrictions"]["GeoRestriction"]["RestrictionType"] == "allowlist"
+    assert listed[names["cf-guarded"]]["DefaultCacheBehavior"]["FieldLevelEncryptionId"] == "C3KM2WVD605UCY"
     return names
 
 

@@ -325,6 +325,12 @@ pub static REGISTRY: &[&Check] = &[
     &aws::route53::query_logging::CHECK,
     &aws::rds::instance_transport_encrypted::CHECK,
     &aws::route53::dangling_ip::CHECK,
+    &aws::s3::bucket_object_lock::CHECK,
+    &aws::s3::bucket_event_notifications::CHECK,
+    &aws::s3::bucket_cross_region_replication::CHECK,
+    &aws::lambda::invoke_cloudtrail_logging::CHECK,
+    &aws::cloudfront::geo_restriction::CHECK,
+    &aws::cloudfront::field_level_encryption::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -683,6 +689,8 @@ pub const MOTO_TESTED_PARITY: &[&str] = &[
     "ec2_launch_template_user_data_secrets", "lambda_function_environment_cmk", "autoscaling_group_capacity_rebalance",
     "config_recorder_service_role", "rds_cluster_default_port", "rds_instance_transport_encrypted", "efs_multi_az",
     "efs_file_system_public", "route53_query_logging", "iam_administrator_access_with_mfa", "iam_inline_policy_service_wildcard",
+    "s3_bucket_cross_region_replication", "s3_bucket_object_lock", "cloudfront_geo_restriction",
+    "cloudfront_field_level_encryption",
 ];
 
 pub fn checks_markdown() -> String {
@@ -749,9 +757,11 @@ pub fn checks_markdown() -> String {
          `crates/collect-aws/tests/parity.rs` collects from moto (`testdata/moto/plant_parity.py`: VPCs, interface \
          endpoints, security groups, instances, launch template versions, Lambda functions, Auto Scaling groups, \
          Config recorders in two regions, Aurora clusters, RDS parameter groups, EFS policies and mount targets, \
-         Route 53 query logging, IAM groups and inline policies; `kms_key_multi_region` and \
+         Route 53 query logging, IAM groups and inline policies, S3 replication, notifications and Object Lock, CloudFront \
+         geo restrictions and field-level encryption; `kms_key_multi_region` and \
          `lambda_function_dead_letter_queue` fail there and pass only in unit tests: moto reports no `MultiRegion` for \
-         single-Region keys and drops `DeadLetterConfig`); `unit` = unit-tested only (pass, fail and \
+         single-Region keys and drops `DeadLetterConfig`; `s3_bucket_event_notifications` passes there and is \
+         NOT_AVAILABLE on a bucket without notifications, whose moto answer the SDK cannot parse); `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \

@@ -225,8 +225,44 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
             Err(why) => Observed::Unknown(why),
         }
     };
-    let ((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target, lifecycle_rules, tags) =
-        futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging, lifecycle, tags);
+    let replication = async {
+        match ctx.call_opt("s3:GetReplicationConfiguration", r, &["ReplicationConfigurationNotFoundError"], s3.get_bucket_replication().bucket(n).send()).await {
+            Ok(Some(o)) => Observed::Known(
+                o.replication_configuration()
+                    .map(|c| c.rules().iter().filter(|rule| rule.status().as_str() == "Enabled").filter_map(|rule| rule.destination().map(|d| d.bucket().to_string())).collect())
+                    .unwrap_or_default(),
+            ),
+            Ok(None) => Observed::Known(Vec::new()),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let object_lock = async {
+        match ctx
+            .call_opt("s3:GetBucketObjectLockConfiguration", r, &["ObjectLockConfigurationNotFoundError"], s3.get_object_lock_configuration().bucket(n).send())
+            .await
+        {
+            Ok(Some(o)) => Observed::Known(
+                o.object_lock_configuration().and_then(|c| c.object_lock_enabled()).is_some_and(|e| e.as_str() == "Enabled"),
+            ),
+            Ok(None) => Observed::Known(false),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let notifications = async {
+        match ctx.call("s3:GetBucketNotification", r, s3.get_bucket_notification_configuration().bucket(n).send()).await {
+            Ok(o) => Observed::Known(
+                !o.topic_configurations().is_empty()
+                    || !o.queue_configurations().is_empty()
+                    || !o.lambda_function_configurations().is_empty()
+                    || o.event_bridge_configuration().is_some(),
+            ),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let (((owner_id, acl), policy, public_access_block, ownership_controls, encryption, (versioning, mfa_delete), logging_target, lifecycle_rules, tags), (replication_destinations, object_lock, event_notifications)) = futures::join!(
+        async { futures::join!(acl, policy, bpa, ownership, encryption, versioning, logging, lifecycle, tags) },
+        async { futures::join!(replication, object_lock, notifications) },
+    );
     Bucket {
         name,
         region,
@@ -242,6 +278,9 @@ async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date:
         mfa_delete,
         logging_target,
         lifecycle_rules,
+        replication_destinations,
+        object_lock,
+        event_notifications,
     }
 }
 

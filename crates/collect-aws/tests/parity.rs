@@ -29,6 +29,10 @@ const PLANTED: &[(&str, &str, &str)] = &[
     ("route53_query_logging", "quiet", "logged"),
     ("iam_administrator_access_with_mfa", "admins", "admins-mfa"),
     ("iam_inline_policy_service_wildcard", "trail-admin", "reader"),
+    ("s3_bucket_cross_region_replication", "parity-plain", "parity-src"),
+    ("s3_bucket_object_lock", "parity-plain", "parity-locked"),
+    ("cloudfront_geo_restriction", "cf-open", "cf-guarded"),
+    ("cloudfront_field_level_encryption", "cf-open", "cf-guarded"),
 ];
 
 /// Checks whose pass side moto cannot represent (unit-tested instead): (check, failing resource).
@@ -37,6 +41,13 @@ const FAIL_ONLY: &[(&str, &str)] = &[
     ("kms_key_multi_region", "kms-mrk"),
     // moto drops `DeadLetterConfig`.
     ("lambda_function_dead_letter_queue", "fn-bad"),
+];
+
+/// Checks whose fail side moto cannot represent (unit-tested instead): (check, passing resource).
+const PASS_ONLY: &[(&str, &str)] = &[
+    // For a bucket without notifications moto answers `GetBucketNotificationResponse`, not the
+    // `NotificationConfiguration` document AWS sends, so the SDK cannot parse it: NOT_AVAILABLE.
+    ("s3_bucket_event_notifications", "parity-src"),
 ];
 
 fn set_env() {
@@ -113,6 +124,13 @@ fn parity_checks_fail_and_pass_on_planted_resources() {
         let f = of(&r, check, &name(fail));
         assert!(matches!(f.as_slice(), [(Status::Failed, _)]), "{check} on {fail}: {f:?}");
     }
+    for (check, pass) in PASS_ONLY {
+        let p = of(&r, check, &name(pass));
+        assert!(matches!(p.as_slice(), [(Status::Passed, _)]), "{check} on {pass}: {p:?}");
+    }
+    // moto's answer for a bucket without notifications cannot be parsed: never a verdict.
+    let plain = of(&r, "s3_bucket_event_notifications", &name("parity-plain"));
+    assert!(matches!(plain.as_slice(), [(Status::NotAvailable, _)]), "{plain:?}");
     // The key in version 1 of lt-leaky is found though the default version is clean, and only
     // its redacted form is kept.
     let leaky = of(&r, "ec2_launch_template_user_data_secrets", "lt-leaky");

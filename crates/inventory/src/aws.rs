@@ -614,6 +614,17 @@ pub struct Bucket {
     /// Lifecycle configuration rules; empty = no lifecycle configuration.
     #[serde(default)]
     pub lifecycle_rules: Observed<Vec<LifecycleRule>>,
+    /// The destination bucket ARNs of the enabled replication rules (`GetBucketReplication`);
+    /// empty = no replication configuration or none enabled.
+    #[serde(default)]
+    pub replication_destinations: Observed<Vec<String>>,
+    /// Whether Object Lock is enabled (`GetObjectLockConfiguration` `ObjectLockEnabled`).
+    #[serde(default)]
+    pub object_lock: Observed<bool>,
+    /// Whether the bucket sends event notifications anywhere (an SNS topic, SQS queue, Lambda
+    /// function or EventBridge; `GetBucketNotificationConfiguration`).
+    #[serde(default)]
+    pub event_notifications: Observed<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -1068,6 +1079,12 @@ pub struct Distribution {
     /// Origin groups (failover), each as the ids of its member origins.
     #[serde(default)]
     pub origin_groups: Observed<Vec<Vec<String>>>,
+    /// `Restrictions.GeoRestriction.RestrictionType`: `none`, `allowlist` or `blocklist`.
+    #[serde(default)]
+    pub geo_restriction_type: Observed<String>,
+    /// The default cache behaviour's `FieldLevelEncryptionId`; `Known(None)` = none.
+    #[serde(default)]
+    pub default_field_level_encryption_id: Observed<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

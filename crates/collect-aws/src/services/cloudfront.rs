@@ -110,6 +110,14 @@ fn distribution(s: &DistributionSummary, logging_enabled: bool, default_root_obj
             })
             .collect(),
         web_acl_id: non_empty(Some(s.web_acl_id())),
+        geo_restriction_type: match s.restrictions().and_then(|r| r.geo_restriction()) {
+            Some(g) => Observed::Known(g.restriction_type().as_str().to_string()),
+            None => Observed::Unknown("cloudfront:ListDistributions: no Restrictions in the response".into()),
+        },
+        default_field_level_encryption_id: match s.default_cache_behavior() {
+            Some(b) => Observed::Known(non_empty(b.field_level_encryption_id())),
+            None => Observed::Unknown("cloudfront:ListDistributions: no DefaultCacheBehavior in the response".into()),
+        },
         logging_enabled,
         default_root_object,
         origin_groups: Observed::Known(

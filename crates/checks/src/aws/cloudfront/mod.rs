@@ -87,3 +87,5 @@ pub(crate) mod tests {
 pub mod s3_origin_exists;
 pub mod origin_failover;
 pub mod alternate_domain_names;
+pub mod geo_restriction;
+pub mod field_level_encryption;

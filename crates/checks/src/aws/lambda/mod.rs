@@ -10,6 +10,7 @@ pub mod function_in_vpc;
 pub mod environment_cmk;
 pub mod dead_letter_queue;
 pub mod cross_account_layers;
+pub mod invoke_cloudtrail_logging;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;

@@ -13,6 +13,9 @@ pub mod bucket_lifecycle;
 pub mod bucket_acls_disabled;
 pub mod bucket_mfa_delete;
 pub mod bucket_kms_encryption;
+pub mod bucket_object_lock;
+pub mod bucket_event_notifications;
+pub mod bucket_cross_region_replication;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, Bucket, Observed};
