@@ -29,6 +29,8 @@ Both modes also plant (the other checks' fail and pass sides):
   privileged with a writable root filesystem, no log configuration, `AWS_ACCESS_KEY_ID` and an
   access key under another name in its environment, and one running as root) and "td-good"
   (awsvpc, user 1000, read-only root, awslogs);
+- ECS clusters "cluster-insights" (Container Insights enabled; service "svc-private" without
+  public IP addresses) and "cluster-plain" (no Container Insights; service "svc-public" with them);
 - CloudFormation stacks "stack-leaky" (an access key in an output, no termination protection) and
   "stack-safe" (termination protection, harmless outputs).
 
@@ -145,6 +147,16 @@ def plant(endpoint, mode, patterns):
          "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "app-logs", "mode": "non-blocking"}}},
     ])
 
+    # ---- ECS clusters and services.
+    ec2 = client(endpoint, "ec2")
+    subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+    group = ec2.describe_security_groups(GroupNames=["default"])["SecurityGroups"][0]["GroupId"]
+    ecs.create_cluster(clusterName="cluster-insights", settings=[{"name": "containerInsights", "value": "enabled"}])
+    ecs.create_cluster(clusterName="cluster-plain")
+    for cluster, service, ip in [("cluster-insights", "svc-private", "DISABLED"), ("cluster-plain", "svc-public", "ENABLED")]:
+        ecs.create_service(cluster=cluster, serviceName=service, taskDefinition="td-good", desiredCount=0, launchType="FARGATE",
+                           networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": ip}})
+
     # ---- CloudFormation stacks.
     def template(outputs):
         return json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
@@ -172,13 +184,18 @@ def plant(endpoint, mode, patterns):
     assert sorted(ecs.list_task_definition_families(status="ACTIVE")["families"]) == ["td-bad", "td-good"]
     bad = ecs.describe_task_definition(taskDefinition="td-bad")["taskDefinition"]
     assert bad["pidMode"] == "host" and bad["containerDefinitions"][1]["privileged"] is True, bad
+    clusters = {c["clusterName"]: c for c in ecs.describe_clusters(clusters=["cluster-insights", "cluster-plain"], include=["SETTINGS"])["clusters"]}
+    assert clusters["cluster-insights"]["settings"] == [{"name": "containerInsights", "value": "enabled"}], clusters
+    assert not [x for x in clusters["cluster-plain"].get("settings", []) if x.get("value") in ("enabled", "enhanced")], clusters
+    public = ecs.describe_services(cluster="cluster-plain", services=["svc-public"])["services"][0]
+    assert public["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "ENABLED", public
     stacks = {s["StackName"]: s for s in cfn.describe_stacks()["Stacks"]}
     assert stacks["stack-safe"]["EnableTerminationProtection"] is True, stacks["stack-safe"]
     assert not stacks["stack-leaky"].get("EnableTerminationProtection"), stacks["stack-leaky"]
     assert {o["OutputKey"] for o in stacks["stack-leaky"]["Outputs"]} == {"DeployKeyId", "DeploySecret"}
 
     names = ["app-logs", "cloudtrail-logs", "silent", "muted", "secret-public", "secret-rotating",
-             "td-bad", "td-good", "stack-leaky", "stack-safe"]
+             "td-bad", "td-good", "stack-leaky", "stack-safe", "cluster-insights", "cluster-plain", "svc-private", "svc-public"]
     return {n: n for n in names}
 
 

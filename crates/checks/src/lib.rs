@@ -274,6 +274,8 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ecs::host_pid_mode::CHECK,
     &aws::ecs::readonly_root_filesystem::CHECK,
     &aws::ecs::logging::CHECK,
+    &aws::ecs::cluster_container_insights::CHECK,
+    &aws::ecs::service_public_ip::CHECK,
     // CloudFormation
     &aws::cloudformation::output_secrets::CHECK,
     &aws::cloudformation::termination_protection::CHECK,
@@ -678,6 +680,7 @@ pub const MOTO_TESTED_IN_COLLECT_AWS: &[&str] = &[
     "ecs_task_definition_environment_secrets", "ecs_task_definition_privileged_containers",
     "ecs_task_definition_host_network_user", "ecs_task_definition_host_pid_mode",
     "ecs_task_definition_readonly_root_filesystem", "ecs_task_definition_logging",
+    "ecs_cluster_container_insights", "ecs_service_public_ip",
     "cloudformation_stack_output_secrets", "cloudformation_stack_termination_protection",
 ];
 
@@ -750,7 +753,7 @@ pub fn checks_markdown() -> String {
          `efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions`; `fail + pass (collect-aws test)` = both \
          verdicts from what `crates/collect-aws/tests/monitoring.rs` collects from moto and the checks make of it: \
          CIS 4.x metric filters and alarms (all complete on one planted account, each broken at one link on \
-         another), alarms, log groups, Secrets Manager secrets, ECS task definitions and CloudFormation stacks of \
+         another), alarms, log groups, Secrets Manager secrets, ECS task definitions, clusters and services, and CloudFormation stacks of \
          `testdata/moto/plant_monitoring.py` (`secretsmanager_rotated_within_90_days` and \
          `secretsmanager_unused_90_days` are unit-tested only: moto dates a secret's creation at planting and \
          records no reads); `fail + pass (collect-aws parity test)` = both verdicts from what \

@@ -349,9 +349,9 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ecr_repositories_tag_immutability", Equivalent(&["ecr_tag_immutability"])),
     ("ecr_repository_image_no_secrets", Missing("needs the images' layers, which a scan of the account does not pull; `rampart scan image` reads a saved image")),
     // ECS
-    ("ecs_cluster_container_insights_enabled", Missing("needs ECS clusters' settings (ecs:DescribeClusters); the inventory holds task definitions only")),
-    ("ecs_service_fargate_latest_platform_version", Missing("needs ECS services (ecs:DescribeServices); the inventory holds task definitions only")),
-    ("ecs_service_no_assign_public_ip", Missing("needs ECS services' network configuration (ecs:DescribeServices); the inventory holds task definitions only")),
+    ("ecs_cluster_container_insights_enabled", Equivalent(&["ecs_cluster_container_insights"])),
+    ("ecs_service_fargate_latest_platform_version", Missing("needs the latest Fargate platform version of each operating system family, which no read API of the account gives; services' launch types are collected")),
+    ("ecs_service_no_assign_public_ip", Equivalent(&["ecs_service_public_ip"])),
     ("ecs_task_definitions_containers_readonly_access", Partial(&["ecs_task_definition_readonly_root_filesystem"], ECS_LATEST)),
     ("ecs_task_definitions_host_namespace_not_shared", Partial(&["ecs_task_definition_host_pid_mode"], ECS_LATEST)),
     ("ecs_task_definitions_host_networking_mode_users", Partial(&["ecs_task_definition_host_network_user"], "only the latest ACTIVE revision of each family (as Security Hub ECS.1); a user of uid 0 (`0`, `0:0`) or `root:<group>` counts as root")),
@@ -359,7 +359,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("ecs_task_definitions_logging_enabled", Partial(&["ecs_task_definition_logging"], ECS_LATEST)),
     ("ecs_task_definitions_no_environment_secrets", Partial(&["ecs_task_definition_environment_secrets"], "fails on Security Hub ECS.8's variable names and on AWS access keys that the `rampart scan secrets` detector finds in the values at collection; Prowler's detector also flags passwords, private keys and other tokens; only the latest ACTIVE revision of each family")),
     ("ecs_task_definitions_no_privileged_containers", Partial(&["ecs_task_definition_privileged_containers"], ECS_LATEST)),
-    ("ecs_task_set_no_assign_public_ip", Missing("needs ECS task sets (ecs:DescribeTaskSets); the inventory holds task definitions only")),
+    ("ecs_task_set_no_assign_public_ip", Missing("needs ECS task sets (ecs:DescribeTaskSets), which the inventory does not hold (clusters, services and task definitions are collected)")),
     // EFS
     ("efs_access_point_enforce_root_directory", Equivalent(&["efs_access_point_root_directory"])),
     ("efs_access_point_enforce_user_identity", Equivalent(&["efs_access_point_user_identity"])),

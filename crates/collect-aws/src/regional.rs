@@ -29,12 +29,13 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::autoscaling(ctx),
         services::efs(ctx),
     );
-    let (log_groups, metric_filters, metric_alarms, secrets, ecs_task_definitions, cloudformation_stacks) = futures::join!(
+    let (log_groups, metric_filters, metric_alarms, secrets, ecs_task_definitions, ecs_clusters, cloudformation_stacks) = futures::join!(
         services::log_groups(ctx),
         services::metric_filters(ctx),
         services::metric_alarms(ctx),
         services::secrets(ctx),
         services::ecs_task_definitions(ctx),
+        services::ecs_clusters(ctx),
         services::cloudformation_stacks(ctx),
     );
     r.ec2 = ec2;
@@ -61,6 +62,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.metric_alarms = metric_alarms;
     r.secrets = secrets;
     r.ecs_task_definitions = ecs_task_definitions;
+    r.ecs_clusters = ecs_clusters;
     r.cloudformation_stacks = cloudformation_stacks;
     r
 }

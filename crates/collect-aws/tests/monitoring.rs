@@ -51,6 +51,8 @@ const PLANTED: &[(&str, &str, &str)] = &[
     ("ecs_task_definition_host_pid_mode", "td-bad:1", "td-good:1"),
     ("ecs_task_definition_readonly_root_filesystem", "td-bad:1", "td-good:1"),
     ("ecs_task_definition_logging", "td-bad:1", "td-good:1"),
+    ("ecs_cluster_container_insights", "cluster-plain", "cluster-insights"),
+    ("ecs_service_public_ip", "svc-public", "svc-private"),
     ("cloudformation_stack_output_secrets", "stack-leaky", "stack-safe"),
     ("cloudformation_stack_termination_protection", "stack-leaky", "stack-safe"),
 ];
@@ -127,6 +129,7 @@ fn monitoring_secrets_ecs_and_stacks_fail_and_pass() {
         ("alarms", region.metric_alarms.known().is_some()),
         ("secrets", region.secrets.known().is_some()),
         ("task definitions", region.ecs_task_definitions.known().is_some()),
+        ("clusters", region.ecs_clusters.known().is_some()),
         ("stacks", region.cloudformation_stacks.known().is_some()),
     ] {
         assert!(known, "{what} were not collected: {region:#?}");

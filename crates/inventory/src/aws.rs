@@ -1424,6 +1424,30 @@ pub struct EcsContainer {
     pub environment_secrets: Vec<String>,
 }
 
+/// An ECS cluster (`ecs:ListClusters`, `ecs:DescribeClusters` with its settings) and its
+/// services.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsCluster {
+    pub arn: String,
+    pub name: String,
+    /// The `containerInsights` setting (`enabled`, `enhanced`, `disabled`); `None` when not set.
+    pub container_insights: Option<String>,
+    /// `ecs:ListServices`, `ecs:DescribeServices`.
+    #[serde(default)]
+    pub services: Observed<Vec<EcsService>>,
+}
+
+/// An ECS service.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsService {
+    pub arn: String,
+    pub name: String,
+    /// `EC2`, `FARGATE`, `EXTERNAL`; `None` with a capacity provider strategy.
+    pub launch_type: Option<String>,
+    /// `awsvpcConfiguration.assignPublicIp` (`ENABLED`, `DISABLED`); `None` without awsvpc.
+    pub assign_public_ip: Option<String>,
+}
+
 // ---------------------------------------------------------------- CloudFormation
 
 /// A CloudFormation stack (`cloudformation:DescribeStacks`).

@@ -296,6 +296,8 @@ pub struct Region {
     #[serde(default)]
     pub ecs_task_definitions: Observed<Vec<EcsTaskDefinition>>,
     #[serde(default)]
+    pub ecs_clusters: Observed<Vec<EcsCluster>>,
+    #[serde(default)]
     pub cloudformation_stacks: Observed<Vec<CloudFormationStack>>,
 }
 
@@ -327,6 +329,7 @@ impl Region {
             metric_alarms: Observed::not_collected(),
             secrets: Observed::not_collected(),
             ecs_task_definitions: Observed::not_collected(),
+            ecs_clusters: Observed::not_collected(),
             cloudformation_stacks: Observed::not_collected(),
         }
     }

@@ -55,6 +55,8 @@ pub enum ResourceType {
     AwsCloudWatchAlarm,
     AwsSecretsManagerSecret,
     AwsEcsTaskDefinition,
+    AwsEcsCluster,
+    AwsEcsService,
     AwsCloudFormationStack,
     Other,
 }
@@ -113,6 +115,8 @@ impl ResourceType {
             ResourceType::AwsCloudWatchAlarm => "AwsCloudWatchAlarm",
             ResourceType::AwsSecretsManagerSecret => "AwsSecretsManagerSecret",
             ResourceType::AwsEcsTaskDefinition => "AwsEcsTaskDefinition",
+            ResourceType::AwsEcsCluster => "AwsEcsCluster",
+            ResourceType::AwsEcsService => "AwsEcsService",
             ResourceType::AwsCloudFormationStack => "AwsCloudFormationStack",
             ResourceType::Other => "Other",
         }

@@ -1,12 +1,13 @@
 //! ECS: the latest ACTIVE revision of every task definition family, the revision AWS Config
 //! and Security Hub evaluate. Plain-text environment values are run through the secrets
 //! detector here, as for Lambda, and only the variables' names and the redacted matches are
-//! kept.
+//! kept. Also clusters (their Container Insights setting) and their services (whether tasks
+//! get a public IP address).
 
 use super::{known_or_return, lambda::redacted_matches, non_empty};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
-use rampart_inventory::{EcsContainer, EcsTaskDefinition, Observed};
+use rampart_inventory::{EcsCluster, EcsContainer, EcsService, EcsTaskDefinition, Observed};
 
 pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<EcsTaskDefinition>> {
     let client = client!(ctx, aws_sdk_ecs);
@@ -39,6 +40,77 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<EcsTaskDefinition>> {
     let mut out: Vec<EcsTaskDefinition> =
         described.into_iter().flatten().filter_map(|d| d.task_definition().map(task_definition)).collect();
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
+    Observed::Known(out)
+}
+
+/// Clusters with their settings and services.
+pub(super) async fn clusters(ctx: &Ctx) -> Observed<Vec<EcsCluster>> {
+    let client = client!(ctx, aws_sdk_ecs);
+    let arns =
+        known_or_return!(ctx.call("ecs:ListClusters", None, client.list_clusters().into_paginator().items().send().try_collect()).await);
+    let mut clusters = Vec::new();
+    // DescribeClusters takes at most 100 clusters a call.
+    for batch in arns.chunks(100) {
+        let out = known_or_return!(
+            ctx.call(
+                "ecs:DescribeClusters",
+                None,
+                client.describe_clusters().set_clusters(Some(batch.to_vec())).include(aws_sdk_ecs::types::ClusterField::Settings).send()
+            )
+            .await
+        );
+        clusters.extend(out.clusters().to_vec());
+    }
+    let out = join_all(clusters.iter().map(|c| {
+        let client = &client;
+        async move {
+            let arn = c.cluster_arn().unwrap_or_default().to_string();
+            let container_insights = c
+                .settings()
+                .iter()
+                .find(|s| s.name().is_some_and(|n| n.as_str() == "containerInsights"))
+                .and_then(|s| non_empty(s.value()));
+            EcsCluster {
+                name: c.cluster_name().unwrap_or_default().to_string(),
+                container_insights,
+                services: services(ctx, client, &arn).await,
+                arn,
+            }
+        }
+    }))
+    .await;
+    Observed::Known(out)
+}
+
+async fn services(ctx: &Ctx, client: &aws_sdk_ecs::Client, cluster: &str) -> Observed<Vec<EcsService>> {
+    let arns = known_or_return!(
+        ctx.call("ecs:ListServices", Some(cluster), client.list_services().cluster(cluster).into_paginator().items().send().try_collect())
+            .await
+    );
+    let mut out = Vec::new();
+    // DescribeServices takes at most 10 services a call.
+    for batch in arns.chunks(10) {
+        let described = known_or_return!(
+            ctx.call(
+                "ecs:DescribeServices",
+                Some(cluster),
+                client.describe_services().cluster(cluster).set_services(Some(batch.to_vec())).send()
+            )
+            .await
+        );
+        out.extend(described.services().iter().map(|s| {
+            EcsService {
+                arn: s.service_arn().unwrap_or_default().to_string(),
+                name: s.service_name().unwrap_or_default().to_string(),
+                launch_type: s.launch_type().map(|l| l.as_str().to_string()),
+                assign_public_ip: s
+                    .network_configuration()
+                    .and_then(|n| n.awsvpc_configuration())
+                    .and_then(|a| a.assign_public_ip())
+                    .map(|a| a.as_str().to_string()),
+            }
+        }));
+    }
     Observed::Known(out)
 }
 

@@ -108,6 +108,9 @@ pub async fn secrets(ctx: &Ctx) -> Observed<Vec<Secret>> {
 pub async fn ecs_task_definitions(ctx: &Ctx) -> Observed<Vec<EcsTaskDefinition>> {
     ecs::collect(ctx).await
 }
+pub async fn ecs_clusters(ctx: &Ctx) -> Observed<Vec<EcsCluster>> {
+    ecs::clusters(ctx).await
+}
 pub async fn cloudformation_stacks(ctx: &Ctx) -> Observed<Vec<CloudFormationStack>> {
     cloudformation::collect(ctx).await
 }

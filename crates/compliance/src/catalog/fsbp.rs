@@ -1,6 +1,6 @@
 //! AWS Foundational Security Best Practices v1.0.0: the controls of the services Rampart
 //! collects (IAM, S3, EC2 incl. VPC and EBS, EC2 Auto Scaling, RDS, ELB, CloudTrail, CloudFront,
-//! KMS, Lambda, ECR, ECS task definitions, EFS, Secrets Manager, SNS, SQS, ACM, Config, GuardDuty,
+//! KMS, Lambda, ECR, ECS, EFS, Secrets Manager, SNS, SQS, ACM, Config, GuardDuty,
 //! Security Hub).
 //!
 //! Ids, titles and severities as in Security Hub's control reference
@@ -121,14 +121,16 @@ static CONTROLS: &[Control] = &[
     Control::auto("ECR.1", "ECR private repositories should have image scanning configured", High),
     Control::auto("ECR.2", "ECR private repositories should have tag immutability configured", Medium),
     Control::auto("ECR.3", "ECR repositories should have at least one lifecycle policy configured", Medium),
-    // ECS task definitions (ECS.2, ECS.10, ECS.12 and the later service and cluster controls need
-    // ECS services and clusters, which Rampart does not read)
+    // ECS (ECS.10, the latest Fargate platform version, and the task set and capacity provider
+    // controls need data Rampart does not read)
     Control::auto("ECS.1", "Amazon ECS task definitions should have secure networking modes and user definitions", High),
+    Control::auto("ECS.2", "ECS services should not have public IP addresses assigned to them automatically", High),
     Control::auto("ECS.3", "ECS task definitions should not share the host's process namespace", High),
     Control::auto("ECS.4", "ECS containers should run as non-privileged", High),
     Control::auto("ECS.5", "ECS containers should be limited to read-only access to root filesystems", High),
     Control::auto("ECS.8", "Secrets should not be passed as container environment variables", High),
     Control::auto("ECS.9", "ECS task definitions should have a logging configuration", High),
+    Control::auto("ECS.12", "ECS clusters should use Container Insights", Medium),
     // EFS (EFS.2, file systems in AWS Backup plans, needs the backup plans, which Rampart does not read)
     Control::auto("EFS.1", "Elastic File System should be configured to encrypt file data at-rest using AWS KMS", Medium),
     Control::auto("EFS.3", "EFS access points should enforce a root directory", Medium),

@@ -1,13 +1,15 @@
-//! ECS checks on task definitions: the latest ACTIVE revision of each family, the revision
+//! ECS checks: on task definitions, the latest ACTIVE revision of each family, the revision
 //! Security Hub's ECS controls evaluate ("This control only evaluates the latest active
-//! revision of an Amazon ECS task definition").
+//! revision of an Amazon ECS task definition"); on clusters and their services.
 
+pub mod cluster_container_insights;
 pub mod environment_secrets;
 pub mod host_network_user;
 pub mod host_pid_mode;
 pub mod logging;
 pub mod privileged_containers;
 pub mod readonly_root_filesystem;
+pub mod service_public_ip;
 
 use crate::aws::each_regional;
 use crate::{resource, Ctx, Emit};
