@@ -29,7 +29,9 @@ pub fn load(dir: &Path) -> Result<Option<AwsIpRanges>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e).with_context(|| format!("cannot read `{}`", path.display())),
     };
-    AwsIpRanges::parse(&text).map(Some).map_err(|e| anyhow::anyhow!("`{}` is not AWS's IP ranges ({e}): run `rampart ip-ranges update`", path.display()))
+    AwsIpRanges::parse(&text)
+        .map(Some)
+        .map_err(|e| anyhow::anyhow!("`{}` is not AWS's IP ranges ({e}): run `rampart ip-ranges update`", path.display()))
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ fn plant_and_collect() -> (Inventory, BTreeMap<String, String>) {
     assert!(out.status.success(), "plant_parity.py failed: {}", String::from_utf8_lossy(&out.stderr));
     let names: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).expect("plant_parity.py prints its names");
     set_env();
-    let opts = Options { regions: Some(vec!["us-east-1".into(), "us-west-2".into()]), endpoint_url: Some(moto.url.clone()), ..Options::default() };
+    let opts =
+        Options { regions: Some(vec!["us-east-1".into(), "us-west-2".into()]), endpoint_url: Some(moto.url.clone()), ..Options::default() };
     let inv = std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || {

@@ -39,7 +39,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         match g.capacity_rebalance {
             Observed::Known(true) => out.pass(res, "Capacity Rebalancing is on"),
             Observed::Known(false) => out.fail(res, "Capacity Rebalancing is off"),
-            Observed::Unknown(ref why) => out.not_available(res, format!("the group's Capacity Rebalancing setting could not be read: {why}")),
+            Observed::Unknown(ref why) => {
+                out.not_available(res, format!("the group's Capacity Rebalancing setting could not be read: {why}"))
+            }
         }
     });
 }
@@ -60,7 +62,8 @@ mod tests {
             capacity_rebalance: rebalance,
             ..group(name)
         };
-        let classic = AutoScalingGroup { load_balancer_names: vec!["web".into()], capacity_rebalance: Observed::Known(false), ..group("classic") };
+        let classic =
+            AutoScalingGroup { load_balancer_names: vec!["web".into()], capacity_rebalance: Observed::Known(false), ..group("classic") };
         set(
             &mut inv,
             vec![

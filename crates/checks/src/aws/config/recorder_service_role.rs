@@ -40,12 +40,19 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let config = match &region.config {
             Observed::Known(c) => c,
             Observed::Unknown(why) => {
-                let res = resource(account, &region.name, ResourceType::AwsAccount, account.arn("config", &region.name, "configuration-recorder/*"), &format!("{} {}", account.id, region.name));
+                let res = resource(
+                    account,
+                    &region.name,
+                    ResourceType::AwsAccount,
+                    account.arn("config", &region.name, "configuration-recorder/*"),
+                    &format!("{} {}", account.id, region.name),
+                );
                 out.not_available(res, format!("AWS Config could not be read in {}: {why}", region.name));
                 continue;
             }
         };
-        let slr = format!("arn:{}:iam::{}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", account.partition, account.id);
+        let slr =
+            format!("arn:{}:iam::{}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig", account.partition, account.id);
         for r in config.recorders.iter().filter(|r| r.recording) {
             let res = resource(
                 account,

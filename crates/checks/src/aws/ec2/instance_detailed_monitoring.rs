@@ -29,17 +29,24 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, _, instance, out| {
-        if instance.state == "terminated" {
-            return;
-        }
-        let res = instance_resource(account, region, instance);
-        match &instance.monitoring_state {
-            Observed::Known(s) if s == "enabled" => out.pass(res, "detailed monitoring is enabled"),
-            Observed::Known(s) => out.fail(res, format!("detailed monitoring is {s}")),
-            Observed::Unknown(why) => out.not_available(res, format!("the monitoring state could not be read: {why}")),
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2Instance,
+        "instance",
+        |e| &e.instances,
+        |account, region, _, instance, out| {
+            if instance.state == "terminated" {
+                return;
+            }
+            let res = instance_resource(account, region, instance);
+            match &instance.monitoring_state {
+                Observed::Known(s) if s == "enabled" => out.pass(res, "detailed monitoring is enabled"),
+                Observed::Known(s) => out.fail(res, format!("detailed monitoring is {s}")),
+                Observed::Unknown(why) => out.not_available(res, format!("the monitoring state could not be read: {why}")),
+            }
+        },
+    );
 }
 
 #[cfg(test)]

@@ -33,14 +33,21 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2LaunchTemplate, "launch-template", |e| &e.launch_templates, |account, region, _, lt, out| {
-        let res = launch_template_resource(account, region, lt);
-        match &lt.user_data_secrets {
-            Observed::Known(found) if found.is_empty() => out.pass(res, "no AWS access key in the user data of any version"),
-            Observed::Known(found) => out.fail(res, format!("the user data holds {}", found.join("; "))),
-            Observed::Unknown(why) => out.not_available(res, format!("the versions' user data could not be scanned: {why}")),
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2LaunchTemplate,
+        "launch-template",
+        |e| &e.launch_templates,
+        |account, region, _, lt, out| {
+            let res = launch_template_resource(account, region, lt);
+            match &lt.user_data_secrets {
+                Observed::Known(found) if found.is_empty() => out.pass(res, "no AWS access key in the user data of any version"),
+                Observed::Known(found) => out.fail(res, format!("the user data holds {}", found.join("; "))),
+                Observed::Unknown(why) => out.not_available(res, format!("the versions' user data could not be scanned: {why}")),
+            }
+        },
+    );
 }
 
 #[cfg(test)]

@@ -34,7 +34,15 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     for (account, region) in ctx.inventory.regions() {
-        let all = || resource(account, &region.name, ResourceType::AwsEc2SecurityGroup, account.arn("ec2", &region.name, "security-group/*"), "all security groups");
+        let all = || {
+            resource(
+                account,
+                &region.name,
+                ResourceType::AwsEc2SecurityGroup,
+                account.arn("ec2", &region.name, "security-group/*"),
+                "all security groups",
+            )
+        };
         let ec2 = match &region.ec2 {
             Observed::Known(ec2) => ec2,
             Observed::Unknown(why) => {
@@ -97,14 +105,32 @@ mod tests {
     #[test]
     fn pass_fail_not_available() {
         let mut inv = inventory();
-        let refers = group("sg-web", vec![rule("tcp", Some(5432), Some(5432), SgPeer::Group { group_id: "sg-lb".into(), user_id: None, vpc_peering_connection_id: None })]);
-        let self_ref = group("sg-self", vec![rule("-1", None, None, SgPeer::Group { group_id: "sg-self".into(), user_id: None, vpc_peering_connection_id: None })]);
+        let refers = group(
+            "sg-web",
+            vec![rule(
+                "tcp",
+                Some(5432),
+                Some(5432),
+                SgPeer::Group { group_id: "sg-lb".into(), user_id: None, vpc_peering_connection_id: None },
+            )],
+        );
+        let self_ref = group(
+            "sg-self",
+            vec![rule("-1", None, None, SgPeer::Group { group_id: "sg-self".into(), user_id: None, vpc_peering_connection_id: None })],
+        );
         let mut default = group("sg-default", vec![]);
         default.group_name = "default".into();
         ec2(&mut inv).security_groups = vec![refers, group("sg-lb", vec![]), group("sg-fn", vec![]), self_ref, default];
-        ec2(&mut inv).network_interfaces =
-            Observed::Known(vec![NetworkInterface { network_interface_id: "eni-1".into(), security_group_ids: vec!["sg-web".into()], ..Default::default() }]);
-        region(&mut inv).lambda = Observed::Known(vec![LambdaFunction { function_name: "f".into(), security_group_ids: vec!["sg-fn".into()], ..Default::default() }]);
+        ec2(&mut inv).network_interfaces = Observed::Known(vec![NetworkInterface {
+            network_interface_id: "eni-1".into(),
+            security_group_ids: vec!["sg-web".into()],
+            ..Default::default()
+        }]);
+        region(&mut inv).lambda = Observed::Known(vec![LambdaFunction {
+            function_name: "f".into(),
+            security_group_ids: vec!["sg-fn".into()],
+            ..Default::default()
+        }]);
         let r = run_check(&CHECK, &inv);
         // sg-web: an interface; sg-lb: referred to by sg-web; sg-fn: a function; sg-self refers only to itself.
         assert_eq!(r.iter().map(|r| r.status).collect::<Vec<_>>(), vec![Status::Passed, Status::Passed, Status::Passed, Status::Failed]);

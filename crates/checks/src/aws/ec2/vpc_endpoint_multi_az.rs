@@ -37,7 +37,13 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let endpoints = match &ec2.vpc_endpoints {
             Observed::Known(e) => e,
             Observed::Unknown(why) => {
-                let all = resource(account, &region.name, ResourceType::Other, account.arn("ec2", &region.name, "vpc-endpoint/*"), "all vpc-endpoints");
+                let all = resource(
+                    account,
+                    &region.name,
+                    ResourceType::Other,
+                    account.arn("ec2", &region.name, "vpc-endpoint/*"),
+                    "all vpc-endpoints",
+                );
                 out.not_available(all, format!("VPC endpoints could not be listed in {}: {why}", region.name));
                 continue;
             }

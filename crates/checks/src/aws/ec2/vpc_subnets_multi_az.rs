@@ -50,10 +50,18 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             zones.entry(s.vpc_id.as_str()).or_default().insert(s.availability_zone.as_str());
         }
         for vpc in vpcs.iter().filter(|v| v.owner_id.is_empty() || v.owner_id == account.id) {
-            let res = resource(account, &region.name, ResourceType::AwsEc2Vpc, account.arn("ec2", &region.name, &format!("vpc/{}", vpc.vpc_id)), &vpc.vpc_id);
+            let res = resource(
+                account,
+                &region.name,
+                ResourceType::AwsEc2Vpc,
+                account.arn("ec2", &region.name, &format!("vpc/{}", vpc.vpc_id)),
+                &vpc.vpc_id,
+            );
             match zones.get(vpc.vpc_id.as_str()) {
                 None => out.fail(res, "the VPC has no subnets"),
-                Some(z) if z.len() < 2 => out.fail(res, format!("all subnets of the VPC are in {}", z.iter().next().copied().unwrap_or("one zone"))),
+                Some(z) if z.len() < 2 => {
+                    out.fail(res, format!("all subnets of the VPC are in {}", z.iter().next().copied().unwrap_or("one zone")))
+                }
                 Some(z) => out.pass(res, format!("the VPC has subnets in {}", z.iter().copied().collect::<Vec<_>>().join(", "))),
             }
         }
@@ -75,7 +83,8 @@ mod tests {
     fn pass_fail_not_available() {
         let mut inv = inventory();
         let vpc = |id: &str, owner: &str| Vpc { vpc_id: id.into(), owner_id: owner.into(), ..Default::default() };
-        ec2(&mut inv).vpcs = Observed::Known(vec![vpc("vpc-two", ACCOUNT), vpc("vpc-one", ACCOUNT), vpc("vpc-none", ""), vpc("vpc-shared", "999999999999")]);
+        ec2(&mut inv).vpcs =
+            Observed::Known(vec![vpc("vpc-two", ACCOUNT), vpc("vpc-one", ACCOUNT), vpc("vpc-none", ""), vpc("vpc-shared", "999999999999")]);
         ec2(&mut inv).subnets = Observed::Known(vec![
             subnet("s1", "vpc-two", "us-east-1a"),
             subnet("s2", "vpc-two", "us-east-1b"),

@@ -37,7 +37,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
     each_file_system(ctx, out, |_, _, fs, res, out| {
         let text = match &fs.policy {
             Observed::Known(Some(t)) => t,
-            Observed::Known(None) => return out.fail(res, "the file system has no policy: every client that reaches a mount target has full access"),
+            Observed::Known(None) => {
+                return out.fail(res, "the file system has no policy: every client that reaches a mount target has full access")
+            }
             Observed::Unknown(why) => return out.not_available(res, format!("the file system policy could not be read: {why}")),
         };
         match rampart_policy::parse_maybe_url_encoded(text) {

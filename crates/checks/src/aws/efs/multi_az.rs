@@ -59,7 +59,12 @@ mod tests {
     use rampart_model::Status;
 
     fn target(az: Option<&str>) -> EfsMountTarget {
-        EfsMountTarget { mount_target_id: "fsmt-1".into(), subnet_id: "subnet-1".into(), vpc_id: None, availability_zone: az.map(str::to_string) }
+        EfsMountTarget {
+            mount_target_id: "fsmt-1".into(),
+            subnet_id: "subnet-1".into(),
+            vpc_id: None,
+            availability_zone: az.map(str::to_string),
+        }
     }
 
     #[test]

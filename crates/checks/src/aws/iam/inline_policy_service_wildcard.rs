@@ -77,7 +77,8 @@ mod tests {
     }
 
     const TRAIL_ALL: &str = r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":["cloudtrail:*"],"Resource":"*"}]}"#;
-    const KMS_DENY: &str = r#"{"Statement":[{"Effect":"Deny","Action":"kms:*","Resource":"*"},{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#;
+    const KMS_DENY: &str =
+        r#"{"Statement":[{"Effect":"Deny","Action":"kms:*","Resource":"*"},{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#;
     const READ: &str = r#"{"Statement":[{"Effect":"Allow","Action":["s3:Get*","kms:Describe*"],"Resource":"*"}]}"#;
 
     #[test]

@@ -39,7 +39,8 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         if layers.is_empty() {
             return out.pass(res, "the function uses no layers");
         }
-        let other: Vec<&str> = layers.iter().map(String::as_str).filter(|arn| arn.split(':').nth(4) != Some(res.account.as_str())).collect();
+        let other: Vec<&str> =
+            layers.iter().map(String::as_str).filter(|arn| arn.split(':').nth(4) != Some(res.account.as_str())).collect();
         if other.is_empty() {
             out.pass(res, format!("its {} layers are the account's own", layers.len()))
         } else {
@@ -64,7 +65,10 @@ mod tests {
         // One foreign layer among own ones fails the function.
         let inv = with_function(|f| f.layer_arns = Observed::Known(vec![own.clone(), foreign.clone()]));
         let (status, reason) = single(&CHECK, &inv);
-        assert_eq!((status, reason.as_str()), (Status::Failed, "layers of other accounts: arn:aws:lambda:us-east-1:999999999999:layer:agent:12"));
+        assert_eq!(
+            (status, reason.as_str()),
+            (Status::Failed, "layers of other accounts: arn:aws:lambda:us-east-1:999999999999:layer:agent:12")
+        );
         let inv = with_function(|f| f.layer_arns = Observed::Known(vec![]));
         assert_eq!(single(&CHECK, &inv).0, Status::Passed);
         let inv = with_function(|f| f.layer_arns = Observed::Unknown("not collected".into()));

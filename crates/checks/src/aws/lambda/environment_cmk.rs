@@ -36,7 +36,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         }
         match &f.kms_key_arn {
             Observed::Known(Some(key)) => out.pass(res, format!("the environment variables are encrypted with {key}")),
-            Observed::Known(None) => out.fail(res, format!("{} environment variables are encrypted with Lambda's AWS managed key", f.environment_variable_names.len())),
+            Observed::Known(None) => out.fail(
+                res,
+                format!("{} environment variables are encrypted with Lambda's AWS managed key", f.environment_variable_names.len()),
+            ),
             Observed::Unknown(why) => out.not_available(res, format!("the function's KMS key could not be read: {why}")),
         }
     });

@@ -43,7 +43,9 @@ pub(crate) fn records_invocations(selectors: &str, arn: &str) -> Option<bool> {
             d.iter().any(|r| {
                 r["Type"] == "AWS::Lambda::Function"
                     && r["Values"].as_array().is_some_and(|vals| {
-                        vals.iter().filter_map(Value::as_str).any(|x| x == arn || (x.starts_with("arn:") && x.ends_with(":lambda") && x.matches(':').count() == 2))
+                        vals.iter()
+                            .filter_map(Value::as_str)
+                            .any(|x| x == arn || (x.starts_with("arn:") && x.ends_with(":lambda") && x.matches(':').count() == 2))
                     })
             })
         })
@@ -57,7 +59,8 @@ pub(crate) fn records_invocations(selectors: &str, arn: &str) -> Option<bool> {
             && fields.iter().all(|f| match f["Field"].as_str() {
                 Some("eventCategory") | Some("resources.type") | Some("readOnly") => true,
                 Some("resources.ARN") => {
-                    let list = |k: &str| f[k].as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect::<Vec<_>>());
+                    let list =
+                        |k: &str| f[k].as_array().map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect::<Vec<_>>());
                     match (list("Equals"), list("StartsWith")) {
                         (Some(e), None) => e.iter().any(|x| x == arn),
                         (None, Some(p)) => p.iter().any(|x| arn.starts_with(x.as_str())),
@@ -111,14 +114,28 @@ mod tests {
 
     #[test]
     fn selectors() {
-        let basic = |v: &str| format!(r#"{{"EventSelectors":[{{"ReadWriteType":"All","DataResources":[{{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}},{{"Type":"AWS::Lambda::Function","Values":["{v}"]}}]}}]}}"#);
+        let basic = |v: &str| {
+            format!(
+                r#"{{"EventSelectors":[{{"ReadWriteType":"All","DataResources":[{{"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}},{{"Type":"AWS::Lambda::Function","Values":["{v}"]}}]}}]}}"#
+            )
+        };
         assert_eq!(records_invocations(&basic("arn:aws:lambda"), F), Some(true));
         assert_eq!(records_invocations(&basic(F), F), Some(true));
         assert_eq!(records_invocations(&basic("arn:aws:lambda:us-east-1:123456789012:function:other"), F), Some(false));
-        let adv = |extra: &str| format!(r#"{{"AdvancedEventSelectors":[{{"FieldSelectors":[{{"Field":"eventCategory","Equals":["Data"]}},{{"Field":"resources.type","Equals":["AWS::Lambda::Function"]}}{extra}]}}]}}"#);
+        let adv = |extra: &str| {
+            format!(
+                r#"{{"AdvancedEventSelectors":[{{"FieldSelectors":[{{"Field":"eventCategory","Equals":["Data"]}},{{"Field":"resources.type","Equals":["AWS::Lambda::Function"]}}{extra}]}}]}}"#
+            )
+        };
         assert_eq!(records_invocations(&adv(""), F), Some(true));
-        assert_eq!(records_invocations(&adv(r#",{"Field":"resources.ARN","StartsWith":["arn:aws:lambda:us-east-1:123456789012:function:"]}"#), F), Some(true));
-        assert_eq!(records_invocations(&adv(r#",{"Field":"resources.ARN","Equals":["arn:aws:lambda:us-east-1:123456789012:function:g"]}"#), F), Some(false));
+        assert_eq!(
+            records_invocations(&adv(r#",{"Field":"resources.ARN","StartsWith":["arn:aws:lambda:us-east-1:123456789012:function:"]}"#), F),
+            Some(true)
+        );
+        assert_eq!(
+            records_invocations(&adv(r#",{"Field":"resources.ARN","Equals":["arn:aws:lambda:us-east-1:123456789012:function:g"]}"#), F),
+            Some(false)
+        );
         assert_eq!(records_invocations(&adv(r#",{"Field":"eventName","Equals":["Invoke"]}"#), F), Some(false));
         assert_eq!(records_invocations("not json", F), None);
     }

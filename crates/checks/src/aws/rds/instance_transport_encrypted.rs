@@ -42,7 +42,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                 out.fail(res, format!("{param} is {value} in parameter group {group}: connections without TLS are accepted"))
             }
         }
-        Observed::Unknown(why) => out.not_available(res, format!("the TLS parameter of the instance's parameter group could not be read: {why}")),
+        Observed::Unknown(why) => {
+            out.not_available(res, format!("the TLS parameter of the instance's parameter group could not be read: {why}"))
+        }
     });
 }
 
@@ -56,7 +58,11 @@ mod tests {
 
     #[test]
     fn pass_fail_not_available() {
-        let with = |id: &str, engine: &str, v: Observed<Option<(String, String, String)>>| DbInstance { engine: engine.into(), transport_encryption_parameter: v, ..db(id) };
+        let with = |id: &str, engine: &str, v: Observed<Option<(String, String, String)>>| DbInstance {
+            engine: engine.into(),
+            transport_encryption_parameter: v,
+            ..db(id)
+        };
         let param = |p: &str, v: &str| Observed::Known(Some(("pg".to_string(), p.to_string(), v.to_string())));
         let mut inv = inventory();
         rds(&mut inv).db_instances = vec![
@@ -67,10 +73,7 @@ mod tests {
             with("unread", "mariadb", Observed::Unknown("parameter group pg does not report the value of require_secure_transport".into())),
             with("oracle", "oracle-ee", Observed::Known(None)),
         ];
-        assert_eq!(
-            statuses(&CHECK, &inv),
-            vec![Status::Passed, Status::Failed, Status::Passed, Status::Failed, Status::NotAvailable]
-        );
+        assert_eq!(statuses(&CHECK, &inv), vec![Status::Passed, Status::Failed, Status::Passed, Status::Failed, Status::NotAvailable]);
         region(&mut inv).rds = Observed::Unknown("rds:DescribeDBInstances access denied".into());
         assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
     }

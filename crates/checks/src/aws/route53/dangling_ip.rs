@@ -82,11 +82,22 @@ fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(a) => {
             let o = a.octets();
-            !(a.is_private() || a.is_loopback() || a.is_link_local() || a.is_unspecified() || a.is_broadcast() || a.is_multicast()
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_multicast()
                 || o[0] == 0
                 || (o[0] == 100 && (64..128).contains(&o[1])))
         }
-        IpAddr::V6(a) => !(a.is_loopback() || a.is_unspecified() || a.is_multicast() || (a.segments()[0] & 0xfe00) == 0xfc00 || (a.segments()[0] & 0xffc0) == 0xfe80),
+        IpAddr::V6(a) => {
+            !(a.is_loopback()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || (a.segments()[0] & 0xfe00) == 0xfc00
+                || (a.segments()[0] & 0xffc0) == 0xfe80)
+        }
     }
 }
 
@@ -133,9 +144,20 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                     "CNAME" => {
                         let Some(bucket) = s3_website_bucket(value) else { continue };
                         match &buckets {
-                            None => (Status::NotAvailable, format!("{} points to the website of bucket {bucket}; the account's buckets could not be read", r.name)),
-                            Some(b) if b.contains(bucket.as_str()) => (Status::Passed, format!("{} points to the website of bucket {bucket}, the account's", r.name)),
-                            Some(_) => (Status::Failed, format!("{} points to the website of bucket {bucket}, which is not the account's: anyone may create it", r.name)),
+                            None => (
+                                Status::NotAvailable,
+                                format!("{} points to the website of bucket {bucket}; the account's buckets could not be read", r.name),
+                            ),
+                            Some(b) if b.contains(bucket.as_str()) => {
+                                (Status::Passed, format!("{} points to the website of bucket {bucket}, the account's", r.name))
+                            }
+                            Some(_) => (
+                                Status::Failed,
+                                format!(
+                                    "{} points to the website of bucket {bucket}, which is not the account's: anyone may create it",
+                                    r.name
+                                ),
+                            ),
                         }
                     }
                     _ => continue,
@@ -154,7 +176,13 @@ mod tests {
     use rampart_inventory::{Bucket, ElasticIp, HostedZone, NetworkInterface, RecordSet, S3};
 
     fn record(name: &str, kind: &str, values: &[&str]) -> RecordSet {
-        RecordSet { name: name.into(), kind: kind.into(), ttl: Some(300), values: values.iter().map(|v| v.to_string()).collect(), ..Default::default() }
+        RecordSet {
+            name: name.into(),
+            kind: kind.into(),
+            ttl: Some(300),
+            values: values.iter().map(|v| v.to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     fn run_with(inv: &Inventory, ranges: Option<&AwsIpRanges>) -> Vec<(Status, String)> {
@@ -168,7 +196,8 @@ mod tests {
     fn estate() -> Inventory {
         let mut inv = inventory();
         ec2(&mut inv).addresses = Observed::Known(vec![ElasticIp { public_ip: "198.51.100.7".into(), ..Default::default() }]);
-        ec2(&mut inv).network_interfaces = Observed::Known(vec![NetworkInterface { public_ips: vec!["198.51.100.8".into()], ..Default::default() }]);
+        ec2(&mut inv).network_interfaces =
+            Observed::Known(vec![NetworkInterface { public_ips: vec!["198.51.100.8".into()], ..Default::default() }]);
         account(&mut inv).s3 = Observed::Known(S3 {
             account_public_access_block: Observed::Known(None),
             buckets: vec![Bucket { name: "www.example.com".into(), ..Default::default() }],
@@ -184,8 +213,13 @@ mod tests {
             record("cdn.example.com.", "CNAME", &["d111111abcdef8.cloudfront.net"]),
             record("alias.example.com.", "A", &[]),
         ];
-        account(&mut inv).route53 =
-            Observed::Known(vec![HostedZone { id: "/hostedzone/Z1".into(), name: "example.com.".into(), private_zone: false, record_sets: Observed::Known(records), query_logging_log_groups: Observed::Known(vec![]) }]);
+        account(&mut inv).route53 = Observed::Known(vec![HostedZone {
+            id: "/hostedzone/Z1".into(),
+            name: "example.com.".into(),
+            private_zone: false,
+            record_sets: Observed::Known(records),
+            query_logging_log_groups: Observed::Known(vec![]),
+        }]);
         inv
     }
 

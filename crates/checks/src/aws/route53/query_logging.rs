@@ -34,7 +34,13 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let zones = match &account.route53 {
             Observed::Known(z) => z,
             Observed::Unknown(why) => {
-                let res = resource(account, &account.home_region, ResourceType::AwsRoute53HostedZone, format!("arn:{}:route53:::hostedzone/*", account.partition), "all hosted zones");
+                let res = resource(
+                    account,
+                    &account.home_region,
+                    ResourceType::AwsRoute53HostedZone,
+                    format!("arn:{}:route53:::hostedzone/*", account.partition),
+                    "all hosted zones",
+                );
                 out.not_available(res, format!("Route 53 could not be read: {why}"));
                 continue;
             }
@@ -58,7 +64,13 @@ mod tests {
     use rampart_model::Status;
 
     fn zone(id: &str, private: bool, logging: Observed<Vec<String>>) -> HostedZone {
-        HostedZone { id: format!("/hostedzone/{id}"), name: format!("{id}.example."), private_zone: private, record_sets: Observed::Known(vec![]), query_logging_log_groups: logging }
+        HostedZone {
+            id: format!("/hostedzone/{id}"),
+            name: format!("{id}.example."),
+            private_zone: private,
+            record_sets: Observed::Known(vec![]),
+            query_logging_log_groups: logging,
+        }
     }
 
     #[test]

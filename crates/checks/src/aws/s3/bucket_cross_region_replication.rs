@@ -78,7 +78,12 @@ mod tests {
         });
         let s3 = account(&mut inv).s3.known_mut().unwrap();
         for (name, region) in [("data-eu", "eu-west-1"), ("data-copy", "us-east-1")] {
-            s3.buckets.push(Bucket { name: name.into(), region: region.into(), replication_destinations: Observed::Known(vec![]), ..Default::default() });
+            s3.buckets.push(Bucket {
+                name: name.into(),
+                region: region.into(),
+                replication_destinations: Observed::Known(vec![]),
+                ..Default::default()
+            });
         }
         inv
     }
@@ -86,7 +91,9 @@ mod tests {
     #[test]
     fn pass_fail_not_available() {
         let arn = |n: &str| format!("arn:aws:s3:::{n}");
-        let first = |inv: &rampart_inventory::Inventory| run_check(&CHECK, inv).into_iter().find(|r| r.resource.name == "data").map(|r| (r.status, r.reason)).unwrap();
+        let first = |inv: &rampart_inventory::Inventory| {
+            run_check(&CHECK, inv).into_iter().find(|r| r.resource.name == "data").map(|r| (r.status, r.reason)).unwrap()
+        };
         // Same-Region first, another Region second: the second rule passes it.
         assert_eq!(first(&with_replica(Observed::Known(vec![arn("data-copy"), arn("data-eu")]))).0, Status::Passed);
         let (s, why) = first(&with_replica(Observed::Known(vec![arn("data-copy")])));
