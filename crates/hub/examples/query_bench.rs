@@ -4,6 +4,10 @@
 //! cargo run --release -p rampart-hub --example query_bench [-- <findings>]   # default 1,000,000
 //! ```
 //!
+//! `RAMPART_BENCH_DB=<path>` keeps the database there (for `sqlite3` and `EXPLAIN QUERY
+//! PLAN`) instead of a temporary directory. A million findings take more than 1 GiB of
+//! disk (the write-ahead log of the one recording transaction included): check free space.
+//!
 //! Prints, for each query, the median and p95 of 21 runs: the default first page, a page
 //! two filters deep, the page after it (keyset), a selective filter, a count, and the
 //! group-by of two insights.
@@ -23,7 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => 1_000_000,
     };
     let dir = tempfile::tempdir()?;
-    let mut store = Store::open(&dir.path().join("bench.db"))?;
+    let path = std::env::var_os("RAMPART_BENCH_DB").map_or_else(|| dir.path().join("bench.db"), std::path::PathBuf::from);
+    let mut store = Store::open(&path)?;
     let now = time::macros::datetime!(2026-03-01 08:00:00 UTC);
     // From JSON: what a run must hold changes more often than this example.
     let run: RunInfo = serde_json::from_value(serde_json::json!({
