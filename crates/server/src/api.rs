@@ -16,8 +16,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rampart API", description = "Findings, runs, checks, compliance and assessments of a Rampart store. Every route needs a signed-in caller: `Authorization: Bearer TOKEN` (`rampart users token NAME`) or the console's session cookie with its CSRF token."),
-    paths(me, findings, finding, set_workflow, query_findings, batch_update, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
-    components(schemas(ApiError_, Me, FindingPage, QueryPage, BatchUpdateAnswer, ProcessedFinding, UnprocessedFinding, ApiFieldChange, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
+    paths(me, findings, finding, set_workflow, query_findings, batch_update, insights, insight, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
+    components(schemas(ApiError_, Me, ApiInsight, InsightResults, ApiInsightResult, FindingPage, QueryPage, BatchUpdateAnswer, ProcessedFinding, UnprocessedFinding, ApiFieldChange, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -472,6 +472,63 @@ pub async fn batch_update(
             .into_iter()
             .map(|u| UnprocessedFinding { finding: ProcessedFinding { id: u.id }, error_code: u.error_code, error_message: u.error_message })
             .collect(),
+    }))
+}
+
+/// An insight: a filter and a group-by attribute (Security Hub's managed ones, or saved).
+#[derive(Serialize, ToSchema)]
+pub struct ApiInsight {
+    /// `managed/<n>` or `custom/<n>` (encode the `/` as `%2F` in a path).
+    pub id: String,
+    pub name: String,
+    /// A Security Hub `GroupByAttribute`, e.g. `ResourceId`.
+    pub group_by: String,
+    /// Managed insights are data of this build: they cannot be changed.
+    pub managed: bool,
+    /// `AwsSecurityFindingFilters` JSON.
+    #[schema(value_type = Object)]
+    pub filters: serde_json::Value,
+}
+
+impl From<&rampart_hub::Insight> for ApiInsight {
+    fn from(i: &rampart_hub::Insight) -> ApiInsight {
+        ApiInsight { id: i.id.clone(), name: i.name.clone(), group_by: i.group_by.clone(), managed: i.managed, filters: i.filters.to_json() }
+    }
+}
+
+/// The count of one group.
+#[derive(Serialize, ToSchema)]
+pub struct ApiInsightResult {
+    pub value: String,
+    pub count: u64,
+}
+
+/// An insight and its counts, the largest group first (at most 100 groups).
+#[derive(Serialize, ToSchema)]
+pub struct InsightResults {
+    pub insight: ApiInsight,
+    pub results: Vec<ApiInsightResult>,
+}
+
+/// The insights: Security Hub's managed ones that rampart's findings answer, and saved ones.
+#[utoipa::path(get, path = "/api/v1/insights", responses((status = 200, body = [ApiInsight])))]
+pub async fn insights(State(state): State<Shared>) -> Result<Json<Vec<ApiInsight>>, ApiError> {
+    let all = state.store(|s| s.insights()).await?;
+    Ok(Json(all.iter().map(ApiInsight::from).collect()))
+}
+
+/// One insight's counts per group value.
+#[utoipa::path(get, path = "/api/v1/insights/{id}", params(("id" = String, Path, description = "The insight id, URL-encoded")),
+    responses((status = 200, body = InsightResults), (status = 404, body = ApiError_)))]
+pub async fn insight(State(state): State<Shared>, Path(id): Path<String>) -> Result<Json<InsightResults>, ApiError> {
+    let got = state.store(move |s| Ok(rampart_app::insights::results(s, &id))).await?;
+    let (insight, results) = got.map_err(|e| match e.downcast_ref::<rampart_hub::StoreError>() {
+        Some(rampart_hub::StoreError::UnknownInsight(_)) => ApiError::not_found(format!("{e:#}")),
+        _ => ApiError::internal(format!("{e:#}")),
+    })?;
+    Ok(Json(InsightResults {
+        insight: ApiInsight::from(&insight),
+        results: results.into_iter().map(|r| ApiInsightResult { value: r.value, count: r.count }).collect(),
     }))
 }
 

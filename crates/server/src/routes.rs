@@ -54,6 +54,8 @@ fn table() -> Vec<(Route, MethodRouter<Shared>)> {
         (r("POST", "/api/v1/findings/batch-update", ANALYST), post(api::batch_update)),
         (r("GET", "/api/v1/findings/{id}", VIEWER), get(api::finding)),
         (r("POST", "/api/v1/findings/{id}/workflow", ANALYST), post(api::set_workflow)),
+        (r("GET", "/api/v1/insights", VIEWER), get(api::insights)),
+        (r("GET", "/api/v1/insights/{id}", VIEWER), get(api::insight)),
         (r("GET", "/api/v1/runs", VIEWER), get(api::runs)),
         (r("GET", "/api/v1/checks", VIEWER), get(api::checks)),
         (r("GET", "/api/v1/standards", VIEWER), get(api::standards)),

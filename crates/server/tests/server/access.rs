@@ -5,7 +5,14 @@ use rampart_server::{routes, Access, Role, Route};
 
 /// A concrete path for a route: parameters filled with real values.
 fn concrete(route: &Route, finding: &str) -> String {
-    route.path.replace("{id}", &if route.path.starts_with("/api/v1/standards") { "fsbp".to_string() } else { enc(finding) }).replace("{standard}", "fsbp")
+    let id = if route.path.starts_with("/api/v1/standards") {
+        "fsbp".to_string()
+    } else if route.path.starts_with("/api/v1/insights") {
+        enc("managed/1")
+    } else {
+        enc(finding)
+    };
+    route.path.replace("{id}", &id).replace("{standard}", "fsbp")
 }
 
 fn is_public(route: &Route) -> bool {

@@ -195,3 +195,24 @@ fn batch_update_answers_like_aws_and_keeps_who_and_why() {
     let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Authorization", &auth), ("Content-Type", "application/json")], bad.to_string().as_bytes());
     assert_eq!(r.status, 400, "{}", r.body);
 }
+
+#[test]
+fn managed_insights_count_the_demo_findings() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let list = s.client.get("/api/v1/insights", &[("Authorization", &auth)]).json();
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty() && list.iter().all(|i| i["managed"] == true));
+    let mut counted = 0;
+    for i in list {
+        let id = i["id"].as_str().unwrap();
+        let r = s.client.get(&format!("/api/v1/insights/{}", enc(id)), &[("Authorization", &auth)]);
+        assert_eq!(r.status, 200, "{id}: {}", r.body);
+        let r = r.json();
+        assert_eq!(r["insight"]["id"], id);
+        counted += r["results"].as_array().unwrap().iter().map(|g| g["count"].as_u64().unwrap()).sum::<u64>();
+    }
+    assert!(counted > 0, "some managed insight counts demo findings");
+    let missing = s.client.get("/api/v1/insights/custom%2F999", &[("Authorization", &auth)]);
+    assert_eq!(missing.status, 404, "{}", missing.body);
+}

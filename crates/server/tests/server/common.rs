@@ -34,7 +34,6 @@ pub fn demo_db(db: &Path) -> String {
 pub struct TestServer {
     pub client: Client,
     pub dir: tempfile::TempDir,
-    pub db: PathBuf,
     pub planted: String,
     pub accounts: Arc<dyn Accounts>,
     pub running: Option<Running>,
@@ -61,7 +60,7 @@ impl TestServer {
         };
         let running = rampart_server::start(&opts, Arc::clone(&accounts)).unwrap();
         let client = Client { addr: running.addr, tls: tls.map(|t| t.2) };
-        TestServer { client, dir, db, planted, accounts, running: Some(running) }
+        TestServer { client, dir, planted, accounts, running: Some(running) }
     }
 
     pub fn token(&self, role: Role) -> String {
