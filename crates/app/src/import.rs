@@ -12,12 +12,12 @@
 //!   is stored, so a file that is not JSON stores nothing.
 
 use rampart_hub::{ImportFailure, ImportedFinding as StoreFinding, Store};
-use rampart_import_findings::{self as parse, DocumentError, FindingError, Format, ImportedFinding};
+use rampart_import_findings::{self as parse, DocumentError, FindingError, ImportedFinding};
 use rampart_model::{RecordState, Resource, ResourceType, Timestamp};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-pub use parse::{MAX_FINDINGS_PER_CALL, MAX_FINDING_BYTES};
+pub use parse::{Format, MAX_FINDINGS_PER_CALL, MAX_FINDING_BYTES};
 
 /// Why an import was refused as a whole.
 #[derive(Debug)]

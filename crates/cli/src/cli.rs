@@ -117,7 +117,8 @@ pub enum Command {
         #[command(subcommand)]
         action: AssessAction,
     },
-    /// Build a snapshot from other tools' output (offline; no AWS access).
+    /// Other tools' output: a snapshot from AWS CLI dumps (offline; no AWS access), or
+    /// their findings (ASFF, OCSF) into the findings store.
     Import {
         #[command(subcommand)]
         source: ImportSource,
@@ -237,6 +238,22 @@ pub enum ImportSource {
         /// Where to write the snapshot (JSON); scan it with `rampart scan --snapshot FILE`.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+    },
+    /// Findings from other tools into the findings store: ASFF (Prowler's and Trivy's
+    /// `.asff.json`, a BatchImportFindings request, Rampart's `--format asff`) or OCSF
+    /// finding events. Deduplicated by (ProductArn, Id) as Security Hub does; a bad finding
+    /// is named (file, index, error code, message), the others are imported, and the exit
+    /// code is 2.
+    Findings {
+        /// JSON files of findings.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// `asff`, `ocsf`, or `auto` (told apart by each file's first finding).
+        #[arg(long, default_value = "auto", value_parser = ["asff", "ocsf", "auto"])]
+        format: String,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
 }
 

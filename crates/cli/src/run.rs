@@ -101,6 +101,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import { source: crate::cli::ImportSource::Findings { files, format, db } } => import_findings(&files, &format, &db),
         Command::Checks => {
             let mut out = std::io::stdout().lock();
             for c in rampart_checks::REGISTRY {
@@ -325,4 +326,30 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         return Ok(ExitCode::from(2));
     }
     Ok(code)
+}
+
+/// `rampart import findings`: each file's count on stdout, each bad finding on stderr;
+/// exit 2 when any finding was not imported.
+fn import_findings(files: &[std::path::PathBuf], format: &str, db: &Option<std::path::PathBuf>) -> Result<ExitCode> {
+    use rampart_app::import::{import_files, Format};
+    let format = Format::parse(format);
+    let path = db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+    let mut store = crate::hints::write_store(&path)?;
+    let done = import_files(&mut store, files, format, time::OffsetDateTime::now_utc()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut failed = 0;
+    for f in &done {
+        for bad in &f.answer.failed {
+            eprintln!("{}: finding {} ({}): {}: {}", f.path.display(), bad.index, bad.id, bad.code, bad.message);
+        }
+        failed += f.answer.failed_count();
+        println!(
+            "{}: {} finding(s) read as {}: {} imported, {} failed",
+            f.path.display(),
+            f.read,
+            f.format,
+            f.answer.success_count,
+            f.answer.failed_count()
+        );
+    }
+    Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
