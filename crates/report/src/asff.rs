@@ -18,6 +18,14 @@
 //! allows INFORMATIONAL, LOW, MEDIUM, HIGH and CRITICAL, and INFORMATIONAL is the one that
 //! claims least — with `Severity.Original` `UNKNOWN` (free text) saying what is true.
 //!
+//! `AwsAccountId`, `ProductArn` and the resource's `Region` and `Partition` are required. A
+//! host, image or function finding has no account of its own (a Lambda function named by
+//! `--function-arn` does): it takes the run's account and region when the run names exactly
+//! one, else the placeholder account `000000000000` in `us-east-1`, partition `aws`, and says
+//! so in `ProductFields["rampart/AccountUnknown"]`. With the default product ARN
+//! (`arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`) `BatchImportFindings` accepts
+//! only the calling account's id, so such findings need both replaced before import.
+//!
 //! A run that could not read everything it set out to read (`RunInfo::incomplete`) marks
 //! each of its findings with `ProductFields["rampart/RunIncomplete"]`: what was not read,
 //! `; `-separated. ASFF has no run-level object to carry it (a finding is the unit
@@ -276,16 +284,20 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     // Values must not be blank.
     fields.retain(|_, v| !v.trim().is_empty());
 
+    let (account, region, partition) = placement(f, run);
+    if account == UNKNOWN_ACCOUNT {
+        fields.insert("rampart/AccountUnknown", Cow::Borrowed(ACCOUNT_UNKNOWN_NOTE));
+    }
     let requirements = &f.related_requirements;
     AsffFinding {
         schema_version: SCHEMA_VERSION,
         id: &f.id,
-        product_arn: format!("arn:{}:securityhub:{}:{}:product/{}/default", r.partition, r.region, r.account, r.account),
+        product_arn: format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
         product_name: "Rampart",
         company_name: "Rampart",
         generator_id: format!("rampart/{}", f.check_id),
-        aws_account_id: &r.account,
-        region: &r.region,
+        aws_account_id: account,
+        region,
         types: types.clone(),
         created_at: rfc3339_millis(f.first_observed),
         updated_at: rfc3339_millis(f.last_observed),
@@ -296,7 +308,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         description: truncate_chars(&description, DESCRIPTION_MAX).into_owned(),
         remediation,
         product_fields: fields,
-        resources: [Resource { kind: r.kind.asff(), id: &r.id, partition: &r.partition, region: &r.region }],
+        resources: [Resource { kind: r.kind.asff(), id: &r.id, partition, region }],
         vulnerabilities: f.vulnerability.as_deref().map(|v| [vulnerability(v)]),
         compliance: Compliance {
             status: f.status.as_str(),
@@ -306,6 +318,30 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         record_state: f.record_state.as_str(),
         finding_provider_fields: FindingProviderFields { severity, types },
     }
+}
+
+/// `AwsAccountId` when the finding's account is not known (a host, image or function scanned
+/// without an account): twelve digits, the shape ASFF requires, that names no account.
+pub const UNKNOWN_ACCOUNT: &str = "000000000000";
+/// `Region` (and the `ProductArn`'s region) when neither the resource nor the run names one.
+pub const UNKNOWN_REGION: &str = "us-east-1";
+const ACCOUNT_UNKNOWN_NOTE: &str = "The scan did not know the AWS account of this resource: AwsAccountId and ProductArn name account 000000000000. BatchImportFindings with the default product ARN accepts only the calling account's id: replace both before importing.";
+
+/// The account, region and partition a finding is reported in: the resource's; else the run's
+/// only account or region; else [`UNKNOWN_ACCOUNT`], [`UNKNOWN_REGION`] and `aws`. ASFF
+/// requires `AwsAccountId`, `ProductArn` (whose account and region are the importer's for a
+/// custom integration: `arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`) and the
+/// resource's `Partition` and `Region`; a host, image or function finding has none of its own.
+fn placement<'a>(f: &'a Finding, run: &'a RunInfo) -> (&'a str, &'a str, &'a str) {
+    let r = &f.resource;
+    let only = |v: &'a [String]| match v {
+        [one] if !one.is_empty() => Some(one.as_str()),
+        _ => None,
+    };
+    let account = Some(r.account.as_str()).filter(|a| !a.is_empty()).or_else(|| only(&run.accounts)).unwrap_or(UNKNOWN_ACCOUNT);
+    let region = Some(r.region.as_str()).filter(|a| !a.is_empty()).or_else(|| only(&run.regions)).unwrap_or(UNKNOWN_REGION);
+    let partition = Some(r.partition.as_str()).filter(|p| !p.is_empty()).unwrap_or("aws");
+    (account, region, partition)
 }
 
 fn vulnerability(v: &rampart_model::Vulnerability) -> Vulnerability<'_> {
@@ -486,6 +522,64 @@ mod tests {
         let sg = findings.iter().find(|f| f.check_id == "ec2_sg_open_admin_port").unwrap();
         assert_eq!(types(s3), vec![TYPE_BEST_PRACTICES]);
         assert_eq!(types(sg), vec![TYPE_BEST_PRACTICES, TYPE_CIS]);
+    }
+
+    /// Host, image and function findings have no account, region or partition of their own:
+    /// every ASFF finding still has the required top-level fields non-empty, from the run
+    /// when it names one account and region, else the documented placeholder with a note.
+    #[test]
+    fn host_image_and_function_findings_have_every_required_field() {
+        let (mut run, mut findings) = fixtures::vulnerabilities();
+        for f in &mut findings {
+            f.resource.account.clear();
+            f.resource.region.clear();
+            f.resource.partition.clear();
+        }
+        // A Lambda function given by its ARN keeps its own.
+        findings[1].resource.account = "210987654321".into();
+        findings[1].resource.region = "eu-west-1".into();
+        findings[1].resource.partition = "aws".into();
+        run.accounts.clear();
+        run.regions.clear();
+        let (_, v) = asff(&Report { run: &run, findings: &findings, gaps: &[], compliance: &[] });
+        for f in &v {
+            required_top_level(f);
+        }
+        assert_eq!(v[0]["AwsAccountId"], UNKNOWN_ACCOUNT);
+        assert_eq!(v[0]["ProductArn"], "arn:aws:securityhub:us-east-1:000000000000:product/000000000000/default");
+        assert!(v[0]["ProductFields"]["rampart/AccountUnknown"].as_str().unwrap().contains("replace both"));
+        assert_eq!(v[1]["AwsAccountId"], "210987654321");
+        assert_eq!(v[1]["ProductArn"], "arn:aws:securityhub:eu-west-1:210987654321:product/210987654321/default");
+        assert!(v[1]["ProductFields"].get("rampart/AccountUnknown").is_none());
+        run.accounts = vec!["123456789012".into()];
+        run.regions = vec!["ap-south-1".into()];
+        let (_, v) = asff(&Report { run: &run, findings: &findings, gaps: &[], compliance: &[] });
+        assert_eq!(v[0]["AwsAccountId"], "123456789012");
+        assert_eq!(v[0]["Resources"][0]["Region"], "ap-south-1");
+        assert_eq!(v[0]["Resources"][0]["Partition"], "aws");
+    }
+
+    /// ASFF's required top-level attributes (BatchImportFindings refuses a finding without
+    /// them), each non-empty, with the formats the API reference gives.
+    fn required_top_level(f: &Value) {
+        for key in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "CreatedAt", "UpdatedAt", "Title", "Description"] {
+            assert!(f[key].as_str().is_some_and(|s| !s.trim().is_empty()), "{key} in {f}");
+        }
+        let account = f["AwsAccountId"].as_str().unwrap();
+        assert!(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()), "AwsAccountId {account}");
+        let arn: Vec<&str> = f["ProductArn"].as_str().unwrap().split(':').collect();
+        assert_eq!(arn.len(), 6, "{arn:?}");
+        assert!(["aws", "aws-cn", "aws-us-gov"].contains(&arn[1]) && arn[2] == "securityhub" && !arn[3].is_empty() && arn[4] == account, "{arn:?}");
+        assert_eq!(arn[5], format!("product/{account}/default"));
+        assert!(f["Types"].as_array().is_some_and(|t| !t.is_empty()));
+        assert!(f["Severity"]["Label"].is_string());
+        let res = f["Resources"].as_array().unwrap();
+        assert!(!res.is_empty());
+        for r in res {
+            for key in ["Type", "Id", "Partition", "Region"] {
+                assert!(r[key].as_str().is_some_and(|s| !s.is_empty()), "Resources[].{key} in {f}");
+            }
+        }
     }
 
     /// Host, image and function vulnerabilities: Inspector's type, the `Vulnerabilities`
