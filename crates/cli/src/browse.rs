@@ -383,3 +383,78 @@ pub fn insights(action: crate::cli::InsightsAction, db: &Option<PathBuf>) -> Res
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `rampart events`: targets, rules, custom actions, triggering, delivery.
+pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<ExitCode> {
+    use crate::cli::EventsAction;
+    let path = db_path(db);
+    match action {
+        EventsAction::List => {
+            let store = crate::hints::read_store(&path)?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "targets:")?;
+            for t in store.event_targets()? {
+                let signed = if t.config.get("secret").is_some() { ", signed" } else { "" };
+                writeln!(out, "  {:<20} {:<8} {}{signed}", t.name, t.kind, t.config["url"].as_str().unwrap_or("-"))?;
+            }
+            writeln!(out, "rules:")?;
+            for r in store.event_rules()? {
+                writeln!(out, "  {:<20} -> {:<20} {}", r.name, r.target, r.pattern)?;
+            }
+            writeln!(out, "custom actions:")?;
+            for a in store.custom_actions()? {
+                writeln!(out, "  {:<20} {:<20} {}", a.id, a.name, a.description)?;
+            }
+            out.flush()?;
+        }
+        EventsAction::AddTarget { name, url, kind, secret_env } => {
+            let secret = match secret_env {
+                Some(var) => Some(std::env::var(&var).with_context(|| format!("--secret-env {}: the variable is not set", shown(&var)))?),
+                None => None,
+            };
+            let mut store = crate::hints::write_store(&path)?;
+            let t = rampart_app::events::create_webhook(&mut store, &name, &kind, &url, secret.as_deref())?;
+            eprintln!("target `{}` ({}) added; route events to it with `rampart events add-rule NAME --target {} --pattern JSON`", t.name, t.kind, t.name);
+        }
+        EventsAction::AddRule { name, target, pattern } => {
+            let text = match pattern.strip_prefix('@') {
+                Some(file) => std::fs::read_to_string(file).with_context(|| format!("cannot read `{}`", shown(file)))?,
+                None => pattern,
+            };
+            let json: serde_json::Value = serde_json::from_str(&text).context("--pattern is not JSON (give the pattern, or @FILE)")?;
+            let mut store = crate::hints::existing_store(&path)?;
+            let r = rampart_app::events::create_rule(&mut store, &name, &json, &target)?;
+            eprintln!("rule `{}`: matching events go to `{}`", r.name, r.target);
+        }
+        EventsAction::AddAction { name, description } => {
+            let mut store = crate::hints::write_store(&path)?;
+            let a = store.create_custom_action(&name, &description, rampart_app::now())?;
+            eprintln!("{} `{}` added; trigger it with `rampart events trigger {} FINDING_ID...`", a.id, a.name, a.id);
+        }
+        EventsAction::Trigger { action, findings } => {
+            let mut store = crate::hints::existing_store(&path)?;
+            let event = rampart_app::events::trigger_custom_action(&mut store, &action, &findings, who().as_deref().unwrap_or("cli"))?;
+            eprintln!("event {} on {} finding(s) queued; `rampart events deliver` sends it", event.id, findings.len());
+        }
+        EventsAction::Deliver => {
+            let mut store = crate::hints::existing_store(&path)?;
+            let sender = crate::deliver::HttpSender::new()?;
+            let pass = rampart_app::events::deliver_due(&mut store, &sender, rampart_app::now(), 1000)?;
+            eprintln!("{} delivered, {} to retry later, {} dead", pass.delivered, pass.retried, pass.dead);
+            if pass.retried + pass.dead > 0 {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        EventsAction::DeadLetters => {
+            let store = crate::hints::read_store(&path)?;
+            let dead = store.dead_letters()?;
+            let mut out = std::io::stdout().lock();
+            for d in &dead {
+                writeln!(out, "{}  {:<20} {} attempt(s): {}", d.event_id, d.target.name, d.attempts, d.last_error.as_deref().unwrap_or("-"))?;
+            }
+            out.flush()?;
+            eprintln!("{} dead letter(s)", dead.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -88,6 +88,16 @@ pub enum Command {
         #[arg(long, value_name = "PATH", global = true)]
         db: Option<PathBuf>,
     },
+    /// Events: targets (webhooks, Slack-compatible webhooks), rules that route events to
+    /// them by an EventBridge pattern, custom actions people trigger on findings, and
+    /// delivery of the outbox (retried with backoff, then dead letters).
+    Events {
+        #[command(subcommand)]
+        action: EventsAction,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH", global = true)]
+        db: Option<PathBuf>,
+    },
     /// Automation rules (Security Hub's model): ordered, criteria in the findings filter
     /// language, one field update, terminal or not; applied to the findings each scan
     /// creates or updates.
@@ -514,6 +524,51 @@ pub enum InsightsAction {
     },
     /// Delete a custom insight (managed ones cannot be deleted).
     Delete { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EventsAction {
+    /// List the targets, rules and custom actions.
+    List,
+    /// Add a webhook target (POST of the event's JSON, signed with HMAC-SHA256 when it has
+    /// a secret) or a Slack-compatible one (`--kind slack`: a one-line message).
+    AddTarget {
+        name: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long, default_value = "webhook", value_parser = ["webhook", "slack"])]
+        kind: String,
+        /// The environment variable holding the signing secret (never on the command line).
+        #[arg(long, value_name = "VAR")]
+        secret_env: Option<String>,
+    },
+    /// Add a rule: events that PATTERN (EventBridge's pattern JSON, or @FILE) matches go to TARGET.
+    AddRule {
+        name: String,
+        #[arg(long)]
+        target: String,
+        #[arg(long)]
+        pattern: String,
+    },
+    /// Add a custom action (a name of 1-20 characters) that people trigger on findings.
+    AddAction {
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+    /// Trigger a custom action on 1 to 20 findings: one "Security Hub Findings - Custom
+    /// Action" event, routed by the rules.
+    Trigger {
+        /// The action's id (custom-action/N) or name.
+        action: String,
+        /// The finding ids (see `rampart findings`).
+        #[arg(required = true)]
+        findings: Vec<String>,
+    },
+    /// Send the deliveries that are due (run it from cron, or leave it to `rampart serve`).
+    Deliver,
+    /// The deliveries that failed every attempt.
+    DeadLetters,
 }
 
 #[derive(Subcommand, Debug)]

@@ -81,6 +81,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Workflow { id, status, note, db } => crate::browse::workflow(&id, &status, &note, &db),
         Command::Assess { action } => crate::assess::main(action),
         Command::Automation { action } => crate::browse::automation(action),
+        Command::Events { action, db } => crate::browse::events(action, &db),
         Command::Insights { action, db } => crate::browse::insights(action.unwrap_or(crate::cli::InsightsAction::List), &db),
         Command::Vulndb { action } => crate::vulndb::main(action),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),

@@ -25,9 +25,11 @@
 
 mod envelope;
 mod pattern;
+mod sign;
 
 pub use envelope::{Event, DETAIL_TYPE_CUSTOM_ACTION, DETAIL_TYPE_IMPORTED, SOURCE};
 pub use pattern::{Pattern, PatternError};
+pub use sign::{hmac_sha256_hex, SIGNATURE_HEADER};
 
 #[cfg(test)]
 mod tests;

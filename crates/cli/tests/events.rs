@@ -1,0 +1,114 @@
+//! `rampart events`: a custom action triggered on 20 findings reaches a loopback HTTP
+//! receiver once, signed; 21 are refused; a receiver that is down leaves the delivery to
+//! be retried, not lost.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::mpsc;
+
+fn rampart(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart")).args(args).current_dir(dir).env("RAMPART_DB", dir.join("r.db")).env("HOOK_SECRET", "s3cret").output().unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A loopback HTTP receiver: each request's headers (lower-cased names) and body.
+fn receiver() -> (String, mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut headers = Vec::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                let l = line.trim_end();
+                if l.is_empty() {
+                    break;
+                }
+                let (k, v) = l.split_once(':').unwrap();
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+            let len: usize = headers.iter().find(|(k, _)| k == "content-length").map_or(0, |(_, v)| v.parse().unwrap());
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+            let _ = tx.send((headers, body));
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn a_custom_action_on_twenty_findings_reaches_the_receiver_once_signed_and_twenty_one_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let report = d.join("demo.json");
+    ok(rampart(d, &["demo", "--format", "json", "-o", report.to_str().unwrap()]));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let failed: Vec<String> =
+        doc["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "FAILED").map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    assert!(failed.len() >= 21);
+
+    let (url, got) = receiver();
+    ok(rampart(d, &["events", "add-target", "soc", "--url", &url, "--secret-env", "HOOK_SECRET"]));
+    ok(rampart(d, &["events", "add-rule", "to-soc", "--target", "soc", "--pattern", r#"{"detail-type": ["Security Hub Findings - Custom Action"]}"#]));
+    ok(rampart(d, &["events", "add-action", "Send to SOC", "--description", "open a ticket"]));
+    let listed = ok(rampart(d, &["events", "list"]));
+    assert!(listed.contains("soc") && listed.contains("signed") && listed.contains("custom-action/1"), "{listed}");
+
+    let mut args: Vec<&str> = vec!["events", "trigger", "Send to SOC"];
+    args.extend(failed[..21].iter().map(String::as_str));
+    let refused = rampart(d, &args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("at most 20 findings"), "{}", String::from_utf8_lossy(&refused.stderr));
+    args.pop();
+    ok(rampart(d, &args));
+
+    let out = rampart(d, &["events", "deliver"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (headers, body) = got.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    let header = |k: &str| headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(event["detail-type"], "Security Hub Findings - Custom Action");
+    assert_eq!(event["detail"]["findings"].as_array().unwrap().len(), 20);
+    assert_eq!(header("idempotency-key"), event["id"].as_str().unwrap());
+    assert_eq!(header("x-rampart-signature"), format!("sha256={}", rampart_events::hmac_sha256_hex(b"s3cret", &body)));
+    // Delivered once: a second pass sends nothing.
+    ok(rampart(d, &["events", "deliver"]));
+    assert!(got.recv_timeout(std::time::Duration::from_millis(500)).is_err());
+}
+
+#[test]
+fn a_receiver_that_is_down_leaves_the_delivery_to_be_retried() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let report = d.join("demo.json");
+    ok(rampart(d, &["demo", "--format", "json", "-o", report.to_str().unwrap()]));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let id = doc["findings"].as_array().unwrap().iter().find(|f| f["status"] == "FAILED").unwrap()["id"].as_str().unwrap().to_string();
+    // A port nothing listens on.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    ok(rampart(d, &["events", "add-target", "down", "--url", &format!("http://{closed}/x")]));
+    ok(rampart(d, &["events", "add-rule", "all", "--target", "down", "--pattern", r#"{"source": ["rampart.hub"]}"#]));
+    ok(rampart(d, &["events", "add-action", "Escalate"]));
+    ok(rampart(d, &["events", "trigger", "Escalate", &id]));
+    let out = rampart(d, &["events", "deliver"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 delivered, 1 to retry later, 0 dead"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Not due again right away, and not dead.
+    let again = rampart(d, &["events", "deliver"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("0 delivered, 0 to retry later, 0 dead"), "{}", String::from_utf8_lossy(&again.stderr));
+    let dead = rampart(d, &["events", "dead-letters"]);
+    assert!(String::from_utf8_lossy(&dead.stderr).contains("0 dead letter(s)"));
+}
