@@ -147,7 +147,7 @@ impl From<&Finding> for ApiFinding {
     }
 }
 
-/// Which findings to list.
+/// Which findings to list, in which order, from where.
 #[derive(Deserialize, IntoParams, Default, Clone)]
 #[into_params(parameter_in = Query)]
 pub struct FindingParams {
@@ -162,71 +162,104 @@ pub struct FindingParams {
     /// Include archived findings (resources that are gone).
     #[serde(default)]
     pub archived: bool,
-    /// At most this many (1–1000, default 100).
+    /// severity (default), last-seen, title, resource, account or workflow.
+    pub sort: Option<String>,
+    /// desc (default) or asc.
+    pub order: Option<String>,
+    /// At most this many (1–100, default 100).
     pub limit: Option<usize>,
-    /// Where the previous page ended (its `next_cursor`).
+    /// Where the previous page ended (its `next_cursor`); pages stay stable while scans write.
     pub cursor: Option<String>,
 }
 
-impl FindingParams {
-    /// The store's filter, or what is wrong with the parameters.
-    pub fn filter(&self) -> Result<FindingFilter, ApiError> {
-        let nonempty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-        Ok(FindingFilter {
-            status: match nonempty(&self.status) {
-                None => None,
-                Some(s) => Some(Status::parse(&s.to_ascii_uppercase()).ok_or_else(|| {
-                    ApiError::bad_request(format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE"))
-                })?),
-            },
-            min_severity: match nonempty(&self.severity) {
-                None => None,
-                Some(s) => Some(s.parse::<Severity>().map_err(|e| ApiError::bad_request(e.to_string()))?),
-            },
-            check_id: nonempty(&self.check),
-            account: nonempty(&self.account),
-            record_state: if self.archived { None } else { Some(RecordState::Active) },
-            limit: None,
-        })
-    }
+/// Sort choices: (parameter value, label, the query's field).
+pub const SORTS: [(&str, &str, &str); 6] = [
+    ("severity", "severity", "SeverityLabel"),
+    ("last-seen", "last seen", "LastObservedAt"),
+    ("title", "title", "Title"),
+    ("resource", "resource", "ResourceId"),
+    ("account", "account", "AwsAccountId"),
+    ("workflow", "workflow", "WorkflowStatus"),
+];
 
-    pub fn page(&self) -> Result<(usize, usize), ApiError> {
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=1000).contains(&limit) {
-            return Err(ApiError::bad_request("`limit` is from 1 to 1000"));
+pub fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl FindingParams {
+    /// The hub's query (Security Hub's filter semantics, keyset pages), or what is wrong
+    /// with the parameters.
+    pub fn query(&self) -> Result<rampart_hub::FindingQuery, ApiError> {
+        use serde_json::json;
+        let eq = |v: &str| json!({ "Value": v, "Comparison": "EQUALS" });
+        let mut filters = serde_json::Map::new();
+        if let Some(s) = nonempty(&self.status) {
+            let st = Status::parse(&s.to_ascii_uppercase())
+                .ok_or_else(|| ApiError::bad_request(format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE")))?;
+            filters.insert("ComplianceStatus".into(), json!([eq(st.as_str())]));
         }
-        let offset = match self.cursor.as_deref().filter(|c| !c.is_empty()) {
-            None => 0,
-            Some(c) => c.parse::<usize>().map_err(|_| ApiError::bad_request("bad `cursor`: pass the `next_cursor` of the previous page"))?,
+        if let Some(s) = nonempty(&self.severity) {
+            let min: Severity = s.parse().map_err(|e: rampart_model::ParseSeverityError| ApiError::bad_request(e.to_string()))?;
+            let labels: Vec<_> = Severity::ALL.iter().filter(|l| **l >= min).map(|l| eq(l.label())).collect();
+            filters.insert("SeverityLabel".into(), json!(labels));
+        }
+        if let Some(c) = nonempty(&self.check) {
+            filters.insert("GeneratorId".into(), json!([eq(c)]));
+        }
+        if let Some(a) = nonempty(&self.account) {
+            filters.insert("AwsAccountId".into(), json!([eq(a)]));
+        }
+        if !self.archived {
+            filters.insert("RecordState".into(), json!([eq("ACTIVE")]));
+        }
+        let field = match nonempty(&self.sort) {
+            None => "SeverityLabel",
+            Some(s) => SORTS.iter().find(|(v, _, _)| *v == s).map(|(_, _, f)| *f).ok_or_else(|| {
+                ApiError::bad_request(format!("unknown sort `{s}`: use severity, last-seen, title, resource, account or workflow"))
+            })?,
         };
-        Ok((offset, limit))
+        let order = match nonempty(&self.order) {
+            None | Some("desc") => "desc",
+            Some("asc") => "asc",
+            Some(o) => return Err(ApiError::bad_request(format!("unknown order `{o}`: use asc or desc"))),
+        };
+        let limit = self.limit.unwrap_or(rampart_hub::MAX_RESULTS);
+        if !(1..=rampart_hub::MAX_RESULTS).contains(&limit) {
+            return Err(ApiError::bad_request(format!("`limit` is from 1 to {}", rampart_hub::MAX_RESULTS)));
+        }
+        let mut request = json!({ "Filters": filters, "SortCriteria": [{ "Field": field, "SortOrder": order }], "MaxResults": limit });
+        if let Some(t) = nonempty(&self.cursor) {
+            request["NextToken"] = json!(t);
+        }
+        rampart_hub::FindingQuery::from_json(&request).map_err(|e| ApiError::bad_request(e.to_string()))
     }
 }
 
-/// One page of findings, most severe first.
+/// One page of findings.
 #[derive(Serialize, ToSchema)]
 pub struct FindingPage {
     pub findings: Vec<ApiFinding>,
     /// How many findings the filter selects in all.
-    pub total: usize,
+    pub total: u64,
     /// Pass as `cursor` for the next page; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
-/// Findings of the store, filtered, one page at a time.
-pub async fn finding_page(state: &Shared, params: &FindingParams) -> Result<(Vec<Finding>, usize, Option<String>), ApiError> {
-    let mut filter = params.filter()?;
-    let (offset, limit) = params.page()?;
-    filter.limit = Some(offset.saturating_add(limit));
-    let count_filter = FindingFilter { limit: None, ..filter.clone() };
-    let (rows, total) = state.store(move |s| Ok((s.findings(&filter)?, s.count_findings(&count_filter)?))).await?;
-    let page: Vec<Finding> = rows.into_iter().skip(offset).collect();
-    let next = (offset + page.len() < total && !page.is_empty()).then(|| (offset + page.len()).to_string());
-    Ok((page, total, next))
+/// One page of the findings `params` select, how many they select in all, and the cursor
+/// of the next page.
+pub async fn finding_page(state: &Shared, params: &FindingParams) -> Result<(Vec<Finding>, u64, Option<String>), ApiError> {
+    let query = params.query()?;
+    let (page, total) = state
+        .store(move |s| {
+            let now = time::OffsetDateTime::now_utc();
+            Ok((s.get_findings(&query, now)?, s.count_matching(&query.filters, now)?))
+        })
+        .await?;
+    Ok((page.findings.into_iter().map(|r| r.finding).collect(), total, page.next_token))
 }
 
-/// The findings' current state, filtered; most severe first.
+/// The findings' current state, filtered and sorted (most severe first by default).
 #[utoipa::path(get, path = "/api/v1/findings", params(FindingParams), responses((status = 200, body = FindingPage), (status = 400, body = ApiError_)))]
 pub async fn findings(State(state): State<Shared>, Query(params): Query<FindingParams>) -> Result<Json<FindingPage>, ApiError> {
     let (page, total, next_cursor) = finding_page(&state, &params).await?;

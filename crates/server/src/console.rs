@@ -1,7 +1,7 @@
 //! The web console: server-rendered pages (maud escapes every interpolated value), one
 //! style sheet, no script. Forms that change state carry the session's CSRF token.
 
-use crate::api;
+use crate::api::{self, nonempty, FindingParams, SORTS};
 use crate::error::ApiError;
 use crate::guard::Caller;
 use crate::state::Shared;
@@ -121,113 +121,30 @@ const STATUSES: [&str; 4] = ["FAILED", "WARNING", "NOT_AVAILABLE", "PASSED"];
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
 const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
 
-/// The console's findings list: the form's fields.
-#[derive(Deserialize, Default, Clone)]
-pub struct ListParams {
-    status: Option<String>,
-    severity: Option<String>,
-    check: Option<String>,
-    account: Option<String>,
-    #[serde(default)]
-    archived: bool,
-    /// severity, title, resource, account, last-seen or workflow.
-    sort: Option<String>,
-    /// asc or desc.
-    order: Option<String>,
-    /// Where the previous page ended (the hub's keyset token).
-    token: Option<String>,
-}
-
-/// Sort choices: (form value, label, the query's field).
-const SORTS: [(&str, &str, &str); 6] = [
-    ("severity", "severity", "SeverityLabel"),
-    ("last-seen", "last seen", "LastObservedAt"),
-    ("title", "title", "Title"),
-    ("resource", "resource", "ResourceId"),
-    ("account", "account", "AwsAccountId"),
-    ("workflow", "workflow", "WorkflowStatus"),
-];
-
-fn nonempty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
-impl ListParams {
-    /// The hub's query (Security Hub's filter semantics, keyset pages of 100), or what is
-    /// wrong with the form.
-    fn query(&self) -> Result<rampart_hub::FindingQuery, ApiError> {
-        use serde_json::json;
-        let eq = |v: &str| json!({ "Value": v, "Comparison": "EQUALS" });
-        let mut filters = serde_json::Map::new();
-        if let Some(s) = nonempty(&self.status) {
-            let st = rampart_model::Status::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| ApiError::bad_request(format!("unknown status `{s}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE")))?;
-            filters.insert("ComplianceStatus".into(), json!([eq(st.as_str())]));
+/// This list's address with `cursor` as the page.
+fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
+    let mut q: Vec<(&str, String)> = Vec::new();
+    for (k, v) in [("status", &p.status), ("severity", &p.severity), ("check", &p.check), ("account", &p.account), ("sort", &p.sort), ("order", &p.order)] {
+        if let Some(v) = nonempty(v) {
+            q.push((k, v.to_string()));
         }
-        if let Some(s) = nonempty(&self.severity) {
-            let min: rampart_model::Severity = s.parse().map_err(|e: rampart_model::ParseSeverityError| ApiError::bad_request(e.to_string()))?;
-            let labels: Vec<_> = rampart_model::Severity::ALL.iter().filter(|l| **l >= min).map(|l| eq(l.label())).collect();
-            filters.insert("SeverityLabel".into(), json!(labels));
-        }
-        if let Some(c) = nonempty(&self.check) {
-            filters.insert("GeneratorId".into(), json!([eq(c)]));
-        }
-        if let Some(a) = nonempty(&self.account) {
-            filters.insert("AwsAccountId".into(), json!([eq(a)]));
-        }
-        if !self.archived {
-            filters.insert("RecordState".into(), json!([eq("ACTIVE")]));
-        }
-        let field = match nonempty(&self.sort) {
-            None => "SeverityLabel",
-            Some(s) => SORTS.iter().find(|(v, _, _)| *v == s).map(|(_, _, f)| *f).ok_or_else(|| {
-                ApiError::bad_request(format!("unknown sort `{s}`: use severity, last-seen, title, resource, account or workflow"))
-            })?,
-        };
-        let order = match nonempty(&self.order) {
-            None | Some("desc") => "desc",
-            Some("asc") => "asc",
-            Some(o) => return Err(ApiError::bad_request(format!("unknown order `{o}`: use asc or desc"))),
-        };
-        let mut request = json!({ "Filters": filters, "SortCriteria": [{ "Field": field, "SortOrder": order }], "MaxResults": 100 });
-        if let Some(t) = nonempty(&self.token) {
-            request["NextToken"] = json!(t);
-        }
-        rampart_hub::FindingQuery::from_json(&request).map_err(|e| ApiError::bad_request(e.to_string()))
     }
-
-    /// This list's address with `token` as the page.
-    fn link(&self, token: Option<&str>) -> String {
-        let mut q: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [("status", &self.status), ("severity", &self.severity), ("check", &self.check), ("account", &self.account), ("sort", &self.sort), ("order", &self.order)] {
-            if let Some(v) = nonempty(v) {
-                q.push((k, v.to_string()));
-            }
-        }
-        if self.archived {
-            q.push(("archived", "true".into()));
-        }
-        if let Some(t) = token {
-            q.push(("token", t.to_string()));
-        }
-        let qs: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
-        if qs.is_empty() {
-            "/findings".to_string()
-        } else {
-            format!("/findings?{}", qs.join("&"))
-        }
+    if p.archived {
+        q.push(("archived", "true".into()));
+    }
+    if let Some(t) = cursor {
+        q.push(("cursor", t.to_string()));
+    }
+    let qs: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
+    if qs.is_empty() {
+        "/findings".to_string()
+    } else {
+        format!("/findings?{}", qs.join("&"))
     }
 }
 
-pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<Caller>, Query(p): Query<ListParams>) -> Result<Markup, PageError> {
-    let query = p.query()?;
-    let (page, total) = state
-        .store(move |s| {
-            let now = time::OffsetDateTime::now_utc();
-            Ok((s.get_findings(&query, now)?, s.count_matching(&query.filters, now)?))
-        })
-        .await?;
-    let rows: Vec<&rampart_model::Finding> = page.findings.iter().map(|r| &r.finding).collect();
+pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<Caller>, Query(p): Query<FindingParams>) -> Result<Markup, PageError> {
+    let (rows, total, next) = api::finding_page(&state, &p).await?;
     let sel = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
     let sort = nonempty(&p.sort).unwrap_or("severity");
     let desc = nonempty(&p.order) != Some("asc");
@@ -274,8 +191,8 @@ pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<
             }
         }
         nav.pages {
-            @if nonempty(&p.token).is_some() { a #first href=(p.link(None)) { "← First page" } }
-            @if let Some(t) = &page.next_token { a #next href=(p.link(Some(t))) { "Next →" } }
+            @if nonempty(&p.cursor).is_some() { a #first href=(list_link(&p, None)) { "← First page" } }
+            @if let Some(t) = &next { a #next href=(list_link(&p, Some(t))) { "Next →" } }
         }
     };
     Ok(layout("Findings", &caller, "findings", body))
