@@ -58,7 +58,7 @@ fn int(m: &Map<String, Value>, key: &str) -> Option<i64> {
 fn time_of(r: &Reader<'_>, m: &Map<String, Value>, key: &str) -> Res<Option<Timestamp>> {
     if let Some(v) = m.get(key).filter(|v| !v.is_null()) {
         let n = v.as_i64().ok_or_else(|| r.fail(format!("{key} must be a timestamp (milliseconds since the epoch)")))?;
-        let nanos = if n.abs() < 100_000_000_000 { i128::from(n) * 1_000_000_000 } else { i128::from(n) * 1_000_000 };
+        let nanos = if n.unsigned_abs() < 100_000_000_000 { i128::from(n) * 1_000_000_000 } else { i128::from(n) * 1_000_000 };
         return Timestamp::from_unix_timestamp_nanos(nanos).map(Some).map_err(|_| r.fail(format!("{key} {n} is out of range")));
     }
     match m.get(&format!("{key}_dt")).and_then(Value::as_str) {
