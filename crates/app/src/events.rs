@@ -158,3 +158,30 @@ pub fn deliver_due(store: &mut Store, sender: &dyn Sender, now: Timestamp, limit
     }
     Ok(pass)
 }
+
+/// Publishes one Security Hub "Findings - Imported" event per finding of a run (what
+/// Security Hub sends when a provider imports or updates findings). Nothing is built when
+/// no rule exists. Returns how many events went to at least one target.
+pub fn publish_findings(store: &mut Store, run: &rampart_model::RunInfo, findings: &[rampart_model::Finding]) -> Result<usize> {
+    if !store.event_rules()?.iter().any(|r| r.enabled) {
+        return Ok(0);
+    }
+    let mut routed = 0;
+    for f in findings {
+        let event = Event {
+            version: "0".into(),
+            id: event_id(),
+            detail_type: rampart_events::DETAIL_TYPE_IMPORTED.into(),
+            source: rampart_events::SOURCE.into(),
+            account: f.resource.account.clone(),
+            time: run.finished_at,
+            region: f.resource.region.clone(),
+            resources: vec![f.id.clone()],
+            detail: json!({ "runId": run.id, "findings": [f] }),
+        };
+        if publish(store, &event)? > 0 {
+            routed += 1;
+        }
+    }
+    Ok(routed)
+}

@@ -20,12 +20,15 @@ pub struct Scan {
     /// as SUPPRESSED); zero without a config.
     pub excluded: usize,
     pub suppressed: usize,
+    /// The tags of the scanned resources by ARN, recorded with the run so that filters,
+    /// insights and automation rules on `ResourceTags` see them.
+    pub resource_tags: std::collections::HashMap<String, rampart_inventory::Tags>,
 }
 
 impl Scan {
     /// A scan without gaps, malformed documents or a config: host, image, function, secrets.
     pub fn of(run: RunInfo, findings: Vec<Finding>) -> Scan {
-        Scan { run, findings, gaps: Vec::new(), malformed: Vec::new(), excluded: 0, suppressed: 0 }
+        Scan { run, findings, gaps: Vec::new(), malformed: Vec::new(), excluded: 0, suppressed: 0, resource_tags: Default::default() }
     }
 
     /// Records the run: findings keep their first-seen time and workflow across runs, and
@@ -35,6 +38,7 @@ impl Scan {
     /// each rule matched.
     pub fn record(&mut self, store: &mut rampart_hub::Store) -> Result<Vec<rampart_hub::RuleApplied>, rampart_hub::StoreError> {
         store.record_run(&self.run, &mut self.findings, &self.gaps)?;
+        store.set_resource_tags(self.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
         let ids: Vec<String> = self.findings.iter().map(|f| f.id.clone()).collect();
         let applied = store.apply_automation_rules(&ids, self.run.finished_at)?;
         let touched: std::collections::BTreeSet<&str> = applied.iter().flat_map(|a| a.findings.iter().map(String::as_str)).collect();
@@ -43,6 +47,13 @@ impl Scan {
             f.workflow_status = r.finding.workflow_status;
             f.severity = r.finding.severity;
         }
+        // Events for the findings as they now stand (rules applied), to the targets whose
+        // rules match them; a failure to route is the run's failure too: the outbox must not
+        // silently miss a run.
+        crate::events::publish_findings(store, &self.run, &self.findings).map_err(|e| match e.downcast::<rampart_hub::StoreError>() {
+            Ok(store_error) => store_error,
+            Err(other) => rampart_hub::StoreError::InvalidUpdate(format!("events of run {}: {other}", self.run.id)),
+        })?;
         Ok(applied)
     }
 
@@ -90,8 +101,8 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
     outcome.malformed.extend(unreadable);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
     let (mut excluded, mut suppressed) = (0, 0);
+    let tags = inv.tags_by_arn();
     if let Some(config) = config {
-        let tags = inv.tags_by_arn();
         let applied = config.apply(&mut findings, &|r| tags.get(&r.id).cloned(), started);
         excluded = applied.excluded().count();
         suppressed = applied.hits.len() - excluded;
@@ -109,5 +120,5 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
     let gaps: Vec<Gap> = inv.gaps().cloned().collect();
     // Every failed call makes the run an incomplete answer, said in the run itself.
     run.incomplete = rampart_model::gaps_in_words(&gaps);
-    Scan { run, findings, gaps, malformed: outcome.malformed, excluded, suppressed }
+    Scan { run, findings, gaps, malformed: outcome.malformed, excluded, suppressed, resource_tags: tags }
 }

@@ -240,3 +240,23 @@ fn a_partial_read_is_an_incomplete_run() {
     assert_eq!(scan.run.incomplete.len(), 1);
     assert!(scan.run.incomplete[0].contains("dangling"), "{:?}", scan.run.incomplete);
 }
+
+#[test]
+fn resource_tags_are_recorded_so_rules_on_tags_apply() {
+    let mut store = rampart_hub::Store::open_in_memory().unwrap();
+    let inv = inputs::demo().unwrap();
+    let tags = inv.tags_by_arn();
+    let (arn, tag) = tags.iter().find_map(|(arn, t)| t.iter().next().map(|(k, v)| (arn.clone(), (k.clone(), v.clone())))).expect("the demo has tagged resources");
+    let spec = rampart_hub::RuleSpec::from_json(&serde_json::json!({
+        "RuleName": "tagged", "RuleOrder": 1,
+        "Criteria": {"ResourceTags": [{"Key": tag.0, "Value": tag.1, "Comparison": "EQUALS"}]},
+        "Actions": [{"Type": "FINDING_FIELDS_UPDATE", "FindingFieldsUpdate": {"Criticality": 90}}]
+    }))
+    .unwrap();
+    store.create_automation_rule(&spec, "t", now()).unwrap();
+    let mut scan = scan::check_inventory(&inv, "demo", None, now());
+    let applied = scan.record(&mut store).unwrap();
+    let touched: Vec<&String> = applied.iter().flat_map(|a| a.findings.iter()).collect();
+    assert!(!touched.is_empty(), "findings of tagged resources match ResourceTags criteria");
+    assert!(scan.findings.iter().filter(|f| f.resource.id == arn).all(|f| touched.contains(&&f.id)));
+}

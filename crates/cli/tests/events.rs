@@ -112,3 +112,30 @@ fn a_receiver_that_is_down_leaves_the_delivery_to_be_retried() {
     let dead = rampart(d, &["events", "dead-letters"]);
     assert!(String::from_utf8_lossy(&dead.stderr).contains("0 dead letter(s)"));
 }
+
+#[test]
+fn a_scan_sends_an_imported_event_for_each_finding_a_rule_selects() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    ok(rampart(d, &["demo", "--format", "json", "-o", "first.json"]));
+    let (url, got) = receiver();
+    ok(rampart(d, &["events", "add-target", "soc", "--url", &url]));
+    // Critical failures only.
+    ok(rampart(
+        d,
+        &["events", "add-rule", "critical", "--target", "soc", "--pattern",
+          r#"{"detail-type": ["Security Hub Findings - Imported"], "detail": {"findings": {"status": ["FAILED"], "severity": ["CRITICAL"]}}}"#],
+    ));
+    ok(rampart(d, &["demo", "--format", "json", "-o", "second.json"]));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("second.json")).unwrap()).unwrap();
+    let critical = doc["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "FAILED" && f["severity"] == "CRITICAL").count();
+    assert!(critical > 0, "the demo has critical failures");
+    ok(rampart(d, &["events", "deliver"]));
+    let mut n = 0;
+    while let Ok((_, body)) = got.recv_timeout(std::time::Duration::from_secs(2)) {
+        let e: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(e["detail"]["findings"][0]["severity"], "CRITICAL");
+        n += 1;
+    }
+    assert_eq!(n, critical);
+}
