@@ -2,6 +2,7 @@
 
 pub mod certificate_expiry;
 pub mod rsa_key_length;
+pub mod transparency_logging;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::AcmCertificate;
@@ -27,6 +28,7 @@ pub(crate) mod tests {
             not_after: not_after.map(Into::into),
             in_use_by: vec![],
             renewal_eligibility: Some("ELIGIBLE".into()),
+            transparency_logging: rampart_inventory::Observed::Known(Some("ENABLED".into())),
         }
     }
 }
