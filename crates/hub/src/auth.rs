@@ -42,10 +42,8 @@ impl Store {
     fn query_users(&self, where_clause: &str, param: Option<&str>) -> Result<Vec<AuthUser>, StoreError> {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name"))
-            .map_err(&err)?;
+        let mut stmt =
+            self.conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name")).map_err(&err)?;
         let mut rows = match param {
             Some(p) => stmt.query([p]),
             None => stmt.query([]),

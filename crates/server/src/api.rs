@@ -433,7 +433,8 @@ pub struct QueryPage {
 pub async fn query_findings(State(state): State<Shared>, Json(request): Json<serde_json::Value>) -> Result<Json<QueryPage>, ApiError> {
     let query = rampart_hub::FindingQuery::from_json(&request).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let page = state.store(move |s| s.get_findings(&query, time::OffsetDateTime::now_utc())).await?;
-    let findings = page.findings.iter().map(|r| serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))).collect::<Result<_, _>>()?;
+    let findings =
+        page.findings.iter().map(|r| serde_json::to_value(r).map_err(|e| ApiError::internal(e.to_string()))).collect::<Result<_, _>>()?;
     Ok(Json(QueryPage { findings, next_token: page.next_token }))
 }
 
@@ -503,7 +504,11 @@ pub async fn batch_update(
         unprocessed: result
             .unprocessed
             .into_iter()
-            .map(|u| UnprocessedFinding { finding: ProcessedFinding { id: u.id }, error_code: u.error_code, error_message: u.error_message })
+            .map(|u| UnprocessedFinding {
+                finding: ProcessedFinding { id: u.id },
+                error_code: u.error_code,
+                error_message: u.error_message,
+            })
             .collect(),
     }))
 }
@@ -525,7 +530,13 @@ pub struct ApiInsight {
 
 impl From<&rampart_hub::Insight> for ApiInsight {
     fn from(i: &rampart_hub::Insight) -> ApiInsight {
-        ApiInsight { id: i.id.clone(), name: i.name.clone(), group_by: i.group_by.clone(), managed: i.managed, filters: i.filters.to_json() }
+        ApiInsight {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            group_by: i.group_by.clone(),
+            managed: i.managed,
+            filters: i.filters.to_json(),
+        }
     }
 }
 
@@ -702,7 +713,8 @@ pub struct StandardDetail {
 /// Every standard evaluated over the latest run's results (over nothing before any run:
 /// every control NO_DATA).
 pub async fn compliance_reports(state: &Shared) -> Result<(Option<String>, Vec<rampart_compliance::Report>), ApiError> {
-    let latest = state.store(|s| Ok(rampart_app::browse::compliance(s, None, &[]))).await?.map_err(|e| ApiError::internal(format!("{e:#}")))?;
+    let latest =
+        state.store(|s| Ok(rampart_app::browse::compliance(s, None, &[]))).await?.map_err(|e| ApiError::internal(format!("{e:#}")))?;
     Ok(match latest {
         Some((run, reports)) => (Some(run), reports),
         None => (None, rampart_compliance::STANDARDS.iter().map(|s| rampart_compliance::evaluate(s, &[])).collect()),

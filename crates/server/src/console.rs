@@ -124,7 +124,14 @@ const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
 /// This list's address with `cursor` as the page.
 fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
     let mut q: Vec<(&str, String)> = Vec::new();
-    for (k, v) in [("status", &p.status), ("severity", &p.severity), ("check", &p.check), ("account", &p.account), ("sort", &p.sort), ("order", &p.order)] {
+    for (k, v) in [
+        ("status", &p.status),
+        ("severity", &p.severity),
+        ("check", &p.check),
+        ("account", &p.account),
+        ("sort", &p.sort),
+        ("order", &p.order),
+    ] {
         if let Some(v) = nonempty(v) {
             q.push((k, v.to_string()));
         }
@@ -143,7 +150,11 @@ fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
     }
 }
 
-pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<Caller>, Query(p): Query<FindingParams>) -> Result<Markup, PageError> {
+pub async fn findings(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<FindingParams>,
+) -> Result<Markup, PageError> {
     let (rows, total, next) = api::finding_page(&state, &p).await?;
     let sel = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
     let sort = nonempty(&p.sort).unwrap_or("severity");
@@ -198,7 +209,11 @@ pub async fn findings(State(state): State<Shared>, Extension(caller): Extension<
     Ok(layout("Findings", &caller, "findings", body))
 }
 
-pub async fn finding(State(state): State<Shared>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Result<Markup, PageError> {
+pub async fn finding(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
     let d = api::finding_detail(&state, id).await?;
     let f = &d.finding;
     let may_change = caller.user.role >= crate::accounts::Role::Analyst;

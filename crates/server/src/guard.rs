@@ -47,7 +47,11 @@ pub async fn guard(State((state, access)): State<(Shared, Access)>, mut req: Req
         Err(e) => return e.into_response(),
     };
     if caller.user.role < least {
-        return refuse(&req, StatusCode::FORBIDDEN, &format!("`{}` is a {}: this needs the {least} role", caller.user.name, caller.user.role));
+        return refuse(
+            &req,
+            StatusCode::FORBIDDEN,
+            &format!("`{}` is a {}: this needs the {least} role", caller.user.name, caller.user.role),
+        );
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         if let Some(expected) = &caller.csrf {
@@ -109,7 +113,11 @@ fn unauthenticated(req: &Request) -> Response {
         let to = format!("/login?next={}", crate::console::url_encode(next));
         return Redirect::to(&to).into_response();
     }
-    let mut r = refuse(req, StatusCode::UNAUTHORIZED, "sign in first: a session cookie from /login, or `Authorization: Bearer TOKEN` (`rampart users token NAME`)");
+    let mut r = refuse(
+        req,
+        StatusCode::UNAUTHORIZED,
+        "sign in first: a session cookie from /login, or `Authorization: Bearer TOKEN` (`rampart users token NAME`)",
+    );
     r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     r
 }

@@ -28,8 +28,8 @@ pub use api::openapi_json;
 pub use args::{LogFormat, ServeArgs, UsersAction};
 pub use guard::Access;
 pub use routes::{routes, Route};
-pub use users::{add_user, issue_token};
 pub use serve::{init_logging, start, tls_acceptor, Options, Running};
+pub use users::{add_user, issue_token};
 
 use std::process::ExitCode;
 use std::sync::Arc;

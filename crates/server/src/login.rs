@@ -101,7 +101,12 @@ pub async fn page(State(state): State<Shared>, Query(q): Query<Next>) -> Respons
     form_response(&state, StatusCode::OK, local_path(q.next.as_deref().unwrap_or("/findings")), None)
 }
 
-pub async fn submit(State(state): State<Shared>, peer: Option<Extension<ConnectInfo<SocketAddr>>>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(state): State<Shared>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let next = local_path(&f.next).to_string();
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !secret::same(&f.csrf, &expected) {
@@ -113,7 +118,12 @@ pub async fn submit(State(state): State<Shared>, peer: Option<Extension<ConnectI
     if let Some(wait) = state.limiter.blocked(&keys) {
         tracing::warn!(user = %f.name, %ip, "sign-in refused: too many failures");
         let minutes = wait.as_secs().div_ceil(60).max(1);
-        let mut r = form_response(&state, StatusCode::TOO_MANY_REQUESTS, &next, Some(&format!("Too many failed sign-ins: try again in {minutes} minute(s).")));
+        let mut r = form_response(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            Some(&format!("Too many failed sign-ins: try again in {minutes} minute(s).")),
+        );
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
         return r;
     }
@@ -156,7 +166,8 @@ pub async fn submit(State(state): State<Shared>, peer: Option<Extension<ConnectI
     tracing::info!(user = %user.name, %ip, "signed in");
     let mut r = Redirect::to(&next).into_response();
     let attrs = cookie_attrs(&state);
-    for c in [format!("{SESSION_COOKIE}={session}{attrs}; Max-Age={}", SESSION_HOURS * 3600), format!("{LOGIN_COOKIE}={attrs}; Max-Age=0")] {
+    for c in [format!("{SESSION_COOKIE}={session}{attrs}; Max-Age={}", SESSION_HOURS * 3600), format!("{LOGIN_COOKIE}={attrs}; Max-Age=0")]
+    {
         if let Ok(v) = HeaderValue::from_str(&c) {
             r.headers_mut().append(header::SET_COOKIE, v);
         }

@@ -81,14 +81,13 @@ pub fn router(state: Shared) -> Router {
         let guard = axum::middleware::from_fn_with_state((state.clone(), route.access), guard::guard);
         router = router.route(route.path, handler.layer(guard));
     }
-    router
-        .fallback(console::not_found)
-        .layer(axum::middleware::from_fn(crate::serve::headers_and_log))
-        .with_state(state)
+    router.fallback(console::not_found).layer(axum::middleware::from_fn(crate::serve::headers_and_log)).with_state(state)
 }
 
 /// The health check: the store answers.
-async fn health(axum::extract::State(state): axum::extract::State<Shared>) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+async fn health(
+    axum::extract::State(state): axum::extract::State<Shared>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
     let version = state.store(|s| Ok(s.schema_version())).await?;
     Ok(axum::Json(serde_json::json!({ "status": "ok", "schema": version })))
 }

@@ -122,7 +122,12 @@ pub fn start(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<Runn
         };
         rt.block_on(async move {
             match TcpListener::from_std(std_listener) {
-                Ok(listener) => serve(listener, state, tls, async { let _ = rx.await; }).await,
+                Ok(listener) => {
+                    serve(listener, state, tls, async {
+                        let _ = rx.await;
+                    })
+                    .await
+                }
                 Err(e) => tracing::error!(error = %e, "cannot use the listener"),
             }
         });
@@ -144,7 +149,9 @@ pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Resu
     let (state, tls) = prepare(opts, accounts)?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     rt.block_on(async move {
-        let listener = TcpListener::bind(opts.listen).await.with_context(|| format!("cannot listen on {} (in use? pass --listen ADDR:PORT)", opts.listen))?;
+        let listener = TcpListener::bind(opts.listen)
+            .await
+            .with_context(|| format!("cannot listen on {} (in use? pass --listen ADDR:PORT)", opts.listen))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         tracing::info!(address = %listener.local_addr()?, db = %opts.db.display(), "serving on {scheme}://{}", listener.local_addr()?);
         serve(listener, state, tls, stop_signal()).await;
@@ -241,7 +248,9 @@ pub async fn headers_and_log(req: Request, next: Next) -> Response {
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
     );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -12,7 +12,8 @@ pub const MIN_PASSWORD: usize = 12;
 
 /// A login name: 1–64 letters, digits, `.`, `_`, `-` or `@`.
 pub fn check_name(name: &str) -> anyhow::Result<()> {
-    let ok = !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'));
+    let ok =
+        !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'));
     if !ok {
         bail!("bad user name `{}`: use 1 to 64 letters, digits, `.`, `_`, `-` or `@`", name.chars().take(80).collect::<String>());
     }
@@ -34,7 +35,9 @@ fn read_password(name: &str) -> anyhow::Result<String> {
         stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
         let p = line.trim_end_matches(['\r', '\n']).to_string();
         if p.is_empty() {
-            bail!("no password on standard input: pipe one line, e.g. `printf '%s\\n' \"$PASSWORD\" | rampart users add {name} --role ROLE`");
+            bail!(
+                "no password on standard input: pipe one line, e.g. `printf '%s\\n' \"$PASSWORD\" | rampart users add {name} --role ROLE`"
+            );
         }
         return Ok(p);
     }
@@ -152,10 +155,16 @@ mod tests {
         let token = token.trim();
         assert!(token.starts_with(secret::TOKEN_PREFIX), "{token}");
         assert_eq!(a.token_user(&secret::digest(token)).unwrap().unwrap().role, Role::Analyst);
-        assert!(run(&a, UsersAction::Token { name: "nobody".into(), db: None }).unwrap_err().to_string().contains("rampart users add nobody"));
+        assert!(run(&a, UsersAction::Token { name: "nobody".into(), db: None })
+            .unwrap_err()
+            .to_string()
+            .contains("rampart users add nobody"));
         let list = run(&a, UsersAction::List { db: None }).unwrap();
         assert!(list.contains("ci") && list.contains("analyst") && list.contains("1 token(s)"), "{list}");
-        assert!(run(&a, UsersAction::Add { name: "ci".into(), role: "root".into(), db: None }).unwrap_err().to_string().contains("unknown role"));
+        assert!(run(&a, UsersAction::Add { name: "ci".into(), role: "root".into(), db: None })
+            .unwrap_err()
+            .to_string()
+            .contains("unknown role"));
         assert!(run(&a, UsersAction::Delete { name: "ci".into(), db: None }).unwrap().contains("deleted ci"));
         assert!(a.token_user(&secret::digest(token)).unwrap().is_none());
         assert!(run(&a, UsersAction::Delete { name: "ci".into(), db: None }).is_err());

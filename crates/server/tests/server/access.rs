@@ -63,7 +63,12 @@ fn a_viewer_cannot_change_anything() {
             continue;
         }
         let auth = bearer(&token);
-        let r = s.client.request(route.method, &path, &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"RESOLVED","note":"x"}"#);
+        let r = s.client.request(
+            route.method,
+            &path,
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            br#"{"status":"RESOLVED","note":"x"}"#,
+        );
         assert_eq!(r.status, 403, "{} {path} with a viewer's token: {}", route.method, r.body);
         let r = viewer.post_form(&path, &[("csrf", &viewer.csrf), ("status", "RESOLVED"), ("note", "x")]);
         assert_eq!(r.status, 403, "{} {path} as a signed-in viewer: {}", route.method, r.body);

@@ -67,9 +67,19 @@ fn a_workflow_change_through_the_api_is_in_the_history() {
     assert_eq!(h[0]["note"], "accepted risk until Q3");
     assert_eq!(h[0]["changed_by"], "analyst");
     // Unknown status, unknown finding.
-    let r = s.client.request("POST", &format!("{path}/workflow"), &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"DONE"}"#);
+    let r = s.client.request(
+        "POST",
+        &format!("{path}/workflow"),
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        br#"{"status":"DONE"}"#,
+    );
     assert_eq!(r.status, 400, "{}", r.body);
-    let r = s.client.request("POST", "/api/v1/findings/rampart%2Fnope%2F0/workflow", &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"NEW"}"#);
+    let r = s.client.request(
+        "POST",
+        "/api/v1/findings/rampart%2Fnope%2F0/workflow",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        br#"{"status":"NEW"}"#,
+    );
     assert_eq!(r.status, 404, "{}", r.body);
 }
 
@@ -83,7 +93,8 @@ fn a_session_caller_needs_the_csrf_header_for_api_changes() {
     assert_eq!(r.status, 403, "{}", r.body);
     let r = s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json"), ("X-CSRF-Token", "0000")], body);
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json"), ("X-CSRF-Token", &b.csrf)], body);
+    let r =
+        s.client.request("POST", &path, &[("Cookie", &b.cookie), ("Content-Type", "application/json"), ("X-CSRF-Token", &b.csrf)], body);
     assert_eq!(r.status, 200, "{}", r.body);
 }
 
@@ -149,7 +160,14 @@ fn the_openapi_document_is_served_checked_in_and_complete() {
 fn findings_query_with_security_hub_filters_and_tokens() {
     let s = TestServer::start();
     let auth = bearer(&s.token(Role::Viewer));
-    let post = |body: &str| s.client.request("POST", "/api/v1/findings/query", &[("Authorization", &auth), ("Content-Type", "application/json")], body.as_bytes());
+    let post = |body: &str| {
+        s.client.request(
+            "POST",
+            "/api/v1/findings/query",
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            body.as_bytes(),
+        )
+    };
     let q = r#"{"Filters": {"SeverityLabel": [{"Value": "CRITICAL", "Comparison": "EQUALS"}, {"Value": "HIGH", "Comparison": "EQUALS"}], "ComplianceStatus": [{"Value": "FAILED", "Comparison": "EQUALS"}]}, "MaxResults": 5"#;
     let first = post(&format!("{q}}}"));
     assert_eq!(first.status, 200, "{}", first.body);
@@ -163,7 +181,9 @@ fn findings_query_with_security_hub_filters_and_tokens() {
     }
     let token = first["next_token"].as_str().expect("more than one page");
     let second = post(&format!("{q}, \"NextToken\": \"{token}\"}}")).json();
-    let ids = |v: &serde_json::Value| v["findings"].as_array().unwrap().iter().map(|r| r["finding"]["id"].as_str().unwrap().to_string()).collect::<HashSet<_>>();
+    let ids = |v: &serde_json::Value| {
+        v["findings"].as_array().unwrap().iter().map(|r| r["finding"]["id"].as_str().unwrap().to_string()).collect::<HashSet<_>>()
+    };
     assert!(ids(&first).is_disjoint(&ids(&second)), "pages overlap");
     let bad = post(r#"{"Filters": {"Colour": [{"Value": "red", "Comparison": "EQUALS"}]}}"#);
     assert_eq!(bad.status, 400);
@@ -183,7 +203,12 @@ fn batch_update_answers_like_aws_and_keeps_who_and_why() {
         "Confidence": 80,
         "Note": {"Text": "ticket SEC-12", "UpdatedBy": "someone else"}
     });
-    let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Authorization", &auth), ("Content-Type", "application/json")], body.to_string().as_bytes());
+    let r = s.client.request(
+        "POST",
+        "/api/v1/findings/batch-update",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let a = r.json();
     assert_eq!(a["ProcessedFindings"].as_array().unwrap().len(), 2, "{a}");
@@ -198,7 +223,12 @@ fn batch_update_answers_like_aws_and_keeps_who_and_why() {
     assert!(changes.iter().any(|c| c["field"] == "Confidence" && c["to"] == "80"), "{changes:?}");
     // Refused whole: a confidence out of range changes nothing.
     let bad = serde_json::json!({"FindingIdentifiers": [ids[0]], "Confidence": 150});
-    let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Authorization", &auth), ("Content-Type", "application/json")], bad.to_string().as_bytes());
+    let r = s.client.request(
+        "POST",
+        "/api/v1/findings/batch-update",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        bad.to_string().as_bytes(),
+    );
     assert_eq!(r.status, 400, "{}", r.body);
 }
 

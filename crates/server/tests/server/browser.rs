@@ -45,7 +45,11 @@ fn browser(profile: &Path) -> (Driver, Session) {
 fn wait_for(s: &Session, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while s.run(script) != Value::Bool(true) {
-        assert!(Instant::now() < deadline, "timed out waiting for {script}; page: {}", s.run("return location.href + ' ' + document.body.innerText.slice(0, 400);"));
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {script}; page: {}",
+            s.run("return location.href + ' ' + document.body.innerText.slice(0, 400);")
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -91,9 +95,11 @@ fn sign_in_filter_open_and_resolve_a_finding_in_chromium() {
     click(&b, "select[name=severity] option[value=high]");
     click(&b, "#apply");
     wait_for(&b, "return location.search.indexOf('status=FAILED') >= 0 && document.querySelectorAll('tr.f').length > 0;");
-    let statuses = b.run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(2)'), function (e) { return e.textContent; });");
+    let statuses = b
+        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(2)'), function (e) { return e.textContent; });");
     assert!(statuses.as_array().unwrap().iter().all(|v| v == "FAILED"), "{statuses}");
-    let severities = b.run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(1)'), function (e) { return e.textContent; });");
+    let severities = b
+        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(1)'), function (e) { return e.textContent; });");
     assert!(severities.as_array().unwrap().iter().all(|v| v == "HIGH" || v == "CRITICAL"), "{severities}");
 
     // Open the first; resolve it with a note.

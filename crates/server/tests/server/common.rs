@@ -53,11 +53,8 @@ impl TestServer {
         for role in Role::ALL {
             rampart_server::add_user(accounts.as_ref(), role.as_str(), role, PASSWORD).unwrap();
         }
-        let opts = Options {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            db: db.clone(),
-            tls: tls.as_ref().map(|(c, k, _)| (c.clone(), k.clone())),
-        };
+        let opts =
+            Options { listen: "127.0.0.1:0".parse().unwrap(), db: db.clone(), tls: tls.as_ref().map(|(c, k, _)| (c.clone(), k.clone())) };
         let running = rampart_server::start(&opts, Arc::clone(&accounts)).unwrap();
         let client = Client { addr: running.addr, tls: tls.map(|t| t.2) };
         TestServer { client, dir, planted, accounts, running: Some(running) }
@@ -90,7 +87,12 @@ impl TestServer {
             return Err(r);
         }
         let session = r.cookie("rampart_session").expect("a session cookie");
-        let b = Browser { client: self.client.clone(), cookie: format!("rampart_session={session}"), csrf: String::new(), set_cookie: r.headers_named("set-cookie").iter().map(|s| s.to_string()).collect() };
+        let b = Browser {
+            client: self.client.clone(),
+            cookie: format!("rampart_session={session}"),
+            csrf: String::new(),
+            set_cookie: r.headers_named("set-cookie").iter().map(|s| s.to_string()).collect(),
+        };
         let page = b.get("/findings");
         assert_eq!(page.status, 200, "{}", page.body);
         let csrf = hidden(&page.body, "csrf").expect("pages carry the session's CSRF token");

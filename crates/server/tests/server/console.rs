@@ -67,7 +67,12 @@ fn findings_filter_and_page() {
     assert_eq!(seen.len(), total);
     // Sorted by title, ascending.
     let by_title = b.get("/findings?sort=title&order=asc");
-    let titles: Vec<String> = by_title.body.split("<td class=\"title\"><a href=\"").skip(1).map(|r| r.split('>').nth(1).unwrap().split('<').next().unwrap().to_string()).collect();
+    let titles: Vec<String> = by_title
+        .body
+        .split("<td class=\"title\"><a href=\"")
+        .skip(1)
+        .map(|r| r.split('>').nth(1).unwrap().split('<').next().unwrap().to_string())
+        .collect();
     assert!(titles.len() > 10 && titles.windows(2).all(|w| w[0] <= w[1]), "{titles:?}");
     assert_eq!(b.get("/findings?sort=colour").status, 400);
     let high = b.get("/findings?status=FAILED&severity=high");

@@ -66,7 +66,12 @@ fn a_stop_lets_the_request_in_flight_finish() {
     let body = b"name=admin&password=x&csrf=y&next=%2F";
     let mut conn = TcpStream::connect(s.client.addr).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(conn, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n", body.len()).unwrap();
+    write!(
+        conn,
+        "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
     conn.write_all(&body[..10]).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     // Stop while the request's body is still coming.
