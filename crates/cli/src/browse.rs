@@ -437,9 +437,8 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             eprintln!("event {} on {} finding(s) queued; `rampart events deliver` sends it", event.id, findings.len());
         }
         EventsAction::Deliver => {
-            let mut store = crate::hints::existing_store(&path)?;
-            let sender = crate::deliver::HttpSender::new()?;
-            let pass = rampart_app::events::deliver_due(&mut store, &sender, rampart_app::now(), 1000)?;
+            crate::hints::existing_store(&path)?;
+            let pass = rampart_server::delivery::pass(&path)?;
             eprintln!("{} delivered, {} to retry later, {} dead", pass.delivered, pass.retried, pass.dead);
             if pass.retried + pass.dead > 0 {
                 return Ok(ExitCode::from(1));

@@ -15,7 +15,6 @@
 mod assess;
 mod browse;
 mod cli;
-mod deliver;
 mod hints;
 mod host;
 mod ip_ranges_update;

@@ -139,3 +139,69 @@ fn a_scan_sends_an_imported_event_for_each_finding_a_rule_selects() {
     }
     assert_eq!(n, critical);
 }
+
+/// `rampart serve` killed with SIGKILL after a custom action was triggered and before its
+/// delivery: the restarted server delivers the event, once.
+#[test]
+fn a_server_killed_before_delivering_delivers_once_after_restart() {
+    use std::process::Stdio;
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let report = d.join("demo.json");
+    ok(rampart(d, &["demo", "--format", "json", "-o", report.to_str().unwrap()]));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let id = doc["findings"].as_array().unwrap().iter().find(|f| f["status"] == "FAILED").unwrap()["id"].as_str().unwrap().to_string();
+    let mut add = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["users", "add", "admin", "--role", "admin"])
+        .current_dir(d)
+        .env("RAMPART_DB", d.join("r.db"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let (url, got) = receiver();
+    ok(rampart(d, &["events", "add-target", "soc", "--url", &url]));
+    ok(rampart(d, &["events", "add-rule", "actions", "--target", "soc", "--pattern", r#"{"detail-type": ["Security Hub Findings - Custom Action"]}"#]));
+    ok(rampart(d, &["events", "add-action", "Escalate"]));
+
+    let serve = |every: &str| {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .current_dir(d)
+            .env("RAMPART_DB", d.join("r.db"))
+            .env("RAMPART_DELIVERY_EVERY", every)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Up when /healthz answers.
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        child
+    };
+    // The server's first pass finds nothing due; the action is triggered while it runs and
+    // its next pass is an hour away: it is killed before delivering.
+    let mut first = serve("3600");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    ok(rampart(d, &["events", "trigger", "Escalate", &id]));
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(got.recv_timeout(std::time::Duration::from_millis(500)).is_err(), "not delivered before the kill");
+
+    let mut second = serve("1");
+    let (headers, body) = got.recv_timeout(std::time::Duration::from_secs(15)).expect("delivered after the restart");
+    let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(event["detail"]["actionName"], "Escalate");
+    assert!(headers.iter().any(|(k, v)| k == "idempotency-key" && v == event["id"].as_str().unwrap()));
+    assert!(got.recv_timeout(std::time::Duration::from_millis(2500)).is_err(), "delivered once");
+    second.kill().unwrap();
+    second.wait().unwrap();
+}

@@ -14,6 +14,7 @@ mod accounts;
 mod api;
 mod args;
 mod console;
+pub mod delivery;
 mod error;
 mod guard;
 mod login;

@@ -108,6 +108,7 @@ impl Drop for Running {
 /// stopped: for tests and embedding. `accounts` = where users are kept.
 pub fn start(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<Running> {
     let (state, tls) = prepare(opts, accounts)?;
+    crate::delivery::spawn_worker(opts.db.clone());
     let std_listener = std::net::TcpListener::bind(opts.listen).with_context(|| format!("cannot listen on {}", opts.listen))?;
     std_listener.set_nonblocking(true)?;
     let addr = std_listener.local_addr()?;
@@ -147,6 +148,7 @@ fn prepare(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<(Share
 /// `rampart serve`: serves until SIGINT or SIGTERM.
 pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<()> {
     let (state, tls) = prepare(opts, accounts)?;
+    crate::delivery::spawn_worker(opts.db.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     rt.block_on(async move {
         let listener = TcpListener::bind(opts.listen)

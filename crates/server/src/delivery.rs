@@ -1,4 +1,6 @@
-//! `rampart events deliver`: sends the outbox's due deliveries over HTTP — a webhook gets
+//! Delivery of the outbox's due events over HTTP, by `rampart serve`'s worker (every
+//! `RAMPART_DELIVERY_EVERY` seconds, default 30, and once at start) and by
+//! `rampart events deliver`: a webhook gets
 //! the event's JSON with its id as `Idempotency-Key` and, when the target has a secret, an
 //! HMAC-SHA256 signature header; a Slack-compatible webhook gets `{"text": ...}`. The
 //! schedule (retries with backoff, dead letters) is `rampart_app::events`'.
@@ -21,6 +23,38 @@ pub struct HttpSender {
 impl HttpSender {
     pub fn new() -> anyhow::Result<Self> {
         Ok(HttpSender { rt: tokio::runtime::Builder::new_current_thread().enable_all().build()? })
+    }
+}
+
+/// One pass over the outbox of the database at `db`: what is due is sent.
+pub fn pass(db: &std::path::Path) -> anyhow::Result<rampart_app::events::DeliveryPass> {
+    let mut store = rampart_hub::Store::open_existing(db)?;
+    let sender = HttpSender::new()?;
+    rampart_app::events::deliver_due(&mut store, &sender, rampart_app::now(), 1000)
+}
+
+/// How often the worker delivers: `RAMPART_DELIVERY_EVERY` seconds (default 30).
+fn every() -> Duration {
+    std::env::var("RAMPART_DELIVERY_EVERY").ok().and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0).map_or(Duration::from_secs(30), Duration::from_secs)
+}
+
+/// Starts the delivery worker: a thread of its own that delivers at once (what a stopped
+/// or killed server left due goes out at start) and then every [`every`]. It lives as
+/// long as the process; a pass that fails is logged and tried again next time.
+pub fn spawn_worker(db: std::path::PathBuf) {
+    let every = every();
+    let started = std::thread::Builder::new().name("rampart-deliver".into()).spawn(move || loop {
+        match pass(&db) {
+            Ok(p) if p.delivered + p.retried + p.dead > 0 => {
+                tracing::info!(delivered = p.delivered, retried = p.retried, dead = p.dead, "event deliveries")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "event delivery pass failed"),
+        }
+        std::thread::sleep(every);
+    });
+    if let Err(e) = started {
+        tracing::error!(error = %e, "cannot start the event delivery worker");
     }
 }
 
