@@ -333,7 +333,6 @@ pub static REGISTRY: &[&Check] = &[
     &aws::lambda::invoke_cloudtrail_logging::CHECK,
     &aws::cloudfront::geo_restriction::CHECK,
     &aws::cloudfront::field_level_encryption::CHECK,
-    &aws::acm::transparency_logging::CHECK,
 ];
 
 /// Looks a check up by id.

@@ -172,7 +172,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("accessanalyzer_enabled_without_findings", Missing("needs Access Analyzer's findings (access-analyzer:ListFindings), which the inventory does not hold")),
     // ACM
     ("acm_certificates_expiration_check", Equivalent(&["acm_certificate_expiry"])),
-    ("acm_certificates_transparency_logs_enabled", Partial(&["acm_certificate_transparency_logging"], "the same failures (an Amazon-issued certificate in use with logging DISABLED); imported and unused certificates get no result, where Prowler passes imported ones")),
+    ("acm_certificates_transparency_logs_enabled", Missing("AWS removed the opt-out: the SDK deprecates `CertificateTransparencyLoggingPreference` (\"Certificate transparency logging opt-out is no longer available\"), so every ACM certificate is logged and the setting Prowler judges no longer exists")),
     ("acm_certificates_with_secure_key_algorithms", Partial(&["acm_rsa_key_length"], "Security Hub ACM.2: RSA keys shorter than 2,048 bits fail; Prowler also judges elliptic-curve algorithms")),
     // Auto Scaling
     ("autoscaling_find_secrets_ec2_launch_configuration", Missing("needs the user data of launch configurations, which the inventory does not hold (Prowler deprecates this check with launch configurations)")),

@@ -1166,11 +1166,6 @@ pub struct AcmCertificate {
     pub not_after: Option<String>,
     pub in_use_by: Vec<String>,
     pub renewal_eligibility: Option<String>,
-    /// `Options.CertificateTransparencyLoggingPreference` (`ENABLED`, `DISABLED`) of
-    /// `DescribeCertificate`; `Known(None)` = not reported. Unknown for certificates whose
-    /// details were not read (those not in use).
-    #[serde(default)]
-    pub transparency_logging: Observed<Option<String>>,
 }
 
 // ---------------------------------------------------------------- KMS, Lambda, ECR, SNS, SQS

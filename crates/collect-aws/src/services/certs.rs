@@ -87,10 +87,6 @@ fn certificate(s: &CertificateSummary, d: Option<&CertificateDetail>) -> AcmCert
             .and_then(|d| d.renewal_eligibility())
             .or(s.renewal_eligibility())
             .map(|v| v.as_str().to_string()),
-        transparency_logging: match d {
-            Some(d) => Observed::Known(d.options().and_then(|o| o.certificate_transparency_logging_preference()).map(|p| p.as_str().to_string())),
-            None => Observed::Unknown("acm:DescribeCertificate: not read (the certificate is not in use)".into()),
-        },
     }
 }
 

@@ -2,7 +2,6 @@
 
 pub mod certificate_expiry;
 pub mod rsa_key_length;
-pub mod transparency_logging;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::AcmCertificate;
@@ -28,7 +27,6 @@ pub(crate) mod tests {
             not_after: not_after.map(Into::into),
             in_use_by: vec![],
             renewal_eligibility: Some("ELIGIBLE".into()),
-            transparency_logging: rampart_inventory::Observed::Known(Some("ENABLED".into())),
         }
     }
 }
