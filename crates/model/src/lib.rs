@@ -75,16 +75,25 @@ impl RunInfo {
 }
 
 /// The gaps of a collection in words for [`RunInfo::incomplete`]: one entry per failed action
-/// and reason, with how many calls failed, in a stable order.
+/// and reason, with how many calls failed, in a stable order; with the gaps' message when
+/// they all say the same (a recording's annotation, a service's one refusal), so the entry
+/// says why, not only what.
 pub fn gaps_in_words(gaps: &[Gap]) -> Vec<String> {
-    let mut by: std::collections::BTreeMap<(&str, &'static str), usize> = std::collections::BTreeMap::new();
+    let mut by: std::collections::BTreeMap<(&str, &'static str), (usize, Option<&str>, bool)> = std::collections::BTreeMap::new();
     for g in gaps {
-        *by.entry((g.action.as_str(), g.kind.as_str())).or_default() += 1;
+        let e = by.entry((g.action.as_str(), g.kind.as_str())).or_insert((0, Some(g.message.as_str()), true));
+        e.0 += 1;
+        if e.1 != Some(g.message.as_str()) {
+            e.2 = false;
+        }
     }
     by.into_iter()
-        .map(|((action, kind), n)| match n {
-            1 => format!("{action} {kind} (1 call)"),
-            n => format!("{action} {kind} ({n} calls)"),
+        .map(|((action, kind), (n, message, same))| {
+            let calls = if n == 1 { "1 call".to_string() } else { format!("{n} calls") };
+            match message.filter(|m| same && !m.trim().is_empty()) {
+                Some(m) => format!("{action} {kind} ({calls}): {m}"),
+                None => format!("{action} {kind} ({calls})"),
+            }
         })
         .collect()
 }
@@ -108,7 +117,11 @@ mod run_tests {
             gap("ec2:DescribeVolumes", GapKind::Timeout),
             gap("s3:GetBucketPolicy", GapKind::AccessDenied),
         ]);
-        assert_eq!(words, ["ec2:DescribeVolumes timed out (1 call)", "s3:GetBucketPolicy access denied (2 calls)"]);
+        assert_eq!(words, ["ec2:DescribeVolumes timed out (1 call): no", "s3:GetBucketPolicy access denied (2 calls): no"]);
+        let mut other = gap("s3:GetBucketPolicy", GapKind::AccessDenied);
+        other.message = "another reason".into();
+        let words = gaps_in_words(&[gap("s3:GetBucketPolicy", GapKind::AccessDenied), other]);
+        assert_eq!(words, ["s3:GetBucketPolicy access denied (2 calls)"], "different reasons: no message");
     }
 
     #[test]
