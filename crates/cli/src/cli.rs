@@ -513,17 +513,22 @@ pub enum InsightsAction {
     /// Save a custom insight: a filter (a JSON file of Security Hub's AwsSecurityFindingFilters;
     /// none: every finding) and the attribute to group by.
     Add {
+        /// The insight's name (unique).
         #[arg(long)]
         name: String,
-        /// AwsAccountId, ComplianceSecurityControlId, ComplianceStatus, GeneratorId, RecordState,
+        /// The attribute to group by: AwsAccountId, ComplianceSecurityControlId, ComplianceStatus, GeneratorId, RecordState,
         /// ResourceId, ResourceRegion, ResourceType, SeverityLabel, WorkflowStatus, ...
         #[arg(long, value_name = "ATTRIBUTE")]
         group_by: String,
+        /// Security Hub AwsSecurityFindingFilters JSON; none: every finding.
         #[arg(long, value_name = "FILE")]
         filters: Option<PathBuf>,
     },
     /// Delete a custom insight (managed ones cannot be deleted).
-    Delete { id: String },
+    Delete {
+        /// The insight id (custom/N).
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -533,9 +538,12 @@ pub enum EventsAction {
     /// Add a webhook target (POST of the event's JSON, signed with HMAC-SHA256 when it has
     /// a secret) or a Slack-compatible one (`--kind slack`: a one-line message).
     AddTarget {
+        /// The target's name (unique).
         name: String,
+        /// Where events are POSTed (http:// or https://).
         #[arg(long)]
         url: String,
+        /// webhook (the event's JSON, signed when it has a secret) or slack (a one-line text).
         #[arg(long, default_value = "webhook", value_parser = ["webhook", "slack"])]
         kind: String,
         /// The environment variable holding the signing secret (never on the command line).
@@ -544,15 +552,20 @@ pub enum EventsAction {
     },
     /// Add a rule: events that PATTERN (EventBridge's pattern JSON, or @FILE) matches go to TARGET.
     AddRule {
+        /// The rule's name (unique).
         name: String,
+        /// The target matching events go to.
         #[arg(long)]
         target: String,
+        /// An EventBridge event pattern (JSON), or @FILE.
         #[arg(long)]
         pattern: String,
     },
     /// Add a custom action (a name of 1-20 characters) that people trigger on findings.
     AddAction {
+        /// The action's name: 1 to 20 characters.
         name: String,
+        /// What the action is for (shown to people who trigger it).
         #[arg(long, default_value = "")]
         description: String,
     },
@@ -599,6 +612,7 @@ pub enum AutomationAction {
     },
     /// Delete a rule (by id `rule/N` or name); what it changed stays in the findings' history.
     Delete {
+        /// The rule's id (rule/N) or name.
         rule: String,
         /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]

@@ -338,19 +338,22 @@ fn import_findings(files: &[std::path::PathBuf], format: &str, db: &Option<std::
     let mut store = crate::hints::write_store(&path)?;
     let done = import_files(&mut store, files, format, time::OffsetDateTime::now_utc()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut failed = 0;
+    let mut out = std::io::stdout().lock();
     for f in &done {
         for bad in &f.answer.failed {
             eprintln!("{}: finding {} ({}): {}: {}", f.path.display(), bad.index, bad.id, bad.code, bad.message);
         }
         failed += f.answer.failed_count();
-        println!(
+        writeln!(
+            out,
             "{}: {} finding(s) read as {}: {} imported, {} failed",
             f.path.display(),
             f.read,
             f.format,
             f.answer.success_count,
             f.answer.failed_count()
-        );
+        )?;
     }
+    out.flush()?;
     Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
