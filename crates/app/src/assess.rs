@@ -26,7 +26,7 @@ pub fn describe(s: &TargetSelector) -> String {
 pub fn rule_packages(name: &str, rules: &[String]) -> Result<Vec<String>> {
     let rules: Vec<String> = rules.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
     if rules.is_empty() {
-        bail!("template `{name}` has no rule package: give some of {}", crate::host::RULE_PACKAGES.join(", "));
+        bail!("template `{name}` has no rule package: give some of {}", rampart_hub::RULE_PACKAGES.join(", "));
     }
     Ok(rules)
 }

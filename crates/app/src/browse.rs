@@ -22,10 +22,7 @@ pub fn known_check(id: &str) -> Result<String> {
     if ids.contains(&id) {
         return Ok(id.to_string());
     }
-    let shown: String = match id.char_indices().nth(80) {
-        None => id.to_string(),
-        Some((end, _)) => format!("{}…", &id[..end]),
-    };
+    let shown = crate::shown(id);
     match rampart_checks::suggest_among(id, ids.iter().copied()) {
         Some(near) => bail!("unknown check `{shown}`: did you mean `{near}`? (`rampart checks` lists them)"),
         None => bail!("unknown check `{shown}`: `rampart checks` lists the check ids"),

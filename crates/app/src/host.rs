@@ -28,9 +28,6 @@ pub static CVE: CheckMeta = CheckMeta {
     },
 };
 
-/// The rule packages of an assessment template, by name.
-pub const RULE_PACKAGES: &[&str] = &["cve", "cis", "best-practices", "runtime"];
-
 /// The rule package a finding's check belongs to.
 pub fn rule_package(check_id: &str) -> Option<&'static str> {
     if check_id == CVE.id {

@@ -112,6 +112,16 @@ pub fn run_info(source: String, started: Timestamp, accounts: Vec<String>, regio
     }
 }
 
+/// User input as an error echoes it: at most 80 characters, then "…", so a pasted
+/// document or a runaway shell expansion does not fill the screen.
+pub fn shown(s: &str) -> String {
+    const MAX: usize = 80;
+    match s.char_indices().nth(MAX) {
+        None => s.to_string(),
+        Some((end, _)) => format!("{}…", &s[..end]),
+    }
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();

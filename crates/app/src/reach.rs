@@ -5,6 +5,7 @@
 use anyhow::{bail, Result};
 use rampart_inventory::Inventory;
 use rampart_reach::{Destination, Protocol, Source, Verdict};
+use crate::shown;
 use std::net::IpAddr;
 
 /// One question.
@@ -33,14 +34,6 @@ fn source(from: &str) -> Result<Source> {
     } else {
         bail!("`{}` is neither `internet`, an IP address, nor an instance, network interface or subnet id", shown(from))
     })
-}
-
-/// User input as an error echoes it: at most 80 characters.
-fn shown(s: &str) -> String {
-    match s.char_indices().nth(80) {
-        None => s.to_string(),
-        Some((end, _)) => format!("{}…", &s[..end]),
-    }
 }
 
 /// Why a question makes no sense; each front end words it with its own names for the parts.

@@ -5,15 +5,8 @@ use anyhow::Result;
 use rampart_hub::{Store, StoreError, VulnStore};
 use std::path::Path;
 
-/// User input as an error message echoes it: at most 80 characters, then "…", so a pasted
-/// document or a runaway shell expansion does not fill the terminal.
-pub fn shown(s: &str) -> String {
-    const MAX: usize = 80;
-    match s.char_indices().nth(MAX) {
-        None => s.to_string(),
-        Some((end, _)) => format!("{}…", &s[..end]),
-    }
-}
+/// User input as an error echoes it: at most 80 characters (the application layer's rule).
+pub use rampart_app::shown;
 
 /// A store error with the CLI's advice appended: another `--db`, or a command to run first.
 pub fn store(e: StoreError, db_flag: &str) -> anyhow::Error {
