@@ -24,13 +24,41 @@ impl Route {
     }
 }
 
-const PUBLIC: Access = Access::Public;
-const VIEWER: Access = Access::Least(Role::Viewer);
-const ANALYST: Access = Access::Least(Role::Analyst);
-const ADMIN: Access = Access::Least(Role::Admin);
+pub(crate) const PUBLIC: Access = Access::Public;
+pub(crate) const VIEWER: Access = Access::Least(Role::Viewer);
+pub(crate) const ANALYST: Access = Access::Least(Role::Analyst);
+pub(crate) const ADMIN: Access = Access::Least(Role::Admin);
 
-fn table() -> Vec<(Route, MethodRouter<Shared>)> {
-    let r = |method, path, access| Route { method, path, access };
+/// A part of the route table: each area's module lists its own routes (`routes()`).
+pub(crate) type Table = Vec<(Route, MethodRouter<Shared>)>;
+
+/// One route of a table.
+pub(crate) fn r(method: &'static str, path: &'static str, access: Access) -> Route {
+    Route { method, path, access }
+}
+
+fn table() -> Table {
+    let mut table = core_table();
+    for part in [
+        console::dashboard::routes(),
+        console::insights::routes(),
+        console::automation::routes(),
+        console::events::routes(),
+        console::assessments::routes(),
+        console::reach::routes(),
+        console::audit::routes(),
+        api::automation::routes(),
+        api::events::routes(),
+        api::import::routes(),
+        api::reach::routes(),
+        api::audit::routes(),
+    ] {
+        table.extend(part);
+    }
+    table
+}
+
+fn core_table() -> Table {
     vec![
         // Unauthenticated: the health check, signing in and the page's style sheet.
         (r("GET", "/healthz", PUBLIC), get(health)),
@@ -39,7 +67,6 @@ fn table() -> Vec<(Route, MethodRouter<Shared>)> {
         (r("GET", "/static/console.css", PUBLIC), get(console::css)),
         // The console.
         (r("POST", "/logout", VIEWER), post(login::logout)),
-        (r("GET", "/", VIEWER), get(console::home)),
         (r("GET", "/findings", VIEWER), get(console::findings)),
         (r("GET", "/findings/{id}", VIEWER), get(console::finding)),
         (r("POST", "/findings/{id}/workflow", ANALYST), post(console::set_workflow)),

@@ -96,10 +96,10 @@ fn sign_in_filter_open_and_resolve_a_finding_in_chromium() {
     click(&b, "#apply");
     wait_for(&b, "return location.search.indexOf('status=FAILED') >= 0 && document.querySelectorAll('tr.f').length > 0;");
     let statuses = b
-        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(2)'), function (e) { return e.textContent; });");
+        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td.status'), function (e) { return e.textContent; });");
     assert!(statuses.as_array().unwrap().iter().all(|v| v == "FAILED"), "{statuses}");
     let severities = b
-        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td:nth-child(1)'), function (e) { return e.textContent; });");
+        .run("return Array.prototype.map.call(document.querySelectorAll('tr.f td.sev'), function (e) { return e.textContent; });");
     assert!(severities.as_array().unwrap().iter().all(|v| v == "HIGH" || v == "CRITICAL"), "{severities}");
 
     // Open the first; resolve it with a note.

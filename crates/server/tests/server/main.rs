@@ -10,3 +10,13 @@ mod browser;
 mod console;
 mod lifecycle;
 mod login;
+
+mod console_assessments;
+mod console_audit;
+mod console_automation;
+mod console_dashboard;
+mod console_events;
+mod console_insights;
+mod console_reach;
+mod delivery;
+mod import;

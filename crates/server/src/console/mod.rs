@@ -1,6 +1,14 @@
 //! The web console: server-rendered pages (maud escapes every interpolated value), one
 //! style sheet, no script. Forms that change state carry the session's CSRF token.
 
+pub(crate) mod dashboard;
+pub(crate) mod insights;
+pub(crate) mod automation;
+pub(crate) mod events;
+pub(crate) mod assessments;
+pub(crate) mod reach;
+pub(crate) mod audit;
+
 use crate::api::{self, nonempty, FindingParams, SORTS};
 use crate::error::ApiError;
 use crate::guard::Caller;
@@ -12,7 +20,7 @@ use axum::{Extension, Form};
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
-const CSS: &str = include_str!("console.css");
+const CSS: &str = include_str!("../console.css");
 
 pub async fn css() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=300")], CSS)
@@ -32,13 +40,26 @@ pub fn url_encode(s: &str) -> String {
     out
 }
 
-fn finding_url(id: &str) -> String {
+pub(crate) fn finding_url(id: &str) -> String {
     format!("/findings/{}", url_encode(id))
 }
 
 /// A page with the header, navigation and the caller's sign-out button.
-fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -> Markup {
-    let nav = [("findings", "/findings", "Findings"), ("runs", "/runs", "Runs"), ("compliance", "/compliance", "Compliance")];
+pub(crate) fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -> Markup {
+    let mut nav = vec![
+        ("dashboard", "/", "Dashboard"),
+        ("findings", "/findings", "Findings"),
+        ("insights", "/insights", "Insights"),
+        ("compliance", "/compliance", "Compliance"),
+        ("runs", "/runs", "Runs"),
+        ("assessments", "/assessments", "Assessments"),
+        ("reach", "/reach", "Reachability"),
+        ("automation", "/automation", "Automation"),
+        ("events", "/events", "Events"),
+    ];
+    if caller.user.role >= crate::accounts::Role::Admin {
+        nav.push(("audit", "/audit", "Audit log"));
+    }
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -109,17 +130,17 @@ pub async fn home() -> Redirect {
     Redirect::to("/findings")
 }
 
-fn severity_badge(label: &str) -> Markup {
+pub(crate) fn severity_badge(label: &str) -> Markup {
     html! { span class={ "sev sev-" (label.to_ascii_lowercase()) } { (label) } }
 }
 
-fn status_badge(label: &str) -> Markup {
+pub(crate) fn status_badge(label: &str) -> Markup {
     html! { span class={ "st st-" (label.to_ascii_lowercase()) } { (label) } }
 }
 
-const STATUSES: [&str; 4] = ["FAILED", "WARNING", "NOT_AVAILABLE", "PASSED"];
-const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
-const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
+pub(crate) const STATUSES: [&str; 4] = ["FAILED", "WARNING", "NOT_AVAILABLE", "PASSED"];
+pub(crate) const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
+pub(crate) const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
 
 /// This list's address with `cursor` as the page.
 fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
@@ -156,6 +177,9 @@ pub async fn findings(
     Query(p): Query<FindingParams>,
 ) -> Result<Markup, PageError> {
     let (rows, total, next) = api::finding_page(&state, &p).await?;
+    // Analysts select findings (the checkboxes belong to the action bar's form) for a custom action.
+    let may_act = caller.user.role >= crate::accounts::Role::Analyst;
+    let action_bar = events::action_bar(&state, &caller).await;
     let sel = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
     let sort = nonempty(&p.sort).unwrap_or("severity");
     let desc = nonempty(&p.order) != Some("asc");
@@ -186,13 +210,15 @@ pub async fn findings(
             @if total == 0 { "No finding matches." }
             @else { (rows.len()) " shown of " (total) " matching" }
         }
+        @if may_act { (action_bar) }
         table.findings {
-            thead { tr { th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account" br; "region" } th { "Workflow" } } }
+            thead { tr { @if may_act { th { span.sr { "Select" } } } th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account" br; "region" } th { "Workflow" } } }
             tbody {
                 @for f in &rows {
                     tr.f data-id=(f.id) {
-                        td { (severity_badge(f.severity.label())) }
-                        td { (status_badge(f.status.as_str())) }
+                        @if may_act { td.pick { input type="checkbox" name="finding" value=(f.id) form="custom-action" aria-label={ "Select " (f.title) }; } }
+                        td.sev { (severity_badge(f.severity.label())) }
+                        td.status { (status_badge(f.status.as_str())) }
                         td.title { a href=(finding_url(&f.id)) { (f.title) } }
                         td.res { code { (f.resource.id) } }
                         td.acct { (f.resource.account) br; span.small { (f.resource.region) } }
@@ -327,7 +353,7 @@ pub async fn runs(State(state): State<Shared>, Extension(caller): Extension<Call
     Ok(layout("Runs", &caller, "runs", body))
 }
 
-fn score_text(s: &api::ApiScore) -> String {
+pub(crate) fn score_text(s: &api::ApiScore) -> String {
     match s.percent {
         Some(p) => format!("{}%", p.round()),
         None => "—".to_string(),

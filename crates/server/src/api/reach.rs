@@ -1,0 +1,13 @@
+//! (being built)
+
+use crate::routes::Table;
+use utoipa::OpenApi;
+
+/// This area's part of the OpenAPI document (merged into [`super::ApiDoc`]'s).
+#[derive(OpenApi)]
+#[openapi(paths(), components(schemas()))]
+pub(crate) struct Doc;
+
+pub(crate) fn routes() -> Table {
+    vec![]
+}
