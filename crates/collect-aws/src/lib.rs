@@ -21,6 +21,7 @@ mod iam;
 pub mod origin_probe;
 mod s3;
 pub mod guard;
+pub mod notify;
 mod regional;
 pub mod regions;
 mod services;

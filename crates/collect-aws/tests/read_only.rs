@@ -107,3 +107,51 @@ async fn the_guard_refuses_writes_before_sending() {
     let vpcs = plain.describe_vpcs().send().await.unwrap();
     assert!(vpcs.vpcs().iter().all(|v| v.cidr_block() != Some("10.9.0.0/16")));
 }
+
+/// SNS `Publish` (the event target of `notify.rs`) is the one write Rampart makes, and it
+/// stays outside scanning: a client built as scanning builds them refuses it before
+/// sending, the read-only policy does not list it, and no scanning source file builds a
+/// client without the guard or names the publish call.
+#[tokio::test(flavor = "multi_thread")]
+async fn scanning_still_cannot_publish() {
+    let moto = harness::moto();
+    set_env(&moto.url);
+    assert!(!guard::is_read_only("Publish"));
+    assert!(!ACTIONS.iter().any(|a| a.eq_ignore_ascii_case("sns:Publish")), "{ACTIONS:?}");
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(&moto.url).load().await;
+    let plain = aws_sdk_sns::Client::new(&conf);
+    let topic = plain.create_topic().name("guarded").send().await.unwrap().topic_arn().unwrap().to_string();
+    let guarded = aws_sdk_sns::Client::from_conf(aws_sdk_sns::config::Builder::from(&conf).interceptor(guard::ReadOnlyGuard).build());
+    let err = guarded.publish().topic_arn(&topic).message("x").send().await.expect_err("Publish must be refused");
+    assert!(format!("{err:?}").contains("refusing `SNS:Publish`") || format!("{err:?}").contains("only sends read-only calls"), "{err:?}");
+
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                files.push(p);
+            }
+        }
+    }
+    assert!(files.len() > 10);
+    for f in files {
+        if f.file_name().is_some_and(|n| n == "notify.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.strip_prefix(&src).unwrap().display().to_string();
+        assert!(!text.contains(".publish(") && !text.contains("notify::"), "{name} publishes: only notify.rs may");
+        assert!(!text.contains("Client::new("), "{name} builds a client without the read-only guard");
+        // Every client built from a config is built with the guard, in the same statement.
+        for (i, _) in text.match_indices("Client::from_conf(") {
+            let stmt = &text[i..text[i..].find(';').map_or(text.len(), |e| i + e)];
+            let built = text[..i].rfind("let mut b = ").map(|s| &text[s..i]).unwrap_or("");
+            assert!(stmt.contains("ReadOnlyGuard") || built.contains("interceptor(ReadOnlyGuard)"), "{name}: a client without the read-only guard: {stmt}");
+        }
+    }
+}
