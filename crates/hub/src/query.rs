@@ -663,6 +663,25 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// How many findings `query` selects: its filters AND each of its `also` sets (the
+    /// total of every page of [`Store::get_findings`]; sort, size and token play no part).
+    pub fn count_query(&self, query: &FindingQuery, now: Timestamp) -> Result<u64, StoreError> {
+        if query.also.is_empty() {
+            return self.count_matching(&query.filters, now);
+        }
+        let (mut cond, mut values) = conditions(&query.filters, now);
+        for more in &query.also {
+            let (c, v) = conditions(more, now);
+            cond = format!("({cond}) AND ({c})");
+            values.extend(v);
+        }
+        let n: i64 = self
+            .conn
+            .query_row(&format!("SELECT count(*) FROM findings f WHERE {cond}"), rusqlite::params_from_iter(values), |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// One finding with what people set on it; [`StoreError::UnknownFinding`] if there is none.
     pub fn finding_record(&self, id: &str) -> Result<FindingRecord, StoreError> {
         let err = sql(&self.path);

@@ -1,7 +1,7 @@
 //! Insights: counts per group, drill-down to exactly the counted findings, custom insight
 //! CRUD, and the managed insights on rampart's check ids.
 
-use crate::{managed_insights, FindingFilters, Insight, Store, StoreError, StringComparison};
+use crate::{managed_insights, FindingFilters, FindingQuery, Insight, Store, StoreError, StringComparison};
 use rampart_model::{Finding, ResourceType, RunInfo, Severity, Status, Timestamp, WorkflowStatus};
 use std::collections::BTreeSet;
 use time::macros::datetime;
@@ -72,12 +72,15 @@ fn check_drill_down(store: &Store, insight: &Insight) {
         let page = store.get_findings(&q, now()).unwrap();
         assert!(page.next_token.is_none());
         assert_eq!(page.findings.len() as u64, g.count, "{} group {}", insight.id, g.value);
+        // Counting the drill-down query (its `also` set included) gives the same number.
+        assert_eq!(store.count_query(&q, now()).unwrap(), g.count, "{} group {} counted", insight.id, g.value);
         for r in &page.findings {
             all.insert(r.finding.id.clone());
         }
     }
     // The drilled-down findings are the insight's findings.
     let total = store.count_matching(&insight.filters, now()).unwrap();
+    assert_eq!(store.count_query(&FindingQuery::new(insight.filters.clone()), now()).unwrap(), total);
     if !matches!(insight.group_by.as_str(), "ComplianceSecurityControlId" | "ComplianceAssociatedStandardsId") {
         assert_eq!(all.len() as u64, total, "{}", insight.id);
     }
