@@ -16,6 +16,7 @@
 //! ([`ImportedFinding::document`]), so nothing the model has no field for is lost.
 
 mod asff;
+pub mod aws;
 mod ocsf;
 mod vuln;
 
@@ -75,8 +76,8 @@ pub struct ImportedFinding {
     /// The provider's id of the finding (ASFF `Id`, OCSF `finding_info.uid`); unique
     /// within its product.
     pub id: String,
-    /// ASFF `ProductArn`; for OCSF, the account's default product ARN (as a custom
-    /// integration's), since OCSF names products but has no ARN.
+    /// ASFF `ProductArn`; for OCSF, the ARN of the product `metadata.product` names
+    /// (`arn:<partition>:securityhub:<region>::product/<vendor>/<product>`, lower-cased).
     pub product_arn: String,
     pub product_name: String,
     pub company_name: String,

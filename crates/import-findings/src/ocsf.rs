@@ -16,9 +16,17 @@
 //! `status_code` (PASS, FAIL, MANUAL → WARNING); workflow from `status_id` (1 New,
 //! 2 In Progress → NOTIFIED, 3 Suppressed, 4 Resolved) or Rampart's
 //! `unmapped.workflow_status`; record state ARCHIVED for activity 3 "Close" (or
-//! Rampart's `unmapped.record_state`). OCSF has no product ARN: the finding gets its
-//! account's default product ARN (`arn:<partition>:securityhub:<region>:<account>:product/<account>/default`),
-//! as a custom integration's findings do in Security Hub. Requirements come from
+//! Rampart's `unmapped.record_state`). OCSF has no product ARN: the finding's product is
+//! the one `metadata.product` names, as Security Hub's product ARNs name an integration —
+//! `arn:<partition>:securityhub:<region>::product/<vendor>/<product>`, vendor from
+//! `vendor_name` (else `name`), product from `name`, lower-cased, anything but letters,
+//! digits, `-`, `_` and `.` made `-` (Prowler: `product/prowler/prowler`, the ARN its ASFF
+//! output carries). Security Hub identifies a finding by (product ARN, `Id`) and nothing
+//! else, so the ASFF and OCSF copies of one Prowler check are one finding only when their
+//! ids are equal; Prowler's are not (`prowler-<check>-<account>-<region>-<hash>` in ASFF,
+//! `prowler-aws-<check>-<account>-<region>-<resource>` in OCSF), so importing both files
+//! keeps two findings of the same product, as Security Hub would if sent both. Rampart
+//! does not guess an equivalence the provider did not state. Requirements come from
 //! `compliance.requirements`, or Prowler's `unmapped.compliance` (`{framework: [ids]}`
 //! → `framework/id`).
 
@@ -222,7 +230,7 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
 
     Ok(ImportedFinding {
         format: Format::Ocsf,
-        product_arn: format!("arn:{partition}:securityhub:{region}:{account}:product/{account}/default"),
+        product_arn: product_arn(&partition, &region, &company_name, &product_name),
         id,
         product_name,
         company_name,
@@ -254,6 +262,17 @@ fn read(r: &Reader<'_>) -> Res<ImportedFinding> {
         source_url: unmapped.and_then(|u| u.get("related_url")).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string),
         document: Value::Null,
     })
+}
+
+/// The product ARN of an OCSF finding's `metadata.product` (see the module documentation).
+pub(crate) fn product_arn(partition: &str, region: &str, vendor: &str, product: &str) -> String {
+    let part = |s: &str| -> String {
+        s.trim()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c.to_ascii_lowercase() } else { '-' })
+            .collect()
+    };
+    format!("arn:{partition}:securityhub:{region}::product/{}/{}", part(vendor), part(product))
 }
 
 fn resource(r: &Reader<'_>, v: &Value, i: usize, cloud_region: Option<&str>) -> Res<ImportedResource> {

@@ -68,6 +68,9 @@ fn prowler_ocsf_imports() {
         let f = f.unwrap_or_else(|e| panic!("Prowler's event refused: {e}"));
         assert_eq!(f.id, d["finding_info"]["uid"].as_str().unwrap());
         assert_eq!(f.product_name, "Prowler");
+        // metadata.product names the product: the ARN Prowler's ASFF output carries, not a
+        // made-up default.
+        assert_eq!(f.product_arn, "arn:aws:securityhub:us-east-1::product/prowler/prowler");
         assert_eq!(f.generator_id, d["metadata"]["event_code"].as_str().unwrap());
         assert_eq!(f.title, d["finding_info"]["title"].as_str().unwrap());
         assert_eq!(f.description, d["finding_info"]["desc"].as_str().unwrap());
