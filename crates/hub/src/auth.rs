@@ -21,21 +21,43 @@ pub struct AuthUser {
     pub created_at: Timestamp,
     /// How many API tokens the user has.
     pub tokens: usize,
+    /// The password is a one-time one: it must be changed before anything else is done.
+    pub must_change_password: bool,
 }
 
-const USER_COLUMNS: &str = "u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t.user = u.name)";
+const USER_COLUMNS: &str = "u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t.user = u.name), u.must_change_password";
 
 impl Store {
     /// Adds a user; `false` (and nothing changed) if the name is taken.
     pub fn add_user(&mut self, name: &str, role: &str, password_hash: &str) -> Result<bool, StoreError> {
+        self.add_user_with(name, role, password_hash, false)
+    }
+
+    /// Adds a user whose password must be changed at first sign-in when `must_change`;
+    /// `false` (and nothing changed) if the name is taken.
+    pub fn add_user_with(&mut self, name: &str, role: &str, password_hash: &str, must_change: bool) -> Result<bool, StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
         let n = self
             .conn
             .execute(
-                "INSERT INTO auth_users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING",
-                params![name, role, password_hash, now],
+                "INSERT INTO auth_users (name, role, password_hash, created_at, must_change_password) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (name) DO NOTHING",
+                params![name, role, password_hash, now, must_change],
             )
             .map_err(sql(&self.path))?;
+        Ok(n == 1)
+    }
+
+    /// Sets a user's password (and whether it must be changed again); the user's sessions
+    /// other than `keep_session` (a digest) end. `false` if there is no such user.
+    pub fn set_password(&mut self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> Result<bool, StoreError> {
+        let err = sql(&self.path);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let n = tx
+            .execute("UPDATE auth_users SET password_hash = ?2, must_change_password = ?3 WHERE name = ?1", params![name, password_hash, must_change])
+            .map_err(&err)?;
+        tx.execute("DELETE FROM auth_sessions WHERE user = ?1 AND session_hash IS NOT ?2", params![name, keep_session]).map_err(&err)?;
+        tx.commit().map_err(&err)?;
         Ok(n == 1)
     }
 
@@ -58,6 +80,7 @@ impl Store {
                 password_hash: text(2)?,
                 created_at: codec::time_from_text(&text(3)?).map_err(&bad)?,
                 tokens: usize::try_from(row.get::<_, i64>(4).map_err(&err)?).unwrap_or(0),
+                must_change_password: row.get::<_, i64>(5).map_err(&err)? != 0,
             });
         }
         Ok(out)
@@ -166,6 +189,25 @@ mod tests {
         assert!(s.delete_user("ana").unwrap());
         assert!(!s.delete_user("ana").unwrap());
         assert!(s.token_user(&digest).unwrap().is_none() && s.session_user(&session, now).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_one_time_password_is_changed_and_other_sessions_end() {
+        let mut s = Store::open_in_memory().unwrap();
+        assert!(s.add_user_with("admin", "admin", HASH, true).unwrap());
+        assert!(s.user("admin").unwrap().unwrap().must_change_password);
+        let now = Timestamp::now_utc();
+        let (mine, other) = ("c".repeat(64), "d".repeat(64));
+        s.add_session(&mine, "admin", now + time::Duration::hours(1)).unwrap();
+        s.add_session(&other, "admin", now + time::Duration::hours(1)).unwrap();
+        let new_hash = HASH.replace("aGFz", "bGFz");
+        assert!(s.set_password("admin", &new_hash, false, Some(&mine)).unwrap());
+        let u = s.user("admin").unwrap().unwrap();
+        assert!(!u.must_change_password && u.password_hash == new_hash);
+        assert!(s.session_user(&mine, now).unwrap().is_some(), "the session that changed it stays");
+        assert!(s.session_user(&other, now).unwrap().is_none(), "other sessions end");
+        assert!(!s.set_password("nobody", HASH, false, None).unwrap());
+        assert!(s.set_password("admin", "in clear", false, None).is_err());
     }
 
     #[test]

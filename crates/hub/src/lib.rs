@@ -39,6 +39,7 @@
 
 mod assess;
 mod assess_edit;
+mod audit;
 mod auth;
 mod automation;
 mod events;
@@ -48,6 +49,7 @@ mod error;
 mod filter;
 mod imports;
 mod insights;
+mod inventory;
 mod lifecycle;
 mod query;
 mod schema;
@@ -56,6 +58,7 @@ mod triage;
 mod vulndb;
 
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
+pub use audit::{AuditEntry, AuditFilter, MAX_AUDIT_PAGE};
 pub use auth::AuthUser;
 pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
 pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTIONS, TARGET_KINDS};
@@ -63,6 +66,7 @@ pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
 pub use imports::{ImportFailure, ImportResult, ImportedFinding, MAX_IMPORT_FINDINGS};
 pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
+pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};

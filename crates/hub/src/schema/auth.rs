@@ -31,5 +31,10 @@ CREATE TABLE auth_sessions (
 );
 CREATE INDEX auth_sessions_user ON auth_sessions (user);
 "#,
+        // 2: a password that must be changed at the next sign-in (the one-time password
+        // of the admin created at first start).
+        r#"
+ALTER TABLE auth_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));
+"#,
     ],
 };

@@ -1,0 +1,212 @@
+//! The audit log: who changed what, when and from where. The server appends a row for
+//! every state-changing request (its guard does, so no route can skip it), the CLI for
+//! its state-changing commands. Rows are read newest first, paged by id, and pruned by
+//! age ([`Store::prune_audit`]).
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::store::{corrupt, Store};
+use rampart_model::Timestamp;
+use rusqlite::params_from_iter;
+use rusqlite::types::Value as SqlValue;
+
+/// The most rows one read returns.
+pub const MAX_AUDIT_PAGE: usize = 500;
+
+/// One audited action.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEntry {
+    /// Set by the store (0 when recording).
+    pub id: i64,
+    pub at: Timestamp,
+    /// Who: the signed-in user, the name tried in a failed sign-in, `cli:<os user>` for the
+    /// CLI, or empty for an anonymous caller.
+    pub user: String,
+    /// The user's role, empty when unknown.
+    pub role: String,
+    /// The HTTP method, or `CLI`.
+    pub method: String,
+    /// The route's pattern (`/api/v1/findings/{id}/workflow`, never the raw path) or the
+    /// CLI command (`users add`).
+    pub route: String,
+    /// The ids acted on, where known (path parameters, a name).
+    pub targets: Vec<String>,
+    /// The outcome: the HTTP status (a CLI command: 200 done, 400 refused).
+    pub status: u16,
+    /// From where: the client's address, or `cli`.
+    pub client: String,
+    pub user_agent: String,
+}
+
+/// Which rows to read: all filters are ANDed; `before_id` pages (the rows older than the
+/// last one shown).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Exactly this user.
+    pub user: Option<String>,
+    /// Routes that start with this text (`/api/v1/automation` = that area).
+    pub route: Option<String>,
+    /// At or after.
+    pub since: Option<Timestamp>,
+    /// Before.
+    pub until: Option<Timestamp>,
+    pub before_id: Option<i64>,
+    /// At most this many rows (1 to [`MAX_AUDIT_PAGE`]).
+    pub limit: usize,
+}
+
+/// Longest text kept per field: a user agent or a tried name is the caller's to choose.
+const MAX_FIELD: usize = 256;
+
+fn clip(s: &str) -> String {
+    if s.len() <= MAX_FIELD {
+        return s.to_string();
+    }
+    let mut end = MAX_FIELD;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+impl Store {
+    /// Appends a row (its `id` is ignored); returns the new row's id.
+    pub fn record_audit(&mut self, e: &AuditEntry) -> Result<i64, StoreError> {
+        let targets: Vec<String> = e.targets.iter().take(100).map(|t| clip(t)).collect();
+        let targets = serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .execute(
+                "INSERT INTO audit_log (at, user, role, method, route, targets, status, client, user_agent)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                rusqlite::params![
+                    codec::time_to_text(e.at),
+                    clip(&e.user),
+                    clip(&e.role),
+                    clip(&e.method),
+                    clip(&e.route),
+                    targets,
+                    e.status,
+                    clip(&e.client),
+                    clip(&e.user_agent)
+                ],
+            )
+            .map_err(sql(&self.path))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The rows `filter` selects, newest first.
+    pub fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let err = sql(&self.path);
+        let bad = corrupt(&self.path);
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(u) = &filter.user {
+            clauses.push("user = ?");
+            args.push(SqlValue::Text(u.clone()));
+        }
+        if let Some(r) = &filter.route {
+            clauses.push("substr(route, 1, length(?)) = ?");
+            args.push(SqlValue::Text(r.clone()));
+            args.push(SqlValue::Text(r.clone()));
+        }
+        if let Some(t) = filter.since {
+            clauses.push("at >= ?");
+            args.push(SqlValue::Text(codec::time_to_text(t)));
+        }
+        if let Some(t) = filter.until {
+            clauses.push("at < ?");
+            args.push(SqlValue::Text(codec::time_to_text(t)));
+        }
+        if let Some(id) = filter.before_id {
+            clauses.push("id < ?");
+            args.push(SqlValue::Integer(id));
+        }
+        let where_clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE);
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT id, at, user, role, method, route, targets, status, client, user_agent FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"
+            ))
+            .map_err(&err)?;
+        let mut rows = stmt.query(params_from_iter(args)).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
+            let targets = text(6)?;
+            let status: i64 = row.get(7).map_err(&err)?;
+            out.push(AuditEntry {
+                id: row.get(0).map_err(&err)?,
+                at: codec::time_from_text(&text(1)?).map_err(&bad)?,
+                user: text(2)?,
+                role: text(3)?,
+                method: text(4)?,
+                route: text(5)?,
+                targets: serde_json::from_str(&targets).map_err(|_| bad(("audit targets", targets.clone())))?,
+                status: u16::try_from(status).map_err(|_| bad(("audit status", status.to_string())))?,
+                client: text(8)?,
+                user_agent: text(9)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Forgets the rows from before `before`; returns how many.
+    pub fn prune_audit(&mut self, before: Timestamp) -> Result<usize, StoreError> {
+        self.conn.execute("DELETE FROM audit_log WHERE at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(user: &str, route: &str, at: Timestamp) -> AuditEntry {
+        AuditEntry {
+            id: 0,
+            at,
+            user: user.into(),
+            role: "admin".into(),
+            method: "POST".into(),
+            route: route.into(),
+            targets: vec!["t-1".into()],
+            status: 200,
+            client: "127.0.0.1".into(),
+            user_agent: "x".repeat(1000),
+        }
+    }
+
+    #[test]
+    fn recorded_read_newest_first_filtered_paged_and_pruned() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t0 = codec::truncate(Timestamp::now_utc()) - time::Duration::days(10);
+        for i in 0..5 {
+            let user = if i % 2 == 0 { "ana" } else { "bob" };
+            let route = if i < 3 { "/api/v1/automation/rules" } else { "/findings/{id}/workflow" };
+            s.record_audit(&entry(user, route, t0 + time::Duration::days(i))).unwrap();
+        }
+        let all = s.audit_entries(&AuditFilter { limit: 100, ..Default::default() }).unwrap();
+        assert_eq!(all.len(), 5);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        assert_eq!(all[0].user_agent.len(), MAX_FIELD, "clipped");
+        assert_eq!(all[0].targets, ["t-1"]);
+        let ana = s.audit_entries(&AuditFilter { user: Some("ana".into()), limit: 100, ..Default::default() }).unwrap();
+        assert_eq!(ana.len(), 3);
+        let rules = s.audit_entries(&AuditFilter { route: Some("/api/v1/automation".into()), limit: 100, ..Default::default() }).unwrap();
+        assert_eq!(rules.len(), 3);
+        let since = s
+            .audit_entries(&AuditFilter {
+                since: Some(t0 + time::Duration::days(1)),
+                until: Some(t0 + time::Duration::days(3)),
+                limit: 100,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(since.len(), 2);
+        let page1 = s.audit_entries(&AuditFilter { limit: 2, ..Default::default() }).unwrap();
+        let page2 = s.audit_entries(&AuditFilter { limit: 2, before_id: Some(page1[1].id), ..Default::default() }).unwrap();
+        assert_eq!(page2[0].id, page1[1].id - 1);
+        assert_eq!(s.prune_audit(t0 + time::Duration::days(2)).unwrap(), 2);
+        assert_eq!(s.audit_entries(&AuditFilter { limit: 100, ..Default::default() }).unwrap().len(), 3);
+    }
+}

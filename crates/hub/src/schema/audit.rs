@@ -1,0 +1,29 @@
+//! The audit log (see `audit.rs`): one row per state-changing request to the server or
+//! state-changing CLI command. No secret is ever kept here: no password, token, CSRF value
+//! or request body, only who, what, when and from where.
+
+use super::Schema;
+
+pub(crate) static AUDIT: Schema = Schema {
+    name: "audit",
+    migrations: &[
+        // 1: the log. `user` is not a reference to auth_users: the row outlives the user,
+        // and a failed sign-in names a user that may not exist.
+        r#"
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    user       TEXT NOT NULL,          -- '' for an anonymous caller
+    role       TEXT NOT NULL,          -- '' when unknown
+    method     TEXT NOT NULL,          -- POST, PUT, DELETE, ... or CLI
+    route      TEXT NOT NULL,          -- the route's pattern (/api/v1/findings/{id}/workflow) or the CLI command
+    targets    TEXT NOT NULL,          -- JSON array of the ids acted on
+    status     INTEGER NOT NULL,       -- the HTTP status (a CLI command: 200 done, 400 refused)
+    client     TEXT NOT NULL,          -- the peer address, or `cli`
+    user_agent TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_user ON audit_log (user, id);
+"#,
+    ],
+};
