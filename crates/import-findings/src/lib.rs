@@ -16,6 +16,7 @@
 //! ([`ImportedFinding::document`]), so nothing the model has no field for is lost.
 
 mod asff;
+pub mod aws;
 mod ocsf;
 mod vuln;
 
