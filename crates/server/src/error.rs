@@ -36,6 +36,9 @@ impl From<StoreError> for ApiError {
         match &e {
             StoreError::UnknownFinding(_) | StoreError::UnknownRun(_) => ApiError::not_found(e.to_string()),
             StoreError::InvalidUpdate(_) | StoreError::Query(_) => ApiError::bad_request(e.to_string()),
+            StoreError::UnknownInsight(_) => ApiError::not_found(e.to_string()),
+            StoreError::InvalidInsight(_) | StoreError::ManagedInsight(_) => ApiError::bad_request(e.to_string()),
+            StoreError::DuplicateInsight(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
             _ => {
                 let mut detail = e.to_string();
                 let mut src = std::error::Error::source(&e);

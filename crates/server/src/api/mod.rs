@@ -174,6 +174,23 @@ pub struct FindingParams {
     pub check: Option<String>,
     /// Only this account's findings.
     pub account: Option<String>,
+    /// Only findings of exactly this severity (CRITICAL, HIGH, MEDIUM, LOW or INFORMATIONAL).
+    pub severity_label: Option<String>,
+    /// Only findings in this workflow status: NEW, NOTIFIED, SUPPRESSED or RESOLVED.
+    pub workflow: Option<String>,
+    /// Only findings of resources in this region.
+    pub region: Option<String>,
+    /// Only findings of resources of this type (ASFF's, e.g. `AwsS3Bucket`).
+    pub resource_type: Option<String>,
+    /// Only this resource's findings (its ARN or id).
+    pub resource: Option<String>,
+    /// Only findings of this security control (`ComplianceSecurityControlId`, e.g. `S3.8`).
+    pub control: Option<String>,
+    /// Only the findings of one group of this insight (`managed/<n>` or `custom/<n>`): its
+    /// filters AND its group-by attribute equals `group`.
+    pub insight: Option<String>,
+    /// The group value of `insight`.
+    pub group: Option<String>,
     /// Include archived findings (resources that are gone).
     #[serde(default)]
     pub archived: bool,
@@ -202,6 +219,16 @@ pub fn nonempty(v: &Option<String>) -> Option<&str> {
 }
 
 impl FindingParams {
+    /// The insight and group value to drill down to, if any (both or neither).
+    pub fn drill_down(&self) -> Result<Option<(String, String)>, ApiError> {
+        match (nonempty(&self.insight), self.group.as_deref()) {
+            (Some(i), Some(g)) => Ok(Some((i.to_string(), g.to_string()))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(ApiError::bad_request("`insight` needs `group`: the group value whose findings to list")),
+            (None, Some(_)) => Err(ApiError::bad_request("`group` needs `insight`: the insight whose group it is")),
+        }
+    }
+
     /// The hub's query (Security Hub's filter semantics, keyset pages), or what is wrong
     /// with the parameters.
     pub fn query(&self) -> Result<rampart_hub::FindingQuery, ApiError> {
@@ -223,6 +250,37 @@ impl FindingParams {
         }
         if let Some(a) = nonempty(&self.account) {
             filters.insert("AwsAccountId".into(), json!([eq(a)]));
+        }
+        if let Some(s) = nonempty(&self.severity_label) {
+            let label: Severity = s.parse().map_err(|e: rampart_model::ParseSeverityError| ApiError::bad_request(e.to_string()))?;
+            if let Some(min) = nonempty(&self.severity) {
+                let min: Severity = min.parse().map_err(|e: rampart_model::ParseSeverityError| ApiError::bad_request(e.to_string()))?;
+                if label < min {
+                    return Err(ApiError::bad_request(format!(
+                        "severity_label {} is below severity {} (at least): drop one of them",
+                        label.label(),
+                        min.label()
+                    )));
+                }
+            }
+            filters.insert("SeverityLabel".into(), json!([eq(label.label())]));
+        }
+        if let Some(w) = nonempty(&self.workflow) {
+            let w = w.to_ascii_uppercase();
+            if WorkflowStatus::parse(&w).is_none() {
+                return Err(ApiError::bad_request(format!("unknown workflow status `{w}`: use NEW, NOTIFIED, SUPPRESSED or RESOLVED")));
+            }
+            filters.insert("WorkflowStatus".into(), json!([eq(&w)]));
+        }
+        for (value, field) in [
+            (&self.region, "ResourceRegion"),
+            (&self.resource_type, "ResourceType"),
+            (&self.resource, "ResourceId"),
+            (&self.control, "ComplianceSecurityControlId"),
+        ] {
+            if let Some(v) = nonempty(value) {
+                filters.insert(field.into(), json!([eq(v)]));
+            }
         }
         if !self.archived {
             filters.insert("RecordState".into(), json!([eq("ACTIVE")]));
@@ -264,11 +322,18 @@ pub struct FindingPage {
 /// One page of the findings `params` select, how many they select in all, and the cursor
 /// of the next page.
 pub async fn finding_page(state: &Shared, params: &FindingParams) -> Result<(Vec<Finding>, u64, Option<String>), ApiError> {
-    let query = params.query()?;
+    let mut query = params.query()?;
+    let drill = params.drill_down()?;
     let (page, total) = state
         .store(move |s| {
             let now = time::OffsetDateTime::now_utc();
-            Ok((s.get_findings(&query, now)?, s.count_matching(&query.filters, now)?))
+            if let Some((id, value)) = &drill {
+                // An insight's group: its filters AND the group's, beside the list's own.
+                let group = s.insight(id)?.drill_down(value)?;
+                query.also.push(group.filters);
+                query.also.extend(group.also);
+            }
+            Ok((s.get_findings(&query, now)?, s.count_query(&query, now)?))
         })
         .await?;
     Ok((page.findings.into_iter().map(|r| r.finding).collect(), total, page.next_token))

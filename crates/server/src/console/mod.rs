@@ -126,10 +126,6 @@ pub async fn not_found(uri: Uri) -> Response {
     }
 }
 
-pub async fn home() -> Redirect {
-    Redirect::to("/findings")
-}
-
 pub(crate) fn severity_badge(label: &str) -> Markup {
     html! { span class={ "sev sev-" (label.to_ascii_lowercase()) } { (label) } }
 }
@@ -142,14 +138,36 @@ pub(crate) const STATUSES: [&str; 4] = ["FAILED", "WARNING", "NOT_AVAILABLE", "P
 pub(crate) const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "informational"];
 pub(crate) const WORKFLOWS: [&str; 4] = ["NEW", "NOTIFIED", "SUPPRESSED", "RESOLVED"];
 
-/// This list's address with `cursor` as the page.
-fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
-    let mut q: Vec<(&str, String)> = Vec::new();
+/// The findings list's group-by choices: (parameter value, label, Security Hub's
+/// `GroupByAttribute`, the list parameter that selects one group).
+pub(crate) const GROUPINGS: [(&str, &str, &str, &str); 9] = [
+    ("severity", "severity", "SeverityLabel", "severity_label"),
+    ("status", "status", "ComplianceStatus", "status"),
+    ("workflow", "workflow", "WorkflowStatus", "workflow"),
+    ("account", "account", "AwsAccountId", "account"),
+    ("region", "region", "ResourceRegion", "region"),
+    ("check", "check", "GeneratorId", "check"),
+    ("resource-type", "resource type", "ResourceType", "resource_type"),
+    ("resource", "resource", "ResourceId", "resource"),
+    ("control", "security control", "ComplianceSecurityControlId", "control"),
+];
+
+/// The list parameters as (name, value) pairs, the empty ones left out (`group` is kept
+/// even empty: it is an insight group's value).
+fn list_params(p: &FindingParams) -> Vec<(&'static str, String)> {
+    let mut q: Vec<(&'static str, String)> = Vec::new();
     for (k, v) in [
         ("status", &p.status),
         ("severity", &p.severity),
+        ("severity_label", &p.severity_label),
+        ("workflow", &p.workflow),
         ("check", &p.check),
         ("account", &p.account),
+        ("region", &p.region),
+        ("resource_type", &p.resource_type),
+        ("resource", &p.resource),
+        ("control", &p.control),
+        ("insight", &p.insight),
         ("sort", &p.sort),
         ("order", &p.order),
     ] {
@@ -157,12 +175,16 @@ fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
             q.push((k, v.to_string()));
         }
     }
+    if let (Some(_), Some(g)) = (nonempty(&p.insight), &p.group) {
+        q.push(("group", g.clone()));
+    }
     if p.archived {
         q.push(("archived", "true".into()));
     }
-    if let Some(t) = cursor {
-        q.push(("cursor", t.to_string()));
-    }
+    q
+}
+
+fn findings_address(q: &[(&str, String)]) -> String {
     let qs: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
     if qs.is_empty() {
         "/findings".to_string()
@@ -171,20 +193,112 @@ fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
     }
 }
 
+/// This list's address with `cursor` as the page.
+fn list_link(p: &FindingParams, cursor: Option<&str>) -> String {
+    let mut q = list_params(p);
+    if let Some(t) = cursor {
+        q.push(("cursor", t.to_string()));
+    }
+    findings_address(&q)
+}
+
+/// The list of `p`'s findings narrowed to `param` = `value` (a group's findings), first page.
+pub(crate) fn group_link(p: &FindingParams, param: &str, value: &str) -> String {
+    let mut q: Vec<(&str, String)> = list_params(p).into_iter().filter(|(k, _)| *k != param).collect();
+    q.push((param, value.to_string()));
+    // Stable order for the reader: the parameters as the form lists them.
+    let order = |k: &str| list_params_order().iter().position(|o| *o == k).unwrap_or(usize::MAX);
+    q.sort_by_key(|(k, _)| order(k));
+    findings_address(&q)
+}
+
+fn list_params_order() -> [&'static str; 16] {
+    [
+        "status",
+        "severity",
+        "severity_label",
+        "workflow",
+        "check",
+        "account",
+        "region",
+        "resource_type",
+        "resource",
+        "control",
+        "insight",
+        "group",
+        "sort",
+        "order",
+        "archived",
+        "cursor",
+    ]
+}
+
+/// The findings list's own parameter besides the filters: how to group it.
+#[derive(Deserialize, Default)]
+pub struct GroupParam {
+    group_by: Option<String>,
+}
+
 pub async fn findings(
     State(state): State<Shared>,
     Extension(caller): Extension<Caller>,
     Query(p): Query<FindingParams>,
+    Query(g): Query<GroupParam>,
 ) -> Result<Markup, PageError> {
-    let (rows, total, next) = api::finding_page(&state, &p).await?;
+    let grouping = match nonempty(&g.group_by) {
+        None => None,
+        Some(v) => Some(GROUPINGS.iter().find(|(k, ..)| *k == v).copied().ok_or_else(|| {
+            let names: Vec<&str> = GROUPINGS.iter().map(|(k, ..)| *k).collect();
+            ApiError::bad_request(format!("cannot group by `{}`: use one of {}", rampart_app::shown(v), names.join(", ")))
+        })?),
+    };
+    let drill = p.drill_down()?;
+    if grouping.is_some() && drill.is_some() {
+        return Err(
+            ApiError::bad_request("an insight's group cannot be grouped again: open the insight, or drop `insight` and `group`").into()
+        );
+    }
+    let insight_name = match &drill {
+        Some((id, _)) => {
+            let id = id.clone();
+            Some(state.store(move |s| Ok(s.insight(&id)?.name)).await?)
+        }
+        None => None,
+    };
+    // Grouped: the store's count per group (no finding is loaded), and the total.
+    let groups = match grouping {
+        Some((_, _, attribute, _)) => {
+            let filters = p.query()?.filters;
+            let got = state
+                .store(move |s| {
+                    let now = time::OffsetDateTime::now_utc();
+                    Ok((rampart_app::insights::group_counts(s, &filters, attribute), s.count_matching(&filters, now)?))
+                })
+                .await?;
+            Some((got.0.map_err(|e| ApiError::bad_request(format!("{e:#}")))?, got.1))
+        }
+        None => None,
+    };
+    let (rows, total, next) = match &groups {
+        Some((_, total)) => (Vec::new(), *total, None),
+        None => api::finding_page(&state, &p).await?,
+    };
     // Analysts select findings (the checkboxes belong to the action bar's form) for a custom action.
     let may_act = caller.user.role >= crate::accounts::Role::Analyst;
     let action_bar = events::action_bar(&state, &caller).await;
     let sel = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
     let sort = nonempty(&p.sort).unwrap_or("severity");
     let desc = nonempty(&p.order) != Some("asc");
+    let text = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
     let body = html! {
         h1 { "Findings" }
+        @if let (Some((id, value)), Some(name)) = (&drill, &insight_name) {
+            p.crumbs #drill {
+                a href="/insights" { "Insights" } " › "
+                a href={ "/insights/" (url_encode(id)) } { (name) } " › "
+                "group " code { (value) }
+            }
+        }
         form.filters method="get" action="/findings" {
             label { "Status " select name="status" {
                 option value="" { "any" }
@@ -194,42 +308,108 @@ pub async fn findings(
                 option value="" { "any" }
                 @for s in SEVERITIES { option value=(s) selected[sel(&p.severity, s)] { (s) } }
             } }
-            label { "Check " input type="text" name="check" value=(p.check.as_deref().unwrap_or("")) size="22"; }
-            label { "Account " input type="text" name="account" value=(p.account.as_deref().unwrap_or("")) size="13"; }
+            label { "Workflow " select name="workflow" {
+                option value="" { "any" }
+                @for w in WORKFLOWS { option value=(w) selected[sel(&p.workflow, w)] { (w) } }
+            } }
+            label { "Check " input type="text" name="check" value=(text(&p.check)) size="22"; }
+            label { "Account " input type="text" name="account" value=(text(&p.account)) size="13"; }
+            label { "Region " input type="text" name="region" value=(text(&p.region)) size="12"; }
+            label { "Resource type " input type="text" name="resource_type" value=(text(&p.resource_type)) size="16"; }
+            // Set by a link (a group, a dashboard number): shown so it can be cleared.
+            @if nonempty(&p.severity_label).is_some() {
+                label { "Severity exactly " input type="text" name="severity_label" value=(text(&p.severity_label)) size="13"; }
+            }
+            @if nonempty(&p.resource).is_some() {
+                label { "Resource " input type="text" name="resource" value=(text(&p.resource)) size="30"; }
+            }
+            @if nonempty(&p.control).is_some() {
+                label { "Control " input type="text" name="control" value=(text(&p.control)) size="10"; }
+            }
+            @if let Some((id, value)) = &drill {
+                input type="hidden" name="insight" value=(id);
+                input type="hidden" name="group" value=(value);
+            }
             label { input type="checkbox" name="archived" value="true" checked[p.archived]; " archived too" }
+            @if drill.is_none() {
+                label { "Group by " select #group-by name="group_by" {
+                    option value="" { "nothing" }
+                    @for (v, label, ..) in GROUPINGS { option value=(v) selected[grouping.is_some_and(|gr| gr.0 == v)] { (label) } }
+                } }
+            }
             label { "Sort by " select name="sort" {
                 @for (v, label, _) in SORTS { option value=(v) selected[v == sort] { (label) } }
             } }
-            label { select name="order" {
+            label { select name="order" aria-label="Order" {
                 option value="desc" selected[desc] { "descending" }
                 option value="asc" selected[!desc] { "ascending" }
             } }
             button #apply type="submit" { "Apply" }
         }
-        p.count #count {
-            @if total == 0 { "No finding matches." }
-            @else { (rows.len()) " shown of " (total) " matching" }
-        }
-        @if may_act { (action_bar) }
-        table.findings {
-            thead { tr { @if may_act { th { span.sr { "Select" } } } th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account" br; "region" } th { "Workflow" } } }
-            tbody {
-                @for f in &rows {
-                    tr.f data-id=(f.id) {
-                        @if may_act { td.pick { input type="checkbox" name="finding" value=(f.id) form="custom-action" aria-label={ "Select " (f.title) }; } }
-                        td.sev { (severity_badge(f.severity.label())) }
-                        td.status { (status_badge(f.status.as_str())) }
-                        td.title { a href=(finding_url(&f.id)) { (f.title) } }
-                        td.res { code { (f.resource.id) } }
-                        td.acct { (f.resource.account) br; span.small { (f.resource.region) } }
-                        td.wf { (f.workflow_status.as_str()) }
+        @if let (Some((groups, _)), Some((_, label, _, param))) = (&groups, grouping) {
+            p.count #count {
+                @if total == 0 { "No finding matches." }
+                @else { (total) " matching, in " (groups.len()) " groups by " (label)
+                    @if groups.len() >= rampart_hub::MAX_INSIGHT_RESULTS { " (the " (rampart_hub::MAX_INSIGHT_RESULTS) " largest)" } }
+            }
+            @if !groups.is_empty() {
+                // An empty value cannot be selected by a list parameter: shown, not linked.
+                @let links: Vec<String> = groups.iter().map(|gr| if gr.value.is_empty() { String::new() } else { group_link(&p, param, &gr.value) }).collect();
+                (dashboard::chart(
+                    "groups-chart",
+                    &format!("Findings per {label}"),
+                    dashboard::bar_spec(groups.iter().map(|gr| (gr.value.as_str(), gr.count)), &links, "Findings", param == "severity_label"),
+                    groups.len(),
+                ))
+                table.groups #groups {
+                    caption.sr { "Findings per " (label) }
+                    thead { tr { th scope="col" { (label) } th scope="col" class="num" { "Findings" } } }
+                    tbody {
+                        @for (gr, link) in groups.iter().zip(&links) {
+                            tr.g data-value=(gr.value) {
+                                @if link.is_empty() {
+                                    td { "(empty)" }
+                                    td.num { (gr.count) }
+                                } @else {
+                                    td { a href=(link) {
+                                        @if param == "severity_label" { (severity_badge(&gr.value)) }
+                                        @else if param == "status" { (status_badge(&gr.value)) }
+                                        @else { (gr.value) }
+                                    } }
+                                    td.num { a href=(link) { (gr.count) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                (dashboard::chart_scripts())
+            }
+        } @else {
+            p.count #count {
+                @if total == 0 { "No finding matches." }
+                @else { (rows.len()) " shown of " (total) " matching" }
+            }
+            @if may_act { (action_bar) }
+            table.findings {
+                thead { tr { @if may_act { th { span.sr { "Select" } } } th { "Severity" } th { "Status" } th { "Finding" } th { "Resource" } th { "Account" br; "region" } th { "Workflow" } } }
+                tbody {
+                    @for f in &rows {
+                        tr.f data-id=(f.id) {
+                            @if may_act { td.pick { input type="checkbox" name="finding" value=(f.id) form="custom-action" aria-label={ "Select " (f.title) }; } }
+                            td.sev { (severity_badge(f.severity.label())) }
+                            td.status { (status_badge(f.status.as_str())) }
+                            td.title { a href=(finding_url(&f.id)) { (f.title) } }
+                            td.res { code { (f.resource.id) } }
+                            td.acct { (f.resource.account) br; span.small { (f.resource.region) } }
+                            td.wf { (f.workflow_status.as_str()) }
+                        }
                     }
                 }
             }
-        }
-        nav.pages {
-            @if nonempty(&p.cursor).is_some() { a #first href=(list_link(&p, None)) { "← First page" } }
-            @if let Some(t) = &next { a #next href=(list_link(&p, Some(t))) { "Next →" } }
+            nav.pages {
+                @if nonempty(&p.cursor).is_some() { a #first href=(list_link(&p, None)) { "← First page" } }
+                @if let Some(t) = &next { a #next href=(list_link(&p, Some(t))) { "Next →" } }
+            }
         }
     };
     Ok(layout("Findings", &caller, "findings", body))

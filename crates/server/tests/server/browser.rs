@@ -5,7 +5,7 @@
 //! `chromium-driver`: without them it fails saying how to install them.
 
 #[path = "../../../report/tests/webdriver/mod.rs"]
-mod webdriver;
+pub(crate) mod webdriver;
 
 use crate::common::{enc, root, TestServer, PASSWORD};
 use serde_json::{json, Value};
@@ -17,7 +17,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const INSTALL: &str = "install them: apt-get install -y chromium chromium-driver";
 
-fn browser(profile: &Path) -> (Driver, Session) {
+pub(crate) fn browser(profile: &Path) -> (Driver, Session) {
     for bin in [CHROMIUM, CHROMEDRIVER] {
         assert!(Path::new(bin).exists(), "{bin} is missing: {INSTALL}");
     }
@@ -42,7 +42,7 @@ fn browser(profile: &Path) -> (Driver, Session) {
     (driver, session)
 }
 
-fn wait_for(s: &Session, script: &str) {
+pub(crate) fn wait_for(s: &Session, script: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while s.run(script) != Value::Bool(true) {
         assert!(
@@ -54,17 +54,17 @@ fn wait_for(s: &Session, script: &str) {
     }
 }
 
-fn type_into(s: &Session, css: &str, text: &str) {
+pub(crate) fn type_into(s: &Session, css: &str, text: &str) {
     let e = s.find(css);
     s.post(&format!("element/{e}/value"), json!({ "text": text }));
 }
 
-fn click(s: &Session, css: &str) {
+pub(crate) fn click(s: &Session, css: &str) {
     let e = s.find(css);
     s.click(&e);
 }
 
-fn no_sideways_scroll(s: &Session, when: &str) {
+pub(crate) fn no_sideways_scroll(s: &Session, when: &str) {
     let v = s.run("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];");
     assert!(v[0].as_i64() <= v[1].as_i64(), "{when}: the page scrolls sideways at 900 px ({v})");
 }
