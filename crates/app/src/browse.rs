@@ -2,7 +2,7 @@
 //! and history, the check ids a filter may name, the compliance of a recorded run.
 
 use anyhow::{bail, Result};
-use rampart_hub::{RunResult, Store, WorkflowChange};
+use rampart_hub::{ImportedSource, RunResult, Store, WorkflowChange};
 use rampart_model::Finding;
 
 /// Every check id this build can produce: the AWS checks, the host assessment's rules and
@@ -36,10 +36,18 @@ pub struct FindingDetail {
     pub finding: Finding,
     pub results: Vec<RunResult>,
     pub history: Vec<WorkflowChange>,
+    /// For a finding imported from another tool: its product, every resource and the
+    /// finding as the tool sent it.
+    pub imported: Option<ImportedSource>,
 }
 
 pub fn finding(store: &Store, id: &str) -> Result<FindingDetail> {
-    Ok(FindingDetail { finding: store.finding(id)?, results: store.finding_results(id)?, history: store.workflow_history(id)? })
+    Ok(FindingDetail {
+        finding: store.finding(id)?,
+        results: store.finding_results(id)?,
+        history: store.workflow_history(id)?,
+        imported: store.imported_source(id)?,
+    })
 }
 
 impl FindingDetail {
@@ -67,7 +75,11 @@ impl FindingDetail {
                 })
             })
             .collect();
-        serde_json::json!({ "finding": self.finding, "results": results, "workflow_history": history })
+        let mut doc = serde_json::json!({ "finding": self.finding, "results": results, "workflow_history": history });
+        if let Some(source) = &self.imported {
+            doc["imported"] = serde_json::to_value(source).unwrap_or_default();
+        }
+        doc
     }
 }
 

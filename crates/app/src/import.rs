@@ -11,9 +11,9 @@
 //!   sent to the store in batches of 100; every file is read and parsed before anything
 //!   is stored, so a file that is not JSON stores nothing.
 
-use rampart_hub::{ImportFailure, ImportedFinding as StoreFinding, Store};
+use rampart_hub::{ImportFailure, Store};
 use rampart_import_findings::{self as parse, DocumentError, FindingError, ImportedFinding};
-use rampart_model::{RecordState, Resource, ResourceType, Timestamp};
+use rampart_model::Timestamp;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -32,6 +32,8 @@ pub enum ImportError {
         why: String,
     },
     Store(rampart_hub::StoreError),
+    /// An event could not be built or stored.
+    Event(String),
 }
 
 impl std::fmt::Display for ImportError {
@@ -44,6 +46,7 @@ impl std::fmt::Display for ImportError {
             ),
             ImportError::File { path, why } => write!(f, "{}: {why}", path.display()),
             ImportError::Store(e) => write!(f, "{e}"),
+            ImportError::Event(e) => write!(f, "the import's events: {e}"),
         }
     }
 }
@@ -110,70 +113,92 @@ pub fn batch_import_findings(
 }
 
 /// Stores one batch (≤ 100) of parsed findings: the good ones stored, the bad ones and
-/// those the store refuses answered.
+/// those the store refuses answered. Then, on the findings the batch created or updated,
+/// as Security Hub does after an import: the automation rules, in order (each change in
+/// the finding's history as `rule:<name>`), and one "Findings - Imported" event each to
+/// the event rules that match it.
 fn store_batch(
     store: &mut Store,
     parsed: Vec<(usize, Result<ImportedFinding, FindingError>)>,
     now: Timestamp,
 ) -> Result<ImportAnswer, ImportError> {
     let mut answer = ImportAnswer::default();
-    let mut good: Vec<(usize, StoreFinding)> = Vec::new();
+    let mut good: Vec<ImportedFinding> = Vec::with_capacity(parsed.len());
+    let mut index_of: Vec<usize> = Vec::with_capacity(parsed.len());
     for (index, p) in parsed {
         match p {
-            Ok(f) => good.push((index, to_store(&f))),
+            Ok(f) => {
+                good.push(f);
+                index_of.push(index);
+            }
             Err(e) => answer.failed.push(Failed { index, id: e.id, code: e.code.to_string(), message: e.message }),
         }
     }
     if !good.is_empty() {
-        let findings: Vec<StoreFinding> = good.iter().map(|(_, f)| f.clone()).collect();
-        let result = store.import_findings(&findings, now)?;
+        let result = store.import_findings(&good, now)?;
         answer.success_count = result.success_count;
-        for ImportFailure { id, error_code, error_message } in result.failed_findings {
-            // The store names a finding by its id: the last of that id is the one refused
-            // (a duplicate in the batch), else the only one.
-            let index = good.iter().rev().find(|(_, f)| f.id == id).map_or(0, |(i, _)| *i);
-            answer.failed.push(Failed { index, id, code: error_code, message: error_message });
+        for ImportFailure { index, id, error_code, error_message } in result.failed_findings {
+            answer.failed.push(Failed { index: index_of[index], id, code: error_code, message: error_message });
+        }
+        if !result.stored.is_empty() {
+            store.apply_automation_rules(&result.stored, now)?;
+            publish_imported(store, &result.stored, now)?;
         }
     }
     answer.failed.sort_by_key(|f| f.index);
     Ok(answer)
 }
 
-/// The store's shape of an imported finding: its first resource, its account.
-pub fn to_store(f: &ImportedFinding) -> StoreFinding {
-    let r = f.primary_resource();
-    let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
-    StoreFinding {
-        product_arn: f.product_arn.clone(),
-        id: f.id.clone(),
-        generator_id: f.generator_id.clone(),
-        product_name: f.product_name.clone(),
-        company_name: f.company_name.clone(),
-        // OCSF has no length limits; the store keeps ASFF's (Title 256, Description 1,024).
-        title: truncate(&f.title, 256),
-        description: truncate(&f.description, 1024),
-        severity: f.severity,
-        compliance_status: f.compliance_status,
-        related_requirements: f.related_requirements.clone(),
-        resource: Resource {
-            id: r.id.clone(),
-            kind,
-            account: f.aws_account_id.clone(),
-            region: if r.region.is_empty() { f.region.clone() } else { r.region.clone() },
-            partition: r.partition.clone(),
-            name: r.name.clone(),
-        },
-        resource_tags: r.tags.clone(),
-        remediation_text: f.remediation_text.clone().unwrap_or_default(),
-        remediation_url: f.remediation_url.clone().unwrap_or_default(),
-        created_at: f.created_at,
-        updated_at: f.updated_at,
-        first_observed_at: f.first_observed_at,
-        last_observed_at: f.last_observed_at,
-        record_state: f.record_state.unwrap_or(RecordState::Active),
-        workflow_status: f.workflow_status,
-        vulnerability: f.vulnerability(),
+/// One Security Hub "Findings - Imported" event per finding an import created or updated
+/// (as it is after the automation rules), routed to the event rules that match it; the
+/// finding as rampart's own findings are sent, plus its product (`product_arn`,
+/// `product_name`, `company_name`) and its own id (`external_id`). Nothing is built when
+/// no event rule is enabled. Returns how many events went to at least one target.
+pub fn publish_imported(store: &mut Store, keys: &[String], now: Timestamp) -> Result<usize, ImportError> {
+    if !store.event_rules()?.iter().any(|r| r.enabled) {
+        return Ok(0);
     }
+    let mut routed = 0;
+    for key in keys {
+        let f = store.finding(key)?;
+        let mut finding = serde_json::to_value(&f).map_err(|e| ImportError::Event(e.to_string()))?;
+        if let (Some(source), Some(m)) = (store.imported_source(key)?, finding.as_object_mut()) {
+            m.insert("product_arn".into(), Value::String(source.product_arn));
+            m.insert("product_name".into(), Value::String(source.product_name));
+            m.insert("company_name".into(), Value::String(source.company_name));
+            m.insert("external_id".into(), Value::String(source.id));
+        }
+        let event = rampart_events::Event {
+            version: "0".into(),
+            id: crate::events::event_id(),
+            detail_type: rampart_events::DETAIL_TYPE_IMPORTED.into(),
+            source: rampart_events::SOURCE.into(),
+            account: f.resource.account.clone(),
+            time: now,
+            region: f.resource.region.clone(),
+            resources: vec![f.id.clone()],
+            detail: json!({ "findings": [finding] }),
+        };
+        if crate::events::publish(store, &event).map_err(|e| ImportError::Event(format!("{e:#}")))? > 0 {
+            routed += 1;
+        }
+    }
+    Ok(routed)
+}
+
+/// Stores findings already read (from a file, a request or an AWS service), in batches of
+/// 100, with what [`batch_import_findings`] applies after each: Security Hub's workflow
+/// rules, automation rules and events.
+pub fn import_findings(store: &mut Store, findings: Vec<ImportedFinding>, now: Timestamp) -> Result<ImportAnswer, ImportError> {
+    let mut answer = ImportAnswer::default();
+    let mut numbered = findings.into_iter().map(Ok).enumerate().peekable();
+    while numbered.peek().is_some() {
+        let batch: Vec<_> = numbered.by_ref().take(MAX_FINDINGS_PER_CALL).collect();
+        let a = store_batch(store, batch, now)?;
+        answer.success_count += a.success_count;
+        answer.failed.extend(a.failed);
+    }
+    Ok(answer)
 }
 
 /// What importing one file did.
@@ -210,11 +235,4 @@ pub fn import_files(store: &mut Store, paths: &[PathBuf], format: Option<Format>
         out.push(FileImport { path, format: doc.format, read, answer });
     }
     Ok(out)
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => s[..i].to_string(),
-        None => s.to_string(),
-    }
 }

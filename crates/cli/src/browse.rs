@@ -44,22 +44,34 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
         check_id,
         account: args.account.clone(),
         record_state: if args.archived { None } else { Some(rampart_model::RecordState::Active) },
+        product: args.product.clone(),
         limit: (args.limit > 0).then_some(args.limit),
     };
     let found = store.findings(&filter)?;
+    let products = store.product_names(&found.iter().map(|f| f.id.clone()).collect::<Vec<_>>())?;
     let total = if filter.limit.is_some_and(|l| found.len() >= l) { store.count_findings(&filter)? } else { found.len() };
     let mut out = std::io::stdout().lock();
     if json {
-        writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?;
+        // Rampart's findings as they are; an imported one also names its product.
+        let mut list = Vec::with_capacity(found.len());
+        for f in &found {
+            let mut v = serde_json::to_value(f)?;
+            if let (Some(p), Some(m)) = (products.get(&f.id), v.as_object_mut()) {
+                m.insert("product_name".into(), serde_json::Value::String(p.clone()));
+            }
+            list.push(v);
+        }
+        writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
     } else {
-        writeln!(out, "{:<13} {:<13} {:<10} {:<45} {}  ID", "STATUS", "SEVERITY", "WORKFLOW", "CHECK", "RESOURCE")?;
+        writeln!(out, "{:<13} {:<13} {:<10} {:<12} {:<45} {}  ID", "STATUS", "SEVERITY", "WORKFLOW", "PRODUCT", "CHECK", "RESOURCE")?;
         for f in &found {
             writeln!(
                 out,
-                "{:<13} {:<13} {:<10} {:<45} {}  {}",
+                "{:<13} {:<13} {:<10} {:<12} {:<45} {}  {}",
                 f.status.as_str(),
                 f.severity.as_str(),
                 f.workflow_status.as_str(),
+                products.get(&f.id).map_or("rampart", String::as_str),
                 f.check_id,
                 f.resource.id,
                 f.id
@@ -84,7 +96,12 @@ fn finding(id: &str, args: &FindingsArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format.as_str() {
         "json" => writeln!(out, "{}", serde_json::to_string_pretty(&detail.to_json())?)?,
-        "table" => write_finding(&mut out, &detail.finding, &detail.results, &detail.history)?,
+        "table" => {
+            write_finding(&mut out, &detail.finding, &detail.results, &detail.history)?;
+            if let Some(source) = &detail.imported {
+                write_imported(&mut out, source)?;
+            }
+        }
         other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
     }
     out.flush()?;
@@ -132,6 +149,31 @@ fn write_finding(
         };
         let note = if c.note.is_empty() { "(no note)" } else { c.note.as_str() };
         writeln!(out, "  {}  {} -> {}  by {by}: {note}", t(c.changed_at), c.from.as_str(), c.to.as_str())?;
+    }
+    Ok(())
+}
+
+/// Where an imported finding came from: its product, every resource, and the finding as
+/// the tool sent it.
+fn write_imported(out: &mut dyn Write, s: &rampart_hub::ImportedSource) -> Result<()> {
+    writeln!(out, "imported from {} ({}), {}", s.product_name, s.company_name, s.product_arn)?;
+    writeln!(out, "  its id      {}", s.id)?;
+    let resources = s.resources.as_array().map(Vec::as_slice).unwrap_or_default();
+    writeln!(out, "resources ({}):", resources.len())?;
+    for r in resources {
+        let text = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_string();
+        writeln!(out, "  {} ({}), region {}", text("Id"), text("Type"), text("Region"))?;
+        if let Some(tags) = r.get("Tags").and_then(|t| t.as_object()) {
+            let tags: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect();
+            writeln!(out, "    tags     {}", tags.join(", "))?;
+        }
+        if let Some(d) = r.get("Details") {
+            writeln!(out, "    details  {d}")?;
+        }
+    }
+    match &s.document {
+        Some(doc) => writeln!(out, "as sent ({}):\n{}", s.format.as_deref().unwrap_or("json"), serde_json::to_string_pretty(doc)?)?,
+        None => writeln!(out, "as sent: not kept (imported before rampart kept documents)")?,
     }
     Ok(())
 }
@@ -395,7 +437,12 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             writeln!(out, "targets:")?;
             for t in store.event_targets()? {
                 let signed = if t.config.get("secret").is_some() { ", signed" } else { "" };
-                writeln!(out, "  {:<20} {:<8} {}{signed}", t.name, t.kind, t.config["url"].as_str().unwrap_or("-"))?;
+                let to = match t.kind.as_str() {
+                    "sns" => t.config["topic_arn"].as_str().unwrap_or("-").to_string(),
+                    "email" => t.config["to"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+                    _ => t.config["url"].as_str().unwrap_or("-").to_string(),
+                };
+                writeln!(out, "  {:<20} {:<8} {to}{signed}", t.name, t.kind)?;
             }
             writeln!(out, "rules:")?;
             for r in store.event_rules()? {
@@ -415,6 +462,17 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             let mut store = crate::hints::write_store(&path)?;
             let t = rampart_app::events::create_webhook(&mut store, &name, &kind, &url, secret.as_deref())?;
             eprintln!("target `{}` ({}) added; route events to it with `rampart events add-rule NAME --target {} --pattern JSON`", t.name, t.kind, t.name);
+        }
+        EventsAction::AddSns { name, topic_arn, region, profile, endpoint_url } => {
+            let mut store = crate::hints::write_store(&path)?;
+            let t = rampart_app::notify::create_sns_target(&mut store, &name, &topic_arn, &region, profile.as_deref(), endpoint_url.as_deref())?;
+            eprintln!("target `{}` (sns) added; route events to it with `rampart events add-rule NAME --target {} --pattern JSON`", t.name, t.name);
+        }
+        EventsAction::AddEmail { name, smtp_host, smtp_port, tls, from, to, smtp_user, smtp_password_env } => {
+            let settings = rampart_app::notify::EmailSettings { host: smtp_host, port: smtp_port, tls, from, to, username: smtp_user, password_env: smtp_password_env };
+            let mut store = crate::hints::write_store(&path)?;
+            let t = rampart_app::notify::create_email_target(&mut store, &name, &settings)?;
+            eprintln!("target `{}` (email) added; route events to it with `rampart events add-rule NAME --target {} --pattern JSON`", t.name, t.name);
         }
         EventsAction::AddRule { name, target, pattern } => {
             let text = match pattern.strip_prefix('@') {

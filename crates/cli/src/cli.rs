@@ -146,7 +146,7 @@ pub enum Command {
 pub struct FindingsArgs {
     /// Show this finding in full: its detail, remediation, what each run said and its
     /// workflow history (who changed it, when and why).
-    #[arg(value_name = "ID", conflicts_with_all = ["status", "severity", "check", "account", "archived"])]
+    #[arg(value_name = "ID", conflicts_with_all = ["status", "severity", "check", "account", "archived", "product"])]
     pub id: Option<String>,
     /// PASSED, FAILED, WARNING or NOT_AVAILABLE.
     #[arg(long)]
@@ -163,6 +163,10 @@ pub struct FindingsArgs {
     /// Include archived findings (resources that are gone).
     #[arg(long)]
     pub archived: bool,
+    /// Only one product's findings: `rampart` for rampart's own, or the product name
+    /// (`Prowler`) or ARN of findings imported from other tools.
+    #[arg(long, value_name = "NAME_OR_ARN")]
+    pub product: Option<String>,
     /// Show at most this many (most severe first); 0 shows all.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,

@@ -1,13 +1,18 @@
 //! Findings imported from other tools (Security Hub's `BatchImportFindings`): the store
-//! side. Parsing ASFF or OCSF into [`ImportedFinding`] is the importer's job.
+//! side. Parsing ASFF or OCSF (or reading AWS's own services) into [`ImportedFinding`] is
+//! `rampart-import-findings`' job; this module keeps what it read.
 //!
 //! An imported finding is identified, as in Security Hub, by its product ARN and its own
 //! id: importing the same pair again updates it. It lives in the same table as rampart's
 //! findings, under a key of its own (`import/<hash>`), so the findings query, insights,
 //! batch updates and history work on it unchanged; its `ProductArn`, `ProductName`,
-//! `CompanyName`, `Id` and `GeneratorId` are its own, and `ComplianceStatus` is absent
-//! when the tool gave none. Rampart's own views (`Store::findings`, runs, archiving by a
-//! scan) leave imported findings out.
+//! `CompanyName`, `Id` and `GeneratorId` are its own, `status` holds its
+//! `Compliance.Status` (NOT_AVAILABLE when it has none; `compliance_status` tells "none"
+//! apart). The findings row holds the first resource (what filters and insights group
+//! by); the `imported_findings` table holds every resource (ASFF `Resources`, details and
+//! tags included), the finding as the tool sent it (deflate-compressed JSON) and the
+//! provider's `UpdatedAt`. Every resource's tags go to `resource_tags`. Scans never
+//! archive imported findings (`ARCHIVE_VANISHED` reads rampart's own only).
 //!
 //! AWS's rules (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchImportFindings.html>):
 //! at most 100 findings per call (more is refused whole); a finding that cannot be stored
@@ -15,100 +20,131 @@
 //! finding exists, an import does not change what customers manage (workflow status,
 //! note, user-defined fields, verification state) nor a severity, confidence or
 //! criticality a person set — the tool's severity is kept as the finding's own, under a
-//! person's override. An import whose `updated_at` is older than the stored one changes
-//! nothing (it counts as a success: the store already holds newer data).
+//! person's override. An import whose `UpdatedAt` is older than the one stored changes
+//! nothing (it counts as a success: the store already holds newer data); the stored one is
+//! the provider's, not the time a person last changed the finding.
+//!
+//! Security Hub's automatic workflow rules apply on every import ([`next_workflow`]); each
+//! change they make is kept in the finding's history (author `rampart`, the rule as the
+//! note). Automation rules and "Findings - Imported" events are the application layer's
+//! (`rampart_app::import`), over the keys [`ImportResult::stored`] lists.
+//!
+//! Speed: one transaction per call, statements prepared once per connection, one look-up
+//! of the whole batch's stored state (not one per finding).
 
 use crate::codec;
 use crate::error::{sql, StoreError};
 use crate::store::Store;
-use rampart_model::{finding_id, RecordState, Resource, Severity, Status, Timestamp, Vulnerability, WorkflowStatus};
+use rampart_model::{finding_id, RecordState, ResourceType, Status, Timestamp, WorkflowStatus};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
-use std::collections::{BTreeMap, BTreeSet};
+use serde_json::{Map, Value};
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Write};
+
+pub use rampart_import_findings::{ImportedFinding, ImportedResource};
 
 /// The most findings one import may hold (`BatchImportFindings`: 100).
 pub const MAX_IMPORT_FINDINGS: usize = 100;
 
-/// A finding from another tool, as an importer read it (ASFF names in the comments).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImportedFinding {
-    /// `ProductArn`.
-    pub product_arn: String,
-    /// `Id`: the tool's id, unique per product.
-    pub id: String,
-    /// `GeneratorId`.
-    pub generator_id: String,
-    /// `ProductName`, `CompanyName`.
-    pub product_name: String,
-    pub company_name: String,
-    pub title: String,
-    pub description: String,
-    /// `Severity.Label`.
-    pub severity: Severity,
-    /// `Compliance.Status`, if the finding has one.
-    pub compliance_status: Option<Status>,
-    /// `Compliance.RelatedRequirements`.
-    pub related_requirements: Vec<String>,
-    /// The first of `Resources` (its `Id`, `Type`, `Region`, `Partition`), with
-    /// `AwsAccountId` as its account.
-    pub resource: Resource,
-    /// The resource's `Tags`.
-    pub resource_tags: BTreeMap<String, String>,
-    /// `Remediation.Recommendation.Text` and `Url`.
-    pub remediation_text: String,
-    pub remediation_url: String,
-    /// `CreatedAt`, `UpdatedAt`, `FirstObservedAt`, `LastObservedAt`.
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-    pub first_observed_at: Option<Timestamp>,
-    pub last_observed_at: Option<Timestamp>,
-    /// `RecordState`.
-    pub record_state: RecordState,
-    /// `Workflow.Status`: used only when the finding is created.
-    pub workflow_status: Option<WorkflowStatus>,
-    /// The first of `Vulnerabilities`, if any.
-    pub vulnerability: Option<Vulnerability>,
-}
-
 /// A finding an import did not store (`ImportFindingsError`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ImportFailure {
+    /// Its position in the import, from 0.
+    #[serde(skip)]
+    pub index: usize,
     pub id: String,
     pub error_code: String,
     pub error_message: String,
 }
 
-/// The answer to an import (`BatchImportFindings`' response).
+/// The answer to an import (`BatchImportFindings`' response), and what it changed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ImportResult {
     pub success_count: usize,
     pub failed_count: usize,
     pub failed_findings: Vec<ImportFailure>,
+    /// The store keys of the findings this import created or updated (not those it found
+    /// stale): what automation rules and events then apply to.
+    #[serde(skip)]
+    pub stored: Vec<String>,
+}
+
+/// What an import read from the store of one finding already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    pub workflow: WorkflowStatus,
+    pub record_state: RecordState,
+    pub compliance: Option<Status>,
+}
+
+/// The workflow status of an imported finding after an import, and why it changed (the
+/// note kept in its history; `None`: not changed by a rule). Security Hub's rules
+/// (<https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_Workflow.html>):
+///
+/// - a new finding takes the provider's `Workflow.Status`; without one it is NEW, or
+///   RESOLVED when its `Compliance.Status` is PASSED (as Security Hub sets passed control
+///   findings);
+/// - SUPPRESSED is a person's decision: never changed;
+/// - NOTIFIED or RESOLVED become NEW when `RecordState` changes from ARCHIVED to ACTIVE,
+///   or `Compliance.Status` changes from PASSED to WARNING, FAILED or NOT_AVAILABLE;
+/// - NEW or NOTIFIED become RESOLVED when `Compliance.Status` changes to PASSED;
+/// - archiving (`RecordState` ARCHIVED) changes no workflow: Security Hub's rules name
+///   only the way back.
+pub fn next_workflow(
+    known: Option<Known>,
+    provider: Option<WorkflowStatus>,
+    compliance: Option<Status>,
+    record_state: RecordState,
+) -> (WorkflowStatus, Option<String>) {
+    use WorkflowStatus::*;
+    let Some(k) = known else {
+        return match provider {
+            Some(w) => (w, None),
+            None if compliance == Some(Status::Passed) => (Resolved, None),
+            None => (New, None),
+        };
+    };
+    let was = |s: Option<Status>| s.map_or("none", Status::as_str);
+    match k.workflow {
+        Suppressed => (Suppressed, None),
+        Notified | Resolved if k.record_state == RecordState::Archived && record_state == RecordState::Active => {
+            (New, Some("RecordState changed from ARCHIVED to ACTIVE: reopened".to_string()))
+        }
+        Notified | Resolved
+            if k.compliance == Some(Status::Passed) && matches!(compliance, Some(Status::Failed | Status::Warning | Status::NotAvailable)) =>
+        {
+            (New, Some(format!("Compliance.Status changed from PASSED to {}: reopened", was(compliance))))
+        }
+        New | Notified if compliance == Some(Status::Passed) && k.compliance != Some(Status::Passed) => {
+            (Resolved, Some(format!("Compliance.Status changed from {} to PASSED: resolved", was(k.compliance))))
+        }
+        w => (w, None),
+    }
 }
 
 /// The store's key of an imported finding.
-fn key(product_arn: &str, id: &str) -> String {
+pub fn key(product_arn: &str, id: &str) -> String {
     let hashed = finding_id("import", product_arn, id);
     format!("import/{}", hashed.rsplit('/').next().unwrap_or(&hashed))
 }
 
 /// Why a finding cannot be stored as given, if it cannot.
 fn invalid(f: &ImportedFinding) -> Option<String> {
+    let first = f.resources.first().map_or("", |r| r.id.as_str());
     let required = [
-        ("ProductArn", &f.product_arn),
+        ("ProductArn", f.product_arn.as_str()),
         ("Id", &f.id),
         ("GeneratorId", &f.generator_id),
         ("Title", &f.title),
-        ("Resources[0].Id", &f.resource.id),
-        ("AwsAccountId", &f.resource.account),
+        ("Resources[0].Id", first),
+        ("AwsAccountId", &f.aws_account_id),
     ];
     for (name, v) in required {
         if v.trim().is_empty() {
             return Some(format!("{name} is missing"));
         }
     }
-    for (name, v, max) in
-        [("Id", &f.id, 512), ("GeneratorId", &f.generator_id, 512), ("Title", &f.title, 256), ("Description", &f.description, 1024)]
-    {
+    for (name, v, max) in [("Id", &f.id, 512), ("GeneratorId", &f.generator_id, 512)] {
         let n = v.chars().count();
         if n > max {
             return Some(format!("{name} is {n} characters long, at most {max} are allowed"));
@@ -117,6 +153,102 @@ fn invalid(f: &ImportedFinding) -> Option<String> {
     None
 }
 
+/// ASFF's limits on what the findings row holds (OCSF has none: its long descriptions are
+/// cut there; the document keeps them whole).
+fn cut(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Every resource as ASFF `Resources` (`Type`, `Id`, `Partition`, `Region`, `Tags`,
+/// `Details`; OCSF's `name` as `Name`).
+pub fn resources_json(resources: &[ImportedResource]) -> Value {
+    Value::Array(
+        resources
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                m.insert("Type".into(), Value::String(r.kind.clone()));
+                m.insert("Id".into(), Value::String(r.id.clone()));
+                m.insert("Partition".into(), Value::String(r.partition.clone()));
+                m.insert("Region".into(), Value::String(r.region.clone()));
+                if !r.name.is_empty() {
+                    m.insert("Name".into(), Value::String(r.name.clone()));
+                }
+                if !r.tags.is_empty() {
+                    m.insert("Tags".into(), Value::Object(r.tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()));
+                }
+                if let Some(d) = &r.details {
+                    m.insert("Details".into(), d.clone());
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// The document, deflate-compressed (fast level: an import is CPU-bound).
+fn compress(doc: &Value) -> Option<Vec<u8>> {
+    if doc.is_null() {
+        return None;
+    }
+    let bytes = serde_json::to_vec(doc).ok()?;
+    let mut e = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::fast());
+    e.write_all(&bytes).ok()?;
+    e.finish().ok()
+}
+
+/// Where an imported finding came from, whole: its product, every resource, and the
+/// finding as the tool sent it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportedSource {
+    /// `asff` or `ocsf`; `None` for a finding imported before the store kept documents.
+    pub format: Option<String>,
+    pub product_arn: String,
+    pub product_name: String,
+    pub company_name: String,
+    /// The finding's own `Id`.
+    pub id: String,
+    /// ASFF `Resources`: every resource, with its tags and details.
+    pub resources: Value,
+    /// The finding as the tool sent it (`None`: not kept — imported before the store kept
+    /// documents, or read from a service that sends none).
+    pub document: Option<Value>,
+    /// The provider's `UpdatedAt`.
+    pub provider_updated_at: Option<String>,
+}
+
+const INSERT: &str = r#"INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail, service,
+    resource_id, resource_type, account, region, "partition", resource_name, remediation_console,
+    remediation_cli, remediation_url, related_requirements, first_observed, last_observed,
+    workflow_status, record_state, updated_at, vulnerability, product_arn, product_name, company_name,
+    external_id, compliance_status)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?26, '', '', '', ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, ?14,
+    ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"#;
+
+/// What the tool owns, and the workflow as the rules leave it; not what customers manage
+/// (note, fields, verification, confidence, criticality, severity override). Binds the
+/// parameters of `INSERT`.
+const UPDATE: &str = r#"UPDATE findings SET check_id = ?2, title = ?3, description = ?4, severity = ?5, status = ?26,
+    resource_id = ?6, resource_type = ?7, account = ?8, region = ?9, "partition" = ?10, resource_name = ?11,
+    remediation_console = ?12, remediation_url = ?13, related_requirements = ?14, first_observed = ?15,
+    last_observed = ?16, workflow_status = ?17, record_state = ?18, updated_at = ?19, vulnerability = ?20,
+    product_name = ?22, company_name = ?23, compliance_status = ?25
+ WHERE id = ?1"#;
+
+const SOURCE: &str = "INSERT INTO imported_findings (finding_id, format, provider_updated_at, resources, document)
+ VALUES (?1, ?2, ?3, ?4, ?5)
+ ON CONFLICT (finding_id) DO UPDATE SET format = ?2, provider_updated_at = ?3, resources = ?4, document = ?5";
+
+/// The stored state of a batch's findings, one query: workflow, record state,
+/// compliance and the provider's last `UpdatedAt` (the row's own for a finding imported
+/// before the store kept it apart).
+const LOOKUP: &str = "SELECT f.id, f.workflow_status, f.record_state, f.compliance_status, coalesce(i.provider_updated_at, f.updated_at)
+ FROM findings f LEFT JOIN imported_findings i ON i.finding_id = f.id
+ WHERE f.id IN (SELECT value FROM json_each(?1))";
+
 impl Store {
     /// Stores findings from another tool (see the module documentation); `now` is when.
     pub fn import_findings(&mut self, findings: &[ImportedFinding], now: Timestamp) -> Result<ImportResult, StoreError> {
@@ -124,105 +256,207 @@ impl Store {
             return Err(StoreError::InvalidImport(format!("send 1 to {MAX_IMPORT_FINDINGS} findings per import, not {}", findings.len())));
         }
         let err = sql(&self.path);
+        let bad = crate::store::corrupt(&self.path);
         let mut out = ImportResult::default();
-        let mut count: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+
+        // What can be stored, without SQL: the bad and the repeated ones answered.
+        let mut count: HashMap<(&str, &str), usize> = HashMap::new();
         for f in findings {
             *count.entry((&f.product_arn, &f.id)).or_default() += 1;
         }
-        let _ = now;
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        let mut todo: Vec<(&ImportedFinding, String)> = Vec::with_capacity(findings.len());
+        for (index, f) in findings.iter().enumerate() {
+            let fail = |code: &str, message: String| ImportFailure { index, id: f.id.clone(), error_code: code.into(), error_message: message };
+            if let Some(why) = invalid(f) {
+                out.failed_findings.push(fail("InvalidInput", why));
+                continue;
+            }
+            if count[&(f.product_arn.as_str(), f.id.as_str())] > 1 && !seen.insert((&f.product_arn, &f.id)) {
+                out.failed_findings.push(fail("DuplicatedFindingIdentifier", "the import holds this ProductArn and Id more than once".into()));
+                continue;
+            }
+            todo.push((f, key(&f.product_arn, &f.id)));
+        }
+        let now_text = codec::time_to_text(codec::truncate(now));
+
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         {
-            let mut get = tx.prepare_cached("SELECT updated_at FROM findings WHERE id = ?1").map_err(&err)?;
-            let mut insert = tx
-                .prepare_cached(
-                    r#"INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail, service,
-                        resource_id, resource_type, account, region, "partition", resource_name, remediation_console,
-                        remediation_cli, remediation_url, related_requirements, first_observed, last_observed,
-                        workflow_status, record_state, updated_at, vulnerability, product_arn, product_name, company_name,
-                        external_id, compliance_status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 'NOT_AVAILABLE', '', '', '', ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, ?14,
-                        ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"#,
-                )
-                .map_err(&err)?;
-            // What the tool owns; not what customers manage (workflow, note, fields,
-            // verification, confidence, criticality, severity override).
-            let mut update = tx
-                .prepare_cached(
-                    r#"UPDATE findings SET check_id = ?2, title = ?3, description = ?4, severity = ?5, resource_id = ?6,
-                        resource_type = ?7, account = ?8, region = ?9, "partition" = ?10, resource_name = ?11,
-                        remediation_console = ?12, remediation_url = ?13, related_requirements = ?14, first_observed = ?15,
-                        last_observed = ?16, record_state = ?18, updated_at = ?19, vulnerability = ?20, product_name = ?22,
-                        company_name = ?23, compliance_status = ?25
-                     WHERE id = ?1"#,
-                )
-                .map_err(&err)?;
+            let mut known: HashMap<String, (Known, String)> = HashMap::with_capacity(todo.len());
+            {
+                let keys = Value::Array(todo.iter().map(|(_, k)| Value::String(k.clone())).collect()).to_string();
+                let mut lookup = tx.prepare_cached(LOOKUP).map_err(&err)?;
+                let mut rows = lookup.query([keys]).map_err(&err)?;
+                while let Some(row) = rows.next().map_err(&err)? {
+                    let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
+                    let id = text(0)?.unwrap_or_default();
+                    let k = Known {
+                        workflow: codec::workflow_from_text(&text(1)?.unwrap_or_default()).map_err(&bad)?,
+                        record_state: codec::record_state_from_text(&text(2)?.unwrap_or_default()).map_err(&bad)?,
+                        compliance: text(3)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
+                    };
+                    known.insert(id, (k, text(4)?.unwrap_or_default()));
+                }
+            }
+            let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
+            let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
+            let mut source = tx.prepare_cached(SOURCE).map_err(&err)?;
             let mut delete_tags = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
             let mut insert_tag =
-                tx.prepare_cached("INSERT INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
-            let mut seen: BTreeSet<(&str, &str)> = BTreeSet::new();
-            for f in findings {
-                let fail =
-                    |code: &str, message: String| ImportFailure { id: f.id.clone(), error_code: code.into(), error_message: message };
-                if let Some(why) = invalid(f) {
-                    out.failed_findings.push(fail("InvalidInput", why));
-                    continue;
-                }
-                if count[&(f.product_arn.as_str(), f.id.as_str())] > 1 && !seen.insert((&f.product_arn, &f.id)) {
-                    out.failed_findings
-                        .push(fail("DuplicatedFindingIdentifier", "the import holds this ProductArn and Id more than once".into()));
-                    continue;
-                }
-                let id = key(&f.product_arn, &f.id);
+                tx.prepare_cached("INSERT OR REPLACE INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
+            let mut history = tx
+                .prepare_cached(
+                    "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'rampart')",
+                )
+                .map_err(&err)?;
+            for (f, id) in todo {
                 let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
-                let stored: Option<String> = get.query_row([&id], |r| r.get(0)).optional().map_err(&err)?;
-                if stored.as_deref().is_some_and(|s| s > updated_at.as_str()) {
+                let before = known.get(&id);
+                if before.is_some_and(|(_, stored)| stored.as_str() > updated_at.as_str()) {
                     out.success_count += 1;
                     continue;
                 }
+                let record_state = f.record_state.unwrap_or(RecordState::Active);
+                let (workflow, why) = next_workflow(before.map(|(k, _)| *k), f.workflow_status, f.compliance_status, record_state);
+                let r = &f.resources[0];
+                let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
+                let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
                 let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
                 let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
                 let args = params![
                     id,
                     f.generator_id,
-                    f.title,
-                    f.description,
+                    cut(&f.title, 256),
+                    cut(&f.description, 1024),
                     f.severity.label(),
-                    f.resource.id,
-                    codec::resource_type_to_text(f.resource.kind),
-                    f.resource.account,
-                    f.resource.region,
-                    f.resource.partition,
-                    f.resource.name,
-                    f.remediation_text,
-                    f.remediation_url,
+                    r.id,
+                    codec::resource_type_to_text(kind),
+                    f.aws_account_id,
+                    region,
+                    r.partition,
+                    r.name,
+                    f.remediation_text.as_deref().unwrap_or_default(),
+                    f.remediation_url.as_deref().unwrap_or_default(),
                     codec::strings_to_json(&f.related_requirements),
                     first,
                     last,
-                    f.workflow_status.unwrap_or(WorkflowStatus::New).as_str(),
-                    f.record_state.as_str(),
+                    workflow.as_str(),
+                    record_state.as_str(),
                     updated_at,
-                    f.vulnerability.as_ref().map(codec::vulnerability_to_json),
+                    f.vulnerability().as_ref().map(codec::vulnerability_to_json),
                     f.product_arn,
                     f.product_name,
                     f.company_name,
                     f.id,
                     f.compliance_status.map(Status::as_str),
+                    f.compliance_status.unwrap_or(Status::NotAvailable).as_str(),
                 ];
-                if stored.is_some() {
-                    update.execute(args).map_err(&err)?;
-                } else {
-                    insert.execute(args).map_err(&err)?;
+                match before {
+                    Some((k, _)) => {
+                        update.execute(args).map_err(&err)?;
+                        if let Some(note) = why {
+                            history.execute(params![id, now_text, k.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
+                        }
+                    }
+                    None => {
+                        insert.execute(args).map_err(&err)?;
+                    }
                 }
-                delete_tags.execute([&f.resource.id]).map_err(&err)?;
-                for (k, v) in &f.resource_tags {
-                    insert_tag.execute(params![f.resource.id, k, v]).map_err(&err)?;
+                source
+                    .execute(params![id, f.format.as_str(), updated_at, resources_json(&f.resources).to_string(), compress(&f.document)])
+                    .map_err(&err)?;
+                for r in &f.resources {
+                    delete_tags.execute([&r.id]).map_err(&err)?;
+                    for (k, v) in &r.tags {
+                        insert_tag.execute(params![r.id, k, v]).map_err(&err)?;
+                    }
                 }
                 out.success_count += 1;
+                out.stored.push(id);
             }
         }
         tx.commit().map_err(&err)?;
         out.failed_count = out.failed_findings.len();
         tracing::debug!(stored = out.success_count, failed = out.failed_count, "imported findings");
         Ok(out)
+    }
+
+    /// The product name of each imported finding among `ids` (rampart's own are absent),
+    /// in one query: for lists that show both.
+    pub fn product_names(&self, ids: &[String]) -> Result<HashMap<String, String>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, coalesce(product_name, '') FROM findings
+                 WHERE id IN (SELECT value FROM json_each(?1)) AND product_arn IS NOT NULL",
+            )
+            .map_err(&err)?;
+        let rows = stmt.query_map([codec::strings_to_json(ids)], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// Where an imported finding came from, whole (every resource, the document as sent);
+    /// `None` for rampart's own findings. [`StoreError::UnknownFinding`] if there is none.
+    pub fn imported_source(&self, finding: &str) -> Result<Option<ImportedSource>, StoreError> {
+        let err = sql(&self.path);
+        let bad = crate::store::corrupt(&self.path);
+        let row = self
+            .conn
+            .prepare_cached(
+                r#"SELECT f.product_arn, f.product_name, f.company_name, f.external_id, i.format, i.resources, i.document,
+                          i.provider_updated_at, f.resource_id, f.resource_type, f."partition", f.region, f.resource_name
+                   FROM findings f LEFT JOIN imported_findings i ON i.finding_id = f.id WHERE f.id = ?1"#,
+            )
+            .map_err(&err)?
+            .query_row([finding], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<Vec<u8>>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    [r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, String>(10)?, r.get::<_, String>(11)?, r.get::<_, String>(12)?],
+                ))
+            })
+            .optional()
+            .map_err(&err)?;
+        let Some((arn, name, company, id, format, resources, document, provider_updated_at, first)) = row else {
+            return Err(StoreError::UnknownFinding(finding.to_string()));
+        };
+        let Some(product_arn) = arn else { return Ok(None) };
+        let resources = match resources {
+            Some(text) => serde_json::from_str(&text).map_err(|_| bad(("imported resources", crate::filter::shorten(&text))))?,
+            // Imported before the store kept every resource: the one the row holds.
+            None => {
+                let [id, kind, partition, region, name] = first;
+                let r = ImportedResource { kind, id, partition, region, name, tags: Default::default(), details: None };
+                resources_json(&[r])
+            }
+        };
+        let document = match document {
+            None => None,
+            Some(bytes) => {
+                let mut text = Vec::new();
+                flate2::read::DeflateDecoder::new(bytes.as_slice())
+                    .read_to_end(&mut text)
+                    .map_err(|_| bad(("imported document", "not deflate data".into())))?;
+                Some(serde_json::from_slice(&text).map_err(|_| bad(("imported document", "not JSON".into())))?)
+            }
+        };
+        Ok(Some(ImportedSource {
+            format,
+            product_arn,
+            product_name: name.unwrap_or_default(),
+            company_name: company.unwrap_or_default(),
+            id: id.unwrap_or_default(),
+            resources,
+            document,
+            provider_updated_at,
+        }))
     }
 }

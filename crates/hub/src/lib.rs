@@ -64,7 +64,7 @@ pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
 pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTIONS, TARGET_KINDS};
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
-pub use imports::{ImportFailure, ImportResult, ImportedFinding, MAX_IMPORT_FINDINGS};
+pub use imports::{ImportFailure, ImportResult, ImportedFinding, ImportedResource, ImportedSource, MAX_IMPORT_FINDINGS};
 pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};

@@ -27,6 +27,9 @@ pub struct FindingFilter {
     pub check_id: Option<String>,
     pub account: Option<String>,
     pub record_state: Option<RecordState>,
+    /// Only one product's findings: a product name (`Prowler`, any case) or ARN of
+    /// findings imported from other tools, or `rampart` for rampart's own.
+    pub product: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -528,10 +531,19 @@ impl Store {
 /// The `WHERE` clause (with a leading space, or empty) and its values for `filter`,
 /// `limit` aside.
 fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
-    // Rampart's own findings: those imported from other tools are read through the
-    // findings query (`query.rs`), where `ProductArn` and friends tell them apart.
-    let mut clauses: Vec<&str> = vec!["f.product_arn IS NULL"];
+    // Rampart's own findings and those imported from other tools alike (an imported
+    // finding's `status` is its compliance status, its `check_id` its GeneratorId).
+    let mut clauses: Vec<&str> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
+    if let Some(p) = &filter.product {
+        if p.eq_ignore_ascii_case("rampart") {
+            clauses.push("(f.product_arn IS NULL OR f.product_name = ? COLLATE NOCASE)");
+        } else {
+            clauses.push("(f.product_name = ? COLLATE NOCASE OR f.product_arn = ?)");
+            values.push(Value::Text(p.clone()));
+        }
+        values.push(Value::Text(p.clone()));
+    }
     if let Some(s) = filter.status {
         clauses.push("f.status = ?");
         values.push(Value::Text(s.as_str().to_string()));

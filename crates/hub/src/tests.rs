@@ -834,6 +834,7 @@ fn findings_filter_and_order() {
             check_id: Some("c1".into()),
             account: Some(A.into()),
             record_state: Some(Active),
+            product: None,
             limit: Some(10),
         }),
         ["med"]

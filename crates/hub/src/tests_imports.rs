@@ -1,11 +1,13 @@
 //! Findings imported from other tools: AWS's answer shape and limits, identity by
 //! (ProductArn, Id), what an update may change, and the same filters as rampart's own.
 
+use crate::imports::{next_workflow, Known};
+use rampart_import_findings::Format as ImportFormat;
 use crate::{
-    ChangeAuthor, FindingFilter, FindingFilters, FindingQuery, FindingUpdate, ImportedFinding, Store, StoreError, StringComparison,
-    MAX_IMPORT_FINDINGS,
+    ChangeAuthor, FindingFilter, FindingFilters, FindingQuery, FindingUpdate, ImportedFinding, ImportedResource, Store, StoreError,
+    StringComparison, MAX_IMPORT_FINDINGS,
 };
-use rampart_model::{RecordState, Resource, ResourceType, RunInfo, Severity, Status, Timestamp, WorkflowStatus};
+use rampart_model::{RecordState, RunInfo, Severity, Status, Timestamp, WorkflowStatus};
 use time::macros::datetime;
 
 const PROWLER: &str = "arn:aws:securityhub:us-east-1::product/prowler/prowler";
@@ -14,36 +16,52 @@ fn now() -> Timestamp {
     datetime!(2026-06-01 10:00:00 UTC)
 }
 
+fn resource(id: String, tags: &[(&str, &str)]) -> ImportedResource {
+    ImportedResource {
+        kind: "AwsS3Bucket".into(),
+        id,
+        partition: "aws".into(),
+        region: "us-east-1".into(),
+        name: String::new(),
+        tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        details: None,
+    }
+}
+
 fn imported(n: usize) -> ImportedFinding {
     ImportedFinding {
+        format: ImportFormat::Asff,
         product_arn: PROWLER.into(),
         id: format!("prowler-s3-{n}"),
         generator_id: "s3_bucket_public_access".into(),
         product_name: "Prowler".into(),
         company_name: "Prowler".into(),
+        aws_account_id: "111111111111".into(),
+        region: "us-east-1".into(),
+        types: Vec::new(),
         title: format!("Bucket b{n} is public"),
         description: "S3 bucket allows public access".into(),
         severity: Severity::High,
+        severity_normalized: 70,
+        severity_original: None,
         compliance_status: Some(Status::Failed),
         related_requirements: vec!["AWS Foundational Security Best Practices/S3.8".into()],
-        resource: Resource {
-            id: format!("arn:aws:s3:::b{n}"),
-            kind: ResourceType::AwsS3Bucket,
-            account: "111111111111".into(),
-            region: "us-east-1".into(),
-            partition: "aws".into(),
-            name: format!("b{n}"),
-        },
-        resource_tags: [("env".to_string(), "prod".to_string())].into(),
-        remediation_text: "Block public access".into(),
-        remediation_url: "https://docs.aws.amazon.com/".into(),
+        resources: vec![resource(format!("arn:aws:s3:::b{n}"), &[("env", "prod")])],
+        remediation_text: Some("Block public access".into()),
+        remediation_url: Some("https://docs.aws.amazon.com/".into()),
         created_at: now(),
         updated_at: now(),
         first_observed_at: None,
         last_observed_at: None,
-        record_state: RecordState::Active,
+        record_state: None,
         workflow_status: None,
-        vulnerability: None,
+        confidence: None,
+        criticality: None,
+        vulnerabilities: Vec::new(),
+        product_fields: Default::default(),
+        user_defined_fields: Default::default(),
+        source_url: None,
+        document: serde_json::json!({"Id": format!("prowler-s3-{n}"), "ProductFields": {"anything": "the model has no field for"}}),
     }
 }
 
@@ -166,9 +184,142 @@ fn rampart_s_own_views_and_scans_leave_imported_findings_alone() {
     store.record_run(&run, &mut own, &[]).unwrap();
     let q = FindingQuery::new(FindingFilters::default().with_string("ProductName", StringComparison::Equals, "Prowler").unwrap());
     assert_eq!(store.get_findings(&q, now()).unwrap().findings[0].finding.record_state, RecordState::Active, "not archived by the scan");
+    // A later scan that no longer produces its own finding archives that one only.
+    let mut later = run.clone();
+    later.id = "r2".into();
+    store.record_run(&later, &mut [], &[]).unwrap();
     let listed = store.findings(&FindingFilter::default()).unwrap();
-    assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].id, own[0].id);
-    assert_eq!(store.count_findings(&FindingFilter::default()).unwrap(), 1);
-    assert_eq!(store.count_matching(&FindingFilters::default(), now()).unwrap(), 2, "the query sees both");
+    assert_eq!(listed.len(), 2, "rampart's own views list imported findings too");
+    let state = |id: &str| listed.iter().find(|f| f.id == id).unwrap().record_state;
+    assert_eq!(state(&own[0].id), RecordState::Archived, "the scan archived its own vanished finding");
+    let key = crate::imports::key(PROWLER, "prowler-s3-1");
+    assert_eq!(state(&key), RecordState::Active, "and never an imported one");
+    assert_eq!(listed.iter().find(|f| f.id == key).unwrap().status, Status::Failed, "an imported finding's status is its compliance");
+    let only = |p: &str| store.findings(&FindingFilter { product: Some(p.into()), ..Default::default() }).unwrap();
+    assert_eq!(only("prowler").iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), [key.as_str()]);
+    assert_eq!(only(PROWLER).len(), 1);
+    assert_eq!(only("rampart").iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), [own[0].id.as_str()]);
+    assert_eq!(only("GuardDuty").len(), 0);
+    assert_eq!(store.count_findings(&FindingFilter { product: Some("Prowler".into()), ..Default::default() }).unwrap(), 1);
+}
+
+#[test]
+fn every_resource_and_the_document_as_sent_are_kept() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut f = imported(1);
+    let mut role = resource("arn:aws:iam::111111111111:role/r".into(), &[("team", "sec")]);
+    role.kind = "AwsIamRole".into();
+    role.details = Some(serde_json::json!({"AwsIamRole": {"RoleName": "r"}}));
+    f.resources.push(role);
+    store.import_findings(&[f.clone()], now()).unwrap();
+    let key = crate::imports::key(PROWLER, "prowler-s3-1");
+    let source = store.imported_source(&key).unwrap().expect("an imported finding");
+    assert_eq!((source.format.as_deref(), source.id.as_str(), source.product_name.as_str()), (Some("asff"), "prowler-s3-1", "Prowler"));
+    assert_eq!(
+        source.resources,
+        serde_json::json!([
+            {"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::b1", "Partition": "aws", "Region": "us-east-1", "Tags": {"env": "prod"}},
+            {"Type": "AwsIamRole", "Id": "arn:aws:iam::111111111111:role/r", "Partition": "aws", "Region": "us-east-1",
+             "Tags": {"team": "sec"}, "Details": {"AwsIamRole": {"RoleName": "r"}}}
+        ])
+    );
+    assert_eq!(source.document.as_ref(), Some(&f.document), "the document, decompressed, as sent");
+    // The second resource's tags answer ResourceTags filters' table too.
+    let raw: i64 = store.conn.query_row("SELECT count(*) FROM resource_tags WHERE key = 'team'", [], |r| r.get(0)).unwrap();
+    assert_eq!(raw, 1);
+    // Stored compressed: the blob is not the JSON text.
+    let blob: Vec<u8> = store.conn.query_row("SELECT document FROM imported_findings", [], |r| r.get(0)).unwrap();
+    assert!(serde_json::from_slice::<serde_json::Value>(&blob).is_err());
+    // Rampart's own findings have no imported source.
+    let run = RunInfo {
+        id: "r1".into(),
+        started_at: now(),
+        finished_at: now(),
+        source: "test".into(),
+        accounts: vec!["111111111111".into()],
+        regions: vec!["us-east-1".into()],
+        tool_version: "0".into(),
+        checks: vec!["c".into()],
+        incomplete: Vec::new(),
+    };
+    let mut own = vec![crate::tests::finding("c", "mine", "111111111111", "us-east-1", Status::Failed, 0)];
+    store.record_run(&run, &mut own, &[]).unwrap();
+    assert_eq!(store.imported_source(&own[0].id).unwrap(), None);
+    assert!(matches!(store.imported_source("import/nope"), Err(StoreError::UnknownFinding(_))));
+}
+
+#[test]
+fn security_hub_s_workflow_rules_in_order() {
+    use RecordState::*;
+    use Status::*;
+    use WorkflowStatus::*;
+    let k = |workflow, record_state, compliance| Some(Known { workflow, record_state, compliance });
+    // New findings: the provider's workflow, else RESOLVED when passed, else NEW.
+    assert_eq!(next_workflow(None, Some(Notified), Some(Passed), Active).0, Notified);
+    assert_eq!(next_workflow(None, None, Some(Passed), Active).0, Resolved);
+    assert_eq!(next_workflow(None, None, Some(Failed), Active).0, New);
+    assert_eq!(next_workflow(None, None, None, Active).0, New);
+    // PASSED resolves NEW and NOTIFIED.
+    for w in [New, Notified] {
+        let (to, why) = next_workflow(k(w, Active, Some(Failed)), None, Some(Passed), Active);
+        assert_eq!((to, why.as_deref()), (Resolved, Some("Compliance.Status changed from FAILED to PASSED: resolved")));
+    }
+    assert_eq!(next_workflow(k(New, Active, None), None, Some(Passed), Active).0, Resolved);
+    // Failing again reopens RESOLVED and NOTIFIED, NOT_AVAILABLE too (Security Hub's list).
+    for now in [Failed, Warning, NotAvailable] {
+        for w in [Resolved, Notified] {
+            assert_eq!(next_workflow(k(w, Active, Some(Passed)), None, Some(now), Active).0, New, "{w:?} then {now:?}");
+        }
+    }
+    // Back from ARCHIVED reopens; archiving changes nothing.
+    let (to, why) = next_workflow(k(Resolved, Archived, Some(Failed)), None, Some(Failed), Active);
+    assert_eq!((to, why.as_deref()), (New, Some("RecordState changed from ARCHIVED to ACTIVE: reopened")));
+    assert_eq!(next_workflow(k(Resolved, Active, Some(Failed)), None, Some(Failed), Archived), (Resolved, None));
+    assert_eq!(next_workflow(k(Notified, Active, Some(Failed)), None, Some(Failed), Archived), (Notified, None));
+    // SUPPRESSED is never changed; same status, same workflow; the provider's workflow
+    // counts on creation only.
+    assert_eq!(next_workflow(k(Suppressed, Archived, Some(Passed)), None, Some(Failed), Active), (Suppressed, None));
+    assert_eq!(next_workflow(k(Suppressed, Active, Some(Failed)), None, Some(Passed), Active), (Suppressed, None));
+    assert_eq!(next_workflow(k(Resolved, Active, Some(Failed)), Some(New), Some(Failed), Active), (Resolved, None));
+    assert_eq!(next_workflow(k(New, Active, Some(Passed)), None, None, Active), (New, None));
+}
+
+#[test]
+fn reimports_apply_the_workflow_rules_with_history_even_after_a_person_s_change() {
+    let mut store = Store::open_in_memory().unwrap();
+    let key = crate::imports::key(PROWLER, "prowler-s3-1");
+    let mut f = imported(1);
+    store.import_findings(&[f.clone()], now()).unwrap();
+    // A person notifies the owner (later than the provider's UpdatedAt).
+    let update = FindingUpdate { workflow_status: Some(WorkflowStatus::Notified), ..Default::default() };
+    let later = now() + time::Duration::hours(2);
+    store.batch_update_findings(&[key.clone()], &update, &ChangeAuthor { who: "alice".into(), reason: "told".into() }, later).unwrap();
+    // The tool's next run, one hour after its first (before the person's change): fixed.
+    f.updated_at = now() + time::Duration::hours(1);
+    f.compliance_status = Some(Status::Passed);
+    let r = store.import_findings(&[f.clone()], now()).unwrap();
+    assert_eq!(r.stored, [key.clone()], "a person's change does not make the provider's update stale");
+    let rec = store.finding_record(&key).unwrap();
+    assert_eq!((rec.finding.workflow_status, rec.finding.status), (WorkflowStatus::Resolved, Status::Passed));
+    // And failing again reopens.
+    f.updated_at = now() + time::Duration::hours(3);
+    f.compliance_status = Some(Status::Failed);
+    store.import_findings(&[f.clone()], now()).unwrap();
+    assert_eq!(store.finding_record(&key).unwrap().finding.workflow_status, WorkflowStatus::New);
+    let history: Vec<(WorkflowStatus, WorkflowStatus, String, Option<String>)> =
+        store.workflow_history(&key).unwrap().into_iter().map(|c| (c.from, c.to, c.note, c.changed_by)).collect();
+    assert_eq!(
+        history,
+        [
+            (WorkflowStatus::New, WorkflowStatus::Notified, "told".to_string(), Some("alice".to_string())),
+            (WorkflowStatus::Notified, WorkflowStatus::Resolved, "Compliance.Status changed from FAILED to PASSED: resolved".into(), Some("rampart".into())),
+            (WorkflowStatus::Resolved, WorkflowStatus::New, "Compliance.Status changed from PASSED to FAILED: reopened".into(), Some("rampart".into())),
+        ]
+    );
+    // A stale import (older than the provider's last) changes nothing and is not listed.
+    f.updated_at = now();
+    f.compliance_status = Some(Status::Passed);
+    let r = store.import_findings(&[f], now()).unwrap();
+    assert_eq!((r.success_count, r.stored.len()), (1, 0));
+    assert_eq!(store.finding_record(&key).unwrap().finding.workflow_status, WorkflowStatus::New);
 }

@@ -171,5 +171,23 @@ ALTER TABLE runs ADD COLUMN incomplete TEXT NOT NULL DEFAULT '[]';
 DROP INDEX findings_resource;
 CREATE INDEX findings_resource ON findings (resource_id, record_state, workflow_status);
 "#,
+        // 9: what an imported finding holds beyond its findings row (`imports.rs`): every
+        // resource (ASFF `Resources` as JSON, tags and details included), the finding as
+        // the tool sent it (deflate-compressed JSON; NULL when none was sent), its format,
+        // and the provider's `UpdatedAt` — people's changes set `findings.updated_at`, so
+        // the staleness check of an import reads this one. A row of its own keeps the
+        // findings table's rows small for the queries that scan it. Imported findings'
+        // `status` now holds their compliance status (NOT_AVAILABLE when none), so
+        // rampart's own views list them truthfully.
+        r#"
+CREATE TABLE imported_findings (
+    finding_id          TEXT PRIMARY KEY NOT NULL REFERENCES findings (id) ON DELETE CASCADE,
+    format              TEXT NOT NULL,
+    provider_updated_at TEXT NOT NULL,
+    resources           TEXT NOT NULL,
+    document            BLOB
+);
+UPDATE findings SET status = coalesce(compliance_status, 'NOT_AVAILABLE') WHERE product_arn IS NOT NULL;
+"#,
     ],
 };

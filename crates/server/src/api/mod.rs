@@ -383,6 +383,12 @@ pub struct FindingDetail {
     /// Every change of a field by a person or a run (workflow, severity, note, user-defined
     /// fields, verification state, confidence, criticality), oldest first.
     pub changes: Vec<ApiFieldChange>,
+    /// For a finding imported from another tool: its product (`product_arn`,
+    /// `product_name`, `company_name`), its own `id`, `format`, every resource
+    /// (`resources`, ASFF `Resources`) and the finding as the tool sent it (`document`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub imported: Option<serde_json::Value>,
 }
 
 /// One change of one field of a finding.
@@ -408,7 +414,9 @@ pub async fn finding_detail(state: &Shared, id: String) -> Result<FindingDetail,
             let results = s.finding_results(&id)?;
             let history = s.workflow_history(&id)?;
             let changes = s.finding_history(&id)?;
+            let imported = s.imported_source(&id)?.and_then(|src| serde_json::to_value(src).ok());
             Ok(FindingDetail {
+                imported,
                 finding: ApiFinding::from(&f),
                 results: results
                     .into_iter()
