@@ -51,7 +51,7 @@ pub struct AuditFilter {
     /// Before.
     pub until: Option<Timestamp>,
     pub before_id: Option<i64>,
-    /// At most this many rows (1 to [`MAX_AUDIT_PAGE`]).
+    /// At most this many rows (1 to [`MAX_AUDIT_PAGE`], or one more to tell whether a next page exists).
     pub limit: usize,
 }
 
@@ -122,7 +122,7 @@ impl Store {
             args.push(SqlValue::Integer(id));
         }
         let where_clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
-        let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE);
+        let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE + 1);
         let mut stmt = self
             .conn
             .prepare(&format!(

@@ -52,6 +52,16 @@ impl FromStr for Role {
 pub struct User {
     pub name: String,
     pub role: Role,
+    /// Signed in with a one-time password: until it is changed (`/password`), nothing
+    /// else may be done.
+    pub must_change_password: bool,
+}
+
+impl User {
+    /// A user whose password is their own.
+    pub fn new(name: &str, role: Role) -> User {
+        User { name: name.to_string(), role, must_change_password: false }
+    }
 }
 
 /// A user as kept: with the password's hash, for signing in.
@@ -65,8 +75,12 @@ pub struct UserRecord {
 /// Where users, token hashes and session hashes are kept. Every method is a short
 /// blocking call: the server runs them off the async threads.
 pub trait Accounts: Send + Sync + 'static {
-    /// Adds a user; an error if the name is taken.
+    /// Adds a user (whose password must be changed at first sign-in if
+    /// `user.must_change_password`); an error if the name is taken.
     fn add_user(&self, user: &User, password_hash: &str) -> anyhow::Result<()>;
+    /// Sets a user's password and whether it must be changed again; the user's sessions
+    /// other than `keep_session` (a digest) end. `false` if there is no such user.
+    fn set_password(&self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> anyhow::Result<bool>;
     fn user(&self, name: &str) -> anyhow::Result<Option<UserRecord>>;
     fn users(&self) -> anyhow::Result<Vec<UserRecord>>;
     /// Deletes a user with their tokens and sessions; `false` if there was none.
@@ -78,6 +92,8 @@ pub trait Accounts: Send + Sync + 'static {
     /// The user of a session that has not expired at `now` (unix seconds).
     fn session_user(&self, session_hash: &str, now: i64) -> anyhow::Result<Option<User>>;
     fn delete_session(&self, session_hash: &str) -> anyhow::Result<()>;
+    /// Appends a row to the audit log (for changes made outside a request: the CLI, first start).
+    fn audit(&self, entry: &rampart_hub::AuditEntry) -> anyhow::Result<()>;
 }
 
 /// The accounts kept in the findings database's `auth` store (`rampart_hub`).
@@ -99,7 +115,11 @@ impl StoreAccounts {
 
 fn record(u: rampart_hub::AuthUser) -> anyhow::Result<UserRecord> {
     let role = u.role.parse::<Role>().map_err(|e| anyhow::anyhow!("user `{}`: {e}", u.name))?;
-    Ok(UserRecord { user: User { name: u.name, role }, password_hash: u.password_hash, tokens: u.tokens })
+    Ok(UserRecord {
+        user: User { name: u.name, role, must_change_password: u.must_change_password },
+        password_hash: u.password_hash,
+        tokens: u.tokens,
+    })
 }
 
 fn unix(t: i64) -> anyhow::Result<time::OffsetDateTime> {
@@ -108,10 +128,13 @@ fn unix(t: i64) -> anyhow::Result<time::OffsetDateTime> {
 
 impl Accounts for StoreAccounts {
     fn add_user(&self, user: &User, password_hash: &str) -> anyhow::Result<()> {
-        if !self.with(|s| s.add_user(&user.name, user.role.as_str(), password_hash))? {
+        if !self.with(|s| s.add_user_with(&user.name, user.role.as_str(), password_hash, user.must_change_password))? {
             anyhow::bail!("user `{}` exists", user.name);
         }
         Ok(())
+    }
+    fn set_password(&self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> anyhow::Result<bool> {
+        self.with(|s| s.set_password(name, password_hash, must_change, keep_session))
     }
     fn user(&self, name: &str) -> anyhow::Result<Option<UserRecord>> {
         self.with(|s| s.user(name))?.map(record).transpose()
@@ -138,5 +161,8 @@ impl Accounts for StoreAccounts {
     }
     fn delete_session(&self, session_hash: &str) -> anyhow::Result<()> {
         self.with(|s| s.delete_session(session_hash))
+    }
+    fn audit(&self, entry: &rampart_hub::AuditEntry) -> anyhow::Result<()> {
+        self.with(|s| s.record_audit(entry).map(|_| ()))
     }
 }

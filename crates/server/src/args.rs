@@ -21,6 +21,14 @@ pub struct ServeArgs {
     /// `text` (for a person) or `json` (one object per line, for a log collector).
     #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
     pub log_format: LogFormat,
+    /// On a database without users, refuse to start (instead of creating `admin` with a
+    /// one-time password printed once); create users with `rampart users add`.
+    #[arg(long)]
+    pub no_initial_admin: bool,
+    /// Keep the audit log this many days (older entries are deleted at start and daily);
+    /// 0 keeps everything.
+    #[arg(long, default_value_t = 365, value_name = "DAYS")]
+    pub audit_days: u32,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

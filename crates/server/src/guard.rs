@@ -6,12 +6,25 @@
 //! is too low gets 403. A request that is not GET or HEAD and comes with a session cookie
 //! must carry the session's CSRF token (form field `csrf` or header `X-CSRF-Token`); a
 //! token in a header cannot be sent by another site's page, so token callers need none.
+//!
+//! A user signed in with a one-time password (the admin created at first start) may only
+//! change it (`/password`) or sign out: other pages redirect there, other calls get 403.
+//!
+//! **The audit log is written here**, so no route can skip it: every request to a route
+//! that is not GET or HEAD leaves one row (see `rampart_hub::AuditEntry`) — the caller (or,
+//! for a sign-in, the name tried: the handler says it with [`AuditUser`]), the method,
+//! the route's *pattern* (never the raw path, which may carry ids only), the path
+//! parameters and what the handler adds with [`AuditTargets`], the answer's status, the
+//! peer's address and the user agent. Refusals (401, 403, 429) are recorded too. Never a
+//! password, token, CSRF value or body. The address is the TCP peer's: behind a reverse
+//! proxy that is the proxy (`X-Forwarded-For` is not trusted, since any client can send it).
 
 use crate::accounts::{Role, User};
+use crate::routes::Route;
 use crate::secret;
 use crate::state::Shared;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -36,34 +49,125 @@ pub struct Caller {
     pub csrf: Option<String>,
 }
 
-pub async fn guard(State((state, access)): State<(Shared, Access)>, mut req: Request, next: Next) -> Response {
-    let least = match access {
-        Access::Public => return next.run(req).await,
+/// Who acted, when the handler knows better than the guard: a sign-in names the user it
+/// tried (success or not). Set as a response extension.
+#[derive(Debug, Clone)]
+pub struct AuditUser {
+    pub name: String,
+    /// Empty when unknown (a failed sign-in).
+    pub role: String,
+}
+
+/// Ids a handler acted on beyond the path's parameters (a created rule's id, the findings
+/// of a batch). Set as a response extension.
+#[derive(Debug, Clone, Default)]
+pub struct AuditTargets(pub Vec<String>);
+
+/// The paths a user with a one-time password may still use.
+const WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/password", "/logout"];
+
+pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, next: Next) -> Response {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return check(&state, route, req, next).await.0;
+    }
+    let method = req.method().to_string();
+    let mut targets = path_parameters(route.path, req.uri().path());
+    let client = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string()).unwrap_or_default();
+    let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (res, caller) = check(&state, route, req, next).await;
+    let (user, role) = match (res.extensions().get::<AuditUser>(), caller) {
+        (Some(u), _) => (u.name.clone(), u.role.clone()),
+        (None, Some(u)) => (u.name, u.role.to_string()),
+        (None, None) => (String::new(), String::new()),
+    };
+    if let Some(AuditTargets(more)) = res.extensions().get::<AuditTargets>() {
+        targets.extend(more.iter().cloned());
+    }
+    let entry = rampart_hub::AuditEntry {
+        id: 0,
+        at: time::OffsetDateTime::now_utc(),
+        user,
+        role,
+        method,
+        route: route.path.to_string(),
+        targets,
+        status: res.status().as_u16(),
+        client,
+        user_agent,
+    };
+    if let Err(e) = state.store(move |s| s.record_audit(&entry)).await {
+        // The change is done: answering 500 would mislead the caller. Say it loudly instead.
+        tracing::error!(route = route.path, error = %e.message, "cannot write the audit log");
+    }
+    res
+}
+
+/// Authenticates and authorises; returns the answer and the caller it found, if any.
+async fn check(state: &Shared, route: Route, mut req: Request, next: Next) -> (Response, Option<User>) {
+    let least = match route.access {
+        Access::Public => return (next.run(req).await, None),
         Access::Least(role) => role,
     };
-    let caller = match authenticate(&state, req.headers()).await {
+    let caller = match authenticate(state, req.headers()).await {
         Ok(Some(c)) => c,
-        Ok(None) => return unauthenticated(&req),
-        Err(e) => return e.into_response(),
+        Ok(None) => return (unauthenticated(&req), None),
+        Err(e) => return (e.into_response(), None),
     };
+    let user = caller.user.clone();
     if caller.user.role < least {
-        return refuse(
-            &req,
-            StatusCode::FORBIDDEN,
-            &format!("`{}` is a {}: this needs the {least} role", caller.user.name, caller.user.role),
-        );
+        let message = format!("`{}` is a {}: this needs the {least} role", caller.user.name, caller.user.role);
+        return (refuse(&req, StatusCode::FORBIDDEN, &message), Some(user));
+    }
+    if caller.user.must_change_password && !WHILE_PASSWORD_MUST_CHANGE.contains(&route.path) {
+        if !is_api(&req) && req.method() == Method::GET {
+            return (Redirect::to("/password").into_response(), Some(user));
+        }
+        let message = "sign in to the console and change the one-time password first (/password)";
+        return (refuse(&req, StatusCode::FORBIDDEN, message), Some(user));
     }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         if let Some(expected) = &caller.csrf {
             let (ok, rebuilt) = csrf_ok(req, expected).await;
             req = rebuilt;
             if !ok {
-                return refuse(&req, StatusCode::FORBIDDEN, "missing or wrong CSRF token: reload the page and submit the form again");
+                return (
+                    refuse(&req, StatusCode::FORBIDDEN, "missing or wrong CSRF token: reload the page and submit the form again"),
+                    Some(user),
+                );
             }
         }
     }
     req.extensions_mut().insert(caller);
-    next.run(req).await
+    (next.run(req).await, Some(user))
+}
+
+/// The values of a route's `{parameters}` in a request's path, percent-decoded.
+fn path_parameters(pattern: &str, path: &str) -> Vec<String> {
+    pattern
+        .split('/')
+        .zip(path.split('/'))
+        .filter(|(p, _)| p.starts_with('{') && p.ends_with('}'))
+        .map(|(_, v)| percent_decode(v))
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The caller the headers name, if any; a credential that is given but unknown or expired
@@ -153,4 +257,15 @@ async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
     let ok = fields.iter().any(|(k, v)| k == "csrf" && secret::same(v, expected));
     (ok, Request::from_parts(parts, Body::from(bytes)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_parameters_are_read_from_the_pattern() {
+        assert_eq!(super::path_parameters("/findings/{id}/workflow", "/findings/rampart%2Fs3%2Fabc/workflow"), ["rampart/s3/abc"]);
+        assert!(super::path_parameters("/logout", "/logout").is_empty());
+        assert_eq!(super::percent_decode("a%2"), "a%2");
+        assert_eq!(super::percent_decode("%zz%41"), "%zzA");
+    }
 }

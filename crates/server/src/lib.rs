@@ -15,6 +15,7 @@ mod api;
 mod args;
 mod console;
 pub mod delivery;
+mod delivery_email;
 mod error;
 mod guard;
 mod login;
@@ -35,8 +36,9 @@ pub use users::{add_user, issue_token};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// `rampart serve`: serves the store until SIGINT or SIGTERM. Refuses to start while no
-/// user exists, saying how to create one.
+/// `rampart serve`: serves the store until SIGINT or SIGTERM. On a database without users
+/// it first creates `admin` with a one-time password, printed once to standard error
+/// ([`initial_admin`]), or refuses to start with `--no-initial-admin`.
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let db = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
     let accounts = open_accounts(&db)?;
@@ -44,15 +46,43 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("error: {why}");
         return Ok(ExitCode::from(2));
     }
+    if let Some(message) = first_start(accounts.as_ref(), args)? {
+        // Straight to the terminal, never through the log (which may be collected).
+        eprintln!("{message}");
+    }
+    if args.audit_days > 0 {
+        prune_audit_daily(db.clone(), args.audit_days);
+    }
     let opts = Options { listen: args.listen, db, tls: args.tls_cert.clone().zip(args.tls_key.clone()) };
     serve::run_blocking(&opts, accounts)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Retention of the audit log: deletes entries older than `days` now, then once a day, on
+/// a thread of its own (with its own connection to the database).
+fn prune_audit_daily(db: std::path::PathBuf, days: u32) {
+    let prune = move || -> Result<usize, rampart_hub::StoreError> {
+        let before = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+        rampart_hub::Store::open_existing(&db)?.prune_audit(before)
+    };
+    let _ = std::thread::Builder::new().name("rampart-audit-retention".into()).spawn(move || loop {
+        match prune() {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, days, "audit log: entries past retention deleted"),
+            Err(e) => tracing::warn!(error = %e, "audit log retention: cannot prune"),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(24 * 3600));
+    });
+}
+
+/// The name of the user created at first start.
+pub const INITIAL_ADMIN: &str = "admin";
+
 /// Why `rampart serve` will not start with these accounts, saying what to do; `None` when
-/// it may. Nobody could sign in without a user, so the server refuses to run empty.
+/// it may: there are users, or there are none and the first start may create one (not
+/// `--no-initial-admin`).
 pub fn startup_refusal(accounts: &dyn Accounts, args: &ServeArgs) -> anyhow::Result<Option<String>> {
-    if !accounts.users()?.is_empty() {
+    if !args.no_initial_admin || !accounts.users()?.is_empty() {
         return Ok(None);
     }
     let db_flag = args.db.as_ref().map(|p| format!(" --db {}", p.display())).unwrap_or_default();
@@ -60,6 +90,57 @@ pub fn startup_refusal(accounts: &dyn Accounts, args: &ServeArgs) -> anyhow::Res
         "no user can sign in yet: create one with `rampart users add NAME --role admin{db_flag}` \
          (it asks for the password, or reads it from standard input), then run `rampart serve` again"
     )))
+}
+
+/// What `rampart serve` prints (to standard error, once) when it created the initial
+/// admin ([`initial_admin`]): the one-time password and what to do with it. `None` when
+/// users existed already.
+pub fn first_start(accounts: &dyn Accounts, args: &ServeArgs) -> anyhow::Result<Option<String>> {
+    let Some(password) = initial_admin(accounts)? else {
+        return Ok(None);
+    };
+    let scheme = if args.tls_cert.is_some() { "https" } else { "http" };
+    Ok(Some(format!(
+        "rampart serve: no user yet, so one was created: `{INITIAL_ADMIN}` (role admin) with the one-time password\n\n    {password}\n\n\
+         Sign in at {scheme}://{}/login and choose your own password (it is asked for first).\n\
+         This password is shown only now and kept only as a hash. Start with --no-initial-admin to refuse instead.",
+        args.listen
+    )))
+}
+
+/// First start: when no user exists, creates [`INITIAL_ADMIN`] with a random one-time
+/// password that must be changed at first sign-in, and returns that password (to be shown
+/// once; only its hash is kept). `None` when there are users already. The audit log
+/// records the creation (not the password).
+pub fn initial_admin(accounts: &dyn Accounts) -> anyhow::Result<Option<String>> {
+    if !accounts.users()?.is_empty() {
+        return Ok(None);
+    }
+    let password = secret::one_time_password()?;
+    let user = User { name: INITIAL_ADMIN.to_string(), role: Role::Admin, must_change_password: true };
+    accounts.add_user(&user, &secret::hash_password(&password)?)?;
+    accounts.audit(&cli_audit("serve: initial admin", &[INITIAL_ADMIN.to_string()], true))?;
+    Ok(Some(password))
+}
+
+/// An audit entry for a command run on this machine: the user is `cli:<OS user>`.
+pub fn cli_audit(command: &str, targets: &[String], ok: bool) -> rampart_hub::AuditEntry {
+    let os_user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string());
+    rampart_hub::AuditEntry {
+        id: 0,
+        at: time::OffsetDateTime::now_utc(),
+        user: format!("cli:{os_user}"),
+        role: String::new(),
+        method: "CLI".into(),
+        route: command.to_string(),
+        targets: targets.to_vec(),
+        status: if ok { 200 } else { 400 },
+        client: "cli".into(),
+        user_agent: format!("rampart {}", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 /// `rampart users ...`: `add` creates the database if needed, `list` only reads it.
@@ -74,7 +155,18 @@ pub fn users(action: &UsersAction) -> anyhow::Result<ExitCode> {
     let store = open(&path).map_err(|e| anyhow::anyhow!("{e}{}", if db.is_none() { " (or pass --db PATH)" } else { "" }))?;
     let accounts = StoreAccounts::new(store);
     let mut out = std::io::stdout().lock();
-    users::main(action, &accounts, &mut out)
+    let result = users::main(action, &accounts, &mut out);
+    // Changes are audited (listing is not): who ran it on this machine, on whom, whether it worked.
+    let audited = match action {
+        UsersAction::Add { name, .. } => Some(("users add", name)),
+        UsersAction::Token { name, .. } => Some(("users token", name)),
+        UsersAction::Delete { name, .. } => Some(("users delete", name)),
+        UsersAction::List { .. } => None,
+    };
+    if let Some((command, name)) = audited {
+        accounts.audit(&cli_audit(command, std::slice::from_ref(name), result.is_ok()))?;
+    }
+    result
 }
 
 /// The accounts kept in the database at `db` (created if missing).

@@ -6,8 +6,12 @@
 //! user name and per client address ([`crate::state::Limiter`]) before any password is
 //! hashed. A session is 256 random bits in an HttpOnly, SameSite=Strict cookie (Secure
 //! under TLS), kept by the server only as a SHA-256 digest, for [`SESSION_HOURS`].
+//!
+//! Every answer to POST /login names the user it tried ([`AuditUser`]) for the audit log:
+//! the name typed, never the password. `/password` changes the caller's own password; a
+//! user signed in with the one-time password of first start can do nothing else.
 
-use crate::guard::{cookie, Caller, SESSION_COOKIE};
+use crate::guard::{cookie, AuditUser, Caller, SESSION_COOKIE};
 use crate::secret;
 use crate::state::Shared;
 use axum::extract::{ConnectInfo, Query, State};
@@ -101,16 +105,36 @@ pub async fn page(State(state): State<Shared>, Query(q): Query<Next>) -> Respons
     form_response(&state, StatusCode::OK, local_path(q.next.as_deref().unwrap_or("/findings")), None)
 }
 
+/// The longest tried name the audit log keeps (a password typed into the name field by
+/// mistake is cut, not kept whole).
+const AUDIT_NAME: usize = 64;
+
 pub async fn submit(
     State(state): State<Shared>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
+    let tried: String = f.name.chars().take(AUDIT_NAME).collect();
+    let (mut r, role) = sign_in(state, peer, headers, f).await;
+    r.extensions_mut().insert(AuditUser { name: tried, role: role.map(|r| r.to_string()).unwrap_or_default() });
+    r
+}
+
+/// The answer to a sign-in, and the role of the user it signed in.
+async fn sign_in(
+    state: Shared,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    f: LoginForm,
+) -> (Response, Option<crate::accounts::Role>) {
     let next = local_path(&f.next).to_string();
     let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !secret::same(&f.csrf, &expected) {
-        return form_response(&state, StatusCode::FORBIDDEN, &next, Some("The form expired or came from another site: sign in again."));
+        return (
+            form_response(&state, StatusCode::FORBIDDEN, &next, Some("The form expired or came from another site: sign in again.")),
+            None,
+        );
     }
     let ip = peer.map(|Extension(ConnectInfo(a))| a.ip().to_string()).unwrap_or_default();
     let user_key = format!("user:{}", f.name);
@@ -125,12 +149,12 @@ pub async fn submit(
             Some(&format!("Too many failed sign-ins: try again in {minutes} minute(s).")),
         );
         r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
-        return r;
+        return (r, None);
     }
     let name = f.name.clone();
     let record = match state.accounts(move |a| a.user(&name)).await {
         Ok(r) => r,
-        Err(e) => return e.into_response(),
+        Err(e) => return (e.into_response(), None),
     };
     let password = f.password;
     let user = match tokio::task::spawn_blocking(move || match record {
@@ -145,26 +169,28 @@ pub async fn submit(
     .await
     {
         Ok(u) => u,
-        Err(e) => return crate::error::ApiError::internal(e.to_string()).into_response(),
+        Err(e) => return (crate::error::ApiError::internal(e.to_string()).into_response(), None),
     };
     let Some(user) = user else {
         state.limiter.failed(&keys);
         tracing::warn!(user = %f.name, %ip, "sign-in failed");
-        return form_response(&state, StatusCode::UNAUTHORIZED, &next, Some("Wrong user name or password."));
+        return (form_response(&state, StatusCode::UNAUTHORIZED, &next, Some("Wrong user name or password.")), None);
     };
     state.limiter.succeeded(&user_key);
     let session = match secret::random_hex() {
         Ok(s) => s,
-        Err(e) => return crate::error::ApiError::internal(e.to_string()).into_response(),
+        Err(e) => return (crate::error::ApiError::internal(e.to_string()).into_response(), None),
     };
     let hash = secret::digest(&session);
     let expires = time::OffsetDateTime::now_utc().unix_timestamp() + SESSION_HOURS * 3600;
     let who = user.name.clone();
     if let Err(e) = state.accounts(move |a| a.add_session(&hash, &who, expires)).await {
-        return e.into_response();
+        return (e.into_response(), None);
     }
     tracing::info!(user = %user.name, %ip, "signed in");
-    let mut r = Redirect::to(&next).into_response();
+    // A one-time password: the only way on is choosing one's own.
+    let to = if user.must_change_password { "/password" } else { next.as_str() };
+    let mut r = Redirect::to(to).into_response();
     let attrs = cookie_attrs(&state);
     for c in [format!("{SESSION_COOKIE}={session}{attrs}; Max-Age={}", SESSION_HOURS * 3600), format!("{LOGIN_COOKIE}={attrs}; Max-Age=0")]
     {
@@ -172,7 +198,7 @@ pub async fn submit(
             r.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    r
+    (r, Some(user.role))
 }
 
 /// An argon2id hash, with the parameters of real ones, of a random password nobody knows.
@@ -194,4 +220,97 @@ pub async fn logout(State(state): State<Shared>, Extension(caller): Extension<Ca
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    again: String,
+}
+
+fn password_form(caller: &Caller, message: Option<&str>) -> Markup {
+    let body = html! {
+        h1 { "Change your password" }
+        @if caller.user.must_change_password {
+            p.notice role="status" { "You signed in with a one-time password. Choose your own to go on: the one-time password stops working." }
+        }
+        @if let Some(m) = message { p.error role="alert" { (m) } }
+        form.password method="post" action="/password" {
+            input type="hidden" name="csrf" value=(caller.csrf.as_deref().unwrap_or(""));
+            label for="current" { "Current password" }
+            input #current type="password" name="current" autocomplete="current-password" required autofocus;
+            label for="new" { "New password (at least " (crate::users::MIN_PASSWORD) " characters)" }
+            input #new type="password" name="new" autocomplete="new-password" required minlength=(crate::users::MIN_PASSWORD);
+            label for="again" { "New password again" }
+            input #again type="password" name="again" autocomplete="new-password" required;
+            button #change type="submit" { "Change password" }
+        }
+    };
+    crate::console::layout("Change password", caller, "", body)
+}
+
+pub async fn password_page(Extension(caller): Extension<Caller>) -> Markup {
+    password_form(&caller, None)
+}
+
+/// Changes the caller's own password: the current one is checked (failures count towards
+/// the sign-in limit), the new one must be long enough, typed twice and different. The
+/// caller's other sessions end; this one stays.
+pub async fn change_password(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let again = |status: StatusCode, m: &str| (status, password_form(&caller, Some(m))).into_response();
+    let key = [format!("user:{}", caller.user.name)];
+    if let Some(wait) = state.limiter.blocked(&key) {
+        let minutes = wait.as_secs().div_ceil(60).max(1);
+        return again(StatusCode::TOO_MANY_REQUESTS, &format!("Too many wrong passwords: try again in {minutes} minute(s)."));
+    }
+    if f.new != f.again {
+        return again(StatusCode::BAD_REQUEST, "The two new passwords differ: type the same one twice.");
+    }
+    if let Err(e) = crate::users::check_password(&f.new) {
+        return again(StatusCode::BAD_REQUEST, &format!("{e}"));
+    }
+    if f.new == f.current {
+        return again(StatusCode::BAD_REQUEST, "The new password is the current one: choose another.");
+    }
+    let name = caller.user.name.clone();
+    let record = match state.accounts(move |a| a.user(&name)).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return again(StatusCode::NOT_FOUND, "Your user no longer exists."),
+        Err(e) => return e.into_response(),
+    };
+    let (current, new) = (f.current, f.new);
+    let hashed = tokio::task::spawn_blocking(move || {
+        if !secret::verify_password(&current, &record.password_hash) {
+            return Ok(None);
+        }
+        secret::hash_password(&new).map(Some)
+    })
+    .await;
+    let hash = match hashed {
+        Ok(Ok(Some(h))) => h,
+        Ok(Ok(None)) => {
+            state.limiter.failed(&key);
+            return again(StatusCode::UNAUTHORIZED, "The current password is wrong.");
+        }
+        Ok(Err(e)) => return crate::error::ApiError::internal(format!("{e:#}")).into_response(),
+        Err(e) => return crate::error::ApiError::internal(e.to_string()).into_response(),
+    };
+    let keep = cookie(&headers, SESSION_COOKIE).map(|s| secret::digest(&s));
+    let name = caller.user.name.clone();
+    match state.accounts(move |a| a.set_password(&name, &hash, false, keep.as_deref())).await {
+        Ok(true) => {}
+        Ok(false) => return again(StatusCode::NOT_FOUND, "Your user no longer exists."),
+        Err(e) => return e.into_response(),
+    }
+    tracing::info!(user = %caller.user.name, "password changed");
+    Redirect::to("/findings").into_response()
 }

@@ -67,6 +67,8 @@ fn core_table() -> Table {
         (r("GET", "/static/console.css", PUBLIC), get(console::css)),
         // The console.
         (r("POST", "/logout", VIEWER), post(login::logout)),
+        (r("GET", "/password", VIEWER), get(login::password_page)),
+        (r("POST", "/password", VIEWER), post(login::change_password)),
         (r("GET", "/findings", VIEWER), get(console::findings)),
         (r("GET", "/findings/{id}", VIEWER), get(console::finding)),
         (r("POST", "/findings/{id}/workflow", ANALYST), post(console::set_workflow)),
@@ -100,12 +102,12 @@ pub fn routes() -> Vec<Route> {
     table().into_iter().map(|(r, _)| r).collect()
 }
 
-/// The application: every route of the table behind [`guard::guard`] with its access,
-/// security headers and a log line per request.
+/// The application: every route of the table behind [`guard::guard`] (its access, and the
+/// audit log of every state-changing request), security headers and a log line per request.
 pub fn router(state: Shared) -> Router {
     let mut router = Router::new();
     for (route, handler) in table() {
-        let guard = axum::middleware::from_fn_with_state((state.clone(), route.access), guard::guard);
+        let guard = axum::middleware::from_fn_with_state((state.clone(), route), guard::guard);
         router = router.route(route.path, handler.layer(guard));
     }
     router.fallback(console::not_found).layer(axum::middleware::from_fn(crate::serve::headers_and_log)).with_state(state)

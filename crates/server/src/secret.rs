@@ -34,6 +34,30 @@ pub fn random_hex() -> anyhow::Result<String> {
     Ok(hex(&bytes))
 }
 
+/// A one-time password: 20 characters of an alphabet without look-alikes (about 100
+/// bits), in groups of five for reading it off a terminal.
+pub fn one_time_password() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::new();
+    let mut bytes = [0u8; 64];
+    getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness from the system: {e}"))?;
+    // Rejection sampling keeps every character equally likely.
+    let limit = 256 - 256 % ALPHABET.len();
+    for b in bytes.iter().map(|b| *b as usize).filter(|b| *b < limit) {
+        if out.len() == 23 {
+            break;
+        }
+        if out.len() % 6 == 5 {
+            out.push('-');
+        }
+        out.push(ALPHABET[b % ALPHABET.len()] as char);
+    }
+    if out.len() < 23 {
+        return one_time_password();
+    }
+    Ok(out)
+}
+
 /// A new API token: the prefix and 256 random bits.
 pub fn new_token() -> anyhow::Result<String> {
     Ok(format!("{TOKEN_PREFIX}{}", random_hex()?))
@@ -71,6 +95,15 @@ mod tests {
         assert!(!super::verify_password("correct horsf", &h));
         assert!(!super::verify_password("correct horse", "not a hash"));
         assert_ne!(h, super::hash_password("correct horse").unwrap(), "salted");
+    }
+
+    #[test]
+    fn one_time_passwords_are_long_random_and_readable() {
+        let (a, b) = (super::one_time_password().unwrap(), super::one_time_password().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 23, "{a}");
+        assert_eq!(a.split('-').count(), 4, "{a}");
+        assert!(a.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"01lIoOB".contains(c))), "{a}");
     }
 
     #[test]

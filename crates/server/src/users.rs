@@ -67,7 +67,7 @@ pub fn add_user(accounts: &dyn Accounts, name: &str, role: Role, password: &str)
     if accounts.user(name)?.is_some() {
         bail!("user `{name}` exists: delete it first (`rampart users delete {name}`) or choose another name");
     }
-    accounts.add_user(&User { name: name.to_string(), role }, &secret::hash_password(password)?)
+    accounts.add_user(&User::new(name, role), &secret::hash_password(password)?)
 }
 
 /// A new API token for `name`, returned once; only its digest is kept.

@@ -70,19 +70,25 @@ impl TestServer {
         }
     }
 
-    /// Signs in through the form as a browser would.
-    pub fn login(&self, name: &str, password: &str) -> Result<Browser, Response> {
+    /// Submits the sign-in form as a browser would (with the form's cookie and token);
+    /// the answer as is.
+    pub fn post_login(&self, name: &str, password: &str) -> Response {
         let page = self.client.get("/login", &[]);
         assert_eq!(page.status, 200, "{}", page.body);
         let login_cookie = page.cookie("rampart_login").expect("the sign-in page sets its form cookie");
         let csrf = hidden(&page.body, "csrf").expect("the sign-in form has a token");
         let cookie = format!("rampart_login={login_cookie}");
-        let r = self.client.request(
+        self.client.request(
             "POST",
             "/login",
             &[("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", &cookie)],
             &form(&[("name", name), ("password", password), ("csrf", &csrf), ("next", "/findings")]),
-        );
+        )
+    }
+
+    /// Signs in through the form as a browser would.
+    pub fn login(&self, name: &str, password: &str) -> Result<Browser, Response> {
+        let r = self.post_login(name, password);
         if r.status != 303 {
             return Err(r);
         }

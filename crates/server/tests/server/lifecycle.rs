@@ -90,7 +90,7 @@ fn a_stop_lets_the_request_in_flight_finish() {
 }
 
 #[test]
-fn serve_without_a_user_says_how_to_create_one() {
+fn serve_without_a_user_and_no_initial_admin_says_how_to_create_one() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("empty.db");
     let accounts = rampart_server::open_accounts(&db).unwrap();
@@ -100,9 +100,14 @@ fn serve_without_a_user_says_how_to_create_one() {
         tls_cert: None,
         tls_key: None,
         log_format: rampart_server::LogFormat::Text,
+        no_initial_admin: true,
+        audit_days: 365,
     };
     let why = rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().expect("refused");
     assert!(why.contains(&format!("rampart users add NAME --role admin --db {}", db.display())), "{why}");
+    let default = rampart_server::ServeArgs { no_initial_admin: false, ..args.clone() };
+    assert!(rampart_server::startup_refusal(accounts.as_ref(), &default).unwrap().is_none(), "by default the first start creates an admin");
     rampart_server::add_user(accounts.as_ref(), "root", rampart_server::Role::Admin, crate::common::PASSWORD).unwrap();
     assert!(rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().is_none());
+    assert!(rampart_server::first_start(accounts.as_ref(), &default).unwrap().is_none(), "users exist: nothing created");
 }
