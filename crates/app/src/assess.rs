@@ -39,12 +39,14 @@ pub struct Completed {
 
 /// Runs `template` over the telemetry documents `telemetry`. The vulnerability database is
 /// opened (by `vulndb`) only when the template has the CVE rule package. The run's states
-/// are stored as they are reached; a failure is stored as FAILED with its error, and
-/// returned.
+/// are stored as they are reached, each with its events (`crate::assess_events`: Inspector's
+/// notifications, routed by the event rules); a failure is stored as FAILED with its
+/// error, and returned.
 pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
     let tpl = store.template(template)?;
     let target = store.target(&tpl.target)?;
     let run = store.start_run(template, crate::now())?;
+    announce(store, &run, None, notify);
     notify.info(&format!("assessment run {} of {template}: CREATED", run.id));
     match steps(store, &run, &tpl, &target.selector, telemetry, vulndb, notify) {
         Ok(done) => {
@@ -63,12 +65,24 @@ pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dy
                 why.push_str(&cause.to_string());
             }
             // The run may have failed before a step, or the failure itself may not be storable.
+            let before = store.assessment_run(run.id).ok().map(|r| r.state);
             match store.advance(run.id, AssessmentState::Failed, Some(&why), crate::now()) {
-                Ok(_) => notify.info(&format!("assessment run {}: FAILED", run.id)),
+                Ok(failed) => {
+                    announce(store, &failed, before, notify);
+                    notify.info(&format!("assessment run {}: FAILED", run.id))
+                }
                 Err(e2) => notify.warn(&format!("assessment run {} could not be marked FAILED: {e2}", run.id)),
             }
             Err(e.context(format!("assessment run {} of `{template}` failed", run.id)))
         }
+    }
+}
+
+/// Publishes the events of a run that just reached its state. A notification that cannot be
+/// stored does not stop the run: it is a warning.
+fn announce(store: &mut Store, run: &AssessmentRun, previous: Option<AssessmentState>, notify: &dyn Notify) {
+    if let Err(e) = crate::assess_events::state_changed(store, run, previous) {
+        notify.warn(&format!("assessment run {}: the {} events were not stored: {e:#}", run.id, run.state.as_str()));
     }
 }
 
@@ -86,7 +100,8 @@ fn steps(
     // than that before the run started is stale; of several documents of one host, the
     // newest is assessed.
     let collecting = crate::now();
-    store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
+    let collecting_run = store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
+    announce(store, &collecting_run, Some(AssessmentState::Created), notify);
     let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
     let mut selected: Vec<(String, Telemetry)> = Vec::new();
     for p in telemetry {
@@ -117,7 +132,8 @@ fn steps(
     }
 
     // EVALUATING_RULES: each host's assessment, the template's rule packages only.
-    store.advance(run.id, AssessmentState::EvaluatingRules, None, crate::now())?;
+    let evaluating = store.advance(run.id, AssessmentState::EvaluatingRules, None, crate::now())?;
+    announce(store, &evaluating, Some(AssessmentState::CollectingData), notify);
     let keep = |check: &str| crate::host::rule_package(check).is_some_and(|p| tpl.rule_packages.iter().any(|r| r == p));
     let db = if tpl.rule_packages.iter().any(|r| r == "cve") { Some(vulndb()?) } else { None };
     let started = crate::now();
@@ -140,6 +156,10 @@ fn steps(
     let mut scan = Scan::of(info, findings);
     scan.record(store)?;
     store.attach_findings_run(run.id, &scan.run.id, &hosts)?;
+    if let Err(e) = crate::assess_events::findings_reported(store, &evaluating, &scan.findings) {
+        notify.warn(&format!("assessment run {}: the FINDING_REPORTED events were not stored: {e:#}", run.id));
+    }
     let run = store.advance(run.id, AssessmentState::Completed, None, crate::now())?;
+    announce(store, &run, Some(AssessmentState::EvaluatingRules), notify);
     Ok(Completed { run, scan })
 }

@@ -22,6 +22,7 @@
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
 pub mod assess;
+pub mod assess_events;
 pub mod automation;
 pub mod browse;
 pub mod events;
@@ -29,6 +30,7 @@ pub mod host;
 pub mod import;
 pub mod inputs;
 pub mod insights;
+pub mod notify;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;

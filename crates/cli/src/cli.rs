@@ -88,7 +88,7 @@ pub enum Command {
         #[arg(long, value_name = "PATH", global = true)]
         db: Option<PathBuf>,
     },
-    /// Events: targets (webhooks, Slack-compatible webhooks), rules that route events to
+    /// Events: targets (webhooks, Slack-compatible webhooks, SNS topics, email), rules that route events to
     /// them by an EventBridge pattern, custom actions people trigger on findings, and
     /// delivery of the outbox (retried with backoff, then dead letters).
     Events {
@@ -553,6 +553,54 @@ pub enum EventsAction {
         /// The environment variable holding the signing secret (never on the command line).
         #[arg(long, value_name = "VAR")]
         secret_env: Option<String>,
+    },
+    /// Add an Amazon SNS target: each event's JSON is published to the topic (opt-in; the
+    /// only write Rampart makes), with detail-type and source as message attributes and, on
+    /// a FIFO topic, the event id as deduplication id. Credentials come from the standard
+    /// AWS chain, or a named profile; the caller needs sns:Publish on the topic.
+    AddSns {
+        /// The target's name (unique).
+        name: String,
+        /// The topic's ARN (arn:aws:sns:REGION:ACCOUNT:NAME).
+        #[arg(long)]
+        topic_arn: String,
+        /// The topic's Region.
+        #[arg(long)]
+        region: String,
+        /// A named profile of the AWS config files (default: the standard credential chain).
+        #[arg(long)]
+        profile: Option<String>,
+        /// An SNS-compatible endpoint instead of AWS's (e.g. a local emulator).
+        #[arg(long, value_name = "URL")]
+        endpoint_url: Option<String>,
+    },
+    /// Add an email target: each event is one plain-text message through an SMTP server
+    /// (subject: the event's detail-type and title).
+    AddEmail {
+        /// The target's name (unique).
+        name: String,
+        /// The SMTP server.
+        #[arg(long)]
+        smtp_host: String,
+        /// Its port: 587 for STARTTLS, 465 for TLS.
+        #[arg(long, default_value_t = 587)]
+        smtp_port: u16,
+        /// starttls (required upgrade), tls (TLS from the start) or none (plain: a trusted relay only).
+        #[arg(long, default_value = "starttls", value_parser = ["starttls", "tls", "none"])]
+        tls: String,
+        /// The sender's address.
+        #[arg(long)]
+        from: String,
+        /// A recipient (repeat for several).
+        #[arg(long = "to", required = true)]
+        to: Vec<String>,
+        /// Sign in to the server as this user.
+        #[arg(long, requires = "smtp_password_env")]
+        smtp_user: Option<String>,
+        /// The environment variable that holds the password, read at each delivery (the
+        /// password is never stored).
+        #[arg(long, value_name = "VAR", requires = "smtp_user")]
+        smtp_password_env: Option<String>,
     },
     /// Add a rule: events that PATTERN (EventBridge's pattern JSON, or @FILE) matches go to TARGET.
     AddRule {

@@ -205,3 +205,83 @@ fn a_server_killed_before_delivering_delivers_once_after_restart() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+/// Inspector's notifications: `rampart assess run` emits a state-change event for every
+/// state the run reaches (and a FINDING_REPORTED per failed finding, and a COMPLETED
+/// summary), through the outbox; a rule on source `rampart.inspector` and the state-change
+/// detail-type routes exactly the state changes, in order, to a receiver; a run that fails
+/// ends with FAILED and `error: true`.
+#[test]
+fn an_assessment_run_sends_its_state_changes_in_order_to_a_rule_on_rampart_inspector() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let telemetry = d.join("host.json");
+    ok(rampart(d, &["agent", "--once", "-o", telemetry.to_str().unwrap()]));
+    ok(rampart(d, &["assess", "target", "all"]));
+    ok(rampart(d, &["assess", "template", "cis", "--target", "all", "--rules", "cis", "--duration", "600"]));
+    ok(rampart(d, &["assess", "target", "none", "--host", "no-such-host-*"]));
+    ok(rampart(d, &["assess", "template", "empty", "--target", "none", "--rules", "cis", "--duration", "600"]));
+
+    let (url, got) = receiver();
+    ok(rampart(d, &["events", "add-target", "runs", "--url", &url]));
+    ok(rampart(
+        d,
+        &["events", "add-rule", "run states", "--target", "runs", "--pattern", r#"{"source": ["rampart.inspector"], "detail-type": ["Inspector Assessment Run State Change"]}"#],
+    ));
+    let (all_url, all) = receiver();
+    ok(rampart(d, &["events", "add-target", "everything", "--url", &all_url]));
+    ok(rampart(d, &["events", "add-rule", "all inspector", "--target", "everything", "--pattern", r#"{"source": ["rampart.inspector"]}"#]));
+
+    ok(rampart(d, &["assess", "run", "cis", "--telemetry", telemetry.to_str().unwrap()]));
+    let failed = rampart(d, &["assess", "run", "empty", "--telemetry", telemetry.to_str().unwrap()]);
+    assert!(!failed.status.success());
+    let out = rampart(d, &["events", "deliver"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let recv = |rx: &mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>| -> Vec<serde_json::Value> {
+        let mut v = Vec::new();
+        while let Ok((_, body)) = rx.recv_timeout(std::time::Duration::from_secs(2)) {
+            v.push(serde_json::from_slice(&body).unwrap());
+        }
+        v
+    };
+    let states = recv(&got);
+    let seen: Vec<(i64, String, String, bool)> = states
+        .iter()
+        .map(|e| {
+            assert_eq!(e["source"], "rampart.inspector");
+            assert_eq!(e["detail"]["event"], "ASSESSMENT_RUN_STATE_CHANGED");
+            let d = &e["detail"];
+            (d["assessmentRunId"].as_i64().unwrap(), d["state"].as_str().unwrap().to_string(), d["previousState"].as_str().unwrap_or("-").to_string(), d["error"] == true)
+        })
+        .collect();
+    let expect: Vec<(i64, String, String, bool)> = [
+        (1, "CREATED", "-", false),
+        (1, "COLLECTING_DATA", "CREATED", false),
+        (1, "EVALUATING_RULES", "COLLECTING_DATA", false),
+        (1, "COMPLETED", "EVALUATING_RULES", false),
+        (2, "CREATED", "-", false),
+        (2, "COLLECTING_DATA", "CREATED", false),
+        (2, "FAILED", "COLLECTING_DATA", true),
+    ]
+    .into_iter()
+    .map(|(r, s, p, e)| (r, s.to_string(), p.to_string(), e))
+    .collect();
+    assert_eq!(seen, expect);
+    assert!(states.last().unwrap()["detail"]["message"].as_str().unwrap().contains("no telemetry document"), "{}", states.last().unwrap());
+
+    // Every Inspector event of run 1, in order: STARTED, the state changes, a
+    // FINDING_REPORTED per failed finding while EVALUATING_RULES, then COMPLETED.
+    let everything = recv(&all);
+    let run1: Vec<String> = everything.iter().filter(|e| e["detail"]["assessmentRunId"] == 1).map(|e| e["detail"]["event"].as_str().unwrap().to_string()).collect();
+    let reported = run1.iter().filter(|e| *e == "FINDING_REPORTED").count();
+    let mut expect = vec!["ASSESSMENT_RUN_STARTED", "ASSESSMENT_RUN_STATE_CHANGED", "ASSESSMENT_RUN_STATE_CHANGED", "ASSESSMENT_RUN_STATE_CHANGED"];
+    expect.extend(std::iter::repeat_n("FINDING_REPORTED", reported));
+    expect.extend(["ASSESSMENT_RUN_STATE_CHANGED", "ASSESSMENT_RUN_COMPLETED"]);
+    assert_eq!(run1, expect);
+    for e in everything.iter().filter(|e| e["detail"]["event"] == "FINDING_REPORTED") {
+        assert_eq!(e["detail-type"], "Inspector Finding Reported");
+        assert_eq!(e["detail"]["finding"]["status"], "FAILED");
+        assert_eq!(e["detail"]["state"], "EVALUATING_RULES");
+    }
+}

@@ -1,9 +1,17 @@
-//! Delivery of the outbox's due events over HTTP, by `rampart serve`'s worker (every
+//! Delivery of the outbox's due events, by `rampart serve`'s worker (every
 //! `RAMPART_DELIVERY_EVERY` seconds, default 30, and once at start) and by
-//! `rampart events deliver`: a webhook gets
-//! the event's JSON with its id as `Idempotency-Key` and, when the target has a secret, an
-//! HMAC-SHA256 signature header; a Slack-compatible webhook gets `{"text": ...}`. The
-//! schedule (retries with backoff, dead letters) is `rampart_app::events`'.
+//! `rampart events deliver`. One [`HttpSender`] sends to every kind of target:
+//! - `webhook`: an HTTP POST of the event's JSON with its id as `Idempotency-Key` and,
+//!   when the target has a secret, an HMAC-SHA256 signature header;
+//! - `slack`: a Slack-compatible incoming-webhook body (`{"text": ..., "blocks": [...]}`,
+//!   `rampart_app::notify::slack_body`);
+//! - `sns`: SNS `Publish` of the event's JSON to the target's topic
+//!   (`rampart_collect_aws::notify::sns_publish`, the one write Rampart makes), on this
+//!   sender's runtime;
+//! - `email`: one message through the target's SMTP server (lettre, rustls), subject and
+//!   text from `rampart_app::notify`, the event id in its Message-ID.
+//!
+//! The schedule (retries with backoff, dead letters) is `rampart_app::events`'.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -35,7 +43,11 @@ pub fn pass(db: &std::path::Path) -> anyhow::Result<rampart_app::events::Deliver
 
 /// How often the worker delivers: `RAMPART_DELIVERY_EVERY` seconds (default 30).
 fn every() -> Duration {
-    std::env::var("RAMPART_DELIVERY_EVERY").ok().and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0).map_or(Duration::from_secs(30), Duration::from_secs)
+    std::env::var("RAMPART_DELIVERY_EVERY")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map_or(Duration::from_secs(30), Duration::from_secs)
 }
 
 /// Starts the delivery worker: a thread of its own that delivers at once (what a stopped
@@ -58,23 +70,29 @@ pub fn spawn_worker(db: std::path::PathBuf) {
     }
 }
 
-/// A Slack-compatible message for an event: one line naming it.
-fn slack_text(body: &Value) -> String {
-    let kind = body["detail-type"].as_str().unwrap_or("event");
-    let n = body["detail"]["findings"].as_array().map_or(0, Vec::len);
-    match body["detail"]["actionName"].as_str() {
-        Some(action) => format!("Rampart: custom action \"{action}\" on {n} finding(s) (event {})", body["id"].as_str().unwrap_or("")),
-        None => format!("Rampart: {kind}, {n} finding(s) (event {})", body["id"].as_str().unwrap_or("")),
+impl rampart_app::events::Sender for HttpSender {
+    fn send(&self, target: &EventTarget, body: &Value, key: &str) -> Result<(), String> {
+        match target.kind.as_str() {
+            "webhook" | "slack" => self.post(target, body, key),
+            "sns" => {
+                let topic = rampart_app::notify::sns_topic(target)?;
+                let kind = body["detail-type"].as_str().unwrap_or_default();
+                let source = body["source"].as_str().unwrap_or_default();
+                self.rt.block_on(rampart_collect_aws::notify::sns_publish(&topic, &body.to_string(), kind, source, key)).map(|_| ())
+            }
+            "email" => crate::delivery_email::send(target, body, key, TIMEOUT),
+            other => Err(format!("{other} targets are not delivered by this build")),
+        }
     }
 }
 
-impl rampart_app::events::Sender for HttpSender {
-    fn send(&self, target: &EventTarget, body: &Value, key: &str) -> Result<(), String> {
+impl HttpSender {
+    /// A webhook's or a Slack-compatible webhook's POST.
+    fn post(&self, target: &EventTarget, body: &Value, key: &str) -> Result<(), String> {
         let url = target.config["url"].as_str().ok_or("the target has no url")?;
         let payload = match target.kind.as_str() {
-            "slack" => serde_json::json!({ "text": slack_text(body) }).to_string(),
-            "webhook" => body.to_string(),
-            other => return Err(format!("{other} targets are not delivered by this build")),
+            "slack" => rampart_app::notify::slack_body(body).to_string(),
+            _ => body.to_string(),
         };
         let mut req = hyper::Request::post(url).header("content-type", "application/json").header("idempotency-key", key);
         if let Some(secret) = target.config["secret"].as_str() {
