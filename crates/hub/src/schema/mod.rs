@@ -2,8 +2,9 @@
 //!
 //! A rampart database file holds one or more *stores*, each a set of tables with a name
 //! and a version of its own: `findings` (runs, findings, results, gaps, workflow
-//! history), `assessments` (Inspector's targets, templates and runs) and `vulndb` (the
-//! vulnerability database). The table `rampart_schema (name, version)` says which stores
+//! history), `assessments` (Inspector's targets, templates and runs), `inventory` (each
+//! run's snapshot of the estate) and `vulndb` (the vulnerability database), among others.
+//! The table `rampart_schema (name, version)` says which stores
 //! the file holds and at which version. A [`Schema`] is a store's name and its ordered
 //! migrations: `migrations[i]` takes the store from version `i` to `i + 1`. The lists are
 //! append-only: a released migration is never edited, a change is a new script.
@@ -52,6 +53,7 @@ mod automation;
 mod events;
 mod findings;
 mod insights;
+mod inventory;
 #[cfg(test)]
 pub(crate) mod legacy;
 mod vulndb;
@@ -68,6 +70,7 @@ pub(crate) use automation::AUTOMATION;
 pub(crate) use events::EVENTS;
 pub(crate) use findings::FINDINGS;
 pub(crate) use insights::INSIGHTS;
+pub(crate) use inventory::INVENTORY;
 pub(crate) use vulndb::VULNDB as VULNDB_SCHEMA;
 
 /// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
@@ -96,14 +99,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &AUDIT];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &AUDIT, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.
