@@ -16,6 +16,7 @@
 //! - [`automation`]: automation rules from Security Hub's JSON; a dry run.
 //! - [`secrets`]: access keys in files and git history.
 //! - [`reach`]: reachability questions, including whole subnets and egress.
+//! - [`inventory`]: the inventory recorded with each scan, its resources, read back.
 //! - [`insights`]: managed and custom insights, their counts and the findings of a group.
 //! - [`events`]: events routed by pattern into the outbox, custom actions, delivery with backoff.
 //! - [`import`]: findings from other tools (ASFF, OCSF) into the store, with `BatchImportFindings` semantics.
@@ -30,6 +31,7 @@ pub mod host;
 pub mod import;
 pub mod inputs;
 pub mod insights;
+pub mod inventory;
 pub mod notify;
 pub mod ip_ranges;
 pub mod reach;

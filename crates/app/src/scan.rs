@@ -23,22 +23,30 @@ pub struct Scan {
     /// The tags of the scanned resources by ARN, recorded with the run so that filters,
     /// insights and automation rules on `ResourceTags` see them.
     pub resource_tags: std::collections::HashMap<String, rampart_inventory::Tags>,
+    /// The inventory the checks read, recorded with the run (the hub's `inventory` store)
+    /// so the server can browse it and answer reachability questions; `None` for runs
+    /// that read no AWS inventory.
+    pub inventory: Option<std::sync::Arc<Inventory>>,
 }
 
 impl Scan {
     /// A scan without gaps, malformed documents or a config: host, image, function, secrets.
     pub fn of(run: RunInfo, findings: Vec<Finding>) -> Scan {
-        Scan { run, findings, gaps: Vec::new(), malformed: Vec::new(), excluded: 0, suppressed: 0, resource_tags: Default::default() }
+        Scan { run, findings, gaps: Vec::new(), malformed: Vec::new(), excluded: 0, suppressed: 0, resource_tags: Default::default(), inventory: None }
     }
 
     /// Records the run: findings keep their first-seen time and workflow across runs, and
     /// the automation rules apply to every finding the run created or updated (Security
     /// Hub applies them when the provider sends a finding). This scan's findings then show
-    /// the store's view of them (workflow, first seen, a severity a rule set). Returns what
-    /// each rule matched.
+    /// the store's view of them (workflow, first seen, a severity a rule set). The
+    /// inventory the checks read is kept with the run (see [`crate::inventory`]). Returns
+    /// what each rule matched.
     pub fn record(&mut self, store: &mut rampart_hub::Store) -> Result<Vec<rampart_hub::RuleApplied>, rampart_hub::StoreError> {
         store.record_run(&self.run, &mut self.findings, &self.gaps)?;
         store.set_resource_tags(self.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
+        if let Some(inv) = &self.inventory {
+            crate::inventory::record(store, &self.run.id, inv)?;
+        }
         let ids: Vec<String> = self.findings.iter().map(|f| f.id.clone()).collect();
         let applied = store.apply_automation_rules(&ids, self.run.finished_at)?;
         let touched: std::collections::BTreeSet<&str> = applied.iter().flat_map(|a| a.findings.iter().map(String::as_str)).collect();
@@ -120,5 +128,14 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
     let gaps: Vec<Gap> = inv.gaps().cloned().collect();
     // Every failed call makes the run an incomplete answer, said in the run itself.
     run.incomplete = rampart_model::gaps_in_words(&gaps);
-    Scan { run, findings, gaps, malformed: outcome.malformed, excluded, suppressed, resource_tags: tags }
+    Scan {
+        run,
+        findings,
+        gaps,
+        malformed: outcome.malformed,
+        excluded,
+        suppressed,
+        resource_tags: tags,
+        inventory: Some(std::sync::Arc::new(inv.clone())),
+    }
 }
