@@ -6,8 +6,12 @@ way AWS does when the scanning identity lacks a permission. Everything else is f
 
 A RULE is `svc:Action` or `svc:*` for the query-protocol services (IAM, EC2, STS, ...), e.g.
 `iam:*` or `ec2:DescribeVpcPeeringConnections`, or `s3:GetBucketPolicy` (S3 `GET /<bucket>?policy`).
+For the JSON services (REST-JSON such as Security Hub and GuardDuty, JSON-RPC such as Config),
+`svc:*` (the SigV4 signing name, e.g. `securityhub:*`) refuses every call to the service, and
+`svc:Action` a JSON-RPC call by its `X-Amz-Target`; they answer AWS's JSON error shape.
 """
 import http.client
+import json
 import re
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +29,13 @@ def denied_action(handler, body):
         name = f"{service}:{action.group(1).decode()}"
         if f"{service}:*" in RULES or name in RULES:
             return name, "query"
+    target = handler.headers.get("X-Amz-Target", "")
+    if target and service:
+        name = f"{service}:{target.rsplit('.', 1)[-1]}"
+        if f"{service}:*" in RULES or name in RULES:
+            return name, "json"
+    if service and service not in ("s3",) and not action and f"{service}:*" in RULES:
+        return f"{service}:*", "json"
     if service == "s3" and handler.command == "GET" and "s3:GetBucketPolicy" in RULES:
         query = urlsplit(handler.path).query
         if query.split("&")[0] == "policy":
@@ -44,6 +55,15 @@ class Proxy(BaseHTTPRequestHandler):
         action, style = denied_action(self, body)
         if action:
             msg = f"User: arn:aws:iam::123456789012:user/scanner is not authorized to perform: {action}"
+            if style == "json":
+                data = json.dumps({"__type": "AccessDeniedException", "message": msg}).encode()
+                self.send_response(403)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("x-amzn-ErrorType", "AccessDeniedException")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             if style == "s3":
                 out = f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>{msg}</Message><RequestId>1</RequestId></Error>"
             else:

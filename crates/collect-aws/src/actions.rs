@@ -2,8 +2,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/actions.rs"));
 
-/// The least-privilege, read-only IAM policy that lets `rampart scan aws` read everything it
-/// reads, as pretty-printed JSON.
+/// The least-privilege, read-only IAM policy that lets `rampart scan aws` and `rampart import
+/// aws` read everything they read, as pretty-printed JSON.
 pub fn iam_policy() -> String {
     let doc = serde_json::json!({
         "Version": "2012-10-17",

@@ -40,6 +40,10 @@ impl Ctx {
         c
     }
 
+    pub(crate) fn progress(&self) -> Progress {
+        self.progress.clone()
+    }
+
     pub(crate) fn take_gaps(&self) -> Vec<Gap> {
         let mut g = self.gaps.lock().map(|mut g| std::mem::take(&mut *g)).unwrap_or_default();
         g.sort_by(|a, b| (&a.region, &a.action, &a.resource).cmp(&(&b.region, &b.action, &b.resource)));

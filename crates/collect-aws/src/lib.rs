@@ -21,6 +21,7 @@ mod iam;
 pub mod origin_probe;
 mod s3;
 pub mod guard;
+pub mod findings_sources;
 pub mod notify;
 mod regional;
 pub mod regions;
@@ -80,6 +81,34 @@ pub enum CollectError {
 
 /// Collects one account: the caller's.
 pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
+    let (ctx, account_id, partition, region_names) = start(opts).await?;
+    let home_region = ctx.region.clone();
+    let progress = ctx.progress();
+
+    let mut account = Account::empty(&account_id, &partition, &home_region);
+    let globals = global::collect(&ctx, &mut account);
+    let regional = futures::future::join_all(region_names.iter().map(|r| {
+        let rctx = ctx.for_region(r);
+        async move { regional::collect(&rctx).await }
+    }));
+    let (_, regions) = futures::join!(globals, regional);
+    account.regions = regions;
+    account.gaps = ctx.take_gaps();
+    if opts.probe_origins {
+        origin_probe::probe_origins(&mut account, Duration::from_secs(10), opts.concurrency).await;
+    }
+    progress.finish();
+
+    let mut inv = Inventory::new(time::OffsetDateTime::now_utc());
+    inv.accounts.push(account);
+    Ok(inv)
+}
+
+/// What every reading of an account starts with: the options checked, the SDK configured,
+/// the caller's identity (`sts:GetCallerIdentity`; without it there is nothing to read) and
+/// the regions to read (those given, else every region enabled for the account). Returns
+/// the home-region context, the account id, the partition and the regions.
+pub(crate) async fn start(opts: &Options) -> Result<(Ctx, String, String, Vec<String>), CollectError> {
     if let Some(url) = &opts.endpoint_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
             return Err(CollectError::Endpoint(url.clone()));
@@ -126,24 +155,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
             }
         },
     };
-
-    let mut account = Account::empty(&account_id, &partition, &home_region);
-    let globals = global::collect(&ctx, &mut account);
-    let regional = futures::future::join_all(region_names.iter().map(|r| {
-        let rctx = ctx.for_region(r);
-        async move { regional::collect(&rctx).await }
-    }));
-    let (_, regions) = futures::join!(globals, regional);
-    account.regions = regions;
-    account.gaps = ctx.take_gaps();
-    if opts.probe_origins {
-        origin_probe::probe_origins(&mut account, Duration::from_secs(10), opts.concurrency).await;
-    }
-    progress.finish();
-
-    let mut inv = Inventory::new(time::OffsetDateTime::now_utc());
-    inv.accounts.push(account);
-    Ok(inv)
+    Ok((ctx, account_id, partition, region_names))
 }
 
 async fn load_config(opts: &Options) -> aws_types::SdkConfig {
