@@ -16,7 +16,7 @@
 use crate::codec;
 use crate::error::{sql, StoreError};
 use crate::filter::{field_named, DateFilter, FindingFilters, Kind, StringComparison};
-use crate::query::{column, conditions, element, FindingQuery};
+use crate::query::{column, conditions, counted, element, FindingQuery, COUNTED};
 use crate::store::Store;
 use rampart_model::Timestamp;
 use rusqlite::{params, OptionalExtension};
@@ -226,6 +226,39 @@ fn custom_id(id: &str) -> Option<i64> {
     id.strip_prefix("custom/")?.parse().ok()
 }
 
+/// The statement of an insight's result: per value of the group-by attribute, the number
+/// of matching findings, most first, its last parameter the number of groups. When
+/// `finding_counts` carries the group and every filtered field (`query::COUNTED`: the
+/// managed insights by account, product and severity, and custom ones on those fields),
+/// it sums that table's counts; else it counts `findings` rows (grouped by resource over
+/// open findings, it reads the `findings_resource` index alone).
+pub(crate) fn insight_statement(insight: &Insight, now: Timestamp) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
+    let (cond, values) = conditions(&insight.filters, now);
+    let spec = field_named(&insight.group_by)?;
+    let summed = COUNTED.contains(&spec.name) && counted(&insight.filters);
+    let text = match (spec.kind == Kind::Strings, summed) {
+        (true, summed) => {
+            // Invariant: every multi-valued field of GROUP_BY has an element expression.
+            let e = element(spec.name).expect("multi-valued field");
+            // A finding counts once per distinct value of its elements (two FSBP
+            // requirements are one standard).
+            let (table, key, weight) = if summed { ("finding_counts", "f.key", "f.n") } else { ("findings", "f.id", "1") };
+            format!(
+                "SELECT g, sum(w) AS n FROM (SELECT DISTINCT {key} AS k, {e} AS g, {weight} AS w FROM {table} f, json_each(f.related_requirements) j
+                 WHERE ({cond}) AND {e} IS NOT NULL) GROUP BY g ORDER BY n DESC, g LIMIT ?"
+            )
+        }
+        (false, summed) => {
+            let (expr, _) = column(spec.name);
+            let (table, count) = if summed { ("finding_counts", "sum(f.n)") } else { ("findings", "count(*)") };
+            format!(
+                "SELECT {expr} AS g, {count} AS n FROM {table} f WHERE ({cond}) AND {expr} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?"
+            )
+        }
+    };
+    Ok((text, values))
+}
+
 impl Store {
     /// Saves a custom insight; [`StoreError::DuplicateInsight`] if one has its name.
     pub fn create_insight(
@@ -355,19 +388,7 @@ impl Store {
     /// [`MAX_INSIGHT_RESULTS`] groups. `now` is the time "last N days" counts back from.
     pub fn insight_results(&self, insight: &Insight, now: Timestamp) -> Result<Vec<InsightResult>, StoreError> {
         check_group_by(&insight.group_by)?;
-        let (cond, mut values) = conditions(&insight.filters, now);
-        let spec = field_named(&insight.group_by)?;
-        let text = if spec.kind == Kind::Strings {
-            // Invariant: every multi-valued field of GROUP_BY has an element expression.
-            let e = element(spec.name).expect("multi-valued field");
-            format!(
-                "SELECT {e} AS g, count(DISTINCT f.id) AS n FROM findings f, json_each(f.related_requirements) j
-                 WHERE ({cond}) AND {e} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?"
-            )
-        } else {
-            let (expr, _) = column(spec.name);
-            format!("SELECT {expr} AS g, count(*) AS n FROM findings f WHERE ({cond}) AND {expr} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?")
-        };
+        let (text, mut values) = insight_statement(insight, now)?;
         values.push(rusqlite::types::Value::Integer(MAX_INSIGHT_RESULTS as i64));
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;

@@ -82,6 +82,8 @@ mod tests_vulnerability;
 #[cfg(test)]
 mod tests_imports;
 #[cfg(test)]
+mod tests_counts;
+#[cfg(test)]
 mod tests_insights;
 #[cfg(test)]
 mod tests_open;

@@ -129,12 +129,16 @@ fn compare(expr: &str, c: StringComparison, value: &str, values: &mut Vec<Value>
 fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec<Value>) -> String {
     let mut positives = Vec::new();
     let mut negatives = Vec::new();
+    // The text lists the positive comparisons first: their values are bound first too,
+    // whatever the order of the filters.
+    let mut negative_values = Vec::new();
     for f in filters {
+        let bound = if f.comparison.is_negative() { &mut negative_values } else { &mut *values };
         let clause = match target {
-            Target::Column(expr) => compare(expr, f.comparison, &f.value, values),
+            Target::Column(expr) => compare(expr, f.comparison, &f.value, bound),
             Target::Elements { sql, bind } => {
-                values.extend(bind.iter().cloned());
-                format!("EXISTS (SELECT 1 FROM ({sql}) x WHERE {})", compare("x.v", f.comparison, &f.value, values))
+                bound.extend(bind.iter().cloned());
+                format!("EXISTS (SELECT 1 FROM ({sql}) x WHERE {})", compare("x.v", f.comparison, &f.value, bound))
             }
         };
         if f.comparison.is_negative() {
@@ -144,6 +148,7 @@ fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec
             positives.push(clause);
         }
     }
+    values.extend(negative_values);
     let mut parts = Vec::new();
     if !positives.is_empty() {
         parts.push(format!("({})", positives.join(" OR ")));
@@ -261,6 +266,60 @@ pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, V
     } else {
         (all.join(" AND "), values)
     }
+}
+
+/// The fields that `finding_counts` carries (findings migration 10): the number of
+/// findings per combination of the columns these fields read, kept by triggers on
+/// `findings`. Its columns have the names of the `findings` columns they copy, so the SQL
+/// of [`conditions`] and [`column`] reads either table. A count or a group-by whose
+/// filters (and group) use only these fields sums `finding_counts.n` over its few
+/// thousand rows instead of visiting every matching finding.
+pub(crate) const COUNTED: &[&str] = &[
+    "GeneratorId",
+    "SeverityLabel",
+    "SeverityNormalized",
+    "ComplianceStatus",
+    "ComplianceSecurityControlId",
+    "ComplianceAssociatedStandardsId",
+    "WorkflowStatus",
+    "RecordState",
+    "VerificationState",
+    "ResourceType",
+    "ResourcePartition",
+    "ResourceRegion",
+    "Region",
+    "AwsAccountId",
+    "ProductArn",
+    "ProductName",
+    "CompanyName",
+];
+
+/// Whether every field `filters` use is one `finding_counts` carries.
+pub(crate) fn counted(filters: &FindingFilters) -> bool {
+    filters.iter().all(|(name, _)| COUNTED.contains(&name))
+}
+
+/// The conditions of `query`'s filters AND its `also` sets, and their values.
+fn all_conditions(query: &FindingQuery, now: Timestamp) -> (String, Vec<Value>) {
+    let (mut cond, mut values) = conditions(&query.filters, now);
+    for more in &query.also {
+        let (c, v) = conditions(more, now);
+        cond = format!("({cond}) AND ({c})");
+        values.extend(v);
+    }
+    (cond, values)
+}
+
+/// The statement counting the findings `query` selects: a sum over `finding_counts` when
+/// it carries every field filtered on, else a count of the `findings` rows.
+pub(crate) fn count_statement(query: &FindingQuery, now: Timestamp) -> (String, Vec<Value>) {
+    let (cond, values) = all_conditions(query, now);
+    let text = if counted(&query.filters) && query.also.iter().all(counted) {
+        format!("SELECT coalesce(sum(f.n), 0) FROM finding_counts f WHERE {cond}")
+    } else {
+        format!("SELECT count(*) FROM findings f WHERE {cond}")
+    };
+    (text, values)
 }
 
 /// Sort direction.
@@ -604,6 +663,27 @@ fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<Fi
     })
 }
 
+/// The statement of one page of `query` (one finding more than the page holds, to tell
+/// whether another follows), the sort key its last column.
+pub(crate) fn page_statement(query: &FindingQuery, fingerprint: &str, now: Timestamp) -> Result<(String, Vec<Value>), StoreError> {
+    let key = query.sort.key()?;
+    let (mut cond, mut values) = all_conditions(query, now);
+    let (cmp, dir) = match query.sort.order {
+        SortOrder::Asc => (">", "ASC"),
+        SortOrder::Desc => ("<", "DESC"),
+    };
+    if let Some(token) = &query.next_token {
+        let (last_key, last_id) = decode_token(token, fingerprint)?;
+        cond = format!("({cond}) AND ({key}, f.id) {cmp} (?, ?)");
+        values.push(last_key);
+        values.push(Value::Text(last_id));
+    }
+    values.push(Value::Integer(query.max_results as i64 + 1));
+    let text =
+        format!("SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS}, {key} FROM findings f WHERE {cond} ORDER BY {key} {dir}, f.id {dir} LIMIT ?");
+    Ok((text, values))
+}
+
 impl Store {
     /// One page of the findings `query` selects, in its order (see the module
     /// documentation for pagination). `now` is the time "last N days" counts back from.
@@ -611,28 +691,8 @@ impl Store {
         if !(1..=MAX_RESULTS).contains(&query.max_results) {
             return Err(QueryError::MaxResults(query.max_results as i64).into());
         }
-        let key = query.sort.key()?;
         let fingerprint = query.fingerprint();
-        let (mut cond, mut values) = conditions(&query.filters, now);
-        for more in &query.also {
-            let (c, v) = conditions(more, now);
-            cond = format!("({cond}) AND ({c})");
-            values.extend(v);
-        }
-        let (cmp, dir) = match query.sort.order {
-            SortOrder::Asc => (">", "ASC"),
-            SortOrder::Desc => ("<", "DESC"),
-        };
-        if let Some(token) = &query.next_token {
-            let (last_key, last_id) = decode_token(token, &fingerprint)?;
-            cond = format!("({cond}) AND ({key}, f.id) {cmp} (?, ?)");
-            values.push(last_key);
-            values.push(Value::Text(last_id));
-        }
-        values.push(Value::Integer(query.max_results as i64 + 1));
-        let text = format!(
-            "SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS}, {key} FROM findings f WHERE {cond} ORDER BY {key} {dir}, f.id {dir} LIMIT ?"
-        );
+        let (text, values) = page_statement(query, &fingerprint, now)?;
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;
@@ -655,29 +715,17 @@ impl Store {
 
     /// How many findings `filters` select.
     pub fn count_matching(&self, filters: &FindingFilters, now: Timestamp) -> Result<u64, StoreError> {
-        let (cond, values) = conditions(filters, now);
-        let n: i64 = self
-            .conn
-            .query_row(&format!("SELECT count(*) FROM findings f WHERE {cond}"), rusqlite::params_from_iter(values), |r| r.get(0))
-            .map_err(sql(&self.path))?;
-        Ok(u64::try_from(n).unwrap_or(0))
+        self.count_query(&FindingQuery::new(filters.clone()), now)
     }
 
     /// How many findings `query` selects: its filters AND each of its `also` sets (the
     /// total of every page of [`Store::get_findings`]; sort, size and token play no part).
     pub fn count_query(&self, query: &FindingQuery, now: Timestamp) -> Result<u64, StoreError> {
-        if query.also.is_empty() {
-            return self.count_matching(&query.filters, now);
-        }
-        let (mut cond, mut values) = conditions(&query.filters, now);
-        for more in &query.also {
-            let (c, v) = conditions(more, now);
-            cond = format!("({cond}) AND ({c})");
-            values.extend(v);
-        }
+        let (text, values) = count_statement(query, now);
         let n: i64 = self
             .conn
-            .query_row(&format!("SELECT count(*) FROM findings f WHERE {cond}"), rusqlite::params_from_iter(values), |r| r.get(0))
+            .prepare_cached(&text)
+            .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
             .map_err(sql(&self.path))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
