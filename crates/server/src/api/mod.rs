@@ -2,19 +2,18 @@
 //! OpenAPI document ([`ApiDoc`]) is generated: what this file serializes is a compatibility
 //! promise, as the model's serialized names are.
 
+pub(crate) mod audit;
 pub(crate) mod automation;
 pub(crate) mod events;
 pub(crate) mod import;
 pub(crate) mod reach;
-pub(crate) mod audit;
 
 use crate::error::ApiError;
 use crate::guard::Caller;
 use crate::state::Shared;
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
-use rampart_hub::FindingFilter;
-use rampart_model::{rfc3339, Finding, RecordState, Severity, Status, WorkflowStatus};
+use rampart_model::{rfc3339, Finding, Severity, Status, WorkflowStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -22,8 +21,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rampart API", description = "Findings, runs, checks, compliance and assessments of a Rampart store. Every route needs a signed-in caller: `Authorization: Bearer TOKEN` (`rampart users token NAME`) or the console's session cookie with its CSRF token."),
-    paths(me, findings, finding, set_workflow, query_findings, batch_update, insights, insight, runs, checks, standards, standard, resources, assessment_targets, assessment_templates, assessment_runs, users, openapi),
-    components(schemas(ApiError_, Me, ApiInsight, InsightResults, ApiInsightResult, FindingPage, QueryPage, BatchUpdateAnswer, ProcessedFinding, UnprocessedFinding, ApiFieldChange, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ResourcePage, ApiResourceSummary, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
+    paths(me, findings, finding, set_workflow, query_findings, batch_update, insights, insight, runs, checks, standards, standard, assessment_targets, assessment_templates, assessment_runs, users, openapi),
+    components(schemas(ApiError_, Me, ApiInsight, InsightResults, ApiInsightResult, FindingPage, QueryPage, BatchUpdateAnswer, ProcessedFinding, UnprocessedFinding, ApiFieldChange, ApiFinding, ApiResource, ApiRemediation, FindingDetail, ApiRunResult, ApiWorkflowChange, WorkflowRequest, ApiRun, ApiCheck, StandardSummary, ApiScore, StandardDetail, ApiControl, ApiTarget, ApiTemplate, ApiAssessmentRun, ApiUser)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -42,13 +41,7 @@ impl utoipa::Modify for BearerAuth {
 /// The OpenAPI document, as served and as checked in at `docs/openapi.json`.
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
-    for part in [
-        automation::Doc::openapi(),
-        events::Doc::openapi(),
-        import::Doc::openapi(),
-        reach::Doc::openapi(),
-        audit::Doc::openapi(),
-    ] {
+    for part in [automation::Doc::openapi(), events::Doc::openapi(), import::Doc::openapi(), reach::Doc::openapi(), audit::Doc::openapi()] {
         doc.merge(part);
     }
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
@@ -853,49 +846,6 @@ pub async fn standard(State(state): State<Shared>, Path(id): Path<String>) -> Re
         accounts: r.scores.accounts.iter().map(|(k, v)| (k.clone(), ApiScore::from(v))).collect(),
         regions: r.scores.regions.iter().map(|(k, v)| (k.clone(), ApiScore::from(v))).collect(),
     }))
-}
-
-/// A resource that has findings.
-#[derive(Serialize, ToSchema)]
-pub struct ApiResourceSummary {
-    pub id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub account: String,
-    pub region: String,
-    pub name: String,
-    /// Its active findings per status.
-    pub findings: BTreeMap<String, usize>,
-}
-
-/// The resources known to the store.
-#[derive(Serialize, ToSchema)]
-pub struct ResourcePage {
-    /// Where the list comes from: `findings` (the store keeps no inventory snapshot, so
-    /// these are the resources of the active findings; a resource no check looked at is
-    /// not listed).
-    pub source: String,
-    pub resources: Vec<ApiResourceSummary>,
-}
-
-/// The resources of the active findings (the store does not keep the inventory itself).
-#[utoipa::path(get, path = "/api/v1/resources", responses((status = 200, body = ResourcePage)))]
-pub async fn resources(State(state): State<Shared>) -> Result<Json<ResourcePage>, ApiError> {
-    let all = state.store(|s| s.findings(&FindingFilter { record_state: Some(RecordState::Active), ..Default::default() })).await?;
-    let mut by: BTreeMap<(String, String, String), ApiResourceSummary> = BTreeMap::new();
-    for f in &all {
-        let key = (f.resource.account.clone(), f.resource.region.clone(), f.resource.id.clone());
-        let e = by.entry(key).or_insert_with(|| ApiResourceSummary {
-            id: f.resource.id.clone(),
-            kind: f.resource.kind.asff().to_string(),
-            account: f.resource.account.clone(),
-            region: f.resource.region.clone(),
-            name: f.resource.name.clone(),
-            findings: BTreeMap::new(),
-        });
-        *e.findings.entry(f.status.as_str().to_string()).or_default() += 1;
-    }
-    Ok(Json(ResourcePage { source: "findings".to_string(), resources: by.into_values().collect() }))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -6,6 +6,7 @@ pub(crate) mod insights;
 pub(crate) mod automation;
 pub(crate) mod events;
 pub(crate) mod assessments;
+pub(crate) mod controls;
 pub(crate) mod reach;
 pub(crate) mod audit;
 
@@ -593,7 +594,7 @@ pub async fn standard(
             tbody {
                 @for c in r.controls.iter().filter(|c| want.map_or(true, |w| c.status.as_str() == w)) {
                     tr.c data-status=(c.status.as_str()) {
-                        td { code { (c.id) } }
+                        td { a href={ "/compliance/" (url_encode(r.standard)) "/" (url_encode(c.id)) } { code { (c.id) } } }
                         td { (c.title) @if !c.reason.is_empty() { br; span.small { (c.reason) } } }
                         td { (severity_badge(c.severity.label())) }
                         td { (status_badge(c.status.as_str())) }

@@ -9,10 +9,13 @@ pub(crate) fn concrete(route: &Route, finding: &str) -> String {
         "fsbp".to_string()
     } else if route.path.starts_with("/api/v1/insights") {
         enc("managed/1")
+    } else if route.path.starts_with("/api/v1/resources") {
+        // An instance of the demo's inventory.
+        "i-e16f77274775bb409".to_string()
     } else {
         enc(finding)
     };
-    route.path.replace("{id}", &id).replace("{standard}", "fsbp")
+    route.path.replace("{id}", &id).replace("{standard}", "fsbp").replace("{control}", "EC2.19")
 }
 
 fn is_public(route: &Route) -> bool {
@@ -75,7 +78,7 @@ fn a_viewer_cannot_change_anything() {
     }
     // Signing out, changing one's own password, and a findings query (POST like GetFindings,
     // changing nothing), are all a viewer may POST; a new one must be added here on purpose.
-    assert_eq!(open_to_viewers, ["POST /logout", "POST /password", "POST /api/v1/findings/query"]);
+    assert_eq!(open_to_viewers, ["POST /logout", "POST /password", "POST /api/v1/findings/query", "POST /api/v1/reach"]);
     // Nothing changed.
     let d = s.client.get(&format!("/api/v1/findings/{}", enc(&s.planted)), &[("Authorization", &bearer(&token))]).json();
     assert_eq!(d["history"].as_array().map(|h| h.len()), Some(0), "{d}");

@@ -124,7 +124,7 @@ fn runs_checks_standards_resources_and_assessments() {
     assert!(failed.iter().all(|c| !c["failing_findings"].as_array().unwrap().is_empty()));
     assert_eq!(s.client.get("/api/v1/standards/pci", &[("Authorization", &auth)]).status, 404);
     let resources = get("/api/v1/resources");
-    assert_eq!(resources["source"], "findings");
+    assert_eq!(resources["source"], "inventory");
     assert!(resources["resources"].as_array().unwrap().len() > 10);
     assert!(get("/api/v1/assessment/targets").is_array());
     assert!(get("/api/v1/assessment/templates").is_array());

@@ -14,6 +14,7 @@ mod login;
 mod console_assessments;
 mod console_audit;
 mod console_automation;
+mod console_controls;
 mod console_dashboard;
 mod console_events;
 mod console_insights;
