@@ -13,6 +13,7 @@
 //! killing a scan for a network hiccup.
 
 mod assess;
+mod audit;
 mod browse;
 mod cli;
 mod hints;

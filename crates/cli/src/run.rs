@@ -78,11 +78,13 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Reach(args) => reach(&args),
         Command::Findings(args) => crate::browse::findings(&args),
         Command::Runs(args) => crate::browse::runs(&args),
-        Command::Workflow { id, status, note, db } => crate::browse::workflow(&id, &status, &note, &db),
+        Command::Workflow { id, status, note, db } => crate::audit::record(crate::audit::workflow(&id, &db), crate::browse::workflow(&id, &status, &note, &db)),
         Command::Assess { action } => crate::assess::main(action),
-        Command::Automation { action } => crate::browse::automation(action),
-        Command::Events { action, db } => crate::browse::events(action, &db),
-        Command::Insights { action, db } => crate::browse::insights(action.unwrap_or(crate::cli::InsightsAction::List), &db),
+        Command::Automation { action } => crate::audit::record(crate::audit::automation(&action), crate::browse::automation(action)),
+        Command::Events { action, db } => crate::audit::record(crate::audit::events(&action, &db), crate::browse::events(action, &db)),
+        Command::Insights { action, db } => {
+            crate::audit::record(crate::audit::insights(&action, &db), crate::browse::insights(action.unwrap_or(crate::cli::InsightsAction::List), &db))
+        }
         Command::Vulndb { action } => crate::vulndb::main(action),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent { once: _, root, output, tags } => crate::host::agent(&root, &output, tags),

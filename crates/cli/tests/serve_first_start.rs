@@ -131,3 +131,28 @@ fn no_initial_admin_refuses_an_empty_database() {
     assert!(text.contains("rampart users add NAME --role admin"), "{text}");
     assert!(!text.contains("one-time password"), "{text}");
 }
+
+/// The CLI's state-changing commands leave one audit row each, under `cli:<OS user>`, with
+/// their outcome; reading commands leave none.
+#[test]
+fn state_changing_commands_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_rampart")).args(args).env("RAMPART_DB", &db).env("USER", "olga").env_remove("SUDO_USER").output().unwrap()
+    };
+    assert!(run(&["events", "add-action", "Escalate"]).status.success());
+    assert!(run(&["events", "list"]).status.success());
+    assert!(!run(&["events", "add-rule", "r", "--target", "no-such-target", "--pattern", "{}"]).status.success());
+    let store = rampart_hub::Store::open_read_only(&db).unwrap();
+    let rows = store.audit_entries(&rampart_hub::AuditFilter { limit: 10, ..Default::default() }).unwrap();
+    let got: Vec<(&str, &str, Vec<String>, u16, &str)> =
+        rows.iter().map(|e| (e.user.as_str(), e.route.as_str(), e.targets.clone(), e.status, e.method.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("cli:olga", "events add-rule", vec!["r".to_string()], 400, "CLI"),
+            ("cli:olga", "events add-action", vec!["Escalate".to_string()], 200, "CLI"),
+        ]
+    );
+}

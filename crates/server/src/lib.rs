@@ -123,9 +123,17 @@ pub fn initial_admin(accounts: &dyn Accounts) -> anyhow::Result<Option<String>> 
     Ok(Some(password))
 }
 
+/// Records a state-changing CLI command in the audit log of the database at `db` (which
+/// must exist): `command` acted on `targets`, and worked or not.
+pub fn record_cli_audit(db: &std::path::Path, command: &str, targets: &[String], ok: bool) -> anyhow::Result<()> {
+    let mut store = rampart_hub::Store::open_existing(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.record_audit(&cli_audit(command, targets, ok))?;
+    Ok(())
+}
+
 /// An audit entry for a command run on this machine: the user is `cli:<OS user>`.
 pub fn cli_audit(command: &str, targets: &[String], ok: bool) -> rampart_hub::AuditEntry {
-    let os_user = ["USER", "LOGNAME", "USERNAME"]
+    let os_user = ["SUDO_USER", "USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "unknown".to_string());
