@@ -249,8 +249,13 @@ pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, V
             FieldFilters::String(fs) => {
                 let refs: Vec<&StringFilter> = fs.iter().collect();
                 if let Some(element) = element(name) {
-                    let sql = format!("SELECT {element} AS v FROM json_each(f.related_requirements) j");
-                    string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values)
+                    // Whether a finding matches depends on its requirements alone, and
+                    // `finding_counts` holds every list of requirements a finding has:
+                    // the lists that match are found there, once, instead of taking
+                    // each finding's list apart (about 2 µs a finding).
+                    let sql = format!("SELECT {element} AS v FROM json_each(c.related_requirements) j");
+                    let group = string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values);
+                    format!("f.related_requirements IN (SELECT c.related_requirements FROM finding_counts c WHERE {group})")
                 } else {
                     string_group(&Target::Column(&column(name).0), &refs, &mut values)
                 }
