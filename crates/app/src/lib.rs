@@ -20,6 +20,7 @@
 //! - [`insights`]: managed and custom insights, their counts and the findings of a group.
 //! - [`events`]: events routed by pattern into the outbox, custom actions, delivery with backoff.
 //! - [`import`]: findings from other tools (ASFF, OCSF) into the store, with `BatchImportFindings` semantics.
+//! - [`import_aws`]: findings of AWS's own services (Security Hub, GuardDuty, Inspector2, Access Analyzer, Macie, Config), read live or from saved responses.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
 pub mod assess;
@@ -29,10 +30,11 @@ pub mod browse;
 pub mod events;
 pub mod host;
 pub mod import;
+pub mod import_aws;
 pub mod inputs;
 pub mod insights;
-pub mod inventory;
 pub mod notify;
+pub mod inventory;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;

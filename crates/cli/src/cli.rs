@@ -262,9 +262,47 @@ pub enum ImportSource {
         /// JSON files of findings.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// `asff`, `ocsf`, or `auto` (told apart by each file's first finding).
-        #[arg(long, default_value = "auto", value_parser = ["asff", "ocsf", "auto"])]
+        /// `asff`, `ocsf`, or `auto` (told apart by each file's first finding); or a saved
+        /// API response of an AWS service: `guardduty` (GetFindings), `inspector2`
+        /// (ListFindings), `accessanalyzer` (ListFindings or ListFindingsV2), `macie`
+        /// (GetFindings), `config` (GetComplianceDetailsByConfigRule), `securityhub`
+        /// (GetFindings).
+        #[arg(long, default_value = "auto", value_parser = ["asff", "ocsf", "auto", "securityhub", "guardduty", "inspector2", "accessanalyzer", "macie", "config"])]
         format: String,
+        /// The account of saved responses that name none (AWS Config's evaluations).
+        #[arg(long, value_name = "ACCOUNT_ID")]
+        account: Option<String>,
+        /// The region of saved responses that name none (AWS Config, IAM Access Analyzer).
+        #[arg(long, value_name = "REGION", value_parser = parse_region)]
+        region: Option<String>,
+        /// The IAM Access Analyzer analyzer of saved `accessanalyzer` responses (its ARN);
+        /// their finding ids are unique per analyzer.
+        #[arg(long, value_name = "ARN")]
+        analyzer_arn: Option<String>,
+        /// The findings database (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+    },
+    /// Findings of AWS's own security services, read-only through the AWS SDK, into the
+    /// findings store: Security Hub, GuardDuty, IAM Access Analyzer and AWS Config
+    /// (non-compliant rule evaluations). Inspector2 and Macie are not read live by this
+    /// build: import their saved responses with `import findings --format`. Each source
+    /// and region is reported (read, stored, failed, or why it was not read); exit 2 when
+    /// any was not read whole. The permissions are in `rampart iam-policy`.
+    Aws {
+        /// Comma-separated: securityhub, guardduty, inspector2, accessanalyzer, macie,
+        /// config (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "SOURCE,...")]
+        sources: Vec<String>,
+        /// Named profile from ~/.aws/config; the default credential chain otherwise.
+        #[arg(long)]
+        profile: Option<String>,
+        /// Comma-separated regions (default: every region enabled for the account).
+        #[arg(long, value_delimiter = ',', value_name = "REGION,...", value_parser = parse_region)]
+        regions: Option<Vec<String>>,
+        /// Send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
+        #[arg(long, value_name = "URL")]
+        endpoint_url: Option<String>,
         /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,

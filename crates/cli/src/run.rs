@@ -104,7 +104,18 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { source: crate::cli::ImportSource::Findings { files, format, db } } => import_findings(&files, &format, &db),
+        Command::Import { source: crate::cli::ImportSource::Findings { files, format, account, region, analyzer_arn, db } } => {
+            match rampart_app::import_aws::AwsSource::parse(&format) {
+                Some(source) => {
+                    let ctx = rampart_app::import_aws::SourceContext { account, region, partition: None, analyzer_arn };
+                    import_responses(source, &files, &ctx, &db)
+                }
+                None => import_findings(&files, &format, &db),
+            }
+        }
+        Command::Import { source: crate::cli::ImportSource::Aws { sources, profile, regions, endpoint_url, db } } => {
+            import_aws(&sources, profile, regions, endpoint_url, &db)
+        }
         Command::Checks => {
             let mut out = std::io::stdout().lock();
             for c in rampart_checks::REGISTRY {
@@ -329,6 +340,74 @@ fn scan_secrets(args: &crate::cli::SecretsArgs, inv: Option<&Inventory>, out: &O
         return Ok(ExitCode::from(2));
     }
     Ok(code)
+}
+
+/// `rampart import aws`: one line per source and region on stdout (read, stored, failed,
+/// or why it was not read), each failed finding on stderr; exit 2 when any source was not
+/// read whole or any finding was not stored.
+fn import_aws(
+    sources: &[String],
+    profile: Option<String>,
+    regions: Option<Vec<String>>,
+    endpoint_url: Option<String>,
+    db: &Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let sources = rampart_app::import_aws::parse_sources(sources).map_err(|e| anyhow::anyhow!("{e} (--sources)"))?;
+    let opts = rampart_collect_aws::Options { profile, regions, endpoint_url, progress: true, ..Default::default() };
+    let path = db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+    let mut store = crate::hints::write_store(&path)?;
+    let done = rampart_app::import_aws::import_aws(&mut store, &opts, &sources, time::OffsetDateTime::now_utc()).map_err(collect_hint)?;
+    let mut out = std::io::stdout().lock();
+    let mut incomplete = false;
+    for r in &done {
+        for bad in &r.answer.failed {
+            eprintln!("{} {}: finding {} ({}): {}: {}", r.source, r.region, bad.index, bad.id, bad.code, bad.message);
+        }
+        incomplete |= !r.complete();
+        let counts = format!("read {}, stored {}, failed {}", r.read, r.answer.success_count, r.answer.failed_count());
+        match &r.error {
+            None => writeln!(out, "{} {}: {counts}", r.source, r.region)?,
+            Some(why) if r.read > 0 => writeln!(out, "{} {}: {counts}; then not read: {why}", r.source, r.region)?,
+            Some(why) => writeln!(out, "{} {}: not read: {why}", r.source, r.region)?,
+        }
+    }
+    out.flush()?;
+    Ok(if incomplete { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// `rampart import findings --format <service>`: saved API responses of an AWS service.
+fn import_responses(
+    source: rampart_app::import_aws::AwsSource,
+    files: &[std::path::PathBuf],
+    ctx: &rampart_app::import_aws::SourceContext,
+    db: &Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    if source == rampart_app::import_aws::AwsSource::Config && (ctx.account.is_none() || ctx.region.is_none()) {
+        anyhow::bail!("AWS Config's evaluations name no account or region: pass --account ACCOUNT_ID and --region REGION (those the rule was evaluated in)");
+    }
+    let path = db.clone().unwrap_or_else(rampart_hub::Store::default_path);
+    let mut store = crate::hints::write_store(&path)?;
+    let done = rampart_app::import_aws::import_response_files(&mut store, source, files, ctx, time::OffsetDateTime::now_utc())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut failed = 0;
+    let mut out = std::io::stdout().lock();
+    for f in &done {
+        for bad in &f.answer.failed {
+            eprintln!("{}: finding {} ({}): {}: {}", f.path.display(), bad.index, bad.id, bad.code, bad.message);
+        }
+        failed += f.answer.failed_count();
+        writeln!(
+            out,
+            "{}: {} {} finding(s) read: {} imported, {} failed",
+            f.path.display(),
+            f.read,
+            f.source,
+            f.answer.success_count,
+            f.answer.failed_count()
+        )?;
+    }
+    out.flush()?;
+    Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
 /// `rampart import findings`: each file's count on stdout, each bad finding on stderr;
