@@ -185,3 +185,59 @@ pub fn publish_findings(store: &mut Store, run: &rampart_model::RunInfo, finding
     }
     Ok(routed)
 }
+
+/// Security Hub's limit: a custom action on an insight's results takes at most 100 of them.
+pub const MAX_ACTION_RESOURCES: usize = 100;
+
+/// The detail type of a custom action triggered on an insight's results.
+pub const DETAIL_TYPE_INSIGHT_RESULTS: &str = "Security Hub Insight Results";
+
+/// Triggers custom action `action` (id or name) on up to 100 results of insight `insight`
+/// (its group values, e.g. resource identifiers): one event of Security Hub's "Insight
+/// Results" type carrying the action, the insight, the group-by attribute and each chosen
+/// value with its current count, published to the rules that match it. A value that is not
+/// among the insight's current results is refused. Returns the event.
+pub fn trigger_custom_action_on_insight(store: &mut Store, action: &str, insight: &str, values: &[String], by: &str) -> Result<Event> {
+    if values.is_empty() {
+        bail!("select at least one result of the insight");
+    }
+    if values.len() > MAX_ACTION_RESOURCES {
+        bail!(
+            "a custom action takes at most {MAX_ACTION_RESOURCES} insight results (Security Hub's limit), not {}: select fewer and trigger it again",
+            values.len()
+        );
+    }
+    let action = store.custom_action(action)?;
+    let (insight, results) = crate::insights::results(store, insight)?;
+    let mut chosen = Vec::new();
+    for v in values {
+        let Some(r) = results.iter().find(|r| &r.value == v) else {
+            bail!("`{}` is not a current result of insight {} ({}): reload the insight and choose again", crate::shown(v), insight.id, insight.group_by);
+        };
+        if !chosen.iter().any(|c: &Value| c.get(v).is_some()) {
+            chosen.push(json!({ v.clone(): r.count }));
+        }
+    }
+    let event = Event {
+        version: "0".into(),
+        id: event_id(),
+        detail_type: DETAIL_TYPE_INSIGHT_RESULTS.into(),
+        source: rampart_events::SOURCE.into(),
+        account: String::new(),
+        time: crate::now(),
+        region: String::new(),
+        resources: vec![action.id.clone()],
+        detail: json!({
+            "actionName": action.name,
+            "actionDescription": action.description,
+            "insightArn": insight.id,
+            "insightName": insight.name,
+            "resultType": insight.group_by,
+            "number of results": chosen.len(),
+            "insightResults": chosen,
+            "triggeredBy": by,
+        }),
+    };
+    publish(store, &event)?;
+    Ok(event)
+}

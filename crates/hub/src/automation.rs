@@ -253,6 +253,19 @@ impl Store {
         self.automation_rule(&old.id)
     }
 
+    /// Enables or disables a rule (`RuleStatus`).
+    pub fn set_automation_rule_enabled(&mut self, id_or_name: &str, enabled: bool, now: Timestamp) -> Result<AutomationRule, StoreError> {
+        let old = self.automation_rule(id_or_name)?;
+        let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
+        self.conn
+            .execute(
+                "UPDATE automation_rules SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
+                params![n, enabled, codec::time_to_text(codec::truncate(now))],
+            )
+            .map_err(sql(&self.path))?;
+        self.automation_rule(&old.id)
+    }
+
     /// Deletes a rule. The changes it made stay in the findings' history.
     pub fn delete_automation_rule(&mut self, id_or_name: &str) -> Result<(), StoreError> {
         let old = self.automation_rule(id_or_name)?;

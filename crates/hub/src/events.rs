@@ -295,3 +295,61 @@ impl Store {
         Ok(())
     }
 }
+
+/// Removing and re-enabling (the server's console and API manage targets, rules, actions
+/// and dead letters).
+impl Store {
+    /// Deletes a target by name, with its rules and its deliveries (dead letters included).
+    pub fn delete_event_target(&mut self, name: &str) -> Result<(), StoreError> {
+        let t = self.event_target(name)?;
+        self.conn.execute("DELETE FROM event_targets WHERE id = ?1", [t.id]).map_err(sql(&self.path))?;
+        Ok(())
+    }
+
+    /// Deletes a rule by name; events already in the outbox still go out.
+    pub fn delete_event_rule(&mut self, name: &str) -> Result<(), StoreError> {
+        let n = self.conn.execute("DELETE FROM event_rules WHERE name = ?1", [name]).map_err(sql(&self.path))?;
+        if n == 0 {
+            return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
+        }
+        Ok(())
+    }
+
+    /// Turns a rule on or off.
+    pub fn set_event_rule_enabled(&mut self, name: &str, enabled: bool) -> Result<(), StoreError> {
+        let n = self.conn.execute("UPDATE event_rules SET enabled = ?2 WHERE name = ?1", params![name, enabled]).map_err(sql(&self.path))?;
+        if n == 0 {
+            return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
+        }
+        Ok(())
+    }
+
+    /// Deletes a custom action by id or name; its id is never given again.
+    pub fn delete_custom_action(&mut self, id_or_name: &str) -> Result<(), StoreError> {
+        let a = self.custom_action(id_or_name)?;
+        let n: i64 = a.id.trim_start_matches("custom-action/").parse().unwrap_or(-1);
+        self.conn.execute("DELETE FROM custom_actions WHERE id = ?1", [n]).map_err(sql(&self.path))?;
+        Ok(())
+    }
+
+    /// Makes dead letters pending again, due at `now`, with a fresh count of attempts: those
+    /// of event `event_id` (to `target` only, when given). Returns how many.
+    pub fn retry_dead_letters(&mut self, event_id: &str, target: Option<&str>, now: Timestamp) -> Result<usize, StoreError> {
+        let target_id = match target {
+            Some(name) => Some(self.event_target(name)?.id),
+            None => None,
+        };
+        let n = self
+            .conn
+            .execute(
+                "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?3
+                 WHERE event_id = ?1 AND state = 'dead' AND (?2 IS NULL OR target_id = ?2)",
+                params![event_id, target_id, codec::time_to_text(codec::truncate(now))],
+            )
+            .map_err(sql(&self.path))?;
+        if n == 0 {
+            return Err(invalid(format!("no dead letter of event `{}`{}", crate::filter::shorten(event_id), target.map(|t| format!(" to `{}`", crate::filter::shorten(t))).unwrap_or_default())));
+        }
+        Ok(n)
+    }
+}

@@ -9,6 +9,9 @@ pub(crate) fn concrete(route: &Route, finding: &str) -> String {
         "fsbp".to_string()
     } else if route.path.starts_with("/api/v1/insights") {
         enc("managed/1")
+    } else if route.path.starts_with("/api/v1/automation/") || route.path.starts_with("/automation/") {
+        // The rule `every_read_route_answers_a_signed_in_admin` creates.
+        enc("rule/1")
     } else if route.path.starts_with("/api/v1/resources") {
         // An instance of the demo's inventory.
         "i-e16f77274775bb409".to_string()
@@ -92,6 +95,12 @@ fn every_read_route_answers_a_signed_in_admin() {
     let s = TestServer::start();
     let token = s.token(Role::Admin);
     let admin = s.login("admin", crate::common::PASSWORD).unwrap();
+    let rule = serde_json::json!({
+        "RuleName": "access", "RuleOrder": 1, "Criteria": {},
+        "Actions": [{ "Type": "FINDING_FIELDS_UPDATE", "FindingFieldsUpdate": { "Confidence": 50 } }]
+    });
+    let r = s.client.request("POST", "/api/v1/automation/rules", &[("Authorization", &bearer(&token)), ("Content-Type", "application/json")], rule.to_string().as_bytes());
+    assert_eq!(r.status, 201, "{}", r.body);
     for route in routes().iter().filter(|r| r.method == "GET") {
         let path = concrete(route, &s.planted);
         let r = if route.path.starts_with("/api/") { s.client.get(&path, &[("Authorization", &bearer(&token))]) } else { admin.get(&path) };
