@@ -133,7 +133,8 @@ pub enum Command {
         #[command(subcommand)]
         source: ImportSource,
     },    /// Serve the web console and the JSON API (`/api/v1`) over the findings database, until
-    /// SIGINT or SIGTERM. Needs a user first: `rampart users add NAME --role admin`.
+    /// SIGINT or SIGTERM. The first start on a database without users creates `admin` with a
+    /// one-time password printed once (or see `--no-initial-admin` and `rampart users add`).
     Serve(rampart_server::ServeArgs),
     /// Users of `rampart serve` (roles admin, analyst, viewer) and their API tokens.
     Users {
