@@ -253,11 +253,17 @@ async fn dashboard(State(state): State<Shared>, Extension(caller): Extension<Cal
             div.standards {
                 @for st in rampart_compliance::STANDARDS {
                     @let score = latest.and_then(|(_, s)| s.iter().find(|x| x.standard == st.id)).map(|s| s.score).unwrap_or_default();
-                    a.standard href={ "/compliance/" (url_encode(st.id)) } data-standard=(st.id) {
-                        h3 { (st.title) }
-                        p.score { (score_text(&score)) }
-                        meter min="0" max="100" value=(score.percent.unwrap_or(0.0)) {}
-                        p.small { (score.passed) " passed · " (score.failed) " failed · " (score.warning) " warning · " (score.not_available) " not available" }
+                    @let at = format!("/compliance/{}", url_encode(st.id));
+                    div.standard data-standard=(st.id) {
+                        h3 { a href=(at) { (st.title) } }
+                        p.score { a href=(at) { (score_text(&score)) } }
+                        meter min="0" max="100" value=(score.percent.unwrap_or(0.0)) aria-label={ (st.title) " score" } {}
+                        p.small {
+                            a href={ (at) "?status=PASSED" } { (score.passed) } " passed · "
+                            a href={ (at) "?status=FAILED" } { (score.failed) } " failed · "
+                            a href={ (at) "?status=WARNING" } { (score.warning) } " warning · "
+                            a href={ (at) "?status=NOT_AVAILABLE" } { (score.not_available) } " not available controls"
+                        }
                     }
                 }
             }

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::guard::Caller;
 use crate::routes::{r, Table, ANALYST, VIEWER};
 use crate::state::Shared;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Redirect;
 use axum::routing::{get, post};
 use axum::{Extension, Form};
@@ -59,7 +59,14 @@ fn value_cell(group_by: &str, value: &str) -> Markup {
 /// How many groups `/insights` shows per insight.
 const TOP_GROUPS: usize = 3;
 
-async fn list(State(state): State<Shared>, Extension(caller): Extension<Caller>) -> Result<Markup, PageError> {
+/// `/insights`; the list parameters given (the findings list's "Save as an insight" link)
+/// fill the form.
+async fn list(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Query(prefill): Query<FindingParams>,
+    Query(by): Query<GroupBy>,
+) -> Result<Markup, PageError> {
     let all = state
         .store(|s| {
             let now = time::OffsetDateTime::now_utc();
@@ -82,7 +89,7 @@ async fn list(State(state): State<Shared>, Extension(caller): Extension<Caller>)
         @else { (insight_table("custom", &custom)) }
         h2 { "Managed insights" }
         (insight_table("managed", &managed))
-        @if may_create { (new_form(&caller)) }
+        @if may_create { (new_form(&caller, &prefill, by.group_by.as_deref().unwrap_or("ResourceId"))) }
     };
     Ok(layout("Insights", &caller, "insights", body))
 }
@@ -101,7 +108,8 @@ fn insight_table(id: &str, rows: &[&(Insight, Vec<InsightResult>)]) -> Markup {
                             @for g in results.iter().take(TOP_GROUPS) {
                                 div { (value_cell(&i.group_by, &g.value)) " " a.n href=(group_url(&i.id, &g.value)) { (g.count) } }
                             }
-                            @if results.len() > TOP_GROUPS { span.small { "and " (results.len() - TOP_GROUPS) " more groups" } }
+                            @if results.len() >= rampart_hub::MAX_INSIGHT_RESULTS { span.small { "and at least " (results.len() - TOP_GROUPS) " more groups" } }
+                            @else if results.len() > TOP_GROUPS { span.small { "and " (results.len() - TOP_GROUPS) " more groups" } }
                         }
                     }
                 }
@@ -110,7 +118,24 @@ fn insight_table(id: &str, rows: &[&(Insight, Vec<InsightResult>)]) -> Markup {
     }
 }
 
-fn new_form(caller: &Caller) -> Markup {
+/// The attribute the form preselects.
+#[derive(Deserialize)]
+pub(crate) struct GroupBy {
+    group_by: Option<String>,
+}
+
+fn new_form(caller: &Caller, p: &FindingParams, group_by: &str) -> Markup {
+    let is = |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
+    let text = |v: &Option<String>| v.as_deref().unwrap_or("").to_string();
+    // What the form cannot say as a field goes into the JSON filters.
+    let mut more = serde_json::Map::new();
+    for (v, field) in [(&p.severity_label, "SeverityLabel"), (&p.resource, "ResourceId"), (&p.control, "ComplianceSecurityControlId")] {
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            let v = if field == "SeverityLabel" { v.to_ascii_uppercase() } else { v.to_string() };
+            more.insert(field.into(), serde_json::json!([{ "Value": v, "Comparison": "EQUALS" }]));
+        }
+    }
+    let more = if more.is_empty() { String::new() } else { serde_json::Value::Object(more).to_string() };
     html! {
         h2 #new-insight { "Create a custom insight" }
         form.insight #insight-form method="post" action="/insights" {
@@ -119,26 +144,26 @@ fn new_form(caller: &Caller) -> Markup {
             input #in-name type="text" name="name" required maxlength="128";
             label for="in-group" { "Group by" }
             select #in-group name="group_by" {
-                @for g in rampart_hub::GROUP_BY { option value=(g) selected[*g == "ResourceId"] { (g) } }
+                @for g in rampart_hub::GROUP_BY { option value=(g) selected[*g == group_by] { (g) } }
             }
             label for="in-status" { "Status" }
-            select #in-status name="status" { option value="" { "any" } @for s in STATUSES { option value=(s) { (s) } } }
+            select #in-status name="status" { option value="" { "any" } @for s in STATUSES { option value=(s) selected[is(&p.status, s)] { (s) } } }
             label for="in-severity" { "Severity at least" }
-            select #in-severity name="severity" { option value="" { "any" } @for s in SEVERITIES { option value=(s) { (s) } } }
+            select #in-severity name="severity" { option value="" { "any" } @for s in SEVERITIES { option value=(s) selected[is(&p.severity, s)] { (s) } } }
             label for="in-workflow" { "Workflow" }
-            select #in-workflow name="workflow" { option value="" { "any" } @for w in WORKFLOWS { option value=(w) { (w) } } }
+            select #in-workflow name="workflow" { option value="" { "any" } @for w in WORKFLOWS { option value=(w) selected[is(&p.workflow, w)] { (w) } } }
             label for="in-check" { "Check" }
-            input #in-check type="text" name="check";
+            input #in-check type="text" name="check" value=(text(&p.check));
             label for="in-account" { "Account" }
-            input #in-account type="text" name="account";
+            input #in-account type="text" name="account" value=(text(&p.account));
             label for="in-region" { "Region" }
-            input #in-region type="text" name="region";
+            input #in-region type="text" name="region" value=(text(&p.region));
             label for="in-type" { "Resource type" }
-            input #in-type type="text" name="resource_type" placeholder="AwsS3Bucket";
+            input #in-type type="text" name="resource_type" placeholder="AwsS3Bucket" value=(text(&p.resource_type));
             label for="in-archived" { "Archived too" }
-            input #in-archived type="checkbox" name="archived" value="true";
+            input #in-archived type="checkbox" name="archived" value="true" checked[p.archived];
             label for="in-filters" { "More filters (JSON)" }
-            textarea #in-filters name="filters" rows="4" placeholder=r#"{"ResourceTags": [{"Key": "env", "Value": "prod", "Comparison": "EQUALS"}]}"# {}
+            textarea #in-filters name="filters" rows="4" placeholder=r#"{"ResourceTags": [{"Key": "env", "Value": "prod", "Comparison": "EQUALS"}]}"# { (more) }
             p.small.hint { "Security Hub's AwsSecurityFindingFilters; a field given here replaces the same field above." }
             button #in-save type="submit" { "Create insight" }
         }
@@ -226,6 +251,9 @@ async fn show(State(state): State<Shared>, Extension(caller): Extension<Caller>,
     let links: Vec<String> = results.iter().map(|g| group_url(&insight.id, &g.value)).collect();
     let total: u64 = results.iter().map(|g| g.count).sum();
     let filters = serde_json::to_string_pretty(&insight.filters.to_json()).unwrap_or_default();
+    // Analysts send chosen groups (resource ids, …) to a custom action (the events area's form).
+    let pairs: Vec<(String, u64)> = results.iter().map(|g| (g.value.clone(), g.count)).collect();
+    let action_form = super::events::insight_action_form(&state, &caller, &insight.id, &pairs).await;
     let body = html! {
         p.crumbs { a href="/insights" { "Insights" } " › " (insight.name) }
         h1 #insight-name { (insight.name) }
@@ -251,6 +279,7 @@ async fn show(State(state): State<Shared>, Extension(caller): Extension<Caller>,
                 }
             }
         }
+        (action_form)
         details #filters {
             summary { "Filters" }
             pre { code { (filters) } }

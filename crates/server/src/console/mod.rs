@@ -347,6 +347,12 @@ pub async fn findings(
             } }
             button #apply type="submit" { "Apply" }
         }
+        @if may_act && drill.is_none() {
+            @let grouped = grouping.map(|(_, _, attribute, _)| format!("group_by={attribute}"));
+            @let query = list_link(&p, None).trim_start_matches("/findings").to_string();
+            @let query = match (query.is_empty(), grouped) { (_, None) => query, (true, Some(g)) => format!("?{g}"), (false, Some(g)) => format!("{query}&{g}") };
+            p.small { a #save-insight href={ "/insights" (query) "#new-insight" } { "Save these filters as an insight" } }
+        }
         @if let (Some((groups, _)), Some((_, label, _, param))) = (&groups, grouping) {
             p.count #count {
                 @if total == 0 { "No finding matches." }

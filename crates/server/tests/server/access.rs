@@ -7,7 +7,7 @@ use rampart_server::{routes, Access, Role, Route};
 pub(crate) fn concrete(route: &Route, finding: &str) -> String {
     let id = if route.path.starts_with("/api/v1/standards") {
         "fsbp".to_string()
-    } else if route.path.starts_with("/api/v1/insights") {
+    } else if route.path.starts_with("/api/v1/insights") || route.path.starts_with("/insights/") {
         enc("managed/1")
     } else if route.path.starts_with("/api/v1/automation/") || route.path.starts_with("/automation/") {
         // The rule `every_read_route_answers_a_signed_in_admin` creates.

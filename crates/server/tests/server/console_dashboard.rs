@@ -14,22 +14,28 @@ use std::path::Path;
 /// An account id that would end a `<script>` element if written raw.
 pub const EVIL_ACCOUNT: &str = "</script><script>document.title='owned'</script>";
 
-/// Records a second run, five minutes after the demo's, in `db`: every failure of the
-/// check `s3_bucket_versioning_enabled`… is fixed — in fact every failure of the first
-/// failing check — and one failed finding is also seen in an account named [`EVIL_ACCOUNT`].
-pub fn second_run(db: &Path) {
+/// Records a run `minutes` after the demo's in `db`: every failure of the demo's first
+/// failing check is fixed, and with `evil` one failed finding is also seen in an account
+/// named [`EVIL_ACCOUNT`].
+pub fn later_run(db: &Path, id: &str, minutes: i64, evil: bool) {
     let inv = rampart_app::inputs::demo().unwrap();
-    let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(5));
-    scan.run.id = "run-demo-2".into();
+    let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(minutes));
+    scan.run.id = id.into();
     let fixed = scan.findings.iter().find(|f| f.status == Status::Failed).unwrap().check_id.clone();
-    let mut evil = scan.findings.iter().find(|f| f.status == Status::Failed && f.check_id != fixed).unwrap().clone();
+    let mut other = scan.findings.iter().find(|f| f.status == Status::Failed && f.check_id != fixed).unwrap().clone();
     for f in scan.findings.iter_mut().filter(|f| f.check_id == fixed && f.status == Status::Failed) {
         f.status = Status::Passed;
     }
-    evil.id = format!("{}-elsewhere", evil.id);
-    evil.resource.account = EVIL_ACCOUNT.to_string();
-    scan.findings.push(evil);
+    if evil {
+        other.id = format!("{}-elsewhere", other.id);
+        other.resource.account = EVIL_ACCOUNT.to_string();
+        scan.findings.push(other);
+    }
     scan.record(&mut rampart_hub::Store::open(db).unwrap()).unwrap();
+}
+
+pub fn second_run(db: &Path) {
+    later_run(db, "run-demo-2", 5, true);
 }
 
 /// The rows of the table `#id` (or `table.groups`) as (value, count, link).
@@ -109,7 +115,7 @@ fn every_dashboard_number_equals_the_findings_list_and_the_api() {
         assert_eq!(st["run_id"], "run-demo-2");
         let id = st["id"].as_str().unwrap();
         let card = html.split(&format!("data-standard=\"{id}\">")).nth(1).unwrap();
-        let shown = card.split("class=\"score\">").nth(1).unwrap().split('<').next().unwrap();
+        let shown = card.split("class=\"score\">").nth(1).unwrap().split('>').nth(1).unwrap().split('<').next().unwrap();
         let want = st["score"]["percent"].as_f64().map_or("—".to_string(), |p| format!("{}%", p.round()));
         assert_eq!(shown, want, "{id}");
     }
@@ -228,7 +234,8 @@ pub fn drawn(b: &Session, id: &str) -> Value {
 #[test]
 fn the_dashboard_and_grouped_findings_in_chromium() {
     let s = TestServer::start();
-    second_run(&s.dir.path().join("rampart.db"));
+    let db = s.dir.path().join("rampart.db");
+    later_run(&db, "run-demo-2", 5, false);
     let token = s.token(Role::Viewer);
     let base = format!("http://{}", s.client.addr);
     let profile = tempfile::tempdir().unwrap();
@@ -250,9 +257,22 @@ fn the_dashboard_and_grouped_findings_in_chromium() {
         }
     }
     assert_eq!(drawn(&b, "history-chart"), json!(["true", 3, 2, true]), "three standards over two runs");
-    assert_ne!(b.run("return document.title;"), json!("owned"));
     no_sideways_scroll(&b, "dashboard");
+    // The whole dashboard in one picture: a taller window, as wide.
+    b.post("window/rect", json!({ "width": 900, "height": 2900 }));
+    wait_for(&b, "return window.innerWidth === 900 && document.getElementById('by-severity-chart').getAttribute('data-drawn') === 'true';");
+    no_sideways_scroll(&b, "dashboard, tall");
     std::fs::write(img.join("console-dashboard.png"), b.screenshot()).unwrap();
+    b.post("window/rect", json!({ "width": 900, "height": 1100 }));
+
+    // An account named like a script closing the chart data's element: drawn as a label.
+    later_run(&db, "run-demo-3", 10, true);
+    b.post("url", json!({ "url": format!("{base}/") }));
+    wait_for(&b, "var c = document.getElementById('by-account-chart'); return !!c && c.getAttribute('data-drawn') === 'true';");
+    let labels = b.run("return window.Chart.getChart(document.getElementById('by-account-chart')).data.labels;");
+    assert!(labels.as_array().unwrap().iter().any(|l| l == EVIL_ACCOUNT), "{labels}");
+    assert_ne!(b.run("return document.title;"), json!("owned"));
+    assert_eq!(drawn(&b, "history-chart"), json!(["true", 3, 3, true]));
 
     // Group the failed findings by severity through the form; open a group.
     b.post("url", json!({ "url": format!("{base}/findings") }));

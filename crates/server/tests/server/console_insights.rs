@@ -55,6 +55,15 @@ fn insights_list_show_and_drill_down_to_exactly_each_groups_findings() {
 fn analysts_create_and_delete_custom_insights_with_the_form() {
     let s = TestServer::start();
     let b = s.login("analyst", PASSWORD).unwrap();
+    // The findings list offers its filters and grouping as an insight; the form comes filled.
+    let grouped = b.get("/findings?status=FAILED&severity_label=high&resource_type=AwsS3Bucket&group_by=resource");
+    let save = grouped.body.split("id=\"save-insight\" href=\"").nth(1).expect("a save link").split('"').next().unwrap().replace("&amp;", "&");
+    assert_eq!(save, "/insights?status=FAILED&severity_label=high&resource_type=AwsS3Bucket&group_by=ResourceId#new-insight");
+    let form = b.get(save.split('#').next().unwrap()).body;
+    assert!(form.contains("<option value=\"FAILED\" selected>") && form.contains("<option value=\"ResourceId\" selected>"), "{form}");
+    assert!(form.contains("value=\"AwsS3Bucket\""));
+    assert!(form.contains("{&quot;SeverityLabel&quot;:[{&quot;Comparison&quot;:&quot;EQUALS&quot;,&quot;Value&quot;:&quot;HIGH&quot;}]}"), "{form}");
+    assert!(!s.login("viewer", PASSWORD).unwrap().get("/findings").body.contains("save-insight"), "viewers cannot save");
     let list = b.get("/insights");
     assert!(list.body.contains("id=\"insight-form\""));
     let csrf = hidden(&list.body, "csrf").unwrap();
