@@ -64,13 +64,54 @@ pub struct StandardScore {
     pub score: rampart_compliance::Score,
 }
 
-/// Every standard's score over the results `run` recorded (what `rampart compliance --run`
-/// reports), in the catalog's order.
+/// Every standard's score over the results `run` recorded (the estate scores `rampart
+/// compliance --run` reports), in the catalog's order. Reads each distinct kind of result
+/// once ([`Store::run_result_kinds`]), not every result: a control's status depends on
+/// which statuses its unsuppressed results have, not on how many, so a million results
+/// score as their few kinds do.
 pub fn run_scores(store: &Store, run: &str) -> Result<Vec<StandardScore>> {
-    let Some((_, reports)) = crate::browse::compliance(store, Some(run), &[])? else {
-        return Ok(Vec::new());
-    };
-    Ok(reports.into_iter().map(|r| StandardScore { standard: r.standard, title: r.title, score: r.scores.estate }).collect())
+    let kinds = store.run_result_kinds(run)?;
+    let at = time::OffsetDateTime::UNIX_EPOCH;
+    let findings: Vec<rampart_model::Finding> = kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| rampart_model::Finding {
+            id: format!("kind-{i}"),
+            check_id: "".into(),
+            title: "".into(),
+            description: "".into(),
+            severity: rampart_model::Severity::Informational,
+            status: k.status,
+            reason: String::new(),
+            detail: String::new(),
+            service: "".into(),
+            resource: rampart_model::Resource {
+                id: format!("kind-{i}"),
+                kind: rampart_model::ResourceType::Other,
+                account: String::new(),
+                region: String::new(),
+                partition: String::new(),
+                name: String::new(),
+            },
+            remediation_console: "".into(),
+            remediation_cli: "".into(),
+            remediation_url: "".into(),
+            related_requirements: k.related_requirements.into(),
+            first_observed: at,
+            last_observed: at,
+            workflow_status: k.workflow_status,
+            record_state: rampart_model::RecordState::Active,
+            vulnerability: None,
+        })
+        .collect();
+    let coverage = rampart_compliance::Coverage::from_requirements(rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()));
+    Ok(rampart_compliance::STANDARDS
+        .iter()
+        .map(|s| {
+            let r = rampart_compliance::evaluate_with_coverage(s, &findings, &coverage);
+            StandardScore { standard: r.standard, title: r.title, score: r.scores.estate }
+        })
+        .collect())
 }
 
 /// The scores of the `limit` latest runs, oldest first (a history to draw), each computed
@@ -99,7 +140,10 @@ mod tests {
         let mut first = crate::scan::check_inventory(&inv, "demo", None, crate::now());
         first.run.id = "run-1".into();
         first.record(&mut store).unwrap();
-        // The second run fixed every failure of one check: its scores differ.
+        // A person suppresses one failure (scores leave it out); the second run fixed
+        // every failure of one check: its scores differ.
+        let suppressed = first.findings.iter().rev().find(|f| f.status == Status::Failed).unwrap().id.clone();
+        store.set_workflow(&suppressed, rampart_model::WorkflowStatus::Suppressed, "accepted risk").unwrap();
         let mut second = crate::scan::check_inventory(&inv, "demo", None, crate::now() + time::Duration::minutes(5));
         second.run.id = "run-2".into();
         for f in second.findings.iter_mut().filter(|f| f.status == Status::Failed) {
@@ -107,9 +151,10 @@ mod tests {
         }
         second.record(&mut store).unwrap();
 
-        let history = score_history(&store, 10, run_scores).unwrap();
+        let history = score_history(&store, 10, |s, r| run_scores(s, &r.id)).unwrap();
         let ids: Vec<&str> = history.iter().map(|(r, _)| r.id.as_str()).collect();
         assert_eq!(ids, ["run-1", "run-2"]);
+        assert!(store.run_result_kinds("run-2").unwrap().iter().any(|k| k.workflow_status == rampart_model::WorkflowStatus::Suppressed));
         for (run, scores) in &history {
             let (_, reports) = crate::browse::compliance(&store, Some(&run.id), &[]).unwrap().unwrap();
             assert_eq!(scores.len(), reports.len());
@@ -119,7 +164,7 @@ mod tests {
         }
         let fsbp = |i: usize| history[i].1.iter().find(|s| s.standard == "fsbp").unwrap().score;
         assert!(fsbp(0).failed > 0 && fsbp(1).failed == 0, "{:?} {:?}", fsbp(0), fsbp(1));
-        assert_eq!(score_history(&store, 1, run_scores).unwrap().len(), 1, "the limit keeps the latest");
+        assert_eq!(score_history(&store, 1, |s, r| run_scores(s, &r.id)).unwrap().len(), 1, "the limit keeps the latest");
 
         // Counts per severity of the active findings add up to their number.
         let active = FindingFilters::default().with_string("RecordState", StringComparison::Equals, "ACTIVE").unwrap();

@@ -400,3 +400,41 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(&err)
     }
 }
+
+/// One kind of result of a run: what decides its controls' statuses and so its security
+/// scores (a control's status depends on which statuses its unsuppressed results have, not
+/// on how many — see `rampart_compliance`), without the million rows behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultKind {
+    pub status: rampart_model::Status,
+    pub workflow_status: rampart_model::WorkflowStatus,
+    pub related_requirements: Vec<String>,
+}
+
+impl Store {
+    /// Each distinct (status, workflow status, related requirements) among the results
+    /// `run_id` recorded (each once, in no particular order); [`StoreError::UnknownRun`].
+    pub fn run_result_kinds(&self, run_id: &str) -> Result<Vec<ResultKind>, StoreError> {
+        self.require_run(run_id)?;
+        let err = sql(&self.path);
+        let bad = crate::store::corrupt(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT r.status, r.workflow_status, f.related_requirements
+                 FROM run_results r JOIN findings f ON f.id = r.finding_id WHERE r.run_id = ?1",
+            )
+            .map_err(&err)?;
+        let mut rows = stmt.query([run_id]).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
+            out.push(ResultKind {
+                status: codec::status_from_text(&text(0)?).map_err(&bad)?,
+                workflow_status: codec::workflow_from_text(&text(1)?).map_err(&bad)?,
+                related_requirements: codec::strings_from_json("requirement list", &text(2)?).map_err(&bad)?,
+            });
+        }
+        Ok(out)
+    }
+}

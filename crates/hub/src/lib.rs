@@ -65,7 +65,7 @@ pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTI
 pub use browse::{RunResult, RunSummary};
 pub use error::StoreError;
 pub use imports::{ImportFailure, ImportResult, ImportedFinding, ImportedResource, ImportedSource, MAX_IMPORT_FINDINGS};
-pub use insights::{managed_insights, Insight, InsightResult, GROUP_BY, MAX_INSIGHT_RESULTS};
+pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_BY, MAX_INSIGHT_RESULTS};
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};

@@ -210,3 +210,23 @@ fn custom_insights_are_created_read_changed_and_deleted_managed_ones_are_not() {
     let again = store.create_insight("again", &high, "AwsAccountId", "alice", now()).unwrap();
     assert_ne!(again.id, made.id);
 }
+
+#[test]
+fn a_runs_result_kinds_are_its_results_distinct_statuses_workflows_and_requirements() {
+    let store = fixture();
+    let key = |k: &crate::ResultKind| format!("{k:?}");
+    let mut kinds = store.run_result_kinds("r1").unwrap();
+    kinds.sort_by_key(key);
+    let mut want: Vec<crate::ResultKind> = store
+        .run_results("r1")
+        .unwrap()
+        .into_iter()
+        .map(|f| crate::ResultKind { status: f.status, workflow_status: f.workflow_status, related_requirements: f.related_requirements.to_vec() })
+        .collect();
+    want.sort_by_key(key);
+    want.dedup();
+    assert_eq!(kinds, want);
+    // Ten results, fewer kinds: the three without requirements that FAILED are one.
+    assert!(kinds.len() < 10 && kinds.len() >= 7, "{kinds:?}");
+    assert!(matches!(store.run_result_kinds("r9"), Err(StoreError::UnknownRun(_))));
+}
