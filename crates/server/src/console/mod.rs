@@ -1,5 +1,7 @@
 //! The web console: server-rendered pages (maud escapes every interpolated value), one
-//! style sheet, no script. Forms that change state carry the session's CSRF token.
+//! style sheet; the only script is `static/console.js` with the vendored chart library
+//! (see `dashboard.rs`), drawing charts whose numbers each page also shows as a table.
+//! Forms that change state carry the session's CSRF token.
 
 pub(crate) mod dashboard;
 pub(crate) mod insights;
