@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use rampart_hub::{InventoryInfo, InventoryResource, Store, StoreError};
 use rampart_inventory::Inventory;
 use serde_json::{Map, Value};
+use std::sync::{Arc, Mutex};
 
 /// Lists that are not resources: what could not be read, and per-account reports.
 const NOT_RESOURCES: &[&str] = &["gaps", "iam.credential_report", "service_quotas", "route53_health_checks"];
@@ -200,6 +201,30 @@ pub fn latest(store: &Store) -> Result<Option<(InventoryInfo, Inventory)>> {
     Ok(Some((info, inv)))
 }
 
+/// [`latest`], read once and shared while it stays the latest: a server answers every
+/// reachability question over the same inventory without inflating and parsing it again.
+/// Kept per database file (one at a time); an in-memory store is read each time.
+pub fn latest_shared(store: &Store) -> Result<Option<(InventoryInfo, Arc<Inventory>)>> {
+    type Last = Option<(std::path::PathBuf, InventoryInfo, Arc<Inventory>)>;
+    static LAST: Mutex<Last> = Mutex::new(None);
+    let Some(info) = store.latest_inventory()? else { return Ok(None) };
+    let cacheable = store.path() != std::path::Path::new(":memory:");
+    if cacheable {
+        let last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((path, known, inv)) = &*last {
+            if path == store.path() && *known == info {
+                return Ok(Some((info, Arc::clone(inv))));
+            }
+        }
+    }
+    let Some((info, inv)) = latest(store)? else { return Ok(None) };
+    let inv = Arc::new(inv);
+    if cacheable {
+        *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some((store.path().to_path_buf(), info.clone(), Arc::clone(&inv)));
+    }
+    Ok(Some((info, inv)))
+}
+
 /// One resource of run `run_id`'s inventory (by ARN or id) and its JSON in the snapshot.
 pub fn resource(store: &Store, run_id: &str, arn_or_id: &str) -> Result<Option<(InventoryResource, Value)>> {
     let Some(r) = store.inventory_resource(run_id, arn_or_id)? else { return Ok(None) };
@@ -299,6 +324,25 @@ mod tests {
         assert_eq!(kept, ids[..rampart_hub::INVENTORIES_KEPT]);
         assert!(store.inventory_json(&ids[rampart_hub::INVENTORIES_KEPT]).unwrap().is_none(), "the oldest was deleted");
         assert_eq!(store.runs().unwrap().len(), ids.len(), "runs stay");
+    }
+
+    #[test]
+    fn the_shared_inventory_is_the_latest_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("rampart.db")).unwrap();
+        let inv = crate::inputs::demo().unwrap();
+        let mut scan = crate::scan::check_inventory(&inv, "demo", None, crate::now());
+        scan.record(&mut store).unwrap();
+        let (first, a) = latest_shared(&store).unwrap().unwrap();
+        let (_, b) = latest_shared(&store).unwrap().unwrap();
+        assert!(Arc::ptr_eq(&a, &b), "read once");
+        let mut empty = inv.clone();
+        empty.accounts.clear();
+        let mut scan = crate::scan::check_inventory(&empty, "empty", None, crate::now());
+        scan.record(&mut store).unwrap();
+        let (second, c) = latest_shared(&store).unwrap().unwrap();
+        assert_ne!(second.run_id, first.run_id);
+        assert!(c.accounts.is_empty(), "a newer scan's inventory replaces it");
     }
 
     #[test]

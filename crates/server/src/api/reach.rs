@@ -286,7 +286,7 @@ pub(crate) async fn answer(state: &Shared, req: &ReachRequest) -> Result<ReachAn
     let q = question(req)?;
     state
         .store(move |s| {
-            let inv = match rampart_app::inventory::latest(s) {
+            let inv = match rampart_app::inventory::latest_shared(s) {
                 Ok(Some(found)) => found,
                 Ok(None) => return Ok(Err(ApiError::not_found(NO_INVENTORY))),
                 Err(e) => return Ok(Err(ApiError::internal(format!("{e:#}")))),
