@@ -71,10 +71,10 @@ pub(crate) fn routes() -> Table {
     ]
 }
 
-/// Whether a target setting is a credential (never answered).
+/// Whether a target setting is a credential (never answered). An email target's
+/// `password_env` only names the variable holding the password and is shown.
 fn is_secret(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["secret", "password", "token", "key"].iter().any(|s| k.contains(s))
+    matches!(key.to_ascii_lowercase().as_str(), "secret" | "password" | "token" | "access_key_id" | "secret_access_key" | "session_token")
 }
 
 /// A target; its credentials (a webhook's signing secret, passwords) are never shown.
@@ -107,20 +107,54 @@ impl From<&EventTarget> for ApiEventTarget {
     }
 }
 
-/// A new target.
-#[derive(Deserialize, ToSchema)]
+/// A new target: the members of its kind.
+#[derive(Deserialize, ToSchema, Default)]
 pub struct CreateTarget {
     /// 1 to 128 characters, unique.
     pub name: String,
-    /// webhook (the event's JSON, signed when a secret is given) or slack (a Slack-compatible
-    /// incoming webhook: a one-line `text`); sns and email where this build delivers them.
+    /// webhook (the event's JSON, signed when a secret is given), slack (a Slack-compatible
+    /// incoming webhook), sns (an Amazon SNS topic: the only write Rampart makes) or email
+    /// (through SMTP).
     pub kind: String,
-    /// http:// or https:// (webhook, slack).
+    /// webhook, slack: http:// or https://.
     #[serde(default)]
     pub url: Option<String>,
-    /// Signs each body with HMAC-SHA256 (webhook).
+    /// webhook: signs each body with HMAC-SHA256 (never answered).
     #[serde(default)]
     pub secret: Option<String>,
+    /// sns: the topic's ARN.
+    #[serde(default)]
+    pub topic_arn: Option<String>,
+    /// sns: the topic's Region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// sns: a named profile of the AWS config files (default: the standard credential chain).
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// sns: an SNS-compatible endpoint (an emulator).
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    /// email: the SMTP server.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// email: the SMTP port (default 587).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// email: starttls (default), tls or none.
+    #[serde(default)]
+    pub tls: Option<String>,
+    /// email: the sender address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// email: 1 to 50 recipients.
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// email: sign in with this user name...
+    #[serde(default)]
+    pub username: Option<String>,
+    /// email: ...and the password in this environment variable of the server (never stored).
+    #[serde(default)]
+    pub password_env: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -262,10 +296,26 @@ pub(crate) async fn add_target(state: &Shared, caller: &Caller, req: CreateTarge
                     let secret = req.secret.as_deref().filter(|s| !s.is_empty());
                     rampart_app::events::create_webhook(s, req.name.trim(), &req.kind, url, secret).map_err(app_error)
                 }
-                "sns" | "email" => Err(ApiError::bad_request(format!(
-                    "{} targets are added with `rampart events add-target`: the API creates webhook and slack targets",
-                    req.kind
-                ))),
+                "sns" => {
+                    let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+                    let (topic, region) = (opt(&req.topic_arn).unwrap_or_default(), opt(&req.region).unwrap_or_default());
+                    let (profile, endpoint) = (opt(&req.profile), opt(&req.endpoint_url));
+                    rampart_app::notify::create_sns_target(s, req.name.trim(), &topic, &region, profile.as_deref(), endpoint.as_deref())
+                        .map_err(app_error)
+                }
+                "email" => {
+                    let opt = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+                    let settings = rampart_app::notify::EmailSettings {
+                        host: opt(&req.host).unwrap_or_default(),
+                        port: req.port.unwrap_or(587),
+                        tls: opt(&req.tls).unwrap_or_else(|| "starttls".into()),
+                        from: opt(&req.from).unwrap_or_default(),
+                        to: req.to.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+                        username: opt(&req.username),
+                        password_env: opt(&req.password_env),
+                    };
+                    rampart_app::notify::create_email_target(s, req.name.trim(), &settings).map_err(app_error)
+                }
                 other => Err(ApiError::bad_request(format!("unknown target kind `{}`: use webhook or slack", rampart_app::shown(other)))),
             })
         })
@@ -273,8 +323,8 @@ pub(crate) async fn add_target(state: &Shared, caller: &Caller, req: CreateTarge
 }
 
 /// Adds a target: a webhook (HTTP POST of the event's JSON with an `Idempotency-Key`, and
-/// an HMAC-SHA256 signature when a secret is given) or a Slack-compatible incoming webhook.
-/// Needs the admin role.
+/// an HMAC-SHA256 signature when a secret is given), a Slack-compatible incoming webhook,
+/// an Amazon SNS topic or email through SMTP. Needs the admin role.
 #[utoipa::path(post, path = "/api/v1/events/targets", request_body = CreateTarget,
     responses((status = 201, body = ApiEventTarget), (status = 400, body = super::ApiError_), (status = 403, body = super::ApiError_)))]
 pub async fn create_target(

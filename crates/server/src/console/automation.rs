@@ -246,7 +246,7 @@ async fn list_page(state: &Shared, caller: &Caller, form: &RuleForm, error: Opti
                     @for rule in &rules {
                         tr.rule data-id=(rule.id) data-name=(rule.name) {
                             td { (rule.order) }
-                            td { strong { (rule.name) } br; code.small { (rule.id) } @if rule.terminal { br; span.tag { "terminal" } } @if !rule.description.is_empty() { br; span.small { (rule.description) } } }
+                            td.rule-name { strong { (rule.name) } br; code.small { (rule.id) } @if rule.terminal { br; span.tag { "terminal" } } @if !rule.description.is_empty() { br; span.small { (rule.description) } } }
                             td.rule-status { (if rule.enabled { "ENABLED" } else { "DISABLED" }) }
                             td { code.small { (rule.criteria.to_string()) } }
                             td.rule-action { (action_text(&rule.action)) }

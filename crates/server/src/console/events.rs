@@ -166,6 +166,22 @@ pub async fn trigger_insight(
     Redirect::to(&back(&headers, "/insights", &fallback))
 }
 
+/// Where a target sends: its URL, topic or recipients.
+fn target_where(config: &serde_json::Value) -> String {
+    let s = |k: &str| config.get(k).and_then(|v| v.as_str()).map(str::to_string);
+    if let Some(u) = s("url") {
+        return u;
+    }
+    if let Some(t) = s("topic_arn") {
+        return t;
+    }
+    if let Some(to) = config.get("to").and_then(|v| v.as_array()) {
+        let to: Vec<&str> = to.iter().filter_map(|a| a.as_str()).collect();
+        return format!("{} via {}", to.join(", "), s("host").unwrap_or_default());
+    }
+    config.to_string()
+}
+
 const CUSTOM_ACTION_PATTERN: &str = r#"{"detail-type": ["Security Hub Findings - Custom Action"]}"#;
 
 pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Caller>) -> Result<Markup, PageError> {
@@ -189,7 +205,7 @@ pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Call
                         tr.target data-name=(t.name) {
                             td { (t.name) @if !t.enabled { " (disabled)" } }
                             td { (t.kind) }
-                            td { code.small { (shown.config.get("url").and_then(|u| u.as_str()).map(str::to_string).unwrap_or_else(|| shown.config.to_string())) } }
+                            td { code.small { (target_where(&shown.config)) } }
                             td { (if shown.signed { "HMAC-SHA256" } else { "—" }) }
                             @if admin { td { form.inline method="post" action={ "/events/targets/" (url_encode(&t.name)) "/delete" } {
                                 input type="hidden" name="csrf" value=(csrf);
@@ -201,13 +217,40 @@ pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Call
             }
         }
         @if admin {
-            form.filters #target-form method="post" action="/events/targets" {
+            form.rule #target-form method="post" action="/events/targets" {
                 input type="hidden" name="csrf" value=(csrf);
-                label { "Name " input #target-name type="text" name="name" required maxlength="128" size="16"; }
-                label { "Kind " select #target-kind name="kind" { option value="webhook" { "webhook" } option value="slack" { "slack (incoming webhook)" } } }
-                label { "URL " input #target-url type="url" name="url" required size="30" placeholder="https://…"; }
-                label { "Signing secret " input #target-secret type="password" name="secret" size="14" autocomplete="new-password"; }
-                button #target-add type="submit" { "Add target" }
+                fieldset {
+                    legend { "New target" }
+                    label { "Name " input #target-name type="text" name="name" required maxlength="128" size="16"; }
+                    label { "Kind " select #target-kind name="kind" {
+                        option value="webhook" { "webhook" }
+                        option value="slack" { "slack (incoming webhook)" }
+                        option value="sns" { "sns (Amazon SNS topic)" }
+                        option value="email" { "email (SMTP)" }
+                    } }
+                }
+                fieldset {
+                    legend { "Webhook or Slack" }
+                    label { "URL " input #target-url type="url" name="url" size="30" placeholder="https://…"; }
+                    label { "Signing secret (webhook) " input #target-secret type="password" name="secret" size="14" autocomplete="new-password"; }
+                }
+                fieldset {
+                    legend { "SNS (publishing is the only write Rampart makes)" }
+                    label { "Topic ARN " input #target-topic type="text" name="topic_arn" size="34" placeholder="arn:aws:sns:us-east-1:123456789012:security"; }
+                    label { "Region " input #target-region type="text" name="region" size="12"; }
+                    label { "Profile " input #target-profile type="text" name="profile" size="10" placeholder="default chain"; }
+                }
+                fieldset {
+                    legend { "Email" }
+                    label { "SMTP host " input #target-host type="text" name="host" size="18"; }
+                    label { "Port " input #target-port type="number" name="port" min="1" max="65535" value="587"; }
+                    label { "TLS " select #target-tls name="tls" { @for t in rampart_app::notify::SMTP_TLS { option value=(t) { (t) } } } }
+                    label { "From " input #target-from type="email" name="from" size="20"; }
+                    label { "To (comma-separated) " input #target-to type="text" name="to" size="24"; }
+                    label { "User " input #target-user type="text" name="username" size="10"; }
+                    label { "Password variable " input #target-password-env type="text" name="password_env" size="18" placeholder="RAMPART_SMTP_PASSWORD"; }
+                }
+                div.buttons { button #target-add type="submit" { "Add target" } }
             }
         }
 
@@ -222,7 +265,7 @@ pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Call
                             td { (rule.name) }
                             td { (rule.target) }
                             td { code.small { (rule.pattern.to_string()) } }
-                            td { (if rule.enabled { "ENABLED" } else { "DISABLED" }) }
+                            td.rule-status { (if rule.enabled { "ENABLED" } else { "DISABLED" }) }
                             @if admin { td.manage {
                                 form.inline method="post" action={ "/events/rules/" (url_encode(&rule.name)) "/status" } {
                                     input type="hidden" name="csrf" value=(csrf);
@@ -327,10 +370,57 @@ pub struct TargetForm {
     url: String,
     #[serde(default)]
     secret: String,
+    #[serde(default)]
+    topic_arn: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    profile: String,
+    #[serde(default)]
+    host: String,
+    #[serde(default)]
+    port: String,
+    #[serde(default)]
+    tls: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password_env: String,
 }
 
 pub async fn add_target(State(state): State<Shared>, Extension(caller): Extension<Caller>, Form(f): Form<TargetForm>) -> Redirect {
-    let req = CreateTarget { name: f.name, kind: f.kind, url: Some(f.url), secret: Some(f.secret).filter(|s| !s.is_empty()) };
+    let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+    let port = match f.port.trim() {
+        "" => None,
+        p => match p.parse::<u16>() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                flash(&caller, false, format!("`{}` is not a port: give 587 (STARTTLS), 465 (TLS) or 25", rampart_app::shown(p)));
+                return Redirect::to("/events#targets");
+            }
+        },
+    };
+    let req = CreateTarget {
+        name: f.name,
+        kind: f.kind,
+        url: some(f.url),
+        secret: some(f.secret),
+        topic_arn: some(f.topic_arn),
+        region: some(f.region),
+        profile: some(f.profile),
+        endpoint_url: None,
+        host: some(f.host),
+        port,
+        tls: some(f.tls),
+        from: some(f.from),
+        to: f.to.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+        username: some(f.username),
+        password_env: some(f.password_env),
+    };
     let r = api::add_target(&state, &caller, req).await;
     outcome(&caller, r, |t| format!("Target “{}” ({}) added.", t.name, t.kind), "targets")
 }

@@ -223,6 +223,7 @@ fn an_automation_rule_made_in_the_console_applies_to_the_next_scan_in_chromium()
     let row = row.as_str().unwrap();
     assert!(row.contains("escalate demo failures") && row.contains("ENABLED") && row.contains("workflow → NOTIFIED"), "{row}");
     no_sideways_scroll(&b, "automation");
+    b.run("window.scrollTo(0, 0); return true;");
     std::fs::write(root().join("docs/img/console-automation.png"), b.screenshot()).unwrap();
 
     // Disable and enable again.

@@ -133,6 +133,39 @@ fn targets_rules_actions_and_dead_letters_through_the_api() {
         assert_eq!(r.status, 400, "{body}: {}", r.body);
         assert!(error_of(&r).contains(want), "{body}: {}", r.body);
     }
+    // SNS and email targets: their settings checked by the application layer.
+    let r = send(
+        &s,
+        "POST",
+        "/api/v1/events/targets",
+        &admin,
+        &json!({ "name": "sns", "kind": "sns", "topic_arn": "arn:aws:sns:us-east-1:123456789012:security", "region": "us-east-1" }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["config"]["topic_arn"], "arn:aws:sns:us-east-1:123456789012:security");
+    let r = send(
+        &s,
+        "POST",
+        "/api/v1/events/targets",
+        &admin,
+        &json!({ "name": "sns2", "kind": "sns", "topic_arn": "not-an-arn", "region": "us-east-1" }),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    error_of(&r);
+    let mail = json!({ "name": "mail", "kind": "email", "host": "smtp.example.com", "port": 587, "from": "rampart@example.com",
+        "to": ["soc@example.com"], "username": "rampart", "password_env": "RAMPART_SMTP_PASSWORD" });
+    let r = send(&s, "POST", "/api/v1/events/targets", &admin, &mail);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["config"]["to"], json!(["soc@example.com"]));
+    assert_eq!(r.json()["config"]["password_env"], "RAMPART_SMTP_PASSWORD", "the variable's name, not a password");
+    let mut bad = mail.clone();
+    bad["name"] = json!("mail2");
+    bad["to"] = json!(["not an address"]);
+    let r = send(&s, "POST", "/api/v1/events/targets", &admin, &bad);
+    assert!(r.status == 400 && error_of(&r).contains("is not an email address"), "{}", r.body);
+    for name in ["sns", "mail"] {
+        assert_eq!(s.client.request("DELETE", &format!("/api/v1/events/targets/{name}"), &[("Authorization", &admin)], b"").status, 204);
+    }
     let list = s.client.get("/api/v1/events/targets", &[("Authorization", &viewer)]);
     assert_eq!(list.json().as_array().unwrap().len(), 1);
     assert!(!list.body.contains("s3cret"), "{}", list.body);
