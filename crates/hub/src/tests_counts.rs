@@ -465,6 +465,10 @@ fn the_hot_queries_use_their_table_and_indexes() {
         match insight.group_by.as_str() {
             // Grouped by resource over open findings: the resource index, read alone.
             "ResourceId" if insight.id == "managed/1" => assert_eq!(read, names(&["findings_resource"]), "{}", insight.id),
+            // Grouped by resource over one type: the type index, read alone.
+            "ResourceId" if ["managed/19", "managed/30", "managed/31"].contains(&insight.id.as_str()) => {
+                assert_eq!(read, names(&["findings_type_resource"]), "{}", insight.id)
+            }
             "ResourceId" => {}
             _ => assert_eq!(read, names(&["finding_counts"]), "{}", insight.id),
         }

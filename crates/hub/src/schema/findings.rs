@@ -284,5 +284,12 @@ BEGIN
     ON CONFLICT (key) DO UPDATE SET n = n + 1;
 END;
 "#,
+        // 11: the findings of one resource type by resource, with their record state,
+        // workflow and check: the insights on one type grouped by resource ("top S3
+        // buckets", "top EC2 instances", EC2 instances that fail best practices) read this
+        // index alone instead of the whole table (1.5 to 1.7 s of CPU over 1M findings).
+        r#"
+CREATE INDEX findings_type_resource ON findings (resource_type, resource_id, record_state, workflow_status, check_id);
+"#,
     ],
 };
