@@ -16,7 +16,14 @@ use serde_json::{json, Value};
 /// An SNS topic target: the topic's ARN and Region, an optional named profile, an optional
 /// SNS-compatible endpoint (an emulator). Publishing is the only write Rampart makes, and
 /// only to a topic named here.
-pub fn create_sns_target(store: &mut Store, name: &str, topic_arn: &str, region: &str, profile: Option<&str>, endpoint_url: Option<&str>) -> Result<EventTarget> {
+pub fn create_sns_target(
+    store: &mut Store,
+    name: &str,
+    topic_arn: &str,
+    region: &str,
+    profile: Option<&str>,
+    endpoint_url: Option<&str>,
+) -> Result<EventTarget> {
     let topic = rampart_collect_aws::notify::SnsTopic {
         topic_arn: topic_arn.to_string(),
         region: region.to_string(),
@@ -78,7 +85,10 @@ pub struct EmailSettings {
 /// the deliverer parses it fully.
 fn looks_like_address(a: &str) -> bool {
     let Some((local, domain)) = a.rsplit_once('@') else { return false };
-    !local.is_empty() && !domain.is_empty() && a.len() <= 254 && !a.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
+    !local.is_empty()
+        && !domain.is_empty()
+        && a.len() <= 254
+        && !a.chars().any(|c| c.is_whitespace() || c.is_control() || "<>,;\"".contains(c))
 }
 
 /// Checks an email target's settings.
@@ -110,7 +120,10 @@ pub fn check_email(s: &EmailSettings) -> Result<()> {
         (Some(_), None) => bail!("a user name needs the environment variable that holds the password (password_env)"),
         (None, Some(_)) => bail!("a password needs a user name"),
         (_, Some(var)) if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
-            bail!("`{}` is not an environment variable name: give one like RAMPART_SMTP_PASSWORD (the password itself is never stored)", crate::shown(var))
+            bail!(
+                "`{}` is not an environment variable name: give one like RAMPART_SMTP_PASSWORD (the password itself is never stored)",
+                crate::shown(var)
+            )
         }
         _ => {}
     }

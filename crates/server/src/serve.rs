@@ -1,6 +1,12 @@
 //! The process: logging, the listener (plain or TLS), one HTTP/1.1 connection per task,
 //! and a graceful stop — on SIGINT or SIGTERM no new connection is accepted, requests in
 //! flight finish (for at most [`DRAIN`]), then the process exits.
+//!
+//! Slow or too many clients cannot hold the server: a request's headers must arrive within
+//! 30 s and its body within [`body_timeout`] (`RAMPART_BODY_TIMEOUT` seconds, default 30;
+//! later, the request fails with 408 and the connection closes); at most
+//! [`max_connections`] connections are open at once (`RAMPART_MAX_CONNECTIONS`, default
+//! 512) — one more is answered `503 Service Unavailable` with `Retry-After` and closed.
 
 use crate::accounts::Accounts;
 use crate::args::LogFormat;
@@ -26,6 +32,73 @@ use tower::ServiceExt;
 
 /// How long a stop waits for requests in flight.
 pub const DRAIN: Duration = Duration::from_secs(30);
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.trim().parse::<u64>().ok()).filter(|n| *n > 0)
+}
+
+/// How long a request's body may take to arrive: `RAMPART_BODY_TIMEOUT` seconds (default 30).
+pub fn body_timeout() -> Duration {
+    Duration::from_secs(env_number("RAMPART_BODY_TIMEOUT").unwrap_or(30))
+}
+
+/// Connections open at once: `RAMPART_MAX_CONNECTIONS` (default 512).
+pub fn max_connections() -> usize {
+    env_number("RAMPART_MAX_CONNECTIONS").map_or(512, |n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// A request body that fails once its deadline passes before it has all arrived (a client
+/// that sends its body slowly, or not at all, would otherwise hold its task forever).
+struct TimedBody {
+    inner: hyper::body::Incoming,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    limit: Duration,
+    /// Set when the deadline passed: the answer becomes 408 whatever the handler made of
+    /// the error.
+    timed_out: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Why a body failed: too slow.
+#[derive(Debug)]
+pub struct BodyTimeout(Duration);
+
+impl std::fmt::Display for BodyTimeout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the request body did not arrive within {} s", self.0.as_secs())
+    }
+}
+
+impl std::error::Error for BodyTimeout {}
+
+impl hyper::body::Body for TimedBody {
+    type Data = bytes::Bytes;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        use std::task::Poll;
+        if let Poll::Ready(frame) = std::pin::Pin::new(&mut self.inner).poll_frame(cx) {
+            return Poll::Ready(frame.map(|r| r.map_err(Into::into)));
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                self.timed_out.store(true, std::sync::atomic::Ordering::Relaxed);
+                Poll::Ready(Some(Err(Box::new(BodyTimeout(self.limit)))))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
 
 /// Installs the process's log subscriber: `text` for a person, `json` (one object per line)
 /// for a collector. `RAMPART_LOG` overrides the level, as for every command.
@@ -189,6 +262,9 @@ async fn stop_signal() {
 pub async fn serve(listener: TcpListener, state: Shared, tls: Option<TlsAcceptor>, stop: impl Future<Output = ()>) {
     let app: Router = crate::routes::router(state);
     let graceful = GracefulShutdown::new();
+    let limit = body_timeout();
+    let max = max_connections();
+    let slots = Arc::new(tokio::sync::Semaphore::new(max));
     tokio::pin!(stop);
     loop {
         let (stream, peer) = tokio::select! {
@@ -203,13 +279,36 @@ pub async fn serve(listener: TcpListener, state: Shared, tls: Option<TlsAcceptor
             },
             _ = &mut stop => break,
         };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            tracing::warn!(%peer, max, "connection refused: too many open connections (RAMPART_MAX_CONNECTIONS)");
+            if tls.is_none() {
+                tokio::spawn(refuse(stream));
+            }
+            continue;
+        };
         let app = app.clone();
         let tls = tls.clone();
         let watcher = graceful.watcher();
         tokio::spawn(async move {
+            let _slot = slot; // held while the connection lives
             let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
                 req.extensions_mut().insert(ConnectInfo(peer));
-                app.clone().oneshot(req)
+                let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let flag = Arc::clone(&timed_out);
+                let req = req.map(|inner| TimedBody { inner, deadline: Box::pin(tokio::time::sleep(limit)), limit, timed_out: flag });
+                let answer = app.clone().oneshot(req);
+                async move {
+                    let res = answer.await?;
+                    if !timed_out.load(std::sync::atomic::Ordering::Relaxed) {
+                        return Ok(res);
+                    }
+                    tracing::info!(%peer, "request body too slow: 408");
+                    let mut res = Response::new(axum::body::Body::from(format!("{}\n", BodyTimeout(limit))));
+                    *res.status_mut() = axum::http::StatusCode::REQUEST_TIMEOUT;
+                    res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+                    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+                    Ok::<_, std::convert::Infallible>(res)
+                }
             });
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
@@ -238,6 +337,18 @@ pub async fn serve(listener: TcpListener, state: Shared, tls: Option<TlsAcceptor
         tracing::warn!("requests still in flight after {} s: closing them", DRAIN.as_secs());
     }
     tracing::info!("stopped");
+}
+
+/// The answer to a connection over the limit: 503, try again in a second, closed.
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = "too many open connections: try again shortly\n";
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nretry-after: 1\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(answer.as_bytes())).await;
+    let _ = stream.shutdown().await;
 }
 
 /// Security headers on every answer, and one log line per request (method, path, status,

@@ -246,7 +246,8 @@ fn an_email_target_sends_the_event_to_an_smtp_sink_with_the_password_from_the_en
     let dir = tempfile::tempdir().unwrap();
     let mut store = store_at(dir.path());
     std::env::set_var("RAMPART_TEST_SMTP_PASSWORD", "pa55word");
-    let settings = EmailSettings { username: Some("rampart".into()), password_env: Some("RAMPART_TEST_SMTP_PASSWORD".into()), ..email(port) };
+    let settings =
+        EmailSettings { username: Some("rampart".into()), password_env: Some("RAMPART_TEST_SMTP_PASSWORD".into()), ..email(port) };
     create_email_target(&mut store, "mail", &settings).unwrap();
     route_all(&mut store, "mail");
     publish(&mut store, &event("ev-mail-1", "S3 bucket logs is public")).unwrap();
@@ -296,7 +297,10 @@ fn an_smtp_sink_that_is_down_gets_retries_with_backoff_then_a_dead_letter() {
     assert_eq!(p.retried, 2, "to mail (down) and to mail2");
     let later = store.due_deliveries(rampart_app::now() + time::Duration::hours(1), 10).unwrap();
     let d = later.iter().find(|d| d.target.name == "mail2").unwrap();
-    assert_eq!(d.last_error.as_deref(), Some("the SMTP password's environment variable RAMPART_TEST_UNSET_PASSWORD is not set in the delivering process"));
+    assert_eq!(
+        d.last_error.as_deref(),
+        Some("the SMTP password's environment variable RAMPART_TEST_UNSET_PASSWORD is not set in the delivering process")
+    );
 }
 
 // ---------------------------------------------------------------- Slack

@@ -111,3 +111,66 @@ fn serve_without_a_user_and_no_initial_admin_says_how_to_create_one() {
     assert!(rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().is_none());
     assert!(rampart_server::first_start(accounts.as_ref(), &default).unwrap().is_none(), "users exist: nothing created");
 }
+
+/// Reads what the server answers on `s` until it closes or `wait` passes.
+fn answer_within(s: &mut TcpStream, wait: Duration) -> String {
+    s.set_read_timeout(Some(wait)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+// These two set the server's limits through its environment before starting it: nextest
+// runs each test in a process of its own.
+
+#[test]
+fn a_request_body_that_does_not_arrive_in_time_is_answered_408_and_the_connection_closed() {
+    std::env::set_var("RAMPART_BODY_TIMEOUT", "1");
+    let s = TestServer::start();
+    let mut c = TcpStream::connect(s.client.addr).unwrap();
+    // Headers promise 100 bytes; 10 come, then nothing.
+    write!(
+        c,
+        "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nname=admin"
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let got = answer_within(&mut c, Duration::from_secs(10));
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.to_ascii_lowercase().contains("connection: close"), "{got}");
+    assert!(got.contains("did not arrive within 1 s"), "{got}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    // A body that arrives in time is read as usual.
+    assert_eq!(s.client.get("/healthz", &[]).status, 200);
+}
+
+#[test]
+fn connections_over_the_limit_are_answered_503_and_closed_until_one_ends() {
+    std::env::set_var("RAMPART_MAX_CONNECTIONS", "2");
+    let s = TestServer::start();
+    let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(s.client.addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut third = TcpStream::connect(s.client.addr).unwrap();
+    let got = answer_within(&mut third, Duration::from_secs(5));
+    assert!(got.starts_with("HTTP/1.1 503"), "{got}");
+    assert!(got.to_ascii_lowercase().contains("retry-after: 1"), "{got}");
+    // One idle client leaves: a new connection is served again.
+    drop(idle);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut c = TcpStream::connect(s.client.addr).unwrap();
+        write!(c, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let got = answer_within(&mut c, Duration::from_secs(5));
+        if got.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still refused: {got}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
