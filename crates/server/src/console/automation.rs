@@ -182,7 +182,7 @@ fn rule_form(caller: &Caller, action: &str, f: &RuleForm, submit: &str) -> Marku
             }
             fieldset {
                 legend { "Criteria" }
-                label.wide { "Findings filter (Security Hub's " code { "AwsSecurityFindingFilters" } " JSON: OR within a field, AND across fields)"
+                label.wide { span { "Findings filter (Security Hub's " code { "AwsSecurityFindingFilters" } " JSON: OR within a field, AND across fields)" }
                     textarea #rule-criteria name="criteria" rows="5" placeholder=(CRITERIA_EXAMPLE) { (f.criteria) } }
             }
             fieldset {
