@@ -36,11 +36,27 @@ pub struct AuditParams {
     /// Before this time (RFC 3339).
     pub until: Option<String>,
     /// The last N days (instead of `since`).
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub days: Option<u32>,
     /// 1 to 500 entries per page; 100 if not given.
+    #[serde(default, deserialize_with = "empty_as_none")]
     pub limit: Option<usize>,
     /// `next_cursor` of the page before.
     pub cursor: Option<String>,
+}
+
+/// A number parameter that an HTML form sends empty when left blank: empty means absent.
+fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let v: Option<String> = Option::deserialize(d)?;
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|e| serde::de::Error::custom(format!("`{t}`: {e}"))),
+    }
 }
 
 /// One audited action.
