@@ -63,8 +63,22 @@
       if (typeof spec.max === "number") {
         valueAxis.max = spec.max;
       }
-      var labelAxis = { ticks: { autoSkip: true, maxRotation: 0 } };
+      // Long labels (resource ARNs) keep their distinctive end; the table has them whole.
+      var labelAxis = {
+        ticks: {
+          autoSkip: !spec.horizontal,
+          maxRotation: 0,
+          callback: function (value) {
+            var label = String(this.getLabelForValue(value));
+            return label.length > 36 ? "\u2026" + label.slice(-35) : label;
+          },
+        },
+      };
       options.scales = spec.horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis };
+    }
+    if (spec.horizontal && canvas.parentNode) {
+      // A bar's room: about 22 px each, whatever the number of groups.
+      canvas.parentNode.style.height = Math.max(120, (spec.labels || []).length * 22 + 50) + "px";
     }
     new window.Chart(canvas, { type: type, data: { labels: spec.labels || [], datasets: datasets }, options: options });
     canvas.setAttribute("data-drawn", "true");

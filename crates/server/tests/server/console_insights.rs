@@ -160,6 +160,17 @@ fn a_custom_insight_made_in_chromium_counts_what_the_findings_query_counts() {
     no_sideways_scroll(&b, "an insight");
     std::fs::write(img.join("console-insight.png"), b.screenshot()).unwrap();
 
+    // A managed insight of a hundred resources: a bar each, readable at 900 px.
+    b.post("url", json!({ "url": format!("{base}/insights/managed%2F1") }));
+    wait_for(&b, "var c = document.getElementById('insight-chart'); return !!c && c.getAttribute('data-drawn') === 'true';");
+    let rows100 = shown_rows(&b, "#groups");
+    assert_eq!(drawn(&b, "insight-chart"), json!(["true", 1, rows100.len(), true]));
+    let height = b.run("return document.getElementById('insight-chart').parentNode.getBoundingClientRect().height;");
+    assert!(height.as_f64().unwrap() >= rows100.len() as f64 * 20.0, "{height} px for {} bars", rows100.len());
+    no_sideways_scroll(&b, "a managed insight");
+    b.run("history.back(); return true;");
+    wait_for(&b, "return !!document.getElementById('groups') && location.pathname.indexOf('custom') >= 0;");
+
     // Drill down: the list holds exactly that group.
     let (value, count, _) = rows[0].clone();
     click(&b, &format!("#groups tr[data-value='{value}'] td.num a"));
