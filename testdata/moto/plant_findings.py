@@ -4,9 +4,14 @@
     plant_findings.py ENDPOINT_URL
 
 Security Hub (us-east-1): two findings sent with BatchImportFindings, as a third-party
-product would; GuardDuty: one detector (moto 5.2.5 has no ListFindings/GetFindings, so
-reading its findings fails, and the test expects that failure to be reported)."""
+product would; Inspector2: the findings of testdata/aws-findings/inspector2-list-findings.json
+(moved to us-east-1) queued as moto's answer to ListFindings (moto's own API for it);
+GuardDuty: one detector (moto 5.2.5 has no ListFindings/GetFindings, so reading its
+findings fails, and the test expects that failure to be reported)."""
+import json
+import pathlib
 import sys
+import urllib.request
 
 import boto3
 
@@ -62,3 +67,14 @@ assert out["SuccessCount"] == 2, out
 
 gd = boto3.client("guardduty", **KW)
 gd.create_detector(Enable=True)
+
+inspector = json.loads(
+    (pathlib.Path(__file__).parent.parent / "aws-findings/inspector2-list-findings.json").read_text().replace("eu-west-1", "us-east-1")
+)
+req = urllib.request.Request(
+    URL + "/moto-api/static/inspector2/findings-results",
+    data=json.dumps({"results": [inspector["findings"]], "account_id": "123456789012", "region": "us-east-1"}).encode(),
+    headers={"Content-Type": "application/json"},
+    method="POST",
+)
+urllib.request.urlopen(req).read()

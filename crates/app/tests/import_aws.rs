@@ -78,8 +78,13 @@ fn security_hub_findings_are_read_back_and_stored_field_by_field() {
     assert!(hub.error.is_none(), "{:?}", hub.error);
     assert_eq!((hub.read, hub.answer.success_count, hub.answer.failed.len()), (2, 2, 0));
 
+    // Inspector2's ListFindings answers the findings queued in moto.
+    let insp = of(&out, AwsSource::Inspector2);
+    assert!(insp.error.is_none(), "{:?}", insp.error);
+    assert_eq!((insp.read, insp.answer.success_count), (2, 2));
+
     // Every other source is reported as not read, with the call and why — never "0 findings".
-    for s in [AwsSource::GuardDuty, AwsSource::AccessAnalyzer, AwsSource::Config, AwsSource::Inspector2, AwsSource::Macie] {
+    for s in [AwsSource::GuardDuty, AwsSource::AccessAnalyzer, AwsSource::Config, AwsSource::Macie] {
         let r = of(&out, s);
         let why = r.error.as_deref().unwrap_or_else(|| panic!("{s} reported as read: {r:?}"));
         assert_eq!(r.read, 0, "{s}");
@@ -91,6 +96,17 @@ fn security_hub_findings_are_read_back_and_stored_field_by_field() {
             _ => assert!(why.contains("rampart import findings --format"), "{why}"),
         }
     }
+
+    let q = FindingQuery::from_json_str(r#"{"Filters": {"ProductName": [{"Value": "Inspector", "Comparison": "EQUALS"}], "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]}}"#).unwrap();
+    let page = store.get_findings(&q, now()).unwrap();
+    assert_eq!(page.findings.len(), 1);
+    let cve = &page.findings[0];
+    let origin = cve.imported.as_ref().unwrap();
+    assert_eq!(origin.product_arn, "arn:aws:securityhub:us-east-1::product/aws/inspector");
+    assert_eq!(origin.id, "arn:aws:inspector2:us-east-1:123456789012:finding/0f1e2d3c4b5a69788796a5b4c3d2e1f0");
+    assert_eq!(cve.finding.title, "CVE-2026-0001 - openssl-libs");
+    assert_eq!(cve.finding.resource.id, "arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f67890");
+    assert_eq!(cve.finding.vulnerability.as_ref().map(|v| v.id.as_str()), Some("CVE-2026-0001"));
 
     let q = FindingQuery::from_json_str(r#"{"Filters": {"ProductName": [{"Value": "prowler", "Comparison": "EQUALS"}]}, "SortCriteria": [{"Field": "SeverityLabel", "SortOrder": "desc"}]}"#).unwrap();
     let page = store.get_findings(&q, now()).unwrap();

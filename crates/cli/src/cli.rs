@@ -285,9 +285,9 @@ pub enum ImportSource {
         db: Option<PathBuf>,
     },
     /// Findings of AWS's own security services, read-only through the AWS SDK, into the
-    /// findings store: Security Hub, GuardDuty, IAM Access Analyzer and AWS Config
-    /// (non-compliant rule evaluations). Inspector2 and Macie are not read live by this
-    /// build: import their saved responses with `import findings --format`. Each source
+    /// findings store: Security Hub, GuardDuty, Inspector2, IAM Access Analyzer and AWS
+    /// Config (non-compliant rule evaluations). Macie is not read live by this build:
+    /// import its saved responses with `import findings --format macie`. Each source
     /// and region is reported (read, stored, failed, or why it was not read); exit 2 when
     /// any was not read whole. The permissions are in `rampart iam-policy`.
     Aws {

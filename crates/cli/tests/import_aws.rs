@@ -36,11 +36,12 @@ fn each_source_and_region_is_reported_and_unread_ones_fail_the_command() {
             .output()
             .unwrap()
     };
-    let out = run("securityhub,guardduty,macie");
+    let out = run("securityhub,guardduty,macie,inspector2");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines.len(), 4, "{stdout}");
+    assert!(lines.contains(&"inspector2 us-east-1: read 2, stored 2, failed 0"), "{stdout}");
     assert!(lines.contains(&"securityhub us-east-1: read 2, stored 2, failed 0"), "{stdout}");
     assert!(lines.iter().any(|l| l.starts_with("guardduty us-east-1: not read: guardduty:ListFindings")), "{stdout}");
     assert!(lines.iter().any(|l| l.starts_with("macie us-east-1: not read: ") && l.contains("--format macie")), "{stdout}");

@@ -1,4 +1,5 @@
 //! Findings of AWS's own security services, read-only: Security Hub `GetFindings`,
+//! Inspector2 `ListFindings`,
 //! GuardDuty `ListDetectors` + `ListFindings` + `GetFindings` (≤ 50 ids a call), IAM
 //! Access Analyzer `ListAnalyzers` + `ListFindings` (external access) / `ListFindingsV2`
 //! (unused and internal access), AWS Config `DescribeComplianceByConfigRule` +
@@ -11,9 +12,9 @@
 //! saved `aws <service> get-findings` file.
 //!
 //! A failure is reported per source and region ([`SourceRead::error`]), with whatever was
-//! read before it; it never stops the other sources or regions. Inspector2 and Macie are
-//! not read live by this build (their SDK crates are not linked): they are reported as
-//! unread, with how to import their saved responses instead.
+//! read before it; it never stops the other sources or regions. Macie is not read live by
+//! this build (its SDK crate is not linked): it is reported as unread, with how to import
+//! its saved responses instead.
 
 use crate::call::Ctx;
 use crate::guard::ReadOnlyGuard;
@@ -86,10 +87,7 @@ async fn read_source(ctx: &Ctx, source: AwsSource, partition: &str) -> SourceRea
         AwsSource::GuardDuty => guardduty(ctx, &base, &mut read.pages).await,
         AwsSource::AccessAnalyzer => access_analyzer(ctx, &base, &mut read.pages).await,
         AwsSource::Config => config(ctx, &base, &mut read.pages).await,
-        AwsSource::Inspector2 => Err(format!(
-            "not read live by this build (no Inspector2 SDK client): save `aws inspector2 list-findings --region {}` and import it with `rampart import findings --format inspector2 FILE`",
-            ctx.region
-        )),
+        AwsSource::Inspector2 => inspector2(ctx, &base, &mut read.pages).await,
         AwsSource::Macie => Err(format!(
             "not read live by this build (no Macie SDK client): save `aws macie2 get-findings --region {} --finding-ids ...` and import it with `rampart import findings --format macie FILE`",
             ctx.region
@@ -159,6 +157,21 @@ async fn securityhub(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> 
         let out =
             ctx.call("securityhub:GetFindings", None, client.get_findings().max_results(100).set_next_token(token.clone()).send()).await?;
         pages.push(Page { context: base.clone(), body: raw.take_json("securityhub:GetFindings")? });
+        token = next(out.next_token(), &mut seen);
+        if token.is_none() {
+            return Ok(());
+        }
+    }
+}
+
+async fn inspector2(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<(), String> {
+    let raw = RawBodies::default();
+    let client = raw_client!(ctx, aws_sdk_inspector2, raw);
+    let (mut token, mut seen) = (None, Vec::new());
+    loop {
+        let out =
+            ctx.call("inspector2:ListFindings", None, client.list_findings().max_results(100).set_next_token(token.clone()).send()).await?;
+        pages.push(Page { context: base.clone(), body: raw.take_json("inspector2:ListFindings")? });
         token = next(out.next_token(), &mut seen);
         if token.is_none() {
             return Ok(());
