@@ -388,3 +388,88 @@ fn a_custom_action_on_20_findings_reaches_a_signed_webhook_once_and_21_are_refus
     let token = bearer(&s.token(Role::Viewer));
     assert_eq!(s.client.get("/api/v1/events/dead-letters", &[("Authorization", &token)]).json(), json!([]));
 }
+
+#[test]
+fn console_forms_manage_events_send_insight_results_and_retry_dead_letters() {
+    let s = TestServer::start();
+    let admin = s.login("admin", PASSWORD).unwrap();
+    let (url, _got) = receiver();
+    let post = |path: &str, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", admin.csrf.as_str())];
+        all.extend_from_slice(fields);
+        admin.post_form(path, &all)
+    };
+    // Each form returns to the page with its outcome shown once.
+    let r = post("/events/targets", &[("name", "hook"), ("kind", "webhook"), ("url", &url), ("secret", "")]);
+    assert_eq!((r.status, r.header("location")), (303, Some("/events#targets")), "{}", r.body);
+    let page = admin.get("/events");
+    assert!(page.body.contains("Target “hook” (webhook) added."), "{}", page.body);
+    assert!(!admin.get("/events").body.contains("Target “hook” (webhook) added."), "shown once");
+    let r = post("/events/targets", &[("name", "bad"), ("kind", "webhook"), ("url", "ftp://x")]);
+    assert_eq!(r.status, 303);
+    assert!(admin.get("/events").body.contains("starts with http:// or https://"));
+    let pattern = r#"{"detail-type": ["Security Hub Insight Results"]}"#;
+    assert_eq!(post("/events/rules", &[("name", "insights"), ("target", "hook"), ("pattern", "{not json")]).status, 303);
+    assert!(admin.get("/events").body.contains("the pattern is not JSON"));
+    post("/events/rules", &[("name", "insights"), ("target", "hook"), ("pattern", pattern)]);
+    post("/events/actions", &[("name", "Quarantine"), ("description", "Isolate the resources")]);
+    let page = admin.get("/events");
+    assert!(page.body.contains("custom-action/1") && page.body.contains("Isolate the resources"), "{}", page.body);
+
+    // The insight page's form: chosen results go to the action; back to the insight.
+    let insight = format!("/insights/{}", enc("managed/1"));
+    let page = admin.get(&insight);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"insight-action\""), "the insight page shows the form: {}", page.body);
+    let auth = bearer(&s.token(Role::Viewer));
+    let results = s.client.get(&format!("/api/v1/insights/{}", enc("managed/1")), &[("Authorization", &auth)]).json();
+    let values: Vec<String> =
+        results["results"].as_array().unwrap().iter().take(2).map(|r| r["value"].as_str().unwrap().to_string()).collect();
+    let mut fields = vec![("insight", "managed/1"), ("action", "custom-action/1")];
+    for v in &values {
+        fields.push(("value", v.as_str()));
+    }
+    let r = post("/events/insight-action", &fields);
+    assert_eq!((r.status, r.header("location")), (303, Some(insight.as_str())), "{}", r.body);
+    let page = admin.get(&insight);
+    assert!(page.body.contains(&format!("Sent {} insight result(s) to custom action custom-action/1", values.len())), "{}", page.body);
+    let many: Vec<String> = (0..101).map(|i| format!("r-{i}")).collect();
+    let mut fields = vec![("insight", "managed/1"), ("action", "custom-action/1")];
+    for v in &many {
+        fields.push(("value", v.as_str()));
+    }
+    post("/events/insight-action", &fields);
+    assert!(admin.get(&insight).body.contains("at most 100 insight results (Security Hub's limit), not 101"));
+
+    // The event in the outbox; made a dead letter; retried from the page.
+    let db = s.dir.path().join("rampart.db");
+    {
+        let mut store = rampart_hub::Store::open_existing(&db).unwrap();
+        let due = store.due_deliveries(rampart_app::now(), 10).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].body["detail-type"], "Security Hub Insight Results");
+        assert_eq!(due[0].body["detail"]["insightArn"], "managed/1");
+        assert_eq!(due[0].body["detail"]["insightResults"].as_array().unwrap().len(), values.len());
+        let mut now = rampart_app::now();
+        for _ in 0..rampart_app::events::MAX_ATTEMPTS {
+            rampart_app::events::deliver_due(&mut store, &Down, now, 10).unwrap();
+            now += time::Duration::days(1);
+        }
+    }
+    let page = admin.get("/events");
+    assert!(page.body.contains("connection refused (test)"), "{}", page.body);
+    let event = crate::common::hidden(&page.body[page.body.find("dead-list").unwrap()..], "event_id").unwrap();
+    let r = post("/events/dead-letters/retry", &[("event_id", &event), ("target", "hook")]);
+    assert_eq!(r.header("location"), Some("/events#dead-letters"));
+    let page = admin.get("/events");
+    assert!(page.body.contains("1 delivery(ies) will be tried again") && page.body.contains("id=\"no-dead\""), "{}", page.body);
+
+    // Disable, delete.
+    post("/events/rules/insights/status", &[("status", "DISABLED")]);
+    assert!(admin.get("/events").body.contains("Rule “insights” disabled."));
+    post(&format!("/events/actions/{}/delete", enc("custom-action/1")), &[]);
+    post("/events/rules/insights/delete", &[]);
+    post("/events/targets/hook/delete", &[]);
+    let page = admin.get("/events");
+    assert!(page.body.contains("Target “hook” deleted") && !page.body.contains("tr class=\"target\""), "{}", page.body);
+}
