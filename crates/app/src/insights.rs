@@ -104,7 +104,8 @@ pub fn run_scores(store: &Store, run: &str) -> Result<Vec<StandardScore>> {
             vulnerability: None,
         })
         .collect();
-    let coverage = rampart_compliance::Coverage::from_requirements(rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()));
+    let coverage =
+        rampart_compliance::Coverage::from_requirements(rampart_checks::REGISTRY.iter().flat_map(|c| c.meta.related_requirements()));
     Ok(rampart_compliance::STANDARDS
         .iter()
         .map(|s| {

@@ -221,7 +221,11 @@ fn a_runs_result_kinds_are_its_results_distinct_statuses_workflows_and_requireme
         .run_results("r1")
         .unwrap()
         .into_iter()
-        .map(|f| crate::ResultKind { status: f.status, workflow_status: f.workflow_status, related_requirements: f.related_requirements.to_vec() })
+        .map(|f| crate::ResultKind {
+            status: f.status,
+            workflow_status: f.workflow_status,
+            related_requirements: f.related_requirements.to_vec(),
+        })
         .collect();
     want.sort_by_key(key);
     want.dedup();

@@ -65,7 +65,8 @@ pub fn unescape(s: &str) -> String {
 pub fn list_total(b: &Browser, link: &str) -> u64 {
     let page = b.get(link);
     assert_eq!(page.status, 200, "{link}: {}", page.body);
-    let count = page.body.split("id=\"count\">").nth(1).unwrap_or_else(|| panic!("{link}: no count")).split('<').next().unwrap().to_string();
+    let count =
+        page.body.split("id=\"count\">").nth(1).unwrap_or_else(|| panic!("{link}: no count")).split('<').next().unwrap().to_string();
     if count.starts_with("No finding") {
         return 0;
     }
@@ -105,7 +106,8 @@ fn every_dashboard_number_equals_the_findings_list_and_the_api() {
     }
     assert!(checked > 10, "{checked}");
     // The severities add up to the total of active failed findings.
-    let total: u64 = html.split("id=\"failed-total\" href=\"").nth(1).unwrap().split('>').nth(1).unwrap().split('<').next().unwrap().parse().unwrap();
+    let total: u64 =
+        html.split("id=\"failed-total\" href=\"").nth(1).unwrap().split('>').nth(1).unwrap().split('<').next().unwrap().parse().unwrap();
     assert_eq!(count_rows(html, "id=\"by-severity\"").iter().map(|r| r.1).sum::<u64>(), total);
     assert_eq!(api_total(&s, &token, "/findings?status=FAILED"), total);
 
@@ -124,7 +126,19 @@ fn every_dashboard_number_equals_the_findings_list_and_the_api() {
     let runs: Vec<&str> = history.split("data-run=\"").skip(1).map(|r| r.split('"').next().unwrap()).collect();
     assert_eq!(runs, ["run-demo-2", "run-demo"]);
     assert!(html.contains("id=\"history-chart\""), "two runs draw a history");
-    let fsbp = |row: usize| history.split("data-run=\"").nth(row + 1).unwrap().split("data-standard=\"fsbp\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let fsbp = |row: usize| {
+        history
+            .split("data-run=\"")
+            .nth(row + 1)
+            .unwrap()
+            .split("data-standard=\"fsbp\">")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
     assert_ne!(fsbp(0), fsbp(1), "the second run fixed failures: its score differs");
 
     // The chart data cannot end its script element; the page has no inline script.
@@ -247,9 +261,11 @@ fn the_dashboard_and_grouped_findings_in_chromium() {
     b.post("url", json!({ "url": format!("{base}/") }));
     wait_for(&b, "var c = document.getElementById('by-severity-chart'); return !!c && c.getAttribute('data-drawn') === 'true';");
     // The library drew every chart, with as many bars as the tables have rows.
-    for (chart, table, datasets) in
-        [("by-severity-chart", "#by-severity table", 1), ("by-account-chart", "#by-account table", 1), ("by-region-chart", "#by-region table", 1)]
-    {
+    for (chart, table, datasets) in [
+        ("by-severity-chart", "#by-severity table", 1),
+        ("by-account-chart", "#by-account table", 1),
+        ("by-region-chart", "#by-region table", 1),
+    ] {
         let rows = shown_rows(&b, table);
         assert_eq!(drawn(&b, chart), json!(["true", datasets, rows.len(), true]), "{chart}");
         for (value, count, link) in rows {
@@ -290,7 +306,11 @@ fn the_dashboard_and_grouped_findings_in_chromium() {
     click(&b, &format!("#groups tr[data-value='{value}'] td.num a"));
     wait_for(&b, "return location.search.indexOf('severity_label=') >= 0 && !!document.getElementById('count');");
     let listed = b.run("return document.getElementById('count').textContent;");
-    assert!(listed.as_str().unwrap().contains(&format!(" of {count} matching")) || listed.as_str().unwrap().starts_with(&format!("{count} shown")), "{value}: {listed}");
+    assert!(
+        listed.as_str().unwrap().contains(&format!(" of {count} matching"))
+            || listed.as_str().unwrap().starts_with(&format!("{count} shown")),
+        "{value}: {listed}"
+    );
     let rows = b.run("return Array.prototype.map.call(document.querySelectorAll('tr.f td.sev'), function (e) { return e.textContent; });");
     assert!(rows.as_array().unwrap().iter().all(|v| v == value.as_str()), "{rows}");
     assert_eq!(rows.as_array().unwrap().len() as u64, count.min(100));

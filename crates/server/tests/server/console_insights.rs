@@ -30,8 +30,12 @@ fn insights_list_show_and_drill_down_to_exactly_each_groups_findings() {
         let rows = count_rows(&page.body, "id=\"groups\"");
         assert!(!rows.is_empty(), "{id}");
         let api = s.client.get(&format!("/api/v1/insights/{id}"), &[("Authorization", &bearer(&token))]).json();
-        let want: Vec<(String, u64)> =
-            api["results"].as_array().unwrap().iter().map(|r| (r["value"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap())).collect();
+        let want: Vec<(String, u64)> = api["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["value"].as_str().unwrap().to_string(), r["count"].as_u64().unwrap()))
+            .collect();
         assert_eq!(rows.iter().map(|r| (r.0.clone(), r.1)).collect::<Vec<_>>(), want, "{id}: the API's counts");
         for (value, count, link) in rows.iter().take(5) {
             assert!(link.starts_with("/findings?insight="), "{link}");
@@ -57,12 +61,16 @@ fn analysts_create_and_delete_custom_insights_with_the_form() {
     let b = s.login("analyst", PASSWORD).unwrap();
     // The findings list offers its filters and grouping as an insight; the form comes filled.
     let grouped = b.get("/findings?status=FAILED&severity_label=high&resource_type=AwsS3Bucket&group_by=resource");
-    let save = grouped.body.split("id=\"save-insight\" href=\"").nth(1).expect("a save link").split('"').next().unwrap().replace("&amp;", "&");
+    let save =
+        grouped.body.split("id=\"save-insight\" href=\"").nth(1).expect("a save link").split('"').next().unwrap().replace("&amp;", "&");
     assert_eq!(save, "/insights?status=FAILED&severity_label=high&resource_type=AwsS3Bucket&group_by=ResourceId#new-insight");
     let form = b.get(save.split('#').next().unwrap()).body;
     assert!(form.contains("<option value=\"FAILED\" selected>") && form.contains("<option value=\"ResourceId\" selected>"), "{form}");
     assert!(form.contains("value=\"AwsS3Bucket\""));
-    assert!(form.contains("{&quot;SeverityLabel&quot;:[{&quot;Comparison&quot;:&quot;EQUALS&quot;,&quot;Value&quot;:&quot;HIGH&quot;}]}"), "{form}");
+    assert!(
+        form.contains("{&quot;SeverityLabel&quot;:[{&quot;Comparison&quot;:&quot;EQUALS&quot;,&quot;Value&quot;:&quot;HIGH&quot;}]}"),
+        "{form}"
+    );
     assert!(!s.login("viewer", PASSWORD).unwrap().get("/findings").body.contains("save-insight"), "viewers cannot save");
     let list = b.get("/insights");
     assert!(list.body.contains("id=\"insight-form\""));
@@ -183,5 +191,7 @@ fn a_custom_insight_made_in_chromium_counts_what_the_findings_query_counts() {
 }
 
 fn pct(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
 }
