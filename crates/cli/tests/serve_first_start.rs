@@ -156,3 +156,41 @@ fn state_changing_commands_are_audited() {
         ]
     );
 }
+
+/// Retention: `rampart serve --audit-days N` deletes the audit rows older than N days when
+/// it starts.
+#[test]
+fn serve_prunes_the_audit_log_past_its_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let entry = |days_ago: i64, route: &str| rampart_hub::AuditEntry {
+        id: 0,
+        at: time::OffsetDateTime::now_utc() - time::Duration::days(days_ago),
+        user: "ana".into(),
+        role: "admin".into(),
+        method: "POST".into(),
+        route: route.into(),
+        targets: vec![],
+        status: 200,
+        client: "127.0.0.1".into(),
+        user_agent: String::new(),
+    };
+    {
+        let mut s = rampart_hub::Store::open(&db).unwrap();
+        s.record_audit(&entry(400, "/old")).unwrap();
+        s.record_audit(&entry(10, "/recent")).unwrap();
+    }
+    let routes = || -> Vec<String> {
+        let s = rampart_hub::Store::open_read_only(&db).unwrap();
+        let rows = s.audit_entries(&rampart_hub::AuditFilter { user: Some("ana".into()), limit: 10, ..Default::default() }).unwrap();
+        rows.into_iter().map(|e| e.route).collect()
+    };
+    let (child, _, rx) = serve(&db, &["--audit-days", "30"]);
+    until_serving(&rx);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while routes().len() > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    stop(child);
+    assert_eq!(routes(), ["/recent"]);
+}
