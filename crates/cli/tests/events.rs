@@ -285,3 +285,33 @@ fn an_assessment_run_sends_its_state_changes_in_order_to_a_rule_on_rampart_inspe
         assert_eq!(e["detail"]["state"], "EVALUATING_RULES");
     }
 }
+
+/// SNS and email targets from the CLI: bad settings are one-line errors saying what to
+/// give (exit 2), good ones are listed; the SMTP password is named, never taken.
+#[test]
+fn sns_and_email_targets_are_checked_and_listed() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let err = |args: &[&str], says: &str| {
+        let out = rampart(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let e = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(e.contains(says), "{args:?}: {e}");
+        assert_eq!(e.trim().lines().count(), 1, "{e}");
+    };
+    err(&["events", "add-sns", "t", "--topic-arn", "security", "--region", "eu-west-1"], "is not an SNS topic ARN");
+    err(&["events", "add-sns", "t", "--topic-arn", "arn:aws:sns:us-east-1:123456789012:sec", "--region", "eu-west-1"], "give the topic's own region");
+    err(&["events", "add-email", "m", "--smtp-host", "smtp.example.com", "--from", "nobody", "--to", "soc@example.com"], "is not an email address");
+    err(
+        &["events", "add-email", "m", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--smtp-user", "u", "--smtp-password-env", "not a var"],
+        "not an environment variable name",
+    );
+    ok(rampart(d, &["events", "add-sns", "alerts", "--topic-arn", "arn:aws:sns:eu-west-1:123456789012:sec", "--region", "eu-west-1", "--profile", "security"]));
+    ok(rampart(
+        d,
+        &["events", "add-email", "oncall", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--to", "b@example.com", "--smtp-user", "u", "--smtp-password-env", "SMTP_PW"],
+    ));
+    let listed = ok(rampart(d, &["events", "list"]));
+    assert!(listed.contains("alerts") && listed.contains("sns") && listed.contains("arn:aws:sns:eu-west-1:123456789012:sec"), "{listed}");
+    assert!(listed.contains("oncall") && listed.contains("email") && listed.contains("soc@example.com, b@example.com"), "{listed}");
+}
