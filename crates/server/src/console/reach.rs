@@ -3,12 +3,13 @@
 //! by step, or each rule that blocks it and the change that would open it. A question is a
 //! GET form (it changes nothing, and its address can be shared).
 
-use super::{layout, PageError};
-use crate::api::reach::{answer, ReachRequest, NO_INVENTORY};
+use super::{finding_url, layout, severity_badge, status_badge, url_encode, PageError};
+use crate::api::nonempty;
+use crate::api::reach::{answer, resource_detail, resource_page, ReachRequest, ResourceParams, NO_INVENTORY};
 use crate::guard::Caller;
 use crate::routes::{r, Table, VIEWER};
 use crate::state::Shared;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Extension;
@@ -18,7 +19,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub(crate) fn routes() -> Table {
-    vec![(r("GET", "/reach", VIEWER), get(page))]
+    vec![
+        (r("GET", "/reach", VIEWER), get(page)),
+        (r("GET", "/resources", VIEWER), get(resources)),
+        (r("GET", "/resources/{id}", VIEWER), get(resource)),
+    ]
 }
 
 /// The form's fields, all optional: without `to` the page shows the empty form.
@@ -152,7 +157,7 @@ pub async fn page(
     let known = instances.iter().chain(&interfaces).any(|(id, _)| *id == to);
     let body = html! {
         h1 { "Reachability" }
-        p.small { "Answered over the inventory of run " code { (run_id) } ", as " code { "rampart reach" } " answers." }
+        p.small { "Answered over the inventory of run " code { (run_id) } ", as " code { "rampart reach" } " answers. " a href="/resources" { "Browse the inventory" } "." }
         form.filters.reach #reach-form method="get" action="/reach" {
             label { "Can " input #from type="text" name="from" value=(from) size="16" aria-describedby="from-help"; }
             label { "reach " select #to name="to" required {
@@ -182,4 +187,117 @@ pub async fn page(
         }
     };
     Ok((status, layout("Reachability", &caller, "reach", body)))
+}
+
+/// The address of the resources list with these filters, from `cursor`.
+fn resources_link(p: &ResourceParams, cursor: Option<&str>) -> String {
+    let mut q: Vec<String> = Vec::new();
+    for (k, v) in [("type", &p.kind), ("account", &p.account), ("region", &p.region)] {
+        if let Some(v) = nonempty(v) {
+            q.push(format!("{k}={}", url_encode(v)));
+        }
+    }
+    if let Some(c) = cursor {
+        q.push(format!("cursor={}", url_encode(c)));
+    }
+    if q.is_empty() {
+        "/resources".to_string()
+    } else {
+        format!("/resources?{}", q.join("&"))
+    }
+}
+
+/// Every resource of the latest inventory, filtered by type, account and region, in pages.
+pub async fn resources(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Query(p): Query<ResourceParams>,
+) -> Result<Markup, PageError> {
+    let p = ResourceParams { limit: Some(100), ..p };
+    let Some((page, (types, accounts, regions))) = resource_page(&state, &p).await? else {
+        let body = html! { h1 { "Resources" } p #no-inventory { (NO_INVENTORY) } };
+        return Ok(layout("Resources", &caller, "reach", body));
+    };
+    let sel = |v: &Option<String>, want: &str| nonempty(v) == Some(want);
+    let body = html! {
+        h1 { "Resources" }
+        p.small { "Every resource the scan of run " code { (page.run_id.as_deref().unwrap_or("")) } " read (collected " (page.collected_at.as_deref().unwrap_or("")) "), with its failed findings." }
+        form.filters method="get" action="/resources" {
+            label { "Type " select name="type" {
+                option value="" { "any" }
+                @for (t, n) in &types { option value=(t) selected[sel(&p.kind, t)] { (t) " (" (n) ")" } }
+            } }
+            label { "Account " select name="account" {
+                option value="" { "any" }
+                @for (a, n) in &accounts { option value=(a) selected[sel(&p.account, a)] { (a) " (" (n) ")" } }
+            } }
+            label { "Region " select name="region" {
+                option value="" { "any" }
+                @for (r, n) in &regions { option value=(r) selected[sel(&p.region, r)] { (r) " (" (n) ")" } }
+            } }
+            button #apply type="submit" { "Apply" }
+        }
+        p.count #count { (page.resources.len()) " shown of " (page.total) }
+        table.resources {
+            thead { tr { th { "Resource" } th { "Type" } th { "Account" br; "region" } th { "Failed" } } }
+            tbody {
+                @for r in &page.resources {
+                    tr.r data-id=(r.id) {
+                        td { a href={ "/resources/" (url_encode(&r.id)) } { code { (r.resource_id) } } @if !r.name.is_empty() && r.name != r.resource_id { br; span.small { (r.name) } } }
+                        td.small { (r.kind) }
+                        td { (r.account) br; span.small { (r.region) } }
+                        td.failed { @if r.failed > 0 { (status_badge("FAILED")) " " (r.failed) } @else { "0" } }
+                    }
+                }
+            }
+        }
+        nav.pages {
+            @if nonempty(&p.cursor).is_some() { a #first href=(resources_link(&p, None)) { "← First page" } }
+            @if let Some(t) = &page.next_cursor { a #next href=(resources_link(&p, Some(t))) { "Next →" } }
+        }
+    };
+    Ok(layout("Resources", &caller, "reach", body))
+}
+
+/// One resource: its facts, its findings, and the snapshot's JSON of it.
+pub async fn resource(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Markup, PageError> {
+    let d = resource_detail(&state, id).await?;
+    let r = &d.resource;
+    let json = serde_json::to_string_pretty(&d.inventory).unwrap_or_default();
+    let reachable = r.kind == "AwsEc2Instance" || r.kind == "AwsEc2NetworkInterface";
+    let body = html! {
+        p.crumbs { a href="/resources" { "Resources" } " › " code { (r.resource_id) } }
+        h1 { code #resource-id { (r.resource_id) } @if !r.name.is_empty() && r.name != r.resource_id { " " span.small { (r.name) } } }
+        dl.facts {
+            dt { "Id" } dd { code { (r.id) } }
+            dt { "Type" } dd { (r.kind) }
+            dt { "Account · region" } dd { (r.account) " · " (r.region) }
+            dt { "Inventory" } dd { "run " code { (d.run_id) } }
+            dt { "Failed findings" } dd #failed { (r.failed) }
+            @if reachable { dt { "Reachability" } dd { a href={ "/reach?to=" (url_encode(&r.resource_id)) "&port=22" } { "Can the internet reach it on port 22?" } } }
+        }
+        h2 { "Findings" }
+        @if d.findings.is_empty() { p { "No active finding." } }
+        @else {
+            table.findings {
+                thead { tr { th { "Severity" } th { "Status" } th { "Finding" } } }
+                tbody {
+                    @for f in &d.findings {
+                        tr.f data-id=(f.id) {
+                            td.sev { (severity_badge(&f.severity)) }
+                            td.status { (status_badge(&f.status)) }
+                            td.title { a href=(finding_url(&f.id)) { (f.title) } }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "As the inventory holds it" }
+        pre.json { code { (json) } }
+    };
+    Ok(layout(&r.resource_id, &caller, "reach", body))
 }

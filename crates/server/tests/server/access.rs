@@ -12,7 +12,7 @@ pub(crate) fn concrete(route: &Route, finding: &str) -> String {
     } else if route.path.starts_with("/api/v1/automation/") || route.path.starts_with("/automation/") {
         // The rule `every_read_route_answers_a_signed_in_admin` creates.
         enc("rule/1")
-    } else if route.path.starts_with("/api/v1/resources") {
+    } else if route.path.starts_with("/api/v1/resources") || route.path.starts_with("/resources/") {
         // An instance of the demo's inventory.
         "i-e16f77274775bb409".to_string()
     } else {

@@ -164,6 +164,39 @@ fn resources_are_the_whole_inventory_paged_and_filtered() {
 }
 
 #[test]
+fn the_console_browses_the_inventory() {
+    let s = TestServer::start();
+    let auth = bearer(&s.token(Role::Viewer));
+    let api = s.client.get("/api/v1/resources?type=AwsEc2Instance", &[("Authorization", &auth)]).json();
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let list = b.get("/resources?type=AwsEc2Instance");
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&format!("{} shown of {}", api["total"], api["total"])), "{}", list.body);
+    assert_eq!(list.body.matches("<tr class=\"r\"").count() as u64, api["total"].as_u64().unwrap());
+    // Every page once, by the next link.
+    let total: usize = b.get("/resources").body.split(" shown of ").nth(1).unwrap().split('<').next().unwrap().trim().parse().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut page = b.get("/resources");
+    loop {
+        for id in page.body.split("<tr class=\"r\" data-id=\"").skip(1).map(|r| r.split('"').next().unwrap().to_string()) {
+            assert!(seen.insert(id.clone()), "{id} twice");
+        }
+        let Some(next) = page.body.split("id=\"next\" href=\"").nth(1) else { break };
+        page = b.get(&next.split('"').next().unwrap().replace("&amp;", "&"));
+        assert_eq!(page.status, 200);
+    }
+    assert_eq!(seen.len(), total);
+    // One resource: its failed findings, its JSON, a question about it.
+    let one = b.get(&format!("/resources/{WEB}"));
+    assert_eq!(one.status, 200, "{}", one.body);
+    let detail = s.client.get(&format!("/api/v1/resources/{WEB}"), &[("Authorization", &auth)]).json();
+    assert!(one.body.contains(&format!("id=\"failed\">{}<", detail["resource"]["failed"])), "{}", one.body);
+    assert!(one.body.contains("54.214.211.39"), "the snapshot's JSON");
+    assert!(one.body.contains(&format!("/reach?to={WEB}&amp;port=22")));
+    assert_eq!(b.get("/resources/i-nothere").status, 404);
+}
+
+#[test]
 fn ask_the_reachability_page_in_chromium() {
     let s = TestServer::start();
     let base = format!("http://{}", s.client.addr);
