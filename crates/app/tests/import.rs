@@ -104,3 +104,53 @@ fn a_file_that_is_not_json_is_one_line_and_stores_nothing() {
     assert!(text.starts_with(&bad.display().to_string()) && text.contains("not JSON"), "{text}");
     assert_eq!(count(&store, "{}"), 0);
 }
+
+#[test]
+fn an_import_runs_the_automation_rules_and_sends_findings_imported_events() {
+    let (_dir, mut store) = store();
+    // A rule: Trivy's HIGH findings are NOTIFIED with a note.
+    let rule = json!({
+        "RuleName": "notify trivy", "RuleOrder": 1,
+        "Criteria": {"ProductName": [{"Value": "aquasecurity", "Comparison": "PREFIX"}], "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]},
+        "Actions": [{"Type": "FINDING_FIELDS_UPDATE", "FindingFieldsUpdate": {"Workflow": {"Status": "NOTIFIED"}}}]
+    });
+    store.create_automation_rule(&rampart_hub::RuleSpec::from_json(&rule).unwrap(), "admin", now()).unwrap();
+    // An event rule: imported findings of this product go to a webhook.
+    rampart_app::events::create_webhook(&mut store, "soc", "webhook", "http://127.0.0.1:9/hook", None).unwrap();
+    let pattern = json!({"detail-type": ["Security Hub Findings - Imported"], "detail": {"findings": {"product_name": [{"prefix": "aqua"}]}}});
+    rampart_app::events::create_rule(&mut store, "trivy", &pattern, "soc").unwrap();
+
+    let mut low = asff(2);
+    low["Severity"] = json!({"Label": "LOW"});
+    let a = batch_import_findings(&mut store, json!({"Findings": [asff(1), low]}), None, now()).unwrap();
+    assert_eq!((a.success_count, a.failed_count()), (2, 0));
+    let key = |id: &str| {
+        let q = rampart_hub::FindingQuery::from_json(&json!({"Filters": {"Id": [{"Value": id, "Comparison": "EQUALS"}]}})).unwrap();
+        store.get_findings(&q, now()).unwrap().findings.remove(0).finding
+    };
+    let (high, low) = (key("trivy-1"), key("trivy-2"));
+    assert_eq!(high.workflow_status, rampart_model::WorkflowStatus::Notified, "the rule applied on import");
+    assert_eq!(low.workflow_status, rampart_model::WorkflowStatus::New, "only to what it matches");
+    let history = store.finding_history(&high.id).unwrap();
+    assert_eq!(history.last().unwrap().changed_by.as_deref(), Some("rule:notify trivy"), "{history:?}");
+
+    // One "Findings - Imported" event per finding created, each naming its product.
+    let due = store.due_deliveries(now() + time::Duration::days(1), 100).unwrap();
+    assert_eq!(due.len(), 2, "{due:?}");
+    for d in &due {
+        assert_eq!(d.body["detail-type"], "Security Hub Findings - Imported");
+        let f = &d.body["detail"]["findings"][0];
+        assert_eq!(f["product_arn"], "arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity");
+        assert!(f["external_id"].as_str().unwrap().starts_with("trivy-"), "{f}");
+    }
+    let notified = due.iter().find(|d| d.body["detail"]["findings"][0]["external_id"] == "trivy-1").unwrap();
+    assert_eq!(notified.body["detail"]["findings"][0]["workflow_status"], "NOTIFIED", "the event carries the finding after the rules");
+
+    // A stale import (an UpdatedAt older than the provider's last) changes nothing and
+    // sends nothing.
+    let mut stale = asff(1);
+    stale["UpdatedAt"] = json!("2026-11-01T10:00:00Z");
+    let a = batch_import_findings(&mut store, json!({"Findings": [stale]}), None, now()).unwrap();
+    assert_eq!(a.success_count, 1);
+    assert_eq!(store.due_deliveries(now() + time::Duration::days(1), 100).unwrap().len(), 2, "no event for a stale import");
+}
