@@ -221,3 +221,69 @@ fn sources_parse_by_name() {
     assert_eq!(AwsSource::parse("GuardDuty"), Some(AwsSource::GuardDuty));
     assert_eq!(AwsSource::parse("detective"), None);
 }
+
+/// Outside input: every finding of every test file with each of its members (at any depth)
+/// removed or replaced by a value of another type reads as a finding or an `InvalidInput`
+/// with its index — never a panic.
+#[test]
+fn mangled_findings_never_panic() {
+    use serde_json::Value;
+    fn paths(v: &Value, at: Vec<String>, out: &mut Vec<Vec<String>>) {
+        if let Value::Object(m) = v {
+            for (k, c) in m {
+                let mut p = at.clone();
+                p.push(k.clone());
+                out.push(p.clone());
+                paths(c, p, out);
+            }
+        }
+    }
+    fn edit(v: &mut Value, path: &[String], with: Option<&Value>) {
+        let Value::Object(m) = v else { return };
+        if path.len() == 1 {
+            match with {
+                None => {
+                    m.remove(&path[0]);
+                }
+                Some(w) => {
+                    m.insert(path[0].clone(), w.clone());
+                }
+            }
+        } else if let Some(c) = m.get_mut(&path[0]) {
+            edit(c, &path[1..], with);
+        }
+    }
+    let ctx = SourceContext { account: Some("123456789012".into()), region: Some("eu-west-1".into()), ..Default::default() };
+    let files = [
+        (AwsSource::GuardDuty, "guardduty-get-findings.json", "findings"),
+        (AwsSource::Inspector2, "inspector2-list-findings.json", "findings"),
+        (AwsSource::AccessAnalyzer, "accessanalyzer-list-findings.json", "findings"),
+        (AwsSource::Macie, "macie-get-findings.json", "findings"),
+        (AwsSource::Config, "config-get-compliance-details.json", "EvaluationResults"),
+    ];
+    let replacements = [Value::Null, serde_json::json!(-1.5e300), serde_json::json!("x"), serde_json::json!([]), serde_json::json!({})];
+    let mut tried = 0;
+    for (source, file, key) in files {
+        let path = format!("{}/../../testdata/aws-findings/{file}", env!("CARGO_MANIFEST_DIR"));
+        let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        for finding in doc[key].as_array().unwrap() {
+            let mut all = Vec::new();
+            paths(finding, Vec::new(), &mut all);
+            for p in &all {
+                for with in std::iter::once(None).chain(replacements.iter().map(Some)) {
+                    let mut f = finding.clone();
+                    edit(&mut f, p, with);
+                    let body = serde_json::to_vec(&serde_json::json!({ key: [f] })).unwrap();
+                    let parsed = parse_response(source, &body, &ctx).unwrap();
+                    for r in parsed.findings {
+                        if let Err(e) = r {
+                            assert_eq!((e.index, e.code), (0, "InvalidInput"), "{source} {p:?}: {e}");
+                        }
+                    }
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+}
