@@ -241,3 +241,29 @@ fn saved_responses_of_the_services_moto_does_not_serve_import_from_files() {
     let err = import_response_files(&mut store, AwsSource::Macie, &[dir.join("README.md")], &SourceContext::default(), now()).unwrap_err();
     assert!(err.to_string().contains("README.md") && err.to_string().contains("not JSON"), "{err}");
 }
+
+#[test]
+fn automation_rules_and_workflow_apply_to_aws_service_findings_as_to_any_import() {
+    use rampart_model::WorkflowStatus;
+    let (_dir, mut store) = store();
+    // GuardDuty's HIGH findings are NOTIFIED by a rule.
+    let rule = serde_json::json!({
+        "RuleName": "page on guardduty high", "RuleOrder": 1,
+        "Criteria": {"ProductName": [{"Value": "GuardDuty", "Comparison": "EQUALS"}], "SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]},
+        "Actions": [{"Type": "FINDING_FIELDS_UPDATE", "FindingFieldsUpdate": {"Workflow": {"Status": "NOTIFIED"}}}]
+    });
+    store.create_automation_rule(&rampart_hub::RuleSpec::from_json(&rule).unwrap(), "admin", now()).unwrap();
+    let file = harness::repo_root().join("testdata/aws-findings/guardduty-get-findings.json");
+    let out = import_response_files(&mut store, AwsSource::GuardDuty, &[file.clone()], &SourceContext::default(), now()).unwrap();
+    assert_eq!(out[0].answer.success_count, 3);
+    let q = FindingQuery::from_json_str(r#"{"Filters": {"ProductName": [{"Value": "GuardDuty", "Comparison": "EQUALS"}]}, "SortCriteria": [{"Field": "SeverityLabel", "SortOrder": "desc"}]}"#).unwrap();
+    let page = store.get_findings(&q, now()).unwrap();
+    let by_sev: Vec<(Severity, WorkflowStatus)> = page.findings.iter().map(|r| (r.finding.severity, r.finding.workflow_status)).collect();
+    assert_eq!(
+        by_sev,
+        vec![(Severity::High, WorkflowStatus::Notified), (Severity::Medium, WorkflowStatus::New), (Severity::Low, WorkflowStatus::New)]
+    );
+    let high = &page.findings[0].finding;
+    let history = store.finding_history(&high.id).unwrap();
+    assert_eq!(history.last().unwrap().changed_by.as_deref(), Some("rule:page on guardduty high"), "{history:?}");
+}
