@@ -165,67 +165,108 @@ struct Mail {
     data: String,
 }
 
-/// A loopback SMTP sink (plain SMTP, AUTH PLAIN accepted): each message it takes.
-fn smtp_sink() -> (u16, mpsc::Receiver<Mail>) {
+/// How one SMTP session part ended.
+enum Ended {
+    Closed,
+    StartTls,
+}
+
+fn say<S: Write>(w: &mut S, line: &str) {
+    let _ = w.write_all(format!("{line}\r\n").as_bytes());
+    let _ = w.flush();
+}
+
+/// Speaks SMTP on `r` until QUIT, the end of the stream, or STARTTLS (when `offer_tls`).
+fn session<S: Read + Write>(r: &mut BufReader<S>, mail: &mut Mail, offer_tls: bool) -> Ended {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if r.read_line(&mut line).unwrap_or(0) == 0 {
+            return Ended::Closed;
+        }
+        let cmd = line.trim_end().to_string();
+        let upper = cmd.to_ascii_uppercase();
+        if upper.starts_with("EHLO") {
+            say(r.get_mut(), "250-sink.test");
+            if offer_tls {
+                say(r.get_mut(), "250-STARTTLS");
+            }
+            say(r.get_mut(), "250-AUTH PLAIN");
+            say(r.get_mut(), "250 8BITMIME");
+        } else if upper == "STARTTLS" && offer_tls {
+            say(r.get_mut(), "220 2.0.0 ready to start TLS");
+            return Ended::StartTls;
+        } else if upper.starts_with("AUTH PLAIN") {
+            mail.auth = cmd.split_whitespace().nth(2).map(str::to_string);
+            say(r.get_mut(), "235 2.7.0 ok");
+        } else if upper.starts_with("MAIL FROM:") {
+            mail.from = cmd[10..].trim().trim_matches(|c| c == '<' || c == '>').split('>').next().unwrap().to_string();
+            say(r.get_mut(), "250 ok");
+        } else if upper.starts_with("RCPT TO:") {
+            mail.to.push(cmd[8..].trim().trim_matches(|c| c == '<' || c == '>').to_string());
+            say(r.get_mut(), "250 ok");
+        } else if upper == "DATA" {
+            say(r.get_mut(), "354 go on");
+            let mut data = String::new();
+            loop {
+                line.clear();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == ".\r\n" {
+                    break;
+                }
+                data.push_str(&line);
+            }
+            mail.data = data;
+            say(r.get_mut(), "250 queued");
+        } else if upper == "QUIT" {
+            say(r.get_mut(), "221 bye");
+            return Ended::Closed;
+        } else {
+            say(r.get_mut(), "250 ok");
+        }
+    }
+}
+
+/// A loopback SMTP sink (AUTH PLAIN accepted; STARTTLS offered with `tls`): each message it
+/// takes, and whether it came over TLS.
+fn smtp_sink_with(tls: Option<std::sync::Arc<tokio_rustls::rustls::ServerConfig>>) -> (u16, mpsc::Receiver<(Mail, bool)>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for conn in listener.incoming() {
-            let Ok(conn) = conn else { continue };
+            let Ok(mut conn) = conn else { continue };
             conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            let mut w = conn.try_clone().unwrap();
-            let mut r = BufReader::new(conn);
-            let mut say = |s: &str| w.write_all(format!("{s}\r\n").as_bytes()).is_ok();
-            say("220 sink.test ESMTP");
+            let _ = conn.write_all(b"220 sink.test ESMTP\r\n");
             let mut mail = Mail { auth: None, from: String::new(), to: Vec::new(), data: String::new() };
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if r.read_line(&mut line).unwrap_or(0) == 0 {
-                    break;
-                }
-                let cmd = line.trim_end().to_string();
-                let upper = cmd.to_ascii_uppercase();
-                if upper.starts_with("EHLO") {
-                    say("250-sink.test");
-                    say("250-AUTH PLAIN");
-                    say("250 8BITMIME");
-                } else if upper.starts_with("AUTH PLAIN") {
-                    mail.auth = cmd.split_whitespace().nth(2).map(str::to_string);
-                    say("235 2.7.0 ok");
-                } else if upper.starts_with("MAIL FROM:") {
-                    mail.from = cmd[10..].trim().trim_matches(|c| c == '<' || c == '>').split('>').next().unwrap().to_string();
-                    say("250 ok");
-                } else if upper.starts_with("RCPT TO:") {
-                    mail.to.push(cmd[8..].trim().trim_matches(|c| c == '<' || c == '>').to_string());
-                    say("250 ok");
-                } else if upper == "DATA" {
-                    say("354 go on");
-                    let mut data = String::new();
-                    loop {
-                        line.clear();
-                        r.read_line(&mut line).unwrap();
-                        if line == ".\r\n" {
-                            break;
-                        }
-                        data.push_str(&line);
-                    }
-                    mail.data = data;
-                    say("250 queued");
-                } else if upper == "QUIT" {
-                    say("221 bye");
-                    break;
-                } else {
-                    say("250 ok");
-                }
+            let mut r = BufReader::new(conn);
+            let mut secure = false;
+            if let Ended::StartTls = session(&mut r, &mut mail, tls.is_some()) {
+                let conn = r.into_inner();
+                let server = tokio_rustls::rustls::ServerConnection::new(tls.clone().unwrap()).unwrap();
+                let mut r = BufReader::new(tokio_rustls::rustls::StreamOwned::new(server, conn));
+                secure = true;
+                session(&mut r, &mut mail, false);
             }
             if !mail.data.is_empty() {
-                let _ = tx.send(mail);
+                let _ = tx.send((mail, secure));
             }
         }
     });
     (port, rx)
+}
+
+/// A plain loopback SMTP sink.
+fn smtp_sink() -> (u16, mpsc::Receiver<Mail>) {
+    let (port, rx) = smtp_sink_with(None);
+    let (tx, plain) = mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok((m, _)) = rx.recv() {
+            if tx.send(m).is_err() {
+                break;
+            }
+        }
+    });
+    (port, plain)
 }
 
 fn email(port: u16) -> EmailSettings {
@@ -345,4 +386,53 @@ fn a_slack_target_gets_a_text_and_blocks_body() {
     assert_eq!(blocks[0]["text"]["type"], "plain_text");
     assert!(blocks[1]["elements"][0]["text"].as_str().unwrap().contains("event ev-slack-1"), "{body}");
     assert!(blocks[2]["text"]["text"].as_str().unwrap().starts_with("• HIGH FAILED Security group &lt;sg-1&gt;"), "{body}");
+}
+
+/// STARTTLS (the default): the message goes only after the upgrade, checked against the
+/// trusted roots (`SSL_CERT_FILE` names the test's CA here, as it can for a private relay);
+/// a server that offers no STARTTLS gets nothing in clear, the delivery is retried.
+#[test]
+fn starttls_is_required_and_the_message_goes_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, ck.cert.pem()).unwrap();
+    std::env::set_var("SSL_CERT_FILE", &ca); // this test's own process (nextest)
+    let key = tokio_rustls::rustls::pki_types::PrivateKeyDer::try_from(ck.signing_key.serialize_der()).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![ck.cert.der().clone()], key)
+    .unwrap();
+    let (port, got) = smtp_sink_with(Some(std::sync::Arc::new(config)));
+    let mut store = store_at(dir.path());
+    let starttls = EmailSettings { host: "localhost".into(), tls: "starttls".into(), ..email(port) };
+    create_email_target(&mut store, "mail", &starttls).unwrap();
+    route_all(&mut store, "mail");
+    publish(&mut store, &event("ev-tls-1", "over TLS")).unwrap();
+    let p = deliver_due(&mut store, &HttpSender::new().unwrap(), rampart_app::now(), 10).unwrap();
+    assert_eq!(
+        p,
+        DeliveryPass { delivered: 1, retried: 0, dead: 0 },
+        "{:?}",
+        store.due_deliveries(rampart_app::now() + time::Duration::hours(1), 10)
+    );
+    let (m, secure) = got.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(secure, "the message went before STARTTLS");
+    assert!(m.data.contains("Subject: [Rampart]"), "{}", m.data);
+
+    // A server without STARTTLS: refused before anything is sent.
+    let (plain_port, plain) = smtp_sink();
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut store = store_at(dir2.path());
+    create_email_target(&mut store, "mail", &EmailSettings { host: "localhost".into(), tls: "starttls".into(), ..email(plain_port) })
+        .unwrap();
+    route_all(&mut store, "mail");
+    publish(&mut store, &event("ev-tls-2", "x")).unwrap();
+    let p = deliver_due(&mut store, &HttpSender::new().unwrap(), rampart_app::now(), 10).unwrap();
+    assert_eq!(p.retried, 1);
+    assert!(plain.recv_timeout(Duration::from_secs(1)).is_err(), "nothing sent in clear");
 }
