@@ -315,3 +315,28 @@ fn the_dashboard_and_grouped_findings_in_chromium() {
     assert!(rows.as_array().unwrap().iter().all(|v| v == value.as_str()), "{rows}");
     assert_eq!(rows.as_array().unwrap().len() as u64, count.min(100));
 }
+
+#[test]
+fn a_store_without_runs_has_a_dashboard_and_insights_that_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rampart.db");
+    rampart_hub::Store::open(&db).unwrap();
+    let accounts = rampart_server::open_accounts(&db).unwrap();
+    rampart_server::add_user(accounts.as_ref(), "viewer", Role::Viewer, PASSWORD).unwrap();
+    let opts = rampart_server::Options { listen: "127.0.0.1:0".parse().unwrap(), db, tls: None };
+    let running = rampart_server::start(&opts, std::sync::Arc::clone(&accounts)).unwrap();
+    let client = crate::http::Client { addr: running.addr, tls: None };
+    let s = TestServer { client, dir, planted: String::new(), accounts, running: Some(running) };
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let page = b.get("/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("No run recorded yet"), "{}", page.body);
+    assert!(page.body.contains("No active failed finding."));
+    assert!(!page.body.contains("history-chart"));
+    let grouped = b.get("/findings?group_by=severity");
+    assert_eq!(grouped.status, 200);
+    assert!(grouped.body.contains("No finding matches."));
+    let insight = b.get("/insights/managed%2F29");
+    assert_eq!(insight.status, 200);
+    assert!(insight.body.contains("No finding matches this insight."));
+}
