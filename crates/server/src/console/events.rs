@@ -443,7 +443,7 @@ pub struct RuleForm {
 }
 
 pub async fn add_rule(State(state): State<Shared>, Extension(caller): Extension<Caller>, Form(f): Form<RuleForm>) -> Redirect {
-    let pattern = match serde_json::from_str(&f.pattern) {
+    let pattern: serde_json::Value = match serde_json::from_str(&f.pattern) {
         Ok(p) => p,
         Err(e) => {
             flash(&caller, false, format!("the pattern is not JSON ({e}): e.g. {CUSTOM_ACTION_PATTERN}"));
