@@ -559,7 +559,7 @@ pub async fn batch_update(
     State(state): State<Shared>,
     Extension(caller): Extension<Caller>,
     Json(mut request): Json<serde_json::Value>,
-) -> Result<Json<BatchUpdateAnswer>, ApiError> {
+) -> Result<(Extension<crate::guard::AuditTargets>, Json<BatchUpdateAnswer>), ApiError> {
     let who = caller.user.name.clone();
     if let Some(note) = request.get_mut("Note").and_then(|n| n.as_object_mut()) {
         note.insert("UpdatedBy".to_string(), serde_json::Value::String(who.clone()));
@@ -579,8 +579,10 @@ pub async fn batch_update(
     let reason = request.pointer("/Note/Text").and_then(|t| t.as_str()).unwrap_or("").to_string();
     let author = rampart_hub::ChangeAuthor { who: who.clone(), reason };
     tracing::info!(user = %who, findings = ids.len(), "batch update");
+    // The findings named are the audit log's targets (the guard records them).
+    let targets = crate::guard::AuditTargets(ids.clone());
     let result = state.store(move |s| s.batch_update_findings(&ids, &update, &author, time::OffsetDateTime::now_utc())).await?;
-    Ok(Json(BatchUpdateAnswer {
+    let answer = Json(BatchUpdateAnswer {
         processed: result.processed.into_iter().map(|id| ProcessedFinding { id }).collect(),
         unprocessed: result
             .unprocessed
@@ -591,7 +593,8 @@ pub async fn batch_update(
                 error_message: u.error_message,
             })
             .collect(),
-    }))
+    });
+    Ok((Extension(targets), answer))
 }
 
 /// An insight: a filter and a group-by attribute (Security Hub's managed ones, or saved).

@@ -55,6 +55,17 @@ fn every_state_changing_route_leaves_exactly_one_audit_row() {
         walked += 1;
     }
     assert!(walked >= 3, "{walked}");
+    // Ids in a body are targets where the handler names them: a batch update's findings.
+    let body = serde_json::json!({ "FindingIdentifiers": [{ "Id": s.planted }], "Workflow": { "Status": "NOTIFIED" } });
+    let r = s.client.request(
+        "POST",
+        "/api/v1/findings/batch-update",
+        &[("Authorization", &bearer(&token)), ("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let e = &newest(&s, &token, "limit=1")[0];
+    assert_eq!((e["route"].as_str(), e["targets"].clone()), (Some("/api/v1/findings/batch-update"), serde_json::json!([s.planted])));
     // A refused caller is recorded too: anonymous, 401.
     let before = newest_id(&s, &token);
     let r = s.client.request("POST", "/api/v1/findings/batch-update", &[("Content-Type", "application/json")], b"{}");
