@@ -30,6 +30,8 @@ pub struct SourceImport {
     pub answer: ImportAnswer,
     /// Why the source was not read, or not wholly (what was read before is stored).
     pub error: Option<String>,
+    /// Read, but worth saying about an empty answer (GuardDuty not enabled in the region...).
+    pub note: Option<String>,
 }
 
 impl SourceImport {
@@ -86,7 +88,7 @@ pub fn import_aws(
         }
         let read_count = parsed.len();
         let answer = store_parsed(store, parsed, now)?;
-        out.push(SourceImport { source: r.source, region: r.region, read: read_count, answer, error });
+        out.push(SourceImport { source: r.source, region: r.region, read: read_count, answer, error, note: r.note });
     }
     Ok(out)
 }

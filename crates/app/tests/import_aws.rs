@@ -187,6 +187,21 @@ fn a_refused_source_is_reported_unread_and_the_others_still_import() {
 }
 
 #[test]
+fn an_empty_answer_says_why_it_is_empty() {
+    // A fresh account: GuardDuty has no detector in the region. Read, nothing to import,
+    // and said so (not an error, not a bare 0).
+    let moto = harness::moto();
+    set_env();
+    let (_dir, mut store) = store();
+    let out = import_aws(&mut store, &opts(&moto.url), &[AwsSource::GuardDuty], now()).unwrap();
+    assert_eq!(out.len(), 1);
+    assert!(out[0].error.is_none(), "{out:?}");
+    assert_eq!(out[0].read, 0);
+    assert!(out[0].note.as_deref().is_some_and(|n| n.contains("no GuardDuty detector")), "{out:?}");
+    assert!(out[0].complete());
+}
+
+#[test]
 fn unknown_sources_and_regions_are_refused_before_any_call() {
     let err = parse_sources(&["guardduty".into(), "detective".into()]).unwrap_err();
     assert!(err.contains("unknown source `detective`") && err.contains("securityhub"), "{err}");

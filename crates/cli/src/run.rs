@@ -366,7 +366,10 @@ fn import_aws(
         incomplete |= !r.complete();
         let counts = format!("read {}, stored {}, failed {}", r.read, r.answer.success_count, r.answer.failed_count());
         match &r.error {
-            None => writeln!(out, "{} {}: {counts}", r.source, r.region)?,
+            None => match &r.note {
+                Some(note) => writeln!(out, "{} {}: {counts} ({note})", r.source, r.region)?,
+                None => writeln!(out, "{} {}: {counts}", r.source, r.region)?,
+            },
             Some(why) if r.read > 0 => writeln!(out, "{} {}: {counts}; then not read: {why}", r.source, r.region)?,
             Some(why) => writeln!(out, "{} {}: not read: {why}", r.source, r.region)?,
         }

@@ -44,6 +44,9 @@ pub struct SourceRead {
     pub pages: Vec<Page>,
     /// Why the source was not (or not wholly) read: the call and AWS's error.
     pub error: Option<String>,
+    /// Read, but what a reader should know of an empty answer (no GuardDuty detector, no
+    /// active analyzer, no non-compliant Config rule in the region).
+    pub note: Option<String>,
 }
 
 /// Everything read: the account, and one [`SourceRead`] per source and region.
@@ -75,7 +78,7 @@ pub async fn read_findings(opts: &Options, sources: &[AwsSource]) -> Result<Find
 }
 
 async fn read_source(ctx: &Ctx, source: AwsSource, partition: &str) -> SourceRead {
-    let mut read = SourceRead { source, region: ctx.region.clone(), pages: Vec::new(), error: None };
+    let mut read = SourceRead { source, region: ctx.region.clone(), pages: Vec::new(), error: None, note: None };
     let base = SourceContext {
         account: Some(ctx.account.clone()),
         region: Some(ctx.region.clone()),
@@ -83,17 +86,20 @@ async fn read_source(ctx: &Ctx, source: AwsSource, partition: &str) -> SourceRea
         analyzer_arn: None,
     };
     let result = match source {
-        AwsSource::SecurityHub => securityhub(ctx, &base, &mut read.pages).await,
+        AwsSource::SecurityHub => securityhub(ctx, &base, &mut read.pages).await.map(|()| None),
         AwsSource::GuardDuty => guardduty(ctx, &base, &mut read.pages).await,
         AwsSource::AccessAnalyzer => access_analyzer(ctx, &base, &mut read.pages).await,
         AwsSource::Config => config(ctx, &base, &mut read.pages).await,
-        AwsSource::Inspector2 => inspector2(ctx, &base, &mut read.pages).await,
+        AwsSource::Inspector2 => inspector2(ctx, &base, &mut read.pages).await.map(|()| None),
         AwsSource::Macie => Err(format!(
             "not read live by this build (no Macie SDK client): save `aws macie2 get-findings --region {} --finding-ids ...` and import it with `rampart import findings --format macie FILE`",
             ctx.region
         )),
     };
-    read.error = result.err();
+    match result {
+        Ok(note) => read.note = note,
+        Err(e) => read.error = Some(e),
+    }
     read
 }
 
@@ -179,7 +185,7 @@ async fn inspector2(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> R
     }
 }
 
-async fn guardduty(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<(), String> {
+async fn guardduty(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<Option<String>, String> {
     let raw = RawBodies::default();
     let client = raw_client!(ctx, aws_sdk_guardduty, raw);
     let detectors: Vec<String> =
@@ -210,10 +216,10 @@ async fn guardduty(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Re
             }
         }
     }
-    Ok(())
+    Ok(detectors.is_empty().then(|| "no GuardDuty detector in this region: GuardDuty is not enabled here".to_string()))
 }
 
-async fn access_analyzer(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<(), String> {
+async fn access_analyzer(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<Option<String>, String> {
     let raw = RawBodies::default();
     let client = raw_client!(ctx, aws_sdk_accessanalyzer, raw);
     let analyzers =
@@ -253,10 +259,11 @@ async fn access_analyzer(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>)
             }
         }
     }
-    Ok(())
+    Ok((!analyzers.iter().any(|a| a.status().as_str() == "ACTIVE"))
+        .then(|| "no active IAM Access Analyzer analyzer in this region".to_string()))
 }
 
-async fn config(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<(), String> {
+async fn config(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<Option<String>, String> {
     use aws_sdk_config::types::ComplianceType;
     let raw = RawBodies::default();
     let client = raw_client!(ctx, aws_sdk_config, raw);
@@ -304,5 +311,5 @@ async fn config(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Resul
             }
         }
     }
-    Ok(())
+    Ok(rules.is_empty().then(|| "no AWS Config rule is NON_COMPLIANT in this region (or none is evaluated)".to_string()))
 }
