@@ -55,6 +55,17 @@ pub struct RuleForm {
     terminal: Option<String>,
     #[serde(default)]
     criteria: String,
+    /// Quick criteria, each `EQUALS` one value, added to the JSON's (AND across fields).
+    #[serde(default)]
+    c_severity: String,
+    #[serde(default)]
+    c_status: String,
+    #[serde(default)]
+    c_check: String,
+    #[serde(default)]
+    c_resource_type: String,
+    #[serde(default)]
+    c_account: String,
     #[serde(default)]
     workflow: String,
     #[serde(default)]
@@ -96,6 +107,7 @@ impl RuleForm {
             verification: text("/VerificationState"),
             confidence: number("Confidence"),
             criticality: number("Criticality"),
+            ..Default::default()
         }
     }
 
@@ -104,11 +116,32 @@ impl RuleForm {
     fn request(&self, who: &str) -> Result<Value, String> {
         let order: u64 =
             self.order.trim().parse().map_err(|_| "Order must be a whole number from 1 to 1000 (lower applies first)".to_string())?;
-        let criteria: Value = if self.criteria.trim().is_empty() {
-            return Err(format!("give the criteria in the findings filter language, e.g. {CRITERIA_EXAMPLE}"));
+        let mut criteria: Value = if self.criteria.trim().is_empty() {
+            json!({})
         } else {
             serde_json::from_str(&self.criteria).map_err(|e| format!("the criteria are not JSON ({e}): e.g. {CRITERIA_EXAMPLE}"))?
         };
+        let quick = [
+            ("SeverityLabel", &self.c_severity),
+            ("ComplianceStatus", &self.c_status),
+            ("GeneratorId", &self.c_check),
+            ("ResourceType", &self.c_resource_type),
+            ("AwsAccountId", &self.c_account),
+        ];
+        for (field, v) in quick {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            let Some(m) = criteria.as_object_mut() else { break };
+            if m.contains_key(field) {
+                return Err(format!("`{field}` is both a quick criterion and in the JSON: give it once"));
+            }
+            m.insert(field.into(), json!([{ "Value": v, "Comparison": "EQUALS" }]));
+        }
+        if criteria.as_object().is_some_and(|m| m.is_empty()) {
+            return Err(format!("give at least one criterion: a quick one, or the findings filter JSON, e.g. {CRITERIA_EXAMPLE}"));
+        }
         let mut update = Map::new();
         if !self.workflow.is_empty() {
             update.insert("Workflow".into(), json!({ "Status": self.workflow }));
@@ -181,8 +214,13 @@ fn rule_form(caller: &Caller, action: &str, f: &RuleForm, submit: &str) -> Marku
                 label.wide { "Description " input #rule-description type="text" name="description" value=(f.description) maxlength="1024"; }
             }
             fieldset {
-                legend { "Criteria" }
-                label.wide { span { "Findings filter (Security Hub's " code { "AwsSecurityFindingFilters" } " JSON: OR within a field, AND across fields)" }
+                legend { "Criteria (every one must match)" }
+                label { "Severity " (select("c_severity", "rule-c-severity", &f.c_severity, "any", &SEVERITY_LABELS)) }
+                label { "Status " (select("c_status", "rule-c-status", &f.c_status, "any", &super::STATUSES)) }
+                label { "Check " input #rule-c-check type="text" name="c_check" value=(f.c_check) size="24" placeholder="e.g. s3_bucket_public_access"; }
+                label { "Resource type " input #rule-c-type type="text" name="c_resource_type" value=(f.c_resource_type) size="16" placeholder="e.g. AwsS3Bucket"; }
+                label { "Account " input #rule-c-account type="text" name="c_account" value=(f.c_account) size="13"; }
+                label.wide { span { "More criteria: a findings filter (Security Hub's " code { "AwsSecurityFindingFilters" } " JSON: OR within a field, AND across fields; prefix, contains, not-equals, number and date ranges, tags)" }
                     textarea #rule-criteria name="criteria" rows="5" placeholder=(CRITERIA_EXAMPLE) { (f.criteria) } }
             }
             fieldset {

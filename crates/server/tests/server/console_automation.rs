@@ -165,9 +165,37 @@ fn console_rule_form_refuses_bad_input_with_one_line() {
     );
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("the criteria are not JSON"), "{}", r.body);
-    let r = admin.post_form("/automation", &[("csrf", &admin.csrf), ("name", "x"), ("order", "1"), ("criteria", "{}")]);
+    let r =
+        admin.post_form("/automation", &[("csrf", &admin.csrf), ("name", "x"), ("order", "1"), ("c_status", "FAILED"), ("criteria", "")]);
     assert_eq!(r.status, 400);
     assert!(r.body.contains("nothing to update"), "{}", r.body);
+    let r = admin
+        .post_form("/automation", &[("csrf", &admin.csrf), ("name", "x"), ("order", "1"), ("criteria", "{}"), ("workflow", "NOTIFIED")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("give at least one criterion"), "{}", r.body);
+    let both = r#"{"ComplianceStatus": [{"Value": "PASSED", "Comparison": "EQUALS"}]}"#;
+    let r = admin.post_form(
+        "/automation",
+        &[("csrf", &admin.csrf), ("name", "x"), ("order", "1"), ("c_status", "FAILED"), ("criteria", both), ("workflow", "NOTIFIED")],
+    );
+    assert!(r.body.contains("`ComplianceStatus` is both a quick criterion and in the JSON"), "{}", r.body);
+    // Quick criteria alone make a rule: each EQUALS its value.
+    let r = admin.post_form(
+        "/automation",
+        &[
+            ("csrf", &admin.csrf),
+            ("name", "quick"),
+            ("order", "1"),
+            ("c_severity", "CRITICAL"),
+            ("c_status", "FAILED"),
+            ("workflow", "NOTIFIED"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let token = bearer(&s.token(Role::Viewer));
+    let rule = s.client.get("/api/v1/automation/rules/quick", &[("Authorization", &token)]).json();
+    assert_eq!(rule["Criteria"]["SeverityLabel"], json!([{ "Value": "CRITICAL", "Comparison": "EQUALS" }]), "{rule}");
+    assert_eq!(rule["Criteria"]["ComplianceStatus"][0]["Value"], "FAILED", "{rule}");
     let r = admin.post_form("/automation", &[("csrf", &admin.csrf), ("name", "x"), ("order", "zero"), ("criteria", "{}")]);
     assert!(r.body.contains("Order must be a whole number from 1 to 1000"), "{}", r.body);
     // A viewer sees the rules but no form.
@@ -199,10 +227,9 @@ fn an_automation_rule_made_in_the_console_applies_to_the_next_scan_in_chromium()
     b.run("document.getElementById('rule-order').value = ''; return true;");
     type_into(&b, "#rule-order", "20");
     type_into(&b, "#rule-description", "Tickets for the owners");
-    let criteria = json!({
-        "GeneratorId": [{ "Value": check, "Comparison": "EQUALS" }],
-        "ComplianceStatus": [{ "Value": "FAILED", "Comparison": "EQUALS" }]
-    });
+    // The check as a quick criterion, the status in the filter JSON: both apply.
+    type_into(&b, "#rule-c-check", &check);
+    let criteria = json!({ "ComplianceStatus": [{ "Value": "FAILED", "Comparison": "EQUALS" }] });
     type_into(&b, "#rule-criteria", &criteria.to_string());
     click(&b, "#rule-workflow option[value=NOTIFIED]");
     type_into(&b, "#rule-note", "Ticket SEC-77 opened by automation");
