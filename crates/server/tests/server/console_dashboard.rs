@@ -275,7 +275,7 @@ fn the_dashboard_and_grouped_findings_in_chromium() {
     assert_eq!(drawn(&b, "history-chart"), json!(["true", 3, 2, true]), "three standards over two runs");
     no_sideways_scroll(&b, "dashboard");
     // The whole dashboard in one picture: a taller window, as wide.
-    b.post("window/rect", json!({ "width": 900, "height": 2900 }));
+    b.post("window/rect", json!({ "width": 900, "height": 3200 }));
     wait_for(&b, "return window.innerWidth === 900 && document.getElementById('by-severity-chart').getAttribute('data-drawn') === 'true';");
     no_sideways_scroll(&b, "dashboard, tall");
     std::fs::write(img.join("console-dashboard.png"), b.screenshot()).unwrap();
