@@ -670,7 +670,16 @@ fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<Fi
 
 /// The statement of one page of `query` (one finding more than the page holds, to tell
 /// whether another follows), the sort key its last column.
-pub(crate) fn page_statement(query: &FindingQuery, fingerprint: &str, now: Timestamp) -> Result<(String, Vec<Value>), StoreError> {
+///
+/// `by_severity`: read the findings through the severity index, in the order of the page
+/// (see [`Store::get_findings`]).
+pub(crate) fn page_statement(
+    query: &FindingQuery,
+    fingerprint: &str,
+    by_severity: bool,
+    now: Timestamp,
+) -> Result<(String, Vec<Value>), StoreError> {
+    let from = if by_severity { "findings f INDEXED BY findings_severity_order" } else { "findings f" };
     let key = query.sort.key()?;
     let (mut cond, mut values) = all_conditions(query, now);
     let (cmp, dir) = match query.sort.order {
@@ -685,7 +694,7 @@ pub(crate) fn page_statement(query: &FindingQuery, fingerprint: &str, now: Times
     }
     values.push(Value::Integer(query.max_results as i64 + 1));
     let text =
-        format!("SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS}, {key} FROM findings f WHERE {cond} ORDER BY {key} {dir}, f.id {dir} LIMIT ?");
+        format!("SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS}, {key} FROM {from} WHERE {cond} ORDER BY {key} {dir}, f.id {dir} LIMIT ?");
     Ok((text, values))
 }
 
@@ -697,7 +706,19 @@ impl Store {
             return Err(QueryError::MaxResults(query.max_results as i64).into());
         }
         let fingerprint = query.fingerprint();
-        let (text, values) = page_statement(query, &fingerprint, now)?;
+        // In the default order, an index holds the findings sorted: a page reads them in
+        // that order until it has enough, as long as matches are not rare. Left to itself,
+        // without statistics, SQLite prefers an index on a filtered column (the account,
+        // the resource type) and sorts every match: 1.7 s for a quarter of 1M findings.
+        // When the filters can be counted cheaply and match at least `DENSE` findings,
+        // the severity index is named; else (few matches, or uncountable filters) the
+        // planner chooses.
+        const DENSE: u64 = 5_000;
+        let by_severity = matches!(query.sort.field.as_str(), "SeverityLabel" | "SeverityNormalized")
+            && counted(&query.filters)
+            && query.also.iter().all(counted)
+            && self.count_query(query, now)? >= DENSE;
+        let (text, values) = page_statement(query, &fingerprint, by_severity, now)?;
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;

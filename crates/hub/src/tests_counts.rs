@@ -475,8 +475,51 @@ fn the_hot_queries_use_their_table_and_indexes() {
     }
     // A page in the default order walks the severity index: no sort of every match.
     let q = FindingQuery::new(filters(r#"{"WorkflowStatus": [{"Value": "NEW", "Comparison": "EQUALS"}]}"#));
-    let (text, values) = crate::query::page_statement(&q, "", now()).unwrap();
+    let (text, values) = crate::query::page_statement(&q, "", false, now()).unwrap();
     assert!(reads(&store, &text, values.clone()).contains("findings_severity_order"));
     let p = plan(&store, &text, values);
     assert!(!p.contains("TEMP B-TREE"), "page:\n{p}");
+
+    // Filtered on an indexed column with many matches, the page still walks the severity
+    // index (named), not the column's index and a sort of every match.
+    let q = FindingQuery::new(filters(r#"{"AwsAccountId": [{"Value": "111111111111", "Comparison": "EQUALS"}]}"#));
+    let (text, values) = crate::query::page_statement(&q, "", true, now()).unwrap();
+    assert!(reads(&store, &text, values.clone()).contains("findings_severity_order"));
+    assert!(!plan(&store, &text, values).contains("TEMP B-TREE"));
+}
+
+#[test]
+fn dense_filtered_pages_read_through_the_severity_index_hold_every_match_once() {
+    // Many matches: the page names the severity index, and its pages still hold every
+    // match once, in order.
+    let mut rng = Rng(11);
+    let mut store = estate(&mut rng);
+    // Enough findings that the filters below match more than `DENSE` of them.
+    let mut bulk: Vec<Finding> = (0..12_000)
+        .map(|i| {
+            let mut f = generated(&mut rng);
+            f.resource.id = format!("arn:aws:s3:::bulk-{i}");
+            f.id = rampart_model::finding_id(&f.check_id, &f.resource.id, "");
+            f
+        })
+        .collect();
+    store.record_run(&run("r3", 1), &mut bulk, &[]).unwrap();
+    let all = all_records(&store);
+    for json in [
+        r#"{"AwsAccountId": [{"Value": "111111111111", "Comparison": "EQUALS"}, {"Value": "2222", "Comparison": "PREFIX"}]}"#,
+        r#"{"ResourceType": [{"Value": "AwsIamRole", "Comparison": "NOT_EQUALS"}], "Region": [{"Value": "eu-", "Comparison": "PREFIX_NOT_EQUALS"}]}"#,
+    ] {
+        let q = FindingQuery { max_results: 100, ..FindingQuery::new(filters(json)) };
+        assert!(store.count_query(&q, now()).unwrap() >= 5_000, "{json} matches enough findings");
+        let mut got = Vec::new();
+        let mut page = store.get_findings(&q, now()).unwrap();
+        loop {
+            got.extend(page.findings.iter().map(|r| r.finding.id.clone()));
+            let Some(t) = page.next_token.clone() else { break };
+            page = store.get_findings(&FindingQuery { next_token: Some(t), ..q.clone() }, now()).unwrap();
+        }
+        let f = filters(json);
+        let want: Vec<String> = all.iter().filter(|r| brute_matches(r, &f)).map(|r| r.finding.id.clone()).collect();
+        assert_eq!(got, want, "{json}: every match once, in the default order");
+    }
 }
