@@ -3,14 +3,14 @@
 //! (see `dashboard.rs`), drawing charts whose numbers each page also shows as a table.
 //! Forms that change state carry the session's CSRF token.
 
-pub(crate) mod dashboard;
-pub(crate) mod insights;
-pub(crate) mod automation;
-pub(crate) mod events;
 pub(crate) mod assessments;
-pub(crate) mod controls;
-pub(crate) mod reach;
 pub(crate) mod audit;
+pub(crate) mod automation;
+pub(crate) mod controls;
+pub(crate) mod dashboard;
+pub(crate) mod events;
+pub(crate) mod insights;
+pub(crate) mod reach;
 
 use crate::api::{self, nonempty, FindingParams, SORTS};
 use crate::error::ApiError;
