@@ -169,9 +169,20 @@ fn a_refused_source_is_reported_unread_and_the_others_still_import() {
     let moto = harness::moto();
     plant(&moto);
     set_env();
-    let proxy = harness::deny_proxy(&moto, &["securityhub:*"]);
+    let proxy = harness::deny_proxy(&moto, &["securityhub:*", "config:DescribeComplianceByConfigRule"]);
     let (_dir, mut store) = store();
-    let out = import_aws(&mut store, &opts(&proxy.url), &[AwsSource::SecurityHub, AwsSource::GuardDuty], now()).unwrap();
+    let out = import_aws(
+        &mut store,
+        &opts(&proxy.url),
+        &[AwsSource::SecurityHub, AwsSource::GuardDuty, AwsSource::Config, AwsSource::Inspector2],
+        now(),
+    )
+    .unwrap();
+    // A JSON-RPC service refused by operation (X-Amz-Target): AccessDenied, not moto's gap.
+    let cfg = of(&out, AwsSource::Config);
+    assert!(cfg.error.as_deref().is_some_and(|e| e.starts_with("config:DescribeComplianceByConfigRule access denied")), "{cfg:?}");
+    // Inspector2 is not refused: its findings are imported.
+    assert_eq!(of(&out, AwsSource::Inspector2).answer.success_count, 2);
     let hub = of(&out, AwsSource::SecurityHub);
     let why = hub.error.as_deref().expect("refused");
     assert!(why.starts_with("securityhub:GetFindings access denied"), "{why}");
