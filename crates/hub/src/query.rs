@@ -710,14 +710,14 @@ impl Store {
         // that order until it has enough, as long as matches are not rare. Left to itself,
         // without statistics, SQLite prefers an index on a filtered column (the account,
         // the resource type) and sorts every match: 1.7 s for a quarter of 1M findings.
-        // When the filters can be counted cheaply and match at least `DENSE` findings,
-        // the severity index is named; else (few matches, or uncountable filters) the
-        // planner chooses.
-        const DENSE: u64 = 5_000;
+        // When the filters can be counted cheaply (`finding_counts`) and match at least
+        // one finding in 20 (a page then reads about 2,000 index entries at most), the
+        // severity index is named; else (rarer matches, or filters that cannot be counted
+        // cheaply) the planner chooses.
         let by_severity = matches!(query.sort.field.as_str(), "SeverityLabel" | "SeverityNormalized")
             && counted(&query.filters)
             && query.also.iter().all(counted)
-            && self.count_query(query, now)? >= DENSE;
+            && self.count_query(query, now)? * 20 >= self.count_query(&FindingQuery::default(), now)?;
         let (text, values) = page_statement(query, &fingerprint, by_severity, now)?;
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
