@@ -108,8 +108,30 @@ pub fn batch_import_findings(
         Some(f) => f,
         None => parse::detect(&items[0]).ok_or(ImportError::Document(DocumentError::UnknownFormat))?,
     };
-    let parsed: Vec<(usize, Result<ImportedFinding, FindingError>)> = parse::parse_values(items, format).into_iter().enumerate().collect();
+    let parsed: Vec<(usize, Result<ImportedFinding, FindingError>)> = parse::parse_values(items, format)
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.and_then(|f| not_an_aws_product(i, f))))
+        .collect();
     store_batch(store, parsed, now)
+}
+
+/// As Security Hub, a call may not send findings in the name of an AWS service
+/// (`…:product/aws/guardduty` and the like): those are read from the service itself
+/// (`rampart import aws`), and a sent copy could overwrite or archive them.
+fn not_an_aws_product(index: usize, f: ImportedFinding) -> Result<ImportedFinding, FindingError> {
+    if f.product_arn.contains(":product/aws/") {
+        return Err(FindingError {
+            index,
+            id: f.id.clone(),
+            code: "AccessDeniedException",
+            message: format!(
+                "ProductArn `{}` is an AWS service's: its findings are read from the service with `rampart import aws`, not sent",
+                crate::shown(&f.product_arn)
+            ),
+        });
+    }
+    Ok(f)
 }
 
 /// Stores one batch (≤ 100) of parsed findings: the good ones stored, the bad ones and

@@ -230,8 +230,36 @@ pub fn resource(store: &Store, run_id: &str, arn_or_id: &str) -> Result<Option<(
     let Some(r) = store.inventory_resource(run_id, arn_or_id)? else { return Ok(None) };
     let json = store.inventory_json(run_id)?.with_context(|| format!("the inventory of run {run_id} is gone"))?;
     let value: Value = serde_json::from_slice(&json).with_context(|| format!("the inventory of run {run_id} cannot be read"))?;
-    let item = value.pointer(&r.pointer).cloned().unwrap_or(Value::Null);
+    let mut item = value.pointer(&r.pointer).cloned().unwrap_or(Value::Null);
+    withhold_user_data(&mut item);
     Ok(Some((r, item)))
+}
+
+/// Replaces every string under a `user_data` member with a note of its length: an
+/// instance's user data often holds passwords and keys, and every viewer may read a
+/// resource's JSON. The secrets checks read it at scan time and report what they found.
+fn withhold_user_data(v: &mut Value) {
+    fn blank(v: &mut Value) {
+        match v {
+            Value::String(s) => *s = format!("(withheld: {} bytes of user data; the secrets checks read it)", s.len()),
+            Value::Array(a) => a.iter_mut().for_each(blank),
+            Value::Object(m) => m.values_mut().for_each(blank),
+            _ => {}
+        }
+    }
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m.iter_mut() {
+                if k == "user_data" {
+                    blank(child);
+                } else {
+                    withhold_user_data(child);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(withhold_user_data),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
@@ -239,6 +267,16 @@ mod tests {
     use super::*;
     use rampart_hub::ResourceFilter;
     use rampart_model::Status;
+
+    #[test]
+    fn user_data_is_never_answered() {
+        let mut v = serde_json::json!({"id": "i-1", "user_data": {"value": "#!/bin/sh\nexport PASS=hunter2"}, "nested": [{"user_data": "x"}]});
+        withhold_user_data(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("hunter2") && text.contains("withheld: 29 bytes"), "{text}");
+        assert_eq!(v["nested"][0]["user_data"], "(withheld: 1 bytes of user data; the secrets checks read it)");
+        assert_eq!(v["id"], "i-1");
+    }
 
     fn demo_store() -> (Store, crate::Scan) {
         let mut store = Store::open_in_memory().unwrap();

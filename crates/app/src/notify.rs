@@ -125,9 +125,59 @@ pub fn check_email(s: &EmailSettings) -> Result<()> {
                 crate::shown(var)
             )
         }
+        // Only variables meant for this: otherwise whoever may add a target could have the
+        // server send any of its variables (AWS_SECRET_ACCESS_KEY, ...) to a host they name.
+        (_, Some(var)) if !var.starts_with(SMTP_PASSWORD_PREFIX) => {
+            bail!(
+                "the password's environment variable must start with {SMTP_PASSWORD_PREFIX} (not `{}`): e.g. RAMPART_SMTP_PASSWORD, set where rampart runs",
+                crate::shown(var)
+            )
+        }
+        (Some(_), Some(_)) if s.tls == "none" && !is_loopback_host(&s.host) => {
+            bail!("a password is never sent without TLS to `{}`: use --tls starttls or tls, or a loopback relay", crate::shown(&s.host))
+        }
         _ => {}
     }
     Ok(())
+}
+
+/// The prefix every SMTP password variable's name carries.
+pub const SMTP_PASSWORD_PREFIX: &str = "RAMPART_SMTP_";
+
+/// Whether a host name is this machine (a relay on loopback may take a password in clear).
+fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost") || h.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A URL as shown to people and written in errors: its scheme, host and port only, since a
+/// webhook's path or query is often its credential (Slack's incoming webhooks) and user
+/// information is one (`https://user:pass@host`).
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s, r),
+        None => return "(not a URL)".to_string(),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let more = if end < rest.len() && &rest[end..] != "/" { "/…" } else { "" };
+    format!("{scheme}://{host}{more}")
+}
+
+/// Where a target sends, as shown in the console and `rampart events list`: a webhook's
+/// redacted URL, a topic's ARN, an email target's recipients and SMTP host.
+pub fn target_where(target: &EventTarget) -> String {
+    let s = |k: &str| target.config.get(k).and_then(Value::as_str).map(str::to_string);
+    match target.kind.as_str() {
+        "sns" => s("topic_arn").unwrap_or_else(|| "-".into()),
+        "email" => {
+            let to: Vec<&str> =
+                target.config.get("to").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            format!("{} via {}", to.join(", "), s("host").unwrap_or_default())
+        }
+        _ => s("url").map(|u| redact_url(&u)).unwrap_or_else(|| "-".into()),
+    }
 }
 
 /// An email target: SMTP `host:port`, sender, recipients, optional sign-in.
@@ -286,6 +336,27 @@ mod tests {
             },
             "not an environment variable name",
         );
+        // Only variables meant for it: never the server's AWS keys or anything else.
+        bad(
+            &|s| {
+                s.username = Some("u".into());
+                s.password_env = Some("AWS_SECRET_ACCESS_KEY".into());
+            },
+            "must start with RAMPART_SMTP_",
+        );
+        // No password in clear to another machine; a loopback relay may take it.
+        bad(
+            &|s| {
+                s.username = Some("u".into());
+                s.password_env = Some("RAMPART_SMTP_PASSWORD".into());
+                s.tls = "none".into();
+            },
+            "never sent without TLS",
+        );
+        let mut relay = email();
+        (relay.username, relay.password_env, relay.tls, relay.host) =
+            (Some("u".into()), Some("RAMPART_SMTP_PASSWORD".into()), "none".into(), "127.0.0.1".into());
+        assert!(check_email(&relay).is_ok());
     }
 
     #[test]
@@ -304,5 +375,19 @@ mod tests {
         assert_eq!(subject(&run), "[Rampart] Inspector Assessment Run State Change: assessment run 3 of weekly: COMPLETED");
         let long = json!({"detail-type": "x".repeat(300)});
         assert_eq!(subject(&long).chars().count(), 200);
+    }
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::redact_url;
+
+    #[test]
+    fn a_url_is_shown_without_its_path_query_or_user() {
+        assert_eq!(redact_url("https://hooks.slack.com/services/T000/B000/XXXX"), "https://hooks.slack.com/…");
+        assert_eq!(redact_url("https://user:pass@example.com:8443/hook?token=1"), "https://example.com:8443/…");
+        assert_eq!(redact_url("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
+        assert_eq!(redact_url("http://127.0.0.1:9000/"), "http://127.0.0.1:9000");
+        assert_eq!(redact_url("not a url"), "(not a URL)");
     }
 }

@@ -60,6 +60,20 @@ fn three_malformed_of_a_hundred_fail_and_ninety_seven_are_stored() {
 }
 
 #[test]
+fn a_call_cannot_send_findings_in_an_aws_services_name() {
+    let (_dir, mut store) = store();
+    let mut forged = asff(1);
+    forged["ProductArn"] = json!("arn:aws:securityhub:us-east-1::product/aws/guardduty");
+    let answer = batch_import_findings(&mut store, json!({ "Findings": [asff(0), forged] }), None, now()).unwrap();
+    let body = answer.to_json();
+    assert_eq!(body["SuccessCount"], 1);
+    assert_eq!(body["FailedFindings"][0]["Id"], "trivy-1");
+    assert_eq!(body["FailedFindings"][0]["ErrorCode"], "AccessDeniedException");
+    assert!(body["FailedFindings"][0]["ErrorMessage"].as_str().unwrap().contains("rampart import aws"), "{body}");
+    assert_eq!(count(&store, "{}"), 1);
+}
+
+#[test]
 fn a_hundred_and_one_findings_are_refused_whole() {
     let (_dir, mut store) = store();
     let findings: Vec<Value> = (0..101).map(asff).collect();

@@ -437,11 +437,7 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             writeln!(out, "targets:")?;
             for t in store.event_targets()? {
                 let signed = if t.config.get("secret").is_some() { ", signed" } else { "" };
-                let to = match t.kind.as_str() {
-                    "sns" => t.config["topic_arn"].as_str().unwrap_or("-").to_string(),
-                    "email" => t.config["to"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
-                    _ => t.config["url"].as_str().unwrap_or("-").to_string(),
-                };
+                let to = rampart_app::notify::target_where(&t);
                 writeln!(out, "  {:<20} {:<8} {to}{signed}", t.name, t.kind)?;
             }
             writeln!(out, "rules:")?;

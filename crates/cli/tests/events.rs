@@ -306,10 +306,14 @@ fn sns_and_email_targets_are_checked_and_listed() {
         &["events", "add-email", "m", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--smtp-user", "u", "--smtp-password-env", "not a var"],
         "not an environment variable name",
     );
+    err(
+        &["events", "add-email", "m", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--smtp-user", "u", "--smtp-password-env", "AWS_SECRET_ACCESS_KEY"],
+        "must start with RAMPART_SMTP_",
+    );
     ok(rampart(d, &["events", "add-sns", "alerts", "--topic-arn", "arn:aws:sns:eu-west-1:123456789012:sec", "--region", "eu-west-1", "--profile", "security"]));
     ok(rampart(
         d,
-        &["events", "add-email", "oncall", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--to", "b@example.com", "--smtp-user", "u", "--smtp-password-env", "SMTP_PW"],
+        &["events", "add-email", "oncall", "--smtp-host", "smtp.example.com", "--from", "r@example.com", "--to", "soc@example.com", "--to", "b@example.com", "--smtp-user", "u", "--smtp-password-env", "RAMPART_SMTP_PW"],
     ));
     let listed = ok(rampart(d, &["events", "list"]));
     assert!(listed.contains("alerts") && listed.contains("sns") && listed.contains("arn:aws:sns:eu-west-1:123456789012:sec"), "{listed}");

@@ -145,14 +145,18 @@ macro_rules! raw_client {
     };
 }
 
-/// A guard against a service that keeps answering the same token.
-fn next(token: Option<&str>, seen: &mut Vec<String>) -> Option<String> {
-    let t = token.filter(|t| !t.is_empty())?.to_string();
+/// The next page's token; an error when the service answers a token it gave before (it
+/// would loop forever), so the source is reported as read only in part, never as whole.
+fn next(token: Option<&str>, seen: &mut Vec<String>) -> Result<Option<String>, String> {
+    let Some(t) = token.filter(|t| !t.is_empty()).map(str::to_string) else { return Ok(None) };
     if seen.contains(&t) {
-        return None;
+        return Err(format!(
+            "the service repeated a pagination token after {} page(s): the rest was not read",
+            seen.len() + 1
+        ));
     }
     seen.push(t.clone());
-    Some(t)
+    Ok(Some(t))
 }
 
 async fn securityhub(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Result<(), String> {
@@ -163,7 +167,7 @@ async fn securityhub(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> 
         let out =
             ctx.call("securityhub:GetFindings", None, client.get_findings().max_results(100).set_next_token(token.clone()).send()).await?;
         pages.push(Page { context: base.clone(), body: raw.take_json("securityhub:GetFindings")? });
-        token = next(out.next_token(), &mut seen);
+        token = next(out.next_token(), &mut seen)?;
         if token.is_none() {
             return Ok(());
         }
@@ -178,7 +182,7 @@ async fn inspector2(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> R
         let out =
             ctx.call("inspector2:ListFindings", None, client.list_findings().max_results(100).set_next_token(token.clone()).send()).await?;
         pages.push(Page { context: base.clone(), body: raw.take_json("inspector2:ListFindings")? });
-        token = next(out.next_token(), &mut seen);
+        token = next(out.next_token(), &mut seen)?;
         if token.is_none() {
             return Ok(());
         }
@@ -210,7 +214,7 @@ async fn guardduty(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Re
                 .await?;
                 pages.push(Page { context: base.clone(), body: raw.take_json("guardduty:GetFindings")? });
             }
-            token = next(out.next_token(), &mut seen);
+            token = next(out.next_token(), &mut seen)?;
             if token.is_none() {
                 break;
             }
@@ -253,7 +257,7 @@ async fn access_analyzer(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>)
                 pages.push(Page { context: context.clone(), body: raw.take_json("access-analyzer:ListFindingsV2")? });
                 out.next_token().map(str::to_string)
             };
-            token = next(token_out.as_deref(), &mut seen);
+            token = next(token_out.as_deref(), &mut seen)?;
             if token.is_none() {
                 break;
             }
@@ -283,7 +287,7 @@ async fn config(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Resul
             .await?;
         raw.0.lock().map(|mut b| b.clear()).ok();
         rules.extend(out.compliance_by_config_rules().iter().filter_map(|c| c.config_rule_name()).map(str::to_string));
-        token = next(out.next_token(), &mut seen);
+        token = next(out.next_token(), &mut seen)?;
         if token.is_none() {
             break;
         }
@@ -305,11 +309,26 @@ async fn config(ctx: &Ctx, base: &SourceContext, pages: &mut Vec<Page>) -> Resul
                 )
                 .await?;
             pages.push(Page { context: base.clone(), body: raw.take_json("config:GetComplianceDetailsByConfigRule")? });
-            token = next(out.next_token(), &mut seen);
+            token = next(out.next_token(), &mut seen)?;
             if token.is_none() {
                 break;
             }
         }
     }
     Ok(rules.is_empty().then(|| "no AWS Config rule is NON_COMPLIANT in this region (or none is evaluated)".to_string()))
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::next;
+
+    #[test]
+    fn a_repeated_token_is_an_error_not_the_end() {
+        let mut seen = Vec::new();
+        assert_eq!(next(Some("a"), &mut seen), Ok(Some("a".to_string())));
+        assert_eq!(next(Some("b"), &mut seen), Ok(Some("b".to_string())));
+        assert_eq!(next(None, &mut seen), Ok(None));
+        assert_eq!(next(Some(""), &mut seen), Ok(None));
+        assert!(next(Some("a"), &mut seen).unwrap_err().contains("repeated a pagination token after 3 page(s)"));
+    }
 }

@@ -259,6 +259,9 @@ pub(crate) fn insight_statement(insight: &Insight, now: Timestamp) -> Result<(St
     Ok((text, values))
 }
 
+/// The most custom insights a store keeps (Security Hub: 100 per account and Region).
+pub const MAX_CUSTOM_INSIGHTS: usize = 100;
+
 impl Store {
     /// Saves a custom insight; [`StoreError::DuplicateInsight`] if one has its name.
     pub fn create_insight(
@@ -272,6 +275,12 @@ impl Store {
         check_name(name)?;
         check_group_by(group_by)?;
         let err = sql(&self.path);
+        let custom: i64 = self.conn.query_row("SELECT count(*) FROM insights", [], |r| r.get(0)).map_err(&err)?;
+        if custom >= MAX_CUSTOM_INSIGHTS as i64 {
+            return Err(StoreError::InvalidInsight(format!(
+                "at most {MAX_CUSTOM_INSIGHTS} custom insights (Security Hub's limit): delete one you no longer use first"
+            )));
+        }
         let at = codec::time_to_text(now);
         let inserted = self
             .conn

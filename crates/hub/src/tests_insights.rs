@@ -234,3 +234,13 @@ fn a_runs_result_kinds_are_its_results_distinct_statuses_workflows_and_requireme
     assert!(kinds.len() < 10 && kinds.len() >= 7, "{kinds:?}");
     assert!(matches!(store.run_result_kinds("r9"), Err(StoreError::UnknownRun(_))));
 }
+
+#[test]
+fn at_most_a_hundred_custom_insights_are_kept() {
+    let mut store = Store::open_in_memory().unwrap();
+    for i in 0..crate::insights::MAX_CUSTOM_INSIGHTS {
+        store.create_insight(&format!("insight {i}"), &FindingFilters::default(), "SeverityLabel", "alice", now()).unwrap();
+    }
+    let e = store.create_insight("one more", &FindingFilters::default(), "SeverityLabel", "alice", now()).unwrap_err().to_string();
+    assert!(e.contains("at most 100 custom insights"), "{e}");
+}

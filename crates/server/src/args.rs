@@ -26,8 +26,8 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_initial_admin: bool,
     /// Keep the audit log this many days (older entries are deleted at start and daily);
-    /// 0 keeps everything.
-    #[arg(long, default_value_t = 365, value_name = "DAYS")]
+    /// 0 keeps everything (at most 36500: a century).
+    #[arg(long, default_value_t = 365, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
     pub audit_days: u32,
 }
 

@@ -90,6 +90,8 @@ impl HttpSender {
     /// A webhook's or a Slack-compatible webhook's POST.
     fn post(&self, target: &EventTarget, body: &Value, key: &str) -> Result<(), String> {
         let url = target.config["url"].as_str().ok_or("the target has no url")?;
+        // Errors are kept in dead letters that viewers read: never the URL's path or query.
+        let shown = rampart_app::notify::redact_url(url);
         let payload = match target.kind.as_str() {
             "slack" => rampart_app::notify::slack_body(body).to_string(),
             _ => body.to_string(),
@@ -99,7 +101,7 @@ impl HttpSender {
             let sig = rampart_events::hmac_sha256_hex(secret.as_bytes(), payload.as_bytes());
             req = req.header(rampart_events::SIGNATURE_HEADER, format!("sha256={sig}"));
         }
-        let req = req.body(Full::new(Bytes::from(payload))).map_err(|e| format!("bad request to `{url}`: {e}"))?;
+        let req = req.body(Full::new(Bytes::from(payload))).map_err(|e| format!("bad request to `{shown}`: {e}"))?;
         self.rt.block_on(async {
             let resp = if url.starts_with("https://") {
                 let https = hyper_rustls::HttpsConnectorBuilder::new()
@@ -114,9 +116,9 @@ impl HttpSender {
             };
             match resp {
                 Err(_) => Err(format!("no answer within {} s", TIMEOUT.as_secs())),
-                Ok(Err(e)) => Err(format!("{url}: {e}")),
+                Ok(Err(e)) => Err(format!("{shown}: {e}")),
                 Ok(Ok(r)) if r.status().is_success() => Ok(()),
-                Ok(Ok(r)) => Err(format!("{url}: HTTP {}", r.status())),
+                Ok(Ok(r)) => Err(format!("{shown}: HTTP {}", r.status())),
             }
         })
     }

@@ -42,14 +42,25 @@ pub struct LoginForm {
     next: String,
 }
 
-/// Only a path of this site: never `//host` or `https://host` (an open redirect).
+/// Only a path of this site: never `//host`, `https://host` or what a browser reads as
+/// one (`/\host`, `/<TAB>/host`: browsers drop tabs and newlines and read `\` as `/`), so
+/// `next` is `/` or `/` then a letter, digit or `?`/`#`, with no control character or `\`
+/// anywhere (an open redirect otherwise).
 fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+    let second_ok = match next.as_bytes().get(1) {
+        None => true,
+        Some(b) => b.is_ascii_alphanumeric() || matches!(b, b'?' | b'#'),
+    };
+    if next.starts_with('/') && second_ok && !next.chars().any(|c| c.is_control() || c == '\\') {
         next
     } else {
         "/findings"
     }
 }
+
+/// The longest user name a sign-in form may carry: longer ones are refused before the
+/// limiter, the accounts or the log see them (a user name is at most 64 characters).
+const MAX_NAME_CHARS: usize = 128;
 
 fn cookie_attrs(state: &Shared) -> &'static str {
     if state.tls {
@@ -137,6 +148,12 @@ async fn sign_in(
         );
     }
     let ip = peer.map(|Extension(ConnectInfo(a))| a.ip().to_string()).unwrap_or_default();
+    if f.name.chars().count() > MAX_NAME_CHARS || f.name.chars().any(char::is_control) {
+        // No such user can exist: a failure of this address only, and nothing of the name kept.
+        state.limiter.failed(&[format!("ip:{ip}")]);
+        tracing::warn!(%ip, "sign-in refused: the user name is too long or holds control characters");
+        return (form_response(&state, StatusCode::UNAUTHORIZED, &next, Some("Wrong user name or password.")), None);
+    }
     let user_key = format!("user:{}", f.name);
     let keys = [format!("ip:{ip}"), user_key.clone()];
     if let Some(wait) = state.limiter.blocked(&keys) {
@@ -313,4 +330,32 @@ pub async fn change_password(
     }
     tracing::info!(user = %caller.user.name, "password changed");
     Redirect::to("/findings").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_sign_in() {
+        for ok in ["/", "/findings", "/findings?status=FAILED", "/insights/custom%2F1", "/?x=1", "/#top"] {
+            assert_eq!(local_path(ok), ok);
+        }
+        // What a browser would read as another host, or not a path at all.
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example\t",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/findings\\..\\x",
+            "https://evil.example/",
+            "evil.example",
+            "",
+            "/.//evil.example",
+        ] {
+            assert_eq!(local_path(bad), "/findings", "{bad:?}");
+        }
+    }
 }

@@ -84,7 +84,7 @@ pub struct ApiEventTarget {
     /// webhook, slack, sns or email.
     pub kind: String,
     pub enabled: bool,
-    /// The kind's settings without credentials (e.g. `{"url": ...}`).
+    /// The kind's settings without credentials (a URL only as scheme, host and port).
     #[schema(value_type = Object)]
     pub config: Value,
     /// Whether a webhook's bodies are signed (HMAC-SHA256 in `X-Rampart-Signature`).
@@ -96,6 +96,10 @@ impl From<&EventTarget> for ApiEventTarget {
         let mut config = t.config.clone();
         if let Value::Object(m) = &mut config {
             m.retain(|k, _| !is_secret(k));
+            // A webhook's path or query is often its credential (Slack's incoming webhooks).
+            if let Some(Value::String(u)) = m.get_mut("url") {
+                *u = rampart_app::notify::redact_url(u);
+            }
         }
         ApiEventTarget {
             name: t.name.clone(),

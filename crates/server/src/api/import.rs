@@ -86,6 +86,9 @@ impl From<ImportAnswer> for ImportAnswerBody {
 
 /// AWS's words for a request over the limit (its validation message), then what to do.
 fn too_many(n: usize) -> String {
+    if n == 0 {
+        return "1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length greater than or equal to 1: send 1 to 100 findings".to_string();
+    }
     format!(
         "1 validation error detected: Value at 'findings' failed to satisfy constraint: Member must have length less than or equal to {MAX_FINDINGS_PER_CALL} ({n} sent): send them in calls of {MAX_FINDINGS_PER_CALL}"
     )

@@ -675,6 +675,9 @@ pub struct ApiRun {
     pub checks: usize,
     /// Results per status (FAILED, WARNING, NOT_AVAILABLE, PASSED).
     pub results: BTreeMap<String, usize>,
+    /// What the run could not read (empty: it read everything it meant to). Its findings
+    /// and scores say nothing about these parts.
+    pub incomplete: Vec<String>,
 }
 
 pub async fn run_list(state: &Shared) -> Result<Vec<ApiRun>, ApiError> {
@@ -691,6 +694,7 @@ pub async fn run_list(state: &Shared) -> Result<Vec<ApiRun>, ApiError> {
             tool_version: r.run.tool_version,
             checks: r.run.checks.len(),
             results: r.counts.into_iter().map(|(s, n)| (s.as_str().to_string(), n)).collect(),
+            incomplete: r.run.incomplete,
         })
         .collect())
 }

@@ -284,40 +284,35 @@ fn question(req: &ReachRequest) -> Result<rampart_app::reach::Question, ApiError
 /// Answers `req` over the latest inventory.
 pub(crate) async fn answer(state: &Shared, req: &ReachRequest) -> Result<ReachAnswer, ApiError> {
     let q = question(req)?;
-    state
-        .store(move |s| {
-            let inv = match rampart_app::inventory::latest_shared(s) {
-                Ok(Some(found)) => found,
-                Ok(None) => return Ok(Err(ApiError::not_found(NO_INVENTORY))),
-                Err(e) => return Ok(Err(ApiError::internal(format!("{e:#}")))),
-            };
-            let (info, inv) = inv;
-            // What `ask` refuses after reading (a subnet not in the inventory, or holding
-            // no interface) is the question's fault.
-            let answers = match rampart_app::reach::ask(&inv, &q) {
-                Ok(a) => a,
-                Err(e) => return Ok(Err(ApiError::bad_request(format!("{e:#}")))),
-            };
-            let overall = match rampart_app::reach::overall(&answers) {
-                rampart_app::reach::Overall::Reachable => "reachable",
-                rampart_app::reach::Overall::Blocked => "blocked",
-                rampart_app::reach::Overall::Unknown => "unknown",
-            };
-            Ok(Ok(ReachAnswer {
-                overall: overall.to_string(),
-                run_id: info.run_id,
-                collected_at: rfc3339(info.collected_at),
-                answers: answers
-                    .iter()
-                    .map(|(from, v)| ReachSourceAnswer {
-                        from: from.clone(),
-                        answer: serde_json::to_value(v).unwrap_or_default(),
-                        text: v.to_string(),
-                    })
-                    .collect(),
-            }))
+    // Only the inventory's look-up holds the store; the question is answered outside it
+    // (a whole subnet's answer takes a while and must not queue every other request).
+    let (info, inv) = state
+        .store(|s| match rampart_app::inventory::latest_shared(s) {
+            Ok(found) => Ok(found.ok_or_else(|| ApiError::not_found(NO_INVENTORY))),
+            Err(e) => Ok(Err(ApiError::internal(format!("{e:#}")))),
         })
-        .await?
+        .await??;
+    tokio::task::spawn_blocking(move || {
+        // What `ask` refuses after reading (a subnet not in the inventory, or holding
+        // no interface) is the question's fault.
+        let answers = rampart_app::reach::ask(&inv, &q).map_err(|e| ApiError::bad_request(format!("{e:#}")))?;
+        let overall = match rampart_app::reach::overall(&answers) {
+            rampart_app::reach::Overall::Reachable => "reachable",
+            rampart_app::reach::Overall::Blocked => "blocked",
+            rampart_app::reach::Overall::Unknown => "unknown",
+        };
+        Ok(ReachAnswer {
+            overall: overall.to_string(),
+            run_id: info.run_id,
+            collected_at: rfc3339(info.collected_at),
+            answers: answers
+                .iter()
+                .map(|(from, v)| ReachSourceAnswer { from: from.clone(), answer: serde_json::to_value(v).unwrap_or_default(), text: v.to_string() })
+                .collect(),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the reachability task failed: {e}")))?
 }
 
 /// Can `from` reach `to` on `port`/`protocol`? Answered over the inventory the latest scan

@@ -248,6 +248,17 @@ async fn dashboard(State(state): State<Shared>, Extension(caller): Extension<Cal
             Some((run, _)) => p.small { "Scores of the latest run " code { (run.id) } " (" (when(run.started_at)) " UTC); counts of the active failed findings now: "
                 a #failed-total href=(super::list_link(&p, None)) { (sum.failed) } "." },
         }
+        // What was not read is never shown as clean: say so above every count.
+        @if let Some((run, _)) = latest {
+            @if !run.incomplete.is_empty() {
+                div.notice #incomplete role="status" {
+                    strong { "The latest run is incomplete: " }
+                    (run.incomplete.len()) " part(s) of the estate were not read, so the counts and scores below may miss findings there."
+                    ul.plain { @for what in run.incomplete.iter().take(5) { li { (what) } } }
+                    @if run.incomplete.len() > 5 { p.small { "and " (run.incomplete.len() - 5) " more: see " a href="/runs" { "Runs" } "." } }
+                }
+            }
+        }
         section.card.wide #scores {
             h2 { "Security score per standard" }
             div.standards {

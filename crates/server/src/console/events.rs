@@ -79,10 +79,15 @@ fn back(headers: &HeaderMap, prefix: &str, fallback: &str) -> String {
 /// The findings list's custom-action bar: a form `#custom-action` (the list's checkboxes
 /// name it with `form="custom-action"`) choosing an action to send the selected findings to.
 pub(crate) async fn action_bar(state: &Shared, caller: &Caller) -> Markup {
-    let actions = state.store(|s| s.custom_actions()).await.unwrap_or_default();
+    let (actions, error) = match state.store(|s| s.custom_actions()).await {
+        Ok(a) => (a, None),
+        Err(e) => (Vec::new(), Some(e.message)),
+    };
     html! {
         (flash_markup(caller))
-        @if actions.is_empty() {
+        @if let Some(e) = &error {
+            p.error #no-actions { "The custom actions could not be read: " (e) }
+        } @else if actions.is_empty() {
             p.small #no-actions { "No custom action yet: an admin adds one on the " a href="/events#actions" { "Events" } " page, then selected findings can be sent to it." }
         } @else {
             form.actionbar #custom-action method="post" action="/findings/custom-action" {
@@ -166,22 +171,6 @@ pub async fn trigger_insight(
     Redirect::to(&back(&headers, "/insights", &fallback))
 }
 
-/// Where a target sends: its URL, topic or recipients.
-fn target_where(config: &serde_json::Value) -> String {
-    let s = |k: &str| config.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    if let Some(u) = s("url") {
-        return u;
-    }
-    if let Some(t) = s("topic_arn") {
-        return t;
-    }
-    if let Some(to) = config.get("to").and_then(|v| v.as_array()) {
-        let to: Vec<&str> = to.iter().filter_map(|a| a.as_str()).collect();
-        return format!("{} via {}", to.join(", "), s("host").unwrap_or_default());
-    }
-    config.to_string()
-}
-
 const CUSTOM_ACTION_PATTERN: &str = r#"{"detail-type": ["Security Hub Findings - Custom Action"]}"#;
 
 pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Caller>) -> Result<Markup, PageError> {
@@ -205,7 +194,7 @@ pub async fn page(State(state): State<Shared>, Extension(caller): Extension<Call
                         tr.target data-name=(t.name) {
                             td { (t.name) @if !t.enabled { " (disabled)" } }
                             td { (t.kind) }
-                            td { code.small { (target_where(&shown.config)) } }
+                            td { code.small { (rampart_app::notify::target_where(t)) } }
                             td { (if shown.signed { "HMAC-SHA256" } else { "—" }) }
                             @if admin { td { form.inline method="post" action={ "/events/targets/" (url_encode(&t.name)) "/delete" } {
                                 input type="hidden" name="csrf" value=(csrf);

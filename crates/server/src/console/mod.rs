@@ -532,7 +532,15 @@ pub async fn runs(State(state): State<Shared>, Extension(caller): Extension<Call
                             td { (r.source) }
                             td { (r.accounts.join(", ")) }
                             td { (r.regions.len()) }
-                            td { @for (s, n) in &r.results { (status_badge(s)) " " (n) " " } }
+                            td {
+                                @for (s, n) in &r.results { (status_badge(s)) " " (n) " " }
+                                @if !r.incomplete.is_empty() {
+                                    details.incomplete {
+                                        summary { "incomplete: " (r.incomplete.len()) " part(s) not read" }
+                                        ul.plain { @for what in &r.incomplete { li.small { (what) } } }
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -340,3 +340,33 @@ fn a_store_without_runs_has_a_dashboard_and_insights_that_say_so() {
     assert_eq!(insight.status, 200);
     assert!(insight.body.contains("No finding matches this insight."));
 }
+
+/// A run that could not read part of the estate is never shown as clean: the dashboard
+/// says so above its counts, the runs page lists what was missed, and the API answers it.
+#[test]
+fn an_incomplete_latest_run_is_said_above_the_counts() {
+    let s = TestServer::start();
+    let db = s.dir.path().join("rampart.db");
+    let inv = rampart_app::inputs::demo().unwrap();
+    let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(9));
+    scan.run.id = "run-partial".into();
+    scan.run.incomplete = vec!["s3:GetBucketPolicy access denied (3 calls)".into(), "account 222222222222: role not assumable".into()];
+    scan.record(&mut rampart_hub::Store::open(&db).unwrap()).unwrap();
+
+    let token = s.token(Role::Viewer);
+    let runs = s.client.get("/api/v1/runs", &[("Authorization", &bearer(&token))]).json();
+    assert_eq!(runs[0]["id"], "run-partial");
+    assert_eq!(runs[0]["incomplete"], json!(["s3:GetBucketPolicy access denied (3 calls)", "account 222222222222: role not assumable"]));
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let page = b.get("/").body;
+    assert!(page.contains("id=\"incomplete\""), "no incompleteness notice on the dashboard");
+    assert!(page.contains("2 part(s) of the estate were not read") && page.contains("role not assumable"), "{page}");
+    assert!(b.get("/runs").body.contains("incomplete: 2 part(s) not read"));
+
+    // A complete latest run has no notice.
+    let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(12));
+    scan.run.id = "run-whole".into();
+    scan.run.incomplete.clear();
+    scan.record(&mut rampart_hub::Store::open(&db).unwrap()).unwrap();
+    assert!(!b.get("/").body.contains("id=\"incomplete\""));
+}

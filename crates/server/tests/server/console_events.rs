@@ -121,8 +121,9 @@ fn targets_rules_actions_and_dead_letters_through_the_api() {
     assert_eq!(r.status, 201, "{}", r.body);
     let t = r.json();
     assert_eq!((t["name"].as_str(), t["kind"].as_str(), t["signed"].as_bool()), (Some("soar"), Some("webhook"), Some(true)));
-    assert_eq!(t["config"], json!({ "url": "http://127.0.0.1:9/hook" }));
-    assert!(!r.body.contains("s3cret"));
+    // The URL's path and query are often the webhook's credential: only scheme, host and port.
+    assert_eq!(t["config"], json!({ "url": "http://127.0.0.1:9/…" }));
+    assert!(!r.body.contains("s3cret") && !r.body.contains("/hook"));
     for (body, want) in [
         (json!({ "name": "x", "kind": "webhook", "url": "ftp://h/" }), "starts with http:// or https://"),
         (json!({ "name": "x", "kind": "pigeon", "url": "http://h/" }), "unknown target kind `pigeon`"),
@@ -378,6 +379,8 @@ fn a_custom_action_on_20_findings_reaches_a_signed_webhook_once_and_21_are_refus
     for i in 1..=21 {
         click(&b, &format!("tr.f:nth-child({i}) input[name=finding]"));
     }
+    // The page still shows the first send's message until the answer loads: wait for a new one.
+    b.run("var f = document.getElementById('flash'); if (f) { f.remove(); } return null;");
     click(&b, "#action-send");
     wait_for(&b, "return !!document.getElementById('flash');");
     let flash = b.run("return document.getElementById('flash').textContent;");

@@ -286,9 +286,9 @@ fn an_email_target_sends_the_event_to_an_smtp_sink_with_the_password_from_the_en
     let (port, got) = smtp_sink();
     let dir = tempfile::tempdir().unwrap();
     let mut store = store_at(dir.path());
-    std::env::set_var("RAMPART_TEST_SMTP_PASSWORD", "pa55word");
+    std::env::set_var("RAMPART_SMTP_TEST_PASSWORD", "pa55word");
     let settings =
-        EmailSettings { username: Some("rampart".into()), password_env: Some("RAMPART_TEST_SMTP_PASSWORD".into()), ..email(port) };
+        EmailSettings { username: Some("rampart".into()), password_env: Some("RAMPART_SMTP_TEST_PASSWORD".into()), ..email(port) };
     create_email_target(&mut store, "mail", &settings).unwrap();
     route_all(&mut store, "mail");
     publish(&mut store, &event("ev-mail-1", "S3 bucket logs is public")).unwrap();
@@ -296,7 +296,7 @@ fn an_email_target_sends_the_event_to_an_smtp_sink_with_the_password_from_the_en
     // The password is not in the store: only the variable's name is.
     let raw = std::fs::read(dir.path().join("r.db")).unwrap();
     assert!(!raw.windows(8).any(|w| w == b"pa55word"));
-    assert!(raw.windows(26).any(|w| w == b"RAMPART_TEST_SMTP_PASSWORD"));
+    assert!(raw.windows(26).any(|w| w == b"RAMPART_SMTP_TEST_PASSWORD"));
 
     let pass = rampart_server::delivery::pass(&dir.path().join("r.db")).unwrap();
     assert_eq!(pass, DeliveryPass { delivered: 1, retried: 0, dead: 0 });
@@ -330,7 +330,7 @@ fn an_smtp_sink_that_is_down_gets_retries_with_backoff_then_a_dead_letter() {
 
     // A password variable that is not set is a delivery error saying so (retried).
     let (port, _got) = smtp_sink();
-    let settings = EmailSettings { username: Some("u".into()), password_env: Some("RAMPART_TEST_UNSET_PASSWORD".into()), ..email(port) };
+    let settings = EmailSettings { username: Some("u".into()), password_env: Some("RAMPART_SMTP_TEST_UNSET".into()), ..email(port) };
     create_email_target(&mut store, "mail2", &settings).unwrap();
     create_rule(&mut store, "to mail2", &json!({"id": ["ev-mail-3"]}), "mail2").unwrap();
     publish(&mut store, &event("ev-mail-3", "x")).unwrap();
@@ -340,7 +340,7 @@ fn an_smtp_sink_that_is_down_gets_retries_with_backoff_then_a_dead_letter() {
     let d = later.iter().find(|d| d.target.name == "mail2").unwrap();
     assert_eq!(
         d.last_error.as_deref(),
-        Some("the SMTP password's environment variable RAMPART_TEST_UNSET_PASSWORD is not set in the delivering process")
+        Some("the SMTP password's environment variable RAMPART_SMTP_TEST_UNSET is not set in the delivering process")
     );
 }
 
