@@ -11,7 +11,7 @@
 //! change it (`/password`) or sign out: other pages redirect there, other calls get 403.
 //!
 //! **The audit log is written here**, so no route can skip it: every request to a route
-//! that is not GET or HEAD leaves one row (see `rampart_hub::AuditEntry`) — the caller (or,
+//! that is not GET or HEAD (nor one of the reads sent as POST, [`Route::audited`]) leaves one row (see `rampart_hub::AuditEntry`) — the caller (or,
 //! for a sign-in, the name tried: the handler says it with [`AuditUser`]), the method,
 //! the route's *pattern* (never the raw path, which may carry ids only), the path
 //! parameters and what the handler adds with [`AuditTargets`], the answer's status, the
@@ -67,7 +67,7 @@ pub struct AuditTargets(pub Vec<String>);
 const WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/password", "/logout"];
 
 pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, next: Next) -> Response {
-    if req.method() == Method::GET || req.method() == Method::HEAD {
+    if req.method() == Method::GET || req.method() == Method::HEAD || !route.audited() {
         return check(&state, route, req, next).await.0;
     }
     let method = req.method().to_string();

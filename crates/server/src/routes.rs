@@ -22,7 +22,18 @@ impl Route {
     pub fn changes_state(&self) -> bool {
         self.method != "GET"
     }
+
+    /// Whether a request to it is written to the audit log: every route that may change
+    /// state, except the reads that are sent as POST because their question is a body
+    /// (a findings query, like Security Hub's GetFindings; a reachability question). They
+    /// still need the CSRF token like every POST.
+    pub fn audited(&self) -> bool {
+        self.changes_state() && !READS_SENT_AS_POST.contains(&self.path)
+    }
 }
+
+/// The POST routes that only read.
+pub const READS_SENT_AS_POST: [&str; 2] = ["/api/v1/findings/query", "/api/v1/reach"];
 
 pub(crate) const PUBLIC: Access = Access::Public;
 pub(crate) const VIEWER: Access = Access::Least(Role::Viewer);
