@@ -67,7 +67,11 @@ pub struct AuditTargets(pub Vec<String>);
 const WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/password", "/logout"];
 
 pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, next: Next) -> Response {
-    if req.method() == Method::GET || req.method() == Method::HEAD || !route.audited() {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        // Only reads: the store calls go to the read-only connections.
+        return crate::state::reading(check(&state, route, req, next)).await.0;
+    }
+    if !route.audited() {
         return check(&state, route, req, next).await.0;
     }
     let method = req.method().to_string();

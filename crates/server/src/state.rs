@@ -9,8 +9,29 @@ use std::time::{Duration, Instant};
 
 pub type Shared = Arc<AppState>;
 
+tokio::task_local! {
+    /// Set for the requests that only read (GET and HEAD): their store calls go to a
+    /// read-only connection of [`AppState`]'s pool, so reads run side by side and never
+    /// wait behind a write (SQLite's WAL lets readers and one writer work at once).
+    static READING: bool;
+}
+
+/// Runs a request's handling as one that only reads (see [`AppState::store`]).
+pub async fn reading<F: std::future::Future>(f: F) -> F::Output {
+    READING.scope(true, f).await
+}
+
+/// How many read-only connections serve reads at once.
+const READERS: usize = 4;
+
 pub struct AppState {
     store: Mutex<Store>,
+    /// Read-only connections to the same file, opened when first needed (a file with no run
+    /// yet cannot be opened read-only; the writer answers until one can).
+    readers: Vec<Mutex<Option<Store>>>,
+    next_reader: std::sync::atomic::AtomicUsize,
+    /// The database file (`None` in memory: no reader can share it).
+    db_path: Option<std::path::PathBuf>,
     pub accounts: Arc<dyn Accounts>,
     pub limiter: Limiter,
     /// Served over TLS: session cookies are `Secure`.
@@ -19,7 +40,17 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, accounts: Arc<dyn Accounts>, tls: bool) -> Shared {
-        Arc::new(AppState { store: Mutex::new(store), accounts, limiter: Limiter::default(), tls })
+        let readers = (0..READERS).map(|_| Mutex::new(None)).collect();
+        let db_path = Some(store.path().to_path_buf()).filter(|p| p.is_file());
+        Arc::new(AppState {
+            db_path,
+            store: Mutex::new(store),
+            readers,
+            next_reader: std::sync::atomic::AtomicUsize::new(0),
+            accounts,
+            limiter: Limiter::default(),
+            tls,
+        })
     }
 
     /// Runs `f` on the store off the async threads (SQLite calls block).
@@ -29,7 +60,15 @@ impl AppState {
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
         let state = Arc::clone(self);
+        let reading = READING.try_with(|r| *r).unwrap_or(false);
         tokio::task::spawn_blocking(move || {
+            if reading {
+                if let Some(mut reader) = state.reader() {
+                    if let Some(store) = reader.as_mut() {
+                        return f(store);
+                    }
+                }
+            }
             // A panic while holding the lock leaves SQLite consistent (transactions roll back).
             let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut store)
@@ -37,6 +76,21 @@ impl AppState {
         .await
         .map_err(|e| ApiError::internal(format!("store task failed: {e}")))?
         .map_err(ApiError::from)
+    }
+
+    /// A free read-only connection (a busy one when every one is busy), opened on first
+    /// use; `None` when none can be opened (in memory, or a file without a run yet).
+    fn reader(&self) -> Option<std::sync::MutexGuard<'_, Option<Store>>> {
+        let path = self.db_path.as_ref()?;
+        let start = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        let slot = (0..self.readers.len())
+            .find_map(|i| self.readers[(start + i) % self.readers.len()].try_lock().ok())
+            .unwrap_or_else(|| self.readers[start].lock().unwrap_or_else(|p| p.into_inner()));
+        let mut slot = slot;
+        if slot.is_none() {
+            *slot = Some(Store::open_read_only(path).ok()?);
+        }
+        Some(slot)
     }
 
     /// Runs `f` on the accounts off the async threads.
@@ -106,5 +160,59 @@ impl Limiter {
 
     pub fn succeeded(&self, key: &str) {
         self.lock().remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_file(dir: &std::path::Path) -> std::path::PathBuf {
+        let path = dir.join("rampart.db");
+        let mut store = Store::open(&path).unwrap();
+        let inv = rampart_app::inputs::demo().unwrap();
+        let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, rampart_app::now());
+        scan.record(&mut store).unwrap();
+        path
+    }
+
+    /// A read does not wait behind the writer: with the writer's connection held (a long
+    /// write), requests that only read are answered from the read-only connections, and a
+    /// write through one of those is refused by SQLite, never done.
+    #[test]
+    fn reads_are_answered_while_the_writer_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = demo_file(dir.path());
+        let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(Store::open(&path).unwrap()));
+        let state = AppState::new(Store::open(&path).unwrap(), accounts, false);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let held = state.store.lock().unwrap();
+        let runs = rt.block_on(async {
+            let s = Arc::clone(&state);
+            let read = reading(async move { s.store(|st| st.run_summaries()).await });
+            tokio::time::timeout(Duration::from_secs(10), read).await
+        });
+        let runs = runs.expect("a read waited behind the writer").unwrap();
+        assert_eq!(runs.len(), 1);
+        drop(held);
+        // The reader connections refuse writes: a GET handler that wrote would fail loudly.
+        let wrote = rt.block_on(reading(state.store(|st| {
+            st.create_insight("written by a GET", &rampart_hub::FindingFilters::default(), "SeverityLabel", "t", rampart_app::now())
+        })));
+        assert!(wrote.is_err(), "a reader connection wrote");
+        assert!(rt.block_on(state.store(|st| st.insights())).unwrap().iter().all(|i| i.name != "written by a GET"));
+        // Outside a reading request, the writer answers.
+        let runs = rt.block_on(state.store(|st| st.run_summaries())).unwrap();
+        assert_eq!(runs.len(), 1);
+    }
+
+    #[test]
+    fn an_in_memory_store_is_read_through_the_writer() {
+        let store = Store::open_in_memory().unwrap();
+        let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(Store::open_in_memory().unwrap()));
+        let state = AppState::new(store, accounts, false);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let runs = rt.block_on(reading(state.store(|st| st.run_summaries()))).unwrap();
+        assert!(runs.is_empty());
     }
 }
