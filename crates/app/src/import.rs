@@ -212,8 +212,18 @@ pub fn publish_imported(store: &mut Store, keys: &[String], now: Timestamp) -> R
 /// 100, with what [`batch_import_findings`] applies after each: Security Hub's workflow
 /// rules, automation rules and events.
 pub fn import_findings(store: &mut Store, findings: Vec<ImportedFinding>, now: Timestamp) -> Result<ImportAnswer, ImportError> {
+    import_parsed(store, findings.into_iter().map(Ok).collect(), now)
+}
+
+/// Like [`import_findings`], for findings as a reader gave them: each parsed finding or why
+/// it could not be; the failures are answered at their place in the list.
+pub fn import_parsed(
+    store: &mut Store,
+    parsed: Vec<Result<ImportedFinding, FindingError>>,
+    now: Timestamp,
+) -> Result<ImportAnswer, ImportError> {
     let mut answer = ImportAnswer::default();
-    let mut numbered = findings.into_iter().map(Ok).enumerate().peekable();
+    let mut numbered = parsed.into_iter().enumerate().peekable();
     while numbered.peek().is_some() {
         let batch: Vec<_> = numbered.by_ref().take(MAX_FINDINGS_PER_CALL).collect();
         let a = store_batch(store, batch, now)?;
@@ -246,14 +256,7 @@ pub fn import_files(store: &mut Store, paths: &[PathBuf], format: Option<Format>
     let mut out = Vec::new();
     for (path, doc) in parsed {
         let read = doc.findings.len();
-        let mut answer = ImportAnswer::default();
-        let mut numbered = doc.findings.into_iter().enumerate().peekable();
-        while numbered.peek().is_some() {
-            let batch: Vec<_> = numbered.by_ref().take(MAX_FINDINGS_PER_CALL).collect();
-            let a = store_batch(store, batch, now)?;
-            answer.success_count += a.success_count;
-            answer.failed.extend(a.failed);
-        }
+        let answer = import_parsed(store, doc.findings, now)?;
         out.push(FileImport { path, format: doc.format, read, answer });
     }
     Ok(out)

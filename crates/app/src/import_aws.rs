@@ -3,14 +3,14 @@
 //! from their saved API responses (`rampart import findings --format guardduty FILE`:
 //! those and Inspector2 and Macie). Either way each finding is normalised by
 //! `rampart_import_findings::aws` into the one imported-finding model and stored by
-//! [`crate::import::import_findings`], so deduplication by (product ARN, id), automation
+//! [`crate::import::import_parsed`], so deduplication by (product ARN, id), automation
 //! rules and events apply as to any import.
 //!
 //! Each source and region is reported on its own: what was read, stored or failed, or
 //! why it was not read. A source that could not be read is never reported as "0
 //! findings".
 
-use crate::import::{import_findings, Failed, ImportAnswer, ImportError};
+use crate::import::{import_parsed, ImportAnswer, ImportError};
 use rampart_hub::Store;
 use rampart_import_findings::aws::{parse_findings, parse_response, response_findings};
 use rampart_import_findings::{FindingError, ImportedFinding};
@@ -87,7 +87,7 @@ pub fn import_aws(
             }
         }
         let read_count = parsed.len();
-        let answer = store_parsed(store, parsed, now)?;
+        let answer = import_parsed(store, parsed, now)?;
         out.push(SourceImport { source: r.source, region: r.region, read: read_count, answer, error, note: r.note });
     }
     Ok(out)
@@ -118,7 +118,7 @@ pub fn import_response_files(
     let mut out = Vec::new();
     for (path, findings) in parsed {
         let read = findings.len();
-        let answer = store_parsed(store, findings, now)?;
+        let answer = import_parsed(store, findings, now)?;
         out.push(ResponseFileImport { path, source, read, answer });
     }
     Ok(out)
@@ -127,32 +127,4 @@ pub fn import_response_files(
 fn read_response(path: &Path, source: AwsSource, ctx: &SourceContext) -> Result<Vec<Result<ImportedFinding, FindingError>>, ImportError> {
     let bytes = std::fs::read(path).map_err(|e| ImportError::File { path: path.to_path_buf(), why: format!("cannot read it ({e})") })?;
     parse_response(source, &bytes, ctx).map(|p| p.findings).map_err(|e| ImportError::File { path: path.to_path_buf(), why: e.to_string() })
-}
-
-/// Stores the findings read; those that could not be read are answered as failed, with
-/// their place among all read.
-fn store_parsed(
-    store: &mut Store,
-    parsed: Vec<Result<ImportedFinding, FindingError>>,
-    now: Timestamp,
-) -> Result<ImportAnswer, ImportError> {
-    let mut failed = Vec::new();
-    let mut good = Vec::new();
-    let mut index_of = Vec::new();
-    for (index, p) in parsed.into_iter().enumerate() {
-        match p {
-            Ok(f) => {
-                index_of.push(index);
-                good.push(f);
-            }
-            Err(e) => failed.push(Failed { index, id: e.id, code: e.code.to_string(), message: e.message }),
-        }
-    }
-    let mut answer = if good.is_empty() { ImportAnswer::default() } else { import_findings(store, good, now)? };
-    for f in &mut answer.failed {
-        f.index = index_of.get(f.index).copied().unwrap_or(f.index);
-    }
-    answer.failed.extend(failed);
-    answer.failed.sort_by_key(|f| f.index);
-    Ok(answer)
 }

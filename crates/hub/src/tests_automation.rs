@@ -2,27 +2,9 @@
 //! dry run, and what a rule may be made of.
 
 use crate::{RuleSpec, Store, StoreError};
-use rampart_model::{Finding, RunInfo, Status, Timestamp};
+use crate::tests_triage::{now, run};
+use rampart_model::{Finding, Status};
 use serde_json::{json, Value};
-use time::macros::datetime;
-
-fn now() -> Timestamp {
-    datetime!(2026-04-01 09:30:00 UTC)
-}
-
-fn run(id: &str) -> RunInfo {
-    RunInfo {
-        id: id.into(),
-        started_at: datetime!(2026-04-01 08:00:00 UTC),
-        finished_at: datetime!(2026-04-01 08:00:00 UTC),
-        source: "test".into(),
-        accounts: vec!["111111111111".into()],
-        regions: vec!["us-east-1".into()],
-        tool_version: "0".into(),
-        checks: vec!["c".into()],
-        incomplete: Vec::new(),
-    }
-}
 
 /// A store with failing findings on buckets prod-a, prod-b and dev-c; their ids.
 fn store() -> (Store, Vec<String>) {

@@ -6,11 +6,11 @@ use rampart_model::{Finding, RunInfo, Severity, Status, Timestamp, WorkflowStatu
 use serde_json::json;
 use time::macros::datetime;
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     datetime!(2026-04-01 09:30:00 UTC)
 }
 
-fn run(id: &str) -> RunInfo {
+pub(crate) fn run(id: &str) -> RunInfo {
     RunInfo {
         id: id.into(),
         started_at: datetime!(2026-04-01 08:00:00 UTC),

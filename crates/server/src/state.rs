@@ -83,10 +83,9 @@ impl AppState {
     fn reader(&self) -> Option<std::sync::MutexGuard<'_, Option<Store>>> {
         let path = self.db_path.as_ref()?;
         let start = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
-        let slot = (0..self.readers.len())
+        let mut slot = (0..self.readers.len())
             .find_map(|i| self.readers[(start + i) % self.readers.len()].try_lock().ok())
             .unwrap_or_else(|| self.readers[start].lock().unwrap_or_else(|p| p.into_inner()));
-        let mut slot = slot;
         if slot.is_none() {
             *slot = Some(Store::open_read_only(path).ok()?);
         }
