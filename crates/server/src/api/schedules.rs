@@ -1,0 +1,13 @@
+//! Scan schedules per scope (org, account, region) through the API.
+
+use crate::routes::Table;
+use utoipa::OpenApi;
+
+/// This area's part of the OpenAPI document (merged into [`super::ApiDoc`]'s).
+#[derive(OpenApi)]
+#[openapi()]
+pub(crate) struct Doc;
+
+pub(crate) fn routes() -> Table {
+    vec![]
+}
