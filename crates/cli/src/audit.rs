@@ -51,6 +51,12 @@ pub fn events(a: &EventsAction, db: &Option<PathBuf>) -> Option<Audited> {
         EventsAction::Trigger { action, findings } => {
             audited("events trigger", std::iter::once(action.clone()).chain(findings.iter().cloned()).collect(), db)
         }
+        EventsAction::Retry { event_id, target } => audited("events retry", std::iter::once(event_id.clone()).chain(target.clone()).collect(), db),
+        EventsAction::DeleteTarget { name } => audited("events delete-target", vec![name.clone()], db),
+        EventsAction::DeleteRule { name } => audited("events delete-rule", vec![name.clone()], db),
+        EventsAction::DisableRule { name } => audited("events disable-rule", vec![name.clone()], db),
+        EventsAction::EnableRule { name } => audited("events enable-rule", vec![name.clone()], db),
+        EventsAction::DeleteAction { action } => audited("events delete-action", vec![action.clone()], db),
         EventsAction::List | EventsAction::Deliver | EventsAction::DeadLetters => None,
     }
 }

@@ -442,7 +442,8 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             }
             writeln!(out, "rules:")?;
             for r in store.event_rules()? {
-                writeln!(out, "  {:<20} -> {:<20} {}", r.name, r.target, r.pattern)?;
+                let off = if r.enabled { "" } else { " (disabled)" };
+                writeln!(out, "  {:<20} -> {:<20} {}{off}", r.name, r.target, r.pattern)?;
             }
             writeln!(out, "custom actions:")?;
             for a in store.custom_actions()? {
@@ -507,6 +508,37 @@ pub fn events(action: crate::cli::EventsAction, db: &Option<PathBuf>) -> Result<
             }
             out.flush()?;
             eprintln!("{} dead letter(s)", dead.len());
+            if !dead.is_empty() {
+                eprintln!("send one again with `rampart events retry EVENT_ID`");
+            }
+        }
+        EventsAction::Retry { event_id, target } => {
+            let mut store = crate::hints::existing_store(&path)?;
+            let n = store.retry_dead_letters(&event_id, target.as_deref(), rampart_app::now())?;
+            eprintln!("{n} delivery(ies) of event {event_id} queued again; `rampart events deliver` sends them");
+        }
+        EventsAction::DeleteTarget { name } => {
+            let mut store = crate::hints::existing_store(&path)?;
+            store.delete_event_target(&name)?;
+            eprintln!("target `{name}` deleted, with its rules and deliveries");
+        }
+        EventsAction::DeleteRule { name } => {
+            let mut store = crate::hints::existing_store(&path)?;
+            store.delete_event_rule(&name)?;
+            eprintln!("rule `{name}` deleted");
+        }
+        EventsAction::DisableRule { name } => {
+            crate::hints::existing_store(&path)?.set_event_rule_enabled(&name, false)?;
+            eprintln!("rule `{name}` disabled: the events it matches are not routed until `rampart events enable-rule {name}`");
+        }
+        EventsAction::EnableRule { name } => {
+            crate::hints::existing_store(&path)?.set_event_rule_enabled(&name, true)?;
+            eprintln!("rule `{name}` enabled");
+        }
+        EventsAction::DeleteAction { action } => {
+            let mut store = crate::hints::existing_store(&path)?;
+            store.delete_custom_action(&action)?;
+            eprintln!("custom action `{action}` deleted");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -59,21 +59,7 @@ pub enum Command {
     },
     /// Collect this host's telemetry (packages, listening sockets, sshd, kernel parameters,
     /// accounts, file permissions) as a versioned JSON document.
-    Agent {
-        /// Collect once and exit (the only mode for now; accepted for scripts written for later modes).
-        #[arg(long)]
-        once: bool,
-        /// Root of the filesystem (default `/`).
-        #[arg(long, default_value = "/")]
-        root: PathBuf,
-        /// Where to write the document.
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
-        output: PathBuf,
-        /// A tag for this host (`key=value`), which assessment targets select hosts by;
-        /// repeatable.
-        #[arg(long = "tag", value_name = "KEY=VALUE", value_parser = parse_tag)]
-        tags: Vec<(String, String)>,
-    },
+    Agent(crate::agent::AgentArgs),
     /// The stored findings, current state (like Security Hub's findings view); with an id, that
     /// finding in full with what each run said and its workflow history.
     Findings(FindingsArgs),
@@ -673,6 +659,40 @@ pub enum EventsAction {
     Deliver,
     /// The deliveries that failed every attempt.
     DeadLetters,
+    /// Queue an event's dead letters again (to every target it failed for, or only
+    /// `--target`), due now with a fresh count of attempts.
+    Retry {
+        /// The event's id (see `rampart events dead-letters`).
+        event_id: String,
+        /// Only the dead letter to this target.
+        #[arg(long, value_name = "NAME")]
+        target: Option<String>,
+    },
+    /// Delete a target, with its rules and its deliveries (dead letters included).
+    DeleteTarget {
+        /// The target's name.
+        name: String,
+    },
+    /// Delete a rule; events already queued by it still go out.
+    DeleteRule {
+        /// The rule's name.
+        name: String,
+    },
+    /// Stop routing events by a rule; it is kept (`enable-rule` turns it back on).
+    DisableRule {
+        /// The rule's name.
+        name: String,
+    },
+    /// Route events by a disabled rule again.
+    EnableRule {
+        /// The rule's name.
+        name: String,
+    },
+    /// Delete a custom action; its id is never given again.
+    DeleteAction {
+        /// The action's id (custom-action/N) or name.
+        action: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -801,7 +821,7 @@ pub enum AssessAction {
     },
 }
 
-fn parse_tag(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_tag(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
         _ => Err(format!("`{s}` is not KEY=VALUE")),

@@ -319,3 +319,62 @@ fn sns_and_email_targets_are_checked_and_listed() {
     assert!(listed.contains("alerts") && listed.contains("sns") && listed.contains("arn:aws:sns:eu-west-1:123456789012:sec"), "{listed}");
     assert!(listed.contains("oncall") && listed.contains("email") && listed.contains("soc@example.com, b@example.com"), "{listed}");
 }
+
+#[test]
+fn targets_rules_and_actions_are_removed_and_dead_letters_retried_from_the_cli() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let report = d.join("demo.json");
+    ok(rampart(d, &["demo", "--format", "json", "-o", report.to_str().unwrap()]));
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let id = doc["findings"].as_array().unwrap().iter().find(|f| f["status"] == "FAILED").unwrap()["id"].as_str().unwrap().to_string();
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    ok(rampart(d, &["events", "add-target", "down", "--url", &format!("http://{closed}/x")]));
+    ok(rampart(d, &["events", "add-rule", "all", "--target", "down", "--pattern", r#"{"source": ["rampart.hub"]}"#]));
+    ok(rampart(d, &["events", "add-action", "Escalate"]));
+
+    // A disabled rule is listed as such and routes nothing.
+    ok(rampart(d, &["events", "disable-rule", "all"]));
+    assert!(ok(rampart(d, &["events", "list"])).contains("(disabled)"));
+    ok(rampart(d, &["events", "trigger", "Escalate", &id]));
+    let out = rampart(d, &["events", "deliver"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 delivered, 0 to retry later, 0 dead"), "{}", String::from_utf8_lossy(&out.stderr));
+    ok(rampart(d, &["events", "enable-rule", "all"]));
+    assert!(!ok(rampart(d, &["events", "list"])).contains("(disabled)"));
+
+    // A delivery that failed every attempt becomes a dead letter; `retry` queues it again.
+    ok(rampart(d, &["events", "trigger", "Escalate", &id]));
+    let db = d.join("r.db");
+    let mut store = rampart_hub::Store::open(&db).unwrap();
+    let due = store.due_deliveries(rampart_app::now(), 10).unwrap();
+    assert_eq!(due.len(), 1);
+    let event = due[0].event_id.clone();
+    store.delivery_failed(&event, due[0].target.id, "connection refused", None).unwrap();
+    drop(store);
+    let dead = rampart(d, &["events", "dead-letters"]);
+    assert!(String::from_utf8_lossy(&dead.stdout).contains(&event));
+    assert!(String::from_utf8_lossy(&dead.stderr).contains("rampart events retry EVENT_ID"));
+    let wrong = rampart(d, &["events", "retry", "no-such-event"]);
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("no dead letter of event `no-such-event`"), "{}", String::from_utf8_lossy(&wrong.stderr));
+    ok(rampart(d, &["events", "retry", &event, "--target", "down"]));
+    assert!(String::from_utf8_lossy(&rampart(d, &["events", "dead-letters"]).stderr).contains("0 dead letter(s)"));
+    let out = rampart(d, &["events", "deliver"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 delivered, 1 to retry later"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Deleting: the action, the rule, the target; each unknown name is an error.
+    ok(rampart(d, &["events", "delete-action", "Escalate"]));
+    ok(rampart(d, &["events", "delete-rule", "all"]));
+    ok(rampart(d, &["events", "delete-target", "down"]));
+    let listed = ok(rampart(d, &["events", "list"]));
+    assert!(!listed.contains("Escalate") && !listed.contains("down"), "{listed}");
+    for args in [["events", "delete-rule", "all"], ["events", "delete-target", "down"], ["events", "delete-action", "Escalate"]] {
+        assert_eq!(rampart(d, &args).status.code(), Some(2), "{args:?}");
+    }
+    // Each change is in the audit log.
+    let store = rampart_hub::Store::open_read_only(&db).unwrap();
+    let log = format!("{:?}", store.audit_entries(&rampart_hub::AuditFilter { limit: 100, ..Default::default() }).unwrap());
+    for command in ["events disable-rule", "events enable-rule", "events retry", "events delete-action", "events delete-rule", "events delete-target"] {
+        assert!(log.contains(command), "{command} not in the audit log");
+    }
+}
