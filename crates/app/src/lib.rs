@@ -23,10 +23,12 @@
 //! - [`import_aws`]: findings of AWS's own services (Security Hub, GuardDuty, Inspector2, Access Analyzer, Macie, Config), read live or from saved responses.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
 
+pub mod agent;
 pub mod assess;
 pub mod assess_events;
 pub mod automation;
 pub mod browse;
+pub mod changes;
 pub mod events;
 pub mod host;
 pub mod import;
@@ -34,10 +36,12 @@ pub mod import_aws;
 pub mod inputs;
 pub mod insights;
 pub mod notify;
+pub mod org;
 pub mod inventory;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;
+pub mod schedule;
 pub mod secrets;
 
 pub use scan::Scan;

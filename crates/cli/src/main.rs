@@ -12,6 +12,7 @@
 //! the process on a closed *socket* (the AWS SDK's and `vulndb update`'s connections),
 //! killing a scan for a network hiccup.
 
+mod agent;
 mod assess;
 mod audit;
 mod browse;

@@ -87,7 +87,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         }
         Command::Vulndb { action } => crate::vulndb::main(action),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
-        Command::Agent { once: _, root, output, tags } => crate::host::agent(&root, &output, tags),
+        Command::Agent(args) => crate::agent::main(args),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
             let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())

@@ -59,11 +59,15 @@ fn table() -> Table {
         console::controls::routes(),
         console::reach::routes(),
         console::audit::routes(),
+        console::schedules::routes(),
+        console::agents::routes(),
         api::automation::routes(),
         api::events::routes(),
         api::import::routes(),
         api::reach::routes(),
         api::audit::routes(),
+        api::schedules::routes(),
+        api::agents::routes(),
     ] {
         table.extend(part);
     }

@@ -2,11 +2,13 @@
 //! OpenAPI document ([`ApiDoc`]) is generated: what this file serializes is a compatibility
 //! promise, as the model's serialized names are.
 
+pub(crate) mod agents;
 pub(crate) mod audit;
 pub(crate) mod automation;
 pub(crate) mod events;
 pub(crate) mod import;
 pub(crate) mod reach;
+pub(crate) mod schedules;
 
 use crate::error::ApiError;
 use crate::guard::Caller;
@@ -41,7 +43,7 @@ impl utoipa::Modify for BearerAuth {
 /// The OpenAPI document, as served and as checked in at `docs/openapi.json`.
 pub fn openapi_json() -> String {
     let mut doc = ApiDoc::openapi();
-    for part in [automation::Doc::openapi(), events::Doc::openapi(), import::Doc::openapi(), reach::Doc::openapi(), audit::Doc::openapi()] {
+    for part in [automation::Doc::openapi(), events::Doc::openapi(), import::Doc::openapi(), reach::Doc::openapi(), audit::Doc::openapi(), schedules::Doc::openapi(), agents::Doc::openapi()] {
         doc.merge(part);
     }
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();

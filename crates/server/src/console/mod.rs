@@ -3,6 +3,7 @@
 //! (see `dashboard.rs`), drawing charts whose numbers each page also shows as a table.
 //! Forms that change state carry the session's CSRF token.
 
+pub(crate) mod agents;
 pub(crate) mod assessments;
 pub(crate) mod audit;
 pub(crate) mod automation;
@@ -11,6 +12,7 @@ pub(crate) mod dashboard;
 pub(crate) mod events;
 pub(crate) mod insights;
 pub(crate) mod reach;
+pub(crate) mod schedules;
 
 use crate::api::{self, nonempty, FindingParams, SORTS};
 use crate::error::ApiError;

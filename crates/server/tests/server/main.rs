@@ -11,6 +11,7 @@ mod console;
 mod lifecycle;
 mod login;
 
+mod agents;
 mod console_assessments;
 mod console_audit;
 mod console_automation;
@@ -21,3 +22,4 @@ mod console_insights;
 mod console_reach;
 mod delivery;
 mod import;
+mod schedules;
