@@ -18,6 +18,8 @@
 //!   uncompressed and kept bytes are bounded ([`memfs`]). An image is identified by
 //!   its config digest, a zip by its CodeSha256, never by the path it was read from.
 //! - [`Telemetry::to_json`] / [`Telemetry::from_json`]: the document ([`SCHEMA_VERSION`]).
+//! - [`upload::encode`] / [`upload::decode`]: the document as an agent uploads it (gzip,
+//!   bounded before and after inflating, naming its host).
 //! - Parsers, pure over text or bytes, each returning the good entries and an
 //!   [`EntryError`] per bad one: [`dpkg::parse_status`], [`rpm::parse_header`],
 //!   [`apk::parse_installed`], [`python::parse_metadata`], [`npm::parse_lock`],
@@ -70,6 +72,7 @@ pub mod sockets;
 pub mod sshd;
 pub mod system;
 mod telemetry;
+pub mod upload;
 #[cfg(test)]
 mod testutil;
 
