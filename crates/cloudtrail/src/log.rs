@@ -1,0 +1,213 @@
+//! A log file's records as typed events.
+//!
+//! A log file is one JSON object, `{"Records": [ ... ]}`, gzip-compressed as CloudTrail
+//! delivers it (a plain JSON file is read too). Each record becomes an [`Event`]; a record
+//! that is not an object or lacks what every management event carries (`eventSource`,
+//! `eventName`, `eventTime` as RFC 3339, `awsRegion`) is [`Malformed`], counted with its
+//! position, and the others are still read.
+
+use serde_json::{Map, Value};
+use std::io::Read;
+use time::OffsetDateTime;
+
+/// At most this many bytes are inflated from one log file (CloudTrail delivers a file about
+/// every five minutes per account and region; one of this size is not CloudTrail's).
+pub const MAX_INFLATED: u64 = 256 << 20;
+
+/// A log file that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error("`{file}` is not a valid gzip stream: {message}")]
+    Gzip { file: String, message: String },
+    #[error("`{file}` inflates to more than {limit} bytes: not a CloudTrail log file")]
+    TooLarge { file: String, limit: u64 },
+    #[error("`{file}` is not JSON: {message}")]
+    NotJson { file: String, message: String },
+    #[error("`{file}` has no `Records` array: not a CloudTrail log file")]
+    NoRecords { file: String },
+}
+
+/// A record that could not be read as an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    pub file: String,
+    /// The record's position in the file's `Records` array (from 0).
+    pub index: usize,
+    pub message: String,
+}
+
+/// One log file, read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogFile {
+    pub events: Vec<Event>,
+    pub malformed: Vec<Malformed>,
+}
+
+/// One CloudTrail record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `eventID` (a GUID); empty when the record has none.
+    pub id: String,
+    /// `eventSource`, e.g. `ec2.amazonaws.com`.
+    pub source: String,
+    /// `eventName`, the API operation, e.g. `AuthorizeSecurityGroupIngress`.
+    pub name: String,
+    pub time: OffsetDateTime,
+    /// `awsRegion`.
+    pub region: String,
+    /// The account that received the call and owns what it names (`recipientAccountId`,
+    /// else the caller's `userIdentity.accountId`).
+    pub account: String,
+    /// `eventType`: `AwsApiCall`, `AwsServiceEvent`, `AwsConsoleAction`, ...
+    pub event_type: String,
+    /// `readOnly`, when the record says.
+    pub read_only: Option<bool>,
+    /// `managementEvent`, when the record says (data events say `false`).
+    pub management: Option<bool>,
+    /// `errorCode`: the call failed and changed nothing.
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// The caller (`userIdentity`), as recorded.
+    pub user_identity: Value,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// `requestParameters` and `responseElements` as recorded (`Null` when absent).
+    pub request: Value,
+    pub response: Value,
+    /// `resources[].ARN` (CloudTrail lists the resources of some events).
+    pub resource_arns: Vec<String>,
+}
+
+impl Event {
+    /// The service's short name: `ec2` for `ec2.amazonaws.com`.
+    pub fn service(&self) -> &str {
+        self.source.split('.').next().unwrap_or(&self.source)
+    }
+}
+
+/// Reads a log file (gzip or plain JSON) inflating at most [`MAX_INFLATED`] bytes.
+pub fn parse_log(file: &str, bytes: &[u8]) -> Result<LogFile, FileError> {
+    parse_log_with_limit(file, bytes, MAX_INFLATED)
+}
+
+/// [`parse_log`] with another inflation bound.
+pub fn parse_log_with_limit(file: &str, bytes: &[u8], limit: u64) -> Result<LogFile, FileError> {
+    let inflated;
+    let json: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        // Several gzip members one after another are one stream (gzip's own rule).
+        let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
+        dec.read_to_end(&mut out).map_err(|e| FileError::Gzip { file: file.to_string(), message: e.to_string() })?;
+        if out.len() as u64 > limit {
+            return Err(FileError::TooLarge { file: file.to_string(), limit });
+        }
+        inflated = out;
+        &inflated
+    } else {
+        if bytes.len() as u64 > limit {
+            return Err(FileError::TooLarge { file: file.to_string(), limit });
+        }
+        bytes
+    };
+    let top: Value = serde_json::from_slice(json).map_err(|e| FileError::NotJson { file: file.to_string(), message: e.to_string() })?;
+    let Some(records) = top.get("Records").and_then(Value::as_array) else {
+        return Err(FileError::NoRecords { file: file.to_string() });
+    };
+    let mut out = LogFile::default();
+    for (index, r) in records.iter().enumerate() {
+        match event(r) {
+            Ok(e) => out.events.push(e),
+            Err(message) => out.malformed.push(Malformed { file: file.to_string(), index, message }),
+        }
+    }
+    Ok(out)
+}
+
+/// One record as an event, or why not.
+pub fn event(r: &Value) -> Result<Event, String> {
+    let Some(o) = r.as_object() else { return Err(format!("a record is a JSON object, not {}", kind(r))) };
+    let source = required(o, "eventSource")?;
+    let name = required(o, "eventName")?;
+    let region = required(o, "awsRegion")?;
+    let time_text = required(o, "eventTime")?;
+    let time = OffsetDateTime::parse(&time_text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("`eventTime` `{}` is not an RFC 3339 time: {e}", shorten(&time_text)))?;
+    let user_identity = o.get("userIdentity").cloned().unwrap_or(Value::Null);
+    let account = optional(o, "recipientAccountId")?
+        .or_else(|| user_identity.get("accountId").and_then(Value::as_str).map(str::to_string))
+        .unwrap_or_default();
+    let resource_arns = match o.get("resources") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .filter_map(|x| x.get("ARN").or_else(|| x.get("arn")).and_then(Value::as_str).map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Event {
+        id: optional(o, "eventID")?.unwrap_or_default(),
+        source,
+        name,
+        time,
+        region,
+        account,
+        event_type: optional(o, "eventType")?.unwrap_or_default(),
+        read_only: flag(o, "readOnly")?,
+        management: flag(o, "managementEvent")?,
+        error_code: optional(o, "errorCode")?.filter(|c| !c.is_empty()),
+        error_message: optional(o, "errorMessage")?,
+        user_identity,
+        source_ip: optional(o, "sourceIPAddress")?,
+        user_agent: optional(o, "userAgent")?,
+        request: o.get("requestParameters").cloned().unwrap_or(Value::Null),
+        response: o.get("responseElements").cloned().unwrap_or(Value::Null),
+        resource_arns,
+    })
+}
+
+fn required(o: &Map<String, Value>, field: &str) -> Result<String, String> {
+    match o.get(field) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::String(_)) => Err(format!("`{field}` is empty")),
+        Some(v) => Err(format!("`{field}` is {}, not a string", kind(v))),
+        None => Err(format!("no `{field}`")),
+    }
+}
+
+fn optional(o: &Map<String, Value>, field: &str) -> Result<Option<String>, String> {
+    match o.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v) => Err(format!("`{field}` is {}, not a string", kind(v))),
+    }
+}
+
+/// CloudTrail writes `readOnly` and `managementEvent` as booleans; a string `"true"` is
+/// accepted too.
+fn flag(o: &Map<String, Value>, field: &str) -> Result<Option<bool>, String> {
+    match o.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        Some(v) => Err(format!("`{field}` is {}, not a boolean", kind(v))),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
