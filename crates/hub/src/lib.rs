@@ -52,6 +52,7 @@ mod insights;
 mod inventory;
 mod lifecycle;
 mod query;
+mod schedules;
 mod schema;
 mod store;
 mod triage;
@@ -69,6 +70,7 @@ pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_B
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
+pub use schedules::{Schedule, ScheduleClaim, ScheduleScope};
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use triage::{
     BatchUpdateResult, ChangeAuthor, FindingChange, FindingUpdate, NoteUpdate, UnprocessedFinding, MAX_NOTE, MAX_UPDATE_FINDINGS, MAX_USER_DEFINED_FIELDS,
