@@ -49,6 +49,7 @@
 mod assessments;
 mod audit;
 mod auth;
+mod changes;
 mod automation;
 mod events;
 mod findings;
@@ -56,7 +57,6 @@ mod insights;
 mod inventory;
 #[cfg(test)]
 pub(crate) mod legacy;
-mod schedules;
 mod vulndb;
 
 use crate::error::{classify, StoreError};
@@ -67,12 +67,12 @@ use std::path::{Path, PathBuf};
 pub(crate) use assessments::ASSESSMENTS;
 pub(crate) use audit::AUDIT;
 pub(crate) use auth::AUTH;
+pub(crate) use changes::CHANGES;
 pub(crate) use automation::AUTOMATION;
 pub(crate) use events::EVENTS;
 pub(crate) use findings::FINDINGS;
 pub(crate) use insights::INSIGHTS;
 pub(crate) use inventory::INVENTORY;
-pub(crate) use schedules::SCHEDULES;
 pub(crate) use vulndb::VULNDB as VULNDB_SCHEMA;
 
 /// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
@@ -101,14 +101,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &SCHEDULES];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &SCHEDULES, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.

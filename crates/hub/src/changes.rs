@@ -1,0 +1,473 @@
+//! Change-triggered checks: the findings of the resources a change touched, updated
+//! without a run; and the checkpoints of the CloudTrail files read.
+//!
+//! A change (one CloudTrail event, or several read in one poll) re-runs some checks on some
+//! resources. [`Store::apply_change`] stores exactly those results and nothing else: the
+//! findings of other resources, and of other checks, are not touched. The lifecycle is a
+//! run's (`lifecycle.rs`: FAILED → PASSED resolves NEW and NOTIFIED findings, PASSED →
+//! FAILED reopens RESOLVED ones), every workflow change noted `change:<event id>` in the
+//! history; a finding of a re-checked (check, resource) pair that the checks no longer
+//! produce, and every finding of a resource that no longer exists, is ARCHIVED (Security
+//! Hub's record state for a deleted resource). No run is recorded: a change is not a scan,
+//! and the runs list keeps saying what the last full scan covered.
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::lifecycle::{next_workflow, Known};
+use crate::store::{corrupt, Store};
+use rampart_model::{Finding, RecordState, Timestamp, WorkflowStatus};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use std::collections::{BTreeSet, HashSet};
+
+/// What one change re-checked, and what it found.
+#[derive(Debug)]
+pub struct ChangeUpdate<'a> {
+    /// The change's identity, noted in the history: `change:<id>` (a CloudTrail event id).
+    pub id: &'a str,
+    pub at: Timestamp,
+    /// The checks re-run.
+    pub checks: &'a [String],
+    /// The resources (their ids as findings name them: ARNs) re-read and still there.
+    pub resources: &'a [String],
+    /// The results of `checks` on `resources` (others are ignored). On success each is
+    /// updated in place to what the store now holds (workflow, first seen).
+    pub findings: &'a mut [Finding],
+    /// Resources that no longer exist: every active finding of theirs is archived.
+    pub deleted: &'a [String],
+}
+
+/// What [`Store::apply_change`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeApplied {
+    /// Findings seen for the first time.
+    pub created: usize,
+    /// Known findings whose status, reason, severity or record state changed.
+    pub updated: usize,
+    /// Known findings the results left as they were (nothing written).
+    pub unchanged: usize,
+    /// Of `updated`: the workflow became RESOLVED, or NEW again.
+    pub resolved: usize,
+    pub reopened: usize,
+    pub archived: usize,
+}
+
+/// One log file read, for [`Store::record_trail_file`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrailFile {
+    pub key: String,
+    /// The region folder it is in (the checkpoint's unit).
+    pub prefix: String,
+    pub events: u64,
+    /// Events that changed something this version re-reads.
+    pub changes: u64,
+    /// Records skipped: malformed, or writes this version does not map.
+    pub skipped: u64,
+    /// Why the file could not be read at all, if so.
+    pub error: Option<String>,
+}
+
+const INSERT: &str = r#"
+INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail,
+    service, resource_id, resource_type, account, region, "partition", resource_name,
+    remediation_console, remediation_cli, remediation_url, related_requirements,
+    first_observed, last_observed, workflow_status, record_state, updated_at, vulnerability)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, 'ACTIVE', ?23, ?24)
+"#;
+
+const UPDATE: &str = r#"
+UPDATE findings SET severity = ?2, status = ?3, reason = ?4, last_observed = ?5,
+    workflow_status = ?6, record_state = 'ACTIVE', updated_at = ?7
+WHERE id = ?1
+"#;
+
+impl Store {
+    /// Stores the results of one change (see the module documentation), in one transaction.
+    pub fn apply_change(&mut self, change: ChangeUpdate<'_>) -> Result<ChangeApplied, StoreError> {
+        let path = self.path.clone();
+        let err = sql(&path);
+        let bad = corrupt(&path);
+        let now = codec::time_to_text(codec::truncate(change.at));
+        let note = format!("change:{}", change.id);
+        let checks: HashSet<&str> = change.checks.iter().map(String::as_str).collect();
+        let resources: HashSet<&str> = change.resources.iter().map(String::as_str).collect();
+        let mut done = ChangeApplied::default();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let mut updates: Vec<Option<(Timestamp, WorkflowStatus)>> = vec![None; change.findings.len()];
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        {
+            let mut get = tx
+                .prepare_cached(
+                    "SELECT status, workflow_status, record_state, first_observed, reason, severity FROM findings WHERE id = ?1",
+                )
+                .map_err(&err)?;
+            let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
+            let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
+            let mut history = tx
+                .prepare_cached(
+                    "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
+                )
+                .map_err(&err)?;
+            for (i, f) in change.findings.iter().enumerate() {
+                if !checks.contains(f.check_id.as_ref()) || !resources.contains(f.resource.id.as_str()) {
+                    continue;
+                }
+                seen.insert(&f.id);
+                let row = get
+                    .query_row([&f.id], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, String>(4)?,
+                            r.get::<_, String>(5)?,
+                        ))
+                    })
+                    .optional()
+                    .map_err(&err)?;
+                let last = codec::time_to_text(codec::truncate(f.last_observed));
+                let Some((status, workflow, state, first, reason, severity)) = row else {
+                    // First sight (a new group, a rule that now fails where none did).
+                    let workflow = if f.workflow_status == WorkflowStatus::Suppressed {
+                        WorkflowStatus::Suppressed
+                    } else {
+                        next_workflow(None, f.status)
+                    };
+                    insert
+                        .execute(params![
+                            f.id,
+                            f.check_id,
+                            f.title,
+                            f.description,
+                            f.severity.label(),
+                            f.status.as_str(),
+                            f.reason,
+                            f.detail,
+                            f.service,
+                            f.resource.id,
+                            codec::resource_type_to_text(f.resource.kind),
+                            f.resource.account,
+                            f.resource.region,
+                            f.resource.partition,
+                            f.resource.name,
+                            f.remediation_console,
+                            f.remediation_cli,
+                            f.remediation_url,
+                            codec::strings_to_json(&f.related_requirements),
+                            codec::time_to_text(codec::truncate(f.first_observed)),
+                            last,
+                            workflow.as_str(),
+                            now,
+                            f.vulnerability.as_deref().map(codec::vulnerability_to_json),
+                        ])
+                        .map_err(&err)?;
+                    done.created += 1;
+                    updates[i] = Some((codec::truncate(f.first_observed), workflow));
+                    continue;
+                };
+                let known = Known {
+                    status: codec::status_from_text(&status).map_err(&bad)?,
+                    workflow: codec::workflow_from_text(&workflow).map_err(&bad)?,
+                    record_state: codec::record_state_from_text(&state).map_err(&bad)?,
+                };
+                let first = codec::time_from_text(&first).map_err(&bad)?;
+                let next = next_workflow(Some(known), f.status);
+                if known.status == f.status
+                    && known.record_state == RecordState::Active
+                    && reason == f.reason
+                    && severity == f.severity.label()
+                {
+                    done.unchanged += 1;
+                    updates[i] = Some((first, known.workflow));
+                    continue;
+                }
+                update.execute(params![f.id, f.severity.label(), f.status.as_str(), f.reason, last, next.as_str(), now]).map_err(&err)?;
+                done.updated += 1;
+                if next != known.workflow {
+                    let why = if known.record_state == RecordState::Archived {
+                        format!("{note}: back from archive as {}", f.status)
+                    } else {
+                        format!("{note}: compliance {} -> {}", known.status, f.status)
+                    };
+                    history.execute(params![f.id, now, known.workflow.as_str(), next.as_str(), why]).map_err(&err)?;
+                    match next {
+                        WorkflowStatus::Resolved => done.resolved += 1,
+                        WorkflowStatus::New => done.reopened += 1,
+                        _ => {}
+                    }
+                }
+                updates[i] = Some((first, next));
+            }
+        }
+        // A re-checked pair's findings the checks no longer produce (a finding per port that
+        // is closed now), and a deleted resource's findings: archived.
+        {
+            let mut vanished = tx
+                .prepare_cached(
+                    "SELECT id FROM findings WHERE record_state = 'ACTIVE' AND product_arn IS NULL
+                       AND resource_id = ?1 AND check_id IN (SELECT value FROM json_each(?2))",
+                )
+                .map_err(&err)?;
+            let mut archive =
+                tx.prepare_cached("UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?2 WHERE id = ?1").map_err(&err)?;
+            let mut check_list: Vec<String> = change.checks.to_vec();
+            check_list.sort_unstable();
+            let check_json = codec::strings_to_json(&check_list);
+            for r in change.resources {
+                let ids: Vec<String> =
+                    vanished.query_map(params![r, check_json], |row| row.get(0)).map_err(&err)?.collect::<Result<_, _>>().map_err(&err)?;
+                for id in ids.iter().filter(|id| !seen.contains(id.as_str())) {
+                    done.archived += archive.execute(params![id, now]).map_err(&err)?;
+                }
+            }
+            for r in change.deleted {
+                done.archived += tx
+                    .execute(
+                        "UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?2
+                         WHERE record_state = 'ACTIVE' AND product_arn IS NULL AND resource_id = ?1",
+                        params![r, now],
+                    )
+                    .map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)?;
+        for (f, u) in change.findings.iter_mut().zip(updates) {
+            if let Some((first, workflow)) = u {
+                f.first_observed = first;
+                f.workflow_status = workflow;
+                f.record_state = RecordState::Active;
+            }
+        }
+        Ok(done)
+    }
+
+    /// The greatest key read in `prefix` (a region folder) of `bucket`, if any.
+    pub fn trail_checkpoint(&self, bucket: &str, prefix: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row("SELECT last_key FROM trail_checkpoints WHERE bucket = ?1 AND prefix = ?2", [bucket, prefix], |r| r.get(0))
+            .optional()
+            .map_err(sql(&self.path))
+    }
+
+    /// Which of `keys` of `bucket` were read already.
+    pub fn trail_files_read(&self, bucket: &str, keys: &[String]) -> Result<HashSet<String>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM trail_files WHERE bucket = ?1 AND key = ?2").map_err(&err)?;
+        let mut out = HashSet::new();
+        for k in keys {
+            if stmt.query_row([bucket, k.as_str()], |_| Ok(())).optional().map_err(&err)?.is_some() {
+                out.insert(k.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records that `file` of `bucket` was read (once: reading it again is refused with
+    /// [`StoreError::InvalidUpdate`]) and moves its folder's checkpoint up to its key.
+    pub fn record_trail_file(&mut self, bucket: &str, file: &TrailFile, at: Timestamp) -> Result<(), StoreError> {
+        let err = sql(&self.path);
+        let now = codec::time_to_text(codec::truncate(at));
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let n = tx
+            .execute(
+                "INSERT INTO trail_files (bucket, key, prefix, processed_at, events, changes, skipped, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bucket, key) DO NOTHING",
+                params![bucket, file.key, file.prefix, now, file.events as i64, file.changes as i64, file.skipped as i64, file.error],
+            )
+            .map_err(&err)?;
+        if n == 0 {
+            return Err(StoreError::InvalidUpdate(format!("log file `{}` of bucket `{bucket}` was read already", file.key)));
+        }
+        tx.execute(
+            "INSERT INTO trail_checkpoints (bucket, prefix, last_key, updated_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (bucket, prefix) DO UPDATE SET
+                 last_key = max(last_key, excluded.last_key), updated_at = excluded.updated_at",
+            params![bucket, file.prefix, file.key, now],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// Forgets the files read in `prefix` of `bucket` whose keys sort below `below` (a day
+    /// folder well behind the checkpoint, which no listing reaches any more). Returns how
+    /// many.
+    pub fn forget_trail_files(&mut self, bucket: &str, prefix: &str, below: &str) -> Result<usize, StoreError> {
+        self.conn
+            .execute("DELETE FROM trail_files WHERE bucket = ?1 AND prefix = ?2 AND key < ?3", [bucket, prefix, below])
+            .map_err(sql(&self.path))
+    }
+
+    /// Totals over the files read from `bucket`: (files, events, changes, skipped, files that
+    /// could not be read).
+    pub fn trail_totals(&self, bucket: &str) -> Result<(u64, u64, u64, u64, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*), coalesce(sum(events), 0), coalesce(sum(changes), 0), coalesce(sum(skipped), 0),
+                        count(error) FROM trail_files WHERE bucket = ?1",
+                [bucket],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u64,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, i64>(2)? as u64,
+                        r.get::<_, i64>(3)? as u64,
+                        r.get::<_, i64>(4)? as u64,
+                    ))
+                },
+            )
+            .map_err(sql(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_model::{RunInfo, Status};
+
+    fn t(s: i64) -> Timestamp {
+        time::OffsetDateTime::from_unix_timestamp(1_800_000_000 + s).unwrap()
+    }
+
+    /// A finding of `check` on bucket `resource` (its id `arn:aws:s3:::<resource>`) at second `s`.
+    fn finding(check: &str, resource: &str, status: Status, s: i64) -> Finding {
+        let mut f = crate::tests::finding(check, resource, "111122223333", "us-east-1", status, 0);
+        f.first_observed = t(s);
+        f.last_observed = t(s);
+        f
+    }
+
+    fn arn(r: &str) -> String {
+        format!("arn:aws:s3:::{r}")
+    }
+
+    fn state(store: &Store, id: &str) -> (Status, WorkflowStatus, RecordState) {
+        let f = store.finding_record(id).unwrap().finding;
+        (f.status, f.workflow_status, f.record_state)
+    }
+
+    #[test]
+    fn a_change_updates_only_its_pairs_resolves_reopens_and_archives() {
+        let mut store = Store::open_in_memory().unwrap();
+        let checks = vec!["c1".to_string(), "c2".to_string()];
+        let mut scan = vec![
+            finding("c1", "sg-a", Status::Passed, 0),
+            finding("c1", "sg-b", Status::Failed, 0),
+            finding("c2", "sg-b", Status::Failed, 0),
+            finding("c9", "sg-b", Status::Failed, 0),
+        ];
+        let run = RunInfo {
+            id: "r1".into(),
+            started_at: t(0),
+            finished_at: t(0),
+            source: "aws".into(),
+            accounts: vec!["111122223333".into()],
+            regions: vec!["us-east-1".into()],
+            tool_version: "x".into(),
+            checks: vec!["c1".into(), "c2".into(), "c9".into()],
+            incomplete: vec![],
+        };
+        store.record_run(&run, &mut scan, &[]).unwrap();
+        let ids: Vec<String> = scan.iter().map(|f| f.id.clone()).collect();
+
+        // The port on sg-a opens: c1 fails there; sg-b is not re-checked and keeps its findings.
+        let mut now = vec![finding("c1", "sg-a", Status::Failed, 10), finding("c1", "sg-b", Status::Passed, 10)];
+        let applied = store
+            .apply_change(ChangeUpdate {
+                id: "ev-1",
+                at: t(10),
+                checks: &checks,
+                resources: &[arn("sg-a")],
+                findings: &mut now,
+                deleted: &[],
+            })
+            .unwrap();
+        assert_eq!(applied, ChangeApplied { updated: 1, reopened: 1, ..Default::default() });
+        assert_eq!(state(&store, &ids[0]), (Status::Failed, WorkflowStatus::New, RecordState::Active));
+        assert_eq!(state(&store, &ids[1]), (Status::Failed, WorkflowStatus::New, RecordState::Active), "sg-b is not the changed resource");
+        assert_eq!(now[0].workflow_status, WorkflowStatus::New);
+
+        // Closed again: RESOLVED, the history naming the event.
+        let mut now = vec![finding("c1", "sg-a", Status::Passed, 20)];
+        let applied = store
+            .apply_change(ChangeUpdate {
+                id: "ev-2",
+                at: t(20),
+                checks: &checks,
+                resources: &[arn("sg-a")],
+                findings: &mut now,
+                deleted: &[],
+            })
+            .unwrap();
+        assert_eq!(applied.resolved, 1);
+        assert_eq!(state(&store, &ids[0]), (Status::Passed, WorkflowStatus::Resolved, RecordState::Active));
+        let h = store.workflow_history(&ids[0]).unwrap();
+        let last = h.last().unwrap();
+        assert_eq!((last.from, last.to, last.run_id.as_deref()), (WorkflowStatus::New, WorkflowStatus::Resolved, None));
+        assert_eq!(last.note, "change:ev-2: compliance FAILED -> PASSED");
+        // The same result again writes nothing.
+        let mut same = vec![finding("c1", "sg-a", Status::Passed, 25)];
+        let applied = store
+            .apply_change(ChangeUpdate {
+                id: "ev-3",
+                at: t(25),
+                checks: &checks,
+                resources: &[arn("sg-a")],
+                findings: &mut same,
+                deleted: &[],
+            })
+            .unwrap();
+        assert_eq!(applied, ChangeApplied { unchanged: 1, ..Default::default() });
+
+        // sg-b re-checked with c2 only producing nothing for it: its c2 finding is archived,
+        // c9 (not re-run) stays active.
+        let applied = store
+            .apply_change(ChangeUpdate {
+                id: "ev-4",
+                at: t(30),
+                checks: &["c2".into()],
+                resources: &[arn("sg-b")],
+                findings: &mut [],
+                deleted: &[],
+            })
+            .unwrap();
+        assert_eq!(applied.archived, 1);
+        assert_eq!(state(&store, &ids[2]).2, RecordState::Archived);
+        assert_eq!(state(&store, &ids[3]).2, RecordState::Active);
+
+        // sg-b deleted: every active finding of it archived; sg-a untouched.
+        let applied = store
+            .apply_change(ChangeUpdate {
+                id: "ev-5",
+                at: t(40),
+                checks: &checks,
+                resources: &[],
+                findings: &mut [],
+                deleted: &[arn("sg-b")],
+            })
+            .unwrap();
+        assert_eq!(applied.archived, 2);
+        assert_eq!(state(&store, &ids[1]).2, RecordState::Archived);
+        assert_eq!(state(&store, &ids[3]).2, RecordState::Archived);
+        assert_eq!(state(&store, &ids[0]).2, RecordState::Active);
+    }
+
+    #[test]
+    fn a_log_file_is_recorded_once_and_moves_its_checkpoint() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert_eq!(store.trail_checkpoint("b", "p/").unwrap(), None);
+        let file = |k: &str| TrailFile { key: k.into(), prefix: "p/".into(), events: 3, changes: 1, skipped: 1, error: None };
+        store.record_trail_file("b", &file("p/2026/12/07/b.json.gz"), t(0)).unwrap();
+        // A file delivered late, below the checkpoint: read, the checkpoint stays.
+        store.record_trail_file("b", &file("p/2026/12/07/a.json.gz"), t(1)).unwrap();
+        assert_eq!(store.trail_checkpoint("b", "p/").unwrap().as_deref(), Some("p/2026/12/07/b.json.gz"));
+        let e = store.record_trail_file("b", &file("p/2026/12/07/a.json.gz"), t(2)).unwrap_err();
+        assert!(e.to_string().contains("read already"), "{e}");
+        let read = store.trail_files_read("b", &["p/2026/12/07/a.json.gz".into(), "p/2026/12/07/c.json.gz".into()]).unwrap();
+        assert_eq!(read, HashSet::from(["p/2026/12/07/a.json.gz".to_string()]));
+        assert_eq!(store.trail_totals("b").unwrap(), (2, 6, 2, 2, 0));
+        assert_eq!(store.forget_trail_files("b", "p/", "p/2026/12/07/b").unwrap(), 1);
+        assert_eq!(store.trail_checkpoint("b", "p/").unwrap().as_deref(), Some("p/2026/12/07/b.json.gz"));
+    }
+}

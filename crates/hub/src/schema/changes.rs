@@ -1,0 +1,35 @@
+//! Change-triggered checks (see `changes.rs`): where reading each trail bucket's folders
+//! has got to, and which log files were read.
+
+use super::Schema;
+
+pub(crate) static CHANGES: Schema = Schema {
+    name: "changes",
+    migrations: &[
+        // 1: a checkpoint per (bucket, region folder): the greatest key read there; and each
+        // log file read (so that a file delivered late, with a key below the checkpoint, is
+        // still read once and only once), with what it held. Files are forgotten once their
+        // day is well behind the checkpoint.
+        r#"
+CREATE TABLE trail_checkpoints (
+    bucket     TEXT NOT NULL,
+    prefix     TEXT NOT NULL,
+    last_key   TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (bucket, prefix)
+);
+CREATE TABLE trail_files (
+    bucket       TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    prefix       TEXT NOT NULL,
+    processed_at TEXT NOT NULL,
+    events       INTEGER NOT NULL,
+    changes      INTEGER NOT NULL,
+    skipped      INTEGER NOT NULL,
+    error        TEXT,
+    PRIMARY KEY (bucket, key)
+);
+CREATE INDEX trail_files_prefix ON trail_files (bucket, prefix, key);
+"#,
+    ],
+};
