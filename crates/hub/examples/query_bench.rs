@@ -67,6 +67,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{what}: {got} — median {:.1?}, p95 {:.1?}, CPU {:.1?} per run ({runs} runs)", times[runs / 2], p95, cpu);
     };
 
+    // `QUERY_BENCH_ONLY=<word>`: only the queries whose name contains it.
+    let only = std::env::var("QUERY_BENCH_ONLY").ok();
+    let time = |what: &str, f: &mut dyn FnMut() -> usize| {
+        if only.as_deref().is_none_or(|o| what.contains(o)) {
+            time(what, f)
+        }
+    };
     let default = FindingQuery::default();
     time("first page, default order (severity)", &mut || store.get_findings(&default, now).map_or(0, |p| p.findings.len()));
     let filtered = FindingQuery::new(
@@ -91,6 +98,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "check_042",
         )?);
     time("first page, account + title contains", &mut || store.get_findings(&one, now).map_or(0, |p| p.findings.len()));
+    // A Title CONTAINS of a few characters (no title holds it) and NOT_CONTAINS.
+    let absent = FindingQuery::new(FindingFilters::default().with_string("Title", StringComparison::Contains, "zz")?);
+    time("first page, title contains (2 characters, no match)", &mut || store.get_findings(&absent, now).map_or(0, |p| p.findings.len()));
+    let not =
+        FindingQuery::new(FindingFilters::default().with_string("AwsAccountId", StringComparison::Equals, ACCOUNTS[2])?.with_string(
+            "Title",
+            StringComparison::NotContains,
+            "check_042",
+        )?);
+    time("first page, account + title not contains", &mut || store.get_findings(&not, now).map_or(0, |p| p.findings.len()));
+    // Each sort the console offers (`SORTS` in the server's api module), both
+    // directions, with no filter and with a common one (ACTIVE FAILED in one account),
+    // and the page after the first.
+    let failed = FindingFilters::default()
+        .with_string("AwsAccountId", StringComparison::Equals, ACCOUNTS[1])?
+        .with_string("ComplianceStatus", StringComparison::Equals, "FAILED")?
+        .with_string("RecordState", StringComparison::Equals, "ACTIVE")?;
+    for field in ["LastObservedAt", "Title", "ResourceId", "AwsAccountId", "WorkflowStatus"] {
+        for order in [rampart_hub::SortOrder::Desc, rampart_hub::SortOrder::Asc] {
+            for (label, filters) in [("no filter", FindingFilters::default()), ("account + FAILED + ACTIVE", failed.clone())] {
+                let q = FindingQuery { sort: rampart_hub::SortCriterion { field: field.to_string(), order }, ..FindingQuery::new(filters) };
+                time(&format!("sort by {field} {}, {label}: first page", order.as_str()), &mut || {
+                    store.get_findings(&q, now).map_or(0, |p| p.findings.len())
+                });
+                let next = FindingQuery { next_token: store.get_findings(&q, now)?.next_token, ..q.clone() };
+                time(&format!("sort by {field} {}, {label}: second page", order.as_str()), &mut || {
+                    store.get_findings(&next, now).map_or(0, |p| p.findings.len())
+                });
+            }
+        }
+    }
     time("count of the filtered query", &mut || store.count_matching(&filtered.filters, now).map_or(0, |c| c as usize));
     // The count of each common filter alone, and of all of them at once.
     let common: [(&str, StringComparison, &str); 9] = [
@@ -112,7 +150,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     time("count, all nine at once", &mut || store.count_matching(&all, now).map_or(0, |c| c as usize));
     let title = FindingFilters::default().with_string("Title", StringComparison::Contains, "check_042")?;
-    time("count, Title CONTAINS (reads every finding)", &mut || store.count_matching(&title, now).map_or(0, |c| c as usize));
+    time("count, Title CONTAINS", &mut || store.count_matching(&title, now).map_or(0, |c| c as usize));
+    let title_not = FindingFilters::default().with_string("Title", StringComparison::NotContains, "check_042")?;
+    time("count, Title NOT_CONTAINS", &mut || store.count_matching(&title_not, now).map_or(0, |c| c as usize));
     for insight in managed_insights() {
         time(&format!("insight {} ({}, by {})", insight.id, insight.name, insight.group_by), &mut || {
             store.insight_results(&insight, now).map_or(0, |r| r.len())

@@ -15,8 +15,8 @@
 
 use crate::codec;
 use crate::error::{sql, StoreError};
-use crate::filter::{field_named, DateFilter, FindingFilters, Kind, StringComparison};
-use crate::query::{column, conditions, counted, element, FindingQuery, COUNTED};
+use crate::filter::{field_named, DateFilter, FieldFilters, FindingFilters, Kind, StringComparison};
+use crate::query::{column, conditions, counted, element, standards_mask, standards_of_mask, FindingQuery, COUNTED, MASKED_STANDARDS};
 use crate::store::Store;
 use rampart_model::Timestamp;
 use rusqlite::{params, OptionalExtension};
@@ -232,10 +232,31 @@ fn custom_id(id: &str) -> Option<i64> {
 /// managed insights by account, product and severity, and custom ones on those fields),
 /// it sums that table's counts; else it counts `findings` rows (grouped by resource over
 /// open findings, it reads the `findings_resource` index alone).
-pub(crate) fn insight_statement(insight: &Insight, now: Timestamp) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
-    let (cond, values) = conditions(&insight.filters, now);
+///
+/// `standards`: when given, the masks ([`crate::query::standards_mask`]) of the standards
+/// sets that the insight's `ComplianceAssociatedStandardsId` filters select (see
+/// [`Store::standards_masks`]); counting `findings` rows, the statement then tests the
+/// mask, which the resource indexes hold, instead of each finding's requirements.
+///
+/// `index`: the index to read the findings through (see [`Store::resource_index`]).
+pub(crate) fn insight_statement(
+    insight: &Insight,
+    now: Timestamp,
+    standards: Option<&[usize]>,
+    index: Option<&str>,
+) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
     let spec = field_named(&insight.group_by)?;
     let summed = COUNTED.contains(&spec.name) && counted(&insight.filters);
+    let (cond, values) = match (standards, insight.filters.get(STANDARDS)) {
+        (Some(masks), Some(_)) if !summed => {
+            let mut rest = insight.filters.clone();
+            rest.set(STANDARDS, FieldFilters::String(Vec::new()))?;
+            let (cond, values) = conditions(&rest, now);
+            let masks: Vec<String> = masks.iter().map(usize::to_string).collect();
+            (format!("({cond}) AND {} IN ({})", standards_mask(), masks.join(", ")), values)
+        }
+        _ => conditions(&insight.filters, now),
+    };
     let text = match (spec.kind == Kind::Strings, summed) {
         (true, summed) => {
             // Invariant: every multi-valued field of GROUP_BY has an element expression.
@@ -250,14 +271,21 @@ pub(crate) fn insight_statement(insight: &Insight, now: Timestamp) -> Result<(St
         }
         (false, summed) => {
             let (expr, _) = column(spec.name);
-            let (table, count) = if summed { ("finding_counts", "sum(f.n)") } else { ("findings", "count(*)") };
+            let findings = match index {
+                Some(index) => format!("findings f INDEXED BY {index}"),
+                None => "findings f".to_string(),
+            };
+            let (table, count) = if summed { ("finding_counts f".to_string(), "sum(f.n)") } else { (findings, "count(*)") };
             format!(
-                "SELECT {expr} AS g, {count} AS n FROM {table} f WHERE ({cond}) AND {expr} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?"
+                "SELECT {expr} AS g, {count} AS n FROM {table} WHERE ({cond}) AND {expr} IS NOT NULL GROUP BY g ORDER BY n DESC, g LIMIT ?"
             )
         }
     };
     Ok((text, values))
 }
+
+/// The multi-valued field whose filters the standards mask answers.
+const STANDARDS: &str = "ComplianceAssociatedStandardsId";
 
 /// The most custom insights a store keeps (Security Hub: 100 per account and Region).
 pub const MAX_CUSTOM_INSIGHTS: usize = 100;
@@ -397,7 +425,12 @@ impl Store {
     /// [`MAX_INSIGHT_RESULTS`] groups. `now` is the time "last N days" counts back from.
     pub fn insight_results(&self, insight: &Insight, now: Timestamp) -> Result<Vec<InsightResult>, StoreError> {
         check_group_by(&insight.group_by)?;
-        let (text, mut values) = insight_statement(insight, now)?;
+        let masks = match insight.filters.get(STANDARDS) {
+            Some(filters) if self.requirements_unescaped()? => Some(self.standards_masks(filters)?),
+            _ => None,
+        };
+        let index = self.resource_index(insight, now)?;
+        let (text, mut values) = insight_statement(insight, now, masks.as_deref(), index)?;
         values.push(rusqlite::types::Value::Integer(MAX_INSIGHT_RESULTS as i64));
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
@@ -407,6 +440,61 @@ impl Store {
             })
             .map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
+    }
+}
+
+impl Store {
+    /// The index an insight grouped by resource reads, when it counts `findings` rows and
+    /// its filters may match many of them: `findings_type_resource` when it filters on
+    /// the resource type, else `findings_resource` (both hold what the managed insights
+    /// filter on, so the index is read alone, in resource order). Without statistics,
+    /// SQLite would rather read the index of a filtered column (the workflow status)
+    /// and then every matching row. When the filters on the fields `finding_counts`
+    /// carries match fewer than one finding in 20 (the others can only match fewer), the
+    /// planner chooses: a check's index, say, reads a few rows.
+    pub(crate) fn resource_index(&self, insight: &Insight, now: Timestamp) -> Result<Option<&'static str>, StoreError> {
+        if insight.group_by != "ResourceId" {
+            return Ok(None);
+        }
+        let mut bound = FindingFilters::default();
+        for (name, filters) in insight.filters.iter() {
+            if COUNTED.contains(&name) {
+                bound.set(name, filters.clone())?;
+            }
+        }
+        let dense = self.count_matching(&bound, now)? * 20 >= self.count_matching(&FindingFilters::default(), now)?;
+        Ok(dense.then_some(if insight.filters.get("ResourceType").is_some() { "findings_type_resource" } else { "findings_resource" }))
+    }
+
+    /// Whether no finding's requirement list holds a backslash (an escaped character):
+    /// then [`crate::query::standards_mask`] tells exactly which standards each names.
+    /// `finding_counts` holds every list the findings have, once.
+    pub(crate) fn requirements_unescaped(&self) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM finding_counts WHERE instr(related_requirements, '\\') > 0)")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .map_err(sql(&self.path))
+    }
+
+    /// The standards masks whose findings `filters` (of `ComplianceAssociatedStandardsId`)
+    /// select: SQLite evaluates the filters' own SQL on one requirement list per mask (a
+    /// `finding_counts` of four rows, the standards' titles alone, in place of the
+    /// table), so the answer is the one the filters give on the findings.
+    pub(crate) fn standards_masks(&self, filters: &FieldFilters) -> Result<Vec<usize>, StoreError> {
+        let mut only = FindingFilters::default();
+        only.set(STANDARDS, filters.clone())?;
+        // The time plays no part in a string filter.
+        let (cond, cond_values) = conditions(&only, time::OffsetDateTime::UNIX_EPOCH);
+        let masks = 1usize << MASKED_STANDARDS;
+        let rows: Vec<String> = (0..masks).map(|m| format!("SELECT {m} AS m, ? AS related_requirements")).collect();
+        let text =
+            format!("WITH finding_counts AS ({}) SELECT f.m FROM finding_counts f WHERE {cond} ORDER BY f.m", rows.join(" UNION ALL "));
+        let mut values: Vec<rusqlite::types::Value> = (0..masks).map(|m| rusqlite::types::Value::Text(standards_of_mask(m))).collect();
+        values.extend(cond_values);
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0)).map_err(&err)?;
+        rows.map(|m| m.map(|m| m as usize)).collect::<Result<_, _>>().map_err(&err)
     }
 }
 

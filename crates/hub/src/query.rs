@@ -45,6 +45,35 @@ const STANDARD_IDS: &[(&str, &str)] = &[
     ("CIS AWS Foundations Benchmark v3.0.0/", "standards/cis-aws-foundations-benchmark/v/3.0.0"),
 ];
 
+/// Which standards of [`STANDARD_IDS`] a finding's requirements name, as bits (1 the
+/// first, 2 the second), read from the JSON text without taking it apart: a requirement
+/// starts with a standard's title when `"` and the title occur in the text. That is exact
+/// as long as the text holds no backslash (no escaped character, so every `"` is a
+/// string's delimiter, and a closing one is never followed by a title); the insights use
+/// it only then ([`Store::requirements_unescaped`]). Spelled as findings migration 12's
+/// resource indexes spell it: they serve only a query that spells it the same.
+pub(crate) fn standards_mask() -> String {
+    let bits: Vec<String> = STANDARD_IDS
+        .iter()
+        .enumerate()
+        .map(|(i, (title, _))| {
+            let bit = if i == 0 { String::new() } else { format!("{} * ", 1 << i) };
+            format!("{bit}(instr(f.related_requirements, '\"{title}') > 0)")
+        })
+        .collect();
+    format!("({})", bits.join(" + "))
+}
+
+/// The number of standards [`standards_mask`] tells apart.
+pub(crate) const MASKED_STANDARDS: usize = STANDARD_IDS.len();
+
+/// A requirement list naming exactly the standards of `mask` (one requirement each: the
+/// standard's title alone), as JSON.
+pub(crate) fn standards_of_mask(mask: usize) -> String {
+    let titles: Vec<&str> = STANDARD_IDS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, (t, _))| *t).collect();
+    codec::strings_to_json(&titles.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+}
+
 /// For a multi-valued field, the SQL of one of its values from a requirement `j.value`
 /// (NULL when the requirement gives none).
 pub(crate) fn element(field: &str) -> Option<String> {
@@ -256,6 +285,20 @@ pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, V
                     let sql = format!("SELECT {element} AS v FROM json_each(c.related_requirements) j");
                     let group = string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values);
                     format!("f.related_requirements IN (SELECT c.related_requirements FROM finding_counts c WHERE {group})")
+                } else if name == "Title" && refs.iter().all(|f| f.comparison == StringComparison::Contains) {
+                    // `finding_titles` holds each distinct title once: the titles that
+                    // contain a value are found there, and their findings through the
+                    // title index. The comparison of the finding's own title still
+                    // applies (the titles only narrow the findings read).
+                    let narrow = string_group(&Target::Column("t.title"), &refs, &mut values);
+                    let exact = string_group(&Target::Column("f.title"), &refs, &mut values);
+                    format!("f.title IN (SELECT t.title FROM finding_titles t WHERE {narrow}) AND {exact}")
+                } else if name == "WorkflowStatus" {
+                    // Four values: `findings_workflow` is for the workflow sort, never a
+                    // way to find a filter's matches (without statistics SQLite would
+                    // take it for a selective one and read a row per match); `+` keeps
+                    // the planner from it.
+                    string_group(&Target::Column("+f.workflow_status"), &refs, &mut values)
                 } else {
                     string_group(&Target::Column(&column(name).0), &refs, &mut values)
                 }
@@ -317,10 +360,18 @@ fn all_conditions(query: &FindingQuery, now: Timestamp) -> (String, Vec<Value>) 
 
 /// The statement counting the findings `query` selects: a sum over `finding_counts` when
 /// it carries every field filtered on, else a count of the `findings` rows.
+#[cfg(test)]
 pub(crate) fn count_statement(query: &FindingQuery, now: Timestamp) -> (String, Vec<Value>) {
+    count_statement_through(query, now, None)
+}
+
+/// [`count_statement`], reading the findings through `index` when it counts their rows.
+pub(crate) fn count_statement_through(query: &FindingQuery, now: Timestamp, index: Option<&str>) -> (String, Vec<Value>) {
     let (cond, values) = all_conditions(query, now);
     let text = if counted(&query.filters) && query.also.iter().all(counted) {
         format!("SELECT coalesce(sum(f.n), 0) FROM finding_counts f WHERE {cond}")
+    } else if let Some(index) = index {
+        format!("SELECT count(*) FROM findings f INDEXED BY {index} WHERE {cond}")
     } else {
         format!("SELECT count(*) FROM findings f WHERE {cond}")
     };
@@ -671,15 +722,17 @@ fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<Fi
 /// The statement of one page of `query` (one finding more than the page holds, to tell
 /// whether another follows), the sort key its last column.
 ///
-/// `by_severity`: read the findings through the severity index, in the order of the page
-/// (see [`Store::get_findings`]).
+/// `index`: read the findings through it (see [`Store::get_findings`]).
 pub(crate) fn page_statement(
     query: &FindingQuery,
     fingerprint: &str,
-    by_severity: bool,
+    index: Option<&str>,
     now: Timestamp,
 ) -> Result<(String, Vec<Value>), StoreError> {
-    let from = if by_severity { "findings f INDEXED BY findings_severity_order" } else { "findings f" };
+    let from = match index {
+        Some(index) => format!("findings f INDEXED BY {index}"),
+        None => "findings f".to_string(),
+    };
     let key = query.sort.key()?;
     let (mut cond, mut values) = all_conditions(query, now);
     let (cmp, dir) = match query.sort.order {
@@ -698,6 +751,22 @@ pub(crate) fn page_statement(
     Ok((text, values))
 }
 
+/// The index that holds the findings in the order of a sort field, the id breaking ties
+/// (the console's sorts: `SORTS` of the server's API): a page in that order reads it in
+/// order and stops when the page is full. `findings_resource` holds a resource's few
+/// findings in another order: they are sorted by id, a resource at a time.
+pub(crate) fn sort_index(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "SeverityLabel" | "SeverityNormalized" => "findings_severity_order",
+        "LastObservedAt" => "findings_last_observed",
+        "Title" => "findings_title",
+        "AwsAccountId" => "findings_account",
+        "WorkflowStatus" => "findings_workflow",
+        "ResourceId" => "findings_resource",
+        _ => return None,
+    })
+}
+
 impl Store {
     /// One page of the findings `query` selects, in its order (see the module
     /// documentation for pagination). `now` is the time "last N days" counts back from.
@@ -706,19 +775,23 @@ impl Store {
             return Err(QueryError::MaxResults(query.max_results as i64).into());
         }
         let fingerprint = query.fingerprint();
-        // In the default order, an index holds the findings sorted: a page reads them in
-        // that order until it has enough, as long as matches are not rare. Left to itself,
-        // without statistics, SQLite prefers an index on a filtered column (the account,
-        // the resource type) and sorts every match: 1.7 s for a quarter of 1M findings.
-        // When the filters can be counted cheaply (`finding_counts`) and match at least
-        // one finding in 20 (a page then reads about 2,000 index entries at most), the
-        // severity index is named; else (rarer matches, or filters that cannot be counted
-        // cheaply) the planner chooses.
-        let by_severity = matches!(query.sort.field.as_str(), "SeverityLabel" | "SeverityNormalized")
+        // In the default order and the console's others, an index holds the findings
+        // sorted: a page reads them in that order until it has enough, as long as matches
+        // are not rare. Left to itself, without statistics, SQLite prefers an index on a
+        // filtered column (the account, the resource type) and sorts every match: 1.7 s
+        // for a quarter of 1M findings. When the filters can be counted cheaply
+        // (`finding_counts`) and match at least one finding in 20 (a page then reads
+        // about 2,000 index entries at most), the sort's index is named; else (rarer
+        // matches, or filters that cannot be counted cheaply) the planner chooses.
+        let in_order = sort_index(&query.sort.field).is_some()
             && counted(&query.filters)
             && query.also.iter().all(counted)
             && self.count_query(query, now)? * 20 >= self.count_query(&FindingQuery::default(), now)?;
-        let (text, values) = page_statement(query, &fingerprint, by_severity, now)?;
+        let index = match sort_index(&query.sort.field) {
+            Some(index) if in_order => Some(index),
+            _ => self.title_index(query, now)?,
+        };
+        let (text, values) = page_statement(query, &fingerprint, index, now)?;
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;
@@ -739,6 +812,32 @@ impl Store {
         Ok(FindingsPage { findings, next_token })
     }
 
+    /// `findings_title`, when a Title CONTAINS of `query` matches fewer than one finding
+    /// in 20 (`finding_titles` tells how many, exactly): its findings are then found
+    /// through the titles. Without statistics SQLite would rather read every finding of
+    /// an account (a quarter of them, 0.3 s over 1M findings) through its index.
+    pub(crate) fn title_index(&self, query: &FindingQuery, now: Timestamp) -> Result<Option<&'static str>, StoreError> {
+        let mut fewest: Option<i64> = None;
+        for filters in std::iter::once(&query.filters).chain(&query.also) {
+            let Some(FieldFilters::String(fs)) = filters.get("Title") else { continue };
+            if !fs.iter().all(|f| f.comparison == StringComparison::Contains) {
+                continue;
+            }
+            let refs: Vec<&StringFilter> = fs.iter().collect();
+            let mut values = Vec::new();
+            let group = string_group(&Target::Column("t.title"), &refs, &mut values);
+            let n: i64 = self
+                .conn
+                .prepare_cached(&format!("SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE {group}"))
+                .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+                .map_err(sql(&self.path))?;
+            fewest = Some(fewest.map_or(n, |m| m.min(n)));
+        }
+        let Some(n) = fewest else { return Ok(None) };
+        let total = self.count_query(&FindingQuery::default(), now)?;
+        Ok((u64::try_from(n).unwrap_or(0) * 20 < total).then_some("findings_title"))
+    }
+
     /// How many findings `filters` select.
     pub fn count_matching(&self, filters: &FindingFilters, now: Timestamp) -> Result<u64, StoreError> {
         self.count_query(&FindingQuery::new(filters.clone()), now)
@@ -747,7 +846,7 @@ impl Store {
     /// How many findings `query` selects: its filters AND each of its `also` sets (the
     /// total of every page of [`Store::get_findings`]; sort, size and token play no part).
     pub fn count_query(&self, query: &FindingQuery, now: Timestamp) -> Result<u64, StoreError> {
-        let (text, values) = count_statement(query, now);
+        let (text, values) = count_statement_through(query, now, self.title_index(query, now)?);
         let n: i64 = self
             .conn
             .prepare_cached(&text)
