@@ -166,7 +166,13 @@ impl Store {
     }
 
     /// Adds a schedule; a scope that has one already is refused (one schedule per scope).
-    pub fn create_schedule(&mut self, scope: &ScheduleScope, interval_secs: i64, paused: bool, now: Timestamp) -> Result<Schedule, StoreError> {
+    pub fn create_schedule(
+        &mut self,
+        scope: &ScheduleScope,
+        interval_secs: i64,
+        paused: bool,
+        now: Timestamp,
+    ) -> Result<Schedule, StoreError> {
         let err = sql(&self.path);
         let key = scope.key();
         let existing: Option<i64> =
@@ -385,7 +391,10 @@ mod tests {
         let end = t0 + time::Duration::minutes(5);
         assert!(s.finish_schedule_run(id, "a", end, None, Some("run-1")).unwrap());
         let row = s.schedule(id).unwrap().unwrap();
-        assert_eq!((row.last_started_at, row.last_finished_at, row.last_run_id.as_deref(), row.claim), (Some(t0), Some(end), Some("run-1"), None));
+        assert_eq!(
+            (row.last_started_at, row.last_finished_at, row.last_run_id.as_deref(), row.claim),
+            (Some(t0), Some(end), Some("run-1"), None)
+        );
         assert!(!s.claim_schedule(id, "b", end, end + lease, None).unwrap(), "decided on a stale read");
         assert!(s.claim_schedule(id, "b", end, end + lease, Some(t0)).unwrap());
         // b dies; after its lease, a takes over; b's late finish records nothing.
