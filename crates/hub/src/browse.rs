@@ -96,7 +96,7 @@ impl Store {
 }
 
 /// Failures first, as a reader scans for them.
-fn status_rank(s: Status) -> u8 {
+pub(crate) fn status_rank(s: Status) -> u8 {
     match s {
         Status::Failed => 0,
         Status::Warning => 1,

@@ -154,6 +154,38 @@ pub enum StoreError {
     #[error("invalid finding update: {0}")]
     InvalidUpdate(String),
 
+    #[error("cannot connect to PostgreSQL at `{target}` (check that the server runs, and the URL's host, database, user and password)")]
+    PgConnect {
+        /// The URL without its password.
+        target: String,
+        source: postgres::Error,
+    },
+
+    #[error("PostgreSQL at `{target}` failed")]
+    Postgres {
+        /// The URL without its password.
+        target: String,
+        source: postgres::Error,
+    },
+
+    #[error("cannot migrate the {store} store of PostgreSQL at `{target}` to schema {version} (restore a backup or use another database)")]
+    PgMigrate {
+        target: String,
+        store: &'static str,
+        version: u32,
+        source: postgres::Error,
+    },
+
+    #[error("`{0}` is not a PostgreSQL URL: write postgres://USER:PASSWORD@HOST:PORT/DATABASE (a Unix socket's directory as the host, its slashes written %2F)")]
+    PgUrl(String),
+
+    /// What the PostgreSQL backend does not do yet (the findings store alone runs there).
+    #[error("{0} is not supported on PostgreSQL yet: use a SQLite database file for it")]
+    NotOnPostgres(String),
+
+    #[error("PostgreSQL at `{target}` already holds {runs} run(s): copy into an empty database, or ask the copy to add to what is there")]
+    TargetNotEmpty { target: String, runs: u64 },
+
     /// A findings query the store cannot run as given (a bad filter, sort, page size or token).
     #[error(transparent)]
     Query(#[from] crate::filter::QueryError),

@@ -46,12 +46,15 @@ mod events;
 mod browse;
 mod changes;
 mod codec;
+mod dialect;
 mod error;
 mod filter;
 mod imports;
 mod insights;
 mod inventory;
 mod lifecycle;
+mod pg;
+mod backend;
 mod query;
 mod schema;
 mod store;
@@ -72,6 +75,8 @@ pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, Res
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use store::{FindingFilter, Store, WorkflowChange};
+pub use pg::{is_postgres_url, target as postgres_target, CopyStats, PgMode, PgStore};
+pub use backend::Backend;
 pub use triage::{
     BatchUpdateResult, ChangeAuthor, FindingChange, FindingUpdate, NoteUpdate, UnprocessedFinding, MAX_NOTE, MAX_UPDATE_FINDINGS, MAX_USER_DEFINED_FIELDS,
 };

@@ -1,4 +1,5 @@
 use crate::codec::{self, Invalid};
+use crate::dialect::{Cells, Dialect};
 use crate::error::{sql, StoreError};
 use crate::lifecycle::{next_workflow, Known};
 use crate::schema;
@@ -6,7 +7,7 @@ use rampart_model::{
     Finding, Gap, RecordState, Resource, RunInfo, Severity, Status, Timestamp, WorkflowStatus,
 };
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -60,14 +61,14 @@ pub(crate) const CURRENT_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.descrip
 
 /// The same columns as one run saw them (`r` is `run_results`); the vulnerability is the
 /// finding's current one (an advisory's data, not what the run decided).
-const RUN_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, r.severity, r.status,
+pub(crate) const RUN_COLUMNS: &str = r#"f.id, f.check_id, f.title, f.description, r.severity, r.status,
     r.reason, f.detail, f.service, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_cli,
     f.remediation_url, f.related_requirements, f.first_observed, r.observed_at,
     r.workflow_status, 'ACTIVE', f.vulnerability"#;
 
 /// Most severe first, then a stable order.
-fn order_by(severity: &str) -> String {
+pub(crate) fn order_by(severity: &str) -> String {
     format!(
         "ORDER BY CASE {severity} WHEN 'CRITICAL' THEN 4 WHEN 'HIGH' THEN 3 WHEN 'MEDIUM' THEN 2 \
          WHEN 'LOW' THEN 1 ELSE 0 END DESC, f.check_id, f.account, f.region, f.resource_id, f.id"
@@ -116,7 +117,7 @@ WHERE record_state = 'ACTIVE' AND product_arn IS NULL
 "#;
 
 /// Workflow-history note of a suppression that came from the configuration file.
-const CONFIG_SUPPRESSION: &str = "suppressed by configuration";
+pub(crate) const CONFIG_SUPPRESSION: &str = "suppressed by configuration";
 
 impl Store {
     /// `$RAMPART_DB` if set, otherwise `<data dir>/rampart/rampart.db`
@@ -149,6 +150,11 @@ impl Store {
     }
 
     fn open_as(path: &Path, mode: schema::Mode) -> Result<Store, StoreError> {
+        // A PostgreSQL URL is never a file name: what opens it is `Backend`, and only
+        // for the findings store. Refused here, before the URL could become a file.
+        if path.to_str().is_some_and(crate::pg::is_postgres_url) {
+            return Err(StoreError::NotOnPostgres("this command".into()));
+        }
         let (conn, path, versions) = schema::open(Some(path), mode, schema::STORE)?;
         Ok(Store { conn, path, versions })
     }
@@ -503,7 +509,7 @@ impl Store {
 
     /// The current state of the findings `filter` selects, most severe first.
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
-        let (where_clause, mut values) = filter_clauses(filter);
+        let (where_clause, mut values) = filter_clauses(filter, Dialect::Sqlite);
         let mut query = format!("SELECT {CURRENT_COLUMNS} FROM findings f{where_clause} ");
         query.push_str(&order_by("coalesce(f.severity_label, f.severity)"));
         if let Some(limit) = filter.limit {
@@ -515,7 +521,7 @@ impl Store {
 
     /// How many findings `filter` selects, its `limit` aside: for "100 of 136".
     pub fn count_findings(&self, filter: &FindingFilter) -> Result<usize, StoreError> {
-        let (where_clause, values) = filter_clauses(filter);
+        let (where_clause, values) = filter_clauses(filter, Dialect::Sqlite);
         let n: i64 = self
             .conn
             .query_row(
@@ -530,22 +536,23 @@ impl Store {
 
 /// The `WHERE` clause (with a leading space, or empty) and its values for `filter`,
 /// `limit` aside.
-fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
+pub(crate) fn filter_clauses(filter: &FindingFilter, dialect: Dialect) -> (String, Vec<Value>) {
     // Rampart's own findings and those imported from other tools alike (an imported
     // finding's `status` is its compliance status, its `check_id` its GeneratorId).
-    let mut clauses: Vec<&str> = Vec::new();
+    let mut clauses: Vec<String> = Vec::new();
     let mut values: Vec<Value> = Vec::new();
     if let Some(p) = &filter.product {
+        let name = dialect.eq_nocase("f.product_name");
         if p.eq_ignore_ascii_case("rampart") {
-            clauses.push("(f.product_arn IS NULL OR f.product_name = ? COLLATE NOCASE)");
+            clauses.push(format!("(f.product_arn IS NULL OR {name})"));
         } else {
-            clauses.push("(f.product_name = ? COLLATE NOCASE OR f.product_arn = ?)");
+            clauses.push(format!("({name} OR f.product_arn = ?)"));
             values.push(Value::Text(p.clone()));
         }
         values.push(Value::Text(p.clone()));
     }
     if let Some(s) = filter.status {
-        clauses.push("f.status = ?");
+        clauses.push("f.status = ?".into());
         values.push(Value::Text(s.as_str().to_string()));
     }
     if let Some(min) = filter.min_severity {
@@ -554,19 +561,19 @@ fn filter_clauses(filter: &FindingFilter) -> (String, Vec<Value>) {
             .filter(|s| **s >= min)
             .map(|s| s.label().to_string())
             .collect();
-        clauses.push("coalesce(f.severity_label, f.severity) IN (SELECT value FROM json_each(?))");
+        clauses.push(dialect.in_json_list("coalesce(f.severity_label, f.severity)"));
         values.push(Value::Text(codec::strings_to_json(&labels)));
     }
     if let Some(c) = &filter.check_id {
-        clauses.push("f.check_id = ?");
+        clauses.push("f.check_id = ?".into());
         values.push(Value::Text(c.clone()));
     }
     if let Some(a) = &filter.account {
-        clauses.push("f.account = ?");
+        clauses.push("f.account = ?".into());
         values.push(Value::Text(a.clone()));
     }
     if let Some(r) = filter.record_state {
-        clauses.push("f.record_state = ?");
+        clauses.push("f.record_state = ?".into());
         values.push(Value::Text(r.as_str().to_string()));
     }
     if clauses.is_empty() {
@@ -696,11 +703,10 @@ impl Store {
     }
 }
 
-/// Reads the columns of `CURRENT_COLUMNS` / `RUN_COLUMNS`.
-pub(crate) fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, StoreError> {
-    let err = sql(path);
+/// Reads the columns of `CURRENT_COLUMNS` / `RUN_COLUMNS`, from either backend.
+pub(crate) fn finding_from_row<R: Cells + ?Sized>(row: &R, path: &Path) -> Result<Finding, StoreError> {
     let bad = corrupt(path);
-    let text = |i: usize| row.get::<_, String>(i).map_err(&err);
+    let text = |i: usize| row.string(i, path);
     Ok(Finding {
         id: text(0)?,
         check_id: text(1)?.into(),
@@ -729,7 +735,7 @@ pub(crate) fn finding_from_row(row: &Row<'_>, path: &Path) -> Result<Finding, St
         last_observed: codec::time_from_text(&text(20)?).map_err(&bad)?,
         workflow_status: codec::workflow_from_text(&text(21)?).map_err(&bad)?,
         record_state: codec::record_state_from_text(&text(22)?).map_err(&bad)?,
-        vulnerability: match row.get::<_, Option<String>>(23).map_err(&err)? {
+        vulnerability: match row.text(23, path)? {
             None => None,
             Some(json) => Some(Box::new(codec::vulnerability_from_json(&json).map_err(&bad)?)),
         },

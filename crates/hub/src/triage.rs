@@ -197,6 +197,99 @@ impl FindingUpdate {
     }
 }
 
+/// A finding's fields that people change, as stored.
+pub(crate) struct Current {
+    pub(crate) wf: String,
+    pub(crate) sev: Option<String>,
+    pub(crate) note_text: Option<String>,
+    pub(crate) note_by: Option<String>,
+    pub(crate) udf: String,
+    pub(crate) verification: String,
+    pub(crate) confidence: Option<i64>,
+    pub(crate) criticality: Option<i64>,
+}
+
+/// What an update makes of a finding's fields, and each (field, before, after) that changes.
+pub(crate) struct Planned {
+    pub(crate) new_wf: String,
+    pub(crate) new_sev: Option<String>,
+    pub(crate) new_text: Option<String>,
+    pub(crate) new_by: Option<String>,
+    pub(crate) note_changed: bool,
+    /// The user-defined fields as JSON.
+    pub(crate) fields: String,
+    pub(crate) new_verification: String,
+    /// Confidence and criticality.
+    pub(crate) numbers: [Option<i64>; 2],
+    pub(crate) changes: Vec<(String, Option<String>, Option<String>)>,
+}
+
+/// The update of one finding, decided from what it holds (both backends write it); the
+/// inner error is why the finding is left unprocessed (`InvalidInput`).
+pub(crate) fn plan(current: &Current, update: &FindingUpdate, path: &std::path::Path) -> Result<Result<Planned, String>, StoreError> {
+    let Current { wf, sev, note_text, note_by, udf, verification, confidence, criticality } = current;
+    let (confidence, criticality) = (*confidence, *criticality);
+    let bad = crate::store::corrupt(path);
+    let mut fields: BTreeMap<String, String> = serde_json::from_str(udf).map_err(|_| bad(("user-defined fields", udf.clone())))?;
+    // (field, before, after) of every value that changes.
+    let mut changes: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut new_wf = wf.clone();
+    if let Some(w) = update.workflow_status {
+        if w.as_str() != wf {
+            changes.push(("WorkflowStatus".into(), Some(wf.clone()), Some(w.as_str().into())));
+            new_wf = w.as_str().to_string();
+        }
+    }
+    let mut new_sev = sev.clone();
+    if let Some(s) = update.severity_label {
+        if sev.as_deref() != Some(s.label()) {
+            changes.push(("SeverityLabel".into(), sev.clone(), Some(s.label().into())));
+            new_sev = Some(s.label().to_string());
+        }
+    }
+    let (mut new_text, mut new_by, mut note_changed) = (note_text.clone(), note_by.clone(), false);
+    if let Some(n) = &update.note {
+        if note_text.as_deref() != Some(n.text.as_str()) || note_by.as_deref() != Some(n.updated_by.as_str()) {
+            changes.push(("NoteText".into(), note_text.clone(), Some(n.text.clone())));
+            new_text = Some(n.text.clone());
+            new_by = Some(n.updated_by.clone());
+            note_changed = true;
+        }
+    }
+    for (k, v) in &update.user_defined_fields {
+        let before = fields.get(k).cloned();
+        let after = (!v.is_empty()).then(|| v.clone());
+        if before != after {
+            changes.push((format!("UserDefinedFields.{k}"), before, after.clone()));
+            match after {
+                Some(v) => fields.insert(k.clone(), v),
+                None => fields.remove(k),
+            };
+        }
+    }
+    if fields.len() > MAX_USER_DEFINED_FIELDS {
+        return Ok(Err(format!("a finding holds at most {MAX_USER_DEFINED_FIELDS} user-defined fields")));
+    }
+    let mut new_verification = verification.clone();
+    if let Some(v) = update.verification_state {
+        if v.as_str() != verification {
+            changes.push(("VerificationState".into(), Some(verification.clone()), Some(v.as_str().into())));
+            new_verification = v.as_str().to_string();
+        }
+    }
+    let mut numbers = [confidence, criticality];
+    for (i, (name, new)) in [("Confidence", update.confidence), ("Criticality", update.criticality)].into_iter().enumerate() {
+        if let Some(n) = new {
+            if numbers[i] != Some(n) {
+                changes.push((name.into(), numbers[i].map(|v| v.to_string()), Some(n.to_string())));
+                numbers[i] = Some(n);
+            }
+        }
+    }
+    let fields = serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into());
+    Ok(Ok(Planned { new_wf, new_sev, new_text, new_by, note_changed, fields, new_verification, numbers, changes }))
+}
+
 fn short(s: &str) -> String {
     crate::filter::shorten(s)
 }
@@ -274,69 +367,16 @@ impl Store {
                     });
                     continue;
                 };
-                let bad = crate::store::corrupt(&self.path);
-                let mut fields: BTreeMap<String, String> =
-                    serde_json::from_str(&udf).map_err(|_| bad(("user-defined fields", udf.clone())))?;
-                // (field, before, after) of every value that changes.
-                let mut changes: Vec<(String, Option<String>, Option<String>)> = Vec::new();
-                let mut new_wf = wf.clone();
-                if let Some(w) = update.workflow_status {
-                    if w.as_str() != wf {
-                        changes.push(("WorkflowStatus".into(), Some(wf.clone()), Some(w.as_str().into())));
-                        new_wf = w.as_str().to_string();
+                let current = Current { wf, sev, note_text, note_by, udf, verification, confidence, criticality };
+                let planned = match plan(&current, update, &self.path)? {
+                    Ok(p) => p,
+                    Err(message) => {
+                        out.unprocessed.push(UnprocessedFinding { id: id.clone(), error_code: "InvalidInput".into(), error_message: message });
+                        continue;
                     }
-                }
-                let mut new_sev = sev.clone();
-                if let Some(s) = update.severity_label {
-                    if sev.as_deref() != Some(s.label()) {
-                        changes.push(("SeverityLabel".into(), sev.clone(), Some(s.label().into())));
-                        new_sev = Some(s.label().to_string());
-                    }
-                }
-                let (mut new_text, mut new_by, mut note_changed) = (note_text.clone(), note_by.clone(), false);
-                if let Some(n) = &update.note {
-                    if note_text.as_deref() != Some(n.text.as_str()) || note_by.as_deref() != Some(n.updated_by.as_str()) {
-                        changes.push(("NoteText".into(), note_text.clone(), Some(n.text.clone())));
-                        new_text = Some(n.text.clone());
-                        new_by = Some(n.updated_by.clone());
-                        note_changed = true;
-                    }
-                }
-                for (k, v) in &update.user_defined_fields {
-                    let before = fields.get(k).cloned();
-                    let after = (!v.is_empty()).then(|| v.clone());
-                    if before != after {
-                        changes.push((format!("UserDefinedFields.{k}"), before, after.clone()));
-                        match after {
-                            Some(v) => fields.insert(k.clone(), v),
-                            None => fields.remove(k),
-                        };
-                    }
-                }
-                if fields.len() > MAX_USER_DEFINED_FIELDS {
-                    out.unprocessed.push(UnprocessedFinding {
-                        id: id.clone(),
-                        error_code: "InvalidInput".into(),
-                        error_message: format!("a finding holds at most {MAX_USER_DEFINED_FIELDS} user-defined fields"),
-                    });
-                    continue;
-                }
-                let mut new_verification = verification.clone();
-                if let Some(v) = update.verification_state {
-                    if v.as_str() != verification {
-                        changes.push(("VerificationState".into(), Some(verification.clone()), Some(v.as_str().into())));
-                        new_verification = v.as_str().to_string();
-                    }
-                }
-                let mut numbers = [confidence, criticality];
-                for (i, (name, new)) in [("Confidence", update.confidence), ("Criticality", update.criticality)].into_iter().enumerate() {
-                    if let Some(n) = new {
-                        if numbers[i] != Some(n) {
-                            changes.push((name.into(), numbers[i].map(|v| v.to_string()), Some(n.to_string())));
-                            numbers[i] = Some(n);
-                        }
-                    }
-                }
+                };
+                let Planned { new_wf, new_sev, new_text, new_by, note_changed, fields, new_verification, numbers, changes } = planned;
+                let wf = current.wf;
                 if !changes.is_empty() {
                     set.execute(params![
                         id,
@@ -345,7 +385,7 @@ impl Store {
                         new_text,
                         new_by,
                         note_changed,
-                        serde_json::to_string(&fields).unwrap_or_else(|_| "{}".into()),
+                        fields,
                         new_verification,
                         numbers[0],
                         now_text,

@@ -1,0 +1,113 @@
+//! The SQL that differs between SQLite and PostgreSQL, for the statements both backends
+//! share (the findings query of `query.rs`, the simple filter of `store.rs`).
+//!
+//! Statements are written once with `?` placeholders and SQLite's functions; where the two
+//! differ, the text comes from here. The PostgreSQL backend (`pg/`) numbers the
+//! placeholders (`$1`, `$2`, ...) and binds each value as the type the server infers.
+//! Text columns of the PostgreSQL schema use the `C` collation, so text compares and
+//! sorts by code point there as it does in SQLite (`BINARY`).
+
+/// Which SQL a statement is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Dialect {
+    #[default]
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Whether `expr` contains the next bound value.
+    pub(crate) fn contains(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("instr({expr}, ?) > 0"),
+            Dialect::Postgres => format!("strpos({expr}, ?) > 0"),
+        }
+    }
+
+    /// A `FROM` item over the elements of the JSON array `json`, as alias `j` with
+    /// column `value` (text).
+    pub(crate) fn json_elements(self, json: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_each({json}) j"),
+            Dialect::Postgres => format!("json_array_elements_text(CAST({json} AS json)) AS j(value)"),
+        }
+    }
+
+    /// A `FROM` item over the members of the JSON object `json`, as alias `j` with columns
+    /// `key` and `value` (text).
+    pub(crate) fn json_members(self, json: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_each({json}) j"),
+            Dialect::Postgres => format!("json_each_text(CAST({json} AS json)) j"),
+        }
+    }
+
+    /// Member `key` of the JSON object `json`, as text (NULL when absent).
+    pub(crate) fn json_member(self, json: &str, key: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("json_extract({json}, '$.{key}')"),
+            Dialect::Postgres => format!("(CAST({json} AS json) ->> '{key}')"),
+        }
+    }
+
+    /// Whether `expr` is one of the strings of the next bound value, a JSON array.
+    pub(crate) fn in_json_list(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{expr} IN (SELECT value FROM json_each(?))"),
+            Dialect::Postgres => format!("{expr} IN (SELECT json_array_elements_text(CAST(CAST(? AS text) AS json)))"),
+        }
+    }
+
+    /// Whether `expr` equals the next bound value, ignoring case.
+    pub(crate) fn eq_nocase(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{expr} = ? COLLATE NOCASE"),
+            Dialect::Postgres => format!("lower({expr}) = lower(?)"),
+        }
+    }
+
+    /// The placeholder of a bound floating-point number.
+    pub(crate) fn real_param(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "?",
+            Dialect::Postgres => "CAST(? AS double precision)",
+        }
+    }
+
+    /// The literal true and false.
+    pub(crate) fn truth(self, value: bool) -> &'static str {
+        match (self, value) {
+            (Dialect::Sqlite, true) => "1",
+            (Dialect::Sqlite, false) => "0",
+            (Dialect::Postgres, true) => "TRUE",
+            (Dialect::Postgres, false) => "FALSE",
+        }
+    }
+}
+
+/// One row of a result, from either backend: what the row readers shared by both
+/// (`store::finding_from_row`, `query::record_from_row`) need. `path` names the database
+/// in errors (for PostgreSQL, its URL without the password).
+pub(crate) trait Cells {
+    /// A text column; `None` for NULL.
+    fn text(&self, i: usize, path: &std::path::Path) -> Result<Option<String>, crate::StoreError>;
+    /// An integer column; `None` for NULL.
+    fn int(&self, i: usize, path: &std::path::Path) -> Result<Option<i64>, crate::StoreError>;
+    /// A text column that is never NULL.
+    fn string(&self, i: usize, path: &std::path::Path) -> Result<String, crate::StoreError> {
+        self.text(i, path)?.ok_or_else(|| crate::StoreError::Corrupt {
+            path: path.to_path_buf(),
+            what: "empty column",
+            value: i.to_string(),
+        })
+    }
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn text(&self, i: usize, path: &std::path::Path) -> Result<Option<String>, crate::StoreError> {
+        self.get(i).map_err(crate::error::sql(path))
+    }
+    fn int(&self, i: usize, path: &std::path::Path) -> Result<Option<i64>, crate::StoreError> {
+        self.get(i).map_err(crate::error::sql(path))
+    }
+}
