@@ -436,7 +436,7 @@ fn rules(perms: &[t::IpPermission]) -> Vec<SgRule> {
     out
 }
 
-fn security_group(g: &t::SecurityGroup) -> SecurityGroup {
+pub(crate) fn security_group(g: &t::SecurityGroup) -> SecurityGroup {
     SecurityGroup {
         group_id: g.group_id().unwrap_or_default().to_string(),
         group_name: g.group_name().unwrap_or_default().to_string(),

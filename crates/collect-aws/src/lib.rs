@@ -23,6 +23,7 @@ mod s3;
 pub mod guard;
 pub mod findings_sources;
 pub mod notify;
+pub mod refresh;
 mod regional;
 pub mod regions;
 mod services;

@@ -118,7 +118,7 @@ fn bpa_s3control(c: &aws_sdk_s3control::types::PublicAccessBlockConfiguration) -
     }
 }
 
-async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date: Option<String>, listed_region: Option<String>) -> Bucket {
+pub(crate) async fn bucket(ctx: &Ctx, s3: &aws_sdk_s3::Client, name: String, creation_date: Option<String>, listed_region: Option<String>) -> Bucket {
     let n = name.as_str();
     let r = Some(n);
     // The bucket's region: requests about a bucket must go to its region on real AWS.
