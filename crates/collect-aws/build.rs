@@ -1,19 +1,23 @@
 //! Extracts the IAM action of every call site (`call("svc:Action"` / `call_opt("svc:Action"`,
 //! whitespace allowed after the parenthesis)
 //! so that `rampart iam-policy` can never drift from what the collector really calls.
+//! The calls of `src/org.rs` (listing an organisation's accounts, assuming the member role)
+//! are made with the scanning identity only, never in a member account: they go to
+//! `ORG_ACTIONS`, the management-account policy, and every other call to `ACTIONS`.
 
 use std::fs;
 use std::path::Path;
 
-fn scan(dir: &Path, out: &mut Vec<String>) {
+fn scan(dir: &Path, out: &mut Vec<String>, org: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            scan(&p, out);
+            scan(&p, out, org);
         } else if p.extension().is_some_and(|x| x == "rs") {
             println!("cargo:rerun-if-changed={}", p.display());
             let text = fs::read_to_string(&p).unwrap_or_default();
+            let into = if p.file_name().is_some_and(|n| n == "org.rs") { &mut *org } else { &mut *out };
             for marker in ["call(", "call_opt("] {
                 let mut rest = text.as_str();
                 while let Some(i) = rest.find(marker) {
@@ -24,7 +28,7 @@ fn scan(dir: &Path, out: &mut Vec<String>) {
                     if let Some(end) = rest.find('"') {
                         let action = &rest[..end];
                         if action.contains(':') && !action.contains(' ') {
-                            out.push(action.to_string());
+                            into.push(action.to_string());
                         }
                     }
                 }
@@ -34,12 +38,15 @@ fn scan(dir: &Path, out: &mut Vec<String>) {
 }
 
 fn main() {
-    let mut actions = Vec::new();
-    scan(Path::new("src"), &mut actions);
-    actions.sort();
-    actions.dedup();
-    let body: String = actions.iter().map(|a| format!("    {a:?},\n")).collect();
+    let (mut actions, mut org) = (Vec::new(), Vec::new());
+    scan(Path::new("src"), &mut actions, &mut org);
+    let list = |v: &mut Vec<String>| -> String {
+        v.sort();
+        v.dedup();
+        v.iter().map(|a| format!("    {a:?},\n")).collect()
+    };
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("actions.rs");
-    fs::write(out, format!("pub const ACTIONS: &[&str] = &[\n{body}];\n")).expect("write actions.rs");
+    let text = format!("pub const ACTIONS: &[&str] = &[\n{}];\npub const ORG_ACTIONS: &[&str] = &[\n{}];\n", list(&mut actions), list(&mut org));
+    fs::write(out, text).expect("write actions.rs");
     println!("cargo:rerun-if-changed=src");
 }

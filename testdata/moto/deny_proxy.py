@@ -9,13 +9,16 @@ A RULE is `svc:Action` or `svc:*` for the query-protocol services (IAM, EC2, STS
 For the JSON services (REST-JSON such as Security Hub and GuardDuty, JSON-RPC such as Config),
 `svc:*` (the SigV4 signing name, e.g. `securityhub:*`) refuses every call to the service, and
 `svc:Action` a JSON-RPC call by its `X-Amz-Target`; they answer AWS's JSON error shape.
+A query-protocol rule may also name one parameter's value, `svc:Action?Name=Value`: e.g.
+`sts:AssumeRole?RoleArn=arn:aws:iam::111122223333:role/Audit` refuses assuming that one role
+(as its trust policy would), every other AssumeRole passes.
 """
 import http.client
 import json
 import re
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 PORT, UPSTREAM, RULES = int(sys.argv[1]), urlsplit(sys.argv[2]), set(sys.argv[3:])
 
@@ -29,6 +32,12 @@ def denied_action(handler, body):
         name = f"{service}:{action.group(1).decode()}"
         if f"{service}:*" in RULES or name in RULES:
             return name, "query"
+        params = parse_qs((body or b"").decode("utf-8", "replace"))
+        for rule in RULES:
+            head, _, param = rule.partition("?")
+            key, _, value = param.partition("=")
+            if head == name and key and value in params.get(key, []):
+                return f"{name} on {value}", "query"
     target = handler.headers.get("X-Amz-Target", "")
     if target and service:
         name = f"{service}:{target.rsplit('.', 1)[-1]}"

@@ -17,9 +17,78 @@ pub fn iam_policy() -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// The policy of the identity that scans many accounts (`--org`, `--accounts`): the management
+/// account or a delegated administrator lists the organisation's accounts, and assumes the
+/// member role `role` (a name, with its path if any) in each. Generated from `ORG_ACTIONS`:
+/// the calls of `org.rs`. (The accounts it reads with its own credentials, its own among them,
+/// need [`iam_policy`] too.)
+pub fn management_policy(partition: &str, role: &str) -> String {
+    let (assume, list): (Vec<&str>, Vec<&str>) = ORG_ACTIONS.iter().partition(|a| a.starts_with("sts:"));
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "RampartListAccounts",
+                "Effect": "Allow",
+                "Action": list,
+                "Resource": "*"
+            },
+            {
+                "Sid": "RampartAssumeMemberRole",
+                "Effect": "Allow",
+                "Action": assume,
+                "Resource": crate::org::role_arn(partition, "*", role)
+            }
+        ]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The trust policy of the member role: the scanning account may assume it (its
+/// administrators then decide which of its identities may, through their own policies),
+/// with `sts:ExternalId` required when one is given.
+pub fn member_trust_policy(partition: &str, scanning_account: &str, external_id: Option<&str>) -> String {
+    let assume: Vec<&str> = ORG_ACTIONS.iter().copied().filter(|a| a.starts_with("sts:")).collect();
+    let mut statement = serde_json::json!({
+        "Sid": "RampartScanner",
+        "Effect": "Allow",
+        "Principal": { "AWS": format!("arn:{partition}:iam::{scanning_account}:root") },
+        "Action": assume,
+    });
+    if let Some(id) = external_id {
+        statement["Condition"] = serde_json::json!({ "StringEquals": { "sts:ExternalId": id } });
+    }
+    let doc = serde_json::json!({ "Version": "2012-10-17", "Statement": [statement] });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn organisation_calls_make_the_management_policy_and_only_it() {
+        assert_eq!(ORG_ACTIONS, &["organizations:ListAccounts", "sts:AssumeRole"]);
+        for a in ORG_ACTIONS {
+            assert!(!ACTIONS.contains(a), "{a} is not for the member role");
+            let (svc, op) = a.split_once(':').unwrap();
+            assert!(crate::guard::is_allowed(svc, op), "{a} would be refused by the guard");
+        }
+        let p: serde_json::Value = serde_json::from_str(&management_policy("aws", "audit/Rampart")).unwrap();
+        assert_eq!(p["Statement"][0]["Action"], serde_json::json!(["organizations:ListAccounts"]));
+        assert_eq!(p["Statement"][0]["Resource"], "*");
+        assert_eq!(p["Statement"][1]["Action"], serde_json::json!(["sts:AssumeRole"]));
+        assert_eq!(p["Statement"][1]["Resource"], "arn:aws:iam::*:role/audit/Rampart");
+
+        let t: serde_json::Value = serde_json::from_str(&member_trust_policy("aws", "111122223333", Some("ext-1"))).unwrap();
+        let s = &t["Statement"][0];
+        assert_eq!(s["Principal"]["AWS"], "arn:aws:iam::111122223333:root");
+        assert_eq!(s["Action"], serde_json::json!(["sts:AssumeRole"]));
+        assert_eq!(s["Condition"]["StringEquals"]["sts:ExternalId"], "ext-1");
+        let t: serde_json::Value = serde_json::from_str(&member_trust_policy("aws-us-gov", "111122223333", None)).unwrap();
+        assert!(t["Statement"][0].get("Condition").is_none(), "{t}");
+        assert_eq!(t["Statement"][0]["Principal"]["AWS"], "arn:aws-us-gov:iam::111122223333:root");
+    }
 
     #[test]
     fn actions_are_read_only_and_well_formed() {

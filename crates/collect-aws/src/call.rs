@@ -40,6 +40,12 @@ impl Ctx {
         c
     }
 
+    /// A context for another account, reached through `sdk` (its credentials), sharing the
+    /// limiter and progress but keeping gaps of its own.
+    pub(crate) fn for_account(&self, account: &str, sdk: aws_types::SdkConfig) -> Ctx {
+        Ctx::new(sdk, account, &self.region, self.limiter.clone(), self.progress.clone())
+    }
+
     pub(crate) fn progress(&self) -> Progress {
         self.progress.clone()
     }

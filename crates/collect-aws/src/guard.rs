@@ -25,6 +25,18 @@ pub fn is_read_only(operation: &str) -> bool {
 /// `Search*` operations known to only read.
 const SEARCHES: &[&str] = &["SearchTransitGatewayRoutes"];
 
+/// Operations that change nothing in any account but are not named as reads, by service
+/// (as the SDK names it, compared without case) and operation: STS `AssumeRole` only hands
+/// out temporary credentials of a member account's role (`rampart scan aws --org`,
+/// `--accounts`). Nothing else of STS (nor any other service's `Assume*`) passes.
+const VETTED: &[(&str, &str)] = &[("sts", "AssumeRole")];
+
+/// Whether the guard lets `service:operation` through: a read-only operation, or one of
+/// [`VETTED`].
+pub fn is_allowed(service: &str, operation: &str) -> bool {
+    is_read_only(operation) || VETTED.iter().any(|(s, o)| s.eq_ignore_ascii_case(service) && *o == operation)
+}
+
 /// Every `service:Operation` this process has sent.
 pub fn sent_operations() -> BTreeSet<String> {
     SENT.lock().map(|s| s.clone()).unwrap_or_default()
@@ -47,7 +59,7 @@ impl Intercept for ReadOnlyGuard {
         let Some(meta) = cfg.load::<Metadata>() else {
             return Err("refusing an operation without metadata: rampart only sends read-only calls".into());
         };
-        if !is_read_only(meta.name()) {
+        if !is_allowed(meta.service(), meta.name()) {
             return Err(format!("refusing `{}:{}`: rampart only sends read-only calls", meta.service(), meta.name()).into());
         }
         if let Ok(mut s) = SENT.lock() {
@@ -72,5 +84,24 @@ mod tests {
         assert!(!is_read_only("DeleteBucket"));
         assert!(!is_read_only("CreateUser"));
         assert!(!is_read_only("RunInstances"));
+    }
+
+    #[test]
+    fn only_sts_assume_role_is_vetted_beyond_reads() {
+        assert!(is_allowed("STS", "AssumeRole"));
+        assert!(is_allowed("Organizations", "ListAccounts"));
+        assert!(!is_read_only("AssumeRole"), "AssumeRole passes by service, not by name");
+        for (svc, op) in [
+            ("STS", "AssumeRoleWithWebIdentity"),
+            ("STS", "AssumeRoleWithSAML"),
+            ("STS", "DecodeAuthorizationMessage"),
+            ("IAM", "AssumeRole"),
+            ("Organizations", "CreateAccount"),
+            ("Organizations", "InviteAccountToOrganization"),
+            ("Organizations", "LeaveOrganization"),
+            ("IAM", "UpdateAssumeRolePolicy"),
+        ] {
+            assert!(!is_allowed(svc, op), "{svc}:{op} must be refused");
+        }
     }
 }

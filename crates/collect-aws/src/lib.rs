@@ -24,6 +24,7 @@ pub mod guard;
 pub mod findings_sources;
 pub mod notify;
 pub mod refresh;
+pub mod org;
 mod regional;
 pub mod regions;
 mod services;
@@ -83,11 +84,20 @@ pub enum CollectError {
 /// Collects one account: the caller's.
 pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     let (ctx, account_id, partition, region_names) = start(opts).await?;
-    let home_region = ctx.region.clone();
     let progress = ctx.progress();
+    let account = read_account(&ctx, &account_id, &partition, &region_names, opts).await;
+    progress.finish();
 
-    let mut account = Account::empty(&account_id, &partition, &home_region);
-    let globals = global::collect(&ctx, &mut account);
+    let mut inv = Inventory::new(time::OffsetDateTime::now_utc());
+    inv.accounts.push(account);
+    Ok(inv)
+}
+
+/// Reads one account through `ctx` (its credentials; `ctx.region` is the home region): the
+/// global services, each of `region_names`, and what could not be read as its gaps.
+pub(crate) async fn read_account(ctx: &Ctx, account_id: &str, partition: &str, region_names: &[String], opts: &Options) -> Account {
+    let mut account = Account::empty(account_id, partition, &ctx.region);
+    let globals = global::collect(ctx, &mut account);
     let regional = futures::future::join_all(region_names.iter().map(|r| {
         let rctx = ctx.for_region(r);
         async move { regional::collect(&rctx).await }
@@ -98,11 +108,7 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
     if opts.probe_origins {
         origin_probe::probe_origins(&mut account, Duration::from_secs(10), opts.concurrency).await;
     }
-    progress.finish();
-
-    let mut inv = Inventory::new(time::OffsetDateTime::now_utc());
-    inv.accounts.push(account);
-    Ok(inv)
+    account
 }
 
 /// What every reading of an account starts with: the options checked, the SDK configured,
@@ -110,6 +116,14 @@ pub async fn collect(opts: &Options) -> Result<Inventory, CollectError> {
 /// the regions to read (those given, else every region enabled for the account). Returns
 /// the home-region context, the account id, the partition and the regions.
 pub(crate) async fn start(opts: &Options) -> Result<(Ctx, String, String, Vec<String>), CollectError> {
+    let (ctx, account_id, partition) = identify(opts).await?;
+    let region_names = regions_to_read(&ctx, opts, &partition).await;
+    Ok((ctx, account_id, partition, region_names))
+}
+
+/// The options checked, the SDK configured and the caller's identity: the home-region
+/// context of the caller's account, its id and partition.
+pub(crate) async fn identify(opts: &Options) -> Result<(Ctx, String, String), CollectError> {
     if let Some(url) = &opts.endpoint_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() < 10 {
             return Err(CollectError::Endpoint(url.clone()));
@@ -144,19 +158,23 @@ pub(crate) async fn start(opts: &Options) -> Result<(Ctx, String, String, Vec<St
 
     let progress = call::Progress::new(opts.progress);
     let limiter = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
-    let ctx = Ctx::new(sdk.clone(), &account_id, &home_region, limiter.clone(), progress.clone());
+    let ctx = Ctx::new(sdk.clone(), &account_id, &home_region, limiter, progress);
+    Ok((ctx, account_id, partition))
+}
 
-    let region_names = match &opts.regions {
+/// The regions to read in the account of `ctx`: those given, else every region enabled for
+/// it (`ec2:DescribeRegions`), else (that call failed, a gap) those enabled by default.
+pub(crate) async fn regions_to_read(ctx: &Ctx, opts: &Options, partition: &str) -> Vec<String> {
+    match &opts.regions {
         Some(list) => list.clone(),
-        None => match regions::enabled(&ctx).await {
+        None => match regions::enabled(ctx).await {
             Some(list) => list,
             None => {
-                tracing::warn!("cannot list the enabled regions; scanning the regions enabled by default");
-                regions::enabled_by_default(&partition)
+                tracing::warn!(account = %ctx.account, "cannot list the enabled regions; scanning the regions enabled by default");
+                regions::enabled_by_default(partition)
             }
         },
-    };
-    Ok((ctx, account_id, partition, region_names))
+    }
 }
 
 async fn load_config(opts: &Options) -> aws_types::SdkConfig {

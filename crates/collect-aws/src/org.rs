@@ -1,0 +1,263 @@
+//! Many accounts: the accounts of an organisation (`organizations:ListAccounts`, answered to
+//! the management account or a delegated administrator) and a member role assumed in each
+//! (`sts:AssumeRole`), through which the account is read like the caller's own.
+//!
+//! These two are the only calls made with the scanning identity on behalf of other accounts;
+//! `build.rs` lists the calls of this file apart (`ORG_ACTIONS`): they form the policy of the
+//! scanning (management or delegated-administrator) identity, not of the member role.
+//! `AssumeRole` changes nothing in an account; the guard lets it through by name
+//! ([`crate::guard::is_allowed`]).
+
+use crate::call::{client, describe_error, Ctx};
+use crate::{CollectError, Options};
+use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials, SharedCredentialsProvider};
+use rampart_inventory::Account;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+/// The session name member-account CloudTrail logs show for rampart's reads.
+const SESSION_NAME: &str = "rampart-scan";
+
+/// Temporary credentials are renewed this long before they expire, so that no call of a long
+/// account read is sent with credentials about to lapse.
+const RENEW_BEFORE: Duration = Duration::from_secs(5 * 60);
+
+/// An account as the organisation lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgAccount {
+    pub id: String,
+    pub name: String,
+    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`, `PENDING_ACTIVATION`, `CLOSED` (the
+    /// account's `State`; the older `Status` when an endpoint sends no `State`).
+    pub state: String,
+}
+
+impl OrgAccount {
+    /// Whether the account can be read: only an `ACTIVE` account can be signed in to.
+    pub fn is_active(&self) -> bool {
+        self.state == "ACTIVE"
+    }
+}
+
+/// The role assumed in each member account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRole {
+    /// The role's name, with its path if it has one (`audit/RampartScan`).
+    pub name: String,
+    /// The `sts:ExternalId` the role's trust policy requires, if any.
+    pub external_id: Option<String>,
+}
+
+/// The scanning identity: who the caller is, and the base every account's reading starts
+/// from (one limit on calls in flight and one progress bar for all accounts).
+pub struct Scanner {
+    ctx: Ctx,
+    account_id: String,
+    partition: String,
+    opts: Options,
+}
+
+impl Scanner {
+    /// Checks the options and learns the caller's identity (`sts:GetCallerIdentity`).
+    pub async fn new(opts: &Options) -> Result<Scanner, CollectError> {
+        let (ctx, account_id, partition) = crate::identify(opts).await?;
+        Ok(Scanner { ctx, account_id, partition, opts: opts.clone() })
+    }
+
+    /// The caller's account id.
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    /// The caller's partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    /// The ARN of `role` in `account`.
+    pub fn role_arn(&self, account: &str, role: &str) -> String {
+        role_arn(&self.partition, account, role)
+    }
+
+    /// Every account of the caller's organisation, as listed (paginated). The error is the
+    /// service's answer in one line.
+    pub async fn list_accounts(&self) -> Result<Vec<OrgAccount>, String> {
+        let org = client!(self.ctx, aws_sdk_organizations);
+        let pages = self.ctx.call("organizations:ListAccounts", None, org.list_accounts().into_paginator().send().try_collect()).await;
+        // A failed listing is the caller's error, not a gap of the caller's account.
+        let _ = self.ctx.take_gaps();
+        let mut accounts: Vec<OrgAccount> = pages?
+            .iter()
+            .flat_map(|p| p.accounts())
+            .filter_map(|a| {
+                let state = a.state().map(|s| s.as_str().to_string()).or_else(|| a.status().map(|s| s.as_str().to_string()));
+                Some(OrgAccount {
+                    id: a.id()?.to_string(),
+                    name: a.name().unwrap_or_default().to_string(),
+                    state: state.unwrap_or_else(|| "UNKNOWN".to_string()),
+                })
+            })
+            .collect();
+        accounts.sort_by(|a, b| a.id.cmp(&b.id));
+        accounts.dedup_by(|a, b| a.id == b.id);
+        Ok(accounts)
+    }
+
+    /// Reads the caller's own account with the caller's credentials (no role assumed).
+    pub async fn read_own(&self) -> Account {
+        let ctx = self.ctx.for_account(&self.account_id, self.ctx.sdk.clone());
+        let regions = crate::regions_to_read(&ctx, &self.opts, &self.partition).await;
+        crate::read_account(&ctx, &self.account_id, &self.partition, &regions, &self.opts).await
+    }
+
+    /// Reads `account` through `role`. When the role cannot be assumed, `Err` holds the
+    /// account with nothing read (every part `Unknown`) and the `sts:AssumeRole` gap that says
+    /// why, attributed to that account and to no resource (so that nothing of the account is
+    /// taken as gone).
+    pub async fn read_member(&self, account: &str, role: &MemberRole) -> Result<Account, Account> {
+        let arn = self.role_arn(account, &role.name);
+        let sts = client!(self.ctx, aws_sdk_sts);
+        // The attempt is recorded against the member account: its failure is that account's.
+        let attempt = self.ctx.for_account(account, self.ctx.sdk.clone());
+        let req = sts.assume_role().role_arn(&arn).role_session_name(SESSION_NAME).set_external_id(role.external_id.clone());
+        let assumed = attempt.call("sts:AssumeRole", None, req.send()).await;
+        let creds = match assumed.map(|out| out.credentials().map(temporary)) {
+            Ok(Some(creds)) => creds,
+            failed => {
+                let mut gaps = attempt.take_gaps();
+                if let (Ok(None), true) = (&failed, gaps.is_empty()) {
+                    gaps.push(rampart_model::Gap {
+                        action: "sts:AssumeRole".into(),
+                        kind: rampart_model::GapKind::Malformed,
+                        account: account.to_string(),
+                        region: self.ctx.region.clone(),
+                        resource: None,
+                        message: "the answer holds no credentials".into(),
+                    });
+                }
+                for g in &mut gaps {
+                    g.message = format!("role `{arn}` could not be assumed, nothing of the account was read: {}", g.message);
+                }
+                let mut empty = Account::empty(account, &self.partition, &self.ctx.region);
+                empty.gaps = gaps;
+                return Err(empty);
+            }
+        };
+        let provider = RoleCredentials { sts, role_arn: arn, external_id: role.external_id.clone(), current: Mutex::new(creds) };
+        let sdk = self.ctx.sdk.clone().into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+        let ctx = self.ctx.for_account(account, sdk);
+        let regions = crate::regions_to_read(&ctx, &self.opts, &self.partition).await;
+        Ok(crate::read_account(&ctx, account, &self.partition, &regions, &self.opts).await)
+    }
+
+    /// Ends the progress display.
+    pub fn finish(&self) {
+        self.ctx.progress().finish();
+    }
+}
+
+/// The ARN of the role `name` (with its path, if any) in `account`.
+pub fn role_arn(partition: &str, account: &str, name: &str) -> String {
+    format!("arn:{partition}:iam::{account}:role/{}", name.trim_matches('/'))
+}
+
+fn temporary(c: &aws_sdk_sts::types::Credentials) -> aws_credential_types::Credentials {
+    let expiry = SystemTime::try_from(*c.expiration()).ok();
+    aws_credential_types::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        expiry,
+        "rampart-assume-role",
+    )
+}
+
+/// A member role's credentials: those of the first `AssumeRole`, renewed by assuming the
+/// role again (through the same guarded client, outside the call limiter: a renewal happens
+/// while a call holds its permit) once they are within [`RENEW_BEFORE`] of expiring.
+#[derive(Debug)]
+struct RoleCredentials {
+    sts: aws_sdk_sts::Client,
+    role_arn: String,
+    external_id: Option<String>,
+    current: Mutex<aws_credential_types::Credentials>,
+}
+
+impl RoleCredentials {
+    fn fresh(&self) -> Option<aws_credential_types::Credentials> {
+        let c = self.current.lock().ok()?.clone();
+        match c.expiry() {
+            Some(at) if at <= SystemTime::now() + RENEW_BEFORE => None,
+            _ => Some(c),
+        }
+    }
+
+    async fn renew(&self) -> Result<aws_credential_types::Credentials, CredentialsError> {
+        if let Some(c) = self.fresh() {
+            return Ok(c);
+        }
+        let out = self
+            .sts
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name(SESSION_NAME)
+            .set_external_id(self.external_id.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                CredentialsError::provider_error(format!("renewing the credentials of `{}`: {}", self.role_arn, describe_error(&e)))
+            })?;
+        let c =
+            out.credentials().map(temporary).ok_or_else(|| CredentialsError::provider_error("AssumeRole answered without credentials"))?;
+        if let Ok(mut cur) = self.current.lock() {
+            *cur = c.clone();
+        }
+        Ok(c)
+    }
+}
+
+impl ProvideCredentials for RoleCredentials {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.renew())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_keep_the_path_and_partition() {
+        assert_eq!(role_arn("aws", "111122223333", "RampartAudit"), "arn:aws:iam::111122223333:role/RampartAudit");
+        assert_eq!(role_arn("aws-cn", "111122223333", "audit/Rampart"), "arn:aws-cn:iam::111122223333:role/audit/Rampart");
+        assert_eq!(role_arn("aws", "111122223333", "/audit/Rampart/"), "arn:aws:iam::111122223333:role/audit/Rampart");
+    }
+
+    #[tokio::test]
+    async fn credentials_near_expiry_are_renewed_and_others_kept() {
+        let sdk = aws_types::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_types::region::Region::new("us-east-1"))
+            .build();
+        let sts = client!(
+            Ctx::new(sdk, "1", "us-east-1", std::sync::Arc::new(tokio::sync::Semaphore::new(1)), crate::call::Progress::new(false)),
+            aws_sdk_sts
+        );
+        let at = |secs: u64| {
+            aws_credential_types::Credentials::new(
+                "AK",
+                "SK",
+                Some("T".into()),
+                Some(SystemTime::now() + Duration::from_secs(secs)),
+                "test",
+            )
+        };
+        let p = RoleCredentials { sts, role_arn: "arn:aws:iam::1:role/r".into(), external_id: None, current: Mutex::new(at(3600)) };
+        assert!(p.fresh().is_some(), "an hour left: kept");
+        *p.current.lock().unwrap() = at(60);
+        assert!(p.fresh().is_none(), "a minute left: renewed");
+    }
+}
