@@ -861,6 +861,10 @@ fn console_sorts_read_their_index_in_order_and_page_through_every_match() {
                     let (text, values) = crate::query::page_statement(&q, "", None, now()).unwrap();
                     assert!(reads(&store, &text, values.clone()).contains(index), "{field} unnamed");
                 }
+                // By workflow or account, the index is read from the first sort value
+                // with matches to the last.
+                let range = store.key_range(&q, now()).unwrap();
+                assert_eq!(range.is_some(), ["WorkflowStatus", "AwsAccountId"].contains(&field), "{field} {json}");
                 let mut got = Vec::new();
                 let mut page = store.get_findings(&q, now()).unwrap();
                 loop {
