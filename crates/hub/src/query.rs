@@ -14,6 +14,7 @@ use crate::error::{sql, StoreError};
 use crate::filter::{
     field_named, DateFilter, FieldFilters, FindingFilters, Kind, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter,
 };
+use crate::dialect::{Cells, Dialect};
 use crate::store::{corrupt, finding_from_row, Store, CURRENT_COLUMNS};
 use rampart_model::{Finding, Severity, Timestamp};
 use rusqlite::types::Value;
@@ -96,6 +97,11 @@ pub(crate) fn element(field: &str) -> Option<String> {
 
 /// What a single-valued field reads, and whether it may be NULL.
 pub(crate) fn column(field: &str) -> (String, bool) {
+    column_in(field, Dialect::Sqlite)
+}
+
+/// [`column`] in `dialect`.
+pub(crate) fn column_in(field: &str, dialect: Dialect) -> (String, bool) {
     let (expr, nullable) = match field {
         "Id" => ("coalesce(f.external_id, f.id)", false),
         "GeneratorId" => ("f.check_id", false),
@@ -120,7 +126,7 @@ pub(crate) fn column(field: &str) -> (String, bool) {
         "NoteText" => ("f.note_text", true),
         "NoteUpdatedBy" => ("f.note_updated_by", true),
         "NoteUpdatedAt" => ("f.note_updated_at", true),
-        "VulnerabilityId" => ("json_extract(f.vulnerability, '$.id')", true),
+        "VulnerabilityId" => return (dialect.json_member("f.vulnerability", "id"), true),
         "ProductArn" => (PRODUCT_ARN, false),
         "ProductName" => ("coalesce(f.product_name, 'Rampart')", false),
         "CompanyName" => ("coalesce(f.company_name, 'Rampart')", false),
@@ -132,7 +138,7 @@ pub(crate) fn column(field: &str) -> (String, bool) {
 }
 
 /// The SQL of a positive string comparison of `expr` with the next bound value(s).
-fn compare(expr: &str, c: StringComparison, value: &str, values: &mut Vec<Value>) -> String {
+fn compare(expr: &str, c: StringComparison, value: &str, values: &mut Vec<Value>, dialect: Dialect) -> String {
     match c.positive() {
         StringComparison::Equals => {
             values.push(Value::Text(value.to_string()));
@@ -148,14 +154,14 @@ fn compare(expr: &str, c: StringComparison, value: &str, values: &mut Vec<Value>
         }
         _ => {
             values.push(Value::Text(value.to_string()));
-            format!("instr({expr}, ?) > 0")
+            dialect.contains(expr)
         }
     }
 }
 
 /// Security Hub's join of one field's string filters over `expr`, or over each element
 /// that `elements` selects (a subquery yielding column `v`, its bound values first).
-fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec<Value>) -> String {
+fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec<Value>, dialect: Dialect) -> String {
     let mut positives = Vec::new();
     let mut negatives = Vec::new();
     // The text lists the positive comparisons first: their values are bound first too,
@@ -164,15 +170,15 @@ fn string_group(target: &Target<'_>, filters: &[&StringFilter], values: &mut Vec
     for f in filters {
         let bound = if f.comparison.is_negative() { &mut negative_values } else { &mut *values };
         let clause = match target {
-            Target::Column(expr) => compare(expr, f.comparison, &f.value, bound),
+            Target::Column(expr) => compare(expr, f.comparison, &f.value, bound, dialect),
             Target::Elements { sql, bind } => {
                 bound.extend(bind.iter().cloned());
-                format!("EXISTS (SELECT 1 FROM ({sql}) x WHERE {})", compare("x.v", f.comparison, &f.value, bound))
+                format!("EXISTS (SELECT 1 FROM ({sql}) x WHERE {})", compare("x.v", f.comparison, &f.value, bound, dialect))
             }
         };
         if f.comparison.is_negative() {
             // A NULL value (nothing there) matches every negative comparison.
-            negatives.push(format!("NOT coalesce({clause}, 0)"));
+            negatives.push(format!("NOT coalesce({clause}, {})", dialect.truth(false)));
         } else {
             positives.push(clause);
         }
@@ -195,7 +201,7 @@ enum Target<'a> {
     },
 }
 
-fn number_group(expr: &str, filters: &[NumberFilter], values: &mut Vec<Value>) -> String {
+fn number_group(expr: &str, filters: &[NumberFilter], values: &mut Vec<Value>, dialect: Dialect) -> String {
     let any: Vec<String> = filters
         .iter()
         .map(|f| {
@@ -204,7 +210,7 @@ fn number_group(expr: &str, filters: &[NumberFilter], values: &mut Vec<Value>) -
                 .filter_map(|(op, b)| {
                     b.map(|b| {
                         values.push(Value::Real(b));
-                        format!("{expr} {op} ?")
+                        format!("{expr} {op} {}", dialect.real_param())
                     })
                 })
                 .collect();
@@ -248,7 +254,7 @@ fn date_group(expr: &str, filters: &[DateFilter], now: Timestamp, values: &mut V
     format!("({})", any.join(" OR "))
 }
 
-fn map_group(field: &str, filters: &[MapFilter], values: &mut Vec<Value>) -> String {
+fn map_group(field: &str, filters: &[MapFilter], values: &mut Vec<Value>, dialect: Dialect) -> String {
     let mut by_key: BTreeMap<&str, Vec<StringFilter>> = BTreeMap::new();
     for f in filters {
         by_key.entry(&f.key).or_default().push(StringFilter { comparison: f.comparison, value: f.value.clone() });
@@ -257,12 +263,12 @@ fn map_group(field: &str, filters: &[MapFilter], values: &mut Vec<Value>) -> Str
         .into_iter()
         .map(|(key, fs)| {
             let sql = match field {
-                "ResourceTags" => "SELECT t.value AS v FROM resource_tags t WHERE t.resource_id = f.resource_id AND t.key = ?",
-                _ => "SELECT j.value AS v FROM json_each(f.user_defined_fields) j WHERE j.key = ?",
+                "ResourceTags" => "SELECT t.value AS v FROM resource_tags t WHERE t.resource_id = f.resource_id AND t.key = ?".to_string(),
+                _ => format!("SELECT j.value AS v FROM {} WHERE j.key = ?", dialect.json_members("f.user_defined_fields")),
             };
-            let target = Target::Elements { sql: sql.to_string(), bind: vec![Value::Text(key.to_string())] };
+            let target = Target::Elements { sql, bind: vec![Value::Text(key.to_string())] };
             let refs: Vec<&StringFilter> = fs.iter().collect();
-            format!("({})", string_group(&target, &refs, values))
+            format!("({})", string_group(&target, &refs, values, dialect))
         })
         .collect();
     per_key.join(" AND ")
@@ -271,46 +277,55 @@ fn map_group(field: &str, filters: &[MapFilter], values: &mut Vec<Value>) -> Str
 /// The `WHERE` conditions of `filters` (joined by AND; `1` when there are none) and the
 /// values they bind, in order.
 pub(crate) fn conditions(filters: &FindingFilters, now: Timestamp) -> (String, Vec<Value>) {
+    conditions_in(filters, now, Dialect::Sqlite)
+}
+
+/// [`conditions`] in `dialect`. PostgreSQL has no `finding_counts` (its counts read the
+/// findings): a multi-valued field's filter takes each finding's requirements apart.
+pub(crate) fn conditions_in(filters: &FindingFilters, now: Timestamp, dialect: Dialect) -> (String, Vec<Value>) {
     let mut values = Vec::new();
     let mut all = Vec::new();
     for (name, ff) in filters.iter() {
         let clause = match ff {
             FieldFilters::String(fs) => {
                 let refs: Vec<&StringFilter> = fs.iter().collect();
-                if let Some(element) = element(name) {
+                if let (Some(element), Dialect::Postgres) = (element(name), dialect) {
+                    let sql = format!("SELECT {element} AS v FROM {}", dialect.json_elements("f.related_requirements"));
+                    string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values, dialect)
+                } else if let Some(element) = element(name) {
                     // Whether a finding matches depends on its requirements alone, and
                     // `finding_counts` holds every list of requirements a finding has:
                     // the lists that match are found there, once, instead of taking
                     // each finding's list apart (about 2 µs a finding).
                     let sql = format!("SELECT {element} AS v FROM json_each(c.related_requirements) j");
-                    let group = string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values);
+                    let group = string_group(&Target::Elements { sql, bind: Vec::new() }, &refs, &mut values, dialect);
                     format!("f.related_requirements IN (SELECT c.related_requirements FROM finding_counts c WHERE {group})")
-                } else if name == "Title" && refs.iter().all(|f| f.comparison == StringComparison::Contains) {
+                } else if name == "Title" && dialect == Dialect::Sqlite && refs.iter().all(|f| f.comparison == StringComparison::Contains) {
                     // `finding_titles` holds each distinct title once: the titles that
                     // contain a value are found there, and their findings through the
                     // title index. The comparison of the finding's own title still
                     // applies (the titles only narrow the findings read).
-                    let narrow = string_group(&Target::Column("t.title"), &refs, &mut values);
-                    let exact = string_group(&Target::Column("f.title"), &refs, &mut values);
+                    let narrow = string_group(&Target::Column("t.title"), &refs, &mut values, dialect);
+                    let exact = string_group(&Target::Column("f.title"), &refs, &mut values, dialect);
                     format!("f.title IN (SELECT t.title FROM finding_titles t WHERE {narrow}) AND {exact}")
-                } else if name == "WorkflowStatus" {
+                } else if name == "WorkflowStatus" && dialect == Dialect::Sqlite {
                     // Four values: `findings_workflow` is for the workflow sort, never a
                     // way to find a filter's matches (without statistics SQLite would
                     // take it for a selective one and read a row per match); `+` keeps
                     // the planner from it.
-                    string_group(&Target::Column("+f.workflow_status"), &refs, &mut values)
+                    string_group(&Target::Column("+f.workflow_status"), &refs, &mut values, dialect)
                 } else {
-                    string_group(&Target::Column(&column(name).0), &refs, &mut values)
+                    string_group(&Target::Column(&column_in(name, dialect).0), &refs, &mut values, dialect)
                 }
             }
-            FieldFilters::Number(fs) => number_group(&column(name).0, fs, &mut values),
-            FieldFilters::Date(fs) => date_group(&column(name).0, fs, now, &mut values),
-            FieldFilters::Map(fs) => map_group(name, fs, &mut values),
+            FieldFilters::Number(fs) => number_group(&column_in(name, dialect).0, fs, &mut values, dialect),
+            FieldFilters::Date(fs) => date_group(&column_in(name, dialect).0, fs, now, &mut values),
+            FieldFilters::Map(fs) => map_group(name, fs, &mut values, dialect),
         };
         all.push(format!("({clause})"));
     }
     if all.is_empty() {
-        ("1".to_string(), values)
+        (dialect.truth(true).to_string(), values)
     } else {
         (all.join(" AND "), values)
     }
@@ -348,10 +363,10 @@ pub(crate) fn counted(filters: &FindingFilters) -> bool {
 }
 
 /// The conditions of `query`'s filters AND its `also` sets, and their values.
-fn all_conditions(query: &FindingQuery, now: Timestamp) -> (String, Vec<Value>) {
-    let (mut cond, mut values) = conditions(&query.filters, now);
+fn all_conditions(query: &FindingQuery, now: Timestamp, dialect: Dialect) -> (String, Vec<Value>) {
+    let (mut cond, mut values) = conditions_in(&query.filters, now, dialect);
     for more in &query.also {
-        let (c, v) = conditions(more, now);
+        let (c, v) = conditions_in(more, now, dialect);
         cond = format!("({cond}) AND ({c})");
         values.extend(v);
     }
@@ -367,10 +382,19 @@ pub(crate) fn count_statement(query: &FindingQuery, now: Timestamp) -> (String, 
 
 /// [`count_statement`], reading the findings through `index` when it counts their rows.
 pub(crate) fn count_statement_through(query: &FindingQuery, now: Timestamp, index: Option<&str>) -> (String, Vec<Value>) {
-    let (cond, values) = all_conditions(query, now);
-    let text = if counted(&query.filters) && query.also.iter().all(counted) {
+    count_statement_in_through(query, now, Dialect::Sqlite, index)
+}
+
+/// [`count_statement`] in `dialect` (PostgreSQL counts the `findings` rows).
+pub(crate) fn count_statement_in(query: &FindingQuery, now: Timestamp, dialect: Dialect) -> (String, Vec<Value>) {
+    count_statement_in_through(query, now, dialect, None)
+}
+
+fn count_statement_in_through(query: &FindingQuery, now: Timestamp, dialect: Dialect, index: Option<&str>) -> (String, Vec<Value>) {
+    let (cond, values) = all_conditions(query, now, dialect);
+    let text = if dialect == Dialect::Sqlite && counted(&query.filters) && query.also.iter().all(counted) {
         format!("SELECT coalesce(sum(f.n), 0) FROM finding_counts f WHERE {cond}")
-    } else if let Some(index) = index {
+    } else if let (Some(index), Dialect::Sqlite) = (index, dialect) {
         format!("SELECT count(*) FROM findings f INDEXED BY {index} WHERE {cond}")
     } else {
         format!("SELECT count(*) FROM findings f WHERE {cond}")
@@ -415,6 +439,10 @@ impl Default for SortCriterion {
 impl SortCriterion {
     /// The SQL of the sort key, never NULL.
     fn key(&self) -> Result<String, QueryError> {
+        self.key_in(Dialect::Sqlite)
+    }
+
+    fn key_in(&self, dialect: Dialect) -> Result<String, QueryError> {
         let f = field_named(&self.field)
             .map_err(|_| QueryError::Sort(format!("unknown sort field `{}`", crate::filter::shorten(&self.field))))?;
         if !matches!(f.kind, Kind::String | Kind::Number | Kind::Date) {
@@ -423,7 +451,7 @@ impl SortCriterion {
         if matches!(f.name, "SeverityLabel" | "SeverityNormalized") {
             return Ok(NORMALIZED.to_string());
         }
-        let (expr, nullable) = column(f.name);
+        let (expr, nullable) = column_in(f.name, dialect);
         Ok(match (nullable, f.kind) {
             (false, _) => expr,
             (true, Kind::Number) => format!("coalesce({expr}, -1)"),
@@ -533,7 +561,7 @@ impl FindingQuery {
     }
 
     /// What a token is bound to: the sort and the filters.
-    fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let also: Vec<Json> = self.also.iter().map(FindingFilters::to_json).collect();
         let text = json!([self.sort.field, self.sort.order.as_str(), self.filters.to_json(), also]).to_string();
         // FNV-1a, 64 bits: stable across builds, unlike `DefaultHasher`.
@@ -554,7 +582,7 @@ impl<'de> serde::Deserialize<'de> for FindingQuery {
 }
 
 /// Where a page ended: the sort value and id of its last finding.
-fn encode_token(fingerprint: &str, key: &Value, id: &str) -> String {
+pub(crate) fn encode_token(fingerprint: &str, key: &Value, id: &str) -> String {
     let key = match key {
         Value::Integer(i) => json!(i),
         Value::Real(r) => json!(r),
@@ -668,20 +696,19 @@ pub struct FindingsPage {
 }
 
 /// The columns of a [`FindingRecord`] after `CURRENT_COLUMNS` (24 of them).
-const RECORD_COLUMNS: &str = "f.severity, f.severity_label, f.confidence, f.criticality, f.verification_state, \
+pub(crate) const RECORD_COLUMNS: &str = "f.severity, f.severity_label, f.confidence, f.criticality, f.verification_state, \
      f.user_defined_fields, f.note_text, f.note_updated_by, f.note_updated_at, f.updated_at, \
      f.product_arn, f.product_name, f.company_name, f.external_id, f.compliance_status";
 
 /// The index of the sort key after `CURRENT_COLUMNS` and `RECORD_COLUMNS`.
-const KEY_COLUMN: usize = 39;
+pub(crate) const KEY_COLUMN: usize = 39;
 
-fn record_from_row(row: &rusqlite::Row<'_>, path: &std::path::Path) -> Result<FindingRecord, StoreError> {
-    let err = sql(path);
+pub(crate) fn record_from_row<R: Cells + ?Sized>(row: &R, path: &std::path::Path) -> Result<FindingRecord, StoreError> {
     let bad = corrupt(path);
     let finding = finding_from_row(row, path)?;
-    let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
+    let text = |i: usize| row.text(i, path);
     let percent = |i: usize| -> Result<Option<u8>, StoreError> {
-        row.get::<_, Option<i64>>(i).map_err(&err)?.map(|v| u8::try_from(v).map_err(|_| bad(("percentage", v.to_string())))).transpose()
+        row.int(i, path)?.map(|v| u8::try_from(v).map_err(|_| bad(("percentage", v.to_string())))).transpose()
     };
     let check_severity = codec::severity_from_text(&text(24)?.unwrap_or_default()).map_err(&bad)?;
     let severity_override = text(25)?.map(|s| codec::severity_from_text(&s)).transpose().map_err(&bad)?;
@@ -742,12 +769,36 @@ pub(crate) fn page_statement_within(
     range: Option<(Value, Value)>,
     now: Timestamp,
 ) -> Result<(String, Vec<Value>), StoreError> {
+    page_statement_through(query, fingerprint, index, range, now, Dialect::Sqlite)
+}
+
+/// [`page_statement`] in `dialect` (`in_order` names the SQLite index of the sort,
+/// [`sort_index`]: PostgreSQL's planner, with statistics, chooses).
+pub(crate) fn page_statement_in(
+    query: &FindingQuery,
+    fingerprint: &str,
+    in_order: bool,
+    now: Timestamp,
+    dialect: Dialect,
+) -> Result<(String, Vec<Value>), StoreError> {
+    let index = if in_order && dialect == Dialect::Sqlite { sort_index(&query.sort.field) } else { None };
+    page_statement_through(query, fingerprint, index, None, now, dialect)
+}
+
+fn page_statement_through(
+    query: &FindingQuery,
+    fingerprint: &str,
+    index: Option<&str>,
+    range: Option<(Value, Value)>,
+    now: Timestamp,
+    dialect: Dialect,
+) -> Result<(String, Vec<Value>), StoreError> {
     let from = match index {
-        Some(index) => format!("findings f INDEXED BY {index}"),
-        None => "findings f".to_string(),
+        Some(index) if dialect == Dialect::Sqlite => format!("findings f INDEXED BY {index}"),
+        _ => "findings f".to_string(),
     };
-    let key = query.sort.key()?;
-    let (mut cond, mut values) = all_conditions(query, now);
+    let key = query.sort.key_in(dialect)?;
+    let (mut cond, mut values) = all_conditions(query, now, dialect);
     if let Some((low, high)) = range {
         cond = format!("({cond}) AND {key} >= ? AND {key} <= ?");
         values.push(low);
@@ -847,7 +898,7 @@ impl Store {
         if !(counted(&query.filters) && query.also.iter().all(counted)) {
             return Ok(None);
         }
-        let (cond, values) = all_conditions(query, now);
+        let (cond, values) = all_conditions(query, now, Dialect::Sqlite);
         let (low, high): (Value, Value) = self
             .conn
             .prepare_cached(&format!("SELECT min({key}), max({key}) FROM finding_counts f WHERE {cond}"))
@@ -873,7 +924,7 @@ impl Store {
                     FieldFilters::String(fs) if name == "Title" => {
                         let refs: Vec<&StringFilter> = fs.iter().collect();
                         let mut values = Vec::new();
-                        let group = string_group(&Target::Column("t.title"), &refs, &mut values);
+                        let group = string_group(&Target::Column("t.title"), &refs, &mut values, Dialect::Sqlite);
                         let n: i64 = self
                             .conn
                             .prepare_cached(&format!("SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE NOT coalesce({group}, 0)"))
@@ -907,7 +958,7 @@ impl Store {
             }
             let refs: Vec<&StringFilter> = fs.iter().collect();
             let mut values = Vec::new();
-            let group = string_group(&Target::Column("t.title"), &refs, &mut values);
+            let group = string_group(&Target::Column("t.title"), &refs, &mut values, Dialect::Sqlite);
             let n: i64 = self
                 .conn
                 .prepare_cached(&format!("SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE {group}"))
