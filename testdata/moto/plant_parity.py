@@ -7,13 +7,14 @@ can represent (asserted by `crates/collect-aws/tests/parity.rs`).
 us-east-1:
 - VPCs "vpc-multi" (subnets in us-east-1a and us-east-1b) and "vpc-single" (two subnets, both
   in us-east-1a); interface endpoints "vpce-two" (subnets in two zones) and "vpce-one" (one);
-- security groups "sg-used" (on an instance) and "sg-unused" (on nothing);
-- instances "mon-on" (detailed monitoring) and "mon-off";
+- security groups "sg-used" (on an instance), "sg-unused" (on nothing) and "launch-wizard-1";
+- instances "mon-on" (detailed monitoring, an instance profile) and "mon-off" (neither);
 - launch templates "lt-leaky" (an access key in the user data of version 1, version 2 clean)
   and "lt-clean";
 - a multi-Region KMS key;
 - Lambda functions "fn-good" (environment encrypted with a customer managed key, a layer of the
-  account, a dead-letter queue that moto does not keep) and "fn-bad" (environment variables,
+  account, a dead-letter queue that moto does not keep, a function URL allowing one CORS origin)
+  and "fn-bad" (a function URL allowing any origin, environment variables,
   no key);
 - Auto Scaling groups behind a target group: "asg-rebalance" (Capacity Rebalancing) and
   "asg-plain";
@@ -31,7 +32,13 @@ us-east-1:
 - S3 buckets "parity-src" (replicated to "parity-dst-eu" in eu-west-1, object-removal events to
   an SNS topic), "parity-locked" (Object Lock) and "parity-plain" (none of these);
 - CloudFront distributions "cf-guarded" (a geo allow list, field-level encryption on the default
-  cache behaviour) and "cf-open" (neither).
+  cache behaviour) and "cf-open" (neither);
+- logging trails "trail-insights" (API call rate Insights) and "trail-plain";
+- SNS topics "subs-mixed" (HTTPS, HTTP and SQS subscriptions) and "subs-https" (HTTPS only);
+- an ECR repository in each region, the registry scanning with Inspector (enhanced, every
+  repository) in us-east-1 and basic in us-west-2.
+
+No SAML provider is planted here (`parity.rs` adds one after a first collection).
 
 Everything set is read back with boto3 and asserted. Prints {logical name: resource name} as
 JSON, the names the checks' results carry.
@@ -70,8 +77,12 @@ def plant(endpoint):
     ec2.create_security_group(GroupName="sg-unused", Description="on nothing", VpcId=multi)
     names.update({"sg-used": "sg-used", "sg-unused": "sg-unused"})
     # Instances with and without detailed monitoring; "mon-on" carries sg-used.
+    ec2.create_security_group(GroupName="launch-wizard-1", Description="launch-wizard-1 created by the console", VpcId=multi)
+    names["launch-wizard-1"] = "launch-wizard-1"
+    # "mon-on" also runs with an instance profile, "mon-off" without.
+    client(endpoint, "iam").create_instance_profile(InstanceProfileName="parity-profile")
     on = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=sa, SecurityGroupIds=[used],
-                           Monitoring={"Enabled": True})["Instances"][0]["InstanceId"]
+                           Monitoring={"Enabled": True}, IamInstanceProfile={"Name": "parity-profile"})["Instances"][0]["InstanceId"]
     off = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, SubnetId=sb)["Instances"][0]["InstanceId"]
     names.update({"mon-on": on, "mon-off": off})
     assert {i["InstanceId"]: i["Monitoring"]["State"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]}[on] == "enabled"
@@ -112,6 +123,10 @@ def plant(endpoint):
     # moto 5 drops DeadLetterConfig: both functions list none (the check's pass side is unit-tested).
     assert "DeadLetterConfig" not in got["fn-good"]
     names.update({"fn-good": "fn-good", "fn-bad": "fn-bad"})
+    # Function URLs (IAM auth): CORS for one origin on fn-good, for any origin on fn-bad.
+    for fn, origins in [("fn-good", ["https://app.example.com"]), ("fn-bad", ["https://app.example.com", "*"])]:
+        lam.create_function_url_config(FunctionName=fn, AuthType="AWS_IAM", Cors={"AllowOrigins": origins, "AllowMethods": ["GET"]})
+        assert lam.get_function_url_config(FunctionName=fn)["Cors"]["AllowOrigins"] == origins
 
     # Auto Scaling groups behind a target group.
     elbv2 = client(endpoint, "elbv2")
@@ -223,6 +238,38 @@ def plant(endpoint):
     listed = {d["DomainName"]: d for d in cf.list_distributions()["DistributionList"]["Items"]}
     assert listed[names["cf-guarded"]]["Restrictions"]["GeoRestriction"]["RestrictionType"] == "allowlist"
     assert listed[names["cf-guarded"]]["DefaultCacheBehavior"]["FieldLevelEncryptionId"] == "C3KM2WVD605UCY"
+
+    # CloudTrail: two logging trails, one recording Insights events.
+    s3.create_bucket(Bucket="parity-trail-logs")
+    ct = client(endpoint, "cloudtrail")
+    for trail in ["trail-insights", "trail-plain"]:
+        ct.create_trail(Name=trail, S3BucketName="parity-trail-logs")
+        ct.start_logging(Name=trail)
+        names[trail] = trail
+    ct.put_insight_selectors(TrailName="trail-insights", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+    assert ct.get_insight_selectors(TrailName="trail-insights")["InsightSelectors"] == [{"InsightType": "ApiCallRateInsight"}]
+
+    # SNS: a topic with an HTTP subscription among HTTPS and SQS ones, one with HTTPS only.
+    sns = client(endpoint, "sns")
+    for ref, protocols in [("subs-mixed", ["https", "http", "sqs"]), ("subs-https", ["https"])]:
+        arn = sns.create_topic(Name=ref)["TopicArn"]
+        for p in protocols:
+            endpoint_of = {"https": "https://hooks.example.com/in", "http": "http://hooks.example.com/in",
+                           "sqs": f"arn:aws:sqs:us-east-1:{ACCOUNT}:parity-queue"}[p]
+            sns.subscribe(TopicArn=arn, Protocol=p, Endpoint=endpoint_of)
+        assert sorted(s["Protocol"] for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]) == sorted(protocols)
+        names[ref] = ref
+
+    # ECR: a repository in each region; enhanced scanning of every repository in us-east-1 only
+    # (us-west-2 keeps moto's default, basic scanning).
+    for region in ["us-east-1", "us-west-2"]:
+        client(endpoint, "ecr", region).create_repository(repositoryName="parity-app")
+    ecr = client(endpoint, "ecr")
+    ecr.put_registry_scanning_configuration(scanType="ENHANCED", rules=[
+        {"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}])
+    assert ecr.get_registry_scanning_configuration()["scanningConfiguration"]["scanType"] == "ENHANCED"
+    assert client(endpoint, "ecr", "us-west-2").get_registry_scanning_configuration()["scanningConfiguration"]["scanType"] == "BASIC"
+    names.update({"registry-enhanced": f"{ACCOUNT} us-east-1", "registry-basic": f"{ACCOUNT} us-west-2"})
     return names
 
 

@@ -315,6 +315,17 @@ pub static REGISTRY: &[&Check] = &[
     // Prowler parity (`prowler.rs`): fields added to the inventory for them
     &aws::ec2::instance_detailed_monitoring::CHECK,
     &aws::ec2::launch_template_user_data_secrets::CHECK,
+    &aws::ec2::ebs_snapshot_block_public_access::CHECK,
+    &aws::ec2::ami_block_public_access::CHECK,
+    &aws::ec2::instance_metadata_defaults_imdsv2::CHECK,
+    &aws::cloudtrail::insights_enabled::CHECK,
+    &aws::sns::subscription_http::CHECK,
+    &aws::ecr::registry_enhanced_scanning::CHECK,
+    &aws::iam::saml_provider::CHECK,
+    &aws::ec2::instance_profile_attached::CHECK,
+    &aws::ec2::security_group_launch_wizard::CHECK,
+    &aws::cloudwatch::cross_account_sharing::CHECK,
+    &aws::lambda::function_url_cors::CHECK,
     &aws::kms::key_multi_region::CHECK,
     &aws::lambda::environment_cmk::CHECK,
     &aws::lambda::dead_letter_queue::CHECK,
@@ -693,7 +704,8 @@ pub const MOTO_TESTED_PARITY: &[&str] = &[
     "config_recorder_service_role", "rds_cluster_default_port", "rds_instance_transport_encrypted", "efs_multi_az",
     "efs_file_system_public", "route53_query_logging", "iam_administrator_access_with_mfa", "iam_inline_policy_service_wildcard",
     "s3_bucket_cross_region_replication", "s3_bucket_object_lock", "cloudfront_geo_restriction",
-    "cloudfront_field_level_encryption",
+    "cloudfront_field_level_encryption", "cloudtrail_insights_enabled", "sns_subscription_http", "ecr_registry_enhanced_scanning",
+    "iam_saml_provider", "lambda_function_url_cors_any_origin", "ec2_security_group_launch_wizard", "ec2_instance_profile_attached",
 ];
 
 pub fn checks_markdown() -> String {
@@ -758,15 +770,19 @@ pub fn checks_markdown() -> String {
          `secretsmanager_unused_90_days` are unit-tested only: moto dates a secret's creation at planting and \
          records no reads); `fail + pass (collect-aws parity test)` = both verdicts from what \
          `crates/collect-aws/tests/parity.rs` collects from moto (`testdata/moto/plant_parity.py`: VPCs, interface \
-         endpoints, security groups, instances, launch template versions, Lambda functions, Auto Scaling groups, \
+         endpoints, security groups (a launch-wizard one among them), instances (with and without an instance profile), launch template versions, Lambda functions, Auto Scaling groups, \
          Config recorders in two regions, Aurora clusters, RDS parameter groups, EFS policies and mount targets, \
          Route 53 query logging, IAM groups and inline policies, S3 replication, notifications and Object Lock, CloudFront \
-         geo restrictions and field-level encryption; `kms_key_multi_region` and \
+         geo restrictions and field-level encryption, CloudTrail Insights selectors, SNS subscription protocols, function URL CORS origins, ECR \
+         registry scanning in two regions; `iam_saml_provider` on an account collected before and after a SAML provider \
+         is added; `kms_key_multi_region` and \
          `lambda_function_dead_letter_queue` fail there and pass only in unit tests: moto reports no `MultiRegion` for \
          single-Region keys and drops `DeadLetterConfig`; `s3_bucket_event_notifications` passes there and is \
          NOT_AVAILABLE on a bucket without notifications, whose moto answer the SDK cannot parse); `unit` = unit-tested only (pass, fail and \
          not-available cases), because moto cannot represent one side (`iam_root_mfa` and `iam_root_hardware_mfa`: moto hard-codes \
          `AccountMFAEnabled: 0`; \
+         `ec2_ebs_snapshot_block_public_access`, `ec2_ami_block_public_access` and `ec2_instance_metadata_defaults_imdsv2`: \
+         moto 5.2.5 answers their EC2 calls with HTTP 500, and the parity test asserts NOT_AVAILABLE there; \
          `cloudfront_s3_origin_access_control`: moto 5.2.5 drops `OriginAccessControlId` from origins; \
          `iam_root_access_key`: moto's credential report never gives the root user an access key; \
          `iam_access_analyzer_enabled`: moto 5.2.5 does not implement IAM Access Analyzer, so the scan reports it \

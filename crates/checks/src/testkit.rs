@@ -23,6 +23,7 @@ pub fn inventory() -> Inventory {
         groups: Observed::Known(vec![]),
         roles: Observed::Known(vec![]),
         policies: Observed::Known(vec![]),
+        saml_providers: Observed::Known(vec![]),
     });
     a.route53 = Observed::Known(vec![]);
     a.cloudfront = Observed::Known(vec![]);

@@ -1,6 +1,7 @@
 //! EC2 listings beyond the network and storage core of `ec2.rs`: launch templates (with their
-//! default version's data), Site-to-Site VPN connections, Client VPN endpoints and the region's
-//! VPC Block Public Access options. Each is its own `Observed`: a denied or unsupported call
+//! default version's data), Site-to-Site VPN connections, Client VPN endpoints, the region's
+//! VPC Block Public Access options, and its account-level settings (block public access for
+//! snapshots and AMIs, instance metadata defaults). Each is its own `Observed`: a denied or unsupported call
 //! blinds only the checks that need it.
 
 use crate::call::Ctx;
@@ -13,12 +14,14 @@ use rampart_inventory::*;
 /// so that the deep, debug-build stack frames of the collection do not grow further.
 pub(crate) fn fill<'a>(ctx: &'a Ctx, c: &'a aws_sdk_ec2::Client, e: &'a mut Ec2) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
     Box::pin(async move {
-        let (templates, vpns, client_vpns, bpa) = futures::join!(
+        let (templates, vpns, client_vpns, bpa, account) = futures::join!(
             Box::pin(launch_templates(ctx, c)),
             Box::pin(vpn_connections(ctx, c)),
             Box::pin(client_vpn_endpoints(ctx, c)),
             Box::pin(block_public_access(ctx, c)),
+            Box::pin(account_settings(ctx, c)),
         );
+        (e.snapshot_block_public_access, e.image_block_public_access, e.instance_metadata_defaults) = account;
         e.launch_templates = templates;
         e.vpn_connections = match vpns {
             Ok(o) => Observed::Known(o.vpn_connections().iter().map(vpn_connection).collect()),
@@ -65,6 +68,39 @@ async fn block_public_access(
     c: &aws_sdk_ec2::Client,
 ) -> Result<aws_sdk_ec2::operation::describe_vpc_block_public_access_options::DescribeVpcBlockPublicAccessOptionsOutput, String> {
     ctx.call("ec2:DescribeVpcBlockPublicAccessOptions", None, c.describe_vpc_block_public_access_options().send()).await
+}
+
+/// The region's account-level settings: block public access for EBS snapshots and for AMIs,
+/// and the instance metadata defaults of new instances.
+async fn account_settings(ctx: &Ctx, c: &aws_sdk_ec2::Client) -> (Observed<String>, Observed<String>, Observed<InstanceMetadataDefaults>) {
+    let (snapshots, images, imds) = futures::join!(
+        ctx.call("ec2:GetSnapshotBlockPublicAccessState", None, c.get_snapshot_block_public_access_state().send()),
+        ctx.call("ec2:GetImageBlockPublicAccessState", None, c.get_image_block_public_access_state().send()),
+        ctx.call("ec2:GetInstanceMetadataDefaults", None, c.get_instance_metadata_defaults().send()),
+    );
+    let snapshots = match snapshots {
+        Ok(o) => match o.state() {
+            Some(state) => Observed::Known(state.as_str().to_string()),
+            None => Observed::Unknown("ec2:GetSnapshotBlockPublicAccessState returned no State".into()),
+        },
+        Err(why) => Observed::Unknown(why),
+    };
+    let images = match images {
+        Ok(o) => match o.image_block_public_access_state() {
+            Some(state) => Observed::Known(state.to_string()),
+            None => Observed::Unknown("ec2:GetImageBlockPublicAccessState returned no ImageBlockPublicAccessState".into()),
+        },
+        Err(why) => Observed::Unknown(why),
+    };
+    // No `AccountLevel` (or no field in it) means no default is set for the account.
+    let imds = match imds {
+        Ok(o) => Observed::Known(InstanceMetadataDefaults {
+            http_tokens: o.account_level().and_then(|a| a.http_tokens()).map(|t| t.as_str().to_string()),
+            http_endpoint: o.account_level().and_then(|a| a.http_endpoint()).map(|t| t.as_str().to_string()),
+        }),
+        Err(why) => Observed::Unknown(why),
+    };
+    (snapshots, images, imds)
 }
 
 async fn launch_templates(ctx: &Ctx, c: &aws_sdk_ec2::Client) -> Observed<Vec<LaunchTemplate>> {

@@ -58,9 +58,15 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
         }
     };
     let report = credential_report(ctx, &iam);
-    let (details, account_summary, password_policy, virtual_mfa_devices, credential_report) =
-        futures::join!(details, summary, password, mfa, report);
-    let mut out = Iam { account_summary, password_policy, virtual_mfa_devices, credential_report, ..Default::default() };
+    let saml = async {
+        match ctx.call("iam:ListSAMLProviders", None, iam.list_saml_providers().send()).await {
+            Ok(o) => Observed::Known(o.saml_provider_list().iter().filter_map(|p| p.arn()).map(str::to_string).collect()),
+            Err(why) => Observed::Unknown(why),
+        }
+    };
+    let (details, account_summary, password_policy, virtual_mfa_devices, credential_report, saml_providers) =
+        futures::join!(details, summary, password, mfa, report, saml);
+    let mut out = Iam { account_summary, password_policy, virtual_mfa_devices, credential_report, saml_providers, ..Default::default() };
     // Without the authorization details the rest of IAM (summary, password policy, MFA
     // devices, credential report) is still worth having.
     let pages = match details {

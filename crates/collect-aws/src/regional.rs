@@ -29,7 +29,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::autoscaling(ctx),
         services::efs(ctx),
     );
-    let (log_groups, metric_filters, metric_alarms, secrets, ecs_task_definitions, ecs_clusters, cloudformation_stacks) = futures::join!(
+    let (log_groups, metric_filters, metric_alarms, secrets, ecs_task_definitions, ecs_clusters, cloudformation_stacks, ecr_registry_scanning) = futures::join!(
         services::log_groups(ctx),
         services::metric_filters(ctx),
         services::metric_alarms(ctx),
@@ -37,6 +37,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
         services::ecs_task_definitions(ctx),
         services::ecs_clusters(ctx),
         services::cloudformation_stacks(ctx),
+        services::ecr_registry_scanning(ctx),
     );
     r.ec2 = ec2;
     r.rds = rds;
@@ -47,6 +48,7 @@ pub(crate) async fn collect(ctx: &Ctx) -> Region {
     r.kms = kms;
     r.lambda = lambda;
     r.ecr = ecr;
+    r.ecr_registry_scanning = ecr_registry_scanning;
     r.sns = sns;
     r.sqs = sqs;
     r.guardduty = guardduty;

@@ -33,6 +33,24 @@ const PLANTED: &[(&str, &str, &str)] = &[
     ("s3_bucket_object_lock", "parity-plain", "parity-locked"),
     ("cloudfront_geo_restriction", "cf-open", "cf-guarded"),
     ("cloudfront_field_level_encryption", "cf-open", "cf-guarded"),
+    ("cloudtrail_insights_enabled", "trail-plain", "trail-insights"),
+    ("sns_subscription_http", "subs-mixed", "subs-https"),
+    ("ecr_registry_enhanced_scanning", "registry-basic", "registry-enhanced"),
+    ("lambda_function_url_cors_any_origin", "fn-bad", "fn-good"),
+    ("ec2_security_group_launch_wizard", "launch-wizard-1", "sg-used"),
+    ("ec2_instance_profile_attached", "mon-off", "mon-on"),
+];
+
+/// Account-wide checks shown both ways by `account_checks_both_ways_on_moto` (one account per
+/// moto server: the failing side is collected before the passing side is planted).
+const ACCOUNT_BOTH_WAYS: &[&str] = &["iam_saml_provider"];
+
+/// Region settings whose API moto 5 does not implement (it answers HTTP 500): the checks must
+/// say NOT_AVAILABLE, never PASSED; their verdicts are unit-tested.
+const NOT_IN_MOTO: &[(&str, &str)] = &[
+    ("ec2_ebs_snapshot_block_public_access", "ec2:GetSnapshotBlockPublicAccessState"),
+    ("ec2_ami_block_public_access", "ec2:GetImageBlockPublicAccessState"),
+    ("ec2_instance_metadata_defaults_imdsv2", "ec2:GetInstanceMetadataDefaults"),
 ];
 
 /// Checks whose pass side moto cannot represent (unit-tested instead): (check, failing resource).
@@ -76,10 +94,14 @@ fn plant_and_collect() -> (Inventory, BTreeMap<String, String>) {
         .expect("run plant_parity.py");
     assert!(out.status.success(), "plant_parity.py failed: {}", String::from_utf8_lossy(&out.stderr));
     let names: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).expect("plant_parity.py prints its names");
+    (collect_from(&moto.url, &["us-east-1", "us-west-2"]), names)
+}
+
+/// Collects the account behind `url` in `regions`.
+fn collect_from(url: &str, regions: &[&str]) -> Inventory {
     set_env();
-    let opts =
-        Options { regions: Some(vec!["us-east-1".into(), "us-west-2".into()]), endpoint_url: Some(moto.url.clone()), ..Options::default() };
-    let inv = std::thread::Builder::new()
+    let opts = Options { regions: Some(regions.iter().map(|r| r.to_string()).collect()), endpoint_url: Some(url.to_string()), ..Options::default() };
+    std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
@@ -88,8 +110,7 @@ fn plant_and_collect() -> (Inventory, BTreeMap<String, String>) {
         .expect("spawn collector thread")
         .join()
         .expect("collector thread")
-        .expect("collect");
-    (inv, names)
+        .expect("collect")
 }
 
 fn of<'a>(results: &'a [CheckResult], check: &str, name: &str) -> Vec<(Status, &'a str)> {
@@ -103,7 +124,7 @@ fn of<'a>(results: &'a [CheckResult], check: &str, name: &str) -> Vec<(Status, &
 #[test]
 fn the_docs_claim_exactly_what_this_test_shows() {
     let claimed: BTreeSet<&str> = rampart_checks::MOTO_TESTED_PARITY.iter().copied().collect();
-    let shown: BTreeSet<&str> = PLANTED.iter().map(|(c, _, _)| *c).collect();
+    let shown: BTreeSet<&str> = PLANTED.iter().map(|(c, _, _)| *c).chain(ACCOUNT_BOTH_WAYS.iter().copied()).collect();
     assert_eq!(claimed, shown);
     let docs = std::fs::read_to_string(harness::repo_root().join("docs/checks.md")).unwrap();
     let marked: BTreeSet<&str> =
@@ -129,6 +150,14 @@ fn parity_checks_fail_and_pass_on_planted_resources() {
         let p = of(&r, check, &name(pass));
         assert!(matches!(p.as_slice(), [(Status::Passed, _)]), "{check} on {pass}: {p:?}");
     }
+    // Settings moto cannot answer are never judged, in either region.
+    for (check, action) in NOT_IN_MOTO {
+        let got: Vec<(Status, &str)> = r.iter().filter(|r| r.check_id == *check).map(|r| (r.status, r.reason.as_str())).collect();
+        assert_eq!(got.len(), 2, "{check}: one result per region: {got:?}");
+        assert!(got.iter().all(|(s, why)| *s == Status::NotAvailable && why.contains(action)), "{check}: {got:?}");
+    }
+    // Subscriptions are kept without their endpoints.
+    assert!(!serde_json::to_string(&inv).unwrap().contains("hooks.example.com"), "an SNS endpoint was stored");
     // moto's answer for a bucket without notifications cannot be parsed: never a verdict.
     let plain = of(&r, "s3_bucket_event_notifications", &name("parity-plain"));
     assert!(matches!(plain.as_slice(), [(Status::NotAvailable, _)]), "{plain:?}");
@@ -138,4 +167,30 @@ fn parity_checks_fail_and_pass_on_planted_resources() {
     assert!(leaky[0].1.contains("version 1: access key AKIA"), "{leaky:?}");
     let json = serde_json::to_string(&inv).unwrap();
     assert!(!json.contains(&format!("{}{}", "k9Tz2Lm4Qx7Rv1Bn8Wc3Yp6Hd0Jf5Gs2", "/Ae4Ku9M")), "a planted secret was stored whole");
+}
+
+#[test]
+fn account_checks_both_ways_on_moto() {
+    let moto = harness::moto();
+    let account = "123456789012";
+    let saml = |inv: &Inventory| {
+        let r = rampart_checks::run(inv, time::OffsetDateTime::now_utc(), &["iam_saml_provider"]).results;
+        of(&r, "iam_saml_provider", account).into_iter().map(|(s, why)| (s, why.to_string())).collect::<Vec<_>>()
+    };
+    let before = saml(&collect_from(&moto.url, &["us-east-1"]));
+    assert!(matches!(before.as_slice(), [(Status::Failed, _)]), "{before:?}");
+    let out = Command::new(harness::venv().join("bin/python"))
+        .arg("-c")
+        .arg(
+            "import boto3, sys\n\
+             iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+             iam.create_saml_provider(Name='corp-idp', SAMLMetadataDocument='<EntityDescriptor xmlns=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"https://idp.example.com\"/>' + 'x' * 1000)\n\
+             assert len(iam.list_saml_providers()['SAMLProviderList']) == 1\n",
+        )
+        .arg(moto.url.as_str())
+        .output()
+        .expect("run python");
+    assert!(out.status.success(), "creating the SAML provider failed: {}", String::from_utf8_lossy(&out.stderr));
+    let after = saml(&collect_from(&moto.url, &["us-east-1"]));
+    assert!(matches!(after.as_slice(), [(Status::Passed, why)] if why.contains("corp-idp")), "{after:?}");
 }

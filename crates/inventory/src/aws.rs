@@ -79,6 +79,27 @@ pub struct Ec2 {
     /// `block-bidirectional` or `block-ingress` (`DescribeVpcBlockPublicAccessOptions`).
     #[serde(default)]
     pub vpc_block_public_access_mode: Observed<String>,
+    /// Block public access for EBS snapshots in the region: `block-all-sharing`,
+    /// `block-new-sharing` or `unblocked` (`GetSnapshotBlockPublicAccessState`).
+    #[serde(default)]
+    pub snapshot_block_public_access: Observed<String>,
+    /// Block public access for AMIs in the region: `block-new-sharing` or `unblocked`
+    /// (`GetImageBlockPublicAccessState`).
+    #[serde(default)]
+    pub image_block_public_access: Observed<String>,
+    /// The region's instance metadata defaults for new instances (`GetInstanceMetadataDefaults`).
+    #[serde(default)]
+    pub instance_metadata_defaults: Observed<InstanceMetadataDefaults>,
+}
+
+/// The account-level defaults a new instance's metadata options take in a region when its
+/// launch request and AMI leave them out. `None`: no default set (EC2's own defaults apply).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InstanceMetadataDefaults {
+    /// `required` (IMDSv2 only), `optional`, or `None`.
+    pub http_tokens: Option<String>,
+    /// `enabled`, `disabled`, or `None`.
+    pub http_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -671,6 +692,9 @@ pub struct Iam {
     pub virtual_mfa_devices: Observed<Vec<VirtualMfaDevice>>,
     #[serde(default)]
     pub credential_report: Observed<Vec<CredentialReportRow>>,
+    /// The ARNs of the account's SAML identity providers (`ListSAMLProviders`).
+    #[serde(default)]
+    pub saml_providers: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -1023,6 +1047,10 @@ pub struct Trail {
     /// Event selectors as returned (JSON), basic or advanced.
     #[serde(default)]
     pub event_selectors: Observed<String>,
+    /// The Insights types the trail logs (`ApiCallRateInsight`, `ApiErrorRateInsight`;
+    /// `GetInsightSelectors`); empty when Insights is not enabled.
+    #[serde(default)]
+    pub insight_selectors: Observed<Vec<String>>,
 }
 
 // ---------------------------------------------------------------- Route 53, CloudFront, certificates
@@ -1207,6 +1235,9 @@ pub struct LambdaFunction {
     /// Auth type of the function URL (`NONE`, `AWS_IAM`), `Known(None)` if no URL.
     #[serde(default)]
     pub url_auth_type: Observed<Option<String>>,
+    /// The function URL's CORS `AllowOrigins`, `Known(None)` if no URL (an empty list: no CORS).
+    #[serde(default)]
+    pub url_cors_allow_origins: Observed<Option<Vec<String>>>,
     pub last_modified: Option<String>,
     pub package_type: Option<String>,
     /// `KMSKeyArn`: the customer managed key that encrypts the environment variables;
@@ -1235,6 +1266,22 @@ pub struct EcrRepository {
     pub lifecycle_policy: Observed<Option<String>>,
 }
 
+/// A region's private registry scanning configuration (`GetRegistryScanningConfiguration`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcrRegistryScanning {
+    /// `BASIC` or `ENHANCED` (Amazon Inspector).
+    pub scan_type: String,
+    pub rules: Vec<EcrScanningRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcrScanningRule {
+    /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`.
+    pub scan_frequency: String,
+    /// The repository filters (`WILDCARD` patterns) the rule applies to.
+    pub filters: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SnsTopic {
     pub arn: String,
@@ -1246,6 +1293,17 @@ pub struct SnsTopic {
     /// ARN; a pending one reads `PendingConfirmation`).
     #[serde(default)]
     pub subscriptions_confirmed: Observed<u64>,
+    /// Every subscription of the topic (`ListSubscriptionsByTopic`), without its endpoint.
+    #[serde(default)]
+    pub subscriptions: Observed<Vec<SnsSubscription>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SnsSubscription {
+    /// The subscription's ARN, or `PendingConfirmation` while it is not confirmed.
+    pub arn: String,
+    /// `http`, `https`, `email`, `email-json`, `sms`, `sqs`, `application`, `lambda`, `firehose`.
+    pub protocol: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

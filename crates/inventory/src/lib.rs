@@ -266,6 +266,8 @@ pub struct Region {
     #[serde(default)]
     pub ecr: Observed<Vec<EcrRepository>>,
     #[serde(default)]
+    pub ecr_registry_scanning: Observed<EcrRegistryScanning>,
+    #[serde(default)]
     pub sns: Observed<Vec<SnsTopic>>,
     #[serde(default)]
     pub sqs: Observed<Vec<SqsQueue>>,
@@ -314,6 +316,7 @@ impl Region {
             kms: Observed::not_collected(),
             lambda: Observed::not_collected(),
             ecr: Observed::not_collected(),
+            ecr_registry_scanning: Observed::not_collected(),
             sns: Observed::not_collected(),
             sqs: Observed::not_collected(),
             guardduty: Observed::not_collected(),

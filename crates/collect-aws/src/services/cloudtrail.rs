@@ -1,5 +1,6 @@
 //! CloudTrail: the trails that apply to a region (its own, plus multi-region and organization
-//! trails homed elsewhere, which AWS lists as "shadow" trails), whether they log, and what.
+//! trails homed elsewhere, which AWS lists as "shadow" trails), whether they log, and what
+//! (event selectors, Insights types).
 
 use super::{known_or_return, non_empty, observed};
 use crate::call::{client, Ctx};
@@ -21,9 +22,12 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<Trail>> {
             let arn = t.trail_arn().unwrap_or_default().to_string();
             // A shadow trail can only be named by its ARN outside its home region.
             let id = if arn.is_empty() { name.clone() } else { arn.clone() };
-            let (status, selectors) = futures::join!(
+            let (status, selectors, insights) = futures::join!(
                 ctx.call("cloudtrail:GetTrailStatus", Some(&id), client.get_trail_status().name(&id).send()),
                 ctx.call("cloudtrail:GetEventSelectors", Some(&id), client.get_event_selectors().trail_name(&id).send()),
+                // "If you run GetInsightSelectors on a trail ... that does not have Insights events
+                // enabled, the operation throws the exception InsightNotEnabledException."
+                ctx.call_opt("cloudtrail:GetInsightSelectors", Some(&id), &["InsightNotEnabledException"], client.get_insight_selectors().trail_name(&id).send()),
             );
             let is_logging = match status {
                 Ok(s) => match s.is_logging() {
@@ -43,6 +47,9 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<Trail>> {
                 cloud_watch_logs_log_group_arn: non_empty(t.cloud_watch_logs_log_group_arn()),
                 is_logging,
                 event_selectors: observed(selectors).map(|s| selectors_json(&s).to_string()),
+                insight_selectors: observed(insights).map(|o| {
+                    o.map(|o| o.insight_selectors().iter().filter_map(|i| i.insight_type()).map(|t| t.as_str().to_string()).collect()).unwrap_or_default()
+                }),
                 name,
                 arn,
             }

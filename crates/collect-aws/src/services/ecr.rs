@@ -1,10 +1,10 @@
 //! ECR: repositories with scanning, tag mutability, encryption, repository policy and
-//! lifecycle policy.
+//! lifecycle policy; the region's registry scanning configuration.
 
 use super::{known_or_return, non_empty, observed};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
-use rampart_inventory::{EcrRepository, Observed};
+use rampart_inventory::{EcrRegistryScanning, EcrRepository, EcrScanningRule, Observed};
 
 pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<EcrRepository>> {
     let client = client!(ctx, aws_sdk_ecr);
@@ -35,4 +35,25 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<EcrRepository>> {
     }))
     .await;
     Observed::Known(out)
+}
+
+/// The private registry's scanning configuration in the region: basic or enhanced scanning and
+/// the rules that say which repositories are scanned how often.
+pub(super) async fn registry_scanning(ctx: &Ctx) -> Observed<EcrRegistryScanning> {
+    let client = client!(ctx, aws_sdk_ecr);
+    let out = known_or_return!(ctx.call("ecr:GetRegistryScanningConfiguration", None, client.get_registry_scanning_configuration().send()).await);
+    let Some(config) = out.scanning_configuration() else {
+        return Observed::Unknown("ecr:GetRegistryScanningConfiguration returned no scanningConfiguration".into());
+    };
+    Observed::Known(EcrRegistryScanning {
+        scan_type: config.scan_type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+        rules: config
+            .rules()
+            .iter()
+            .map(|r| EcrScanningRule {
+                scan_frequency: r.scan_frequency().as_str().to_string(),
+                filters: r.repository_filters().iter().map(|f| f.filter().to_string()).collect(),
+            })
+            .collect(),
+    })
 }

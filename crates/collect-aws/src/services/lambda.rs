@@ -36,6 +36,8 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<LambdaFunction>> {
                 environment_variable_names,
                 environment_secrets: environment_secrets(f.environment()),
                 policy: observed(policy).map(|p| p.and_then(|p| non_empty(p.policy()))),
+                url_cors_allow_origins: observed(url.clone())
+                    .map(|u| u.map(|u| u.cors().map(|c| c.allow_origins().to_vec()).unwrap_or_default())),
                 url_auth_type: observed(url).map(|u| u.map(|u| u.auth_type().as_str().to_string())),
                 last_modified: non_empty(f.last_modified()),
                 package_type: f.package_type().map(|p| p.as_str().to_string()),

@@ -66,6 +66,9 @@ pub async fn lambda(ctx: &Ctx) -> Observed<Vec<LambdaFunction>> {
 pub async fn ecr(ctx: &Ctx) -> Observed<Vec<EcrRepository>> {
     ecr::collect(ctx).await
 }
+pub async fn ecr_registry_scanning(ctx: &Ctx) -> Observed<EcrRegistryScanning> {
+    ecr::registry_scanning(ctx).await
+}
 pub async fn sns(ctx: &Ctx) -> Observed<Vec<SnsTopic>> {
     sns::collect(ctx).await
 }

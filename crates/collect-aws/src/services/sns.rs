@@ -1,9 +1,10 @@
-//! SNS: topics with their access policy, encryption key and number of confirmed subscriptions.
+//! SNS: topics with their access policy, encryption key and subscriptions (protocol and
+//! confirmation, not the endpoint).
 
 use super::{known_or_return, non_empty};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
-use rampart_inventory::{Observed, SnsTopic};
+use rampart_inventory::{Observed, SnsSubscription, SnsTopic};
 
 pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<SnsTopic>> {
     let client = client!(ctx, aws_sdk_sns);
@@ -21,7 +22,7 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<SnsTopic>> {
             // CIS 4.x's audit: "at least one subscription should have "SubscriptionArn" with valid
             // aws ARN" (a pending one reads `PendingConfirmation`). `SubscriptionsConfirmed` of the
             // attributes would say the same, but emulators do not keep it.
-            let subscriptions_confirmed = match ctx
+            let subscriptions = match ctx
                 .call(
                     "sns:ListSubscriptionsByTopic",
                     Some(&arn),
@@ -29,10 +30,19 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<SnsTopic>> {
                 )
                 .await
             {
-                Ok(subs) => Observed::Known(subs.iter().filter(|s| s.subscription_arn().is_some_and(|a| a.starts_with("arn:"))).count() as u64),
+                // The endpoint is left out: an HTTP(S) endpoint's URL may carry a credential.
+                Ok(subs) => Observed::Known(
+                    subs.iter()
+                        .map(|s| SnsSubscription {
+                            arn: s.subscription_arn().unwrap_or_default().to_string(),
+                            protocol: s.protocol().unwrap_or_default().to_string(),
+                        })
+                        .collect::<Vec<_>>(),
+                ),
                 Err(why) => Observed::Unknown(why),
             };
-            SnsTopic { policy: attr("Policy"), kms_master_key_id: attr("KmsMasterKeyId"), subscriptions_confirmed, arn }
+            let subscriptions_confirmed = subscriptions.clone().map(|subs| subs.iter().filter(|s| s.arn.starts_with("arn:")).count() as u64);
+            SnsTopic { policy: attr("Policy"), kms_master_key_id: attr("KmsMasterKeyId"), subscriptions_confirmed, subscriptions, arn }
         }
     }))
     .await;

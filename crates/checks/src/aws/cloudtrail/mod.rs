@@ -13,6 +13,7 @@ mod s3_data_events;
 pub mod s3_object_write_events;
 pub mod s3_object_read_events;
 pub mod bucket_access_logging;
+pub mod insights_enabled;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, Observed, Region, Trail};

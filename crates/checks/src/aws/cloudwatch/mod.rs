@@ -51,6 +51,7 @@ pub mod monitoring_s3_bucket_policy_changes;
 pub mod monitoring_security_group_changes;
 pub mod monitoring_unauthorized_api_calls;
 pub mod monitoring_vpc_changes;
+pub mod cross_account_sharing;
 
 use crate::aws::cloudtrail::logging::records_all_management_events;
 use crate::{resource, Ctx, Emit};

@@ -50,6 +50,11 @@ pub mod vpc_subnets_multi_az;
 pub mod vpc_endpoint_multi_az;
 pub mod instance_detailed_monitoring;
 pub mod launch_template_user_data_secrets;
+pub mod ebs_snapshot_block_public_access;
+pub mod ami_block_public_access;
+pub mod instance_metadata_defaults_imdsv2;
+pub mod instance_profile_attached;
+pub mod security_group_launch_wizard;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};

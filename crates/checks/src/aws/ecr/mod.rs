@@ -4,6 +4,7 @@ pub mod image_scanning;
 pub mod lifecycle_policy;
 pub mod tag_immutability;
 pub mod repository_public;
+pub mod registry_enhanced_scanning;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::EcrRepository;

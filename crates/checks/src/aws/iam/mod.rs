@@ -30,6 +30,7 @@ pub mod role_cross_account_read_only;
 pub mod cloudshell_full_access;
 pub mod inline_policy_service_wildcard;
 pub mod administrator_access_with_mfa;
+pub mod saml_provider;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::{Account, CredentialReportRow, Iam, InlinePolicy, Observed};

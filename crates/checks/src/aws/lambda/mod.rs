@@ -11,6 +11,7 @@ pub mod environment_cmk;
 pub mod dead_letter_queue;
 pub mod cross_account_layers;
 pub mod invoke_cloudtrail_logging;
+pub mod function_url_cors;
 
 use crate::{resource, Ctx, Emit};
 use rampart_inventory::LambdaFunction;
@@ -37,6 +38,7 @@ pub(crate) mod tests {
             runtime: Some("python3.13".into()),
             policy: Observed::Known(None),
             url_auth_type: Observed::Known(None),
+            url_cors_allow_origins: Observed::Known(None),
             package_type: Some("Zip".into()),
             ..Default::default()
         };

@@ -2,3 +2,4 @@
 
 pub mod topic_encrypted;
 pub mod topic_public;
+pub mod subscription_http;

@@ -1,0 +1,75 @@
+//! Regions whose block public access for EBS snapshots does not block all public sharing.
+//!
+//! AWS Config rule `ebs-snapshot-block-public-access`: "The rule is NON_COMPLIANT if block
+//! public access is not enabled for all public sharing of EBS snapshots in an AWS Region"
+//! (<https://docs.aws.amazon.com/config/latest/developerguide/ebs-snapshot-block-public-access.html>).
+//! The setting (`GetSnapshotBlockPublicAccessState`) is `block-all-sharing`, `block-new-sharing`
+//! or `unblocked`; only `block-all-sharing` passes: in `block-new-sharing` mode "snapshots that
+//! were already publicly shared, remain publicly available" (EBS User Guide, block public access
+//! for snapshots). One result per region. `ec2_ebs_public_snapshots` judges each snapshot.
+
+use super::known_ec2;
+use crate::{resource, Check, Ctx, Emit};
+use rampart_inventory::Observed;
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
+
+pub static CHECK: Check = Check {
+    meta: CheckMeta {
+        id: "ec2_ebs_snapshot_block_public_access",
+        title: "Block public access for EBS snapshots does not block all public sharing",
+        description: "Block public access for snapshots is a regional switch: in block-all-sharing mode no snapshot of the region can be shared publicly, and snapshots shared publicly before are treated as private, whatever their permissions say.",
+        severity: Severity::Medium,
+        category: Category::Security,
+        service: "ec2",
+        resource_type: ResourceType::AwsAccount,
+        standards: &[],
+        remediation: Remediation {
+            console: "EC2 console (in each region) > Dashboard > Account attributes > Data protection and security > Block public access for EBS snapshots > Manage: select Block public access, Block all public sharing.",
+            cli: "aws ec2 enable-snapshot-block-public-access --state block-all-sharing --region <region>",
+            url: "https://docs.aws.amazon.com/ebs/latest/userguide/block-public-access-snapshots.html",
+        },
+    },
+    run,
+};
+
+fn run(ctx: &Ctx, out: &mut Emit) {
+    for (account, region) in ctx.inventory.regions() {
+        let res = resource(
+            account,
+            &region.name,
+            ResourceType::AwsAccount,
+            account.arn("ec2", &region.name, "snapshot-block-public-access"),
+            &format!("{} {}", account.id, region.name),
+        );
+        let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "snapshot-block-public-access", out) else { continue };
+        match &ec2.snapshot_block_public_access {
+            Observed::Known(state) if state == "block-all-sharing" => out.pass(res, format!("block public access for snapshots is `{state}` in {}", region.name)),
+            Observed::Known(state) if state == "block-new-sharing" => out.fail(
+                res,
+                format!("block public access for snapshots is `{state}` in {}: snapshots shared publicly before stay public", region.name),
+            ),
+            Observed::Known(state) => out.fail(res, format!("block public access for snapshots is `{state}` in {}: snapshots can be shared publicly", region.name)),
+            Observed::Unknown(why) => out.not_available(res, format!("block public access for snapshots could not be read in {}: {why}", region.name)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+    use rampart_model::Status;
+
+    #[test]
+    fn only_block_all_sharing_passes() {
+        let mut inv = inventory();
+        for (state, want) in [("block-all-sharing", Status::Passed), ("block-new-sharing", Status::Failed), ("unblocked", Status::Failed)] {
+            ec2(&mut inv).snapshot_block_public_access = Observed::Known(state.into());
+            assert_eq!(single(&CHECK, &inv).0, want, "{state}");
+        }
+        ec2(&mut inv).snapshot_block_public_access = Observed::Unknown("ec2:GetSnapshotBlockPublicAccessState not supported".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+        region(&mut inv).ec2 = Observed::Unknown("denied".into());
+        assert_eq!(single(&CHECK, &inv).0, Status::NotAvailable);
+    }
+}
