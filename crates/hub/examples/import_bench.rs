@@ -9,6 +9,9 @@
 //! The store at DB is first filled up to EXISTING findings (imported the same way, not
 //! timed), then MEASURE new findings are imported and timed, then the same MEASURE again
 //! with a later `UpdatedAt` (a tool's next run: every finding an update).
+//!
+//! `CALLS_PER_COMMIT=N` in the environment stores N calls per transaction
+//! (`Store::import_calls`, what `rampart import` of files does with N = 10) instead of one.
 
 use rampart_hub::Store;
 use rampart_import_findings::parse_document;
@@ -101,20 +104,27 @@ impl Took {
     }
 }
 
-/// Imports every request: parse + store.
-fn import(store: &mut Store, bodies: &[Vec<u8>]) -> Took {
+/// Imports every request: parse + store, `per_commit` calls per transaction.
+fn import(store: &mut Store, bodies: &[Vec<u8>], per_commit: usize) -> Took {
     let now = time::OffsetDateTime::now_utc();
     let mut stored = 0;
     let mut parse = Duration::ZERO;
     let (t, c) = (Instant::now(), cpu());
-    for body in bodies {
+    for group in bodies.chunks(per_commit) {
         let p = Instant::now();
-        let doc = parse_document(body, None).expect("a request of findings");
-        let findings: Vec<_> = doc.findings.into_iter().map(|f| f.expect("a good finding")).collect();
+        let calls: Vec<Vec<_>> = group
+            .iter()
+            .map(|body| {
+                let doc = parse_document(body, None).expect("a request of findings");
+                doc.findings.into_iter().map(|f| f.expect("a good finding")).collect()
+            })
+            .collect();
         parse += p.elapsed();
-        let r = store.import_findings(&findings, now).expect("import");
-        assert_eq!(r.failed_count, 0, "{:?}", r.failed_findings.first());
-        stored += r.success_count;
+        let calls: Vec<&[_]> = calls.iter().map(Vec::as_slice).collect();
+        for r in store.import_calls(&calls, now).expect("import") {
+            assert_eq!(r.failed_count, 0, "{:?}", r.failed_findings.first());
+            stored += r.success_count;
+        }
     }
     Took { stored, wall: t.elapsed(), parse, cpu: cpu() - c }
 }
@@ -141,7 +151,7 @@ fn main() {
         while done < existing {
             let n = (existing - done).min(100_000);
             let bodies = requests(&format!("fill-{done}"), n, "2026-12-01T10:00:00Z");
-            done += import(&mut store, &bodies).stored;
+            done += import(&mut store, &bodies, 10).stored;
         }
         eprintln!("filled to {done} findings in {:.1} s", t.elapsed().as_secs_f64());
     }
@@ -149,15 +159,16 @@ fn main() {
     let run = std::process::id();
     let new = requests(&format!("new-{run}"), measure, "2026-12-02T10:00:00Z");
     let bytes: usize = new.iter().map(Vec::len).sum();
-    let took = import(&mut store, &new);
+    let per_commit: usize = std::env::var("CALLS_PER_COMMIT").ok().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let took = import(&mut store, &new, per_commit);
     println!(
-        "store holding {before} findings: {} new in {} calls of {PER_CALL} ({:.1} MB of JSON): {}",
+        "store holding {before} findings: {} new in {} calls of {PER_CALL}, {per_commit} per commit ({:.1} MB of JSON): {}",
         took.stored,
         new.len(),
         bytes as f64 / 1e6,
         took.line()
     );
     let again = requests(&format!("new-{run}"), measure, "2026-12-03T10:00:00Z");
-    let took = import(&mut store, &again);
+    let took = import(&mut store, &again, per_commit);
     println!("the same {} again (updates): {}", took.stored, took.line());
 }

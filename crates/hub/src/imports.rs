@@ -4,9 +4,10 @@
 //!
 //! An imported finding is identified, as in Security Hub, by its product ARN and its own
 //! id: importing the same pair again updates it. It lives in the same table as rampart's
-//! findings, under a key of its own (`import/<hash>`), so the findings query, insights,
-//! batch updates and history work on it unchanged; its `ProductArn`, `ProductName`,
-//! `CompanyName`, `Id` and `GeneratorId` are its own, `status` holds its
+//! findings, under a key of its own (`import/n<hex>`, handed out in ascending order:
+//! [`next_key_number`]; findings imported before are keyed `import/<hash>`), so the
+//! findings query, insights, batch updates and history work on it unchanged; its
+//! `ProductArn`, `ProductName`, `CompanyName`, `Id` and `GeneratorId` are its own, `status` holds its
 //! `Compliance.Status` (NOT_AVAILABLE when it has none; `compliance_status` tells "none"
 //! apart). The findings row holds the first resource (what filters and insights group
 //! by); the `imported_findings` table holds every resource (ASFF `Resources`, details and
@@ -29,13 +30,15 @@
 //! note). Automation rules and "Findings - Imported" events are the application layer's
 //! (`rampart_app::import`), over the keys [`ImportResult::stored`] lists.
 //!
-//! Speed: one transaction per call, statements prepared once per connection, one look-up
-//! of the whole batch's stored state (not one per finding).
+//! Speed: one transaction per call ([`Store::import_calls`]: several calls in one, for
+//! files), statements prepared once per connection, one look-up of the whole batch's
+//! stored state by (ProductArn, Id) (not one per finding), ascending keys (appends, not
+//! random B-tree writes), a resource's tags rewritten only when they changed.
 
 use crate::codec;
 use crate::error::{sql, StoreError};
 use crate::store::Store;
-use rampart_model::{finding_id, RecordState, ResourceType, Status, Timestamp, WorkflowStatus};
+use rampart_model::{RecordState, ResourceType, Status, Timestamp, WorkflowStatus};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
@@ -114,7 +117,8 @@ pub fn next_workflow(
             (New, Some("RecordState changed from ARCHIVED to ACTIVE: reopened".to_string()))
         }
         Notified | Resolved
-            if k.compliance == Some(Status::Passed) && matches!(compliance, Some(Status::Failed | Status::Warning | Status::NotAvailable)) =>
+            if k.compliance == Some(Status::Passed)
+                && matches!(compliance, Some(Status::Failed | Status::Warning | Status::NotAvailable)) =>
         {
             (New, Some(format!("Compliance.Status changed from PASSED to {}: reopened", was(compliance))))
         }
@@ -125,10 +129,31 @@ pub fn next_workflow(
     }
 }
 
-/// The store's key of an imported finding.
-pub fn key(product_arn: &str, id: &str) -> String {
-    let hashed = finding_id("import", product_arn, id);
-    format!("import/{}", hashed.rsplit('/').next().unwrap_or(&hashed))
+/// The prefix of the keys of findings imported since keys were ordered (see [`next_key_number`]).
+const KEY_PREFIX: &str = "import/n";
+
+/// The key of the first imported finding stored after `last` (the greatest key with
+/// [`KEY_PREFIX`], if any) at `now`.
+///
+/// Why keys are handed out, not hashed: every finding is keyed in the findings table, its
+/// severity-order index and `imported_findings`. A key hashed from (ProductArn, Id), as
+/// imported findings had before, lands on a random leaf of each of those B-trees, so
+/// every finding of a call dirtied pages of its own in each, written to the WAL at each
+/// commit and again at each checkpoint: at 1M findings that, not the finding's own work,
+/// bounded an import. A key that grows with each new finding is an append to all three.
+/// Identity stays (ProductArn, Id): a finding is found by them (`findings_imported`, a
+/// unique index), never by recomputing its key, so findings keyed by a hash before keep
+/// their key and are updated under it. The number is at least `now` in microseconds, so
+/// the key of a deleted finding is not handed out again (unless the clock goes back).
+fn next_key_number(last: Option<&str>, now: Timestamp) -> u64 {
+    let after = last.and_then(|k| k.strip_prefix(KEY_PREFIX)).and_then(|n| u64::from_str_radix(n, 16).ok()).map_or(0, |n| n + 1);
+    let micros = u64::try_from(now.unix_timestamp_nanos() / 1_000).unwrap_or(0);
+    after.max(micros)
+}
+
+/// The key of number `n`: fixed-width hex, so that the keys' text order is their order.
+fn key_of(n: u64) -> String {
+    format!("{KEY_PREFIX}{n:016x}")
 }
 
 /// Why a finding cannot be stored as given, if it cannot.
@@ -260,43 +285,37 @@ const SOURCE: &str = "INSERT INTO imported_findings (finding_id, format, provide
  VALUES (?1, ?2, ?3, ?4, ?5)
  ON CONFLICT (finding_id) DO UPDATE SET format = ?2, provider_updated_at = ?3, resources = ?4, document = ?5";
 
-/// The stored state of a batch's findings, one query: workflow, record state,
-/// compliance and the provider's last `UpdatedAt` (the row's own for a finding imported
-/// before the store kept it apart).
-const LOOKUP: &str = "SELECT f.id, f.workflow_status, f.record_state, f.compliance_status, coalesce(i.provider_updated_at, f.updated_at)
- FROM findings f LEFT JOIN imported_findings i ON i.finding_id = f.id
- WHERE f.id IN (SELECT value FROM json_each(?1))";
+/// The stored state of a batch's findings, one query, by (ProductArn, Id) through the
+/// unique index `findings_imported`: the position in `?1` (a JSON array of
+/// `[ProductArn, Id]`), the key, workflow, record state, compliance and the provider's last
+/// `UpdatedAt` (the row's own for a finding imported before the store kept it apart).
+pub(crate) const LOOKUP: &str =
+    "SELECT j.key, f.id, f.workflow_status, f.record_state, f.compliance_status, coalesce(i.provider_updated_at, f.updated_at)
+ FROM json_each(?1) j
+ JOIN findings f ON f.product_arn = j.value ->> 0 AND f.external_id = j.value ->> 1
+ LEFT JOIN imported_findings i ON i.finding_id = f.id";
+
+/// The greatest key handed out ([`next_key_number`]); the findings' primary key answers it.
+const LAST_KEY: &str = "SELECT max(id) FROM findings WHERE id >= 'import/n' AND id < 'import/o'";
 
 impl Store {
     /// Stores findings from another tool (see the module documentation); `now` is when.
+    /// One call (`BatchImportFindings`): at most [`MAX_IMPORT_FINDINGS`], one transaction.
     pub fn import_findings(&mut self, findings: &[ImportedFinding], now: Timestamp) -> Result<ImportResult, StoreError> {
-        if findings.is_empty() || findings.len() > MAX_IMPORT_FINDINGS {
-            return Err(StoreError::InvalidImport(format!("send 1 to {MAX_IMPORT_FINDINGS} findings per import, not {}", findings.len())));
+        let mut answers = self.import_calls(&[findings], now)?;
+        Ok(answers.pop().unwrap_or_default())
+    }
+
+    /// Several calls in one transaction (group commit), each answered as
+    /// [`Store::import_findings`] answers it, in order, as if made one after the other. For
+    /// importing files: a commit writes every page the calls dirtied once (hot pages of the
+    /// indexes are shared between calls), however many calls dirtied it. Every call is
+    /// checked before anything is stored; an error stores nothing of any call.
+    pub fn import_calls(&mut self, calls: &[&[ImportedFinding]], now: Timestamp) -> Result<Vec<ImportResult>, StoreError> {
+        if let Some(c) = calls.iter().find(|c| c.is_empty() || c.len() > MAX_IMPORT_FINDINGS) {
+            return Err(StoreError::InvalidImport(format!("send 1 to {MAX_IMPORT_FINDINGS} findings per import, not {}", c.len())));
         }
         let err = sql(&self.path);
-        let bad = crate::store::corrupt(&self.path);
-        let mut out = ImportResult::default();
-
-        // What can be stored, without SQL: the bad and the repeated ones answered.
-        let mut count: HashMap<(&str, &str), usize> = HashMap::new();
-        for f in findings {
-            *count.entry((&f.product_arn, &f.id)).or_default() += 1;
-        }
-        let mut seen: HashSet<(&str, &str)> = HashSet::new();
-        let mut todo: Vec<(&ImportedFinding, String)> = Vec::with_capacity(findings.len());
-        for (index, f) in findings.iter().enumerate() {
-            let fail = |code: &str, message: String| ImportFailure { index, id: f.id.clone(), error_code: code.into(), error_message: message };
-            if let Some(why) = invalid(f) {
-                out.failed_findings.push(fail("InvalidInput", why));
-                continue;
-            }
-            if count[&(f.product_arn.as_str(), f.id.as_str())] > 1 && !seen.insert((&f.product_arn, &f.id)) {
-                out.failed_findings.push(fail("DuplicatedFindingIdentifier", "the import holds this ProductArn and Id more than once".into()));
-                continue;
-            }
-            todo.push((f, key(&f.product_arn, &f.id)));
-        }
-        let now_text = codec::time_to_text(codec::truncate(now));
         // Each call of 100 findings dirties pages all over the findings' indexes (their
         // keys are hashes), hundreds of pages per commit: with SQLite's default (a
         // checkpoint every 1,000 WAL pages) nearly every other call would copy them back
@@ -306,105 +325,25 @@ impl Store {
         self.conn.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
 
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        {
-            let mut known: HashMap<String, (Known, String)> = HashMap::with_capacity(todo.len());
-            {
-                let keys = Value::Array(todo.iter().map(|(_, k)| Value::String(k.clone())).collect()).to_string();
-                let mut lookup = tx.prepare_cached(LOOKUP).map_err(&err)?;
-                let mut rows = lookup.query([keys]).map_err(&err)?;
-                while let Some(row) = rows.next().map_err(&err)? {
-                    let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
-                    let id = text(0)?.unwrap_or_default();
-                    let k = Known {
-                        workflow: codec::workflow_from_text(&text(1)?.unwrap_or_default()).map_err(&bad)?,
-                        record_state: codec::record_state_from_text(&text(2)?.unwrap_or_default()).map_err(&bad)?,
-                        compliance: text(3)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
-                    };
-                    known.insert(id, (k, text(4)?.unwrap_or_default()));
-                }
-            }
-            let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
-            let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
-            let mut source = tx.prepare_cached(SOURCE).map_err(&err)?;
-            let mut delete_tags = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
-            let mut insert_tag =
-                tx.prepare_cached("INSERT OR REPLACE INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
-            let mut history = tx
-                .prepare_cached(
-                    "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'rampart')",
-                )
-                .map_err(&err)?;
-            for (f, id) in todo {
-                let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
-                let before = known.get(&id);
-                if before.is_some_and(|(_, stored)| stored.as_str() > updated_at.as_str()) {
-                    out.success_count += 1;
-                    continue;
-                }
-                let record_state = f.record_state.unwrap_or(RecordState::Active);
-                let (workflow, why) = next_workflow(before.map(|(k, _)| *k), f.workflow_status, f.compliance_status, record_state);
-                let r = &f.resources[0];
-                let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
-                let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
-                let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
-                let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
-                let args = params![
-                    id,
-                    f.generator_id,
-                    cut(&f.title, 256),
-                    cut(&f.description, 1024),
-                    f.severity.label(),
-                    r.id,
-                    codec::resource_type_to_text(kind),
-                    f.aws_account_id,
-                    region,
-                    r.partition,
-                    r.name,
-                    f.remediation_text.as_deref().unwrap_or_default(),
-                    f.remediation_url.as_deref().unwrap_or_default(),
-                    codec::strings_to_json(&f.related_requirements),
-                    first,
-                    last,
-                    workflow.as_str(),
-                    record_state.as_str(),
-                    updated_at,
-                    f.vulnerability().as_ref().map(codec::vulnerability_to_json),
-                    f.product_arn,
-                    f.product_name,
-                    f.company_name,
-                    f.id,
-                    f.compliance_status.map(Status::as_str),
-                    f.compliance_status.unwrap_or(Status::NotAvailable).as_str(),
-                ];
-                match before {
-                    Some((k, _)) => {
-                        update.execute(args).map_err(&err)?;
-                        if let Some(note) = why {
-                            history.execute(params![id, now_text, k.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
-                        }
-                    }
-                    None => {
-                        insert.execute(args).map_err(&err)?;
-                    }
-                }
-                source
-                    .execute(params![id, f.format.as_str(), updated_at, resources_json(&f.resources).to_string(), compress(&f.document)])
-                    .map_err(&err)?;
-                for r in &f.resources {
-                    delete_tags.execute([&r.id]).map_err(&err)?;
-                    for (k, v) in &r.tags {
-                        insert_tag.execute(params![r.id, k, v]).map_err(&err)?;
-                    }
-                }
-                out.success_count += 1;
-                out.stored.push(id);
-            }
+        let mut answers = Vec::with_capacity(calls.len());
+        for findings in calls {
+            let out = import_call(&tx, &self.path, findings, now)?;
+            tracing::debug!(stored = out.success_count, failed = out.failed_count, "imported findings");
+            answers.push(out);
         }
         tx.commit().map_err(&err)?;
-        out.failed_count = out.failed_findings.len();
-        tracing::debug!(stored = out.success_count, failed = out.failed_count, "imported findings");
-        Ok(out)
+        Ok(answers)
+    }
+
+    /// The key of the imported finding (ProductArn, Id), if the store holds it.
+    pub fn imported_key(&self, product_arn: &str, id: &str) -> Result<Option<String>, StoreError> {
+        let err = sql(&self.path);
+        self.conn
+            .prepare_cached("SELECT id FROM findings WHERE product_arn = ?1 AND external_id = ?2")
+            .map_err(&err)?
+            .query_row([product_arn, id], |r| r.get(0))
+            .optional()
+            .map_err(&err)
     }
 
     /// The product name of each imported finding among `ids` (rampart's own are absent),
@@ -445,7 +384,13 @@ impl Store {
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<Vec<u8>>>(6)?,
                     r.get::<_, Option<String>>(7)?,
-                    [r.get::<_, String>(8)?, r.get::<_, String>(9)?, r.get::<_, String>(10)?, r.get::<_, String>(11)?, r.get::<_, String>(12)?],
+                    [
+                        r.get::<_, String>(8)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, String>(10)?,
+                        r.get::<_, String>(11)?,
+                        r.get::<_, String>(12)?,
+                    ],
                 ))
             })
             .optional()
@@ -484,4 +429,165 @@ impl Store {
             provider_updated_at,
         }))
     }
+}
+
+/// One call's findings stored in the open transaction `tx` (the store at `path`).
+fn import_call(
+    tx: &rusqlite::Transaction<'_>,
+    path: &std::path::Path,
+    findings: &[ImportedFinding],
+    now: Timestamp,
+) -> Result<ImportResult, StoreError> {
+    let err = sql(path);
+    let bad = crate::store::corrupt(path);
+    let mut out = ImportResult::default();
+
+    // What can be stored, without SQL: the bad and the repeated ones answered.
+    let mut count: HashMap<(&str, &str), usize> = HashMap::new();
+    for f in findings {
+        *count.entry((&f.product_arn, &f.id)).or_default() += 1;
+    }
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut todo: Vec<&ImportedFinding> = Vec::with_capacity(findings.len());
+    for (index, f) in findings.iter().enumerate() {
+        let fail = |code: &str, message: String| ImportFailure { index, id: f.id.clone(), error_code: code.into(), error_message: message };
+        if let Some(why) = invalid(f) {
+            out.failed_findings.push(fail("InvalidInput", why));
+            continue;
+        }
+        if count[&(f.product_arn.as_str(), f.id.as_str())] > 1 && !seen.insert((&f.product_arn, &f.id)) {
+            out.failed_findings.push(fail("DuplicatedFindingIdentifier", "the import holds this ProductArn and Id more than once".into()));
+            continue;
+        }
+        todo.push(f);
+    }
+    let now_text = codec::time_to_text(codec::truncate(now));
+    {
+        // What is stored of each, by its position in `todo`: key, state, provider's UpdatedAt.
+        let mut known: HashMap<usize, (String, Known, String)> = HashMap::with_capacity(todo.len());
+        {
+            let pairs = Value::Array(
+                todo.iter().map(|f| Value::Array(vec![Value::String(f.product_arn.clone()), Value::String(f.id.clone())])).collect(),
+            )
+            .to_string();
+            let mut lookup = tx.prepare_cached(LOOKUP).map_err(&err)?;
+            let mut rows = lookup.query([pairs]).map_err(&err)?;
+            while let Some(row) = rows.next().map_err(&err)? {
+                let at: usize =
+                    row.get::<_, i64>(0).map_err(&err)?.try_into().map_err(|_| bad(("import look-up", "negative position".into())))?;
+                let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
+                let id = text(1)?.unwrap_or_default();
+                let k = Known {
+                    workflow: codec::workflow_from_text(&text(2)?.unwrap_or_default()).map_err(&bad)?,
+                    record_state: codec::record_state_from_text(&text(3)?.unwrap_or_default()).map_err(&bad)?,
+                    compliance: text(4)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
+                };
+                known.insert(at, (id, k, text(5)?.unwrap_or_default()));
+            }
+        }
+        let mut next = if known.len() < todo.len() {
+            let last: Option<String> = tx.prepare_cached(LAST_KEY).map_err(&err)?.query_row([], |r| r.get(0)).map_err(&err)?;
+            next_key_number(last.as_deref(), now)
+        } else {
+            0
+        };
+        let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
+        let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
+        let mut source = tx.prepare_cached(SOURCE).map_err(&err)?;
+        let mut read_tags = tx.prepare_cached("SELECT key, value FROM resource_tags WHERE resource_id = ?1 ORDER BY key").map_err(&err)?;
+        let mut delete_tags = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
+        let mut insert_tag =
+            tx.prepare_cached("INSERT OR REPLACE INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
+        let mut history = tx
+            .prepare_cached(
+                "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'rampart')",
+            )
+            .map_err(&err)?;
+        for (at, f) in todo.into_iter().enumerate() {
+            let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
+            let before = known.remove(&at);
+            if before.as_ref().is_some_and(|(_, _, stored)| stored.as_str() > updated_at.as_str()) {
+                out.success_count += 1;
+                continue;
+            }
+            let (id, before) = match before {
+                Some((id, k, _)) => (id, Some(k)),
+                None => {
+                    next += 1;
+                    (key_of(next - 1), None)
+                }
+            };
+            let record_state = f.record_state.unwrap_or(RecordState::Active);
+            let (workflow, why) = next_workflow(before, f.workflow_status, f.compliance_status, record_state);
+            let r = &f.resources[0];
+            let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
+            let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
+            let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
+            let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
+            let args = params![
+                id,
+                f.generator_id,
+                cut(&f.title, 256),
+                cut(&f.description, 1024),
+                f.severity.label(),
+                r.id,
+                codec::resource_type_to_text(kind),
+                f.aws_account_id,
+                region,
+                r.partition,
+                r.name,
+                f.remediation_text.as_deref().unwrap_or_default(),
+                f.remediation_url.as_deref().unwrap_or_default(),
+                codec::strings_to_json(&f.related_requirements),
+                first,
+                last,
+                workflow.as_str(),
+                record_state.as_str(),
+                updated_at,
+                f.vulnerability().as_ref().map(codec::vulnerability_to_json),
+                f.product_arn,
+                f.product_name,
+                f.company_name,
+                f.id,
+                f.compliance_status.map(Status::as_str),
+                f.compliance_status.unwrap_or(Status::NotAvailable).as_str(),
+            ];
+            match before {
+                Some(k) => {
+                    update.execute(args).map_err(&err)?;
+                    if let Some(note) = why {
+                        history.execute(params![id, now_text, k.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
+                    }
+                }
+                None => {
+                    insert.execute(args).map_err(&err)?;
+                }
+            }
+            source
+                .execute(params![id, f.format.as_str(), updated_at, resources_json(&f.resources).to_string(), compress(&f.document)])
+                .map_err(&err)?;
+            for r in &f.resources {
+                // A tool's next run mostly sends the tags the store holds: reading them
+                // touches a page, rewriting them would dirty it (a write to the WAL and
+                // again at the checkpoint, per finding).
+                let held = read_tags
+                    .query_map([&r.id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+                    .map_err(&err)?
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(&err)?;
+                if held.len() == r.tags.len() && held.iter().zip(&r.tags).all(|((hk, hv), (k, v))| hk == k && hv == v) {
+                    continue;
+                }
+                delete_tags.execute([&r.id]).map_err(&err)?;
+                for (k, v) in &r.tags {
+                    insert_tag.execute(params![r.id, k, v]).map_err(&err)?;
+                }
+            }
+            out.success_count += 1;
+            out.stored.push(id);
+        }
+    }
+    out.failed_count = out.failed_findings.len();
+    Ok(out)
 }

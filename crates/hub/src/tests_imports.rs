@@ -192,7 +192,7 @@ fn rampart_s_own_views_and_scans_leave_imported_findings_alone() {
     assert_eq!(listed.len(), 2, "rampart's own views list imported findings too");
     let state = |id: &str| listed.iter().find(|f| f.id == id).unwrap().record_state;
     assert_eq!(state(&own[0].id), RecordState::Archived, "the scan archived its own vanished finding");
-    let key = crate::imports::key(PROWLER, "prowler-s3-1");
+    let key = store.imported_key(PROWLER, "prowler-s3-1").unwrap().expect("stored");
     assert_eq!(state(&key), RecordState::Active, "and never an imported one");
     assert_eq!(listed.iter().find(|f| f.id == key).unwrap().status, Status::Failed, "an imported finding's status is its compliance");
     let only = |p: &str| store.findings(&FindingFilter { product: Some(p.into()), ..Default::default() }).unwrap();
@@ -212,7 +212,7 @@ fn every_resource_and_the_document_as_sent_are_kept() {
     role.details = Some(serde_json::json!({"AwsIamRole": {"RoleName": "r"}}));
     f.resources.push(role);
     store.import_findings(&[f.clone()], now()).unwrap();
-    let key = crate::imports::key(PROWLER, "prowler-s3-1");
+    let key = store.imported_key(PROWLER, "prowler-s3-1").unwrap().expect("stored");
     let source = store.imported_source(&key).unwrap().expect("an imported finding");
     assert_eq!((source.format.as_deref(), source.id.as_str(), source.product_name.as_str()), (Some("asff"), "prowler-s3-1", "Prowler"));
     assert_eq!(
@@ -287,9 +287,9 @@ fn security_hub_s_workflow_rules_in_order() {
 #[test]
 fn reimports_apply_the_workflow_rules_with_history_even_after_a_person_s_change() {
     let mut store = Store::open_in_memory().unwrap();
-    let key = crate::imports::key(PROWLER, "prowler-s3-1");
     let mut f = imported(1);
     store.import_findings(&[f.clone()], now()).unwrap();
+    let key = store.imported_key(PROWLER, "prowler-s3-1").unwrap().expect("stored");
     // A person notifies the owner (later than the provider's UpdatedAt).
     let update = FindingUpdate { workflow_status: Some(WorkflowStatus::Notified), ..Default::default() };
     let later = now() + time::Duration::hours(2);
@@ -322,4 +322,90 @@ fn reimports_apply_the_workflow_rules_with_history_even_after_a_person_s_change(
     let r = store.import_findings(&[f], now()).unwrap();
     assert_eq!((r.success_count, r.stored.len()), (1, 0));
     assert_eq!(store.finding_record(&key).unwrap().finding.workflow_status, WorkflowStatus::New);
+}
+
+#[test]
+fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_theirs() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.import_findings(&[imported(1), imported(2)], now()).unwrap();
+    // Finding 1 as a store written before keys were handed out holds it: keyed by a hash.
+    let old = "import/0123456789abcdef0123";
+    let k1 = store.imported_key(PROWLER, "prowler-s3-1").unwrap().unwrap();
+    store.conn.pragma_update(None, "foreign_keys", false).unwrap();
+    for table in ["findings SET id", "imported_findings SET finding_id"] {
+        let sql = format!("UPDATE {table} = ?1 WHERE {} = ?2", if table.starts_with("findings") { "id" } else { "finding_id" });
+        store.conn.execute(&sql, [old, k1.as_str()]).unwrap();
+    }
+    store.conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let k2 = store.imported_key(PROWLER, "prowler-s3-2").unwrap().unwrap();
+    assert!(k2.starts_with("import/n") && k2.len() == "import/n".len() + 16, "{k2}");
+
+    // A tool's next run: 1 and 2 again (updates, under their keys), 3 and 4 new.
+    let later = now() + time::Duration::hours(1);
+    let mut again: Vec<ImportedFinding> = (1..=4).map(imported).collect();
+    for f in &mut again {
+        f.updated_at = later;
+        f.title = format!("{} (again)", f.title);
+    }
+    let r = store.import_findings(&again, later).unwrap();
+    assert_eq!((r.success_count, r.failed_count), (4, 0));
+    assert_eq!(count(&store, "{}"), 4, "deduplicated by (ProductArn, Id): two updated, two added");
+    assert_eq!(store.imported_key(PROWLER, "prowler-s3-1").unwrap().as_deref(), Some(old), "the old key kept");
+    assert_eq!(store.imported_key(PROWLER, "prowler-s3-2").unwrap(), Some(k2.clone()));
+    assert_eq!(store.finding(old).unwrap().title.as_ref(), "Bucket b1 is public (again)");
+    assert_eq!(store.imported_source(old).unwrap().unwrap().id, "prowler-s3-1");
+    let k3 = store.imported_key(PROWLER, "prowler-s3-3").unwrap().unwrap();
+    let k4 = store.imported_key(PROWLER, "prowler-s3-4").unwrap().unwrap();
+    assert!(k2 < k3 && k3 < k4, "each new finding's key is greater than the last: {k2} {k3} {k4}");
+    assert_eq!(r.stored, [old.to_string(), k2, k3, k4], "the keys answered are the stored ones, in the call's order");
+
+    // The same Id from another product is another finding; a key is never handed out twice,
+    // not even after the greatest one is deleted.
+    let mut other = imported(4);
+    other.product_arn = "arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default".into();
+    store.import_findings(&[other], now()).unwrap();
+    assert_eq!(count(&store, "{}"), 5);
+    let k5 = store.imported_key("arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default", "prowler-s3-4").unwrap().unwrap();
+    store.conn.execute("DELETE FROM findings WHERE id = ?1", [k5.as_str()]).unwrap();
+    store.import_findings(&[imported(5)], later + time::Duration::seconds(1)).unwrap();
+    assert!(store.imported_key(PROWLER, "prowler-s3-5").unwrap().unwrap() > k5);
+
+    // The look-up reads the unique index on (ProductArn, Id), not every finding.
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::imports::LOOKUP))
+        .unwrap()
+        .query_map(["[]"], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(plan.iter().any(|p| p.contains("findings_imported")), "{plan:?}");
+    assert!(!plan.iter().any(|p| p.starts_with("SCAN f")), "{plan:?}");
+}
+
+#[test]
+fn a_resource_s_tags_are_what_the_last_import_sent() {
+    let mut store = Store::open_in_memory().unwrap();
+    let tags = |store: &Store| -> Vec<(String, String)> {
+        let mut stmt = store.conn.prepare("SELECT key, value FROM resource_tags WHERE resource_id = 'arn:aws:s3:::b1' ORDER BY key").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    };
+    let mut f = imported(1);
+    f.resources[0] = resource("arn:aws:s3:::b1".into(), &[("env", "prod"), ("team", "a")]);
+    store.import_findings(&[f.clone()], now()).unwrap();
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    assert_eq!(tags(&store), [pair("env", "prod"), pair("team", "a")]);
+    // The same tags again (the common case: left as they are), then changed ones, then none.
+    for (sent, want) in [
+        (vec![("env", "prod"), ("team", "a")], vec![pair("env", "prod"), pair("team", "a")]),
+        (vec![("env", "dev"), ("owner", "b")], vec![pair("env", "dev"), pair("owner", "b")]),
+        (vec![("env", "dev")], vec![pair("env", "dev")]),
+        (vec![], vec![]),
+    ] {
+        f.updated_at += time::Duration::minutes(1);
+        f.resources[0] = resource("arn:aws:s3:::b1".into(), &sent);
+        store.import_findings(&[f.clone()], now()).unwrap();
+        assert_eq!(tags(&store), want, "after sending {sent:?}");
+        assert_eq!(count(&store, r#"{"ResourceTags": [{"Key": "env", "Value": "dev", "Comparison": "EQUALS"}]}"#), u64::from(want.contains(&pair("env", "dev"))));
+    }
 }
