@@ -61,7 +61,10 @@ mod tests {
         region(&mut inv).cloudtrail = Observed::Known(vec![
             Trail { insight_selectors: with(&["ApiCallRateInsight"]), ..trail("good", "us-east-1") },
             Trail { insight_selectors: with(&[]), ..trail("bad", "us-east-1") },
-            Trail { insight_selectors: Observed::Unknown("cloudtrail:GetInsightSelectors access denied".into()), ..trail("unread", "us-east-1") },
+            Trail {
+                insight_selectors: Observed::Unknown("cloudtrail:GetInsightSelectors access denied".into()),
+                ..trail("unread", "us-east-1")
+            },
             Trail { insight_selectors: with(&[]), is_logging: Observed::Unknown("denied".into()), ..trail("status-unread", "us-east-1") },
             // not judged: not logging, or homed elsewhere
             Trail { insight_selectors: with(&[]), is_logging: Observed::Known(false), ..trail("stopped", "us-east-1") },

@@ -82,7 +82,12 @@ mod tests {
     use rampart_model::Status;
 
     fn role(name: &str, trust: &str) -> Role {
-        Role { role_name: name.into(), arn: format!("arn:aws:iam::123456789012:role/{name}"), assume_role_policy_document: Some(trust.into()), ..Default::default() }
+        Role {
+            role_name: name.into(),
+            arn: format!("arn:aws:iam::123456789012:role/{name}"),
+            assume_role_policy_document: Some(trust.into()),
+            ..Default::default()
+        }
     }
 
     #[test]

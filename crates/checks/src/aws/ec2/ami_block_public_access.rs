@@ -41,9 +41,15 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         );
         let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "image-block-public-access", out) else { continue };
         match &ec2.image_block_public_access {
-            Observed::Known(state) if state == "block-new-sharing" => out.pass(res, format!("block public access for AMIs is `{state}` in {}", region.name)),
-            Observed::Known(state) => out.fail(res, format!("block public access for AMIs is `{state}` in {}: AMIs can be made public", region.name)),
-            Observed::Unknown(why) => out.not_available(res, format!("block public access for AMIs could not be read in {}: {why}", region.name)),
+            Observed::Known(state) if state == "block-new-sharing" => {
+                out.pass(res, format!("block public access for AMIs is `{state}` in {}", region.name))
+            }
+            Observed::Known(state) => {
+                out.fail(res, format!("block public access for AMIs is `{state}` in {}: AMIs can be made public", region.name))
+            }
+            Observed::Unknown(why) => {
+                out.not_available(res, format!("block public access for AMIs could not be read in {}: {why}", region.name))
+            }
         }
     }
 }

@@ -43,13 +43,18 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         );
         let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "snapshot-block-public-access", out) else { continue };
         match &ec2.snapshot_block_public_access {
-            Observed::Known(state) if state == "block-all-sharing" => out.pass(res, format!("block public access for snapshots is `{state}` in {}", region.name)),
+            Observed::Known(state) if state == "block-all-sharing" => {
+                out.pass(res, format!("block public access for snapshots is `{state}` in {}", region.name))
+            }
             Observed::Known(state) if state == "block-new-sharing" => out.fail(
                 res,
                 format!("block public access for snapshots is `{state}` in {}: snapshots shared publicly before stay public", region.name),
             ),
-            Observed::Known(state) => out.fail(res, format!("block public access for snapshots is `{state}` in {}: snapshots can be shared publicly", region.name)),
-            Observed::Unknown(why) => out.not_available(res, format!("block public access for snapshots could not be read in {}: {why}", region.name)),
+            Observed::Known(state) => out
+                .fail(res, format!("block public access for snapshots is `{state}` in {}: snapshots can be shared publicly", region.name)),
+            Observed::Unknown(why) => {
+                out.not_available(res, format!("block public access for snapshots could not be read in {}: {why}", region.name))
+            }
         }
     }
 }

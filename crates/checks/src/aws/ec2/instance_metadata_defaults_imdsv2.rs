@@ -65,8 +65,10 @@ mod tests {
     fn only_required_passes() {
         let mut inv = inventory();
         for (tokens, want) in [(Some("required"), Status::Passed), (Some("optional"), Status::Failed), (None, Status::Failed)] {
-            ec2(&mut inv).instance_metadata_defaults =
-                Observed::Known(InstanceMetadataDefaults { http_tokens: tokens.map(str::to_string), http_endpoint: Some("enabled".into()) });
+            ec2(&mut inv).instance_metadata_defaults = Observed::Known(InstanceMetadataDefaults {
+                http_tokens: tokens.map(str::to_string),
+                http_endpoint: Some("enabled".into()),
+            });
             assert_eq!(single(&CHECK, &inv).0, want, "{tokens:?}");
         }
         ec2(&mut inv).instance_metadata_defaults = Observed::Unknown("ec2:GetInstanceMetadataDefaults not supported".into());

@@ -34,7 +34,13 @@ fn run(ctx: &Ctx, out: &mut Emit) {
         let ec2 = match &region.ec2 {
             Observed::Known(ec2) => ec2,
             Observed::Unknown(why) => {
-                let all = resource(account, &region.name, ResourceType::AwsEc2SecurityGroup, account.arn("ec2", &region.name, "security-group/*"), "all security groups");
+                let all = resource(
+                    account,
+                    &region.name,
+                    ResourceType::AwsEc2SecurityGroup,
+                    account.arn("ec2", &region.name, "security-group/*"),
+                    "all security groups",
+                );
                 out.not_available(all, format!("EC2 could not be read in {}: {why}", region.name));
                 continue;
             }

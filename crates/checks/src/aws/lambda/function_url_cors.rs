@@ -37,7 +37,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             out.fail(res, "the function URL's CORS configuration allows any origin (`*`)")
         }
         Observed::Known(Some(origins)) if origins.is_empty() => out.pass(res, "the function URL allows no cross-origin requests"),
-        Observed::Known(Some(origins)) => out.pass(res, format!("the function URL allows cross-origin requests from {}", origins.join(", "))),
+        Observed::Known(Some(origins)) => {
+            out.pass(res, format!("the function URL allows cross-origin requests from {}", origins.join(", ")))
+        }
         Observed::Unknown(why) => out.not_available(res, format!("the function URL configuration could not be read: {why}")),
     });
 }

@@ -30,22 +30,38 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_regional(ctx, out, "sns", ResourceType::AwsSnsTopic, "topic", |r| &r.sns, |account, region, topic, out| {
-        let name = topic.arn.rsplit(':').next().unwrap_or(&topic.arn);
-        let res = resource(account, &region.name, ResourceType::AwsSnsTopic, topic.arn.clone(), name);
-        let subs = match &topic.subscriptions {
-            Observed::Known(subs) if subs.is_empty() => return,
-            Observed::Known(subs) => subs,
-            Observed::Unknown(why) => return out.not_available(res, format!("the topic's subscriptions could not be listed: {why}")),
-        };
-        // Protocols are lowercase in the API; compared without case all the same.
-        let http: Vec<&str> = subs.iter().filter(|s| s.protocol.eq_ignore_ascii_case("http")).map(|s| s.arn.as_str()).collect();
-        if http.is_empty() {
-            out.pass(res, format!("none of the topic's {} subscription(s) uses HTTP", subs.len()));
-        } else {
-            out.fail(res, format!("{} of the topic's {} subscription(s) deliver over unencrypted HTTP: {}", http.len(), subs.len(), http.join(", ")));
-        }
-    });
+    each_regional(
+        ctx,
+        out,
+        "sns",
+        ResourceType::AwsSnsTopic,
+        "topic",
+        |r| &r.sns,
+        |account, region, topic, out| {
+            let name = topic.arn.rsplit(':').next().unwrap_or(&topic.arn);
+            let res = resource(account, &region.name, ResourceType::AwsSnsTopic, topic.arn.clone(), name);
+            let subs = match &topic.subscriptions {
+                Observed::Known(subs) if subs.is_empty() => return,
+                Observed::Known(subs) => subs,
+                Observed::Unknown(why) => return out.not_available(res, format!("the topic's subscriptions could not be listed: {why}")),
+            };
+            // Protocols are lowercase in the API; compared without case all the same.
+            let http: Vec<&str> = subs.iter().filter(|s| s.protocol.eq_ignore_ascii_case("http")).map(|s| s.arn.as_str()).collect();
+            if http.is_empty() {
+                out.pass(res, format!("none of the topic's {} subscription(s) uses HTTP", subs.len()));
+            } else {
+                out.fail(
+                    res,
+                    format!(
+                        "{} of the topic's {} subscription(s) deliver over unencrypted HTTP: {}",
+                        http.len(),
+                        subs.len(),
+                        http.join(", ")
+                    ),
+                );
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -57,7 +73,8 @@ mod tests {
 
     fn topic(name: &str, protocols: &[&str]) -> SnsTopic {
         let arn = format!("arn:aws:sns:us-east-1:123456789012:{name}");
-        let subscriptions = protocols.iter().enumerate().map(|(i, p)| SnsSubscription { arn: format!("{arn}:sub{i}"), protocol: p.to_string() }).collect();
+        let subscriptions =
+            protocols.iter().enumerate().map(|(i, p)| SnsSubscription { arn: format!("{arn}:sub{i}"), protocol: p.to_string() }).collect();
         SnsTopic { arn, subscriptions: Observed::Known(subscriptions), ..Default::default() }
     }
 
