@@ -1,8 +1,9 @@
 //! ECR repositories that do not scan images on push.
 //!
-//! Security Hub ECR.1. Reads the repository's `imageScanningConfiguration.scanOnPush`; a
-//! registry-level enhanced scanning rule (`GetRegistryScanningConfiguration`) is not in the
-//! inventory, so a repository covered only by such a rule fails here. One result per repository.
+//! Security Hub ECR.1. Reads the repository's `imageScanningConfiguration.scanOnPush`. The
+//! registry's scanning rules (`GetRegistryScanningConfiguration`) are collected and judged by
+//! `ecr_registry_enhanced_scanning`, but not counted here, following the wording quoted below: a
+//! repository covered only by such a rule fails. One result per repository.
 //!
 //! AWS: "This control fails if a private ECR repository doesn't have image scanning configured.
 //! Note that you must also configure scan on push for each repository to pass this control"
