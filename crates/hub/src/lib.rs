@@ -52,6 +52,7 @@ mod filter;
 mod imports;
 mod insights;
 mod inventory;
+pub mod jobs;
 mod lifecycle;
 mod pg;
 mod backend;
@@ -102,5 +103,7 @@ mod tests_schema;
 mod tests_triage;
 #[cfg(test)]
 mod tests_automation;
+#[cfg(test)]
+mod tests_jobs;
 #[cfg(test)]
 mod tests_events;
