@@ -326,6 +326,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::ec2::security_group_launch_wizard::CHECK,
     &aws::cloudwatch::cross_account_sharing::CHECK,
     &aws::lambda::function_url_cors::CHECK,
+    &aws::ec2::vpc_in_several_regions::CHECK,
     &aws::kms::key_multi_region::CHECK,
     &aws::lambda::environment_cmk::CHECK,
     &aws::lambda::dead_letter_queue::CHECK,

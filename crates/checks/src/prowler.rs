@@ -550,7 +550,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("sqs_queues_not_publicly_accessible", Equivalent(&["sqs_queue_public"])),
     ("sqs_queues_server_side_encryption_enabled", Equivalent(&["sqs_queue_encrypted"])),
     // VPC
-    ("vpc_different_regions", Missing("Prowler-specific resilience heuristic (VPCs in more than one region); no standard Rampart maps has it")),
+    ("vpc_different_regions", Partial(&["ec2_vpc_in_several_regions"], "NOT_AVAILABLE when only one region was scanned or a region's VPCs could not be listed; Prowler judges the regions it scanned whatever their number")),
     ("vpc_endpoint_connections_trust_boundaries", Missing("needs a list of trusted accounts, which Rampart's configuration does not have yet; the inventory holds the endpoint policies")),
     ("vpc_endpoint_for_ec2_enabled", Equivalent(&["ec2_vpc_endpoint_ec2"])),
     ("vpc_endpoint_multi_az_enabled", Equivalent(&["ec2_vpc_endpoint_multi_az"])),

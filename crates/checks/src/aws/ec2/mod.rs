@@ -55,6 +55,7 @@ pub mod ami_block_public_access;
 pub mod instance_metadata_defaults_imdsv2;
 pub mod instance_profile_attached;
 pub mod security_group_launch_wizard;
+pub mod vpc_in_several_regions;
 
 use crate::{resource, Emit};
 use rampart_inventory::{Account, Ec2, Observed, Region};
