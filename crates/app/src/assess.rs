@@ -43,12 +43,24 @@ pub struct Completed {
 /// notifications, routed by the event rules); a failure is stored as FAILED with its
 /// error, and returned.
 pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
+    let load = |_: &Store| -> Result<Vec<(String, Telemetry)>> {
+        telemetry.iter().map(|p| Ok((p.display().to_string(), crate::inputs::read_telemetry(p)?))).collect()
+    };
+    run_with(store, template, &load, vulndb, notify)
+}
+
+/// Telemetry documents for a run, each with where it came from (a file, a stored upload),
+/// read in its COLLECTING_DATA state: a document that cannot be read fails the run.
+pub type Load<'a> = dyn Fn(&Store) -> Result<Vec<(String, Telemetry)>> + 'a;
+
+/// [`run`] over documents from `load` (the agents' stored uploads, `crate::agent`).
+pub fn run_with(store: &mut Store, template: &str, load: &Load, vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
     let tpl = store.template(template)?;
     let target = store.target(&tpl.target)?;
     let run = store.start_run(template, crate::now())?;
     announce(store, &run, None, notify);
     notify.info(&format!("assessment run {} of {template}: CREATED", run.id));
-    match steps(store, &run, &tpl, &target.selector, telemetry, vulndb, notify) {
+    match steps(store, &run, &tpl, &target.selector, load, vulndb, notify) {
         Ok(done) => {
             notify.info(&format!(
                 "assessment run {}: COMPLETED ({} host(s), findings run {})",
@@ -91,7 +103,7 @@ fn steps(
     run: &AssessmentRun,
     tpl: &AssessmentTemplate,
     selector: &TargetSelector,
-    telemetry: &[PathBuf],
+    load: &Load,
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
 ) -> Result<Completed> {
@@ -104,24 +116,22 @@ fn steps(
     announce(store, &collecting_run, Some(AssessmentState::Created), notify);
     let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
     let mut selected: Vec<(String, Telemetry)> = Vec::new();
-    for p in telemetry {
-        let t = crate::inputs::read_telemetry(p)?;
+    for (p, t) in load(store)? {
         let host = crate::host::hostname(&t);
         if !selector.matches(&host, &t.tags) {
-            notify.info(&format!("{}: host `{host}` is not selected by target `{}`, skipped", p.display(), tpl.target));
+            notify.info(&format!("{p}: host `{host}` is not selected by target `{}`, skipped", tpl.target));
         } else if t.collected_at < window_start {
             notify.info(&format!(
-                "{}: collected at {}, before the template's {} s window, skipped: collect it again with `rampart agent`",
-                p.display(),
+                "{p}: collected at {}, before the template's {} s window, skipped: collect it again with `rampart agent`",
                 rampart_model::rfc3339(t.collected_at),
                 tpl.duration_seconds
             ));
         } else if let Some(slot) = selected.iter_mut().find(|(h, _)| *h == host) {
             if t.collected_at > slot.1.collected_at {
-                notify.info(&format!("{}: a newer document of host `{host}` replaces an older one", p.display()));
+                notify.info(&format!("{p}: a newer document of host `{host}` replaces an older one"));
                 slot.1 = t;
             } else {
-                notify.info(&format!("{}: an older document of host `{host}`, skipped", p.display()));
+                notify.info(&format!("{p}: an older document of host `{host}`, skipped"));
             }
         } else {
             selected.push((host, t));

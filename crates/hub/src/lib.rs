@@ -37,6 +37,7 @@
 //! from a newer rampart, or a file that is not a rampart database, is refused with an
 //! error that says what to do.
 
+mod agents;
 mod assess;
 mod assess_edit;
 mod audit;
@@ -62,6 +63,7 @@ mod store;
 mod triage;
 mod vulndb;
 
+pub use agents::{Agent, TelemetryRecord, TelemetryUpload, UploadOutcome};
 pub use assess::{glob_match, AssessmentRun, AssessmentState, AssessmentTarget, AssessmentTemplate, TargetSelector, RULE_PACKAGES};
 pub use audit::{AuditEntry, AuditFilter, MAX_AUDIT_PAGE};
 pub use auth::AuthUser;

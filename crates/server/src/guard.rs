@@ -7,6 +7,10 @@
 //! must carry the session's CSRF token (form field `csrf` or header `X-CSRF-Token`); a
 //! token in a header cannot be sent by another site's page, so token callers need none.
 //!
+//! An agent route ([`Access::Agent`]: the telemetry upload) takes only an agent token
+//! (`Bearer rampart_agent_...`, kept as a digest in the agents store); an agent token is
+//! no user's credential, so it opens no other route.
+//!
 //! A user signed in with a one-time password (the admin created at first start) may only
 //! change it (`/password`) or sign out: other pages redirect there, other calls get 403.
 //!
@@ -39,6 +43,16 @@ pub enum Access {
     Public,
     /// A signed-in user of at least this role.
     Least(Role),
+    /// An agent, by its agent token (`Authorization: Bearer rampart_agent_...`, issued by
+    /// an admin): only the telemetry upload. A user's credentials are refused there (403),
+    /// and an agent token is no user's credential, so it opens no other route (401).
+    Agent,
+}
+
+/// The agent that called (an extension set by [`guard`] on [`Access::Agent`] routes).
+#[derive(Debug, Clone)]
+pub struct AgentCaller {
+    pub name: String,
 }
 
 /// The signed-in caller of a request (an extension set by [`guard`]).
@@ -110,6 +124,7 @@ pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, 
 async fn check(state: &Shared, route: Route, mut req: Request, next: Next) -> (Response, Option<User>) {
     let least = match route.access {
         Access::Public => return (next.run(req).await, None),
+        Access::Agent => return check_agent(state, req, next).await,
         Access::Least(role) => role,
     };
     let caller = match authenticate(state, req.headers()).await {
@@ -143,6 +158,35 @@ async fn check(state: &Shared, route: Route, mut req: Request, next: Next) -> (R
     }
     req.extensions_mut().insert(caller);
     (next.run(req).await, Some(user))
+}
+
+/// An agent route: an agent token that is known and not revoked, else 401 (403 for a
+/// signed-in user, whose credentials are not an agent's). No CSRF: a bearer token in a
+/// header cannot be sent by another site's page.
+async fn check_agent(state: &Shared, mut req: Request, next: Next) -> (Response, Option<User>) {
+    if let Some(token) = bearer(req.headers()).filter(|t| rampart_app::agent::is_agent_token(t)) {
+        let hash = rampart_app::agent::digest(token);
+        match state.store(move |s| s.agent_by_token(&hash)).await {
+            Ok(Some(agent)) => {
+                req.extensions_mut().insert(AgentCaller { name: agent.name });
+                return (next.run(req).await, None);
+            }
+            Ok(None) => {}
+            Err(e) => return (e.into_response(), None),
+        }
+    } else {
+        match authenticate(state, req.headers()).await {
+            Ok(Some(caller)) => {
+                let message = "this route takes an agent token (`rampart agents token --name HOST`), not a user's credentials";
+                return (refuse(&req, StatusCode::FORBIDDEN, message), Some(caller.user));
+            }
+            Ok(None) => {}
+            Err(e) => return (e.into_response(), None),
+        }
+    }
+    let mut r = refuse(&req, StatusCode::UNAUTHORIZED, "the agent token is unknown or revoked: ask an admin for one (`rampart agents token --name HOST`)");
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    (r, None)
 }
 
 /// The values of a route's `{parameters}` in a request's path, percent-decoded.

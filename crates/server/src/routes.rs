@@ -39,6 +39,8 @@ pub(crate) const PUBLIC: Access = Access::Public;
 pub(crate) const VIEWER: Access = Access::Least(Role::Viewer);
 pub(crate) const ANALYST: Access = Access::Least(Role::Analyst);
 pub(crate) const ADMIN: Access = Access::Least(Role::Admin);
+/// An agent token only (the telemetry upload).
+pub(crate) const AGENT: Access = Access::Agent;
 
 /// A part of the route table: each area's module lists its own routes (`routes()`).
 pub(crate) type Table = Vec<(Route, MethodRouter<Shared>)>;

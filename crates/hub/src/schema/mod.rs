@@ -46,6 +46,7 @@
 //! stored as their serialized names (`FAILED`, `AwsS3Bucket`, `access_denied`), lists as
 //! JSON arrays.
 
+mod agents;
 mod assessments;
 mod audit;
 mod auth;
@@ -65,6 +66,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub(crate) use agents::AGENTS;
 pub(crate) use assessments::ASSESSMENTS;
 pub(crate) use audit::AUDIT;
 pub(crate) use auth::AUTH;
@@ -103,14 +105,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS, &AGENTS];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS, &AGENTS, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.

@@ -58,6 +58,7 @@ pub(crate) fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -
         ("compliance", "/compliance", "Compliance"),
         ("runs", "/runs", "Runs"),
         ("assessments", "/assessments", "Assessments"),
+        ("agents", "/agents", "Agents"),
         ("reach", "/reach", "Reachability"),
         ("automation", "/automation", "Automation"),
         ("events", "/events", "Events"),

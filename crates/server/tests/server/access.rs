@@ -111,3 +111,29 @@ fn every_read_route_answers_a_signed_in_admin() {
         }
     }
 }
+
+/// An agent token only uploads: every other route treats it as no credential (401, or the
+/// sign-in page), and the upload route is the only one of the agent kind.
+#[test]
+fn an_agent_token_opens_no_other_route() {
+    let s = TestServer::start();
+    let token = {
+        let mut store = rampart_hub::Store::open(&s.dir.path().join("rampart.db")).unwrap();
+        rampart_app::agent::issue(&mut store, "web-1", "admin", rampart_app::now()).unwrap()
+    };
+    let auth = bearer(&token);
+    let agent_routes: Vec<String> = routes().iter().filter(|r| r.access == Access::Agent).map(|r| format!("{} {}", r.method, r.path)).collect();
+    assert_eq!(agent_routes, ["POST /api/v1/agents/telemetry"]);
+    for route in routes().iter().filter(|r| !is_public(r) && r.access != Access::Agent) {
+        let path = concrete(route, &s.planted);
+        let r = s.client.request(route.method, &path, &[("Authorization", &auth), ("Content-Type", "application/json")], b"{}");
+        let what = format!("{} {path} with an agent token", route.method);
+        if route.method == "GET" && !route.path.starts_with("/api/") {
+            assert_eq!(r.status, 303, "{what}: {}", r.body);
+            assert!(r.header("location").is_some_and(|l| l.starts_with("/login?next=")), "{what}");
+        } else {
+            assert_eq!(r.status, 401, "{what}: {}", r.body);
+        }
+        assert!(!r.body.contains("rampart/"), "{what}: shows no data: {}", r.body);
+    }
+}

@@ -1,0 +1,214 @@
+use super::*;
+use crate::Collected;
+use rampart_model::Observed;
+use std::cell::{Cell, RefCell};
+
+fn doc(host: &str, at: Timestamp) -> Telemetry {
+    let mut t = Telemetry::from_json(r#"{"schema_version":2,"collected_at":"2026-12-07T10:00:00Z","root":"/","host":{}}"#).unwrap();
+    t.host.hostname = Observed::Known(host.to_string());
+    t.collected_at = at;
+    t
+}
+
+fn t0() -> Timestamp {
+    time::macros::datetime!(2026-12-07 10:00 UTC)
+}
+
+/// A clock that only moves when slept.
+struct TestClock(Cell<Timestamp>);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        self.0.get()
+    }
+    fn sleep(&self, d: Duration) {
+        self.0.set(self.0.get() + d);
+    }
+}
+
+/// A server that is down until `up_at`, keeping what it receives.
+struct FakeServer<'a> {
+    clock: &'a TestClock,
+    up_at: Timestamp,
+    got: RefCell<Vec<Timestamp>>,
+    refuse: Cell<Option<SendError>>,
+}
+
+impl Uploader for FakeServer<'_> {
+    fn send(&self, body: &[u8]) -> Result<(), SendError> {
+        if let Some(e) = self.refuse.take() {
+            return Err(e);
+        }
+        if self.clock.now() < self.up_at {
+            return Err(SendError::Retry("connection refused".into()));
+        }
+        let t = rampart_host::upload::decode(body, Some("gzip"), &LIMITS).unwrap();
+        self.got.borrow_mut().push(t.collected_at);
+        Ok(())
+    }
+}
+
+#[test]
+fn intervals_read_as_written() {
+    assert_eq!(parse_interval("1h"), Ok(Duration::from_secs(3600)));
+    assert_eq!(parse_interval("30m"), Ok(Duration::from_secs(1800)));
+    assert_eq!(parse_interval("90"), Ok(Duration::from_secs(90)));
+    assert!(parse_interval("1x").unwrap_err().contains("unknown unit"));
+    assert!(parse_interval("5s").unwrap_err().contains("too short"));
+    assert!(parse_interval("h").is_err());
+}
+
+#[test]
+fn backoff_doubles_up_to_its_cap_with_a_bounded_spread() {
+    let mut b = Backoff::new(Duration::from_secs(30), Duration::from_secs(600), 0.0);
+    let delays: Vec<u64> = (0..7).map(|_| b.next_delay().as_secs()).collect();
+    assert_eq!(delays, [30, 60, 120, 240, 480, 600, 600]);
+    b.reset();
+    assert_eq!(b.next_delay().as_secs(), 30);
+    let mut spread = Backoff::new(Duration::from_secs(40), Duration::from_secs(600), 0.999);
+    let d = spread.next_delay().as_secs();
+    assert!((40..=50).contains(&d), "{d}");
+    for _ in 0..40 {
+        assert!(spread.next_delay() <= Duration::from_secs(600));
+    }
+}
+
+#[test]
+fn the_spool_keeps_order_and_drops_the_oldest_past_its_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let spool = spool::Spool::open(&dir.path().join("s"), 3, 1 << 20).unwrap();
+    for i in 0..3 {
+        assert!(spool.push(format!("body {i}").as_bytes(), t0() + time::Duration::seconds(i)).unwrap().is_empty());
+    }
+    let dropped = spool.push(b"body 3", t0() + time::Duration::seconds(3)).unwrap();
+    assert_eq!(dropped.len(), 1);
+    let bodies: Vec<String> = spool.list().unwrap().iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
+    assert_eq!(bodies, ["body 1", "body 2", "body 3"]);
+    // By size: 10 bytes at most keeps only the newest (never the body just written).
+    let small = spool::Spool::open(&dir.path().join("t"), 100, 10).unwrap();
+    small.push(b"0123456789", t0()).unwrap();
+    assert_eq!(small.push(b"abcdefghij", t0() + time::Duration::seconds(1)).unwrap().len(), 1);
+    assert_eq!(small.list().unwrap().len(), 1);
+    // A temporary file of a crashed write is not a spooled body.
+    std::fs::write(dir.path().join("t").join(".x.json.gz.tmp"), b"half").unwrap();
+    assert_eq!(small.list().unwrap().len(), 1);
+}
+
+#[test]
+fn while_the_server_is_down_documents_are_spooled_then_delivered_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock(Cell::new(t0()));
+    // Down for the first 2.5 hours.
+    let server =
+        FakeServer { clock: &clock, up_at: t0() + time::Duration::minutes(150), got: RefCell::new(Vec::new()), refuse: Cell::new(None) };
+    let notify = Collected::default();
+    let collect = |now: Timestamp| doc("web-1", now);
+    let agent =
+        Agent { spool: spool::Spool::open(dir.path(), 100, 1 << 30).unwrap(), uploader: &server, collect: &collect, notify: &notify };
+    let mut backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(3600), 0.0);
+    let end = t0() + time::Duration::minutes(200);
+    run_loop(&agent, Duration::from_secs(3600), &mut backoff, &clock, &|| clock.now() >= end).unwrap();
+    let warnings = notify.warnings();
+    assert!(warnings.iter().any(|w| w.contains("connection refused; retrying in 60 s")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("retrying in 120 s")), "backoff doubled: {warnings:?}");
+    // Collected at 0, 60, 120 and 180 minutes; the first three delivered together once the
+    // server was up (at the first retry after 150 minutes), oldest first; the last at once.
+    let want: Vec<Timestamp> = [0, 60, 120, 180].iter().map(|m| t0() + time::Duration::minutes(*m)).collect();
+    assert_eq!(*server.got.borrow(), want);
+    assert!(agent.spool.list().unwrap().is_empty());
+    let infos: Vec<String> = notify.take().into_iter().filter(|(l, _)| *l == crate::Level::Info).map(|(_, t)| t).collect();
+    assert_eq!(infos, ["delivered 3 document(s)", "delivered 1 document(s)"]);
+}
+
+#[test]
+fn a_rejected_document_is_dropped_and_a_refused_token_keeps_the_spool() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock(Cell::new(t0()));
+    let server = FakeServer { clock: &clock, up_at: t0(), got: RefCell::new(Vec::new()), refuse: Cell::new(None) };
+    let notify = Collected::default();
+    let collect = |now: Timestamp| doc("web-1", now);
+    let agent =
+        Agent { spool: spool::Spool::open(dir.path(), 100, 1 << 30).unwrap(), uploader: &server, collect: &collect, notify: &notify };
+    agent.collect_and_spool(t0()).unwrap();
+    server.refuse.set(Some(SendError::Unauthorized("HTTP 401".into())));
+    let d = agent.deliver().unwrap();
+    assert_eq!((d.delivered, d.stopped), (0, Some(SendError::Unauthorized("HTTP 401".into()))));
+    assert_eq!(agent.spool.list().unwrap().len(), 1, "kept for when the token is fixed");
+    server.refuse.set(Some(SendError::Rejected("HTTP 413".into())));
+    let d = agent.deliver().unwrap();
+    assert_eq!((d.delivered, d.rejected, d.stopped), (0, 1, None));
+    assert!(agent.spool.list().unwrap().is_empty());
+    assert!(notify.warnings().iter().any(|w| w.contains("HTTP 413; dropped")));
+}
+
+#[test]
+fn tokens_are_issued_once_kept_as_digests_and_revoked() {
+    let mut s = Store::open_in_memory().unwrap();
+    let token = issue(&mut s, "web-1", "admin", t0()).unwrap();
+    assert!(is_agent_token(&token) && token.len() == TOKEN_PREFIX.len() + 64);
+    assert_eq!(s.agent_by_token(&digest(&token)).unwrap().unwrap().name, "web-1");
+    assert!(issue(&mut s, "web-1", "admin", t0()).unwrap_err().to_string().contains("exists"));
+    assert!(issue(&mut s, "web 1; drop", "admin", t0()).is_err());
+    revoke(&mut s, "web-1", t0()).unwrap();
+    assert!(s.agent_by_token(&digest(&token)).unwrap().is_none());
+    assert!(revoke(&mut s, "nobody", t0()).unwrap_err().to_string().contains("no agent `nobody`"));
+}
+
+#[test]
+fn uploads_bind_the_token_to_a_host_and_silence_is_two_intervals() {
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "web-1", "admin", t0()).unwrap();
+    let meta = AgentMeta::from_headers(Some("rampart-agent/1.2.3"), Some("600"));
+    assert_eq!((meta.version.as_str(), meta.interval_seconds), ("1.2.3", Some(600)));
+    let r = store_upload(&mut s, "web-1", &doc("web-1", t0()), &meta, t0()).unwrap().unwrap();
+    assert_eq!(r.host, "web-1");
+    let other = store_upload(&mut s, "web-1", &doc("db-1", t0()), &meta, t0()).unwrap().unwrap_err();
+    assert!(matches!(other, Refusal::OtherHost { .. }), "{other}");
+    assert_eq!(s.telemetry_count(None).unwrap(), 1);
+    let a = s.agent("web-1").unwrap().unwrap();
+    assert!(!is_silent(&a, t0() + time::Duration::seconds(1200)));
+    assert!(is_silent(&a, t0() + time::Duration::seconds(1201)));
+    // Documents older than the retention are pruned at the next upload.
+    let later = t0() + time::Duration::days(RETENTION_DAYS) + time::Duration::seconds(1);
+    store_upload(&mut s, "web-1", &doc("web-1", later), &meta, later).unwrap().unwrap();
+    assert_eq!(s.telemetry_count(None).unwrap(), 1);
+}
+
+#[test]
+fn a_template_targeting_the_host_runs_once_per_window() {
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "web-1", "admin", t0()).unwrap();
+    let sel = rampart_hub::TargetSelector { tags: Default::default(), hosts: vec!["web-*".into()] };
+    s.create_target("web", &sel, t0()).unwrap();
+    s.create_template("web-cis", "web", &["cis".to_string()], 3600, t0()).unwrap();
+    let other = rampart_hub::TargetSelector { tags: Default::default(), hosts: vec!["db-*".into()] };
+    s.create_target("db", &other, t0()).unwrap();
+    s.create_template("db-cis", "db", &["cis".to_string()], 3600, t0()).unwrap();
+    let now = crate::now();
+    let t = doc("web-1", now);
+    store_upload(&mut s, "web-1", &t, &AgentMeta::default(), now).unwrap().unwrap();
+    assert_eq!(due_templates(&s, &t, now).unwrap(), ["web-cis"]);
+    let notify = Collected::default();
+    let no_db = || -> Result<VulnStore> { bail!("no vulnerability database") };
+    let done = run_due_assessments(&mut s, &t, now, &no_db, &notify).unwrap();
+    assert_eq!(done.len(), 1, "{:?}", notify.take());
+    assert_eq!(done[0].run.hosts, ["web-1"]);
+    assert!(due_templates(&s, &t, crate::now()).unwrap().is_empty(), "not again within its window");
+}
+
+#[test]
+fn the_token_goes_over_https_or_to_loopback_only() {
+    assert_eq!(
+        upload::upload_url("https://rampart.example:8443/").unwrap().to_string(),
+        "https://rampart.example:8443/api/v1/agents/telemetry"
+    );
+    for ok in ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://127.8.9.10"] {
+        assert!(upload::upload_url(ok).is_ok(), "{ok}");
+    }
+    for refused in ["http://10.0.0.1:8080", "http://rampart.example", "http://127.0.0.1.nip.io"] {
+        let e = upload::upload_url(refused).unwrap_err().to_string();
+        assert!(e.contains("refusing to send the agent token over plain http"), "{refused}: {e}");
+    }
+    assert!(upload::upload_url("ftp://x").unwrap_err().to_string().contains("not an https:// URL"));
+    assert!(upload::Https::new("https://x", "two words", None, DEFAULT_INTERVAL).is_err());
+}

@@ -1,0 +1,338 @@
+//! Agents that report in: each agent has a token (kept as its SHA-256 digest), is bound to
+//! the host of its first upload, and keeps a status (last seen, version, interval, what its
+//! last document could not read). Its telemetry documents are kept gzip-compressed and
+//! pruned by age ([`Store::prune_telemetry`]). The caller checks and decodes uploads; the
+//! store keeps the binding: an upload from another host is refused in the same transaction
+//! that would store it.
+
+use crate::codec;
+use crate::error::{sql, StoreError};
+use crate::store::{corrupt, Store};
+use rampart_model::Timestamp;
+use rusqlite::{params, OptionalExtension, Row};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+/// An agent as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Agent {
+    pub name: String,
+    pub created_at: Timestamp,
+    /// Who issued its token.
+    pub created_by: String,
+    /// When its token was revoked: it can upload no more.
+    pub revoked_at: Option<Timestamp>,
+    /// The host its token is bound to (an EC2 instance id or a hostname), from its first upload.
+    pub host_id: Option<String>,
+    pub hostname: Option<String>,
+    pub version: Option<String>,
+    /// How often it says it reports.
+    pub interval_seconds: Option<u64>,
+    pub last_seen: Option<Timestamp>,
+    /// What its last document could not read (empty: all of it was read).
+    pub health: Vec<String>,
+    pub uploads: u64,
+}
+
+/// One upload to store, checked and decoded by the caller.
+#[derive(Debug, Clone)]
+pub struct TelemetryUpload<'a> {
+    pub host_id: &'a str,
+    pub hostname: &'a str,
+    pub tags: &'a BTreeMap<String, String>,
+    pub collected_at: Timestamp,
+    pub received_at: Timestamp,
+    /// The document as JSON (kept gzip-compressed).
+    pub json: &'a str,
+    pub version: &'a str,
+    pub interval_seconds: Option<u64>,
+    pub health: &'a [String],
+}
+
+/// What became of an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadOutcome {
+    /// Stored with this id (the agent's first upload binds it to the host).
+    Stored(i64),
+    /// The agent is bound to another host: nothing was stored.
+    OtherHost { bound: String },
+    /// No such agent, or its token was revoked: nothing was stored.
+    Unknown,
+}
+
+/// A stored document's record (without the document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelemetryRecord {
+    pub id: i64,
+    pub agent: String,
+    pub host_id: String,
+    pub hostname: String,
+    pub tags: BTreeMap<String, String>,
+    pub collected_at: Timestamp,
+    pub received_at: Timestamp,
+}
+
+const AGENT_COLUMNS: &str =
+    "name, created_at, created_by, revoked_at, host_id, hostname, version, interval_seconds, last_seen, health, uploads";
+
+impl Store {
+    /// Adds an agent with its token's digest; `false` if the name is taken.
+    pub fn add_agent(&mut self, name: &str, token_hash: &str, created_by: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "INSERT INTO agents (name, token_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING",
+                params![name, token_hash, codec::time_to_text(now), created_by],
+            )
+            .map_err(sql(&self.path))?;
+        Ok(n == 1)
+    }
+
+    /// Every agent, by name.
+    pub fn agents(&self) -> Result<Vec<Agent>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name")).map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            out.push(self.agent_row(row)?);
+        }
+        Ok(out)
+    }
+
+    pub fn agent(&self, name: &str) -> Result<Option<Agent>, StoreError> {
+        self.agent_where("name = ?1", name)
+    }
+
+    /// The agent whose token has this digest, unless revoked.
+    pub fn agent_by_token(&self, token_hash: &str) -> Result<Option<Agent>, StoreError> {
+        self.agent_where("token_hash = ?1 AND revoked_at IS NULL", token_hash)
+    }
+
+    fn agent_where(&self, clause: &str, arg: &str) -> Result<Option<Agent>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self.conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE {clause}")).map_err(&err)?;
+        let mut rows = stmt.query([arg]).map_err(&err)?;
+        match rows.next().map_err(&err)? {
+            Some(row) => Ok(Some(self.agent_row(row)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn agent_row(&self, row: &Row) -> Result<Agent, StoreError> {
+        let err = sql(&self.path);
+        let bad = corrupt(&self.path);
+        let time = |i: usize| -> Result<Option<Timestamp>, StoreError> {
+            match row.get::<_, Option<String>>(i).map_err(&err)? {
+                Some(t) => Ok(Some(codec::time_from_text(&t).map_err(&bad)?)),
+                None => Ok(None),
+            }
+        };
+        let health: Option<String> = row.get(9).map_err(&err)?;
+        let health = match health {
+            Some(h) => serde_json::from_str(&h).map_err(|_| bad(("agent health", h.clone())))?,
+            None => Vec::new(),
+        };
+        let interval: Option<i64> = row.get(7).map_err(&err)?;
+        let uploads: i64 = row.get(10).map_err(&err)?;
+        Ok(Agent {
+            name: row.get(0).map_err(&err)?,
+            created_at: time(1)?.ok_or_else(|| bad(("agent created_at", String::new())))?,
+            created_by: row.get(2).map_err(&err)?,
+            revoked_at: time(3)?,
+            host_id: row.get(4).map_err(&err)?,
+            hostname: row.get(5).map_err(&err)?,
+            version: row.get(6).map_err(&err)?,
+            interval_seconds: interval.map(|i| i.max(0) as u64),
+            last_seen: time(8)?,
+            health,
+            uploads: uploads.max(0) as u64,
+        })
+    }
+
+    /// Revokes an agent's token (the agent and its documents are kept); `false` if there is
+    /// no such agent or it was revoked already.
+    pub fn revoke_agent(&mut self, name: &str, now: Timestamp) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute("UPDATE agents SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL", params![name, codec::time_to_text(now)])
+            .map_err(sql(&self.path))?;
+        Ok(n == 1)
+    }
+
+    /// Stores an upload of agent `name` in one transaction: binds the agent to the upload's
+    /// host if it has none, refuses it (storing nothing) if bound to another, else keeps the
+    /// document and updates the agent's status.
+    pub fn record_upload(&mut self, name: &str, u: &TelemetryUpload) -> Result<UploadOutcome, StoreError> {
+        let err = sql(&self.path);
+        let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(u.json.len() / 8), flate2::Compression::default());
+        gz.write_all(u.json.as_bytes()).expect("writing to memory");
+        let document = gz.finish().expect("writing to memory");
+        let tags = serde_json::to_string(u.tags).expect("tags serialize");
+        let health = serde_json::to_string(u.health).expect("health serializes");
+        let tx = self.conn.transaction().map_err(&err)?;
+        let bound: Option<Option<String>> = tx
+            .query_row("SELECT host_id FROM agents WHERE name = ?1 AND revoked_at IS NULL", [name], |r| r.get(0))
+            .optional()
+            .map_err(&err)?;
+        let Some(bound) = bound else { return Ok(UploadOutcome::Unknown) };
+        if let Some(bound) = bound.filter(|b| b != u.host_id) {
+            return Ok(UploadOutcome::OtherHost { bound });
+        }
+        tx.execute(
+            "INSERT INTO agent_telemetry (agent, host_id, hostname, tags, collected_at, received_at, encoding, document)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'gzip+json', ?7)",
+            params![name, u.host_id, u.hostname, tags, codec::time_to_text(u.collected_at), codec::time_to_text(u.received_at), document],
+        )
+        .map_err(&err)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE agents SET host_id = ?2, hostname = ?3, version = ?4, interval_seconds = ?5, last_seen = ?6, health = ?7,
+                    uploads = uploads + 1
+             WHERE name = ?1",
+            params![
+                name,
+                u.host_id,
+                u.hostname,
+                u.version,
+                u.interval_seconds.map(|i| i.min(i64::MAX as u64) as i64),
+                codec::time_to_text(u.received_at),
+                health
+            ],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(UploadOutcome::Stored(id))
+    }
+
+    /// The newest document of each host collected at or after `since`, by host.
+    pub fn latest_telemetry(&self, since: Timestamp) -> Result<Vec<TelemetryRecord>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, agent, host_id, hostname, tags, collected_at, received_at FROM agent_telemetry t
+                 WHERE collected_at >= ?1
+                   AND id = (SELECT id FROM agent_telemetry u WHERE u.host_id = t.host_id AND u.collected_at >= ?1
+                             ORDER BY u.collected_at DESC, u.id DESC LIMIT 1)
+                 ORDER BY host_id",
+            )
+            .map_err(&err)?;
+        let mut rows = stmt.query([codec::time_to_text(since)]).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            out.push(self.telemetry_row(row)?);
+        }
+        Ok(out)
+    }
+
+    /// How many documents are kept (of agent `name`, or of all).
+    pub fn telemetry_count(&self, name: Option<&str>) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM agent_telemetry WHERE ?1 IS NULL OR agent = ?1", [name], |r| r.get(0))
+            .map_err(sql(&self.path))?;
+        Ok(n.max(0) as u64)
+    }
+
+    fn telemetry_row(&self, row: &Row) -> Result<TelemetryRecord, StoreError> {
+        let err = sql(&self.path);
+        let bad = corrupt(&self.path);
+        let tags: String = row.get(4).map_err(&err)?;
+        let collected: String = row.get(5).map_err(&err)?;
+        let received: String = row.get(6).map_err(&err)?;
+        Ok(TelemetryRecord {
+            id: row.get(0).map_err(&err)?,
+            agent: row.get(1).map_err(&err)?,
+            host_id: row.get(2).map_err(&err)?,
+            hostname: row.get(3).map_err(&err)?,
+            tags: serde_json::from_str(&tags).map_err(|_| bad(("telemetry tags", tags.clone())))?,
+            collected_at: codec::time_from_text(&collected).map_err(&bad)?,
+            received_at: codec::time_from_text(&received).map_err(&bad)?,
+        })
+    }
+
+    /// A stored document's JSON; `None` if it was pruned.
+    pub fn telemetry_document(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let bad = corrupt(&self.path);
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT document FROM agent_telemetry WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(sql(&self.path))?;
+        let Some(blob) = blob else { return Ok(None) };
+        let mut json = String::new();
+        flate2::read::GzDecoder::new(&blob[..]).read_to_string(&mut json).map_err(|e| bad(("telemetry document", e.to_string())))?;
+        Ok(Some(json))
+    }
+
+    /// Forgets the documents received before `before`; returns how many. Agents and their
+    /// status are kept.
+    pub fn prune_telemetry(&mut self, before: Timestamp) -> Result<usize, StoreError> {
+        self.conn.execute("DELETE FROM agent_telemetry WHERE received_at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    fn upload<'a>(host: &'a str, tags: &'a BTreeMap<String, String>, at: Timestamp) -> TelemetryUpload<'a> {
+        TelemetryUpload {
+            host_id: host,
+            hostname: host,
+            tags,
+            collected_at: at,
+            received_at: at,
+            json: r#"{"schema_version":2}"#,
+            version: "0.1.0",
+            interval_seconds: Some(3600),
+            health: &[],
+        }
+    }
+
+    #[test]
+    fn an_agent_is_bound_to_its_first_host_and_revocable() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t0 = codec::truncate(Timestamp::now_utc());
+        assert!(s.add_agent("web-1", HASH, "admin", t0).unwrap());
+        assert!(!s.add_agent("web-1", &HASH.replace('0', "1"), "admin", t0).unwrap(), "name taken");
+        assert!(s.add_agent("bad", "not a digest", "admin", t0).is_err(), "only digests are kept");
+        assert_eq!(s.agent_by_token(HASH).unwrap().unwrap().name, "web-1");
+        let tags = BTreeMap::from([("env".to_string(), "prod".to_string())]);
+        let UploadOutcome::Stored(id) = s.record_upload("web-1", &upload("i-1", &tags, t0)).unwrap() else { panic!() };
+        assert_eq!(s.record_upload("web-1", &upload("i-2", &tags, t0)).unwrap(), UploadOutcome::OtherHost { bound: "i-1".into() });
+        assert_eq!(s.telemetry_count(Some("web-1")).unwrap(), 1, "the other host's upload stored nothing");
+        let a = s.agent("web-1").unwrap().unwrap();
+        assert_eq!((a.host_id.as_deref(), a.uploads, a.last_seen), (Some("i-1"), 1, Some(t0)));
+        assert_eq!(s.telemetry_document(id).unwrap().as_deref(), Some(r#"{"schema_version":2}"#));
+        assert!(s.revoke_agent("web-1", t0).unwrap());
+        assert!(!s.revoke_agent("web-1", t0).unwrap());
+        assert!(s.agent_by_token(HASH).unwrap().is_none());
+        assert_eq!(s.record_upload("web-1", &upload("i-1", &tags, t0)).unwrap(), UploadOutcome::Unknown);
+        assert!(s.agent("web-1").unwrap().unwrap().revoked_at.is_some());
+    }
+
+    #[test]
+    fn the_newest_document_per_host_and_pruning_by_age() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t0 = codec::truncate(Timestamp::now_utc()) - time::Duration::days(40);
+        let tags = BTreeMap::new();
+        s.add_agent("a", HASH, "admin", t0).unwrap();
+        s.add_agent("b", &HASH.replace('0', "2"), "admin", t0).unwrap();
+        for d in [0, 20, 35] {
+            s.record_upload("a", &upload("host-a", &tags, t0 + time::Duration::days(d))).unwrap();
+        }
+        s.record_upload("b", &upload("host-b", &tags, t0 + time::Duration::days(5))).unwrap();
+        let latest = s.latest_telemetry(t0 + time::Duration::days(1)).unwrap();
+        assert_eq!(
+            latest.iter().map(|r| (r.host_id.as_str(), r.collected_at)).collect::<Vec<_>>(),
+            [("host-a", t0 + time::Duration::days(35)), ("host-b", t0 + time::Duration::days(5))]
+        );
+        assert_eq!(s.prune_telemetry(t0 + time::Duration::days(10)).unwrap(), 2);
+        assert_eq!(s.telemetry_count(None).unwrap(), 2);
+        assert_eq!(s.agents().unwrap().len(), 2, "agents are kept");
+    }
+}
