@@ -29,6 +29,7 @@ pub mod assess_events;
 pub mod automation;
 pub mod browse;
 pub mod changes;
+pub mod db;
 pub mod events;
 pub mod host;
 pub mod import;

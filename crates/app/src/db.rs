@@ -1,0 +1,107 @@
+//! The store on SQLite or PostgreSQL: `rampart db migrate`, `rampart db copy`, and the
+//! commands that accept a `postgres://` URL where they accept a database file (`scan`,
+//! `demo`, `findings`, `runs`). On PostgreSQL only the findings store runs today (runs,
+//! findings, per-run results, gaps, workflow and field history, resource tags, the findings
+//! query, people's updates); what needs another store is refused by name
+//! ([`rampart_hub::StoreError::NotOnPostgres`]), never done on SQLite instead.
+//!
+//! A URL is shown only as [`rampart_hub::postgres_target`] gives it: without its password.
+
+use crate::{Notify, Scan};
+use rampart_hub::{Backend, CopyStats, PgMode, PgStore, RuleApplied, Store, StoreError};
+use std::path::Path;
+
+/// What `rampart db migrate` did: where, and each store's schema version now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migrated {
+    /// A file's path, or the URL without its password.
+    pub target: String,
+    pub stores: Vec<(&'static str, u32)>,
+    /// Whether this is PostgreSQL (which holds the findings store alone).
+    pub postgres: bool,
+}
+
+/// Whether `spec` (a `--db` value) names a PostgreSQL database.
+pub fn is_postgres(spec: &Path) -> bool {
+    spec.to_str().is_some_and(rampart_hub::is_postgres_url)
+}
+
+/// Opens `spec`: a `postgres://` URL or a SQLite file's path.
+pub fn open(spec: &Path, mode: PgMode) -> Result<Backend, StoreError> {
+    match spec.to_str() {
+        Some(s) if rampart_hub::is_postgres_url(s) => Backend::open(s, mode),
+        _ => Ok(Backend::Sqlite(match mode {
+            PgMode::Create => Store::open(spec)?,
+            PgMode::Existing => Store::open_existing(spec)?,
+            PgMode::ReadOnly => Store::open_read_only(spec)?,
+        })),
+    }
+}
+
+/// Creates or upgrades every store of a SQLite file, or the findings store of a PostgreSQL
+/// database, to this build's schema.
+pub fn migrate(spec: &Path) -> Result<Migrated, StoreError> {
+    Ok(match open(spec, PgMode::Create)? {
+        Backend::Sqlite(s) => Migrated { target: s.path().display().to_string(), stores: s.schema_versions().to_vec(), postgres: false },
+        Backend::Postgres(p) => Migrated { target: p.target().to_string(), stores: vec![("findings", p.schema_version())], postgres: true },
+    })
+}
+
+/// Copies the findings store of the SQLite file `from` into the PostgreSQL database `to`
+/// (migrated first), which must hold no run nor finding. `from` is only read.
+pub fn copy(from: &Path, to: &str) -> Result<CopyStats, StoreError> {
+    if !rampart_hub::is_postgres_url(to) {
+        return Err(StoreError::PgUrl(rampart_hub::postgres_target(to)));
+    }
+    let source = Store::open_read_only(from)?;
+    let mut target = PgStore::connect(to, PgMode::Create)?;
+    target.copy_from(&source)
+}
+
+/// What recording a scan on PostgreSQL leaves out, in words: the stores that are SQLite's only.
+pub const NOT_RECORDED_ON_POSTGRES: &str =
+    "the run's inventory, automation rules and events are not supported on PostgreSQL yet: they were not recorded (the findings were)";
+
+/// Records `scan` in `db`: on SQLite everything [`Scan::record`] does; on PostgreSQL the
+/// run, its findings, gaps and resource tags, with a warning naming what was left out.
+pub fn record(scan: &mut Scan, db: &mut Backend, notify: &dyn Notify) -> Result<Vec<RuleApplied>, StoreError> {
+    match db {
+        Backend::Sqlite(s) => scan.record(s),
+        Backend::Postgres(p) => {
+            p.record_run(&scan.run, &mut scan.findings, &scan.gaps)?;
+            p.set_resource_tags(scan.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
+            notify.warn(&format!("{}: {NOT_RECORDED_ON_POSTGRES}", p.target()));
+            Ok(Vec::new())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_postgres_and_a_path_is_not() {
+        assert!(is_postgres(Path::new("postgres://u@h/db")));
+        assert!(is_postgres(Path::new("postgresql://u@h/db")));
+        assert!(!is_postgres(Path::new("/var/lib/rampart/rampart.db")));
+        assert!(!is_postgres(Path::new("postgres.db")));
+    }
+
+    #[test]
+    fn copy_refuses_a_target_that_is_not_a_url_without_showing_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = copy(&dir.path().join("a.db"), "mysql://root:pw@h/db").unwrap_err();
+        assert!(matches!(e, StoreError::PgUrl(_)), "{e}");
+        assert!(!e.to_string().contains("pw"), "{e}");
+    }
+
+    #[test]
+    fn migrating_a_sqlite_file_names_every_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = migrate(&dir.path().join("new.db")).unwrap();
+        assert!(!m.postgres);
+        assert!(m.stores.iter().any(|(s, v)| *s == "findings" && *v > 0));
+        assert!(m.stores.len() > 1);
+    }
+}
