@@ -36,8 +36,8 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
         other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
     };
     let check_id = args.check.as_deref().map(check_filter).transpose()?;
-    let path = db_path(&args.db);
-    let store = crate::hints::read_store(&path)?;
+    // SQLite or PostgreSQL (`--db postgres://...`).
+    let store = crate::db::read(&db_path(&args.db))?;
     let filter = rampart_hub::FindingFilter {
         status,
         min_severity: args.severity,
@@ -80,9 +80,9 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if found.len() < total {
-        eprintln!("{} of {total} finding(s) from {} — use --limit N to see more, --limit 0 for all", found.len(), path.display());
+        eprintln!("{} of {total} finding(s) from {} — use --limit N to see more, --limit 0 for all", found.len(), store.describe());
     } else {
-        eprintln!("{} finding(s) from {}", found.len(), path.display());
+        eprintln!("{} finding(s) from {}", found.len(), store.describe());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -185,8 +185,7 @@ pub fn runs(args: &RunsArgs) -> Result<ExitCode> {
         "json" => true,
         other => bail!("unknown format `{}` for runs: use table or json", shown(other)),
     };
-    let path = db_path(&args.db);
-    let store = crate::hints::read_store(&path)?;
+    let store = crate::db::read(&db_path(&args.db))?;
     let runs = store.run_summaries()?;
     let mut out = std::io::stdout().lock();
     if json {
@@ -218,7 +217,7 @@ pub fn runs(args: &RunsArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    eprintln!("{} run(s) in {}", runs.len(), path.display());
+    eprintln!("{} run(s) in {}", runs.len(), store.describe());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -65,6 +65,8 @@ pub enum Command {
     Findings(FindingsArgs),
     /// The recorded runs, newest first: id, start, duration, source, accounts and result counts.
     Runs(RunsArgs),
+    /// The store's schema (`db migrate`) and its copy from SQLite to PostgreSQL (`db copy`).
+    Db(crate::db::DbArgs),
     /// Insights: Security Hub's managed ones and saved custom ones (a filter and a group-by
     /// attribute), each a count of findings per group value.
     Insights {

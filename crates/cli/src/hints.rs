@@ -17,6 +17,9 @@ pub fn store(e: StoreError, db_flag: &str) -> anyhow::Error {
         StoreError::Missing { .. } | StoreError::Empty { .. } => Some(
             "scan first (`rampart scan aws`, or `rampart demo` to try it), or point --db (or RAMPART_DB) at an existing database".to_string(),
         ),
+        StoreError::NotOnPostgres(_) => Some(format!(
+            "on PostgreSQL today: `scan`, `demo`, `findings` (the list), `runs`, `db migrate` and `db copy`; give {db_flag} a SQLite file for the rest"
+        )),
         StoreError::NotRampart { .. }
         | StoreError::TooNew { .. }
         | StoreError::ReadOnly { .. }

@@ -17,6 +17,7 @@ mod assess;
 mod audit;
 mod browse;
 mod cli;
+mod db;
 mod hints;
 mod host;
 mod ip_ranges_update;

@@ -78,6 +78,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Reach(args) => reach(&args),
         Command::Findings(args) => crate::browse::findings(&args),
         Command::Runs(args) => crate::browse::runs(&args),
+        Command::Db(args) => crate::db::main(args),
         Command::Workflow { id, status, note, db } => crate::audit::record(crate::audit::workflow(&id, &db), crate::browse::workflow(&id, &status, &note, &db)),
         Command::Assess { action } => crate::assess::main(action),
         Command::Automation { action } => crate::audit::record(crate::audit::automation(&action), crate::browse::automation(action)),
@@ -174,7 +175,7 @@ pub(crate) fn finish(mut scan: Scan, out: &OutputArgs) -> Result<ExitCode> {
     if !out.no_store {
         match &out.db {
             // An explicit database must work.
-            Some(path) => rules_applied(&scan.record(&mut crate::hints::write_store(path)?)?),
+            Some(path) => rules_applied(&crate::db::record(&mut scan, path)?),
             // The default one is a convenience: if it cannot be used (read-only home, full
             // disk), the scan's output matters more than its history.
             None => {

@@ -1,0 +1,78 @@
+//! `rampart db`: the store's schema and its move to PostgreSQL. Flags and printing only;
+//! the work is `rampart_app::db`'s.
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    pub action: DbAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbAction {
+    /// Create or upgrade the database's schema to this build's: every store of a SQLite
+    /// file, or the findings store of a PostgreSQL database (the one store that runs there).
+    Migrate {
+        /// A SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DATABASE (a Unix socket's
+        /// directory as HOST, its slashes written %2F). Default: $RAMPART_DB or the user's
+        /// data directory.
+        #[arg(long, value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+    },
+    /// Copy the findings store of a SQLite file (runs, findings, per-run results, gaps,
+    /// workflow and field history, resource tags) into an empty PostgreSQL database, in one
+    /// transaction. The SQLite file is only read. A database that already holds runs or
+    /// findings is refused: drop and create it again to copy anew.
+    Copy {
+        /// The SQLite file (default: $RAMPART_DB or the user's data directory).
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// postgres://USER:PASSWORD@HOST:PORT/DATABASE
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+}
+
+pub fn main(args: DbArgs) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        DbAction::Migrate { db } => {
+            let spec = db.unwrap_or_else(rampart_hub::Store::default_path);
+            let m = rampart_app::db::migrate(&spec).map_err(|e| crate::hints::store(e, "--db"))?;
+            for (store, version) in &m.stores {
+                writeln!(out, "{store:<12} schema {version}")?;
+            }
+            out.flush()?;
+            eprintln!("{} is at this build's schema", m.target);
+            if m.postgres {
+                eprintln!("note: PostgreSQL holds the findings store only; the other stores are SQLite's (see `Running on PostgreSQL` in docs/postgres.md)");
+            }
+        }
+        DbAction::Copy { from, to } => {
+            let from = from.unwrap_or_else(rampart_hub::Store::default_path);
+            let stats = rampart_app::db::copy(&from, &to).map_err(|e| crate::hints::store(e, "--from"))?;
+            for (table, rows) in &stats.tables {
+                writeln!(out, "{table:<18} {rows}")?;
+            }
+            out.flush()?;
+            eprintln!("copied the findings store of {} to {}", from.display(), rampart_hub::postgres_target(&to));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The findings store for a command that only reads it, on SQLite or PostgreSQL.
+pub fn read(spec: &std::path::Path) -> Result<rampart_hub::Backend> {
+    rampart_app::db::open(spec, rampart_hub::PgMode::ReadOnly).map_err(|e| crate::hints::store(e, "--db"))
+}
+
+/// Records a scan in `--db`, SQLite or PostgreSQL (which records the findings only, and says so).
+pub fn record(scan: &mut rampart_app::Scan, spec: &std::path::Path) -> Result<Vec<rampart_hub::RuleApplied>> {
+    let mut db = rampart_app::db::open(spec, rampart_hub::PgMode::Create).map_err(|e| crate::hints::store(e, "--db"))?;
+    rampart_app::db::record(scan, &mut db, &crate::progress::Stderr::new()).map_err(|e| crate::hints::store(e, "--db"))
+}
