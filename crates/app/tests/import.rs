@@ -168,3 +168,39 @@ fn an_import_runs_the_automation_rules_and_sends_findings_imported_events() {
     assert_eq!(a.success_count, 1);
     assert_eq!(store.due_deliveries(now() + time::Duration::days(1), 100).unwrap().len(), 2, "no event for a stale import");
 }
+
+#[test]
+fn a_big_file_is_stored_ten_calls_per_commit_with_the_same_result_as_one_call_after_another() {
+    let (dir, mut store) = store();
+    // A rule that notifies Trivy's HIGH findings, applied after each call of 100.
+    let rule = json!({
+        "RuleName": "notify", "RuleOrder": 1,
+        "Criteria": {"SeverityLabel": [{"Value": "HIGH", "Comparison": "EQUALS"}]},
+        "Actions": [{"Type": "FINDING_FIELDS_UPDATE", "FindingFieldsUpdate": {"Workflow": {"Status": "NOTIFIED"}}}]
+    });
+    store.create_automation_rule(&rampart_hub::RuleSpec::from_json(&rule).unwrap(), "admin", now()).unwrap();
+    // 2,500 findings (25 calls, three transactions); trivy-5 again in the fourth call,
+    // later and PASSED; two malformed ones.
+    let mut findings: Vec<Value> = (0..2_500).map(asff).collect();
+    findings[350] = asff(5);
+    findings[350]["UpdatedAt"] = json!("2026-12-02T10:00:00Z");
+    findings[350]["Compliance"] = json!({"Status": "PASSED"});
+    findings[7]["Title"] = json!("");
+    findings[2_499]["AwsAccountId"] = json!("");
+    let file = dir.path().join("trivy.asff.json");
+    std::fs::write(&file, serde_json::to_vec(&findings).unwrap()).unwrap();
+    let out = import_files(&mut store, &[file], None, now()).unwrap();
+    assert_eq!((out[0].answer.success_count, out[0].answer.failed_count()), (2_498, 2));
+    assert_eq!(out[0].answer.failed.iter().map(|f| f.index).collect::<Vec<_>>(), [7, 2_499], "answered at their place in the file");
+    assert_eq!(count(&store, "{}"), 2_497, "trivy-5 once; trivy-350 not sent, the two bad ones not stored");
+    assert_eq!(count(&store, r#"{"WorkflowStatus": [{"Value": "NOTIFIED", "Comparison": "EQUALS"}]}"#), 2_497);
+    // trivy-5 went through what one call after another does: created and notified by the
+    // rule after the first call, resolved by the PASSED import of the fourth (from
+    // NOTIFIED: the rule had run), notified again by the rule. Stored in the same
+    // transaction as the first call, the import would have resolved it from NEW.
+    let id = store.imported_key("arn:aws:securityhub:us-east-1::product/aquasecurity/aquasecurity", "trivy-5").unwrap().unwrap();
+    let steps: Vec<(String, String)> =
+        store.workflow_history(&id).unwrap().iter().map(|c| (c.from.as_str().to_string(), c.to.as_str().to_string())).collect();
+    let step = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(steps, [step("NEW", "NOTIFIED"), step("NOTIFIED", "RESOLVED"), step("RESOLVED", "NOTIFIED")], "{steps:?}");
+}
