@@ -47,6 +47,9 @@ pub enum Command {
     #[command(after_help = "Exit status, like grep: 0 reachable, 1 not reachable (the answer names what blocks it), \
                             2 cannot be told (configuration that was not read) or an input error.")]
     Reach(ReachArgs),
+    /// Retention now: delete runs, per-run results, delivered events and audit entries past
+    /// their days (`rampart serve` does it daily); findings and their history are kept.
+    Prune(crate::retention::PruneArgs),
     /// The vulnerability database: import OSV records, Debian tracker and Alpine secdb data.
     Vulndb {
         #[command(subcommand)]

@@ -23,6 +23,7 @@ mod host;
 mod ip_ranges_update;
 mod pipe;
 mod progress;
+mod retention;
 mod run;
 mod vulndb;
 mod vulndb_update;

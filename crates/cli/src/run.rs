@@ -87,6 +87,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             crate::audit::record(crate::audit::insights(&action, &db), crate::browse::insights(action.unwrap_or(crate::cli::InsightsAction::List), &db))
         }
         Command::Vulndb { action } => crate::vulndb::main(action),
+        Command::Prune(args) => crate::retention::main(args),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent(args) => crate::agent::main(args),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {

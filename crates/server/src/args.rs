@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// 0 keeps everything (at most 36500: a century).
     #[arg(long, default_value_t = 365, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
     pub audit_days: u32,
+    /// Scheduled scans (their AWS settings) and retention.
+    #[command(flatten)]
+    pub schedules: crate::scheduler::SchedulerArgs,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,6 +20,7 @@ mod error;
 mod guard;
 mod login;
 mod routes;
+pub mod scheduler;
 mod secret;
 mod serve;
 mod state;
@@ -30,7 +31,8 @@ pub use api::openapi_json;
 pub use args::{LogFormat, ServeArgs, UsersAction};
 pub use guard::Access;
 pub use routes::{routes, Route};
-pub use serve::{init_logging, start, tls_acceptor, Options, Running};
+pub use scheduler::SchedulerArgs;
+pub use serve::{init_logging, start, start_scheduled, tls_acceptor, Options, Running};
 pub use users::{add_user, issue_token};
 
 use std::process::ExitCode;
@@ -50,29 +52,11 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         // Straight to the terminal, never through the log (which may be collected).
         eprintln!("{message}");
     }
-    if args.audit_days > 0 {
-        prune_audit_daily(db.clone(), args.audit_days);
-    }
+    scheduler::prune_daily(db.clone(), args.schedules.retention(args.audit_days));
+    scheduler::spawn(db.clone(), &args.schedules);
     let opts = Options { listen: args.listen, db, tls: args.tls_cert.clone().zip(args.tls_key.clone()) };
     serve::run_blocking(&opts, accounts)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Retention of the audit log: deletes entries older than `days` now, then once a day, on
-/// a thread of its own (with its own connection to the database).
-fn prune_audit_daily(db: std::path::PathBuf, days: u32) {
-    let prune = move || -> Result<usize, rampart_hub::StoreError> {
-        let before = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
-        rampart_hub::Store::open_existing(&db)?.prune_audit(before)
-    };
-    let _ = std::thread::Builder::new().name("rampart-audit-retention".into()).spawn(move || loop {
-        match prune() {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(deleted = n, days, "audit log: entries past retention deleted"),
-            Err(e) => tracing::warn!(error = %e, "audit log retention: cannot prune"),
-        }
-        std::thread::sleep(std::time::Duration::from_secs(24 * 3600));
-    });
 }
 
 /// The name of the user created at first start.

@@ -209,6 +209,13 @@ pub fn start(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<Runn
     Ok(Running { addr, stop: Some(tx), thread: Some(thread) })
 }
 
+/// [`start`], and the scheduler with this runner (`scheduler.rs`): for tests and embedding.
+pub fn start_scheduled(opts: &Options, accounts: Arc<dyn Accounts>, runner: Arc<dyn rampart_app::schedule::Runner>) -> anyhow::Result<Running> {
+    let running = start(opts, accounts)?;
+    crate::scheduler::spawn_with(opts.db.clone(), runner);
+    Ok(running)
+}
+
 fn prepare(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<(Shared, Option<TlsAcceptor>)> {
     let tls = match &opts.tls {
         Some((cert, key)) => Some(tls_acceptor(cert, key)?),

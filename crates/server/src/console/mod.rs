@@ -57,6 +57,7 @@ pub(crate) fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -
         ("insights", "/insights", "Insights"),
         ("compliance", "/compliance", "Compliance"),
         ("runs", "/runs", "Runs"),
+        ("schedules", "/schedules", "Schedules"),
         ("assessments", "/assessments", "Assessments"),
         ("agents", "/agents", "Agents"),
         ("reach", "/reach", "Reachability"),

@@ -174,6 +174,7 @@ fn first_started() -> (TestServer, String) {
         log_format: rampart_server::LogFormat::Text,
         no_initial_admin: false,
         audit_days: 365,
+        schedules: rampart_server::SchedulerArgs::defaults(),
     };
     assert!(rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().is_none());
     let message = rampart_server::first_start(accounts.as_ref(), &args).unwrap().expect("the first start creates an admin");

@@ -102,6 +102,7 @@ fn serve_without_a_user_and_no_initial_admin_says_how_to_create_one() {
         log_format: rampart_server::LogFormat::Text,
         no_initial_admin: true,
         audit_days: 365,
+        schedules: rampart_server::SchedulerArgs::defaults(),
     };
     let why = rampart_server::startup_refusal(accounts.as_ref(), &args).unwrap().expect("refused");
     assert!(why.contains(&format!("rampart users add NAME --role admin --db {}", db.display())), "{why}");
