@@ -58,6 +58,7 @@ mod lifecycle;
 mod pg;
 mod backend;
 mod query;
+mod schedules;
 mod schema;
 mod store;
 mod triage;
@@ -77,6 +78,7 @@ pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_B
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
+pub use schedules::{Schedule, ScheduleClaim, ScheduleScope};
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use pg::{is_postgres_url, target as postgres_target, CopyStats, PgMode, PgStore};
 pub use backend::Backend;

@@ -59,6 +59,7 @@ mod jobs;
 mod inventory;
 #[cfg(test)]
 pub(crate) mod legacy;
+mod schedules;
 mod vulndb;
 
 use crate::error::{classify, StoreError};
@@ -77,6 +78,7 @@ pub(crate) use findings::FINDINGS;
 pub(crate) use insights::INSIGHTS;
 pub(crate) use jobs::JOBS;
 pub(crate) use inventory::INVENTORY;
+pub(crate) use schedules::SCHEDULES;
 pub(crate) use vulndb::VULNDB as VULNDB_SCHEMA;
 
 /// `PRAGMA application_id` of a rampart database: "RAMP" in ASCII. It tells a rampart
@@ -105,14 +107,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS, &AGENTS];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &JOBS, &AGENTS, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS, &VULNDB_SCHEMA];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.
