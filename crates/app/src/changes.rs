@@ -1,3 +1,380 @@
 //! Change-triggered checks: CloudTrail log files a trail delivers to S3, each management
 //! write event mapped to the inventory pieces it can change, only those re-collected and
 //! only the checks that read them re-run.
+//!
+//! One [`poll`]:
+//! 1. finds the trail's region folders in the bucket (`AWSLogs/<account>/CloudTrail/<region>/`
+//!    and an organisation trail's `AWSLogs/<o-id>/<account>/CloudTrail/<region>/`);
+//! 2. in each, lists the log files from the day before its checkpoint (the first time: from
+//!    the day before the inventory was collected, whose events it already reflects) and
+//!    reads those not read before (a file delivered late is read too, and none twice);
+//! 3. maps every event ([`rampart_cloudtrail::classify`]): reads, failed calls and data
+//!    events change nothing; a write names security groups or buckets, or is counted as
+//!    unmapped by `service:EventName`; a record that cannot be read is counted, never fatal;
+//! 4. reads each changed resource again on its own (`rampart_collect_aws::refresh`) and
+//!    puts it into the latest inventory (or takes it out when it is gone);
+//! 5. re-runs the checks of that resource's type on it and stores only those results
+//!    (`Store::apply_change`: FAILED → PASSED resolves, a deleted resource's findings are
+//!    archived); the inventory is recorded again with the changes in it;
+//! 6. records each file read, which moves its folder's checkpoint.
+//!
+//! [`watch`] polls at an interval (5 minutes by default) until told to stop.
+
+use crate::Notify;
+use anyhow::{bail, Context, Result};
+use rampart_cloudtrail::{classify, key, parse_key, parse_log, Change, KeyKind, Piece};
+use rampart_collect_aws::refresh::{Session, TrailBucket};
+use rampart_hub::{ChangeApplied, ChangeUpdate, Store, TrailFile};
+use rampart_inventory::{Inventory, Observed};
+use rampart_model::{ResourceType, Timestamp};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// How often [`watch`] polls unless told otherwise.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5 * 60);
+
+/// At most this many log files are read in one poll (the rest in the next ones).
+pub const MAX_FILES_PER_POLL: usize = 2_000;
+
+/// A log file larger than this (compressed) is not read.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// What to watch.
+#[derive(Debug, Clone)]
+pub struct Watch {
+    pub aws: rampart_collect_aws::Options,
+    /// The bucket the trail delivers to.
+    pub bucket: String,
+    /// The trail's key prefix (the part before `AWSLogs/`), if it has one.
+    pub prefix: Option<String>,
+    /// The configuration's thresholds, exclusions and suppressions, as for a scan.
+    pub config: Option<rampart_config::Config>,
+}
+
+/// What one poll did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PollReport {
+    /// Region folders looked at.
+    pub folders: usize,
+    pub files: usize,
+    pub events: u64,
+    /// Events that changed a resource this version reads again.
+    pub changes: u64,
+    /// Reads, failed calls, data events: nothing changed.
+    pub ignored: u64,
+    /// Writes not mapped to a resource, by `service:EventName`.
+    pub unmapped: BTreeMap<String, u64>,
+    /// Records that could not be read as events.
+    pub malformed: u64,
+    /// Files that could not be read at all, with why.
+    pub unreadable: Vec<String>,
+    /// Resources read again, and those found gone.
+    pub refreshed: Vec<String>,
+    pub deleted: Vec<String>,
+    /// Resources a change named that were not read again, with why (their findings wait for
+    /// the next scan).
+    pub not_refreshed: Vec<String>,
+    /// The checks re-run.
+    pub checks: Vec<String>,
+    /// The store's changes, summed.
+    pub applied: ChangeApplied,
+}
+
+impl PollReport {
+    /// One line: `2 file(s), 5 event(s): 1 change(s) ...`.
+    pub fn summary(&self) -> String {
+        let unmapped: u64 = self.unmapped.values().sum();
+        let a = &self.applied;
+        format!(
+            "{} file(s), {} event(s): {} change(s), {} ignored, {} unmapped, {} malformed; {} resource(s) re-read, {} gone; findings: {} new, {} updated ({} resolved, {} reopened), {} archived",
+            self.files,
+            self.events,
+            self.changes,
+            self.ignored,
+            unmapped,
+            self.malformed,
+            self.refreshed.len(),
+            self.deleted.len(),
+            a.created,
+            a.updated,
+            a.resolved,
+            a.reopened,
+            a.archived
+        )
+    }
+}
+
+/// A changed piece, with the last event that named it.
+struct Pending {
+    event_id: String,
+}
+
+/// Reads the log files delivered since the last poll and updates the findings of what they
+/// changed (see the module documentation). The store must hold an inventory (a scan's).
+pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<PollReport> {
+    let Some((info, mut inv)) = crate::inventory::latest(store)? else {
+        bail!("no scan recorded an inventory in `{}` yet: scan the account first, then watch its trail", store.path().display());
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let session = rt.block_on(Session::start(&watch.aws))?;
+    let mut report = PollReport::default();
+    let bucket = rt
+        .block_on(session.trail_bucket(&watch.bucket))
+        .map_err(|e| anyhow::anyhow!("cannot read the trail's bucket `{}`: {e}", watch.bucket))?;
+
+    // 1-2: the files not read yet, folder by folder.
+    let folders = rt.block_on(region_folders(&session, &bucket, watch.prefix.as_deref().unwrap_or("")))?;
+    report.folders = folders.len();
+    let mut files: Vec<(String, String)> = Vec::new(); // (folder, key)
+    for folder in &folders {
+        let from = match store.trail_checkpoint(&bucket.name, folder)? {
+            Some(last) => match parse_key(&last) {
+                KeyKind::Log(k) => k.date,
+                _ => inv.collected_at.date(),
+            },
+            None => inv.collected_at.date(),
+        };
+        let start = from.previous_day().unwrap_or(from);
+        // `StartAfter` the day folder's own name: every key in that day sorts after it.
+        let start_after = key::day_prefix(folder, start);
+        let keys = rt
+            .block_on(session.list_keys(&bucket, folder, Some(&start_after), MAX_FILES_PER_POLL * 4))
+            .map_err(|e| anyhow::anyhow!("cannot list `{folder}` in bucket `{}`: {e}", bucket.name))?;
+        let logs: Vec<String> = keys.into_iter().filter(|k| matches!(parse_key(k), KeyKind::Log(_))).collect();
+        let done = store.trail_files_read(&bucket.name, &logs)?;
+        files.extend(logs.into_iter().filter(|k| !done.contains(k)).map(|k| (folder.clone(), k)));
+        // Files of days the listing no longer reaches are forgotten.
+        if let Some(old) = start.previous_day() {
+            store.forget_trail_files(&bucket.name, folder, &key::day_prefix(folder, old))?;
+        }
+    }
+    files.truncate(MAX_FILES_PER_POLL);
+
+    // 3: the events, mapped.
+    let mut events = Vec::new();
+    let mut stats: Vec<TrailFile> = Vec::new();
+    for (folder, k) in &files {
+        let mut file = TrailFile { key: k.clone(), prefix: folder.clone(), ..TrailFile::default() };
+        match rt.block_on(session.get_object(&bucket, k, MAX_FILE_BYTES)) {
+            Err(e) => {
+                file.error = Some(e.clone());
+                report.unreadable.push(e);
+            }
+            Ok(bytes) => match parse_log(k, &bytes) {
+                Err(e) => {
+                    file.error = Some(e.to_string());
+                    report.unreadable.push(e.to_string());
+                }
+                Ok(log) => {
+                    file.events = log.events.len() as u64;
+                    file.skipped = log.malformed.len() as u64;
+                    report.malformed += log.malformed.len() as u64;
+                    for m in log.malformed.iter().take(3) {
+                        notify.warn(&format!("skipped record {} of `{}`: {}", m.index, m.file, m.message));
+                    }
+                    for e in log.events {
+                        match classify(&e) {
+                            Change::None(_) => report.ignored += 1,
+                            Change::Unmapped(_) => {
+                                file.skipped += 1;
+                                *report.unmapped.entry(format!("{}:{}", e.service(), e.name)).or_default() += 1;
+                            }
+                            Change::Pieces(p) => {
+                                file.changes += 1;
+                                events.push((e.time, e.id.clone(), p));
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        report.events += file.events;
+        report.changes += file.changes;
+        stats.push(file);
+    }
+    report.files = stats.len();
+    events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut pending: BTreeMap<Piece, Pending> = BTreeMap::new();
+    for (_, id, pieces) in events {
+        for p in pieces {
+            pending.insert(p, Pending { event_id: id.clone() });
+        }
+    }
+
+    // 4-5: each changed piece read again, put into the inventory, its checks re-run.
+    let now = crate::now();
+    let mut patched = false;
+    let mut checks_run: BTreeSet<&'static str> = BTreeSet::new();
+    for (piece, p) in &pending {
+        if piece.account() != session.account {
+            report.not_refreshed.push(format!("{}: not the account of these credentials ({})", piece.describe(), session.account));
+            continue;
+        }
+        let Some(outcome) = refresh(&rt, &session, &mut inv, piece)? else {
+            report.not_refreshed.push(format!("{}: not in the scanned inventory (region or service not read)", piece.describe()));
+            continue;
+        };
+        let (arn, kind, gone) = match outcome {
+            Ok(v) => v,
+            Err(why) => {
+                report.not_refreshed.push(format!("{}: {why}", piece.describe()));
+                continue;
+            }
+        };
+        patched = true;
+        let ids: Vec<&'static str> = rampart_checks::REGISTRY.iter().filter(|c| c.meta.resource_type == kind).map(|c| c.meta.id).collect();
+        checks_run.extend(ids.iter().copied());
+        let checks: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        let mut findings = if gone { Vec::new() } else { check(&inv, &ids, watch.config.as_ref(), now) };
+        let resources = if gone { Vec::new() } else { vec![arn.clone()] };
+        let deleted = if gone { vec![arn.clone()] } else { Vec::new() };
+        let done = store.apply_change(ChangeUpdate {
+            id: if p.event_id.is_empty() { "unknown" } else { &p.event_id },
+            at: now,
+            checks: &checks,
+            resources: &resources,
+            findings: &mut findings,
+            deleted: &deleted,
+        })?;
+        add(&mut report.applied, &done);
+        if gone {
+            report.deleted.push(piece.describe());
+        } else {
+            report.refreshed.push(piece.describe());
+        }
+    }
+    for g in session.take_gaps() {
+        notify.warn(&crate::inputs::gap_line(&g.action, g.kind, 1, &g.message));
+    }
+    report.checks = checks_run.into_iter().map(str::to_string).collect();
+    if patched {
+        crate::inventory::record(store, &info.run_id, &inv)?;
+    }
+    // 6: the files, read.
+    for f in &stats {
+        store.record_trail_file(&bucket.name, f, now)?;
+    }
+    Ok(report)
+}
+
+/// Polls every `interval` until `stop` says so (it is asked after each poll, with its
+/// outcome). A poll that fails is reported and the next one tried.
+pub fn watch(store: &mut Store, watch: &Watch, interval: Duration, notify: &dyn Notify, stop: &mut dyn FnMut(&Result<PollReport>) -> bool) {
+    loop {
+        let started = std::time::Instant::now();
+        let r = poll(store, watch, notify);
+        if stop(&r) {
+            return;
+        }
+        std::thread::sleep(interval.saturating_sub(started.elapsed()));
+    }
+}
+
+/// The region folders of the trail's bucket under `prefix`.
+async fn region_folders(session: &Session, bucket: &TrailBucket, prefix: &str) -> Result<Vec<String>> {
+    let mut base = prefix.trim_matches('/').to_string();
+    if !base.is_empty() {
+        base.push('/');
+    }
+    base.push_str("AWSLogs/");
+    let list = |p: String| async move {
+        session.list_folders(bucket, &p).await.map_err(|e| anyhow::anyhow!("cannot list `{p}` in bucket `{}`: {e}", bucket.name))
+    };
+    let mut accounts = Vec::new();
+    for f in list(base.clone()).await? {
+        let name = f.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
+        if key::is_account_id(&name) {
+            accounts.push(f);
+        } else if key::is_org_id(&name) {
+            for a in list(f).await? {
+                let acct = a.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+                if key::is_account_id(acct) {
+                    accounts.push(a);
+                }
+            }
+        }
+    }
+    let mut folders = Vec::new();
+    for a in accounts {
+        folders.extend(list(format!("{a}CloudTrail/")).await?);
+    }
+    folders.sort();
+    Ok(folders)
+}
+
+type Refreshed = std::result::Result<(String, ResourceType, bool), String>;
+
+/// Reads `piece` again and puts it into `inv`: `None` when the inventory has no place for it
+/// (its account or region was not scanned, or its service could not be read), else the
+/// resource's id as findings name it, its type, and whether it is gone — or why it could
+/// not be read.
+fn refresh(rt: &tokio::runtime::Runtime, session: &Session, inv: &mut Inventory, piece: &Piece) -> Result<Option<Refreshed>> {
+    let Some(account) = inv.accounts.iter_mut().find(|a| a.id == piece.account()) else { return Ok(None) };
+    match piece {
+        Piece::SecurityGroup { region, group_id, .. } => {
+            let arn = account.arn("ec2", region, &format!("security-group/{group_id}"));
+            let Some(r) = account.regions.iter_mut().find(|r| &r.name == region) else { return Ok(None) };
+            let Observed::Known(ec2) = &mut r.ec2 else { return Ok(None) };
+            let read = rt.block_on(session.security_group(region, group_id));
+            let read = match read {
+                Ok(g) => g,
+                Err(why) => return Ok(Some(Err(why))),
+            };
+            let at = ec2.security_groups.iter().position(|g| &g.group_id == group_id);
+            let gone = read.is_none();
+            match (read, at) {
+                (Some(g), Some(i)) => ec2.security_groups[i] = g,
+                (Some(g), None) => ec2.security_groups.push(g),
+                (None, Some(i)) => {
+                    ec2.security_groups.remove(i);
+                }
+                (None, None) => {}
+            }
+            Ok(Some(Ok((arn, ResourceType::AwsEc2SecurityGroup, gone))))
+        }
+        Piece::Bucket { name, .. } => {
+            let arn = format!("arn:{}:s3:::{name}", account.partition);
+            let Observed::Known(s3) = &mut account.s3 else { return Ok(None) };
+            let read = match rt.block_on(session.bucket(name)) {
+                Ok(b) => b,
+                Err(why) => return Ok(Some(Err(why))),
+            };
+            let at = s3.buckets.iter().position(|b| &b.name == name);
+            let gone = read.is_none();
+            match (read, at) {
+                (Some(mut b), Some(i)) => {
+                    b.creation_date = s3.buckets[i].creation_date.take();
+                    s3.buckets[i] = b;
+                }
+                (Some(b), None) => s3.buckets.push(b),
+                (None, Some(i)) => {
+                    s3.buckets.remove(i);
+                }
+                (None, None) => {}
+            }
+            Ok(Some(Ok((arn, ResourceType::AwsS3Bucket, gone))))
+        }
+    }
+}
+
+/// The findings of `ids` over `inv`, with the configuration applied as a scan applies it.
+fn check(inv: &Inventory, ids: &[&str], config: Option<&rampart_config::Config>, now: Timestamp) -> Vec<rampart_model::Finding> {
+    let thresholds = config.map(|c| c.thresholds).unwrap_or_default();
+    let ranges = crate::ip_ranges::load(&crate::ip_ranges::default_dir()).ok().flatten();
+    let outcome = rampart_checks::run_with_ip_ranges(inv, now, &thresholds, ids, ranges.as_ref().or(rampart_checks::ip_ranges::bundled()));
+    let mut findings = rampart_checks::findings(outcome.results, now);
+    if let Some(config) = config {
+        let tags = inv.tags_by_arn();
+        let _ = config.apply(&mut findings, &|r| tags.get(&r.id).cloned(), now);
+    }
+    findings
+}
+
+fn add(sum: &mut ChangeApplied, d: &ChangeApplied) {
+    sum.created += d.created;
+    sum.updated += d.updated;
+    sum.unchanged += d.unchanged;
+    sum.resolved += d.resolved;
+    sum.reopened += d.reopened;
+    sum.archived += d.archived;
+}

@@ -30,6 +30,11 @@ pub enum Command {
     Demo(OutputArgs),
     /// Scan an AWS account live, or a stored snapshot with --snapshot.
     Scan(ScanArgs),
+    /// Re-check what changes: `watch cloudtrail` reads a trail's log files from S3.
+    Watch {
+        #[command(subcommand)]
+        target: crate::watch::WatchTarget,
+    },
     /// Collect an inventory snapshot without running checks.
     Collect {
         #[command(subcommand)]

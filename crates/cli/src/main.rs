@@ -27,6 +27,7 @@ mod retention;
 mod run;
 mod vulndb;
 mod vulndb_update;
+mod watch;
 
 use clap::Parser;
 use std::io::IsTerminal;

@@ -90,6 +90,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Prune(args) => crate::retention::main(args),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent(args) => crate::agent::main(args),
+        Command::Watch { target } => crate::watch::main(target),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
             let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())
@@ -143,7 +144,7 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
 }
 
 /// A collection error with the flags that fix it (the library names none).
-fn collect_hint(e: anyhow::Error) -> anyhow::Error {
+pub(crate) fn collect_hint(e: anyhow::Error) -> anyhow::Error {
     use rampart_collect_aws::CollectError;
     let Some(collect) = e.downcast_ref::<CollectError>() else { return e };
     let hint = match collect {

@@ -1,0 +1,69 @@
+//! Reading one resource again (change-triggered checks): a group or bucket that exists is
+//! read whole, one that is gone is `None`, and one that cannot be read is an error — never
+//! "gone"; a trail's bucket is listed and read through the same guarded calls.
+
+#[path = "../../../testdata/moto/harness.rs"]
+mod harness;
+
+use rampart_collect_aws::refresh::Session;
+use rampart_collect_aws::Options;
+use std::process::Command;
+
+fn set_env() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (k, v) in [
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ] {
+            std::env::set_var(k, v);
+        }
+    });
+}
+
+fn opts(url: &str) -> Options {
+    Options { endpoint_url: Some(url.to_string()), ..Options::default() }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_group_or_bucket_is_read_again_gone_is_none_and_a_refusal_is_an_error() {
+    let moto = harness::moto();
+    set_env();
+    let out = Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/trail.py"))
+        .arg(&moto.url)
+        .arg("setup")
+        .output()
+        .expect("run trail.py");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let web = ids["web"].as_str().unwrap();
+
+    let s = Session::start(&opts(&moto.url)).await.unwrap();
+    assert_eq!(s.account, "123456789012");
+    let g = s.security_group("us-east-1", web).await.unwrap().expect("the group exists");
+    assert_eq!((g.group_id.as_str(), g.group_name.as_str()), (web, "web"));
+    assert!(g.ingress.is_empty());
+    assert_eq!(s.security_group("us-east-1", "sg-0123456789abcdef0").await.unwrap(), None);
+    let b = s.bucket("trail-logs").await.unwrap().expect("the bucket exists");
+    assert_eq!(b.name, "trail-logs");
+    assert_eq!(s.bucket("no-such-bucket-here").await.unwrap(), None);
+
+    let bucket = s.trail_bucket("trail-logs").await.unwrap();
+    assert_eq!(bucket.region, "us-east-1");
+    assert!(s.list_keys(&bucket, "AWSLogs/", None, 10).await.unwrap().is_empty());
+    assert!(s.take_gaps().is_empty());
+
+    // Refused: an error with the action, and a gap; not "gone".
+    let proxy = harness::deny_proxy(&moto, &["ec2:DescribeSecurityGroups"]);
+    let s = Session::start(&opts(&proxy.url)).await.unwrap();
+    let e = s.security_group("us-east-1", web).await.unwrap_err();
+    assert!(e.starts_with("ec2:DescribeSecurityGroups access denied"), "{e}");
+    let gaps = s.take_gaps();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0].resource.as_deref(), Some(web));
+}
