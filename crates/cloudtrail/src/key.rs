@@ -83,7 +83,10 @@ pub fn is_org_id(s: &str) -> bool {
 /// A region name as CloudTrail writes it in keys: lower-case letters, digits and dashes,
 /// with at least two dashes (`us-east-1`, `us-gov-west-1`, `cn-north-1`).
 fn is_region(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && s.matches('-').count() >= 2
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.matches('-').count() >= 2
 }
 
 /// What `key` is in a trail's bucket.

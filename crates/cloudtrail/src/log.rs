@@ -137,10 +137,9 @@ pub fn event(r: &Value) -> Result<Event, String> {
         .or_else(|| user_identity.get("accountId").and_then(Value::as_str).map(str::to_string))
         .unwrap_or_default();
     let resource_arns = match o.get("resources") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .filter_map(|x| x.get("ARN").or_else(|| x.get("arn")).and_then(Value::as_str).map(str::to_string))
-            .collect(),
+        Some(Value::Array(list)) => {
+            list.iter().filter_map(|x| x.get("ARN").or_else(|| x.get("arn")).and_then(Value::as_str).map(str::to_string)).collect()
+        }
         _ => Vec::new(),
     };
     Ok(Event {

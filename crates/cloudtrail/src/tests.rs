@@ -37,7 +37,8 @@ fn authorize(group: &str) -> serde_json::Value {
 
 #[test]
 fn keys_of_account_and_organisation_trails() {
-    let k = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/12/07/111122223333_CloudTrail_us-east-1_20261207T1805Z_abcdEFGH12345678.json.gz";
+    let k =
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/12/07/111122223333_CloudTrail_us-east-1_20261207T1805Z_abcdEFGH12345678.json.gz";
     let KeyKind::Log(l) = parse_key(k) else { panic!("{k}") };
     assert_eq!((l.account.as_str(), l.region.as_str(), l.org_id.as_deref(), l.prefix.as_str()), ("111122223333", "us-east-1", None, ""));
     assert_eq!(l.date, time::macros::date!(2026 - 12 - 07));
@@ -76,7 +77,10 @@ fn a_log_file_reads_gzip_or_plain_and_counts_malformed_records() {
         let log = parse_log("f.json.gz", &input).unwrap();
         assert_eq!(log.events.len(), 1);
         let e = &log.events[0];
-        assert_eq!((e.service(), e.name.as_str(), e.account.as_str(), e.region.as_str()), ("ec2", "AuthorizeSecurityGroupIngress", "111122223333", "us-east-1"));
+        assert_eq!(
+            (e.service(), e.name.as_str(), e.account.as_str(), e.region.as_str()),
+            ("ec2", "AuthorizeSecurityGroupIngress", "111122223333", "us-east-1")
+        );
         assert_eq!(e.id, "0d5a3c44-1111-2222-3333-444455556666");
         assert_eq!(e.read_only, Some(false));
         assert_eq!(e.request["groupId"], "sg-0abc");
@@ -170,12 +174,24 @@ fn reads_failures_and_data_events_are_not_changes() {
 
 #[test]
 fn bucket_writes_name_their_bucket() {
-    for name in ["PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutBucketPublicAccessBlock", "DeleteBucket", "CreateBucket", "PutBucketEncryption"] {
+    for name in [
+        "PutBucketPolicy",
+        "DeleteBucketPolicy",
+        "PutBucketAcl",
+        "PutBucketPublicAccessBlock",
+        "DeleteBucket",
+        "CreateBucket",
+        "PutBucketEncryption",
+    ] {
         let mut r = authorize("x");
         r["eventSource"] = json!("s3.amazonaws.com");
         r["eventName"] = json!(name);
         r["requestParameters"] = json!({"bucketName": "logs-1", "Host": "logs-1.s3.amazonaws.com"});
-        assert_eq!(classify(&event_of(r)), Change::Pieces(vec![Piece::Bucket { account: "111122223333".into(), name: "logs-1".into() }]), "{name}");
+        assert_eq!(
+            classify(&event_of(r)),
+            Change::Pieces(vec![Piece::Bucket { account: "111122223333".into(), name: "logs-1".into() }]),
+            "{name}"
+        );
     }
     let mut r = authorize("x");
     r["eventSource"] = json!("s3.amazonaws.com");
