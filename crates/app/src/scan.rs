@@ -126,8 +126,9 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
         rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).collect(),
     );
     let gaps: Vec<Gap> = inv.gaps().cloned().collect();
-    // Every failed call makes the run an incomplete answer, said in the run itself.
-    run.incomplete = rampart_model::gaps_in_words(&gaps);
+    // Every failed call makes the run an incomplete answer, said in the run itself; with
+    // several accounts, each line names its account (an account not read at all among them).
+    run.incomplete = if inv.accounts.len() > 1 { crate::org::incomplete_in_words(inv) } else { rampart_model::gaps_in_words(&gaps) };
     Scan {
         run,
         findings,

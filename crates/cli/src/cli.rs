@@ -40,8 +40,10 @@ pub enum Command {
         #[command(subcommand)]
         target: CollectTarget,
     },
-    /// Print the least-privilege read-only IAM policy rampart needs.
-    IamPolicy,
+    /// Print the least-privilege read-only IAM policy rampart needs (for the member role too);
+    /// `member-trust` and `management`: the member role's trust policy and the scanning
+    /// identity's policy for `scan aws --org` / `--accounts`.
+    IamPolicy(crate::org::IamPolicyArgs),
     /// List the checks with their severity and standards.
     Checks,
     /// Compliance with CIS AWS Foundations v3.0.0, AWS Foundational Security Best Practices and
@@ -459,6 +461,7 @@ pub enum CollectTarget {
 }
 
 #[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("many_accounts").args(["org", "accounts"])))]
 pub struct AwsArgs {
     /// Named profile from ~/.aws/config; the default credential chain otherwise.
     #[arg(long)]
@@ -477,6 +480,25 @@ pub struct AwsArgs {
     /// AWS. Without it, origins that are not the account's load balancers are NOT_AVAILABLE.
     #[arg(long)]
     pub probe_origins: bool,
+    /// Scan every ACTIVE account of the organisation (organizations:ListAccounts: run from the
+    /// management account or a delegated administrator) through --member-role; see
+    /// `rampart iam-policy management` and `member-trust`.
+    #[arg(long, conflicts_with = "accounts", requires = "member_role")]
+    pub org: bool,
+    /// Scan these accounts (12-digit ids, comma-separated) through --member-role; the
+    /// caller's own account among them is read with its own credentials.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", value_parser = crate::org::parse_account_id)]
+    pub accounts: Option<Vec<String>>,
+    /// The role to assume in each account of --org or --accounts (a name, or path/name).
+    #[arg(long, value_name = "NAME", requires = "many_accounts")]
+    pub member_role: Option<String>,
+    /// The external id the member role's trust policy requires (sts:ExternalId).
+    #[arg(long, value_name = "ID", requires = "member_role")]
+    pub external_id: Option<String>,
+    /// Accounts read at once with --org or --accounts (--concurrency bounds the calls in
+    /// flight across all of them).
+    #[arg(long, value_name = "N", default_value_t = rampart_app::org::DEFAULT_PARALLEL_ACCOUNTS, value_parser = crate::org::parse_parallel_accounts)]
+    pub parallel_accounts: usize,
 }
 
 #[derive(Args, Debug, Clone)]

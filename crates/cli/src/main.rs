@@ -21,6 +21,7 @@ mod db;
 mod hints;
 mod host;
 mod ip_ranges_update;
+mod org;
 mod pipe;
 mod progress;
 mod retention;

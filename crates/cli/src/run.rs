@@ -66,12 +66,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::IamPolicy => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", rampart_collect_aws::actions::iam_policy())?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::IamPolicy(args) => crate::org::iam_policy(&args),
         Command::Compliance(args) => compliance(&args),
         Command::Serve(args) => rampart_server::run(&args),
         Command::Users { action } => rampart_server::users(&action),
@@ -132,6 +127,9 @@ pub fn main(args: Cli) -> Result<ExitCode> {
 }
 
 fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
+    if aws.org || aws.accounts.is_some() {
+        return crate::org::collect(aws).map_err(collect_hint);
+    }
     let opts = rampart_collect_aws::Options {
         profile: aws.profile.clone(),
         regions: aws.regions.clone(),
