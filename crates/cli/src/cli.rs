@@ -70,6 +70,11 @@ pub enum Command {
     /// Collect this host's telemetry (packages, listening sockets, sshd, kernel parameters,
     /// accounts, file permissions) as a versioned JSON document.
     Agent(crate::agent::AgentArgs),
+    /// Agent tokens: issue one for a host, list the agents (silent ones flagged), revoke one.
+    Agents {
+        #[command(subcommand)]
+        action: crate::agent::AgentsAction,
+    },
     /// The stored findings, current state (like Security Hub's findings view); with an id, that
     /// finding in full with what each run said and its workflow history.
     Findings(FindingsArgs),

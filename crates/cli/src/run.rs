@@ -85,6 +85,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Prune(args) => crate::retention::main(args),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent(args) => crate::agent::main(args),
+        Command::Agents { action } => crate::agent::agents(action),
         Command::Watch { target } => crate::watch::main(target),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
