@@ -58,7 +58,7 @@ async fn page(state: &Shared, caller: &Caller, issued: Option<(&str, &str)>) -> 
         p.count {
             (agents.len()) " agent(s); "
             @if silent > 0 { strong #silent-count { (silent) " silent" } " (no upload for two of their intervals)" } @else { "none silent" }
-            ". Each uploads this host's telemetry with `rampart agent --server URL --token-file FILE`; its documents are kept 30 days and assessed by the templates that target its host."
+            ". Each uploads its host's telemetry with " code { "rampart agent --server URL --token-file FILE" } "; the documents are kept 30 days and assessed by the templates that target the host."
         }
         @if let Some((name, token)) = issued {
             section #issued.card.wide {
@@ -105,7 +105,7 @@ async fn page(state: &Shared, caller: &Caller, issued: Option<(&str, &str)>) -> 
                                 }
                                 td.num { (a.uploads) }
                                 @if admin {
-                                    td { @if !a.revoked {
+                                    td.wf { @if !a.revoked {
                                         form method="post" action={ "/agents/" (url_encode(&a.name)) "/revoke" } {
                                             input type="hidden" name="csrf" value=(csrf(caller));
                                             button type="submit" aria-label={ "Revoke " (a.name) } { "Revoke" }
