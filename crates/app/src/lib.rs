@@ -39,6 +39,7 @@ pub mod insights;
 pub mod notify;
 pub mod org;
 pub mod inventory;
+pub mod jobs;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;

@@ -82,6 +82,15 @@ pub enum Command {
     Runs(RunsArgs),
     /// The store's schema (`db migrate`) and its copy from SQLite to PostgreSQL (`db copy`).
     Db(crate::db::DbArgs),
+    /// Do the jobs of the database's queue (collect a part of an estate, evaluate a scan)
+    /// beside any number of other workers; a worker killed mid-job loses its lease and
+    /// another finishes the job.
+    Worker(crate::worker::WorkerArgs),
+    /// Scans as jobs for `rampart worker` processes: queue one, see how far it is.
+    Jobs {
+        #[command(subcommand)]
+        action: crate::worker::JobsAction,
+    },
     /// Insights: Security Hub's managed ones and saved custom ones (a filter and a group-by
     /// attribute), each a count of findings per group value.
     Insights {

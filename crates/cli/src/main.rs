@@ -28,6 +28,7 @@ mod retention;
 mod run;
 mod vulndb;
 mod vulndb_update;
+mod worker;
 mod watch;
 
 use clap::Parser;

@@ -85,6 +85,8 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Prune(args) => crate::retention::main(args),
         Command::IpRanges { action: crate::cli::IpRangesAction::Update { url, dir } } => crate::ip_ranges_update::main(&url, dir),
         Command::Agent(args) => crate::agent::main(args),
+        Command::Worker(args) => crate::worker::worker(args),
+        Command::Jobs { action } => crate::worker::jobs(action),
         Command::Agents { action } => crate::agent::agents(action),
         Command::Watch { target } => crate::watch::main(target),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {

@@ -1,0 +1,107 @@
+//! `rampart worker`: three worker processes do a queued scan of 30 accounts × 2 regions (90
+//! collection jobs and the evaluation) while one of them, chosen at random, is killed with
+//! SIGKILL three times; every job is done, some were taken again after a kill, and the
+//! findings equal those of a single-process scan of the same estate.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn rampart(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart")).args(args).current_dir(dir).output().unwrap()
+}
+
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn spawn_worker(dir: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["worker", "--snapshot", "estate.json", "--db", "queued.db", "--lease", "3", "--pause-ms", "150"])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn findings(dir: &Path, db: &str) -> BTreeSet<(String, String)> {
+    let json = ok(rampart(dir, &["findings", "--db", db, "--format", "json", "--limit", "0"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = v.as_array().or_else(|| v["findings"].as_array()).expect("a list of findings").clone();
+    list.iter().map(|f| (f["id"].as_str().unwrap().to_string(), f["status"].as_str().unwrap_or_default().to_string())).collect()
+}
+
+#[test]
+fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one_process_finds() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    // 30 accounts: the demo account under 30 ids.
+    let demo: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap()).unwrap();
+    let account = serde_json::to_string(&demo["accounts"][0]).unwrap();
+    let mut estate = demo.clone();
+    estate["accounts"] = (0..30).map(|i| serde_json::from_str::<serde_json::Value>(&account.replace("123456789012", &format!("{:012}", 200000000000u64 + i))).unwrap()).collect();
+    std::fs::write(d.join("estate.json"), serde_json::to_vec(&estate).unwrap()).unwrap();
+
+    // Exit 1: the estate has findings at or above the default --fail-on.
+    let single = rampart(d, &["scan", "--snapshot", "estate.json", "--db", "single.db", "--format", "json", "-o", "single.json"]);
+    assert!(matches!(single.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&single.stderr));
+    let batch = ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", "queued.db"])).trim().to_string();
+
+    let mut workers: Vec<Child> = (0..3).map(|_| spawn_worker(d)).collect();
+    let mut rng = 0x9e3779b97f4a7c15u64 ^ std::process::id() as u64;
+    let mut kills = 0;
+    let started = Instant::now();
+    loop {
+        let status = rampart(d, &["jobs", "status", &batch, "--db", "queued.db"]);
+        if status.status.success() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(240), "the batch did not finish: {}", String::from_utf8_lossy(&status.stdout));
+        let text = String::from_utf8_lossy(&status.stdout).to_string();
+        // Kill only while jobs run, so the killed worker most likely holds one.
+        if kills < 3 && !text.contains(" 0 running") && started.elapsed() > Duration::from_millis(500 + 1500 * kills as u64) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let victim = (rng % 3) as usize;
+            workers[victim].kill().unwrap(); // SIGKILL
+            workers[victim].wait().unwrap();
+            workers[victim] = spawn_worker(d);
+            kills += 1;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(kills, 3, "three workers were killed mid-batch");
+    let status = ok(rampart(d, &["jobs", "status", &batch, "--db", "queued.db"]));
+    assert!(status.contains("0 pending, 0 running, 91 done, 0 dead"), "{status}");
+    let claims: usize = status.split("; ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(claims > 91, "a killed worker's job was taken again: {status}");
+    for mut w in workers {
+        let _ = w.kill();
+        let _ = w.wait();
+    }
+    // One run, recorded under the batch id, with the findings of the single-process scan.
+    let runs = ok(rampart(d, &["runs", "--db", "queued.db", "--format", "json"]));
+    assert_eq!(runs.matches("\"id\"").count(), 1, "{runs}");
+    assert!(runs.contains(&batch));
+    let (single, queued) = (findings(d, "single.db"), findings(d, "queued.db"));
+    assert!(single.len() > 30 * 20, "the estate has findings: {}", single.len());
+    assert_eq!(queued, single);
+}
+
+#[test]
+fn a_worker_without_a_database_or_a_batch_that_does_not_exist_is_an_error_that_says_what_to_do() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    std::fs::write(d.join("estate.json"), std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap()).unwrap();
+    let out = rampart(d, &["worker", "--snapshot", "estate.json", "--db", "none.db", "--exit-when-idle"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("none.db").exists(), "a worker never creates a store");
+    ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", "q.db"]));
+    let out = rampart(d, &["jobs", "status", "run-1", "--db", "q.db"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no batch `run-1`"), "{}", String::from_utf8_lossy(&out.stderr));
+}
