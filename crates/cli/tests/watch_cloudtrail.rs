@@ -139,7 +139,8 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
         .arg(&db)
         .output()
         .unwrap();
-    assert!(out.status.code().is_some_and(|c| c == 0 || c == 2), "{}", String::from_utf8_lossy(&out.stderr));
+    // Exit 1: the planted open group fails; 2: moto answers some reads with errors.
+    assert!(out.status.code().is_some_and(|c| c <= 2), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(finding(&db, &web), (Status::Passed, WorkflowStatus::Resolved, RecordState::Active));
     assert_eq!(finding(&db, &other).0, Status::Failed);
 

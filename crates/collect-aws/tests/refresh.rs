@@ -29,8 +29,19 @@ fn opts(url: &str) -> Options {
     Options { endpoint_url: Some(url.to_string()), ..Options::default() }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn one_group_or_bucket_is_read_again_gone_is_none_and_a_refusal_is_an_error() {
+/// As `rampart` runs it: on a thread with the main thread's 8 MiB stack (a debug build of a
+/// bucket's reads nests deeper than a 2 MiB test thread allows).
+#[test]
+fn one_group_or_bucket_is_read_again_gone_is_none_and_a_refusal_is_an_error() {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(reread()))
+        .expect("spawn")
+        .join()
+        .expect("the test thread");
+}
+
+async fn reread() {
     let moto = harness::moto();
     set_env();
     let out = Command::new(harness::venv().join("bin/python"))
@@ -56,7 +67,10 @@ async fn one_group_or_bucket_is_read_again_gone_is_none_and_a_refusal_is_an_erro
     let bucket = s.trail_bucket("trail-logs").await.unwrap();
     assert_eq!(bucket.region, "us-east-1");
     assert!(s.list_keys(&bucket, "AWSLogs/", None, 10).await.unwrap().is_empty());
-    assert!(s.take_gaps().is_empty());
+    // moto answers some of a bucket's reads in a shape the SDK refuses (as in a scan): those
+    // are gaps of the bucket; the group and the listing read cleanly.
+    let gaps = s.take_gaps();
+    assert!(gaps.iter().all(|g| g.action.starts_with("s3:GetBucket") && g.resource.as_deref() == Some("trail-logs")), "{gaps:#?}");
 
     // Refused: an error with the action, and a gap; not "gone".
     let proxy = harness::deny_proxy(&moto, &["ec2:DescribeSecurityGroups"]);
