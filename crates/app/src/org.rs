@@ -177,7 +177,16 @@ pub async fn collect_accounts_async(spec: &AccountsSpec, notify: &dyn Notify) ->
     let mut outcomes = Vec::new();
     let targets: Vec<(String, Option<String>)> = match &spec.targets {
         Targets::Organization => {
-            let listed = scanner.list_accounts().await.map_err(|e| {
+            let listed = scanner.list_accounts().await.and_then(|l| {
+                // An organisation holds at least its management account: an empty answer is
+                // not an organisation to scan.
+                if l.is_empty() {
+                    Err("the answer lists no account".to_string())
+                } else {
+                    Ok(l)
+                }
+            });
+            let listed = listed.map_err(|e| {
                 anyhow::anyhow!(
                     "cannot list the organisation's accounts: {e}; run from the management account or a delegated administrator allowed organizations:ListAccounts (see `rampart iam-policy management`)"
                 )

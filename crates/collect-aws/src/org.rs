@@ -139,6 +139,10 @@ impl Scanner {
                     g.message = format!("role `{arn}` could not be assumed, nothing of the account was read: {}", g.message);
                 }
                 let mut empty = Account::empty(account, &self.partition, &self.ctx.region);
+                // Every region it would have read, with nothing read: checks over regions
+                // (is there a trail anywhere?) are then NOT_AVAILABLE, never FAILED or PASSED.
+                let regions = self.opts.regions.clone().unwrap_or_else(|| vec![self.ctx.region.clone()]);
+                empty.regions = regions.iter().map(|r| rampart_inventory::Region::empty(r)).collect();
                 empty.gaps = gaps;
                 return Err(empty);
             }
