@@ -105,14 +105,15 @@ fn while_the_server_is_down_documents_are_spooled_then_delivered_in_order() {
     let collect = |now: Timestamp| doc("web-1", now);
     let agent =
         Agent { spool: spool::Spool::open(dir.path(), 100, 1 << 30).unwrap(), uploader: &server, collect: &collect, notify: &notify };
-    let mut backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(3600), 0.0);
+    let mut backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(600), 0.0);
     let end = t0() + time::Duration::minutes(200);
     run_loop(&agent, Duration::from_secs(3600), &mut backoff, &clock, &|| clock.now() >= end).unwrap();
     let warnings = notify.warnings();
     assert!(warnings.iter().any(|w| w.contains("connection refused; retrying in 60 s")), "{warnings:?}");
     assert!(warnings.iter().any(|w| w.contains("retrying in 120 s")), "backoff doubled: {warnings:?}");
     // Collected at 0, 60, 120 and 180 minutes; the first three delivered together once the
-    // server was up (at the first retry after 150 minutes), oldest first; the last at once.
+    // server was up (at the retry at 150 minutes: retries every 10 minutes at most), oldest
+    // first; the last at once.
     let want: Vec<Timestamp> = [0, 60, 120, 180].iter().map(|m| t0() + time::Duration::minutes(*m)).collect();
     assert_eq!(*server.got.borrow(), want);
     assert!(agent.spool.list().unwrap().is_empty());
