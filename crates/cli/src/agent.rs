@@ -96,7 +96,9 @@ pub fn main(args: AgentArgs) -> Result<ExitCode> {
         (Some(t), _) => t.clone(),
         (None, Some(f)) => std::fs::read_to_string(f)
             .with_context(|| format!("cannot read --token-file `{}`: check the path and that this user may read it", f.display()))?,
-        (None, None) if std::env::var("RAMPART_AGENT_TOKEN").is_ok_and(|t| !t.trim().is_empty()) => std::env::var("RAMPART_AGENT_TOKEN").unwrap_or_default(),
+        (None, None) if std::env::var("RAMPART_AGENT_TOKEN").is_ok_and(|t| !t.trim().is_empty()) => {
+            std::env::var("RAMPART_AGENT_TOKEN").unwrap_or_default()
+        }
         (None, None) => bail!(
             "give the agent token with --token-file FILE (or $RAMPART_AGENT_TOKEN): issue one with `rampart agents token --name HOST`"
         ),
@@ -135,7 +137,9 @@ pub fn main(args: AgentArgs) -> Result<ExitCode> {
     notify.info(&format!("reporting to {server} every {} s; spool `{}`", args.interval.as_secs(), agent.spool.dir().display()));
     // Agents that lost the server together spread their retries (by process id).
     let spread = f64::from(std::process::id() % 1000) / 1000.0;
-    let mut backoff = Backoff::new(Duration::from_secs(30), args.interval.min(Duration::from_secs(3600)), spread);
+    // Retries at most every quarter of the interval (15 minutes for the hourly default).
+    let cap = (args.interval / 4).clamp(Duration::from_secs(30), Duration::from_secs(900));
+    let mut backoff = Backoff::new(Duration::from_secs(30), cap, spread);
     rampart_app::agent::run_loop(&agent, args.interval, &mut backoff, &SystemClock, &|| false)?;
     Ok(ExitCode::SUCCESS)
 }
