@@ -41,6 +41,29 @@ pub enum PolicyKind {
         #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
         partition: String,
     },
+    /// The policy of the identity that runs `watch cloudtrail`: list the trail's bucket and
+    /// read its CloudTrail log files, that bucket only (the scanning policy reads no
+    /// object). It re-reads what changed, so it needs the read-only policy too.
+    Watch {
+        /// The trail's bucket (without it, the placeholder BUCKET is printed to replace).
+        #[arg(long, value_name = "NAME", value_parser = parse_bucket_name)]
+        bucket: Option<String>,
+        #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
+        partition: String,
+    },
+}
+
+/// `--bucket`: an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens).
+fn parse_bucket_name(s: &str) -> Result<String, String> {
+    let ok = (3..=63).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens): pass the trail's bucket"))
+    }
 }
 
 /// `--accounts` values: 12-digit account ids.
@@ -121,6 +144,9 @@ pub(crate) fn iam_policy(args: &IamPolicyArgs) -> Result<ExitCode> {
             let role = MemberRole { name: member_role.clone(), external_id: None };
             rampart_app::org::check_member_role(&role).map_err(|r| anyhow::anyhow!("{}", flag_words(&r)))?;
             actions::management_policy(partition, member_role)
+        }
+        Some(PolicyKind::Watch { bucket, partition }) => {
+            actions::watch_policy(partition, bucket.as_deref().unwrap_or(actions::BUCKET_PLACEHOLDER))
         }
     };
     let mut out = std::io::stdout().lock();

@@ -205,3 +205,24 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
     assert!(of_web.iter().all(|f| f.record_state == RecordState::Archived), "{of_web:#?}");
     assert_eq!(finding(&db, &other), (Status::Failed, WorkflowStatus::New, RecordState::Active));
 }
+
+/// The trail bucket's reads are a policy of their own, scoped to that bucket; the scanning
+/// policy never grants reading objects.
+#[test]
+fn iam_policy_watch_scopes_the_trail_reads_to_the_bucket() {
+    let out = rampart().args(["iam-policy", "watch", "--bucket", "trail-logs", "--partition", "aws-us-gov"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["Statement"][0]["Resource"], "arn:aws-us-gov:s3:::trail-logs");
+    assert!(p["Statement"][0]["Action"].as_array().unwrap().contains(&Value::from("s3:ListBucket")), "{p}");
+    assert_eq!(p["Statement"][1]["Resource"], "arn:aws-us-gov:s3:::trail-logs/*AWSLogs/*");
+    assert_eq!(p["Statement"][1]["Action"], serde_json::json!(["s3:GetObject"]));
+    let out = rampart().args(["iam-policy", "watch"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("arn:aws:s3:::BUCKET/*AWSLogs/*"));
+    let out = rampart().args(["iam-policy", "watch", "--bucket", "Bad_Name"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not an S3 bucket name"), "{}", String::from_utf8_lossy(&out.stderr));
+    let scanning = rampart().arg("iam-policy").output().unwrap();
+    let text = String::from_utf8_lossy(&scanning.stdout);
+    assert!(!text.contains("s3:GetObject\"") && !text.contains("s3:ListBucket\""), "{text}");
+}

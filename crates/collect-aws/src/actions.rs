@@ -44,6 +44,37 @@ pub fn management_policy(partition: &str, role: &str) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// The bucket name `rampart iam-policy watch` prints when none is given.
+pub const BUCKET_PLACEHOLDER: &str = "BUCKET";
+
+/// The policy of the identity that watches a trail (`rampart watch cloudtrail`): the trail
+/// bucket's reads (`WATCH_ACTIONS`, the calls of `trail_logs.rs`), scoped to that bucket
+/// (`s3:ListBucket`, `s3:GetBucketLocation`) and to its CloudTrail log files
+/// (`s3:GetObject` on `BUCKET/*AWSLogs/*`, any trail prefix before `AWSLogs/`). The resources
+/// it re-reads after a change need [`iam_policy`] too; the scanning policy itself never
+/// grants reading objects.
+pub fn watch_policy(partition: &str, bucket: &str) -> String {
+    let (objects, bucket_level): (Vec<&str>, Vec<&str>) = WATCH_ACTIONS.iter().partition(|a| a.ends_with("Object"));
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "RampartWatchTrailBucket",
+                "Effect": "Allow",
+                "Action": bucket_level,
+                "Resource": format!("arn:{partition}:s3:::{bucket}")
+            },
+            {
+                "Sid": "RampartWatchTrailLogFiles",
+                "Effect": "Allow",
+                "Action": objects,
+                "Resource": format!("arn:{partition}:s3:::{bucket}/*AWSLogs/*")
+            }
+        ]
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
 /// The trust policy of the member role: the scanning account may assume it (its
 /// administrators then decide which of its identities may, through their own policies),
 /// with `sts:ExternalId` required when one is given.
@@ -88,6 +119,27 @@ mod tests {
         let t: serde_json::Value = serde_json::from_str(&member_trust_policy("aws-us-gov", "111122223333", None)).unwrap();
         assert!(t["Statement"][0].get("Condition").is_none(), "{t}");
         assert_eq!(t["Statement"][0]["Principal"]["AWS"], "arn:aws-us-gov:iam::111122223333:root");
+    }
+
+    #[test]
+    fn trail_bucket_reads_are_only_in_the_watch_policy_scoped_to_the_bucket() {
+        for a in ["s3:GetObject", "s3:ListBucket"] {
+            assert!(!ACTIONS.contains(&a), "{a} must not be granted on every bucket by the scanning policy");
+            assert!(WATCH_ACTIONS.contains(&a), "{WATCH_ACTIONS:?}");
+        }
+        for a in WATCH_ACTIONS {
+            let (svc, op) = a.split_once(':').unwrap();
+            assert!(crate::guard::is_allowed(svc, op) && crate::guard::is_read_only(op), "{a}");
+        }
+        let p: serde_json::Value = serde_json::from_str(&watch_policy("aws-cn", "trail-logs")).unwrap();
+        let s = p["Statement"].as_array().unwrap();
+        assert_eq!(s.len(), 2);
+        assert!(s[0]["Action"].as_array().unwrap().contains(&serde_json::json!("s3:ListBucket")), "{p}");
+        assert_eq!(s[0]["Resource"], "arn:aws-cn:s3:::trail-logs");
+        assert_eq!(s[1]["Action"], serde_json::json!(["s3:GetObject"]));
+        assert_eq!(s[1]["Resource"], "arn:aws-cn:s3:::trail-logs/*AWSLogs/*");
+        let text = iam_policy();
+        assert!(!text.contains("s3:GetObject") && !text.contains("\"s3:ListBucket\""), "{text}");
     }
 
     #[test]

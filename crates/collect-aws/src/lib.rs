@@ -24,6 +24,7 @@ pub mod guard;
 pub mod findings_sources;
 pub mod notify;
 pub mod refresh;
+mod trail_logs;
 pub mod org;
 mod regional;
 pub mod regions;

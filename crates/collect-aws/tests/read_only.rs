@@ -4,7 +4,7 @@
 #[path = "../../../testdata/moto/harness.rs"]
 mod harness;
 
-use rampart_collect_aws::{actions::ACTIONS, collect, guard, Options};
+use rampart_collect_aws::{actions::{ACTIONS, WATCH_ACTIONS}, collect, guard, Options};
 
 fn set_env(url: &str) {
     // Test process only: the same static credentials the harness gives child processes, set
@@ -90,6 +90,51 @@ async fn collection_sends_only_read_only_operations_listed_in_the_iam_policy() {
             ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&action)),
             "{op} (as {action}) was sent but is not in the IAM policy"
         );
+    }
+}
+
+/// Reading a trail's log files (`rampart watch cloudtrail`) sends only reads, each granted by
+/// the watch policy (`rampart iam-policy watch`, scoped to the trail's bucket) or the scanning
+/// one; the object reads are the watch policy's only, never the scanning policy's.
+#[tokio::test(flavor = "multi_thread")]
+async fn trail_bucket_reads_are_covered_by_the_watch_policy_only() {
+    let moto = harness::moto();
+    set_env(&moto.url);
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest()).endpoint_url(&moto.url).load().await;
+    let plain = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    plain.create_bucket().bucket("trail-logs").send().await.unwrap();
+    let key = "AWSLogs/123456789012/CloudTrail/us-east-1/2026/12/07/x.json.gz";
+    plain.put_object().bucket("trail-logs").key(key).body(b"{}".to_vec().into()).send().await.unwrap();
+
+    let opts = Options { endpoint_url: Some(moto.url.clone()), ..Options::default() };
+    let session = rampart_collect_aws::refresh::Session::start(&opts).await.expect("session");
+    let bucket = session.trail_bucket("trail-logs").await.expect("trail bucket");
+    let folders = session.list_folders(&bucket, "AWSLogs/").await.expect("folders");
+    assert_eq!(folders, ["AWSLogs/123456789012/"]);
+    let keys = session.list_keys(&bucket, "AWSLogs/", None, 10).await.expect("keys");
+    assert_eq!(keys, [key]);
+    assert_eq!(session.get_object(&bucket, key, 1 << 20).await.expect("object"), b"{}");
+
+    // The plain client above has no guard: only the session's calls are recorded (one
+    // process per test under nextest).
+    let sent = guard::sent_operations();
+    let renamed = [("s3:ListObjectsV2", "s3:ListBucket")];
+    let mut watched = 0;
+    for op in &sent {
+        let (svc, name) = op.split_once(':').unwrap();
+        assert!(guard::is_read_only(name), "{op} is not read-only");
+        if svc.eq_ignore_ascii_case("sts") {
+            continue;
+        }
+        let action = format!("{}:{name}", svc.to_ascii_lowercase());
+        let action = renamed.iter().find(|(from, _)| *from == action).map(|(_, to)| to.to_string()).unwrap_or(action);
+        let in_watch = WATCH_ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&action));
+        assert!(in_watch || ACTIONS.iter().any(|a| a.eq_ignore_ascii_case(&action)), "{op} (as {action}) is in no policy");
+        watched += usize::from(in_watch);
+    }
+    assert!(watched >= 3, "{sent:?}");
+    for a in ["s3:GetObject", "s3:ListBucket"] {
+        assert!(WATCH_ACTIONS.contains(&a) && !ACTIONS.contains(&a), "{a}: {WATCH_ACTIONS:?}");
     }
 }
 
