@@ -45,6 +45,9 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
 /// An agent that has not reported for this many of its intervals is flagged silent.
 pub const SILENT_INTERVALS: u32 = 2;
 
+/// The longest interval an agent is taken at its word for (a longer one counts as this).
+pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+
 /// An interval as written on the command line: `1h`, `30m`, `90s`, `2d` or seconds
 /// (`3600`); at least 10 seconds.
 pub fn parse_interval(s: &str) -> Result<Duration, String> {
@@ -60,6 +63,9 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
     };
     if secs < 10 {
         return Err(format!("`{s}` is too short: at least 10 s"));
+    }
+    if secs > MAX_INTERVAL.as_secs() {
+        return Err(format!("`{s}` is too long: at most 1d (the server flags an agent silent after two days)"));
     }
     Ok(Duration::from_secs(secs))
 }
@@ -119,7 +125,7 @@ pub fn is_silent(a: &AgentRecord, now: Timestamp) -> bool {
     if a.revoked_at.is_some() {
         return false;
     }
-    let interval = a.interval_seconds.filter(|i| *i > 0).unwrap_or(DEFAULT_INTERVAL.as_secs());
+    let interval = a.interval_seconds.filter(|i| *i > 0).unwrap_or(DEFAULT_INTERVAL.as_secs()).min(MAX_INTERVAL.as_secs());
     let since = a.last_seen.unwrap_or(a.created_at);
     now - since > time::Duration::seconds(i64::try_from(interval.saturating_mul(u64::from(SILENT_INTERVALS))).unwrap_or(i64::MAX / 2))
 }
@@ -133,10 +139,14 @@ pub struct AgentMeta {
 }
 
 impl AgentMeta {
-    /// From a `User-Agent` (`rampart-agent/VERSION`) and an interval header's value.
+    /// From a `User-Agent` (`rampart-agent/VERSION`) and an interval header's value. The
+    /// interval is the agent's word and decides when it counts as silent, so it is capped
+    /// at [`MAX_INTERVAL`]: a host cannot stay "not silent" for months by saying so.
     pub fn from_headers(user_agent: Option<&str>, interval: Option<&str>) -> AgentMeta {
         let version = user_agent.and_then(|u| u.strip_prefix("rampart-agent/")).map(|v| v.chars().take(40).collect()).unwrap_or_default();
-        AgentMeta { version, interval_seconds: interval.and_then(|i| i.trim().parse().ok()).filter(|i| *i > 0) }
+        let interval_seconds =
+            interval.and_then(|i| i.trim().parse::<u64>().ok()).filter(|i| *i > 0).map(|i| i.min(MAX_INTERVAL.as_secs()));
+        AgentMeta { version, interval_seconds }
     }
 }
 
@@ -149,6 +159,9 @@ pub enum Refusal {
     /// The token is bound to another host (403).
     #[error("this agent's token is bound to host `{bound}`, and the document is of host `{host}`: issue this host a token of its own")]
     OtherHost { bound: String, host: String },
+    /// This agent is not bound yet and another agent is bound to the document's host (403).
+    #[error("host `{host}` is bound to agent `{agent}`: one host reports through one agent; revoke `{agent}` first if this host is to report through this token")]
+    HostTaken { host: String, agent: String },
     /// The agent is unknown or revoked (401).
     #[error("the agent token is unknown or revoked: ask an admin for a new one (`rampart agents token --name HOST`)")]
     Revoked,
@@ -191,6 +204,7 @@ pub fn store_upload(store: &mut Store, name: &str, t: &Telemetry, meta: &AgentMe
     let id = match store.record_upload(name, &upload)? {
         UploadOutcome::Stored(id) => id,
         UploadOutcome::OtherHost { bound } => return Ok(Err(Refusal::OtherHost { bound, host })),
+        UploadOutcome::HostTaken { agent } => return Ok(Err(Refusal::HostTaken { host, agent })),
         UploadOutcome::Unknown => return Ok(Err(Refusal::Revoked)),
     };
     store.prune_telemetry(now - time::Duration::days(RETENTION_DAYS))?;

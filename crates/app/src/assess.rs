@@ -42,7 +42,13 @@ pub struct Completed {
 /// are stored as they are reached, each with its events (`crate::assess_events`: Inspector's
 /// notifications, routed by the event rules); a failure is stored as FAILED with its
 /// error, and returned.
-pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
+pub fn run(
+    store: &mut Store,
+    template: &str,
+    telemetry: &[PathBuf],
+    vulndb: &dyn Fn() -> Result<VulnStore>,
+    notify: &dyn Notify,
+) -> Result<Completed> {
     let load = |_: &Store| -> Result<Vec<(String, Telemetry)>> {
         telemetry.iter().map(|p| Ok((p.display().to_string(), crate::inputs::read_telemetry(p)?))).collect()
     };
@@ -54,7 +60,13 @@ pub fn run(store: &mut Store, template: &str, telemetry: &[PathBuf], vulndb: &dy
 pub type Load<'a> = dyn Fn(&Store) -> Result<Vec<(String, Telemetry)>> + 'a;
 
 /// [`run`] over documents from `load` (the agents' stored uploads, `crate::agent`).
-pub fn run_with(store: &mut Store, template: &str, load: &Load, vulndb: &dyn Fn() -> Result<VulnStore>, notify: &dyn Notify) -> Result<Completed> {
+pub fn run_with(
+    store: &mut Store,
+    template: &str,
+    load: &Load,
+    vulndb: &dyn Fn() -> Result<VulnStore>,
+    notify: &dyn Notify,
+) -> Result<Completed> {
     let tpl = store.template(template)?;
     let target = store.target(&tpl.target)?;
     let run = store.start_run(template, crate::now())?;
@@ -115,9 +127,12 @@ fn steps(
     let collecting_run = store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
     announce(store, &collecting_run, Some(AssessmentState::Created), notify);
     let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
-    let mut selected: Vec<(String, Telemetry)> = Vec::new();
+    // Several documents are one host's when they name the same host id (the EC2 instance
+    // id when read, else the hostname): two instances sharing a hostname are two hosts.
+    let mut selected: Vec<(String, String, Telemetry)> = Vec::new();
     for (p, t) in load(store)? {
         let host = crate::host::hostname(&t);
+        let id = rampart_host::upload::host_id(&t).unwrap_or_else(|| host.clone());
         if !selector.matches(&host, &t.tags) {
             notify.info(&format!("{p}: host `{host}` is not selected by target `{}`, skipped", tpl.target));
         } else if t.collected_at < window_start {
@@ -126,15 +141,16 @@ fn steps(
                 rampart_model::rfc3339(t.collected_at),
                 tpl.duration_seconds
             ));
-        } else if let Some(slot) = selected.iter_mut().find(|(h, _)| *h == host) {
-            if t.collected_at > slot.1.collected_at {
+        } else if let Some(slot) = selected.iter_mut().find(|(i, _, _)| *i == id) {
+            if t.collected_at > slot.2.collected_at {
                 notify.info(&format!("{p}: a newer document of host `{host}` replaces an older one"));
-                slot.1 = t;
+                slot.1 = host;
+                slot.2 = t;
             } else {
                 notify.info(&format!("{p}: an older document of host `{host}`, skipped"));
             }
         } else {
-            selected.push((host, t));
+            selected.push((id, host, t));
         }
     }
     if selected.is_empty() {
@@ -149,7 +165,7 @@ fn steps(
     let started = crate::now();
     let mut findings: Vec<Finding> = Vec::new();
     let mut hosts: Vec<String> = Vec::new();
-    for (host, t) in &selected {
+    for (_, host, t) in &selected {
         crate::host::warn_collection(t, notify);
         let mut f = crate::host::evaluate(t, db.as_ref(), started)?;
         f.retain(|f| keep(&f.check_id));

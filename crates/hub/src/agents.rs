@@ -56,6 +56,9 @@ pub enum UploadOutcome {
     Stored(i64),
     /// The agent is bound to another host: nothing was stored.
     OtherHost { bound: String },
+    /// The agent is not bound yet and another agent (not revoked) is bound to the upload's
+    /// host: nothing was stored, and this agent stays unbound.
+    HostTaken { agent: String },
     /// No such agent, or its token was revoked: nothing was stored.
     Unknown,
 }
@@ -161,8 +164,10 @@ impl Store {
     }
 
     /// Stores an upload of agent `name` in one transaction: binds the agent to the upload's
-    /// host if it has none, refuses it (storing nothing) if bound to another, else keeps the
-    /// document and updates the agent's status.
+    /// host if it has none and no other agent (not revoked) is bound to that host, refuses it
+    /// (storing nothing) if bound to another host or the host is another agent's, else keeps
+    /// the document and updates the agent's status. The transaction is IMMEDIATE (it holds
+    /// the write lock from its first read), so two agents cannot both bind one host.
     pub fn record_upload(&mut self, name: &str, u: &TelemetryUpload) -> Result<UploadOutcome, StoreError> {
         let err = sql(&self.path);
         let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(u.json.len() / 8), flate2::Compression::default());
@@ -170,14 +175,28 @@ impl Store {
         let document = gz.finish().expect("writing to memory");
         let tags = serde_json::to_string(u.tags).expect("tags serialize");
         let health = serde_json::to_string(u.health).expect("health serializes");
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
         let bound: Option<Option<String>> = tx
             .query_row("SELECT host_id FROM agents WHERE name = ?1 AND revoked_at IS NULL", [name], |r| r.get(0))
             .optional()
             .map_err(&err)?;
         let Some(bound) = bound else { return Ok(UploadOutcome::Unknown) };
-        if let Some(bound) = bound.filter(|b| b != u.host_id) {
-            return Ok(UploadOutcome::OtherHost { bound });
+        match bound {
+            Some(bound) if bound != u.host_id => return Ok(UploadOutcome::OtherHost { bound }),
+            Some(_) => {}
+            None => {
+                let other: Option<String> = tx
+                    .query_row(
+                        "SELECT name FROM agents WHERE host_id = ?1 AND revoked_at IS NULL AND name != ?2 ORDER BY name LIMIT 1",
+                        params![u.host_id, name],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(&err)?;
+                if let Some(agent) = other {
+                    return Ok(UploadOutcome::HostTaken { agent });
+                }
+            }
         }
         tx.execute(
             "INSERT INTO agent_telemetry (agent, host_id, hostname, tags, collected_at, received_at, encoding, document)
@@ -205,7 +224,10 @@ impl Store {
         Ok(UploadOutcome::Stored(id))
     }
 
-    /// The newest document of each host collected at or after `since`, by host.
+    /// The newest document of each host collected at or after `since`, by host. Only
+    /// documents of agents not revoked count, and "newest" is the one the server received
+    /// last (the document's own `collected_at` is the agent's word: a document claiming a
+    /// far-future time must not stay the newest).
     pub fn latest_telemetry(&self, since: Timestamp) -> Result<Vec<TelemetryRecord>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
@@ -213,8 +235,9 @@ impl Store {
             .prepare(
                 "SELECT id, agent, host_id, hostname, tags, collected_at, received_at FROM agent_telemetry t
                  WHERE collected_at >= ?1
-                   AND id = (SELECT id FROM agent_telemetry u WHERE u.host_id = t.host_id AND u.collected_at >= ?1
-                             ORDER BY u.collected_at DESC, u.id DESC LIMIT 1)
+                   AND id = (SELECT u.id FROM agent_telemetry u JOIN agents a ON a.name = u.agent
+                             WHERE u.host_id = t.host_id AND u.collected_at >= ?1 AND a.revoked_at IS NULL
+                             ORDER BY u.received_at DESC, u.id DESC LIMIT 1)
                  ORDER BY host_id",
             )
             .map_err(&err)?;
@@ -334,5 +357,44 @@ mod tests {
         assert_eq!(s.prune_telemetry(t0 + time::Duration::days(10)).unwrap(), 2);
         assert_eq!(s.telemetry_count(None).unwrap(), 2);
         assert_eq!(s.agents().unwrap().len(), 2, "agents are kept");
+    }
+
+    #[test]
+    fn a_second_agent_cannot_bind_a_host_another_agent_holds() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t0 = codec::truncate(Timestamp::now_utc());
+        let tags = BTreeMap::new();
+        s.add_agent("a", HASH, "admin", t0).unwrap();
+        s.add_agent("b", &HASH.replace('0', "2"), "admin", t0).unwrap();
+        assert!(matches!(s.record_upload("a", &upload("i-a", &tags, t0)).unwrap(), UploadOutcome::Stored(_)));
+        let mut forged = upload("i-a", &tags, t0 + time::Duration::days(365 * 70));
+        forged.received_at = t0;
+        assert_eq!(s.record_upload("b", &forged).unwrap(), UploadOutcome::HostTaken { agent: "a".into() });
+        assert_eq!(s.telemetry_count(Some("b")).unwrap(), 0, "nothing stored");
+        assert_eq!(s.agent("b").unwrap().unwrap().host_id, None, "b stays unbound");
+        // The trigger refuses it whatever writes.
+        assert!(s.conn.execute("UPDATE agents SET host_id = 'i-a' WHERE name = 'b'", []).is_err());
+        // Once a is revoked, the host can be bound by a new agent.
+        s.revoke_agent("a", t0).unwrap();
+        assert!(matches!(s.record_upload("b", &upload("i-a", &tags, t0)).unwrap(), UploadOutcome::Stored(_)));
+    }
+
+    #[test]
+    fn the_newest_is_the_last_received_and_revoked_agents_documents_do_not_count() {
+        let mut s = Store::open_in_memory().unwrap();
+        let t0 = codec::truncate(Timestamp::now_utc()) - time::Duration::days(2);
+        let tags = BTreeMap::new();
+        s.add_agent("a", HASH, "admin", t0).unwrap();
+        // A document claiming to be collected far ahead, received first ...
+        let mut future = upload("host-a", &tags, t0 + time::Duration::days(365 * 70));
+        future.received_at = t0;
+        s.record_upload("a", &future).unwrap();
+        // ... is not the newest once a later one is received.
+        let later = upload("host-a", &tags, t0 + time::Duration::days(1));
+        let UploadOutcome::Stored(id) = s.record_upload("a", &later).unwrap() else { panic!() };
+        let latest = s.latest_telemetry(t0).unwrap();
+        assert_eq!(latest.iter().map(|r| r.id).collect::<Vec<_>>(), [id]);
+        s.revoke_agent("a", t0).unwrap();
+        assert!(s.latest_telemetry(t0).unwrap().is_empty(), "a revoked agent's documents are not assessed");
     }
 }

@@ -23,14 +23,30 @@ impl Spool {
     pub const DEFAULT_MAX_FILES: usize = 168;
     pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
 
-    /// The spool at `dir`, created (mode 0700) if missing.
+    /// The spool at `dir`, created (mode 0700) if missing. An existing directory is used as
+    /// it is (its mode is never changed: `--spool /var/tmp` must not lose its sticky bit),
+    /// and refused when group or others can write to it: they could plant or remove bodies.
     pub fn open(dir: &Path, max_files: usize, max_bytes: u64) -> Result<Spool> {
+        let existed = dir.is_dir();
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the spool `{}`: give --spool a directory this user can write", dir.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            if existed {
+                let mode =
+                    std::fs::metadata(dir).with_context(|| format!("cannot read the spool `{}`", dir.display()))?.permissions().mode();
+                if mode & 0o022 != 0 {
+                    anyhow::bail!(
+                        "the spool `{}` can be written by other users (mode {:o}): give --spool a directory of its own (it is created mode 0700), or `chmod go-w` it",
+                        dir.display(),
+                        mode & 0o7777
+                    );
+                }
+            } else {
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                    .with_context(|| format!("cannot make the spool `{}` private (mode 0700)", dir.display()))?;
+            }
         }
         Ok(Spool { dir: dir.to_path_buf(), max_files: max_files.max(1), max_bytes, seq: AtomicU64::new(0) })
     }

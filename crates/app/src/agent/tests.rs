@@ -176,6 +176,32 @@ fn uploads_bind_the_token_to_a_host_and_silence_is_two_intervals() {
 }
 
 #[test]
+fn a_second_token_cannot_take_over_a_bound_host() {
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "web-1", "admin", t0()).unwrap();
+    issue(&mut s, "intruder", "admin", t0()).unwrap();
+    let meta = AgentMeta::default();
+    store_upload(&mut s, "web-1", &doc("web-1", t0()), &meta, t0()).unwrap().unwrap();
+    let refused = store_upload(&mut s, "intruder", &doc("web-1", t0()), &meta, t0()).unwrap().unwrap_err();
+    assert!(matches!(refused, Refusal::HostTaken { .. }), "{refused}");
+    assert!(refused.to_string().contains("bound to agent `web-1`"), "{refused}");
+    assert_eq!(s.telemetry_count(Some("intruder")).unwrap(), 0);
+}
+
+#[test]
+fn the_agents_own_interval_is_capped_at_a_day() {
+    let meta = AgentMeta::from_headers(None, Some("31536000"));
+    assert_eq!(meta.interval_seconds, Some(MAX_INTERVAL.as_secs()));
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "web-1", "admin", t0()).unwrap();
+    store_upload(&mut s, "web-1", &doc("web-1", t0()), &meta, t0()).unwrap().unwrap();
+    let a = s.agent("web-1").unwrap().unwrap();
+    assert!(is_silent(&a, t0() + time::Duration::days(2) + time::Duration::seconds(1)), "silent after two days whatever it said");
+    assert!(parse_interval("2d").unwrap_err().contains("at most 1d"));
+    assert_eq!(parse_interval("1d").unwrap(), MAX_INTERVAL);
+}
+
+#[test]
 fn a_template_targeting_the_host_runs_once_per_window() {
     let mut s = Store::open_in_memory().unwrap();
     issue(&mut s, "web-1", "admin", t0()).unwrap();
@@ -195,6 +221,50 @@ fn a_template_targeting_the_host_runs_once_per_window() {
     assert_eq!(done.len(), 1, "{:?}", notify.take());
     assert_eq!(done[0].run.hosts, ["web-1"]);
     assert!(due_templates(&s, &t, crate::now()).unwrap().is_empty(), "not again within its window");
+}
+
+#[test]
+fn two_instances_sharing_a_hostname_are_both_assessed() {
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "a", "admin", t0()).unwrap();
+    issue(&mut s, "b", "admin", t0()).unwrap();
+    let sel = rampart_hub::TargetSelector { tags: Default::default(), hosts: vec!["web-*".into()] };
+    s.create_target("web", &sel, t0()).unwrap();
+    s.create_template("web-cis", "web", &["cis".to_string()], 3600, t0()).unwrap();
+    let now = crate::now();
+    let mut first = doc("web-1", now);
+    first.host.ec2_instance_id = Observed::Known(Some("i-0aaa".into()));
+    let mut second = doc("web-1", now);
+    second.host.ec2_instance_id = Observed::Known(Some("i-0bbb".into()));
+    store_upload(&mut s, "a", &first, &AgentMeta::default(), now).unwrap().unwrap();
+    store_upload(&mut s, "b", &second, &AgentMeta::default(), now).unwrap().unwrap();
+    let notify = Collected::default();
+    let no_db = || -> Result<VulnStore> { bail!("no vulnerability database") };
+    let done = run_due_assessments(&mut s, &second, now, &no_db, &notify).unwrap();
+    assert_eq!(done.len(), 1, "{:?}", notify.take());
+    assert_eq!(done[0].run.hosts, ["web-1", "web-1"], "one host id, one host: not one hostname");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_spool_never_changes_an_existing_directorys_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let created = dir.path().join("new");
+    spool::Spool::open(&created, 10, 1 << 20).unwrap();
+    assert_eq!(mode(&created), 0o700, "a directory it creates is private");
+    let shared = dir.path().join("tmp");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let e = spool::Spool::open(&shared, 10, 1 << 20).err().unwrap().to_string();
+    assert!(e.contains("can be written by other users") && e.contains("1777"), "{e}");
+    assert_eq!(mode(&shared), 0o1777, "the sticky bit is kept");
+    let own = dir.path().join("own");
+    std::fs::create_dir(&own).unwrap();
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o755)).unwrap();
+    spool::Spool::open(&own, 10, 1 << 20).unwrap();
+    assert_eq!(mode(&own), 0o755, "an existing directory is used as it is");
 }
 
 #[test]

@@ -38,5 +38,19 @@ CREATE TABLE agent_telemetry (
 CREATE INDEX agent_telemetry_received ON agent_telemetry (received_at);
 CREATE INDEX agent_telemetry_host ON agent_telemetry (host_id, collected_at);
 "#,
+        // 2: one host, one agent: a first binding to a host another agent (not revoked) is
+        // bound to aborts (the store refuses it before; this keeps it so whatever writes).
+        // A trigger, not a unique index, so a database holding such pairs from before still
+        // opens; those agents keep uploading. The newest document of a host is the one
+        // received last (`Store::latest_telemetry`).
+        r#"
+CREATE TRIGGER agents_one_agent_per_host BEFORE UPDATE OF host_id ON agents
+WHEN OLD.host_id IS NULL AND NEW.host_id IS NOT NULL AND NEW.revoked_at IS NULL
+ AND EXISTS (SELECT 1 FROM agents WHERE host_id = NEW.host_id AND revoked_at IS NULL AND name != NEW.name)
+BEGIN
+    SELECT RAISE(ABORT, 'this host is bound to another agent');
+END;
+CREATE INDEX agent_telemetry_host_received ON agent_telemetry (host_id, received_at);
+"#,
     ],
 };

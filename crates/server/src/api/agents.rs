@@ -235,7 +235,7 @@ fn refusal(r: Refusal) -> ApiError {
     let status = match &r {
         Refusal::Upload(e) if e.too_large() => StatusCode::PAYLOAD_TOO_LARGE,
         Refusal::Upload(_) => StatusCode::BAD_REQUEST,
-        Refusal::OtherHost { .. } => StatusCode::FORBIDDEN,
+        Refusal::OtherHost { .. } | Refusal::HostTaken { .. } => StatusCode::FORBIDDEN,
         Refusal::Revoked => StatusCode::UNAUTHORIZED,
     };
     ApiError::new(status, r.to_string())
