@@ -78,6 +78,7 @@ pub enum AgentsAction {
     },
     /// Revoke an agent's token: it can upload no more (its documents are kept).
     Revoke {
+        /// The agent's name (as given to `rampart agents token --name`; see `rampart agents list`).
         name: String,
         /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]

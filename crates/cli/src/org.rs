@@ -28,6 +28,7 @@ pub enum PolicyKind {
         /// The external id to require (sts:ExternalId); pass the same to `scan aws --external-id`.
         #[arg(long, value_name = "ID")]
         external_id: Option<String>,
+        /// The AWS partition the ARNs are written for: aws, aws-cn or aws-us-gov.
         #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
         partition: String,
     },
@@ -38,6 +39,7 @@ pub enum PolicyKind {
         /// The member role's name (or path/name), as given to `scan aws --member-role`.
         #[arg(long, value_name = "NAME")]
         member_role: String,
+        /// The AWS partition the ARNs are written for: aws, aws-cn or aws-us-gov.
         #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
         partition: String,
     },
@@ -48,6 +50,7 @@ pub enum PolicyKind {
         /// The trail's bucket (without it, the placeholder BUCKET is printed to replace).
         #[arg(long, value_name = "NAME", value_parser = parse_bucket_name)]
         bucket: Option<String>,
+        /// The AWS partition the ARNs are written for: aws, aws-cn or aws-us-gov.
         #[arg(long, default_value = "aws", value_parser = ["aws", "aws-cn", "aws-us-gov"])]
         partition: String,
     },

@@ -43,6 +43,7 @@ pub enum JobsAction {
     },
     /// How far a batch is: jobs pending, running, done and dead (with their errors).
     Status {
+        /// The batch id `rampart jobs scan` printed.
         batch: String,
         /// The findings database (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]
