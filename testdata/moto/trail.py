@@ -10,6 +10,7 @@ written here in the shape AWS documents ("CloudTrail record contents").
     trail.py ENDPOINT close GROUP_ID
     trail.py ENDPOINT delete GROUP_ID
     trail.py ENDPOINT junk            (a file that is not gzip, and one that is not a log)
+    trail.py ENDPOINT future          (a well-formed log file whose key is dated 2099-01-01)
 
 Each change's file also holds records that change nothing rampart re-reads: a read
 (DescribeSecurityGroups), a call that failed (errorCode), a write of an unmapped service
@@ -107,6 +108,12 @@ def main():
         base = f"AWSLogs/{acct}/CloudTrail/{REGION}/{day}/{acct}_CloudTrail_{REGION}_"
         s3.put_object(Bucket=BUCKET, Key=base + "20000101T0000Z_notgzip00000000.json.gz", Body=b"\x1f\x8bnot really")
         s3.put_object(Bucket=BUCKET, Key=base + "20000101T0000Z_notalog00000000.json.gz", Body=gzip.compress(b'{"hello": 1}'))
+        return
+    if action == "future":
+        key = f"AWSLogs/{acct}/CloudTrail/{REGION}/2099/01/01/{acct}_CloudTrail_{REGION}_20990101T0000Z_future0000000000.json.gz"
+        read = record(acct, "DescribeVpcs", {}, None, readOnly=True)
+        client(endpoint, "s3").put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(json.dumps({"Records": [read]}).encode()))
+        print(json.dumps({"key": key}))
         return
     group = sys.argv[3]
     perm = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]

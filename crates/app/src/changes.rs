@@ -68,6 +68,9 @@ pub struct PollReport {
     pub malformed: u64,
     /// Files that could not be read at all, with why.
     pub unreadable: Vec<String>,
+    /// Log files skipped because their key is dated after tomorrow (UTC): not read, and the
+    /// checkpoint never moves past today.
+    pub future: Vec<String>,
     /// Resources read again, and those found gone.
     pub refreshed: Vec<String>,
     pub deleted: Vec<String>,
@@ -104,9 +107,11 @@ impl PollReport {
     }
 }
 
-/// A changed piece, with the last event that named it.
+/// A changed piece, with the last event that named it and the files that named it (which
+/// are not recorded as read when the piece cannot be re-read: the next poll tries again).
 struct Pending {
     event_id: String,
+    files: BTreeSet<usize>,
 }
 
 /// Reads the log files delivered since the last poll and updates the findings of what they
@@ -126,10 +131,14 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
     let folders = rt.block_on(region_folders(&session, &bucket, watch.prefix.as_deref().unwrap_or("")))?;
     report.folders = folders.len();
     let mut files: Vec<(String, String)> = Vec::new(); // (folder, key)
+    let today = crate::now().date();
+    // CloudTrail delivers within minutes; a key dated later than tomorrow (a clock or time
+    // zone's slack) is not a delivery: it would move the checkpoint past every real file.
+    let latest = today.next_day().unwrap_or(today);
     for folder in &folders {
         let from = match store.trail_checkpoint(&bucket.name, folder)? {
             Some(last) => match parse_key(&last) {
-                KeyKind::Log(k) => k.date,
+                KeyKind::Log(k) => k.date.min(today),
                 _ => inv.collected_at.date(),
             },
             None => inv.collected_at.date(),
@@ -140,7 +149,14 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
         let keys = rt
             .block_on(session.list_keys(&bucket, folder, Some(&start_after), MAX_FILES_PER_POLL * 4))
             .map_err(|e| anyhow::anyhow!("cannot list `{folder}` in bucket `{}`: {e}", bucket.name))?;
-        let logs: Vec<String> = keys.into_iter().filter(|k| matches!(parse_key(k), KeyKind::Log(_))).collect();
+        let mut logs: Vec<String> = Vec::new();
+        for k in keys {
+            match parse_key(&k) {
+                KeyKind::Log(l) if l.date > latest => report.future.push(k),
+                KeyKind::Log(_) => logs.push(k),
+                _ => {}
+            }
+        }
         let done = store.trail_files_read(&bucket.name, &logs)?;
         files.extend(logs.into_iter().filter(|k| !done.contains(k)).map(|k| (folder.clone(), k)));
         // Files of days the listing no longer reaches are forgotten.
@@ -181,7 +197,7 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
                             }
                             Change::Pieces(p) => {
                                 file.changes += 1;
-                                events.push((e.time, e.id.clone(), p));
+                                events.push((e.time, e.id.clone(), p, stats.len()));
                             }
                         }
                     }
@@ -195,9 +211,11 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
     report.files = stats.len();
     events.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut pending: BTreeMap<Piece, Pending> = BTreeMap::new();
-    for (_, id, pieces) in events {
+    for (_, id, pieces, file) in events {
         for p in pieces {
-            pending.insert(p, Pending { event_id: id.clone() });
+            let entry = pending.entry(p).or_insert_with(|| Pending { event_id: String::new(), files: BTreeSet::new() });
+            entry.event_id = id.clone();
+            entry.files.insert(file);
         }
     }
 
@@ -217,6 +235,10 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
         let (arn, kind, gone) = match outcome {
             Ok(v) => v,
             Err(why) => {
+                // Its files are not read yet: the next poll reads them and tries again.
+                for &i in &p.files {
+                    stats[i].error.get_or_insert_with(|| format!("{} could not be read again: {why}", piece.describe()));
+                }
                 report.not_refreshed.push(format!("{}: {why}", piece.describe()));
                 continue;
             }
@@ -250,9 +272,22 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
     if patched {
         crate::inventory::record(store, &info.run_id, &inv)?;
     }
-    // 6: the files, read.
+    // 6: the files, read (or tried: one that failed is tried again at the next poll, up to
+    // MAX_TRAIL_ATTEMPTS times, then reported as given up).
     for f in &stats {
-        store.record_trail_file(&bucket.name, f, now)?;
+        let tries = store.record_trail_file(&bucket.name, f, now)?;
+        if let Some(e) = &f.error {
+            if tries >= rampart_hub::MAX_TRAIL_ATTEMPTS {
+                notify.warn(&format!("gave up log file `{}` after {tries} attempts: {e}", f.key));
+            }
+        }
+    }
+    if !report.future.is_empty() {
+        notify.warn(&format!(
+            "skipped {} log file(s) dated after tomorrow (UTC), e.g. `{}`: not a delivery of the trail",
+            report.future.len(),
+            report.future[0]
+        ));
     }
     Ok(report)
 }

@@ -2,7 +2,7 @@
 //! what changed) → one line per poll.
 
 use crate::progress::Stderr;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use rampart_app::Notify;
 use std::io::Write;
@@ -71,8 +71,9 @@ pub fn main(target: WatchTarget) -> Result<ExitCode> {
     }
     let config = args.config.as_deref().map(rampart_app::scan::load_config).transpose()?;
     let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-    let mut store = rampart_hub::Store::open_existing(&path)
-        .with_context(|| format!("`{}`: scan the account first (`rampart scan aws --db ...`)", path.display()))?;
+    // The store's own error names it as it may be shown (a PostgreSQL URL without its
+    // password), with the advice to scan first.
+    let mut store = crate::hints::existing_store(&path)?;
     let watch = rampart_app::changes::Watch {
         aws: rampart_collect_aws::Options {
             profile: args.profile.clone(),

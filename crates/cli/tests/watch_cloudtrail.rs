@@ -130,7 +130,7 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
     // Without a scan there is no inventory to change: a clear error.
     let out = poll(&proxy, &db);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("scan the account first"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scan first"), "{}", String::from_utf8_lossy(&out.stderr));
 
     let out = rampart()
         .args(["scan", "aws", "--regions", "us-east-1", "--endpoint-url", &moto.url, "--format", "json", "-o"])
@@ -149,6 +149,15 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
     let out = poll(&proxy, &db);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 file(s), 0 event(s)"), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // A key dated in 2099 is not a delivery: skipped with a warning, never read, and the
+    // checkpoint stays at today (the files delivered next are still listed and read below).
+    let future = trail(&moto, &["future"]);
+    let out = poll(&proxy, &db);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 file(s), 0 event(s)"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("skipped 1 log file(s) dated after tomorrow") && stderr.contains(future["key"].as_str().unwrap()), "{stderr}");
 
     // Open port 22 to the world on `web`: FAILED after one poll, only `web` read again.
     let opened = trail(&moto, &["open", &web]);
@@ -225,4 +234,17 @@ fn iam_policy_watch_scopes_the_trail_reads_to_the_bucket() {
     let scanning = rampart().arg("iam-policy").output().unwrap();
     let text = String::from_utf8_lossy(&scanning.stdout);
     assert!(!text.contains("s3:GetObject\"") && !text.contains("s3:ListBucket\""), "{text}");
+}
+
+/// A --db given as a PostgreSQL URL is never echoed with its password.
+#[test]
+fn a_database_url_password_is_not_shown() {
+    let out = rampart()
+        .args(["watch", "cloudtrail", "--bucket", "trail-logs", "--once", "--db", "postgres://rampart:s3cr3t-pw@127.0.0.1:9/rampart"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("s3cr3t-pw"), "{stderr}");
+    assert!(!stderr.is_empty());
 }

@@ -52,6 +52,9 @@ pub struct ChangeApplied {
 }
 
 /// One log file read, for [`Store::record_trail_file`].
+/// How many times a log file that fails is tried before it is given up (and reported).
+pub const MAX_TRAIL_ATTEMPTS: u32 = 5;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrailFile {
     pub key: String,
@@ -251,30 +254,53 @@ impl Store {
             .map_err(sql(&self.path))
     }
 
-    /// Which of `keys` of `bucket` were read already.
+    /// Which of `keys` of `bucket` were read already: read whole, or tried
+    /// [`MAX_TRAIL_ATTEMPTS`] times without success (a file recorded with an error is
+    /// otherwise not read yet, and the next poll tries it again).
     pub fn trail_files_read(&self, bucket: &str, keys: &[String]) -> Result<HashSet<String>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM trail_files WHERE bucket = ?1 AND key = ?2").map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM trail_files WHERE bucket = ?1 AND key = ?2 AND (error IS NULL OR attempts >= ?3)",
+            )
+            .map_err(&err)?;
         let mut out = HashSet::new();
         for k in keys {
-            if stmt.query_row([bucket, k.as_str()], |_| Ok(())).optional().map_err(&err)?.is_some() {
+            if stmt.query_row(params![bucket, k, MAX_TRAIL_ATTEMPTS], |_| Ok(())).optional().map_err(&err)?.is_some() {
                 out.insert(k.clone());
             }
         }
         Ok(out)
     }
 
-    /// Records that `file` of `bucket` was read (once: reading it again is refused with
-    /// [`StoreError::InvalidUpdate`]) and moves its folder's checkpoint up to its key.
-    pub fn record_trail_file(&mut self, bucket: &str, file: &TrailFile, at: Timestamp) -> Result<(), StoreError> {
+    /// Records that `file` of `bucket` was read, or tried when `file.error` says why it
+    /// failed, and moves its folder's checkpoint up to its key. Returns how many times it was
+    /// tried. A file read whole is recorded once (recording it again is refused with
+    /// [`StoreError::InvalidUpdate`]); one that failed may be recorded again, until it is read
+    /// or tried [`MAX_TRAIL_ATTEMPTS`] times.
+    pub fn record_trail_file(&mut self, bucket: &str, file: &TrailFile, at: Timestamp) -> Result<u32, StoreError> {
         let err = sql(&self.path);
         let now = codec::time_to_text(codec::truncate(at));
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let n = tx
             .execute(
-                "INSERT INTO trail_files (bucket, key, prefix, processed_at, events, changes, skipped, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (bucket, key) DO NOTHING",
-                params![bucket, file.key, file.prefix, now, file.events as i64, file.changes as i64, file.skipped as i64, file.error],
+                "INSERT INTO trail_files (bucket, key, prefix, processed_at, events, changes, skipped, error, attempts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT (bucket, key) DO UPDATE SET
+                     processed_at = excluded.processed_at, events = excluded.events, changes = excluded.changes,
+                     skipped = excluded.skipped, error = excluded.error, attempts = trail_files.attempts + 1
+                 WHERE trail_files.error IS NOT NULL AND trail_files.attempts < ?9",
+                params![
+                    bucket,
+                    file.key,
+                    file.prefix,
+                    now,
+                    file.events as i64,
+                    file.changes as i64,
+                    file.skipped as i64,
+                    file.error,
+                    MAX_TRAIL_ATTEMPTS
+                ],
             )
             .map_err(&err)?;
         if n == 0 {
@@ -287,7 +313,11 @@ impl Store {
             params![bucket, file.prefix, file.key, now],
         )
         .map_err(&err)?;
-        tx.commit().map_err(&err)
+        let attempts: u32 = tx
+            .query_row("SELECT attempts FROM trail_files WHERE bucket = ?1 AND key = ?2", [bucket, file.key.as_str()], |r| r.get(0))
+            .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(attempts)
     }
 
     /// Forgets the files read in `prefix` of `bucket` whose keys sort below `below` (a day
@@ -469,5 +499,31 @@ mod tests {
         assert_eq!(store.trail_totals("b").unwrap(), (2, 6, 2, 2, 0));
         assert_eq!(store.forget_trail_files("b", "p/", "p/2026/12/07/b").unwrap(), 1);
         assert_eq!(store.trail_checkpoint("b", "p/").unwrap().as_deref(), Some("p/2026/12/07/b.json.gz"));
+    }
+
+    #[test]
+    fn a_log_file_that_failed_is_tried_again_until_read_or_given_up() {
+        let mut store = Store::open_in_memory().unwrap();
+        let key = "p/2026/12/07/f.json.gz".to_string();
+        let failed = TrailFile { key: key.clone(), prefix: "p/".into(), error: Some("throttled".into()), ..TrailFile::default() };
+        assert_eq!(store.record_trail_file("b", &failed, t(0)).unwrap(), 1);
+        assert!(store.trail_files_read("b", &[key.clone()]).unwrap().is_empty(), "a failed file is not read");
+        assert_eq!(store.record_trail_file("b", &failed, t(1)).unwrap(), 2);
+        assert_eq!(store.trail_totals("b").unwrap().4, 1);
+        // Read at the third try: read, once.
+        let read = TrailFile { events: 2, changes: 1, ..failed.clone() };
+        let read = TrailFile { error: None, ..read };
+        assert_eq!(store.record_trail_file("b", &read, t(2)).unwrap(), 3);
+        assert_eq!(store.trail_files_read("b", &[key.clone()]).unwrap().len(), 1);
+        assert_eq!(store.trail_totals("b").unwrap(), (1, 2, 1, 0, 0));
+        assert!(store.record_trail_file("b", &read, t(3)).unwrap_err().to_string().contains("read already"));
+        // One that keeps failing is given up after MAX_TRAIL_ATTEMPTS tries.
+        let other = TrailFile { key: "p/2026/12/07/g.json.gz".into(), ..failed };
+        for n in 1..=MAX_TRAIL_ATTEMPTS {
+            assert!(store.trail_files_read("b", &[other.key.clone()]).unwrap().is_empty());
+            assert_eq!(store.record_trail_file("b", &other, t(n as i64)).unwrap(), n);
+        }
+        assert_eq!(store.trail_files_read("b", &[other.key.clone()]).unwrap().len(), 1);
+        assert!(store.record_trail_file("b", &other, t(9)).is_err());
     }
 }

@@ -71,7 +71,7 @@ pub use auth::AuthUser;
 pub use automation::{AutomationRule, RuleApplied, RuleSpec, MAX_RULES};
 pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTIONS, TARGET_KINDS};
 pub use browse::{RunResult, RunSummary};
-pub use changes::{ChangeApplied, ChangeUpdate, TrailFile};
+pub use changes::{ChangeApplied, ChangeUpdate, TrailFile, MAX_TRAIL_ATTEMPTS};
 pub use error::StoreError;
 pub use imports::{ImportFailure, ImportResult, ImportedFinding, ImportedResource, ImportedSource, MAX_IMPORT_FINDINGS};
 pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_BY, MAX_INSIGHT_RESULTS};

@@ -31,5 +31,9 @@ CREATE TABLE trail_files (
 );
 CREATE INDEX trail_files_prefix ON trail_files (bucket, prefix, key);
 "#,
+        // 2: how many times a file was tried: a file that could not be read (or one of whose
+        // changes could not be re-read) is tried again at the next poll, up to
+        // `MAX_TRAIL_ATTEMPTS` times.
+        "ALTER TABLE trail_files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;",
     ],
 };
