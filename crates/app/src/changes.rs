@@ -7,7 +7,8 @@
 //!    and an organisation trail's `AWSLogs/<o-id>/<account>/CloudTrail/<region>/`);
 //! 2. in each, lists the log files from the day before its checkpoint (the first time: from
 //!    the day before the inventory was collected, whose events it already reflects) and
-//!    reads those not read before (a file delivered late is read too, and none twice);
+//!    reads those not read before (a file delivered late is read too, and none twice; a key
+//!    dated after tomorrow is skipped and counted, so the checkpoint never passes today);
 //! 3. maps every event ([`rampart_cloudtrail::classify`]): reads, failed calls and data
 //!    events change nothing; a write names security groups or buckets, or is counted as
 //!    unmapped by `service:EventName`; a record that cannot be read is counted, never fatal;
@@ -16,7 +17,9 @@
 //! 5. re-runs the checks of that resource's type on it and stores only those results
 //!    (`Store::apply_change`: FAILED → PASSED resolves, a deleted resource's findings are
 //!    archived); the inventory is recorded again with the changes in it;
-//! 6. records each file read, which moves its folder's checkpoint.
+//! 6. records each file read, which moves its folder's checkpoint; a file that could not be
+//!    read, or named a resource that could not be read again, is recorded as tried, not read:
+//!    the next poll tries it again, up to `MAX_TRAIL_ATTEMPTS` times.
 //!
 //! [`watch`] polls at an interval (5 minutes by default) until told to stop.
 
