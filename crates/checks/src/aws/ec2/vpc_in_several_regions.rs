@@ -9,7 +9,6 @@
 
 use super::super::iam::account_resource;
 use crate::{Check, Ctx, Emit};
-use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
 pub static CHECK: Check = Check {
@@ -64,7 +63,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::{Region, Vpc};
+    use rampart_inventory::{Observed, Region, Vpc};
     use rampart_model::Status;
 
     fn vpc(id: &str, default: bool) -> Vpc {
