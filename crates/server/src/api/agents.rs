@@ -131,12 +131,55 @@ pub(crate) async fn upload(
     body: Body,
 ) -> Response {
     let who = AuditUser { name: format!("agent:{}", caller.name), role: "agent".into() };
-    let mut res = match receive(&state, &caller.name, &headers, body).await {
-        Ok(r) => r,
-        Err(e) => e.into_response(),
+    // At most MAX_DECODING uploads are read and decoded at once (each may hold 8 MiB as sent
+    // and 64 MiB of JSON): past that, 503 with Retry-After (the agent keeps it spooled and
+    // retries with backoff).
+    let mut res = match Decoding::acquire() {
+        None => {
+            let mut r = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many uploads are being decoded: retry later".to_string())
+                .into_response();
+            r.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static("30"));
+            r
+        }
+        Some(_slot) => match receive(&state, &caller.name, &headers, body).await {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        },
     };
     res.extensions_mut().insert(who);
     res
+}
+
+/// How many uploads may be read and decoded at once.
+const MAX_DECODING: usize = 4;
+
+static DECODING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// A slot of [`MAX_DECODING`], given back when dropped.
+struct Decoding;
+
+impl Decoding {
+    fn acquire() -> Option<Decoding> {
+        use std::sync::atomic::Ordering;
+        DECODING.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_DECODING).then_some(n + 1)).ok().map(|_| Decoding)
+    }
+}
+
+impl Drop for Decoding {
+    fn drop(&mut self) {
+        DECODING.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
+#[cfg(test)]
+mod decoding_tests {
+    #[test]
+    fn at_most_max_decoding_uploads_are_decoded_at_once() {
+        let slots: Vec<_> = (0..super::MAX_DECODING).map(|_| super::Decoding::acquire().expect("a free slot")).collect();
+        assert!(super::Decoding::acquire().is_none(), "full: the upload is answered 503");
+        drop(slots);
+        assert!(super::Decoding::acquire().is_some(), "slots are given back");
+    }
 }
 
 fn too_large(limit: usize, what: &str) -> ApiError {
