@@ -40,6 +40,7 @@ pub mod notify;
 pub mod org;
 pub mod inventory;
 pub mod jobs;
+pub mod jobs_aws;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;

@@ -61,6 +61,7 @@ mod query;
 mod schedules;
 mod schema;
 mod store;
+mod run_writer;
 mod triage;
 mod vulndb;
 

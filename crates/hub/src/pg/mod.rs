@@ -18,6 +18,7 @@
 //! without it.
 
 mod copy;
+mod jobs;
 mod read;
 mod record;
 mod schema;
