@@ -12,6 +12,7 @@ use crate::call::{client, describe_error, Ctx};
 use crate::{CollectError, Options};
 use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials, SharedCredentialsProvider};
 use rampart_inventory::Account;
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -40,7 +41,7 @@ impl OrgAccount {
 }
 
 /// The role assumed in each member account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberRole {
     /// The role's name, with its path if it has one (`audit/RampartScan`).
     pub name: String,
@@ -55,13 +56,25 @@ pub struct Scanner {
     account_id: String,
     partition: String,
     opts: Options,
+    /// Roles assumed by [`Scanner::read_part`], by account and role: assumed once per
+    /// account, however many of its parts are read.
+    assumed: Mutex<HashMap<(String, MemberRole), aws_types::SdkConfig>>,
+}
+
+/// One part of an account as [`Scanner::read_part`] read it.
+#[derive(Debug)]
+pub enum PartRead {
+    /// The account with its global services and their gaps; no region.
+    Global(Account),
+    /// One region and the gaps of its calls.
+    Region { region: rampart_inventory::Region, gaps: Vec<rampart_model::Gap> },
 }
 
 impl Scanner {
     /// Checks the options and learns the caller's identity (`sts:GetCallerIdentity`).
     pub async fn new(opts: &Options) -> Result<Scanner, CollectError> {
         let (ctx, account_id, partition) = crate::identify(opts).await?;
-        Ok(Scanner { ctx, account_id, partition, opts: opts.clone() })
+        Ok(Scanner { ctx, account_id, partition, opts: opts.clone(), assumed: Mutex::default() })
     }
 
     /// The caller's account id.
@@ -115,6 +128,27 @@ impl Scanner {
     /// why, attributed to that account and to no resource (so that nothing of the account is
     /// taken as gone).
     pub async fn read_member(&self, account: &str, role: &MemberRole) -> Result<Account, Account> {
+        let sdk = match self.assume(account, role).await {
+            Ok(sdk) => sdk,
+            Err(gaps) => {
+                let mut empty = Account::empty(account, &self.partition, &self.ctx.region);
+                // Every region it would have read, with nothing read: checks over regions
+                // (is there a trail anywhere?) are then NOT_AVAILABLE, never FAILED or PASSED.
+                let regions = self.opts.regions.clone().unwrap_or_else(|| vec![self.ctx.region.clone()]);
+                empty.regions = regions.iter().map(|r| rampart_inventory::Region::empty(r)).collect();
+                empty.gaps = gaps;
+                return Err(empty);
+            }
+        };
+        let ctx = self.ctx.for_account(account, sdk);
+        let regions = crate::regions_to_read(&ctx, &self.opts, &self.partition).await;
+        Ok(crate::read_account(&ctx, account, &self.partition, &regions, &self.opts).await)
+    }
+
+    /// Assumes `role` in `account`: the SDK configuration whose credentials are the role's
+    /// (renewed before they expire), or the gaps saying why it could not be assumed
+    /// (attributed to `account`, no resource).
+    async fn assume(&self, account: &str, role: &MemberRole) -> Result<aws_types::SdkConfig, Vec<rampart_model::Gap>> {
         let arn = self.role_arn(account, &role.name);
         let sts = client!(self.ctx, aws_sdk_sts);
         // The attempt is recorded against the member account: its failure is that account's.
@@ -138,20 +172,83 @@ impl Scanner {
                 for g in &mut gaps {
                     g.message = format!("role `{arn}` could not be assumed, nothing of the account was read: {}", g.message);
                 }
-                let mut empty = Account::empty(account, &self.partition, &self.ctx.region);
-                // Every region it would have read, with nothing read: checks over regions
-                // (is there a trail anywhere?) are then NOT_AVAILABLE, never FAILED or PASSED.
-                let regions = self.opts.regions.clone().unwrap_or_else(|| vec![self.ctx.region.clone()]);
-                empty.regions = regions.iter().map(|r| rampart_inventory::Region::empty(r)).collect();
-                empty.gaps = gaps;
-                return Err(empty);
+                return Err(gaps);
             }
         };
         let provider = RoleCredentials { sts, role_arn: arn, external_id: role.external_id.clone(), current: Mutex::new(creds) };
-        let sdk = self.ctx.sdk.clone().into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+        Ok(self.ctx.sdk.clone().into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build())
+    }
+
+    /// The SDK configuration that reads `account`: the caller's own credentials for its own
+    /// account when no role is given, else `role` assumed once and kept (its credentials
+    /// renew themselves) for every later part of the account. A role that could not be
+    /// assumed is not kept: the next part tries again.
+    async fn account_sdk(&self, account: &str, role: Option<&MemberRole>) -> Result<aws_types::SdkConfig, String> {
+        let Some(role) = role else {
+            if account == self.account_id {
+                return Ok(self.ctx.sdk.clone());
+            }
+            return Err(format!(
+                "account {account} is not the caller's own ({}) and no member role is given to assume in it",
+                self.account_id
+            ));
+        };
+        let key = (account.to_string(), role.clone());
+        if let Some(sdk) = self.assumed.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(sdk);
+        }
+        match self.assume(account, role).await {
+            Ok(sdk) => {
+                if let Ok(mut m) = self.assumed.lock() {
+                    m.insert(key, sdk.clone());
+                }
+                Ok(sdk)
+            }
+            Err(gaps) => {
+                Err(gaps.iter().map(|g| format!("{} {}: {}", g.action, g.kind.as_str(), g.message)).collect::<Vec<_>>().join("; "))
+            }
+        }
+    }
+
+    /// The regions to read in `account` (through `role`, or the caller's own credentials for
+    /// its own account): those of the options, else those enabled for the account, else (that
+    /// listing failed) those enabled by default. `Err`: the role could not be assumed.
+    pub async fn regions_of(&self, account: &str, role: Option<&MemberRole>) -> Result<Vec<String>, String> {
+        if let Some(list) = &self.opts.regions {
+            return Ok(list.clone());
+        }
+        let sdk = self.account_sdk(account, role).await?;
         let ctx = self.ctx.for_account(account, sdk);
         let regions = crate::regions_to_read(&ctx, &self.opts, &self.partition).await;
-        Ok(crate::read_account(&ctx, account, &self.partition, &regions, &self.opts).await)
+        let _ = ctx.take_gaps();
+        Ok(regions)
+    }
+
+    /// Reads one part of `account` (through `role`, or the caller's own credentials for its
+    /// own account): its global services when `region` is `None`, else that region only.
+    /// What a call could not read is a gap of the part, as in a whole account's reading;
+    /// `Err` only when nothing could be read: the role not assumable (the `sts:AssumeRole`
+    /// refusal in words), no role for another account, or an unknown region.
+    pub async fn read_part(&self, account: &str, role: Option<&MemberRole>, region: Option<&str>) -> Result<PartRead, String> {
+        if let Some(r) = region {
+            if !crate::regions::is_known(r) {
+                return Err(CollectError::UnknownRegion(r.to_string()).to_string());
+            }
+        }
+        let sdk = self.account_sdk(account, role).await?;
+        let ctx = self.ctx.for_account(account, sdk);
+        Ok(match region {
+            None => {
+                let mut a = Account::empty(account, &self.partition, &ctx.region);
+                crate::global::collect(&ctx, &mut a).await;
+                a.gaps = ctx.take_gaps();
+                PartRead::Global(a)
+            }
+            Some(r) => {
+                let region = crate::regional::collect(&ctx.for_region(r)).await;
+                PartRead::Region { region, gaps: ctx.take_gaps() }
+            }
+        })
     }
 
     /// Ends the progress display.

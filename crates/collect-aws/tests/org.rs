@@ -142,3 +142,69 @@ async fn refused_body() {
     // Another account's role is assumed through the same proxy.
     assert!(scanner.read_member("210987654322", &role).await.is_ok());
 }
+
+#[test]
+fn an_account_read_part_by_part_equals_the_account_read_whole() {
+    on_big_stack(parts_body);
+}
+
+/// What a worker does (`Scanner::read_part`): a member's global services, then each region
+/// alone; put together they are the account `read_member` reads in one go. A refused role
+/// is an error of the part (nothing read), and so is another account without a role.
+async fn parts_body() {
+    use rampart_collect_aws::org::PartRead;
+    let moto = harness::moto();
+    let out = Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/plant_org.py"))
+        .args([moto.url.as_str(), "RampartAudit", "us-east-1", "eu-west-1"])
+        .output()
+        .expect("run plant_org.py");
+    assert!(out.status.success(), "plant_org.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let org: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let member = org["members"][0].as_str().unwrap();
+    let refused = org["members"][1].as_str().unwrap();
+    let proxy = harness::deny_proxy(&moto, &[&format!("sts:AssumeRole?RoleArn=arn:aws:iam::{refused}:role/RampartAudit")]);
+    set_env();
+    let regions = vec!["eu-west-1".to_string(), "us-east-1".to_string()];
+    let opts = Options { regions: Some(regions.clone()), endpoint_url: Some(proxy.url.clone()), ..Options::default() };
+    let scanner = Scanner::new(&opts).await.expect("identity");
+    let role = MemberRole { name: "RampartAudit".into(), external_id: None };
+
+    let whole = scanner.read_member(member, &role).await.expect("role assumed");
+    let PartRead::Global(mut parts) = scanner.read_part(member, Some(&role), None).await.expect("global part") else {
+        panic!("not global")
+    };
+    assert!(parts.regions.is_empty(), "the global part holds no region");
+    assert!(parts.iam.known().is_some(), "IAM read");
+    for r in &regions {
+        let PartRead::Region { region, gaps } = scanner.read_part(member, Some(&role), Some(r)).await.expect("region part") else {
+            panic!("not a region")
+        };
+        assert_eq!(&region.name, r);
+        parts.regions.push(region);
+        parts.gaps.extend(gaps);
+    }
+    parts.gaps.sort_by(|a, b| (&a.region, &a.action, &a.resource).cmp(&(&b.region, &b.action, &b.resource)));
+    // The credential report is generated anew on each read: compare everything but its time.
+    let strip = |a: &rampart_inventory::Account| {
+        let mut v = serde_json::to_value(a).unwrap();
+        v["iam"]["value"]["credential_report"]["generated"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(strip(&parts), strip(&whole));
+    let ec2 = parts.regions[1].ec2.known().expect("EC2 read");
+    assert!(ec2.security_groups.iter().any(|g| g.group_name == "open-ssh" && g.owner_id == member), "the member's own group");
+
+    // The caller's own account needs no role; another account does; a refused role fails the part.
+    let own = scanner.read_part(scanner.account_id(), None, Some("us-east-1")).await.expect("own account");
+    assert!(matches!(own, PartRead::Region { .. }));
+    let err = scanner.read_part(member, None, None).await.expect_err("no role for a member");
+    assert!(err.contains("no member role is given"), "{err}");
+    let err = scanner.read_part(refused, Some(&role), Some("us-east-1")).await.expect_err("refused by the proxy");
+    assert!(
+        err.starts_with(&format!("sts:AssumeRole access denied: role `arn:aws:iam::{refused}:role/RampartAudit` could not be assumed")),
+        "{err}"
+    );
+    let err = scanner.read_part(member, Some(&role), Some("xx-nowhere-1")).await.expect_err("unknown region");
+    assert!(err.contains("unknown region `xx-nowhere-1`"), "{err}");
+}
