@@ -119,6 +119,11 @@ fn opt_time(t: Option<Timestamp>) -> Option<String> {
     t.map(codec::time_to_text)
 }
 
+/// [`Store::prune_results`]'s statement: each finding's latest result is found through
+/// `run_results_finding_observed` (findings migration 13), one index seek per row.
+pub(crate) const PRUNE_RESULTS: &str = "DELETE FROM run_results WHERE observed_at < ?1
+   AND observed_at < (SELECT max(r.observed_at) FROM run_results r WHERE r.finding_id = run_results.finding_id)";
+
 impl Store {
     fn schedule_rows(&self, where_clause: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Schedule>, StoreError> {
         let err = sql(&self.path);
@@ -288,13 +293,7 @@ impl Store {
     /// Forgets per-run results observed before `before`, except each finding's latest
     /// result (what its last run said stays readable); returns how many.
     pub fn prune_results(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.conn
-            .execute(
-                "DELETE FROM run_results WHERE observed_at < ?1
-                   AND observed_at < (SELECT max(r.observed_at) FROM run_results r WHERE r.finding_id = run_results.finding_id)",
-                [codec::time_to_text(before)],
-            )
-            .map_err(sql(&self.path))
+        self.conn.execute(PRUNE_RESULTS, [codec::time_to_text(before)]).map_err(sql(&self.path))
     }
 
     /// Forgets runs started before `before` with their results, gaps and inventory — but

@@ -264,3 +264,17 @@ fn every_known_store_is_opened_by_some_opener() {
     names.dedup();
     assert_eq!(names.len(), schema::ALL.len(), "store names are unique");
 }
+
+/// Retention's statement finds each result's finding's latest result through
+/// `(finding_id, observed_at)` (findings migration 13): one seek per row, the index alone.
+#[test]
+fn pruning_results_seeks_each_findings_latest_result_in_an_index() {
+    let store = Store::open_in_memory().unwrap();
+    let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::schedules::PRUNE_RESULTS)).unwrap();
+    let plan: Vec<String> = stmt.query_map(["2026-01-01T00:00:00Z"], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("SEARCH r USING COVERING INDEX run_results_finding_observed (finding_id=?)"),
+        "the latest result is not sought in the index:\n{plan}"
+    );
+}

@@ -340,5 +340,13 @@ CREATE TRIGGER finding_titles_update AFTER UPDATE OF title ON findings WHEN old.
     INSERT INTO finding_titles VALUES (new.title, 1) ON CONFLICT (title) DO UPDATE SET n = n + 1;
 END;
 "#,
+        // 13: each finding's results by time, for retention (`Store::prune_results` and
+        // `prune_runs` look up every result's finding's latest one): a seek to the index's
+        // last entry of the finding instead of reading all its results. It serves look-ups
+        // by finding alone too, so it replaces `run_results_finding`.
+        r#"
+CREATE INDEX run_results_finding_observed ON run_results (finding_id, observed_at);
+DROP INDEX run_results_finding;
+"#,
     ],
 };
