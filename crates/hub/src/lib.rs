@@ -81,7 +81,8 @@ pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilt
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
 pub use schedules::{Schedule, ScheduleClaim, ScheduleScope};
 pub use store::{FindingFilter, Store, WorkflowChange};
-pub use pg::{is_postgres_url, target as postgres_target, CopyStats, PgMode, PgStore};
+pub use run_writer::{BackendRunWriter, RunWriter, Updates};
+pub use pg::{is_postgres_url, target as postgres_target, CopyStats, PgMode, PgRunWriter, PgStore};
 pub use backend::Backend;
 pub use triage::{
     BatchUpdateResult, ChangeAuthor, FindingChange, FindingUpdate, NoteUpdate, UnprocessedFinding, MAX_NOTE, MAX_UPDATE_FINDINGS, MAX_USER_DEFINED_FIELDS,

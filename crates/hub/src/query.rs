@@ -1014,16 +1014,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let err = sql(&self.path);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
-        {
-            let mut delete = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
-            let mut insert = tx.prepare_cached("INSERT INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
-            for (resource, map) in tags {
-                delete.execute([resource]).map_err(&err)?;
-                for (k, v) in map {
-                    insert.execute(rusqlite::params![resource, k, v]).map_err(&err)?;
-                }
-            }
-        }
+        write_resource_tags(&tx, &self.path, tags)?;
         tx.commit().map_err(&err)
     }
 
@@ -1050,4 +1041,22 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// [`Store::set_resource_tags`] inside the caller's transaction.
+pub(crate) fn write_resource_tags<'a>(
+    tx: &rusqlite::Transaction<'_>,
+    path: &std::path::Path,
+    tags: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
+) -> Result<(), StoreError> {
+    let err = sql(path);
+    let mut delete = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
+    let mut insert = tx.prepare_cached("INSERT INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
+    for (resource, map) in tags {
+        delete.execute([resource]).map_err(&err)?;
+        for (k, v) in map {
+            insert.execute(rusqlite::params![resource, k, v]).map_err(&err)?;
+        }
+    }
+    Ok(())
 }

@@ -1,14 +1,12 @@
 use crate::codec::{self, Invalid};
 use crate::dialect::{Cells, Dialect};
 use crate::error::{sql, StoreError};
-use crate::lifecycle::{next_workflow, Known};
 use crate::schema;
 use rampart_model::{
     Finding, Gap, RecordState, Resource, RunInfo, Severity, Status, Timestamp, WorkflowStatus,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// The findings store: one SQLite file (or memory) holding the stores of
@@ -76,7 +74,7 @@ pub(crate) fn order_by(severity: &str) -> String {
 }
 
 /// Inserts a finding seen for the first time. Parameters as in `UPDATE_FINDING`.
-const INSERT_FINDING: &str = r#"
+pub(crate) const INSERT_FINDING: &str = r#"
 INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail,
     service, resource_id, resource_type, account, region, "partition", resource_name,
     remediation_console, remediation_cli, remediation_url, related_requirements,
@@ -89,7 +87,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 /// accepts bindings a statement does not use below its highest index) but leaves alone
 /// what the id is derived from (check, resource id, detail) and `first_observed`: fewer
 /// columns set, fewer indexes touched.
-const UPDATE_FINDING: &str = r#"
+pub(crate) const UPDATE_FINDING: &str = r#"
 UPDATE findings SET
     title = ?3, description = ?4, severity = ?5, status = ?6, reason = ?7, service = ?9,
     resource_type = ?11, account = ?12, region = ?13, "partition" = ?14, resource_name = ?15,
@@ -105,7 +103,7 @@ WHERE id = ?1
 /// is left alone as a whole: there, "not produced" may mean "not read" — and a global
 /// listing (S3 buckets, IAM) fails in the home region while its resources live in every
 /// region.
-const ARCHIVE_VANISHED: &str = r#"
+pub(crate) const ARCHIVE_VANISHED: &str = r#"
 UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?1
 WHERE record_state = 'ACTIVE' AND product_arn IS NULL
   AND account IN (SELECT value FROM json_each(?2))
@@ -186,254 +184,19 @@ impl Store {
     /// under the lifecycle rules (see the crate documentation). On success the findings
     /// are updated in place to what the store now holds: `first_observed` of a known
     /// id, the workflow status, ACTIVE, timestamps truncated to the second. On error
-    /// nothing is stored and `findings` is untouched.
+    /// nothing is stored and `findings` is untouched. [`Store::begin_run`] records a run
+    /// part by part instead (one account at a time).
     pub fn record_run(
         &mut self,
         run: &RunInfo,
         findings: &mut [Finding],
         gaps: &[Gap],
     ) -> Result<(), StoreError> {
-        let path = self.path.as_path();
-        let err = sql(path);
-        let bad = corrupt(path);
-        let updated_at = codec::time_to_text(run.finished_at);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&err)?;
-
-        let inserted = tx
-            .execute(
-                "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version, checks, incomplete)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
-                params![
-                    run.id,
-                    codec::time_to_text(run.started_at),
-                    codec::time_to_text(run.finished_at),
-                    run.source,
-                    codec::strings_to_json(&run.accounts),
-                    codec::strings_to_json(&run.regions),
-                    run.tool_version,
-                    codec::strings_to_json(&run.checks),
-                    codec::strings_to_json(&run.incomplete),
-                ],
-            )
-            .map_err(&err)?;
-        if inserted == 0 {
-            return Err(StoreError::DuplicateRun(run.id.clone()));
-        }
-
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO gaps (run_id, seq, action, kind, account, region, resource, message)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(&err)?;
-            for (seq, g) in gaps.iter().enumerate() {
-                insert
-                    .execute(params![
-                        run.id,
-                        seq as i64,
-                        g.action,
-                        codec::gap_kind_to_text(g.kind),
-                        g.account,
-                        g.region,
-                        g.resource,
-                        g.message,
-                    ])
-                    .map_err(&err)?;
-            }
-        }
-
-        // What each finding becomes; applied to `findings` only once committed.
-        let mut updates: Vec<Option<(Timestamp, Timestamp, WorkflowStatus)>> =
-            vec![None; findings.len()];
-        // Visiting findings in id order walks the B-trees keyed by id from left to right
-        // instead of at random: several times fewer page misses on large runs.
-        let mut order: Vec<usize> = (0..findings.len()).collect();
-        order.sort_unstable_by(|&a, &b| findings[a].id.cmp(&findings[b].id));
-        let mut check_ids: HashSet<&str> = run.checks.iter().map(String::as_str).collect();
-        {
-            let mut get = tx
-                .prepare_cached(
-                    "SELECT status, workflow_status, record_state, first_observed FROM findings WHERE id = ?1",
-                )
-                .map_err(&err)?;
-            let mut insert = tx.prepare_cached(INSERT_FINDING).map_err(&err)?;
-            let mut update = tx.prepare_cached(UPDATE_FINDING).map_err(&err)?;
-            let mut result = tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO run_results
-                     (run_id, finding_id, status, severity, reason, workflow_status, observed_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(&err)?;
-            let mut history = tx
-                .prepare_cached(
-                    "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(&err)?;
-            let mut last_note = tx
-                .prepare_cached("SELECT note FROM workflow_history WHERE finding_id = ?1 ORDER BY id DESC LIMIT 1")
-                .map_err(&err)?;
-
-            for &i in &order {
-                let f = &findings[i];
-                let row = get
-                    .query_row([&f.id], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, String>(3)?,
-                        ))
-                    })
-                    .optional()
-                    .map_err(&err)?;
-                let known = match row {
-                    None => None,
-                    Some((status, workflow, state, first)) => Some((
-                        Known {
-                            status: codec::status_from_text(&status).map_err(&bad)?,
-                            workflow: codec::workflow_from_text(&workflow).map_err(&bad)?,
-                            record_state: codec::record_state_from_text(&state).map_err(&bad)?,
-                        },
-                        codec::time_from_text(&first).map_err(&bad)?,
-                    )),
-                };
-                // A suppression rule of the configuration arrives as SUPPRESSED on the finding;
-                // when no rule suppresses it any more (expired, removed), a finding that only the
-                // configuration had suppressed reopens. A person's SUPPRESSED is never touched.
-                let by_config = f.workflow_status == WorkflowStatus::Suppressed;
-                let config_lapsed = match known {
-                    Some((k, _)) if !by_config && k.workflow == WorkflowStatus::Suppressed => last_note
-                        .query_row([&f.id], |r| r.get::<_, String>(0))
-                        .optional()
-                        .map_err(&err)?
-                        .is_some_and(|n| n.starts_with(CONFIG_SUPPRESSION)),
-                    _ => false,
-                };
-                let workflow = if by_config {
-                    WorkflowStatus::Suppressed
-                } else if config_lapsed {
-                    next_workflow(None, f.status)
-                } else {
-                    next_workflow(known.map(|(k, _)| k), f.status)
-                };
-                let first_observed = known.map_or(codec::truncate(f.first_observed), |(_, t)| t);
-                let last_observed = codec::truncate(f.last_observed);
-                let last_text = codec::time_to_text(last_observed);
-
-                let write = if known.is_some() {
-                    &mut update
-                } else {
-                    &mut insert
-                };
-                write
-                    .execute(params![
-                        f.id,
-                        f.check_id,
-                        f.title,
-                        f.description,
-                        f.severity.label(),
-                        f.status.as_str(),
-                        f.reason,
-                        f.detail,
-                        f.service,
-                        f.resource.id,
-                        codec::resource_type_to_text(f.resource.kind),
-                        f.resource.account,
-                        f.resource.region,
-                        f.resource.partition,
-                        f.resource.name,
-                        f.remediation_console,
-                        f.remediation_cli,
-                        f.remediation_url,
-                        codec::strings_to_json(&f.related_requirements),
-                        codec::time_to_text(first_observed),
-                        last_text,
-                        workflow.as_str(),
-                        updated_at,
-                        f.vulnerability.as_deref().map(codec::vulnerability_to_json),
-                    ])
-                    .map_err(&err)?;
-                result
-                    .execute(params![
-                        run.id,
-                        f.id,
-                        f.status.as_str(),
-                        f.severity.label(),
-                        f.reason,
-                        workflow.as_str(),
-                        last_text,
-                    ])
-                    .map_err(&err)?;
-                if known.is_none() && by_config {
-                    history
-                        .execute(params![f.id, updated_at, WorkflowStatus::New.as_str(), workflow.as_str(), CONFIG_SUPPRESSION, run.id])
-                        .map_err(&err)?;
-                }
-                if let Some((k, _)) = known {
-                    if k.workflow != workflow {
-                        let note = if by_config {
-                            CONFIG_SUPPRESSION.to_string()
-                        } else if config_lapsed {
-                            "automatic: no suppression rule applies any more".to_string()
-                        } else if k.record_state == RecordState::Archived {
-                            format!("automatic: back from archive as {}", f.status)
-                        } else {
-                            format!("automatic: compliance {} -> {}", k.status, f.status)
-                        };
-                        history
-                            .execute(params![
-                                f.id,
-                                updated_at,
-                                k.workflow.as_str(),
-                                workflow.as_str(),
-                                note,
-                                run.id
-                            ])
-                            .map_err(&err)?;
-                    }
-                }
-                check_ids.insert(&*f.check_id);
-                updates[i] = Some((first_observed, last_observed, workflow));
-            }
-        }
-
-        let archived = if check_ids.is_empty() || run.accounts.is_empty() || run.regions.is_empty()
-        {
-            0
-        } else {
-            let mut check_ids: Vec<String> = check_ids.into_iter().map(str::to_string).collect();
-            check_ids.sort_unstable();
-            tx.execute(
-                ARCHIVE_VANISHED,
-                params![
-                    updated_at,
-                    codec::strings_to_json(&run.accounts),
-                    codec::strings_to_json(&run.regions),
-                    codec::strings_to_json(&check_ids),
-                    run.id,
-                ],
-            )
-            .map_err(&err)?
-        };
-        tx.commit().map_err(&err)?;
-
-        for (f, update) in findings.iter_mut().zip(updates) {
-            // Invariant: the loop above filled every slot (`order` is a permutation).
-            let Some((first, last, workflow)) = update else {
-                continue;
-            };
-            f.first_observed = first;
-            f.last_observed = last;
-            f.workflow_status = workflow;
-            f.record_state = RecordState::Active;
-        }
-        tracing::debug!(run_id = %run.id, findings = findings.len(), gaps = gaps.len(), archived, "recorded run");
+        let mut writer = self.begin_run(run)?;
+        let updates = writer.write(findings, gaps)?;
+        writer.finish(run)?;
+        crate::run_writer::apply(findings, updates);
+        tracing::debug!(run_id = %run.id, findings = findings.len(), gaps = gaps.len(), "recorded run");
         Ok(())
     }
 

@@ -495,6 +495,54 @@ fn child_writer() {
     println!("CHILD COMMITTED");
 }
 
+fn records_a_run_part_by_part_and_shows_nothing_before_it_finishes(db: &Db) {
+    let mut s = db.open();
+    let mut first = vec![finding("S3.1", "a", A, Status::Failed, 0), finding("S3.1", "gone", A, Status::Failed, 0)];
+    s.record_run(&run("r0", 0, &[A, B], &[USE1]), &mut first, &[]).unwrap();
+
+    // A writer dropped before it finishes leaves nothing, and its id can be begun again.
+    {
+        let mut w = s.begin_run(&run("r1", 1, &[A, B], &[USE1])).unwrap();
+        w.write(&[finding("S3.1", "dropped", A, Status::Failed, 1)], &[]).unwrap();
+    }
+    assert_eq!(s.runs().unwrap().len(), 1);
+    assert_eq!(all(&s).len(), 2);
+
+    let mut started = run("r1", 1, &[A, B], &[USE1]);
+    started.incomplete = vec!["not known yet".into()];
+    let mut w = s.begin_run(&started).unwrap();
+    let part_a = vec![finding("S3.1", "a", A, Status::Passed, 1)];
+    let updates = w.write(&part_a, &[]).unwrap();
+    assert_eq!(updates.len(), 1);
+    let gap = Gap {
+        action: "s3:GetBucketPolicy".into(),
+        kind: GapKind::AccessDenied,
+        account: B.into(),
+        region: USE1.into(),
+        resource: Some("arn:aws:s3:::c".into()),
+        message: "denied".into(),
+    };
+    w.write(&[finding("S3.1", "c", B, Status::Failed, 1)], &[gap]).unwrap();
+    // Another connection sees nothing of the run yet.
+    let reader = Backend::open(&db.spec, PgMode::ReadOnly).unwrap();
+    assert_eq!(reader.runs().unwrap().len(), 1, "a half-written run is visible");
+    assert_eq!(all(&reader).len(), 2, "findings of a half-written run are visible");
+    let mut finished = run("r1", 1, &[A, B], &[USE1]);
+    finished.incomplete = vec!["s3:GetBucketPolicy: 1 AccessDenied".into()];
+    let archived = w.finish(&finished).unwrap();
+    assert_eq!(archived, 1, "bucket `gone` was not produced by the run");
+
+    let runs = reader.runs().unwrap();
+    let r1 = runs.iter().find(|r| r.id == "r1").expect("the run is visible once finished");
+    assert_eq!(r1.incomplete, finished.incomplete, "finish writes the run's final description");
+    assert_eq!(reader.gaps("r1").unwrap().len(), 1);
+    assert_eq!(reader.run_results("r1").unwrap().len(), 2);
+    assert_eq!(get(&reader, &fs_id("a")).workflow_status, WorkflowStatus::Resolved);
+    assert_eq!(get(&reader, &fs_id("gone")).record_state, RecordState::Archived);
+    assert_eq!(get(&reader, &fs_id("c")).status, Status::Failed);
+    assert!(matches!(s.begin_run(&run("r1", 2, &[A], &[USE1])), Err(StoreError::DuplicateRun(_))));
+}
+
 // ---------------------------------------------------------------- both backends
 
 macro_rules! conformance {
@@ -518,6 +566,7 @@ conformance!(
     answers_the_findings_query_with_pages,
     batch_updates_keep_every_change,
     survives_kill_9_while_writing,
+    records_a_run_part_by_part_and_shows_nothing_before_it_finishes,
 );
 
 // ---------------------------------------------------------------- PostgreSQL only

@@ -24,6 +24,7 @@ mod record;
 mod schema;
 
 pub use copy::CopyStats;
+pub use record::PgRunWriter;
 
 use crate::dialect::{Cells, Dialect};
 use crate::StoreError;

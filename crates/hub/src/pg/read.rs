@@ -386,12 +386,23 @@ impl PgStore {
         let err = self.err();
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(&err)?;
-        for (resource, map) in tags {
-            tx.execute("DELETE FROM resource_tags WHERE resource_id = $1", &[&resource]).map_err(&err)?;
-            for (k, v) in map {
-                tx.execute("INSERT INTO resource_tags (resource_id, key, value) VALUES ($1, $2, $3)", &[&resource, k, v]).map_err(&err)?;
-            }
-        }
+        write_resource_tags(&mut tx, &self.target, tags)?;
         tx.commit().map_err(&err)
     }
+}
+
+/// [`PgStore::set_resource_tags`] inside the caller's transaction.
+pub(crate) fn write_resource_tags<'a>(
+    tx: &mut impl postgres::GenericClient,
+    target: &str,
+    tags: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
+) -> Result<(), StoreError> {
+    let err = |source| StoreError::Postgres { target: target.to_string(), source };
+    for (resource, map) in tags {
+        tx.execute("DELETE FROM resource_tags WHERE resource_id = $1", &[&resource]).map_err(err)?;
+        for (k, v) in map {
+            tx.execute("INSERT INTO resource_tags (resource_id, key, value) VALUES ($1, $2, $3)", &[&resource, k, v]).map_err(err)?;
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,8 @@
 //! so far standing in for the table (so a finding given twice is handled as SQLite does);
 //! then the findings upserted and the results and history written with binary `COPY`;
 //! last, the findings the run could have produced and did not are archived. Killed at
-//! any point before the commit, nothing of the run is visible.
+//! any point before the commit, nothing of the run is visible. [`PgStore::begin_run`]
+//! records a run part by part in that one transaction (see `crate::run_writer`).
 
 use super::PgStore;
 use crate::codec;
@@ -15,6 +16,7 @@ use crate::StoreError;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use rampart_model::{Finding, Gap, RecordState, RunInfo, Timestamp, WorkflowStatus};
+use std::cell::RefMut;
 use std::collections::{HashMap, HashSet};
 
 /// Findings looked up per statement.
@@ -34,17 +36,49 @@ struct Was {
     last_note: Option<String>,
 }
 
+/// A run being recorded on PostgreSQL, part by part, in one transaction (`BEGIN` on the
+/// store's connection; rolled back if the writer is dropped before [`PgRunWriter::finish`]).
+pub struct PgRunWriter<'s> {
+    client: RefMut<'s, postgres::Client>,
+    target: String,
+    path: std::path::PathBuf,
+    run_id: String,
+    updated_at: String,
+    gaps: i64,
+    findings: usize,
+    check_ids: HashSet<String>,
+    open: bool,
+}
+
 impl PgStore {
     /// [`crate::Store::record_run`] on PostgreSQL: same arguments, same result.
     pub fn record_run(&mut self, run: &RunInfo, findings: &mut [Finding], gaps: &[Gap]) -> Result<(), StoreError> {
+        let mut writer = self.begin_run(run)?;
+        let updates = writer.write(findings, gaps)?;
+        writer.finish(run)?;
+        crate::run_writer::apply(findings, updates);
+        Ok(())
+    }
+
+    /// [`crate::Store::begin_run`] on PostgreSQL.
+    pub fn begin_run(&mut self, run: &RunInfo) -> Result<PgRunWriter<'_>, StoreError> {
         let target = self.target.clone();
         let err = |source| StoreError::Postgres { target: target.clone(), source };
-        let bad = crate::store::corrupt(&self.path);
-        let updated_at = codec::time_to_text(run.finished_at);
         let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(err)?;
-
-        let inserted = tx
+        client.batch_execute("BEGIN").map_err(err)?;
+        let mut writer = PgRunWriter {
+            client,
+            target: self.target.clone(),
+            path: self.path.clone(),
+            run_id: run.id.clone(),
+            updated_at: codec::time_to_text(run.finished_at),
+            gaps: 0,
+            findings: 0,
+            check_ids: run.checks.iter().cloned().collect(),
+            open: true,
+        };
+        let inserted = writer
+            .client
             .execute(
                 "INSERT INTO runs (id, started_at, finished_at, source, accounts, regions, tool_version, checks, incomplete)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -64,17 +98,40 @@ impl PgStore {
         if inserted == 0 {
             return Err(StoreError::DuplicateRun(run.id.clone()));
         }
+        Ok(writer)
+    }
+}
 
+impl Drop for PgRunWriter<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
+}
+
+impl PgRunWriter<'_> {
+    /// [`crate::run_writer::RunWriter::write`] on PostgreSQL. A finding id is written by one
+    /// part only (a run's results hold one row per finding).
+    pub fn write(&mut self, findings: &[Finding], gaps: &[Gap]) -> Result<crate::run_writer::Updates, StoreError> {
+        let target = self.target.clone();
+        let err = |source| StoreError::Postgres { target: target.clone(), source };
+        let bad = crate::store::corrupt(&self.path);
+        let updated_at = self.updated_at.clone();
+        let run_id = self.run_id.clone();
+        let tx = &mut *self.client;
         if !gaps.is_empty() {
             let sink =
                 tx.copy_in("COPY gaps (run_id, seq, action, kind, account, region, resource, message) FROM STDIN BINARY").map_err(err)?;
             let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
             let mut w = BinaryCopyInWriter::new(sink, &types);
-            for (seq, g) in gaps.iter().enumerate() {
+            for (n, g) in gaps.iter().enumerate() {
+                let seq = self.gaps + n as i64;
                 let kind = codec::gap_kind_to_text(g.kind);
-                w.write(&[&run.id, &(seq as i64), &g.action, &kind, &g.account, &g.region, &g.resource, &g.message]).map_err(err)?;
+                w.write(&[&run_id, &seq, &g.action, &kind, &g.account, &g.region, &g.resource, &g.message]).map_err(err)?;
             }
             w.finish().map_err(err)?;
+            self.gaps += gaps.len() as i64;
         }
 
         // What the store knew, for every finding id of the run.
@@ -121,8 +178,7 @@ impl PgStore {
         // Decide, in id order, as SQLite's loop does.
         let mut order: Vec<usize> = (0..findings.len()).collect();
         order.sort_by(|&a, &b| findings[a].id.cmp(&findings[b].id));
-        let mut check_ids: HashSet<&str> = run.checks.iter().map(String::as_str).collect();
-        let mut updates: Vec<Option<(Timestamp, Timestamp, WorkflowStatus)>> = vec![None; findings.len()];
+                let mut updates: Vec<Option<(Timestamp, Timestamp, WorkflowStatus)>> = vec![None; findings.len()];
         // Per finding id, the index of the finding whose row is written (the last one).
         let mut written: HashMap<&str, usize> = HashMap::with_capacity(findings.len());
         // (finding, from, to, note)
@@ -173,7 +229,9 @@ impl PgStore {
                 f.id.clone(),
                 Was { known: Known { status: f.status, workflow, record_state: RecordState::Active }, first: first_observed, last_note },
             );
-            check_ids.insert(&f.check_id);
+            if !self.check_ids.contains(&*f.check_id) {
+                self.check_ids.insert(f.check_id.to_string());
+            }
             written.insert(&f.id, i);
             updates[i] = Some((first_observed, last_observed, workflow));
         }
@@ -181,7 +239,8 @@ impl PgStore {
         // The findings, staged then upserted: a known id keeps its first observation and
         // what it is derived from (check, resource id, detail).
         tx.batch_execute(&format!(
-            "CREATE TEMPORARY TABLE rampart_stage ON COMMIT DROP AS SELECT {FINDING_COLUMNS} FROM findings WITH NO DATA"
+            "CREATE TEMPORARY TABLE IF NOT EXISTS rampart_stage ON COMMIT DROP AS SELECT {FINDING_COLUMNS} FROM findings WITH NO DATA;
+             TRUNCATE rampart_stage"
         ))
         .map_err(err)?;
         let mut rows: Vec<usize> = written.values().copied().collect();
@@ -261,7 +320,7 @@ impl PgStore {
                 let Some((_, last, workflow)) = updates[i] else { continue };
                 let (status, severity, workflow, last) =
                     (f.status.as_str(), f.severity.label(), workflow.as_str(), codec::time_to_text(last));
-                w.write(&[&run.id, &f.id, &status, &severity, &f.reason, &workflow, &last]).map_err(err)?;
+                w.write(&[&run_id, &f.id, &status, &severity, &f.reason, &workflow, &last]).map_err(err)?;
             }
             w.finish().map_err(err)?;
         }
@@ -272,36 +331,65 @@ impl PgStore {
             let mut w = BinaryCopyInWriter::new(sink, &[Type::TEXT; 6]);
             for (i, from, to, note) in &history {
                 let (from, to) = (from.as_str(), to.as_str());
-                w.write(&[&findings[*i].id, &updated_at, &from, &to, note, &run.id]).map_err(err)?;
+                w.write(&[&findings[*i].id, &updated_at, &from, &to, note, &run_id]).map_err(err)?;
             }
             w.finish().map_err(err)?;
         }
 
+        self.findings += findings.len();
+        Ok(updates)
+    }
+
+    /// [`crate::Store::set_resource_tags`] inside the run's transaction.
+    pub fn set_resource_tags<'a>(
+        &mut self,
+        tags: impl IntoIterator<Item = (&'a str, &'a std::collections::BTreeMap<String, String>)>,
+    ) -> Result<(), StoreError> {
+        super::read::write_resource_tags(&mut *self.client, &self.target, tags)
+    }
+
+    /// [`crate::run_writer::RunWriter::finish`] on PostgreSQL.
+    pub fn finish(mut self, run: &RunInfo) -> Result<usize, StoreError> {
+        let target = self.target.clone();
+        let err = |source| StoreError::Postgres { target: target.clone(), source };
+        if run.id != self.run_id {
+            return Err(StoreError::InvalidUpdate(format!("run {} was begun; cannot finish it as run {}", self.run_id, run.id)));
+        }
+        let mut check_ids = std::mem::take(&mut self.check_ids);
+        check_ids.extend(run.checks.iter().cloned());
+        let client = &mut *self.client;
+        client
+            .execute(
+                "UPDATE runs SET finished_at = $2, accounts = $3, regions = $4, tool_version = $5, checks = $6, incomplete = $7 WHERE id = $1",
+                &[
+                    &run.id,
+                    &codec::time_to_text(run.finished_at),
+                    &codec::strings_to_json(&run.accounts),
+                    &codec::strings_to_json(&run.regions),
+                    &run.tool_version,
+                    &codec::strings_to_json(&run.checks),
+                    &codec::strings_to_json(&run.incomplete),
+                ],
+            )
+            .map_err(err)?;
         let archived = if check_ids.is_empty() || run.accounts.is_empty() || run.regions.is_empty() {
             0
         } else {
-            let mut check_ids: Vec<&str> = check_ids.into_iter().collect();
+            let mut check_ids: Vec<&str> = check_ids.iter().map(String::as_str).collect();
             check_ids.sort_unstable();
-            tx.execute(
+            client.execute(
                 "UPDATE findings SET record_state = 'ARCHIVED', updated_at = $1
                  WHERE record_state = 'ACTIVE' AND product_arn IS NULL
                    AND account = ANY($2) AND (region = ANY($3) OR region = 'global') AND check_id = ANY($4)
                    AND NOT EXISTS (SELECT 1 FROM run_results r WHERE r.run_id = $5 AND r.finding_id = findings.id)
                    AND NOT EXISTS (SELECT 1 FROM gaps g WHERE g.run_id = $5 AND g.resource IS NULL AND g.account = findings.account)",
-                &[&updated_at, &run.accounts, &run.regions, &check_ids, &run.id],
+                &[&self.updated_at, &run.accounts, &run.regions, &check_ids, &run.id],
             )
             .map_err(err)?
         };
-        tx.commit().map_err(err)?;
-
-        for (f, update) in findings.iter_mut().zip(updates) {
-            let Some((first, last, workflow)) = update else { continue };
-            f.first_observed = first;
-            f.last_observed = last;
-            f.workflow_status = workflow;
-            f.record_state = RecordState::Active;
-        }
-        tracing::debug!(run_id = %run.id, findings = findings.len(), gaps = gaps.len(), archived, "recorded run on PostgreSQL");
-        Ok(())
+        self.client.batch_execute("COMMIT").map_err(err)?;
+        self.open = false;
+        tracing::debug!(run_id = %run.id, findings = self.findings, gaps = self.gaps, archived, "recorded run on PostgreSQL");
+        Ok(archived as usize)
     }
 }
