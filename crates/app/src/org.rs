@@ -174,49 +174,7 @@ pub async fn collect_accounts_async(spec: &AccountsSpec, notify: &dyn Notify) ->
     spec.check()?;
     let scanner = Scanner::new(&spec.collect).await?;
     let me = scanner.account_id().to_string();
-    let mut outcomes = Vec::new();
-    let targets: Vec<(String, Option<String>)> = match &spec.targets {
-        Targets::Organization => {
-            let listed = scanner.list_accounts().await.and_then(|l| {
-                // An organisation holds at least its management account: an empty answer is
-                // not an organisation to scan.
-                if l.is_empty() {
-                    Err("the answer lists no account".to_string())
-                } else {
-                    Ok(l)
-                }
-            });
-            let listed = listed.map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot list the organisation's accounts: {e}; run from the management account or a delegated administrator allowed organizations:ListAccounts (see `rampart iam-policy management`)"
-                )
-            })?;
-            let mut active = Vec::new();
-            for a in listed {
-                if a.is_active() {
-                    active.push((a.id, Some(a.name)));
-                } else {
-                    let o = AccountOutcome { id: a.id, name: Some(a.name), outcome: Outcome::Skipped(a.state.clone()) };
-                    notify.warn(&format!("{}: {}, skipped (only ACTIVE accounts can be read)", o.label(), a.state));
-                    outcomes.push(o);
-                }
-            }
-            active
-        }
-        Targets::Accounts(ids) => {
-            let mut ids = ids.clone();
-            ids.sort();
-            ids.dedup();
-            ids.into_iter().map(|id| (id, None)).collect()
-        }
-    };
-    if spec.member_role.is_none() {
-        let others: Vec<String> = targets.iter().filter(|(id, _)| *id != me).map(|(id, _)| id.clone()).collect();
-        if !others.is_empty() {
-            return Err(Refusal::NoRole(others).into());
-        }
-    }
-
+    let (targets, mut outcomes) = targets_of(spec, &scanner, notify).await?;
     let (scanner, me) = (&scanner, &me);
     let jobs = targets.into_iter().filter_map(|(id, name)| {
         // Every account but the caller's has a role (refused above otherwise).
@@ -274,6 +232,56 @@ pub async fn collect_accounts_async(spec: &AccountsSpec, notify: &dyn Notify) ->
     let mut inventory = Inventory::new(crate::now());
     inventory.accounts = accounts;
     Ok(Collected { inventory, accounts: outcomes })
+}
+
+/// The accounts `spec` names, each with its name when the organisation lists it, and the
+/// outcome of each listed account that is not read (not `ACTIVE`, told through `notify`).
+/// Refuses accounts other than the caller's when `spec` has no member role.
+pub(crate) async fn targets_of(spec: &AccountsSpec, scanner: &Scanner, notify: &dyn Notify) -> Result<(Vec<(String, Option<String>)>, Vec<AccountOutcome>)> {
+    let me = scanner.account_id().to_string();
+    let mut outcomes = Vec::new();
+    let targets: Vec<(String, Option<String>)> = match &spec.targets {
+        Targets::Organization => {
+            let listed = scanner.list_accounts().await.and_then(|l| {
+                // An organisation holds at least its management account: an empty answer is
+                // not an organisation to scan.
+                if l.is_empty() {
+                    Err("the answer lists no account".to_string())
+                } else {
+                    Ok(l)
+                }
+            });
+            let listed = listed.map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot list the organisation's accounts: {e}; run from the management account or a delegated administrator allowed organizations:ListAccounts (see `rampart iam-policy management`)"
+                )
+            })?;
+            let mut active = Vec::new();
+            for a in listed {
+                if a.is_active() {
+                    active.push((a.id, Some(a.name)));
+                } else {
+                    let o = AccountOutcome { id: a.id, name: Some(a.name), outcome: Outcome::Skipped(a.state.clone()) };
+                    notify.warn(&format!("{}: {}, skipped (only ACTIVE accounts can be read)", o.label(), a.state));
+                    outcomes.push(o);
+                }
+            }
+            active
+        }
+        Targets::Accounts(ids) => {
+            let mut ids = ids.clone();
+            ids.sort();
+            ids.dedup();
+            ids.into_iter().map(|id| (id, None)).collect()
+        }
+    };
+    if spec.member_role.is_none() {
+        let others: Vec<String> = targets.iter().filter(|(id, _)| *id != me).map(|(id, _)| id.clone()).collect();
+        if !others.is_empty() {
+            return Err(Refusal::NoRole(others).into());
+        }
+    }
+    Ok((targets, outcomes))
 }
 
 /// The run's incomplete list for an inventory of several accounts: each account's gaps in
