@@ -237,7 +237,11 @@ pub async fn collect_accounts_async(spec: &AccountsSpec, notify: &dyn Notify) ->
 /// The accounts `spec` names, each with its name when the organisation lists it, and the
 /// outcome of each listed account that is not read (not `ACTIVE`, told through `notify`).
 /// Refuses accounts other than the caller's when `spec` has no member role.
-pub(crate) async fn targets_of(spec: &AccountsSpec, scanner: &Scanner, notify: &dyn Notify) -> Result<(Vec<(String, Option<String>)>, Vec<AccountOutcome>)> {
+pub(crate) async fn targets_of(
+    spec: &AccountsSpec,
+    scanner: &Scanner,
+    notify: &dyn Notify,
+) -> Result<(Vec<(String, Option<String>)>, Vec<AccountOutcome>)> {
     let me = scanner.account_id().to_string();
     let mut outcomes = Vec::new();
     let targets: Vec<(String, Option<String>)> = match &spec.targets {
