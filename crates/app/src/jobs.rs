@@ -13,11 +13,16 @@
 //! Workers hold a lease on their job and renew it while they work (a thread of its own); a
 //! worker killed mid-job stops renewing, and once its lease runs out another worker takes
 //! the job.
+//!
+//! The queue lives in the store `--db` names: a SQLite file (workers on one machine) or a
+//! PostgreSQL database (`postgres://`, workers on any number of machines), through
+//! [`rampart_hub::Backend`]; on PostgreSQL the evaluation records what [`crate::db::record`]
+//! records there (the run, its findings, gaps and resource tags).
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
 use rampart_hub::jobs::{Job, NewJob};
-use rampart_hub::Store;
+use rampart_hub::{Backend, PgMode};
 use rampart_inventory::{Account, Inventory, Region};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -97,7 +102,7 @@ impl Plan {
 }
 
 /// Enqueues `plan` as one batch; returns its id (the id the run will be recorded under).
-pub fn enqueue(store: &mut Store, plan: &Plan) -> Result<String> {
+pub fn enqueue(store: &mut Backend, plan: &Plan) -> Result<String> {
     if plan.parts.is_empty() {
         bail!("nothing to scan: no account");
     }
@@ -132,7 +137,13 @@ pub struct WorkOptions {
 
 impl WorkOptions {
     pub fn named(name: String) -> WorkOptions {
-        WorkOptions { name, lease: time::Duration::seconds(30), idle_wait: std::time::Duration::from_millis(500), exit_when_idle: false, pause: std::time::Duration::ZERO }
+        WorkOptions {
+            name,
+            lease: time::Duration::seconds(30),
+            idle_wait: std::time::Duration::from_millis(500),
+            exit_when_idle: false,
+            pause: std::time::Duration::ZERO,
+        }
     }
 }
 
@@ -145,9 +156,10 @@ pub struct WorkStats {
     pub lost: usize,
 }
 
-/// Claims and does jobs until `stop` is set (or, with `exit_when_idle`, nothing is left).
+/// Claims and does jobs of the queue in `db` (a SQLite file's path or a `postgres://` URL)
+/// until `stop` is set (or, with `exit_when_idle`, nothing is left).
 pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &AtomicBool, notify: &dyn Notify) -> Result<WorkStats> {
-    let mut store = Store::open_existing(db)?;
+    let mut store = crate::db::open(db, PgMode::Existing)?;
     let mut stats = WorkStats::default();
     while !stop.load(Ordering::Relaxed) {
         let Some(job) = store.claim_job(&opts.name, &[COLLECT, EVALUATE], crate::now(), opts.lease)? else {
@@ -190,7 +202,7 @@ fn with_lease<T>(db: &Path, job: &Job, opts: &WorkOptions, f: impl FnOnce() -> R
     let renewer = {
         let (db, done, name, id, lease) = (db.to_path_buf(), done.clone(), opts.name.clone(), job.id, opts.lease);
         std::thread::spawn(move || {
-            let Ok(mut store) = Store::open_existing(&db) else { return };
+            let Ok(mut store) = crate::db::open(&db, PgMode::Existing) else { return };
             let every = std::time::Duration::from_millis((lease.whole_milliseconds() / 3).max(10) as u64);
             let mut waited = std::time::Duration::ZERO;
             while !done.load(Ordering::Relaxed) {
@@ -229,7 +241,12 @@ fn decode_part(body: &[u8]) -> Result<Part> {
 /// account's global part with its regions (sorted by name). An account or region whose job
 /// failed every attempt is a gap of its account saying so (an account without its global
 /// part has nothing global read: its services stay `Unknown`).
-pub fn merge(batch_jobs: &[(String, PartTarget)], outputs: &[(String, Vec<u8>)], dead: &[rampart_hub::jobs::DeadJob], asked_at: rampart_model::Timestamp) -> Result<Inventory> {
+pub fn merge(
+    batch_jobs: &[(String, PartTarget)],
+    outputs: &[(String, Vec<u8>)],
+    dead: &[rampart_hub::jobs::DeadJob],
+    asked_at: rampart_model::Timestamp,
+) -> Result<Inventory> {
     let mut accounts: std::collections::BTreeMap<String, Account> = Default::default();
     let mut regions: Vec<(String, Region, Vec<rampart_model::Gap>)> = Vec::new();
     let mut collected_at: Option<rampart_model::Timestamp> = None;
@@ -247,7 +264,11 @@ pub fn merge(batch_jobs: &[(String, PartTarget)], outputs: &[(String, Vec<u8>)],
         }
     }
     // An account none of whose global part was read takes the partition of the others.
-    let (partition, home) = accounts.values().next().map(|a| (a.partition.clone(), a.home_region.clone())).unwrap_or_else(|| ("aws".into(), "us-east-1".into()));
+    let (partition, home) = accounts
+        .values()
+        .next()
+        .map(|a| (a.partition.clone(), a.home_region.clone()))
+        .unwrap_or_else(|| ("aws".into(), "us-east-1".into()));
     for (key, target) in batch_jobs {
         let a = accounts.entry(target.account.clone()).or_insert_with(|| Account::empty(&target.account, &partition, &home));
         if let Some(d) = dead.iter().find(|d| &d.key == key) {
@@ -279,8 +300,8 @@ pub fn merge(batch_jobs: &[(String, PartTarget)], outputs: &[(String, Vec<u8>)],
 
 fn evaluate_job(db: &Path, job: &Job, notify: &dyn Notify) -> Result<()> {
     let eval: Evaluation = serde_json::from_value(job.payload.clone()).context("the evaluation job is malformed")?;
-    let mut store = Store::open_existing(db)?;
-    if store.runs()?.iter().any(|r| r.id == job.batch) {
+    let mut store = crate::db::open(db, PgMode::Existing)?;
+    if store.run_exists(&job.batch)? {
         notify.info(&format!("batch {}: its run is recorded already", job.batch));
         return Ok(());
     }
@@ -295,7 +316,7 @@ fn evaluate_job(db: &Path, job: &Job, notify: &dyn Notify) -> Result<()> {
     let inv = merge(&targets, &outputs, &dead, eval.started)?;
     let mut scan = crate::scan::check_inventory(&inv, &eval.source, None, eval.started);
     scan.run.id = job.batch.clone();
-    scan.record(&mut store)?;
+    crate::db::record(&mut scan, &mut store, notify)?;
     store.drop_job_outputs(&job.batch)?;
     notify.info(&format!("batch {}: recorded, {} finding(s)", job.batch, scan.findings.len()));
     Ok(())
@@ -313,7 +334,9 @@ impl Collector for SnapshotCollector {
         Ok(match &target.region {
             None => Part::Global { account: Account { regions: Vec::new(), ..a.clone() }, collected_at: self.0.collected_at },
             Some(r) => {
-                let Some(region) = a.regions.iter().find(|x| &x.name == r) else { bail!("region {r} of account {} is not in the snapshot", a.id) };
+                let Some(region) = a.regions.iter().find(|x| &x.name == r) else {
+                    bail!("region {r} of account {} is not in the snapshot", a.id)
+                };
                 Part::Region { account: a.id.clone(), region: region.clone(), gaps: Vec::new(), collected_at: self.0.collected_at }
             }
         })
@@ -334,6 +357,7 @@ pub fn snapshot_plan(inv: &Inventory, source: &str) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rampart_hub::Store;
     use std::collections::BTreeSet;
 
     struct Quiet;
@@ -362,7 +386,7 @@ mod tests {
         let plan = snapshot_plan(&inv, "demo");
         let regions: usize = inv.accounts.iter().map(|a| a.regions.len()).sum();
         assert_eq!(plan.parts.len(), inv.accounts.len() + regions);
-        let batch = enqueue(&mut Store::open(&queued).unwrap(), &plan).unwrap();
+        let batch = enqueue(&mut Backend::Sqlite(Store::open(&queued).unwrap()), &plan).unwrap();
         let collector = SnapshotCollector(inv.clone());
         let stop = AtomicBool::new(false);
         let stats: Vec<WorkStats> = std::thread::scope(|s| {
@@ -386,7 +410,15 @@ mod tests {
 
         // The evaluation done again (its worker died after recording): nothing recorded twice.
         let store = Store::open_existing(&queued).unwrap();
-        let job = Job { id: 0, batch: batch.clone(), key: format!("{batch}/evaluate"), kind: EVALUATE.into(), payload: serde_json::to_value(Evaluation { source: "demo".into(), started: crate::now() }).unwrap(), attempts: 2, lease_until: crate::now() };
+        let job = Job {
+            id: 0,
+            batch: batch.clone(),
+            key: format!("{batch}/evaluate"),
+            kind: EVALUATE.into(),
+            payload: serde_json::to_value(Evaluation { source: "demo".into(), started: crate::now() }).unwrap(),
+            attempts: 2,
+            lease_until: crate::now(),
+        };
         evaluate_job(&queued, &job, &Quiet).unwrap();
         assert_eq!(store.runs().unwrap().len(), 1);
     }
@@ -398,11 +430,27 @@ mod tests {
         let region = a.regions[0].name.clone();
         let targets = vec![
             (format!("b/{}/global", a.id), PartTarget { account: a.id.clone(), region: None, role: None, external_id: None }),
-            (format!("b/{}/{region}", a.id), PartTarget { account: a.id.clone(), region: Some(region.clone()), role: None, external_id: None }),
+            (
+                format!("b/{}/{region}", a.id),
+                PartTarget { account: a.id.clone(), region: Some(region.clone()), role: None, external_id: None },
+            ),
         ];
         let collector = SnapshotCollector(inv.clone());
-        let global = collect_job(&Job { id: 1, batch: "b".into(), key: targets[0].0.clone(), kind: COLLECT.into(), payload: serde_json::to_value(&targets[0].1).unwrap(), attempts: 1, lease_until: crate::now() }, &collector).unwrap();
-        let dead = vec![rampart_hub::jobs::DeadJob { key: targets[1].0.clone(), kind: COLLECT.into(), attempts: 5, error: "AccessDenied".into() }];
+        let global = collect_job(
+            &Job {
+                id: 1,
+                batch: "b".into(),
+                key: targets[0].0.clone(),
+                kind: COLLECT.into(),
+                payload: serde_json::to_value(&targets[0].1).unwrap(),
+                attempts: 1,
+                lease_until: crate::now(),
+            },
+            &collector,
+        )
+        .unwrap();
+        let dead =
+            vec![rampart_hub::jobs::DeadJob { key: targets[1].0.clone(), kind: COLLECT.into(), attempts: 5, error: "AccessDenied".into() }];
         let merged = merge(&targets, &[(targets[0].0.clone(), global)], &dead, crate::now()).unwrap();
         assert_eq!(merged.accounts.len(), 1);
         assert!(merged.accounts[0].regions.is_empty());

@@ -18,7 +18,7 @@ pub fn store(e: StoreError, db_flag: &str) -> anyhow::Error {
             "scan first (`rampart scan aws`, or `rampart demo` to try it), or point --db (or RAMPART_DB) at an existing database".to_string(),
         ),
         StoreError::NotOnPostgres(_) => Some(format!(
-            "on PostgreSQL today: `scan`, `demo`, `findings` (the list), `runs`, `db migrate` and `db copy`; give {db_flag} a SQLite file for the rest"
+            "on PostgreSQL today: `scan`, `demo`, `findings` (the list), `runs`, `worker`, `jobs`, `db migrate` and `db copy`; give {db_flag} a SQLite file for the rest"
         )),
         StoreError::NotRampart { .. }
         | StoreError::TooNew { .. }

@@ -21,8 +21,9 @@ pub struct WorkerArgs {
     /// Seconds a claimed job stays this worker's without renewal (renewed every third).
     #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(3..=3600))]
     pub lease: u32,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The queue's database: a SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DATABASE
+    /// for workers on several machines (default: $RAMPART_DB or the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Milliseconds to wait in each job (tests that kill a worker in the middle of one).
     #[arg(long, default_value_t = 0, hide = true)]
@@ -37,16 +38,18 @@ pub enum JobsAction {
         /// Scan the estate of this snapshot through the queue (workers replay it).
         #[arg(long, value_name = "FILE")]
         snapshot: PathBuf,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The queue's database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// How far a batch is: jobs pending, running, done and dead (with their errors).
     Status {
         /// The batch id `rampart jobs scan` printed.
         batch: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The queue's database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }
@@ -57,7 +60,8 @@ fn db_path(db: &Option<PathBuf>) -> PathBuf {
 
 pub fn worker(args: WorkerArgs) -> Result<ExitCode> {
     let db = db_path(&args.db);
-    crate::hints::existing_store(&db)?;
+    // The queue must exist (a worker never creates a store): SQLite file or PostgreSQL.
+    rampart_app::db::open(&db, rampart_hub::PgMode::Existing).map_err(|e| crate::hints::store(e, "--db"))?;
     let inv = rampart_app::inputs::read_snapshot(&args.snapshot)?;
     let name = format!("{}-{}", hostname(), std::process::id());
     let opts = WorkOptions { exit_when_idle: args.exit_when_idle, lease: time::Duration::seconds(args.lease.into()), pause: std::time::Duration::from_millis(args.pause_ms), ..WorkOptions::named(name.clone()) };
@@ -77,7 +81,7 @@ pub fn jobs(action: JobsAction) -> Result<ExitCode> {
         JobsAction::Scan { snapshot, db } => {
             let inv = rampart_app::inputs::read_snapshot(&snapshot)?;
             let plan = jobs::snapshot_plan(&inv, &format!("snapshot:{}", snapshot.display()));
-            let mut store = crate::hints::write_store(&db_path(&db))?;
+            let mut store = rampart_app::db::open(&db_path(&db), rampart_hub::PgMode::Create).map_err(|e| crate::hints::store(e, "--db"))?;
             let batch = jobs::enqueue(&mut store, &plan)?;
             let mut out = std::io::stdout().lock();
             writeln!(out, "{batch}")?;
@@ -85,7 +89,7 @@ pub fn jobs(action: JobsAction) -> Result<ExitCode> {
             eprintln!("{} collection job(s) and the evaluation queued; start `rampart worker` processes on this database", plan.parts.len());
         }
         JobsAction::Status { batch, db } => {
-            let store = crate::hints::read_store(&db_path(&db))?;
+            let store = crate::db::read(&db_path(&db))?;
             let p = store.batch_progress(&batch)?;
             if p.total() == 0 {
                 bail!("no batch `{}` in this database: `rampart jobs scan` prints the id", crate::hints::shown(&batch));

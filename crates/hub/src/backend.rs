@@ -1,10 +1,12 @@
 //! The findings store on either backend: [`Backend`] is a SQLite [`Store`] or a
 //! PostgreSQL [`PgStore`], with the operations both implement (recording a run, runs,
-//! results, gaps, the findings and their query, people's changes and the history). The
+//! results, gaps, the findings and their query, people's changes and the history) and
+//! the job queue (enqueue, claim, renew, finish, fail, a batch's progress and outputs). The
 //! conformance suite (`tests/conformance.rs`) runs the same tests through it on both.
 //! Everything else (assessments, accounts, insights, automation, events, inventory,
 //! audit) is the SQLite store's alone: [`Backend::sqlite`] says so by name on PostgreSQL.
 
+use crate::jobs::{BatchProgress, DeadJob, Job, NewJob};
 use crate::pg::{is_postgres_url, PgMode, PgStore};
 use crate::query::{FindingQuery, FindingRecord, FindingsPage};
 use crate::store::{FindingFilter, Store, WorkflowChange};
@@ -145,5 +147,53 @@ impl Backend {
         tags: impl IntoIterator<Item = (&'a str, &'a std::collections::BTreeMap<String, String>)>,
     ) -> Result<(), StoreError> {
         both!(self, s => s.set_resource_tags(tags))
+    }
+}
+
+/// The job queue (`jobs.rs`, `pg/jobs.rs`): the same semantics on both.
+impl Backend {
+    pub fn enqueue_jobs(&mut self, batch: &str, jobs: &[NewJob], now: Timestamp) -> Result<usize, StoreError> {
+        both!(self, s => s.enqueue_jobs(batch, jobs, now))
+    }
+
+    pub fn claim_job(&mut self, worker: &str, kinds: &[&str], now: Timestamp, lease: time::Duration) -> Result<Option<Job>, StoreError> {
+        both!(self, s => s.claim_job(worker, kinds, now, lease))
+    }
+
+    pub fn renew_job(&mut self, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
+        both!(self, s => s.renew_job(id, worker, now, lease))
+    }
+
+    pub fn finish_job(&mut self, id: i64, worker: &str, output: Option<&[u8]>, now: Timestamp) -> Result<bool, StoreError> {
+        both!(self, s => s.finish_job(id, worker, output, now))
+    }
+
+    pub fn fail_job(&mut self, id: i64, worker: &str, error: &str, now: Timestamp) -> Result<bool, StoreError> {
+        both!(self, s => s.fail_job(id, worker, error, now))
+    }
+
+    pub fn batch_progress(&self, batch: &str) -> Result<BatchProgress, StoreError> {
+        both!(self, s => s.batch_progress(batch))
+    }
+
+    pub fn batch_jobs(&self, batch: &str) -> Result<Vec<(String, String, serde_json::Value)>, StoreError> {
+        both!(self, s => s.batch_jobs(batch))
+    }
+
+    pub fn dead_jobs(&self, batch: &str) -> Result<Vec<DeadJob>, StoreError> {
+        both!(self, s => s.dead_jobs(batch))
+    }
+
+    pub fn job_outputs(&self, batch: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        both!(self, s => s.job_outputs(batch))
+    }
+
+    pub fn drop_job_outputs(&mut self, batch: &str) -> Result<usize, StoreError> {
+        both!(self, s => s.drop_job_outputs(batch))
+    }
+
+    /// Whether a run `id` is recorded.
+    pub fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
+        both!(self, s => s.run_exists(id))
     }
 }

@@ -111,6 +111,15 @@ impl Store {
         let now_text = t(now);
         let kinds_json = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into());
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        // Jobs of any kind whose last attempt's lease ran out are dead: a barrier no longer
+        // waits for them, whatever kinds this worker does.
+        tx.execute(
+            "UPDATE jobs SET state = 'dead', lease_owner = NULL, finished_at = ?1,
+                    last_error = coalesce(last_error, 'its worker stopped (lease ran out) on every attempt')
+             WHERE state = 'running' AND lease_until < ?1 AND attempts >= ?2",
+            params![now_text, MAX_ATTEMPTS],
+        )
+        .map_err(&err)?;
         let picked = loop {
             let row: Option<(i64, u32, Option<String>)> = tx
                 .query_row(
@@ -128,8 +137,11 @@ impl Store {
             let Some((id, attempts, last_error)) = row else { break None };
             if attempts >= MAX_ATTEMPTS {
                 let why = last_error.unwrap_or_else(|| "its worker stopped (lease ran out) on every attempt".into());
-                tx.execute("UPDATE jobs SET state = 'dead', lease_owner = NULL, last_error = ?2, finished_at = ?3 WHERE id = ?1", params![id, why, now_text])
-                    .map_err(&err)?;
+                tx.execute(
+                    "UPDATE jobs SET state = 'dead', lease_owner = NULL, last_error = ?2, finished_at = ?3 WHERE id = ?1",
+                    params![id, why, now_text],
+                )
+                .map_err(&err)?;
                 continue;
             }
             break Some(id);
@@ -151,7 +163,8 @@ impl Store {
             .map_err(&err)?;
         tx.commit().map_err(&err)?;
         let (batch, key, kind, payload, attempts) = job;
-        let payload = serde_json::from_str(&payload).map_err(|e| StoreError::InvalidUpdate(format!("job {key}: its payload is not JSON: {e}")))?;
+        let payload =
+            serde_json::from_str(&payload).map_err(|e| StoreError::InvalidUpdate(format!("job {key}: its payload is not JSON: {e}")))?;
         Ok(Some(Job { id, batch, key, kind, payload, attempts, lease_until: until }))
     }
 
@@ -211,7 +224,8 @@ impl Store {
     /// How far `batch` is.
     pub fn batch_progress(&self, batch: &str) -> Result<BatchProgress, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare("SELECT state, count(*), sum(attempts) FROM jobs WHERE batch = ?1 GROUP BY state").map_err(&err)?;
+        let mut stmt =
+            self.conn.prepare("SELECT state, count(*), sum(attempts) FROM jobs WHERE batch = ?1 GROUP BY state").map_err(&err)?;
         let mut rows = stmt.query([batch]).map_err(&err)?;
         let mut p = BatchProgress::default();
         while let Some(r) = rows.next().map_err(&err)? {
@@ -231,11 +245,13 @@ impl Store {
     pub fn batch_jobs(&self, batch: &str) -> Result<Vec<(String, String, Value)>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self.conn.prepare("SELECT key, kind, payload FROM jobs WHERE batch = ?1 ORDER BY id").map_err(&err)?;
-        let rows = stmt.query_map([batch], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).map_err(&err)?;
+        let rows =
+            stmt.query_map([batch], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).map_err(&err)?;
         let mut out = Vec::new();
         for row in rows {
             let (key, kind, payload) = row.map_err(&err)?;
-            let payload = serde_json::from_str(&payload).map_err(|e| StoreError::InvalidUpdate(format!("job {key}: its payload is not JSON: {e}")))?;
+            let payload = serde_json::from_str(&payload)
+                .map_err(|e| StoreError::InvalidUpdate(format!("job {key}: its payload is not JSON: {e}")))?;
             out.push((key, kind, payload));
         }
         Ok(out)
@@ -244,7 +260,10 @@ impl Store {
     /// The jobs of `batch` that failed every attempt.
     pub fn dead_jobs(&self, batch: &str) -> Result<Vec<DeadJob>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare("SELECT key, kind, attempts, coalesce(last_error, '') FROM jobs WHERE batch = ?1 AND state = 'dead' ORDER BY id").map_err(&err)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, kind, attempts, coalesce(last_error, '') FROM jobs WHERE batch = ?1 AND state = 'dead' ORDER BY id")
+            .map_err(&err)?;
         let rows = stmt
             .query_map([batch], |r| Ok(DeadJob { key: r.get(0)?, kind: r.get(1)?, attempts: r.get(2)?, error: r.get(3)? }))
             .map_err(&err)?;
@@ -257,6 +276,12 @@ impl Store {
         let mut stmt = self.conn.prepare("SELECT key, body FROM job_outputs WHERE batch = ?1 ORDER BY key").map_err(&err)?;
         let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// Whether a run `id` is recorded (an evaluation retried after its worker died finds
+    /// its run there and records nothing twice).
+    pub fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
+        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)", [id], |r| r.get(0)).map_err(sql(&self.path))
     }
 
     /// Forgets a finished batch's outputs (its jobs stay as a record).

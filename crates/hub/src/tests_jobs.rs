@@ -1,6 +1,7 @@
-//! The job queue: claims with leases, a dead worker's job taken again, a lost lease cannot
-//! finish, the barrier waits for its batch, dead jobs after every attempt, idempotent
-//! enqueuing, and many connections claiming at once never share a job.
+//! The job queue on an in-memory SQLite store: claims with leases, a dead worker's job taken
+//! again, a lost lease cannot finish, the barrier waits for its batch, dead jobs after every
+//! attempt, idempotent enqueuing. The same on both backends, and concurrent claimers on
+//! their own connections, are in the conformance suite (`tests/conformance.rs`).
 
 use crate::jobs::{NewJob, MAX_ATTEMPTS};
 use crate::Store;
@@ -100,38 +101,4 @@ fn a_job_that_fails_every_attempt_is_dead_with_its_error_and_its_batch_still_fin
     }
     assert!(s.claim_job("w", &["collect"], t, LEASE).unwrap().is_none());
     assert!(s.dead_jobs("c").unwrap()[0].error.contains("lease ran out"));
-}
-
-#[test]
-fn connections_claiming_at_once_on_one_file_never_share_a_job() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("q.db");
-    let mut s = Store::open(&path).unwrap();
-    let jobs: Vec<NewJob> = (0..200).map(|i| job(&format!("b/{i:03}"), "collect")).collect();
-    s.enqueue_jobs("b", &jobs, now()).unwrap();
-    drop(s);
-    let claimed: Vec<Vec<String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..4)
-            .map(|w| {
-                let path = path.clone();
-                scope.spawn(move || {
-                    let mut s = Store::open(&path).unwrap();
-                    let name = format!("w{w}");
-                    let mut mine = Vec::new();
-                    while let Some(j) = s.claim_job(&name, &["collect"], now(), LEASE).unwrap() {
-                        assert!(s.finish_job(j.id, &name, Some(j.key.as_bytes()), now()).unwrap());
-                        mine.push(j.key);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let mut all: Vec<String> = claimed.iter().flatten().cloned().collect();
-    all.sort();
-    all.dedup();
-    assert_eq!(all.len(), 200, "every job done exactly once");
-    assert_eq!(claimed.iter().map(Vec::len).sum::<usize>(), 200, "no job done twice");
-    assert!(claimed.iter().filter(|c| !c.is_empty()).count() >= 2, "the workers shared the work: {:?}", claimed.iter().map(Vec::len).collect::<Vec<_>>());
 }

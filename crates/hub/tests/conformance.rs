@@ -1,4 +1,4 @@
-//! The findings store's conformance suite: every test is written once and runs against
+//! The findings store's and the job queue's conformance suite: every test is written once and runs against
 //! SQLite (a file in a temporary directory) and PostgreSQL (a database of its own in the
 //! server `scripts/test` starts, created for the test and dropped after it), through
 //! [`rampart_hub::Backend`].
@@ -6,6 +6,7 @@
 //! PostgreSQL's tests need `RAMPART_TEST_POSTGRES` (a `postgres://` URL of a superuser's
 //! connection); without it they fail, naming how to get one.
 
+use rampart_hub::jobs::{NewJob, MAX_ATTEMPTS};
 use rampart_hub::{Backend, ChangeAuthor, FindingFilter, FindingFilters, FindingQuery, FindingUpdate, PgMode, Store, StoreError};
 use rampart_model::{
     finding_id, Finding, Gap, GapKind, RecordState, Resource, ResourceType, RunInfo, Severity, Status, Timestamp, WorkflowStatus,
@@ -495,6 +496,162 @@ fn child_writer() {
     println!("CHILD COMMITTED");
 }
 
+// ---------------------------------------------------------------- the job queue, written once
+
+fn job(key: &str, kind: &str) -> NewJob {
+    NewJob { key: key.into(), kind: kind.into(), payload: serde_json::json!({"k": key, "n": [1, 2]}), barrier: false }
+}
+
+const LEASE: time::Duration = time::Duration::seconds(60);
+
+/// A worker's own connection to the queue, as `rampart worker` opens it.
+fn worker_connection(db: &Db) -> Backend {
+    Backend::open(&db.spec, PgMode::Existing).unwrap_or_else(|e| panic!("open {}: {e}", db.spec))
+}
+
+fn queue_claims_once_keeps_outputs_and_enqueues_idempotently(db: &Db) {
+    let mut s = db.open();
+    assert_eq!(s.enqueue_jobs("b1", &[job("b1/a", "collect"), job("b1/b", "collect")], at(0)).unwrap(), 2);
+    assert_eq!(s.enqueue_jobs("b1", &[job("b1/a", "collect")], at(0)).unwrap(), 0, "a key already queued is not added again");
+    let a = s.claim_job("w1", &["collect"], at(0), LEASE).unwrap().unwrap();
+    let b = s.claim_job("w2", &["collect"], at(0), LEASE).unwrap().unwrap();
+    assert_eq!((a.key.as_str(), b.key.as_str()), ("b1/a", "b1/b"), "oldest first");
+    assert_eq!((a.attempts, &a.payload, a.lease_until), (1, &serde_json::json!({"k": "b1/a", "n": [1, 2]}), at(0) + LEASE));
+    assert!(s.claim_job("w3", &["collect"], at(0), LEASE).unwrap().is_none());
+    assert!(s.claim_job("w3", &["evaluate"], at(0), LEASE).unwrap().is_none(), "only the kinds asked for");
+    // Outputs are bytes, any bytes.
+    let body: Vec<u8> = (0..=255u8).chain([0, 0, 0xff]).collect();
+    assert!(s.finish_job(a.id, "w1", Some(&body), at(0)).unwrap());
+    assert!(!s.finish_job(a.id, "w1", Some(b"again"), at(0)).unwrap(), "not twice");
+    assert!(!s.finish_job(b.id, "w1", Some(b"not mine"), at(0)).unwrap(), "not by another worker");
+    assert!(s.finish_job(b.id, "w2", None, at(0)).unwrap());
+    assert_eq!(s.job_outputs("b1").unwrap(), vec![("b1/a".to_string(), body)]);
+    assert_eq!(
+        s.batch_jobs("b1").unwrap().iter().map(|(k, kind, _)| (k.as_str(), kind.as_str())).collect::<Vec<_>>(),
+        [("b1/a", "collect"), ("b1/b", "collect")]
+    );
+    let p = s.batch_progress("b1").unwrap();
+    assert!(p.finished() && p.done == 2 && p.claims == 2, "{p:?}");
+    assert_eq!(s.drop_job_outputs("b1").unwrap(), 1);
+    assert!(s.job_outputs("b1").unwrap().is_empty());
+    assert_eq!(s.batch_progress("nope").unwrap().total(), 0);
+    // The run an evaluation records under its batch's id.
+    assert!(!s.run_exists("b1").unwrap());
+    s.record_run(&run("b1", 0, &[A], &[USE1]), &mut [], &[]).unwrap();
+    assert!(s.run_exists("b1").unwrap());
+}
+
+fn queue_gives_an_expired_lease_to_another_worker_and_the_stale_one_cannot_finish(db: &Db) {
+    let mut s = db.open();
+    s.enqueue_jobs("b", &[job("b/a", "collect")], at(0)).unwrap();
+    let first = s.claim_job("w1", &["collect"], at(0), LEASE).unwrap().unwrap();
+    let (t50, t100, t111) =
+        (at(0) + time::Duration::seconds(50), at(0) + time::Duration::seconds(100), at(0) + time::Duration::seconds(111));
+    assert!(s.renew_job(first.id, "w1", t50, LEASE).unwrap(), "renewed in time");
+    assert!(!s.renew_job(first.id, "w2", t50, LEASE).unwrap(), "only by its holder");
+    assert!(s.claim_job("w2", &["collect"], t100, LEASE).unwrap().is_none(), "the renewed lease holds");
+    let second = s.claim_job("w2", &["collect"], t111, LEASE).unwrap().unwrap();
+    assert_eq!((second.id, second.attempts), (first.id, 2), "taken again once the lease ran out");
+    assert!(!s.renew_job(first.id, "w1", t111, LEASE).unwrap());
+    assert!(!s.finish_job(first.id, "w1", Some(b"stale"), t111).unwrap());
+    assert!(!s.fail_job(first.id, "w1", "stale", t111).unwrap());
+    assert!(s.finish_job(second.id, "w2", Some(b"fresh"), t111).unwrap());
+    assert_eq!(s.job_outputs("b").unwrap(), vec![("b/a".to_string(), b"fresh".to_vec())]);
+    let p = s.batch_progress("b").unwrap();
+    assert_eq!((p.done, p.claims), (1, 2));
+}
+
+fn queue_holds_the_barrier_until_the_rest_of_its_batch_is_done_or_dead(db: &Db) {
+    let mut s = db.open();
+    let eval = NewJob { key: "b/evaluate".into(), kind: "evaluate".into(), payload: serde_json::json!({}), barrier: true };
+    s.enqueue_jobs("b", &[job("b/a", "collect"), job("b/z", "collect"), eval], at(0)).unwrap();
+    s.enqueue_jobs("other", &[job("other/a", "collect")], at(0)).unwrap();
+    let both = ["collect", "evaluate"];
+    assert!(s.claim_job("w", &["evaluate"], at(0), LEASE).unwrap().is_none(), "pending jobs hold it");
+    let a = s.claim_job("w", &both, at(0), LEASE).unwrap().unwrap();
+    let z = s.claim_job("w", &both, at(0), LEASE).unwrap().unwrap();
+    assert_eq!((a.key.as_str(), z.key.as_str()), ("b/a", "b/z"));
+    assert!(s.claim_job("w", &["evaluate"], at(0), LEASE).unwrap().is_none(), "running jobs hold it");
+    s.finish_job(a.id, "w", None, at(0)).unwrap();
+    // b/z's worker dies on every attempt: while its last lease runs, the barrier waits; once
+    // it ran out the job is dead and the barrier is claimed in the same call.
+    let mut t = at(0);
+    for attempt in 2..=MAX_ATTEMPTS {
+        t += time::Duration::seconds(61);
+        let again = s.claim_job("w", &["collect"], t, LEASE).unwrap().unwrap();
+        assert_eq!((again.key.as_str(), again.attempts), ("b/z", attempt));
+        assert!(s.claim_job("w", &["evaluate"], t, LEASE).unwrap().is_none(), "attempt {attempt} runs");
+    }
+    t += time::Duration::seconds(61);
+    let e = s.claim_job("w", &["evaluate"], t, LEASE).unwrap().unwrap();
+    assert_eq!(e.key, "b/evaluate", "another batch's pending job does not hold it back");
+    let dead = s.dead_jobs("b").unwrap();
+    assert_eq!(dead.iter().map(|d| (d.key.as_str(), d.attempts)).collect::<Vec<_>>(), [("b/z", MAX_ATTEMPTS)]);
+    assert!(dead[0].error.contains("lease ran out"), "{}", dead[0].error);
+    assert!(s.claim_job("w", &["collect"], t, LEASE).unwrap().is_some_and(|j| j.key == "other/a"));
+}
+
+fn queue_makes_a_job_dead_after_five_failed_attempts_with_its_last_error(db: &Db) {
+    let mut s = db.open();
+    s.enqueue_jobs("b", &[job("b/a", "collect")], at(0)).unwrap();
+    for i in 0..MAX_ATTEMPTS {
+        let j = s.claim_job("w", &["collect"], at(0), LEASE).unwrap().unwrap();
+        assert_eq!(j.attempts, i + 1);
+        assert_eq!(s.batch_progress("b").unwrap().running, 1);
+        assert!(s.fail_job(j.id, "w", &format!("AccessDenied {i}"), at(0)).unwrap());
+    }
+    assert_eq!(MAX_ATTEMPTS, 5);
+    assert!(s.claim_job("w", &["collect"], at(0), LEASE).unwrap().is_none());
+    let dead = s.dead_jobs("b").unwrap();
+    assert_eq!(
+        dead.iter().map(|d| (d.key.as_str(), d.kind.as_str(), d.attempts, d.error.as_str())).collect::<Vec<_>>(),
+        [("b/a", "collect", 5, "AccessDenied 4")]
+    );
+    let p = s.batch_progress("b").unwrap();
+    assert!(p.finished() && p.dead == 1 && p.claims == 5, "{p:?}");
+}
+
+fn queue_never_gives_one_job_to_two_of_four_concurrent_claimers(db: &Db) {
+    let mut s = db.open();
+    let jobs: Vec<NewJob> = (0..200).map(|i| job(&format!("b/{i:03}"), "collect")).collect();
+    s.enqueue_jobs("b", &jobs, at(0)).unwrap();
+    drop(s);
+    let start = std::sync::Barrier::new(4);
+    let claimed: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|w| {
+                let start = &start;
+                scope.spawn(move || {
+                    let mut s = worker_connection(db);
+                    let name = format!("w{w}");
+                    let mut mine = Vec::new();
+                    start.wait();
+                    while let Some(j) = s.claim_job(&name, &["collect"], at(0), LEASE).unwrap() {
+                        assert!(s.finish_job(j.id, &name, Some(j.key.as_bytes()), at(0)).unwrap(), "{name} holds {}", j.key);
+                        mine.push(j.key);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut all: Vec<String> = claimed.iter().flatten().cloned().collect();
+    assert_eq!(all.len(), 200, "no job done twice: {:?}", claimed.iter().map(Vec::len).collect::<Vec<_>>());
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 200, "every job done");
+    assert!(
+        claimed.iter().filter(|c| !c.is_empty()).count() >= 2,
+        "the claimers shared the work: {:?}",
+        claimed.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+    let s = db.open();
+    let p = s.batch_progress("b").unwrap();
+    assert_eq!((p.done, p.claims), (200, 200));
+    assert!(s.job_outputs("b").unwrap().iter().all(|(k, body)| k.as_bytes() == body.as_slice()));
+}
+
 fn records_a_run_part_by_part_and_shows_nothing_before_it_finishes(db: &Db) {
     let mut s = db.open();
     let mut first = vec![finding("S3.1", "a", A, Status::Failed, 0), finding("S3.1", "gone", A, Status::Failed, 0)];
@@ -567,6 +724,11 @@ conformance!(
     batch_updates_keep_every_change,
     survives_kill_9_while_writing,
     records_a_run_part_by_part_and_shows_nothing_before_it_finishes,
+    queue_claims_once_keeps_outputs_and_enqueues_idempotently,
+    queue_gives_an_expired_lease_to_another_worker_and_the_stale_one_cannot_finish,
+    queue_holds_the_barrier_until_the_rest_of_its_batch_is_done_or_dead,
+    queue_makes_a_job_dead_after_five_failed_attempts_with_its_last_error,
+    queue_never_gives_one_job_to_two_of_four_concurrent_claimers,
 );
 
 // ---------------------------------------------------------------- PostgreSQL only
