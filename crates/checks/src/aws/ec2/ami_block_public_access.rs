@@ -6,9 +6,8 @@
 //! snapshot setting it does not hide AMIs that were already public; those are judged one by one
 //! by `ec2_ami_public`. One result per region.
 
-use super::known_ec2;
-use crate::{resource, Check, Ctx, Emit};
-use rampart_inventory::Observed;
+use super::each_region_setting;
+use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
 pub static CHECK: Check = Check {
@@ -31,26 +30,21 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for (account, region) in ctx.inventory.regions() {
-        let res = resource(
-            account,
-            &region.name,
-            ResourceType::AwsAccount,
-            account.arn("ec2", &region.name, "image-block-public-access"),
-            &format!("{} {}", account.id, region.name),
-        );
-        let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "image-block-public-access", out) else { continue };
-        match &ec2.image_block_public_access {
-            Observed::Known(state) if state == "block-new-sharing" => {
-                out.pass(res, format!("block public access for AMIs is `{state}` in {}", region.name))
-            }
-            Observed::Known(state) => {
-                out.fail(res, format!("block public access for AMIs is `{state}` in {}: AMIs can be made public", region.name))
-            }
-            Observed::Unknown(why) => {
-                out.not_available(res, format!("block public access for AMIs could not be read in {}: {why}", region.name))
-            }
-        }
+    each_region_setting(
+        ctx,
+        out,
+        "image-block-public-access",
+        "block public access for AMIs",
+        |e| &e.image_block_public_access,
+        |s, r| judge(s, r),
+    )
+}
+
+fn judge(state: &str, region: &str) -> Result<String, String> {
+    if state == "block-new-sharing" {
+        Ok(format!("block public access for AMIs is `{state}` in {region}"))
+    } else {
+        Err(format!("block public access for AMIs is `{state}` in {region}: AMIs can be made public"))
     }
 }
 
@@ -58,6 +52,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
+    use rampart_inventory::Observed;
     use rampart_model::Status;
 
     #[test]

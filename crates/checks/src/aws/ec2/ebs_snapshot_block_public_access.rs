@@ -8,9 +8,8 @@
 //! were already publicly shared, remain publicly available" (EBS User Guide, block public access
 //! for snapshots). One result per region. `ec2_ebs_public_snapshots` judges each snapshot.
 
-use super::known_ec2;
-use crate::{resource, Check, Ctx, Emit};
-use rampart_inventory::Observed;
+use super::each_region_setting;
+use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
 pub static CHECK: Check = Check {
@@ -33,29 +32,16 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for (account, region) in ctx.inventory.regions() {
-        let res = resource(
-            account,
-            &region.name,
-            ResourceType::AwsAccount,
-            account.arn("ec2", &region.name, "snapshot-block-public-access"),
-            &format!("{} {}", account.id, region.name),
-        );
-        let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "snapshot-block-public-access", out) else { continue };
-        match &ec2.snapshot_block_public_access {
-            Observed::Known(state) if state == "block-all-sharing" => {
-                out.pass(res, format!("block public access for snapshots is `{state}` in {}", region.name))
-            }
-            Observed::Known(state) if state == "block-new-sharing" => out.fail(
-                res,
-                format!("block public access for snapshots is `{state}` in {}: snapshots shared publicly before stay public", region.name),
-            ),
-            Observed::Known(state) => out
-                .fail(res, format!("block public access for snapshots is `{state}` in {}: snapshots can be shared publicly", region.name)),
-            Observed::Unknown(why) => {
-                out.not_available(res, format!("block public access for snapshots could not be read in {}: {why}", region.name))
-            }
-        }
+    let what = "block public access for snapshots";
+    each_region_setting(ctx, out, "snapshot-block-public-access", what, |e| &e.snapshot_block_public_access, |s, r| judge(s, r))
+}
+
+fn judge(state: &str, region: &str) -> Result<String, String> {
+    let said = format!("block public access for snapshots is `{state}` in {region}");
+    match state {
+        "block-all-sharing" => Ok(said),
+        "block-new-sharing" => Err(format!("{said}: snapshots shared publicly before stay public")),
+        _ => Err(format!("{said}: snapshots can be shared publicly")),
     }
 }
 
@@ -63,6 +49,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
+    use rampart_inventory::Observed;
     use rampart_model::Status;
 
     #[test]

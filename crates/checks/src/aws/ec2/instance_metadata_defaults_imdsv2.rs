@@ -9,9 +9,9 @@
 //! asks of each instance; `optional` or no default fails. One result per region; running
 //! instances are judged by `ec2_imdsv2_required`.
 
-use super::known_ec2;
-use crate::{resource, Check, Ctx, Emit};
-use rampart_inventory::Observed;
+use super::each_region_setting;
+use crate::{Check, Ctx, Emit};
+use rampart_inventory::InstanceMetadataDefaults;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
 pub static CHECK: Check = Check {
@@ -34,23 +34,17 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    for (account, region) in ctx.inventory.regions() {
-        let res = resource(
-            account,
-            &region.name,
-            ResourceType::AwsAccount,
-            account.arn("ec2", &region.name, "instance-metadata-defaults"),
-            &format!("{} {}", account.id, region.name),
-        );
-        let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, "instance-metadata-defaults", out) else { continue };
-        match &ec2.instance_metadata_defaults {
-            Observed::Known(d) => match d.http_tokens.as_deref() {
-                Some("required") => out.pass(res, format!("new instances in {} require IMDSv2 (HttpTokens `required`)", region.name)),
-                Some(other) => out.fail(res, format!("the instance metadata default in {} is HttpTokens `{other}`: new instances accept IMDSv1", region.name)),
-                None => out.fail(res, format!("no instance metadata default is set in {}: new instances accept IMDSv1 unless their launch request or AMI requires IMDSv2", region.name)),
-            },
-            Observed::Unknown(why) => out.not_available(res, format!("the instance metadata defaults could not be read in {}: {why}", region.name)),
-        }
+    let what = "the instance metadata defaults";
+    each_region_setting(ctx, out, "instance-metadata-defaults", what, |e| &e.instance_metadata_defaults, judge)
+}
+
+fn judge(d: &InstanceMetadataDefaults, region: &str) -> Result<String, String> {
+    match d.http_tokens.as_deref() {
+        Some("required") => Ok(format!("new instances in {region} require IMDSv2 (HttpTokens `required`)")),
+        Some(other) => Err(format!("the instance metadata default in {region} is HttpTokens `{other}`: new instances accept IMDSv1")),
+        None => Err(format!(
+            "no instance metadata default is set in {region}: new instances accept IMDSv1 unless their launch request or AMI requires IMDSv2"
+        )),
     }
 }
 
@@ -58,7 +52,7 @@ fn run(ctx: &Ctx, out: &mut Emit) {
 mod tests {
     use super::*;
     use crate::testkit::*;
-    use rampart_inventory::InstanceMetadataDefaults;
+    use rampart_inventory::Observed;
     use rampart_model::Status;
 
     #[test]

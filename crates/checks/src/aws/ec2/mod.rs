@@ -73,6 +73,37 @@ pub(crate) fn known_ec2<'a>(account: &Account, region: &'a Region, kind: Resourc
     }
 }
 
+/// One result per region for a regional account setting of EC2 (block public access for
+/// snapshots or AMIs, the instance metadata defaults), on the account's `ec2/<what>`:
+/// `judge` says of a setting that was read `Ok(why it passes)` or `Err(why it fails)`;
+/// NOT_AVAILABLE, naming the setting by `label`, where EC2 or the setting was not read.
+pub(crate) fn each_region_setting<T>(
+    ctx: &crate::Ctx,
+    out: &mut Emit,
+    what: &str,
+    label: &str,
+    setting: fn(&Ec2) -> &Observed<T>,
+    judge: impl Fn(&T, &str) -> Result<String, String>,
+) {
+    for (account, region) in ctx.inventory.regions() {
+        let res = resource(
+            account,
+            &region.name,
+            ResourceType::AwsAccount,
+            account.arn("ec2", &region.name, what),
+            &format!("{} {}", account.id, region.name),
+        );
+        let Some(ec2) = known_ec2(account, region, ResourceType::AwsAccount, what, out) else { continue };
+        match setting(ec2) {
+            Observed::Known(v) => match judge(v, &region.name) {
+                Ok(why) => out.pass(res, why),
+                Err(why) => out.fail(res, why),
+            },
+            Observed::Unknown(why) => out.not_available(res, format!("{label} could not be read in {}: {why}", region.name)),
+        }
+    }
+}
+
 /// Calls `f` for every item of one EC2 list (volumes, snapshots, addresses) in every region,
 /// and reports NOT_AVAILABLE once per region where EC2 or that list could not be read.
 pub(crate) fn each_ec2_item<T>(
