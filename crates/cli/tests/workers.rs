@@ -1,7 +1,9 @@
 //! `rampart worker`: three worker processes do a queued scan of 30 accounts × 2 regions (90
 //! collection jobs and the evaluation) while one of them, chosen at random, is killed with
 //! SIGKILL three times; every job is done, some were taken again after a kill, and the
-//! findings equal those of a single-process scan of the same estate.
+//! findings equal those of a single-process scan of the same estate. Once with the queue in
+//! a SQLite file, once in PostgreSQL (the server `scripts/test` starts,
+//! `RAMPART_TEST_POSTGRES`; a database of its own, dropped after the test).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -17,9 +19,9 @@ fn ok(out: Output) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-fn spawn_worker(dir: &Path) -> Child {
+fn spawn_worker(dir: &Path, db: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .args(["worker", "--snapshot", "estate.json", "--db", "queued.db", "--lease", "3", "--pause-ms", "150"])
+        .args(["worker", "--snapshot", "estate.json", "--db", db, "--lease", "3", "--pause-ms", "150"])
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -34,28 +36,75 @@ fn findings(dir: &Path, db: &str) -> BTreeSet<(String, String)> {
     list.iter().map(|f| (f["id"].as_str().unwrap().to_string(), f["status"].as_str().unwrap_or_default().to_string())).collect()
 }
 
+/// A fresh database on the test PostgreSQL server, dropped when the value is.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn new(tag: &str) -> PgDatabase {
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
+        });
+        let name = format!("rampart_workers_{tag}_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        PgDatabase { url: format!("{prefix}/{name}"), admin, name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
 #[test]
 fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one_process_finds() {
     let d = tempfile::tempdir().unwrap();
-    let d = d.path();
+    killed_workers_find_what_one_process_finds(d.path(), "queued.db");
+}
+
+#[test]
+fn the_same_on_postgresql() {
+    let d = tempfile::tempdir().unwrap();
+    let pg = PgDatabase::new("kill");
+    killed_workers_find_what_one_process_finds(d.path(), &pg.url);
+}
+
+/// The scan queued in `queue` (a SQLite file or a PostgreSQL URL), done by three workers of
+/// which a random one is killed three times, against a single-process scan into SQLite.
+fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
     // 30 accounts: the demo account under 30 ids.
-    let demo: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap()).unwrap();
+    let demo: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap())
+            .unwrap();
     let account = serde_json::to_string(&demo["accounts"][0]).unwrap();
     let mut estate = demo.clone();
-    estate["accounts"] = (0..30).map(|i| serde_json::from_str::<serde_json::Value>(&account.replace("123456789012", &format!("{:012}", 200000000000u64 + i))).unwrap()).collect();
+    estate["accounts"] = (0..30)
+        .map(|i| {
+            serde_json::from_str::<serde_json::Value>(&account.replace("123456789012", &format!("{:012}", 200000000000u64 + i))).unwrap()
+        })
+        .collect();
     std::fs::write(d.join("estate.json"), serde_json::to_vec(&estate).unwrap()).unwrap();
 
     // Exit 1: the estate has findings at or above the default --fail-on.
     let single = rampart(d, &["scan", "--snapshot", "estate.json", "--db", "single.db", "--format", "json", "-o", "single.json"]);
     assert!(matches!(single.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&single.stderr));
-    let batch = ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", "queued.db"])).trim().to_string();
+    let batch = ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", queue])).trim().to_string();
 
-    let mut workers: Vec<Child> = (0..3).map(|_| spawn_worker(d)).collect();
+    let mut workers: Vec<Child> = (0..3).map(|_| spawn_worker(d, queue)).collect();
     let mut rng = 0x9e3779b97f4a7c15u64 ^ std::process::id() as u64;
     let mut kills = 0;
     let started = Instant::now();
     loop {
-        let status = rampart(d, &["jobs", "status", &batch, "--db", "queued.db"]);
+        let status = rampart(d, &["jobs", "status", &batch, "--db", queue]);
         if status.status.success() {
             break;
         }
@@ -69,13 +118,13 @@ fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one
             let victim = (rng % 3) as usize;
             workers[victim].kill().unwrap(); // SIGKILL
             workers[victim].wait().unwrap();
-            workers[victim] = spawn_worker(d);
+            workers[victim] = spawn_worker(d, queue);
             kills += 1;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     assert_eq!(kills, 3, "three workers were killed mid-batch");
-    let status = ok(rampart(d, &["jobs", "status", &batch, "--db", "queued.db"]));
+    let status = ok(rampart(d, &["jobs", "status", &batch, "--db", queue]));
     assert!(status.contains("0 pending, 0 running, 91 done, 0 dead"), "{status}");
     let claims: usize = status.split("; ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert!(claims > 91, "a killed worker's job was taken again: {status}");
@@ -84,10 +133,10 @@ fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one
         let _ = w.wait();
     }
     // One run, recorded under the batch id, with the findings of the single-process scan.
-    let runs = ok(rampart(d, &["runs", "--db", "queued.db", "--format", "json"]));
+    let runs = ok(rampart(d, &["runs", "--db", queue, "--format", "json"]));
     assert_eq!(runs.matches("\"id\"").count(), 1, "{runs}");
     assert!(runs.contains(&batch));
-    let (single, queued) = (findings(d, "single.db"), findings(d, "queued.db"));
+    let (single, queued) = (findings(d, "single.db"), findings(d, queue));
     assert!(single.len() > 30 * 20, "the estate has findings: {}", single.len());
     assert_eq!(queued, single);
 }
@@ -96,7 +145,8 @@ fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one
 fn a_worker_without_a_database_or_a_batch_that_does_not_exist_is_an_error_that_says_what_to_do() {
     let d = tempfile::tempdir().unwrap();
     let d = d.path();
-    std::fs::write(d.join("estate.json"), std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap()).unwrap();
+    std::fs::write(d.join("estate.json"), std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap())
+        .unwrap();
     let out = rampart(d, &["worker", "--snapshot", "estate.json", "--db", "none.db", "--exit-when-idle"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(!d.join("none.db").exists(), "a worker never creates a store");
