@@ -14,20 +14,26 @@
 //!    unmapped by `service:EventName`; a record that cannot be read is counted, never fatal;
 //! 4. reads each changed resource again on its own (`rampart_collect_aws::refresh`) and
 //!    puts it into the latest inventory (or takes it out when it is gone);
-//! 5. re-runs the checks of that resource's type on it and stores only those results
-//!    (`Store::apply_change`: FAILED → PASSED resolves, a deleted resource's findings are
-//!    archived); the inventory is recorded again with the changes in it;
+//! 5. re-runs every check that reads the changed piece (`rampart_checks::reads`): the
+//!    checks of that resource's type on it, and the checks of other types that read it (an
+//!    instance's or a database's checks reading its security groups) on the resources whose
+//!    results the change moved (evaluated before and after the piece was put in). Only
+//!    those results are stored (`Store::apply_change`: FAILED → PASSED resolves, a deleted
+//!    resource's findings are archived); the inventory is recorded again with the changes
+//!    in it;
 //! 6. records each file read, which moves its folder's checkpoint; a file that could not be
 //!    read, or named a resource that could not be read again, is recorded as tried, not read:
 //!    the next poll tries it again, up to `MAX_TRAIL_ATTEMPTS` times.
 //!
-//! [`watch`] polls at an interval (5 minutes by default) until told to stop.
+//! [`watch`] polls at an interval (5 minutes by default) until told to stop; `rampart serve`
+//! polls through its schedules instead (a trail scope: `crate::schedule`).
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
 use rampart_cloudtrail::{classify, key, parse_key, parse_log, Change, KeyKind, Piece};
 use rampart_collect_aws::refresh::{Session, TrailBucket};
-use rampart_hub::{ChangeApplied, ChangeUpdate, Store, TrailFile};
+use rampart_checks::reads::Input;
+use rampart_hub::{ChangeApplied, ChangeUpdate, PollStatus, Store, TrailFile};
 use rampart_inventory::{Inventory, Observed};
 use rampart_model::{ResourceType, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
@@ -87,6 +93,32 @@ pub struct PollReport {
 }
 
 impl PollReport {
+    /// What the poll did, as a trail schedule keeps it: counts, and the first few reasons
+    /// a file or a changed resource was not read.
+    pub fn status(&self) -> PollStatus {
+        let problems: Vec<String> = self.unreadable.iter().chain(&self.not_refreshed).cloned().collect();
+        let a = &self.applied;
+        PollStatus {
+            files: self.files as u64,
+            events: self.events,
+            changes: self.changes,
+            ignored: self.ignored,
+            unmapped: self.unmapped.values().sum(),
+            malformed: self.malformed,
+            errors: problems.len() as u64,
+            error_messages: problems.into_iter().take(5).collect(),
+            refreshed: self.refreshed.len() as u64,
+            deleted: self.deleted.len() as u64,
+            checks: self.checks.len() as u64,
+            created: a.created as u64,
+            updated: a.updated as u64,
+            resolved: a.resolved as u64,
+            reopened: a.reopened as u64,
+            archived: a.archived as u64,
+            summary: self.summary(),
+        }
+    }
+
     /// One line: `2 file(s), 5 event(s): 1 change(s) ...`.
     pub fn summary(&self) -> String {
         let unmapped: u64 = self.unmapped.values().sum();
@@ -231,6 +263,16 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
             report.not_refreshed.push(format!("{}: not the account of these credentials ({})", piece.describe(), session.account));
             continue;
         }
+        // The checks of other types that read this piece, evaluated before it changes: the
+        // resources whose results it moves are those to store again.
+        let input = input_of(piece);
+        let others: Vec<&'static str> = input
+            .other_readers()
+            .iter()
+            .copied()
+            .filter(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == *id))
+            .collect();
+        let before = if others.is_empty() { Vec::new() } else { check(&inv, &others, watch.config.as_ref(), now) };
         let Some(outcome) = refresh(&rt, &session, &mut inv, piece)? else {
             report.not_refreshed.push(format!("{}: not in the scanned inventory (region or service not read)", piece.describe()));
             continue;
@@ -249,6 +291,7 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
         patched = true;
         let ids: Vec<&'static str> = rampart_checks::REGISTRY.iter().filter(|c| c.meta.resource_type == kind).map(|c| c.meta.id).collect();
         checks_run.extend(ids.iter().copied());
+        checks_run.extend(others.iter().copied());
         let checks: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         let mut findings = if gone { Vec::new() } else { check(&inv, &ids, watch.config.as_ref(), now) };
         let resources = if gone { Vec::new() } else { vec![arn.clone()] };
@@ -262,6 +305,25 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
             deleted: &deleted,
         })?;
         add(&mut report.applied, &done);
+        if !others.is_empty() {
+            let after = check(&inv, &others, watch.config.as_ref(), now);
+            let moved = moved_resources(&before, &after);
+            if !moved.is_empty() {
+                let mut findings: Vec<rampart_model::Finding> =
+                    after.into_iter().filter(|f| moved.contains(&f.resource.id)).collect();
+                let checks: Vec<String> = others.iter().map(|s| s.to_string()).collect();
+                let resources: Vec<String> = moved.into_iter().collect();
+                let done = store.apply_change(ChangeUpdate {
+                    id: if p.event_id.is_empty() { "unknown" } else { &p.event_id },
+                    at: now,
+                    checks: &checks,
+                    resources: &resources,
+                    findings: &mut findings,
+                    deleted: &[],
+                })?;
+                add(&mut report.applied, &done);
+            }
+        }
         if gone {
             report.deleted.push(piece.describe());
         } else {
@@ -395,6 +457,32 @@ fn refresh(rt: &tokio::runtime::Runtime, session: &Session, inv: &mut Inventory,
     }
 }
 
+/// The input a changed piece is.
+fn input_of(piece: &Piece) -> Input {
+    match piece {
+        Piece::SecurityGroup { .. } => Input::SecurityGroups,
+        Piece::Bucket { .. } => Input::Buckets,
+    }
+}
+
+/// The resources whose results differ between two evaluations of the same checks: a
+/// (check, resource) result that appeared, vanished, or changed its status, reason or
+/// severity.
+fn moved_resources(before: &[rampart_model::Finding], after: &[rampart_model::Finding]) -> BTreeSet<String> {
+    type Verdict<'a> = (rampart_model::Status, &'a str, rampart_model::Severity);
+    fn index(fs: &[rampart_model::Finding]) -> BTreeMap<&str, Verdict<'_>> {
+        fs.iter().map(|f| (f.id.as_str(), (f.status, f.reason.as_str(), f.severity))).collect()
+    }
+    let (b, a) = (index(before), index(after));
+    let mut moved = BTreeSet::new();
+    for f in before.iter().chain(after) {
+        if b.get(f.id.as_str()) != a.get(f.id.as_str()) {
+            moved.insert(f.resource.id.clone());
+        }
+    }
+    moved
+}
+
 /// The findings of `ids` over `inv`, with the configuration applied as a scan applies it.
 fn check(inv: &Inventory, ids: &[&str], config: Option<&rampart_config::Config>, now: Timestamp) -> Vec<rampart_model::Finding> {
     let thresholds = config.map(|c| c.thresholds).unwrap_or_default();
@@ -415,4 +503,129 @@ fn add(sum: &mut ChangeApplied, d: &ChangeApplied) {
     sum.resolved += d.resolved;
     sum.reopened += d.reopened;
     sum.archived += d.archived;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_checks::reads::{reads, Input};
+    use rampart_inventory::{SgPeer, SgRule};
+    use std::collections::BTreeMap;
+
+    /// Each (check, resource) result's verdict, by finding id, with its check.
+    fn verdicts(inv: &Inventory) -> BTreeMap<String, (String, String)> {
+        check(inv, &[], None, inv.collected_at)
+            .into_iter()
+            .map(|f| (f.id.clone(), (f.check_id.to_string(), format!("{} {} {}", f.status, f.severity.label(), f.reason))))
+            .collect()
+    }
+
+    /// The checks whose results differ between two estates.
+    fn moved_checks(a: &BTreeMap<String, (String, String)>, b: &BTreeMap<String, (String, String)>) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for (id, (check, v)) in a.iter().chain(b) {
+            if a.get(id).map(|x| &x.1) != b.get(id).map(|x| &x.1) || a.contains_key(id) != b.contains_key(id) {
+                let _ = v;
+                out.insert(check.clone());
+            }
+        }
+        out
+    }
+
+    fn open_rule() -> SgRule {
+        SgRule { ip_protocol: "-1".into(), from_port: None, to_port: None, peer: SgPeer::Cidr4("0.0.0.0/0".into()), description: None }
+    }
+
+    /// Changes every piece of `input` in the estate in a few ways: the checks whose results
+    /// move must declare that they read it.
+    fn perturbations(input: Input, inv: &Inventory) -> Vec<Inventory> {
+        let mut out = Vec::new();
+        let each_ec2 = |f: &dyn Fn(&mut rampart_inventory::Ec2)| {
+            let mut v = inv.clone();
+            for a in &mut v.accounts {
+                for r in &mut a.regions {
+                    if let Observed::Known(ec2) = &mut r.ec2 {
+                        f(ec2);
+                    }
+                }
+            }
+            v
+        };
+        let each_s3 = |f: &dyn Fn(&mut rampart_inventory::S3)| {
+            let mut v = inv.clone();
+            for a in &mut v.accounts {
+                if let Observed::Known(s3) = &mut a.s3 {
+                    f(s3);
+                }
+            }
+            v
+        };
+        match input {
+            Input::SecurityGroups => {
+                out.push(each_ec2(&|ec2| ec2.security_groups.iter_mut().for_each(|g| g.ingress = vec![open_rule(), SgRule { peer: SgPeer::Cidr6("::/0".into()), ..open_rule() }])));
+                out.push(each_ec2(&|ec2| {
+                    ec2.security_groups.iter_mut().for_each(|g| {
+                        g.ingress.clear();
+                        g.egress.clear();
+                    })
+                }));
+                out.push(each_ec2(&|ec2| ec2.security_groups.clear()));
+            }
+            Input::Buckets => {
+                out.push(each_s3(&|s3| {
+                    s3.buckets.iter_mut().for_each(|b| {
+                        b.public_access_block = Observed::Known(None);
+                        b.policy = Observed::Known(Some(
+                            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#.into(),
+                        ));
+                    })
+                }));
+                out.push(each_s3(&|s3| s3.buckets.clear()));
+            }
+        }
+        out
+    }
+
+    /// The declaration of what checks read (`rampart_checks::reads`) is complete over the
+    /// demo estate: changing every security group (or bucket) moves only the results of
+    /// checks that declare they read security groups (buckets), so a change re-runs every
+    /// check whose verdict it can move.
+    #[test]
+    fn every_check_whose_results_a_piece_moves_declares_that_it_reads_it() {
+        let inv = crate::inputs::demo().unwrap();
+        let base = verdicts(&inv);
+        for input in [Input::SecurityGroups, Input::Buckets] {
+            let mut undeclared = BTreeSet::new();
+            let mut moved_any = BTreeSet::new();
+            for changed in perturbations(input, &inv) {
+                for id in moved_checks(&base, &verdicts(&changed)) {
+                    let c = rampart_checks::REGISTRY.iter().find(|c| c.meta.id == id).unwrap();
+                    moved_any.insert(id.clone());
+                    if !reads(c, input) {
+                        undeclared.insert(id);
+                    }
+                }
+            }
+            assert!(undeclared.is_empty(), "{input:?}: these checks' results moved but they do not declare reading it: {undeclared:?}");
+            // The test has teeth: the demo's own checks of that type moved, and so did
+            // checks of other types that read it (security groups).
+            assert!(moved_any.iter().any(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == id && c.meta.resource_type == input.resource_type())));
+            if input == Input::SecurityGroups {
+                assert!(moved_any.iter().any(|id| input.other_readers().contains(&id.as_str())), "{moved_any:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn moved_resources_are_those_whose_results_differ() {
+        let inv = crate::inputs::demo().unwrap();
+        let ids = rampart_checks::reads::Input::SecurityGroups.other_readers();
+        let before = check(&inv, ids, None, inv.collected_at);
+        assert!(moved_resources(&before, &before).is_empty());
+        let opened = perturbations(Input::SecurityGroups, &inv).remove(0);
+        let after = check(&opened, ids, None, inv.collected_at);
+        let moved = moved_resources(&before, &after);
+        assert!(!moved.is_empty());
+        assert!(moved.iter().all(|r| !r.contains(":security-group/")), "other types' resources only: {moved:?}");
+    }
 }

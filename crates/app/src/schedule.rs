@@ -1,7 +1,9 @@
 //! Schedules: a scan per scope (the organisation, an account, an account's region) every
 //! interval (default 12 hours, Security Hub's "periodic check no later than 12h after the
 //! last execution"), never two overlapping runs of one scope, and a run missed while the
-//! server was down run once when it is back (not once per missed interval). And retention:
+//! server was down run once when it is back (not once per missed interval). A trail scope
+//! (a CloudTrail trail's bucket) is polled the same way, every 5 minutes by default: each
+//! run is one poll of change-triggered checks (`crate::changes::poll`). And retention:
 //! how long runs, per-run results, events and the audit log are kept.
 //!
 //! The decisions are pure functions of the schedules and a time ([`next_run`], [`due`],
@@ -19,7 +21,7 @@
 
 use crate::Collected;
 use anyhow::{anyhow, Context, Result};
-pub use rampart_hub::{Schedule, ScheduleScope};
+pub use rampart_hub::{PollStatus, Schedule, ScheduleScope, ScheduleSettings};
 use rampart_hub::{Store, StoreError};
 use rampart_model::Timestamp;
 use std::collections::BTreeSet;
@@ -33,6 +35,11 @@ pub const DEFAULT_INTERVAL_SECS: i64 = 12 * 3600;
 pub const MIN_INTERVAL_SECS: i64 = 5 * 60;
 /// The longest interval: 30 days.
 pub const MAX_INTERVAL_SECS: i64 = 30 * 24 * 3600;
+/// The interval of a trail schedule created without one: 5 minutes (CloudTrail delivers a
+/// log file about every 5 minutes per account and region).
+pub const DEFAULT_TRAIL_INTERVAL_SECS: i64 = 5 * 60;
+/// The shortest interval of a trail schedule: 1 minute.
+pub const MIN_TRAIL_INTERVAL_SECS: i64 = 60;
 /// The largest jitter: 15 minutes (and at most a tenth of the interval).
 pub const MAX_JITTER_SECS: i64 = 15 * 60;
 /// How long a claim holds without renewal; a running server renews it on every pass.
@@ -172,6 +179,85 @@ pub fn check_interval(secs: i64) -> Result<i64, String> {
     Ok(secs)
 }
 
+/// The interval of a new schedule of `scope` given none: 12 hours, 5 minutes for a trail.
+pub fn default_interval(scope: &ScheduleScope) -> i64 {
+    if scope.is_trail() {
+        DEFAULT_TRAIL_INTERVAL_SECS
+    } else {
+        DEFAULT_INTERVAL_SECS
+    }
+}
+
+/// [`check_interval`] for a scope: a trail is polled every minute at the most often.
+pub fn check_interval_for(scope: &ScheduleScope, secs: i64) -> Result<i64, String> {
+    if !scope.is_trail() {
+        return check_interval(secs);
+    }
+    if !(MIN_TRAIL_INTERVAL_SECS..=MAX_INTERVAL_SECS).contains(&secs) {
+        return Err(format!(
+            "interval {secs} s is out of range for a trail: give between {MIN_TRAIL_INTERVAL_SECS} (1 minute) and {MAX_INTERVAL_SECS} (30 days) seconds"
+        ));
+    }
+    Ok(secs)
+}
+
+/// A trail scope: the bucket the trail delivers to (an S3 bucket name) and its key prefix
+/// (the part before `AWSLogs/`; slashes around it are dropped, empty is none).
+pub fn parse_trail(bucket: &str, prefix: Option<&str>) -> Result<ScheduleScope, String> {
+    let bucket = bucket.trim();
+    let ok = (3..=63).contains(&bucket.len())
+        && bucket.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if bucket.is_empty() {
+        return Err("a trail scope needs the bucket its trail delivers to".to_string());
+    }
+    if !ok {
+        return Err(format!(
+            "`{}` is not an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens): give the trail's bucket",
+            crate::shown(bucket)
+        ));
+    }
+    let prefix = prefix.map(|p| p.trim().trim_matches('/')).filter(|p| !p.is_empty());
+    if let Some(p) = prefix {
+        if p.contains("AWSLogs") || p.chars().any(char::is_control) {
+            return Err(format!("`{}` is not a trail's key prefix: give the part of the keys before `AWSLogs/`", crate::shown(p)));
+        }
+    }
+    Ok(ScheduleScope::Trail { bucket: bucket.to_string(), prefix: prefix.map(str::to_string) })
+}
+
+/// A trail scope from `s3://BUCKET[/PREFIX]` (as `rampart serve --watch-trail` takes it).
+pub fn parse_trail_url(url: &str) -> Result<ScheduleScope, String> {
+    let rest = url
+        .trim()
+        .strip_prefix("s3://")
+        .ok_or_else(|| format!("`{}` is not a trail's location: give s3://BUCKET or s3://BUCKET/PREFIX", crate::shown(url)))?;
+    let (bucket, prefix) = rest.split_once('/').map_or((rest, None), |(b, p)| (b, Some(p)));
+    parse_trail(bucket, prefix)
+}
+
+/// A scope's settings, checked: a member role (with an optional external id) belongs to
+/// the organisation scope only, which needs one (the role each member account is read
+/// through; the management account's own is read with the server's credentials).
+pub fn check_settings(scope: &ScheduleScope, settings: &ScheduleSettings) -> Result<ScheduleSettings, String> {
+    let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let settings = ScheduleSettings { member_role: clean(&settings.member_role), external_id: clean(&settings.external_id) };
+    match (scope, &settings.member_role) {
+        (ScheduleScope::Org, None) => {
+            Err("the organisation scope needs the member role to assume in each account (see `rampart iam-policy member-trust`)".to_string())
+        }
+        (ScheduleScope::Org, Some(name)) => {
+            let role = rampart_collect_aws::org::MemberRole { name: name.clone(), external_id: settings.external_id.clone() };
+            crate::org::check_member_role(&role).map_err(|r| r.to_string())?;
+            Ok(settings)
+        }
+        (_, None) if settings.external_id.is_some() => Err("an external id goes with a member role".to_string()),
+        (_, None) => Ok(settings),
+        (other, Some(_)) => Err(format!("the {other} is read with the server's credentials: a member role is for the organisation scope only")),
+    }
+}
+
 /// A scope from its parts as a person gives them: `org`; `account` with a 12-digit
 /// account id; `region` with an account id and a region name (`eu-west-1`).
 pub fn parse_scope(kind: &str, account: Option<&str>, region: Option<&str>) -> Result<ScheduleScope, String> {
@@ -201,7 +287,8 @@ pub fn parse_scope(kind: &str, account: Option<&str>, region: Option<&str>) -> R
                 None => Err("a region scope needs a region (like `eu-west-1`)".to_string()),
             }
         }
-        other => Err(format!("unknown scope kind `{other}`: give `org`, `account` or `region`")),
+        "trail" => Err("a trail scope needs its bucket: give `bucket` (and `prefix` if the trail has one)".to_string()),
+        other => Err(format!("unknown scope kind `{other}`: give `org`, `account`, `region` or `trail`")),
     }
 }
 
@@ -214,7 +301,9 @@ fn is_region_name(r: &str) -> bool {
         && parts[..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
-/// Adds a schedule: the scope checked, the interval checked (default 12 hours).
+/// Adds a schedule: the scope checked, the interval checked (default 12 hours; 5 minutes
+/// for a trail). The organisation scope needs settings with a member role: see
+/// [`create_with`].
 pub fn create(
     store: &mut Store,
     scope: &ScheduleScope,
@@ -222,20 +311,76 @@ pub fn create(
     paused: bool,
     now: Timestamp,
 ) -> Result<Schedule, StoreError> {
-    let interval = check_interval(interval_secs.unwrap_or(DEFAULT_INTERVAL_SECS)).map_err(StoreError::InvalidUpdate)?;
+    let interval = check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
     store.create_schedule(scope, interval, paused, now)
+}
+
+/// [`create`] with the scope's settings, checked ([`check_settings`]).
+pub fn create_with(
+    store: &mut Store,
+    scope: &ScheduleScope,
+    interval_secs: Option<i64>,
+    paused: bool,
+    settings: &ScheduleSettings,
+    now: Timestamp,
+) -> Result<Schedule, StoreError> {
+    let settings = check_settings(scope, settings).map_err(StoreError::InvalidUpdate)?;
+    let interval = check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
+    let created = store.create_schedule(scope, interval, paused, now)?;
+    if settings == ScheduleSettings::default() {
+        return Ok(created);
+    }
+    store.set_schedule_settings(created.id, &settings, now)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", created.id)))
+}
+
+/// Makes sure `scope` has a schedule (as `rampart serve --watch-trail` asks at start): adds
+/// one with `interval_secs` if there is none, else sets the one there to that interval
+/// (unpaused) when it differs. Returns it.
+pub fn ensure(store: &mut Store, scope: &ScheduleScope, interval_secs: i64, now: Timestamp) -> Result<Schedule, StoreError> {
+    let interval = check_interval_for(scope, interval_secs).map_err(StoreError::InvalidUpdate)?;
+    match store.schedules()?.into_iter().find(|s| &s.scope == scope) {
+        None => store.create_schedule(scope, interval, false, now),
+        Some(s) if s.interval_secs == interval && !s.paused => Ok(s),
+        Some(s) => store.update_schedule(s.id, interval, false, now)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", s.id))),
+    }
 }
 
 /// Changes a schedule's interval and pause; `None` when there is no such schedule.
 pub fn update(store: &mut Store, id: i64, interval_secs: i64, paused: bool, now: Timestamp) -> Result<Option<Schedule>, StoreError> {
-    let interval = check_interval(interval_secs).map_err(StoreError::InvalidUpdate)?;
+    let Some(current) = store.schedule(id)? else { return Ok(None) };
+    let interval = check_interval_for(&current.scope, interval_secs).map_err(StoreError::InvalidUpdate)?;
     store.update_schedule(id, interval, paused, now)
 }
 
+/// Changes a schedule's settings (checked for its scope); `None` when there is no such
+/// schedule.
+pub fn update_settings(store: &mut Store, id: i64, settings: &ScheduleSettings, now: Timestamp) -> Result<Option<Schedule>, StoreError> {
+    let Some(current) = store.schedule(id)? else { return Ok(None) };
+    let settings = check_settings(&current.scope, settings).map_err(StoreError::InvalidUpdate)?;
+    store.set_schedule_settings(id, &settings, now)
+}
+
+/// What a run did: the findings run it recorded, why it failed (or was incomplete), and
+/// what a trail's poll did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ran {
+    pub run_id: Option<String>,
+    pub error: Option<String>,
+    pub poll: Option<PollStatus>,
+}
+
 /// What runs a scope: returns the id of the findings run it recorded, or why it failed (in
-/// words, kept as the schedule's last error).
+/// words, kept as the schedule's last error). [`Runner::run_schedule`] is what the
+/// scheduler calls: with the schedule's settings, and room for a trail's poll.
 pub trait Runner: Send + Sync {
     fn run(&self, scope: &ScheduleScope) -> Result<String, String>;
+
+    fn run_schedule(&self, scope: &ScheduleScope, _settings: &ScheduleSettings) -> Ran {
+        match self.run(scope) {
+            Ok(id) => Ran { run_id: Some(id), ..Ran::default() },
+            Err(e) => Ran { error: Some(e), ..Ran::default() },
+        }
+    }
 }
 
 /// A run this server claimed.
@@ -243,6 +388,7 @@ pub trait Runner: Send + Sync {
 pub struct Claimed {
     pub id: i64,
     pub scope: ScheduleScope,
+    pub settings: ScheduleSettings,
     pub why: Why,
     pub started: Timestamp,
 }
@@ -252,7 +398,10 @@ pub struct Claimed {
 pub struct Finished {
     pub id: i64,
     pub scope: ScheduleScope,
+    /// The run recorded (a trail's poll: its summary), or why it failed.
     pub result: Result<String, String>,
+    /// What a trail's poll did.
+    pub poll: Option<PollStatus>,
     /// Whether the outcome was recorded (not when the schedule was deleted meanwhile or
     /// the claim was lost).
     pub recorded: bool,
@@ -303,29 +452,49 @@ impl Scheduler {
         for start in due(&schedules, now, &running) {
             if store.claim_schedule(start.id, &self.owner, now, now + LEASE, start.seen_last_started)? {
                 self.in_flight().insert(start.id);
-                claimed.push(Claimed { id: start.id, scope: start.scope, why: start.why, started: now });
+                let settings = schedules.iter().find(|s| s.id == start.id).map(|s| s.settings.clone()).unwrap_or_default();
+                claimed.push(Claimed { id: start.id, scope: start.scope, settings, why: start.why, started: now });
             }
         }
         Ok(claimed)
+    }
+
+    /// When the next run of a schedule not running is due (a run asked for, or the
+    /// earliest next run), so that the caller can sleep until then rather than a whole
+    /// tick: `None` when nothing is scheduled.
+    pub fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        let store = Store::open_existing(&self.db)?;
+        let now = self.clock.now();
+        let running = self.in_flight().clone();
+        Ok(store
+            .schedules()?
+            .iter()
+            .filter(|s| s.running_at(now).is_none() && !running.contains(&s.id))
+            .filter_map(next_run)
+            .min())
     }
 
     /// Runs a claimed scope and records how it ended (a runner that panics is a failed
     /// run, recorded as such).
     pub fn execute(&self, c: &Claimed) -> Result<Finished, StoreError> {
         let runner = Arc::clone(&self.runner);
-        let scope = c.scope.clone();
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || runner.run(&scope)))
-            .unwrap_or_else(|_| Err("the run stopped on an internal error (a panic): see the server's log".to_string()));
+        let (scope, settings) = (c.scope.clone(), c.settings.clone());
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || runner.run_schedule(&scope, &settings))).unwrap_or_else(|_| Ran {
+            error: Some("the run stopped on an internal error (a panic): see the server's log".to_string()),
+            ..Ran::default()
+        });
         let finished = self.clock.now();
         let recorded = Store::open_existing(&self.db).and_then(|mut store| {
-            let (error, run_id) = match &result {
-                Ok(run) => (None, Some(run.as_str())),
-                Err(e) => (Some(e.as_str()), None),
-            };
-            store.finish_schedule_run(c.id, &self.owner, finished, error, run_id)
+            store.finish_schedule_poll(c.id, &self.owner, finished, ran.error.as_deref(), ran.run_id.as_deref(), ran.poll.as_ref())
         });
         self.in_flight().remove(&c.id);
-        Ok(Finished { id: c.id, scope: c.scope.clone(), result, recorded: recorded? })
+        let result = match (&ran.error, &ran.run_id, &ran.poll) {
+            (Some(e), _, _) => Err(e.clone()),
+            (None, Some(run), _) => Ok(run.clone()),
+            (None, None, Some(p)) => Ok(p.summary.clone()),
+            (None, None, None) => Ok(String::new()),
+        };
+        Ok(Finished { id: c.id, scope: c.scope.clone(), result, poll: ran.poll, recorded: recorded? })
     }
 }
 
@@ -348,22 +517,95 @@ pub struct AwsRunner {
 }
 
 impl AwsRunner {
-    fn scan(&self, scope: &ScheduleScope) -> Result<String> {
-        let (account, regions) = match scope {
-            ScheduleScope::Org => {
-                return Err(anyhow!(
-                    "scheduled scans of the organisation are not supported yet: add a schedule per account (or per region)"
-                ))
-            }
-            ScheduleScope::Account { account } => (account, self.aws.regions.clone()),
-            ScheduleScope::Region { account, region } => (account, Some(vec![region.clone()])),
-        };
-        let opts = rampart_collect_aws::Options {
+    fn options(&self, regions: Option<Vec<String>>) -> rampart_collect_aws::Options {
+        rampart_collect_aws::Options {
             profile: self.aws.profile.clone(),
             regions,
             endpoint_url: self.aws.endpoint_url.clone(),
             ..Default::default()
+        }
+    }
+
+    fn store(&self) -> Result<Store> {
+        Store::open_existing(&self.db).with_context(|| format!("cannot open the findings database `{}`", self.db.display()))
+    }
+
+    /// The organisation: every ACTIVE account listed by Organizations, each member read
+    /// through the schedule's member role, checked and recorded as one run, as `rampart
+    /// scan aws --org` does. Accounts that could not be read are the run's incomplete
+    /// list, and the schedule's error names them (the run is still recorded).
+    fn scan_org(&self, settings: &ScheduleSettings) -> Ran {
+        let Some(name) = settings.member_role.clone() else {
+            return Ran {
+                error: Some("the organisation scope has no member role: set one (see `rampart iam-policy member-trust`)".into()),
+                ..Ran::default()
+            };
         };
+        let spec = crate::org::AccountsSpec {
+            targets: crate::org::Targets::Organization,
+            member_role: Some(rampart_collect_aws::org::MemberRole { name, external_id: settings.external_id.clone() }),
+            parallel_accounts: crate::org::DEFAULT_PARALLEL_ACCOUNTS,
+            collect: self.options(self.aws.regions.clone()),
+        };
+        let run = || -> Result<(String, Vec<String>)> {
+            let started = crate::now();
+            let notices = Collected::default();
+            let collected = crate::org::collect_accounts(&spec, &notices)?;
+            let failed: Vec<String> = collected
+                .accounts
+                .iter()
+                .filter_map(|a| match &a.outcome {
+                    crate::org::Outcome::NotAssumed(why) => Some(format!("account {}: {why}", a.id)),
+                    _ => None,
+                })
+                .collect();
+            let mut scan = crate::scan::check_inventory(&collected.inventory, "aws", None, started);
+            scan.record(&mut self.store()?).context("cannot record the run")?;
+            Ok((scan.run.id, failed))
+        };
+        match run() {
+            Ok((id, failed)) if failed.is_empty() => Ran { run_id: Some(id), ..Ran::default() },
+            Ok((id, failed)) => Ran {
+                run_id: Some(id),
+                error: Some(format!("{} account(s) not scanned (the others were): {}", failed.len(), failed.join("; "))),
+                ..Ran::default()
+            },
+            Err(e) => Ran { error: Some(format!("{e:#}")), ..Ran::default() },
+        }
+    }
+
+    /// One poll of a trail's bucket (change-triggered checks) with the server's credentials.
+    fn poll_trail(&self, bucket: &str, prefix: Option<&str>) -> Ran {
+        let watch = crate::changes::Watch {
+            aws: self.options(None),
+            bucket: bucket.to_string(),
+            prefix: prefix.map(str::to_string),
+            config: None,
+        };
+        let notices = Collected::default();
+        let polled = self.store().and_then(|mut store| crate::changes::poll(&mut store, &watch, &notices));
+        match polled {
+            Ok(report) => {
+                let status = report.status();
+                let problems: Vec<&String> = report.unreadable.iter().chain(&report.not_refreshed).collect();
+                let error = (!problems.is_empty()).then(|| {
+                    let first: Vec<&str> = problems.iter().take(3).map(|s| s.as_str()).collect();
+                    format!("{} file(s) or resource(s) not read (tried again at the next poll): {}", problems.len(), first.join("; "))
+                });
+                Ran { run_id: None, error, poll: Some(status) }
+            }
+            Err(e) => Ran { error: Some(format!("{e:#}")), ..Ran::default() },
+        }
+    }
+
+    fn scan(&self, scope: &ScheduleScope) -> Result<String> {
+        let (account, regions) = match scope {
+            ScheduleScope::Org => return Err(anyhow!("the organisation scope needs its member role: run it through a schedule")),
+            ScheduleScope::Trail { .. } => return Err(anyhow!("a trail scope is polled, not scanned: run it through a schedule")),
+            ScheduleScope::Account { account } => (account, self.aws.regions.clone()),
+            ScheduleScope::Region { account, region } => (account, Some(vec![region.clone()])),
+        };
+        let opts = self.options(regions);
         let started = crate::now();
         let notices = Collected::default();
         let inv = crate::inputs::collect(&opts, &notices)?;
@@ -385,6 +627,17 @@ impl AwsRunner {
 impl Runner for AwsRunner {
     fn run(&self, scope: &ScheduleScope) -> Result<String, String> {
         self.scan(scope).map_err(|e| format!("{e:#}"))
+    }
+
+    fn run_schedule(&self, scope: &ScheduleScope, settings: &ScheduleSettings) -> Ran {
+        match scope {
+            ScheduleScope::Org => self.scan_org(settings),
+            ScheduleScope::Trail { bucket, prefix } => self.poll_trail(bucket, prefix.as_deref()),
+            _ => match self.run(scope) {
+                Ok(id) => Ran { run_id: Some(id), ..Ran::default() },
+                Err(e) => Ran { error: Some(e), ..Ran::default() },
+            },
+        }
     }
 }
 

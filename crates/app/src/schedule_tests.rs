@@ -219,7 +219,7 @@ fn scopes_and_intervals_are_checked_with_what_to_do() {
         ("region", Some("111122223333"), Some("EU-WEST-1"), "like `eu-west-1`"),
         ("region", Some("111122223333"), None, "needs a region"),
         ("org", Some("111122223333"), None, "takes no account"),
-        ("fleet", None, None, "give `org`, `account` or `region`"),
+        ("fleet", None, None, "give `org`, `account`, `region` or `trail`"),
     ] {
         let e = parse_scope(kind, acc, region).unwrap_err();
         assert!(e.contains(says), "{kind} {acc:?} {region:?}: {e}");
@@ -230,10 +230,106 @@ fn scopes_and_intervals_are_checked_with_what_to_do() {
 }
 
 #[test]
-fn the_org_scope_says_it_is_not_supported_yet() {
-    let r = AwsRunner { db: PathBuf::from("/nonexistent/rampart.db"), aws: AwsSettings::default() };
-    let e = r.run(&ScheduleScope::Org).unwrap_err();
-    assert!(e.contains("not supported yet"), "{e}");
+fn trail_scopes_are_polled_every_5_minutes_by_default_and_at_most_every_minute() {
+    let trail = parse_trail_url("s3://trail-logs/org/main/").unwrap();
+    assert_eq!(trail, ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: Some("org/main".into()) });
+    assert_eq!(parse_trail_url("s3://trail-logs"), Ok(ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: None }));
+    assert_eq!(parse_trail("trail-logs", Some(" / ")), Ok(ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: None }));
+    for (url, says) in [
+        ("trail-logs", "give s3://BUCKET"),
+        ("s3://Trail_Logs", "not an S3 bucket name"),
+        ("s3://", "needs the bucket"),
+        ("s3://trail-logs/AWSLogs/111122223333", "before `AWSLogs/`"),
+    ] {
+        let e = parse_trail_url(url).unwrap_err();
+        assert!(e.contains(says), "{url}: {e}");
+    }
+    assert!(parse_scope("trail", None, None).unwrap_err().contains("needs its bucket"));
+    assert_eq!(default_interval(&trail), 300);
+    assert_eq!(check_interval_for(&trail, 60), Ok(60));
+    assert!(check_interval_for(&trail, 59).unwrap_err().contains("between 60"));
+    assert!(check_interval_for(&ScheduleScope::Org, 60).unwrap_err().contains("between 300"));
+
+    let w = world(Duration::seconds(5));
+    let created = create(&mut w.store(), &trail, None, false, T0).unwrap();
+    assert_eq!(created.interval_secs, 300);
+    // `--watch-trail` at start: the same scope is kept (not added twice), its interval set.
+    let again = ensure(&mut w.store(), &trail, 60, T0).unwrap();
+    assert_eq!((again.id, again.interval_secs), (created.id, 60));
+    assert_eq!(w.store().schedules().unwrap().len(), 1);
+    // Polled about every minute (less its jitter, at most a tenth), never two at once.
+    let s = w.scheduler("a");
+    run_until(&w, &s, T0 + Duration::minutes(10));
+    let starts = w.starts();
+    assert!((9..=11).contains(&starts.len()), "{starts:?}");
+    assert!(starts.windows(2).all(|p| p[1] - p[0] >= Duration::seconds(54)), "{starts:?}");
+}
+
+#[test]
+fn the_org_scope_needs_a_member_role_in_its_settings() {
+    let role = |name: &str, ext: Option<&str>| ScheduleSettings { member_role: Some(name.into()), external_id: ext.map(str::to_string) };
+    assert!(check_settings(&ScheduleScope::Org, &ScheduleSettings::default()).unwrap_err().contains("needs the member role"));
+    assert_eq!(check_settings(&ScheduleScope::Org, &role(" audit/Rampart ", Some("ext-1"))), Ok(role("audit/Rampart", Some("ext-1"))));
+    assert!(check_settings(&ScheduleScope::Org, &role("bad role", None)).unwrap_err().contains("not an IAM role name"));
+    assert!(check_settings(&ScheduleScope::Org, &role("R", Some("x"))).unwrap_err().contains("external id"));
+    assert!(check_settings(&account("111122223333"), &role("R", None)).unwrap_err().contains("organisation scope only"));
+    assert_eq!(check_settings(&account("111122223333"), &ScheduleSettings::default()), Ok(ScheduleSettings::default()));
+
+    let w = world(Duration::minutes(1));
+    let mut store = w.store();
+    assert!(create_with(&mut store, &ScheduleScope::Org, None, false, &ScheduleSettings::default(), T0).is_err());
+    assert!(store.schedules().unwrap().is_empty(), "nothing added");
+    let org = create_with(&mut store, &ScheduleScope::Org, None, false, &role("Rampart", Some("ext-1")), T0).unwrap();
+    assert_eq!(org.settings, role("Rampart", Some("ext-1")));
+    let changed = update_settings(&mut store, org.id, &role("Other", None), T0).unwrap().unwrap();
+    assert_eq!(changed.settings, role("Other", None));
+    assert!(update_settings(&mut store, org.id, &ScheduleSettings::default(), T0).is_err());
+
+    // The real runner: without a role the run says what to set; with one it reads AWS (here
+    // nothing answers: the error is the collection's, recorded as the schedule's).
+    let r = AwsRunner { db: w.db.clone(), aws: AwsSettings { endpoint_url: Some("http://127.0.0.1:9".into()), ..AwsSettings::default() } };
+    let ran = r.run_schedule(&ScheduleScope::Org, &ScheduleSettings::default());
+    assert!(ran.error.unwrap().contains("no member role"));
+    let ran = r.run_schedule(&ScheduleScope::Org, &role("Rampart", None));
+    assert!(ran.run_id.is_none() && ran.error.is_some(), "{ran:?}");
+    assert!(!ran.error.unwrap().contains("not supported"));
+}
+
+/// A runner that polls: its poll's counts are kept with the schedule.
+struct Poller;
+
+impl Runner for Poller {
+    fn run(&self, _: &ScheduleScope) -> Result<String, String> {
+        Err("not used".into())
+    }
+
+    fn run_schedule(&self, scope: &ScheduleScope, _: &ScheduleSettings) -> Ran {
+        assert!(scope.is_trail());
+        Ran {
+            run_id: None,
+            error: Some("1 file(s) or resource(s) not read".into()),
+            poll: Some(PollStatus { files: 2, malformed: 1, errors: 1, updated: 1, summary: "2 file(s)".into(), ..PollStatus::default() }),
+        }
+    }
+}
+
+#[test]
+fn a_trail_poll_is_kept_with_its_schedule() {
+    let w = world(Duration::minutes(1));
+    let trail = parse_trail_url("s3://trail-logs").unwrap();
+    let id = create(&mut w.store(), &trail, None, false, T0).unwrap().id;
+    let s = Scheduler::new(w.db.clone(), "a".into(), w.clock.clone(), Arc::new(Poller));
+    assert_eq!(s.next_due().unwrap(), Some(T0));
+    let claimed = s.pass().unwrap();
+    assert_eq!(s.next_due().unwrap(), None, "the one schedule is running");
+    let done = s.execute(&claimed[0]).unwrap();
+    assert!(done.recorded);
+    assert_eq!(done.poll.as_ref().map(|p| p.files), Some(2));
+    let row = w.store().schedule(id).unwrap().unwrap();
+    assert_eq!(row.last_poll.as_ref().map(|p| (p.files, p.malformed, p.errors, p.updated)), Some((2, 1, 1, 1)));
+    assert_eq!(row.last_error.as_deref(), Some("1 file(s) or resource(s) not read"));
+    assert_eq!(row.last_run_id, None);
+    assert!(s.next_due().unwrap().unwrap() > T0);
 }
 
 // ---------------------------------------------------------------- retention

@@ -11,6 +11,7 @@
 pub mod aws;
 pub mod prowler;
 pub mod ip_ranges;
+pub mod reads;
 mod emit;
 #[cfg(test)]
 pub(crate) mod testkit;

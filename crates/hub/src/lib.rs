@@ -79,7 +79,7 @@ pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_B
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};
 pub use filter::{DateFilter, FieldFilters, FindingFilters, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter, MAX_FILTERS_PER_FIELD};
 pub use query::{FindingQuery, FindingRecord, FindingsPage, ImportedOrigin, Note, SortCriterion, SortOrder, VerificationState, MAX_RESULTS};
-pub use schedules::{Schedule, ScheduleClaim, ScheduleScope};
+pub use schedules::{PollStatus, Schedule, ScheduleClaim, ScheduleScope, ScheduleSettings};
 pub use store::{FindingFilter, Store, WorkflowChange};
 pub use run_writer::{BackendRunWriter, RunWriter, Updates};
 pub use pg::{is_postgres_url, target as postgres_target, CopyStats, PgMode, PgRunWriter, PgStore};

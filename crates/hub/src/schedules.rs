@@ -25,21 +25,34 @@ pub enum ScheduleScope {
     Account { account: String },
     /// One region of one account.
     Region { account: String, region: String },
+    /// A CloudTrail trail's bucket, polled for new log files (change-triggered checks):
+    /// the bucket and the trail's key prefix (the part before `AWSLogs/`), if any.
+    Trail { bucket: String, prefix: Option<String> },
 }
 
 impl ScheduleScope {
     /// The key the store keeps it by (unique: one schedule per scope): `org`,
-    /// `account/<id>`, `region/<id>/<region>`.
+    /// `account/<id>`, `region/<id>/<region>`, `trail/<bucket>[/<prefix>]`.
     pub fn key(&self) -> String {
         match self {
             ScheduleScope::Org => "org".to_string(),
             ScheduleScope::Account { account } => format!("account/{account}"),
             ScheduleScope::Region { account, region } => format!("region/{account}/{region}"),
+            ScheduleScope::Trail { bucket, prefix: None } => format!("trail/{bucket}"),
+            ScheduleScope::Trail { bucket, prefix: Some(p) } => format!("trail/{bucket}/{p}"),
         }
     }
 
     /// The scope of a key written by [`ScheduleScope::key`].
     pub fn from_key(key: &str) -> Option<ScheduleScope> {
+        if let Some(rest) = key.strip_prefix("trail/") {
+            // A bucket name has no `/`; the prefix may have several.
+            let (bucket, prefix) = match rest.split_once('/') {
+                Some((b, p)) => (b, Some(p.to_string()).filter(|p| !p.is_empty())),
+                None => (rest, None),
+            };
+            return (!bucket.is_empty()).then(|| ScheduleScope::Trail { bucket: bucket.to_string(), prefix });
+        }
         let mut parts = key.split('/');
         let scope = match (parts.next()?, parts.next(), parts.next()) {
             ("org", None, None) => ScheduleScope::Org,
@@ -55,9 +68,14 @@ impl ScheduleScope {
     /// The account, when the scope is one account or one of its regions.
     pub fn account(&self) -> Option<&str> {
         match self {
-            ScheduleScope::Org => None,
+            ScheduleScope::Org | ScheduleScope::Trail { .. } => None,
             ScheduleScope::Account { account } | ScheduleScope::Region { account, .. } => Some(account),
         }
+    }
+
+    /// Whether it polls a trail (change-triggered checks) rather than scanning.
+    pub fn is_trail(&self) -> bool {
+        matches!(self, ScheduleScope::Trail { .. })
     }
 }
 
@@ -67,8 +85,61 @@ impl std::fmt::Display for ScheduleScope {
             ScheduleScope::Org => write!(f, "organisation"),
             ScheduleScope::Account { account } => write!(f, "account {account}"),
             ScheduleScope::Region { account, region } => write!(f, "account {account}, region {region}"),
+            ScheduleScope::Trail { bucket, prefix: None } => write!(f, "trail s3://{bucket}"),
+            ScheduleScope::Trail { bucket, prefix: Some(p) } => write!(f, "trail s3://{bucket}/{p}"),
         }
     }
+}
+
+/// A schedule's settings beside its scope: the role an organisation's scan assumes in each
+/// member account (with its external id).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScheduleSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_role: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+}
+
+impl ScheduleSettings {
+    fn is_empty(&self) -> bool {
+        self == &ScheduleSettings::default()
+    }
+}
+
+/// What the last poll of a trail schedule did (change-triggered checks), as kept with the
+/// schedule: counts, and the first few reasons a file or a changed resource was not read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PollStatus {
+    /// Log files read (or tried) by the poll.
+    pub files: u64,
+    pub events: u64,
+    /// Events that changed a resource Rampart reads again.
+    pub changes: u64,
+    /// Reads, failed calls, data events.
+    pub ignored: u64,
+    /// Writes not mapped to a resource (the next scan covers them).
+    pub unmapped: u64,
+    /// Records that could not be read as events (skipped).
+    pub malformed: u64,
+    /// Files that could not be read, and changed resources that could not be read again.
+    pub errors: u64,
+    /// The first reasons of `errors`, in words.
+    #[serde(default)]
+    pub error_messages: Vec<String>,
+    /// Resources read again, and those found gone.
+    pub refreshed: u64,
+    pub deleted: u64,
+    /// Checks re-run.
+    pub checks: u64,
+    /// Findings created, updated (of which resolved / reopened) and archived.
+    pub created: u64,
+    pub updated: u64,
+    pub resolved: u64,
+    pub reopened: u64,
+    pub archived: u64,
+    /// The poll in one line, as `rampart watch cloudtrail` prints it.
+    pub summary: String,
 }
 
 /// A server's claim on a schedule's run: it is running now.
@@ -103,6 +174,10 @@ pub struct Schedule {
     pub last_run_id: Option<String>,
     /// The claim of a run in progress (which may have expired: see [`Schedule::running_at`]).
     pub claim: Option<ScheduleClaim>,
+    /// The scope's settings (an organisation's member role).
+    pub settings: ScheduleSettings,
+    /// A trail schedule's last poll, when it finished one.
+    pub last_poll: Option<PollStatus>,
 }
 
 impl Schedule {
@@ -113,7 +188,7 @@ impl Schedule {
 }
 
 const COLUMNS: &str = "id, scope, interval_secs, paused, created_at, updated_at, run_requested_at, last_started_at, \
-                       last_finished_at, last_error, last_run_id, claimed_by, claimed_at, lease_until";
+                       last_finished_at, last_error, last_run_id, claimed_by, claimed_at, lease_until, settings, last_poll";
 
 fn opt_time(t: Option<Timestamp>) -> Option<String> {
     t.map(codec::time_to_text)
@@ -155,6 +230,13 @@ impl Store {
                 last_error: text(9)?,
                 last_run_id: text(10)?,
                 claim,
+                settings: match text(14)? {
+                    None => ScheduleSettings::default(),
+                    Some(j) => serde_json::from_str(&j).map_err(|e| bad(("schedule settings", e.to_string())))?,
+                },
+                last_poll: text(15)?
+                    .map(|j| serde_json::from_str(&j).map_err(|e| bad(("schedule last_poll", e.to_string()))))
+                    .transpose()?,
             });
         }
         Ok(out)
@@ -204,6 +286,26 @@ impl Store {
             .execute(
                 "UPDATE schedules SET interval_secs = ?2, paused = ?3, updated_at = ?4 WHERE id = ?1",
                 rusqlite::params![id, interval_secs, i64::from(paused), codec::time_to_text(now)],
+            )
+            .map_err(sql(&self.path))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.schedule(id)
+    }
+
+    /// Sets a schedule's settings; `None` when there is none with that id.
+    pub fn set_schedule_settings(&mut self, id: i64, settings: &ScheduleSettings, now: Timestamp) -> Result<Option<Schedule>, StoreError> {
+        let json = if settings.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(settings).map_err(|e| StoreError::InvalidUpdate(e.to_string()))?)
+        };
+        let n = self
+            .conn
+            .execute(
+                "UPDATE schedules SET settings = ?2, updated_at = ?3 WHERE id = ?1",
+                rusqlite::params![id, json, codec::time_to_text(now)],
             )
             .map_err(sql(&self.path))?;
         if n == 0 {
@@ -278,13 +380,28 @@ impl Store {
         error: Option<&str>,
         run_id: Option<&str>,
     ) -> Result<bool, StoreError> {
+        self.finish_schedule_poll(id, by, finished, error, run_id, None)
+    }
+
+    /// [`Store::finish_schedule_run`], with what a trail schedule's poll did (kept until
+    /// the next poll that finishes; a poll that failed as a whole keeps the last one's).
+    pub fn finish_schedule_poll(
+        &mut self,
+        id: i64,
+        by: &str,
+        finished: Timestamp,
+        error: Option<&str>,
+        run_id: Option<&str>,
+        poll: Option<&PollStatus>,
+    ) -> Result<bool, StoreError> {
+        let poll = poll.map(serde_json::to_string).transpose().map_err(|e| StoreError::InvalidUpdate(e.to_string()))?;
         let n = self
             .conn
             .execute(
                 "UPDATE schedules SET last_started_at = claimed_at, last_finished_at = ?3, last_error = ?4, last_run_id = ?5,
-                        claimed_by = NULL, claimed_at = NULL, lease_until = NULL
+                        last_poll = coalesce(?6, last_poll), claimed_by = NULL, claimed_at = NULL, lease_until = NULL
                  WHERE id = ?1 AND claimed_by = ?2",
-                rusqlite::params![id, by, codec::time_to_text(finished), error, run_id],
+                rusqlite::params![id, by, codec::time_to_text(finished), error, run_id, poll],
             )
             .map_err(sql(&self.path))?;
         Ok(n == 1)
@@ -347,10 +464,12 @@ mod tests {
             ScheduleScope::Org,
             ScheduleScope::Account { account: "111122223333".into() },
             ScheduleScope::Region { account: "111122223333".into(), region: "eu-west-1".into() },
+            ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: None },
+            ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: Some("org/main".into()) },
         ] {
             assert_eq!(ScheduleScope::from_key(&s.key()), Some(s.clone()));
         }
-        for bad in ["", "orgs", "org/1", "account/", "region/1", "region/1/eu-west-1/x"] {
+        for bad in ["", "orgs", "org/1", "account/", "region/1", "region/1/eu-west-1/x", "trail/"] {
             assert_eq!(ScheduleScope::from_key(bad), None, "{bad}");
         }
     }

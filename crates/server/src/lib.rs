@@ -52,6 +52,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         // Straight to the terminal, never through the log (which may be collected).
         eprintln!("{message}");
     }
+    args.schedules.ensure_trails(&db)?;
     scheduler::prune_daily(db.clone(), args.schedules.retention(args.audit_days));
     scheduler::spawn(db.clone(), &args.schedules);
     let opts = Options { listen: args.listen, db, tls: args.tls_cert.clone().zip(args.tls_key.clone()) };

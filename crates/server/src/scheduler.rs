@@ -1,13 +1,15 @@
 //! The scheduler of `rampart serve`: a thread that, at start and then every tick
-//! (`RAMPART_SCHEDULE_TICK` seconds, default 15), asks `rampart_app::schedule` which scopes
-//! are due, claims them in the store and runs each on a thread of its own through a
-//! [`Runner`] (the real one scans AWS with the server's AWS settings, [`SchedulerArgs`]).
+//! (`RAMPART_SCHEDULE_TICK` seconds, default 15, or sooner when a run is due before),
+//! asks `rampart_app::schedule` which scopes are due, claims them in the store and runs
+//! each on a thread of its own through a [`Runner`] (the real one scans AWS with the
+//! server's AWS settings, [`SchedulerArgs`], or polls a trail's bucket: change-triggered
+//! checks, `--watch-trail`).
 //! The decisions (interval, jitter, overlap, catch-up) are the app's; this file only turns
 //! passes into threads and logs what happened. And retention: the runs, per-run results
 //! and events past their days are deleted at start and then daily, with the audit log.
 
 use clap::Args;
-use rampart_app::schedule::{AwsRunner, AwsSettings, Retention, Runner, Scheduler, SystemClock};
+use rampart_app::schedule::{AwsRunner, AwsSettings, Retention, Runner, ScheduleScope, Scheduler, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +32,16 @@ pub struct SchedulerArgs {
     /// database may run them).
     #[arg(long)]
     pub no_schedules: bool,
+    /// Change-triggered checks: poll this CloudTrail trail's bucket (`s3://BUCKET` or
+    /// `s3://BUCKET/PREFIX`, the prefix being the part of the keys before `AWSLogs/`) for
+    /// new log files and re-check what their write events changed. Repeat for several
+    /// trails; each is a schedule (shown on /schedules) made at start if missing.
+    #[arg(long = "watch-trail", value_name = "S3_URL", value_parser = parse_trail)]
+    pub watch_trail: Vec<ScheduleScope>,
+    /// How often each --watch-trail bucket is polled: `5m` (the default), `90s`, `1h`;
+    /// at least 1 minute.
+    #[arg(long = "watch-interval", value_name = "DURATION", default_value = "5m", value_parser = parse_interval)]
+    pub watch_interval: u64,
     /// Keep runs this many days (the latest run, and each run a finding was last seen in,
     /// are kept whatever their age); 0 keeps everything.
     #[arg(long, default_value_t = 365, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
@@ -44,11 +56,53 @@ pub struct SchedulerArgs {
     pub events_days: u32,
 }
 
+/// `--watch-trail`: `s3://BUCKET[/PREFIX]`.
+fn parse_trail(s: &str) -> Result<ScheduleScope, String> {
+    rampart_app::schedule::parse_trail_url(s)
+}
+
+/// `--watch-interval`: `90s`, `5m`, `1h` (1 minute to 1 day), in seconds.
+fn parse_interval(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = n.parse().map_err(|_| format!("`{s}` is not a duration: use 90s, 5m or 1h"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        _ => return Err(format!("`{s}` is not a duration: use 90s, 5m or 1h")),
+    };
+    if !(60..=86_400).contains(&secs) {
+        return Err(format!("`{s}`: a trail is polled between every minute (1m) and once a day (24h)"));
+    }
+    Ok(secs)
+}
+
 impl SchedulerArgs {
     /// The flags' defaults (what clap gives when none is passed): for tests and embedding.
     pub fn defaults() -> SchedulerArgs {
         let r = Retention::default();
-        SchedulerArgs { runs_days: r.runs_days, results_days: r.results_days, events_days: r.events_days, ..Default::default() }
+        SchedulerArgs {
+            runs_days: r.runs_days,
+            results_days: r.results_days,
+            events_days: r.events_days,
+            watch_interval: rampart_app::schedule::DEFAULT_TRAIL_INTERVAL_SECS as u64,
+            ..Default::default()
+        }
+    }
+
+    /// Makes sure each `--watch-trail` has its schedule, polled every `--watch-interval`.
+    pub fn ensure_trails(&self, db: &std::path::Path) -> anyhow::Result<()> {
+        if self.watch_trail.is_empty() {
+            return Ok(());
+        }
+        let mut store = rampart_hub::Store::open(db)?;
+        for scope in &self.watch_trail {
+            let s = rampart_app::schedule::ensure(&mut store, scope, self.watch_interval as i64, rampart_app::now())
+                .map_err(|e| anyhow::anyhow!("--watch-trail {scope}: {e}"))?;
+            tracing::info!(schedule = s.id, scope = %s.scope, every_secs = s.interval_secs, "watching the trail");
+        }
+        Ok(())
     }
 
     fn aws(&self) -> AwsSettings {
@@ -80,6 +134,14 @@ pub fn spawn(db: PathBuf, args: &SchedulerArgs) {
     spawn_with(db, runner);
 }
 
+/// How long to sleep after a pass: the tick, or less when a run is due before it (a trail
+/// polled every minute starts on time, not up to a tick late); at least a second.
+fn sleep_for(scheduler: &Scheduler, every: Duration) -> Duration {
+    let Ok(Some(next)) = scheduler.next_due() else { return every };
+    let until = (next - rampart_app::now()).whole_milliseconds().max(1000) as u64;
+    every.min(Duration::from_millis(until))
+}
+
 /// Starts the scheduler with this runner: a thread of its own that lives as long as the
 /// process; a pass that fails is logged and tried again at the next tick.
 pub fn spawn_with(db: PathBuf, runner: Arc<dyn Runner>) {
@@ -95,6 +157,7 @@ pub fn spawn_with(db: PathBuf, runner: Arc<dyn Runner>) {
                     // futures on this thread's stack: as much stack as the CLI's main thread has, and more.
                     let run = std::thread::Builder::new().name(format!("rampart-run-{}", c.id)).stack_size(32 << 20).spawn(move || match s.execute(&c) {
                         Ok(f) => match &f.result {
+                            Ok(run) if f.poll.is_some() => tracing::info!(schedule = f.id, scope = %f.scope, poll = %run, recorded = f.recorded, "trail polled"),
                             Ok(run) => tracing::info!(schedule = f.id, scope = %f.scope, run = %run, recorded = f.recorded, "scheduled run finished"),
                             Err(e) => tracing::warn!(schedule = f.id, scope = %f.scope, error = %e, recorded = f.recorded, "scheduled run failed"),
                         },
@@ -107,7 +170,7 @@ pub fn spawn_with(db: PathBuf, runner: Arc<dyn Runner>) {
             }
             Err(e) => tracing::warn!(error = %e, "schedule pass failed"),
         }
-        std::thread::sleep(every);
+        std::thread::sleep(sleep_for(&scheduler, every));
     });
     if let Err(e) = started {
         tracing::error!(error = %e, "cannot start the scheduler");

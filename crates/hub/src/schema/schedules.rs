@@ -32,5 +32,9 @@ CREATE TABLE schedules (
     lease_until      TEXT
 );
 "#,
+        // 2: a schedule's settings (JSON: an organisation's member role and external id),
+        // and what a trail schedule's last poll did (JSON: files, records skipped, errors,
+        // findings changed). Scopes may now also be `trail/<bucket>[/<prefix>]`.
+        "ALTER TABLE schedules ADD COLUMN settings TEXT; ALTER TABLE schedules ADD COLUMN last_poll TEXT;",
     ],
 };
