@@ -272,28 +272,88 @@ const INSERT: &str = r#"INSERT INTO findings (id, check_id, title, description, 
     ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"#;
 
 /// What the tool owns, and the workflow as the rules leave it; not what customers manage
-/// (note, fields, verification, confidence, criticality, severity override). Binds the
-/// parameters of `INSERT`.
-const UPDATE: &str = r#"UPDATE findings SET check_id = ?2, title = ?3, description = ?4, severity = ?5, status = ?26,
-    resource_id = ?6, resource_type = ?7, account = ?8, region = ?9, "partition" = ?10, resource_name = ?11,
-    remediation_console = ?12, remediation_url = ?13, related_requirements = ?14, first_observed = ?15,
-    last_observed = ?16, workflow_status = ?17, record_state = ?18, updated_at = ?19, vulnerability = ?20,
-    product_name = ?22, company_name = ?23, compliance_status = ?25
- WHERE id = ?1"#;
+/// (note, fields, verification, confidence, criticality, severity override): each column
+/// an update may set, with the parameter of `INSERT` that holds its value.
+///
+/// An update sets only the columns whose value changed ([`update_sql`]), and a finding
+/// whose row and source are unchanged is not written at all: SQLite rewrites the entry of
+/// every index that holds a column an `UPDATE` sets, even to the value it had (11 indexes
+/// hold these columns), and a tool's next run mostly sends what the store holds.
+const UPDATABLE: [(&str, usize); 23] = [
+    ("check_id", 2),
+    ("title", 3),
+    ("description", 4),
+    ("severity", 5),
+    ("status", 26),
+    ("resource_id", 6),
+    ("resource_type", 7),
+    ("account", 8),
+    ("region", 9),
+    ("\"partition\"", 10),
+    ("resource_name", 11),
+    ("remediation_console", 12),
+    ("remediation_url", 13),
+    ("related_requirements", 14),
+    ("first_observed", 15),
+    ("last_observed", 16),
+    ("workflow_status", 17),
+    ("record_state", 18),
+    ("updated_at", 19),
+    ("vulnerability", 20),
+    ("product_name", 22),
+    ("company_name", 23),
+    ("compliance_status", 25),
+];
+
+/// The `UPDATE` of the findings row that sets the columns of `UPDATABLE` whose bit is
+/// set in `changed` (parameter `?n` is the value of the n-th one set, the key last).
+fn update_sql(changed: u32) -> String {
+    let mut sets = Vec::new();
+    for (i, (column, _)) in UPDATABLE.iter().enumerate() {
+        if changed & (1 << i) != 0 {
+            sets.push(format!("{column} = ?{}", sets.len() + 1));
+        }
+    }
+    format!("UPDATE findings SET {} WHERE id = ?{}", sets.join(", "), sets.len() + 1)
+}
 
 const SOURCE: &str = "INSERT INTO imported_findings (finding_id, format, provider_updated_at, resources, document)
- VALUES (?1, ?2, ?3, ?4, ?5)
- ON CONFLICT (finding_id) DO UPDATE SET format = ?2, provider_updated_at = ?3, resources = ?4, document = ?5";
+ VALUES (?1, ?2, ?3, ?4, ?5)";
+
+const SOURCE_UPDATE: &str =
+    "UPDATE imported_findings SET format = ?2, provider_updated_at = ?3, resources = ?4, document = ?5 WHERE finding_id = ?1";
 
 /// The stored state of a batch's findings, one query, by (ProductArn, Id) through the
 /// unique index `findings_imported`: the position in `?1` (a JSON array of
 /// `[ProductArn, Id]`), the key, workflow, record state, compliance and the provider's last
-/// `UpdatedAt` (the row's own for a finding imported before the store kept it apart).
-pub(crate) const LOOKUP: &str =
-    "SELECT j.key, f.id, f.workflow_status, f.record_state, f.compliance_status, coalesce(i.provider_updated_at, f.updated_at)
+/// `UpdatedAt` (the row's own for a finding imported before the store kept it apart);
+/// then whether `imported_findings` holds a row of it, that row's format, resources and
+/// document, and the columns of `UPDATABLE` in its order (what an update compares).
+pub(crate) const LOOKUP: &str = r#"SELECT j.key, f.id, f.workflow_status, f.record_state, f.compliance_status,
+    coalesce(i.provider_updated_at, f.updated_at), i.finding_id IS NOT NULL, i.format, i.resources, i.document,
+    f.check_id, f.title, f.description, f.severity, f.status, f.resource_id, f.resource_type, f.account, f.region,
+    f."partition", f.resource_name, f.remediation_console, f.remediation_url, f.related_requirements,
+    f.first_observed, f.last_observed, f.workflow_status, f.record_state, f.updated_at, f.vulnerability,
+    f.product_name, f.company_name, f.compliance_status
  FROM json_each(?1) j
  JOIN findings f ON f.product_arn = j.value ->> 0 AND f.external_id = j.value ->> 1
- LEFT JOIN imported_findings i ON i.finding_id = f.id";
+ LEFT JOIN imported_findings i ON i.finding_id = f.id"#;
+
+/// The first column of `LOOKUP` that holds a column of `UPDATABLE`.
+const LOOKUP_ROW: usize = 10;
+
+/// What `LOOKUP` read of one stored finding.
+struct Stored {
+    id: String,
+    known: Known,
+    /// The provider's last `UpdatedAt`.
+    updated_at: String,
+    /// `imported_findings`' row: format, provider's `UpdatedAt`, resources and document
+    /// (`None`: no row).
+    source: Option<(String, String, String, Option<Vec<u8>>)>,
+    /// The values of `UPDATABLE`'s columns, in its order.
+    row: Vec<rusqlite::types::Value>,
+}
 
 /// The greatest key handed out ([`next_key_number`]); the findings' primary key answers it.
 const LAST_KEY: &str = "SELECT max(id) FROM findings WHERE id >= 'import/n' AND id < 'import/o'";
@@ -463,8 +523,8 @@ fn import_call(
     }
     let now_text = codec::time_to_text(codec::truncate(now));
     {
-        // What is stored of each, by its position in `todo`: key, state, provider's UpdatedAt.
-        let mut known: HashMap<usize, (String, Known, String)> = HashMap::with_capacity(todo.len());
+        // What is stored of each, by its position in `todo`.
+        let mut known: HashMap<usize, Stored> = HashMap::with_capacity(todo.len());
         {
             let pairs = Value::Array(
                 todo.iter().map(|f| Value::Array(vec![Value::String(f.product_arn.clone()), Value::String(f.id.clone())])).collect(),
@@ -482,7 +542,19 @@ fn import_call(
                     record_state: codec::record_state_from_text(&text(3)?.unwrap_or_default()).map_err(&bad)?,
                     compliance: text(4)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
                 };
-                known.insert(at, (id, k, text(5)?.unwrap_or_default()));
+                let updated_at = text(5)?.unwrap_or_default();
+                let source = match row.get::<_, bool>(6).map_err(&err)? {
+                    true => Some((
+                        text(7)?.unwrap_or_default(),
+                        updated_at.clone(),
+                        text(8)?.unwrap_or_default(),
+                        row.get::<_, Option<Vec<u8>>>(9).map_err(&err)?,
+                    )),
+                    false => None,
+                };
+                let stored_row =
+                    (0..UPDATABLE.len()).map(|i| row.get::<_, rusqlite::types::Value>(LOOKUP_ROW + i)).collect::<Result<Vec<_>, _>>();
+                known.insert(at, Stored { id, known: k, updated_at, source, row: stored_row.map_err(&err)? });
             }
         }
         let mut next = if known.len() < todo.len() {
@@ -492,8 +564,8 @@ fn import_call(
             0
         };
         let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
-        let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
         let mut source = tx.prepare_cached(SOURCE).map_err(&err)?;
+        let mut source_update = tx.prepare_cached(SOURCE_UPDATE).map_err(&err)?;
         let mut read_tags = tx.prepare_cached("SELECT key, value FROM resource_tags WHERE resource_id = ?1 ORDER BY key").map_err(&err)?;
         let mut delete_tags = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
         let mut insert_tag =
@@ -507,66 +579,93 @@ fn import_call(
         for (at, f) in todo.into_iter().enumerate() {
             let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
             let before = known.remove(&at);
-            if before.as_ref().is_some_and(|(_, _, stored)| stored.as_str() > updated_at.as_str()) {
+            if before.as_ref().is_some_and(|s| s.updated_at.as_str() > updated_at.as_str()) {
                 out.success_count += 1;
                 continue;
             }
-            let (id, before) = match before {
-                Some((id, k, _)) => (id, Some(k)),
+            let id = match &before {
+                Some(s) => s.id.clone(),
                 None => {
                     next += 1;
-                    (key_of(next - 1), None)
+                    key_of(next - 1)
                 }
             };
             let record_state = f.record_state.unwrap_or(RecordState::Active);
-            let (workflow, why) = next_workflow(before, f.workflow_status, f.compliance_status, record_state);
+            let (workflow, why) = next_workflow(before.as_ref().map(|s| s.known), f.workflow_status, f.compliance_status, record_state);
             let r = &f.resources[0];
             let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
             let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
             let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
             let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
-            let args = params![
-                id,
-                f.generator_id,
-                cut(&f.title, 256),
-                cut(&f.description, 1024),
-                f.severity.label(),
-                r.id,
-                codec::resource_type_to_text(kind),
-                f.aws_account_id,
-                region,
-                r.partition,
-                r.name,
-                f.remediation_text.as_deref().unwrap_or_default(),
-                f.remediation_url.as_deref().unwrap_or_default(),
-                codec::strings_to_json(&f.related_requirements),
-                first,
-                last,
-                workflow.as_str(),
-                record_state.as_str(),
-                updated_at,
-                f.vulnerability().as_ref().map(codec::vulnerability_to_json),
-                f.product_arn,
-                f.product_name,
-                f.company_name,
-                f.id,
-                f.compliance_status.map(Status::as_str),
-                f.compliance_status.unwrap_or(Status::NotAvailable).as_str(),
+            use rusqlite::types::Value as Sql;
+            let text = |s: &str| Sql::Text(s.to_string());
+            let maybe = |s: Option<String>| s.map_or(Sql::Null, Sql::Text);
+            // INSERT's parameters ?1 to ?26, in order.
+            let args: [Sql; 26] = [
+                text(&id),
+                text(&f.generator_id),
+                text(cut(&f.title, 256)),
+                text(cut(&f.description, 1024)),
+                text(f.severity.label()),
+                text(&r.id),
+                Sql::Text(codec::resource_type_to_text(kind)),
+                text(&f.aws_account_id),
+                text(region),
+                text(&r.partition),
+                text(&r.name),
+                text(f.remediation_text.as_deref().unwrap_or_default()),
+                text(f.remediation_url.as_deref().unwrap_or_default()),
+                Sql::Text(codec::strings_to_json(&f.related_requirements)),
+                Sql::Text(first),
+                Sql::Text(last),
+                text(workflow.as_str()),
+                text(record_state.as_str()),
+                text(&updated_at),
+                maybe(f.vulnerability().as_ref().map(codec::vulnerability_to_json)),
+                text(&f.product_arn),
+                text(&f.product_name),
+                text(&f.company_name),
+                text(&f.id),
+                maybe(f.compliance_status.map(|s| s.as_str().to_string())),
+                text(f.compliance_status.unwrap_or(Status::NotAvailable).as_str()),
             ];
-            match before {
-                Some(k) => {
-                    update.execute(args).map_err(&err)?;
+            let resources = resources_json(&f.resources).to_string();
+            let document = compress(&f.document);
+            match &before {
+                Some(stored) => {
+                    let mut changed = 0u32;
+                    for (i, (_, param)) in UPDATABLE.iter().enumerate() {
+                        if stored.row.get(i) != Some(&args[param - 1]) {
+                            changed |= 1 << i;
+                        }
+                    }
+                    if changed != 0 {
+                        let mut values: Vec<&Sql> =
+                            UPDATABLE.iter().enumerate().filter(|(i, _)| changed & (1 << i) != 0).map(|(_, (_, p))| &args[p - 1]).collect();
+                        values.push(&args[0]);
+                        tx.prepare_cached(&update_sql(changed)).map_err(&err)?.execute(rusqlite::params_from_iter(values)).map_err(&err)?;
+                    }
                     if let Some(note) = why {
-                        history.execute(params![id, now_text, k.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
+                        history.execute(params![id, now_text, stored.known.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
+                    }
+                    let same_source = stored.source.as_ref().is_some_and(|(format, at, res, doc)| {
+                        format == f.format.as_str() && *at == updated_at && *res == resources && *doc == document
+                    });
+                    match &stored.source {
+                        _ if same_source => {}
+                        Some(_) => {
+                            source_update.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
+                        }
+                        None => {
+                            source.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
+                        }
                     }
                 }
                 None => {
-                    insert.execute(args).map_err(&err)?;
+                    insert.execute(rusqlite::params_from_iter(&args)).map_err(&err)?;
+                    source.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
                 }
             }
-            source
-                .execute(params![id, f.format.as_str(), updated_at, resources_json(&f.resources).to_string(), compress(&f.document)])
-                .map_err(&err)?;
             for r in &f.resources {
                 // A tool's next run mostly sends the tags the store holds: reading them
                 // touches a page, rewriting them would dirty it (a write to the WAL and

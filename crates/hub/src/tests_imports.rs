@@ -2,11 +2,11 @@
 //! (ProductArn, Id), what an update may change, and the same filters as rampart's own.
 
 use crate::imports::{next_workflow, Known};
-use rampart_import_findings::Format as ImportFormat;
 use crate::{
     ChangeAuthor, FindingFilter, FindingFilters, FindingQuery, FindingUpdate, ImportedFinding, ImportedResource, Store, StoreError,
     StringComparison, MAX_IMPORT_FINDINGS,
 };
+use rampart_import_findings::Format as ImportFormat;
 use rampart_model::{RecordState, RunInfo, Severity, Status, Timestamp, WorkflowStatus};
 use time::macros::datetime;
 
@@ -312,8 +312,18 @@ fn reimports_apply_the_workflow_rules_with_history_even_after_a_person_s_change(
         history,
         [
             (WorkflowStatus::New, WorkflowStatus::Notified, "told".to_string(), Some("alice".to_string())),
-            (WorkflowStatus::Notified, WorkflowStatus::Resolved, "Compliance.Status changed from FAILED to PASSED: resolved".into(), Some("rampart".into())),
-            (WorkflowStatus::Resolved, WorkflowStatus::New, "Compliance.Status changed from PASSED to FAILED: reopened".into(), Some("rampart".into())),
+            (
+                WorkflowStatus::Notified,
+                WorkflowStatus::Resolved,
+                "Compliance.Status changed from FAILED to PASSED: resolved".into(),
+                Some("rampart".into())
+            ),
+            (
+                WorkflowStatus::Resolved,
+                WorkflowStatus::New,
+                "Compliance.Status changed from PASSED to FAILED: reopened".into(),
+                Some("rampart".into())
+            ),
         ]
     );
     // A stale import (older than the provider's last) changes nothing and is not listed.
@@ -365,7 +375,8 @@ fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_thei
     other.product_arn = "arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default".into();
     store.import_findings(&[other], now()).unwrap();
     assert_eq!(count(&store, "{}"), 5);
-    let k5 = store.imported_key("arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default", "prowler-s3-4").unwrap().unwrap();
+    let k5 =
+        store.imported_key("arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default", "prowler-s3-4").unwrap().unwrap();
     store.conn.execute("DELETE FROM findings WHERE id = ?1", [k5.as_str()]).unwrap();
     store.import_findings(&[imported(5)], later + time::Duration::seconds(1)).unwrap();
     assert!(store.imported_key(PROWLER, "prowler-s3-5").unwrap().unwrap() > k5);
@@ -387,7 +398,8 @@ fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_thei
 fn a_resource_s_tags_are_what_the_last_import_sent() {
     let mut store = Store::open_in_memory().unwrap();
     let tags = |store: &Store| -> Vec<(String, String)> {
-        let mut stmt = store.conn.prepare("SELECT key, value FROM resource_tags WHERE resource_id = 'arn:aws:s3:::b1' ORDER BY key").unwrap();
+        let mut stmt =
+            store.conn.prepare("SELECT key, value FROM resource_tags WHERE resource_id = 'arn:aws:s3:::b1' ORDER BY key").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
     };
     let mut f = imported(1);
@@ -406,6 +418,57 @@ fn a_resource_s_tags_are_what_the_last_import_sent() {
         f.resources[0] = resource("arn:aws:s3:::b1".into(), &sent);
         store.import_findings(&[f.clone()], now()).unwrap();
         assert_eq!(tags(&store), want, "after sending {sent:?}");
-        assert_eq!(count(&store, r#"{"ResourceTags": [{"Key": "env", "Value": "dev", "Comparison": "EQUALS"}]}"#), u64::from(want.contains(&pair("env", "dev"))));
+        assert_eq!(
+            count(&store, r#"{"ResourceTags": [{"Key": "env", "Value": "dev", "Comparison": "EQUALS"}]}"#),
+            u64::from(want.contains(&pair("env", "dev")))
+        );
     }
+}
+
+#[test]
+fn an_update_sets_only_what_changed_and_an_unchanged_finding_is_not_written() {
+    let mut store = Store::open_in_memory().unwrap();
+    let f = imported(1);
+    store.import_findings(&[f.clone()], now()).unwrap();
+    // SQLite rewrites every index entry whose column an UPDATE sets, changed or not:
+    // these triggers log which columns each UPDATE named.
+    store
+        .conn
+        .execute_batch(
+            "CREATE TEMP TABLE written (what TEXT);
+             CREATE TEMP TRIGGER any_update AFTER UPDATE ON findings BEGIN INSERT INTO written VALUES ('row'); END;
+             CREATE TEMP TRIGGER title_update AFTER UPDATE OF title ON findings BEGIN INSERT INTO written VALUES ('title'); END;
+             CREATE TEMP TRIGGER resource_update AFTER UPDATE OF resource_id ON findings BEGIN INSERT INTO written VALUES ('resource'); END;
+             CREATE TEMP TRIGGER source_update AFTER UPDATE ON imported_findings BEGIN INSERT INTO written VALUES ('source'); END;",
+        )
+        .unwrap();
+    let written = |store: &Store| -> Vec<String> {
+        let mut stmt = store.conn.prepare("SELECT what FROM written ORDER BY rowid").unwrap();
+        let got = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        store.conn.execute("DELETE FROM written", []).unwrap();
+        got
+    };
+
+    // The same finding again: a success, listed as stored, nothing written.
+    let r = store.import_findings(&[f.clone()], now()).unwrap();
+    assert_eq!((r.success_count, r.stored.len()), (1, 1));
+    assert_eq!(written(&store), Vec::<String>::new());
+
+    // A later UpdatedAt: the row and the source change, but not the title or resource columns.
+    let mut later = f.clone();
+    later.updated_at = now() + time::Duration::hours(1);
+    store.import_findings(&[later.clone()], now()).unwrap();
+    assert_eq!(written(&store), ["row", "source"]);
+    let key = store.imported_key(PROWLER, "prowler-s3-1").unwrap().unwrap();
+    let (updated, title): (String, String) =
+        store.conn.query_row("SELECT updated_at, title FROM findings WHERE id = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!((updated.as_str(), title.as_str()), ("2026-06-01T11:00:00Z", "Bucket b1 is public"));
+
+    // A new title: that column is set (and its counts follow), the resource is not.
+    later.title = "Bucket b1 is still public".into();
+    later.updated_at += time::Duration::hours(1);
+    store.import_findings(&[later], now()).unwrap();
+    assert_eq!(written(&store), ["row", "title", "source"]);
+    assert_eq!(count(&store, r#"{"Title": [{"Value": "still", "Comparison": "CONTAINS"}]}"#), 1);
+    assert_eq!(count(&store, r#"{"Title": [{"Value": "Bucket b1 is public", "Comparison": "EQUALS"}]}"#), 0);
 }
