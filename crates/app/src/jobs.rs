@@ -285,6 +285,12 @@ pub fn merge(
                     d.error
                 ),
             });
+            // The region, with nothing read: checks over the account's regions (is there a
+            // trail anywhere?) are then NOT_AVAILABLE, as when a single-process scan cannot
+            // assume the account's role, never FAILED for what was not read.
+            if let Some(r) = &target.region {
+                regions.push((target.account.clone(), Region::empty(r), Vec::new()));
+            }
         }
     }
     regions.sort_by(|a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
@@ -453,7 +459,10 @@ mod tests {
             vec![rampart_hub::jobs::DeadJob { key: targets[1].0.clone(), kind: COLLECT.into(), attempts: 5, error: "AccessDenied".into() }];
         let merged = merge(&targets, &[(targets[0].0.clone(), global)], &dead, crate::now()).unwrap();
         assert_eq!(merged.accounts.len(), 1);
-        assert!(merged.accounts[0].regions.is_empty());
+        // The region is there with nothing read (its checks NOT_AVAILABLE, never FAILED).
+        let regions = &merged.accounts[0].regions;
+        assert_eq!(regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), [region.as_str()]);
+        assert!(regions[0].ec2.known().is_none() && regions[0].cloudtrail.known().is_none(), "nothing read");
         let gap = merged.accounts[0].gaps.iter().find(|g| g.action == "rampart:Collect").expect("the failed part is a gap");
         assert!(gap.message.contains(&format!("region {region}")) && gap.message.contains("AccessDenied"), "{}", gap.message);
         // The run over it is incomplete, never clean.
