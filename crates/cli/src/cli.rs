@@ -474,21 +474,43 @@ pub enum CollectTarget {
     },
 }
 
+/// How AWS is reached: by `scan aws`, `collect aws`, `jobs scan` and `rampart worker`.
 #[derive(Args, Debug, Clone)]
-#[command(group(clap::ArgGroup::new("many_accounts").args(["org", "accounts"])))]
-pub struct AwsArgs {
+pub struct AwsAccessArgs {
     /// Named profile from ~/.aws/config; the default credential chain otherwise.
     #[arg(long)]
     pub profile: Option<String>,
-    /// Comma-separated regions (default: every region enabled for the account).
-    #[arg(long, value_delimiter = ',', value_name = "REGION,...", value_parser = parse_region)]
-    pub regions: Option<Vec<String>>,
     /// Send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Calls in flight at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
+}
+
+impl AwsAccessArgs {
+    /// The collection options these flags give, reading `regions` (every enabled one when
+    /// `None`).
+    pub fn options(&self, regions: Option<Vec<String>>, progress: bool, probe_origins: bool) -> rampart_collect_aws::Options {
+        rampart_collect_aws::Options {
+            profile: self.profile.clone(),
+            regions,
+            endpoint_url: self.endpoint_url.clone(),
+            concurrency: self.concurrency,
+            progress,
+            probe_origins,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("many_accounts").args(["org", "accounts"])))]
+pub struct AwsArgs {
+    #[command(flatten)]
+    pub access: AwsAccessArgs,
+    /// Comma-separated regions (default: every region enabled for the account).
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...", value_parser = parse_region)]
+    pub regions: Option<Vec<String>>,
     /// Also read the certificate each CloudFront custom HTTPS origin serves, in one TLS
     /// handshake per origin (no request is sent): connects to the origins' hosts, not only to
     /// AWS. Without it, origins that are not the account's load balancers are NOT_AVAILABLE.

@@ -96,14 +96,7 @@ pub(crate) fn spec(aws: &AwsArgs) -> AccountsSpec {
         },
         member_role: aws.member_role.clone().map(|name| MemberRole { name, external_id: aws.external_id.clone() }),
         parallel_accounts: aws.parallel_accounts,
-        collect: rampart_collect_aws::Options {
-            profile: aws.profile.clone(),
-            regions: aws.regions.clone(),
-            endpoint_url: aws.endpoint_url.clone(),
-            concurrency: aws.concurrency,
-            progress: true,
-            probe_origins: aws.probe_origins,
-        },
+        collect: aws.access.options(aws.regions.clone(), true, aws.probe_origins),
     }
 }
 
@@ -119,6 +112,21 @@ pub(crate) fn collect(aws: &AwsArgs) -> Result<Inventory> {
             None => Err(e),
         },
     }
+}
+
+/// The plan of a queued scan of `--org` / `--accounts` (`rampart jobs scan`): the accounts
+/// listed and each one's regions; accounts skipped or whose regions cannot be listed are
+/// told on stderr.
+pub(crate) fn plan(aws: &AwsArgs) -> Result<rampart_app::jobs::Plan> {
+    if aws.probe_origins {
+        anyhow::bail!("--probe-origins is not done by queued scans: drop it, or probe with `rampart scan aws --probe-origins`");
+    }
+    let spec = spec(aws);
+    spec.check().map_err(|r| anyhow::anyhow!("{}", flag_words(&r)))?;
+    rampart_app::jobs_aws::aws_plan(&spec, &Stderr::new()).map_err(|e| match e.downcast_ref::<Refusal>() {
+        Some(r) => anyhow::anyhow!("{}", flag_words(r)),
+        None => crate::run::collect_hint(e),
+    })
 }
 
 /// A refusal with the flag that fixes it.

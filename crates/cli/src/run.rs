@@ -133,14 +133,7 @@ fn collect(aws: &crate::cli::AwsArgs) -> Result<Inventory> {
     if aws.org || aws.accounts.is_some() {
         return crate::org::collect(aws).map_err(collect_hint);
     }
-    let opts = rampart_collect_aws::Options {
-        profile: aws.profile.clone(),
-        regions: aws.regions.clone(),
-        endpoint_url: aws.endpoint_url.clone(),
-        concurrency: aws.concurrency,
-        progress: true,
-        probe_origins: aws.probe_origins,
-    };
+    let opts = aws.access.options(aws.regions.clone(), true, aws.probe_origins);
     rampart_app::inputs::collect(&opts, &Stderr::new()).map_err(collect_hint)
 }
 
