@@ -17,7 +17,7 @@ pub struct Migrated {
     /// A file's path, or the URL without its password.
     pub target: String,
     pub stores: Vec<(&'static str, u32)>,
-    /// Whether this is PostgreSQL (which holds the findings store alone).
+    /// Whether this is PostgreSQL (which holds the findings store and the job queue alone).
     pub postgres: bool,
 }
 
@@ -43,7 +43,9 @@ pub fn open(spec: &Path, mode: PgMode) -> Result<Backend, StoreError> {
 pub fn migrate(spec: &Path) -> Result<Migrated, StoreError> {
     Ok(match open(spec, PgMode::Create)? {
         Backend::Sqlite(s) => Migrated { target: s.path().display().to_string(), stores: s.schema_versions().to_vec(), postgres: false },
-        Backend::Postgres(p) => Migrated { target: p.target().to_string(), stores: vec![("findings", p.schema_version())], postgres: true },
+        Backend::Postgres(p) => {
+            Migrated { target: p.target().to_string(), stores: vec![("findings", p.schema_version()), ("jobs", p.queue_version()?)], postgres: true }
+        }
     })
 }
 

@@ -50,7 +50,7 @@ pub fn main(args: DbArgs) -> Result<ExitCode> {
             out.flush()?;
             eprintln!("{} is at this build's schema", m.target);
             if m.postgres {
-                eprintln!("note: PostgreSQL holds the findings store only; the other stores are SQLite's (see `Running on PostgreSQL` in docs/postgres.md)");
+                eprintln!("note: PostgreSQL holds the findings store and the job queue only; the other stores are SQLite's (see `Running on PostgreSQL` in docs/postgres.md)");
             }
         }
         DbAction::Copy { from, to } => {

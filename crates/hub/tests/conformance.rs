@@ -801,3 +801,19 @@ fn errors_name_the_server_without_its_password() {
     let mut c = postgres::Client::connect(&pg.spec, postgres::NoTls).unwrap();
     assert!(c.query_one("SELECT to_regclass('findings')::text", &[]).unwrap().get::<_, Option<String>>(0).is_none());
 }
+
+#[test]
+fn the_job_queue_has_sqlites_schema_version_and_is_created_with_the_findings_store() {
+    let lite = sqlite();
+    let pg = postgres();
+    let a = Store::open(std::path::Path::new(&lite.spec)).unwrap();
+    let sqlite_jobs = a.schema_versions().iter().find(|(name, _)| *name == "jobs").map(|(_, v)| *v).expect("a jobs store on SQLite");
+    let Backend::Postgres(b) = pg.open() else { unreachable!() };
+    assert_eq!(b.queue_version().unwrap(), sqlite_jobs);
+    drop(b);
+    // Opened again (to write, or only to read), nothing is migrated twice and the queue answers.
+    let mut w = worker_connection(&pg);
+    w.enqueue_jobs("b", &[job("b/a", "collect")], at(0)).unwrap();
+    let r = Backend::open(&pg.spec, PgMode::ReadOnly).unwrap();
+    assert_eq!(r.batch_progress("b").unwrap().pending, 1);
+}

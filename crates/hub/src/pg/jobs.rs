@@ -221,6 +221,12 @@ impl PgStore {
         Ok(n as usize)
     }
 
+    /// The job queue's schema version (this build's latest once opened to write).
+    pub fn queue_version(&self) -> Result<u32, StoreError> {
+        let row = self.client.borrow_mut().query_opt("SELECT version FROM rampart_schema WHERE name = 'jobs'", &[]).map_err(self.err())?;
+        Ok(row.map_or(0, |r| r.get::<_, i32>(0) as u32))
+    }
+
     /// Whether a run `id` is recorded.
     pub fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
         let row = self.client.borrow_mut().query_one("SELECT EXISTS (SELECT 1 FROM runs WHERE id = $1)", &[&id]).map_err(self.err())?;
