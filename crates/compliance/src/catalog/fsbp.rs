@@ -117,6 +117,7 @@ static CONTROLS: &[Control] = &[
     Control::auto("EC2.172", "EC2 VPC Block Public Access settings should block internet gateway traffic", Medium),
     Control::auto("EC2.180", "EC2 network interfaces should have source/destination checking enabled", Medium),
     Control::auto("EC2.181", "EC2 launch templates should enable encryption for attached EBS volumes", Medium),
+    Control::auto("EC2.182", "Block public access settings should be enabled for EBS snapshots", High),
     // ECR
     Control::auto("ECR.1", "ECR private repositories should have image scanning configured", High),
     Control::auto("ECR.2", "ECR private repositories should have tag immutability configured", Medium),

@@ -1,6 +1,11 @@
 //! Regions whose block public access for EBS snapshots does not block all public sharing.
 //!
-//! AWS Config rule `ebs-snapshot-block-public-access`: "The rule is NON_COMPLIANT if block
+//! Security Hub EC2.182 (FSBP), "Block public access settings should be enabled for EBS
+//! snapshots" (high), evaluated by the AWS Config rule below. AWS's control page was not within
+//! reach of this project's search; the number and title are those of two independent public
+//! lists of Security Hub controls, and the rule is AWS's (see docs/control-definitions.md).
+//!
+//! AWS: AWS Config rule `ebs-snapshot-block-public-access`: "The rule is NON_COMPLIANT if block
 //! public access is not enabled for all public sharing of EBS snapshots in an AWS Region"
 //! (<https://docs.aws.amazon.com/config/latest/developerguide/ebs-snapshot-block-public-access.html>).
 //! The setting (`GetSnapshotBlockPublicAccessState`) is `block-all-sharing`, `block-new-sharing`
@@ -10,18 +15,18 @@
 
 use super::each_region_setting;
 use crate::{Check, Ctx, Emit};
-use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "ec2_ebs_snapshot_block_public_access",
         title: "Block public access for EBS snapshots does not block all public sharing",
         description: "Block public access for snapshots is a regional switch: in block-all-sharing mode no snapshot of the region can be shared publicly, and snapshots shared publicly before are treated as private, whatever their permissions say.",
-        severity: Severity::Medium,
+        severity: Severity::High,
         category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsAccount,
-        standards: &[],
+        standards: &[StandardRef::fsbp("EC2.182")],
         remediation: Remediation {
             console: "EC2 console (in each region) > Dashboard > Account attributes > Data protection and security > Block public access for EBS snapshots > Manage: select Block public access, Block all public sharing.",
             cli: "aws ec2 enable-snapshot-block-public-access --state block-all-sharing --region <region>",

@@ -1,7 +1,12 @@
 //! User-managed network interfaces with source/destination checking disabled.
 //!
 //! Security Hub EC2.180 (FSBP; AWS Config rule `ec2-enis-source-destination-check-enabled`):
-//! <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-180>. An ENI
+//! <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-180>.
+//!
+//! AWS: "The rule is NON_COMPLIANT if source/destination check is disabled on these ENIs for
+//! 'lambda', 'aws_codestar_connections_managed', 'branch', 'efa', 'interface', and
+//! 'quicksight'" (AWS Config `ec2-enis-source-destination-check-enabled`, which "Checks if EC2
+//! ENIs managed by users have source/destination check enabled"). An ENI
 //! fails when its source/destination check is disabled. As AWS, only ENIs managed by users are in
 //! scope (requester-managed ones, created by AWS services, are not) and only the interface types
 //! `interface`, `efa`, `branch`, `lambda`, `quicksight` and `aws_codestar_connections_managed`.
@@ -34,18 +39,31 @@ pub static CHECK: Check = Check {
 const IN_SCOPE: &[&str] = &["interface", "efa", "branch", "lambda", "quicksight", "aws_codestar_connections_managed"];
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2NetworkInterface, "network-interface", |e| &e.network_interfaces, |account, region, _, n, out| {
-        if n.requester_managed || !IN_SCOPE.contains(&n.interface_type.as_str()) {
-            return;
-        }
-        let id = &n.network_interface_id;
-        let res = resource(account, &region.name, ResourceType::AwsEc2NetworkInterface, account.arn("ec2", &region.name, &format!("network-interface/{id}")), id);
-        if n.source_dest_check {
-            out.pass(res, "source/destination checking is enabled");
-        } else {
-            out.fail(res, "source/destination checking is disabled");
-        }
-    });
+    each_ec2_item(
+        ctx,
+        out,
+        ResourceType::AwsEc2NetworkInterface,
+        "network-interface",
+        |e| &e.network_interfaces,
+        |account, region, _, n, out| {
+            if n.requester_managed || !IN_SCOPE.contains(&n.interface_type.as_str()) {
+                return;
+            }
+            let id = &n.network_interface_id;
+            let res = resource(
+                account,
+                &region.name,
+                ResourceType::AwsEc2NetworkInterface,
+                account.arn("ec2", &region.name, &format!("network-interface/{id}")),
+                id,
+            );
+            if n.source_dest_check {
+                out.pass(res, "source/destination checking is enabled");
+            } else {
+                out.fail(res, "source/destination checking is disabled");
+            }
+        },
+    );
 }
 
 #[cfg(test)]
@@ -56,7 +74,13 @@ mod tests {
     use rampart_model::Status;
 
     fn eni(id: &str, kind: &str, check: bool, requester_managed: bool) -> NetworkInterface {
-        NetworkInterface { network_interface_id: id.into(), interface_type: kind.into(), source_dest_check: check, requester_managed, ..Default::default() }
+        NetworkInterface {
+            network_interface_id: id.into(),
+            interface_type: kind.into(),
+            source_dest_check: check,
+            requester_managed,
+            ..Default::default()
+        }
     }
 
     #[test]

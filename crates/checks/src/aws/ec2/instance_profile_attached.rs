@@ -5,10 +5,15 @@
 //! on it some other way (long-lived access keys in files or user data) to call AWS, and cannot
 //! be managed by Systems Manager without them. One result per instance that is not terminated:
 //! it passes when an instance profile is associated.
+//!
+//! CIS AWS Foundations v3.0.0 1.18, "Ensure IAM instance roles are used for AWS resource access
+//! from instances" (a Manual recommendation there, so the control stays MANUAL in the compliance
+//! report: this check shows the instances an auditor would look at). AWS Security Hub has no
+//! control for it.
 
 use super::{each_ec2_item, instance_resource};
 use crate::{Check, Ctx, Emit};
-use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -19,7 +24,7 @@ pub static CHECK: Check = Check {
         category: Category::Security,
         service: "ec2",
         resource_type: ResourceType::AwsEc2Instance,
-        standards: &[],
+        standards: &[StandardRef::cis("1.18")],
         remediation: Remediation {
             console: "EC2 console > Instances > the instance > Actions > Security > Modify IAM role: choose a role with only the permissions the instance needs, and remove stored access keys from it.",
             cli: "aws ec2 associate-iam-instance-profile --instance-id <instance-id> --iam-instance-profile Name=<profile>",

@@ -3,6 +3,12 @@
 //! Security Hub EC2.172 (FSBP; AWS Config rule `ec2-vpc-bpa-internet-gateway-blocked`):
 //! <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-172>,
 //! <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_BlockPublicAccessStates.html>.
+//!
+//! AWS: "The control fails if VPC BPA settings aren't configured to block internet gateway
+//! traffic. For the control to pass, the VPC BPA InternetGatewayBlockMode must be set to
+//! block-bidirectional or block-ingress" (Security Hub EC2.172, as its control page is mirrored
+//! publicly; the page itself was not within reach of this project's search).
+//!
 //! The region's VPC BPA options pass when `InternetGatewayBlockMode` is `block-bidirectional` or
 //! `block-ingress` (the control's default: its optional `vpcBpaInternetGatewayBlockMode` parameter,
 //! which demands one of the two modes, is not supported) and fail when it is `off`. Exclusions of
@@ -36,13 +42,21 @@ fn run(ctx: &Ctx, out: &mut Emit) {
     let kind = ResourceType::AwsEc2VpcBlockPublicAccessOptions;
     for (account, region) in ctx.inventory.regions() {
         let Some(ec2) = known_ec2(account, region, kind, "vpc-block-public-access-options", out) else { continue };
-        let res = resource(account, &region.name, kind, account.arn("ec2", &region.name, "vpc-block-public-access-options"), "vpc-block-public-access");
+        let res = resource(
+            account,
+            &region.name,
+            kind,
+            account.arn("ec2", &region.name, "vpc-block-public-access-options"),
+            "vpc-block-public-access",
+        );
         match &ec2.vpc_block_public_access_mode {
             Observed::Known(mode) if mode == "block-bidirectional" || mode == "block-ingress" => {
                 out.pass(res, format!("VPC Block Public Access is `{mode}`"))
             }
             Observed::Known(mode) => out.fail(res, format!("VPC Block Public Access is `{mode}`: internet gateway traffic is not blocked")),
-            Observed::Unknown(why) => out.not_available(res, format!("VPC Block Public Access options could not be read in {}: {why}", region.name)),
+            Observed::Unknown(why) => {
+                out.not_available(res, format!("VPC Block Public Access options could not be read in {}: {why}", region.name))
+            }
         }
     }
 }
