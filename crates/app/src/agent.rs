@@ -96,14 +96,29 @@ pub fn check_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
+/// Why a token was not issued (each front end words the status itself: the server answers
+/// 400, 409 or 500 by the variant, never by the message's text).
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    /// The name is not an agent's name.
+    #[error("{0}")]
+    BadName(String),
+    /// An agent of that name exists (revoked or not).
+    #[error("agent `{0}` exists: revoke it and issue a token under another name")]
+    Exists(String),
+    /// The system or the store failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
 /// Issues a new agent `name` a token (returned once, kept only as its digest), by `by`.
-pub fn issue(store: &mut Store, name: &str, by: &str, now: Timestamp) -> Result<String> {
-    let name = check_name(name)?;
+pub fn issue(store: &mut Store, name: &str, by: &str, now: Timestamp) -> Result<String, IssueError> {
+    let name = check_name(name).map_err(|e| IssueError::BadName(e.to_string()))?;
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness from the system: {e}"))?;
     let token = format!("{TOKEN_PREFIX}{}", hex(&bytes));
-    if !store.add_agent(name, &digest(&token), by, now)? {
-        bail!("agent `{name}` exists: revoke it and issue a token under another name");
+    if !store.add_agent(name, &digest(&token), by, now).map_err(anyhow::Error::from)? {
+        return Err(IssueError::Exists(name.to_string()));
     }
     Ok(token)
 }
@@ -175,6 +190,9 @@ pub struct Received {
     pub hostname: String,
     pub telemetry_id: i64,
     pub collected_at: String,
+    /// This upload bound the agent to its host (its first stored one): worth an audit row,
+    /// where the routine ones after it are not.
+    pub first: bool,
 }
 
 /// Decodes an upload (pure, outside the store).
@@ -201,6 +219,8 @@ pub fn store_upload(store: &mut Store, name: &str, t: &Telemetry, meta: &AgentMe
         interval_seconds: meta.interval_seconds,
         health: &health,
     };
+    // The one writer holds the store: nothing binds the agent between this and the upload.
+    let first = store.agent(name)?.is_some_and(|a| a.host_id.is_none());
     let id = match store.record_upload(name, &upload)? {
         UploadOutcome::Stored(id) => id,
         UploadOutcome::OtherHost { bound } => return Ok(Err(Refusal::OtherHost { bound, host })),
@@ -208,7 +228,14 @@ pub fn store_upload(store: &mut Store, name: &str, t: &Telemetry, meta: &AgentMe
         UploadOutcome::Unknown => return Ok(Err(Refusal::Revoked)),
     };
     store.prune_telemetry(now - time::Duration::days(RETENTION_DAYS))?;
-    Ok(Ok(Received { agent: name.to_string(), host, hostname, telemetry_id: id, collected_at: rampart_model::rfc3339(t.collected_at) }))
+    Ok(Ok(Received {
+        agent: name.to_string(),
+        host,
+        hostname,
+        telemetry_id: id,
+        collected_at: rampart_model::rfc3339(t.collected_at),
+        first,
+    }))
 }
 
 /// The templates whose target selects `t`'s host and whose interval (duration) has passed
@@ -233,28 +260,49 @@ pub fn due_templates(store: &Store, t: &Telemetry, now: Timestamp) -> Result<Vec
 
 /// Runs the templates of [`due_templates`] over the stored documents collected within each
 /// one's window; returns the runs (a failed run is stored FAILED and reported to `notify`).
+///
+/// The store is reached through `access` ([`crate::assess::StoreAccess`]) one short step at
+/// a time: the documents are read from the store (for reading only) and parsed outside it,
+/// and the hosts are evaluated holding nothing, so a server's write connection is taken
+/// only to store each state change and the findings.
 pub fn run_due_assessments(
-    store: &mut Store,
+    access: &dyn crate::assess::StoreAccess,
     t: &Telemetry,
     now: Timestamp,
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
 ) -> Result<Vec<crate::assess::Completed>> {
+    let due = crate::assess::reading(access, |store| {
+        let due = due_templates(store, t, now)?;
+        let mut windows = Vec::new();
+        for name in due {
+            let tpl = store.template(&name)?;
+            windows.push((name, tpl.duration_seconds));
+        }
+        Ok(windows)
+    })?;
     let mut done = Vec::new();
-    for name in due_templates(store, t, now)? {
-        let tpl = store.template(&name)?;
-        let since = now - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
-        let load = |store: &Store| -> Result<Vec<(String, Telemetry)>> {
+    for (name, duration_seconds) in due {
+        let since = now - time::Duration::seconds(i64::try_from(duration_seconds).unwrap_or(i64::MAX / 2));
+        let load = |access: &dyn crate::assess::StoreAccess| -> Result<Vec<(String, Telemetry)>> {
+            // The stored documents' JSON, read for reading only; parsed after.
+            let stored = crate::assess::reading(access, |store| {
+                let mut stored = Vec::new();
+                for rec in store.latest_telemetry(since)? {
+                    let Some(json) = store.telemetry_document(rec.id)? else { continue };
+                    stored.push((rec, json));
+                }
+                Ok(stored)
+            })?;
             let mut docs = Vec::new();
-            for rec in store.latest_telemetry(since)? {
-                let Some(json) = store.telemetry_document(rec.id)? else { continue };
+            for (rec, json) in stored {
                 let doc = Telemetry::from_json(&json)
                     .map_err(|e| anyhow::anyhow!("stored telemetry {} of agent `{}`: {e}", rec.id, rec.agent))?;
                 docs.push((format!("telemetry {} of agent `{}`", rec.id, rec.agent), doc));
             }
             Ok(docs)
         };
-        match crate::assess::run_with(store, &name, &load, vulndb, notify) {
+        match crate::assess::run_on(access, &name, &load, vulndb, notify) {
             Ok(c) => done.push(c),
             Err(e) => notify.warn(&format!("{e:#}")),
         }

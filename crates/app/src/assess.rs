@@ -49,15 +49,70 @@ pub fn run(
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
 ) -> Result<Completed> {
-    let load = |_: &Store| -> Result<Vec<(String, Telemetry)>> {
+    let load = |_: &dyn StoreAccess| -> Result<Vec<(String, Telemetry)>> {
         telemetry.iter().map(|p| Ok((p.display().to_string(), crate::inputs::read_telemetry(p)?))).collect()
     };
     run_with(store, template, &load, vulndb, notify)
 }
 
 /// Telemetry documents for a run, each with where it came from (a file, a stored upload),
-/// read in its COLLECTING_DATA state: a document that cannot be read fails the run.
-pub type Load<'a> = dyn Fn(&Store) -> Result<Vec<(String, Telemetry)>> + 'a;
+/// read in its COLLECTING_DATA state: a document that cannot be read fails the run. The
+/// loader is given the store's access and takes it only as long as it must (reading the
+/// stored documents, not parsing them).
+pub type Load<'a> = dyn Fn(&dyn StoreAccess) -> Result<Vec<(String, Telemetry)>> + 'a;
+
+/// How a run reaches the store. A run takes the store for each of its short steps (start,
+/// each state change, recording the findings) and holds nothing while it reads documents,
+/// opens the vulnerability database or evaluates the hosts: the server's one write
+/// connection is free for other writers meanwhile. [`Direct`] is a store the caller holds
+/// (the CLI); the server takes its write connection per step.
+pub trait StoreAccess {
+    /// Runs `f` on the store for writing.
+    fn write(&self, f: &mut dyn FnMut(&mut Store) -> Result<()>) -> Result<()>;
+    /// Runs `f` on the store for reading only (a read-only connection where there is one).
+    fn read(&self, f: &mut dyn FnMut(&Store) -> Result<()>) -> Result<()> {
+        self.write(&mut |s| f(s))
+    }
+}
+
+/// A store the caller holds for the whole run.
+pub struct Direct<'a>(std::cell::RefCell<&'a mut Store>);
+
+impl<'a> Direct<'a> {
+    pub fn new(store: &'a mut Store) -> Direct<'a> {
+        Direct(std::cell::RefCell::new(store))
+    }
+}
+
+impl StoreAccess for Direct<'_> {
+    fn write(&self, f: &mut dyn FnMut(&mut Store) -> Result<()>) -> Result<()> {
+        f(&mut self.0.borrow_mut())
+    }
+}
+
+/// `f`'s answer, with the store taken for writing for as long as `f` runs.
+pub fn writing<T>(access: &dyn StoreAccess, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    access.write(&mut |s| {
+        let f = f.take().ok_or_else(|| anyhow::anyhow!("a store step ran twice"))?;
+        out = Some(f(s)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| anyhow::anyhow!("a store step did not run"))
+}
+
+/// `f`'s answer, with the store taken for reading only.
+pub fn reading<T>(access: &dyn StoreAccess, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    access.read(&mut |s| {
+        let f = f.take().ok_or_else(|| anyhow::anyhow!("a store step ran twice"))?;
+        out = Some(f(s)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| anyhow::anyhow!("a store step did not run"))
+}
 
 /// [`run`] over documents from `load` (the agents' stored uploads, `crate::agent`).
 pub fn run_with(
@@ -67,12 +122,27 @@ pub fn run_with(
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
 ) -> Result<Completed> {
-    let tpl = store.template(template)?;
-    let target = store.target(&tpl.target)?;
-    let run = store.start_run(template, crate::now())?;
-    announce(store, &run, None, notify);
+    run_on(&Direct::new(store), template, load, vulndb, notify)
+}
+
+/// [`run_with`] through `access`, which is taken only for each short step (see
+/// [`StoreAccess`]).
+pub fn run_on(
+    access: &dyn StoreAccess,
+    template: &str,
+    load: &Load,
+    vulndb: &dyn Fn() -> Result<VulnStore>,
+    notify: &dyn Notify,
+) -> Result<Completed> {
+    let (tpl, target, run) = writing(access, |store| {
+        let tpl = store.template(template)?;
+        let target = store.target(&tpl.target)?;
+        let run = store.start_run(template, crate::now())?;
+        announce(store, &run, None, notify);
+        Ok((tpl, target, run))
+    })?;
     notify.info(&format!("assessment run {} of {template}: CREATED", run.id));
-    match steps(store, &run, &tpl, &target.selector, load, vulndb, notify) {
+    match steps(access, &run, &tpl, &target.selector, load, vulndb, notify) {
         Ok(done) => {
             notify.info(&format!(
                 "assessment run {}: COMPLETED ({} host(s), findings run {})",
@@ -89,13 +159,15 @@ pub fn run_with(
                 why.push_str(&cause.to_string());
             }
             // The run may have failed before a step, or the failure itself may not be storable.
-            let before = store.assessment_run(run.id).ok().map(|r| r.state);
-            match store.advance(run.id, AssessmentState::Failed, Some(&why), crate::now()) {
-                Ok(failed) => {
-                    announce(store, &failed, before, notify);
-                    notify.info(&format!("assessment run {}: FAILED", run.id))
-                }
-                Err(e2) => notify.warn(&format!("assessment run {} could not be marked FAILED: {e2}", run.id)),
+            let failed = writing(access, |store| {
+                let before = store.assessment_run(run.id).ok().map(|r| r.state);
+                let failed = store.advance(run.id, AssessmentState::Failed, Some(&why), crate::now())?;
+                announce(store, &failed, before, notify);
+                Ok(())
+            });
+            match failed {
+                Ok(()) => notify.info(&format!("assessment run {}: FAILED", run.id)),
+                Err(e2) => notify.warn(&format!("assessment run {} could not be marked FAILED: {e2:#}", run.id)),
             }
             Err(e.context(format!("assessment run {} of `{template}` failed", run.id)))
         }
@@ -111,7 +183,7 @@ fn announce(store: &mut Store, run: &AssessmentRun, previous: Option<AssessmentS
 }
 
 fn steps(
-    store: &mut Store,
+    access: &dyn StoreAccess,
     run: &AssessmentRun,
     tpl: &AssessmentTemplate,
     selector: &TargetSelector,
@@ -124,13 +196,16 @@ fn steps(
     // than that before the run started is stale; of several documents of one host, the
     // newest is assessed.
     let collecting = crate::now();
-    let collecting_run = store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
-    announce(store, &collecting_run, Some(AssessmentState::Created), notify);
+    writing(access, |store| {
+        let collecting_run = store.advance(run.id, AssessmentState::CollectingData, None, collecting)?;
+        announce(store, &collecting_run, Some(AssessmentState::Created), notify);
+        Ok(())
+    })?;
     let window_start = collecting - time::Duration::seconds(i64::try_from(tpl.duration_seconds).unwrap_or(i64::MAX / 2));
     // Several documents are one host's when they name the same host id (the EC2 instance
     // id when read, else the hostname): two instances sharing a hostname are two hosts.
     let mut selected: Vec<(String, String, Telemetry)> = Vec::new();
-    for (p, t) in load(store)? {
+    for (p, t) in load(access)? {
         let host = crate::host::hostname(&t);
         let id = rampart_host::upload::host_id(&t).unwrap_or_else(|| host.clone());
         if !selector.matches(&host, &t.tags) {
@@ -158,8 +233,12 @@ fn steps(
     }
 
     // EVALUATING_RULES: each host's assessment, the template's rule packages only.
-    let evaluating = store.advance(run.id, AssessmentState::EvaluatingRules, None, crate::now())?;
-    announce(store, &evaluating, Some(AssessmentState::CollectingData), notify);
+    // Each state change is a short write; opening the database and evaluating hold nothing.
+    let evaluating = writing(access, |store| {
+        let evaluating = store.advance(run.id, AssessmentState::EvaluatingRules, None, crate::now())?;
+        announce(store, &evaluating, Some(AssessmentState::CollectingData), notify);
+        Ok(evaluating)
+    })?;
     let keep = |check: &str| crate::host::rule_package(check).is_some_and(|p| tpl.rule_packages.iter().any(|r| r == p));
     let db = if tpl.rule_packages.iter().any(|r| r == "cve") { Some(vulndb()?) } else { None };
     let started = crate::now();
@@ -180,12 +259,15 @@ fn steps(
         crate::host::check_ids().into_iter().filter(|c| keep(c)).collect(),
     );
     let mut scan = Scan::of(info, findings);
-    scan.record(store)?;
-    store.attach_findings_run(run.id, &scan.run.id, &hosts)?;
-    if let Err(e) = crate::assess_events::findings_reported(store, &evaluating, &scan.findings) {
-        notify.warn(&format!("assessment run {}: the FINDING_REPORTED events were not stored: {e:#}", run.id));
-    }
-    let run = store.advance(run.id, AssessmentState::Completed, None, crate::now())?;
-    announce(store, &run, Some(AssessmentState::EvaluatingRules), notify);
+    let run = writing(access, |store| {
+        scan.record(store)?;
+        store.attach_findings_run(run.id, &scan.run.id, &hosts)?;
+        if let Err(e) = crate::assess_events::findings_reported(store, &evaluating, &scan.findings) {
+            notify.warn(&format!("assessment run {}: the FINDING_REPORTED events were not stored: {e:#}", run.id));
+        }
+        let run = store.advance(run.id, AssessmentState::Completed, None, crate::now())?;
+        announce(store, &run, Some(AssessmentState::EvaluatingRules), notify);
+        Ok(run)
+    })?;
     Ok(Completed { run, scan })
 }

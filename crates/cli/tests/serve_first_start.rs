@@ -174,6 +174,7 @@ fn serve_prunes_the_audit_log_past_its_retention() {
         status: 200,
         client: "127.0.0.1".into(),
         user_agent: String::new(),
+        repeats: 1,
     };
     {
         let mut s = rampart_hub::Store::open(&db).unwrap();

@@ -36,6 +36,10 @@ pub struct AuditEntry {
     /// From where: the client's address, or `cli`.
     pub client: String,
     pub user_agent: String,
+    /// How many requests this row stands for (1, or more when the server counted repeats of
+    /// it in it: anonymous refusals from one address within a minute; see
+    /// [`Store::audit_repeated`]).
+    pub repeats: u32,
 }
 
 /// Which rows to read: all filters are ANDed; `before_id` pages (the rows older than the
@@ -76,8 +80,8 @@ impl Store {
         let targets = serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into());
         self.conn
             .execute(
-                "INSERT INTO audit_log (at, user, role, method, route, targets, status, client, user_agent)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO audit_log (at, user, role, method, route, targets, status, client, user_agent, repeats)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 rusqlite::params![
                     codec::time_to_text(e.at),
                     clip(&e.user),
@@ -87,11 +91,22 @@ impl Store {
                     targets,
                     e.status,
                     clip(&e.client),
-                    clip(&e.user_agent)
+                    clip(&e.user_agent),
+                    e.repeats.max(1)
                 ],
             )
             .map_err(sql(&self.path))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Counts `n` more requests in row `id` (repeats of what it recorded); `false` if there
+    /// is no such row (pruned).
+    pub fn audit_repeated(&mut self, id: i64, n: u32) -> Result<bool, StoreError> {
+        let done = self
+            .conn
+            .execute("UPDATE audit_log SET repeats = min(repeats + ?2, 2147483647) WHERE id = ?1", rusqlite::params![id, n])
+            .map_err(sql(&self.path))?;
+        Ok(done == 1)
     }
 
     /// The rows `filter` selects, newest first.
@@ -126,7 +141,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT id, at, user, role, method, route, targets, status, client, user_agent FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"
+                "SELECT id, at, user, role, method, route, targets, status, client, user_agent, repeats FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"
             ))
             .map_err(&err)?;
         let mut rows = stmt.query(params_from_iter(args)).map_err(&err)?;
@@ -146,6 +161,7 @@ impl Store {
                 status: u16::try_from(status).map_err(|_| bad(("audit status", status.to_string())))?,
                 client: text(8)?,
                 user_agent: text(9)?,
+                repeats: u32::try_from(row.get::<_, i64>(10).map_err(&err)?).unwrap_or(u32::MAX),
             });
         }
         Ok(out)
@@ -173,6 +189,7 @@ mod tests {
             status: 200,
             client: "127.0.0.1".into(),
             user_agent: "x".repeat(1000),
+            repeats: 1,
         }
     }
 
@@ -208,5 +225,16 @@ mod tests {
         assert_eq!(page2[0].id, page1[1].id - 1);
         assert_eq!(s.prune_audit(t0 + time::Duration::days(2)).unwrap(), 2);
         assert_eq!(s.audit_entries(&AuditFilter { limit: 100, ..Default::default() }).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_row_counts_its_repeats() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.record_audit(&entry("", "/api/v1/agents/telemetry", Timestamp::now_utc())).unwrap();
+        assert!(s.audit_repeated(id, 2).unwrap());
+        assert!(s.audit_repeated(id, 1).unwrap());
+        assert!(!s.audit_repeated(id + 1, 1).unwrap(), "no such row");
+        let rows = s.audit_entries(&AuditFilter { limit: 10, ..Default::default() }).unwrap();
+        assert_eq!(rows.iter().map(|r| r.repeats).collect::<Vec<_>>(), [4]);
     }
 }

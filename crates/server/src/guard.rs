@@ -22,6 +22,15 @@
 //! peer's address and the user agent. Refusals (401, 403, 429) are recorded too. Never a
 //! password, token, CSRF value or body. The address is the TCP peer's: behind a reverse
 //! proxy that is the proxy (`X-Forwarded-For` is not trusted, since any client can send it).
+//!
+//! Two kinds of request do not get a row each:
+//! - an anonymous refusal (401 with no credential the server knows) is the one row anyone
+//!   can make the server write: one row per client address and minute, the others counted
+//!   in its `repeats` ([`AnonymousRefusals`]); past [`AnonymousRefusals::MAX_SOURCES`]
+//!   addresses in a minute, the others share one row whose client is `*`;
+//! - a routine success the handler marks [`Routine`]: an agent's upload after the one that
+//!   bound it to its host (its status keeps the count and the last time; its first upload
+//!   and every refusal are recorded).
 
 use crate::accounts::{Role, User};
 use crate::routes::Route;
@@ -77,6 +86,94 @@ pub struct AuditUser {
 #[derive(Debug, Clone, Default)]
 pub struct AuditTargets(pub Vec<String>);
 
+/// A routine success the audit log does not keep (set as a response extension by the
+/// handler; see the module's documentation).
+#[derive(Debug, Clone, Copy)]
+pub struct Routine;
+
+/// Anonymous refusals counted per client address and minute (see the module's
+/// documentation): the audit table grows by at most `MAX_SOURCES + 1` such rows a minute
+/// whatever the clients send.
+#[derive(Default)]
+pub struct AnonymousRefusals {
+    minute: std::sync::Mutex<Minute>,
+}
+
+#[derive(Default)]
+struct Minute {
+    at: i64,
+    rows: std::collections::HashMap<String, AnonymousRow>,
+}
+
+enum AnonymousRow {
+    /// Being written; the repeats seen meanwhile.
+    Writing(u32),
+    Written(i64),
+}
+
+/// What to do with an anonymous refusal.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Admit {
+    /// Write a row for `key` (the address, or `*`), then say [`AnonymousRefusals::written`].
+    Write(String),
+    /// Count it in row `id`.
+    Repeat(i64),
+    /// Counted in a row being written.
+    Counted,
+}
+
+impl AnonymousRefusals {
+    /// Addresses with a row of their own per minute.
+    pub const MAX_SOURCES: usize = 20;
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Minute> {
+        self.minute.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An anonymous refusal from `client` in `minute` (Unix seconds / 60).
+    pub(crate) fn admit(&self, client: &str, minute: i64) -> Admit {
+        let mut m = self.lock();
+        if m.at != minute {
+            m.at = minute;
+            m.rows.clear();
+        }
+        let key = if m.rows.contains_key(client) || m.rows.len() < Self::MAX_SOURCES { client } else { "*" };
+        match m.rows.get_mut(key) {
+            None => {
+                m.rows.insert(key.to_string(), AnonymousRow::Writing(0));
+                Admit::Write(key.to_string())
+            }
+            Some(AnonymousRow::Writing(n)) => {
+                *n = n.saturating_add(1);
+                Admit::Counted
+            }
+            Some(AnonymousRow::Written(id)) => Admit::Repeat(*id),
+        }
+    }
+
+    /// Row `id` of `key` was written in `minute` (`None`: it could not be); returns the
+    /// repeats counted while it was, to add to it.
+    pub(crate) fn written(&self, key: &str, minute: i64, id: Option<i64>) -> u32 {
+        let mut m = self.lock();
+        if m.at != minute {
+            return 0;
+        }
+        let pending = match m.rows.get(key) {
+            Some(AnonymousRow::Writing(n)) => *n,
+            _ => 0,
+        };
+        match id {
+            Some(id) => {
+                m.rows.insert(key.to_string(), AnonymousRow::Written(id));
+            }
+            None => {
+                m.rows.remove(key);
+            }
+        }
+        pending
+    }
+}
+
 /// The paths a user with a one-time password may still use.
 const WHILE_PASSWORD_MUST_CHANGE: [&str; 2] = ["/password", "/logout"];
 
@@ -93,6 +190,9 @@ pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, 
     let client = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|ConnectInfo(a)| a.ip().to_string()).unwrap_or_default();
     let user_agent = req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let (res, caller) = check(&state, route, req, next).await;
+    if res.extensions().get::<Routine>().is_some() {
+        return res;
+    }
     let (user, role) = match (res.extensions().get::<AuditUser>(), caller) {
         (Some(u), _) => (u.name.clone(), u.role.clone()),
         (None, Some(u)) => (u.name, u.role.to_string()),
@@ -112,10 +212,43 @@ pub async fn guard(State((state, route)): State<(Shared, Route)>, req: Request, 
         status: res.status().as_u16(),
         client,
         user_agent,
+        repeats: 1,
     };
+    if entry.user.is_empty() && res.status() == StatusCode::UNAUTHORIZED {
+        return anonymous_refusal(&state, route, entry, res).await;
+    }
     if let Err(e) = state.store(move |s| s.record_audit(&entry)).await {
         // The change is done: answering 500 would mislead the caller. Say it loudly instead.
         tracing::error!(route = route.path, error = %e.message, "cannot write the audit log");
+    }
+    res
+}
+
+/// An anonymous 401: one row per address and minute ([`AnonymousRefusals`]).
+async fn anonymous_refusal(state: &Shared, route: Route, mut entry: rampart_hub::AuditEntry, res: Response) -> Response {
+    let minute = entry.at.unix_timestamp().div_euclid(60);
+    let failed = |e: crate::error::ApiError| tracing::error!(route = route.path, error = %e.message, "cannot write the audit log");
+    match state.anonymous.admit(&entry.client, minute) {
+        Admit::Counted => {}
+        Admit::Repeat(id) => {
+            if let Err(e) = state.store(move |s| s.audit_repeated(id, 1)).await {
+                failed(e);
+            }
+        }
+        Admit::Write(key) => {
+            entry.client.clone_from(&key);
+            let written = state.store(move |s| s.record_audit(&entry)).await;
+            let pending = state.anonymous.written(&key, minute, written.as_ref().ok().copied());
+            match written {
+                Ok(id) if pending > 0 => {
+                    if let Err(e) = state.store(move |s| s.audit_repeated(id, pending)).await {
+                        failed(e);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => failed(e),
+            }
+        }
     }
     res
 }
@@ -184,7 +317,11 @@ async fn check_agent(state: &Shared, mut req: Request, next: Next) -> (Response,
             Err(e) => return (e.into_response(), None),
         }
     }
-    let mut r = refuse(&req, StatusCode::UNAUTHORIZED, "the agent token is unknown or revoked: ask an admin for one (`rampart agents token --name HOST`)");
+    let mut r = refuse(
+        &req,
+        StatusCode::UNAUTHORIZED,
+        "the agent token is unknown or revoked: ask an admin for one (`rampart agents token --name HOST`)",
+    );
     r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     (r, None)
 }
@@ -309,6 +446,31 @@ async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
 
 #[cfg(test)]
 mod tests {
+    use super::{Admit, AnonymousRefusals};
+
+    #[test]
+    fn anonymous_refusals_are_one_row_per_address_and_minute_and_bounded() {
+        let a = AnonymousRefusals::default();
+        assert_eq!(a.admit("10.0.0.1", 7), Admit::Write("10.0.0.1".into()));
+        assert_eq!(a.admit("10.0.0.1", 7), Admit::Counted, "while its row is being written");
+        assert_eq!(a.written("10.0.0.1", 7, Some(41)), 1, "the repeat counted meanwhile is added");
+        assert_eq!(a.admit("10.0.0.1", 7), Admit::Repeat(41));
+        // Many addresses: MAX_SOURCES rows of their own (one is 10.0.0.1), the rest share `*`.
+        let mut rows = 1;
+        for i in 0..500 {
+            if let Admit::Write(key) = a.admit(&format!("192.0.2.{i}"), 7) {
+                rows += 1;
+                a.written(&key, 7, Some(100 + i));
+            }
+        }
+        assert_eq!(rows, AnonymousRefusals::MAX_SOURCES + 1);
+        assert_eq!(a.admit("198.51.100.1", 7), Admit::Repeat(100 + AnonymousRefusals::MAX_SOURCES as i64 - 1));
+        // The next minute starts over; a row that could not be written is tried again.
+        assert_eq!(a.admit("10.0.0.1", 8), Admit::Write("10.0.0.1".into()));
+        assert_eq!(a.written("10.0.0.1", 8, None), 0);
+        assert_eq!(a.admit("10.0.0.1", 8), Admit::Write("10.0.0.1".into()));
+    }
+
     #[test]
     fn path_parameters_are_read_from_the_pattern() {
         assert_eq!(super::path_parameters("/findings/{id}/workflow", "/findings/rampart%2Fs3%2Fabc/workflow"), ["rampart/s3/abc"]);

@@ -133,6 +133,7 @@ pub fn cli_audit(command: &str, targets: &[String], ok: bool) -> rampart_hub::Au
         status: if ok { 200 } else { 400 },
         client: "cli".into(),
         user_agent: format!("rampart {}", env!("CARGO_PKG_VERSION")),
+        repeats: 1,
     }
 }
 

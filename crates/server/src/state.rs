@@ -34,6 +34,8 @@ pub struct AppState {
     db_path: Option<std::path::PathBuf>,
     pub accounts: Arc<dyn Accounts>,
     pub limiter: Limiter,
+    /// Anonymous refusals counted per address and minute for the audit log.
+    pub anonymous: crate::guard::AnonymousRefusals,
     /// Served over TLS: session cookies are `Secure`.
     pub tls: bool,
 }
@@ -49,6 +51,7 @@ impl AppState {
             next_reader: std::sync::atomic::AtomicUsize::new(0),
             accounts,
             limiter: Limiter::default(),
+            anonymous: crate::guard::AnonymousRefusals::default(),
             tls,
         })
     }
@@ -103,6 +106,25 @@ impl AppState {
             .await
             .map_err(|e| ApiError::internal(format!("accounts task failed: {e}")))?
             .map_err(|e| ApiError::internal(format!("{e:#}")))
+    }
+}
+
+/// A background job's way to the store (an agent upload's assessment runs on a blocking
+/// thread): the write connection is taken for each short write only, and reads go to a
+/// read-only connection, so a long job never keeps other writers waiting.
+impl rampart_app::assess::StoreAccess for AppState {
+    fn write(&self, f: &mut dyn FnMut(&mut Store) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut store)
+    }
+
+    fn read(&self, f: &mut dyn FnMut(&Store) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        if let Some(reader) = self.reader() {
+            if let Some(store) = reader.as_ref() {
+                return f(store);
+            }
+        }
+        self.write(&mut |s| f(s))
     }
 }
 

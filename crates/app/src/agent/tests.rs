@@ -148,8 +148,10 @@ fn tokens_are_issued_once_kept_as_digests_and_revoked() {
     let token = issue(&mut s, "web-1", "admin", t0()).unwrap();
     assert!(is_agent_token(&token) && token.len() == TOKEN_PREFIX.len() + 64);
     assert_eq!(s.agent_by_token(&digest(&token)).unwrap().unwrap().name, "web-1");
-    assert!(issue(&mut s, "web-1", "admin", t0()).unwrap_err().to_string().contains("exists"));
-    assert!(issue(&mut s, "web 1; drop", "admin", t0()).is_err());
+    let taken = issue(&mut s, "web-1", "admin", t0()).unwrap_err();
+    assert!(matches!(&taken, IssueError::Exists(n) if n == "web-1"), "{taken:?}");
+    assert!(taken.to_string().contains("exists"), "{taken}");
+    assert!(matches!(issue(&mut s, "web 1; drop", "admin", t0()), Err(IssueError::BadName(_))));
     revoke(&mut s, "web-1", t0()).unwrap();
     assert!(s.agent_by_token(&digest(&token)).unwrap().is_none());
     assert!(revoke(&mut s, "nobody", t0()).unwrap_err().to_string().contains("no agent `nobody`"));
@@ -217,7 +219,7 @@ fn a_template_targeting_the_host_runs_once_per_window() {
     assert_eq!(due_templates(&s, &t, now).unwrap(), ["web-cis"]);
     let notify = Collected::default();
     let no_db = || -> Result<VulnStore> { bail!("no vulnerability database") };
-    let done = run_due_assessments(&mut s, &t, now, &no_db, &notify).unwrap();
+    let done = run_due_assessments(&crate::assess::Direct::new(&mut s), &t, now, &no_db, &notify).unwrap();
     assert_eq!(done.len(), 1, "{:?}", notify.take());
     assert_eq!(done[0].run.hosts, ["web-1"]);
     assert!(due_templates(&s, &t, crate::now()).unwrap().is_empty(), "not again within its window");
@@ -240,7 +242,7 @@ fn two_instances_sharing_a_hostname_are_both_assessed() {
     store_upload(&mut s, "b", &second, &AgentMeta::default(), now).unwrap().unwrap();
     let notify = Collected::default();
     let no_db = || -> Result<VulnStore> { bail!("no vulnerability database") };
-    let done = run_due_assessments(&mut s, &second, now, &no_db, &notify).unwrap();
+    let done = run_due_assessments(&crate::assess::Direct::new(&mut s), &second, now, &no_db, &notify).unwrap();
     assert_eq!(done.len(), 1, "{:?}", notify.take());
     assert_eq!(done[0].run.hosts, ["web-1", "web-1"], "one host id, one host: not one hostname");
 }
@@ -282,4 +284,65 @@ fn the_token_goes_over_https_or_to_loopback_only() {
     }
     assert!(upload::upload_url("ftp://x").unwrap_err().to_string().contains("not an https:// URL"));
     assert!(upload::Https::new("https://x", "two words", None, DEFAULT_INTERVAL).is_err());
+}
+
+/// The server's shape: one write connection behind a lock and a read-only connection beside
+/// it, recording whether the write connection is held.
+struct Locked {
+    writer: std::sync::Mutex<Store>,
+    reader: Store,
+    held: Cell<bool>,
+}
+
+impl crate::assess::StoreAccess for Locked {
+    fn write(&self, f: &mut dyn FnMut(&mut Store) -> Result<()>) -> Result<()> {
+        let mut s = self.writer.lock().unwrap();
+        self.held.set(true);
+        let r = f(&mut s);
+        self.held.set(false);
+        r
+    }
+    fn read(&self, f: &mut dyn FnMut(&Store) -> Result<()>) -> Result<()> {
+        f(&self.reader)
+    }
+}
+
+/// An upload's assessment takes the write connection only for its short steps: while the
+/// vulnerability database is opened and the hosts are evaluated, another writer gets it.
+#[test]
+fn an_assessment_does_not_hold_the_write_connection_while_it_evaluates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rampart.db");
+    let now = crate::now();
+    let t = doc("web-1", now);
+    {
+        let mut s = Store::open(&path).unwrap();
+        issue(&mut s, "web-1", "admin", t0()).unwrap();
+        let sel = rampart_hub::TargetSelector { tags: Default::default(), hosts: vec!["web-*".into()] };
+        s.create_target("web", &sel, t0()).unwrap();
+        s.create_template("web-all", "web", &["cis".to_string(), "cve".to_string()], 3600, t0()).unwrap();
+        store_upload(&mut s, "web-1", &t, &AgentMeta::default(), now).unwrap().unwrap();
+        // A read-only connection needs a recorded run in the file.
+        let inv = crate::inputs::demo().unwrap();
+        crate::scan::check_inventory(&inv, "demo", None, now).record(&mut s).unwrap();
+    }
+    let access = Locked {
+        writer: std::sync::Mutex::new(Store::open(&path).unwrap()),
+        reader: Store::open_read_only(&path).unwrap(),
+        held: Cell::new(false),
+    };
+    let free_while_evaluating = Cell::new(None);
+    let vulndb = || -> Result<VulnStore> {
+        // Another writer, meanwhile: it gets the connection at once.
+        let other = access.writer.try_lock();
+        free_while_evaluating.set(Some(other.is_ok() && !access.held.get()));
+        bail!("no vulnerability database here")
+    };
+    let notify = Collected::default();
+    let done = run_due_assessments(&access, &t, now, &vulndb, &notify).unwrap();
+    assert_eq!(free_while_evaluating.get(), Some(true), "the write connection was held while evaluating");
+    // The failure is still stored, through a short write.
+    assert!(done.is_empty());
+    let runs = access.writer.lock().unwrap().assessment_runs().unwrap();
+    assert_eq!(runs.iter().map(|r| r.state).collect::<Vec<_>>(), [rampart_hub::AssessmentState::Failed], "{:?}", notify.take());
 }

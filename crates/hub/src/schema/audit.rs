@@ -25,5 +25,11 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX audit_log_user ON audit_log (user, id);
 "#,
+        // 2: how many requests a row stands for. Anonymous refusals (401 without any
+        // credential) are the one row any client can make the server write: the server keeps
+        // one row per address and minute and counts the others in it.
+        r#"
+ALTER TABLE audit_log ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1 CHECK (repeats >= 1);
+"#,
     ],
 };

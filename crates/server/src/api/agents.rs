@@ -4,14 +4,17 @@
 //!   (`Content-Encoding: gzip`), bounded compressed and decompressed (413), read by the host
 //!   crate's reader (400 with its message), bound to the token's host (403 from another
 //!   host), kept 30 days; then the assessment templates that target the host and whose
-//!   interval has passed run in the background (`rampart_app::agent`). 202 with what was stored.
+//!   interval has passed run in the background (`rampart_app::agent`), taking the write
+//!   connection only for each short write. 202 with what was stored. The audit log keeps
+//!   the first upload (the one that binds the host) and every refusal, not each routine
+//!   upload after it (the agent's status counts those).
 //! - `GET /api/v1/agents` (viewers): each agent's host, version, last seen, health and
 //!   whether it is silent (no upload for two of its intervals).
 //! - `POST /api/v1/agents` (admins): issue an agent a token, shown once;
 //!   `POST /api/v1/agents/{id}/revoke` (admins).
 
 use crate::error::ApiError;
-use crate::guard::{AgentCaller, AuditTargets, AuditUser, Caller};
+use crate::guard::{AgentCaller, AuditTargets, AuditUser, Caller, Routine};
 use crate::routes::{r, Table, ADMIN, AGENT, VIEWER};
 use crate::state::Shared;
 use axum::body::Body;
@@ -123,6 +126,7 @@ pub struct IssuedToken {
         (status = 401, description = "No agent token, or an unknown or revoked one"),
         (status = 403, description = "The token is bound to another host, or a user's credentials were given"),
         (status = 413, description = "Larger than 8 MiB compressed or 64 MiB decompressed"),
+        (status = 503, description = "Too many uploads are being decoded at once: retry after the `Retry-After` seconds (the agent keeps the document spooled)"),
     ))]
 pub(crate) async fn upload(
     State(state): State<Shared>,
@@ -216,25 +220,21 @@ async fn receive(state: &Shared, name: &str, headers: &HeaderMap, body: Body) ->
     let (received, due) = stored.map_err(|e| ApiError::internal(format!("{e:#}")))?.map_err(refusal)?;
     if !due.is_empty() {
         let state = state.clone();
-        tokio::spawn(async move {
-            let run = state
-                .store(move |s| {
-                    let notify = rampart_app::Collected::default();
-                    let vulndb =
-                        || rampart_hub::VulnStore::open_read_only(&rampart_hub::VulnStore::default_path()).map_err(anyhow::Error::from);
-                    let result = agent::run_due_assessments(s, &doc, now, &vulndb, &notify);
-                    Ok((result.map(|runs| runs.len()), notify.warnings()))
-                })
-                .await;
-            match run {
-                Ok((Ok(n), warnings)) => {
-                    for w in warnings {
+        // On a blocking thread of its own, taking the write connection only for each short
+        // write (`StoreAccess for AppState`): reading the documents, opening the
+        // vulnerability database and evaluating hold nothing, so other writers never wait
+        // behind an assessment.
+        tokio::task::spawn_blocking(move || {
+            let notify = rampart_app::Collected::default();
+            let vulndb = || rampart_hub::VulnStore::open_read_only(&rampart_hub::VulnStore::default_path()).map_err(anyhow::Error::from);
+            match agent::run_due_assessments(state.as_ref(), &doc, now, &vulndb, &notify) {
+                Ok(runs) => {
+                    for w in notify.warnings() {
                         tracing::warn!(warning = %w, "agent assessment");
                     }
-                    tracing::info!(runs = n, "assessments of an agent's upload");
+                    tracing::info!(runs = runs.len(), "assessments of an agent's upload");
                 }
-                Ok((Err(e), _)) => tracing::warn!(error = %format!("{e:#}"), "assessments of an agent's upload"),
-                Err(e) => tracing::warn!(error = %e.message, "assessments of an agent's upload"),
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "assessments of an agent's upload"),
             }
         });
     }
@@ -248,6 +248,11 @@ async fn receive(state: &Shared, name: &str, headers: &HeaderMap, body: Body) ->
     };
     let mut res = (StatusCode::ACCEPTED, Json(body)).into_response();
     res.extensions_mut().insert(AuditTargets(vec![received.host]));
+    if !received.first {
+        // The audit log keeps the upload that bound the agent to its host and every refusal;
+        // the routine ones after it are the agent's status (uploads, last seen).
+        res.extensions_mut().insert(Routine);
+    }
     Ok(res)
 }
 
@@ -315,8 +320,9 @@ pub(crate) async fn issue_token(state: &Shared, caller: &Caller, name: &str) -> 
     let token = state.store(move |s| Ok(agent::issue(s, &n, &by, rampart_app::now()))).await?;
     match token {
         Ok(t) => Ok((name, t)),
-        Err(e) if e.to_string().contains("exists") => Err(ApiError::new(StatusCode::CONFLICT, e.to_string())),
-        Err(e) => Err(ApiError::internal(format!("{e:#}"))),
+        Err(e @ agent::IssueError::Exists(_)) => Err(ApiError::new(StatusCode::CONFLICT, e.to_string())),
+        Err(e @ agent::IssueError::BadName(_)) => Err(ApiError::bad_request(e.to_string())),
+        Err(agent::IssueError::Failed(e)) => Err(ApiError::internal(format!("{e:#}"))),
     }
 }
 

@@ -80,6 +80,9 @@ pub struct ApiAuditEntry {
     /// From where: the client's address (the TCP peer), or `cli`.
     pub client: String,
     pub user_agent: String,
+    /// How many requests this entry stands for: anonymous refusals (401 without credentials)
+    /// from one address within a minute are one entry, counted here.
+    pub repeats: u32,
 }
 
 impl From<AuditEntry> for ApiAuditEntry {
@@ -95,6 +98,7 @@ impl From<AuditEntry> for ApiAuditEntry {
             status: e.status,
             client: e.client,
             user_agent: e.user_agent,
+            repeats: e.repeats,
         }
     }
 }

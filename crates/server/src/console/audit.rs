@@ -79,7 +79,7 @@ pub async fn audit_page(
                             td { (e.role) }
                             td { code { (e.method) " " (e.route) } }
                             td.targets { @for t in &e.targets { code { (t) } " " } }
-                            td { (outcome(e.status)) }
+                            td { (outcome(e.status)) @if e.repeats > 1 { " ×" (e.repeats) } }
                             td { (e.client) }
                             td.agent { (e.user_agent) }
                         }

@@ -124,6 +124,63 @@ fn a_bad_token_is_401_and_nothing_is_stored() {
     assert_eq!(agents(&s)[0]["uploads"].as_u64(), Some(0));
 }
 
+fn audit_rows(s: &TestServer) -> Vec<serde_json::Value> {
+    let admin = s.token(Role::Admin);
+    let log = s.client.get(&format!("/api/v1/audit?route={UPLOAD}&limit=500"), &[("Authorization", &bearer(&admin))]);
+    assert_eq!(log.status, 200, "{}", log.body);
+    log.json()["entries"].as_array().unwrap().clone()
+}
+
+/// The audit log keeps an agent's first upload (the one that binds its host) and every
+/// refusal, not a row per routine upload; a taken name is 409 by its kind, not its words.
+#[test]
+fn the_audit_log_keeps_the_binding_upload_and_refusals_not_every_upload() {
+    let s = TestServer::start();
+    let token = issue(&s, "web-1");
+    for _ in 0..3 {
+        let r = upload(&s.client, &token, &gzip(doc("web-1", rampart_app::now()).to_json().as_bytes()), Some("gzip"));
+        assert_eq!(r.status, 202, "{}", r.body);
+    }
+    let r = upload(&s.client, &token, &gzip(doc("db-1", rampart_app::now()).to_json().as_bytes()), Some("gzip"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = upload(&s.client, &token, b"not gzip", Some("gzip"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(agents(&s)[0]["uploads"].as_u64(), Some(3), "the agent's status counts every upload");
+    let rows = audit_rows(&s);
+    let statuses: Vec<u64> = rows.iter().map(|e| e["status"].as_u64().unwrap()).collect();
+    assert_eq!(statuses, [400, 403, 202], "newest first: {rows:?}");
+    assert!(rows.iter().all(|e| e["user"] == "agent:web-1"), "{rows:?}");
+    // The name is taken: 409, whatever the message says.
+    let admin = s.token(Role::Admin);
+    let r = s.client.request(
+        "POST",
+        "/api/v1/agents",
+        &[("Authorization", &bearer(&admin)), ("Content-Type", "application/json")],
+        br#"{"name":"web-1"}"#,
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.json()["error"].as_str().unwrap().contains("agent `web-1` exists"), "{}", r.body);
+}
+
+/// Anonymous refusals (no credential, or an agent token the server does not know) are one
+/// audit row per address and minute, the others counted in it: a client without
+/// credentials cannot grow the table a row per request.
+#[test]
+fn anonymous_refusals_are_one_audit_row_per_address_and_minute() {
+    let s = TestServer::start();
+    let body = gzip(doc("web-1", rampart_app::now()).to_json().as_bytes());
+    let forged = format!("rampart_agent_{}", "0".repeat(64));
+    for i in 0..60 {
+        let r = if i % 2 == 0 { upload(&s.client, &forged, &body, Some("gzip")) } else { s.client.request("POST", UPLOAD, &[], &body) };
+        assert_eq!(r.status, 401, "{}", r.body);
+    }
+    let rows = audit_rows(&s);
+    // Sixty requests within a minute, or two minutes if the clock turned meanwhile.
+    assert!((1..=2).contains(&rows.len()), "{rows:?}");
+    assert!(rows.iter().all(|e| e["user"] == "" && e["status"] == 401 && e["client"] == "127.0.0.1"), "{rows:?}");
+    assert_eq!(rows.iter().map(|e| e["repeats"].as_u64().unwrap()).sum::<u64>(), 60, "{rows:?}");
+}
+
 /// Sends a request whose body may be refused before it is all read: write errors are
 /// ignored, the answer is read as far as it came.
 fn send_raw(addr: std::net::SocketAddr, token: &str, body: &[u8]) -> (u16, String) {
