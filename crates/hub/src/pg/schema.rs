@@ -192,6 +192,12 @@ CREATE INDEX findings_last_observed ON findings (last_observed, id);
 CREATE INDEX findings_title ON findings (title, id);
 CREATE INDEX findings_workflow ON findings (workflow_status, id);
 "#,
+    // 13: each finding's results by time, for retention (as SQLite's 13), replacing
+    // `run_results_finding`.
+    r#"
+CREATE INDEX run_results_finding_observed ON run_results (finding_id, observed_at);
+DROP INDEX run_results_finding;
+"#,
 ];
 
 /// The job queue's name in `rampart_schema`, as in SQLite.
