@@ -200,3 +200,26 @@ async fn scanning_still_cannot_publish() {
         }
     }
 }
+
+/// The first build stays fast (docs/benchmarks.md, "First build"): every AWS SDK crate in the
+/// lock file, service crate or runtime, is built at opt-level 0 in release. A new SDK crate
+/// without its `[profile.release.package.<name>]` entry would quietly add minutes.
+#[test]
+fn every_aws_sdk_crate_is_built_without_optimisation_in_release() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let runtime = ["aws-config", "aws-credential-types", "aws-runtime", "aws-sigv4", "aws-types"];
+    let mut missing = Vec::new();
+    for name in lock.lines().filter_map(|l| l.strip_prefix("name = \"")).map(|l| l.trim_end_matches('"')) {
+        let sdk = name.starts_with("aws-sdk-") || (name.starts_with("aws-smithy-") && !name.ends_with("-macros"));
+        if !(sdk || runtime.contains(&name)) {
+            continue;
+        }
+        let entry = format!("[profile.release.package.{name}]\nopt-level = 0\n");
+        if !manifest.contains(&entry) && !missing.contains(&name) {
+            missing.push(name);
+        }
+    }
+    assert!(missing.is_empty(), "add `[profile.release.package.<name>] opt-level = 0` to Cargo.toml for {missing:?}");
+}
