@@ -11,6 +11,9 @@ written here in the shape AWS documents ("CloudTrail record contents").
     trail.py ENDPOINT delete GROUP_ID
     trail.py ENDPOINT junk            (a file that is not gzip, and one that is not a log)
     trail.py ENDPOINT future          (a well-formed log file whose key is dated 2099-01-01)
+    trail.py ENDPOINT instance GROUP_ID -> {"instance"}: an instance in the default VPC using
+                                      the group (its checks read the group: an instance-level
+                                      finding that a change of the group moves)
 
 Each change's file also holds records that change nothing rampart re-reads: a read
 (DescribeSecurityGroups), a call that failed (errorCode), a write of an unmapped service
@@ -116,6 +119,20 @@ def main():
         print(json.dumps({"key": key}))
         return
     group = sys.argv[3]
+    if action == "instance":
+        sub = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"][0]
+        subnet, vpc = sub["SubnetId"], sub["VpcId"]
+        # moto's default VPC has no internet gateway; AWS's has one, routed from the main table.
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+        main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]},
+                                                  {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]
+        ec2.create_route(RouteTableId=main["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+        out = ec2.run_instances(
+            MinCount=1, MaxCount=1, ImageId="ami-12c6146b", InstanceType="t3.micro",
+            NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group], "AssociatePublicIpAddress": True}])
+        print(json.dumps({"instance": out["Instances"][0]["InstanceId"]}))
+        return
     perm = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]
     if action == "open":
         ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=perm)

@@ -1,10 +1,11 @@
 //! Scan schedules (`/schedules`): per scope, the interval, last run (when, how long, its
-//! error), next run and whether one is running now. Admins add, edit, pause and delete
-//! schedules; analysts ask for a run now. The API is `api/schedules.rs`, which this page
-//! shares its view with.
+//! error; a trail's last poll: files read, records skipped, errors, findings changed), next
+//! run and whether one is running now. Admins add (an organisation with its member role, a
+//! trail's bucket to watch), edit, pause and delete schedules; analysts ask for a run now.
+//! The API is `api/schedules.rs`, which this page shares its view with.
 
 use super::{layout, PageError};
-use crate::api::schedules::{schedule_id, ApiSchedule};
+use crate::api::schedules::{new_scope, schedule_id, ApiSchedule};
 use crate::error::ApiError;
 use crate::guard::Caller;
 use crate::routes::{r, Table, ADMIN, ANALYST, VIEWER};
@@ -15,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
 use maud::{html, Markup};
-use rampart_app::schedule::{self, Schedule};
+use rampart_app::schedule::{self, Schedule, ScheduleSettings};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Table {
@@ -43,6 +44,16 @@ pub struct ScheduleForm {
     account: String,
     #[serde(default)]
     region: String,
+    /// A trail's bucket and key prefix.
+    #[serde(default)]
+    bucket: String,
+    #[serde(default)]
+    prefix: String,
+    /// The organisation's member role and its external id.
+    #[serde(default)]
+    member_role: String,
+    #[serde(default)]
+    external_id: String,
     /// Hours between runs (decimals allowed).
     #[serde(default)]
     hours: String,
@@ -69,6 +80,17 @@ fn hours(secs: i64) -> String {
         format!("{}", h.round() as i64)
     } else {
         format!("{:.2}", h).trim_end_matches('0').to_string()
+    }
+}
+
+/// An interval as a person says it: `12 h`, `5 min`, `90 s`.
+fn every(secs: i64) -> String {
+    if secs % 3600 == 0 || secs >= 6 * 3600 {
+        format!("{} h", hours(secs))
+    } else if secs % 60 == 0 {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{secs} s")
     }
 }
 
@@ -118,7 +140,12 @@ fn add_form(caller: &Caller, form: &ScheduleForm) -> Markup {
                 legend { "Scope" }
                 label { "Kind "
                     select name="kind" #kind {
-                        @for (v, text) in [("account", "Account (every region)"), ("region", "One region of an account"), ("org", "Organisation")] {
+                        @for (v, text) in [
+                            ("account", "Account (every region)"),
+                            ("region", "One region of an account"),
+                            ("org", "Organisation"),
+                            ("trail", "CloudTrail trail (change-triggered)"),
+                        ] {
                             option value=(v) selected[kind == v] { (text) }
                         }
                     }
@@ -127,11 +154,21 @@ fn add_form(caller: &Caller, form: &ScheduleForm) -> Markup {
                 label { "Region " input #region type="text" name="region" value=(form.region) size="14" placeholder="eu-west-1"; }
             }
             fieldset {
+                legend { "Organisation: the role to assume in each member account" }
+                label { "Member role " input #member-role type="text" name="member_role" value=(form.member_role) size="18" placeholder="RampartAudit"; }
+                label { "External id " input #external-id type="text" name="external_id" value=(form.external_id) size="18"; }
+            }
+            fieldset {
+                legend { "Trail: the bucket its log files are delivered to" }
+                label { "Bucket " input #bucket type="text" name="bucket" value=(form.bucket) size="18" placeholder="my-trail-logs"; }
+                label { "Prefix " input #prefix type="text" name="prefix" value=(form.prefix) size="14" placeholder="(none)"; }
+            }
+            fieldset {
                 legend { "When" }
                 label { "Every " input #hours type="number" name="hours" value=(form.hours) min="0.0833" max="720" step="any" size="6" placeholder="12"; " hours" }
                 label { input type="checkbox" name="paused" value="on" checked[form.paused.is_some()]; " Paused (runs only when asked)" }
             }
-            p.hint { "A new schedule runs at once, then every interval (12 hours if left blank; up to 15 minutes early, the same for a scope at every start, to spread the scans)." }
+            p.hint { "A new schedule runs at once, then every interval (12 hours if left blank, a trail every 5 minutes; up to 15 minutes early, the same for a scope at every start, to spread the scans). A trail's poll reads the log files delivered since the last one and re-checks only what their write events changed." }
             div.buttons { button type="submit" { "Add schedule" } }
         }
     }
@@ -170,7 +207,7 @@ async fn render(
     let editing = edit.and_then(|id| all.iter().find(|s| s.id == id));
     let body = html! {
         h1 { "Schedules" }
-        p.count { "Scans of each scope on a schedule, run by the server: never two at once for one scope, and a run missed while the server was down runs once when it is back." }
+        p.count { "Scans of each scope on a schedule, and polls of CloudTrail trails (change-triggered checks), run by the server: never two at once for one scope, and a run missed while the server was down runs once when it is back." }
         @if let Some(e) = error { p.error #form-error role="alert" { (e) } }
         @if let (Some(s), true) = (editing, is_admin(caller)) { (edit_form(caller, s, edited)) }
         @if all.is_empty() {
@@ -185,11 +222,17 @@ async fn render(
                     @for s in &all {
                         @let v = ApiSchedule::of(s, now);
                         tr id={ "schedule-" (s.id) } {
-                            th scope="row" { (s.scope) }
-                            td { (hours(s.interval_secs)) " h" }
+                            th scope="row" {
+                                (s.scope)
+                                @if let Some(role) = &s.settings.member_role { br; small { "through role " code { (role) } } }
+                            }
+                            td { (every(s.interval_secs)) }
                             td {
                                 @if let Some(t) = &v.last_started { (when(t)) } @else { em { "never" } }
                                 @if let Some(run) = &v.last_run_id { br; a href={ "/runs#" (run) } { code { (run) } } }
+                                @if let Some(p) = &v.last_poll {
+                                    br; span.poll { (p.summary) }
+                                }
                                 @if let Some(e) = &v.last_error { br; span.error.last-error { "Failed: " (e) } }
                             }
                             td { @if let Some(d) = v.last_duration_seconds { (duration(d)) } }
@@ -253,8 +296,15 @@ pub async fn create(
     Form(form): Form<ScheduleForm>,
 ) -> Result<Response, PageError> {
     let opt = |s: &str| Some(s.to_string()).filter(|s| !s.trim().is_empty());
-    let parsed = schedule::parse_scope(&form.kind, opt(&form.account).as_deref(), opt(&form.region).as_deref())
-        .and_then(|scope| Ok((scope, form.interval_secs()?)));
+    let parsed = new_scope(
+        &form.kind,
+        opt(&form.account).as_deref(),
+        opt(&form.region).as_deref(),
+        opt(&form.bucket).as_deref(),
+        opt(&form.prefix).as_deref(),
+    )
+    .and_then(|scope| Ok((scope, form.interval_secs()?)));
+    let settings = ScheduleSettings { member_role: opt(&form.member_role), external_id: opt(&form.external_id) };
     let (scope, interval) = match parsed {
         Ok(p) => p,
         Err(e) => return Ok(bad_form(render(&state, &caller, None, &form, None, Some(&e)).await?)),
@@ -262,7 +312,7 @@ pub async fn create(
     let paused = form.paused.is_some();
     let now = rampart_app::now();
     tracing::info!(user = %caller.user.name, scope = %scope, "schedule added");
-    match state.store(move |s| Ok(schedule::create(s, &scope, interval, paused, now))).await? {
+    match state.store(move |s| Ok(schedule::create_with(s, &scope, interval, paused, &settings, now))).await? {
         Ok(s) => Ok(Redirect::to(&format!("/schedules#schedule-{}", s.id)).into_response()),
         Err(e) => Ok(bad_form(render(&state, &caller, None, &form, None, Some(&ApiError::from(e).message)).await?)),
     }

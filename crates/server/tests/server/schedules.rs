@@ -280,3 +280,180 @@ fn the_schedules_page_in_chromium() {
     std::fs::create_dir_all(&img).unwrap();
     std::fs::write(img.join("console-schedules.png"), b.screenshot()).unwrap();
 }
+
+// ---------------------------------------------------------------- change-triggered checks
+
+/// The proxy that logs every request it forwards to moto (`testdata/moto/record_proxy.py`).
+fn record_proxy(upstream: &harness::Server, log: &std::path::Path) -> harness::Server {
+    let port = harness::free_port();
+    let child = std::process::Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/record_proxy.py"))
+        .arg(port.to_string())
+        .arg(&upstream.url)
+        .arg(log)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start record_proxy.py (python in the moto venv: see scripts/test)");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "record_proxy.py did not listen within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    harness::Server { child, url: format!("http://127.0.0.1:{port}") }
+}
+
+/// `testdata/moto/trail.py`: a change made through moto's API, and CloudTrail's record of
+/// it written into the trail's bucket.
+fn trail(moto: &harness::Server, args: &[&str]) -> Value {
+    let out = std::process::Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/trail.py"))
+        .arg(&moto.url)
+        .args(args)
+        .output()
+        .expect("run trail.py");
+    assert!(out.status.success(), "trail.py {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("trail.py prints JSON")
+    }
+}
+
+fn moto_env() {
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        std::env::set_var(k, v); // this test's own process (nextest)
+    }
+    std::env::remove_var("AWS_PROFILE");
+}
+
+/// The findings of `check` on resources whose id ends with `suffix`, through the API:
+/// (status, workflow, record state, reason) of each.
+fn findings_of(s: &TestServer, token: &str, check: &str, suffix: &str) -> Vec<(String, String, String, String)> {
+    let (status, page) = call(s, token, "GET", &format!("/api/v1/findings?check={check}&archived=true&limit=100"), Value::Null);
+    assert_eq!(status, 200, "{page}");
+    page["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"]["id"].as_str().unwrap_or_default().ends_with(suffix))
+        .map(|f| {
+            let t = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (t("status"), t("workflow_status"), t("record_state"), t("reason"))
+        })
+        .collect()
+}
+
+/// Issue 12's change-triggered acceptance inside `rampart serve`: a trail schedule (what
+/// `--watch-trail` makes) polls the trail's bucket in moto; CloudTrail's record of an
+/// AuthorizeSecurityGroupIngress written into the bucket → after one poll of the server's
+/// watcher the group's finding FAILS and the instance's reachability finding (a check of
+/// another type that reads the group) fails too, seen through the API, with the poll's
+/// counts on the schedule; the calls the poll made re-read only that group; closing the
+/// port resolves both.
+#[test]
+fn schedules_a_trail_polled_by_the_server_reflects_a_security_group_change_in_one_poll() {
+    moto_env();
+    let moto = harness::moto();
+    let ids = trail(&moto, &["setup"]);
+    let (web, other) = (ids["web"].as_str().unwrap().to_string(), ids["other"].as_str().unwrap().to_string());
+    let instance = trail(&moto, &["instance", &web])["instance"].as_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("calls.jsonl");
+    let proxy = record_proxy(&moto, &log);
+    let url = proxy.url.clone();
+    let s = scheduled_server(|db| {
+        Arc::new(AwsRunner {
+            db: db.to_path_buf(),
+            aws: AwsSettings { profile: None, endpoint_url: Some(url), regions: Some(vec!["us-east-1".into()]) },
+        }) as Arc<dyn Runner>
+    });
+    let (admin, analyst, viewer) = (s.token(Role::Admin), s.token(Role::Analyst), s.token(Role::Viewer));
+
+    // The inventory the changes apply to: a scheduled scan of the region.
+    let (_, scan) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "region", "account": MOTO_ACCOUNT, "region": "us-east-1"}));
+    let scanned = wait_schedule(&s, &admin, scan["id"].as_i64().unwrap(), 240, |v| v["last_finished"].is_string());
+    assert!(scanned["last_run_id"].is_string(), "{scanned}");
+    let sg_check = "ec2_sg_unrestricted_access";
+    let reach = "inspector_network_reachability";
+    assert_eq!(findings_of(&s, &viewer, sg_check, &web)[0].0, "PASSED");
+    assert_eq!(findings_of(&s, &viewer, sg_check, &other)[0].0, "FAILED");
+    let inst_before = findings_of(&s, &viewer, reach, &instance);
+    assert!(!inst_before.is_empty(), "the instance has a reachability finding");
+    assert!(inst_before.iter().all(|f| f.0 != "FAILED" || !f.3.contains("SSH")), "{inst_before:?}");
+
+    // The trail's schedule, as --watch-trail makes it: polled at once (nothing delivered).
+    let (status, e) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "trail", "bucket": "Trail_Logs"}));
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("not an S3 bucket name"), "{e}");
+    let (status, t) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "trail", "bucket": "trail-logs"}));
+    assert_eq!(status, 201, "{t}");
+    assert_eq!((&t["interval_seconds"], &t["scope"]["label"]), (&json!(300), &json!("trail s3://trail-logs")), "5 minutes by default");
+    let id = t["id"].as_i64().unwrap();
+    let first = wait_schedule(&s, &viewer, id, 60, |v| v["last_poll"].is_object() && v["running"].is_null());
+    assert!(first["last_error"].is_null(), "{first}");
+    assert_eq!(first["last_poll"]["files"], 0, "{first}");
+
+    // Open port 22 to the world on `web` and deliver the record; one poll of the server.
+    let opened = trail(&moto, &["open", &web]);
+    std::fs::write(&log, "").unwrap();
+    let (status, _) = call(&s, &analyst, "POST", &format!("/api/v1/schedules/{id}/run"), Value::Null);
+    assert_eq!(status, 202);
+    let last = first["last_finished"].clone();
+    let polled = wait_schedule(&s, &viewer, id, 60, |v| v["last_finished"] != last && v["running"].is_null());
+    let p = &polled["last_poll"];
+    assert!(polled["last_error"].is_null(), "{polled}");
+    assert_eq!(
+        (&p["files"], &p["events"], &p["changes"], &p["ignored"], &p["unmapped"], &p["malformed"], &p["errors"], &p["refreshed"]),
+        (&json!(1), &json!(4), &json!(1), &json!(2), &json!(1), &json!(1), &json!(0), &json!(1)),
+        "{p}"
+    );
+    assert!(p["findings_updated"].as_u64().unwrap() >= 1 && p["findings_reopened"].as_u64().unwrap() >= 1, "{p}");
+    assert!(p["checks"].as_u64().unwrap() > 4, "the group's checks and the checks of other types that read it: {p}");
+    let sg = findings_of(&s, &viewer, sg_check, &web);
+    assert_eq!((sg[0].0.as_str(), sg[0].1.as_str()), ("FAILED", "NEW"), "{sg:?}");
+    assert_eq!(findings_of(&s, &viewer, sg_check, &other)[0].0, "FAILED", "untouched");
+    let inst = findings_of(&s, &viewer, reach, &instance);
+    assert!(inst.iter().any(|f| f.0 == "FAILED" && f.3.contains("SSH (tcp/22)")), "the instance's finding moved with its group: {inst:?}");
+    // Only `web` was read again: one DescribeSecurityGroups of it, S3 only on the trail's
+    // bucket, nothing else of the estate.
+    let calls: Vec<Value> =
+        std::fs::read_to_string(&log).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut ec2 = 0;
+    for c in &calls {
+        match c["service"].as_str().unwrap() {
+            "sts" => assert_eq!(c["params"]["Action"], "GetCallerIdentity", "{c}"),
+            "s3" => assert!(c["path"].as_str().unwrap().starts_with("/trail-logs"), "{c}"),
+            "ec2" => {
+                ec2 += 1;
+                assert_eq!((&c["params"]["Action"], &c["params"]["GroupId.1"]), (&json!("DescribeSecurityGroups"), &json!(web)), "{c}");
+            }
+            other => panic!("a call to {other}, which the change did not touch: {c}"),
+        }
+    }
+    assert_eq!(ec2, 1, "{calls:#?}");
+    let _ = opened;
+
+    // Closed again: both resolve at the next poll.
+    trail(&moto, &["close", &web]);
+    let last = polled["last_finished"].clone();
+    call(&s, &analyst, "POST", &format!("/api/v1/schedules/{id}/run"), Value::Null);
+    let closed = wait_schedule(&s, &viewer, id, 60, |v| v["last_finished"] != last && v["running"].is_null());
+    assert!(closed["last_poll"]["findings_resolved"].as_u64().unwrap() >= 1, "{closed}");
+    let sg = findings_of(&s, &viewer, sg_check, &web);
+    assert_eq!((sg[0].0.as_str(), sg[0].1.as_str()), ("PASSED", "RESOLVED"), "{sg:?}");
+    let inst = findings_of(&s, &viewer, reach, &instance);
+    assert!(inst.iter().all(|f| f.0 != "FAILED" || f.2 == "ARCHIVED" || f.1 == "RESOLVED"), "{inst:?}");
+    assert!(!inst.iter().any(|f| f.0 == "FAILED" && f.2 == "ACTIVE" && f.3.contains("SSH (tcp/22)")), "{inst:?}");
+
+    // The console shows the poll.
+    let page = s.login("viewer", PASSWORD).unwrap().get("/schedules");
+    assert!(page.body.contains("trail s3://trail-logs") && page.body.contains("1 file(s), 4 event(s)"), "{}", page.body);
+}
