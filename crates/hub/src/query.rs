@@ -10,11 +10,11 @@
 //! filters it was made for: used with another query, it is refused.
 
 use crate::codec;
+use crate::dialect::{Cells, Dialect};
 use crate::error::{sql, StoreError};
 use crate::filter::{
     field_named, DateFilter, FieldFilters, FindingFilters, Kind, MapFilter, NumberFilter, QueryError, StringComparison, StringFilter,
 };
-use crate::dialect::{Cells, Dialect};
 use crate::store::{corrupt, finding_from_row, Store, CURRENT_COLUMNS};
 use rampart_model::{Finding, Severity, Timestamp};
 use rusqlite::types::Value;
@@ -308,6 +308,25 @@ pub(crate) fn conditions_in(filters: &FindingFilters, now: Timestamp, dialect: D
                     let narrow = string_group(&Target::Column("t.title"), &refs, &mut values, dialect);
                     let exact = string_group(&Target::Column("f.title"), &refs, &mut values, dialect);
                     format!("f.title IN (SELECT t.title FROM finding_titles t WHERE {narrow}) AND {exact}")
+                } else if name == "Description"
+                    && dialect == Dialect::Sqlite
+                    && refs.iter().all(|f| f.comparison == StringComparison::Contains)
+                {
+                    // `finding_descriptions` holds each distinct (description, check) pair
+                    // once: the checks whose findings hold a matching description are
+                    // found there, and their findings through the check index; the
+                    // finding's own description is then compared as before.
+                    let narrow = string_group(&Target::Column("d.description"), &refs, &mut values, dialect);
+                    let exact = string_group(&Target::Column("f.description"), &refs, &mut values, dialect);
+                    format!("f.check_id IN (SELECT d.check_id FROM finding_descriptions d WHERE {narrow}) AND {exact}")
+                } else if name == "NoteText"
+                    && dialect == Dialect::Sqlite
+                    && refs.iter().all(|f| f.comparison == StringComparison::Contains)
+                {
+                    // A CONTAINS never matches a finding without a note: spelt so, the
+                    // partial index of the noted findings (`findings_note`) can serve it.
+                    let exact = string_group(&Target::Column("f.note_text"), &refs, &mut values, dialect);
+                    format!("f.note_text IS NOT NULL AND {exact}")
                 } else if name == "WorkflowStatus" && dialect == Dialect::Sqlite {
                     // Four values: `findings_workflow` is for the workflow sort, never a
                     // way to find a filter's matches (without statistics SQLite would
@@ -858,7 +877,7 @@ impl Store {
         };
         let index = match sort_index(&query.sort.field) {
             Some(index) if in_order => Some(index),
-            _ => self.title_index(query, now)?,
+            _ => self.narrow_index(query, now)?,
         };
         // A sort on a field `finding_counts` carries starts at the first value with
         // matches and stops after the last (else a page would first read every finding
@@ -912,8 +931,9 @@ impl Store {
 
     /// At least how many findings `query` selects, when that can be told without reading
     /// them: exactly when every field is one `finding_counts` carries; with Title filters
-    /// too, that count less the findings whose title fails them (`finding_titles`
-    /// holds each title's number of findings). `None` for other fields.
+    /// or Description filters too, that count less the findings whose title or
+    /// description fails them (`finding_titles` and `finding_descriptions` hold each
+    /// one's number of findings). `None` for other fields.
     pub(crate) fn matches_at_least(&self, query: &FindingQuery, now: Timestamp) -> Result<Option<u64>, StoreError> {
         let mut bound = FindingQuery::default();
         let mut failing = 0u64;
@@ -932,6 +952,20 @@ impl Store {
                             .map_err(sql(&self.path))?;
                         failing += u64::try_from(n).unwrap_or(0);
                     }
+                    FieldFilters::String(fs) if name == "Description" => {
+                        // Likewise: `finding_descriptions` holds each description's number.
+                        let refs: Vec<&StringFilter> = fs.iter().collect();
+                        let mut values = Vec::new();
+                        let group = string_group(&Target::Column("d.description"), &refs, &mut values, Dialect::Sqlite);
+                        let n: i64 = self
+                            .conn
+                            .prepare_cached(&format!(
+                                "SELECT coalesce(sum(d.n), 0) FROM finding_descriptions d WHERE NOT coalesce({group}, 0)"
+                            ))
+                            .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+                            .map_err(sql(&self.path))?;
+                        failing += u64::try_from(n).unwrap_or(0);
+                    }
                     _ if COUNTED.contains(&name) => countable.set(name, ff.clone())?,
                     _ => return Ok(None),
                 }
@@ -945,30 +979,57 @@ impl Store {
         Ok(Some(self.count_query(&bound, now)?.saturating_sub(failing)))
     }
 
-    /// `findings_title`, when a Title CONTAINS of `query` matches fewer than one finding
-    /// in 20 (`finding_titles` tells how many, exactly): its findings are then found
-    /// through the titles. Without statistics SQLite would rather read every finding of
-    /// an account (a quarter of them, 0.3 s over 1M findings) through its index.
-    pub(crate) fn title_index(&self, query: &FindingQuery, now: Timestamp) -> Result<Option<&'static str>, StoreError> {
-        let mut fewest: Option<i64> = None;
+    /// The index through which the findings of a rare free-text `CONTAINS` are found,
+    /// when it reads fewer than one finding in 20 (told without reading the findings):
+    /// `findings_title` for Title (`finding_titles` holds the number of findings of each
+    /// title, exactly), `findings_check` for Description (the findings of the checks
+    /// that `finding_descriptions` pairs with a matching description), `findings_note`
+    /// for NoteText (the noted findings whose note matches; only noted findings are in
+    /// it). The one reading fewest wins. Without statistics SQLite would rather read
+    /// every finding of an account (a quarter of them, 0.3 s over 1M findings) through
+    /// its index, or every finding.
+    pub(crate) fn narrow_index(&self, query: &FindingQuery, now: Timestamp) -> Result<Option<&'static str>, StoreError> {
+        let mut fewest: Option<(i64, &'static str)> = None;
         for filters in std::iter::once(&query.filters).chain(&query.also) {
-            let Some(FieldFilters::String(fs)) = filters.get("Title") else { continue };
-            if !fs.iter().all(|f| f.comparison == StringComparison::Contains) {
-                continue;
+            for (field, text, index) in [
+                ("Title", "SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE {}", "findings_title"),
+                (
+                    "Description",
+                    "SELECT coalesce(sum(c.n), 0) FROM finding_descriptions c
+                     WHERE c.check_id IN (SELECT d.check_id FROM finding_descriptions d WHERE {})",
+                    "findings_check",
+                ),
+                (
+                    "NoteText",
+                    "SELECT count(*) FROM findings f INDEXED BY findings_note WHERE f.note_text IS NOT NULL AND {}",
+                    "findings_note",
+                ),
+            ] {
+                let Some(FieldFilters::String(fs)) = filters.get(field) else { continue };
+                if !fs.iter().all(|f| f.comparison == StringComparison::Contains) {
+                    continue;
+                }
+                let refs: Vec<&StringFilter> = fs.iter().collect();
+                let mut values = Vec::new();
+                let target = match field {
+                    "Title" => "t.title",
+                    "Description" => "d.description",
+                    _ => "f.note_text",
+                };
+                let group = string_group(&Target::Column(target), &refs, &mut values, Dialect::Sqlite);
+                let n: i64 = self
+                    .conn
+                    .prepare_cached(&text.replace("{}", &group))
+                    .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+                    .map_err(sql(&self.path))?;
+                if fewest.is_none_or(|(m, _)| n < m) {
+                    fewest = Some((n, index));
+                }
             }
-            let refs: Vec<&StringFilter> = fs.iter().collect();
-            let mut values = Vec::new();
-            let group = string_group(&Target::Column("t.title"), &refs, &mut values, Dialect::Sqlite);
-            let n: i64 = self
-                .conn
-                .prepare_cached(&format!("SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE {group}"))
-                .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
-                .map_err(sql(&self.path))?;
-            fewest = Some(fewest.map_or(n, |m| m.min(n)));
         }
-        let Some(n) = fewest else { return Ok(None) };
-        let total = self.count_query(&FindingQuery::default(), now)?;
-        Ok((u64::try_from(n).unwrap_or(0) * 20 < total).then_some("findings_title"))
+        let Some((n, index)) = fewest else { return Ok(None) };
+        let total = self.count_query_through(&FindingQuery::default(), now, None)?;
+        Ok((u64::try_from(n).unwrap_or(0) * 20 < total).then_some(index))
     }
 
     /// How many findings `filters` select.
@@ -979,7 +1040,30 @@ impl Store {
     /// How many findings `query` selects: its filters AND each of its `also` sets (the
     /// total of every page of [`Store::get_findings`]; sort, size and token play no part).
     pub fn count_query(&self, query: &FindingQuery, now: Timestamp) -> Result<u64, StoreError> {
-        let (text, values) = count_statement_through(query, now, self.title_index(query, now)?);
+        // Description CONTAINS alone: `finding_descriptions` holds the number of findings
+        // of each description, exactly.
+        if let ([("Description", FieldFilters::String(fs))], true) =
+            (query.filters.iter().collect::<Vec<_>>().as_slice(), query.also.is_empty())
+        {
+            if fs.iter().all(|f| f.comparison == StringComparison::Contains) {
+                let refs: Vec<&StringFilter> = fs.iter().collect();
+                let mut values = Vec::new();
+                let group = string_group(&Target::Column("d.description"), &refs, &mut values, Dialect::Sqlite);
+                let n: i64 = self
+                    .conn
+                    .prepare_cached(&format!("SELECT coalesce(sum(d.n), 0) FROM finding_descriptions d WHERE {group}"))
+                    .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+                    .map_err(sql(&self.path))?;
+                return Ok(u64::try_from(n).unwrap_or(0));
+            }
+        }
+        let index = self.narrow_index(query, now)?;
+        self.count_query_through(query, now, index)
+    }
+
+    /// [`Store::count_query`] through `index` (`None`: the planner chooses).
+    fn count_query_through(&self, query: &FindingQuery, now: Timestamp, index: Option<&str>) -> Result<u64, StoreError> {
+        let (text, values) = count_statement_through(query, now, index);
         let n: i64 = self
             .conn
             .prepare_cached(&text)

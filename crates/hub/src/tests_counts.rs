@@ -473,7 +473,7 @@ fn the_hot_queries_use_their_table_and_indexes() {
     }
     // A count on another field reads the findings.
     let (text, values) =
-        count_statement(&FindingQuery::new(filters(r#"{"Description": [{"Value": "x", "Comparison": "CONTAINS"}]}"#)), now());
+        count_statement(&FindingQuery::new(filters(r#"{"Description": [{"Value": "x", "Comparison": "PREFIX"}]}"#)), now());
     assert_eq!(reads(&store, &text, values), names(&["findings"]));
 
     for insight in managed_insights() {
@@ -751,7 +751,7 @@ fn title_contains_reads_the_distinct_titles_and_matches_the_plain_comparison() {
             .with_string("Title", StringComparison::Contains, "b-3")
             .unwrap(),
     );
-    let index = store.title_index(&q, now()).unwrap();
+    let index = store.narrow_index(&q, now()).unwrap();
     assert_eq!(index, Some("findings_title"));
     let (text, binds) = crate::query::page_statement(&q, "", index, now()).unwrap();
     assert_eq!(reads(&store, &text, binds), names(&["findings", "finding_titles", "findings_title"]));
@@ -759,7 +759,7 @@ fn title_contains_reads_the_distinct_titles_and_matches_the_plain_comparison() {
     assert_eq!(reads(&store, &text, binds), names(&["findings", "finding_titles", "findings_title"]));
     // A title most findings hold: the planner chooses.
     let common = FindingQuery::new(FindingFilters::default().with_string("Title", StringComparison::Contains, "").unwrap());
-    assert_eq!(store.title_index(&common, now()).unwrap(), None);
+    assert_eq!(store.narrow_index(&common, now()).unwrap(), None);
     // With counted filters, what the titles tell is a lower bound of the matches (so a
     // dense page may read the sort's index in order); the pages hold every match once.
     let mut dense = 0;
@@ -795,7 +795,7 @@ fn title_contains_reads_the_distinct_titles_and_matches_the_plain_comparison() {
         assert_eq!(got, want, "{c} {v}");
     }
     assert!(dense >= 2, "{dense} dense title filters");
-    let other = FindingQuery::new(FindingFilters::default().with_string("Description", StringComparison::Contains, "x").unwrap());
+    let other = FindingQuery::new(FindingFilters::default().with_string("NoteText", StringComparison::Contains, "x").unwrap());
     assert_eq!(store.matches_at_least(&other, now()).unwrap(), None);
     // NOT_CONTAINS keeps the plain comparison.
     let f = FindingFilters::default().with_string("Title", StringComparison::NotContains, "public").unwrap();
@@ -883,4 +883,127 @@ fn console_sorts_read_their_index_in_order_and_page_through_every_match() {
             }
         }
     }
+}
+
+/// Description CONTAINS finds the descriptions in `finding_descriptions` (kept exact by
+/// triggers) and reads their checks' findings through `findings_check`; NoteText CONTAINS
+/// reads the partial index of noted findings. Counts and pages are those of the plain
+/// comparison of every finding's own text, after descriptions change and findings go.
+#[test]
+fn description_and_note_contains_read_their_narrow_tables_and_match_the_plain_comparison() {
+    let mut rng = Rng(37);
+    let store = estate(&mut rng);
+    let ids: Vec<String> = all_records(&store).iter().map(|r| r.finding.id.clone()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        // Descriptions per check mostly, some per finding; a few notes.
+        let description = match i % 4 {
+            0 => format!("Bucket b-{} allows public READ", i % 5),
+            1 => "bucket allows public read".to_string(),
+            2 => format!("Ünïcode {}", i % 3),
+            _ => String::new(),
+        };
+        store.conn.execute("UPDATE findings SET description = ?2 WHERE id = ?1", rusqlite::params![id, description]).unwrap();
+        if i % 9 == 0 {
+            store
+                .conn
+                .execute(
+                    "UPDATE findings SET note_text = ?2, note_updated_by = 'alice', note_updated_at = '2026-01-01T00:00:00Z' WHERE id = ?1",
+                    rusqlite::params![id, format!("ticket SEC-{}", i % 4)],
+                )
+                .unwrap();
+        }
+    }
+    for id in ids.iter().step_by(13) {
+        store.conn.execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
+    }
+    let diff: i64 = store
+        .conn
+        .query_row(
+            "WITH truth AS (SELECT description, check_id, count(*) AS n FROM findings GROUP BY description, check_id)
+             SELECT (SELECT count(*) FROM truth t LEFT JOIN finding_descriptions c USING (description, check_id) WHERE c.n IS NOT t.n)
+                  + (SELECT count(*) FROM finding_descriptions c LEFT JOIN truth t USING (description, check_id) WHERE t.n IS NOT c.n)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(diff, 0, "finding_descriptions differs from the findings");
+    let records = all_records(&store);
+    let plain = |column: &str, values: &[&str], account: Option<&str>| -> Vec<String> {
+        records
+            .iter()
+            .filter(|r| account.is_none_or(|a| r.finding.resource.account == a))
+            .filter(|r| {
+                let text = match column {
+                    "Description" => Some(r.finding.description.to_string()),
+                    _ => r.note.as_ref().map(|n| n.text.clone()),
+                };
+                text.is_some_and(|t| values.iter().any(|v| t.contains(v)))
+            })
+            .map(|r| r.finding.id.clone())
+            .collect()
+    };
+    let every_page = |q: FindingQuery| -> Vec<String> {
+        let mut got = Vec::new();
+        let mut q = FindingQuery { max_results: 7, ..q };
+        loop {
+            let page = store.get_findings(&q, now()).unwrap();
+            got.extend(page.findings.iter().map(|r| r.finding.id.clone()));
+            match page.next_token {
+                Some(t) => q.next_token = Some(t),
+                None => break,
+            }
+        }
+        got
+    };
+    for (column, values) in [
+        ("Description", vec!["public"]),
+        ("Description", vec!["READ"]),
+        ("Description", vec!["b-3"]),
+        ("Description", vec!["ï"]),
+        ("Description", vec![""]),
+        ("Description", vec!["b-2", "Ünï"]),
+        ("Description", vec!["nothing has this"]),
+        ("NoteText", vec!["SEC-1"]),
+        ("NoteText", vec!["ticket"]),
+        ("NoteText", vec!["SEC-0", "SEC-3"]),
+        ("NoteText", vec![""]),
+        ("NoteText", vec!["nothing has this"]),
+    ] {
+        for account in [None, Some(ACCOUNTS[1])] {
+            let mut f = FindingFilters::default();
+            if let Some(a) = account {
+                f = f.with_string("AwsAccountId", StringComparison::Equals, a).unwrap();
+            }
+            for v in &values {
+                f = f.with_string(column, StringComparison::Contains, v).unwrap();
+            }
+            let want = plain(column, &values, account);
+            let q = FindingQuery::new(f.clone());
+            assert_eq!(store.count_query(&q, now()).unwrap(), want.len() as u64, "{column} {values:?} {account:?}");
+            assert_eq!(every_page(q), want, "{column} {values:?} {account:?}: every match once, in the default order");
+        }
+    }
+    // A rare description with an account: found through the checks, not the account's findings.
+    let q = FindingQuery::new(filters(
+        r#"{"AwsAccountId": [{"Value": "222222222222", "Comparison": "EQUALS"}], "Description": [{"Value": "nothing has this", "Comparison": "CONTAINS"}]}"#,
+    ));
+    let index = store.narrow_index(&q, now()).unwrap();
+    assert_eq!(index, Some("findings_check"));
+    let (text, binds) = crate::query::page_statement(&q, "", index, now()).unwrap();
+    assert_eq!(reads(&store, &text, binds), names(&["findings", "finding_descriptions", "findings_check"]));
+    // A note: the noted findings' index alone, then their rows.
+    let q = FindingQuery::new(filters(r#"{"NoteText": [{"Value": "SEC-1", "Comparison": "CONTAINS"}]}"#));
+    let index = store.narrow_index(&q, now()).unwrap();
+    assert_eq!(index, Some("findings_note"));
+    let (text, binds) = crate::query::page_statement(&q, "", index, now()).unwrap();
+    assert_eq!(reads(&store, &text, binds), names(&["findings", "findings_note"]));
+    // The count of a Description CONTAINS alone reads the distinct descriptions only.
+    let q = FindingQuery::new(filters(r#"{"Description": [{"Value": "public", "Comparison": "CONTAINS"}]}"#));
+    let before: i64 = store.conn.query_row("SELECT count(*) FROM finding_descriptions", [], |r| r.get(0)).unwrap();
+    assert!(before < records.len() as i64 / 2, "{before} distinct pairs");
+    assert_eq!(store.count_query(&q, now()).unwrap(), plain("Description", &["public"], None).len() as u64);
+    // NOT_CONTAINS keeps the plain comparison (a finding without a note matches it).
+    let f = filters(r#"{"NoteText": [{"Value": "SEC-1", "Comparison": "NOT_CONTAINS"}]}"#);
+    let n = records.iter().filter(|r| r.note.as_ref().is_none_or(|n| !n.text.contains("SEC-1"))).count();
+    assert_eq!(store.count_matching(&f, now()).unwrap(), n as u64);
 }

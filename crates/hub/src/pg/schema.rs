@@ -198,6 +198,10 @@ CREATE INDEX findings_workflow ON findings (workflow_status, id);
 CREATE INDEX run_results_finding_observed ON run_results (finding_id, observed_at);
 DROP INDEX run_results_finding;
 "#,
+    // 14: as SQLite's 14, the noted findings' partial index (for NoteText CONTAINS).
+    // SQLite's `finding_descriptions` (distinct descriptions kept by triggers) is not
+    // kept here: PostgreSQL reads the findings, as for Title CONTAINS.
+    r#"CREATE INDEX findings_note ON findings (note_text) WHERE note_text IS NOT NULL;"#,
 ];
 
 /// The job queue's name in `rampart_schema`, as in SQLite.

@@ -348,5 +348,42 @@ END;
 CREATE INDEX run_results_finding_observed ON run_results (finding_id, observed_at);
 DROP INDEX run_results_finding;
 "#,
+        // 14: `CONTAINS` on the description and the note without reading every finding.
+        // `finding_descriptions` holds each distinct (description, check) pair with its
+        // number of findings, kept exact by triggers like `finding_titles`: a Description
+        // CONTAINS finds the descriptions that contain the value there, then reads only
+        // their checks' findings through `findings_check` (a check's findings mostly share
+        // a description, so no index of its own is written per finding). Notes are few and
+        // written by people: a partial index holds the noted findings alone, read for a
+        // NoteText CONTAINS (imports and scans never set a note, so they never write it).
+        r#"
+CREATE TABLE finding_descriptions (
+    description TEXT NOT NULL,
+    check_id    TEXT NOT NULL,
+    n           INTEGER NOT NULL CHECK (n > 0),
+    PRIMARY KEY (description, check_id)
+) WITHOUT ROWID;
+INSERT INTO finding_descriptions SELECT description, check_id, count(*) FROM findings GROUP BY description, check_id;
+
+CREATE TRIGGER finding_descriptions_insert AFTER INSERT ON findings BEGIN
+    INSERT INTO finding_descriptions VALUES (new.description, new.check_id, 1)
+    ON CONFLICT (description, check_id) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER finding_descriptions_delete AFTER DELETE ON findings BEGIN
+    DELETE FROM finding_descriptions WHERE n = 1 AND description = old.description AND check_id = old.check_id;
+    UPDATE finding_descriptions SET n = n - 1 WHERE description = old.description AND check_id = old.check_id;
+END;
+
+CREATE TRIGGER finding_descriptions_update AFTER UPDATE OF description, check_id ON findings
+WHEN old.description IS NOT new.description OR old.check_id IS NOT new.check_id BEGIN
+    DELETE FROM finding_descriptions WHERE n = 1 AND description = old.description AND check_id = old.check_id;
+    UPDATE finding_descriptions SET n = n - 1 WHERE description = old.description AND check_id = old.check_id;
+    INSERT INTO finding_descriptions VALUES (new.description, new.check_id, 1)
+    ON CONFLICT (description, check_id) DO UPDATE SET n = n + 1;
+END;
+
+CREATE INDEX findings_note ON findings (note_text) WHERE note_text IS NOT NULL;
+"#,
     ],
 };
