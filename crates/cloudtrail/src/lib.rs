@@ -21,7 +21,7 @@ pub mod log;
 
 pub use change::{classify, Change, Piece};
 pub use key::{parse_key, KeyKind, LogKey};
-pub use log::{parse_log, parse_log_with_limit, Event, FileError, LogFile, Malformed, MAX_INFLATED};
+pub use log::{parse_log, parse_log_with_limit, read_log, Event, FileError, LogFile, Malformed, MAX_INFLATED};
 
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,11 @@
 //! delivers it (a plain JSON file is read too). Each record becomes an [`Event`]; a record
 //! that is not an object or lacks what every management event carries (`eventSource`,
 //! `eventName`, `eventTime` as RFC 3339, `awsRegion`) is [`Malformed`], counted with its
-//! position, and the others are still read.
+//! position, and the others are still read. The file is inflated and parsed as a stream,
+//! one record at a time ([`read_log`]): memory holds one record, not the file (up to
+//! [`MAX_INFLATED`] bytes of JSON) nor a tree of it.
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::io::Read;
 use time::OffsetDateTime;
@@ -92,35 +95,128 @@ pub fn parse_log(file: &str, bytes: &[u8]) -> Result<LogFile, FileError> {
 
 /// [`parse_log`] with another inflation bound.
 pub fn parse_log_with_limit(file: &str, bytes: &[u8], limit: u64) -> Result<LogFile, FileError> {
-    let inflated;
-    let json: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        // Several gzip members one after another are one stream (gzip's own rule).
-        let mut dec = flate2::read::MultiGzDecoder::new(bytes).take(limit.saturating_add(1));
-        dec.read_to_end(&mut out).map_err(|e| FileError::Gzip { file: file.to_string(), message: e.to_string() })?;
-        if out.len() as u64 > limit {
-            return Err(FileError::TooLarge { file: file.to_string(), limit });
-        }
-        inflated = out;
-        &inflated
-    } else {
-        if bytes.len() as u64 > limit {
-            return Err(FileError::TooLarge { file: file.to_string(), limit });
-        }
-        bytes
-    };
-    let top: Value = serde_json::from_slice(json).map_err(|e| FileError::NotJson { file: file.to_string(), message: e.to_string() })?;
-    let Some(records) = top.get("Records").and_then(Value::as_array) else {
-        return Err(FileError::NoRecords { file: file.to_string() });
-    };
     let mut out = LogFile::default();
-    for (index, r) in records.iter().enumerate() {
-        match event(r) {
-            Ok(e) => out.events.push(e),
-            Err(message) => out.malformed.push(Malformed { file: file.to_string(), index, message }),
-        }
-    }
+    read_log(file, bytes, limit, &mut |r| match r {
+        Ok(e) => out.events.push(e),
+        Err(m) => out.malformed.push(m),
+    })?;
     Ok(out)
+}
+
+/// Reads a log file record by record, handing each to `each` as soon as it is read (an
+/// event, or a [`Malformed`] record with its position): the file is inflated as it is read
+/// (at most `limit` bytes) and parsed one record at a time, so memory holds one record,
+/// never the file. A file that is not a log at all is an error, and then `each` may
+/// already have been given the records before the fault.
+pub fn read_log(file: &str, bytes: &[u8], limit: u64, each: &mut dyn FnMut(Result<Event, Malformed>)) -> Result<(), FileError> {
+    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    if !gzip && bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge { file: file.to_string(), limit });
+    }
+    // Several gzip members one after another are one stream (gzip's own rule).
+    let inner: Box<dyn Read + '_> = if gzip { Box::new(flate2::read::MultiGzDecoder::new(bytes)) } else { Box::new(bytes) };
+    let mut reader = Bounded { inner: std::io::BufReader::with_capacity(64 << 10, inner), left: limit, over: false };
+    let mut de = serde_json::Deserializer::from_reader(&mut reader);
+    let mut seen_records = false;
+    let read = de.deserialize_map(LogVisitor { file, each, seen_records: &mut seen_records }).and_then(|()| de.end());
+    if reader.over {
+        return Err(FileError::TooLarge { file: file.to_string(), limit });
+    }
+    match read {
+        Ok(()) if seen_records => Ok(()),
+        Ok(()) => Err(FileError::NoRecords { file: file.to_string() }),
+        Err(e) => Err(match e.classify() {
+            serde_json::error::Category::Io => FileError::Gzip { file: file.to_string(), message: io_message(&e) },
+            // The top level is not an object, or `Records` is not an array.
+            serde_json::error::Category::Data => FileError::NoRecords { file: file.to_string() },
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                FileError::NotJson { file: file.to_string(), message: e.to_string() }
+            }
+        }),
+    }
+}
+
+/// The I/O error's own words (serde_json adds none of use here).
+fn io_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    text.split(" at line ").next().unwrap_or(&text).to_string()
+}
+
+/// A reader that fails once more than `left` bytes have been read through it.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+    over: bool,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            self.over = true;
+            return Err(std::io::Error::other("the inflation bound was passed"));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// The file's top-level object: `Records` read by [`RecordsSeed`], every other key skipped.
+struct LogVisitor<'a, 'f> {
+    file: &'a str,
+    each: &'a mut dyn FnMut(Result<Event, Malformed>),
+    seen_records: &'f mut bool,
+}
+
+impl<'de> Visitor<'de> for LogVisitor<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a CloudTrail log file's object with a `Records` array")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "Records" && !*self.seen_records {
+                *self.seen_records = true;
+                map.next_value_seed(RecordsSeed { file: self.file, each: &mut *self.each })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `Records` array, one record at a time.
+struct RecordsSeed<'a> {
+    file: &'a str,
+    each: &'a mut dyn FnMut(Result<Event, Malformed>),
+}
+
+impl<'de> DeserializeSeed<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("the `Records` array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(record) = seq.next_element::<Value>()? {
+            (self.each)(event(&record).map_err(|message| Malformed { file: self.file.to_string(), index, message }));
+            index += 1;
+        }
+        Ok(())
+    }
 }
 
 /// One record as an event, or why not.
