@@ -61,6 +61,38 @@ impl Session {
         Ok(keys)
     }
 
+    /// The keys under `prefix` after `start_after` that `keep` keeps (it is given each
+    /// listing's keys and returns those wanted: the log files not read yet), at most `want`:
+    /// listed `batch` keys at a time, each listing starting after the last key of the one
+    /// before, until `want` are kept or the folder ends. A window holding more files read
+    /// already than one listing returns still reaches the new files after them.
+    pub async fn list_keys_until(
+        &self,
+        bucket: &TrailBucket,
+        prefix: &str,
+        start_after: Option<&str>,
+        batch: usize,
+        want: usize,
+        keep: &mut dyn FnMut(Vec<String>) -> Result<Vec<String>, String>,
+    ) -> Result<Vec<String>, String> {
+        let batch = batch.max(1);
+        let mut cursor = start_after.map(str::to_string);
+        let mut kept = Vec::new();
+        loop {
+            let keys = self.list_keys(bucket, prefix, cursor.as_deref(), batch).await?;
+            let full = keys.len() == batch;
+            if let Some(last) = keys.last() {
+                cursor = Some(last.clone());
+            }
+            kept.extend(keep(keys)?);
+            if !full || kept.len() >= want {
+                break;
+            }
+        }
+        kept.truncate(want);
+        Ok(kept)
+    }
+
     /// One object's bytes; an object larger than `max` bytes is refused unread.
     pub async fn get_object(&self, bucket: &TrailBucket, key: &str, max: u64) -> Result<Vec<u8>, String> {
         let out = bucket.ctx.call("s3:GetObject", Some(key), bucket.s3.get_object().bucket(&bucket.name).key(key).send()).await?;

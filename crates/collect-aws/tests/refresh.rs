@@ -81,3 +81,56 @@ async fn reread() {
     assert_eq!(gaps.len(), 1);
     assert_eq!(gaps[0].resource.as_deref(), Some(web));
 }
+
+/// A trail folder holding more files read already than one listing returns: the listing goes
+/// on past them, a batch at a time, to the files not read yet (with batches of 500 keys here;
+/// a poll lists 1,000 at a time). Listing once, as before, found nothing new.
+#[test]
+fn the_listing_goes_past_a_batch_of_files_read_already() {
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(|| tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime").block_on(listing()))
+        .expect("spawn")
+        .join()
+        .expect("the test thread");
+}
+
+async fn listing() {
+    let moto = harness::moto();
+    set_env();
+    let put = r#"
+import sys, boto3
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
+                  aws_access_key_id="testing", aws_secret_access_key="testing")
+s3.create_bucket(Bucket="busy-trail")
+for i in range(1200):
+    s3.put_object(Bucket="busy-trail", Key="AWSLogs/1/CloudTrail/us-east-1/2026/12/07/f%04d.json.gz" % i, Body=b"")
+s3.put_object(Bucket="busy-trail", Key="AWSLogs/2/other", Body=b"")
+"#;
+    let out = Command::new(harness::venv().join("bin/python")).arg("-c").arg(put).arg(&moto.url).output().expect("run python");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = Session::start(&opts(&moto.url)).await.unwrap();
+    let bucket = s.trail_bucket("busy-trail").await.unwrap();
+    let folder = "AWSLogs/1/CloudTrail/us-east-1/";
+    let read_already = |k: &str| k < "AWSLogs/1/CloudTrail/us-east-1/2026/12/07/f1150";
+    let mut listings = Vec::new();
+    let mut keep = |keys: Vec<String>| -> Result<Vec<String>, String> {
+        listings.push(keys.len());
+        Ok(keys.into_iter().filter(|k| !read_already(k)).collect())
+    };
+    let start = "AWSLogs/1/CloudTrail/us-east-1/2026/12/06/";
+    let new = s.list_keys_until(&bucket, folder, Some(start), 500, 30, &mut keep).await.unwrap();
+    assert_eq!(listings, [500, 500, 200], "three listings, each after the last");
+    let names: Vec<&str> = new.iter().map(|k| k.rsplit('/').next().unwrap()).collect();
+    assert_eq!(names.len(), 30);
+    assert_eq!((names[0], names[29]), ("f1150.json.gz", "f1179.json.gz"));
+    // One listing of a batch, as before: nothing new.
+    let once = s.list_keys(&bucket, folder, Some(start), 500).await.unwrap();
+    assert!(once.iter().all(|k| read_already(k)));
+    // Fewer new files than wanted: all of them, and the folder's end stops the listing.
+    let all = s
+        .list_keys_until(&bucket, folder, Some(start), 500, 1000, &mut |keys| Ok(keys.into_iter().filter(|k| !read_already(k)).collect()))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 50);
+}
