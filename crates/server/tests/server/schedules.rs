@@ -164,7 +164,7 @@ fn a_scheduled_scan_of_moto_is_recorded_and_shown_and_a_wrong_account_is_an_erro
 
     // The organisation needs its member role; moto's account is in no organisation: the
     // run says it cannot list the accounts (the scan of a real organisation is
-    // `an_org_schedule_scans_every_member_account`).
+    // `schedules_an_org_schedule_scans_every_member_account_through_its_role`).
     let (status, e) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "org"}));
     assert_eq!(status, 400, "{e}");
     assert!(e["error"].as_str().unwrap().contains("needs the member role"), "{e}");
@@ -456,4 +456,65 @@ fn schedules_a_trail_polled_by_the_server_reflects_a_security_group_change_in_on
     // The console shows the poll.
     let page = s.login("viewer", PASSWORD).unwrap().get("/schedules");
     assert!(page.body.contains("trail s3://trail-logs") && page.body.contains("1 file(s), 4 event(s)"), "{}", page.body);
+}
+
+// ---------------------------------------------------------------- the organisation
+
+/// An organisation schedule scans every ACTIVE account of moto's organisation
+/// (`plant_org.py`: the management account, 3 members, 1 closed) through the member role in
+/// its settings: one run holding every account, a member whose role is refused (the deny
+/// proxy) named on the schedule while the others are scanned, the findings of each
+/// account seen through the API.
+#[test]
+fn schedules_an_org_schedule_scans_every_member_account_through_its_role() {
+    const ROLE: &str = "RampartAudit";
+    moto_env();
+    let moto = harness::moto();
+    let out = std::process::Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/plant_org.py"))
+        .args([moto.url.as_str(), ROLE, "us-east-1"])
+        .output()
+        .expect("run plant_org.py");
+    assert!(out.status.success(), "plant_org.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    let org: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let management = org["management"].as_str().unwrap().to_string();
+    let members: Vec<String> = org["members"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let closed = org["closed"].as_str().unwrap().to_string();
+    let refused = members[1].clone();
+    let proxy = harness::deny_proxy(&moto, &[&format!("sts:AssumeRole?RoleArn=arn:aws:iam::{refused}:role/{ROLE}")]);
+    let url = proxy.url.clone();
+    let s = scheduled_server(|db| {
+        Arc::new(AwsRunner {
+            db: db.to_path_buf(),
+            aws: AwsSettings { profile: None, endpoint_url: Some(url), regions: Some(vec!["us-east-1".into()]) },
+        }) as Arc<dyn Runner>
+    });
+    let (admin, viewer) = (s.token(Role::Admin), s.token(Role::Viewer));
+    let (status, e) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "org", "member_role": "bad role"}));
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("not an IAM role name"), "{e}");
+    let (status, created) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "org", "member_role": ROLE}));
+    assert_eq!(status, 201, "{created}");
+    let done = wait_schedule(&s, &viewer, created["id"].as_i64().unwrap(), 300, |v| v["last_finished"].is_string());
+    let run_id = done["last_run_id"].as_str().unwrap_or_else(|| panic!("a run is recorded: {done}")).to_string();
+    let e = done["last_error"].as_str().unwrap();
+    assert!(e.starts_with("1 account(s) not scanned") && e.contains(&refused) && e.contains("sts:AssumeRole"), "{e}");
+
+    let (_, runs) = call(&s, &viewer, "GET", "/api/v1/runs", Value::Null);
+    let runs = runs.as_array().cloned().unwrap_or_else(|| runs["runs"].as_array().cloned().unwrap());
+    let run = runs.iter().find(|r| r["id"] == run_id.as_str()).unwrap();
+    let mut accounts: Vec<String> = run["accounts"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    accounts.sort();
+    let mut want: Vec<String> = std::iter::once(management.clone()).chain(members.iter().cloned()).collect();
+    want.sort();
+    assert_eq!(accounts, want, "every active account, the closed one ({closed}) not: {run}");
+    // Each scanned account's planted SSH-open group fails; the refused account's checks
+    // are not available, never passed.
+    for account in [&management, &members[0], &members[2]] {
+        let (_, page) =
+            call(&s, &viewer, "GET", &format!("/api/v1/findings?check=ec2_sg_unrestricted_access&account={account}&status=FAILED"), Value::Null);
+        assert!(page["total"].as_u64().unwrap() >= 1, "{account}: {page}");
+    }
+    let (_, page) = call(&s, &viewer, "GET", &format!("/api/v1/findings?account={refused}&status=PASSED"), Value::Null);
+    assert_eq!(page["total"], 0, "nothing of the refused account passes: {page}");
 }
