@@ -108,6 +108,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "check_042",
         )?);
     time("first page, account + title not contains", &mut || store.get_findings(&not, now).map_or(0, |p| p.findings.len()));
+    // Description and NoteText CONTAINS (findings migration 14): a value every finding's
+    // description holds and one none holds; a note (no finding has one here).
+    for (label, value) in [("every finding", "synthetic"), ("none", "zz")] {
+        let alone = FindingQuery::new(FindingFilters::default().with_string("Description", StringComparison::Contains, value)?);
+        time(&format!("count, Description CONTAINS ({label})"), &mut || store.count_query(&alone, now).map_or(0, |c| c as usize));
+        let with =
+            FindingQuery::new(FindingFilters::default().with_string("AwsAccountId", StringComparison::Equals, ACCOUNTS[2])?.with_string(
+                "Description",
+                StringComparison::Contains,
+                value,
+            )?);
+        time(&format!("first page, account + Description CONTAINS ({label})"), &mut || {
+            store.get_findings(&with, now).map_or(0, |p| p.findings.len())
+        });
+        time(&format!("first page + its total, account + Description CONTAINS ({label})"), &mut || {
+            store.get_findings(&with, now).map_or(0, |p| p.findings.len()) + store.count_query(&with, now).map_or(0, |c| c as usize)
+        });
+    }
+    let note = FindingQuery::new(FindingFilters::default().with_string("NoteText", StringComparison::Contains, "ticket")?);
+    time("first page, NoteText CONTAINS", &mut || store.get_findings(&note, now).map_or(0, |p| p.findings.len()));
+    time("count, NoteText CONTAINS", &mut || store.count_query(&note, now).map_or(0, |c| c as usize));
     // Each sort the console offers (`SORTS` in the server's api module), both
     // directions, with no filter and with a common one (ACTIVE FAILED in one account),
     // and the page after the first.

@@ -1057,8 +1057,39 @@ impl Store {
                 return Ok(u64::try_from(n).unwrap_or(0));
             }
         }
-        let index = self.narrow_index(query, now)?;
-        self.count_query_through(query, now, index)
+        // A Title or Description filter that every distinct title or description passes
+        // selects nothing less: it is left out (the rest may then be counted from
+        // `finding_counts`); one that none passes selects nothing.
+        let mut query = query.clone();
+        for filters in std::iter::once(&mut query.filters).chain(query.also.iter_mut()) {
+            for (field, table, target) in
+                [("Title", "finding_titles t", "t.title"), ("Description", "finding_descriptions t", "t.description")]
+            {
+                let Some(FieldFilters::String(fs)) = filters.get(field) else { continue };
+                let refs: Vec<&StringFilter> = fs.iter().collect();
+                let mut values = Vec::new();
+                let group = string_group(&Target::Column(target), &refs, &mut values, Dialect::Sqlite);
+                let (pass, fail): (i64, i64) = self
+                    .conn
+                    .prepare_cached(&format!(
+                        "SELECT coalesce(sum(t.n) FILTER (WHERE coalesce({group}, 0)), 0),
+                                coalesce(sum(t.n) FILTER (WHERE NOT coalesce({group}, 0)), 0) FROM {table}"
+                    ))
+                    .and_then(|mut stmt| {
+                        let twice = values.iter().chain(values.iter());
+                        stmt.query_row(rusqlite::params_from_iter(twice), |r| Ok((r.get(0)?, r.get(1)?)))
+                    })
+                    .map_err(sql(&self.path))?;
+                if pass == 0 {
+                    return Ok(0);
+                }
+                if fail == 0 {
+                    filters.set(field, FieldFilters::String(Vec::new()))?;
+                }
+            }
+        }
+        let index = self.narrow_index(&query, now)?;
+        self.count_query_through(&query, now, index)
     }
 
     /// [`Store::count_query`] through `index` (`None`: the planner chooses).
