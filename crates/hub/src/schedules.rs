@@ -524,6 +524,32 @@ mod tests {
     }
 
     #[test]
+    fn settings_and_a_trails_last_poll_are_kept() {
+        let mut s = store();
+        let t0 = datetime!(2026-12-01 00:00 UTC);
+        let org = s.create_schedule(&ScheduleScope::Org, 43_200, false, t0).unwrap();
+        assert_eq!(org.settings, ScheduleSettings::default());
+        let role = ScheduleSettings { member_role: Some("RampartAudit".into()), external_id: Some("ext-1".into()) };
+        assert_eq!(s.set_schedule_settings(org.id, &role, t0).unwrap().unwrap().settings, role);
+        assert_eq!(s.set_schedule_settings(org.id + 100, &role, t0).unwrap(), None);
+        assert_eq!(s.set_schedule_settings(org.id, &ScheduleSettings::default(), t0).unwrap().unwrap().settings, ScheduleSettings::default());
+
+        let trail = ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: Some("org/main".into()) };
+        let id = s.create_schedule(&trail, 300, false, t0).unwrap().id;
+        assert_eq!(s.schedule(id).unwrap().unwrap().scope, trail);
+        let poll = PollStatus { files: 3, malformed: 2, errors: 1, error_messages: vec!["throttled".into()], updated: 4, ..PollStatus::default() };
+        assert!(s.claim_schedule(id, "a", t0, t0 + time::Duration::minutes(2), None).unwrap());
+        assert!(s.finish_schedule_poll(id, "a", t0, None, None, Some(&poll)).unwrap());
+        assert_eq!(s.schedule(id).unwrap().unwrap().last_poll.as_ref(), Some(&poll));
+        // A poll that failed as a whole keeps the last one's counts beside its error.
+        let t1 = t0 + time::Duration::minutes(5);
+        assert!(s.claim_schedule(id, "a", t1, t1 + time::Duration::minutes(2), Some(t0)).unwrap());
+        assert!(s.finish_schedule_poll(id, "a", t1, Some("AccessDenied"), None, None).unwrap());
+        let row = s.schedule(id).unwrap().unwrap();
+        assert_eq!((row.last_poll.as_ref(), row.last_error.as_deref()), (Some(&poll), Some("AccessDenied")));
+    }
+
+    #[test]
     fn run_now_is_cleared_by_the_claim() {
         let mut s = store();
         let t0 = datetime!(2026-12-01 00:00 UTC);
