@@ -393,3 +393,27 @@ mod tests {
         assert!(latest(&store).unwrap().is_none());
     }
 }
+
+/// The JSON of an inventory collected at `collected_at` around its accounts: what comes
+/// before the first account and after the last (see [`account_part`]).
+pub fn snapshot_frame(collected_at: rampart_model::Timestamp) -> (Vec<u8>, Vec<u8>) {
+    const ACCOUNTS: &str = "\"accounts\":[]";
+    // Invariant: an inventory always serializes, and holds the (empty) accounts list.
+    let text = serde_json::to_string(&Inventory::new(collected_at)).expect("an inventory serializes");
+    let at = text.find(ACCOUNTS).expect("the inventory's accounts") + ACCOUNTS.len() - 1;
+    (text[..at].as_bytes().to_vec(), text[at..].as_bytes().to_vec())
+}
+
+/// The only account of `inv` as the `index`-th account of a larger snapshot: its JSON and
+/// its resources (their pointers into that snapshot).
+pub fn account_part(inv: &Inventory, index: usize) -> Result<(Vec<u8>, Vec<InventoryResource>)> {
+    let value = serde_json::to_value(inv).context("the inventory does not serialize")?;
+    let mut resources = resources(&value);
+    for r in &mut resources {
+        if let Some(rest) = r.pointer.strip_prefix("/accounts/0") {
+            r.pointer = format!("/accounts/{index}{rest}");
+        }
+    }
+    let account = value.get("accounts").and_then(|a| a.get(0)).context("the part has no account")?;
+    Ok((serde_json::to_vec(account)?, resources))
+}

@@ -306,25 +306,13 @@ pub fn merge(
 
 fn evaluate_job(db: &Path, job: &Job, notify: &dyn Notify) -> Result<()> {
     let eval: Evaluation = serde_json::from_value(job.payload.clone()).context("the evaluation job is malformed")?;
-    let mut store = crate::db::open(db, PgMode::Existing)?;
-    if store.run_exists(&job.batch)? {
+    let done = crate::jobs_evaluate::evaluate(db, &job.batch, &eval, notify)?;
+    crate::db::open(db, PgMode::Existing)?.drop_job_outputs(&job.batch)?;
+    if done.recorded {
+        notify.info(&format!("batch {}: recorded, {} account(s), {} finding(s)", job.batch, done.accounts, done.findings));
+    } else {
         notify.info(&format!("batch {}: its run is recorded already", job.batch));
-        return Ok(());
     }
-    let targets = store.batch_jobs(&job.batch)?;
-    let targets: Vec<(String, PartTarget)> = targets
-        .into_iter()
-        .filter(|(_, kind, _)| kind == COLLECT)
-        .map(|(key, _, payload)| Ok((key, serde_json::from_value(payload)?)))
-        .collect::<Result<_>>()?;
-    let outputs = store.job_outputs(&job.batch)?;
-    let dead = store.dead_jobs(&job.batch)?;
-    let inv = merge(&targets, &outputs, &dead, eval.started)?;
-    let mut scan = crate::scan::check_inventory(&inv, &eval.source, None, eval.started);
-    scan.run.id = job.batch.clone();
-    crate::db::record(&mut scan, &mut store, notify)?;
-    store.drop_job_outputs(&job.batch)?;
-    notify.info(&format!("batch {}: recorded, {} finding(s)", job.batch, scan.findings.len()));
     Ok(())
 }
 

@@ -41,6 +41,7 @@ pub mod org;
 pub mod inventory;
 pub mod jobs;
 pub mod jobs_aws;
+pub mod jobs_evaluate;
 pub mod ip_ranges;
 pub mod reach;
 pub mod scan;

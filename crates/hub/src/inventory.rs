@@ -80,13 +80,6 @@ pub struct ResourcePage {
 /// The values of one column of an inventory's resources with their counts (for filters).
 pub type Facet = Vec<(String, u64)>;
 
-fn compress(json: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 8), flate2::Compression::default());
-    // Invariant: writing into memory cannot fail.
-    enc.write_all(json).expect("compressing into memory");
-    enc.finish().expect("compressing into memory")
-}
-
 /// At most this many bytes of JSON are inflated: a snapshot larger than 2 GiB was never
 /// written by this store.
 const MAX_INFLATED: u64 = 2 << 30;
@@ -102,23 +95,41 @@ impl Store {
         json: &[u8],
         resources: &[InventoryResource],
     ) -> Result<(), StoreError> {
+        let part = Ok((Vec::new(), resources.to_vec()));
+        self.record_inventory_parts(run_id, collected_at, json, std::iter::once(part), b"")
+    }
+
+    /// [`Store::record_inventory`] given in parts, compressed as they come so that the
+    /// whole snapshot is never in memory: the snapshot's JSON is `head`, the parts' JSON
+    /// separated by commas (empty ones left out), then `tail`; each part brings its
+    /// resources. A part that is an error stops the recording and stores nothing.
+    pub fn record_inventory_parts(
+        &mut self,
+        run_id: &str,
+        collected_at: Timestamp,
+        head: &[u8],
+        parts: impl IntoIterator<Item = Result<(Vec<u8>, Vec<InventoryResource>), StoreError>>,
+        tail: &[u8],
+    ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = sql(&path);
-        let packed = compress(json);
         let tx = self.conn.transaction().map_err(&err)?;
         tx.execute("DELETE FROM inventories WHERE run_id = ?1", [run_id]).map_err(&err)?;
         tx.execute(
             "INSERT INTO inventories (run_id, seq, collected_at, recorded_at, encoding, json_bytes, snapshot)
-             VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM inventories), ?2, ?3, 'gzip+json', ?4, ?5)",
+             VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM inventories), ?2, ?3, 'gzip+json', 0, x'')",
             params![
                 run_id,
                 codec::time_to_text(codec::truncate(collected_at)),
                 codec::time_to_text(codec::truncate(time::OffsetDateTime::now_utc())),
-                json.len() as i64,
-                packed
             ],
         )
         .map_err(&err)?;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        // Invariant: writing into memory cannot fail.
+        let mut put = |bytes: &[u8]| enc.write_all(bytes).expect("compressing into memory");
+        let mut json_bytes = head.len() + tail.len();
+        put(head);
         {
             let mut insert = tx
                 .prepare_cached(
@@ -126,10 +137,27 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(&err)?;
-            for r in resources {
-                insert.execute(params![run_id, r.arn, r.id, r.kind, r.account, r.region, r.name, r.pointer]).map_err(&err)?;
+            let mut first = true;
+            for part in parts {
+                let (json, resources) = part?;
+                if !json.is_empty() {
+                    if !first {
+                        put(b",");
+                        json_bytes += 1;
+                    }
+                    first = false;
+                    put(&json);
+                    json_bytes += json.len();
+                }
+                for r in &resources {
+                    insert.execute(params![run_id, r.arn, r.id, r.kind, r.account, r.region, r.name, r.pointer]).map_err(&err)?;
+                }
             }
         }
+        put(tail);
+        let packed = enc.finish().expect("compressing into memory");
+        tx.execute("UPDATE inventories SET json_bytes = ?2, snapshot = ?3 WHERE run_id = ?1", params![run_id, json_bytes as i64, packed])
+            .map_err(&err)?;
         tx.execute(
             "DELETE FROM inventories WHERE seq NOT IN (SELECT seq FROM inventories ORDER BY seq DESC LIMIT ?1)",
             [INVENTORIES_KEPT as i64],

@@ -339,3 +339,48 @@ impl BackendRunWriter<'_> {
         }
     }
 }
+
+impl Store {
+    /// The outputs of batch `batch`'s jobs whose key starts with `prefix` (one account's
+    /// parts: `<batch>/<account>/`), by key: what a streaming evaluation reads one account
+    /// at a time.
+    pub fn job_outputs_with_prefix(&self, batch: &str, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, body FROM job_outputs WHERE batch = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key")
+            .map_err(&err)?;
+        let rows = stmt.query_map(params![batch, prefix], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// Up to `limit` ids of run `run_id`'s findings after `after` (by id): the run's
+    /// findings a page at a time.
+    pub fn run_finding_ids(&self, run_id: &str, after: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let err = sql(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT finding_id FROM run_results WHERE run_id = ?1 AND finding_id > ?2 ORDER BY finding_id LIMIT ?3")
+            .map_err(&err)?;
+        let rows = stmt.query_map(params![run_id, after, limit as i64], |r| r.get(0)).map_err(&err)?;
+        rows.collect::<Result<_, _>>().map_err(&err)
+    }
+}
+
+impl crate::Backend {
+    /// [`Store::job_outputs_with_prefix`] on either backend.
+    pub fn job_outputs_with_prefix(&self, batch: &str, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        match self {
+            crate::Backend::Sqlite(s) => s.job_outputs_with_prefix(batch, prefix),
+            crate::Backend::Postgres(p) => p.job_outputs_with_prefix(batch, prefix),
+        }
+    }
+
+    /// [`Store::run_finding_ids`] on either backend.
+    pub fn run_finding_ids(&self, run_id: &str, after: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        match self {
+            crate::Backend::Sqlite(s) => s.run_finding_ids(run_id, after, limit),
+            crate::Backend::Postgres(p) => p.run_finding_ids(run_id, after, limit),
+        }
+    }
+}

@@ -111,8 +111,9 @@ impl Drop for PgRunWriter<'_> {
 }
 
 impl PgRunWriter<'_> {
-    /// [`crate::run_writer::RunWriter::write`] on PostgreSQL. A finding id is written by one
-    /// part only (a run's results hold one row per finding).
+    /// [`crate::run_writer::RunWriter::write`] on PostgreSQL. A finding id an earlier part
+    /// wrote (a resource whose id names no account, read in two accounts' parts) gets this
+    /// part's word: a run's results hold one row per finding, as SQLite's `INSERT OR REPLACE`.
     pub fn write(&mut self, findings: &[Finding], gaps: &[Gap]) -> Result<crate::run_writer::Updates, StoreError> {
         let target = self.target.clone();
         let err = |source| StoreError::Postgres { target: target.clone(), source };
@@ -309,7 +310,13 @@ impl PgRunWriter<'_> {
         )
         .map_err(err)?;
 
-        // What this run said of each finding (the last word for an id given twice).
+        // What this run said of each finding (the last word for an id given twice, in this
+        // part or an earlier one).
+        if self.findings > 0 {
+            for chunk in ids.chunks(BATCH) {
+                tx.execute("DELETE FROM run_results WHERE run_id = $1 AND finding_id = ANY($2)", &[&run_id, &chunk]).map_err(err)?;
+            }
+        }
         {
             let sink = tx
                 .copy_in("COPY run_results (run_id, finding_id, status, severity, reason, workflow_status, observed_at) FROM STDIN BINARY")
@@ -391,5 +398,30 @@ impl PgRunWriter<'_> {
         self.open = false;
         tracing::debug!(run_id = %run.id, findings = self.findings, gaps = self.gaps, archived, "recorded run on PostgreSQL");
         Ok(archived as usize)
+    }
+}
+
+impl PgStore {
+    /// [`crate::Store::job_outputs_with_prefix`] on PostgreSQL.
+    pub fn job_outputs_with_prefix(&self, batch: &str, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query("SELECT key, body FROM job_outputs WHERE batch = $1 AND left(key, length($2)) = $2 ORDER BY key", &[&batch, &prefix])
+            .map_err(self.err())?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// [`crate::Store::run_finding_ids`] on PostgreSQL.
+    pub fn run_finding_ids(&self, run_id: &str, after: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT finding_id FROM run_results WHERE run_id = $1 AND finding_id > $2 ORDER BY finding_id LIMIT $3",
+                &[&run_id, &after, &(limit as i64)],
+            )
+            .map_err(self.err())?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 }
