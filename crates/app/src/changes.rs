@@ -30,7 +30,7 @@
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
-use rampart_cloudtrail::{classify, key, parse_key, parse_log, Change, KeyKind, Piece};
+use rampart_cloudtrail::{classify, key, parse_key, read_log, Change, KeyKind, Piece, MAX_INFLATED};
 use rampart_collect_aws::refresh::{Session, TrailBucket};
 use rampart_checks::reads::Input;
 use rampart_hub::{ChangeApplied, ChangeUpdate, PollStatus, Store, TrailFile};
@@ -44,6 +44,9 @@ pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// At most this many log files are read in one poll (the rest in the next ones).
 pub const MAX_FILES_PER_POLL: usize = 2_000;
+
+/// Keys listed per call while looking for the files not read yet.
+pub const LIST_BATCH: usize = 1_000;
 
 /// A log file larger than this (compressed) is not read.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -181,19 +184,25 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
         let start = from.previous_day().unwrap_or(from);
         // `StartAfter` the day folder's own name: every key in that day sorts after it.
         let start_after = key::day_prefix(folder, start);
-        let keys = rt
-            .block_on(session.list_keys(&bucket, folder, Some(&start_after), MAX_FILES_PER_POLL * 4))
-            .map_err(|e| anyhow::anyhow!("cannot list `{folder}` in bucket `{}`: {e}", bucket.name))?;
-        let mut logs: Vec<String> = Vec::new();
-        for k in keys {
-            match parse_key(&k) {
-                KeyKind::Log(l) if l.date > latest => report.future.push(k),
-                KeyKind::Log(_) => logs.push(k),
-                _ => {}
+        // Listed a batch at a time past the files read already (a busy folder holds more of
+        // them in two days than one listing returns), until a poll's worth is found.
+        let future = &mut report.future;
+        let mut unread = |keys: Vec<String>| -> Result<Vec<String>, String> {
+            let mut logs: Vec<String> = Vec::new();
+            for k in keys {
+                match parse_key(&k) {
+                    KeyKind::Log(l) if l.date > latest => future.push(k),
+                    KeyKind::Log(_) => logs.push(k),
+                    _ => {}
+                }
             }
-        }
-        let done = store.trail_files_read(&bucket.name, &logs)?;
-        files.extend(logs.into_iter().filter(|k| !done.contains(k)).map(|k| (folder.clone(), k)));
+            let done = store.trail_files_read(&bucket.name, &logs).map_err(|e| e.to_string())?;
+            Ok(logs.into_iter().filter(|k| !done.contains(k)).collect())
+        };
+        let logs = rt
+            .block_on(session.list_keys_until(&bucket, folder, Some(&start_after), LIST_BATCH, MAX_FILES_PER_POLL, &mut unread))
+            .map_err(|e| anyhow::anyhow!("cannot list `{folder}` in bucket `{}`: {e}", bucket.name))?;
+        files.extend(logs.into_iter().map(|k| (folder.clone(), k)));
         // Files of days the listing no longer reaches are forgotten.
         if let Some(old) = start.previous_day() {
             store.forget_trail_files(&bucket.name, folder, &key::day_prefix(folder, old))?;
@@ -211,33 +220,44 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
                 file.error = Some(e.clone());
                 report.unreadable.push(e);
             }
-            Ok(bytes) => match parse_log(k, &bytes) {
-                Err(e) => {
-                    file.error = Some(e.to_string());
-                    report.unreadable.push(e.to_string());
-                }
-                Ok(log) => {
-                    file.events = log.events.len() as u64;
-                    file.skipped = log.malformed.len() as u64;
-                    report.malformed += log.malformed.len() as u64;
-                    for m in log.malformed.iter().take(3) {
-                        notify.warn(&format!("skipped record {} of `{}`: {}", m.index, m.file, m.message));
-                    }
-                    for e in log.events {
+            Ok(bytes) => {
+                // Record by record (memory holds one record, not the file); what a file says
+                // counts only once all of it was read.
+                let (mut read, mut ignored, mut malformed) = (0u64, 0u64, Vec::new());
+                let mut unmapped: BTreeMap<String, u64> = BTreeMap::new();
+                let mut changed = Vec::new();
+                let outcome = read_log(k, &bytes, MAX_INFLATED, &mut |r| match r {
+                    Err(m) => malformed.push(m),
+                    Ok(e) => {
+                        read += 1;
                         match classify(&e) {
-                            Change::None(_) => report.ignored += 1,
-                            Change::Unmapped(_) => {
-                                file.skipped += 1;
-                                *report.unmapped.entry(format!("{}:{}", e.service(), e.name)).or_default() += 1;
-                            }
-                            Change::Pieces(p) => {
-                                file.changes += 1;
-                                events.push((e.time, e.id.clone(), p, stats.len()));
-                            }
+                            Change::None(_) => ignored += 1,
+                            Change::Unmapped(_) => *unmapped.entry(format!("{}:{}", e.service(), e.name)).or_default() += 1,
+                            Change::Pieces(p) => changed.push((e.time, e.id, p)),
                         }
                     }
+                });
+                match outcome {
+                    Err(e) => {
+                        file.error = Some(e.to_string());
+                        report.unreadable.push(e.to_string());
+                    }
+                    Ok(()) => {
+                        file.events = read;
+                        file.skipped = malformed.len() as u64 + unmapped.values().sum::<u64>();
+                        file.changes = changed.len() as u64;
+                        report.malformed += malformed.len() as u64;
+                        report.ignored += ignored;
+                        for m in malformed.iter().take(3) {
+                            notify.warn(&format!("skipped record {} of `{}`: {}", m.index, m.file, m.message));
+                        }
+                        for (name, n) in unmapped {
+                            *report.unmapped.entry(name).or_default() += n;
+                        }
+                        events.extend(changed.into_iter().map(|(time, id, p)| (time, id, p, stats.len())));
+                    }
                 }
-            },
+            }
         }
         report.events += file.events;
         report.changes += file.changes;
