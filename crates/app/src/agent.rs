@@ -302,8 +302,12 @@ pub fn run_due_assessments(
             }
             Ok(docs)
         };
-        match crate::assess::run_on(access, &name, &load, vulndb, notify) {
-            Ok(c) => done.push(c),
+        // Still due when it starts: another upload's assessment may have started it since
+        // (the templates due were read without holding the write connection).
+        let still_due = |store: &Store| -> Result<bool> { Ok(due_templates(store, t, now)?.contains(&name)) };
+        match crate::assess::run_on(access, &name, Some(&still_due), &load, vulndb, notify) {
+            Ok(Some(c)) => done.push(c),
+            Ok(None) => notify.info(&format!("template `{name}` ran within its window meanwhile: not run again")),
             Err(e) => notify.warn(&format!("{e:#}")),
         }
     }

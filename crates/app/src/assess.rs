@@ -122,25 +122,38 @@ pub fn run_with(
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
 ) -> Result<Completed> {
-    run_on(&Direct::new(store), template, load, vulndb, notify)
+    run_on(&Direct::new(store), template, None, load, vulndb, notify)?
+        .ok_or_else(|| anyhow::anyhow!("assessment of `{template}` not started"))
 }
 
+/// Whether a run of the template may start, asked in the same write that starts it (so two
+/// callers that both found it due cannot both start one).
+pub type Claim<'a> = dyn Fn(&Store) -> Result<bool> + 'a;
+
 /// [`run_with`] through `access`, which is taken only for each short step (see
-/// [`StoreAccess`]).
+/// [`StoreAccess`]); with a `claim`, the run starts only if it says so in the write that
+/// starts it (`Ok(None)`: not started).
 pub fn run_on(
     access: &dyn StoreAccess,
     template: &str,
+    claim: Option<&Claim>,
     load: &Load,
     vulndb: &dyn Fn() -> Result<VulnStore>,
     notify: &dyn Notify,
-) -> Result<Completed> {
-    let (tpl, target, run) = writing(access, |store| {
+) -> Result<Option<Completed>> {
+    let started = writing(access, |store| {
+        if let Some(claim) = claim {
+            if !claim(store)? {
+                return Ok(None);
+            }
+        }
         let tpl = store.template(template)?;
         let target = store.target(&tpl.target)?;
         let run = store.start_run(template, crate::now())?;
         announce(store, &run, None, notify);
-        Ok((tpl, target, run))
+        Ok(Some((tpl, target, run)))
     })?;
+    let Some((tpl, target, run)) = started else { return Ok(None) };
     notify.info(&format!("assessment run {} of {template}: CREATED", run.id));
     match steps(access, &run, &tpl, &target.selector, load, vulndb, notify) {
         Ok(done) => {
@@ -150,7 +163,7 @@ pub fn run_on(
                 done.run.hosts.len(),
                 done.run.findings_run_id.as_deref().unwrap_or("-")
             ));
-            Ok(done)
+            Ok(Some(done))
         }
         Err(e) => {
             let mut why = e.to_string();

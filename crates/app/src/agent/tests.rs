@@ -346,3 +346,49 @@ fn an_assessment_does_not_hold_the_write_connection_while_it_evaluates() {
     let runs = access.writer.lock().unwrap().assessment_runs().unwrap();
     assert_eq!(runs.iter().map(|r| r.state).collect::<Vec<_>>(), [rampart_hub::AssessmentState::Failed], "{:?}", notify.take());
 }
+
+/// Runs `before` on the store at the first write, as another upload's assessment that
+/// started between this one's look at what is due and its start.
+struct Racing<'a> {
+    store: RefCell<&'a mut Store>,
+    before: RefCell<Option<Box<dyn FnOnce(&mut Store) + 'a>>>,
+}
+
+impl crate::assess::StoreAccess for Racing<'_> {
+    fn write(&self, f: &mut dyn FnMut(&mut Store) -> Result<()>) -> Result<()> {
+        let mut store = self.store.borrow_mut();
+        if let Some(before) = self.before.borrow_mut().take() {
+            before(&mut store);
+        }
+        f(&mut store)
+    }
+}
+
+/// Two uploads that both found a template due start one run of it: the second sees the
+/// first's run in the write that would start its own.
+#[test]
+fn a_template_due_for_two_uploads_at_once_runs_once() {
+    let mut s = Store::open_in_memory().unwrap();
+    issue(&mut s, "web-1", "admin", t0()).unwrap();
+    let sel = rampart_hub::TargetSelector { tags: Default::default(), hosts: vec!["web-*".into()] };
+    s.create_target("web", &sel, t0()).unwrap();
+    s.create_template("web-cis", "web", &["cis".to_string()], 3600, t0()).unwrap();
+    let now = crate::now();
+    let t = doc("web-1", now);
+    store_upload(&mut s, "web-1", &t, &AgentMeta::default(), now).unwrap().unwrap();
+    let no_db = || -> Result<VulnStore> { bail!("no vulnerability database") };
+    let notify = Collected::default();
+    let other = t.clone();
+    let racing = Racing {
+        store: RefCell::new(&mut s),
+        before: RefCell::new(Some(Box::new(move |store: &mut Store| {
+            let quiet = Collected::default();
+            let first = run_due_assessments(&crate::assess::Direct::new(store), &other, now, &no_db, &quiet).unwrap();
+            assert_eq!(first.len(), 1);
+        }))),
+    };
+    let second = run_due_assessments(&racing, &t, now, &no_db, &notify).unwrap();
+    assert!(second.is_empty(), "{:?}", notify.take());
+    drop(racing);
+    assert_eq!(s.assessment_runs().unwrap().len(), 1, "one run of the template in its window");
+}
