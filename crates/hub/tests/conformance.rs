@@ -629,6 +629,10 @@ fn queue_never_gives_one_job_to_two_of_four_concurrent_claimers(db: &Db) {
                     while let Some(j) = s.claim_job(&name, &["collect"], at(0), LEASE).unwrap() {
                         assert!(s.finish_job(j.id, &name, Some(j.key.as_bytes()), at(0)).unwrap(), "{name} holds {}", j.key);
                         mine.push(j.key);
+                        // A job takes time: without it one claimer can take every job before
+                        // SQLite's busy handler wakes the others (sharing is not the point;
+                        // never giving a job twice is).
+                        std::thread::sleep(std::time::Duration::from_millis(2));
                     }
                     mine
                 })
@@ -700,6 +704,21 @@ fn records_a_run_part_by_part_and_shows_nothing_before_it_finishes(db: &Db) {
     assert!(matches!(s.begin_run(&run("r1", 2, &[A], &[USE1])), Err(StoreError::DuplicateRun(_))));
 }
 
+/// Parts of one run that give the same finding id (a resource whose id names no account,
+/// read in two accounts' parts): one result, the later part's word, as one `record_run` of both.
+fn a_finding_given_by_two_parts_of_a_run_has_one_result_the_last_parts(db: &Db) {
+    let mut s = db.open();
+    let mut w = s.begin_run(&run("r1", 1, &[A, B], &[USE1])).unwrap();
+    w.write(&[finding("S3.1", "shared", A, Status::Failed, 1), finding("S3.1", "a", A, Status::Failed, 1)], &[]).unwrap();
+    w.write(&[finding("S3.1", "shared", B, Status::Passed, 1)], &[]).unwrap();
+    w.finish(&run("r1", 1, &[A, B], &[USE1])).unwrap();
+    let results = s.run_results("r1").unwrap();
+    assert_eq!(results.len(), 2, "{results:?}");
+    let shared = results.iter().find(|f| f.id == fs_id("shared")).unwrap();
+    assert_eq!((shared.status, shared.resource.account.as_str()), (Status::Passed, B));
+    assert_eq!(get(&s, &fs_id("shared")).status, Status::Passed);
+}
+
 // ---------------------------------------------------------------- both backends
 
 macro_rules! conformance {
@@ -724,6 +743,7 @@ conformance!(
     batch_updates_keep_every_change,
     survives_kill_9_while_writing,
     records_a_run_part_by_part_and_shows_nothing_before_it_finishes,
+    a_finding_given_by_two_parts_of_a_run_has_one_result_the_last_parts,
     queue_claims_once_keeps_outputs_and_enqueues_idempotently,
     queue_gives_an_expired_lease_to_another_worker_and_the_stale_one_cannot_finish,
     queue_holds_the_barrier_until_the_rest_of_its_batch_is_done_or_dead,
