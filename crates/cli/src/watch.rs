@@ -12,11 +12,13 @@ use std::time::Duration;
 
 #[derive(Subcommand, Debug)]
 pub enum WatchTarget {
-    /// Read the log files a CloudTrail trail delivers to an S3 bucket and re-check only the
-    /// resources their write events changed (security groups, S3 buckets), updating their
+    /// Read the log files a CloudTrail trail delivers to an S3 bucket, read again only the
+    /// resources their write events changed (security groups, S3 buckets) and re-run the
+    /// checks that read them (an instance's reachability reads its groups), updating their
     /// findings (passing again: RESOLVED; deleted: ARCHIVED). Needs an inventory in the
-    /// database (`rampart scan aws` first). Exits 2 when a file or a changed resource
-    /// could not be read (with --once).
+    /// database (`rampart scan aws` first). `rampart serve --watch-trail` polls the same way
+    /// inside the server. Exits 2 when a file or a changed resource could not be read (with
+    /// --once).
     Cloudtrail(CloudTrailArgs),
 }
 

@@ -244,8 +244,21 @@ fn the_schedules_page_in_chromium() {
             )
             .unwrap();
         let c = store.create_schedule(&ScheduleScope::Org, 43_200, true, t0).unwrap();
+        let settings = rampart_app::schedule::ScheduleSettings { member_role: Some("RampartAudit".into()), external_id: None };
+        store.set_schedule_settings(c.id, &settings, t0).unwrap();
         let now = rampart_app::now();
         assert!(store.claim_schedule(c.id, "server-1", now, now + time::Duration::hours(1), None).unwrap());
+        let d = store.create_schedule(&ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: None }, 300, false, t0).unwrap();
+        let polled = now - time::Duration::minutes(2);
+        assert!(store.claim_schedule(d.id, "server-1", polled, polled + time::Duration::minutes(10), None).unwrap());
+        let poll = rampart_app::schedule::PollStatus {
+            files: 1,
+            events: 4,
+            changes: 1,
+            summary: "1 file(s), 4 event(s): 1 change(s), 2 ignored, 1 unmapped, 1 malformed; 1 resource(s) re-read, 0 gone; findings: 0 new, 5 updated (0 resolved, 5 reopened), 0 archived".into(),
+            ..Default::default()
+        };
+        store.finish_schedule_poll(d.id, "server-1", polled + time::Duration::seconds(1), None, None, Some(&poll)).unwrap();
     }
     let base = format!("http://{}", s.client.addr);
     let profile = tempfile::tempdir().unwrap();
@@ -260,6 +273,8 @@ fn the_schedules_page_in_chromium() {
     let text = b.run("return document.getElementById('schedules').innerText;");
     let text = text.as_str().unwrap();
     assert!(text.contains("Running since") && text.contains("Resume") && text.contains("Failed: the server's AWS credentials"), "{text}");
+    assert!(text.contains("trail s3://trail-logs") && text.contains("5 min") && text.contains("1 file(s), 4 event(s)"), "{text}");
+    assert!(text.contains("through role RampartAudit"), "{text}");
     // Add one with the keyboard only: type, then Enter in the last field submits.
     click(&b, "#kind option[value=region]");
     type_into(&b, "#account", "444455556666");
@@ -275,7 +290,7 @@ fn the_schedules_page_in_chromium() {
     wait_for(&b, "var e = document.getElementById('form-error'); return !!e && e.textContent.indexOf('12 digits') >= 0;");
     b.post("url", json!({ "url": format!("{base}/schedules") }));
     wait_for(&b, "return !!document.getElementById('schedules');");
-    no_sideways_scroll(&b, "schedules with four");
+    no_sideways_scroll(&b, "schedules with five");
     let img = root().join("docs/img");
     std::fs::create_dir_all(&img).unwrap();
     std::fs::write(img.join("console-schedules.png"), b.screenshot()).unwrap();
