@@ -1739,3 +1739,32 @@ fn moto_hiccup(action: &str) -> bool {
     const NOT_IN_MOTO: &[&str] = &["ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState", "ec2:GetInstanceMetadataDefaults"];
     action.starts_with("ec2:") && !NOT_IN_MOTO.contains(&action)
 }
+
+/// Collecting an account draws a progress line on a terminal (a pseudo-terminal from
+/// util-linux's `script`) — the calls made so far — and nothing of it into a pipe.
+#[test]
+fn collecting_shows_progress_on_a_terminal_only() {
+    let found = Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    assert!(found, "this test gives rampart a terminal with `script`: install util-linux (apt-get install util-linux)");
+    let moto = moto();
+    plant(&moto, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("piped.json");
+    let piped = rampart(dir.path(), &["scan", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1", "--format", "asff", "--output", out_path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&piped.stderr);
+    assert!(out_path.exists(), "{err}");
+    assert!(!err.contains('\r') && !err.contains("\x1b[") && !err.contains("collecting:"), "no progress into a pipe: {err:?}");
+
+    let line = format!(
+        "{} scan aws --endpoint-url {} --regions us-east-1 --format asff --output {}",
+        env!("CARGO_BIN_EXE_rampart"),
+        moto.url,
+        dir.path().join("tty.json").display()
+    );
+    let mut cmd = Command::new("script");
+    aws_env(&mut cmd).env("RAMPART_DB", dir.path().join("rampart.db")).env("TERM", "dumb").args(["-qec", &line, "/dev/null"]);
+    let out = cmd.output().expect("run script");
+    let seen = String::from_utf8_lossy(&out.stdout);
+    assert!(dir.path().join("tty.json").exists(), "{seen}");
+    assert!(seen.contains("collecting: ") && seen.contains(" calls"), "a progress line on a terminal: {seen:?}");
+}
