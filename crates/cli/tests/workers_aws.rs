@@ -153,7 +153,7 @@ fn three_aws_workers_with_one_killed_three_times_find_what_one_scan_finds() {
 
     // A pause in each job, so that a kill lands in the middle of one; a short lease, so that
     // another worker takes it soon after.
-    let worker_flags = ["--lease", "3", "--pause-ms", "200"];
+    let worker_flags = ["--lease", "3", "--pause-ms", "100"];
     let mut spawned = 0;
     let mut next_log = || {
         spawned += 1;
@@ -256,6 +256,34 @@ fn a_member_role_that_cannot_be_assumed_becomes_a_gap_of_its_account() {
     ))
     .trim()
     .to_string();
+    // Another account without a role, and the origin probe, are refused before anything is queued.
+    let out = rampart(
+        d,
+        &["jobs", "scan", "--accounts", &accounts[1], "--endpoint-url", &proxy.url, "--regions", "us-east-1", "--db", "other.db"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&accounts[1]) && stderr.contains("pass --member-role NAME"), "{stderr}");
+    let out = rampart(
+        d,
+        &[
+            "jobs",
+            "scan",
+            "--accounts",
+            &accounts[0],
+            "--probe-origins",
+            "--endpoint-url",
+            &proxy.url,
+            "--regions",
+            "us-east-1",
+            "--db",
+            "other.db",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--probe-origins is not done by queued scans"));
+    assert!(!d.join("other.db").exists(), "nothing queued");
+
     let mut workers: Vec<Child> = (0..2).map(|i| spawn_worker(d, &proxy.url, &["--exit-when-idle"], &format!("w{i}.log"))).collect();
     for w in &mut workers {
         let status = w.wait().unwrap();
@@ -288,4 +316,24 @@ fn a_member_role_that_cannot_be_assumed_becomes_a_gap_of_its_account() {
     for f in list.iter().filter(|f| f["resource"]["account"] == refused.as_str()) {
         assert_eq!(f["status"], "NOT_AVAILABLE", "nothing of the refused account was read: {f}");
     }
+}
+
+#[test]
+fn a_worker_that_cannot_reach_aws_stops_when_it_starts_saying_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = repo_root().join("testdata/demo/estate.json");
+    let batch = ok(rampart(d, &["jobs", "scan", "--snapshot", demo.to_str().unwrap(), "--db", "queued.db"])).trim().to_string();
+    let port = free_port();
+    let out = rampart(d, &["worker", "--db", "queued.db", "--endpoint-url", &format!("http://127.0.0.1:{port}"), "--exit-when-idle"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("could not connect to `http://127.0.0.1:{port}`")) && stderr.contains("check --endpoint-url"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    // No job was claimed: the batch is still all pending.
+    let status = String::from_utf8_lossy(&rampart(d, &["jobs", "status", &batch, "--db", "queued.db"]).stdout).into_owned();
+    assert!(status.contains(" 0 running, 0 done, 0 dead; 0 claim(s)"), "{status}");
 }
