@@ -120,6 +120,9 @@ pub fn jobs(action: JobsAction) -> Result<ExitCode> {
             }
             let mut out = std::io::stdout().lock();
             writeln!(out, "{batch}: {} pending, {} running, {} done, {} dead; {} claim(s)", p.pending, p.running, p.done, p.dead, p.claims)?;
+            for r in store.running_jobs(&batch)? {
+                writeln!(out, "  running {} on {} (attempt {}, lease until {})", r.key, r.worker, r.attempts, rampart_model::rfc3339(r.lease_until))?;
+            }
             for d in store.dead_jobs(&batch)? {
                 writeln!(out, "  dead {} after {} attempt(s): {}", d.key, d.attempts, d.error)?;
             }

@@ -1,6 +1,6 @@
 //! `rampart worker`: three worker processes do a queued scan of 30 accounts × 2 regions (90
-//! collection jobs and the evaluation) while one of them, chosen at random, is killed with
-//! SIGKILL three times; every job is done, some were taken again after a kill, and the
+//! collection jobs and the evaluation) while one of them holding a job, chosen at random, is
+//! killed with SIGKILL three times; every job is done, some were taken again after a kill, and the
 //! findings equal those of a single-process scan of the same estate. Once with the queue in
 //! a SQLite file, once in PostgreSQL (the server `scripts/test` starts,
 //! `RAMPART_TEST_POSTGRES`; a database of its own, dropped after the test).
@@ -108,14 +108,20 @@ fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
         if status.status.success() {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(240), "the batch did not finish: {}", String::from_utf8_lossy(&status.stdout));
+        assert!(started.elapsed() < Duration::from_secs(600), "the batch did not finish: {}", String::from_utf8_lossy(&status.stdout));
         let text = String::from_utf8_lossy(&status.stdout).to_string();
-        // Kill only while jobs run, so the killed worker most likely holds one.
-        if kills < 3 && !text.contains(" 0 running") && started.elapsed() > Duration::from_millis(500 + 1500 * kills as u64) {
+        // Kill a worker that holds a job (`jobs status` names each running job's worker,
+        // `host-pid`), chosen at random among those that do.
+        let holders: Vec<usize> = (0..workers.len())
+            .filter(|&i| {
+                text.lines().any(|l| l.trim_start().starts_with("running ") && l.contains(&format!("-{} (attempt", workers[i].id())))
+            })
+            .collect();
+        if kills < 3 && !holders.is_empty() && started.elapsed() > Duration::from_millis(500 + 1500 * kills as u64) {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
-            let victim = (rng % 3) as usize;
+            let victim = holders[(rng % holders.len() as u64) as usize];
             workers[victim].kill().unwrap(); // SIGKILL
             workers[victim].wait().unwrap();
             workers[victim] = spawn_worker(d, queue);

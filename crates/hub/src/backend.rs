@@ -6,7 +6,7 @@
 //! Everything else (assessments, accounts, insights, automation, events, inventory,
 //! audit) is the SQLite store's alone: [`Backend::sqlite`] says so by name on PostgreSQL.
 
-use crate::jobs::{BatchProgress, DeadJob, Job, NewJob};
+use crate::jobs::{BatchProgress, DeadJob, Job, NewJob, RunningJob};
 use crate::pg::{is_postgres_url, PgMode, PgStore};
 use crate::query::{FindingQuery, FindingRecord, FindingsPage};
 use crate::store::{FindingFilter, Store, WorkflowChange};
@@ -182,6 +182,10 @@ impl Backend {
 
     pub fn dead_jobs(&self, batch: &str) -> Result<Vec<DeadJob>, StoreError> {
         both!(self, s => s.dead_jobs(batch))
+    }
+
+    pub fn running_jobs(&self, batch: &str) -> Result<Vec<RunningJob>, StoreError> {
+        both!(self, s => s.running_jobs(batch))
     }
 
     pub fn job_outputs(&self, batch: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {

@@ -69,6 +69,16 @@ impl BatchProgress {
     }
 }
 
+/// A job a worker holds now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RunningJob {
+    pub key: String,
+    /// The lease holder's name (`rampart worker`: host and pid).
+    pub worker: String,
+    pub attempts: u32,
+    pub lease_until: Timestamp,
+}
+
 /// A job that failed every attempt.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeadJob {
@@ -268,6 +278,26 @@ impl Store {
             .query_map([batch], |r| Ok(DeadJob { key: r.get(0)?, kind: r.get(1)?, attempts: r.get(2)?, error: r.get(3)? }))
             .map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
+    }
+
+    /// The jobs of `batch` that workers hold now, in the order enqueued (a lease that ran out
+    /// is listed until the next claim takes the job again).
+    pub fn running_jobs(&self, batch: &str) -> Result<Vec<RunningJob>, StoreError> {
+        let err = sql(&self.path);
+        let bad = crate::store::corrupt(&self.path);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, coalesce(lease_owner, ''), attempts, coalesce(lease_until, '') FROM jobs WHERE batch = ?1 AND state = 'running' ORDER BY id")
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([batch], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u32>(2)?, r.get::<_, String>(3)?)))
+            .map_err(&err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, worker, attempts, until) = row.map_err(&err)?;
+            out.push(RunningJob { key, worker, attempts, lease_until: codec::time_from_text(&until).map_err(&bad)? });
+        }
+        Ok(out)
     }
 
     /// The outputs of `batch`'s finished jobs, by key.

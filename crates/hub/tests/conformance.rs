@@ -550,12 +550,17 @@ fn queue_gives_an_expired_lease_to_another_worker_and_the_stale_one_cannot_finis
     assert!(s.renew_job(first.id, "w1", t50, LEASE).unwrap(), "renewed in time");
     assert!(!s.renew_job(first.id, "w2", t50, LEASE).unwrap(), "only by its holder");
     assert!(s.claim_job("w2", &["collect"], t100, LEASE).unwrap().is_none(), "the renewed lease holds");
+    let held =
+        |s: &Backend| s.running_jobs("b").unwrap().into_iter().map(|r| (r.key, r.worker, r.attempts, r.lease_until)).collect::<Vec<_>>();
+    assert_eq!(held(&s), [("b/a".to_string(), "w1".to_string(), 1, t50 + LEASE)]);
     let second = s.claim_job("w2", &["collect"], t111, LEASE).unwrap().unwrap();
     assert_eq!((second.id, second.attempts), (first.id, 2), "taken again once the lease ran out");
+    assert_eq!(held(&s), [("b/a".to_string(), "w2".to_string(), 2, t111 + LEASE)]);
     assert!(!s.renew_job(first.id, "w1", t111, LEASE).unwrap());
     assert!(!s.finish_job(first.id, "w1", Some(b"stale"), t111).unwrap());
     assert!(!s.fail_job(first.id, "w1", "stale", t111).unwrap());
     assert!(s.finish_job(second.id, "w2", Some(b"fresh"), t111).unwrap());
+    assert!(held(&s).is_empty());
     assert_eq!(s.job_outputs("b").unwrap(), vec![("b/a".to_string(), b"fresh".to_vec())]);
     let p = s.batch_progress("b").unwrap();
     assert_eq!((p.done, p.claims), (1, 2));

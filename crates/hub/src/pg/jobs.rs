@@ -15,7 +15,7 @@
 
 use super::PgStore;
 use crate::codec;
-use crate::jobs::{BatchProgress, DeadJob, Job, NewJob, MAX_ATTEMPTS};
+use crate::jobs::{BatchProgress, DeadJob, Job, NewJob, RunningJob, MAX_ATTEMPTS};
 use crate::StoreError;
 use rampart_model::Timestamp;
 use serde_json::Value;
@@ -203,6 +203,25 @@ impl PgStore {
             )
             .map_err(self.err())?;
         Ok(rows.iter().map(|r| DeadJob { key: r.get(0), kind: r.get(1), attempts: r.get::<_, i32>(2) as u32, error: r.get(3) }).collect())
+    }
+
+    /// [`crate::Store::running_jobs`] on PostgreSQL.
+    pub fn running_jobs(&self, batch: &str) -> Result<Vec<RunningJob>, StoreError> {
+        let bad = crate::store::corrupt(&self.path);
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT key, coalesce(lease_owner, ''), attempts, coalesce(lease_until, '') FROM jobs WHERE batch = $1 AND state = 'running' ORDER BY id",
+                &[&batch],
+            )
+            .map_err(self.err())?;
+        rows.iter()
+            .map(|r| {
+                let lease_until = codec::time_from_text(r.get(3)).map_err(&bad)?;
+                Ok(RunningJob { key: r.get(0), worker: r.get(1), attempts: r.get::<_, i32>(2) as u32, lease_until })
+            })
+            .collect()
     }
 
     /// [`crate::Store::job_outputs`] on PostgreSQL.
