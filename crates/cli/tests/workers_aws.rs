@@ -86,7 +86,12 @@ fn open_ssh(list: &[Value]) -> BTreeMap<(String, String), usize> {
 }
 
 fn progress(dir: &Path, batch: &str) -> (bool, String) {
-    let out = rampart(dir, &["jobs", "status", batch, "--db", "queued.db"]);
+    progress_of(dir, "queued.db", batch)
+}
+
+/// Whether `batch` of `db` is finished, and its status line.
+fn progress_of(dir: &Path, db: &str, batch: &str) -> (bool, String) {
+    let out = rampart(dir, &["jobs", "status", batch, "--db", db]);
     (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -284,6 +289,21 @@ fn a_member_role_that_cannot_be_assumed_becomes_a_gap_of_its_account() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--probe-origins is not done by queued scans"));
     assert!(!d.join("other.db").exists(), "nothing queued");
 
+    // Without --regions, each account's enabled regions (listed through its role); the
+    // refused account's listing fails, so it is planned with the caller's regions, saying so.
+    let out = rampart(d, &["jobs", "scan", "--org", "--member-role", ROLE, "--endpoint-url", &proxy.url, "--db", "plan.db"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let planned = ok(out).trim().to_string();
+    assert!(
+        stderr.contains(&format!("account {refused}: its regions cannot be listed (sts:AssumeRole access denied"))
+            && stderr.contains("the regions enabled for the caller's account"),
+        "{stderr}"
+    );
+    let (_, status) = progress_of(d, "plan.db", &planned);
+    let pending: usize = status.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let per_account = (pending - 1) / 3;
+    assert!((pending - 1) % 3 == 0 && per_account > 17, "3 accounts × (global + every enabled region) + the evaluation: {status}");
+
     let mut workers: Vec<Child> = (0..2).map(|i| spawn_worker(d, &proxy.url, &["--exit-when-idle"], &format!("w{i}.log"))).collect();
     for w in &mut workers {
         let status = w.wait().unwrap();
@@ -309,8 +329,8 @@ fn a_member_role_that_cannot_be_assumed_becomes_a_gap_of_its_account() {
     let list = findings(d, "queued.db");
     let failing = open_ssh(&list);
     assert_eq!(
-        failing.keys().cloned().collect::<Vec<_>>(),
-        vec![(accounts[0].clone(), "us-east-1".to_string()), (accounts[1].clone(), "eu-west-1".to_string()),],
+        failing.keys().cloned().collect::<BTreeSet<_>>(),
+        BTreeSet::from([(accounts[0].clone(), "us-east-1".to_string()), (accounts[1].clone(), "eu-west-1".to_string())]),
         "the planted open groups of the accounts read"
     );
     for f in list.iter().filter(|f| f["resource"]["account"] == refused.as_str()) {
