@@ -202,6 +202,9 @@ DROP INDEX run_results_finding;
     // SQLite's `finding_descriptions` (distinct descriptions kept by triggers) is not
     // kept here: PostgreSQL reads the findings, as for Title CONTAINS.
     r#"CREATE INDEX findings_note ON findings (note_text) WHERE note_text IS NOT NULL;"#,
+    // 15: SQLite's widened resource index (with the account): PostgreSQL's planner, with
+    // statistics, chooses its own way to a page by resource with an account filter.
+    r#"SELECT 1;"#,
 ];
 
 /// The job queue's name in `rampart_schema`, as in SQLite.
