@@ -30,9 +30,9 @@
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
+use rampart_checks::reads::Input;
 use rampart_cloudtrail::{classify, key, parse_key, read_log, Change, KeyKind, Piece, MAX_INFLATED};
 use rampart_collect_aws::refresh::{Session, TrailBucket};
-use rampart_checks::reads::Input;
 use rampart_hub::{ChangeApplied, ChangeUpdate, PollStatus, Store, TrailFile};
 use rampart_inventory::{Inventory, Observed};
 use rampart_model::{ResourceType, Timestamp};
@@ -286,12 +286,8 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
         // The checks of other types that read this piece, evaluated before it changes: the
         // resources whose results it moves are those to store again.
         let input = input_of(piece);
-        let others: Vec<&'static str> = input
-            .other_readers()
-            .iter()
-            .copied()
-            .filter(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == *id))
-            .collect();
+        let others: Vec<&'static str> =
+            input.other_readers().iter().copied().filter(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == *id)).collect();
         let before = if others.is_empty() { Vec::new() } else { check(&inv, &others, watch.config.as_ref(), now) };
         let Some(outcome) = refresh(&rt, &session, &mut inv, piece)? else {
             report.not_refreshed.push(format!("{}: not in the scanned inventory (region or service not read)", piece.describe()));
@@ -329,8 +325,7 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
             let after = check(&inv, &others, watch.config.as_ref(), now);
             let moved = moved_resources(&before, &after);
             if !moved.is_empty() {
-                let mut findings: Vec<rampart_model::Finding> =
-                    after.into_iter().filter(|f| moved.contains(&f.resource.id)).collect();
+                let mut findings: Vec<rampart_model::Finding> = after.into_iter().filter(|f| moved.contains(&f.resource.id)).collect();
                 let checks: Vec<String> = others.iter().map(|s| s.to_string()).collect();
                 let resources: Vec<String> = moved.into_iter().collect();
                 let done = store.apply_change(ChangeUpdate {
@@ -582,7 +577,11 @@ mod tests {
         };
         match input {
             Input::SecurityGroups => {
-                out.push(each_ec2(&|ec2| ec2.security_groups.iter_mut().for_each(|g| g.ingress = vec![open_rule(), SgRule { peer: SgPeer::Cidr6("::/0".into()), ..open_rule() }])));
+                out.push(each_ec2(&|ec2| {
+                    ec2.security_groups
+                        .iter_mut()
+                        .for_each(|g| g.ingress = vec![open_rule(), SgRule { peer: SgPeer::Cidr6("::/0".into()), ..open_rule() }])
+                }));
                 out.push(each_ec2(&|ec2| {
                     ec2.security_groups.iter_mut().for_each(|g| {
                         g.ingress.clear();
@@ -596,7 +595,8 @@ mod tests {
                     s3.buckets.iter_mut().for_each(|b| {
                         b.public_access_block = Observed::Known(None);
                         b.policy = Observed::Known(Some(
-                            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#.into(),
+                            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#
+                                .into(),
                         ));
                     })
                 }));
@@ -629,7 +629,9 @@ mod tests {
             assert!(undeclared.is_empty(), "{input:?}: these checks' results moved but they do not declare reading it: {undeclared:?}");
             // The test has teeth: the demo's own checks of that type moved, and so did
             // checks of other types that read it (security groups).
-            assert!(moved_any.iter().any(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == id && c.meta.resource_type == input.resource_type())));
+            assert!(moved_any
+                .iter()
+                .any(|id| rampart_checks::REGISTRY.iter().any(|c| c.meta.id == id && c.meta.resource_type == input.resource_type())));
             if input == Input::SecurityGroups {
                 assert!(moved_any.iter().any(|id| input.other_readers().contains(&id.as_str())), "{moved_any:?}");
             }

@@ -245,7 +245,8 @@ pub fn check_settings(scope: &ScheduleScope, settings: &ScheduleSettings) -> Res
     let settings = ScheduleSettings { member_role: clean(&settings.member_role), external_id: clean(&settings.external_id) };
     match (scope, &settings.member_role) {
         (ScheduleScope::Org, None) => {
-            Err("the organisation scope needs the member role to assume in each account (see `rampart iam-policy member-trust`)".to_string())
+            Err("the organisation scope needs the member role to assume in each account (see `rampart iam-policy member-trust`)"
+                .to_string())
         }
         (ScheduleScope::Org, Some(name)) => {
             let role = rampart_collect_aws::org::MemberRole { name: name.clone(), external_id: settings.external_id.clone() };
@@ -254,7 +255,9 @@ pub fn check_settings(scope: &ScheduleScope, settings: &ScheduleSettings) -> Res
         }
         (_, None) if settings.external_id.is_some() => Err("an external id goes with a member role".to_string()),
         (_, None) => Ok(settings),
-        (other, Some(_)) => Err(format!("the {other} is read with the server's credentials: a member role is for the organisation scope only")),
+        (other, Some(_)) => {
+            Err(format!("the {other} is read with the server's credentials: a member role is for the organisation scope only"))
+        }
     }
 }
 
@@ -311,7 +314,8 @@ pub fn create(
     paused: bool,
     now: Timestamp,
 ) -> Result<Schedule, StoreError> {
-    let interval = check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
+    let interval =
+        check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
     store.create_schedule(scope, interval, paused, now)
 }
 
@@ -325,12 +329,15 @@ pub fn create_with(
     now: Timestamp,
 ) -> Result<Schedule, StoreError> {
     let settings = check_settings(scope, settings).map_err(StoreError::InvalidUpdate)?;
-    let interval = check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
+    let interval =
+        check_interval_for(scope, interval_secs.unwrap_or_else(|| default_interval(scope))).map_err(StoreError::InvalidUpdate)?;
     let created = store.create_schedule(scope, interval, paused, now)?;
     if settings == ScheduleSettings::default() {
         return Ok(created);
     }
-    store.set_schedule_settings(created.id, &settings, now)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", created.id)))
+    store
+        .set_schedule_settings(created.id, &settings, now)?
+        .ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", created.id)))
 }
 
 /// Makes sure `scope` has a schedule (as `rampart serve --watch-trail` asks at start): adds
@@ -341,7 +348,9 @@ pub fn ensure(store: &mut Store, scope: &ScheduleScope, interval_secs: i64, now:
     match store.schedules()?.into_iter().find(|s| &s.scope == scope) {
         None => store.create_schedule(scope, interval, false, now),
         Some(s) if s.interval_secs == interval && !s.paused => Ok(s),
-        Some(s) => store.update_schedule(s.id, interval, false, now)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", s.id))),
+        Some(s) => store
+            .update_schedule(s.id, interval, false, now)?
+            .ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {} vanished", s.id))),
     }
 }
 
@@ -466,12 +475,7 @@ impl Scheduler {
         let store = Store::open_existing(&self.db)?;
         let now = self.clock.now();
         let running = self.in_flight().clone();
-        Ok(store
-            .schedules()?
-            .iter()
-            .filter(|s| s.running_at(now).is_none() && !running.contains(&s.id))
-            .filter_map(next_run)
-            .min())
+        Ok(store.schedules()?.iter().filter(|s| s.running_at(now).is_none() && !running.contains(&s.id)).filter_map(next_run).min())
     }
 
     /// Runs a claimed scope and records how it ended (a runner that panics is a failed
@@ -479,10 +483,10 @@ impl Scheduler {
     pub fn execute(&self, c: &Claimed) -> Result<Finished, StoreError> {
         let runner = Arc::clone(&self.runner);
         let (scope, settings) = (c.scope.clone(), c.settings.clone());
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || runner.run_schedule(&scope, &settings))).unwrap_or_else(|_| Ran {
-            error: Some("the run stopped on an internal error (a panic): see the server's log".to_string()),
-            ..Ran::default()
-        });
+        let ran =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || runner.run_schedule(&scope, &settings))).unwrap_or_else(|_| {
+                Ran { error: Some("the run stopped on an internal error (a panic): see the server's log".to_string()), ..Ran::default() }
+            });
         let finished = self.clock.now();
         let recorded = Store::open_existing(&self.db).and_then(|mut store| {
             store.finish_schedule_poll(c.id, &self.owner, finished, ran.error.as_deref(), ran.run_id.as_deref(), ran.poll.as_ref())
@@ -576,12 +580,8 @@ impl AwsRunner {
 
     /// One poll of a trail's bucket (change-triggered checks) with the server's credentials.
     fn poll_trail(&self, bucket: &str, prefix: Option<&str>) -> Ran {
-        let watch = crate::changes::Watch {
-            aws: self.options(None),
-            bucket: bucket.to_string(),
-            prefix: prefix.map(str::to_string),
-            config: None,
-        };
+        let watch =
+            crate::changes::Watch { aws: self.options(None), bucket: bucket.to_string(), prefix: prefix.map(str::to_string), config: None };
         let notices = Collected::default();
         let polled = self.store().and_then(|mut store| crate::changes::poll(&mut store, &watch, &notices));
         match polled {

@@ -532,12 +532,16 @@ mod tests {
         let role = ScheduleSettings { member_role: Some("RampartAudit".into()), external_id: Some("ext-1".into()) };
         assert_eq!(s.set_schedule_settings(org.id, &role, t0).unwrap().unwrap().settings, role);
         assert_eq!(s.set_schedule_settings(org.id + 100, &role, t0).unwrap(), None);
-        assert_eq!(s.set_schedule_settings(org.id, &ScheduleSettings::default(), t0).unwrap().unwrap().settings, ScheduleSettings::default());
+        assert_eq!(
+            s.set_schedule_settings(org.id, &ScheduleSettings::default(), t0).unwrap().unwrap().settings,
+            ScheduleSettings::default()
+        );
 
         let trail = ScheduleScope::Trail { bucket: "trail-logs".into(), prefix: Some("org/main".into()) };
         let id = s.create_schedule(&trail, 300, false, t0).unwrap().id;
         assert_eq!(s.schedule(id).unwrap().unwrap().scope, trail);
-        let poll = PollStatus { files: 3, malformed: 2, errors: 1, error_messages: vec!["throttled".into()], updated: 4, ..PollStatus::default() };
+        let poll =
+            PollStatus { files: 3, malformed: 2, errors: 1, error_messages: vec!["throttled".into()], updated: 4, ..PollStatus::default() };
         assert!(s.claim_schedule(id, "a", t0, t0 + time::Duration::minutes(2), None).unwrap());
         assert!(s.finish_schedule_poll(id, "a", t0, None, None, Some(&poll)).unwrap());
         assert_eq!(s.schedule(id).unwrap().unwrap().last_poll.as_ref(), Some(&poll));

@@ -65,7 +65,9 @@ impl From<&ScheduleScope> for ApiScope {
             ScheduleScope::Region { account, region } => {
                 (v.kind, v.account, v.region) = ("region".into(), Some(account.clone()), Some(region.clone()))
             }
-            ScheduleScope::Trail { bucket, prefix } => (v.kind, v.bucket, v.prefix) = ("trail".into(), Some(bucket.clone()), prefix.clone()),
+            ScheduleScope::Trail { bucket, prefix } => {
+                (v.kind, v.bucket, v.prefix) = ("trail".into(), Some(bucket.clone()), prefix.clone())
+            }
         }
         v
     }

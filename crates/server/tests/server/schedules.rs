@@ -393,7 +393,8 @@ fn schedules_a_trail_polled_by_the_server_reflects_a_security_group_change_in_on
     let (admin, analyst, viewer) = (s.token(Role::Admin), s.token(Role::Analyst), s.token(Role::Viewer));
 
     // The inventory the changes apply to: a scheduled scan of the region.
-    let (_, scan) = call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "region", "account": MOTO_ACCOUNT, "region": "us-east-1"}));
+    let (_, scan) =
+        call(&s, &admin, "POST", "/api/v1/schedules", json!({"kind": "region", "account": MOTO_ACCOUNT, "region": "us-east-1"}));
     let scanned = wait_schedule(&s, &admin, scan["id"].as_i64().unwrap(), 240, |v| v["last_finished"].is_string());
     assert!(scanned["last_run_id"].is_string(), "{scanned}");
     let sg_check = "ec2_sg_unrestricted_access";
@@ -439,8 +440,7 @@ fn schedules_a_trail_polled_by_the_server_reflects_a_security_group_change_in_on
     assert!(inst.iter().any(|f| f.0 == "FAILED" && f.3.contains("SSH (tcp/22)")), "the instance's finding moved with its group: {inst:?}");
     // Only `web` was read again: one DescribeSecurityGroups of it, S3 only on the trail's
     // bucket, nothing else of the estate.
-    let calls: Vec<Value> =
-        std::fs::read_to_string(&log).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let calls: Vec<Value> = std::fs::read_to_string(&log).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let mut ec2 = 0;
     for c in &calls {
         match c["service"].as_str().unwrap() {
@@ -526,8 +526,13 @@ fn schedules_an_org_schedule_scans_every_member_account_through_its_role() {
     // Each scanned account's planted SSH-open group fails; the refused account's checks
     // are not available, never passed.
     for account in [&management, &members[0], &members[2]] {
-        let (_, page) =
-            call(&s, &viewer, "GET", &format!("/api/v1/findings?check=ec2_sg_unrestricted_access&account={account}&status=FAILED"), Value::Null);
+        let (_, page) = call(
+            &s,
+            &viewer,
+            "GET",
+            &format!("/api/v1/findings?check=ec2_sg_unrestricted_access&account={account}&status=FAILED"),
+            Value::Null,
+        );
         assert!(page["total"].as_u64().unwrap() >= 1, "{account}: {page}");
     }
     let (_, page) = call(&s, &viewer, "GET", &format!("/api/v1/findings?account={refused}&status=PASSED"), Value::Null);
