@@ -22,7 +22,7 @@
 use crate::Notify;
 use anyhow::{bail, Context, Result};
 use rampart_hub::jobs::{Job, NewJob};
-use rampart_hub::{Backend, PgMode};
+use rampart_hub::{Backend, PgMode, StoreError};
 use rampart_inventory::{Account, Inventory, Region};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -44,6 +44,10 @@ pub struct PartTarget {
     /// The role assumed in the account (`None`: the worker's own credentials' account).
     pub role: Option<String>,
     pub external_id: Option<String>,
+    /// What planning could not read of the account (its regions' listing): gaps of the
+    /// account, which its global part keeps, as a single-process scan keeps them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<rampart_model::Gap>,
 }
 
 /// What a collection job produced.
@@ -95,7 +99,7 @@ impl Plan {
         let mut parts = Vec::new();
         for a in accounts {
             parts.push(PartTarget { region: None, ..a.clone() });
-            parts.extend(regions.iter().map(|r| PartTarget { region: Some(r.clone()), ..a.clone() }));
+            parts.extend(regions.iter().map(|r| PartTarget { region: Some(r.clone()), gaps: Vec::new(), ..a.clone() }));
         }
         Plan { parts, source: source.to_string() }
     }
@@ -159,10 +163,19 @@ pub struct WorkStats {
 /// Claims and does jobs of the queue in `db` (a SQLite file's path or a `postgres://` URL)
 /// until `stop` is set (or, with `exit_when_idle`, nothing is left).
 pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &AtomicBool, notify: &dyn Notify) -> Result<WorkStats> {
-    let mut store = crate::db::open(db, PgMode::Existing)?;
+    let mut store = while_busy(opts, || crate::db::open(db, PgMode::Existing))?;
     let mut stats = WorkStats::default();
     while !stop.load(Ordering::Relaxed) {
-        let Some(job) = store.claim_job(&opts.name, &[COLLECT, EVALUATE], crate::now(), opts.lease)? else {
+        // A SQLite store is busy while an evaluation writes its run (one transaction for the
+        // whole batch): nothing can be claimed then, which is not an error of this worker.
+        let claimed = match store.claim_job(&opts.name, &[COLLECT, EVALUATE], crate::now(), opts.lease) {
+            Err(StoreError::Busy { .. }) => {
+                std::thread::sleep(opts.idle_wait);
+                continue;
+            }
+            other => other?,
+        };
+        let Some(job) = claimed else {
             if opts.exit_when_idle {
                 break;
             }
@@ -173,13 +186,13 @@ pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &Ato
             std::thread::sleep(opts.pause);
             match job.kind.as_str() {
                 COLLECT => collect_job(&job, collector).map(Some),
-                EVALUATE => evaluate_job(db, &job, notify).map(|()| None),
+                EVALUATE => evaluate_job(db, &job, opts, notify).map(|()| None),
                 other => bail!("unknown job kind `{other}`"),
             }
         });
         match outcome {
             Ok(output) => {
-                if store.finish_job(job.id, &opts.name, output.as_deref(), crate::now())? {
+                if while_busy(opts, || store.finish_job(job.id, &opts.name, output.as_deref(), crate::now()))? {
                     stats.done += 1;
                 } else {
                     stats.lost += 1;
@@ -189,11 +202,22 @@ pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &Ato
             Err(e) => {
                 stats.failed += 1;
                 notify.warn(&format!("job {} (attempt {}): {e:#}", job.key, job.attempts));
-                store.fail_job(job.id, &opts.name, &format!("{e:#}"), crate::now())?;
+                while_busy(opts, || store.fail_job(job.id, &opts.name, &format!("{e:#}"), crate::now()))?;
             }
         }
     }
     Ok(stats)
+}
+
+/// `f` again while the store is busy (another writer holds a SQLite store): a job's outcome
+/// is written once the writer is done, however long it writes.
+fn while_busy<T>(opts: &WorkOptions, mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    loop {
+        match f() {
+            Err(StoreError::Busy { .. }) => std::thread::sleep(opts.idle_wait),
+            other => return other,
+        }
+    }
 }
 
 /// Runs `f` while a thread renews the job's lease every third of it.
@@ -202,7 +226,13 @@ fn with_lease<T>(db: &Path, job: &Job, opts: &WorkOptions, f: impl FnOnce() -> R
     let renewer = {
         let (db, done, name, id, lease) = (db.to_path_buf(), done.clone(), opts.name.clone(), job.id, opts.lease);
         std::thread::spawn(move || {
-            let Ok(mut store) = crate::db::open(&db, PgMode::Existing) else { return };
+            let mut store = loop {
+                match crate::db::open(&db, PgMode::Existing) {
+                    Ok(store) => break store,
+                    Err(StoreError::Busy { .. }) if !done.load(Ordering::Relaxed) => std::thread::sleep(std::time::Duration::from_millis(200)),
+                    Err(_) => return,
+                }
+            };
             let every = std::time::Duration::from_millis((lease.whole_milliseconds() / 3).max(10) as u64);
             let mut waited = std::time::Duration::ZERO;
             while !done.load(Ordering::Relaxed) {
@@ -210,8 +240,12 @@ fn with_lease<T>(db: &Path, job: &Job, opts: &WorkOptions, f: impl FnOnce() -> R
                 waited += std::time::Duration::from_millis(10);
                 if waited >= every {
                     waited = std::time::Duration::ZERO;
-                    if !matches!(store.renew_job(id, &name, crate::now(), lease), Ok(true)) {
-                        return;
+                    match store.renew_job(id, &name, crate::now(), lease) {
+                        Ok(true) => {}
+                        // Another writer holds the store (on SQLite, perhaps this job's own
+                        // evaluation): try again at the next renewal.
+                        Err(StoreError::Busy { .. }) => {}
+                        Ok(false) | Err(_) => return,
                     }
                 }
             }
@@ -231,7 +265,7 @@ fn collect_job(job: &Job, collector: &dyn Collector) -> Result<Vec<u8>> {
     Ok(gz.finish()?)
 }
 
-fn decode_part(body: &[u8]) -> Result<Part> {
+pub(crate) fn decode_part(body: &[u8]) -> Result<Part> {
     let mut text = Vec::new();
     flate2::read::GzDecoder::new(body).take(1 << 30).read_to_end(&mut text)?;
     Ok(serde_json::from_slice(&text)?)
@@ -304,11 +338,15 @@ pub fn merge(
     Ok(inv)
 }
 
-fn evaluate_job(db: &Path, job: &Job, notify: &dyn Notify) -> Result<()> {
+fn evaluate_job(db: &Path, job: &Job, opts: &WorkOptions, notify: &dyn Notify) -> Result<()> {
     let eval: Evaluation = serde_json::from_value(job.payload.clone()).context("the evaluation job is malformed")?;
-    let done = crate::jobs_evaluate::evaluate(db, &job.batch, &eval, notify)?;
-    crate::db::open(db, PgMode::Existing)?.drop_job_outputs(&job.batch)?;
+    let lease = crate::jobs_evaluate::Lease { job: job.id, worker: opts.name.clone(), duration: opts.lease };
+    let done = crate::jobs_evaluate::evaluate(db, &job.batch, &eval, Some(&lease), notify)?;
     if done.recorded {
+        // Only the worker that recorded the run drops the parts, once it has read them all
+        // (another worker that finds the run recorded may be early: the first may still be
+        // recording the inventory from them).
+        while_busy(opts, || crate::db::open(db, PgMode::Existing)?.drop_job_outputs(&job.batch))?;
         notify.info(&format!("batch {}: recorded, {} account(s), {} finding(s)", job.batch, done.accounts, done.findings));
     } else {
         notify.info(&format!("batch {}: its run is recorded already", job.batch));
@@ -341,9 +379,9 @@ impl Collector for SnapshotCollector {
 pub fn snapshot_plan(inv: &Inventory, source: &str) -> Plan {
     let mut parts = Vec::new();
     for a in &inv.accounts {
-        let t = PartTarget { account: a.id.clone(), region: None, role: None, external_id: None };
+        let t = PartTarget { account: a.id.clone(), region: None, role: None, external_id: None, gaps: Vec::new() };
         parts.push(t.clone());
-        parts.extend(a.regions.iter().map(|r| PartTarget { region: Some(r.name.clone()), ..t.clone() }));
+        parts.extend(a.regions.iter().map(|r| PartTarget { region: Some(r.name.clone()), gaps: Vec::new(), ..t.clone() }));
     }
     Plan { parts, source: source.to_string() }
 }
@@ -413,8 +451,36 @@ mod tests {
             attempts: 2,
             lease_until: crate::now(),
         };
-        evaluate_job(&queued, &job, &Quiet).unwrap();
+        evaluate_job(&queued, &job, &WorkOptions::named("again".into()), &Quiet).unwrap();
         assert_eq!(store.runs().unwrap().len(), 1);
+    }
+
+    /// A SQLite store stays busy while an evaluation writes its run (one transaction): a
+    /// worker waits it out, longer than the store's 10-second busy timeout, and then does its
+    /// job, instead of failing.
+    #[test]
+    fn a_worker_waits_out_a_store_busy_longer_than_its_busy_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let inv = crate::inputs::demo().unwrap();
+        let db = dir.path().join("queued.db");
+        let plan = snapshot_plan(&inv, "demo");
+        let batch = enqueue(&mut crate::db::open(&db, PgMode::Create).unwrap(), &plan).unwrap();
+        let mut holder = Store::open_existing(&db).unwrap();
+        let held = holder.begin_run(&crate::run_info("held".into(), crate::now(), vec![], vec![], vec![])).unwrap();
+        let collector = SnapshotCollector(inv.clone());
+        let stop = AtomicBool::new(false);
+        let stats = std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let opts = WorkOptions { exit_when_idle: true, idle_wait: std::time::Duration::from_millis(200), ..WorkOptions::named("w".into()) };
+                work(&db, &collector, &opts, &stop, &Quiet)
+            });
+            std::thread::sleep(std::time::Duration::from_secs(12));
+            drop(held);
+            worker.join().unwrap()
+        });
+        let stats = stats.expect("the worker rides out a busy store");
+        assert_eq!(stats.done, plan.parts.len() + 1, "{stats:?}");
+        assert!(Store::open_read_only(&db).unwrap().batch_progress(&batch).unwrap().finished());
     }
 
     #[test]
@@ -423,10 +489,10 @@ mod tests {
         let a = &inv.accounts[0];
         let region = a.regions[0].name.clone();
         let targets = vec![
-            (format!("b/{}/global", a.id), PartTarget { account: a.id.clone(), region: None, role: None, external_id: None }),
+            (format!("b/{}/global", a.id), PartTarget { account: a.id.clone(), region: None, role: None, external_id: None, gaps: Vec::new() }),
             (
                 format!("b/{}/{region}", a.id),
-                PartTarget { account: a.id.clone(), region: Some(region.clone()), role: None, external_id: None },
+                PartTarget { account: a.id.clone(), region: Some(region.clone()), role: None, external_id: None, gaps: Vec::new() },
             ),
         ];
         let collector = SnapshotCollector(inv.clone());

@@ -70,7 +70,10 @@ async fn read_part(scanner: &Scanner, target: &PartTarget) -> Result<Part> {
     let collected_at = crate::now();
     let read = scanner.read_part(&target.account, role.as_ref(), target.region.as_deref()).await.map_err(anyhow::Error::msg)?;
     Ok(match read {
-        PartRead::Global(account) => Part::Global { account, collected_at },
+        PartRead::Global(mut account) => {
+            account.gaps.extend(target.gaps.iter().cloned());
+            Part::Global { account, collected_at }
+        }
         PartRead::Region { region, gaps } => Part::Region { account: target.account.clone(), region, gaps, collected_at },
     })
 }
@@ -97,37 +100,39 @@ pub async fn aws_plan_async(spec: &AccountsSpec, notify: &dyn Notify) -> Result<
     let me = scanner.account_id().to_string();
     let role_of = |id: &str| if id == me { None } else { spec.member_role.clone() };
     let own_regions: OnceCell<Vec<String>> = OnceCell::new();
-    let mut planned: Vec<(String, Option<MemberRole>, Vec<String>)> = Vec::new();
+    let mut planned: Vec<(String, Option<MemberRole>, Vec<String>, Vec<rampart_model::Gap>)> = Vec::new();
     let (scanner_ref, own_ref) = (&scanner, &own_regions);
     let jobs = targets.into_iter().map(|(id, _name)| {
         let role = role_of(&id);
         async move {
-            let regions = match scanner_ref.regions_of(&id, role.as_ref()).await {
+            let (regions, gaps) = match scanner_ref.regions_of(&id, role.as_ref()).await {
                 Ok(r) => r,
                 Err(why) => {
                     notify.warn(&format!(
                         "account {id}: its regions cannot be listed ({why}); its jobs read the regions enabled for the caller's account"
                     ));
-                    own_ref
-                        .get_or_init(|| async { scanner_ref.regions_of(scanner_ref.account_id(), None).await.unwrap_or_default() })
+                    let own = own_ref
+                        .get_or_init(|| async { scanner_ref.regions_of(scanner_ref.account_id(), None).await.map(|(r, _)| r).unwrap_or_default() })
                         .await
-                        .clone()
+                        .clone();
+                    (own, Vec::new())
                 }
             };
-            (id, role, regions)
+            (id, role, regions, gaps)
         }
     });
     crate::org::bounded(jobs, spec.parallel_accounts, |p| planned.push(p)).await;
     planned.sort_by(|a, b| a.0.cmp(&b.0));
     let mut parts = Vec::new();
-    for (account, role, regions) in planned {
+    for (account, role, regions, gaps) in planned {
         let base = PartTarget {
             account,
             region: None,
             role: role.as_ref().map(|r| r.name.clone()),
             external_id: role.and_then(|r| r.external_id),
+            gaps,
         };
-        let each_region = regions.iter().map(|r| PartTarget { region: Some(r.clone()), ..base.clone() }).collect::<Vec<_>>();
+        let each_region = regions.iter().map(|r| PartTarget { region: Some(r.clone()), gaps: Vec::new(), ..base.clone() }).collect::<Vec<_>>();
         parts.push(base);
         parts.extend(each_region);
     }

@@ -9,11 +9,16 @@
 
 use crate::jobs::{merge, Evaluation, PartTarget, COLLECT};
 use crate::Notify;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use rampart_hub::jobs::DeadJob;
 use rampart_hub::{Backend, PgMode, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+/// The run's "incomplete" lines kept (each account's failed calls in words); past them only
+/// how many more there were (the gaps themselves are all recorded): the run's description
+/// does not grow with the number of accounts.
+const MAX_INCOMPLETE: usize = 500;
 
 /// The run's findings handled per page after it is recorded (automation rules, events).
 const PAGE: usize = 2_000;
@@ -50,9 +55,45 @@ fn account_inventory(reader: &Backend, batch: &str, account: &str, targets: &[(S
     merge(targets, &outputs, &dead, eval.started)
 }
 
+/// The evaluation job's lease, renewed inside the run's transaction on SQLite (where the
+/// worker's renewer thread cannot write while the run is being written).
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub job: i64,
+    pub worker: String,
+    pub duration: time::Duration,
+}
+
+/// The S3 buckets of every account of the batch (from each account's global part; an
+/// account whose part was not read, or whose buckets could not be listed, named in
+/// `unknown`): what checks across accounts need besides the one account being evaluated.
+fn estate_buckets(reader: &Backend, batch: &str, by_account: &ByAccount, dead: &[DeadJob]) -> Result<rampart_inventory::EstateBuckets> {
+    let mut out = rampart_inventory::EstateBuckets::default();
+    if by_account.len() < 2 {
+        return Ok(out);
+    }
+    for account in by_account.keys() {
+        let key = format!("{batch}/{account}/global");
+        let outputs = reader.job_outputs_with_prefix(batch, &key)?;
+        let Some((_, body)) = outputs.iter().find(|(k, _)| *k == key) else {
+            let why = if dead.iter().any(|d| d.key == key) { "its global services were not read" } else { "its global part is missing" };
+            out.unknown.push(format!("{account}: {why}"));
+            continue;
+        };
+        match crate::jobs::decode_part(body).with_context(|| format!("the output of job {key} cannot be read"))? {
+            crate::jobs::Part::Global { account: a, .. } => match &a.s3 {
+                rampart_inventory::Observed::Known(s3) => out.names.extend(s3.buckets.iter().map(|b| b.name.clone())),
+                rampart_inventory::Observed::Unknown(why) => out.unknown.push(format!("{account}: {why}")),
+            },
+            crate::jobs::Part::Region { .. } => out.unknown.push(format!("{account}: its global part is not one")),
+        }
+    }
+    Ok(out)
+}
+
 /// Evaluates batch `batch` of the queue in `db` (a SQLite file's path or a `postgres://`
 /// URL) and records its run under the batch's id, once.
-pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, notify: &dyn Notify) -> Result<Evaluated> {
+pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, lease: Option<&Lease>, notify: &dyn Notify) -> Result<Evaluated> {
     let reader = crate::db::open(db, PgMode::ReadOnly)?;
     if reader.run_exists(batch)? {
         return Ok(Evaluated::default());
@@ -69,26 +110,43 @@ pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, notify: &dyn Notify) 
     );
     run.id = batch.to_string();
 
+    let estate_buckets = estate_buckets(&reader, batch, &by_account, &dead)?;
+
     let mut store = crate::db::open(db, PgMode::Existing)?;
     let mut out = Evaluated { accounts: by_account.len(), findings: 0, recorded: true };
     let mut incomplete = Vec::new();
+    let mut more_incomplete = 0usize;
     let mut collected_at: Option<rampart_model::Timestamp> = None;
     {
         let mut w = store.begin_run(&run)?;
         for (account, targets) in &by_account {
-            let inv = account_inventory(&reader, batch, account, targets, &dead, eval)?;
+            let mut inv = account_inventory(&reader, batch, account, targets, &dead, eval)?;
+            if by_account.len() > 1 {
+                inv.estate_buckets = estate_buckets.clone();
+            }
             collected_at = Some(collected_at.map_or(inv.collected_at, |c| c.min(inv.collected_at)));
             let scan = crate::scan::check_inventory(&inv, &eval.source, None, eval.started);
+            if let Some(l) = lease {
+                if !w.renew_job(l.job, &l.worker, crate::now(), l.duration)? {
+                    bail!("the evaluation's lease ran out before its run was written; another worker does it");
+                }
+            }
             w.write(&scan.findings, &scan.gaps)?;
             w.set_resource_tags(scan.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
             // Each line names its account when the batch has several (as a scan of several
-            // accounts says it).
-            if by_account.len() > 1 {
-                incomplete.extend(crate::org::incomplete_in_words(&inv));
-            } else {
-                incomplete.extend(scan.run.incomplete);
+            // accounts says it); past MAX_INCOMPLETE lines only their number is kept.
+            let lines = if by_account.len() > 1 { crate::org::incomplete_in_words(&inv) } else { scan.run.incomplete };
+            for line in lines {
+                if incomplete.len() < MAX_INCOMPLETE {
+                    incomplete.push(line);
+                } else {
+                    more_incomplete += 1;
+                }
             }
             out.findings += scan.findings.len();
+        }
+        if more_incomplete > 0 {
+            incomplete.push(format!("and {more_incomplete} more: see the run's gaps (rampart runs, or the Runs page)"));
         }
         run.incomplete = incomplete;
         w.finish(&run)?;
@@ -132,6 +190,33 @@ mod tests {
     struct Quiet;
     impl Notify for Quiet {
         fn notice(&self, _: crate::Level, _: &str) {}
+    }
+
+    /// A check across accounts answers as in one scan of all of them: account A's
+    /// distributions serve from a bucket only account B holds (evaluated alone, A would say
+    /// the bucket is missing).
+    #[test]
+    fn a_check_across_accounts_answers_as_a_scan_of_all_of_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut inv = crate::inputs::demo().unwrap();
+        let mut b = inv.accounts[0].clone();
+        b.id = "222222222222".into();
+        if let rampart_inventory::Observed::Known(s3) = &mut inv.accounts[0].s3 {
+            s3.buckets.retain(|x| x.name != "ok-encrypted-useast1");
+        }
+        inv.accounts.push(b);
+        let origin_results = |fs: Vec<rampart_model::Finding>| -> BTreeSet<(String, String)> {
+            fs.into_iter().filter(|f| &*f.check_id == "cloudfront_s3_origin_exists").map(|f| (f.id.clone(), f.status.as_str().to_string())).collect()
+        };
+        let single = origin_results(crate::scan::check_inventory(&inv, "demo", None, crate::now()).findings);
+        assert!(single.iter().filter(|(_, s)| s == "PASSED").count() >= 2, "the distributions of A pass through B's bucket: {single:?}");
+
+        let db = dir.path().join("queued.db");
+        let batch = enqueue(&mut crate::db::open(&db, PgMode::Create).unwrap(), &snapshot_plan(&inv, "demo")).unwrap();
+        let opts = WorkOptions { exit_when_idle: true, ..WorkOptions::named("w".into()) };
+        work(&db, &SnapshotCollector(inv.clone()), &opts, &AtomicBool::new(false), &Quiet).unwrap();
+        let queued = origin_results(Store::open_read_only(&db).unwrap().run_results(&batch).unwrap());
+        assert_eq!(queued, single);
     }
 
     #[test]

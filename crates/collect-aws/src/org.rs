@@ -12,6 +12,7 @@ use crate::call::{client, describe_error, Ctx};
 use crate::{CollectError, Options};
 use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials, SharedCredentialsProvider};
 use rampart_inventory::Account;
+use rampart_model::Gap;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -40,6 +41,9 @@ impl OrgAccount {
     }
 }
 
+/// How many accounts' assumed roles a [`Scanner`] keeps for its next parts.
+pub const ASSUMED_KEPT: usize = 32;
+
 /// The role assumed in each member account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberRole {
@@ -57,8 +61,10 @@ pub struct Scanner {
     partition: String,
     opts: Options,
     /// Roles assumed by [`Scanner::read_part`], by account and role: assumed once per
-    /// account, however many of its parts are read.
-    assumed: Mutex<HashMap<(String, MemberRole), aws_types::SdkConfig>>,
+    /// account, however many of its parts are read — the [`ASSUMED_KEPT`] most recently
+    /// assumed (a queued batch's jobs of one account are next to each other), so a worker's
+    /// memory does not grow with the accounts it has read.
+    assumed: Mutex<HashMap<(String, MemberRole), (u64, aws_types::SdkConfig)>>,
 }
 
 /// One part of an account as [`Scanner::read_part`] read it.
@@ -194,13 +200,19 @@ impl Scanner {
             ));
         };
         let key = (account.to_string(), role.clone());
-        if let Some(sdk) = self.assumed.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some((_, sdk)) = self.assumed.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(sdk);
         }
         match self.assume(account, role).await {
             Ok(sdk) => {
                 if let Ok(mut m) = self.assumed.lock() {
-                    m.insert(key, sdk.clone());
+                    let next = m.values().map(|(n, _)| *n).max().unwrap_or(0) + 1;
+                    if m.len() >= ASSUMED_KEPT {
+                        if let Some(oldest) = m.iter().min_by_key(|(_, (n, _))| *n).map(|(k, _)| k.clone()) {
+                            m.remove(&oldest);
+                        }
+                    }
+                    m.insert(key, (next, sdk.clone()));
                 }
                 Ok(sdk)
             }
@@ -212,16 +224,18 @@ impl Scanner {
 
     /// The regions to read in `account` (through `role`, or the caller's own credentials for
     /// its own account): those of the options, else those enabled for the account, else (that
-    /// listing failed) those enabled by default. `Err`: the role could not be assumed.
-    pub async fn regions_of(&self, account: &str, role: Option<&MemberRole>) -> Result<Vec<String>, String> {
+    /// listing failed, a gap returned with them) those enabled by default. `Err`: the role could not be
+    /// assumed.
+    pub async fn regions_of(&self, account: &str, role: Option<&MemberRole>) -> Result<(Vec<String>, Vec<Gap>), String> {
         if let Some(list) = &self.opts.regions {
-            return Ok(list.clone());
+            return Ok((list.clone(), Vec::new()));
         }
         let sdk = self.account_sdk(account, role).await?;
         let ctx = self.ctx.for_account(account, sdk);
         let regions = crate::regions_to_read(&ctx, &self.opts, &self.partition).await;
-        let _ = ctx.take_gaps();
-        Ok(regions)
+        // A listing that failed (the regions enabled by default read instead) is a gap of
+        // the account: without it, an opt-in region not read would look read and empty.
+        Ok((regions, ctx.take_gaps()))
     }
 
     /// Reads one part of `account` (through `role`, or the caller's own credentials for its

@@ -181,14 +181,7 @@ impl Store {
     /// Extends `worker`'s lease on job `id` to `now + lease`. `false`: the worker no longer
     /// holds the job (its lease ran out and another worker took it) and must stop.
     pub fn renew_job(&mut self, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
-        let n = self
-            .conn
-            .execute(
-                "UPDATE jobs SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'",
-                params![id, worker, t(now + lease)],
-            )
-            .map_err(sql(&self.path))?;
-        Ok(n == 1)
+        renew(&self.conn, &self.path, id, worker, now, lease)
     }
 
     /// Marks job `id` done with its output (kept under the job's key in its batch), in one
@@ -318,4 +311,13 @@ impl Store {
     pub fn drop_job_outputs(&mut self, batch: &str) -> Result<usize, StoreError> {
         self.conn.execute("DELETE FROM job_outputs WHERE batch = ?1", [batch]).map_err(sql(&self.path))
     }
+}
+
+/// [`Store::renew_job`] on `conn`, which may be inside a transaction (a run being written:
+/// `crate::RunWriter::renew_job`).
+pub(crate) fn renew(conn: &rusqlite::Connection, path: &std::path::Path, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
+    let n = conn
+        .execute("UPDATE jobs SET lease_until = ?3 WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'", params![id, worker, t(now + lease)])
+        .map_err(sql(path))?;
+    Ok(n == 1)
 }

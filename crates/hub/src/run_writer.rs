@@ -239,6 +239,13 @@ impl RunWriter<'_> {
         Ok(updates)
     }
 
+    /// Renews the lease of job `id` held by `worker` (see [`Store::renew_job`]) inside the
+    /// run's transaction: while a run is written the store takes no other writer, so the
+    /// worker writing it renews its own lease here (it is kept when the run commits).
+    pub fn renew_job(&mut self, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
+        crate::jobs::renew(&self.tx, self.path, id, worker, now, lease)
+    }
+
     /// The run's tags of resources, written with it (see [`Store::set_resource_tags`]).
     pub fn set_resource_tags<'a>(
         &mut self,
@@ -317,6 +324,15 @@ impl BackendRunWriter<'_> {
         match self {
             BackendRunWriter::Sqlite(w) => w.write(findings, gaps),
             BackendRunWriter::Postgres(w) => w.write(findings, gaps),
+        }
+    }
+
+    /// [`RunWriter::renew_job`] on SQLite; on PostgreSQL a run's transaction blocks no
+    /// other writer of the queue, and the worker's renewer thread renews: nothing to do.
+    pub fn renew_job(&mut self, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
+        match self {
+            BackendRunWriter::Sqlite(w) => w.renew_job(id, worker, now, lease),
+            BackendRunWriter::Postgres(_) => Ok(true),
         }
     }
 

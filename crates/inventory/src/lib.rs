@@ -37,6 +37,25 @@ pub struct Inventory {
     /// no agent data. Not collected from AWS.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub host_listeners: std::collections::BTreeMap<String, Vec<HostListener>>,
+    /// When this inventory is one account of a larger scan (a queued scan evaluates one
+    /// account at a time): the S3 buckets of the scan's other accounts, for the checks that
+    /// look across accounts (an origin bucket owned by another scanned account). Not collected.
+    #[serde(default, skip_serializing_if = "EstateBuckets::is_empty")]
+    pub estate_buckets: EstateBuckets,
+}
+
+/// The S3 bucket names of a scan's accounts, and the accounts whose buckets could not be
+/// listed (each with why).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstateBuckets {
+    pub names: std::collections::BTreeSet<String>,
+    pub unknown: Vec<String>,
+}
+
+impl EstateBuckets {
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.unknown.is_empty()
+    }
 }
 
 /// A listening socket of an instance, as its host telemetry saw it.
@@ -60,6 +79,7 @@ impl Inventory {
             producer: format!("rampart {}", env!("CARGO_PKG_VERSION")),
             accounts: Vec::new(),
             host_listeners: Default::default(),
+            estate_buckets: Default::default(),
         }
     }
 

@@ -57,6 +57,9 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             Observed::Unknown(why) => unknown.push(format!("{}: {why}", account.id)),
         }
     }
+    // One account of a larger scan: the other accounts' buckets too.
+    buckets.extend(ctx.inventory.estate_buckets.names.iter().map(String::as_str));
+    unknown.extend(ctx.inventory.estate_buckets.unknown.iter().cloned());
     each_distribution(ctx, out, |_, d, res, out| {
         let names: Vec<&str> = d.origins.iter().filter(|o| o.s3_origin).filter_map(|o| bucket_of(&o.domain_name)).collect();
         if names.is_empty() {
