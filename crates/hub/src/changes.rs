@@ -69,15 +69,6 @@ pub struct TrailFile {
     pub error: Option<String>,
 }
 
-const INSERT: &str = r#"
-INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail,
-    service, resource_id, resource_type, account, region, "partition", resource_name,
-    remediation_console, remediation_cli, remediation_url, related_requirements,
-    first_observed, last_observed, workflow_status, record_state, updated_at, vulnerability)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, 'ACTIVE', ?23, ?24)
-"#;
-
 const UPDATE: &str = r#"
 UPDATE findings SET severity = ?2, status = ?3, reason = ?4, last_observed = ?5,
     workflow_status = ?6, record_state = 'ACTIVE', updated_at = ?7
@@ -104,7 +95,7 @@ impl Store {
                     "SELECT status, workflow_status, record_state, first_observed, reason, severity FROM findings WHERE id = ?1",
                 )
                 .map_err(&err)?;
-            let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
+            let mut insert = tx.prepare_cached(crate::store::INSERT_FINDING).map_err(&err)?;
             let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
             let mut history = tx
                 .prepare_cached(
@@ -138,33 +129,7 @@ impl Store {
                     } else {
                         next_workflow(None, f.status)
                     };
-                    insert
-                        .execute(params![
-                            f.id,
-                            f.check_id,
-                            f.title,
-                            f.description,
-                            f.severity.label(),
-                            f.status.as_str(),
-                            f.reason,
-                            f.detail,
-                            f.service,
-                            f.resource.id,
-                            codec::resource_type_to_text(f.resource.kind),
-                            f.resource.account,
-                            f.resource.region,
-                            f.resource.partition,
-                            f.resource.name,
-                            f.remediation_console,
-                            f.remediation_cli,
-                            f.remediation_url,
-                            codec::strings_to_json(&f.related_requirements),
-                            codec::time_to_text(codec::truncate(f.first_observed)),
-                            last,
-                            workflow.as_str(),
-                            now,
-                            f.vulnerability.as_deref().map(codec::vulnerability_to_json),
-                        ])
+                    crate::run_writer::execute_finding_row(&mut insert, f, codec::truncate(f.first_observed), &last, workflow, &now)
                         .map_err(&err)?;
                     done.created += 1;
                     updates[i] = Some((codec::truncate(f.first_observed), workflow));

@@ -66,6 +66,45 @@ fn insert_run(tx: &Transaction<'_>, path: &Path, run: &RunInfo) -> Result<(), St
     Ok(())
 }
 
+/// Runs `stmt`, [`INSERT_FINDING`] or [`UPDATE_FINDING`], with `f`'s row bound as both take
+/// it (?1 to ?24): the finding, when it was first and last observed, its workflow status and
+/// when the row changed.
+pub(crate) fn execute_finding_row(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    f: &Finding,
+    first_observed: Timestamp,
+    last_observed: &str,
+    workflow: WorkflowStatus,
+    updated_at: &str,
+) -> rusqlite::Result<usize> {
+    stmt.execute(params![
+        f.id,
+        f.check_id,
+        f.title,
+        f.description,
+        f.severity.label(),
+        f.status.as_str(),
+        f.reason,
+        f.detail,
+        f.service,
+        f.resource.id,
+        codec::resource_type_to_text(f.resource.kind),
+        f.resource.account,
+        f.resource.region,
+        f.resource.partition,
+        f.resource.name,
+        f.remediation_console,
+        f.remediation_cli,
+        f.remediation_url,
+        codec::strings_to_json(&f.related_requirements),
+        codec::time_to_text(first_observed),
+        last_observed,
+        workflow.as_str(),
+        updated_at,
+        f.vulnerability.as_deref().map(codec::vulnerability_to_json),
+    ])
+}
+
 impl Store {
     /// Starts recording `run` (its id, source and start; the rest is rewritten by
     /// [`RunWriter::finish`]): takes the write lock until the writer finishes or is
@@ -180,34 +219,7 @@ impl RunWriter<'_> {
             let last_text = codec::time_to_text(last_observed);
 
             let write = if known.is_some() { &mut update } else { &mut insert };
-            write
-                .execute(params![
-                    f.id,
-                    f.check_id,
-                    f.title,
-                    f.description,
-                    f.severity.label(),
-                    f.status.as_str(),
-                    f.reason,
-                    f.detail,
-                    f.service,
-                    f.resource.id,
-                    codec::resource_type_to_text(f.resource.kind),
-                    f.resource.account,
-                    f.resource.region,
-                    f.resource.partition,
-                    f.resource.name,
-                    f.remediation_console,
-                    f.remediation_cli,
-                    f.remediation_url,
-                    codec::strings_to_json(&f.related_requirements),
-                    codec::time_to_text(first_observed),
-                    last_text,
-                    workflow.as_str(),
-                    updated_at,
-                    f.vulnerability.as_deref().map(codec::vulnerability_to_json),
-                ])
-                .map_err(&err)?;
+            execute_finding_row(write, f, first_observed, &last_text, workflow, updated_at).map_err(&err)?;
             result
                 .execute(params![run_id, f.id, f.status.as_str(), f.severity.label(), f.reason, workflow.as_str(), last_text])
                 .map_err(&err)?;
