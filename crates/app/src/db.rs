@@ -29,24 +29,20 @@ pub fn is_postgres(spec: &Path) -> bool {
 /// Opens `spec`: a `postgres://` URL or a SQLite file's path.
 pub fn open(spec: &Path, mode: PgMode) -> Result<Backend, StoreError> {
     match spec.to_str() {
-        Some(s) if rampart_hub::is_postgres_url(s) => Backend::open(s, mode),
-        _ => Ok(Backend::Sqlite(match mode {
-            PgMode::Create => Store::open(spec)?,
-            PgMode::Existing => Store::open_existing(spec)?,
-            PgMode::ReadOnly => Store::open_read_only(spec)?,
-        })),
+        Some(s) if rampart_hub::is_postgres_url(s) => Store::connect(s, mode),
+        _ => match mode {
+            PgMode::Create => Store::open(spec),
+            PgMode::Existing => Store::open_existing(spec),
+            PgMode::ReadOnly => Store::open_read_only(spec),
+        },
     }
 }
 
 /// Creates or upgrades every store of a SQLite file, or the findings store of a PostgreSQL
 /// database, to this build's schema.
 pub fn migrate(spec: &Path) -> Result<Migrated, StoreError> {
-    Ok(match open(spec, PgMode::Create)? {
-        Backend::Sqlite(s) => Migrated { target: s.path().display().to_string(), stores: s.schema_versions().to_vec(), postgres: false },
-        Backend::Postgres(p) => {
-            Migrated { target: p.target().to_string(), stores: vec![("findings", p.schema_version()), ("jobs", p.queue_version()?)], postgres: true }
-        }
-    })
+    let s = open(spec, PgMode::Create)?;
+    Ok(Migrated { target: s.describe(), stores: s.schema_versions().to_vec(), postgres: s.is_postgres() })
 }
 
 /// Copies the findings store of the SQLite file `from` into the PostgreSQL database `to`
@@ -67,15 +63,13 @@ pub const NOT_RECORDED_ON_POSTGRES: &str =
 /// Records `scan` in `db`: on SQLite everything [`Scan::record`] does; on PostgreSQL the
 /// run, its findings, gaps and resource tags, with a warning naming what was left out.
 pub fn record(scan: &mut Scan, db: &mut Backend, notify: &dyn Notify) -> Result<Vec<RuleApplied>, StoreError> {
-    match db {
-        Backend::Sqlite(s) => scan.record(s),
-        Backend::Postgres(p) => {
-            p.record_run(&scan.run, &mut scan.findings, &scan.gaps)?;
-            p.set_resource_tags(scan.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
-            notify.warn(&format!("{}: {NOT_RECORDED_ON_POSTGRES}", p.target()));
-            Ok(Vec::new())
-        }
+    if !db.is_postgres() {
+        return scan.record(db);
     }
+    db.record_run(&scan.run, &mut scan.findings, &scan.gaps)?;
+    db.set_resource_tags(scan.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
+    notify.warn(&format!("{}: {NOT_RECORDED_ON_POSTGRES}", db.describe()));
+    Ok(Vec::new())
 }
 
 #[cfg(test)]

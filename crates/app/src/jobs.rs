@@ -418,7 +418,7 @@ mod tests {
         let plan = snapshot_plan(&inv, "demo");
         let regions: usize = inv.accounts.iter().map(|a| a.regions.len()).sum();
         assert_eq!(plan.parts.len(), inv.accounts.len() + regions);
-        let batch = enqueue(&mut Backend::Sqlite(Store::open(&queued).unwrap()), &plan).unwrap();
+        let batch = enqueue(&mut Store::open(&queued).unwrap(), &plan).unwrap();
         let collector = SnapshotCollector(inv.clone());
         let stop = AtomicBool::new(false);
         let stats: Vec<WorkStats> = std::thread::scope(|s| {

@@ -153,8 +153,8 @@ pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, lease: Option<&Lease>
     }
 
     match &mut store {
-        Backend::Postgres(p) => notify.warn(&format!("{}: {}", p.target(), crate::db::NOT_RECORDED_ON_POSTGRES)),
-        Backend::Sqlite(s) => {
+        s if s.is_postgres() => notify.warn(&format!("{}: {}", s.describe(), crate::db::NOT_RECORDED_ON_POSTGRES)),
+        s => {
             // The inventory, account by account.
             let collected_at = collected_at.unwrap_or(eval.started);
             let parts = by_account.iter().enumerate().map(|(i, (account, targets))| {

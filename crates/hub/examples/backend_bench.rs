@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for (name, spec) in [("SQLite", file.as_str()), ("PostgreSQL", pg_url.as_str())] {
         println!("== {name}, {n} findings");
-        let mut db = Backend::open(spec, PgMode::Create)?;
+        let mut db = Backend::connect(spec, PgMode::Create)?;
         let now = time::macros::datetime!(2026-03-01 08:00:00 UTC);
         for round in 0..2 {
             let mut findings: Vec<Finding> = (0..n).map(|i| synthetic(i, round, now)).collect();
@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             db.record_run(&run(round), &mut findings, &[])?;
             println!("run {round}: recorded {n} findings in {:.2?}", start.elapsed());
         }
-        if let Backend::Postgres(_) = db {
+        if db.is_postgres() {
             // Statistics, as autovacuum would gather soon after a load this size.
             let mut c = postgres::Client::connect(&pg_url, postgres::NoTls)?;
             c.batch_execute("ANALYZE")?;
@@ -96,7 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let start = Instant::now();
         let all = db.findings(&FindingFilter::default())?.len();
         println!("read every finding: {all} in {:.2?}", start.elapsed());
-        if let Backend::Postgres(_) = db {
+        if db.is_postgres() {
             let size: i64 = admin.query_one("SELECT pg_database_size('rampart_bench')", &[])?.get(0);
             println!("database size: {} MiB", size / (1 << 20));
         } else {

@@ -82,7 +82,7 @@ impl Store {
     /// Adds an agent with its token's digest; `false` if the name is taken.
     pub fn add_agent(&mut self, name: &str, token_hash: &str, created_by: &str, now: Timestamp) -> Result<bool, StoreError> {
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "INSERT INTO agents (name, token_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING",
                 params![name, token_hash, codec::time_to_text(now), created_by],
@@ -94,7 +94,7 @@ impl Store {
     /// Every agent, by name.
     pub fn agents(&self) -> Result<Vec<Agent>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name")).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name")).map_err(&err)?;
         let mut rows = stmt.query([]).map_err(&err)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(&err)? {
@@ -114,7 +114,7 @@ impl Store {
 
     fn agent_where(&self, clause: &str, arg: &str) -> Result<Option<Agent>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE {clause}")).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE {clause}")).map_err(&err)?;
         let mut rows = stmt.query([arg]).map_err(&err)?;
         match rows.next().map_err(&err)? {
             Some(row) => Ok(Some(self.agent_row(row)?)),
@@ -157,7 +157,7 @@ impl Store {
     /// no such agent or it was revoked already.
     pub fn revoke_agent(&mut self, name: &str, now: Timestamp) -> Result<bool, StoreError> {
         let n = self
-            .conn
+            .lite()?
             .execute("UPDATE agents SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL", params![name, codec::time_to_text(now)])
             .map_err(sql(&self.path))?;
         Ok(n == 1)
@@ -175,7 +175,7 @@ impl Store {
         let document = gz.finish().expect("writing to memory");
         let tags = serde_json::to_string(u.tags).expect("tags serialize");
         let health = serde_json::to_string(u.health).expect("health serializes");
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
         let bound: Option<Option<String>> = tx
             .query_row("SELECT host_id FROM agents WHERE name = ?1 AND revoked_at IS NULL", [name], |r| r.get(0))
             .optional()
@@ -231,7 +231,7 @@ impl Store {
     pub fn latest_telemetry(&self, since: Timestamp) -> Result<Vec<TelemetryRecord>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare(
                 "SELECT id, agent, host_id, hostname, tags, collected_at, received_at FROM agent_telemetry t
                  WHERE collected_at >= ?1
@@ -252,7 +252,7 @@ impl Store {
     /// How many documents are kept (of agent `name`, or of all).
     pub fn telemetry_count(&self, name: Option<&str>) -> Result<u64, StoreError> {
         let n: i64 = self
-            .conn
+            .lite()?
             .query_row("SELECT count(*) FROM agent_telemetry WHERE ?1 IS NULL OR agent = ?1", [name], |r| r.get(0))
             .map_err(sql(&self.path))?;
         Ok(n.max(0) as u64)
@@ -279,7 +279,7 @@ impl Store {
     pub fn telemetry_document(&self, id: i64) -> Result<Option<String>, StoreError> {
         let bad = corrupt(&self.path);
         let blob: Option<Vec<u8>> = self
-            .conn
+            .lite()?
             .query_row("SELECT document FROM agent_telemetry WHERE id = ?1", [id], |r| r.get(0))
             .optional()
             .map_err(sql(&self.path))?;
@@ -292,7 +292,7 @@ impl Store {
     /// Forgets the documents received before `before`; returns how many. Agents and their
     /// status are kept.
     pub fn prune_telemetry(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.conn.execute("DELETE FROM agent_telemetry WHERE received_at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+        self.lite()?.execute("DELETE FROM agent_telemetry WHERE received_at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
     }
 }
 
@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(s.telemetry_count(Some("b")).unwrap(), 0, "nothing stored");
         assert_eq!(s.agent("b").unwrap().unwrap().host_id, None, "b stays unbound");
         // The trigger refuses it whatever writes.
-        assert!(s.conn.execute("UPDATE agents SET host_id = 'i-a' WHERE name = 'b'", []).is_err());
+        assert!(s.lite().unwrap().execute("UPDATE agents SET host_id = 'i-a' WHERE name = 'b'", []).is_err());
         // Once a is revoked, the host can be bound by a new agent.
         s.revoke_agent("a", t0).unwrap();
         assert!(matches!(s.record_upload("b", &upload("i-a", &tags, t0)).unwrap(), UploadOutcome::Stored(_)));

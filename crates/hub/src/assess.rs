@@ -136,7 +136,7 @@ impl Store {
         // Invariant: a map and a list of strings always serialize.
         let json = serde_json::to_string(selector).expect("a selector serializes");
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "INSERT INTO assessment_targets (name, selector, created_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (name) DO NOTHING",
@@ -154,7 +154,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached("SELECT name, selector, created_at FROM assessment_targets ORDER BY name")
             .map_err(&err)?;
         let mut rows = stmt.query([]).map_err(&err)?;
@@ -191,7 +191,7 @@ impl Store {
     ) -> Result<AssessmentTemplate, StoreError> {
         let packages = rule_packages_of(rule_packages)?;
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         target_exists(&tx, target, &self.path)?;
         let n = tx
             .execute(
@@ -224,7 +224,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT name, target, rule_packages, duration_seconds, created_at FROM assessment_templates ORDER BY name",
             )
@@ -256,7 +256,7 @@ impl Store {
     /// Starts a run of `template`: a new run in CREATED.
     pub fn start_run(&mut self, template: &str, now: Timestamp) -> Result<AssessmentRun, StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         let known: bool = tx
             .query_row("SELECT EXISTS (SELECT 1 FROM assessment_templates WHERE name = ?1)", [template], |r| r.get(0))
             .map_err(&err)?;
@@ -287,8 +287,7 @@ impl Store {
             return Err(StoreError::FailureWithoutReason(run_id));
         }
         let err = sql(&self.path);
-        let tx = self
-            .conn
+        let tx = crate::sql::lite_mut(&mut self.db)?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(&err)?;
         let state: Option<String> = tx
@@ -328,14 +327,14 @@ impl Store {
     ) -> Result<AssessmentRun, StoreError> {
         let err = sql(&self.path);
         let exists: bool = self
-            .conn
+            .lite()?
             .query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)", [findings_run_id], |r| r.get(0))
             .map_err(&err)?;
         if !exists {
             return Err(StoreError::UnknownRun(findings_run_id.to_string()));
         }
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE assessment_runs SET findings_run_id = ?2, hosts = ?3 WHERE id = ?1",
                 params![run_id, findings_run_id, codec::strings_to_json(hosts)],
@@ -351,7 +350,7 @@ impl Store {
     pub fn assessment_run(&self, run_id: i64) -> Result<AssessmentRun, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs WHERE id = ?1"))
             .map_err(&err)?;
         let mut rows = stmt.query([run_id]).map_err(&err)?;
@@ -365,7 +364,7 @@ impl Store {
     pub fn assessment_runs(&self) -> Result<Vec<AssessmentRun>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs ORDER BY id DESC"))
             .map_err(&err)?;
         let mut rows = stmt.query([]).map_err(&err)?;

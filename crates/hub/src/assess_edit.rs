@@ -18,7 +18,7 @@ impl Store {
         // Invariant: a map and a list of strings always serialize.
         let json = serde_json::to_string(selector).expect("a selector serializes");
         let n = self
-            .conn
+            .lite()?
             .execute("UPDATE assessment_targets SET selector = ?2 WHERE name = ?1", params![name, json])
             .map_err(sql(&self.path))?;
         if n == 0 {
@@ -30,7 +30,7 @@ impl Store {
     /// Deletes a target that no template uses.
     pub fn delete_target(&mut self, name: &str) -> Result<(), StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         let templates: Vec<String> = {
             let mut stmt = tx
                 .prepare("SELECT name FROM assessment_templates WHERE target = ?1 ORDER BY name")
@@ -59,7 +59,7 @@ impl Store {
     ) -> Result<AssessmentTemplate, StoreError> {
         let packages = rule_packages_of(rule_packages)?;
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         target_exists(&tx, target, &self.path)?;
         let n = tx
             .execute(
@@ -77,7 +77,7 @@ impl Store {
     /// Deletes a template that was never run (a run's history names its template).
     pub fn delete_template(&mut self, name: &str) -> Result<(), StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         let runs: i64 = tx
             .query_row("SELECT count(*) FROM assessment_runs WHERE template = ?1", [name], |r| r.get(0))
             .map_err(&err)?;

@@ -78,7 +78,7 @@ impl Store {
     pub fn record_audit(&mut self, e: &AuditEntry) -> Result<i64, StoreError> {
         let targets: Vec<String> = e.targets.iter().take(100).map(|t| clip(t)).collect();
         let targets = serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into());
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO audit_log (at, user, role, method, route, targets, status, client, user_agent, repeats)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -96,14 +96,14 @@ impl Store {
                 ],
             )
             .map_err(sql(&self.path))?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self.lite()?.last_insert_rowid())
     }
 
     /// Counts `n` more requests in row `id` (repeats of what it recorded); `false` if there
     /// is no such row (pruned).
     pub fn audit_repeated(&mut self, id: i64, n: u32) -> Result<bool, StoreError> {
         let done = self
-            .conn
+            .lite()?
             .execute("UPDATE audit_log SET repeats = min(repeats + ?2, 2147483647) WHERE id = ?1", rusqlite::params![id, n])
             .map_err(sql(&self.path))?;
         Ok(done == 1)
@@ -139,7 +139,7 @@ impl Store {
         let where_clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE + 1);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare(&format!(
                 "SELECT id, at, user, role, method, route, targets, status, client, user_agent, repeats FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"
             ))
@@ -169,7 +169,7 @@ impl Store {
 
     /// Forgets the rows from before `before`; returns how many.
     pub fn prune_audit(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.conn.execute("DELETE FROM audit_log WHERE at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+        self.lite()?.execute("DELETE FROM audit_log WHERE at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
     }
 }
 

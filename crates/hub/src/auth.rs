@@ -38,7 +38,7 @@ impl Store {
     pub fn add_user_with(&mut self, name: &str, role: &str, password_hash: &str, must_change: bool) -> Result<bool, StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "INSERT INTO auth_users (name, role, password_hash, created_at, must_change_password) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (name) DO NOTHING",
@@ -52,7 +52,7 @@ impl Store {
     /// other than `keep_session` (a digest) end. `false` if there is no such user.
     pub fn set_password(&mut self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> Result<bool, StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let n = tx
             .execute("UPDATE auth_users SET password_hash = ?2, must_change_password = ?3 WHERE name = ?1", params![name, password_hash, must_change])
             .map_err(&err)?;
@@ -65,7 +65,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt =
-            self.conn.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name")).map_err(&err)?;
+            self.lite()?.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name")).map_err(&err)?;
         let mut rows = match param {
             Some(p) => stmt.query([p]),
             None => stmt.query([]),
@@ -99,7 +99,7 @@ impl Store {
     /// Deletes a user with their tokens and sessions; `false` if there was none.
     pub fn delete_user(&mut self, name: &str) -> Result<bool, StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         tx.execute("DELETE FROM auth_tokens WHERE user = ?1", [name]).map_err(&err)?;
         tx.execute("DELETE FROM auth_sessions WHERE user = ?1", [name]).map_err(&err)?;
         let n = tx.execute("DELETE FROM auth_users WHERE name = ?1", [name]).map_err(&err)?;
@@ -110,7 +110,7 @@ impl Store {
     /// Keeps an API token's digest for `user`.
     pub fn add_token(&mut self, user: &str, token_hash: &str) -> Result<(), StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
-        self.conn
+        self.lite()?
             .execute("INSERT INTO auth_tokens (token_hash, user, created_at) VALUES (?1, ?2, ?3)", params![token_hash, user, now])
             .map_err(sql(&self.path))?;
         Ok(())
@@ -126,7 +126,7 @@ impl Store {
     pub fn add_session(&mut self, session_hash: &str, user: &str, expires: Timestamp) -> Result<(), StoreError> {
         let err = sql(&self.path);
         let now = codec::time_to_text(Timestamp::now_utc());
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         tx.execute("DELETE FROM auth_sessions WHERE expires_at <= ?1", [&now]).map_err(&err)?;
         tx.execute(
             "INSERT INTO auth_sessions (session_hash, user, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -139,7 +139,7 @@ impl Store {
     /// The user of a session with this digest that has not expired at `now`.
     pub fn session_user(&self, session_hash: &str, now: Timestamp) -> Result<Option<AuthUser>, StoreError> {
         let user: Option<String> = self
-            .conn
+            .lite()?
             .query_row(
                 "SELECT user FROM auth_sessions WHERE session_hash = ?1 AND expires_at > ?2",
                 params![session_hash, codec::time_to_text(now)],
@@ -154,7 +154,7 @@ impl Store {
     }
 
     pub fn delete_session(&mut self, session_hash: &str) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM auth_sessions WHERE session_hash = ?1", [session_hash]).map_err(sql(&self.path))?;
+        self.lite()?.execute("DELETE FROM auth_sessions WHERE session_hash = ?1", [session_hash]).map_err(sql(&self.path))?;
         Ok(())
     }
 }

@@ -145,7 +145,7 @@ impl Store {
     /// Every rule, in the order they apply.
     pub fn automation_rules(&self) -> Result<Vec<AutomationRule>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {RULE_COLUMNS} FROM automation_rules ORDER BY rule_order, id")).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached(&format!("SELECT {RULE_COLUMNS} FROM automation_rules ORDER BY rule_order, id")).map_err(&err)?;
         let rows = stmt.query_map([], rule_from_row).map_err(&err)?;
         let mut out = Vec::new();
         for r in rows {
@@ -159,7 +159,7 @@ impl Store {
         let err = sql(&self.path);
         let n = id_or_name.strip_prefix("rule/").and_then(|n| n.parse::<i64>().ok()).unwrap_or(-1);
         let row = self
-            .conn
+            .lite()?
             .query_row(&format!("SELECT {RULE_COLUMNS} FROM automation_rules WHERE id = ?1 OR name = ?2"), params![n, id_or_name], rule_from_row)
             .optional()
             .map_err(&err)?;
@@ -191,15 +191,15 @@ impl Store {
     /// Adds a rule. Names are unique; at most [`MAX_RULES`] rules.
     pub fn create_automation_rule(&mut self, spec: &RuleSpec, by: &str, now: Timestamp) -> Result<AutomationRule, StoreError> {
         let err = sql(&self.path);
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM automation_rules", [], |r| r.get(0)).map_err(&err)?;
+        let n: i64 = self.lite()?.query_row("SELECT count(*) FROM automation_rules", [], |r| r.get(0)).map_err(&err)?;
         if n as usize >= MAX_RULES {
             return Err(StoreError::InvalidUpdate(format!("at most {MAX_RULES} automation rules: delete one first")));
         }
-        if self.conn.query_row("SELECT 1 FROM automation_rules WHERE name = ?1", [&spec.name], |_| Ok(())).optional().map_err(&err)?.is_some() {
+        if self.lite()?.query_row("SELECT 1 FROM automation_rules WHERE name = ?1", [&spec.name], |_| Ok(())).optional().map_err(&err)?.is_some() {
             return Err(StoreError::InvalidUpdate(format!("an automation rule named `{}` exists: give another name", crate::filter::shorten(&spec.name))));
         }
         let t = codec::time_to_text(codec::truncate(now));
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO automation_rules (name, description, rule_order, enabled, terminal, criteria, action, created_by, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
@@ -216,7 +216,7 @@ impl Store {
                 ],
             )
             .map_err(&err)?;
-        let id = self.conn.last_insert_rowid();
+        let id = self.lite()?.last_insert_rowid();
         self.automation_rule(&format!("rule/{id}"))
     }
 
@@ -226,14 +226,14 @@ impl Store {
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
         let err = sql(&self.path);
         let clash = self
-            .conn
+            .lite()?
             .query_row("SELECT 1 FROM automation_rules WHERE name = ?1 AND id <> ?2", params![spec.name, n], |_| Ok(()))
             .optional()
             .map_err(&err)?;
         if clash.is_some() {
             return Err(StoreError::InvalidUpdate(format!("an automation rule named `{}` exists: give another name", crate::filter::shorten(&spec.name))));
         }
-        self.conn
+        self.lite()?
             .execute(
                 "UPDATE automation_rules SET name = ?2, description = ?3, rule_order = ?4, enabled = ?5, terminal = ?6, criteria = ?7,
                      action = ?8, updated_at = ?9 WHERE id = ?1",
@@ -257,7 +257,7 @@ impl Store {
     pub fn set_automation_rule_enabled(&mut self, id_or_name: &str, enabled: bool, now: Timestamp) -> Result<AutomationRule, StoreError> {
         let old = self.automation_rule(id_or_name)?;
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
-        self.conn
+        self.lite()?
             .execute(
                 "UPDATE automation_rules SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
                 params![n, enabled, codec::time_to_text(codec::truncate(now))],
@@ -270,7 +270,7 @@ impl Store {
     pub fn delete_automation_rule(&mut self, id_or_name: &str) -> Result<(), StoreError> {
         let old = self.automation_rule(id_or_name)?;
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
-        self.conn.execute("DELETE FROM automation_rules WHERE id = ?1", [n]).map_err(sql(&self.path))?;
+        self.lite()?.execute("DELETE FROM automation_rules WHERE id = ?1", [n]).map_err(sql(&self.path))?;
         Ok(())
     }
 
@@ -284,7 +284,7 @@ impl Store {
             cond = format!("({cond}) AND f.id IN (SELECT value FROM json_each(?))");
             values.push(rusqlite::types::Value::Text(codec::strings_to_json(&ids)));
         }
-        let mut stmt = self.conn.prepare(&format!("SELECT f.id FROM findings f WHERE {cond} ORDER BY f.id")).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare(&format!("SELECT f.id FROM findings f WHERE {cond} ORDER BY f.id")).map_err(&err)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, String>(0)).map_err(&err)?;
         let mut out = Vec::new();
         for id in rows {

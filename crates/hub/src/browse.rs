@@ -42,7 +42,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT r.run_id, r.observed_at, r.status, r.severity, r.reason, r.workflow_status
                  FROM run_results r JOIN runs ON runs.id = r.run_id
@@ -67,12 +67,15 @@ impl Store {
 
     /// Every run, newest first, with the count of its results per status.
     pub fn run_summaries(&self) -> Result<Vec<RunSummary>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.run_summaries();
+        }
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut counts: std::collections::HashMap<String, Vec<(Status, usize)>> = Default::default();
         {
             let mut stmt = self
-                .conn
+                .lite()?
                 .prepare_cached("SELECT run_id, status, count(*) FROM run_results GROUP BY run_id, status")
                 .map_err(&err)?;
             let mut rows = stmt.query([]).map_err(&err)?;

@@ -86,7 +86,7 @@ impl Store {
         let checks: HashSet<&str> = change.checks.iter().map(String::as_str).collect();
         let resources: HashSet<&str> = change.resources.iter().map(String::as_str).collect();
         let mut done = ChangeApplied::default();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let mut updates: Vec<Option<(Timestamp, WorkflowStatus)>> = vec![None; change.findings.len()];
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         {
@@ -213,7 +213,7 @@ impl Store {
 
     /// The greatest key read in `prefix` (a region folder) of `bucket`, if any.
     pub fn trail_checkpoint(&self, bucket: &str, prefix: &str) -> Result<Option<String>, StoreError> {
-        self.conn
+        self.lite()?
             .query_row("SELECT last_key FROM trail_checkpoints WHERE bucket = ?1 AND prefix = ?2", [bucket, prefix], |r| r.get(0))
             .optional()
             .map_err(sql(&self.path))
@@ -225,7 +225,7 @@ impl Store {
     pub fn trail_files_read(&self, bucket: &str, keys: &[String]) -> Result<HashSet<String>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT 1 FROM trail_files WHERE bucket = ?1 AND key = ?2 AND (error IS NULL OR attempts >= ?3)",
             )
@@ -247,7 +247,7 @@ impl Store {
     pub fn record_trail_file(&mut self, bucket: &str, file: &TrailFile, at: Timestamp) -> Result<u32, StoreError> {
         let err = sql(&self.path);
         let now = codec::time_to_text(codec::truncate(at));
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let n = tx
             .execute(
                 "INSERT INTO trail_files (bucket, key, prefix, processed_at, events, changes, skipped, error, attempts)
@@ -289,7 +289,7 @@ impl Store {
     /// folder well behind the checkpoint, which no listing reaches any more). Returns how
     /// many.
     pub fn forget_trail_files(&mut self, bucket: &str, prefix: &str, below: &str) -> Result<usize, StoreError> {
-        self.conn
+        self.lite()?
             .execute("DELETE FROM trail_files WHERE bucket = ?1 AND prefix = ?2 AND key < ?3", [bucket, prefix, below])
             .map_err(sql(&self.path))
     }
@@ -297,7 +297,7 @@ impl Store {
     /// Totals over the files read from `bucket`: (files, events, changes, skipped, files that
     /// could not be read).
     pub fn trail_totals(&self, bucket: &str) -> Result<(u64, u64, u64, u64, u64), StoreError> {
-        self.conn
+        self.lite()?
             .query_row(
                 "SELECT count(*), coalesce(sum(events), 0), coalesce(sum(changes), 0), coalesce(sum(skipped), 0),
                         count(error) FROM trail_files WHERE bucket = ?1",

@@ -78,10 +78,10 @@ impl Store {
             return Err(invalid(format!("unknown target kind `{}`: use one of {}", crate::filter::shorten(kind), TARGET_KINDS.join(", "))));
         }
         let err = sql(&self.path);
-        if self.conn.query_row("SELECT 1 FROM event_targets WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
+        if self.lite()?.query_row("SELECT 1 FROM event_targets WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
             return Err(invalid(format!("a target named `{}` exists: give another name", crate::filter::shorten(name))));
         }
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO event_targets (name, kind, config, enabled, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
                 params![name, kind, config.to_string(), codec::time_to_text(codec::truncate(now))],
@@ -101,7 +101,7 @@ impl Store {
     pub fn event_targets(&self) -> Result<Vec<EventTarget>, StoreError> {
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, kind, config, enabled FROM event_targets ORDER BY id").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, kind, config, enabled FROM event_targets ORDER BY id").map_err(&err)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, bool>(4)?)))
             .map_err(&err)?;
@@ -122,10 +122,10 @@ impl Store {
         }
         let t = self.event_target(target)?;
         let err = sql(&self.path);
-        if self.conn.query_row("SELECT 1 FROM event_rules WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
+        if self.lite()?.query_row("SELECT 1 FROM event_rules WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
             return Err(invalid(format!("an event rule named `{}` exists: give another name", crate::filter::shorten(name))));
         }
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO event_rules (name, pattern, target_id, enabled, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
                 params![name, pattern.to_string(), t.id, codec::time_to_text(codec::truncate(now))],
@@ -139,7 +139,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT r.id, r.name, r.pattern, t.name, t.id, r.enabled AND t.enabled FROM event_rules r JOIN event_targets t ON t.id = r.target_id ORDER BY r.id",
             )
@@ -167,25 +167,25 @@ impl Store {
             return Err(invalid("a custom action's description is at most 510 characters".into()));
         }
         let err = sql(&self.path);
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM custom_actions", [], |r| r.get(0)).map_err(&err)?;
+        let n: i64 = self.lite()?.query_row("SELECT count(*) FROM custom_actions", [], |r| r.get(0)).map_err(&err)?;
         if n as usize >= MAX_CUSTOM_ACTIONS {
             return Err(invalid(format!("at most {MAX_CUSTOM_ACTIONS} custom actions: delete one first")));
         }
-        if self.conn.query_row("SELECT 1 FROM custom_actions WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
+        if self.lite()?.query_row("SELECT 1 FROM custom_actions WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
             return Err(invalid(format!("a custom action named `{}` exists: give another name", crate::filter::shorten(name))));
         }
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO custom_actions (name, description, created_at) VALUES (?1, ?2, ?3)",
                 params![name, description, codec::time_to_text(codec::truncate(now))],
             )
             .map_err(&err)?;
-        Ok(CustomAction { id: format!("custom-action/{}", self.conn.last_insert_rowid()), name: name.into(), description: description.into() })
+        Ok(CustomAction { id: format!("custom-action/{}", self.lite()?.last_insert_rowid()), name: name.into(), description: description.into() })
     }
 
     pub fn custom_actions(&self) -> Result<Vec<CustomAction>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, description FROM custom_actions ORDER BY id").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, description FROM custom_actions ORDER BY id").map_err(&err)?;
         let rows = stmt
             .query_map([], |r| Ok(CustomAction { id: format!("custom-action/{}", r.get::<_, i64>(0)?), name: r.get(1)?, description: r.get(2)? }))
             .map_err(&err)?;
@@ -212,7 +212,7 @@ impl Store {
         let detail_type = body.get("detail-type").and_then(Value::as_str).unwrap_or_default();
         let err = sql(&self.path);
         let t = codec::time_to_text(codec::truncate(now));
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let added = tx
             .execute("INSERT OR IGNORE INTO events (id, detail_type, created_at, body) VALUES (?1, ?2, ?3, ?4)", params![id, detail_type, t, body.to_string()])
             .map_err(&err)?;
@@ -234,7 +234,7 @@ impl Store {
         let bad = crate::store::corrupt(&self.path);
         let targets = self.event_targets()?;
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare(&format!(
                 "SELECT d.event_id, d.target_id, e.body, d.attempts, d.state, d.last_error FROM deliveries d JOIN events e ON e.id = d.event_id
                  WHERE {cond} ORDER BY d.next_attempt_at, d.event_id"
@@ -270,7 +270,7 @@ impl Store {
 
     /// Records a delivery's success.
     pub fn delivery_succeeded(&mut self, event_id: &str, target_id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.conn
+        self.lite()?
             .execute(
                 "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?3, last_error = NULL WHERE event_id = ?1 AND target_id = ?2",
                 params![event_id, target_id, codec::time_to_text(codec::truncate(now))],
@@ -285,7 +285,7 @@ impl Store {
             Some(t) => ("pending", Some(codec::time_to_text(codec::truncate(t)))),
             None => ("dead", None),
         };
-        self.conn
+        self.lite()?
             .execute(
                 "UPDATE deliveries SET state = ?3, attempts = attempts + 1, last_error = ?4, next_attempt_at = coalesce(?5, next_attempt_at)
                  WHERE event_id = ?1 AND target_id = ?2",
@@ -302,13 +302,13 @@ impl Store {
     /// Deletes a target by name, with its rules and its deliveries (dead letters included).
     pub fn delete_event_target(&mut self, name: &str) -> Result<(), StoreError> {
         let t = self.event_target(name)?;
-        self.conn.execute("DELETE FROM event_targets WHERE id = ?1", [t.id]).map_err(sql(&self.path))?;
+        self.lite()?.execute("DELETE FROM event_targets WHERE id = ?1", [t.id]).map_err(sql(&self.path))?;
         Ok(())
     }
 
     /// Deletes a rule by name; events already in the outbox still go out.
     pub fn delete_event_rule(&mut self, name: &str) -> Result<(), StoreError> {
-        let n = self.conn.execute("DELETE FROM event_rules WHERE name = ?1", [name]).map_err(sql(&self.path))?;
+        let n = self.lite()?.execute("DELETE FROM event_rules WHERE name = ?1", [name]).map_err(sql(&self.path))?;
         if n == 0 {
             return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
         }
@@ -317,7 +317,7 @@ impl Store {
 
     /// Turns a rule on or off.
     pub fn set_event_rule_enabled(&mut self, name: &str, enabled: bool) -> Result<(), StoreError> {
-        let n = self.conn.execute("UPDATE event_rules SET enabled = ?2 WHERE name = ?1", params![name, enabled]).map_err(sql(&self.path))?;
+        let n = self.lite()?.execute("UPDATE event_rules SET enabled = ?2 WHERE name = ?1", params![name, enabled]).map_err(sql(&self.path))?;
         if n == 0 {
             return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
         }
@@ -328,7 +328,7 @@ impl Store {
     pub fn delete_custom_action(&mut self, id_or_name: &str) -> Result<(), StoreError> {
         let a = self.custom_action(id_or_name)?;
         let n: i64 = a.id.trim_start_matches("custom-action/").parse().unwrap_or(-1);
-        self.conn.execute("DELETE FROM custom_actions WHERE id = ?1", [n]).map_err(sql(&self.path))?;
+        self.lite()?.execute("DELETE FROM custom_actions WHERE id = ?1", [n]).map_err(sql(&self.path))?;
         Ok(())
     }
 
@@ -340,7 +340,7 @@ impl Store {
             None => None,
         };
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?3
                  WHERE event_id = ?1 AND state = 'dead' AND (?2 IS NULL OR target_id = ?2)",

@@ -381,10 +381,10 @@ impl Store {
         // checkpoint every 1,000 WAL pages) nearly every other call would copy them back
         // into the database and sync it. A checkpoint every WAL_CHECKPOINT_PAGES writes
         // each hot page once for many calls.
-        self.conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES).map_err(&err)?;
-        self.conn.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
+        self.lite()?.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES).map_err(&err)?;
+        self.lite()?.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
 
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let mut answers = Vec::with_capacity(calls.len());
         for findings in calls {
             let out = import_call(&tx, &self.path, findings, now)?;
@@ -398,7 +398,7 @@ impl Store {
     /// The key of the imported finding (ProductArn, Id), if the store holds it.
     pub fn imported_key(&self, product_arn: &str, id: &str) -> Result<Option<String>, StoreError> {
         let err = sql(&self.path);
-        self.conn
+        self.lite()?
             .prepare_cached("SELECT id FROM findings WHERE product_arn = ?1 AND external_id = ?2")
             .map_err(&err)?
             .query_row([product_arn, id], |r| r.get(0))
@@ -409,9 +409,12 @@ impl Store {
     /// The product name of each imported finding among `ids` (rampart's own are absent),
     /// in one query: for lists that show both.
     pub fn product_names(&self, ids: &[String]) -> Result<HashMap<String, String>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.product_names(ids);
+        }
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT id, coalesce(product_name, '') FROM findings
                  WHERE id IN (SELECT value FROM json_each(?1)) AND product_arn IS NOT NULL",
@@ -427,7 +430,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
         let row = self
-            .conn
+            .lite()?
             .prepare_cached(
                 r#"SELECT f.product_arn, f.product_name, f.company_name, f.external_id, i.format, i.resources, i.document,
                           i.provider_updated_at, f.resource_id, f.resource_type, f."partition", f.region, f.resource_name

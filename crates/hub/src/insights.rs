@@ -303,7 +303,7 @@ impl Store {
         check_name(name)?;
         check_group_by(group_by)?;
         let err = sql(&self.path);
-        let custom: i64 = self.conn.query_row("SELECT count(*) FROM insights", [], |r| r.get(0)).map_err(&err)?;
+        let custom: i64 = self.lite()?.query_row("SELECT count(*) FROM insights", [], |r| r.get(0)).map_err(&err)?;
         if custom >= MAX_CUSTOM_INSIGHTS as i64 {
             return Err(StoreError::InvalidInsight(format!(
                 "at most {MAX_CUSTOM_INSIGHTS} custom insights (Security Hub's limit): delete one you no longer use first"
@@ -311,7 +311,7 @@ impl Store {
         }
         let at = codec::time_to_text(now);
         let inserted = self
-            .conn
+            .lite()?
             .execute(
                 "INSERT INTO insights (name, filters, group_by, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
                  ON CONFLICT (name) DO NOTHING",
@@ -321,7 +321,7 @@ impl Store {
         if inserted == 0 {
             return Err(StoreError::DuplicateInsight(name.to_string()));
         }
-        let id = self.conn.last_insert_rowid();
+        let id = self.lite()?.last_insert_rowid();
         Ok(Insight {
             id: format!("custom/{id}"),
             name: name.to_string(),
@@ -335,7 +335,7 @@ impl Store {
     pub fn insights(&self) -> Result<Vec<Insight>, StoreError> {
         let mut out = managed_insights();
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, filters, group_by FROM insights ORDER BY name").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, filters, group_by FROM insights ORDER BY name").map_err(&err)?;
         let mut rows = stmt.query([]).map_err(&err)?;
         while let Some(row) = rows.next().map_err(&err)? {
             out.push(self.insight_from_row(row)?);
@@ -370,7 +370,7 @@ impl Store {
             return Err(StoreError::UnknownInsight(crate::filter::shorten(id)));
         };
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached("SELECT id, name, filters, group_by FROM insights WHERE id = ?1").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, filters, group_by FROM insights WHERE id = ?1").map_err(&err)?;
         let mut rows = stmt.query([n]).map_err(&err)?;
         match rows.next().map_err(&err)? {
             Some(row) => self.insight_from_row(row),
@@ -398,11 +398,11 @@ impl Store {
         check_group_by(group_by)?;
         let err = sql(&self.path);
         let taken: Option<i64> =
-            self.conn.query_row("SELECT id FROM insights WHERE name = ?1", [name], |r| r.get(0)).optional().map_err(&err)?;
+            self.lite()?.query_row("SELECT id FROM insights WHERE name = ?1", [name], |r| r.get(0)).optional().map_err(&err)?;
         if taken.is_some_and(|t| Some(t) != custom_id(id)) {
             return Err(StoreError::DuplicateInsight(name.to_string()));
         }
-        self.conn
+        self.lite()?
             .execute(
                 "UPDATE insights SET name = ?2, filters = ?3, group_by = ?4, updated_at = ?5 WHERE id = ?1",
                 params![custom_id(id), name, filters.to_json().to_string(), group_by, codec::time_to_text(now)],
@@ -416,7 +416,7 @@ impl Store {
         if self.insight(id)?.managed {
             return Err(StoreError::ManagedInsight(id.to_string()));
         }
-        self.conn.execute("DELETE FROM insights WHERE id = ?1", [custom_id(id)]).map_err(sql(&self.path))?;
+        self.lite()?.execute("DELETE FROM insights WHERE id = ?1", [custom_id(id)]).map_err(sql(&self.path))?;
         Ok(())
     }
 
@@ -433,7 +433,7 @@ impl Store {
         let (text, mut values) = insight_statement(insight, now, masks.as_deref(), index)?;
         values.push(rusqlite::types::Value::Integer(MAX_INSIGHT_RESULTS as i64));
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached(&text).map_err(&err)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(values), |r| {
                 Ok(InsightResult { value: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as u64 })
@@ -470,7 +470,7 @@ impl Store {
     /// then [`crate::query::standards_mask`] tells exactly which standards each names.
     /// `finding_counts` holds every list the findings have, once.
     pub(crate) fn requirements_unescaped(&self) -> Result<bool, StoreError> {
-        self.conn
+        self.lite()?
             .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM finding_counts WHERE instr(related_requirements, '\\') > 0)")
             .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(sql(&self.path))
@@ -492,7 +492,7 @@ impl Store {
         let mut values: Vec<rusqlite::types::Value> = (0..masks).map(|m| rusqlite::types::Value::Text(standards_of_mask(m))).collect();
         values.extend(cond_values);
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached(&text).map_err(&err)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0)).map_err(&err)?;
         rows.map(|m| m.map(|m| m as usize)).collect::<Result<_, _>>().map_err(&err)
     }
@@ -516,7 +516,7 @@ impl Store {
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT DISTINCT r.status, r.workflow_status, f.related_requirements
                  FROM run_results r JOIN findings f ON f.id = r.finding_id WHERE r.run_id = ?1",

@@ -113,7 +113,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = sql(&path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         tx.execute("DELETE FROM inventories WHERE run_id = ?1", [run_id]).map_err(&err)?;
         tx.execute(
             "INSERT INTO inventories (run_id, seq, collected_at, recorded_at, encoding, json_bytes, snapshot)
@@ -179,7 +179,7 @@ impl Store {
     fn inventory_infos(&self, limit: Option<usize>) -> Result<Vec<InventoryInfo>, StoreError> {
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare(
                 "SELECT i.run_id, i.collected_at, i.recorded_at, i.json_bytes, length(i.snapshot),
                         (SELECT count(*) FROM inventory_resources r WHERE r.run_id = i.run_id)
@@ -216,7 +216,7 @@ impl Store {
     /// The snapshot JSON of run `run_id`'s inventory, or `None` when none is kept.
     pub fn inventory_json(&self, run_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let got: Option<(String, Vec<u8>)> = self
-            .conn
+            .lite()?
             .query_row("SELECT encoding, snapshot FROM inventories WHERE run_id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(sql(&self.path))?;
@@ -249,7 +249,7 @@ impl Store {
         let err = sql(&self.path);
         let cond = "r.run_id = ?1 AND (?2 IS NULL OR r.type = ?2) AND (?3 IS NULL OR r.account = ?3) AND (?4 IS NULL OR r.region = ?4)";
         let total: i64 = self
-            .conn
+            .lite()?
             .query_row(
                 &format!("SELECT count(*) FROM inventory_resources r WHERE {cond}"),
                 params![run_id, filter.kind, filter.account, filter.region],
@@ -257,7 +257,7 @@ impl Store {
             )
             .map_err(&err)?;
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare(&format!(
                 "SELECT r.arn, r.id, r.type, r.account, r.region, r.name, r.pointer,
                         (SELECT count(*) FROM findings f WHERE f.resource_id = r.arn AND f.status = 'FAILED'
@@ -280,7 +280,7 @@ impl Store {
 
     /// One resource of run `run_id`'s inventory, by its ARN or its own id.
     pub fn inventory_resource(&self, run_id: &str, arn_or_id: &str) -> Result<Option<InventoryResource>, StoreError> {
-        self.conn
+        self.lite()?
             .query_row(
                 "SELECT arn, id, type, account, region, name, pointer FROM inventory_resources
                  WHERE run_id = ?1 AND (arn = ?2 OR id = ?2) ORDER BY arn = ?2 DESC, arn LIMIT 1",
@@ -296,7 +296,7 @@ impl Store {
         let facet = |column: &str| -> Result<Facet, StoreError> {
             let err = sql(&self.path);
             let mut stmt = self
-                .conn
+                .lite()?
                 .prepare(&format!(
                     "SELECT {column}, count(*) FROM inventory_resources WHERE run_id = ?1 GROUP BY {column} ORDER BY {column}"
                 ))

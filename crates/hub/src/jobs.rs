@@ -95,8 +95,11 @@ fn t(now: Timestamp) -> String {
 impl Store {
     /// Adds `jobs` to `batch`; a key already queued is left as it is. Returns how many were added.
     pub fn enqueue_jobs(&mut self, batch: &str, jobs: &[NewJob], now: Timestamp) -> Result<usize, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.enqueue_jobs(batch, jobs, now);
+        }
         let err = sql(&self.path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let mut added = 0;
         {
             let mut stmt = tx
@@ -117,10 +120,13 @@ impl Store {
     /// job, or a running one whose lease ran out (its worker died). A job claimed
     /// [`MAX_ATTEMPTS`] times without finishing is dead instead. `None`: nothing to do now.
     pub fn claim_job(&mut self, worker: &str, kinds: &[&str], now: Timestamp, lease: time::Duration) -> Result<Option<Job>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.claim_job(worker, kinds, now, lease);
+        }
         let err = sql(&self.path);
         let now_text = t(now);
         let kinds_json = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into());
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         // Jobs of any kind whose last attempt's lease ran out are dead: a barrier no longer
         // waits for them, whatever kinds this worker does.
         tx.execute(
@@ -181,14 +187,20 @@ impl Store {
     /// Extends `worker`'s lease on job `id` to `now + lease`. `false`: the worker no longer
     /// holds the job (its lease ran out and another worker took it) and must stop.
     pub fn renew_job(&mut self, id: i64, worker: &str, now: Timestamp, lease: time::Duration) -> Result<bool, StoreError> {
-        renew(&self.conn, &self.path, id, worker, now, lease)
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.renew_job(id, worker, now, lease);
+        }
+        renew(self.lite()?, &self.path, id, worker, now, lease)
     }
 
     /// Marks job `id` done with its output (kept under the job's key in its batch), in one
     /// transaction, if `worker` still holds it. `false`: it does not (nothing written).
     pub fn finish_job(&mut self, id: i64, worker: &str, output: Option<&[u8]>, now: Timestamp) -> Result<bool, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.finish_job(id, worker, output, now);
+        }
         let err = sql(&self.path);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let n = tx
             .execute(
                 "UPDATE jobs SET state = 'done', lease_owner = NULL, finished_at = ?3 WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'",
@@ -211,8 +223,11 @@ impl Store {
     /// Records a failed attempt of job `id` by `worker`: pending again at once (the next
     /// claim retries it), or dead after [`MAX_ATTEMPTS`]. `false`: `worker` did not hold it.
     pub fn fail_job(&mut self, id: i64, worker: &str, error: &str, now: Timestamp) -> Result<bool, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.fail_job(id, worker, error, now);
+        }
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE jobs SET state = CASE WHEN attempts >= ?4 THEN 'dead' ELSE 'pending' END,
                         finished_at = CASE WHEN attempts >= ?4 THEN ?5 END,
@@ -226,9 +241,12 @@ impl Store {
 
     /// How far `batch` is.
     pub fn batch_progress(&self, batch: &str) -> Result<BatchProgress, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.batch_progress(batch);
+        }
         let err = sql(&self.path);
         let mut stmt =
-            self.conn.prepare("SELECT state, count(*), sum(attempts) FROM jobs WHERE batch = ?1 GROUP BY state").map_err(&err)?;
+            self.lite()?.prepare("SELECT state, count(*), sum(attempts) FROM jobs WHERE batch = ?1 GROUP BY state").map_err(&err)?;
         let mut rows = stmt.query([batch]).map_err(&err)?;
         let mut p = BatchProgress::default();
         while let Some(r) = rows.next().map_err(&err)? {
@@ -246,8 +264,11 @@ impl Store {
 
     /// Every job of `batch`: key, kind and payload, in the order enqueued.
     pub fn batch_jobs(&self, batch: &str) -> Result<Vec<(String, String, Value)>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.batch_jobs(batch);
+        }
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare("SELECT key, kind, payload FROM jobs WHERE batch = ?1 ORDER BY id").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare("SELECT key, kind, payload FROM jobs WHERE batch = ?1 ORDER BY id").map_err(&err)?;
         let rows =
             stmt.query_map([batch], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).map_err(&err)?;
         let mut out = Vec::new();
@@ -262,9 +283,12 @@ impl Store {
 
     /// The jobs of `batch` that failed every attempt.
     pub fn dead_jobs(&self, batch: &str) -> Result<Vec<DeadJob>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.dead_jobs(batch);
+        }
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare("SELECT key, kind, attempts, coalesce(last_error, '') FROM jobs WHERE batch = ?1 AND state = 'dead' ORDER BY id")
             .map_err(&err)?;
         let rows = stmt
@@ -276,10 +300,13 @@ impl Store {
     /// The jobs of `batch` that workers hold now, in the order enqueued (a lease that ran out
     /// is listed until the next claim takes the job again).
     pub fn running_jobs(&self, batch: &str) -> Result<Vec<RunningJob>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.running_jobs(batch);
+        }
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare("SELECT key, coalesce(lease_owner, ''), attempts, coalesce(lease_until, '') FROM jobs WHERE batch = ?1 AND state = 'running' ORDER BY id")
             .map_err(&err)?;
         let rows = stmt
@@ -295,8 +322,11 @@ impl Store {
 
     /// The outputs of `batch`'s finished jobs, by key.
     pub fn job_outputs(&self, batch: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.job_outputs(batch);
+        }
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare("SELECT key, body FROM job_outputs WHERE batch = ?1 ORDER BY key").map_err(&err)?;
+        let mut stmt = self.lite()?.prepare("SELECT key, body FROM job_outputs WHERE batch = ?1 ORDER BY key").map_err(&err)?;
         let rows = stmt.query_map([batch], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
     }
@@ -304,12 +334,18 @@ impl Store {
     /// Whether a run `id` is recorded (an evaluation retried after its worker died finds
     /// its run there and records nothing twice).
     pub fn run_exists(&self, id: &str) -> Result<bool, StoreError> {
-        self.conn.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)", [id], |r| r.get(0)).map_err(sql(&self.path))
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.run_exists(id);
+        }
+        self.lite()?.query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)", [id], |r| r.get(0)).map_err(sql(&self.path))
     }
 
     /// Forgets a finished batch's outputs (its jobs stay as a record).
     pub fn drop_job_outputs(&mut self, batch: &str) -> Result<usize, StoreError> {
-        self.conn.execute("DELETE FROM job_outputs WHERE batch = ?1", [batch]).map_err(sql(&self.path))
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.drop_job_outputs(batch);
+        }
+        self.lite()?.execute("DELETE FROM job_outputs WHERE batch = ?1", [batch]).map_err(sql(&self.path))
     }
 }
 

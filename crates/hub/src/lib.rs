@@ -60,6 +60,7 @@ mod backend;
 mod query;
 mod schedules;
 mod schema;
+mod sql;
 mod store;
 mod run_writer;
 mod triage;

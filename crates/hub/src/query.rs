@@ -859,6 +859,9 @@ impl Store {
     /// One page of the findings `query` selects, in its order (see the module
     /// documentation for pagination). `now` is the time "last N days" counts back from.
     pub fn get_findings(&self, query: &FindingQuery, now: Timestamp) -> Result<FindingsPage, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.get_findings(query, now);
+        }
         if !(1..=MAX_RESULTS).contains(&query.max_results) {
             return Err(QueryError::MaxResults(query.max_results as i64).into());
         }
@@ -886,7 +889,7 @@ impl Store {
         let range = if in_order { self.key_range(query, now)? } else { None };
         let (text, values) = page_statement_within(query, &fingerprint, index, range, now)?;
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached(&text).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached(&text).map_err(&err)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(values)).map_err(&err)?;
         let mut items: Vec<(FindingRecord, Value)> = Vec::new();
         while let Some(row) = rows.next().map_err(&err)? {
@@ -919,7 +922,7 @@ impl Store {
         }
         let (cond, values) = all_conditions(query, now, Dialect::Sqlite);
         let (low, high): (Value, Value) = self
-            .conn
+            .lite()?
             .prepare_cached(&format!("SELECT min({key}), max({key}) FROM finding_counts f WHERE {cond}"))
             .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?))))
             .map_err(sql(&self.path))?;
@@ -946,7 +949,7 @@ impl Store {
                         let mut values = Vec::new();
                         let group = string_group(&Target::Column("t.title"), &refs, &mut values, Dialect::Sqlite);
                         let n: i64 = self
-                            .conn
+                            .lite()?
                             .prepare_cached(&format!("SELECT coalesce(sum(t.n), 0) FROM finding_titles t WHERE NOT coalesce({group}, 0)"))
                             .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
                             .map_err(sql(&self.path))?;
@@ -958,7 +961,7 @@ impl Store {
                         let mut values = Vec::new();
                         let group = string_group(&Target::Column("d.description"), &refs, &mut values, Dialect::Sqlite);
                         let n: i64 = self
-                            .conn
+                            .lite()?
                             .prepare_cached(&format!(
                                 "SELECT coalesce(sum(d.n), 0) FROM finding_descriptions d WHERE NOT coalesce({group}, 0)"
                             ))
@@ -1018,7 +1021,7 @@ impl Store {
                 };
                 let group = string_group(&Target::Column(target), &refs, &mut values, Dialect::Sqlite);
                 let n: i64 = self
-                    .conn
+                    .lite()?
                     .prepare_cached(&text.replace("{}", &group))
                     .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
                     .map_err(sql(&self.path))?;
@@ -1040,6 +1043,9 @@ impl Store {
     /// How many findings `query` selects: its filters AND each of its `also` sets (the
     /// total of every page of [`Store::get_findings`]; sort, size and token play no part).
     pub fn count_query(&self, query: &FindingQuery, now: Timestamp) -> Result<u64, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.count_query(query, now);
+        }
         // Description CONTAINS alone: `finding_descriptions` holds the number of findings
         // of each description, exactly.
         if let ([("Description", FieldFilters::String(fs))], true) =
@@ -1050,7 +1056,7 @@ impl Store {
                 let mut values = Vec::new();
                 let group = string_group(&Target::Column("d.description"), &refs, &mut values, Dialect::Sqlite);
                 let n: i64 = self
-                    .conn
+                    .lite()?
                     .prepare_cached(&format!("SELECT coalesce(sum(d.n), 0) FROM finding_descriptions d WHERE {group}"))
                     .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
                     .map_err(sql(&self.path))?;
@@ -1070,7 +1076,7 @@ impl Store {
                 let mut values = Vec::new();
                 let group = string_group(&Target::Column(target), &refs, &mut values, Dialect::Sqlite);
                 let (pass, fail): (i64, i64) = self
-                    .conn
+                    .lite()?
                     .prepare_cached(&format!(
                         "SELECT coalesce(sum(t.n) FILTER (WHERE coalesce({group}, 0)), 0),
                                 coalesce(sum(t.n) FILTER (WHERE NOT coalesce({group}, 0)), 0) FROM {table}"
@@ -1096,7 +1102,7 @@ impl Store {
     fn count_query_through(&self, query: &FindingQuery, now: Timestamp, index: Option<&str>) -> Result<u64, StoreError> {
         let (text, values) = count_statement_through(query, now, index);
         let n: i64 = self
-            .conn
+            .lite()?
             .prepare_cached(&text)
             .and_then(|mut stmt| stmt.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
             .map_err(sql(&self.path))?;
@@ -1105,9 +1111,12 @@ impl Store {
 
     /// One finding with what people set on it; [`StoreError::UnknownFinding`] if there is none.
     pub fn finding_record(&self, id: &str) -> Result<FindingRecord, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.finding_record(id);
+        }
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(&format!("SELECT {CURRENT_COLUMNS}, {RECORD_COLUMNS} FROM findings f WHERE f.id = ?1"))
             .map_err(&err)?;
         let mut rows = stmt.query([id]).map_err(&err)?;
@@ -1127,8 +1136,11 @@ impl Store {
         &mut self,
         tags: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, String>)>,
     ) -> Result<(), StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.set_resource_tags(tags);
+        }
         let err = sql(&self.path);
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
         write_resource_tags(&tx, &self.path, tags)?;
         tx.commit().map_err(&err)
     }
@@ -1140,7 +1152,7 @@ impl Store {
         let err = sql(&self.path);
         let ids: Vec<String> = records.iter().map(|r| r.finding.resource.id.clone()).collect();
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached("SELECT resource_id, key, value FROM resource_tags WHERE resource_id IN (SELECT value FROM json_each(?1))")
             .map_err(&err)?;
         let mut rows = stmt.query([codec::strings_to_json(&ids)]).map_err(&err)?;

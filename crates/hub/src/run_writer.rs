@@ -109,11 +109,15 @@ impl Store {
     /// Starts recording `run` (its id, source and start; the rest is rewritten by
     /// [`RunWriter::finish`]): takes the write lock until the writer finishes or is
     /// dropped. A run already recorded under that id is [`StoreError::DuplicateRun`].
-    pub fn begin_run(&mut self, run: &RunInfo) -> Result<RunWriter<'_>, StoreError> {
+    pub fn begin_run(&mut self, run: &RunInfo) -> Result<BackendRunWriter<'_>, StoreError> {
         let path = self.path.as_path();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql(path))?;
+        let conn = match &mut self.db {
+            crate::sql::Db::Sqlite(c) => c,
+            crate::sql::Db::Postgres(pg) => return Ok(BackendRunWriter::Postgres(pg.begin_run(run)?)),
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql(path))?;
         insert_run(&tx, path, run)?;
-        Ok(RunWriter {
+        Ok(BackendRunWriter::Sqlite(RunWriter {
             tx,
             path,
             run_id: run.id.clone(),
@@ -123,7 +127,7 @@ impl Store {
             gaps: 0,
             findings: 0,
             check_ids: run.checks.iter().cloned().collect(),
-        })
+        }))
     }
 }
 
@@ -320,16 +324,6 @@ pub enum BackendRunWriter<'s> {
     Postgres(crate::pg::PgRunWriter<'s>),
 }
 
-impl crate::Backend {
-    /// [`Store::begin_run`] on either backend.
-    pub fn begin_run(&mut self, run: &RunInfo) -> Result<BackendRunWriter<'_>, StoreError> {
-        Ok(match self {
-            crate::Backend::Sqlite(s) => BackendRunWriter::Sqlite(s.begin_run(run)?),
-            crate::Backend::Postgres(p) => BackendRunWriter::Postgres(p.begin_run(run)?),
-        })
-    }
-}
-
 impl BackendRunWriter<'_> {
     /// [`RunWriter::write`].
     pub fn write(&mut self, findings: &[Finding], gaps: &[Gap]) -> Result<Updates, StoreError> {
@@ -373,9 +367,12 @@ impl Store {
     /// parts: `<batch>/<account>/`), by key: what a streaming evaluation reads one account
     /// at a time.
     pub fn job_outputs_with_prefix(&self, batch: &str, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.job_outputs_with_prefix(batch, prefix);
+        }
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached("SELECT key, body FROM job_outputs WHERE batch = ?1 AND substr(key, 1, length(?2)) = ?2 ORDER BY key")
             .map_err(&err)?;
         let rows = stmt.query_map(params![batch, prefix], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
@@ -385,30 +382,15 @@ impl Store {
     /// Up to `limit` ids of run `run_id`'s findings after `after` (by id): the run's
     /// findings a page at a time.
     pub fn run_finding_ids(&self, run_id: &str, after: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.run_finding_ids(run_id, after, limit);
+        }
         let err = sql(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached("SELECT finding_id FROM run_results WHERE run_id = ?1 AND finding_id > ?2 ORDER BY finding_id LIMIT ?3")
             .map_err(&err)?;
         let rows = stmt.query_map(params![run_id, after, limit as i64], |r| r.get(0)).map_err(&err)?;
         rows.collect::<Result<_, _>>().map_err(&err)
-    }
-}
-
-impl crate::Backend {
-    /// [`Store::job_outputs_with_prefix`] on either backend.
-    pub fn job_outputs_with_prefix(&self, batch: &str, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        match self {
-            crate::Backend::Sqlite(s) => s.job_outputs_with_prefix(batch, prefix),
-            crate::Backend::Postgres(p) => p.job_outputs_with_prefix(batch, prefix),
-        }
-    }
-
-    /// [`Store::run_finding_ids`] on either backend.
-    pub fn run_finding_ids(&self, run_id: &str, after: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        match self {
-            crate::Backend::Sqlite(s) => s.run_finding_ids(run_id, after, limit),
-            crate::Backend::Postgres(p) => p.run_finding_ids(run_id, after, limit),
-        }
     }
 }

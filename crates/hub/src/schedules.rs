@@ -203,7 +203,7 @@ impl Store {
     fn schedule_rows(&self, where_clause: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Schedule>, StoreError> {
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM schedules {where_clause} ORDER BY scope")).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare(&format!("SELECT {COLUMNS} FROM schedules {where_clause} ORDER BY scope")).map_err(&err)?;
         let mut rows = stmt.query(args).map_err(&err)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(&err)? {
@@ -263,18 +263,18 @@ impl Store {
         let err = sql(&self.path);
         let key = scope.key();
         let existing: Option<i64> =
-            self.conn.query_row("SELECT id FROM schedules WHERE scope = ?1", [&key], |r| r.get(0)).optional().map_err(&err)?;
+            self.lite()?.query_row("SELECT id FROM schedules WHERE scope = ?1", [&key], |r| r.get(0)).optional().map_err(&err)?;
         if let Some(id) = existing {
             return Err(StoreError::InvalidUpdate(format!("the {scope} has a schedule already (id {id}): edit that one")));
         }
         let now = codec::time_to_text(now);
-        self.conn
+        self.lite()?
             .execute(
                 "INSERT INTO schedules (scope, interval_secs, paused, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
                 rusqlite::params![key, interval_secs, i64::from(paused), now],
             )
             .map_err(&err)?;
-        let id = self.conn.last_insert_rowid();
+        let id = self.lite()?.last_insert_rowid();
         self.schedule(id)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {id} vanished")))
     }
 
@@ -282,7 +282,7 @@ impl Store {
     /// with that id. A run in progress goes on.
     pub fn update_schedule(&mut self, id: i64, interval_secs: i64, paused: bool, now: Timestamp) -> Result<Option<Schedule>, StoreError> {
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE schedules SET interval_secs = ?2, paused = ?3, updated_at = ?4 WHERE id = ?1",
                 rusqlite::params![id, interval_secs, i64::from(paused), codec::time_to_text(now)],
@@ -302,7 +302,7 @@ impl Store {
             Some(serde_json::to_string(settings).map_err(|e| StoreError::InvalidUpdate(e.to_string()))?)
         };
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE schedules SET settings = ?2, updated_at = ?3 WHERE id = ?1",
                 rusqlite::params![id, json, codec::time_to_text(now)],
@@ -316,14 +316,14 @@ impl Store {
 
     /// Deletes a schedule; whether there was one. A run in progress finishes unrecorded.
     pub fn delete_schedule(&mut self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.conn.execute("DELETE FROM schedules WHERE id = ?1", [id]).map_err(sql(&self.path))? > 0)
+        Ok(self.lite()?.execute("DELETE FROM schedules WHERE id = ?1", [id]).map_err(sql(&self.path))? > 0)
     }
 
     /// Asks for a run of the schedule as soon as none is running (paused or not); whether
     /// there is such a schedule.
     pub fn request_schedule_run(&mut self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE schedules SET run_requested_at = coalesce(run_requested_at, ?2) WHERE id = ?1",
                 rusqlite::params![id, codec::time_to_text(now)],
@@ -345,7 +345,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let now = codec::time_to_text(now);
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE schedules SET claimed_by = ?2, claimed_at = ?3, lease_until = ?4, run_requested_at = NULL
                  WHERE id = ?1 AND (claimed_by IS NULL OR lease_until < ?3) AND last_started_at IS ?5",
@@ -362,7 +362,7 @@ impl Store {
         let mut held = 0;
         for id in ids {
             held += self
-                .conn
+                .lite()?
                 .execute("UPDATE schedules SET lease_until = ?3 WHERE id = ?1 AND claimed_by = ?2", rusqlite::params![id, by, until])
                 .map_err(&err)?;
         }
@@ -396,7 +396,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let poll = poll.map(serde_json::to_string).transpose().map_err(|e| StoreError::InvalidUpdate(e.to_string()))?;
         let n = self
-            .conn
+            .lite()?
             .execute(
                 "UPDATE schedules SET last_started_at = claimed_at, last_finished_at = ?3, last_error = ?4, last_run_id = ?5,
                         last_poll = coalesce(?6, last_poll), claimed_by = NULL, claimed_at = NULL, lease_until = NULL
@@ -410,7 +410,7 @@ impl Store {
     /// Forgets per-run results observed before `before`, except each finding's latest
     /// result (what its last run said stays readable); returns how many.
     pub fn prune_results(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.conn.execute(PRUNE_RESULTS, [codec::time_to_text(before)]).map_err(sql(&self.path))
+        self.lite()?.execute(PRUNE_RESULTS, [codec::time_to_text(before)]).map_err(sql(&self.path))
     }
 
     /// Forgets runs started before `before` with their results, gaps and inventory — but
@@ -420,7 +420,7 @@ impl Store {
     /// Returns how many runs.
     pub fn prune_runs(&mut self, before: Timestamp) -> Result<usize, StoreError> {
         let err = sql(&self.path);
-        let tx = self.conn.transaction().map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
         let n = tx
             .execute(
                 "DELETE FROM runs WHERE started_at < ?1
@@ -439,7 +439,7 @@ impl Store {
     /// dead letters); an event still to be delivered is kept whatever its age. Returns how
     /// many events.
     pub fn prune_events(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.conn
+        self.lite()?
             .execute(
                 "DELETE FROM events WHERE created_at < ?1
                    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'pending')",

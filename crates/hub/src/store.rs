@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// The findings store: one SQLite file (or memory) holding the stores of
 /// `schema::STORE` (findings, assessments, ...), each migrated to its latest schema.
 pub struct Store {
-    pub(crate) conn: Connection,
+    pub(crate) db: crate::sql::Db,
     pub(crate) path: PathBuf,
     versions: schema::Versions,
 }
@@ -154,13 +154,35 @@ impl Store {
             return Err(StoreError::NotOnPostgres("this command".into()));
         }
         let (conn, path, versions) = schema::open(Some(path), mode, schema::STORE)?;
-        Ok(Store { conn, path, versions })
+        Ok(Store { db: crate::sql::Db::Sqlite(conn), path, versions })
+    }
+
+    pub(crate) fn from_parts(db: crate::sql::Db, path: PathBuf, versions: schema::Versions) -> Store {
+        let path = match &db {
+            crate::sql::Db::Postgres(pg) => pg.place().to_path_buf(),
+            crate::sql::Db::Sqlite(_) => path,
+        };
+        Store { db, path, versions }
     }
 
     /// A database that lives as long as the value: for tests and one-shot scans.
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let (conn, path, versions) = schema::open(None, schema::Mode::Create, schema::STORE)?;
-        Ok(Store { conn, path, versions })
+        Ok(Store { db: crate::sql::Db::Sqlite(conn), path, versions })
+    }
+
+    /// The SQLite connection, for what is written for SQLite alone; on PostgreSQL
+    /// [`StoreError::NotOnPostgres`].
+    pub(crate) fn lite(&self) -> Result<&Connection, StoreError> {
+        match &self.db {
+            crate::sql::Db::Sqlite(c) => Ok(c),
+            crate::sql::Db::Postgres(_) => Err(StoreError::NotOnPostgres("this part of the store".into())),
+        }
+    }
+
+    /// The connection as [`crate::sql::Sql`], on either backend.
+    pub(crate) fn sql(&self) -> &dyn crate::sql::Sql {
+        self.db.sql()
     }
 
     /// Where the database lives (`:memory:` for an in-memory store).
@@ -192,6 +214,9 @@ impl Store {
         findings: &mut [Finding],
         gaps: &[Gap],
     ) -> Result<(), StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.record_run(run, findings, gaps);
+        }
         let mut writer = self.begin_run(run)?;
         let updates = writer.write(findings, gaps)?;
         writer.finish(run)?;
@@ -202,10 +227,13 @@ impl Store {
 
     /// Every recorded run, newest first.
     pub fn runs(&self) -> Result<Vec<RunInfo>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.runs();
+        }
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT id, started_at, finished_at, source, accounts, regions, tool_version, checks, incomplete
                  FROM runs ORDER BY started_at DESC, id DESC",
@@ -233,6 +261,9 @@ impl Store {
     /// The findings of one run as that run saw them: its status, severity, reason,
     /// workflow status and observation time. Most severe first.
     pub fn run_results(&self, run_id: &str) -> Result<Vec<Finding>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.run_results(run_id);
+        }
         self.require_run(run_id)?;
         let query = format!(
             "SELECT {RUN_COLUMNS} FROM run_results r JOIN findings f ON f.id = r.finding_id
@@ -244,11 +275,14 @@ impl Store {
 
     /// The gaps of one run, in the order they were recorded.
     pub fn gaps(&self, run_id: &str) -> Result<Vec<Gap>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.gaps(run_id);
+        }
         self.require_run(run_id)?;
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT action, kind, account, region, resource, message
                  FROM gaps WHERE run_id = ?1 ORDER BY seq",
@@ -272,6 +306,9 @@ impl Store {
 
     /// The current state of the findings `filter` selects, most severe first.
     pub fn findings(&self, filter: &FindingFilter) -> Result<Vec<Finding>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.findings(filter);
+        }
         let (where_clause, mut values) = filter_clauses(filter, Dialect::Sqlite);
         let mut query = format!("SELECT {CURRENT_COLUMNS} FROM findings f{where_clause} ");
         query.push_str(&order_by("coalesce(f.severity_label, f.severity)"));
@@ -284,9 +321,12 @@ impl Store {
 
     /// How many findings `filter` selects, its `limit` aside: for "100 of 136".
     pub fn count_findings(&self, filter: &FindingFilter) -> Result<usize, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.count_findings(filter);
+        }
         let (where_clause, values) = filter_clauses(filter, Dialect::Sqlite);
         let n: i64 = self
-            .conn
+            .lite()?
             .query_row(
                 &format!("SELECT count(*) FROM findings f{where_clause}"),
                 rusqlite::params_from_iter(values),
@@ -365,11 +405,13 @@ impl Store {
         note: &str,
         changed_by: Option<&str>,
     ) -> Result<(), StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.set_workflow_by(finding_id, status, note, changed_by);
+        }
         let path = self.path.as_path();
         let err = sql(path);
         let now = codec::time_to_text(Timestamp::now_utc());
-        let tx = self
-            .conn
+        let tx = crate::sql::lite_mut(&mut self.db)?
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(&err)?;
         let from: Option<String> = tx
@@ -399,10 +441,13 @@ impl Store {
 
     /// Every workflow change of a finding, oldest first.
     pub fn workflow_history(&self, finding_id: &str) -> Result<Vec<WorkflowChange>, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &self.db {
+            return pg.workflow_history(finding_id);
+        }
         let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let exists: bool = self
-            .conn
+            .lite()?
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM findings WHERE id = ?1)",
                 [finding_id],
@@ -413,7 +458,7 @@ impl Store {
             return Err(StoreError::UnknownFinding(finding_id.to_string()));
         }
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT changed_at, from_status, to_status, note, run_id, changed_by
                  FROM workflow_history WHERE finding_id = ?1 ORDER BY id",
@@ -438,7 +483,7 @@ impl Store {
 
     pub(crate) fn require_run(&self, run_id: &str) -> Result<(), StoreError> {
         let exists: bool = self
-            .conn
+            .lite()?
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)",
                 [run_id],
@@ -454,7 +499,7 @@ impl Store {
 
     pub(crate) fn query_findings(&self, query: &str, values: Vec<Value>) -> Result<Vec<Finding>, StoreError> {
         let err = sql(&self.path);
-        let mut stmt = self.conn.prepare_cached(query).map_err(&err)?;
+        let mut stmt = self.lite()?.prepare_cached(query).map_err(&err)?;
         let mut rows = stmt
             .query(rusqlite::params_from_iter(values))
             .map_err(&err)?;

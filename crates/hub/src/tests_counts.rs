@@ -130,7 +130,7 @@ fn estate(rng: &mut Rng) -> Store {
         let (arn, name, company) = *rng.pick(PRODUCTS);
         let compliance = if rng.chance(30) { None } else { Some(rng.pick(STATUSES).as_str()) };
         store
-            .conn
+            .lite().unwrap()
             .execute(
                 "UPDATE findings SET product_arn = ?2, product_name = ?3, company_name = ?4, external_id = ?1,
                  compliance_status = ?5, status = coalesce(?5, 'NOT_AVAILABLE') WHERE id = ?1",
@@ -142,7 +142,7 @@ fn estate(rng: &mut Rng) -> Store {
         if !rng.chance(5) {
             continue;
         }
-        store.conn.execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
+        store.lite().unwrap().execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
     }
     store
 }
@@ -330,7 +330,7 @@ fn generated_filters(records: &[FindingRecord], rng: &mut Rng, cov: &mut Coverag
 /// The store's `finding_counts` holds exactly the findings' numbers per combination.
 fn check_table(store: &Store) {
     let diff: i64 = store
-        .conn
+        .lite().unwrap()
         .query_row(
             "WITH truth AS (
                 SELECT json_array(record_state, workflow_status, severity, severity_label, status, compliance_status, product_arn,
@@ -410,7 +410,7 @@ fn counts_and_insights_equal_a_count_of_the_findings() {
 
 /// `EXPLAIN QUERY PLAN` of a statement: its detail lines.
 fn plan(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> String {
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
     let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, String>(3)).unwrap();
     rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
 }
@@ -418,7 +418,7 @@ fn plan(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> Strin
 /// The tables and indexes a statement reads (its `OpenRead`s, by root page: the plan
 /// names only the alias).
 fn reads(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> BTreeSet<String> {
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN {text}")).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN {text}")).unwrap();
     let pages: Vec<i64> = stmt
         .query_map(rusqlite::params_from_iter(values), |r| Ok((r.get::<_, String>(1)?, r.get::<_, i64>(3)?)))
         .unwrap()
@@ -428,7 +428,7 @@ fn reads(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> BTre
         .collect();
     pages
         .into_iter()
-        .map(|p| store.conn.query_row("SELECT name FROM sqlite_schema WHERE rootpage = ?1", [p], |r| r.get(0)).unwrap())
+        .map(|p| store.lite().unwrap().query_row("SELECT name FROM sqlite_schema WHERE rootpage = ?1", [p], |r| r.get(0)).unwrap())
         .collect()
 }
 
@@ -437,8 +437,8 @@ fn reads(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> BTre
 /// leave the table's cursor open "just in case" (SQLite's `WHERE_EXPRIDX`), so the
 /// `OpenRead`s alone do not tell.
 pub(crate) fn row_columns_read(store: &Store, text: &str, values: Vec<rusqlite::types::Value>) -> usize {
-    let root: i64 = store.conn.query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'findings'", [], |r| r.get(0)).unwrap();
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN {text}")).unwrap();
+    let root: i64 = store.lite().unwrap().query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'findings'", [], |r| r.get(0)).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN {text}")).unwrap();
     let ops: Vec<(String, i64, i64)> = stmt
         .query_map(rusqlite::params_from_iter(values), |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()
@@ -563,7 +563,7 @@ fn dense_filtered_pages_read_through_the_severity_index_hold_every_match_once() 
 /// `finding_titles` holds exactly the findings' distinct titles and their numbers.
 fn check_titles(store: &Store) {
     let diff: i64 = store
-        .conn
+        .lite().unwrap()
         .query_row(
             "WITH truth AS (SELECT title, count(*) AS n FROM findings GROUP BY title)
              SELECT (SELECT count(*) FROM truth t LEFT JOIN finding_titles c ON c.title = t.title WHERE c.n IS NOT t.n)
@@ -606,7 +606,7 @@ fn insights_by_resource_over_standards_read_a_resource_index_alone() {
         let exact = |masks: Option<&[usize]>| -> Vec<(String, i64)> {
             let (text, mut values) = insight_statement(&insight, now(), masks, None).unwrap();
             values.push(rusqlite::types::Value::Integer(100));
-            let mut stmt = store.conn.prepare(&text).unwrap();
+            let mut stmt = store.lite().unwrap().prepare(&text).unwrap();
             stmt.query_map(rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
         };
         assert_eq!(exact(Some(&masks)), exact(None), "{}", insight.id);
@@ -636,7 +636,7 @@ fn insights_by_resource_over_standards_read_a_resource_index_alone() {
         for path in [Some(masks.as_slice()), None] {
             let (text, mut values) = insight_statement(&insight, now(), path, None).unwrap();
             values.push(rusqlite::types::Value::Integer(100));
-            let mut stmt = store.conn.prepare(&text).unwrap();
+            let mut stmt = store.lite().unwrap().prepare(&text).unwrap();
             let got: Vec<(String, u64)> = stmt
                 .query_map(rusqlite::params_from_iter(values), |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
                 .unwrap()
@@ -670,7 +670,7 @@ fn an_escaped_requirement_turns_the_standards_mask_off() {
     let masks = store.standards_masks(six.filters.get("ComplianceAssociatedStandardsId").unwrap()).unwrap();
     let (text, mut values) = insight_statement(&six, now(), Some(&masks), None).unwrap();
     values.push(rusqlite::types::Value::Integer(100));
-    let n: i64 = store.conn.query_row(&format!("SELECT sum(n) FROM ({text})"), rusqlite::params_from_iter(values), |r| r.get(0)).unwrap();
+    let n: i64 = store.lite().unwrap().query_row(&format!("SELECT sum(n) FROM ({text})"), rusqlite::params_from_iter(values), |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
 }
 
@@ -691,17 +691,17 @@ fn title_contains_reads_the_distinct_titles_and_matches_the_plain_comparison() {
             3 => String::new(),
             _ => continue,
         };
-        store.conn.execute("UPDATE findings SET title = ?2 WHERE id = ?1", rusqlite::params![id, title]).unwrap();
+        store.lite().unwrap().execute("UPDATE findings SET title = ?2 WHERE id = ?1", rusqlite::params![id, title]).unwrap();
     }
     for id in ids.iter().step_by(11) {
-        store.conn.execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
+        store.lite().unwrap().execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
     }
     check_titles(&store);
     let records = all_records(&store);
     let plain = |values: &[&str]| -> u64 {
         let cond = vec!["instr(title, ?) > 0"; values.len()].join(" OR ");
         let n: i64 = store
-            .conn
+            .lite().unwrap()
             .query_row(&format!("SELECT count(*) FROM findings WHERE {cond}"), rusqlite::params_from_iter(values), |r| r.get(0))
             .unwrap();
         n as u64
@@ -799,7 +799,7 @@ fn title_contains_reads_the_distinct_titles_and_matches_the_plain_comparison() {
     assert_eq!(store.matches_at_least(&other, now()).unwrap(), None);
     // NOT_CONTAINS keeps the plain comparison.
     let f = FindingFilters::default().with_string("Title", StringComparison::NotContains, "public").unwrap();
-    let n: i64 = store.conn.query_row("SELECT count(*) FROM findings WHERE instr(title, 'public') = 0", [], |r| r.get(0)).unwrap();
+    let n: i64 = store.lite().unwrap().query_row("SELECT count(*) FROM findings WHERE instr(title, 'public') = 0", [], |r| r.get(0)).unwrap();
     assert_eq!(store.count_matching(&f, now()).unwrap(), n as u64);
 }
 
@@ -902,10 +902,10 @@ fn description_and_note_contains_read_their_narrow_tables_and_match_the_plain_co
             2 => format!("Ünïcode {}", i % 3),
             _ => String::new(),
         };
-        store.conn.execute("UPDATE findings SET description = ?2 WHERE id = ?1", rusqlite::params![id, description]).unwrap();
+        store.lite().unwrap().execute("UPDATE findings SET description = ?2 WHERE id = ?1", rusqlite::params![id, description]).unwrap();
         if i % 9 == 0 {
             store
-                .conn
+                .lite().unwrap()
                 .execute(
                     "UPDATE findings SET note_text = ?2, note_updated_by = 'alice', note_updated_at = '2026-01-01T00:00:00Z' WHERE id = ?1",
                     rusqlite::params![id, format!("ticket SEC-{}", i % 4)],
@@ -914,10 +914,10 @@ fn description_and_note_contains_read_their_narrow_tables_and_match_the_plain_co
         }
     }
     for id in ids.iter().step_by(13) {
-        store.conn.execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
+        store.lite().unwrap().execute("DELETE FROM findings WHERE id = ?1", [id]).unwrap();
     }
     let diff: i64 = store
-        .conn
+        .lite().unwrap()
         .query_row(
             "WITH truth AS (SELECT description, check_id, count(*) AS n FROM findings GROUP BY description, check_id)
              SELECT (SELECT count(*) FROM truth t LEFT JOIN finding_descriptions c USING (description, check_id) WHERE c.n IS NOT t.n)
@@ -999,7 +999,7 @@ fn description_and_note_contains_read_their_narrow_tables_and_match_the_plain_co
     assert_eq!(reads(&store, &text, binds), names(&["findings", "findings_note"]));
     // The count of a Description CONTAINS alone reads the distinct descriptions only.
     let q = FindingQuery::new(filters(r#"{"Description": [{"Value": "public", "Comparison": "CONTAINS"}]}"#));
-    let before: i64 = store.conn.query_row("SELECT count(*) FROM finding_descriptions", [], |r| r.get(0)).unwrap();
+    let before: i64 = store.lite().unwrap().query_row("SELECT count(*) FROM finding_descriptions", [], |r| r.get(0)).unwrap();
     assert!(before < records.len() as i64 / 2, "{before} distinct pairs");
     assert_eq!(store.count_query(&q, now()).unwrap(), plain("Description", &["public"], None).len() as u64);
     // NOT_CONTAINS keeps the plain comparison (a finding without a note matches it).
@@ -1016,8 +1016,8 @@ fn a_resource_sort_with_an_account_filter_reads_the_account_from_the_resource_in
     let mut rng = Rng(41);
     let store = estate(&mut rng);
     let position: i64 =
-        store.conn.query_row("SELECT seqno FROM pragma_index_xinfo('findings_resource') WHERE name = 'account'", [], |r| r.get(0)).unwrap();
-    let root: i64 = store.conn.query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'findings_resource'", [], |r| r.get(0)).unwrap();
+        store.lite().unwrap().query_row("SELECT seqno FROM pragma_index_xinfo('findings_resource') WHERE name = 'account'", [], |r| r.get(0)).unwrap();
+    let root: i64 = store.lite().unwrap().query_row("SELECT rootpage FROM sqlite_schema WHERE name = 'findings_resource'", [], |r| r.get(0)).unwrap();
     let f = filters(
         r#"{"AwsAccountId": [{"Value": "222222222222", "Comparison": "EQUALS"}], "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]}"#,
     );
@@ -1027,7 +1027,7 @@ fn a_resource_sort_with_an_account_filter_reads_the_account_from_the_resource_in
         ..FindingQuery::new(f.clone())
     };
     let (text, binds) = crate::query::page_statement(&q, "", Some("findings_resource"), now()).unwrap();
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN {text}")).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN {text}")).unwrap();
     let ops: Vec<(String, i64, i64)> =
         stmt.query_map(rusqlite::params_from_iter(binds), |r| Ok((r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect();
     let cursor = ops.iter().find(|(op, _, p2)| op == "OpenRead" && *p2 == root).map(|(_, p1, _)| *p1).expect("reads findings_resource");

@@ -225,10 +225,10 @@ fn every_resource_and_the_document_as_sent_are_kept() {
     );
     assert_eq!(source.document.as_ref(), Some(&f.document), "the document, decompressed, as sent");
     // The second resource's tags answer ResourceTags filters' table too.
-    let raw: i64 = store.conn.query_row("SELECT count(*) FROM resource_tags WHERE key = 'team'", [], |r| r.get(0)).unwrap();
+    let raw: i64 = store.lite().unwrap().query_row("SELECT count(*) FROM resource_tags WHERE key = 'team'", [], |r| r.get(0)).unwrap();
     assert_eq!(raw, 1);
     // Stored compressed: the blob is not the JSON text.
-    let blob: Vec<u8> = store.conn.query_row("SELECT document FROM imported_findings", [], |r| r.get(0)).unwrap();
+    let blob: Vec<u8> = store.lite().unwrap().query_row("SELECT document FROM imported_findings", [], |r| r.get(0)).unwrap();
     assert!(serde_json::from_slice::<serde_json::Value>(&blob).is_err());
     // Rampart's own findings have no imported source.
     let run = RunInfo {
@@ -341,12 +341,12 @@ fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_thei
     // Finding 1 as a store written before keys were handed out holds it: keyed by a hash.
     let old = "import/0123456789abcdef0123";
     let k1 = store.imported_key(PROWLER, "prowler-s3-1").unwrap().unwrap();
-    store.conn.pragma_update(None, "foreign_keys", false).unwrap();
+    store.lite().unwrap().pragma_update(None, "foreign_keys", false).unwrap();
     for table in ["findings SET id", "imported_findings SET finding_id"] {
         let sql = format!("UPDATE {table} = ?1 WHERE {} = ?2", if table.starts_with("findings") { "id" } else { "finding_id" });
-        store.conn.execute(&sql, [old, k1.as_str()]).unwrap();
+        store.lite().unwrap().execute(&sql, [old, k1.as_str()]).unwrap();
     }
-    store.conn.pragma_update(None, "foreign_keys", true).unwrap();
+    store.lite().unwrap().pragma_update(None, "foreign_keys", true).unwrap();
     let k2 = store.imported_key(PROWLER, "prowler-s3-2").unwrap().unwrap();
     assert!(k2.starts_with("import/n") && k2.len() == "import/n".len() + 16, "{k2}");
 
@@ -377,13 +377,13 @@ fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_thei
     assert_eq!(count(&store, "{}"), 5);
     let k5 =
         store.imported_key("arn:aws:securityhub:us-east-1:111111111111:product/111111111111/default", "prowler-s3-4").unwrap().unwrap();
-    store.conn.execute("DELETE FROM findings WHERE id = ?1", [k5.as_str()]).unwrap();
+    store.lite().unwrap().execute("DELETE FROM findings WHERE id = ?1", [k5.as_str()]).unwrap();
     store.import_findings(&[imported(5)], later + time::Duration::seconds(1)).unwrap();
     assert!(store.imported_key(PROWLER, "prowler-s3-5").unwrap().unwrap() > k5);
 
     // The look-up reads the unique index on (ProductArn, Id), not every finding.
     let plan: Vec<String> = store
-        .conn
+        .lite().unwrap()
         .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::imports::LOOKUP))
         .unwrap()
         .query_map(["[]"], |r| r.get::<_, String>(3))
@@ -399,7 +399,7 @@ fn a_resource_s_tags_are_what_the_last_import_sent() {
     let mut store = Store::open_in_memory().unwrap();
     let tags = |store: &Store| -> Vec<(String, String)> {
         let mut stmt =
-            store.conn.prepare("SELECT key, value FROM resource_tags WHERE resource_id = 'arn:aws:s3:::b1' ORDER BY key").unwrap();
+            store.lite().unwrap().prepare("SELECT key, value FROM resource_tags WHERE resource_id = 'arn:aws:s3:::b1' ORDER BY key").unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
     };
     let mut f = imported(1);
@@ -433,7 +433,7 @@ fn an_update_sets_only_what_changed_and_an_unchanged_finding_is_not_written() {
     // SQLite rewrites every index entry whose column an UPDATE sets, changed or not:
     // these triggers log which columns each UPDATE named.
     store
-        .conn
+        .lite().unwrap()
         .execute_batch(
             "CREATE TEMP TABLE written (what TEXT);
              CREATE TEMP TRIGGER any_update AFTER UPDATE ON findings BEGIN INSERT INTO written VALUES ('row'); END;
@@ -443,9 +443,9 @@ fn an_update_sets_only_what_changed_and_an_unchanged_finding_is_not_written() {
         )
         .unwrap();
     let written = |store: &Store| -> Vec<String> {
-        let mut stmt = store.conn.prepare("SELECT what FROM written ORDER BY rowid").unwrap();
+        let mut stmt = store.lite().unwrap().prepare("SELECT what FROM written ORDER BY rowid").unwrap();
         let got = stmt.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
-        store.conn.execute("DELETE FROM written", []).unwrap();
+        store.lite().unwrap().execute("DELETE FROM written", []).unwrap();
         got
     };
 
@@ -461,7 +461,7 @@ fn an_update_sets_only_what_changed_and_an_unchanged_finding_is_not_written() {
     assert_eq!(written(&store), ["row", "source"]);
     let key = store.imported_key(PROWLER, "prowler-s3-1").unwrap().unwrap();
     let (updated, title): (String, String) =
-        store.conn.query_row("SELECT updated_at, title FROM findings WHERE id = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        store.lite().unwrap().query_row("SELECT updated_at, title FROM findings WHERE id = ?1", [&key], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
     assert_eq!((updated.as_str(), title.as_str()), ("2026-06-01T11:00:00Z", "Bucket b1 is public"));
 
     // A new title: that column is set (and its counts follow), the resource is not.

@@ -237,7 +237,7 @@ fn number_ranges() {
     // Confidence not set matches no number filter.
     let f = r#"{"Confidence": [{"Gte": 0}]}"#;
     assert!(names(&store, f).is_empty());
-    store.conn.execute("UPDATE findings SET confidence = 80 WHERE resource_id = 'arn:aws:s3:::alpha'", []).unwrap();
+    store.lite().unwrap().execute("UPDATE findings SET confidence = 80 WHERE resource_id = 'arn:aws:s3:::alpha'", []).unwrap();
     assert_eq!(names(&store, r#"{"Confidence": [{"Gte": 50, "Lte": 100}]}"#), set(&["alpha"]));
 }
 
@@ -427,7 +427,7 @@ fn the_default_order_reads_the_severity_index() {
         "EXPLAIN QUERY PLAN SELECT f.id FROM findings f WHERE 1 ORDER BY {n} DESC, f.id DESC LIMIT 101",
         n = crate::query::NORMALIZED
     );
-    let mut stmt = store.conn.prepare(&sql).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&sql).unwrap();
     let plan: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().collect::<Result<_, _>>().unwrap();
     assert!(plan.iter().any(|p| p.contains("findings_severity_order")), "{plan:?}");
     assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
@@ -442,7 +442,7 @@ fn grouping_open_findings_by_resource_reads_only_the_index() {
     assert_eq!(index, Some("findings_resource"));
     let (text, mut values) = crate::insights::insight_statement(&insight, now(), None, index).unwrap();
     values.push(rusqlite::types::Value::Integer(100));
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN QUERY PLAN {text}")).unwrap();
     let plan: Vec<String> =
         stmt.query_map(rusqlite::params_from_iter(values.clone()), |r| r.get::<_, String>(3)).unwrap().collect::<Result<_, _>>().unwrap();
     assert!(plan.iter().any(|p| p.contains("INDEX findings_resource")), "{plan:?}");

@@ -270,7 +270,7 @@ fn every_known_store_is_opened_by_some_opener() {
 #[test]
 fn pruning_results_seeks_each_findings_latest_result_in_an_index() {
     let store = Store::open_in_memory().unwrap();
-    let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", crate::schedules::PRUNE_RESULTS)).unwrap();
+    let mut stmt = store.lite().unwrap().prepare(&format!("EXPLAIN QUERY PLAN {}", crate::schedules::PRUNE_RESULTS)).unwrap();
     let plan: Vec<String> = stmt.query_map(["2026-01-01T00:00:00Z"], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
     let plan = plan.join("\n");
     assert!(

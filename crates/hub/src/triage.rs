@@ -304,6 +304,9 @@ impl Store {
         author: &ChangeAuthor,
         now: Timestamp,
     ) -> Result<BatchUpdateResult, StoreError> {
+        if let crate::sql::Db::Postgres(pg) = &mut self.db {
+            return pg.batch_update_findings(ids, update, author, now);
+        }
         update.validate()?;
         if ids.is_empty() || ids.len() > MAX_UPDATE_FINDINGS {
             return Err(StoreError::InvalidUpdate(format!("name 1 to {MAX_UPDATE_FINDINGS} findings, not {}", ids.len())));
@@ -315,7 +318,7 @@ impl Store {
             *seen.entry(id.as_str()).or_default() += 1;
         }
         let mut out = BatchUpdateResult::default();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         {
             let mut get = tx
                 .prepare_cached(
@@ -415,14 +418,14 @@ impl Store {
         let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
         let exists: bool =
-            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM findings WHERE id = ?1)", [finding_id], |r| r.get(0)).map_err(&err)?;
+            self.lite()?.query_row("SELECT EXISTS (SELECT 1 FROM findings WHERE id = ?1)", [finding_id], |r| r.get(0)).map_err(&err)?;
         if !exists {
             return Err(StoreError::UnknownFinding(finding_id.to_string()));
         }
         // A person's workflow change of a batch update is in both tables: its
         // `finding_history` row stands for it (the workflow row has the same time and author).
         let mut stmt = self
-            .conn
+            .lite()?
             .prepare_cached(
                 "SELECT changed_at, changed_by, reason, field, from_value, to_value, NULL, 0, id FROM finding_history WHERE finding_id = ?1
                  UNION ALL

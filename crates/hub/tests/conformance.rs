@@ -33,7 +33,7 @@ struct Db {
 
 impl Db {
     fn open(&self) -> Backend {
-        Backend::open(&self.spec, PgMode::Create).unwrap_or_else(|e| panic!("open {}: {e}", self.spec))
+        Store::connect(&self.spec, PgMode::Create).unwrap_or_else(|e| panic!("open {}: {e}", self.spec))
     }
 }
 
@@ -488,7 +488,7 @@ extern "C" {
 #[test]
 fn child_writer() {
     let Ok(spec) = std::env::var("RAMPART_CONFORMANCE_CHILD") else { return };
-    let mut s = Backend::open(&spec, PgMode::Existing).unwrap();
+    let mut s = Store::connect(&spec, PgMode::Existing).unwrap();
     let mut fs: Vec<Finding> = (0..2000).map(|i| finding("S3.1", &format!("kept-{i:05}"), A, Status::Passed, 1)).collect();
     fs.extend((0..400_000).map(|i| finding("S3.2", &format!("new-{i:06}"), A, Status::Failed, 1)));
     println!("CHILD WRITING");
@@ -506,7 +506,7 @@ const LEASE: time::Duration = time::Duration::seconds(60);
 
 /// A worker's own connection to the queue, as `rampart worker` opens it.
 fn worker_connection(db: &Db) -> Backend {
-    Backend::open(&db.spec, PgMode::Existing).unwrap_or_else(|e| panic!("open {}: {e}", db.spec))
+    Store::connect(&db.spec, PgMode::Existing).unwrap_or_else(|e| panic!("open {}: {e}", db.spec))
 }
 
 fn queue_claims_once_keeps_outputs_and_enqueues_idempotently(db: &Db) {
@@ -690,7 +690,7 @@ fn records_a_run_part_by_part_and_shows_nothing_before_it_finishes(db: &Db) {
     };
     w.write(&[finding("S3.1", "c", B, Status::Failed, 1)], &[gap]).unwrap();
     // Another connection sees nothing of the run yet.
-    let reader = Backend::open(&db.spec, PgMode::ReadOnly).unwrap();
+    let reader = Store::connect(&db.spec, PgMode::ReadOnly).unwrap();
     assert_eq!(reader.runs().unwrap().len(), 1, "a half-written run is visible");
     assert_eq!(all(&reader).len(), 2, "findings of a half-written run are visible");
     let mut finished = run("r1", 1, &[A, B], &[USE1]);
@@ -771,12 +771,13 @@ fn copy_from_sqlite_gives_the_same_answers_and_refuses_a_non_empty_target() {
     drop(s);
 
     let pg = postgres();
-    let Backend::Postgres(mut target) = pg.open() else { unreachable!() };
+    let mut target_store = pg.open();
+    let target = target_store.postgres_mut().expect("PostgreSQL");
     let source = Store::open_read_only(std::path::Path::new(&lite.spec)).unwrap();
     let stats = target.copy_from(&source).unwrap();
     assert_eq!(stats.rows("findings"), 120);
     assert_eq!(stats.rows("runs"), 2);
-    drop(target);
+    drop(target_store);
 
     let (a, b) = (lite.open(), pg.open());
     assert_eq!(a.runs().unwrap(), b.runs().unwrap());
@@ -792,7 +793,8 @@ fn copy_from_sqlite_gives_the_same_answers_and_refuses_a_non_empty_target() {
     let mut b = b;
     b.set_workflow_by(&fs[1].id, WorkflowStatus::Notified, "n", None).unwrap();
 
-    let Backend::Postgres(mut again) = pg.open() else { unreachable!() };
+    let mut again_store = pg.open();
+    let again = again_store.postgres_mut().expect("PostgreSQL");
     assert!(matches!(again.copy_from(&source), Err(StoreError::TargetNotEmpty { runs: 2, .. })));
 }
 
@@ -807,22 +809,22 @@ fn migrations_match_sqlite_and_a_newer_store_is_refused() {
     assert_eq!(pg.open().schema_version(), a.schema_version());
     let mut c = postgres::Client::connect(&pg.spec, postgres::NoTls).unwrap();
     c.batch_execute("UPDATE rampart_schema SET version = version + 1 WHERE name = 'findings'").unwrap();
-    let e = Backend::open(&pg.spec, PgMode::Create).err().expect("refused");
+    let e = Store::connect(&pg.spec, PgMode::Create).err().expect("refused");
     assert!(matches!(e, StoreError::TooNew { store: Some("findings"), .. }), "{e}");
     assert!(!e.to_string().contains("password"));
 }
 
 #[test]
 fn errors_name_the_server_without_its_password() {
-    let e = Backend::open("postgres://alice:hunter2@127.0.0.1:1/rampart", PgMode::ReadOnly).err().expect("nothing listens on port 1");
+    let e = Store::connect("postgres://alice:hunter2@127.0.0.1:1/rampart", PgMode::ReadOnly).err().expect("nothing listens on port 1");
     let text = format!("{e}");
     assert!(text.contains("postgres://alice@127.0.0.1:1/rampart"), "{text}");
     assert!(!format!("{e:?}").contains("hunter2"), "{e:?}");
-    let e = Backend::open(&with_database(&server_url(), "rampart_no_such_db"), PgMode::ReadOnly).err().expect("no database");
+    let e = Store::connect(&with_database(&server_url(), "rampart_no_such_db"), PgMode::ReadOnly).err().expect("no database");
     assert!(matches!(e, StoreError::PgConnect { .. }), "{e}");
     // Read-only opening of an empty database creates nothing.
     let pg = postgres();
-    assert!(matches!(Backend::open(&pg.spec, PgMode::ReadOnly), Err(StoreError::Empty { .. })));
+    assert!(matches!(Store::connect(&pg.spec, PgMode::ReadOnly), Err(StoreError::Empty { .. })));
     let mut c = postgres::Client::connect(&pg.spec, postgres::NoTls).unwrap();
     assert!(c.query_one("SELECT to_regclass('findings')::text", &[]).unwrap().get::<_, Option<String>>(0).is_none());
 }
@@ -833,12 +835,12 @@ fn the_job_queue_has_sqlites_schema_version_and_is_created_with_the_findings_sto
     let pg = postgres();
     let a = Store::open(std::path::Path::new(&lite.spec)).unwrap();
     let sqlite_jobs = a.schema_versions().iter().find(|(name, _)| *name == "jobs").map(|(_, v)| *v).expect("a jobs store on SQLite");
-    let Backend::Postgres(b) = pg.open() else { unreachable!() };
-    assert_eq!(b.queue_version().unwrap(), sqlite_jobs);
+    let b = pg.open();
+    assert_eq!(b.postgres().expect("PostgreSQL").queue_version().unwrap(), sqlite_jobs);
     drop(b);
     // Opened again (to write, or only to read), nothing is migrated twice and the queue answers.
     let mut w = worker_connection(&pg);
     w.enqueue_jobs("b", &[job("b/a", "collect")], at(0)).unwrap();
-    let r = Backend::open(&pg.spec, PgMode::ReadOnly).unwrap();
+    let r = Store::connect(&pg.spec, PgMode::ReadOnly).unwrap();
     assert_eq!(r.batch_progress("b").unwrap().pending, 1);
 }

@@ -61,7 +61,7 @@ impl PgStore {
             let list = quoted.join(", ");
             let sink = tx.copy_in(format!("COPY {table} ({list}) FROM STDIN BINARY").as_str()).map_err(&err)?;
             let mut w = BinaryCopyInWriter::new(sink, &types);
-            let mut stmt = from.conn.prepare(&format!("SELECT {list} FROM {table}")).map_err(&sqlite)?;
+            let mut stmt = from.lite()?.prepare(&format!("SELECT {list} FROM {table}")).map_err(&sqlite)?;
             let mut rows = stmt.query([]).map_err(&sqlite)?;
             let mut n = 0u64;
             while let Some(row) = rows.next().map_err(&sqlite)? {

@@ -24,6 +24,7 @@ mod record;
 mod schema;
 
 pub use copy::CopyStats;
+pub(crate) use schema::{JOBS_MIGRATIONS as JOBS_PG, MIGRATIONS as FINDINGS_PG};
 pub use record::PgRunWriter;
 
 use crate::dialect::{Cells, Dialect};
@@ -49,7 +50,7 @@ pub enum PgMode {
 
 /// The findings store in a PostgreSQL database.
 pub struct PgStore {
-    client: RefCell<Client>,
+    pub(crate) client: RefCell<Client>,
     /// The URL without its password, for messages.
     target: String,
     /// `target` as a path, for the shared row readers' errors.
@@ -117,6 +118,11 @@ impl PgStore {
         Ok(PgStore { client: RefCell::new(client), path: PathBuf::from(&target), target, version })
     }
 
+    /// Each store of the database and its version, in migration order.
+    pub(crate) fn store_versions(&self) -> Result<crate::schema::Versions, StoreError> {
+        schema::versions(&mut self.client.borrow_mut(), &self.target)
+    }
+
     /// The URL without its password.
     pub fn target(&self) -> &str {
         &self.target
@@ -135,6 +141,11 @@ impl PgStore {
         &self.path
     }
 
+    /// The URL without its password, as a path (for the row readers' errors).
+    pub(crate) fn place(&self) -> &Path {
+        &self.path
+    }
+
     /// Runs a statement written with `?` placeholders and values as the SQLite code binds
     /// them; the rows it returns.
     pub(crate) fn query_values(&self, text: &str, values: &[Value]) -> Result<Vec<postgres::Row>, StoreError> {
@@ -145,6 +156,28 @@ impl PgStore {
         let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
         client.query(&stmt, &refs).map_err(&err)
     }
+}
+
+/// Runs a statement written with `?` placeholders on `client` (a connection or a
+/// transaction); the number of rows it changed.
+pub(crate) fn execute_on(client: &mut impl postgres::GenericClient, target: &str, text: &str, values: &[Value]) -> Result<u64, StoreError> {
+    let err = |source| StoreError::Postgres { target: target.to_string(), source };
+    let stmt = client.prepare(&numbered(text)).map_err(err)?;
+    let boxed = stmt.params().iter().zip(values).map(|(ty, v)| bind(v, ty)).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
+    client.execute(&stmt, &refs).map_err(err)
+}
+
+/// Runs a query written with `?` placeholders on `client`; each row as SQLite's values.
+pub(crate) fn query_on(client: &mut impl postgres::GenericClient, target: &str, text: &str, values: &[Value]) -> Result<Vec<crate::sql::Row>, StoreError> {
+    let err = |source| StoreError::Postgres { target: target.to_string(), source };
+    let stmt = client.prepare(&numbered(text)).map_err(err)?;
+    let boxed = stmt.params().iter().zip(values).map(|(ty, v)| bind(v, ty)).collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
+    let rows = client.query(&stmt, &refs).map_err(err)?;
+    rows.iter()
+        .map(|row| (0..row.len()).map(|i| value_of(row, i, target)).collect::<Result<Vec<_>, _>>().map(crate::sql::Row))
+        .collect()
 }
 
 /// `text` with its `?` placeholders (outside quotes) numbered `$1`, `$2`, ...
@@ -215,6 +248,8 @@ pub(crate) fn value_of(row: &postgres::Row, i: usize, target: &str) -> Result<Va
         Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(err)?.map_or(Value::Null, |v| Value::Integer(v.into())),
         Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(err)?.map_or(Value::Null, Value::Integer),
         Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(err)?.map_or(Value::Null, Value::Real),
+        Type::FLOAT4 => row.try_get::<_, Option<f32>>(i).map_err(err)?.map_or(Value::Null, |v| Value::Real(v.into())),
+        Type::BOOL => row.try_get::<_, Option<bool>>(i).map_err(err)?.map_or(Value::Null, |v| Value::Integer(v.into())),
         Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i).map_err(err)?.map_or(Value::Null, Value::Blob),
         _ => row.try_get::<_, Option<String>>(i).map_err(err)?.map_or(Value::Null, Value::Text),
     })

@@ -272,11 +272,49 @@ pub(crate) fn open(client: &mut Client, target: &str, mode: PgMode) -> Result<u3
             v if v < latest() => migrate(client, target),
             v => Ok(v),
         }
-        .and_then(|v| if mode == PgMode::Existing { open_jobs(client, target).map(|_| v) } else { Ok(v) });
+        .and_then(|v| if mode == PgMode::Existing { open_jobs(client, target).map(|_| v) } else { Ok(v) })
+        .and_then(|v| open_others(client, target, mode).map(|_| v));
     }
     let v = migrate(client, target)?;
     open_jobs(client, target)?;
+    open_others(client, target, mode)?;
     Ok(v)
+}
+
+/// The stores other than findings and jobs that run on PostgreSQL (those of
+/// `crate::schema::STORE` with PostgreSQL migrations): brought to this build's version
+/// when opened to write; checked when opened to read.
+fn open_others(client: &mut Client, target: &str, mode: PgMode) -> Result<(), StoreError> {
+    let err = |source| StoreError::Postgres { target: target.to_string(), source };
+    for store in crate::schema::STORE.iter().filter(|s| !s.postgres.is_empty() && s.name != NAME && s.name != JOBS) {
+        let latest = store.postgres.len() as u32;
+        let found = client
+            .query_opt("SELECT version FROM rampart_schema WHERE name = $1", &[&store.name])
+            .map_err(err)?
+            .map_or(0, |r| r.get::<_, i32>(0) as u32);
+        if found > latest {
+            return Err(StoreError::TooNew { path: target.into(), store: Some(store.name), found, known: latest });
+        }
+        if found == latest {
+            continue;
+        }
+        if mode == PgMode::ReadOnly {
+            if found > 0 {
+                return Err(StoreError::OldReadOnly { path: target.into(), store: store.name, found, known: latest });
+            }
+            continue;
+        }
+        migrate_store(client, target, store.name, store.postgres)?;
+    }
+    Ok(())
+}
+
+/// Each store of the database and its version, in `crate::schema::STORE`'s order.
+pub(crate) fn versions(client: &mut Client, target: &str) -> Result<crate::schema::Versions, StoreError> {
+    let err = |source| StoreError::Postgres { target: target.to_string(), source };
+    let rows = client.query("SELECT name, version FROM rampart_schema", &[]).map_err(err)?;
+    let found: std::collections::HashMap<String, i32> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Ok(crate::schema::STORE.iter().filter_map(|s| found.get(s.name).map(|v| (s.name, *v as u32))).collect())
 }
 
 /// Brings the job queue to this build's version if it is behind.

@@ -53,4 +53,6 @@ END;
 CREATE INDEX agent_telemetry_host_received ON agent_telemetry (host_id, received_at);
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

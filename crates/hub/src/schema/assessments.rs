@@ -38,4 +38,6 @@ CREATE TABLE assessment_runs (
 CREATE INDEX assessment_runs_template ON assessment_runs (template, id);
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

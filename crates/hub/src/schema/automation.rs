@@ -26,4 +26,6 @@ CREATE TABLE automation_rules (
 );
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

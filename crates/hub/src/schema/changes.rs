@@ -36,4 +36,6 @@ CREATE INDEX trail_files_prefix ON trail_files (bucket, prefix, key);
         // `MAX_TRAIL_ATTEMPTS` times.
         "ALTER TABLE trail_files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;",
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

@@ -51,4 +51,6 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

@@ -398,4 +398,6 @@ CREATE INDEX findings_resource ON findings (resource_id, record_state, workflow_
         + 2 * (instr(related_requirements, '"CIS AWS Foundations Benchmark v3.0.0/') > 0)), account);
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: crate::pg::FINDINGS_PG,
 };

@@ -19,4 +19,6 @@ CREATE TABLE insights (
 );
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

@@ -35,4 +35,6 @@ CREATE INDEX inventory_resources_type ON inventory_resources (run_id, type, arn)
 CREATE INDEX inventory_resources_id ON inventory_resources (run_id, id);
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

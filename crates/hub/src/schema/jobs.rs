@@ -35,4 +35,6 @@ CREATE TABLE job_outputs (
 );
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: crate::pg::JOBS_PG,
 };

@@ -96,6 +96,10 @@ pub(crate) struct Schema {
     pub(crate) name: &'static str,
     /// `migrations[i]` takes the store from version `i` to `i + 1`. Append-only.
     pub(crate) migrations: &'static [&'static str],
+    /// The same migrations written for PostgreSQL (`postgres[i]` is `migrations[i]`'s
+    /// change there), or empty while the store runs on SQLite alone. A test checks the
+    /// two lists have the same length once the store has any.
+    pub(crate) postgres: &'static [&'static str],
 }
 
 impl Schema {

@@ -37,4 +37,6 @@ CREATE TABLE schedules (
         // findings changed). Scopes may now also be `trail/<bucket>[/<prefix>]`.
         "ALTER TABLE schedules ADD COLUMN settings TEXT; ALTER TABLE schedules ADD COLUMN last_poll TEXT;",
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };

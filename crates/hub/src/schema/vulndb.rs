@@ -58,4 +58,6 @@ INSERT OR IGNORE INTO vuln_aliases (alias, advisory_id)
     SELECT j.value, a.id FROM vuln_advisories a, json_each(a.aliases) j WHERE j.type = 'text';
 "#,
     ],
+    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
+    postgres: &[],
 };
