@@ -4,10 +4,10 @@
 //! age ([`Store::prune_audit`]).
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::vals;
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::params_from_iter;
 use rusqlite::types::Value as SqlValue;
 
 /// The most rows one read returns.
@@ -78,49 +78,44 @@ impl Store {
     pub fn record_audit(&mut self, e: &AuditEntry) -> Result<i64, StoreError> {
         let targets: Vec<String> = e.targets.iter().take(100).map(|t| clip(t)).collect();
         let targets = serde_json::to_string(&targets).unwrap_or_else(|_| "[]".into());
-        self.lite()?
-            .execute(
-                "INSERT INTO audit_log (at, user, role, method, route, targets, status, client, user_agent, repeats)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                rusqlite::params![
-                    codec::time_to_text(e.at),
-                    clip(&e.user),
-                    clip(&e.role),
-                    clip(&e.method),
-                    clip(&e.route),
-                    targets,
-                    e.status,
-                    clip(&e.client),
-                    clip(&e.user_agent),
-                    e.repeats.max(1)
-                ],
-            )
-            .map_err(sql(&self.path))?;
-        Ok(self.lite()?.last_insert_rowid())
+        self.sql().insert_id(
+            r#"INSERT INTO audit_log (at, "user", role, method, route, targets, status, client, user_agent, repeats)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"#,
+            &vals![
+                codec::time_to_text(e.at),
+                clip(&e.user),
+                clip(&e.role),
+                clip(&e.method),
+                clip(&e.route),
+                targets,
+                e.status,
+                clip(&e.client),
+                clip(&e.user_agent),
+                e.repeats.max(1)
+            ],
+        )
     }
 
     /// Counts `n` more requests in row `id` (repeats of what it recorded); `false` if there
     /// is no such row (pruned).
     pub fn audit_repeated(&mut self, id: i64, n: u32) -> Result<bool, StoreError> {
-        let done = self
-            .lite()?
-            .execute("UPDATE audit_log SET repeats = min(repeats + ?2, 2147483647) WHERE id = ?1", rusqlite::params![id, n])
-            .map_err(sql(&self.path))?;
+        let db = self.sql();
+        let least = db.dialect().least("repeats + ?", "2147483647");
+        let done = db.execute(&format!("UPDATE audit_log SET repeats = {least} WHERE id = ?"), &vals![n, id])?;
         Ok(done == 1)
     }
 
     /// The rows `filter` selects, newest first.
     pub fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let mut clauses: Vec<&str> = Vec::new();
         let mut args: Vec<SqlValue> = Vec::new();
         if let Some(u) = &filter.user {
-            clauses.push("user = ?");
+            clauses.push(r#""user" = ?"#);
             args.push(SqlValue::Text(u.clone()));
         }
         if let Some(r) = &filter.route {
-            clauses.push("substr(route, 1, length(?)) = ?");
+            clauses.push("substr(route, 1, length(CAST(? AS TEXT))) = ?");
             args.push(SqlValue::Text(r.clone()));
             args.push(SqlValue::Text(r.clone()));
         }
@@ -138,38 +133,36 @@ impl Store {
         }
         let where_clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
         let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE + 1);
-        let mut stmt = self
-            .lite()?
-            .prepare(&format!(
-                "SELECT id, at, user, role, method, route, targets, status, client, user_agent, repeats FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"
-            ))
-            .map_err(&err)?;
-        let mut rows = stmt.query(params_from_iter(args)).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            let targets = text(6)?;
-            let status: i64 = row.get(7).map_err(&err)?;
-            out.push(AuditEntry {
-                id: row.get(0).map_err(&err)?,
-                at: codec::time_from_text(&text(1)?).map_err(&bad)?,
-                user: text(2)?,
-                role: text(3)?,
-                method: text(4)?,
-                route: text(5)?,
-                targets: serde_json::from_str(&targets).map_err(|_| bad(("audit targets", targets.clone())))?,
-                status: u16::try_from(status).map_err(|_| bad(("audit status", status.to_string())))?,
-                client: text(8)?,
-                user_agent: text(9)?,
-                repeats: u32::try_from(row.get::<_, i64>(10).map_err(&err)?).unwrap_or(u32::MAX),
-            });
-        }
-        Ok(out)
+        let rows = self.sql().query(
+            &format!(
+                r#"SELECT id, at, "user", role, method, route, targets, status, client, user_agent, repeats FROM audit_log {where_clause} ORDER BY id DESC LIMIT {limit}"#
+            ),
+            &args,
+        )?;
+        rows.iter()
+            .map(|row| {
+                let targets = row.text(6)?;
+                let status = row.int(7)?;
+                Ok(AuditEntry {
+                    id: row.int(0)?,
+                    at: codec::time_from_text(&row.text(1)?).map_err(&bad)?,
+                    user: row.text(2)?,
+                    role: row.text(3)?,
+                    method: row.text(4)?,
+                    route: row.text(5)?,
+                    targets: serde_json::from_str(&targets).map_err(|_| bad(("audit targets", targets.clone())))?,
+                    status: u16::try_from(status).map_err(|_| bad(("audit status", status.to_string())))?,
+                    client: row.text(8)?,
+                    user_agent: row.text(9)?,
+                    repeats: u32::try_from(row.int(10)?).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
     }
 
     /// Forgets the rows from before `before`; returns how many.
     pub fn prune_audit(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.lite()?.execute("DELETE FROM audit_log WHERE at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+        Ok(self.sql().execute("DELETE FROM audit_log WHERE at < ?", &vals![codec::time_to_text(before)])? as usize)
     }
 }
 

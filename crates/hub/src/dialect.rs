@@ -74,6 +74,22 @@ impl Dialect {
         }
     }
 
+    /// The smaller of two expressions (SQLite's two-argument `min`, PostgreSQL's `LEAST`).
+    pub(crate) fn least(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("min({a}, {b})"),
+            Dialect::Postgres => format!("LEAST({a}, {b})"),
+        }
+    }
+
+    /// The larger of two expressions.
+    pub(crate) fn greatest(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("max({a}, {b})"),
+            Dialect::Postgres => format!("GREATEST({a}, {b})"),
+        }
+    }
+
     /// The literal true and false.
     pub(crate) fn truth(self, value: bool) -> &'static str {
         match (self, value) {

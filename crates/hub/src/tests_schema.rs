@@ -278,3 +278,16 @@ fn pruning_results_seeks_each_findings_latest_result_in_an_index() {
         "the latest result is not sought in the index:\n{plan}"
     );
 }
+
+#[test]
+fn a_store_on_postgres_has_as_many_migrations_there_as_on_sqlite() {
+    for store in schema::ALL {
+        assert!(
+            store.postgres.is_empty() || store.postgres.len() == store.migrations.len(),
+            "store {} has {} SQLite and {} PostgreSQL migrations: a version must mean the same tables on both",
+            store.name,
+            store.migrations.len(),
+            store.postgres.len()
+        );
+    }
+}

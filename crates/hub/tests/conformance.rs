@@ -1,4 +1,5 @@
-//! The findings store's and the job queue's conformance suite: every test is written once and runs against
+//! The store's conformance suite (the findings store, the job queue, and each other store
+//! in a module of `conformance/`): every test is written once and runs against
 //! SQLite (a file in a temporary directory) and PostgreSQL (a database of its own in the
 //! server `scripts/test` starts, created for the test and dropped after it), through
 //! [`rampart_hub::Backend`].
@@ -755,6 +756,11 @@ conformance!(
     queue_makes_a_job_dead_after_five_failed_attempts_with_its_last_error,
     queue_never_gives_one_job_to_two_of_four_concurrent_claimers,
 );
+
+// ---------------------------------------------------------------- the other stores, one module each
+
+#[path = "conformance/audit.rs"]
+mod audit;
 
 // ---------------------------------------------------------------- PostgreSQL only
 
