@@ -35,6 +35,12 @@ pub enum Command {
         #[command(subcommand)]
         target: crate::watch::WatchTarget,
     },
+    /// Investigate: the behaviour graph from CloudTrail, VPC Flow Logs and GuardDuty (entity
+    /// profiles, finding groups, investigations) and threat detections over CloudTrail.
+    Investigate {
+        #[command(subcommand)]
+        action: crate::investigate::InvestigateCommand,
+    },
     /// Collect an inventory snapshot without running checks.
     Collect {
         #[command(subcommand)]
