@@ -4,7 +4,7 @@
 //! passes when its `Monitoring.State` is `enabled` (CloudWatch metrics every minute instead of
 //! every five). Terminated instances are not judged. One result per instance.
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
@@ -29,24 +29,11 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(
-        ctx,
-        out,
-        ResourceType::AwsEc2Instance,
-        "instance",
-        |e| &e.instances,
-        |account, region, _, instance, out| {
-            if instance.state == "terminated" {
-                return;
-            }
-            let res = instance_resource(account, region, instance);
-            match &instance.monitoring_state {
-                Observed::Known(s) if s == "enabled" => out.pass(res, "detailed monitoring is enabled"),
-                Observed::Known(s) => out.fail(res, format!("detailed monitoring is {s}")),
-                Observed::Unknown(why) => out.not_available(res, format!("the monitoring state could not be read: {why}")),
-            }
-        },
-    );
+    each_live_instance(ctx, out, |_, _, _, instance, res, out| match &instance.monitoring_state {
+        Observed::Known(s) if s == "enabled" => out.pass(res, "detailed monitoring is enabled"),
+        Observed::Known(s) => out.fail(res, format!("detailed monitoring is {s}")),
+        Observed::Unknown(why) => out.not_available(res, format!("the monitoring state could not be read: {why}")),
+    });
 }
 
 #[cfg(test)]

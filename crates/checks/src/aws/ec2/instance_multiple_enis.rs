@@ -10,7 +10,7 @@
 //! AWS: "This control passes if a single network adapter is used" (Security Hub EC2.17; ENIs and
 //! EFAs alike).
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -34,15 +34,9 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, _, i, out| {
-        if i.state == "terminated" {
-            return;
-        }
-        let res = instance_resource(account, region, i);
-        match i.network_interface_ids.len() {
-            n if n > 1 => out.fail(res, format!("the instance uses {n} network interfaces: {}", i.network_interface_ids.join(", "))),
-            n => out.pass(res, format!("the instance uses {n} network interface{}", if n == 1 { "" } else { "s" })),
-        }
+    each_live_instance(ctx, out, |_, _, _, i, res, out| match i.network_interface_ids.len() {
+        n if n > 1 => out.fail(res, format!("the instance uses {n} network interfaces: {}", i.network_interface_ids.join(", "))),
+        n => out.pass(res, format!("the instance uses {n} network interface{}", if n == 1 { "" } else { "s" })),
     });
 }
 
@@ -54,7 +48,12 @@ mod tests {
     use rampart_model::Status;
 
     fn inst(id: &str, state: &str, enis: &[&str]) -> Instance {
-        Instance { instance_id: id.into(), state: state.into(), network_interface_ids: enis.iter().map(|e| e.to_string()).collect(), ..Default::default() }
+        Instance {
+            instance_id: id.into(),
+            state: state.into(),
+            network_interface_ids: enis.iter().map(|e| e.to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     #[test]

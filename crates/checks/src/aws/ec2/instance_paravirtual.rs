@@ -9,7 +9,7 @@
 //! AWS: "The control fails if the `virtualizationType` of the EC2 instance is set to
 //! `paravirtual`" (Security Hub EC2.24).
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
@@ -34,17 +34,11 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, _, i, out| {
-        if i.state == "terminated" {
-            return;
-        }
-        let res = instance_resource(account, region, i);
-        match &i.virtualization_type {
-            Observed::Known(Some(v)) if v == "paravirtual" => out.fail(res, "the instance's virtualization type is paravirtual"),
-            Observed::Known(Some(v)) => out.pass(res, format!("the instance's virtualization type is {v}")),
-            Observed::Known(None) => out.not_available(res, "the instance's virtualization type was not reported"),
-            Observed::Unknown(why) => out.not_available(res, format!("the instance's virtualization type was not read: {why}")),
-        }
+    each_live_instance(ctx, out, |_, _, _, i, res, out| match &i.virtualization_type {
+        Observed::Known(Some(v)) if v == "paravirtual" => out.fail(res, "the instance's virtualization type is paravirtual"),
+        Observed::Known(Some(v)) => out.pass(res, format!("the instance's virtualization type is {v}")),
+        Observed::Known(None) => out.not_available(res, "the instance's virtualization type was not reported"),
+        Observed::Unknown(why) => out.not_available(res, format!("the instance's virtualization type was not read: {why}")),
     });
 }
 

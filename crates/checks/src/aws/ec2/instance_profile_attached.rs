@@ -11,7 +11,7 @@
 //! report: this check shows the instances an auditor would look at). AWS Security Hub has no
 //! control for it.
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
@@ -35,23 +35,10 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(
-        ctx,
-        out,
-        ResourceType::AwsEc2Instance,
-        "instance",
-        |e| &e.instances,
-        |account, region, _, i, out| {
-            if i.state == "terminated" {
-                return;
-            }
-            let res = instance_resource(account, region, i);
-            match &i.iam_instance_profile_arn {
-                Some(profile) => out.pass(res, format!("instance profile {profile}")),
-                None => out.fail(res, "no instance profile is associated"),
-            }
-        },
-    );
+    each_live_instance(ctx, out, |_, _, _, i, res, out| match &i.iam_instance_profile_arn {
+        Some(profile) => out.pass(res, format!("instance profile {profile}")),
+        None => out.fail(res, "no instance profile is associated"),
+    });
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@
 //! AWS: "The control fails if the `publicIp` field is present in the EC2 instance configuration
 //! item. This control applies to IPv4 addresses only" (Security Hub EC2.9).
 
-use super::each_ec2_item;
-use crate::{resource, Check, Ctx, Emit};
+use super::each_live_instance;
+use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
@@ -38,41 +38,24 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(
-        ctx,
-        out,
-        ResourceType::AwsEc2Instance,
-        "instance",
-        |e| &e.instances,
-        |account, region, ec2, i, out| {
-            if i.state == "terminated" {
-                return;
-            }
-            let res = resource(
-                account,
-                &region.name,
-                ResourceType::AwsEc2Instance,
-                account.arn("ec2", &region.name, &format!("instance/{}", i.instance_id)),
-                &i.instance_id,
-            );
-            if let Some(ip) = i.public_ip_address.as_deref().filter(|ip| !ip.is_empty()) {
-                return out.fail(res, format!("the instance has the public IPv4 address {ip}"));
-            }
-            let on_interfaces: Vec<String> = match &ec2.network_interfaces {
-                rampart_inventory::Observed::Known(enis) => enis
-                    .iter()
-                    .filter(|n| n.attachment_instance_id.as_deref() == Some(i.instance_id.as_str()))
-                    .flat_map(|n| n.public_ips.iter().map(move |ip| format!("{ip} on {}", n.network_interface_id)))
-                    .collect(),
-                rampart_inventory::Observed::Unknown(_) => Vec::new(),
-            };
-            if on_interfaces.is_empty() {
-                out.pass(res, "the instance has no public IPv4 address")
-            } else {
-                out.fail(res, format!("an attached network interface has a public IPv4 address: {}", on_interfaces.join(", ")))
-            }
-        },
-    );
+    each_live_instance(ctx, out, |_, _, ec2, i, res, out| {
+        if let Some(ip) = i.public_ip_address.as_deref().filter(|ip| !ip.is_empty()) {
+            return out.fail(res, format!("the instance has the public IPv4 address {ip}"));
+        }
+        let on_interfaces: Vec<String> = match &ec2.network_interfaces {
+            rampart_inventory::Observed::Known(enis) => enis
+                .iter()
+                .filter(|n| n.attachment_instance_id.as_deref() == Some(i.instance_id.as_str()))
+                .flat_map(|n| n.public_ips.iter().map(move |ip| format!("{ip} on {}", n.network_interface_id)))
+                .collect(),
+            rampart_inventory::Observed::Unknown(_) => Vec::new(),
+        };
+        if on_interfaces.is_empty() {
+            out.pass(res, "the instance has no public IPv4 address")
+        } else {
+            out.fail(res, format!("an attached network interface has a public IPv4 address: {}", on_interfaces.join(", ")))
+        }
+    });
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! of what it serves to the internet then hands the attacker the role's credentials through the
 //! instance metadata service. One result per instance that is not terminated.
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::{Check, Ctx, Emit};
 use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
 
@@ -30,24 +30,11 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    each_ec2_item(
-        ctx,
-        out,
-        ResourceType::AwsEc2Instance,
-        "instance",
-        |e| &e.instances,
-        |account, region, _, i, out| {
-            if i.state == "terminated" {
-                return;
-            }
-            let res = instance_resource(account, region, i);
-            match (&i.public_ip_address, &i.iam_instance_profile_arn) {
-                (Some(ip), Some(profile)) => out.fail(res, format!("public address {ip} and instance profile {profile}")),
-                (Some(_), None) => out.pass(res, "public address, but no instance profile"),
-                (None, _) => out.pass(res, "no public IPv4 address"),
-            }
-        },
-    );
+    each_live_instance(ctx, out, |_, _, _, i, res, out| match (&i.public_ip_address, &i.iam_instance_profile_arn) {
+        (Some(ip), Some(profile)) => out.fail(res, format!("public address {ip} and instance profile {profile}")),
+        (Some(_), None) => out.pass(res, "public address, but no instance profile"),
+        (None, _) => out.pass(res, "no public IPv4 address"),
+    });
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! (Config `ec2-stopped-instance`). Exactly 30 days passes, a second more fails
 //! (`day_30_passes_a_second_more_fails`).
 
-use super::{each_ec2_item, instance_resource};
+use super::each_live_instance;
 use crate::aws::parse_time;
 use crate::{Check, Ctx, Emit};
 use rampart_inventory::Observed;
@@ -40,11 +40,7 @@ pub static CHECK: Check = Check {
 
 fn run(ctx: &Ctx, out: &mut Emit) {
     let max_days = i64::from(ctx.thresholds.stopped_instance_max_days);
-    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, _, i, out| {
-        if i.state == "terminated" {
-            return;
-        }
-        let res = instance_resource(account, region, i);
+    each_live_instance(ctx, out, |_, _, _, i, res, out| {
         if i.state != "stopped" {
             return out.pass(res, format!("the instance is {}, not stopped", i.state));
         }
@@ -53,7 +49,10 @@ fn run(ctx: &Ctx, out: &mut Emit) {
             Observed::Unknown(why) => return out.not_available(res, format!("the instance's state transition reason was not read: {why}")),
         };
         let Some(stopped) = stop_time(reason) else {
-            return out.fail(res, format!("the instance is stopped and the time it stopped cannot be determined (state transition reason `{reason}`)"));
+            return out.fail(
+                res,
+                format!("the instance is stopped and the time it stopped cannot be determined (state transition reason `{reason}`)"),
+            );
         };
         let days = (ctx.now - stopped).whole_days();
         if ctx.now - stopped > time::Duration::days(max_days) {

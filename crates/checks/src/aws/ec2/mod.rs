@@ -130,6 +130,21 @@ pub(crate) fn each_ec2_item<T>(
     }
 }
 
+/// [`each_ec2_item`] over the instances that are not terminated, each with its resource:
+/// the opening every per-instance check shares (a terminated instance is out of scope; a
+/// region whose instances were not listed is NOT_AVAILABLE).
+pub(crate) fn each_live_instance(
+    ctx: &crate::Ctx,
+    out: &mut Emit,
+    mut f: impl FnMut(&Account, &Region, &Ec2, &rampart_inventory::Instance, rampart_model::Resource, &mut Emit),
+) {
+    each_ec2_item(ctx, out, ResourceType::AwsEc2Instance, "instance", |e| &e.instances, |account, region, ec2, i, out| {
+        if i.state != "terminated" {
+            f(account, region, ec2, i, instance_resource(account, region, i), out);
+        }
+    });
+}
+
 pub(crate) fn volume_resource(account: &Account, region: &Region, v: &rampart_inventory::Volume) -> rampart_model::Resource {
     resource(account, &region.name, ResourceType::AwsEc2Volume, account.arn("ec2", &region.name, &format!("volume/{}", v.volume_id)), &v.volume_id)
 }
