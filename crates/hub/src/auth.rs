@@ -5,10 +5,11 @@
 //! refuse other shapes). A user's tokens and sessions go with the user.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::{vals, Row};
+use rusqlite::types::Value;
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 /// A user as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,8 @@ pub struct AuthUser {
     pub must_change_password: bool,
 }
 
-const USER_COLUMNS: &str = "u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t.user = u.name), u.must_change_password";
+const USER_COLUMNS: &str =
+    r#"u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t."user" = u.name), u.must_change_password"#;
 
 impl Store {
     /// Adds a user; `false` (and nothing changed) if the name is taken.
@@ -37,124 +39,105 @@ impl Store {
     /// `false` (and nothing changed) if the name is taken.
     pub fn add_user_with(&mut self, name: &str, role: &str, password_hash: &str, must_change: bool) -> Result<bool, StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
-        let n = self
-            .lite()?
-            .execute(
-                "INSERT INTO auth_users (name, role, password_hash, created_at, must_change_password) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (name) DO NOTHING",
-                params![name, role, password_hash, now, must_change],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "INSERT INTO auth_users (name, role, password_hash, created_at, must_change_password) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (name) DO NOTHING",
+            &vals![name, role, password_hash, now, must_change],
+        )?;
         Ok(n == 1)
     }
 
     /// Sets a user's password (and whether it must be changed again); the user's sessions
     /// other than `keep_session` (a digest) end. `false` if there is no such user.
     pub fn set_password(&mut self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> Result<bool, StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        let n = tx
-            .execute("UPDATE auth_users SET password_hash = ?2, must_change_password = ?3 WHERE name = ?1", params![name, password_hash, must_change])
-            .map_err(&err)?;
-        tx.execute("DELETE FROM auth_sessions WHERE user = ?1 AND session_hash IS NOT ?2", params![name, keep_session]).map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(n == 1)
+        self.db.tx(|t| {
+            let n = t.execute(
+                "UPDATE auth_users SET password_hash = ?, must_change_password = ? WHERE name = ?",
+                &vals![password_hash, must_change, name],
+            )?;
+            t.execute(
+                r#"DELETE FROM auth_sessions WHERE "user" = ? AND (CAST(? AS TEXT) IS NULL OR session_hash <> ?)"#,
+                &vals![name, keep_session, keep_session],
+            )?;
+            Ok(n == 1)
+        })
     }
 
-    fn query_users(&self, where_clause: &str, param: Option<&str>) -> Result<Vec<AuthUser>, StoreError> {
-        let err = sql(&self.path);
+    fn query_users(&self, where_clause: &str, params: &[Value]) -> Result<Vec<AuthUser>, StoreError> {
         let bad = corrupt(&self.path);
-        let mut stmt =
-            self.lite()?.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name")).map_err(&err)?;
-        let mut rows = match param {
-            Some(p) => stmt.query([p]),
-            None => stmt.query([]),
-        }
-        .map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            out.push(AuthUser {
-                name: text(0)?,
-                role: text(1)?,
-                password_hash: text(2)?,
-                created_at: codec::time_from_text(&text(3)?).map_err(&bad)?,
-                tokens: usize::try_from(row.get::<_, i64>(4).map_err(&err)?).unwrap_or(0),
-                must_change_password: row.get::<_, i64>(5).map_err(&err)? != 0,
-            });
-        }
-        Ok(out)
+        let rows = self.sql().query(&format!("SELECT {USER_COLUMNS} FROM auth_users u {where_clause} ORDER BY u.name"), params)?;
+        rows.iter()
+            .map(|row: &Row| {
+                Ok(AuthUser {
+                    name: row.text(0)?,
+                    role: row.text(1)?,
+                    password_hash: row.text(2)?,
+                    created_at: codec::time_from_text(&row.text(3)?).map_err(&bad)?,
+                    tokens: usize::try_from(row.int(4)?).unwrap_or(0),
+                    must_change_password: row.flag(5)?,
+                })
+            })
+            .collect()
     }
 
     /// The user of this name.
     pub fn user(&self, name: &str) -> Result<Option<AuthUser>, StoreError> {
-        Ok(self.query_users("WHERE u.name = ?1", Some(name))?.pop())
+        Ok(self.query_users("WHERE u.name = ?", &vals![name])?.pop())
     }
 
     /// Every user, by name.
     pub fn users(&self) -> Result<Vec<AuthUser>, StoreError> {
-        self.query_users("", None)
+        self.query_users("", &[])
     }
 
     /// Deletes a user with their tokens and sessions; `false` if there was none.
     pub fn delete_user(&mut self, name: &str) -> Result<bool, StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        tx.execute("DELETE FROM auth_tokens WHERE user = ?1", [name]).map_err(&err)?;
-        tx.execute("DELETE FROM auth_sessions WHERE user = ?1", [name]).map_err(&err)?;
-        let n = tx.execute("DELETE FROM auth_users WHERE name = ?1", [name]).map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(n == 1)
+        self.db.tx(|t| {
+            t.execute(r#"DELETE FROM auth_tokens WHERE "user" = ?"#, &vals![name])?;
+            t.execute(r#"DELETE FROM auth_sessions WHERE "user" = ?"#, &vals![name])?;
+            let n = t.execute("DELETE FROM auth_users WHERE name = ?", &vals![name])?;
+            Ok(n == 1)
+        })
     }
 
     /// Keeps an API token's digest for `user`.
     pub fn add_token(&mut self, user: &str, token_hash: &str) -> Result<(), StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
-        self.lite()?
-            .execute("INSERT INTO auth_tokens (token_hash, user, created_at) VALUES (?1, ?2, ?3)", params![token_hash, user, now])
-            .map_err(sql(&self.path))?;
+        self.sql().execute(r#"INSERT INTO auth_tokens (token_hash, "user", created_at) VALUES (?, ?, ?)"#, &vals![token_hash, user, now])?;
         Ok(())
     }
 
     /// The user whose token has this digest.
     pub fn token_user(&self, token_hash: &str) -> Result<Option<AuthUser>, StoreError> {
-        Ok(self.query_users("WHERE u.name = (SELECT user FROM auth_tokens WHERE token_hash = ?1)", Some(token_hash))?.pop())
+        Ok(self.query_users(r#"WHERE u.name = (SELECT "user" FROM auth_tokens WHERE token_hash = ?)"#, &vals![token_hash])?.pop())
     }
 
     /// Keeps a session's digest for `user` until `expires`; sessions already expired are
     /// forgotten on the way.
     pub fn add_session(&mut self, session_hash: &str, user: &str, expires: Timestamp) -> Result<(), StoreError> {
-        let err = sql(&self.path);
         let now = codec::time_to_text(Timestamp::now_utc());
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        tx.execute("DELETE FROM auth_sessions WHERE expires_at <= ?1", [&now]).map_err(&err)?;
-        tx.execute(
-            "INSERT INTO auth_sessions (session_hash, user, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-            params![session_hash, user, now, codec::time_to_text(expires)],
-        )
-        .map_err(&err)?;
-        tx.commit().map_err(&err)
+        self.db.tx(|t| {
+            t.execute("DELETE FROM auth_sessions WHERE expires_at <= ?", &vals![&now])?;
+            t.execute(
+                r#"INSERT INTO auth_sessions (session_hash, "user", created_at, expires_at) VALUES (?, ?, ?, ?)"#,
+                &vals![session_hash, user, &now, codec::time_to_text(expires)],
+            )?;
+            Ok(())
+        })
     }
 
     /// The user of a session with this digest that has not expired at `now`.
     pub fn session_user(&self, session_hash: &str, now: Timestamp) -> Result<Option<AuthUser>, StoreError> {
-        let user: Option<String> = self
-            .lite()?
-            .query_row(
-                "SELECT user FROM auth_sessions WHERE session_hash = ?1 AND expires_at > ?2",
-                params![session_hash, codec::time_to_text(now)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql(&self.path))?;
-        match user {
-            Some(u) => self.user(&u),
-            None => Ok(None),
-        }
+        Ok(self
+            .query_users(
+                r#"WHERE u.name = (SELECT s."user" FROM auth_sessions s WHERE s.session_hash = ? AND s.expires_at > ?)"#,
+                &vals![session_hash, codec::time_to_text(now)],
+            )?
+            .pop())
     }
 
     pub fn delete_session(&mut self, session_hash: &str) -> Result<(), StoreError> {
-        self.lite()?.execute("DELETE FROM auth_sessions WHERE session_hash = ?1", [session_hash]).map_err(sql(&self.path))?;
+        self.sql().execute("DELETE FROM auth_sessions WHERE session_hash = ?", &vals![session_hash])?;
         Ok(())
     }
 }

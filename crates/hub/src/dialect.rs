@@ -90,6 +90,16 @@ impl Dialect {
         }
     }
 
+    /// `expr` (text) compared and sorted by code point, as SQLite's `BINARY` does: on
+    /// PostgreSQL, text not read from a column of the schema (a JSON element, say) has the
+    /// database's collation, which may order otherwise.
+    pub(crate) fn code_point_order(self, expr: &str) -> String {
+        match self {
+            Dialect::Sqlite => expr.to_string(),
+            Dialect::Postgres => format!("(({expr}) COLLATE \"C\")"),
+        }
+    }
+
     /// The literal true and false.
     pub(crate) fn truth(self, value: bool) -> &'static str {
         match (self, value) {

@@ -14,12 +14,14 @@
 //! insight's filters AND the group-by attribute EQUALS the value.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::dialect::Dialect;
+use crate::error::StoreError;
 use crate::filter::{field_named, DateFilter, FieldFilters, FindingFilters, Kind, StringComparison};
-use crate::query::{column, conditions, counted, element, standards_mask, standards_of_mask, FindingQuery, COUNTED, MASKED_STANDARDS};
+use crate::query::{column_in, conditions, conditions_in, counted, element, standards_mask, standards_of_mask, FindingQuery, COUNTED, MASKED_STANDARDS};
+use crate::sql::{vals, Row};
 use crate::store::Store;
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::types::Value;
 
 /// The attributes an insight may group by: Security Hub's `GroupByAttribute` values that
 /// rampart's findings carry. `ComplianceSecurityControlId` and
@@ -239,23 +241,39 @@ fn custom_id(id: &str) -> Option<i64> {
 /// mask, which the resource indexes hold, instead of each finding's requirements.
 ///
 /// `index`: the index to read the findings through (see [`Store::resource_index`]).
+#[cfg(test)]
 pub(crate) fn insight_statement(
     insight: &Insight,
     now: Timestamp,
     standards: Option<&[usize]>,
     index: Option<&str>,
-) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
+) -> Result<(String, Vec<Value>), StoreError> {
+    insight_statement_in(insight, now, standards, index, Dialect::Sqlite)
+}
+
+/// [`insight_statement`] in `dialect`. PostgreSQL has no `finding_counts`, no standards
+/// masks in its indexes and no `INDEXED BY`: there the statement counts the `findings`
+/// rows, with the findings query's own conditions (`query::conditions_in`), so both
+/// backends answer alike.
+pub(crate) fn insight_statement_in(
+    insight: &Insight,
+    now: Timestamp,
+    standards: Option<&[usize]>,
+    index: Option<&str>,
+    dialect: Dialect,
+) -> Result<(String, Vec<Value>), StoreError> {
     let spec = field_named(&insight.group_by)?;
-    let summed = COUNTED.contains(&spec.name) && counted(&insight.filters);
+    let sqlite = dialect == Dialect::Sqlite;
+    let summed = sqlite && COUNTED.contains(&spec.name) && counted(&insight.filters);
     let (cond, values) = match (standards, insight.filters.get(STANDARDS)) {
-        (Some(masks), Some(_)) if !summed => {
+        (Some(masks), Some(_)) if !summed && sqlite => {
             let mut rest = insight.filters.clone();
             rest.set(STANDARDS, FieldFilters::String(Vec::new()))?;
             let (cond, values) = conditions(&rest, now);
             let masks: Vec<String> = masks.iter().map(usize::to_string).collect();
             (format!("({cond}) AND {} IN ({})", standards_mask(), masks.join(", ")), values)
         }
-        _ => conditions(&insight.filters, now),
+        _ => conditions_in(&insight.filters, now, dialect),
     };
     let text = match (spec.kind == Kind::Strings, summed) {
         (true, summed) => {
@@ -265,15 +283,17 @@ pub(crate) fn insight_statement(
             // requirements are one standard).
             let (table, key, weight) = if summed { ("finding_counts", "f.key", "f.n") } else { ("findings", "f.id", "1") };
             format!(
-                "SELECT g, sum(w) AS n FROM (SELECT DISTINCT {key} AS k, {e} AS g, {weight} AS w FROM {table} f, json_each(f.related_requirements) j
-                 WHERE ({cond}) AND {e} IS NOT NULL) GROUP BY g ORDER BY n DESC, g LIMIT ?"
+                "SELECT g, sum(w) AS n FROM (SELECT DISTINCT {key} AS k, {g} AS g, {weight} AS w FROM {table} f, {each}
+                 WHERE ({cond}) AND {e} IS NOT NULL) AS d GROUP BY g ORDER BY n DESC, g LIMIT ?",
+                g = dialect.code_point_order(&e),
+                each = dialect.json_elements("f.related_requirements"),
             )
         }
         (false, summed) => {
-            let (expr, _) = column(spec.name);
+            let (expr, _) = column_in(spec.name, dialect);
             let findings = match index {
-                Some(index) => format!("findings f INDEXED BY {index}"),
-                None => "findings f".to_string(),
+                Some(index) if sqlite => format!("findings f INDEXED BY {index}"),
+                _ => "findings f".to_string(),
             };
             let (table, count) = if summed { ("finding_counts f".to_string(), "sum(f.n)") } else { (findings, "count(*)") };
             format!(
@@ -302,26 +322,24 @@ impl Store {
     ) -> Result<Insight, StoreError> {
         check_name(name)?;
         check_group_by(group_by)?;
-        let err = sql(&self.path);
-        let custom: i64 = self.lite()?.query_row("SELECT count(*) FROM insights", [], |r| r.get(0)).map_err(&err)?;
-        if custom >= MAX_CUSTOM_INSIGHTS as i64 {
-            return Err(StoreError::InvalidInsight(format!(
-                "at most {MAX_CUSTOM_INSIGHTS} custom insights (Security Hub's limit): delete one you no longer use first"
-            )));
-        }
         let at = codec::time_to_text(now);
-        let inserted = self
-            .lite()?
-            .execute(
-                "INSERT INTO insights (name, filters, group_by, created_by, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-                 ON CONFLICT (name) DO NOTHING",
-                params![name, filters.to_json().to_string(), group_by, created_by, at],
-            )
-            .map_err(&err)?;
-        if inserted == 0 {
-            return Err(StoreError::DuplicateInsight(name.to_string()));
-        }
-        let id = self.lite()?.last_insert_rowid();
+        let id = self.db.tx(|t| {
+            let custom = t.query_one("SELECT count(*) FROM insights", &[])?.int(0)?;
+            if custom >= MAX_CUSTOM_INSIGHTS as i64 {
+                return Err(StoreError::InvalidInsight(format!(
+                    "at most {MAX_CUSTOM_INSIGHTS} custom insights (Security Hub's limit): delete one you no longer use first"
+                )));
+            }
+            let row = t.query_opt(
+                "INSERT INTO insights (name, filters, group_by, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (name) DO NOTHING RETURNING id",
+                &vals![name, filters.to_json().to_string(), group_by, created_by, &at, &at],
+            )?;
+            match row {
+                Some(row) => row.int(0),
+                None => Err(StoreError::DuplicateInsight(name.to_string())),
+            }
+        })?;
         Ok(Insight {
             id: format!("custom/{id}"),
             name: name.to_string(),
@@ -334,31 +352,21 @@ impl Store {
     /// Every insight: the managed ones, then the custom ones by name.
     pub fn insights(&self) -> Result<Vec<Insight>, StoreError> {
         let mut out = managed_insights();
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, filters, group_by FROM insights ORDER BY name").map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
-        while let Some(row) = rows.next().map_err(&err)? {
-            out.push(self.insight_from_row(row)?);
+        for row in self.sql().query("SELECT id, name, filters, group_by FROM insights ORDER BY name", &[])? {
+            out.push(self.insight_from_row(&row)?);
         }
         Ok(out)
     }
 
-    fn insight_from_row(&self, row: &rusqlite::Row<'_>) -> Result<Insight, StoreError> {
-        let err = sql(&self.path);
+    fn insight_from_row(&self, row: &Row) -> Result<Insight, StoreError> {
         let bad = crate::store::corrupt(&self.path);
-        let id: i64 = row.get(0).map_err(&err)?;
-        let json: String = row.get(2).map_err(&err)?;
+        let id = row.int(0)?;
+        let json = row.text(2)?;
         let filters = serde_json::from_str(&json)
             .ok()
             .and_then(|v| FindingFilters::from_json(&v).ok())
             .ok_or_else(|| bad(("insight filters", json.clone())))?;
-        Ok(Insight {
-            id: format!("custom/{id}"),
-            name: row.get(1).map_err(&err)?,
-            filters,
-            group_by: row.get(3).map_err(&err)?,
-            managed: false,
-        })
+        Ok(Insight { id: format!("custom/{id}"), name: row.text(1)?, filters, group_by: row.text(3)?, managed: false })
     }
 
     /// One insight by id (`managed/<n>` or `custom/<n>`); [`StoreError::UnknownInsight`].
@@ -369,11 +377,8 @@ impl Store {
         let Some(n) = custom_id(id) else {
             return Err(StoreError::UnknownInsight(crate::filter::shorten(id)));
         };
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, filters, group_by FROM insights WHERE id = ?1").map_err(&err)?;
-        let mut rows = stmt.query([n]).map_err(&err)?;
-        match rows.next().map_err(&err)? {
-            Some(row) => self.insight_from_row(row),
+        match self.sql().query_opt("SELECT id, name, filters, group_by FROM insights WHERE id = ?", &vals![n])? {
+            Some(row) => self.insight_from_row(&row),
             None => Err(StoreError::UnknownInsight(id.to_string())),
         }
     }
@@ -396,18 +401,19 @@ impl Store {
         let group_by = group_by.unwrap_or(&current.group_by);
         check_name(name)?;
         check_group_by(group_by)?;
-        let err = sql(&self.path);
-        let taken: Option<i64> =
-            self.lite()?.query_row("SELECT id FROM insights WHERE name = ?1", [name], |r| r.get(0)).optional().map_err(&err)?;
+        let taken = self.sql().query_opt("SELECT id FROM insights WHERE name = ?", &vals![name])?.map(|r| r.int(0)).transpose()?;
         if taken.is_some_and(|t| Some(t) != custom_id(id)) {
             return Err(StoreError::DuplicateInsight(name.to_string()));
         }
-        self.lite()?
-            .execute(
-                "UPDATE insights SET name = ?2, filters = ?3, group_by = ?4, updated_at = ?5 WHERE id = ?1",
-                params![custom_id(id), name, filters.to_json().to_string(), group_by, codec::time_to_text(now)],
-            )
-            .map_err(&err)?;
+        let changed = self.sql().execute(
+            "UPDATE insights SET name = ?, filters = ?, group_by = ?, updated_at = ? WHERE id = ?",
+            &vals![name, filters.to_json().to_string(), group_by, codec::time_to_text(now), custom_id(id)],
+        );
+        match changed {
+            // Another writer took the name in between.
+            Err(e) if e.is_unique_violation() => return Err(StoreError::DuplicateInsight(name.to_string())),
+            other => other?,
+        };
         self.insight(id)
     }
 
@@ -416,7 +422,7 @@ impl Store {
         if self.insight(id)?.managed {
             return Err(StoreError::ManagedInsight(id.to_string()));
         }
-        self.lite()?.execute("DELETE FROM insights WHERE id = ?1", [custom_id(id)]).map_err(sql(&self.path))?;
+        self.sql().execute("DELETE FROM insights WHERE id = ?", &vals![custom_id(id)])?;
         Ok(())
     }
 
@@ -430,16 +436,13 @@ impl Store {
             _ => None,
         };
         let index = self.resource_index(insight, now)?;
-        let (text, mut values) = insight_statement(insight, now, masks.as_deref(), index)?;
-        values.push(rusqlite::types::Value::Integer(MAX_INSIGHT_RESULTS as i64));
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached(&text).map_err(&err)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(values), |r| {
-                Ok(InsightResult { value: r.get(0)?, count: r.get::<_, i64>(1)?.max(0) as u64 })
-            })
-            .map_err(&err)?;
-        rows.collect::<Result<_, _>>().map_err(&err)
+        let (text, mut values) = insight_statement_in(insight, now, masks.as_deref(), index, self.sql().dialect())?;
+        values.push(Value::Integer(MAX_INSIGHT_RESULTS as i64));
+        self.sql()
+            .query(&text, &values)?
+            .iter()
+            .map(|r| Ok(InsightResult { value: r.text(0)?, count: r.int(1)?.max(0) as u64 }))
+            .collect()
     }
 }
 
@@ -451,9 +454,10 @@ impl Store {
     /// SQLite would rather read the index of a filtered column (the workflow status)
     /// and then every matching row. When the filters on the fields `finding_counts`
     /// carries match fewer than one finding in 20 (the others can only match fewer), the
-    /// planner chooses: a check's index, say, reads a few rows.
+    /// planner chooses: a check's index, say, reads a few rows. On PostgreSQL, none:
+    /// its planner has statistics.
     pub(crate) fn resource_index(&self, insight: &Insight, now: Timestamp) -> Result<Option<&'static str>, StoreError> {
-        if insight.group_by != "ResourceId" {
+        if insight.group_by != "ResourceId" || self.sql().dialect() != Dialect::Sqlite {
             return Ok(None);
         }
         let mut bound = FindingFilters::default();
@@ -468,18 +472,21 @@ impl Store {
 
     /// Whether no finding's requirement list holds a backslash (an escaped character):
     /// then [`crate::query::standards_mask`] tells exactly which standards each names.
-    /// `finding_counts` holds every list the findings have, once.
+    /// `finding_counts` holds every list the findings have, once. On PostgreSQL (no
+    /// `finding_counts`, no masks in its indexes) `false`: the insights there test each
+    /// finding's requirements.
     pub(crate) fn requirements_unescaped(&self) -> Result<bool, StoreError> {
-        self.lite()?
-            .prepare_cached("SELECT NOT EXISTS (SELECT 1 FROM finding_counts WHERE instr(related_requirements, '\\') > 0)")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
-            .map_err(sql(&self.path))
+        if self.sql().dialect() != Dialect::Sqlite {
+            return Ok(false);
+        }
+        self.sql().query_one("SELECT NOT EXISTS (SELECT 1 FROM finding_counts WHERE instr(related_requirements, '\\') > 0)", &[])?.flag(0)
     }
 
     /// The standards masks whose findings `filters` (of `ComplianceAssociatedStandardsId`)
     /// select: SQLite evaluates the filters' own SQL on one requirement list per mask (a
     /// `finding_counts` of four rows, the standards' titles alone, in place of the
-    /// table), so the answer is the one the filters give on the findings.
+    /// table), so the answer is the one the filters give on the findings. (SQLite's
+    /// statement: the masks serve its indexes alone.)
     pub(crate) fn standards_masks(&self, filters: &FieldFilters) -> Result<Vec<usize>, StoreError> {
         let mut only = FindingFilters::default();
         only.set(STANDARDS, filters.clone())?;
@@ -489,12 +496,10 @@ impl Store {
         let rows: Vec<String> = (0..masks).map(|m| format!("SELECT {m} AS m, ? AS related_requirements")).collect();
         let text =
             format!("WITH finding_counts AS ({}) SELECT f.m FROM finding_counts f WHERE {cond} ORDER BY f.m", rows.join(" UNION ALL "));
-        let mut values: Vec<rusqlite::types::Value> = (0..masks).map(|m| rusqlite::types::Value::Text(standards_of_mask(m))).collect();
+        let mut values: Vec<Value> = (0..masks).map(|m| Value::Text(standards_of_mask(m))).collect();
         values.extend(cond_values);
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached(&text).map_err(&err)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, i64>(0)).map_err(&err)?;
-        rows.map(|m| m.map(|m| m as usize)).collect::<Result<_, _>>().map_err(&err)
+        self.lite()?;
+        self.sql().query(&text, &values)?.iter().map(|r| Ok(r.int(0)? as usize)).collect()
     }
 }
 
@@ -512,26 +517,24 @@ impl Store {
     /// Each distinct (status, workflow status, related requirements) among the results
     /// `run_id` recorded (each once, in no particular order); [`StoreError::UnknownRun`].
     pub fn run_result_kinds(&self, run_id: &str) -> Result<Vec<ResultKind>, StoreError> {
-        self.require_run(run_id)?;
-        let err = sql(&self.path);
-        let bad = crate::store::corrupt(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT DISTINCT r.status, r.workflow_status, f.related_requirements
-                 FROM run_results r JOIN findings f ON f.id = r.finding_id WHERE r.run_id = ?1",
-            )
-            .map_err(&err)?;
-        let mut rows = stmt.query([run_id]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            out.push(ResultKind {
-                status: codec::status_from_text(&text(0)?).map_err(&bad)?,
-                workflow_status: codec::workflow_from_text(&text(1)?).map_err(&bad)?,
-                related_requirements: codec::strings_from_json("requirement list", &text(2)?).map_err(&bad)?,
-            });
+        let db = self.sql();
+        if db.query_opt("SELECT 1 FROM runs WHERE id = ?", &vals![run_id])?.is_none() {
+            return Err(StoreError::UnknownRun(run_id.to_string()));
         }
-        Ok(out)
+        let bad = crate::store::corrupt(&self.path);
+        let rows = db.query(
+            "SELECT DISTINCT r.status, r.workflow_status, f.related_requirements
+             FROM run_results r JOIN findings f ON f.id = r.finding_id WHERE r.run_id = ?",
+            &vals![run_id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(ResultKind {
+                    status: codec::status_from_text(&row.text(0)?).map_err(&bad)?,
+                    workflow_status: codec::workflow_from_text(&row.text(1)?).map_err(&bad)?,
+                    related_requirements: codec::strings_from_json("requirement list", &row.text(2)?).map_err(&bad)?,
+                })
+            })
+            .collect()
     }
 }

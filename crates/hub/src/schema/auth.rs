@@ -37,6 +37,34 @@ CREATE INDEX auth_sessions_user ON auth_sessions (user);
 ALTER TABLE auth_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));
 "#,
     ],
-    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
-    postgres: &[],
+    // On PostgreSQL: the same versions, each written for it (`user` is a reserved word
+    // there, quoted; the statements of `auth.rs` quote it on both).
+    postgres: &[
+        r#"
+CREATE TABLE auth_users (
+    name          text COLLATE "C" PRIMARY KEY NOT NULL,
+    role          text COLLATE "C" NOT NULL CHECK (role IN ('admin', 'analyst', 'viewer')),
+    password_hash text COLLATE "C" NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+    created_at    text COLLATE "C" NOT NULL
+);
+
+CREATE TABLE auth_tokens (
+    token_hash text COLLATE "C" PRIMARY KEY NOT NULL CHECK (length(token_hash) = 64),
+    "user"     text COLLATE "C" NOT NULL REFERENCES auth_users (name) ON DELETE CASCADE,
+    created_at text COLLATE "C" NOT NULL
+);
+CREATE INDEX auth_tokens_user ON auth_tokens ("user");
+
+CREATE TABLE auth_sessions (
+    session_hash text COLLATE "C" PRIMARY KEY NOT NULL CHECK (length(session_hash) = 64),
+    "user"       text COLLATE "C" NOT NULL REFERENCES auth_users (name) ON DELETE CASCADE,
+    created_at   text COLLATE "C" NOT NULL,
+    expires_at   text COLLATE "C" NOT NULL
+);
+CREATE INDEX auth_sessions_user ON auth_sessions ("user");
+"#,
+        r#"
+ALTER TABLE auth_users ADD COLUMN must_change_password bigint NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1));
+"#,
+    ],
 };
