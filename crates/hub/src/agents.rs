@@ -6,10 +6,10 @@
 //! that would store it.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::{vals, Row};
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension, Row};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 
@@ -78,78 +78,63 @@ pub struct TelemetryRecord {
 const AGENT_COLUMNS: &str =
     "name, created_at, created_by, revoked_at, host_id, hostname, version, interval_seconds, last_seen, health, uploads";
 
+/// The name of the lock binding a host takes (see `Dialect::named_lock`; the PostgreSQL
+/// trigger of `schema/agents.rs` takes the same one).
+const HOST_LOCK: &str = "rampart agents host ";
+
 impl Store {
     /// Adds an agent with its token's digest; `false` if the name is taken.
     pub fn add_agent(&mut self, name: &str, token_hash: &str, created_by: &str, now: Timestamp) -> Result<bool, StoreError> {
-        let n = self
-            .lite()?
-            .execute(
-                "INSERT INTO agents (name, token_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING",
-                params![name, token_hash, codec::time_to_text(now), created_by],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "INSERT INTO agents (name, token_hash, created_at, created_by) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            &vals![name, token_hash, codec::time_to_text(now), created_by],
+        )?;
         Ok(n == 1)
     }
 
     /// Every agent, by name.
     pub fn agents(&self) -> Result<Vec<Agent>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name")).map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            out.push(self.agent_row(row)?);
-        }
-        Ok(out)
+        let rows = self.sql().query(&format!("SELECT {AGENT_COLUMNS} FROM agents ORDER BY name"), &[])?;
+        rows.iter().map(|row| self.agent_row(row)).collect()
     }
 
     pub fn agent(&self, name: &str) -> Result<Option<Agent>, StoreError> {
-        self.agent_where("name = ?1", name)
+        self.agent_where("name = ?", name)
     }
 
     /// The agent whose token has this digest, unless revoked.
     pub fn agent_by_token(&self, token_hash: &str) -> Result<Option<Agent>, StoreError> {
-        self.agent_where("token_hash = ?1 AND revoked_at IS NULL", token_hash)
+        self.agent_where("token_hash = ? AND revoked_at IS NULL", token_hash)
     }
 
     fn agent_where(&self, clause: &str, arg: &str) -> Result<Option<Agent>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE {clause}")).map_err(&err)?;
-        let mut rows = stmt.query([arg]).map_err(&err)?;
-        match rows.next().map_err(&err)? {
-            Some(row) => Ok(Some(self.agent_row(row)?)),
+        match self.sql().query_opt(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE {clause}"), &vals![arg])? {
+            Some(row) => Ok(Some(self.agent_row(&row)?)),
             None => Ok(None),
         }
     }
 
     fn agent_row(&self, row: &Row) -> Result<Agent, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
         let time = |i: usize| -> Result<Option<Timestamp>, StoreError> {
-            match row.get::<_, Option<String>>(i).map_err(&err)? {
-                Some(t) => Ok(Some(codec::time_from_text(&t).map_err(&bad)?)),
-                None => Ok(None),
-            }
+            row.opt_text(i)?.map(|t| codec::time_from_text(&t).map_err(&bad)).transpose()
         };
-        let health: Option<String> = row.get(9).map_err(&err)?;
-        let health = match health {
+        let health = match row.opt_text(9)? {
             Some(h) => serde_json::from_str(&h).map_err(|_| bad(("agent health", h.clone())))?,
             None => Vec::new(),
         };
-        let interval: Option<i64> = row.get(7).map_err(&err)?;
-        let uploads: i64 = row.get(10).map_err(&err)?;
         Ok(Agent {
-            name: row.get(0).map_err(&err)?,
+            name: row.text(0)?,
             created_at: time(1)?.ok_or_else(|| bad(("agent created_at", String::new())))?,
-            created_by: row.get(2).map_err(&err)?,
+            created_by: row.text(2)?,
             revoked_at: time(3)?,
-            host_id: row.get(4).map_err(&err)?,
-            hostname: row.get(5).map_err(&err)?,
-            version: row.get(6).map_err(&err)?,
-            interval_seconds: interval.map(|i| i.max(0) as u64),
+            host_id: row.opt_text(4)?,
+            hostname: row.opt_text(5)?,
+            version: row.opt_text(6)?,
+            interval_seconds: row.opt_int(7)?.map(|i| i.max(0) as u64),
             last_seen: time(8)?,
             health,
-            uploads: uploads.max(0) as u64,
+            uploads: row.int(10)?.max(0) as u64,
         })
     }
 
@@ -157,71 +142,84 @@ impl Store {
     /// no such agent or it was revoked already.
     pub fn revoke_agent(&mut self, name: &str, now: Timestamp) -> Result<bool, StoreError> {
         let n = self
-            .lite()?
-            .execute("UPDATE agents SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL", params![name, codec::time_to_text(now)])
-            .map_err(sql(&self.path))?;
+            .sql()
+            .execute("UPDATE agents SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", &vals![codec::time_to_text(now), name])?;
         Ok(n == 1)
     }
 
     /// Stores an upload of agent `name` in one transaction: binds the agent to the upload's
     /// host if it has none and no other agent (not revoked) is bound to that host, refuses it
     /// (storing nothing) if bound to another host or the host is another agent's, else keeps
-    /// the document and updates the agent's status. The transaction is IMMEDIATE (it holds
-    /// the write lock from its first read), so two agents cannot both bind one host.
+    /// the document and updates the agent's status. Two agents cannot both bind one host:
+    /// on SQLite the transaction is IMMEDIATE (it holds the write lock from its first read);
+    /// on PostgreSQL a first binding takes the host's lock (`Dialect::named_lock`) before it
+    /// looks for another agent there, as the table's trigger does.
     pub fn record_upload(&mut self, name: &str, u: &TelemetryUpload) -> Result<UploadOutcome, StoreError> {
-        let err = sql(&self.path);
         let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(u.json.len() / 8), flate2::Compression::default());
         gz.write_all(u.json.as_bytes()).expect("writing to memory");
         let document = gz.finish().expect("writing to memory");
         let tags = serde_json::to_string(u.tags).expect("tags serialize");
         let health = serde_json::to_string(u.health).expect("health serializes");
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(&err)?;
-        let bound: Option<Option<String>> = tx
-            .query_row("SELECT host_id FROM agents WHERE name = ?1 AND revoked_at IS NULL", [name], |r| r.get(0))
-            .optional()
-            .map_err(&err)?;
-        let Some(bound) = bound else { return Ok(UploadOutcome::Unknown) };
-        match bound {
-            Some(bound) if bound != u.host_id => return Ok(UploadOutcome::OtherHost { bound }),
-            Some(_) => {}
-            None => {
-                let other: Option<String> = tx
-                    .query_row(
-                        "SELECT name FROM agents WHERE host_id = ?1 AND revoked_at IS NULL AND name != ?2 ORDER BY name LIMIT 1",
-                        params![u.host_id, name],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(&err)?;
-                if let Some(agent) = other {
-                    return Ok(UploadOutcome::HostTaken { agent });
+        self.db.tx(|tx| {
+            let Some(bound) = tx.query_opt("SELECT host_id FROM agents WHERE name = ? AND revoked_at IS NULL", &vals![name])? else {
+                return Ok(UploadOutcome::Unknown);
+            };
+            match bound.opt_text(0)? {
+                Some(bound) if bound != u.host_id => return Ok(UploadOutcome::OtherHost { bound }),
+                Some(_) => {}
+                None => {
+                    if let Some(lock) = tx.dialect().named_lock() {
+                        tx.execute(lock, &vals![format!("{HOST_LOCK}{}", u.host_id)])?;
+                    }
+                    let other = tx.query_opt(
+                        "SELECT name FROM agents WHERE host_id = ? AND revoked_at IS NULL AND name != ? ORDER BY name LIMIT 1",
+                        &vals![u.host_id, name],
+                    )?;
+                    if let Some(other) = other {
+                        return Ok(UploadOutcome::HostTaken { agent: other.text(0)? });
+                    }
                 }
             }
-        }
-        tx.execute(
-            "INSERT INTO agent_telemetry (agent, host_id, hostname, tags, collected_at, received_at, encoding, document)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'gzip+json', ?7)",
-            params![name, u.host_id, u.hostname, tags, codec::time_to_text(u.collected_at), codec::time_to_text(u.received_at), document],
-        )
-        .map_err(&err)?;
-        let id = tx.last_insert_rowid();
-        tx.execute(
-            "UPDATE agents SET host_id = ?2, hostname = ?3, version = ?4, interval_seconds = ?5, last_seen = ?6, health = ?7,
-                    uploads = uploads + 1
-             WHERE name = ?1",
-            params![
-                name,
-                u.host_id,
-                u.hostname,
-                u.version,
-                u.interval_seconds.map(|i| i.min(i64::MAX as u64) as i64),
-                codec::time_to_text(u.received_at),
-                health
-            ],
-        )
-        .map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(UploadOutcome::Stored(id))
+            // Only while the agent is still unrevoked and unbound or bound to this host: a
+            // concurrent writer (PostgreSQL's READ COMMITTED) that revoked or bound it since
+            // the read above leaves this update nothing to change, and the upload is refused.
+            let updated = tx.execute(
+                "UPDATE agents SET host_id = ?, hostname = ?, version = ?, interval_seconds = ?, last_seen = ?, health = ?,
+                        uploads = uploads + 1
+                 WHERE name = ? AND revoked_at IS NULL AND (host_id IS NULL OR host_id = ?)",
+                &vals![
+                    u.host_id,
+                    u.hostname,
+                    u.version,
+                    u.interval_seconds.map(|i| i.min(i64::MAX as u64) as i64),
+                    codec::time_to_text(u.received_at),
+                    health,
+                    name,
+                    u.host_id
+                ],
+            )?;
+            if updated == 0 {
+                let now = tx.query_opt("SELECT host_id FROM agents WHERE name = ? AND revoked_at IS NULL", &vals![name])?;
+                return Ok(match now.map(|r| r.opt_text(0)).transpose()?.flatten() {
+                    Some(bound) => UploadOutcome::OtherHost { bound },
+                    None => UploadOutcome::Unknown,
+                });
+            }
+            let id = tx.insert_id(
+                "INSERT INTO agent_telemetry (agent, host_id, hostname, tags, collected_at, received_at, encoding, document)
+                 VALUES (?, ?, ?, ?, ?, ?, 'gzip+json', ?) RETURNING id",
+                &vals![
+                    name,
+                    u.host_id,
+                    u.hostname,
+                    tags,
+                    codec::time_to_text(u.collected_at),
+                    codec::time_to_text(u.received_at),
+                    document
+                ],
+            )?;
+            Ok(UploadOutcome::Stored(id))
+        })
     }
 
     /// The newest document of each host collected at or after `since`, by host. Only
@@ -229,61 +227,49 @@ impl Store {
     /// last (the document's own `collected_at` is the agent's word: a document claiming a
     /// far-future time must not stay the newest).
     pub fn latest_telemetry(&self, since: Timestamp) -> Result<Vec<TelemetryRecord>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare(
-                "SELECT id, agent, host_id, hostname, tags, collected_at, received_at FROM agent_telemetry t
-                 WHERE collected_at >= ?1
-                   AND id = (SELECT u.id FROM agent_telemetry u JOIN agents a ON a.name = u.agent
-                             WHERE u.host_id = t.host_id AND u.collected_at >= ?1 AND a.revoked_at IS NULL
-                             ORDER BY u.received_at DESC, u.id DESC LIMIT 1)
-                 ORDER BY host_id",
-            )
-            .map_err(&err)?;
-        let mut rows = stmt.query([codec::time_to_text(since)]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            out.push(self.telemetry_row(row)?);
-        }
-        Ok(out)
+        let since = codec::time_to_text(since);
+        let rows = self.sql().query(
+            "SELECT id, agent, host_id, hostname, tags, collected_at, received_at FROM agent_telemetry t
+             WHERE collected_at >= ?
+               AND id = (SELECT u.id FROM agent_telemetry u JOIN agents a ON a.name = u.agent
+                         WHERE u.host_id = t.host_id AND u.collected_at >= ? AND a.revoked_at IS NULL
+                         ORDER BY u.received_at DESC, u.id DESC LIMIT 1)
+             ORDER BY host_id",
+            &vals![&since, &since],
+        )?;
+        rows.iter().map(|row| self.telemetry_row(row)).collect()
     }
 
     /// How many documents are kept (of agent `name`, or of all).
     pub fn telemetry_count(&self, name: Option<&str>) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .lite()?
-            .query_row("SELECT count(*) FROM agent_telemetry WHERE ?1 IS NULL OR agent = ?1", [name], |r| r.get(0))
-            .map_err(sql(&self.path))?;
-        Ok(n.max(0) as u64)
+        let row = match name {
+            Some(name) => self.sql().query_one("SELECT count(*) FROM agent_telemetry WHERE agent = ?", &vals![name])?,
+            None => self.sql().query_one("SELECT count(*) FROM agent_telemetry", &[])?,
+        };
+        Ok(row.int(0)?.max(0) as u64)
     }
 
     fn telemetry_row(&self, row: &Row) -> Result<TelemetryRecord, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let tags: String = row.get(4).map_err(&err)?;
-        let collected: String = row.get(5).map_err(&err)?;
-        let received: String = row.get(6).map_err(&err)?;
+        let tags = row.text(4)?;
         Ok(TelemetryRecord {
-            id: row.get(0).map_err(&err)?,
-            agent: row.get(1).map_err(&err)?,
-            host_id: row.get(2).map_err(&err)?,
-            hostname: row.get(3).map_err(&err)?,
+            id: row.int(0)?,
+            agent: row.text(1)?,
+            host_id: row.text(2)?,
+            hostname: row.text(3)?,
             tags: serde_json::from_str(&tags).map_err(|_| bad(("telemetry tags", tags.clone())))?,
-            collected_at: codec::time_from_text(&collected).map_err(&bad)?,
-            received_at: codec::time_from_text(&received).map_err(&bad)?,
+            collected_at: codec::time_from_text(&row.text(5)?).map_err(&bad)?,
+            received_at: codec::time_from_text(&row.text(6)?).map_err(&bad)?,
         })
     }
 
     /// A stored document's JSON; `None` if it was pruned.
     pub fn telemetry_document(&self, id: i64) -> Result<Option<String>, StoreError> {
         let bad = corrupt(&self.path);
-        let blob: Option<Vec<u8>> = self
-            .lite()?
-            .query_row("SELECT document FROM agent_telemetry WHERE id = ?1", [id], |r| r.get(0))
-            .optional()
-            .map_err(sql(&self.path))?;
-        let Some(blob) = blob else { return Ok(None) };
+        let Some(row) = self.sql().query_opt("SELECT document FROM agent_telemetry WHERE id = ?", &vals![id])? else {
+            return Ok(None);
+        };
+        let blob = row.opt_blob(0)?.unwrap_or_default();
         let mut json = String::new();
         flate2::read::GzDecoder::new(&blob[..]).read_to_string(&mut json).map_err(|e| bad(("telemetry document", e.to_string())))?;
         Ok(Some(json))
@@ -292,7 +278,7 @@ impl Store {
     /// Forgets the documents received before `before`; returns how many. Agents and their
     /// status are kept.
     pub fn prune_telemetry(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.lite()?.execute("DELETE FROM agent_telemetry WHERE received_at < ?1", [codec::time_to_text(before)]).map_err(sql(&self.path))
+        Ok(self.sql().execute("DELETE FROM agent_telemetry WHERE received_at < ?", &vals![codec::time_to_text(before)])? as usize)
     }
 }
 

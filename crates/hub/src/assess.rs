@@ -13,10 +13,10 @@
 //! evaluating rules) is the caller's.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::{vals, Row, Sql};
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -91,10 +91,8 @@ impl AssessmentState {
     /// Whether a run may move from `self` to `to`.
     pub fn can_move_to(self, to: AssessmentState) -> bool {
         use AssessmentState::*;
-        matches!(
-            (self, to),
-            (Created, CollectingData) | (CollectingData, EvaluatingRules) | (EvaluatingRules, Completed)
-        ) || (to == Failed && !self.is_final())
+        matches!((self, to), (Created, CollectingData) | (CollectingData, EvaluatingRules) | (EvaluatingRules, Completed))
+            || (to == Failed && !self.is_final())
     }
 }
 
@@ -123,26 +121,19 @@ pub struct AssessmentRun {
     pub hosts: Vec<String>,
 }
 
-const RUN_COLUMNS: &str = "id, template, state, created_at, collecting_at, evaluating_at, completed_at, failed_at, failure, findings_run_id, hosts";
+const RUN_COLUMNS: &str =
+    "id, template, state, created_at, collecting_at, evaluating_at, completed_at, failed_at, failure, findings_run_id, hosts";
 
 impl Store {
     /// Creates a target. Its name must be new.
-    pub fn create_target(
-        &mut self,
-        name: &str,
-        selector: &TargetSelector,
-        now: Timestamp,
-    ) -> Result<AssessmentTarget, StoreError> {
+    pub fn create_target(&mut self, name: &str, selector: &TargetSelector, now: Timestamp) -> Result<AssessmentTarget, StoreError> {
         // Invariant: a map and a list of strings always serialize.
         let json = serde_json::to_string(selector).expect("a selector serializes");
-        let n = self
-            .lite()?
-            .execute(
-                "INSERT INTO assessment_targets (name, selector, created_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (name) DO NOTHING",
-                params![name, json, codec::time_to_text(now)],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "INSERT INTO assessment_targets (name, selector, created_at) VALUES (?, ?, ?)
+             ON CONFLICT (name) DO NOTHING",
+            &vals![name, json, codec::time_to_text(now)],
+        )?;
         if n == 0 {
             return Err(StoreError::DuplicateTarget(name.to_string()));
         }
@@ -151,32 +142,23 @@ impl Store {
 
     /// Every target, by name.
     pub fn targets(&self) -> Result<Vec<AssessmentTarget>, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached("SELECT name, selector, created_at FROM assessment_targets ORDER BY name")
-            .map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            let selector = text(1)?;
-            out.push(AssessmentTarget {
-                name: text(0)?,
-                selector: serde_json::from_str(&selector).map_err(|_| bad(("target selector", selector.clone())))?,
-                created_at: codec::time_from_text(&text(2)?).map_err(&bad)?,
-            });
-        }
-        Ok(out)
+        let rows = self.sql().query("SELECT name, selector, created_at FROM assessment_targets ORDER BY name", &[])?;
+        rows.iter()
+            .map(|row| {
+                let selector = row.text(1)?;
+                Ok(AssessmentTarget {
+                    name: row.text(0)?,
+                    selector: serde_json::from_str(&selector).map_err(|_| bad(("target selector", selector.clone())))?,
+                    created_at: codec::time_from_text(&row.text(2)?).map_err(&bad)?,
+                })
+            })
+            .collect()
     }
 
     /// One target by name.
     pub fn target(&self, name: &str) -> Result<AssessmentTarget, StoreError> {
-        self.targets()?
-            .into_iter()
-            .find(|t| t.name == name)
-            .ok_or_else(|| StoreError::UnknownTarget(name.to_string()))
+        self.targets()?.into_iter().find(|t| t.name == name).ok_or_else(|| StoreError::UnknownTarget(name.to_string()))
     }
 
     /// Creates a template of an existing target. Its name must be new, its rule packages
@@ -190,26 +172,24 @@ impl Store {
         now: Timestamp,
     ) -> Result<AssessmentTemplate, StoreError> {
         let packages = rule_packages_of(rule_packages)?;
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        target_exists(&tx, target, &self.path)?;
-        let n = tx
-            .execute(
+        self.db.tx(|tx| {
+            target_exists(tx, target)?;
+            let n = tx.execute(
                 "INSERT INTO assessment_templates (name, target, rule_packages, duration_seconds, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO NOTHING",
-                params![
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                &vals![
                     name,
                     target,
                     codec::strings_to_json(&packages),
                     i64::try_from(duration_seconds).unwrap_or(i64::MAX),
                     codec::time_to_text(now)
                 ],
-            )
-            .map_err(&err)?;
-        if n == 0 {
-            return Err(StoreError::DuplicateTemplate(name.to_string()));
-        }
-        tx.commit().map_err(&err)?;
+            )?;
+            if n == 0 {
+                return Err(StoreError::DuplicateTemplate(name.to_string()));
+            }
+            Ok(())
+        })?;
         Ok(AssessmentTemplate {
             name: name.to_string(),
             target: target.to_string(),
@@ -221,125 +201,106 @@ impl Store {
 
     /// Every template, by name.
     pub fn templates(&self) -> Result<Vec<AssessmentTemplate>, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT name, target, rule_packages, duration_seconds, created_at FROM assessment_templates ORDER BY name",
-            )
-            .map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            let duration: i64 = row.get(3).map_err(&err)?;
-            out.push(AssessmentTemplate {
-                name: text(0)?,
-                target: text(1)?,
-                rule_packages: codec::strings_from_json("rule package list", &text(2)?).map_err(&bad)?,
-                duration_seconds: u64::try_from(duration).map_err(|_| bad(("duration", duration.to_string())))?,
-                created_at: codec::time_from_text(&text(4)?).map_err(&bad)?,
-            });
-        }
-        Ok(out)
+        let rows = self
+            .sql()
+            .query("SELECT name, target, rule_packages, duration_seconds, created_at FROM assessment_templates ORDER BY name", &[])?;
+        rows.iter()
+            .map(|row| {
+                let duration = row.int(3)?;
+                Ok(AssessmentTemplate {
+                    name: row.text(0)?,
+                    target: row.text(1)?,
+                    rule_packages: codec::strings_from_json("rule package list", &row.text(2)?).map_err(&bad)?,
+                    duration_seconds: u64::try_from(duration).map_err(|_| bad(("duration", duration.to_string())))?,
+                    created_at: codec::time_from_text(&row.text(4)?).map_err(&bad)?,
+                })
+            })
+            .collect()
     }
 
     /// One template by name.
     pub fn template(&self, name: &str) -> Result<AssessmentTemplate, StoreError> {
-        self.templates()?
-            .into_iter()
-            .find(|t| t.name == name)
-            .ok_or_else(|| StoreError::UnknownTemplate(name.to_string()))
+        self.templates()?.into_iter().find(|t| t.name == name).ok_or_else(|| StoreError::UnknownTemplate(name.to_string()))
     }
 
     /// Starts a run of `template`: a new run in CREATED.
     pub fn start_run(&mut self, template: &str, now: Timestamp) -> Result<AssessmentRun, StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        let known: bool = tx
-            .query_row("SELECT EXISTS (SELECT 1 FROM assessment_templates WHERE name = ?1)", [template], |r| r.get(0))
-            .map_err(&err)?;
-        if !known {
-            return Err(StoreError::UnknownTemplate(template.to_string()));
-        }
-        tx.execute(
-            "INSERT INTO assessment_runs (template, state, created_at) VALUES (?1, 'CREATED', ?2)",
-            params![template, codec::time_to_text(now)],
-        )
-        .map_err(&err)?;
-        let id = tx.last_insert_rowid();
-        tx.commit().map_err(&err)?;
+        let id = self.db.tx(|tx| {
+            let known = tx.query_one("SELECT EXISTS (SELECT 1 FROM assessment_templates WHERE name = ?)", &vals![template])?.flag(0)?;
+            if !known {
+                return Err(StoreError::UnknownTemplate(template.to_string()));
+            }
+            tx.insert_id(
+                "INSERT INTO assessment_runs (template, state, created_at) VALUES (?, 'CREATED', ?) RETURNING id",
+                &vals![template, codec::time_to_text(now)],
+            )
+        })?;
         self.assessment_run(id)
     }
 
     /// Moves a run to `to` at `now`, enforcing the state machine (see the module
     /// documentation). FAILED needs a `reason`; other states ignore it.
-    pub fn advance(
-        &mut self,
-        run_id: i64,
-        to: AssessmentState,
-        reason: Option<&str>,
-        now: Timestamp,
-    ) -> Result<AssessmentRun, StoreError> {
+    ///
+    /// The move is a compare-and-set on the state it was checked against (`WHERE state =`
+    /// the state read), so two callers moving one run at once cannot both move it from the
+    /// same state, on either backend: the later one sees the state the first left and is
+    /// judged against that.
+    pub fn advance(&mut self, run_id: i64, to: AssessmentState, reason: Option<&str>, now: Timestamp) -> Result<AssessmentRun, StoreError> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if to == AssessmentState::Failed && reason.is_none() {
             return Err(StoreError::FailureWithoutReason(run_id));
-        }
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(&err)?;
-        let state: Option<String> = tx
-            .query_row("SELECT state FROM assessment_runs WHERE id = ?1", [run_id], |r| r.get(0))
-            .optional()
-            .map_err(&err)?;
-        let Some(state) = state else {
-            return Err(StoreError::UnknownAssessmentRun(run_id));
-        };
-        let from = AssessmentState::parse(&state).ok_or_else(|| corrupt(&self.path)(("assessment state", state.clone())))?;
-        if !from.can_move_to(to) {
-            return Err(StoreError::InvalidTransition { run: run_id, from: from.as_str(), to: to.as_str() });
         }
         let column = match to {
             AssessmentState::CollectingData => "collecting_at",
             AssessmentState::EvaluatingRules => "evaluating_at",
             AssessmentState::Completed => "completed_at",
             AssessmentState::Failed => "failed_at",
-            // Invariant: no state moves to CREATED (`can_move_to` refused it above).
-            AssessmentState::Created => unreachable!("nothing moves to CREATED"),
+            // `can_move_to` refuses every move to CREATED: judged below, against the state read.
+            AssessmentState::Created => "created_at",
         };
-        tx.execute(
-            &format!("UPDATE assessment_runs SET state = ?2, {column} = ?3, failure = coalesce(?4, failure) WHERE id = ?1"),
-            params![run_id, to.as_str(), codec::time_to_text(now), if to == AssessmentState::Failed { reason } else { None }],
-        )
-        .map_err(&err)?;
-        tx.commit().map_err(&err)?;
+        let db = self.sql();
+        loop {
+            let Some(row) = db.query_opt("SELECT state FROM assessment_runs WHERE id = ?", &vals![run_id])? else {
+                return Err(StoreError::UnknownAssessmentRun(run_id));
+            };
+            let state = row.text(0)?;
+            let from = AssessmentState::parse(&state).ok_or_else(|| corrupt(&self.path)(("assessment state", state.clone())))?;
+            if !from.can_move_to(to) {
+                return Err(StoreError::InvalidTransition { run: run_id, from: from.as_str(), to: to.as_str() });
+            }
+            let moved = db.execute(
+                &format!(
+                    "UPDATE assessment_runs SET state = ?, {column} = ?, failure = coalesce(CAST(? AS TEXT), failure)
+                     WHERE id = ? AND state = ?"
+                ),
+                &vals![
+                    to.as_str(),
+                    codec::time_to_text(now),
+                    if to == AssessmentState::Failed { reason } else { None },
+                    run_id,
+                    from.as_str()
+                ],
+            )?;
+            if moved == 1 {
+                break;
+            }
+            // Another writer moved it meanwhile: judge the move again from where it is now.
+        }
         self.assessment_run(run_id)
     }
 
     /// Links a run to the findings run it recorded and the hosts it assessed.
-    pub fn attach_findings_run(
-        &mut self,
-        run_id: i64,
-        findings_run_id: &str,
-        hosts: &[String],
-    ) -> Result<AssessmentRun, StoreError> {
-        let err = sql(&self.path);
-        let exists: bool = self
-            .lite()?
-            .query_row("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?1)", [findings_run_id], |r| r.get(0))
-            .map_err(&err)?;
+    pub fn attach_findings_run(&mut self, run_id: i64, findings_run_id: &str, hosts: &[String]) -> Result<AssessmentRun, StoreError> {
+        let db = self.sql();
+        let exists = db.query_one("SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", &vals![findings_run_id])?.flag(0)?;
         if !exists {
             return Err(StoreError::UnknownRun(findings_run_id.to_string()));
         }
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE assessment_runs SET findings_run_id = ?2, hosts = ?3 WHERE id = ?1",
-                params![run_id, findings_run_id, codec::strings_to_json(hosts)],
-            )
-            .map_err(&err)?;
+        let n = db.execute(
+            "UPDATE assessment_runs SET findings_run_id = ?, hosts = ? WHERE id = ?",
+            &vals![findings_run_id, codec::strings_to_json(hosts), run_id],
+        )?;
         if n == 0 {
             return Err(StoreError::UnknownAssessmentRun(run_id));
         }
@@ -348,57 +309,37 @@ impl Store {
 
     /// One run by id.
     pub fn assessment_run(&self, run_id: i64) -> Result<AssessmentRun, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs WHERE id = ?1"))
-            .map_err(&err)?;
-        let mut rows = stmt.query([run_id]).map_err(&err)?;
-        match rows.next().map_err(&err)? {
-            Some(row) => run_from_row(row, self),
+        match self.sql().query_opt(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs WHERE id = ?"), &vals![run_id])? {
+            Some(row) => run_from_row(&row, self),
             None => Err(StoreError::UnknownAssessmentRun(run_id)),
         }
     }
 
     /// Every assessment run, newest first.
     pub fn assessment_runs(&self) -> Result<Vec<AssessmentRun>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs ORDER BY id DESC"))
-            .map_err(&err)?;
-        let mut rows = stmt.query([]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            out.push(run_from_row(row, self)?);
-        }
-        Ok(out)
+        let rows = self.sql().query(&format!("SELECT {RUN_COLUMNS} FROM assessment_runs ORDER BY id DESC"), &[])?;
+        rows.iter().map(|row| run_from_row(row, self)).collect()
     }
 }
 
-fn run_from_row(row: &Row<'_>, store: &Store) -> Result<AssessmentRun, StoreError> {
-    let err = sql(&store.path);
+fn run_from_row(row: &Row, store: &Store) -> Result<AssessmentRun, StoreError> {
     let bad = corrupt(&store.path);
-    let text = |i: usize| row.get::<_, String>(i).map_err(&err);
     let time = |i: usize| -> Result<Option<Timestamp>, StoreError> {
-        row.get::<_, Option<String>>(i)
-            .map_err(&err)?
-            .map(|t| codec::time_from_text(&t).map_err(&bad))
-            .transpose()
+        row.opt_text(i)?.map(|t| codec::time_from_text(&t).map_err(&bad)).transpose()
     };
-    let state = text(2)?;
+    let state = row.text(2)?;
     Ok(AssessmentRun {
-        id: row.get(0).map_err(&err)?,
-        template: text(1)?,
+        id: row.int(0)?,
+        template: row.text(1)?,
         state: AssessmentState::parse(&state).ok_or_else(|| bad(("assessment state", state.clone())))?,
-        created_at: codec::time_from_text(&text(3)?).map_err(&bad)?,
+        created_at: codec::time_from_text(&row.text(3)?).map_err(&bad)?,
         collecting_at: time(4)?,
         evaluating_at: time(5)?,
         completed_at: time(6)?,
         failed_at: time(7)?,
-        failure: row.get(8).map_err(&err)?,
-        findings_run_id: row.get(9).map_err(&err)?,
-        hosts: codec::strings_from_json("host list", &text(10)?).map_err(&bad)?,
+        failure: row.opt_text(8)?,
+        findings_run_id: row.opt_text(9)?,
+        hosts: codec::strings_from_json("host list", &row.text(10)?).map_err(&bad)?,
     })
 }
 
@@ -456,12 +397,9 @@ impl TargetSelector {
     }
 }
 
-
 /// A template names a target that exists; `UnknownTarget` otherwise.
-pub(crate) fn target_exists(tx: &rusqlite::Transaction, target: &str, path: &std::path::Path) -> Result<(), StoreError> {
-    let known: bool = tx
-        .query_row("SELECT EXISTS (SELECT 1 FROM assessment_targets WHERE name = ?1)", [target], |r| r.get(0))
-        .map_err(sql(path))?;
+pub(crate) fn target_exists(db: &dyn Sql, target: &str) -> Result<(), StoreError> {
+    let known = db.query_one("SELECT EXISTS (SELECT 1 FROM assessment_targets WHERE name = ?)", &vals![target])?.flag(0)?;
     if known {
         Ok(())
     } else {
@@ -472,8 +410,8 @@ pub(crate) fn target_exists(tx: &rusqlite::Transaction, target: &str, path: &std
 #[cfg(test)]
 mod tests {
     use super::*;
-    use AssessmentState::*;
     use time::macros::datetime;
+    use AssessmentState::*;
 
     fn at(min: i64) -> Timestamp {
         datetime!(2026-03-01 08:00:00 UTC) + time::Duration::minutes(min)
@@ -536,7 +474,10 @@ mod tests {
         for to in [CollectingData, EvaluatingRules, Completed] {
             s.advance(r2, to, None, at(6)).unwrap();
         }
-        assert!(matches!(s.advance(r2, Failed, Some("late"), at(7)).unwrap_err(), StoreError::InvalidTransition { from: "COMPLETED", to: "FAILED", .. }));
+        assert!(matches!(
+            s.advance(r2, Failed, Some("late"), at(7)).unwrap_err(),
+            StoreError::InvalidTransition { from: "COMPLETED", to: "FAILED", .. }
+        ));
         // Failure from CREATED and EVALUATING_RULES too.
         let r3 = s.start_run("nightly", at(8)).unwrap().id;
         assert_eq!(s.advance(r3, Failed, Some("x"), at(8)).unwrap().state, Failed);
@@ -551,7 +492,9 @@ mod tests {
         let mut s = store_with_template();
         let e = s.create_template("t", "nope", &[], 60, at(0)).unwrap_err();
         assert!(matches!(&e, StoreError::UnknownTarget(n) if n == "nope"), "{e}");
-        assert!(matches!(s.create_template("t", "web", &["fuzz".into()], 60, at(0)).unwrap_err(), StoreError::UnknownRulePackage(p) if p == "fuzz"));
+        assert!(
+            matches!(s.create_template("t", "web", &["fuzz".into()], 60, at(0)).unwrap_err(), StoreError::UnknownRulePackage(p) if p == "fuzz")
+        );
         assert!(matches!(s.create_template("nightly", "web", &[], 60, at(0)).unwrap_err(), StoreError::DuplicateTemplate(_)));
         assert!(matches!(s.create_target("web", &TargetSelector::default(), at(0)).unwrap_err(), StoreError::DuplicateTarget(_)));
         assert!(matches!(s.start_run("weekly", at(0)).unwrap_err(), StoreError::UnknownTemplate(n) if n == "weekly"));

@@ -7,9 +7,9 @@
 
 use crate::assess::{rule_packages_of, target_exists, AssessmentTarget, AssessmentTemplate, TargetSelector};
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::vals;
 use crate::store::Store;
-use rusqlite::params;
 
 impl Store {
     /// Replaces the selector of an existing target; templates that use it select by the
@@ -17,10 +17,7 @@ impl Store {
     pub fn replace_target(&mut self, name: &str, selector: &TargetSelector) -> Result<AssessmentTarget, StoreError> {
         // Invariant: a map and a list of strings always serialize.
         let json = serde_json::to_string(selector).expect("a selector serializes");
-        let n = self
-            .lite()?
-            .execute("UPDATE assessment_targets SET selector = ?2 WHERE name = ?1", params![name, json])
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute("UPDATE assessment_targets SET selector = ? WHERE name = ?", &vals![json, name])?;
         if n == 0 {
             return Err(StoreError::UnknownTarget(name.to_string()));
         }
@@ -29,23 +26,21 @@ impl Store {
 
     /// Deletes a target that no template uses.
     pub fn delete_target(&mut self, name: &str) -> Result<(), StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        let templates: Vec<String> = {
-            let mut stmt = tx
-                .prepare("SELECT name FROM assessment_templates WHERE target = ?1 ORDER BY name")
-                .map_err(&err)?;
-            let names = stmt.query_map([name], |r| r.get(0)).map_err(&err)?;
-            names.collect::<Result<_, _>>().map_err(&err)?
-        };
-        if !templates.is_empty() {
-            return Err(StoreError::TargetInUse { name: name.to_string(), templates });
-        }
-        let n = tx.execute("DELETE FROM assessment_targets WHERE name = ?1", [name]).map_err(&err)?;
-        if n == 0 {
-            return Err(StoreError::UnknownTarget(name.to_string()));
-        }
-        tx.commit().map_err(&err)
+        self.db.tx(|tx| {
+            let templates = tx
+                .query("SELECT name FROM assessment_templates WHERE target = ? ORDER BY name", &vals![name])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<Result<Vec<String>, _>>()?;
+            if !templates.is_empty() {
+                return Err(StoreError::TargetInUse { name: name.to_string(), templates });
+            }
+            let n = tx.execute("DELETE FROM assessment_targets WHERE name = ?", &vals![name])?;
+            if n == 0 {
+                return Err(StoreError::UnknownTarget(name.to_string()));
+            }
+            Ok(())
+        })
     }
 
     /// Replaces an existing template's target, rule packages and duration; its runs so
@@ -58,36 +53,32 @@ impl Store {
         duration_seconds: u64,
     ) -> Result<AssessmentTemplate, StoreError> {
         let packages = rule_packages_of(rule_packages)?;
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        target_exists(&tx, target, &self.path)?;
-        let n = tx
-            .execute(
-                "UPDATE assessment_templates SET target = ?2, rule_packages = ?3, duration_seconds = ?4 WHERE name = ?1",
-                params![name, target, codec::strings_to_json(&packages), i64::try_from(duration_seconds).unwrap_or(i64::MAX)],
-            )
-            .map_err(&err)?;
-        if n == 0 {
-            return Err(StoreError::UnknownTemplate(name.to_string()));
-        }
-        tx.commit().map_err(&err)?;
+        self.db.tx(|tx| {
+            target_exists(tx, target)?;
+            let n = tx.execute(
+                "UPDATE assessment_templates SET target = ?, rule_packages = ?, duration_seconds = ? WHERE name = ?",
+                &vals![target, codec::strings_to_json(&packages), i64::try_from(duration_seconds).unwrap_or(i64::MAX), name],
+            )?;
+            if n == 0 {
+                return Err(StoreError::UnknownTemplate(name.to_string()));
+            }
+            Ok(())
+        })?;
         self.template(name)
     }
 
     /// Deletes a template that was never run (a run's history names its template).
     pub fn delete_template(&mut self, name: &str) -> Result<(), StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        let runs: i64 = tx
-            .query_row("SELECT count(*) FROM assessment_runs WHERE template = ?1", [name], |r| r.get(0))
-            .map_err(&err)?;
-        if runs > 0 {
-            return Err(StoreError::TemplateHasRuns { name: name.to_string(), runs: usize::try_from(runs).unwrap_or(0) });
-        }
-        let n = tx.execute("DELETE FROM assessment_templates WHERE name = ?1", [name]).map_err(&err)?;
-        if n == 0 {
-            return Err(StoreError::UnknownTemplate(name.to_string()));
-        }
-        tx.commit().map_err(&err)
+        self.db.tx(|tx| {
+            let runs = tx.query_one("SELECT count(*) FROM assessment_runs WHERE template = ?", &vals![name])?.int(0)?;
+            if runs > 0 {
+                return Err(StoreError::TemplateHasRuns { name: name.to_string(), runs: usize::try_from(runs).unwrap_or(0) });
+            }
+            let n = tx.execute("DELETE FROM assessment_templates WHERE name = ?", &vals![name])?;
+            if n == 0 {
+                return Err(StoreError::UnknownTemplate(name.to_string()));
+            }
+            Ok(())
+        })
     }
 }

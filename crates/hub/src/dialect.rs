@@ -100,6 +100,16 @@ impl Dialect {
         }
     }
 
+    /// A statement that holds, until the transaction ends, a lock named by the next bound
+    /// value (text), so that writers of one named thing take turns; `None` where the
+    /// transaction itself already excludes other writers (SQLite's `BEGIN IMMEDIATE`).
+    pub(crate) fn named_lock(self) -> Option<&'static str> {
+        match self {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))"),
+        }
+    }
+
     /// The literal true and false.
     pub(crate) fn truth(self, value: bool) -> &'static str {
         match (self, value) {
