@@ -12,12 +12,13 @@
 //! and the runs list keeps saying what the last full scan covered.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
 use crate::lifecycle::{next_workflow, Known};
+use crate::sql::vals;
 use crate::store::{corrupt, Store};
 use rampart_model::{Finding, RecordState, Timestamp, WorkflowStatus};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use std::collections::{BTreeSet, HashSet};
+use std::sync::LazyLock;
 
 /// What one change re-checked, and what it found.
 #[derive(Debug)]
@@ -70,88 +71,69 @@ pub struct TrailFile {
 }
 
 const UPDATE: &str = r#"
-UPDATE findings SET severity = ?2, status = ?3, reason = ?4, last_observed = ?5,
-    workflow_status = ?6, record_state = 'ACTIVE', updated_at = ?7
-WHERE id = ?1
+UPDATE findings SET severity = ?, status = ?, reason = ?, last_observed = ?,
+    workflow_status = ?, record_state = 'ACTIVE', updated_at = ?
+WHERE id = ?
 "#;
+
+/// `store::INSERT_FINDING` with `?` placeholders, as [`crate::sql::Sql`] runs it on either backend.
+static INSERT_FINDING: LazyLock<String> = LazyLock::new(|| crate::sql::unnumbered(crate::store::INSERT_FINDING));
 
 impl Store {
     /// Stores the results of one change (see the module documentation), in one transaction.
     pub fn apply_change(&mut self, change: ChangeUpdate<'_>) -> Result<ChangeApplied, StoreError> {
         let path = self.path.clone();
-        let err = sql(&path);
         let bad = corrupt(&path);
         let now = codec::time_to_text(codec::truncate(change.at));
         let note = format!("change:{}", change.id);
         let checks: HashSet<&str> = change.checks.iter().map(String::as_str).collect();
         let resources: HashSet<&str> = change.resources.iter().map(String::as_str).collect();
         let mut done = ChangeApplied::default();
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let mut updates: Vec<Option<(Timestamp, WorkflowStatus)>> = vec![None; change.findings.len()];
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        {
-            let mut get = tx
-                .prepare_cached(
-                    "SELECT status, workflow_status, record_state, first_observed, reason, severity FROM findings WHERE id = ?1",
-                )
-                .map_err(&err)?;
-            let mut insert = tx.prepare_cached(crate::store::INSERT_FINDING).map_err(&err)?;
-            let mut update = tx.prepare_cached(UPDATE).map_err(&err)?;
-            let mut history = tx
-                .prepare_cached(
-                    "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, NULL)",
-                )
-                .map_err(&err)?;
-            for (i, f) in change.findings.iter().enumerate() {
+        let findings: &[Finding] = change.findings;
+        self.db.tx(|tx| {
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            for (i, f) in findings.iter().enumerate() {
                 if !checks.contains(f.check_id.as_ref()) || !resources.contains(f.resource.id.as_str()) {
                     continue;
                 }
                 seen.insert(&f.id);
-                let row = get
-                    .query_row([&f.id], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, String>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, String>(4)?,
-                            r.get::<_, String>(5)?,
-                        ))
-                    })
-                    .optional()
-                    .map_err(&err)?;
+                let row = tx.query_opt(
+                    "SELECT status, workflow_status, record_state, first_observed, reason, severity FROM findings WHERE id = ?",
+                    &vals![&f.id],
+                )?;
                 let last = codec::time_to_text(codec::truncate(f.last_observed));
-                let Some((status, workflow, state, first, reason, severity)) = row else {
+                let Some(row) = row else {
                     // First sight (a new group, a rule that now fails where none did).
                     let workflow = if f.workflow_status == WorkflowStatus::Suppressed {
                         WorkflowStatus::Suppressed
                     } else {
                         next_workflow(None, f.status)
                     };
-                    crate::run_writer::execute_finding_row(&mut insert, f, codec::truncate(f.first_observed), &last, workflow, &now)
-                        .map_err(&err)?;
+                    let first = codec::truncate(f.first_observed);
+                    let values = crate::run_writer::with_finding_row(f, first, &last, workflow, &now, crate::sql::values_of)?;
+                    tx.execute(&INSERT_FINDING, &values)?;
                     done.created += 1;
-                    updates[i] = Some((codec::truncate(f.first_observed), workflow));
+                    updates[i] = Some((first, workflow));
                     continue;
                 };
                 let known = Known {
-                    status: codec::status_from_text(&status).map_err(&bad)?,
-                    workflow: codec::workflow_from_text(&workflow).map_err(&bad)?,
-                    record_state: codec::record_state_from_text(&state).map_err(&bad)?,
+                    status: codec::status_from_text(&row.text(0)?).map_err(&bad)?,
+                    workflow: codec::workflow_from_text(&row.text(1)?).map_err(&bad)?,
+                    record_state: codec::record_state_from_text(&row.text(2)?).map_err(&bad)?,
                 };
-                let first = codec::time_from_text(&first).map_err(&bad)?;
+                let first = codec::time_from_text(&row.text(3)?).map_err(&bad)?;
                 let next = next_workflow(Some(known), f.status);
                 if known.status == f.status
                     && known.record_state == RecordState::Active
-                    && reason == f.reason
-                    && severity == f.severity.label()
+                    && row.text(4)? == f.reason
+                    && row.text(5)? == f.severity.label()
                 {
                     done.unchanged += 1;
                     updates[i] = Some((first, known.workflow));
                     continue;
                 }
-                update.execute(params![f.id, f.severity.label(), f.status.as_str(), f.reason, last, next.as_str(), now]).map_err(&err)?;
+                tx.execute(UPDATE, &vals![f.severity.label(), f.status.as_str(), &f.reason, &last, next.as_str(), &now, &f.id])?;
                 done.updated += 1;
                 if next != known.workflow {
                     let why = if known.record_state == RecordState::Archived {
@@ -159,7 +141,11 @@ impl Store {
                     } else {
                         format!("{note}: compliance {} -> {}", known.status, f.status)
                     };
-                    history.execute(params![f.id, now, known.workflow.as_str(), next.as_str(), why]).map_err(&err)?;
+                    tx.execute(
+                        "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id)
+                         VALUES (?, ?, ?, ?, ?, NULL)",
+                        &vals![&f.id, &now, known.workflow.as_str(), next.as_str(), why],
+                    )?;
                     match next {
                         WorkflowStatus::Resolved => done.resolved += 1,
                         WorkflowStatus::New => done.reopened += 1,
@@ -168,39 +154,34 @@ impl Store {
                 }
                 updates[i] = Some((first, next));
             }
-        }
-        // A re-checked pair's findings the checks no longer produce (a finding per port that
-        // is closed now), and a deleted resource's findings: archived.
-        {
-            let mut vanished = tx
-                .prepare_cached(
-                    "SELECT id FROM findings WHERE record_state = 'ACTIVE' AND product_arn IS NULL
-                       AND resource_id = ?1 AND check_id IN (SELECT value FROM json_each(?2))",
-                )
-                .map_err(&err)?;
-            let mut archive =
-                tx.prepare_cached("UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?2 WHERE id = ?1").map_err(&err)?;
+            // A re-checked pair's findings the checks no longer produce (a finding per port
+            // that is closed now), and a deleted resource's findings: archived.
             let mut check_list: Vec<String> = change.checks.to_vec();
             check_list.sort_unstable();
             let check_json = codec::strings_to_json(&check_list);
+            let vanished = format!(
+                "SELECT id FROM findings WHERE record_state = 'ACTIVE' AND product_arn IS NULL AND resource_id = ? AND {}",
+                tx.dialect().in_json_list("check_id")
+            );
             for r in change.resources {
-                let ids: Vec<String> =
-                    vanished.query_map(params![r, check_json], |row| row.get(0)).map_err(&err)?.collect::<Result<_, _>>().map_err(&err)?;
-                for id in ids.iter().filter(|id| !seen.contains(id.as_str())) {
-                    done.archived += archive.execute(params![id, now]).map_err(&err)?;
+                for row in tx.query(&vanished, &vals![r, &check_json])? {
+                    let id = row.text(0)?;
+                    if !seen.contains(id.as_str()) {
+                        done.archived += tx
+                            .execute("UPDATE findings SET record_state = 'ARCHIVED', updated_at = ? WHERE id = ?", &vals![&now, &id])?
+                            as usize;
+                    }
                 }
             }
             for r in change.deleted {
-                done.archived += tx
-                    .execute(
-                        "UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?2
-                         WHERE record_state = 'ACTIVE' AND product_arn IS NULL AND resource_id = ?1",
-                        params![r, now],
-                    )
-                    .map_err(&err)?;
+                done.archived += tx.execute(
+                    "UPDATE findings SET record_state = 'ARCHIVED', updated_at = ?
+                     WHERE record_state = 'ACTIVE' AND product_arn IS NULL AND resource_id = ?",
+                    &vals![&now, r],
+                )? as usize;
             }
-        }
-        tx.commit().map_err(&err)?;
+            Ok(())
+        })?;
         for (f, u) in change.findings.iter_mut().zip(updates) {
             if let Some((first, workflow)) = u {
                 f.first_observed = first;
@@ -213,26 +194,21 @@ impl Store {
 
     /// The greatest key read in `prefix` (a region folder) of `bucket`, if any.
     pub fn trail_checkpoint(&self, bucket: &str, prefix: &str) -> Result<Option<String>, StoreError> {
-        self.lite()?
-            .query_row("SELECT last_key FROM trail_checkpoints WHERE bucket = ?1 AND prefix = ?2", [bucket, prefix], |r| r.get(0))
-            .optional()
-            .map_err(sql(&self.path))
+        let row = self.sql().query_opt("SELECT last_key FROM trail_checkpoints WHERE bucket = ? AND prefix = ?", &vals![bucket, prefix])?;
+        row.map(|r| r.text(0)).transpose()
     }
 
     /// Which of `keys` of `bucket` were read already: read whole, or tried
     /// [`MAX_TRAIL_ATTEMPTS`] times without success (a file recorded with an error is
     /// otherwise not read yet, and the next poll tries it again).
     pub fn trail_files_read(&self, bucket: &str, keys: &[String]) -> Result<HashSet<String>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT 1 FROM trail_files WHERE bucket = ?1 AND key = ?2 AND (error IS NULL OR attempts >= ?3)",
-            )
-            .map_err(&err)?;
         let mut out = HashSet::new();
         for k in keys {
-            if stmt.query_row(params![bucket, k, MAX_TRAIL_ATTEMPTS], |_| Ok(())).optional().map_err(&err)?.is_some() {
+            let row = self.sql().query_opt(
+                "SELECT 1 FROM trail_files WHERE bucket = ? AND key = ? AND (error IS NULL OR attempts >= ?)",
+                &vals![bucket, k, MAX_TRAIL_ATTEMPTS],
+            )?;
+            if row.is_some() {
                 out.insert(k.clone());
             }
         }
@@ -245,74 +221,60 @@ impl Store {
     /// [`StoreError::InvalidUpdate`]); one that failed may be recorded again, until it is read
     /// or tried [`MAX_TRAIL_ATTEMPTS`] times.
     pub fn record_trail_file(&mut self, bucket: &str, file: &TrailFile, at: Timestamp) -> Result<u32, StoreError> {
-        let err = sql(&self.path);
         let now = codec::time_to_text(codec::truncate(at));
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        let n = tx
-            .execute(
+        self.db.tx(|tx| {
+            let n = tx.execute(
                 "INSERT INTO trail_files (bucket, key, prefix, processed_at, events, changes, skipped, error, attempts)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1) ON CONFLICT (bucket, key) DO UPDATE SET
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (bucket, key) DO UPDATE SET
                      processed_at = excluded.processed_at, events = excluded.events, changes = excluded.changes,
                      skipped = excluded.skipped, error = excluded.error, attempts = trail_files.attempts + 1
-                 WHERE trail_files.error IS NOT NULL AND trail_files.attempts < ?9",
-                params![
+                 WHERE trail_files.error IS NOT NULL AND trail_files.attempts < ?",
+                &vals![
                     bucket,
-                    file.key,
-                    file.prefix,
-                    now,
-                    file.events as i64,
-                    file.changes as i64,
-                    file.skipped as i64,
-                    file.error,
+                    &file.key,
+                    &file.prefix,
+                    &now,
+                    file.events,
+                    file.changes,
+                    file.skipped,
+                    file.error.as_deref(),
                     MAX_TRAIL_ATTEMPTS
                 ],
-            )
-            .map_err(&err)?;
-        if n == 0 {
-            return Err(StoreError::InvalidUpdate(format!("log file `{}` of bucket `{bucket}` was read already", file.key)));
-        }
-        tx.execute(
-            "INSERT INTO trail_checkpoints (bucket, prefix, last_key, updated_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (bucket, prefix) DO UPDATE SET
-                 last_key = max(last_key, excluded.last_key), updated_at = excluded.updated_at",
-            params![bucket, file.prefix, file.key, now],
-        )
-        .map_err(&err)?;
-        let attempts: u32 = tx
-            .query_row("SELECT attempts FROM trail_files WHERE bucket = ?1 AND key = ?2", [bucket, file.key.as_str()], |r| r.get(0))
-            .map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(attempts)
+            )?;
+            if n == 0 {
+                return Err(StoreError::InvalidUpdate(format!("log file `{}` of bucket `{bucket}` was read already", file.key)));
+            }
+            let greatest = tx.dialect().greatest("trail_checkpoints.last_key", "excluded.last_key");
+            tx.execute(
+                &format!(
+                    "INSERT INTO trail_checkpoints (bucket, prefix, last_key, updated_at) VALUES (?, ?, ?, ?)
+                     ON CONFLICT (bucket, prefix) DO UPDATE SET last_key = {greatest}, updated_at = excluded.updated_at"
+                ),
+                &vals![bucket, &file.prefix, &file.key, &now],
+            )?;
+            let row = tx.query_one("SELECT attempts FROM trail_files WHERE bucket = ? AND key = ?", &vals![bucket, &file.key])?;
+            Ok(u32::try_from(row.int(0)?).unwrap_or(u32::MAX))
+        })
     }
 
     /// Forgets the files read in `prefix` of `bucket` whose keys sort below `below` (a day
     /// folder well behind the checkpoint, which no listing reaches any more). Returns how
     /// many.
     pub fn forget_trail_files(&mut self, bucket: &str, prefix: &str, below: &str) -> Result<usize, StoreError> {
-        self.lite()?
-            .execute("DELETE FROM trail_files WHERE bucket = ?1 AND prefix = ?2 AND key < ?3", [bucket, prefix, below])
-            .map_err(sql(&self.path))
+        let n = self.sql().execute("DELETE FROM trail_files WHERE bucket = ? AND prefix = ? AND key < ?", &vals![bucket, prefix, below])?;
+        Ok(n as usize)
     }
 
     /// Totals over the files read from `bucket`: (files, events, changes, skipped, files that
     /// could not be read).
     pub fn trail_totals(&self, bucket: &str) -> Result<(u64, u64, u64, u64, u64), StoreError> {
-        self.lite()?
-            .query_row(
-                "SELECT count(*), coalesce(sum(events), 0), coalesce(sum(changes), 0), coalesce(sum(skipped), 0),
-                        count(error) FROM trail_files WHERE bucket = ?1",
-                [bucket],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)? as u64,
-                        r.get::<_, i64>(1)? as u64,
-                        r.get::<_, i64>(2)? as u64,
-                        r.get::<_, i64>(3)? as u64,
-                        r.get::<_, i64>(4)? as u64,
-                    ))
-                },
-            )
-            .map_err(sql(&self.path))
+        let r = self.sql().query_one(
+            "SELECT count(*), CAST(coalesce(sum(events), 0) AS BIGINT), CAST(coalesce(sum(changes), 0) AS BIGINT),
+                    CAST(coalesce(sum(skipped), 0) AS BIGINT), count(error) FROM trail_files WHERE bucket = ?",
+            &vals![bucket],
+        )?;
+        let n = |i: usize| r.int(i).map(|v| v.max(0) as u64);
+        Ok((n(0)?, n(1)?, n(2)?, n(3)?, n(4)?))
     }
 }
 

@@ -77,7 +77,22 @@ pub(crate) fn execute_finding_row(
     workflow: WorkflowStatus,
     updated_at: &str,
 ) -> rusqlite::Result<usize> {
-    stmt.execute(params![
+    with_finding_row(f, first_observed, last_observed, workflow, updated_at, |row| stmt.execute(row))
+}
+
+/// Calls `run` with `f`'s row as [`INSERT_FINDING`] and [`UPDATE_FINDING`] bind it (?1 to
+/// ?24): the one binding of a finding's row, for a rusqlite statement
+/// ([`execute_finding_row`]) or as values for [`crate::sql::Sql`] on either backend
+/// ([`crate::sql::values_of`]; change-triggered inserts, `changes.rs`).
+pub(crate) fn with_finding_row<R>(
+    f: &Finding,
+    first_observed: Timestamp,
+    last_observed: &str,
+    workflow: WorkflowStatus,
+    updated_at: &str,
+    run: impl FnOnce(&[&dyn rusqlite::ToSql]) -> R,
+) -> R {
+    run(params![
         f.id,
         f.check_id,
         f.title,

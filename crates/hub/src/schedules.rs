@@ -10,10 +10,11 @@
 //! `rampart_app::schedule`, not here.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::vals;
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::OptionalExtension;
+use rusqlite::types::Value as SqlValue;
 
 /// What a schedule scans.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -196,45 +197,43 @@ fn opt_time(t: Option<Timestamp>) -> Option<String> {
 
 /// [`Store::prune_results`]'s statement: each finding's latest result is found through
 /// `run_results_finding_observed` (findings migration 13), one index seek per row.
-pub(crate) const PRUNE_RESULTS: &str = "DELETE FROM run_results WHERE observed_at < ?1
+pub(crate) const PRUNE_RESULTS: &str = "DELETE FROM run_results WHERE observed_at < ?
    AND observed_at < (SELECT max(r.observed_at) FROM run_results r WHERE r.finding_id = run_results.finding_id)";
 
 impl Store {
-    fn schedule_rows(&self, where_clause: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Schedule>, StoreError> {
-        let err = sql(&self.path);
+    fn schedule_rows(&self, where_clause: &str, args: &[SqlValue]) -> Result<Vec<Schedule>, StoreError> {
         let bad = corrupt(&self.path);
-        let mut stmt = self.lite()?.prepare(&format!("SELECT {COLUMNS} FROM schedules {where_clause} ORDER BY scope")).map_err(&err)?;
-        let mut rows = stmt.query(args).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
+        let rows = self.sql().query(&format!("SELECT {COLUMNS} FROM schedules {where_clause} ORDER BY scope"), args)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
             let time = |i: usize| -> Result<Option<Timestamp>, StoreError> {
-                text(i)?.map(|t| codec::time_from_text(&t).map_err(&bad)).transpose()
+                row.opt_text(i)?.map(|t| codec::time_from_text(&t).map_err(&bad)).transpose()
             };
-            let key: String = row.get(1).map_err(&err)?;
+            let key = row.text(1)?;
             let scope = ScheduleScope::from_key(&key).ok_or_else(|| bad(("schedule scope", key.clone())))?;
-            let claim = match (text(11)?, time(12)?, time(13)?) {
+            let claim = match (row.opt_text(11)?, time(12)?, time(13)?) {
                 (Some(by), Some(at), Some(lease_until)) => Some(ScheduleClaim { by, at, lease_until }),
                 _ => None,
             };
             out.push(Schedule {
-                id: row.get(0).map_err(&err)?,
+                id: row.int(0)?,
                 scope,
-                interval_secs: row.get(2).map_err(&err)?,
-                paused: row.get::<_, i64>(3).map_err(&err)? != 0,
+                interval_secs: row.int(2)?,
+                paused: row.flag(3)?,
                 created_at: time(4)?.ok_or_else(|| bad(("schedule created_at", String::new())))?,
                 updated_at: time(5)?.ok_or_else(|| bad(("schedule updated_at", String::new())))?,
                 run_requested_at: time(6)?,
                 last_started_at: time(7)?,
                 last_finished_at: time(8)?,
-                last_error: text(9)?,
-                last_run_id: text(10)?,
+                last_error: row.opt_text(9)?,
+                last_run_id: row.opt_text(10)?,
                 claim,
-                settings: match text(14)? {
+                settings: match row.opt_text(14)? {
                     None => ScheduleSettings::default(),
                     Some(j) => serde_json::from_str(&j).map_err(|e| bad(("schedule settings", e.to_string())))?,
                 },
-                last_poll: text(15)?
+                last_poll: row
+                    .opt_text(15)?
                     .map(|j| serde_json::from_str(&j).map_err(|e| bad(("schedule last_poll", e.to_string()))))
                     .transpose()?,
             });
@@ -249,7 +248,7 @@ impl Store {
 
     /// One schedule; `None` when there is none with that id.
     pub fn schedule(&self, id: i64) -> Result<Option<Schedule>, StoreError> {
-        Ok(self.schedule_rows("WHERE id = ?1", &[&id])?.pop())
+        Ok(self.schedule_rows("WHERE id = ?", &vals![id])?.pop())
     }
 
     /// Adds a schedule; a scope that has one already is refused (one schedule per scope).
@@ -260,34 +259,34 @@ impl Store {
         paused: bool,
         now: Timestamp,
     ) -> Result<Schedule, StoreError> {
-        let err = sql(&self.path);
         let key = scope.key();
-        let existing: Option<i64> =
-            self.lite()?.query_row("SELECT id FROM schedules WHERE scope = ?1", [&key], |r| r.get(0)).optional().map_err(&err)?;
-        if let Some(id) = existing {
-            return Err(StoreError::InvalidUpdate(format!("the {scope} has a schedule already (id {id}): edit that one")));
+        let taken = |id: i64| StoreError::InvalidUpdate(format!("the {scope} has a schedule already (id {id}): edit that one"));
+        if let Some(row) = self.sql().query_opt("SELECT id FROM schedules WHERE scope = ?", &vals![&key])? {
+            return Err(taken(row.int(0)?));
         }
         let now = codec::time_to_text(now);
-        self.lite()?
-            .execute(
-                "INSERT INTO schedules (scope, interval_secs, paused, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-                rusqlite::params![key, interval_secs, i64::from(paused), now],
-            )
-            .map_err(&err)?;
-        let id = self.lite()?.last_insert_rowid();
+        let id = match self.sql().insert_id(
+            "INSERT INTO schedules (scope, interval_secs, paused, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            &vals![&key, interval_secs, paused, &now, &now],
+        ) {
+            Ok(id) => id,
+            // Another server added it between the two statements.
+            Err(e) if e.is_unique_violation() => {
+                let row = self.sql().query_one("SELECT id FROM schedules WHERE scope = ?", &vals![&key])?;
+                return Err(taken(row.int(0)?));
+            }
+            Err(e) => return Err(e),
+        };
         self.schedule(id)?.ok_or_else(|| StoreError::InvalidUpdate(format!("schedule {id} vanished")))
     }
 
     /// Changes a schedule's interval and whether it is paused; `None` when there is none
     /// with that id. A run in progress goes on.
     pub fn update_schedule(&mut self, id: i64, interval_secs: i64, paused: bool, now: Timestamp) -> Result<Option<Schedule>, StoreError> {
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE schedules SET interval_secs = ?2, paused = ?3, updated_at = ?4 WHERE id = ?1",
-                rusqlite::params![id, interval_secs, i64::from(paused), codec::time_to_text(now)],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "UPDATE schedules SET interval_secs = ?, paused = ?, updated_at = ? WHERE id = ?",
+            &vals![interval_secs, paused, codec::time_to_text(now), id],
+        )?;
         if n == 0 {
             return Ok(None);
         }
@@ -302,12 +301,8 @@ impl Store {
             Some(serde_json::to_string(settings).map_err(|e| StoreError::InvalidUpdate(e.to_string()))?)
         };
         let n = self
-            .lite()?
-            .execute(
-                "UPDATE schedules SET settings = ?2, updated_at = ?3 WHERE id = ?1",
-                rusqlite::params![id, json, codec::time_to_text(now)],
-            )
-            .map_err(sql(&self.path))?;
+            .sql()
+            .execute("UPDATE schedules SET settings = ?, updated_at = ? WHERE id = ?", &vals![json, codec::time_to_text(now), id])?;
         if n == 0 {
             return Ok(None);
         }
@@ -316,25 +311,26 @@ impl Store {
 
     /// Deletes a schedule; whether there was one. A run in progress finishes unrecorded.
     pub fn delete_schedule(&mut self, id: i64) -> Result<bool, StoreError> {
-        Ok(self.lite()?.execute("DELETE FROM schedules WHERE id = ?1", [id]).map_err(sql(&self.path))? > 0)
+        Ok(self.sql().execute("DELETE FROM schedules WHERE id = ?", &vals![id])? > 0)
     }
 
     /// Asks for a run of the schedule as soon as none is running (paused or not); whether
     /// there is such a schedule.
     pub fn request_schedule_run(&mut self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE schedules SET run_requested_at = coalesce(run_requested_at, ?2) WHERE id = ?1",
-                rusqlite::params![id, codec::time_to_text(now)],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "UPDATE schedules SET run_requested_at = coalesce(run_requested_at, ?) WHERE id = ?",
+            &vals![codec::time_to_text(now), id],
+        )?;
         Ok(n > 0)
     }
 
     /// Claims a run of the schedule for `by`, until `lease_until`: succeeds only when no
     /// claim holds at `now` and the last finished start is still `seen_last_started` (what
     /// the caller decided on). Clears a "run now" request. Whether the claim is `by`'s.
+    ///
+    /// One `UPDATE` whose condition is the claim's: on SQLite the write lock orders two
+    /// claimers; on PostgreSQL the second waits for the first's row lock and then tests the
+    /// condition again on the row the first left, so it fails.
     pub fn claim_schedule(
         &mut self,
         id: i64,
@@ -344,29 +340,22 @@ impl Store {
         seen_last_started: Option<Timestamp>,
     ) -> Result<bool, StoreError> {
         let now = codec::time_to_text(now);
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE schedules SET claimed_by = ?2, claimed_at = ?3, lease_until = ?4, run_requested_at = NULL
-                 WHERE id = ?1 AND (claimed_by IS NULL OR lease_until < ?3) AND last_started_at IS ?5",
-                rusqlite::params![id, by, now, codec::time_to_text(lease_until), opt_time(seen_last_started)],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "UPDATE schedules SET claimed_by = ?, claimed_at = ?, lease_until = ?, run_requested_at = NULL
+             WHERE id = ? AND (claimed_by IS NULL OR lease_until < ?) AND last_started_at IS NOT DISTINCT FROM CAST(? AS TEXT)",
+            &vals![by, &now, codec::time_to_text(lease_until), id, &now, opt_time(seen_last_started)],
+        )?;
         Ok(n == 1)
     }
 
     /// Extends `by`'s claims on these schedules to `lease_until`; how many it still holds.
     pub fn renew_schedule_claims(&mut self, ids: &[i64], by: &str, lease_until: Timestamp) -> Result<usize, StoreError> {
-        let err = sql(&self.path);
         let until = codec::time_to_text(lease_until);
         let mut held = 0;
         for id in ids {
-            held += self
-                .lite()?
-                .execute("UPDATE schedules SET lease_until = ?3 WHERE id = ?1 AND claimed_by = ?2", rusqlite::params![id, by, until])
-                .map_err(&err)?;
+            held += self.sql().execute("UPDATE schedules SET lease_until = ? WHERE id = ? AND claimed_by = ?", &vals![&until, *id, by])?;
         }
-        Ok(held)
+        Ok(held as usize)
     }
 
     /// Records the end of `by`'s run of the schedule (its start is the claim's) and frees
@@ -395,22 +384,19 @@ impl Store {
         poll: Option<&PollStatus>,
     ) -> Result<bool, StoreError> {
         let poll = poll.map(serde_json::to_string).transpose().map_err(|e| StoreError::InvalidUpdate(e.to_string()))?;
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE schedules SET last_started_at = claimed_at, last_finished_at = ?3, last_error = ?4, last_run_id = ?5,
-                        last_poll = coalesce(?6, last_poll), claimed_by = NULL, claimed_at = NULL, lease_until = NULL
-                 WHERE id = ?1 AND claimed_by = ?2",
-                rusqlite::params![id, by, codec::time_to_text(finished), error, run_id, poll],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "UPDATE schedules SET last_started_at = claimed_at, last_finished_at = ?, last_error = ?, last_run_id = ?,
+                    last_poll = coalesce(CAST(? AS TEXT), last_poll), claimed_by = NULL, claimed_at = NULL, lease_until = NULL
+             WHERE id = ? AND claimed_by = ?",
+            &vals![codec::time_to_text(finished), error, run_id, poll, id, by],
+        )?;
         Ok(n == 1)
     }
 
     /// Forgets per-run results observed before `before`, except each finding's latest
     /// result (what its last run said stays readable); returns how many.
     pub fn prune_results(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.lite()?.execute(PRUNE_RESULTS, [codec::time_to_text(before)]).map_err(sql(&self.path))
+        Ok(self.sql().execute(PRUNE_RESULTS, &vals![codec::time_to_text(before)])? as usize)
     }
 
     /// Forgets runs started before `before` with their results, gaps and inventory — but
@@ -419,33 +405,30 @@ impl Store {
     /// and their workflow history are kept (a history entry's run becomes unknown).
     /// Returns how many runs.
     pub fn prune_runs(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        let err = sql(&self.path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        let n = tx
-            .execute(
-                "DELETE FROM runs WHERE started_at < ?1
+        let before = codec::time_to_text(before);
+        let n = self.db.tx(|t| {
+            t.execute(
+                "DELETE FROM runs WHERE started_at < ?
                    AND id <> (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1)
                    AND NOT EXISTS (
                        SELECT 1 FROM run_results rr WHERE rr.run_id = runs.id
                           AND rr.observed_at = (SELECT max(r.observed_at) FROM run_results r WHERE r.finding_id = rr.finding_id))",
-                [codec::time_to_text(before)],
+                &vals![before],
             )
-            .map_err(&err)?;
-        tx.commit().map_err(&err)?;
-        Ok(n)
+        })?;
+        Ok(n as usize)
     }
 
     /// Forgets events created before `before` whose deliveries are all done (delivered or
     /// dead letters); an event still to be delivered is kept whatever its age. Returns how
     /// many events.
     pub fn prune_events(&mut self, before: Timestamp) -> Result<usize, StoreError> {
-        self.lite()?
-            .execute(
-                "DELETE FROM events WHERE created_at < ?1
-                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'pending')",
-                [codec::time_to_text(before)],
-            )
-            .map_err(sql(&self.path))
+        let n = self.sql().execute(
+            "DELETE FROM events WHERE created_at < ?
+               AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = events.id AND d.state = 'pending')",
+            &vals![codec::time_to_text(before)],
+        )?;
+        Ok(n as usize)
     }
 }
 

@@ -85,6 +85,51 @@ macro_rules! vals {
 }
 pub(crate) use vals;
 
+/// The values of rusqlite parameters (a row bound once for a rusqlite statement, such as
+/// `run_writer::with_finding_row`'s), to run on [`Sql`].
+pub(crate) fn values_of(params: &[&dyn rusqlite::ToSql]) -> Result<Vec<Value>, StoreError> {
+    use rusqlite::types::ToSqlOutput;
+    params
+        .iter()
+        .map(|p| match p.to_sql() {
+            Ok(ToSqlOutput::Borrowed(v)) => Ok(Value::from(v)),
+            Ok(ToSqlOutput::Owned(v)) => Ok(v),
+            Ok(_) => Err(StoreError::InvalidUpdate("a parameter that is not a plain value".into())),
+            Err(e) => Err(StoreError::InvalidUpdate(format!("a parameter that cannot be bound: {e}"))),
+        })
+        .collect()
+}
+
+/// `sql` written with numbered placeholders `?1`, `?2`, ... each used once and in order
+/// (`store::INSERT_FINDING`), with plain `?` placeholders instead, as [`Sql`] takes them.
+pub(crate) fn unnumbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut next = 1u32;
+    while let Some(c) = chars.next() {
+        out.push(c);
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => {
+                let mut digits = String::new();
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(d);
+                }
+                assert!(
+                    digits.is_empty() || digits.parse() == Ok(next),
+                    "placeholder ?{digits} out of order (expected ?{next}) in: {sql}"
+                );
+                next += 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A value as a statement binds it.
 pub(crate) trait IntoValue {
     fn into_value(self) -> Value;

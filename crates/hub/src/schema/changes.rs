@@ -36,6 +36,28 @@ CREATE INDEX trail_files_prefix ON trail_files (bucket, prefix, key);
         // `MAX_TRAIL_ATTEMPTS` times.
         "ALTER TABLE trail_files ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;",
     ],
-    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
-    postgres: &[],
+    postgres: &[
+        r#"
+CREATE TABLE trail_checkpoints (
+    bucket     text COLLATE "C" NOT NULL,
+    prefix     text COLLATE "C" NOT NULL,
+    last_key   text COLLATE "C" NOT NULL,
+    updated_at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (bucket, prefix)
+);
+CREATE TABLE trail_files (
+    bucket       text COLLATE "C" NOT NULL,
+    key          text COLLATE "C" NOT NULL,
+    prefix       text COLLATE "C" NOT NULL,
+    processed_at text COLLATE "C" NOT NULL,
+    events       bigint NOT NULL,
+    changes      bigint NOT NULL,
+    skipped      bigint NOT NULL,
+    error        text COLLATE "C",
+    PRIMARY KEY (bucket, key)
+);
+CREATE INDEX trail_files_prefix ON trail_files (bucket, prefix, key);
+"#,
+        "ALTER TABLE trail_files ADD COLUMN attempts bigint NOT NULL DEFAULT 1;",
+    ],
 };
