@@ -77,6 +77,9 @@ pub struct Event {
     /// `requestParameters` and `responseElements` as recorded (`Null` when absent).
     pub request: Value,
     pub response: Value,
+    /// `additionalEventData` as recorded (`Null` when absent): e.g. a `ConsoleLogin`'s
+    /// `MFAUsed`.
+    pub additional: Value,
     /// `resources[].ARN` (CloudTrail lists the resources of some events).
     pub resource_arns: Vec<String>,
 }
@@ -255,6 +258,7 @@ pub fn event(r: &Value) -> Result<Event, String> {
         user_agent: optional(o, "userAgent")?,
         request: o.get("requestParameters").cloned().unwrap_or(Value::Null),
         response: o.get("responseElements").cloned().unwrap_or(Value::Null),
+        additional: o.get("additionalEventData").cloned().unwrap_or(Value::Null),
         resource_arns,
     })
 }

@@ -84,6 +84,7 @@ fn a_log_file_reads_gzip_or_plain_and_counts_malformed_records() {
         assert_eq!(e.id, "0d5a3c44-1111-2222-3333-444455556666");
         assert_eq!(e.read_only, Some(false));
         assert_eq!(e.request["groupId"], "sg-0abc");
+        assert_eq!(e.additional, serde_json::Value::Null);
         let at: Vec<(usize, &str)> = log.malformed.iter().map(|m| (m.index, m.message.as_str())).collect();
         assert_eq!(at.len(), 3, "{at:?}");
         assert_eq!(at[0], (1, "a record is a JSON object, not a number"));
@@ -92,6 +93,11 @@ fn a_log_file_reads_gzip_or_plain_and_counts_malformed_records() {
         assert!(at[2].1.starts_with("`eventTime` `yesterday` is not an RFC 3339 time"), "{}", at[2].1);
         assert!(log.malformed.iter().all(|m| m.file == "f.json.gz"));
     }
+    // `additionalEventData` is kept (a sign-in's `MFAUsed`).
+    let mut login = authorize("sg-0abc");
+    login["additionalEventData"] = json!({"MFAUsed": "No"});
+    let log = parse_log("l.json", &serde_json::to_vec(&json!({"Records": [login]})).unwrap()).unwrap();
+    assert_eq!(log.events[0].additional["MFAUsed"], "No");
     // Concatenated gzip members are one stream.
     let mut two = gz(br#"{"Records": ["#);
     two.extend(gz(br#"]}"#));
