@@ -17,8 +17,11 @@ pub struct Migrated {
     /// A file's path, or the URL without its password.
     pub target: String,
     pub stores: Vec<(&'static str, u32)>,
-    /// Whether this is PostgreSQL (which holds the findings store and the job queue alone).
+    /// Whether this is PostgreSQL.
     pub postgres: bool,
+    /// On PostgreSQL, the stores this build keeps on SQLite alone (none once every store
+    /// runs there); empty on SQLite.
+    pub sqlite_only: Vec<&'static str>,
 }
 
 /// Whether `spec` (a `--db` value) names a PostgreSQL database.
@@ -26,7 +29,17 @@ pub fn is_postgres(spec: &Path) -> bool {
     spec.to_str().is_some_and(rampart_hub::is_postgres_url)
 }
 
-/// Opens `spec`: a `postgres://` URL or a SQLite file's path.
+/// `spec` as it may be shown (in a message or a log): a file's path, or a URL without its
+/// password.
+pub fn shown(spec: &Path) -> String {
+    match spec.to_str() {
+        Some(s) if rampart_hub::is_postgres_url(s) => rampart_hub::postgres_target(s),
+        _ => spec.display().to_string(),
+    }
+}
+
+/// Opens `spec`: a `postgres://` URL or a SQLite file's path. Every front end opens the
+/// store through this (or [`rampart_hub::Store::connect`]), never by path alone.
 pub fn open(spec: &Path, mode: PgMode) -> Result<Backend, StoreError> {
     match spec.to_str() {
         Some(s) if rampart_hub::is_postgres_url(s) => Store::connect(s, mode),
@@ -38,11 +51,34 @@ pub fn open(spec: &Path, mode: PgMode) -> Result<Backend, StoreError> {
     }
 }
 
+/// The vulnerability database stays a SQLite file of its own (advisories are downloaded
+/// data, not the findings' history, and each server keeps its copy): a `postgres://` URL
+/// given for it is refused, in words that say so (never opened as a file named after it).
+pub fn vulndb_file(spec: &Path) -> anyhow::Result<&Path> {
+    if is_postgres(spec) {
+        anyhow::bail!(
+            "`{}`: the vulnerability database is a SQLite file of its own, never kept in PostgreSQL — give it a file's path (default: $RAMPART_VULNDB or the user's data directory)",
+            shown(spec)
+        );
+    }
+    Ok(spec)
+}
+
 /// Creates or upgrades every store of a SQLite file, or the findings store of a PostgreSQL
 /// database, to this build's schema.
 pub fn migrate(spec: &Path) -> Result<Migrated, StoreError> {
     let s = open(spec, PgMode::Create)?;
-    Ok(Migrated { target: s.describe(), stores: s.schema_versions().to_vec(), postgres: s.is_postgres() })
+    let stores = s.schema_versions().to_vec();
+    let sqlite_only = match s.is_postgres() {
+        true => Store::open_in_memory()?
+            .schema_versions()
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|n| !stores.iter().any(|(s, _)| s == n))
+            .collect(),
+        false => Vec::new(),
+    };
+    Ok(Migrated { target: s.describe(), stores, postgres: s.is_postgres(), sqlite_only })
 }
 
 /// Copies the findings store of the SQLite file `from` into the PostgreSQL database `to`
@@ -82,6 +118,19 @@ mod tests {
         assert!(is_postgres(Path::new("postgresql://u@h/db")));
         assert!(!is_postgres(Path::new("/var/lib/rampart/rampart.db")));
         assert!(!is_postgres(Path::new("postgres.db")));
+    }
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(shown(Path::new("postgres://u:s3cret@h:5432/db")), "postgres://u@h:5432/db");
+        assert_eq!(shown(Path::new("/var/lib/rampart/rampart.db")), "/var/lib/rampart/rampart.db");
+    }
+
+    #[test]
+    fn the_vulnerability_database_is_never_a_url() {
+        let e = vulndb_file(Path::new("postgres://u:s3cret@h/db")).unwrap_err().to_string();
+        assert!(e.contains("SQLite file of its own") && e.contains("postgres://u@h/db") && !e.contains("s3cret"), "{e}");
+        assert!(vulndb_file(Path::new("/var/lib/rampart/vulndb.db")).is_ok());
     }
 
     #[test]

@@ -22,7 +22,7 @@
 use crate::Collected;
 use anyhow::{anyhow, Context, Result};
 pub use rampart_hub::{PollStatus, Schedule, ScheduleScope, ScheduleSettings};
-use rampart_hub::{Store, StoreError};
+use rampart_hub::{PgMode, Store, StoreError};
 use rampart_model::Timestamp;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -416,7 +416,8 @@ pub struct Finished {
     pub recorded: bool,
 }
 
-/// One server's scheduling: its name in claims, its clock, its runner, and the runs it has
+/// One server's scheduling (over the store `db`, a SQLite file's path or a `postgres://`
+/// URL): its name in claims, its clock, its runner, and the runs it has
 /// in flight.
 pub struct Scheduler {
     db: PathBuf,
@@ -450,7 +451,7 @@ impl Scheduler {
     /// that is due. The caller executes each claimed run ([`Scheduler::execute`]), on a
     /// thread of its own if it likes.
     pub fn pass(&self) -> Result<Vec<Claimed>, StoreError> {
-        let mut store = Store::open_existing(&self.db)?;
+        let mut store = crate::db::open(&self.db, PgMode::Existing)?;
         let now = self.clock.now();
         let running: BTreeSet<i64> = self.in_flight().clone();
         if !running.is_empty() {
@@ -472,7 +473,7 @@ impl Scheduler {
     /// earliest next run), so that the caller can sleep until then rather than a whole
     /// tick: `None` when nothing is scheduled.
     pub fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        let store = Store::open_existing(&self.db)?;
+        let store = crate::db::open(&self.db, PgMode::Existing)?;
         let now = self.clock.now();
         let running = self.in_flight().clone();
         Ok(store.schedules()?.iter().filter(|s| s.running_at(now).is_none() && !running.contains(&s.id)).filter_map(next_run).min())
@@ -488,7 +489,7 @@ impl Scheduler {
                 Ran { error: Some("the run stopped on an internal error (a panic): see the server's log".to_string()), ..Ran::default() }
             });
         let finished = self.clock.now();
-        let recorded = Store::open_existing(&self.db).and_then(|mut store| {
+        let recorded = crate::db::open(&self.db, PgMode::Existing).and_then(|mut store| {
             store.finish_schedule_poll(c.id, &self.owner, finished, ran.error.as_deref(), ran.run_id.as_deref(), ran.poll.as_ref())
         });
         self.in_flight().remove(&c.id);
@@ -531,7 +532,8 @@ impl AwsRunner {
     }
 
     fn store(&self) -> Result<Store> {
-        Store::open_existing(&self.db).with_context(|| format!("cannot open the findings database `{}`", self.db.display()))
+        crate::db::open(&self.db, PgMode::Existing)
+            .with_context(|| format!("cannot open the findings database `{}`", crate::db::shown(&self.db)))
     }
 
     /// The organisation: every ACTIVE account listed by Organizations, each member read
@@ -564,7 +566,7 @@ impl AwsRunner {
                 })
                 .collect();
             let mut scan = crate::scan::check_inventory(&collected.inventory, "aws", None, started);
-            scan.record(&mut self.store()?).context("cannot record the run")?;
+            crate::db::record(&mut scan, &mut self.store()?, &notices).context("cannot record the run")?;
             Ok((scan.run.id, failed))
         };
         match run() {
@@ -617,9 +619,7 @@ impl AwsRunner {
             ));
         }
         let mut scan = crate::scan::check_inventory(&inv, "aws", None, started);
-        let mut store =
-            Store::open_existing(&self.db).with_context(|| format!("cannot open the findings database `{}`", self.db.display()))?;
-        scan.record(&mut store).context("cannot record the run")?;
+        crate::db::record(&mut scan, &mut self.store()?, &notices).context("cannot record the run")?;
         Ok(scan.run.id)
     }
 }

@@ -66,22 +66,25 @@ pub enum AgentsAction {
         /// The agent's name, usually its host's.
         #[arg(long, value_name = "HOST")]
         name: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// The agents: host, version, last seen, health; silent ones flagged.
     List {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Revoke an agent's token: it can upload no more (its documents are kept).
     Revoke {
         /// The agent's name (as given to `rampart agents token --name`; see `rampart agents list`).
         name: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }
@@ -149,7 +152,8 @@ pub fn main(args: AgentArgs) -> Result<ExitCode> {
 pub fn agents(action: AgentsAction) -> Result<ExitCode> {
     let open = |db: &Option<PathBuf>, write: bool| -> Result<(rampart_hub::Store, PathBuf)> {
         let path = db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-        let store = if write { rampart_hub::Store::open(&path) } else { rampart_hub::Store::open_read_only(&path) };
+        let mode = if write { rampart_hub::PgMode::Create } else { rampart_hub::PgMode::ReadOnly };
+        let store = rampart_app::db::open(&path, mode);
         Ok((store.map_err(|e| crate::hints::store(e, "--db"))?, path))
     };
     match action {

@@ -75,7 +75,7 @@ pub fn main(action: AssessAction) -> Result<ExitCode> {
                 writeln!(out, "{:<20} {:<21} {}", t.name, rampart_model::rfc3339(t.created_at), describe(&t.selector))?;
             }
             out.flush()?;
-            eprintln!("{} target(s) in {}", targets.len(), path.display());
+            eprintln!("{} target(s) in {}", targets.len(), rampart_app::db::shown(&path));
             Ok(ExitCode::SUCCESS)
         }
         AssessAction::Template { name, delete: true, db, .. } => {
@@ -115,7 +115,7 @@ pub fn main(action: AssessAction) -> Result<ExitCode> {
                 )?;
             }
             out.flush()?;
-            eprintln!("{} template(s) in {}", templates.len(), path.display());
+            eprintln!("{} template(s) in {}", templates.len(), rampart_app::db::shown(&path));
             Ok(ExitCode::SUCCESS)
         }
         AssessAction::Run { template, telemetry, vulndb, db } => run(&template, &telemetry, vulndb, db),
@@ -148,7 +148,7 @@ pub fn main(action: AssessAction) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
-            eprintln!("{} assessment run(s) in {}", runs.len(), path.display());
+            eprintln!("{} assessment run(s) in {}", runs.len(), rampart_app::db::shown(&path));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -299,7 +299,7 @@ pub fn automation(action: crate::cli::AutomationAction) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
-            eprintln!("{} rule(s) in {}", rules.len(), path.display());
+            eprintln!("{} rule(s) in {}", rules.len(), rampart_app::db::shown(&path));
             Ok(ExitCode::SUCCESS)
         }
         AutomationAction::Add { file, replace, db } => {

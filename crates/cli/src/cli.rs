@@ -102,8 +102,9 @@ pub enum Command {
     Insights {
         #[command(subcommand)]
         action: Option<InsightsAction>,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH", global = true)]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL", global = true)]
         db: Option<PathBuf>,
     },
     /// Events: targets (webhooks, Slack-compatible webhooks, SNS topics, email), rules that route events to
@@ -112,8 +113,9 @@ pub enum Command {
     Events {
         #[command(subcommand)]
         action: EventsAction,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH", global = true)]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL", global = true)]
         db: Option<PathBuf>,
     },
     /// Automation rules (Security Hub's model): ordered, criteria in the findings filter
@@ -134,8 +136,9 @@ pub enum Command {
         /// Why (kept in the finding's history; shown by `rampart findings ID`).
         #[arg(long, default_value = "")]
         note: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Assessment targets, templates and runs (Inspector's model): a target selects hosts,
@@ -192,8 +195,9 @@ pub struct FindingsArgs {
     /// `table` or `json`.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: String,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 }
 
@@ -202,8 +206,9 @@ pub struct RunsArgs {
     /// `table` or `json`.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: String,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
 }
 
@@ -298,8 +303,9 @@ pub enum ImportSource {
         /// their finding ids are unique per analyzer.
         #[arg(long, value_name = "ARN")]
         analyzer_arn: Option<String>,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Findings of AWS's own security services, read-only through the AWS SDK, into the
@@ -322,8 +328,9 @@ pub enum ImportSource {
         /// Send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
         #[arg(long, value_name = "URL")]
         endpoint_url: Option<String>,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }
@@ -367,8 +374,9 @@ pub struct ComplianceArgs {
     /// The run to evaluate (see the run id in a scan's summary); the latest when omitted.
     #[arg(long, value_name = "RUN_ID")]
     pub run: Option<String>,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// `table` or `json`.
     #[arg(long, short = 'f', default_value = "table")]
@@ -551,8 +559,9 @@ pub struct OutputArgs {
     /// Write the output to this file instead of stdout (the summary then goes to stderr).
     #[arg(long, short = 'o', value_name = "PATH", global = true)]
     pub output: Option<PathBuf>,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH", global = true)]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL", global = true)]
     pub db: Option<PathBuf>,
     /// Exclusions, suppressions and thresholds (TOML; see docs/rampart.example.toml).
     #[arg(long, value_name = "FILE", global = true)]
@@ -776,8 +785,9 @@ pub enum AutomationAction {
         /// table or json.
         #[arg(long, short = 'f', default_value = "table")]
         format: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Add a rule from a JSON file in Security Hub's CreateAutomationRule shape: RuleName,
@@ -791,24 +801,27 @@ pub enum AutomationAction {
         /// Replace the rule of this id (`rule/N`) or name instead of adding one.
         #[arg(long, value_name = "RULE")]
         replace: Option<String>,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Delete a rule (by id `rule/N` or name); what it changed stays in the findings' history.
     Delete {
         /// The rule's id (rule/N) or name.
         rule: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Which current findings the rule in FILE would change; nothing is changed.
     DryRun {
         /// The rule's JSON document.
         file: PathBuf,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }
@@ -832,14 +845,16 @@ pub enum AssessAction {
         /// Delete the target (refused while a template uses it).
         #[arg(long, conflicts_with_all = ["tags", "hosts"])]
         delete: bool,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// The targets and what they select.
     Targets {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Create a template: a target, the rule packages to evaluate and a duration (or change
@@ -863,14 +878,16 @@ pub enum AssessAction {
         /// Delete the template (refused once it has runs: their history names it).
         #[arg(long)]
         delete: bool,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// The templates: target, rule packages and duration.
     Templates {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Run a template over telemetry documents written by `rampart agent`.
@@ -883,14 +900,16 @@ pub enum AssessAction {
         /// The vulnerability database (default: $RAMPART_VULNDB or the user's data directory).
         #[arg(long, value_name = "PATH")]
         vulndb: Option<PathBuf>,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// The assessment runs, newest first, with the time of each state.
     Runs {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+        /// the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }

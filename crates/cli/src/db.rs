@@ -16,7 +16,7 @@ pub struct DbArgs {
 #[derive(Subcommand, Debug)]
 pub enum DbAction {
     /// Create or upgrade the database's schema to this build's: every store of a SQLite
-    /// file, or the findings store of a PostgreSQL database (the one store that runs there).
+    /// file or of a PostgreSQL database.
     Migrate {
         /// A SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DATABASE (a Unix socket's
         /// directory as HOST, its slashes written %2F). Default: $RAMPART_DB or the user's
@@ -49,8 +49,11 @@ pub fn main(args: DbArgs) -> Result<ExitCode> {
             }
             out.flush()?;
             eprintln!("{} is at this build's schema", m.target);
-            if m.postgres {
-                eprintln!("note: PostgreSQL holds the findings store and the job queue only; the other stores are SQLite's (see `Running on PostgreSQL` in docs/postgres.md)");
+            if !m.sqlite_only.is_empty() {
+                eprintln!(
+                    "note: this build keeps {} on SQLite alone: commands that need them answer so on PostgreSQL (see docs/postgres.md)",
+                    m.sqlite_only.join(", ")
+                );
             }
         }
         DbAction::Copy { from, to } => {

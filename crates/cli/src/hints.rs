@@ -2,7 +2,7 @@
 //! name no flag), and user input shortened before it is echoed back.
 
 use anyhow::Result;
-use rampart_hub::{Store, StoreError, VulnStore};
+use rampart_hub::{PgMode, Store, StoreError, VulnStore};
 use std::path::Path;
 
 /// User input as an error echoes it: at most 80 characters (the application layer's rule).
@@ -17,9 +17,9 @@ pub fn store(e: StoreError, db_flag: &str) -> anyhow::Error {
         StoreError::Missing { .. } | StoreError::Empty { .. } => Some(
             "scan first (`rampart scan aws`, or `rampart demo` to try it), or point --db (or RAMPART_DB) at an existing database".to_string(),
         ),
-        StoreError::NotOnPostgres(_) => Some(format!(
-            "on PostgreSQL today: `scan`, `demo`, `findings` (the list), `runs`, `worker`, `jobs`, `db migrate` and `db copy`; give {db_flag} a SQLite file for the rest"
-        )),
+        StoreError::NotOnPostgres(_) => {
+            Some(format!("{db_flag} PATH picks a SQLite file; docs/postgres.md says what this build runs on PostgreSQL"))
+        }
         StoreError::NotRampart { .. }
         | StoreError::TooNew { .. }
         | StoreError::ReadOnly { .. }
@@ -44,29 +44,31 @@ pub fn store(e: StoreError, db_flag: &str) -> anyhow::Error {
     }
 }
 
-/// The findings store for a command that only reads: never created, opened read-only.
+/// The findings store for a command that only reads (`--db`, a SQLite file's path or a
+/// `postgres://` URL): never created, opened read-only.
 pub fn read_store(path: &Path) -> Result<Store> {
-    Store::open_read_only(path).map_err(|e| store(e, "--db"))
+    rampart_app::db::open(path, PgMode::ReadOnly).map_err(|e| store(e, "--db"))
 }
 
 /// The findings store for a command that changes what is recorded (not a scan): never created.
 pub fn existing_store(path: &Path) -> Result<Store> {
-    Store::open_existing(path).map_err(|e| store(e, "--db"))
+    rampart_app::db::open(path, PgMode::Existing).map_err(|e| store(e, "--db"))
 }
 
-/// The findings store for a command that records: created if missing.
+/// The findings store for a command that records: created if missing (on PostgreSQL,
+/// migrated).
 pub fn write_store(path: &Path) -> Result<Store> {
-    Store::open(path).map_err(|e| store(e, "--db"))
+    rampart_app::db::open(path, PgMode::Create).map_err(|e| store(e, "--db"))
 }
 
 /// The vulnerability database for a command that only reads it.
 pub fn read_vulndb(path: &Path) -> Result<VulnStore> {
-    VulnStore::open_read_only(path).map_err(|e| store(e, "--vulndb"))
+    VulnStore::open_read_only(rampart_app::db::vulndb_file(path)?).map_err(|e| store(e, "--vulndb"))
 }
 
 /// The vulnerability database for an import: created if missing.
 pub fn write_vulndb(path: &Path) -> Result<VulnStore> {
-    VulnStore::open(path).map_err(|e| store(e, "--vulndb"))
+    VulnStore::open(rampart_app::db::vulndb_file(path)?).map_err(|e| store(e, "--vulndb"))
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug, Clone)]
 pub struct PruneArgs {
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Keep runs this many days (the latest run, and each run a finding was last seen in,
     /// are kept whatever their age); 0 keeps everything.

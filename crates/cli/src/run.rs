@@ -177,7 +177,9 @@ pub(crate) fn finish(mut scan: Scan, out: &OutputArgs) -> Result<ExitCode> {
             // disk), the scan's output matters more than its history.
             None => {
                 let path = rampart_hub::Store::default_path();
-                match rampart_hub::Store::open(&path).and_then(|mut s| scan.record(&mut s)) {
+                let recorded = rampart_app::db::open(&path, rampart_hub::PgMode::Create)
+                    .and_then(|mut s| rampart_app::db::record(&mut scan, &mut s, &crate::progress::Stderr::new()));
+                match recorded {
                     Ok(applied) => rules_applied(&applied),
                     Err(e) => eprintln!("warning: the run was not stored: {e} (pass --db PATH, or --no-store to silence this)"),
                 }
@@ -251,7 +253,7 @@ fn compliance(args: &crate::cli::ComplianceArgs) -> Result<ExitCode> {
     let path = args.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
     let store = crate::hints::read_store(&path)?;
     let Some((run, reports)) = rampart_app::browse::compliance(&store, args.run.as_deref(), &standards)? else {
-        bail!("no scan recorded in `{}` yet: run `rampart scan aws` (or `rampart demo`) first", path.display());
+        bail!("no scan recorded in `{}` yet: run `rampart scan aws` (or `rampart demo`) first", rampart_app::db::shown(&path));
     };
     let mut out = std::io::stdout().lock();
     if json {

@@ -8,14 +8,17 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-fn db_path(db: Option<PathBuf>) -> PathBuf {
-    db.unwrap_or_else(VulnStore::default_path)
+/// `--vulndb`, a SQLite file (never a `postgres://` URL: refused before anything is read).
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf> {
+    let path = db.unwrap_or_else(VulnStore::default_path);
+    rampart_app::db::vulndb_file(&path)?;
+    Ok(path)
 }
 
 pub fn main(action: VulndbAction) -> Result<ExitCode> {
     match action {
         VulndbAction::Import { paths, db } => {
-            let path = db_path(db);
+            let path = db_path(db)?;
             // Each path is read before the database is opened: paths with nothing
             // importable create no database. One path at a time: an export can be large.
             let mut store: Option<VulnStore> = None;
@@ -59,7 +62,7 @@ pub fn main(action: VulndbAction) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         VulndbAction::Update { ecosystems, mirror, db } => {
-            let path = db_path(db);
+            let path = db_path(db)?;
             let mut store = crate::hints::write_vulndb(&path)?;
             let ecosystems: Vec<String> = if ecosystems.is_empty() {
                 crate::vulndb_update::DEFAULT_ECOSYSTEMS.iter().map(|e| e.to_string()).collect()
@@ -75,7 +78,7 @@ pub fn main(action: VulndbAction) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         VulndbAction::Status { db } => {
-            let path = db_path(db);
+            let path = db_path(db)?;
             let store = crate::hints::read_vulndb(&path)?;
             let mut out = std::io::stdout().lock();
             write_status(&mut out, &path.display().to_string(), &store.meta()?)?;

@@ -36,8 +36,9 @@ pub struct CloudTrailArgs {
     /// Poll once and exit.
     #[arg(long)]
     once: bool,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
+    /// the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     db: Option<PathBuf>,
     /// The configuration file the scans use (thresholds, exclusions, suppressions).
     #[arg(long, value_name = "PATH")]

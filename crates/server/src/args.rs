@@ -9,8 +9,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     pub listen: SocketAddr,
-    /// The findings database (default: $RAMPART_DB or the user's data directory).
-    #[arg(long, value_name = "PATH")]
+    /// The findings database: a SQLite file, or postgres://USER:PASSWORD@HOST:PORT/DATABASE
+    /// (default: $RAMPART_DB or the user's data directory).
+    #[arg(long, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
     /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
     #[arg(long, value_name = "FILE", requires = "tls_key")]
@@ -50,8 +51,9 @@ pub enum UsersAction {
         /// admin (users, everything), analyst (workflow, notes, runs) or viewer (read only).
         #[arg(long, value_name = "ROLE")]
         role: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB
+        /// or the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Create an API token for a user (for machines: `Authorization: Bearer TOKEN`); it is
@@ -59,22 +61,25 @@ pub enum UsersAction {
     Token {
         /// The user the token acts as (with that user's role).
         name: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB
+        /// or the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// The users, their roles and how many API tokens each has.
     List {
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB
+        /// or the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
     /// Delete a user with their API tokens and sessions.
     Delete {
         /// The login name.
         name: String,
-        /// The findings database (default: $RAMPART_DB or the user's data directory).
-        #[arg(long, value_name = "PATH")]
+        /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB
+        /// or the user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
 }

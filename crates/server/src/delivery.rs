@@ -34,9 +34,10 @@ impl HttpSender {
     }
 }
 
-/// One pass over the outbox of the database at `db`: what is due is sent.
+/// One pass over the outbox of the store `db` (a SQLite file's path or a `postgres://`
+/// URL): what is due is sent.
 pub fn pass(db: &std::path::Path) -> anyhow::Result<rampart_app::events::DeliveryPass> {
-    let mut store = rampart_hub::Store::open_existing(db)?;
+    let mut store = rampart_app::db::open(db, rampart_hub::PgMode::Existing)?;
     let sender = HttpSender::new()?;
     rampart_app::events::deliver_due(&mut store, &sender, rampart_app::now(), 1000)
 }

@@ -70,7 +70,7 @@ pub fn startup_refusal(accounts: &dyn Accounts, args: &ServeArgs) -> anyhow::Res
     if !args.no_initial_admin || !accounts.users()?.is_empty() {
         return Ok(None);
     }
-    let db_flag = args.db.as_ref().map(|p| format!(" --db {}", p.display())).unwrap_or_default();
+    let db_flag = args.db.as_ref().map(|p| format!(" --db {}", rampart_app::db::shown(p))).unwrap_or_default();
     Ok(Some(format!(
         "no user can sign in yet: create one with `rampart users add NAME --role admin{db_flag}` \
          (it asks for the password, or reads it from standard input), then run `rampart serve` again"
@@ -108,10 +108,11 @@ pub fn initial_admin(accounts: &dyn Accounts) -> anyhow::Result<Option<String>> 
     Ok(Some(password))
 }
 
-/// Records a state-changing CLI command in the audit log of the database at `db` (which
-/// must exist): `command` acted on `targets`, and worked or not.
+/// Records a state-changing CLI command in the audit log of the store `db` (a SQLite
+/// file's path or a `postgres://` URL; it must exist): `command` acted on `targets`, and
+/// worked or not.
 pub fn record_cli_audit(db: &std::path::Path, command: &str, targets: &[String], ok: bool) -> anyhow::Result<()> {
-    let mut store = rampart_hub::Store::open_existing(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut store = rampart_app::db::open(db, rampart_hub::PgMode::Existing).map_err(|e| anyhow::anyhow!("{e}"))?;
     store.record_audit(&cli_audit(command, targets, ok))?;
     Ok(())
 }
@@ -139,14 +140,15 @@ pub fn cli_audit(command: &str, targets: &[String], ok: bool) -> rampart_hub::Au
 
 /// `rampart users ...`: `add` creates the database if needed, `list` only reads it.
 pub fn users(action: &UsersAction) -> anyhow::Result<ExitCode> {
-    use rampart_hub::Store;
-    let (db, open): (_, fn(&std::path::Path) -> Result<Store, rampart_hub::StoreError>) = match action {
-        UsersAction::Add { db, .. } => (db, Store::open),
-        UsersAction::Token { db, .. } | UsersAction::Delete { db, .. } => (db, Store::open_existing),
-        UsersAction::List { db, .. } => (db, Store::open_read_only),
+    use rampart_hub::{PgMode, Store};
+    let (db, mode) = match action {
+        UsersAction::Add { db, .. } => (db, PgMode::Create),
+        UsersAction::Token { db, .. } | UsersAction::Delete { db, .. } => (db, PgMode::Existing),
+        UsersAction::List { db, .. } => (db, PgMode::ReadOnly),
     };
     let path = db.clone().unwrap_or_else(Store::default_path);
-    let store = open(&path).map_err(|e| anyhow::anyhow!("{e}{}", if db.is_none() { " (or pass --db PATH)" } else { "" }))?;
+    let store =
+        rampart_app::db::open(&path, mode).map_err(|e| anyhow::anyhow!("{e}{}", if db.is_none() { " (or pass --db PATH|URL)" } else { "" }))?;
     let accounts = StoreAccounts::new(store);
     let mut out = std::io::stdout().lock();
     let result = users::main(action, &accounts, &mut out);
@@ -163,8 +165,9 @@ pub fn users(action: &UsersAction) -> anyhow::Result<ExitCode> {
     result
 }
 
-/// The accounts kept in the database at `db` (created if missing).
+/// The accounts kept in the store `db`, a SQLite file's path (created if missing) or a
+/// `postgres://` URL (migrated).
 pub fn open_accounts(db: &std::path::Path) -> anyhow::Result<Arc<dyn Accounts>> {
-    let store = rampart_hub::Store::open(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let store = rampart_app::db::open(db, rampart_hub::PgMode::Create).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Arc::new(StoreAccounts::new(store)))
 }

@@ -96,7 +96,7 @@ impl SchedulerArgs {
         if self.watch_trail.is_empty() {
             return Ok(());
         }
-        let mut store = rampart_hub::Store::open(db)?;
+        let mut store = rampart_app::db::open(db, rampart_hub::PgMode::Create)?;
         for scope in &self.watch_trail {
             let s = rampart_app::schedule::ensure(&mut store, scope, self.watch_interval as i64, rampart_app::now())
                 .map_err(|e| anyhow::anyhow!("--watch-trail {scope}: {e}"))?;
@@ -181,7 +181,8 @@ pub fn spawn_with(db: PathBuf, runner: Arc<dyn Runner>) {
 /// (with its own connection to the database).
 pub fn prune_daily(db: PathBuf, retention: Retention) {
     let _ = std::thread::Builder::new().name("rampart-retention".into()).spawn(move || loop {
-        match rampart_hub::Store::open_existing(&db).and_then(|mut s| rampart_app::schedule::prune(&mut s, &retention, rampart_app::now()))
+        match rampart_app::db::open(&db, rampart_hub::PgMode::Existing)
+            .and_then(|mut s| rampart_app::schedule::prune(&mut s, &retention, rampart_app::now()))
         {
             Ok(p) if p == Default::default() => {}
             Ok(p) => tracing::info!(

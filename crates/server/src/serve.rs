@@ -19,7 +19,7 @@ use axum::response::Response;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use rampart_hub::Store;
+use rampart_hub::PgMode;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -119,6 +119,7 @@ pub fn init_logging(format: LogFormat, verbose: u8) {
 /// What to serve.
 pub struct Options {
     pub listen: SocketAddr,
+    /// The store: a SQLite file's path or a `postgres://` URL (`rampart_app::db::open`).
     pub db: PathBuf,
     /// Certificate chain and key (PEM) for HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
@@ -221,8 +222,9 @@ fn prepare(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<(Share
         Some((cert, key)) => Some(tls_acceptor(cert, key)?),
         None => None,
     };
-    let store = Store::open(&opts.db).with_context(|| format!("cannot open the findings database `{}`", opts.db.display()))?;
-    Ok((AppState::new(store, accounts, tls.is_some()), tls))
+    let store = rampart_app::db::open(&opts.db, PgMode::Create)
+        .with_context(|| format!("cannot open the findings database `{}`", rampart_app::db::shown(&opts.db)))?;
+    Ok((AppState::at(store, &opts.db, accounts, tls.is_some()), tls))
 }
 
 /// `rampart serve`: serves until SIGINT or SIGTERM.
@@ -235,7 +237,7 @@ pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Resu
             .await
             .with_context(|| format!("cannot listen on {} (in use? pass --listen ADDR:PORT)", opts.listen))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
-        tracing::info!(address = %listener.local_addr()?, db = %opts.db.display(), "serving on {scheme}://{}", listener.local_addr()?);
+        tracing::info!(address = %listener.local_addr()?, db = %rampart_app::db::shown(&opts.db), "serving on {scheme}://{}", listener.local_addr()?);
         serve(listener, state, tls, stop_signal()).await;
         anyhow::Ok(())
     })

@@ -26,12 +26,14 @@ const READERS: usize = 4;
 
 pub struct AppState {
     store: Mutex<Store>,
-    /// Read-only connections to the same file, opened when first needed (a file with no run
-    /// yet cannot be opened read-only; the writer answers until one can).
+    /// Read-only connections to the same store, opened when first needed (a file with no
+    /// run yet cannot be opened read-only; the writer answers until one can). On PostgreSQL
+    /// each is a connection of its own whose session is read-only.
     readers: Vec<Mutex<Option<Store>>>,
     next_reader: std::sync::atomic::AtomicUsize,
-    /// The database file (`None` in memory: no reader can share it).
-    db_path: Option<std::path::PathBuf>,
+    /// The store the readers open: a file's path or a `postgres://` URL (`None` in memory:
+    /// no reader can share it).
+    db_spec: Option<std::path::PathBuf>,
     pub accounts: Arc<dyn Accounts>,
     pub limiter: Limiter,
     /// Anonymous refusals counted per address and minute for the audit log.
@@ -41,11 +43,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, accounts: Arc<dyn Accounts>, tls: bool) -> Shared {
+    /// Over `store`, opened from `spec` (a SQLite file's path or a `postgres://` URL), whose
+    /// readers open `spec` read-only (none for a store in memory: `store` answers alone).
+    pub fn at(store: Store, spec: &std::path::Path, accounts: Arc<dyn Accounts>, tls: bool) -> Shared {
+        let readable = store.is_postgres() || spec.is_file();
+        let db_spec = Some(spec.to_path_buf()).filter(|_| readable);
         let readers = (0..READERS).map(|_| Mutex::new(None)).collect();
-        let db_path = Some(store.path().to_path_buf()).filter(|p| p.is_file());
         Arc::new(AppState {
-            db_path,
+            db_spec,
             store: Mutex::new(store),
             readers,
             next_reader: std::sync::atomic::AtomicUsize::new(0),
@@ -84,13 +89,13 @@ impl AppState {
     /// A free read-only connection (a busy one when every one is busy), opened on first
     /// use; `None` when none can be opened (in memory, or a file without a run yet).
     fn reader(&self) -> Option<std::sync::MutexGuard<'_, Option<Store>>> {
-        let path = self.db_path.as_ref()?;
+        let spec = self.db_spec.as_ref()?;
         let start = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
         let mut slot = (0..self.readers.len())
             .find_map(|i| self.readers[(start + i) % self.readers.len()].try_lock().ok())
             .unwrap_or_else(|| self.readers[start].lock().unwrap_or_else(|p| p.into_inner()));
         if slot.is_none() {
-            *slot = Some(Store::open_read_only(path).ok()?);
+            *slot = Some(rampart_app::db::open(spec, rampart_hub::PgMode::ReadOnly).ok()?);
         }
         Some(slot)
     }
@@ -205,7 +210,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = demo_file(dir.path());
         let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(Store::open(&path).unwrap()));
-        let state = AppState::new(Store::open(&path).unwrap(), accounts, false);
+        let state = AppState::at(Store::open(&path).unwrap(), &path, accounts, false);
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let held = state.store.lock().unwrap();
         let runs = rt.block_on(async {
@@ -231,7 +236,7 @@ mod tests {
     fn an_in_memory_store_is_read_through_the_writer() {
         let store = Store::open_in_memory().unwrap();
         let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(Store::open_in_memory().unwrap()));
-        let state = AppState::new(store, accounts, false);
+        let state = AppState::at(store, std::path::Path::new(":memory:"), accounts, false);
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let runs = rt.block_on(reading(state.store(|st| st.run_summaries()))).unwrap();
         assert!(runs.is_empty());

@@ -226,7 +226,10 @@ async fn receive(state: &Shared, name: &str, headers: &HeaderMap, body: Body) ->
         // behind an assessment.
         tokio::task::spawn_blocking(move || {
             let notify = rampart_app::Collected::default();
-            let vulndb = || rampart_hub::VulnStore::open_read_only(&rampart_hub::VulnStore::default_path()).map_err(anyhow::Error::from);
+            let vulndb = || {
+                let path = rampart_hub::VulnStore::default_path();
+                rampart_hub::VulnStore::open_read_only(rampart_app::db::vulndb_file(&path)?).map_err(anyhow::Error::from)
+            };
             match agent::run_due_assessments(state.as_ref(), &doc, now, &vulndb, &notify) {
                 Ok(runs) => {
                     for w in notify.warnings() {
