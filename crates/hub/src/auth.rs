@@ -7,9 +7,9 @@
 use crate::codec;
 use crate::error::StoreError;
 use crate::sql::{vals, Row};
-use rusqlite::types::Value;
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
+use rusqlite::types::Value;
 
 /// A user as kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +26,7 @@ pub struct AuthUser {
     pub must_change_password: bool,
 }
 
-const USER_COLUMNS: &str =
-    r#"u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t."user" = u.name), u.must_change_password"#;
+const USER_COLUMNS: &str = r#"u.name, u.role, u.password_hash, u.created_at, (SELECT count(*) FROM auth_tokens t WHERE t."user" = u.name), u.must_change_password"#;
 
 impl Store {
     /// Adds a user; `false` (and nothing changed) if the name is taken.
@@ -49,7 +48,13 @@ impl Store {
 
     /// Sets a user's password (and whether it must be changed again); the user's sessions
     /// other than `keep_session` (a digest) end. `false` if there is no such user.
-    pub fn set_password(&mut self, name: &str, password_hash: &str, must_change: bool, keep_session: Option<&str>) -> Result<bool, StoreError> {
+    pub fn set_password(
+        &mut self,
+        name: &str,
+        password_hash: &str,
+        must_change: bool,
+        keep_session: Option<&str>,
+    ) -> Result<bool, StoreError> {
         self.db.tx(|t| {
             let n = t.execute(
                 "UPDATE auth_users SET password_hash = ?, must_change_password = ? WHERE name = ?",
@@ -103,7 +108,8 @@ impl Store {
     /// Keeps an API token's digest for `user`.
     pub fn add_token(&mut self, user: &str, token_hash: &str) -> Result<(), StoreError> {
         let now = codec::time_to_text(Timestamp::now_utc());
-        self.sql().execute(r#"INSERT INTO auth_tokens (token_hash, "user", created_at) VALUES (?, ?, ?)"#, &vals![token_hash, user, now])?;
+        self.sql()
+            .execute(r#"INSERT INTO auth_tokens (token_hash, "user", created_at) VALUES (?, ?, ?)"#, &vals![token_hash, user, now])?;
         Ok(())
     }
 

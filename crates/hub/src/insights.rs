@@ -17,7 +17,9 @@ use crate::codec;
 use crate::dialect::Dialect;
 use crate::error::StoreError;
 use crate::filter::{field_named, DateFilter, FieldFilters, FindingFilters, Kind, StringComparison};
-use crate::query::{column_in, conditions, conditions_in, counted, element, standards_mask, standards_of_mask, FindingQuery, COUNTED, MASKED_STANDARDS};
+use crate::query::{
+    column_in, conditions, conditions_in, counted, element, standards_mask, standards_of_mask, FindingQuery, COUNTED, MASKED_STANDARDS,
+};
 use crate::sql::{vals, Row};
 use crate::store::Store;
 use rampart_model::Timestamp;
@@ -438,11 +440,7 @@ impl Store {
         let index = self.resource_index(insight, now)?;
         let (text, mut values) = insight_statement_in(insight, now, masks.as_deref(), index, self.sql().dialect())?;
         values.push(Value::Integer(MAX_INSIGHT_RESULTS as i64));
-        self.sql()
-            .query(&text, &values)?
-            .iter()
-            .map(|r| Ok(InsightResult { value: r.text(0)?, count: r.int(1)?.max(0) as u64 }))
-            .collect()
+        self.sql().query(&text, &values)?.iter().map(|r| Ok(InsightResult { value: r.text(0)?, count: r.int(1)?.max(0) as u64 })).collect()
     }
 }
 

@@ -761,6 +761,10 @@ conformance!(
 
 #[path = "conformance/audit.rs"]
 mod audit;
+#[path = "conformance/auth.rs"]
+mod auth;
+#[path = "conformance/insights.rs"]
+mod insights;
 
 // ---------------------------------------------------------------- PostgreSQL only
 
