@@ -163,12 +163,12 @@ pub struct WorkStats {
 /// Claims and does jobs of the queue in `db` (a SQLite file's path or a `postgres://` URL)
 /// until `stop` is set (or, with `exit_when_idle`, nothing is left).
 pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &AtomicBool, notify: &dyn Notify) -> Result<WorkStats> {
-    let mut store = while_busy(opts, || crate::db::open(db, PgMode::Existing))?;
+    let mut conn = Connection { db, opts, notify, store: while_busy(opts, || crate::db::open(db, PgMode::Existing))? };
     let mut stats = WorkStats::default();
     while !stop.load(Ordering::Relaxed) {
         // A SQLite store is busy while an evaluation writes its run (one transaction for the
         // whole batch): nothing can be claimed then, which is not an error of this worker.
-        let claimed = match store.claim_job(&opts.name, &[COLLECT, EVALUATE], crate::now(), opts.lease) {
+        let claimed = match conn.call(stop, |s| s.claim_job(&opts.name, &[COLLECT, EVALUATE], crate::now(), opts.lease)) {
             Err(StoreError::Busy { .. }) => {
                 std::thread::sleep(opts.idle_wait);
                 continue;
@@ -192,7 +192,7 @@ pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &Ato
         });
         match outcome {
             Ok(output) => {
-                if while_busy(opts, || store.finish_job(job.id, &opts.name, output.as_deref(), crate::now()))? {
+                if conn.call(stop, |s| while_busy(opts, || s.finish_job(job.id, &opts.name, output.as_deref(), crate::now())))? {
                     stats.done += 1;
                 } else {
                     stats.lost += 1;
@@ -202,11 +202,58 @@ pub fn work(db: &Path, collector: &dyn Collector, opts: &WorkOptions, stop: &Ato
             Err(e) => {
                 stats.failed += 1;
                 notify.warn(&format!("job {} (attempt {}): {e:#}", job.key, job.attempts));
-                while_busy(opts, || store.fail_job(job.id, &opts.name, &format!("{e:#}"), crate::now()))?;
+                conn.call(stop, |s| while_busy(opts, || s.fail_job(job.id, &opts.name, &format!("{e:#}"), crate::now())))?;
             }
         }
     }
     Ok(stats)
+}
+
+/// A worker's connection to the queue, made again when it is lost (a PostgreSQL server
+/// restarted or a backend terminated): the worker waits for the database instead of exiting,
+/// and a job it holds meanwhile is finished by it or, if its lease ran out, by another.
+struct Connection<'a> {
+    db: &'a Path,
+    opts: &'a WorkOptions,
+    notify: &'a dyn Notify,
+    store: Backend,
+}
+
+/// The longest wait between two attempts to connect again.
+const RECONNECT_MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Connection<'_> {
+    /// `f` on the store; when the connection was lost, connects again (waiting 1 s, then
+    /// twice as long each time, up to 30 s) and runs `f` again, until `stop` is set.
+    fn call<T>(&mut self, stop: &AtomicBool, mut f: impl FnMut(&mut Backend) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        loop {
+            match f(&mut self.store) {
+                Err(e) if e.is_connection_lost() && !stop.load(Ordering::Relaxed) => {
+                    self.notify.warn(&format!("the queue's database connection was lost ({e}); connecting again"));
+                    self.reconnect(stop)?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn reconnect(&mut self, stop: &AtomicBool) -> Result<(), StoreError> {
+        let mut wait = std::time::Duration::from_secs(1).min(self.opts.idle_wait.max(std::time::Duration::from_millis(50)) * 2);
+        loop {
+            match crate::db::open(self.db, PgMode::Existing) {
+                Ok(store) => {
+                    self.store = store;
+                    self.notify.info("connected to the queue's database again");
+                    return Ok(());
+                }
+                Err(e) if (e.is_connection_lost() || matches!(e, StoreError::Busy { .. })) && !stop.load(Ordering::Relaxed) => {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(RECONNECT_MAX_WAIT);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 /// `f` again while the store is busy (another writer holds a SQLite store): a job's outcome
@@ -245,6 +292,12 @@ fn with_lease<T>(db: &Path, job: &Job, opts: &WorkOptions, f: impl FnOnce() -> R
                         // Another writer holds the store (on SQLite, perhaps this job's own
                         // evaluation): try again at the next renewal.
                         Err(StoreError::Busy { .. }) => {}
+                        // The connection was lost: connect again for the next renewal.
+                        Err(e) if e.is_connection_lost() => {
+                            if let Ok(again) = crate::db::open(&db, PgMode::Existing) {
+                                store = again;
+                            }
+                        }
                         Ok(false) | Err(_) => return,
                     }
                 }

@@ -78,9 +78,9 @@ fn the_same_on_postgresql() {
     killed_workers_find_what_one_process_finds(d.path(), &pg.url);
 }
 
-/// The scan queued in `queue` (a SQLite file or a PostgreSQL URL), done by three workers of
-/// which a random one is killed three times, against a single-process scan into SQLite.
-fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
+/// Writes `estate.json` (the demo account under 30 ids), scans it in one process into
+/// `single.db`, and queues the same scan in `queue`; the batch's id.
+fn queue_thirty_accounts(d: &Path, queue: &str) -> String {
     // 30 accounts: the demo account under 30 ids.
     let demo: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/demo/estate.json")).unwrap())
@@ -97,8 +97,13 @@ fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
     // Exit 1: the estate has findings at or above the default --fail-on.
     let single = rampart(d, &["scan", "--snapshot", "estate.json", "--db", "single.db", "--format", "json", "-o", "single.json"]);
     assert!(matches!(single.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&single.stderr));
-    let batch = ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", queue])).trim().to_string();
+    ok(rampart(d, &["jobs", "scan", "--snapshot", "estate.json", "--db", queue])).trim().to_string()
+}
 
+/// The scan queued in `queue` (a SQLite file or a PostgreSQL URL), done by three workers of
+/// which a random one is killed three times, against a single-process scan into SQLite.
+fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
+    let batch = queue_thirty_accounts(d, queue);
     let mut workers: Vec<Child> = (0..3).map(|_| spawn_worker(d, queue)).collect();
     let mut rng = 0x9e3779b97f4a7c15u64 ^ std::process::id() as u64;
     let mut kills = 0;
@@ -145,6 +150,55 @@ fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
     let (single, queued) = (findings(d, "single.db"), findings(d, queue));
     assert!(single.len() > 30 * 20, "the estate has findings: {}", single.len());
     assert_eq!(queued, single);
+}
+
+/// A worker whose PostgreSQL connections are cut (every backend of its database terminated,
+/// as a server restart or a failover does) twice in the middle of a batch connects again and
+/// finishes it: it does not exit, and the findings are those of one process.
+#[test]
+fn a_worker_rides_out_its_postgresql_connections_being_cut() {
+    let d = tempfile::tempdir().unwrap();
+    let d = d.path();
+    let pg = PgDatabase::new("cut");
+    let batch = queue_thirty_accounts(d, &pg.url);
+    let mut worker = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["worker", "--snapshot", "estate.json", "--db", &pg.url, "--lease", "3", "--pause-ms", "100"])
+        .current_dir(d)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(d.join("worker.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut admin = postgres::Client::connect(&pg.admin, postgres::NoTls).unwrap();
+    let started = Instant::now();
+    let mut cuts = 0;
+    loop {
+        let status = rampart(d, &["jobs", "status", &batch, "--db", &pg.url]);
+        if status.status.success() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(300), "the batch did not finish: {}", String::from_utf8_lossy(&status.stdout));
+        assert!(worker.try_wait().unwrap().is_none(), "the worker exited after its connection was cut");
+        if cuts < 2 && started.elapsed() > Duration::from_millis(1500 + 2500 * cuts as u64) {
+            let cut = admin
+                .query(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&pg.name],
+                )
+                .unwrap();
+            assert!(!cut.is_empty(), "the worker had a connection to cut");
+            cuts += 1;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(cuts, 2, "the connections were cut twice mid-batch");
+    assert!(worker.try_wait().unwrap().is_none(), "the worker still runs");
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    let stderr = std::fs::read_to_string(d.join("worker.log")).unwrap();
+    assert!(stderr.contains("connection was lost") && stderr.contains("connecting again"), "{stderr}");
+    let status = ok(rampart(d, &["jobs", "status", &batch, "--db", &pg.url]));
+    assert!(status.contains("0 pending, 0 running, 91 done, 0 dead"), "{status}");
+    assert_eq!(findings(d, &pg.url), findings(d, "single.db"));
 }
 
 #[test]

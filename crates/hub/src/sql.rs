@@ -261,6 +261,15 @@ impl Row {
     }
 }
 
+impl crate::dialect::Cells for Row {
+    fn text(&self, i: usize, _path: &Path) -> Result<Option<String>, StoreError> {
+        self.opt_text(i)
+    }
+    fn int(&self, i: usize, _path: &Path) -> Result<Option<i64>, StoreError> {
+        self.opt_int(i)
+    }
+}
+
 impl Sql for Connection {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
@@ -396,6 +405,29 @@ pub(crate) fn lite_mut(db: &mut Db) -> Result<&mut Connection, StoreError> {
 }
 
 impl StoreError {
+    /// Whether the connection to the database was lost or could not be made (a PostgreSQL
+    /// server restarted, a backend terminated, the network cut): the caller may connect
+    /// again and retry. A refused statement is not this.
+    pub fn is_connection_lost(&self) -> bool {
+        use postgres::error::SqlState;
+        match self {
+            StoreError::PgConnect { .. } => true,
+            StoreError::Postgres { source, .. } => {
+                source.is_closed()
+                    || matches!(
+                        source.code(),
+                        Some(c) if *c == SqlState::ADMIN_SHUTDOWN
+                            || *c == SqlState::CRASH_SHUTDOWN
+                            || *c == SqlState::CANNOT_CONNECT_NOW
+                            || *c == SqlState::CONNECTION_FAILURE
+                            || *c == SqlState::CONNECTION_EXCEPTION
+                    )
+                    || (source.code().is_none() && std::error::Error::source(source).is_some_and(|e| e.is::<std::io::Error>()))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether the error is a unique or primary-key constraint refusing a row, on either backend.
     pub(crate) fn is_unique_violation(&self) -> bool {
         match self {
