@@ -12,10 +12,11 @@
 //! recording one more deletes the oldest (its run and findings stay).
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::{vals, Row, Sql};
 use crate::store::{corrupt, Store};
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::types::Value as SqlValue;
 use std::io::{Read, Write};
 
 /// How many inventories the store keeps: the latest ones recorded.
@@ -84,6 +85,33 @@ pub type Facet = Vec<(String, u64)>;
 /// written by this store.
 const MAX_INFLATED: u64 = 2 << 30;
 
+/// Resources inserted per statement (8 values each: below SQLite's and PostgreSQL's
+/// limits on a statement's parameters).
+const RESOURCES_PER_INSERT: usize = 500;
+
+/// The columns of a resource, in [`resource_from_row`]'s order.
+const RESOURCE_COLUMNS: &str = r#"arn, id, "type", account, region, name, pointer"#;
+
+/// Inserts `resources` of run `run_id`, [`RESOURCES_PER_INSERT`] rows per statement; a
+/// resource given twice (by ARN) is kept once, the first.
+fn insert_resources(db: &dyn Sql, run_id: &str, resources: &[InventoryResource]) -> Result<(), StoreError> {
+    for chunk in resources.chunks(RESOURCES_PER_INSERT) {
+        let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let mut values = Vec::with_capacity(chunk.len() * 8);
+        for r in chunk {
+            values.extend(vals![run_id, &r.arn, &r.id, &r.kind, &r.account, &r.region, &r.name, &r.pointer]);
+        }
+        db.execute(
+            &format!(
+                r#"INSERT INTO inventory_resources (run_id, arn, id, "type", account, region, name, pointer) VALUES {rows}
+                   ON CONFLICT (run_id, arn) DO NOTHING"#
+            ),
+            &values,
+        )?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Records the inventory of run `run_id` (which must be recorded): its snapshot JSON
     /// and its resources. Recording it again replaces it. Keeps the [`INVENTORIES_KEPT`]
@@ -102,7 +130,8 @@ impl Store {
     /// [`Store::record_inventory`] given in parts, compressed as they come so that the
     /// whole snapshot is never in memory: the snapshot's JSON is `head`, the parts' JSON
     /// separated by commas (empty ones left out), then `tail`; each part brings its
-    /// resources. A part that is an error stops the recording and stores nothing.
+    /// resources (written as it comes, then dropped). A part that is an error stops the
+    /// recording and stores nothing.
     pub fn record_inventory_parts(
         &mut self,
         run_id: &str,
@@ -111,32 +140,23 @@ impl Store {
         parts: impl IntoIterator<Item = Result<(Vec<u8>, Vec<InventoryResource>), StoreError>>,
         tail: &[u8],
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = sql(&path);
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction().map_err(&err)?;
-        tx.execute("DELETE FROM inventories WHERE run_id = ?1", [run_id]).map_err(&err)?;
-        tx.execute(
-            "INSERT INTO inventories (run_id, seq, collected_at, recorded_at, encoding, json_bytes, snapshot)
-             VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM inventories), ?2, ?3, 'gzip+json', 0, x'')",
-            params![
-                run_id,
-                codec::time_to_text(codec::truncate(collected_at)),
-                codec::time_to_text(codec::truncate(time::OffsetDateTime::now_utc())),
-            ],
-        )
-        .map_err(&err)?;
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        // Invariant: writing into memory cannot fail.
-        let mut put = |bytes: &[u8]| enc.write_all(bytes).expect("compressing into memory");
-        let mut json_bytes = head.len() + tail.len();
-        put(head);
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO inventory_resources (run_id, arn, id, type, account, region, name, pointer)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(&err)?;
+        self.db.tx(|tx| {
+            tx.execute("DELETE FROM inventories WHERE run_id = ?", &vals![run_id])?;
+            tx.execute(
+                "INSERT INTO inventories (run_id, seq, collected_at, recorded_at, encoding, json_bytes, snapshot)
+                 VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM inventories), ?, ?, 'gzip+json', 0, ?)",
+                &vals![
+                    run_id,
+                    codec::time_to_text(codec::truncate(collected_at)),
+                    codec::time_to_text(codec::truncate(time::OffsetDateTime::now_utc())),
+                    Vec::<u8>::new(),
+                ],
+            )?;
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            // Invariant: writing into memory cannot fail.
+            let mut put = |bytes: &[u8]| enc.write_all(bytes).expect("compressing into memory");
+            let mut json_bytes = head.len() + tail.len();
+            put(head);
             let mut first = true;
             for part in parts {
                 let (json, resources) = part?;
@@ -149,21 +169,17 @@ impl Store {
                     put(&json);
                     json_bytes += json.len();
                 }
-                for r in &resources {
-                    insert.execute(params![run_id, r.arn, r.id, r.kind, r.account, r.region, r.name, r.pointer]).map_err(&err)?;
-                }
+                insert_resources(tx, run_id, &resources)?;
             }
-        }
-        put(tail);
-        let packed = enc.finish().expect("compressing into memory");
-        tx.execute("UPDATE inventories SET json_bytes = ?2, snapshot = ?3 WHERE run_id = ?1", params![run_id, json_bytes as i64, packed])
-            .map_err(&err)?;
-        tx.execute(
-            "DELETE FROM inventories WHERE seq NOT IN (SELECT seq FROM inventories ORDER BY seq DESC LIMIT ?1)",
-            [INVENTORIES_KEPT as i64],
-        )
-        .map_err(&err)?;
-        tx.commit().map_err(&err)
+            put(tail);
+            let packed = enc.finish().expect("compressing into memory");
+            tx.execute("UPDATE inventories SET json_bytes = ?, snapshot = ? WHERE run_id = ?", &vals![json_bytes, packed, run_id])?;
+            tx.execute(
+                "DELETE FROM inventories WHERE seq NOT IN (SELECT seq FROM inventories ORDER BY seq DESC LIMIT ?)",
+                &vals![INVENTORIES_KEPT],
+            )?;
+            Ok(())
+        })
     }
 
     /// The recorded inventories, latest first.
@@ -177,58 +193,45 @@ impl Store {
     }
 
     fn inventory_infos(&self, limit: Option<usize>) -> Result<Vec<InventoryInfo>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare(
+        let limit = limit.map_or(String::new(), |l| format!("LIMIT {l}"));
+        let rows = self.sql().query(
+            &format!(
                 "SELECT i.run_id, i.collected_at, i.recorded_at, i.json_bytes, length(i.snapshot),
                         (SELECT count(*) FROM inventory_resources r WHERE r.run_id = i.run_id)
-                 FROM inventories i ORDER BY i.seq DESC LIMIT ?1",
-            )
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map([limit.map_or(-1, |l| l as i64)], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
+                 FROM inventories i ORDER BY i.seq DESC {limit}"
+            ),
+            &[],
+        )?;
+        let bad = corrupt(&self.path);
+        rows.iter()
+            .map(|row| {
+                Ok(InventoryInfo {
+                    run_id: row.text(0)?,
+                    collected_at: codec::time_from_text(&row.text(1)?).map_err(&bad)?,
+                    recorded_at: codec::time_from_text(&row.text(2)?).map_err(&bad)?,
+                    json_bytes: row.int(3)?.max(0) as u64,
+                    stored_bytes: row.int(4)?.max(0) as u64,
+                    resources: row.int(5)?.max(0) as u64,
+                })
             })
-            .map_err(&err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (run_id, collected, recorded, json_bytes, stored, resources) = row.map_err(&err)?;
-            out.push(InventoryInfo {
-                run_id,
-                collected_at: codec::time_from_text(&collected).map_err(corrupt(&self.path))?,
-                recorded_at: codec::time_from_text(&recorded).map_err(corrupt(&self.path))?,
-                json_bytes: json_bytes.max(0) as u64,
-                stored_bytes: stored.max(0) as u64,
-                resources: resources.max(0) as u64,
-            });
-        }
-        Ok(out)
+            .collect()
     }
 
     /// The snapshot JSON of run `run_id`'s inventory, or `None` when none is kept.
     pub fn inventory_json(&self, run_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let got: Option<(String, Vec<u8>)> = self
-            .lite()?
-            .query_row("SELECT encoding, snapshot FROM inventories WHERE run_id = ?1", [run_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .map_err(sql(&self.path))?;
-        let Some((encoding, packed)) = got else { return Ok(None) };
+        let Some(row) = self.sql().query_opt("SELECT encoding, snapshot FROM inventories WHERE run_id = ?", &vals![run_id])? else {
+            return Ok(None);
+        };
         let bad = |why: String| StoreError::Corrupt {
             path: self.path.clone(),
             what: "inventory snapshot",
             value: format!("run {run_id}: {why}"),
         };
+        let encoding = row.text(0)?;
         if encoding != "gzip+json" {
             return Err(bad(format!("unknown encoding `{encoding}`")));
         }
+        let packed = row.opt_blob(1)?.unwrap_or_default();
         let mut json = Vec::new();
         flate2::read::GzDecoder::new(packed.as_slice()).take(MAX_INFLATED).read_to_end(&mut json).map_err(|e| bad(e.to_string()))?;
         Ok(Some(json))
@@ -246,31 +249,33 @@ impl Store {
         limit: usize,
     ) -> Result<ResourcePage, StoreError> {
         let limit = limit.clamp(1, MAX_RESOURCES_PAGE);
-        let err = sql(&self.path);
-        let cond = "r.run_id = ?1 AND (?2 IS NULL OR r.type = ?2) AND (?3 IS NULL OR r.account = ?3) AND (?4 IS NULL OR r.region = ?4)";
-        let total: i64 = self
-            .lite()?
-            .query_row(
-                &format!("SELECT count(*) FROM inventory_resources r WHERE {cond}"),
-                params![run_id, filter.kind, filter.account, filter.region],
-                |r| r.get(0),
-            )
-            .map_err(&err)?;
-        let mut stmt = self
-            .lite()?
-            .prepare(&format!(
-                "SELECT r.arn, r.id, r.type, r.account, r.region, r.name, r.pointer,
+        let mut cond = String::from("r.run_id = ?");
+        let mut args = vals![run_id];
+        for (column, value) in [(r#"r."type""#, &filter.kind), ("r.account", &filter.account), ("r.region", &filter.region)] {
+            if let Some(v) = value {
+                cond.push_str(&format!(" AND {column} = ?"));
+                args.push(SqlValue::Text(v.clone()));
+            }
+        }
+        let total = self.sql().query_one(&format!("SELECT count(*) FROM inventory_resources r WHERE {cond}"), &args)?.int(0)?;
+        if let Some(a) = after {
+            cond.push_str(" AND r.arn > ?");
+            args.push(SqlValue::Text(a.to_string()));
+        }
+        let rows = self.sql().query(
+            &format!(
+                "SELECT r.arn, r.id, r.\"type\", r.account, r.region, r.name, r.pointer,
                         (SELECT count(*) FROM findings f WHERE f.resource_id = r.arn AND f.status = 'FAILED'
                            AND f.record_state = 'ACTIVE' AND f.product_arn IS NULL)
-                 FROM inventory_resources r WHERE {cond} AND (?5 IS NULL OR r.arn > ?5) ORDER BY r.arn LIMIT ?6"
-            ))
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map(params![run_id, filter.kind, filter.account, filter.region, after, limit as i64 + 1], |r| {
-                Ok(ResourceRow { resource: resource_from_row(r)?, failed: r.get::<_, i64>(7)?.max(0) as u64 })
-            })
-            .map_err(&err)?;
-        let mut resources = rows.collect::<Result<Vec<_>, _>>().map_err(&err)?;
+                 FROM inventory_resources r WHERE {cond} ORDER BY r.arn LIMIT {}",
+                limit + 1
+            ),
+            &args,
+        )?;
+        let mut resources = rows
+            .iter()
+            .map(|row| Ok(ResourceRow { resource: resource_from_row(row)?, failed: row.int(7)?.max(0) as u64 }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
         let next = (resources.len() > limit).then(|| {
             resources.truncate(limit);
             resources.last().map(|r| r.resource.arn.clone()).unwrap_or_default()
@@ -280,42 +285,38 @@ impl Store {
 
     /// One resource of run `run_id`'s inventory, by its ARN or its own id.
     pub fn inventory_resource(&self, run_id: &str, arn_or_id: &str) -> Result<Option<InventoryResource>, StoreError> {
-        self.lite()?
-            .query_row(
-                "SELECT arn, id, type, account, region, name, pointer FROM inventory_resources
-                 WHERE run_id = ?1 AND (arn = ?2 OR id = ?2) ORDER BY arn = ?2 DESC, arn LIMIT 1",
-                params![run_id, arn_or_id],
-                resource_from_row,
-            )
-            .optional()
-            .map_err(sql(&self.path))
+        // The resource whose ARN it is, else the first (by ARN) whose own id it is.
+        let row = self.sql().query_opt(
+            &format!(
+                "SELECT {RESOURCE_COLUMNS} FROM inventory_resources WHERE run_id = ? AND (arn = ? OR id = ?)
+                 ORDER BY CASE WHEN arn = ? THEN 0 ELSE 1 END, arn LIMIT 1"
+            ),
+            &vals![run_id, arn_or_id, arn_or_id, arn_or_id],
+        )?;
+        row.map(|r| resource_from_row(&r)).transpose()
     }
 
     /// The types, accounts and regions of run `run_id`'s resources, each with its count.
     pub fn inventory_facets(&self, run_id: &str) -> Result<(Facet, Facet, Facet), StoreError> {
         let facet = |column: &str| -> Result<Facet, StoreError> {
-            let err = sql(&self.path);
-            let mut stmt = self
-                .lite()?
-                .prepare(&format!(
-                    "SELECT {column}, count(*) FROM inventory_resources WHERE run_id = ?1 GROUP BY {column} ORDER BY {column}"
-                ))
-                .map_err(&err)?;
-            let rows = stmt.query_map([run_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))).map_err(&err)?;
-            rows.collect::<Result<Vec<_>, _>>().map_err(&err)
+            let rows = self.sql().query(
+                &format!("SELECT {column}, count(*) FROM inventory_resources WHERE run_id = ? GROUP BY {column} ORDER BY {column}"),
+                &vals![run_id],
+            )?;
+            rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?.max(0) as u64))).collect()
         };
-        Ok((facet("type")?, facet("account")?, facet("region")?))
+        Ok((facet(r#""type""#)?, facet("account")?, facet("region")?))
     }
 }
 
-fn resource_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<InventoryResource> {
+fn resource_from_row(r: &Row) -> Result<InventoryResource, StoreError> {
     Ok(InventoryResource {
-        arn: r.get(0)?,
-        id: r.get(1)?,
-        kind: r.get(2)?,
-        account: r.get(3)?,
-        region: r.get(4)?,
-        name: r.get(5)?,
-        pointer: r.get(6)?,
+        arn: r.text(0)?,
+        id: r.text(1)?,
+        kind: r.text(2)?,
+        account: r.text(3)?,
+        region: r.text(4)?,
+        name: r.text(5)?,
+        pointer: r.text(6)?,
     })
 }

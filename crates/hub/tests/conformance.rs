@@ -761,6 +761,12 @@ conformance!(
 
 #[path = "conformance/audit.rs"]
 mod audit;
+#[path = "conformance/inventory.rs"]
+mod inventory;
+#[path = "conformance/schedules.rs"]
+mod schedules;
+#[path = "conformance/changes.rs"]
+mod changes;
 #[path = "conformance/auth.rs"]
 mod auth;
 #[path = "conformance/insights.rs"]

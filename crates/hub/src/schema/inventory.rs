@@ -35,6 +35,29 @@ CREATE INDEX inventory_resources_type ON inventory_resources (run_id, type, arn)
 CREATE INDEX inventory_resources_id ON inventory_resources (run_id, id);
 "#,
     ],
-    // On PostgreSQL (the same versions, each written for it); empty: SQLite only so far.
-    postgres: &[],
+    postgres: &[r#"
+CREATE TABLE inventories (
+    run_id         text COLLATE "C" PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    seq            bigint NOT NULL UNIQUE,
+    collected_at   text COLLATE "C" NOT NULL,
+    recorded_at    text COLLATE "C" NOT NULL,
+    encoding       text COLLATE "C" NOT NULL CHECK (encoding IN ('gzip+json')),
+    json_bytes     bigint NOT NULL,
+    snapshot       bytea NOT NULL
+);
+
+CREATE TABLE inventory_resources (
+    run_id   text COLLATE "C" NOT NULL REFERENCES inventories (run_id) ON DELETE CASCADE,
+    arn      text COLLATE "C" NOT NULL,
+    id       text COLLATE "C" NOT NULL,
+    "type"   text COLLATE "C" NOT NULL,
+    account  text COLLATE "C" NOT NULL,
+    region   text COLLATE "C" NOT NULL,
+    name     text COLLATE "C" NOT NULL,
+    pointer  text COLLATE "C" NOT NULL,
+    PRIMARY KEY (run_id, arn)
+);
+CREATE INDEX inventory_resources_type ON inventory_resources (run_id, "type", arn);
+CREATE INDEX inventory_resources_id ON inventory_resources (run_id, id);
+"#],
 };
