@@ -1,11 +1,11 @@
-//! The store on SQLite or PostgreSQL: `rampart db migrate`, `rampart db copy`, and the
-//! commands that accept a `postgres://` URL where they accept a database file (`scan`,
-//! `demo`, `findings`, `runs`). On PostgreSQL only the findings store runs today (runs,
-//! findings, per-run results, gaps, workflow and field history, resource tags, the findings
-//! query, people's updates); what needs another store is refused by name
-//! ([`rampart_hub::StoreError::NotOnPostgres`]), never done on SQLite instead.
+//! The store on SQLite or PostgreSQL: `rampart db migrate`, `rampart db copy`, and the one
+//! way every front end opens the store from its `--db` ([`open`]: a SQLite file's path or
+//! a `postgres://` URL). A part of the store this build keeps on SQLite alone answers
+//! [`rampart_hub::StoreError::NotOnPostgres`] by name on PostgreSQL, never done on SQLite
+//! instead. The vulnerability database is a SQLite file of its own ([`vulndb_file`]).
 //!
-//! A URL is shown only as [`rampart_hub::postgres_target`] gives it: without its password.
+//! A URL is shown only as [`shown`] (`rampart_hub::postgres_target`) gives it: without its
+//! password.
 
 use crate::{Notify, Scan};
 use rampart_hub::{Backend, CopyStats, PgMode, PgStore, RuleApplied, Store, StoreError};
@@ -92,20 +92,25 @@ pub fn copy(from: &Path, to: &str) -> Result<CopyStats, StoreError> {
     target.copy_from(&source)
 }
 
-/// What recording a scan on PostgreSQL leaves out, in words: the stores that are SQLite's only.
-pub const NOT_RECORDED_ON_POSTGRES: &str =
-    "the run's inventory, automation rules and events are not supported on PostgreSQL yet: they were not recorded (the findings were)";
+/// What recording a run on PostgreSQL left out, in words, after `what` (a part of the
+/// store this build keeps on SQLite alone) answered that it does not run there.
+pub fn not_recorded_on_postgres(what: &str) -> String {
+    format!(
+        "{what} is not supported on PostgreSQL yet: the run, its findings, gaps and tags were recorded, what comes after them (inventory, automation rules, events) was not"
+    )
+}
 
-/// Records `scan` in `db`: on SQLite everything [`Scan::record`] does; on PostgreSQL the
-/// run, its findings, gaps and resource tags, with a warning naming what was left out.
+/// Records `scan` in `db` (SQLite or PostgreSQL): everything [`Scan::record`] does. On
+/// PostgreSQL, a part of the store this build keeps on SQLite alone ends the recording
+/// there with a warning (the run and its findings, recorded first, stay).
 pub fn record(scan: &mut Scan, db: &mut Backend, notify: &dyn Notify) -> Result<Vec<RuleApplied>, StoreError> {
-    if !db.is_postgres() {
-        return scan.record(db);
+    match scan.record(db) {
+        Err(StoreError::NotOnPostgres(what)) if db.is_postgres() => {
+            notify.warn(&format!("{}: {}", db.describe(), not_recorded_on_postgres(&what)));
+            Ok(Vec::new())
+        }
+        recorded => recorded,
     }
-    db.record_run(&scan.run, &mut scan.findings, &scan.gaps)?;
-    db.set_resource_tags(scan.resource_tags.iter().map(|(arn, tags)| (arn.as_str(), tags)))?;
-    notify.warn(&format!("{}: {NOT_RECORDED_ON_POSTGRES}", db.describe()));
-    Ok(Vec::new())
 }
 
 #[cfg(test)]
@@ -129,7 +134,7 @@ mod tests {
     #[test]
     fn the_vulnerability_database_is_never_a_url() {
         let e = vulndb_file(Path::new("postgres://u:s3cret@h/db")).unwrap_err().to_string();
-        assert!(e.contains("SQLite file of its own") && e.contains("postgres://u@h/db") && !e.contains("s3cret"), "{e}");
+        assert!(e.contains("SQLite file of its own") && e.contains("postgres://u@h:5432/db") && !e.contains("s3cret"), "{e}");
         assert!(vulndb_file(Path::new("/var/lib/rampart/vulndb.db")).is_ok());
     }
 

@@ -152,9 +152,8 @@ pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, lease: Option<&Lease>
         w.finish(&run)?;
     }
 
-    match &mut store {
-        s if s.is_postgres() => notify.warn(&format!("{}: {}", s.describe(), crate::db::NOT_RECORDED_ON_POSTGRES)),
-        s => {
+    let after_run = |s: &mut Backend| -> Result<()> {
+        {
             // The inventory, account by account.
             let collected_at = collected_at.unwrap_or(eval.started);
             let parts = by_account.iter().enumerate().map(|(i, (account, targets))| {
@@ -175,6 +174,17 @@ pub fn evaluate(db: &Path, batch: &str, eval: &Evaluation, lease: Option<&Lease>
                     crate::events::publish_findings(s, &run, &findings)?;
                 }
             }
+        }
+        Ok(())
+    };
+    // On PostgreSQL, a part of the store this build keeps on SQLite alone ends this there,
+    // with a warning (the run and its findings are recorded).
+    if let Err(e) = after_run(&mut store) {
+        match e.downcast_ref::<StoreError>() {
+            Some(StoreError::NotOnPostgres(what)) if store.is_postgres() => {
+                notify.warn(&format!("{}: {}", store.describe(), crate::db::not_recorded_on_postgres(what)))
+            }
+            _ => return Err(e),
         }
     }
     Ok(out)
