@@ -4,9 +4,9 @@
 
 use crate::codec;
 use crate::error::{sql, StoreError};
-use crate::store::{corrupt, Store, CURRENT_COLUMNS};
+use crate::sql::vals;
+use crate::store::{corrupt, finding_from_row, Store, CURRENT_COLUMNS};
 use rampart_model::{RunInfo, Status, Timestamp, WorkflowStatus};
-use rusqlite::types::Value;
 
 /// What one run said about one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,38 +31,34 @@ pub struct RunSummary {
 impl Store {
     /// The current state of one finding; [`StoreError::UnknownFinding`] if there is none.
     pub fn finding(&self, finding_id: &str) -> Result<rampart_model::Finding, StoreError> {
-        let query = format!("SELECT {CURRENT_COLUMNS} FROM findings f WHERE f.id = ?1");
-        self.query_findings(&query, vec![Value::Text(finding_id.to_string())])?
-            .pop()
-            .ok_or_else(|| StoreError::UnknownFinding(finding_id.to_string()))
+        let row = self.sql().query_opt(&format!("SELECT {CURRENT_COLUMNS} FROM findings f WHERE f.id = ?"), &vals![finding_id])?;
+        match row {
+            Some(row) => finding_from_row(&row, &self.path),
+            None => Err(StoreError::UnknownFinding(finding_id.to_string())),
+        }
     }
 
     /// What every run that produced a finding said about it, oldest first.
     pub fn finding_results(&self, finding_id: &str) -> Result<Vec<RunResult>, StoreError> {
-        let err = sql(&self.path);
         let bad = corrupt(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT r.run_id, r.observed_at, r.status, r.severity, r.reason, r.workflow_status
-                 FROM run_results r JOIN runs ON runs.id = r.run_id
-                 WHERE r.finding_id = ?1 ORDER BY runs.started_at, runs.id",
-            )
-            .map_err(&err)?;
-        let mut rows = stmt.query([finding_id]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
-            out.push(RunResult {
-                run_id: text(0)?,
-                observed_at: codec::time_from_text(&text(1)?).map_err(&bad)?,
-                status: codec::status_from_text(&text(2)?).map_err(&bad)?,
-                severity: codec::severity_from_text(&text(3)?).map_err(&bad)?,
-                reason: text(4)?,
-                workflow_status: codec::workflow_from_text(&text(5)?).map_err(&bad)?,
-            });
-        }
-        Ok(out)
+        let rows = self.sql().query(
+            "SELECT r.run_id, r.observed_at, r.status, r.severity, r.reason, r.workflow_status
+             FROM run_results r JOIN runs ON runs.id = r.run_id
+             WHERE r.finding_id = ? ORDER BY runs.started_at, runs.id",
+            &vals![finding_id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(RunResult {
+                    run_id: row.text(0)?,
+                    observed_at: codec::time_from_text(&row.text(1)?).map_err(&bad)?,
+                    status: codec::status_from_text(&row.text(2)?).map_err(&bad)?,
+                    severity: codec::severity_from_text(&row.text(3)?).map_err(&bad)?,
+                    reason: row.text(4)?,
+                    workflow_status: codec::workflow_from_text(&row.text(5)?).map_err(&bad)?,
+                })
+            })
+            .collect()
     }
 
     /// Every run, newest first, with the count of its results per status.
@@ -74,10 +70,8 @@ impl Store {
         let bad = corrupt(&self.path);
         let mut counts: std::collections::HashMap<String, Vec<(Status, usize)>> = Default::default();
         {
-            let mut stmt = self
-                .lite()?
-                .prepare_cached("SELECT run_id, status, count(*) FROM run_results GROUP BY run_id, status")
-                .map_err(&err)?;
+            let mut stmt =
+                self.lite()?.prepare_cached("SELECT run_id, status, count(*) FROM run_results GROUP BY run_id, status").map_err(&err)?;
             let mut rows = stmt.query([]).map_err(&err)?;
             while let Some(row) = rows.next().map_err(&err)? {
                 let run: String = row.get(0).map_err(&err)?;

@@ -50,6 +50,16 @@ impl Dialect {
         }
     }
 
+    /// A `FROM` item over the elements of the JSON array bound next, as alias `j` whose
+    /// `value` is each element as JSON (for `j.value ->> 0`), and the expression of the
+    /// element's position from 0.
+    pub(crate) fn json_positions(self) -> (&'static str, &'static str) {
+        match self {
+            Dialect::Sqlite => ("json_each(?) j", "j.key"),
+            Dialect::Postgres => ("json_array_elements(CAST(CAST(? AS text) AS json)) WITH ORDINALITY AS j(value, ord)", "(j.ord - 1)"),
+        }
+    }
+
     /// Whether `expr` is one of the strings of the next bound value, a JSON array.
     pub(crate) fn in_json_list(self, expr: &str) -> String {
         match self {

@@ -36,10 +36,12 @@
 //! random B-tree writes), a resource's tags rewritten only when they changed.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::dialect::Dialect;
+use crate::error::StoreError;
+use crate::sql::{vals, Sql};
 use crate::store::Store;
 use rampart_model::{RecordState, ResourceType, Status, Timestamp, WorkflowStatus};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::types::Value as SqlValue;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -263,28 +265,32 @@ pub struct ImportedSource {
     pub provider_updated_at: Option<String>,
 }
 
+/// Adds a finding seen for the first time: its parameters are `Args`' values in order.
 const INSERT: &str = r#"INSERT INTO findings (id, check_id, title, description, severity, status, reason, detail, service,
     resource_id, resource_type, account, region, "partition", resource_name, remediation_console,
     remediation_cli, remediation_url, related_requirements, first_observed, last_observed,
     workflow_status, record_state, updated_at, vulnerability, product_arn, product_name, company_name,
     external_id, compliance_status)
- VALUES (?1, ?2, ?3, ?4, ?5, ?26, '', '', '', ?6, ?7, ?8, ?9, ?10, ?11, ?12, '', ?13, ?14,
-    ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"#;
+ VALUES (?, ?, ?, ?, ?, ?, '', '', '', ?, ?, ?, ?, ?, ?, ?, '', ?, ?,
+    ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#;
+
+/// The number of `INSERT`'s parameters (the values of one finding's row, in its order).
+const ARGS: usize = 26;
 
 /// What the tool owns, and the workflow as the rules leave it; not what customers manage
 /// (note, fields, verification, confidence, criticality, severity override): each column
-/// an update may set, with the parameter of `INSERT` that holds its value.
+/// an update may set, with the position (from 0) of `INSERT`'s parameter that holds its value.
 ///
 /// An update sets only the columns whose value changed ([`update_sql`]), and a finding
 /// whose row and source are unchanged is not written at all: SQLite rewrites the entry of
 /// every index that holds a column an `UPDATE` sets, even to the value it had (11 indexes
 /// hold these columns), and a tool's next run mostly sends what the store holds.
 const UPDATABLE: [(&str, usize); 23] = [
-    ("check_id", 2),
-    ("title", 3),
-    ("description", 4),
-    ("severity", 5),
-    ("status", 26),
+    ("check_id", 1),
+    ("title", 2),
+    ("description", 3),
+    ("severity", 4),
+    ("status", 5),
     ("resource_id", 6),
     ("resource_type", 7),
     ("account", 8),
@@ -306,43 +312,44 @@ const UPDATABLE: [(&str, usize); 23] = [
 ];
 
 /// The `UPDATE` of the findings row that sets the columns of `UPDATABLE` whose bit is
-/// set in `changed` (parameter `?n` is the value of the n-th one set, the key last).
+/// set in `changed` (its parameters: the value of each one set, in order, then the key).
 fn update_sql(changed: u32) -> String {
-    let mut sets = Vec::new();
-    for (i, (column, _)) in UPDATABLE.iter().enumerate() {
-        if changed & (1 << i) != 0 {
-            sets.push(format!("{column} = ?{}", sets.len() + 1));
-        }
-    }
-    format!("UPDATE findings SET {} WHERE id = ?{}", sets.join(", "), sets.len() + 1)
+    let sets: Vec<String> =
+        UPDATABLE.iter().enumerate().filter(|(i, _)| changed & (1 << i) != 0).map(|(_, (column, _))| format!("{column} = ?")).collect();
+    format!("UPDATE findings SET {} WHERE id = ?", sets.join(", "))
 }
 
 const SOURCE: &str = "INSERT INTO imported_findings (finding_id, format, provider_updated_at, resources, document)
- VALUES (?1, ?2, ?3, ?4, ?5)";
+ VALUES (?, ?, ?, ?, ?)";
 
 const SOURCE_UPDATE: &str =
-    "UPDATE imported_findings SET format = ?2, provider_updated_at = ?3, resources = ?4, document = ?5 WHERE finding_id = ?1";
+    "UPDATE imported_findings SET format = ?, provider_updated_at = ?, resources = ?, document = ? WHERE finding_id = ?";
 
 /// The stored state of a batch's findings, one query, by (ProductArn, Id) through the
-/// unique index `findings_imported`: the position in `?1` (a JSON array of
-/// `[ProductArn, Id]`), the key, workflow, record state, compliance and the provider's last
+/// unique index `findings_imported`: the position in the bound JSON array of
+/// `[ProductArn, Id]`, the key, workflow, record state, compliance and the provider's last
 /// `UpdatedAt` (the row's own for a finding imported before the store kept it apart);
 /// then whether `imported_findings` holds a row of it, that row's format, resources and
 /// document, and the columns of `UPDATABLE` in its order (what an update compares).
-pub(crate) const LOOKUP: &str = r#"SELECT j.key, f.id, f.workflow_status, f.record_state, f.compliance_status,
+pub(crate) fn lookup_sql(dialect: Dialect) -> String {
+    let (pairs, position) = dialect.json_positions();
+    format!(
+        r#"SELECT {position}, f.id, f.workflow_status, f.record_state, f.compliance_status,
     coalesce(i.provider_updated_at, f.updated_at), i.finding_id IS NOT NULL, i.format, i.resources, i.document,
     f.check_id, f.title, f.description, f.severity, f.status, f.resource_id, f.resource_type, f.account, f.region,
     f."partition", f.resource_name, f.remediation_console, f.remediation_url, f.related_requirements,
     f.first_observed, f.last_observed, f.workflow_status, f.record_state, f.updated_at, f.vulnerability,
     f.product_name, f.company_name, f.compliance_status
- FROM json_each(?1) j
+ FROM {pairs}
  JOIN findings f ON f.product_arn = j.value ->> 0 AND f.external_id = j.value ->> 1
- LEFT JOIN imported_findings i ON i.finding_id = f.id"#;
+ LEFT JOIN imported_findings i ON i.finding_id = f.id"#
+    )
+}
 
-/// The first column of `LOOKUP` that holds a column of `UPDATABLE`.
+/// The first column of the look-up that holds a column of `UPDATABLE`.
 const LOOKUP_ROW: usize = 10;
 
-/// What `LOOKUP` read of one stored finding.
+/// What the look-up read of one stored finding.
 struct Stored {
     id: String,
     known: Known,
@@ -352,7 +359,7 @@ struct Stored {
     /// (`None`: no row).
     source: Option<(String, String, String, Option<Vec<u8>>)>,
     /// The values of `UPDATABLE`'s columns, in its order.
-    row: Vec<rusqlite::types::Value>,
+    row: Vec<SqlValue>,
 }
 
 /// The greatest key handed out ([`next_key_number`]); the findings' primary key answers it.
@@ -375,103 +382,76 @@ impl Store {
         if let Some(c) = calls.iter().find(|c| c.is_empty() || c.len() > MAX_IMPORT_FINDINGS) {
             return Err(StoreError::InvalidImport(format!("send 1 to {MAX_IMPORT_FINDINGS} findings per import, not {}", c.len())));
         }
-        let err = sql(&self.path);
-        // Each call of 100 findings dirties pages all over the findings' indexes (their
-        // keys are hashes), hundreds of pages per commit: with SQLite's default (a
-        // checkpoint every 1,000 WAL pages) nearly every other call would copy them back
-        // into the database and sync it. A checkpoint every WAL_CHECKPOINT_PAGES writes
-        // each hot page once for many calls.
-        self.lite()?.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES).map_err(&err)?;
-        self.lite()?.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
-
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        let mut answers = Vec::with_capacity(calls.len());
-        for findings in calls {
-            let out = import_call(&tx, &self.path, findings, now)?;
-            tracing::debug!(stored = out.success_count, failed = out.failed_count, "imported findings");
-            answers.push(out);
+        if let crate::sql::Db::Sqlite(conn) = &self.db {
+            // Each call of 100 findings dirties pages all over the findings' indexes,
+            // hundreds of pages per commit: with SQLite's default (a checkpoint every
+            // 1,000 WAL pages) nearly every other call would copy them back into the
+            // database and sync it. A checkpoint every WAL_CHECKPOINT_PAGES writes each
+            // hot page once for many calls. (PostgreSQL's checkpoints are the server's.)
+            let err = crate::error::sql(&self.path);
+            conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES).map_err(&err)?;
+            conn.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
         }
-        tx.commit().map_err(&err)?;
-        Ok(answers)
+        self.db.tx(|tx| {
+            let mut answers = Vec::with_capacity(calls.len());
+            for findings in calls {
+                let out = import_call(tx, findings, now)?;
+                tracing::debug!(stored = out.success_count, failed = out.failed_count, "imported findings");
+                answers.push(out);
+            }
+            Ok(answers)
+        })
     }
 
     /// The key of the imported finding (ProductArn, Id), if the store holds it.
     pub fn imported_key(&self, product_arn: &str, id: &str) -> Result<Option<String>, StoreError> {
-        let err = sql(&self.path);
-        self.lite()?
-            .prepare_cached("SELECT id FROM findings WHERE product_arn = ?1 AND external_id = ?2")
-            .map_err(&err)?
-            .query_row([product_arn, id], |r| r.get(0))
-            .optional()
-            .map_err(&err)
+        let row = self.sql().query_opt("SELECT id FROM findings WHERE product_arn = ? AND external_id = ?", &vals![product_arn, id])?;
+        row.map(|r| r.text(0)).transpose()
     }
 
     /// The product name of each imported finding among `ids` (rampart's own are absent),
     /// in one query: for lists that show both.
     pub fn product_names(&self, ids: &[String]) -> Result<HashMap<String, String>, StoreError> {
-        if let crate::sql::Db::Postgres(pg) = &self.db {
-            return pg.product_names(ids);
-        }
-        let err = sql(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT id, coalesce(product_name, '') FROM findings
-                 WHERE id IN (SELECT value FROM json_each(?1)) AND product_arn IS NOT NULL",
-            )
-            .map_err(&err)?;
-        let rows = stmt.query_map([codec::strings_to_json(ids)], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
-        rows.collect::<Result<_, _>>().map_err(&err)
+        let db = self.sql();
+        let among = db.dialect().in_json_list("id");
+        let rows = db.query(
+            &format!("SELECT id, coalesce(product_name, '') FROM findings WHERE {among} AND product_arn IS NOT NULL"),
+            &vals![codec::strings_to_json(ids)],
+        )?;
+        rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
     }
 
     /// Where an imported finding came from, whole (every resource, the document as sent);
     /// `None` for rampart's own findings. [`StoreError::UnknownFinding`] if there is none.
     pub fn imported_source(&self, finding: &str) -> Result<Option<ImportedSource>, StoreError> {
-        let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
-        let row = self
-            .lite()?
-            .prepare_cached(
-                r#"SELECT f.product_arn, f.product_name, f.company_name, f.external_id, i.format, i.resources, i.document,
-                          i.provider_updated_at, f.resource_id, f.resource_type, f."partition", f.region, f.resource_name
-                   FROM findings f LEFT JOIN imported_findings i ON i.finding_id = f.id WHERE f.id = ?1"#,
-            )
-            .map_err(&err)?
-            .query_row([finding], |r| {
-                Ok((
-                    r.get::<_, Option<String>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<Vec<u8>>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    [
-                        r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, String>(10)?,
-                        r.get::<_, String>(11)?,
-                        r.get::<_, String>(12)?,
-                    ],
-                ))
-            })
-            .optional()
-            .map_err(&err)?;
-        let Some((arn, name, company, id, format, resources, document, provider_updated_at, first)) = row else {
+        let row = self.sql().query_opt(
+            r#"SELECT f.product_arn, f.product_name, f.company_name, f.external_id, i.format, i.resources, i.document,
+                      i.provider_updated_at, f.resource_id, f.resource_type, f."partition", f.region, f.resource_name
+               FROM findings f LEFT JOIN imported_findings i ON i.finding_id = f.id WHERE f.id = ?"#,
+            &vals![finding],
+        )?;
+        let Some(row) = row else {
             return Err(StoreError::UnknownFinding(finding.to_string()));
         };
-        let Some(product_arn) = arn else { return Ok(None) };
-        let resources = match resources {
+        let Some(product_arn) = row.opt_text(0)? else { return Ok(None) };
+        let resources = match row.opt_text(5)? {
             Some(text) => serde_json::from_str(&text).map_err(|_| bad(("imported resources", crate::filter::shorten(&text))))?,
             // Imported before the store kept every resource: the one the row holds.
             None => {
-                let [id, kind, partition, region, name] = first;
-                let r = ImportedResource { kind, id, partition, region, name, tags: Default::default(), details: None };
+                let r = ImportedResource {
+                    id: row.text(8)?,
+                    kind: row.text(9)?,
+                    partition: row.text(10)?,
+                    region: row.text(11)?,
+                    name: row.text(12)?,
+                    tags: Default::default(),
+                    details: None,
+                };
                 resources_json(&[r])
             }
         };
-        let document = match document {
+        let document = match row.opt_blob(6)? {
             None => None,
             Some(bytes) => {
                 let mut text = Vec::new();
@@ -482,27 +462,22 @@ impl Store {
             }
         };
         Ok(Some(ImportedSource {
-            format,
+            format: row.opt_text(4)?,
             product_arn,
-            product_name: name.unwrap_or_default(),
-            company_name: company.unwrap_or_default(),
-            id: id.unwrap_or_default(),
+            product_name: row.opt_text(1)?.unwrap_or_default(),
+            company_name: row.opt_text(2)?.unwrap_or_default(),
+            id: row.opt_text(3)?.unwrap_or_default(),
             resources,
             document,
-            provider_updated_at,
+            provider_updated_at: row.opt_text(7)?,
         }))
     }
 }
 
-/// One call's findings stored in the open transaction `tx` (the store at `path`).
-fn import_call(
-    tx: &rusqlite::Transaction<'_>,
-    path: &std::path::Path,
-    findings: &[ImportedFinding],
-    now: Timestamp,
-) -> Result<ImportResult, StoreError> {
-    let err = sql(path);
-    let bad = crate::store::corrupt(path);
+/// One call's findings stored in the open transaction `tx`.
+fn import_call(tx: &dyn Sql, findings: &[ImportedFinding], now: Timestamp) -> Result<ImportResult, StoreError> {
+    let path = tx.place().to_path_buf();
+    let bad = crate::store::corrupt(&path);
     let mut out = ImportResult::default();
 
     // What can be stored, without SQL: the bad and the repeated ones answered.
@@ -525,170 +500,152 @@ fn import_call(
         todo.push(f);
     }
     let now_text = codec::time_to_text(codec::truncate(now));
-    {
-        // What is stored of each, by its position in `todo`.
-        let mut known: HashMap<usize, Stored> = HashMap::with_capacity(todo.len());
-        {
-            let pairs = Value::Array(
-                todo.iter().map(|f| Value::Array(vec![Value::String(f.product_arn.clone()), Value::String(f.id.clone())])).collect(),
-            )
+
+    // What is stored of each, by its position in `todo`.
+    let mut known: HashMap<usize, Stored> = HashMap::with_capacity(todo.len());
+    let pairs =
+        Value::Array(todo.iter().map(|f| Value::Array(vec![Value::String(f.product_arn.clone()), Value::String(f.id.clone())])).collect())
             .to_string();
-            let mut lookup = tx.prepare_cached(LOOKUP).map_err(&err)?;
-            let mut rows = lookup.query([pairs]).map_err(&err)?;
-            while let Some(row) = rows.next().map_err(&err)? {
-                let at: usize =
-                    row.get::<_, i64>(0).map_err(&err)?.try_into().map_err(|_| bad(("import look-up", "negative position".into())))?;
-                let text = |i: usize| row.get::<_, Option<String>>(i).map_err(&err);
-                let id = text(1)?.unwrap_or_default();
-                let k = Known {
-                    workflow: codec::workflow_from_text(&text(2)?.unwrap_or_default()).map_err(&bad)?,
-                    record_state: codec::record_state_from_text(&text(3)?.unwrap_or_default()).map_err(&bad)?,
-                    compliance: text(4)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
-                };
-                let updated_at = text(5)?.unwrap_or_default();
-                let source = match row.get::<_, bool>(6).map_err(&err)? {
-                    true => Some((
-                        text(7)?.unwrap_or_default(),
-                        updated_at.clone(),
-                        text(8)?.unwrap_or_default(),
-                        row.get::<_, Option<Vec<u8>>>(9).map_err(&err)?,
-                    )),
-                    false => None,
-                };
-                let stored_row =
-                    (0..UPDATABLE.len()).map(|i| row.get::<_, rusqlite::types::Value>(LOOKUP_ROW + i)).collect::<Result<Vec<_>, _>>();
-                known.insert(at, Stored { id, known: k, updated_at, source, row: stored_row.map_err(&err)? });
+    for row in tx.query(&lookup_sql(tx.dialect()), &vals![pairs])? {
+        let at: usize = row.int(0)?.try_into().map_err(|_| bad(("import look-up", "negative position".into())))?;
+        let k = Known {
+            workflow: codec::workflow_from_text(&row.text(2)?).map_err(&bad)?,
+            record_state: codec::record_state_from_text(&row.text(3)?).map_err(&bad)?,
+            compliance: row.opt_text(4)?.map(|s| codec::status_from_text(&s)).transpose().map_err(&bad)?,
+        };
+        let updated_at = row.text(5)?;
+        let source = match row.flag(6)? {
+            true => Some((row.text(7)?, updated_at.clone(), row.text(8)?, row.opt_blob(9)?)),
+            false => None,
+        };
+        let stored_row = (0..UPDATABLE.len()).map(|i| row.value(LOOKUP_ROW + i).clone()).collect();
+        known.insert(at, Stored { id: row.text(1)?, known: k, updated_at, source, row: stored_row });
+    }
+    let mut next = if known.len() < todo.len() {
+        let last = tx.query_one(LAST_KEY, &[])?.opt_text(0)?;
+        next_key_number(last.as_deref(), now)
+    } else {
+        0
+    };
+    let upsert_tag = "INSERT INTO resource_tags (resource_id, key, value) VALUES (?, ?, ?)
+                      ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value";
+    for (at, f) in todo.into_iter().enumerate() {
+        let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
+        let before = known.remove(&at);
+        if before.as_ref().is_some_and(|s| s.updated_at.as_str() > updated_at.as_str()) {
+            out.success_count += 1;
+            continue;
+        }
+        let id = match &before {
+            Some(s) => s.id.clone(),
+            None => {
+                next += 1;
+                key_of(next - 1)
+            }
+        };
+        let record_state = f.record_state.unwrap_or(RecordState::Active);
+        let (workflow, why) = next_workflow(before.as_ref().map(|s| s.known), f.workflow_status, f.compliance_status, record_state);
+        let r = &f.resources[0];
+        let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
+        let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
+        let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
+        let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
+        let text = |s: &str| SqlValue::Text(s.to_string());
+        let maybe = |s: Option<String>| s.map_or(SqlValue::Null, SqlValue::Text);
+        // INSERT's parameters, in order.
+        let args: [SqlValue; ARGS] = [
+            text(&id),
+            text(&f.generator_id),
+            text(cut(&f.title, 256)),
+            text(cut(&f.description, 1024)),
+            text(f.severity.label()),
+            text(f.compliance_status.unwrap_or(Status::NotAvailable).as_str()),
+            text(&r.id),
+            SqlValue::Text(codec::resource_type_to_text(kind)),
+            text(&f.aws_account_id),
+            text(region),
+            text(&r.partition),
+            text(&r.name),
+            text(f.remediation_text.as_deref().unwrap_or_default()),
+            text(f.remediation_url.as_deref().unwrap_or_default()),
+            SqlValue::Text(codec::strings_to_json(&f.related_requirements)),
+            SqlValue::Text(first),
+            SqlValue::Text(last),
+            text(workflow.as_str()),
+            text(record_state.as_str()),
+            text(&updated_at),
+            maybe(f.vulnerability().as_ref().map(codec::vulnerability_to_json)),
+            text(&f.product_arn),
+            text(&f.product_name),
+            text(&f.company_name),
+            text(&f.id),
+            maybe(f.compliance_status.map(|s| s.as_str().to_string())),
+        ];
+        let resources = resources_json(&f.resources).to_string();
+        let document = compress(&f.document);
+        let source_values = || vals![f.format.as_str(), &updated_at, &resources, document.clone()];
+        match &before {
+            Some(stored) => {
+                let mut changed = 0u32;
+                for (i, (_, param)) in UPDATABLE.iter().enumerate() {
+                    if stored.row.get(i) != Some(&args[*param]) {
+                        changed |= 1 << i;
+                    }
+                }
+                if changed != 0 {
+                    let mut values: Vec<SqlValue> =
+                        UPDATABLE.iter().enumerate().filter(|(i, _)| changed & (1 << i) != 0).map(|(_, (_, p))| args[*p].clone()).collect();
+                    values.push(args[0].clone());
+                    tx.execute(&update_sql(changed), &values)?;
+                }
+                if let Some(note) = why {
+                    tx.execute(
+                        "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
+                         VALUES (?, ?, ?, ?, ?, NULL, 'rampart')",
+                        &vals![&id, &now_text, stored.known.workflow.as_str(), workflow.as_str(), note],
+                    )?;
+                }
+                let same_source = stored.source.as_ref().is_some_and(|(format, at, res, doc)| {
+                    format == f.format.as_str() && *at == updated_at && *res == resources && *doc == document
+                });
+                match &stored.source {
+                    _ if same_source => {}
+                    Some(_) => {
+                        let mut values = source_values();
+                        values.push(SqlValue::Text(id.clone()));
+                        tx.execute(SOURCE_UPDATE, &values)?;
+                    }
+                    None => {
+                        let mut values = vals![&id];
+                        values.extend(source_values());
+                        tx.execute(SOURCE, &values)?;
+                    }
+                }
+            }
+            None => {
+                tx.execute(INSERT, &args)?;
+                let mut values = vals![&id];
+                values.extend(source_values());
+                tx.execute(SOURCE, &values)?;
             }
         }
-        let mut next = if known.len() < todo.len() {
-            let last: Option<String> = tx.prepare_cached(LAST_KEY).map_err(&err)?.query_row([], |r| r.get(0)).map_err(&err)?;
-            next_key_number(last.as_deref(), now)
-        } else {
-            0
-        };
-        let mut insert = tx.prepare_cached(INSERT).map_err(&err)?;
-        let mut source = tx.prepare_cached(SOURCE).map_err(&err)?;
-        let mut source_update = tx.prepare_cached(SOURCE_UPDATE).map_err(&err)?;
-        let mut read_tags = tx.prepare_cached("SELECT key, value FROM resource_tags WHERE resource_id = ?1 ORDER BY key").map_err(&err)?;
-        let mut delete_tags = tx.prepare_cached("DELETE FROM resource_tags WHERE resource_id = ?1").map_err(&err)?;
-        let mut insert_tag =
-            tx.prepare_cached("INSERT OR REPLACE INTO resource_tags (resource_id, key, value) VALUES (?1, ?2, ?3)").map_err(&err)?;
-        let mut history = tx
-            .prepare_cached(
-                "INSERT INTO workflow_history (finding_id, changed_at, from_status, to_status, note, run_id, changed_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'rampart')",
-            )
-            .map_err(&err)?;
-        for (at, f) in todo.into_iter().enumerate() {
-            let updated_at = codec::time_to_text(codec::truncate(f.updated_at));
-            let before = known.remove(&at);
-            if before.as_ref().is_some_and(|s| s.updated_at.as_str() > updated_at.as_str()) {
-                out.success_count += 1;
+        for r in &f.resources {
+            // A tool's next run mostly sends the tags the store holds: reading them
+            // touches a page, rewriting them would dirty it (a write to the WAL and
+            // again at the checkpoint, per finding).
+            let held = tx.query("SELECT key, value FROM resource_tags WHERE resource_id = ? ORDER BY key", &vals![&r.id])?;
+            let same = held.len() == r.tags.len()
+                && held.iter().zip(&r.tags).all(|(row, (k, v))| row.value(0) == &text(k) && row.value(1) == &text(v));
+            if same {
                 continue;
             }
-            let id = match &before {
-                Some(s) => s.id.clone(),
-                None => {
-                    next += 1;
-                    key_of(next - 1)
-                }
-            };
-            let record_state = f.record_state.unwrap_or(RecordState::Active);
-            let (workflow, why) = next_workflow(before.as_ref().map(|s| s.known), f.workflow_status, f.compliance_status, record_state);
-            let r = &f.resources[0];
-            let kind: ResourceType = serde_json::from_value(Value::String(r.kind.clone())).unwrap_or(ResourceType::Other);
-            let region = if r.region.is_empty() { f.region.as_str() } else { r.region.as_str() };
-            let first = codec::time_to_text(codec::truncate(f.first_observed_at.unwrap_or(f.created_at)));
-            let last = codec::time_to_text(codec::truncate(f.last_observed_at.unwrap_or(f.updated_at)));
-            use rusqlite::types::Value as Sql;
-            let text = |s: &str| Sql::Text(s.to_string());
-            let maybe = |s: Option<String>| s.map_or(Sql::Null, Sql::Text);
-            // INSERT's parameters ?1 to ?26, in order.
-            let args: [Sql; 26] = [
-                text(&id),
-                text(&f.generator_id),
-                text(cut(&f.title, 256)),
-                text(cut(&f.description, 1024)),
-                text(f.severity.label()),
-                text(&r.id),
-                Sql::Text(codec::resource_type_to_text(kind)),
-                text(&f.aws_account_id),
-                text(region),
-                text(&r.partition),
-                text(&r.name),
-                text(f.remediation_text.as_deref().unwrap_or_default()),
-                text(f.remediation_url.as_deref().unwrap_or_default()),
-                Sql::Text(codec::strings_to_json(&f.related_requirements)),
-                Sql::Text(first),
-                Sql::Text(last),
-                text(workflow.as_str()),
-                text(record_state.as_str()),
-                text(&updated_at),
-                maybe(f.vulnerability().as_ref().map(codec::vulnerability_to_json)),
-                text(&f.product_arn),
-                text(&f.product_name),
-                text(&f.company_name),
-                text(&f.id),
-                maybe(f.compliance_status.map(|s| s.as_str().to_string())),
-                text(f.compliance_status.unwrap_or(Status::NotAvailable).as_str()),
-            ];
-            let resources = resources_json(&f.resources).to_string();
-            let document = compress(&f.document);
-            match &before {
-                Some(stored) => {
-                    let mut changed = 0u32;
-                    for (i, (_, param)) in UPDATABLE.iter().enumerate() {
-                        if stored.row.get(i) != Some(&args[param - 1]) {
-                            changed |= 1 << i;
-                        }
-                    }
-                    if changed != 0 {
-                        let mut values: Vec<&Sql> =
-                            UPDATABLE.iter().enumerate().filter(|(i, _)| changed & (1 << i) != 0).map(|(_, (_, p))| &args[p - 1]).collect();
-                        values.push(&args[0]);
-                        tx.prepare_cached(&update_sql(changed)).map_err(&err)?.execute(rusqlite::params_from_iter(values)).map_err(&err)?;
-                    }
-                    if let Some(note) = why {
-                        history.execute(params![id, now_text, stored.known.workflow.as_str(), workflow.as_str(), note]).map_err(&err)?;
-                    }
-                    let same_source = stored.source.as_ref().is_some_and(|(format, at, res, doc)| {
-                        format == f.format.as_str() && *at == updated_at && *res == resources && *doc == document
-                    });
-                    match &stored.source {
-                        _ if same_source => {}
-                        Some(_) => {
-                            source_update.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
-                        }
-                        None => {
-                            source.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
-                        }
-                    }
-                }
-                None => {
-                    insert.execute(rusqlite::params_from_iter(&args)).map_err(&err)?;
-                    source.execute(params![id, f.format.as_str(), updated_at, resources, document]).map_err(&err)?;
-                }
+            tx.execute("DELETE FROM resource_tags WHERE resource_id = ?", &vals![&r.id])?;
+            for (k, v) in &r.tags {
+                tx.execute(upsert_tag, &vals![&r.id, k, v])?;
             }
-            for r in &f.resources {
-                // A tool's next run mostly sends the tags the store holds: reading them
-                // touches a page, rewriting them would dirty it (a write to the WAL and
-                // again at the checkpoint, per finding).
-                let held = read_tags
-                    .query_map([&r.id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
-                    .map_err(&err)?
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(&err)?;
-                if held.len() == r.tags.len() && held.iter().zip(&r.tags).all(|((hk, hv), (k, v))| hk == k && hv == v) {
-                    continue;
-                }
-                delete_tags.execute([&r.id]).map_err(&err)?;
-                for (k, v) in &r.tags {
-                    insert_tag.execute(params![r.id, k, v]).map_err(&err)?;
-                }
-            }
-            out.success_count += 1;
-            out.stored.push(id);
         }
+        out.success_count += 1;
+        out.stored.push(id);
     }
     out.failed_count = out.failed_findings.len();
     Ok(out)

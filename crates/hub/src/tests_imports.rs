@@ -384,7 +384,7 @@ fn new_findings_get_ascending_keys_and_findings_keyed_by_a_hash_before_keep_thei
     // The look-up reads the unique index on (ProductArn, Id), not every finding.
     let plan: Vec<String> = store
         .lite().unwrap()
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::imports::LOOKUP))
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", crate::imports::lookup_sql(crate::dialect::Dialect::Sqlite)))
         .unwrap()
         .query_map(["[]"], |r| r.get::<_, String>(3))
         .unwrap()

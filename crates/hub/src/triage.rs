@@ -16,6 +16,7 @@
 use crate::codec;
 use crate::error::{sql, StoreError};
 use crate::query::VerificationState;
+use crate::sql::vals;
 use crate::store::Store;
 use rampart_model::{Severity, Timestamp, WorkflowStatus};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
@@ -415,41 +416,36 @@ impl Store {
     /// Every recorded change of a finding, oldest first: people's updates of every field
     /// and the workflow changes of runs (and of people before rampart kept every field).
     pub fn finding_history(&self, finding_id: &str) -> Result<Vec<FindingChange>, StoreError> {
-        let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
-        let exists: bool =
-            self.lite()?.query_row("SELECT EXISTS (SELECT 1 FROM findings WHERE id = ?1)", [finding_id], |r| r.get(0)).map_err(&err)?;
-        if !exists {
+        let db = self.sql();
+        if db.query_opt("SELECT 1 FROM findings WHERE id = ?", &vals![finding_id])?.is_none() {
             return Err(StoreError::UnknownFinding(finding_id.to_string()));
         }
         // A person's workflow change of a batch update is in both tables: its
         // `finding_history` row stands for it (the workflow row has the same time and author).
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT changed_at, changed_by, reason, field, from_value, to_value, NULL, 0, id FROM finding_history WHERE finding_id = ?1
-                 UNION ALL
-                 SELECT w.changed_at, w.changed_by, w.note, 'WorkflowStatus', w.from_status, w.to_status, w.run_id, 1, w.id
-                 FROM workflow_history w WHERE w.finding_id = ?1 AND NOT EXISTS (
-                     SELECT 1 FROM finding_history h WHERE h.finding_id = w.finding_id AND h.field = 'WorkflowStatus'
-                       AND h.changed_at = w.changed_at AND h.to_value = w.to_status AND h.changed_by IS w.changed_by)
-                 ORDER BY 1, 8 DESC, 9",
-            )
-            .map_err(&err)?;
-        let mut rows = stmt.query([finding_id]).map_err(&err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(&err)? {
-            let at: String = row.get(0).map_err(&err)?;
-            out.push(FindingChange {
-                changed_at: codec::time_from_text(&at).map_err(&bad)?,
-                changed_by: row.get(1).map_err(&err)?,
-                reason: row.get(2).map_err(&err)?,
-                field: row.get(3).map_err(&err)?,
-                from: row.get(4).map_err(&err)?,
-                to: row.get(5).map_err(&err)?,
-                run_id: row.get(6).map_err(&err)?,
-            });
-        }
-        Ok(out)
+        let rows = db.query(
+            "SELECT changed_at, changed_by, reason, field, from_value, to_value, CAST(NULL AS TEXT), 0, id
+             FROM finding_history WHERE finding_id = ?
+             UNION ALL
+             SELECT w.changed_at, w.changed_by, w.note, 'WorkflowStatus', w.from_status, w.to_status, w.run_id, 1, w.id
+             FROM workflow_history w WHERE w.finding_id = ? AND NOT EXISTS (
+                 SELECT 1 FROM finding_history h WHERE h.finding_id = w.finding_id AND h.field = 'WorkflowStatus'
+                   AND h.changed_at = w.changed_at AND h.to_value = w.to_status AND h.changed_by IS NOT DISTINCT FROM w.changed_by)
+             ORDER BY 1, 8 DESC, 9",
+            &vals![finding_id, finding_id],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(FindingChange {
+                    changed_at: codec::time_from_text(&row.text(0)?).map_err(&bad)?,
+                    changed_by: row.opt_text(1)?,
+                    reason: row.text(2)?,
+                    field: row.text(3)?,
+                    from: row.opt_text(4)?,
+                    to: row.opt_text(5)?,
+                    run_id: row.opt_text(6)?,
+                })
+            })
+            .collect()
     }
 }

@@ -761,6 +761,8 @@ conformance!(
 
 #[path = "conformance/audit.rs"]
 mod audit;
+#[path = "conformance/imports.rs"]
+mod imports;
 #[path = "conformance/inventory.rs"]
 mod inventory;
 #[path = "conformance/schedules.rs"]
