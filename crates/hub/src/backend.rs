@@ -35,6 +35,16 @@ impl Store {
         }
     }
 
+    /// How long a change waits for what another writer holds before it fails with
+    /// [`StoreError::is_busy`] (default 10 s): SQLite's busy timeout, PostgreSQL's lock
+    /// timeout. A run being recorded waits as long as it takes.
+    pub fn set_lock_wait(&self, wait: std::time::Duration) -> Result<(), StoreError> {
+        match &self.db {
+            Db::Sqlite(c) => c.busy_timeout(wait).map_err(crate::error::sql(self.path())),
+            Db::Postgres(p) => p.set_lock_wait(wait),
+        }
+    }
+
     /// Where the store lives: a file's path, or the URL without its password.
     pub fn describe(&self) -> String {
         match &self.db {

@@ -428,6 +428,17 @@ impl StoreError {
         }
     }
 
+    /// Whether the store was busy: another writer held what this one needed for longer than
+    /// it waits (SQLite's busy timeout; PostgreSQL's lock timeout, see
+    /// [`crate::Store::set_lock_wait`]). Trying again later may succeed.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Busy { .. } => true,
+            StoreError::Postgres { source, .. } => source.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE),
+            _ => false,
+        }
+    }
+
     /// Whether the error is a unique or primary-key constraint refusing a row, on either backend.
     pub(crate) fn is_unique_violation(&self) -> bool {
         match self {

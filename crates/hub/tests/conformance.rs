@@ -317,6 +317,37 @@ fn estate(s: &mut Backend) -> Vec<Finding> {
     fs
 }
 
+/// A person's change to a finding that a run being recorded holds waits at most the store's
+/// lock wait and then fails as busy (the server answers 503, try again), instead of hanging
+/// for the length of the run; the run itself is recorded however long it takes, and the
+/// change succeeds after it.
+fn a_change_waiting_for_a_run_being_recorded_fails_busy_and_the_run_is_kept(db: &Db) {
+    let mut s = db.open();
+    let mut fs = estate(&mut s);
+    let id = fs[0].id.clone();
+    let mut recorder = db.open();
+    let mut person = db.open();
+    person.set_lock_wait(std::time::Duration::from_millis(300)).unwrap();
+    let later = run("r1", 5, &[A, B], &[USE1]);
+    let mut w = recorder.begin_run(&later).unwrap();
+    for f in fs.iter_mut() {
+        f.first_observed = at(5);
+        f.last_observed = at(5);
+    }
+    w.write(&fs, &[]).unwrap();
+    let update = FindingUpdate::from_json(&serde_json::json!({"Workflow": {"Status": "NOTIFIED"}})).unwrap();
+    let who = ChangeAuthor { who: "alice".into(), reason: "triage".into() };
+    let started = std::time::Instant::now();
+    let e = person.batch_update_findings(std::slice::from_ref(&id), &update, &who, at(6)).unwrap_err();
+    assert!(e.is_busy(), "{e:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "gave up after its lock wait: {:?}", started.elapsed());
+    w.finish(&later).unwrap();
+    assert!(s.runs().unwrap().iter().any(|r| r.id == "r1"), "the run was recorded");
+    let done = person.batch_update_findings(std::slice::from_ref(&id), &update, &who, at(7)).unwrap();
+    assert_eq!(done.processed, [id.clone()]);
+    assert_eq!(person.finding_record(&id).unwrap().finding.workflow_status, WorkflowStatus::Notified);
+}
+
 fn answers_the_simple_filter(db: &Db) {
     let mut s = db.open();
     let fs = estate(&mut s);
@@ -747,6 +778,7 @@ conformance!(
     answers_the_simple_filter,
     answers_the_findings_query_with_pages,
     batch_updates_keep_every_change,
+    a_change_waiting_for_a_run_being_recorded_fails_busy_and_the_run_is_kept,
     survives_kill_9_while_writing,
     records_a_run_part_by_part_and_shows_nothing_before_it_finishes,
     a_finding_given_by_two_parts_of_a_run_has_one_result_the_last_parts,
@@ -761,6 +793,8 @@ conformance!(
 
 #[path = "conformance/audit.rs"]
 mod audit;
+#[path = "conformance/graph.rs"]
+mod graph;
 #[path = "conformance/imports.rs"]
 mod imports;
 #[path = "conformance/inventory.rs"]
@@ -769,10 +803,18 @@ mod inventory;
 mod schedules;
 #[path = "conformance/changes.rs"]
 mod changes;
+#[path = "conformance/assessments.rs"]
+mod assessments;
+#[path = "conformance/agents.rs"]
+mod agents;
 #[path = "conformance/auth.rs"]
 mod auth;
 #[path = "conformance/insights.rs"]
 mod insights;
+#[path = "conformance/automation.rs"]
+mod automation;
+#[path = "conformance/events.rs"]
+mod events;
 
 // ---------------------------------------------------------------- PostgreSQL only
 

@@ -39,6 +39,12 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownInsight(_) => ApiError::not_found(e.to_string()),
             StoreError::InvalidInsight(_) | StoreError::ManagedInsight(_) => ApiError::bad_request(e.to_string()),
             StoreError::DuplicateInsight(_) => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            // Another writer (a run being recorded) held what the change needed for longer
+            // than the store waits: the caller may try again shortly.
+            e if e.is_busy() => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store is busy (another writer, such as a run being recorded, holds it): try again in a few seconds",
+            ),
             _ => {
                 let mut detail = e.to_string();
                 let mut src = std::error::Error::source(&e);
@@ -53,8 +59,31 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Seconds a client is told to wait before trying a busy store again.
+const RETRY_AFTER_SECONDS: &str = "5";
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(serde_json::json!({ "error": self.message }))).into_response()
+        let mut response = (self.status, axum::Json(serde_json::json!({ "error": self.message }))).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_store_is_503_with_retry_after_not_an_internal_error() {
+        let e = ApiError::from(StoreError::Busy { path: "/var/lib/rampart/rampart.db".into() });
+        assert_eq!(e.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.message.contains("try again"), "{}", e.message);
+        let response = e.into_response();
+        assert_eq!(response.headers().get(axum::http::header::RETRY_AFTER).unwrap(), "5");
+        let other = ApiError::from(StoreError::Corrupt { path: "x".into(), what: "t", value: "v".into() });
+        assert_eq!(other.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

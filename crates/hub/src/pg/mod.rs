@@ -58,6 +58,9 @@ pub struct PgStore {
     version: u32,
 }
 
+/// How long a statement waits for a row lock by default (SQLite: the busy timeout).
+pub(crate) const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Whether `spec` names a PostgreSQL database rather than a SQLite file.
 pub fn is_postgres_url(spec: &str) -> bool {
     spec.starts_with("postgres://") || spec.starts_with("postgresql://")
@@ -109,6 +112,12 @@ impl PgStore {
         let target = describe(&config);
         let mut client = config.connect(NoTls).map_err(|source| StoreError::PgConnect { target: target.clone(), source })?;
         let version = schema::open(&mut client, &target, mode)?;
+        // A change that waits for rows another transaction holds (a run being recorded holds
+        // its findings until it commits) gives up after this long with `StoreError::is_busy`,
+        // as a SQLite writer does after its busy timeout, instead of hanging a request.
+        client
+            .batch_execute(&format!("SET lock_timeout = {}", LOCK_WAIT.as_millis()))
+            .map_err(|source| StoreError::Postgres { target: target.clone(), source })?;
         if mode == PgMode::ReadOnly {
             client
                 .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
@@ -121,6 +130,14 @@ impl PgStore {
     /// Each store of the database and its version, in migration order.
     pub(crate) fn store_versions(&self) -> Result<crate::schema::Versions, StoreError> {
         schema::versions(&mut self.client.borrow_mut(), &self.target)
+    }
+
+    /// Sets how long a statement waits for rows another transaction holds.
+    pub(crate) fn set_lock_wait(&self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.client
+            .borrow_mut()
+            .batch_execute(&format!("SET lock_timeout = {}", wait.as_millis().max(1)))
+            .map_err(|source| StoreError::Postgres { target: self.target.clone(), source })
     }
 
     /// The URL without its password.

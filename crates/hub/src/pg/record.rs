@@ -65,7 +65,9 @@ impl PgStore {
         let target = self.target.clone();
         let err = |source| StoreError::Postgres { target: target.clone(), source };
         let mut client = self.client.borrow_mut();
-        client.batch_execute("BEGIN").map_err(err)?;
+        // A run is recorded however long another writer holds its rows: no lock timeout in
+        // its transaction (the session's applies to people's changes, see `PgStore::connect`).
+        client.batch_execute("BEGIN; SET LOCAL lock_timeout = 0").map_err(err)?;
         let mut writer = PgRunWriter {
             client,
             target: self.target.clone(),
