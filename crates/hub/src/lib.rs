@@ -50,6 +50,7 @@ mod codec;
 mod dialect;
 mod error;
 mod filter;
+mod graph;
 mod imports;
 mod insights;
 mod inventory;
@@ -75,6 +76,7 @@ pub use events::{CustomAction, Delivery, EventRule, EventTarget, MAX_CUSTOM_ACTI
 pub use browse::{RunResult, RunSummary};
 pub use changes::{ChangeApplied, ChangeUpdate, TrailFile, MAX_TRAIL_ATTEMPTS};
 pub use error::StoreError;
+pub use graph::{GraphFile, GraphWriter};
 pub use imports::{ImportFailure, ImportResult, ImportedFinding, ImportedResource, ImportedSource, MAX_IMPORT_FINDINGS};
 pub use insights::{managed_insights, Insight, InsightResult, ResultKind, GROUP_BY, MAX_INSIGHT_RESULTS};
 pub use inventory::{Facet, InventoryInfo, InventoryResource, ResourceFilter, ResourcePage, ResourceRow, INVENTORIES_KEPT, MAX_RESOURCES_PAGE};

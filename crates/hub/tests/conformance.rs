@@ -795,6 +795,8 @@ conformance!(
 mod audit;
 #[path = "conformance/graph.rs"]
 mod graph;
+#[path = "conformance/graph.rs"]
+mod graph;
 #[path = "conformance/imports.rs"]
 mod imports;
 #[path = "conformance/inventory.rs"]

@@ -54,6 +54,7 @@ mod changes;
 mod automation;
 mod events;
 mod findings;
+mod graph;
 mod insights;
 mod jobs;
 mod inventory;
@@ -75,6 +76,7 @@ pub(crate) use changes::CHANGES;
 pub(crate) use automation::AUTOMATION;
 pub(crate) use events::EVENTS;
 pub(crate) use findings::FINDINGS;
+pub(crate) use graph::GRAPH;
 pub(crate) use insights::INSIGHTS;
 pub(crate) use jobs::JOBS;
 pub(crate) use inventory::INVENTORY;
@@ -111,14 +113,14 @@ impl Schema {
 
 /// The stores of the main database ([`crate::Store`]), in migration order: a store may
 /// reference the tables of those before it.
-pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS];
+pub(crate) const STORE: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS, &GRAPH];
 
 /// The stores of the vulnerability database ([`crate::VulnStore`]).
 pub(crate) const VULNDB: &[&Schema] = &[&VULNDB_SCHEMA];
 
 /// Every store this build knows.
 #[cfg(test)]
-pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS, &VULNDB_SCHEMA];
+pub(crate) const ALL: &[&Schema] = &[&FINDINGS, &ASSESSMENTS, &AUTH, &INSIGHTS, &AUTOMATION, &EVENTS, &INVENTORY, &AUDIT, &CHANGES, &SCHEDULES, &AGENTS, &JOBS, &VULNDB_SCHEMA, &GRAPH];
 
 /// The legacy single version at which each store reached each of its versions: store
 /// `name` is at version `k` in a legacy file of `user_version >= thresholds[k - 1]`.

@@ -1,0 +1,112 @@
+//! The investigation graph's store on both backends.
+
+use super::*;
+use rampart_graph::{Batch, EntityKind, Rel, Summariser, Tally};
+use rampart_hub::GraphFile;
+
+const USER: &str = "arn:aws:iam::111122223333:user/alice";
+const KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+
+fn secs(hour: i64) -> i64 {
+    at(hour).unix_timestamp()
+}
+
+/// Calls of `USER` in hour `hour` (`n`, every other failing), from an address, signed
+/// with `KEY`, and a flow of an instance.
+fn batch(hour: i64, n: u64) -> Batch {
+    let mut s = Summariser::new(1000);
+    for i in 0..n {
+        let t = secs(hour) + i as i64 * 60;
+        let ok = i % 2 == 0;
+        s.add(USER, Rel::ApiCall, "iam:ListUsers", if ok { "" } else { "AccessDenied" }, Tally::one(t, ok));
+        s.add(USER, Rel::Ip, "203.0.113.7", "", Tally::one(t, ok));
+        s.add(KEY, Rel::KeyOf, USER, "", Tally::one(t, ok));
+        s.add("i-0123456789abcdef0", Rel::Flow, "203.0.113.7", "in 6 22 ACCEPT", Tally { bytes: 100, packets: 2, ..Tally::one(t, true) });
+        s.entity(USER, EntityKind::IamUser, t);
+        s.entity(KEY, EntityKind::AccessKey, t);
+        s.entity("203.0.113.7", EntityKind::IpAddress, t);
+    }
+    s.drain()
+}
+
+fn file(name: &str) -> GraphFile {
+    GraphFile {
+        source: "cloudtrail".into(),
+        file: name.into(),
+        bytes: 10,
+        records: 4,
+        malformed: 1,
+        error: Some("`x` is not JSON".into()),
+        ingested_at: at(100),
+    }
+}
+
+fn graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned(db: &Db) {
+    let mut s = db.open();
+    s.graph_write(|w| {
+        assert!(!w.is_ingested("cloudtrail", "a")?);
+        w.add(&batch(0, 4))?;
+        w.file_done(&file("a"))
+    })
+    .unwrap();
+    // A second, partial batch of the same hour adds to it.
+    s.graph_write(|w| {
+        w.add(&batch(0, 1))?;
+        w.add(&batch(2, 1))?;
+        w.file_done(&file("b"))
+    })
+    .unwrap();
+    // A failed transaction keeps neither summaries nor checkpoint.
+    let failed: Result<(), StoreError> = s.graph_write(|w| {
+        w.add(&batch(0, 3))?;
+        w.file_done(&file("c"))?;
+        Err(StoreError::InvalidUpdate("interrupted".into()))
+    });
+    assert!(failed.is_err());
+    assert!(s.graph_is_ingested("cloudtrail", "a").unwrap());
+    assert!(!s.graph_is_ingested("cloudtrail", "c").unwrap(), "rolled back");
+    assert!(!s.graph_is_ingested("flowlogs", "a").unwrap());
+    let files = s.graph_files(Some("cloudtrail")).unwrap();
+    assert_eq!(files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(files[0], file("a"));
+    assert!(s.graph_files(Some("flowlogs")).unwrap().is_empty());
+    assert_eq!(s.graph_files(None).unwrap().len(), 2);
+
+    let rows = s.graph_summaries(USER, secs(0), secs(1)).unwrap();
+    let call = rows.iter().find(|r| r.rel == Rel::ApiCall && r.detail.is_empty()).unwrap();
+    assert_eq!((call.tally.count, call.tally.success, call.tally.failure), (3, 3, 0));
+    assert_eq!((call.tally.first_seen, call.tally.last_seen), (secs(0), secs(0) + 120));
+    let denied = rows.iter().find(|r| r.rel == Rel::ApiCall && r.detail == "AccessDenied").unwrap();
+    assert_eq!(denied.tally.count, 2);
+    let ip = rows.iter().find(|r| r.rel == Rel::Ip).unwrap();
+    assert_eq!((ip.tally.count, ip.hour), (5, secs(0)));
+    // Named as destination: the key's rows are the user's too.
+    assert!(rows.iter().any(|r| r.src == KEY && r.rel == Rel::KeyOf && r.tally.count == 5), "{rows:#?}");
+    assert_eq!(s.graph_summaries(USER, secs(0), secs(3)).unwrap().len(), rows.len() + 3, "hour 2 too");
+    let flows = s.graph_summaries("203.0.113.7", secs(0), secs(1)).unwrap();
+    let flow = flows.iter().find(|r| r.rel == Rel::Flow).unwrap();
+    assert_eq!((flow.tally.bytes, flow.tally.packets, flow.tally.count), (500, 10, 5));
+
+    let user = s.graph_entity(USER).unwrap().unwrap();
+    assert_eq!((user.kind, user.first_seen, user.last_seen), (EntityKind::IamUser, secs(0), secs(2)));
+    assert!(s.graph_entity("nobody").unwrap().is_none());
+    let keys = s.graph_entities(Some(EntityKind::AccessKey), "", 10).unwrap();
+    assert_eq!(keys.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), [KEY]);
+    let arns = s.graph_entities(None, "arn:aws:iam::", 10).unwrap();
+    assert_eq!(arns.len(), 1);
+    assert_eq!(s.graph_counts().unwrap(), (9, 3, 2));
+
+    let dump = s.graph_dump().unwrap();
+    assert_eq!(dump.len(), 9);
+    assert!(dump.windows(2).all(|w| (&w[0].src, w[0].rel.name(), &w[0].dst, &w[0].detail, w[0].hour)
+        < (&w[1].src, w[1].rel.name(), &w[1].dst, &w[1].detail, w[1].hour)));
+
+    // Retention: hours before hour 1 go, and entities last seen before it (none: all were
+    // seen in hour 2).
+    assert_eq!(s.prune_graph(secs(1)).unwrap(), (5, 0));
+    assert_eq!(s.graph_dump().unwrap().iter().map(|r| r.hour).collect::<BTreeSet<_>>(), BTreeSet::from([secs(2)]));
+    assert_eq!(s.prune_graph(secs(3)).unwrap(), (4, 3));
+    assert_eq!(s.graph_counts().unwrap(), (0, 0, 2), "checkpoints stay: a file is never read twice");
+}
+
+conformance!(graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned);
