@@ -1,0 +1,1 @@
+//! Benign CloudTrail records (filled in below).
