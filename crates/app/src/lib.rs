@@ -36,6 +36,7 @@ pub mod import;
 pub mod import_aws;
 pub mod inputs;
 pub mod insights;
+pub mod investigate;
 pub mod notify;
 pub mod org;
 pub mod inventory;

@@ -1,0 +1,378 @@
+//! The investigation graph (issue 13): source files read into the graph store, and an
+//! entity's profile read back.
+//!
+//! [`ingest`] walks files and folders (CloudTrail's `AWSLogs/<account>/CloudTrail/<region>/
+//! YYYY/MM/DD/` layout, organisation trails included, or any folder of `.json.gz`/`.json`
+//! log files; VPC Flow Logs' `.log`/`.log.gz` files), skips digest and Insights files and
+//! every file already read (a checkpoint per file, keyed by its path from `AWSLogs/` on, so
+//! moving the download folder does not read it again), and summarises the rest with
+//! `rampart-graph` in memory bounded by the summariser's limit (flushed into the open
+//! transaction whenever it is full). Files are committed in groups: a group's summaries and
+//! checkpoints in one transaction, so an ingest that is interrupted (killed, a full disk)
+//! loses only its open group, which the next run reads again, counting nothing twice.
+//! A malformed record is counted and reported with its file and position; a file that
+//! stops being readable partway is recorded with that error, what precedes it counted; a
+//! file that cannot be opened is reported and left for the next run. The summaries older
+//! than the retention window (default one year, as Detective) are pruned after.
+
+use crate::Notify;
+use anyhow::{bail, Context, Result};
+use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Summariser};
+use rampart_hub::{GraphFile, GraphWriter, Store, StoreError};
+use std::path::{Path, PathBuf};
+
+/// What is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    CloudTrail,
+    FlowLogs,
+}
+
+impl Source {
+    /// The name of the source in checkpoints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::CloudTrail => "cloudtrail",
+            Source::FlowLogs => "flowlogs",
+        }
+    }
+}
+
+/// Detective keeps a year.
+pub const DEFAULT_RETENTION_DAYS: u32 = 365;
+
+/// Malformed records kept in a report (the rest are counted).
+pub const MAX_REPORTED_MALFORMED: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub source: Source,
+    pub paths: Vec<PathBuf>,
+    /// Summaries of hours older than this many days before now are pruned.
+    pub retention_days: u32,
+    /// The summariser's bound (relationships and entities held before a flush).
+    pub memory_limit: usize,
+    /// Files per transaction.
+    pub files_per_commit: usize,
+    /// For tests of interrupted ingests: fail (rolling back the open group) when this
+    /// many files have been read.
+    pub fail_after_files: Option<usize>,
+}
+
+impl IngestOptions {
+    pub fn new(source: Source, paths: Vec<PathBuf>) -> IngestOptions {
+        IngestOptions {
+            source,
+            paths,
+            retention_days: DEFAULT_RETENTION_DAYS,
+            memory_limit: Summariser::DEFAULT_LIMIT,
+            files_per_commit: 64,
+            fail_after_files: None,
+        }
+    }
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestReport {
+    /// Files read now.
+    pub files_read: u64,
+    /// Files read by an earlier ingest: skipped.
+    pub files_already_read: u64,
+    /// CloudTrail digest and Insights files, and files that are not of the source: skipped.
+    pub files_skipped: u64,
+    /// Files that could not be opened (left for the next run), or stopped being readable
+    /// partway (recorded; what precedes was counted): `file: why`.
+    pub file_errors: Vec<String>,
+    pub bytes: u64,
+    pub records: u64,
+    /// Records with nothing to summarise (flow logs' `NODATA`/`SKIPDATA`, CloudTrail
+    /// records without a caller).
+    pub records_without_data: u64,
+    pub malformed: u64,
+    /// The first [`MAX_REPORTED_MALFORMED`] malformed records, with file and position.
+    pub malformed_records: Vec<Malformed>,
+    /// Summaries and entities pruned by retention.
+    pub pruned_summaries: u64,
+    pub pruned_entities: u64,
+}
+
+impl IngestReport {
+    /// One line: what was read, skipped, malformed.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} file(s) read ({} record(s), {} without data, {} malformed), {} already read, {} skipped, {} with errors",
+            self.files_read,
+            self.records,
+            self.records_without_data,
+            self.malformed,
+            self.files_already_read,
+            self.files_skipped,
+            self.file_errors.len()
+        )
+    }
+
+    fn note_malformed(&mut self, m: Malformed) {
+        self.malformed += 1;
+        if self.malformed_records.len() < MAX_REPORTED_MALFORMED {
+            self.malformed_records.push(m);
+        }
+    }
+}
+
+/// A file to read, with its checkpoint key.
+struct Candidate {
+    path: PathBuf,
+    key: String,
+}
+
+/// The checkpoint key of a file: its path from the last `AWSLogs/` on when it has one (the
+/// layout CloudTrail and flow logs deliver to S3), else its absolute path.
+pub fn file_key(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let text = abs.to_string_lossy().replace('\\', "/");
+    match text.rfind("/AWSLogs/") {
+        Some(i) => text[i + 1..].to_string(),
+        None => text,
+    }
+}
+
+/// Whether a file is one to read, or why it is skipped.
+fn wanted(source: Source, path: &Path, named: bool) -> Result<(), &'static str> {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    match source {
+        Source::CloudTrail => {
+            if text.contains("/CloudTrail-Digest/") || name.contains("_CloudTrail-Digest_") {
+                return Err("digest");
+            }
+            if text.contains("/CloudTrail-Insight/") {
+                return Err("insights");
+            }
+            if named || name.ends_with(".json.gz") || name.ends_with(".json") {
+                Ok(())
+            } else {
+                Err("not a CloudTrail log file")
+            }
+        }
+        Source::FlowLogs => {
+            if named || name.ends_with(".log.gz") || name.ends_with(".log") {
+                Ok(())
+            } else {
+                Err("not a flow log file")
+            }
+        }
+    }
+}
+
+/// Every file under `root` (a file itself, or a folder walked in name order; links to
+/// folders are not followed).
+fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta = std::fs::metadata(root).with_context(|| format!("`{}` cannot be read", root.display()))?;
+    if meta.is_file() {
+        out.push(root.to_path_buf());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root)
+        .with_context(|| format!("the folder `{}` cannot be listed", root.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let link = std::fs::symlink_metadata(&p).map(|m| m.file_type().is_symlink()).unwrap_or(false);
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() && !link => walk(&p, out)?,
+            Ok(m) if m.is_file() => out.push(p),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Reads `opts.paths` into the graph of `store`; `now` (Unix seconds) for retention.
+pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn Notify) -> Result<IngestReport> {
+    if opts.paths.is_empty() {
+        bail!("no file or folder to read");
+    }
+    let mut report = IngestReport::default();
+    let mut files: Vec<Candidate> = Vec::new();
+    for root in &opts.paths {
+        if !root.exists() {
+            bail!("`{}` does not exist: give files or folders of {}", root.display(), opts.source.name());
+        }
+        let named = root.is_file();
+        let mut found = Vec::new();
+        walk(root, &mut found)?;
+        for path in found {
+            match wanted(opts.source, &path, named) {
+                Ok(()) => files.push(Candidate { key: file_key(&path), path }),
+                Err(_) => report.files_skipped += 1,
+            }
+        }
+    }
+    let source = opts.source.name();
+    let mut sum = Summariser::new(opts.memory_limit);
+    let mut next = 0usize;
+    let mut handled = 0usize;
+    while next < files.len() {
+        let mut interrupted = false;
+        let r = store.graph_write(|w| {
+            let mut in_group = 0usize;
+            while next < files.len() && in_group < opts.files_per_commit.max(1) {
+                let c = &files[next];
+                next += 1;
+                if w.is_ingested(source, &c.key)? {
+                    report.files_already_read += 1;
+                    continue;
+                }
+                in_group += 1;
+                read_file(w, opts.source, c, &mut sum, &mut report)?;
+                handled += 1;
+                notify.progress(format_args!("{source}: {handled} file(s) read"));
+                if opts.fail_after_files.is_some_and(|n| handled >= n) {
+                    interrupted = true;
+                    return Err(StoreError::InvalidUpdate(format!("interrupted after {handled} file(s)")));
+                }
+            }
+            if !sum.is_empty() {
+                w.add(&sum.drain())?;
+            }
+            Ok(())
+        });
+        if let Err(e) = r {
+            notify.progress_done();
+            if interrupted {
+                bail!("{e}");
+            }
+            return Err(e).context("the graph store");
+        }
+    }
+    notify.progress_done();
+    let before = now - i64::from(opts.retention_days) * 86_400;
+    let (s, e) = store.prune_graph(rampart_graph::hour_of(before)).context("pruning the graph")?;
+    report.pruned_summaries = s;
+    report.pruned_entities = e;
+    Ok(report)
+}
+
+/// Reads one file into `sum` (flushing into `w` when full) and records its checkpoint.
+fn read_file(
+    w: &GraphWriter<'_>,
+    source: Source,
+    c: &Candidate,
+    sum: &mut Summariser,
+    report: &mut IngestReport,
+) -> Result<(), StoreError> {
+    let shown = c.path.display().to_string();
+    let mut file = GraphFile {
+        source: source.name().to_string(),
+        file: c.key.clone(),
+        bytes: 0,
+        records: 0,
+        malformed: 0,
+        error: None,
+        ingested_at: crate::now(),
+    };
+    let malformed_before = report.malformed;
+    match source {
+        Source::CloudTrail => {
+            let bytes = match std::fs::read(&c.path) {
+                Ok(b) => b,
+                Err(e) => {
+                    report.file_errors.push(format!("{shown}: {e} (not read; the next ingest tries again)"));
+                    return Ok(());
+                }
+            };
+            file.bytes = bytes.len() as u64;
+            let mut flush_error: Option<StoreError> = None;
+            let mut records = 0u64;
+            let read = rampart_cloudtrail::read_log(&shown, &bytes, rampart_cloudtrail::MAX_INFLATED, &mut |r| {
+                if flush_error.is_some() {
+                    return;
+                }
+                records += 1;
+                match r {
+                    Ok(e) => {
+                        if !rampart_graph::observe(&e, sum) {
+                            report.records_without_data += 1;
+                        }
+                        if sum.is_full() {
+                            if let Err(e) = w.add(&sum.drain()) {
+                                flush_error = Some(e);
+                            }
+                        }
+                    }
+                    Err(m) => report.note_malformed(m.into()),
+                }
+            });
+            if let Some(e) = flush_error {
+                return Err(e);
+            }
+            file.records = records;
+            if let Err(e) = read {
+                file.error = Some(e.to_string());
+            }
+        }
+        Source::FlowLogs => {
+            let size = match std::fs::File::open(&c.path).and_then(|f| f.metadata()) {
+                Ok(m) => m.len(),
+                Err(e) => {
+                    report.file_errors.push(format!("{shown}: {e} (not read; the next ingest tries again)"));
+                    return Ok(());
+                }
+            };
+            file.bytes = size;
+            let path = c.path.clone();
+            let mut open = || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::fs::File::open(&path)?)) };
+            let mut bad: Vec<Malformed> = Vec::new();
+            let r =
+                flow::summarise_flow_log(&shown, &mut open, flow::MAX_INFLATED, sum, &mut |m| bad.push(m), &mut |s: &mut Summariser| {
+                    w.add(&s.drain())
+                });
+            // Malformed lines are reported by the pass that summarises (not the first one).
+            for m in bad {
+                report.note_malformed(m);
+            }
+            match r {
+                Ok(stats) => {
+                    file.records = stats.records;
+                    report.records_without_data += stats.no_data;
+                }
+                Err(flow::Stop::Flush(e)) => return Err(e),
+                Err(flow::Stop::File(e)) => file.error = Some(e.to_string()),
+            }
+        }
+    }
+    file.malformed = report.malformed - malformed_before;
+    report.records += file.records;
+    report.bytes += file.bytes;
+    report.files_read += 1;
+    if let Some(e) = &file.error {
+        report.file_errors.push(format!("{e} (what precedes was read; the file is not read again)"));
+    }
+    w.file_done(&file)
+}
+
+/// An entity's profile over `[from, to)` (Unix seconds; default: the 24 hours up to its
+/// last sighting) with a baseline of `baseline_days` before it.
+pub fn entity_profile(store: &Store, id: &str, from: Option<i64>, to: Option<i64>, baseline_days: i64) -> Result<Profile> {
+    let id = id.trim();
+    let seen = store.graph_entity(id)?;
+    let Some(seen) = seen else {
+        bail!(
+            "no entity `{id}` in the graph: ingest its CloudTrail or flow logs first (ids are ARNs, access key ids, instance ids, IP addresses, account ids)"
+        )
+    };
+    let to = to.unwrap_or_else(|| rampart_graph::hour_of(seen.last_seen) + 3600);
+    let from = from.unwrap_or(to - 86_400);
+    if from >= to {
+        bail!("the scope starts at or after its end");
+    }
+    let scope = ProfileScope { from, to, baseline_days };
+    let rows = store.graph_summaries(id, scope.baseline_from(), to)?;
+    let kind = if seen.kind == EntityKind::Resource { EntityKind::of_id(id) } else { seen.kind };
+    Ok(rampart_graph::profile(id, kind, &rows, scope))
+}
+
+#[cfg(test)]
+mod tests;
