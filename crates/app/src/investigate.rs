@@ -21,6 +21,8 @@ use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Summaris
 use rampart_hub::{GraphFile, GraphWriter, Store, StoreError};
 use std::path::{Path, PathBuf};
 
+pub use rampart_graph::DEFAULT_BASELINE_DAYS;
+
 /// What is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {

@@ -1,20 +1,242 @@
-//! `rampart investigate ingest | entity | group | run`: the behaviour graph (issue 13).
+//! `rampart investigate ingest | entity`: the behaviour graph (issue 13). Flags →
+//! `rampart_app::investigate` → lines on stdout (or JSON).
 
-use anyhow::Result;
-use clap::Subcommand;
+use crate::progress::Stderr;
+use anyhow::{bail, Result};
+use clap::{Subcommand, ValueEnum};
+use rampart_app::investigate::{self, IngestOptions, Source};
+use rampart_app::Notify;
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Read CloudTrail, VPC Flow Logs or GuardDuty findings into the investigation graph.
+    /// Read CloudTrail log files or VPC Flow Logs into the investigation graph: files or
+    /// folders (CloudTrail's AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD layout,
+    /// organisation trails included; flow logs' .log and .log.gz files). Each file is read
+    /// once (a checkpoint per file); digest and Insights files are skipped; an interrupted
+    /// ingest resumes where it stopped without counting anything twice. Malformed records
+    /// are reported with their file and position. Exits 2 when a file could not be read.
     Ingest {
+        /// What the files are.
+        #[arg(value_enum)]
+        source: IngestSource,
         /// Files or folders.
-        paths: Vec<std::path::PathBuf>,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or the
+        /// user's data directory).
+        #[arg(long, value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+        /// Keep this many days of summaries (older hours are pruned after the ingest).
+        #[arg(long, default_value_t = investigate::DEFAULT_RETENTION_DAYS, value_name = "DAYS")]
+        retention_days: u32,
+        /// `json`: the whole report (every malformed record kept, up to 1,000) on stdout.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
+    /// The profile of an entity over a scope window: activity per hour, API calls by
+    /// service and action (success, failure, error codes), IP addresses and user agents
+    /// with their first sighting, resources touched, related entities, flows by peer and
+    /// port, and what is newly observed compared with the baseline before the scope.
+    Entity {
+        /// An ARN (user, role, role session), access key id, instance or interface id,
+        /// IP address, account id, bucket ARN or user agent.
+        id: String,
+        #[arg(long, value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+        /// The scope's start: RFC 3339 (`2026-11-30T08:00:00Z`) or a day (`2026-11-30`).
+        /// Default: 24 hours before its end.
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// The scope's end (excluded). Default: the end of the hour the entity was last seen.
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+        /// Days before the scope that make its baseline (Detective: 45).
+        #[arg(long, default_value_t = investigate::DEFAULT_BASELINE_DAYS, value_name = "DAYS")]
+        baseline_days: i64,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IngestSource {
+    Cloudtrail,
+    Flowlogs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
 }
 
 pub fn main(cmd: GraphCommand) -> Result<ExitCode> {
     match cmd {
-        GraphCommand::Ingest { .. } => anyhow::bail!("`rampart investigate ingest` is not built yet"),
+        GraphCommand::Ingest { source, paths, db, retention_days, format } => ingest(source, paths, db, retention_days, format),
+        GraphCommand::Entity { id, db, from, to, baseline_days, format } => entity(&id, db, from, to, baseline_days, format),
+    }
+}
+
+fn db_path(db: Option<PathBuf>) -> PathBuf {
+    db.unwrap_or_else(rampart_hub::Store::default_path)
+}
+
+fn ingest(source: IngestSource, paths: Vec<PathBuf>, db: Option<PathBuf>, retention_days: u32, format: Format) -> Result<ExitCode> {
+    let source = match source {
+        IngestSource::Cloudtrail => Source::CloudTrail,
+        IngestSource::Flowlogs => Source::FlowLogs,
+    };
+    if retention_days == 0 {
+        bail!("--retention-days 0 would keep nothing: give at least 1 (default {})", investigate::DEFAULT_RETENTION_DAYS);
+    }
+    let mut store = crate::hints::write_store(&db_path(db))?;
+    let mut opts = IngestOptions::new(source, paths);
+    opts.retention_days = retention_days;
+    let notify = Stderr::new();
+    let report = investigate::ingest(&mut store, &opts, rampart_app::now().unix_timestamp(), &notify)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report)?);
+        }
+        Format::Table => {
+            let _ = writeln!(out, "{}", report.summary());
+            for m in &report.malformed_records {
+                notify.warn(&format!("malformed: {m}"));
+            }
+            if report.malformed > report.malformed_records.len() as u64 {
+                notify.warn(&format!("… and {} more malformed record(s)", report.malformed - report.malformed_records.len() as u64));
+            }
+        }
+    }
+    for e in &report.file_errors {
+        notify.warn(e);
+    }
+    if report.pruned_summaries > 0 {
+        notify.info(&format!("{} summaries older than {retention_days} days pruned", report.pruned_summaries));
+    }
+    let _ = out.flush();
+    Ok(if report.file_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+/// `2026-11-30T08:00:00Z` or `2026-11-30` (midnight UTC), as Unix seconds.
+fn parse_time(flag: &str, s: &str) -> Result<i64> {
+    let s = s.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
+        return Ok(t.unix_timestamp());
+    }
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(s, &day) {
+        return Ok(d.midnight().assume_utc().unix_timestamp());
+    }
+    bail!("{flag} `{}` is not a time: use 2026-11-30T08:00:00Z or 2026-11-30", crate::hints::shown(s))
+}
+
+fn entity(id: &str, db: Option<PathBuf>, from: Option<String>, to: Option<String>, baseline_days: i64, format: Format) -> Result<ExitCode> {
+    let from = from.map(|s| parse_time("--from", &s)).transpose()?;
+    let to = to.map(|s| parse_time("--to", &s)).transpose()?;
+    if !(0..=3650).contains(&baseline_days) {
+        bail!("--baseline-days is between 0 and 3650");
+    }
+    let store = crate::hints::read_store(&db_path(db))?;
+    let p = investigate::entity_profile(&store, id, from, to, baseline_days)?;
+    let mut out = std::io::stdout().lock();
+    if format == Format::Json {
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&p)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut w = |line: String| {
+        let _ = writeln!(out, "{line}");
+    };
+    w(format!("{} ({})", p.entity, p.kind.name()));
+    w(format!(
+        "scope {} – {}, baseline from {}{}",
+        p.scope_from,
+        p.scope_to,
+        p.baseline_from,
+        if p.baseline_has_data { "" } else { " (no data in the baseline: nothing is called new)" }
+    ));
+    if let (Some(f), Some(l)) = (&p.first_seen, &p.last_seen) {
+        w(format!("seen {f} – {l}"));
+    }
+    let new = |b: bool| if b { "  NEW" } else { "" };
+    if !p.activity.is_empty() {
+        w("\nactivity per hour:".into());
+        for h in &p.activity {
+            let bytes = if h.bytes > 0 { format!(", {} bytes", h.bytes) } else { String::new() };
+            w(format!("  {}  {} ({} ok, {} failed{bytes})", h.hour, h.count, h.success, h.failure));
+        }
+    }
+    if !p.api_calls.is_empty() {
+        w("\nAPI calls:".into());
+        for c in &p.api_calls {
+            let errors: Vec<String> = c.errors.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let errors = if errors.is_empty() { String::new() } else { format!(" [{}]", errors.join(", ")) };
+            w(format!(
+                "  {}:{}  {} ok, {} failed{errors}  first {}{}",
+                c.service,
+                c.action,
+                c.success,
+                c.failure,
+                c.first_seen,
+                new(c.new)
+            ));
+        }
+    }
+    for (title, list) in [("IP addresses", &p.ips), ("user agents", &p.user_agents), ("resources", &p.resources)] {
+        if list.is_empty() {
+            continue;
+        }
+        w(format!("\n{title}:"));
+        for s in list {
+            let actions = if s.actions.is_empty() { String::new() } else { format!(" ({})", s.actions.join(", ")) };
+            w(format!("  {}  {} ({} failed)  first {}{}{actions}", s.value, s.count, s.failure, s.first_seen, new(s.new)));
+        }
+    }
+    if !p.related.is_empty() {
+        w("\nrelated:".into());
+        for r in &p.related {
+            let arrow = if r.direction == "out" { "→" } else { "←" };
+            w(format!("  {} {arrow} {} ({})  {}  first {}{}", r.rel.name(), r.entity, r.kind.name(), r.count, r.first_seen, new(r.new)));
+        }
+    }
+    if !p.flows.is_empty() {
+        w("\nflows (peer, direction, protocol/port: accepted / rejected bytes):".into());
+        for f in &p.flows {
+            w(format!(
+                "  {} {} {}/{}  {} / {} bytes, {} record(s){}",
+                f.peer,
+                f.direction,
+                f.protocol,
+                f.port,
+                f.accepted_bytes,
+                f.rejected_bytes,
+                f.records,
+                new(f.new)
+            ));
+        }
+    }
+    if !p.newly_observed.is_empty() {
+        w("\nnewly observed (not in the baseline):".into());
+        for n in &p.newly_observed {
+            w(format!("  {} {}  {}", n.what, n.value, n.first_seen));
+        }
+    }
+    let _ = out.flush();
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("--from", "1970-01-02").unwrap(), 86_400);
+        assert_eq!(parse_time("--from", "1970-01-01T01:00:00Z").unwrap(), 3600);
+        assert!(parse_time("--from", "yesterday").unwrap_err().to_string().contains("2026-11-30"));
     }
 }

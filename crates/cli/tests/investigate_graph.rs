@@ -1,0 +1,156 @@
+//! `rampart investigate ingest | entity` as a user runs them: CloudTrail's layout with a
+//! digest and a malformed record (plain JSON and text files; gzip is the app's tests'), an entity's profile as JSON, and flow logs ingested,
+//! killed with SIGKILL mid-ingest, and resumed to the graph one uninterrupted ingest gives.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn rampart(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart")).args(args).current_dir(dir).env_remove("RAMPART_DB").output().unwrap()
+}
+
+fn text(o: &Output) -> (String, String) {
+    (String::from_utf8_lossy(&o.stdout).to_string(), String::from_utf8_lossy(&o.stderr).to_string())
+}
+
+#[test]
+fn cloudtrail_ingest_reports_what_it_read_and_an_entity_profile_is_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let day = tmp.path().join("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/30");
+    let digest = tmp.path().join("AWSLogs/123456789012/CloudTrail-Digest/us-east-1/2026/11/30");
+    std::fs::create_dir_all(&day).unwrap();
+    std::fs::create_dir_all(&digest).unwrap();
+    let record = |i: u32, error: bool| {
+        let mut r = serde_json::json!({
+            "eventID": format!("e-{i}"), "eventTime": format!("2026-11-30T08:{:02}:00Z", i % 60),
+            "eventSource": "s3.amazonaws.com", "eventName": "GetBucketPolicy", "awsRegion": "us-east-1",
+            "sourceIPAddress": "203.0.113.9", "userAgent": "aws-cli/2.15.0",
+            "userIdentity": {"type": "AssumedRole", "arn": "arn:aws:sts::123456789012:assumed-role/Admin/bob", "accountId": "123456789012",
+                "sessionContext": {"sessionIssuer": {"type": "Role", "arn": "arn:aws:iam::123456789012:role/Admin"}}},
+            "requestParameters": {"bucketName": "payroll"}
+        });
+        if error {
+            r["errorCode"] = "AccessDenied".into();
+        }
+        r
+    };
+    let mut records: Vec<serde_json::Value> = (0..10).map(|i| record(i, i < 3)).collect();
+    records.insert(4, serde_json::json!({"eventName": "x"}));
+    let log = day.join("123456789012_CloudTrail_us-east-1_20261130T0805Z_abc.json");
+    std::fs::write(&log, serde_json::json!({ "Records": records }).to_string()).unwrap();
+    std::fs::write(digest.join("123456789012_CloudTrail-Digest_us-east-1_t_us-east-1_20261130T0900Z.json.gz"), b"{}").unwrap();
+    let db = tmp.path().join("r.db");
+    let db = db.to_str().unwrap();
+
+    let o = rampart(tmp.path(), &["investigate", "ingest", "cloudtrail", "AWSLogs", "--db", db]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("1 file(s) read (11 record(s), 0 without data, 1 malformed), 0 already read, 1 skipped"), "{out}");
+    assert!(
+        err.contains(&format!("malformed: {}:record 4: no `eventSource`", log.display())) || err.contains("abc.json:record 4"),
+        "{err}"
+    );
+    let again = rampart(tmp.path(), &["investigate", "ingest", "cloudtrail", "AWSLogs", "--db", db]);
+    assert!(text(&again).0.contains("0 file(s) read (0 record(s), 0 without data, 0 malformed), 1 already read"), "{:?}", text(&again));
+
+    let session = "arn:aws:sts::123456789012:assumed-role/Admin/bob";
+    let o = rampart(tmp.path(), &["investigate", "entity", session, "--db", db, "--format", "json"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let p: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(p["kind"], "role_session");
+    assert_eq!(p["api_calls"][0]["action"], "GetBucketPolicy");
+    assert_eq!((p["api_calls"][0]["success"].as_u64(), p["api_calls"][0]["failure"].as_u64()), (Some(7), Some(3)));
+    assert_eq!(p["api_calls"][0]["errors"]["AccessDenied"], 3);
+    assert_eq!(p["ips"][0]["value"], "203.0.113.9");
+    assert_eq!(p["resources"][0]["value"], "arn:aws:s3:::payroll");
+    assert!(p["related"].as_array().unwrap().iter().any(|r| r["entity"] == "arn:aws:iam::123456789012:role/Admin"));
+    let table = rampart(tmp.path(), &["investigate", "entity", session, "--db", db]);
+    assert!(text(&table).0.contains("s3:GetBucketPolicy  7 ok, 3 failed [AccessDenied 3]"), "{}", text(&table).0);
+    let none = rampart(tmp.path(), &["investigate", "entity", "arn:aws:iam::123456789012:user/nobody", "--db", db]);
+    assert!(!none.status.success());
+    assert!(text(&none).1.contains("no entity"), "{}", text(&none).1);
+    let bad = rampart(tmp.path(), &["investigate", "entity", session, "--db", db, "--from", "yesterday"]);
+    assert!(text(&bad).1.contains("--from `yesterday` is not a time"), "{}", text(&bad).1);
+}
+
+/// `files` flow log files of the default format, `lines` records each, under `dir`.
+fn flow_logs(dir: &Path, files: usize, lines: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in 0..files {
+        let mut text = String::from(
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n",
+        );
+        for i in 0..lines {
+            let n = (f * 7 + i) % 11;
+            let start = 1_796_000_000 + (f * 60 + i) as i64;
+            let action = if i % 5 == 0 { "REJECT" } else { "ACCEPT" };
+            let port = [22, 80, 443][i % 3];
+            text.push_str(&format!(
+                "2 123456789012 eni-{:017x} 198.51.100.{n} 10.0.0.{} {} {port} 6 {} {} {start} {} {action} OK\n",
+                f % 5,
+                f % 5,
+                40000 + i,
+                1 + i % 9,
+                100 + i * 3,
+                start + 30
+            ));
+        }
+        std::fs::write(dir.join(format!("123456789012_vpcflowlogs_us-east-1_fl-1_2026113{}T0000Z_{f:04}.log", f % 10)), text).unwrap();
+    }
+}
+
+fn dump(db: &Path) -> Vec<String> {
+    let s = rampart_hub::Store::open_read_only(db).unwrap();
+    s.graph_dump().unwrap().iter().map(|r| format!("{r:?}")).collect()
+}
+
+fn files_done(db: &Path) -> usize {
+    rampart_hub::Store::open_read_only(db).ok().and_then(|s| s.graph_files(None).ok()).map_or(0, |f| f.len())
+}
+
+#[test]
+fn flowlogs_ingest_killed_mid_way_resumes_to_the_same_graph() {
+    const FILES: usize = 200;
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/30");
+    flow_logs(&logs, FILES, 2000);
+    let whole = tmp.path().join("whole.db");
+    let o = rampart(tmp.path(), &["investigate", "ingest", "flowlogs", "AWSLogs", "--db", whole.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.starts_with(&format!("{FILES} file(s) read ({} record(s)", FILES * 2000)), "{}", text(&o).0);
+    let expected = dump(&whole);
+    assert!(!expected.is_empty());
+
+    let killed = tmp.path().join("killed.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["investigate", "ingest", "flowlogs", "AWSLogs", "--db", killed.to_str().unwrap()])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let at_kill = loop {
+        let n = files_done(&killed);
+        if n > 0 {
+            break n;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the ingest ended before a first group was seen committed");
+        assert!(started.elapsed() < Duration::from_secs(600), "no file committed in 600 s");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let after_kill = files_done(&killed);
+    assert!(after_kill < FILES, "killed mid-ingest: {after_kill} of {FILES} files committed (first seen {at_kill})");
+    assert_ne!(dump(&killed), expected);
+
+    let o = rampart(tmp.path(), &["investigate", "ingest", "flowlogs", "AWSLogs", "--db", killed.to_str().unwrap()]);
+    let (out, _) = text(&o);
+    assert!(o.status.success());
+    assert!(out.starts_with(&format!("{} file(s) read", FILES - after_kill)), "{out}");
+    assert!(out.contains(&format!("{after_kill} already read")), "{out}");
+    assert_eq!(dump(&killed), expected, "killed and resumed: the graph of one uninterrupted ingest");
+}
