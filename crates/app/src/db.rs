@@ -81,8 +81,9 @@ pub fn migrate(spec: &Path) -> Result<Migrated, StoreError> {
     Ok(Migrated { target: s.describe(), stores, postgres: s.is_postgres(), sqlite_only })
 }
 
-/// Copies the findings store of the SQLite file `from` into the PostgreSQL database `to`
-/// (migrated first), which must hold no run nor finding. `from` is only read.
+/// Copies every store of the SQLite file `from` that runs on PostgreSQL into the
+/// PostgreSQL database `to` (migrated first), which must hold none of their rows; the
+/// stores kept on SQLite alone are named in [`CopyStats::not_copied`]. `from` is only read.
 pub fn copy(from: &Path, to: &str) -> Result<CopyStats, StoreError> {
     if !rampart_hub::is_postgres_url(to) {
         return Err(StoreError::PgUrl(rampart_hub::postgres_target(to)));

@@ -24,10 +24,11 @@ pub enum DbAction {
         #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
     },
-    /// Copy the findings store of a SQLite file (runs, findings, per-run results, gaps,
-    /// workflow and field history, resource tags) into an empty PostgreSQL database, in one
-    /// transaction. The SQLite file is only read. A database that already holds runs or
-    /// findings is refused: drop and create it again to copy anew.
+    /// Copy every store of a SQLite file that runs on PostgreSQL (the findings store with
+    /// its history, tags and imported findings, the job queue, the audit log, ...) into an
+    /// empty PostgreSQL database, in one transaction, and name the stores kept on SQLite
+    /// alone (not copied). The SQLite file is only read. A database that already holds rows
+    /// of those stores is refused: drop and create it again to copy anew.
     Copy {
         /// The SQLite file (default: $RAMPART_DB or the user's data directory).
         #[arg(long, value_name = "PATH")]
@@ -63,7 +64,10 @@ pub fn main(args: DbArgs) -> Result<ExitCode> {
                 writeln!(out, "{table:<18} {rows}")?;
             }
             out.flush()?;
-            eprintln!("copied the findings store of {} to {}", from.display(), rampart_hub::postgres_target(&to));
+            eprintln!("copied {} of {} to {}", stats.stores.join(", "), from.display(), rampart_hub::postgres_target(&to));
+            if !stats.not_copied.is_empty() {
+                eprintln!("not copied (kept on SQLite alone by this build): {}", stats.not_copied.join(", "));
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -799,6 +799,8 @@ mod graph;
 mod graph;
 #[path = "conformance/imports.rs"]
 mod imports;
+#[path = "conformance/copy.rs"]
+mod copy;
 #[path = "conformance/inventory.rs"]
 mod inventory;
 #[path = "conformance/schedules.rs"]

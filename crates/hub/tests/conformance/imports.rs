@@ -6,15 +6,15 @@ use rampart_hub::{ImportResult, ImportedFinding, ImportedSource, MAX_IMPORT_FIND
 use rampart_import_findings::Format;
 use serde_json::{json, Value};
 
-const PROWLER: &str = "arn:aws:securityhub:us-east-1::product/prowler/prowler";
+pub(crate) const PROWLER: &str = "arn:aws:securityhub:us-east-1::product/prowler/prowler";
 
 /// When the imports happen: keys are handed out from it, so both backends give the same keys.
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     at(50)
 }
 
 /// An ASFF finding as a tool sends it: bucket `b{n}` of account A, FAILED unless said.
-fn asff(n: usize, compliance: &str, updated_hour: i64) -> Value {
+pub(crate) fn asff(n: usize, compliance: &str, updated_hour: i64) -> Value {
     json!({
         "SchemaVersion": "2018-10-08",
         "Id": format!("prowler-s3-{n}"),
@@ -41,7 +41,7 @@ fn asff(n: usize, compliance: &str, updated_hour: i64) -> Value {
     })
 }
 
-fn parse(values: Vec<Value>) -> Vec<ImportedFinding> {
+pub(crate) fn parse(values: Vec<Value>) -> Vec<ImportedFinding> {
     rampart_import_findings::parse_values(values, Format::Asff).into_iter().map(|r| r.expect("a valid ASFF finding")).collect()
 }
 
