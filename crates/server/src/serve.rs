@@ -188,6 +188,8 @@ pub fn start(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<Runn
     let addr = std_listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new().name("rampart-serve".into()).spawn(move || {
+        // Declared before the runtime, so dropped after it: see `outlive_the_runtime`.
+        let _state = outlive_the_runtime(&state);
         let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
             Ok(rt) => rt,
             Err(e) => {
@@ -231,6 +233,8 @@ fn prepare(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<(Share
 pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Result<()> {
     let (state, tls) = prepare(opts, accounts)?;
     crate::delivery::spawn_worker(opts.db.clone());
+    // Declared before the runtime, so dropped after it: see `outlive_the_runtime`.
+    let _state = outlive_the_runtime(&state);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
     rt.block_on(async move {
         let listener = TcpListener::bind(opts.listen)
@@ -241,6 +245,13 @@ pub fn run_blocking(opts: &Options, accounts: Arc<dyn Accounts>) -> anyhow::Resu
         serve(listener, state, tls, stop_signal()).await;
         anyhow::Ok(())
     })
+}
+
+/// A reference to the state that the caller keeps until its runtime is gone, so that the
+/// store's connections close outside any runtime: a PostgreSQL connection's client blocks
+/// on a runtime of its own as it closes, which tokio refuses (a panic) inside another.
+fn outlive_the_runtime(state: &Shared) -> Shared {
+    Arc::clone(state)
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM (a service manager's stop).

@@ -1,6 +1,6 @@
 //! Who may call what: every route of the table, anonymous, as a viewer, as an admin.
 
-use crate::common::{bearer, enc, TestServer};
+use crate::common::{bearer, enc, Backend, TestServer};
 use rampart_server::{routes, Access, Role, Route};
 
 /// A concrete path for a route: parameters filled with real values.
@@ -33,7 +33,11 @@ fn only_health_and_sign_in_are_public() {
 
 #[test]
 fn every_route_refuses_anonymous_callers() {
-    let s = TestServer::start();
+    every_route_refuses_anonymous_callers_on(Backend::Sqlite);
+}
+
+pub(crate) fn every_route_refuses_anonymous_callers_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let all = routes();
     assert!(all.len() >= 20, "{}", all.len());
     for route in &all {
@@ -58,7 +62,11 @@ fn every_route_refuses_anonymous_callers() {
 
 #[test]
 fn a_viewer_cannot_change_anything() {
-    let s = TestServer::start();
+    a_viewer_cannot_change_anything_on(Backend::Sqlite);
+}
+
+pub(crate) fn a_viewer_cannot_change_anything_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let token = s.token(Role::Viewer);
     let viewer = s.login("viewer", crate::common::PASSWORD).unwrap();
     let mut open_to_viewers = Vec::new();
@@ -92,7 +100,11 @@ fn a_viewer_cannot_change_anything() {
 
 #[test]
 fn every_read_route_answers_a_signed_in_admin() {
-    let s = TestServer::start();
+    every_read_route_answers_a_signed_in_admin_on(Backend::Sqlite);
+}
+
+pub(crate) fn every_read_route_answers_a_signed_in_admin_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let token = s.token(Role::Admin);
     let admin = s.login("admin", crate::common::PASSWORD).unwrap();
     let rule = serde_json::json!({
@@ -116,9 +128,13 @@ fn every_read_route_answers_a_signed_in_admin() {
 /// sign-in page), and the upload route is the only one of the agent kind.
 #[test]
 fn an_agent_token_opens_no_other_route() {
-    let s = TestServer::start();
+    an_agent_token_opens_no_other_route_on(Backend::Sqlite);
+}
+
+pub(crate) fn an_agent_token_opens_no_other_route_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let token = {
-        let mut store = rampart_hub::Store::open(&s.dir.path().join("rampart.db")).unwrap();
+        let mut store = s.store();
         rampart_app::agent::issue(&mut store, "web-1", "admin", rampart_app::now()).unwrap()
     };
     let auth = bearer(&token);

@@ -1,12 +1,16 @@
 //! The JSON API over the demo estate, and its OpenAPI document.
 
-use crate::common::{bearer, enc, root, TestServer, SCRIPT_TITLE};
+use crate::common::{bearer, enc, root, Backend, TestServer, SCRIPT_TITLE};
 use rampart_server::Role;
 use std::collections::HashSet;
 
 #[test]
 fn findings_page_through_without_loss() {
-    let s = TestServer::start();
+    findings_page_through_without_loss_on(Backend::Sqlite);
+}
+
+pub(crate) fn findings_page_through_without_loss_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let auth = bearer(&s.token(Role::Viewer));
     let all = s.client.get("/api/v1/findings?limit=100", &[("Authorization", &auth)]).json();
     let total = all["total"].as_u64().unwrap() as usize;
@@ -45,7 +49,11 @@ fn findings_page_through_without_loss() {
 
 #[test]
 fn a_workflow_change_through_the_api_is_in_the_history() {
-    let s = TestServer::start();
+    a_workflow_change_through_the_api_is_in_the_history_on(Backend::Sqlite);
+}
+
+pub(crate) fn a_workflow_change_through_the_api_is_in_the_history_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let auth = bearer(&s.token(Role::Analyst));
     let path = format!("/api/v1/findings/{}", enc(&s.planted));
     let before = s.client.get(&path, &[("Authorization", &auth)]).json();
@@ -85,7 +93,11 @@ fn a_workflow_change_through_the_api_is_in_the_history() {
 
 #[test]
 fn a_session_caller_needs_the_csrf_header_for_api_changes() {
-    let s = TestServer::start();
+    a_session_caller_needs_the_csrf_header_for_api_changes_on(Backend::Sqlite);
+}
+
+pub(crate) fn a_session_caller_needs_the_csrf_header_for_api_changes_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let b = s.login("analyst", crate::common::PASSWORD).unwrap();
     let path = format!("/api/v1/findings/{}/workflow", enc(&s.planted));
     let body = br#"{"status":"NOTIFIED","note":"x"}"#;

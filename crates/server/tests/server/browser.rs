@@ -7,7 +7,7 @@
 #[path = "../../../report/tests/webdriver/mod.rs"]
 pub(crate) mod webdriver;
 
-use crate::common::{enc, root, TestServer, PASSWORD};
+use crate::common::{enc, root, Backend, TestServer, PASSWORD};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -71,24 +71,38 @@ pub(crate) fn no_sideways_scroll(s: &Session, when: &str) {
 
 #[test]
 fn sign_in_filter_open_and_resolve_a_finding_in_chromium() {
-    let s = TestServer::start();
+    sign_in_filter_open_and_resolve_a_finding_in_chromium_on(Backend::Sqlite);
+}
+
+/// The walk over a server on `backend`. On SQLite it saves the README's screenshots; on
+/// PostgreSQL one, of the resolved finding (`docs/img/console-postgres.png`).
+pub(crate) fn sign_in_filter_open_and_resolve_a_finding_in_chromium_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let base = format!("http://{}", s.client.addr);
     let profile = tempfile::tempdir().unwrap();
     let (_driver, b) = browser(profile.path());
     let img = root().join("docs/img");
     std::fs::create_dir_all(&img).unwrap();
+    let shot = |name: &str| {
+        let file = match backend {
+            Backend::Sqlite => name,
+            Backend::Postgres if name == "console-finding.png" => "console-postgres.png",
+            Backend::Postgres => return,
+        };
+        std::fs::write(img.join(file), b.screenshot()).unwrap();
+    };
 
     // A stranger is sent to the sign-in page, and back where they were going after it.
     b.post("url", json!({ "url": format!("{base}/findings") }));
     wait_for(&b, "return location.pathname === '/login' && !!document.getElementById('name');");
-    std::fs::write(img.join("console-login.png"), b.screenshot()).unwrap();
+    shot("console-login.png");
     type_into(&b, "#name", "analyst");
     type_into(&b, "#password", PASSWORD);
     click(&b, "#signin");
     wait_for(&b, "return location.pathname === '/findings' && document.querySelectorAll('tr.f').length > 0;");
     assert_eq!(b.run("return window.innerWidth;"), json!(900));
     no_sideways_scroll(&b, "findings");
-    std::fs::write(img.join("console-findings.png"), b.screenshot()).unwrap();
+    shot("console-findings.png");
 
     // Filter: FAILED, high or worse.
     click(&b, "select[name=status] option[value=FAILED]");
@@ -117,7 +131,7 @@ fn sign_in_filter_open_and_resolve_a_finding_in_chromium() {
     let row = row.as_str().unwrap();
     assert!(row.contains("NEW → RESOLVED") && row.contains("analyst"), "{row}");
     b.run("document.getElementById('history').scrollIntoView(); return true;");
-    std::fs::write(img.join("console-finding.png"), b.screenshot()).unwrap();
+    shot("console-finding.png");
 
     // The planted `<script>` title is text: it did not run.
     b.post("url", json!({ "url": format!("{base}/findings/{}", enc(&s.planted)) }));
@@ -129,7 +143,7 @@ fn sign_in_filter_open_and_resolve_a_finding_in_chromium() {
     b.post("url", json!({ "url": format!("{base}/compliance") }));
     wait_for(&b, "return document.querySelectorAll('a.standard').length === 3;");
     no_sideways_scroll(&b, "compliance");
-    std::fs::write(img.join("console-compliance.png"), b.screenshot()).unwrap();
+    shot("console-compliance.png");
     b.post("url", json!({ "url": format!("{base}/runs") }));
     wait_for(&b, "return document.body.textContent.indexOf('run-demo') >= 0;");
     no_sideways_scroll(&b, "runs");

@@ -16,8 +16,9 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Scans the bundled demo estate as `rampart demo` does (`rampart_app`'s pipeline) and
-/// records the run, `run-demo`, in `db`;
+/// Scans the bundled demo estate as `rampart demo` does (`rampart_app`'s pipeline, and its
+/// way of recording: `rampart_app::db::record`) and records the run, `run-demo`, in `db`
+/// (a SQLite file's path or a `postgres://` URL);
 /// one FAILED finding's title is replaced by [`SCRIPT_TITLE`]. Returns that finding's id.
 pub fn demo_db(db: &Path) -> String {
     let inv = rampart_app::inputs::demo().unwrap();
@@ -26,8 +27,92 @@ pub fn demo_db(db: &Path) -> String {
     let planted = scan.findings.iter_mut().find(|f| f.status == Status::Failed).expect("the demo has failed findings");
     planted.title = Cow::Owned(SCRIPT_TITLE.to_string());
     let planted_id = planted.id.clone();
-    scan.record(&mut rampart_hub::Store::open(db).unwrap()).unwrap();
+    let mut store = rampart_app::db::open(db, rampart_hub::PgMode::Create).unwrap();
+    let said = rampart_app::Collected::default();
+    rampart_app::db::record(&mut scan, &mut store, &said).unwrap();
+    // Whatever could not be recorded there fails the harness, named.
+    let warnings = said.take();
+    assert!(warnings.is_empty(), "the demo was not recorded whole in {}: {warnings:?}", rampart_app::db::shown(db));
     planted_id
+}
+
+/// Where a [`TestServer`]'s store lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the server's temporary directory.
+    Sqlite,
+    /// A database of its own on the test PostgreSQL server ([`PgDatabase`]).
+    Postgres,
+}
+
+/// A fresh database on the test PostgreSQL server (`RAMPART_TEST_POSTGRES`, the server
+/// `scripts/test` starts), created for one test and dropped when the value is.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    /// Its URL, with a password (trust authentication ignores it) that must never show.
+    pub url: String,
+}
+
+/// The URL's password in [`PgDatabase::url`].
+pub const PG_PASSWORD: &str = "pg-s3cret-pw";
+
+impl PgDatabase {
+    pub fn create() -> PgDatabase {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!(
+                "RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL \
+                 (apt-get install postgresql) and starts a server on the socket directory /var/tmp/rampart-pg \
+                 (RAMPART_TEST_POSTGRES=postgres://rampart@%2Fvar%2Ftmp%2Frampart-pg/postgres)"
+            )
+        });
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("rampart_server_{}_{n}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL ({e}): start it with scripts/test"));
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let base = admin.split('?').next().unwrap_or(&admin);
+        let (prefix, _) = base.rsplit_once('/').expect("RAMPART_TEST_POSTGRES is a postgres:// URL with a database");
+        let (scheme, rest) = prefix.split_once("://").expect("a postgres:// URL");
+        let url = match rest.split_once('@') {
+            Some((user, host)) if !user.contains(':') => format!("{scheme}://{user}:{PG_PASSWORD}@{host}/{name}"),
+            _ => format!("{prefix}/{name}"),
+        };
+        PgDatabase { admin, name, url }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A [`TestServer`] on either backend, with where its store is; the PostgreSQL database
+/// is dropped after the server stopped.
+pub struct OnBackend {
+    server: TestServer,
+    /// The store: the SQLite file in the server's directory, or the database's URL.
+    pub db: PathBuf,
+    _pg: Option<PgDatabase>,
+}
+
+impl std::ops::Deref for OnBackend {
+    type Target = TestServer;
+    fn deref(&self) -> &TestServer {
+        &self.server
+    }
+}
+
+impl OnBackend {
+    /// Another connection to the server's store, to change it as the CLI would.
+    pub fn store(&self) -> rampart_hub::Store {
+        rampart_app::db::open(&self.db, rampart_hub::PgMode::Existing).unwrap()
+    }
 }
 
 /// A server over a fresh demo database, with users `admin`, `analyst` and `viewer`.
@@ -44,10 +129,28 @@ impl TestServer {
         Self::start_with(None)
     }
 
+    /// Over a fresh demo database on `backend` (PostgreSQL: a database of its own).
+    pub fn start_on(backend: Backend) -> OnBackend {
+        let dir = tempfile::tempdir().unwrap();
+        let pg = (backend == Backend::Postgres).then(PgDatabase::create);
+        let db = match &pg {
+            Some(pg) => PathBuf::from(&pg.url),
+            None => dir.path().join("rampart.db"),
+        };
+        let server = Self::start_at(dir, &db, None);
+        OnBackend { server, db, _pg: pg }
+    }
+
     /// With TLS: the certificate and key files, and the client configuration trusting them.
     pub fn start_with(tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("rampart.db");
+        Self::start_at(dir, &db, tls)
+    }
+
+    /// Over the store `db` (a file's path or a URL), filled with the demo.
+    fn start_at(dir: tempfile::TempDir, db: &Path, tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
+        let db = db.to_path_buf();
         let planted = demo_db(&db);
         let accounts = rampart_server::open_accounts(&db).unwrap();
         for role in Role::ALL {

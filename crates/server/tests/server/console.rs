@@ -1,6 +1,6 @@
 //! The console's pages: escaping, the workflow form and its CSRF token.
 
-use crate::common::{enc, TestServer, PASSWORD, SCRIPT_TITLE};
+use crate::common::{enc, Backend, TestServer, PASSWORD, SCRIPT_TITLE};
 
 #[test]
 fn a_script_in_a_title_is_shown_as_text() {
@@ -23,7 +23,11 @@ fn a_script_in_a_title_is_shown_as_text() {
 
 #[test]
 fn the_workflow_form_needs_the_sessions_csrf_token() {
-    let s = TestServer::start();
+    the_workflow_form_needs_the_sessions_csrf_token_on(Backend::Sqlite);
+}
+
+pub(crate) fn the_workflow_form_needs_the_sessions_csrf_token_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let b = s.login("analyst", PASSWORD).unwrap();
     let path = format!("/findings/{}/workflow", enc(&s.planted));
     let without = b.post_form(&path, &[("status", "RESOLVED"), ("note", "no token")]);
@@ -46,7 +50,11 @@ fn the_workflow_form_needs_the_sessions_csrf_token() {
 
 #[test]
 fn findings_filter_and_page() {
-    let s = TestServer::start();
+    findings_filter_and_page_on(Backend::Sqlite);
+}
+
+pub(crate) fn findings_filter_and_page_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let b = s.login("viewer", PASSWORD).unwrap();
     let all = b.get("/findings");
     assert!(all.body.contains("100 shown of "), "{}", all.body);

@@ -1,13 +1,17 @@
 //! Signing in: cookies, the form's CSRF token, the rate limit, sign-out, and credentials
 //! never kept in clear.
 
-use crate::common::{bearer, hidden, TestServer, PASSWORD};
+use crate::common::{bearer, hidden, Backend, TestServer, PASSWORD};
 use crate::http::form;
 use rampart_server::Role;
 
 #[test]
 fn a_session_cookie_is_http_only_and_same_site_strict() {
-    let s = TestServer::start();
+    a_session_cookie_is_http_only_and_same_site_strict_on(Backend::Sqlite);
+}
+
+pub(crate) fn a_session_cookie_is_http_only_and_same_site_strict_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let b = s.login("analyst", PASSWORD).unwrap();
     let c = b.set_cookie.iter().find(|c| c.starts_with("rampart_session=")).unwrap();
     assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Path=/"), "{c}");
@@ -19,7 +23,11 @@ fn a_session_cookie_is_http_only_and_same_site_strict() {
 
 #[test]
 fn wrong_passwords_and_unknown_users_are_refused_alike() {
-    let s = TestServer::start();
+    wrong_passwords_and_unknown_users_are_refused_alike_on(Backend::Sqlite);
+}
+
+pub(crate) fn wrong_passwords_and_unknown_users_are_refused_alike_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let a = s.login("analyst", "wrong password here").unwrap_err();
     let b = s.login("nobody", "wrong password here").unwrap_err();
     assert_eq!(a.status, 401);
@@ -30,7 +38,11 @@ fn wrong_passwords_and_unknown_users_are_refused_alike() {
 
 #[test]
 fn the_sign_in_form_needs_its_own_token() {
-    let s = TestServer::start();
+    the_sign_in_form_needs_its_own_token_on(Backend::Sqlite);
+}
+
+pub(crate) fn the_sign_in_form_needs_its_own_token_on(backend: Backend) {
+    let s = TestServer::start_on(backend);
     let page = s.client.get("/login", &[]);
     let cookie = page.cookie("rampart_login").unwrap();
     let csrf = hidden(&page.body, "csrf").unwrap();

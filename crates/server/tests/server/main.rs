@@ -10,6 +10,7 @@ mod browser;
 mod console;
 mod lifecycle;
 mod login;
+mod postgres;
 
 mod agents;
 mod console_assessments;
