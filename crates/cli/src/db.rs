@@ -61,7 +61,7 @@ pub fn main(args: DbArgs) -> Result<ExitCode> {
             let from = from.unwrap_or_else(rampart_hub::Store::default_path);
             let stats = rampart_app::db::copy(&from, &to).map_err(|e| crate::hints::store(e, "--from"))?;
             for (table, rows) in &stats.tables {
-                writeln!(out, "{table:<18} {rows}")?;
+                writeln!(out, "{table:<22} {rows}")?;
             }
             out.flush()?;
             eprintln!("copied {} of {} to {}", stats.stores.join(", "), from.display(), rampart_hub::postgres_target(&to));
