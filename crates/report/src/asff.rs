@@ -72,7 +72,7 @@ struct AsffFinding<'a> {
     generator_id: String,
     aws_account_id: &'a str,
     region: &'a str,
-    types: Vec<&'static str>,
+    types: Vec<&'a str>,
     created_at: String,
     updated_at: String,
     first_observed_at: String,
@@ -190,7 +190,7 @@ struct Vendor<'a> {
 struct Compliance<'a> {
     status: &'static str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    related_requirements: &'a [String],
+    related_requirements: Vec<&'a String>,
 }
 
 #[derive(Serialize)]
@@ -203,7 +203,7 @@ struct Workflow {
 #[serde(rename_all = "PascalCase")]
 struct FindingProviderFields<'a> {
     severity: Severity<'a>,
-    types: Vec<&'static str>,
+    types: Vec<&'a str>,
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -212,10 +212,24 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// The prefix of ASFF's `TTPs` namespace. A threat detection over CloudTrail carries its
+/// MITRE ATT&CK tactic and technique as the related requirement `TTPs/<tactic>/<technique
+/// id>` (`rampart-detect`): that is its type, not a compliance requirement.
+const TTP_PREFIX: &str = "TTPs/";
+
+/// Whether a related requirement is an ATT&CK `TTPs/...` type rather than a requirement.
+fn is_ttp(r: &str) -> bool {
+    r.starts_with(TTP_PREFIX)
+}
+
 /// The ASFF `Types` of a finding.
-pub(crate) fn types(f: &Finding) -> Vec<&'static str> {
+pub(crate) fn types(f: &Finding) -> Vec<&str> {
     if f.vulnerability.is_some() {
         return vec![TYPE_CVE];
+    }
+    let ttps: Vec<&str> = f.related_requirements.iter().map(String::as_str).filter(|r| is_ttp(r)).collect();
+    if !ttps.is_empty() {
+        return ttps;
     }
     let mut t = vec![TYPE_BEST_PRACTICES];
     if f.related_requirements.iter().any(|r| r.starts_with("CIS")) {
@@ -281,6 +295,10 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     if let Some(v) = &f.vulnerability {
         fields.insert("rampart/SeveritySource", truncate_chars(&v.severity_source, PRODUCT_FIELD_VALUE_MAX));
     }
+    // A threat detection's detail is the `eventID`s of the CloudTrail records behind it.
+    if f.related_requirements.iter().any(|r| is_ttp(r)) {
+        fields.insert("rampart/CloudTrailEventIds", truncate_chars(&f.detail, PRODUCT_FIELD_VALUE_MAX));
+    }
     // Values must not be blank.
     fields.retain(|_, v| !v.trim().is_empty());
 
@@ -288,7 +306,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
     if account == UNKNOWN_ACCOUNT {
         fields.insert("rampart/AccountUnknown", Cow::Borrowed(ACCOUNT_UNKNOWN_NOTE));
     }
-    let requirements = &f.related_requirements;
+    let requirements: Vec<&String> = f.related_requirements.iter().filter(|r| !is_ttp(r)).take(RELATED_REQUIREMENTS_MAX).collect();
     AsffFinding {
         schema_version: SCHEMA_VERSION,
         id: &f.id,
@@ -310,10 +328,7 @@ fn to_asff<'a>(f: &'a Finding, run: &'a RunInfo) -> AsffFinding<'a> {
         product_fields: fields,
         resources: [Resource { kind: r.kind.asff(), id: &r.id, partition, region }],
         vulnerabilities: f.vulnerability.as_deref().map(|v| [vulnerability(v)]),
-        compliance: Compliance {
-            status: f.status.as_str(),
-            related_requirements: &requirements[..requirements.len().min(RELATED_REQUIREMENTS_MAX)],
-        },
+        compliance: Compliance { status: f.status.as_str(), related_requirements: requirements },
         workflow: Workflow { status: f.workflow_status.as_str() },
         record_state: f.record_state.as_str(),
         finding_provider_fields: FindingProviderFields { severity, types },
@@ -421,8 +436,11 @@ mod tests {
         assert_eq!(f["SchemaVersion"], SCHEMA_VERSION);
         assert!(!f["Types"].as_array().unwrap().is_empty());
         assert!(f["Types"].as_array().unwrap().len() <= 50);
+        // `namespace/category/classifier`, in one of ASFF's namespaces.
         for t in f["Types"].as_array().unwrap() {
-            assert!(t.as_str().unwrap().starts_with("Software and Configuration Checks/"));
+            let t = t.as_str().unwrap();
+            assert!(["Software and Configuration Checks/", "TTPs/"].iter().any(|n| t.starts_with(n)), "{t}");
+            assert!((2..=3).contains(&t.split('/').count()) || t.starts_with("Software"), "{t}");
         }
         assert!(f["Severity"]["Label"].is_string());
         assert!(chars(&f["Severity"]["Original"]) <= 140);
@@ -524,6 +542,30 @@ mod tests {
         assert_eq!(types(sg), vec![TYPE_BEST_PRACTICES, TYPE_CIS]);
     }
 
+    /// A threat detection (`rampart-detect`) carries its ATT&CK technique as a `TTPs/...`
+    /// related requirement and the CloudTrail eventIDs as its detail: they are its `Types`
+    /// and `ProductFields["rampart/CloudTrailEventIds"]`, not compliance requirements.
+    #[test]
+    fn detections_have_their_ttp_types_and_event_ids() {
+        let (run, mut findings, _) = fixtures::small();
+        let mut f = findings.remove(0);
+        f.related_requirements =
+            vec!["TTPs/Defense Evasion/T1562.008".to_string(), "CIS AWS Foundations Benchmark v3.0.0/3.1".to_string()].into();
+        f.detail = "10163ed2-2253-469d-a5ee-cbc6651f8934 20163ed2-2253-469d-a5ee-cbc6651f8934".into();
+        let plain = findings.remove(0);
+        let (_, v) = asff(&Report { run: &run, findings: &[f, plain], gaps: &[], compliance: &[] });
+        assert_eq!(v[0]["Types"], serde_json::json!(["TTPs/Defense Evasion/T1562.008"]));
+        assert_eq!(v[0]["FindingProviderFields"]["Types"], v[0]["Types"]);
+        assert_eq!(
+            v[0]["ProductFields"]["rampart/CloudTrailEventIds"],
+            "10163ed2-2253-469d-a5ee-cbc6651f8934 20163ed2-2253-469d-a5ee-cbc6651f8934"
+        );
+        assert_eq!(v[0]["Compliance"]["RelatedRequirements"], serde_json::json!(["CIS AWS Foundations Benchmark v3.0.0/3.1"]));
+        assert_valid(&v[0]);
+        assert!(v[1]["ProductFields"].get("rampart/CloudTrailEventIds").is_none());
+        assert!(!v[1]["Types"][0].as_str().unwrap().starts_with("TTPs/"));
+    }
+
     /// Host, image and function findings have no account, region or partition of their own:
     /// every ASFF finding still has the required top-level fields non-empty, from the run
     /// when it names one account and region, else the documented placeholder with a note.
@@ -569,7 +611,10 @@ mod tests {
         assert!(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()), "AwsAccountId {account}");
         let arn: Vec<&str> = f["ProductArn"].as_str().unwrap().split(':').collect();
         assert_eq!(arn.len(), 6, "{arn:?}");
-        assert!(["aws", "aws-cn", "aws-us-gov"].contains(&arn[1]) && arn[2] == "securityhub" && !arn[3].is_empty() && arn[4] == account, "{arn:?}");
+        assert!(
+            ["aws", "aws-cn", "aws-us-gov"].contains(&arn[1]) && arn[2] == "securityhub" && !arn[3].is_empty() && arn[4] == account,
+            "{arn:?}"
+        );
         assert_eq!(arn[5], format!("product/{account}/default"));
         assert!(f["Types"].as_array().is_some_and(|t| !t.is_empty()));
         assert!(f["Severity"]["Label"].is_string());

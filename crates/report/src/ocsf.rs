@@ -58,7 +58,7 @@ struct FindingInfo<'a> {
     desc: &'a str,
     first_seen_time: i64,
     last_seen_time: i64,
-    types: Vec<&'static str>,
+    types: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
