@@ -354,10 +354,16 @@ pub fn check(id: &str) -> Option<&'static Check> {
 }
 
 /// The check ids a configuration file may name (`[[suppress]] checks`): the configuration is
-/// applied to this registry's findings. `rampart_config::Config::load(path, &KNOWN)`.
+/// applied to this registry's findings and to the threat detections' (`rampart-detect`, ids
+/// `threat_...`). `rampart_config::Config::load(path, &KNOWN)`.
 pub const KNOWN: rampart_config::KnownChecks = rampart_config::KnownChecks {
-    contains: |id| check(id).is_some(),
-    suggest,
+    contains: |id| check(id).is_some() || rampart_detect::rule(id).is_some(),
+    suggest: |id| {
+        if rampart_detect::rule(id).is_some() {
+            return None;
+        }
+        suggest(id).or_else(|| suggest_among(id, rampart_detect::catalogue().iter().map(|r| r.id)))
+    },
 };
 
 /// The registered check id nearest to `id` (a misspelling of it), if one is close enough to
@@ -1061,5 +1067,18 @@ mod demo {
             let answered = out.results.iter().filter(|r| r.check_id == id && r.status != rampart_model::Status::NotAvailable).count();
             assert!(answered > 0, "{id} answers nothing over the demo");
         }
+    }
+}
+
+#[cfg(test)]
+mod known_detections {
+    /// A configuration may suppress a threat detection by its id; a misspelt one is still
+    /// refused with the nearest id.
+    #[test]
+    fn detection_ids_are_known_and_suggested() {
+        assert!((super::KNOWN.contains)("threat_logging_disabled"));
+        assert!((super::KNOWN.contains)("s3_bucket_public_read"));
+        assert!(!(super::KNOWN.contains)("threat_loging_disabled"));
+        assert_eq!((super::KNOWN.suggest)("threat_loging_disabled"), Some("threat_logging_disabled"));
     }
 }

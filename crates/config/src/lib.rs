@@ -37,6 +37,10 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// The thresholds and lists of the threat detections over CloudTrail
+    /// (`rampart investigate detections`; docs/detections.md).
+    #[serde(default)]
+    pub detections: rampart_detect::Thresholds,
     #[serde(default)]
     pub exclude: Vec<ExcludeRule>,
     #[serde(default)]

@@ -136,6 +136,11 @@ fn example_file_parses() {
         Thresholds::default(),
         "the example documents the defaults"
     );
+    assert_eq!(
+        c.detections,
+        rampart_detect::Thresholds::default(),
+        "the example documents the detections' defaults"
+    );
     assert_eq!(c.exclude.len(), 3);
     assert_eq!(c.suppress.len(), 2);
     assert!(c
@@ -441,4 +446,19 @@ fn within_benchmarks_keeps_the_stricter_value() {
     for b in crate::BENCHMARK_BOUNDS {
         assert_eq!(crate::Thresholds::default().within_benchmarks(), crate::Thresholds::default(), "{}: the default is the requirement", b.key);
     }
+}
+
+#[test]
+fn detections_thresholds_are_read_and_unknown_keys_refused() {
+    let c = Config::parse(
+        "[detections]\nsecrets_read = 8\ntrusted_accounts = [\"444455556666\"]\n",
+        Path::new("r.toml"),
+        &KNOWN,
+    )
+    .unwrap();
+    assert_eq!(c.detections.secrets_read, 8);
+    assert_eq!(c.detections.trusted_accounts, vec!["444455556666".to_string()]);
+    assert_eq!(c.detections.denied_calls, rampart_detect::Thresholds::default().denied_calls);
+    let e = Config::parse("[detections]\nsecret_read = 8\n", Path::new("r.toml"), &KNOWN).unwrap_err().to_string();
+    assert!(e.contains("secret_read"), "{e}");
 }
