@@ -17,6 +17,7 @@
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
+use rampart_collect_aws::refresh::{Session, TrailBucket};
 use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Summariser};
 use rampart_hub::{GraphFile, GraphWriter, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -59,6 +60,8 @@ pub struct IngestOptions {
     /// For tests of interrupted ingests: fail (rolling back the open group) when this
     /// many files have been read.
     pub fail_after_files: Option<usize>,
+    /// How to reach AWS for `s3://` paths (profile, endpoint).
+    pub aws: rampart_collect_aws::Options,
 }
 
 impl IngestOptions {
@@ -70,6 +73,7 @@ impl IngestOptions {
             memory_limit: Summariser::DEFAULT_LIMIT,
             files_per_commit: 64,
             fail_after_files: None,
+            aws: rampart_collect_aws::Options::default(),
         }
     }
 }
@@ -124,19 +128,42 @@ impl IngestReport {
 
 /// A file to read, with its checkpoint key.
 struct Candidate {
-    path: PathBuf,
+    origin: Origin,
     key: String,
 }
 
+enum Origin {
+    Local(PathBuf),
+    /// An object's key in the bucket being read.
+    S3(String),
+}
+
+/// A bucket being read.
+struct S3<'a> {
+    rt: &'a tokio::runtime::Runtime,
+    session: &'a Session,
+    bucket: &'a TrailBucket,
+}
+
+/// A log file object larger than this is refused unread (CloudTrail delivers files of a few
+/// MiB; S3 delivery of flow logs rolls files at 75 MB).
+const MAX_OBJECT: u64 = 256 << 20;
+
+/// `text` from its last `AWSLogs/` folder on, if it has one.
+fn from_awslogs(text: &str) -> Option<&str> {
+    if text.starts_with("AWSLogs/") {
+        return Some(text);
+    }
+    text.rfind("/AWSLogs/").map(|i| &text[i + 1..])
+}
+
 /// The checkpoint key of a file: its path from the last `AWSLogs/` on when it has one (the
-/// layout CloudTrail and flow logs deliver to S3), else its absolute path.
+/// layout CloudTrail and flow logs deliver to S3, so a file read from the bucket and the
+/// same file downloaded are one), else its absolute path.
 pub fn file_key(path: &Path) -> String {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let text = abs.to_string_lossy().replace('\\', "/");
-    match text.rfind("/AWSLogs/") {
-        Some(i) => text[i + 1..].to_string(),
-        None => text,
-    }
+    from_awslogs(&text).map(str::to_string).unwrap_or(text)
 }
 
 /// Whether a file is one to read, or why it is skipped.
@@ -191,14 +218,24 @@ fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Reads `opts.paths` into the graph of `store`; `now` (Unix seconds) for retention.
+/// Reads `opts.paths` (files, folders, `s3://bucket/prefix`) into the graph of `store`;
+/// `now` (Unix seconds) for retention.
 pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn Notify) -> Result<IngestReport> {
     if opts.paths.is_empty() {
         bail!("no file or folder to read");
     }
     let mut report = IngestReport::default();
     let mut files: Vec<Candidate> = Vec::new();
+    let mut buckets: Vec<(String, String)> = Vec::new();
     for root in &opts.paths {
+        if let Some(rest) = root.to_str().and_then(|s| s.strip_prefix("s3://")) {
+            let (name, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if name.is_empty() {
+                bail!("`{}` names no bucket: use s3://BUCKET or s3://BUCKET/PREFIX", root.display());
+            }
+            buckets.push((name.to_string(), prefix.trim_matches('/').to_string()));
+            continue;
+        }
         if !root.exists() {
             bail!("`{}` does not exist: give files or folders of {}", root.display(), opts.source.name());
         }
@@ -207,49 +244,47 @@ pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn No
         walk(root, &mut found)?;
         for path in found {
             match wanted(opts.source, &path, named) {
-                Ok(()) => files.push(Candidate { key: file_key(&path), path }),
+                Ok(()) => files.push(Candidate { key: file_key(&path), origin: Origin::Local(path) }),
                 Err(_) => report.files_skipped += 1,
             }
         }
     }
-    let source = opts.source.name();
-    let mut sum = Summariser::new(opts.memory_limit);
-    let mut next = 0usize;
-    let mut handled = 0usize;
-    while next < files.len() {
-        let mut interrupted = false;
-        let r = store.graph_write(|w| {
-            let mut in_group = 0usize;
-            while next < files.len() && in_group < opts.files_per_commit.max(1) {
-                let c = &files[next];
-                next += 1;
-                if w.is_ingested(source, &c.key)? {
-                    report.files_already_read += 1;
-                    continue;
+    let mut run = Run { opts, sum: Summariser::new(opts.memory_limit), handled: 0, report, notify };
+    run.commit_files(store, &files, None)?;
+    if !buckets.is_empty() {
+        let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+        let session = rt.block_on(Session::start(&opts.aws))?;
+        for (name, prefix) in &buckets {
+            let bucket = rt.block_on(session.trail_bucket(name)).map_err(|e| anyhow::anyhow!("cannot read the bucket `{name}`: {e}"))?;
+            let s3 = S3 { rt: &rt, session: &session, bucket: &bucket };
+            let base = if prefix.is_empty() { String::new() } else { format!("{prefix}/") };
+            // A page of keys at a time: the listing is never held whole.
+            let mut cursor: Option<String> = None;
+            loop {
+                let keys = rt
+                    .block_on(session.list_keys(&bucket, &base, cursor.as_deref(), LIST_PAGE))
+                    .map_err(|e| anyhow::anyhow!("cannot list `{base}` in the bucket `{name}`: {e}"))?;
+                let full = keys.len() == LIST_PAGE;
+                cursor = keys.last().cloned();
+                let mut page = Vec::new();
+                for k in keys {
+                    match wanted(opts.source, Path::new(&k), false) {
+                        Ok(()) => page.push(Candidate {
+                            key: from_awslogs(&k).map(str::to_string).unwrap_or_else(|| format!("s3://{name}/{k}")),
+                            origin: Origin::S3(k),
+                        }),
+                        Err(_) => run.report.files_skipped += 1,
+                    }
                 }
-                in_group += 1;
-                read_file(w, opts.source, c, &mut sum, &mut report)?;
-                handled += 1;
-                notify.progress(format_args!("{source}: {handled} file(s) read"));
-                if opts.fail_after_files.is_some_and(|n| handled >= n) {
-                    interrupted = true;
-                    return Err(StoreError::InvalidUpdate(format!("interrupted after {handled} file(s)")));
+                run.commit_files(store, &page, Some(&s3))?;
+                if !full {
+                    break;
                 }
             }
-            if !sum.is_empty() {
-                w.add(&sum.drain())?;
-            }
-            Ok(())
-        });
-        if let Err(e) = r {
-            notify.progress_done();
-            if interrupted {
-                bail!("{e}");
-            }
-            return Err(e).context("the graph store");
         }
     }
     notify.progress_done();
+    let mut report = run.report;
     let before = now - i64::from(opts.retention_days) * 86_400;
     let (s, e) = store.prune_graph(rampart_graph::hour_of(before)).context("pruning the graph")?;
     report.pruned_summaries = s;
@@ -257,15 +292,75 @@ pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn No
     Ok(report)
 }
 
+/// Keys listed at a time from a bucket.
+const LIST_PAGE: usize = 1000;
+
+/// An ingest under way.
+struct Run<'a> {
+    opts: &'a IngestOptions,
+    sum: Summariser,
+    /// Files read so far.
+    handled: usize,
+    report: IngestReport,
+    notify: &'a dyn Notify,
+}
+
+impl Run<'_> {
+    /// Reads `files` (those not read before) into the store, a group per transaction.
+    fn commit_files(&mut self, store: &mut Store, files: &[Candidate], s3: Option<&S3<'_>>) -> Result<()> {
+        let source = self.opts.source.name();
+        let mut next = 0usize;
+        while next < files.len() {
+            let mut interrupted = false;
+            let r = store.graph_write(|w| {
+                let mut in_group = 0usize;
+                while next < files.len() && in_group < self.opts.files_per_commit.max(1) {
+                    let c = &files[next];
+                    next += 1;
+                    if w.is_ingested(source, &c.key)? {
+                        self.report.files_already_read += 1;
+                        continue;
+                    }
+                    in_group += 1;
+                    read_file(w, self.opts.source, c, s3, &mut self.sum, &mut self.report)?;
+                    self.handled += 1;
+                    self.notify.progress(format_args!("{source}: {} file(s) read", self.handled));
+                    if self.opts.fail_after_files.is_some_and(|n| self.handled >= n) {
+                        interrupted = true;
+                        return Err(StoreError::InvalidUpdate(format!("interrupted after {} file(s)", self.handled)));
+                    }
+                }
+                if !self.sum.is_empty() {
+                    w.add(&self.sum.drain())?;
+                }
+                Ok(())
+            });
+            if let Err(e) = r {
+                self.notify.progress_done();
+                if interrupted {
+                    bail!("{e}");
+                }
+                return Err(e).context("the graph store");
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads one file into `sum` (flushing into `w` when full) and records its checkpoint.
 fn read_file(
     w: &GraphWriter<'_>,
     source: Source,
     c: &Candidate,
+    s3: Option<&S3<'_>>,
     sum: &mut Summariser,
     report: &mut IngestReport,
 ) -> Result<(), StoreError> {
-    let shown = c.path.display().to_string();
+    let shown = match (&c.origin, s3) {
+        (Origin::Local(p), _) => p.display().to_string(),
+        (Origin::S3(k), Some(s3)) => format!("s3://{}/{k}", s3.bucket.name),
+        (Origin::S3(k), None) => k.clone(),
+    };
     let mut file = GraphFile {
         source: source.name().to_string(),
         file: c.key.clone(),
@@ -275,16 +370,35 @@ fn read_file(
         error: None,
         ingested_at: crate::now(),
     };
+    let not_read =
+        |report: &mut IngestReport, why: String| report.file_errors.push(format!("{shown}: {why} (not read; the next ingest tries again)"));
+    // An object is read whole (at most MAX_OBJECT bytes); a local file is read whole for
+    // CloudTrail (a few MiB) and streamed for flow logs.
+    let fetched: Option<Vec<u8>> = match (&c.origin, s3) {
+        (Origin::S3(k), Some(s3)) => match s3.rt.block_on(s3.session.get_object(s3.bucket, k, MAX_OBJECT)) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                not_read(report, e);
+                return Ok(());
+            }
+        },
+        (Origin::S3(_), None) => {
+            not_read(report, "no bucket".into());
+            return Ok(());
+        }
+        (Origin::Local(p), _) if source == Source::CloudTrail => match std::fs::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                not_read(report, e.to_string());
+                return Ok(());
+            }
+        },
+        (Origin::Local(_), _) => None,
+    };
     let malformed_before = report.malformed;
     match source {
         Source::CloudTrail => {
-            let bytes = match std::fs::read(&c.path) {
-                Ok(b) => b,
-                Err(e) => {
-                    report.file_errors.push(format!("{shown}: {e} (not read; the next ingest tries again)"));
-                    return Ok(());
-                }
-            };
+            let bytes = fetched.unwrap_or_default();
             file.bytes = bytes.len() as u64;
             let mut flush_error: Option<StoreError> = None;
             let mut records = 0u64;
@@ -316,22 +430,30 @@ fn read_file(
             }
         }
         Source::FlowLogs => {
-            let size = match std::fs::File::open(&c.path).and_then(|f| f.metadata()) {
-                Ok(m) => m.len(),
-                Err(e) => {
-                    report.file_errors.push(format!("{shown}: {e} (not read; the next ingest tries again)"));
-                    return Ok(());
+            let mut open: Box<dyn FnMut() -> std::io::Result<Box<dyn std::io::Read>>> = match (fetched, &c.origin) {
+                (Some(bytes), _) => {
+                    file.bytes = bytes.len() as u64;
+                    let bytes = std::sync::Arc::new(bytes);
+                    Box::new(move || Ok(Box::new(std::io::Cursor::new(ArcBytes(bytes.clone()))) as Box<dyn std::io::Read>))
                 }
+                (None, Origin::Local(path)) => {
+                    match std::fs::File::open(path).and_then(|f| f.metadata()) {
+                        Ok(m) => file.bytes = m.len(),
+                        Err(e) => {
+                            not_read(report, e.to_string());
+                            return Ok(());
+                        }
+                    }
+                    let path = path.clone();
+                    Box::new(move || Ok(Box::new(std::fs::File::open(&path)?) as Box<dyn std::io::Read>))
+                }
+                (None, Origin::S3(_)) => return Ok(()),
             };
-            file.bytes = size;
-            let path = c.path.clone();
-            let mut open = || -> std::io::Result<Box<dyn std::io::Read>> { Ok(Box::new(std::fs::File::open(&path)?)) };
             let mut bad: Vec<Malformed> = Vec::new();
             let r =
-                flow::summarise_flow_log(&shown, &mut open, flow::MAX_INFLATED, sum, &mut |m| bad.push(m), &mut |s: &mut Summariser| {
+                flow::summarise_flow_log(&shown, &mut *open, flow::MAX_INFLATED, sum, &mut |m| bad.push(m), &mut |s: &mut Summariser| {
                     w.add(&s.drain())
                 });
-            // Malformed lines are reported by the pass that summarises (not the first one).
             for m in bad {
                 report.note_malformed(m);
             }
@@ -353,6 +475,15 @@ fn read_file(
         report.file_errors.push(format!("{e} (what precedes was read; the file is not read again)"));
     }
     w.file_done(&file)
+}
+
+/// An object's bytes shared by the two passes over a flow log.
+struct ArcBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// An entity's profile over `[from, to)` (Unix seconds; default: the 24 hours up to its

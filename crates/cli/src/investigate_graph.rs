@@ -12,9 +12,10 @@ use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Read CloudTrail log files or VPC Flow Logs into the investigation graph: files or
+    /// Read CloudTrail log files or VPC Flow Logs into the investigation graph: files,
     /// folders (CloudTrail's AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD layout,
-    /// organisation trails included; flow logs' .log and .log.gz files). Each file is read
+    /// organisation trails included; flow logs' .log and .log.gz files) or the bucket they
+    /// are delivered to, s3://BUCKET[/PREFIX] (read-only: s3:ListBucket, s3:GetObject). Each file is read
     /// once (a checkpoint per file); digest and Insights files are skipped; an interrupted
     /// ingest resumes where it stopped without counting anything twice. Malformed records
     /// are reported with their file and position. Exits 2 when a file could not be read.
@@ -22,7 +23,7 @@ pub enum GraphCommand {
         /// What the files are.
         #[arg(value_enum)]
         source: IngestSource,
-        /// Files or folders.
+        /// Files, folders, or s3://BUCKET[/PREFIX].
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// The database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or the
@@ -35,6 +36,12 @@ pub enum GraphCommand {
         /// `json`: the whole report (every malformed record kept, up to 1,000) on stdout.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// s3:// paths: a named profile from ~/.aws/config; the default credential chain otherwise.
+        #[arg(long)]
+        profile: Option<String>,
+        /// s3:// paths: send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
+        #[arg(long, value_name = "URL")]
+        endpoint_url: Option<String>,
     },
     /// The profile of an entity over a scope window: activity per hour, API calls by
     /// service and action (success, failure, error codes), IP addresses and user agents
@@ -75,7 +82,10 @@ pub enum Format {
 
 pub fn main(cmd: GraphCommand) -> Result<ExitCode> {
     match cmd {
-        GraphCommand::Ingest { source, paths, db, retention_days, format } => ingest(source, paths, db, retention_days, format),
+        GraphCommand::Ingest { source, paths, db, retention_days, format, profile, endpoint_url } => {
+            let aws = rampart_collect_aws::Options { profile, endpoint_url, ..Default::default() };
+            ingest(source, paths, db, retention_days, format, aws)
+        }
         GraphCommand::Entity { id, db, from, to, baseline_days, format } => entity(&id, db, from, to, baseline_days, format),
     }
 }
@@ -84,7 +94,14 @@ fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.unwrap_or_else(rampart_hub::Store::default_path)
 }
 
-fn ingest(source: IngestSource, paths: Vec<PathBuf>, db: Option<PathBuf>, retention_days: u32, format: Format) -> Result<ExitCode> {
+fn ingest(
+    source: IngestSource,
+    paths: Vec<PathBuf>,
+    db: Option<PathBuf>,
+    retention_days: u32,
+    format: Format,
+    aws: rampart_collect_aws::Options,
+) -> Result<ExitCode> {
     let source = match source {
         IngestSource::Cloudtrail => Source::CloudTrail,
         IngestSource::Flowlogs => Source::FlowLogs,
@@ -95,8 +112,9 @@ fn ingest(source: IngestSource, paths: Vec<PathBuf>, db: Option<PathBuf>, retent
     let mut store = crate::hints::write_store(&db_path(db))?;
     let mut opts = IngestOptions::new(source, paths);
     opts.retention_days = retention_days;
+    opts.aws = aws;
     let notify = Stderr::new();
-    let report = investigate::ingest(&mut store, &opts, rampart_app::now().unix_timestamp(), &notify)?;
+    let report = investigate::ingest(&mut store, &opts, rampart_app::now().unix_timestamp(), &notify).map_err(crate::run::collect_hint)?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {

@@ -1,6 +1,10 @@
 //! `rampart investigate ingest | entity` as a user runs them: CloudTrail's layout with a
 //! digest and a malformed record (plain JSON and text files; gzip is the app's tests'), an entity's profile as JSON, and flow logs ingested,
-//! killed with SIGKILL mid-ingest, and resumed to the graph one uninterrupted ingest gives.
+//! killed with SIGKILL mid-ingest, and resumed to the graph one uninterrupted ingest gives;
+//! a trail's bucket in moto read through the SDK (`s3://`).
+
+#[path = "../../../testdata/moto/harness.rs"]
+mod harness;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -153,4 +157,69 @@ fn flowlogs_ingest_killed_mid_way_resumes_to_the_same_graph() {
     assert!(out.starts_with(&format!("{} file(s) read", FILES - after_kill)), "{out}");
     assert!(out.contains(&format!("{after_kill} already read")), "{out}");
     assert_eq!(dump(&killed), expected, "killed and resumed: the graph of one uninterrupted ingest");
+}
+
+fn trail(moto: &harness::Server, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(harness::venv().join("bin/python"))
+        .arg(harness::repo_root().join("testdata/moto/trail.py"))
+        .arg(&moto.url)
+        .args(args)
+        .output()
+        .expect("run trail.py");
+    assert!(out.status.success(), "trail.py {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn a_trails_bucket_is_read_through_the_sdk_each_file_once() {
+    let moto = harness::moto();
+    let setup = trail(&moto, &["setup"]);
+    let (account, web) = (setup["account"].as_str().unwrap().to_string(), setup["web"].as_str().unwrap().to_string());
+    trail(&moto, &["open", &web]);
+    trail(&moto, &["close", &web]);
+    trail(&moto, &["junk"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("r.db");
+    let ingest = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
+        harness::aws_env(&mut c);
+        c.args(["investigate", "ingest", "cloudtrail", "s3://trail-logs", "--endpoint-url", &moto.url, "--db"])
+            .arg(&db)
+            .env_remove("RAMPART_DB")
+            .output()
+            .unwrap()
+    };
+    let o = ingest();
+    let (out, err) = text(&o);
+    // Two logs of 5 records (one malformed each) and two files that are not logs; the
+    // digests (one, or two when both deliveries fell in one minute) skipped.
+    assert!(out.contains("4 file(s) read (10 record(s), 0 without data, 2 malformed), 0 already read, "), "{out}\n{err}");
+    assert!(out.ends_with("skipped, 2 with errors\n") && !out.contains(" 0 skipped"), "{out}");
+    assert_eq!(o.status.code(), Some(2), "a file with an error: exit 2");
+    assert!(err.contains("notgzip") && err.contains("notalog"), "{err}");
+    assert!(err.contains("s3://trail-logs/AWSLogs/"), "malformed records name the object: {err}");
+    let again = ingest();
+    assert!(text(&again).0.contains("0 file(s) read (0 record(s), 0 without data, 0 malformed), 4 already read, "), "{:?}", text(&again));
+    assert!(again.status.success());
+    let files = rampart_hub::Store::open_read_only(&db).unwrap().graph_files(Some("cloudtrail")).unwrap();
+    assert!(files.iter().all(|f| f.file.starts_with(&format!("AWSLogs/{account}/CloudTrail/us-east-1/"))), "{files:?}");
+
+    let alice = format!("arn:aws:iam::{account}:user/alice");
+    let o = rampart(tmp.path(), &["investigate", "entity", &alice, "--db", db.to_str().unwrap(), "--format", "json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", text(&o)));
+    let calls: Vec<(String, u64, u64)> = p["api_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                format!("{}:{}", c["service"].as_str().unwrap(), c["action"].as_str().unwrap()),
+                c["success"].as_u64().unwrap(),
+                c["failure"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(calls.contains(&("ec2:AuthorizeSecurityGroupIngress".to_string(), 1, 2)), "{calls:?}");
+    assert!(calls.contains(&("iam:CreateUser".to_string(), 2, 0)), "{calls:?}");
+    assert_eq!(p["ips"][0]["value"], "198.51.100.7");
 }
