@@ -22,6 +22,7 @@
 //! - [`import`]: findings from other tools (ASFF, OCSF) into the store, with `BatchImportFindings` semantics.
 //! - [`import_aws`]: findings of AWS's own services (Security Hub, GuardDuty, Inspector2, Access Analyzer, Macie, Config), read live or from saved responses.
 //! - [`browse`]: what the store holds, in the shapes both front ends show.
+//! - [`detect`]: threat detections over CloudTrail files, as a run of findings.
 
 pub mod agent;
 pub mod assess;
@@ -30,6 +31,7 @@ pub mod automation;
 pub mod browse;
 pub mod changes;
 pub mod db;
+pub mod detect;
 pub mod events;
 pub mod host;
 pub mod import;
