@@ -16,12 +16,13 @@
 //! shows which current findings a rule would change without changing them.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
 use crate::filter::FindingFilters;
+use crate::sql::{vals, Row};
 use crate::store::Store;
 use crate::triage::{ChangeAuthor, FindingUpdate, MAX_UPDATE_FINDINGS};
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -86,7 +87,10 @@ impl RuleSpec {
             return Err(bad("`Description` must be at most 1024 characters"));
         }
         let order = match m.get("RuleOrder") {
-            Some(o) => o.as_u64().filter(|o| (1..=1000).contains(o)).ok_or_else(|| bad("`RuleOrder` must be a whole number from 1 to 1000"))? as u32,
+            Some(o) => {
+                o.as_u64().filter(|o| (1..=1000).contains(o)).ok_or_else(|| bad("`RuleOrder` must be a whole number from 1 to 1000"))?
+                    as u32
+            }
             None => return Err(bad("`RuleOrder` is required: a whole number from 1 to 1000 (lower applies first)")),
         };
         let enabled = match m.get("RuleStatus").map(|s| s.as_str()) {
@@ -100,13 +104,17 @@ impl RuleSpec {
             Some(_) => return Err(bad("`IsTerminal` must be true or false")),
         };
         let criteria = FindingFilters::from_json(m.get("Criteria").unwrap_or(&Value::Object(Default::default())))?;
-        let actions = m.get("Actions").and_then(Value::as_array).ok_or_else(|| bad("`Actions` is required: one FINDING_FIELDS_UPDATE action"))?;
+        let actions =
+            m.get("Actions").and_then(Value::as_array).ok_or_else(|| bad("`Actions` is required: one FINDING_FIELDS_UPDATE action"))?;
         let [action] = actions.as_slice() else { return Err(bad("`Actions` must hold exactly one action")) };
         if action.get("Type").and_then(Value::as_str) != Some("FINDING_FIELDS_UPDATE") {
             return Err(bad("the action's `Type` must be FINDING_FIELDS_UPDATE"));
         }
         if let Some(k) = action.as_object().and_then(|o| o.keys().find(|k| !["Type", "FindingFieldsUpdate"].contains(&k.as_str()))) {
-            return Err(StoreError::InvalidUpdate(format!("unknown member `{}` of an automation rule's action", crate::filter::shorten(k))));
+            return Err(StoreError::InvalidUpdate(format!(
+                "unknown member `{}` of an automation rule's action",
+                crate::filter::shorten(k)
+            )));
         }
         let action_json = action.get("FindingFieldsUpdate").cloned().ok_or_else(|| bad("the action needs `FindingFieldsUpdate`"))?;
         let update = FindingUpdate::from_json(&action_json)?;
@@ -123,66 +131,40 @@ pub struct RuleApplied {
     pub findings: Vec<String>,
 }
 
-fn rule_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, i64, bool, bool, String, String, String, String, String)> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-        row.get(6)?,
-        row.get(7)?,
-        row.get(8)?,
-        row.get(9)?,
-        row.get(10)?,
-    ))
-}
-
 const RULE_COLUMNS: &str = "id, name, description, rule_order, enabled, terminal, criteria, action, created_by, created_at, updated_at";
 
 impl Store {
     /// Every rule, in the order they apply.
     pub fn automation_rules(&self) -> Result<Vec<AutomationRule>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached(&format!("SELECT {RULE_COLUMNS} FROM automation_rules ORDER BY rule_order, id")).map_err(&err)?;
-        let rows = stmt.query_map([], rule_from_row).map_err(&err)?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(self.rule(r.map_err(&err)?)?);
-        }
-        Ok(out)
+        let rows = self.sql().query(&format!("SELECT {RULE_COLUMNS} FROM automation_rules ORDER BY rule_order, id"), &[])?;
+        rows.iter().map(|r| self.rule(r)).collect()
     }
 
     /// One rule by its id (`rule/<n>`) or name.
     pub fn automation_rule(&self, id_or_name: &str) -> Result<AutomationRule, StoreError> {
-        let err = sql(&self.path);
         let n = id_or_name.strip_prefix("rule/").and_then(|n| n.parse::<i64>().ok()).unwrap_or(-1);
         let row = self
-            .lite()?
-            .query_row(&format!("SELECT {RULE_COLUMNS} FROM automation_rules WHERE id = ?1 OR name = ?2"), params![n, id_or_name], rule_from_row)
-            .optional()
-            .map_err(&err)?;
+            .sql()
+            .query_opt(&format!("SELECT {RULE_COLUMNS} FROM automation_rules WHERE id = ? OR name = ?"), &vals![n, id_or_name])?;
         match row {
-            Some(r) => self.rule(r),
+            Some(r) => self.rule(&r),
             None => Err(StoreError::UnknownRule(crate::filter::shorten(id_or_name))),
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn rule(&self, r: (i64, String, String, i64, bool, bool, String, String, String, String, String)) -> Result<AutomationRule, StoreError> {
+    fn rule(&self, r: &Row) -> Result<AutomationRule, StoreError> {
         let bad = crate::store::corrupt(&self.path);
-        let (id, name, description, order, enabled, terminal, criteria, action, created_by, created_at, updated_at) = r;
+        let (criteria, action, created_at, updated_at) = (r.text(6)?, r.text(7)?, r.text(9)?, r.text(10)?);
         Ok(AutomationRule {
-            id: format!("rule/{id}"),
-            name,
-            description,
-            order: u32::try_from(order).unwrap_or(1000),
-            enabled,
-            terminal,
+            id: format!("rule/{}", r.int(0)?),
+            name: r.text(1)?,
+            description: r.text(2)?,
+            order: u32::try_from(r.int(3)?).unwrap_or(1000),
+            enabled: r.flag(4)?,
+            terminal: r.flag(5)?,
             criteria: serde_json::from_str(&criteria).map_err(|_| bad(("automation rule criteria", criteria.clone())))?,
             action: serde_json::from_str(&action).map_err(|_| bad(("automation rule action", action.clone())))?,
-            created_by,
+            created_by: r.text(8)?,
             created_at: codec::time_from_text(&created_at).map_err(|_| bad(("automation rule time", created_at.clone())))?,
             updated_at: codec::time_from_text(&updated_at).map_err(|_| bad(("automation rule time", updated_at.clone())))?,
         })
@@ -190,33 +172,36 @@ impl Store {
 
     /// Adds a rule. Names are unique; at most [`MAX_RULES`] rules.
     pub fn create_automation_rule(&mut self, spec: &RuleSpec, by: &str, now: Timestamp) -> Result<AutomationRule, StoreError> {
-        let err = sql(&self.path);
-        let n: i64 = self.lite()?.query_row("SELECT count(*) FROM automation_rules", [], |r| r.get(0)).map_err(&err)?;
-        if n as usize >= MAX_RULES {
-            return Err(StoreError::InvalidUpdate(format!("at most {MAX_RULES} automation rules: delete one first")));
-        }
-        if self.lite()?.query_row("SELECT 1 FROM automation_rules WHERE name = ?1", [&spec.name], |_| Ok(())).optional().map_err(&err)?.is_some() {
-            return Err(StoreError::InvalidUpdate(format!("an automation rule named `{}` exists: give another name", crate::filter::shorten(&spec.name))));
-        }
         let t = codec::time_to_text(codec::truncate(now));
-        self.lite()?
-            .execute(
+        // Counted and added in one transaction: two writers cannot both add the 100th.
+        let id = self.db.tx(|db| {
+            let n = db.query_one("SELECT count(*) FROM automation_rules", &[])?.int(0)?;
+            if n as usize >= MAX_RULES {
+                return Err(StoreError::InvalidUpdate(format!("at most {MAX_RULES} automation rules: delete one first")));
+            }
+            // Asked first rather than left to the unique index: a refused insert would use up
+            // an id on PostgreSQL (its identity does not roll back), not on SQLite.
+            if db.query_opt("SELECT 1 FROM automation_rules WHERE name = ?", &vals![&spec.name])?.is_some() {
+                return Err(name_taken_message(&spec.name));
+            }
+            db.insert_id(
                 "INSERT INTO automation_rules (name, description, rule_order, enabled, terminal, criteria, action, created_by, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                params![
-                    spec.name,
-                    spec.description,
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                &vals![
+                    &spec.name,
+                    &spec.description,
                     spec.order,
                     spec.enabled,
                     spec.terminal,
                     spec.criteria.to_json().to_string(),
                     spec.action_json.to_string(),
                     by,
-                    t
+                    &t,
+                    &t
                 ],
             )
-            .map_err(&err)?;
-        let id = self.lite()?.last_insert_rowid();
+            .map_err(|e| name_taken(e, &spec.name))
+        })?;
         self.automation_rule(&format!("rule/{id}"))
     }
 
@@ -224,32 +209,26 @@ impl Store {
     pub fn replace_automation_rule(&mut self, id_or_name: &str, spec: &RuleSpec, now: Timestamp) -> Result<AutomationRule, StoreError> {
         let old = self.automation_rule(id_or_name)?;
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
-        let err = sql(&self.path);
-        let clash = self
-            .lite()?
-            .query_row("SELECT 1 FROM automation_rules WHERE name = ?1 AND id <> ?2", params![spec.name, n], |_| Ok(()))
-            .optional()
-            .map_err(&err)?;
-        if clash.is_some() {
-            return Err(StoreError::InvalidUpdate(format!("an automation rule named `{}` exists: give another name", crate::filter::shorten(&spec.name))));
+        if self.sql().query_opt("SELECT 1 FROM automation_rules WHERE name = ? AND id <> ?", &vals![&spec.name, n])?.is_some() {
+            return Err(name_taken_message(&spec.name));
         }
-        self.lite()?
+        self.sql()
             .execute(
-                "UPDATE automation_rules SET name = ?2, description = ?3, rule_order = ?4, enabled = ?5, terminal = ?6, criteria = ?7,
-                     action = ?8, updated_at = ?9 WHERE id = ?1",
-                params![
-                    n,
-                    spec.name,
-                    spec.description,
+                "UPDATE automation_rules SET name = ?, description = ?, rule_order = ?, enabled = ?, terminal = ?, criteria = ?,
+                     action = ?, updated_at = ? WHERE id = ?",
+                &vals![
+                    &spec.name,
+                    &spec.description,
                     spec.order,
                     spec.enabled,
                     spec.terminal,
                     spec.criteria.to_json().to_string(),
                     spec.action_json.to_string(),
-                    codec::time_to_text(codec::truncate(now))
+                    codec::time_to_text(codec::truncate(now)),
+                    n
                 ],
             )
-            .map_err(&err)?;
+            .map_err(|e| name_taken(e, &spec.name))?;
         self.automation_rule(&old.id)
     }
 
@@ -257,12 +236,10 @@ impl Store {
     pub fn set_automation_rule_enabled(&mut self, id_or_name: &str, enabled: bool, now: Timestamp) -> Result<AutomationRule, StoreError> {
         let old = self.automation_rule(id_or_name)?;
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
-        self.lite()?
-            .execute(
-                "UPDATE automation_rules SET enabled = ?2, updated_at = ?3 WHERE id = ?1",
-                params![n, enabled, codec::time_to_text(codec::truncate(now))],
-            )
-            .map_err(sql(&self.path))?;
+        self.sql().execute(
+            "UPDATE automation_rules SET enabled = ?, updated_at = ? WHERE id = ?",
+            &vals![enabled, codec::time_to_text(codec::truncate(now)), n],
+        )?;
         self.automation_rule(&old.id)
     }
 
@@ -270,25 +247,31 @@ impl Store {
     pub fn delete_automation_rule(&mut self, id_or_name: &str) -> Result<(), StoreError> {
         let old = self.automation_rule(id_or_name)?;
         let n: i64 = old.id.trim_start_matches("rule/").parse().unwrap_or(-1);
-        self.lite()?.execute("DELETE FROM automation_rules WHERE id = ?1", [n]).map_err(sql(&self.path))?;
+        self.sql().execute("DELETE FROM automation_rules WHERE id = ?", &vals![n])?;
         Ok(())
     }
 
-    /// The ids among `candidates` (all findings when `None`) that `criteria` select.
-    fn matching(&self, criteria: &FindingFilters, candidates: Option<&BTreeSet<String>>, now: Timestamp) -> Result<Vec<String>, StoreError> {
-        let err = sql(&self.path);
-        let (mut cond, mut values) = crate::query::conditions(criteria, now);
+    /// The ids among `candidates` (all findings when `None`) that `criteria` select, in
+    /// id order (the findings query's conditions, in the backend's dialect).
+    fn matching(
+        &self,
+        criteria: &FindingFilters,
+        candidates: Option<&BTreeSet<String>>,
+        now: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let db = self.sql();
+        let dialect = db.dialect();
+        let (mut cond, mut values) = crate::query::conditions_in(criteria, now, dialect);
         if let Some(c) = candidates {
             // By key, not by reading every finding: an import of 100 into a million.
             let ids: Vec<String> = c.iter().cloned().collect();
-            cond = format!("({cond}) AND f.id IN (SELECT value FROM json_each(?))");
-            values.push(rusqlite::types::Value::Text(codec::strings_to_json(&ids)));
+            cond = format!("({cond}) AND {}", dialect.in_json_list("f.id"));
+            values.push(SqlValue::Text(codec::strings_to_json(&ids)));
         }
-        let mut stmt = self.lite()?.prepare(&format!("SELECT f.id FROM findings f WHERE {cond} ORDER BY f.id")).map_err(&err)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, String>(0)).map_err(&err)?;
-        let mut out = Vec::new();
-        for id in rows {
-            let id = id.map_err(&err)?;
+        let rows = db.query(&format!("SELECT f.id FROM findings f WHERE {cond} ORDER BY f.id"), &values)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id = row.text(0)?;
             if candidates.map_or(true, |c| c.contains(&id)) {
                 out.push(id);
             }
@@ -314,7 +297,10 @@ impl Store {
             if matched.is_empty() {
                 continue;
             }
-            let author = ChangeAuthor { who: format!("rule:{}", rule.name), reason: format!("automation rule {} `{}` (order {})", rule.id, rule.name, rule.order) };
+            let author = ChangeAuthor {
+                who: format!("rule:{}", rule.name),
+                reason: format!("automation rule {} `{}` (order {})", rule.id, rule.name, rule.order),
+            };
             for chunk in matched.chunks(MAX_UPDATE_FINDINGS) {
                 self.batch_update_findings(chunk, &update, &author, now)?;
             }
@@ -333,4 +319,18 @@ impl Store {
     pub fn automation_dry_run(&self, spec: &RuleSpec, now: Timestamp) -> Result<Vec<String>, StoreError> {
         self.matching(&spec.criteria, None, now)
     }
+}
+
+/// A unique name refused by the store (a concurrent writer's), as the message that says
+/// what to do.
+fn name_taken(e: StoreError, name: &str) -> StoreError {
+    if e.is_unique_violation() {
+        name_taken_message(name)
+    } else {
+        e
+    }
+}
+
+fn name_taken_message(name: &str) -> StoreError {
+    StoreError::InvalidUpdate(format!("an automation rule named `{}` exists: give another name", crate::filter::shorten(name)))
 }

@@ -100,6 +100,16 @@ impl Dialect {
         }
     }
 
+    /// A statement that holds, until the transaction ends, a lock named by the next bound
+    /// value (text), so that writers of one named thing take turns; `None` where the
+    /// transaction itself already excludes other writers (SQLite's `BEGIN IMMEDIATE`).
+    pub(crate) fn named_lock(self) -> Option<&'static str> {
+        match self {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))"),
+        }
+    }
+
     /// `expr` (text) compared and sorted by code point, as SQLite's `BINARY` does: on
     /// PostgreSQL, text not read from a column of the schema (a JSON element, say) has the
     /// database's collation, which may order otherwise.
@@ -110,13 +120,13 @@ impl Dialect {
         }
     }
 
-    /// A statement that holds, until the transaction ends, a lock named by the next bound
-    /// value (text), so that writers of one named thing take turns; `None` where the
-    /// transaction itself already excludes other writers (SQLite's `BEGIN IMMEDIATE`).
-    pub(crate) fn named_lock(self) -> Option<&'static str> {
+    /// What ends a `SELECT` whose rows one transaction takes for itself: on PostgreSQL
+    /// they are locked and a concurrent taker skips them (`FOR UPDATE SKIP LOCKED`); on
+    /// SQLite nothing (a write transaction holds the whole database).
+    pub(crate) fn skip_locked(self) -> &'static str {
         match self {
-            Dialect::Sqlite => None,
-            Dialect::Postgres => Some("SELECT pg_advisory_xact_lock(hashtext(CAST(? AS text)))"),
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         }
     }
 

@@ -13,10 +13,11 @@
 //! letter ([`Store::dead_letters`]) — at least once, never silently dropped.
 
 use crate::codec;
-use crate::error::{sql, StoreError};
+use crate::error::StoreError;
+use crate::sql::{vals, Sql};
 use crate::store::Store;
 use rampart_model::Timestamp;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::types::Value as SqlValue;
 use serde_json::Value;
 
 /// Security Hub's limit on custom actions per account and Region.
@@ -67,6 +68,29 @@ fn invalid(m: String) -> StoreError {
     StoreError::InvalidUpdate(m)
 }
 
+/// A unique name refused by the store (a concurrent writer's), as the message that says
+/// what to do.
+fn name_taken(e: StoreError, what: &str, name: &str) -> StoreError {
+    if e.is_unique_violation() {
+        name_taken_message(what, name)
+    } else {
+        e
+    }
+}
+
+fn name_taken_message(what: &str, name: &str) -> StoreError {
+    invalid(format!("{what} named `{}` exists: give another name", crate::filter::shorten(name)))
+}
+
+/// Whether `table` has a row named `name`. Asked before adding one rather than left to
+/// the unique index: a refused insert would use up an id on PostgreSQL (its identity does
+/// not roll back), not on SQLite, and ids are shown (`custom-action/<n>`).
+fn named(db: &dyn Sql, table: &str, name: &str) -> Result<bool, StoreError> {
+    Ok(db.query_opt(&format!("SELECT 1 FROM {table} WHERE name = ?"), &vals![name])?.is_some())
+}
+
+const DELIVERY_COLUMNS: &str = "d.event_id, d.target_id, e.body, d.attempts, d.state, d.last_error";
+
 impl Store {
     /// Adds a target. `config` is the kind's settings (e.g. `{"url": ..., "secret": ...}`
     /// for a webhook); the caller checks them.
@@ -77,16 +101,15 @@ impl Store {
         if !TARGET_KINDS.contains(&kind) {
             return Err(invalid(format!("unknown target kind `{}`: use one of {}", crate::filter::shorten(kind), TARGET_KINDS.join(", "))));
         }
-        let err = sql(&self.path);
-        if self.lite()?.query_row("SELECT 1 FROM event_targets WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
-            return Err(invalid(format!("a target named `{}` exists: give another name", crate::filter::shorten(name))));
+        if named(self.sql(), "event_targets", name)? {
+            return Err(name_taken_message("a target", name));
         }
-        self.lite()?
+        self.sql()
             .execute(
-                "INSERT INTO event_targets (name, kind, config, enabled, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                params![name, kind, config.to_string(), codec::time_to_text(codec::truncate(now))],
+                "INSERT INTO event_targets (name, kind, config, enabled, created_at) VALUES (?, ?, ?, 1, ?)",
+                &vals![name, kind, config.to_string(), codec::time_to_text(codec::truncate(now))],
             )
-            .map_err(&err)?;
+            .map_err(|e| name_taken(e, "a target", name))?;
         self.event_target(name)
     }
 
@@ -99,19 +122,15 @@ impl Store {
     }
 
     pub fn event_targets(&self) -> Result<Vec<EventTarget>, StoreError> {
-        let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
-        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, kind, config, enabled FROM event_targets ORDER BY id").map_err(&err)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, bool>(4)?)))
-            .map_err(&err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, kind, config, enabled) = row.map_err(&err)?;
-            let config = serde_json::from_str(&config).map_err(|_| bad(("event target config", config.clone())))?;
-            out.push(EventTarget { id, name, kind, config, enabled });
-        }
-        Ok(out)
+        let rows = self.sql().query("SELECT id, name, kind, config, enabled FROM event_targets ORDER BY id", &[])?;
+        rows.iter()
+            .map(|r| {
+                let config = r.text(3)?;
+                let config = serde_json::from_str(&config).map_err(|_| bad(("event target config", config.clone())))?;
+                Ok(EventTarget { id: r.int(0)?, name: r.text(1)?, kind: r.text(2)?, config, enabled: r.flag(4)? })
+            })
+            .collect()
     }
 
     /// Adds a rule sending the events `pattern` matches to `target` (the caller has checked
@@ -121,41 +140,33 @@ impl Store {
             return Err(invalid("a rule's name is 1 to 128 characters".into()));
         }
         let t = self.event_target(target)?;
-        let err = sql(&self.path);
-        if self.lite()?.query_row("SELECT 1 FROM event_rules WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
-            return Err(invalid(format!("an event rule named `{}` exists: give another name", crate::filter::shorten(name))));
+        if named(self.sql(), "event_rules", name)? {
+            return Err(name_taken_message("an event rule", name));
         }
-        self.lite()?
+        self.sql()
             .execute(
-                "INSERT INTO event_rules (name, pattern, target_id, enabled, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
-                params![name, pattern.to_string(), t.id, codec::time_to_text(codec::truncate(now))],
+                "INSERT INTO event_rules (name, pattern, target_id, enabled, created_at) VALUES (?, ?, ?, 1, ?)",
+                &vals![name, pattern.to_string(), t.id, codec::time_to_text(codec::truncate(now))],
             )
-            .map_err(&err)?;
+            .map_err(|e| name_taken(e, "an event rule", name))?;
         self.event_rules()?.into_iter().find(|r| r.name == name).ok_or_else(|| invalid("the rule was not stored".into()))
     }
 
     /// Every rule with its target, oldest first.
     pub fn event_rules(&self) -> Result<Vec<EventRule>, StoreError> {
-        let err = sql(&self.path);
         let bad = crate::store::corrupt(&self.path);
-        let mut stmt = self
-            .lite()?
-            .prepare_cached(
-                "SELECT r.id, r.name, r.pattern, t.name, t.id, r.enabled AND t.enabled FROM event_rules r JOIN event_targets t ON t.id = r.target_id ORDER BY r.id",
-            )
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?, r.get::<_, bool>(5)?))
+        let rows = self.sql().query(
+            "SELECT r.id, r.name, r.pattern, t.name, t.id, CASE WHEN r.enabled = 1 AND t.enabled = 1 THEN 1 ELSE 0 END
+             FROM event_rules r JOIN event_targets t ON t.id = r.target_id ORDER BY r.id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let pattern = r.text(2)?;
+                let pattern = serde_json::from_str(&pattern).map_err(|_| bad(("event rule pattern", pattern.clone())))?;
+                Ok(EventRule { id: r.int(0)?, name: r.text(1)?, pattern, target: r.text(3)?, target_id: r.int(4)?, enabled: r.flag(5)? })
             })
-            .map_err(&err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, pattern, target, target_id, enabled) = row.map_err(&err)?;
-            let pattern = serde_json::from_str(&pattern).map_err(|_| bad(("event rule pattern", pattern.clone())))?;
-            out.push(EventRule { id, name, pattern, target, target_id, enabled });
-        }
-        Ok(out)
+            .collect()
     }
 
     /// Adds a custom action; at most [`MAX_CUSTOM_ACTIONS`].
@@ -166,30 +177,29 @@ impl Store {
         if description.chars().count() > 510 {
             return Err(invalid("a custom action's description is at most 510 characters".into()));
         }
-        let err = sql(&self.path);
-        let n: i64 = self.lite()?.query_row("SELECT count(*) FROM custom_actions", [], |r| r.get(0)).map_err(&err)?;
-        if n as usize >= MAX_CUSTOM_ACTIONS {
-            return Err(invalid(format!("at most {MAX_CUSTOM_ACTIONS} custom actions: delete one first")));
-        }
-        if self.lite()?.query_row("SELECT 1 FROM custom_actions WHERE name = ?1", [name], |_| Ok(())).optional().map_err(&err)?.is_some() {
-            return Err(invalid(format!("a custom action named `{}` exists: give another name", crate::filter::shorten(name))));
-        }
-        self.lite()?
-            .execute(
-                "INSERT INTO custom_actions (name, description, created_at) VALUES (?1, ?2, ?3)",
-                params![name, description, codec::time_to_text(codec::truncate(now))],
+        // Counted and added in one transaction: two writers cannot both add the 50th.
+        let id = self.db.tx(|db| {
+            let n = db.query_one("SELECT count(*) FROM custom_actions", &[])?.int(0)?;
+            if n as usize >= MAX_CUSTOM_ACTIONS {
+                return Err(invalid(format!("at most {MAX_CUSTOM_ACTIONS} custom actions: delete one first")));
+            }
+            if named(db, "custom_actions", name)? {
+                return Err(name_taken_message("a custom action", name));
+            }
+            db.insert_id(
+                "INSERT INTO custom_actions (name, description, created_at) VALUES (?, ?, ?) RETURNING id",
+                &vals![name, description, codec::time_to_text(codec::truncate(now))],
             )
-            .map_err(&err)?;
-        Ok(CustomAction { id: format!("custom-action/{}", self.lite()?.last_insert_rowid()), name: name.into(), description: description.into() })
+            .map_err(|e| name_taken(e, "a custom action", name))
+        })?;
+        Ok(CustomAction { id: format!("custom-action/{id}"), name: name.into(), description: description.into() })
     }
 
     pub fn custom_actions(&self) -> Result<Vec<CustomAction>, StoreError> {
-        let err = sql(&self.path);
-        let mut stmt = self.lite()?.prepare_cached("SELECT id, name, description FROM custom_actions ORDER BY id").map_err(&err)?;
-        let rows = stmt
-            .query_map([], |r| Ok(CustomAction { id: format!("custom-action/{}", r.get::<_, i64>(0)?), name: r.get(1)?, description: r.get(2)? }))
-            .map_err(&err)?;
-        rows.collect::<Result<_, _>>().map_err(&err)
+        let rows = self.sql().query("SELECT id, name, description FROM custom_actions ORDER BY id", &[])?;
+        rows.iter()
+            .map(|r| Ok(CustomAction { id: format!("custom-action/{}", r.int(0)?), name: r.text(1)?, description: r.text(2)? }))
+            .collect()
     }
 
     /// One custom action by id (`custom-action/<n>`) or name.
@@ -202,97 +212,149 @@ impl Store {
 
     /// Stores `body` (an event envelope with a unique `id`) with a pending delivery to each
     /// of `targets`, due at `now`, in one transaction. An event already stored is not stored
-    /// again (returns false). No target: nothing is stored (an event no rule routes is
-    /// dropped, as EventBridge drops it).
+    /// again (returns false; on PostgreSQL a second writer of the same id waits for the
+    /// first's transaction and then stores nothing). No target: nothing is stored (an event
+    /// no rule routes is dropped, as EventBridge drops it).
     pub fn enqueue_event(&mut self, body: &Value, targets: &[i64], now: Timestamp) -> Result<bool, StoreError> {
         let Some(id) = body.get("id").and_then(Value::as_str) else { return Err(invalid("an event needs an `id`".into())) };
         if targets.is_empty() {
             return Ok(false);
         }
         let detail_type = body.get("detail-type").and_then(Value::as_str).unwrap_or_default();
-        let err = sql(&self.path);
         let t = codec::time_to_text(codec::truncate(now));
-        let tx = crate::sql::lite_mut(&mut self.db)?.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        let added = tx
-            .execute("INSERT OR IGNORE INTO events (id, detail_type, created_at, body) VALUES (?1, ?2, ?3, ?4)", params![id, detail_type, t, body.to_string()])
-            .map_err(&err)?;
-        if added == 1 {
-            for target in targets {
-                tx.execute(
-                    "INSERT OR IGNORE INTO deliveries (event_id, target_id, state, attempts, next_attempt_at) VALUES (?1, ?2, 'pending', 0, ?3)",
-                    params![id, target, t],
-                )
-                .map_err(&err)?;
+        self.db.tx(|db| {
+            let added = db.execute(
+                "INSERT INTO events (id, detail_type, created_at, body) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                &vals![id, detail_type, &t, body.to_string()],
+            )?;
+            if added == 1 {
+                for target in targets {
+                    db.execute(
+                        "INSERT INTO deliveries (event_id, target_id, state, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)
+                         ON CONFLICT (event_id, target_id) DO NOTHING",
+                        &vals![id, *target, &t],
+                    )?;
+                }
             }
-        }
-        tx.commit().map_err(&err)?;
-        Ok(added == 1)
+            Ok(added == 1)
+        })
     }
 
-    fn deliveries_where(&self, cond: &str, values: &[&dyn rusqlite::ToSql]) -> Result<Vec<Delivery>, StoreError> {
-        let err = sql(&self.path);
-        let bad = crate::store::corrupt(&self.path);
-        let targets = self.event_targets()?;
-        let mut stmt = self
-            .lite()?
-            .prepare(&format!(
-                "SELECT d.event_id, d.target_id, e.body, d.attempts, d.state, d.last_error FROM deliveries d JOIN events e ON e.id = d.event_id
-                 WHERE {cond} ORDER BY d.next_attempt_at, d.event_id"
-            ))
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map(values, |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, u32>(3)?, r.get::<_, String>(4)?, r.get::<_, Option<String>>(5)?))
+    /// The deliveries `cond` selects (over `d`, the delivery, and `e`, its event), oldest
+    /// due first, at most `limit`.
+    fn deliveries_where(
+        db: &dyn Sql,
+        path: &std::path::Path,
+        cond: &str,
+        values: &[SqlValue],
+        limit: Option<usize>,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let bad = crate::store::corrupt(path);
+        let limit = limit.map(|n| format!(" LIMIT {}", n.min(i64::MAX as usize))).unwrap_or_default();
+        let rows = db.query(
+            &format!(
+                "SELECT {DELIVERY_COLUMNS}, t.id, t.name, t.kind, t.config, t.enabled
+                 FROM deliveries d JOIN events e ON e.id = d.event_id JOIN event_targets t ON t.id = d.target_id
+                 WHERE {cond} ORDER BY d.next_attempt_at, d.event_id, d.target_id{limit}"
+            ),
+            values,
+        )?;
+        rows.iter()
+            .map(|r| {
+                let (body, config) = (r.text(2)?, r.text(9)?);
+                let target = EventTarget {
+                    id: r.int(6)?,
+                    name: r.text(7)?,
+                    kind: r.text(8)?,
+                    config: serde_json::from_str(&config).map_err(|_| bad(("event target config", config.clone())))?,
+                    enabled: r.flag(10)?,
+                };
+                Ok(Delivery {
+                    event_id: r.text(0)?,
+                    target,
+                    body: serde_json::from_str(&body).map_err(|_| bad(("event body", body.clone())))?,
+                    attempts: u32::try_from(r.int(3)?).unwrap_or(u32::MAX),
+                    state: r.text(4)?,
+                    last_error: r.opt_text(5)?,
+                })
             })
-            .map_err(&err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (event_id, target_id, body, attempts, state, last_error) = row.map_err(&err)?;
-            let Some(target) = targets.iter().find(|t| t.id == target_id).cloned() else { continue };
-            let body = serde_json::from_str(&body).map_err(|_| bad(("event body", body.clone())))?;
-            out.push(Delivery { event_id, target, body, attempts, state, last_error });
-        }
-        Ok(out)
+            .collect()
     }
 
-    /// Pending deliveries due at `now` (oldest first), at most `limit`.
+    /// Pending deliveries due at `now` (oldest first), at most `limit`; nothing is claimed
+    /// (a deliverer takes them with [`Store::claim_due_deliveries`]).
     pub fn due_deliveries(&self, now: Timestamp, limit: usize) -> Result<Vec<Delivery>, StoreError> {
         let t = codec::time_to_text(codec::truncate(now));
-        let mut d = self.deliveries_where("d.state = 'pending' AND d.next_attempt_at <= ?1", &[&t])?;
-        d.truncate(limit);
-        Ok(d)
+        Self::deliveries_where(self.sql(), &self.path, "d.state = 'pending' AND d.next_attempt_at <= ?", &vals![t], Some(limit))
+    }
+
+    /// Takes the pending deliveries due at `now` to enabled targets (oldest first, at most
+    /// `limit`) for one deliverer: each is due again only at `until` (its lease), so no other
+    /// deliverer polling meanwhile takes it; the deliverer records each outcome
+    /// ([`Store::delivery_succeeded`], [`Store::delivery_failed`]), and one it never records
+    /// (a crash) is taken again after `until`. In one transaction: on SQLite the single
+    /// writer keeps two deliverers apart; on PostgreSQL the rows are locked and a concurrent
+    /// claimer skips them (`FOR UPDATE SKIP LOCKED`).
+    pub fn claim_due_deliveries(&mut self, now: Timestamp, until: Timestamp, limit: usize) -> Result<Vec<Delivery>, StoreError> {
+        let (t, lease) = (codec::time_to_text(codec::truncate(now)), codec::time_to_text(codec::truncate(until)));
+        let path = self.path.clone();
+        self.db.tx(|db| {
+            let keys = db.query(
+                &format!(
+                    "SELECT d.event_id, d.target_id FROM deliveries d
+                     WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.target_id IN (SELECT id FROM event_targets WHERE enabled = 1)
+                     ORDER BY d.next_attempt_at, d.event_id, d.target_id LIMIT {}{}",
+                    limit.min(i64::MAX as usize),
+                    db.dialect().skip_locked()
+                ),
+                &vals![&t],
+            )?;
+            let mut out = Vec::with_capacity(keys.len());
+            for key in &keys {
+                let (event_id, target_id) = (key.text(0)?, key.int(1)?);
+                let cond = "d.event_id = ? AND d.target_id = ?";
+                let mut one = Self::deliveries_where(db, &path, cond, &vals![&event_id, target_id], None)?;
+                db.execute("UPDATE deliveries SET next_attempt_at = ? WHERE event_id = ? AND target_id = ?", &vals![&lease, &event_id, target_id])?;
+                out.append(&mut one);
+            }
+            Ok(out)
+        })
     }
 
     /// Deliveries that will not be tried again.
     pub fn dead_letters(&self) -> Result<Vec<Delivery>, StoreError> {
-        self.deliveries_where("d.state = 'dead'", &[])
+        Self::deliveries_where(self.sql(), &self.path, "d.state = 'dead'", &[], None)
     }
 
-    /// Records a delivery's success.
-    pub fn delivery_succeeded(&mut self, event_id: &str, target_id: i64, now: Timestamp) -> Result<(), StoreError> {
-        self.lite()?
-            .execute(
-                "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?3, last_error = NULL WHERE event_id = ?1 AND target_id = ?2",
-                params![event_id, target_id, codec::time_to_text(codec::truncate(now))],
-            )
-            .map_err(sql(&self.path))?;
-        Ok(())
+    /// Records a delivery's success; false if it was not pending (already recorded).
+    pub fn delivery_succeeded(&mut self, event_id: &str, target_id: i64, now: Timestamp) -> Result<bool, StoreError> {
+        let n = self.sql().execute(
+            "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL
+             WHERE event_id = ? AND target_id = ? AND state = 'pending'",
+            &vals![codec::time_to_text(codec::truncate(now)), event_id, target_id],
+        )?;
+        Ok(n == 1)
     }
 
-    /// Records a failed attempt: tried again at `retry_at`, or a dead letter when `None`.
-    pub fn delivery_failed(&mut self, event_id: &str, target_id: i64, error: &str, retry_at: Option<Timestamp>) -> Result<(), StoreError> {
+    /// Records a failed attempt: tried again at `retry_at`, or a dead letter when `None`;
+    /// false if it was not pending (already recorded).
+    pub fn delivery_failed(
+        &mut self,
+        event_id: &str,
+        target_id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+    ) -> Result<bool, StoreError> {
         let (state, next) = match retry_at {
             Some(t) => ("pending", Some(codec::time_to_text(codec::truncate(t)))),
             None => ("dead", None),
         };
-        self.lite()?
-            .execute(
-                "UPDATE deliveries SET state = ?3, attempts = attempts + 1, last_error = ?4, next_attempt_at = coalesce(?5, next_attempt_at)
-                 WHERE event_id = ?1 AND target_id = ?2",
-                params![event_id, target_id, state, error, next],
-            )
-            .map_err(sql(&self.path))?;
-        Ok(())
+        let n = self.sql().execute(
+            "UPDATE deliveries SET state = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = coalesce(?, next_attempt_at)
+             WHERE event_id = ? AND target_id = ? AND state = 'pending'",
+            &vals![state, error, next, event_id, target_id],
+        )?;
+        Ok(n == 1)
     }
 }
 
@@ -302,13 +364,13 @@ impl Store {
     /// Deletes a target by name, with its rules and its deliveries (dead letters included).
     pub fn delete_event_target(&mut self, name: &str) -> Result<(), StoreError> {
         let t = self.event_target(name)?;
-        self.lite()?.execute("DELETE FROM event_targets WHERE id = ?1", [t.id]).map_err(sql(&self.path))?;
+        self.sql().execute("DELETE FROM event_targets WHERE id = ?", &vals![t.id])?;
         Ok(())
     }
 
     /// Deletes a rule by name; events already in the outbox still go out.
     pub fn delete_event_rule(&mut self, name: &str) -> Result<(), StoreError> {
-        let n = self.lite()?.execute("DELETE FROM event_rules WHERE name = ?1", [name]).map_err(sql(&self.path))?;
+        let n = self.sql().execute("DELETE FROM event_rules WHERE name = ?", &vals![name])?;
         if n == 0 {
             return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
         }
@@ -317,7 +379,7 @@ impl Store {
 
     /// Turns a rule on or off.
     pub fn set_event_rule_enabled(&mut self, name: &str, enabled: bool) -> Result<(), StoreError> {
-        let n = self.lite()?.execute("UPDATE event_rules SET enabled = ?2 WHERE name = ?1", params![name, enabled]).map_err(sql(&self.path))?;
+        let n = self.sql().execute("UPDATE event_rules SET enabled = ? WHERE name = ?", &vals![enabled, name])?;
         if n == 0 {
             return Err(invalid(format!("no event rule `{}`", crate::filter::shorten(name))));
         }
@@ -328,7 +390,7 @@ impl Store {
     pub fn delete_custom_action(&mut self, id_or_name: &str) -> Result<(), StoreError> {
         let a = self.custom_action(id_or_name)?;
         let n: i64 = a.id.trim_start_matches("custom-action/").parse().unwrap_or(-1);
-        self.lite()?.execute("DELETE FROM custom_actions WHERE id = ?1", [n]).map_err(sql(&self.path))?;
+        self.sql().execute("DELETE FROM custom_actions WHERE id = ?", &vals![n])?;
         Ok(())
     }
 
@@ -339,17 +401,18 @@ impl Store {
             Some(name) => Some(self.event_target(name)?.id),
             None => None,
         };
-        let n = self
-            .lite()?
-            .execute(
-                "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?3
-                 WHERE event_id = ?1 AND state = 'dead' AND (?2 IS NULL OR target_id = ?2)",
-                params![event_id, target_id, codec::time_to_text(codec::truncate(now))],
-            )
-            .map_err(sql(&self.path))?;
+        let n = self.sql().execute(
+            "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?
+             WHERE event_id = ? AND state = 'dead' AND (CAST(? AS BIGINT) IS NULL OR target_id = ?)",
+            &vals![codec::time_to_text(codec::truncate(now)), event_id, target_id, target_id],
+        )?;
         if n == 0 {
-            return Err(invalid(format!("no dead letter of event `{}`{}", crate::filter::shorten(event_id), target.map(|t| format!(" to `{}`", crate::filter::shorten(t))).unwrap_or_default())));
+            return Err(invalid(format!(
+                "no dead letter of event `{}`{}",
+                crate::filter::shorten(event_id),
+                target.map(|t| format!(" to `{}`", crate::filter::shorten(t))).unwrap_or_default()
+            )));
         }
-        Ok(n)
+        Ok(n as usize)
     }
 }

@@ -795,8 +795,6 @@ conformance!(
 mod audit;
 #[path = "conformance/graph.rs"]
 mod graph;
-#[path = "conformance/graph.rs"]
-mod graph;
 #[path = "conformance/imports.rs"]
 mod imports;
 #[path = "conformance/copy.rs"]
