@@ -244,3 +244,45 @@ fn the_vulnerability_database_is_never_a_postgres_url() {
         assert!(!d.join("postgres:").exists(), "no file made of the URL");
     }
 }
+
+/// A scan recorded on PostgreSQL has its inventory there: the same resources, facets,
+/// failed findings and snapshot objects as the same scan recorded in a SQLite file.
+#[test]
+fn a_scan_recorded_on_postgres_has_its_inventory_browsable_as_on_sqlite() {
+    use rampart_hub::{PgMode, ResourceFilter, Store, MAX_RESOURCES_PAGE};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pg = Database::new("inventory");
+    let lite = d.join("r.db");
+    let lite = lite.to_str().unwrap();
+    for db in [lite, pg.url.as_str()] {
+        let o = rampart(d, &["demo", "--db", db]);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    let a = Store::open_read_only(Path::new(lite)).unwrap();
+    let b = Store::connect(&pg.url, PgMode::ReadOnly).unwrap();
+    let (ia, ib) = (
+        a.latest_inventory().unwrap().expect("an inventory on SQLite"),
+        b.latest_inventory().unwrap().expect("an inventory on PostgreSQL"),
+    );
+    assert!(ib.resources > 0 && ib.stored_bytes > 0, "{ib:?}");
+    assert_eq!((ia.resources, ia.json_bytes), (ib.resources, ib.json_bytes));
+    assert_eq!(a.inventory_facets(&ia.run_id).unwrap(), b.inventory_facets(&ib.run_id).unwrap());
+    let all = ResourceFilter::default();
+    let (pa, pb) = (
+        a.inventory_resources(&ia.run_id, &all, None, MAX_RESOURCES_PAGE).unwrap(),
+        b.inventory_resources(&ib.run_id, &all, None, MAX_RESOURCES_PAGE).unwrap(),
+    );
+    assert_eq!(pa, pb);
+    assert!(pb.resources.iter().any(|r| r.failed > 0), "failed findings counted on PostgreSQL: {pb:?}");
+    for row in pb.resources.iter().take(20) {
+        let (ra, va) = rampart_app::inventory::resource(&a, &ia.run_id, &row.resource.arn).unwrap().unwrap();
+        let (rb, vb) = rampart_app::inventory::resource(&b, &ib.run_id, &row.resource.arn).unwrap().unwrap();
+        assert_eq!((ra, va), (rb, vb), "{}", row.resource.arn);
+    }
+    let (_, inv) = rampart_app::inventory::latest(&b).unwrap().expect("the snapshot reads back");
+    assert_eq!(
+        serde_json::to_value(&inv).unwrap()["accounts"],
+        serde_json::to_value(rampart_app::inventory::latest(&a).unwrap().unwrap().1).unwrap()["accounts"]
+    );
+}

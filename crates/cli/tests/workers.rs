@@ -150,6 +150,31 @@ fn killed_workers_find_what_one_process_finds(d: &Path, queue: &str) {
     let (single, queued) = (findings(d, "single.db"), findings(d, queue));
     assert!(single.len() > 30 * 20, "the estate has findings: {}", single.len());
     assert_eq!(queued, single);
+    // Its inventory is recorded there too (on PostgreSQL as on SQLite): the resources of the
+    // single-process scan's. (Not their regions: a multi-region trail is listed in each
+    // region, and the inventory keeps the first part's, which differs between the two.)
+    assert_eq!(inventory(d, queue), inventory(d, "single.db"));
+}
+
+/// The resources of the latest inventory in `db` (a file in `dir` or a PostgreSQL URL):
+/// (ARN, type, account).
+fn inventory(dir: &Path, db: &str) -> BTreeSet<(String, String, String)> {
+    let spec = if rampart_hub::is_postgres_url(db) { std::path::PathBuf::from(db) } else { dir.join(db) };
+    let store = rampart_app::db::open(&spec, rampart_hub::PgMode::ReadOnly).unwrap();
+    let info = store.latest_inventory().unwrap().unwrap_or_else(|| panic!("no inventory in {db}"));
+    let mut out = BTreeSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.inventory_resources(&info.run_id, &Default::default(), after.as_deref(), rampart_hub::MAX_RESOURCES_PAGE).unwrap();
+        out.extend(page.resources.into_iter().map(|r| (r.resource.arn, r.resource.kind, r.resource.account)));
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(out.len() as u64, info.resources);
+    assert!(out.len() >= 30, "{db}: {} resources", out.len());
+    out
 }
 
 /// A worker whose PostgreSQL connections are cut (every backend of its database terminated,
