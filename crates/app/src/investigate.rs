@@ -2,8 +2,9 @@
 //! entity's profile read back.
 //!
 //! [`ingest`] walks files and folders (CloudTrail's `AWSLogs/<account>/CloudTrail/<region>/
-//! YYYY/MM/DD/` layout, organisation trails included, or any folder of `.json.gz`/`.json`
-//! log files; VPC Flow Logs' `.log`/`.log.gz` files), skips digest and Insights files and
+//! YYYY/MM/DD/` layout, organisation trails included, or any folder of `.json(.gz)` log
+//! files, `LookupEvents` responses or EventBridge events, `.jsonl(.gz)` too; VPC Flow Logs'
+//! `.log`/`.log.gz` files) or a bucket (`s3://`), skips digest and Insights files and
 //! every file already read (a checkpoint per file, keyed by its path from `AWSLogs/` on, so
 //! moving the download folder does not read it again), and summarises the rest with
 //! `rampart-graph` in memory bounded by the summariser's limit (flushed into the open
@@ -178,7 +179,7 @@ fn wanted(source: Source, path: &Path, named: bool) -> Result<(), &'static str> 
             if text.contains("/CloudTrail-Insight/") {
                 return Err("insights");
             }
-            if named || name.ends_with(".json.gz") || name.ends_with(".json") {
+            if named || [".json.gz", ".json", ".jsonl", ".jsonl.gz"].iter().any(|x| name.ends_with(x)) {
                 Ok(())
             } else {
                 Err("not a CloudTrail log file")
@@ -402,7 +403,7 @@ fn read_file(
             file.bytes = bytes.len() as u64;
             let mut flush_error: Option<StoreError> = None;
             let mut records = 0u64;
-            let read = rampart_cloudtrail::read_log(&shown, &bytes, rampart_cloudtrail::MAX_INFLATED, &mut |r| {
+            let read = rampart_cloudtrail::read_events(&shown, &bytes, rampart_cloudtrail::MAX_INFLATED, &mut |r| {
                 if flush_error.is_some() {
                     return;
                 }

@@ -1,6 +1,7 @@
 //! CloudTrail log files as a trail delivers them to an S3 bucket, read without I/O: the
 //! bucket's key layouts ([`key`]), a log file's records as typed [`Event`]s ([`log`]), and
-//! the resources a management write event can have changed ([`change`]).
+//! the resources a management write event can have changed ([`change`]); events saved in
+//! the other shapes (a `LookupEvents` response, EventBridge events, bare records: [`shapes`]).
 //!
 //! **Architecture invariant:** pure. Bytes and keys in, values out: no SDK, no clock, no
 //! file system. The caller reads the bucket (`rampart-collect-aws`) and keeps checkpoints
@@ -18,9 +19,11 @@
 pub mod change;
 pub mod key;
 pub mod log;
+pub mod shapes;
 
 pub use change::{classify, Change, Piece};
 pub use key::{parse_key, KeyKind, LogKey};
+pub use shapes::read_events;
 pub use log::{parse_log, parse_log_with_limit, read_log, Event, FileError, LogFile, Malformed, MAX_INFLATED};
 
 #[cfg(test)]

@@ -291,3 +291,29 @@ fn cloudtrail_in_its_layout_skips_digests_reports_malformed_records_and_profiles
     assert!(later.pruned_summaries > 0);
     assert_eq!(store.graph_counts().unwrap().0, 0);
 }
+
+#[test]
+fn lookup_events_responses_and_eventbridge_events_are_read_as_their_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("saved");
+    std::fs::create_dir(&dir).unwrap();
+    let lookup = serde_json::json!({"Events": (0..3).map(|i| serde_json::json!({
+        "EventId": format!("e{i}"), "CloudTrailEvent": trail_record(i, "carol", "192.0.2.1", T0 + i as i64, None).to_string()
+    })).collect::<Vec<_>>()});
+    std::fs::write(dir.join("lookup-events.json"), lookup.to_string()).unwrap();
+    let lines: String = (3..6)
+        .map(|i| {
+            serde_json::json!({"version": "0", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam",
+                "detail": trail_record(i, "carol", "192.0.2.2", T0 + i as i64, None)})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    std::fs::write(dir.join("eventbridge.jsonl.gz"), gz(lines.as_bytes())).unwrap();
+    let mut store = store_in(tmp.path());
+    let report = ingest(&mut store, &opts(Source::CloudTrail, &dir), T0, &Quiet).unwrap();
+    assert_eq!((report.files_read, report.records, report.malformed), (2, 6, 0), "{report:?}");
+    let p = entity_profile(&store, "arn:aws:iam::123456789012:user/carol", None, None, 45).unwrap();
+    assert_eq!(p.api_calls.iter().map(|c| c.success).sum::<u64>(), 6);
+    assert_eq!(p.ips.len(), 2);
+}
