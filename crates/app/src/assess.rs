@@ -273,7 +273,9 @@ fn steps(
     );
     let mut scan = Scan::of(info, findings);
     let run = writing(access, |store| {
-        scan.record(store)?;
+        // On PostgreSQL, a part of the store still kept on SQLite alone (after the run and its
+        // findings) is left out with a warning, not a failed assessment (`crate::db::record`).
+        crate::db::record(&mut scan, store, notify)?;
         store.attach_findings_run(run.id, &scan.run.id, &hosts)?;
         if let Err(e) = crate::assess_events::findings_reported(store, &evaluating, &scan.findings) {
             notify.warn(&format!("assessment run {}: the FINDING_REPORTED events were not stored: {e:#}", run.id));

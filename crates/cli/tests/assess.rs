@@ -361,3 +361,83 @@ fn telemetry_joined_by_instance_id_types_network_reachability_findings() {
     assert!(of_web[0].1.starts_with("RecognizedPortWithListener: HTTPS (tcp/443)") && of_web[0].1.contains("nginx listening"), "{of_web:?}");
     assert!(!others.is_empty() && others.iter().all(|(_, r)| r.contains("NoAgent")), "{others:?}");
 }
+
+/// A fresh database on the test PostgreSQL server (`RAMPART_TEST_POSTGRES`, which
+/// `scripts/test` starts), dropped when the value is; its URL carries a password (trust
+/// authentication ignores it) that must never show.
+struct Postgres {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Postgres {
+    fn new() -> Postgres {
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
+        });
+        let name = format!("rampart_cli_assess_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        let url = format!("{}/{name}", prefix.replacen("postgres://rampart@", "postgres://rampart:s3cretpw@", 1));
+        assert!(url.contains("s3cretpw"), "the test URL names the user rampart: {admin}");
+        Postgres { admin, name, url }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+#[test]
+fn assess_on_postgres_keeps_targets_templates_and_runs_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pg = Postgres::new();
+    let url = pg.url.as_str();
+    let telemetry = d.join("host.json");
+    ok(rampart(d, &["agent", "--once", "-o", telemetry.to_str().unwrap()]));
+    let mut said = String::new();
+    let mut run = |args: &[&str]| -> Output {
+        let out = rampart(d, &[args, &["--db", url]].concat());
+        said.push_str(&String::from_utf8_lossy(&out.stdout));
+        said.push_str(&String::from_utf8_lossy(&out.stderr));
+        out
+    };
+
+    ok(run(&["assess", "target", "this"]));
+    ok(run(&["assess", "template", "nightly", "--target", "this", "--rules", "cis", "--duration", "600"]));
+    let out = run(&["assess", "target", "this"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--replace"), "a duplicate is refused");
+    let targets = run(&["assess", "targets"]);
+    assert!(String::from_utf8_lossy(&targets.stderr).contains(&format!("1 target(s) in postgres://rampart@")), "{targets:?}");
+    assert!(ok(targets).lines().any(|l| l.starts_with("this ") && l.ends_with("every host")));
+    assert!(ok(run(&["assess", "templates"])).lines().any(|l| l.starts_with("nightly ") && l.contains(" cis ")));
+
+    let out = run(&["assess", "run", "nightly", "--telemetry", telemetry.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    ok(out);
+    assert!(stderr.contains("COMPLETED (1 host(s)"), "{stderr}");
+    let listed = ok(run(&["assess", "runs"]));
+    let rows: Vec<Vec<&str>> = listed.lines().skip(1).map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows.len(), 1, "{listed}");
+    assert_eq!(&rows[0][..3], ["1", "nightly", "COMPLETED"], "{listed}");
+    let findings_run = rows[0][8];
+    assert!(findings_run.starts_with("run-"), "{listed}");
+    // The findings run it recorded is in the same database.
+    assert!(ok(run(&["runs", "--format", "json"])).contains(findings_run));
+
+    // A target in use is kept; a template that ran is kept.
+    let out = run(&["assess", "target", "this", "--delete"]);
+    assert!(!out.status.success(), "a target in use is not deleted");
+    let out = run(&["assess", "template", "nightly", "--delete"]);
+    assert!(!out.status.success(), "a template that ran is not deleted");
+    assert!(!d.join("rampart.db").exists(), "nothing went to the SQLite file of RAMPART_DB");
+    assert!(!said.contains("s3cretpw"), "the password showed: {said}");
+}
