@@ -31,9 +31,12 @@
 //! (`rampart_app::import`), over the keys [`ImportResult::stored`] lists.
 //!
 //! Speed: one transaction per call ([`Store::import_calls`]: several calls in one, for
-//! files), statements prepared once per connection, one look-up of the whole batch's
-//! stored state by (ProductArn, Id) (not one per finding), ascending keys (appends, not
-//! random B-tree writes), a resource's tags rewritten only when they changed.
+//! files), statements prepared once per SQLite connection, one look-up of the whole
+//! batch's stored state by (ProductArn, Id) (not one per finding) and one of its
+//! resources' tags, ascending keys (appends, not random B-tree writes), a resource's tags
+//! rewritten only when they changed. The same code runs on PostgreSQL (written once
+//! against `sql::Sql`; `Dialect` gives the look-up's JSON), where each statement is a
+//! round trip to the server: a new finding is two statements and one per tag.
 
 use crate::codec;
 use crate::dialect::Dialect;
@@ -527,6 +530,19 @@ fn import_call(tx: &dyn Sql, findings: &[ImportedFinding], now: Timestamp) -> Re
     } else {
         0
     };
+    // The tags every resource of the call holds, in one query (then kept as the call writes them).
+    let mut held_tags: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    {
+        let ids: Vec<String> = todo.iter().flat_map(|f| f.resources.iter().map(|r| r.id.clone())).collect();
+        let among = tx.dialect().in_json_list("resource_id");
+        let rows = tx.query(
+            &format!("SELECT resource_id, key, value FROM resource_tags WHERE {among} ORDER BY resource_id, key"),
+            &vals![codec::strings_to_json(&ids)],
+        )?;
+        for row in rows {
+            held_tags.entry(row.text(0)?).or_default().push((row.text(1)?, row.text(2)?));
+        }
+    }
     let upsert_tag = "INSERT INTO resource_tags (resource_id, key, value) VALUES (?, ?, ?)
                       ON CONFLICT (resource_id, key) DO UPDATE SET value = excluded.value";
     for (at, f) in todo.into_iter().enumerate() {
@@ -630,19 +646,20 @@ fn import_call(tx: &dyn Sql, findings: &[ImportedFinding], now: Timestamp) -> Re
             }
         }
         for r in &f.resources {
-            // A tool's next run mostly sends the tags the store holds: reading them
-            // touches a page, rewriting them would dirty it (a write to the WAL and
-            // again at the checkpoint, per finding).
-            let held = tx.query("SELECT key, value FROM resource_tags WHERE resource_id = ? ORDER BY key", &vals![&r.id])?;
-            let same = held.len() == r.tags.len()
-                && held.iter().zip(&r.tags).all(|(row, (k, v))| row.value(0) == &text(k) && row.value(1) == &text(v));
-            if same {
+            // A tool's next run mostly sends the tags the store holds: rewriting them
+            // would dirty a page (a write to the WAL and again at the checkpoint, per
+            // finding), so they are compared with what the call read first.
+            let was = held_tags.entry(r.id.clone()).or_default();
+            if was.len() == r.tags.len() && was.iter().zip(&r.tags).all(|((hk, hv), (k, v))| hk == k && hv == v) {
                 continue;
             }
-            tx.execute("DELETE FROM resource_tags WHERE resource_id = ?", &vals![&r.id])?;
+            if !was.is_empty() {
+                tx.execute("DELETE FROM resource_tags WHERE resource_id = ?", &vals![&r.id])?;
+            }
             for (k, v) in &r.tags {
                 tx.execute(upsert_tag, &vals![&r.id, k, v])?;
             }
+            *was = r.tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         }
         out.success_count += 1;
         out.stored.push(id);
