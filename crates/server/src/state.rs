@@ -209,8 +209,39 @@ mod tests {
     fn reads_are_answered_while_the_writer_is_busy() {
         let dir = tempfile::tempdir().unwrap();
         let path = demo_file(dir.path());
-        let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(Store::open(&path).unwrap()));
-        let state = AppState::at(Store::open(&path).unwrap(), &path, accounts, false);
+        reads_are_answered_while_the_writer_is_busy_at(&path);
+    }
+
+    /// The same on PostgreSQL: the readers are sessions of their own, read-only (a write
+    /// through one is refused by the server), in a database made for the test.
+    #[test]
+    fn reads_are_answered_while_the_writer_is_busy_on_postgres() {
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
+        });
+        let name = format!("rampart_server_state_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        let url = std::path::PathBuf::from(format!("{prefix}/{name}"));
+        {
+            let mut store = rampart_app::db::open(&url, rampart_hub::PgMode::Create).unwrap();
+            let inv = rampart_app::inputs::demo().unwrap();
+            let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, rampart_app::now());
+            scan.record(&mut store).unwrap();
+        }
+        let outcome = std::panic::catch_unwind(|| reads_are_answered_while_the_writer_is_busy_at(&url));
+        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        if let Err(p) = outcome {
+            std::panic::resume_unwind(p);
+        }
+    }
+
+    fn reads_are_answered_while_the_writer_is_busy_at(path: &std::path::Path) {
+        let open = |mode| rampart_app::db::open(path, mode).unwrap();
+        let accounts: Arc<dyn Accounts> = Arc::new(crate::accounts::StoreAccounts::new(open(rampart_hub::PgMode::Existing)));
+        let state = AppState::at(open(rampart_hub::PgMode::Existing), path, accounts, false);
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let held = state.store.lock().unwrap();
         let runs = rt.block_on(async {
