@@ -30,10 +30,11 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
             format!("unknown status `{}`: use PASSED, FAILED, WARNING or NOT_AVAILABLE", shown(s))
         })?),
     };
-    let json = match args.format.as_str() {
-        "table" => false,
-        "json" => true,
-        other => bail!("unknown format `{}` for findings: use table or json", shown(other)),
+    let (json, export) = match args.format.as_str() {
+        "table" => (false, None),
+        "json" => (true, None),
+        f @ ("asff" | "ocsf" | "csv" | "html") => (false, Some(f.parse::<rampart_report::Format>()?)),
+        other => bail!("unknown format `{}` for findings: use table, json, asff, ocsf, csv or html", shown(other)),
     };
     let check_id = args.check.as_deref().map(check_filter).transpose()?;
     // SQLite or PostgreSQL (`--db postgres://...`).
@@ -50,8 +51,20 @@ pub fn findings(args: &FindingsArgs) -> Result<ExitCode> {
     let found = store.findings(&filter)?;
     let products = store.product_names(&found.iter().map(|f| f.id.clone()).collect::<Vec<_>>())?;
     let total = if filter.limit.is_some_and(|l| found.len() >= l) { store.count_findings(&filter)? } else { found.len() };
-    let mut out = std::io::stdout().lock();
-    if json {
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write `{}`: check the path and permissions", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    if let Some(format) = export {
+        // The stored findings in an export format: a run stands for the store (ASFF places a
+        // finding without an account of its own in the run's, and this one names none).
+        let now = rampart_model::Timestamp::now_utc();
+        let run = rampart_app::run_info("store".to_string(), now, Vec::new(), Vec::new(), Vec::new());
+        let report = rampart_report::Report { run: &run, findings: &found, gaps: &[], compliance: &[] };
+        rampart_report::render(format, &report, &mut out)?;
+    } else if json {
         // Rampart's findings as they are; an imported one also names its product.
         let mut list = Vec::with_capacity(found.len());
         for f in &found {

@@ -192,9 +192,13 @@ pub struct FindingsArgs {
     /// Show at most this many (most severe first); 0 shows all.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub limit: usize,
-    /// `table` or `json`.
+    /// `table`, `json` (the stored findings as they are), or an export format: `asff`,
+    /// `ocsf`, `csv`, `html`.
     #[arg(long, short = 'f', default_value = "table")]
     pub format: String,
+    /// Write the output to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: Option<PathBuf>,
     /// The findings database: a SQLite file or a postgres:// URL (default: $RAMPART_DB or
     /// the user's data directory).
     #[arg(long, value_name = "PATH|URL")]
