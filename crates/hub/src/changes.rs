@@ -202,14 +202,19 @@ impl Store {
     /// [`MAX_TRAIL_ATTEMPTS`] times without success (a file recorded with an error is
     /// otherwise not read yet, and the next poll tries it again).
     pub fn trail_files_read(&self, bucket: &str, keys: &[String]) -> Result<HashSet<String>, StoreError> {
+        let db = self.sql();
         let mut out = HashSet::new();
-        for k in keys {
-            let row = self.sql().query_opt(
-                "SELECT 1 FROM trail_files WHERE bucket = ? AND key = ? AND (error IS NULL OR attempts >= ?)",
-                &vals![bucket, k, MAX_TRAIL_ATTEMPTS],
+        // A page of a listing at a time; a statement per 1,000 keys.
+        for chunk in keys.chunks(1000) {
+            let rows = db.query(
+                &format!(
+                    "SELECT key FROM trail_files WHERE bucket = ? AND (error IS NULL OR attempts >= ?) AND {}",
+                    db.dialect().in_json_list("key")
+                ),
+                &vals![bucket, MAX_TRAIL_ATTEMPTS, codec::strings_to_json(chunk)],
             )?;
-            if row.is_some() {
-                out.insert(k.clone());
+            for row in rows {
+                out.insert(row.text(0)?);
             }
         }
         Ok(out)
