@@ -196,7 +196,9 @@ pub fn poll(store: &mut Store, watch: &Watch, notify: &dyn Notify) -> Result<Pol
                     _ => {}
                 }
             }
-            let done = store.trail_files_read(&bucket.name, &logs).map_err(|e| e.to_string())?;
+            // Called from inside the listing's future: the store's PostgreSQL client blocks
+            // on a runtime of its own, which may not start inside this one's task.
+            let done = tokio::task::block_in_place(|| store.trail_files_read(&bucket.name, &logs)).map_err(|e| e.to_string())?;
             Ok(logs.into_iter().filter(|k| !done.contains(k)).collect())
         };
         let logs = rt

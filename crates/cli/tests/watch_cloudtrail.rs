@@ -10,7 +10,7 @@
 mod harness;
 
 use harness::*;
-use rampart_hub::{FindingFilter, Store};
+use rampart_hub::{Backend, FindingFilter, PgMode};
 use rampart_model::{RecordState, Status, WorkflowStatus};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -76,9 +76,14 @@ fn take_calls(log: &Path) -> Vec<Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// The store `db` (a SQLite file's path or a PostgreSQL URL), opened to read.
+fn open(db: &Path) -> Backend {
+    rampart_app::db::open(db, PgMode::ReadOnly).unwrap()
+}
+
 /// The finding of CHECK on group `id`: (status, workflow, record state).
 fn finding(db: &Path, id: &str) -> (Status, WorkflowStatus, RecordState) {
-    let store = Store::open_read_only(db).unwrap();
+    let store = open(db);
     let all = store.findings(&FindingFilter { check_id: Some(CHECK.into()), ..Default::default() }).unwrap();
     let f = all
         .iter()
@@ -88,7 +93,7 @@ fn finding(db: &Path, id: &str) -> (Status, WorkflowStatus, RecordState) {
 }
 
 fn history_notes(db: &Path, group: &str) -> Vec<String> {
-    let store = Store::open_read_only(db).unwrap();
+    let store = open(db);
     let all = store.findings(&FindingFilter { check_id: Some(CHECK.into()), ..Default::default() }).unwrap();
     let f = all.iter().find(|f| f.resource.id.ends_with(&format!("security-group/{group}"))).unwrap();
     store.workflow_history(&f.id).unwrap().into_iter().map(|h| h.note).collect()
@@ -119,12 +124,58 @@ fn only_group_reread(calls: &[Value], group: &str) {
 
 #[test]
 fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    a_change_is_reflected_within_one_poll(dir.path(), &dir.path().join("r.db"));
+}
+
+/// The same with the store on PostgreSQL: the scan's inventory, the trail's files read and
+/// the findings a change updates are kept there.
+#[test]
+fn the_same_on_postgresql() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = PgDatabase::new();
+    a_change_is_reflected_within_one_poll(dir.path(), Path::new(&pg.url));
+}
+
+/// A database of its own on the test PostgreSQL server (`RAMPART_TEST_POSTGRES`), dropped
+/// with the value.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn new() -> PgDatabase {
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
+        });
+        let name = format!("rampart_cli_watch_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        let url = format!("{prefix}/{name}");
+        PgDatabase { admin, name, url }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+/// A group's port opened, closed, the group deleted, each seen by one poll, with the store
+/// at `db` (a file's path or a PostgreSQL URL) and the other files in `dir`.
+fn a_change_is_reflected_within_one_poll(dir: &Path, db: &Path) {
     let moto = moto();
     let ids = trail(&moto, &["setup"]);
     let (web, other) = (ids["web"].as_str().unwrap().to_string(), ids["other"].as_str().unwrap().to_string());
-    let dir = tempfile::tempdir().unwrap();
-    let db: PathBuf = dir.path().join("r.db");
-    let log = dir.path().join("calls.jsonl");
+    let db: PathBuf = db.to_path_buf();
+    let log = dir.join("calls.jsonl");
     let proxy = record_proxy(&moto, &log);
 
     // Without a scan there is no inventory to change: a clear error.
@@ -134,7 +185,7 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
 
     let out = rampart()
         .args(["scan", "aws", "--regions", "us-east-1", "--endpoint-url", &moto.url, "--format", "json", "-o"])
-        .arg(dir.path().join("scan.json"))
+        .arg(dir.join("scan.json"))
         .arg("--db")
         .arg(&db)
         .output()
@@ -203,7 +254,7 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
     assert!(stdout.starts_with("3 file(s), 4 event(s): 1 change(s)") && stdout.contains("0 resource(s) re-read, 1 gone"), "{stdout}");
     assert!(stderr.contains("is not a valid gzip stream") && stderr.contains("has no `Records` array"), "{stderr}");
     only_group_reread(&take_calls(&log), &web);
-    let store = Store::open_read_only(&db).unwrap();
+    let store = open(&db);
     let of_web: Vec<_> = store
         .findings(&FindingFilter::default())
         .unwrap()
