@@ -223,3 +223,64 @@ fn a_trails_bucket_is_read_through_the_sdk_each_file_once() {
     assert!(calls.contains(&("iam:CreateUser".to_string(), 2, 0)), "{calls:?}");
     assert_eq!(p["ips"][0]["value"], "198.51.100.7");
 }
+
+#[test]
+fn flow_logs_in_their_bucket_are_read_through_the_sdk() {
+    let moto = harness::moto();
+    let v5 = "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport dstport pkt-srcaddr pkt-dstaddr protocol bytes packets start end action tcp-flags log-status flow-direction traffic-path\n\
+5 vpc-1 subnet-1 i-01234567890123456 eni-1 123456789012 IPv4 203.0.113.5 10.0.0.7 50000 22 203.0.113.5 10.0.0.7 6 700 7 1796000000 1796000060 REJECT 2 OK ingress -\n\
+5 vpc-1 subnet-1 i-01234567890123456 eni-1 123456789012 IPv4 203.0.113.5 10.0.0.7 50001 443 203.0.113.5 10.0.0.7 6 9000 9 1796000000 1796000060 ACCEPT 2 OK ingress -\n";
+    let v2 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n\
+2 123456789012 eni-2 10.0.0.8 198.51.100.9 40000 443 6 3 300 1796000100 1796000160 ACCEPT OK\n\
+2 123456789012 eni-2 198.51.100.9 10.0.0.8 443 40000 6 2 200 1796000100 1796000160 ACCEPT OK\n";
+    let script = r#"
+import boto3, gzip, sys
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+s3.create_bucket(Bucket="flow-logs")
+base = "AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/30/123456789012_vpcflowlogs_us-east-1_fl-1_20261130T0000Z_"
+s3.put_object(Bucket="flow-logs", Key=base + "a.log.gz", Body=gzip.compress(sys.argv[2].encode()))
+s3.put_object(Bucket="flow-logs", Key=base + "b.log", Body=sys.argv[3].encode())
+s3.put_object(Bucket="flow-logs", Key="AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/30/README.txt", Body=b"not a log")
+"#;
+    let out = Command::new(harness::venv().join("bin/python")).arg("-c").arg(script).arg(&moto.url).arg(v5).arg(v2).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("r.db");
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
+    harness::aws_env(&mut c);
+    let o = c
+        .args([
+            "investigate",
+            "ingest",
+            "flowlogs",
+            "s3://flow-logs/AWSLogs",
+            "--endpoint-url",
+            &moto.url,
+            "--retention-days",
+            "3650",
+            "--db",
+        ])
+        .arg(&db)
+        .env_remove("RAMPART_DB")
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("2 file(s) read (4 record(s), 0 without data, 0 malformed), 0 already read, 1 skipped"), "{out}\n{err}");
+    let db = db.to_str().unwrap();
+    let o = rampart(tmp.path(), &["investigate", "entity", "i-01234567890123456", "--db", db, "--format", "json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", text(&o)));
+    let flows: Vec<(u64, u64, u64)> = p["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["port"].as_u64().unwrap(), f["accepted_bytes"].as_u64().unwrap(), f["rejected_bytes"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(flows, [(443, 9000, 0), (22, 0, 700)]);
+    // Version 2: the interface's own address (in both records) gives the direction.
+    let o = rampart(tmp.path(), &["investigate", "entity", "eni-2", "--db", db, "--format", "json"]);
+    let p: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", text(&o)));
+    let dirs: Vec<&str> = p["flows"].as_array().unwrap().iter().map(|f| f["direction"].as_str().unwrap()).collect();
+    assert_eq!(dirs, ["out", "in"], "{}", p["flows"]);
+    assert!(p["flows"].as_array().unwrap().iter().all(|f| f["peer"] == "198.51.100.9" && f["port"] == 443));
+}

@@ -40,6 +40,10 @@ pub fn read_events(file: &str, bytes: &[u8], limit: u64, each: &mut dyn FnMut(Re
         match values.next() {
             None => break,
             Some(Ok(v)) => {
+                // A document whose first value is none of the shapes is not events at all.
+                if !seen && !looks_like_events(&v) {
+                    return Err(FileError::NoRecords { file: file.to_string() });
+                }
                 seen = true;
                 top_level(file, v, &mut index, each);
             }
@@ -58,6 +62,18 @@ pub fn read_events(file: &str, bytes: &[u8], limit: u64, each: &mut dyn FnMut(Re
         return Err(FileError::NoRecords { file: file.to_string() });
     }
     Ok(())
+}
+
+/// Whether a top-level value is one of the shapes: an array, or an object with a field
+/// of a record, an EventBridge event or a `LookupEvents` response.
+fn looks_like_events(v: &Value) -> bool {
+    match v {
+        Value::Array(_) => true,
+        Value::Object(o) => ["eventSource", "eventName", "eventTime", "userIdentity", "detail", "detail-type", "Events", "CloudTrailEvent"]
+            .iter()
+            .any(|k| o.contains_key(*k)),
+        _ => false,
+    }
 }
 
 fn inflate(file: &str, bytes: &[u8], limit: u64) -> Result<Vec<u8>, FileError> {
@@ -173,6 +189,8 @@ mod tests {
     #[test]
     fn what_is_not_events_is_an_error_of_the_file() {
         assert!(matches!(read(b"hello").0, Err(FileError::NotJson { .. })));
+        assert!(matches!(read(br#"{"hello": 1}"#).0, Err(FileError::NoRecords { .. })), "JSON, but no events");
+        assert!(matches!(read(b"42").0, Err(FileError::NoRecords { .. })));
         assert!(matches!(read(b"").0, Err(FileError::NoRecords { .. }) | Err(FileError::NotJson { .. })));
         let (r, ok, bad) = read(format!("{}\nnot json\n{}", record("A"), record("B")).as_bytes());
         assert!(r.is_ok());
