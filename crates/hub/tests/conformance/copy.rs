@@ -41,6 +41,7 @@ fn copy_takes_every_store_that_runs_on_postgresql_and_ids_continue_after_it() {
     let j = s.claim_job("w", &["collect"], at(0), LEASE).unwrap().unwrap();
     s.finish_job(j.id, "w", Some(b"output of a"), at(0)).unwrap();
     let audit_ids: Vec<i64> = (0..4).map(|i| s.record_audit(&audit("ana", i)).unwrap()).collect();
+    assert!(s.add_user("ana", "admin", "$argon2id$v=19$not-a-real-hash").unwrap());
     drop(s);
 
     let pg = postgres();
@@ -65,6 +66,14 @@ fn copy_takes_every_store_that_runs_on_postgresql_and_ids_continue_after_it() {
     assert_eq!((stats.rows("findings"), stats.rows("runs"), stats.rows("imported_findings")), (125, 1, 5));
     assert_eq!((stats.rows("jobs"), stats.rows("job_outputs"), stats.rows("audit_log")), (3, 1, 4));
     assert!(stats.rows("finding_history") >= 2 && stats.rows("workflow_history") >= 1, "{stats:?}");
+    // Every table copied whole: its rows in the file, in the report and in PostgreSQL.
+    let file = rusqlite::Connection::open(&lite.spec).unwrap();
+    let mut server = postgres::Client::connect(&pg.spec, postgres::NoTls).unwrap();
+    for (table, n) in &stats.tables {
+        let in_file: i64 = file.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0)).unwrap();
+        let in_server: i64 = server.query_one(format!("SELECT count(*) FROM \"{table}\"").as_str(), &[]).unwrap().get(0);
+        assert_eq!((in_file as u64, in_server as u64), (*n, *n), "{table}");
+    }
 
     // The same answers from both.
     let (a, mut b) = (lite.open(), pg.open());
@@ -78,6 +87,9 @@ fn copy_takes_every_store_that_runs_on_postgresql_and_ids_continue_after_it() {
     assert_eq!(a.workflow_history(&fs[1].id).unwrap(), b.workflow_history(&fs[1].id).unwrap());
     assert_eq!(a.batch_progress("b").unwrap(), b.batch_progress("b").unwrap());
     assert_eq!(a.job_outputs("b").unwrap(), b.job_outputs("b").unwrap());
+    if stats.stores.contains(&"auth") {
+        assert_eq!(a.users().unwrap(), b.users().unwrap());
+    }
     let every = AuditFilter { limit: 100, ..Default::default() };
     assert_eq!(a.audit_entries(&every).unwrap(), b.audit_entries(&every).unwrap());
 

@@ -285,7 +285,33 @@ fn one_finding_its_run_results_and_every_change(db: &Db) {
     );
 }
 
+/// Two findings of one call naming the same resource: its tags are the later one's; a
+/// resource sent without tags then has none.
+fn a_resource_s_tags_are_the_last_sent_even_within_one_call(db: &Db) {
+    let mut s = db.open();
+    let mut first = asff(1, "FAILED", 1);
+    first["Resources"][0]["Tags"] = json!({"env": "prod", "team": "a"});
+    let mut second = asff(2, "FAILED", 1);
+    second["Resources"][0] = first["Resources"][0].clone();
+    second["Resources"][0]["Tags"] = json!({"env": "test"});
+    let mut third = asff(3, "FAILED", 1);
+    third["Resources"][0] = first["Resources"][0].clone();
+    third["Resources"][0]["Tags"] = json!({"team": "a"});
+    s.import_findings(&parse(vec![first.clone(), second, third.clone()]), now()).unwrap();
+    let tags = |s: &Backend| s.finding_record(&key(s, 1)).unwrap().resource_tags.into_iter().collect::<Vec<_>>();
+    assert_eq!(tags(&s), [("team".to_string(), "a".to_string())], "the last sent, whole");
+    third["Resources"][0].as_object_mut().unwrap().remove("Tags");
+    third["UpdatedAt"] = json!("2026-03-01T12:00:00Z");
+    let mut again = asff(2, "FAILED", 4);
+    again["Resources"][0] = first["Resources"][0].clone();
+    again["Resources"][0]["Tags"] = json!({"env": "test"});
+    s.import_findings(&parse(vec![again, third]), now()).unwrap();
+    assert!(tags(&s).is_empty(), "{:?}", tags(&s));
+    assert_eq!(count(&s, r#"{"ResourceTags": [{"Key": "env", "Value": "test", "Comparison": "EQUALS"}]}"#), 0);
+}
+
 conformance!(
+    a_resource_s_tags_are_the_last_sent_even_within_one_call,
     imports_a_batch_answering_each_failure_and_storing_the_rest,
     reimport_updates_the_tool_s_fields_keeps_the_customer_s_and_skips_stale_ones,
     calls_in_one_transaction_answer_as_one_after_the_other,
