@@ -132,27 +132,42 @@ pub struct DeliveryPass {
     pub dead: usize,
 }
 
+/// How many deliveries one deliverer takes at a time: each page is sent before the next is
+/// taken, so its lease ([`CLAIM_LEASE`]) covers at most this many sends.
+pub const CLAIM_PAGE: usize = 10;
+
+/// How long a taken delivery is held for its deliverer before another may take it (the
+/// deliverer died before recording the outcome): longer than a page of sends that each
+/// time out (10 s each in the server's sender).
+pub const CLAIM_LEASE: time::Duration = time::Duration::minutes(5);
+
 /// Sends every delivery due at `now` (at most `limit`): success is recorded; a failure is
-/// retried after [`backoff`], or becomes a dead letter after [`MAX_ATTEMPTS`].
+/// retried after [`backoff`], or becomes a dead letter after [`MAX_ATTEMPTS`]. Deliveries
+/// are taken a page at a time ([`Store::claim_due_deliveries`]), so two servers delivering
+/// from one store never both send the same one.
 pub fn deliver_due(store: &mut Store, sender: &dyn Sender, now: Timestamp, limit: usize) -> Result<DeliveryPass> {
     let mut pass = DeliveryPass::default();
-    let due: Vec<Delivery> = store.due_deliveries(now, limit)?;
-    for d in due {
-        if !d.target.enabled {
-            continue;
+    let mut taken = 0;
+    while taken < limit {
+        let page: Vec<Delivery> = store.claim_due_deliveries(now, now + CLAIM_LEASE, CLAIM_PAGE.min(limit - taken))?;
+        if page.is_empty() {
+            break;
         }
-        match sender.send(&d.target, &d.body, &d.event_id) {
-            Ok(()) => {
-                store.delivery_succeeded(&d.event_id, d.target.id, crate::now())?;
-                pass.delivered += 1;
-            }
-            Err(why) if d.attempts + 1 >= MAX_ATTEMPTS => {
-                store.delivery_failed(&d.event_id, d.target.id, &why, None)?;
-                pass.dead += 1;
-            }
-            Err(why) => {
-                store.delivery_failed(&d.event_id, d.target.id, &why, Some(now + backoff(d.attempts + 1)))?;
-                pass.retried += 1;
+        taken += page.len();
+        for d in page {
+            match sender.send(&d.target, &d.body, &d.event_id) {
+                Ok(()) => {
+                    store.delivery_succeeded(&d.event_id, d.target.id, crate::now())?;
+                    pass.delivered += 1;
+                }
+                Err(why) if d.attempts + 1 >= MAX_ATTEMPTS => {
+                    store.delivery_failed(&d.event_id, d.target.id, &why, None)?;
+                    pass.dead += 1;
+                }
+                Err(why) => {
+                    store.delivery_failed(&d.event_id, d.target.id, &why, Some(now + backoff(d.attempts + 1)))?;
+                    pass.retried += 1;
+                }
             }
         }
     }
@@ -212,7 +227,12 @@ pub fn trigger_custom_action_on_insight(store: &mut Store, action: &str, insight
     let mut chosen = Vec::new();
     for v in values {
         let Some(r) = results.iter().find(|r| &r.value == v) else {
-            bail!("`{}` is not a current result of insight {} ({}): reload the insight and choose again", crate::shown(v), insight.id, insight.group_by);
+            bail!(
+                "`{}` is not a current result of insight {} ({}): reload the insight and choose again",
+                crate::shown(v),
+                insight.id,
+                insight.group_by
+            );
         };
         if !chosen.iter().any(|c: &Value| c.get(v).is_some()) {
             chosen.push(json!({ v.clone(): r.count }));

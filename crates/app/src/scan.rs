@@ -47,22 +47,7 @@ impl Scan {
         if let Some(inv) = &self.inventory {
             crate::inventory::record(store, &self.run.id, inv)?;
         }
-        let ids: Vec<String> = self.findings.iter().map(|f| f.id.clone()).collect();
-        let applied = store.apply_automation_rules(&ids, self.run.finished_at)?;
-        let touched: std::collections::BTreeSet<&str> = applied.iter().flat_map(|a| a.findings.iter().map(String::as_str)).collect();
-        for f in self.findings.iter_mut().filter(|f| touched.contains(f.id.as_str())) {
-            let r = store.finding_record(&f.id)?;
-            f.workflow_status = r.finding.workflow_status;
-            f.severity = r.finding.severity;
-        }
-        // Events for the findings as they now stand (rules applied), to the targets whose
-        // rules match them; a failure to route is the run's failure too: the outbox must not
-        // silently miss a run.
-        crate::events::publish_findings(store, &self.run, &self.findings).map_err(|e| match e.downcast::<rampart_hub::StoreError>() {
-            Ok(store_error) => store_error,
-            Err(other) => rampart_hub::StoreError::InvalidUpdate(format!("events of run {}: {other}", self.run.id)),
-        })?;
-        Ok(applied)
+        crate::automation::apply_and_publish(store, &self.run, &mut self.findings)
     }
 
     /// Compliance with every standard whose controls the run's checks evaluate; none for a
