@@ -99,17 +99,35 @@ pub trait Accounts: Send + Sync + 'static {
 /// The accounts kept in the findings database's `auth` store (`rampart_hub`).
 pub struct StoreAccounts {
     store: std::sync::Mutex<rampart_hub::Store>,
+    /// Where `store` was opened from, to connect again when a PostgreSQL connection is lost.
+    spec: Option<std::path::PathBuf>,
 }
 
 impl StoreAccounts {
     pub fn new(store: rampart_hub::Store) -> StoreAccounts {
-        StoreAccounts { store: std::sync::Mutex::new(store) }
+        StoreAccounts { store: std::sync::Mutex::new(store), spec: None }
+    }
+
+    /// Over `store`, opened from `spec` (a SQLite file's path or a `postgres://` URL): a
+    /// lost PostgreSQL connection is made again for the next call (the call that found it
+    /// lost fails).
+    pub fn at(store: rampart_hub::Store, spec: &std::path::Path) -> StoreAccounts {
+        StoreAccounts { store: std::sync::Mutex::new(store), spec: Some(spec.to_path_buf()) }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut rampart_hub::Store) -> Result<T, rampart_hub::StoreError>) -> anyhow::Result<T> {
         // A panic while holding the lock leaves SQLite consistent (transactions roll back).
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(f(&mut store)?)
+        let answer = f(&mut store);
+        if let (Err(e), Some(spec)) = (&answer, &self.spec) {
+            if e.is_connection_lost() {
+                if let Ok(fresh) = rampart_app::db::open(spec, rampart_hub::PgMode::Existing) {
+                    tracing::warn!(db = %fresh.describe(), "the accounts' connection was lost: connected again");
+                    *store = fresh;
+                }
+            }
+        }
+        Ok(answer?)
     }
 }
 

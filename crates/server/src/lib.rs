@@ -169,5 +169,5 @@ pub fn users(action: &UsersAction) -> anyhow::Result<ExitCode> {
 /// `postgres://` URL (migrated).
 pub fn open_accounts(db: &std::path::Path) -> anyhow::Result<Arc<dyn Accounts>> {
     let store = rampart_app::db::open(db, rampart_hub::PgMode::Create).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Arc::new(StoreAccounts::new(store)))
+    Ok(Arc::new(StoreAccounts::at(store, db)))
 }

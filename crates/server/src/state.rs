@@ -73,17 +73,41 @@ impl AppState {
             if reading {
                 if let Some(mut reader) = state.reader() {
                     if let Some(store) = reader.as_mut() {
-                        return f(store);
+                        let answer = f(store);
+                        if answer.as_ref().is_err_and(StoreError::is_connection_lost) {
+                            // Opened again by the next read that takes this slot.
+                            *reader = None;
+                        }
+                        return answer;
                     }
                 }
             }
             // A panic while holding the lock leaves SQLite consistent (transactions roll back).
             let mut store = state.store.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut store)
+            let answer = f(&mut store);
+            state.reconnect_if(answer.as_ref().is_err_and(StoreError::is_connection_lost), &mut store);
+            answer
         })
         .await
         .map_err(|e| ApiError::internal(format!("store task failed: {e}")))?
         .map_err(ApiError::from)
+    }
+
+    /// When the writer's connection was `lost` (a PostgreSQL server restarted, its session
+    /// ended), makes it again for the next request (this one failed; a write is never
+    /// retried, it may have been done). Failing to connect, the old one is kept and tried
+    /// again next time.
+    fn reconnect_if(&self, lost: bool, store: &mut Store) {
+        let Some(spec) = self.db_spec.as_ref().filter(|_| store.is_postgres()) else { return };
+        if lost {
+            match rampart_app::db::open(spec, rampart_hub::PgMode::Existing) {
+                Ok(fresh) => {
+                    tracing::warn!(db = %store.describe(), "the store's connection was lost: connected again");
+                    *store = fresh;
+                }
+                Err(e) => tracing::warn!(error = %e, "the store's connection was lost and cannot be made again yet"),
+            }
+        }
     }
 
     /// A free read-only connection (a busy one when every one is busy), opened on first
@@ -120,13 +144,20 @@ impl AppState {
 impl rampart_app::assess::StoreAccess for AppState {
     fn write(&self, f: &mut dyn FnMut(&mut Store) -> anyhow::Result<()>) -> anyhow::Result<()> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut store)
+        let answer = f(&mut store);
+        let lost = answer.as_ref().is_err_and(|e| e.downcast_ref::<StoreError>().is_some_and(StoreError::is_connection_lost));
+        self.reconnect_if(lost, &mut store);
+        answer
     }
 
     fn read(&self, f: &mut dyn FnMut(&Store) -> anyhow::Result<()>) -> anyhow::Result<()> {
-        if let Some(reader) = self.reader() {
+        if let Some(mut reader) = self.reader() {
             if let Some(store) = reader.as_ref() {
-                return f(store);
+                let answer = f(store);
+                if answer.as_ref().is_err_and(|e| e.downcast_ref::<StoreError>().is_some_and(StoreError::is_connection_lost)) {
+                    *reader = None;
+                }
+                return answer;
             }
         }
         self.write(&mut |s| f(s))

@@ -113,6 +113,20 @@ impl OnBackend {
     pub fn store(&self) -> rampart_hub::Store {
         rampart_app::db::open(&self.db, rampart_hub::PgMode::Existing).unwrap()
     }
+
+    /// PostgreSQL: ends every session of the server's database (as a server restart
+    /// would); how many.
+    pub fn terminate_sessions(&self) -> i64 {
+        let pg = self._pg.as_ref().expect("a server on PostgreSQL");
+        let mut c = postgres::Client::connect(&pg.admin, postgres::NoTls).unwrap();
+        let row = c
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&pg.name],
+            )
+            .unwrap();
+        row.get(0)
+    }
 }
 
 /// A server over a fresh demo database, with users `admin`, `analyst` and `viewer`.

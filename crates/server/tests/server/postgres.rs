@@ -110,3 +110,31 @@ fn the_server_reads_and_writes_the_postgres_database() {
     let health = s.client.get("/healthz", &[]);
     assert!(!health.body.contains(PG_PASSWORD));
 }
+
+/// A PostgreSQL server that ends the sessions (a restart, a failover) costs the requests
+/// that found their connection gone, not the server: the writer, the readers and the
+/// accounts connect again, and reads and writes work again.
+#[test]
+fn the_server_connects_again_after_its_sessions_end() {
+    let s = TestServer::start_on(Backend::Postgres);
+    let auth = bearer(&s.token(Role::Analyst));
+    let viewer = s.login("viewer", PASSWORD).unwrap();
+    // Every reader opened, so every one has a session to lose.
+    for _ in 0..8 {
+        assert_eq!(viewer.get("/findings").status, 200);
+    }
+    let ended = s.terminate_sessions();
+    assert!(ended >= 3, "the writer, the accounts and the readers had sessions: {ended}");
+    let answers: Vec<u16> = (0..12).map(|_| s.client.get("/api/v1/findings?limit=5", &[("Authorization", &auth)]).status).collect();
+    assert!(answers.iter().all(|a| *a == 200 || *a >= 500), "{answers:?}");
+    assert!(answers[answers.len() - 4..].iter().all(|a| *a == 200), "reads work again: {answers:?}");
+    let pages: Vec<u16> = (0..8).map(|_| viewer.get("/findings").status).collect();
+    assert!(pages[pages.len() - 2..].iter().all(|a| *a == 200), "the console works again: {pages:?}");
+    // A write: the first may find the writer's session gone; the next is done.
+    let path = format!("/api/v1/findings/{}/workflow", enc(&s.planted));
+    let post = || s.client.request("POST", &path, &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"NOTIFIED","note":"after"}"#).status;
+    let first = post();
+    assert!(first == 200 || first >= 500, "{first}");
+    assert_eq!(post(), 200);
+    assert_eq!(s.store().finding_record(&s.planted).unwrap().finding.workflow_status, rampart_model::WorkflowStatus::Notified);
+}
