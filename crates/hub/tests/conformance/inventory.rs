@@ -106,3 +106,42 @@ fn an_inventory_is_recorded_in_parts_browsed_replaced_and_pruned(db: &Db) {
 }
 
 conformance!(an_inventory_is_recorded_in_parts_browsed_replaced_and_pruned);
+
+/// `rampart db copy` brings a SQLite file's inventories, schedules and trail files to
+/// PostgreSQL: read back there as from the file.
+#[test]
+fn a_copy_to_postgres_brings_the_inventories_schedules_and_trail_files() {
+    use rampart_hub::{ScheduleScope, TrailFile};
+    let lite = sqlite();
+    let mut s = lite.open();
+    let mut fs = vec![finding("S3.1", "a", A, Status::Failed, 0)];
+    s.record_run(&run("r1", 0, &[A], &[USE1]), &mut fs, &[]).unwrap();
+    let resources: Vec<InventoryResource> = (0..30).map(|i| resource(&format!("b{i}"), "AwsS3Bucket", A, USE1)).collect();
+    s.record_inventory("r1", at(0), br#"{"accounts":[]}"#, &resources).unwrap();
+    let org = s.create_schedule(&ScheduleScope::Org, 3600, false, at(0)).unwrap();
+    assert!(s.claim_schedule(org.id, "a", at(0), at(1), None).unwrap());
+    assert!(s.finish_schedule_run(org.id, "a", at(1), None, Some("r1")).unwrap());
+    let file = TrailFile { key: "p/2026/03/01/f.json.gz".into(), prefix: "p/".into(), events: 4, changes: 1, skipped: 2, error: None };
+    s.record_trail_file("trail-logs", &file, at(1)).unwrap();
+    drop(s);
+
+    let pg = postgres();
+    let mut target_store = pg.open();
+    let source = Store::open_read_only(std::path::Path::new(&lite.spec)).unwrap();
+    let stats = target_store.postgres_mut().expect("PostgreSQL").copy_from(&source).unwrap();
+    for (table, rows) in [("inventories", 1), ("inventory_resources", 30), ("schedules", 1), ("trail_files", 1), ("trail_checkpoints", 1)] {
+        assert_eq!(stats.rows(table), rows, "{table}: {stats:?}");
+    }
+    drop(target_store);
+    let (a, mut b) = (lite.open(), pg.open());
+    assert_eq!(a.inventories().unwrap(), b.inventories().unwrap());
+    assert_eq!(a.inventory_json("r1").unwrap(), b.inventory_json("r1").unwrap());
+    let all = ResourceFilter::default();
+    assert_eq!(a.inventory_resources("r1", &all, None, 100).unwrap(), b.inventory_resources("r1", &all, None, 100).unwrap());
+    assert_eq!(a.schedules().unwrap(), b.schedules().unwrap());
+    assert_eq!(a.trail_totals("trail-logs").unwrap(), b.trail_totals("trail-logs").unwrap());
+    assert_eq!(b.trail_checkpoint("trail-logs", "p/").unwrap().as_deref(), Some("p/2026/03/01/f.json.gz"));
+    // Rows written after the copy get fresh ids.
+    let next = b.create_schedule(&ScheduleScope::Account { account: A.into() }, 3600, false, at(2)).unwrap();
+    assert!(next.id > org.id, "{} after {}", next.id, org.id);
+}
