@@ -508,5 +508,39 @@ pub fn entity_profile(store: &Store, id: &str, from: Option<i64>, to: Option<i64
     Ok(rampart_graph::profile(id, kind, &rows, scope))
 }
 
+/// An entity of the graph, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntityLine {
+    pub id: String,
+    pub kind: EntityKind,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// The graph's entities of `kind` (a kind's name; every kind when `None`) whose id starts
+/// with `prefix`, in id order, at most `limit`.
+pub fn entities(store: &Store, kind: Option<&str>, prefix: &str, limit: usize) -> Result<Vec<EntityLine>> {
+    let kind = match kind {
+        None => None,
+        Some(k) => Some(EntityKind::parse(k).with_context(|| {
+            format!(
+                "unknown entity kind `{}`: one of {}",
+                crate::shown(k),
+                EntityKind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+            )
+        })?),
+    };
+    Ok(store
+        .graph_entities(kind, prefix, limit)?
+        .into_iter()
+        .map(|e| EntityLine {
+            id: e.id,
+            kind: e.kind,
+            first_seen: rampart_graph::text_time(e.first_seen),
+            last_seen: rampart_graph::text_time(e.last_seen),
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests;

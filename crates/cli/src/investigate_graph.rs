@@ -43,6 +43,25 @@ pub enum GraphCommand {
         #[arg(long, value_name = "URL")]
         endpoint_url: Option<String>,
     },
+    /// The entities of the graph: ids to give `rampart investigate entity`, with when each
+    /// was first and last seen.
+    Entities {
+        /// Only this kind: account, root, iam_user, iam_role, role_session, federated_user,
+        /// identity, service, access_key, ec2_instance, network_interface, ip_address,
+        /// user_agent, s3_bucket, resource.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only ids that start with this (`arn:aws:iam::111122223333:`, `10.0.`).
+        #[arg(long, default_value = "")]
+        prefix: String,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long, value_name = "PATH|URL")]
+        db: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// The profile of an entity over a scope window: activity per hour, API calls by
     /// service and action (success, failure, error codes), IP addresses and user agents
     /// with their first sighting, resources touched, related entities, flows by peer and
@@ -86,6 +105,7 @@ pub fn main(cmd: GraphCommand) -> Result<ExitCode> {
             let aws = rampart_collect_aws::Options { profile, endpoint_url, ..Default::default() };
             ingest(source, paths, db, retention_days, format, aws)
         }
+        GraphCommand::Entities { kind, prefix, limit, db, format } => list(kind, &prefix, limit, db, format),
         GraphCommand::Entity { id, db, from, to, baseline_days, format } => entity(&id, db, from, to, baseline_days, format),
     }
 }
@@ -138,6 +158,27 @@ fn ingest(
     }
     let _ = out.flush();
     Ok(if report.file_errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn list(kind: Option<String>, prefix: &str, limit: usize, db: Option<PathBuf>, format: Format) -> Result<ExitCode> {
+    if !(1..=10_000).contains(&limit) {
+        bail!("--limit is between 1 and 10000");
+    }
+    let store = crate::hints::read_store(&db_path(db))?;
+    let list = investigate::entities(&store, kind.as_deref(), prefix, limit)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&list)?);
+        }
+        Format::Table => {
+            for e in &list {
+                let _ = writeln!(out, "{:<18} {}  {} – {}", e.kind.name(), e.id, e.first_seen, e.last_seen);
+            }
+        }
+    }
+    let _ = out.flush();
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `2026-11-30T08:00:00Z` or `2026-11-30` (midnight UTC), as Unix seconds.

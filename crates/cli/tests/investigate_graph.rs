@@ -72,6 +72,8 @@ fn cloudtrail_ingest_reports_what_it_read_and_an_entity_profile_is_json() {
     assert!(p["related"].as_array().unwrap().iter().any(|r| r["entity"] == "arn:aws:iam::123456789012:role/Admin"));
     let table = rampart(tmp.path(), &["investigate", "entity", session, "--db", db]);
     assert!(text(&table).0.contains("s3:GetBucketPolicy  7 ok, 3 failed [AccessDenied 3]"), "{}", text(&table).0);
+    let listed = rampart(tmp.path(), &["investigate", "entities", "--kind", "role_session", "--db", db]);
+    assert!(text(&listed).0.starts_with(&format!("role_session       {session}  2026-11-30T08:00:00Z")), "{:?}", text(&listed));
     let none = rampart(tmp.path(), &["investigate", "entity", "arn:aws:iam::123456789012:user/nobody", "--db", db]);
     assert!(!none.status.success());
     assert!(text(&none).1.contains("no entity"), "{}", text(&none).1);

@@ -316,4 +316,8 @@ fn lookup_events_responses_and_eventbridge_events_are_read_as_their_records() {
     let p = entity_profile(&store, "arn:aws:iam::123456789012:user/carol", None, None, 45).unwrap();
     assert_eq!(p.api_calls.iter().map(|c| c.success).sum::<u64>(), 6);
     assert_eq!(p.ips.len(), 2);
+    let users = entities(&store, Some("iam_user"), "", 10).unwrap();
+    assert_eq!(users.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["arn:aws:iam::123456789012:user/carol"]);
+    assert_eq!(entities(&store, None, "192.0.2.", 10).unwrap().len(), 2);
+    assert!(entities(&store, Some("wizard"), "", 10).unwrap_err().to_string().contains("iam_user"));
 }
