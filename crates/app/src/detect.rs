@@ -7,7 +7,7 @@
 //! (a trail's `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout included; its digest
 //! and Insights files are skipped); a file named on its own is read whatever its name. Each
 //! file may be a trail's log file, a JSON array of records, `lookup-events` output or
-//! EventBridge events ([`rampart_detect::read_records`]). A record that cannot be read is
+//! EventBridge events, or JSON Lines of records ([`rampart_cloudtrail::read_events`]). A record that cannot be read is
 //! reported with its file and position and the others are still read; a file that is not
 //! CloudTrail at all is reported and skipped. Either makes the run incomplete (said in
 //! [`RunInfo::incomplete`](rampart_model::RunInfo)), never a silent "nothing detected". A
@@ -106,23 +106,29 @@ pub fn run(paths: &[PathBuf], config: Option<&Config>, started: Timestamp, notif
                 continue;
             }
         };
-        match rampart_detect::read_records(&shown, &bytes) {
-            Ok(records) => {
-                malformed.extend(records.malformed);
-                for e in records.events {
-                    if !e.id.is_empty() && !seen.insert(e.id.clone()) {
-                        duplicates += 1;
-                        continue;
-                    }
+        let read = rampart_cloudtrail::read_events(&shown, &bytes, rampart_cloudtrail::MAX_INFLATED, &mut |r| match r {
+            Ok(e) => {
+                if !e.id.is_empty() && !seen.insert(e.id.clone()) {
+                    duplicates += 1;
+                } else {
                     events.push(e);
                 }
             }
-            Err(e) => unreadable.push(e.to_string()),
+            Err(m) => malformed.push(m),
+        });
+        if let Err(e) = read {
+            unreadable.push(e.to_string());
         }
     }
     notify.progress_done();
-    if events.is_empty() && !unreadable.is_empty() {
-        bail!("{}", unreadable[0]);
+    // Nothing read at all is not "nothing detected".
+    if events.is_empty() {
+        if let Some(u) = unreadable.first() {
+            bail!("no CloudTrail record could be read: {u}");
+        }
+        if let Some(m) = malformed.first() {
+            bail!("no CloudTrail record could be read: record {} of `{}`: {}", m.index, m.file, m.message);
+        }
     }
     for u in &unreadable {
         notify.warn(&format!("skipped: {u}"));
@@ -205,19 +211,31 @@ mod tests {
         std::fs::write(digest_dir.join("111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261207T1805Z.json.gz"), b"not read")
             .unwrap();
         std::fs::write(dir.path().join("notes.json"), br#"{"hello": 1}"#).unwrap();
+        std::fs::write(dir.path().join("truncated.json.gz"), [0x1f, 0x8b, 8, 0]).unwrap();
+        std::fs::write(dir.path().join("mixed.json"), br#"[{"eventName": "StopLogging"}]"#).unwrap();
         std::fs::write(dir.path().join("readme.txt"), b"ignored").unwrap();
 
         let d = run(&[dir.path().to_path_buf()], None, rampart_model::Timestamp::now_utc(), &Quiet).unwrap();
-        assert_eq!(d.files, 3);
+        assert_eq!(d.files, 5);
         assert_eq!((d.events, d.duplicates), (1, 1));
-        assert_eq!(d.unreadable.len(), 1, "{:?}", d.unreadable);
-        assert!(d.unreadable[0].contains("notes.json"), "{:?}", d.unreadable);
+        // A record that cannot be read is named with its file and position; a file that is
+        // not CloudTrail at all (JSON without records, a broken gzip stream) as a whole.
+        assert_eq!(d.malformed.len(), 1, "{:?}", d.malformed);
+        assert!(d.malformed[0].file.ends_with("mixed.json") && d.malformed[0].index == 0, "{:?}", d.malformed);
+        assert_eq!(d.unreadable.len(), 2, "{:?}", d.unreadable);
+        assert!(d.unreadable[0].contains("notes.json") && d.unreadable[1].contains("truncated.json.gz"), "{:?}", d.unreadable);
         assert_eq!(d.scan.findings.len(), 1);
         assert_eq!(d.scan.findings[0].check_id, "threat_logging_disabled");
         assert_eq!(d.scan.run.source, "cloudtrail");
         assert!(d.scan.run.checks.is_empty());
         assert_eq!(d.scan.run.accounts, vec!["143434273843".to_string()]);
         assert!(d.scan.run.incomplete.iter().any(|i| i.contains("notes.json")), "{:?}", d.scan.run.incomplete);
+        assert!(
+            d.scan.run.incomplete.iter().any(|i| i.contains("1 malformed record(s) in") && i.contains("mixed.json")),
+            "{:?}",
+            d.scan.run.incomplete
+        );
+        assert!(d.scan.run.incomplete.iter().any(|i| i.contains("truncated.json.gz")), "{:?}", d.scan.run.incomplete);
     }
 
     #[test]
@@ -229,7 +247,10 @@ mod tests {
         assert!(format!("{e:#}").contains("no .json or .json.gz files"), "{e:#}");
         std::fs::write(dir.path().join("x.json"), b"[1, 2").unwrap();
         let e = run(&[dir.path().join("x.json")], None, rampart_model::Timestamp::now_utc(), &Quiet).unwrap_err();
-        assert!(format!("{e:#}").contains("is not JSON"), "{e:#}");
+        assert!(format!("{e:#}").contains("no CloudTrail record could be read"), "{e:#}");
+        std::fs::write(dir.path().join("y.json"), br#"[{"eventName": "StopLogging"}]"#).unwrap();
+        let e = run(&[dir.path().join("y.json")], None, rampart_model::Timestamp::now_utc(), &Quiet).unwrap_err();
+        assert!(format!("{e:#}").contains("record 0 of"), "{e:#}");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! a stable id, a severity, the MITRE ATT&CK tactic and technique, and the `eventID`s.
 //!
 //! **Architecture invariant:** pure. Events in, findings out: no clock, no file system, no
-//! SDK. Reading files is the caller's ([`records`] parses bytes it is handed).
+//! SDK. Reading files is the caller's (`rampart_cloudtrail::read_events` reads every shape
+//! CloudTrail records are saved in).
 //!
 //! GuardDuty's CloudTrail-based finding types are the catalogue (each [`Rule`] names the
 //! type it follows, or says it has none). A finding carries its technique as the related
@@ -18,12 +19,10 @@
 pub mod config;
 pub mod generate;
 mod policy;
-pub mod records;
 pub mod rules;
 mod who;
 
 pub use config::Thresholds;
-pub use records::{read_records, Records, RecordsError};
 pub use who::Actor;
 
 use rampart_cloudtrail::Event;
