@@ -45,6 +45,12 @@ impl From<StoreError> for ApiError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the store is busy (another writer, such as a run being recorded, holds it): try again in a few seconds",
             ),
+            // The database's connection was lost (a PostgreSQL server restarted): the server
+            // connects again for the next request (`state.rs`).
+            e if e.is_connection_lost() => {
+                tracing::warn!(error = %e, "the store's connection was lost");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the database's connection was lost and is being made again: try again in a few seconds")
+            }
             _ => {
                 let mut detail = e.to_string();
                 let mut src = std::error::Error::source(&e);

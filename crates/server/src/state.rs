@@ -134,7 +134,12 @@ impl AppState {
         tokio::task::spawn_blocking(move || f(accounts.as_ref()))
             .await
             .map_err(|e| ApiError::internal(format!("accounts task failed: {e}")))?
-            .map_err(|e| ApiError::internal(format!("{e:#}")))
+            .map_err(|e| match e.downcast::<StoreError>() {
+                // A store busy or its connection lost: try again (503), as for any request.
+                Ok(se) if se.is_busy() || se.is_connection_lost() => ApiError::from(se),
+                Ok(se) => ApiError::internal(format!("{:#}", anyhow::Error::new(se))),
+                Err(e) => ApiError::internal(format!("{e:#}")),
+            })
     }
 }
 
