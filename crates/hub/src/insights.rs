@@ -496,6 +496,7 @@ impl Store {
             format!("WITH finding_counts AS ({}) SELECT f.m FROM finding_counts f WHERE {cond} ORDER BY f.m", rows.join(" UNION ALL "));
         let mut values: Vec<Value> = (0..masks).map(|m| Value::Text(standards_of_mask(m))).collect();
         values.extend(cond_values);
+        // SQLite's statement (its `finding_counts` and masks): PostgreSQL never asks.
         self.lite()?;
         self.sql().query(&text, &values)?.iter().map(|r| Ok(r.int(0)? as usize)).collect()
     }

@@ -295,3 +295,41 @@ fn query(s: &Backend, q: &FindingQuery, now: Timestamp) -> Vec<String> {
         }
     }
 }
+
+/// A database whose default collation is not by code point (ICU's `en-US`: `a1 < b1 < B1`,
+/// where SQLite and the `C` collation have `B1 < a1 < b1`): groups of equal counts still
+/// come in SQLite's order, the values a multi-valued attribute takes from a finding's
+/// requirements included.
+#[test]
+fn groups_of_equal_counts_come_in_code_point_order_whatever_the_databases_collation() {
+    let admin = server_url();
+    let name = format!("rampart_test_icu_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"))
+        .unwrap();
+    let pg = Db { spec: with_database(&admin, &name), _dir: None, drop_pg: Some((admin, name)) };
+    let lite = sqlite();
+    let controls = ["a1", "B1", "b1", "Z9", "_x"];
+    let mut answers = Vec::new();
+    for db in [&lite, &pg] {
+        let mut s = db.open();
+        let mut fs: Vec<Finding> = controls
+            .iter()
+            .map(|c| {
+                let mut f = finding("S3.1", &format!("bucket-{c}"), A, Status::Failed, 0);
+                f.related_requirements = vec![format!("AWS Foundational Security Best Practices/{c}")].into();
+                f
+            })
+            .collect();
+        s.record_run(&run("r0", 0, &[A], &[USE1]), &mut fs, &[]).unwrap();
+        let by_control = s.create_insight("controls", &FindingFilters::default(), "ComplianceSecurityControlId", "ana", at(1)).unwrap();
+        let by_resource = s.create_insight("resources", &FindingFilters::default(), "ResourceId", "ana", at(1)).unwrap();
+        let got: Vec<Vec<String>> =
+            [by_control, by_resource].iter().map(|i| s.insight_results(i, at(2)).unwrap().into_iter().map(|g| g.value).collect()).collect();
+        answers.push(got);
+    }
+    let mut sorted: Vec<String> = controls.iter().map(|c| c.to_string()).collect();
+    sorted.sort();
+    assert_eq!(answers[0][0], sorted, "SQLite: by code point");
+    assert_eq!(answers[1], answers[0], "PostgreSQL answers as SQLite");
+}
