@@ -19,7 +19,7 @@
 use crate::Notify;
 use anyhow::{bail, Context, Result};
 use rampart_collect_aws::refresh::{Session, TrailBucket};
-use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Summariser};
+use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Rel, Summariser};
 use rampart_hub::{GraphFile, GraphWriter, Store, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -505,7 +505,30 @@ pub fn entity_profile(store: &Store, id: &str, from: Option<i64>, to: Option<i64
     let scope = ProfileScope { from, to, baseline_days };
     let rows = store.graph_summaries(id, scope.baseline_from(), to)?;
     let kind = if seen.kind == EntityKind::Resource { EntityKind::of_id(id) } else { seen.kind };
-    Ok(rampart_graph::profile(id, kind, &rows, scope))
+    let mut p = rampart_graph::profile(id, kind, &rows, scope);
+    // First sightings over every hour kept, not only since the baseline's start.
+    let first: std::collections::BTreeMap<(Rel, String), i64> =
+        store.graph_first_sightings(id)?.into_iter().map(|(r, d, t)| ((r, d), t)).collect();
+    let earliest = |rel: Rel, value: &str, shown: &mut String| {
+        if let Some(t) = first.get(&(rel, value.to_string())) {
+            let t = rampart_graph::text_time(*t);
+            if t < *shown {
+                *shown = t;
+            }
+        }
+    };
+    for c in &mut p.api_calls {
+        earliest(Rel::ApiCall, &format!("{}:{}", c.service, c.action), &mut c.first_seen);
+    }
+    for (rel, list) in [(Rel::Ip, &mut p.ips), (Rel::UserAgent, &mut p.user_agents), (Rel::Resource, &mut p.resources)] {
+        for s in list.iter_mut() {
+            earliest(rel, &s.value, &mut s.first_seen);
+        }
+    }
+    for r in p.related.iter_mut().filter(|r| r.direction == "out") {
+        earliest(r.rel, &r.entity, &mut r.first_seen);
+    }
+    Ok(p)
 }
 
 /// An entity of the graph, as listed.

@@ -202,6 +202,26 @@ impl Store {
         rows.iter().map(|r| self.summary_row(r)).collect()
     }
 
+    /// When each relationship from `src` was first seen, over every hour kept: (relationship,
+    /// destination, Unix seconds).
+    pub fn graph_first_sightings(&self, src: &str) -> Result<Vec<(Rel, String, i64)>, StoreError> {
+        let bad = corrupt(&self.path);
+        let rows = self.sql().query(
+            "SELECT rel, dst, min(first_seen) FROM graph_summaries WHERE src = ? GROUP BY rel, dst ORDER BY rel, dst",
+            &vals![src],
+        )?;
+        rows.iter()
+            .map(|r| {
+                let rel = r.text(0)?;
+                Ok((
+                    Rel::parse(&rel).ok_or_else(|| bad(("graph relationship", rel.clone())))?,
+                    r.text(1)?,
+                    unix(&r.text(2)?).map_err(&bad)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Every summary, ordered by key: the whole graph (tests; small stores).
     pub fn graph_dump(&self) -> Result<Vec<Summary>, StoreError> {
         let rows = self.sql().query(&format!("SELECT {COLUMNS} FROM graph_summaries ORDER BY src, rel, dst, detail, hour"), &[])?;

@@ -273,6 +273,11 @@ fn cloudtrail_in_its_layout_skips_digests_reports_malformed_records_and_profiles
     assert!(files.iter().any(|f| f.error.is_some()), "a file that is not a log is recorded with its error, not read again");
 
     let alice = "arn:aws:iam::123456789012:user/alice";
+    // A baseline of 10 days does not reach Nov 1: the old address is then new in the
+    // scope, but its first sighting is still the one kept.
+    let short = entity_profile(&store, alice, None, None, 10).unwrap();
+    let old = short.ips.iter().find(|i| i.value == "198.51.100.1").unwrap();
+    assert_eq!(old.first_seen, rampart_graph::text_time(nov1), "the first sighting over every hour kept");
     let p = entity_profile(&store, alice, None, None, 45).unwrap();
     assert_eq!(p.kind, EntityKind::IamUser);
     assert!(p.baseline_has_data);

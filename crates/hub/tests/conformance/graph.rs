@@ -87,6 +87,8 @@ fn graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned(db: &Db) {
     let flow = flows.iter().find(|r| r.rel == Rel::Flow).unwrap();
     assert_eq!((flow.tally.bytes, flow.tally.packets, flow.tally.count), (500, 10, 5));
 
+    let first = s.graph_first_sightings(USER).unwrap();
+    assert_eq!(first, [(Rel::ApiCall, "iam:ListUsers".to_string(), secs(0)), (Rel::Ip, "203.0.113.7".to_string(), secs(0))]);
     let user = s.graph_entity(USER).unwrap().unwrap();
     assert_eq!((user.kind, user.first_seen, user.last_seen), (EntityKind::IamUser, secs(0), secs(2)));
     assert!(s.graph_entity("nobody").unwrap().is_none());
