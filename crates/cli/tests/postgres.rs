@@ -286,3 +286,49 @@ fn a_scan_recorded_on_postgres_has_its_inventory_browsable_as_on_sqlite() {
         serde_json::to_value(rampart_app::inventory::latest(&a).unwrap().unwrap().1).unwrap()["accounts"]
     );
 }
+
+/// `rampart serve`'s first start on an empty PostgreSQL database: `--no-initial-admin`
+/// refuses, naming the command to run with the URL shown without its password; without
+/// it, `admin` is created there and its one-time password printed once.
+#[test]
+fn the_first_start_on_postgres() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pg = Database::new("first");
+    let o = rampart(d, &["serve", "--db", &pg.url, "--listen", "127.0.0.1:0", "--no-initial-admin"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("rampart users add NAME --role admin --db postgres://rampart@"), "{err}");
+    assert!(!err.contains("s3cretpw"), "{err}");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["serve", "--db", &pg.url, "--listen", &format!("127.0.0.1:{port}"), "--no-schedules"])
+        .current_dir(d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = Vec::new();
+    for line in std::io::BufReader::new(server.stderr.take().unwrap()).lines().map_while(Result::ok) {
+        let done = line.contains("serving on");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let all = lines.join("\n");
+    let password = lines
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| l.len() == 23 && l.matches('-').count() == 3 && !l.contains(' '))
+        .unwrap_or_else(|| panic!("no one-time password on standard error:\n{all}"));
+    assert_eq!(all.matches(password).count(), 1, "{all}");
+    assert!(!all.contains("s3cretpw"), "{all}");
+    // The user is in the database.
+    let (list, err) = text(&rampart(d, &["users", "list", "--db", &pg.url]));
+    assert!(list.contains("admin"), "{list}{err}");
+}
