@@ -130,6 +130,17 @@ impl Dialect {
         }
     }
 
+    /// What ends a `SELECT` whose rows of `alias` the transaction is about to change from
+    /// what it read: on PostgreSQL they are locked until it ends (`FOR UPDATE OF`), so a
+    /// concurrent change waits instead of being overwritten; nothing on SQLite, whose write
+    /// transaction holds the whole database.
+    pub(crate) fn for_update_of(self, alias: &str) -> String {
+        match self {
+            Dialect::Sqlite => String::new(),
+            Dialect::Postgres => format!(" FOR UPDATE OF {alias}"),
+        }
+    }
+
     /// The literal true and false.
     pub(crate) fn truth(self, value: bool) -> &'static str {
         match (self, value) {

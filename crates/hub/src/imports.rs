@@ -345,7 +345,8 @@ pub(crate) fn lookup_sql(dialect: Dialect) -> String {
     f.product_name, f.company_name, f.compliance_status
  FROM {pairs}
  JOIN findings f ON f.product_arn = j.value ->> 0 AND f.external_id = j.value ->> 1
- LEFT JOIN imported_findings i ON i.finding_id = f.id"#
+ LEFT JOIN imported_findings i ON i.finding_id = f.id{lock}"#,
+        lock = dialect.for_update_of("f")
     )
 }
 
@@ -396,6 +397,12 @@ impl Store {
             conn.pragma_update(None, "temp_store", "MEMORY").map_err(&err)?;
         }
         self.db.tx(|tx| {
+            // One import at a time, as SQLite's write transaction makes it: two calls
+            // holding the same new (ProductArn, Id), or handing out keys from the same
+            // greatest one, would both insert. (PostgreSQL: an advisory lock until commit.)
+            if let Some(lock) = tx.dialect().named_lock() {
+                tx.execute(lock, &vals!["rampart findings import"])?;
+            }
             let mut answers = Vec::with_capacity(calls.len());
             for findings in calls {
                 let out = import_call(tx, findings, now)?;

@@ -310,7 +310,43 @@ fn a_resource_s_tags_are_the_last_sent_even_within_one_call(db: &Db) {
     assert_eq!(count(&s, r#"{"ResourceTags": [{"Key": "env", "Value": "test", "Comparison": "EQUALS"}]}"#), 0);
 }
 
+/// Two connections importing at once, calls holding the same new findings and new ones of
+/// their own: every call succeeds, each (ProductArn, Id) is one finding under one key.
+fn concurrent_imports_store_each_finding_once(db: &Db) {
+    drop(db.open());
+    let start = std::sync::Barrier::new(2);
+    let results: Vec<Vec<ImportResult>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2usize)
+            .map(|w| {
+                let start = &start;
+                scope.spawn(move || {
+                    let mut s = worker_connection(db);
+                    start.wait();
+                    (0..6usize)
+                        .map(|i| {
+                            // Findings 100*i .. 100*i+49 in both; 50 more of each connection's own.
+                            let shared = (0..50).map(|n| 100 * i + n);
+                            let own = (0..50).map(|n| 1_000 * (w + 1) + 100 * i + n);
+                            let calls = parse(shared.chain(own).map(|n| asff(n, "FAILED", 1)).collect());
+                            s.import_findings(&calls, now()).unwrap_or_else(|e| panic!("connection {w}, call {i}: {e}"))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(results.iter().flatten().all(|r| (r.success_count, r.failed_count) == (100, 0)));
+    let s = db.open();
+    assert_eq!(count(&s, "{}"), 6 * 50 + 2 * 6 * 50);
+    let mut keys: Vec<&String> = results.iter().flatten().flat_map(|r| &r.stored).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 6 * 50 + 2 * 6 * 50, "one key per finding");
+}
+
 conformance!(
+    concurrent_imports_store_each_finding_once,
     a_resource_s_tags_are_the_last_sent_even_within_one_call,
     imports_a_batch_answering_each_failure_and_storing_the_rest,
     reimport_updates_the_tool_s_fields_keeps_the_customer_s_and_skips_stale_ones,
