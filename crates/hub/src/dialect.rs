@@ -141,6 +141,16 @@ impl Dialect {
         }
     }
 
+    /// A statement that makes the transaction `table`'s only writer until it ends
+    /// (PostgreSQL: `LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE`, readers unhindered); none
+    /// on SQLite, whose write transactions are one at a time already (`BEGIN IMMEDIATE`).
+    pub(crate) fn lock_for_writes(self, table: &str) -> Option<String> {
+        match self {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some(format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")),
+        }
+    }
+
     /// The literal true and false.
     pub(crate) fn truth(self, value: bool) -> &'static str {
         match (self, value) {

@@ -141,6 +141,11 @@ impl Store {
         tail: &[u8],
     ) -> Result<(), StoreError> {
         self.db.tx(|tx| {
+            // One recording at a time: each takes the next `seq` (on PostgreSQL two
+            // recordings at once would both take the same one).
+            if let Some(lock) = tx.dialect().lock_for_writes("inventories") {
+                tx.execute(&lock, &[])?;
+            }
             tx.execute("DELETE FROM inventories WHERE run_id = ?", &vals![run_id])?;
             tx.execute(
                 "INSERT INTO inventories (run_id, seq, collected_at, recorded_at, encoding, json_bytes, snapshot)

@@ -105,8 +105,6 @@ fn an_inventory_is_recorded_in_parts_browsed_replaced_and_pruned(db: &Db) {
     assert_eq!(s.runs().unwrap().len(), INVENTORIES_KEPT + 1, "the run stays");
 }
 
-conformance!(an_inventory_is_recorded_in_parts_browsed_replaced_and_pruned);
-
 /// `rampart db copy` brings a SQLite file's inventories, schedules and trail files to
 /// PostgreSQL: read back there as from the file.
 #[test]
@@ -145,3 +143,33 @@ fn a_copy_to_postgres_brings_the_inventories_schedules_and_trail_files() {
     let next = b.create_schedule(&ScheduleScope::Account { account: A.into() }, 3600, false, at(2)).unwrap();
     assert!(next.id > org.id, "{} after {}", next.id, org.id);
 }
+
+/// Two writers (two workers' evaluations) record inventories at the same time: every one
+/// is kept, each with its own place in the order.
+fn inventories_recorded_at_once_on_two_connections_are_all_kept(db: &Db) {
+    let mut s = db.open();
+    for i in 0..8 {
+        s.record_run(&run(&format!("r{i}"), i, &[A], &[USE1]), &mut [], &[]).unwrap();
+    }
+    let barrier = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        for half in 0..2 {
+            let barrier = &barrier;
+            scope.spawn(move || {
+                let mut mine = db.open();
+                barrier.wait();
+                for i in (half..8).step_by(2) {
+                    let id = format!("r{i}");
+                    mine.record_inventory(&id, at(i), b"[]", &[resource(&id, "AwsS3Bucket", A, USE1)]).unwrap();
+                }
+            });
+        }
+    });
+    let kept = s.inventories().unwrap();
+    assert_eq!(kept.len(), 8);
+    let mut ids: Vec<&str> = kept.iter().map(|i| i.run_id.as_str()).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"]);
+}
+
+conformance!(an_inventory_is_recorded_in_parts_browsed_replaced_and_pruned, inventories_recorded_at_once_on_two_connections_are_all_kept,);
