@@ -49,7 +49,7 @@ const TABLE: &[(&str, Expect)] = &[
         ("threat_admin_granted", "TTPs/Privilege Escalation/T1098.003", &["AttachRolePolicy"]),
     ])),
     ("aws.persistence.iam-create-user-login-profile", Covered(&[("threat_login_profile_for_other_user", "TTPs/Persistence/T1098.001", &["CreateLoginProfile"])])),
-    ("aws.persistence.lambda-backdoor-function", NotCovered("a function's resource policy opened to everyone (AddPermission with principal *): no detection yet")),
+    ("aws.persistence.lambda-backdoor-function", Covered(&[("threat_lambda_permission_opened", "TTPs/Persistence/T1098", &["AddPermission20150331v2"])])),
     ("aws.persistence.lambda-layer-extension", NotCovered("UpdateFunctionConfiguration adding a layer is an ordinary deployment")),
     ("aws.persistence.lambda-overwrite-code", NotCovered("UpdateFunctionCode is an ordinary deployment")),
     ("aws.persistence.rolesanywhere-create-trust-anchor", NotCovered("a new IAM Roles Anywhere trust anchor: no detection yet")),
@@ -116,5 +116,5 @@ fn every_covered_technique_raises_its_detection_with_its_attack_id_naming_the_re
             }
         }
     }
-    assert_eq!(covered, 23);
+    assert_eq!(covered, 24);
 }

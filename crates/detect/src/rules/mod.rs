@@ -12,6 +12,7 @@ pub mod discovery_denied_burst;
 pub mod firewall_opened;
 pub mod instance_credentials_outside;
 pub mod kms_key_deletion;
+pub mod lambda_permission_opened;
 pub mod logging_disabled;
 pub mod logging_reduced;
 pub mod login_profile_other_user;
@@ -19,6 +20,7 @@ pub mod mass_delete;
 pub mod organization_leave;
 pub mod password_data_burst;
 pub mod pentest_user_agent;
+pub mod replication_outside;
 pub mod root_usage;
 pub mod secrets_burst;
 pub mod security_service_disabled;
@@ -44,10 +46,12 @@ pub static ALL: &[&Rule] = &[
     &access_key_other_user::RULE,
     &login_profile_other_user::RULE,
     &trust_opened::RULE,
+    &lambda_permission_opened::RULE,
     &admin_granted::RULE,
     &discovery_denied_burst::RULE,
     &bucket_public::RULE,
     &shared_outside::RULE,
+    &replication_outside::RULE,
     &mass_delete::RULE,
     &kms_key_deletion::RULE,
 ];
@@ -68,10 +72,12 @@ pub static RUNS: &[Run] = &[
     access_key_other_user::run,
     login_profile_other_user::run,
     trust_opened::run,
+    lambda_permission_opened::run,
     admin_granted::run,
     discovery_denied_burst::run,
     bucket_public::run,
     shared_outside::run,
+    replication_outside::run,
     mass_delete::run,
     kms_key_deletion::run,
 ];
