@@ -123,7 +123,8 @@ impl PgStore {
             Ok(tx.query_one(format!("SELECT count(*) FROM \"{table}\"").as_str(), &[]).map_err(&err)?.get(0))
         };
         for table in &tables {
-            if count(&mut tx, table)? > 0 {
+            let held: bool = tx.query_one(format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")").as_str(), &[]).map_err(&err)?.get(0);
+            if held {
                 let runs = if tables.contains(&"runs") { count(&mut tx, "runs")? } else { 0 };
                 return Err(StoreError::TargetNotEmpty { target, runs: runs as u64 });
             }
