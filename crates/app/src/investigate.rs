@@ -30,6 +30,9 @@ pub use rampart_graph::DEFAULT_BASELINE_DAYS;
 pub enum Source {
     CloudTrail,
     FlowLogs,
+    /// GuardDuty findings as exported or saved (`GetFindings` output, EventBridge events,
+    /// the S3 export's JSON Lines).
+    GuardDuty,
 }
 
 impl Source {
@@ -38,6 +41,7 @@ impl Source {
         match self {
             Source::CloudTrail => "cloudtrail",
             Source::FlowLogs => "flowlogs",
+            Source::GuardDuty => "guardduty",
         }
     }
 }
@@ -190,6 +194,13 @@ fn wanted(source: Source, path: &Path, named: bool) -> Result<(), &'static str> 
                 Ok(())
             } else {
                 Err("not a flow log file")
+            }
+        }
+        Source::GuardDuty => {
+            if named || [".json.gz", ".json", ".jsonl", ".jsonl.gz"].iter().any(|x| name.ends_with(x)) {
+                Ok(())
+            } else {
+                Err("not a findings file")
             }
         }
     }
@@ -387,7 +398,7 @@ fn read_file(
             not_read(report, "no bucket".into());
             return Ok(());
         }
-        (Origin::Local(p), _) if source == Source::CloudTrail => match std::fs::read(p) {
+        (Origin::Local(p), _) if source != Source::FlowLogs => match std::fs::read(p) {
             Ok(b) => Some(b),
             Err(e) => {
                 not_read(report, e.to_string());
@@ -428,6 +439,21 @@ fn read_file(
             file.records = records;
             if let Err(e) = read {
                 file.error = Some(e.to_string());
+            }
+        }
+        Source::GuardDuty => {
+            let bytes = fetched.unwrap_or_default();
+            file.bytes = bytes.len() as u64;
+            let mut bad: Vec<Malformed> = Vec::new();
+            match rampart_graph::observe_findings(&shown, &bytes, MAX_OBJECT, sum, &mut |m| bad.push(m)) {
+                Ok(stats) => file.records = stats.findings + stats.malformed,
+                Err(e) => file.error = Some(e.to_string()),
+            }
+            for m in bad {
+                report.note_malformed(m);
+            }
+            if sum.is_full() {
+                w.add(&sum.drain())?;
             }
         }
         Source::FlowLogs => {

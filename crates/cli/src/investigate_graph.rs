@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
 pub enum GraphCommand {
-    /// Read CloudTrail log files or VPC Flow Logs into the investigation graph: files,
+    /// Read CloudTrail log files, VPC Flow Logs or GuardDuty findings into the investigation graph: files,
     /// folders (CloudTrail's AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD layout,
     /// organisation trails included; flow logs' .log and .log.gz files) or the bucket they
     /// are delivered to, s3://BUCKET[/PREFIX] (read-only: s3:ListBucket, s3:GetObject). Each file is read
@@ -91,6 +91,9 @@ pub enum GraphCommand {
 pub enum IngestSource {
     Cloudtrail,
     Flowlogs,
+    /// GuardDuty findings: `aws guardduty get-findings` output, EventBridge events, or the
+    /// S3 export's .jsonl.gz files.
+    Guardduty,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +128,7 @@ fn ingest(
     let source = match source {
         IngestSource::Cloudtrail => Source::CloudTrail,
         IngestSource::Flowlogs => Source::FlowLogs,
+        IngestSource::Guardduty => Source::GuardDuty,
     };
     if retention_days == 0 {
         bail!("--retention-days 0 would keep nothing: give at least 1 (default {})", investigate::DEFAULT_RETENTION_DAYS);

@@ -12,6 +12,8 @@
 //! - [`flow`]: VPC Flow Logs (the default version-2 format and custom formats of versions
 //!   3 to 5 named by their header line, plain or gzip) read line by line, and summarised
 //!   as instance (or interface) ↔ peer address and port (bytes, packets, ACCEPT/REJECT).
+//! - [`guardduty`]: GuardDuty findings (API, EventBridge and export shapes) → the
+//!   entities each names (instance, access key and principal, buckets, remote addresses).
 //! - [`profile`]: an entity's profile from its stored summaries: activity per hour, API
 //!   calls by service and action with success and failure, addresses and user agents with
 //!   their first sighting, resources touched, related entities, flows by peer and port, and
@@ -23,11 +25,13 @@
 //! counted; the other records are still read.
 
 pub mod flow;
+pub mod guardduty;
 pub mod profile;
 pub mod summary;
 pub mod trail;
 
 pub use flow::{read_flow_log, summarise_flow_log, FlowFileError, FlowFormat, FlowRecord, FlowStats};
+pub use guardduty::{observe_findings, FindingStats, FindingsFileError};
 pub use profile::{profile, Profile, ProfileScope, DEFAULT_BASELINE_DAYS};
 pub use summary::{hour_of, text_time, Batch, EntityKind, EntitySeen, Key, Rel, Summariser, Summary, Tally};
 pub use trail::{observe, principal_of};

@@ -39,10 +39,12 @@ pub enum EntityKind {
     S3Bucket,
     /// Any other resource an event names (by ARN or id).
     Resource,
+    /// A GuardDuty finding (by ARN, else id).
+    Finding,
 }
 
 impl EntityKind {
-    pub const ALL: [EntityKind; 15] = [
+    pub const ALL: [EntityKind; 16] = [
         EntityKind::Account,
         EntityKind::Root,
         EntityKind::IamUser,
@@ -58,6 +60,7 @@ impl EntityKind {
         EntityKind::UserAgent,
         EntityKind::S3Bucket,
         EntityKind::Resource,
+        EntityKind::Finding,
     ];
 
     pub fn name(self) -> &'static str {
@@ -77,6 +80,7 @@ impl EntityKind {
             EntityKind::UserAgent => "user_agent",
             EntityKind::S3Bucket => "s3_bucket",
             EntityKind::Resource => "resource",
+            EntityKind::Finding => "finding",
         }
     }
 
@@ -167,10 +171,12 @@ pub enum Rel {
     /// Instance (or interface, when the log does not name the instance) → peer address;
     /// detail: `<in|out|?> <protocol> <port> <ACCEPT|REJECT>` (see [`crate::flow`]).
     Flow,
+    /// GuardDuty finding → an entity it names; detail: the finding's type.
+    FindingOf,
 }
 
 impl Rel {
-    pub const ALL: [Rel; 11] = [
+    pub const ALL: [Rel; 12] = [
         Rel::ApiCall,
         Rel::Ip,
         Rel::UserAgent,
@@ -182,6 +188,7 @@ impl Rel {
         Rel::InstanceSession,
         Rel::Interface,
         Rel::Flow,
+        Rel::FindingOf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -197,6 +204,7 @@ impl Rel {
             Rel::InstanceSession => "instance_session",
             Rel::Interface => "interface",
             Rel::Flow => "flow",
+            Rel::FindingOf => "finding_of",
         }
     }
 

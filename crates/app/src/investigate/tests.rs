@@ -326,3 +326,27 @@ fn lookup_events_responses_and_eventbridge_events_are_read_as_their_records() {
     assert_eq!(entities(&store, None, "192.0.2.", 10).unwrap().len(), 2);
     assert!(entities(&store, Some("wizard"), "", 10).unwrap_err().to_string().contains("iam_user"));
 }
+
+#[test]
+fn guardduty_findings_link_to_the_entities_they_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("AWSLogs/123456789012/GuardDuty/us-east-1/2026/11/30");
+    std::fs::create_dir_all(&dir).unwrap();
+    let finding = serde_json::json!({
+        "accountId": "123456789012", "arn": "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/f1", "id": "f1",
+        "type": "Recon:EC2/PortProbeUnprotectedPort", "updatedAt": rampart_graph::text_time(T0), "severity": 2,
+        "resource": {"resourceType": "Instance", "instanceDetails": {"instanceId": "i-0123456789abcdef0"}},
+        "service": {"action": {"actionType": "PORT_PROBE", "portProbeAction": {"portProbeDetails": [{"remoteIpDetails": {"ipAddressV4": "203.0.113.66"}}]}}}
+    });
+    std::fs::write(dir.join("export.jsonl.gz"), gz(format!("{finding}\n{{\"id\": 1}}\n").as_bytes())).unwrap();
+    let mut store = store_in(tmp.path());
+    let report = ingest(&mut store, &opts(Source::GuardDuty, tmp.path()), T0, &Quiet).unwrap();
+    assert_eq!((report.files_read, report.records, report.malformed), (1, 2, 1), "{report:?}");
+    assert_eq!(report.malformed_records[0].position, "finding 1");
+    let p = entity_profile(&store, "i-0123456789abcdef0", None, None, 45).unwrap();
+    let f = p.related.iter().find(|r| r.rel == Rel::FindingOf).expect("the finding, related to the instance");
+    assert_eq!((f.direction, f.entity.as_str()), ("in", "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/f1"));
+    let found = entity_profile(&store, "arn:aws:guardduty:us-east-1:123456789012:detector/d/finding/f1", None, None, 45).unwrap();
+    assert_eq!(found.kind, EntityKind::Finding);
+    assert!(found.related.iter().any(|r| r.entity == "203.0.113.66"));
+}
