@@ -126,6 +126,12 @@ fn the_outbox_stores_an_event_once_and_retries_until_delivered_or_dead(db: &Db) 
     assert_eq!(back.iter().map(|d| (d.target.name.as_str(), d.attempts)).collect::<Vec<_>>(), [("slack", 0)]);
     assert!(s.delivery_failed("e1", slack.id, "HTTP 500", None).unwrap());
     assert_eq!(s.retry_dead_letters("e1", None, minutes(40)).unwrap(), 1, "every target's");
+
+    // Retention forgets the events whose deliveries are all done, with their deliveries;
+    // one still to be delivered stays whatever its age.
+    assert_eq!(s.prune_events(minutes(600)).unwrap(), 1, "e3, delivered");
+    assert_eq!(s.due_deliveries(minutes(600), 10).unwrap().iter().map(|d| d.event_id.as_str()).collect::<Vec<_>>(), ["e1"]);
+    assert!(s.enqueue_event(&event("e3"), &[hook.id], minutes(600)).unwrap(), "a forgotten event's id is new again");
 }
 
 /// Two deliverers polling one outbox at once (each its own connection, as two servers):
