@@ -2,12 +2,16 @@
 //! instance. CloudTrail marks a session delivered to an instance (`ec2RoleDelivery`) and
 //! names it by the instance id. Without an inventory of the instances' addresses, two
 //! signs are read from the records alone:
-//! * the session is used from an address that other principals (not instance sessions)
-//!   also call from: a workstation or server outside the instance;
-//! * the session is used from more than one public address (an instance has one way out;
-//!   private addresses, through VPC endpoints, are not counted).
+//! * the session is used from an address that people call from (IAM users, root, IAM
+//!   Identity Center sessions): a workstation outside the instance. Other workloads'
+//!   sessions are not counted: behind one NAT gateway, instances, functions and tasks share
+//!   an address;
+//! * one set of the session's credentials (one access key id) is used from more than one
+//!   public address (an instance has one way out; private addresses, through VPC endpoints,
+//!   are not counted; an instance stopped and started gets a new address and new
+//!   credentials).
 
-use crate::who::{by_service, instance_session};
+use crate::who::{by_service, instance_session, kind};
 use crate::{Actor, Hit, Rule, Thresholds};
 use rampart_cloudtrail::Event;
 use rampart_model::Severity;
@@ -42,24 +46,42 @@ fn public(ip: &str) -> bool {
     }
 }
 
+/// Whether a record's caller is a person: an IAM user, root, or an IAM Identity Center
+/// session (its role is named `AWSReservedSSO_...`).
+fn person(e: &Event) -> bool {
+    match kind(e) {
+        "IAMUser" | "Root" => true,
+        "AssumedRole" => e
+            .user_identity
+            .pointer("/sessionContext/sessionIssuer/userName")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|r| r.starts_with("AWSReservedSSO_")),
+        _ => false,
+    }
+}
+
 pub fn run<'a>(events: &[&'a Event], _: &Thresholds, out: &mut Vec<Hit<'a>>) {
-    // Addresses principals other than instance sessions call from.
+    // Addresses people call from.
     let mut others: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    // Each instance session's records, by (session key, instance).
-    let mut sessions: BTreeMap<(String, &str), Vec<&'a Event>> = BTreeMap::new();
+    // Each instance session's records, by (session key, instance, access key id).
+    let mut sessions: BTreeMap<(String, &str, &str), Vec<&'a Event>> = BTreeMap::new();
     for e in events {
         let Some(ip) = e.source_ip.as_deref() else { continue };
         if by_service(e) {
             continue;
         }
         match instance_session(e) {
-            Some(instance) => sessions.entry((Actor::of(e).key, instance)).or_default().push(e),
-            None => {
+            Some(instance) => {
+                let key_id = e.user_identity.get("accessKeyId").and_then(serde_json::Value::as_str).unwrap_or("");
+                sessions.entry((Actor::of(e).key, instance, key_id)).or_default().push(e)
+            }
+            None if person(e) => {
                 others.entry(ip).or_default().insert(Actor::of(e).name);
             }
+            None => {}
         }
     }
-    for ((_, instance), list) in sessions {
+    for ((_, instance, _), list) in sessions {
         let shared: Vec<&Event> =
             list.iter().copied().filter(|e| e.source_ip.as_deref().is_some_and(|ip| others.contains_key(ip))).collect();
         let addresses: BTreeSet<&str> = list.iter().filter_map(|e| e.source_ip.as_deref()).filter(|ip| public(ip)).collect();
@@ -105,5 +127,13 @@ mod tests {
         // The instance's public address and a VPC endpoint's private one: its own.
         let own = [instance_call("c", "203.0.113.5", 1), instance_call("d", "10.0.1.17", 2), instance_call("e", "203.0.113.5", 3)];
         assert!(seen_by("threat_instance_credentials_outside", &own).is_empty());
+        // Behind one NAT gateway a function shares the instance's address: not a person.
+        let mut function = record("fn", "dynamodb", "DescribeTable", role_session("orders-fn"), 0, json!({}));
+        function["sourceIPAddress"] = json!("203.0.113.5");
+        assert!(seen_by("threat_instance_credentials_outside", &[function, instance_call("f", "203.0.113.5", 1)]).is_empty());
+        // Stopped and started: a new address with new credentials.
+        let mut later = instance_call("h", "192.0.2.9", 9000);
+        later["userIdentity"]["accessKeyId"] = json!("ASIANEWKEY");
+        assert!(seen_by("threat_instance_credentials_outside", &[instance_call("g", "203.0.113.5", 1), later]).is_empty());
     }
 }
