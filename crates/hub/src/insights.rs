@@ -326,6 +326,10 @@ impl Store {
         check_group_by(group_by)?;
         let at = codec::time_to_text(now);
         let id = self.db.tx(|t| {
+            // One creator at a time, so that two cannot both see room for one more.
+            if let Some(lock) = t.dialect().lock_for_writes("insights") {
+                t.execute(&lock, &[])?;
+            }
             let custom = t.query_one("SELECT count(*) FROM insights", &[])?.int(0)?;
             if custom >= MAX_CUSTOM_INSIGHTS as i64 {
                 return Err(StoreError::InvalidInsight(format!(

@@ -234,6 +234,7 @@ conformance!(
     custom_insights_are_kept_changed_and_deleted_and_managed_ones_are_read_only,
     insight_results_count_per_group_most_first_and_drill_down_exactly,
     a_runs_result_kinds_are_each_distinct_kind_once,
+    concurrent_creators_never_pass_the_most_custom_insights,
 );
 
 /// The same estate and insights on SQLite and PostgreSQL: every managed insight, and a
@@ -332,4 +333,34 @@ fn groups_of_equal_counts_come_in_code_point_order_whatever_the_databases_collat
     sorted.sort();
     assert_eq!(answers[0][0], sorted, "SQLite: by code point");
     assert_eq!(answers[1], answers[0], "PostgreSQL answers as SQLite");
+}
+
+/// Four connections creating custom insights at once never keep more than the most a
+/// store keeps (each sees the others' insights before counting).
+fn concurrent_creators_never_pass_the_most_custom_insights(db: &Db) {
+    let mut s = db.open();
+    for i in 0..MAX_CUSTOM_INSIGHTS - 3 {
+        s.create_insight(&format!("n{i:03}"), &FindingFilters::default(), "AwsAccountId", "ana", at(0)).unwrap();
+    }
+    let created: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                scope.spawn(move || {
+                    let mut s = db.open();
+                    (0..3)
+                        .filter(|k| {
+                            match s.create_insight(&format!("w{w}-{k}"), &FindingFilters::default(), "AwsAccountId", "ana", at(0)) {
+                                Ok(_) => true,
+                                Err(StoreError::InvalidInsight(_)) => false,
+                                Err(e) => panic!("{e}"),
+                            }
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    });
+    assert_eq!(created, 3, "room for three more");
+    assert_eq!(s.insights().unwrap().len(), managed_insights().len() + MAX_CUSTOM_INSIGHTS);
 }
