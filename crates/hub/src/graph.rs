@@ -37,6 +37,9 @@ pub struct GraphWriter<'a> {
     sql: &'a dyn Sql,
 }
 
+/// Rows written by one statement (a round trip to PostgreSQL).
+pub const ROWS_PER_STATEMENT: usize = 100;
+
 fn int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -47,28 +50,30 @@ impl GraphWriter<'_> {
         ingested(self.sql, source, file)
     }
 
-    /// Adds a batch of summaries and entity sightings.
+    /// Adds a batch of summaries and entity sightings (each key at most once in a batch, as
+    /// a summariser drains them), [`ROWS_PER_STATEMENT`] rows per statement.
     pub fn add(&self, batch: &Batch) -> Result<(), StoreError> {
         let d = self.sql.dialect();
-        let upsert = format!(
-            "INSERT INTO graph_summaries (src, rel, dst, detail, hour, count, success, failure, bytes, packets, first_seen, last_seen)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (src, rel, dst, detail, hour) DO UPDATE SET
-               count = graph_summaries.count + excluded.count,
-               success = graph_summaries.success + excluded.success,
-               failure = graph_summaries.failure + excluded.failure,
-               bytes = graph_summaries.bytes + excluded.bytes,
-               packets = graph_summaries.packets + excluded.packets,
-               first_seen = {},
-               last_seen = {}",
-            d.least("graph_summaries.first_seen", "excluded.first_seen"),
-            d.greatest("graph_summaries.last_seen", "excluded.last_seen"),
-        );
-        for s in &batch.summaries {
-            let t = &s.tally;
-            self.sql.execute(
-                &upsert,
-                &vals![
+        for chunk in batch.summaries.chunks(ROWS_PER_STATEMENT) {
+            let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO graph_summaries (src, rel, dst, detail, hour, count, success, failure, bytes, packets, first_seen, last_seen)
+                 VALUES {rows}
+                 ON CONFLICT (src, rel, dst, detail, hour) DO UPDATE SET
+                   count = graph_summaries.count + excluded.count,
+                   success = graph_summaries.success + excluded.success,
+                   failure = graph_summaries.failure + excluded.failure,
+                   bytes = graph_summaries.bytes + excluded.bytes,
+                   packets = graph_summaries.packets + excluded.packets,
+                   first_seen = {},
+                   last_seen = {}",
+                d.least("graph_summaries.first_seen", "excluded.first_seen"),
+                d.greatest("graph_summaries.last_seen", "excluded.last_seen"),
+            );
+            let mut args = Vec::with_capacity(chunk.len() * 12);
+            for s in chunk {
+                let t = &s.tally;
+                args.extend(vals![
                     s.src.as_str(),
                     s.rel.name(),
                     s.dst.as_str(),
@@ -81,17 +86,23 @@ impl GraphWriter<'_> {
                     int(t.packets),
                     text_time(t.first_seen),
                     text_time(t.last_seen)
-                ],
-            )?;
+                ]);
+            }
+            self.sql.execute(&sql, &args)?;
         }
-        let entity = format!(
-            "INSERT INTO graph_entities (id, kind, first_seen, last_seen) VALUES (?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET first_seen = {}, last_seen = {}",
-            d.least("graph_entities.first_seen", "excluded.first_seen"),
-            d.greatest("graph_entities.last_seen", "excluded.last_seen"),
-        );
-        for e in &batch.entities {
-            self.sql.execute(&entity, &vals![e.id.as_str(), e.kind.name(), text_time(e.first_seen), text_time(e.last_seen)])?;
+        for chunk in batch.entities.chunks(ROWS_PER_STATEMENT) {
+            let rows = vec!["(?, ?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "INSERT INTO graph_entities (id, kind, first_seen, last_seen) VALUES {rows}
+                 ON CONFLICT (id) DO UPDATE SET first_seen = {}, last_seen = {}",
+                d.least("graph_entities.first_seen", "excluded.first_seen"),
+                d.greatest("graph_entities.last_seen", "excluded.last_seen"),
+            );
+            let mut args = Vec::with_capacity(chunk.len() * 4);
+            for e in chunk {
+                args.extend(vals![e.id.as_str(), e.kind.name(), text_time(e.first_seen), text_time(e.last_seen)]);
+            }
+            self.sql.execute(&sql, &args)?;
         }
         Ok(())
     }

@@ -111,4 +111,33 @@ fn graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned(db: &Db) {
     assert_eq!(s.graph_counts().unwrap(), (0, 0, 2), "checkpoints stay: a file is never read twice");
 }
 
-conformance!(graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned);
+/// Batches larger than one statement's rows add up the same.
+fn graph_large_batches_add_up(db: &Db) {
+    let mut s = db.open();
+    let big = || {
+        let mut sum = Summariser::new(10_000);
+        for i in 0..250 {
+            let peer = format!("198.51.100.{}", i % 250);
+            sum.add(
+                "i-0123456789abcdef0",
+                Rel::Flow,
+                &peer,
+                "in 6 443 ACCEPT",
+                Tally { bytes: i, packets: 1, ..Tally::one(secs(i as i64 % 3), true) },
+            );
+            sum.entity(&peer, EntityKind::IpAddress, secs(i as i64 % 3));
+        }
+        sum.drain()
+    };
+    let b = big();
+    assert!(b.summaries.len() > 200 && b.entities.len() > 200);
+    s.graph_write(|w| w.add(&b)).unwrap();
+    s.graph_write(|w| w.add(&big())).unwrap();
+    let rows = s.graph_dump().unwrap();
+    assert_eq!(rows.len(), 250);
+    assert_eq!(rows.iter().map(|r| r.tally.bytes).sum::<u64>(), 2 * (0..250).sum::<u64>());
+    assert!(rows.iter().all(|r| r.tally.count == 2));
+    assert_eq!(s.graph_counts().unwrap().1, 250);
+}
+
+conformance!(graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned, graph_large_batches_add_up);
