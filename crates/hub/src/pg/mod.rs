@@ -51,6 +51,8 @@ pub enum PgMode {
 /// The findings store in a PostgreSQL database.
 pub struct PgStore {
     pub(crate) client: RefCell<Client>,
+    /// The statements `client` prepared for `sql::Sql`.
+    pub(crate) stmts: Statements,
     /// The URL without its password, for messages.
     target: String,
     /// `target` as a path, for the shared row readers' errors.
@@ -124,7 +126,16 @@ impl PgStore {
                 .map_err(|source| StoreError::Postgres { target: target.clone(), source })?;
         }
         tracing::debug!(target = %target, version, "opened PostgreSQL findings store");
-        Ok(PgStore { client: RefCell::new(client), path: PathBuf::from(&target), target, version })
+        Ok(PgStore { client: RefCell::new(client), stmts: Statements::default(), path: PathBuf::from(&target), target, version })
+    }
+
+    /// A connection to `url` with no store opened (tests of the SQL layer, on temporary tables).
+    #[cfg(test)]
+    pub(crate) fn bare(url: &str) -> PgStore {
+        let config: Config = url.parse().expect("a postgres:// URL");
+        let target = describe(&config);
+        let client = config.connect(NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        PgStore { client: RefCell::new(client), stmts: Statements::default(), path: PathBuf::from(&target), target, version: 0 }
     }
 
     /// Each store of the database and its version, in migration order.
@@ -175,20 +186,58 @@ impl PgStore {
     }
 }
 
+/// The statements a connection has prepared, by their text: a statement run again is bound
+/// and executed without being parsed and planned again (one round trip, not two). A
+/// connection's prepared statements live as long as it does, whatever its transactions do;
+/// the cache is emptied when it holds [`MAX_STATEMENTS`] (queries built from filters have
+/// many texts).
+#[derive(Default)]
+pub(crate) struct Statements(RefCell<std::collections::HashMap<String, postgres::Statement>>);
+
+/// The most statements one connection keeps prepared.
+const MAX_STATEMENTS: usize = 512;
+
+impl Statements {
+    fn prepare(&self, client: &mut impl postgres::GenericClient, text: &str) -> Result<postgres::Statement, postgres::Error> {
+        if let Some(stmt) = self.0.borrow().get(text) {
+            return Ok(stmt.clone());
+        }
+        let stmt = client.prepare(&numbered(text))?;
+        let mut cache = self.0.borrow_mut();
+        if cache.len() >= MAX_STATEMENTS {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
 /// Runs a statement written with `?` placeholders on `client` (a connection or a
 /// transaction); the number of rows it changed.
-pub(crate) fn execute_on(client: &mut impl postgres::GenericClient, target: &str, text: &str, values: &[Value]) -> Result<u64, StoreError> {
+pub(crate) fn execute_on(
+    client: &mut impl postgres::GenericClient,
+    stmts: &Statements,
+    target: &str,
+    text: &str,
+    values: &[Value],
+) -> Result<u64, StoreError> {
     let err = |source| StoreError::Postgres { target: target.to_string(), source };
-    let stmt = client.prepare(&numbered(text)).map_err(err)?;
+    let stmt = stmts.prepare(client, text).map_err(err)?;
     let boxed = stmt.params().iter().zip(values).map(|(ty, v)| bind(v, ty)).collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
     client.execute(&stmt, &refs).map_err(err)
 }
 
 /// Runs a query written with `?` placeholders on `client`; each row as SQLite's values.
-pub(crate) fn query_on(client: &mut impl postgres::GenericClient, target: &str, text: &str, values: &[Value]) -> Result<Vec<crate::sql::Row>, StoreError> {
+pub(crate) fn query_on(
+    client: &mut impl postgres::GenericClient,
+    stmts: &Statements,
+    target: &str,
+    text: &str,
+    values: &[Value],
+) -> Result<Vec<crate::sql::Row>, StoreError> {
     let err = |source| StoreError::Postgres { target: target.to_string(), source };
-    let stmt = client.prepare(&numbered(text)).map_err(err)?;
+    let stmt = stmts.prepare(client, text).map_err(err)?;
     let boxed = stmt.params().iter().zip(values).map(|(ty, v)| bind(v, ty)).collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
     let rows = client.query(&stmt, &refs).map_err(err)?;
