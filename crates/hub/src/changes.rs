@@ -92,16 +92,19 @@ impl Store {
         let mut updates: Vec<Option<(Timestamp, WorkflowStatus)>> = vec![None; change.findings.len()];
         let findings: &[Finding] = change.findings;
         self.db.tx(|tx| {
+            let get = format!(
+                "SELECT f.status, f.workflow_status, f.record_state, f.first_observed, f.reason, f.severity FROM findings f WHERE f.id = ?{}",
+                tx.dialect().for_update_of("f")
+            );
             let mut seen: BTreeSet<&str> = BTreeSet::new();
             for (i, f) in findings.iter().enumerate() {
                 if !checks.contains(f.check_id.as_ref()) || !resources.contains(f.resource.id.as_str()) {
                     continue;
                 }
                 seen.insert(&f.id);
-                let row = tx.query_opt(
-                    "SELECT status, workflow_status, record_state, first_observed, reason, severity FROM findings WHERE id = ?",
-                    &vals![&f.id],
-                )?;
+                // Locked on PostgreSQL until the change commits: a concurrent writer of the
+                // finding waits, and its change is not overwritten from a stale read.
+                let row = tx.query_opt(&get, &vals![&f.id])?;
                 let last = codec::time_to_text(codec::truncate(f.last_observed));
                 let Some(row) = row else {
                     // First sight (a new group, a rule that now fails where none did).
@@ -413,6 +416,15 @@ mod tests {
         assert_eq!(state(&store, &ids[1]).2, RecordState::Archived);
         assert_eq!(state(&store, &ids[3]).2, RecordState::Archived);
         assert_eq!(state(&store, &ids[0]).2, RecordState::Active);
+    }
+
+    #[test]
+    fn the_shared_insert_of_a_finding_is_run_with_plain_placeholders() {
+        assert_eq!(INSERT_FINDING.matches('?').count(), 24);
+        assert!(!INSERT_FINDING.contains("?1"), "{}", *INSERT_FINDING);
+        assert_eq!(crate::sql::unnumbered("a = ?1, b = '?2', c = ?2, d = ?"), "a = ?, b = '?2', c = ?, d = ?");
+        let e = std::panic::catch_unwind(|| crate::sql::unnumbered("a = ?2, b = ?1")).unwrap_err();
+        assert!(e.downcast_ref::<String>().is_some_and(|m| m.contains("out of order")), "{e:?}");
     }
 
     #[test]

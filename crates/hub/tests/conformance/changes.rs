@@ -145,7 +145,46 @@ fn a_log_file_is_read_once_moves_its_checkpoint_and_is_retried_until_read_or_giv
     assert_eq!(s.trail_checkpoint("b", "p/").unwrap().as_deref(), Some("p/2026/12/07/g.json.gz"));
 }
 
+/// A change applied while a run that holds its finding is being recorded waits for the
+/// run, and is decided on what the run left (not on what was there before it).
+fn a_change_waits_for_a_run_being_recorded_and_builds_on_it(db: &Db) {
+    let mut s = db.open();
+    let mut scan = vec![finding("c1", "sg-a", A, Status::Passed, 0)];
+    s.record_run(&run("r1", 0, &[A], &[USE1]), &mut scan, &[]).unwrap();
+    let id = scan[0].id.clone();
+    let written = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let written = &written;
+        scope.spawn(move || {
+            let mut recorder = db.open();
+            let r2 = run("r2", 1, &[A], &[USE1]);
+            let mut w = recorder.begin_run(&r2).unwrap();
+            w.write(&[finding("c1", "sg-a", A, Status::Failed, 1)], &[]).unwrap();
+            written.wait();
+            std::thread::sleep(std::time::Duration::from_millis(700));
+            w.finish(&r2).unwrap();
+        });
+        written.wait();
+        let mut now = vec![finding("c1", "sg-a", A, Status::Passed, 2)];
+        let applied = s
+            .apply_change(ChangeUpdate {
+                id: "ev-9",
+                at: at(2),
+                checks: &["c1".to_string()],
+                resources: &[arn("sg-a")],
+                findings: &mut now,
+                deleted: &[],
+            })
+            .unwrap();
+        assert_eq!(applied, ChangeApplied { updated: 1, resolved: 1, ..Default::default() }, "decided on the run's FAILED");
+    });
+    assert_eq!(state(&s, &id), (Status::Passed, WorkflowStatus::Resolved, RecordState::Active));
+    let notes: Vec<String> = s.workflow_history(&id).unwrap().into_iter().map(|h| h.note).collect();
+    assert_eq!(notes.last().map(String::as_str), Some("change:ev-9: compliance FAILED -> PASSED"), "{notes:?}");
+}
+
 conformance!(
     a_change_updates_only_its_pairs_creates_resolves_reopens_and_archives,
+    a_change_waits_for_a_run_being_recorded_and_builds_on_it,
     a_log_file_is_read_once_moves_its_checkpoint_and_is_retried_until_read_or_given_up,
 );
