@@ -117,3 +117,60 @@ fn a_config_suppresses_and_bad_input_is_one_clear_line() {
         text(&o)
     );
 }
+
+/// A fresh database on the test server (`RAMPART_TEST_POSTGRES`, started by scripts/test),
+/// dropped when the value is.
+struct Postgres {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Postgres {
+    fn new() -> Postgres {
+        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
+            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
+        });
+        let name = format!("rampart_cli_detections_{}", std::process::id());
+        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
+        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
+        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        let url = format!("{prefix}/{name}");
+        Postgres { admin, name, url }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+        }
+    }
+}
+
+#[test]
+fn detections_recorded_on_postgres_export_as_on_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pg = Postgres::new();
+    let folder = stratus();
+    let o = rampart(&["investigate", "detections", folder.to_str().unwrap(), "--db", &pg.url, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = tmp.path().join("pg.json");
+    let o = rampart(&["findings", "--db", &pg.url, "--limit", "0", "--format", "asff", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let on_pg: Vec<Value> = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let db = tmp.path().join("r.db");
+    assert_eq!(rampart(&["investigate", "detections", folder.to_str().unwrap(), "--db", db.to_str().unwrap()]).status.code(), Some(1));
+    let on_sqlite = asff(&db, &tmp.path().join("lite.json"));
+    let key = |v: &[Value]| {
+        let mut k: Vec<(String, Value, Value)> = v
+            .iter()
+            .map(|f| (f["Id"].as_str().unwrap().to_string(), f["Types"].clone(), f["ProductFields"]["rampart/CloudTrailEventIds"].clone()))
+            .collect();
+        k.sort_by(|a, b| a.0.cmp(&b.0));
+        k
+    };
+    assert_eq!(key(&on_pg), key(&on_sqlite));
+    assert!(!on_pg.is_empty());
+}
