@@ -224,7 +224,7 @@ impl Store {
 
     /// The snapshot JSON of run `run_id`'s inventory, or `None` when none is kept.
     pub fn inventory_json(&self, run_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let Some(row) = self.sql().query_opt("SELECT encoding, snapshot FROM inventories WHERE run_id = ?", &vals![run_id])? else {
+        let Some(mut row) = self.sql().query_opt("SELECT encoding, snapshot FROM inventories WHERE run_id = ?", &vals![run_id])? else {
             return Ok(None);
         };
         let bad = |why: String| StoreError::Corrupt {
@@ -236,7 +236,11 @@ impl Store {
         if encoding != "gzip+json" {
             return Err(bad(format!("unknown encoding `{encoding}`")));
         }
-        let packed = row.opt_blob(1)?.unwrap_or_default();
+        // Taken out of the row, not copied: a large estate's snapshot is tens of MiB.
+        let packed = match row.0.get_mut(1).map(|v| std::mem::replace(v, SqlValue::Null)) {
+            Some(SqlValue::Blob(b)) => b,
+            other => return Err(bad(format!("the snapshot is not bytes: {:?}", other.map(|v| v.data_type())))),
+        };
         let mut json = Vec::new();
         flate2::read::GzDecoder::new(packed.as_slice()).take(MAX_INFLATED).read_to_end(&mut json).map_err(|e| bad(e.to_string()))?;
         Ok(Some(json))
