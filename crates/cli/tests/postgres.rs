@@ -122,8 +122,13 @@ fn demo_on_postgres_then_findings_insights_and_runs_read_it_back() {
         assert!(!err.contains("not supported on PostgreSQL"), "the demo is recorded whole: {err}");
     }
     let scanned: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("pg.json")).unwrap()).unwrap();
-    let failed: std::collections::BTreeSet<String> =
-        scanned["findings"].as_array().unwrap().iter().filter(|f| f["status"] == "FAILED").map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    let failed: std::collections::BTreeSet<String> = scanned["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "FAILED")
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
     assert!(failed.len() > 50, "{}", failed.len());
 
     // runs: the one run, as the scan said it.
@@ -135,7 +140,8 @@ fn demo_on_postgres_then_findings_insights_and_runs_read_it_back() {
 
     // findings: exactly the scan's failing findings; one of them in detail.
     let listed = json(&rampart(d, &["findings", "--db", &pg.url, "--format", "json", "--status", "FAILED", "--limit", "0"]));
-    let listed: std::collections::BTreeSet<String> = listed.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+    let listed: std::collections::BTreeSet<String> =
+        listed.as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(listed, failed);
     let one = failed.iter().next().unwrap();
     let o = rampart(d, &["findings", one, "--db", &pg.url]);

@@ -49,7 +49,10 @@ impl From<StoreError> for ApiError {
             // connects again for the next request (`state.rs`).
             e if e.is_connection_lost() => {
                 tracing::warn!(error = %e, "the store's connection was lost");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the database's connection was lost and is being made again: try again in a few seconds")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database's connection was lost and is being made again: try again in a few seconds",
+                )
             }
             _ => {
                 let mut detail = e.to_string();

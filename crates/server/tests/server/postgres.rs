@@ -94,7 +94,12 @@ fn the_server_reads_and_writes_the_postgres_database() {
     // Through the API, read back by another connection.
     let auth = bearer(&s.token(Role::Analyst));
     let path = format!("/api/v1/findings/{}/workflow", enc(&s.planted));
-    let r = s.client.request("POST", &path, &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"NOTIFIED","note":"on pg"}"#);
+    let r = s.client.request(
+        "POST",
+        &path,
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        br#"{"status":"NOTIFIED","note":"on pg"}"#,
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     let record = store.finding_record(&s.planted).unwrap();
     assert_eq!(record.finding.workflow_status, rampart_model::WorkflowStatus::Notified);
@@ -133,7 +138,16 @@ fn the_server_connects_again_after_its_sessions_end() {
     assert!(pages[pages.len() - 2..].iter().all(|a| *a == 200), "the console works again: {pages:?}");
     // A write: the first may find the writer's session gone; the next is done.
     let path = format!("/api/v1/findings/{}/workflow", enc(&s.planted));
-    let post = || s.client.request("POST", &path, &[("Authorization", &auth), ("Content-Type", "application/json")], br#"{"status":"NOTIFIED","note":"after"}"#).status;
+    let post = || {
+        s.client
+            .request(
+                "POST",
+                &path,
+                &[("Authorization", &auth), ("Content-Type", "application/json")],
+                br#"{"status":"NOTIFIED","note":"after"}"#,
+            )
+            .status
+    };
     let first = post();
     assert!(first == 200 || first == 503, "{first}");
     assert_eq!(post(), 200);
