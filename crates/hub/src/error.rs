@@ -183,8 +183,8 @@ pub enum StoreError {
     #[error("{0} is not supported on PostgreSQL yet: use a SQLite database file for it")]
     NotOnPostgres(String),
 
-    #[error("PostgreSQL at `{target}` already holds {runs} run(s): copy into an empty database, or ask the copy to add to what is there")]
-    TargetNotEmpty { target: String, runs: u64 },
+    #[error("PostgreSQL at `{target}` is not empty (table `{table}` holds rows; {runs} run(s)): copy into an empty database (e.g. one made with `createdb`)")]
+    TargetNotEmpty { target: String, table: String, runs: u64 },
 
     /// A findings query the store cannot run as given (a bad filter, sort, page size or token).
     #[error(transparent)]

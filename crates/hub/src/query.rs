@@ -95,7 +95,8 @@ pub(crate) fn element(field: &str) -> Option<String> {
     }
 }
 
-/// What a single-valued field reads, and whether it may be NULL.
+/// What a single-valued field reads, and whether it may be NULL (on SQLite).
+#[cfg(test)]
 pub(crate) fn column(field: &str) -> (String, bool) {
     column_in(field, Dialect::Sqlite)
 }

@@ -126,7 +126,7 @@ impl PgStore {
             let held: bool = tx.query_one(format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")").as_str(), &[]).map_err(&err)?.get(0);
             if held {
                 let runs = if tables.contains(&"runs") { count(&mut tx, "runs")? } else { 0 };
-                return Err(StoreError::TargetNotEmpty { target, runs: runs as u64 });
+                return Err(StoreError::TargetNotEmpty { target, table: table.to_string(), runs: runs as u64 });
             }
         }
         for table in &tables {
