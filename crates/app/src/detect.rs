@@ -139,8 +139,7 @@ pub fn run(paths: &[PathBuf], config: Option<&Config>, started: Timestamp, notif
     if malformed.len() > 20 {
         notify.warn(&format!("{} more malformed records not shown", malformed.len() - 20));
     }
-    let scan = scan_events(&events, config, started);
-    let mut scan = scan;
+    let mut scan = scan_events(&events, config, started);
     scan.run.incomplete = incomplete(&unreadable, &malformed);
     Ok(Detections { scan, files: files.len(), events: events.len(), duplicates, malformed, unreadable })
 }
