@@ -20,9 +20,11 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 
 /// Whether a resource pattern matches a concrete resource ARN. Case-sensitive,
 /// as IAM compares resources (object keys are case-sensitive). The analyses
-/// compare patterns with [`covers`]; this is their oracle in tests.
-#[cfg(test)]
-pub(crate) fn resource_matches(pattern: &str, resource: &str) -> bool {
+/// compare patterns with [`covers`]; this is their oracle in tests, and the
+/// evaluation engine (`rampart-iam`) matches `Resource` elements and the
+/// `...Like` condition operators with it.
+#[must_use]
+pub fn resource_matches(pattern: &str, resource: &str) -> bool {
     matches(
         &tokens(pattern, Case::Sensitive),
         &literal(resource, Case::Sensitive),
