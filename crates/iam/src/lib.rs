@@ -226,8 +226,29 @@ fn principal_named(who: &Who, p: &Principal) -> Option<Named> {
     }
 }
 
+/// Whether a `NotPrincipal` leaves the requester out. AWS may check the
+/// account, then the role, then the session ("AWS JSON policy elements:
+/// NotPrincipal"), so a principal is left out only when its own ARN, its
+/// role's ARN (for a session) and its account are all listed.
+fn not_principal_exempts(who: &Who, np: &Principal) -> bool {
+    let Principal::Specific(map) = np else {
+        return true;
+    };
+    let listed = |want: Named, exact: Option<&str>| {
+        map.iter().any(|(k, vs)| vs.iter().any(|v| name_matches(who, k, v) == Some(want) && exact.map_or(true, |e| v == e)))
+    };
+    match who {
+        Who::User { arn, .. } => listed(Named::Direct, Some(arn)) && listed(Named::Account, None),
+        Who::Session { arn, .. } => listed(Named::Direct, Some(arn)) && listed(Named::Role, None) && listed(Named::Account, None),
+        Who::Root { .. } => listed(Named::Account, None),
+        Who::Service(_) => listed(Named::Direct, None),
+        Who::Anonymous => false,
+    }
+}
+
 struct Eval<'a> {
     req: &'a Request,
+    has_boundary: bool,
     who: Who,
     ctx: Context,
     matched: Vec<MatchedStatement>,
@@ -247,6 +268,21 @@ impl Eval<'_> {
         if !action_ok {
             return None;
         }
+        let named = match (&st.principal, &st.not_principal) {
+            (Some(p), _) => principal_named(&self.who, p)?,
+            (None, Some(np)) => {
+                // "NotPrincipal with Deny always denies a principal that has
+                // a permissions boundary" (IAM User Guide, permissions
+                // boundaries); otherwise the principal is left out only when
+                // every link of its chain is listed.
+                let boundary_rule = st.effect == Effect::Deny && self.has_boundary;
+                if !boundary_rule && not_principal_exempts(&self.who, np) {
+                    return None;
+                }
+                Named::Direct
+            }
+            (None, None) => Named::Direct,
+        };
         let mut missing = Vec::new();
         let res_hit = |pats: &Vec<String>, missing: &mut Vec<String>| {
             pats.iter().any(|p| {
@@ -260,18 +296,11 @@ impl Eval<'_> {
             (None, None) => true,
         };
         if !resource_ok {
+            // A variable the request lacks is worth reporting: with it the
+            // statement might apply.
+            self.missing.extend(missing);
             return None;
         }
-        let named = match (&st.principal, &st.not_principal) {
-            (Some(p), _) => principal_named(&self.who, p)?,
-            (None, Some(np)) => {
-                if principal_named(&self.who, np).is_some() {
-                    return None;
-                }
-                Named::Direct
-            }
-            (None, None) => Named::Direct,
-        };
         let mut all = true;
         for c in &st.conditions {
             if !condition::holds(c, &self.ctx, &mut missing) {
@@ -327,7 +356,7 @@ pub fn evaluate(req: &Request, policies: &Policies) -> Answer {
         }
         _ => {}
     }
-    let mut e = Eval { req, who, ctx, matched: Vec::new(), missing: Vec::new() };
+    let mut e = Eval { req, has_boundary: policies.boundary.is_some(), who, ctx, matched: Vec::new(), missing: Vec::new() };
     let (id_deny, id_allow) = e.run(PolicyKind::Identity, &policies.identity);
     let (res_deny, res_allow) = e.run(PolicyKind::Resource, &policies.resource);
     let (b_deny, b_allow) = e.run(PolicyKind::Boundary, policies.boundary.as_deref().unwrap_or(&[]));
@@ -402,6 +431,13 @@ fn decide(who: &Who, req: &Request, policies: &Policies, f: Flags) -> (Decision,
         _ => false,
     };
     let _ = policies;
+    if matches!(who, Who::Service(_) | Who::Anonymous) {
+        // No identity side: the resource-based policy is the whole answer.
+        return match f.res_allow {
+            Some(_) => (Allowed, "a resource-based policy allows the service or anonymous principal".into()),
+            None => (ImplicitDeny, "no resource-based policy allows the service or anonymous principal".into()),
+        };
+    }
     if cross {
         return match (identity, f.res_allow) {
             (true, Some(_)) => (Allowed, "cross-account: identity side and resource-based policy both allow".into()),
