@@ -130,6 +130,16 @@ impl Dialect {
         }
     }
 
+    /// A statement that makes the transaction `table`'s only writer until it ends
+    /// (PostgreSQL: `LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE`, readers unhindered); none
+    /// on SQLite, whose write transactions are one at a time already (`BEGIN IMMEDIATE`).
+    pub(crate) fn lock_for_writes(self, table: &str) -> Option<String> {
+        match self {
+            Dialect::Sqlite => None,
+            Dialect::Postgres => Some(format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")),
+        }
+    }
+
     /// What ends a `SELECT` whose rows of `alias` the transaction is about to change from
     /// what it read: on PostgreSQL they are locked until it ends (`FOR UPDATE OF`), so a
     /// concurrent change waits instead of being overwritten; nothing on SQLite, whose write
@@ -138,16 +148,6 @@ impl Dialect {
         match self {
             Dialect::Sqlite => String::new(),
             Dialect::Postgres => format!(" FOR UPDATE OF {alias}"),
-        }
-    }
-
-    /// A statement that makes the transaction `table`'s only writer until it ends
-    /// (PostgreSQL: `LOCK TABLE ... IN SHARE ROW EXCLUSIVE MODE`, readers unhindered); none
-    /// on SQLite, whose write transactions are one at a time already (`BEGIN IMMEDIATE`).
-    pub(crate) fn lock_for_writes(self, table: &str) -> Option<String> {
-        match self {
-            Dialect::Sqlite => None,
-            Dialect::Postgres => Some(format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")),
         }
     }
 
