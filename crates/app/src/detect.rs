@@ -164,6 +164,33 @@ pub fn scan_events(events: &[Event], config: Option<&Config>, started: Timestamp
     scan
 }
 
+/// Detections recorded in a store by [`record_events`].
+#[derive(Debug)]
+pub struct Recorded {
+    /// The run as recorded (its findings show the store's view: workflow, first seen).
+    pub scan: Scan,
+    /// What each automation rule matched.
+    pub rules: Vec<rampart_hub::RuleApplied>,
+}
+
+/// The detections over `events` (read once each), recorded in `store` as a run of source
+/// [`SOURCE`] as `rampart investigate detections --db` records them: the config's thresholds
+/// and suppressions, stable finding ids, automation rules; `incomplete` says what was not
+/// read. The run evaluates no check, so recording it archives nothing.
+pub fn record_events(
+    events: &[Event],
+    config: Option<&Config>,
+    started: Timestamp,
+    incomplete: Vec<String>,
+    store: &mut rampart_hub::Store,
+    notify: &dyn Notify,
+) -> Result<Recorded> {
+    let mut scan = scan_events(events, config, started);
+    scan.run.incomplete = incomplete;
+    let rules = crate::db::record(&mut scan, store, notify).context("recording the detections")?;
+    Ok(Recorded { scan, rules })
+}
+
 /// What was not read, in words, for the run.
 fn incomplete(unreadable: &[String], malformed: &[Malformed]) -> Vec<String> {
     let mut out: Vec<String> = unreadable.iter().map(|u| format!("not CloudTrail, skipped: {u}")).collect();

@@ -15,6 +15,12 @@
 //! stops being readable partway is recorded with that error, what precedes it counted; a
 //! file that cannot be opened is reported and left for the next run. The summaries older
 //! than the retention window (default one year, as Detective) are pruned after.
+//!
+//! CloudTrail records read are also run through the threat detections and recorded as
+//! findings ([`crate::detect::record_events`], the same run source, ids and config as
+//! `rampart investigate detections --db`), unless [`IngestOptions::detections`] is off. Only
+//! the files read now are covered (files read before are skipped); a run over no new record
+//! is not recorded, and no detection run archives anything.
 
 use crate::Notify;
 use anyhow::{bail, Context, Result};
@@ -67,6 +73,11 @@ pub struct IngestOptions {
     pub fail_after_files: Option<usize>,
     /// How to reach AWS for `s3://` paths (profile, endpoint).
     pub aws: rampart_collect_aws::Options,
+    /// CloudTrail: run the threat detections over the records read now and record them as
+    /// findings (the records are held in memory until the end of the ingest for that).
+    pub detections: bool,
+    /// The detections' thresholds and suppressions (`[detections]`, `[[suppress]]`).
+    pub config: Option<rampart_config::Config>,
 }
 
 impl IngestOptions {
@@ -79,6 +90,8 @@ impl IngestOptions {
             files_per_commit: 64,
             fail_after_files: None,
             aws: rampart_collect_aws::Options::default(),
+            detections: true,
+            config: None,
         }
     }
 }
@@ -106,6 +119,38 @@ pub struct IngestReport {
     /// Summaries and entities pruned by retention.
     pub pruned_summaries: u64,
     pub pruned_entities: u64,
+    /// CloudTrail: the detections run over the records read now (absent when not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detections: Option<IngestDetections>,
+}
+
+/// The detections of a CloudTrail ingest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestDetections {
+    /// Records the detections ran over (read now, each `eventID` once).
+    pub records: u64,
+    /// The recorded run (source `cloudtrail`); absent when no new record was read.
+    pub run: Option<String>,
+    /// Detections recorded as findings (suppressed ones included), and of them suppressed.
+    pub recorded: u64,
+    pub suppressed: u64,
+    /// `rule (name): N finding(s)` per automation rule that matched.
+    pub rules_applied: Vec<String>,
+}
+
+impl IngestDetections {
+    /// One line: how many detections were recorded, and over what.
+    pub fn summary(&self) -> String {
+        match &self.run {
+            None => "0 detection(s) recorded: no new CloudTrail record was read (files ingested before are not read again)".to_string(),
+            Some(run) => format!(
+                "{} detection(s) recorded as findings over {} new record(s), run {run}{}",
+                self.recorded,
+                self.records,
+                if self.suppressed > 0 { format!(" ({} suppressed by the configuration)", self.suppressed) } else { String::new() }
+            ),
+        }
+    }
 }
 
 impl IngestReport {
@@ -261,7 +306,8 @@ pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn No
             }
         }
     }
-    let mut run = Run { opts, sum: Summariser::new(opts.memory_limit), handled: 0, report, notify };
+    let events = (opts.detections && opts.source == Source::CloudTrail).then(Collected::default);
+    let mut run = Run { opts, sum: Summariser::new(opts.memory_limit), handled: 0, report, notify, events };
     run.commit_files(store, &files, None)?;
     if !buckets.is_empty() {
         let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
@@ -297,6 +343,9 @@ pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn No
     }
     notify.progress_done();
     let mut report = run.report;
+    if let Some(events) = run.events {
+        report.detections = Some(record_detections(store, opts, &events.events, &report, notify)?);
+    }
     let before = now - i64::from(opts.retention_days) * 86_400;
     let (s, e) = store.prune_graph(rampart_graph::hour_of(before)).context("pruning the graph")?;
     report.pruned_summaries = s;
@@ -315,6 +364,52 @@ struct Run<'a> {
     handled: usize,
     report: IngestReport,
     notify: &'a dyn Notify,
+    /// CloudTrail records read, for the detections (when they run).
+    events: Option<Collected>,
+}
+
+/// CloudTrail records read, each `eventID` once.
+#[derive(Default)]
+struct Collected {
+    events: Vec<rampart_cloudtrail::Event>,
+    seen: std::collections::HashSet<String>,
+}
+
+impl Collected {
+    fn add(&mut self, e: rampart_cloudtrail::Event) {
+        if e.id.is_empty() || self.seen.insert(e.id.clone()) {
+            self.events.push(e);
+        }
+    }
+}
+
+/// Runs the detections over the records read now and records them (nothing recorded when
+/// no new record was read: a run over nothing must not touch earlier detections).
+fn record_detections(
+    store: &mut Store,
+    opts: &IngestOptions,
+    events: &[rampart_cloudtrail::Event],
+    report: &IngestReport,
+    notify: &dyn Notify,
+) -> Result<IngestDetections> {
+    let mut out = IngestDetections { records: events.len() as u64, ..Default::default() };
+    if events.is_empty() {
+        return Ok(out);
+    }
+    let mut incomplete: Vec<String> = report.file_errors.clone();
+    if let Some(first) = report.malformed_records.first() {
+        incomplete.push(format!("{} malformed CloudTrail record(s) not read (first: {first})", report.malformed));
+    }
+    let recorded = crate::detect::record_events(events, opts.config.as_ref(), crate::now(), incomplete, store, notify)?;
+    out.run = Some(recorded.scan.run.id.clone());
+    out.recorded = recorded.scan.findings.len() as u64;
+    out.suppressed = recorded.scan.suppressed as u64;
+    out.rules_applied = recorded
+        .rules
+        .iter()
+        .map(|a| format!("automation rule `{}` ({}) applied to {} finding(s)", a.name, a.rule, a.findings.len()))
+        .collect();
+    Ok(out)
 }
 
 impl Run<'_> {
@@ -334,7 +429,7 @@ impl Run<'_> {
                         continue;
                     }
                     in_group += 1;
-                    read_file(w, self.opts.source, c, s3, &mut self.sum, &mut self.report)?;
+                    read_file(w, self.opts.source, c, s3, &mut self.sum, &mut self.report, self.events.as_mut())?;
                     self.handled += 1;
                     self.notify.progress(format_args!("{source}: {} file(s) read", self.handled));
                     if self.opts.fail_after_files.is_some_and(|n| self.handled >= n) {
@@ -367,6 +462,7 @@ fn read_file(
     s3: Option<&S3<'_>>,
     sum: &mut Summariser,
     report: &mut IngestReport,
+    mut events: Option<&mut Collected>,
 ) -> Result<(), StoreError> {
     let shown = match (&c.origin, s3) {
         (Origin::Local(p), _) => p.display().to_string(),
@@ -423,6 +519,9 @@ fn read_file(
                     Ok(e) => {
                         if !rampart_graph::observe(&e, sum) {
                             report.records_without_data += 1;
+                        }
+                        if let Some(events) = events.as_deref_mut() {
+                            events.add(e);
                         }
                         if sum.is_full() {
                             if let Err(e) = w.add(&sum.drain()) {

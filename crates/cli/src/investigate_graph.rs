@@ -18,7 +18,11 @@ pub enum GraphCommand {
     /// are delivered to, s3://BUCKET[/PREFIX] (read-only: s3:ListBucket, s3:GetObject). Each file is read
     /// once (a checkpoint per file); digest and Insights files are skipped; an interrupted
     /// ingest resumes where it stopped without counting anything twice. Malformed records
-    /// are reported with their file and position. Exits 2 when a file could not be read.
+    /// are reported with their file and position. CloudTrail records read are also run
+    /// through the threat detections, recorded as findings (source `cloudtrail`, as
+    /// `rampart investigate detections --db` records them; `rampart findings` lists them):
+    /// only files not ingested before are read, so the detections cover the new files.
+    /// Exits 2 when a file could not be read.
     Ingest {
         /// What the files are.
         #[arg(value_enum)]
@@ -42,6 +46,13 @@ pub enum GraphCommand {
         /// s3:// paths: send every AWS call to this endpoint (an AWS-compatible emulator or proxy).
         #[arg(long, value_name = "URL")]
         endpoint_url: Option<String>,
+        /// CloudTrail: do not run the threat detections (only fill the graph).
+        #[arg(long)]
+        no_detections: bool,
+        /// CloudTrail: the detections' thresholds ([detections]) and suppressions (TOML; see
+        /// docs/detections.md).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// The entities of the graph: ids to give `rampart investigate entity`, with when each
     /// was first and last seen.
@@ -104,9 +115,13 @@ pub enum Format {
 
 pub fn main(cmd: GraphCommand) -> Result<ExitCode> {
     match cmd {
-        GraphCommand::Ingest { source, paths, db, retention_days, format, profile, endpoint_url } => {
+        GraphCommand::Ingest { source, paths, db, retention_days, format, profile, endpoint_url, no_detections, config } => {
             let aws = rampart_collect_aws::Options { profile, endpoint_url, ..Default::default() };
-            ingest(source, paths, db, retention_days, format, aws)
+            if source != IngestSource::Cloudtrail && (no_detections || config.is_some()) {
+                bail!("--no-detections and --config are for CloudTrail: the detections run over CloudTrail records only");
+            }
+            let config = config.as_deref().map(rampart_app::scan::load_config).transpose()?;
+            ingest(source, paths, db, retention_days, format, aws, (!no_detections).then_some(config))
         }
         GraphCommand::Entities { kind, prefix, limit, db, format } => list(kind, &prefix, limit, db, format),
         GraphCommand::Entity { id, db, from, to, baseline_days, format } => entity(&id, db, from, to, baseline_days, format),
@@ -124,6 +139,7 @@ fn ingest(
     retention_days: u32,
     format: Format,
     aws: rampart_collect_aws::Options,
+    detections: Option<Option<rampart_config::Config>>,
 ) -> Result<ExitCode> {
     let source = match source {
         IngestSource::Cloudtrail => Source::CloudTrail,
@@ -137,6 +153,8 @@ fn ingest(
     let mut opts = IngestOptions::new(source, paths);
     opts.retention_days = retention_days;
     opts.aws = aws;
+    opts.detections = detections.is_some();
+    opts.config = detections.flatten();
     let notify = Stderr::new();
     let report = investigate::ingest(&mut store, &opts, rampart_app::now().unix_timestamp(), &notify).map_err(crate::run::collect_hint)?;
     let mut out = std::io::stdout().lock();
@@ -156,6 +174,12 @@ fn ingest(
     }
     for e in &report.file_errors {
         notify.warn(e);
+    }
+    if let Some(d) = &report.detections {
+        for r in &d.rules_applied {
+            eprintln!("{r}");
+        }
+        eprintln!("{}", d.summary());
     }
     if report.pruned_summaries > 0 {
         notify.info(&format!("{} summaries older than {retention_days} days pruned", report.pruned_summaries));

@@ -82,6 +82,114 @@ fn cloudtrail_ingest_reports_what_it_read_and_an_entity_profile_is_json() {
 }
 
 /// `files` flow log files of the default format, `lines` records each, under `dir`.
+fn stratus() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/cloudtrail/stratus-red-team")
+}
+
+/// `rampart findings --db DB --format asff`, every finding.
+fn asff(dir: &Path, db: &Path, name: &str) -> Vec<serde_json::Value> {
+    let out = dir.join(name);
+    let o =
+        rampart(dir, &["findings", "--db", db.to_str().unwrap(), "--limit", "0", "--format", "asff", "--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap()
+}
+
+fn ids(v: &[serde_json::Value]) -> Vec<String> {
+    let mut ids: Vec<String> = v.iter().map(|f| f["Id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+/// Issue 13's contract: `investigate ingest cloudtrail PATH --db F` then `findings --db F
+/// --format asff` writes the detections with `TTPs/<tactic>/<technique>` types and the
+/// eventIDs behind them — the same findings `investigate detections --db` records. Ingesting
+/// the same folder again reads nothing new, records nothing and archives nothing; a later
+/// ingest of other records leaves the earlier detections active.
+#[test]
+fn cloudtrail_ingest_records_the_detections_as_asff_findings_and_a_reingest_archives_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("r.db");
+    let folder = stratus();
+    let ingest =
+        |path: &Path| rampart(tmp.path(), &["investigate", "ingest", "cloudtrail", path.to_str().unwrap(), "--db", db.to_str().unwrap()]);
+    let o = ingest(&folder);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(out.contains("35 file(s) read (310 record(s)"), "{out}");
+    assert!(err.contains("detection(s) recorded as findings over 310 new record(s), run "), "{err}");
+
+    let v = asff(tmp.path(), &db, "out.json");
+    assert!(v.len() >= 23, "{}", v.len());
+    assert!(err.contains(&format!("{} detection(s) recorded as findings", v.len())), "{err}");
+    for f in &v {
+        let types: Vec<&str> = f["Types"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        assert!(!types.is_empty() && types.iter().all(|t| t.starts_with("TTPs/") && t.matches('/').count() == 2), "{types:?}");
+        assert!(!f["ProductFields"]["rampart/CloudTrailEventIds"].as_str().unwrap_or_else(|| panic!("{f}")).is_empty());
+        assert_eq!(f["RecordState"], "ACTIVE");
+    }
+    let stop = v
+        .iter()
+        .find(|f| f["ProductFields"]["rampart/CloudTrailEventIds"] == "10163ed2-2253-469d-a5ee-cbc6651f8934")
+        .unwrap_or_else(|| panic!("no finding of the StopLogging record"));
+    assert_eq!(stop["Types"], serde_json::json!(["TTPs/Defense Evasion/T1562.008"]));
+
+    // The same findings (ids, types, eventIDs) as `investigate detections --db` records.
+    let other = tmp.path().join("detections.db");
+    let o =
+        rampart(tmp.path(), &["investigate", "detections", folder.to_str().unwrap(), "--db", other.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{:?}", text(&o));
+    let by_detections = asff(tmp.path(), &other, "detections.json");
+    assert_eq!(ids(&by_detections), ids(&v));
+    let fields = |v: &[serde_json::Value]| {
+        let mut f: Vec<String> =
+            v.iter().map(|f| format!("{} {} {}", f["Id"], f["Types"], f["ProductFields"]["rampart/CloudTrailEventIds"])).collect();
+        f.sort();
+        f
+    };
+    assert_eq!(fields(&by_detections), fields(&v));
+
+    // Again: every file already read, nothing recorded, nothing archived.
+    let o = ingest(&folder);
+    let (out, err) = text(&o);
+    assert!(
+        o.status.success() && out.contains("0 file(s) read (0 record(s), 0 without data, 0 malformed), 35 already read"),
+        "{out}\n{err}"
+    );
+    assert!(err.contains("0 detection(s) recorded: no new CloudTrail record was read"), "{err}");
+    let again = asff(tmp.path(), &db, "again.json");
+    assert_eq!(ids(&again), ids(&v));
+    assert!(again.iter().all(|f| f["RecordState"] == "ACTIVE"), "a re-ingest archived a detection");
+
+    // Other records later (a run is recorded, with nothing detected): the earlier
+    // detections stay active.
+    let later = tmp.path().join("later.json");
+    let record = serde_json::json!([{
+        "eventVersion": "1.08", "eventID": "later-1", "eventTime": "2026-12-01T08:00:00Z",
+        "eventSource": "s3.amazonaws.com", "eventName": "GetBucketPolicy", "awsRegion": "us-east-1",
+        "sourceIPAddress": "203.0.113.9", "userAgent": "aws-cli/2.15.0", "recipientAccountId": "143434273843",
+        "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::143434273843:user/bob", "accountId": "143434273843", "userName": "bob"},
+        "requestParameters": {"bucketName": "payroll"}
+    }]);
+    std::fs::write(&later, serde_json::to_vec(&record).unwrap()).unwrap();
+    let o = ingest(&later);
+    assert!(text(&o).1.contains("0 detection(s) recorded as findings over 1 new record(s), run "), "{:?}", text(&o));
+    let after = asff(tmp.path(), &db, "after.json");
+    assert_eq!(ids(&after), ids(&v));
+    assert!(after.iter().all(|f| f["RecordState"] == "ACTIVE"), "a later ingest archived a detection");
+
+    // --no-detections fills the graph only.
+    let plain = tmp.path().join("plain.db");
+    let o = rampart(
+        tmp.path(),
+        &["investigate", "ingest", "cloudtrail", folder.to_str().unwrap(), "--db", plain.to_str().unwrap(), "--no-detections"],
+    );
+    assert!(o.status.success() && !text(&o).1.contains("detection(s) recorded"), "{:?}", text(&o));
+    let o = rampart(tmp.path(), &["findings", "--db", plain.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap(), serde_json::json!([]), "{:?}", text(&o));
+}
+
 fn flow_logs(dir: &Path, files: usize, lines: usize) {
     std::fs::create_dir_all(dir).unwrap();
     for f in 0..files {
@@ -200,9 +308,12 @@ fn a_trails_bucket_is_read_through_the_sdk_each_file_once() {
     assert_eq!(o.status.code(), Some(2), "a file with an error: exit 2");
     assert!(err.contains("notgzip") && err.contains("notalog"), "{err}");
     assert!(err.contains("s3://trail-logs/AWSLogs/"), "malformed records name the object: {err}");
+    // The 8 records read were run through the detections (recorded as findings).
+    assert!(err.contains("detection(s) recorded as findings over 8 new record(s)"), "{err}");
     let again = ingest();
     assert!(text(&again).0.contains("0 file(s) read (0 record(s), 0 without data, 0 malformed), 4 already read, "), "{:?}", text(&again));
     assert!(again.status.success());
+    assert!(text(&again).1.contains("0 detection(s) recorded: no new CloudTrail record was read"), "{}", text(&again).1);
     let files = rampart_hub::Store::open_read_only(&db).unwrap().graph_files(Some("cloudtrail")).unwrap();
     assert!(files.iter().all(|f| f.file.starts_with(&format!("AWSLogs/{account}/CloudTrail/us-east-1/"))), "{files:?}");
 
