@@ -79,7 +79,7 @@ fn copy_then_read_on_postgres_and_record_there() {
     let o = rampart(d, &["db", "copy", "--from", db, "--to", &pg.url]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("already holds 1 run(s)") && !err.contains("s3cretpw"), "{err}");
+    assert!(err.contains("is not empty") && err.contains("1 run(s)") && !err.contains("s3cretpw"), "{err}");
 
     // A scan records there too: everything a scan records (no part of the store refused).
     let o = rampart(d, &["demo", "--db", &pg.url]);
