@@ -190,6 +190,50 @@ fn cloudtrail_ingest_records_the_detections_as_asff_findings_and_a_reingest_arch
     assert_eq!(serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap(), serde_json::json!([]), "{:?}", text(&o));
 }
 
+/// `--config` gives the ingest's detections the config's suppressions, as it does
+/// `investigate detections`; it is refused for flow logs.
+#[test]
+fn cloudtrail_ingest_applies_the_configs_suppressions_to_its_detections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("r.db");
+    let config = tmp.path().join("r.toml");
+    std::fs::write(
+        &config,
+        "[[suppress]]\nchecks = [\"threat_logging_disabled\"]\naccount = \"143434273843\"\nreason = \"the trail is stopped by the red team\"\n",
+    )
+    .unwrap();
+    let folder = stratus();
+    let o = rampart(
+        tmp.path(),
+        &[
+            "investigate",
+            "ingest",
+            "cloudtrail",
+            folder.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).1.contains("suppressed by the configuration)"), "{}", text(&o).1);
+    let v = asff(tmp.path(), &db, "out.json");
+    // The suppression is of one account: that account's detection is SUPPRESSED, the same
+    // detection in other accounts is not.
+    let (here, elsewhere): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) =
+        v.iter().filter(|f| f["GeneratorId"] == "rampart/threat_logging_disabled").partition(|f| f["AwsAccountId"] == "143434273843");
+    assert!(!here.is_empty() && !elsewhere.is_empty());
+    assert!(here.iter().all(|f| f["Workflow"]["Status"] == "SUPPRESSED"), "{here:?}");
+    assert!(elsewhere.iter().all(|f| f["Workflow"]["Status"] == "NEW"), "{elsewhere:?}");
+
+    let o = rampart(
+        tmp.path(),
+        &["investigate", "ingest", "flowlogs", folder.to_str().unwrap(), "--db", db.to_str().unwrap(), "--no-detections"],
+    );
+    assert!(!o.status.success() && text(&o).1.contains("--no-detections and --config are for CloudTrail"), "{:?}", text(&o));
+}
+
 fn flow_logs(dir: &Path, files: usize, lines: usize) {
     std::fs::create_dir_all(dir).unwrap();
     for f in 0..files {
