@@ -108,7 +108,7 @@ fn parse_operator(name: &str) -> Option<Operator> {
 /// Whether the condition holds for `ctx`. Keys it needed that `ctx` lacks
 /// (the condition key itself, or a variable in its values) go to `missing`.
 /// An operator IAM does not know never holds.
-pub(crate) fn holds(cond: &Condition, ctx: &Context, missing: &mut Vec<String>) -> bool {
+pub(crate) fn holds(cond: &Condition, ctx: &Context, variables: bool, missing: &mut Vec<String>) -> bool {
     let Some(op) = parse_operator(&cond.operator) else {
         return false;
     };
@@ -129,7 +129,7 @@ pub(crate) fn holds(cond: &Condition, ctx: &Context, missing: &mut Vec<String>) 
             (_, Set::None) => op.negated,
         };
     };
-    let substitutes = matches!(op.base, Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike | Base::Arn);
+    let substitutes = variables && matches!(op.base, Base::StringEquals | Base::StringEqualsIgnoreCase | Base::StringLike | Base::Arn);
     let mode = if matches!(op.base, Base::StringLike | Base::Arn) { Mode::Pattern } else { Mode::Literal };
     let policy: Vec<String> =
         if substitutes { cond.values.iter().filter_map(|v| substitute(v, ctx, mode, missing)).collect() } else { cond.values.clone() };

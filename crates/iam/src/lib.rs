@@ -258,7 +258,7 @@ struct Eval<'a> {
 impl Eval<'_> {
     /// Whether the statement applies; `Some(named)` says how the principal
     /// was named (statements without a principal element name it directly).
-    fn applies(&mut self, st: &Statement) -> Option<Named> {
+    fn applies(&mut self, st: &Statement, variables: bool) -> Option<Named> {
         let action = &self.req.action;
         let action_ok = match (&st.action, &st.not_action) {
             (Some(a), _) => a.iter().any(|p| action_matches(p, action)),
@@ -286,7 +286,8 @@ impl Eval<'_> {
         let mut missing = Vec::new();
         let res_hit = |pats: &Vec<String>, missing: &mut Vec<String>| {
             pats.iter().any(|p| {
-                vars::substitute(p, &self.ctx, vars::Mode::Pattern, missing).is_some_and(|p| resource_matches(&p, &self.req.resource))
+                let p = if variables { vars::substitute(p, &self.ctx, vars::Mode::Pattern, missing) } else { Some(p.clone()) };
+                p.is_some_and(|p| resource_matches(&p, &self.req.resource))
             })
         };
         let resource_ok = match (&st.resource, &st.not_resource) {
@@ -303,7 +304,7 @@ impl Eval<'_> {
         }
         let mut all = true;
         for c in &st.conditions {
-            if !condition::holds(c, &self.ctx, &mut missing) {
+            if !condition::holds(c, &self.ctx, variables, &mut missing) {
                 all = false;
             }
         }
@@ -316,8 +317,11 @@ impl Eval<'_> {
     fn run(&mut self, kind: PolicyKind, policies: &[NamedPolicy]) -> (bool, Option<Named>) {
         let (mut deny, mut allow) = (false, None);
         for p in policies {
+            // Policy variables exist only in version 2012-10-17; under an
+            // older or absent version `${...}` is literal text.
+            let variables = p.document.version.as_deref() == Some("2012-10-17");
             for (index, st) in p.document.statements.iter().enumerate() {
-                if let Some(named) = self.applies(st) {
+                if let Some(named) = self.applies(st, variables) {
                     self.matched.push(MatchedStatement { kind, policy: p.name.clone(), index, sid: st.sid.clone(), effect: st.effect });
                     match st.effect {
                         Effect::Deny => deny = true,

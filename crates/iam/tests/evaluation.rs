@@ -422,7 +422,7 @@ fn several_keys_and_operators_are_anded() {
 
 #[test]
 fn policy_variables_in_resources_and_conditions() {
-    let doc = json!({"Statement": [
+    let doc = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"},
         {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::teams/${aws:PrincipalTag/team}/*"},
         {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*",
@@ -473,4 +473,22 @@ fn answer_lists_matched_statements_and_missing_keys() {
     assert_eq!(a.missing_context_keys, vec!["aws:MultiFactorAuthPresent".to_string()]);
     assert_eq!(ExplicitDeny.as_str(), "explicitDeny");
     assert_eq!(ImplicitDeny.as_str(), "implicitDeny");
+}
+
+#[test]
+fn policy_variables_need_version_2012_10_17() {
+    let stmt = json!({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::home/${aws:username}/*"});
+    let r = req(ALICE, "s3:GetObject", "arn:aws:s3:::home/alice/f");
+    for (version, want) in [(json!("2012-10-17"), Allowed), (json!("2008-10-17"), ImplicitDeny), (json!(null), ImplicitDeny)] {
+        let mut doc = json!({"Statement": [stmt.clone()]});
+        if !version.is_null() {
+            doc["Version"] = version.clone();
+        }
+        let p = Policies { identity: vec![pol("p", doc)], ..Default::default() };
+        assert_eq!(decide(&r, &p), want, "Version {version}");
+    }
+    // Under the old version the text is literal and matches itself.
+    let doc = json!({"Version": "2008-10-17", "Statement": [stmt]});
+    let p = Policies { identity: vec![pol("p", doc)], ..Default::default() };
+    assert_eq!(decide(&req(ALICE, "s3:GetObject", "arn:aws:s3:::home/${aws:username}/f"), &p), Allowed);
 }
