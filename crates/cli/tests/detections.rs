@@ -174,3 +174,42 @@ fn detections_recorded_on_postgres_export_as_on_sqlite() {
     assert_eq!(key(&on_pg), key(&on_sqlite));
     assert!(!on_pg.is_empty());
 }
+
+/// The contract's command pair on PostgreSQL: `investigate ingest cloudtrail PATH --db URL`
+/// then `findings --db URL --format asff` gives the findings `investigate detections`
+/// records in SQLite; a second ingest reads nothing new and leaves them as they were.
+#[test]
+fn cloudtrail_ingest_on_postgres_records_the_detections_as_on_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pg = Postgres::new();
+    let folder = stratus();
+    let ingest = || rampart(&["investigate", "ingest", "cloudtrail", folder.to_str().unwrap(), "--db", &pg.url]);
+    let o = ingest();
+    assert!(o.status.success() && text(&o).contains("detection(s) recorded as findings over 310 new record(s)"), "{}", text(&o));
+    let export = |name: &str| {
+        let out = tmp.path().join(name);
+        let o = rampart(&["findings", "--db", &pg.url, "--limit", "0", "--format", "asff", "--output", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice::<Vec<Value>>(&std::fs::read(&out).unwrap()).unwrap()
+    };
+    let on_pg = export("pg.json");
+    let db = tmp.path().join("r.db");
+    assert_eq!(rampart(&["investigate", "detections", folder.to_str().unwrap(), "--db", db.to_str().unwrap()]).status.code(), Some(1));
+    let on_sqlite = asff(&db, &tmp.path().join("lite.json"));
+    let key = |v: &[Value]| {
+        let mut k: Vec<(String, Value, Value, Value)> = v
+            .iter()
+            .map(|f| {
+                let id = f["Id"].as_str().unwrap().to_string();
+                (id, f["Types"].clone(), f["ProductFields"]["rampart/CloudTrailEventIds"].clone(), f["RecordState"].clone())
+            })
+            .collect();
+        k.sort_by(|a, b| a.0.cmp(&b.0));
+        k
+    };
+    assert!(!on_pg.is_empty());
+    assert_eq!(key(&on_pg), key(&on_sqlite));
+    let o = ingest();
+    assert!(o.status.success() && text(&o).contains("0 detection(s) recorded: no new CloudTrail record was read"), "{}", text(&o));
+    assert_eq!(key(&export("again.json")), key(&on_sqlite));
+}
