@@ -114,7 +114,7 @@ pub(crate) fn holds(cond: &Condition, ctx: &Context, variables: bool, missing: &
     };
     let request = ctx.get(&cond.key);
     if op.base == Base::Null {
-        let absent = request.map_or(true, <[String]>::is_empty);
+        let absent = request.is_none_or(<[String]>::is_empty);
         return cond.values.iter().any(|v| match v.to_ascii_lowercase().as_str() {
             "true" => absent,
             "false" => !absent,

@@ -235,7 +235,7 @@ fn not_principal_exempts(who: &Who, np: &Principal) -> bool {
         return true;
     };
     let listed = |want: Named, exact: Option<&str>| {
-        map.iter().any(|(k, vs)| vs.iter().any(|v| name_matches(who, k, v) == Some(want) && exact.map_or(true, |e| v == e)))
+        map.iter().any(|(k, vs)| vs.iter().any(|v| name_matches(who, k, v) == Some(want) && exact.is_none_or(|e| v == e)))
     };
     match who {
         Who::User { arn, .. } => listed(Named::Direct, Some(arn)) && listed(Named::Account, None),
