@@ -349,16 +349,20 @@ pub fn evaluate(req: &Request, policies: &Policies) -> Answer {
             derive(&mut ctx, "aws:PrincipalArn", arn);
             derive(&mut ctx, "aws:PrincipalAccount", account);
             derive(&mut ctx, "aws:username", name);
+            derive(&mut ctx, "aws:PrincipalType", "User");
         }
         Who::Session { account, role, .. } => {
             derive(&mut ctx, "aws:PrincipalArn", role);
             derive(&mut ctx, "aws:PrincipalAccount", account);
+            derive(&mut ctx, "aws:PrincipalType", "AssumedRole");
         }
         Who::Root { account } => {
             derive(&mut ctx, "aws:PrincipalArn", &format!("arn:aws:iam::{account}:root"));
             derive(&mut ctx, "aws:PrincipalAccount", account);
+            derive(&mut ctx, "aws:PrincipalType", "Account");
         }
-        _ => {}
+        Who::Service(service) => derive(&mut ctx, "aws:PrincipalServiceName", service),
+        Who::Anonymous => derive(&mut ctx, "aws:PrincipalType", "Anonymous"),
     }
     let mut e = Eval { req, has_boundary: policies.boundary.is_some(), who, ctx, matched: Vec::new(), missing: Vec::new() };
     let (id_deny, id_allow) = e.run(PolicyKind::Identity, &policies.identity);

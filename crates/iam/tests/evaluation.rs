@@ -492,3 +492,30 @@ fn policy_variables_need_version_2012_10_17() {
     let p = Policies { identity: vec![pol("p", doc)], ..Default::default() };
     assert_eq!(decide(&req(ALICE, "s3:GetObject", "arn:aws:s3:::home/${aws:username}/f"), &p), Allowed);
 }
+
+#[test]
+fn global_keys_derived_from_the_principal() {
+    // aws:PrincipalArn of a role session is its role's ARN; the type and
+    // account come from the ARN; a context value given wins.
+    let cases: &[(&str, &str, &str, bool)] = &[
+        (SESSION, "aws:PrincipalArn", ROLE, true),
+        (SESSION, "aws:PrincipalType", "AssumedRole", true),
+        (ALICE, "aws:PrincipalType", "User", true),
+        (ALICE, "aws:PrincipalAccount", "111122223333", true),
+        (ALICE, "aws:username", "alice", true),
+        (SESSION, "aws:username", "s1", false),
+        ("arn:aws:iam::111122223333:root", "aws:PrincipalType", "Account", true),
+        ("anonymous", "aws:PrincipalType", "Anonymous", true),
+    ];
+    for (principal, key, value, want) in cases {
+        let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringEquals": {*key: *value}}}]});
+        let p = Policies { resource: vec![pol("bucket", doc)], ..Default::default() };
+        assert_eq!(decide(&req(principal, "s3:GetObject", OBJ), &p) == Allowed, *want, "{principal} {key}={value}");
+    }
+    let mut r = req(ALICE, "s3:GetObject", OBJ);
+    r.context.insert("aws:username", "mallory");
+    let doc = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:username": "mallory"}}}]});
+    assert_eq!(decide(&r, &Policies { resource: vec![pol("bucket", doc)], ..Default::default() }), Allowed);
+}
