@@ -282,7 +282,7 @@ fn service_principals_and_anonymous() {
 }
 
 fn with_condition(op: &str, key: &str, values: serde_json::Value, ctx: &[(&str, &[&str])]) -> Answer {
-    let doc = json!({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {op: {key: values}}}]});
+    let doc = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {op: {key: values}}}]});
     let mut r = req(ALICE, "s3:GetObject", OBJ);
     for (k, vs) in ctx {
         r.context.set(k, vs.iter().map(|v| v.to_string()).collect());
@@ -361,6 +361,23 @@ fn condition_operators_table() {
             true,
         ),
         ("ArnNotEquals", "aws:PrincipalArn", json!(ALICE), &[], false),
+        // Variables in ARN and string condition values.
+        (
+            "ArnLike",
+            "aws:SourceArn",
+            json!("arn:aws:sns:*:${aws:PrincipalAccount}:*"),
+            &[("aws:SourceArn", &["arn:aws:sns:us-east-1:111122223333:t"])],
+            true,
+        ),
+        (
+            "ArnLike",
+            "aws:SourceArn",
+            json!("arn:aws:sns:*:${aws:PrincipalAccount}:*"),
+            &[("aws:SourceArn", &["arn:aws:sns:us-east-1:444455556666:t"])],
+            false,
+        ),
+        ("StringEquals", "s3:prefix", json!("home/${aws:username}"), &[("s3:prefix", &["home/alice"])], true),
+        ("StringEquals", "s3:prefix", json!("home/${aws:username}"), &[("s3:prefix", &["home/${aws:username}"])], false),
         // Null: "true" means the key must be absent.
         ("Null", "aws:TokenIssueTime", json!("true"), &[], true),
         ("Null", "aws:TokenIssueTime", json!("true"), &[("aws:TokenIssueTime", &["2020-01-01"])], false),
