@@ -52,7 +52,7 @@ fn upload(client: &Client, token: &str, body: &[u8], encoding: Option<&str>) -> 
 }
 
 fn stored(s: &TestServer) -> u64 {
-    rampart_hub::Store::open_read_only(&s.dir.path().join("rampart.db")).unwrap().telemetry_count(None).unwrap()
+    s.store().telemetry_count(None).unwrap()
 }
 
 fn agents(s: &TestServer) -> serde_json::Value {
@@ -253,8 +253,16 @@ fn start_on(addr: std::net::SocketAddr, dir: tempfile::TempDir, tls: Option<(std
             rampart_server::add_user(accounts.as_ref(), role.as_str(), role, PASSWORD).unwrap();
         }
     }
-    let running = rampart_server::start(&Options { listen: addr, db, tls }, Arc::clone(&accounts)).unwrap();
-    TestServer { client: Client { addr: running.addr, tls: None }, dir, planted: String::new(), accounts, running: Some(running) }
+    let running = rampart_server::start(&Options { listen: addr, db: db.clone(), tls }, Arc::clone(&accounts)).unwrap();
+    TestServer {
+        client: Client { addr: running.addr, tls: None },
+        dir,
+        planted: String::new(),
+        accounts,
+        running: Some(running),
+        db,
+        pg: None,
+    }
 }
 
 fn free_port() -> std::net::SocketAddr {
@@ -297,7 +305,7 @@ fn while_the_server_is_down_the_agent_spools_and_delivers_in_order_when_it_is_ba
     let d = agent.deliver().unwrap();
     assert_eq!((d.delivered, d.stopped), (2, None));
     assert!(agent.spool.list().unwrap().is_empty());
-    let store = rampart_hub::Store::open_read_only(&s.dir.path().join("rampart.db")).unwrap();
+    let store = s.store();
     let docs: Vec<Telemetry> = (1..=2).map(|id| Telemetry::from_json(&store.telemetry_document(id).unwrap().unwrap()).unwrap()).collect();
     assert_eq!(
         docs.iter().map(|d| rampart_model::rfc3339(d.collected_at)).collect::<Vec<_>>(),
@@ -377,7 +385,7 @@ fn the_agents_page_in_chromium() {
     assert_eq!(r.status, 202, "{}", r.body);
     {
         // An agent issued three hours ago that never reported: silent (two hourly intervals).
-        let mut store = rampart_hub::Store::open(&s.dir.path().join("rampart.db")).unwrap();
+        let mut store = s.store();
         let hash = rampart_app::agent::digest("rampart_agent_db");
         store.add_agent("db-1", &hash, "admin", rampart_app::now() - time::Duration::hours(3)).unwrap();
     }

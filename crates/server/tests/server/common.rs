@@ -36,6 +36,11 @@ pub fn demo_db(db: &Path) -> String {
     planted_id
 }
 
+/// The store `db` (a SQLite file's path or a `postgres://` URL), created if missing.
+pub fn open_store(db: &Path) -> rampart_hub::Store {
+    rampart_app::db::open(db, rampart_hub::PgMode::Create).unwrap_or_else(|e| panic!("{}: {e}", rampart_app::db::shown(db)))
+}
+
 /// Where a [`TestServer`]'s store lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -92,43 +97,6 @@ impl Drop for PgDatabase {
     }
 }
 
-/// A [`TestServer`] on either backend, with where its store is; the PostgreSQL database
-/// is dropped after the server stopped.
-pub struct OnBackend {
-    server: TestServer,
-    /// The store: the SQLite file in the server's directory, or the database's URL.
-    pub db: PathBuf,
-    _pg: Option<PgDatabase>,
-}
-
-impl std::ops::Deref for OnBackend {
-    type Target = TestServer;
-    fn deref(&self) -> &TestServer {
-        &self.server
-    }
-}
-
-impl OnBackend {
-    /// Another connection to the server's store, to change it as the CLI would.
-    pub fn store(&self) -> rampart_hub::Store {
-        rampart_app::db::open(&self.db, rampart_hub::PgMode::Existing).unwrap()
-    }
-
-    /// PostgreSQL: ends every session of the server's database (as a server restart
-    /// would); how many.
-    pub fn terminate_sessions(&self) -> i64 {
-        let pg = self._pg.as_ref().expect("a server on PostgreSQL");
-        let mut c = postgres::Client::connect(&pg.admin, postgres::NoTls).unwrap();
-        let row = c
-            .query_one(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-                &[&pg.name],
-            )
-            .unwrap();
-        row.get(0)
-    }
-}
-
 /// A server over a fresh demo database, with users `admin`, `analyst` and `viewer`.
 pub struct TestServer {
     pub client: Client,
@@ -136,6 +104,10 @@ pub struct TestServer {
     pub planted: String,
     pub accounts: Arc<dyn Accounts>,
     pub running: Option<Running>,
+    /// The store: a SQLite file in `dir`, or a PostgreSQL database's URL.
+    pub db: PathBuf,
+    /// The PostgreSQL database, dropped last (after the server stopped).
+    pub pg: Option<PgDatabase>,
 }
 
 impl TestServer {
@@ -144,27 +116,28 @@ impl TestServer {
     }
 
     /// Over a fresh demo database on `backend` (PostgreSQL: a database of its own).
-    pub fn start_on(backend: Backend) -> OnBackend {
+    pub fn start_on(backend: Backend) -> TestServer {
+        Self::start_full(backend, None)
+    }
+
+    /// With TLS: the certificate and key files, and the client configuration trusting them.
+    /// On SQLite, or on PostgreSQL when `RAMPART_TEST_SERVER_DB=postgres` (every test of
+    /// this binary that starts its server here then runs there).
+    pub fn start_with(tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
+        let backend = match std::env::var("RAMPART_TEST_SERVER_DB").as_deref() {
+            Ok("postgres") => Backend::Postgres,
+            _ => Backend::Sqlite,
+        };
+        Self::start_full(backend, tls)
+    }
+
+    fn start_full(backend: Backend, tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let pg = (backend == Backend::Postgres).then(PgDatabase::create);
         let db = match &pg {
             Some(pg) => PathBuf::from(&pg.url),
             None => dir.path().join("rampart.db"),
         };
-        let server = Self::start_at(dir, &db, None);
-        OnBackend { server, db, _pg: pg }
-    }
-
-    /// With TLS: the certificate and key files, and the client configuration trusting them.
-    pub fn start_with(tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("rampart.db");
-        Self::start_at(dir, &db, tls)
-    }
-
-    /// Over the store `db` (a file's path or a URL), filled with the demo.
-    fn start_at(dir: tempfile::TempDir, db: &Path, tls: Option<(PathBuf, PathBuf, Arc<tokio_rustls::rustls::ClientConfig>)>) -> TestServer {
-        let db = db.to_path_buf();
         let planted = demo_db(&db);
         let accounts = rampart_server::open_accounts(&db).unwrap();
         for role in Role::ALL {
@@ -174,7 +147,54 @@ impl TestServer {
             Options { listen: "127.0.0.1:0".parse().unwrap(), db: db.clone(), tls: tls.as_ref().map(|(c, k, _)| (c.clone(), k.clone())) };
         let running = rampart_server::start(&opts, Arc::clone(&accounts)).unwrap();
         let client = Client { addr: running.addr, tls: tls.map(|t| t.2) };
-        TestServer { client, dir, planted, accounts, running: Some(running) }
+        TestServer { client, dir, planted, accounts, running: Some(running), db, pg }
+    }
+
+    /// Another connection to the server's store, to change it as the CLI would.
+    pub fn store(&self) -> rampart_hub::Store {
+        open_store(&self.db)
+    }
+
+    /// Everything the store holds, as bytes: on SQLite every file of the database (main,
+    /// WAL, shared memory); on PostgreSQL the database as `pg_dump` writes it.
+    pub fn stored_bytes(&self) -> Vec<u8> {
+        let Some(pg) = &self.pg else {
+            let mut bytes = Vec::new();
+            for entry in std::fs::read_dir(self.dir.path()).unwrap() {
+                let p = entry.unwrap().path();
+                if p.file_name().unwrap().to_string_lossy().starts_with("rampart.db") {
+                    bytes.extend(std::fs::read(&p).unwrap());
+                }
+            }
+            return bytes;
+        };
+        let pg_dump = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .filter_map(|e| Some(e.ok()?.path().join("bin/pg_dump")))
+            .find(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("pg_dump"));
+        let (prefix, _) = pg.admin.split('?').next().unwrap().rsplit_once('/').unwrap();
+        let out = std::process::Command::new(&pg_dump)
+            .arg(format!("--dbname={prefix}/{}", pg.name))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {} ({e}): apt-get install postgresql-client", pg_dump.display()));
+        assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
+    /// PostgreSQL: ends every session of the server's database (as a server restart
+    /// would); how many.
+    pub fn terminate_sessions(&self) -> i64 {
+        let pg = self.pg.as_ref().expect("a server on PostgreSQL");
+        let mut c = postgres::Client::connect(&pg.admin, postgres::NoTls).unwrap();
+        let row = c
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&pg.name],
+            )
+            .unwrap();
+        row.get(0)
     }
 
     pub fn token(&self, role: Role) -> String {

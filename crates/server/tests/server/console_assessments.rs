@@ -32,7 +32,7 @@ fn telemetry(dir: &Path, hostname: &str) -> PathBuf {
 /// to COMPLETED, and a template `cves` whose run FAILED (no vulnerability database).
 /// Returns the completed run's findings run id.
 fn plant(s: &TestServer) -> String {
-    let mut store = rampart_hub::Store::open(&s.dir.path().join("rampart.db")).unwrap();
+    let mut store = s.store();
     let now = rampart_app::now();
     let hosts = vec!["web-*".to_string()];
     store.create_target("web", &rampart_hub::TargetSelector { hosts, ..Default::default() }, now).unwrap();
@@ -55,7 +55,7 @@ fn assessments_show_targets_templates_runs_and_host_findings() {
     let api_runs = s.client.get("/api/v1/assessment/runs", &[("Authorization", &auth)]).json();
     let api_runs = api_runs.as_array().unwrap();
     assert_eq!(api_runs.len(), 2);
-    let store = rampart_hub::Store::open_read_only(&s.dir.path().join("rampart.db")).unwrap();
+    let store = s.store();
     let results = store.run_results(&findings_run).unwrap();
     let failed = results.iter().filter(|f| f.status == rampart_model::Status::Failed).count();
     assert!(failed > 0, "the weak sshd configuration fails rules");

@@ -14,7 +14,7 @@ pub(crate) fn rescan(db: &Path, run_id: &str) {
     let inv = rampart_app::inputs::demo().unwrap();
     let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, rampart_app::now());
     scan.run.id = run_id.into();
-    scan.record(&mut rampart_hub::Store::open(db).unwrap()).unwrap();
+    scan.record(&mut crate::common::open_store(db)).unwrap();
 }
 
 /// A FAILED check of the demo with a few findings, and all its FAILED findings' ids.
@@ -125,7 +125,7 @@ fn automation_rules_through_the_api_and_the_next_scan() {
     assert_eq!(send(&s, "POST", "/api/v1/automation/rules/dry-run", &admin, &json!({ "RuleName": "x" })).status, 400);
 
     // The next scan applies it: each matching finding NOTIFIED with the note, by rule:<name>.
-    rescan(&s.dir.path().join("rampart.db"), "run-2");
+    rescan(&s.db, "run-2");
     for id in &ids {
         let d = s.client.get(&format!("/api/v1/findings/{}", enc(id)), &[("Authorization", &viewer)]).json();
         assert_eq!(d["finding"]["workflow_status"], "NOTIFIED", "{id}");
@@ -260,7 +260,7 @@ fn an_automation_rule_made_in_the_console_applies_to_the_next_scan_in_chromium()
     wait_for(&b, "return document.querySelector('tr.rule .rule-status').textContent === 'ENABLED';");
 
     // The next scan: the finding shows the rule's workflow and note, by rule:<name>.
-    rescan(&s.dir.path().join("rampart.db"), "run-2");
+    rescan(&s.db, "run-2");
     b.post("url", json!({ "url": format!("{base}/findings/{}", enc(&ids[0])) }));
     wait_for(&b, "return !!document.getElementById('workflow');");
     assert_eq!(b.run("return document.getElementById('workflow').textContent;"), json!("NOTIFIED"));

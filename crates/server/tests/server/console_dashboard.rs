@@ -31,7 +31,7 @@ pub fn later_run(db: &Path, id: &str, minutes: i64, evil: bool) {
         other.resource.account = EVIL_ACCOUNT.to_string();
         scan.findings.push(other);
     }
-    scan.record(&mut rampart_hub::Store::open(db).unwrap()).unwrap();
+    scan.record(&mut crate::common::open_store(db)).unwrap();
 }
 
 pub fn second_run(db: &Path) {
@@ -86,7 +86,7 @@ pub fn api_total(s: &TestServer, token: &str, link: &str) -> u64 {
 #[test]
 fn every_dashboard_number_equals_the_findings_list_and_the_api() {
     let s = TestServer::start();
-    second_run(&s.dir.path().join("rampart.db"));
+    second_run(&s.db);
     let b = s.login("viewer", PASSWORD).unwrap();
     let token = s.token(Role::Viewer);
     let page = b.get("/");
@@ -248,7 +248,7 @@ pub fn drawn(b: &Session, id: &str) -> Value {
 #[test]
 fn the_dashboard_and_grouped_findings_in_chromium() {
     let s = TestServer::start();
-    let db = s.dir.path().join("rampart.db");
+    let db = s.db.clone();
     later_run(&db, "run-demo-2", 5, false);
     let token = s.token(Role::Viewer);
     let base = format!("http://{}", s.client.addr);
@@ -323,10 +323,10 @@ fn a_store_without_runs_has_a_dashboard_and_insights_that_say_so() {
     rampart_hub::Store::open(&db).unwrap();
     let accounts = rampart_server::open_accounts(&db).unwrap();
     rampart_server::add_user(accounts.as_ref(), "viewer", Role::Viewer, PASSWORD).unwrap();
-    let opts = rampart_server::Options { listen: "127.0.0.1:0".parse().unwrap(), db, tls: None };
+    let opts = rampart_server::Options { listen: "127.0.0.1:0".parse().unwrap(), db: db.clone(), tls: None };
     let running = rampart_server::start(&opts, std::sync::Arc::clone(&accounts)).unwrap();
     let client = crate::http::Client { addr: running.addr, tls: None };
-    let s = TestServer { client, dir, planted: String::new(), accounts, running: Some(running) };
+    let s = TestServer { client, dir, planted: String::new(), accounts, running: Some(running), db, pg: None };
     let b = s.login("viewer", PASSWORD).unwrap();
     let page = b.get("/");
     assert_eq!(page.status, 200, "{}", page.body);
@@ -346,12 +346,12 @@ fn a_store_without_runs_has_a_dashboard_and_insights_that_say_so() {
 #[test]
 fn an_incomplete_latest_run_is_said_above_the_counts() {
     let s = TestServer::start();
-    let db = s.dir.path().join("rampart.db");
+    let db = s.db.clone();
     let inv = rampart_app::inputs::demo().unwrap();
     let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(9));
     scan.run.id = "run-partial".into();
     scan.run.incomplete = vec!["s3:GetBucketPolicy access denied (3 calls)".into(), "account 222222222222: role not assumable".into()];
-    scan.record(&mut rampart_hub::Store::open(&db).unwrap()).unwrap();
+    scan.record(&mut crate::common::open_store(&db)).unwrap();
 
     let token = s.token(Role::Viewer);
     let runs = s.client.get("/api/v1/runs", &[("Authorization", &bearer(&token))]).json();
@@ -367,6 +367,6 @@ fn an_incomplete_latest_run_is_said_above_the_counts() {
     let mut scan = rampart_app::scan::check_inventory(&inv, "demo", None, inv.collected_at + time::Duration::minutes(12));
     scan.run.id = "run-whole".into();
     scan.run.incomplete.clear();
-    scan.record(&mut rampart_hub::Store::open(&db).unwrap()).unwrap();
+    scan.record(&mut crate::common::open_store(&db)).unwrap();
     assert!(!b.get("/").body.contains("id=\"incomplete\""));
 }

@@ -237,9 +237,9 @@ fn targets_rules_actions_and_dead_letters_through_the_api() {
 
     // Both events are in the outbox for `soar`; the receiver is down: after every attempt
     // they are dead letters, listed, and a retry makes them pending again.
-    let db = s.dir.path().join("rampart.db");
+    let db = s.db.clone();
     {
-        let mut store = rampart_hub::Store::open_existing(&db).unwrap();
+        let mut store = crate::common::open_store(&db);
         let mut now = rampart_app::now();
         for _ in 0..rampart_app::events::MAX_ATTEMPTS {
             rampart_app::events::deliver_due(&mut store, &Down, now, 100).unwrap();
@@ -262,7 +262,7 @@ fn targets_rules_actions_and_dead_letters_through_the_api() {
     assert_eq!(s.client.get("/api/v1/events/dead-letters", &[("Authorization", &viewer)]).json().as_array().unwrap().len(), 1);
     let r = send(&s, "POST", "/api/v1/events/dead-letters/retry", &admin, &json!({ "event_id": event }));
     assert!(r.status == 400 && error_of(&r).contains("no dead letter of event"), "{}", r.body);
-    let due = rampart_hub::Store::open_existing(&db).unwrap().due_deliveries(rampart_app::now(), 10).unwrap();
+    let due = crate::common::open_store(&db).due_deliveries(rampart_app::now(), 10).unwrap();
     assert_eq!(due.len(), 1, "the retried delivery is due now");
     assert_eq!(due[0].attempts, 0);
 
@@ -445,9 +445,9 @@ fn console_forms_manage_events_send_insight_results_and_retry_dead_letters() {
     assert!(admin.get(&insight).body.contains("at most 100 insight results (Security Hub's limit), not 101"));
 
     // The event in the outbox; made a dead letter; retried from the page.
-    let db = s.dir.path().join("rampart.db");
+    let db = s.db.clone();
     {
-        let mut store = rampart_hub::Store::open_existing(&db).unwrap();
+        let mut store = crate::common::open_store(&db);
         let due = store.due_deliveries(rampart_app::now(), 10).unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].body["detail-type"], "Security Hub Insight Results");

@@ -100,14 +100,8 @@ fn passwords_tokens_and_sessions_are_not_stored_in_clear() {
     let b = s.login("admin", PASSWORD).unwrap();
     let session = b.cookie.trim_start_matches("rampart_session=").to_string();
     assert_eq!(s.client.get("/api/v1/me", &[("Authorization", &bearer(&token))]).status, 200);
-    // Every file of the database (main, WAL, shared memory) as bytes.
-    let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(s.dir.path()).unwrap() {
-        let p = entry.unwrap().path();
-        if p.file_name().unwrap().to_string_lossy().starts_with("rampart.db") {
-            bytes.extend(std::fs::read(&p).unwrap());
-        }
-    }
+    // Everything the database holds, as bytes (SQLite's files, or PostgreSQL's dump).
+    let bytes = s.stored_bytes();
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("$argon2id$"), "the database holds argon2id password hashes");
     for secret in [PASSWORD, token.as_str(), session.as_str(), &token["rampart_".len()..]] {

@@ -1,5 +1,9 @@
 //! `rampart serve` end to end: the real server on a loopback port over a real SQLite file
 //! that the real pipeline filled with the demo estate. One test binary; one module per area.
+//! `postgres.rs` runs the access walk, sign-in, findings, workflow and Chromium tests over
+//! a PostgreSQL database; with `RAMPART_TEST_SERVER_DB=postgres` every test server starts
+//! over one (a database of its own on `RAMPART_TEST_POSTGRES`), so the whole suite runs
+//! there (`scripts/test` does both).
 
 mod common;
 mod http;

@@ -36,7 +36,7 @@ fn scheduled_server(runner: impl FnOnce(&std::path::Path) -> Arc<dyn Runner>) ->
     let opts = Options { listen: "127.0.0.1:0".parse().unwrap(), db: db.clone(), tls: None };
     let running = rampart_server::start_scheduled(&opts, Arc::clone(&accounts), runner(&db)).unwrap();
     let client = Client { addr: running.addr, tls: None };
-    TestServer { client, dir, planted, accounts, running: Some(running) }
+    TestServer { client, dir, planted, accounts, running: Some(running), db, pg: None }
 }
 
 /// Polls the schedules until `done` holds for schedule `id`; returns it.
@@ -203,7 +203,7 @@ fn two_servers_on_one_database_run_a_scope_once() {
     let a = scheduled_server(move |_| first as Arc<dyn Runner>);
     // A second server process's scheduler on the same file, with the same runner (so the
     // runs of both are counted together).
-    rampart_server::scheduler::spawn_with(a.dir.path().join("rampart.db"), slow.clone());
+    rampart_server::scheduler::spawn_with(a.db.clone(), slow.clone());
     let admin = a.token(Role::Admin);
     let (_, created) = call(&a, &admin, "POST", "/api/v1/schedules", json!({"kind": "account", "account": "111122223333"}));
     let id = created["id"].as_i64().unwrap();
@@ -225,7 +225,7 @@ fn the_schedules_page_in_chromium() {
     use crate::browser::{browser, click, no_sideways_scroll, type_into, wait_for};
     let s = TestServer::start();
     {
-        let mut store = rampart_hub::Store::open_existing(&s.dir.path().join("rampart.db")).unwrap();
+        let mut store = s.store();
         let t0 = rampart_app::now() - time::Duration::hours(3);
         let a = store.create_schedule(&ScheduleScope::Account { account: MOTO_ACCOUNT.into() }, 43_200, false, t0).unwrap();
         assert!(store.claim_schedule(a.id, "server-1", t0, t0 + time::Duration::minutes(4), None).unwrap());
