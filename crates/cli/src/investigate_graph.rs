@@ -68,8 +68,10 @@ pub enum GraphCommand {
         /// At most this many.
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// The store: a SQLite file (default: the user's rampart.db) or a postgres:// URL.
         #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
+        /// `table` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -81,6 +83,7 @@ pub enum GraphCommand {
         /// An ARN (user, role, role session), access key id, instance or interface id,
         /// IP address, account id, bucket ARN or user agent.
         id: String,
+        /// The store: a SQLite file (default: the user's rampart.db) or a postgres:// URL.
         #[arg(long, value_name = "PATH|URL")]
         db: Option<PathBuf>,
         /// The scope's start: RFC 3339 (`2026-11-30T08:00:00Z`) or a day (`2026-11-30`).
@@ -93,6 +96,7 @@ pub enum GraphCommand {
         /// Days before the scope that make its baseline (Detective: 45).
         #[arg(long, default_value_t = investigate::DEFAULT_BASELINE_DAYS, value_name = "DAYS")]
         baseline_days: i64,
+        /// `table` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
