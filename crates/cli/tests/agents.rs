@@ -56,17 +56,14 @@ fn agents_tokens_are_issued_listed_and_revoked_on_sqlite() {
     assert!(!dir.path().join("default.db").exists());
 }
 
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
+
 #[test]
 fn agents_tokens_are_issued_listed_and_revoked_on_postgres_and_kept_as_digests() {
-    let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-        panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-    });
-    let name = format!("rampart_cli_agents_{}", std::process::id());
-    let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-    c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-    let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-    let url = format!("{prefix}/{name}");
+    let pg = PgDatabase::new("agents");
+    let url = pg.url.clone();
 
     let dir = tempfile::tempdir().unwrap();
     let tokens = issue_list_revoke(dir.path(), &url);
@@ -80,5 +77,4 @@ fn agents_tokens_are_issued_listed_and_revoked_on_postgres_and_kept_as_digests()
         assert!(!hash.contains(token.as_str()) && !token.contains(hash.as_str()));
     }
     drop(db);
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
 }

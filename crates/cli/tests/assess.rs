@@ -362,44 +362,15 @@ fn telemetry_joined_by_instance_id_types_network_reachability_findings() {
     assert!(!others.is_empty() && others.iter().all(|(_, r)| r.contains("NoAgent")), "{others:?}");
 }
 
-/// A fresh database on the test PostgreSQL server (`RAMPART_TEST_POSTGRES`, which
-/// `scripts/test` starts), dropped when the value is; its URL carries a password (trust
-/// authentication ignores it) that must never show.
-struct Postgres {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Postgres {
-    fn new() -> Postgres {
-        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-        });
-        let name = format!("rampart_cli_assess_{}", std::process::id());
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-        let url = format!("{}/{name}", prefix.replacen("postgres://rampart@", "postgres://rampart:s3cretpw@", 1));
-        assert!(url.contains("s3cretpw"), "the test URL names the user rampart: {admin}");
-        Postgres { admin, name, url }
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
 
 #[test]
 fn assess_on_postgres_keeps_targets_templates_and_runs_there() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Postgres::new();
+    let pg = PgDatabase::with_password("assess");
     let url = pg.url.as_str();
     let telemetry = d.join("host.json");
     ok(rampart(d, &["agent", "--once", "-o", telemetry.to_str().unwrap()]));

@@ -118,41 +118,14 @@ fn a_config_suppresses_and_bad_input_is_one_clear_line() {
     );
 }
 
-/// A fresh database on the test server (`RAMPART_TEST_POSTGRES`, started by scripts/test),
-/// dropped when the value is.
-struct Postgres {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl Postgres {
-    fn new() -> Postgres {
-        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-        });
-        let name = format!("rampart_cli_detections_{}", std::process::id());
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-        let url = format!("{prefix}/{name}");
-        Postgres { admin, name, url }
-    }
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
 
 #[test]
 fn detections_recorded_on_postgres_export_as_on_sqlite() {
     let tmp = tempfile::tempdir().unwrap();
-    let pg = Postgres::new();
+    let pg = PgDatabase::new("detections");
     let folder = stratus();
     let o = rampart(&["investigate", "detections", folder.to_str().unwrap(), "--db", &pg.url, "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -181,7 +154,7 @@ fn detections_recorded_on_postgres_export_as_on_sqlite() {
 #[test]
 fn cloudtrail_ingest_on_postgres_records_the_detections_as_on_sqlite() {
     let tmp = tempfile::tempdir().unwrap();
-    let pg = Postgres::new();
+    let pg = PgDatabase::new("detections");
     let folder = stratus();
     let ingest = || rampart(&["investigate", "ingest", "cloudtrail", folder.to_str().unwrap(), "--db", &pg.url]);
     let o = ingest();

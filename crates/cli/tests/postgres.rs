@@ -14,43 +14,15 @@ fn text(o: &Output) -> (String, String) {
     (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
 }
 
-/// A fresh database on the test server, dropped when the value is.
-struct Database {
-    admin: String,
-    name: String,
-    /// Its URL, with a password (trust authentication ignores it) that must never show.
-    url: String,
-}
-
-impl Database {
-    fn new(tag: &str) -> Database {
-        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-        });
-        let name = format!("rampart_cli_{tag}_{}", std::process::id());
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-        let url = format!("{}/{name}", prefix.replacen("postgres://rampart@", "postgres://rampart:s3cretpw@", 1));
-        assert!(url.contains("s3cretpw"), "the test URL names the user rampart: {admin}");
-        Database { admin, name, url }
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
 
 #[test]
 fn copy_then_read_on_postgres_and_record_there() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Database::new("copy");
+    let pg = PgDatabase::with_password("copy");
     let db = d.join("r.db");
     let db = db.to_str().unwrap();
     assert!(rampart(d, &["demo", "--db", db]).status.success());
@@ -111,7 +83,7 @@ fn json(o: &Output) -> serde_json::Value {
 fn demo_on_postgres_then_findings_insights_and_runs_read_it_back() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Database::new("demo");
+    let pg = PgDatabase::with_password("demo");
     let file = d.join("r.db");
     let file = file.to_str().unwrap();
     for db in [file, pg.url.as_str()] {
@@ -174,7 +146,7 @@ fn demo_on_postgres_then_findings_insights_and_runs_read_it_back() {
 fn users_and_serve_on_postgres() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Database::new("serve");
+    let pg = PgDatabase::with_password("serve");
     assert!(rampart(d, &["demo", "--db", &pg.url]).status.success());
     let mut add = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .args(["users", "add", "alice", "--role", "analyst", "--db", &pg.url])
@@ -258,7 +230,7 @@ fn a_scan_recorded_on_postgres_has_its_inventory_browsable_as_on_sqlite() {
     use rampart_hub::{PgMode, ResourceFilter, Store, MAX_RESOURCES_PAGE};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Database::new("inventory");
+    let pg = PgDatabase::with_password("inventory");
     let lite = d.join("r.db");
     let lite = lite.to_str().unwrap();
     for db in [lite, pg.url.as_str()] {
@@ -301,7 +273,7 @@ fn the_first_start_on_postgres() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pg = Database::new("first");
+    let pg = PgDatabase::with_password("first");
     let o = rampart(d, &["serve", "--db", &pg.url, "--listen", "127.0.0.1:0", "--no-initial-admin"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");

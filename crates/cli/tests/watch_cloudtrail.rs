@@ -133,40 +133,13 @@ fn a_security_group_change_is_reflected_within_one_poll_and_nothing_else_is_read
 #[test]
 fn the_same_on_postgresql() {
     let dir = tempfile::tempdir().unwrap();
-    let pg = PgDatabase::new();
+    let pg = PgDatabase::new("watch");
     a_change_is_reflected_within_one_poll(dir.path(), Path::new(&pg.url));
 }
 
-/// A database of its own on the test PostgreSQL server (`RAMPART_TEST_POSTGRES`), dropped
-/// with the value.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn new() -> PgDatabase {
-        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-        });
-        let name = format!("rampart_cli_watch_{}", std::process::id());
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-        let url = format!("{prefix}/{name}");
-        PgDatabase { admin, name, url }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
 
 /// A group's port opened, closed, the group deleted, each seen by one poll, with the store
 /// at `db` (a file's path or a PostgreSQL URL) and the other files in `dir`.

@@ -36,34 +36,9 @@ fn findings(dir: &Path, db: &str) -> BTreeSet<(String, String)> {
     list.iter().map(|f| (f["id"].as_str().unwrap().to_string(), f["status"].as_str().unwrap_or_default().to_string())).collect()
 }
 
-/// A fresh database on the test PostgreSQL server, dropped when the value is.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn new(tag: &str) -> PgDatabase {
-        let admin = std::env::var("RAMPART_TEST_POSTGRES").unwrap_or_else(|_| {
-            panic!("RAMPART_TEST_POSTGRES is not set: run the tests with scripts/test, which installs PostgreSQL (apt-get install postgresql) and starts it")
-        });
-        let name = format!("rampart_workers_{tag}_{}", std::process::id());
-        let mut c = postgres::Client::connect(&admin, postgres::NoTls).expect("the test PostgreSQL runs (scripts/test starts it)");
-        c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).unwrap();
-        c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap();
-        let (prefix, _) = admin.split('?').next().unwrap().rsplit_once('/').unwrap();
-        PgDatabase { url: format!("{prefix}/{name}"), admin, name }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
+#[path = "common/pg.rs"]
+mod pg;
+use pg::PgDatabase;
 
 #[test]
 fn three_workers_with_one_killed_three_times_do_every_job_once_and_find_what_one_process_finds() {
