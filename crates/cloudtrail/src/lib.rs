@@ -24,7 +24,7 @@ pub mod shapes;
 pub use change::{classify, Change, Piece};
 pub use key::{parse_key, KeyKind, LogKey};
 pub use shapes::read_events;
-pub use log::{parse_log, parse_log_with_limit, read_log, Event, FileError, LogFile, Malformed, MAX_INFLATED};
+pub use log::{parse_log, Bounded, parse_log_with_limit, read_log, Event, FileError, LogFile, Malformed, MAX_INFLATED};
 
 #[cfg(test)]
 mod tests;

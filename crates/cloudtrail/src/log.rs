@@ -145,11 +145,23 @@ fn io_message(e: &serde_json::Error) -> String {
     text.split(" at line ").next().unwrap_or(&text).to_string()
 }
 
-/// A reader that fails once more than `left` bytes have been read through it.
-struct Bounded<R> {
+/// A reader that fails once more than `limit` bytes have been read through it (bounded
+/// inflation of a compressed log; the flow-log reader of `rampart-graph` uses it too).
+pub struct Bounded<R> {
     inner: R,
     left: u64,
     over: bool,
+}
+
+impl<R> Bounded<R> {
+    pub fn new(inner: R, limit: u64) -> Bounded<R> {
+        Bounded { inner, left: limit, over: false }
+    }
+
+    /// Whether a read failed because the bound was passed.
+    pub fn over(&self) -> bool {
+        self.over
+    }
 }
 
 impl<R: Read> Read for Bounded<R> {

@@ -25,6 +25,7 @@
 //! direction, protocol, port and action and hour (of the record's `start`): records, bytes,
 //! packets, ACCEPT as success, REJECT as failure.
 
+use rampart_cloudtrail::Bounded;
 use crate::summary::{EntityKind, Rel, Summariser, Tally};
 use crate::Malformed;
 use std::collections::HashMap;
@@ -348,25 +349,6 @@ fn is_header(line: &str) -> bool {
     tokens.peek().is_some() && tokens.all(|t| KNOWN_FIELDS.contains(&t))
 }
 
-/// A reader that fails once more than `left` bytes have been read through it.
-struct Bounded<R> {
-    inner: R,
-    left: u64,
-    over: bool,
-}
-
-impl<R: Read> Read for Bounded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n as u64 > self.left {
-            self.over = true;
-            return Err(std::io::Error::other("the inflation bound was passed"));
-        }
-        self.left -= n as u64;
-        Ok(n)
-    }
-}
-
 /// Reads one line into `buf` (without its end), keeping at most [`MAX_LINE`] bytes;
 /// `Ok(None)` at the end, `Ok(Some(too_long))` otherwise.
 fn next_line(r: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<Option<bool>> {
@@ -412,12 +394,12 @@ pub fn read_flow_log(
     let mut raw = BufReader::with_capacity(64 << 10, reader);
     let gzip = raw.fill_buf().map_err(|e| FlowFileError::Read { file: file.into(), message: e.to_string() })?.starts_with(&[0x1f, 0x8b]);
     let inner: Box<dyn Read + '_> = if gzip { Box::new(flate2::bufread::MultiGzDecoder::new(raw)) } else { Box::new(raw) };
-    let mut r = BufReader::with_capacity(64 << 10, Bounded { inner, left: limit, over: false });
+    let mut r = BufReader::with_capacity(64 << 10, Bounded::new(inner, limit));
     let mut buf = Vec::new();
     let mut line_no = 0usize;
     let mut format: Option<FlowFormat> = None;
     let fail = |r: &BufReader<Bounded<Box<dyn Read + '_>>>, e: std::io::Error| {
-        if r.get_ref().over {
+        if r.get_ref().over() {
             FlowFileError::TooLarge { file: file.into(), limit }
         } else {
             FlowFileError::Read { file: file.into(), message: e.to_string() }
