@@ -28,11 +28,13 @@
 
 mod condition;
 mod context;
+pub mod estate;
 mod vars;
 
 use rampart_policy::{action_matches, resource_matches, Effect, PolicyDocument, Principal, Statement};
 
 pub use context::Context;
+pub use estate::{Estate, Grant, Organization, PrincipalInfo, PrincipalKind, ResourceInfo, Target};
 
 /// A policy with the name the answer reports it by.
 #[derive(Debug, Clone)]
