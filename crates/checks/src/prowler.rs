@@ -507,7 +507,7 @@ pub static TABLE: &[(&str, Parity)] = &[
     ("rds_snapshots_encrypted", Equivalent(&["rds_snapshots_encrypted"])),
     ("rds_snapshots_public_access", Equivalent(&["rds_public_snapshots"])),
     // Route 53
-    ("route53_dangling_ip_subdomain_takeover", Partial(&["route53_dangling_ip"], "the same A-record and S3-website CNAME judgements, AAAA records too; the account's addresses are those of the scanned regions (Prowler reads Elastic IPs in every region) and AWS's ranges come from a dated snapshot (`rampart ip-ranges update`) instead of a download at each run; without one the foreign public addresses are NOT_AVAILABLE")),
+    ("route53_dangling_ip_subdomain_takeover", Partial(&["route53_dangling_ip"], "the same A-record and S3-website CNAME judgements, AAAA records too; the account's addresses are those of the scanned regions (Prowler reads Elastic IPs in every region) and AWS's ranges come from a dated snapshot (the bundled one of 2022-09-01, or a newer one from `rampart ip-ranges update`) instead of a download at each run; a foreign public address outside a snapshot more than 90 days old is NOT_AVAILABLE, never passed")),
     ("route53_domains_privacy_protection_enabled", Missing("service not collected (route53domains): registered domains are not inventoried")),
     ("route53_domains_transferlock_enabled", Missing("service not collected (route53domains): registered domains are not inventoried")),
     ("route53_public_hosted_zones_cloudwatch_logging_enabled", Equivalent(&["route53_query_logging"])),

@@ -6,7 +6,9 @@
 //! that is one of the account's Elastic IPs or network interfaces' public addresses (in the
 //! scanned regions) passes; any other public address fails when it lies in AWS's published IP
 //! ranges ([`crate::ip_ranges`]: AWS can give it to another customer, who then serves the
-//! name) and passes when it does not. For every value of a non-alias CNAME record that is an
+//! name) and passes when it does not — unless the snapshot is more than
+//! [`crate::ip_ranges::STALE_AFTER_DAYS`] older than the scan: AWS may have published the
+//! address's range since, so it is NOT_AVAILABLE. For every value of a non-alias CNAME record that is an
 //! S3 website endpoint (`<bucket>.s3-website-<region>.amazonaws.com` or
 //! `<bucket>.s3-website.<region>.amazonaws.com`): it fails when no bucket of that name is the
 //! account's (anyone may create it). Without AWS's ranges (none bundled and none given) the
@@ -135,6 +137,15 @@ fn run(ctx: &Ctx, out: &mut Emit) {
                                             Status::Failed,
                                             format!("{} points to {value}, in AWS's range {} ({} {}, snapshot {}), which the account does not hold in the scanned regions", r.name, p.prefix, p.service, p.region, rg.date()),
                                         ),
+                                        None if rg.stale_at(ctx.now) => (
+                                            Status::NotAvailable,
+                                            format!(
+                                                "{} points to {value}, outside AWS's IP ranges of {}, a snapshot {} days old: AWS may have published its range since (`rampart ip-ranges update`)",
+                                                r.name,
+                                                rg.date(),
+                                                rg.age_days(ctx.now)
+                                            ),
+                                        ),
                                         None => (Status::Passed, format!("{} points to {value}, outside AWS's IP ranges (snapshot {})", r.name, rg.date())),
                                     },
                                 },
@@ -242,6 +253,12 @@ mod tests {
         assert!(r[1].1.contains("rampart ip-ranges update"), "{}", r[1].1);
         assert_eq!(r[4].0, Status::NotAvailable);
         assert_eq!((r[0].0, r[6].0), (Status::Passed, Status::Failed));
+        // A snapshot too old to say an address is not AWS's: in-range addresses are still
+        // judged, the outside one is unknown, never PASSED.
+        let old = AwsIpRanges::parse(&FIXTURE.replace("2026-12-06-21-13-07", "2026-06-01-00-00-00")).unwrap();
+        let r = run_with(&inv, Some(&old));
+        assert_eq!((r[1].0, r[4].0), (Status::Failed, Status::NotAvailable));
+        assert!(r[4].1.contains("outside AWS's IP ranges of 2026-06-01, a snapshot 179 days old"), "{}", r[4].1);
         // The account's addresses unknown: a public address may be its own.
         let mut inv = estate();
         ec2(&mut inv).addresses = Observed::Unknown("ec2:DescribeAddresses access denied".into());
