@@ -25,7 +25,10 @@ us-east-1:
   with a parameter group of its own;
 - EFS file systems "efs-open" (no policy, one mount target) and "efs-locked" (a policy for one
   role, mount targets in two zones);
-- public hosted zones "logged.example." (query logging to a log group) and "quiet.example.";
+- public hosted zones "logged.example." (query logging to a log group) and "quiet.example."
+  (A records: "own.quiet.example." to an Elastic IP of the account in us-east-1,
+  "released.quiet.example." to 3.5.140.1, in AWS's ranges, "outside.quiet.example." to
+  203.0.113.10, in none);
 - IAM: groups "admins" (AdministratorAccess, a member without MFA) and "admins-mfa"
   (AdministratorAccess, a member with a virtual MFA device); roles "trail-admin" (an inline
   policy allowing cloudtrail:*) and "reader" (an inline policy allowing s3:GetObject);
@@ -181,7 +184,14 @@ def plant(endpoint):
     group_arn = logs.describe_log_groups(logGroupNamePrefix="/aws/route53/logged.example")["logGroups"][0]["arn"]
     r53 = client(endpoint, "route53")
     logged = r53.create_hosted_zone(Name="logged.example.", CallerReference="logged")["HostedZone"]["Id"]
-    r53.create_hosted_zone(Name="quiet.example.", CallerReference="quiet")
+    quiet = r53.create_hosted_zone(Name="quiet.example.", CallerReference="quiet")["HostedZone"]["Id"]
+    eip = client(endpoint, "ec2", "us-east-1").allocate_address(Domain="vpc")["PublicIp"]
+    changes = [
+        {"Action": "CREATE", "ResourceRecordSet": {"Name": f"{n}.quiet.example.", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": v}]}}
+        for n, v in [("own", eip), ("released", "3.5.140.1"), ("outside", "203.0.113.10")]
+    ]
+    r53.change_resource_record_sets(HostedZoneId=quiet, ChangeBatch={"Changes": changes})
+    names["own-eip"] = eip
     r53.create_query_logging_config(HostedZoneId=logged, CloudWatchLogsLogGroupArn=group_arn)
     # (moto 5 cannot filter this listing by zone: list them all.)
     assert [c["HostedZoneId"] for c in r53.list_query_logging_configs()["QueryLoggingConfigs"]] == [logged.split("/")[-1]]
