@@ -154,6 +154,23 @@ impl Estate {
     /// `context` (keys already there win).
     #[must_use]
     pub fn request(&self, principal: &PrincipalInfo, action: &str, resource_arn: &str, context: &Context) -> Request {
+        let target = self.resource(resource_arn).map(Target::Resource).or_else(|| self.principal(resource_arn).map(Target::Role));
+        self.request_on(principal, action, resource_arn, target, context)
+    }
+
+    /// [`Estate::request`] when the caller already holds what `resource_arn`
+    /// is (no look-up by ARN: analyses that ask many questions index the
+    /// estate once). `Target::Role` may hold any principal acting as the
+    /// resource (a user for `iam:CreateAccessKey`).
+    #[must_use]
+    pub fn request_on(
+        &self,
+        principal: &PrincipalInfo,
+        action: &str,
+        resource_arn: &str,
+        target: Option<Target<'_>>,
+        context: &Context,
+    ) -> Request {
         let mut ctx = context.clone();
         let mut put = |k: &str, v: &str| {
             if !ctx.contains(k) && !v.is_empty() {
@@ -170,18 +187,18 @@ impl Estate {
         if let Some(o) = self.organization.as_ref().filter(|o| o.accounts.contains(&principal.account)) {
             put("aws:PrincipalOrgID", &o.id);
         }
-        let target = self.resource(resource_arn);
-        let resource_account = target
-            .map(|r| r.account.clone())
-            .or_else(|| self.principal(resource_arn).map(|p| p.account.clone()))
-            .or_else(|| account_of(resource_arn));
+        let resource_account = match target {
+            Some(Target::Resource(r)) => Some(r.account.clone()),
+            Some(Target::Role(p)) => Some(p.account.clone()),
+            None => account_of(resource_arn),
+        };
         if let Some(acct) = &resource_account {
             put("aws:ResourceAccount", acct);
             if let Some(o) = self.organization.as_ref().filter(|o| o.accounts.contains(acct)) {
                 put("aws:ResourceOrgID", &o.id);
             }
         }
-        if let Some(r) = target {
+        if let Some(Target::Resource(r)) = target {
             for (k, v) in &r.tags {
                 put(&format!("aws:ResourceTag/{k}"), v);
             }
