@@ -33,6 +33,7 @@ pub mod changes;
 pub mod db;
 pub mod detect;
 pub mod events;
+pub mod graph_links;
 pub mod host;
 pub mod import;
 pub mod import_aws;
