@@ -28,6 +28,7 @@
 
 mod condition;
 mod context;
+pub mod escalation;
 pub mod estate;
 mod vars;
 
