@@ -30,6 +30,7 @@ mod condition;
 mod context;
 pub mod escalation;
 pub mod estate;
+pub mod external;
 mod vars;
 
 use rampart_policy::{action_matches, resource_matches, Effect, PolicyDocument, Principal, Statement};

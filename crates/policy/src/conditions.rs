@@ -175,6 +175,41 @@ pub(crate) fn pins_deny(condition: &Condition) -> bool {
     negated && op.qualifier == SetQualifier::None && values_fixed(kind, &condition.values)
 }
 
+/// What a condition asks of a request's value of its key, for analyses that ask who can
+/// satisfy it (external access): one of its values, none of them, or something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restriction {
+    /// A positive string, ARN or IP comparison without `IfExists` or `ForAllValues`: a
+    /// request must carry the key with a value that matches one of the condition's values.
+    OneOf,
+    /// A negated comparison without a set qualifier (`IfExists` allowed): it holds for every
+    /// request whose value matches none of the values, and for one that lacks the key.
+    NoneOf,
+    /// Anything else (numeric, date, `Bool`, `Null`, set qualifiers, `IfExists` on a
+    /// positive operator, an unknown operator).
+    Other,
+}
+
+/// [`Restriction`] of `condition`, read with the same operator grammar as S3's definition
+/// of public ([`pins_allow`], [`pins_deny`]).
+#[must_use]
+pub fn restriction(condition: &Condition) -> Restriction {
+    let Some(op) = operator(&condition.operator) else {
+        return Restriction::Other;
+    };
+    match op.compare {
+        Compare::StringMatch | Compare::IpMatch
+            if !op.if_exists && op.qualifier != SetQualifier::ForAllValues =>
+        {
+            Restriction::OneOf
+        }
+        Compare::StringMismatch | Compare::IpMismatch if op.qualifier == SetQualifier::None => {
+            Restriction::NoneOf
+        }
+        _ => Restriction::Other,
+    }
+}
+
 fn values_fixed(kind: KeyKind, values: &[String]) -> bool {
     !values.is_empty()
         && values.iter().all(|value| match kind {
@@ -236,6 +271,21 @@ mod tests {
             key: key.into(),
             values: values.iter().map(ToString::to_string).collect(),
         }
+    }
+
+    #[test]
+    fn restriction_of_operators() {
+        let r = |op: &str| restriction(&cond(op, "aws:SourceAccount", &["111122223333"]));
+        assert_eq!(r("StringEquals"), Restriction::OneOf);
+        assert_eq!(r("ForAnyValue:StringLike"), Restriction::OneOf);
+        assert_eq!(r("ArnLike"), Restriction::OneOf);
+        assert_eq!(r("StringEqualsIfExists"), Restriction::Other);
+        assert_eq!(r("ForAllValues:StringEquals"), Restriction::Other);
+        assert_eq!(r("StringNotEquals"), Restriction::NoneOf);
+        assert_eq!(r("StringNotEqualsIfExists"), Restriction::NoneOf);
+        assert_eq!(r("ForAnyValue:StringNotEquals"), Restriction::Other);
+        assert_eq!(r("NumericEquals"), Restriction::Other);
+        assert_eq!(r("Bogus"), Restriction::Other);
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn resource_matches(pattern: &str, resource: &str) -> bool {
 
 /// Whether every resource `inner` can match is also matched by `outer`
 /// (case-sensitive). Sound, not complete: `true` is always right.
-pub(crate) fn covers(outer: &str, inner: &str) -> bool {
+pub fn covers(outer: &str, inner: &str) -> bool {
     matches(
         &tokens(outer, Case::Sensitive),
         &tokens(inner, Case::Sensitive),
@@ -41,7 +41,7 @@ pub(crate) fn covers(outer: &str, inner: &str) -> bool {
 }
 
 /// [`covers`] for action patterns (case-insensitive).
-pub(crate) fn action_covers(outer: &str, inner: &str) -> bool {
+pub fn action_covers(outer: &str, inner: &str) -> bool {
     matches(
         &tokens(outer, Case::Insensitive),
         &tokens(inner, Case::Insensitive),
@@ -82,7 +82,7 @@ fn literal_clash<'a>(pairs: impl Iterator<Item = (&'a Tok, &'a Tok)>) -> bool {
 
 /// Whether `value` contains an IAM wildcard or a policy variable, i.e. is not
 /// a "fixed value" in the sense of S3's definition of public.
-pub(crate) fn is_fixed(value: &str) -> bool {
+pub fn is_fixed(value: &str) -> bool {
     !value.contains(['*', '?']) && !value.contains("${")
 }
 

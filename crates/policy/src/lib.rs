@@ -52,7 +52,8 @@ pub mod s3_actions;
 mod s3_public;
 
 pub use document::{Condition, Effect, PolicyDocument, Principal, Statement};
-pub use glob::{action_matches, resource_matches};
+pub use conditions::{restriction, Restriction};
+pub use glob::{action_covers, action_matches, covers as resource_covers, is_fixed, resource_matches};
 pub use parse::{parse, parse_maybe_url_encoded, PolicyError};
 pub use s3_actions::{s3_action_class, S3AccessClass, S3_ACTIONS};
 pub use public::{public_statements, public_statements_with};
