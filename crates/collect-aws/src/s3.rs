@@ -92,8 +92,24 @@ pub(crate) async fn access_points(ctx: &Ctx) -> Observed<Vec<S3AccessPoint>> {
         let client = &client;
         async move {
             let name = ap.name();
-            let public_access_block = match ctx.call("s3:GetAccessPoint", Some(name), client.get_access_point().account_id(&ctx.account).name(name).send()).await {
-                Ok(out) => Observed::Known(out.public_access_block_configuration().map(bpa_s3control)),
+            let (got, policy) = futures::join!(
+                ctx.call("s3:GetAccessPoint", Some(name), client.get_access_point().account_id(&ctx.account).name(name).send()),
+                ctx.call_opt(
+                    "s3:GetAccessPointPolicy",
+                    Some(name),
+                    &["NoSuchAccessPointPolicy"],
+                    client.get_access_point_policy().account_id(&ctx.account).name(name).send()
+                ),
+            );
+            let (public_access_block, vpc_id) = match got {
+                Ok(out) => (
+                    Observed::Known(out.public_access_block_configuration().map(bpa_s3control)),
+                    Observed::Known(out.vpc_configuration().map(|v| v.vpc_id().to_string()).filter(|v| !v.is_empty())),
+                ),
+                Err(why) => (Observed::Unknown(why.clone()), Observed::Unknown(why)),
+            };
+            let policy = match policy {
+                Ok(p) => Observed::Known(p.and_then(|p| p.policy().map(str::to_string)).filter(|p| !p.is_empty())),
                 Err(why) => Observed::Unknown(why),
             };
             S3AccessPoint {
@@ -102,6 +118,8 @@ pub(crate) async fn access_points(ctx: &Ctx) -> Observed<Vec<S3AccessPoint>> {
                 bucket: ap.bucket().to_string(),
                 network_origin: ap.network_origin().as_str().to_string(),
                 public_access_block,
+                vpc_id,
+                policy,
             }
         }
     }))

@@ -582,6 +582,13 @@ pub struct S3AccessPoint {
     /// The access point's own Block Public Access settings (`GetAccessPoint`).
     #[serde(default)]
     pub public_access_block: Observed<Option<PublicAccessBlock>>,
+    /// The VPC an access point of network origin `VPC` accepts requests from
+    /// (`GetAccessPoint` `VpcConfiguration.VpcId`); `Known(None)`: origin `Internet`.
+    #[serde(default)]
+    pub vpc_id: Observed<Option<String>>,
+    /// The access point policy (`GetAccessPointPolicy`); `Known(None)`: none.
+    #[serde(default)]
+    pub policy: Observed<Option<String>>,
 }
 
 /// An S3 Multi-Region Access Point of the account (`s3control:ListMultiRegionAccessPoints`).
@@ -1213,6 +1220,26 @@ pub struct KmsKey {
     pub rotation_enabled: Observed<bool>,
     #[serde(default)]
     pub policy: Observed<String>,
+    /// The key's grants (`kms:ListGrants`): principals allowed to use the key outside its
+    /// key policy.
+    #[serde(default)]
+    pub grants: Observed<Vec<KmsGrant>>,
+}
+
+/// A KMS grant (`ListGrants`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KmsGrant {
+    pub grant_id: String,
+    pub name: Option<String>,
+    /// `GranteePrincipal`: an account, an IAM principal ARN or a service principal.
+    pub grantee_principal: String,
+    pub retiring_principal: Option<String>,
+    /// The operations granted (`Decrypt`, `Encrypt`, `GenerateDataKey`, `CreateGrant`, ...).
+    pub operations: Vec<String>,
+    /// `IssuingAccount` (an account root ARN).
+    pub issuing_account: Option<String>,
+    /// Whether the grant carries encryption-context constraints.
+    pub constrained: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

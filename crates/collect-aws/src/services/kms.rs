@@ -1,9 +1,9 @@
-//! KMS: every key with its metadata, key policy and (customer-managed keys) rotation.
+//! KMS: every key with its metadata, key policy, grants and (customer-managed keys) rotation.
 
 use super::{known_or_return, observed};
 use crate::call::{client, Ctx};
 use futures::future::join_all;
-use rampart_inventory::{KmsKey, Observed};
+use rampart_inventory::{KmsGrant, KmsKey, Observed};
 
 pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<KmsKey>> {
     let client = client!(ctx, aws_sdk_kms);
@@ -15,10 +15,12 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<KmsKey>> {
             let key_id = k.key_id().unwrap_or_default().to_string();
             let arn = k.key_arn().unwrap_or_default().to_string();
             let resource = if arn.is_empty() { key_id.clone() } else { arn.clone() };
-            let (described, policy) = futures::join!(
+            let (described, policy, grants) = futures::join!(
                 ctx.call("kms:DescribeKey", Some(&resource), client.describe_key().key_id(&key_id).send()),
                 ctx.call("kms:GetKeyPolicy", Some(&resource), client.get_key_policy().key_id(&key_id).policy_name("default").send()),
+                ctx.call("kms:ListGrants", Some(&resource), client.list_grants().key_id(&key_id).into_paginator().items().send().try_collect()),
             );
+            let grants = observed(grants).map(|gs| gs.iter().map(grant).collect());
             let policy = observed(policy).map(|p| p.policy().unwrap_or_default().to_string());
             // A key whose policy does not let this account read it keeps its id and ARN; its
             // metadata stays empty and its rotation unknown.
@@ -57,9 +59,25 @@ pub(super) async fn collect(ctx: &Ctx) -> Observed<Vec<KmsKey>> {
                 },
                 rotation_enabled,
                 policy,
+                grants,
             }
         }
     }))
     .await;
     Observed::Known(out)
+}
+
+fn grant(g: &aws_sdk_kms::types::GrantListEntry) -> KmsGrant {
+    let constrained = g.constraints().is_some_and(|c| {
+        c.encryption_context_subset().is_some_and(|m| !m.is_empty()) || c.encryption_context_equals().is_some_and(|m| !m.is_empty())
+    });
+    KmsGrant {
+        grant_id: g.grant_id().unwrap_or_default().to_string(),
+        name: g.name().filter(|n| !n.is_empty()).map(str::to_string),
+        grantee_principal: g.grantee_principal().unwrap_or_default().to_string(),
+        retiring_principal: g.retiring_principal().map(str::to_string),
+        operations: g.operations().iter().map(|o| o.as_str().to_string()).collect(),
+        issuing_account: g.issuing_account().map(str::to_string),
+        constrained,
+    }
 }

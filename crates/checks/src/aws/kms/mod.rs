@@ -104,6 +104,7 @@ pub(crate) mod tests {
             multi_region: Observed::Known(false),
             rotation_enabled: Observed::Known(true),
             policy: Observed::Known("{}".into()),
+            grants: Observed::Known(Vec::new()),
         }
     }
 }
