@@ -200,22 +200,8 @@ pub fn evaluate(t: &Telemetry, vulndb: Option<&VulnStore>, started: Timestamp) -
             results.push(not_available(format!("{} {}", s.reader(), s.location), format!("the packages of {} could not be read: {why}", s.describe())));
         }
         let pkgs = t.packages.read();
-        let mut vpkgs = Vec::new();
-        let mut locations = Vec::new();
-        let mut installed = Vec::new();
-        // A language package an OS package installed is matched through that OS package.
-        for p in pkgs.iter().filter(|p| p.managed_by.is_none()) {
-            if let Some(eco) = ecosystem(kind(p.kind), os_id, version_id) {
-                locations.push(p.location.clone());
-                installed.push(p);
-                vpkgs.push(rampart_vuln::Package {
-                    ecosystem: eco,
-                    name: p.name.clone(),
-                    version: p.version.clone(),
-                    source: p.source.as_ref().map(|s| rampart_vuln::db::Source { name: s.name.clone(), version: s.version.clone() }),
-                });
-            }
-        }
+        let (vpkgs, installed) = matchable(&pkgs, os_id, version_id);
+        let locations: Vec<String> = installed.iter().map(|p| p.location.clone()).collect();
         if store.meta()?.advisories == 0 {
             anyhow::bail!(
                 "the vulnerability database `{}` is empty: load advisories with `rampart vulndb import PATH...` (OSV exports, Debian tracker, Alpine secdb)",
@@ -275,6 +261,30 @@ pub fn evaluate(t: &Telemetry, vulndb: Option<&VulnStore>, started: Timestamp) -
     // CIS, security best practices and runtime behaviour rule packages.
     findings.extend(rampart_host_rules::findings(rampart_host_rules::evaluate(t, &host_ref), started));
     Ok(findings)
+}
+
+/// The packages the vulnerability database can match, each with the installed package it
+/// stands for (same index). A language package an OS package installed is matched through
+/// that OS package, so it is left out.
+pub(crate) fn matchable<'a>(
+    pkgs: &[&'a rampart_host::Package],
+    os_id: Option<&str>,
+    version_id: Option<&str>,
+) -> (Vec<rampart_vuln::Package>, Vec<&'a rampart_host::Package>) {
+    let mut vpkgs = Vec::new();
+    let mut installed = Vec::new();
+    for p in pkgs.iter().copied().filter(|p| p.managed_by.is_none()) {
+        if let Some(eco) = ecosystem(kind(p.kind), os_id, version_id) {
+            installed.push(p);
+            vpkgs.push(rampart_vuln::Package {
+                ecosystem: eco,
+                name: p.name.clone(),
+                version: p.version.clone(),
+                source: p.source.as_ref().map(|s| rampart_vuln::db::Source { name: s.name.clone(), version: s.version.clone() }),
+            });
+        }
+    }
+    (vpkgs, installed)
 }
 
 fn kind(k: PackageKind) -> Kind {
