@@ -690,5 +690,8 @@ pub fn entities(store: &Store, kind: Option<&str>, prefix: &str, limit: usize) -
         .collect())
 }
 
+mod investigation;
+pub use investigation::*;
+
 #[cfg(test)]
 mod tests;

@@ -19,11 +19,13 @@
 //! caller says which ids exist ([`KnownChecks`]).
 
 mod glob;
+mod investigate;
 mod known;
 mod rules;
 mod thresholds;
 
 pub use glob::glob_match;
+pub use investigate::Investigate;
 pub use known::KnownChecks;
 pub use rules::{Action, Applied, ExcludeRule, Hit, Selector, SuppressRule};
 pub use thresholds::{Bound, Stricter, Thresholds, BENCHMARK_BOUNDS};
@@ -41,6 +43,10 @@ pub struct Config {
     /// (`rampart investigate detections`; docs/detections.md).
     #[serde(default)]
     pub detections: rampart_detect::Thresholds,
+    /// The investigation graph's GeoIP databases, flagged-address lists and numbers
+    /// (`rampart investigate run|group`; docs/investigate.md).
+    #[serde(default)]
+    pub investigate: Investigate,
     #[serde(default)]
     pub exclude: Vec<ExcludeRule>,
     #[serde(default)]

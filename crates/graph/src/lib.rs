@@ -25,7 +25,11 @@
 //! counted; the other records are still read.
 
 pub mod flow;
+pub mod geo;
+pub mod groups;
 pub mod guardduty;
+pub mod investigation;
+pub mod mmdb;
 pub mod profile;
 pub mod summary;
 pub mod trail;

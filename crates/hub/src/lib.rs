@@ -51,6 +51,7 @@ mod dialect;
 mod error;
 mod filter;
 mod graph;
+mod graph_geo;
 mod imports;
 mod insights;
 mod inventory;

@@ -46,6 +46,15 @@ CREATE TABLE graph_files (
     PRIMARY KEY (source, file)
 ) WITHOUT ROWID;
 "#,
+        // 2: where addresses are, located at ingest with the GeoIP databases given.
+        r#"
+CREATE TABLE graph_geo (
+    ip         TEXT PRIMARY KEY NOT NULL,
+    geo        TEXT NOT NULL,          -- JSON: country, country_name, city, latitude, longitude, accuracy_km, asn, as_org ({} when the databases hold nothing of it)
+    source     TEXT NOT NULL,          -- the databases: `GeoLite2-City (file), GeoLite2-ASN (file)`
+    located_at TEXT NOT NULL
+) WITHOUT ROWID;
+"#,
     ],
     postgres: &[r#"
 CREATE TABLE graph_summaries (
@@ -83,5 +92,14 @@ CREATE TABLE graph_files (
     ingested_at text COLLATE "C" NOT NULL,
     PRIMARY KEY (source, file)
 );
-"#],
+"#,
+        r#"
+CREATE TABLE graph_geo (
+    ip         text COLLATE "C" PRIMARY KEY,
+    geo        text NOT NULL,
+    source     text NOT NULL,
+    located_at text COLLATE "C" NOT NULL
+);
+"#,
+    ],
 };
