@@ -255,6 +255,9 @@ pub enum End {
     IsAdmin(usize),
     /// Through a grant ([`Node::Admin`]).
     Granted,
+    /// Through a grant that makes the path an administrator of the account
+    /// of the principal of [`Goal::Principal`] (index), who then takes it over.
+    GrantedInAccount(usize),
     /// At the principal of [`Goal::Principal`] (index).
     Principal(usize),
     /// At an administrator of the goal principal's account, who can take it
@@ -491,6 +494,18 @@ struct Builder<'e, 'l> {
     context: Context,
     evaluations: usize,
     admin_policy: NamedPolicy,
+    /// Per (principal, action): whether no statement that can match the
+    /// action depends on the resource (all name `*`, no resource condition).
+    insensitive: HashMap<(usize, String), bool>,
+    /// Per principal: an id shared by the roles whose trust policies are the
+    /// same document (`None` while a technique has replaced it), so a
+    /// resource-insensitive `sts:AssumeRole` is answered once per document.
+    trust_key: Vec<Option<usize>>,
+    /// Whether a user would be an administrator as a member of a group (user, group ARN).
+    group_admin: HashMap<(usize, String), bool>,
+    /// Answers of resource-insensitive requests: (principal, action, extra
+    /// context, resource account) → the allowing statements, if allowed.
+    memo: HashMap<(usize, String, String, Option<String>), Option<Vec<MatchedStatement>>>,
 }
 
 /// What a request acts on.
@@ -509,6 +524,16 @@ impl<'e, 'l> Builder<'e, 'l> {
         let actions = technique_actions();
         let base: Vec<Policies> = estate.principals.iter().map(|p| estate.policies(p, None)).collect();
         let trusts = estate.principals.iter().map(|p| p.trust.iter().cloned().collect()).collect();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let trust_key = estate
+            .principals
+            .iter()
+            .map(|p| {
+                let t = p.trust.as_ref()?;
+                let next = seen.len();
+                Some(*seen.entry(format!("{:?}", t.document)).or_insert(next))
+            })
+            .collect();
         let reach = estate.principals.iter().map(|p| Reach::of(p, &actions)).collect();
         let mut by_account: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_arn = HashMap::new();
@@ -532,7 +557,42 @@ impl<'e, 'l> Builder<'e, 'l> {
                 }],
             },
         };
-        Builder { estate, links, base, trusts, actions, reach, by_account, by_arn, context, evaluations: 0, admin_policy }
+        Builder {
+            estate,
+            links,
+            base,
+            trusts,
+            actions,
+            reach,
+            by_account,
+            by_arn,
+            context,
+            evaluations: 0,
+            admin_policy,
+            insensitive: HashMap::new(),
+            memo: HashMap::new(),
+            trust_key,
+            group_admin: HashMap::new(),
+        }
+    }
+
+    /// Whether every statement of `a`'s policies (identity, boundary, SCPs)
+    /// that can match `action` names every resource and no resource condition,
+    /// so the answer is the same on every resource of one account.
+    fn resource_insensitive(&mut self, a: usize, action: &str) -> bool {
+        let key = (a, action.to_string());
+        if let Some(&v) = self.insensitive.get(&key) {
+            return v;
+        }
+        let pol = &self.base[a];
+        let all = pol.identity.iter().chain(pol.boundary.iter().flatten()).chain(pol.scps.iter().flatten());
+        let v = all.flat_map(|p| p.document.statements.iter()).filter(|st| statement_action_matches(st, action)).all(|st| {
+            st.not_resource.is_none()
+                && st.resource.as_ref().is_some_and(|r| r.iter().all(|x| x == "*"))
+                && st.conditions.iter().all(|c| !c.key.to_ascii_lowercase().contains("resource"))
+        });
+        self.insensitive.insert(key, v);
+        v
     }
 
     fn action_index(&self, action: &str) -> usize {
@@ -544,6 +604,29 @@ impl<'e, 'l> Builder<'e, 'l> {
     /// target's trust policy is the resource-based policy when `on` is a
     /// principal and the action is `sts:AssumeRole`.
     fn ask(&mut self, a: usize, action: &str, resource: &str, on: On<'_>, extra: &[(&str, &str)]) -> Option<Step> {
+        // For sts:AssumeRole on a role, the trust policy is part of the question.
+        let trust = match on {
+            On::Principal(r) if action.eq_ignore_ascii_case("sts:AssumeRole") => Some(self.trust_key[r]),
+            _ => None,
+        };
+        if trust == Some(None) || !self.resource_insensitive(a, action) {
+            return self.ask_engine(a, action, resource, on, extra);
+        }
+        let account = match on {
+            On::Principal(b) => Some(self.estate.principals[b].account.clone()),
+            On::InAccount(acct) => Some(acct.to_string()),
+            On::Other => crate::estate::account_of(resource),
+        };
+        let key = (a, action.to_string(), format!("{extra:?} {trust:?}"), account);
+        if let Some(hit) = self.memo.get(&key) {
+            return hit.clone().map(|matched| Step { action: action.to_string(), resource: resource.to_string(), matched });
+        }
+        let step = self.ask_engine(a, action, resource, on, extra);
+        self.memo.insert(key, step.as_ref().map(|s| s.matched.clone()));
+        step
+    }
+
+    fn ask_engine(&mut self, a: usize, action: &str, resource: &str, on: On<'_>, extra: &[(&str, &str)]) -> Option<Step> {
         self.evaluations += 1;
         let p = &self.estate.principals[a];
         let mut ctx = self.context.clone();
@@ -577,10 +660,11 @@ impl<'e, 'l> Builder<'e, 'l> {
     }
 
     /// Whether `a` is an administrator: the `*` answer.
+    /// (Never through the memo: [`Builder::admin_with`] asks it of changed policies.)
     fn admin(&mut self, a: usize) -> Option<Step> {
-        let star = self.ask(a, "*", "*", On::Other, &[])?;
+        let star = self.ask_engine(a, "*", "*", On::Other, &[])?;
         for probe in ADMIN_PROBES {
-            self.ask(a, probe, "*", On::Other, &[])?;
+            self.ask_engine(a, probe, "*", On::Other, &[])?;
         }
         Some(star)
     }
@@ -645,6 +729,15 @@ impl<'e> Graph<'e> {
 
         for a in 0..n {
             let pa = &estate.principals[a];
+            // Grants first: a principal that can make itself an administrator
+            // (or is one) takes over its account's principals through that,
+            // so only its roles in other accounts are worth edges.
+            let mut mine = Vec::new();
+            if admin[a].is_none() {
+                grant_edges(&mut b, a, &mut admin_if_granted, &mut mine);
+            }
+            let admin_equivalent = admin[a].is_some() || mine.iter().any(|g| g.1 == a);
+            grants.extend(mine);
             // sts:AssumeRole: roles whose trust names a, its account or anyone.
             let mut cands: Vec<(usize, bool)> = Vec::new();
             for &r in &trust_ix.anyone {
@@ -656,10 +749,14 @@ impl<'e> Graph<'e> {
             if let Some(v) = trust_ix.by_arn.get(&pa.arn) {
                 cands.extend(v.iter().map(|&r| (r, true)));
             }
-            cands.sort_unstable();
+            // A role named directly first, so dedup keeps that.
+            cands.sort_unstable_by_key(|c| (c.0, !c.1));
             cands.dedup_by_key(|c| c.0);
             for (r, named) in cands {
                 if r == a || estate.principals[r].kind != PrincipalKind::Role {
+                    continue;
+                }
+                if admin_equivalent && estate.principals[r].account == pa.account {
                     continue;
                 }
                 // Naming the account or anyone needs the identity side.
@@ -678,13 +775,9 @@ impl<'e> Graph<'e> {
                     });
                 }
             }
-            // An administrator can take over any principal of its account; the
-            // techniques below add nothing for it.
-            if admin[a].is_some() {
-                continue;
+            if !admin_equivalent {
+                become_edges(&mut b, &trust_ix, a, &mut edges);
             }
-            become_edges(&mut b, &trust_ix, a, &mut edges);
-            grant_edges(&mut b, a, &mut admin_if_granted, &mut grants);
         }
 
         // Grants: to itself (or its group) → admin at once; to another
@@ -763,7 +856,15 @@ impl<'e> Graph<'e> {
     #[allow(clippy::needless_range_loop)]
     pub fn paths(&self, goal: &Goal) -> Result<Vec<Path>, GoalError> {
         let n = self.estate.principals.len();
-        let admin_node = n;
+        // One administrator node per account (a grant makes its granter an
+        // administrator of its own account), after the principals.
+        let mut accounts: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &self.estate.principals {
+            let next = n + accounts.len();
+            accounts.entry(p.account.as_str()).or_insert(next);
+        }
+        let admin_node = |i: usize| accounts[self.estate.principals[i].account.as_str()];
+        let nodes = n + accounts.len();
         // Targets (node index → how a path ends there).
         let mut ends: HashMap<usize, End> = HashMap::new();
         match goal {
@@ -771,7 +872,9 @@ impl<'e> Graph<'e> {
                 for i in (0..n).filter(|&i| self.is_admin(i)) {
                     ends.insert(i, End::IsAdmin(i));
                 }
-                ends.insert(admin_node, End::Granted);
+                for &node in accounts.values() {
+                    ends.insert(node, End::Granted);
+                }
             }
             Goal::Principal(arn) => {
                 let t = self.index(arn).ok_or_else(|| GoalError::UnknownPrincipal(arn.clone()))?;
@@ -779,6 +882,7 @@ impl<'e> Graph<'e> {
                 for i in (0..n).filter(|&i| self.is_admin(i) && &self.estate.principals[i].account == account) {
                     ends.insert(i, End::AdminOfAccount(i));
                 }
+                ends.insert(admin_node(t), End::GrantedInAccount(t));
                 ends.insert(t, End::Principal(t));
             }
             Goal::Actions(actions) => {
@@ -794,21 +898,23 @@ impl<'e> Graph<'e> {
                         ends.insert(i, End::Actions(i));
                     }
                 }
-                ends.insert(admin_node, End::Granted);
+                for &node in accounts.values() {
+                    ends.insert(node, End::Granted);
+                }
             }
         }
         // Dijkstra backwards from the targets; an edge weighs 1 plus the
         // edges a grant then needs.
-        let mut rev: Vec<Vec<usize>> = vec![Vec::new(); n + 1];
+        let mut rev: Vec<Vec<usize>> = vec![Vec::new(); nodes];
         for (i, e) in self.edges.iter().enumerate() {
             let to = match e.to {
                 Node::Principal(p) => p,
-                Node::Admin => admin_node,
+                Node::Admin => admin_node(e.from),
             };
             rev[to].push(i);
         }
-        let mut dist: Vec<Option<usize>> = vec![None; n + 1];
-        let mut next: Vec<Option<usize>> = vec![None; n + 1];
+        let mut dist: Vec<Option<usize>> = vec![None; nodes];
+        let mut next: Vec<Option<usize>> = vec![None; nodes];
         let mut heap = BinaryHeap::new();
         for &t in ends.keys() {
             dist[t] = Some(0);
@@ -837,7 +943,7 @@ impl<'e> Graph<'e> {
                 edges.push(ei);
                 at = match self.edges[ei].to {
                     Node::Principal(p) => p,
-                    Node::Admin => admin_node,
+                    Node::Admin => admin_node(self.edges[ei].from),
                 };
             }
             let end = ends[&at];
@@ -888,6 +994,7 @@ impl<'e> Graph<'e> {
         match path.end {
             End::IsAdmin(i) => lines.push(format!("{} is an administrator (allowed * on *)", name(i))),
             End::Granted => lines.push("administrator".into()),
+            End::GrantedInAccount(i) => lines.push(format!("administrator of the account of {}, which it can take over", name(i))),
             End::Principal(i) => {
                 if path.edges.is_empty() {
                     lines.push(format!("{} is the target", name(i)));
@@ -1016,8 +1123,10 @@ fn become_edges(b: &mut Builder<'_, '_>, trust_ix: &TrustIndex, a: usize, edges:
                 },
             };
             let saved = std::mem::replace(&mut b.trusts[r], vec![new_trust]);
+            let saved_key = b.trust_key[r].take();
             let assume = b.ask(a, "sts:AssumeRole", &role.arn, On::Principal(r), &[]);
             b.trusts[r] = saved;
+            b.trust_key[r] = saved_key;
             if let Some(assume) = assume {
                 push(edges, r, Technique::UpdateAssumeRolePolicy, None, vec![update, assume]);
             }
@@ -1142,7 +1251,16 @@ fn grant_edges(b: &mut Builder<'_, '_>, a: usize, admin_if_granted: &mut [Option
                 if py.kind != PrincipalKind::User || g.members.contains(&py.arn) {
                     continue;
                 }
-                if b.admin_with(y, &g.policies) {
+                let key = (y, g.arn.clone());
+                let admin = match b.group_admin.get(&key) {
+                    Some(&v) => v,
+                    None => {
+                        let v = b.admin_with(y, &g.policies);
+                        b.group_admin.insert(key, v);
+                        v
+                    }
+                };
+                if admin {
                     grants.push((a, y, Technique::AddUserToGroup, Some(g.arn.clone()), vec![step.clone()]));
                 }
             }
