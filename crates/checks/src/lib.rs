@@ -290,6 +290,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::user_administrator_access::CHECK,
     &aws::iam::group_administrator_access::CHECK,
     &aws::iam::role_administrator_access::CHECK,
+    &aws::iam::role_unused::CHECK,
     &aws::iam::root_recent_use::CHECK,
     &aws::iam::user_hardware_mfa::CHECK,
     &aws::iam::securityaudit_role::CHECK,

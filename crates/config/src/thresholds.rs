@@ -35,6 +35,9 @@ pub struct Thresholds {
     /// An instance whose security groups hold more rules than this. 50: Trusted Advisor
     /// "Large Number of EC2 Security Group Rules Applied to an Instance" (EC2-VPC instances).
     pub instance_max_security_group_rules: u32,
+    /// Roles unused this long should be removed. 90: IAM Access Analyzer's default
+    /// tracking period for unused access.
+    pub role_unused_days: u32,
 }
 
 /// Which way a threshold makes a check stricter.
@@ -166,6 +169,7 @@ impl Default for Thresholds {
             service_limit_error_percent: 100,
             security_group_max_rules: 50,
             instance_max_security_group_rules: 50,
+            role_unused_days: 90,
         }
     }
 }

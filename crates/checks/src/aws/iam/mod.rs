@@ -22,6 +22,7 @@ pub mod inline_policy_full_admin;
 pub mod user_administrator_access;
 pub mod group_administrator_access;
 pub mod role_administrator_access;
+pub mod role_unused;
 pub mod root_recent_use;
 pub mod user_hardware_mfa;
 pub mod securityaudit_role;
