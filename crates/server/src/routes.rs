@@ -63,6 +63,7 @@ fn table() -> Table {
         console::audit::routes(),
         console::schedules::routes(),
         console::agents::routes(),
+        console::investigate::routes(),
         api::automation::routes(),
         api::events::routes(),
         api::import::routes(),

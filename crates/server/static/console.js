@@ -6,7 +6,8 @@
 //
 // The JSON: {"type": "bar" | "line" | "doughnut", "labels": [...],
 //            "datasets": [{"label": "...", "data": [...], "colors": ["#..."]}],
-//            "links": [address per label, optional], "horizontal": bool, "max": number}
+//            "links": [address per label, optional], "horizontal": bool, "max": number,
+//            "stacked": bool (the datasets' bars stacked: e.g. succeeded and failed calls)}
 (function () {
   "use strict";
   if (typeof window.Chart !== "function") {
@@ -74,6 +75,10 @@
           },
         },
       };
+      if (spec.stacked) {
+        valueAxis.stacked = true;
+        labelAxis.stacked = true;
+      }
       options.scales = spec.horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis };
     }
     if (spec.horizontal && canvas.parentNode) {

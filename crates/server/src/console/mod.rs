@@ -11,6 +11,7 @@ pub(crate) mod controls;
 pub(crate) mod dashboard;
 pub(crate) mod events;
 pub(crate) mod insights;
+pub(crate) mod investigate;
 pub(crate) mod reach;
 pub(crate) mod schedules;
 
@@ -61,6 +62,7 @@ pub(crate) fn layout(title: &str, caller: &Caller, active: &str, body: Markup) -
         ("assessments", "/assessments", "Assessments"),
         ("agents", "/agents", "Agents"),
         ("reach", "/reach", "Reachability"),
+        ("investigate", "/investigate", "Investigate"),
         ("automation", "/automation", "Automation"),
         ("events", "/events", "Events"),
     ];
@@ -436,6 +438,7 @@ pub async fn finding(
     let d = api::finding_detail(&state, id).await?;
     let f = &d.finding;
     let may_change = caller.user.role >= crate::accounts::Role::Analyst;
+    let investigate = investigate::finding_section(&state, f).await;
     let body = html! {
         p.crumbs { a href="/findings" { "Findings" } " › " code { (f.id) } }
         h1 { (severity_badge(&f.severity)) " " span #title { (f.title) } }
@@ -451,6 +454,7 @@ pub async fn finding(
                 dt { "Standards" } dd { ul.plain { @for r in &f.related_requirements { li { (r) } } } }
             }
         }
+        (investigate)
         h2 { "Description" }
         p { (f.description) }
         @if !f.remediation.console.is_empty() || !f.remediation.cli.is_empty() || !f.remediation.url.is_empty() {

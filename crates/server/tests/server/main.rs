@@ -24,6 +24,7 @@ mod console_controls;
 mod console_dashboard;
 mod console_events;
 mod console_insights;
+mod console_investigate;
 mod console_reach;
 mod delivery;
 mod import;
