@@ -14,6 +14,9 @@ pub enum Standard {
     /// CIS Distribution Independent Linux Benchmark v2.0.0, the host CIS rule package's
     /// recommendations.
     CisLinux,
+    /// AWS IAM Access Analyzer's finding types (e.g. `UnusedIAMRole`): not a compliance
+    /// standard either, but what users know from Access Analyzer.
+    AccessAnalyzer,
 }
 
 impl Standard {
@@ -25,6 +28,7 @@ impl Standard {
             Standard::Fsbp => "AWS Foundational Security Best Practices",
             Standard::Inspector => "Amazon Inspector",
             Standard::CisLinux => "CIS Distribution Independent Linux Benchmark v2.0.0",
+            Standard::AccessAnalyzer => "AWS IAM Access Analyzer",
         }
     }
 }
@@ -56,6 +60,10 @@ impl StandardRef {
     pub const fn inspector(package: &'static str) -> Self {
         StandardRef { standard: Standard::Inspector, control: package }
     }
+    /// An IAM Access Analyzer finding type, written `AWS IAM Access Analyzer: <type>`.
+    pub const fn access_analyzer(finding_type: &'static str) -> Self {
+        StandardRef { standard: Standard::AccessAnalyzer, control: finding_type }
+    }
 }
 
 /// Renders as in `Compliance.RelatedRequirements`:
@@ -66,6 +74,7 @@ impl fmt::Display for StandardRef {
         match self.standard {
             Standard::TrustedAdvisor => write!(f, "Trusted Advisor: {}", self.control),
             Standard::Inspector => write!(f, "Amazon Inspector: {}", self.control),
+            Standard::AccessAnalyzer => write!(f, "AWS IAM Access Analyzer: {}", self.control),
             s => write!(f, "{}/{}", s.title(), self.control),
         }
     }

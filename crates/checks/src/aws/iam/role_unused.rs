@@ -14,7 +14,7 @@ use super::known_iam;
 use crate::aws::{days_since, parse_time};
 use crate::{resource, Check, Ctx, Emit};
 use rampart_inventory::Observed;
-use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity};
+use rampart_model::{Category, CheckMeta, Remediation, ResourceType, Severity, StandardRef};
 
 pub static CHECK: Check = Check {
     meta: CheckMeta {
@@ -25,7 +25,7 @@ pub static CHECK: Check = Check {
         category: Category::Security,
         service: "iam",
         resource_type: ResourceType::AwsIamRole,
-        standards: &[],
+        standards: &[StandardRef::access_analyzer("UnusedIAMRole")],
         remediation: Remediation {
             console: "IAM console > Roles > the role: check 'Last activity'; if it is no longer needed, delete it (detach its policies and remove it from instance profiles first).",
             cli: "aws iam get-role --role-name <role> --query Role.RoleLastUsed; aws iam delete-role --role-name <role>",
