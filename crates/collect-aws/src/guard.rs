@@ -20,6 +20,8 @@ pub fn is_read_only(operation: &str) -> bool {
         || SEARCHES.contains(&operation)
         // Builds the credential report server-side; changes nothing in the account.
         || operation == "GenerateCredentialReport"
+        // Builds a principal's service last accessed report server-side; changes nothing.
+        || operation == "GenerateServiceLastAccessedDetails"
 }
 
 /// `Search*` operations known to only read.

@@ -96,6 +96,8 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
                         .collect(),
                 ),
                 groups: Observed::Known(u.group_list().to_vec()),
+                permissions_boundary_arn: Observed::Known(u.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_string)),
+                tags: Observed::Known(u.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
                 ..Default::default()
             });
         }
@@ -127,14 +129,26 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
                         .collect(),
                 ),
                 last_used_date: r.role_last_used().and_then(|l| l.last_used_date()).map(|d| d.to_string()),
+                role_id: r.role_id().map(str::to_string),
+                permissions_boundary_arn: Observed::Known(r.permissions_boundary().and_then(|b| b.permissions_boundary_arn()).map(str::to_string)),
+                tags: Observed::Known(r.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+                instance_profiles: Observed::Known(
+                    r.instance_profile_list()
+                        .iter()
+                        .map(|p| InstanceProfile { name: p.instance_profile_name().to_string(), arn: p.arn().to_string() })
+                        .collect(),
+                ),
+                service_last_accessed: Observed::not_collected(),
             });
         }
         for p in page.policies() {
             let arn = p.arn().unwrap_or_default().to_string();
             let aws_managed = arn.contains(":iam::aws:policy/");
             let attachment_count = p.attachment_count().unwrap_or(0);
-            // AWS-managed policies nobody uses are the same in every account: skip them.
-            if aws_managed && attachment_count == 0 {
+            let permissions_boundary_usage_count = p.permissions_boundary_usage_count().unwrap_or(0);
+            // AWS-managed policies nobody uses (attached or as a boundary) are the same in
+            // every account: skip them.
+            if aws_managed && attachment_count == 0 && permissions_boundary_usage_count == 0 {
                 continue;
             }
             let default_version_id = p.default_version_id().unwrap_or_default().to_string();
@@ -157,14 +171,75 @@ pub(crate) async fn collect(ctx: &Ctx) -> Observed<Iam> {
                 attachment_count,
                 default_version_id,
                 document,
+                permissions_boundary_usage_count,
             });
         }
+    }
+    let mut users: Vec<User> = futures::future::join_all(users.into_iter().map(|u| user_details(ctx, &iam, u))).await;
+    let arns: Vec<String> = users.iter().map(|u| u.arn.clone()).chain(roles.iter().map(|r| r.arn.clone())).collect();
+    let mut accessed = last_accessed(ctx, &iam, &arns).await.into_iter();
+    for u in &mut users {
+        u.service_last_accessed = accessed.next().unwrap_or_default();
+    }
+    for r in &mut roles {
+        r.service_last_accessed = accessed.next().unwrap_or_default();
     }
     out.groups = Observed::Known(groups);
     out.roles = Observed::Known(roles);
     out.policies = Observed::Known(policies);
-    out.users = Observed::Known(futures::future::join_all(users.into_iter().map(|u| user_details(ctx, &iam, u))).await);
+    out.users = Observed::Known(users);
     Observed::Known(out)
+}
+
+/// Service last accessed data of each principal, in order: a report generated per principal
+/// (`GenerateServiceLastAccessedDetails`, which changes nothing in the account) then read
+/// (`GetServiceLastAccessedDetails`, polled until done). When the first principal's report
+/// is refused (no permission, an organisation that disallows it, an endpoint without it),
+/// every principal's is `Unknown` with that reason, without asking again for each.
+async fn last_accessed(ctx: &Ctx, iam: &aws_sdk_iam::Client, arns: &[String]) -> Vec<Observed<Vec<ServiceLastAccessed>>> {
+    let Some(first) = arns.first() else { return Vec::new() };
+    let head = one_last_accessed(ctx, iam, first).await;
+    if let Observed::Unknown(why) = &head {
+        return arns.iter().map(|_| Observed::Unknown(why.clone())).collect();
+    }
+    let rest = futures::future::join_all(arns[1..].iter().map(|a| one_last_accessed(ctx, iam, a))).await;
+    std::iter::once(head).chain(rest).collect()
+}
+
+async fn one_last_accessed(ctx: &Ctx, iam: &aws_sdk_iam::Client, arn: &str) -> Observed<Vec<ServiceLastAccessed>> {
+    let job = match ctx.call("iam:GenerateServiceLastAccessedDetails", Some(arn), iam.generate_service_last_accessed_details().arn(arn).send()).await {
+        Ok(o) => match o.job_id() {
+            Some(id) => id.to_string(),
+            None => return Observed::Unknown("iam:GenerateServiceLastAccessedDetails returned no job id".into()),
+        },
+        Err(why) => return Observed::Unknown(why),
+    };
+    for attempt in 0..6u32 {
+        let out = match ctx.call("iam:GetServiceLastAccessedDetails", Some(arn), iam.get_service_last_accessed_details().job_id(&job).send()).await {
+            Ok(o) => o,
+            Err(why) => return Observed::Unknown(why),
+        };
+        match out.job_status().as_str() {
+            "COMPLETED" => {
+                return Observed::Known(
+                    out.services_last_accessed()
+                        .iter()
+                        .map(|s| ServiceLastAccessed {
+                            service_namespace: s.service_namespace().to_string(),
+                            last_authenticated: s.last_authenticated().map(|d| d.to_string()),
+                            last_authenticated_entity: s.last_authenticated_entity().map(str::to_string),
+                        })
+                        .collect(),
+                )
+            }
+            "FAILED" => {
+                let why = out.error().map(|e| e.message().to_string()).unwrap_or_default();
+                return Observed::Unknown(format!("iam:GetServiceLastAccessedDetails: the report failed: {why}"));
+            }
+            _ => tokio::time::sleep(std::time::Duration::from_millis(200 << attempt)).await,
+        }
+    }
+    Observed::Unknown("iam:GetServiceLastAccessedDetails: the report was still being generated".into())
 }
 
 async fn user_details(ctx: &Ctx, iam: &aws_sdk_iam::Client, mut u: User) -> User {

@@ -4,7 +4,8 @@
 //! **Architecture invariants:**
 //! - This is the only crate that names `aws_sdk_*` types.
 //! - It only reads: every request passes [`guard::ReadOnlyGuard`], which refuses any operation
-//!   that is not a `Describe*`/`List*`/`Get*` call (plus `GenerateCredentialReport`).
+//!   that is not a `Describe*`/`List*`/`Get*` call (plus `GenerateCredentialReport` and `GenerateServiceLastAccessedDetails`, which build
+//!   reports server-side).
 //! - Collection never fails as a whole once the caller's identity is known: a failed call is
 //!   recorded as a [`Gap`] and the data it would have given is `Observed::Unknown`.
 //!
@@ -18,6 +19,7 @@ mod ec2;
 mod ec2_extra;
 mod global;
 mod iam;
+mod organization;
 pub mod origin_probe;
 mod s3;
 pub mod guard;

@@ -738,6 +738,32 @@ pub struct User {
     pub inline_policies: Observed<Vec<InlinePolicy>>,
     #[serde(default)]
     pub groups: Observed<Vec<String>>,
+    /// The ARN of the permissions boundary; `Known(None)`: none.
+    #[serde(default)]
+    pub permissions_boundary_arn: Observed<Option<String>>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
+    /// Service last accessed data (`GenerateServiceLastAccessedDetails`); `Unknown` when the
+    /// account does not let it be read.
+    #[serde(default)]
+    pub service_last_accessed: Observed<Vec<ServiceLastAccessed>>,
+}
+
+/// When a principal last used a service (`GetServiceLastAccessedDetails`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServiceLastAccessed {
+    pub service_namespace: String,
+    /// `None`: not used within the tracking period.
+    pub last_authenticated: Option<String>,
+    /// The ARN of the principal that last used it (for a group or a policy's report).
+    pub last_authenticated_entity: Option<String>,
+}
+
+/// An instance profile that holds a role (`GetAccountAuthorizationDetails`'s `InstanceProfileList`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct InstanceProfile {
+    pub name: String,
+    pub arn: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -779,6 +805,19 @@ pub struct Role {
     #[serde(default)]
     pub inline_policies: Observed<Vec<InlinePolicy>>,
     pub last_used_date: Option<String>,
+    /// The unique id (`AROA…`); `None` in snapshots older than its collection.
+    #[serde(default)]
+    pub role_id: Option<String>,
+    /// The ARN of the permissions boundary; `Known(None)`: none.
+    #[serde(default)]
+    pub permissions_boundary_arn: Observed<Option<String>>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
+    /// The instance profiles holding the role (what EC2 instances run with).
+    #[serde(default)]
+    pub instance_profiles: Observed<Vec<InstanceProfile>>,
+    #[serde(default)]
+    pub service_last_accessed: Observed<Vec<ServiceLastAccessed>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -790,6 +829,9 @@ pub struct ManagedPolicy {
     pub default_version_id: String,
     #[serde(default)]
     pub document: Observed<String>,
+    /// How many users and roles have it as their permissions boundary.
+    #[serde(default)]
+    pub permissions_boundary_usage_count: i32,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -9,10 +9,12 @@
 mod autoscaling;
 mod aws;
 mod efs;
+mod organizations;
 
 pub use autoscaling::*;
 pub use aws::*;
 pub use efs::*;
+pub use organizations::*;
 /// Moved to `model` (the host telemetry document uses it too); re-exported so that
 /// `rampart_inventory::Observed` keeps working.
 pub use rampart_model::Observed;
@@ -234,6 +236,9 @@ pub struct Account {
     pub cloudfront: Observed<Vec<Distribution>>,
     #[serde(default)]
     pub iam_server_certificates: Observed<Vec<ServerCertificate>>,
+    /// The organisation the account belongs to (`DescribeOrganization`); `Known(None)`: in none.
+    #[serde(default)]
+    pub organization: Observed<Option<Organization>>,
     pub regions: Vec<Region>,
     /// Every call that failed, once each.
     #[serde(default)]
@@ -253,6 +258,7 @@ impl Account {
             route53_health_checks: Observed::not_collected(),
             cloudfront: Observed::not_collected(),
             iam_server_certificates: Observed::not_collected(),
+            organization: Observed::not_collected(),
             regions: Vec::new(),
             gaps: Vec::new(),
         }

@@ -98,6 +98,7 @@ mod tests {
             attachment_count: attached,
             default_version_id: "v1".into(),
             document: Observed::Known(doc.into()),
+            permissions_boundary_usage_count: 0,
         }
     }
 

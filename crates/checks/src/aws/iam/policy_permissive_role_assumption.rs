@@ -77,6 +77,7 @@ mod tests {
             attachment_count: attached,
             default_version_id: "v1".into(),
             document: doc,
+            permissions_boundary_usage_count: 0,
         }
     }
     const ANY_ROLE: &str = r#"{"Statement":[{"Sid":"hop","Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#;

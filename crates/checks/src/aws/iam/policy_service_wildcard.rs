@@ -84,6 +84,7 @@ mod tests {
             attachment_count: 1,
             default_version_id: "v1".into(),
             document: doc,
+            permissions_boundary_usage_count: 0,
         }
     }
 

@@ -65,6 +65,7 @@ mod tests {
             attachment_count: 0,
             default_version_id: "v1".into(),
             document: doc,
+            permissions_boundary_usage_count: 0,
         }
     }
 
