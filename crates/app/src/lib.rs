@@ -36,6 +36,7 @@ pub mod exposure;
 pub mod events;
 pub mod graph_links;
 pub mod host;
+pub mod iam;
 pub mod import;
 pub mod import_aws;
 pub mod inputs;
