@@ -35,6 +35,10 @@ use rampart_policy::{action_matches, resource_matches, Effect, PolicyDocument, P
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 
+/// The check id of the findings of principals that can escalate to administrator
+/// (`rampart_app::escalation` builds them).
+pub const CHECK_ID: &str = "iam_privilege_escalation";
+
 /// The AWS managed policy an attaching technique is asked about (`iam:PolicyARN`).
 pub const ADMINISTRATOR_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
