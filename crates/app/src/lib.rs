@@ -32,6 +32,7 @@ pub mod browse;
 pub mod changes;
 pub mod db;
 pub mod detect;
+pub mod escalation;
 pub mod exposure;
 pub mod events;
 pub mod graph_links;
