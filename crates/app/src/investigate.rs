@@ -78,6 +78,9 @@ pub struct IngestOptions {
     pub detections: bool,
     /// The detections' thresholds and suppressions (`[detections]`, `[[suppress]]`).
     pub config: Option<rampart_config::Config>,
+    /// GeoIP databases: the addresses the graph has not located yet are located after the
+    /// files are read (where an address was when first seen; see [`locate_addresses`]).
+    pub geo: Option<std::sync::Arc<rampart_graph::geo::GeoDb>>,
 }
 
 impl IngestOptions {
@@ -92,6 +95,7 @@ impl IngestOptions {
             aws: rampart_collect_aws::Options::default(),
             detections: true,
             config: None,
+            geo: None,
         }
     }
 }
@@ -119,6 +123,9 @@ pub struct IngestReport {
     /// Summaries and entities pruned by retention.
     pub pruned_summaries: u64,
     pub pruned_entities: u64,
+    /// Addresses located with the GeoIP databases given (absent without them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub located: Option<u64>,
     /// CloudTrail: the detections run over the records read now (absent when not run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detections: Option<IngestDetections>,
@@ -346,10 +353,15 @@ pub fn ingest(store: &mut Store, opts: &IngestOptions, now: i64, notify: &dyn No
     if let Some(events) = run.events {
         report.detections = Some(record_detections(store, opts, &events.events, &report, notify)?);
     }
+    if let Some(geo) = &opts.geo {
+        let at = time::OffsetDateTime::from_unix_timestamp(now).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        report.located = Some(locate_addresses(store, geo, at)?);
+    }
     let before = now - i64::from(opts.retention_days) * 86_400;
     let (s, e) = store.prune_graph(rampart_graph::hour_of(before)).context("pruning the graph")?;
     report.pruned_summaries = s;
     report.pruned_entities = e;
+    store.graph_prune_geo().context("pruning the graph's locations")?;
     Ok(report)
 }
 

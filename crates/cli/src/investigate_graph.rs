@@ -53,6 +53,13 @@ pub enum GraphCommand {
         /// docs/detections.md).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// Locate the addresses read with this GeoLite2-City or -Country .mmdb (else the
+        /// config's `[investigate] geoip_city`): each address once, where it was when first seen.
+        #[arg(long, value_name = "FILE")]
+        geoip_city: Option<PathBuf>,
+        /// ... and this GeoLite2-ASN .mmdb (else the config's `geoip_asn`).
+        #[arg(long, value_name = "FILE")]
+        geoip_asn: Option<PathBuf>,
     },
     /// The entities of the graph: ids to give `rampart investigate entity`, with when each
     /// was first and last seen.
@@ -99,6 +106,16 @@ pub enum GraphCommand {
         /// `table` for people, `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// The config file: its `[investigate]` GeoIP databases, for the countries and ASNs
+        /// of the entity's addresses.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// A GeoLite2-City or -Country .mmdb (overrides the config's `geoip_city`).
+        #[arg(long, value_name = "FILE")]
+        geoip_city: Option<PathBuf>,
+        /// A GeoLite2-ASN .mmdb (overrides the config's `geoip_asn`).
+        #[arg(long, value_name = "FILE")]
+        geoip_asn: Option<PathBuf>,
     },
 }
 
@@ -119,16 +136,20 @@ pub enum Format {
 
 pub fn main(cmd: GraphCommand) -> Result<ExitCode> {
     match cmd {
-        GraphCommand::Ingest { source, paths, db, retention_days, format, profile, endpoint_url, no_detections, config } => {
+        GraphCommand::Ingest { source, paths, db, retention_days, format, profile, endpoint_url, no_detections, config, geoip_city, geoip_asn } => {
             let aws = rampart_collect_aws::Options { profile, endpoint_url, ..Default::default() };
             if source != IngestSource::Cloudtrail && (no_detections || config.is_some()) {
                 bail!("--no-detections and --config are for CloudTrail: the detections run over CloudTrail records only");
             }
+            let geo = crate::investigate_run::settings(config.as_deref(), geoip_city.as_deref(), geoip_asn.as_deref(), &[])?.geo;
             let config = config.as_deref().map(rampart_app::scan::load_config).transpose()?;
-            ingest(source, paths, db, retention_days, format, aws, (!no_detections).then_some(config))
+            ingest(source, paths, db, retention_days, format, aws, (!no_detections).then_some(config), geo)
         }
         GraphCommand::Entities { kind, prefix, limit, db, format } => list(kind, &prefix, limit, db, format),
-        GraphCommand::Entity { id, db, from, to, baseline_days, format } => entity(&id, db, from, to, baseline_days, format),
+        GraphCommand::Entity { id, db, from, to, baseline_days, format, config, geoip_city, geoip_asn } => {
+            let settings = crate::investigate_run::settings(config.as_deref(), geoip_city.as_deref(), geoip_asn.as_deref(), &[])?;
+            entity(&id, db, from, to, baseline_days, format, &settings)
+        }
     }
 }
 
@@ -144,6 +165,7 @@ fn ingest(
     format: Format,
     aws: rampart_collect_aws::Options,
     detections: Option<Option<rampart_config::Config>>,
+    geo: Option<std::sync::Arc<investigate::GeoDb>>,
 ) -> Result<ExitCode> {
     let source = match source {
         IngestSource::Cloudtrail => Source::CloudTrail,
@@ -159,6 +181,7 @@ fn ingest(
     opts.aws = aws;
     opts.detections = detections.is_some();
     opts.config = detections.flatten();
+    opts.geo = geo;
     let notify = Stderr::new();
     let report = investigate::ingest(&mut store, &opts, rampart_app::now().unix_timestamp(), &notify).map_err(crate::run::collect_hint)?;
     let mut out = std::io::stdout().lock();
@@ -184,6 +207,9 @@ fn ingest(
             eprintln!("{r}");
         }
         eprintln!("{}", d.summary());
+    }
+    if let Some(n) = report.located {
+        notify.info(&format!("{n} new address(es) located with the GeoIP database(s)"));
     }
     if report.pruned_summaries > 0 {
         notify.info(&format!("{} summaries older than {retention_days} days pruned", report.pruned_summaries));
@@ -214,7 +240,7 @@ fn list(kind: Option<String>, prefix: &str, limit: usize, db: Option<PathBuf>, f
 }
 
 /// `2026-11-30T08:00:00Z` or `2026-11-30` (midnight UTC), as Unix seconds.
-fn parse_time(flag: &str, s: &str) -> Result<i64> {
+pub(crate) fn parse_time(flag: &str, s: &str) -> Result<i64> {
     let s = s.trim();
     if let Ok(t) = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339) {
         return Ok(t.unix_timestamp());
@@ -226,7 +252,15 @@ fn parse_time(flag: &str, s: &str) -> Result<i64> {
     bail!("{flag} `{}` is not a time: use 2026-11-30T08:00:00Z or 2026-11-30", crate::hints::shown(s))
 }
 
-fn entity(id: &str, db: Option<PathBuf>, from: Option<String>, to: Option<String>, baseline_days: i64, format: Format) -> Result<ExitCode> {
+fn entity(
+    id: &str,
+    db: Option<PathBuf>,
+    from: Option<String>,
+    to: Option<String>,
+    baseline_days: i64,
+    format: Format,
+    settings: &investigate::Settings,
+) -> Result<ExitCode> {
     let from = from.map(|s| parse_time("--from", &s)).transpose()?;
     let to = to.map(|s| parse_time("--to", &s)).transpose()?;
     if !(0..=3650).contains(&baseline_days) {
@@ -234,9 +268,13 @@ fn entity(id: &str, db: Option<PathBuf>, from: Option<String>, to: Option<String
     }
     let store = crate::hints::read_store(&db_path(db))?;
     let p = investigate::entity_profile(&store, id, from, to, baseline_days)?;
+    let scope = |t: &str| time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).map(|t| t.unix_timestamp());
+    let places = investigate::entity_places(&store, &p.entity, scope(&p.scope_from)?, scope(&p.scope_to)?, baseline_days, settings)?;
     let mut out = std::io::stdout().lock();
     if format == Format::Json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&p)?);
+        let mut v = serde_json::to_value(&p)?;
+        v["places"] = serde_json::to_value(&places)?;
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut w = |line: String| {
@@ -285,6 +323,21 @@ fn entity(id: &str, db: Option<PathBuf>, from: Option<String>, to: Option<String
         for s in list {
             let actions = if s.actions.is_empty() { String::new() } else { format!(" ({})", s.actions.join(", ")) };
             w(format!("  {}  {} ({} failed)  first {}{}{actions}", s.value, s.count, s.failure, s.first_seen, new(s.new)));
+        }
+    }
+    for (title, list) in [("countries", &places.countries), ("autonomous systems", &places.asns)] {
+        if list.is_empty() {
+            continue;
+        }
+        w(format!("\n{title}:"));
+        for c in list {
+            let name = if c.name.is_empty() { String::new() } else { format!(" ({})", c.name) };
+            w(format!("  {}{name}  {} call(s) from {}  first {}{}", c.value, c.calls, c.ips.join(", "), c.first_seen, new(c.new)));
+        }
+    }
+    if !p.ips.is_empty() {
+        for n in &places.not_available {
+            w(format!("\n(countries/ASNs: {n})"));
         }
     }
     if !p.related.is_empty() {

@@ -23,6 +23,7 @@ mod host;
 mod investigate;
 mod investigate_detect;
 mod investigate_graph;
+mod investigate_run;
 mod ip_ranges_update;
 mod org;
 mod pipe;

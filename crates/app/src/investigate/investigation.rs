@@ -8,7 +8,7 @@
 //! [`entity_places`] → the countries and ASNs of an entity's addresses.
 
 use anyhow::{bail, Context, Result};
-use rampart_graph::geo::{Geo, GeoDb, IpList};
+use rampart_graph::geo::{Geo, IpList};
 use rampart_graph::investigation::{self, Input};
 use rampart_graph::{EntityKind, ProfileScope, Rel, Summary};
 use rampart_hub::{FindingFilter, Store};
@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use rampart_graph::geo::Place;
+pub use rampart_graph::geo::{GeoDb, Place, Places};
+pub use rampart_graph::investigation::Evidence;
 pub use rampart_graph::groups::{FindingGroup, GroupSummary, DEFAULT_WINDOW_HOURS};
 pub use rampart_graph::investigation::{Indicator, IndicatorKind, IndicatorStatus, Investigation, DEFAULT_MAX_SPEED_KMH};
 
@@ -302,3 +303,6 @@ pub fn entity_places(store: &Store, id: &str, from: i64, to: i64, baseline_days:
     let located = locate(store, &ips, settings)?;
     Ok(rampart_graph::geo::places(id, &rows, scope, &located.geo, located.has_location, located.has_asn))
 }
+
+#[cfg(test)]
+mod tests;
