@@ -291,6 +291,7 @@ pub static REGISTRY: &[&Check] = &[
     &aws::iam::group_administrator_access::CHECK,
     &aws::iam::role_administrator_access::CHECK,
     &aws::iam::role_unused::CHECK,
+    &aws::iam::unused_permissions::CHECK,
     &aws::iam::root_recent_use::CHECK,
     &aws::iam::user_hardware_mfa::CHECK,
     &aws::iam::securityaudit_role::CHECK,

@@ -35,9 +35,9 @@ pub struct Thresholds {
     /// An instance whose security groups hold more rules than this. 50: Trusted Advisor
     /// "Large Number of EC2 Security Group Rules Applied to an Instance" (EC2-VPC instances).
     pub instance_max_security_group_rules: u32,
-    /// Roles unused this long should be removed. 90: IAM Access Analyzer's default
-    /// tracking period for unused access.
-    pub role_unused_days: u32,
+    /// Roles, and services a principal may use, unused this long should be removed. 90: IAM
+    /// Access Analyzer's default tracking period for unused access.
+    pub unused_access_days: u32,
 }
 
 /// Which way a threshold makes a check stricter.
@@ -169,7 +169,7 @@ impl Default for Thresholds {
             service_limit_error_percent: 100,
             security_group_max_rules: 50,
             instance_max_security_group_rules: 50,
-            role_unused_days: 90,
+            unused_access_days: 90,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod user_administrator_access;
 pub mod group_administrator_access;
 pub mod role_administrator_access;
 pub mod role_unused;
+pub mod unused_permissions;
 pub mod root_recent_use;
 pub mod user_hardware_mfa;
 pub mod securityaudit_role;

@@ -1,4 +1,4 @@
-//! IAM roles unused for `thresholds.role_unused_days` (default 90, IAM Access Analyzer's
+//! IAM roles unused for `thresholds.unused_access_days` (default 90, IAM Access Analyzer's
 //! default for unused access) or more.
 //!
 //! Issue 14 item 3, after Access Analyzer's "unused role" finding. The last use is the role's
@@ -20,7 +20,7 @@ pub static CHECK: Check = Check {
     meta: CheckMeta {
         id: "iam_role_unused",
         title: "IAM roles unused for 90 days or more",
-        description: "A role nobody assumes still grants its permissions to whoever its trust policy lets in: a forgotten integration or a departed team's access, and its use would go unnoticed. The limit is `thresholds.role_unused_days` (default 90, IAM Access Analyzer's).",
+        description: "A role nobody assumes still grants its permissions to whoever its trust policy lets in: a forgotten integration or a departed team's access, and its use would go unnoticed. The limit is `thresholds.unused_access_days` (default 90, IAM Access Analyzer's).",
         severity: Severity::Low,
         category: Category::Security,
         service: "iam",
@@ -36,7 +36,7 @@ pub static CHECK: Check = Check {
 };
 
 fn run(ctx: &Ctx, out: &mut Emit) {
-    let limit = i64::from(ctx.thresholds.role_unused_days);
+    let limit = i64::from(ctx.thresholds.unused_access_days);
     for account in &ctx.inventory.accounts {
         let Some(iam) = known_iam(account, out) else { continue };
         let roles = match &iam.roles {
@@ -108,7 +108,7 @@ mod tests {
         assert_eq!(got.get("dateless"), Some(&Status::NotAvailable));
         assert!(!got.contains_key("AWSServiceRoleForSupport"), "service-linked roles are AWS's");
         // The limit is configurable.
-        let strict = rampart_config::Thresholds { role_unused_days: 5, ..Default::default() };
+        let strict = rampart_config::Thresholds { unused_access_days: 5, ..Default::default() };
         let got: std::collections::BTreeMap<String, Status> =
             run_check_with(&CHECK, &inv, &strict).into_iter().map(|r| (r.resource.name, r.status)).collect();
         assert_eq!(got.get("recent"), Some(&Status::Failed));
