@@ -25,7 +25,7 @@
 use crate::Notify;
 use anyhow::{bail, Context, Result};
 use rampart_collect_aws::refresh::{Session, TrailBucket};
-use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Rel, Summariser};
+use rampart_graph::{flow, EntityKind, Malformed, Profile, ProfileScope, Summariser};
 use rampart_hub::{GraphFile, GraphWriter, Store, StoreError};
 use std::path::{Path, PathBuf};
 
@@ -520,37 +520,22 @@ fn read_file(
         Source::CloudTrail => {
             let bytes = fetched.unwrap_or_default();
             file.bytes = bytes.len() as u64;
-            let mut flush_error: Option<StoreError> = None;
-            let mut records = 0u64;
-            let read = rampart_cloudtrail::read_events(&shown, &bytes, rampart_cloudtrail::MAX_INFLATED, &mut |r| {
-                if flush_error.is_some() {
-                    return;
-                }
-                records += 1;
-                match r {
-                    Ok(e) => {
-                        if !rampart_graph::observe(&e, sum) {
-                            report.records_without_data += 1;
-                        }
-                        if let Some(events) = events.as_deref_mut() {
-                            events.add(e);
-                        }
-                        if sum.is_full() {
-                            if let Err(e) = w.add(&sum.drain()) {
-                                flush_error = Some(e);
-                            }
-                        }
+            let (stats, error) = rampart_graph::trail::summarise_trail_log(
+                &shown,
+                &bytes,
+                rampart_cloudtrail::MAX_INFLATED,
+                sum,
+                &mut |m| report.note_malformed(m),
+                &mut |e| {
+                    if let Some(events) = events.as_deref_mut() {
+                        events.add(e);
                     }
-                    Err(m) => report.note_malformed(m.into()),
-                }
-            });
-            if let Some(e) = flush_error {
-                return Err(e);
-            }
-            file.records = records;
-            if let Err(e) = read {
-                file.error = Some(e.to_string());
-            }
+                },
+                &mut |s: &mut Summariser| w.add(&s.drain()),
+            )?;
+            file.records = stats.records;
+            report.records_without_data += stats.without_data;
+            file.error = error.map(|e| e.to_string());
         }
         Source::GuardDuty => {
             let bytes = fetched.unwrap_or_default();
@@ -639,33 +624,7 @@ pub fn entity_profile(store: &Store, id: &str, from: Option<i64>, to: Option<i64
     if from >= to {
         bail!("the scope starts at or after its end");
     }
-    let scope = ProfileScope { from, to, baseline_days };
-    let rows = store.graph_summaries(id, scope.baseline_from(), to)?;
-    let kind = if seen.kind == EntityKind::Resource { EntityKind::of_id(id) } else { seen.kind };
-    let mut p = rampart_graph::profile(id, kind, &rows, scope);
-    // First sightings over every hour kept, not only since the baseline's start.
-    let first: std::collections::BTreeMap<(Rel, String), i64> =
-        store.graph_first_sightings(id)?.into_iter().map(|(r, d, t)| ((r, d), t)).collect();
-    let earliest = |rel: Rel, value: &str, shown: &mut String| {
-        if let Some(t) = first.get(&(rel, value.to_string())) {
-            let t = rampart_graph::text_time(*t);
-            if t < *shown {
-                *shown = t;
-            }
-        }
-    };
-    for c in &mut p.api_calls {
-        earliest(Rel::ApiCall, &format!("{}:{}", c.service, c.action), &mut c.first_seen);
-    }
-    for (rel, list) in [(Rel::Ip, &mut p.ips), (Rel::UserAgent, &mut p.user_agents), (Rel::Resource, &mut p.resources)] {
-        for s in list.iter_mut() {
-            earliest(rel, &s.value, &mut s.first_seen);
-        }
-    }
-    for r in p.related.iter_mut().filter(|r| r.direction == "out") {
-        earliest(r.rel, &r.entity, &mut r.first_seen);
-    }
-    Ok(p)
+    Ok(store.graph_profile(id, seen.kind, ProfileScope { from, to, baseline_days })?)
 }
 
 /// An entity of the graph, as listed.

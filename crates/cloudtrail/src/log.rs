@@ -227,7 +227,7 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut index = 0;
         while let Some(record) = seq.next_element::<Value>()? {
-            (self.each)(event(&record).map_err(|message| Malformed { file: self.file.to_string(), index, message }));
+            (self.each)(event_from(record).map_err(|message| Malformed { file: self.file.to_string(), index, message }));
             index += 1;
         }
         Ok(())
@@ -236,17 +236,33 @@ impl<'de> Visitor<'de> for RecordsSeed<'_> {
 
 /// One record as an event, or why not.
 pub fn event(r: &Value) -> Result<Event, String> {
-    let Some(o) = r.as_object() else { return Err(format!("a record is a JSON object, not {}", kind(r))) };
-    let source = required(o, "eventSource")?;
-    let name = required(o, "eventName")?;
-    let region = required(o, "awsRegion")?;
-    let time_text = required(o, "eventTime")?;
+    event_from(r.clone())
+}
+
+/// [`event`] of a record read for this alone: its fields are moved into the event, not
+/// copied (the ingest's per-record path).
+pub fn event_from(r: Value) -> Result<Event, String> {
+    let mut o = match r {
+        Value::Object(o) => o,
+        other => return Err(format!("a record is a JSON object, not {}", kind(&other))),
+    };
+    let source = required(&o, "eventSource")?;
+    let name = required(&o, "eventName")?;
+    let region = required(&o, "awsRegion")?;
+    let time_text = required(&o, "eventTime")?;
     let time = OffsetDateTime::parse(&time_text, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("`eventTime` `{}` is not an RFC 3339 time: {e}", shorten(&time_text)))?;
-    let user_identity = o.get("userIdentity").cloned().unwrap_or(Value::Null);
-    let account = optional(o, "recipientAccountId")?
-        .or_else(|| user_identity.get("accountId").and_then(Value::as_str).map(str::to_string))
-        .unwrap_or_default();
+    let account = optional(&o, "recipientAccountId")?;
+    let id = optional(&o, "eventID")?.unwrap_or_default();
+    let event_type = optional(&o, "eventType")?.unwrap_or_default();
+    let read_only = flag(&o, "readOnly")?;
+    let management = flag(&o, "managementEvent")?;
+    let error_code = optional(&o, "errorCode")?.filter(|c| !c.is_empty());
+    let error_message = optional(&o, "errorMessage")?;
+    let source_ip = optional(&o, "sourceIPAddress")?;
+    let user_agent = optional(&o, "userAgent")?;
+    let user_identity = o.remove("userIdentity").unwrap_or(Value::Null);
+    let account = account.or_else(|| user_identity.get("accountId").and_then(Value::as_str).map(str::to_string)).unwrap_or_default();
     let resource_arns = match o.get("resources") {
         Some(Value::Array(list)) => {
             list.iter().filter_map(|x| x.get("ARN").or_else(|| x.get("arn")).and_then(Value::as_str).map(str::to_string)).collect()
@@ -254,23 +270,23 @@ pub fn event(r: &Value) -> Result<Event, String> {
         _ => Vec::new(),
     };
     Ok(Event {
-        id: optional(o, "eventID")?.unwrap_or_default(),
+        id,
         source,
         name,
         time,
         region,
         account,
-        event_type: optional(o, "eventType")?.unwrap_or_default(),
-        read_only: flag(o, "readOnly")?,
-        management: flag(o, "managementEvent")?,
-        error_code: optional(o, "errorCode")?.filter(|c| !c.is_empty()),
-        error_message: optional(o, "errorMessage")?,
+        event_type,
+        read_only,
+        management,
+        error_code,
+        error_message,
         user_identity,
-        source_ip: optional(o, "sourceIPAddress")?,
-        user_agent: optional(o, "userAgent")?,
-        request: o.get("requestParameters").cloned().unwrap_or(Value::Null),
-        response: o.get("responseElements").cloned().unwrap_or(Value::Null),
-        additional: o.get("additionalEventData").cloned().unwrap_or(Value::Null),
+        source_ip,
+        user_agent,
+        request: o.remove("requestParameters").unwrap_or(Value::Null),
+        response: o.remove("responseElements").unwrap_or(Value::Null),
+        additional: o.remove("additionalEventData").unwrap_or(Value::Null),
         resource_arns,
     })
 }

@@ -13,7 +13,7 @@
 //! and read value by value. Each record becomes an [`Event`] or a [`Malformed`] with its
 //! position (`index`: its place among the records of the document, from 0).
 
-use crate::log::{event, read_log, Event, FileError, Malformed};
+use crate::log::{read_log, Event, FileError, Malformed};
 use serde_json::Value;
 use std::io::Read;
 
@@ -133,7 +133,7 @@ fn one(file: &str, v: Value, index: &mut usize, each: &mut dyn FnMut(Result<Even
         Value::Object(_) => Ok(v.clone()),
         _ => Err("neither a CloudTrail record, an EventBridge event nor a LookupEvents entry".into()),
     };
-    each(record.and_then(|r| event(&r)).map_err(bad));
+    each(record.and_then(crate::log::event_from).map_err(bad));
 }
 
 #[cfg(test)]

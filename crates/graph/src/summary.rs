@@ -325,7 +325,11 @@ pub(crate) fn clip(s: &str) -> &str {
 /// the input.
 #[derive(Debug)]
 pub struct Summariser {
-    edges: HashMap<Key, Tally>,
+    /// Relationships by the hash of their key, so that one seen before is found without
+    /// building (allocating) its key; a new one is keyed once.
+    edges: HashMap<u64, Vec<(Key, Tally)>>,
+    edge_count: usize,
+    hasher: std::collections::hash_map::RandomState,
     entities: HashMap<String, EntitySeen>,
     limit: usize,
 }
@@ -335,22 +339,21 @@ impl Summariser {
     pub const DEFAULT_LIMIT: usize = 100_000;
 
     pub fn new(limit: usize) -> Summariser {
-        Summariser { edges: HashMap::new(), entities: HashMap::new(), limit: limit.max(1) }
+        Summariser { edges: HashMap::new(), edge_count: 0, hasher: Default::default(), entities: HashMap::new(), limit: limit.max(1) }
     }
 
     /// Counts one relationship (ids and detail clipped to [`MAX_TEXT`] bytes).
     pub fn add(&mut self, src: &str, rel: Rel, dst: &str, detail: &str, tally: Tally) {
-        let key = Key {
-            hour: hour_of(tally.first_seen),
-            src: clip(src).to_string(),
-            rel,
-            dst: clip(dst).to_string(),
-            detail: clip(detail).to_string(),
-        };
-        match self.edges.get_mut(&key) {
-            Some(t) => t.merge(&tally),
+        use std::hash::BuildHasher;
+        let (src, dst, detail) = (clip(src), clip(dst), clip(detail));
+        let hour = hour_of(tally.first_seen);
+        let hash = self.hasher.hash_one((hour, src, rel, dst, detail));
+        let bucket = self.edges.entry(hash).or_default();
+        match bucket.iter_mut().find(|(k, _)| k.hour == hour && k.rel == rel && k.src == src && k.dst == dst && k.detail == detail) {
+            Some((_, t)) => t.merge(&tally),
             None => {
-                self.edges.insert(key, tally);
+                bucket.push((Key { hour, src: src.to_string(), rel, dst: dst.to_string(), detail: detail.to_string() }, tally));
+                self.edge_count += 1;
             }
         }
     }
@@ -371,7 +374,7 @@ impl Summariser {
 
     /// How many relationships and entities are held.
     pub fn len(&self) -> usize {
-        self.edges.len() + self.entities.len()
+        self.edge_count + self.entities.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -388,8 +391,10 @@ impl Summariser {
         let mut summaries: Vec<Summary> = self
             .edges
             .drain()
+            .flat_map(|(_, bucket)| bucket)
             .map(|(k, tally)| Summary { hour: k.hour, src: k.src, rel: k.rel, dst: k.dst, detail: k.detail, tally })
             .collect();
+        self.edge_count = 0;
         summaries.sort_by(|a, b| (a.hour, &a.src, a.rel, &a.dst, &a.detail).cmp(&(b.hour, &b.src, b.rel, &b.dst, &b.detail)));
         let mut entities: Vec<EntitySeen> = self.entities.drain().map(|(_, e)| e).collect();
         entities.sort_by(|a, b| a.id.cmp(&b.id));

@@ -148,6 +148,57 @@ pub fn observe(e: &Event, sum: &mut Summariser) -> bool {
     true
 }
 
+/// What one CloudTrail file gave: its records (malformed ones included) and those that name
+/// no caller (nothing summarised).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrailStats {
+    pub records: u64,
+    pub without_data: u64,
+}
+
+/// Reads one CloudTrail file (any shape [`rampart_cloudtrail::read_events`] reads, streamed
+/// record by record) into `sum`: each event's relationships are observed, then the event is
+/// handed to `each` (the detections); a malformed record goes to `bad` with its position;
+/// `flush` is called whenever the summariser is full. This is the ingest's whole per-record
+/// path. Returns the stats and, when the file stopped being readable partway, why (what
+/// precedes it was summarised); `Err` when `flush` failed (reading stops there).
+pub fn summarise_trail_log<E>(
+    file: &str,
+    bytes: &[u8],
+    limit: u64,
+    sum: &mut Summariser,
+    bad: &mut dyn FnMut(crate::Malformed),
+    each: &mut dyn FnMut(Event),
+    flush: &mut dyn FnMut(&mut Summariser) -> Result<(), E>,
+) -> Result<(TrailStats, Option<rampart_cloudtrail::FileError>), E> {
+    let mut stats = TrailStats::default();
+    let mut failed: Option<E> = None;
+    let read = rampart_cloudtrail::read_events(file, bytes, limit, &mut |r| {
+        if failed.is_some() {
+            return;
+        }
+        stats.records += 1;
+        match r {
+            Ok(e) => {
+                if !observe(&e, sum) {
+                    stats.without_data += 1;
+                }
+                each(e);
+                if sum.is_full() {
+                    if let Err(e) = flush(sum) {
+                        failed = Some(e);
+                    }
+                }
+            }
+            Err(m) => bad(m.into()),
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    Ok((stats, read.err()))
+}
+
 /// The resources `e` names: `resources[].ARN`, a request's bucket, instance ids (at most
 /// [`MAX_RESOURCES`], without repeats).
 fn resources(e: &Event) -> Vec<String> {

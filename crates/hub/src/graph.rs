@@ -14,7 +14,7 @@ use crate::codec;
 use crate::error::StoreError;
 use crate::sql::{vals, Row, Sql};
 use crate::store::{corrupt, Store};
-use rampart_graph::{text_time, Batch, EntityKind, EntitySeen, Rel, Summary, Tally};
+use rampart_graph::{text_time, Batch, EntityKind, EntitySeen, Profile, ProfileScope, Rel, Summary, Tally};
 use rampart_model::Timestamp;
 
 /// A source file, read into the graph.
@@ -54,7 +54,13 @@ impl GraphWriter<'_> {
     /// a summariser drains them), [`ROWS_PER_STATEMENT`] rows per statement.
     pub fn add(&self, batch: &Batch) -> Result<(), StoreError> {
         let d = self.sql.dialect();
-        for chunk in batch.summaries.chunks(ROWS_PER_STATEMENT) {
+        // In the primary key's order: each statement's rows land next to each other in the
+        // table's B-tree, not all over it (what makes a large ingest I/O-bound).
+        let mut summaries: Vec<&Summary> = batch.summaries.iter().collect();
+        summaries.sort_unstable_by(|a, b| {
+            (&a.src, a.rel.name(), &a.dst, &a.detail, a.hour).cmp(&(&b.src, b.rel.name(), &b.dst, &b.detail, b.hour))
+        });
+        for chunk in summaries.chunks(ROWS_PER_STATEMENT) {
             let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
             let sql = format!(
                 "INSERT INTO graph_summaries (src, rel, dst, detail, hour, count, success, failure, bytes, packets, first_seen, last_seen)
@@ -71,7 +77,7 @@ impl GraphWriter<'_> {
                 d.greatest("graph_summaries.last_seen", "excluded.last_seen"),
             );
             let mut args = Vec::with_capacity(chunk.len() * 12);
-            for s in chunk {
+            for s in chunk.iter().copied() {
                 let t = &s.tally;
                 args.extend(vals![
                     s.src.as_str(),
@@ -231,6 +237,37 @@ impl Store {
                 ))
             })
             .collect()
+    }
+
+    /// The profile of entity `id` (of `kind`, as the graph recorded it) over `scope`: its
+    /// summaries of the scope and the baseline before it, with first sightings over every
+    /// hour kept (not only since the baseline's start).
+    pub fn graph_profile(&self, id: &str, kind: EntityKind, scope: ProfileScope) -> Result<Profile, StoreError> {
+        let rows = self.graph_summaries(id, scope.baseline_from(), scope.to)?;
+        let kind = if kind == EntityKind::Resource { EntityKind::of_id(id) } else { kind };
+        let mut p = rampart_graph::profile(id, kind, &rows, scope);
+        let first: std::collections::BTreeMap<(Rel, String), i64> =
+            self.graph_first_sightings(id)?.into_iter().map(|(r, d, t)| ((r, d), t)).collect();
+        let earliest = |rel: Rel, value: &str, shown: &mut String| {
+            if let Some(t) = first.get(&(rel, value.to_string())) {
+                let t = text_time(*t);
+                if t < *shown {
+                    *shown = t;
+                }
+            }
+        };
+        for c in &mut p.api_calls {
+            earliest(Rel::ApiCall, &format!("{}:{}", c.service, c.action), &mut c.first_seen);
+        }
+        for (rel, list) in [(Rel::Ip, &mut p.ips), (Rel::UserAgent, &mut p.user_agents), (Rel::Resource, &mut p.resources)] {
+            for s in list.iter_mut() {
+                earliest(rel, &s.value, &mut s.first_seen);
+            }
+        }
+        for r in p.related.iter_mut().filter(|r| r.direction == "out") {
+            earliest(r.rel, &r.entity, &mut r.first_seen);
+        }
+        Ok(p)
     }
 
     /// Every summary, ordered by key: the whole graph (tests; small stores).
