@@ -140,4 +140,49 @@ fn graph_large_batches_add_up(db: &Db) {
     assert_eq!(s.graph_counts().unwrap().1, 250);
 }
 
-conformance!(graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned, graph_large_batches_add_up);
+/// Addresses located at ingest: the ones not located are listed, a location is kept as
+/// first recorded, read back whole, and forgotten with its address.
+fn graph_addresses_are_located_once_and_pruned_with_them(db: &Db) {
+    use rampart_graph::geo::Geo;
+    let mut s = db.open();
+    s.graph_write(|w| w.add(&batch(0, 1))).unwrap();
+    s.graph_write(|w| w.add(&graph_more_addresses())).unwrap();
+    assert_eq!(s.graph_unlocated_ips("", 10).unwrap(), ["198.51.100.9", "203.0.113.7"]);
+    assert_eq!(s.graph_unlocated_ips("198.51.100.9", 10).unwrap(), ["203.0.113.7"], "paged by id");
+    let sydney = Geo {
+        country: Some("AU".into()),
+        country_name: Some("Australia".into()),
+        city: Some("Sydney".into()),
+        latitude: Some(-33.8688),
+        longitude: Some(151.2093),
+        accuracy_km: Some(10),
+        asn: Some(64501),
+        as_org: Some("Example AU Net".into()),
+    };
+    s.graph_set_geo(&[("203.0.113.7".into(), sydney.clone()), ("198.51.100.9".into(), Geo::default())], "GeoLite2-City (c.mmdb)", at(1))
+        .unwrap();
+    // A later location of the same address does not replace the first.
+    s.graph_set_geo(&[("203.0.113.7".into(), Geo { country: Some("NZ".into()), ..Geo::default() })], "other", at(2)).unwrap();
+    assert!(s.graph_unlocated_ips("", 10).unwrap().is_empty());
+    let got = s.graph_geo(&["203.0.113.7".into(), "198.51.100.9".into(), "192.0.2.1".into()]).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got["203.0.113.7"], (sydney, "GeoLite2-City (c.mmdb)".to_string()));
+    assert!(got["198.51.100.9"].0.is_empty());
+    // Retention forgets the address (last seen in hour 0), then its location.
+    s.prune_graph(secs(5)).unwrap();
+    assert_eq!(s.graph_prune_geo().unwrap(), 2);
+    assert!(s.graph_geo(&["203.0.113.7".into()]).unwrap().is_empty());
+}
+
+fn graph_more_addresses() -> Batch {
+    let mut s = Summariser::new(10);
+    s.add(USER, Rel::Ip, "198.51.100.9", "", Tally::one(secs(0), true));
+    s.entity("198.51.100.9", EntityKind::IpAddress, secs(0));
+    s.drain()
+}
+
+conformance!(
+    graph_summaries_add_up_with_their_file_checkpoints_and_are_pruned,
+    graph_large_batches_add_up,
+    graph_addresses_are_located_once_and_pruned_with_them
+);
