@@ -37,10 +37,12 @@ pub fn estate(inventories: &[Inventory]) -> Built {
     out
 }
 
-/// The resources with resource-based policies and grants of each account.
+/// The resources with resource-based policies and grants of each account
+/// ([`crate::iam_access::resources`]).
 fn resources(accounts: &[(&Inventory, &Account)], out: &mut Built) {
-    let _ = accounts;
-    out.warnings.push("resource-based policies are not in this estate yet (rampart_app::iam::resources is being written)".into());
+    for (_, account) in accounts {
+        crate::iam_access::resources(account, &mut out.estate.resources, &mut out.warnings);
+    }
 }
 
 fn parse(name: &str, text: &str, whose: &str, warnings: &mut Vec<String>) -> Option<NamedPolicy> {

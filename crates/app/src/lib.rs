@@ -38,6 +38,7 @@ pub mod events;
 pub mod graph_links;
 pub mod host;
 pub mod iam;
+pub mod iam_access;
 pub mod import;
 pub mod import_aws;
 pub mod inputs;

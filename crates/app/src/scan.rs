@@ -93,6 +93,8 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
     let mut outcome = rampart_checks::run_with_ip_ranges(inv, inv.collected_at, &thresholds, &[], ranges.as_ref().or(rampart_checks::ip_ranges::bundled()));
     outcome.malformed.extend(unreadable);
     let mut findings: Vec<Finding> = rampart_checks::findings(outcome.results, started);
+    // External access (Access Analyzer's findings), with the checks' findings: one pipeline.
+    findings.extend(crate::iam_access::findings_of(inv, started));
     // Principals that can escalate to administrator (the escalation graph).
     findings.extend(crate::escalation::findings(std::slice::from_ref(inv), started));
     let (mut excluded, mut suppressed) = (0, 0);
@@ -110,7 +112,7 @@ pub fn check_inventory(inv: &Inventory, source: &str, config: Option<&Config>, s
         started,
         inv.accounts.iter().map(|a| a.id.clone()).collect(),
         regions,
-        rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).chain([rampart_iam::escalation::CHECK_ID.to_string()]).collect(),
+        rampart_checks::REGISTRY.iter().map(|c| c.meta.id.to_string()).chain([rampart_iam::external::CHECK_ID.to_string(), rampart_iam::escalation::CHECK_ID.to_string()]).collect(),
     );
     let gaps: Vec<Gap> = inv.gaps().cloned().collect();
     // Every failed call makes the run an incomplete answer, said in the run itself; with

@@ -344,9 +344,11 @@ pub fn action_class(action: &str) -> AccessClass {
     }
 }
 
-/// The accounts trusted for a resource of `account`.
+/// The accounts trusted for a resource of `account`: the account, and the organisation's
+/// accounts when the zone is the organisation and the account is one of them.
 struct Trusted<'a> {
-    accounts: BTreeSet<&'a str>,
+    own: &'a str,
+    org_accounts: Option<&'a crate::Organization>,
     /// The organisation id, when the zone is the organisation.
     org: Option<&'a str>,
     networks: &'a BTreeMap<String, String>,
@@ -355,7 +357,7 @@ struct Trusted<'a> {
 
 impl Trusted<'_> {
     fn has(&self, account: &str) -> bool {
-        self.accounts.contains(account)
+        account == self.own || self.org_accounts.is_some_and(|o| o.accounts.contains(account) || o.management_account == account)
     }
 }
 
@@ -392,14 +394,8 @@ pub fn analyze(estate: &Estate, trust: &ZoneOfTrust) -> Result<Vec<ExternalAcces
 }
 
 fn trusted_for<'a>(estate: &'a Estate, trust: &'a ZoneOfTrust, org: Option<&'a crate::Organization>, account: &'a str) -> Trusted<'a> {
-    let mut accounts = BTreeSet::from([account]);
-    let mut org_id = None;
-    if let Some(o) = org.filter(|o| o.accounts.contains(account) || o.management_account == account) {
-        accounts.extend(o.accounts.iter().map(String::as_str));
-        accounts.insert(o.management_account.as_str());
-        org_id = Some(o.id.as_str());
-    }
-    Trusted { accounts, org: org_id, networks: &trust.networks, estate }
+    let org = org.filter(|o| o.accounts.contains(account) || o.management_account == account);
+    Trusted { own: account, org_accounts: org, org: org.map(|o| o.id.as_str()), networks: &trust.networks, estate }
 }
 
 fn resource(t: &Trusted, r: &ResourceInfo, out: &mut Vec<ExternalAccess>) {

@@ -1,0 +1,407 @@
+//! External access (issue 14 item 2; docs/iam.md "External access"): who outside the zone of
+//! trust each resource lets in, as IAM Access Analyzer's external-access findings say it.
+//!
+//! The estate is [`crate::iam::estate`]'s: its resources are built here ([`resources`]: every
+//! resource-based policy and grant the collector reads — buckets with their ACLs and access
+//! point policies, KMS key policies and grants, functions, queues, topics, secrets,
+//! repositories, file systems, EBS and RDS snapshot sharing, AMI launch permissions), role
+//! trust policies are the roles'; the engine is `rampart_iam::external`. Data the collector could not read, and policies that do not parse,
+//! are listed in [`Access::incomplete`]: an analysis with entries there is not a clean bill.
+//!
+//! S3 Block Public Access is applied here, on the inventory's settings: a bucket (or account)
+//! with `RestrictPublicBuckets` lets only its own account and AWS services in through a public
+//! policy, and `IgnorePublicAcls` makes public ACL grants void (S3 User Guide, "Blocking public
+//! access to your Amazon S3 storage").
+
+use anyhow::Result;
+use rampart_iam::external::{self, ExternalAccess, Outside, Verdict, Zone, ZoneOfTrust};
+use rampart_iam::{Estate, Grant, NamedPolicy, ResourceInfo};
+use rampart_inventory::{Account, Inventory, Observed, ALL_USERS_URI, AUTHENTICATED_USERS_URI};
+use rampart_model::{Finding, Timestamp};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the analysis found.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub zone: Zone,
+    /// Every grant to a principal outside the resource's account: external ones (findings)
+    /// and those the zone keeps in, with why.
+    pub grants: Vec<ExternalAccess>,
+    /// The findings of the external grants.
+    pub findings: Vec<Finding>,
+    /// What could not be read or parsed, one line each: the grants it holds are not analysed.
+    pub incomplete: Vec<String>,
+}
+
+impl Access {
+    pub fn external(&self) -> impl Iterator<Item = &ExternalAccess> {
+        self.grants.iter().filter(|a| a.is_external())
+    }
+}
+
+/// The zone a scan uses: the organisation when the estate knows it, else each account.
+pub fn default_zone(estate: &Estate) -> Zone {
+    if estate.organization.is_some() {
+        Zone::Organization
+    } else {
+        Zone::Account
+    }
+}
+
+/// External access over `inventories` with `zone` (`None`: [`default_zone`]).
+pub fn analyze(inventories: &[Inventory], zone: Option<Zone>, now: Timestamp) -> Result<Access> {
+    let (estate, incomplete) = estate_of(inventories);
+    analyze_estate(&estate, inventories, zone, incomplete, now)
+}
+
+/// External access over an estate already built from `inventories` (which also give the
+/// networks and S3 Block Public Access settings).
+pub fn analyze_estate(
+    estate: &Estate,
+    inventories: &[Inventory],
+    zone: Option<Zone>,
+    incomplete: Vec<String>,
+    now: Timestamp,
+) -> Result<Access> {
+    let zone = zone.unwrap_or_else(|| default_zone(estate));
+    let trust = ZoneOfTrust { zone, networks: networks(inventories) };
+    let mut grants = external::analyze(estate, &trust).map_err(|e| anyhow::anyhow!("{e}"))?;
+    block_public_access(inventories, &mut grants);
+    let partitions: BTreeMap<&str, &str> =
+        inventories.iter().flat_map(|i| i.accounts.iter()).map(|a| (a.id.as_str(), a.partition.as_str())).collect();
+    let findings =
+        grants.iter().filter_map(|a| external::to_finding(a, partitions.get(a.account.as_str()).copied().unwrap_or("aws"), now)).collect();
+    Ok(Access { zone, grants, findings, incomplete })
+}
+
+/// The findings of external access in one inventory, for the scan pipeline (the zone as
+/// [`default_zone`]); what could not be read is already among the inventory's gaps.
+pub fn findings_of(inv: &Inventory, now: Timestamp) -> Vec<Finding> {
+    match analyze(std::slice::from_ref(inv), None, now) {
+        Ok(a) => a.findings,
+        // The default zone is always available: the account.
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The estate as external access reads it ([`crate::iam::estate`]: its resources come from
+/// [`resources`], role trust policies with the roles), and what could not be read or parsed.
+pub fn estate_of(inventories: &[Inventory]) -> (Estate, Vec<String>) {
+    let built = crate::iam::estate(inventories);
+    (built.estate, built.warnings)
+}
+
+/// VPC and VPC endpoint ids of the inventories, to their owning account.
+pub fn networks(inventories: &[Inventory]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for inv in inventories {
+        for (account, region) in inv.regions() {
+            let Some(ec2) = region.ec2.known() else { continue };
+            for v in ec2.vpcs.known().into_iter().flatten() {
+                let owner = if v.owner_id.is_empty() { account.id.clone() } else { v.owner_id.clone() };
+                out.insert(v.vpc_id.clone(), owner);
+            }
+            for e in ec2.vpc_endpoints.known().into_iter().flatten() {
+                out.insert(e.vpc_endpoint_id.clone(), account.id.clone());
+            }
+        }
+    }
+    out
+}
+
+fn parse(name: &str, text: &str, what: &str, incomplete: &mut Vec<String>) -> Option<NamedPolicy> {
+    match rampart_policy::parse_maybe_url_encoded(text) {
+        Ok(document) => Some(NamedPolicy { name: name.to_string(), document }),
+        Err(e) => {
+            incomplete.push(format!("{what}: {name} does not parse ({e}): its grants are not analysed"));
+            None
+        }
+    }
+}
+
+fn unknown(what: &str, field: &str, why: &str, incomplete: &mut Vec<String>) {
+    incomplete.push(format!("{what}: {field} not read ({why})"));
+}
+
+/// A resource-based policy that is `Observed<Option<String>>`.
+fn optional_policy(r: &mut ResourceInfo, name: &str, policy: &Observed<Option<String>>, incomplete: &mut Vec<String>) {
+    match policy {
+        Observed::Known(Some(text)) => r.policies.extend(parse(name, text, &r.arn.clone(), incomplete)),
+        Observed::Known(None) => {}
+        Observed::Unknown(why) => unknown(&r.arn, name, why, incomplete),
+    }
+}
+
+fn info(arn: &str, account: &str, region: Option<&str>, kind: &str) -> ResourceInfo {
+    ResourceInfo {
+        arn: arn.to_string(),
+        account: account.to_string(),
+        region: region.map(str::to_string),
+        kind: kind.to_string(),
+        ..ResourceInfo::default()
+    }
+}
+
+fn shared(r: &mut ResourceInfo, who: &Observed<Vec<String>>, actions: &[&str], source: &str, incomplete: &mut Vec<String>) {
+    match who {
+        Observed::Known(list) => r.grants.extend(list.iter().map(|g| Grant {
+            grantee: g.clone(),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            source: source.to_string(),
+        })),
+        Observed::Unknown(why) => unknown(&r.arn, source, why, incomplete),
+    }
+}
+
+/// Every resource of `account` with a resource-based policy or a grant outside policies, into
+/// `out`; what could not be read or parsed into `incomplete`. (Role trust policies are the
+/// roles' own, in [`crate::iam::estate`]'s principals.)
+pub fn resources(account: &Account, out: &mut Vec<ResourceInfo>, incomplete: &mut Vec<String>) {
+    {
+        let id = account.id.as_str();
+        let mut buckets: BTreeMap<String, usize> = BTreeMap::new();
+        match &account.s3 {
+            Observed::Known(s3) => {
+                let account_bpa = s3.account_public_access_block.known().copied().flatten();
+                for b in &s3.buckets {
+                    let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
+                    let mut r = info(&arn, id, Some(&b.region), "AWS::S3::Bucket");
+                    optional_policy(&mut r, "bucket policy", &b.policy, incomplete);
+                    let ignore_acls = account_bpa.is_some_and(|p| p.ignore_public_acls)
+                        || b.public_access_block.known().copied().flatten().is_some_and(|p| p.ignore_public_acls);
+                    match &b.acl {
+                        Observed::Known(grants) => {
+                            for g in grants {
+                                let own = b.owner_id.known().is_some_and(|o| *o == g.grantee);
+                                let public = g.grantee == ALL_USERS_URI || g.grantee == AUTHENTICATED_USERS_URI;
+                                if own || (public && ignore_acls) {
+                                    continue;
+                                }
+                                r.grants.push(Grant {
+                                    grantee: g.grantee.clone(),
+                                    actions: acl_actions(&g.permission),
+                                    source: format!("ACL {}", g.permission),
+                                });
+                            }
+                        }
+                        Observed::Unknown(why) => unknown(&arn, "bucket ACL", why, incomplete),
+                    }
+                    buckets.insert(b.name.clone(), out.len());
+                    out.push(r);
+                }
+            }
+            Observed::Unknown(why) => unknown(&format!("account {id}"), "S3 buckets", why, incomplete),
+        }
+        for region in &account.regions {
+            let rn = region.name.as_str();
+            let here = Some(rn);
+            match &region.s3_access_points {
+                Observed::Known(points) => {
+                    for ap in points {
+                        let vpc = match &ap.vpc_id {
+                            Observed::Known(v) => v.clone(),
+                            // Network origin known, VPC not: a VPC no one can place.
+                            Observed::Unknown(_) if ap.network_origin.eq_ignore_ascii_case("VPC") => Some("vpc-unknown".into()),
+                            Observed::Unknown(_) => None,
+                        };
+                        let name = external::access_point_policy_name(&ap.name, vpc.as_deref());
+                        match (&ap.policy, buckets.get(&ap.bucket)) {
+                            (Observed::Known(Some(text)), Some(&i)) => {
+                                let p = parse(&name, text, &ap.arn, incomplete);
+                                out[i].policies.extend(p);
+                            }
+                            (Observed::Known(Some(_)), None) => incomplete.push(format!(
+                                "{}: the access point's bucket `{}` is not in this account's inventory: its policy is not analysed",
+                                ap.arn, ap.bucket
+                            )),
+                            (Observed::Known(None), _) => {}
+                            (Observed::Unknown(why), _) => unknown(&ap.arn, "access point policy", why, incomplete),
+                        }
+                    }
+                }
+                Observed::Unknown(why) => unknown(&format!("{id}/{rn}"), "S3 access points", why, incomplete),
+            }
+            if let Observed::Known(keys) = &region.kms {
+                for k in keys {
+                    let mut r = info(&k.arn, id, here, "AWS::KMS::Key");
+                    match &k.policy {
+                        Observed::Known(text) => r.policies.extend(parse("key policy", text, &k.arn, incomplete)),
+                        Observed::Unknown(why) => unknown(&k.arn, "key policy", why, incomplete),
+                    }
+                    match &k.grants {
+                        Observed::Known(grants) => r.grants.extend(grants.iter().map(|g| Grant {
+                            grantee: g.grantee_principal.clone(),
+                            actions: g.operations.iter().map(|o| format!("kms:{o}")).collect(),
+                            source: format!("KMS grant {}", g.grant_id),
+                        })),
+                        Observed::Unknown(why) => unknown(&k.arn, "grants", why, incomplete),
+                    }
+                    out.push(r);
+                }
+            } else if let Observed::Unknown(why) = &region.kms {
+                unknown(&format!("{id}/{rn}"), "KMS keys", why, incomplete);
+            }
+            let mut simple = |arn: &str, kind: &str, name: &str, policy: &Observed<Option<String>>| {
+                let mut r = info(arn, id, here, kind);
+                optional_policy(&mut r, name, policy, incomplete);
+                if !r.policies.is_empty() {
+                    out.push(r);
+                }
+            };
+            for f in region.lambda.known().into_iter().flatten() {
+                simple(&f.arn, "AWS::Lambda::Function", "function policy", &f.policy);
+            }
+            for q in region.sqs.known().into_iter().flatten() {
+                simple(&q.arn, "AWS::SQS::Queue", "queue policy", &q.policy);
+            }
+            for t in region.sns.known().into_iter().flatten() {
+                simple(&t.arn, "AWS::SNS::Topic", "topic policy", &t.policy);
+            }
+            for s in region.secrets.known().into_iter().flatten() {
+                simple(&s.arn, "AWS::SecretsManager::Secret", "secret policy", &s.policy);
+            }
+            for e in region.ecr.known().into_iter().flatten() {
+                simple(&e.arn, "AWS::ECR::Repository", "repository policy", &e.policy);
+            }
+            if let Some(efs) = region.efs.known() {
+                for fs in &efs.file_systems {
+                    simple(&fs.arn, "AWS::EFS::FileSystem", "file system policy", &fs.policy);
+                }
+            }
+            for (what, listing) in [
+                ("Lambda functions", region.lambda.as_result().err()),
+                ("SQS queues", region.sqs.as_result().err()),
+                ("SNS topics", region.sns.as_result().err()),
+                ("Secrets Manager secrets", region.secrets.as_result().err()),
+                ("ECR repositories", region.ecr.as_result().err()),
+                ("EFS file systems", region.efs.as_result().err()),
+                ("EC2", region.ec2.as_result().err()),
+                ("RDS", region.rds.as_result().err()),
+            ] {
+                if let Some(why) = listing {
+                    unknown(&format!("{id}/{rn}"), what, why, incomplete);
+                }
+            }
+            if let Some(ec2) = region.ec2.known() {
+                match &ec2.snapshots {
+                    Observed::Known(snaps) => {
+                        for s in snaps {
+                            let arn = account.arn("ec2", rn, &format!("snapshot/{}", s.snapshot_id));
+                            let mut r = info(&arn, id, here, "AWS::EC2::Snapshot");
+                            shared(
+                                &mut r,
+                                &s.create_volume_permissions,
+                                &["ec2:CreateVolume", "ec2:CopySnapshot"],
+                                "snapshot attribute createVolumePermission",
+                                incomplete,
+                            );
+                            if !r.grants.is_empty() {
+                                out.push(r);
+                            }
+                        }
+                    }
+                    Observed::Unknown(why) => unknown(&format!("{id}/{rn}"), "EBS snapshots", why, incomplete),
+                }
+                match &ec2.images {
+                    Observed::Known(images) => {
+                        for im in images {
+                            let arn = format!("arn:{}:ec2:{rn}::image/{}", account.partition, im.image_id);
+                            let mut r = info(&arn, id, here, "AWS::EC2::Image");
+                            shared(&mut r, &im.launch_permissions, &["ec2:RunInstances"], "image attribute launchPermission", incomplete);
+                            if im.public && !r.grants.iter().any(|g| g.grantee == "all") {
+                                r.grants.push(Grant {
+                                    grantee: "all".into(),
+                                    actions: vec!["ec2:RunInstances".into()],
+                                    source: "image is public".into(),
+                                });
+                            }
+                            if !r.grants.is_empty() {
+                                out.push(r);
+                            }
+                        }
+                    }
+                    Observed::Unknown(why) => unknown(&format!("{id}/{rn}"), "AMIs", why, incomplete),
+                }
+            }
+            if let Some(rds) = region.rds.known() {
+                for (snaps, kind, action) in [
+                    (&rds.db_snapshots, "AWS::RDS::DBSnapshot", "rds:RestoreDBInstanceFromDBSnapshot"),
+                    (&rds.db_cluster_snapshots, "AWS::RDS::DBClusterSnapshot", "rds:RestoreDBClusterFromSnapshot"),
+                ] {
+                    for s in snaps {
+                        let mut r = info(&s.arn, id, here, kind);
+                        shared(&mut r, &s.restore_accounts, &[action, "rds:CopyDBSnapshot"], "snapshot attribute restore", incomplete);
+                        if !r.grants.is_empty() {
+                            out.push(r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What an S3 ACL permission gives, as IAM actions.
+fn acl_actions(permission: &str) -> Vec<String> {
+    let list: &[&str] = match permission {
+        "READ" => &["s3:ListBucket"],
+        "WRITE" => &["s3:PutObject", "s3:DeleteObject"],
+        "READ_ACP" => &["s3:GetBucketAcl"],
+        "WRITE_ACP" => &["s3:PutBucketAcl"],
+        "FULL_CONTROL" => &["s3:ListBucket", "s3:PutObject", "s3:DeleteObject", "s3:GetBucketAcl", "s3:PutBucketAcl"],
+        other => return vec![format!("ACL {other}")],
+    };
+    list.iter().map(|a| a.to_string()).collect()
+}
+
+/// `RestrictPublicBuckets` (the bucket's or its account's): a public bucket policy lets in
+/// only the bucket owner's account and AWS services, so its public grants are internal.
+fn block_public_access(inventories: &[Inventory], grants: &mut [ExternalAccess]) {
+    let mut restricted: BTreeSet<String> = BTreeSet::new();
+    for inv in inventories {
+        for account in &inv.accounts {
+            let Some(s3) = account.s3.known() else { continue };
+            let account_wide = s3.account_public_access_block.known().copied().flatten().is_some_and(|p| p.restrict_public_buckets);
+            for b in &s3.buckets {
+                let own = b.public_access_block.known().copied().flatten().is_some_and(|p| p.restrict_public_buckets);
+                if account_wide || own {
+                    restricted.insert(format!("arn:{}:s3:::{}", account.partition, b.name));
+                }
+            }
+        }
+    }
+    for g in grants.iter_mut() {
+        if g.is_external() && g.principal == Outside::Public && restricted.contains(&g.resource) {
+            if let rampart_iam::external::Source::Statement { .. } = g.source {
+                g.verdict = Verdict::Internal(
+                    "S3 Block Public Access (RestrictPublicBuckets) restricts the public policy to the bucket's account and AWS services"
+                        .into(),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_estate_is_analysed_and_says_what_it_could_not_read() {
+        let inv = crate::inputs::demo().unwrap();
+        let a = analyze(std::slice::from_ref(&inv), Some(Zone::Account), crate::now()).unwrap();
+        assert!(a.findings.iter().all(|f| f.check_id == external::CHECK_ID));
+        assert_eq!(a.findings.len(), a.external().count());
+        // Every finding is about a resource the estate holds, with a reason naming who.
+        for f in &a.findings {
+            assert!(!f.reason.is_empty() && !f.resource.account.is_empty(), "{f:?}");
+        }
+        let scan = crate::scan::check_inventory(&inv, "demo", None, crate::now());
+        let from_scan: Vec<&str> = scan.findings.iter().filter(|f| f.check_id == external::CHECK_ID).map(|f| f.id.as_str()).collect();
+        let mut want: Vec<&str> = a.findings.iter().map(|f| f.id.as_str()).collect();
+        let mut got = from_scan.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "the scan records the same external-access findings");
+    }
+}
