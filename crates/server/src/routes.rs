@@ -64,6 +64,7 @@ fn table() -> Table {
         console::schedules::routes(),
         console::agents::routes(),
         console::investigate::routes(),
+        console::investigation::routes(),
         api::automation::routes(),
         api::events::routes(),
         api::import::routes(),

@@ -138,7 +138,7 @@ pub(crate) fn entity_table(id: &str, lines: &[EntityLine]) -> Markup {
 /// sends (`2026-11-30T08:00`, read as UTC); `span` a length ending at `to` (or at the end
 /// of the entity's last active hour).
 #[derive(Deserialize, Default)]
-pub struct ScopeParams {
+pub(crate) struct ScopeParams {
     from: Option<String>,
     to: Option<String>,
     span: Option<String>,
@@ -146,7 +146,7 @@ pub struct ScopeParams {
 }
 
 /// The spans the selector offers: (value, label, seconds).
-const SPANS: [(&str, &str, i64); 6] = [
+pub(crate) const SPANS: [(&str, &str, i64); 6] = [
     ("1h", "1 hour", 3600),
     ("24h", "24 hours", 86_400),
     ("7d", "7 days", 7 * 86_400),
@@ -186,13 +186,34 @@ fn unix(text: &str) -> Option<i64> {
     time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
 }
 
-/// `/investigate/entities/{entity}`: the entity's profile over the chosen scope.
-async fn entity(
-    State(state): State<Shared>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    Query(q): Query<ScopeParams>,
-) -> Result<Markup, PageError> {
+/// The scope asked for, checked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// A span's length (seconds), when one was chosen.
+    pub span: Option<i64>,
+    pub baseline_days: i64,
+}
+
+impl Scope {
+    /// The window to ask the app layer for: a span ends at `to`, or where the default
+    /// scope ends (the end of the entity's last active hour), and starts that long before;
+    /// otherwise `from` and `to` as given (the app's defaults for those absent).
+    pub fn window(&self, seen: &rampart_graph::EntitySeen) -> (Option<i64>, Option<i64>) {
+        match (self.span, self.from) {
+            (Some(len), None) => {
+                let end = self.to.unwrap_or(rampart_graph::hour_of(seen.last_seen) + 3600);
+                (Some(end - len), Some(end))
+            }
+            _ => (self.from, self.to),
+        }
+    }
+}
+
+/// The scope form's fields, checked (a clear 400 for what is not a time, a span or a
+/// number of days).
+pub(crate) fn parse_scope(q: &ScopeParams) -> Result<Scope, ApiError> {
     let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let from = nonempty(&q.from).map(|s| parse_time("from", &s)).transpose()?;
     let to = nonempty(&q.to).map(|s| parse_time("to", &s)).transpose()?;
@@ -214,23 +235,60 @@ async fn entity(
             .filter(|d| (0..=3650).contains(d))
             .ok_or_else(|| ApiError::bad_request("`baseline_days` is a number of days between 0 and 3650"))?,
     };
+    Ok(Scope { from, to, span, baseline_days })
+}
+
+/// The scope selector: from and to (UTC), baseline days, and the spans ending where the
+/// default scope ends; a GET form to `action`.
+pub(crate) fn scope_form(id: &str, action: &str, from: i64, to: i64, span: Option<i64>, baseline_days: i64) -> Markup {
+    html! {
+        form.filters.scope id=(id) method="get" action=(action) {
+            label { "From (UTC) " input #scope-from type="datetime-local" name="from" value=(local_input(from)); }
+            label { "To " input #scope-to type="datetime-local" name="to" value=(local_input(to)); }
+            label { "Baseline days " input #baseline-days type="number" name="baseline_days" min="0" max="3650" value=(baseline_days); }
+            button #scope-apply type="submit" { "Apply" }
+            span.small { "or the last " }
+            @for (v, label, len) in SPANS {
+                a.span href={ (action) "?span=" (v) "&baseline_days=" (baseline_days) } aria-current=[(span == Some(len)).then_some("true")] data-span=(v) { (label) }
+                " "
+            }
+        }
+    }
+}
+
+/// `/investigate/entities/{entity}`: the entity's profile over the chosen scope, with the
+/// countries and ASNs of its addresses.
+async fn entity(
+    State(state): State<Shared>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    Query(q): Query<ScopeParams>,
+) -> Result<Markup, PageError> {
+    let scope = parse_scope(&q)?;
     let wanted = id.clone();
     let got = state
         .store(move |s| {
             let Some(seen) = s.graph_entity(wanted.trim())? else { return Ok(None) };
-            // A span ends at `to`, or where the default scope ends (the end of the last
-            // active hour), and starts that long before.
-            let (from, to) = match (span, from) {
-                (Some(len), None) => {
-                    let end = to.unwrap_or(rampart_graph::hour_of(seen.last_seen) + 3600);
-                    (Some(end - len), Some(end))
-                }
-                _ => (from, to),
+            let (from, to) = scope.window(&seen);
+            let profile = rampart_app::investigate::entity_profile(s, &wanted, from, to, scope.baseline_days);
+            let places = match &profile {
+                Ok(p) => match (unix(&p.scope_from), unix(&p.scope_to)) {
+                    (Some(f), Some(t)) => Some(rampart_app::investigate::entity_places(
+                        s,
+                        &p.entity,
+                        f,
+                        t,
+                        scope.baseline_days,
+                        &rampart_app::investigate::Settings::default(),
+                    )),
+                    _ => None,
+                },
+                Err(_) => None,
             };
-            Ok(Some(rampart_app::investigate::entity_profile(s, &wanted, from, to, baseline_days)))
+            Ok(Some((profile, places)))
         })
         .await?;
-    let p = match got {
+    let (p, places) = match got {
         None => {
             return Err(ApiError::not_found(format!(
                 "no entity `{}` in the investigation graph: search for it on /investigate, or ingest its CloudTrail or flow logs first",
@@ -238,9 +296,14 @@ async fn entity(
             ))
             .into())
         }
-        Some(p) => p.map_err(|e| ApiError::bad_request(format!("{e:#}")))?,
+        Some((p, places)) => (p.map_err(|e| ApiError::bad_request(format!("{e:#}")))?, places),
     };
-    let body = profile_body(&p, span, baseline_days);
+    let places = match places {
+        Some(Ok(pl)) => Ok(pl),
+        Some(Err(e)) => Err(format!("{e:#}")),
+        None => Err("no scope".to_string()),
+    };
+    let body = profile_body(&p, &places, scope.span, scope.baseline_days);
     Ok(layout(&p.entity, &caller, "investigate", body))
 }
 
@@ -316,7 +379,7 @@ fn other(id: &str, p: &Profile) -> Markup {
     html! { a href=(href) { code { (id) } } }
 }
 
-fn profile_body(p: &Profile, span: Option<i64>, baseline_days: i64) -> Markup {
+fn profile_body(p: &Profile, places: &Result<rampart_graph::geo::Places, String>, span: Option<i64>, baseline_days: i64) -> Markup {
     let (from, to) = (unix(&p.scope_from).unwrap_or(0), unix(&p.scope_to).unwrap_or(0));
     let principal = p.kind.is_principal();
     html! {
@@ -331,18 +394,11 @@ fn profile_body(p: &Profile, span: Option<i64>, baseline_days: i64) -> Markup {
                 @if !p.baseline_has_data { " " span.small { "(no activity in the baseline: nothing is called new)" } }
             }
             dt { "Findings" } dd { a #entity-findings href={ "/findings?resource=" (url_encode(&p.entity)) } { "Rampart findings on this resource" } }
-        }
-        form.filters #scope-form method="get" action=(entity_url(&p.entity)) {
-            label { "From (UTC) " input #scope-from type="datetime-local" name="from" value=(local_input(from)); }
-            label { "To " input #scope-to type="datetime-local" name="to" value=(local_input(to)); }
-            label { "Baseline days " input #baseline-days type="number" name="baseline_days" min="0" max="3650" value=(baseline_days); }
-            button #scope-apply type="submit" { "Apply" }
-            span.small { "or the last " }
-            @for (v, label, len) in SPANS {
-                a.span href={ (entity_url(&p.entity)) "?span=" (v) "&baseline_days=" (baseline_days) } aria-current=[(span == Some(len)).then_some("true")] data-span=(v) { (label) }
-                " "
+            @if super::investigation::investigable(p.kind) {
+                dt { "Investigation" } dd { a #investigate-entity href=(super::investigation::investigation_url_in(&p.entity, from, to)) { "Indicators of compromise over this scope" } }
             }
         }
+        (scope_form("scope-form", &entity_url(&p.entity), from, to, span, baseline_days))
         (activity(p))
         h2 #newly { "Newly observed" }
         @if p.newly_observed.is_empty() {
@@ -376,7 +432,7 @@ fn profile_body(p: &Profile, span: Option<i64>, baseline_days: i64) -> Markup {
             h2 #ips { "IP addresses" }
             @if p.ips.is_empty() { p.small { "None in this scope." } }
             @else { (seen_table("ips-table", &p.ips, p, true)) }
-            p.small #geo { "Country and ASN: not shown — Rampart reads no geolocation database yet." }
+            (places_section(places))
         }
         @if principal || !p.user_agents.is_empty() {
             h2 #user-agents { "User agents" }
@@ -425,6 +481,38 @@ fn profile_body(p: &Profile, span: Option<i64>, baseline_days: i64) -> Markup {
         }
         p.small { "The same profile as JSON: " code { "rampart investigate entity '" (p.entity) "' --from " (p.scope_from) " --to " (p.scope_to) " --baseline-days " (baseline_days) " --format json" } }
         (chart_scripts())
+    }
+}
+
+/// The countries and ASNs of the entity's addresses (each with its first sighting and
+/// whether the baseline knew it), or why they are not known.
+fn places_section(places: &Result<rampart_graph::geo::Places, String>) -> Markup {
+    let table = |id: &str, what: &str, rows: &[rampart_graph::geo::Place]| {
+        html! {
+            div.scroll { table.seen id=(id) {
+                thead { tr { th scope="col" { (what) } th.num scope="col" { "Calls" } th scope="col" { "Addresses" } th scope="col" { "First seen" } th scope="col" { "Last seen" } } }
+                tbody {
+                    @for pl in rows {
+                        tr.seen data-new=(pl.new) {
+                            td { code { (pl.value) } @if !pl.name.is_empty() { " " span.small { (pl.name) } } (new_badge(pl.new)) }
+                            td.num { (pl.calls) }
+                            td.small { (pl.ips.join(", ")) }
+                            td.when { (pl.first_seen) } td.when { (pl.last_seen) }
+                        }
+                    }
+                }
+            } }
+        }
+    };
+    html! {
+        @match places {
+            Err(e) => p.small.error.geo-na { "Countries and ASNs could not be read: " (e) },
+            Ok(pl) => {
+                @if !pl.countries.is_empty() { h3 #countries { "Countries" } (table("countries-table", "Country", &pl.countries)) }
+                @if !pl.asns.is_empty() { h3 #asns { "Autonomous systems" } (table("asns-table", "ASN", &pl.asns)) }
+                @for why in &pl.not_available { p.small.geo-na { (why) } }
+            },
+        }
     }
 }
 
@@ -492,23 +580,30 @@ fn relation(rel: rampart_graph::Rel, direction: &str) -> &'static str {
 }
 
 /// The finding page's "Investigate" section: the graph's entities the finding names,
-/// linked to their profiles; for a threat detection, its principal first, over the
-/// detection's time. Empty when the graph holds none of them (and the finding is not a
-/// detection).
+/// linked to their profiles; for a threat detection, its principal first — its
+/// investigation (an IAM user or role) and its profile, over the detection's time — and
+/// the finding groups that hold it. Empty when the graph holds none of them and the
+/// finding is not a detection. (Groups are looked up for detections only: it reads every
+/// open finding.)
 pub(crate) async fn finding_section(state: &Shared, f: &crate::api::ApiFinding) -> Markup {
     let detection = f.check_id.starts_with("threat_");
-    let (resource, account) = (f.resource.id.clone(), f.resource.account.clone());
+    let (resource, account, finding) = (f.resource.id.clone(), f.resource.account.clone(), f.id.clone());
     let texts = [f.reason.clone(), f.detail.clone(), f.title.clone()];
     let found = state
         .store(move |s| {
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-            Ok(rampart_app::graph_links::finding_entities(s, &resource, &account, &refs))
+            let lines = rampart_app::graph_links::finding_entities(s, &resource, &account, &refs);
+            let groups = detection
+                .then(|| rampart_app::investigate::groups_of_finding(s, &finding, &rampart_app::investigate::Settings::default()));
+            Ok((lines, groups))
         })
         .await;
-    let lines = match found {
-        Ok(Ok(lines)) => lines,
-        Ok(Err(e)) => return html! { h2 #investigate { "Investigate" } p.error { "The investigation graph could not be read: " (format!("{e:#}")) } },
-        Err(e) => return html! { h2 #investigate { "Investigate" } p.error { "The investigation graph could not be read: " (e.message) } },
+    let fail = |e: String| html! { h2 #investigate { "Investigate" } p.error { "The investigation graph could not be read: " (e) } };
+    let (lines, groups) = match found {
+        Ok((Ok(lines), None)) => (lines, Vec::new()),
+        Ok((Ok(lines), Some(Ok(groups)))) => (lines, groups),
+        Ok((Err(e), _)) | Ok((_, Some(Err(e)))) => return fail(format!("{e:#}")),
+        Err(e) => return fail(e.message),
     };
     if lines.is_empty() && !detection {
         return html! {};
@@ -529,9 +624,20 @@ pub(crate) async fn finding_section(state: &Shared, f: &crate::api::ApiFinding) 
     html! {
         h2 #investigate { "Investigate" }
         @if let Some(p) = principal {
-            p { a.investigate #investigate-principal href=(href(&p.id)) { "Profile of " (kind_label(p.kind)) " " code { (p.id) } } " over the detection's time" }
+            @if let (true, Some((from, to))) = (super::investigation::investigable(p.kind), window) {
+                p { a.investigate #investigate-principal href=(super::investigation::investigation_url_in(&p.id, from, to)) { "Investigate " (kind_label(p.kind)) " " code { (p.id) } } ": its indicators of compromise over the detection's time" }
+            }
+            p { a #profile-principal href=(href(&p.id)) { "Profile of " (kind_label(p.kind)) " " code { (p.id) } } " over the detection's time" }
         } @else if detection {
             p.small #not-in-graph { "The principal " code { (f.resource.id) } " is not in the investigation graph: read its CloudTrail files with " code { "rampart investigate ingest cloudtrail PATH" } " on this store." }
+        }
+        @if !groups.is_empty() {
+            p #finding-groups { "In the finding group" @if groups.len() > 1 { "s" } " "
+                @for (i, g) in groups.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a.group href=(super::investigation::group_url(&g.id)) { (g.title) } " (" (g.findings) " findings)"
+                }
+            }
         }
         @if !lines.is_empty() {
             ul.plain #finding-entities {

@@ -12,6 +12,7 @@ pub(crate) mod dashboard;
 pub(crate) mod events;
 pub(crate) mod insights;
 pub(crate) mod investigate;
+pub(crate) mod investigation;
 pub(crate) mod reach;
 pub(crate) mod schedules;
 

@@ -25,7 +25,12 @@ pub(crate) fn concrete(route: &Route, finding: &str) -> String {
         .replace("{control}", "EC2.19")
         // The principal `console_investigate::seed_graph` reads into the graph.
         .replace("{entity}", &crate::console_investigate::enc_all(crate::console_investigate::CHRISTOPHE))
+        // Replaced by a real group's id where one is needed (`every_read_route_answers_a_signed_in_admin`).
+        .replace("{group}", GROUP_PLACEHOLDER)
 }
+
+/// The finding group in [`concrete`] paths.
+const GROUP_PLACEHOLDER: &str = "fg-group";
 
 fn is_public(route: &Route) -> bool {
     route.access == Access::Public
@@ -111,7 +116,11 @@ fn every_read_route_answers_a_signed_in_admin() {
 
 pub(crate) fn every_read_route_answers_a_signed_in_admin_on(backend: Backend) {
     let s = TestServer::start_on(backend);
-    crate::console_investigate::seed_graph(&s.db, false);
+    crate::console_investigate::seed_graph(&s.db, true);
+    let group = {
+        let list = rampart_app::investigate::groups(&s.store(), &rampart_app::investigate::Settings::default()).unwrap();
+        list.groups.first().expect("the seeded detections make a finding group").id.clone()
+    };
     let token = s.token(Role::Admin);
     let admin = s.login("admin", crate::common::PASSWORD).unwrap();
     let rule = serde_json::json!({
@@ -121,7 +130,7 @@ pub(crate) fn every_read_route_answers_a_signed_in_admin_on(backend: Backend) {
     let r = s.client.request("POST", "/api/v1/automation/rules", &[("Authorization", &bearer(&token)), ("Content-Type", "application/json")], rule.to_string().as_bytes());
     assert_eq!(r.status, 201, "{}", r.body);
     for route in routes().iter().filter(|r| r.method == "GET") {
-        let path = concrete(route, &s.planted);
+        let path = concrete(route, &s.planted).replace(GROUP_PLACEHOLDER, &group);
         let r = if route.path.starts_with("/api/") { s.client.get(&path, &[("Authorization", &bearer(&token))]) } else { admin.get(&path) };
         let ok = r.status == 200 || (route.path == "/" && r.status == 303);
         assert!(ok, "GET {path}: {} {}", r.status, r.body.chars().take(300).collect::<String>());

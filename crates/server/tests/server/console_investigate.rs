@@ -29,22 +29,26 @@ pub fn stratus() -> PathBuf {
 /// A CloudTrail log file of two records by [`EVIL_USER`] with [`EVIL_AGENT`], from an
 /// address that no Stratus record uses.
 fn evil_file(dir: &Path) -> PathBuf {
-    let record = |id: &str, name: &str, time: &str| {
+    let record = |id: &str, source: &str, name: &str, time: &str| {
         json!({
             "eventVersion": "1.10", "eventID": id, "eventTime": time, "eventName": name,
-            "eventSource": "iam.amazonaws.com", "awsRegion": "us-east-1",
+            "eventSource": source, "awsRegion": "us-east-1",
             "sourceIPAddress": "198.51.100.66", "userAgent": EVIL_AGENT,
-            "recipientAccountId": "143434273843", "eventType": "AwsApiCall", "readOnly": true,
+            "recipientAccountId": "143434273843", "eventType": "AwsApiCall", "readOnly": source == "iam.amazonaws.com",
             "userIdentity": { "type": "IAMUser", "accountId": "143434273843", "arn": EVIL_USER,
                               "principalId": "AIDAEVIL0000000000001", "userName": "\"><img src=x onerror=document.title='owned'>",
                               "accessKeyId": "AKIAEVIL000000000001" },
-            "requestParameters": null, "responseElements": null
+            "requestParameters": { "name": "main-trail" }, "responseElements": null
         })
     };
     let file = dir.join("evil.json");
+    // Two reads, then the trail stopped and deleted: two detections of one principal, minutes
+    // apart (a finding group).
     let records = json!({ "Records": [
-        record("0e7b5a3c-0000-4000-8000-000000000001", "ListUsers", "2024-07-31T13:00:00Z"),
-        record("0e7b5a3c-0000-4000-8000-000000000002", "GetUser", "2024-07-31T13:05:00Z"),
+        record("0e7b5a3c-0000-4000-8000-000000000001", "iam.amazonaws.com", "ListUsers", "2024-07-31T13:00:00Z"),
+        record("0e7b5a3c-0000-4000-8000-000000000002", "iam.amazonaws.com", "GetUser", "2024-07-31T13:05:00Z"),
+        record("0e7b5a3c-0000-4000-8000-000000000003", "cloudtrail.amazonaws.com", "StopLogging", "2024-07-31T13:10:00Z"),
+        record("0e7b5a3c-0000-4000-8000-000000000004", "cloudtrail.amazonaws.com", "DeleteTrail", "2024-07-31T13:12:00Z"),
     ]});
     std::fs::write(&file, records.to_string()).unwrap();
     file
@@ -188,7 +192,9 @@ fn a_detection_links_to_its_principals_profile_over_its_time() {
     let b = s.login("viewer", PASSWORD).unwrap();
     for f in detections {
         let page = ok(b.get(&format!("/findings/{}", enc(f["id"].as_str().unwrap()))), "a detection");
-        let link = page.split("id=\"investigate-principal\" href=\"").nth(1).expect("a link to the principal's profile").split('"').next().unwrap();
+        let link = page.split("id=\"profile-principal\" href=\"").nth(1).expect("a link to the principal's profile").split('"').next().unwrap();
+        let inv = page.split("id=\"investigate-principal\" href=\"").nth(1).expect("a link to the principal's investigation").split('"').next().unwrap();
+        assert!(inv.starts_with(&format!("/investigate/principals/{}?from=", enc_all(CHRISTOPHE))), "{inv}");
         let link = link.replace("&amp;", "&");
         assert!(link.starts_with(&format!("{}?from=", entity_path(CHRISTOPHE))), "{link}");
         // The window holds the detection's records.
@@ -236,7 +242,7 @@ fn from_a_detection_to_its_principal_and_on_in_chromium() {
     click(&b, "tr.f td.title a");
     wait_for(&b, "return !!document.getElementById('investigate-principal');");
     no_sideways_scroll(&b, "a detection");
-    click(&b, "#investigate-principal");
+    click(&b, "#profile-principal");
     wait_for(&b, "var c = document.getElementById('activity-chart'); return !!c && c.getAttribute('data-drawn') === 'true';");
     assert_eq!(b.run("return document.getElementById('entity-id').textContent;"), json!(CHRISTOPHE));
     no_sideways_scroll(&b, "a profile");
@@ -267,4 +273,167 @@ fn from_a_detection_to_its_principal_and_on_in_chromium() {
     assert_eq!(b.run("return document.getElementById('entity-id').textContent;"), json!(EVIL_USER));
     assert_ne!(b.run("return document.title;"), json!("owned"));
     assert_eq!(b.run("return document.images.length;"), json!(0), "no image was made of the planted name");
+}
+
+/// The planted principal's finding group: the id of the group that holds its detections.
+fn evil_group(db: &Path) -> rampart_app::investigate::FindingGroup {
+    let store = crate::common::open_store(db);
+    let settings = rampart_app::investigate::Settings::default();
+    let list = rampart_app::investigate::groups(&store, &settings).unwrap();
+    let id = list
+        .groups
+        .iter()
+        .find(|g| g.shared_entities.iter().any(|e| e == EVIL_USER))
+        .unwrap_or_else(|| panic!("the planted principal's two detections make a group: {:#?}", list.groups))
+        .id
+        .clone();
+    rampart_app::investigate::group(&store, &id, &settings).unwrap()
+}
+
+#[test]
+fn finding_groups_are_listed_and_a_groups_page_is_the_app_layers_group() {
+    let s = TestServer::start();
+    seed_graph(&s.db, true);
+    let g = evil_group(&s.db);
+    assert!(g.findings.len() >= 2);
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let list = ok(b.get("/investigate/groups"), "the groups");
+    assert!(list.contains(&format!("href=\"/investigate/groups/{}\"", enc_all(&g.id))), "the list links the group");
+    assert!(!list.contains("<img src=x"), "titles naming the planted principal are escaped");
+
+    let page = ok(b.get(&format!("/investigate/groups/{}", enc_all(&g.id))), "the group");
+    assert!(!page.contains("<img src=x") && !page.contains("<script>document.title"));
+    // The graph's data: a node per finding and per entity, an edge per naming.
+    let data = page.split("id=\"group-graph-data\">").nth(1).unwrap().split("</script>").next().unwrap();
+    assert!(!data.contains('<'), "the graph's data cannot end its script element");
+    let spec: Value = serde_json::from_str(data).unwrap();
+    let nodes = spec["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), g.findings.len() + g.entities.len());
+    let named: usize = g.findings.iter().map(|f| f.entities.len()).sum();
+    assert_eq!(spec["edges"].as_array().unwrap().len(), named);
+    assert!(nodes.iter().any(|n| n["link"] == json!(entity_path(EVIL_USER))), "the principal's node opens its profile");
+    // Each finding is in the findings table and the timeline, linked.
+    for f in &g.findings {
+        assert!(page.matches(&format!("href=\"/findings/{}\"", enc_all(&f.id))).count() >= 2, "{} in the table and the timeline", f.id);
+    }
+    assert_eq!(page.matches("<td class=\"when\">").count() >= g.timeline.len(), true);
+    assert!(page.contains(&format!("href=\"/investigate/principals/{}\"", enc_all(EVIL_USER))), "a user among the entities can be investigated");
+
+    let r = b.get("/investigate/groups/fg-0000000000000000");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.body.contains("no finding group"), "{}", r.body);
+
+    // A detection's page names its group.
+    let f = &g.findings[0];
+    let detection = ok(b.get(&format!("/findings/{}", enc(&f.id))), "a grouped detection");
+    assert!(detection.contains(&format!("href=\"/investigate/groups/{}\"", enc_all(&g.id))), "the finding links its group");
+}
+
+#[test]
+fn an_investigation_lists_every_indicator_with_its_evidence() {
+    let s = TestServer::start();
+    seed_graph(&s.db, true);
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let settings = rampart_app::investigate::Settings::default();
+    let want = rampart_app::investigate::run(&s.store(), EVIL_USER, None, None, 45, &settings).unwrap();
+    let page = ok(b.get(&format!("/investigate/principals/{}", enc_all(EVIL_USER))), "the investigation");
+    assert!(!page.contains("<img src=x") && !page.contains("<script>document.title"), "escaped");
+    assert!(page.contains(&format!("id=\"scope\">{} – {}<", want.scope_from, want.scope_to)));
+    assert_eq!(page.matches("<tr class=\"indicator\"").count(), want.indicators.len());
+    for i in &want.indicators {
+        let status = match i.status {
+            rampart_app::investigate::IndicatorStatus::Observed => "observed",
+            rampart_app::investigate::IndicatorStatus::NotObserved => "not_observed",
+            rampart_app::investigate::IndicatorStatus::NotAvailable => "not_available",
+        };
+        assert!(page.contains(&format!("data-kind=\"{}\" data-status=\"{status}\"", i.kind.name())), "{} is {status}", i.kind.name());
+    }
+    // Techniques were observed (the trail stopped and deleted), with the detections as evidence.
+    let ttp = want.indicators.iter().find(|i| i.kind.name() == "ttp_observed").unwrap();
+    assert_eq!(ttp.status, rampart_app::investigate::IndicatorStatus::Observed, "{ttp:?}");
+    let evidence = page.split("id=\"ioc-ttp_observed\"").nth(1).expect("the observed indicator's evidence");
+    assert!(evidence.contains("href=\"/findings/"), "its evidence links the findings");
+    // Without a GeoIP database, the geographic indicators say so rather than "not observed".
+    for kind in ["impossible_travel", "new_geolocation", "new_asn"] {
+        assert!(page.contains(&format!("data-kind=\"{kind}\" data-status=\"not_available\"")), "{kind}");
+    }
+
+    // Only IAM users and roles are investigated; bad scopes and unknown principals are refused.
+    let r = b.get(&format!("/investigate/principals/{}", enc_all("198.51.100.66")));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("is not an IAM user"), "{}", r.body);
+    let r = b.get(&format!("/investigate/principals/{}?span=forever", enc_all(EVIL_USER)));
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = b.get(&format!("/investigate/principals/{}", enc_all("arn:aws:iam::000000000000:user/nobody")));
+    assert_eq!(r.status, 404, "{}", r.body);
+}
+
+#[test]
+fn the_vendored_graph_library_is_the_one_its_readme_names() {
+    use sha2::{Digest, Sha256};
+    let s = TestServer::start();
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let readme = std::fs::read_to_string(root().join("crates/server/static/vendor/README.md")).unwrap();
+    let file = std::fs::read(root().join("crates/server/static/vendor/cytoscape.min.js")).unwrap();
+    let sum: String = Sha256::digest(&file).iter().map(|b| format!("{b:02x}")).collect();
+    assert!(readme.contains(&format!("`{sum}`")), "README's sha256 is not the file's ({sum})");
+    assert!(readme.contains("| 3.35.0 |") && String::from_utf8_lossy(&file).contains("\"3.35.0\""), "the README's version");
+    assert!(root().join("crates/server/static/vendor/cytoscape-LICENSE").exists(), "its licence is kept beside it");
+    let served = b.get("/static/vendor/cytoscape.min.js");
+    assert_eq!(served.status, 200);
+    assert!(served.header("content-type").unwrap().starts_with("text/javascript"));
+    assert_eq!(served.body.len(), file.len(), "served unchanged");
+    assert_eq!(s.client.get("/static/vendor/cytoscape.min.js", &[]).status, 303, "not to strangers");
+    let js = b.get("/static/graph.js");
+    assert!(js.status == 200 && js.body.contains("div.graph[data-source]"));
+}
+
+/// A responder's walk from a detection to its group's graph and its principal's
+/// investigation: the library draws the graph (no inline style added, which the CSP would
+/// refuse), a node opens what it stands for.
+#[test]
+fn from_a_detection_to_its_group_graph_and_investigation_in_chromium() {
+    let s = TestServer::start();
+    seed_graph(&s.db, true);
+    let g = evil_group(&s.db);
+    let base = format!("http://{}", s.client.addr);
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, b) = browser(profile.path());
+    let img = root().join("docs/img");
+    let shot = |name: &str| std::fs::write(img.join(name), b.screenshot()).unwrap();
+
+    b.post("url", json!({ "url": format!("{base}/findings/{}", enc(&g.findings[0].id)) }));
+    wait_for(&b, "return !!document.getElementById('name');");
+    type_into(&b, "#name", "analyst");
+    type_into(&b, "#password", PASSWORD);
+    click(&b, "#signin");
+    wait_for(&b, "return !!document.getElementById('finding-groups');");
+    assert_ne!(b.run("return document.title;"), json!("owned"));
+    click(&b, "#finding-groups a.group");
+    wait_for(&b, "var g = document.getElementById('group-graph'); return !!g && g.getAttribute('data-drawn') === 'true';");
+    let nodes = b.run("return Number(document.getElementById('group-graph').getAttribute('data-nodes'));");
+    assert_eq!(nodes, json!(g.findings.len() + g.entities.len()));
+    assert_eq!(b.run("return document.querySelectorAll('#group-graph canvas').length > 0;"), json!(true), "drawn on canvases");
+    assert_eq!(b.run("return document.querySelectorAll('style').length;"), json!(0), "no inline style element (the CSP refuses them)");
+    assert_ne!(b.run("return document.title;"), json!("owned"));
+    assert_eq!(b.run("return document.images.length;"), json!(0));
+    no_sideways_scroll(&b, "a group");
+    shot("console-group.png");
+
+    // A node opens what it stands for: the planted principal's profile.
+    b.run(&format!("window.rampartGraphs['group-graph'].getElementById({}).emit('tap'); return true;", json!(format!("e:{EVIL_USER}"))));
+    wait_for(&b, "return !!document.getElementById('entity-id');");
+    assert_eq!(b.run("return document.getElementById('entity-id').textContent;"), json!(EVIL_USER));
+
+    // Its investigation, over a wider scope.
+    click(&b, "#investigate-entity");
+    wait_for(&b, "return !!document.getElementById('indicators-table');");
+    assert_eq!(b.run("return document.getElementById('principal').textContent;"), json!(EVIL_USER));
+    let observed = b.run("return document.querySelector('tr.indicator[data-kind=ttp_observed]').getAttribute('data-status');");
+    assert_eq!(observed, json!("observed"));
+    click(&b, "a.span[data-span='30d']");
+    wait_for(&b, "return location.search.indexOf('span=30d') >= 0 && !!document.getElementById('indicators-table');");
+    assert_ne!(b.run("return document.title;"), json!("owned"));
+    no_sideways_scroll(&b, "an investigation");
+    shot("console-investigation.png");
 }
