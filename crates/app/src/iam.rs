@@ -441,3 +441,62 @@ fn distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// A simulation as JSON, in `SimulatePrincipalPolicy`'s terms (`EvaluationResults`).
+pub fn simulation_json(sim: &Simulation) -> serde_json::Value {
+    use serde_json::json;
+    let results: Vec<serde_json::Value> = sim
+        .results
+        .iter()
+        .map(|(action, a)| {
+            json!({
+                "EvalActionName": action,
+                "EvalResourceName": sim.resource,
+                "EvalDecision": a.decision.as_str(),
+                "Reason": a.reason,
+                "MatchedStatements": a.matched.iter().map(|m| json!({
+                    "SourcePolicyId": m.policy,
+                    "SourcePolicyType": kind_name(m.kind),
+                    "StatementIndex": m.index,
+                    "Sid": m.sid,
+                    "Effect": match m.effect { rampart_policy::Effect::Allow => "Allow", rampart_policy::Effect::Deny => "Deny" },
+                })).collect::<Vec<_>>(),
+                "MissingContextValues": a.missing_context_keys,
+            })
+        })
+        .collect();
+    json!({ "PrincipalArn": sim.principal, "EvaluationResults": results, "Warnings": sim.warnings })
+}
+
+fn kind_name(k: rampart_iam::PolicyKind) -> &'static str {
+    use rampart_iam::PolicyKind as K;
+    match k {
+        K::Identity => "identity",
+        K::Resource => "resource",
+        K::Boundary => "permissions-boundary",
+        K::Session => "session",
+        K::Scp => "scp",
+        K::Rcp => "rcp",
+    }
+}
+
+/// A simulation as text: one block per action.
+pub fn simulation_text(sim: &Simulation) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (action, a) in &sim.results {
+        let _ = writeln!(out, "{action} on {}: {} ({})", sim.resource, a.decision.as_str(), a.reason);
+        for m in &a.matched {
+            let effect = match m.effect {
+                rampart_policy::Effect::Allow => "Allow",
+                rampart_policy::Effect::Deny => "Deny",
+            };
+            let sid = m.sid.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+            let _ = writeln!(out, "  {effect:5} {} `{}` statement {}{sid}", kind_name(m.kind), m.policy, m.index);
+        }
+        if !a.missing_context_keys.is_empty() {
+            let _ = writeln!(out, "  missing context keys: {}", a.missing_context_keys.join(", "));
+        }
+    }
+    out
+}
