@@ -115,8 +115,9 @@ fn vulnerable(t: &Telemetry, store: &VulnStore) -> Result<Observed<Vec<Vulnerabl
 }
 
 /// The engine's inputs from an inventory and an estate: every EC2 instance with what the
-/// internet reaches on it, its role and its host (from `hosts`), and the data stores.
-pub fn inputs(inv: &Inventory, estate: &Estate, mut hosts: BTreeMap<String, Host>) -> (Vec<Instance>, Vec<DataStore>) {
+/// internet reaches on it, its role and its host (taken from `hosts`: the documents of
+/// instances this inventory does not hold stay there), and the data stores.
+pub fn inputs(inv: &Inventory, estate: &Estate, hosts: &mut BTreeMap<String, Host>) -> (Vec<Instance>, Vec<DataStore>) {
     // What the internet reaches, by instance id.
     let mut exposure: BTreeMap<String, Observed<Vec<(String, rampart_reach::ExposedRange)>>> = BTreeMap::new();
     for e in rampart_reach::internet_exposure(inv) {
@@ -224,15 +225,15 @@ pub fn inputs(inv: &Inventory, estate: &Estate, mut hosts: BTreeMap<String, Host
 }
 
 /// The ranked paths of an estate.
-pub fn report(inv: &Inventory, estate: &Estate, hosts: BTreeMap<String, Host>) -> Report {
-    let (instances, stores) = inputs(inv, estate, hosts);
+pub fn report(inv: &Inventory, estate: &Estate, mut hosts: BTreeMap<String, Host>) -> Report {
+    let (instances, stores) = inputs(inv, estate, &mut hosts);
     rampart_exposure::paths(rampart_exposure::Input { estate, instances: &instances, stores: &stores })
 }
 
 /// The paths as findings (FAILED per path, NOT_AVAILABLE per link not read, PASSED per
 /// instance without a path), with the report they come from.
-pub fn findings(inv: &Inventory, estate: &Estate, hosts: BTreeMap<String, Host>, now: Timestamp) -> (Report, Vec<Finding>) {
-    let (instances, stores) = inputs(inv, estate, hosts);
+pub fn findings(inv: &Inventory, estate: &Estate, mut hosts: BTreeMap<String, Host>, now: Timestamp) -> (Report, Vec<Finding>) {
+    let (instances, stores) = inputs(inv, estate, &mut hosts);
     let input = rampart_exposure::Input { estate, instances: &instances, stores: &stores };
     let report = rampart_exposure::paths(input);
     let findings = rampart_exposure::findings(input, &report, now);
@@ -285,4 +286,94 @@ pub fn text(report: &Report) -> String {
         let _ = writeln!(out, "NOT_AVAILABLE {} {}: {}", u.instance, u.detail, u.reason);
     }
     out
+}
+
+/// The exposure paths of a scan given host telemetry (`scan aws|--snapshot --telemetry
+/// FILE...`): the documents read again for their packages, matched against the default
+/// vulnerability database when there is one (without one, each exposed instance's packages
+/// are NOT_AVAILABLE), the estate built from the scanned inventory; the findings join the
+/// scan's, with the config's exclusions and suppressions applied, and `exposure_path` joins
+/// the run's checks. Without documents nothing is added: exposure paths need to know what
+/// listens.
+pub fn add_to_scan(
+    scan: &mut crate::Scan,
+    inv: &Inventory,
+    telemetry: &[std::path::PathBuf],
+    config: Option<&rampart_config::Config>,
+    notify: &dyn crate::Notify,
+) -> Result<()> {
+    if telemetry.is_empty() {
+        return Ok(());
+    }
+    let mut docs = Vec::new();
+    for p in telemetry {
+        docs.push(HostDoc { source: p.display().to_string(), telemetry: crate::inputs::read_telemetry(p)? });
+    }
+    let mut warnings = Vec::new();
+    let vulndb = open_vulndb(None, &mut warnings)?;
+    for w in &warnings {
+        notify.warn(w);
+    }
+    let built = crate::iam::estate(std::slice::from_ref(inv));
+    let (_, mut findings) = self::findings(inv, &built.estate, hosts(&docs, vulndb.as_ref())?, scan.run.started_at);
+    if let Some(config) = config {
+        let applied = config.apply(&mut findings, &|r| scan.resource_tags.get(&r.id).cloned(), scan.run.started_at);
+        let excluded = applied.excluded().count();
+        scan.excluded += excluded;
+        scan.suppressed += applied.hits.len() - excluded;
+    }
+    scan.findings.extend(findings);
+    scan.run.checks.push(rampart_exposure::CHECK.id.to_string());
+    Ok(())
+}
+
+/// The latest telemetry document of each host that agents uploaded since `since` (the
+/// store's agents; revoked agents' documents left out).
+pub fn stored_docs(store: &rampart_hub::Store, since: Timestamp) -> Result<Vec<HostDoc>> {
+    let mut out = Vec::new();
+    for rec in store.latest_telemetry(since)? {
+        let Some(json) = store.telemetry_document(rec.id)? else { continue };
+        let telemetry =
+            Telemetry::from_json(&json).map_err(|e| anyhow::anyhow!("stored telemetry {} of agent `{}`: {e}", rec.id, rec.agent))?;
+        out.push(HostDoc { source: format!("agent `{}` ({})", rec.agent, rec.hostname), telemetry });
+    }
+    Ok(out)
+}
+
+/// The vulnerability database at `path`, or at the default path when none is given; `None`
+/// (with a warning line) when the default one does not exist. A path given that cannot be
+/// opened is an error.
+pub fn open_vulndb(path: Option<&std::path::Path>, warnings: &mut Vec<String>) -> Result<Option<VulnStore>> {
+    let (path, explicit) = match path {
+        Some(p) => (p.to_path_buf(), true),
+        None => (VulnStore::default_path(), false),
+    };
+    if !explicit && !path.exists() {
+        warnings.push(format!(
+            "no vulnerability database at `{}`: which packages are vulnerable is not known (run `rampart vulndb update`, or give --vulndb PATH)",
+            path.display()
+        ));
+        return Ok(None);
+    }
+    VulnStore::open_read_only(&path).map(Some).map_err(|e| {
+        anyhow::anyhow!(
+            "the vulnerability database `{}` cannot be opened: {e} (check the path, or run `rampart vulndb update`)",
+            path.display()
+        )
+    })
+}
+
+/// Exposure paths over several inventories (each account once, the latest first, as
+/// `iam::estate` reads them), the estate's warnings kept.
+pub fn analyse(inventories: &[Inventory], docs: &[HostDoc], vulndb: Option<&VulnStore>) -> Result<(Report, Vec<String>)> {
+    let built = crate::iam::estate(inventories);
+    let mut hosts = hosts(docs, vulndb)?;
+    let (mut instances, mut stores) = (Vec::new(), Vec::new());
+    for inv in inventories {
+        let (i, s) = inputs(inv, &built.estate, &mut hosts);
+        instances.extend(i);
+        stores.extend(s);
+    }
+    let report = rampart_exposure::paths(rampart_exposure::Input { estate: &built.estate, instances: &instances, stores: &stores });
+    Ok((report, built.warnings))
 }

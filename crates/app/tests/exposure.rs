@@ -14,7 +14,6 @@ use rampart_exposure::Change;
 use rampart_host::{
     Observed, OsRelease, Package, PackageKind, PackageSource, PackageSources, Process, Proto, Socket, SourcePackage, Telemetry,
 };
-use rampart_iam::{Estate, NamedPolicy, PrincipalInfo, PrincipalKind};
 use rampart_inventory::Inventory;
 use rampart_model::Status;
 use std::collections::BTreeMap;
@@ -43,49 +42,6 @@ fn collect(url: &str) -> Inventory {
         .join()
         .expect("collector thread")
         .expect("collect")
-}
-
-/// The roles of the inventory as the engine sees them, each linked to the instances whose
-/// profile holds it (the planting names each profile after its role).
-// TODO(issue 14): `rampart_app::iam::estate` once it lands.
-fn estate(inv: &Inventory) -> Estate {
-    let mut principals = Vec::new();
-    for account in &inv.accounts {
-        let iam = account.iam.known().expect("IAM read");
-        for r in iam.roles.known().expect("roles read") {
-            let identity = r
-                .inline_policies
-                .known()
-                .expect("inline policies read")
-                .iter()
-                .map(|p| NamedPolicy { name: p.name.clone(), document: rampart_policy::parse(&p.document).expect("policy") })
-                .collect();
-            let instances = account
-                .regions
-                .iter()
-                .filter_map(|reg| reg.ec2.known().and_then(|e| e.instances.known()).map(|l| (reg, l)))
-                .flat_map(|(reg, l)| l.iter().map(move |i| (reg, i)))
-                .filter(|(_, i)| {
-                    i.iam_instance_profile_arn.as_deref().is_some_and(|p| p.ends_with(&format!("instance-profile/{}", r.role_name)))
-                })
-                .map(|(reg, i)| account.arn("ec2", &reg.name, &format!("instance/{}", i.instance_id)))
-                .collect();
-            principals.push(PrincipalInfo {
-                arn: r.arn.clone(),
-                account: account.id.clone(),
-                kind: PrincipalKind::Role,
-                name: r.role_name.clone(),
-                id: None,
-                identity,
-                boundary: None,
-                trust: None,
-                tags: BTreeMap::new(),
-                service_linked: false,
-                instances,
-            });
-        }
-    }
-    Estate { principals, ..Estate::default() }
 }
 
 /// A Debian 9 host's telemetry: openssh-server at `version`, sshd listening on `port`.
@@ -146,7 +102,10 @@ fn the_planted_chain_is_ranked_first_and_each_missing_link_removes_it() {
     assert!(out.status.success(), "plant_exposure.py failed: {}", String::from_utf8_lossy(&out.stderr));
     let ids: BTreeMap<String, String> = serde_json::from_slice(&out.stdout).expect("the planted ids");
     let inv = collect(&moto.url);
-    let estate = estate(&inv);
+    let built = rampart_app::iam::estate(std::slice::from_ref(&inv));
+    let estate = built.estate;
+    let web = estate.principals.iter().find(|p| p.name == "web").expect("role web");
+    assert_eq!(web.instances.len(), 4, "chain, closed, patched and silent run with role web: {:?}", web.instances);
 
     let dir = tempfile::tempdir().unwrap();
     let mut vulndb = rampart_hub::VulnStore::open(&dir.path().join("vulndb.db")).unwrap();

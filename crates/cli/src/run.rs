@@ -19,7 +19,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
             // The demo's job is to show the summary; its planted problems are not an error
             // unless --fail-on asks for one (to try it in a pipeline).
             out.fail_on.get_or_insert(crate::cli::FailOn(None));
-            scan_inventory(inv, "demo", &out, started)
+            scan_inventory(inv, "demo", &[], &out, started)
         }
         Command::Scan(ScanArgs { target, snapshot, telemetry, output }) => match (target, snapshot) {
             // A scan starts when its input starts being read: collection is most of its time.
@@ -27,13 +27,13 @@ pub fn main(args: Cli) -> Result<ExitCode> {
                 let started = time::OffsetDateTime::now_utc();
                 let mut inv = collect(&aws)?;
                 join_telemetry(&mut inv, &telemetry, &Stderr::new())?;
-                scan_inventory(inv, "aws", &output, started)
+                scan_inventory(inv, "aws", &telemetry, &output, started)
             }
             (None, Some(path)) => {
                 let started = time::OffsetDateTime::now_utc();
                 let mut inv = read_snapshot(&path)?;
                 join_telemetry(&mut inv, &telemetry, &Stderr::new())?;
-                scan_inventory(inv, &format!("snapshot:{}", path.display()), &output, started)
+                scan_inventory(inv, &format!("snapshot:{}", path.display()), &telemetry, &output, started)
             }
             (Some(_), _) if !telemetry.is_empty() => bail!("--telemetry joins host documents to an AWS scan: use it with `scan aws` or `scan --snapshot FILE`"),
             // The config's exclusions, suppressions and thresholds name AWS checks: a scan that
@@ -152,10 +152,17 @@ pub(crate) fn collect_hint(e: anyhow::Error) -> anyhow::Error {
 }
 
 /// Checks an inventory read from `source` since `started` and writes the run.
-fn scan_inventory(inv: Inventory, source: &str, out: &OutputArgs, started: time::OffsetDateTime) -> Result<ExitCode> {
+fn scan_inventory(
+    inv: Inventory,
+    source: &str,
+    telemetry: &[std::path::PathBuf],
+    out: &OutputArgs,
+    started: time::OffsetDateTime,
+) -> Result<ExitCode> {
     // The configuration is read first: its thresholds decide the checks' verdicts.
     let config = out.config.as_deref().map(rampart_app::scan::load_config).transpose()?;
-    let scan = rampart_app::scan::check_inventory(&inv, source, config.as_ref(), started);
+    let mut scan = rampart_app::scan::check_inventory(&inv, source, config.as_ref(), started);
+    rampart_app::exposure::add_to_scan(&mut scan, &inv, telemetry, config.as_ref(), &Stderr::new())?;
     if let (Some(path), true) = (&out.config, scan.excluded + scan.suppressed > 0) {
         eprintln!(
             "{}: {} result(s) of excluded resources and {} suppressed result(s), kept as SUPPRESSED",
