@@ -31,6 +31,7 @@ mod context;
 pub mod escalation;
 pub mod estate;
 pub mod external;
+pub mod s3;
 mod vars;
 
 use rampart_policy::{action_matches, resource_matches, Effect, PolicyDocument, Principal, Statement};
