@@ -635,3 +635,111 @@ fn travel(input: &Input, mine: &[&Summary], in_scope: &dyn Fn(&Summary) -> bool)
     trips.truncate(MAX_EVIDENCE);
     indicator(kind, IndicatorStatus::Observed, Some(Severity::High), summary, n, Evidence::Trips { trips })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::groups::tests::finding;
+    use crate::summary::Tally;
+
+    const U: &str = "arn:aws:iam::111122223333:user/alice";
+    const DAY: i64 = 86_400;
+    const FROM: i64 = 1_800_000_000 - 1_800_000_000 % DAY;
+
+    fn ip_row(t: i64, ip: &str) -> Summary {
+        Summary { hour: crate::hour_of(t), src: U.into(), rel: Rel::Ip, dst: ip.into(), detail: String::new(), tally: Tally::one(t, true) }
+    }
+
+    fn geo(lat: f64, lon: f64, acc: u32, country: &str) -> Geo {
+        Geo { country: Some(country.into()), latitude: Some(lat), longitude: Some(lon), accuracy_km: Some(acc), ..Geo::default() }
+    }
+
+    fn run_with(rows: &[Summary], geos: &BTreeMap<String, Geo>, speed: u32, findings: &[Finding]) -> Investigation {
+        investigate(&Input {
+            principal: U,
+            kind: EntityKind::IamUser,
+            scope: ProfileScope { from: FROM, to: FROM + DAY, baseline_days: 45 },
+            rows,
+            sessions: vec![],
+            access_keys: vec![],
+            geo: geos,
+            has_location: true,
+            has_asn: false,
+            geoip: vec![],
+            lists: Some(&[]),
+            findings,
+            groups: &[],
+            settings: Settings { max_speed_kmh: speed },
+        })
+    }
+
+    fn travel_of(inv: &Investigation) -> &Indicator {
+        &inv.indicators[1]
+    }
+
+    #[test]
+    fn impossible_travel_follows_the_speed_threshold_and_the_accuracy_radii() {
+        // Two places 990 km apart (along a meridian).
+        let deg = 990.0 / (6371.0 * std::f64::consts::PI / 180.0);
+        let geos: BTreeMap<String, Geo> =
+            [("192.0.2.1".to_string(), geo(0.0, 10.0, 0, "AA")), ("192.0.2.2".to_string(), geo(deg, 10.0, 0, "BB"))].into();
+        let t = FROM + 3600;
+        // One hour apart: 990 km/h, not faster than 1,000 km/h.
+        let rows = [ip_row(t, "192.0.2.1"), ip_row(t + 3600, "192.0.2.2")];
+        assert_eq!(travel_of(&run_with(&rows, &geos, 1000, &[])).status, IndicatorStatus::NotObserved);
+        // 59 minutes: faster.
+        let rows = [ip_row(t, "192.0.2.1"), ip_row(t + 3540, "192.0.2.2")];
+        let inv = run_with(&rows, &geos, 1000, &[]);
+        assert_eq!(travel_of(&inv).status, IndicatorStatus::Observed);
+        let Evidence::Trips { trips } = &travel_of(&inv).evidence else { panic!() };
+        assert_eq!(trips[0].distance_km, 990.0);
+        assert_eq!(trips[0].speed_kmh, Some(1007.0));
+        // The threshold is the setting's.
+        assert_eq!(travel_of(&run_with(&rows, &geos, 1100, &[])).status, IndicatorStatus::NotObserved);
+        // Accuracy radii of 50 km each make it at least 890 km: travellable in 59 minutes.
+        let fuzzy: BTreeMap<String, Geo> =
+            [("192.0.2.1".to_string(), geo(0.0, 10.0, 50, "AA")), ("192.0.2.2".to_string(), geo(deg, 10.0, 50, "BB"))].into();
+        assert_eq!(travel_of(&run_with(&rows, &fuzzy, 1000, &[])).status, IndicatorStatus::NotObserved);
+        // The same second, two places: impossible at any speed.
+        let rows = [ip_row(t, "192.0.2.1"), ip_row(t, "192.0.2.2")];
+        let inv = run_with(&rows, &geos, 1_000_000, &[]);
+        let Evidence::Trips { trips } = &travel_of(&inv).evidence else { panic!("{inv:#?}") };
+        assert_eq!(trips[0].speed_kmh, None);
+        // There and back within the hour: the last sighting of an hour's summary counts too.
+        let mut back = ip_row(t, "192.0.2.1");
+        back.tally.last_seen = t + 1800;
+        let rows = [back, ip_row(t + 600, "192.0.2.2")];
+        let inv = run_with(&rows, &geos, 1000, &[]);
+        let Evidence::Trips { trips } = &travel_of(&inv).evidence else { panic!() };
+        assert_eq!(trips.len(), 2, "A → B at +10 min and B → A at +30 min");
+        // An address without coordinates is skipped, never a trip.
+        let rows = [ip_row(t, "192.0.2.1"), ip_row(t + 1, "10.0.0.1")];
+        assert_eq!(travel_of(&run_with(&rows, &geos, 1000, &[])).status, IndicatorStatus::NotObserved);
+    }
+
+    #[test]
+    fn the_severity_is_the_highest_indicators_raised_by_a_technique_from_somewhere_new() {
+        let geos: BTreeMap<String, Geo> = [("192.0.2.1".to_string(), geo(0.0, 10.0, 0, "AA")), ("192.0.2.2".to_string(), geo(1.0, 10.0, 0, "BB"))].into();
+        let base = [ip_row(FROM - 10 * DAY, "192.0.2.1")];
+        // Nothing in the scope: informational, every indicator not observed or not available.
+        let inv = run_with(&base, &geos, 1000, &[]);
+        assert_eq!(inv.severity, Severity::Informational);
+        assert!(inv.observed.is_empty());
+        // A new country: medium.
+        let mut rows = base.to_vec();
+        rows.push(ip_row(FROM + 3600, "192.0.2.2"));
+        let inv = run_with(&rows, &geos, 1000, &[]);
+        assert_eq!(inv.observed, [IndicatorKind::NewGeolocation]);
+        assert_eq!(inv.severity, Severity::Medium);
+        // With a medium detection in the scope: raised to high.
+        let t = (FROM + 7200 - 1_800_000_000) / 3600;
+        let d = finding("d", U, t, t, Severity::Medium, Some("TTPs/Initial Access/T1078.004"));
+        let inv = run_with(&rows, &geos, 1000, std::slice::from_ref(&d));
+        assert_eq!(inv.observed, [IndicatorKind::TtpObserved, IndicatorKind::NewGeolocation]);
+        assert_eq!(inv.severity, Severity::High);
+        // A detection outside the scope does not count.
+        let old = finding("o", U, t - 100, t - 90, Severity::High, Some("TTPs/Impact/T1485"));
+        let inv = run_with(&base, &geos, 1000, &[old]);
+        assert_eq!(inv.indicators[0].status, IndicatorStatus::NotObserved);
+    }
+}
