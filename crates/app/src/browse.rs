@@ -13,6 +13,7 @@ pub fn known_check_ids() -> Vec<&'static str> {
     ids.extend(rampart_host_rules::REGISTRY.iter().map(|r| r.meta.id));
     ids.push(rampart_secrets::CHECK_ID);
     ids.extend(rampart_detect::catalogue().iter().map(|r| r.id));
+    ids.push(rampart_exposure::CHECK.id);
     ids
 }
 

@@ -377,3 +377,13 @@ pub fn analyse(inventories: &[Inventory], docs: &[HostDoc], vulndb: Option<&Vuln
     let report = rampart_exposure::paths(rampart_exposure::Input { estate: &built.estate, instances: &instances, stores: &stores });
     Ok((report, built.warnings))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Findings can be filtered and suppressed by the check id, like any check's.
+    #[test]
+    fn the_check_id_is_known_to_filters_and_the_config() {
+        assert!(crate::browse::known_check(rampart_exposure::CHECK.id).is_ok());
+        assert!((rampart_checks::KNOWN.contains)(rampart_exposure::CHECK.id));
+    }
+}

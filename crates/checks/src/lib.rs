@@ -359,7 +359,9 @@ pub fn check(id: &str) -> Option<&'static Check> {
 /// applied to this registry's findings and to the threat detections' (`rampart-detect`, ids
 /// `threat_...`). `rampart_config::Config::load(path, &KNOWN)`.
 pub const KNOWN: rampart_config::KnownChecks = rampart_config::KnownChecks {
-    contains: |id| check(id).is_some() || rampart_detect::rule(id).is_some() || id == rampart_iam::external::CHECK_ID,
+    contains: |id| {
+        check(id).is_some() || rampart_detect::rule(id).is_some() || id == rampart_iam::external::CHECK_ID || id == rampart_exposure::CHECK.id
+    },
     suggest: |id| {
         if rampart_detect::rule(id).is_some() {
             return None;
