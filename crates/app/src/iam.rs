@@ -37,11 +37,64 @@ pub fn estate(inventories: &[Inventory]) -> Built {
     out
 }
 
-/// The resources with resource-based policies and grants of each account
-/// ([`crate::iam_access::resources`]).
+/// The resources with resource-based policies and grants of each account (as external
+/// access reads them, [`crate::iam_access::resources`]), and for S3 buckets what their ACLs
+/// grant and Block Public Access takes away, as statements the evaluation reads
+/// (`rampart_iam::s3`).
 fn resources(accounts: &[(&Inventory, &Account)], out: &mut Built) {
+    use rampart_iam::s3::{acl_policy, restrict_public_buckets, restricts, Grantee};
+    use rampart_inventory::{ALL_USERS_URI, AUTHENTICATED_USERS_URI};
     for (_, account) in accounts {
         crate::iam_access::resources(account, &mut out.estate.resources, &mut out.warnings);
+    }
+    // Canonical user ids of the accounts whose bucket owners are known.
+    let canonical: HashMap<String, String> = accounts
+        .iter()
+        .flat_map(|(_, a)| a.s3.known().map(|s| s.buckets.as_slice()).unwrap_or_default().iter().map(move |b| (a, b)))
+        .filter_map(|(a, b)| b.owner_id.known().map(|o| (o.clone(), a.id.clone())))
+        .collect();
+    let index: HashMap<String, usize> = out.estate.resources.iter().enumerate().map(|(i, r)| (r.arn.clone(), i)).collect();
+    for (_, account) in accounts {
+        let Some(s3) = account.s3.known() else { continue };
+        let account_bpa = s3.account_public_access_block.known().copied().flatten();
+        if s3.account_public_access_block.known().is_none() && !s3.buckets.is_empty() {
+            out.warnings.push(format!("account {}: S3 account Block Public Access not read: only buckets' own settings apply", account.id));
+        }
+        for b in &s3.buckets {
+            let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
+            let Some(&i) = index.get(&arn) else { continue };
+            let bpa = b.public_access_block.known().copied().flatten();
+            let ignore_acls = account_bpa.is_some_and(|p| p.ignore_public_acls) || bpa.is_some_and(|p| p.ignore_public_acls);
+            let restrict = account_bpa.is_some_and(|p| p.restrict_public_buckets) || bpa.is_some_and(|p| p.restrict_public_buckets);
+            let acls_disabled = matches!(b.ownership_controls.known(), Some(Some(o)) if o == "BucketOwnerEnforced");
+            if let Observed::Known(grants) = &b.acl {
+                let mut mapped = Vec::new();
+                for g in grants {
+                    let grantee = match g.grantee.as_str() {
+                        ALL_USERS_URI => Grantee::AllUsers,
+                        AUTHENTICATED_USERS_URI => Grantee::AuthenticatedUsers,
+                        "http://acs.amazonaws.com/groups/s3/LogDelivery" => Grantee::LogDelivery,
+                        id => match canonical.get(id) {
+                            // The owner's own grant: its account acts through identity policies.
+                            Some(acct) if *acct == account.id => continue,
+                            Some(acct) => Grantee::Account(acct.clone()),
+                            None => {
+                                out.warnings.push(format!(
+                                    "{arn}: ACL grantee {id} is no scanned account's canonical id: its grant is not evaluated"
+                                ));
+                                continue;
+                            }
+                        },
+                    };
+                    mapped.push((grantee, g.permission.clone()));
+                }
+                out.estate.resources[i].policies.extend(acl_policy(&arn, &mapped, acls_disabled, ignore_acls));
+            }
+            let policy = out.estate.resources[i].policies.iter().find(|p| p.name == "bucket policy").map(|p| &p.document);
+            if restricts(policy, &account.id, restrict) {
+                out.estate.resources[i].policies.push(restrict_public_buckets(&arn, &account.id));
+            }
+        }
     }
 }
 
@@ -499,4 +552,112 @@ pub fn simulation_text(sim: &Simulation) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rampart_iam::Decision;
+    use rampart_inventory::{Bucket, Grant, Iam, InlinePolicy, PublicAccessBlock, Role, User, ALL_USERS_URI, S3};
+
+    const OWNER: &str = "111111111111";
+    const OTHER: &str = "222222222222";
+
+    fn account(id: &str) -> Account {
+        let mut a = Account::empty(id, "aws", "us-east-1");
+        let s3_all = InlinePolicy {
+            name: "s3".into(),
+            document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.into(),
+        };
+        a.iam = Observed::Known(Iam {
+            users: Observed::Known(vec![User {
+                user_name: "u".into(),
+                user_id: format!("AIDA{id}"),
+                arn: format!("arn:aws:iam::{id}:user/u"),
+                attached_policy_arns: Observed::Known(vec![]),
+                inline_policies: Observed::Known(vec![s3_all]),
+                groups: Observed::Known(vec![]),
+                permissions_boundary_arn: Observed::Known(None),
+                tags: Observed::Known(BTreeMap::new()),
+                ..User::default()
+            }]),
+            groups: Observed::Known(vec![]),
+            roles: Observed::Known(Vec::<Role>::new()),
+            policies: Observed::Known(vec![]),
+            ..Iam::default()
+        });
+        a.s3 = Observed::Known(S3 {
+            account_public_access_block: Observed::Known(None),
+            buckets: vec![],
+            multi_region_access_points: Observed::Known(vec![]),
+        });
+        a
+    }
+
+    fn bucket(name: &str, policy: Option<&str>, acl: Vec<Grant>, bpa: Option<PublicAccessBlock>) -> Bucket {
+        Bucket {
+            name: name.into(),
+            region: "us-east-1".into(),
+            owner_id: Observed::Known("canon-owner".into()),
+            acl: Observed::Known(acl),
+            policy: Observed::Known(policy.map(str::to_string)),
+            public_access_block: Observed::Known(bpa),
+            ownership_controls: Observed::Known(None),
+            ..Bucket::default()
+        }
+    }
+
+    fn decide(inv: &Inventory, who: &str, action: &str, resource: &str) -> Decision {
+        let built = estate(std::slice::from_ref(inv));
+        built.estate.simulate(who, action, resource, &Context::new()).expect("principal").decision
+    }
+
+    #[test]
+    fn s3_acls_and_block_public_access_where_s3_is_the_resource() {
+        let public_read = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}]}"#;
+        let all_users = Grant { grantee_type: "Group".into(), grantee: ALL_USERS_URI.into(), permission: "READ".into() };
+        let mut owner = account(OWNER);
+        let restrict = PublicAccessBlock { restrict_public_buckets: true, ignore_public_acls: true, ..PublicAccessBlock::default() };
+        owner.s3.known_mut().unwrap().buckets = vec![
+            bucket("pub", Some(public_read), vec![], None),
+            bucket("restricted", Some(&public_read.replace(":::pub/", ":::restricted/")), vec![], Some(restrict)),
+            bucket("acl", None, vec![all_users.clone()], None),
+            bucket("acl-ignored", None, vec![all_users], Some(restrict)),
+        ];
+        let mut inv = Inventory::new(crate::now());
+        inv.accounts = vec![owner, account(OTHER)];
+        let outsider = format!("arn:aws:iam::{OTHER}:user/u");
+        let insider = format!("arn:aws:iam::{OWNER}:user/u");
+        // Across accounts the bucket policy must allow: the public one does…
+        assert_eq!(decide(&inv, &outsider, "s3:GetObject", "arn:aws:s3:::pub/k"), Decision::Allowed);
+        // …unless RestrictPublicBuckets keeps the bucket to its own account.
+        assert_eq!(decide(&inv, &outsider, "s3:GetObject", "arn:aws:s3:::restricted/k"), Decision::ExplicitDeny);
+        assert_eq!(decide(&inv, &insider, "s3:GetObject", "arn:aws:s3:::restricted/k"), Decision::Allowed);
+        // A public-read ACL lets anyone list the bucket, IgnorePublicAcls voids it.
+        assert_eq!(decide(&inv, &outsider, "s3:ListBucket", "arn:aws:s3:::acl"), Decision::Allowed);
+        assert_eq!(decide(&inv, &outsider, "s3:ListBucket", "arn:aws:s3:::acl-ignored"), Decision::ImplicitDeny);
+        assert_eq!(decide(&inv, &outsider, "s3:PutObject", "arn:aws:s3:::acl/k"), Decision::ImplicitDeny);
+        // The same IgnorePublicAcls set account-wide.
+        inv.accounts[0].s3.known_mut().unwrap().account_public_access_block = Observed::Known(Some(restrict));
+        assert_eq!(decide(&inv, &outsider, "s3:ListBucket", "arn:aws:s3:::acl"), Decision::ImplicitDeny);
+        assert_eq!(decide(&inv, &outsider, "s3:GetObject", "arn:aws:s3:::pub/k"), Decision::ExplicitDeny);
+    }
+
+    #[test]
+    fn unreadable_or_unparseable_policies_are_warnings_never_dropped_silently() {
+        let mut a = account(OWNER);
+        let iam = a.iam.known_mut().unwrap();
+        if let Observed::Known(users) = &mut iam.users {
+            users[0].inline_policies = Observed::Known(vec![InlinePolicy { name: "broken".into(), document: "{not json".into() }]);
+            users[0].permissions_boundary_arn = Observed::Unknown("iam:GetAccountAuthorizationDetails AccessDenied".into());
+        }
+        iam.roles = Observed::Unknown("throttled".into());
+        let mut inv = Inventory::new(crate::now());
+        inv.accounts = vec![a];
+        let built = estate(std::slice::from_ref(&inv));
+        let w = built.warnings.join("\n");
+        assert!(w.contains("policy `broken` does not parse"), "{w}");
+        assert!(w.contains("permissions boundary not read"), "{w}");
+        assert!(w.contains("IAM roles not read (throttled)"), "{w}");
+    }
 }

@@ -104,7 +104,12 @@ impl Estate {
 
     #[must_use]
     pub fn resource(&self, arn: &str) -> Option<&ResourceInfo> {
-        self.resources.iter().find(|r| r.arn == arn)
+        self.resources.iter().find(|r| r.arn == arn).or_else(|| {
+            // An S3 object (`arn:aws:s3:::bucket/key`): its bucket's policies apply.
+            let (bucket, _) = arn.split_once(":s3:::")?.1.split_once('/')?;
+            let prefix = &arn[..arn.find(":s3:::")? + 6];
+            self.resources.iter().find(|r| r.kind == "AWS::S3::Bucket" && r.arn.strip_prefix(prefix) == Some(bucket))
+        })
     }
 
     /// Whether `account` belongs to the estate's organisation.
