@@ -119,7 +119,7 @@ fn escalation_on_moto_each_technique_found_and_neutralised() {
     // Findings: one per escalating principal, none for the neutralised twins; stable ids.
     let now = time::OffsetDateTime::now_utc();
     let found = findings(&inventories, now);
-    for (t, _) in &techniques {
+    for t in techniques.keys() {
         let esc = role(&format!("esc-{t}"));
         let f = found.iter().find(|f| f.resource.id == esc).unwrap_or_else(|| panic!("{t}: no finding"));
         assert_eq!(f.check_id, CHECK_ID);

@@ -483,6 +483,8 @@ impl TrustIndex {
 type Grant = (usize, usize, Technique, Option<String>, Vec<Step>);
 /// The grant kept per technique: (principal, via, steps, edges by which it is then become).
 type Chosen = (usize, Option<String>, Vec<Step>, Vec<usize>);
+/// (principal, action, extra context and trust document, resource account).
+type MemoKey = (usize, String, String, Option<String>);
 
 struct Builder<'e, 'l> {
     estate: &'e Estate,
@@ -509,7 +511,7 @@ struct Builder<'e, 'l> {
     group_admin: HashMap<(usize, String), bool>,
     /// Answers of resource-insensitive requests: (principal, action, extra
     /// context, resource account) → the allowing statements, if allowed.
-    memo: HashMap<(usize, String, String, Option<String>), Option<Vec<MatchedStatement>>>,
+    memo: HashMap<MemoKey, Option<Vec<MatchedStatement>>>,
 }
 
 /// What a request acts on.
@@ -1207,7 +1209,7 @@ fn grant_edges(b: &mut Builder<'_, '_>, a: usize, admin_if_granted: &mut [Option
             }
             let extra: Vec<(&str, &str)> = extra.into_iter().collect();
             if let Some(step) = b.ask(a, action, &estate.principals[y].arn, On::Principal(y), &extra) {
-                grants.push((a, y, technique, Some(estate.principals[y].arn.clone()), vec![step]));
+                grants.push((a, y, technique, None, vec![step]));
             }
         }
     }
