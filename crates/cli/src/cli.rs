@@ -41,6 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::investigate::InvestigateCommand,
     },
+    /// IAM reasoning over the estate: simulate a request as IAM evaluates it.
+    Iam {
+        #[command(subcommand)]
+        action: crate::iam::IamCommand,
+    },
     /// Collect an inventory snapshot without running checks.
     Collect {
         #[command(subcommand)]

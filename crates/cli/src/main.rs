@@ -20,6 +20,7 @@ mod cli;
 mod db;
 mod hints;
 mod host;
+mod iam;
 mod investigate;
 mod investigate_detect;
 mod investigate_graph;

@@ -90,6 +90,7 @@ pub fn main(args: Cli) -> Result<ExitCode> {
         Command::Agents { action } => crate::agent::agents(action),
         Command::Watch { target } => crate::watch::main(target),
         Command::Investigate { action } => crate::investigate::main(action),
+        Command::Iam { action } => crate::iam::main(action),
         Command::Import { source: crate::cli::ImportSource::AwsCli { dir, account, region, output } } => {
             let opts = rampart_import_awscli::ImportOptions { account, region };
             let (inv, warnings) = rampart_import_awscli::import_dir(&dir, &opts, time::OffsetDateTime::now_utc())
