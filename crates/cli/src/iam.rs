@@ -13,11 +13,15 @@ pub enum IamCommand {
     /// SimulatePrincipalPolicy: the decision per action, the statements that matched and the
     /// context keys the request lacks.
     Simulate(SimulateArgs),
+    /// Privilege-escalation paths: who can get to administrator (or a principal, or a set of
+    /// actions), and by which steps.
+    Paths(crate::iam_paths::PathsArgs),
 }
 
 pub fn main(cmd: IamCommand) -> Result<ExitCode> {
     match cmd {
         IamCommand::Simulate(a) => simulate(a),
+        IamCommand::Paths(a) => crate::iam_paths::main(a),
     }
 }
 
