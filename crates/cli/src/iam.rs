@@ -13,6 +13,9 @@ pub enum IamCommand {
     /// SimulatePrincipalPolicy: the decision per action, the statements that matched and the
     /// context keys the request lacks.
     Simulate(SimulateArgs),
+    /// Exposure paths: internet → port → vulnerable listening package → instance role →
+    /// data, ranked, each with the single change that breaks it.
+    Exposure(crate::iam_exposure::ExposureArgs),
     /// Privilege-escalation paths: who can get to administrator (or a principal, or a set of
     /// actions), and by which steps.
     Paths(crate::iam_paths::PathsArgs),
@@ -21,6 +24,7 @@ pub enum IamCommand {
 pub fn main(cmd: IamCommand) -> Result<ExitCode> {
     match cmd {
         IamCommand::Simulate(a) => simulate(a),
+        IamCommand::Exposure(a) => crate::iam_exposure::exposure(a),
         IamCommand::Paths(a) => crate::iam_paths::main(a),
     }
 }
