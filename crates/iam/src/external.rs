@@ -407,7 +407,15 @@ fn resource(t: &Trusted, r: &ResourceInfo, out: &mut Vec<ExternalAccess>) {
     for p in &r.policies {
         let through_ap = p.name.starts_with(ACCESS_POINT_POLICY);
         let public: Vec<&Statement> = public_statements_with(&p.document, account_keys);
-        let denies: Vec<&Statement> = p.document.statements.iter().filter(|s| s.effect == Effect::Deny).collect();
+        // A Deny of the resource's own policies applies to every request; one of an access
+        // point's policy only to requests through that access point.
+        let denies: Vec<&Statement> = r
+            .policies
+            .iter()
+            .filter(|q| std::ptr::eq(*q, p) || !q.name.starts_with(ACCESS_POINT_POLICY))
+            .flat_map(|q| q.document.statements.iter())
+            .filter(|s| s.effect == Effect::Deny)
+            .collect();
         for (index, st) in p.document.statements.iter().enumerate() {
             if st.effect != Effect::Allow {
                 continue;
@@ -545,7 +553,7 @@ const ORG_PATH_KEYS: &[&str] = &["aws:PrincipalOrgPaths", "aws:VpceOrgPaths"];
 const NETWORK_KEYS: &[&str] = &["aws:SourceVpc", "aws:SourceVpce"];
 /// Keys a finding lists as limiting the grant but that never make it internal.
 const LIMITING_KEYS: &[&str] =
-    &["aws:SourceIp", "aws:userid", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:SecureTransport"];
+    &["aws:SourceIp", "aws:userid", "aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "aws:PrincipalType", "aws:SecureTransport"];
 
 fn key_in(key: &str, keys: &[&str]) -> bool {
     keys.iter().any(|k| k.eq_ignore_ascii_case(key))
@@ -712,13 +720,22 @@ fn taken_back(t: &Trusted, allow: &Statement, who: &Outside, denies: &[&Statemen
             continue;
         }
         let conditions_hold = deny.conditions.iter().all(|c| {
-            restriction(c) == Restriction::NoneOf
-                && (key_in(&c.key, ACCOUNT_KEYS) || key_in(&c.key, ORG_KEYS) || key_in(&c.key, ORG_PATH_KEYS) || key_in(&c.key, ARN_KEYS))
-                && {
-                    // The negation pins the zone: every value it exempts is in the zone.
-                    let as_positive = Condition { operator: "StringEquals".into(), key: c.key.clone(), values: c.values.clone() };
-                    matches!(pins(t, &as_positive), Some(Pin::Zone(_)))
-                }
+            // `Null aws:PrincipalServiceName true`: the request is not a service's.
+            let not_a_service = c.operator.eq_ignore_ascii_case("Null")
+                && c.key.eq_ignore_ascii_case("aws:PrincipalServiceName")
+                && c.values.iter().all(|v| v.eq_ignore_ascii_case("true"))
+                && !matches!(who, Outside::Service(_));
+            not_a_service
+                || restriction(c) == Restriction::NoneOf
+                    && (key_in(&c.key, ACCOUNT_KEYS)
+                        || key_in(&c.key, ORG_KEYS)
+                        || key_in(&c.key, ORG_PATH_KEYS)
+                        || key_in(&c.key, ARN_KEYS))
+                    && {
+                        // The negation pins the zone: every value it exempts is in the zone.
+                        let as_positive = Condition { operator: "StringEquals".into(), key: c.key.clone(), values: c.values.clone() };
+                        matches!(pins(t, &as_positive), Some(Pin::Zone(_)))
+                    }
         });
         if !conditions_hold {
             continue;

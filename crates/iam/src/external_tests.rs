@@ -398,3 +398,28 @@ fn action_classes() {
         assert_eq!(action_class(a), want, "{a}");
     }
 }
+
+#[test]
+fn block_public_access_and_acls_as_the_estate_states_them() {
+    let public = pol("bucket policy", r#"{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}"#);
+    let acl = crate::s3::acl_policy(
+        "arn:aws:s3:::b",
+        &[(crate::s3::Grantee::AuthenticatedUsers, "READ".into()), (crate::s3::Grantee::Account(STRANGER.into()), "WRITE".into())],
+        false,
+        false,
+    )
+    .unwrap();
+    let open = estate(vec![res("AWS::S3::Bucket", "arn:aws:s3:::b", vec![public.clone(), acl.clone()])]);
+    let got = external(&open, Zone::Account);
+    let seen: Vec<(String, bool)> = got.iter().map(|a| (a.principal.key(), a.unsupported.is_empty())).collect();
+    assert_eq!(seen, vec![("public".into(), true), ("account:999999999999".into(), true), ("public".into(), true)], "{got:#?}");
+    // RestrictPublicBuckets: the Deny of all but the owner's account and services takes back
+    // every grant to outside principals.
+    let restricted = estate(vec![res(
+        "AWS::S3::Bucket",
+        "arn:aws:s3:::b",
+        vec![public, acl, crate::s3::restrict_public_buckets("arn:aws:s3:::b", OWN)],
+    )]);
+    let all = run(&restricted, Zone::Account);
+    assert!(all.iter().all(|a| matches!(&a.verdict, Verdict::Internal(w) if w.contains("Deny"))), "{all:#?}");
+}
