@@ -228,12 +228,15 @@ impl Estate {
     #[must_use]
     pub fn simulate(&self, principal_arn: &str, action: &str, resource_arn: &str, context: &Context) -> Option<Answer> {
         let principal = self.principal(principal_arn)?;
-        let target = self
-            .resource(resource_arn)
-            .map(Target::Resource)
-            .or_else(|| self.principal(resource_arn).filter(|p| p.kind == PrincipalKind::Role).map(Target::Role));
-        let policies = self.policies(principal, target);
-        let req = self.request(principal, action, resource_arn, context);
+        // Each look-up once: the resource, else a principal acting as the resource (only a
+        // role's trust policy applies as a resource policy; any principal gives the account).
+        let resource = self.resource(resource_arn);
+        let as_principal = if resource.is_none() { self.principal(resource_arn) } else { None };
+        let policy_target =
+            resource.map(Target::Resource).or_else(|| as_principal.filter(|p| p.kind == PrincipalKind::Role).map(Target::Role));
+        let request_target = resource.map(Target::Resource).or_else(|| as_principal.map(Target::Role));
+        let policies = self.policies(principal, policy_target);
+        let req = self.request_on(principal, action, resource_arn, request_target, context);
         Some(evaluate(&req, &policies))
     }
 }
