@@ -8,15 +8,15 @@
 //! trust policies are the roles'; the engine is `rampart_iam::external`. Data the collector could not read, and policies that do not parse,
 //! are listed in [`Access::incomplete`]: an analysis with entries there is not a clean bill.
 //!
-//! S3 Block Public Access is applied here, on the inventory's settings: a bucket (or account)
-//! with `RestrictPublicBuckets` lets only its own account and AWS services in through a public
-//! policy, and `IgnorePublicAcls` makes public ACL grants void (S3 User Guide, "Blocking public
-//! access to your Amazon S3 storage").
+//! Bucket ACLs and S3 Block Public Access come as statements `iam::estate` adds to the bucket
+//! (`rampart_iam::s3`): the ACL's grants as an `Allow` policy, `RestrictPublicBuckets` on a
+//! public policy as a `Deny` of all but the owner's account and AWS services, which the
+//! analysis weighs like any other `Deny`.
 
 use anyhow::Result;
-use rampart_iam::external::{self, ExternalAccess, Outside, Verdict, Zone, ZoneOfTrust};
+use rampart_iam::external::{self, ExternalAccess, Verdict, Zone, ZoneOfTrust};
 use rampart_iam::{Estate, Grant, NamedPolicy, ResourceInfo};
-use rampart_inventory::{Account, Inventory, Observed, ALL_USERS_URI, AUTHENTICATED_USERS_URI};
+use rampart_inventory::{Account, Inventory, Observed};
 use rampart_model::{Finding, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +36,126 @@ pub struct Access {
 impl Access {
     pub fn external(&self) -> impl Iterator<Item = &ExternalAccess> {
         self.grants.iter().filter(|a| a.is_external())
+    }
+}
+
+/// The analysis as JSON: the zone, each external grant (resource, type, account, region,
+/// principal, public or not, actions, conditions, unsupported condition keys, source,
+/// severity, finding id), with `--all` the internal ones and why, and what was not read.
+pub fn access_json(a: &Access, all: bool) -> serde_json::Value {
+    use serde_json::json;
+    let grant = |g: &ExternalAccess| {
+        let mut v = json!({
+            "resource": g.resource,
+            "resourceType": g.kind,
+            "account": g.account,
+            "region": g.region,
+            "principal": g.principal.key(),
+            "principalText": g.principal.to_string(),
+            "isPublic": g.principal.is_public(),
+            "actions": g.actions,
+            "conditions": g.conditions.iter().map(|c| json!({"operator": c.operator, "key": c.key, "values": c.values})).collect::<Vec<_>>(),
+            "unsupportedConditionKeys": g.unsupported,
+            "source": g.source.to_string(),
+            "severity": g.severity().to_string(),
+        });
+        if let Verdict::Internal(why) = &g.verdict {
+            v["internal"] = json!(why);
+        }
+        v
+    };
+    let ids: BTreeMap<(&str, String), &str> =
+        a.findings.iter().map(|f| ((f.resource.id.as_str(), f.detail.clone()), f.id.as_str())).collect();
+    let external: Vec<serde_json::Value> = a
+        .external()
+        .map(|g| {
+            let mut v = grant(g);
+            let detail = format!("{} via {}", g.principal.key(), g.source.key());
+            if let Some(id) = ids.get(&(g.resource.as_str(), detail)) {
+                v["findingId"] = json!(id);
+            }
+            v
+        })
+        .collect();
+    let mut out = json!({ "zone": a.zone.as_str(), "external": external, "incomplete": a.incomplete });
+    if all {
+        out["internal"] = json!(a.grants.iter().filter(|g| !g.is_external()).map(grant).collect::<Vec<_>>());
+    }
+    out
+}
+
+/// The analysis as text: one line per external grant, grouped by resource; with `all` the
+/// grants the zone keeps in; then what was not read.
+pub fn access_text(a: &Access, all: bool) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let external: Vec<&ExternalAccess> = a.external().collect();
+    let resources: BTreeSet<&str> = external.iter().map(|g| g.resource.as_str()).collect();
+    let _ = writeln!(out, "zone of trust: {}; {} external grant(s) on {} resource(s)", a.zone.as_str(), external.len(), resources.len());
+    let mut last = "";
+    for g in &external {
+        if g.resource != last {
+            let _ = writeln!(
+                out,
+                "
+{} ({}, {})",
+                g.resource,
+                g.kind,
+                g.region.as_deref().unwrap_or("global")
+            );
+            last = g.resource.as_str();
+        }
+        let conditions = if g.conditions.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " if {}",
+                g.conditions
+                    .iter()
+                    .map(|c| format!("{} {} [{}]", c.operator, c.key, c.values.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )
+        };
+        let _ = writeln!(out, "  {:8} {}: {}{}  ({})", g.severity().to_string(), g.principal, g.actions.join(", "), conditions, g.source);
+        if !g.unsupported.is_empty() {
+            let _ = writeln!(out, "           not analysed: {}", g.unsupported.join(", "));
+        }
+    }
+    if all {
+        let internal: Vec<&ExternalAccess> = a.grants.iter().filter(|g| !g.is_external()).collect();
+        let _ = writeln!(
+            out,
+            "
+{} grant(s) kept inside the zone:",
+            internal.len()
+        );
+        for g in internal {
+            if let Verdict::Internal(why) = &g.verdict {
+                let _ = writeln!(out, "  {} → {}: {why}", g.resource, g.principal);
+            }
+        }
+    }
+    if !a.incomplete.is_empty() {
+        let _ = writeln!(
+            out,
+            "
+not read ({}): the grants they hold are not in this answer",
+            a.incomplete.len()
+        );
+        for w in &a.incomplete {
+            let _ = writeln!(out, "  {w}");
+        }
+    }
+    out
+}
+
+/// `account` or `organization`.
+pub fn parse_zone(text: &str) -> Result<Zone> {
+    match text {
+        "account" => Ok(Zone::Account),
+        "organization" | "organisation" => Ok(Zone::Organization),
+        other => anyhow::bail!("--zone `{other}` is not known: give account or organization"),
     }
 }
 
@@ -65,8 +185,7 @@ pub fn analyze_estate(
 ) -> Result<Access> {
     let zone = zone.unwrap_or_else(|| default_zone(estate));
     let trust = ZoneOfTrust { zone, networks: networks(inventories) };
-    let mut grants = external::analyze(estate, &trust).map_err(|e| anyhow::anyhow!("{e}"))?;
-    block_public_access(inventories, &mut grants);
+    let grants = external::analyze(estate, &trust).map_err(|e| anyhow::anyhow!("{e}"))?;
     let partitions: BTreeMap<&str, &str> =
         inventories.iter().flat_map(|i| i.accounts.iter()).map(|a| (a.id.as_str(), a.partition.as_str())).collect();
     let findings =
@@ -162,29 +281,14 @@ pub fn resources(account: &Account, out: &mut Vec<ResourceInfo>, incomplete: &mu
         let mut buckets: BTreeMap<String, usize> = BTreeMap::new();
         match &account.s3 {
             Observed::Known(s3) => {
-                let account_bpa = s3.account_public_access_block.known().copied().flatten();
                 for b in &s3.buckets {
                     let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
                     let mut r = info(&arn, id, Some(&b.region), "AWS::S3::Bucket");
                     optional_policy(&mut r, "bucket policy", &b.policy, incomplete);
-                    let ignore_acls = account_bpa.is_some_and(|p| p.ignore_public_acls)
-                        || b.public_access_block.known().copied().flatten().is_some_and(|p| p.ignore_public_acls);
-                    match &b.acl {
-                        Observed::Known(grants) => {
-                            for g in grants {
-                                let own = b.owner_id.known().is_some_and(|o| *o == g.grantee);
-                                let public = g.grantee == ALL_USERS_URI || g.grantee == AUTHENTICATED_USERS_URI;
-                                if own || (public && ignore_acls) {
-                                    continue;
-                                }
-                                r.grants.push(Grant {
-                                    grantee: g.grantee.clone(),
-                                    actions: acl_actions(&g.permission),
-                                    source: format!("ACL {}", g.permission),
-                                });
-                            }
-                        }
-                        Observed::Unknown(why) => unknown(&arn, "bucket ACL", why, incomplete),
+                    // The ACL and Block Public Access are statements `iam::estate` adds
+                    // (`rampart_iam::s3`): one reading for the evaluation and this analysis.
+                    if let Observed::Unknown(why) = &b.acl {
+                        unknown(&arn, "bucket ACL", why, incomplete);
                     }
                     buckets.insert(b.name.clone(), out.len());
                     out.push(r);
@@ -341,50 +445,54 @@ pub fn resources(account: &Account, out: &mut Vec<ResourceInfo>, incomplete: &mu
     }
 }
 
-/// What an S3 ACL permission gives, as IAM actions.
-fn acl_actions(permission: &str) -> Vec<String> {
-    let list: &[&str] = match permission {
-        "READ" => &["s3:ListBucket"],
-        "WRITE" => &["s3:PutObject", "s3:DeleteObject"],
-        "READ_ACP" => &["s3:GetBucketAcl"],
-        "WRITE_ACP" => &["s3:PutBucketAcl"],
-        "FULL_CONTROL" => &["s3:ListBucket", "s3:PutObject", "s3:DeleteObject", "s3:GetBucketAcl", "s3:PutBucketAcl"],
-        other => return vec![format!("ACL {other}")],
-    };
-    list.iter().map(|a| a.to_string()).collect()
-}
-
-/// `RestrictPublicBuckets` (the bucket's or its account's): a public bucket policy lets in
-/// only the bucket owner's account and AWS services, so its public grants are internal.
-fn block_public_access(inventories: &[Inventory], grants: &mut [ExternalAccess]) {
-    let mut restricted: BTreeSet<String> = BTreeSet::new();
-    for inv in inventories {
-        for account in &inv.accounts {
-            let Some(s3) = account.s3.known() else { continue };
-            let account_wide = s3.account_public_access_block.known().copied().flatten().is_some_and(|p| p.restrict_public_buckets);
-            for b in &s3.buckets {
-                let own = b.public_access_block.known().copied().flatten().is_some_and(|p| p.restrict_public_buckets);
-                if account_wide || own {
-                    restricted.insert(format!("arn:{}:s3:::{}", account.partition, b.name));
-                }
-            }
-        }
-    }
-    for g in grants.iter_mut() {
-        if g.is_external() && g.principal == Outside::Public && restricted.contains(&g.resource) {
-            if let rampart_iam::external::Source::Statement { .. } = g.source {
-                g.verdict = Verdict::Internal(
-                    "S3 Block Public Access (RestrictPublicBuckets) restricts the public policy to the bucket's account and AWS services"
-                        .into(),
-                );
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suppressions_archive_external_access_findings_with_reason_and_expiry() {
+        let inv = crate::inputs::demo().unwrap();
+        let a = analyze(std::slice::from_ref(&inv), None, crate::now()).unwrap();
+        let Some(f) = a.findings.first() else { panic!("the demo estate shares nothing outside its account") };
+        let text = format!(
+            "[[suppress]]\nchecks = [\"{}\"]\narn = \"{}\"\nreason = \"shared with the auditors on purpose\"\nexpires = 2099-01-01\n",
+            external::CHECK_ID,
+            f.resource.id
+        );
+        let config = rampart_config::Config::parse(&text, std::path::Path::new("r.toml"), &rampart_checks::KNOWN).unwrap();
+        let scan = crate::scan::check_inventory(&inv, "demo", Some(&config), crate::now());
+        let ours: Vec<&Finding> =
+            scan.findings.iter().filter(|g| g.resource.id == f.resource.id && g.check_id == external::CHECK_ID).collect();
+        assert!(!ours.is_empty());
+        assert!(ours.iter().all(|g| g.workflow_status == rampart_model::WorkflowStatus::Suppressed));
+        assert!(scan.suppressed >= ours.len());
+        // An expired rule suppresses nothing.
+        let expired = text.replace("2099-01-01", "2020-01-01");
+        let config = rampart_config::Config::parse(&expired, std::path::Path::new("r.toml"), &rampart_checks::KNOWN).unwrap();
+        let scan = crate::scan::check_inventory(&inv, "demo", Some(&config), crate::now());
+        assert!(scan
+            .findings
+            .iter()
+            .filter(|g| g.check_id == external::CHECK_ID)
+            .all(|g| g.workflow_status != rampart_model::WorkflowStatus::Suppressed));
+    }
+
+    #[test]
+    fn text_and_json_name_who_and_what() {
+        let inv = crate::inputs::demo().unwrap();
+        let a = analyze(std::slice::from_ref(&inv), Some(Zone::Account), crate::now()).unwrap();
+        let json = access_json(&a, true);
+        assert_eq!(json["zone"], "account");
+        assert_eq!(json["external"].as_array().unwrap().len(), a.external().count());
+        assert!(json["external"].as_array().unwrap().iter().all(|g| g["findingId"].is_string()), "{json:#}");
+        let text = access_text(&a, false);
+        assert!(text.starts_with("zone of trust: account;"), "{text}");
+        for g in a.external() {
+            assert!(text.contains(&g.resource), "{text}");
+        }
+        assert!(parse_zone("org").is_err());
+        assert_eq!(parse_zone("organization").unwrap(), Zone::Organization);
+    }
 
     #[test]
     fn the_demo_estate_is_analysed_and_says_what_it_could_not_read() {
