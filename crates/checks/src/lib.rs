@@ -360,7 +360,9 @@ pub fn check(id: &str) -> Option<&'static Check> {
 /// `threat_...`). `rampart_config::Config::load(path, &KNOWN)`.
 pub const KNOWN: rampart_config::KnownChecks = rampart_config::KnownChecks {
     contains: |id| {
-        check(id).is_some() || rampart_detect::rule(id).is_some() || id == rampart_iam::external::CHECK_ID || id == rampart_exposure::CHECK.id
+        check(id).is_some() || rampart_detect::rule(id).is_some() || id == rampart_iam::external::CHECK_ID
+            || id == rampart_iam::escalation::CHECK_ID
+            || id == rampart_exposure::CHECK.id
     },
     suggest: |id| {
         if rampart_detect::rule(id).is_some() {
@@ -1082,6 +1084,8 @@ mod known_detections {
     fn detection_ids_are_known_and_suggested() {
         assert!((super::KNOWN.contains)("threat_logging_disabled"));
         assert!((super::KNOWN.contains)("s3_bucket_public_read"));
+        // The analyses whose findings join the checks' may be suppressed by id too.
+        assert!((super::KNOWN.contains)(rampart_iam::escalation::CHECK_ID));
         assert!(!(super::KNOWN.contains)("threat_loging_disabled"));
         assert_eq!((super::KNOWN.suggest)("threat_loging_disabled"), Some("threat_logging_disabled"));
     }
