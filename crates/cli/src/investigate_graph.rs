@@ -157,6 +157,7 @@ fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.unwrap_or_else(rampart_hub::Store::default_path)
 }
 
+#[allow(clippy::too_many_arguments)] // one per flag of `investigate ingest`
 fn ingest(
     source: IngestSource,
     paths: Vec<PathBuf>,

@@ -58,9 +58,7 @@ impl Settings {
     /// From the config file's `[investigate]`; relative paths are read from `base` (the
     /// config file's folder). A database or list that cannot be read is an error naming it.
     pub fn from_config(c: &rampart_config::Investigate, base: &Path) -> Result<Settings> {
-        let mut s = Settings::default();
-        s.max_speed_kmh = c.max_speed_kmh;
-        s.group_window_hours = c.group_window_hours;
+        let mut s = Settings { max_speed_kmh: c.max_speed_kmh, group_window_hours: c.group_window_hours, ..Settings::default() };
         if c.max_speed_kmh == 0 {
             bail!("[investigate] max_speed_kmh = 0 would call every move impossible: give a speed in km/h (default {DEFAULT_MAX_SPEED_KMH})");
         }

@@ -54,6 +54,7 @@ fn deploy(session: &str) -> Value {
 }
 
 /// A record at `at` (Unix seconds).
+#[allow(clippy::too_many_arguments)]
 fn rec(id: &str, at: i64, source: &str, name: &str, who: Value, ip: &str, ua: &str, request: Value) -> Value {
     json!({
         "eventVersion": "1.09", "userIdentity": who, "eventTime": rampart_graph::text_time(at),
