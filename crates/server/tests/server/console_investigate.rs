@@ -437,3 +437,49 @@ fn from_a_detection_to_its_group_graph_and_investigation_in_chromium() {
     no_sideways_scroll(&b, "an investigation");
     shot("console-investigation.png");
 }
+
+#[test]
+fn an_interfaces_profile_shows_its_flows_by_peer_and_port() {
+    let s = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    // VPC Flow Logs' default format (version 2): SSH accepted from one address, rejected
+    // from another, HTTPS out.
+    let eni = "eni-0a1b2c3d4e5f60718";
+    let t = 1_722_430_800; // 2024-07-31T13:00:00Z
+    let mut text = String::from("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n");
+    for (i, (src, dst, sport, dport, bytes, action)) in [
+        ("203.0.113.10", "10.0.0.5", 50_000, 22, 4_000, "ACCEPT"),
+        ("203.0.113.10", "10.0.0.5", 50_001, 22, 6_000, "ACCEPT"),
+        ("198.51.100.99", "10.0.0.5", 40_000, 22, 120, "REJECT"),
+        ("10.0.0.5", "192.0.2.80", 51_000, 443, 9_000, "ACCEPT"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let start = t + i as i64 * 60;
+        text.push_str(&format!("2 143434273843 {eni} {src} {dst} {sport} {dport} 6 10 {bytes} {start} {} {action} OK\n", start + 30));
+    }
+    let file = dir.path().join("flows.log");
+    std::fs::write(&file, text).unwrap();
+    let mut opts = rampart_app::investigate::IngestOptions::new(rampart_app::investigate::Source::FlowLogs, vec![file]);
+    opts.retention_days = 36_500;
+    let report = rampart_app::investigate::ingest(&mut s.store(), &opts, rampart_app::now().unix_timestamp(), &rampart_app::Collected::default()).unwrap();
+    assert_eq!((report.records, report.malformed), (4, 0), "{report:?}");
+
+    let want = rampart_app::investigate::entity_profile(&s.store(), eni, None, None, 45).unwrap();
+    assert_eq!(want.flows.len(), 3, "{:#?}", want.flows);
+    let b = s.login("viewer", PASSWORD).unwrap();
+    let page = ok(b.get(&entity_path(eni)), "the interface");
+    assert!(page.contains("id=\"entity-kind\">network interface<"));
+    assert_eq!(page.matches("<tr class=\"flow\"").count(), want.flows.len());
+    for f in &want.flows {
+        let row = page.split(&format!("{}?from=", entity_path(&f.peer))).nth(1).unwrap_or_else(|| panic!("the peer {} links its profile", f.peer));
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(&format!("TCP/{}", f.port)), "{row}");
+        assert!(row.contains(&format!("<td class=\"num\">{}</td><td class=\"num\">{}</td>", f.accepted_bytes, f.rejected_bytes)), "{row}");
+    }
+    // SSH from 203.0.113.10: both records, 10,000 bytes accepted.
+    let ssh = want.flows.iter().find(|f| f.peer == "203.0.113.10").unwrap();
+    assert_eq!((ssh.port, ssh.records, ssh.accepted_bytes), (22, 2, 10_000));
+    assert!(page.contains(">accepted</th>") && page.contains(">rejected</th>"), "the activity of flows is accepted/rejected");
+}
