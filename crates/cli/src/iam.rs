@@ -19,6 +19,9 @@ pub enum IamCommand {
     /// Privilege-escalation paths: who can get to administrator (or a principal, or a set of
     /// actions), and by which steps.
     Paths(crate::iam_paths::PathsArgs),
+    /// External access, as IAM Access Analyzer reports it: who outside the zone of trust (the
+    /// account or the organisation) each resource lets in, with the actions and conditions.
+    Access(crate::iam_access::AccessArgs),
 }
 
 pub fn main(cmd: IamCommand) -> Result<ExitCode> {
@@ -26,6 +29,7 @@ pub fn main(cmd: IamCommand) -> Result<ExitCode> {
         IamCommand::Simulate(a) => simulate(a),
         IamCommand::Exposure(a) => crate::iam_exposure::exposure(a),
         IamCommand::Paths(a) => crate::iam_paths::main(a),
+        IamCommand::Access(a) => crate::iam_access::main(a),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// Who outside the zone of trust each resource lets in: bucket and access point policies and
@@ -41,10 +42,12 @@ pub fn main(args: AccessArgs) -> Result<ExitCode> {
         args.estate.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect::<Result<Vec<_>>>()?
     };
     let access = rampart_app::iam_access::analyze(&inventories, zone, rampart_app::now())?;
-    if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&rampart_app::iam_access::access_json(&access, args.all))?);
+    let out = if args.format == "json" {
+        format!("{}\n", serde_json::to_string_pretty(&rampart_app::iam_access::access_json(&access, args.all))?)
     } else {
-        print!("{}", rampart_app::iam_access::access_text(&access, args.all));
-    }
+        rampart_app::iam_access::access_text(&access, args.all)
+    };
+    // Never println!: a closed pipe ends the command quietly (`crate::pipe`).
+    write!(crate::pipe::Watch(std::io::stdout().lock()), "{out}")?;
     Ok(if access.external().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -21,6 +21,7 @@ mod db;
 mod hints;
 mod host;
 mod iam;
+mod iam_access;
 mod iam_exposure;
 mod iam_paths;
 mod investigate;
