@@ -18,7 +18,8 @@
 //!
 //! CloudTrail records read are also run through the threat detections and recorded as
 //! findings ([`crate::detect::record_events`], the same run source, ids and config as
-//! `rampart investigate detections --db`), unless [`IngestOptions::detections`] is off. Only
+//! `rampart investigate detections --db`), unless [`IngestOptions::detections`] is off; each
+//! one joins the graph as a finding entity related to the principal that acted. Only
 //! the files read now are covered (files read before are skipped); a run over no new record
 //! is not recorded, and no detection run archives anything.
 
@@ -413,6 +414,17 @@ fn record_detections(
         incomplete.push(format!("{} malformed CloudTrail record(s) not read (first: {first})", report.malformed));
     }
     let recorded = crate::detect::record_events(events, opts.config.as_ref(), crate::now(), incomplete, store, notify)?;
+    // Each detection into the graph: the finding → the principal that acted.
+    let mut sum = Summariser::new(usize::MAX);
+    for f in &recorded.scan.findings {
+        let at = f.first_observed.unix_timestamp();
+        sum.entity(&f.id, EntityKind::Finding, at);
+        sum.entity(&f.resource.id, EntityKind::of_id(&f.resource.id), at);
+        sum.add(&f.id, rampart_graph::Rel::FindingOf, &f.resource.id, &f.check_id, rampart_graph::Tally::one(at, true));
+    }
+    if !sum.is_empty() {
+        store.graph_write(|w| w.add(&sum.drain())).context("the graph store")?;
+    }
     out.run = Some(recorded.scan.run.id.clone());
     out.recorded = recorded.scan.findings.len() as u64;
     out.suppressed = recorded.scan.suppressed as u64;

@@ -350,3 +350,24 @@ fn guardduty_findings_link_to_the_entities_they_name() {
     assert_eq!(found.kind, EntityKind::Finding);
     assert!(found.related.iter().any(|r| r.entity == "203.0.113.66"));
 }
+
+#[test]
+fn detections_of_an_ingest_join_the_graph_as_findings_of_the_principal_that_acted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/cloudtrail/stratus-red-team/aws.defense-evasion.cloudtrail-stop.json");
+    let mut store = store_in(tmp.path());
+    // `now` a month after the records (2024-08), so retention keeps them.
+    let report = ingest(&mut store, &opts(Source::CloudTrail, &file), 1_725_000_000, &Quiet).unwrap();
+    assert!(report.detections.as_ref().is_some_and(|d| d.recorded > 0), "{report:?}");
+    let findings = store.graph_entities(Some(EntityKind::Finding), "", 100).unwrap();
+    assert!(!findings.is_empty());
+    let rows = store.graph_dump().unwrap();
+    let link =
+        rows.iter().find(|r| r.rel == Rel::FindingOf && r.detail == "threat_logging_disabled").expect("the trail stopped, in the graph");
+    assert!(findings.iter().any(|f| f.id == link.src));
+    assert!(link.dst.starts_with("arn:aws:iam::"), "the principal that acted: {}", link.dst);
+    // Its profile names the finding.
+    let p = entity_profile(&store, &link.dst, None, None, 45).unwrap();
+    assert!(p.related.iter().any(|r| r.entity == link.src), "{:?}", p.related);
+}
