@@ -56,7 +56,10 @@ struct Operator {
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    (s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &s[prefix.len()..])
+    // Compared as bytes: an operator name from a policy may hold any character, and slicing
+    // the text inside one would panic (found by the `iam_evaluate` fuzz target).
+    let n = prefix.len();
+    (s.len() >= n && s.as_bytes()[..n].eq_ignore_ascii_case(prefix.as_bytes())).then(|| &s[n..])
 }
 
 fn parse_operator(name: &str) -> Option<Operator> {
@@ -244,6 +247,13 @@ fn arn_matches(pattern: &str, arn: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operator_name_with_a_multibyte_character_where_a_prefix_ends_is_unknown() {
+        // `ForAllValues` then U+01B2 (two bytes) where the `:` would be: no panic, unknown.
+        assert!(parse_operator("ForAllValues\u{1b2}tringLike").is_none());
+        assert!(parse_operator("ForAnyValue\u{e9}StringLike").is_none());
+    }
 
     #[test]
     fn operator_names() {
