@@ -48,17 +48,29 @@ pub struct EstateArgs {
 }
 
 impl EstateArgs {
-    /// The estate of the snapshots given, else of the stored inventories.
-    pub fn build(&self) -> Result<Built> {
-        let inventories = if self.inventory.is_empty() {
+    /// The snapshots given, else the latest stored inventory of each account in --db.
+    pub fn inventories(&self) -> Result<Vec<rampart_inventory::Inventory>> {
+        if self.inventory.is_empty() {
             let spec = self.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
             let store = crate::hints::read_store(&spec)?;
-            rampart_app::iam::stored(&store)?
+            rampart_app::iam::stored(&store)
         } else {
-            self.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect::<Result<Vec<_>>>()?
-        };
-        Ok(rampart_app::iam::estate(&inventories))
+            self.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect()
+        }
     }
+
+    /// The estate of [`EstateArgs::inventories`].
+    pub fn build(&self) -> Result<Built> {
+        Ok(rampart_app::iam::estate(&self.inventories()?))
+    }
+}
+
+/// Writes a command's answer to stdout; never `print!`: a closed pipe ends the command
+/// quietly (`crate::pipe`).
+pub fn emit(out: &str) -> Result<()> {
+    use std::io::Write;
+    write!(crate::pipe::Watch(std::io::stdout().lock()), "{out}")?;
+    Ok(())
 }
 
 #[derive(Args, Debug)]
@@ -95,7 +107,7 @@ fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         "json" => format!("{}\n", serde_json::to_string_pretty(&rampart_app::iam::simulation_json(&sim))?),
         _ => rampart_app::iam::simulation_text(&sim),
     };
-    print!("{out}");
+    emit(&out)?;
     if args.format == "text" {
         warn(&sim.warnings);
     }

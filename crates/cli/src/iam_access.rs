@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
-use std::io::Write;
 use std::process::ExitCode;
 
 /// Who outside the zone of trust each resource lets in: bucket and access point policies and
@@ -34,20 +33,13 @@ pub fn main(args: AccessArgs) -> Result<ExitCode> {
         bail!("--format `{}` is not known: give text or json", args.format);
     }
     let zone = args.zone.as_deref().map(rampart_app::iam_access::parse_zone).transpose()?;
-    let inventories = if args.estate.inventory.is_empty() {
-        let spec = args.estate.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-        let store = crate::hints::read_store(&spec)?;
-        rampart_app::iam::stored(&store)?
-    } else {
-        args.estate.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect::<Result<Vec<_>>>()?
-    };
+    let inventories = args.estate.inventories()?;
     let access = rampart_app::iam_access::analyze(&inventories, zone, rampart_app::now())?;
     let out = if args.format == "json" {
         format!("{}\n", serde_json::to_string_pretty(&rampart_app::iam_access::access_json(&access, args.all))?)
     } else {
         rampart_app::iam_access::access_text(&access, args.all)
     };
-    // Never println!: a closed pipe ends the command quietly (`crate::pipe`).
-    write!(crate::pipe::Watch(std::io::stdout().lock()), "{out}")?;
+    crate::iam::emit(&out)?;
     Ok(if access.external().next().is_some() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

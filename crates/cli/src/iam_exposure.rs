@@ -3,7 +3,6 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,12 +30,7 @@ pub fn exposure(args: ExposureArgs) -> Result<ExitCode> {
         bail!("--format `{}` is not known: give text or json", args.format);
     }
     // The inventories themselves (not only their estate): reachability and instances read them.
-    let inventories = if args.estate.inventory.is_empty() {
-        let spec = args.estate.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-        rampart_app::iam::stored(&crate::hints::read_store(&spec)?)?
-    } else {
-        args.estate.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect::<Result<Vec<_>>>()?
-    };
+    let inventories = args.estate.inventories()?;
     let docs = if args.telemetry.is_empty() {
         let spec = args.estate.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
         let store = crate::hints::read_store(&spec)?;
@@ -58,9 +52,8 @@ pub fn exposure(args: ExposureArgs) -> Result<ExitCode> {
         "json" => format!("{}\n", serde_json::to_string_pretty(&report)?),
         _ => rampart_app::exposure::text(&report),
     };
-    let mut o = crate::pipe::Watch(std::io::stdout().lock());
-    o.write_all(out.as_bytes())?;
-    o.flush()?;
+    crate::iam::emit(&out)?;
     crate::iam::warn(&warnings);
-    Ok(ExitCode::SUCCESS)
+    // As `iam access` and `iam paths`: 1 when there is something to fix.
+    Ok(if report.paths.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -46,21 +46,15 @@ pub fn main(args: PathsArgs) -> Result<ExitCode> {
     }
     // The same inventories `EstateArgs::build` reads: the techniques need more of them than
     // the estate holds (groups, functions, managed policies' holders).
-    let inventories = if args.estate.inventory.is_empty() {
-        let spec = args.estate.db.clone().unwrap_or_else(rampart_hub::Store::default_path);
-        let store = crate::hints::read_store(&spec)?;
-        rampart_app::iam::stored(&store)?
-    } else {
-        args.estate.inventory.iter().map(|p| rampart_app::inputs::read_snapshot(p)).collect::<Result<Vec<_>>>()?
-    };
+    let inventories = args.estate.inventories()?;
     let answer = paths(&inventories, &to, args.from.as_deref())?;
     for w in &answer.warnings {
         eprintln!("warning: {w}");
     }
     if args.format == "json" {
-        println!("{}", serde_json::to_string_pretty(&answer)?);
+        crate::iam::emit(&format!("{}\n", serde_json::to_string_pretty(&answer)?))?;
     } else {
-        print!("{}", text(&answer));
+        crate::iam::emit(&text(&answer))?;
     }
     Ok(if answer.paths.iter().any(|p| p.length > 0) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

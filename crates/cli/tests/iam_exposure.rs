@@ -24,6 +24,12 @@ fn ok(o: Output) -> Output {
     o
 }
 
+/// A run that found exposure paths: exit 1, as `iam access` and `iam paths` do.
+fn found(o: Output) -> Output {
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
 /// A Debian 9 host's telemetry: openssh-server at `version`, sshd listening on 22.
 fn telemetry(dir: &Path, instance: &str, version: &str) -> PathBuf {
     let root = tempfile::tempdir().unwrap();
@@ -85,7 +91,7 @@ fn iam_exposure_ranks_the_chain_first_from_files_and_from_agents() {
     for p in &docs {
         args.extend(["--telemetry", p.to_str().unwrap()]);
     }
-    let out = ok(rampart(d, &args));
+    let out = found(rampart(d, &args));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let paths = v["paths"].as_array().unwrap();
     assert_eq!(paths.len(), 1, "{v:#}");
@@ -96,7 +102,7 @@ fn iam_exposure_ranks_the_chain_first_from_files_and_from_agents() {
     assert_eq!(paths[0]["service"]["package"]["fixed"], "1:7.4p1-10+deb9u6");
     // Text: the chain link by link and the fix.
     args[5] = "text";
-    let out = ok(rampart(d, &args));
+    let out = found(rampart(d, &args));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with(&format!("1 ")) && text.contains(&ids["chain"]), "{text}");
     assert!(
@@ -119,7 +125,8 @@ fn iam_exposure_ranks_the_chain_first_from_files_and_from_agents() {
                 .unwrap();
         }
     }
-    let out = ok(rampart(d, &["iam", "exposure", "--inventory", snap.to_str().unwrap(), "--db", db.to_str().unwrap(), "--format", "json"]));
+    let out =
+        found(rampart(d, &["iam", "exposure", "--inventory", snap.to_str().unwrap(), "--db", db.to_str().unwrap(), "--format", "json"]));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["paths"].as_array().map(Vec::len), Some(1), "{v:#}");
     assert_eq!(v["paths"][0]["instance_id"], ids["chain"].as_str());

@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use rampart_graph::geo::{GeoDb, Place, Places};
-pub use rampart_graph::investigation::Evidence;
 pub use rampart_graph::groups::{FindingGroup, GroupSummary, DEFAULT_WINDOW_HOURS};
+pub use rampart_graph::investigation::Evidence;
 pub use rampart_graph::investigation::{Indicator, IndicatorKind, IndicatorStatus, Investigation, DEFAULT_MAX_SPEED_KMH};
 
 /// Findings read for groups and investigations at most (the most severe first); more are
@@ -60,7 +60,9 @@ impl Settings {
     pub fn from_config(c: &rampart_config::Investigate, base: &Path) -> Result<Settings> {
         let mut s = Settings { max_speed_kmh: c.max_speed_kmh, group_window_hours: c.group_window_hours, ..Settings::default() };
         if c.max_speed_kmh == 0 {
-            bail!("[investigate] max_speed_kmh = 0 would call every move impossible: give a speed in km/h (default {DEFAULT_MAX_SPEED_KMH})");
+            bail!(
+                "[investigate] max_speed_kmh = 0 would call every move impossible: give a speed in km/h (default {DEFAULT_MAX_SPEED_KMH})"
+            );
         }
         let city = c.geoip_city.as_ref().map(|p| resolve(base, p));
         let asn = c.geoip_asn.as_ref().map(|p| resolve(base, p));
@@ -82,7 +84,8 @@ impl Settings {
         };
         let city = city.map(read).transpose()?;
         let asn = asn.map(read).transpose()?;
-        let db = GeoDb::from_bytes(city.as_ref().map(|(n, b)| (n.as_str(), b.clone())), asn.as_ref().map(|(n, b)| (n.as_str(), b.clone())))?;
+        let db =
+            GeoDb::from_bytes(city.as_ref().map(|(n, b)| (n.as_str(), b.clone())), asn.as_ref().map(|(n, b)| (n.as_str(), b.clone())))?;
         self.geo = Some(Arc::new(db));
         Ok(())
     }
@@ -112,8 +115,13 @@ pub fn locate_addresses(store: &mut Store, geo: &GeoDb, now: rampart_model::Time
     loop {
         let page = store.graph_unlocated_ips(&after, 10_000)?;
         let Some(last) = page.last().cloned() else { break };
-        let located: Vec<(String, Geo)> =
-            page.into_iter().map(|ip| { let g = ip.parse().map(|a| geo.lookup(a)).unwrap_or_default(); (ip, g) }).collect();
+        let located: Vec<(String, Geo)> = page
+            .into_iter()
+            .map(|ip| {
+                let g = ip.parse().map(|a| geo.lookup(a)).unwrap_or_default();
+                (ip, g)
+            })
+            .collect();
         n += located.len() as u64;
         store.graph_set_geo(&located, &source, now).context("recording where addresses are")?;
         after = last;
@@ -209,7 +217,10 @@ pub fn group(store: &Store, id: &str, settings: &Settings) -> Result<FindingGrou
     let id = id.trim();
     let (groups, _, _) = all_groups(store, settings)?;
     groups.into_iter().find(|g| g.id == id).with_context(|| {
-        format!("no finding group `{}`: `rampart investigate group` lists them (a group's id follows its earliest finding)", crate::shown(id))
+        format!(
+            "no finding group `{}`: `rampart investigate group` lists them (a group's id follows its earliest finding)",
+            crate::shown(id)
+        )
     })
 }
 
@@ -222,7 +233,14 @@ pub fn groups_of_finding(store: &Store, id: &str, settings: &Settings) -> Result
 /// Investigates `principal` (an IAM user's or role's ARN) over `[from, to)` (Unix
 /// seconds; default the 24 hours up to its last sighting) with a baseline of
 /// `baseline_days` before it.
-pub fn run(store: &Store, principal: &str, from: Option<i64>, to: Option<i64>, baseline_days: i64, settings: &Settings) -> Result<Investigation> {
+pub fn run(
+    store: &Store,
+    principal: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    baseline_days: i64,
+    settings: &Settings,
+) -> Result<Investigation> {
     let principal = principal.trim();
     let kind = EntityKind::of_id(principal);
     if !matches!(kind, EntityKind::IamUser | EntityKind::IamRole) {
@@ -232,7 +250,10 @@ pub fn run(store: &Store, principal: &str, from: Option<i64>, to: Option<i64>, b
         );
     }
     let Some(seen) = store.graph_entity(principal)? else {
-        bail!("no `{}` in the graph: ingest its CloudTrail logs first (`rampart investigate ingest cloudtrail PATH`)", crate::shown(principal));
+        bail!(
+            "no `{}` in the graph: ingest its CloudTrail logs first (`rampart investigate ingest cloudtrail PATH`)",
+            crate::shown(principal)
+        );
     };
     let to = to.unwrap_or_else(|| rampart_graph::hour_of(seen.last_seen) + 3600);
     let from = from.unwrap_or(to - 86_400);
@@ -260,9 +281,15 @@ pub fn run(store: &Store, principal: &str, from: Option<i64>, to: Option<i64>, b
         }
     }
     let owners: BTreeSet<&str> = std::iter::once(principal).chain(sessions.iter().map(String::as_str)).collect();
-    let keys: BTreeSet<String> = rows.iter().filter(|s| s.rel == Rel::KeyOf && owners.contains(s.dst.as_str())).map(|s| s.src.clone()).collect();
-    let ips: Vec<String> =
-        rows.iter().filter(|s| s.rel == Rel::Ip && s.src == principal).map(|s| s.dst.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+    let keys: BTreeSet<String> =
+        rows.iter().filter(|s| s.rel == Rel::KeyOf && owners.contains(s.dst.as_str())).map(|s| s.src.clone()).collect();
+    let ips: Vec<String> = rows
+        .iter()
+        .filter(|s| s.rel == Rel::Ip && s.src == principal)
+        .map(|s| s.dst.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let located = locate(store, &ips, settings)?;
 
     // Findings naming the principal, a session or a key; the groups over every finding.
@@ -293,7 +320,14 @@ pub fn run(store: &Store, principal: &str, from: Option<i64>, to: Option<i64>, b
 /// The countries and ASNs of an entity's addresses over `[from, to)` with what is new
 /// against the baseline (the profile's addresses, located): for entity pages and
 /// `rampart investigate entity`.
-pub fn entity_places(store: &Store, id: &str, from: i64, to: i64, baseline_days: i64, settings: &Settings) -> Result<rampart_graph::geo::Places> {
+pub fn entity_places(
+    store: &Store,
+    id: &str,
+    from: i64,
+    to: i64,
+    baseline_days: i64,
+    settings: &Settings,
+) -> Result<rampart_graph::geo::Places> {
     let scope = ProfileScope { from, to, baseline_days };
     let rows = store.graph_summaries(id, scope.baseline_from(), to)?;
     let ips: Vec<String> =
