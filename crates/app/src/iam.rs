@@ -26,8 +26,11 @@ pub struct Built {
 pub fn estate(inventories: &[Inventory]) -> Built {
     let mut out = Built::default();
     let mut seen = BTreeSet::new();
-    let accounts: Vec<(&Inventory, &Account)> =
+    let mut accounts: Vec<(&Inventory, &Account)> =
         inventories.iter().flat_map(|i| i.accounts.iter().map(move |a| (i, a))).filter(|(_, a)| seen.insert(a.id.clone())).collect();
+    // In account order, whatever order the inventory lists them in (a queued scan merges its
+    // parts sorted; a single-process scan lists them as collected): the same estate either way.
+    accounts.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     for (inv, account) in &accounts {
         principals(inv, account, &mut out);
     }
@@ -53,7 +56,9 @@ fn resources(accounts: &[(&Inventory, &Account)], out: &mut Built) {
         .flat_map(|(_, a)| a.s3.known().map(|s| s.buckets.as_slice()).unwrap_or_default().iter().map(move |b| (a, b)))
         .filter_map(|(a, b)| b.owner_id.known().map(|o| (o.clone(), a.id.clone())))
         .collect();
-    let index: HashMap<String, usize> = out.estate.resources.iter().enumerate().map(|(i, r)| (r.arn.clone(), i)).collect();
+    // By (account, ARN): S3 ARNs name no account, and a copied estate may repeat a name.
+    let index: HashMap<(String, String), usize> =
+        out.estate.resources.iter().enumerate().map(|(i, r)| ((r.account.clone(), r.arn.clone()), i)).collect();
     for (_, account) in accounts {
         let Some(s3) = account.s3.known() else { continue };
         let account_bpa = s3.account_public_access_block.known().copied().flatten();
@@ -62,7 +67,7 @@ fn resources(accounts: &[(&Inventory, &Account)], out: &mut Built) {
         }
         for b in &s3.buckets {
             let arn = format!("arn:{}:s3:::{}", account.partition, b.name);
-            let Some(&i) = index.get(&arn) else { continue };
+            let Some(&i) = index.get(&(account.id.clone(), arn.clone())) else { continue };
             let bpa = b.public_access_block.known().copied().flatten();
             let ignore_acls = account_bpa.is_some_and(|p| p.ignore_public_acls) || bpa.is_some_and(|p| p.ignore_public_acls);
             let restrict = account_bpa.is_some_and(|p| p.restrict_public_buckets) || bpa.is_some_and(|p| p.restrict_public_buckets);
@@ -74,8 +79,9 @@ fn resources(accounts: &[(&Inventory, &Account)], out: &mut Built) {
                         ALL_USERS_URI => Grantee::AllUsers,
                         AUTHENTICATED_USERS_URI => Grantee::AuthenticatedUsers,
                         "http://acs.amazonaws.com/groups/s3/LogDelivery" => Grantee::LogDelivery,
+                        // The owner's own grant: its account acts through identity policies.
+                        id if b.owner_id.known().is_some_and(|o| o == id) => continue,
                         id => match canonical.get(id) {
-                            // The owner's own grant: its account acts through identity policies.
                             Some(acct) if *acct == account.id => continue,
                             Some(acct) => Grantee::Account(acct.clone()),
                             None => {

@@ -213,16 +213,18 @@ pub fn estate_of(inventories: &[Inventory]) -> (Estate, Vec<String>) {
 /// VPC and VPC endpoint ids of the inventories, to their owning account.
 pub fn networks(inventories: &[Inventory]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for inv in inventories {
-        for (account, region) in inv.regions() {
-            let Some(ec2) = region.ec2.known() else { continue };
-            for v in ec2.vpcs.known().into_iter().flatten() {
-                let owner = if v.owner_id.is_empty() { account.id.clone() } else { v.owner_id.clone() };
-                out.insert(v.vpc_id.clone(), owner);
-            }
-            for e in ec2.vpc_endpoints.known().into_iter().flatten() {
-                out.insert(e.vpc_endpoint_id.clone(), account.id.clone());
-            }
+    // In (account, region) order, the first owner kept: the same map whatever order the
+    // inventories list them in (ids are unique in AWS; copied estates may repeat them).
+    let mut regions: Vec<_> = inventories.iter().flat_map(|i| i.regions()).collect();
+    regions.sort_by(|a, b| (&a.0.id, &a.1.name).cmp(&(&b.0.id, &b.1.name)));
+    for (account, region) in regions {
+        let Some(ec2) = region.ec2.known() else { continue };
+        for v in ec2.vpcs.known().into_iter().flatten() {
+            let owner = if v.owner_id.is_empty() { account.id.clone() } else { v.owner_id.clone() };
+            out.entry(v.vpc_id.clone()).or_insert(owner);
+        }
+        for e in ec2.vpc_endpoints.known().into_iter().flatten() {
+            out.entry(e.vpc_endpoint_id.clone()).or_insert_with(|| account.id.clone());
         }
     }
     out

@@ -24,7 +24,8 @@ fn scan_asff(dir: &Path, endpoint: &str, name: &str) -> (Output, Vec<Value>) {
 
 fn scan_asff_with(dir: &Path, endpoint: &str, name: &str, extra: &[&str]) -> (Output, Vec<Value>) {
     let out_path = dir.join(name);
-    let mut args = vec!["scan", "aws", "--endpoint-url", endpoint, "--regions", REGIONS, "--format", "asff", "--output", out_path.to_str().unwrap()];
+    let mut args =
+        vec!["scan", "aws", "--endpoint-url", endpoint, "--regions", REGIONS, "--format", "asff", "--output", out_path.to_str().unwrap()];
     args.extend_from_slice(extra);
     let out = rampart(dir, &args);
     let findings: Vec<Value> = match std::fs::read(&out_path) {
@@ -158,16 +159,32 @@ fn planted_problems_fail_and_clean_resources_pass_in_two_regions() {
 
     // ASFF shape: every result, PASSED included, with the required attributes.
     let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
-    let prowler_parity: Vec<&str> = docs.lines().filter(|l| l.contains("| — (Prowler parity) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
+    let prowler_parity: Vec<&str> =
+        docs.lines().filter(|l| l.contains("| — (Prowler parity) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
     assert!(prowler_parity.contains(&"ec2_ebs_snapshot_encrypted"), "{prowler_parity:?}");
     for f in &findings {
-        for key in ["SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources"] {
+        for key in [
+            "SchemaVersion",
+            "Id",
+            "ProductArn",
+            "GeneratorId",
+            "AwsAccountId",
+            "Types",
+            "CreatedAt",
+            "UpdatedAt",
+            "Severity",
+            "Title",
+            "Description",
+            "Resources",
+        ] {
             assert!(!f[key].is_null(), "ASFF finding lacks {key}: {f}");
         }
         assert_eq!(f["SchemaVersion"], "2018-10-08");
         // Security checks map to a standard or, for Prowler parity, to a Prowler check
         // (docs/checks.md: "— (Prowler parity)"); a few cost checks are Rampart's own.
-        let own = ["ec2_ebs_volume_unattached", "ec2_ebs_snapshot_old"];
+        // Rampart's own analyses with no standard's control: privilege escalation and
+        // exposure paths (external access maps to Access Analyzer's `ExternalAccess`).
+        let own = ["ec2_ebs_volume_unattached", "ec2_ebs_snapshot_old", "iam_privilege_escalation", "exposure_path"];
         let id = f["ProductFields"]["rampart/CheckId"].as_str().unwrap();
         if !own.contains(&id) && !prowler_parity.contains(&id) {
             assert!(f["Compliance"]["RelatedRequirements"].as_array().is_some_and(|r| !r.is_empty()), "{f}");
@@ -284,7 +301,10 @@ fn snapshot_round_trip_scans_offline_with_the_same_results() {
     let (_, live) = scan_asff(dir.path(), &moto.url, "live.json");
     drop(moto); // offline from here on
     let offline_path = dir.path().join("offline.json");
-    let out = rampart(dir.path(), &["scan", "--snapshot", snap.to_str().unwrap(), "--format", "asff", "--output", offline_path.to_str().unwrap()]);
+    let out = rampart(
+        dir.path(),
+        &["scan", "--snapshot", snap.to_str().unwrap(), "--format", "asff", "--output", offline_path.to_str().unwrap()],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let offline: Vec<Value> = serde_json::from_slice(&std::fs::read(offline_path).unwrap()).unwrap();
     assert_eq!(statuses(&live), statuses(&offline));
@@ -350,11 +370,14 @@ fn no_credentials_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let moto = moto();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rampart"));
-    aws_env(&mut cmd)
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("RAMPART_DB", dir.path().join("db"))
-        .args(["scan", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1"]);
+    aws_env(&mut cmd).env_remove("AWS_ACCESS_KEY_ID").env_remove("AWS_SECRET_ACCESS_KEY").env("RAMPART_DB", dir.path().join("db")).args([
+        "scan",
+        "aws",
+        "--endpoint-url",
+        &moto.url,
+        "--regions",
+        "us-east-1",
+    ]);
     let out = cmd.output().unwrap();
     assert_usage_error(&out, "no AWS credentials could be used");
 }
@@ -486,7 +509,11 @@ fn compliance_reports_scores_for_the_stored_run() {
 fn a_bad_config_file_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("rampart.toml");
-    std::fs::write(&cfg, "[thresholds]\naccess_key_max_age_days = 90\n\n[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreasn = \"typo\"\n").unwrap();
+    std::fs::write(
+        &cfg,
+        "[thresholds]\naccess_key_max_age_days = 90\n\n[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreasn = \"typo\"\n",
+    )
+    .unwrap();
     let out = rampart(dir.path(), &["demo", "--config", cfg.to_str().unwrap()]);
     assert_usage_error(&out, "rampart.toml:");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -497,7 +524,8 @@ fn a_bad_config_file_names_file_and_line() {
 fn a_suppression_keeps_the_result_visible_as_suppressed() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("rampart.toml");
-    std::fs::write(&cfg, "[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreason = \"break-glass account, MFA in the safe\"\n").unwrap();
+    std::fs::write(&cfg, "[[suppress]]\nchecks = [\"iam_root_mfa\"]\narn = \"*\"\nreason = \"break-glass account, MFA in the safe\"\n")
+        .unwrap();
     let out_path = dir.path().join("out.json");
     let out = rampart(dir.path(), &["demo", "--config", cfg.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -536,14 +564,26 @@ fn reach_answers_the_same_live_and_from_a_snapshot() {
     assert_eq!(web.len(), 2, "one public web server per region: {targets:?}");
     for id in web {
         for (port, code, verdict) in [("443", 0, "reachable"), ("22", 1, "blocked")] {
-            let mut live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+            let mut live = rampart(
+                dir.path(),
+                &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"],
+            );
             if live.status.code() == Some(2) {
                 // Same moto hiccup as above: ask again once.
-                live = rampart(dir.path(), &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"]);
+                live = rampart(
+                    dir.path(),
+                    &["reach", "--endpoint-url", &moto.url, "--regions", REGIONS, "--to", id, "--port", port, "-f", "json"],
+                );
             }
             let offline = rampart(dir.path(), &["reach", "--snapshot", snap.to_str().unwrap(), "--to", id, "--port", port, "-f", "json"]);
             assert_eq!(live.status.code(), Some(code), "{}", String::from_utf8_lossy(&live.stderr));
-            assert_eq!(offline.status.code(), Some(code), "{} / gaps: {}", String::from_utf8_lossy(&offline.stdout), inv["accounts"][0]["gaps"]);
+            assert_eq!(
+                offline.status.code(),
+                Some(code),
+                "{} / gaps: {}",
+                String::from_utf8_lossy(&offline.stdout),
+                inv["accounts"][0]["gaps"]
+            );
             let (a, b): (Value, Value) = (serde_json::from_slice(&live.stdout).unwrap(), serde_json::from_slice(&offline.stdout).unwrap());
             assert_eq!(a, b, "live and snapshot answers differ for {id}:{port}");
             assert_eq!(a["verdict"], verdict);
@@ -578,16 +618,16 @@ fn an_aws_cli_dump_imports_to_the_same_network_answers_as_a_live_scan() {
 
     let (_, live) = scan_asff(dir.path(), &moto.url, "live.json");
     let offline_path = dir.path().join("offline.json");
-    let out = rampart(dir.path(), &["scan", "--snapshot", snap.to_str().unwrap(), "--format", "asff", "--output", offline_path.to_str().unwrap(), "--no-store"]);
+    let out = rampart(
+        dir.path(),
+        &["scan", "--snapshot", snap.to_str().unwrap(), "--format", "asff", "--output", offline_path.to_str().unwrap(), "--no-store"],
+    );
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
     let offline: Vec<Value> = serde_json::from_slice(&std::fs::read(offline_path).unwrap()).unwrap();
     // Security-group checks and network reachability only need what the dump holds: they must
     // give the same answers as the live scan.
     let pick = |f: &[Value]| -> BTreeMap<(String, String, String), String> {
-        statuses(f)
-            .into_iter()
-            .filter(|((c, _, _), _)| c.starts_with("ec2_sg_") || c == "inspector_network_reachability")
-            .collect()
+        statuses(f).into_iter().filter(|((c, _, _), _)| c.starts_with("ec2_sg_") || c == "inspector_network_reachability").collect()
     };
     let (a, b) = (pick(&live), pick(&offline));
     assert!(a.len() > 30, "{a:?}");
@@ -599,12 +639,8 @@ fn secrets_in_git_history_matching_an_active_key_are_critical() {
     let dir = tempfile::tempdir().unwrap();
     let demo = repo_root().join("testdata/demo/estate.json");
     let inv: Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
-    let alice = inv["accounts"][0]["iam"]["known"]["users"]["known"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["user_name"] == "alice")
-        .unwrap();
+    let alice =
+        inv["accounts"][0]["iam"]["known"]["users"]["known"].as_array().unwrap().iter().find(|u| u["user_name"] == "alice").unwrap();
     let key = alice["access_keys"]["known"][0]["access_key_id"].as_str().unwrap().to_string();
     let secret = "k8Hq2nZp4Vt7Rw9Xy1Bc3Df5Gh6Jk0Lm2Np4Qr6S"; // 40 chars, not a real key
     let repo = dir.path().join("repo");
@@ -628,7 +664,17 @@ fn secrets_in_git_history_matching_an_active_key_are_critical() {
     let out_path = dir.path().join("out.json");
     let out = rampart(
         dir.path(),
-        &["scan", "--snapshot", demo.to_str().unwrap(), "secrets", repo.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()],
+        &[
+            "scan",
+            "--snapshot",
+            demo.to_str().unwrap(),
+            "secrets",
+            repo.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            out_path.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(&out_path).unwrap();
@@ -646,7 +692,11 @@ fn host_scan_of_a_mounted_root_matches_packages_through_their_source() {
     let root = dir.path().join("root");
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::create_dir_all(root.join("var/lib/dpkg")).unwrap();
-    std::fs::write(root.join("etc/os-release"), "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\nPRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\n").unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "ID=debian\nVERSION_ID=\"11\"\nVERSION_CODENAME=bullseye\nPRETTY_NAME=\"Debian GNU/Linux 11 (bullseye)\"\n",
+    )
+    .unwrap();
     // A binary package of the xorg-server source, before and after DSA-5380-1's fix.
     std::fs::write(
         root.join("var/lib/dpkg/status"),
@@ -657,13 +707,30 @@ fn host_scan_of_a_mounted_root_matches_packages_through_their_source() {
     let vulndb = dir.path().join("vulndb.db");
     let out = rampart(
         dir.path(),
-        &["vulndb", "import", repo_root().join("testdata/vulndb/debian-security-tracker/data/DSA/list").to_str().unwrap(), "--db", vulndb.to_str().unwrap()],
+        &[
+            "vulndb",
+            "import",
+            repo_root().join("testdata/vulndb/debian-security-tracker/data/DSA/list").to_str().unwrap(),
+            "--db",
+            vulndb.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out_path = dir.path().join("host.json");
     let out = rampart(
         dir.path(),
-        &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap()],
+        &[
+            "scan",
+            "host",
+            "--root",
+            root.to_str().unwrap(),
+            "--vulndb",
+            vulndb.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            out_path.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
@@ -673,9 +740,13 @@ fn host_scan_of_a_mounted_root_matches_packages_through_their_source() {
     // The rule packages ran too (on a bare root most are NOT_AVAILABLE: /etc/passwd is missing).
     assert!(all.iter().any(|f| f["check_id"].as_str().unwrap().starts_with("host_cis_")), "CIS rules ran");
     let reason = failed[0]["reason"].as_str().unwrap();
-    assert!(reason.contains("DSA-5380-1") && reason.contains("CVE-2023-1393") && reason.contains("fixed in 2:1.20.11-1+deb11u6"), "{reason}");
+    assert!(
+        reason.contains("DSA-5380-1") && reason.contains("CVE-2023-1393") && reason.contains("fixed in 2:1.20.11-1+deb11u6"),
+        "{reason}"
+    );
     // An empty database is an error with a hint, not a clean bill of health.
-    let out = rampart(dir.path(), &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", dir.path().join("empty.db").to_str().unwrap()]);
+    let out =
+        rampart(dir.path(), &["scan", "host", "--root", root.to_str().unwrap(), "--vulndb", dir.path().join("empty.db").to_str().unwrap()]);
     assert_usage_error(&out, "rampart vulndb import");
 }
 
@@ -716,7 +787,18 @@ fn images_and_lambda_packages_are_assessed_like_hosts() {
         let out_path = dir.path().join(format!("{kind}.json"));
         let out = rampart(
             dir.path(),
-            &["scan", kind, dir.path().join(file).to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap(), "--no-store"],
+            &[
+                "scan",
+                kind,
+                dir.path().join(file).to_str().unwrap(),
+                "--vulndb",
+                vulndb.to_str().unwrap(),
+                "--format",
+                "json",
+                "--output",
+                out_path.to_str().unwrap(),
+                "--no-store",
+            ],
         );
         assert_eq!(out.status.code(), Some(1), "{kind}: {}", String::from_utf8_lossy(&out.stderr));
         let v: Value = serde_json::from_slice(&std::fs::read(out_path).unwrap()).unwrap();
@@ -781,10 +863,26 @@ fn a_lambda_package_is_its_code_sha256_or_the_function_arn_given() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::copy(dir.path().join("function.zip"), dir.path().join("copy.zip")).unwrap();
     let vulndb = dir.path().join("vulndb.db");
-    assert!(rampart(dir.path(), &["vulndb", "import", repo_root().join("testdata/osv/pypa").to_str().unwrap(), "--db", vulndb.to_str().unwrap()]).status.success());
+    assert!(rampart(
+        dir.path(),
+        &["vulndb", "import", repo_root().join("testdata/osv/pypa").to_str().unwrap(), "--db", vulndb.to_str().unwrap()]
+    )
+    .status
+    .success());
     let scan = |zip: &str, extra: &[&str]| {
         let out_path = dir.path().join("r.json");
-        let mut args = vec!["scan", "lambda", zip, "--vulndb", vulndb.to_str().unwrap(), "--format", "json", "--output", out_path.to_str().unwrap(), "--no-store"];
+        let mut args = vec![
+            "scan",
+            "lambda",
+            zip,
+            "--vulndb",
+            vulndb.to_str().unwrap(),
+            "--format",
+            "json",
+            "--output",
+            out_path.to_str().unwrap(),
+            "--no-store",
+        ];
         args.extend_from_slice(extra);
         let out = rampart(dir.path(), &args);
         assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
@@ -800,7 +898,8 @@ fn a_lambda_package_is_its_code_sha256_or_the_function_arn_given() {
     let c = scan(zip.to_str().unwrap(), &["--function-arn", &format!("{arn}:7")]);
     assert!(c.iter().all(|(_, r)| r["id"] == arn && r["type"] == "AwsLambdaFunction" && r["account"] == "123456789012"), "{:?}", c[0].1);
     assert!(c.iter().all(|(id, _)| !a.iter().any(|(other, _)| other == id)));
-    let out = rampart(dir.path(), &["scan", "lambda", zip.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--function-arn", "orders"]);
+    let out =
+        rampart(dir.path(), &["scan", "lambda", zip.to_str().unwrap(), "--vulndb", vulndb.to_str().unwrap(), "--function-arn", "orders"]);
     assert_usage_error(&out, "is not a Lambda function ARN");
     let out = rampart(dir.path(), &["scan", "image", dir.path().join("image.tar").to_str().unwrap(), "--function-arn", arn]);
     assert_usage_error(&out, "--function-arn is for `rampart scan lambda` only");
@@ -832,10 +931,7 @@ fn every_check_claimed_moto_tested_both_ways_fails_and_passes_on_the_planted_acc
 /// this test binary does not link the checks crate.
 fn rampart_checks_list() -> Vec<&'static str> {
     let docs: &'static str = Box::leak(std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap().into_boxed_str());
-    docs.lines()
-        .filter(|l| l.ends_with("| fail + pass |"))
-        .map(|l| l.split('`').nth(1).unwrap())
-        .collect()
+    docs.lines().filter(|l| l.ends_with("| fail + pass |")).map(|l| l.split('`').nth(1).unwrap()).collect()
 }
 
 #[test]
@@ -997,9 +1093,8 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
         "guardduty_runtime_monitoring",
         "guardduty_ec2_malware_protection",
     ] {
-        let region_status = |region: &str| -> Vec<&str> {
-            s.iter().filter(|((c, _, r), _)| c == check && r == region).map(|(_, v)| v.as_str()).collect()
-        };
+        let region_status =
+            |region: &str| -> Vec<&str> { s.iter().filter(|((c, _, r), _)| c == check && r == region).map(|(_, v)| v.as_str()).collect() };
         assert_eq!(region_status("us-east-1"), vec!["PASSED"], "{check}");
         assert_eq!(region_status("eu-west-1"), vec!["FAILED"], "{check}");
     }
@@ -1032,7 +1127,8 @@ fn fsbp_additions_fail_and_pass(s: &BTreeMap<(String, String, String), String>) 
     // Trusted Advisor's IAM certificate store: the distribution serving the planted 1024-bit
     // SHA-1 certificate fails, the ones without an IAM certificate pass; the key and signature
     // come from the certificate body (GetServerCertificate).
-    let strength: Vec<&str> = s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_strength").map(|(_, v)| v.as_str()).collect();
+    let strength: Vec<&str> =
+        s.iter().filter(|((c, _, _), _)| c == "cloudfront_iam_certificate_strength").map(|(_, v)| v.as_str()).collect();
     assert_eq!(strength.iter().filter(|v| **v == "FAILED").count(), 1, "{strength:?}");
     assert_eq!(strength.iter().filter(|v| **v == "PASSED").count(), 2, "{strength:?}");
     // Its expiry is the body's notAfter (2036), not moto's listed 2012 Expiration.
@@ -1080,7 +1176,10 @@ fn fsbp_ec2_additions_fail_and_pass(s: &BTreeMap<(String, String, String), Strin
             .collect();
         assert!(stopped.iter().all(|f| f["Compliance"]["Status"] == "PASSED"), "{region}: {stopped:?}");
         assert!(
-            stopped.iter().any(|f| f["ProductFields"]["rampart/Reason"].as_str().unwrap_or("").starts_with("the instance has been stopped for 0 days")),
+            stopped.iter().any(|f| f["ProductFields"]["rampart/Reason"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("the instance has been stopped for 0 days")),
             "{region}: {stopped:?}"
         );
         // Interface endpoints: the planted VPC has them all, the default VPC none.
@@ -1096,7 +1195,9 @@ fn fsbp_ec2_additions_fail_and_pass(s: &BTreeMap<(String, String, String), Strin
             assert_eq!(count(&v, "PASSED"), 1, "{check} in {region}: {v:?}");
             assert!(count(&v, "FAILED") >= 1, "{check} in {region}: {v:?}");
         }
-        for check in ["ec2_vpn_tunnels_up", "ec2_vpn_connection_logging", "ec2_client_vpn_connection_logging", "ec2_vpc_block_public_access"] {
+        for check in
+            ["ec2_vpn_tunnels_up", "ec2_vpn_connection_logging", "ec2_client_vpn_connection_logging", "ec2_vpc_block_public_access"]
+        {
             assert_eq!(by_check_region(findings, check, region), vec!["NOT_AVAILABLE"], "{check} in {region}");
         }
     }
@@ -1115,7 +1216,8 @@ fn reach_through_a_transit_gateway_answers_the_same_live_and_from_a_snapshot() {
     let snap = dir.path().join("tgw.json");
     let mut inv = Value::Null;
     for _ in 0..3 {
-        let out = rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1", "-o", snap.to_str().unwrap()]);
+        let out =
+            rampart(dir.path(), &["collect", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1", "-o", snap.to_str().unwrap()]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         inv = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
         let ec2_gap = inv["accounts"][0]["gaps"].as_array().unwrap().iter().any(|g| moto_hiccup(g["action"].as_str().unwrap_or("")));
@@ -1191,7 +1293,12 @@ fn reach_through_a_transit_gateway_answers_the_same_live_and_from_a_snapshot() {
     let out = rampart(dir.path(), &["import", "aws-cli", dump.to_str().unwrap(), "-o", imported.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     for (from, to, port) in [(ip("a"), id("c"), "5432"), (ip("a"), id("b9"), "5432"), (ip("a"), id("b"), "5432")] {
-        let ask = |snapshot: &Path| rampart(dir.path(), &["reach", "--snapshot", snapshot.to_str().unwrap(), "--from", &from, "--to", &to, "--port", port, "-f", "json"]);
+        let ask = |snapshot: &Path| {
+            rampart(
+                dir.path(),
+                &["reach", "--snapshot", snapshot.to_str().unwrap(), "--from", &from, "--to", &to, "--port", port, "-f", "json"],
+            )
+        };
         let (a, b) = (ask(&snap), ask(&imported));
         assert_eq!(a.status.code(), b.status.code(), "{}", String::from_utf8_lossy(&b.stdout));
         let (a, b): (Value, Value) = (serde_json::from_slice(&a.stdout).unwrap(), serde_json::from_slice(&b.stdout).unwrap());
@@ -1216,11 +1323,23 @@ fn a_stopped_instance_fails_ec2_4_once_the_allowed_days_are_exceeded() {
     let out = rampart(
         dir.path(),
         &[
-            "scan", "aws", "--endpoint-url", &moto.url, "--regions", REGIONS, "--config", cfg.to_str().unwrap(), "--format", "asff",
-            "--output", out_path.to_str().unwrap(),
+            "scan",
+            "aws",
+            "--endpoint-url",
+            &moto.url,
+            "--regions",
+            REGIONS,
+            "--config",
+            cfg.to_str().unwrap(),
+            "--format",
+            "asff",
+            "--output",
+            out_path.to_str().unwrap(),
         ],
     );
-    let findings: Vec<Value> = serde_json::from_slice(&std::fs::read(&out_path).unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&out.stderr)))).unwrap();
+    let findings: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(&out_path).unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&out.stderr))))
+            .unwrap();
     for region in ["us-east-1", "eu-west-1"] {
         let failed: Vec<&str> = findings
             .iter()
@@ -1287,9 +1406,16 @@ fn elb_checks_fail_and_pass_on_planted_load_balancers_in_two_regions() {
 /// its own subset and both together cover the list.
 fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let docs = std::fs::read_to_string(repo_root().join("docs/checks.md")).unwrap();
-    let claimed: BTreeSet<&str> = docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
+    let claimed: BTreeSet<&str> =
+        docs.lines().filter(|l| l.ends_with("| fail + pass (own test) |")).map(|l| l.split('`').nth(1).unwrap()).collect();
     let elb: BTreeSet<&str> = ELB_PLANTED.iter().map(|(c, _, _)| *c).collect();
-    let more: BTreeSet<&str> = MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c).collect();
+    let more: BTreeSet<&str> = MORE_PLANTED
+        .iter()
+        .chain(MORE_PLANTED_CLOUDFRONT)
+        .chain(MORE_PLANTED_IAM)
+        .chain([&MORE_PLANTED_DEFAULT_SG])
+        .map(|(c, _, _)| *c)
+        .collect();
     let bare: BTreeSet<&str> = BARE_ACCOUNT.iter().copied().collect();
     let aged: BTreeSet<&str> = AGED.iter().copied().collect();
     let categories: BTreeSet<&str> = CATEGORIES.iter().map(|(c, _, _, _)| *c).chain(["ec2_az_balance"]).collect();
@@ -1298,9 +1424,16 @@ fn own_test_docs_match<'a>(mine: impl Iterator<Item = &'a str>) {
     let tables = [&elb, &more, &bare, &aged, &categories, &autoscaling, &efs];
     let total: usize = tables.iter().map(|t| t.len()).sum();
     let union: BTreeSet<&str> = tables.iter().flat_map(|t| t.iter().copied()).collect();
-    assert_eq!(union.len(), total, "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED and EFS_PLANTED");
+    assert_eq!(
+        union.len(),
+        total,
+        "a check is in two of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED and EFS_PLANTED"
+    );
     let mine: BTreeSet<&str> = mine.collect();
-    assert!(tables.contains(&&mine), "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED, EFS_PLANTED");
+    assert!(
+        tables.contains(&&mine),
+        "the calling test's list is none of ELB_PLANTED, MORE_PLANTED*, BARE_ACCOUNT, AGED, CATEGORIES, AUTOSCALING_PLANTED, EFS_PLANTED"
+    );
     assert!(mine.is_subset(&claimed), "docs do not claim {:?}", mine.difference(&claimed).collect::<Vec<_>>());
     assert_eq!(claimed, union, "MOTO_TESTED_BOTH_WAYS_SEPARATELY and ELB_PLANTED + MORE_PLANTED* + BARE_ACCOUNT + AGED + CATEGORIES + AUTOSCALING_PLANTED + EFS_PLANTED differ");
 }
@@ -1395,7 +1528,9 @@ const MORE_PLANTED_CLOUDFRONT: &[(&str, &str, &str)] = &[
 fn more_checks_fail_and_pass_on_their_own_planted_account() {
     let (_moto, names, findings, s) = plant_and_scan(moto(), "plant_more");
 
-    own_test_docs_match(MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c));
+    own_test_docs_match(
+        MORE_PLANTED.iter().chain(MORE_PLANTED_CLOUDFRONT).chain(MORE_PLANTED_IAM).chain([&MORE_PLANTED_DEFAULT_SG]).map(|(c, _, _)| *c),
+    );
 
     for region in ["us-east-1", "eu-west-1"] {
         let name = |logical: &str| planted(&names, region, logical);
@@ -1430,10 +1565,19 @@ fn more_checks_fail_and_pass_on_their_own_planted_account() {
     // moto 5.2.5 answers GetBucketVersioning with a `GetBucketVersioningResponse` root the SDK
     // rejects, whatever the bucket's state: versioning is never PASSED or FAILED from it.
     for region in ["us-east-1", "eu-west-1"] {
-        assert!(s.iter().filter(|((c, _, r), _)| c == "s3_bucket_versioning" && r == region).all(|(_, v)| v == "NOT_AVAILABLE"), "{region}");
+        assert!(
+            s.iter().filter(|((c, _, r), _)| c == "s3_bucket_versioning" && r == region).all(|(_, v)| v == "NOT_AVAILABLE"),
+            "{region}"
+        );
     }
     // The PASSED side of `account_level_checks_fail_on_a_bare_account`'s account-level checks.
-    for check in ["iam_password_policy", "iam_support_role", "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_securityaudit_role"] {
+    for check in [
+        "iam_password_policy",
+        "iam_support_role",
+        "cloudtrail_s3_object_write_events",
+        "cloudtrail_s3_object_read_events",
+        "iam_securityaudit_role",
+    ] {
         expect(&s, check, "123456789012", "us-east-1", "PASSED");
     }
 }
@@ -1471,7 +1615,9 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
     let result = |findings: &[Value], logical: &str| -> (String, String, String) {
         let f = findings
             .iter()
-            .find(|f| f["ProductFields"]["rampart/CheckId"] == check && f["ProductFields"]["rampart/ResourceName"] == name(logical).as_str())
+            .find(|f| {
+                f["ProductFields"]["rampart/CheckId"] == check && f["ProductFields"]["rampart/ResourceName"] == name(logical).as_str()
+            })
             .unwrap_or_else(|| panic!("no {check} result for {logical}"));
         let s = |v: &Value| v.as_str().unwrap_or("").to_string();
         (s(&f["Compliance"]["Status"]), s(&f["Severity"]["Label"]), s(&f["ProductFields"]["rampart/Reason"]))
@@ -1512,8 +1658,15 @@ fn origin_probe_reads_the_certificates_custom_origins_serve() {
 /// The same moto runs with its AMI catalogue, so `ec2_instance_paravirtual` shows both sides
 /// there (an instance from a paravirtual AMI and one from an HVM AMI per region).
 const BARE_ACCOUNT: &[&str] = &[
-    "iam_use", "iam_password_policy", "cloudtrail_logging", "servicequotas_usage", "ec2_instance_paravirtual", "iam_support_role",
-    "cloudtrail_s3_object_write_events", "cloudtrail_s3_object_read_events", "iam_expired_server_certificates",
+    "iam_use",
+    "iam_password_policy",
+    "cloudtrail_logging",
+    "servicequotas_usage",
+    "ec2_instance_paravirtual",
+    "iam_support_role",
+    "cloudtrail_s3_object_write_events",
+    "cloudtrail_s3_object_read_events",
+    "iam_expired_server_certificates",
     "iam_securityaudit_role",
 ];
 
@@ -1528,7 +1681,11 @@ fn account_level_checks_fail_on_a_bare_account() {
     let sev = |check: &str, name: &str, region: &str| -> String {
         let f = findings
             .iter()
-            .find(|f| f["ProductFields"]["rampart/CheckId"] == check && f["ProductFields"]["rampart/ResourceName"] == name && f["Resources"][0]["Region"] == region)
+            .find(|f| {
+                f["ProductFields"]["rampart/CheckId"] == check
+                    && f["ProductFields"]["rampart/ResourceName"] == name
+                    && f["Resources"][0]["Region"] == region
+            })
             .unwrap_or_else(|| panic!("no {check} result for {name} in {region}"));
         f["Severity"]["Label"].as_str().unwrap().to_string()
     };
@@ -1570,7 +1727,10 @@ fn account_level_checks_fail_on_a_bare_account() {
 /// stop time): moto cannot backdate them, but checks evaluate a snapshot at its collection
 /// time, so the same collected account evaluated as if collected 400 days later shows FAILED.
 const AGED: &[&str] = &[
-    "iam_access_key_rotation", "iam_credentials_unused_45_days", "iam_credentials_unused_90_days", "ec2_ebs_snapshot_old",
+    "iam_access_key_rotation",
+    "iam_credentials_unused_45_days",
+    "iam_credentials_unused_90_days",
+    "ec2_ebs_snapshot_old",
     "ec2_instance_stopped_too_long",
 ];
 
@@ -1585,8 +1745,12 @@ fn time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let scan = |path: &Path, name: &str| -> Vec<Value> {
         let out_path = dir.path().join(name);
-        let out = rampart(dir.path(), &["scan", "--snapshot", path.to_str().unwrap(), "--no-store", "--format", "asff", "--output", out_path.to_str().unwrap()]);
-        serde_json::from_slice(&std::fs::read(&out_path).unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&out.stderr)))).unwrap()
+        let out = rampart(
+            dir.path(),
+            &["scan", "--snapshot", path.to_str().unwrap(), "--no-store", "--format", "asff", "--output", out_path.to_str().unwrap()],
+        );
+        serde_json::from_slice(&std::fs::read(&out_path).unwrap_or_else(|_| panic!("no output: {}", String::from_utf8_lossy(&out.stderr))))
+            .unwrap()
     };
     let fresh = scan(&snap, "fresh.json");
     let mut doc: Value = serde_json::from_slice(&std::fs::read(&snap).unwrap()).unwrap();
@@ -1608,10 +1772,21 @@ fn time_based_checks_pass_when_fresh_and_fail_once_the_collection_is_aged() {
     }
     // Same data, same results otherwise: the age is the only difference.
     let reason = |fs: &[Value], check: &str| -> Vec<String> {
-        fs.iter().filter(|f| f["ProductFields"]["rampart/CheckId"] == *check).map(|f| f["ProductFields"]["rampart/Reason"].as_str().unwrap().to_string()).collect()
+        fs.iter()
+            .filter(|f| f["ProductFields"]["rampart/CheckId"] == *check)
+            .map(|f| f["ProductFields"]["rampart/Reason"].as_str().unwrap().to_string())
+            .collect()
     };
-    assert!(reason(&aged, "ec2_ebs_snapshot_old").iter().all(|r| r.contains("400 days old (more than 365)")), "{:?}", reason(&aged, "ec2_ebs_snapshot_old"));
-    assert!(reason(&aged, "iam_access_key_rotation").iter().all(|r| r.contains("rotated 400 days ago (more than 90)")), "{:?}", reason(&aged, "iam_access_key_rotation"));
+    assert!(
+        reason(&aged, "ec2_ebs_snapshot_old").iter().all(|r| r.contains("400 days old (more than 365)")),
+        "{:?}",
+        reason(&aged, "ec2_ebs_snapshot_old")
+    );
+    assert!(
+        reason(&aged, "iam_access_key_rotation").iter().all(|r| r.contains("rotated 400 days ago (more than 90)")),
+        "{:?}",
+        reason(&aged, "iam_access_key_rotation")
+    );
 }
 
 // ---- Trusted Advisor's performance and fault-tolerance checks (plant_categories.py) ----
@@ -1677,7 +1852,14 @@ fn autoscaling_checks_fail_and_pass_on_planted_groups_in_two_regions() {
         let key = ("autoscaling_group_elb_health_check".to_string(), name("asg-lt"), region.to_string());
         assert!(!s.contains_key(&key), "a group behind no load balancer is not judged: {:?}", s.get(&key));
         // Groups and launch configurations carry their Security Hub resource types.
-        expect_resource_types(&findings, region, &[("autoscaling_launch_config_", "AwsAutoScalingLaunchConfiguration"), ("autoscaling_group_", "AwsAutoScalingAutoScalingGroup")]);
+        expect_resource_types(
+            &findings,
+            region,
+            &[
+                ("autoscaling_launch_config_", "AwsAutoScalingLaunchConfiguration"),
+                ("autoscaling_group_", "AwsAutoScalingAutoScalingGroup"),
+            ],
+        );
     }
 
     // Launch configurations denied: their checks are NOT_AVAILABLE (never PASSED), the groups
@@ -1724,9 +1906,15 @@ fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
         // File systems and access points carry their Security Hub resource types.
         expect_resource_types(&findings, region, &[("efs_access_point_", "AwsEfsAccessPoint"), ("efs_", "AwsEfsFileSystem")]);
         // Encryption answers CIS 2.4.1 as well as EFS.1 and EFS.8.
-        for f in findings.iter().filter(|f| f["Resources"][0]["Region"] == region && f["ProductFields"]["rampart/CheckId"] == "efs_encrypted") {
+        for f in
+            findings.iter().filter(|f| f["Resources"][0]["Region"] == region && f["ProductFields"]["rampart/CheckId"] == "efs_encrypted")
+        {
             let reqs: Vec<&str> = f["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
-            for want in ["CIS AWS Foundations Benchmark v3.0.0/2.4.1", "AWS Foundational Security Best Practices/EFS.1", "AWS Foundational Security Best Practices/EFS.8"] {
+            for want in [
+                "CIS AWS Foundations Benchmark v3.0.0/2.4.1",
+                "AWS Foundational Security Best Practices/EFS.1",
+                "AWS Foundational Security Best Practices/EFS.8",
+            ] {
                 assert!(reqs.contains(&want), "{reqs:?} lacks {want}");
             }
         }
@@ -1736,7 +1924,8 @@ fn efs_checks_fail_and_pass_on_planted_file_systems_in_two_regions() {
 /// Whether a failed call is one of moto's occasional EC2 hiccups (worth collecting again), not
 /// an EC2 call moto does not implement at all (answered with a 500 every time).
 fn moto_hiccup(action: &str) -> bool {
-    const NOT_IN_MOTO: &[&str] = &["ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState", "ec2:GetInstanceMetadataDefaults"];
+    const NOT_IN_MOTO: &[&str] =
+        &["ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState", "ec2:GetInstanceMetadataDefaults"];
     action.starts_with("ec2:") && !NOT_IN_MOTO.contains(&action)
 }
 
@@ -1750,7 +1939,10 @@ fn collecting_shows_progress_on_a_terminal_only() {
     plant(&moto, &[]);
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("piped.json");
-    let piped = rampart(dir.path(), &["scan", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1", "--format", "asff", "--output", out_path.to_str().unwrap()]);
+    let piped = rampart(
+        dir.path(),
+        &["scan", "aws", "--endpoint-url", &moto.url, "--regions", "us-east-1", "--format", "asff", "--output", out_path.to_str().unwrap()],
+    );
     let err = String::from_utf8_lossy(&piped.stderr);
     assert!(out_path.exists(), "{err}");
     assert!(!err.contains('\r') && !err.contains("\x1b[") && !err.contains("collecting:"), "no progress into a pipe: {err:?}");

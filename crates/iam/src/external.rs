@@ -888,7 +888,9 @@ pub fn to_finding(a: &ExternalAccess, partition: &str, now: time::OffsetDateTime
         remediation_console: Cow::Borrowed(REMEDIATION),
         remediation_cli: Cow::Borrowed(""),
         remediation_url: Cow::Borrowed("https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings-remediate.html"),
-        related_requirements: Cow::Owned(Vec::new()),
+        // Access Analyzer's own finding type for these (ListFindingsV2 `findingType`), as
+        // iam_role_unused maps to `UnusedIAMRole`.
+        related_requirements: Cow::Owned(vec![rampart_model::StandardRef::access_analyzer("ExternalAccess").to_string()]),
         first_observed: now,
         last_observed: now,
         workflow_status: WorkflowStatus::New,
